@@ -1,0 +1,231 @@
+//! The names PostgreSQL gives unnamed constraints and indexes.
+//!
+//! petal names every constraint and index explicitly in the DDL it writes, so
+//! it must pick the very names PostgreSQL would have picked: then a database
+//! created by hand, with default names, shows no diff. This follows
+//! `makeObjectName`, `ChooseRelationName`, `ChooseIndexColumnNames` and
+//! `ChooseIndexNameAddition` in PostgreSQL's `indexcmds.c`/`namespace.c`.
+
+use std::collections::BTreeSet;
+
+use crate::{IndexKey, IndexKeyExpr, MAX_IDENTIFIER_BYTES};
+
+/// `makeObjectName`: `name1_name2_label`, with the longer of the two names
+/// shortened first until the whole fits in 63 bytes, cut on a character
+/// boundary.
+pub fn make_object_name(name1: &str, name2: Option<&str>, label: Option<&str>) -> String {
+    let mut overhead = 0;
+    let mut name1_len = name1.len();
+    let mut name2_len = 0;
+    if let Some(n2) = name2 {
+        name2_len = n2.len();
+        overhead += 1;
+    }
+    if let Some(l) = label {
+        overhead += l.len() + 1;
+    }
+    let avail = MAX_IDENTIFIER_BYTES.saturating_sub(overhead);
+    while name1_len + name2_len > avail {
+        if name1_len > name2_len {
+            name1_len -= 1;
+        } else {
+            name2_len -= 1;
+        }
+    }
+    let mut out = clip(name1, name1_len).to_string();
+    if let Some(n2) = name2 {
+        out.push('_');
+        out.push_str(clip(n2, name2_len));
+    }
+    if let Some(l) = label {
+        out.push('_');
+        out.push_str(l);
+    }
+    out
+}
+
+/// `pg_mbcliplen` for UTF-8: at most `len` bytes, never splitting a character.
+pub fn clip(text: &str, len: usize) -> &str {
+    if len >= text.len() {
+        return text;
+    }
+    let mut end = len;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Truncates an identifier the way the server does when it is too long.
+pub fn truncate_identifier(ident: &str) -> &str {
+    clip(ident, MAX_IDENTIFIER_BYTES)
+}
+
+/// `ChooseIndexNameAddition`/`ChooseForeignKeyConstraintNameAddition`: the
+/// column names joined by `_`, stopping once 63 bytes are reached.
+pub fn name_addition<S: AsRef<str>>(names: &[S]) -> String {
+    let mut out = String::new();
+    for name in names {
+        if !out.is_empty() {
+            out.push('_');
+        }
+        // strlcpy into a NAMEDATALEN buffer: at most 63 bytes in all.
+        let room = MAX_IDENTIFIER_BYTES.saturating_sub(out.len());
+        out.push_str(clip(name.as_ref(), room));
+        if out.len() >= MAX_IDENTIFIER_BYTES {
+            break;
+        }
+    }
+    out
+}
+
+/// `ChooseIndexColumnNames`: a key's column name, `expr` for an expression,
+/// made unique within the index by a numeric suffix; INCLUDE columns count.
+pub fn index_column_names(keys: &[IndexKey], include: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let originals = keys
+        .iter()
+        .map(|k| match &k.expr {
+            IndexKeyExpr::Column(c) => c.as_str(),
+            IndexKeyExpr::Expression(_) => "expr",
+        })
+        .chain(include.iter().map(String::as_str));
+    for orig in originals {
+        let mut candidate = orig.to_string();
+        let mut i = 1;
+        while out.contains(&candidate) {
+            let suffix = i.to_string();
+            // Like PostgreSQL, keep room for the suffix within NAMEDATALEN.
+            let keep = MAX_IDENTIFIER_BYTES.saturating_sub(suffix.len());
+            candidate = format!("{}{}", clip(orig, keep), suffix);
+            i += 1;
+        }
+        out.push(candidate);
+    }
+    out
+}
+
+/// The names already taken in one schema: relations (tables, indexes,
+/// sequences) and constraints. PostgreSQL picks a default name that is free
+/// in both, appending 1, 2, ... to the label on a clash.
+#[derive(Debug, Clone, Default)]
+pub struct Namespace {
+    taken: BTreeSet<String>,
+}
+
+impl Namespace {
+    pub fn new() -> Self {
+        Namespace::default()
+    }
+
+    /// Marks a name as taken.
+    pub fn take(&mut self, name: &str) {
+        self.taken.insert(name.to_string());
+    }
+
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+
+    /// `ChooseRelationName`/`ChooseConstraintName`: the first free name among
+    /// `name1_name2_label`, `name1_name2_label1`, ...; the result is taken.
+    pub fn choose(&mut self, name1: &str, name2: Option<&str>, label: &str) -> String {
+        let mut pass = 0;
+        loop {
+            let modlabel = if pass == 0 {
+                label.to_string()
+            } else {
+                format!("{label}{pass}")
+            };
+            let candidate = make_object_name(name1, name2, Some(&modlabel));
+            if !self.taken.contains(&candidate) {
+                self.taken.insert(candidate.clone());
+                return candidate;
+            }
+            pass += 1;
+        }
+    }
+
+    /// `orders_pkey`
+    pub fn primary_key(&mut self, table: &str) -> String {
+        self.choose(table, None, "pkey")
+    }
+
+    /// `customers_phone_key`
+    pub fn unique<S: AsRef<str>>(&mut self, table: &str, columns: &[S]) -> String {
+        self.choose(table, Some(&name_addition(columns)), "key")
+    }
+
+    /// `orders_customer_id_fkey`
+    pub fn foreign_key<S: AsRef<str>>(&mut self, table: &str, columns: &[S]) -> String {
+        self.choose(table, Some(&name_addition(columns)), "fkey")
+    }
+
+    /// `orders_total_check` when the expression uses one column,
+    /// `orders_check` otherwise.
+    pub fn check(&mut self, table: &str, single_column: Option<&str>) -> String {
+        self.choose(table, single_column, "check")
+    }
+
+    /// `orders_customer_phone_idx`, `orders_expr_idx`.
+    pub fn index(&mut self, table: &str, keys: &[IndexKey], include: &[String]) -> String {
+        let names = index_column_names(keys, include);
+        self.choose(table, Some(&name_addition(&names)), "idx")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_names() {
+        let mut ns = Namespace::new();
+        ns.take("orders");
+        assert_eq!(ns.primary_key("orders"), "orders_pkey");
+        assert_eq!(
+            ns.foreign_key("orders", &["customer_id"]),
+            "orders_customer_id_fkey"
+        );
+        assert_eq!(ns.unique("customers", &["phone"]), "customers_phone_key");
+        assert_eq!(
+            ns.index("orders", &[IndexKey::column("customer_phone")], &[]),
+            "orders_customer_phone_idx"
+        );
+        assert_eq!(ns.check("orders", Some("total")), "orders_total_check");
+        assert_eq!(ns.check("orders", None), "orders_check");
+        assert_eq!(ns.check("orders", None), "orders_check1");
+        assert_eq!(
+            ns.index("orders", &[IndexKey::expression("lower(address)")], &[]),
+            "orders_expr_idx"
+        );
+        assert_eq!(
+            ns.index(
+                "orders",
+                &[IndexKey::expression("a"), IndexKey::expression("b")],
+                &[]
+            ),
+            "orders_expr_expr1_idx"
+        );
+    }
+
+    #[test]
+    fn truncation_shortens_the_longer_name_first() {
+        let table = "t".repeat(40);
+        let column = "c".repeat(40);
+        let name = make_object_name(&table, Some(&column), Some("fkey"));
+        assert_eq!(name.len(), 63);
+        // 63 - 6 bytes of overhead = 57, split 29 + 28.
+        assert_eq!(name, format!("{}_{}_fkey", "t".repeat(29), "c".repeat(28)));
+    }
+
+    #[test]
+    fn truncation_respects_characters() {
+        // Cyrillic letters are two bytes each: never split one.
+        let table = "заказы".repeat(8);
+        let name = make_object_name(&table, None, Some("pkey"));
+        assert!(name.len() <= 63);
+        assert!(name.ends_with("_pkey"));
+        assert_eq!(truncate_identifier(&"я".repeat(40)).len(), 62);
+    }
+}

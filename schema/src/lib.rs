@@ -1,0 +1,1 @@
+//! The Cvety.kz models (filled in by the foundation work).
