@@ -1,1 +1,64 @@
-fn main() {}
+//! The `petal` binary: argument parsing, configuration and output. The
+//! workflows live in `petal-engine`; this crate only translates between them
+//! and the terminal.
+
+mod cli;
+mod config;
+mod failure;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command, Format};
+use config::Config;
+use failure::Failure;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            if !failure.message.is_empty() {
+                let _ = writeln!(std::io::stderr(), "error: {}", failure.message);
+            }
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    let config = Config::load(cli.global.config.as_deref(), cli.global.database_url.as_deref())?;
+    match cli.command {
+        Command::Inspect { source, schemas } => inspect(&config, &source, &schemas, cli.global.format),
+        other => Err(Failure::error(format!(
+            "`petal {}` is not implemented yet",
+            command_name(&other)
+        ))),
+    }
+}
+
+fn inspect(config: &Config, source: &str, _schemas: &[String], _format: Format) -> Result<(), Failure> {
+    let _ = config;
+    Err(Failure::error(format!("`petal inspect {source}` is not implemented yet")))
+}
+
+fn command_name(command: &Command) -> &'static str {
+    match command {
+        Command::Init { .. } => "init",
+        Command::Revision { .. } => "revision",
+        Command::Upgrade { .. } => "upgrade",
+        Command::Downgrade { .. } => "downgrade",
+        Command::Current => "current",
+        Command::History { .. } => "history",
+        Command::Heads => "heads",
+        Command::Status => "status",
+        Command::Stamp { .. } => "stamp",
+        Command::Merge { .. } => "merge",
+        Command::Check { .. } => "check",
+        Command::Diff { .. } => "diff",
+        Command::Inspect { .. } => "inspect",
+        Command::Dev { .. } => "dev",
+    }
+}

@@ -1,0 +1,159 @@
+//! The command line, as clap sees it. Only the binary knows about argument
+//! parsing; everything below it takes plain values.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "petal",
+    version,
+    about = "Schema-diff autogenerator and migration runner for PostgreSQL",
+    long_about = "petal compares Rust models (#[derive(Table)]) with a live PostgreSQL database \
+                  and writes reviewable SQL migrations (up and down), then runs them.",
+    after_help = "Exit codes: 0 success; 1 differences found (check, diff --exit-code); 2 error."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Path of the configuration file [default: petal.toml in the current directory]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Database URL; overrides petal.toml and DATABASE_URL
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Output format
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// When to colour output (NO_COLOR is honoured with auto)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create petal.toml, the migrations directory and an example model
+    Init {
+        /// Directory to initialize
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Write a new migration file
+    Revision {
+        /// What the migration does (becomes the file's slug)
+        #[arg(short, long)]
+        message: Option<String>,
+        /// Fill the migration with the diff between the models and the database
+        #[arg(long)]
+        autogenerate: bool,
+        /// Diff the models against the migrations replayed on a scratch database
+        #[arg(long, requires = "autogenerate")]
+        from_migrations: bool,
+    },
+    /// Apply migrations up to a target (default: head)
+    Upgrade {
+        /// head, heads, a revision (or unique prefix), +N; A:B with --sql
+        #[arg(default_value = "head")]
+        target: String,
+        /// Print the SQL that would run, without connecting
+        #[arg(long)]
+        sql: bool,
+        /// Proceed even when an applied migration's file was modified
+        #[arg(long)]
+        allow_modified: bool,
+    },
+    /// Un-apply migrations down to a target
+    Downgrade {
+        /// base, a revision (or unique prefix), -N; A:B with --sql
+        target: String,
+        /// Print the SQL that would run, without connecting
+        #[arg(long)]
+        sql: bool,
+    },
+    /// Show the revisions applied to the database
+    Current,
+    /// List the revisions, newest first
+    History {
+        /// Show parents, paths and checksums
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Show the head revisions
+    Heads,
+    /// Show each revision: applied, pending, modified or missing its file
+    Status,
+    /// Record a target as applied without running anything
+    Stamp {
+        target: String,
+    },
+    /// Write a merge revision joining the current heads
+    Merge {
+        #[arg(short, long)]
+        message: Option<String>,
+    },
+    /// Exit 1 when the models and the database (or the migrations) differ
+    Check {
+        /// Compare the models with the migrations replayed on a scratch database
+        #[arg(long)]
+        migrations: bool,
+    },
+    /// Print the SQL that turns one schema into another
+    Diff {
+        /// A postgres:// URL, `models`, `migrations` or `empty`
+        #[arg(long)]
+        from: String,
+        /// A postgres:// URL, `models`, `migrations` or `empty`
+        #[arg(long)]
+        to: String,
+        /// Exit 1 when there are changes
+        #[arg(long)]
+        exit_code: bool,
+        /// Only compare these schemas (repeatable)
+        #[arg(long = "schema")]
+        schemas: Vec<String>,
+    },
+    /// Print a schema: a postgres:// URL, `models`, `migrations` or `empty`
+    Inspect {
+        source: String,
+        /// Only these schemas (repeatable)
+        #[arg(long = "schema")]
+        schemas: Vec<String>,
+    },
+    /// Drive the embedded PostgreSQL cluster in .petal/
+    Dev {
+        #[command(subcommand)]
+        action: DevAction,
+    },
+}
+
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum DevAction {
+    /// Start the cluster (creating it on first use)
+    Start,
+    /// Stop the cluster
+    Stop,
+    /// Say whether the cluster is running
+    Status,
+    /// Print the cluster's connection URL
+    Url,
+}

@@ -1,0 +1,148 @@
+//! Configuration: `petal.toml`, overridden by `DATABASE_URL` (the environment
+//! or `.env`), overridden by flags. Only the binary reads configuration.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::failure::Failure;
+
+/// The settings petal runs with, all sources merged.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The directory holding `petal.toml` (or the current directory); every
+    /// relative path below is relative to it.
+    pub root: PathBuf,
+    /// The target database; `None` means the embedded cluster.
+    pub database_url: Option<String>,
+    /// Where models are canonicalized; `None` means the embedded cluster.
+    pub dev_url: Option<String>,
+    /// The embedded cluster's database name.
+    pub database: String,
+    pub models_dir: PathBuf,
+    pub migrations_dir: PathBuf,
+    /// Schemas to compare; empty means every non-system schema on either side.
+    pub schemas: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database_url: Option<String>,
+    dev_url: Option<String>,
+    database: Option<String>,
+    models: Option<PathBuf>,
+    migrations: Option<PathBuf>,
+    #[serde(default)]
+    schemas: Vec<String>,
+}
+
+pub const CONFIG_FILE: &str = "petal.toml";
+
+impl Config {
+    /// Loads `petal.toml` (from `explicit` or the current directory), then
+    /// applies `.env`, the environment and the `--database-url` flag.
+    pub fn load(explicit: Option<&Path>, url_flag: Option<&str>) -> Result<Config, Failure> {
+        let (root, file) = match explicit {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    Failure::error(format!("cannot read {}: {e}", path.display()))
+                })?;
+                let root = path
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| PathBuf::from("."));
+                (root, parse_file(&path.display().to_string(), &text)?)
+            }
+            None => {
+                let path = Path::new(CONFIG_FILE);
+                match std::fs::read_to_string(path) {
+                    Ok(text) => (PathBuf::from("."), parse_file(CONFIG_FILE, &text)?),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        (PathBuf::from("."), FileConfig::default())
+                    }
+                    Err(e) => return Err(Failure::error(format!("cannot read {CONFIG_FILE}: {e}"))),
+                }
+            }
+        };
+        let dotenv = read_dotenv(&root.join(".env"))?;
+        let env_url = std::env::var("DATABASE_URL")
+            .ok()
+            .filter(|v| !v.is_empty())
+            .or_else(|| dotenv.get("DATABASE_URL").cloned());
+        let database_url = url_flag.map(str::to_string).or(env_url).or(file.database_url);
+        let default_db = root
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "petal".to_string());
+        Ok(Config {
+            models_dir: root.join(file.models.unwrap_or_else(|| PathBuf::from("schema/src"))),
+            migrations_dir: root.join(file.migrations.unwrap_or_else(|| PathBuf::from("migrations"))),
+            database: file.database.unwrap_or(default_db),
+            dev_url: file.dev_url,
+            database_url,
+            schemas: file.schemas,
+            root,
+        })
+    }
+}
+
+fn parse_file(path: &str, text: &str) -> Result<FileConfig, Failure> {
+    toml::from_str(text).map_err(|e| Failure::error(format!("{path}: {e}")))
+}
+
+/// A `.env` file: `KEY=VALUE` lines, `#` comments, optional `export ` and
+/// quotes. A missing file is an empty one.
+fn read_dotenv(path: &Path) -> Result<BTreeMap<String, String>, Failure> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
+        Err(e) => return Err(Failure::error(format!("cannot read {}: {e}", path.display()))),
+    };
+    Ok(parse_dotenv(&text))
+}
+
+fn parse_dotenv(text: &str) -> BTreeMap<String, String> {
+    let mut vars = BTreeMap::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        if let Some((key, value)) = line.split_once('=') {
+            let value = value.trim();
+            let value = value
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+                .unwrap_or(value);
+            vars.insert(key.trim().to_string(), value.to_string());
+        }
+    }
+    vars
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dotenv_lines() {
+        let vars = parse_dotenv(
+            "# comment\nexport DATABASE_URL=\"postgres://u@h/db\"\nOTHER='x y'\nBARE=1\n\n",
+        );
+        assert_eq!(vars["DATABASE_URL"], "postgres://u@h/db");
+        assert_eq!(vars["OTHER"], "x y");
+        assert_eq!(vars["BARE"], "1");
+    }
+
+    #[test]
+    fn unknown_keys_are_errors() {
+        let err = parse_file("petal.toml", "databse_url = 'x'\n").unwrap_err();
+        assert!(err.message.contains("databse_url"), "{}", err.message);
+    }
+}
