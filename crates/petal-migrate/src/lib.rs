@@ -1,0 +1,1 @@
+//! Migration files, the statement splitter, the revision graph and the planner.
