@@ -1,0 +1,382 @@
+//! The embedded cluster: a PostgreSQL server petal starts by itself from
+//! the server binaries on the machine, listening only on a Unix socket with
+//! trust authentication, for users without a database URL, for
+//! canonicalizing models, and for tests.
+//!
+//! Layout of the cluster directory (`<project>/.petal/pg` by default):
+//! `data/` (PGDATA), `server.log`, `initdb.log`, `pg_ctl.log`, `petal.lock`
+//! (held while starting or stopping, so concurrent petal processes and test
+//! binaries take turns) and `run/` (the socket directory, when its path is
+//! short enough).
+
+mod binaries;
+mod user;
+
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use sha2::{Digest, Sha256};
+
+pub use binaries::find_bin_dir;
+use user::{RunAs, can_enter, process_alive, server_user};
+
+use crate::conn::{ConnConfig, connect};
+use crate::error::PgError;
+use petal_ir::quote_ident;
+
+/// The port only names the socket file (`.s.PGSQL.5432`): each cluster has
+/// its own socket directory, so they never clash.
+pub const PORT: u16 = 5432;
+/// The superuser `initdb` creates.
+pub const SUPERUSER: &str = "postgres";
+/// Unix socket paths are limited to 107 bytes (`sun_path`); keep a margin.
+const MAX_SOCKET_PATH: usize = 100;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClusterStatus {
+    /// No cluster directory yet: `start` will run `initdb`.
+    NotInitialized,
+    Stopped,
+    Running { pid: i32 },
+}
+
+#[derive(Debug, Clone)]
+pub struct EmbeddedCluster {
+    base: PathBuf,
+    socket_dir: PathBuf,
+    bin_dir: PathBuf,
+    db_name: String,
+    run_as: Option<RunAs>,
+    settings: BTreeMap<String, String>,
+}
+
+impl EmbeddedCluster {
+    /// The cluster of the project in `project_dir` (in `.petal/pg`), serving
+    /// the database `db_name`. Finds the server binaries, but starts nothing.
+    pub fn locate(project_dir: &Path, db_name: &str) -> Result<Self, PgError> {
+        Self::in_dir(&project_dir.join(".petal").join("pg"), db_name)
+    }
+
+    /// A cluster kept in `dir`, or, when we are root and the server's user
+    /// cannot reach `dir` (a checkout under a mode-0700 home), in a
+    /// directory under the system temp directory keyed by `dir`.
+    pub fn in_dir(dir: &Path, db_name: &str) -> Result<Self, PgError> {
+        let bin_dir = find_bin_dir()?;
+        let run_as = server_user()?;
+        let preferred = std::path::absolute(dir).map_err(|e| PgError::io("resolving", dir, e))?;
+        let base = match &run_as {
+            Some(user) if !can_enter(user, nearest_existing(&preferred)) => std::env::temp_dir()
+                .join(format!("petal-{}", short_hash(&preferred)))
+                .join("pg"),
+            _ => preferred,
+        };
+        let natural_socket_dir = base.join("run");
+        let socket_file = natural_socket_dir.join(format!(".s.PGSQL.{PORT}"));
+        let socket_dir = if socket_file.as_os_str().len() <= MAX_SOCKET_PATH {
+            natural_socket_dir
+        } else {
+            std::env::temp_dir().join(format!("petal-s-{}", short_hash(&base)))
+        };
+        Ok(EmbeddedCluster {
+            base,
+            socket_dir,
+            bin_dir,
+            db_name: db_name.to_string(),
+            run_as,
+            settings: BTreeMap::new(),
+        })
+    }
+
+    /// A server setting (`postgresql.conf` syntax) applied from the next
+    /// start on, such as `fsync` = `off` for a throw-away test cluster.
+    pub fn with_setting(mut self, name: &str, value: &str) -> Self {
+        self.settings.insert(name.to_string(), value.to_string());
+        self
+    }
+
+    pub fn base_dir(&self) -> &Path {
+        &self.base
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.base.join("data")
+    }
+
+    pub fn socket_dir(&self) -> &Path {
+        &self.socket_dir
+    }
+
+    pub fn bin_dir(&self) -> &Path {
+        &self.bin_dir
+    }
+
+    pub fn log_file(&self) -> PathBuf {
+        self.base.join("server.log")
+    }
+
+    pub fn db_name(&self) -> &str {
+        &self.db_name
+    }
+
+    /// Connection settings for database `db_name` of this cluster.
+    pub fn conn_config(&self, db_name: &str) -> ConnConfig {
+        ConnConfig::unix(&self.socket_dir, PORT, SUPERUSER, db_name)
+    }
+
+    /// The URL of the configured database, e.g.
+    /// `postgresql://postgres@%2Ftmp%2Fpetal-s-0123abcd:5432/flower_shop?sslmode=disable`.
+    pub fn url(&self) -> String {
+        self.conn_config(&self.db_name).to_string()
+    }
+
+    pub fn status(&self) -> ClusterStatus {
+        let data = self.data_dir();
+        if !data.join("PG_VERSION").is_file() {
+            return ClusterStatus::NotInitialized;
+        }
+        let pid = fs::read_to_string(data.join("postmaster.pid"))
+            .ok()
+            .and_then(|text| text.lines().next()?.trim().parse::<i32>().ok());
+        let socket = self.socket_dir.join(format!(".s.PGSQL.{PORT}"));
+        match pid {
+            Some(pid) if process_alive(pid) && socket.exists() => ClusterStatus::Running { pid },
+            _ => ClusterStatus::Stopped,
+        }
+    }
+
+    /// Starts the server (running `initdb` first when needed) and creates
+    /// the configured database. Idempotent: a running cluster is reused.
+    pub async fn start(&self) -> Result<(), PgError> {
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || this.start_server())
+            .await
+            .map_err(|e| PgError::Cluster(format!("the start task failed: {e}")))??;
+        self.create_database(&self.db_name).await
+    }
+
+    /// Starts the server only (blocking), waiting until it accepts
+    /// connections. Idempotent.
+    pub fn start_server(&self) -> Result<(), PgError> {
+        self.prepare_dirs()?;
+        let _lock = self.lock()?;
+        match self.status() {
+            ClusterStatus::Running { .. } => return Ok(()),
+            ClusterStatus::NotInitialized => self.initdb()?,
+            ClusterStatus::Stopped => {}
+        }
+        self.write_settings()?;
+        let data = self.data_dir();
+        let log = self.log_file();
+        let args = ["start", "-D", path_str(&data)?, "-l", path_str(&log)?];
+        self.run_logged("pg_ctl", &[&args[..], &["-w", "-t", "120", "-s"]].concat(), "pg_ctl.log")
+    }
+
+    /// Stops the server (fast shutdown: open sessions are ended). Stopping a
+    /// cluster that is not running is not an error.
+    pub fn stop(&self) -> Result<(), PgError> {
+        if !self.base.is_dir() {
+            return Ok(());
+        }
+        let _lock = self.lock()?;
+        if !matches!(self.status(), ClusterStatus::Running { .. }) {
+            return Ok(());
+        }
+        let data = self.data_dir();
+        let args = ["stop", "-D", path_str(&data)?, "-m", "fast", "-w", "-t", "60", "-s"];
+        self.run_logged("pg_ctl", &args, "pg_ctl.log")
+    }
+
+    /// Creates database `name` unless it exists (concurrent callers are fine).
+    pub async fn create_database(&self, name: &str) -> Result<(), PgError> {
+        let client = connect(&self.conn_config("postgres")).await?;
+        let exists = client
+            .query_opt("SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1", &[&name])
+            .await
+            .map_err(|e| PgError::query(format!("looking up database {name:?}"), e))?
+            .is_some();
+        if exists {
+            return Ok(());
+        }
+        match client
+            .batch_execute(&format!("CREATE DATABASE {}", quote_ident(name)))
+            .await
+        {
+            Ok(()) => Ok(()),
+            Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::DUPLICATE_DATABASE) => {
+                Ok(())
+            }
+            Err(e) => Err(PgError::query(format!("CREATE DATABASE {name:?}"), e)),
+        }
+    }
+
+    /// Drops database `name` if it exists, ending its sessions.
+    pub async fn drop_database(&self, name: &str) -> Result<(), PgError> {
+        let client = connect(&self.conn_config("postgres")).await?;
+        client
+            .batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                quote_ident(name)
+            ))
+            .await
+            .map_err(|e| PgError::query(format!("DROP DATABASE {name:?}"), e))
+    }
+
+    fn prepare_dirs(&self) -> Result<(), PgError> {
+        if let Some(parent) = self.base.parent() {
+            if !parent.exists() {
+                fs::create_dir_all(parent).map_err(|e| PgError::io("creating", parent, e))?;
+                // The server's user must be able to pass through, whatever
+                // our umask.
+                set_mode(parent, 0o755)?;
+                if parent.file_name().is_some_and(|n| n == ".petal") {
+                    let ignore = parent.join(".gitignore");
+                    fs::write(&ignore, "# petal's local dev database\n*\n")
+                        .map_err(|e| PgError::io("writing", &ignore, e))?;
+                }
+            }
+        }
+        for dir in [&self.base, &self.socket_dir] {
+            if !dir.exists() {
+                fs::create_dir_all(dir).map_err(|e| PgError::io("creating", dir, e))?;
+                // Trust authentication is safe only because nobody but the
+                // server's user (and root) can reach the socket.
+                set_mode(dir, 0o700)?;
+            }
+            self.give_to_server_user(dir)?;
+        }
+        Ok(())
+    }
+
+    fn lock(&self) -> Result<File, PgError> {
+        let path = self.base.join("petal.lock");
+        let file = File::create(&path).map_err(|e| PgError::io("creating", &path, e))?;
+        file.lock().map_err(|e| PgError::io("locking", &path, e))?;
+        Ok(file)
+    }
+
+    fn initdb(&self) -> Result<(), PgError> {
+        let data = self.data_dir();
+        if data.exists() {
+            // A directory without PG_VERSION is a failed initdb's leftover.
+            fs::remove_dir_all(&data).map_err(|e| PgError::io("removing", &data, e))?;
+        }
+        let args = [
+            "-D",
+            path_str(&data)?,
+            "-U",
+            SUPERUSER,
+            "--auth-local=trust",
+            "--auth-host=scram-sha-256",
+            "-E",
+            "UTF8",
+            "--locale=C",
+        ];
+        self.run_logged("initdb", &args, "initdb.log")?;
+        let conf = data.join("postgresql.conf");
+        let mut file = fs::OpenOptions::new()
+            .append(true)
+            .open(&conf)
+            .map_err(|e| PgError::io("opening", &conf, e))?;
+        file.write_all(b"\n# petal's settings, rewritten on every start\ninclude_if_exists = 'petal.conf'\n")
+            .map_err(|e| PgError::io("writing", &conf, e))
+    }
+
+    fn write_settings(&self) -> Result<(), PgError> {
+        let socket_dir = path_str(&self.socket_dir)?;
+        let mut settings = BTreeMap::from([
+            ("listen_addresses".to_string(), String::new()),
+            ("port".to_string(), PORT.to_string()),
+            ("unix_socket_directories".to_string(), socket_dir.to_string()),
+            ("unix_socket_permissions".to_string(), "0700".to_string()),
+        ]);
+        settings.extend(self.settings.clone());
+        let mut text = String::from("# Written by petal on every start; changes here are lost.\n");
+        for (name, value) in &settings {
+            text.push_str(&format!("{name} = '{}'\n", value.replace('\'', "''")));
+        }
+        let path = self.data_dir().join("petal.conf");
+        fs::write(&path, text).map_err(|e| PgError::io("writing", &path, e))?;
+        self.give_to_server_user(&path)
+    }
+
+    /// Runs one of the server binaries as the server's user, its output
+    /// going to `log_name` in the cluster directory: never to our standard
+    /// output or error, which a caller may be piping.
+    fn run_logged(&self, program: &str, args: &[&str], log_name: &str) -> Result<(), PgError> {
+        let log_path = self.base.join(log_name);
+        let log = File::create(&log_path).map_err(|e| PgError::io("creating", &log_path, e))?;
+        let log_err = log.try_clone().map_err(|e| PgError::io("opening", &log_path, e))?;
+        let mut cmd = Command::new(self.bin_dir.join(program));
+        cmd.args(args)
+            .current_dir(&self.base)
+            .stdin(Stdio::null())
+            .stdout(log)
+            .stderr(log_err);
+        if let Some(user) = &self.run_as {
+            cmd.uid(user.uid).gid(user.gid);
+        }
+        let command = format!("{program} {}", args.join(" "));
+        let status = cmd.status().map_err(|e| PgError::Command {
+            command: command.clone(),
+            detail: format!("could not run {}: {e}", self.bin_dir.join(program).display()),
+        })?;
+        if status.success() {
+            return Ok(());
+        }
+        let mut detail = format!("{status}; {}: {}", log_path.display(), tail(&log_path));
+        if program == "pg_ctl" {
+            let server_log = self.log_file();
+            detail.push_str(&format!("; {}: {}", server_log.display(), tail(&server_log)));
+        }
+        Err(PgError::Command { command, detail })
+    }
+
+    fn give_to_server_user(&self, path: &Path) -> Result<(), PgError> {
+        match &self.run_as {
+            Some(user) => std::os::unix::fs::chown(path, Some(user.uid), Some(user.gid))
+                .map_err(|e| PgError::io("changing the owner of", path, e)),
+            None => Ok(()),
+        }
+    }
+}
+
+fn set_mode(path: &Path, mode: u32) -> Result<(), PgError> {
+    fs::set_permissions(path, fs::Permissions::from_mode(mode))
+        .map_err(|e| PgError::io("setting permissions of", path, e))
+}
+
+fn path_str(path: &Path) -> Result<&str, PgError> {
+    path.to_str().ok_or_else(|| {
+        PgError::Cluster(format!("the path {} is not valid UTF-8", path.display()))
+    })
+}
+
+fn nearest_existing(path: &Path) -> &Path {
+    path.ancestors()
+        .find(|p| p.exists())
+        .unwrap_or_else(|| Path::new("/"))
+}
+
+/// A short, stable name for a path: the first 12 hex digits of its SHA-256.
+fn short_hash(path: &Path) -> String {
+    let digest = Sha256::digest(path.as_os_str().as_encoded_bytes());
+    hex::encode(&digest[..6])
+}
+
+/// The last lines of a log file, joined, for an error message.
+fn tail(path: &Path) -> String {
+    let text = fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let start = lines.len().saturating_sub(8);
+    let joined = lines[start..].join(" | ");
+    if joined.is_empty() {
+        "(empty)".to_string()
+    } else {
+        joined
+    }
+}
