@@ -1,0 +1,125 @@
+//! What a parsed migration file holds.
+
+use std::fmt;
+
+use sha2::{Digest, Sha256};
+
+use crate::revision::RevisionId;
+
+/// One migration file, parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationFile {
+    pub revision: RevisionId,
+    /// Empty for a first revision, several for a merge; in file order.
+    pub parents: Vec<RevisionId>,
+    pub message: String,
+    /// `-- +petal no-transaction`: each statement runs on its own, outside
+    /// any transaction (`CREATE INDEX CONCURRENTLY` needs it).
+    pub no_transaction: bool,
+    pub up: Section,
+    pub down: Section,
+    pub checksum: Checksum,
+    /// The path the file was parsed from, as given to the parser; used in
+    /// every message about the file.
+    pub path: String,
+}
+
+impl MigrationFile {
+    /// The section that runs in `direction`.
+    pub fn section(&self, direction: crate::Direction) -> &Section {
+        match direction {
+            crate::Direction::Up => &self.up,
+            crate::Direction::Down => &self.down,
+        }
+    }
+
+    pub fn is_merge(&self) -> bool {
+        self.parents.len() > 1
+    }
+}
+
+/// The `up` or `down` part of a file. Steps never hold zero statements; a
+/// section with nothing to do has no steps.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Section {
+    pub steps: Vec<Step>,
+}
+
+impl Section {
+    pub fn statements(&self) -> impl Iterator<Item = &Statement> {
+        self.steps.iter().flat_map(|step| step.statements.iter())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+}
+
+/// Statements that run in one transaction (unless the file is
+/// `no-transaction`), separated in the file by `-- +petal step`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Step {
+    pub statements: Vec<Statement>,
+}
+
+/// One SQL statement, without its terminating `;` and without the comments
+/// before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    pub sql: String,
+    /// 1-based line of the statement's first token (not a comment).
+    pub line: usize,
+    /// Byte offset of that token.
+    pub offset: usize,
+}
+
+/// SHA-256 of a file's text with CRLF line endings turned into LF, in
+/// lowercase hex, so a checkout with `core.autocrlf` does not look modified.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Checksum(String);
+
+impl Checksum {
+    pub fn of(text: &str) -> Self {
+        let mut hasher = Sha256::new();
+        let mut rest = text;
+        while let Some(at) = rest.find("\r\n") {
+            hasher.update(&rest.as_bytes()[..at]);
+            hasher.update(b"\n");
+            rest = &rest[at + 2..];
+        }
+        hasher.update(rest.as_bytes());
+        Checksum(hex::encode(hasher.finalize()))
+    }
+
+    /// A checksum as stored in the `petal_migrations` log. It is not
+    /// validated: a damaged value simply matches no file.
+    pub fn from_stored(hex: impl Into<String>) -> Self {
+        Checksum(hex.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Checksum {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checksum_is_sha256_hex_of_lf_text() {
+        assert_eq!(
+            Checksum::of("").as_str(),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(Checksum::of("a\r\nb\r\n"), Checksum::of("a\nb\n"));
+        assert_ne!(Checksum::of("a\nb\n"), Checksum::of("a\nb"));
+        assert_ne!(Checksum::of("a\rb"), Checksum::of("a\nb"));
+    }
+}

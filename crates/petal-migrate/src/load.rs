@@ -1,0 +1,74 @@
+//! Reading a migrations directory: the one place this crate touches the
+//! file system, kept apart so everything else stays pure.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::file::MigrationFile;
+use crate::parse::{ParseError, parse};
+
+#[derive(Debug)]
+pub enum LoadError {
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// Every malformed file, in file-name order.
+    Parse(Vec<ParseError>),
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            LoadError::Parse(errors) => {
+                for (index, error) in errors.iter().enumerate() {
+                    if index > 0 {
+                        f.write_str("\n\n")?;
+                    }
+                    error.fmt(f)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Parses every `*.sql` file directly in `dir`, in file-name order. A
+/// missing directory holds no migrations. Paths in results and errors are
+/// `dir` joined with the file name.
+pub fn load_dir(dir: &Path) -> Result<Vec<MigrationFile>, LoadError> {
+    let io = |path: &Path, source| LoadError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io(dir, e)),
+    };
+    let mut paths = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|e| io(dir, e))?.path();
+        if path.extension().is_some_and(|ext| ext == "sql") && path.is_file() {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    let mut files = Vec::with_capacity(paths.len());
+    let mut errors = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
+        match parse(&path.display().to_string(), &text) {
+            Ok(file) => files.push(file),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(LoadError::Parse(errors))
+    }
+}

@@ -1,0 +1,452 @@
+//! Parsing a migration file, with `file:line:col` errors for anything
+//! malformed.
+//!
+//! The whole file goes through the statement lexer, so a directive-looking
+//! line inside a dollar-quoted function body is body text, not a directive.
+//! Directives and headers are `--` comments that start a line.
+
+use std::fmt;
+
+use crate::file::{Checksum, MigrationFile, Section, Statement, Step};
+use crate::lex::{Lexer, Token};
+use crate::lines::LineIndex;
+use crate::revision::RevisionId;
+use crate::split::StatementBuilder;
+
+/// A malformed migration file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub path: String,
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub col: usize,
+    /// Byte offset in the file.
+    pub offset: usize,
+    pub message: String,
+    /// The text of `line`, shown under the message.
+    pub source_line: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{}:{}:{}: {}",
+            self.path, self.line, self.col, self.message
+        )?;
+        let number = self.line.to_string();
+        let gutter = " ".repeat(number.len());
+        writeln!(f, "{gutter} |")?;
+        writeln!(f, "{number} | {}", self.source_line)?;
+        write!(f, "{gutter} | {}^", " ".repeat(self.col.saturating_sub(1)))
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+const DIRECTIVES: [&str; 4] = ["up", "down", "step", "no-transaction"];
+const HEADERS: [&str; 3] = ["revision", "parents", "message"];
+
+/// Parses a migration file. `path` is only used in errors and kept in the
+/// result; when its file name starts with digits, they must be the revision
+/// id of the header.
+pub fn parse(path: &str, text: &str) -> Result<MigrationFile, ParseError> {
+    Parser::new(path, text).run()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Region {
+    Header,
+    Up,
+    Down,
+}
+
+/// A header's value and the byte offset where it starts.
+#[derive(Debug, Clone)]
+struct HeaderValue {
+    value: String,
+    at: usize,
+}
+
+struct Parser<'a> {
+    path: &'a str,
+    text: &'a str,
+    lines: LineIndex,
+    region: Region,
+    revision: Option<HeaderValue>,
+    parents: Option<HeaderValue>,
+    message: Option<HeaderValue>,
+    no_transaction: Option<usize>,
+    /// Each section with the offset of its directive.
+    up: Option<(Section, usize)>,
+    down: Option<(Section, usize)>,
+    steps: Vec<Step>,
+    step: Vec<Statement>,
+    builder: StatementBuilder,
+}
+
+impl<'a> Parser<'a> {
+    fn new(path: &'a str, text: &'a str) -> Self {
+        Parser {
+            path,
+            text,
+            lines: LineIndex::new(text),
+            region: Region::Header,
+            revision: None,
+            parents: None,
+            message: None,
+            no_transaction: None,
+            up: None,
+            down: None,
+            steps: Vec::new(),
+            step: Vec::new(),
+            builder: StatementBuilder::default(),
+        }
+    }
+
+    fn error(&self, offset: usize, message: impl Into<String>) -> ParseError {
+        let (line, col) = self.lines.line_col(self.text, offset);
+        ParseError {
+            path: self.path.to_owned(),
+            line,
+            col,
+            offset,
+            message: message.into(),
+            source_line: self.lines.line_text(self.text, line).to_owned(),
+        }
+    }
+
+    fn run(mut self) -> Result<MigrationFile, ParseError> {
+        let start = if self.text.starts_with('\u{feff}') {
+            3
+        } else {
+            0
+        };
+        let mut lexer = Lexer::new(self.text, start);
+        while let Some(token) = lexer.next_token() {
+            let token = token.map_err(|e| self.error(e.at, e.message))?;
+            match token {
+                Token::LineComment { start, end } if self.starts_line(start) => {
+                    self.line_comment(start, end)?;
+                }
+                _ if token.is_comment() => {}
+                _ if self.region == Region::Header => {
+                    return Err(self.error(
+                        token.start(),
+                        "SQL before `-- +petal up`: statements belong in the up or down section",
+                    ));
+                }
+                _ => {
+                    if let Some(span) = self.builder.push(self.text, token) {
+                        self.step.push(span.into_statement(self.text, &self.lines));
+                    }
+                }
+            }
+        }
+        self.close_section()?;
+        self.finish()
+    }
+
+    fn starts_line(&self, offset: usize) -> bool {
+        let line_start = self.text[..offset].rfind('\n').map_or(0, |at| at + 1);
+        self.text[line_start..offset].trim().is_empty()
+    }
+
+    fn line_comment(&mut self, start: usize, end: usize) -> Result<(), ParseError> {
+        let body = &self.text[start + 2..end];
+        let trimmed = body.trim_start();
+        let body_at = start + 2 + (body.len() - trimmed.len());
+        if let Some(rest) = trimmed.strip_prefix("+petal") {
+            return self.directive(start, rest.trim());
+        }
+        if let Some(rest) = trimmed.strip_prefix("petal ")
+            && let Some((key, value)) = rest.split_once(':')
+            && is_header_key(key.trim())
+        {
+            let value_at = body_at + "petal ".len() + key.len() + 1;
+            let value_trimmed = value.trim_start();
+            let at = value_at + (value.len() - value_trimmed.len());
+            return self.header(start, key.trim(), value_trimmed.trim_end(), at);
+        }
+        Ok(())
+    }
+
+    fn header(
+        &mut self,
+        start: usize,
+        key: &str,
+        value: &str,
+        at: usize,
+    ) -> Result<(), ParseError> {
+        if self.region != Region::Header {
+            return Err(self.error(
+                start,
+                format!("`-- petal {key}:` header after the sections; headers go at the top of the file, before `-- +petal up`"),
+            ));
+        }
+        let slot = match key {
+            "revision" => &mut self.revision,
+            "parents" => &mut self.parents,
+            "message" => &mut self.message,
+            _ => {
+                let hint = suggestion(key, &HEADERS)
+                    .map(|s| format!("; did you mean `-- petal {s}:`?"))
+                    .unwrap_or_default();
+                return Err(self.error(
+                    start,
+                    format!(
+                        "unknown header `-- petal {key}:`{hint} (headers: revision, parents, message)"
+                    ),
+                ));
+            }
+        };
+        if let Some(first) = slot {
+            let first_line = self.lines.line_of(first.at);
+            return Err(self.error(
+                start,
+                format!("duplicate `-- petal {key}:` header (first on line {first_line})"),
+            ));
+        }
+        *slot = Some(HeaderValue {
+            value: value.to_owned(),
+            at,
+        });
+        Ok(())
+    }
+
+    fn directive(&mut self, start: usize, rest: &str) -> Result<(), ParseError> {
+        let mut words = rest.split_whitespace();
+        let name = words.next().unwrap_or("");
+        if let Some(extra) = words.next() {
+            return Err(self.error(
+                start,
+                format!("unexpected `{extra}` after `-- +petal {name}`; a directive stands alone on its line"),
+            ));
+        }
+        match name {
+            "up" | "down" => self.open_section(start, name),
+            "step" => {
+                if self.region == Region::Header {
+                    return Err(self.error(
+                        start,
+                        "`-- +petal step` outside a section; it separates steps inside `-- +petal up` or `-- +petal down`",
+                    ));
+                }
+                self.close_step()
+            }
+            "no-transaction" => {
+                if self.region != Region::Header {
+                    return Err(self.error(
+                        start,
+                        "`-- +petal no-transaction` applies to the whole file; put it before `-- +petal up`",
+                    ));
+                }
+                if let Some(first) = self.no_transaction {
+                    let first_line = self.lines.line_of(first);
+                    return Err(self.error(
+                        start,
+                        format!(
+                            "duplicate `-- +petal no-transaction` (first on line {first_line})"
+                        ),
+                    ));
+                }
+                self.no_transaction = Some(start);
+                Ok(())
+            }
+            "" => Err(self.error(
+                start,
+                "`-- +petal` without a directive; expected one of: up, down, step, no-transaction",
+            )),
+            _ => {
+                let hint = suggestion(name, &DIRECTIVES)
+                    .map(|s| format!("; did you mean `-- +petal {s}`?"))
+                    .unwrap_or_else(|| {
+                        "; expected one of: up, down, step, no-transaction".to_owned()
+                    });
+                Err(self.error(start, format!("unknown directive `-- +petal {name}`{hint}")))
+            }
+        }
+    }
+
+    fn open_section(&mut self, start: usize, name: &str) -> Result<(), ParseError> {
+        let seen = if name == "up" { &self.up } else { &self.down };
+        if let Some((_, first)) = seen {
+            let first_line = self.lines.line_of(*first);
+            return Err(self.error(
+                start,
+                format!("duplicate `-- +petal {name}` section (first on line {first_line})"),
+            ));
+        }
+        self.close_section()?;
+        let placeholder = Some((Section::default(), start));
+        if name == "up" {
+            self.up = placeholder;
+            self.region = Region::Up;
+        } else {
+            self.down = placeholder;
+            self.region = Region::Down;
+        }
+        Ok(())
+    }
+
+    /// Ends the pending statement (a section's last one needs no `;`) and
+    /// the current step; empty steps are dropped.
+    fn close_step(&mut self) -> Result<(), ParseError> {
+        let last = self
+            .builder
+            .finish()
+            .map_err(|e| self.error(e.offset, e.message))?;
+        if let Some(span) = last {
+            self.step.push(span.into_statement(self.text, &self.lines));
+        }
+        if !self.step.is_empty() {
+            let statements = std::mem::take(&mut self.step);
+            self.steps.push(Step { statements });
+        }
+        Ok(())
+    }
+
+    fn close_section(&mut self) -> Result<(), ParseError> {
+        self.close_step()?;
+        let steps = std::mem::take(&mut self.steps);
+        let section = match self.region {
+            Region::Header => return Ok(()),
+            Region::Up => &mut self.up,
+            Region::Down => &mut self.down,
+        };
+        if let Some((section, _)) = section {
+            section.steps = steps;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<MigrationFile, ParseError> {
+        let Some(revision) = self.revision.take() else {
+            return Err(self.error(
+                0,
+                "missing header `-- petal revision: YYYYMMDDHHMMSS` at the top of the file",
+            ));
+        };
+        let revision_id = RevisionId::parse(&revision.value)
+            .map_err(|e| self.error(revision.at, e.to_string()))?;
+        self.check_file_name(&revision_id, revision.at)?;
+        let Some(parents) = self.parents.take() else {
+            return Err(self.error(
+                0,
+                "missing header `-- petal parents:` (list the parent revisions, space-separated; leave it empty for the first revision)",
+            ));
+        };
+        let parent_ids = self.parents(&parents, &revision_id)?;
+        let Some((up, _)) = self.up.take() else {
+            let at = self.down.as_ref().map_or(0, |(_, at)| *at);
+            return Err(self.error(at, "missing `-- +petal up` section"));
+        };
+        let down = self.down.take().map(|(down, _)| down).unwrap_or_default();
+        Ok(MigrationFile {
+            revision: revision_id,
+            parents: parent_ids,
+            message: self.message.take().map(|m| m.value).unwrap_or_default(),
+            no_transaction: self.no_transaction.is_some(),
+            up,
+            down,
+            checksum: Checksum::of(self.text),
+            path: self.path.to_owned(),
+        })
+    }
+
+    fn parents(
+        &self,
+        header: &HeaderValue,
+        revision: &RevisionId,
+    ) -> Result<Vec<RevisionId>, ParseError> {
+        let mut out: Vec<RevisionId> = Vec::new();
+        let mut at = header.at;
+        for word in header.value.split(|c: char| c.is_ascii_whitespace()) {
+            let word_at = at;
+            at += word.len() + 1;
+            if word.is_empty() {
+                continue;
+            }
+            let parent = RevisionId::parse(word).map_err(|e| self.error(word_at, e.to_string()))?;
+            if &parent == revision {
+                return Err(self.error(word_at, "a revision cannot be its own parent"));
+            }
+            if out.contains(&parent) {
+                return Err(self.error(word_at, format!("parent {parent} is listed twice")));
+            }
+            out.push(parent);
+        }
+        Ok(out)
+    }
+
+    /// `20260728093000_add_x.sql` must hold revision 20260728093000: the
+    /// file name is what people see and sort by.
+    fn check_file_name(&self, revision: &RevisionId, at: usize) -> Result<(), ParseError> {
+        let name = self.path.rsplit(['/', '\\']).next().unwrap_or(self.path);
+        let digits = name.len() - name.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let prefix = &name[..digits];
+        if prefix.is_empty() || prefix == revision.as_str() {
+            return Ok(());
+        }
+        Err(self.error(
+            at,
+            format!(
+                "revision {revision} differs from the file name's {prefix}; rename the file to `{revision}_...sql` or fix the header"
+            ),
+        ))
+    }
+}
+
+fn is_header_key(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphabetic() || b == b'-' || b == b'_')
+}
+
+/// The known name closest to `given`, if it is a plausible typo.
+fn suggestion(given: &str, known: &[&'static str]) -> Option<&'static str> {
+    let normalized = given.to_ascii_lowercase().replace('_', "-");
+    known
+        .iter()
+        .map(|k| (edit_distance(&normalized, k), *k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+        .min()
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_catch_typos_only() {
+        assert_eq!(suggestion("stpe", &DIRECTIVES), Some("step"));
+        assert_eq!(suggestion("Up", &DIRECTIVES), Some("up"));
+        assert_eq!(
+            suggestion("no_transaction", &DIRECTIVES),
+            Some("no-transaction")
+        );
+        assert_eq!(
+            suggestion("notransaction", &DIRECTIVES),
+            Some("no-transaction")
+        );
+        assert_eq!(suggestion("concurrently", &DIRECTIVES), None);
+        assert_eq!(suggestion("parent", &HEADERS), Some("parents"));
+    }
+}

@@ -1,0 +1,145 @@
+//! Why a plan cannot be made, in words that say how to fix it.
+
+use std::fmt;
+
+use crate::graph::ResolveError;
+use crate::plan::Direction;
+use crate::revision::RevisionId;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlanError {
+    /// Applied revisions (per the log) that no migration file holds.
+    MissingFile { revisions: Vec<RevisionId> },
+    /// Applied revisions whose file changed since, with their paths.
+    Modified {
+        revisions: Vec<(RevisionId, String)>,
+    },
+    /// The log holds a revision but not one of its parents.
+    ParentNotApplied {
+        revision: RevisionId,
+        parent: RevisionId,
+    },
+    /// `head` with several heads.
+    MultipleHeads { heads: Vec<RevisionId> },
+    /// A revision prefix that names no revision or several.
+    Resolve(ResolveError),
+    /// An upgrade to a target that applied revisions are already past.
+    TargetBehindCurrent {
+        target: String,
+        applied_beyond: Vec<RevisionId>,
+    },
+    /// A downgrade to a target that is not (fully) applied.
+    TargetAheadOfCurrent {
+        target: String,
+        not_applied: Vec<RevisionId>,
+    },
+    /// `+N` / `-N` asking for more revisions than there are.
+    NotEnoughRevisions {
+        requested: usize,
+        available: usize,
+        /// "pending" or "applied".
+        what: &'static str,
+    },
+    /// `+N` for a downgrade or `-N` for an upgrade.
+    WrongDirection {
+        target: String,
+        direction: Direction,
+    },
+    /// A range where only a single target makes sense (stamp).
+    RangeNotAllowed { target: String },
+}
+
+impl From<ResolveError> for PlanError {
+    fn from(e: ResolveError) -> Self {
+        PlanError::Resolve(e)
+    }
+}
+
+fn list(revisions: &[RevisionId]) -> String {
+    revisions
+        .iter()
+        .map(RevisionId::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl fmt::Display for PlanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PlanError::MissingFile { revisions } => write!(
+                f,
+                "the database has applied {} that no migration file holds: {}; \
+                 restore the missing file (from version control, or from the branch that added it)",
+                if revisions.len() == 1 {
+                    "a revision"
+                } else {
+                    "revisions"
+                },
+                list(revisions)
+            ),
+            PlanError::Modified { revisions } => {
+                write!(f, "applied migrations were edited after they ran:")?;
+                for (revision, path) in revisions {
+                    write!(f, "\n  {path} (revision {revision})")?;
+                }
+                write!(
+                    f,
+                    "\nthe database did not get those edits; undo them and put the change in a new \
+                     revision, or pass --allow-modified if the edit changes nothing that ran"
+                )
+            }
+            PlanError::ParentNotApplied { revision, parent } => write!(
+                f,
+                "the log says revision {revision} is applied but its parent {parent} is not; \
+                 fix petal_migrations with `petal stamp`"
+            ),
+            PlanError::MultipleHeads { heads } => write!(
+                f,
+                "`head` is ambiguous: the migrations have {} heads ({}); \
+                 run `petal merge` to join them, or name one revision, or use `heads` for all",
+                heads.len(),
+                list(heads)
+            ),
+            PlanError::Resolve(e) => e.fmt(f),
+            PlanError::TargetBehindCurrent {
+                target,
+                applied_beyond,
+            } => write!(
+                f,
+                "cannot upgrade to {target}: the database is past it (applied after it: {}); \
+                 use `petal downgrade {target}` to go back",
+                list(applied_beyond)
+            ),
+            PlanError::TargetAheadOfCurrent {
+                target,
+                not_applied,
+            } => write!(
+                f,
+                "cannot downgrade to {target}: it is not applied (not applied: {}); \
+                 use `petal upgrade {target}` to go forward",
+                list(not_applied)
+            ),
+            PlanError::NotEnoughRevisions {
+                requested,
+                available,
+                what,
+            } => write!(
+                f,
+                "asked for {requested} revisions but only {available} {} {what}",
+                if *available == 1 { "is" } else { "are" }
+            ),
+            PlanError::WrongDirection { target, direction } => match direction {
+                Direction::Up => write!(f, "`{target}` goes back; use `petal downgrade {target}`"),
+                Direction::Down => {
+                    write!(f, "`{target}` goes forward; use `petal upgrade {target}`")
+                }
+            },
+            PlanError::RangeNotAllowed { target } => write!(
+                f,
+                "a range ({target}) only works with --sql; give a single target"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for PlanError {}

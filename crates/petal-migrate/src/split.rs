@@ -1,0 +1,272 @@
+//! Splitting SQL text into statements on top-level `;`.
+//!
+//! A statement's text runs from its first token that is not a comment to its
+//! last one, so comments before it (the generated description and
+//! classification lines) and the terminating `;` are not part of it; comments
+//! inside it are kept. A chunk holding only comments is not a statement.
+
+use crate::file::Statement;
+use crate::lex::{LexError, Lexer, Token};
+use crate::lines::LineIndex;
+
+/// Where splitting failed: an unterminated quote or comment, or a
+/// `BEGIN ATOMIC` body without its `END`. `offset` is a byte offset into the
+/// text given to [`split`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SplitError {
+    pub offset: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for SplitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "at byte {}: {}", self.offset, self.message)
+    }
+}
+
+impl std::error::Error for SplitError {}
+
+impl From<LexError> for SplitError {
+    fn from(e: LexError) -> Self {
+        SplitError {
+            offset: e.at,
+            message: e.message,
+        }
+    }
+}
+
+/// Splits `sql` into statements. Their `line` and `offset` are relative to
+/// `sql` (1-based line, byte offset), and their text has no trailing `;`.
+pub fn split(sql: &str) -> Result<Vec<Statement>, SplitError> {
+    let lines = LineIndex::new(sql);
+    let mut lexer = Lexer::new(sql, 0);
+    let mut builder = StatementBuilder::default();
+    let mut out = Vec::new();
+    while let Some(token) = lexer.next_token() {
+        if let Some(stmt) = builder.push(sql, token?) {
+            out.push(stmt.into_statement(sql, &lines));
+        }
+    }
+    if let Some(stmt) = builder.finish()? {
+        out.push(stmt.into_statement(sql, &lines));
+    }
+    Ok(out)
+}
+
+/// A finished statement as a byte range of the scanned text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StatementSpan {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+}
+
+impl StatementSpan {
+    pub(crate) fn into_statement(self, text: &str, lines: &LineIndex) -> Statement {
+        Statement {
+            sql: text[self.start..self.end].to_owned(),
+            line: lines.line_of(self.start),
+            offset: self.start,
+        }
+    }
+}
+
+/// The words at the start of a statement that decide whether it can hold a
+/// `BEGIN ATOMIC` body: `CREATE [OR REPLACE] FUNCTION|PROCEDURE`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum RoutineHeader {
+    #[default]
+    Start,
+    Create,
+    CreateOr,
+    CreateOrReplace,
+    Routine,
+    /// Not a routine definition: `BEGIN` means nothing special.
+    Other,
+}
+
+impl RoutineHeader {
+    fn advance(self, word: &str) -> Self {
+        let is = |k: &str| word.eq_ignore_ascii_case(k);
+        match self {
+            RoutineHeader::Start if is("create") => RoutineHeader::Create,
+            RoutineHeader::Create if is("or") => RoutineHeader::CreateOr,
+            RoutineHeader::CreateOr if is("replace") => RoutineHeader::CreateOrReplace,
+            RoutineHeader::Create | RoutineHeader::CreateOrReplace
+                if is("function") || is("procedure") =>
+            {
+                RoutineHeader::Routine
+            }
+            RoutineHeader::Routine => RoutineHeader::Routine,
+            _ => RoutineHeader::Other,
+        }
+    }
+}
+
+/// Accumulates tokens into statements.
+///
+/// `BEGIN ATOMIC ... END` (a SQL-standard routine body) holds `;`s that do
+/// not end the statement. Like psql, it is only looked for in
+/// `CREATE [OR REPLACE] FUNCTION|PROCEDURE`, and `CASE ... END` inside the
+/// body is counted so its `END` does not close the body.
+#[derive(Debug, Default)]
+pub(crate) struct StatementBuilder {
+    span: Option<StatementSpan>,
+    header: RoutineHeader,
+    /// Where the previous token was, when it was the word `BEGIN` of a
+    /// routine definition.
+    after_begin: Option<usize>,
+    /// Open `BEGIN ATOMIC` / `CASE` blocks inside a routine body.
+    depth: usize,
+    /// Where the outermost `BEGIN ATOMIC` started, for errors.
+    body_start: usize,
+}
+
+impl StatementBuilder {
+    /// Feeds one token; returns a statement when `token` ends one.
+    pub(crate) fn push(&mut self, text: &str, token: Token) -> Option<StatementSpan> {
+        if token.is_comment() {
+            // Comments neither start nor extend a statement's span, but one
+            // between its tokens stays inside the span.
+            return None;
+        }
+        if let Token::Semicolon { .. } = token
+            && self.depth == 0
+        {
+            return self.take();
+        }
+        if let Token::Word { start, end } = token {
+            self.word(&text[start..end], start);
+        } else {
+            self.after_begin = None;
+        }
+        let span = self.span.get_or_insert(StatementSpan {
+            start: token.start(),
+            end: token.end(),
+        });
+        span.end = token.end();
+        None
+    }
+
+    fn word(&mut self, word: &str, at: usize) {
+        self.header = self.header.advance(word);
+        if self.header != RoutineHeader::Routine {
+            return;
+        }
+        let is = |k: &str| word.eq_ignore_ascii_case(k);
+        if let Some(begin_at) = self.after_begin
+            && is("atomic")
+        {
+            if self.depth == 0 {
+                self.body_start = begin_at;
+            }
+            self.depth += 1;
+        } else if self.depth > 0 && is("case") {
+            self.depth += 1;
+        } else if self.depth > 0 && is("end") {
+            self.depth -= 1;
+        }
+        self.after_begin = is("begin").then_some(at);
+    }
+
+    fn take(&mut self) -> Option<StatementSpan> {
+        let span = self.span.take();
+        *self = StatementBuilder::default();
+        span
+    }
+
+    /// Ends the text (or a section): the last statement needs no `;`, but an
+    /// open `BEGIN ATOMIC` body is an error, since everything after it would
+    /// silently have become part of one statement.
+    pub(crate) fn finish(&mut self) -> Result<Option<StatementSpan>, SplitError> {
+        if self.depth > 0 {
+            let at = self.body_start;
+            *self = StatementBuilder::default();
+            return Err(SplitError {
+                offset: at,
+                message: "`BEGIN ATOMIC` body is never closed by `END`".to_owned(),
+            });
+        }
+        Ok(self.take())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(sql: &str) -> Vec<String> {
+        split(sql)
+            .expect("splits")
+            .into_iter()
+            .map(|s| s.sql)
+            .collect()
+    }
+
+    #[test]
+    fn splits_on_top_level_semicolons_only() {
+        assert_eq!(
+            texts("SELECT ';'; SELECT \";\" FROM t ;\nSELECT $$;$$;SELECT E'\\';'"),
+            [
+                "SELECT ';'",
+                "SELECT \";\" FROM t",
+                "SELECT $$;$$",
+                "SELECT E'\\';'"
+            ]
+        );
+    }
+
+    #[test]
+    fn comment_only_chunks_are_not_statements() {
+        assert_eq!(texts("-- a;\n/* b; */ ;\n;; -- c"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn leading_comments_are_dropped_and_inner_ones_kept() {
+        let stmts = split("-- about t\n\n  CREATE TABLE t ( -- the id\n id int);").expect("splits");
+        assert_eq!(stmts.len(), 1);
+        assert_eq!(stmts[0].sql, "CREATE TABLE t ( -- the id\n id int)");
+        assert_eq!(stmts[0].line, 3);
+        assert_eq!(stmts[0].offset, 14);
+    }
+
+    #[test]
+    fn begin_atomic_bodies_keep_their_semicolons() {
+        let sql = "CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql\n\
+                   BEGIN ATOMIC\n  SELECT CASE WHEN true THEN 1 ELSE 2 END;\n  SELECT 3;\nEND;\n\
+                   SELECT 4;";
+        let got = texts(sql);
+        assert_eq!(got.len(), 2, "{got:#?}");
+        assert!(got[0].ends_with("SELECT 3;\nEND"), "{}", got[0]);
+        assert_eq!(got[1], "SELECT 4");
+    }
+
+    #[test]
+    fn begin_outside_a_routine_is_a_transaction_statement() {
+        assert_eq!(texts("BEGIN; SELECT 1; END;"), ["BEGIN", "SELECT 1", "END"]);
+        assert_eq!(
+            texts("CREATE TABLE atomic (begin int); SELECT 1"),
+            ["CREATE TABLE atomic (begin int)", "SELECT 1"]
+        );
+    }
+
+    #[test]
+    fn an_unclosed_begin_atomic_body_is_an_error() {
+        let err = split("SELECT 0;\nCREATE PROCEDURE p() BEGIN ATOMIC SELECT 1; SELECT 2;")
+            .expect_err("unclosed body");
+        assert_eq!(err.offset, 31);
+        assert!(err.message.contains("BEGIN ATOMIC"));
+    }
+
+    #[test]
+    fn unterminated_quotes_are_errors_at_their_start() {
+        let err = split("SELECT 1;\nSELECT 'oops;").expect_err("unterminated");
+        assert_eq!(err.offset, 17);
+    }
+
+    #[test]
+    fn lines_and_offsets_are_of_the_first_token() {
+        let stmts = split("SELECT 1;\r\n/* x */ SELECT\n2;").expect("splits");
+        assert_eq!((stmts[1].line, stmts[1].offset), (2, 19));
+        assert_eq!(stmts[1].sql, "SELECT\n2");
+    }
+}
