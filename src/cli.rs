@@ -103,9 +103,7 @@ pub enum Command {
     /// Show each revision: applied, pending, modified or missing its file
     Status,
     /// Record a target as applied without running anything
-    Stamp {
-        target: String,
-    },
+    Stamp { target: String },
     /// Write a merge revision joining the current heads
     Merge {
         #[arg(short, long)]

@@ -46,9 +46,8 @@ impl Config {
     pub fn load(explicit: Option<&Path>, url_flag: Option<&str>) -> Result<Config, Failure> {
         let (root, file) = match explicit {
             Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| {
-                    Failure::error(format!("cannot read {}: {e}", path.display()))
-                })?;
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| Failure::error(format!("cannot read {}: {e}", path.display())))?;
                 let root = path
                     .parent()
                     .filter(|p| !p.as_os_str().is_empty())
@@ -63,7 +62,9 @@ impl Config {
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                         (PathBuf::from("."), FileConfig::default())
                     }
-                    Err(e) => return Err(Failure::error(format!("cannot read {CONFIG_FILE}: {e}"))),
+                    Err(e) => {
+                        return Err(Failure::error(format!("cannot read {CONFIG_FILE}: {e}")));
+                    }
                 }
             }
         };
@@ -72,7 +73,10 @@ impl Config {
             .ok()
             .filter(|v| !v.is_empty())
             .or_else(|| dotenv.get("DATABASE_URL").cloned());
-        let database_url = url_flag.map(str::to_string).or(env_url).or(file.database_url);
+        let database_url = url_flag
+            .map(str::to_string)
+            .or(env_url)
+            .or(file.database_url);
         let default_db = root
             .canonicalize()
             .ok()
@@ -80,13 +84,31 @@ impl Config {
             .unwrap_or_else(|| "petal".to_string());
         Ok(Config {
             models_dir: root.join(file.models.unwrap_or_else(|| PathBuf::from("schema/src"))),
-            migrations_dir: root.join(file.migrations.unwrap_or_else(|| PathBuf::from("migrations"))),
+            migrations_dir: root.join(
+                file.migrations
+                    .unwrap_or_else(|| PathBuf::from("migrations")),
+            ),
             database: file.database.unwrap_or(default_db),
             dev_url: file.dev_url,
             database_url,
             schemas: file.schemas,
             root,
         })
+    }
+}
+
+impl Config {
+    /// The plain values the workflows take.
+    pub fn settings(&self) -> petal_engine::Settings {
+        petal_engine::Settings {
+            root: self.root.clone(),
+            database_url: self.database_url.clone(),
+            dev_url: self.dev_url.clone(),
+            database: self.database.clone(),
+            models_dir: self.models_dir.clone(),
+            migrations_dir: self.migrations_dir.clone(),
+            schemas: self.schemas.clone(),
+        }
     }
 }
 
@@ -100,7 +122,12 @@ fn read_dotenv(path: &Path) -> Result<BTreeMap<String, String>, Failure> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
-        Err(e) => return Err(Failure::error(format!("cannot read {}: {e}", path.display()))),
+        Err(e) => {
+            return Err(Failure::error(format!(
+                "cannot read {}: {e}",
+                path.display()
+            )));
+        }
     };
     Ok(parse_dotenv(&text))
 }

@@ -33,3 +33,9 @@ impl fmt::Display for Failure {
         f.write_str(&self.message)
     }
 }
+
+impl From<petal_engine::EngineError> for Failure {
+    fn from(e: petal_engine::EngineError) -> Self {
+        Failure::error(e.to_string())
+    }
+}

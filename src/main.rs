@@ -3,8 +3,10 @@
 //! and the terminal.
 
 mod cli;
+mod commands;
 mod config;
 mod failure;
+mod output;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -29,9 +31,23 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
-    let config = Config::load(cli.global.config.as_deref(), cli.global.database_url.as_deref())?;
+    if let Command::Init { dir } = &cli.command {
+        return commands::init::run(dir);
+    }
+    let config = Config::load(
+        cli.global.config.as_deref(),
+        cli.global.database_url.as_deref(),
+    )?;
+    let settings = config.settings();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::error(format!("cannot start the async runtime: {e}")))?;
     match cli.command {
-        Command::Inspect { source, schemas } => inspect(&config, &source, &schemas, cli.global.format),
+        Command::Dev { action } => runtime.block_on(commands::dev::run(&settings, action)),
+        Command::Inspect { source, schemas } => {
+            inspect(&config, &source, &schemas, cli.global.format)
+        }
         other => Err(Failure::error(format!(
             "`petal {}` is not implemented yet",
             command_name(&other)
@@ -39,9 +55,16 @@ fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
-fn inspect(config: &Config, source: &str, _schemas: &[String], _format: Format) -> Result<(), Failure> {
+fn inspect(
+    config: &Config,
+    source: &str,
+    _schemas: &[String],
+    _format: Format,
+) -> Result<(), Failure> {
     let _ = config;
-    Err(Failure::error(format!("`petal inspect {source}` is not implemented yet")))
+    Err(Failure::error(format!(
+        "`petal inspect {source}` is not implemented yet"
+    )))
 }
 
 fn command_name(command: &Command) -> &'static str {

@@ -1,3 +1,10 @@
 //! petal's workflows, one module each, over the pure crates and `petal-pg`.
 
+pub mod error;
 pub mod runner;
+pub mod scratch;
+pub mod settings;
+
+pub use error::EngineError;
+pub use petal_pg as pg;
+pub use settings::Settings;

@@ -99,10 +99,14 @@ impl fmt::Display for RunError {
                         }
                     }
                     Some(lines) if lines.is_empty() => {
-                        write!(f, "\n  no statement of this no-transaction migration had run")?;
+                        write!(
+                            f,
+                            "\n  no statement of this no-transaction migration had run"
+                        )?;
                     }
                     Some(lines) => {
-                        let list: Vec<String> = lines.iter().map(|l| format!("{path}:{l}")).collect();
+                        let list: Vec<String> =
+                            lines.iter().map(|l| format!("{path}:{l}")).collect();
                         write!(
                             f,
                             "\n  this migration runs without a transaction: the statements at {} \
@@ -191,7 +195,10 @@ async fn write_log(
             let parents = m.parents.join(" ");
             let ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
             client
-                .execute(INSERT_ROW, &[&m.revision, &parents, &m.checksum, &m.message, &ms])
+                .execute(
+                    INSERT_ROW,
+                    &[&m.revision, &parents, &m.checksum, &m.message, &ms],
+                )
                 .await?;
         }
         Direction::Down => {

@@ -75,7 +75,11 @@ async fn describe_holder(client: &Client) -> String {
             let user: String = row.get(2);
             let from: String = row.get(3);
             let since: String = row.get(4);
-            let app = if app.is_empty() { "unnamed client".to_string() } else { app };
+            let app = if app.is_empty() {
+                "unnamed client".to_string()
+            } else {
+                app
+            };
             format!("held by pid {pid} ({app}, user {user}, from {from}, connected since {since})")
         }
         Ok(None) => "the holder has just released it".to_string(),

@@ -1,0 +1,4 @@
+//! One module per command (or group of closely related commands).
+
+pub mod dev;
+pub mod init;
