@@ -1,0 +1,231 @@
+//! IR values → the Rust expressions that build them at run time, written as
+//! struct literals through `::petal::ir`.
+
+use petal_ir::{
+    Check, Column, Deferrable, EnumType, FkAction, ForeignKey, Identity, Index, IndexKey,
+    IndexKeyExpr, PrimaryKey, QualifiedName, Table, Unique,
+};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub fn string(s: &str) -> TokenStream {
+    quote!(::petal::__private::String::from(#s))
+}
+
+fn opt<T>(value: &Option<T>, f: impl Fn(&T) -> TokenStream) -> TokenStream {
+    match value {
+        Some(v) => {
+            let v = f(v);
+            quote!(::petal::__private::Option::Some(#v))
+        }
+        None => quote!(::petal::__private::Option::None),
+    }
+}
+
+fn vec<T>(items: &[T], f: impl Fn(&T) -> TokenStream) -> TokenStream {
+    let items = items.iter().map(f);
+    quote!(::petal::__private::Vec::from([#(#items),*]))
+}
+
+fn strings(items: &[String]) -> TokenStream {
+    vec(items, |s| string(s))
+}
+
+pub fn qualified(name: &QualifiedName) -> TokenStream {
+    let (schema, name) = (&name.schema, &name.name);
+    quote!(::petal::ir::QualifiedName::new(#schema, #name))
+}
+
+/// The table; `column_types[i]`, when given, replaces the type of column `i`
+/// (the derive's `<T as petal::SqlType>::sql_type()`).
+pub fn table(t: &Table, column_types: &[Option<TokenStream>]) -> TokenStream {
+    let name = qualified(&t.name);
+    let columns = t
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| column(c, column_types.get(i).cloned().flatten()));
+    let primary_key = opt(&t.primary_key, primary_key);
+    let uniques = vec(&t.uniques, unique);
+    let checks = vec(&t.checks, check);
+    let foreign_keys = vec(&t.foreign_keys, foreign_key);
+    let indexes = vec(&t.indexes, index);
+    let comment = opt(&t.comment, |c| string(c));
+    let renamed_from = opt(&t.renamed_from, qualified);
+    quote! {
+        ::petal::ir::Table {
+            name: #name,
+            columns: ::petal::__private::Vec::from([#(#columns),*]),
+            primary_key: #primary_key,
+            uniques: #uniques,
+            checks: #checks,
+            foreign_keys: #foreign_keys,
+            indexes: #indexes,
+            comment: #comment,
+            renamed_from: #renamed_from,
+        }
+    }
+}
+
+fn column(c: &Column, ty: Option<TokenStream>) -> TokenStream {
+    let name = string(&c.name);
+    let ty = ty.unwrap_or_else(|| {
+        let text = c.ty.as_str();
+        quote!(::petal::ir::SqlType::from_canonical(#text))
+    });
+    let nullable = c.nullable;
+    let default = opt(&c.default, |d| string(d));
+    let identity = opt(&c.identity, |i| match i {
+        Identity::Always => quote!(::petal::ir::Identity::Always),
+        Identity::ByDefault => quote!(::petal::ir::Identity::ByDefault),
+    });
+    let serial = c.serial;
+    let generated = opt(&c.generated, |g| string(g));
+    let collation = opt(&c.collation, |g| string(g));
+    let comment = opt(&c.comment, |g| string(g));
+    let renamed_from = opt(&c.renamed_from, |g| string(g));
+    quote! {
+        ::petal::ir::Column {
+            name: #name,
+            ty: #ty,
+            nullable: #nullable,
+            default: #default,
+            identity: #identity,
+            serial: #serial,
+            generated: #generated,
+            collation: #collation,
+            comment: #comment,
+            renamed_from: #renamed_from,
+        }
+    }
+}
+
+fn primary_key(pk: &PrimaryKey) -> TokenStream {
+    let name = string(&pk.name);
+    let columns = strings(&pk.columns);
+    quote!(::petal::ir::PrimaryKey { name: #name, columns: #columns })
+}
+
+fn unique(u: &Unique) -> TokenStream {
+    let name = string(&u.name);
+    let columns = strings(&u.columns);
+    let nnd = u.nulls_not_distinct;
+    let deferrable = deferrable(u.deferrable);
+    quote! {
+        ::petal::ir::Unique { name: #name, columns: #columns, nulls_not_distinct: #nnd, deferrable: #deferrable }
+    }
+}
+
+fn check(c: &Check) -> TokenStream {
+    let name = string(&c.name);
+    let expr = string(&c.expr);
+    quote!(::petal::ir::Check { name: #name, expr: #expr })
+}
+
+fn foreign_key(fk: &ForeignKey) -> TokenStream {
+    let name = string(&fk.name);
+    let columns = strings(&fk.columns);
+    let ref_table = qualified(&fk.ref_table);
+    let ref_columns = strings(&fk.ref_columns);
+    let on_delete = action(fk.on_delete);
+    let on_update = action(fk.on_update);
+    let deferrable = deferrable(fk.deferrable);
+    quote! {
+        ::petal::ir::ForeignKey {
+            name: #name,
+            columns: #columns,
+            ref_table: #ref_table,
+            ref_columns: #ref_columns,
+            on_delete: #on_delete,
+            on_update: #on_update,
+            deferrable: #deferrable,
+        }
+    }
+}
+
+fn action(a: FkAction) -> TokenStream {
+    match a {
+        FkAction::NoAction => quote!(::petal::ir::FkAction::NoAction),
+        FkAction::Restrict => quote!(::petal::ir::FkAction::Restrict),
+        FkAction::Cascade => quote!(::petal::ir::FkAction::Cascade),
+        FkAction::SetNull => quote!(::petal::ir::FkAction::SetNull),
+        FkAction::SetDefault => quote!(::petal::ir::FkAction::SetDefault),
+    }
+}
+
+fn deferrable(d: Deferrable) -> TokenStream {
+    match d {
+        Deferrable::NotDeferrable => quote!(::petal::ir::Deferrable::NotDeferrable),
+        Deferrable::InitiallyImmediate => quote!(::petal::ir::Deferrable::InitiallyImmediate),
+        Deferrable::InitiallyDeferred => quote!(::petal::ir::Deferrable::InitiallyDeferred),
+    }
+}
+
+fn index(ix: &Index) -> TokenStream {
+    let name = string(&ix.name);
+    let unique = ix.unique;
+    let method = string(&ix.method);
+    let keys = vec(&ix.keys, index_key);
+    let include = strings(&ix.include);
+    let predicate = opt(&ix.predicate, |p| string(p));
+    let nnd = ix.nulls_not_distinct;
+    let comment = opt(&ix.comment, |c| string(c));
+    quote! {
+        ::petal::ir::Index {
+            name: #name,
+            unique: #unique,
+            method: #method,
+            keys: #keys,
+            include: #include,
+            predicate: #predicate,
+            nulls_not_distinct: #nnd,
+            comment: #comment,
+        }
+    }
+}
+
+fn index_key(k: &IndexKey) -> TokenStream {
+    let expr = match &k.expr {
+        IndexKeyExpr::Column(c) => {
+            let c = string(c);
+            quote!(::petal::ir::IndexKeyExpr::Column(#c))
+        }
+        IndexKeyExpr::Expression(e) => {
+            let e = string(e);
+            quote!(::petal::ir::IndexKeyExpr::Expression(#e))
+        }
+    };
+    let descending = k.descending;
+    let nulls_first = k.nulls_first;
+    let opclass = opt(&k.opclass, |o| string(o));
+    let collation = opt(&k.collation, |o| string(o));
+    quote! {
+        ::petal::ir::IndexKey {
+            expr: #expr,
+            descending: #descending,
+            nulls_first: #nulls_first,
+            opclass: #opclass,
+            collation: #collation,
+        }
+    }
+}
+
+pub fn enum_type(e: &EnumType) -> TokenStream {
+    let name = qualified(&e.name);
+    let labels = strings(&e.labels);
+    let comment = opt(&e.comment, |c| string(c));
+    let renamed_from = opt(&e.renamed_from, qualified);
+    let renamed = e.renamed_labels.iter().map(|(new, old)| {
+        let (new, old) = (string(new), string(old));
+        quote!((#new, #old))
+    });
+    quote! {
+        ::petal::ir::EnumType {
+            name: #name,
+            labels: #labels,
+            comment: #comment,
+            renamed_from: #renamed_from,
+            renamed_labels: ::petal::__private::BTreeMap::from([#(#renamed),*]),
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! The typed AST of a model: what the `#[petal(...)]` attributes of one
+//! struct or enum say, each value with the span of the token it came from.
+//! [`crate::parse`] builds it, [`crate::validate`] checks it across items,
+//! [`crate::lower`] turns it into IR.
+
+use petal_ir::FkAction;
+use proc_macro2::Span;
+
+/// A value and the span of the token that gave it.
+#[derive(Debug, Clone)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Spanned { value, span }
+    }
+}
+
+/// One model: a `#[derive(Table)]` struct or a `#[derive(DbEnum)]` enum.
+#[derive(Debug, Clone)]
+pub enum Model {
+    Table(TableModel),
+    Enum(EnumModel),
+}
+
+/// A `#[derive(Table)]` struct.
+#[derive(Debug, Clone)]
+pub struct TableModel {
+    pub ident: syn::Ident,
+    /// `table = "..."`; required (the validator says so when missing).
+    pub table: Option<Spanned<String>>,
+    pub schema: Option<Spanned<String>>,
+    /// The container-level `primary_key(a, b)`.
+    pub primary_key: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Indexes, uniques and checks in declaration order, container level
+    /// first: PostgreSQL names unnamed ones in the order they are created.
+    pub indexes: Vec<IndexAttr>,
+    pub uniques: Vec<UniqueAttr>,
+    pub checks: Vec<CheckAttr>,
+    pub comment: Option<Spanned<String>>,
+    pub renamed_from: Option<Spanned<String>>,
+    pub fields: Vec<FieldModel>,
+}
+
+/// `index(columns(a, b), expr = "...", name = "...", unique, where = "...",
+/// method = "gin", include(c))`.
+#[derive(Debug, Clone)]
+pub struct IndexAttr {
+    pub span: Span,
+    pub name: Option<Spanned<String>>,
+    pub keys: Vec<Spanned<IndexKeyAttr>>,
+    pub include: Vec<Spanned<String>>,
+    pub unique: bool,
+    pub predicate: Option<Spanned<String>>,
+    pub method: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexKeyAttr {
+    /// A column, by SQL name or field name.
+    Column(String),
+    /// An SQL expression, as written.
+    Expr(String),
+}
+
+/// `unique(name = "...", columns(a, b))`, or a field's `unique`.
+#[derive(Debug, Clone)]
+pub struct UniqueAttr {
+    pub span: Span,
+    pub name: Option<Spanned<String>>,
+    pub columns: Vec<Spanned<String>>,
+    pub nulls_not_distinct: bool,
+}
+
+/// `check(name = "...", expr = "...")`.
+#[derive(Debug, Clone)]
+pub struct CheckAttr {
+    pub span: Span,
+    pub name: Option<Spanned<String>>,
+    pub expr: Spanned<String>,
+}
+
+/// A field of a table struct.
+#[derive(Debug, Clone)]
+pub struct FieldModel {
+    pub ident: syn::Ident,
+    pub ty: syn::Type,
+    /// `column = "..."`: the SQL name, when not the field's.
+    pub column: Option<Spanned<String>>,
+    pub primary_key: Option<Span>,
+    pub default: Option<Spanned<String>>,
+    pub sql_type: Option<Spanned<String>>,
+    pub references: Option<Spanned<Reference>>,
+    pub on_delete: Option<Spanned<FkAction>>,
+    pub on_update: Option<Spanned<FkAction>>,
+    pub unique: Option<Span>,
+    pub index: Option<Span>,
+    pub renamed_from: Option<Spanned<String>>,
+    pub comment: Option<Spanned<String>>,
+    pub skip: Option<Span>,
+    pub identity: Option<Spanned<IdentityAttr>>,
+}
+
+impl FieldModel {
+    /// The SQL column name: `column = "..."` or the field's name.
+    pub fn column_name(&self) -> String {
+        match &self.column {
+            Some(c) => c.value.clone(),
+            None => self.ident.unraw_string(),
+        }
+    }
+
+    /// The span to point at for the column as a whole.
+    pub fn span(&self) -> Span {
+        self.ident.span()
+    }
+}
+
+/// `references = "table.column"` or `"schema.table.column"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    pub schema: Option<String>,
+    pub table: String,
+    pub column: String,
+}
+
+/// `identity = "by default" | "always" | "none"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdentityAttr {
+    ByDefault,
+    Always,
+    None,
+}
+
+/// A `#[derive(DbEnum)]` enum.
+#[derive(Debug, Clone)]
+pub struct EnumModel {
+    pub ident: syn::Ident,
+    pub name: Option<Spanned<String>>,
+    pub schema: Option<Spanned<String>>,
+    pub renamed_from: Option<Spanned<String>>,
+    pub comment: Option<Spanned<String>>,
+    pub variants: Vec<VariantModel>,
+}
+
+impl EnumModel {
+    /// The SQL type name: `name = "..."` or the snake_case of the type name.
+    pub fn type_name(&self) -> String {
+        match &self.name {
+            Some(n) => n.value.clone(),
+            None => heck::ToSnakeCase::to_snake_case(self.ident.unraw_string().as_str()),
+        }
+    }
+
+    pub fn schema_name(&self) -> String {
+        self.schema
+            .as_ref()
+            .map_or_else(|| crate::DEFAULT_SCHEMA.to_string(), |s| s.value.clone())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct VariantModel {
+    pub ident: syn::Ident,
+    pub rename: Option<Spanned<String>>,
+    pub renamed_from: Option<Spanned<String>>,
+}
+
+impl VariantModel {
+    /// The label: `rename = "..."` or the snake_case of the variant name.
+    pub fn label(&self) -> String {
+        match &self.rename {
+            Some(r) => r.value.clone(),
+            None => heck::ToSnakeCase::to_snake_case(self.ident.unraw_string().as_str()),
+        }
+    }
+}
+
+impl TableModel {
+    pub fn table_name(&self) -> String {
+        self.table
+            .as_ref()
+            .map_or_else(|| String::new(), |t| t.value.clone())
+    }
+
+    pub fn schema_name(&self) -> String {
+        self.schema
+            .as_ref()
+            .map_or_else(|| crate::DEFAULT_SCHEMA.to_string(), |s| s.value.clone())
+    }
+
+    /// The fields that are columns (not `skip`), in order.
+    pub fn columns(&self) -> impl Iterator<Item = &FieldModel> {
+        self.fields.iter().filter(|f| f.skip.is_none())
+    }
+
+    /// The SQL name of the column a model names, accepting a SQL column name
+    /// or a field name.
+    pub fn resolve_column(&self, name: &str) -> Option<String> {
+        let mut columns = self.columns();
+        if let Some(f) = self.columns().find(|f| f.column_name() == name) {
+            return Some(f.column_name());
+        }
+        columns
+            .find(|f| f.ident.unraw_string() == name)
+            .map(FieldModel::column_name)
+    }
+}
+
+/// `r#type` → `type`.
+pub trait UnrawString {
+    fn unraw_string(&self) -> String;
+}
+
+impl UnrawString for syn::Ident {
+    fn unraw_string(&self) -> String {
+        syn::ext::IdentExt::unraw(self).to_string()
+    }
+}

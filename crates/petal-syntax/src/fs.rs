@@ -1,0 +1,59 @@
+//! The scanner's one piece of I/O: reading the model files of a directory.
+
+use std::path::{Path, PathBuf};
+
+use crate::scan::{ScannedModels, scan_sources};
+use crate::source::{ScanError, ScanErrors};
+
+/// Scans every `.rs` file under `dir`, recursively (see [`scan_sources`]).
+/// Paths in locations and errors are as found under `dir` (`dir` joined
+/// with the relative path).
+pub fn scan_dir(dir: &Path) -> Result<ScannedModels, ScanErrors> {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in rust_files(dir).map_err(|e| ScanErrors { errors: vec![e] })? {
+        match std::fs::read_to_string(&path) {
+            Ok(text) => files.push((path, text)),
+            Err(err) => errors.push(io_error(&path, &err)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ScanErrors { errors });
+    }
+    scan_sources(&files)
+}
+
+/// The `.rs` files under `dir`, recursively, in sorted path order. Hidden
+/// directories and `target` are skipped.
+pub fn rust_files(dir: &Path) -> Result<Vec<PathBuf>, ScanError> {
+    let mut out = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        let entries = std::fs::read_dir(&current).map_err(|e| io_error(&current, &e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| io_error(&current, &e))?;
+            let path = entry.path();
+            let file_type = entry.file_type().map_err(|e| io_error(&path, &e))?;
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if file_type.is_dir() {
+                if !name.starts_with('.') && name != "target" {
+                    pending.push(path);
+                }
+            } else if name.ends_with(".rs") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn io_error(path: &Path, err: &std::io::Error) -> ScanError {
+    ScanError {
+        file: path.to_path_buf(),
+        position: None,
+        message: format!("cannot read: {err}"),
+        source_line: None,
+    }
+}

@@ -1,0 +1,389 @@
+//! Lower: the validated AST → IR.
+//!
+//! Names of unnamed constraints and indexes come from a
+//! [`petal_ir::naming::Namespace`] per schema, so they are the ones
+//! PostgreSQL would pick. Within a table they are allocated in the order
+//! PostgreSQL creates the objects for a `CREATE TABLE` followed by
+//! `CREATE INDEX`es: primary key, uniques, checks, foreign keys, indexes.
+//!
+//! Field types are resolved by a [`ResolveType`]: the scanner maps names,
+//! the derive leaves a placeholder that its generated code fills in through
+//! `petal::SqlType`. Everything else (nullability, identity) is decided
+//! here from the source alone, so both paths decide it the same way.
+
+use petal_ir::naming::Namespace;
+use petal_ir::{
+    Check, Column, EnumType, ForeignKey, Identity, Index, IndexKey, PrimaryKey, QualifiedName,
+    SqlType, Table, Unique,
+};
+use proc_macro2::Span;
+
+use crate::ast::{EnumModel, FieldModel, IdentityAttr, IndexKeyAttr, TableModel};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::types::{MappedKind, MappedType, is_integer, map_type};
+
+/// Gives a field without `sql_type` its SQL type (nullability aside).
+pub trait ResolveType {
+    fn resolve(&self, field: &FieldModel, mapped: &MappedType) -> Result<SqlType, Diagnostic>;
+}
+
+/// A lowered table and where its parts came from.
+#[derive(Debug, Clone)]
+pub struct LoweredTable {
+    pub table: Table,
+    /// For each of `table.columns`, the index of its field in the model.
+    pub column_fields: Vec<usize>,
+    /// The span each constraint and index was declared at.
+    pub objects: Vec<LoweredObject>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LoweredObject {
+    pub kind: ObjectKind,
+    pub name: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ObjectKind {
+    PrimaryKey,
+    Unique,
+    Check,
+    ForeignKey,
+    Index,
+}
+
+/// The names a table's model gives explicitly, which default names must
+/// avoid.
+pub fn explicit_names(model: &TableModel) -> Vec<(String, Span)> {
+    let uniques = model.uniques.iter().filter_map(|u| u.name.as_ref());
+    let checks = model.checks.iter().filter_map(|c| c.name.as_ref());
+    let indexes = model.indexes.iter().filter_map(|i| i.name.as_ref());
+    uniques
+        .chain(checks)
+        .chain(indexes)
+        .map(|n| (n.value.clone(), n.span))
+        .collect()
+}
+
+/// Lowers one (validated) table. `namespace` is its schema's, already
+/// holding every table name and explicit name of the schema.
+pub fn lower_table(
+    model: &TableModel,
+    resolver: &dyn ResolveType,
+    namespace: &mut Namespace,
+) -> Result<LoweredTable, Vec<Diagnostic>> {
+    let mut diags = Diagnostics::new();
+    let schema = model.schema_name();
+    let name = model.table_name();
+    let mut table = Table::new(QualifiedName::new(schema.clone(), name.clone()));
+    table.comment = model.comment.as_ref().map(|c| c.value.clone());
+    table.renamed_from = model
+        .renamed_from
+        .as_ref()
+        .map(|r| QualifiedName::parse(&r.value, &schema));
+    let pk_columns = primary_key_columns(model);
+    let mut column_fields = Vec::new();
+    for (index, field) in model.fields.iter().enumerate() {
+        if field.skip.is_some() {
+            continue;
+        }
+        match lower_column(field, &pk_columns, resolver) {
+            Ok(column) => {
+                table.columns.push(column);
+                column_fields.push(index);
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    let mut objects = Vec::new();
+    let mut record = |kind, name: &str, span| {
+        objects.push(LoweredObject {
+            kind,
+            name: name.to_string(),
+            span,
+        });
+    };
+    if let Some((columns, span)) = pk_columns_with_span(model, &pk_columns) {
+        let pk_name = namespace.primary_key(&name);
+        record(ObjectKind::PrimaryKey, &pk_name, span);
+        table.primary_key = Some(PrimaryKey {
+            name: pk_name,
+            columns,
+        });
+    }
+    for u in &model.uniques {
+        let columns = resolve_all(model, u.columns.iter().map(|c| c.value.as_str()));
+        let uname = match &u.name {
+            Some(n) => n.value.clone(),
+            None => namespace.unique(&name, &columns),
+        };
+        record(ObjectKind::Unique, &uname, u.span);
+        table.uniques.push(Unique {
+            name: uname,
+            columns,
+            nulls_not_distinct: u.nulls_not_distinct,
+            deferrable: Default::default(),
+        });
+    }
+    let column_names: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
+    for c in &model.checks {
+        let cname = match &c.name {
+            Some(n) => n.value.clone(),
+            None => {
+                let used = columns_in_expression(&c.expr.value, &column_names);
+                let single = if used.len() == 1 { used.first() } else { None };
+                namespace.check(&name, single.map(String::as_str))
+            }
+        };
+        record(ObjectKind::Check, &cname, c.span);
+        table.checks.push(Check {
+            name: cname,
+            expr: c.expr.value.clone(),
+        });
+    }
+    for field in model.columns() {
+        let Some(reference) = &field.references else {
+            continue;
+        };
+        let column = field.column_name();
+        let fk_name = namespace.foreign_key(&name, std::slice::from_ref(&column));
+        record(ObjectKind::ForeignKey, &fk_name, reference.span);
+        let r = &reference.value;
+        table.foreign_keys.push(ForeignKey {
+            name: fk_name,
+            columns: vec![column],
+            ref_table: QualifiedName::new(
+                r.schema.clone().unwrap_or_else(|| schema.clone()),
+                r.table.clone(),
+            ),
+            ref_columns: vec![r.column.clone()],
+            on_delete: field.on_delete.as_ref().map(|a| a.value).unwrap_or_default(),
+            on_update: field.on_update.as_ref().map(|a| a.value).unwrap_or_default(),
+            deferrable: Default::default(),
+        });
+    }
+    for ix in &model.indexes {
+        let keys: Vec<IndexKey> = ix
+            .keys
+            .iter()
+            .map(|k| match &k.value {
+                IndexKeyAttr::Column(c) => {
+                    IndexKey::column(model.resolve_column(c).unwrap_or_else(|| c.clone()))
+                }
+                IndexKeyAttr::Expr(e) => IndexKey::expression(e.clone()),
+            })
+            .collect();
+        let include = resolve_all(model, ix.include.iter().map(|c| c.value.as_str()));
+        let iname = match &ix.name {
+            Some(n) => n.value.clone(),
+            None => namespace.index(&name, &keys, &include),
+        };
+        record(ObjectKind::Index, &iname, ix.span);
+        table.indexes.push(Index {
+            name: iname,
+            unique: ix.unique,
+            method: ix
+                .method
+                .as_ref()
+                .map_or_else(|| "btree".to_string(), |m| m.value.to_ascii_lowercase()),
+            keys,
+            include,
+            predicate: ix.predicate.as_ref().map(|p| p.value.clone()),
+            nulls_not_distinct: false,
+            comment: None,
+        });
+    }
+    table.normalize();
+    diags.finish(LoweredTable {
+        table,
+        column_fields,
+        objects,
+    })
+}
+
+fn lower_column(
+    field: &FieldModel,
+    pk_columns: &[String],
+    resolver: &dyn ResolveType,
+) -> Result<Column, Diagnostic> {
+    let mapped = map_type(&field.ty);
+    let (ty, identity_basis) = match &field.sql_type {
+        Some(explicit) => {
+            let ty = SqlType::canonical(&explicit.value);
+            (ty.clone(), Some(ty))
+        }
+        None => {
+            let ty = resolver.resolve(field, &mapped)?;
+            let basis = match &mapped.kind {
+                MappedKind::Builtin(t) => Some(t.clone()),
+                _ => None,
+            };
+            (ty, basis)
+        }
+    };
+    let name = field.column_name();
+    let in_pk = pk_columns.contains(&name);
+    let identity = match field.identity.as_ref().map(|i| i.value) {
+        Some(IdentityAttr::Always) => Some(Identity::Always),
+        Some(IdentityAttr::ByDefault) => Some(Identity::ByDefault),
+        Some(IdentityAttr::None) => None,
+        None => {
+            let lone_key = in_pk && pk_columns.len() == 1;
+            (lone_key && identity_basis.as_ref().is_some_and(is_integer))
+                .then_some(Identity::ByDefault)
+        }
+    };
+    let mut column = Column::new(name, ty);
+    // PostgreSQL makes primary key and identity columns NOT NULL whatever
+    // the declaration says.
+    column.nullable = mapped.nullable && !in_pk && identity.is_none();
+    column.default = field.default.as_ref().map(|d| d.value.clone());
+    column.identity = identity;
+    column.comment = field.comment.as_ref().map(|c| c.value.clone());
+    column.renamed_from = field.renamed_from.as_ref().map(|r| r.value.clone());
+    Ok(column)
+}
+
+/// The primary key's columns (SQL names), from the struct or a field.
+fn primary_key_columns(model: &TableModel) -> Vec<String> {
+    if let Some(pk) = &model.primary_key {
+        return resolve_all(model, pk.value.iter().map(|c| c.value.as_str()));
+    }
+    model
+        .columns()
+        .find(|f| f.primary_key.is_some())
+        .map(|f| vec![f.column_name()])
+        .unwrap_or_default()
+}
+
+fn pk_columns_with_span(model: &TableModel, columns: &[String]) -> Option<(Vec<String>, Span)> {
+    if columns.is_empty() {
+        return None;
+    }
+    let span = match &model.primary_key {
+        Some(pk) => pk.span,
+        None => model.columns().find_map(|f| f.primary_key)?,
+    };
+    Some((columns.to_vec(), span))
+}
+
+fn resolve_all<'a>(model: &TableModel, names: impl Iterator<Item = &'a str>) -> Vec<String> {
+    names
+        .map(|n| model.resolve_column(n).unwrap_or_else(|| n.to_string()))
+        .collect()
+}
+
+/// The table's columns an SQL expression mentions, each once, in order of
+/// first mention. PostgreSQL names a check `table_column_check` when its
+/// expression uses exactly one column, so this approximates its parser:
+/// identifiers outside string literals, not called as functions and not
+/// cast targets.
+pub fn columns_in_expression(expr: &str, columns: &[String]) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    let chars: Vec<char> = expr.chars().collect();
+    let mut i = 0;
+    let mut after_cast = false;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\'' {
+            i += 1;
+            while i < chars.len() {
+                if chars[i] == '\'' {
+                    if chars.get(i + 1) == Some(&'\'') {
+                        i += 2;
+                        continue;
+                    }
+                    break;
+                }
+                i += 1;
+            }
+            i += 1;
+            after_cast = false;
+            continue;
+        }
+        let (ident, end) = if c == '"' {
+            let start = i + 1;
+            let mut j = start;
+            while j < chars.len() && chars[j] != '"' {
+                j += 1;
+            }
+            (chars[start..j.min(chars.len())].iter().collect::<String>(), j + 1)
+        } else if c.is_alphabetic() || c == '_' {
+            let start = i;
+            let mut j = i;
+            while j < chars.len() && (chars[j].is_alphanumeric() || chars[j] == '_' || chars[j] == '$')
+            {
+                j += 1;
+            }
+            let word: String = chars[start..j].iter().collect();
+            (word.to_lowercase(), j)
+        } else {
+            after_cast = c == ':' && chars.get(i + 1) == Some(&':');
+            i += if after_cast { 2 } else { 1 };
+            continue;
+        };
+        let mut next = end;
+        while next < chars.len() && chars[next].is_whitespace() {
+            next += 1;
+        }
+        let is_call = chars.get(next) == Some(&'(');
+        if !is_call && !after_cast && columns.contains(&ident) && !found.contains(&ident) {
+            found.push(ident);
+        }
+        after_cast = false;
+        i = end;
+    }
+    found
+}
+
+/// Lowers one (validated) enum.
+pub fn lower_enum(model: &EnumModel) -> EnumType {
+    let schema = model.schema_name();
+    EnumType {
+        name: QualifiedName::new(schema.clone(), model.type_name()),
+        labels: model.variants.iter().map(|v| v.label()).collect(),
+        comment: model.comment.as_ref().map(|c| c.value.clone()),
+        renamed_from: model
+            .renamed_from
+            .as_ref()
+            .map(|r| QualifiedName::parse(&r.value, &schema)),
+        renamed_labels: model
+            .variants
+            .iter()
+            .filter_map(|v| {
+                v.renamed_from
+                    .as_ref()
+                    .map(|old| (v.label(), old.value.clone()))
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cols(names: &[&str]) -> Vec<String> {
+        names.iter().map(|n| n.to_string()).collect()
+    }
+
+    #[test]
+    fn expression_columns_skip_literals_calls_and_casts() {
+        let columns = cols(&["total", "status", "lower", "text"]);
+        assert_eq!(columns_in_expression("total >= 0", &columns), cols(&["total"]));
+        assert_eq!(
+            columns_in_expression("TOTAL >= 0 AND total < 100", &columns),
+            cols(&["total"])
+        );
+        assert_eq!(
+            columns_in_expression("status <> 'total' AND lower(x) = 'a''total'", &columns),
+            cols(&["status"])
+        );
+        assert_eq!(columns_in_expression("status::text <> ''", &columns), cols(&["status"]));
+        assert_eq!(
+            columns_in_expression("\"total\" > 0 and status is not null", &columns),
+            cols(&["total", "status"])
+        );
+    }
+}

@@ -1,0 +1,359 @@
+//! The source scanner: model files → the whole `Database`, without
+//! compiling them. Pure: it takes file contents; [`crate::scan_dir`] is the
+//! one function that reads a directory.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use petal_ir::naming::Namespace;
+use petal_ir::{Database, QualifiedName, SqlType};
+use proc_macro2::Span;
+use syn::visit::Visit;
+use syn::{Attribute, DeriveInput};
+
+use crate::ast::{EnumModel, FieldModel, TableModel, UnrawString};
+use crate::diagnostic::{Diagnostic, suggestion};
+use crate::lower::{ObjectKind, ResolveType, explicit_names, lower_enum, lower_table};
+use crate::source::{ObjectKey, Position, ScanError, ScanErrors, SourceLocation, SourceMap};
+use crate::types::{MappedKind, MappedType};
+use crate::{parse, validate};
+
+/// What the scanner read: the models' schema and where each part of it was
+/// declared.
+#[derive(Debug, Clone)]
+pub struct ScannedModels {
+    /// Normalized (constraints and indexes sorted by name).
+    pub database: Database,
+    pub locations: SourceMap,
+}
+
+/// A model with the file it came from.
+struct Found<M> {
+    file: usize,
+    model: M,
+}
+
+/// Scans model sources: `(path, contents)` pairs, in any order (they are
+/// processed in path order). Every struct deriving `Table` and enum deriving
+/// `DbEnum` (also `petal::Table`, `petal::DbEnum`) is a model; everything
+/// else is skipped.
+pub fn scan_sources(files: &[(PathBuf, String)]) -> Result<ScannedModels, ScanErrors> {
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by(|&a, &b| files[a].0.cmp(&files[b].0));
+    let mut errors: Vec<(usize, Diagnostic)> = Vec::new();
+    let mut fatal: Vec<ScanError> = Vec::new();
+    let mut tables: Vec<Found<TableModel>> = Vec::new();
+    let mut enums: Vec<Found<EnumModel>> = Vec::new();
+    for &file in &order {
+        let (path, text) = &files[file];
+        let parsed = match syn::parse_str::<syn::File>(&blank_preamble(text)) {
+            Ok(parsed) => parsed,
+            Err(err) => {
+                let message = format!("not valid Rust: {err}");
+                fatal.push(ScanError::at(path, text, err.span(), message));
+                continue;
+            }
+        };
+        let mut finder = ModelFinder::default();
+        finder.visit_file(&parsed);
+        for input in finder.tables {
+            match parse::parse_table(&input)
+                .and_then(|m| validate::validate_table(&m).map(|()| m))
+            {
+                Ok(model) => tables.push(Found { file, model }),
+                Err(diags) => errors.extend(diags.into_iter().map(|d| (file, d))),
+            }
+        }
+        for input in finder.enums {
+            match parse::parse_enum(&input).and_then(|m| validate::validate_enum(&m).map(|()| m)) {
+                Ok(model) => enums.push(Found { file, model }),
+                Err(diags) => errors.extend(diags.into_iter().map(|d| (file, d))),
+            }
+        }
+    }
+    let mut scanned = ScannedModels {
+        database: Database::default(),
+        locations: SourceMap::new(),
+    };
+    let locate = |file: usize, span: Span| SourceLocation {
+        file: files[file].0.clone(),
+        position: Position::of_span(&files[file].1, span),
+    };
+    let mut resolver = EnumsByName::default();
+    for found in &enums {
+        let e = lower_enum(&found.model);
+        if scanned.database.enums.contains_key(&e.name) {
+            let message = format!("enum type `{}` is declared twice", e.name);
+            errors.push((found.file, Diagnostic::new(found.model.ident.span(), message)));
+            continue;
+        }
+        resolver
+            .by_rust_name
+            .entry(found.model.ident.unraw_string())
+            .or_default()
+            .push(e.name.clone());
+        let key = ObjectKey::Enum {
+            enum_type: e.name.clone(),
+        };
+        scanned
+            .locations
+            .insert(key, locate(found.file, found.model.ident.span()));
+        for v in &found.model.variants {
+            let key = ObjectKey::EnumLabel {
+                enum_type: e.name.clone(),
+                label: v.label(),
+            };
+            scanned
+                .locations
+                .insert(key, locate(found.file, v.ident.span()));
+        }
+        scanned.database.add_enum(e);
+    }
+    // Default names depend on every name already taken in the schema, so
+    // seed each schema's namespace with all table names and explicit names
+    // before lowering, then lower tables in name order.
+    tables.sort_by_key(|t| (t.model.schema_name(), t.model.table_name()));
+    let mut namespaces: BTreeMap<String, Namespace> = BTreeMap::new();
+    let mut seen_tables: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut taken: BTreeSet<(String, String)> = BTreeSet::new();
+    for found in &tables {
+        let m = &found.model;
+        let ns = namespaces.entry(m.schema_name()).or_default();
+        if !seen_tables.insert((m.schema_name(), m.table_name())) {
+            let message = format!("table `{}.{}` is declared twice", m.schema_name(), m.table_name());
+            errors.push((found.file, Diagnostic::new(m.ident.span(), message)));
+        }
+        ns.take(&m.table_name());
+        for (name, span) in explicit_names(m) {
+            if !taken.insert((m.schema_name(), name.clone())) {
+                let message = format!(
+                    "the name `{name}` is already used by another constraint or index in schema `{}`",
+                    m.schema_name()
+                );
+                errors.push((found.file, Diagnostic::new(span, message)));
+            }
+            ns.take(&name);
+        }
+    }
+    for found in &tables {
+        let m = &found.model;
+        let Some(ns) = namespaces.get_mut(&m.schema_name()) else {
+            continue;
+        };
+        let lowered = match lower_table(m, &resolver, ns) {
+            Ok(lowered) => lowered,
+            Err(diags) => {
+                errors.extend(diags.into_iter().map(|d| (found.file, d)));
+                continue;
+            }
+        };
+        let table = lowered.table.name.clone();
+        let key = ObjectKey::Table {
+            table: table.clone(),
+        };
+        scanned.locations.insert(key, locate(found.file, m.ident.span()));
+        for (column, &field) in lowered.table.columns.iter().zip(&lowered.column_fields) {
+            let key = ObjectKey::Column {
+                table: table.clone(),
+                column: column.name.clone(),
+            };
+            let span = m.fields[field].ident.span();
+            scanned.locations.insert(key, locate(found.file, span));
+        }
+        for object in &lowered.objects {
+            let key = match object.kind {
+                ObjectKind::Index => ObjectKey::Index {
+                    table: table.clone(),
+                    name: object.name.clone(),
+                },
+                _ => ObjectKey::Constraint {
+                    table: table.clone(),
+                    name: object.name.clone(),
+                },
+            };
+            scanned.locations.insert(key, locate(found.file, object.span));
+        }
+        scanned.database.add_table(lowered.table);
+    }
+    check_references(&tables, &scanned.database, &mut errors);
+    scanned.database.normalize();
+    if errors.is_empty() && fatal.is_empty() {
+        return Ok(scanned);
+    }
+    let rank: BTreeMap<usize, usize> = order.iter().enumerate().map(|(r, &f)| (f, r)).collect();
+    errors.sort_by_key(|(file, d)| (rank.get(file).copied(), d.span.byte_range().start));
+    let mut all = fatal;
+    all.extend(errors.into_iter().map(|(file, d)| {
+        let (path, text) = &files[file];
+        ScanError::at(path, text, d.span, d.message)
+    }));
+    all.sort_by(|a, b| {
+        let key = |e: &ScanError| (files.iter().position(|f| f.0 == e.file), e.position);
+        key(a).cmp(&key(b))
+    });
+    Err(ScanErrors { errors: all })
+}
+
+/// A foreign key must point at a table and column the models define: the
+/// derive cannot check that, the scanner can.
+fn check_references(
+    tables: &[Found<TableModel>],
+    db: &Database,
+    errors: &mut Vec<(usize, Diagnostic)>,
+) {
+    let known: Vec<String> = db.tables.keys().map(|n| n.to_string()).collect();
+    let known: Vec<&str> = known.iter().map(String::as_str).collect();
+    for found in tables {
+        let m = &found.model;
+        for f in m.columns() {
+            let Some(r) = &f.references else { continue };
+            let target = QualifiedName::new(
+                r.value.schema.clone().unwrap_or_else(|| m.schema_name()),
+                r.value.table.clone(),
+            );
+            let message = match db.tables.get(&target) {
+                None => format!(
+                    "`references` names table `{target}`, which no model defines{}",
+                    suggestion(&target.to_string(), &known)
+                ),
+                Some(t) if t.column(&r.value.column).is_none() => {
+                    let columns: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+                    format!(
+                        "`references` names column `{}` of `{target}`, which has no such column{}",
+                        r.value.column,
+                        suggestion(&r.value.column, &columns)
+                    )
+                }
+                Some(_) => continue,
+            };
+            errors.push((found.file, Diagnostic::new(r.span, message)));
+        }
+    }
+}
+
+/// Resolves type names to the `DbEnum`s of the scanned files.
+#[derive(Default)]
+struct EnumsByName {
+    by_rust_name: BTreeMap<String, Vec<QualifiedName>>,
+}
+
+impl ResolveType for EnumsByName {
+    fn resolve(&self, field: &FieldModel, mapped: &MappedType) -> Result<SqlType, Diagnostic> {
+        let (name, array) = match &mapped.kind {
+            MappedKind::Builtin(t) => return Ok(t.clone()),
+            MappedKind::Named { name, array } => (name, *array),
+            MappedKind::Unknown => return Err(unmappable(field)),
+        };
+        match self.by_rust_name.get(name).map(Vec::as_slice) {
+            Some([one]) => {
+                let ty = SqlType::from_canonical(one.to_string());
+                Ok(if array { ty.array_of() } else { ty })
+            }
+            Some(many) if many.len() > 1 => {
+                let names: Vec<String> = many.iter().map(|n| format!("`{n}`")).collect();
+                Err(Diagnostic::new(
+                    type_span(field),
+                    format!(
+                        "field `{}` has type `{name}`, which is ambiguous: several `DbEnum`s are named so ({}); rename one, or give the field `#[petal(sql_type = \"...\")]`",
+                        field.ident,
+                        names.join(", ")
+                    ),
+                ))
+            }
+            _ => Err(unmappable(field)),
+        }
+    }
+}
+
+/// The scanner's message for a type with no SQL type.
+fn unmappable(field: &FieldModel) -> Diagnostic {
+    let ty = type_text(&field.ty);
+    Diagnostic::new(
+        type_span(field),
+        format!(
+            "field `{}` has type `{ty}`, which maps to no SQL type: derive `DbEnum` for it (in the model files), or give the field `#[petal(sql_type = \"...\")]`",
+            field.ident
+        ),
+    )
+}
+
+/// A type as a person writes it: `Vec<Foo>`, not `Vec < Foo >`.
+pub(crate) fn type_text(ty: &syn::Type) -> String {
+    let spaced = quote::ToTokens::to_token_stream(ty).to_string();
+    let mut out = String::with_capacity(spaced.len());
+    let chars: Vec<char> = spaced.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' {
+            let prev = i.checked_sub(1).map(|j| chars[j]);
+            let next = chars.get(i + 1).copied();
+            let tight = |ch: Option<char>| matches!(ch, Some('<' | '>' | ':' | ',' | '&' | '\''));
+            if tight(next) && next != Some('\'') || (tight(prev) && prev != Some(',')) {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn type_span(field: &FieldModel) -> Span {
+    syn::spanned::Spanned::span(&field.ty)
+}
+
+/// Replaces a byte-order mark and a `#!` line by spaces, which the parser
+/// does not accept but `syn::parse_file` would strip, shifting offsets.
+fn blank_preamble(text: &str) -> String {
+    let mut out = text.to_string();
+    if out.starts_with('\u{feff}') {
+        out.replace_range(..3, "   ");
+    }
+    if out.starts_with("#!") && !out[2..].trim_start().starts_with('[') {
+        let end = out.find('\n').unwrap_or(out.len());
+        out.replace_range(..end, &" ".repeat(end));
+    }
+    out
+}
+
+/// Collects the derive inputs of every model, in source order, including
+/// those in inline modules.
+#[derive(Default)]
+struct ModelFinder {
+    tables: Vec<DeriveInput>,
+    enums: Vec<DeriveInput>,
+}
+
+impl<'ast> Visit<'ast> for ModelFinder {
+    fn visit_item_struct(&mut self, item: &'ast syn::ItemStruct) {
+        if derives(&item.attrs, "Table") {
+            self.tables.push(DeriveInput::from(item.clone()));
+        }
+    }
+
+    fn visit_item_enum(&mut self, item: &'ast syn::ItemEnum) {
+        if derives(&item.attrs, "DbEnum") {
+            self.enums.push(DeriveInput::from(item.clone()));
+        }
+    }
+
+    // Items inside function bodies are not models.
+    fn visit_item_fn(&mut self, _: &'ast syn::ItemFn) {}
+    fn visit_impl_item_fn(&mut self, _: &'ast syn::ImplItemFn) {}
+}
+
+/// True for `#[derive(..., Name, ...)]` or `#[derive(petal::Name)]`.
+fn derives(attrs: &[Attribute], name: &str) -> bool {
+    attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| {
+        let mut found = false;
+        // A derive list that does not parse is not ours to report.
+        let _ = a.parse_nested_meta(|meta| {
+            let segments: Vec<String> =
+                meta.path.segments.iter().map(|s| s.ident.to_string()).collect();
+            let strs: Vec<&str> = segments.iter().map(String::as_str).collect();
+            if matches!(strs.as_slice(), [n] | ["petal", n] if *n == name) {
+                found = true;
+            }
+            Ok(())
+        });
+        found
+    })
+}

@@ -1,0 +1,47 @@
+//! What a petal model crate depends on.
+//!
+//! ```ignore
+//! use petal::{DbEnum, Table};
+//!
+//! #[derive(DbEnum)]
+//! pub enum OrderStatus { New, Paid }
+//!
+//! #[derive(Table)]
+//! #[petal(table = "orders")]
+//! pub struct Order {
+//!     #[petal(primary_key)]
+//!     pub id: i32,
+//!     #[petal(default = "'new'")]
+//!     pub status: OrderStatus,
+//! }
+//! ```
+//!
+//! - [`Table`] and [`DbEnum`] are both a derive and a trait (like serde's
+//!   `Serialize`): the derive reads `#[petal(...)]`, the trait gives the
+//!   model's IR.
+//! - [`SqlType`] is how a field's Rust type reaches SQL in the derive.
+//! - [`ir`] is `petal_ir`; [`sea_query`] is the sea-query the generated
+//!   `Iden` enums implement, so the application and the models agree on one
+//!   version.
+
+// Lets the derives' `::petal::...` paths resolve inside this crate's tests.
+extern crate self as petal;
+
+mod sql_type;
+mod traits;
+
+pub use petal_derive::{DbEnum, Table};
+pub use petal_ir as ir;
+pub use sea_query;
+pub use sql_type::{Json, Jsonb, SqlType};
+pub use traits::{DbEnum, Table, database};
+
+/// For the generated code only; not a stable API.
+#[doc(hidden)]
+pub mod __private {
+    pub use std::borrow::Cow;
+    pub use std::collections::BTreeMap;
+    pub use std::option::Option;
+    pub use std::string::String;
+    pub use std::vec::Vec;
+}
