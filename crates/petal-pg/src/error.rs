@@ -74,7 +74,11 @@ fn display_paths(paths: &[PathBuf]) -> String {
 }
 
 impl PgError {
-    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub(crate) fn io(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+        source: std::io::Error,
+    ) -> Self {
         PgError::Io {
             action,
             path: path.into(),

@@ -1,1 +1,215 @@
+//! Test harness for everything that needs a real PostgreSQL: one server per
+//! test run, a fresh database per test.
+//!
+//! ```ignore
+//! #[tokio::test]
+//! async fn reads_tables() {
+//!     let db = petal_testkit::TestDb::new().await;
+//!     db.client().batch_execute("CREATE TABLE t (id int)").await.unwrap();
+//!     // db.url(), db.name(), db.config() for code under test that connects itself
+//! } // the database is dropped here
+//! ```
+//!
+//! The server is, in this order of preference:
+//! - `PETAL_TEST_DATABASE_URL`: an existing server; the role must be allowed
+//!   to create databases;
+//! - an embedded cluster in the target directory (`petal-test-pg-<tag>`),
+//!   built from the binaries `petal_pg::cluster::find_bin_dir` finds
+//!   (`PETAL_PG_BIN` picks another version; each binary directory gets its
+//!   own cluster). The first test process to take the cluster's lock runs
+//!   `initdb` and starts it with durability off; every other process of the
+//!   run, and later runs, reuse it; a cluster whose postmaster died is
+//!   restarted. Neither libtest nor nextest has a global teardown, so the
+//!   server outlives the tests: `stop-cluster.sh` (next to this crate's
+//!   manifest) stops it, and CI runs it at the end.
 
+mod naming;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use petal_ir::quote_ident;
+use petal_pg::{ConnConfig, EmbeddedCluster, PgError, connect};
+use tokio_postgres::Client;
+
+/// Environment variable naming an existing server to test against.
+pub const TEST_DATABASE_URL_VAR: &str = "PETAL_TEST_DATABASE_URL";
+
+/// The server tests run against.
+#[derive(Debug, Clone)]
+pub struct TestServer {
+    /// Connection settings of the maintenance database (`postgres`), from
+    /// which test databases are created and dropped.
+    pub admin: ConnConfig,
+    /// The embedded cluster, when no `PETAL_TEST_DATABASE_URL` is set.
+    pub cluster: Option<EmbeddedCluster>,
+}
+
+/// The server of this test run, started on first use (blocking: `initdb`
+/// takes a few seconds the very first time).
+pub fn server() -> Result<&'static TestServer, String> {
+    static SERVER: OnceLock<Result<TestServer, String>> = OnceLock::new();
+    SERVER
+        .get_or_init(|| start_server().map_err(|e| format!("test server: {e}")))
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+fn start_server() -> Result<TestServer, PgError> {
+    if let Some(url) = std::env::var(TEST_DATABASE_URL_VAR)
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        let given = ConnConfig::parse(&url)?;
+        return Ok(TestServer {
+            admin: given,
+            cluster: None,
+        });
+    }
+    let bin_dir = petal_pg::cluster::find_bin_dir()?;
+    let tag = naming::tag_of(&bin_dir);
+    let target = target_dir();
+    let preferred = target.join(format!("petal-test-pg-{tag}"));
+    let cluster = EmbeddedCluster::in_dir(&preferred, "postgres")?
+        // A test cluster holds nothing worth a crash-safe write.
+        .with_setting("fsync", "off")
+        .with_setting("full_page_writes", "off")
+        .with_setting("synchronous_commit", "off")
+        .with_setting("max_connections", "300")
+        .with_setting("log_min_messages", "warning");
+    cluster.start_server()?;
+    record_location(&target, &tag, &cluster);
+    Ok(TestServer {
+        admin: cluster.conn_config("postgres"),
+        cluster: Some(cluster),
+    })
+}
+
+/// Leaves the cluster's data directory where `stop-cluster.sh` finds it,
+/// even when the cluster itself had to live under the temp directory.
+fn record_location(target: &Path, tag: &str, cluster: &EmbeddedCluster) {
+    let pointer = target.join(format!("petal-test-pg-{tag}.where"));
+    let data = cluster.data_dir();
+    let _ = std::fs::write(pointer, format!("{}\n", data.display()));
+}
+
+/// The cargo target directory of this run: `CARGO_TARGET_DIR`, else the
+/// ancestor of the test binary that holds cargo's `CACHEDIR.TAG` (cargo test
+/// and nextest both run binaries from `<target>/<profile>/deps`), else a
+/// directory under the system temp directory.
+pub fn target_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR").filter(|d| !d.is_empty()) {
+        if let Ok(abs) = std::path::absolute(PathBuf::from(dir)) {
+            return abs;
+        }
+    }
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| {
+            exe.ancestors()
+                .find(|dir| dir.join("CACHEDIR.TAG").is_file())
+                .map(Path::to_path_buf)
+        })
+        .unwrap_or_else(|| std::env::temp_dir().join("petal-test"))
+}
+
+/// A fresh, empty database for one test, dropped when this value is.
+pub struct TestDb {
+    name: String,
+    config: ConnConfig,
+    client: Client,
+    admin: ConnConfig,
+}
+
+impl TestDb {
+    /// Creates a fresh database and connects to it. Panics with the reason
+    /// when there is no server to test against: a test cannot go on then.
+    pub async fn new() -> TestDb {
+        match TestDb::try_new().await {
+            Ok(db) => db,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    pub async fn try_new() -> Result<TestDb, String> {
+        let server = tokio::task::spawn_blocking(|| server().cloned())
+            .await
+            .map_err(|e| format!("starting the test server: {e}"))??;
+        let name = naming::unique_db_name();
+        let admin = connect(&server.admin)
+            .await
+            .map_err(|e| format!("test server: {e}"))?;
+        admin
+            .batch_execute(&format!("CREATE DATABASE {}", quote_ident(&name)))
+            .await
+            .map_err(|e| {
+                format!(
+                    "creating test database {name}: {}",
+                    petal_pg::error::describe(&e)
+                )
+            })?;
+        let config = server.admin.with_dbname(&name);
+        let client = connect(&config)
+            .await
+            .map_err(|e| format!("connecting to test database: {e}"))?;
+        Ok(TestDb {
+            name,
+            config,
+            client,
+            admin: server.admin.clone(),
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The database's URL (no password with the embedded cluster).
+    pub fn url(&self) -> String {
+        self.config.to_url_with_password()
+    }
+
+    pub fn config(&self) -> &ConnConfig {
+        &self.config
+    }
+
+    /// A connection to this database, opened when it was created.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Another connection to this database.
+    pub async fn connect(&self) -> Client {
+        match connect(&self.config).await {
+            Ok(client) => client,
+            Err(e) => panic!("connecting to test database {}: {e}", self.name),
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        // Drop cannot await, and the test's runtime may be shutting down:
+        // drop the database from a thread with a runtime of its own.
+        let admin = self.admin.clone();
+        let name = self.name.clone();
+        let dropper = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async move {
+                if let Ok(client) = connect(&admin).await {
+                    let sql = format!(
+                        "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                        quote_ident(&name)
+                    );
+                    let _ = client.batch_execute(&sql).await;
+                }
+            });
+        });
+        let _ = dropper.join();
+    }
+}

@@ -42,7 +42,9 @@ pub enum ClusterStatus {
     /// No cluster directory yet: `start` will run `initdb`.
     NotInitialized,
     Stopped,
-    Running { pid: i32 },
+    Running {
+        pid: i32,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -173,7 +175,11 @@ impl EmbeddedCluster {
         let data = self.data_dir();
         let log = self.log_file();
         let args = ["start", "-D", path_str(&data)?, "-l", path_str(&log)?];
-        self.run_logged("pg_ctl", &[&args[..], &["-w", "-t", "120", "-s"]].concat(), "pg_ctl.log")
+        self.run_logged(
+            "pg_ctl",
+            &[&args[..], &["-w", "-t", "120", "-s"]].concat(),
+            "pg_ctl.log",
+        )
     }
 
     /// Stops the server (fast shutdown: open sessions are ended). Stopping a
@@ -187,7 +193,17 @@ impl EmbeddedCluster {
             return Ok(());
         }
         let data = self.data_dir();
-        let args = ["stop", "-D", path_str(&data)?, "-m", "fast", "-w", "-t", "60", "-s"];
+        let args = [
+            "stop",
+            "-D",
+            path_str(&data)?,
+            "-m",
+            "fast",
+            "-w",
+            "-t",
+            "60",
+            "-s",
+        ];
         self.run_logged("pg_ctl", &args, "pg_ctl.log")
     }
 
@@ -195,7 +211,10 @@ impl EmbeddedCluster {
     pub async fn create_database(&self, name: &str) -> Result<(), PgError> {
         let client = connect(&self.conn_config("postgres")).await?;
         let exists = client
-            .query_opt("SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1", &[&name])
+            .query_opt(
+                "SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1",
+                &[&name],
+            )
             .await
             .map_err(|e| PgError::query(format!("looking up database {name:?}"), e))?
             .is_some();
@@ -282,8 +301,10 @@ impl EmbeddedCluster {
             .append(true)
             .open(&conf)
             .map_err(|e| PgError::io("opening", &conf, e))?;
-        file.write_all(b"\n# petal's settings, rewritten on every start\ninclude_if_exists = 'petal.conf'\n")
-            .map_err(|e| PgError::io("writing", &conf, e))
+        file.write_all(
+            b"\n# petal's settings, rewritten on every start\ninclude_if_exists = 'petal.conf'\n",
+        )
+        .map_err(|e| PgError::io("writing", &conf, e))
     }
 
     fn write_settings(&self) -> Result<(), PgError> {
@@ -291,7 +312,10 @@ impl EmbeddedCluster {
         let mut settings = BTreeMap::from([
             ("listen_addresses".to_string(), String::new()),
             ("port".to_string(), PORT.to_string()),
-            ("unix_socket_directories".to_string(), socket_dir.to_string()),
+            (
+                "unix_socket_directories".to_string(),
+                socket_dir.to_string(),
+            ),
             ("unix_socket_permissions".to_string(), "0700".to_string()),
         ]);
         settings.extend(self.settings.clone());
@@ -310,7 +334,9 @@ impl EmbeddedCluster {
     fn run_logged(&self, program: &str, args: &[&str], log_name: &str) -> Result<(), PgError> {
         let log_path = self.base.join(log_name);
         let log = File::create(&log_path).map_err(|e| PgError::io("creating", &log_path, e))?;
-        let log_err = log.try_clone().map_err(|e| PgError::io("opening", &log_path, e))?;
+        let log_err = log
+            .try_clone()
+            .map_err(|e| PgError::io("opening", &log_path, e))?;
         let mut cmd = Command::new(self.bin_dir.join(program));
         cmd.args(args)
             .current_dir(&self.base)
@@ -323,7 +349,10 @@ impl EmbeddedCluster {
         let command = format!("{program} {}", args.join(" "));
         let status = cmd.status().map_err(|e| PgError::Command {
             command: command.clone(),
-            detail: format!("could not run {}: {e}", self.bin_dir.join(program).display()),
+            detail: format!(
+                "could not run {}: {e}",
+                self.bin_dir.join(program).display()
+            ),
         })?;
         if status.success() {
             return Ok(());
@@ -331,7 +360,11 @@ impl EmbeddedCluster {
         let mut detail = format!("{status}; {}: {}", log_path.display(), tail(&log_path));
         if program == "pg_ctl" {
             let server_log = self.log_file();
-            detail.push_str(&format!("; {}: {}", server_log.display(), tail(&server_log)));
+            detail.push_str(&format!(
+                "; {}: {}",
+                server_log.display(),
+                tail(&server_log)
+            ));
         }
         Err(PgError::Command { command, detail })
     }
@@ -351,9 +384,8 @@ fn set_mode(path: &Path, mode: u32) -> Result<(), PgError> {
 }
 
 fn path_str(path: &Path) -> Result<&str, PgError> {
-    path.to_str().ok_or_else(|| {
-        PgError::Cluster(format!("the path {} is not valid UTF-8", path.display()))
-    })
+    path.to_str()
+        .ok_or_else(|| PgError::Cluster(format!("the path {} is not valid UTF-8", path.display())))
 }
 
 fn nearest_existing(path: &Path) -> &Path {

@@ -27,18 +27,27 @@ pub fn server_user() -> Result<Option<RunAs>, PgError> {
         }
     }
     create_petal_user()?;
-    lookup("petal").map(Some).ok_or_else(|| {
-        PgError::Cluster("created the user `petal` but cannot look it up".into())
-    })
+    lookup("petal")
+        .map(Some)
+        .ok_or_else(|| PgError::Cluster("created the user `petal` but cannot look it up".into()))
 }
 
 fn create_petal_user() -> Result<(), PgError> {
     let attempts: [(&str, &[&str]); 2] = [
         (
             "useradd",
-            &["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "petal"],
+            &[
+                "--system",
+                "--no-create-home",
+                "--shell",
+                "/usr/sbin/nologin",
+                "petal",
+            ],
         ),
-        ("adduser", &["--system", "--no-create-home", "--group", "petal"]),
+        (
+            "adduser",
+            &["--system", "--no-create-home", "--group", "petal"],
+        ),
     ];
     let mut failures = Vec::new();
     for (program, args) in attempts {

@@ -162,7 +162,11 @@ impl ConnConfig {
             Host::Tcp(h) => url.push_str(&parse::percent_encode(h)),
             Host::Unix(dir) => url.push_str(&parse::percent_encode(&dir.to_string_lossy())),
         }
-        url.push_str(&format!(":{}/{}", self.port, parse::percent_encode(&self.dbname)));
+        url.push_str(&format!(
+            ":{}/{}",
+            self.port,
+            parse::percent_encode(&self.dbname)
+        ));
         let mut params = Vec::new();
         if self.sslmode != SslMode::default() {
             params.push(format!("sslmode={}", self.sslmode.as_str()));
@@ -262,7 +266,10 @@ pub async fn connect(cfg: &ConnConfig) -> Result<Client, PgError> {
             });
             Ok(client)
         } else {
-            let (client, connection) = pg.connect(NoTls).await.map_err(|e| connect_error(cfg, &e))?;
+            let (client, connection) = pg
+                .connect(NoTls)
+                .await
+                .map_err(|e| connect_error(cfg, &e))?;
             tokio::spawn(async move {
                 let _ = connection.await;
             });

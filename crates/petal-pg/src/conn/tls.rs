@@ -10,7 +10,9 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::{
+    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::SslMode;
@@ -49,14 +51,14 @@ fn webpki_verifier(
     let mut roots = RootCertStore::empty();
     match rootcert {
         Some(path) => {
-            let pem = std::fs::read(path).map_err(|e| PgError::io("reading sslrootcert", path, e))?;
+            let pem =
+                std::fs::read(path).map_err(|e| PgError::io("reading sslrootcert", path, e))?;
             for cert in CertificateDer::pem_slice_iter(&pem) {
-                let cert = cert.map_err(|e| {
-                    PgError::Tls(format!("sslrootcert {}: {e}", path.display()))
-                })?;
-                roots.add(cert).map_err(|e| {
-                    PgError::Tls(format!("sslrootcert {}: {e}", path.display()))
-                })?;
+                let cert =
+                    cert.map_err(|e| PgError::Tls(format!("sslrootcert {}: {e}", path.display())))?;
+                roots
+                    .add(cert)
+                    .map_err(|e| PgError::Tls(format!("sslrootcert {}: {e}", path.display())))?;
             }
             if roots.is_empty() {
                 return Err(PgError::Tls(format!(
@@ -169,17 +171,25 @@ mod tests {
 
     #[test]
     fn every_mode_builds_a_connector() {
-        for mode in [SslMode::Prefer, SslMode::Require, SslMode::VerifyCa, SslMode::VerifyFull] {
+        for mode in [
+            SslMode::Prefer,
+            SslMode::Require,
+            SslMode::VerifyCa,
+            SslMode::VerifyFull,
+        ] {
             assert!(make_connector(mode, None).is_ok(), "{mode:?}");
         }
     }
 
     #[test]
     fn a_missing_root_file_is_named() {
-        let err = make_connector(SslMode::VerifyFull, Some(Path::new("/nonexistent/root.crt")))
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
+        let err = make_connector(
+            SslMode::VerifyFull,
+            Some(Path::new("/nonexistent/root.crt")),
+        )
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
         assert!(err.contains("/nonexistent/root.crt"), "{err}");
     }
 }
