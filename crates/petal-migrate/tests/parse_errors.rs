@@ -1,0 +1,212 @@
+//! What a user sees for each kind of malformed migration file.
+
+use petal_migrate::parse;
+
+const PATH: &str = "migrations/20260728093000_move_money.sql";
+
+const HEADER: &str = "-- petal revision: 20260728093000\n\
+                      -- petal parents: 20260727120000\n\
+                      -- petal message: move money\n";
+
+fn error(text: &str) -> String {
+    match parse(PATH, text) {
+        Ok(file) => panic!("parsed without error: {file:#?}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn with_header(rest: &str) -> String {
+    format!("{HEADER}{rest}")
+}
+
+#[test]
+fn missing_revision_header() {
+    insta::assert_snapshot!(error("-- petal parents:\n\n-- +petal up\nSELECT 1;\n"));
+}
+
+#[test]
+fn missing_parents_header() {
+    insta::assert_snapshot!(error(
+        "-- petal revision: 20260728093000\n\n-- +petal up\nSELECT 1;\n"
+    ));
+}
+
+#[test]
+fn revision_id_not_a_timestamp() {
+    insta::assert_snapshot!(error(
+        "-- petal revision: 2026-07-28\n-- petal parents:\n-- +petal up\n"
+    ));
+}
+
+#[test]
+fn revision_id_not_a_real_date() {
+    insta::assert_snapshot!(error(
+        "-- petal revision: 20261328093000\n-- petal parents:\n-- +petal up\n"
+    ));
+}
+
+#[test]
+fn parent_id_not_a_timestamp() {
+    insta::assert_snapshot!(error(
+        "-- petal revision: 20260728093000\n-- petal parents: 20260727120000 abc\n-- +petal up\n"
+    ));
+}
+
+#[test]
+fn revision_differs_from_file_name() {
+    insta::assert_snapshot!(error(
+        "-- petal revision: 20260728093001\n-- petal parents:\n-- +petal up\n"
+    ));
+}
+
+#[test]
+fn revision_is_its_own_parent() {
+    insta::assert_snapshot!(error(
+        "-- petal revision: 20260728093000\n-- petal parents: 20260728093000\n-- +petal up\n"
+    ));
+}
+
+#[test]
+fn parent_listed_twice() {
+    insta::assert_snapshot!(error(
+        "-- petal revision: 20260728093000\n-- petal parents: 20260727120000  20260727120000\n-- +petal up\n"
+    ));
+}
+
+#[test]
+fn duplicate_header() {
+    insta::assert_snapshot!(error(&with_header(
+        "-- petal message: again\n\n-- +petal up\n"
+    )));
+}
+
+#[test]
+fn unknown_header_with_suggestion() {
+    insta::assert_snapshot!(error(
+        "-- petal revision: 20260728093000\n-- petal parent: 20260727120000\n-- +petal up\n"
+    ));
+}
+
+#[test]
+fn header_after_the_sections() {
+    insta::assert_snapshot!(error(&with_header(
+        "\n-- +petal up\nSELECT 1;\n-- petal message: late\n"
+    )));
+}
+
+#[test]
+fn unknown_directive_with_suggestion() {
+    insta::assert_snapshot!(error(&with_header(
+        "\n-- +petal up\nSELECT 1;\n-- +petal stpe\nSELECT 2;\n"
+    )));
+}
+
+#[test]
+fn unknown_directive_without_suggestion() {
+    insta::assert_snapshot!(error(&with_header(
+        "\n-- +petal up\n-- +petal concurrently\n"
+    )));
+}
+
+#[test]
+fn uppercase_directive() {
+    insta::assert_snapshot!(error(&with_header("\n-- +petal Up\n")));
+}
+
+#[test]
+fn empty_directive() {
+    insta::assert_snapshot!(error(&with_header("\n-- +petal\n")));
+}
+
+#[test]
+fn directive_with_trailing_text() {
+    insta::assert_snapshot!(error(&with_header("\n-- +petal up now\n")));
+}
+
+#[test]
+fn missing_up_section() {
+    insta::assert_snapshot!(error(&with_header("\n-- +petal down\nSELECT 1;\n")));
+}
+
+#[test]
+fn missing_all_sections() {
+    insta::assert_snapshot!(error(HEADER));
+}
+
+#[test]
+fn duplicate_up_section() {
+    insta::assert_snapshot!(error(&with_header(
+        "\n-- +petal up\nSELECT 1;\n\n-- +petal up\nSELECT 2;\n"
+    )));
+}
+
+#[test]
+fn duplicate_down_section() {
+    insta::assert_snapshot!(error(&with_header(
+        "\n-- +petal up\n-- +petal down\n-- +petal down\n"
+    )));
+}
+
+#[test]
+fn sql_before_the_up_section() {
+    insta::assert_snapshot!(error(&with_header(
+        "CREATE TABLE t (id int);\n-- +petal up\n"
+    )));
+}
+
+#[test]
+fn step_outside_a_section() {
+    insta::assert_snapshot!(error(&with_header("-- +petal step\n-- +petal up\n")));
+}
+
+#[test]
+fn no_transaction_inside_a_section() {
+    insta::assert_snapshot!(error(&with_header(
+        "\n-- +petal up\n-- +petal no-transaction\nCREATE INDEX CONCURRENTLY i ON t (c);\n"
+    )));
+}
+
+#[test]
+fn unterminated_quoted_string() {
+    insta::assert_snapshot!(error(&with_header(
+        "\n-- +petal up\nUPDATE t SET note = 'it's broken';\n\n-- +petal down\nSELECT 1;\n"
+    )));
+}
+
+#[test]
+fn unterminated_quoted_identifier() {
+    insta::assert_snapshot!(error(&with_header(
+        "\n-- +petal up\nALTER TABLE \"orders ADD COLUMN x int;\n"
+    )));
+}
+
+#[test]
+fn unterminated_dollar_quote() {
+    insta::assert_snapshot!(error(&with_header(
+        "\n-- +petal up\nCREATE FUNCTION f() RETURNS int AS $body$\n  SELECT 1;\n$$ LANGUAGE sql;\n"
+    )));
+}
+
+#[test]
+fn unterminated_block_comment() {
+    insta::assert_snapshot!(error(&with_header(
+        "\n-- +petal up\n/* a /* nested */ comment\nSELECT 1;\n"
+    )));
+}
+
+#[test]
+fn unclosed_begin_atomic_body() {
+    insta::assert_snapshot!(error(&with_header(
+        "\n-- +petal up\nCREATE FUNCTION f() RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n  SELECT 1;\n\n-- +petal down\nDROP FUNCTION f();\n"
+    )));
+}
+
+#[test]
+fn columns_count_characters_not_bytes() {
+    let err = parse(
+        PATH,
+        &with_header("\n-- +petal up\nSELECT 'цветы', \"букет;\n"),
+    )
+    .expect_err("unterminated identifier");
+    assert_eq!((err.line, err.col), (6, 17));
+}
