@@ -112,6 +112,16 @@ impl Config {
     }
 }
 
+/// `path` relative to the configuration's directory; paths stay as short as
+/// the user typed them, since they appear in every message.
+fn under(root: &Path, path: PathBuf) -> PathBuf {
+    if root == Path::new(".") || path.is_absolute() {
+        path
+    } else {
+        root.join(path)
+    }
+}
+
 fn parse_file(path: &str, text: &str) -> Result<FileConfig, Failure> {
     toml::from_str(text).map_err(|e| Failure::error(format!("{path}: {e}")))
 }

@@ -16,6 +16,9 @@ use clap::Parser;
 use cli::{Cli, Command, Format};
 use config::Config;
 use failure::Failure;
+use output::Style;
+use petal_engine::migrate::Operation;
+use petal_migrate::{Direction, PlanOptions};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -39,12 +42,51 @@ fn run(cli: Cli) -> Result<(), Failure> {
         cli.global.database_url.as_deref(),
     )?;
     let settings = config.settings();
+    let format = cli.global.format;
+    let style = Style::new(cli.global.color);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Failure::error(format!("cannot start the async runtime: {e}")))?;
     match cli.command {
         Command::Dev { action } => runtime.block_on(commands::dev::run(&settings, action)),
+        Command::Upgrade {
+            target, sql: true, ..
+        } => commands::migrate::sql(&settings, &target, Direction::Up),
+        Command::Downgrade { target, sql: true } => {
+            commands::migrate::sql(&settings, &target, Direction::Down)
+        }
+        Command::Upgrade {
+            target,
+            allow_modified,
+            ..
+        } => runtime.block_on(commands::migrate::run(
+            &settings,
+            Operation::Upgrade,
+            &target,
+            PlanOptions { allow_modified },
+            style,
+        )),
+        Command::Downgrade { target, .. } => runtime.block_on(commands::migrate::run(
+            &settings,
+            Operation::Downgrade,
+            &target,
+            PlanOptions::default(),
+            style,
+        )),
+        Command::Stamp { target } => runtime.block_on(commands::migrate::run(
+            &settings,
+            Operation::Stamp,
+            &target,
+            PlanOptions::default(),
+            style,
+        )),
+        Command::Current => runtime.block_on(commands::migrate::current(&settings, format)),
+        Command::Heads => commands::migrate::heads(&settings, format),
+        Command::History { verbose } => {
+            runtime.block_on(commands::migrate::history(&settings, verbose, format))
+        }
+        Command::Status => runtime.block_on(commands::migrate::status(&settings, format, style)),
         Command::Inspect { source, schemas } => {
             inspect(&config, &source, &schemas, cli.global.format)
         }

@@ -2,3 +2,4 @@
 
 pub mod dev;
 pub mod init;
+pub mod migrate;

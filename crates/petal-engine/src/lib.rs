@@ -1,6 +1,7 @@
 //! petal's workflows, one module each, over the pure crates and `petal-pg`.
 
 pub mod error;
+pub mod migrate;
 pub mod runner;
 pub mod scratch;
 pub mod settings;

@@ -7,35 +7,16 @@ use std::time::Instant;
 
 use tokio_postgres::Client;
 
+use petal_migrate::{Direction, PlannedMigration, Statement};
+
 use super::log::{DELETE_ROW, INSERT_ROW};
 
+/// Whether to run the section's SQL or only to record the revision in the
+/// log (`stamp`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    Up,
-    Down,
-}
-
-#[derive(Debug, Clone)]
-pub struct StatementToRun {
-    pub sql: String,
-    /// 1-based line of the statement in its file.
-    pub line: usize,
-}
-
-/// What the runner needs of one migration file; the planner decides which
-/// ones, in which order and which direction.
-#[derive(Debug, Clone)]
-pub struct MigrationToRun {
-    pub revision: String,
-    pub parents: Vec<String>,
-    pub message: String,
-    pub checksum: String,
-    /// The file, as the user should see it in messages.
-    pub path: String,
-    pub direction: Direction,
-    pub no_transaction: bool,
-    /// The section's steps; empty for `stamp`, which only writes the log.
-    pub steps: Vec<Vec<StatementToRun>>,
+pub enum Mode {
+    Run,
+    LogOnly,
 }
 
 #[derive(Debug)]
@@ -143,15 +124,25 @@ pub(crate) fn describe_db_error(e: &tokio_postgres::Error) -> String {
     }
 }
 
-/// Runs a migration. Call with the migration lock held.
-pub async fn execute(client: &Client, m: &MigrationToRun) -> Result<(), RunError> {
-    if m.no_transaction {
-        return execute_without_transaction(client, m).await;
+/// Runs a planned migration (or, with [`Mode::LogOnly`], only records it).
+/// Call with the migration lock held.
+pub async fn execute(client: &Client, m: &PlannedMigration, mode: Mode) -> Result<(), RunError> {
+    let steps: Vec<&[Statement]> = match mode {
+        Mode::Run => m
+            .section()
+            .steps
+            .iter()
+            .map(|s| s.statements.as_slice())
+            .collect(),
+        Mode::LogOnly => Vec::new(),
+    };
+    if m.file.no_transaction && mode == Mode::Run {
+        return execute_without_transaction(client, m, &steps).await;
     }
     let started = Instant::now();
-    let step_count = m.steps.len().max(1);
+    let step_count = steps.len().max(1);
     for index in 0..step_count {
-        let statements: &[StatementToRun] = m.steps.get(index).map(Vec::as_slice).unwrap_or(&[]);
+        let statements: &[Statement] = steps.get(index).copied().unwrap_or(&[]);
         client.batch_execute("BEGIN").await?;
         for stmt in statements {
             if let Err(e) = client.batch_execute(&stmt.sql).await {
@@ -170,11 +161,15 @@ pub async fn execute(client: &Client, m: &MigrationToRun) -> Result<(), RunError
     Ok(())
 }
 
-async fn execute_without_transaction(client: &Client, m: &MigrationToRun) -> Result<(), RunError> {
+async fn execute_without_transaction(
+    client: &Client,
+    m: &PlannedMigration,
+    steps: &[&[Statement]],
+) -> Result<(), RunError> {
     let started = Instant::now();
     let mut ran = Vec::new();
-    for (index, step) in m.steps.iter().enumerate() {
-        for stmt in step {
+    for (index, step) in steps.iter().enumerate() {
+        for stmt in step.iter() {
             if let Err(e) = client.batch_execute(&stmt.sql).await {
                 return Err(statement_error(m, stmt, e, index, Some(ran)));
             }
@@ -187,30 +182,42 @@ async fn execute_without_transaction(client: &Client, m: &MigrationToRun) -> Res
 
 async fn write_log(
     client: &Client,
-    m: &MigrationToRun,
+    m: &PlannedMigration,
     started: Instant,
 ) -> Result<(), tokio_postgres::Error> {
+    let revision = m.revision.as_str();
     match m.direction {
         Direction::Up => {
-            let parents = m.parents.join(" ");
+            let parents = parents_text(m);
             let ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+            let checksum = m.file.checksum.as_str();
             client
                 .execute(
                     INSERT_ROW,
-                    &[&m.revision, &parents, &m.checksum, &m.message, &ms],
+                    &[&revision, &parents, &checksum, &m.file.message, &ms],
                 )
                 .await?;
         }
         Direction::Down => {
-            client.execute(DELETE_ROW, &[&m.revision]).await?;
+            client.execute(DELETE_ROW, &[&revision]).await?;
         }
     }
     Ok(())
 }
 
+/// The parents as the log keeps them: space-separated, as in the header.
+pub fn parents_text(m: &PlannedMigration) -> String {
+    m.file
+        .parents
+        .iter()
+        .map(|p| p.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn statement_error(
-    m: &MigrationToRun,
-    stmt: &StatementToRun,
+    m: &PlannedMigration,
+    stmt: &Statement,
     e: tokio_postgres::Error,
     committed_steps: usize,
     ran_outside_transaction: Option<Vec<usize>>,
@@ -225,9 +232,9 @@ fn statement_error(
         None => (e.to_string(), None, None, stmt.line),
     };
     RunError::Statement {
-        path: m.path.clone(),
+        path: m.file.path.clone(),
         line,
-        revision: m.revision.clone(),
+        revision: m.revision.as_str().to_string(),
         message,
         detail,
         hint,

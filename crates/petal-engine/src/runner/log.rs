@@ -72,8 +72,8 @@ pub async fn read_applied(client: &Client) -> Result<Vec<AppliedRow>, tokio_post
         .collect())
 }
 
-pub(crate) const INSERT_ROW: &str = "INSERT INTO public.petal_migrations \
+pub const INSERT_ROW: &str = "INSERT INTO public.petal_migrations \
     (revision, parents, checksum, message, duration_ms, applied_order) \
     SELECT $1, $2, $3, $4, $5, coalesce(max(applied_order), 0) + 1 FROM public.petal_migrations";
 
-pub(crate) const DELETE_ROW: &str = "DELETE FROM public.petal_migrations WHERE revision = $1";
+pub const DELETE_ROW: &str = "DELETE FROM public.petal_migrations WHERE revision = $1";

@@ -1,0 +1,223 @@
+//! Upgrade, downgrade, stamp and their offline `--sql` form: load the
+//! migrations, plan with `petal-migrate`'s one planner, run with the runner.
+
+use std::time::{Duration, Instant};
+
+use petal_migrate::{
+    AppliedRevision, Checksum, Direction, Plan, PlanOptions, PlannedMigration, RevisionGraph,
+    RevisionId, Target, load::load_dir,
+};
+use petal_pg::{ConnConfig, connect};
+use tokio_postgres::Client;
+
+use crate::error::EngineError;
+use crate::runner::{
+    self, AppliedRow, LOG_TABLE_DDL, MigrationLock, Mode, ensure_log_table, parents_text,
+    read_applied,
+};
+use crate::settings::Settings;
+
+/// How long a run waits for another run's lock before giving up.
+pub const LOCK_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What a run reports as it goes, so the CLI can print progress.
+pub enum Event<'a> {
+    Started(&'a PlannedMigration),
+    Finished(&'a PlannedMigration, Duration),
+}
+
+/// The migrations directory as a revision graph.
+pub fn load_graph(settings: &Settings) -> Result<RevisionGraph, EngineError> {
+    let files = load_dir(&settings.migrations_dir).map_err(|e| EngineError::msg(e.to_string()))?;
+    RevisionGraph::build(files).map_err(|e| EngineError::msg(e.to_string()))
+}
+
+/// The log rows as the planner takes them.
+pub fn applied_revisions(rows: &[AppliedRow]) -> Result<Vec<AppliedRevision>, EngineError> {
+    rows.iter()
+        .map(|row| {
+            let revision = RevisionId::parse(&row.revision).map_err(|e| {
+                EngineError::msg(format!("petal_migrations holds an invalid revision: {e}"))
+            })?;
+            Ok(AppliedRevision {
+                revision,
+                checksum: Checksum::from_stored(row.checksum.clone()),
+                applied_order: row.applied_order,
+            })
+        })
+        .collect()
+}
+
+/// The log of the target database, read without writing anything (no lock,
+/// no table creation): for `current`, `history`, `status`.
+pub async fn read_log(settings: &Settings) -> Result<Vec<AppliedRow>, EngineError> {
+    let cfg = settings.target().await?;
+    let client = connect(&cfg).await?;
+    read_applied(&client)
+        .await
+        .map_err(|e| EngineError::pg_query("reading petal_migrations", e))
+}
+
+/// What a run is asked to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    Upgrade,
+    Downgrade,
+    Stamp,
+}
+
+/// Plans and runs `operation` to `target` on the target database, under the
+/// migration lock. Returns the plan that ran.
+pub async fn run(
+    settings: &Settings,
+    operation: Operation,
+    target: &str,
+    options: PlanOptions,
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<Plan, EngineError> {
+    let graph = load_graph(settings)?;
+    let target = Target::parse(target).map_err(|e| EngineError::msg(e.to_string()))?;
+    let cfg = settings.target().await?;
+    run_on(&cfg, &graph, operation, &target, options, on_event).await
+}
+
+/// [`run`] against an explicit database (used for scratch replays too).
+pub async fn run_on(
+    cfg: &ConnConfig,
+    graph: &RevisionGraph,
+    operation: Operation,
+    target: &Target,
+    options: PlanOptions,
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<Plan, EngineError> {
+    let lock = MigrationLock::acquire(connect(cfg).await?, LOCK_TIMEOUT).await?;
+    let client = connect(cfg).await?;
+    let result = run_locked(&client, graph, operation, target, options, on_event).await;
+    // Closing the lock's connection releases the lock even if this fails.
+    let released = lock.release().await;
+    let plan = result?;
+    released?;
+    Ok(plan)
+}
+
+async fn run_locked(
+    client: &Client,
+    graph: &RevisionGraph,
+    operation: Operation,
+    target: &Target,
+    options: PlanOptions,
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<Plan, EngineError> {
+    ensure_log_table(client)
+        .await
+        .map_err(|e| EngineError::pg_query("creating petal_migrations", e))?;
+    let rows = read_applied(client)
+        .await
+        .map_err(|e| EngineError::pg_query("reading petal_migrations", e))?;
+    let applied = applied_revisions(&rows)?;
+    let (plan, mode) = match operation {
+        Operation::Upgrade => (
+            plan(graph, &applied, target, Direction::Up, options)?,
+            Mode::Run,
+        ),
+        Operation::Downgrade => (
+            plan(graph, &applied, target, Direction::Down, options)?,
+            Mode::Run,
+        ),
+        Operation::Stamp => (
+            petal_migrate::plan_stamp(graph, &applied, target, options)
+                .map_err(|e| EngineError::msg(e.to_string()))?,
+            Mode::LogOnly,
+        ),
+    };
+    for step in &plan.steps {
+        on_event(Event::Started(step));
+        let started = Instant::now();
+        runner::execute(client, step, mode).await?;
+        on_event(Event::Finished(step, started.elapsed()));
+    }
+    Ok(plan)
+}
+
+fn plan(
+    graph: &RevisionGraph,
+    applied: &[AppliedRevision],
+    target: &Target,
+    direction: Direction,
+    options: PlanOptions,
+) -> Result<Plan, EngineError> {
+    petal_migrate::plan(graph, applied, target, direction, options)
+        .map_err(|e| EngineError::msg(e.to_string()))
+}
+
+/// `--sql`: the script that `upgrade`/`downgrade` would run, without
+/// connecting. Without a range it starts from base (nothing applied), like
+/// Alembic's offline mode. The script keeps the log too, so running it with
+/// psql leaves the database exactly as the online run would.
+pub fn offline_sql(
+    settings: &Settings,
+    target: &str,
+    direction: Direction,
+) -> Result<String, EngineError> {
+    let graph = load_graph(settings)?;
+    let target = Target::parse(target).map_err(|e| EngineError::msg(e.to_string()))?;
+    let plan = plan(&graph, &[], &target, direction, PlanOptions::default())?;
+    Ok(render_script(&plan))
+}
+
+fn render_script(plan: &Plan) -> String {
+    let mut out = String::from("-- generated by petal --sql; run with psql -v ON_ERROR_STOP=1\n\n");
+    out.push_str(LOG_TABLE_DDL);
+    out.push_str(";\n");
+    for step in &plan.steps {
+        let verb = match step.direction {
+            Direction::Up => "upgrade to",
+            Direction::Down => "downgrade from",
+        };
+        out.push_str(&format!(
+            "\n-- {verb} {} ({}): {}\n",
+            step.revision.as_str(),
+            step.file.path,
+            step.file.message
+        ));
+        let steps = &step.section().steps;
+        let count = steps.len().max(1);
+        for index in 0..count {
+            let transactional = !step.file.no_transaction;
+            if transactional {
+                out.push_str("BEGIN;\n");
+            }
+            if let Some(s) = steps.get(index) {
+                for stmt in &s.statements {
+                    out.push_str(&stmt.sql);
+                    out.push_str(";\n");
+                }
+            }
+            if index + 1 == count {
+                out.push_str(&log_statement(step));
+            }
+            if transactional {
+                out.push_str("COMMIT;\n");
+            }
+        }
+    }
+    out
+}
+
+fn log_statement(step: &PlannedMigration) -> String {
+    let q = petal_ir::quote_literal;
+    match step.direction {
+        Direction::Up => format!(
+            "INSERT INTO public.petal_migrations (revision, parents, checksum, message, duration_ms, applied_order) \
+             SELECT {}, {}, {}, {}, 0, coalesce(max(applied_order), 0) + 1 FROM public.petal_migrations;\n",
+            q(step.revision.as_str()),
+            q(&parents_text(step)),
+            q(step.file.checksum.as_str()),
+            q(&step.file.message)
+        ),
+        Direction::Down => format!(
+            "DELETE FROM public.petal_migrations WHERE revision = {};\n",
+            q(step.revision.as_str())
+        ),
+    }
+}

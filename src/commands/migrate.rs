@@ -1,0 +1,221 @@
+//! `upgrade`, `downgrade`, `stamp` and the read-only views of the revision
+//! log: `current`, `history`, `heads`, `status`.
+
+use petal_engine::Settings;
+use petal_engine::migrate::{self, Event, Operation};
+use petal_migrate::{Direction, PlanOptions, RevisionState};
+use serde_json::json;
+
+use crate::cli::Format;
+use crate::failure::Failure;
+use crate::output::{Style, print_json};
+
+pub async fn run(
+    settings: &Settings,
+    operation: Operation,
+    target: &str,
+    options: PlanOptions,
+    style: Style,
+) -> Result<(), Failure> {
+    let mut on_event = |event: Event<'_>| match event {
+        Event::Started(step) => {
+            let verb = match (operation, step.direction) {
+                (Operation::Stamp, Direction::Up) => "stamping",
+                (Operation::Stamp, Direction::Down) => "unstamping",
+                (_, Direction::Up) => "applying",
+                (_, Direction::Down) => "reverting",
+            };
+            print!(
+                "{verb} {} {} ... ",
+                step.revision.as_str(),
+                step.file.message
+            );
+            let _ = std::io::Write::flush(&mut std::io::stdout());
+        }
+        Event::Finished(_, elapsed) => {
+            println!("{} ({} ms)", style.green("ok"), elapsed.as_millis());
+        }
+    };
+    let plan = migrate::run(settings, operation, target, options, &mut on_event).await;
+    let plan = match plan {
+        Ok(plan) => plan,
+        Err(e) => {
+            println!("{}", style.red("failed"));
+            return Err(e.into());
+        }
+    };
+    if plan.is_empty() {
+        println!("nothing to do: the database is already at {target}");
+    }
+    Ok(())
+}
+
+pub fn sql(settings: &Settings, target: &str, direction: Direction) -> Result<(), Failure> {
+    let script = migrate::offline_sql(settings, target, direction)?;
+    print!("{script}");
+    Ok(())
+}
+
+pub async fn current(settings: &Settings, format: Format) -> Result<(), Failure> {
+    let graph = migrate::load_graph(settings)?;
+    let rows = migrate::read_log(settings).await?;
+    let applied = migrate::applied_revisions(&rows)?;
+    let current = petal_migrate::current(&graph, &applied);
+    if format == Format::Json {
+        let ids: Vec<&str> = current.iter().map(|r| r.as_str()).collect();
+        return print_json(&json!({ "current": ids }));
+    }
+    if current.is_empty() {
+        println!("base (no revision applied)");
+    }
+    for rev in &current {
+        let is_head = graph.heads().contains(&rev);
+        let message = graph
+            .get(rev)
+            .map(|f| f.message.as_str())
+            .unwrap_or("(file missing)");
+        println!(
+            "{} {message}{}",
+            rev.as_str(),
+            if is_head { " (head)" } else { "" }
+        );
+    }
+    Ok(())
+}
+
+pub fn heads(settings: &Settings, format: Format) -> Result<(), Failure> {
+    let graph = migrate::load_graph(settings)?;
+    let heads = graph.heads();
+    if format == Format::Json {
+        let ids: Vec<&str> = heads.iter().map(|r| r.as_str()).collect();
+        return print_json(&json!({ "heads": ids }));
+    }
+    if heads.is_empty() {
+        println!("no revisions yet");
+    }
+    for rev in &heads {
+        let message = graph.get(rev).map(|f| f.message.as_str()).unwrap_or("");
+        println!("{} {message}", rev.as_str());
+    }
+    if heads.len() > 1 {
+        println!("{} heads: join them with `petal merge`", heads.len());
+    }
+    Ok(())
+}
+
+pub async fn history(settings: &Settings, verbose: bool, format: Format) -> Result<(), Failure> {
+    let graph = migrate::load_graph(settings)?;
+    // History works without a database; applied marks are shown when one answers.
+    let rows = migrate::read_log(settings).await.unwrap_or_default();
+    let heads = graph.heads();
+    let mut entries = Vec::new();
+    for rev in graph.topological_order().iter().rev() {
+        let Some(file) = graph.get(rev) else { continue };
+        let applied = rows.iter().find(|r| r.revision == rev.as_str());
+        entries.push((rev, file, applied));
+    }
+    if format == Format::Json {
+        let list: Vec<_> = entries
+            .iter()
+            .map(|(rev, file, applied)| {
+                json!({
+                    "revision": rev.as_str(),
+                    "parents": file.parents.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+                    "message": file.message,
+                    "path": file.path,
+                    "checksum": file.checksum.as_str(),
+                    "head": heads.contains(rev),
+                    "applied_at": applied.map(|a| a.applied_at.clone()),
+                })
+            })
+            .collect();
+        return print_json(&json!({ "history": list }));
+    }
+    for (rev, file, applied) in entries {
+        let parents: Vec<&str> = file.parents.iter().map(|p| p.as_str()).collect();
+        let from = if parents.is_empty() {
+            "<base>".to_string()
+        } else {
+            parents.join(", ")
+        };
+        let mut tags = Vec::new();
+        if heads.contains(&rev) {
+            tags.push("head".to_string());
+        }
+        if file.is_merge() {
+            tags.push("merge".to_string());
+        }
+        if let Some(a) = applied {
+            tags.push(format!("applied {}", a.applied_at));
+        }
+        let tags = if tags.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", tags.join(", "))
+        };
+        println!("{from} -> {}{tags}, {}", rev.as_str(), file.message);
+        if verbose {
+            println!("    path: {}", file.path);
+            println!("    checksum: {}", file.checksum.as_str());
+        }
+    }
+    Ok(())
+}
+
+pub async fn status(settings: &Settings, format: Format, style: Style) -> Result<(), Failure> {
+    let graph = migrate::load_graph(settings)?;
+    let rows = migrate::read_log(settings).await?;
+    let applied = migrate::applied_revisions(&rows)?;
+    let list = petal_migrate::status(&graph, &applied);
+    let state_name = |s: RevisionState| match s {
+        RevisionState::Applied => "applied",
+        RevisionState::Pending => "pending",
+        RevisionState::Modified => "modified",
+        RevisionState::MissingFile => "missing file",
+    };
+    if format == Format::Json {
+        let items: Vec<_> = list
+            .iter()
+            .map(|s| {
+                json!({
+                    "revision": s.revision.as_str(),
+                    "state": state_name(s.state),
+                    "path": s.path,
+                    "message": graph.get(&s.revision).map(|f| f.message.clone()),
+                })
+            })
+            .collect();
+        return print_json(&json!({ "status": items }));
+    }
+    if list.is_empty() {
+        println!("no revisions and nothing applied");
+    }
+    for s in &list {
+        let name = state_name(s.state);
+        let painted = match s.state {
+            RevisionState::Applied => style.green(name),
+            RevisionState::Pending => style.yellow(name),
+            RevisionState::Modified | RevisionState::MissingFile => style.red(name),
+        };
+        let message = graph
+            .get(&s.revision)
+            .map(|f| f.message.as_str())
+            .unwrap_or("");
+        println!("{:<12} {} {message}", painted, s.revision.as_str());
+    }
+    let problems = list
+        .iter()
+        .filter(|s| {
+            matches!(
+                s.state,
+                RevisionState::Modified | RevisionState::MissingFile
+            )
+        })
+        .count();
+    if problems > 0 {
+        return Err(Failure::error(format!(
+            "{problems} applied revision(s) modified or missing their file"
+        )));
+    }
+    Ok(())
+}
