@@ -83,8 +83,12 @@ impl Config {
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "petal".to_string());
         Ok(Config {
-            models_dir: root.join(file.models.unwrap_or_else(|| PathBuf::from("schema/src"))),
-            migrations_dir: root.join(
+            models_dir: under(
+                &root,
+                file.models.unwrap_or_else(|| PathBuf::from("schema/src")),
+            ),
+            migrations_dir: under(
+                &root,
                 file.migrations
                     .unwrap_or_else(|| PathBuf::from("migrations")),
             ),

@@ -100,13 +100,28 @@ fn run(cli: Cli) -> Result<(), Failure> {
 fn inspect(
     config: &Config,
     source: &str,
-    _schemas: &[String],
-    _format: Format,
+    schemas: &[String],
+    format: Format,
 ) -> Result<(), Failure> {
-    let _ = config;
-    Err(Failure::error(format!(
-        "`petal inspect {source}` is not implemented yet"
-    )))
+    let settings = config.settings();
+    let mut db = match source {
+        "models" => petal_engine::models::scan(&settings)?.database,
+        other => {
+            return Err(Failure::error(format!(
+                "`petal inspect {other}` is not implemented yet (only `models` is)"
+            )));
+        }
+    };
+    if !schemas.is_empty() {
+        db.retain_schemas(&schemas.iter().cloned().collect());
+    }
+    match format {
+        Format::Json => output::print_json(&db),
+        Format::Text => {
+            print!("{}", petal_ir::dump(&db));
+            Ok(())
+        }
+    }
 }
 
 fn command_name(command: &Command) -> &'static str {

@@ -13,6 +13,9 @@ pub enum EngineError {
     Lock(#[from] LockError),
     #[error(transparent)]
     Run(#[from] RunError),
+    /// Model files that do not parse or validate (`file:line:col` each).
+    #[error(transparent)]
+    Models(#[from] petal_syntax::ScanErrors),
     /// Anything else, already phrased for the user.
     #[error("{0}")]
     Message(String),

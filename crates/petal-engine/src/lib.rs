@@ -2,6 +2,7 @@
 
 pub mod error;
 pub mod migrate;
+pub mod models;
 pub mod runner;
 pub mod scratch;
 pub mod settings;
