@@ -1,1 +1,55 @@
-//! The Cvety.kz models (filled in by the foundation work).
+//! The Cvety.kz models: the 13 tables and 6 enum types of the flower shop's
+//! database (`flower_shop`), as `/work/shared/cvety-schema.md` specifies
+//! them. The petal CLI reads these files with its scanner; the derives make
+//! the same schema available to the application (`petal::Table::table()`)
+//! together with sea-query identifiers (`OrderIden::CustomerPhone`).
+
+// The models' crate is called `petal-lib` in this workspace and `petal`
+// everywhere else; the derives refer to `::petal`.
+extern crate petal_lib as petal;
+
+pub mod customer;
+pub mod order;
+pub mod product;
+pub mod production;
+pub mod settings;
+pub mod warehouse;
+
+use petal::ir;
+use petal::{DbEnum, Table};
+
+/// Every table's IR, as the derives give it.
+pub fn tables() -> Vec<ir::Table> {
+    vec![
+        order::Order::table(),
+        order::OrderItem::table(),
+        customer::Customer::table(),
+        customer::CustomerAddress::table(),
+        customer::CustomerImportantDate::table(),
+        warehouse::WarehouseItem::table(),
+        warehouse::Delivery::table(),
+        warehouse::DeliveryPosition::table(),
+        production::FloristTask::table(),
+        production::TaskItem::table(),
+        product::Product::table(),
+        product::ProductImage::table(),
+        settings::CompanySettings::table(),
+    ]
+}
+
+/// Every enum type's IR, as the derives give it.
+pub fn enums() -> Vec<ir::EnumType> {
+    vec![
+        order::OrderStatus::enum_type(),
+        order::DeliveryMethod::enum_type(),
+        order::IssueType::enum_type(),
+        production::TaskStatus::enum_type(),
+        production::TaskPriority::enum_type(),
+        product::ProductCategory::enum_type(),
+    ]
+}
+
+/// The whole schema, normalized.
+pub fn database() -> ir::Database {
+    petal::database(tables(), enums())
+}
