@@ -23,6 +23,7 @@ mod revision;
 mod slug;
 mod split;
 mod status;
+mod suggest;
 mod target;
 mod write;
 

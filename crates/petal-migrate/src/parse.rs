@@ -12,6 +12,7 @@ use crate::lex::{Lexer, Token};
 use crate::lines::LineIndex;
 use crate::revision::RevisionId;
 use crate::split::StatementBuilder;
+use crate::suggest::suggestion;
 
 /// A malformed migration file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,8 +46,8 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
-const DIRECTIVES: [&str; 4] = ["up", "down", "step", "no-transaction"];
-const HEADERS: [&str; 3] = ["revision", "parents", "message"];
+pub(crate) const DIRECTIVES: [&str; 4] = ["up", "down", "step", "no-transaction"];
+pub(crate) const HEADERS: [&str; 3] = ["revision", "parents", "message"];
 
 /// Parses a migration file. `path` is only used in errors and kept in the
 /// result; when its file name starts with digits, they must be the revision
@@ -150,7 +151,10 @@ impl<'a> Parser<'a> {
 
     fn starts_line(&self, offset: usize) -> bool {
         let line_start = self.text[..offset].rfind('\n').map_or(0, |at| at + 1);
-        self.text[line_start..offset].trim().is_empty()
+        self.text[line_start..offset]
+            .trim_start_matches('\u{feff}')
+            .trim()
+            .is_empty()
     }
 
     fn line_comment(&mut self, start: usize, end: usize) -> Result<(), ParseError> {
@@ -403,50 +407,4 @@ fn is_header_key(key: &str) -> bool {
         && key
             .bytes()
             .all(|b| b.is_ascii_alphabetic() || b == b'-' || b == b'_')
-}
-
-/// The known name closest to `given`, if it is a plausible typo.
-fn suggestion(given: &str, known: &[&'static str]) -> Option<&'static str> {
-    let normalized = given.to_ascii_lowercase().replace('_', "-");
-    known
-        .iter()
-        .map(|k| (edit_distance(&normalized, k), *k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
-        .min()
-        .map(|(_, k)| k)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn suggestions_catch_typos_only() {
-        assert_eq!(suggestion("stpe", &DIRECTIVES), Some("step"));
-        assert_eq!(suggestion("Up", &DIRECTIVES), Some("up"));
-        assert_eq!(
-            suggestion("no_transaction", &DIRECTIVES),
-            Some("no-transaction")
-        );
-        assert_eq!(
-            suggestion("notransaction", &DIRECTIVES),
-            Some("no-transaction")
-        );
-        assert_eq!(suggestion("concurrently", &DIRECTIVES), None);
-        assert_eq!(suggestion("parent", &HEADERS), Some("parents"));
-    }
 }

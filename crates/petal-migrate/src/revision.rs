@@ -48,17 +48,21 @@ impl RevisionId {
         Ok(RevisionId(text.to_owned()))
     }
 
-    /// The id of the revision created at `time`.
+    /// The id of the revision created at `time`, to the second. Times
+    /// outside years 0000 to 9999, which 14 digits cannot spell, are clamped
+    /// to the nearest end.
     pub fn from_time(time: DateTime<Utc>) -> Self {
-        RevisionId(time.format(FORMAT).to_string())
+        let (first, last) = id_range();
+        RevisionId(time.clamp(first, last).format(FORMAT).to_string())
     }
 
-    /// The id for a revision created at `unix_seconds`; `None` for times
-    /// chrono cannot represent or before year 0 / after 9999.
+    /// The id for a revision created at `unix_seconds`; `None` outside years
+    /// 0000 to 9999.
     pub fn from_unix_seconds(unix_seconds: i64) -> Option<Self> {
+        let (first, last) = id_range();
         DateTime::from_timestamp(unix_seconds, 0)
+            .filter(|time| (first..=last).contains(time))
             .map(Self::from_time)
-            .filter(|id| id.0.len() == 14)
     }
 
     pub fn as_str(&self) -> &str {
@@ -104,10 +108,24 @@ pub fn new_revision_id<'a>(
 ) -> RevisionId {
     let taken: BTreeSet<&RevisionId> = existing.into_iter().collect();
     let mut candidate = RevisionId::from_time(now);
-    while taken.contains(&candidate) {
+    // Bounded, so the clamp at year 9999 cannot loop forever.
+    for _ in 0..taken.len() {
+        if !taken.contains(&candidate) {
+            break;
+        }
         candidate = RevisionId::from_time(candidate.time() + TimeDelta::seconds(1));
     }
     candidate
+}
+
+/// The first and last times a revision id can spell.
+fn id_range() -> (DateTime<Utc>, DateTime<Utc>) {
+    let parse = |text| {
+        NaiveDateTime::parse_from_str(text, FORMAT)
+            .map(|t| t.and_utc())
+            .unwrap_or_default()
+    };
+    (parse("00000101000000"), parse("99991231235959"))
 }
 
 /// `<revision>_<slug>.sql`, the file name of a revision with `message`.
@@ -146,6 +164,11 @@ mod tests {
         let rev = RevisionId::from_unix_seconds(1_785_231_000).expect("in range");
         assert_eq!(rev.as_str(), "20260728093000");
         assert_eq!(RevisionId::from_unix_seconds(i64::MAX), None);
+        assert_eq!(RevisionId::from_unix_seconds(300_000_000_000), None);
+        let far = DateTime::from_timestamp(300_000_000_000, 0).expect("chrono range");
+        assert_eq!(RevisionId::from_time(far).as_str(), "99991231235959");
+        let taken = [RevisionId::from_time(far)];
+        assert_eq!(new_revision_id(far, &taken).as_str(), "99991231235959");
     }
 
     #[test]
