@@ -40,7 +40,15 @@ impl fmt::Display for ParseError {
         let gutter = " ".repeat(number.len());
         writeln!(f, "{gutter} |")?;
         writeln!(f, "{number} | {}", self.source_line)?;
-        write!(f, "{gutter} | {}^", " ".repeat(self.col.saturating_sub(1)))
+        // Tabs stay tabs under the line, so the caret lines up however the
+        // terminal renders them.
+        let pad: String = self
+            .source_line
+            .chars()
+            .take(self.col.saturating_sub(1))
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        write!(f, "{gutter} | {pad}^")
     }
 }
 

@@ -210,3 +210,15 @@ fn columns_count_characters_not_bytes() {
     .expect_err("unterminated identifier");
     assert_eq!((err.line, err.col), (6, 17));
 }
+
+#[test]
+fn the_caret_keeps_tabs_so_it_lines_up() {
+    let err =
+        parse(PATH, &with_header("\n-- +petal up\n\tSELECT\t'x;\n")).expect_err("unterminated");
+    assert_eq!((err.line, err.col), (6, 9));
+    assert!(
+        err.to_string()
+            .ends_with("6 | \tSELECT\t'x;\n  | \t      \t^"),
+        "{err}"
+    );
+}

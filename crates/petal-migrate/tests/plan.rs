@@ -1,65 +1,13 @@
 //! The planner: every target form, in both directions, over linear,
 //! divergent and merged histories, and the log checks.
 
+mod common;
+
+use common::{applied, divergent, graph, id, linear, merged};
 use petal_migrate::{
-    AppliedRevision, Checksum, Direction, GeneratedStatement, GraphError, MigrationFile,
-    NewMigration, Plan, PlanError, PlanOptions, RevisionGraph, RevisionId, RevisionState,
-    RevisionStatus, Target, current, parse, plan, plan_stamp, status, write,
+    AppliedRevision, Checksum, Direction, Plan, PlanError, PlanOptions, RevisionGraph, RevisionId,
+    RevisionState, RevisionStatus, Target, current, plan, plan_stamp, status,
 };
-
-/// Revision ids by a short name: `a` is 20260101000001, `b` ...02, and so on.
-fn id(name: &str) -> RevisionId {
-    let n = name.bytes().next().map_or(0, |b| b - b'a' + 1);
-    RevisionId::parse(&format!("202601010000{n:02}")).expect("valid id")
-}
-
-fn file(name: &str, parents: &[&str]) -> MigrationFile {
-    let new = NewMigration {
-        revision: id(name),
-        parents: parents.iter().map(|p| id(p)).collect(),
-        message: format!("revision {name}"),
-        no_transaction: false,
-        up: vec![vec![GeneratedStatement::new(format!(
-            "CREATE TABLE {name} ()"
-        ))]],
-        down: vec![vec![GeneratedStatement::new(format!("DROP TABLE {name}"))]],
-    };
-    parse(&new.file_name(), &write(&new)).expect("generated file parses")
-}
-
-fn graph(files: &[(&str, &[&str])]) -> RevisionGraph {
-    RevisionGraph::build(files.iter().map(|(n, p)| file(n, p)).collect()).expect("valid graph")
-}
-
-/// a <- b <- c
-fn linear() -> RevisionGraph {
-    graph(&[("a", &[]), ("b", &["a"]), ("c", &["b"])])
-}
-
-/// a <- b, a <- c: two heads.
-fn divergent() -> RevisionGraph {
-    graph(&[("a", &[]), ("b", &["a"]), ("c", &["a"])])
-}
-
-/// a <- b, a <- c, (b, c) <- d.
-fn merged() -> RevisionGraph {
-    graph(&[("a", &[]), ("b", &["a"]), ("c", &["a"]), ("d", &["b", "c"])])
-}
-
-/// The log after applying `names` in order, with the files' checksums.
-fn applied(graph: &RevisionGraph, names: &[&str]) -> Vec<AppliedRevision> {
-    names
-        .iter()
-        .zip(1..)
-        .map(|(name, order)| AppliedRevision {
-            revision: id(name),
-            checksum: graph
-                .get(&id(name))
-                .map_or_else(|| Checksum::from_stored("gone"), |f| f.checksum.clone()),
-            applied_order: order,
-        })
-        .collect()
-}
 
 fn target(text: &str) -> Target {
     Target::parse(text).expect("valid target")
@@ -244,23 +192,6 @@ fn merges() {
 }
 
 #[test]
-fn ancestors_descendants_and_topological_order() {
-    let g = merged();
-    assert_eq!(
-        g.ancestors(&id("d")).into_iter().collect::<Vec<_>>(),
-        [id("a"), id("b"), id("c")]
-    );
-    assert_eq!(g.ancestors(&id("a")).len(), 0);
-    assert_eq!(
-        g.descendants(&id("b")).into_iter().collect::<Vec<_>>(),
-        [id("d")]
-    );
-    // Ids do not decide the order when parents say otherwise.
-    let g = graph(&[("c", &[]), ("a", &["c"]), ("b", &["c"])]);
-    assert_eq!(g.topological_order(), [id("c"), id("a"), id("b")]);
-}
-
-#[test]
 fn target_behind_current() {
     let g = linear();
     let err = up(&g, &["a", "b", "c"], "20260101000001").unwrap_err();
@@ -437,41 +368,6 @@ fn stamp_moves_the_log_in_either_direction() {
     assert_eq!(stamp(&["a", "b"], "-1"), ["-b"]);
     let err = plan_stamp(&g, &[], &target("base:heads"), PlanOptions::default()).unwrap_err();
     assert!(matches!(err, PlanError::RangeNotAllowed { .. }));
-}
-
-#[test]
-fn graph_errors_name_the_files() {
-    let err = RevisionGraph::build(vec![file("a", &[]), file("b", &["a"]), file("a", &[])]);
-    let Err(GraphError::DuplicateRevision {
-        first_path,
-        second_path,
-        ..
-    }) = err
-    else {
-        panic!("expected a duplicate: {err:?}");
-    };
-    assert_eq!(
-        first_path, second_path,
-        "both files were generated with one name"
-    );
-
-    let mut renamed = file("a", &[]);
-    renamed.path = "migrations/20260101000001_other.sql".into();
-    let err = RevisionGraph::build(vec![file("a", &[]), renamed]).unwrap_err();
-    insta::assert_snapshot!("duplicate_revision", err.to_string());
-
-    let err = RevisionGraph::build(vec![file("a", &[]), file("c", &["b"])]).unwrap_err();
-    insta::assert_snapshot!("unknown_parent", err.to_string());
-
-    // Ids are times, but a hand-edited header can still point forward.
-    let err = RevisionGraph::build(vec![
-        file("a", &[]),
-        file("b", &["a", "c"]),
-        file("c", &["b"]),
-        file("d", &["c"]),
-    ])
-    .unwrap_err();
-    insta::assert_snapshot!("cycle", err.to_string());
 }
 
 #[test]
