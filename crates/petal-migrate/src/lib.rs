@@ -10,6 +10,20 @@
 //! - [`RevisionGraph`]: parents, children, heads, bases, merges;
 //! - [`plan()`] / [`plan_stamp`]: what upgrade, downgrade, stamp and `--sql`
 //!   run; [`status()`] and [`current`] for reporting.
+//!
+//! ```
+//! use petal_migrate::*;
+//!
+//! let text = "-- petal revision: 20260728093000\n-- petal parents:\n\n\
+//!             -- +petal up\nCREATE TABLE t (id int);\n\n-- +petal down\nDROP TABLE t;\n";
+//! let file = parse("migrations/20260728093000_t.sql", text)?;
+//! let graph = RevisionGraph::build(vec![file])?;
+//! let target = Target::parse("head")?;
+//! let plan = plan(&graph, &[], &target, Direction::Up, PlanOptions::default())?;
+//! let first = plan.steps[0].section().statements().next().map(|s| (s.line, s.sql.as_str()));
+//! assert_eq!(first, Some((5, "CREATE TABLE t (id int)")));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod file;
 mod graph;

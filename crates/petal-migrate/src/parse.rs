@@ -170,6 +170,12 @@ impl<'a> Parser<'a> {
         let trimmed = body.trim_start();
         let body_at = start + 2 + (body.len() - trimmed.len());
         if let Some(rest) = trimmed.strip_prefix("+petal") {
+            if rest.starts_with(|c: char| !c.is_whitespace()) {
+                return Err(self.error(
+                    start,
+                    format!("unknown directive `-- +petal{}`; a directive is `-- +petal ` and one of: up, down, step, no-transaction", rest.trim_end()),
+                ));
+            }
             return self.directive(start, rest.trim());
         }
         if let Some(rest) = trimmed.strip_prefix("petal ")
@@ -192,6 +198,10 @@ impl<'a> Parser<'a> {
         at: usize,
     ) -> Result<(), ParseError> {
         if self.region != Region::Header {
+            if !HEADERS.contains(&key) {
+                // In a section, `-- petal todo: ...` is just a comment.
+                return Ok(());
+            }
             return Err(self.error(
                 start,
                 format!("`-- petal {key}:` header after the sections; headers go at the top of the file, before `-- +petal up`"),

@@ -57,6 +57,18 @@ pub struct NewMigration {
 }
 
 impl NewMigration {
+    /// The revision `petal merge` writes: it joins `heads` and runs nothing.
+    pub fn merge(revision: RevisionId, heads: Vec<RevisionId>, message: impl Into<String>) -> Self {
+        NewMigration {
+            revision,
+            parents: heads,
+            message: message.into(),
+            no_transaction: false,
+            up: Vec::new(),
+            down: Vec::new(),
+        }
+    }
+
     /// `<revision>_<slug>.sql`.
     pub fn file_name(&self) -> String {
         file_name(&self.revision, &self.message)

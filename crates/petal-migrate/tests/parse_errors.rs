@@ -222,3 +222,18 @@ fn the_caret_keeps_tabs_so_it_lines_up() {
         "{err}"
     );
 }
+
+#[test]
+fn directive_without_a_space() {
+    insta::assert_snapshot!(error(&with_header("\n-- +petalup\n")));
+}
+
+#[test]
+fn petal_comments_in_sections_that_are_not_headers_are_comments() {
+    let file = parse(
+        PATH,
+        &with_header("\n-- +petal up\n-- petal todo: index later\nSELECT 1;\n"),
+    )
+    .expect("parses");
+    assert_eq!(file.up.statements().count(), 1);
+}

@@ -112,12 +112,12 @@ fn first_revision_merge_steps_and_empty_sections() {
     assert_eq!(enum_label.file_name(), "20260101000000_migration.sql");
 
     let merge = NewMigration {
-        revision: id("20260102000000"),
-        parents: vec![id("20260101000001"), id("20260101000002")],
-        message: "merge heads".to_owned(),
         no_transaction: true,
-        up: vec![],
-        down: vec![],
+        ..NewMigration::merge(
+            id("20260102000000"),
+            vec![id("20260101000001"), id("20260101000002")],
+            "merge heads",
+        )
     };
     let text = write(&merge);
     insta::assert_snapshot!(text);
