@@ -10,3 +10,6 @@ pub use error::PgError;
 pub mod cluster;
 
 pub use cluster::{ClusterStatus, EmbeddedCluster};
+pub mod introspect;
+
+pub use introspect::{IntrospectOptions, Introspection, NotCompared, introspect};

@@ -1,0 +1,38 @@
+-- One row per column, in attnum order. A column is `serial` when an owned
+-- sequence (pg_depend deptype 'a') of the column's own type feeds its
+-- default, spelled exactly `nextval('<sequence>'::regclass)`.
+SELECT a.attrelid AS table_oid,
+       a.attname::text AS name,
+       format_type(a.atttypid, a.atttypmod) AS type,
+       NOT a.attnotnull AS nullable,
+       pg_get_expr(ad.adbin, ad.adrelid) AS default_expr,
+       a.attidentity::text AS identity,
+       a.attgenerated::text AS generated,
+       CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN
+           CASE WHEN cn.nspname = 'pg_catalog' THEN co.collname::text
+                ELSE cn.nspname || '.' || co.collname END
+       END AS collation,
+       d.description AS comment,
+       EXISTS (
+           SELECT 1
+           FROM pg_depend dep
+           JOIN pg_sequence s ON s.seqrelid = dep.objid
+           WHERE dep.classid = 'pg_class'::regclass
+             AND dep.refclassid = 'pg_class'::regclass
+             AND dep.refobjid = a.attrelid
+             AND dep.refobjsubid = a.attnum
+             AND dep.deptype = 'a'
+             AND s.seqtypid = a.atttypid
+             AND pg_get_expr(ad.adbin, ad.adrelid)
+                 = 'nextval(' || quote_literal(dep.objid::regclass::text) || '::regclass)'
+       ) AS serial
+FROM tbl
+JOIN pg_attribute a ON a.attrelid = tbl.oid
+JOIN pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+LEFT JOIN pg_collation co ON co.oid = a.attcollation
+LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
+LEFT JOIN pg_description d
+       ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum
+WHERE a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attrelid, a.attnum

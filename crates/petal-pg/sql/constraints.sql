@@ -1,0 +1,29 @@
+-- Primary keys, unique, check and foreign key constraints. NOT NULL
+-- constraints (contype 'n', recorded from PostgreSQL 18 on) are the
+-- columns' nullability; exclusion constraints are listed as not compared.
+SELECT con.conrelid AS table_oid,
+       con.conname::text AS name,
+       con.contype::text AS kind,
+       ARRAY(SELECT a.attname::text
+             FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
+             JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+             ORDER BY k.ord) AS columns,
+       rn.nspname::text AS ref_schema,
+       rc.relname::text AS ref_table,
+       ARRAY(SELECT a.attname::text
+             FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
+             JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
+             ORDER BY k.ord) AS ref_columns,
+       con.confupdtype::text AS on_update,
+       con.confdeltype::text AS on_delete,
+       con.condeferrable AS deferrable,
+       con.condeferred AS deferred,
+       CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END AS check_expr,
+       {{unique_nulls_not_distinct}} AS nulls_not_distinct
+FROM tbl
+JOIN pg_constraint con ON con.conrelid = tbl.oid
+LEFT JOIN pg_class rc ON rc.oid = con.confrelid AND con.contype = 'f'
+LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+LEFT JOIN pg_index ci ON ci.indexrelid = con.conindid AND con.contype = 'u'
+WHERE con.contype IN ('p', 'u', 'c', 'f')
+ORDER BY 1, 2

@@ -1,0 +1,43 @@
+-- One row per index column (keys, then INCLUDE columns), for indexes that
+-- do not back a primary key, unique or exclusion constraint of their table.
+-- int2vector/oidvector subscripts start at 0.
+SELECT i.indrelid AS table_oid,
+       ic.relname::text AS name,
+       i.indisunique AS is_unique,
+       am.amname::text AS method,
+       i.indnkeyatts::int4 AS key_count,
+       k.pos::int4 AS pos,
+       CASE WHEN i.indkey[k.pos - 1] <> 0 THEN a.attname::text END AS column_name,
+       CASE WHEN i.indkey[k.pos - 1] = 0 THEN pg_get_indexdef(i.indexrelid, k.pos, true) END AS expr,
+       COALESCE(i.indoption[k.pos - 1], 0)::int4 AS options,
+       CASE WHEN k.pos <= i.indnkeyatts AND NOT opc.opcdefault THEN
+           CASE WHEN opn.nspname = 'pg_catalog' THEN opc.opcname::text
+                ELSE opn.nspname || '.' || opc.opcname END
+       END AS opclass,
+       CASE WHEN k.pos <= i.indnkeyatts AND i.indcollation[k.pos - 1] <> 0
+                 AND i.indcollation[k.pos - 1]
+                     <> COALESCE(a.attcollation, kt.typcollation) THEN
+           CASE WHEN con.nspname = 'pg_catalog' THEN co.collname::text
+                ELSE con.nspname || '.' || co.collname END
+       END AS collation,
+       pg_get_expr(i.indpred, i.indrelid) AS predicate,
+       {{index_nulls_not_distinct}} AS nulls_not_distinct,
+       d.description AS comment
+FROM tbl
+JOIN pg_index i ON i.indrelid = tbl.oid
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_am am ON am.oid = ic.relam
+CROSS JOIN LATERAL generate_series(1, i.indnatts) AS k(pos)
+LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k.pos - 1]
+LEFT JOIN pg_attribute ia ON ia.attrelid = i.indexrelid AND ia.attnum = k.pos
+LEFT JOIN pg_type kt ON kt.oid = ia.atttypid
+LEFT JOIN pg_opclass opc ON opc.oid = i.indclass[k.pos - 1]
+LEFT JOIN pg_namespace opn ON opn.oid = opc.opcnamespace
+LEFT JOIN pg_collation co ON co.oid = i.indcollation[k.pos - 1]
+LEFT JOIN pg_namespace con ON con.oid = co.collnamespace
+LEFT JOIN pg_description d
+       ON d.objoid = i.indexrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
+WHERE NOT EXISTS (
+    SELECT 1 FROM pg_constraint c
+    WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid AND c.contype IN ('p', 'u', 'x'))
+ORDER BY i.indrelid, ic.relname, k.pos

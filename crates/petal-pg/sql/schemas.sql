@@ -1,0 +1,1 @@
+SELECT nsp.nspname FROM nsp ORDER BY nsp.nspname

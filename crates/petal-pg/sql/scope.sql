@@ -1,0 +1,25 @@
+-- Shared prefix of every introspection query: the schemas and tables petal
+-- compares. $1 (text[], or NULL for all) narrows the schemas.
+WITH nsp AS (
+    SELECT n.oid, n.nspname::text AS nspname
+    FROM pg_namespace n
+    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+      AND n.nspname NOT LIKE 'pg\_toast%'
+      AND n.nspname NOT LIKE 'pg\_temp\_%'
+      AND ($1::text[] IS NULL OR n.nspname = ANY ($1::text[]))
+      AND NOT EXISTS (
+          SELECT 1 FROM pg_depend e
+          WHERE e.classid = 'pg_namespace'::regclass AND e.objid = n.oid AND e.deptype = 'e')
+),
+tbl AS (
+    SELECT c.oid, nsp.nspname, c.relname::text AS relname
+    FROM pg_class c
+    JOIN nsp ON nsp.oid = c.relnamespace
+    WHERE c.relkind IN ('r', 'p')
+      AND NOT c.relispartition
+      AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)
+      AND c.relname <> {{migrations_table}}
+      AND NOT EXISTS (
+          SELECT 1 FROM pg_depend e
+          WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
+)

@@ -1,0 +1,144 @@
+//! Introspection against a real server (the shared test cluster).
+
+use std::collections::BTreeSet;
+
+use petal_pg::{IntrospectOptions, Introspection, introspect};
+use petal_testkit::TestDb;
+
+const SHOP: &str = include_str!("fixtures/shop.sql");
+const PG15: &str = include_str!("fixtures/pg15.sql");
+
+async fn load(db: &TestDb, ddl: &str) {
+    if let Err(e) = db.client().batch_execute(ddl).await {
+        panic!("loading fixture: {}", petal_pg::error::describe(&e));
+    }
+}
+
+async fn read(db: &TestDb, opts: &IntrospectOptions) -> Introspection {
+    match introspect(db.client(), opts).await {
+        Ok(found) => found,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// What a reviewer reads: the IR dump, then what was not compared.
+fn report(found: &Introspection) -> String {
+    let mut text = petal_ir::dump(&found.database);
+    text.push_str("\nnot compared:\n");
+    for item in &found.not_compared {
+        text.push_str(&format!("  {} {}\n", item.kind, item.name));
+    }
+    text
+}
+
+#[tokio::test]
+async fn shop_fixture() {
+    let db = TestDb::new().await;
+    load(&db, SHOP).await;
+    let found = read(&db, &IntrospectOptions::default()).await;
+    insta::assert_snapshot!("shop", report(&found));
+    assert!(
+        !found
+            .database
+            .tables
+            .keys()
+            .any(|t| t.name == "petal_migrations")
+    );
+}
+
+#[tokio::test]
+async fn nulls_not_distinct_from_15_on() {
+    let db = TestDb::new().await;
+    let version: i32 = db
+        .client()
+        .query_one("SELECT current_setting('server_version_num')::int", &[])
+        .await
+        .unwrap()
+        .get(0);
+    if version < 150000 {
+        return;
+    }
+    load(&db, PG15).await;
+    let found = read(&db, &IntrospectOptions::default()).await;
+    insta::assert_snapshot!("pg15", report(&found));
+}
+
+#[tokio::test]
+async fn search_path_does_not_change_the_result() {
+    let db = TestDb::new().await;
+    load(&db, SHOP).await;
+    let wide = db.connect().await;
+    wide.batch_execute("SET search_path = crm, public")
+        .await
+        .unwrap();
+    let empty = db.connect().await;
+    empty.batch_execute("SET search_path = ''").await.unwrap();
+    let opts = IntrospectOptions::default();
+    let a = introspect(&wide, &opts).await.unwrap();
+    let b = introspect(&empty, &opts).await.unwrap();
+    assert_eq!(a, b);
+    assert_eq!(petal_ir::dump(&a.database), petal_ir::dump(&b.database));
+    // The caller's session is left as it was.
+    let path: String = wide
+        .query_one("SHOW search_path", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(path, "crm, public");
+    // With search_path = crm, public, an unpinned pg_get_expr would have
+    // printed the enum default unqualified.
+    let orders = &a.database.tables[&petal_ir::QualifiedName::new("public", "orders")];
+    let status = orders.column("status").unwrap();
+    assert_eq!(
+        status.default.as_deref(),
+        Some("'new'::public.order_status")
+    );
+}
+
+#[tokio::test]
+async fn schemas_option_narrows() {
+    let db = TestDb::new().await;
+    load(&db, SHOP).await;
+    let opts = IntrospectOptions {
+        schemas: Some(BTreeSet::from(["crm".to_string()])),
+    };
+    let found = read(&db, &opts).await;
+    assert_eq!(found.database.schemas, BTreeSet::from(["crm".to_string()]));
+    let tables: Vec<String> = found
+        .database
+        .tables
+        .keys()
+        .map(|t| t.to_string())
+        .collect();
+    assert_eq!(tables, ["crm.addresses", "crm.customers"]);
+    assert_eq!(found.database.enums.len(), 1);
+    let not_compared: Vec<String> = found.not_compared.iter().map(|n| n.name.clone()).collect();
+    assert_eq!(not_compared, ["crm.customer_count"]);
+}
+
+#[tokio::test]
+async fn query_count_does_not_grow_with_tables() {
+    async fn with_tables(n: usize) -> Introspection {
+        let db = TestDb::new().await;
+        let ddl = format!(
+            "DO $$ BEGIN FOR i IN 1..{n} LOOP EXECUTE format(\
+             'CREATE TABLE t%s (id int PRIMARY KEY, v text NOT NULL DEFAULT ''x'', \
+             parent int REFERENCES t1 (id)); CREATE INDEX ON t%s (v)', i, i); END LOOP; END $$"
+        );
+        load(&db, &ddl).await;
+        read(&db, &IntrospectOptions::default()).await
+    }
+    let small = with_tables(5).await;
+    let large = with_tables(300).await;
+    assert_eq!(small.database.tables.len(), 5);
+    assert_eq!(large.database.tables.len(), 300);
+    assert!(
+        large
+            .database
+            .tables
+            .values()
+            .all(|t| t.indexes.len() == 1 && t.foreign_keys.len() == 1)
+    );
+    assert_eq!(small.queries, large.queries);
+    assert_eq!(small.queries, 9);
+}
