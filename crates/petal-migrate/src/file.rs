@@ -75,7 +75,8 @@ pub struct Statement {
 
 /// SHA-256 of a file's text with CRLF line endings turned into LF, in
 /// lowercase hex, so a checkout with `core.autocrlf` does not look modified.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(transparent)]
 pub struct Checksum(String);
 
 impl Checksum {

@@ -13,7 +13,8 @@ const FORMAT: &str = "%Y%m%d%H%M%S";
 ///
 /// Always 14 digits naming a real date and time, so ids sort as text in the
 /// order they were created.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(transparent)]
 pub struct RevisionId(String);
 
 /// Why a text is not a revision id.

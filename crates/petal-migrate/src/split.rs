@@ -216,6 +216,22 @@ mod tests {
     }
 
     #[test]
+    fn string_prefixes_and_parameters() {
+        assert_eq!(
+            texts("SELECT E'\\\\'; SELECT U&'d\\0061t;a', B'101', X'1f';PREPARE p AS SELECT $1;"),
+            [
+                "SELECT E'\\\\'",
+                "SELECT U&'d\\0061t;a', B'101', X'1f'",
+                "PREPARE p AS SELECT $1"
+            ]
+        );
+        assert_eq!(
+            texts("SELECT 1 /* it's; \"fine\" */ ; x"),
+            ["SELECT 1", "x"]
+        );
+    }
+
+    #[test]
     fn comment_only_chunks_are_not_statements() {
         assert_eq!(texts("-- a;\n/* b; */ ;\n;; -- c"), Vec::<String>::new());
     }

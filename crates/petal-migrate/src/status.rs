@@ -6,7 +6,9 @@ use crate::graph::RevisionGraph;
 use crate::plan::AppliedRevision;
 use crate::revision::RevisionId;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Serialized in snake_case (`missing_file`) for `--format json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum RevisionState {
     Applied,
     Pending,
@@ -16,7 +18,7 @@ pub enum RevisionState {
     MissingFile,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RevisionStatus {
     pub revision: RevisionId,
     pub state: RevisionState,

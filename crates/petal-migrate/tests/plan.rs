@@ -379,3 +379,13 @@ fn empty_graph() {
     assert_eq!(down(&g, &[], "base").unwrap(), Vec::<String>::new());
     assert!(status(&g, &[]).is_empty());
 }
+
+#[test]
+fn status_serializes_for_json_output() {
+    let g = linear();
+    let json = serde_json::to_string(&status(&g, &applied(&g, &["a"]))[..2]).unwrap();
+    assert_eq!(
+        json,
+        r#"[{"revision":"20260101000001","state":"applied","path":"20260101000001_revision_a.sql","applied_order":1},{"revision":"20260101000002","state":"pending","path":"20260101000002_revision_b.sql","applied_order":null}]"#
+    );
+}
