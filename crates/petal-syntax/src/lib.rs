@@ -37,18 +37,24 @@ use petal_ir::naming::Namespace;
 pub const DEFAULT_SCHEMA: &str = "public";
 
 /// Parses and validates a `#[derive(Table)]` input.
+/// Parse and validation errors are reported together.
 pub fn table_model(input: &syn::DeriveInput) -> Result<ast::TableModel, Vec<Diagnostic>> {
-    let model = parse::parse_table(input)?;
-    validate::validate_table(&model)?;
-    Ok(model)
+    let (model, mut diags) = parse::parse_table(input);
+    if let Err(more) = validate::validate_table(&model, !diags.is_empty()) {
+        diags.extend(more);
+    }
+    if diags.is_empty() { Ok(model) } else { Err(diags) }
 }
 
 /// Parses and validates a `#[derive(DbEnum)]` input.
 pub fn enum_model(input: &syn::DeriveInput) -> Result<ast::EnumModel, Vec<Diagnostic>> {
-    let model = parse::parse_enum(input)?;
-    validate::validate_enum(&model)?;
-    Ok(model)
+    let (model, mut diags) = parse::parse_enum(input);
+    if let Err(more) = validate::validate_enum(&model) {
+        diags.extend(more);
+    }
+    if diags.is_empty() { Ok(model) } else { Err(diags) }
 }
+
 
 /// Lowers one table on its own, as the derive does: default names avoid
 /// only this table's own names, since the derive cannot see other models

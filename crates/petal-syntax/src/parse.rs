@@ -62,8 +62,10 @@ const CHECK_ATTRS: &[&str] = &["name", "expr"];
 const FK_ACTIONS: &[&str] = &["cascade", "set null", "restrict", "no action", "set default"];
 const IDENTITIES: &[&str] = &["by default", "always", "none"];
 
-/// Parses a `#[derive(Table)]` struct.
-pub fn parse_table(input: &DeriveInput) -> Result<TableModel, Vec<Diagnostic>> {
+/// Parses a `#[derive(Table)]` struct. The model comes back even when some
+/// items were wrong (those are left out), so that validation can still
+/// report the mistakes that do not depend on them.
+pub fn parse_table(input: &DeriveInput) -> (TableModel, Vec<Diagnostic>) {
     let mut diags = Diagnostics::new();
     let mut model = TableModel {
         ident: input.ident.clone(),
@@ -129,7 +131,7 @@ pub fn parse_table(input: &DeriveInput) -> Result<TableModel, Vec<Diagnostic>> {
             "`Table` can only be derived for a struct with named fields",
         ),
     }
-    diags.finish(model)
+    (model, diags.into_vec())
 }
 
 /// Parses a field; its `unique`/`index` items become table-level entries so
@@ -380,8 +382,8 @@ fn parse_check(item: &MetaItem, diags: &mut Diagnostics) -> Result<CheckAttr, Di
     })
 }
 
-/// Parses a `#[derive(DbEnum)]` enum.
-pub fn parse_enum(input: &DeriveInput) -> Result<EnumModel, Vec<Diagnostic>> {
+/// Parses a `#[derive(DbEnum)]` enum, like [`parse_table`].
+pub fn parse_enum(input: &DeriveInput) -> (EnumModel, Vec<Diagnostic>) {
     let mut diags = Diagnostics::new();
     let mut model = EnumModel {
         ident: input.ident.clone(),
@@ -413,7 +415,7 @@ pub fn parse_enum(input: &DeriveInput) -> Result<EnumModel, Vec<Diagnostic>> {
             input.ident.span(),
             "`DbEnum` can only be derived for an enum of unit variants",
         );
-        return Err(diags.into_vec());
+        return (model, diags.into_vec());
     };
     for variant in &data.variants {
         if !matches!(variant.fields, Fields::Unit) {
@@ -447,7 +449,7 @@ pub fn parse_enum(input: &DeriveInput) -> Result<EnumModel, Vec<Diagnostic>> {
         }
         model.variants.push(v);
     }
-    diags.finish(model)
+    (model, diags.into_vec())
 }
 
 /// `"table.column"` or `"schema.table.column"`.

@@ -16,7 +16,6 @@ use crate::diagnostic::{Diagnostic, suggestion};
 use crate::lower::{ObjectKind, ResolveType, explicit_names, lower_enum, lower_table};
 use crate::source::{ObjectKey, Position, ScanError, ScanErrors, SourceLocation, SourceMap};
 use crate::types::{MappedKind, MappedType};
-use crate::{parse, validate};
 
 /// What the scanner read: the models' schema and where each part of it was
 /// declared.
@@ -57,15 +56,13 @@ pub fn scan_sources(files: &[(PathBuf, String)]) -> Result<ScannedModels, ScanEr
         let mut finder = ModelFinder::default();
         finder.visit_file(&parsed);
         for input in finder.tables {
-            match parse::parse_table(&input)
-                .and_then(|m| validate::validate_table(&m).map(|()| m))
-            {
+            match crate::table_model(&input) {
                 Ok(model) => tables.push(Found { file, model }),
                 Err(diags) => errors.extend(diags.into_iter().map(|d| (file, d))),
             }
         }
         for input in finder.enums {
-            match parse::parse_enum(&input).and_then(|m| validate::validate_enum(&m).map(|()| m)) {
+            match crate::enum_model(&input) {
                 Ok(model) => enums.push(Found { file, model }),
                 Err(diags) => errors.extend(diags.into_iter().map(|d| (file, d))),
             }

@@ -7,9 +7,11 @@ use std::collections::BTreeMap;
 use crate::ast::{EnumModel, IndexKeyAttr, Spanned, TableModel, UnrawString};
 use crate::diagnostic::{Diagnostic, Diagnostics, suggestion};
 
-pub fn validate_table(model: &TableModel) -> Result<(), Vec<Diagnostic>> {
+/// `parse_failed`: parsing reported errors, so a missing `table` is most
+/// likely a misspelled one, already reported.
+pub fn validate_table(model: &TableModel, parse_failed: bool) -> Result<(), Vec<Diagnostic>> {
     let mut diags = Diagnostics::new();
-    if model.table.is_none() {
+    if model.table.is_none() && !parse_failed {
         diags.error(
             model.ident.span(),
             format!(

@@ -1,0 +1,140 @@
+//! The scanner on fixture files: the IR it reads, where it says each object
+//! was declared, and its `file:line:col` errors.
+
+use std::path::{Path, PathBuf};
+
+use petal_ir::QualifiedName;
+use petal_syntax::{ObjectKey, ScanErrors, ScannedModels, scan_sources};
+
+/// Reads fixtures under a stable relative path, so snapshots do not depend
+/// on where the repository lives.
+fn fixture(name: &str) -> (PathBuf, String) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+    (PathBuf::from("tests/fixtures").join(name), text)
+}
+
+fn scan_ok(names: &[&str]) -> ScannedModels {
+    let files: Vec<_> = names.iter().map(|n| fixture(n)).collect();
+    scan_sources(&files).unwrap_or_else(|e| panic!("unexpected errors:\n{e}"))
+}
+
+fn scan_err(names: &[&str]) -> ScanErrors {
+    let files: Vec<_> = names.iter().map(|n| fixture(n)).collect();
+    match scan_sources(&files) {
+        Ok(_) => panic!("{names:?} scanned without errors"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn attribute_errors_have_file_line_col() {
+    for case in [
+        "unknown_attribute",
+        "misspelled_attribute",
+        "malformed_references",
+        "duplicate_column",
+        "default_on_skip",
+        "duplicate_label",
+        "unmapped_type",
+        "dangling_reference",
+        "not_rust",
+    ] {
+        let errors = scan_err(&[&format!("{case}.rs")]);
+        insta::assert_snapshot!(case, errors.to_string());
+    }
+}
+
+#[test]
+fn five_mistakes_give_five_errors() {
+    let errors = scan_err(&["five_mistakes.rs"]);
+    assert_eq!(errors.errors.len(), 5, "{errors}");
+    insta::assert_snapshot!("five_mistakes", errors.to_string());
+}
+
+#[test]
+fn every_feature_lowers() {
+    let scanned = scan_ok(&["features.rs"]);
+    insta::assert_snapshot!("features_dump", petal_ir::dump(&scanned.database));
+}
+
+#[test]
+fn locations_point_at_declarations() {
+    let scanned = scan_ok(&["features.rs"]);
+    let (_, text) = fixture("features.rs");
+    let at = |key: ObjectKey| {
+        let loc = scanned.locations.get(&key).unwrap_or_else(|| panic!("{key:?}"));
+        assert_eq!(loc.file, Path::new("tests/fixtures/features.rs"));
+        let line = text.lines().nth(loc.position.line - 1).unwrap_or_default();
+        (line.trim().to_string(), text[loc.position.offset..].chars().take(12).collect::<String>())
+    };
+    let lines = QualifiedName::new("public", "order_lines");
+    let customers = QualifiedName::new("crm", "customers");
+    assert_eq!(
+        at(ObjectKey::Table { table: lines.clone() }).0,
+        "pub struct OrderLine {"
+    );
+    assert_eq!(
+        at(ObjectKey::Column { table: lines.clone(), column: "sku_code".into() }).0,
+        "pub sku: String,"
+    );
+    assert_eq!(
+        at(ObjectKey::Constraint { table: lines.clone(), name: "order_lines_pkey".into() }).1,
+        "primary_key("
+    );
+    // A foreign key points at its `references` value.
+    assert_eq!(
+        at(ObjectKey::Constraint { table: lines.clone(), name: "order_lines_order_id_fkey".into() }).1,
+        "\"crm.custome"
+    );
+    assert!(
+        at(ObjectKey::Index { table: customers.clone(), name: "customers_email_lower".into() })
+            .0
+            .starts_with("#[petal(index(expr")
+    );
+    assert_eq!(
+        at(ObjectKey::Constraint { table: customers, name: "customers_phone_check".into() }).1,
+        "check(expr ="
+    );
+    let tier = QualifiedName::new("crm", "customer_tier");
+    assert_eq!(at(ObjectKey::Enum { enum_type: tier.clone() }).0, "pub enum CustomerTier {");
+    assert_eq!(at(ObjectKey::EnumLabel { enum_type: tier, label: "VIP".into() }).0, "Vip,");
+}
+
+#[test]
+fn default_names_avoid_every_name_in_the_schema() {
+    let db = scan_ok(&["name_collisions.rs"]).database;
+    let table = |n: &str| &db.tables[&QualifiedName::new("public", n)];
+    assert_eq!(table("a").indexes[0].name, "a_b_c_idx");
+    assert_eq!(table("a_b").indexes[0].name, "a_b_c_idx1");
+    // A table already called `a_x_key` pushes the constraint to `a_x_key1`.
+    assert_eq!(table("a").uniques[0].name, "a_x_key1");
+}
+
+#[test]
+fn an_enum_name_used_twice_is_ambiguous() {
+    let a = (
+        PathBuf::from("a.rs"),
+        "#[derive(petal::DbEnum)] #[petal(schema = \"one\")] pub enum Status { On }".to_string(),
+    );
+    let b = (
+        PathBuf::from("b.rs"),
+        "#[derive(DbEnum)] #[petal(schema = \"two\")] pub enum Status { Off }\n\
+         #[derive(Table)] #[petal(table = \"t\")] pub struct T { pub status: Status }"
+            .to_string(),
+    );
+    let errors = match scan_sources(&[b, a]) {
+        Ok(_) => panic!("an ambiguous enum was accepted"),
+        Err(e) => e,
+    };
+    insta::assert_snapshot!("ambiguous_enum", errors.to_string());
+}
+
+#[test]
+fn files_are_read_in_path_order_whatever_the_input_order() {
+    let names = ["features.rs", "name_collisions.rs"];
+    let forward = scan_ok(&names);
+    let backward = scan_ok(&[names[1], names[0]]);
+    assert_eq!(forward.database, backward.database);
+    assert_eq!(forward.locations, backward.locations);
+}
