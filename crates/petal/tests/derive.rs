@@ -1,0 +1,101 @@
+//! The derives on real code: their IR equals the scanner's for the same
+//! file, the generated identifiers render with sea-query, and `DbEnum`
+//! values convert to and from labels.
+
+#[path = "models/shop.rs"]
+mod shop;
+
+use std::path::PathBuf;
+
+use petal::ir::{Identity, QualifiedName};
+use petal::sea_query::{Iden, PostgresQueryBuilder, Query};
+use petal::{DbEnum, SqlType, Table};
+use shop::{Customer, CustomerTier, Order, OrderIden, OrderLine, OrderStatus};
+
+#[test]
+fn derive_and_scanner_agree() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/models/shop.rs");
+    let text = std::fs::read_to_string(&path).expect("the models file");
+    let scanned = match petal_syntax::scan_sources(&[(path, text)]) {
+        Ok(s) => s.database,
+        Err(e) => panic!("{e}"),
+    };
+    let derived = petal::database(
+        [Customer::table(), Order::table(), OrderLine::table()],
+        [OrderStatus::enum_type(), CustomerTier::enum_type()],
+    );
+    for (name, t) in &derived.tables {
+        assert_eq!(Some(t), scanned.tables.get(name), "{name}");
+    }
+    assert_eq!(derived, scanned);
+    assert_eq!(derived.tables.len(), 3);
+    assert_eq!(derived.enums.len(), 2);
+}
+
+#[test]
+fn table_ir_follows_the_attributes() {
+    let t = Order::table();
+    assert_eq!(t.name, QualifiedName::new("public", "orders"));
+    assert_eq!(t.renamed_from, Some(QualifiedName::new("public", "old_orders")));
+    let col = |n: &str| t.column(n).unwrap_or_else(|| panic!("no column {n}"));
+    assert_eq!(col("id").identity, Some(Identity::ByDefault));
+    assert!(!col("id").nullable);
+    assert_eq!(col("status").ty.as_str(), "public.order_status");
+    assert_eq!(col("history").ty.as_str(), "public.order_status[]");
+    assert_eq!(col("total").ty.as_str(), "numeric(12,2)");
+    assert_eq!(col("window").ty.as_str(), "jsonb");
+    assert!(col("window").nullable);
+    assert_eq!(col("note_text").renamed_from.as_deref(), Some("note"));
+    assert!(t.column("cached_label").is_none());
+    assert_eq!(t.foreign_keys[0].name, "orders_customer_id_fkey");
+    assert_eq!(t.foreign_keys[0].ref_table, QualifiedName::new("crm", "customers"));
+    assert_eq!(t.indexes[0].name, "orders_status_created_at_idx");
+    assert_eq!(t.uniques[0].name, "orders_number_uc");
+    assert_eq!(
+        Order::COLUMNS.first().copied(),
+        Some("id"),
+        "columns in field order"
+    );
+    let lines = OrderLine::table();
+    let pk = lines.primary_key.as_ref().map(|p| p.columns.clone());
+    assert_eq!(pk, Some(vec!["order_id".to_string(), "line".to_string()]));
+    // A composite key gets no identity; an explicit one is kept.
+    assert_eq!(lines.column("order_id").and_then(|c| c.identity), None);
+    assert_eq!(lines.column("seq").and_then(|c| c.identity), Some(Identity::Always));
+}
+
+#[test]
+fn idens_render_with_sea_query() {
+    let sql = Query::select()
+        .columns([OrderIden::Id, OrderIden::CustomerId, OrderIden::NoteText])
+        .column(OrderIden::TableColumn)
+        .column(OrderIden::Type)
+        .from(OrderIden::Table)
+        .to_string(PostgresQueryBuilder);
+    assert_eq!(
+        sql,
+        r#"SELECT "id", "customer_id", "note_text", "table", "type" FROM "orders""#
+    );
+    assert_eq!(OrderIden::Table.unquoted(), "orders");
+    assert_eq!(<Customer as Table>::SCHEMA, "crm");
+    assert_eq!(<Customer as Table>::NAME, "customers");
+    assert_eq!(
+        Customer::qualified_name(),
+        QualifiedName::new("crm", "customers")
+    );
+}
+
+#[test]
+fn db_enum_labels_round_trip() {
+    assert_eq!(OrderStatus::LABELS, ["new", "paid", "self-pickup"]);
+    assert_eq!(OrderStatus::SelfPickup.as_label(), "self-pickup");
+    assert_eq!(OrderStatus::from_label("paid"), Some(OrderStatus::Paid));
+    assert_eq!(OrderStatus::from_label("Paid"), None);
+    assert_eq!(CustomerTier::from_label("vip"), Some(CustomerTier::Vip));
+    assert_eq!(<OrderStatus as SqlType>::sql_type().as_str(), "public.order_status");
+    assert_eq!(<Option<CustomerTier> as SqlType>::sql_type().as_str(), "crm.customer_tier");
+    assert!(<Option<CustomerTier> as SqlType>::NULLABLE);
+    let e = OrderStatus::enum_type();
+    assert_eq!(e.renamed_labels.get("self-pickup").map(String::as_str), Some("pickup"));
+    assert_eq!(CustomerTier::enum_type().comment.as_deref(), Some("customer kinds"));
+}

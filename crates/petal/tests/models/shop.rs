@@ -1,0 +1,81 @@
+#![allow(dead_code)] // the fields exist for the derives, not to be read
+//! Models compiled by `tests/derive.rs` and scanned from this file by the
+//! same test: the two IRs must be equal.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use petal::{DbEnum, Json, Table};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, DbEnum)]
+#[petal(name = "order_status")]
+pub enum OrderStatus {
+    New,
+    Paid,
+    #[petal(rename = "self-pickup", renamed_from = "pickup")]
+    SelfPickup,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, petal::DbEnum)]
+#[petal(schema = "crm", comment = "customer kinds")]
+pub enum CustomerTier {
+    Regular,
+    Vip,
+}
+
+/// Money stored with an explicit type: it has no `SqlType` impl.
+#[derive(Debug, Clone, Copy)]
+pub struct Money(pub i64);
+
+#[derive(Debug, Clone, Table)]
+#[petal(table = "customers", schema = "crm")]
+#[petal(index(expr = "lower(email)", unique))]
+#[petal(check(expr = "char_length(phone) >= 5"))]
+pub struct Customer {
+    #[petal(primary_key)]
+    pub id: i64,
+    #[petal(unique, index, comment = "E.164")]
+    pub phone: String,
+    pub email: Option<String>,
+    pub tier: Option<CustomerTier>,
+    pub birthday: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Table)]
+#[petal(table = "orders", renamed_from = "old_orders")]
+#[petal(index(columns(status, created_at), where = "status <> 'new'"))]
+#[petal(unique(name = "orders_number_uc", columns(number)))]
+#[petal(check(name = "orders_total_nonneg", expr = "total >= 0"))]
+pub struct Order {
+    #[petal(primary_key)]
+    pub id: i32,
+    pub number: i64,
+    #[petal(default = "'new'")]
+    pub status: OrderStatus,
+    pub history: Vec<OrderStatus>,
+    #[petal(references = "crm.customers.id", on_delete = "set null")]
+    pub customer_id: Option<i64>,
+    #[petal(sql_type = "numeric(12,2)")]
+    pub total: Money,
+    #[petal(default = "now()")]
+    pub created_at: Option<DateTime<Utc>>,
+    #[petal(column = "note_text", renamed_from = "note")]
+    pub note: Option<String>,
+    pub r#type: Option<String>,
+    pub table: Option<String>,
+    pub tags: Vec<String>,
+    pub photo: Option<Vec<u8>>,
+    pub window: Option<Json<Vec<String>>>,
+    pub meta: serde_json::Value,
+    #[petal(skip)]
+    pub cached_label: String,
+}
+
+#[derive(Debug, Clone, Table)]
+#[petal(table = "order_lines", primary_key(order_id, line))]
+pub struct OrderLine {
+    #[petal(references = "orders.id", on_delete = "cascade")]
+    pub order_id: i32,
+    pub line: i16,
+    #[petal(identity = "always")]
+    pub seq: i64,
+    pub qty: f32,
+}
