@@ -98,10 +98,10 @@ fn record_location(target: &Path, tag: &str, cluster: &EmbeddedCluster) {
 /// and nextest both run binaries from `<target>/<profile>/deps`), else a
 /// directory under the system temp directory.
 pub fn target_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR").filter(|d| !d.is_empty()) {
-        if let Ok(abs) = std::path::absolute(PathBuf::from(dir)) {
-            return abs;
-        }
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR").filter(|d| !d.is_empty())
+        && let Ok(abs) = std::path::absolute(PathBuf::from(dir))
+    {
+        return abs;
     }
     std::env::current_exe()
         .ok()

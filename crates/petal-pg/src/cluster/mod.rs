@@ -246,17 +246,17 @@ impl EmbeddedCluster {
     }
 
     fn prepare_dirs(&self) -> Result<(), PgError> {
-        if let Some(parent) = self.base.parent() {
-            if !parent.exists() {
-                fs::create_dir_all(parent).map_err(|e| PgError::io("creating", parent, e))?;
-                // The server's user must be able to pass through, whatever
-                // our umask.
-                set_mode(parent, 0o755)?;
-                if parent.file_name().is_some_and(|n| n == ".petal") {
-                    let ignore = parent.join(".gitignore");
-                    fs::write(&ignore, "# petal's local dev database\n*\n")
-                        .map_err(|e| PgError::io("writing", &ignore, e))?;
-                }
+        if let Some(parent) = self.base.parent()
+            && !parent.exists()
+        {
+            fs::create_dir_all(parent).map_err(|e| PgError::io("creating", parent, e))?;
+            // The server's user must be able to pass through, whatever
+            // our umask.
+            set_mode(parent, 0o755)?;
+            if parent.file_name().is_some_and(|n| n == ".petal") {
+                let ignore = parent.join(".gitignore");
+                fs::write(&ignore, "# petal's local dev database\n*\n")
+                    .map_err(|e| PgError::io("writing", &ignore, e))?;
             }
         }
         for dir in [&self.base, &self.socket_dir] {

@@ -1,0 +1,118 @@
+//! The embedded cluster, end to end: each test makes a cluster of its own
+//! (initdb, start, reuse, stop) and removes it.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+use petal_pg::{ClusterStatus, ConnConfig, EmbeddedCluster, connect};
+
+fn is_root() -> bool {
+    // SAFETY: geteuid cannot fail.
+    unsafe { libc_geteuid() == 0 }
+}
+
+unsafe extern "C" {
+    #[link_name = "geteuid"]
+    fn libc_geteuid() -> u32;
+}
+
+async fn exercise(cluster: &EmbeddedCluster) {
+    assert_eq!(cluster.status(), ClusterStatus::NotInitialized);
+    cluster.start().await.unwrap();
+    let ClusterStatus::Running { pid } = cluster.status() else {
+        panic!("not running after start: {:?}", cluster.status());
+    };
+    // start is idempotent: the same server is reused.
+    cluster.start().await.unwrap();
+    assert_eq!(cluster.status(), ClusterStatus::Running { pid });
+
+    // The URL it hands out is one our own parser accepts.
+    let url = cluster.url();
+    let cfg = ConnConfig::parse(&url).unwrap();
+    let client = connect(&cfg).await.unwrap();
+    let row = client
+        .query_one(
+            "SELECT current_database(), current_user, current_setting('listen_addresses')",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(row.get::<_, String>(0), "flower_shop");
+    assert_eq!(row.get::<_, String>(1), "postgres");
+    assert_eq!(row.get::<_, String>(2), "", "no TCP listener");
+    drop(client);
+
+    cluster.create_database("second").await.unwrap();
+    cluster.create_database("second").await.unwrap();
+    connect(&cluster.conn_config("second")).await.unwrap();
+    cluster.drop_database("second").await.unwrap();
+    assert!(connect(&cluster.conn_config("second")).await.is_err());
+
+    assert!(
+        cluster.log_file().is_file(),
+        "the server logs to its own file"
+    );
+    cluster.stop().unwrap();
+    assert_eq!(cluster.status(), ClusterStatus::Stopped);
+    cluster.stop().unwrap();
+}
+
+fn cleanup(cluster: &EmbeddedCluster) {
+    let _ = cluster.stop();
+    let _ = std::fs::remove_dir_all(cluster.base_dir());
+    // The fallback under the temp directory is `petal-<hash>/pg`.
+    if let Some(parent) = cluster.base_dir().parent()
+        && parent.starts_with(std::env::temp_dir())
+        && parent
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("petal-"))
+    {
+        let _ = std::fs::remove_dir(parent);
+    }
+    if !cluster.socket_dir().starts_with(cluster.base_dir()) {
+        let _ = std::fs::remove_dir_all(cluster.socket_dir());
+    }
+}
+
+#[tokio::test]
+async fn a_project_under_a_private_directory() {
+    let home = tempfile::tempdir().unwrap();
+    // Private, like /root.
+    std::fs::set_permissions(home.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+    let project = home.path().join("shop");
+    std::fs::create_dir(&project).unwrap();
+    let cluster = EmbeddedCluster::locate(&project, "flower_shop").unwrap();
+    if is_root() {
+        assert!(cluster.base_dir().starts_with(std::env::temp_dir()));
+        assert!(!cluster.base_dir().starts_with(home.path()));
+    } else {
+        assert_eq!(cluster.base_dir(), project.join(".petal").join("pg"));
+    }
+    exercise(&cluster).await;
+    cleanup(&cluster);
+}
+
+#[tokio::test]
+async fn a_project_with_a_long_path() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(home.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let project = home
+        .path()
+        .join("a-rather-long-directory-name-".repeat(3))
+        .join("shop");
+    std::fs::create_dir_all(&project).unwrap();
+    for dir in project
+        .ancestors()
+        .take_while(|d| d.starts_with(home.path()))
+    {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let cluster = EmbeddedCluster::locate(&project, "flower_shop").unwrap();
+    assert_eq!(cluster.base_dir(), project.join(".petal").join("pg"));
+    let socket = cluster.socket_dir().join(".s.PGSQL.5432");
+    assert!(socket.as_os_str().len() <= 100, "{}", socket.display());
+    assert!(!cluster.socket_dir().starts_with(Path::new(&project)));
+    exercise(&cluster).await;
+    assert!(project.join(".petal").join(".gitignore").is_file());
+    cleanup(&cluster);
+}
