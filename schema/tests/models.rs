@@ -25,8 +25,13 @@ fn derive_and_scanner_give_the_same_ir() {
         let other = scanned.tables.get(name);
         assert_eq!(Some(table), other, "table {name}");
         // Equality ignores column order; the order matters for CREATE TABLE.
-        let order = |t: &petal_ir::Table| t.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
-        assert_eq!(other.map(order), Some(order(table)), "column order of {name}");
+        let order =
+            |t: &petal_ir::Table| t.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            other.map(order),
+            Some(order(table)),
+            "column order of {name}"
+        );
     }
     for (name, e) in &derived.enums {
         assert_eq!(Some(e), scanned.enums.get(name), "enum {name}");
@@ -58,7 +63,12 @@ fn every_object_has_a_source_location() {
     let db = &scanned.database;
     for (name, table) in &db.tables {
         let has = |key: ObjectKey| scanned.locations.contains_key(&key);
-        assert!(has(ObjectKey::Table { table: name.clone() }), "{name}");
+        assert!(
+            has(ObjectKey::Table {
+                table: name.clone()
+            }),
+            "{name}"
+        );
         for c in &table.columns {
             let key = ObjectKey::Column {
                 table: name.clone(),

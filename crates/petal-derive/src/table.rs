@@ -86,7 +86,10 @@ fn iden_ident(ident: &Ident) -> Ident {
 fn iden_enum(input: &DeriveInput, table: &str, variants: &[Ident], names: &[&str]) -> TokenStream {
     let vis = &input.vis;
     let iden = iden_ident(&input.ident);
-    let doc = format!("sea-query identifiers of `{table}` and its columns (from `#[derive(Table)]` on `{}`).", input.ident);
+    let doc = format!(
+        "sea-query identifiers of `{table}` and its columns (from `#[derive(Table)]` on `{}`).",
+        input.ident
+    );
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -142,7 +145,11 @@ fn iden_variants(columns: &[(&FieldModel, String)]) -> Result<Vec<Ident>, Vec<Di
         seen.insert(variant.clone(), column.clone());
         out.push(Ident::new(&variant, Span::call_site()));
     }
-    if diags.is_empty() { Ok(out) } else { Err(diags) }
+    if diags.is_empty() {
+        Ok(out)
+    } else {
+        Err(diags)
+    }
 }
 
 fn variant_name(column: &str) -> String {
@@ -153,7 +160,10 @@ fn variant_name(column: &str) -> String {
     if syn::parse_str::<Ident>(&camel).is_ok() {
         camel
     } else {
-        let cleaned: String = camel.chars().filter(|c| c.is_alphanumeric() || *c == '_').collect();
+        let cleaned: String = camel
+            .chars()
+            .filter(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
         format!("Column{cleaned}")
     }
 }
@@ -170,7 +180,11 @@ fn with_fallback(input: &DeriveInput, diags: &[Diagnostic]) -> TokenStream {
             Fields::Named(named) => named
                 .named
                 .iter()
-                .filter_map(|f| f.ident.as_ref().map(|i| syn::ext::IdentExt::unraw(i).to_string()))
+                .filter_map(|f| {
+                    f.ident
+                        .as_ref()
+                        .map(|i| syn::ext::IdentExt::unraw(i).to_string())
+                })
                 .collect(),
             _ => Vec::new(),
         },

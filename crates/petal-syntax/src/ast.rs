@@ -183,7 +183,7 @@ impl TableModel {
     pub fn table_name(&self) -> String {
         self.table
             .as_ref()
-            .map_or_else(|| String::new(), |t| t.value.clone())
+            .map_or_else(String::new, |t| t.value.clone())
     }
 
     pub fn schema_name(&self) -> String {

@@ -43,7 +43,11 @@ pub fn table_model(input: &syn::DeriveInput) -> Result<ast::TableModel, Vec<Diag
     if let Err(more) = validate::validate_table(&model, !diags.is_empty()) {
         diags.extend(more);
     }
-    if diags.is_empty() { Ok(model) } else { Err(diags) }
+    if diags.is_empty() {
+        Ok(model)
+    } else {
+        Err(diags)
+    }
 }
 
 /// Parses and validates a `#[derive(DbEnum)]` input.
@@ -52,9 +56,12 @@ pub fn enum_model(input: &syn::DeriveInput) -> Result<ast::EnumModel, Vec<Diagno
     if let Err(more) = validate::validate_enum(&model) {
         diags.extend(more);
     }
-    if diags.is_empty() { Ok(model) } else { Err(diags) }
+    if diags.is_empty() {
+        Ok(model)
+    } else {
+        Err(diags)
+    }
 }
-
 
 /// Lowers one table on its own, as the derive does: default names avoid
 /// only this table's own names, since the derive cannot see other models

@@ -158,8 +158,16 @@ pub fn lower_table(
                 r.table.clone(),
             ),
             ref_columns: vec![r.column.clone()],
-            on_delete: field.on_delete.as_ref().map(|a| a.value).unwrap_or_default(),
-            on_update: field.on_update.as_ref().map(|a| a.value).unwrap_or_default(),
+            on_delete: field
+                .on_delete
+                .as_ref()
+                .map(|a| a.value)
+                .unwrap_or_default(),
+            on_update: field
+                .on_update
+                .as_ref()
+                .map(|a| a.value)
+                .unwrap_or_default(),
             deferrable: Default::default(),
         });
     }
@@ -308,11 +316,15 @@ pub fn columns_in_expression(expr: &str, columns: &[String]) -> Vec<String> {
             while j < chars.len() && chars[j] != '"' {
                 j += 1;
             }
-            (chars[start..j.min(chars.len())].iter().collect::<String>(), j + 1)
+            (
+                chars[start..j.min(chars.len())].iter().collect::<String>(),
+                j + 1,
+            )
         } else if c.is_alphabetic() || c == '_' {
             let start = i;
             let mut j = i;
-            while j < chars.len() && (chars[j].is_alphanumeric() || chars[j] == '_' || chars[j] == '$')
+            while j < chars.len()
+                && (chars[j].is_alphanumeric() || chars[j] == '_' || chars[j] == '$')
             {
                 j += 1;
             }
@@ -371,7 +383,10 @@ mod tests {
     #[test]
     fn expression_columns_skip_literals_calls_and_casts() {
         let columns = cols(&["total", "status", "lower", "text"]);
-        assert_eq!(columns_in_expression("total >= 0", &columns), cols(&["total"]));
+        assert_eq!(
+            columns_in_expression("total >= 0", &columns),
+            cols(&["total"])
+        );
         assert_eq!(
             columns_in_expression("TOTAL >= 0 AND total < 100", &columns),
             cols(&["total"])
@@ -380,7 +395,10 @@ mod tests {
             columns_in_expression("status <> 'total' AND lower(x) = 'a''total'", &columns),
             cols(&["status"])
         );
-        assert_eq!(columns_in_expression("status::text <> ''", &columns), cols(&["status"]));
+        assert_eq!(
+            columns_in_expression("status::text <> ''", &columns),
+            cols(&["status"])
+        );
         assert_eq!(
             columns_in_expression("\"total\" > 0 and status is not null", &columns),
             cols(&["total", "status"])

@@ -83,7 +83,10 @@ impl MetaItem {
         if items.is_empty() {
             return Err(Diagnostic::new(
                 self.name_span,
-                format!("`{}` needs at least one name: `{}({what})`", self.name, self.name),
+                format!(
+                    "`{}` needs at least one name: `{}({what})`",
+                    self.name, self.name
+                ),
             ));
         }
         items

@@ -59,7 +59,13 @@ const INDEX_ATTRS: &[&str] = &[
 ];
 const UNIQUE_ATTRS: &[&str] = &["name", "columns", "nulls_not_distinct"];
 const CHECK_ATTRS: &[&str] = &["name", "expr"];
-const FK_ACTIONS: &[&str] = &["cascade", "set null", "restrict", "no action", "set default"];
+const FK_ACTIONS: &[&str] = &[
+    "cascade",
+    "set null",
+    "restrict",
+    "no action",
+    "set default",
+];
 const IDENTITIES: &[&str] = &["by default", "always", "none"];
 
 /// Parses a `#[derive(Table)]` struct. The model comes back even when some
@@ -242,8 +248,10 @@ fn parse_index(
         method: None,
     };
     if let Some(col) = &field_column {
-        ix.keys
-            .push(Spanned::new(IndexKeyAttr::Column(col.value.clone()), col.span));
+        ix.keys.push(Spanned::new(
+            IndexKeyAttr::Column(col.value.clone()),
+            col.span,
+        ));
         if matches!(item.value, crate::meta::MetaValue::Flag) {
             return Ok(ix);
         }
@@ -256,9 +264,10 @@ fn parse_index(
                     ix.keys.push(Spanned::new(IndexKeyAttr::Column(n), s));
                 }
             }),
-            "expr" if field_column.is_none() => {
-                string(sub).map(|e| ix.keys.push(Spanned::new(IndexKeyAttr::Expr(e.value), e.span)))
-            }
+            "expr" if field_column.is_none() => string(sub).map(|e| {
+                ix.keys
+                    .push(Spanned::new(IndexKeyAttr::Expr(e.value), e.span))
+            }),
             "columns" | "expr" => Err(Diagnostic::new(
                 sub.name_span,
                 format!(
@@ -278,10 +287,16 @@ fn parse_index(
                 .check(sub)
                 .and_then(|()| string(sub))
                 .map(|v| ix.method = Some(v)),
-            "unique" => once.check(sub).and_then(|()| sub.flag()).map(|_| ix.unique = true),
-            "include" => once.check(sub).and_then(|()| sub.names("c, d")).map(|names| {
-                ix.include = spanned_all(names);
-            }),
+            "unique" => once
+                .check(sub)
+                .and_then(|()| sub.flag())
+                .map(|_| ix.unique = true),
+            "include" => once
+                .check(sub)
+                .and_then(|()| sub.names("c, d"))
+                .map(|names| {
+                    ix.include = spanned_all(names);
+                }),
             "nulls_not_distinct" => Err(Diagnostic::new(
                 sub.name_span,
                 "`nulls_not_distinct` is not supported on indexes yet; use `unique(..., nulls_not_distinct)`",
@@ -455,9 +470,9 @@ pub fn parse_enum(input: &DeriveInput) -> (EnumModel, Vec<Diagnostic>) {
 /// `"table.column"` or `"schema.table.column"`.
 pub fn parse_reference(text: &Spanned<String>) -> Result<Spanned<Reference>, Diagnostic> {
     let parts: Vec<&str> = text.value.split('.').map(str::trim).collect();
-    let well_formed = parts.iter().all(|p| {
-        !p.is_empty() && !p.contains(|c: char| c.is_whitespace() || c == '"' || c == '(')
-    });
+    let well_formed = parts
+        .iter()
+        .all(|p| !p.is_empty() && !p.contains(|c: char| c.is_whitespace() || c == '"' || c == '('));
     let reference = match parts.as_slice() {
         [table, column] if well_formed => Reference {
             schema: None,
@@ -502,7 +517,12 @@ fn fk_action(item: &MetaItem) -> Result<Spanned<FkAction>, Diagnostic> {
 fn identity(item: &MetaItem) -> Result<Spanned<IdentityAttr>, Diagnostic> {
     let text = string(item)?;
     let norm = text.value.to_ascii_lowercase().replace(['_', '-'], " ");
-    let value = match norm.split_whitespace().collect::<Vec<_>>().join(" ").as_str() {
+    let value = match norm
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .as_str()
+    {
         "by default" => IdentityAttr::ByDefault,
         "always" => IdentityAttr::Always,
         "none" => IdentityAttr::None,

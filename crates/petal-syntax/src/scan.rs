@@ -81,7 +81,10 @@ pub fn scan_sources(files: &[(PathBuf, String)]) -> Result<ScannedModels, ScanEr
         let e = lower_enum(&found.model);
         if scanned.database.enums.contains_key(&e.name) {
             let message = format!("enum type `{}` is declared twice", e.name);
-            errors.push((found.file, Diagnostic::new(found.model.ident.span(), message)));
+            errors.push((
+                found.file,
+                Diagnostic::new(found.model.ident.span(), message),
+            ));
             continue;
         }
         resolver
@@ -117,7 +120,11 @@ pub fn scan_sources(files: &[(PathBuf, String)]) -> Result<ScannedModels, ScanEr
         let m = &found.model;
         let ns = namespaces.entry(m.schema_name()).or_default();
         if !seen_tables.insert((m.schema_name(), m.table_name())) {
-            let message = format!("table `{}.{}` is declared twice", m.schema_name(), m.table_name());
+            let message = format!(
+                "table `{}.{}` is declared twice",
+                m.schema_name(),
+                m.table_name()
+            );
             errors.push((found.file, Diagnostic::new(m.ident.span(), message)));
         }
         ns.take(&m.table_name());
@@ -148,7 +155,9 @@ pub fn scan_sources(files: &[(PathBuf, String)]) -> Result<ScannedModels, ScanEr
         let key = ObjectKey::Table {
             table: table.clone(),
         };
-        scanned.locations.insert(key, locate(found.file, m.ident.span()));
+        scanned
+            .locations
+            .insert(key, locate(found.file, m.ident.span()));
         for (column, &field) in lowered.table.columns.iter().zip(&lowered.column_fields) {
             let key = ObjectKey::Column {
                 table: table.clone(),
@@ -168,7 +177,9 @@ pub fn scan_sources(files: &[(PathBuf, String)]) -> Result<ScannedModels, ScanEr
                     name: object.name.clone(),
                 },
             };
-            scanned.locations.insert(key, locate(found.file, object.span));
+            scanned
+                .locations
+                .insert(key, locate(found.file, object.span));
         }
         scanned.database.add_table(lowered.table);
     }
@@ -339,18 +350,25 @@ impl<'ast> Visit<'ast> for ModelFinder {
 
 /// True for `#[derive(..., Name, ...)]` or `#[derive(petal::Name)]`.
 fn derives(attrs: &[Attribute], name: &str) -> bool {
-    attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| {
-        let mut found = false;
-        // A derive list that does not parse is not ours to report.
-        let _ = a.parse_nested_meta(|meta| {
-            let segments: Vec<String> =
-                meta.path.segments.iter().map(|s| s.ident.to_string()).collect();
-            let strs: Vec<&str> = segments.iter().map(String::as_str).collect();
-            if matches!(strs.as_slice(), [n] | ["petal", n] if *n == name) {
-                found = true;
-            }
-            Ok(())
-        });
-        found
-    })
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .any(|a| {
+            let mut found = false;
+            // A derive list that does not parse is not ours to report.
+            let _ = a.parse_nested_meta(|meta| {
+                let segments: Vec<String> = meta
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect();
+                let strs: Vec<&str> = segments.iter().map(String::as_str).collect();
+                if matches!(strs.as_slice(), [n] | ["petal", n] if *n == name) {
+                    found = true;
+                }
+                Ok(())
+            });
+            found
+        })
 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use petal_ir::QualifiedName;
 use proc_macro2::Span;
@@ -70,7 +70,10 @@ pub enum ObjectKey {
     /// The struct's name.
     Table { table: QualifiedName },
     /// The field's name.
-    Column { table: QualifiedName, column: String },
+    Column {
+        table: QualifiedName,
+        column: String,
+    },
     /// A primary key, unique, check or foreign key: the attribute that
     /// declared it (`primary_key`, `unique`, `check`, `references`).
     Constraint { table: QualifiedName, name: String },
@@ -100,11 +103,11 @@ pub struct ScanError {
 }
 
 impl ScanError {
-    pub(crate) fn at(file: &PathBuf, text: &str, span: Span, message: String) -> ScanError {
+    pub(crate) fn at(file: &Path, text: &str, span: Span, message: String) -> ScanError {
         let position = Position::of_span(text, span);
         let source_line = text.lines().nth(position.line - 1).map(str::to_string);
         ScanError {
-            file: file.clone(),
+            file: file.to_path_buf(),
             position: Some(position),
             message,
             source_line,

@@ -204,7 +204,10 @@ mod tests {
                 parse_quote!(time::PrimitiveDateTime),
                 "timestamp without time zone",
             ),
-            (parse_quote!(time::OffsetDateTime), "timestamp with time zone"),
+            (
+                parse_quote!(time::OffsetDateTime),
+                "timestamp with time zone",
+            ),
             (parse_quote!(uuid::Uuid), "uuid"),
             (parse_quote!(serde_json::Value), "jsonb"),
             (parse_quote!(Json<Window>), "jsonb"),
@@ -246,9 +249,18 @@ mod tests {
                 array: true
             }
         );
-        assert_eq!(map_type(&parse_quote!((i32, i32))).kind, MappedKind::Unknown);
-        assert_eq!(map_type(&parse_quote!(DateTime<Tz>)).kind, MappedKind::Unknown);
-        assert_eq!(map_type(&parse_quote!(HashMap<String, i32>)).kind, MappedKind::Unknown);
+        assert_eq!(
+            map_type(&parse_quote!((i32, i32))).kind,
+            MappedKind::Unknown
+        );
+        assert_eq!(
+            map_type(&parse_quote!(DateTime<Tz>)).kind,
+            MappedKind::Unknown
+        );
+        assert_eq!(
+            map_type(&parse_quote!(HashMap<String, i32>)).kind,
+            MappedKind::Unknown
+        );
         assert_eq!(map_type(&parse_quote!(&[i32])).kind, MappedKind::Unknown);
     }
 }

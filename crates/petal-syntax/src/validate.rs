@@ -36,16 +36,16 @@ pub fn validate_table(model: &TableModel, parse_failed: bool) -> Result<(), Vec<
                 );
             }
         }
-        if let (Some(identity), Some(default)) = (&f.identity, &f.default) {
-            if identity.value != crate::ast::IdentityAttr::None {
-                diags.error(
-                    default.span,
-                    format!(
-                        "`{}` has both a `default` and an `identity`; PostgreSQL allows one or the other",
-                        f.ident
-                    ),
-                );
-            }
+        if let (Some(identity), Some(default)) = (&f.identity, &f.default)
+            && identity.value != crate::ast::IdentityAttr::None
+        {
+            diags.error(
+                default.span,
+                format!(
+                    "`{}` has both a `default` and an `identity`; PostgreSQL allows one or the other",
+                    f.ident
+                ),
+            );
         }
     }
     diags.finish(())

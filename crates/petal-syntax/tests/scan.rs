@@ -9,7 +9,9 @@ use petal_syntax::{ObjectKey, ScanErrors, ScannedModels, scan_sources};
 /// Reads fixtures under a stable relative path, so snapshots do not depend
 /// on where the repository lives.
 fn fixture(name: &str) -> (PathBuf, String) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
     (PathBuf::from("tests/fixtures").join(name), text)
 }
@@ -63,42 +65,86 @@ fn locations_point_at_declarations() {
     let scanned = scan_ok(&["features.rs"]);
     let (_, text) = fixture("features.rs");
     let at = |key: ObjectKey| {
-        let loc = scanned.locations.get(&key).unwrap_or_else(|| panic!("{key:?}"));
+        let loc = scanned
+            .locations
+            .get(&key)
+            .unwrap_or_else(|| panic!("{key:?}"));
         assert_eq!(loc.file, Path::new("tests/fixtures/features.rs"));
         let line = text.lines().nth(loc.position.line - 1).unwrap_or_default();
-        (line.trim().to_string(), text[loc.position.offset..].chars().take(12).collect::<String>())
+        (
+            line.trim().to_string(),
+            text[loc.position.offset..]
+                .chars()
+                .take(12)
+                .collect::<String>(),
+        )
     };
     let lines = QualifiedName::new("public", "order_lines");
     let customers = QualifiedName::new("crm", "customers");
     assert_eq!(
-        at(ObjectKey::Table { table: lines.clone() }).0,
+        at(ObjectKey::Table {
+            table: lines.clone()
+        })
+        .0,
         "pub struct OrderLine {"
     );
     assert_eq!(
-        at(ObjectKey::Column { table: lines.clone(), column: "sku_code".into() }).0,
+        at(ObjectKey::Column {
+            table: lines.clone(),
+            column: "sku_code".into()
+        })
+        .0,
         "pub sku: String,"
     );
     assert_eq!(
-        at(ObjectKey::Constraint { table: lines.clone(), name: "order_lines_pkey".into() }).1,
+        at(ObjectKey::Constraint {
+            table: lines.clone(),
+            name: "order_lines_pkey".into()
+        })
+        .1,
         "primary_key("
     );
     // A foreign key points at its `references` value.
     assert_eq!(
-        at(ObjectKey::Constraint { table: lines.clone(), name: "order_lines_order_id_fkey".into() }).1,
+        at(ObjectKey::Constraint {
+            table: lines.clone(),
+            name: "order_lines_order_id_fkey".into()
+        })
+        .1,
         "\"crm.custome"
     );
     assert!(
-        at(ObjectKey::Index { table: customers.clone(), name: "customers_email_lower".into() })
-            .0
-            .starts_with("#[petal(index(expr")
+        at(ObjectKey::Index {
+            table: customers.clone(),
+            name: "customers_email_lower".into()
+        })
+        .0
+        .starts_with("#[petal(index(expr")
     );
     assert_eq!(
-        at(ObjectKey::Constraint { table: customers, name: "customers_phone_check".into() }).1,
+        at(ObjectKey::Constraint {
+            table: customers,
+            name: "customers_phone_check".into()
+        })
+        .1,
         "check(expr ="
     );
     let tier = QualifiedName::new("crm", "customer_tier");
-    assert_eq!(at(ObjectKey::Enum { enum_type: tier.clone() }).0, "pub enum CustomerTier {");
-    assert_eq!(at(ObjectKey::EnumLabel { enum_type: tier, label: "VIP".into() }).0, "Vip,");
+    assert_eq!(
+        at(ObjectKey::Enum {
+            enum_type: tier.clone()
+        })
+        .0,
+        "pub enum CustomerTier {"
+    );
+    assert_eq!(
+        at(ObjectKey::EnumLabel {
+            enum_type: tier,
+            label: "VIP".into()
+        })
+        .0,
+        "Vip,"
+    );
 }
 
 #[test]

@@ -36,7 +36,10 @@ fn derive_and_scanner_agree() {
 fn table_ir_follows_the_attributes() {
     let t = Order::table();
     assert_eq!(t.name, QualifiedName::new("public", "orders"));
-    assert_eq!(t.renamed_from, Some(QualifiedName::new("public", "old_orders")));
+    assert_eq!(
+        t.renamed_from,
+        Some(QualifiedName::new("public", "old_orders"))
+    );
     let col = |n: &str| t.column(n).unwrap_or_else(|| panic!("no column {n}"));
     assert_eq!(col("id").identity, Some(Identity::ByDefault));
     assert!(!col("id").nullable);
@@ -48,7 +51,10 @@ fn table_ir_follows_the_attributes() {
     assert_eq!(col("note_text").renamed_from.as_deref(), Some("note"));
     assert!(t.column("cached_label").is_none());
     assert_eq!(t.foreign_keys[0].name, "orders_customer_id_fkey");
-    assert_eq!(t.foreign_keys[0].ref_table, QualifiedName::new("crm", "customers"));
+    assert_eq!(
+        t.foreign_keys[0].ref_table,
+        QualifiedName::new("crm", "customers")
+    );
     assert_eq!(t.indexes[0].name, "orders_status_created_at_idx");
     assert_eq!(t.uniques[0].name, "orders_number_uc");
     assert_eq!(
@@ -61,7 +67,10 @@ fn table_ir_follows_the_attributes() {
     assert_eq!(pk, Some(vec!["order_id".to_string(), "line".to_string()]));
     // A composite key gets no identity; an explicit one is kept.
     assert_eq!(lines.column("order_id").and_then(|c| c.identity), None);
-    assert_eq!(lines.column("seq").and_then(|c| c.identity), Some(Identity::Always));
+    assert_eq!(
+        lines.column("seq").and_then(|c| c.identity),
+        Some(Identity::Always)
+    );
 }
 
 #[test]
@@ -92,10 +101,22 @@ fn db_enum_labels_round_trip() {
     assert_eq!(OrderStatus::from_label("paid"), Some(OrderStatus::Paid));
     assert_eq!(OrderStatus::from_label("Paid"), None);
     assert_eq!(CustomerTier::from_label("vip"), Some(CustomerTier::Vip));
-    assert_eq!(<OrderStatus as SqlType>::sql_type().as_str(), "public.order_status");
-    assert_eq!(<Option<CustomerTier> as SqlType>::sql_type().as_str(), "crm.customer_tier");
-    assert!(<Option<CustomerTier> as SqlType>::NULLABLE);
+    assert_eq!(
+        <OrderStatus as SqlType>::sql_type().as_str(),
+        "public.order_status"
+    );
+    assert_eq!(
+        <Option<CustomerTier> as SqlType>::sql_type().as_str(),
+        "crm.customer_tier"
+    );
+    const { assert!(<Option<CustomerTier> as SqlType>::NULLABLE) };
     let e = OrderStatus::enum_type();
-    assert_eq!(e.renamed_labels.get("self-pickup").map(String::as_str), Some("pickup"));
-    assert_eq!(CustomerTier::enum_type().comment.as_deref(), Some("customer kinds"));
+    assert_eq!(
+        e.renamed_labels.get("self-pickup").map(String::as_str),
+        Some("pickup")
+    );
+    assert_eq!(
+        CustomerTier::enum_type().comment.as_deref(),
+        Some("customer kinds")
+    );
 }
