@@ -10,6 +10,8 @@
 //!   since PostgreSQL cannot reorder columns;
 //! - constraints and indexes are kept sorted by name ([`Database::normalize`]).
 
+#[cfg(feature = "arbitrary")]
+pub mod arbitrary;
 mod database;
 mod dump;
 mod eq;

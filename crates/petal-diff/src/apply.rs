@@ -1,0 +1,385 @@
+//! An in-memory interpreter of changes: what the server's catalogs would
+//! hold after running one, as IR. The diff engine builds its plan on it, the
+//! property tests check against it, and the engine can preview a migration
+//! with it.
+
+use std::fmt;
+
+use petal_ir::{Column, Database, QualifiedName, Table};
+
+use crate::change::Change;
+use crate::names::{enum_type, rename_enum_references, rename_label_references};
+
+/// A change that does not fit the database it is applied to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplyError {
+    pub message: String,
+}
+
+impl fmt::Display for ApplyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ApplyError {}
+
+fn err<T>(message: String) -> Result<T, ApplyError> {
+    Err(ApplyError { message })
+}
+
+fn table_mut<'a>(db: &'a mut Database, name: &QualifiedName) -> Result<&'a mut Table, ApplyError> {
+    match db.tables.get_mut(name) {
+        Some(t) => Ok(t),
+        None => err(format!("table {name} does not exist")),
+    }
+}
+
+fn column_mut<'a>(
+    db: &'a mut Database,
+    table: &QualifiedName,
+    column: &str,
+) -> Result<&'a mut Column, ApplyError> {
+    let t = table_mut(db, table)?;
+    match t.columns.iter_mut().find(|c| c.name == column) {
+        Some(c) => Ok(c),
+        None => err(format!("column {table}.{column} does not exist")),
+    }
+}
+
+/// Removes the element named `name` from `items`, or says it is missing.
+fn remove_named<T>(
+    items: &mut Vec<T>,
+    name: &str,
+    get: impl Fn(&T) -> &str,
+    what: &str,
+    table: &QualifiedName,
+) -> Result<(), ApplyError> {
+    match items.iter().position(|i| get(i) == name) {
+        Some(at) => {
+            items.remove(at);
+            Ok(())
+        }
+        None => err(format!("{what} {name} does not exist on table {table}")),
+    }
+}
+
+fn rename_in(names: &mut [String], from: &str, to: &str) {
+    for n in names.iter_mut().filter(|n| *n == from) {
+        *n = to.to_string();
+    }
+}
+
+/// Applies one change to `db`, as the server would.
+pub fn apply(db: &mut Database, change: &Change) -> Result<(), ApplyError> {
+    use Change::*;
+    match change {
+        CreateSchema { name } => {
+            if !db.schemas.insert(name.clone()) {
+                return err(format!("schema {name} already exists"));
+            }
+        }
+        DropSchema { name } => {
+            let in_use = db
+                .tables
+                .keys()
+                .chain(db.enums.keys())
+                .any(|n| &n.schema == name);
+            if in_use {
+                return err(format!("schema {name} is not empty"));
+            }
+            if !db.schemas.remove(name) {
+                return err(format!("schema {name} does not exist"));
+            }
+        }
+        CreateEnum { enum_type } => {
+            if db.enums.contains_key(&enum_type.name) {
+                return err(format!("type {} already exists", enum_type.name));
+            }
+            db.enums.insert(enum_type.name.clone(), enum_type.clone());
+        }
+        DropEnum { enum_type } => {
+            if db.enums.remove(&enum_type.name).is_none() {
+                return err(format!("type {} does not exist", enum_type.name));
+            }
+        }
+        RenameEnum { from, to } => {
+            let Some(mut e) = db.enums.remove(from) else {
+                return err(format!("type {from} does not exist"));
+            };
+            e.name = to.clone();
+            db.enums.insert(to.clone(), e);
+            rename_enum_references(db, from, to);
+        }
+        AddEnumLabel {
+            name, label, index, ..
+        } => {
+            let Some(e) = db.enums.get_mut(name) else {
+                return err(format!("type {name} does not exist"));
+            };
+            if e.labels.contains(label) {
+                return err(format!("type {name} already has label {label}"));
+            }
+            let at = (*index).min(e.labels.len());
+            e.labels.insert(at, label.clone());
+        }
+        RenameEnumLabel { name, from, to } => {
+            let Some(e) = db.enums.get_mut(name) else {
+                return err(format!("type {name} does not exist"));
+            };
+            match e.labels.iter_mut().find(|l| *l == from) {
+                Some(l) => *l = to.clone(),
+                None => return err(format!("type {name} has no label {from}")),
+            }
+            rename_label_references(db, name, from, to);
+        }
+        RecreateEnum {
+            name,
+            to_labels,
+            columns,
+            ..
+        } => {
+            let Some(e) = db.enums.get_mut(name) else {
+                return err(format!("type {name} does not exist"));
+            };
+            e.labels = to_labels.clone();
+            for use_ in columns {
+                let column = column_mut(db, &use_.table, &use_.column)?;
+                column.ty = enum_type(name, use_.array);
+                column.default = use_.default_after.clone();
+            }
+        }
+        SetEnumComment { name, to, .. } => match db.enums.get_mut(name) {
+            Some(e) => e.comment = to.clone(),
+            None => return err(format!("type {name} does not exist")),
+        },
+        CreateTable { table } => {
+            if db.tables.contains_key(&table.name) {
+                return err(format!("table {} already exists", table.name));
+            }
+            let mut t = table.clone();
+            t.renamed_from = None;
+            for c in &mut t.columns {
+                c.renamed_from = None;
+            }
+            t.normalize();
+            db.tables.insert(t.name.clone(), t);
+        }
+        DropTable { table } => {
+            if db.tables.remove(&table.name).is_none() {
+                return err(format!("table {} does not exist", table.name));
+            }
+        }
+        RenameTable { from, to } => {
+            if db.tables.contains_key(to) {
+                return err(format!("table {to} already exists"));
+            }
+            let Some(mut t) = db.tables.remove(from) else {
+                return err(format!("table {from} does not exist"));
+            };
+            t.name = to.clone();
+            db.tables.insert(to.clone(), t);
+            for other in db.tables.values_mut() {
+                for fk in other
+                    .foreign_keys
+                    .iter_mut()
+                    .filter(|f| &f.ref_table == from)
+                {
+                    fk.ref_table = to.clone();
+                }
+            }
+        }
+        AddColumn { table, column } => {
+            let t = table_mut(db, table)?;
+            if t.column(&column.name).is_some() {
+                return err(format!("column {table}.{} already exists", column.name));
+            }
+            let mut c = column.clone();
+            c.renamed_from = None;
+            t.columns.push(c);
+        }
+        DropColumn { table, column } => {
+            let t = table_mut(db, table)?;
+            remove_named(&mut t.columns, &column.name, |c| &c.name, "column", table)?;
+        }
+        RenameColumn { table, from, to } => rename_column(db, table, from, to)?,
+        AlterColumnType {
+            table,
+            column,
+            to,
+            to_collation,
+            default_after,
+            ..
+        } => {
+            let c = column_mut(db, table, column)?;
+            c.ty = to.clone();
+            c.collation = to_collation.clone();
+            c.default = default_after.clone();
+        }
+        SetNullable {
+            table,
+            column,
+            nullable,
+        } => column_mut(db, table, column)?.nullable = *nullable,
+        SetDefault {
+            table, column, to, ..
+        } => column_mut(db, table, column)?.default = to.clone(),
+        SetIdentity {
+            table, column, to, ..
+        } => column_mut(db, table, column)?.identity = *to,
+        SetSerial {
+            table,
+            column,
+            serial,
+            ..
+        } => column_mut(db, table, column)?.serial = *serial,
+        SetTableComment { table, to, .. } => table_mut(db, table)?.comment = to.clone(),
+        SetColumnComment {
+            table, column, to, ..
+        } => column_mut(db, table, column)?.comment = to.clone(),
+        AddPrimaryKey { table, primary_key } => {
+            let t = table_mut(db, table)?;
+            if t.primary_key.is_some() {
+                return err(format!("table {table} already has a primary key"));
+            }
+            t.primary_key = Some(primary_key.clone());
+        }
+        DropPrimaryKey { table, .. } => {
+            if table_mut(db, table)?.primary_key.take().is_none() {
+                return err(format!("table {table} has no primary key"));
+            }
+        }
+        AddUnique { table, unique } => table_mut(db, table)?.uniques.push(unique.clone()),
+        DropUnique { table, unique } => {
+            let t = table_mut(db, table)?;
+            remove_named(&mut t.uniques, &unique.name, |u| &u.name, "unique", table)?;
+        }
+        AddCheck { table, check } => table_mut(db, table)?.checks.push(check.clone()),
+        DropCheck { table, check } => {
+            let t = table_mut(db, table)?;
+            remove_named(&mut t.checks, &check.name, |c| &c.name, "check", table)?;
+        }
+        AddForeignKey {
+            table, foreign_key, ..
+        } => table_mut(db, table)?.foreign_keys.push(foreign_key.clone()),
+        DropForeignKey {
+            table, foreign_key, ..
+        } => {
+            let t = table_mut(db, table)?;
+            let name = &foreign_key.name;
+            remove_named(&mut t.foreign_keys, name, |f| &f.name, "foreign key", table)?;
+        }
+        RenameConstraint { table, from, to } => {
+            let t = table_mut(db, table)?;
+            let slot = t
+                .primary_key
+                .iter_mut()
+                .map(|p| &mut p.name)
+                .chain(t.uniques.iter_mut().map(|u| &mut u.name))
+                .chain(t.checks.iter_mut().map(|c| &mut c.name))
+                .chain(t.foreign_keys.iter_mut().map(|f| &mut f.name))
+                .find(|n| *n == from);
+            match slot {
+                Some(n) => *n = to.clone(),
+                None => return err(format!("constraint {from} does not exist on table {table}")),
+            }
+        }
+        CreateIndex { table, index } => table_mut(db, table)?.indexes.push(index.clone()),
+        DropIndex { table, index } => {
+            let t = table_mut(db, table)?;
+            remove_named(&mut t.indexes, &index.name, |i| &i.name, "index", table)?;
+        }
+        RenameIndex { table, from, to } => {
+            let t = table_mut(db, table)?;
+            match t.indexes.iter_mut().find(|i| &i.name == from) {
+                Some(i) => i.name = to.clone(),
+                None => return err(format!("index {from} does not exist on table {table}")),
+            }
+        }
+        SetIndexComment {
+            table, index, to, ..
+        } => {
+            let t = table_mut(db, table)?;
+            match t.indexes.iter_mut().find(|i| &i.name == index) {
+                Some(i) => i.comment = to.clone(),
+                None => return err(format!("index {index} does not exist on table {table}")),
+            }
+        }
+    }
+    if let Some(table) = touched_table(change) {
+        if let Some(t) = db.tables.get_mut(table) {
+            t.normalize();
+        }
+    }
+    Ok(())
+}
+
+/// Applies a whole list, stopping at the first change that does not fit.
+pub fn apply_all(db: &mut Database, changes: &[Change]) -> Result<(), ApplyError> {
+    for (i, change) in changes.iter().enumerate() {
+        apply(db, change).map_err(|e| ApplyError {
+            message: format!("change {}: {}", i + 1, e.message),
+        })?;
+    }
+    Ok(())
+}
+
+fn touched_table(change: &Change) -> Option<&QualifiedName> {
+    use Change::*;
+    match change {
+        AddUnique { table, .. }
+        | AddCheck { table, .. }
+        | AddForeignKey { table, .. }
+        | CreateIndex { table, .. }
+        | RenameConstraint { table, .. }
+        | RenameIndex { table, .. } => Some(table),
+        _ => None,
+    }
+}
+
+/// A column rename as the server does it: every constraint and index key
+/// naming the column follows, and so do foreign keys pointing at it.
+fn rename_column(
+    db: &mut Database,
+    table: &QualifiedName,
+    from: &str,
+    to: &str,
+) -> Result<(), ApplyError> {
+    let t = table_mut(db, table)?;
+    if t.column(to).is_some() {
+        return err(format!("column {table}.{to} already exists"));
+    }
+    match t.columns.iter_mut().find(|c| c.name == from) {
+        Some(c) => c.name = to.to_string(),
+        None => return err(format!("column {table}.{from} does not exist")),
+    }
+    if let Some(pk) = &mut t.primary_key {
+        rename_in(&mut pk.columns, from, to);
+    }
+    for u in &mut t.uniques {
+        rename_in(&mut u.columns, from, to);
+    }
+    for fk in &mut t.foreign_keys {
+        rename_in(&mut fk.columns, from, to);
+    }
+    for ix in &mut t.indexes {
+        rename_in(&mut ix.include, from, to);
+        for key in &mut ix.keys {
+            if let petal_ir::IndexKeyExpr::Column(c) = &mut key.expr {
+                if c == from {
+                    *c = to.to_string();
+                }
+            }
+        }
+    }
+    for other in db.tables.values_mut() {
+        for fk in other
+            .foreign_keys
+            .iter_mut()
+            .filter(|f| &f.ref_table == table)
+        {
+            rename_in(&mut fk.ref_columns, from, to);
+        }
+    }
+    Ok(())
+}

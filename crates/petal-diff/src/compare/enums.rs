@@ -1,0 +1,254 @@
+//! Enum types: matching, renames, new labels, recreation and drops.
+
+use petal_ir::{EnumType, QualifiedName};
+
+use super::{Engine, Matching, Warning};
+use crate::change::{Change, EnumColumn};
+use crate::names::{enum_use, type_spelling};
+
+/// What happens to the labels of a kept enum type.
+#[derive(Debug, Default)]
+struct LabelPlan {
+    /// (old, new) label renames.
+    renames: Vec<(String, String)>,
+    /// The labels cannot be reached by adding: the type is recreated.
+    recreate: bool,
+}
+
+fn plan_labels(cur: &EnumType, to: &EnumType) -> LabelPlan {
+    let mut plan = LabelPlan::default();
+    for (new, old) in &to.renamed_labels {
+        if cur.labels.contains(old)
+            && !cur.labels.contains(new)
+            && !to.labels.contains(old)
+            && to.labels.contains(new)
+        {
+            plan.renames.push((old.clone(), new.clone()));
+        }
+    }
+    let renamed: Vec<&String> = cur
+        .labels
+        .iter()
+        .map(|l| {
+            plan.renames
+                .iter()
+                .find(|(old, _)| old == l)
+                .map_or(l, |(_, new)| new)
+        })
+        .collect();
+    let removed = renamed.iter().any(|l| !to.labels.contains(l));
+    let kept_in_to_order: Vec<&String> = to.labels.iter().filter(|l| renamed.contains(l)).collect();
+    let reordered = kept_in_to_order != renamed;
+    // A new label named like one renamed away would be skipped by
+    // `ADD VALUE IF NOT EXISTS` before the rename frees the name.
+    let clashes = to
+        .labels
+        .iter()
+        .any(|l| !renamed.contains(&l) && cur.labels.contains(l));
+    plan.recreate = removed || reordered || clashes;
+    plan
+}
+
+impl Engine<'_> {
+    pub(super) fn match_enums(&mut self, matching: &mut Matching) {
+        for (name, e) in &self.to.enums {
+            if self.cur.enums.contains_key(name) {
+                matching.enums.insert(name.clone(), name.clone());
+                continue;
+            }
+            let Some(old) = &e.renamed_from else { continue };
+            let claimed = matching.enums.values().any(|c| c == old);
+            if self.cur.enums.contains_key(old) && !self.to.enums.contains_key(old) && !claimed {
+                matching.enums.insert(name.clone(), old.clone());
+            } else if self.to.enums.contains_key(old) {
+                self.warnings.push(Warning::IgnoredRenameHint {
+                    object: format!("enum type {name}"),
+                    renamed_from: old.to_string(),
+                });
+            }
+        }
+    }
+
+    /// The columns of an enum type in the working copy, defaults kept.
+    fn enum_columns(&self, name: &QualifiedName) -> Vec<EnumColumn> {
+        let mut out = Vec::new();
+        for table in self.cur.tables.values() {
+            for column in &table.columns {
+                if let Some(array) = enum_use(&column.ty, name) {
+                    out.push(EnumColumn {
+                        table: table.name.clone(),
+                        column: column.name.clone(),
+                        array,
+                        default_before: column.default.clone(),
+                        default_after: column.default.clone(),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// Phase 0: labels added to kept types, named as before any rename.
+    pub(super) fn add_enum_labels(&mut self, matching: &Matching) {
+        for (to_name, cur_name) in &matching.enums {
+            let (Some(cur), Some(to)) = (self.cur.enums.get(cur_name), self.to.enums.get(to_name))
+            else {
+                continue;
+            };
+            let plan = plan_labels(cur, to);
+            if plan.recreate {
+                continue;
+            }
+            let old_name = |label: &String| {
+                plan.renames
+                    .iter()
+                    .find(|(_, new)| new == label)
+                    .map_or(label.clone(), |(old, _)| old.clone())
+            };
+            let renamed_labels: Vec<String> = cur
+                .labels
+                .iter()
+                .map(|l| {
+                    plan.renames
+                        .iter()
+                        .find(|(old, _)| old == l)
+                        .map_or(l.clone(), |(_, new)| new.clone())
+                })
+                .collect();
+            let targets = to.labels.clone();
+            for (i, label) in targets.iter().enumerate() {
+                if renamed_labels.contains(label) {
+                    continue;
+                }
+                let labels = self.cur.enums.get(cur_name).map(|e| e.labels.clone());
+                let Some(labels) = labels else { continue };
+                let index = match i {
+                    0 => 0,
+                    _ => {
+                        let prev = old_name(&targets[i - 1]);
+                        labels
+                            .iter()
+                            .position(|l| *l == prev)
+                            .map_or(labels.len(), |p| p + 1)
+                    }
+                };
+                let columns = self.enum_columns(cur_name);
+                self.emit(Change::AddEnumLabel {
+                    name: cur_name.clone(),
+                    labels,
+                    label: label.clone(),
+                    index,
+                    columns,
+                });
+            }
+        }
+    }
+
+    /// Phase 2: type renames, then label renames. Afterwards the matching
+    /// names every kept type by its new name on both sides.
+    pub(super) fn rename_enums(&mut self, matching: &mut Matching) {
+        let pairs: Vec<(QualifiedName, QualifiedName)> = matching
+            .enums
+            .iter()
+            .map(|(t, c)| (t.clone(), c.clone()))
+            .collect();
+        for (to_name, cur_name) in &pairs {
+            if to_name != cur_name {
+                self.emit(Change::RenameEnum {
+                    from: cur_name.clone(),
+                    to: to_name.clone(),
+                });
+                matching.enums.insert(to_name.clone(), to_name.clone());
+            }
+        }
+        for (to_name, _) in &pairs {
+            let (Some(cur), Some(to)) = (self.cur.enums.get(to_name), self.to.enums.get(to_name))
+            else {
+                continue;
+            };
+            for (from, to_label) in plan_labels(cur, to).renames {
+                self.emit(Change::RenameEnumLabel {
+                    name: to_name.clone(),
+                    from,
+                    to: to_label,
+                });
+            }
+        }
+    }
+
+    /// Phase 5: new types, and kept types whose labels can only be reached
+    /// by recreating them.
+    pub(super) fn create_and_recreate_enums(&mut self, matching: &Matching) {
+        for (name, e) in &self.to.enums {
+            if matching.enums.contains_key(name) {
+                continue;
+            }
+            let mut enum_type = e.clone();
+            enum_type.renamed_from = None;
+            enum_type.renamed_labels.clear();
+            self.emit(Change::CreateEnum { enum_type });
+        }
+        for name in matching.enums.keys() {
+            let (Some(cur), Some(to)) = (self.cur.enums.get(name), self.to.enums.get(name)) else {
+                continue;
+            };
+            if cur.labels == to.labels {
+                continue;
+            }
+            let from_labels = cur.labels.clone();
+            let to_labels = to.labels.clone();
+            let mut columns = self.enum_columns(name);
+            for column in &mut columns {
+                column.default_after = self.kept_default(matching, column, name);
+            }
+            self.emit(Change::RecreateEnum {
+                name: name.clone(),
+                from_labels,
+                to_labels,
+                columns,
+            });
+        }
+    }
+
+    /// The default a column gets back after its enum type is recreated: the
+    /// desired one when the column keeps the type, none otherwise (a later
+    /// change sets it, and an old default may name a removed label).
+    fn kept_default(
+        &self,
+        matching: &Matching,
+        column: &EnumColumn,
+        name: &QualifiedName,
+    ) -> Option<String> {
+        let to_table = matching.table_to(&column.table)?;
+        let to_column = matching
+            .columns
+            .get(to_table)?
+            .iter()
+            .find(|(_, c)| **c == column.column)
+            .map(|(t, _)| t)?;
+        let target = self.to.tables.get(to_table)?.column(to_column)?;
+        let spelled = type_spelling(name);
+        let element = target.ty.element();
+        let same_type = (element.as_str() == spelled || element.as_str() == name.quoted())
+            && target.ty.is_array() == column.array;
+        if same_type {
+            target.default.clone()
+        } else {
+            None
+        }
+    }
+
+    /// Phase 13: types no longer wanted, after their last column went.
+    pub(super) fn drop_enums(&mut self, matching: &Matching) {
+        let gone: Vec<EnumType> = self
+            .cur
+            .enums
+            .values()
+            .filter(|e| !matching.enums.contains_key(&e.name))
+            .cloned()
+            .collect();
+        for enum_type in gone {
+            self.emit(Change::DropEnum { enum_type });
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! The diff engine: compares two IRs and emits the changes in execution
+//! order.
+//!
+//! The engine keeps a working copy of the database (`cur`) and applies every
+//! change it emits to it with the in-memory interpreter, so each later
+//! decision sees the schema as it will be at that point of the migration
+//! (names after earlier renames, defaults after an enum recreation). The
+//! phases, in order:
+//!
+//! 0. new labels of existing enum types (first, so a leading step can commit
+//!    them before anything uses them);
+//! 1. new schemas; 2. enum type and label renames;
+//! 3. foreign keys that go or change; 4. indexes, checks, uniques and primary
+//!    keys that go or change (before the columns they use change or go);
+//! 5. enum types created, or recreated to remove labels;
+//! 6. table, column, constraint and index renames;
+//! 7. new tables and columns; 8. column alterations;
+//! 9. new primary keys, uniques, checks and indexes; 10. new foreign keys
+//!    (after all tables, so cycles work); 11. comments;
+//! 12. dropped columns and tables; 13. dropped enum types; 14. dropped schemas.
+
+mod columns;
+mod enums;
+mod tables;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use petal_ir::{Database, QualifiedName};
+use serde::{Deserialize, Serialize};
+
+use crate::apply::apply;
+use crate::change::Change;
+
+/// The result of comparing two schemas.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diff {
+    /// The changes that turn `from` into `to`, in execution order.
+    pub changes: Vec<Change>,
+    pub warnings: Vec<Warning>,
+}
+
+impl Diff {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// The changes that undo `changes`: each inverse, in reverse order.
+    pub fn down(&self) -> Vec<Change> {
+        crate::change::inverse_all(&self.changes)
+    }
+}
+
+/// Something the reviewer should know that is not a change.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Warning {
+    /// A column dropped and another of the same type added in one table:
+    /// perhaps a rename, which only a hint can tell.
+    PossibleColumnRename {
+        table: QualifiedName,
+        dropped: String,
+        added: String,
+        ty: String,
+    },
+    /// A table dropped and another with the same columns added.
+    PossibleTableRename {
+        dropped: QualifiedName,
+        added: QualifiedName,
+    },
+    /// A `renamed_from` hint that cannot apply: the old name still exists
+    /// on the desired side too, or the new name exists on both.
+    IgnoredRenameHint {
+        object: String,
+        renamed_from: String,
+    },
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::PossibleColumnRename {
+                table,
+                dropped,
+                added,
+                ty,
+            } => write!(
+                f,
+                "possible rename: column {table}.{dropped} is dropped and {table}.{added} added, \
+                 both {ty}; if it is a rename, add #[petal(renamed_from = \"{dropped}\")] to \
+                 {added}, or the data in {dropped} is lost"
+            ),
+            Warning::PossibleTableRename { dropped, added } => write!(
+                f,
+                "possible rename: table {dropped} is dropped and {added} added with the same \
+                 columns; if it is a rename, add #[petal(renamed_from = \"{dropped}\")] to \
+                 {added}, or the data in {dropped} is lost"
+            ),
+            Warning::IgnoredRenameHint {
+                object,
+                renamed_from,
+            } => write!(
+                f,
+                "{object} has renamed_from = \"{renamed_from}\", but {renamed_from} is kept as \
+                 well (or {object} already exists): the hint is ignored"
+            ),
+        }
+    }
+}
+
+/// Compares `from` (usually the database) with `to` (usually the models,
+/// whose rename hints are read) and returns the changes from one to the
+/// other, in execution order.
+pub fn diff(from: &Database, to: &Database) -> Diff {
+    let mut to = to.clone();
+    to.normalize();
+    let mut cur = from.clone().without_hints();
+    cur.normalize();
+    let mut engine = Engine {
+        to: &to,
+        cur,
+        changes: Vec::new(),
+        warnings: Vec::new(),
+    };
+    engine.run();
+    let mut warnings = engine.warnings;
+    warnings.sort();
+    warnings.dedup();
+    Diff {
+        changes: engine.changes,
+        warnings,
+    }
+}
+
+/// Which table of `cur` becomes which table of `to`, and which of its
+/// columns become which.
+#[derive(Debug, Default)]
+pub(crate) struct Matching {
+    /// `to` name → `cur` name, for tables on both sides.
+    pub tables: BTreeMap<QualifiedName, QualifiedName>,
+    /// `to` table name → (`to` column → `cur` column), for kept columns.
+    pub columns: BTreeMap<QualifiedName, BTreeMap<String, String>>,
+    /// `to` name → `cur` name, for enum types on both sides.
+    pub enums: BTreeMap<QualifiedName, QualifiedName>,
+}
+
+impl Matching {
+    /// The `to` name of a `cur` table, when it is kept.
+    pub fn table_to(&self, cur: &QualifiedName) -> Option<&QualifiedName> {
+        self.tables.iter().find(|(_, c)| *c == cur).map(|(t, _)| t)
+    }
+}
+
+pub(crate) struct Engine<'a> {
+    pub to: &'a Database,
+    pub cur: Database,
+    pub changes: Vec<Change>,
+    pub warnings: Vec<Warning>,
+}
+
+impl Engine<'_> {
+    /// Records a change and applies it to the working copy.
+    pub fn emit(&mut self, change: Change) {
+        // The engine only emits changes that fit the working copy; an error
+        // here means an input IR that is inconsistent in itself (a foreign
+        // key to a missing table, say), which the change list carries as is.
+        let _ = apply(&mut self.cur, &change);
+        self.changes.push(change);
+    }
+
+    fn run(&mut self) {
+        let mut matching = Matching::default();
+        self.match_enums(&mut matching);
+        self.add_enum_labels(&matching);
+        for schema in &self.to.schemas {
+            if !self.cur.schemas.contains(schema) {
+                let name = schema.clone();
+                self.emit(Change::CreateSchema { name });
+            }
+        }
+        self.rename_enums(&mut matching);
+        self.match_tables(&mut matching);
+        let plan = self.plan_constraints(&matching);
+        self.drop_constraints(&plan);
+        self.create_and_recreate_enums(&matching);
+        self.rename_tables_and_columns(&matching, &plan);
+        self.create_tables_and_columns(&matching);
+        self.alter_columns(&matching);
+        self.add_constraints(&plan);
+        self.comments(&matching);
+        self.drop_columns_and_tables(&matching);
+        self.drop_enums(&matching);
+        let gone: Vec<String> = self
+            .cur
+            .schemas
+            .iter()
+            .filter(|s| !self.to.schemas.contains(*s))
+            .cloned()
+            .collect();
+        for name in gone {
+            self.emit(Change::DropSchema { name });
+        }
+    }
+}

@@ -1,0 +1,31 @@
+//! petal's diff engine: two schema IRs in, the ordered, classified changes
+//! that turn one into the other out, with their inverses and their SQL.
+//!
+//! Pure: no I/O, no database. The entry points:
+//! - [`diff`]: `from` × `to` → [`Diff`] (changes in execution order, and
+//!   warnings such as possible renames);
+//! - [`Diff::down`] / [`Change::inverse`]: the changes that undo them;
+//! - [`render`] / [`render_down`]: the SQL, in [`Step`]s of [`Statement`]s;
+//! - [`render_schema`]: the DDL that creates a whole database from empty;
+//! - [`apply`]: an in-memory interpreter of changes, which the engine itself
+//!   plans with.
+//!
+//! petal never emits `CASCADE` as a drop behaviour: what depends on a
+//! dropped object is dropped first, explicitly. (`ON DELETE CASCADE` of a
+//! foreign key is part of the schema and is rendered as such.)
+
+mod apply;
+mod casts;
+mod change;
+mod classify;
+mod compare;
+mod names;
+mod render;
+
+pub use apply::{ApplyError, apply, apply_all};
+pub use casts::{TypeChangeRisk, needs_using, type_change_risk};
+pub use change::{Change, EnumColumn, inverse_all};
+pub use classify::Safety;
+pub use compare::{Diff, Warning, diff};
+pub use names::{is_user_type, quote_ident_if_needed, type_spelling};
+pub use render::{Statement, Step, render, render_change, render_down, render_schema};

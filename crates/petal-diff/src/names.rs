@@ -1,0 +1,354 @@
+//! How PostgreSQL spells a user type inside column types and expressions,
+//! and the text rewrites that follow an enum type's or label's rename.
+//!
+//! The IR holds types and expressions as the server prints them
+//! (`format_type`, `pg_get_expr` with `search_path` pinned to `pg_catalog`),
+//! where an identifier is quoted only when it must be: `public.order_status`,
+//! `"Sales"."Order Status"`. Renaming the type or a label changes that text
+//! on the server, so the in-memory model must change it the same way.
+
+use petal_ir::{Database, QualifiedName, SqlType, quote_ident, quote_literal};
+
+/// Keywords `quote_identifier` quotes: PostgreSQL's reserved, type/function
+/// name and column name keywords (unreserved ones print bare).
+const QUOTED_KEYWORDS: &[&str] = &[
+    "all",
+    "analyse",
+    "analyze",
+    "and",
+    "any",
+    "array",
+    "as",
+    "asc",
+    "asymmetric",
+    "authorization",
+    "between",
+    "bigint",
+    "binary",
+    "bit",
+    "boolean",
+    "both",
+    "case",
+    "cast",
+    "char",
+    "character",
+    "check",
+    "coalesce",
+    "collate",
+    "collation",
+    "column",
+    "concurrently",
+    "constraint",
+    "create",
+    "cross",
+    "current_catalog",
+    "current_date",
+    "current_role",
+    "current_schema",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "dec",
+    "decimal",
+    "default",
+    "deferrable",
+    "desc",
+    "distinct",
+    "do",
+    "else",
+    "end",
+    "except",
+    "exists",
+    "extract",
+    "false",
+    "fetch",
+    "float",
+    "for",
+    "foreign",
+    "freeze",
+    "from",
+    "full",
+    "grant",
+    "greatest",
+    "group",
+    "grouping",
+    "having",
+    "ilike",
+    "in",
+    "initially",
+    "inner",
+    "inout",
+    "int",
+    "integer",
+    "intersect",
+    "interval",
+    "into",
+    "is",
+    "isnull",
+    "join",
+    "json",
+    "json_array",
+    "json_arrayagg",
+    "json_exists",
+    "json_object",
+    "json_objectagg",
+    "json_query",
+    "json_scalar",
+    "json_serialize",
+    "json_table",
+    "json_value",
+    "lateral",
+    "leading",
+    "least",
+    "left",
+    "like",
+    "limit",
+    "localtime",
+    "localtimestamp",
+    "merge_action",
+    "national",
+    "natural",
+    "nchar",
+    "none",
+    "normalize",
+    "not",
+    "notnull",
+    "null",
+    "nullif",
+    "numeric",
+    "offset",
+    "on",
+    "only",
+    "or",
+    "order",
+    "out",
+    "outer",
+    "overlaps",
+    "overlay",
+    "placing",
+    "position",
+    "precision",
+    "primary",
+    "real",
+    "references",
+    "returning",
+    "right",
+    "row",
+    "select",
+    "session_user",
+    "setof",
+    "similar",
+    "smallint",
+    "some",
+    "substring",
+    "symmetric",
+    "system_user",
+    "table",
+    "tablesample",
+    "then",
+    "time",
+    "timestamp",
+    "to",
+    "trailing",
+    "treat",
+    "trim",
+    "true",
+    "union",
+    "unique",
+    "user",
+    "using",
+    "values",
+    "varchar",
+    "variadic",
+    "verbose",
+    "when",
+    "where",
+    "window",
+    "with",
+    "xmlattributes",
+    "xmlconcat",
+    "xmlelement",
+    "xmlexists",
+    "xmlforest",
+    "xmlnamespaces",
+    "xmlparse",
+    "xmlpi",
+    "xmlroot",
+    "xmlserialize",
+    "xmltable",
+];
+
+/// `quote_identifier`: bare when the name is a plain lower-case identifier
+/// and no keyword that needs quoting, quoted otherwise.
+pub fn quote_ident_if_needed(ident: &str) -> String {
+    let mut chars = ident.chars();
+    let plain_start = matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c == '_');
+    let plain_rest = ident
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if plain_start && plain_rest && QUOTED_KEYWORDS.binary_search(&ident).is_err() {
+        ident.to_string()
+    } else {
+        quote_ident(ident)
+    }
+}
+
+/// The type as `format_type` prints it, schema-qualified:
+/// `public.order_status`.
+pub fn type_spelling(name: &QualifiedName) -> String {
+    format!(
+        "{}.{}",
+        quote_ident_if_needed(&name.schema),
+        quote_ident_if_needed(&name.name)
+    )
+}
+
+/// Whether a type is a user-defined one (in the IR: an enum). With
+/// `search_path` pinned to `pg_catalog`, `format_type` qualifies every type
+/// outside it, and no built-in spelling holds a dot or starts with a quote.
+pub fn is_user_type(ty: &SqlType) -> bool {
+    let element = ty.element();
+    let text = element.as_str();
+    !text.contains('(') && (text.contains('.') || text.starts_with('"'))
+}
+
+/// Whether a column type is the enum `name` (or an array of it), and which.
+pub fn enum_use(ty: &SqlType, name: &QualifiedName) -> Option<bool> {
+    let element = ty.element();
+    let element = element.as_str();
+    if element == type_spelling(name) || element == name.quoted() {
+        Some(ty.is_array())
+    } else {
+        None
+    }
+}
+
+/// The column type of an enum (or its array).
+pub fn enum_type(name: &QualifiedName, array: bool) -> SqlType {
+    let spelling = type_spelling(name);
+    if array {
+        SqlType::from_canonical(format!("{spelling}[]"))
+    } else {
+        SqlType::from_canonical(spelling)
+    }
+}
+
+/// Replaces `needle` in `text` wherever it is not followed by a character
+/// that would make it part of a longer identifier.
+fn replace_token(text: &str, needle: &str, replacement: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(needle) {
+        let after = &rest[at + needle.len()..];
+        let continues = after
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '"');
+        out.push_str(&rest[..at]);
+        out.push_str(if continues { needle } else { replacement });
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Every SQL expression text of the database, for rewriting.
+fn for_each_expression(db: &mut Database, mut f: impl FnMut(&mut String)) {
+    for table in db.tables.values_mut() {
+        for column in &mut table.columns {
+            if let Some(d) = &mut column.default {
+                f(d);
+            }
+            if let Some(g) = &mut column.generated {
+                f(g);
+            }
+        }
+        for check in &mut table.checks {
+            f(&mut check.expr);
+        }
+        for index in &mut table.indexes {
+            if let Some(p) = &mut index.predicate {
+                f(p);
+            }
+            for key in &mut index.keys {
+                if let petal_ir::IndexKeyExpr::Expression(e) = &mut key.expr {
+                    f(e);
+                }
+            }
+        }
+    }
+}
+
+/// What the server shows after `ALTER TYPE from RENAME TO to`: column types
+/// and casts in expressions name the new type.
+pub fn rename_enum_references(db: &mut Database, from: &QualifiedName, to: &QualifiedName) {
+    for table in db.tables.values_mut() {
+        for column in &mut table.columns {
+            if let Some(array) = enum_use(&column.ty, from) {
+                column.ty = enum_type(to, array);
+            }
+        }
+    }
+    let old = format!("::{}", type_spelling(from));
+    let new = format!("::{}", type_spelling(to));
+    for_each_expression(db, |e| {
+        if e.contains(&old) {
+            *e = replace_token(e, &old, &new);
+        }
+    });
+}
+
+/// What the server shows after `ALTER TYPE t RENAME VALUE from TO to`:
+/// constants of the type print the new label.
+pub fn rename_label_references(db: &mut Database, name: &QualifiedName, from: &str, to: &str) {
+    let spelling = type_spelling(name);
+    let old = format!("{}::{spelling}", quote_literal(from));
+    let new = format!("{}::{spelling}", quote_literal(to));
+    for_each_expression(db, |e| {
+        if e.contains(&old) {
+            *e = replace_token(e, &old, &new);
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_are_sorted_for_binary_search() {
+        assert!(QUOTED_KEYWORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn spelling_quotes_only_when_needed() {
+        assert_eq!(
+            type_spelling(&QualifiedName::new("public", "order_status")),
+            "public.order_status"
+        );
+        assert_eq!(
+            type_spelling(&QualifiedName::new("Sales", "user")),
+            r#""Sales"."user""#
+        );
+        assert_eq!(
+            type_spelling(&QualifiedName::new("crm", "статус")),
+            r#"crm."статус""#
+        );
+    }
+
+    #[test]
+    fn token_replacement_respects_identifier_boundaries() {
+        assert_eq!(
+            replace_token(
+                "'a'::public.st, 'b'::public.status",
+                "::public.st",
+                "::public.x"
+            ),
+            "'a'::public.x, 'b'::public.status"
+        );
+        assert_eq!(
+            replace_token("'{a}'::public.st[]", "::public.st", "::public.x"),
+            "'{a}'::public.x[]"
+        );
+    }
+}

@@ -1,0 +1,540 @@
+//! Changes to SQL text, in steps.
+//!
+//! A migration section is a list of [`Step`]s, each run in its own
+//! transaction; a step is a list of [`Statement`]s, each one SQL statement
+//! ending in `;`, with the description, safety and notes of the change it
+//! comes from, for the comment a migration file puts above it.
+//!
+//! Most statements are rendered by hand, because sea-query's PostgreSQL
+//! backend does not cover them (identity, serial, deferrable constraints,
+//! comments, enum alterations, `USING`) or escapes literals differently from
+//! `petal_ir::quote_literal`; sea-query renders the plain drops of tables and
+//! types. Same changes, same bytes.
+
+mod ddl;
+mod enums;
+
+use petal_ir::{Database, QualifiedName, naming, quote_ident, quote_literal};
+use serde::{Deserialize, Serialize};
+
+use crate::change::Change;
+use crate::classify::{Safety, identity_sql};
+use crate::compare::{Diff, diff};
+use crate::names::{is_user_type, type_spelling};
+
+/// One SQL statement and what a reviewer should know about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Statement {
+    /// The statement, ending in `;`.
+    pub sql: String,
+    pub description: String,
+    pub safety: Safety,
+    pub notes: Vec<String>,
+}
+
+/// Statements that run in one transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    pub statements: Vec<Statement>,
+    /// Why this step is separate, when it is (for a comment in the file).
+    pub reason: Option<String>,
+}
+
+/// The statements of a list of changes, in steps: one step, or two when new
+/// enum labels must be committed before later statements use them (the
+/// first step then holds only `ADD VALUE IF NOT EXISTS`, so it can run
+/// again after a later step failed).
+pub fn render(changes: &[Change]) -> Vec<Step> {
+    if changes.is_empty() {
+        return Vec::new();
+    }
+    let leading = changes
+        .iter()
+        .take_while(|c| matches!(c, Change::AddEnumLabel { .. }))
+        .count();
+    let rest: Vec<Statement> = changes[leading..].iter().flat_map(render_change).collect();
+    let used_later = changes[..leading].iter().any(|c| match c {
+        Change::AddEnumLabel { name, label, .. } => {
+            rest.iter().any(|s| mentions(&s.sql, name, label))
+        }
+        _ => false,
+    });
+    if !used_later {
+        let statements = changes.iter().flat_map(render_change).collect();
+        return vec![Step {
+            statements,
+            reason: None,
+        }];
+    }
+    let labels = changes[..leading]
+        .iter()
+        .flat_map(|c| match c {
+            Change::AddEnumLabel {
+                name,
+                labels,
+                label,
+                index,
+                ..
+            } => {
+                let mut s = single(c, enums::add_label(name, labels, label, *index, true));
+                s.description.push_str(" (if missing)");
+                vec![s]
+            }
+            _ => render_change(c),
+        })
+        .collect();
+    vec![
+        Step {
+            statements: labels,
+            reason: Some(
+                "new enum labels are committed first: PostgreSQL refuses a label in the \
+                 transaction that added it"
+                    .to_string(),
+            ),
+        },
+        Step {
+            statements: rest,
+            reason: None,
+        },
+    ]
+}
+
+/// Whether a statement may use `label` of enum type `name`.
+fn mentions(sql: &str, name: &QualifiedName, label: &str) -> bool {
+    (sql.contains(&type_spelling(name)) || sql.contains(&name.quoted()))
+        && sql.contains(&quote_literal(label)[1..])
+}
+
+/// The down section of a diff: the inverse changes, rendered.
+pub fn render_down(diff: &Diff) -> Vec<Step> {
+    render(&diff.down())
+}
+
+/// The DDL that creates `db` in a new database, whose `public` schema
+/// already exists.
+pub fn render_schema(db: &Database) -> Vec<Statement> {
+    let mut empty = Database::default();
+    if db.schemas.contains("public") {
+        empty.schemas.insert("public".to_string());
+    }
+    render(&diff(&empty, db).changes)
+        .into_iter()
+        .flat_map(|s| s.statements)
+        .collect()
+}
+
+/// The statement carrying a change's description, safety and notes.
+fn single(change: &Change, sql: String) -> Statement {
+    Statement {
+        sql,
+        description: change.description(),
+        safety: change.safety(),
+        notes: change.notes(),
+    }
+}
+
+/// A statement that only completes another (an index or comment of a new
+/// table): safe, described on its own.
+fn extra(sql: String, description: String) -> Statement {
+    Statement {
+        sql,
+        description,
+        safety: Safety::Safe,
+        notes: Vec::new(),
+    }
+}
+
+fn many(change: &Change, sqls: Vec<String>) -> Vec<Statement> {
+    sqls.into_iter().map(|sql| single(change, sql)).collect()
+}
+
+/// `pg_get_serial_sequence('"s"."t"', 'c')`: the sequence an identity or
+/// serial column owns, whatever it is named.
+fn owned_sequence(table: &QualifiedName, column: &str) -> String {
+    format!(
+        "pg_get_serial_sequence({}, {})",
+        quote_literal(&table.quoted()),
+        quote_literal(column)
+    )
+}
+
+/// Moves a new sequence past the values already in the column.
+fn sequence_past_rows(table: &QualifiedName, column: &str) -> String {
+    format!(
+        "SELECT setval({}, coalesce(max({col}), 0) + 1, false) FROM {};",
+        owned_sequence(table, column),
+        table.quoted(),
+        col = quote_ident(column)
+    )
+}
+
+/// A statement on the owned sequence of a column, whose name the IR does
+/// not keep (a renamed table keeps its sequence's old name).
+/// `template` holds `%s` where the sequence name goes.
+fn on_owned_sequence(table: &QualifiedName, column: &str, template: &str) -> String {
+    format!(
+        "DO $petal$ BEGIN EXECUTE format({}, {}); END $petal$;",
+        quote_literal(template),
+        owned_sequence(table, column)
+    )
+}
+
+/// The statements of one change.
+pub fn render_change(change: &Change) -> Vec<Statement> {
+    use Change::*;
+    let one = |sql: String| vec![single(change, sql)];
+    match change {
+        CreateSchema { name } => one(format!("CREATE SCHEMA {};", quote_ident(name))),
+        DropSchema { name } => one(format!("DROP SCHEMA {};", quote_ident(name))),
+        CreateEnum { enum_type } => {
+            let mut out = one(enums::create_enum(&enum_type.name, &enum_type.labels));
+            if enum_type.comment.is_some() {
+                let target = enum_type.name.quoted();
+                out.push(extra(
+                    ddl::comment("TYPE", &target, &enum_type.comment),
+                    format!("comment on enum type {}", enum_type.name),
+                ));
+            }
+            out
+        }
+        DropEnum { enum_type } => one(enums::drop_enum(&enum_type.name)),
+        RenameEnum { from, to } => many(change, enums::rename_enum(from, to)),
+        AddEnumLabel {
+            name,
+            labels,
+            label,
+            index,
+            ..
+        } => one(enums::add_label(name, labels, label, *index, false)),
+        RenameEnumLabel { name, from, to } => one(enums::rename_label(name, from, to)),
+        RecreateEnum {
+            name,
+            to_labels,
+            columns,
+            ..
+        } => many(change, enums::recreate_enum(name, to_labels, columns)),
+        SetEnumComment { name, to, .. } => one(ddl::comment("TYPE", &name.quoted(), to)),
+        CreateTable { table } => create_table(change, table),
+        DropTable { table } => one(ddl::drop_table(&table.name)),
+        RenameTable { from, to } => {
+            let mut sqls = Vec::new();
+            let mut at = from.clone();
+            if from.schema != to.schema {
+                sqls.push(ddl::alter_table(
+                    &at,
+                    &format!("SET SCHEMA {}", quote_ident(&to.schema)),
+                ));
+                at.schema = to.schema.clone();
+            }
+            if from.name != to.name {
+                sqls.push(ddl::alter_table(
+                    &at,
+                    &format!("RENAME TO {}", quote_ident(&to.name)),
+                ));
+            }
+            many(change, sqls)
+        }
+        AddColumn { table, column } => {
+            let mut out = one(ddl::alter_table(
+                table,
+                &format!("ADD COLUMN {}", ddl::column_definition(column)),
+            ));
+            if let Some(sql) = ddl::serial_nullable_fixup(table, column) {
+                out.push(extra(sql, format!("allow NULL in {table}.{}", column.name)));
+            }
+            if column.comment.is_some() {
+                out.push(extra(
+                    ddl::comment(
+                        "COLUMN",
+                        &ddl::column_target(table, &column.name),
+                        &column.comment,
+                    ),
+                    format!("comment on column {table}.{}", column.name),
+                ));
+            }
+            out
+        }
+        DropColumn { table, column } => one(ddl::alter_table(
+            table,
+            &format!("DROP COLUMN {}", quote_ident(&column.name)),
+        )),
+        RenameColumn { table, from, to } => one(ddl::alter_table(
+            table,
+            &format!("RENAME COLUMN {} TO {}", quote_ident(from), quote_ident(to)),
+        )),
+        AlterColumnType {
+            table,
+            column,
+            from,
+            to,
+            to_collation,
+            default_before,
+            default_after,
+            serial,
+            ..
+        } => {
+            let col = quote_ident(column);
+            let (from_enum, to_enum) = (is_user_type(from), is_user_type(to));
+            let using = crate::casts::needs_using(from, to, from_enum, to_enum);
+            let around_default = default_before != default_after || using;
+            let mut actions = Vec::new();
+            if default_before.is_some() && around_default {
+                actions.push(format!("ALTER COLUMN {col} DROP DEFAULT"));
+            }
+            let mut ty = format!("ALTER COLUMN {col} TYPE {to}");
+            if let Some(collation) = to_collation {
+                ty.push_str(&format!(" COLLATE {}", quote_ident(collation)));
+            }
+            if using {
+                if from_enum && to_enum {
+                    let through = if to.is_array() { "text[]" } else { "text" };
+                    ty.push_str(&format!(" USING {col}::{through}::{to}"));
+                } else {
+                    ty.push_str(&format!(" USING {col}::{to}"));
+                }
+            }
+            actions.push(ty);
+            if let (Some(default), true) = (default_after, around_default) {
+                actions.push(format!("ALTER COLUMN {col} SET DEFAULT {default}"));
+            }
+            let mut out = one(ddl::alter_table(table, &actions.join(", ")));
+            if *serial && to.as_str() != from.as_str() {
+                out.push(extra(
+                    on_owned_sequence(table, column, &format!("ALTER SEQUENCE %s AS {to}")),
+                    format!("make the sequence of {table}.{column} {to}"),
+                ));
+            }
+            out
+        }
+        SetNullable {
+            table,
+            column,
+            nullable,
+        } => one(ddl::alter_table(
+            table,
+            &format!(
+                "ALTER COLUMN {} {} NOT NULL",
+                quote_ident(column),
+                if *nullable { "DROP" } else { "SET" }
+            ),
+        )),
+        SetDefault {
+            table, column, to, ..
+        } => one(ddl::alter_table(
+            table,
+            &match to {
+                Some(d) => format!("ALTER COLUMN {} SET DEFAULT {d}", quote_ident(column)),
+                None => format!("ALTER COLUMN {} DROP DEFAULT", quote_ident(column)),
+            },
+        )),
+        SetIdentity {
+            table,
+            column,
+            from,
+            to,
+        } => {
+            let col = quote_ident(column);
+            match (from, to) {
+                (_, None) => one(ddl::alter_table(
+                    table,
+                    &format!("ALTER COLUMN {col} DROP IDENTITY"),
+                )),
+                (None, Some(identity)) => vec![
+                    single(
+                        change,
+                        ddl::alter_table(
+                            table,
+                            &format!("ALTER COLUMN {col} ADD {}", identity_sql(*identity)),
+                        ),
+                    ),
+                    extra(
+                        sequence_past_rows(table, column),
+                        format!("start the identity of {table}.{column} after existing values"),
+                    ),
+                ],
+                (Some(_), Some(identity)) => {
+                    let kind = match identity {
+                        petal_ir::Identity::Always => "ALWAYS",
+                        petal_ir::Identity::ByDefault => "BY DEFAULT",
+                    };
+                    one(ddl::alter_table(
+                        table,
+                        &format!("ALTER COLUMN {col} SET GENERATED {kind}"),
+                    ))
+                }
+            }
+        }
+        SetSerial {
+            table,
+            column,
+            ty,
+            serial,
+        } => {
+            let col = quote_ident(column);
+            if *serial {
+                let sequence = QualifiedName::new(
+                    table.schema.clone(),
+                    naming::make_object_name(&table.name, Some(column), Some("seq")),
+                );
+                vec![
+                    single(
+                        change,
+                        format!(
+                            "CREATE SEQUENCE {} AS {ty} OWNED BY {};",
+                            sequence.quoted(),
+                            ddl::column_target(table, column)
+                        ),
+                    ),
+                    extra(
+                        ddl::alter_table(
+                            table,
+                            &format!(
+                                "ALTER COLUMN {col} SET DEFAULT nextval({}::regclass)",
+                                quote_literal(&sequence.quoted())
+                            ),
+                        ),
+                        format!("feed {table}.{column} from its sequence"),
+                    ),
+                    extra(
+                        sequence_past_rows(table, column),
+                        format!("start the sequence of {table}.{column} after existing values"),
+                    ),
+                ]
+            } else {
+                vec![
+                    single(
+                        change,
+                        ddl::alter_table(table, &format!("ALTER COLUMN {col} DROP DEFAULT")),
+                    ),
+                    extra(
+                        on_owned_sequence(table, column, "DROP SEQUENCE %s"),
+                        format!("drop the sequence owned by {table}.{column}"),
+                    ),
+                ]
+            }
+        }
+        SetTableComment { table, to, .. } => one(ddl::comment("TABLE", &table.quoted(), to)),
+        SetColumnComment {
+            table, column, to, ..
+        } => one(ddl::comment(
+            "COLUMN",
+            &ddl::column_target(table, column),
+            to,
+        )),
+        AddPrimaryKey { table, primary_key } => one(ddl::alter_table(
+            table,
+            &format!("ADD {}", ddl::primary_key_clause(primary_key)),
+        )),
+        DropPrimaryKey { table, primary_key } => one(drop_constraint(table, &primary_key.name)),
+        AddUnique { table, unique } => one(ddl::alter_table(
+            table,
+            &format!("ADD {}", ddl::unique_clause(unique)),
+        )),
+        DropUnique { table, unique } => one(drop_constraint(table, &unique.name)),
+        AddCheck { table, check } => one(ddl::alter_table(
+            table,
+            &format!("ADD {}", ddl::check_clause(check)),
+        )),
+        DropCheck { table, check } => one(drop_constraint(table, &check.name)),
+        AddForeignKey {
+            table, foreign_key, ..
+        } => one(ddl::alter_table(
+            table,
+            &format!("ADD {}", ddl::foreign_key_clause(foreign_key)),
+        )),
+        DropForeignKey {
+            table, foreign_key, ..
+        } => one(drop_constraint(table, &foreign_key.name)),
+        RenameConstraint { table, from, to } => one(ddl::alter_table(
+            table,
+            &format!(
+                "RENAME CONSTRAINT {} TO {}",
+                quote_ident(from),
+                quote_ident(to)
+            ),
+        )),
+        CreateIndex { table, index } => {
+            let mut out = one(ddl::create_index(table, index));
+            if index.comment.is_some() {
+                out.push(extra(
+                    ddl::comment(
+                        "INDEX",
+                        &ddl::index_name(table, &index.name),
+                        &index.comment,
+                    ),
+                    format!("comment on index {}", index.name),
+                ));
+            }
+            out
+        }
+        DropIndex { table, index } => one(format!(
+            "DROP INDEX {};",
+            ddl::index_name(table, &index.name)
+        )),
+        RenameIndex { table, from, to } => one(format!(
+            "ALTER INDEX {} RENAME TO {};",
+            ddl::index_name(table, from),
+            quote_ident(to)
+        )),
+        SetIndexComment {
+            table, index, to, ..
+        } => one(ddl::comment("INDEX", &ddl::index_name(table, index), to)),
+    }
+}
+
+fn drop_constraint(table: &QualifiedName, name: &str) -> String {
+    ddl::alter_table(table, &format!("DROP CONSTRAINT {}", quote_ident(name)))
+}
+
+/// `CREATE TABLE` with columns, primary key, uniques and checks inline,
+/// then its indexes and comments.
+fn create_table(change: &Change, table: &petal_ir::Table) -> Vec<Statement> {
+    let mut lines: Vec<String> = table.columns.iter().map(ddl::column_definition).collect();
+    lines.extend(table.primary_key.iter().map(ddl::primary_key_clause));
+    lines.extend(table.uniques.iter().map(ddl::unique_clause));
+    lines.extend(table.checks.iter().map(ddl::check_clause));
+    let body = if lines.is_empty() {
+        String::new()
+    } else {
+        format!("\n    {}\n", lines.join(",\n    "))
+    };
+    let mut out = vec![single(
+        change,
+        format!("CREATE TABLE {} ({body});", table.name.quoted()),
+    )];
+    let name = &table.name;
+    for column in &table.columns {
+        if let Some(sql) = ddl::serial_nullable_fixup(name, column) {
+            out.push(extra(sql, format!("allow NULL in {name}.{}", column.name)));
+        }
+    }
+    for index in &table.indexes {
+        out.push(extra(
+            ddl::create_index(name, index),
+            format!("create index {} on {name} (new table)", index.name),
+        ));
+    }
+    if table.comment.is_some() {
+        out.push(extra(
+            ddl::comment("TABLE", &name.quoted(), &table.comment),
+            format!("comment on table {name}"),
+        ));
+    }
+    for column in table.columns.iter().filter(|c| c.comment.is_some()) {
+        out.push(extra(
+            ddl::comment(
+                "COLUMN",
+                &ddl::column_target(name, &column.name),
+                &column.comment,
+            ),
+            format!("comment on column {name}.{}", column.name),
+        ));
+    }
+    for index in table.indexes.iter().filter(|i| i.comment.is_some()) {
+        out.push(extra(
+            ddl::comment("INDEX", &ddl::index_name(name, &index.name), &index.comment),
+            format!("comment on index {}", index.name),
+        ));
+    }
+    out
+}
