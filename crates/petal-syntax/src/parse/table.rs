@@ -1,52 +1,16 @@
-//! Parse: a derive input's `#[petal(...)]` attributes → the typed AST.
-//!
-//! Every item is checked on its own here (known name, right kind of value,
-//! well-formed `references`, known actions); checks that need the whole
-//! model (duplicate columns, unknown column names) are in
-//! [`crate::validate`]. Errors accumulate: a bad item is reported and
-//! skipped, and parsing goes on.
+//! Parsing `#[derive(Table)]` structs and their fields.
 
-use std::collections::BTreeMap;
-
-use petal_ir::FkAction;
-use proc_macro2::Span;
 use syn::spanned::Spanned as _;
 use syn::{Data, DeriveInput, Fields};
 
-use crate::ast::{
-    CheckAttr, EnumModel, FieldModel, IdentityAttr, IndexAttr, IndexKeyAttr, Reference, Spanned,
-    TableModel, UniqueAttr, VariantModel,
+use super::{
+    FIELD_ATTRS, Once, TABLE_ATTRS, fk_action, identity, parse_reference, spanned_all, string,
+    unknown,
 };
-use crate::diagnostic::{Diagnostic, Diagnostics, suggestion};
+use crate::ast::{CheckAttr, FieldModel, IndexAttr, IndexKeyAttr, Spanned, TableModel, UniqueAttr};
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::meta::{MetaItem, petal_items};
 
-pub const TABLE_ATTRS: &[&str] = &[
-    "table",
-    "schema",
-    "primary_key",
-    "index",
-    "unique",
-    "check",
-    "comment",
-    "renamed_from",
-];
-pub const FIELD_ATTRS: &[&str] = &[
-    "primary_key",
-    "default",
-    "sql_type",
-    "references",
-    "on_delete",
-    "on_update",
-    "unique",
-    "index",
-    "renamed_from",
-    "comment",
-    "skip",
-    "identity",
-    "column",
-];
-pub const ENUM_ATTRS: &[&str] = &["name", "schema", "renamed_from", "comment"];
-pub const VARIANT_ATTRS: &[&str] = &["rename", "renamed_from"];
 const INDEX_ATTRS: &[&str] = &[
     "columns",
     "expr",
@@ -59,15 +23,6 @@ const INDEX_ATTRS: &[&str] = &[
 ];
 const UNIQUE_ATTRS: &[&str] = &["name", "columns", "nulls_not_distinct"];
 const CHECK_ATTRS: &[&str] = &["name", "expr"];
-const FK_ACTIONS: &[&str] = &[
-    "cascade",
-    "set null",
-    "restrict",
-    "no action",
-    "set default",
-];
-const IDENTITIES: &[&str] = &["by default", "always", "none"];
-
 /// Parses a `#[derive(Table)]` struct. The model comes back even when some
 /// items were wrong (those are left out), so that validation can still
 /// report the mistakes that do not depend on them.
@@ -395,194 +350,4 @@ fn parse_check(item: &MetaItem, diags: &mut Diagnostics) -> Result<CheckAttr, Di
         name,
         expr,
     })
-}
-
-/// Parses a `#[derive(DbEnum)]` enum, like [`parse_table`].
-pub fn parse_enum(input: &DeriveInput) -> (EnumModel, Vec<Diagnostic>) {
-    let mut diags = Diagnostics::new();
-    let mut model = EnumModel {
-        ident: input.ident.clone(),
-        name: None,
-        schema: None,
-        renamed_from: None,
-        comment: None,
-        variants: Vec::new(),
-    };
-    let mut once = Once::default();
-    for item in petal_items(&input.attrs, &mut diags) {
-        let slot = match item.name.as_str() {
-            "name" => &mut model.name,
-            "schema" => &mut model.schema,
-            "renamed_from" => &mut model.renamed_from,
-            "comment" => &mut model.comment,
-            other => {
-                diags.push(unknown("enum", other, item.name_span, ENUM_ATTRS));
-                continue;
-            }
-        };
-        match once.check(&item).and_then(|()| string(&item)) {
-            Ok(v) => *slot = Some(v),
-            Err(d) => diags.push(d),
-        }
-    }
-    let Data::Enum(data) = &input.data else {
-        diags.error(
-            input.ident.span(),
-            "`DbEnum` can only be derived for an enum of unit variants",
-        );
-        return (model, diags.into_vec());
-    };
-    for variant in &data.variants {
-        if !matches!(variant.fields, Fields::Unit) {
-            diags.error(
-                variant.ident.span(),
-                format!(
-                    "variant `{}` has fields; a `DbEnum` has unit variants only",
-                    variant.ident
-                ),
-            );
-        }
-        let mut v = VariantModel {
-            ident: variant.ident.clone(),
-            rename: None,
-            renamed_from: None,
-        };
-        let mut once = Once::default();
-        for item in petal_items(&variant.attrs, &mut diags) {
-            let slot = match item.name.as_str() {
-                "rename" => &mut v.rename,
-                "renamed_from" => &mut v.renamed_from,
-                other => {
-                    diags.push(unknown("variant", other, item.name_span, VARIANT_ATTRS));
-                    continue;
-                }
-            };
-            match once.check(&item).and_then(|()| string(&item)) {
-                Ok(val) => *slot = Some(val),
-                Err(d) => diags.push(d),
-            }
-        }
-        model.variants.push(v);
-    }
-    (model, diags.into_vec())
-}
-
-/// `"table.column"` or `"schema.table.column"`.
-pub fn parse_reference(text: &Spanned<String>) -> Result<Spanned<Reference>, Diagnostic> {
-    let parts: Vec<&str> = text.value.split('.').map(str::trim).collect();
-    let well_formed = parts
-        .iter()
-        .all(|p| !p.is_empty() && !p.contains(|c: char| c.is_whitespace() || c == '"' || c == '('));
-    let reference = match parts.as_slice() {
-        [table, column] if well_formed => Reference {
-            schema: None,
-            table: (*table).to_string(),
-            column: (*column).to_string(),
-        },
-        [schema, table, column] if well_formed => Reference {
-            schema: Some((*schema).to_string()),
-            table: (*table).to_string(),
-            column: (*column).to_string(),
-        },
-        _ => {
-            return Err(Diagnostic::new(
-                text.span,
-                format!(
-                    "malformed `references = {:?}`: expected \"table.column\" or \"schema.table.column\"",
-                    text.value
-                ),
-            ));
-        }
-    };
-    Ok(Spanned::new(reference, text.span))
-}
-
-fn fk_action(item: &MetaItem) -> Result<Spanned<FkAction>, Diagnostic> {
-    let text = string(item)?;
-    match FkAction::parse(&text.value) {
-        Some(action) => Ok(Spanned::new(action, text.span)),
-        None => Err(Diagnostic::new(
-            text.span,
-            format!(
-                "unknown `{}` action {:?}: expected one of {}{}",
-                item.name,
-                text.value,
-                quoted_list(FK_ACTIONS),
-                suggestion(&text.value.to_ascii_lowercase(), FK_ACTIONS)
-            ),
-        )),
-    }
-}
-
-fn identity(item: &MetaItem) -> Result<Spanned<IdentityAttr>, Diagnostic> {
-    let text = string(item)?;
-    let norm = text.value.to_ascii_lowercase().replace(['_', '-'], " ");
-    let value = match norm
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .as_str()
-    {
-        "by default" => IdentityAttr::ByDefault,
-        "always" => IdentityAttr::Always,
-        "none" => IdentityAttr::None,
-        _ => {
-            return Err(Diagnostic::new(
-                text.span,
-                format!(
-                    "unknown `identity` {:?}: expected one of {}{}",
-                    text.value,
-                    quoted_list(IDENTITIES),
-                    suggestion(&norm, IDENTITIES)
-                ),
-            ));
-        }
-    };
-    Ok(Spanned::new(value, text.span))
-}
-
-fn string(item: &MetaItem) -> Result<Spanned<String>, Diagnostic> {
-    item.string().map(|(v, s)| Spanned::new(v, s))
-}
-
-fn spanned_all(names: Vec<(String, Span)>) -> Vec<Spanned<String>> {
-    names.into_iter().map(|(n, s)| Spanned::new(n, s)).collect()
-}
-
-fn quoted_list(items: &[&str]) -> String {
-    items
-        .iter()
-        .map(|i| format!("`{i}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// The message for a name that is not a known attribute.
-fn unknown(kind: &str, name: &str, span: Span, known: &[&str]) -> Diagnostic {
-    Diagnostic::new(
-        span,
-        format!(
-            "unknown {kind} attribute `{name}`{}",
-            suggestion(name, known)
-        ),
-    )
-}
-
-/// Rejects a setting given twice in one scope (`table = "a", table = "b"`).
-#[derive(Default)]
-struct Once {
-    seen: BTreeMap<String, Span>,
-}
-
-impl Once {
-    fn check(&mut self, item: &MetaItem) -> Result<(), Diagnostic> {
-        if self.seen.contains_key(&item.name) {
-            return Err(Diagnostic::new(
-                item.name_span,
-                format!("`{}` is given twice", item.name),
-            ));
-        }
-        self.seen.insert(item.name.clone(), item.name_span);
-        Ok(())
-    }
 }

@@ -1,0 +1,177 @@
+//! Parse: a derive input's `#[petal(...)]` attributes → the typed AST.
+//!
+//! Every item is checked on its own here (known name, right kind of value,
+//! well-formed `references`, known actions); checks that need the whole
+//! model (duplicate columns, unknown column names) are in
+//! [`crate::validate`]. Errors accumulate: a bad item is reported and
+//! skipped, and parsing goes on.
+
+mod db_enum;
+mod table;
+
+use std::collections::BTreeMap;
+
+use petal_ir::FkAction;
+use proc_macro2::Span;
+
+use crate::ast::{IdentityAttr, Reference, Spanned};
+use crate::diagnostic::{Diagnostic, suggestion};
+use crate::meta::MetaItem;
+
+pub use db_enum::parse_enum;
+pub use table::parse_table;
+
+pub const TABLE_ATTRS: &[&str] = &[
+    "table",
+    "schema",
+    "primary_key",
+    "index",
+    "unique",
+    "check",
+    "comment",
+    "renamed_from",
+];
+pub const FIELD_ATTRS: &[&str] = &[
+    "primary_key",
+    "default",
+    "sql_type",
+    "references",
+    "on_delete",
+    "on_update",
+    "unique",
+    "index",
+    "renamed_from",
+    "comment",
+    "skip",
+    "identity",
+    "column",
+];
+pub const ENUM_ATTRS: &[&str] = &["name", "schema", "renamed_from", "comment"];
+pub const VARIANT_ATTRS: &[&str] = &["rename", "renamed_from"];
+const FK_ACTIONS: &[&str] = &[
+    "cascade",
+    "set null",
+    "restrict",
+    "no action",
+    "set default",
+];
+const IDENTITIES: &[&str] = &["by default", "always", "none"];
+/// `"table.column"` or `"schema.table.column"`.
+pub fn parse_reference(text: &Spanned<String>) -> Result<Spanned<Reference>, Diagnostic> {
+    let parts: Vec<&str> = text.value.split('.').map(str::trim).collect();
+    let well_formed = parts
+        .iter()
+        .all(|p| !p.is_empty() && !p.contains(|c: char| c.is_whitespace() || c == '"' || c == '('));
+    let reference = match parts.as_slice() {
+        [table, column] if well_formed => Reference {
+            schema: None,
+            table: (*table).to_string(),
+            column: (*column).to_string(),
+        },
+        [schema, table, column] if well_formed => Reference {
+            schema: Some((*schema).to_string()),
+            table: (*table).to_string(),
+            column: (*column).to_string(),
+        },
+        _ => {
+            return Err(Diagnostic::new(
+                text.span,
+                format!(
+                    "malformed `references = {:?}`: expected \"table.column\" or \"schema.table.column\"",
+                    text.value
+                ),
+            ));
+        }
+    };
+    Ok(Spanned::new(reference, text.span))
+}
+
+pub(crate) fn fk_action(item: &MetaItem) -> Result<Spanned<FkAction>, Diagnostic> {
+    let text = string(item)?;
+    match FkAction::parse(&text.value) {
+        Some(action) => Ok(Spanned::new(action, text.span)),
+        None => Err(Diagnostic::new(
+            text.span,
+            format!(
+                "unknown `{}` action {:?}: expected one of {}{}",
+                item.name,
+                text.value,
+                quoted_list(FK_ACTIONS),
+                suggestion(&text.value.to_ascii_lowercase(), FK_ACTIONS)
+            ),
+        )),
+    }
+}
+
+pub(crate) fn identity(item: &MetaItem) -> Result<Spanned<IdentityAttr>, Diagnostic> {
+    let text = string(item)?;
+    let norm = text.value.to_ascii_lowercase().replace(['_', '-'], " ");
+    let value = match norm
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .as_str()
+    {
+        "by default" => IdentityAttr::ByDefault,
+        "always" => IdentityAttr::Always,
+        "none" => IdentityAttr::None,
+        _ => {
+            return Err(Diagnostic::new(
+                text.span,
+                format!(
+                    "unknown `identity` {:?}: expected one of {}{}",
+                    text.value,
+                    quoted_list(IDENTITIES),
+                    suggestion(&norm, IDENTITIES)
+                ),
+            ));
+        }
+    };
+    Ok(Spanned::new(value, text.span))
+}
+
+pub(crate) fn string(item: &MetaItem) -> Result<Spanned<String>, Diagnostic> {
+    item.string().map(|(v, s)| Spanned::new(v, s))
+}
+
+pub(crate) fn spanned_all(names: Vec<(String, Span)>) -> Vec<Spanned<String>> {
+    names.into_iter().map(|(n, s)| Spanned::new(n, s)).collect()
+}
+
+fn quoted_list(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The message for a name that is not a known attribute.
+pub(crate) fn unknown(kind: &str, name: &str, span: Span, known: &[&str]) -> Diagnostic {
+    Diagnostic::new(
+        span,
+        format!(
+            "unknown {kind} attribute `{name}`{}",
+            suggestion(name, known)
+        ),
+    )
+}
+
+/// Rejects a setting given twice in one scope (`table = "a", table = "b"`).
+#[derive(Default)]
+pub(crate) struct Once {
+    seen: BTreeMap<String, Span>,
+}
+
+impl Once {
+    pub(crate) fn check(&mut self, item: &MetaItem) -> Result<(), Diagnostic> {
+        if self.seen.contains_key(&item.name) {
+            return Err(Diagnostic::new(
+                item.name_span,
+                format!("`{}` is given twice", item.name),
+            ));
+        }
+        self.seen.insert(item.name.clone(), item.name_span);
+        Ok(())
+    }
+}
