@@ -1,0 +1,1 @@
+//! The Cvety.kz HTTP API.
