@@ -6,9 +6,9 @@ use petal_ir::SqlType;
 use petal_syntax::Diagnostic;
 use petal_syntax::ast::FieldModel;
 use petal_syntax::lower::ResolveType;
-use petal_syntax::types::MappedType;
+use petal_syntax::types::{MappedType, map_type};
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
 use syn::{Data, DeriveInput, Fields, Ident};
 
 use crate::ir_tokens;
@@ -41,6 +41,7 @@ pub fn expand(input: &DeriveInput) -> TokenStream {
         Ok(v) => v,
         Err(diags) => return with_fallback(input, &diags),
     };
+    let mut nullability_checks = Vec::new();
     let column_types: Vec<Option<TokenStream>> = columns
         .iter()
         .map(|(field, _)| {
@@ -48,12 +49,29 @@ pub fn expand(input: &DeriveInput) -> TokenStream {
                 return None;
             }
             let ty = &field.ty;
-            // The span of the field's type, so an unmapped type's error
-            // points at it.
-            Some(quote::quote_spanned!(syn::spanned::Spanned::span(ty)=>
-                <#ty as ::petal::SqlType>::sql_type()))
+            let span = syn::spanned::Spanned::span(ty);
+            // The scanner cannot see through type aliases: make sure the
+            // compiler's view of nullability agrees with the source's.
+            let nullable = map_type(ty).nullable;
+            let message = format!(
+                "petal: write `Option<...>` in the type of field `{}` itself, not through an alias: the scanner reads nullability from the source",
+                field.ident
+            );
+            nullability_checks.push(quote_spanned!(span=>
+                ::core::assert!(<#ty as ::petal::SqlType>::NULLABLE == #nullable, #message);
+            ));
+            // The type's span, so an unmapped type's error points at it.
+            Some(quote_spanned!(span=> <#ty as ::petal::SqlType>::sql_type()))
         })
         .collect();
+    // A free constant is evaluated by `cargo check`; a generic model (a
+    // field of type `&'a str`) can only check inside the function, which
+    // the compiler evaluates when it generates code.
+    let (inline_checks, item_checks) = if input.generics.params.is_empty() {
+        (quote!(), quote!(const _: () = { #(#nullability_checks)* };))
+    } else {
+        (quote!(const { #(#nullability_checks)* };), quote!())
+    };
     let table = ir_tokens::table(&lowered.table, &column_types);
     let names: Vec<&str> = columns.iter().map(|(_, n)| n.as_str()).collect();
     let iden = iden_enum(input, &lowered.table.name.name, &variants, &names);
@@ -70,9 +88,12 @@ pub fn expand(input: &DeriveInput) -> TokenStream {
             type Iden = #iden_ident;
 
             fn table() -> ::petal::ir::Table {
+                #inline_checks
                 #table
             }
         }
+
+        #item_checks
 
         #iden
     }

@@ -29,7 +29,9 @@ pub mod validate;
 pub use diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 pub use fs::{rust_files, scan_dir};
 pub use scan::{ScannedModels, scan_sources};
-pub use source::{ObjectKey, Position, ScanError, ScanErrors, SourceLocation, SourceMap};
+pub use source::{
+    LineIndex, ObjectKey, Position, ScanError, ScanErrors, SourceLocation, SourceMap,
+};
 
 use petal_ir::naming::Namespace;
 

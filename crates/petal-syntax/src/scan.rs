@@ -14,7 +14,7 @@ use syn::{Attribute, DeriveInput};
 use crate::ast::{EnumModel, FieldModel, TableModel, UnrawString};
 use crate::diagnostic::{Diagnostic, suggestion};
 use crate::lower::{ObjectKind, ResolveType, explicit_names, lower_enum, lower_table};
-use crate::source::{ObjectKey, Position, ScanError, ScanErrors, SourceLocation, SourceMap};
+use crate::source::{LineIndex, ObjectKey, ScanError, ScanErrors, SourceLocation, SourceMap};
 use crate::types::{MappedKind, MappedType};
 
 /// What the scanner read: the models' schema and where each part of it was
@@ -37,6 +37,7 @@ struct Found<M> {
 /// `DbEnum` (also `petal::Table`, `petal::DbEnum`) is a model; everything
 /// else is skipped.
 pub fn scan_sources(files: &[(PathBuf, String)]) -> Result<ScannedModels, ScanErrors> {
+    let indexes: Vec<LineIndex> = files.iter().map(|(_, text)| LineIndex::new(text)).collect();
     let mut order: Vec<usize> = (0..files.len()).collect();
     order.sort_by(|&a, &b| files[a].0.cmp(&files[b].0));
     let mut errors: Vec<(usize, Diagnostic)> = Vec::new();
@@ -49,7 +50,13 @@ pub fn scan_sources(files: &[(PathBuf, String)]) -> Result<ScannedModels, ScanEr
             Ok(parsed) => parsed,
             Err(err) => {
                 let message = format!("not valid Rust: {err}");
-                fatal.push(ScanError::at(path, text, err.span(), message));
+                fatal.push(ScanError::at(
+                    path,
+                    text,
+                    &indexes[file],
+                    err.span(),
+                    message,
+                ));
                 continue;
             }
         };
@@ -74,7 +81,7 @@ pub fn scan_sources(files: &[(PathBuf, String)]) -> Result<ScannedModels, ScanEr
     };
     let locate = |file: usize, span: Span| SourceLocation {
         file: files[file].0.clone(),
-        position: Position::of_span(&files[file].1, span),
+        position: indexes[file].span_position(&files[file].1, span),
     };
     let mut resolver = EnumsByName::default();
     for found in &enums {
@@ -193,7 +200,7 @@ pub fn scan_sources(files: &[(PathBuf, String)]) -> Result<ScannedModels, ScanEr
     let mut all = fatal;
     all.extend(errors.into_iter().map(|(file, d)| {
         let (path, text) = &files[file];
-        ScanError::at(path, text, d.span, d.message)
+        ScanError::at(path, text, &indexes[file], d.span, d.message)
     }));
     all.sort_by(|a, b| {
         let key = |e: &ScanError| (files.iter().position(|f| f.0 == e.file), e.position);

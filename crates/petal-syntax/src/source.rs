@@ -21,23 +21,47 @@ pub struct Position {
 
 impl Position {
     /// The position of byte `offset` in `text` (clamped to its length).
+    /// Scans the text: for many lookups in one file use a [`LineIndex`].
     pub fn at(text: &str, offset: usize) -> Position {
+        LineIndex::new(text).position(text, offset)
+    }
+}
+
+/// The byte offsets where the lines of a text start, so that each lookup
+/// costs a binary search and one line's worth of characters (a schema of a
+/// thousand tables has tens of thousands of objects to locate).
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { starts }
+    }
+
+    /// The position of byte `offset` of `text`, the text this index was
+    /// built from.
+    pub fn position(&self, text: &str, offset: usize) -> Position {
         let mut offset = offset.min(text.len());
         while !text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let before = &text[..offset];
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let line_start = self.starts[line - 1];
         Position {
-            line: before.matches('\n').count() + 1,
+            line,
             column: text[line_start..offset].chars().count() + 1,
             offset,
         }
     }
 
-    /// Where a span of a file parsed by the scanner starts.
-    pub fn of_span(text: &str, span: Span) -> Position {
-        Position::at(text, span.byte_range().start)
+    /// Where a span of `text`, parsed by the scanner, starts.
+    pub fn span_position(&self, text: &str, span: Span) -> Position {
+        self.position(text, span.byte_range().start)
     }
 }
 
@@ -103,8 +127,14 @@ pub struct ScanError {
 }
 
 impl ScanError {
-    pub(crate) fn at(file: &Path, text: &str, span: Span, message: String) -> ScanError {
-        let position = Position::of_span(text, span);
+    pub(crate) fn at(
+        file: &Path,
+        text: &str,
+        index: &LineIndex,
+        span: Span,
+        message: String,
+    ) -> ScanError {
+        let position = index.span_position(text, span);
         let source_line = text.lines().nth(position.line - 1).map(str::to_string);
         ScanError {
             file: file.to_path_buf(),
@@ -172,6 +202,7 @@ mod tests {
     #[test]
     fn positions_count_characters_not_bytes() {
         let text = "ab\nгде x\n";
+        assert_eq!(Position::at(text, text.len()).line, 3);
         assert_eq!(
             Position::at(text, 0),
             Position {

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use petal::ir::{Identity, QualifiedName};
 use petal::sea_query::{Iden, PostgresQueryBuilder, Query};
 use petal::{DbEnum, SqlType, Table};
-use shop::{Customer, CustomerTier, Order, OrderIden, OrderLine, OrderStatus};
+use shop::{Customer, CustomerTier, Note, Order, OrderIden, OrderLine, OrderStatus};
 
 #[test]
 fn derive_and_scanner_agree() {
@@ -21,14 +21,19 @@ fn derive_and_scanner_agree() {
         Err(e) => panic!("{e}"),
     };
     let derived = petal::database(
-        [Customer::table(), Order::table(), OrderLine::table()],
+        [
+            Customer::table(),
+            Order::table(),
+            OrderLine::table(),
+            Note::table(),
+        ],
         [OrderStatus::enum_type(), CustomerTier::enum_type()],
     );
     for (name, t) in &derived.tables {
         assert_eq!(Some(t), scanned.tables.get(name), "{name}");
     }
     assert_eq!(derived, scanned);
-    assert_eq!(derived.tables.len(), 3);
+    assert_eq!(derived.tables.len(), 4);
     assert_eq!(derived.enums.len(), 2);
 }
 

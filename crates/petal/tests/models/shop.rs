@@ -79,3 +79,13 @@ pub struct OrderLine {
     pub seq: i64,
     pub qty: f32,
 }
+
+/// A model with a lifetime: borrowed text is `text` too.
+#[derive(Debug, Table)]
+#[petal(table = "notes")]
+pub struct Note<'a> {
+    #[petal(primary_key)]
+    pub id: i64,
+    pub body: &'a str,
+    pub tags: Option<Vec<&'a str>>,
+}
