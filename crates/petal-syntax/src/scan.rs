@@ -339,20 +339,34 @@ struct ModelFinder {
 
 impl<'ast> Visit<'ast> for ModelFinder {
     fn visit_item_struct(&mut self, item: &'ast syn::ItemStruct) {
-        if derives(&item.attrs, "Table") {
+        if derives(&item.attrs, "Table") && !test_only(&item.attrs) {
             self.tables.push(DeriveInput::from(item.clone()));
         }
     }
 
     fn visit_item_enum(&mut self, item: &'ast syn::ItemEnum) {
-        if derives(&item.attrs, "DbEnum") {
+        if derives(&item.attrs, "DbEnum") && !test_only(&item.attrs) {
             self.enums.push(DeriveInput::from(item.clone()));
+        }
+    }
+
+    fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
+        if !test_only(&item.attrs) {
+            syn::visit::visit_item_mod(self, item);
         }
     }
 
     // Items inside function bodies are not models.
     fn visit_item_fn(&mut self, _: &'ast syn::ItemFn) {}
     fn visit_impl_item_fn(&mut self, _: &'ast syn::ImplItemFn) {}
+}
+
+/// True for `#[cfg(test)]`: models of a crate's own tests are not part of
+/// its schema.
+fn test_only(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        a.path().is_ident("cfg") && a.parse_args::<syn::Ident>().is_ok_and(|i| i == "test")
+    })
 }
 
 /// True for `#[derive(..., Name, ...)]` or `#[derive(petal::Name)]`.

@@ -155,6 +155,9 @@ fn default_names_avoid_every_name_in_the_schema() {
     assert_eq!(table("a_b").indexes[0].name, "a_b_c_idx1");
     // A table already called `a_x_key` pushes the constraint to `a_x_key1`.
     assert_eq!(table("a").uniques[0].name, "a_x_key1");
+    // `#[cfg(test)]` models are not part of the schema.
+    let names: Vec<String> = db.tables.keys().map(|n| n.name.clone()).collect();
+    assert_eq!(names, ["a", "a_b", "a_x_key"]);
 }
 
 #[test]

@@ -308,3 +308,112 @@ pub fn lower_enum(model: &EnumModel) -> EnumType {
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use petal_ir::Identity;
+    use syn::parse_quote;
+
+    use super::*;
+    use crate::types::MappedKind;
+
+    struct Builtins;
+
+    impl ResolveType for Builtins {
+        fn resolve(&self, field: &FieldModel, mapped: &MappedType) -> Result<SqlType, Diagnostic> {
+            match &mapped.kind {
+                MappedKind::Builtin(t) => Ok(t.clone()),
+                _ => Err(Diagnostic::new(field.span(), "not a builtin")),
+            }
+        }
+    }
+
+    fn lower(input: syn::DeriveInput) -> Table {
+        let model = crate::table_model(&input).unwrap_or_else(|d| panic!("{d:?}"));
+        match crate::lower_table_alone(&model, &Builtins) {
+            Ok(lowered) => lowered.table,
+            Err(d) => panic!("{d:?}"),
+        }
+    }
+
+    #[test]
+    fn default_names_follow_postgresql_creation_order() {
+        let t = lower(parse_quote! {
+            #[petal(table = "t", index(columns(a)), index(columns(b), name = "t_b_idx"))]
+            #[petal(check(expr = "a > b"), check(expr = "a < b + 10"))]
+            struct T {
+                #[petal(primary_key)]
+                id: i32,
+                #[petal(unique, index, references = "u.id")]
+                a: i32,
+                #[petal(index)]
+                b: i32,
+            }
+        });
+        let names = |v: Vec<&String>| v.into_iter().cloned().collect::<Vec<_>>();
+        assert_eq!(t.primary_key.map(|p| p.name).as_deref(), Some("t_pkey"));
+        assert_eq!(
+            names(t.uniques.iter().map(|u| &u.name).collect()),
+            ["t_a_key"]
+        );
+        assert_eq!(
+            names(t.checks.iter().map(|c| &c.name).collect()),
+            ["t_check", "t_check1"]
+        );
+        assert_eq!(
+            names(t.foreign_keys.iter().map(|f| &f.name).collect()),
+            ["t_a_fkey"]
+        );
+        // The container's index on `a` comes first; the explicit `t_b_idx`
+        // pushes the unnamed index on `b` to `t_b_idx1`. Sorted by name.
+        assert_eq!(
+            names(t.indexes.iter().map(|i| &i.name).collect()),
+            ["t_a_idx", "t_a_idx1", "t_b_idx", "t_b_idx1"]
+        );
+    }
+
+    #[test]
+    fn nullability_and_identity() {
+        let t = lower(parse_quote! {
+            #[petal(table = "t")]
+            struct T {
+                #[petal(primary_key)]
+                id: Option<i64>,
+                #[petal(identity = "by default")]
+                seq: Option<i32>,
+                name: Option<String>,
+                code: String,
+                #[petal(sql_type = "varchar(20)")]
+                tag: Option<Whatever>,
+            }
+        });
+        let col = |n: &str| t.column(n).cloned().unwrap_or_else(|| panic!("{n}"));
+        // A primary key and an identity are NOT NULL whatever the type says.
+        assert!(!col("id").nullable);
+        assert_eq!(col("id").identity, Some(Identity::ByDefault));
+        assert!(!col("seq").nullable);
+        assert!(col("name").nullable);
+        assert!(!col("code").nullable);
+        assert_eq!(col("tag").ty.as_str(), "character varying(20)");
+        assert!(col("tag").nullable);
+    }
+
+    #[test]
+    fn only_a_lone_integer_key_gets_an_identity() {
+        let text_key = lower(parse_quote! {
+            #[petal(table = "t")]
+            struct T { #[petal(primary_key)] code: String }
+        });
+        assert_eq!(text_key.columns[0].identity, None);
+        let typed_key = lower(parse_quote! {
+            #[petal(table = "t")]
+            struct T { #[petal(primary_key, sql_type = "bigint")] id: MyId }
+        });
+        assert_eq!(typed_key.columns[0].identity, Some(Identity::ByDefault));
+        let opted_out = lower(parse_quote! {
+            #[petal(table = "t")]
+            struct T { #[petal(primary_key, identity = "none")] id: i32 }
+        });
+        assert_eq!(opted_out.columns[0].identity, None);
+    }
+}

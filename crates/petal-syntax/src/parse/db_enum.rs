@@ -7,7 +7,7 @@ use crate::ast::{EnumModel, VariantModel};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::meta::petal_items;
 
-/// Parses a `#[derive(DbEnum)]` enum, like [`parse_table`].
+/// Parses a `#[derive(DbEnum)]` enum, like [`super::parse_table`].
 pub fn parse_enum(input: &DeriveInput) -> (EnumModel, Vec<Diagnostic>) {
     let mut diags = Diagnostics::new();
     let mut model = EnumModel {
