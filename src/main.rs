@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, Format};
+use cli::{Cli, Command};
 use config::Config;
 use failure::Failure;
 use output::Style;
@@ -34,9 +34,6 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
-    if let Command::Init { dir } = &cli.command {
-        return commands::init::run(dir);
-    }
     let config = Config::load(
         cli.global.config.as_deref(),
         cli.global.database_url.as_deref(),
@@ -49,11 +46,18 @@ fn run(cli: Cli) -> Result<(), Failure> {
         .build()
         .map_err(|e| Failure::error(format!("cannot start the async runtime: {e}")))?;
     match cli.command {
+        Command::Init { dir } => commands::init::run(&dir),
         Command::Dev { action } => runtime.block_on(commands::dev::run(&settings, action)),
         Command::Upgrade {
             target, sql: true, ..
         } => commands::migrate::sql(&settings, &target, Direction::Up),
         Command::Downgrade { target, sql: true } => {
+            if !target.contains(':') {
+                return Err(Failure::error(format!(
+                    "offline downgrade needs a range FROM:TO (for example `head:{target}`): \
+                     without a database petal cannot know where to start"
+                )));
+            }
             commands::migrate::sql(&settings, &target, Direction::Down)
         }
         Command::Upgrade {
@@ -87,58 +91,37 @@ fn run(cli: Cli) -> Result<(), Failure> {
             runtime.block_on(commands::migrate::history(&settings, verbose, format))
         }
         Command::Status => runtime.block_on(commands::migrate::status(&settings, format, style)),
-        Command::Inspect { source, schemas } => {
-            inspect(&config, &source, &schemas, cli.global.format)
+        Command::Revision {
+            message,
+            autogenerate,
+            from_migrations,
+        } => runtime.block_on(commands::revision::revision(
+            &settings,
+            message,
+            autogenerate,
+            from_migrations,
+            style,
+        )),
+        Command::Merge { message } => commands::revision::merge(&settings, message),
+        Command::Check { migrations } => runtime.block_on(commands::revision::check(
+            &settings, migrations, format, style,
+        )),
+        Command::Inspect { source, schemas } => runtime.block_on(commands::schema::inspect(
+            &settings, &source, &schemas, format,
+        )),
+        Command::Diff {
+            from,
+            to,
+            exit_code,
+            schemas,
+        } => {
+            let mut settings = settings;
+            if !schemas.is_empty() {
+                settings.schemas = schemas;
+            }
+            runtime.block_on(commands::schema::diff(
+                &settings, &from, &to, exit_code, format,
+            ))
         }
-        other => Err(Failure::error(format!(
-            "`petal {}` is not implemented yet",
-            command_name(&other)
-        ))),
-    }
-}
-
-fn inspect(
-    config: &Config,
-    source: &str,
-    schemas: &[String],
-    format: Format,
-) -> Result<(), Failure> {
-    let settings = config.settings();
-    let mut db = match source {
-        "models" => petal_engine::models::scan(&settings)?.database,
-        other => {
-            return Err(Failure::error(format!(
-                "`petal inspect {other}` is not implemented yet (only `models` is)"
-            )));
-        }
-    };
-    if !schemas.is_empty() {
-        db.retain_schemas(&schemas.iter().cloned().collect());
-    }
-    match format {
-        Format::Json => output::print_json(&db),
-        Format::Text => {
-            print!("{}", petal_ir::dump(&db));
-            Ok(())
-        }
-    }
-}
-
-fn command_name(command: &Command) -> &'static str {
-    match command {
-        Command::Init { .. } => "init",
-        Command::Revision { .. } => "revision",
-        Command::Upgrade { .. } => "upgrade",
-        Command::Downgrade { .. } => "downgrade",
-        Command::Current => "current",
-        Command::History { .. } => "history",
-        Command::Heads => "heads",
-        Command::Status => "status",
-        Command::Stamp { .. } => "stamp",
-        Command::Merge { .. } => "merge",
-        Command::Check { .. } => "check",
-        Command::Diff { .. } => "diff",
-        Command::Inspect { .. } => "inspect",
-        Command::Dev { .. } => "dev",
     }
 }

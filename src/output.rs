@@ -42,14 +42,6 @@ impl Style {
     pub fn yellow(&self, text: &str) -> String {
         self.paint("33", text)
     }
-
-    pub fn bold(&self, text: &str) -> String {
-        self.paint("1", text)
-    }
-
-    pub fn dim(&self, text: &str) -> String {
-        self.paint("2", text)
-    }
 }
 
 /// Prints a value as pretty JSON on standard output.

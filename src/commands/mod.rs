@@ -3,3 +3,5 @@
 pub mod dev;
 pub mod init;
 pub mod migrate;
+pub mod revision;
+pub mod schema;

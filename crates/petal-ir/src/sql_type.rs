@@ -105,17 +105,14 @@ fn split_array(text: &str) -> (&str, usize) {
             continue;
         }
         // `integer[3]`: a declared size, which PostgreSQL ignores.
-        if rest.ends_with(']') {
-            if let Some(open) = rest.rfind('[') {
-                if rest[open + 1..rest.len() - 1]
-                    .chars()
-                    .all(|c| c.is_ascii_digit())
-                {
-                    rest = rest[..open].trim_end();
-                    dims += 1;
-                    continue;
-                }
-            }
+        if let Some(open) = rest.rfind('[').filter(|_| rest.ends_with(']'))
+            && rest[open + 1..rest.len() - 1]
+                .chars()
+                .all(|c| c.is_ascii_digit())
+        {
+            rest = rest[..open].trim_end();
+            dims += 1;
+            continue;
         }
         return (rest, dims);
     }

@@ -1,0 +1,194 @@
+//! `petal revision [--autogenerate]` and `petal merge`: writing new
+//! migration files.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use petal_diff::{Diff, Safety, Statement, Step};
+use petal_migrate::{
+    GeneratedStatement, NewMigration, RevisionGraph, RevisionId, new_revision_id, write,
+};
+
+use crate::compare::{carry_hints, compare};
+use crate::error::EngineError;
+use crate::migrate::{applied_revisions, load_graph, read_log};
+use crate::settings::Settings;
+use crate::sources::{read_database, replay_migrations};
+
+/// What `revision` wrote.
+#[derive(Debug)]
+pub struct Written {
+    pub path: PathBuf,
+    pub revision: RevisionId,
+    /// The diff it holds (empty for a blank revision).
+    pub diff: Diff,
+}
+
+/// Where the current schema comes from, for autogenerate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Baseline {
+    /// The target database, which must be at head.
+    Database,
+    /// The migrations replayed on a scratch database.
+    Migrations,
+}
+
+/// Writes a revision whose parent is the current head. With `autogenerate`,
+/// it holds the diff from the baseline to the models; `Ok(None)` when there
+/// is no difference (nothing is written).
+pub async fn revision(
+    settings: &Settings,
+    message: &str,
+    autogenerate: Option<Baseline>,
+    now: DateTime<Utc>,
+) -> Result<Option<Written>, EngineError> {
+    let graph = load_graph(settings)?;
+    let parents = single_head(&graph)?;
+    let diff = match autogenerate {
+        None => Diff::default(),
+        Some(baseline) => {
+            let current = match baseline {
+                Baseline::Database => {
+                    ensure_at_head(settings, &graph).await?;
+                    read_database(&settings.target().await?, settings).await?
+                }
+                Baseline::Migrations => replay_migrations(settings).await?,
+            };
+            let scanned = crate::models::scan(settings)?;
+            let mut desired = crate::canonical::canonicalize(settings, &scanned)
+                .await?
+                .database;
+            carry_hints(&mut desired, &scanned.database);
+            let diff = compare(settings, &current.database, &desired);
+            if diff.is_empty() {
+                return Ok(None);
+            }
+            diff
+        }
+    };
+    let revision = new_revision_id(now, graph.topological_order());
+    let file = NewMigration {
+        revision: revision.clone(),
+        parents,
+        message: message.to_string(),
+        no_transaction: false,
+        up: generated_steps(&petal_diff::render(&diff.changes)),
+        down: generated_steps(&petal_diff::render_down(&diff)),
+    };
+    let path = write_new(&settings.migrations_dir, &file)?;
+    Ok(Some(Written {
+        path,
+        revision,
+        diff,
+    }))
+}
+
+/// `petal merge`: a revision joining every head, running nothing.
+pub fn merge(
+    settings: &Settings,
+    message: &str,
+    now: DateTime<Utc>,
+) -> Result<Written, EngineError> {
+    let graph = load_graph(settings)?;
+    let heads: Vec<RevisionId> = graph.heads().into_iter().cloned().collect();
+    if heads.len() < 2 {
+        return Err(EngineError::msg(format!(
+            "nothing to merge: there {} {} head(s)",
+            if heads.len() == 1 { "is" } else { "are" },
+            heads.len()
+        )));
+    }
+    let revision = new_revision_id(now, graph.topological_order());
+    let file = NewMigration::merge(revision.clone(), heads, message);
+    let path = write_new(&settings.migrations_dir, &file)?;
+    Ok(Written {
+        path,
+        revision,
+        diff: Diff::default(),
+    })
+}
+
+fn single_head(graph: &RevisionGraph) -> Result<Vec<RevisionId>, EngineError> {
+    let heads = graph.heads();
+    if heads.len() > 1 {
+        let list: Vec<&str> = heads.iter().map(|h| h.as_str()).collect();
+        return Err(EngineError::msg(format!(
+            "the migrations have {} heads ({}): join them with `petal merge` first",
+            heads.len(),
+            list.join(", ")
+        )));
+    }
+    Ok(heads.into_iter().cloned().collect())
+}
+
+/// Like Alembic, autogenerate refuses a database that is not at head: its
+/// diff would repeat what the pending migrations already do.
+async fn ensure_at_head(settings: &Settings, graph: &RevisionGraph) -> Result<(), EngineError> {
+    let rows = read_log(settings).await?;
+    let applied = applied_revisions(&rows)?;
+    let current = petal_migrate::current(graph, &applied);
+    let heads: Vec<&RevisionId> = graph.heads();
+    let at_head = current.len() == heads.len() && current.iter().all(|c| heads.contains(&c));
+    if !at_head {
+        return Err(EngineError::msg(
+            "the database is not at head: run `petal upgrade` first (or use \
+             `--from-migrations` to diff against the migrations instead)",
+        ));
+    }
+    Ok(())
+}
+
+fn write_new(dir: &Path, file: &NewMigration) -> Result<PathBuf, EngineError> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| EngineError::msg(format!("cannot create {}: {e}", dir.display())))?;
+    let path = dir.join(file.file_name());
+    let text = write(file);
+    // create_new: never overwrite, even if a file appeared since we looked.
+    let mut handle = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| EngineError::msg(format!("cannot create {}: {e}", path.display())))?;
+    std::io::Write::write_all(&mut handle, text.as_bytes())
+        .map_err(|e| EngineError::msg(format!("cannot write {}: {e}", path.display())))?;
+    Ok(path)
+}
+
+/// Rendered steps with their review comments, as the file writer takes them.
+pub fn generated_steps(steps: &[Step]) -> Vec<Vec<GeneratedStatement>> {
+    steps
+        .iter()
+        .map(|step| {
+            step.statements
+                .iter()
+                .enumerate()
+                .map(|(index, stmt)| {
+                    let mut g = GeneratedStatement::new(stmt.sql.clone());
+                    if index == 0 {
+                        if let Some(reason) = &step.reason {
+                            g = g.with_comment(format!("step: {reason}"));
+                        }
+                    }
+                    for line in statement_comments(stmt) {
+                        g = g.with_comment(line);
+                    }
+                    g
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The comment lines over a generated statement: its description, its
+/// classification when it is not safe (`destructive: ...`, `locks: ...`),
+/// then its notes.
+pub fn statement_comments(stmt: &Statement) -> Vec<String> {
+    let mut lines = Vec::new();
+    match stmt.safety {
+        Safety::Safe => lines.push(stmt.description.clone()),
+        Safety::Locks => lines.push(format!("locks: {}", stmt.description)),
+        Safety::Destructive => lines.push(format!("destructive: {}", stmt.description)),
+    }
+    lines.extend(stmt.notes.iter().cloned());
+    lines
+}

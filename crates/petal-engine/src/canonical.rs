@@ -1,0 +1,201 @@
+//! Canonicalization: the models' schema as PostgreSQL itself spells it.
+//!
+//! The models are rendered to DDL, applied to a database on the dev server
+//! and introspected with the same introspector as any live database, so
+//! types, defaults, checks and index definitions come out in the server's
+//! canonical form on both sides of a diff.
+//!
+//! It stays cheap on repeated runs: the dev server keeps one canonical
+//! database per project, and its comment holds the model IR it was built
+//! from. The next run diffs the new model IR against that one (both come
+//! from the same renderer, so no canonicalization is needed for that diff)
+//! and applies only the difference. A cold run, a failed incremental
+//! update, or another server version rebuilds it from scratch.
+
+use petal_ir::{Database, quote_ident, quote_literal};
+use petal_pg::{ConnConfig, connect, introspect};
+use petal_syntax::ScannedModels;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use tokio_postgres::Client;
+
+use crate::diagnose::diagnose;
+use crate::error::EngineError;
+use crate::settings::Settings;
+use crate::sources::introspect_options;
+
+/// The models in canonical form.
+#[derive(Debug, Clone)]
+pub struct Canonical {
+    pub database: Database,
+    pub server_version_num: i32,
+    /// Whether the canonical database was rebuilt from scratch (cold) or
+    /// updated in place (warm).
+    pub rebuilt: bool,
+}
+
+/// What the canonical database's comment records.
+#[derive(Debug, Serialize, Deserialize)]
+struct CacheState {
+    format: u32,
+    server_version_num: i32,
+    models: Database,
+}
+
+const CACHE_FORMAT: u32 = 1;
+
+pub async fn canonicalize(
+    settings: &Settings,
+    scanned: &ScannedModels,
+) -> Result<Canonical, EngineError> {
+    let admin_cfg = settings.dev_server().await?;
+    let models = scanned.database.clone().without_hints();
+    let name = cache_db_name(settings);
+    let admin = connect(&admin_cfg).await?;
+    let version = server_version(&admin).await?;
+    let cfg = admin_cfg.with_dbname(&name);
+
+    let mut rebuilt = false;
+    let previous = read_state(&admin, &name).await?;
+    let updated = match previous {
+        Some(state) if state.format == CACHE_FORMAT && state.server_version_num == version => {
+            update_in_place(&cfg, &state.models, &models).await.is_ok()
+        }
+        _ => false,
+    };
+    if !updated {
+        rebuilt = true;
+        rebuild(&admin, &cfg, &models, scanned).await?;
+    }
+    write_state(&admin, &name, version, &models).await?;
+
+    let client = connect(&cfg).await?;
+    let found = introspect(&client, &introspect_options(settings)).await?;
+    Ok(Canonical {
+        database: found.database,
+        server_version_num: found.server_version_num,
+        rebuilt,
+    })
+}
+
+/// One canonical database per project (and dev server): the name hashes the
+/// project directory, so projects sharing a dev server never collide.
+fn cache_db_name(settings: &Settings) -> String {
+    let root = std::path::absolute(&settings.root).unwrap_or_else(|_| settings.root.clone());
+    let digest = Sha256::digest(root.as_os_str().as_encoded_bytes());
+    format!("petal_canonical_{}", hex::encode(&digest[..6]))
+}
+
+async fn server_version(client: &Client) -> Result<i32, EngineError> {
+    let row = client
+        .query_one("SELECT current_setting('server_version_num')::int", &[])
+        .await
+        .map_err(|e| EngineError::pg_query("reading the dev server's version", e))?;
+    Ok(row.get(0))
+}
+
+async fn read_state(admin: &Client, name: &str) -> Result<Option<CacheState>, EngineError> {
+    let row = admin
+        .query_opt(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1",
+            &[&name],
+        )
+        .await
+        .map_err(|e| EngineError::pg_query("reading the canonical cache", e))?;
+    let text: Option<String> = row.and_then(|r| r.get(0));
+    // An unreadable comment (an older petal's, a hand edit) only costs a rebuild.
+    Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+}
+
+async fn write_state(
+    admin: &Client,
+    name: &str,
+    version: i32,
+    models: &Database,
+) -> Result<(), EngineError> {
+    let state = CacheState {
+        format: CACHE_FORMAT,
+        server_version_num: version,
+        models: models.clone(),
+    };
+    let json = serde_json::to_string(&state)
+        .map_err(|e| EngineError::msg(format!("encoding the canonical cache: {e}")))?;
+    admin
+        .batch_execute(&format!(
+            "COMMENT ON DATABASE {} IS {}",
+            quote_ident(name),
+            quote_literal(&json)
+        ))
+        .await
+        .map_err(|e| EngineError::pg_query("writing the canonical cache", e))
+}
+
+/// Applies the difference between the models last seen and the current ones.
+async fn update_in_place(
+    cfg: &ConnConfig,
+    previous: &Database,
+    models: &Database,
+) -> Result<(), EngineError> {
+    if previous == models {
+        return Ok(());
+    }
+    let client = connect(cfg).await?;
+    let steps = crate::ddl::between(previous, models);
+    for step in steps {
+        client
+            .batch_execute("BEGIN")
+            .await
+            .map_err(|e| EngineError::pg_query("updating the canonical database", e))?;
+        for sql in step {
+            if let Err(e) = client.batch_execute(&sql).await {
+                let _ = client.batch_execute("ROLLBACK").await;
+                return Err(EngineError::pg_query("updating the canonical database", e));
+            }
+        }
+        client
+            .batch_execute("COMMIT")
+            .await
+            .map_err(|e| EngineError::pg_query("updating the canonical database", e))?;
+    }
+    Ok(())
+}
+
+/// Recreates the canonical database from the models. A statement PostgreSQL
+/// refuses is traced back to the model attribute that produced it.
+async fn rebuild(
+    admin: &Client,
+    cfg: &ConnConfig,
+    models: &Database,
+    scanned: &ScannedModels,
+) -> Result<(), EngineError> {
+    let name = quote_ident(&cfg.dbname);
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await
+        .map_err(|e| EngineError::pg_query("dropping the canonical database", e))?;
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0"))
+        .await
+        .map_err(|e| EngineError::pg_query("creating the canonical database", e))?;
+    let client = connect(cfg).await?;
+    // From empty there are no new labels of existing types, so one
+    // transaction holds it all.
+    client
+        .batch_execute("BEGIN")
+        .await
+        .map_err(|e| EngineError::pg_query("loading the models", e))?;
+    for sql in crate::ddl::create(models) {
+        if let Err(e) = client.batch_execute(&sql).await {
+            let _ = client.batch_execute("ROLLBACK").await;
+            drop(client);
+            let _ = admin
+                .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await;
+            return Err(diagnose(&sql, &e, scanned));
+        }
+    }
+    client
+        .batch_execute("COMMIT")
+        .await
+        .map_err(|e| EngineError::pg_query("loading the models", e))
+}

@@ -1,0 +1,56 @@
+//! `petal check`: do the models and the database (or the migrations) agree?
+
+use petal_diff::Diff;
+
+use crate::autogen::Baseline;
+use crate::compare::{carry_hints, scoped};
+use crate::error::EngineError;
+use crate::migrate::load_graph;
+use crate::settings::Settings;
+use crate::sources::{read_database, replay_migrations};
+
+/// The outcome of a check: the changes a new revision would hold, and both
+/// schemas as text for a readable drift view.
+#[derive(Debug)]
+pub struct CheckReport {
+    pub diff: Diff,
+    /// The baseline (database or migrations), as the IR's text dump.
+    pub actual: String,
+    /// The models, canonicalized, as the IR's text dump.
+    pub expected: String,
+}
+
+impl CheckReport {
+    pub fn agrees(&self) -> bool {
+        self.diff.is_empty()
+    }
+}
+
+pub async fn check(settings: &Settings, baseline: Baseline) -> Result<CheckReport, EngineError> {
+    let graph = load_graph(settings)?;
+    let heads = graph.heads();
+    if heads.len() > 1 {
+        let list: Vec<&str> = heads.iter().map(|h| h.as_str()).collect();
+        return Err(EngineError::msg(format!(
+            "the migrations have {} heads ({}): join them with `petal merge`",
+            heads.len(),
+            list.join(", ")
+        )));
+    }
+    let current = match baseline {
+        Baseline::Database => read_database(&settings.target().await?, settings).await?,
+        Baseline::Migrations => replay_migrations(settings).await?,
+    };
+    let scanned = crate::models::scan(settings)?;
+    let mut desired = crate::canonical::canonicalize(settings, &scanned)
+        .await?
+        .database;
+    carry_hints(&mut desired, &scanned.database);
+    let (actual, expected) = scoped(settings, &current.database, &desired);
+    let diff = petal_diff::diff(&actual, &expected);
+    Ok(CheckReport {
+        diff,
+        actual: petal_ir::dump(&actual),
+        expected: petal_ir::dump(&expected.without_hints()),
+    })
+}

@@ -1,0 +1,122 @@
+//! The schemas petal compares, wherever they come from: a live database,
+//! the models (canonicalized on the dev database), the migrations (replayed
+//! on a scratch database), or nothing at all.
+
+use std::collections::BTreeSet;
+
+use petal_ir::Database;
+use petal_migrate::{PlanOptions, Target};
+use petal_pg::{ConnConfig, IntrospectOptions, NotCompared, connect, introspect};
+
+use crate::error::EngineError;
+use crate::migrate::{Operation, load_graph, run_on};
+use crate::scratch::ScratchDb;
+use crate::settings::Settings;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A `postgres://` URL or key-value connection string.
+    Url(String),
+    /// The configured target database (`database_url`, or the embedded one).
+    Database,
+    Models,
+    Migrations,
+    Empty,
+}
+
+impl Source {
+    pub fn parse(text: &str) -> Result<Source, EngineError> {
+        match text {
+            "models" => Ok(Source::Models),
+            "migrations" => Ok(Source::Migrations),
+            "empty" => Ok(Source::Empty),
+            "database" | "db" => Ok(Source::Database),
+            t if t.starts_with("postgres://")
+                || t.starts_with("postgresql://")
+                || t.contains('=') =>
+            {
+                Ok(Source::Url(t.to_string()))
+            }
+            other => Err(EngineError::msg(format!(
+                "unknown schema source `{other}`: expected a postgres:// URL, `database` \
+                 (the configured one), `models`, `migrations` or `empty`"
+            ))),
+        }
+    }
+}
+
+/// A schema read from a source, with what it holds that petal does not
+/// compare.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    pub database: Database,
+    pub not_compared: Vec<NotCompared>,
+    /// The server the schema was read on (`None` for `empty`).
+    pub server_version_num: Option<i32>,
+}
+
+/// Reads a source's schema, in canonical form.
+pub async fn load(settings: &Settings, source: &Source) -> Result<Loaded, EngineError> {
+    match source {
+        Source::Empty => Ok(Loaded::default()),
+        Source::Url(url) => read_database(&ConnConfig::parse(url)?, settings).await,
+        Source::Database => read_database(&settings.target().await?, settings).await,
+        Source::Migrations => replay_migrations(settings).await,
+        Source::Models => {
+            let scanned = crate::models::scan(settings)?;
+            let canonical = crate::canonical::canonicalize(settings, &scanned).await?;
+            Ok(Loaded {
+                database: canonical.database,
+                not_compared: Vec::new(),
+                server_version_num: Some(canonical.server_version_num),
+            })
+        }
+    }
+}
+
+/// Introspects a live database.
+pub async fn read_database(cfg: &ConnConfig, settings: &Settings) -> Result<Loaded, EngineError> {
+    let client = connect(cfg).await?;
+    let found = introspect(&client, &introspect_options(settings)).await?;
+    Ok(Loaded {
+        database: found.database,
+        not_compared: found.not_compared,
+        server_version_num: Some(found.server_version_num),
+    })
+}
+
+pub fn introspect_options(settings: &Settings) -> IntrospectOptions {
+    IntrospectOptions {
+        schemas: if settings.schemas.is_empty() {
+            None
+        } else {
+            Some(settings.schemas.iter().cloned().collect::<BTreeSet<_>>())
+        },
+    }
+}
+
+/// Applies every migration (all heads) to a scratch database on the dev
+/// server and reads the result.
+pub async fn replay_migrations(settings: &Settings) -> Result<Loaded, EngineError> {
+    let graph = load_graph(settings)?;
+    let admin = settings.dev_server().await?;
+    let scratch = ScratchDb::create(&admin).await?;
+    let result = async {
+        let heads = Target::parse("heads").map_err(|e| EngineError::msg(e.to_string()))?;
+        run_on(
+            &scratch.config,
+            &graph,
+            Operation::Upgrade,
+            &heads,
+            PlanOptions::default(),
+            &mut |_| {},
+        )
+        .await?;
+        read_database(&scratch.config, settings).await
+    }
+    .await;
+    let disposed = scratch.dispose().await;
+    let loaded = result?;
+    disposed?;
+    Ok(loaded)
+}

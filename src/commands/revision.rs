@@ -1,0 +1,126 @@
+//! `revision`, `merge` and `check`.
+
+use chrono::Utc;
+use petal_diff::{Diff, Safety};
+use petal_engine::Settings;
+use petal_engine::autogen::{self, Baseline};
+use serde_json::json;
+use similar::TextDiff;
+
+use crate::cli::Format;
+use crate::failure::Failure;
+use crate::output::{Style, print_json};
+
+pub async fn revision(
+    settings: &Settings,
+    message: Option<String>,
+    autogenerate: bool,
+    from_migrations: bool,
+    style: Style,
+) -> Result<(), Failure> {
+    let message = message.unwrap_or_default();
+    let baseline = match (autogenerate, from_migrations) {
+        (false, _) => None,
+        (true, false) => Some(Baseline::Database),
+        (true, true) => Some(Baseline::Migrations),
+    };
+    match autogen::revision(settings, &message, baseline, Utc::now()).await? {
+        None => {
+            println!("no changes: the models and the database agree; nothing written");
+            Ok(())
+        }
+        Some(written) => {
+            summarize(&written.diff, style);
+            println!("wrote {}", written.path.display());
+            if !autogenerate {
+                println!("(empty: fill in the up and down sections)");
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The changes, destructive ones first, so they cannot be missed.
+fn summarize(diff: &Diff, style: Style) {
+    let mut lines: Vec<(Safety, String)> = diff
+        .changes
+        .iter()
+        .map(|c| (c.safety(), c.description()))
+        .collect();
+    lines.sort_by(|a, b| b.0.cmp(&a.0));
+    for (safety, text) in &lines {
+        match safety {
+            Safety::Destructive => println!("  {} {text}", style.red("destructive:")),
+            Safety::Locks => println!("  {} {text}", style.yellow("locks:")),
+            Safety::Safe => println!("  {text}"),
+        }
+    }
+    for warning in &diff.warnings {
+        println!("  {} {warning}", style.yellow("warning:"));
+    }
+}
+
+pub fn merge(settings: &Settings, message: Option<String>) -> Result<(), Failure> {
+    let message = message.unwrap_or_else(|| "merge heads".to_string());
+    let written = autogen::merge(settings, &message, Utc::now())?;
+    println!("wrote {}", written.path.display());
+    Ok(())
+}
+
+pub async fn check(
+    settings: &Settings,
+    migrations: bool,
+    format: Format,
+    style: Style,
+) -> Result<(), Failure> {
+    let baseline = if migrations {
+        Baseline::Migrations
+    } else {
+        Baseline::Database
+    };
+    let against = if migrations {
+        "the migrations"
+    } else {
+        "the database"
+    };
+    let report = petal_engine::check::check(settings, baseline).await?;
+    if format == Format::Json {
+        print_json(&json!({
+            "agrees": report.agrees(),
+            "against": if migrations { "migrations" } else { "database" },
+            "changes": report.diff.changes,
+            "warnings": report.diff.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
+        }))?;
+    } else if report.agrees() {
+        println!("{} the models and {against} agree", style.green("ok:"));
+    } else {
+        println!(
+            "{} the models and {against} differ ({} change(s) needed)\n",
+            style.red("drift:"),
+            report.diff.changes.len()
+        );
+        let text = TextDiff::from_lines(&report.actual, &report.expected);
+        let unified = text
+            .unified_diff()
+            .context_radius(2)
+            .header(against, "the models")
+            .to_string();
+        for line in unified.lines() {
+            if line.starts_with('+') && !line.starts_with("+++") {
+                println!("{}", style.green(line));
+            } else if line.starts_with('-') && !line.starts_with("---") {
+                println!("{}", style.red(line));
+            } else {
+                println!("{line}");
+            }
+        }
+        println!("\nchanges a new revision would hold:");
+        summarize(&report.diff, style);
+        println!("\nrun `petal revision --autogenerate -m \"...\"` to write them");
+    }
+    if report.agrees() {
+        Ok(())
+    } else {
+        Err(Failure::differences(""))
+    }
+}

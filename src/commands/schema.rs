@@ -1,0 +1,134 @@
+//! `inspect` and `diff`: looking at schemas from any source.
+
+use petal_diff::{Safety, Statement, Step};
+use petal_engine::Settings;
+use petal_engine::compare::compare;
+use petal_engine::sources::{self, Loaded, Source};
+use serde_json::json;
+
+use crate::cli::Format;
+use crate::failure::Failure;
+use crate::output::print_json;
+
+pub async fn inspect(
+    settings: &Settings,
+    source: &str,
+    schemas: &[String],
+    format: Format,
+) -> Result<(), Failure> {
+    let source = Source::parse(source)?;
+    // `inspect models` shows the models as written: no database needed.
+    let loaded = if source == Source::Models {
+        Loaded {
+            database: petal_engine::models::scan(settings)?.database,
+            ..Loaded::default()
+        }
+    } else {
+        sources::load(settings, &source).await?
+    };
+    let mut db = loaded.database.clone();
+    if !schemas.is_empty() {
+        db.retain_schemas(&schemas.iter().cloned().collect());
+    }
+    if format == Format::Json {
+        let not_compared: Vec<_> = loaded
+            .not_compared
+            .iter()
+            .map(|n| json!({ "kind": n.kind, "name": n.name }))
+            .collect();
+        return print_json(&json!({ "schema": db, "not_compared": not_compared }));
+    }
+    print!("{}", petal_ir::dump(&db));
+    print_not_compared(&loaded);
+    Ok(())
+}
+
+fn print_not_compared(loaded: &Loaded) {
+    if loaded.not_compared.is_empty() {
+        return;
+    }
+    println!("\n-- not compared (petal does not model these yet):");
+    for n in &loaded.not_compared {
+        println!("--   {} {}", n.kind, n.name);
+    }
+}
+
+pub async fn diff(
+    settings: &Settings,
+    from: &str,
+    to: &str,
+    exit_code: bool,
+    format: Format,
+) -> Result<(), Failure> {
+    let from_source = Source::parse(from)?;
+    let to_source = Source::parse(to)?;
+    let from_loaded = sources::load(settings, &from_source).await?;
+    let mut to_loaded = sources::load(settings, &to_source).await?;
+    if to_source == Source::Models {
+        // Rename hints live in the models, not in their canonical form.
+        let scanned = petal_engine::models::scan(settings)?;
+        petal_engine::compare::carry_hints(&mut to_loaded.database, &scanned.database);
+    }
+    let diff = compare(settings, &from_loaded.database, &to_loaded.database);
+    if format == Format::Json {
+        print_json(&json!({
+            "changes": diff.changes,
+            "warnings": diff.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
+            "not_compared": from_loaded.not_compared.iter().chain(&to_loaded.not_compared)
+                .map(|n| json!({ "kind": n.kind, "name": n.name })).collect::<Vec<_>>(),
+        }))?;
+    } else {
+        for warning in &diff.warnings {
+            println!("-- warning: {warning}");
+        }
+        if diff.is_empty() {
+            println!("-- no differences");
+        } else {
+            print!("{}", render_steps(&petal_diff::render(&diff.changes)));
+        }
+        print_not_compared(&from_loaded);
+        print_not_compared(&to_loaded);
+    }
+    if exit_code && !diff.is_empty() {
+        return Err(Failure::differences(""));
+    }
+    Ok(())
+}
+
+/// Steps as a script with each statement's description and classification
+/// in comments, steps separated by a comment saying why.
+pub fn render_steps(steps: &[Step]) -> String {
+    let mut out = String::new();
+    for (index, step) in steps.iter().enumerate() {
+        if index > 0 {
+            out.push_str("\n-- next step (commit first)");
+            if let Some(reason) = &step.reason {
+                out.push_str(&format!(": {reason}"));
+            }
+            out.push('\n');
+        }
+        for stmt in &step.statements {
+            for line in statement_comments(stmt) {
+                out.push_str(&format!("-- {line}\n"));
+            }
+            out.push_str(&stmt.sql);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The comment lines over a generated statement: its description, its
+/// classification when it is not safe, and its notes.
+pub fn statement_comments(stmt: &Statement) -> Vec<String> {
+    let mut lines = vec![stmt.description.clone()];
+    match stmt.safety {
+        Safety::Safe => {}
+        Safety::Locks => {
+            lines.push("locks: may block writes or rewrite the table while it runs".into())
+        }
+        Safety::Destructive => lines.push("destructive: loses or alters data".into()),
+    }
+    lines.extend(stmt.notes.iter().cloned());
+    lines
+}
