@@ -50,6 +50,8 @@ pub struct TableModel {
 #[derive(Debug, Clone)]
 pub struct IndexAttr {
     pub span: Span,
+    /// Declared on a field (`#[petal(index)]`), rather than on the struct.
+    pub on_field: bool,
     pub name: Option<Spanned<String>>,
     pub keys: Vec<Spanned<IndexKeyAttr>>,
     pub include: Vec<Spanned<String>>,
@@ -70,6 +72,8 @@ pub enum IndexKeyAttr {
 #[derive(Debug, Clone)]
 pub struct UniqueAttr {
     pub span: Span,
+    /// Declared on a field (`#[petal(unique)]`), rather than on the struct.
+    pub on_field: bool,
     pub name: Option<Spanned<String>>,
     pub columns: Vec<Spanned<String>>,
     pub nulls_not_distinct: bool,

@@ -44,6 +44,7 @@ pub fn scan_sources(files: &[(PathBuf, String)]) -> Result<ScannedModels, ScanEr
     let mut fatal: Vec<ScanError> = Vec::new();
     let mut tables: Vec<Found<TableModel>> = Vec::new();
     let mut enums: Vec<Found<EnumModel>> = Vec::new();
+    let mut rejected_enums: BTreeSet<String> = BTreeSet::new();
     for &file in &order {
         let (path, text) = &files[file];
         let parsed = match syn::parse_str::<syn::File>(&blank_preamble(text)) {
@@ -71,7 +72,10 @@ pub fn scan_sources(files: &[(PathBuf, String)]) -> Result<ScannedModels, ScanEr
         for input in finder.enums {
             match crate::enum_model(&input) {
                 Ok(model) => enums.push(Found { file, model }),
-                Err(diags) => errors.extend(diags.into_iter().map(|d| (file, d))),
+                Err(diags) => {
+                    errors.extend(diags.into_iter().map(|d| (file, d)));
+                    rejected_enums.insert(input.ident.unraw_string());
+                }
             }
         }
     }
@@ -83,7 +87,10 @@ pub fn scan_sources(files: &[(PathBuf, String)]) -> Result<ScannedModels, ScanEr
         file: files[file].0.clone(),
         position: indexes[file].span_position(&files[file].1, span),
     };
-    let mut resolver = EnumsByName::default();
+    let mut resolver = EnumsByName {
+        rejected: rejected_enums,
+        ..EnumsByName::default()
+    };
     for found in &enums {
         let e = lower_enum(&found.model);
         if scanned.database.enums.contains_key(&e.name) {
@@ -190,7 +197,11 @@ pub fn scan_sources(files: &[(PathBuf, String)]) -> Result<ScannedModels, ScanEr
         }
         scanned.database.add_table(lowered.table);
     }
-    check_references(&tables, &scanned.database, &mut errors);
+    // With models missing (rejected above), a reference to one of them
+    // would be a follow-up error.
+    if errors.is_empty() {
+        check_references(&tables, &scanned.database, &mut errors);
+    }
     scanned.database.normalize();
     if errors.is_empty() && fatal.is_empty() {
         return Ok(scanned);
@@ -250,6 +261,9 @@ fn check_references(
 #[derive(Default)]
 struct EnumsByName {
     by_rust_name: BTreeMap<String, Vec<QualifiedName>>,
+    /// `DbEnum`s with errors of their own: a field of that type is not
+    /// reported again.
+    rejected: BTreeSet<String>,
 }
 
 impl ResolveType for EnumsByName {
@@ -264,6 +278,7 @@ impl ResolveType for EnumsByName {
                 let ty = SqlType::from_canonical(one.to_string());
                 Ok(if array { ty.array_of() } else { ty })
             }
+            _ if self.rejected.contains(name) => Ok(SqlType::from_canonical(name.clone())),
             Some(many) if many.len() > 1 => {
                 let names: Vec<String> = many.iter().map(|n| format!("`{n}`")).collect();
                 Err(Diagnostic::new(

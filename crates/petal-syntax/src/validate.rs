@@ -161,31 +161,50 @@ fn check_primary_keys(model: &TableModel, diags: &mut Diagnostics) {
 fn check_column_lists(model: &TableModel, diags: &mut Diagnostics) {
     let columns: Vec<String> = model.columns().map(|f| f.column_name()).collect();
     let known: Vec<&str> = columns.iter().map(String::as_str).collect();
+    let skipped = |name: &str| {
+        model.fields.iter().any(|f| {
+            f.skip.is_some() && (f.column_name() == name || f.ident.unraw_string() == name)
+        })
+    };
     let mut check = |what: &str, name: &Spanned<String>| {
-        if model.resolve_column(&name.value).is_none() {
-            diags.error(
-                name.span,
-                format!(
-                    "{what} names unknown column `{}`{}",
-                    name.value,
-                    suggestion(&name.value, &known)
-                ),
-            );
+        if model.resolve_column(&name.value).is_some() {
+            return;
         }
+        let message = if skipped(&name.value) {
+            format!(
+                "{what} names `{}`, a `skip` field, which is not a column",
+                name.value
+            )
+        } else {
+            format!(
+                "{what} names unknown column `{}`{}",
+                name.value,
+                suggestion(&name.value, &known)
+            )
+        };
+        diags.error(name.span, message);
     };
     if let Some(pk) = &model.primary_key {
         for c in &pk.value {
             check("`primary_key`", c);
         }
     }
+    // A field's own `unique`/`index` on a `skip` field is reported as a
+    // setting on a skipped field already.
     for u in &model.uniques {
-        for c in &u.columns {
+        for c in u
+            .columns
+            .iter()
+            .filter(|c| !(u.on_field && skipped(&c.value)))
+        {
             check("`unique`", c);
         }
     }
     for ix in &model.indexes {
         for key in &ix.keys {
-            if let IndexKeyAttr::Column(c) = &key.value {
+            if let IndexKeyAttr::Column(c) = &key.value
+                && !(ix.on_field && skipped(c))
+            {
                 check("`index`", &Spanned::new(c.clone(), key.span));
             }
         }

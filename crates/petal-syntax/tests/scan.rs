@@ -41,6 +41,7 @@ fn attribute_errors_have_file_line_col() {
         "unmapped_type",
         "dangling_reference",
         "not_rust",
+        "no_follow_up_errors",
     ] {
         let errors = scan_err(&[&format!("{case}.rs")]);
         insta::assert_snapshot!(case, errors.to_string());

@@ -195,6 +195,7 @@ fn parse_index(
 ) -> Result<IndexAttr, Diagnostic> {
     let mut ix = IndexAttr {
         span: item.name_span,
+        on_field: field_column.is_some(),
         name: None,
         keys: Vec::new(),
         include: Vec::new(),
@@ -278,6 +279,7 @@ fn parse_unique(
 ) -> Result<UniqueAttr, Diagnostic> {
     let mut u = UniqueAttr {
         span: item.name_span,
+        on_field: field_column.is_some(),
         name: None,
         columns: field_column.iter().cloned().collect(),
         nulls_not_distinct: false,
