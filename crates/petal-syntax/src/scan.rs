@@ -177,8 +177,28 @@ pub fn scan_sources(files: &[(PathBuf, String)]) -> Result<ScannedModels, ScanEr
                 table: table.clone(),
                 column: column.name.clone(),
             };
-            let span = m.fields[field].ident.span();
-            scanned.locations.insert(key, locate(found.file, span));
+            let field = &m.fields[field];
+            scanned
+                .locations
+                .insert(key, locate(found.file, field.ident.span()));
+            if let Some(default) = &field.default {
+                let key = ObjectKey::ColumnDefault {
+                    table: table.clone(),
+                    column: column.name.clone(),
+                };
+                scanned
+                    .locations
+                    .insert(key, locate(found.file, default.span));
+            }
+            if let Some(sql_type) = &field.sql_type {
+                let key = ObjectKey::ColumnType {
+                    table: table.clone(),
+                    column: column.name.clone(),
+                };
+                scanned
+                    .locations
+                    .insert(key, locate(found.file, sql_type.span));
+            }
         }
         for object in &lowered.objects {
             let key = match object.kind {

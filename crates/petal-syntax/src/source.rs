@@ -98,6 +98,17 @@ pub enum ObjectKey {
         table: QualifiedName,
         column: String,
     },
+    /// The value of the field's `default = "..."`, when it has one: where a
+    /// default PostgreSQL rejects should point.
+    ColumnDefault {
+        table: QualifiedName,
+        column: String,
+    },
+    /// The value of the field's `sql_type = "..."`, when it has one.
+    ColumnType {
+        table: QualifiedName,
+        column: String,
+    },
     /// A primary key, unique, check or foreign key: the attribute that
     /// declared it (`primary_key`, `unique`, `check`, `references`).
     Constraint { table: QualifiedName, name: String },

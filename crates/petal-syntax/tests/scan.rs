@@ -105,6 +105,16 @@ fn locations_point_at_declarations() {
         .1,
         "primary_key("
     );
+    let qty =
+        |kind: fn(QualifiedName, String) -> ObjectKey| at(kind(lines.clone(), "qty".into())).1;
+    let default = qty(|table, column| ObjectKey::ColumnDefault { table, column });
+    assert!(default.starts_with("\"1\")]"), "{default:?}");
+    let price = at(ObjectKey::ColumnType {
+        table: lines.clone(),
+        column: "price".into(),
+    })
+    .1;
+    assert_eq!(price, "\"numeric(12,");
     // A foreign key points at its `references` value.
     assert_eq!(
         at(ObjectKey::Constraint {
