@@ -107,6 +107,7 @@ fn iden_ident(ident: &Ident) -> Ident {
 fn iden_enum(input: &DeriveInput, table: &str, variants: &[Ident], names: &[&str]) -> TokenStream {
     let vis = &input.vis;
     let iden = iden_ident(&input.ident);
+    let variant_docs: Vec<String> = names.iter().map(|n| format!("The `{n}` column.")).collect();
     let doc = format!(
         "sea-query identifiers of `{table}` and its columns (from `#[derive(Table)]` on `{}`).",
         input.ident
@@ -117,7 +118,7 @@ fn iden_enum(input: &DeriveInput, table: &str, variants: &[Ident], names: &[&str
         #vis enum #iden {
             /// The table.
             Table,
-            #(#variants,)*
+            #(#[doc = #variant_docs] #variants,)*
         }
 
         impl ::petal::sea_query::Iden for #iden {

@@ -23,6 +23,12 @@
 //! - [`ir`] is `petal_ir`; [`sea_query`] is the sea-query the generated
 //!   `Iden` enums implement, so the application and the models agree on one
 //!   version.
+//!
+//! The `SqlType` impls of other crates' types come with cargo features:
+//! `chrono` and `serde_json` (on by default), `time`, `uuid` and
+//! `rust_decimal`. The attribute language itself is documented in
+//! `petal_syntax`, the crate that parses it for both the derives and the
+//! CLI's source scanner.
 
 // Lets the derives' `::petal::...` paths resolve inside this crate's tests.
 extern crate self as petal;
