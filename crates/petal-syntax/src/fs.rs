@@ -57,3 +57,38 @@ fn io_error(path: &Path, err: &std::io::Error) -> ScanError {
         source_line: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_directory_is_one_clear_error() {
+        let dir = Path::new("/nonexistent/petal/models");
+        let errors = match scan_dir(dir) {
+            Ok(_) => panic!("scanned a directory that does not exist"),
+            Err(e) => e,
+        };
+        assert_eq!(errors.errors.len(), 1);
+        let text = errors.to_string();
+        assert!(
+            text.starts_with("/nonexistent/petal/models: cannot read: "),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn rust_files_are_sorted_and_skip_hidden_and_target() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let files = rust_files(&root).unwrap_or_else(|e| panic!("{e}"));
+        let mut sorted = files.clone();
+        sorted.sort();
+        assert_eq!(files, sorted);
+        assert!(files.iter().any(|f| f.ends_with("parse/table.rs")));
+        assert!(
+            files
+                .iter()
+                .all(|f| f.extension().is_some_and(|e| e == "rs"))
+        );
+    }
+}
