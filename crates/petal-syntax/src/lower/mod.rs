@@ -246,6 +246,17 @@ fn lower_column(
                 .then_some(Identity::ByDefault)
         }
     };
+    if let (Some(attr), Some(_), Some(basis)) = (&field.identity, identity, &identity_basis)
+        && !is_integer(basis)
+    {
+        return Err(Diagnostic::new(
+            attr.span,
+            format!(
+                "`identity` on `{}`, a `{basis}` column: an identity column is smallint, integer or bigint",
+                field.ident
+            ),
+        ));
+    }
     let mut column = Column::new(name, ty);
     // PostgreSQL makes primary key and identity columns NOT NULL whatever
     // the declaration says.
@@ -410,6 +421,19 @@ mod tests {
             struct T { #[petal(primary_key, sql_type = "bigint")] id: MyId }
         });
         assert_eq!(typed_key.columns[0].identity, Some(Identity::ByDefault));
+        let model = crate::table_model(&parse_quote! {
+            #[petal(table = "t")]
+            struct T { #[petal(identity = "always")] code: String }
+        });
+        let errors = model.map(|m| crate::lower_table_alone(&m, &Builtins).map(|_| ()));
+        let message = match errors {
+            Ok(Err(d)) => d[0].message.clone(),
+            _ => panic!("an identity on a text column was accepted"),
+        };
+        assert_eq!(
+            message,
+            "`identity` on `code`, a `text` column: an identity column is smallint, integer or bigint"
+        );
         let opted_out = lower(parse_quote! {
             #[petal(table = "t")]
             struct T { #[petal(primary_key, identity = "none")] id: i32 }
