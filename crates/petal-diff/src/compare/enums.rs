@@ -239,12 +239,12 @@ impl Engine<'_> {
     }
 
     /// Phase 13: types no longer wanted, after their last column went.
-    pub(super) fn drop_enums(&mut self, matching: &Matching) {
+    pub(super) fn drop_enums(&mut self) {
         let gone: Vec<EnumType> = self
             .cur
             .enums
             .values()
-            .filter(|e| !matching.enums.contains_key(&e.name))
+            .filter(|e| !self.to.enums.contains_key(&e.name))
             .cloned()
             .collect();
         for enum_type in gone {

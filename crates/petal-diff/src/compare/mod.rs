@@ -189,7 +189,7 @@ impl Engine<'_> {
         self.add_constraints(&plan);
         self.comments(&matching);
         self.drop_columns_and_tables(&matching);
-        self.drop_enums(&matching);
+        self.drop_enums();
         let gone: Vec<String> = self
             .cur
             .schemas

@@ -453,18 +453,19 @@ impl Engine<'_> {
     /// Phase 12, with the possible renames a reviewer should look at.
     pub(super) fn drop_columns_and_tables(&mut self, matching: &Matching) {
         for (name, columns) in &matching.columns {
-            // Renames ran already: kept columns carry their new names.
-            let kept: BTreeSet<&String> = columns.keys().collect();
-            let Some(table) = self.cur.tables.get(name) else {
+            let (Some(table), Some(to_table)) = (self.cur.tables.get(name), self.to.tables.get(name))
+            else {
                 continue;
             };
+            // Renames ran and new columns were added: what the desired table
+            // does not name is what goes.
             let dropped: Vec<_> = table
                 .columns
                 .iter()
-                .filter(|c| !kept.contains(&c.name))
+                .filter(|c| to_table.column(&c.name).is_none())
                 .cloned()
                 .collect();
-            if let Some(to_table) = self.to.tables.get(name) {
+            {
                 for d in &dropped {
                     for added in to_table
                         .columns
@@ -494,7 +495,7 @@ impl Engine<'_> {
             .cur
             .tables
             .values()
-            .filter(|t| !kept.contains(&t.name))
+            .filter(|t| !kept.contains(&t.name) && !self.to.tables.contains_key(&t.name))
             .cloned()
             .collect();
         let signature = |t: &Table| -> BTreeSet<(String, String)> {
