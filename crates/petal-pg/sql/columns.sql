@@ -1,11 +1,15 @@
 -- One row per column, in attnum order. A column is `serial` when an owned
 -- sequence (pg_depend deptype 'a') of the column's own type feeds its
 -- default, spelled exactly `nextval('<sequence>'::regclass)`.
+-- A default cannot refer to columns, so it is printed without the table as
+-- context (relid 0), which spares opening every table; a generated column's
+-- expression does refer to columns and gets its table.
 SELECT a.attrelid AS table_oid,
+       a.attnum,
        a.attname::text AS name,
        format_type(a.atttypid, a.atttypmod) AS type,
        NOT a.attnotnull AS nullable,
-       pg_get_expr(ad.adbin, ad.adrelid) AS default_expr,
+       def.expr AS default_expr,
        a.attidentity::text AS identity,
        a.attgenerated::text AS generated,
        CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN
@@ -23,13 +27,16 @@ SELECT a.attrelid AS table_oid,
              AND dep.refobjsubid = a.attnum
              AND dep.deptype = 'a'
              AND s.seqtypid = a.atttypid
-             AND pg_get_expr(ad.adbin, ad.adrelid)
-                 = 'nextval(' || quote_literal(dep.objid::regclass::text) || '::regclass)'
+             AND def.expr = 'nextval(' || quote_literal(dep.objid::regclass::text) || '::regclass)'
        ) AS serial
 FROM tbl
 JOIN pg_attribute a ON a.attrelid = tbl.oid
 JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+LEFT JOIN LATERAL (
+    SELECT pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END) AS expr
+    OFFSET 0
+) AS def ON true
 LEFT JOIN pg_collation co ON co.oid = a.attcollation
 LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
 LEFT JOIN pg_description d

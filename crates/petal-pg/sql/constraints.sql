@@ -1,19 +1,20 @@
 -- Primary keys, unique, check and foreign key constraints. NOT NULL
 -- constraints (contype 'n', recorded from PostgreSQL 18 on) are the
 -- columns' nullability; exclusion constraints are listed as not compared.
+-- The constrained columns come as attnums, named from the columns query's
+-- rows: a per-row subquery for them costs more than the rest of the query.
 SELECT con.conrelid AS table_oid,
        con.conname::text AS name,
        con.contype::text AS kind,
-       ARRAY(SELECT a.attname::text
-             FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
-             JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
-             ORDER BY k.ord) AS columns,
+       con.conkey AS column_nums,
        rn.nspname::text AS ref_schema,
        rc.relname::text AS ref_table,
-       ARRAY(SELECT a.attname::text
-             FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
-             JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
-             ORDER BY k.ord) AS ref_columns,
+       CASE WHEN con.contype = 'f' THEN
+           ARRAY(SELECT a.attname::text
+                 FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
+                 JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
+                 ORDER BY k.ord)
+       END AS ref_columns,
        con.confupdtype::text AS on_update,
        con.confdeltype::text AS on_delete,
        con.condeferrable AS deferrable,

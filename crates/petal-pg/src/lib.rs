@@ -2,14 +2,14 @@
 //! ([`conn`]), whole-database introspection into the IR ([`introspect`]),
 //! and the embedded cluster petal starts by itself ([`cluster`]).
 
+pub mod cluster;
 pub mod conn;
 pub mod error;
-
-pub use conn::{ConnConfig, Host, SslMode, connect};
-pub use error::PgError;
-pub mod cluster;
-
-pub use cluster::{ClusterStatus, EmbeddedCluster};
 pub mod introspect;
 
-pub use introspect::{IntrospectOptions, Introspection, NotCompared, introspect};
+pub use cluster::{ClusterStatus, EmbeddedCluster};
+pub use conn::{ConnConfig, Host, SslMode, connect};
+pub use error::PgError;
+pub use introspect::{
+    IntrospectOptions, Introspection, NotCompared, introspect, introspect_parallel,
+};

@@ -142,3 +142,17 @@ async fn query_count_does_not_grow_with_tables() {
     assert_eq!(small.queries, large.queries);
     assert_eq!(small.queries, 9);
 }
+
+#[tokio::test]
+async fn two_connections_read_the_same_as_one() {
+    let db = TestDb::new().await;
+    load(&db, SHOP).await;
+    let opts = IntrospectOptions::default();
+    let one = read(&db, &opts).await;
+    let two = match petal_pg::introspect_parallel(db.config(), &opts).await {
+        Ok(found) => found,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(one, two);
+    assert_eq!(two.queries, 9);
+}

@@ -57,16 +57,32 @@ pub(super) fn assemble(rows: CatalogRows) -> Result<(Database, Vec<NotCompared>)
         table.comment = get(row, "description")?;
         tables.insert(get(row, "oid")?, table);
     }
+    let mut column_names: BTreeMap<(u32, i16), String> = BTreeMap::new();
     for row in &rows.columns {
-        let Some(table) = tables.get_mut(&get::<u32>(row, "table_oid")?) else {
+        let table_oid: u32 = get(row, "table_oid")?;
+        let Some(table) = tables.get_mut(&table_oid) else {
             continue;
         };
         let column = column(row, &table.name, &mut not_compared)?;
+        column_names.insert((table_oid, get(row, "attnum")?), column.name.clone());
         table.columns.push(column);
     }
     for row in &rows.constraints {
-        if let Some(table) = tables.get_mut(&get::<u32>(row, "table_oid")?) {
-            add_constraint(table, row)?;
+        let table_oid: u32 = get(row, "table_oid")?;
+        if let Some(table) = tables.get_mut(&table_oid) {
+            let nums: Vec<i16> = get(row, "column_nums")?;
+            let columns = nums
+                .iter()
+                .map(|num| {
+                    column_names.get(&(table_oid, *num)).cloned().ok_or_else(|| {
+                        PgError::Catalog(format!(
+                            "a constraint on {} names column number {num}, which it does not have",
+                            table.name
+                        ))
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            add_constraint(table, row, columns)?;
         }
     }
     add_indexes(&mut tables, &rows.indexes)?;
@@ -124,9 +140,8 @@ fn column(
     Ok(column)
 }
 
-fn add_constraint(table: &mut Table, row: &Row) -> Result<(), PgError> {
+fn add_constraint(table: &mut Table, row: &Row, columns: Vec<String>) -> Result<(), PgError> {
     let name: String = get(row, "name")?;
-    let columns: Vec<String> = get(row, "columns")?;
     let deferrable = match (
         get::<bool>(row, "deferrable")?,
         get::<bool>(row, "deferred")?,
@@ -166,7 +181,7 @@ fn add_constraint(table: &mut Table, row: &Row) -> Result<(), PgError> {
                 name,
                 columns,
                 ref_table: QualifiedName::new(ref_schema, ref_table),
-                ref_columns: get(row, "ref_columns")?,
+                ref_columns: get::<Option<Vec<String>>>(row, "ref_columns")?.unwrap_or_default(),
                 on_delete: fk_action(&get::<String>(row, "on_delete")?, &context)?,
                 on_update: fk_action(&get::<String>(row, "on_update")?, &context)?,
                 deferrable,

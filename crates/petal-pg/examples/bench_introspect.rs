@@ -1,0 +1,362 @@
+//! `just bench-introspect`: introspection of a 1,000-table schema against
+//! `pg_dump --schema-only` of the same database, in the same run.
+//!
+//! Starts its own embedded cluster in `<target>/petal-bench-pg` (durability
+//! off) and stops it at the end. Each introspection runs in a child process
+//! (this binary, `--introspect URL`) so that its peak memory is its own.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use petal_pg::{
+    ConnConfig, EmbeddedCluster, IntrospectOptions, connect, introspect, introspect_parallel,
+};
+
+const TABLES: usize = 1000;
+const ENUMS: usize = 50;
+const RUNS: usize = 5;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let result = if args.get(1).map(String::as_str) == Some("--introspect") {
+        child(
+            args.get(2).map(String::as_str).unwrap_or_default(),
+            args.get(3).map(String::as_str) == Some("parallel"),
+        )
+    } else {
+        parent()
+    };
+    if let Err(e) = result {
+        eprintln!("bench-introspect: {e}");
+        std::process::exit(2);
+    }
+}
+
+/// One introspection; prints `millis queries tables peak_kib`.
+fn child(url: &str, parallel: bool) -> Result<(), String> {
+    let cfg = ConnConfig::parse(url).map_err(|e| e.to_string())?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    rt.block_on(async {
+        let opts = IntrospectOptions::default();
+        let (started, found) = if parallel {
+            // Connecting is part of the work here: it opens two connections.
+            let started = Instant::now();
+            let found = introspect_parallel(&cfg, &opts).await;
+            (started, found)
+        } else {
+            let client = connect(&cfg).await.map_err(|e| e.to_string())?;
+            let started = Instant::now();
+            let found = introspect(&client, &opts).await;
+            (started, found)
+        };
+        let found = found.map_err(|e| e.to_string())?;
+        let elapsed = started.elapsed();
+        println!(
+            "{} {} {} {}",
+            elapsed.as_secs_f64() * 1000.0,
+            found.queries,
+            found.database.tables.len(),
+            peak_rss_kib(libc::RUSAGE_SELF)
+        );
+        Ok(())
+    })
+}
+
+fn parent() -> Result<(), String> {
+    let target = target_dir();
+    let cluster = EmbeddedCluster::in_dir(&target.join("petal-bench-pg"), "bench")
+        .map_err(|e| e.to_string())?
+        .with_setting("fsync", "off")
+        .with_setting("full_page_writes", "off")
+        .with_setting("synchronous_commit", "off");
+    let rt = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    let outcome = rt.block_on(run(&cluster));
+    let stopped = cluster.stop();
+    outcome?;
+    stopped.map_err(|e| e.to_string())
+}
+
+async fn run(cluster: &EmbeddedCluster) -> Result<(), String> {
+    cluster.start_server().map_err(|e| e.to_string())?;
+    cluster
+        .drop_database("bench")
+        .await
+        .map_err(|e| e.to_string())?;
+    cluster
+        .create_database("bench")
+        .await
+        .map_err(|e| e.to_string())?;
+    let ddl = schema_ddl();
+    let client = connect(&cluster.conn_config("bench"))
+        .await
+        .map_err(|e| e.to_string())?;
+    let started = Instant::now();
+    client
+        .batch_execute(&ddl)
+        .await
+        .map_err(|e| petal_pg::error::describe(&e))?;
+    client
+        .batch_execute("ANALYZE")
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "schema: {TABLES} tables, {ENUMS} enum types, {} bytes of DDL, loaded in {:.2} s",
+        ddl.len(),
+        started.elapsed().as_secs_f64()
+    );
+    let url = cluster.url();
+    let pg_dump = pg_dump_path(cluster.bin_dir());
+
+    // Warm everything up once (the server's buffers), then interleave the
+    // measured runs so that a busy moment on the machine hits all alike.
+    let mut dump_times = Vec::new();
+    let mut single = Vec::new();
+    let mut parallel = Vec::new();
+    dump_once(&pg_dump, &url)?;
+    introspect_once(&url, false)?;
+    introspect_once(&url, true)?;
+    for _ in 0..RUNS {
+        dump_times.push(dump_once(&pg_dump, &url)?);
+        single.push(introspect_once(&url, false)?);
+        parallel.push(introspect_once(&url, true)?);
+    }
+    let dump_peak = dump_times.iter().map(|(_, kib)| *kib).max().unwrap_or(0);
+    let dump_statements =
+        count_statements(cluster, &client, || dump_once(&pg_dump, &url).map(|_| ())).await?;
+    let dump_ms = median(
+        dump_times
+            .iter()
+            .map(|(d, _)| d.as_secs_f64() * 1000.0)
+            .collect(),
+    );
+    println!("pg_dump --schema-only ({}):", pg_dump.display());
+    println!(
+        "  median {dump_ms:.0} ms over {RUNS} runs (wall time of the process), \
+         {dump_statements} statements in the server log, peak {:.1} MiB",
+        dump_peak as f64 / 1024.0
+    );
+    for (label, runs, is_parallel) in [
+        ("introspect (one connection)", &single, false),
+        (
+            "introspect_parallel (two connections, connecting included)",
+            &parallel,
+            true,
+        ),
+    ] {
+        let statements = count_statements(cluster, &client, || {
+            introspect_once(&url, is_parallel).map(|_| ())
+        })
+        .await?;
+        let ms = median(runs.iter().map(|r| r.millis).collect());
+        let peak = runs.iter().map(|r| r.peak_kib).max().unwrap_or(0);
+        let last = runs.last().ok_or("no introspection ran")?;
+        println!("petal {label}:");
+        println!(
+            "  median {ms:.0} ms over {RUNS} runs, {} queries by its own count, {statements} \
+             statements in the server log, {} tables, peak {:.1} MiB (whole process)",
+            last.queries,
+            last.tables,
+            peak as f64 / 1024.0
+        );
+        println!(
+            "  ratio: {:.2}x pg_dump's time (goal: <= 0.5x)",
+            ms / dump_ms
+        );
+    }
+    Ok(())
+}
+
+struct OurRun {
+    millis: f64,
+    queries: u32,
+    tables: usize,
+    peak_kib: i64,
+}
+
+fn introspect_once(url: &str, parallel: bool) -> Result<OurRun, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let mode = if parallel { "parallel" } else { "single" };
+    let out = Command::new(exe)
+        .args(["--introspect", url, mode])
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!(
+            "introspection failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let fields: Vec<&str> = text.split_whitespace().collect();
+    let parse_err = || format!("unexpected child output {text:?}");
+    match fields.as_slice() {
+        [ms, queries, tables, peak] => Ok(OurRun {
+            millis: ms.parse().map_err(|_| parse_err())?,
+            queries: queries.parse().map_err(|_| parse_err())?,
+            tables: tables.parse().map_err(|_| parse_err())?,
+            peak_kib: peak.parse().map_err(|_| parse_err())?,
+        }),
+        _ => Err(parse_err()),
+    }
+}
+
+/// One `pg_dump --schema-only`: its wall time and peak memory (KiB).
+fn dump_once(pg_dump: &Path, url: &str) -> Result<(Duration, i64), String> {
+    let started = Instant::now();
+    let child = Command::new(pg_dump)
+        .args(["--schema-only", "--dbname", url])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("{}: {e}", pg_dump.display()))?;
+    // wait4 rather than Child::wait, for this child's own rusage.
+    let mut status = 0;
+    // SAFETY: waits for our own child; both out-parameters are valid.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    if unsafe { libc::wait4(pid, &mut status, 0, &mut usage) } != pid {
+        return Err("waiting for pg_dump failed".into());
+    }
+    let elapsed = started.elapsed();
+    if !(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0) {
+        return Err(format!("pg_dump failed (wait status {status})"));
+    }
+    Ok((elapsed, usage.ru_maxrss))
+}
+
+/// Statements the server logged while `action` ran, with `log_statement`
+/// turned on for the database just for that.
+async fn count_statements(
+    cluster: &EmbeddedCluster,
+    client: &tokio_postgres::Client,
+    action: impl FnOnce() -> Result<(), String>,
+) -> Result<usize, String> {
+    let set = |value: &'static str| format!("ALTER DATABASE bench SET log_statement = '{value}'");
+    client
+        .batch_execute(&set("all"))
+        .await
+        .map_err(|e| e.to_string())?;
+    let log = cluster.log_file();
+    let before = std::fs::metadata(&log).map(|m| m.len()).unwrap_or(0) as usize;
+    action()?;
+    client
+        .batch_execute(&set("none"))
+        .await
+        .map_err(|e| e.to_string())?;
+    let text = std::fs::read(&log).map_err(|e| e.to_string())?;
+    let new = String::from_utf8_lossy(text.get(before..).unwrap_or_default()).into_owned();
+    Ok(new
+        .lines()
+        .filter(|l| l.contains("LOG:  statement: ") || l.contains("LOG:  execute "))
+        .filter(|l| !l.contains("log_statement"))
+        .count())
+}
+
+fn pg_dump_path(bin_dir: &Path) -> PathBuf {
+    let beside = bin_dir.join("pg_dump");
+    if beside.is_file() {
+        beside
+    } else {
+        PathBuf::from("pg_dump")
+    }
+}
+
+fn peak_rss_kib(who: i32) -> i64 {
+    // SAFETY: getrusage only writes into the zeroed struct we pass.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(who, &mut usage) } != 0 {
+        return 0;
+    }
+    usage.ru_maxrss
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+fn target_dir() -> PathBuf {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| {
+            exe.ancestors()
+                .find(|d| d.join("CACHEDIR.TAG").is_file())
+                .map(Path::to_path_buf)
+        })
+        .unwrap_or_else(|| std::env::temp_dir().join("petal-bench"))
+}
+
+/// A deterministic generator (an LCG) so every run loads the same schema.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) % n as u64) as usize
+    }
+}
+
+/// ~12 columns a table of mixed types, 1–3 indexes (plain, unique,
+/// partial, multi-column), 0–2 foreign keys, checks and comments.
+fn schema_ddl() -> String {
+    let mut rng = Rng(42);
+    let mut ddl = String::new();
+    for e in 0..ENUMS {
+        let labels: Vec<String> = (0..3 + e % 5).map(|l| format!("'label_{e}_{l}'")).collect();
+        let _ = writeln!(
+            ddl,
+            "CREATE TYPE status_{e} AS ENUM ({});",
+            labels.join(", ")
+        );
+    }
+    for t in 0..TABLES {
+        let e = rng.below(ENUMS);
+        let mut cols = vec![
+            "id integer GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY".to_string(),
+            "created_at timestamptz NOT NULL DEFAULT now()".into(),
+            format!("status status_{e} NOT NULL DEFAULT 'label_{e}_0'"),
+            "name text NOT NULL".into(),
+            "code varchar(32)".into(),
+            "price numeric(12,2) NOT NULL DEFAULT 0 CHECK (price >= 0)".into(),
+            "qty integer NOT NULL DEFAULT 1".into(),
+            "active boolean DEFAULT true".into(),
+            "meta jsonb".into(),
+            "tags text[] DEFAULT '{}'".into(),
+            "ratio double precision".into(),
+        ];
+        let fks = if t == 0 { 0 } else { rng.below(3) };
+        for f in 0..fks {
+            let target = rng.below(t);
+            cols.push(format!(
+                "ref_{f} integer REFERENCES t{target} (id) ON DELETE SET NULL"
+            ));
+        }
+        if fks == 0 {
+            cols.push("note text".into());
+        }
+        let _ = writeln!(
+            ddl,
+            "CREATE TABLE t{t} (\n  {},\n  CONSTRAINT t{t}_qty_check CHECK (qty BETWEEN 0 AND 10000)\n);",
+            cols.join(",\n  ")
+        );
+        let _ = writeln!(ddl, "CREATE INDEX ON t{t} (name);");
+        if rng.below(2) == 0 {
+            let _ = writeln!(ddl, "CREATE UNIQUE INDEX ON t{t} (code) WHERE active;");
+        }
+        if rng.below(2) == 0 {
+            let _ = writeln!(ddl, "CREATE INDEX ON t{t} (status, created_at DESC);");
+        }
+        let _ = writeln!(ddl, "COMMENT ON TABLE t{t} IS 'table number {t}';");
+        let _ = writeln!(ddl, "COMMENT ON COLUMN t{t}.price IS 'price in tenge';");
+    }
+    ddl
+}
