@@ -10,8 +10,65 @@ use crate::{QualifiedName, SqlType};
 pub struct Database {
     /// Non-system schemas that exist (or that the models name).
     pub schemas: BTreeSet<String>,
+    /// Serialized as a list (JSON object keys must be strings), in name order.
+    #[serde(with = "by_name")]
     pub enums: BTreeMap<QualifiedName, EnumType>,
+    #[serde(with = "by_name")]
     pub tables: BTreeMap<QualifiedName, Table>,
+}
+
+/// Objects that know their own qualified name, so a map keyed by it can be
+/// serialized as a plain list of the objects.
+pub trait Named {
+    fn qualified_name(&self) -> &QualifiedName;
+}
+
+impl Named for Table {
+    fn qualified_name(&self) -> &QualifiedName {
+        &self.name
+    }
+}
+
+impl Named for EnumType {
+    fn qualified_name(&self) -> &QualifiedName {
+        &self.name
+    }
+}
+
+mod by_name {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::Named;
+    use crate::QualifiedName;
+
+    pub fn serialize<S, T>(
+        map: &BTreeMap<QualifiedName, T>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error>
+    where
+        S: Serializer,
+        T: Serialize,
+    {
+        serializer.collect_seq(map.values())
+    }
+
+    pub fn deserialize<'de, D, T>(deserializer: D) -> Result<BTreeMap<QualifiedName, T>, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: Deserialize<'de> + Named,
+    {
+        let items = Vec::<T>::deserialize(deserializer)?;
+        let mut map = BTreeMap::new();
+        for item in items {
+            let name = item.qualified_name().clone();
+            if map.insert(name.clone(), item).is_some() {
+                return Err(serde::de::Error::custom(format!("{name} appears twice")));
+            }
+        }
+        Ok(map)
+    }
 }
 
 /// A PostgreSQL enum type, labels in their sort order.
@@ -385,5 +442,29 @@ impl Database {
     pub fn add_enum(&mut self, e: EnumType) {
         self.schemas.insert(e.name.schema.clone());
         self.enums.insert(e.name.clone(), e);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SqlType;
+
+    #[test]
+    fn a_database_survives_json() {
+        let mut db = Database::default();
+        let mut t = Table::new(QualifiedName::new("public", "t"));
+        t.columns.push(Column::new("a", SqlType::canonical("int")));
+        db.add_table(t);
+        db.add_enum(EnumType {
+            name: QualifiedName::new("crm", "e"),
+            labels: vec!["x".into()],
+            comment: None,
+            renamed_from: None,
+            renamed_labels: BTreeMap::new(),
+        });
+        let json = serde_json::to_string(&db).expect("serializes");
+        let back: Database = serde_json::from_str(&json).expect("deserializes");
+        assert_eq!(back, db);
     }
 }

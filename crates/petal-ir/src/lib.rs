@@ -21,7 +21,7 @@ mod sql_type;
 
 pub use database::{
     Check, Column, Database, Deferrable, EnumType, FkAction, ForeignKey, Identity, Index, IndexKey,
-    IndexKeyExpr, PrimaryKey, Table, Unique,
+    IndexKeyExpr, Named, PrimaryKey, Table, Unique,
 };
 pub use dump::dump;
 pub use name::{QualifiedName, quote_ident, quote_literal};

@@ -3,8 +3,8 @@
 use super::Rng;
 use crate::naming::{Namespace, make_object_name};
 use crate::{
-    Check, Column, Database, Deferrable, EnumType, FkAction, ForeignKey, Identity, Index,
-    IndexKey, PrimaryKey, QualifiedName, SqlType, Table, Unique, quote_ident, quote_literal,
+    Check, Column, Database, Deferrable, EnumType, FkAction, ForeignKey, Identity, Index, IndexKey,
+    PrimaryKey, QualifiedName, SqlType, Table, Unique, quote_ident, quote_literal,
 };
 
 pub(super) const EXTRA_SCHEMAS: &[&str] = &["crm", "Склад"];
@@ -29,8 +29,19 @@ pub(super) const TABLE_NAMES: &[&str] = &[
     "events",
 ];
 pub(super) const COLUMN_NAMES: &[&str] = &[
-    "name", "total", "status", "created_at", "Note Text", "цена", "tags", "qty", "flag",
-    "payload", "code", "order", "rating",
+    "name",
+    "total",
+    "status",
+    "created_at",
+    "Note Text",
+    "цена",
+    "tags",
+    "qty",
+    "flag",
+    "payload",
+    "code",
+    "order",
+    "rating",
 ];
 pub(super) const TYPES: &[&str] = &[
     "integer",
@@ -48,7 +59,12 @@ pub(super) const TYPES: &[&str] = &[
     "text[]",
     "integer[]",
 ];
-pub(super) const COMMENTS: &[&str] = &["it's the main one", "Цена товара", "plain", "a \"quoted\" word"];
+pub(super) const COMMENTS: &[&str] = &[
+    "it's the main one",
+    "Цена товара",
+    "plain",
+    "a \"quoted\" word",
+];
 
 /// Keywords among the generated names that `quote_identifier` quotes.
 const KEYWORDS: &[&str] = &["order", "user", "check", "default", "table"];
@@ -203,7 +219,9 @@ pub(super) fn build_table(rng: &mut Rng, db: &Database, name: QualifiedName) -> 
         });
     }
     for _ in 0..1 + rng.below(5) {
-        let Some(cname) = rng.pick(COLUMN_NAMES) else { continue };
+        let Some(cname) = rng.pick(COLUMN_NAMES) else {
+            continue;
+        };
         if t.column(cname).is_none() {
             t.columns.push(new_column(rng, db, cname));
         }
@@ -224,7 +242,9 @@ pub(super) fn add_unique(rng: &mut Rng, t: &mut Table, ns: &mut Namespace) -> bo
         .filter(|c| plain_key_type(c) && c.name != "id")
         .map(|c| c.name.clone())
         .collect();
-    let Some(first) = rng.pick(&keys).cloned() else { return false };
+    let Some(first) = rng.pick(&keys).cloned() else {
+        return false;
+    };
     let columns = if t.column("id").is_some() && rng.chance(30) {
         vec!["id".to_string(), first]
     } else {
@@ -254,7 +274,9 @@ pub(super) fn add_check(rng: &mut Rng, t: &mut Table, ns: &mut Namespace) -> boo
         .iter()
         .filter_map(|c| check_expr(c).map(|e| (c.name.clone(), e)))
         .collect();
-    let Some((column, expr)) = rng.pick(&candidates).cloned() else { return false };
+    let Some((column, expr)) = rng.pick(&candidates).cloned() else {
+        return false;
+    };
     if t.checks.iter().any(|c| c.expr == expr) {
         return false;
     }
@@ -268,7 +290,9 @@ pub(super) fn add_check(rng: &mut Rng, t: &mut Table, ns: &mut Namespace) -> boo
 
 pub(super) fn add_index(rng: &mut Rng, t: &mut Table, ns: &mut Namespace) -> bool {
     let plain: Vec<&Column> = t.columns.iter().filter(|c| plain_key_type(c)).collect();
-    let Some(column) = rng.pick(&plain).map(|c| (*c).clone()) else { return false };
+    let Some(column) = rng.pick(&plain).map(|c| (*c).clone()) else {
+        return false;
+    };
     let tn = t.name.name.clone();
     let mut index = Index {
         name: String::new(),
@@ -282,7 +306,10 @@ pub(super) fn add_index(rng: &mut Rng, t: &mut Table, ns: &mut Namespace) -> boo
     };
     match rng.below(5) {
         0 if column.ty.as_str() == "text" => {
-            index.keys = vec![IndexKey::expression(format!("lower({})", ident(&column.name)))];
+            index.keys = vec![IndexKey::expression(format!(
+                "lower({})",
+                ident(&column.name)
+            ))];
             index.name = ns.choose(&tn, Some("lower"), "idx");
         }
         1 if matches!(column.ty.as_str(), "integer" | "bigint") => {
@@ -330,7 +357,8 @@ pub(super) fn add_foreign_key(rng: &mut Rng, db: &mut Database, table: &Qualifie
         .tables
         .values()
         .flat_map(|t| {
-            let mut keys: Vec<Vec<String>> = t.primary_key.iter().map(|p| p.columns.clone()).collect();
+            let mut keys: Vec<Vec<String>> =
+                t.primary_key.iter().map(|p| p.columns.clone()).collect();
             // PostgreSQL refuses a deferrable key as a foreign key's target.
             let usable = t.uniques.iter().filter(|u| u.deferrable.is_not());
             keys.extend(usable.map(|u| u.columns.clone()));
@@ -341,9 +369,13 @@ pub(super) fn add_foreign_key(rng: &mut Rng, db: &mut Database, table: &Qualifie
             })
         })
         .collect();
-    let Some((target, ref_columns)) = rng.pick(&targets).cloned() else { return false };
+    let Some((target, ref_columns)) = rng.pick(&targets).cloned() else {
+        return false;
+    };
     let mut ns = namespace(db, &table.schema);
-    let Some(t) = db.tables.get_mut(table) else { return false };
+    let Some(t) = db.tables.get_mut(table) else {
+        return false;
+    };
     let mut columns = Vec::new();
     for rc in &ref_columns {
         let name = format!("{}_{}", target.name, rc.name);
@@ -354,7 +386,12 @@ pub(super) fn add_foreign_key(rng: &mut Rng, db: &mut Database, table: &Qualifie
         columns.push(name);
     }
     let on_delete = *rng
-        .pick(&[FkAction::NoAction, FkAction::Cascade, FkAction::SetNull, FkAction::Restrict])
+        .pick(&[
+            FkAction::NoAction,
+            FkAction::Cascade,
+            FkAction::SetNull,
+            FkAction::Restrict,
+        ])
         .unwrap_or(&FkAction::NoAction);
     let deferrable = if rng.chance(15) {
         Deferrable::InitiallyDeferred
@@ -422,7 +459,11 @@ pub(super) fn add_enum(rng: &mut Rng, db: &mut Database, schemas: &[String]) -> 
     true
 }
 
-pub(super) fn add_table(rng: &mut Rng, db: &mut Database, schemas: &[String]) -> Option<QualifiedName> {
+pub(super) fn add_table(
+    rng: &mut Rng,
+    db: &mut Database,
+    schemas: &[String],
+) -> Option<QualifiedName> {
     let (schema, name) = (rng.pick(schemas)?, rng.pick(TABLE_NAMES)?);
     let name = QualifiedName::new(schema.clone(), *name);
     if db.tables.contains_key(&name) || namespace(db, schema).is_taken(&name.name) {

@@ -4,8 +4,8 @@
 use super::Rng;
 use super::build::{
     COLUMN_NAMES, COMMENTS, ENUM_NAMES, EXTRA_SCHEMAS, LABELS, TABLE_NAMES, add_check, add_enum,
-    add_foreign_key, add_index, add_table, add_unique, default_for, ident, namespace,
-    new_column, spelling,
+    add_foreign_key, add_index, add_table, add_unique, default_for, ident, namespace, new_column,
+    spelling,
 };
 use crate::{Database, Identity, PrimaryKey, QualifiedName, SqlType, Table, quote_literal};
 
@@ -61,9 +61,18 @@ fn pick_table(rng: &mut Rng, db: &Database) -> Option<QualifiedName> {
 fn column_in_use(db: &Database, table: &Table, column: &str) -> bool {
     let quoted = ident(column);
     let in_text = |t: &str| t.contains(column) || t.contains(&quoted);
-    table.primary_key.iter().any(|p| p.columns.iter().any(|c| c == column))
-        || table.uniques.iter().any(|u| u.columns.iter().any(|c| c == column))
-        || table.foreign_keys.iter().any(|f| f.columns.iter().any(|c| c == column))
+    table
+        .primary_key
+        .iter()
+        .any(|p| p.columns.iter().any(|c| c == column))
+        || table
+            .uniques
+            .iter()
+            .any(|u| u.columns.iter().any(|c| c == column))
+        || table
+            .foreign_keys
+            .iter()
+            .any(|f| f.columns.iter().any(|c| c == column))
         || table.checks.iter().any(|c| in_text(&c.expr))
         || table.indexes.iter().any(|i| {
             i.include.iter().any(|c| c == column)
@@ -101,14 +110,20 @@ fn pick_column(
 }
 
 fn add_column(rng: &mut Rng, db: &mut Database) -> bool {
-    let Some(name) = pick_table(rng, db) else { return false };
-    let Some(cname) = rng.pick(COLUMN_NAMES) else { return false };
+    let Some(name) = pick_table(rng, db) else {
+        return false;
+    };
+    let Some(cname) = rng.pick(COLUMN_NAMES) else {
+        return false;
+    };
     let mut column = new_column(rng, db, cname);
     if !column.nullable && column.default.is_none() {
         // Rows may exist: a NOT NULL column needs a default to fill them.
         column.nullable = true;
     }
-    let Some(t) = db.tables.get_mut(&name) else { return false };
+    let Some(t) = db.tables.get_mut(&name) else {
+        return false;
+    };
     if t.column(cname).is_some() {
         return false;
     }
@@ -117,11 +132,12 @@ fn add_column(rng: &mut Rng, db: &mut Database) -> bool {
 }
 
 fn drop_column(rng: &mut Rng, db: &mut Database) -> bool {
-    let Some((table, column)) = pick_column(rng, db, |t, c| !column_in_use(db, t, &c.name))
-    else {
+    let Some((table, column)) = pick_column(rng, db, |t, c| !column_in_use(db, t, &c.name)) else {
         return false;
     };
-    let Some(t) = db.tables.get_mut(&table) else { return false };
+    let Some(t) = db.tables.get_mut(&table) else {
+        return false;
+    };
     if t.columns.len() < 2 {
         return false;
     }
@@ -138,14 +154,22 @@ fn rename_column(rng: &mut Rng, db: &mut Database) -> bool {
         !t.checks.iter().any(|k| text(&k.expr))
             && !t.indexes.iter().any(|i| {
                 i.predicate.as_deref().is_some_and(text)
-                    || i.keys.iter().any(|k| matches!(&k.expr, crate::IndexKeyExpr::Expression(e) if text(e)))
+                    || i.keys
+                        .iter()
+                        .any(|k| matches!(&k.expr, crate::IndexKeyExpr::Expression(e) if text(e)))
             })
             && !c.serial
             && c.identity.is_none()
     });
-    let Some((table, old)) = pick else { return false };
-    let Some(new) = rng.pick(COLUMN_NAMES).map(|s| s.to_string()) else { return false };
-    let Some(t) = db.tables.get_mut(&table) else { return false };
+    let Some((table, old)) = pick else {
+        return false;
+    };
+    let Some(new) = rng.pick(COLUMN_NAMES).map(|s| s.to_string()) else {
+        return false;
+    };
+    let Some(t) = db.tables.get_mut(&table) else {
+        return false;
+    };
     if t.column(&new).is_some() {
         return false;
     }
@@ -172,7 +196,11 @@ fn rename_column(rng: &mut Rng, db: &mut Database) -> bool {
         }
     }
     for other in db.tables.values_mut() {
-        for f in other.foreign_keys.iter_mut().filter(|f| f.ref_table == table) {
+        for f in other
+            .foreign_keys
+            .iter_mut()
+            .filter(|f| f.ref_table == table)
+        {
             swap(&mut f.ref_columns);
         }
     }
@@ -204,14 +232,29 @@ fn change_type(rng: &mut Rng, db: &mut Database) -> bool {
     let pick = pick_column(rng, db, |t, c| {
         !column_in_use(db, t, &c.name) && !c.serial && c.identity.is_none()
     });
-    let Some((table, column)) = pick else { return false };
-    let Some(ty) = db.tables.get(&table).and_then(|t| t.column(&column)).map(|c| c.ty.clone())
+    let Some((table, column)) = pick else {
+        return false;
+    };
+    let Some(ty) = db
+        .tables
+        .get(&table)
+        .and_then(|t| t.column(&column))
+        .map(|c| c.ty.clone())
     else {
         return false;
     };
-    let Some(to) = new_type(rng, db, &ty) else { return false };
-    let default = if rng.chance(50) { default_for(rng, &to, db) } else { None };
-    let Some(c) = db.tables.get_mut(&table).and_then(|t| t.columns.iter_mut().find(|c| c.name == column))
+    let Some(to) = new_type(rng, db, &ty) else {
+        return false;
+    };
+    let default = if rng.chance(50) {
+        default_for(rng, &to, db)
+    } else {
+        None
+    };
+    let Some(c) = db
+        .tables
+        .get_mut(&table)
+        .and_then(|t| t.columns.iter_mut().find(|c| c.name == column))
     else {
         return false;
     };
@@ -223,8 +266,16 @@ fn change_type(rng: &mut Rng, db: &mut Database) -> bool {
     true
 }
 
-fn column_mut<'a>(db: &'a mut Database, table: &QualifiedName, column: &str) -> Option<&'a mut crate::Column> {
-    db.tables.get_mut(table)?.columns.iter_mut().find(|c| c.name == column)
+fn column_mut<'a>(
+    db: &'a mut Database,
+    table: &QualifiedName,
+    column: &str,
+) -> Option<&'a mut crate::Column> {
+    db.tables
+        .get_mut(table)?
+        .columns
+        .iter_mut()
+        .find(|c| c.name == column)
 }
 
 fn toggle_nullable(rng: &mut Rng, db: &mut Database) -> bool {
@@ -233,21 +284,39 @@ fn toggle_nullable(rng: &mut Rng, db: &mut Database) -> bool {
             && !c.serial
             && !t.primary_key.iter().any(|p| p.columns.contains(&c.name))
     });
-    let Some((table, column)) = pick else { return false };
-    let Some(c) = column_mut(db, &table, &column) else { return false };
+    let Some((table, column)) = pick else {
+        return false;
+    };
+    let Some(c) = column_mut(db, &table, &column) else {
+        return false;
+    };
     c.nullable = !c.nullable;
     true
 }
 
 fn change_default(rng: &mut Rng, db: &mut Database) -> bool {
-    let pick = pick_column(rng, db, |_, c| c.identity.is_none() && !c.serial && c.nullable);
-    let Some((table, column)) = pick else { return false };
-    let Some(ty) = db.tables.get(&table).and_then(|t| t.column(&column)).map(|c| c.ty.clone())
+    let pick = pick_column(rng, db, |_, c| {
+        c.identity.is_none() && !c.serial && c.nullable
+    });
+    let Some((table, column)) = pick else {
+        return false;
+    };
+    let Some(ty) = db
+        .tables
+        .get(&table)
+        .and_then(|t| t.column(&column))
+        .map(|c| c.ty.clone())
     else {
         return false;
     };
-    let default = if rng.chance(75) { default_for(rng, &ty, db) } else { None };
-    let Some(c) = column_mut(db, &table, &column) else { return false };
+    let default = if rng.chance(75) {
+        default_for(rng, &ty, db)
+    } else {
+        None
+    };
+    let Some(c) = column_mut(db, &table, &column) else {
+        return false;
+    };
     if c.default == default {
         return false;
     }
@@ -260,8 +329,12 @@ fn change_identity(rng: &mut Rng, db: &mut Database) -> bool {
     let pick = pick_column(rng, db, |_, c| {
         integer(c) && !c.serial && (c.identity.is_some() || !c.nullable && c.default.is_none())
     });
-    let Some((table, column)) = pick else { return false };
-    let Some(c) = column_mut(db, &table, &column) else { return false };
+    let Some((table, column)) = pick else {
+        return false;
+    };
+    let Some(c) = column_mut(db, &table, &column) else {
+        return false;
+    };
     c.identity = match (c.identity, rng.chance(25)) {
         (Some(_), true) => None,
         (Some(Identity::Always), false) => Some(Identity::ByDefault),
@@ -276,8 +349,12 @@ fn toggle_serial(rng: &mut Rng, db: &mut Database) -> bool {
     let pick = pick_column(rng, db, |_, c| {
         integer(c) && c.identity.is_none() && (c.serial || c.default.is_none() && !c.nullable)
     });
-    let Some((table, column)) = pick else { return false };
-    let Some(c) = column_mut(db, &table, &column) else { return false };
+    let Some((table, column)) = pick else {
+        return false;
+    };
+    let Some(c) = column_mut(db, &table, &column) else {
+        return false;
+    };
     c.serial = !c.serial;
     true
 }
@@ -291,10 +368,14 @@ fn drop_dependent_fks(db: &mut Database, table: &QualifiedName, columns: &[Strin
 }
 
 fn edit_constraints(rng: &mut Rng, db: &mut Database) -> bool {
-    let Some(name) = pick_table(rng, db) else { return false };
+    let Some(name) = pick_table(rng, db) else {
+        return false;
+    };
     let mut ns = namespace(db, &name.schema);
     let action = rng.below(6);
-    let Some(t) = db.tables.get_mut(&name) else { return false };
+    let Some(t) = db.tables.get_mut(&name) else {
+        return false;
+    };
     let dropped_unique = match action {
         0 => return add_unique(rng, t, &mut ns),
         1 => return add_check(rng, t, &mut ns),
@@ -320,11 +401,15 @@ fn edit_constraints(rng: &mut Rng, db: &mut Database) -> bool {
 }
 
 fn edit_foreign_keys(rng: &mut Rng, db: &mut Database) -> bool {
-    let Some(name) = pick_table(rng, db) else { return false };
+    let Some(name) = pick_table(rng, db) else {
+        return false;
+    };
     if rng.chance(50) {
         return add_foreign_key(rng, db, &name);
     }
-    let Some(t) = db.tables.get_mut(&name) else { return false };
+    let Some(t) = db.tables.get_mut(&name) else {
+        return false;
+    };
     if t.foreign_keys.is_empty() {
         return false;
     }
@@ -335,7 +420,9 @@ fn edit_foreign_keys(rng: &mut Rng, db: &mut Database) -> bool {
 
 fn add_new_table(rng: &mut Rng, db: &mut Database) -> bool {
     let schemas: Vec<String> = db.schemas.iter().cloned().collect();
-    let Some(name) = add_table(rng, db, &schemas) else { return false };
+    let Some(name) = add_table(rng, db, &schemas) else {
+        return false;
+    };
     if rng.chance(60) {
         add_foreign_key(rng, db, &name);
     }
@@ -346,7 +433,9 @@ fn drop_table(rng: &mut Rng, db: &mut Database) -> bool {
     if db.tables.len() < 2 {
         return false;
     }
-    let Some(name) = pick_table(rng, db) else { return false };
+    let Some(name) = pick_table(rng, db) else {
+        return false;
+    };
     db.tables.remove(&name);
     for t in db.tables.values_mut() {
         t.foreign_keys.retain(|f| f.ref_table != name);
@@ -355,13 +444,19 @@ fn drop_table(rng: &mut Rng, db: &mut Database) -> bool {
 }
 
 fn rename_table(rng: &mut Rng, db: &mut Database) -> bool {
-    let Some(old) = pick_table(rng, db) else { return false };
-    let Some(new) = rng.pick(TABLE_NAMES) else { return false };
+    let Some(old) = pick_table(rng, db) else {
+        return false;
+    };
+    let Some(new) = rng.pick(TABLE_NAMES) else {
+        return false;
+    };
     let new = QualifiedName::new(old.schema.clone(), *new);
     if db.tables.contains_key(&new) || namespace(db, &old.schema).is_taken(&new.name) {
         return false;
     }
-    let Some(mut t) = db.tables.remove(&old) else { return false };
+    let Some(mut t) = db.tables.remove(&old) else {
+        return false;
+    };
     t.name = new.clone();
     t.renamed_from = Some(old.clone());
     db.tables.insert(new.clone(), t);
@@ -386,10 +481,16 @@ fn rewrite_defaults(db: &mut Database, from: &str, to: Option<&str>) {
 
 fn edit_enum_labels(rng: &mut Rng, db: &mut Database) -> bool {
     let names: Vec<QualifiedName> = db.enums.keys().cloned().collect();
-    let Some(name) = rng.pick(&names).cloned() else { return false };
-    let Some(label) = rng.pick(LABELS).map(|s| s.to_string()) else { return false };
+    let Some(name) = rng.pick(&names).cloned() else {
+        return false;
+    };
+    let Some(label) = rng.pick(LABELS).map(|s| s.to_string()) else {
+        return false;
+    };
     let action = rng.below(3);
-    let Some(e) = db.enums.get_mut(&name) else { return false };
+    let Some(e) = db.enums.get_mut(&name) else {
+        return false;
+    };
     if !e.renamed_labels.is_empty() {
         return false;
     }
@@ -430,12 +531,16 @@ fn edit_enum_type(rng: &mut Rng, db: &mut Database) -> bool {
         (0, _) | (_, None) => add_enum(rng, db, &schemas),
         (1, Some(name)) if !enum_in_use(db, &name) => db.enums.remove(&name).is_some(),
         (_, Some(old)) => {
-            let Some(new) = rng.pick(ENUM_NAMES) else { return false };
+            let Some(new) = rng.pick(ENUM_NAMES) else {
+                return false;
+            };
             let new = QualifiedName::new(old.schema.clone(), *new);
             if db.enums.contains_key(&new) {
                 return false;
             }
-            let Some(mut e) = db.enums.remove(&old) else { return false };
+            let Some(mut e) = db.enums.remove(&old) else {
+                return false;
+            };
             e.name = new.clone();
             e.renamed_from = Some(old.clone());
             db.enums.insert(new.clone(), e);
@@ -463,22 +568,32 @@ fn edit_comments(rng: &mut Rng, db: &mut Database) -> bool {
     let action = rng.below(4);
     if action == 3 {
         let names: Vec<QualifiedName> = db.enums.keys().cloned().collect();
-        let Some(e) = rng.pick(&names).and_then(|n| db.enums.get_mut(n)) else { return false };
+        let Some(e) = rng.pick(&names).and_then(|n| db.enums.get_mut(n)) else {
+            return false;
+        };
         e.comment = comment;
         return true;
     }
-    let Some(name) = pick_table(rng, db) else { return false };
-    let Some(t) = db.tables.get_mut(&name) else { return false };
+    let Some(name) = pick_table(rng, db) else {
+        return false;
+    };
+    let Some(t) = db.tables.get_mut(&name) else {
+        return false;
+    };
     match action {
         0 => t.comment = comment,
         1 => {
             let at = rng.below(t.columns.len());
-            let Some(c) = t.columns.get_mut(at) else { return false };
+            let Some(c) = t.columns.get_mut(at) else {
+                return false;
+            };
             c.comment = comment;
         }
         _ => {
             let at = rng.below(t.indexes.len());
-            let Some(i) = t.indexes.get_mut(at) else { return false };
+            let Some(i) = t.indexes.get_mut(at) else {
+                return false;
+            };
             i.comment = comment;
         }
     }
@@ -486,7 +601,9 @@ fn edit_comments(rng: &mut Rng, db: &mut Database) -> bool {
 }
 
 fn edit_schema(rng: &mut Rng, db: &mut Database) -> bool {
-    let Some(schema) = rng.pick(EXTRA_SCHEMAS).map(|s| s.to_string()) else { return false };
+    let Some(schema) = rng.pick(EXTRA_SCHEMAS).map(|s| s.to_string()) else {
+        return false;
+    };
     if !db.schemas.contains(&schema) {
         db.schemas.insert(schema.clone());
         add_table(rng, db, &[schema]);
@@ -496,11 +613,11 @@ fn edit_schema(rng: &mut Rng, db: &mut Database) -> bool {
     let referenced = db.tables.values().any(|t| {
         t.name.schema != schema
             && (t.foreign_keys.iter().any(|f| f.ref_table.schema == schema)
-                || db
-                    .enums
-                    .keys()
-                    .filter(|e| e.schema == schema)
-                    .any(|e| t.columns.iter().any(|c| c.ty.element().as_str() == spelling(e))))
+                || db.enums.keys().filter(|e| e.schema == schema).any(|e| {
+                    t.columns
+                        .iter()
+                        .any(|c| c.ty.element().as_str() == spelling(e))
+                }))
     });
     if referenced || db.tables.keys().all(|t| t.schema == schema) {
         return false;
@@ -512,11 +629,17 @@ fn edit_schema(rng: &mut Rng, db: &mut Database) -> bool {
 }
 
 fn rename_index(rng: &mut Rng, db: &mut Database) -> bool {
-    let Some(name) = pick_table(rng, db) else { return false };
+    let Some(name) = pick_table(rng, db) else {
+        return false;
+    };
     let ns = namespace(db, &name.schema);
-    let Some(t) = db.tables.get_mut(&name) else { return false };
+    let Some(t) = db.tables.get_mut(&name) else {
+        return false;
+    };
     let at = rng.below(t.indexes.len());
-    let Some(index) = t.indexes.get_mut(at) else { return false };
+    let Some(index) = t.indexes.get_mut(at) else {
+        return false;
+    };
     let new = format!("{}_2", crate::naming::clip(&index.name, 60));
     if ns.is_taken(&new) {
         return false;
@@ -526,9 +649,13 @@ fn rename_index(rng: &mut Rng, db: &mut Database) -> bool {
 }
 
 fn edit_primary_key(rng: &mut Rng, db: &mut Database) -> bool {
-    let Some(name) = pick_table(rng, db) else { return false };
+    let Some(name) = pick_table(rng, db) else {
+        return false;
+    };
     let mut ns = namespace(db, &name.schema);
-    let Some(t) = db.tables.get_mut(&name) else { return false };
+    let Some(t) = db.tables.get_mut(&name) else {
+        return false;
+    };
     if let Some(pk) = t.primary_key.take() {
         drop_dependent_fks(db, &name, &pk.columns);
         return true;
@@ -539,7 +666,9 @@ fn edit_primary_key(rng: &mut Rng, db: &mut Database) -> bool {
         .filter(|c| !c.ty.is_array() && c.ty.as_str() != "jsonb" && !c.ty.as_str().contains('.'))
         .map(|c| c.name.clone())
         .collect();
-    let Some(column) = rng.pick(&candidates).cloned() else { return false };
+    let Some(column) = rng.pick(&candidates).cloned() else {
+        return false;
+    };
     // A primary key makes its columns NOT NULL.
     for c in t.columns.iter_mut().filter(|c| c.name == column) {
         c.nullable = false;
