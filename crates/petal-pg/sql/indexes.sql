@@ -28,9 +28,18 @@ JOIN pg_index i ON i.indrelid = tbl.oid
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_am am ON am.oid = ic.relam
 CROSS JOIN LATERAL generate_series(1, i.indnatts) AS k(pos)
-LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k.pos - 1]
-LEFT JOIN pg_attribute ia ON ia.attrelid = i.indexrelid AND ia.attnum = k.pos
-LEFT JOIN pg_type kt ON kt.oid = ia.atttypid
+-- LATERAL ... OFFSET 0 (never pulled up) keeps these lookups index scans: joined plainly on the computed
+-- attnum, the planner hashes all of pg_attribute, twice.
+LEFT JOIN LATERAL (
+    SELECT a.attname, a.attcollation FROM pg_attribute a
+    WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[k.pos - 1]
+    OFFSET 0
+) AS a ON true
+LEFT JOIN LATERAL (
+    SELECT t.typcollation FROM pg_attribute ia JOIN pg_type t ON t.oid = ia.atttypid
+    WHERE ia.attrelid = i.indexrelid AND ia.attnum = k.pos
+    OFFSET 0
+) AS kt ON true
 LEFT JOIN pg_opclass opc ON opc.oid = i.indclass[k.pos - 1]
 LEFT JOIN pg_namespace opn ON opn.oid = opc.opcnamespace
 LEFT JOIN pg_collation co ON co.oid = i.indcollation[k.pos - 1]
