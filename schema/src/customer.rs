@@ -15,6 +15,7 @@ pub struct Customer {
     #[petal(default = "0")]
     pub orders_count: Option<i32>,
     #[petal(default = "0")]
+    #[petal(sql_type = "numeric(12,2)")]
     pub total_spent: Option<f64>,
     pub last_order_date: Option<DateTime<Utc>>,
     pub notes: Option<String>,

@@ -1,7 +1,8 @@
-//! The Cvety.kz models: the 13 tables and 6 enum types of the flower shop's
-//! database (`flower_shop`), as `/work/shared/cvety-schema.md` specifies
-//! them. The petal CLI reads these files with its scanner; the derives make
-//! the same schema available to the application (`petal::Table::table()`)
+//! The Cvety.kz models: the flower shop's database (`flower_shop`): the 13
+//! tables and 6 enum types of the shop's specification, with money in
+//! `numeric` and the `users` table its later migrations add. The petal CLI
+//! reads these files with its scanner; the derives make the same schema
+//! available to the application (`petal::Table::table()`)
 //! together with sea-query identifiers (`OrderIden::CustomerPhone`).
 
 // The models' crate is called `petal-lib` in this workspace and `petal`
@@ -13,6 +14,7 @@ pub mod order;
 pub mod product;
 pub mod production;
 pub mod settings;
+pub mod user;
 pub mod warehouse;
 
 use petal::ir;
@@ -34,6 +36,7 @@ pub fn tables() -> Vec<ir::Table> {
         product::Product::table(),
         product::ProductImage::table(),
         settings::CompanySettings::table(),
+        user::User::table(),
     ]
 }
 

@@ -54,9 +54,12 @@ pub struct Order {
     pub delivery_method: DeliveryMethod,
     /// An object `{"from": ts, "to": ts}`.
     pub delivery_window: Option<Value>,
+    #[petal(sql_type = "numeric(12,2)")]
     pub flower_sum: f64,
     #[petal(default = "0")]
+    #[petal(sql_type = "numeric(12,2)")]
     pub delivery_fee: Option<f64>,
+    #[petal(sql_type = "numeric(12,2)")]
     pub total: f64,
     #[petal(default = "false")]
     pub has_pre_delivery_photos: Option<bool>,
@@ -82,7 +85,9 @@ pub struct OrderItem {
     pub product_category: String,
     pub quantity: i32,
     /// Per unit, at order time.
+    #[petal(sql_type = "numeric(12,2)")]
     pub price: f64,
+    #[petal(sql_type = "numeric(12,2)")]
     pub total: f64,
     #[petal(references = "warehouse_items.id", on_delete = "set null")]
     pub warehouse_item_id: Option<i32>,

@@ -23,8 +23,11 @@ pub struct Product {
     pub description: Option<String>,
     /// The main image.
     pub image_url: Option<String>,
+    #[petal(sql_type = "numeric(12,2)")]
     pub cost_price: f64,
+    #[petal(sql_type = "numeric(12,2)")]
     pub retail_price: f64,
+    #[petal(sql_type = "numeric(12,2)")]
     pub sale_price: Option<f64>,
     #[petal(default = "true", index)]
     pub is_active: Option<bool>,

@@ -31,7 +31,8 @@ pub struct FloristTask {
     pub id: i32,
     #[petal(references = "orders.id", on_delete = "cascade")]
     pub order_id: i32,
-    /// A user id; there is no users table yet, so no foreign key.
+    /// The florist (a user) working on the task.
+    #[petal(references = "users.id", on_delete = "set null")]
     pub florist_id: Option<i32>,
     /// bouquet, composition, decoration.
     #[petal(default = "'bouquet'")]

@@ -26,14 +26,19 @@ pub struct WarehouseItem {
     /// USD, EUR, KZT.
     pub currency: String,
     /// Exchange rate to KZT.
+    #[petal(sql_type = "numeric(12,4)")]
     pub rate: f64,
     /// In the original currency.
+    #[petal(sql_type = "numeric(12,2)")]
     pub cost: f64,
     /// KZT.
+    #[petal(sql_type = "numeric(12,2)")]
     pub recommended_price: f64,
     /// KZT.
+    #[petal(sql_type = "numeric(12,2)")]
     pub price: f64,
     #[petal(default = "100.0")]
+    #[petal(sql_type = "numeric(12,2)")]
     pub markup_pct: f64,
     #[petal(default = "0")]
     pub qty: i32,
@@ -57,7 +62,9 @@ pub struct Delivery {
     pub farm: String,
     pub delivery_date: DateTime<Utc>,
     pub currency: String,
+    #[petal(sql_type = "numeric(12,4)")]
     pub rate: f64,
+    #[petal(sql_type = "numeric(12,2)")]
     pub cost_total: f64,
     pub comment: Option<String>,
     #[petal(default = "now()")]
@@ -75,6 +82,8 @@ pub struct DeliveryPosition {
     pub variety: String,
     pub height_cm: i32,
     pub qty: i32,
+    #[petal(sql_type = "numeric(12,2)")]
     pub cost_per_stem: f64,
+    #[petal(sql_type = "numeric(12,2)")]
     pub total_cost: f64,
 }
