@@ -85,6 +85,7 @@ pub enum Command {
     /// Un-apply migrations down to a target
     Downgrade {
         /// base, a revision (or unique prefix), -N; A:B with --sql
+        #[arg(allow_negative_numbers = true)]
         target: String,
         /// Print the SQL that would run, without connecting
         #[arg(long)]
