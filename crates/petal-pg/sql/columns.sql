@@ -17,6 +17,9 @@ SELECT a.attrelid AS table_oid,
                 ELSE cn.nspname || '.' || co.collname END
        END AS collation,
        d.description AS comment,
+       CASE WHEN a.attgenerated = 'v' THEN
+           quote_ident(tbl.nspname) || '.' || quote_ident(tbl.relname) || '.' || quote_ident(a.attname)
+       END AS virtual_name,
        EXISTS (
            SELECT 1
            FROM pg_depend dep

@@ -7,6 +7,15 @@ use petal_testkit::TestDb;
 
 const SHOP: &str = include_str!("fixtures/shop.sql");
 const PG15: &str = include_str!("fixtures/pg15.sql");
+const PG18: &str = include_str!("fixtures/pg18.sql");
+
+async fn server_version(db: &TestDb) -> i32 {
+    db.client()
+        .query_one("SELECT current_setting('server_version_num')::int", &[])
+        .await
+        .unwrap()
+        .get(0)
+}
 
 async fn load(db: &TestDb, ddl: &str) {
     if let Err(e) = db.client().batch_execute(ddl).await {
@@ -49,13 +58,7 @@ async fn shop_fixture() {
 #[tokio::test]
 async fn nulls_not_distinct_from_15_on() {
     let db = TestDb::new().await;
-    let version: i32 = db
-        .client()
-        .query_one("SELECT current_setting('server_version_num')::int", &[])
-        .await
-        .unwrap()
-        .get(0);
-    if version < 150000 {
+    if server_version(&db).await < 150000 {
         return;
     }
     load(&db, PG15).await;
@@ -155,4 +158,15 @@ async fn two_connections_read_the_same_as_one() {
     };
     assert_eq!(one, two);
     assert_eq!(two.queries, 9);
+}
+
+#[tokio::test]
+async fn virtual_generated_columns_and_not_null_constraints_from_18_on() {
+    let db = TestDb::new().await;
+    if server_version(&db).await < 180000 {
+        return;
+    }
+    load(&db, PG18).await;
+    let found = read(&db, &IntrospectOptions::default()).await;
+    insta::assert_snapshot!("pg18", report(&found));
 }

@@ -128,9 +128,10 @@ fn column(
             // PostgreSQL 18's virtual generated columns: the IR only knows
             // stored ones, so the expression is kept and the difference listed.
             column.generated = default;
+            let sql_name: Option<String> = get(row, "virtual_name")?;
             not_compared.push(NotCompared {
                 kind: "virtual generated column".into(),
-                name: format!("{}.{}", table.quoted(), petal_ir::quote_ident(&name)),
+                name: sql_name.unwrap_or_else(|| format!("{table}.{name}")),
             });
         }
         other => return Err(unknown("attgenerated", other, &format!("{table}.{name}"))),
