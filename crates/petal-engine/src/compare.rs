@@ -28,6 +28,8 @@ pub fn scoped(settings: &Settings, from: &Database, to: &Database) -> (Database,
         from.retain_schemas(&keep);
         to.retain_schemas(&keep);
     }
+    same_spelling(&mut from);
+    same_spelling(&mut to);
     if from.schemas.contains(ALWAYS_PRESENT) {
         to.schemas.insert(ALWAYS_PRESENT.to_string());
     }
@@ -35,6 +37,23 @@ pub fn scoped(settings: &Settings, from: &Database, to: &Database) -> (Database,
         from.schemas.insert(ALWAYS_PRESENT.to_string());
     }
     (from, to)
+}
+
+/// Default expressions that PostgreSQL keeps as written although they mean
+/// the same: `CURRENT_TIMESTAMP` and `transaction_timestamp()` are `now()`.
+/// Spelling them one way on both sides keeps them from showing as changes.
+const SAME_AS_NOW: &[&str] = &["CURRENT_TIMESTAMP", "transaction_timestamp()"];
+
+fn same_spelling(db: &mut Database) {
+    for table in db.tables.values_mut() {
+        for column in &mut table.columns {
+            if let Some(default) = &column.default
+                && SAME_AS_NOW.contains(&default.as_str())
+            {
+                column.default = Some("now()".to_string());
+            }
+        }
+    }
 }
 
 /// Copies the models' rename hints (tables, columns, enum types and labels)
