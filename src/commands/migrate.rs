@@ -185,23 +185,25 @@ pub async fn status(settings: &Settings, format: Format, style: Style) -> Result
                 })
             })
             .collect();
-        return print_json(&json!({ "status": items }));
-    }
-    if list.is_empty() {
-        println!("no revisions and nothing applied");
-    }
-    for s in &list {
-        let name = state_name(s.state);
-        let painted = match s.state {
-            RevisionState::Applied => style.green(name),
-            RevisionState::Pending => style.yellow(name),
-            RevisionState::Modified | RevisionState::MissingFile => style.red(name),
-        };
-        let message = graph
-            .get(&s.revision)
-            .map(|f| f.message.as_str())
-            .unwrap_or("");
-        println!("{:<12} {} {message}", painted, s.revision.as_str());
+        // No early return: the exit code must not depend on the format.
+        print_json(&json!({ "status": items }))?;
+    } else {
+        if list.is_empty() {
+            println!("no revisions and nothing applied");
+        }
+        for s in &list {
+            let name = state_name(s.state);
+            let painted = match s.state {
+                RevisionState::Applied => style.green(name),
+                RevisionState::Pending => style.yellow(name),
+                RevisionState::Modified | RevisionState::MissingFile => style.red(name),
+            };
+            let message = graph
+                .get(&s.revision)
+                .map(|f| f.message.as_str())
+                .unwrap_or("");
+            println!("{:<12} {} {message}", painted, s.revision.as_str());
+        }
     }
     let problems = list
         .iter()
