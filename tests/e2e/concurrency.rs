@@ -1,0 +1,68 @@
+//! Eight deploys racing on one fresh database (no `petal_migrations` yet):
+//! the lock serializes them, so each migration runs exactly once.
+
+use crate::support::process::{finish, petal_command};
+use crate::support::{Project, catalog, migration_file};
+
+const RUNS: usize = 8;
+
+#[tokio::test]
+async fn concurrent_upgrades_apply_each_migration_once() {
+    let project = Project::new().await;
+    let client = project.client();
+    let revisions = ["20260101000000", "20260102000000", "20260103000000"];
+    for (index, revision) in revisions.iter().enumerate() {
+        let parents: Vec<&str> = revisions[..index].last().copied().into_iter().collect();
+        // Not idempotent on purpose: a second run of any of them fails.
+        let up = format!(
+            "CREATE TABLE t{index} (id int);\nINSERT INTO t{index} VALUES ({index});\n\
+             SELECT pg_sleep(0.05);"
+        );
+        project.write(
+            &format!("migrations/{revision}_step_{index}.sql"),
+            &migration_file(
+                revision,
+                &parents,
+                &format!("step {index}"),
+                &up,
+                &format!("DROP TABLE t{index};"),
+            ),
+        );
+    }
+
+    let children: Vec<_> = (0..RUNS)
+        .map(|_| {
+            petal_command(project.root(), &["upgrade", "head"], &[])
+                .spawn()
+                .unwrap_or_else(|e| panic!("starting petal: {e}"))
+        })
+        .collect();
+    let runs: Vec<_> = children
+        .into_iter()
+        .map(|child| finish(child, &["upgrade", "head"]))
+        .collect();
+    for run in &runs {
+        run.assert_ok();
+    }
+    let applying = runs
+        .iter()
+        .map(|r| r.stdout.matches("applying ").count())
+        .sum::<usize>();
+    assert_eq!(applying, revisions.len(), "{runs:#?}");
+
+    assert_eq!(catalog::logged_revisions(client).await, revisions);
+    let orders: Vec<i64> = catalog::log(client)
+        .await
+        .iter()
+        .map(|r| r.applied_order)
+        .collect();
+    assert_eq!(orders, [1, 2, 3]);
+    for index in 0..revisions.len() {
+        let rows: i64 = client
+            .query_one(&format!("SELECT count(*) FROM t{index}"), &[])
+            .await
+            .map(|r| r.get(0))
+            .unwrap_or_else(|e| panic!("t{index}: {e}"));
+        assert_eq!(rows, 1, "t{index} was filled more than once");
+    }
+}

@@ -1,0 +1,184 @@
+//! Migrations that fail: what stays, what is rolled back, what the error
+//! says, and that a retry after the fix goes through.
+
+use crate::support::{Project, catalog, migration_file};
+
+const TASKS_V1: &str = r#"use petal::{DbEnum, Table};
+
+#[derive(DbEnum)]
+pub enum TaskStatus {
+    New,
+    Done,
+}
+
+#[derive(Table)]
+#[petal(table = "tasks")]
+pub struct Task {
+    #[petal(primary_key)]
+    pub id: i64,
+    #[petal(default = "'new'")]
+    pub status: TaskStatus,
+}
+"#;
+
+/// A new label, used as the default in the same migration: PostgreSQL only
+/// accepts that after the label's transaction committed.
+fn tasks_v2() -> String {
+    TASKS_V1
+        .replace("    Done,\n", "    Done,\n    Urgent,\n")
+        .replace("default = \"'new'\"", "default = \"'urgent'\"")
+}
+
+/// Applies the initial models, then writes (without applying) the revision
+/// adding the label and the default; returns its path.
+fn generate_label_and_default(project: &Project) -> String {
+    project.write("models/tasks.rs", TASKS_V1);
+    project
+        .petal(&["revision", "--autogenerate", "-m", "initial"])
+        .assert_ok();
+    project.petal(&["upgrade", "head"]).assert_ok();
+    project.write("models/tasks.rs", &tasks_v2());
+    project
+        .petal(&["revision", "--autogenerate", "-m", "urgent by default"])
+        .assert_ok();
+    let path = project.migration("_urgent_by_default.sql");
+    let text = project.read(&path);
+    let up = up_section(&text);
+    assert!(
+        up.contains("ADD VALUE IF NOT EXISTS") && up.contains("-- +petal step"),
+        "the label should be added in an idempotent step of its own:\n{text}"
+    );
+    path
+}
+
+fn up_section(text: &str) -> &str {
+    let start = text.find("-- +petal up").unwrap_or(0);
+    let end = text.find("-- +petal down").unwrap_or(text.len());
+    &text[start..end]
+}
+
+/// 1-based number of the first line of `text` containing `needle`.
+fn line_of(text: &str, needle: &str) -> usize {
+    match text.lines().position(|l| l.contains(needle)) {
+        Some(index) => index + 1,
+        None => panic!("no line contains {needle:?}:\n{text}"),
+    }
+}
+
+#[tokio::test]
+async fn new_enum_label_as_default_applies_in_one_upgrade() {
+    let project = Project::new().await;
+    let client = project.client();
+    generate_label_and_default(&project);
+
+    project.petal(&["upgrade"]).assert_ok();
+    assert_eq!(
+        catalog::enum_labels(client, "public.task_status").await,
+        ["new", "done", "urgent"]
+    );
+    let default = catalog::column_default(client, "public.tasks", "status").await;
+    assert!(
+        default
+            .as_deref()
+            .is_some_and(|d| d.starts_with("'urgent'")),
+        "{default:?}"
+    );
+    assert_eq!(catalog::log(client).await.len(), 2);
+    project.petal(&["check"]).assert_ok();
+}
+
+#[tokio::test]
+async fn a_failed_last_step_keeps_the_label_and_a_retry_goes_through() {
+    let project = Project::new().await;
+    let client = project.client();
+    let path = generate_label_and_default(&project);
+    let generated = project.read(&path);
+    let log_before = catalog::log_verbatim(client).await;
+
+    // Reviewers may edit a revision before it is applied: this edit breaks
+    // its last step.
+    let broken = generated.replacen("\n-- +petal down", "\nSELECT 1 / 0;\n\n-- +petal down", 1);
+    project.write(&path, &broken);
+    let run = project.petal(&["upgrade"]);
+    run.assert_code(2);
+    let location = format!("{path}:{}:", line_of(&broken, "SELECT 1 / 0"));
+    run.assert_mentions(&location)
+        .assert_mentions("division by zero");
+    assert_eq!(
+        catalog::enum_labels(client, "public.task_status").await,
+        ["new", "done", "urgent"],
+        "the committed first step's label stays"
+    );
+    let default = catalog::column_default(client, "public.tasks", "status").await;
+    assert!(
+        default.as_deref().is_some_and(|d| d.starts_with("'new'")),
+        "the failed step's default was not rolled back: {default:?}"
+    );
+    assert_eq!(catalog::log_verbatim(client).await, log_before);
+
+    project.write(&path, &generated);
+    project.petal(&["upgrade"]).assert_ok();
+    let revisions = catalog::logged_revisions(client).await;
+    assert_eq!(revisions.len(), 2, "{revisions:?}");
+    assert_ne!(revisions[0], revisions[1]);
+    let default = catalog::column_default(client, "public.tasks", "status").await;
+    assert!(
+        default
+            .as_deref()
+            .is_some_and(|d| d.starts_with("'urgent'")),
+        "{default:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_failing_statement_changes_nothing_and_is_located() {
+    let project = Project::new().await;
+    let client = project.client();
+    project.write(
+        "migrations/20260101000000_kept.sql",
+        &migration_file(
+            "20260101000000",
+            &[],
+            "kept",
+            "CREATE TABLE kept (id int PRIMARY KEY);",
+            "DROP TABLE kept;",
+        ),
+    );
+    project.petal(&["upgrade"]).assert_ok();
+    let path = "migrations/20260102000000_broken.sql";
+    let text = migration_file(
+        "20260102000000",
+        &["20260101000000"],
+        "broken",
+        "CREATE TYPE mood AS ENUM ('ok');\n\
+         CREATE TABLE t2 (id int, m mood);\n\
+         INSERT INTO kept VALUES (1);\n\
+         ALTER TABLE t2\n    ADD COLUMN broken no_such_type;\n\
+         CREATE TABLE t3 (id int);",
+        "DROP TABLE t3;\nDROP TABLE t2;\nDROP TYPE mood;\nDELETE FROM kept;",
+    );
+    project.write(path, &text);
+    let schema_before = project.inspect_text();
+    let log_before = catalog::log_verbatim(client).await;
+
+    let run = project.petal(&["upgrade"]);
+    run.assert_code(2);
+    // The offending line of the multi-line statement, not its first one.
+    let location = format!("{path}:{}:", line_of(&text, "no_such_type"));
+    run.assert_mentions(&location)
+        .assert_mentions("no_such_type");
+
+    assert_eq!(project.inspect_text(), schema_before);
+    assert_eq!(catalog::log_verbatim(client).await, log_before);
+    assert_eq!(
+        catalog::tables(client).await,
+        ["public.kept", "public.petal_migrations"]
+    );
+    assert_eq!(catalog::enum_types(client).await, Vec::<String>::new());
+    let rows: i64 = client
+        .query_one("SELECT count(*) FROM kept", &[])
+        .await
+        .map(|r| r.get(0))
+        .unwrap_or(-1);
+    assert_eq!(rows, 0, "the insert before the failure was not rolled back");
+}

@@ -1,0 +1,225 @@
+//! The revision graph as users meet it: two heads and their merge, and a
+//! migration edited after it was applied.
+
+use crate::support::{Project, catalog, migration_file};
+
+const BASE: &str = "20260101000000";
+const LEFT: &str = "20260102000000";
+const RIGHT: &str = "20260103000000";
+
+fn write_branches(project: &Project) {
+    project.write(
+        "migrations/20260101000000_base.sql",
+        &migration_file(
+            BASE,
+            &[],
+            "base",
+            "CREATE TABLE base_t (id int);",
+            "DROP TABLE base_t;",
+        ),
+    );
+    // Two developers branched from the same parent.
+    project.write(
+        "migrations/20260102000000_left.sql",
+        &migration_file(
+            LEFT,
+            &[BASE],
+            "left",
+            "CREATE TABLE left_t (id int);",
+            "DROP TABLE left_t;",
+        ),
+    );
+    project.write(
+        "migrations/20260103000000_right.sql",
+        &migration_file(
+            RIGHT,
+            &[BASE],
+            "right",
+            "CREATE TABLE right_t (id int);",
+            "DROP TABLE right_t;",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn two_heads_are_found_and_merged() {
+    let project = Project::new().await;
+    let client = project.client();
+    write_branches(&project);
+
+    let heads = project.petal(&["heads"]);
+    heads
+        .assert_ok()
+        .assert_mentions(LEFT)
+        .assert_mentions(RIGHT);
+    heads.assert_mentions("petal merge");
+
+    project
+        .petal(&["check"])
+        .assert_code(2)
+        .assert_mentions("petal merge");
+    project
+        .petal(&["upgrade", "head"])
+        .assert_code(2)
+        .assert_mentions("petal merge");
+    assert_eq!(
+        catalog::log(&client).await,
+        Vec::new(),
+        "a refused upgrade applied something"
+    );
+
+    project.petal(&["merge", "-m", "join branches"]).assert_ok();
+    let merge = project.migration("_join_branches.sql");
+    let merge_text = project.read(&merge);
+    let parents_line = merge_text
+        .lines()
+        .find(|l| l.starts_with("-- petal parents:"))
+        .unwrap_or_default();
+    assert!(
+        parents_line.contains(LEFT) && parents_line.contains(RIGHT),
+        "{merge}:\n{merge_text}"
+    );
+    let heads = project.petal(&["heads"]);
+    heads.assert_ok();
+    assert!(!heads.stdout.contains("petal merge"), "{}", heads.stdout);
+    project
+        .petal(&["merge"])
+        .assert_code(2)
+        .assert_mentions("nothing to merge");
+
+    project.petal(&["upgrade", "head"]).assert_ok();
+    let applied = catalog::log(client).await;
+    assert_eq!(applied.len(), 4, "{applied:?}");
+    assert_eq!(applied[0].revision, BASE);
+    let merge_row = &applied[3];
+    assert_eq!(merge_row.parents, format!("{LEFT} {RIGHT}"));
+
+    let run = project.petal(&["downgrade", "-1"]);
+    run.assert_ok();
+    assert_eq!(
+        catalog::logged_revisions(client).await,
+        applied[..3]
+            .iter()
+            .map(|r| r.revision.clone())
+            .collect::<Vec<_>>(),
+        "`downgrade -1` after a merge must un-apply the merge only"
+    );
+    assert_eq!(
+        catalog::tables(client).await,
+        [
+            "public.base_t",
+            "public.left_t",
+            "public.petal_migrations",
+            "public.right_t"
+        ]
+    );
+    // Both branches are applied again after the merge is: back to head.
+    project.petal(&["upgrade", "head"]).assert_ok();
+    assert_eq!(catalog::log(client).await.len(), 4);
+}
+
+#[tokio::test]
+async fn an_applied_migration_edited_afterwards_is_detected() {
+    let project = Project::new().await;
+    let client = project.client();
+    let base_path = "migrations/20260101000000_base.sql";
+    project.write(
+        base_path,
+        &migration_file(
+            BASE,
+            &[],
+            "base",
+            "CREATE TABLE base_t (id int);",
+            "DROP TABLE base_t;",
+        ),
+    );
+    project.petal(&["upgrade", "head"]).assert_ok();
+    let status = project.petal(&["status"]);
+    status.assert_ok().assert_mentions("applied");
+
+    // Edited after it ran: the database no longer matches the file.
+    project.write(
+        base_path,
+        &migration_file(
+            BASE,
+            &[],
+            "base",
+            "CREATE TABLE base_t (id bigint);",
+            "DROP TABLE base_t;",
+        ),
+    );
+    project.write(
+        "migrations/20260102000000_next.sql",
+        &migration_file(
+            LEFT,
+            &[BASE],
+            "next",
+            "CREATE TABLE next_t (id int);",
+            "DROP TABLE next_t;",
+        ),
+    );
+
+    let upgrade = project.petal(&["upgrade", "head"]);
+    upgrade
+        .assert_code(2)
+        .assert_mentions(BASE)
+        .assert_mentions("--allow-modified");
+    assert_eq!(catalog::logged_revisions(client).await, [BASE]);
+    assert!(
+        !catalog::tables(client)
+            .await
+            .contains(&"public.next_t".to_string())
+    );
+
+    let status = project.petal(&["status"]);
+    status.assert_code(2);
+    let line = status
+        .stdout
+        .lines()
+        .find(|l| l.contains(BASE))
+        .unwrap_or_default();
+    assert!(line.contains("modified"), "status:\n{}", status.stdout);
+    let pending = status
+        .stdout
+        .lines()
+        .find(|l| l.contains(LEFT))
+        .unwrap_or_default();
+    assert!(pending.contains("pending"), "status:\n{}", status.stdout);
+
+    // The exit code does not depend on the output format.
+    let json = project.petal(&["status", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout)
+        .unwrap_or_else(|e| panic!("status --format json: {e}\n{}", json.stdout));
+    let states: Vec<(String, String)> = value["status"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .map(|i| {
+                    (
+                        i["revision"].as_str().unwrap_or_default().to_string(),
+                        i["state"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        states,
+        [
+            (BASE.to_string(), "modified".to_string()),
+            (LEFT.to_string(), "pending".to_string())
+        ]
+    );
+    json.assert_code(2);
+
+    project
+        .petal(&["upgrade", "head", "--allow-modified"])
+        .assert_ok();
+    assert_eq!(catalog::logged_revisions(client).await, [BASE, LEFT]);
+    assert!(
+        catalog::tables(client)
+            .await
+            .contains(&"public.next_t".to_string())
+    );
+}

@@ -1,0 +1,12 @@
+//! End-to-end tests of the `petal` binary: real processes, in temp dirs, on
+//! the test harness's PostgreSQL (see `support`).
+
+mod support;
+
+mod concurrency;
+mod failures;
+mod graph;
+mod offline;
+mod secrets;
+mod smoke;
+mod workflow;

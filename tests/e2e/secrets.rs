@@ -1,0 +1,126 @@
+//! A password in a database URL never reaches the terminal: not in errors,
+//! not in JSON, whichever way the URL came in.
+
+use std::net::TcpListener;
+use std::path::Path;
+
+use crate::offline::unused_port;
+use crate::support::{migration_file, run_petal, toml_string};
+
+const PASSWORD: &str = "s3cr3t-pw";
+
+/// A loopback server that accepts connections and closes them at once: the
+/// client gets past connecting and fails on the first read.
+fn closing_listener() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("binding a loopback port");
+    let port = listener
+        .local_addr()
+        .expect("the listener's address")
+        .port();
+    // The thread ends with the test process; it holds nothing else.
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            drop(stream);
+        }
+    });
+    port
+}
+
+fn project_with(dir: &Path, url: &str) {
+    let config = format!(
+        "database_url = {}\ndev_url = {}\nmodels = \"models\"\nmigrations = \"migrations\"\n",
+        toml_string(url),
+        toml_string(&url.replace("/shop", "/postgres")),
+    );
+    std::fs::write(dir.join("petal.toml"), config).expect("writing petal.toml");
+    std::fs::create_dir_all(dir.join("models")).expect("models/");
+    std::fs::create_dir_all(dir.join("migrations")).expect("migrations/");
+    std::fs::write(
+        dir.join("models/m.rs"),
+        "use petal::Table;\n\n#[derive(Table)]\n#[petal(table = \"things\")]\n\
+         pub struct Thing {\n    #[petal(primary_key)]\n    pub id: i64,\n}\n",
+    )
+    .expect("writing a model");
+    std::fs::write(
+        dir.join("migrations/20260101000000_things.sql"),
+        migration_file(
+            "20260101000000",
+            &[],
+            "things",
+            "CREATE TABLE things (id bigint PRIMARY KEY);",
+            "DROP TABLE things;",
+        ),
+    )
+    .expect("writing a migration");
+}
+
+fn assert_never_shown(dir: &Path, url: &str, env: &[(&str, &str)]) {
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["current"],
+        vec!["current", "--format", "json"],
+        vec!["status"],
+        vec!["status", "--format", "json"],
+        vec!["check"],
+        vec!["check", "--format", "json"],
+        vec!["upgrade"],
+        vec!["downgrade", "base"],
+        vec!["stamp", "head"],
+        vec!["revision", "--autogenerate", "-m", "x"],
+        vec!["diff", "--from", url, "--to", "models", "--format", "json"],
+        vec!["diff", "--from", url, "--to", "empty"],
+        vec!["inspect", url],
+        vec!["inspect", url, "--format", "json"],
+    ];
+    for args in &commands {
+        let run = run_petal(dir, args, env);
+        assert!(
+            !run.output().contains(PASSWORD),
+            "`petal {}` showed the password:\n--- stdout\n{}\n--- stderr\n{}",
+            args.join(" "),
+            run.stdout,
+            run.stderr
+        );
+        run.assert_code(2);
+        assert!(!run.stderr.trim().is_empty(), "{run:?}");
+    }
+    // History works without a database, and must not leak either.
+    let history = run_petal(dir, &["history"], env);
+    assert!(!history.output().contains(PASSWORD), "{history:?}");
+}
+
+#[test]
+fn passwords_never_shown_when_the_server_refuses() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("postgres://app:{PASSWORD}@127.0.0.1:{}/shop", unused_port());
+    project_with(dir.path(), &url);
+    assert_never_shown(dir.path(), &url, &[]);
+}
+
+#[test]
+fn passwords_never_shown_when_the_server_hangs_up() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!(
+        "postgresql://app:{PASSWORD}@localhost:{}/shop?sslmode=disable",
+        closing_listener()
+    );
+    project_with(dir.path(), &url);
+    assert_never_shown(dir.path(), &url, &[]);
+}
+
+#[test]
+fn passwords_from_the_environment_and_flags_never_shown() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("postgres://app:{PASSWORD}@127.0.0.1:{}/shop", unused_port());
+    project_with(dir.path(), "postgres://placeholder@127.0.0.1:1/shop");
+    for (args, env) in [
+        (vec!["current"], vec![("DATABASE_URL", url.as_str())]),
+        (vec!["--database-url", url.as_str(), "status"], vec![]),
+        (vec!["--database-url", url.as_str(), "upgrade"], vec![]),
+    ] {
+        let run = run_petal(dir.path(), &args, &env);
+        run.assert_code(2);
+        assert!(!run.output().contains(PASSWORD), "{run:?}");
+        // The error names the server it tried, so the user can tell which.
+        assert!(run.stderr.contains("127.0.0.1"), "{run:?}");
+    }
+}

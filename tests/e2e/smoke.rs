@@ -1,0 +1,55 @@
+//! `--help`, `--version` and `petal init`: no database involved.
+
+use crate::support::run_petal;
+
+#[test]
+fn help_and_version() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let help = run_petal(dir.path(), &["--help"], &[]);
+    help.assert_ok();
+    for command in [
+        "upgrade",
+        "downgrade",
+        "revision",
+        "check",
+        "merge",
+        "Exit codes",
+    ] {
+        assert!(
+            help.stdout.contains(command),
+            "--help does not mention {command}:\n{}",
+            help.stdout
+        );
+    }
+    let version = run_petal(dir.path(), &["--version"], &[]);
+    version.assert_ok();
+    assert_eq!(
+        version.stdout.trim(),
+        format!("petal {}", env!("CARGO_PKG_VERSION"))
+    );
+    // An unknown command is a usage error, exit code 2 like every error.
+    run_petal(dir.path(), &["upgrad"], &[]).assert_code(2);
+}
+
+#[test]
+fn init_creates_a_project_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = run_petal(dir.path(), &["init"], &[]);
+    run.assert_ok();
+    let config_path = dir.path().join("petal.toml");
+    let model_path = dir.path().join("src/models/mod.rs");
+    assert!(dir.path().join("migrations").is_dir());
+    let config = std::fs::read_to_string(&config_path).expect("petal.toml written");
+    let model = std::fs::read_to_string(&model_path).expect("example model written");
+    assert!(config.contains("migrations = \"migrations\""), "{config}");
+    assert!(model.contains("#[derive(Table)]"), "{model}");
+
+    // The example model is one petal can read: no database needed for this.
+    let inspect = run_petal(dir.path(), &["inspect", "models"], &[]);
+    inspect.assert_ok().assert_mentions("posts");
+
+    let again = run_petal(dir.path(), &["init"], &[]);
+    again.assert_code(2).assert_mentions("already exists");
+    assert_eq!(std::fs::read_to_string(&config_path).ok(), Some(config));
+    assert_eq!(std::fs::read_to_string(&model_path).ok(), Some(model));
+}

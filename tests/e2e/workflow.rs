@@ -1,0 +1,144 @@
+//! The daily loop: models → autogenerate → upgrade → check → edit → check
+//! fails → autogenerate → upgrade → downgrade base → upgrade again.
+
+use crate::support::{Project, catalog};
+
+/// A schema of its own (so `downgrade base` must drop a schema too), an
+/// enum used as a default, a foreign key across schemas.
+const MODELS_V1: &str = r#"use petal::{DbEnum, Table};
+
+#[derive(DbEnum)]
+#[petal(schema = "shop")]
+pub enum OrderStatus {
+    New,
+    Paid,
+}
+
+#[derive(Table)]
+#[petal(table = "customers")]
+pub struct Customer {
+    #[petal(primary_key)]
+    pub id: i64,
+    #[petal(unique)]
+    pub phone: String,
+}
+
+#[derive(Table)]
+#[petal(table = "orders", schema = "shop")]
+pub struct Order {
+    #[petal(primary_key)]
+    pub id: i64,
+    #[petal(references = "public.customers.id", on_delete = "cascade")]
+    pub customer_id: i64,
+    #[petal(default = "'new'")]
+    pub status: OrderStatus,
+    #[petal(default = "0")]
+    pub total: i32,
+}
+"#;
+
+/// V1 with a new nullable column and another default.
+fn models_v2() -> String {
+    MODELS_V1
+        .replace(
+            "    #[petal(default = \"0\")]\n    pub total: i32,\n",
+            "    #[petal(default = \"1\")]\n    pub total: i32,\n    pub note: Option<String>,\n",
+        )
+        .to_string()
+}
+
+#[tokio::test]
+async fn models_to_database_and_back() {
+    let project = Project::new().await;
+    let client = project.client();
+    project.write("models/shop.rs", MODELS_V1);
+    assert_ne!(models_v2(), MODELS_V1, "the edit must change the models");
+
+    let run = project.petal(&["revision", "--autogenerate", "-m", "initial"]);
+    run.assert_ok().assert_mentions("wrote migrations/");
+    let initial = project.migration("_initial.sql");
+    let text = project.read(&initial);
+    assert!(text.contains("CREATE TABLE"), "{initial}:\n{text}");
+    assert!(text.contains("-- +petal down"), "{initial}:\n{text}");
+
+    // Like Alembic: autogenerate against a database behind head would repeat
+    // the pending migration.
+    let run = project.petal(&["revision", "--autogenerate", "-m", "too early"]);
+    run.assert_code(2).assert_mentions("not at head");
+    assert_eq!(project.migrations(), vec![initial.clone()]);
+
+    project.petal(&["upgrade", "head"]).assert_ok();
+    assert_eq!(
+        catalog::tables(client).await,
+        ["public.customers", "public.petal_migrations", "shop.orders"]
+    );
+    assert_eq!(catalog::enum_types(client).await, ["shop.order_status"]);
+    assert_eq!(catalog::logged_revisions(client).await.len(), 1);
+
+    project
+        .petal(&["check"])
+        .assert_ok()
+        .assert_mentions("agree");
+
+    let run = project.petal(&["revision", "--autogenerate", "-m", "nothing"]);
+    run.assert_ok().assert_mentions("no changes");
+    assert_eq!(
+        project.migrations(),
+        vec![initial.clone()],
+        "autogenerate without changes wrote a file"
+    );
+
+    project.write("models/shop.rs", &models_v2());
+    let run = project.petal(&["check"]);
+    run.assert_code(1);
+    let added = run
+        .stdout
+        .lines()
+        .any(|l| l.starts_with('+') && l.contains("\"note\""));
+    let new_default = run
+        .stdout
+        .lines()
+        .any(|l| l.starts_with('+') && l.contains("\"total\"") && l.contains("default 1"));
+    let old_default = run
+        .stdout
+        .lines()
+        .any(|l| l.starts_with('-') && l.contains("\"total\"") && l.contains("default 0"));
+    assert!(
+        added && new_default && old_default,
+        "check's diff should show the new column and both defaults:\n{}",
+        run.stdout
+    );
+
+    project
+        .petal(&["revision", "--autogenerate", "-m", "add note"])
+        .assert_ok();
+    let second = project.migration("_add_note.sql");
+    assert!(project.read(&second).contains("note"));
+    project.petal(&["upgrade"]).assert_ok();
+    assert_eq!(
+        catalog::columns(client, "shop.orders").await,
+        ["id", "customer_id", "status", "total", "note"]
+    );
+    assert_eq!(
+        catalog::column_default(client, "shop.orders", "total").await,
+        Some("1".to_string())
+    );
+    project.petal(&["check"]).assert_ok();
+
+    project.petal(&["downgrade", "base"]).assert_ok();
+    assert_eq!(
+        catalog::tables(client).await,
+        ["public.petal_migrations"],
+        "downgrade base left tables behind"
+    );
+    assert_eq!(catalog::enum_types(client).await, Vec::<String>::new());
+    assert_eq!(catalog::schemas(client).await, ["public"]);
+    assert_eq!(catalog::log(client).await, Vec::new());
+
+    project.petal(&["upgrade", "head"]).assert_ok();
+    assert_eq!(catalog::logged_revisions(client).await.len(), 2);
+    project
+        .petal(&["check"])
+        .assert_ok()
+        .assert_mentions("agree");
+}
