@@ -1,0 +1,133 @@
+//! The start-up check: the API serves only a database at the migrations'
+//! head, since its queries are written against exactly that schema.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use petal_migrate::RevisionGraph;
+
+/// Why the database is not at head, in words for the operator.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotAtHead {
+    #[error("no migrations in {0}: nothing to check the database against")]
+    NoMigrations(String),
+    #[error("cannot read the migrations: {0}")]
+    Migrations(String),
+    #[error("cannot read petal_migrations: {0}")]
+    Log(String),
+    #[error(
+        "the database has {count} pending migration(s) ({list}); run `{command}` first",
+        count = pending.len(),
+        list = pending.join(", ")
+    )]
+    Pending {
+        pending: Vec<String>,
+        command: String,
+    },
+    #[error(
+        "the database has revision(s) {list} that {dir} does not hold: it is newer than this \
+         checkout; update the checkout, or run `petal downgrade` with the newer migrations",
+        list = unknown.join(", ")
+    )]
+    Unknown { unknown: Vec<String>, dir: String },
+}
+
+/// The migrations directory as a revision graph.
+pub fn load_graph(dir: &Path) -> Result<RevisionGraph, NotAtHead> {
+    let files = petal_migrate::load::load_dir(dir).map_err(|e| NotAtHead::Migrations(e.to_string()))?;
+    let graph = RevisionGraph::build(files).map_err(|e| NotAtHead::Migrations(e.to_string()))?;
+    if graph.is_empty() {
+        return Err(NotAtHead::NoMigrations(dir.display().to_string()));
+    }
+    Ok(graph)
+}
+
+/// Compares the revisions applied to the database with the graph: at head
+/// means every revision of the graph is applied and nothing else is.
+/// `upgrade_command` is what the message tells the operator to run.
+pub async fn check(
+    client: &tokio_postgres::Client,
+    graph: &RevisionGraph,
+    dir: &Path,
+    upgrade_command: &str,
+) -> Result<(), NotAtHead> {
+    let rows = petal_engine::runner::read_applied(client)
+        .await
+        .map_err(|e| NotAtHead::Log(petal_pg::error::describe(&e)))?;
+    let applied: BTreeSet<&str> = rows.iter().map(|r| r.revision.as_str()).collect();
+    compare(graph, &applied, dir, upgrade_command)
+}
+
+fn compare(
+    graph: &RevisionGraph,
+    applied: &BTreeSet<&str>,
+    dir: &Path,
+    upgrade_command: &str,
+) -> Result<(), NotAtHead> {
+    let unknown: Vec<String> = applied
+        .iter()
+        .filter(|rev| graph.files().all(|f| f.revision.as_str() != **rev))
+        .map(|rev| rev.to_string())
+        .collect();
+    if !unknown.is_empty() {
+        return Err(NotAtHead::Unknown {
+            unknown,
+            dir: dir.display().to_string(),
+        });
+    }
+    let pending: Vec<String> = graph
+        .topological_order()
+        .iter()
+        .filter(|rev| !applied.contains(rev.as_str()))
+        .map(|rev| rev.to_string())
+        .collect();
+    if !pending.is_empty() {
+        return Err(NotAtHead::Pending {
+            pending,
+            command: upgrade_command.to_string(),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn graph() -> RevisionGraph {
+        let first = "-- petal revision: 20260101000000\n-- petal parents:\n\n-- +petal up\nSELECT 1;\n\n-- +petal down\nSELECT 1;\n";
+        let second = "-- petal revision: 20260102000000\n-- petal parents: 20260101000000\n\n-- +petal up\nSELECT 2;\n\n-- +petal down\nSELECT 2;\n";
+        let files = vec![
+            petal_migrate::parse("m/20260101000000_a.sql", first).ok(),
+            petal_migrate::parse("m/20260102000000_b.sql", second).ok(),
+        ];
+        let files: Vec<_> = files.into_iter().flatten().collect();
+        assert_eq!(files.len(), 2);
+        match RevisionGraph::build(files) {
+            Ok(g) => g,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn at_head_when_everything_is_applied() {
+        let applied = BTreeSet::from(["20260101000000", "20260102000000"]);
+        assert_eq!(compare(&graph(), &applied, Path::new("m"), "petal upgrade"), Ok(()));
+    }
+
+    #[test]
+    fn pending_revisions_name_the_command() {
+        let applied = BTreeSet::from(["20260101000000"]);
+        let err = compare(&graph(), &applied, Path::new("m"), "petal upgrade head").err();
+        let message = err.map(|e| e.to_string()).unwrap_or_default();
+        assert!(message.contains("20260102000000"), "{message}");
+        assert!(message.contains("run `petal upgrade head`"), "{message}");
+    }
+
+    #[test]
+    fn unknown_revisions_mean_a_newer_database() {
+        let applied = BTreeSet::from(["20260101000000", "20260102000000", "20260103000000"]);
+        let err = compare(&graph(), &applied, Path::new("m"), "petal upgrade");
+        assert!(matches!(err, Err(NotAtHead::Unknown { unknown, .. }) if unknown == ["20260103000000"]));
+    }
+}

@@ -1,0 +1,377 @@
+//! The customer CRM: customers, their addresses and important dates.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use cvety_schema::customer::{CustomerAddressIden, CustomerIden, CustomerImportantDateIden};
+use petal::sea_query::extension::postgres::PgExpr;
+use petal::sea_query::{Expr, ExprTrait, Order as SortOrder, Query, SelectStatement};
+use serde::{Deserialize, Serialize};
+use tokio_postgres::GenericClient;
+
+use super::orders::first_id;
+use super::{Page, Paged};
+use crate::AppState;
+use crate::db::{self, money_col};
+use crate::error::ApiError;
+use crate::extract::{Body, Params, parse_id};
+use crate::validate::Check;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/customers/", get(list).post(create))
+        .route("/customers/{id}", get(read).put(replace))
+        .route("/customers/{id}/addresses", post(add_address))
+        .route("/customers/{id}/important-dates", post(add_date))
+}
+
+pub const SOURCES: &[&str] = &["instagram", "website", "walkin", "phone"];
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CustomerOut {
+    pub id: i32,
+    pub phone: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub orders_count: Option<i32>,
+    pub total_spent: Option<f64>,
+    pub last_order_date: Option<DateTime<Utc>>,
+    pub notes: Option<String>,
+    pub preferences: Option<String>,
+    pub source: Option<String>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AddressOut {
+    pub id: i32,
+    pub customer_id: i32,
+    pub address: String,
+    pub label: Option<String>,
+    pub usage_count: Option<i32>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub created_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ImportantDateOut {
+    pub id: i32,
+    pub customer_id: i32,
+    pub date: String,
+    pub description: String,
+    pub remind_days_before: Option<i32>,
+    pub last_reminded_year: Option<i32>,
+    pub created_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CustomerDetail {
+    #[serde(flatten)]
+    pub customer: CustomerOut,
+    pub addresses: Vec<AddressOut>,
+    pub important_dates: Vec<ImportantDateOut>,
+}
+
+fn select() -> SelectStatement {
+    use CustomerIden as C;
+    let mut q = Query::select();
+    q.from(C::Table).columns([
+        C::Id,
+        C::Phone,
+        C::Name,
+        C::Email,
+        C::OrdersCount,
+        C::LastOrderDate,
+        C::Notes,
+        C::Preferences,
+        C::Source,
+        C::CreatedAt,
+        C::UpdatedAt,
+    ]);
+    money_col(&mut q, C::TotalSpent);
+    q
+}
+
+#[derive(Debug, Deserialize)]
+struct ListQuery {
+    /// Part of a phone number or a name, case-insensitive.
+    q: Option<String>,
+    #[serde(flatten)]
+    page: Page,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    Params(query): Params<ListQuery>,
+) -> Result<Json<Paged<CustomerOut>>, ApiError> {
+    let mut q = select();
+    if let Some(text) = query.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let pattern = db::like_pattern(text);
+        q.and_where(
+            Expr::col(CustomerIden::Phone)
+                .ilike(pattern.as_str())
+                .or(Expr::col(CustomerIden::Name).ilike(pattern.as_str())),
+        );
+    }
+    let client = state.pool.get().await?;
+    let total = db::count(&*client, &q).await?;
+    q.order_by(CustomerIden::Id, SortOrder::Asc);
+    let (limit, offset) = query.page.apply(&mut q)?;
+    let items = db::fetch_all(&*client, &q).await?;
+    Ok(Json(Paged { items, total, limit, offset }))
+}
+
+async fn fetch_detail<C: GenericClient>(client: &C, id: i32) -> Result<CustomerDetail, ApiError> {
+    let mut q = select();
+    q.and_where(Expr::col(CustomerIden::Id).eq(id));
+    let customer = db::fetch_optional(client, &q)
+        .await?
+        .ok_or(ApiError::not_found("customer", id))?;
+    let addresses = Query::select()
+        .from(CustomerAddressIden::Table)
+        .columns([
+            CustomerAddressIden::Id,
+            CustomerAddressIden::CustomerId,
+            CustomerAddressIden::Address,
+            CustomerAddressIden::Label,
+            CustomerAddressIden::UsageCount,
+            CustomerAddressIden::LastUsedAt,
+            CustomerAddressIden::CreatedAt,
+        ])
+        .and_where(Expr::col(CustomerAddressIden::CustomerId).eq(id))
+        .order_by(CustomerAddressIden::Id, SortOrder::Asc)
+        .to_owned();
+    let dates = Query::select()
+        .from(CustomerImportantDateIden::Table)
+        .columns([
+            CustomerImportantDateIden::Id,
+            CustomerImportantDateIden::CustomerId,
+            CustomerImportantDateIden::Date,
+            CustomerImportantDateIden::Description,
+            CustomerImportantDateIden::RemindDaysBefore,
+            CustomerImportantDateIden::LastRemindedYear,
+            CustomerImportantDateIden::CreatedAt,
+        ])
+        .and_where(Expr::col(CustomerImportantDateIden::CustomerId).eq(id))
+        .order_by(CustomerImportantDateIden::Date, SortOrder::Asc)
+        .order_by(CustomerImportantDateIden::Id, SortOrder::Asc)
+        .to_owned();
+    Ok(CustomerDetail {
+        customer,
+        addresses: db::fetch_all(client, &addresses).await?,
+        important_dates: db::fetch_all(client, &dates).await?,
+    })
+}
+
+async fn read(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<CustomerDetail>, ApiError> {
+    let id = parse_id(&id, "customer")?;
+    let client = state.pool.get().await?;
+    Ok(Json(fetch_detail(&*client, id).await?))
+}
+
+/// The body of `POST` and `PUT`: `PUT` replaces every field, so an absent
+/// optional field is cleared.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CustomerIn {
+    phone: Option<String>,
+    name: Option<String>,
+    email: Option<String>,
+    notes: Option<String>,
+    preferences: Option<String>,
+    source: Option<String>,
+}
+
+struct CheckedCustomer {
+    phone: String,
+    name: Option<String>,
+    email: Option<String>,
+    notes: Option<String>,
+    preferences: Option<String>,
+    source: Option<String>,
+}
+
+impl CustomerIn {
+    fn checked(self) -> Result<CheckedCustomer, ApiError> {
+        let mut check = Check::new();
+        let phone = check.phone("phone", self.phone.as_deref());
+        let name = check.opt_text("name", self.name.as_deref(), 200);
+        let email = check.email("email", self.email.as_deref());
+        let notes = check.opt_text("notes", self.notes.as_deref(), 4000);
+        let preferences = check.opt_text("preferences", self.preferences.as_deref(), 4000);
+        let source = check.opt_text("source", self.source.as_deref(), 32);
+        if let Some(s) = &source {
+            check.one_of("source", s, SOURCES);
+        }
+        check.finish()?;
+        Ok(CheckedCustomer { phone, name, email, notes, preferences, source })
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Body(body): Body<CustomerIn>,
+) -> Result<(StatusCode, Json<CustomerDetail>), ApiError> {
+    let c = body.checked()?;
+    use CustomerIden as C;
+    let insert = Query::insert()
+        .into_table(C::Table)
+        .columns([C::Phone, C::Name, C::Email, C::Notes, C::Preferences, C::Source])
+        .values([c.phone.into(), c.name.into(), c.email.into(), c.notes.into(), c.preferences.into(), c.source.into()])
+        .map_err(|e| ApiError::internal(e.to_string()))?
+        .returning_col(C::Id)
+        .to_owned();
+    let client = state.pool.get().await?;
+    let id = first_id(db::returning_ids(&*client, &insert).await?)?;
+    Ok((StatusCode::CREATED, Json(fetch_detail(&*client, id).await?)))
+}
+
+async fn replace(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Body(body): Body<CustomerIn>,
+) -> Result<Json<CustomerDetail>, ApiError> {
+    let id = parse_id(&id, "customer")?;
+    let c = body.checked()?;
+    use CustomerIden as C;
+    let update = Query::update()
+        .table(C::Table)
+        .value(C::Phone, c.phone)
+        .value(C::Name, c.name)
+        .value(C::Email, c.email)
+        .value(C::Notes, c.notes)
+        .value(C::Preferences, c.preferences)
+        .value(C::Source, c.source)
+        .value(C::UpdatedAt, Expr::current_timestamp())
+        .and_where(Expr::col(C::Id).eq(id))
+        .to_owned();
+    let client = state.pool.get().await?;
+    if db::execute(&*client, &update).await? == 0 {
+        return Err(ApiError::not_found("customer", id));
+    }
+    Ok(Json(fetch_detail(&*client, id).await?))
+}
+
+/// 404 unless the customer exists.
+async fn ensure_customer<C: GenericClient>(client: &C, id: i32) -> Result<(), ApiError> {
+    let mut q = Query::select();
+    q.from(CustomerIden::Table).column(CustomerIden::Id).and_where(Expr::col(CustomerIden::Id).eq(id));
+    match db::fetch_optional::<serde_json::Value, _>(client, &q).await? {
+        Some(_) => Ok(()),
+        None => Err(ApiError::not_found("customer", id)),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AddressIn {
+    address: Option<String>,
+    label: Option<String>,
+}
+
+async fn add_address(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Body(body): Body<AddressIn>,
+) -> Result<(StatusCode, Json<AddressOut>), ApiError> {
+    let id = parse_id(&id, "customer")?;
+    let mut check = Check::new();
+    let address = check.text("address", body.address.as_deref(), 500);
+    let label = check.opt_text("label", body.label.as_deref(), 100);
+    check.finish()?;
+    let client = state.pool.get().await?;
+    ensure_customer(&*client, id).await?;
+    use CustomerAddressIden as A;
+    let insert = Query::insert()
+        .into_table(A::Table)
+        .columns([A::CustomerId, A::Address, A::Label])
+        .values([id.into(), address.into(), label.into()])
+        .map_err(|e| ApiError::internal(e.to_string()))?
+        .returning_col(A::Id)
+        .to_owned();
+    let new_id = first_id(db::returning_ids(&*client, &insert).await?)?;
+    let q = Query::select()
+        .from(A::Table)
+        .columns([A::Id, A::CustomerId, A::Address, A::Label, A::UsageCount, A::LastUsedAt, A::CreatedAt])
+        .and_where(Expr::col(A::Id).eq(new_id))
+        .to_owned();
+    let out = db::fetch_optional(&*client, &q).await?.ok_or_else(|| ApiError::internal("inserted address vanished"))?;
+    Ok((StatusCode::CREATED, Json(out)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DateIn {
+    /// `MM-DD`.
+    date: Option<String>,
+    description: Option<String>,
+    remind_days_before: Option<i32>,
+}
+
+/// Whether `text` is a calendar day as `MM-DD` (29 February included: it
+/// is a birthday every four years).
+pub fn is_month_day(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let digits = bytes
+        .iter()
+        .enumerate()
+        .all(|(i, b)| i == 2 || b.is_ascii_digit());
+    if bytes.len() != 5 || bytes[2] != b'-' || !digits {
+        return false;
+    }
+    let (Ok(month), Ok(day)) = (text[..2].parse::<u32>(), text[3..].parse::<u32>()) else {
+        return false;
+    };
+    chrono::NaiveDate::from_ymd_opt(2000, month, day).is_some()
+}
+
+async fn add_date(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Body(body): Body<DateIn>,
+) -> Result<(StatusCode, Json<ImportantDateOut>), ApiError> {
+    let id = parse_id(&id, "customer")?;
+    let mut check = Check::new();
+    let date = check.text("date", body.date.as_deref(), 5);
+    if !date.is_empty() && !is_month_day(&date) {
+        check.fail("date", "must be a calendar day as MM-DD");
+    }
+    let description = check.text("description", body.description.as_deref(), 500);
+    let remind = body.remind_days_before.unwrap_or(3);
+    check.ensure((0..=365).contains(&remind), "remind_days_before", "must be between 0 and 365");
+    check.finish()?;
+    let client = state.pool.get().await?;
+    ensure_customer(&*client, id).await?;
+    use CustomerImportantDateIden as D;
+    let insert = Query::insert()
+        .into_table(D::Table)
+        .columns([D::CustomerId, D::Date, D::Description, D::RemindDaysBefore])
+        .values([id.into(), date.into(), description.into(), remind.into()])
+        .map_err(|e| ApiError::internal(e.to_string()))?
+        .returning_col(D::Id)
+        .to_owned();
+    let new_id = first_id(db::returning_ids(&*client, &insert).await?)?;
+    let q = Query::select()
+        .from(D::Table)
+        .columns([D::Id, D::CustomerId, D::Date, D::Description, D::RemindDaysBefore, D::LastRemindedYear, D::CreatedAt])
+        .and_where(Expr::col(D::Id).eq(new_id))
+        .to_owned();
+    let out = db::fetch_optional(&*client, &q).await?.ok_or_else(|| ApiError::internal("inserted date vanished"))?;
+    Ok((StatusCode::CREATED, Json(out)))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn month_days() {
+        assert!(super::is_month_day("02-29"));
+        assert!(super::is_month_day("12-31"));
+        assert!(!super::is_month_day("02-30"));
+        assert!(!super::is_month_day("13-01"));
+        assert!(!super::is_month_day("1-01"));
+        assert!(!super::is_month_day("+1-01"));
+    }
+}

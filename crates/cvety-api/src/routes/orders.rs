@@ -1,0 +1,369 @@
+//! Orders: list, read with items, create (with items, snapshotting the
+//! products), change status.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, patch};
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use cvety_schema::customer::CustomerIden;
+use cvety_schema::order::{DeliveryMethod, IssueType, OrderIden, OrderStatus};
+use petal::sea_query::{Expr, ExprTrait, Func, Order as SortOrder, Query, SelectStatement};
+use serde::{Deserialize, Serialize};
+use tokio_postgres::GenericClient;
+
+use super::order_items::{self, ItemOut, NewItem};
+use super::{Page, Paged, round_money};
+use crate::db::{self, enum_value, money, money_col};
+use crate::error::ApiError;
+use crate::extract::{Body, Params, parse_id};
+use crate::validate::{Check, enum_label, nullable};
+use crate::{AppState, token};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/orders/", get(list).post(create))
+        .route("/orders/{id}", get(read))
+        .route("/orders/{id}/status", patch(set_status))
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct OrderOut {
+    pub id: i32,
+    pub created_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+    pub status: String,
+    pub customer_id: Option<i32>,
+    pub customer_phone: String,
+    pub recipient_phone: Option<String>,
+    pub recipient_name: Option<String>,
+    pub address: Option<String>,
+    pub delivery_method: String,
+    pub delivery_window: Option<serde_json::Value>,
+    pub flower_sum: f64,
+    pub delivery_fee: Option<f64>,
+    pub total: f64,
+    pub has_pre_delivery_photos: Option<bool>,
+    pub has_issue: Option<bool>,
+    pub issue_type: Option<String>,
+    pub issue_comment: Option<String>,
+    pub tracking_token: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OrderWithItems {
+    #[serde(flatten)]
+    pub order: OrderOut,
+    pub items: Vec<ItemOut>,
+}
+
+pub fn select() -> SelectStatement {
+    use OrderIden as O;
+    let mut q = Query::select();
+    q.from(O::Table).columns([
+        O::Id,
+        O::CreatedAt,
+        O::UpdatedAt,
+        O::Status,
+        O::CustomerId,
+        O::CustomerPhone,
+        O::RecipientPhone,
+        O::RecipientName,
+        O::Address,
+        O::DeliveryMethod,
+        O::DeliveryWindow,
+        O::HasPreDeliveryPhotos,
+        O::HasIssue,
+        O::IssueType,
+        O::IssueComment,
+        O::TrackingToken,
+    ]);
+    for money_column in [O::FlowerSum, O::DeliveryFee, O::Total] {
+        money_col(&mut q, money_column);
+    }
+    q
+}
+
+#[derive(Debug, Deserialize)]
+struct ListQuery {
+    status: Option<String>,
+    customer_phone: Option<String>,
+    #[serde(flatten)]
+    page: Page,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    Params(query): Params<ListQuery>,
+) -> Result<Json<Paged<OrderOut>>, ApiError> {
+    let mut check = Check::new();
+    let status = query
+        .status
+        .as_deref()
+        .and_then(|s| enum_label::<OrderStatus>(&mut check, "status", s));
+    check.finish()?;
+    let mut q = select();
+    if let Some(status) = status {
+        q.and_where(Expr::col(OrderIden::Status).eq(enum_value(&status)));
+    }
+    if let Some(phone) = query.customer_phone.as_deref().map(str::trim) {
+        q.and_where(Expr::col(OrderIden::CustomerPhone).eq(phone));
+    }
+    let client = state.pool.get().await?;
+    let total = db::count(&*client, &q).await?;
+    q.order_by(OrderIden::Id, SortOrder::Desc);
+    let (limit, offset) = query.page.apply(&mut q)?;
+    let items = db::fetch_all(&*client, &q).await?;
+    Ok(Json(Paged { items, total, limit, offset }))
+}
+
+/// The order with `id`, or a 404.
+pub async fn fetch<C: GenericClient>(client: &C, id: i32) -> Result<OrderOut, ApiError> {
+    let mut q = select();
+    q.and_where(Expr::col(OrderIden::Id).eq(id));
+    db::fetch_optional(client, &q)
+        .await?
+        .ok_or(ApiError::not_found("order", id))
+}
+
+pub async fn fetch_with_items<C: GenericClient>(
+    client: &C,
+    id: i32,
+) -> Result<OrderWithItems, ApiError> {
+    let order = fetch(client, id).await?;
+    let items = order_items::fetch_for_order(client, id).await?;
+    Ok(OrderWithItems { order, items })
+}
+
+async fn read(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<OrderWithItems>, ApiError> {
+    let id = parse_id(&id, "order")?;
+    let client = state.pool.get().await?;
+    Ok(Json(fetch_with_items(&*client, id).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewOrder {
+    customer_phone: Option<String>,
+    customer_id: Option<i32>,
+    recipient_phone: Option<String>,
+    recipient_name: Option<String>,
+    address: Option<String>,
+    delivery_method: Option<String>,
+    delivery_window: Option<DeliveryWindow>,
+    /// Required without items; computed from the items otherwise.
+    flower_sum: Option<f64>,
+    delivery_fee: Option<f64>,
+    #[serde(default)]
+    items: Vec<NewItem>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeliveryWindow {
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Body(new): Body<NewOrder>,
+) -> Result<(StatusCode, Json<OrderWithItems>), ApiError> {
+    let mut check = Check::new();
+    let phone = check.phone("customer_phone", new.customer_phone.as_deref());
+    let recipient_phone = new.recipient_phone.as_deref().map(str::trim).filter(|p| !p.is_empty());
+    if let Some(p) = recipient_phone {
+        check.ensure(crate::validate::is_phone(p), "recipient_phone", "must be a phone number of 10 to 15 digits");
+    }
+    let recipient_name = check.opt_text("recipient_name", new.recipient_name.as_deref(), 200);
+    let address = check.opt_text("address", new.address.as_deref(), 500);
+    let method = match new.delivery_method.as_deref() {
+        Some(m) => enum_label::<DeliveryMethod>(&mut check, "delivery_method", m),
+        None => {
+            check.fail("delivery_method", "is required");
+            None
+        }
+    };
+    if method == Some(DeliveryMethod::Delivery) && address.is_none() {
+        check.fail("address", "is required for delivery");
+    }
+    if let Some(w) = &new.delivery_window {
+        check.ensure(w.from < w.to, "delivery_window", "`from` must be before `to`");
+    }
+    let fee = new.delivery_fee.unwrap_or(0.0);
+    check.money("delivery_fee", fee);
+    match (new.items.is_empty(), new.flower_sum) {
+        (true, None) => check.fail("flower_sum", "is required for an order without items"),
+        (true, Some(sum)) => check.money("flower_sum", sum),
+        (false, Some(_)) => check.fail("flower_sum", "is computed from the items; omit it"),
+        (false, None) => {}
+    }
+    for (i, item) in new.items.iter().enumerate() {
+        item.check(&mut check, &format!("items[{i}]."));
+    }
+    check.finish()?;
+    let method = method.ok_or_else(|| ApiError::internal("delivery_method validated"))?;
+    let tracking = token::tracking_token()
+        .map_err(|e| ApiError::internal(format!("no randomness for a tracking token: {e}")))?;
+
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    let customer_id = match new.customer_id {
+        Some(id) => {
+            let mut q = Query::select();
+            q.from(CustomerIden::Table).column(CustomerIden::Id).and_where(Expr::col(CustomerIden::Id).eq(id));
+            if db::fetch_optional::<serde_json::Value, _>(&tx, &q).await?.is_none() {
+                return Err(ApiError::field("customer_id", format!("customer {id} does not exist")));
+            }
+            Some(id)
+        }
+        // An order from a known phone joins that customer's history.
+        None => {
+            let mut q = Query::select();
+            q.from(CustomerIden::Table).column(CustomerIden::Id).and_where(Expr::col(CustomerIden::Phone).eq(phone.as_str()));
+            db::fetch_optional::<IdRow, _>(&tx, &q).await?.map(|row| row.id)
+        }
+    };
+    let flower_sum = new.flower_sum.unwrap_or(0.0);
+    let insert = Query::insert()
+        .into_table(OrderIden::Table)
+        .columns([
+            OrderIden::CustomerId,
+            OrderIden::CustomerPhone,
+            OrderIden::RecipientPhone,
+            OrderIden::RecipientName,
+            OrderIden::Address,
+            OrderIden::DeliveryMethod,
+            OrderIden::DeliveryWindow,
+            OrderIden::FlowerSum,
+            OrderIden::DeliveryFee,
+            OrderIden::Total,
+            OrderIden::TrackingToken,
+        ])
+        .values([
+            customer_id.into(),
+            phone.clone().into(),
+            recipient_phone.map(str::to_string).into(),
+            recipient_name.into(),
+            address.into(),
+            enum_value(&method),
+            db::jsonb(new.delivery_window.as_ref().map(|w| serde_json::json!(w)).as_ref()),
+            money(round_money(flower_sum)),
+            money(round_money(fee)),
+            money(round_money(flower_sum + fee)),
+            tracking.into(),
+        ])
+        .map_err(|e| ApiError::internal(e.to_string()))?
+        .returning_col(OrderIden::Id)
+        .to_owned();
+    let id = first_id(db::returning_ids(&tx, &insert).await?)?;
+    for (i, item) in new.items.iter().enumerate() {
+        order_items::insert(&tx, id, item, &format!("items[{i}].")).await?;
+    }
+    let total = order_items::recompute_totals(&tx, id).await?;
+    if let Some(customer) = customer_id {
+        record_customer_order(&tx, customer, total).await?;
+    }
+    let out = fetch_with_items(&tx, id).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(out)))
+}
+
+#[derive(Debug, Deserialize)]
+struct IdRow {
+    id: i32,
+}
+
+pub fn first_id(ids: Vec<i32>) -> Result<i32, ApiError> {
+    ids.into_iter()
+        .next()
+        .ok_or_else(|| ApiError::internal("INSERT ... RETURNING gave no row"))
+}
+
+/// The customer's counters: one more order, `total` more spent.
+async fn record_customer_order<C: GenericClient>(client: &C, customer: i32, total: f64) -> Result<(), ApiError> {
+    use CustomerIden as C;
+    let update = Query::update()
+        .table(C::Table)
+        .value(C::OrdersCount, Func::coalesce([Expr::col(C::OrdersCount), Expr::val(0)]).add(1))
+        .value(
+            C::TotalSpent,
+            Func::coalesce([Expr::col(C::TotalSpent).cast_as("float8"), Expr::val(0.0)]).add(money(total)),
+        )
+        .value(C::LastOrderDate, Expr::current_timestamp())
+        .value(C::UpdatedAt, Expr::current_timestamp())
+        .and_where(Expr::col(C::Id).eq(customer))
+        .to_owned();
+    db::execute(client, &update).await?;
+    Ok(())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatusChange {
+    status: Option<String>,
+    issue_type: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    issue_comment: Option<Option<String>>,
+}
+
+async fn set_status(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Body(change): Body<StatusChange>,
+) -> Result<Json<OrderWithItems>, ApiError> {
+    let id = parse_id(&id, "order")?;
+    let mut check = Check::new();
+    let status = match change.status.as_deref() {
+        Some(s) => enum_label::<OrderStatus>(&mut check, "status", s),
+        None => {
+            check.fail("status", "is required");
+            None
+        }
+    };
+    let issue = change
+        .issue_type
+        .as_deref()
+        .and_then(|s| enum_label::<IssueType>(&mut check, "issue_type", s));
+    if status == Some(OrderStatus::Issue) && issue.is_none() && change.issue_type.is_none() {
+        check.fail("issue_type", "is required when the status is issue");
+    }
+    if status.is_some_and(|s| s != OrderStatus::Issue) && change.issue_type.is_some() {
+        check.fail("issue_type", "is only allowed with the status issue");
+    }
+    check.finish()?;
+    let status = status.ok_or_else(|| ApiError::internal("status validated"))?;
+    let mut update = Query::update();
+    update
+        .table(OrderIden::Table)
+        .value(OrderIden::Status, enum_value(&status))
+        .value(OrderIden::UpdatedAt, Expr::current_timestamp())
+        .and_where(Expr::col(OrderIden::Id).eq(id));
+    if let Some(issue) = issue {
+        update
+            .value(OrderIden::HasIssue, true)
+            .value(OrderIden::IssueType, enum_value(&issue));
+    }
+    if let Some(comment) = change.issue_comment {
+        update.value(OrderIden::IssueComment, comment.map(|c| c.trim().to_string()));
+    }
+    let client = state.pool.get().await?;
+    if db::execute(&*client, &update).await? == 0 {
+        return Err(ApiError::not_found("order", id));
+    }
+    Ok(Json(fetch_with_items(&*client, id).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use petal::sea_query::{PostgresQueryBuilder, QueryStatementWriter};
+
+    #[test]
+    fn money_is_read_as_float8() {
+        let sql = super::select().to_string(PostgresQueryBuilder);
+        assert!(sql.contains(r#"CAST("total" AS float8) AS "total""#), "{sql}");
+    }
+}

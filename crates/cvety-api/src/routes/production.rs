@@ -1,0 +1,336 @@
+//! The florists' production board: tasks, their items, status changes and
+//! assignment to a florist.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, patch};
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use cvety_schema::order::{OrderIden, OrderItemIden};
+use cvety_schema::production::{FloristTaskIden as T, TaskItemIden, TaskPriority, TaskStatus};
+use petal::DbEnum;
+use petal::sea_query::{Expr, ExprTrait, Func, Order as SortOrder, Query, SelectStatement};
+use serde::{Deserialize, Serialize};
+use tokio_postgres::GenericClient;
+
+use super::orders::first_id;
+use super::{Page, Paged};
+use crate::AppState;
+use crate::db::{self, enum_value, timestamp};
+use crate::error::ApiError;
+use crate::extract::{Body, Params, parse_id};
+use crate::validate::{Check, enum_label};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/production/tasks/", get(list).post(create))
+        .route("/production/tasks/{id}", get(read))
+        .route("/production/tasks/{id}/status", patch(set_status))
+        .route("/production/tasks/{id}/assign", patch(super::assign::assign))
+}
+
+pub const TASK_TYPES: &[&str] = &["bouquet", "composition", "decoration"];
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct TaskOut {
+    pub id: i32,
+    pub order_id: i32,
+    pub florist_id: Option<i32>,
+    pub task_type: String,
+    pub status: String,
+    pub priority: String,
+    pub created_at: Option<DateTime<Utc>>,
+    pub assigned_at: Option<DateTime<Utc>>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub deadline: Option<DateTime<Utc>>,
+    pub estimated_minutes: Option<i32>,
+    pub actual_minutes: Option<i32>,
+    pub quality_score: Option<f64>,
+    pub work_photos: Option<serde_json::Value>,
+    pub result_photos: Option<serde_json::Value>,
+    pub instructions: Option<String>,
+    pub florist_notes: Option<String>,
+    pub quality_notes: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct TaskItemOut {
+    pub id: i32,
+    pub task_id: i32,
+    pub order_item_id: i32,
+    pub quantity: i32,
+    pub is_completed: Option<bool>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub quality_approved: Option<bool>,
+    pub quality_notes: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TaskDetail {
+    #[serde(flatten)]
+    pub task: TaskOut,
+    pub items: Vec<TaskItemOut>,
+}
+
+fn select() -> SelectStatement {
+    Query::select()
+        .from(T::Table)
+        .columns([
+            T::Id, T::OrderId, T::FloristId, T::TaskType, T::Status, T::Priority, T::CreatedAt,
+            T::AssignedAt, T::StartedAt, T::CompletedAt, T::Deadline, T::EstimatedMinutes,
+            T::ActualMinutes, T::QualityScore, T::WorkPhotos, T::ResultPhotos, T::Instructions,
+            T::FloristNotes, T::QualityNotes,
+        ])
+        .to_owned()
+}
+
+#[derive(Debug, Deserialize)]
+struct ListQuery {
+    status: Option<String>,
+    priority: Option<String>,
+    #[serde(flatten)]
+    page: Page,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    Params(query): Params<ListQuery>,
+) -> Result<Json<Paged<TaskOut>>, ApiError> {
+    let mut check = Check::new();
+    let status = query.status.as_deref().and_then(|s| enum_label::<TaskStatus>(&mut check, "status", s));
+    let priority = query.priority.as_deref().and_then(|p| enum_label::<TaskPriority>(&mut check, "priority", p));
+    check.finish()?;
+    let mut q = select();
+    if let Some(status) = status {
+        q.and_where(Expr::col(T::Status).eq(enum_value(&status)));
+    }
+    if let Some(priority) = priority {
+        q.and_where(Expr::col(T::Priority).eq(enum_value(&priority)));
+    }
+    let client = state.pool.get().await?;
+    let total = db::count(&*client, &q).await?;
+    // Enum order is declaration order: urgent first.
+    q.order_by(T::Priority, SortOrder::Asc).order_by(T::Id, SortOrder::Asc);
+    let (limit, offset) = query.page.apply(&mut q)?;
+    let items = db::fetch_all(&*client, &q).await?;
+    Ok(Json(Paged { items, total, limit, offset }))
+}
+
+pub async fn fetch_detail<C: GenericClient>(client: &C, id: i32) -> Result<TaskDetail, ApiError> {
+    let mut q = select();
+    q.and_where(Expr::col(T::Id).eq(id));
+    let task = db::fetch_optional(client, &q).await?.ok_or(ApiError::not_found("task", id))?;
+    use TaskItemIden as I;
+    let items = Query::select()
+        .from(I::Table)
+        .columns([I::Id, I::TaskId, I::OrderItemId, I::Quantity, I::IsCompleted, I::CompletedAt, I::QualityApproved, I::QualityNotes])
+        .and_where(Expr::col(I::TaskId).eq(id))
+        .order_by(I::Id, SortOrder::Asc)
+        .to_owned();
+    Ok(TaskDetail { task, items: db::fetch_all(client, &items).await? })
+}
+
+async fn read(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<TaskDetail>, ApiError> {
+    let id = parse_id(&id, "task")?;
+    let client = state.pool.get().await?;
+    Ok(Json(fetch_detail(&*client, id).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TaskIn {
+    order_id: Option<i32>,
+    task_type: Option<String>,
+    priority: Option<String>,
+    deadline: Option<DateTime<Utc>>,
+    estimated_minutes: Option<i32>,
+    instructions: Option<String>,
+    #[serde(default)]
+    items: Vec<TaskItemIn>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TaskItemIn {
+    order_item_id: Option<i32>,
+    quantity: Option<i32>,
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Body(body): Body<TaskIn>,
+) -> Result<(StatusCode, Json<TaskDetail>), ApiError> {
+    let mut check = Check::new();
+    let order = body.order_id.unwrap_or(0);
+    check.ensure(order > 0, "order_id", "is required and must be a positive integer");
+    let task_type = body.task_type.clone().unwrap_or_else(|| "bouquet".into());
+    check.one_of("task_type", &task_type, TASK_TYPES);
+    let priority = match body.priority.as_deref() {
+        Some(p) => enum_label::<TaskPriority>(&mut check, "priority", p),
+        None => Some(TaskPriority::Normal),
+    };
+    let minutes = body.estimated_minutes.unwrap_or(30);
+    check.ensure((1..=10_000).contains(&minutes), "estimated_minutes", "must be between 1 and 10000");
+    let instructions = check.opt_text("instructions", body.instructions.as_deref(), 4000);
+    for (i, item) in body.items.iter().enumerate() {
+        check.ensure(item.order_item_id.is_some_and(|id| id > 0), &format!("items[{i}].order_item_id"), "is required and must be a positive integer");
+        check.ensure(item.quantity.is_some_and(|q| q > 0), &format!("items[{i}].quantity"), "is required and must be a positive integer");
+    }
+    check.finish()?;
+    let priority = priority.ok_or_else(|| ApiError::internal("priority validated"))?;
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    let mut q = Query::select();
+    q.from(OrderIden::Table).column(OrderIden::Id).and_where(Expr::col(OrderIden::Id).eq(order));
+    if db::fetch_optional::<serde_json::Value, _>(&tx, &q).await?.is_none() {
+        return Err(ApiError::field("order_id", format!("order {order} does not exist")));
+    }
+    for (i, item) in body.items.iter().enumerate() {
+        let item_id = item.order_item_id.unwrap_or_default();
+        let mut q = Query::select();
+        q.from(OrderItemIden::Table)
+            .column(OrderItemIden::Id)
+            .and_where(Expr::col(OrderItemIden::Id).eq(item_id))
+            .and_where(Expr::col(OrderItemIden::OrderId).eq(order));
+        if db::fetch_optional::<serde_json::Value, _>(&tx, &q).await?.is_none() {
+            return Err(ApiError::field(format!("items[{i}].order_item_id"), format!("order {order} has no item {item_id}")));
+        }
+    }
+    let insert = Query::insert()
+        .into_table(T::Table)
+        .columns([T::OrderId, T::TaskType, T::Priority, T::Deadline, T::EstimatedMinutes, T::Instructions])
+        .values([order.into(), task_type.into(), enum_value(&priority), timestamp(body.deadline), minutes.into(), instructions.into()])
+        .map_err(|e| ApiError::internal(e.to_string()))?
+        .returning_col(T::Id)
+        .to_owned();
+    let id = first_id(db::returning_ids(&tx, &insert).await?)?;
+    if !body.items.is_empty() {
+        use TaskItemIden as I;
+        let mut insert = Query::insert();
+        insert.into_table(I::Table).columns([I::TaskId, I::OrderItemId, I::Quantity]);
+        for item in &body.items {
+            insert
+                .values([id.into(), item.order_item_id.into(), item.quantity.into()])
+                .map_err(|e| ApiError::internal(e.to_string()))?;
+        }
+        db::execute(&tx, &insert).await?;
+    }
+    let out = fetch_detail(&tx, id).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(out)))
+}
+
+/// Whether a task may go from `from` to `to`: forward along the board,
+/// back from quality check to rework, and cancelled from anywhere not
+/// finished. Completed and cancelled tasks are final.
+pub fn transition_allowed(from: TaskStatus, to: TaskStatus) -> bool {
+    use TaskStatus::*;
+    match (from, to) {
+        (Completed | Cancelled, _) => false,
+        (_, Cancelled) => true,
+        (Pending, Assigned | InProgress) => true,
+        (Assigned, InProgress | Pending) => true,
+        (InProgress, QualityCheck | Completed) => true,
+        (QualityCheck, Completed | InProgress) => true,
+        _ => false,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatusChange {
+    status: Option<String>,
+    florist_notes: Option<String>,
+    quality_score: Option<f64>,
+    quality_notes: Option<String>,
+    actual_minutes: Option<i32>,
+}
+
+#[derive(Debug, Deserialize)]
+struct StatusRow {
+    status: String,
+}
+
+async fn set_status(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Body(body): Body<StatusChange>,
+) -> Result<Json<TaskDetail>, ApiError> {
+    let id = parse_id(&id, "task")?;
+    let mut check = Check::new();
+    let status = match body.status.as_deref() {
+        Some(s) => enum_label::<TaskStatus>(&mut check, "status", s),
+        None => {
+            check.fail("status", "is required");
+            None
+        }
+    };
+    if let Some(score) = body.quality_score {
+        check.ensure((1.0..=5.0).contains(&score), "quality_score", "must be between 1 and 5");
+    }
+    if let Some(m) = body.actual_minutes {
+        check.ensure(m >= 0, "actual_minutes", "must not be negative");
+    }
+    let florist_notes = check.opt_text("florist_notes", body.florist_notes.as_deref(), 4000);
+    let quality_notes = check.opt_text("quality_notes", body.quality_notes.as_deref(), 4000);
+    check.finish()?;
+    let to = status.ok_or_else(|| ApiError::internal("status validated"))?;
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    let mut q = Query::select();
+    q.from(T::Table)
+        .expr_as(Expr::col(T::Status).cast_as("text"), T::Status)
+        .and_where(Expr::col(T::Id).eq(id))
+        .lock(petal::sea_query::LockType::Update);
+    let row: StatusRow = db::fetch_optional(&tx, &q).await?.ok_or(ApiError::not_found("task", id))?;
+    let from = TaskStatus::from_label(&row.status)
+        .ok_or_else(|| ApiError::internal(format!("unknown task status {:?} in the database", row.status)))?;
+    if !transition_allowed(from, to) {
+        return Err(ApiError::Conflict(format!("a task cannot go from {} to {}", from.as_label(), to.as_label())));
+    }
+    let mut update = Query::update();
+    update
+        .table(T::Table)
+        .value(T::Status, enum_value(&to))
+        .and_where(Expr::col(T::Id).eq(id));
+    match to {
+        TaskStatus::InProgress => {
+            update.value(T::StartedAt, Func::coalesce([Expr::col(T::StartedAt), Expr::current_timestamp()]));
+        }
+        TaskStatus::Completed => {
+            update.value(T::CompletedAt, Expr::current_timestamp());
+        }
+        _ => {}
+    }
+    if let Some(notes) = florist_notes {
+        update.value(T::FloristNotes, notes);
+    }
+    if let Some(notes) = quality_notes {
+        update.value(T::QualityNotes, notes);
+    }
+    if let Some(score) = body.quality_score {
+        update.value(T::QualityScore, db::money(score));
+    }
+    if let Some(m) = body.actual_minutes {
+        update.value(T::ActualMinutes, m);
+    }
+    db::execute(&tx, &update).await?;
+    let out = fetch_detail(&tx, id).await?;
+    tx.commit().await?;
+    Ok(Json(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finished_tasks_are_final() {
+        assert!(!transition_allowed(TaskStatus::Completed, TaskStatus::InProgress));
+        assert!(!transition_allowed(TaskStatus::Cancelled, TaskStatus::Pending));
+        assert!(transition_allowed(TaskStatus::Pending, TaskStatus::Cancelled));
+        assert!(transition_allowed(TaskStatus::InProgress, TaskStatus::Completed));
+        assert!(!transition_allowed(TaskStatus::Pending, TaskStatus::Completed));
+    }
+}
