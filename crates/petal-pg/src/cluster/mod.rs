@@ -29,8 +29,9 @@ use crate::conn::{ConnConfig, connect};
 use crate::error::PgError;
 use petal_ir::quote_ident;
 
-/// The port only names the socket file (`.s.PGSQL.5432`): each cluster has
-/// its own socket directory, so they never clash.
+/// The default port. Without TCP it only names the socket file
+/// (`.s.PGSQL.5432`): each cluster has its own socket directory, so they
+/// never clash.
 pub const PORT: u16 = 5432;
 /// The superuser `initdb` creates.
 pub const SUPERUSER: &str = "postgres";
@@ -55,6 +56,7 @@ pub struct EmbeddedCluster {
     db_name: String,
     run_as: Option<RunAs>,
     settings: BTreeMap<String, String>,
+    port: u16,
 }
 
 impl EmbeddedCluster {
@@ -78,7 +80,8 @@ impl EmbeddedCluster {
             _ => preferred,
         };
         let natural_socket_dir = base.join("run");
-        let socket_file = natural_socket_dir.join(format!(".s.PGSQL.{PORT}"));
+        // Sized for the longest port, so that `with_port` cannot overflow it.
+        let socket_file = natural_socket_dir.join(".s.PGSQL.65535");
         let socket_dir = if socket_file.as_os_str().len() <= MAX_SOCKET_PATH {
             natural_socket_dir
         } else {
@@ -91,6 +94,7 @@ impl EmbeddedCluster {
             db_name: db_name.to_string(),
             run_as,
             settings: BTreeMap::new(),
+            port: PORT,
         })
     }
 
@@ -99,6 +103,17 @@ impl EmbeddedCluster {
     pub fn with_setting(mut self, name: &str, value: &str) -> Self {
         self.settings.insert(name.to_string(), value.to_string());
         self
+    }
+
+    /// Another port: it names the socket file, and is the TCP port when a
+    /// `listen_addresses` setting opens one (tests of TLS and passwords).
+    pub fn with_port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
     }
 
     pub fn base_dir(&self) -> &Path {
@@ -127,7 +142,7 @@ impl EmbeddedCluster {
 
     /// Connection settings for database `db_name` of this cluster.
     pub fn conn_config(&self, db_name: &str) -> ConnConfig {
-        ConnConfig::unix(&self.socket_dir, PORT, SUPERUSER, db_name)
+        ConnConfig::unix(&self.socket_dir, self.port, SUPERUSER, db_name)
     }
 
     /// The URL of the configured database, e.g.
@@ -144,7 +159,7 @@ impl EmbeddedCluster {
         let pid = fs::read_to_string(data.join("postmaster.pid"))
             .ok()
             .and_then(|text| text.lines().next()?.trim().parse::<i32>().ok());
-        let socket = self.socket_dir.join(format!(".s.PGSQL.{PORT}"));
+        let socket = self.socket_dir.join(format!(".s.PGSQL.{}", self.port));
         match pid {
             Some(pid) if process_alive(pid) && socket.exists() => ClusterStatus::Running { pid },
             _ => ClusterStatus::Stopped,
@@ -311,13 +326,14 @@ impl EmbeddedCluster {
         let socket_dir = path_str(&self.socket_dir)?;
         let mut settings = BTreeMap::from([
             ("listen_addresses".to_string(), String::new()),
-            ("port".to_string(), PORT.to_string()),
+            ("port".to_string(), self.port.to_string()),
             (
                 "unix_socket_directories".to_string(),
                 socket_dir.to_string(),
             ),
             ("unix_socket_permissions".to_string(), "0700".to_string()),
         ]);
+        // Settings given with `with_setting` win, `listen_addresses` included.
         settings.extend(self.settings.clone());
         let mut text = String::from("# Written by petal on every start; changes here are lost.\n");
         for (name, value) in &settings {
