@@ -127,7 +127,26 @@ fn under(root: &Path, path: PathBuf) -> PathBuf {
 }
 
 fn parse_file(path: &str, text: &str) -> Result<FileConfig, Failure> {
-    toml::from_str(text).map_err(|e| Failure::error(format!("{path}: {e}")))
+    toml::from_str(text).map_err(|e| {
+        // Not toml's own rendering: it quotes the offending line, and that
+        // line may hold a database password.
+        let place = match e.span() {
+            Some(span) => {
+                let (line, column) = line_column(text, span.start);
+                format!("{path}:{line}:{column}")
+            }
+            None => path.to_string(),
+        };
+        Failure::error(format!("{place}: {}", e.message().trim_end()))
+    })
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, column)
 }
 
 /// A `.env` file: `KEY=VALUE` lines, `#` comments, optional `export ` and
@@ -185,5 +204,13 @@ mod tests {
     fn unknown_keys_are_errors() {
         let err = parse_file("petal.toml", "databse_url = 'x'\n").unwrap_err();
         assert!(err.message.contains("databse_url"), "{}", err.message);
+    }
+
+    #[test]
+    fn errors_are_located_without_quoting_the_line() {
+        let text = "models = \"m\"\ndatabase_url = \"postgres://u:s3cr3t@h/db\n";
+        let err = parse_file("petal.toml", text).unwrap_err();
+        assert!(err.message.starts_with("petal.toml:2:"), "{}", err.message);
+        assert!(!err.message.contains("s3cr3t"), "{}", err.message);
     }
 }

@@ -38,10 +38,21 @@ impl Source {
                 Ok(Source::Url(t.to_string()))
             }
             other => Err(EngineError::msg(format!(
-                "unknown schema source `{other}`: expected a postgres:// URL, `database` \
-                 (the configured one), `models`, `migrations` or `empty`"
+                "unknown schema source `{}`: expected a postgres:// URL, `database` \
+                 (the configured one), `models`, `migrations` or `empty`",
+                shown_source(other)
             ))),
         }
+    }
+}
+
+/// An unrecognized source as an error may echo it: a URL with a mistyped
+/// scheme (`postgress://user:password@...`) must not print its password.
+fn shown_source(text: &str) -> String {
+    match text.split_once("://") {
+        Some((scheme, _)) => format!("{scheme}://..."),
+        None if text.contains('@') => "...@...".to_string(),
+        None => text.to_string(),
     }
 }
 
