@@ -63,7 +63,7 @@ async fn two_heads_are_found_and_merged() {
         .assert_code(2)
         .assert_mentions("petal merge");
     assert_eq!(
-        catalog::log(&client).await,
+        catalog::log(client).await,
         Vec::new(),
         "a refused upgrade applied something"
     );

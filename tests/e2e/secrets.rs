@@ -124,3 +124,42 @@ fn passwords_from_the_environment_and_flags_never_shown() {
         assert!(run.stderr.contains("127.0.0.1"), "{run:?}");
     }
 }
+
+#[test]
+fn passwords_never_shown_from_mistyped_config_or_sources() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("postgres://app:{PASSWORD}@127.0.0.1:{}/shop", unused_port());
+    // A misspelt key, an unterminated string, an unquoted value: TOML's own
+    // error rendering quotes the offending line.
+    for config in [
+        format!("databse_url = \"{url}\"\n"),
+        format!("models = \"models\"\ndatabase_url = \"{url}\n"),
+        format!("database_url = {url}\n"),
+    ] {
+        std::fs::write(dir.path().join("petal.toml"), &config).expect("writing petal.toml");
+        let run = run_petal(dir.path(), &["current"], &[]);
+        run.assert_code(2).assert_mentions("petal.toml:");
+        assert!(!run.output().contains(PASSWORD), "{config}{run:?}");
+    }
+    std::fs::remove_file(dir.path().join("petal.toml")).expect("removing petal.toml");
+
+    let mistyped = url.replace("postgres://", "postgress://");
+    let other = url.replace("postgres://", "mysql://");
+    for args in [
+        vec!["inspect", mistyped.as_str()],
+        vec![
+            "diff",
+            "--from",
+            other.as_str(),
+            "--to",
+            "empty",
+            "--format",
+            "json",
+        ],
+        vec!["--database-url", mistyped.as_str(), "current"],
+    ] {
+        let run = run_petal(dir.path(), &args, &[]);
+        run.assert_code(2);
+        assert!(!run.output().contains(PASSWORD), "{args:?}: {run:?}");
+    }
+}
