@@ -1,21 +1,53 @@
-# Conveniences over plain cargo and scripts; never a prerequisite.
+# Conveniences over plain cargo and scripts; never a prerequisite (CI calls
+# cargo and the scripts directly). `just --list` shows them all.
 
 default:
     @just --list
 
-# the main job on the embedded default
+# the main job: embedded PostgreSQL, flower_shop upgraded to head, current, history, check
+main:
+    ./scripts/main-job.sh
+
+# the main job, then a model edit -> autogenerate -> upgrade -> downgrade in a temp copy
 demo:
-    cargo run -- inspect models
+    ./scripts/demo.sh
 
 # every test
 test:
     cargo test --workspace
 
-# format, lint
+# format and lint, as CI does
 lint:
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets -- -D warnings
 
+# the CI script itself
+ci:
+    bash .ci/run
+
 # start/stop/show the embedded dev cluster
 dev-db action="status":
-    cargo run -- dev {{action}}
+    cargo run -q --bin petal -- dev {{action}}
+
+# the Cvety.kz HTTP API on the embedded database (run `just main` first)
+api:
+    cargo run -q -p cvety-api
+
+# every benchmark
+bench: bench-introspect bench-diff bench-autogen
+
+# introspection of a 1,000-table database against pg_dump --schema-only
+bench-introspect:
+    ./scripts/bench-introspect.sh
+
+# the pure diff + rendering of two 1,000-table IRs
+bench-diff:
+    cargo bench -p petal-diff --bench diff
+
+# models -> SQL at 1,000 tables, cold and warm, against pg_dump --schema-only
+bench-autogen:
+    ./scripts/bench-autogen/run.sh
+
+# many more property-test cases
+proptest-long:
+    PETAL_PROPTEST_CASES=5000 cargo test --workspace --release proptest

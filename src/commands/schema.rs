@@ -1,6 +1,6 @@
 //! `inspect` and `diff`: looking at schemas from any source.
 
-use petal_diff::{Safety, Statement, Step};
+use petal_diff::Step;
 use petal_engine::Settings;
 use petal_engine::compare::compare;
 use petal_engine::sources::{self, Loaded, Source};
@@ -95,40 +95,27 @@ pub async fn diff(
     Ok(())
 }
 
-/// Steps as a script with each statement's description and classification
-/// in comments, steps separated by a comment saying why.
+/// Steps as a script, each statement under the same comments a generated
+/// migration file gives it, steps separated by a comment saying why.
 pub fn render_steps(steps: &[Step]) -> String {
     let mut out = String::new();
-    for (index, step) in steps.iter().enumerate() {
+    for (index, step) in petal_engine::autogen::generated_steps(steps)
+        .iter()
+        .enumerate()
+    {
         if index > 0 {
-            out.push_str("\n-- next step (commit first)");
-            if let Some(reason) = &step.reason {
-                out.push_str(&format!(": {reason}"));
-            }
-            out.push('\n');
+            out.push_str("\n-- next step: commit the one above first\n");
         }
-        for stmt in &step.statements {
-            for line in statement_comments(stmt) {
+        for stmt in step {
+            for line in &stmt.comments {
                 out.push_str(&format!("-- {line}\n"));
             }
-            out.push_str(&stmt.sql);
+            out.push_str(stmt.sql.trim_end());
+            if !stmt.sql.trim_end().ends_with(';') {
+                out.push(';');
+            }
             out.push('\n');
         }
     }
     out
-}
-
-/// The comment lines over a generated statement: its description, its
-/// classification when it is not safe, and its notes.
-pub fn statement_comments(stmt: &Statement) -> Vec<String> {
-    let mut lines = vec![stmt.description.clone()];
-    match stmt.safety {
-        Safety::Safe => {}
-        Safety::Locks => {
-            lines.push("locks: may block writes or rewrite the table while it runs".into())
-        }
-        Safety::Destructive => lines.push("destructive: loses or alters data".into()),
-    }
-    lines.extend(stmt.notes.iter().cloned());
-    lines
 }

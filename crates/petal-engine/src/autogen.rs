@@ -155,23 +155,30 @@ fn write_new(dir: &Path, file: &NewMigration) -> Result<PathBuf, EngineError> {
 }
 
 /// Rendered steps with their review comments, as the file writer takes them.
+/// A change that takes several statements (recreating an enum type) is
+/// commented once, over its first statement.
 pub fn generated_steps(steps: &[Step]) -> Vec<Vec<GeneratedStatement>> {
     steps
         .iter()
         .map(|step| {
+            let mut previous: Option<Vec<String>> = None;
             step.statements
                 .iter()
                 .enumerate()
                 .map(|(index, stmt)| {
                     let mut g = GeneratedStatement::new(stmt.sql.clone());
-                    if index == 0 {
-                        if let Some(reason) = &step.reason {
-                            g = g.with_comment(format!("step: {reason}"));
+                    if index == 0
+                        && let Some(reason) = &step.reason
+                    {
+                        g = g.with_comment(format!("step: {reason}"));
+                    }
+                    let comments = statement_comments(stmt);
+                    if previous.as_ref() != Some(&comments) {
+                        for line in &comments {
+                            g = g.with_comment(line.clone());
                         }
                     }
-                    for line in statement_comments(stmt) {
-                        g = g.with_comment(line);
-                    }
+                    previous = Some(comments);
                     g
                 })
                 .collect()

@@ -23,7 +23,8 @@ pub fn diagnose(sql: &str, error: &tokio_postgres::Error, scanned: &ScannedModel
         None => (error.to_string(), None),
     };
     let offending_line = position.map(|p| line_at_char(sql, p)).unwrap_or("");
-    let location = locate(sql, offending_line, scanned);
+    let in_default = position.is_some_and(|p| after_default(sql, p));
+    let location = locate(sql, offending_line, in_default, &message, scanned);
     let excerpt = if offending_line.is_empty() {
         sql.lines().next().unwrap_or("").trim()
     } else {
@@ -31,7 +32,8 @@ pub fn diagnose(sql: &str, error: &tokio_postgres::Error, scanned: &ScannedModel
     };
     let text = match location {
         Some((loc, what)) => format!(
-            "{loc}: PostgreSQL rejects {what}: {message}\n  in the generated SQL: {excerpt}"
+            "{loc}: PostgreSQL rejects {what}: {message}{}\n  in the generated SQL: {excerpt}",
+            source_excerpt(&loc)
         ),
         None => format!("PostgreSQL rejects the models' SQL: {message}\n  in: {excerpt}"),
     };
@@ -53,9 +55,47 @@ fn line_at_char(sql: &str, pos: usize) -> &str {
     &sql[start..end]
 }
 
+/// Whether the 1-based character position `pos` lies after a `DEFAULT`
+/// keyword on its line: the error is in a column's default expression.
+fn after_default(sql: &str, pos: usize) -> bool {
+    let line = line_at_char(sql, pos);
+    let start_char = sql[..line_offset(sql, line)].chars().count();
+    let before: String = line
+        .chars()
+        .take(pos.saturating_sub(1).saturating_sub(start_char))
+        .collect();
+    before.contains(" DEFAULT ")
+}
+
+/// The byte offset at which `line` (a slice of `sql`) starts.
+fn line_offset(sql: &str, line: &str) -> usize {
+    (line.as_ptr() as usize).saturating_sub(sql.as_ptr() as usize)
+}
+
+/// The model's source line with a caret under the column, as the scanner
+/// shows its own errors; empty when the file cannot be read.
+fn source_excerpt(loc: &SourceLocation) -> String {
+    let Ok(text) = std::fs::read_to_string(&loc.file) else {
+        return String::new();
+    };
+    let Some(line) = text.lines().nth(loc.position.line.saturating_sub(1)) else {
+        return String::new();
+    };
+    let number = loc.position.line.to_string();
+    let pad = " ".repeat(number.len());
+    let caret = " ".repeat(loc.position.column.saturating_sub(1));
+    format!("\n{number} | {line}\n{pad} | {caret}^")
+}
+
 /// The model object a generated statement (and the line of it PostgreSQL
 /// pointed at) comes from, and how to name it.
-fn locate(sql: &str, line: &str, scanned: &ScannedModels) -> Option<(SourceLocation, String)> {
+fn locate(
+    sql: &str,
+    line: &str,
+    in_default: bool,
+    message: &str,
+    scanned: &ScannedModels,
+) -> Option<(SourceLocation, String)> {
     let table = statement_table(sql)?;
     let lookup = |key: ObjectKey| scanned.locations.get(&key).cloned();
     if let Some(name) = quoted_after(line, "CONSTRAINT ") {
@@ -80,6 +120,30 @@ fn locate(sql: &str, line: &str, scanned: &ScannedModels) -> Option<(SourceLocat
     // ALTER ... COLUMN statement names it after COLUMN.
     let column = leading_quoted(line.trim_start()).or_else(|| quoted_after(sql, "COLUMN "));
     if let Some(column) = column {
+        let precise = if in_default {
+            Some((
+                ObjectKey::ColumnDefault {
+                    table: table.clone(),
+                    column: column.clone(),
+                },
+                "the default",
+            ))
+        } else if message.contains("type") {
+            Some((
+                ObjectKey::ColumnType {
+                    table: table.clone(),
+                    column: column.clone(),
+                },
+                "the type",
+            ))
+        } else {
+            None
+        };
+        if let Some((key, what)) = precise
+            && let Some(loc) = lookup(key)
+        {
+            return Some((loc, format!("{what} of column `{column}` of {table}")));
+        }
         let key = ObjectKey::Column {
             table: table.clone(),
             column: column.clone(),
