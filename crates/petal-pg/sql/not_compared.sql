@@ -64,6 +64,18 @@ SELECT kind, name FROM (
     JOIN tbl ON tbl.oid = x.conrelid
     WHERE x.contype = 'x'
     UNION ALL
+    SELECT 'unlogged table', quote_ident(tbl.nspname) || '.' || quote_ident(tbl.relname)
+    FROM tbl JOIN pg_class c ON c.oid = tbl.oid
+    WHERE c.relpersistence = 'u'
+    UNION ALL
+    -- Left behind by a failed CREATE INDEX CONCURRENTLY: it is in the IR like
+    -- any index, but it does not work, and nothing in the IR says so.
+    SELECT 'invalid index', quote_ident(tbl.nspname) || '.' || quote_ident(ic.relname)
+    FROM tbl
+    JOIN pg_index i ON i.indrelid = tbl.oid
+    JOIN pg_class ic ON ic.oid = i.indexrelid
+    WHERE NOT i.indisvalid
+    UNION ALL
     SELECT 'row level security', quote_ident(tbl.nspname) || '.' || quote_ident(tbl.relname)
     FROM tbl JOIN pg_class c ON c.oid = tbl.oid
     WHERE c.relrowsecurity

@@ -116,7 +116,14 @@ async fn schemas_option_narrows() {
     assert_eq!(tables, ["crm.addresses", "crm.customers"]);
     assert_eq!(found.database.enums.len(), 1);
     let not_compared: Vec<String> = found.not_compared.iter().map(|n| n.name.clone()).collect();
-    assert_eq!(not_compared, ["crm.customer_count"]);
+    assert_eq!(
+        not_compared,
+        [
+            "crm.customer_count",
+            "crm.addresses.own_addresses",
+            "crm.addresses"
+        ]
+    );
 }
 
 #[tokio::test]
@@ -169,4 +176,29 @@ async fn virtual_generated_columns_and_not_null_constraints_from_18_on() {
     load(&db, PG18).await;
     let found = read(&db, &IntrospectOptions::default()).await;
     insta::assert_snapshot!("pg18", report(&found));
+}
+
+#[tokio::test]
+async fn an_invalid_index_is_flagged() {
+    let db = TestDb::new().await;
+    load(
+        &db,
+        "CREATE TABLE t (x int); INSERT INTO t VALUES (1), (1);",
+    )
+    .await;
+    // CONCURRENTLY cannot run in the implicit transaction of a batch.
+    let failed = db
+        .client()
+        .batch_execute("CREATE UNIQUE INDEX CONCURRENTLY t_x_key ON t (x)")
+        .await;
+    assert!(failed.is_err(), "duplicates make the build fail");
+    let found = read(&db, &IntrospectOptions::default()).await;
+    let table = &found.database.tables[&petal_ir::QualifiedName::new("public", "t")];
+    assert_eq!(table.indexes.len(), 1);
+    assert!(
+        found
+            .not_compared
+            .iter()
+            .any(|n| n.kind == "invalid index" && n.name == "public.t_x_key")
+    );
 }
