@@ -128,6 +128,19 @@ async fn a_failed_last_step_keeps_the_label_and_a_retry_goes_through() {
             .is_some_and(|d| d.starts_with("'urgent'")),
         "{default:?}"
     );
+
+    // PostgreSQL cannot drop a label: the down recreates the type.
+    project.petal(&["downgrade", "-1"]).assert_ok();
+    assert_eq!(
+        catalog::enum_labels(client, "public.task_status").await,
+        ["new", "done"]
+    );
+    let default = catalog::column_default(client, "public.tasks", "status").await;
+    assert!(
+        default.as_deref().is_some_and(|d| d.starts_with("'new'")),
+        "{default:?}"
+    );
+    assert_eq!(catalog::logged_revisions(client).await, &revisions[..1]);
 }
 
 #[tokio::test]
@@ -181,4 +194,86 @@ async fn a_failing_statement_changes_nothing_and_is_located() {
         .map(|r| r.get(0))
         .unwrap_or(-1);
     assert_eq!(rows, 0, "the insert before the failure was not rolled back");
+}
+
+#[tokio::test]
+async fn a_failing_no_transaction_migration_says_what_ran() {
+    let project = Project::new().await;
+    let client = project.client();
+    project.write(
+        "migrations/20260101000000_items.sql",
+        &migration_file(
+            "20260101000000",
+            &[],
+            "items",
+            "CREATE TABLE items (id int, code int);\nINSERT INTO items VALUES (1, 7), (2, 7);",
+            "DROP TABLE items;",
+        ),
+    );
+    let path = "migrations/20260102000000_indexes.sql";
+    let text = migration_file(
+        "20260102000000",
+        &["20260101000000"],
+        "indexes",
+        "CREATE INDEX CONCURRENTLY items_id_idx ON items (id);\n\
+         CREATE UNIQUE INDEX CONCURRENTLY items_code_key ON items (code);\n\
+         CREATE INDEX CONCURRENTLY items_code_idx ON items (code);",
+        "DROP INDEX CONCURRENTLY items_code_idx;\nDROP INDEX CONCURRENTLY items_code_key;\n\
+         DROP INDEX CONCURRENTLY items_id_idx;",
+    )
+    .replacen(
+        "\n\n-- +petal up",
+        "\n-- +petal no-transaction\n\n-- +petal up",
+        1,
+    );
+    project.write(path, &text);
+
+    let run = project.petal(&["upgrade"]);
+    run.assert_code(2);
+    let failed_at = format!("{path}:{}:", line_of(&text, "items_code_key"));
+    let ran = format!("{path}:{}", line_of(&text, "items_id_idx ON"));
+    run.assert_mentions(&failed_at)
+        .assert_mentions(&ran)
+        .assert_mentions("INVALID");
+    assert_eq!(catalog::logged_revisions(client).await, ["20260101000000"]);
+    let indexes: Vec<(String, bool)> = client
+        .query(
+            "SELECT indexrelid::regclass::text, indisvalid FROM pg_index \
+             WHERE indrelid = 'items'::regclass ORDER BY 1",
+            &[],
+        )
+        .await
+        .map(|rows| rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        indexes,
+        [
+            ("items_code_key".to_string(), false),
+            ("items_id_idx".to_string(), true)
+        ],
+        "the statement before the failure stays; the failed build leaves an INVALID index"
+    );
+}
+
+#[tokio::test]
+async fn a_malformed_file_is_located_before_anything_runs() {
+    let project = Project::new().await;
+    let path = "migrations/20260101000000_bad.sql";
+    let text = migration_file("20260101000000", &[], "bad", "SELECT 1;", "SELECT 1;")
+        .replace("-- +petal up", "-- +petal upp");
+    project.write(path, &text);
+    let location = format!("{path}:{}:", line_of(&text, "+petal upp"));
+    for args in [
+        vec!["upgrade"],
+        vec!["upgrade", "--sql"],
+        vec!["heads"],
+        vec!["status"],
+    ] {
+        project
+            .petal(&args)
+            .assert_code(2)
+            .assert_mentions(&location)
+            .assert_mentions("unknown directive");
+    }
+    assert!(!catalog::log_exists(project.client()).await);
 }

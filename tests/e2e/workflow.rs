@@ -58,8 +58,13 @@ async fn models_to_database_and_back() {
     run.assert_ok().assert_mentions("wrote migrations/");
     let initial = project.migration("_initial.sql");
     let text = project.read(&initial);
-    assert!(text.contains("CREATE TABLE"), "{initial}:\n{text}");
-    assert!(text.contains("-- +petal down"), "{initial}:\n{text}");
+    let (up, down) = text
+        .split_once("-- +petal down")
+        .unwrap_or_else(|| panic!("{initial} has no down section:\n{text}"));
+    assert!(up.contains("CREATE TABLE"), "{initial}:\n{text}");
+    // From an empty database there is nothing to drop.
+    assert!(!up.contains("DROP"), "{initial}:\n{text}");
+    assert!(down.contains("DROP TABLE"), "{initial}:\n{text}");
 
     // Like Alembic: autogenerate against a database behind head would repeat
     // the pending migration.
@@ -79,6 +84,7 @@ async fn models_to_database_and_back() {
         .petal(&["check"])
         .assert_ok()
         .assert_mentions("agree");
+    project.petal(&["check", "--migrations"]).assert_ok();
 
     let run = project.petal(&["revision", "--autogenerate", "-m", "nothing"]);
     run.assert_ok().assert_mentions("no changes");
@@ -108,6 +114,8 @@ async fn models_to_database_and_back() {
         "check's diff should show the new column and both defaults:\n{}",
         run.stdout
     );
+    // CI's check: the migrations no longer build the models either.
+    project.petal(&["check", "--migrations"]).assert_code(1);
 
     project
         .petal(&["revision", "--autogenerate", "-m", "add note"])
@@ -124,6 +132,7 @@ async fn models_to_database_and_back() {
         Some("1".to_string())
     );
     project.petal(&["check"]).assert_ok();
+    project.petal(&["check", "--migrations"]).assert_ok();
 
     project.petal(&["downgrade", "base"]).assert_ok();
     assert_eq!(
