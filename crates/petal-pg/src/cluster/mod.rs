@@ -10,19 +10,17 @@
 //! short enough).
 
 mod binaries;
+mod setup;
 mod user;
 
 use std::collections::BTreeMap;
-use std::fs::{self, File};
-use std::io::Write;
-use std::os::unix::fs::PermissionsExt;
-use std::os::unix::process::CommandExt;
+use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use sha2::{Digest, Sha256};
 
 pub use binaries::find_bin_dir;
+use setup::path_str;
 use user::{RunAs, can_enter, process_alive, server_user};
 
 use crate::conn::{ConnConfig, connect};
@@ -259,149 +257,6 @@ impl EmbeddedCluster {
             .await
             .map_err(|e| PgError::query(format!("DROP DATABASE {name:?}"), e))
     }
-
-    fn prepare_dirs(&self) -> Result<(), PgError> {
-        if let Some(parent) = self.base.parent()
-            && !parent.exists()
-        {
-            fs::create_dir_all(parent).map_err(|e| PgError::io("creating", parent, e))?;
-            // The server's user must be able to pass through, whatever
-            // our umask.
-            set_mode(parent, 0o755)?;
-            if parent.file_name().is_some_and(|n| n == ".petal") {
-                let ignore = parent.join(".gitignore");
-                fs::write(&ignore, "# petal's local dev database\n*\n")
-                    .map_err(|e| PgError::io("writing", &ignore, e))?;
-            }
-        }
-        for dir in [&self.base, &self.socket_dir] {
-            if !dir.exists() {
-                fs::create_dir_all(dir).map_err(|e| PgError::io("creating", dir, e))?;
-                // Trust authentication is safe only because nobody but the
-                // server's user (and root) can reach the socket.
-                set_mode(dir, 0o700)?;
-            }
-            self.give_to_server_user(dir)?;
-        }
-        Ok(())
-    }
-
-    fn lock(&self) -> Result<File, PgError> {
-        let path = self.base.join("petal.lock");
-        let file = File::create(&path).map_err(|e| PgError::io("creating", &path, e))?;
-        file.lock().map_err(|e| PgError::io("locking", &path, e))?;
-        Ok(file)
-    }
-
-    fn initdb(&self) -> Result<(), PgError> {
-        let data = self.data_dir();
-        if data.exists() {
-            // A directory without PG_VERSION is a failed initdb's leftover.
-            fs::remove_dir_all(&data).map_err(|e| PgError::io("removing", &data, e))?;
-        }
-        let args = [
-            "-D",
-            path_str(&data)?,
-            "-U",
-            SUPERUSER,
-            "--auth-local=trust",
-            "--auth-host=scram-sha-256",
-            "-E",
-            "UTF8",
-            "--locale=C",
-        ];
-        self.run_logged("initdb", &args, "initdb.log")?;
-        let conf = data.join("postgresql.conf");
-        let mut file = fs::OpenOptions::new()
-            .append(true)
-            .open(&conf)
-            .map_err(|e| PgError::io("opening", &conf, e))?;
-        file.write_all(
-            b"\n# petal's settings, rewritten on every start\ninclude_if_exists = 'petal.conf'\n",
-        )
-        .map_err(|e| PgError::io("writing", &conf, e))
-    }
-
-    fn write_settings(&self) -> Result<(), PgError> {
-        let socket_dir = path_str(&self.socket_dir)?;
-        let mut settings = BTreeMap::from([
-            ("listen_addresses".to_string(), String::new()),
-            ("port".to_string(), self.port.to_string()),
-            (
-                "unix_socket_directories".to_string(),
-                socket_dir.to_string(),
-            ),
-            ("unix_socket_permissions".to_string(), "0700".to_string()),
-        ]);
-        // Settings given with `with_setting` win, `listen_addresses` included.
-        settings.extend(self.settings.clone());
-        let mut text = String::from("# Written by petal on every start; changes here are lost.\n");
-        for (name, value) in &settings {
-            text.push_str(&format!("{name} = '{}'\n", value.replace('\'', "''")));
-        }
-        let path = self.data_dir().join("petal.conf");
-        fs::write(&path, text).map_err(|e| PgError::io("writing", &path, e))?;
-        self.give_to_server_user(&path)
-    }
-
-    /// Runs one of the server binaries as the server's user, its output
-    /// going to `log_name` in the cluster directory: never to our standard
-    /// output or error, which a caller may be piping.
-    fn run_logged(&self, program: &str, args: &[&str], log_name: &str) -> Result<(), PgError> {
-        let log_path = self.base.join(log_name);
-        let log = File::create(&log_path).map_err(|e| PgError::io("creating", &log_path, e))?;
-        let log_err = log
-            .try_clone()
-            .map_err(|e| PgError::io("opening", &log_path, e))?;
-        let mut cmd = Command::new(self.bin_dir.join(program));
-        cmd.args(args)
-            .current_dir(&self.base)
-            .stdin(Stdio::null())
-            .stdout(log)
-            .stderr(log_err);
-        if let Some(user) = &self.run_as {
-            cmd.uid(user.uid).gid(user.gid);
-        }
-        let command = format!("{program} {}", args.join(" "));
-        let status = cmd.status().map_err(|e| PgError::Command {
-            command: command.clone(),
-            detail: format!(
-                "could not run {}: {e}",
-                self.bin_dir.join(program).display()
-            ),
-        })?;
-        if status.success() {
-            return Ok(());
-        }
-        let mut detail = format!("{status}; {}: {}", log_path.display(), tail(&log_path));
-        if program == "pg_ctl" {
-            let server_log = self.log_file();
-            detail.push_str(&format!(
-                "; {}: {}",
-                server_log.display(),
-                tail(&server_log)
-            ));
-        }
-        Err(PgError::Command { command, detail })
-    }
-
-    fn give_to_server_user(&self, path: &Path) -> Result<(), PgError> {
-        match &self.run_as {
-            Some(user) => std::os::unix::fs::chown(path, Some(user.uid), Some(user.gid))
-                .map_err(|e| PgError::io("changing the owner of", path, e)),
-            None => Ok(()),
-        }
-    }
-}
-
-fn set_mode(path: &Path, mode: u32) -> Result<(), PgError> {
-    fs::set_permissions(path, fs::Permissions::from_mode(mode))
-        .map_err(|e| PgError::io("setting permissions of", path, e))
-}
-
-fn path_str(path: &Path) -> Result<&str, PgError> {
-    path.to_str()
-        .ok_or_else(|| PgError::Cluster(format!("the path {} is not valid UTF-8", path.display())))
 }
 
 fn nearest_existing(path: &Path) -> &Path {
@@ -414,17 +269,4 @@ fn nearest_existing(path: &Path) -> &Path {
 fn short_hash(path: &Path) -> String {
     let digest = Sha256::digest(path.as_os_str().as_encoded_bytes());
     hex::encode(&digest[..6])
-}
-
-/// The last lines of a log file, joined, for an error message.
-fn tail(path: &Path) -> String {
-    let text = fs::read_to_string(path).unwrap_or_default();
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-    let start = lines.len().saturating_sub(8);
-    let joined = lines[start..].join(" | ");
-    if joined.is_empty() {
-        "(empty)".to_string()
-    } else {
-        joined
-    }
 }
