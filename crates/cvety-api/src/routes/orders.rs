@@ -359,7 +359,7 @@ async fn set_status(
 
 #[cfg(test)]
 mod tests {
-    use petal::sea_query::{PostgresQueryBuilder, QueryStatementWriter};
+    use petal::sea_query::PostgresQueryBuilder;
 
     #[test]
     fn money_is_read_as_float8() {

@@ -1,0 +1,25 @@
+//! The whole API suite after `downgrade -1` and `upgrade head`: rollback and
+//! re-apply leave a working schema.
+
+use petal_engine::migrate::Operation;
+use petal_testkit::TestDb;
+
+use crate::harness::{self, Api};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn suite_after_downgrade_and_upgrade() {
+    let db = TestDb::new().await;
+    let graph = harness::graph();
+    harness::migrate(&db, &graph, Operation::Upgrade, "head").await;
+    harness::migrate(&db, &graph, Operation::Downgrade, "-1").await;
+    harness::migrate(&db, &graph, Operation::Upgrade, "head").await;
+    let api = Api::serve(db).await;
+    crate::orders::suite(&api).await;
+    crate::customers::suite(&api).await;
+    crate::warehouse::suite(&api).await;
+    crate::production::suite(&api).await;
+    crate::products::suite(&api).await;
+    crate::settings::suite(&api).await;
+    crate::users::suite(&api).await;
+    crate::errors::suite(&api).await;
+}
