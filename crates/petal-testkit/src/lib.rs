@@ -138,7 +138,10 @@ impl TestDb {
         let name = naming::unique_db_name();
         let admin = connect(&server.admin)
             .await
-            .map_err(|e| format!("test server: {e}"))?;
+            .map_err(|e| match server.cluster {
+                Some(_) => format!("test server: {e}"),
+                None => format!("test server from {TEST_DATABASE_URL_VAR}: {e}"),
+            })?;
         admin
             .batch_execute(&format!("CREATE DATABASE {}", quote_ident(&name)))
             .await
