@@ -17,8 +17,12 @@ pub async fn run(
     options: PlanOptions,
     style: Style,
 ) -> Result<(), Failure> {
+    // Whether a migration's "applying ... " line waits for its outcome: an
+    // error before any migration started gets no dangling "failed".
+    let mut line_open = false;
     let mut on_event = |event: Event<'_>| match event {
         Event::Started(step) => {
+            line_open = true;
             let verb = match (operation, step.direction) {
                 (Operation::Stamp, Direction::Up) => "stamping",
                 (Operation::Stamp, Direction::Down) => "unstamping",
@@ -33,6 +37,7 @@ pub async fn run(
             let _ = std::io::Write::flush(&mut std::io::stdout());
         }
         Event::Finished(_, elapsed) => {
+            line_open = false;
             println!("{} ({} ms)", style.green("ok"), elapsed.as_millis());
         }
     };
@@ -40,7 +45,9 @@ pub async fn run(
     let plan = match plan {
         Ok(plan) => plan,
         Err(e) => {
-            println!("{}", style.red("failed"));
+            if line_open {
+                println!("{}", style.red("failed"));
+            }
             return Err(e.into());
         }
     };
