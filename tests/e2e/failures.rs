@@ -180,6 +180,12 @@ async fn a_failing_statement_changes_nothing_and_is_located() {
     let location = format!("{path}:{}:", line_of(&text, "no_such_type"));
     run.assert_mentions(&location)
         .assert_mentions("no_such_type");
+    assert!(
+        run.stdout
+            .contains("applying 20260102000000 broken ... failed"),
+        "{}",
+        run.stdout
+    );
 
     assert_eq!(project.inspect_text(), schema_before);
     assert_eq!(catalog::log_verbatim(client).await, log_before);
