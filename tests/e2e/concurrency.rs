@@ -66,3 +66,41 @@ async fn concurrent_upgrades_apply_each_migration_once() {
         assert_eq!(rows, 1, "t{index} was filled more than once");
     }
 }
+
+/// The advisory key petal's runner locks (the bytes of "petal").
+const LOCK_KEY: i64 = 0x70_65_74_61_6c;
+
+#[tokio::test]
+async fn an_upgrade_waits_for_the_lock() {
+    let project = Project::new().await;
+    let client = project.client();
+    project.write(
+        "migrations/20260101000000_t.sql",
+        &migration_file(
+            "20260101000000",
+            &[],
+            "t",
+            "CREATE TABLE t (id int);",
+            "DROP TABLE t;",
+        ),
+    );
+    client
+        .query_one("SELECT pg_advisory_lock($1)", &[&LOCK_KEY])
+        .await
+        .expect("taking petal's lock");
+    let child = petal_command(project.root(), &["upgrade"], &[])
+        .spawn()
+        .unwrap_or_else(|e| panic!("starting petal: {e}"));
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(
+        catalog::tables(client).await,
+        Vec::<String>::new(),
+        "petal ran while another session held the lock"
+    );
+    client
+        .query_one("SELECT pg_advisory_unlock($1)", &[&LOCK_KEY])
+        .await
+        .expect("releasing petal's lock");
+    finish(child, &["upgrade"]).assert_ok();
+    assert_eq!(catalog::logged_revisions(client).await, ["20260101000000"]);
+}

@@ -53,3 +53,35 @@ fn init_creates_a_project_once() {
     assert_eq!(std::fs::read_to_string(&config_path).ok(), Some(config));
     assert_eq!(std::fs::read_to_string(&model_path).ok(), Some(model));
 }
+
+/// `--database-url` beats `DATABASE_URL`, which beats `.env`, which beats
+/// `petal.toml`: seen through which database `current` reads.
+#[tokio::test]
+async fn database_url_precedence() {
+    let project = crate::support::Project::new().await;
+    let good = project.url();
+    let bad = format!(
+        "postgres://nobody@127.0.0.1:{}/nowhere",
+        crate::offline::unused_port()
+    );
+    let config = project.read("petal.toml").replace(
+        &crate::support::toml_string(&good),
+        &crate::support::toml_string(&bad),
+    );
+    project.write("petal.toml", &config);
+    let current = |args: &[&str], env: &[(&str, &str)]| {
+        let mut all = args.to_vec();
+        all.push("current");
+        run_petal(project.root(), &all, env)
+    };
+    current(&[], &[]).assert_code(2);
+    project.write(
+        ".env",
+        &format!("# local settings\nDATABASE_URL=\"{good}\"\n"),
+    );
+    current(&[], &[]).assert_ok().assert_mentions("base");
+    current(&[], &[("DATABASE_URL", &bad)]).assert_code(2);
+    current(&["--database-url", &good], &[("DATABASE_URL", &bad)])
+        .assert_ok()
+        .assert_mentions("base");
+}

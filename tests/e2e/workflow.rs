@@ -151,3 +151,35 @@ async fn models_to_database_and_back() {
         .assert_ok()
         .assert_mentions("agree");
 }
+
+#[tokio::test]
+async fn model_errors_point_at_the_model_source() {
+    let project = Project::new().await;
+    // PostgreSQL refuses this type only when the models are canonicalized.
+    project.write(
+        "models/shop.rs",
+        "use petal::Table;\n\n#[derive(Table)]\n#[petal(table = \"orders\")]\n\
+         pub struct Order {\n    #[petal(primary_key)]\n    pub id: i64,\n\
+         \x20   #[petal(sql_type = \"numerik(12,2)\")]\n    pub amount: f64,\n}\n",
+    );
+    for args in [vec!["check"], vec!["revision", "--autogenerate"]] {
+        project
+            .petal(&args)
+            .assert_code(2)
+            .assert_mentions("models/shop.rs:8:")
+            .assert_mentions("numerik");
+    }
+    // A misspelt attribute is found without a database.
+    let text = project
+        .read("models/shop.rs")
+        .replace("primary_key", "primary_ky");
+    project.write("models/shop.rs", &text);
+    for args in [vec!["check"], vec!["inspect", "models"]] {
+        project
+            .petal(&args)
+            .assert_code(2)
+            .assert_mentions("models/shop.rs:6:13:")
+            .assert_mentions("primary_key");
+    }
+    assert_eq!(project.migrations(), Vec::<String>::new());
+}
