@@ -125,6 +125,16 @@ pub fn params(values: Values) -> Result<Vec<Box<dyn ToSql + Sync + Send>>, ApiEr
         .map(|value| -> Result<Box<dyn ToSql + Sync + Send>, ApiError> {
             Ok(match value {
                 Value::Bool(v) => Box::new(v),
+                Value::TinyInt(v) => Box::new(v.map(i16::from)),
+                Value::TinyUnsigned(v) => Box::new(v.map(i16::from)),
+                Value::SmallUnsigned(v) => Box::new(v.map(i32::from)),
+                Value::Unsigned(v) => Box::new(v.map(i64::from)),
+                // LIMIT and OFFSET: `Page` keeps them within i64.
+                Value::BigUnsigned(v) => Box::new(
+                    v.map(i64::try_from)
+                        .transpose()
+                        .map_err(|_| ApiError::internal("unsigned value beyond bigint"))?,
+                ),
                 Value::SmallInt(v) => Box::new(v),
                 Value::Int(v) => Box::new(v),
                 Value::BigInt(v) => Box::new(v),
@@ -235,7 +245,8 @@ mod tests {
 
     #[test]
     fn params_refuse_unsupported_values() {
-        assert!(params(Values(vec![Value::Unsigned(Some(1))])).is_err());
+        assert!(params(Values(vec![Value::BigUnsigned(Some(u64::MAX))])).is_err());
+        assert!(params(Values(vec![Value::BigUnsigned(Some(5))])).is_ok());
         assert_eq!(params(Values(vec![Value::Int(Some(1)), Value::String(None)])).map(|p| p.len()).ok(), Some(2));
     }
 }

@@ -88,10 +88,17 @@ impl IntoResponse for ApiError {
 impl From<tokio_postgres::Error> for ApiError {
     fn from(err: tokio_postgres::Error) -> Self {
         let Some(db) = err.as_db_error() else {
-            return ApiError::Unavailable(format!(
-                "database unavailable: {}",
-                petal_pg::error::describe(&err)
-            ));
+            // Not the server's answer: a lost connection is the database's
+            // trouble (503); anything else, such as a parameter that does
+            // not fit its column, is ours (500).
+            return if err.is_closed() {
+                ApiError::Unavailable(format!(
+                    "database unavailable: {}",
+                    petal_pg::error::describe(&err)
+                ))
+            } else {
+                ApiError::Internal(petal_pg::error::describe(&err))
+            };
         };
         let column = db.column().map(str::to_string);
         let constraint = db.constraint().unwrap_or("");

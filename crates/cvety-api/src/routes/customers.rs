@@ -99,13 +99,12 @@ fn select() -> SelectStatement {
 struct ListQuery {
     /// Part of a phone number or a name, case-insensitive.
     q: Option<String>,
-    #[serde(flatten)]
-    page: Page,
 }
 
 async fn list(
     State(state): State<AppState>,
     Params(query): Params<ListQuery>,
+    Params(page): Params<Page>,
 ) -> Result<Json<Paged<CustomerOut>>, ApiError> {
     let mut q = select();
     if let Some(text) = query.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
@@ -119,7 +118,7 @@ async fn list(
     let client = state.pool.get().await?;
     let total = db::count(&*client, &q).await?;
     q.order_by(CustomerIden::Id, SortOrder::Asc);
-    let (limit, offset) = query.page.apply(&mut q)?;
+    let (limit, offset) = page.apply(&mut q)?;
     let items = db::fetch_all(&*client, &q).await?;
     Ok(Json(Paged { items, total, limit, offset }))
 }

@@ -58,6 +58,9 @@ impl Page {
             ));
         }
         let offset = self.offset.unwrap_or(0);
+        if i64::try_from(offset).is_err() {
+            return Err(ApiError::field("offset", "is too large"));
+        }
         select.limit(limit).offset(offset);
         Ok((limit, offset))
     }

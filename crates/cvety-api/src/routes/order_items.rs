@@ -159,7 +159,7 @@ pub async fn insert<C: GenericClient>(client: &C, order: i32, item: &NewItem, pr
             money(round_money(product.price * f64::from(quantity))),
             item.warehouse_item_id.into(),
             reserved.into(),
-            if reserved { Expr::current_timestamp() } else { Expr::val(Option::<String>::None).cast_as("timestamptz") },
+            if reserved { Expr::current_timestamp() } else { db::timestamp(None) },
         ])
         .map_err(|e| ApiError::internal(e.to_string()))?
         .returning_col(I::Id)

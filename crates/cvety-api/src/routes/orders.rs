@@ -88,13 +88,12 @@ pub fn select() -> SelectStatement {
 struct ListQuery {
     status: Option<String>,
     customer_phone: Option<String>,
-    #[serde(flatten)]
-    page: Page,
 }
 
 async fn list(
     State(state): State<AppState>,
     Params(query): Params<ListQuery>,
+    Params(page): Params<Page>,
 ) -> Result<Json<Paged<OrderOut>>, ApiError> {
     let mut check = Check::new();
     let status = query
@@ -112,7 +111,7 @@ async fn list(
     let client = state.pool.get().await?;
     let total = db::count(&*client, &q).await?;
     q.order_by(OrderIden::Id, SortOrder::Desc);
-    let (limit, offset) = query.page.apply(&mut q)?;
+    let (limit, offset) = page.apply(&mut q)?;
     let items = db::fetch_all(&*client, &q).await?;
     Ok(Json(Paged { items, total, limit, offset }))
 }

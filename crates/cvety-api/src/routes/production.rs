@@ -89,13 +89,12 @@ fn select() -> SelectStatement {
 struct ListQuery {
     status: Option<String>,
     priority: Option<String>,
-    #[serde(flatten)]
-    page: Page,
 }
 
 async fn list(
     State(state): State<AppState>,
     Params(query): Params<ListQuery>,
+    Params(page): Params<Page>,
 ) -> Result<Json<Paged<TaskOut>>, ApiError> {
     let mut check = Check::new();
     let status = query.status.as_deref().and_then(|s| enum_label::<TaskStatus>(&mut check, "status", s));
@@ -112,7 +111,7 @@ async fn list(
     let total = db::count(&*client, &q).await?;
     // Enum order is declaration order: urgent first.
     q.order_by(T::Priority, SortOrder::Asc).order_by(T::Id, SortOrder::Asc);
-    let (limit, offset) = query.page.apply(&mut q)?;
+    let (limit, offset) = page.apply(&mut q)?;
     let items = db::fetch_all(&*client, &q).await?;
     Ok(Json(Paged { items, total, limit, offset }))
 }

@@ -83,13 +83,12 @@ fn select() -> SelectStatement {
 struct ListQuery {
     category: Option<String>,
     is_active: Option<bool>,
-    #[serde(flatten)]
-    page: Page,
 }
 
 async fn list(
     State(state): State<AppState>,
     Params(query): Params<ListQuery>,
+    Params(page): Params<Page>,
 ) -> Result<Json<Paged<ProductOut>>, ApiError> {
     let mut check = Check::new();
     let category = query
@@ -108,7 +107,7 @@ async fn list(
     let client = state.pool.get().await?;
     let total = db::count(&*client, &q).await?;
     q.order_by(ProductIden::Id, SortOrder::Asc);
-    let (limit, offset) = query.page.apply(&mut q)?;
+    let (limit, offset) = page.apply(&mut q)?;
     let items = db::fetch_all(&*client, &q).await?;
     Ok(Json(Paged { items, total, limit, offset }))
 }

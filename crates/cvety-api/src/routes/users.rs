@@ -80,13 +80,12 @@ pub async fn fetch<C: GenericClient>(client: &C, id: i32) -> Result<Option<UserO
 struct ListQuery {
     role: Option<String>,
     is_active: Option<bool>,
-    #[serde(flatten)]
-    page: Page,
 }
 
 async fn list(
     State(state): State<AppState>,
     Params(query): Params<ListQuery>,
+    Params(page): Params<Page>,
 ) -> Result<Json<Paged<UserOut>>, ApiError> {
     let mut check = Check::new();
     if let Some(role) = &query.role {
@@ -103,7 +102,7 @@ async fn list(
     let client = state.pool.get().await?;
     let total = db::count(&*client, &q).await?;
     q.order_by(UserIden::Id, SortOrder::Asc);
-    let (limit, offset) = query.page.apply(&mut q)?;
+    let (limit, offset) = page.apply(&mut q)?;
     let items = db::fetch_all(&*client, &q).await?;
     Ok(Json(Paged { items, total, limit, offset }))
 }

@@ -91,13 +91,12 @@ struct ListQuery {
     farm: Option<String>,
     supplier: Option<String>,
     on_showcase: Option<bool>,
-    #[serde(flatten)]
-    page: Page,
 }
 
 async fn list(
     State(state): State<AppState>,
     Params(query): Params<ListQuery>,
+    Params(page): Params<Page>,
 ) -> Result<Json<Paged<StockOut>>, ApiError> {
     use WarehouseItemIden as W;
     let mut q = select();
@@ -113,7 +112,7 @@ async fn list(
     let client = state.pool.get().await?;
     let total = db::count(&*client, &q).await?;
     q.order_by(W::Id, SortOrder::Asc);
-    let (limit, offset) = query.page.apply(&mut q)?;
+    let (limit, offset) = page.apply(&mut q)?;
     let items = db::fetch_all(&*client, &q).await?;
     Ok(Json(Paged { items, total, limit, offset }))
 }

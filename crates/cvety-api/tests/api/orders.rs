@@ -50,7 +50,7 @@ pub async fn suite(api: &Api) {
         .await;
     let plain = expect(&plain, 201);
     assert_eq!(plain["total"], 15000.5);
-    assert_eq!(plain["delivery_window"]["from"], "2026-11-25T10:00:00+00:00");
+    assert_eq!(plain["delivery_window"]["from"], "2026-11-25T10:00:00Z");
     assert_ne!(plain["tracking_token"], created["tracking_token"]);
 
     // List with filters and paging.
