@@ -135,6 +135,13 @@ async fn an_applied_migration_edited_afterwards_is_detected() {
     project.petal(&["upgrade", "head"]).assert_ok();
     let status = project.petal(&["status"]);
     status.assert_ok().assert_mentions("applied");
+    // A checkout with Windows line endings is not an edit.
+    let crlf = project.read(base_path).replace('\n', "\r\n");
+    project.write(base_path, &crlf);
+    project
+        .petal(&["status"])
+        .assert_ok()
+        .assert_mentions("applied");
 
     // Edited after it ran: the database no longer matches the file.
     project.write(

@@ -116,6 +116,29 @@ async fn models_to_database_and_back() {
     );
     // CI's check: the migrations no longer build the models either.
     project.petal(&["check", "--migrations"]).assert_code(1);
+    let json = project.petal(&["check", "--format", "json"]);
+    json.assert_code(1);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout)
+        .unwrap_or_else(|e| panic!("check --format json: {e}\n{}", json.stdout));
+    assert_eq!(value["agrees"], serde_json::Value::Bool(false), "{value}");
+    assert_eq!(
+        value["changes"].as_array().map(Vec::len),
+        Some(2),
+        "one added column, one changed default: {value}"
+    );
+    // Like `git diff`: changes alone are no failure, `--exit-code` makes them one.
+    let diff = project.petal(&["diff", "--from", "database", "--to", "models"]);
+    diff.assert_ok().assert_mentions("ADD COLUMN");
+    project
+        .petal(&[
+            "diff",
+            "--from",
+            "database",
+            "--to",
+            "models",
+            "--exit-code",
+        ])
+        .assert_code(1);
 
     project
         .petal(&["revision", "--autogenerate", "-m", "add note"])
