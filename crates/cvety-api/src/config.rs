@@ -30,7 +30,8 @@ impl Config {
     pub fn load(root: &Path, database_url: Option<String>) -> Result<Config, String> {
         let toml_path = root.join("petal.toml");
         let file = match std::fs::read_to_string(&toml_path) {
-            Ok(text) => toml::from_str::<PetalToml>(&text).map_err(|e| format!("{}: {e}", toml_path.display()))?,
+            Ok(text) => toml::from_str::<PetalToml>(&text)
+                .map_err(|e| format!("{}: {e}", toml_path.display()))?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => PetalToml::default(),
             Err(e) => return Err(format!("cannot read {}: {e}", toml_path.display())),
         };
@@ -45,7 +46,10 @@ impl Config {
             root: root.to_path_buf(),
             database_url: database_url.filter(|u| !u.is_empty()).or(file.database_url),
             database: file.database.unwrap_or(default_db),
-            migrations_dir: root.join(file.migrations.unwrap_or_else(|| PathBuf::from("migrations"))),
+            migrations_dir: root.join(
+                file.migrations
+                    .unwrap_or_else(|| PathBuf::from("migrations")),
+            ),
         })
     }
 

@@ -109,8 +109,7 @@ pub fn enum_value<E: petal::DbEnum>(value: &E) -> Expr {
     text_as(Some(value.as_label().to_string()), E::NAME)
 }
 
-/// An unqualified alias, for `users` until its model exists and for
-/// column aliases.
+/// A column alias.
 pub fn alias(name: &str) -> Alias {
     Alias::new(name)
 }
@@ -212,7 +211,10 @@ pub async fn fetch_optional<T: DeserializeOwned, C: GenericClient>(
 }
 
 /// `SELECT count(*)` of `select` (without its limit and offset).
-pub async fn count<C: GenericClient>(client: &C, select: &SelectStatement) -> Result<i64, ApiError> {
+pub async fn count<C: GenericClient>(
+    client: &C,
+    select: &SelectStatement,
+) -> Result<i64, ApiError> {
     let (sql, values) = select.build(PostgresQueryBuilder);
     let wrapped = format!("SELECT count(*) FROM ({sql}) r");
     let params = params(values)?;
@@ -247,6 +249,11 @@ mod tests {
     fn params_refuse_unsupported_values() {
         assert!(params(Values(vec![Value::BigUnsigned(Some(u64::MAX))])).is_err());
         assert!(params(Values(vec![Value::BigUnsigned(Some(5))])).is_ok());
-        assert_eq!(params(Values(vec![Value::Int(Some(1)), Value::String(None)])).map(|p| p.len()).ok(), Some(2));
+        assert_eq!(
+            params(Values(vec![Value::Int(Some(1)), Value::String(None)]))
+                .map(|p| p.len())
+                .ok(),
+            Some(2)
+        );
     }
 }

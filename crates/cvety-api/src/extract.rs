@@ -21,7 +21,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
             .headers()
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("application/json"));
+            .is_some_and(|v| {
+                v.trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("application/json")
+            });
         if !is_json {
             return Err(ApiError::BadRequest(
                 "expected a JSON body with Content-Type: application/json".into(),
@@ -40,14 +44,19 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de);
     let value = match value {
-        Ok(v) => de.end().map(|()| v).map_err(|e| {
-            ApiError::BadRequest(format!("malformed JSON: {e}"))
-        })?,
+        Ok(v) => de
+            .end()
+            .map(|()| v)
+            .map_err(|e| ApiError::BadRequest(format!("malformed JSON: {e}")))?,
         Err(err) => {
             let path = err.path().to_string();
             let inner = err.into_inner();
             return Err(if inner.is_data() {
-                let field = if path == "." { "body".to_string() } else { path };
+                let field = if path == "." {
+                    "body".to_string()
+                } else {
+                    path
+                };
                 ApiError::field(field, strip_position(&inner.to_string()))
             } else {
                 ApiError::BadRequest(format!("malformed JSON: {inner}"))
@@ -126,16 +135,34 @@ mod tests {
 
     #[test]
     fn syntax_errors_are_bad_requests() {
-        assert!(matches!(parse_json::<Order>(b"{\"items\": ["), Err(ApiError::BadRequest(_))));
-        assert!(matches!(parse_json::<Order>(br#"{"items": []} trailing"#), Err(ApiError::BadRequest(_))));
+        assert!(matches!(
+            parse_json::<Order>(b"{\"items\": ["),
+            Err(ApiError::BadRequest(_))
+        ));
+        assert!(matches!(
+            parse_json::<Order>(br#"{"items": []} trailing"#),
+            Err(ApiError::BadRequest(_))
+        ));
     }
 
     #[test]
     fn ids() {
         assert_eq!(parse_id("42", "order").ok(), Some(42));
-        assert!(matches!(parse_id("abc", "order"), Err(ApiError::BadRequest(_))));
-        assert!(matches!(parse_id("-1", "order"), Err(ApiError::BadRequest(_))));
-        assert!(matches!(parse_id("0", "order"), Err(ApiError::NotFound { .. })));
-        assert!(matches!(parse_id("99999999999", "order"), Err(ApiError::NotFound { .. })));
+        assert!(matches!(
+            parse_id("abc", "order"),
+            Err(ApiError::BadRequest(_))
+        ));
+        assert!(matches!(
+            parse_id("-1", "order"),
+            Err(ApiError::BadRequest(_))
+        ));
+        assert!(matches!(
+            parse_id("0", "order"),
+            Err(ApiError::NotFound { .. })
+        ));
+        assert!(matches!(
+            parse_id("99999999999", "order"),
+            Err(ApiError::NotFound { .. })
+        ));
     }
 }

@@ -34,7 +34,8 @@ pub enum NotAtHead {
 
 /// The migrations directory as a revision graph.
 pub fn load_graph(dir: &Path) -> Result<RevisionGraph, NotAtHead> {
-    let files = petal_migrate::load::load_dir(dir).map_err(|e| NotAtHead::Migrations(e.to_string()))?;
+    let files =
+        petal_migrate::load::load_dir(dir).map_err(|e| NotAtHead::Migrations(e.to_string()))?;
     let graph = RevisionGraph::build(files).map_err(|e| NotAtHead::Migrations(e.to_string()))?;
     if graph.is_empty() {
         return Err(NotAtHead::NoMigrations(dir.display().to_string()));
@@ -112,7 +113,10 @@ mod tests {
     #[test]
     fn at_head_when_everything_is_applied() {
         let applied = BTreeSet::from(["20260101000000", "20260102000000"]);
-        assert_eq!(compare(&graph(), &applied, Path::new("m"), "petal upgrade"), Ok(()));
+        assert_eq!(
+            compare(&graph(), &applied, Path::new("m"), "petal upgrade"),
+            Ok(())
+        );
     }
 
     #[test]
@@ -128,6 +132,8 @@ mod tests {
     fn unknown_revisions_mean_a_newer_database() {
         let applied = BTreeSet::from(["20260101000000", "20260102000000", "20260103000000"]);
         let err = compare(&graph(), &applied, Path::new("m"), "petal upgrade");
-        assert!(matches!(err, Err(NotAtHead::Unknown { unknown, .. }) if unknown == ["20260103000000"]));
+        assert!(
+            matches!(err, Err(NotAtHead::Unknown { unknown, .. }) if unknown == ["20260103000000"])
+        );
     }
 }

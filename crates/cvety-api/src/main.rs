@@ -31,7 +31,9 @@ fn bind_address(args: &Args) -> Result<SocketAddr, String> {
         return Ok(addr);
     }
     let port = match std::env::var("PORT") {
-        Ok(p) if !p.is_empty() => p.parse::<u16>().map_err(|_| format!("PORT={p:?} is not a port number"))?,
+        Ok(p) if !p.is_empty() => p
+            .parse::<u16>()
+            .map_err(|_| format!("PORT={p:?} is not a port number"))?,
         _ => 8080,
     };
     Ok(SocketAddr::from(([127, 0, 0, 1], port)))
@@ -42,9 +44,14 @@ async fn run(args: Args) -> Result<(), String> {
     let graph = head::load_graph(&config.migrations_dir).map_err(|e| e.to_string())?;
     let conn = config.conn_config().await?;
     let client = petal_pg::connect(&conn).await.map_err(|e| e.to_string())?;
-    head::check(&client, &graph, &config.migrations_dir, &config.upgrade_command())
-        .await
-        .map_err(|e| format!("refusing to serve {}: {e}", conn.target()))?;
+    head::check(
+        &client,
+        &graph,
+        &config.migrations_dir,
+        &config.upgrade_command(),
+    )
+    .await
+    .map_err(|e| format!("refusing to serve {}: {e}", conn.target()))?;
     drop(client);
     let pool = db::pool(conn, args.pool_size.max(1))?;
     let addr = bind_address(&args)?;
@@ -61,7 +68,10 @@ fn main() -> ExitCode {
     // `.env` fills variables the environment does not set.
     let _ = dotenvy::dotenv();
     let args = Args::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("cvety-api: cannot start the runtime: {e}");

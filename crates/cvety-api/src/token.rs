@@ -14,7 +14,10 @@ mod tests {
     fn tokens_are_url_safe_and_differ() {
         let a = super::tracking_token().ok();
         let b = super::tracking_token().ok();
-        assert!(a.as_deref().is_some_and(|t| t.len() == 32 && t.bytes().all(|c| c.is_ascii_hexdigit())));
+        assert!(
+            a.as_deref()
+                .is_some_and(|t| t.len() == 32 && t.bytes().all(|c| c.is_ascii_hexdigit()))
+        );
         assert_ne!(a, b);
     }
 }

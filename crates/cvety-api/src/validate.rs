@@ -16,7 +16,10 @@ impl Check {
     }
 
     pub fn fail(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.fields.entry(field.into()).or_default().push(message.into());
+        self.fields
+            .entry(field.into())
+            .or_default()
+            .push(message.into());
     }
 
     pub fn ensure(&mut self, ok: bool, field: &str, message: &str) {
@@ -112,9 +115,9 @@ impl Check {
 
 pub fn is_phone(text: &str) -> bool {
     let digits = text.chars().filter(char::is_ascii_digit).count();
-    let allowed = text
-        .char_indices()
-        .all(|(i, c)| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')') || (c == '+' && i == 0));
+    let allowed = text.char_indices().all(|(i, c)| {
+        c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')') || (c == '+' && i == 0)
+    });
     allowed && (10..=15).contains(&digits)
 }
 

@@ -50,7 +50,10 @@ pub async fn assign(
         .await?
         .ok_or(ApiError::not_found("task", id))?;
     let status = TaskStatus::from_label(&row.status).ok_or_else(|| {
-        ApiError::internal(format!("unknown task status {:?} in the database", row.status))
+        ApiError::internal(format!(
+            "unknown task status {:?} in the database",
+            row.status
+        ))
     })?;
     if matches!(status, TaskStatus::Completed | TaskStatus::Cancelled) {
         return Err(ApiError::Conflict(format!(
@@ -61,7 +64,9 @@ pub async fn assign(
     let user = users::fetch(&tx, florist).await?;
     let problem = match &user {
         None => Some(format!("user {florist} does not exist")),
-        Some(u) if u.role != "florist" => Some(format!("user {florist} is a {}, not a florist", u.role)),
+        Some(u) if u.role != "florist" => {
+            Some(format!("user {florist} is a {}, not a florist", u.role))
+        }
         Some(u) if !u.is_active => Some(format!("user {florist} is not active")),
         Some(_) => None,
     };

@@ -120,7 +120,12 @@ async fn list(
     q.order_by(CustomerIden::Id, SortOrder::Asc);
     let (limit, offset) = page.apply(&mut q)?;
     let items = db::fetch_all(&*client, &q).await?;
-    Ok(Json(Paged { items, total, limit, offset }))
+    Ok(Json(Paged {
+        items,
+        total,
+        limit,
+        offset,
+    }))
 }
 
 async fn fetch_detail<C: GenericClient>(client: &C, id: i32) -> Result<CustomerDetail, ApiError> {
@@ -165,7 +170,10 @@ async fn fetch_detail<C: GenericClient>(client: &C, id: i32) -> Result<CustomerD
     })
 }
 
-async fn read(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<CustomerDetail>, ApiError> {
+async fn read(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<CustomerDetail>, ApiError> {
     let id = parse_id(&id, "customer")?;
     let client = state.pool.get().await?;
     Ok(Json(fetch_detail(&*client, id).await?))
@@ -206,7 +214,14 @@ impl CustomerIn {
             check.one_of("source", s, SOURCES);
         }
         check.finish()?;
-        Ok(CheckedCustomer { phone, name, email, notes, preferences, source })
+        Ok(CheckedCustomer {
+            phone,
+            name,
+            email,
+            notes,
+            preferences,
+            source,
+        })
     }
 }
 
@@ -218,8 +233,22 @@ async fn create(
     use CustomerIden as C;
     let insert = Query::insert()
         .into_table(C::Table)
-        .columns([C::Phone, C::Name, C::Email, C::Notes, C::Preferences, C::Source])
-        .values([c.phone.into(), c.name.into(), c.email.into(), c.notes.into(), c.preferences.into(), c.source.into()])
+        .columns([
+            C::Phone,
+            C::Name,
+            C::Email,
+            C::Notes,
+            C::Preferences,
+            C::Source,
+        ])
+        .values([
+            c.phone.into(),
+            c.name.into(),
+            c.email.into(),
+            c.notes.into(),
+            c.preferences.into(),
+            c.source.into(),
+        ])
         .map_err(|e| ApiError::internal(e.to_string()))?
         .returning_col(C::Id)
         .to_owned();
@@ -257,7 +286,9 @@ async fn replace(
 /// 404 unless the customer exists.
 async fn ensure_customer<C: GenericClient>(client: &C, id: i32) -> Result<(), ApiError> {
     let mut q = Query::select();
-    q.from(CustomerIden::Table).column(CustomerIden::Id).and_where(Expr::col(CustomerIden::Id).eq(id));
+    q.from(CustomerIden::Table)
+        .column(CustomerIden::Id)
+        .and_where(Expr::col(CustomerIden::Id).eq(id));
     match db::fetch_optional::<serde_json::Value, _>(client, &q).await? {
         Some(_) => Ok(()),
         None => Err(ApiError::not_found("customer", id)),
@@ -294,10 +325,20 @@ async fn add_address(
     let new_id = first_id(db::returning_ids(&*client, &insert).await?)?;
     let q = Query::select()
         .from(A::Table)
-        .columns([A::Id, A::CustomerId, A::Address, A::Label, A::UsageCount, A::LastUsedAt, A::CreatedAt])
+        .columns([
+            A::Id,
+            A::CustomerId,
+            A::Address,
+            A::Label,
+            A::UsageCount,
+            A::LastUsedAt,
+            A::CreatedAt,
+        ])
         .and_where(Expr::col(A::Id).eq(new_id))
         .to_owned();
-    let out = db::fetch_optional(&*client, &q).await?.ok_or_else(|| ApiError::internal("inserted address vanished"))?;
+    let out = db::fetch_optional(&*client, &q)
+        .await?
+        .ok_or_else(|| ApiError::internal("inserted address vanished"))?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
@@ -340,7 +381,11 @@ async fn add_date(
     }
     let description = check.text("description", body.description.as_deref(), 500);
     let remind = body.remind_days_before.unwrap_or(3);
-    check.ensure((0..=365).contains(&remind), "remind_days_before", "must be between 0 and 365");
+    check.ensure(
+        (0..=365).contains(&remind),
+        "remind_days_before",
+        "must be between 0 and 365",
+    );
     check.finish()?;
     let client = state.pool.get().await?;
     ensure_customer(&*client, id).await?;
@@ -355,10 +400,20 @@ async fn add_date(
     let new_id = first_id(db::returning_ids(&*client, &insert).await?)?;
     let q = Query::select()
         .from(D::Table)
-        .columns([D::Id, D::CustomerId, D::Date, D::Description, D::RemindDaysBefore, D::LastRemindedYear, D::CreatedAt])
+        .columns([
+            D::Id,
+            D::CustomerId,
+            D::Date,
+            D::Description,
+            D::RemindDaysBefore,
+            D::LastRemindedYear,
+            D::CreatedAt,
+        ])
         .and_where(Expr::col(D::Id).eq(new_id))
         .to_owned();
-    let out = db::fetch_optional(&*client, &q).await?.ok_or_else(|| ApiError::internal("inserted date vanished"))?;
+    let out = db::fetch_optional(&*client, &q)
+        .await?
+        .ok_or_else(|| ApiError::internal("inserted date vanished"))?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 

@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use chrono::{DateTime, Utc};
 use cvety_schema::warehouse::{DeliveryIden, DeliveryPositionIden};
 use petal::sea_query::{Expr, ExprTrait, Order as SortOrder, Query, SelectStatement};
@@ -67,7 +67,10 @@ fn select() -> SelectStatement {
 }
 
 /// The positions of `deliveries`, attached in one query.
-async fn attach_positions<C: GenericClient>(client: &C, deliveries: &mut [DeliveryOut]) -> Result<(), ApiError> {
+async fn attach_positions<C: GenericClient>(
+    client: &C,
+    deliveries: &mut [DeliveryOut],
+) -> Result<(), ApiError> {
     if deliveries.is_empty() {
         return Ok(());
     }
@@ -82,7 +85,10 @@ async fn attach_positions<C: GenericClient>(client: &C, deliveries: &mut [Delive
     money_col(&mut q, P::TotalCost);
     let mut by_delivery: BTreeMap<i32, Vec<PositionOut>> = BTreeMap::new();
     for position in db::fetch_all::<PositionOut, _>(client, &q).await? {
-        by_delivery.entry(position.delivery_id).or_default().push(position);
+        by_delivery
+            .entry(position.delivery_id)
+            .or_default()
+            .push(position);
     }
     for delivery in deliveries {
         delivery.positions = by_delivery.remove(&delivery.id).unwrap_or_default();
@@ -102,7 +108,12 @@ pub async fn list(
     let (limit, offset) = page.apply(&mut q)?;
     let mut items: Vec<DeliveryOut> = db::fetch_all(&*client, &q).await?;
     attach_positions(&*client, &mut items).await?;
-    Ok(Json(Paged { items, total, limit, offset }))
+    Ok(Json(Paged {
+        items,
+        total,
+        limit,
+        offset,
+    }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -146,21 +157,47 @@ pub async fn create(
     }
     match body.rate {
         None => check.fail("rate", "is required"),
-        Some(r) => check.ensure(r.is_finite() && r > 0.0, "rate", "must be a positive exchange rate"),
+        Some(r) => check.ensure(
+            r.is_finite() && r > 0.0,
+            "rate",
+            "must be a positive exchange rate",
+        ),
     }
     let comment = check.opt_text("comment", body.comment.as_deref(), 4000);
     let created_by = check.opt_text("created_by", body.created_by.as_deref(), 200);
-    check.ensure(!body.positions.is_empty(), "positions", "must list at least one position");
+    check.ensure(
+        !body.positions.is_empty(),
+        "positions",
+        "must list at least one position",
+    );
     let mut positions = Vec::with_capacity(body.positions.len());
     for (i, p) in body.positions.iter().enumerate() {
-        let variety = check.text(&format!("positions[{i}].variety"), p.variety.as_deref(), 200);
+        let variety = check.text(
+            &format!("positions[{i}].variety"),
+            p.variety.as_deref(),
+            200,
+        );
         let height = p.height_cm.unwrap_or(0);
-        check.ensure(height > 0, &format!("positions[{i}].height_cm"), "must be a positive integer");
+        check.ensure(
+            height > 0,
+            &format!("positions[{i}].height_cm"),
+            "must be a positive integer",
+        );
         let qty = p.qty.unwrap_or(0);
-        check.ensure(qty > 0, &format!("positions[{i}].qty"), "must be a positive integer");
+        check.ensure(
+            qty > 0,
+            &format!("positions[{i}].qty"),
+            "must be a positive integer",
+        );
         let cost = p.cost_per_stem.unwrap_or(-1.0);
         check.money(&format!("positions[{i}].cost_per_stem"), cost);
-        positions.push((variety, height, qty, round_money(cost), round_money(cost * f64::from(qty))));
+        positions.push((
+            variety,
+            height,
+            qty,
+            round_money(cost),
+            round_money(cost * f64::from(qty)),
+        ));
     }
     check.finish()?;
     let cost_total = round_money(positions.iter().map(|p| p.4).sum());
@@ -169,7 +206,16 @@ pub async fn create(
     use DeliveryIden as D;
     let insert = Query::insert()
         .into_table(D::Table)
-        .columns([D::Supplier, D::Farm, D::DeliveryDate, D::Currency, D::Rate, D::CostTotal, D::Comment, D::CreatedBy])
+        .columns([
+            D::Supplier,
+            D::Farm,
+            D::DeliveryDate,
+            D::Currency,
+            D::Rate,
+            D::CostTotal,
+            D::Comment,
+            D::CreatedBy,
+        ])
         .values([
             supplier.into(),
             farm.into(),
@@ -186,12 +232,24 @@ pub async fn create(
     let id = first_id(db::returning_ids(&tx, &insert).await?)?;
     use DeliveryPositionIden as P;
     let mut insert = Query::insert();
-    insert
-        .into_table(P::Table)
-        .columns([P::DeliveryId, P::Variety, P::HeightCm, P::Qty, P::CostPerStem, P::TotalCost]);
+    insert.into_table(P::Table).columns([
+        P::DeliveryId,
+        P::Variety,
+        P::HeightCm,
+        P::Qty,
+        P::CostPerStem,
+        P::TotalCost,
+    ]);
     for (variety, height, qty, cost, total) in positions {
         insert
-            .values([id.into(), variety.into(), height.into(), qty.into(), money(cost), money(total)])
+            .values([
+                id.into(),
+                variety.into(),
+                height.into(),
+                qty.into(),
+                money(cost),
+                money(total),
+            ])
             .map_err(|e| ApiError::internal(e.to_string()))?;
     }
     db::execute(&tx, &insert).await?;
@@ -200,7 +258,8 @@ pub async fn create(
     let mut out: Vec<DeliveryOut> = db::fetch_all(&tx, &q).await?;
     attach_positions(&tx, &mut out).await?;
     tx.commit().await?;
-    let delivery = out.pop().ok_or_else(|| ApiError::internal("inserted delivery vanished"))?;
+    let delivery = out
+        .pop()
+        .ok_or_else(|| ApiError::internal("inserted delivery vanished"))?;
     Ok((StatusCode::CREATED, Json(delivery)))
 }
-

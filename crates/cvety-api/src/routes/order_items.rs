@@ -11,7 +11,9 @@ use chrono::{DateTime, Utc};
 use cvety_schema::order::{OrderIden, OrderItemIden};
 use cvety_schema::product::ProductIden;
 use cvety_schema::warehouse::WarehouseItemIden;
-use petal::sea_query::{Expr, ExprTrait, Func, LockType, Order as SortOrder, Query, SelectStatement};
+use petal::sea_query::{
+    Expr, ExprTrait, Func, LockType, Order as SortOrder, Query, SelectStatement,
+};
 use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
 
@@ -67,7 +69,10 @@ fn select() -> SelectStatement {
     q
 }
 
-pub async fn fetch_for_order<C: GenericClient>(client: &C, order: i32) -> Result<Vec<ItemOut>, ApiError> {
+pub async fn fetch_for_order<C: GenericClient>(
+    client: &C,
+    order: i32,
+) -> Result<Vec<ItemOut>, ApiError> {
     let mut q = select();
     q.and_where(Expr::col(OrderItemIden::OrderId).eq(order))
         .order_by(OrderItemIden::Id, SortOrder::Asc);
@@ -110,28 +115,52 @@ struct ProductSnapshot {
 /// Inserts a checked item into `order`: the product's name, category and
 /// current price (its sale price when it has one) are copied, and the
 /// warehouse stems reserved. `prefix` names the item in field errors.
-pub async fn insert<C: GenericClient>(client: &C, order: i32, item: &NewItem, prefix: &str) -> Result<i32, ApiError> {
+pub async fn insert<C: GenericClient>(
+    client: &C,
+    order: i32,
+    item: &NewItem,
+    prefix: &str,
+) -> Result<i32, ApiError> {
     let (Some(product_id), Some(quantity)) = (item.product_id, item.quantity) else {
         return Err(ApiError::internal("insert of an unchecked item"));
     };
     let mut q = Query::select();
     q.from(ProductIden::Table)
         .column(ProductIden::Name)
-        .expr_as(Expr::col(ProductIden::Category).cast_as("text"), ProductIden::Category)
         .expr_as(
-            Func::coalesce([Expr::col(ProductIden::SalePrice), Expr::col(ProductIden::RetailPrice)]).cast_as("float8"),
+            Expr::col(ProductIden::Category).cast_as("text"),
+            ProductIden::Category,
+        )
+        .expr_as(
+            Func::coalesce([
+                Expr::col(ProductIden::SalePrice),
+                Expr::col(ProductIden::RetailPrice),
+            ])
+            .cast_as("float8"),
             db::alias("price"),
         )
         .column(ProductIden::IsActive)
         .and_where(Expr::col(ProductIden::Id).eq(product_id));
-    let product: ProductSnapshot = db::fetch_optional(client, &q)
-        .await?
-        .ok_or_else(|| ApiError::field(format!("{prefix}product_id"), format!("product {product_id} does not exist")))?;
+    let product: ProductSnapshot = db::fetch_optional(client, &q).await?.ok_or_else(|| {
+        ApiError::field(
+            format!("{prefix}product_id"),
+            format!("product {product_id} does not exist"),
+        )
+    })?;
     if product.is_active == Some(false) {
-        return Err(ApiError::field(format!("{prefix}product_id"), format!("product {product_id} is not active")));
+        return Err(ApiError::field(
+            format!("{prefix}product_id"),
+            format!("product {product_id} is not active"),
+        ));
     }
     if let Some(stock) = item.warehouse_item_id {
-        reserve(client, stock, quantity, &format!("{prefix}warehouse_item_id")).await?;
+        reserve(
+            client,
+            stock,
+            quantity,
+            &format!("{prefix}warehouse_item_id"),
+        )
+        .await?;
     }
     let reserved = item.warehouse_item_id.is_some();
     use OrderItemIden as I;
@@ -159,7 +188,11 @@ pub async fn insert<C: GenericClient>(client: &C, order: i32, item: &NewItem, pr
             money(round_money(product.price * f64::from(quantity))),
             item.warehouse_item_id.into(),
             reserved.into(),
-            if reserved { Expr::current_timestamp() } else { db::timestamp(None) },
+            if reserved {
+                Expr::current_timestamp()
+            } else {
+                db::timestamp(None)
+            },
         ])
         .map_err(|e| ApiError::internal(e.to_string()))?
         .returning_col(I::Id)
@@ -171,14 +204,23 @@ pub async fn insert<C: GenericClient>(client: &C, order: i32, item: &NewItem, pr
 /// saying how many are available. One conditional `UPDATE`: concurrent
 /// reservations queue on the row lock and each re-checks the condition
 /// against the committed count, so stock is never over-reserved.
-pub async fn reserve<C: GenericClient>(client: &C, stock: i32, quantity: i32, field: &str) -> Result<(), ApiError> {
+pub async fn reserve<C: GenericClient>(
+    client: &C,
+    stock: i32,
+    quantity: i32,
+    field: &str,
+) -> Result<(), ApiError> {
     use WarehouseItemIden as W;
     let update = Query::update()
         .table(W::Table)
         .value(W::ReservedQty, Expr::col(W::ReservedQty).add(quantity))
         .value(W::UpdatedAt, Expr::current_timestamp())
         .and_where(Expr::col(W::Id).eq(stock))
-        .and_where(Expr::col(W::Qty).sub(Expr::col(W::ReservedQty)).gte(quantity))
+        .and_where(
+            Expr::col(W::Qty)
+                .sub(Expr::col(W::ReservedQty))
+                .gte(quantity),
+        )
         .returning_col(W::Id)
         .to_owned();
     if !db::returning_ids(client, &update).await?.is_empty() {
@@ -186,10 +228,16 @@ pub async fn reserve<C: GenericClient>(client: &C, stock: i32, quantity: i32, fi
     }
     let mut q = Query::select();
     q.from(W::Table)
-        .expr_as(Expr::col(W::Qty).sub(Expr::col(W::ReservedQty)), db::alias("available"))
+        .expr_as(
+            Expr::col(W::Qty).sub(Expr::col(W::ReservedQty)),
+            db::alias("available"),
+        )
         .and_where(Expr::col(W::Id).eq(stock));
     match db::fetch_optional::<Available, _>(client, &q).await? {
-        None => Err(ApiError::field(field, format!("warehouse item {stock} does not exist"))),
+        None => Err(ApiError::field(
+            field,
+            format!("warehouse item {stock} does not exist"),
+        )),
         Some(Available { available }) => Err(ApiError::Conflict(format!(
             "warehouse item {stock} has {available} stem(s) available, {quantity} requested"
         ))),
@@ -277,11 +325,18 @@ async fn remove(
         .to_owned();
     db::execute(&tx, &delete).await?;
     // Stems reserved and not yet written off go back to the warehouse.
-    if let (Some(stock), Some(true), false) = (item.warehouse_item_id, item.is_reserved, item.is_written_off == Some(true)) {
+    if let (Some(stock), Some(true), false) = (
+        item.warehouse_item_id,
+        item.is_reserved,
+        item.is_written_off == Some(true),
+    ) {
         use WarehouseItemIden as W;
         let release = Query::update()
             .table(W::Table)
-            .value(W::ReservedQty, Func::greatest([Expr::col(W::ReservedQty).sub(item.quantity), Expr::val(0)]))
+            .value(
+                W::ReservedQty,
+                Func::greatest([Expr::col(W::ReservedQty).sub(item.quantity), Expr::val(0)]),
+            )
             .value(W::UpdatedAt, Expr::current_timestamp())
             .and_where(Expr::col(W::Id).eq(stock))
             .to_owned();

@@ -113,7 +113,12 @@ async fn list(
     q.order_by(OrderIden::Id, SortOrder::Desc);
     let (limit, offset) = page.apply(&mut q)?;
     let items = db::fetch_all(&*client, &q).await?;
-    Ok(Json(Paged { items, total, limit, offset }))
+    Ok(Json(Paged {
+        items,
+        total,
+        limit,
+        offset,
+    }))
 }
 
 /// The order with `id`, or a 404.
@@ -173,9 +178,17 @@ async fn create(
 ) -> Result<(StatusCode, Json<OrderWithItems>), ApiError> {
     let mut check = Check::new();
     let phone = check.phone("customer_phone", new.customer_phone.as_deref());
-    let recipient_phone = new.recipient_phone.as_deref().map(str::trim).filter(|p| !p.is_empty());
+    let recipient_phone = new
+        .recipient_phone
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty());
     if let Some(p) = recipient_phone {
-        check.ensure(crate::validate::is_phone(p), "recipient_phone", "must be a phone number of 10 to 15 digits");
+        check.ensure(
+            crate::validate::is_phone(p),
+            "recipient_phone",
+            "must be a phone number of 10 to 15 digits",
+        );
     }
     let recipient_name = check.opt_text("recipient_name", new.recipient_name.as_deref(), 200);
     let address = check.opt_text("address", new.address.as_deref(), 500);
@@ -190,7 +203,11 @@ async fn create(
         check.fail("address", "is required for delivery");
     }
     if let Some(w) = &new.delivery_window {
-        check.ensure(w.from < w.to, "delivery_window", "`from` must be before `to`");
+        check.ensure(
+            w.from < w.to,
+            "delivery_window",
+            "`from` must be before `to`",
+        );
     }
     let fee = new.delivery_fee.unwrap_or(0.0);
     check.money("delivery_fee", fee);
@@ -213,17 +230,29 @@ async fn create(
     let customer_id = match new.customer_id {
         Some(id) => {
             let mut q = Query::select();
-            q.from(CustomerIden::Table).column(CustomerIden::Id).and_where(Expr::col(CustomerIden::Id).eq(id));
-            if db::fetch_optional::<serde_json::Value, _>(&tx, &q).await?.is_none() {
-                return Err(ApiError::field("customer_id", format!("customer {id} does not exist")));
+            q.from(CustomerIden::Table)
+                .column(CustomerIden::Id)
+                .and_where(Expr::col(CustomerIden::Id).eq(id));
+            if db::fetch_optional::<serde_json::Value, _>(&tx, &q)
+                .await?
+                .is_none()
+            {
+                return Err(ApiError::field(
+                    "customer_id",
+                    format!("customer {id} does not exist"),
+                ));
             }
             Some(id)
         }
         // An order from a known phone joins that customer's history.
         None => {
             let mut q = Query::select();
-            q.from(CustomerIden::Table).column(CustomerIden::Id).and_where(Expr::col(CustomerIden::Phone).eq(phone.as_str()));
-            db::fetch_optional::<IdRow, _>(&tx, &q).await?.map(|row| row.id)
+            q.from(CustomerIden::Table)
+                .column(CustomerIden::Id)
+                .and_where(Expr::col(CustomerIden::Phone).eq(phone.as_str()));
+            db::fetch_optional::<IdRow, _>(&tx, &q)
+                .await?
+                .map(|row| row.id)
         }
     };
     let flower_sum = new.flower_sum.unwrap_or(0.0);
@@ -249,7 +278,12 @@ async fn create(
             recipient_name.into(),
             address.into(),
             enum_value(&method),
-            db::jsonb(new.delivery_window.as_ref().map(|w| serde_json::json!(w)).as_ref()),
+            db::jsonb(
+                new.delivery_window
+                    .as_ref()
+                    .map(|w| serde_json::json!(w))
+                    .as_ref(),
+            ),
             money(round_money(flower_sum)),
             money(round_money(fee)),
             money(round_money(flower_sum + fee)),
@@ -283,14 +317,22 @@ pub fn first_id(ids: Vec<i32>) -> Result<i32, ApiError> {
 }
 
 /// The customer's counters: one more order, `total` more spent.
-async fn record_customer_order<C: GenericClient>(client: &C, customer: i32, total: f64) -> Result<(), ApiError> {
+async fn record_customer_order<C: GenericClient>(
+    client: &C,
+    customer: i32,
+    total: f64,
+) -> Result<(), ApiError> {
     use CustomerIden as C;
     let update = Query::update()
         .table(C::Table)
-        .value(C::OrdersCount, Func::coalesce([Expr::col(C::OrdersCount), Expr::val(0)]).add(1))
+        .value(
+            C::OrdersCount,
+            Func::coalesce([Expr::col(C::OrdersCount), Expr::val(0)]).add(1),
+        )
         .value(
             C::TotalSpent,
-            Func::coalesce([Expr::col(C::TotalSpent).cast_as("float8"), Expr::val(0.0)]).add(money(total)),
+            Func::coalesce([Expr::col(C::TotalSpent).cast_as("float8"), Expr::val(0.0)])
+                .add(money(total)),
         )
         .value(C::LastOrderDate, Expr::current_timestamp())
         .value(C::UpdatedAt, Expr::current_timestamp())
@@ -347,7 +389,10 @@ async fn set_status(
             .value(OrderIden::IssueType, enum_value(&issue));
     }
     if let Some(comment) = change.issue_comment {
-        update.value(OrderIden::IssueComment, comment.map(|c| c.trim().to_string()));
+        update.value(
+            OrderIden::IssueComment,
+            comment.map(|c| c.trim().to_string()),
+        );
     }
     let client = state.pool.get().await?;
     if db::execute(&*client, &update).await? == 0 {
@@ -363,6 +408,9 @@ mod tests {
     #[test]
     fn money_is_read_as_float8() {
         let sql = super::select().to_string(PostgresQueryBuilder);
-        assert!(sql.contains(r#"CAST("total" AS float8) AS "total""#), "{sql}");
+        assert!(
+            sql.contains(r#"CAST("total" AS float8) AS "total""#),
+            "{sql}"
+        );
     }
 }

@@ -26,7 +26,10 @@ pub fn routes() -> Router<AppState> {
         .route("/production/tasks/", get(list).post(create))
         .route("/production/tasks/{id}", get(read))
         .route("/production/tasks/{id}/status", patch(set_status))
-        .route("/production/tasks/{id}/assign", patch(super::assign::assign))
+        .route(
+            "/production/tasks/{id}/assign",
+            patch(super::assign::assign),
+        )
 }
 
 pub const TASK_TYPES: &[&str] = &["bouquet", "composition", "decoration"];
@@ -77,10 +80,25 @@ fn select() -> SelectStatement {
     Query::select()
         .from(T::Table)
         .columns([
-            T::Id, T::OrderId, T::FloristId, T::TaskType, T::Status, T::Priority, T::CreatedAt,
-            T::AssignedAt, T::StartedAt, T::CompletedAt, T::Deadline, T::EstimatedMinutes,
-            T::ActualMinutes, T::QualityScore, T::WorkPhotos, T::ResultPhotos, T::Instructions,
-            T::FloristNotes, T::QualityNotes,
+            T::Id,
+            T::OrderId,
+            T::FloristId,
+            T::TaskType,
+            T::Status,
+            T::Priority,
+            T::CreatedAt,
+            T::AssignedAt,
+            T::StartedAt,
+            T::CompletedAt,
+            T::Deadline,
+            T::EstimatedMinutes,
+            T::ActualMinutes,
+            T::QualityScore,
+            T::WorkPhotos,
+            T::ResultPhotos,
+            T::Instructions,
+            T::FloristNotes,
+            T::QualityNotes,
         ])
         .to_owned()
 }
@@ -97,8 +115,14 @@ async fn list(
     Params(page): Params<Page>,
 ) -> Result<Json<Paged<TaskOut>>, ApiError> {
     let mut check = Check::new();
-    let status = query.status.as_deref().and_then(|s| enum_label::<TaskStatus>(&mut check, "status", s));
-    let priority = query.priority.as_deref().and_then(|p| enum_label::<TaskPriority>(&mut check, "priority", p));
+    let status = query
+        .status
+        .as_deref()
+        .and_then(|s| enum_label::<TaskStatus>(&mut check, "status", s));
+    let priority = query
+        .priority
+        .as_deref()
+        .and_then(|p| enum_label::<TaskPriority>(&mut check, "priority", p));
     check.finish()?;
     let mut q = select();
     if let Some(status) = status {
@@ -110,27 +134,50 @@ async fn list(
     let client = state.pool.get().await?;
     let total = db::count(&*client, &q).await?;
     // Enum order is declaration order: urgent first.
-    q.order_by(T::Priority, SortOrder::Asc).order_by(T::Id, SortOrder::Asc);
+    q.order_by(T::Priority, SortOrder::Asc)
+        .order_by(T::Id, SortOrder::Asc);
     let (limit, offset) = page.apply(&mut q)?;
     let items = db::fetch_all(&*client, &q).await?;
-    Ok(Json(Paged { items, total, limit, offset }))
+    Ok(Json(Paged {
+        items,
+        total,
+        limit,
+        offset,
+    }))
 }
 
 pub async fn fetch_detail<C: GenericClient>(client: &C, id: i32) -> Result<TaskDetail, ApiError> {
     let mut q = select();
     q.and_where(Expr::col(T::Id).eq(id));
-    let task = db::fetch_optional(client, &q).await?.ok_or(ApiError::not_found("task", id))?;
+    let task = db::fetch_optional(client, &q)
+        .await?
+        .ok_or(ApiError::not_found("task", id))?;
     use TaskItemIden as I;
     let items = Query::select()
         .from(I::Table)
-        .columns([I::Id, I::TaskId, I::OrderItemId, I::Quantity, I::IsCompleted, I::CompletedAt, I::QualityApproved, I::QualityNotes])
+        .columns([
+            I::Id,
+            I::TaskId,
+            I::OrderItemId,
+            I::Quantity,
+            I::IsCompleted,
+            I::CompletedAt,
+            I::QualityApproved,
+            I::QualityNotes,
+        ])
         .and_where(Expr::col(I::TaskId).eq(id))
         .order_by(I::Id, SortOrder::Asc)
         .to_owned();
-    Ok(TaskDetail { task, items: db::fetch_all(client, &items).await? })
+    Ok(TaskDetail {
+        task,
+        items: db::fetch_all(client, &items).await?,
+    })
 }
 
-async fn read(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<TaskDetail>, ApiError> {
+async fn read(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<TaskDetail>, ApiError> {
     let id = parse_id(&id, "task")?;
     let client = state.pool.get().await?;
     Ok(Json(fetch_detail(&*client, id).await?))
@@ -162,7 +209,11 @@ async fn create(
 ) -> Result<(StatusCode, Json<TaskDetail>), ApiError> {
     let mut check = Check::new();
     let order = body.order_id.unwrap_or(0);
-    check.ensure(order > 0, "order_id", "is required and must be a positive integer");
+    check.ensure(
+        order > 0,
+        "order_id",
+        "is required and must be a positive integer",
+    );
     let task_type = body.task_type.clone().unwrap_or_else(|| "bouquet".into());
     check.one_of("task_type", &task_type, TASK_TYPES);
     let priority = match body.priority.as_deref() {
@@ -170,20 +221,40 @@ async fn create(
         None => Some(TaskPriority::Normal),
     };
     let minutes = body.estimated_minutes.unwrap_or(30);
-    check.ensure((1..=10_000).contains(&minutes), "estimated_minutes", "must be between 1 and 10000");
+    check.ensure(
+        (1..=10_000).contains(&minutes),
+        "estimated_minutes",
+        "must be between 1 and 10000",
+    );
     let instructions = check.opt_text("instructions", body.instructions.as_deref(), 4000);
     for (i, item) in body.items.iter().enumerate() {
-        check.ensure(item.order_item_id.is_some_and(|id| id > 0), &format!("items[{i}].order_item_id"), "is required and must be a positive integer");
-        check.ensure(item.quantity.is_some_and(|q| q > 0), &format!("items[{i}].quantity"), "is required and must be a positive integer");
+        check.ensure(
+            item.order_item_id.is_some_and(|id| id > 0),
+            &format!("items[{i}].order_item_id"),
+            "is required and must be a positive integer",
+        );
+        check.ensure(
+            item.quantity.is_some_and(|q| q > 0),
+            &format!("items[{i}].quantity"),
+            "is required and must be a positive integer",
+        );
     }
     check.finish()?;
     let priority = priority.ok_or_else(|| ApiError::internal("priority validated"))?;
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
     let mut q = Query::select();
-    q.from(OrderIden::Table).column(OrderIden::Id).and_where(Expr::col(OrderIden::Id).eq(order));
-    if db::fetch_optional::<serde_json::Value, _>(&tx, &q).await?.is_none() {
-        return Err(ApiError::field("order_id", format!("order {order} does not exist")));
+    q.from(OrderIden::Table)
+        .column(OrderIden::Id)
+        .and_where(Expr::col(OrderIden::Id).eq(order));
+    if db::fetch_optional::<serde_json::Value, _>(&tx, &q)
+        .await?
+        .is_none()
+    {
+        return Err(ApiError::field(
+            "order_id",
+            format!("order {order} does not exist"),
+        ));
     }
     for (i, item) in body.items.iter().enumerate() {
         let item_id = item.order_item_id.unwrap_or_default();
@@ -192,14 +263,34 @@ async fn create(
             .column(OrderItemIden::Id)
             .and_where(Expr::col(OrderItemIden::Id).eq(item_id))
             .and_where(Expr::col(OrderItemIden::OrderId).eq(order));
-        if db::fetch_optional::<serde_json::Value, _>(&tx, &q).await?.is_none() {
-            return Err(ApiError::field(format!("items[{i}].order_item_id"), format!("order {order} has no item {item_id}")));
+        if db::fetch_optional::<serde_json::Value, _>(&tx, &q)
+            .await?
+            .is_none()
+        {
+            return Err(ApiError::field(
+                format!("items[{i}].order_item_id"),
+                format!("order {order} has no item {item_id}"),
+            ));
         }
     }
     let insert = Query::insert()
         .into_table(T::Table)
-        .columns([T::OrderId, T::TaskType, T::Priority, T::Deadline, T::EstimatedMinutes, T::Instructions])
-        .values([order.into(), task_type.into(), enum_value(&priority), timestamp(body.deadline), minutes.into(), instructions.into()])
+        .columns([
+            T::OrderId,
+            T::TaskType,
+            T::Priority,
+            T::Deadline,
+            T::EstimatedMinutes,
+            T::Instructions,
+        ])
+        .values([
+            order.into(),
+            task_type.into(),
+            enum_value(&priority),
+            timestamp(body.deadline),
+            minutes.into(),
+            instructions.into(),
+        ])
         .map_err(|e| ApiError::internal(e.to_string()))?
         .returning_col(T::Id)
         .to_owned();
@@ -207,7 +298,9 @@ async fn create(
     if !body.items.is_empty() {
         use TaskItemIden as I;
         let mut insert = Query::insert();
-        insert.into_table(I::Table).columns([I::TaskId, I::OrderItemId, I::Quantity]);
+        insert
+            .into_table(I::Table)
+            .columns([I::TaskId, I::OrderItemId, I::Quantity]);
         for item in &body.items {
             insert
                 .values([id.into(), item.order_item_id.into(), item.quantity.into()])
@@ -266,7 +359,11 @@ async fn set_status(
         }
     };
     if let Some(score) = body.quality_score {
-        check.ensure((1.0..=5.0).contains(&score), "quality_score", "must be between 1 and 5");
+        check.ensure(
+            (1.0..=5.0).contains(&score),
+            "quality_score",
+            "must be between 1 and 5",
+        );
     }
     if let Some(m) = body.actual_minutes {
         check.ensure(m >= 0, "actual_minutes", "must not be negative");
@@ -282,11 +379,21 @@ async fn set_status(
         .expr_as(Expr::col(T::Status).cast_as("text"), T::Status)
         .and_where(Expr::col(T::Id).eq(id))
         .lock(petal::sea_query::LockType::Update);
-    let row: StatusRow = db::fetch_optional(&tx, &q).await?.ok_or(ApiError::not_found("task", id))?;
-    let from = TaskStatus::from_label(&row.status)
-        .ok_or_else(|| ApiError::internal(format!("unknown task status {:?} in the database", row.status)))?;
+    let row: StatusRow = db::fetch_optional(&tx, &q)
+        .await?
+        .ok_or(ApiError::not_found("task", id))?;
+    let from = TaskStatus::from_label(&row.status).ok_or_else(|| {
+        ApiError::internal(format!(
+            "unknown task status {:?} in the database",
+            row.status
+        ))
+    })?;
     if !transition_allowed(from, to) {
-        return Err(ApiError::Conflict(format!("a task cannot go from {} to {}", from.as_label(), to.as_label())));
+        return Err(ApiError::Conflict(format!(
+            "a task cannot go from {} to {}",
+            from.as_label(),
+            to.as_label()
+        )));
     }
     let mut update = Query::update();
     update
@@ -295,7 +402,10 @@ async fn set_status(
         .and_where(Expr::col(T::Id).eq(id));
     match to {
         TaskStatus::InProgress => {
-            update.value(T::StartedAt, Func::coalesce([Expr::col(T::StartedAt), Expr::current_timestamp()]));
+            update.value(
+                T::StartedAt,
+                Func::coalesce([Expr::col(T::StartedAt), Expr::current_timestamp()]),
+            );
         }
         TaskStatus::Completed => {
             update.value(T::CompletedAt, Expr::current_timestamp());
@@ -326,10 +436,25 @@ mod tests {
 
     #[test]
     fn finished_tasks_are_final() {
-        assert!(!transition_allowed(TaskStatus::Completed, TaskStatus::InProgress));
-        assert!(!transition_allowed(TaskStatus::Cancelled, TaskStatus::Pending));
-        assert!(transition_allowed(TaskStatus::Pending, TaskStatus::Cancelled));
-        assert!(transition_allowed(TaskStatus::InProgress, TaskStatus::Completed));
-        assert!(!transition_allowed(TaskStatus::Pending, TaskStatus::Completed));
+        assert!(!transition_allowed(
+            TaskStatus::Completed,
+            TaskStatus::InProgress
+        ));
+        assert!(!transition_allowed(
+            TaskStatus::Cancelled,
+            TaskStatus::Pending
+        ));
+        assert!(transition_allowed(
+            TaskStatus::Pending,
+            TaskStatus::Cancelled
+        ));
+        assert!(transition_allowed(
+            TaskStatus::InProgress,
+            TaskStatus::Completed
+        ));
+        assert!(!transition_allowed(
+            TaskStatus::Pending,
+            TaskStatus::Completed
+        ));
     }
 }

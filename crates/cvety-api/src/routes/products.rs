@@ -109,7 +109,12 @@ async fn list(
     q.order_by(ProductIden::Id, SortOrder::Asc);
     let (limit, offset) = page.apply(&mut q)?;
     let items = db::fetch_all(&*client, &q).await?;
-    Ok(Json(Paged { items, total, limit, offset }))
+    Ok(Json(Paged {
+        items,
+        total,
+        limit,
+        offset,
+    }))
 }
 
 async fn fetch_detail<C: GenericClient>(client: &C, id: i32) -> Result<ProductDetail, ApiError> {
@@ -121,15 +126,28 @@ async fn fetch_detail<C: GenericClient>(client: &C, id: i32) -> Result<ProductDe
     use ProductImageIden as I;
     let images = Query::select()
         .from(I::Table)
-        .columns([I::Id, I::ProductId, I::ImageUrl, I::IsPrimary, I::SortOrder, I::CreatedAt])
+        .columns([
+            I::Id,
+            I::ProductId,
+            I::ImageUrl,
+            I::IsPrimary,
+            I::SortOrder,
+            I::CreatedAt,
+        ])
         .and_where(Expr::col(I::ProductId).eq(id))
         .order_by(I::SortOrder, SortOrder::Asc)
         .order_by(I::Id, SortOrder::Asc)
         .to_owned();
-    Ok(ProductDetail { product, images: db::fetch_all(client, &images).await? })
+    Ok(ProductDetail {
+        product,
+        images: db::fetch_all(client, &images).await?,
+    })
 }
 
-async fn read(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<ProductDetail>, ApiError> {
+async fn read(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<ProductDetail>, ApiError> {
     let id = parse_id(&id, "product")?;
     let client = state.pool.get().await?;
     Ok(Json(fetch_detail(&*client, id).await?))
@@ -208,29 +226,62 @@ impl ProductIn {
                 .iter()
                 .enumerate()
                 .map(|(i, image)| {
-                    let url = check.text(&format!("images[{i}].image_url"), image.image_url.as_deref(), 2000);
-                    (url, image.is_primary.unwrap_or(false), image.sort_order.unwrap_or(i32::try_from(i).unwrap_or(i32::MAX)))
+                    let url = check.text(
+                        &format!("images[{i}].image_url"),
+                        image.image_url.as_deref(),
+                        2000,
+                    );
+                    (
+                        url,
+                        image.is_primary.unwrap_or(false),
+                        image
+                            .sort_order
+                            .unwrap_or(i32::try_from(i).unwrap_or(i32::MAX)),
+                    )
                 })
                 .collect()
         });
         check.finish()?;
         let category = category.ok_or_else(|| ApiError::internal("category validated"))?;
-        Ok(Checked { name, category, description, image_url, cost, retail, sale: self.sale_price.map(round_money), images })
+        Ok(Checked {
+            name,
+            category,
+            description,
+            image_url,
+            cost,
+            retail,
+            sale: self.sale_price.map(round_money),
+            images,
+        })
     }
 }
 
-async fn replace_images<C: GenericClient>(client: &C, product: i32, images: &[(String, bool, i32)]) -> Result<(), ApiError> {
+async fn replace_images<C: GenericClient>(
+    client: &C,
+    product: i32,
+    images: &[(String, bool, i32)],
+) -> Result<(), ApiError> {
     use ProductImageIden as I;
-    let delete = Query::delete().from_table(I::Table).and_where(Expr::col(I::ProductId).eq(product)).to_owned();
+    let delete = Query::delete()
+        .from_table(I::Table)
+        .and_where(Expr::col(I::ProductId).eq(product))
+        .to_owned();
     db::execute(client, &delete).await?;
     if images.is_empty() {
         return Ok(());
     }
     let mut insert = Query::insert();
-    insert.into_table(I::Table).columns([I::ProductId, I::ImageUrl, I::IsPrimary, I::SortOrder]);
+    insert
+        .into_table(I::Table)
+        .columns([I::ProductId, I::ImageUrl, I::IsPrimary, I::SortOrder]);
     for (url, primary, order) in images {
         insert
-            .values([product.into(), url.clone().into(), (*primary).into(), (*order).into()])
+            .values([
+                product.into(),
+                url.clone().into(),
+                (*primary).into(),
+                (*order).into(),
+            ])
             .map_err(|e| ApiError::internal(e.to_string()))?;
     }
     db::execute(client, &insert).await?;
@@ -245,7 +296,18 @@ async fn create(
     use ProductIden as P;
     let insert = Query::insert()
         .into_table(P::Table)
-        .columns([P::Name, P::Category, P::Description, P::ImageUrl, P::CostPrice, P::RetailPrice, P::SalePrice, P::IsActive, P::IsPopular, P::IsNew])
+        .columns([
+            P::Name,
+            P::Category,
+            P::Description,
+            P::ImageUrl,
+            P::CostPrice,
+            P::RetailPrice,
+            P::SalePrice,
+            P::IsActive,
+            P::IsPopular,
+            P::IsNew,
+        ])
         .values([
             p.name.into(),
             enum_value(&p.category),

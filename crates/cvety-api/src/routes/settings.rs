@@ -37,7 +37,17 @@ pub struct SettingsOut {
 fn select() -> SelectStatement {
     Query::select()
         .from(S::Table)
-        .columns([S::Id, S::Name, S::Address, S::Email, S::Phones, S::WorkingHours, S::DeliveryZones, S::CreatedAt, S::UpdatedAt])
+        .columns([
+            S::Id,
+            S::Name,
+            S::Address,
+            S::Email,
+            S::Phones,
+            S::WorkingHours,
+            S::DeliveryZones,
+            S::CreatedAt,
+            S::UpdatedAt,
+        ])
         .order_by(S::Id, SortOrder::Asc)
         .to_owned()
 }
@@ -107,7 +117,10 @@ async fn update(
         update.value(S::Name, check.text("name", body.name.as_deref(), 200));
     }
     if body.address.is_some() {
-        update.value(S::Address, check.text("address", body.address.as_deref(), 500));
+        update.value(
+            S::Address,
+            check.text("address", body.address.as_deref(), 500),
+        );
     }
     if let Some(email) = body.email.as_deref() {
         let email = check.email("email", Some(email));
@@ -116,19 +129,39 @@ async fn update(
     }
     if let Some(phones) = &body.phones {
         for (i, p) in phones.iter().enumerate() {
-            check.ensure(crate::validate::is_phone(p), &format!("phones[{i}]"), "must be a phone number of 10 to 15 digits");
+            check.ensure(
+                crate::validate::is_phone(p),
+                &format!("phones[{i}]"),
+                "must be a phone number of 10 to 15 digits",
+            );
         }
         update.value(S::Phones, jsonb(Some(&serde_json::json!(phones))));
     }
     if let Some(hours) = &body.working_hours {
-        check.ensure(is_clock_time(&hours.from), "working_hours.from", "must be a time as HH:MM");
-        check.ensure(is_clock_time(&hours.to), "working_hours.to", "must be a time as HH:MM");
-        check.ensure(hours.from < hours.to, "working_hours", "`from` must be before `to`");
+        check.ensure(
+            is_clock_time(&hours.from),
+            "working_hours.from",
+            "must be a time as HH:MM",
+        );
+        check.ensure(
+            is_clock_time(&hours.to),
+            "working_hours.to",
+            "must be a time as HH:MM",
+        );
+        check.ensure(
+            hours.from < hours.to,
+            "working_hours",
+            "`from` must be before `to`",
+        );
         update.value(S::WorkingHours, jsonb(Some(&serde_json::json!(hours))));
     }
     if let Some(zones) = &body.delivery_zones {
         for (i, z) in zones.iter().enumerate() {
-            check.ensure(!z.name.trim().is_empty(), &format!("delivery_zones[{i}].name"), "must not be blank");
+            check.ensure(
+                !z.name.trim().is_empty(),
+                &format!("delivery_zones[{i}].name"),
+                "must not be blank",
+            );
             check.money(&format!("delivery_zones[{i}].price"), z.price);
         }
         update.value(S::DeliveryZones, jsonb(Some(&serde_json::json!(zones))));

@@ -1,13 +1,13 @@
-//! Users (florists, managers, couriers), from the `users` migration. The
-//! models have no `User` struct yet, so its identifiers are spelled out
-//! here; they move to the generated `UserIden` once the model exists.
+//! Users (florists, managers, couriers, admins), from the `users`
+//! migration.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, patch};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
-use petal::sea_query::{Expr, ExprTrait, Iden, Order as SortOrder, Query, SelectStatement};
+use cvety_schema::user::UserIden;
+use petal::sea_query::{Expr, ExprTrait, Order as SortOrder, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
 
@@ -26,31 +26,6 @@ pub fn routes() -> Router<AppState> {
 }
 
 pub const ROLES: &[&str] = &["florist", "manager", "courier", "admin"];
-
-#[derive(Debug, Clone, Copy)]
-pub enum UserIden {
-    Table,
-    Id,
-    Phone,
-    Name,
-    Role,
-    IsActive,
-    CreatedAt,
-}
-
-impl Iden for UserIden {
-    fn unquoted(&self) -> &str {
-        match self {
-            UserIden::Table => "users",
-            UserIden::Id => "id",
-            UserIden::Phone => "phone",
-            UserIden::Name => "name",
-            UserIden::Role => "role",
-            UserIden::IsActive => "is_active",
-            UserIden::CreatedAt => "created_at",
-        }
-    }
-}
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct UserOut {
@@ -104,7 +79,12 @@ async fn list(
     q.order_by(UserIden::Id, SortOrder::Asc);
     let (limit, offset) = page.apply(&mut q)?;
     let items = db::fetch_all(&*client, &q).await?;
-    Ok(Json(Paged { items, total, limit, offset }))
+    Ok(Json(Paged {
+        items,
+        total,
+        limit,
+        offset,
+    }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -130,13 +110,20 @@ async fn create(
     let insert = Query::insert()
         .into_table(U::Table)
         .columns([U::Phone, U::Name, U::Role, U::IsActive])
-        .values([phone.into(), name.into(), role.into(), body.is_active.unwrap_or(true).into()])
+        .values([
+            phone.into(),
+            name.into(),
+            role.into(),
+            body.is_active.unwrap_or(true).into(),
+        ])
         .map_err(|e| ApiError::internal(e.to_string()))?
         .returning_col(U::Id)
         .to_owned();
     let client = state.pool.get().await?;
     let id = first_id(db::returning_ids(&*client, &insert).await?)?;
-    let out = fetch(&*client, id).await?.ok_or_else(|| ApiError::internal("inserted user vanished"))?;
+    let out = fetch(&*client, id)
+        .await?
+        .ok_or_else(|| ApiError::internal("inserted user vanished"))?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
@@ -166,7 +153,11 @@ async fn update(
         changes += 1;
     }
     if let Some(name) = &body.name {
-        update.value(U::Name, name.as_deref().and_then(|n| check.opt_text("name", Some(n), 200)));
+        update.value(
+            U::Name,
+            name.as_deref()
+                .and_then(|n| check.opt_text("name", Some(n), 200)),
+        );
         changes += 1;
     }
     if let Some(role) = &body.role {
@@ -178,12 +169,18 @@ async fn update(
         update.value(U::IsActive, active);
         changes += 1;
     }
-    check.ensure(changes > 0, "body", "must change at least one of phone, name, role, is_active");
+    check.ensure(
+        changes > 0,
+        "body",
+        "must change at least one of phone, name, role, is_active",
+    );
     check.finish()?;
     let client = state.pool.get().await?;
     if db::execute(&*client, &update).await? == 0 {
         return Err(ApiError::not_found("user", id));
     }
-    let out = fetch(&*client, id).await?.ok_or(ApiError::not_found("user", id))?;
+    let out = fetch(&*client, id)
+        .await?
+        .ok_or(ApiError::not_found("user", id))?;
     Ok(Json(out))
 }

@@ -22,7 +22,10 @@ use crate::validate::{Check, nullable};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/warehouse/", get(list).post(create))
-        .route("/warehouse/deliveries", get(super::deliveries::list).post(super::deliveries::create))
+        .route(
+            "/warehouse/deliveries",
+            get(super::deliveries::list).post(super::deliveries::create),
+        )
         .route("/warehouse/{id}", get(read).patch(update))
 }
 
@@ -78,10 +81,19 @@ fn select() -> SelectStatement {
         W::Hidden,
         W::UpdatedBy,
     ]);
-    for money_column in [W::Rate, W::Cost, W::RecommendedPrice, W::Price, W::MarkupPct] {
+    for money_column in [
+        W::Rate,
+        W::Cost,
+        W::RecommendedPrice,
+        W::Price,
+        W::MarkupPct,
+    ] {
         money_col(&mut q, money_column);
     }
-    q.expr_as(Expr::col(W::Qty).sub(Expr::col(W::ReservedQty)), db::alias("available_qty"));
+    q.expr_as(
+        Expr::col(W::Qty).sub(Expr::col(W::ReservedQty)),
+        db::alias("available_qty"),
+    );
     q
 }
 
@@ -100,7 +112,11 @@ async fn list(
 ) -> Result<Json<Paged<StockOut>>, ApiError> {
     use WarehouseItemIden as W;
     let mut q = select();
-    for (column, value) in [(W::Variety, &query.variety), (W::Farm, &query.farm), (W::Supplier, &query.supplier)] {
+    for (column, value) in [
+        (W::Variety, &query.variety),
+        (W::Farm, &query.farm),
+        (W::Supplier, &query.supplier),
+    ] {
         if let Some(value) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
             q.and_where(Expr::col(column).eq(value));
         }
@@ -114,7 +130,12 @@ async fn list(
     q.order_by(W::Id, SortOrder::Asc);
     let (limit, offset) = page.apply(&mut q)?;
     let items = db::fetch_all(&*client, &q).await?;
-    Ok(Json(Paged { items, total, limit, offset }))
+    Ok(Json(Paged {
+        items,
+        total,
+        limit,
+        offset,
+    }))
 }
 
 pub async fn fetch<C: GenericClient>(client: &C, id: i32) -> Result<StockOut, ApiError> {
@@ -125,7 +146,10 @@ pub async fn fetch<C: GenericClient>(client: &C, id: i32) -> Result<StockOut, Ap
         .ok_or(ApiError::not_found("warehouse item", id))
 }
 
-async fn read(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<StockOut>, ApiError> {
+async fn read(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<StockOut>, ApiError> {
     let id = parse_id(&id, "warehouse item")?;
     let client = state.pool.get().await?;
     Ok(Json(fetch(&*client, id).await?))
@@ -185,11 +209,19 @@ async fn create(
         check.one_of("currency", &currency, CURRENCIES);
     }
     let rate = required(&mut check, "rate", body.rate);
-    check.ensure(rate.is_finite() && (rate > 0.0 || body.rate.is_none()), "rate", "must be a positive exchange rate");
+    check.ensure(
+        rate.is_finite() && (rate > 0.0 || body.rate.is_none()),
+        "rate",
+        "must be a positive exchange rate",
+    );
     let cost = required(&mut check, "cost", body.cost);
     check.money("cost", cost);
     let markup = body.markup_pct.unwrap_or(100.0);
-    check.ensure(markup.is_finite() && (0.0..=10_000.0).contains(&markup), "markup_pct", "must be between 0 and 10000");
+    check.ensure(
+        markup.is_finite() && (0.0..=10_000.0).contains(&markup),
+        "markup_pct",
+        "must be between 0 and 10000",
+    );
     let recommended = body
         .recommended_price
         .unwrap_or_else(|| round_money(cost * rate * (1.0 + markup / 100.0)));
@@ -204,15 +236,42 @@ async fn create(
     let insert = Query::insert()
         .into_table(W::Table)
         .columns([
-            W::Sku, W::BatchCode, W::Variety, W::HeightCm, W::Farm, W::Supplier, W::DeliveryDate,
-            W::Currency, W::Rate, W::Cost, W::RecommendedPrice, W::Price, W::MarkupPct, W::Qty,
-            W::OnShowcase, W::Hidden, W::UpdatedBy,
+            W::Sku,
+            W::BatchCode,
+            W::Variety,
+            W::HeightCm,
+            W::Farm,
+            W::Supplier,
+            W::DeliveryDate,
+            W::Currency,
+            W::Rate,
+            W::Cost,
+            W::RecommendedPrice,
+            W::Price,
+            W::MarkupPct,
+            W::Qty,
+            W::OnShowcase,
+            W::Hidden,
+            W::UpdatedBy,
         ])
         .values([
-            sku.into(), batch.into(), variety.into(), height.into(), farm.into(), supplier.into(),
-            timestamp(body.delivery_date), currency.into(), money(rate), money(round_money(cost)),
-            money(round_money(recommended)), money(round_money(price)), money(markup), qty.into(),
-            body.on_showcase.unwrap_or(false).into(), body.hidden.unwrap_or(false).into(), updated_by.into(),
+            sku.into(),
+            batch.into(),
+            variety.into(),
+            height.into(),
+            farm.into(),
+            supplier.into(),
+            timestamp(body.delivery_date),
+            currency.into(),
+            money(rate),
+            money(round_money(cost)),
+            money(round_money(recommended)),
+            money(round_money(price)),
+            money(markup),
+            qty.into(),
+            body.on_showcase.unwrap_or(false).into(),
+            body.hidden.unwrap_or(false).into(),
+            updated_by.into(),
         ])
         .map_err(|e| ApiError::internal(e.to_string()))?
         .returning_col(W::Id)
@@ -246,14 +305,25 @@ async fn update(
     use WarehouseItemIden as W;
     let mut update = Query::update();
     update.table(W::Table).and_where(Expr::col(W::Id).eq(id));
-    for (column, field, value) in [(W::Price, "price", body.price), (W::RecommendedPrice, "recommended_price", body.recommended_price)] {
+    for (column, field, value) in [
+        (W::Price, "price", body.price),
+        (
+            W::RecommendedPrice,
+            "recommended_price",
+            body.recommended_price,
+        ),
+    ] {
         if let Some(v) = value {
             check.money(field, v);
             update.value(column, money(round_money(v)));
         }
     }
     if let Some(m) = body.markup_pct {
-        check.ensure(m.is_finite() && (0.0..=10_000.0).contains(&m), "markup_pct", "must be between 0 and 10000");
+        check.ensure(
+            m.is_finite() && (0.0..=10_000.0).contains(&m),
+            "markup_pct",
+            "must be between 0 and 10000",
+        );
         update.value(W::MarkupPct, money(m));
     }
     if let Some(qty) = body.qty {
@@ -263,13 +333,19 @@ async fn update(
         // statement, so a concurrent reservation cannot slip in between.
         update.and_where(Expr::col(W::ReservedQty).lte(qty));
     }
-    for (column, value) in [(W::OnShowcase, body.on_showcase), (W::ToWriteOff, body.to_write_off), (W::Hidden, body.hidden)] {
+    for (column, value) in [
+        (W::OnShowcase, body.on_showcase),
+        (W::ToWriteOff, body.to_write_off),
+        (W::Hidden, body.hidden),
+    ] {
         if let Some(v) = value {
             update.value(column, v);
         }
     }
     if let Some(by) = &body.updated_by {
-        let by = by.as_deref().and_then(|b| check.opt_text("updated_by", Some(b), 200));
+        let by = by
+            .as_deref()
+            .and_then(|b| check.opt_text("updated_by", Some(b), 200));
         update.value(W::UpdatedBy, by);
     }
     check.finish()?;

@@ -22,11 +22,24 @@ async fn fifty_reservations_of_ten_stems() {
         orders.push(id_of(expect(&order, 201)));
     }
     let body = json!({ "product_id": product, "quantity": 1, "warehouse_item_id": stock });
-    let paths: Vec<String> = orders.iter().map(|order| format!("/api/orders/{order}/items")).collect();
-    let replies = join_all(paths.iter().map(|path| api.send("POST", path, body.clone()))).await;
+    let paths: Vec<String> = orders
+        .iter()
+        .map(|order| format!("/api/orders/{order}/items"))
+        .collect();
+    let replies = join_all(
+        paths
+            .iter()
+            .map(|path| api.send("POST", path, body.clone())),
+    )
+    .await;
     let created = replies.iter().filter(|r| r.status == 201).count();
     let refused = replies.iter().filter(|r| r.status == 409).count();
-    assert_eq!((created, refused), (10, 40), "{:?}", replies.iter().map(|r| r.status).collect::<Vec<_>>());
+    assert_eq!(
+        (created, refused),
+        (10, 40),
+        "{:?}",
+        replies.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
     let row = api.get(&format!("/api/warehouse/{stock}")).await;
     let row = expect(&row, 200);
     assert_eq!(row["reserved_qty"], 10);
@@ -34,7 +47,10 @@ async fn fifty_reservations_of_ten_stems() {
     let reserved_items = api
         .db
         .client()
-        .query_one("SELECT count(*) FROM order_items WHERE warehouse_item_id = $1 AND is_reserved", &[&i32::try_from(stock).unwrap_or_default()])
+        .query_one(
+            "SELECT count(*) FROM order_items WHERE warehouse_item_id = $1 AND is_reserved",
+            &[&i32::try_from(stock).unwrap_or_default()],
+        )
         .await;
     assert_eq!(reserved_items.map(|r| r.get::<_, i64>(0)).ok(), Some(10));
 }

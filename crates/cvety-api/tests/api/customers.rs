@@ -17,17 +17,37 @@ pub async fn suite(api: &Api) {
     assert_eq!(created["addresses"], json!([]));
 
     // The phone is unique: 409, with what conflicts.
-    let dup = api.send("POST", "/api/customers/", json!({ "phone": "+7 705 123 45 67" })).await;
-    let message = expect(&dup, 409)["error"].as_str().unwrap_or_default().to_string();
+    let dup = api
+        .send(
+            "POST",
+            "/api/customers/",
+            json!({ "phone": "+7 705 123 45 67" }),
+        )
+        .await;
+    let message = expect(&dup, 409)["error"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     assert!(message.contains("phone"), "{message}");
-    let bad = api.send("POST", "/api/customers/", json!({ "phone": "call me", "email": "nope", "source": "tv" })).await;
+    let bad = api
+        .send(
+            "POST",
+            "/api/customers/",
+            json!({ "phone": "call me", "email": "nope", "source": "tv" }),
+        )
+        .await;
     for field in ["phone", "email", "source"] {
         expect_field_error(&bad, field);
     }
 
     // An order from the customer's phone joins their history.
     let rose = fixtures::product(api, "Customer rose", 10000.0, None).await;
-    let order = fixtures::order(api, "+7 705 123 45 67", json!([{ "product_id": rose, "quantity": 2 }])).await;
+    let order = fixtures::order(
+        api,
+        "+7 705 123 45 67",
+        json!([{ "product_id": rose, "quantity": 2 }]),
+    )
+    .await;
     assert_eq!(order["customer_id"], id);
     let read = api.get(&format!("/api/customers/{id}")).await;
     let read = expect(&read, 200);
@@ -36,11 +56,19 @@ pub async fn suite(api: &Api) {
     assert!(read["last_order_date"].is_string());
 
     // Search by part of the phone or the name, case-insensitive.
-    let other = api.send("POST", "/api/customers/", json!({ "phone": "+7 777 000 11 22", "name": "Bob" })).await;
+    let other = api
+        .send(
+            "POST",
+            "/api/customers/",
+            json!({ "phone": "+7 777 000 11 22", "name": "Bob" }),
+        )
+        .await;
     expect(&other, 201);
     // Case folding of non-ASCII text follows the database's locale (the
     // test cluster's may be C), so the Cyrillic search keeps the case.
-    let found = api.get("/api/customers/?q=%D0%B9%D0%B3%D0%B5%D1%80%D0%B8%D0%BC").await; // "йгерим"
+    let found = api
+        .get("/api/customers/?q=%D0%B9%D0%B3%D0%B5%D1%80%D0%B8%D0%BC")
+        .await; // "йгерим"
     let found = expect(&found, 200);
     assert_eq!(found["total"], 1);
     assert_eq!(found["items"][0]["id"], id);
@@ -53,36 +81,120 @@ pub async fn suite(api: &Api) {
 
     // PUT replaces every field.
     let replaced = api
-        .send("PUT", &format!("/api/customers/{id}"), json!({ "phone": "+7 705 123 45 68", "name": "Айгерим С.", "notes": "VIP" }))
+        .send(
+            "PUT",
+            &format!("/api/customers/{id}"),
+            json!({ "phone": "+7 705 123 45 68", "name": "Айгерим С.", "notes": "VIP" }),
+        )
         .await;
     let replaced = expect(&replaced, 200);
     assert_eq!(replaced["phone"], "+7 705 123 45 68");
     assert_eq!(replaced["email"], serde_json::Value::Null);
     assert_eq!(replaced["notes"], "VIP");
-    expect(&api.send("PUT", &format!("/api/customers/{id}"), json!({ "phone": "+7 777 000 11 22" })).await, 409);
-    expect(&api.send("PUT", "/api/customers/999999", json!({ "phone": "+7 705 000 00 00" })).await, 404);
-    expect_field_error(&api.send("PUT", &format!("/api/customers/{id}"), json!({ "name": "no phone" })).await, "phone");
+    expect(
+        &api.send(
+            "PUT",
+            &format!("/api/customers/{id}"),
+            json!({ "phone": "+7 777 000 11 22" }),
+        )
+        .await,
+        409,
+    );
+    expect(
+        &api.send(
+            "PUT",
+            "/api/customers/999999",
+            json!({ "phone": "+7 705 000 00 00" }),
+        )
+        .await,
+        404,
+    );
+    expect_field_error(
+        &api.send(
+            "PUT",
+            &format!("/api/customers/{id}"),
+            json!({ "name": "no phone" }),
+        )
+        .await,
+        "phone",
+    );
 
     // Addresses, unique per customer.
     let address = api
-        .send("POST", &format!("/api/customers/{id}/addresses"), json!({ "address": "ул. Сатпаева 30", "label": "Home" }))
+        .send(
+            "POST",
+            &format!("/api/customers/{id}/addresses"),
+            json!({ "address": "ул. Сатпаева 30", "label": "Home" }),
+        )
         .await;
     let address = expect(&address, 201);
     assert_eq!(address["customer_id"], id);
     assert_eq!(address["usage_count"], 0);
-    expect(&api.send("POST", &format!("/api/customers/{id}/addresses"), json!({ "address": "ул. Сатпаева 30" })).await, 409);
-    expect_field_error(&api.send("POST", &format!("/api/customers/{id}/addresses"), json!({ "address": " " })).await, "address");
-    expect(&api.send("POST", "/api/customers/999999/addresses", json!({ "address": "x" })).await, 404);
+    expect(
+        &api.send(
+            "POST",
+            &format!("/api/customers/{id}/addresses"),
+            json!({ "address": "ул. Сатпаева 30" }),
+        )
+        .await,
+        409,
+    );
+    expect_field_error(
+        &api.send(
+            "POST",
+            &format!("/api/customers/{id}/addresses"),
+            json!({ "address": " " }),
+        )
+        .await,
+        "address",
+    );
+    expect(
+        &api.send(
+            "POST",
+            "/api/customers/999999/addresses",
+            json!({ "address": "x" }),
+        )
+        .await,
+        404,
+    );
 
     // Important dates as MM-DD.
     let date = api
-        .send("POST", &format!("/api/customers/{id}/important-dates"), json!({ "date": "03-08", "description": "8 марта" }))
+        .send(
+            "POST",
+            &format!("/api/customers/{id}/important-dates"),
+            json!({ "date": "03-08", "description": "8 марта" }),
+        )
         .await;
     let date = expect(&date, 201);
     assert_eq!(date["remind_days_before"], 3);
-    expect(&api.send("POST", &format!("/api/customers/{id}/important-dates"), json!({ "date": "03-08", "description": "8 марта" })).await, 409);
-    expect_field_error(&api.send("POST", &format!("/api/customers/{id}/important-dates"), json!({ "date": "02-30", "description": "x" })).await, "date");
-    expect(&api.send("POST", "/api/customers/999999/important-dates", json!({ "date": "01-01", "description": "x" })).await, 404);
+    expect(
+        &api.send(
+            "POST",
+            &format!("/api/customers/{id}/important-dates"),
+            json!({ "date": "03-08", "description": "8 марта" }),
+        )
+        .await,
+        409,
+    );
+    expect_field_error(
+        &api.send(
+            "POST",
+            &format!("/api/customers/{id}/important-dates"),
+            json!({ "date": "02-30", "description": "x" }),
+        )
+        .await,
+        "date",
+    );
+    expect(
+        &api.send(
+            "POST",
+            "/api/customers/999999/important-dates",
+            json!({ "date": "01-01", "description": "x" }),
+        )
+        .await,
+        404,
+    );
 
     let detail = api.get(&format!("/api/customers/{id}")).await;
     let detail = expect(&detail, 200);

@@ -8,15 +8,47 @@ use crate::harness::{self, Api, expect, expect_field_error};
 
 pub async fn suite(api: &Api) {
     // Malformed JSON is a 400; JSON of the wrong shape a 422 on its field.
-    let broken = api.raw("POST", "/api/customers/", Some("application/json"), "{\"phone\": ").await;
-    assert!(expect(&broken, 400)["error"].as_str().unwrap_or_default().contains("malformed JSON"));
-    let wrong_type = api.send("POST", "/api/orders/", json!({ "customer_phone": 7, "items": [{ "quantity": "two" }] })).await;
+    let broken = api
+        .raw(
+            "POST",
+            "/api/customers/",
+            Some("application/json"),
+            "{\"phone\": ",
+        )
+        .await;
+    assert!(
+        expect(&broken, 400)["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("malformed JSON")
+    );
+    let wrong_type = api
+        .send(
+            "POST",
+            "/api/orders/",
+            json!({ "customer_phone": 7, "items": [{ "quantity": "two" }] }),
+        )
+        .await;
     expect_field_error(&wrong_type, "customer_phone");
-    let nested = api.send("POST", "/api/orders/", json!({ "customer_phone": "+77010000000", "items": [{ "quantity": "two" }] })).await;
+    let nested = api
+        .send(
+            "POST",
+            "/api/orders/",
+            json!({ "customer_phone": "+77010000000", "items": [{ "quantity": "two" }] }),
+        )
+        .await;
     expect_field_error(&nested, "items[0].quantity");
-    let unknown = api.send("POST", "/api/customers/", json!({ "phone": "+77010000000", "nickname": "x" })).await;
+    let unknown = api
+        .send(
+            "POST",
+            "/api/customers/",
+            json!({ "phone": "+77010000000", "nickname": "x" }),
+        )
+        .await;
     expect(&unknown, 422);
-    let not_json = api.raw("POST", "/api/customers/", Some("text/plain"), "phone=1").await;
+    let not_json = api
+        .raw("POST", "/api/customers/", Some("text/plain"), "phone=1")
+        .await;
     expect(&not_json, 400);
     let array = api.send("POST", "/api/customers/", json!([1, 2])).await;
     expect(&array, 422);
@@ -37,17 +69,43 @@ pub async fn suite(api: &Api) {
     let doc = expect(&doc, 200);
     assert_eq!(doc["openapi"], "3.1.0");
     for route in cvety_api::openapi::ROUTES {
-        assert!(doc["paths"][route.path][route.method].is_object(), "{} {} not documented", route.method, route.path);
-        let path = route.path.replace("{id}", "999999").replace("{item_id}", "999999");
+        assert!(
+            doc["paths"][route.path][route.method].is_object(),
+            "{} {} not documented",
+            route.method,
+            route.path
+        );
+        let path = route
+            .path
+            .replace("{id}", "999999")
+            .replace("{item_id}", "999999");
         let reply = match route.method {
             "get" => api.get(&path).await,
             "delete" => api.delete(&path).await,
             method => api.send(&method.to_uppercase(), &path, json!({})).await,
         };
-        assert!(reply.status != 405 && reply.body["error"] != "no such route", "{} {}: {reply:?}", route.method, route.path);
-        assert!(reply.status < 500, "{} {}: {reply:?}", route.method, route.path);
+        assert!(
+            reply.status != 405 && reply.body["error"] != "no such route",
+            "{} {}: {reply:?}",
+            route.method,
+            route.path
+        );
+        assert!(
+            reply.status < 500,
+            "{} {}: {reply:?}",
+            route.method,
+            route.path
+        );
     }
-    let documented: usize = doc["paths"].as_object().map(|p| p.values().filter_map(|v| v.as_object()).map(|o| o.len()).sum()).unwrap_or(0);
+    let documented: usize = doc["paths"]
+        .as_object()
+        .map(|p| {
+            p.values()
+                .filter_map(|v| v.as_object())
+                .map(|o| o.len())
+                .sum()
+        })
+        .unwrap_or(0);
     assert_eq!(documented, cvety_api::openapi::ROUTES.len());
 }
 
@@ -70,5 +128,9 @@ async fn refuses_a_database_behind_head() {
     let message = behind.err().map(|e| e.to_string()).unwrap_or_default();
     assert!(message.contains("1 pending migration(s)"), "{message}");
     harness::migrate(&db, &graph, Operation::Upgrade, "head").await;
-    assert!(cvety_api::head::check(db.client(), &graph, &dir, "petal upgrade head").await.is_ok());
+    assert!(
+        cvety_api::head::check(db.client(), &graph, &dir, "petal upgrade head")
+            .await
+            .is_ok()
+    );
 }

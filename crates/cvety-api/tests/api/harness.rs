@@ -39,7 +39,16 @@ pub async fn migrate(db: &TestDb, graph: &RevisionGraph, operation: Operation, t
         Ok(t) => t,
         Err(e) => panic!("target {target}: {e}"),
     };
-    if let Err(e) = run_on(db.config(), graph, operation, &target, PlanOptions::default(), &mut |_| {}).await {
+    if let Err(e) = run_on(
+        db.config(),
+        graph,
+        operation,
+        &target,
+        PlanOptions::default(),
+        &mut |_| {},
+    )
+    .await
+    {
         panic!("{operation:?} to {target:?}: {e}");
     }
 }
@@ -70,7 +79,14 @@ impl Api {
     /// The API on an already migrated database; it checks the head as the
     /// binary does.
     pub async fn serve(db: TestDb) -> Api {
-        if let Err(e) = cvety_api::head::check(db.client(), &graph(), &migrations_dir(), "petal upgrade head").await {
+        if let Err(e) = cvety_api::head::check(
+            db.client(),
+            &graph(),
+            &migrations_dir(),
+            "petal upgrade head",
+        )
+        .await
+        {
             panic!("{e}");
         }
         let pool = match db::pool(db.config().clone(), 16) {
@@ -87,16 +103,29 @@ impl Api {
         };
         let server = tokio::spawn(cvety_api::serve(listener, AppState::new(pool)));
         let client = Client::builder(TokioExecutor::new()).build_http();
-        Api { db, addr, client, server }
+        Api {
+            db,
+            addr,
+            client,
+            server,
+        }
     }
 
     /// Sends `body` as-is with `content_type`.
-    pub async fn raw(&self, method: &str, path: &str, content_type: Option<&str>, body: &str) -> Reply {
+    pub async fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: Option<&str>,
+        body: &str,
+    ) -> Reply {
         let method = match Method::from_bytes(method.as_bytes()) {
             Ok(m) => m,
             Err(e) => panic!("{method}: {e}"),
         };
-        let mut request = Request::builder().method(method).uri(format!("http://{}{path}", self.addr));
+        let mut request = Request::builder()
+            .method(method)
+            .uri(format!("http://{}{path}", self.addr));
         if let Some(ct) = content_type {
             request = request.header(CONTENT_TYPE, ct);
         }
@@ -116,7 +145,8 @@ impl Api {
         let body = if bytes.is_empty() {
             Value::Null
         } else {
-            serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
         };
         Reply { status, body }
     }
@@ -126,7 +156,8 @@ impl Api {
     }
 
     pub async fn send(&self, method: &str, path: &str, body: Value) -> Reply {
-        self.raw(method, path, Some("application/json"), &body.to_string()).await
+        self.raw(method, path, Some("application/json"), &body.to_string())
+            .await
     }
 
     pub async fn delete(&self, path: &str) -> Reply {
@@ -143,7 +174,11 @@ impl Drop for Api {
 /// Asserts the status, printing the body when it differs.
 #[track_caller]
 pub fn expect(reply: &Reply, status: u16) -> &Value {
-    assert_eq!(reply.status, status, "unexpected status; body: {:#}", reply.body);
+    assert_eq!(
+        reply.status, status,
+        "unexpected status; body: {:#}",
+        reply.body
+    );
     &reply.body
 }
 
@@ -151,7 +186,10 @@ pub fn expect(reply: &Reply, status: u16) -> &Value {
 #[track_caller]
 pub fn expect_field_error(reply: &Reply, field: &str) {
     let body = expect(reply, 422);
-    assert!(body["fields"][field].is_array(), "no error for {field}: {body:#}");
+    assert!(
+        body["fields"][field].is_array(),
+        "no error for {field}: {body:#}"
+    );
 }
 
 /// The `id` of a created row.

@@ -4,14 +4,18 @@ use crate::harness::{Api, expect, expect_field_error, id_of};
 
 pub async fn suite(api: &Api) {
     let created = api
-        .send("POST", "/api/products/", json!({
-            "name": "Нежность", "category": "composition", "description": "Пионы и эвкалипт",
-            "cost_price": 15000, "retail_price": 32000.99, "sale_price": 29990, "is_new": true,
-            "images": [
-                { "image_url": "https://cdn.example/1.jpg", "is_primary": true },
-                { "image_url": "https://cdn.example/2.jpg", "sort_order": 5 }
-            ]
-        }))
+        .send(
+            "POST",
+            "/api/products/",
+            json!({
+                "name": "Нежность", "category": "composition", "description": "Пионы и эвкалипт",
+                "cost_price": 15000, "retail_price": 32000.99, "sale_price": 29990, "is_new": true,
+                "images": [
+                    { "image_url": "https://cdn.example/1.jpg", "is_primary": true },
+                    { "image_url": "https://cdn.example/2.jpg", "sort_order": 5 }
+                ]
+            }),
+        )
         .await;
     let created = expect(&created, 201);
     let id = id_of(created);
@@ -55,8 +59,24 @@ pub async fn suite(api: &Api) {
         .send("PUT", &format!("/api/products/{id}"), json!({ "name": "Нежность XL", "category": "composition", "cost_price": 20000, "retail_price": 41000, "images": [] }))
         .await;
     assert_eq!(expect(&no_images, 200)["images"], json!([]));
-    expect(&api.send("PUT", "/api/products/999999", json!({ "name": "x", "category": "other", "cost_price": 1, "retail_price": 2 })).await, 404);
-    expect_field_error(&api.send("PUT", &format!("/api/products/{id}"), json!({ "name": "x" })).await, "category");
+    expect(
+        &api.send(
+            "PUT",
+            "/api/products/999999",
+            json!({ "name": "x", "category": "other", "cost_price": 1, "retail_price": 2 }),
+        )
+        .await,
+        404,
+    );
+    expect_field_error(
+        &api.send(
+            "PUT",
+            &format!("/api/products/{id}"),
+            json!({ "name": "x" }),
+        )
+        .await,
+        "category",
+    );
 
     let read = api.get(&format!("/api/products/{potted}")).await;
     assert_eq!(expect(&read, 200)["is_active"], false);

@@ -21,11 +21,34 @@ pub async fn suite(api: &Api) {
         }))
         .await;
     expect(&dup, 409);
-    let bad = api.send("POST", "/api/warehouse/", json!({ "sku": "X", "currency": "RUB", "rate": -1, "height_cm": 0, "qty": -5 })).await;
-    for field in ["batch_code", "variety", "height_cm", "farm", "supplier", "delivery_date", "currency", "rate", "cost", "qty"] {
+    let bad = api
+        .send(
+            "POST",
+            "/api/warehouse/",
+            json!({ "sku": "X", "currency": "RUB", "rate": -1, "height_cm": 0, "qty": -5 }),
+        )
+        .await;
+    for field in [
+        "batch_code",
+        "variety",
+        "height_cm",
+        "farm",
+        "supplier",
+        "delivery_date",
+        "currency",
+        "rate",
+        "cost",
+        "qty",
+    ] {
         expect_field_error(&bad, field);
     }
-    let bad_date = api.send("POST", "/api/warehouse/", json!({ "delivery_date": "yesterday" })).await;
+    let bad_date = api
+        .send(
+            "POST",
+            "/api/warehouse/",
+            json!({ "delivery_date": "yesterday" }),
+        )
+        .await;
     expect_field_error(&bad_date, "delivery_date");
 
     // Filters.
@@ -41,7 +64,9 @@ pub async fn suite(api: &Api) {
     let list = expect(&list, 200);
     assert_eq!(list["total"], 1);
     assert_eq!(list["items"][0]["id"], other);
-    let list = api.get("/api/warehouse/?on_showcase=false&farm=Alexandra&supplier=Ecuador%20Direct").await;
+    let list = api
+        .get("/api/warehouse/?on_showcase=false&farm=Alexandra&supplier=Ecuador%20Direct")
+        .await;
     assert_eq!(expect(&list, 200)["items"][0]["id"], id);
     let list = api.get("/api/warehouse/?on_showcase=true").await;
     assert_eq!(expect(&list, 200)["total"], 1);
@@ -49,21 +74,62 @@ pub async fn suite(api: &Api) {
 
     // Patch: prices, flags, quantity never below the reservations.
     let patched = api
-        .send("PATCH", &format!("/api/warehouse/{id}"), json!({ "price": 600.556, "on_showcase": true, "updated_by": "Дина" }))
+        .send(
+            "PATCH",
+            &format!("/api/warehouse/{id}"),
+            json!({ "price": 600.556, "on_showcase": true, "updated_by": "Дина" }),
+        )
         .await;
     let patched = expect(&patched, 200);
     assert_eq!(patched["price"], 600.56);
     assert_eq!(patched["on_showcase"], true);
     assert_eq!(patched["updated_by"], "Дина");
     let product = fixtures::product(api, "Stock rose", 1000.0, None).await;
-    fixtures::order(api, "+7 701 555 55 55", json!([{ "product_id": product, "quantity": 30, "warehouse_item_id": id }])).await;
-    let below = api.send("PATCH", &format!("/api/warehouse/{id}"), json!({ "qty": 29 })).await;
+    fixtures::order(
+        api,
+        "+7 701 555 55 55",
+        json!([{ "product_id": product, "quantity": 30, "warehouse_item_id": id }]),
+    )
+    .await;
+    let below = api
+        .send(
+            "PATCH",
+            &format!("/api/warehouse/{id}"),
+            json!({ "qty": 29 }),
+        )
+        .await;
     expect(&below, 409);
-    let ok = api.send("PATCH", &format!("/api/warehouse/{id}"), json!({ "qty": 30 })).await;
+    let ok = api
+        .send(
+            "PATCH",
+            &format!("/api/warehouse/{id}"),
+            json!({ "qty": 30 }),
+        )
+        .await;
     assert_eq!(expect(&ok, 200)["available_qty"], 0);
-    expect_field_error(&api.send("PATCH", &format!("/api/warehouse/{id}"), json!({ "price": -1 })).await, "price");
-    expect(&api.send("PATCH", &format!("/api/warehouse/{id}"), json!({ "sku": "new" })).await, 422);
-    expect(&api.send("PATCH", "/api/warehouse/999999", json!({ "hidden": true })).await, 404);
+    expect_field_error(
+        &api.send(
+            "PATCH",
+            &format!("/api/warehouse/{id}"),
+            json!({ "price": -1 }),
+        )
+        .await,
+        "price",
+    );
+    expect(
+        &api.send(
+            "PATCH",
+            &format!("/api/warehouse/{id}"),
+            json!({ "sku": "new" }),
+        )
+        .await,
+        422,
+    );
+    expect(
+        &api.send("PATCH", "/api/warehouse/999999", json!({ "hidden": true }))
+            .await,
+        404,
+    );
     expect(&api.get("/api/warehouse/999999").await, 404);
     expect(&api.get("/api/warehouse/abc").await, 400);
 
@@ -89,13 +155,24 @@ pub async fn suite(api: &Api) {
         }))
         .await;
     expect_field_error(&bad, "positions[0].qty");
-    expect_field_error(&api.send("POST", "/api/warehouse/deliveries", json!({ "supplier": "x" })).await, "positions");
+    expect_field_error(
+        &api.send(
+            "POST",
+            "/api/warehouse/deliveries",
+            json!({ "supplier": "x" }),
+        )
+        .await,
+        "positions",
+    );
     let list = api.get("/api/warehouse/deliveries").await;
     let list = expect(&list, 200);
     assert_eq!(list["total"], 1);
     assert_eq!(list["items"][0]["comment"], "утренняя поставка");
     assert_eq!(list["items"][0]["positions"][1]["variety"], "Explorer");
-    expect_field_error(&api.get("/api/warehouse/deliveries?limit=100000").await, "limit");
+    expect_field_error(
+        &api.get("/api/warehouse/deliveries?limit=100000").await,
+        "limit",
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
