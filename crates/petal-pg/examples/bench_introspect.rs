@@ -111,6 +111,8 @@ async fn run(cluster: &EmbeddedCluster) -> Result<(), String> {
     );
     let url = cluster.url();
     let pg_dump = pg_dump_path(cluster.bin_dir());
+    // Other work on the machine skews every figure below: say how busy it was.
+    println!("load average before: {}", load_average());
 
     // Warm everything up once (the server's buffers), then interleave the
     // measured runs so that a busy moment on the machine hits all alike.
@@ -140,6 +142,7 @@ async fn run(cluster: &EmbeddedCluster) -> Result<(), String> {
          {dump_statements} statements in the server log, peak {:.1} MiB",
         dump_peak as f64 / 1024.0
     );
+    println!("load average after the timed runs: {}", load_average());
     for (label, runs, is_parallel) in [
         ("introspect (one connection)", &single, false),
         (
@@ -256,6 +259,17 @@ async fn count_statements(
         .filter(|l| l.contains("LOG:  statement: ") || l.contains("LOG:  execute "))
         .filter(|l| !l.contains("log_statement"))
         .count())
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_else(|_| "unknown".into())
 }
 
 fn pg_dump_path(bin_dir: &Path) -> PathBuf {
