@@ -100,7 +100,7 @@ fn passwords_never_shown_when_the_server_refuses() {
 fn passwords_never_shown_when_the_server_hangs_up() {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!(
-        "postgresql://app:{PASSWORD}@localhost:{}/shop?sslmode=disable",
+        "postgresql://app:{PASSWORD}@127.0.0.1:{}/shop?sslmode=disable",
         closing_listener()
     );
     project_with(dir.path(), &url);
@@ -162,4 +162,88 @@ fn passwords_never_shown_from_mistyped_config_or_sources() {
         run.assert_code(2);
         assert!(!run.output().contains(PASSWORD), "{args:?}: {run:?}");
     }
+}
+
+/// `url` with `password` in its user info, unless it has one already; returns
+/// the URL and the password to look for.
+fn with_password(url: &str, password: &str) -> (String, String) {
+    let (scheme, rest) = url.split_once("://").expect("a URL");
+    let (user_info, host) = rest.split_once('@').expect("a URL with a user");
+    match user_info.split_once(':') {
+        Some((_, existing)) => (url.to_string(), existing.to_string()),
+        None => (
+            format!("{scheme}://{user_info}:{password}@{host}"),
+            password.to_string(),
+        ),
+    }
+}
+
+/// The same guarantee when everything works: the test server trusts its
+/// socket, so a password in the URL is accepted and ignored, and every
+/// success path (progress, JSON, dumps, SQL) is checked too.
+#[tokio::test]
+async fn passwords_never_shown_when_everything_works() {
+    let project = crate::support::Project::new().await;
+    let (url, secret) = with_password(&project.url(), PASSWORD);
+    let (dev, _) = with_password(&crate::support::dev_url(), PASSWORD);
+    project.write(
+        "petal.toml",
+        &format!(
+            "database_url = {}\ndev_url = {}\nmodels = \"models\"\nmigrations = \"migrations\"\n",
+            toml_string(&url),
+            toml_string(&dev)
+        ),
+    );
+    project.write(
+        "models/m.rs",
+        "use petal::Table;\n\n#[derive(Table)]\n#[petal(table = \"things\")]\n\
+         pub struct Thing {\n    #[petal(primary_key)]\n    pub id: i64,\n}\n",
+    );
+    let steps: Vec<(Vec<&str>, i32)> = vec![
+        (vec!["revision", "--autogenerate", "-m", "things"], 0),
+        (vec!["upgrade", "--sql"], 0),
+        (vec!["upgrade"], 0),
+        (vec!["current"], 0),
+        (vec!["current", "--format", "json"], 0),
+        (vec!["status", "--format", "json"], 0),
+        (vec!["history", "-v"], 0),
+        (vec!["history", "--format", "json"], 0),
+        (vec!["check"], 0),
+        (vec!["check", "--format", "json"], 0),
+        (vec!["check", "--migrations"], 0),
+        (
+            vec!["diff", "--from", &url, "--to", "models", "--format", "json"],
+            0,
+        ),
+        (vec!["diff", "--from", "database", "--to", "empty"], 0),
+        (vec!["inspect", &url], 0),
+        (vec!["inspect", &url, "--format", "json"], 0),
+        (vec!["inspect", "migrations"], 0),
+        (vec!["downgrade", "base"], 0),
+        (vec!["stamp", "head"], 0),
+    ];
+    for (args, code) in &steps {
+        let run = project.petal(args);
+        run.assert_code(*code);
+        assert!(
+            !run.output().contains(&secret),
+            "`petal {}` showed the password:\n{}",
+            args.join(" "),
+            run.output()
+        );
+    }
+    // And when a migration fails on the server.
+    project.write(
+        "migrations/20990101000000_broken.sql",
+        &migration_file(
+            "20990101000000",
+            &[],
+            "broken",
+            "SELECT 1 / 0;",
+            "SELECT 1;",
+        ),
+    );
+    let run = project.petal(&["upgrade", "heads"]);
+    run.assert_code(2).assert_mentions("division by zero");
+    assert!(!run.output().contains(&secret), "{}", run.output());
 }
