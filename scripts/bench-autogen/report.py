@@ -1,0 +1,68 @@
+"""The benchmark's results table, and its exit status."""
+
+import check
+
+# The issue's goals, as multiples of pg_dump --schema-only.
+GOALS = {"cold": 6.0, "warm": 1.0}
+
+
+def goal_of(label):
+    for key, ratio in GOALS.items():
+        if label.startswith(key):
+            return ratio
+    return None
+
+
+def print_results(pg_dump, rows, phases, verdicts, self_diff, load):
+    width = 46
+    base = pg_dump.seconds
+    print()
+    print("correctness")
+    all_ok = True
+    by_kind_first = None
+    for label, verdict, expected in verdicts:
+        summary, by_kind = check.report(verdict, expected, label)
+        print(f"  {summary}")
+        all_ok &= verdict.ok
+        if by_kind_first is None:
+            by_kind_first = by_kind
+    if self_diff.changes:
+        all_ok = False
+        print(f"  FALSE POSITIVES: the database built from the models differs from them "
+              f"by {len(self_diff.changes)} changes:")
+        for ch in self_diff.changes[:20]:
+            print(f"    {check.change_key(ch)}")
+    if by_kind_first:
+        print("  by kind (first cold run):")
+        for kind, (total, right) in by_kind_first.items():
+            print(f"    {kind:<22} {right}/{total}")
+
+    print()
+    print(f"{'':<{width}} {'seconds':>8} {'x pg_dump':>10} {'goal':>6} {'petal CPU':>10}"
+          f"  samples")
+    print(f"{'pg_dump --schema-only (best)':<{width}} {base:>8.3f} {1.0:>10.2f} {'':>6} "
+          f"{pg_dump.cpu:>10.3f}")
+    met = True
+    for label, samples in rows:
+        b = min(samples, key=lambda s: s.seconds)
+        goal = goal_of(label)
+        ratio = b.seconds / base
+        mark = ""
+        if goal is not None:
+            mark = f"{goal:.0f}x" + ("" if ratio <= goal else "!")
+            met &= ratio <= goal
+        listed = " ".join(f"{s.seconds:.2f}" for s in samples)
+        print(f"{label + ' (best)':<{width}} {b.seconds:>8.3f} {ratio:>10.2f} {mark:>6} "
+              f"{b.cpu:>10.3f}  {listed}")
+    print()
+    print("where the time goes (best of each; wall seconds, x pg_dump, petal CPU)")
+    for label, s in phases.items():
+        print(f"  {label:<{width - 2}} {s.seconds:>8.3f} {s.seconds / base:>10.2f} "
+              f"{'':>6} {s.cpu:>10.3f}")
+    sql, psql = load
+    print(f"  {'load: petal diff --from empty (cold)':<{width - 2}} {sql.seconds:>8.3f}")
+    print(f"  {'load: psql -f of that DDL':<{width - 2}} {psql.seconds:>8.3f}")
+    print()
+    print(f"changes: {'all right' if all_ok else 'SOME WRONG, MISSING OR UNEXPECTED'}; "
+          f"time goals: {'met' if met else 'missed (marked !)'}")
+    return 0 if all_ok else 1
