@@ -11,4 +11,4 @@ if [[ -z "${PETAL_BIN:-}" ]]; then
     cargo build --release --quiet --bin petal
     export PETAL_BIN="${CARGO_TARGET_DIR:-target}/release/petal"
 fi
-exec python3 "$here/bench.py" "$@"
+exec python3 -B "$here/bench.py" "$@"
