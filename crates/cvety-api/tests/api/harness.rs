@@ -89,6 +89,11 @@ impl Api {
         {
             panic!("{e}");
         }
+        Api::serve_unchecked(db).await
+    }
+
+    /// The API on a database at any revision (the binary would refuse it).
+    pub async fn serve_unchecked(db: TestDb) -> Api {
         let pool = match db::pool(db.config().clone(), 16) {
             Ok(p) => p,
             Err(e) => panic!("{e}"),
