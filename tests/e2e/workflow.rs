@@ -49,9 +49,11 @@ fn models_v2() -> String {
 
 #[tokio::test]
 async fn models_to_database_and_back() {
-    let project = Project::new().await;
+    // `petal init`'s example model (a `posts` table and a `status` enum)
+    // takes part in everything below too.
+    let project = Project::init().await;
     let client = project.client();
-    project.write("models/shop.rs", MODELS_V1);
+    project.write("src/models/shop.rs", MODELS_V1);
     assert_ne!(models_v2(), MODELS_V1, "the edit must change the models");
 
     let run = project.petal(&["revision", "--autogenerate", "-m", "initial"]);
@@ -75,9 +77,17 @@ async fn models_to_database_and_back() {
     project.petal(&["upgrade", "head"]).assert_ok();
     assert_eq!(
         catalog::tables(client).await,
-        ["public.customers", "public.petal_migrations", "shop.orders"]
+        [
+            "public.customers",
+            "public.petal_migrations",
+            "public.posts",
+            "shop.orders"
+        ]
     );
-    assert_eq!(catalog::enum_types(client).await, ["shop.order_status"]);
+    assert_eq!(
+        catalog::enum_types(client).await,
+        ["public.status", "shop.order_status"]
+    );
     assert_eq!(catalog::logged_revisions(client).await.len(), 1);
 
     project
@@ -94,7 +104,7 @@ async fn models_to_database_and_back() {
         "autogenerate without changes wrote a file"
     );
 
-    project.write("models/shop.rs", &models_v2());
+    project.write("src/models/shop.rs", &models_v2());
     let run = project.petal(&["check"]);
     run.assert_code(1);
     let added = run

@@ -26,14 +26,9 @@ pub struct Project {
 }
 
 impl Project {
+    /// A project with `models/` and `migrations/`, written by hand.
     pub async fn new() -> Project {
-        let db = TestDb::new().await;
-        let dev_url = dev_url();
-        let dir = tempfile::Builder::new()
-            .prefix("petal-e2e-")
-            .tempdir()
-            .expect("creating the project's temp dir");
-        let project = Project { dir, db, dev_url };
+        let project = Project::empty().await;
         let config = format!(
             "database_url = {}\ndev_url = {}\nmodels = \"models\"\nmigrations = \"migrations\"\n",
             toml_string(&project.db.url()),
@@ -43,6 +38,31 @@ impl Project {
         std::fs::create_dir_all(project.path("models")).expect("creating models/");
         std::fs::create_dir_all(project.path("migrations")).expect("creating migrations/");
         project
+    }
+
+    /// A project as `petal init` writes it (models in `src/models/`, with
+    /// the example model), then pointed at the test databases.
+    pub async fn init() -> Project {
+        let project = Project::empty().await;
+        project.petal(&["init"]).assert_ok();
+        let mut config = project.read("petal.toml");
+        config.push_str(&format!(
+            "database_url = {}\ndev_url = {}\n",
+            toml_string(&project.db.url()),
+            toml_string(&project.dev_url),
+        ));
+        project.write("petal.toml", &config);
+        project
+    }
+
+    async fn empty() -> Project {
+        let db = TestDb::new().await;
+        let dev_url = dev_url();
+        let dir = tempfile::Builder::new()
+            .prefix("petal-e2e-")
+            .tempdir()
+            .expect("creating the project's temp dir");
+        Project { dir, db, dev_url }
     }
 
     pub fn root(&self) -> &Path {
