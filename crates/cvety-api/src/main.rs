@@ -59,7 +59,14 @@ async fn run(args: Args) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     eprintln!("cvety-api: serving http://{addr}/api/ (OpenAPI at /api/openapi.json)");
-    cvety_api::serve(listener, AppState::new(pool))
+    let shutdown = async {
+        // Without a signal handler there is nothing to wait for: serve on.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        eprintln!("cvety-api: shutting down");
+    };
+    cvety_api::serve_until(listener, AppState::new(pool), shutdown)
         .await
         .map_err(|e| format!("server: {e}"))
 }

@@ -2,6 +2,7 @@
 //! migrated to head. One test binary: every module's suite also runs in
 //! `rollback`, on a database that went down one revision and back up.
 
+mod binary;
 mod concurrency;
 mod customers;
 mod errors;

@@ -1,0 +1,78 @@
+//! The `cvety-api` binary refuses a database that is not at head, saying
+//! which `petal upgrade` to run, and serves one that is.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use petal_engine::migrate::Operation;
+use petal_testkit::TestDb;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Command;
+
+use crate::harness;
+
+fn binary(db: &TestDb, port: u16) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cvety-api"));
+    let project = harness::migrations_dir().join("..");
+    command
+        .arg("--project")
+        .arg(project)
+        .arg("--bind")
+        .arg(format!("127.0.0.1:{port}"))
+        .env("DATABASE_URL", db.url())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    command
+}
+
+/// A port that was free a moment ago.
+fn free_port() -> u16 {
+    match std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()) {
+        Ok(addr) => addr.port(),
+        Err(e) => panic!("no free loopback port: {e}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refuses_to_serve_an_unmigrated_database() {
+    let db = TestDb::new().await;
+    let output = binary(&db, free_port()).output().await;
+    let output = match output {
+        Ok(o) => o,
+        Err(e) => panic!("running cvety-api: {e}"),
+    };
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(stderr.contains("refusing to serve"), "{stderr}");
+    assert!(stderr.contains("pending migration(s)"), "{stderr}");
+    assert!(stderr.contains("petal upgrade head"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serves_a_database_at_head() {
+    let db = TestDb::new().await;
+    harness::migrate(&db, &harness::graph(), Operation::Upgrade, "head").await;
+    let port = free_port();
+    let mut child = match binary(&db, port).spawn() {
+        Ok(c) => c,
+        Err(e) => panic!("starting cvety-api: {e}"),
+    };
+    let Some(stderr) = child.stderr.take() else {
+        panic!("no stderr");
+    };
+    let mut lines = BufReader::new(stderr).lines();
+    let banner = tokio::time::timeout(Duration::from_secs(60), lines.next_line()).await;
+    let banner = match banner {
+        Ok(Ok(Some(line))) => line,
+        other => panic!("cvety-api did not start: {other:?}"),
+    };
+    assert!(
+        banner.contains(&format!("http://127.0.0.1:{port}/api/")),
+        "{banner}"
+    );
+    let stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await;
+    assert!(stream.is_ok(), "{stream:?}");
+    let _ = child.kill().await;
+}
