@@ -4,6 +4,11 @@
 -- A default cannot refer to columns, so it is printed without the table as
 -- context (relid 0), which spares opening every table; a generated column's
 -- expression does refer to columns and gets its table.
+-- Column comments hashed once: an index probe per column costs more.
+, descr AS MATERIALIZED (
+    SELECT objoid, objsubid, description FROM pg_description
+    WHERE classoid = 'pg_class'::regclass AND objsubid > 0
+)
 SELECT a.attrelid AS table_oid,
        a.attnum,
        a.attname::text AS name,
@@ -42,7 +47,6 @@ LEFT JOIN LATERAL (
 ) AS def ON true
 LEFT JOIN pg_collation co ON co.oid = a.attcollation
 LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
-LEFT JOIN pg_description d
-       ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum
+LEFT JOIN descr d ON d.objoid = a.attrelid AND d.objsubid = a.attnum
 WHERE a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum
