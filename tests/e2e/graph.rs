@@ -46,14 +46,20 @@ async fn two_heads_are_found_and_merged() {
     let project = Project::new().await;
     let client = project.client();
     write_branches(&project);
+    // The left branch was deployed before the right one was merged in.
+    let right = project.read("migrations/20260103000000_right.sql");
+    std::fs::remove_file(project.path("migrations/20260103000000_right.sql"))
+        .expect("holding back the right branch");
+    project.petal(&["upgrade", "head"]).assert_ok();
+    assert_eq!(catalog::logged_revisions(client).await, [BASE, LEFT]);
+    project.write("migrations/20260103000000_right.sql", &right);
 
     let heads = project.petal(&["heads"]);
     heads
         .assert_ok()
         .assert_mentions(LEFT)
-        .assert_mentions(RIGHT);
-    heads.assert_mentions("petal merge");
-
+        .assert_mentions(RIGHT)
+        .assert_mentions("petal merge");
     project
         .petal(&["check"])
         .assert_code(2)
@@ -62,8 +68,8 @@ async fn two_heads_are_found_and_merged() {
     refused.assert_code(2).assert_mentions("petal merge");
     assert_eq!(refused.stdout, "", "nothing started, so no progress line");
     assert_eq!(
-        catalog::log(client).await,
-        Vec::new(),
+        catalog::logged_revisions(client).await,
+        [BASE, LEFT],
         "a refused upgrade applied something"
     );
 
@@ -88,19 +94,21 @@ async fn two_heads_are_found_and_merged() {
 
     project.petal(&["upgrade", "head"]).assert_ok();
     let applied = catalog::log(client).await;
-    assert_eq!(applied.len(), 4, "{applied:?}");
-    assert_eq!(applied[0].revision, BASE);
-    let merge_row = &applied[3];
-    assert_eq!(merge_row.parents, format!("{LEFT} {RIGHT}"));
+    let revisions: Vec<&str> = applied.iter().map(|r| r.revision.as_str()).collect();
+    assert_eq!(&revisions[..3], [BASE, LEFT, RIGHT], "{applied:?}");
+    assert_eq!(revisions.len(), 4, "{applied:?}");
+    let merge_id = revisions[3].to_string();
+    assert_eq!(applied[3].parents, format!("{LEFT} {RIGHT}"));
+    let current = project.petal(&["current", "--format", "json"]);
+    current.assert_ok();
+    let value: serde_json::Value = serde_json::from_str(&current.stdout)
+        .unwrap_or_else(|e| panic!("current --format json: {e}\n{}", current.stdout));
+    assert_eq!(value["current"], serde_json::json!([merge_id]));
 
-    let run = project.petal(&["downgrade", "-1"]);
-    run.assert_ok();
+    project.petal(&["downgrade", "-1"]).assert_ok();
     assert_eq!(
         catalog::logged_revisions(client).await,
-        applied[..3]
-            .iter()
-            .map(|r| r.revision.clone())
-            .collect::<Vec<_>>(),
+        [BASE, LEFT, RIGHT],
         "`downgrade -1` after a merge must un-apply the merge only"
     );
     assert_eq!(
@@ -112,7 +120,6 @@ async fn two_heads_are_found_and_merged() {
             "public.right_t"
         ]
     );
-    // Both branches are applied again after the merge is: back to head.
     project.petal(&["upgrade", "head"]).assert_ok();
     assert_eq!(catalog::log(client).await.len(), 4);
 }
