@@ -12,6 +12,8 @@
 //! and applies only the difference. A cold run, a failed incremental
 //! update, or another server version rebuilds it from scratch.
 
+use std::time::{Duration, Instant};
+
 use petal_ir::{Database, quote_ident, quote_literal};
 use petal_pg::{ConnConfig, connect, introspect};
 use petal_syntax::ScannedModels;
@@ -44,6 +46,10 @@ struct CacheState {
 
 const CACHE_FORMAT: u32 = 1;
 
+/// How long a run waits for another run of the same project to finish
+/// canonicalizing.
+const CACHE_LOCK_TIMEOUT: Duration = Duration::from_secs(60);
+
 pub async fn canonicalize(
     settings: &Settings,
     scanned: &ScannedModels,
@@ -52,6 +58,11 @@ pub async fn canonicalize(
     let models = scanned.database.clone().without_hints();
     let name = cache_db_name(settings);
     let admin = connect(&admin_cfg).await?;
+    // Runs of one project (an editor and a terminal, CI jobs with the same
+    // checkout path on a shared dev server) share the canonical database:
+    // unserialized, one run drops it under another. The lock lives with
+    // `admin`'s session, so an early return releases it too.
+    let lock_key = lock_cache(&admin, &name).await?;
     let version = server_version(&admin).await?;
     let cfg = admin_cfg.with_dbname(&name);
 
@@ -71,6 +82,9 @@ pub async fn canonicalize(
 
     let client = connect(&cfg).await?;
     let found = introspect(&client, &introspect_options(settings)).await?;
+    let _ = admin
+        .query_one("SELECT pg_advisory_unlock($1)", &[&lock_key])
+        .await;
     Ok(Canonical {
         database: found.database,
         server_version_num: found.server_version_num,
@@ -84,6 +98,35 @@ fn cache_db_name(settings: &Settings) -> String {
     let root = std::path::absolute(&settings.root).unwrap_or_else(|_| settings.root.clone());
     let digest = Sha256::digest(root.as_os_str().as_encoded_bytes());
     format!("petal_canonical_{}", hex::encode(&digest[..6]))
+}
+
+/// Takes the session advisory lock of the canonical database `name` on the
+/// dev server, polling until [`CACHE_LOCK_TIMEOUT`]; returns its key.
+async fn lock_cache(admin: &Client, name: &str) -> Result<i64, EngineError> {
+    let digest = Sha256::digest(name.as_bytes());
+    let mut key_bytes = [0u8; 8];
+    key_bytes.copy_from_slice(&digest[..8]);
+    let key = i64::from_be_bytes(key_bytes);
+    let started = Instant::now();
+    let mut pause = Duration::from_millis(20);
+    loop {
+        let row = admin
+            .query_one("SELECT pg_try_advisory_lock($1)", &[&key])
+            .await
+            .map_err(|e| EngineError::pg_query("locking the canonical database", e))?;
+        if row.get::<_, bool>(0) {
+            return Ok(key);
+        }
+        if started.elapsed() >= CACHE_LOCK_TIMEOUT {
+            return Err(EngineError::msg(format!(
+                "another petal run of this project has held the canonical database {name} \
+                 for over {} s; wait for it to finish, or stop it",
+                CACHE_LOCK_TIMEOUT.as_secs()
+            )));
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_millis(500));
+    }
 }
 
 async fn server_version(client: &Client) -> Result<i32, EngineError> {
