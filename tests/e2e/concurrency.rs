@@ -104,3 +104,33 @@ async fn an_upgrade_waits_for_the_lock() {
     finish(child, &["upgrade"]).assert_ok();
     assert_eq!(catalog::logged_revisions(client).await, ["20260101000000"]);
 }
+
+/// Commands that canonicalize the models share one canonical database per
+/// project: an editor's `check` and a terminal's must not break each other.
+#[tokio::test]
+async fn concurrent_checks_share_the_canonical_database() {
+    let project = Project::new().await;
+    project.write(
+        "models/m.rs",
+        "use petal::{DbEnum, Table};\n\n#[derive(DbEnum)]\npub enum Mood {\n    Ok,\n    Meh,\n}\n\n\
+         #[derive(Table)]\n#[petal(table = \"things\")]\npub struct Thing {\n\
+         \x20   #[petal(primary_key)]\n    pub id: i64,\n    pub mood: Mood,\n}\n",
+    );
+    let children: Vec<_> = (0..6)
+        .map(|_| {
+            petal_command(project.root(), &["check"], &[])
+                .spawn()
+                .unwrap_or_else(|e| panic!("starting petal: {e}"))
+        })
+        .collect();
+    let runs: Vec<_> = children
+        .into_iter()
+        .map(|child| finish(child, &["check"]))
+        .collect();
+    // The database is empty: every run finds the same drift.
+    for run in &runs {
+        run.assert_code(1);
+        assert_eq!(run.stdout, runs[0].stdout);
+    }
+    assert!(runs[0].stdout.contains("things"), "{}", runs[0].stdout);
+}
