@@ -1,6 +1,7 @@
 //! The resource groups, one module each, and what they share.
 
 pub mod assign;
+pub mod customer_details;
 pub mod customers;
 pub mod deliveries;
 pub mod order_items;
@@ -8,6 +9,7 @@ pub mod orders;
 pub mod production;
 pub mod products;
 pub mod settings;
+pub mod task_status;
 pub mod users;
 pub mod warehouse;
 
@@ -24,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .merge(orders::routes())
         .merge(order_items::routes())
         .merge(customers::routes())
+        .merge(customer_details::routes())
         .merge(warehouse::routes())
         .merge(production::routes())
         .merge(products::routes())

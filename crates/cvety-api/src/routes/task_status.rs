@@ -1,0 +1,162 @@
+//! `PATCH /api/production/tasks/{id}/status`: moves a task along the
+//! board, under the task's row lock.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use cvety_schema::production::{FloristTaskIden as T, TaskStatus};
+use petal::DbEnum;
+use petal::sea_query::{Expr, ExprTrait, Func, LockType, Query};
+use serde::Deserialize;
+
+use super::production::{TaskDetail, fetch_detail};
+use crate::AppState;
+use crate::db::{self, enum_value};
+use crate::error::ApiError;
+use crate::extract::{Body, parse_id};
+use crate::validate::{Check, enum_label};
+
+/// Whether a task may go from `from` to `to`: forward along the board,
+/// back from quality check to rework, and cancelled from anywhere not
+/// finished. Completed and cancelled tasks are final.
+pub fn transition_allowed(from: TaskStatus, to: TaskStatus) -> bool {
+    use TaskStatus::*;
+    match (from, to) {
+        (Completed | Cancelled, _) => false,
+        (_, Cancelled) => true,
+        (Pending, Assigned | InProgress) => true,
+        (Assigned, InProgress | Pending) => true,
+        (InProgress, QualityCheck | Completed) => true,
+        (QualityCheck, Completed | InProgress) => true,
+        _ => false,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusChange {
+    status: Option<String>,
+    florist_notes: Option<String>,
+    quality_score: Option<f64>,
+    quality_notes: Option<String>,
+    actual_minutes: Option<i32>,
+}
+
+#[derive(Debug, Deserialize)]
+struct StatusRow {
+    status: String,
+}
+
+pub async fn set_status(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Body(body): Body<StatusChange>,
+) -> Result<Json<TaskDetail>, ApiError> {
+    let id = parse_id(&id, "task")?;
+    let mut check = Check::new();
+    let status = match body.status.as_deref() {
+        Some(s) => enum_label::<TaskStatus>(&mut check, "status", s),
+        None => {
+            check.fail("status", "is required");
+            None
+        }
+    };
+    if let Some(score) = body.quality_score {
+        check.ensure(
+            (1.0..=5.0).contains(&score),
+            "quality_score",
+            "must be between 1 and 5",
+        );
+    }
+    if let Some(m) = body.actual_minutes {
+        check.ensure(m >= 0, "actual_minutes", "must not be negative");
+    }
+    let florist_notes = check.opt_text("florist_notes", body.florist_notes.as_deref(), 4000);
+    let quality_notes = check.opt_text("quality_notes", body.quality_notes.as_deref(), 4000);
+    check.finish()?;
+    let to = status.ok_or_else(|| ApiError::internal("status validated"))?;
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    let mut q = Query::select();
+    q.from(T::Table)
+        .expr_as(Expr::col(T::Status).cast_as("text"), T::Status)
+        .and_where(Expr::col(T::Id).eq(id))
+        .lock(LockType::Update);
+    let row: StatusRow = db::fetch_optional(&tx, &q)
+        .await?
+        .ok_or(ApiError::not_found("task", id))?;
+    let from = TaskStatus::from_label(&row.status).ok_or_else(|| {
+        ApiError::internal(format!(
+            "unknown task status {:?} in the database",
+            row.status
+        ))
+    })?;
+    if !transition_allowed(from, to) {
+        return Err(ApiError::Conflict(format!(
+            "a task cannot go from {} to {}",
+            from.as_label(),
+            to.as_label()
+        )));
+    }
+    let mut update = Query::update();
+    update
+        .table(T::Table)
+        .value(T::Status, enum_value(&to))
+        .and_where(Expr::col(T::Id).eq(id));
+    match to {
+        TaskStatus::InProgress => {
+            update.value(
+                T::StartedAt,
+                Func::coalesce([Expr::col(T::StartedAt), Expr::current_timestamp()]),
+            );
+        }
+        TaskStatus::Completed => {
+            update.value(T::CompletedAt, Expr::current_timestamp());
+        }
+        _ => {}
+    }
+    if let Some(notes) = florist_notes {
+        update.value(T::FloristNotes, notes);
+    }
+    if let Some(notes) = quality_notes {
+        update.value(T::QualityNotes, notes);
+    }
+    if let Some(score) = body.quality_score {
+        update.value(T::QualityScore, db::money(score));
+    }
+    if let Some(m) = body.actual_minutes {
+        update.value(T::ActualMinutes, m);
+    }
+    db::execute(&tx, &update).await?;
+    let out = fetch_detail(&tx, id).await?;
+    tx.commit().await?;
+    Ok(Json(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finished_tasks_are_final() {
+        assert!(!transition_allowed(
+            TaskStatus::Completed,
+            TaskStatus::InProgress
+        ));
+        assert!(!transition_allowed(
+            TaskStatus::Cancelled,
+            TaskStatus::Pending
+        ));
+        assert!(transition_allowed(
+            TaskStatus::Pending,
+            TaskStatus::Cancelled
+        ));
+        assert!(transition_allowed(
+            TaskStatus::InProgress,
+            TaskStatus::Completed
+        ));
+        assert!(!transition_allowed(
+            TaskStatus::Pending,
+            TaskStatus::Completed
+        ));
+    }
+}
