@@ -216,3 +216,59 @@ async fn model_errors_point_at_the_model_source() {
     }
     assert_eq!(project.migrations(), Vec::<String>::new());
 }
+
+#[tokio::test]
+async fn destructive_changes_are_marked_for_review() {
+    let project = Project::new().await;
+    let client = project.client();
+    project.write("models/shop.rs", &models_v2());
+    project
+        .petal(&["revision", "--autogenerate", "-m", "initial"])
+        .assert_ok();
+    project.petal(&["upgrade"]).assert_ok();
+    client
+        .batch_execute(
+            "INSERT INTO public.customers (phone) VALUES ('1');
+             INSERT INTO shop.orders (customer_id, note) SELECT id, 'keep me' FROM public.customers;",
+        )
+        .await
+        .expect("inserting rows");
+
+    project.write("models/shop.rs", MODELS_V1);
+    let run = project.petal(&["revision", "--autogenerate", "-m", "drop note"]);
+    run.assert_ok();
+    let summary: Vec<&str> = run.stdout.lines().collect();
+    assert!(
+        summary
+            .first()
+            .is_some_and(|l| l.contains("destructive:") && l.contains("note")),
+        "the destructive change is listed first:\n{}",
+        run.stdout
+    );
+    let path = project.migration("_drop_note.sql");
+    let text = project.read(&path);
+    let up = text.split("-- +petal down").next().unwrap_or_default();
+    let marked = up
+        .lines()
+        .position(|l| l.starts_with("-- destructive:"))
+        .zip(up.lines().position(|l| l.contains("DROP COLUMN")));
+    assert!(
+        marked.is_some_and(|(mark, drop)| mark < drop),
+        "the DROP COLUMN is not marked destructive above it:\n{text}"
+    );
+
+    project.petal(&["upgrade"]).assert_ok();
+    assert!(
+        !catalog::columns(client, "shop.orders")
+            .await
+            .contains(&"note".to_string())
+    );
+    // The down brings the column back; its values are gone, as the mark said.
+    project.petal(&["downgrade", "-1"]).assert_ok();
+    let notes: Vec<Option<String>> = client
+        .query("SELECT note FROM shop.orders", &[])
+        .await
+        .map(|rows| rows.iter().map(|r| r.get(0)).collect())
+        .unwrap_or_else(|e| panic!("reading shop.orders.note: {e}"));
+    assert_eq!(notes, [None]);
+}
