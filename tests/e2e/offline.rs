@@ -6,16 +6,9 @@ use std::process::Command;
 
 use petal_testkit::TestDb;
 
-use crate::support::{Project, catalog, inspect_text, migration_file, run_petal, toml_string};
-
-/// A loopback port nothing listens on: any connection attempt fails at once.
-pub fn unused_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binding a loopback port");
-    listener
-        .local_addr()
-        .expect("the listener's address")
-        .port()
-}
+use crate::support::{
+    Project, catalog, inspect_text, migration_file, run_petal, toml_string, unused_port,
+};
 
 /// Migrations exercising what the splitter and the step logic must get
 /// right: a dollar-quoted body with semicolons, a quoted identifier, a label

@@ -4,8 +4,7 @@
 use std::net::TcpListener;
 use std::path::Path;
 
-use crate::offline::unused_port;
-use crate::support::{migration_file, run_petal, toml_string};
+use crate::support::{migration_file, run_petal, toml_string, unused_port};
 
 const PASSWORD: &str = "s3cr3t-pw";
 

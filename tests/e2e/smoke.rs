@@ -1,4 +1,5 @@
-//! `--help`, `--version` and `petal init`: no database involved.
+//! `--help`, `--version`, `petal init`, and where the database URL comes
+//! from.
 
 use crate::support::run_petal;
 
@@ -62,7 +63,7 @@ async fn database_url_precedence() {
     let good = project.url();
     let bad = format!(
         "postgres://nobody@127.0.0.1:{}/nowhere",
-        crate::offline::unused_port()
+        crate::support::unused_port()
     );
     let config = project.read("petal.toml").replace(
         &crate::support::toml_string(&good),

@@ -172,6 +172,15 @@ fn drop_database_in_background(name: String) {
     let _ = dropper.join();
 }
 
+/// A loopback port nothing listens on: any connection attempt fails at once.
+pub fn unused_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binding a loopback port");
+    listener
+        .local_addr()
+        .expect("the listener's address")
+        .port()
+}
+
 /// The test server's maintenance database, as a URL petal can take.
 pub fn dev_url() -> String {
     match petal_testkit::server() {
