@@ -181,6 +181,13 @@ pub async fn returning_ids<C: GenericClient>(
     Ok(rows.iter().map(|row| row.get::<_, i32>(0)).collect())
 }
 
+/// The id an `INSERT ... RETURNING id` gave.
+pub fn first_id(ids: Vec<i32>) -> Result<i32, ApiError> {
+    ids.into_iter()
+        .next()
+        .ok_or_else(|| ApiError::internal("INSERT ... RETURNING gave no row"))
+}
+
 /// Every row of `select`, deserialized from its JSON form.
 pub async fn fetch_all<T: DeserializeOwned, C: GenericClient>(
     client: &C,

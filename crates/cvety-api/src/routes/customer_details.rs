@@ -11,7 +11,6 @@ use serde::Deserialize;
 use tokio_postgres::GenericClient;
 
 use super::customers::{AddressOut, ImportantDateOut};
-use super::orders::first_id;
 use crate::AppState;
 use crate::db;
 use crate::error::ApiError;
@@ -63,7 +62,7 @@ async fn add_address(
         .map_err(|e| ApiError::internal(e.to_string()))?
         .returning_col(A::Id)
         .to_owned();
-    let new_id = first_id(db::returning_ids(&*client, &insert).await?)?;
+    let new_id = db::first_id(db::returning_ids(&*client, &insert).await?)?;
     let q = Query::select()
         .from(A::Table)
         .columns([
@@ -138,7 +137,7 @@ async fn add_date(
         .map_err(|e| ApiError::internal(e.to_string()))?
         .returning_col(D::Id)
         .to_owned();
-    let new_id = first_id(db::returning_ids(&*client, &insert).await?)?;
+    let new_id = db::first_id(db::returning_ids(&*client, &insert).await?)?;
     let q = Query::select()
         .from(D::Table)
         .columns([

@@ -12,7 +12,6 @@ use petal::sea_query::{Expr, ExprTrait, Order as SortOrder, Query, SelectStateme
 use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
 
-use super::orders::first_id;
 use super::warehouse::CURRENCIES;
 use super::{Page, Paged, round_money};
 use crate::AppState;
@@ -229,7 +228,7 @@ pub async fn create(
         .map_err(|e| ApiError::internal(e.to_string()))?
         .returning_col(D::Id)
         .to_owned();
-    let id = first_id(db::returning_ids(&tx, &insert).await?)?;
+    let id = db::first_id(db::returning_ids(&tx, &insert).await?)?;
     use DeliveryPositionIden as P;
     let mut insert = Query::insert();
     insert.into_table(P::Table).columns([

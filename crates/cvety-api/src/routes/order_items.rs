@@ -17,7 +17,7 @@ use petal::sea_query::{
 use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
 
-use super::orders::{OrderWithItems, fetch_with_items, first_id};
+use super::orders::{OrderWithItems, fetch_with_items};
 use super::round_money;
 use crate::AppState;
 use crate::db::{self, money, money_col};
@@ -197,7 +197,7 @@ pub async fn insert<C: GenericClient>(
         .map_err(|e| ApiError::internal(e.to_string()))?
         .returning_col(I::Id)
         .to_owned();
-    first_id(db::returning_ids(client, &insert).await?)
+    db::first_id(db::returning_ids(client, &insert).await?)
 }
 
 /// Reserves `quantity` stems of a warehouse item, or refuses with a 409

@@ -292,7 +292,7 @@ async fn create(
         .map_err(|e| ApiError::internal(e.to_string()))?
         .returning_col(OrderIden::Id)
         .to_owned();
-    let id = first_id(db::returning_ids(&tx, &insert).await?)?;
+    let id = db::first_id(db::returning_ids(&tx, &insert).await?)?;
     for (i, item) in new.items.iter().enumerate() {
         order_items::insert(&tx, id, item, &format!("items[{i}].")).await?;
     }
@@ -308,12 +308,6 @@ async fn create(
 #[derive(Debug, Deserialize)]
 struct IdRow {
     id: i32,
-}
-
-pub fn first_id(ids: Vec<i32>) -> Result<i32, ApiError> {
-    ids.into_iter()
-        .next()
-        .ok_or_else(|| ApiError::internal("INSERT ... RETURNING gave no row"))
 }
 
 /// The customer's counters: one more order, `total` more spent.

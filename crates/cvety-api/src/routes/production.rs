@@ -12,7 +12,6 @@ use petal::sea_query::{Expr, ExprTrait, Order as SortOrder, Query, SelectStateme
 use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
 
-use super::orders::first_id;
 use super::{Page, Paged};
 use crate::AppState;
 use crate::db::{self, enum_value, timestamp};
@@ -296,7 +295,7 @@ async fn create(
         .map_err(|e| ApiError::internal(e.to_string()))?
         .returning_col(T::Id)
         .to_owned();
-    let id = first_id(db::returning_ids(&tx, &insert).await?)?;
+    let id = db::first_id(db::returning_ids(&tx, &insert).await?)?;
     if !body.items.is_empty() {
         use TaskItemIden as I;
         let mut insert = Query::insert();

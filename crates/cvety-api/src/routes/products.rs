@@ -10,7 +10,6 @@ use petal::sea_query::{Expr, ExprTrait, Order as SortOrder, Query, SelectStateme
 use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
 
-use super::orders::first_id;
 use super::{Page, Paged, round_money};
 use crate::AppState;
 use crate::db::{self, enum_value, money, money_col, money_opt};
@@ -325,7 +324,7 @@ async fn create(
         .to_owned();
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
-    let id = first_id(db::returning_ids(&tx, &insert).await?)?;
+    let id = db::first_id(db::returning_ids(&tx, &insert).await?)?;
     if let Some(images) = &p.images {
         replace_images(&tx, id, images).await?;
     }

@@ -11,7 +11,6 @@ use petal::sea_query::{Expr, ExprTrait, Order as SortOrder, Query, SelectStateme
 use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
 
-use super::orders::first_id;
 use super::{Page, Paged, round_money};
 use crate::AppState;
 use crate::db::{self, money, money_col, timestamp};
@@ -277,7 +276,7 @@ async fn create(
         .returning_col(W::Id)
         .to_owned();
     let client = state.pool.get().await?;
-    let id = first_id(db::returning_ids(&*client, &insert).await?)?;
+    let id = db::first_id(db::returning_ids(&*client, &insert).await?)?;
     Ok((StatusCode::CREATED, Json(fetch(&*client, id).await?)))
 }
 
