@@ -51,3 +51,11 @@ bench-autogen:
 # many more property-test cases
 proptest-long:
     PETAL_PROPTEST_CASES=5000 cargo test --workspace --release proptest
+
+# fetch PostgreSQL 13, 14, 16, 17, 18 server binaries (npm registry) and print their bin dirs
+pg-versions *versions:
+    ./scripts/pg-versions.sh {{versions}}
+
+# the database tests on PostgreSQL 13 to 18
+test-matrix *versions:
+    ./scripts/test-matrix.sh {{versions}}
