@@ -236,3 +236,52 @@ async fn an_applied_migration_edited_afterwards_is_detected() {
             .contains(&"public.next_t".to_string())
     );
 }
+
+#[tokio::test]
+async fn targets_relative_absolute_and_stamp() {
+    let project = Project::new().await;
+    let client = project.client();
+    let ids = ["20260101000000", "20260102000000", "20260103000000"];
+    for (index, id) in ids.iter().enumerate() {
+        let parents: Vec<&str> = ids[..index].last().copied().into_iter().collect();
+        project.write(
+            &format!("migrations/{id}_t{index}.sql"),
+            &migration_file(
+                id,
+                &parents,
+                &format!("t{index}"),
+                &format!("CREATE TABLE t{index} (id int);"),
+                &format!("DROP TABLE t{index};"),
+            ),
+        );
+    }
+    project.petal(&["upgrade", "+1"]).assert_ok();
+    assert_eq!(catalog::logged_revisions(client).await, &ids[..1]);
+    // A unique prefix names a revision.
+    project.petal(&["upgrade", "202601020"]).assert_ok();
+    assert_eq!(catalog::logged_revisions(client).await, &ids[..2]);
+    project
+        .petal(&["upgrade", "2026"])
+        .assert_code(2)
+        .assert_mentions("ambiguous");
+    project.petal(&["upgrade"]).assert_ok();
+    project.petal(&["downgrade", ids[0]]).assert_ok();
+    assert_eq!(catalog::logged_revisions(client).await, &ids[..1]);
+    assert_eq!(
+        catalog::tables(client).await,
+        ["public.petal_migrations", "public.t0"]
+    );
+    project.petal(&["downgrade", "-1"]).assert_ok();
+    assert_eq!(catalog::log(client).await, Vec::new());
+    project
+        .petal(&["downgrade", "-1"])
+        .assert_code(2)
+        .assert_mentions("applied");
+
+    // stamp records without running: for a database built some other way.
+    project.petal(&["stamp", "head"]).assert_ok();
+    assert_eq!(catalog::logged_revisions(client).await, ids);
+    assert_eq!(catalog::tables(client).await, ["public.petal_migrations"]);
+    project.petal(&["stamp", "base"]).assert_ok();
+    assert_eq!(catalog::log(client).await, Vec::new());
+}
