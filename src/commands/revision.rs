@@ -30,6 +30,9 @@ pub async fn revision(
             Ok(())
         }
         Some(written) => {
+            for warning in &written.warnings {
+                eprintln!("{} {warning}", style.yellow("warning:"));
+            }
             summarize(&written.diff, style);
             println!("wrote {}", written.path.display());
             if !autogenerate {
@@ -84,6 +87,9 @@ pub async fn check(
         "the database"
     };
     let report = petal_engine::check::check(settings, baseline).await?;
+    for warning in &report.warnings {
+        eprintln!("{} {warning}", style.yellow("warning:"));
+    }
     if format == Format::Json {
         print_json(&json!({
             "agrees": report.agrees(),

@@ -70,6 +70,23 @@ pub async fn diff(
         petal_engine::compare::carry_hints(&mut to_loaded.database, &scanned.database);
     }
     let diff = compare(settings, &from_loaded.database, &to_loaded.database);
+    let dev_side = |source: &Source, loaded: &Loaded| {
+        (*source == Source::Models)
+            .then_some(loaded.server_version_num)
+            .flatten()
+    };
+    let live_side = |source: &Source, loaded: &Loaded| {
+        (*source != Source::Models)
+            .then_some(loaded.server_version_num)
+            .flatten()
+    };
+    let version_warning = petal_engine::compare::version_warning(
+        live_side(&from_source, &from_loaded).or(live_side(&to_source, &to_loaded)),
+        dev_side(&from_source, &from_loaded).or(dev_side(&to_source, &to_loaded)),
+    );
+    if let Some(warning) = &version_warning {
+        eprintln!("warning: {warning}");
+    }
     if format == Format::Json {
         print_json(&json!({
             "changes": diff.changes,

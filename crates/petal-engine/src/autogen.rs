@@ -9,7 +9,7 @@ use petal_migrate::{
     GeneratedStatement, NewMigration, RevisionGraph, RevisionId, new_revision_id, write,
 };
 
-use crate::compare::{carry_hints, compare};
+use crate::compare::{carry_hints, compare, version_warning};
 use crate::error::EngineError;
 use crate::migrate::{applied_revisions, load_graph, read_log};
 use crate::settings::Settings;
@@ -22,6 +22,8 @@ pub struct Written {
     pub revision: RevisionId,
     /// The diff it holds (empty for a blank revision).
     pub diff: Diff,
+    /// Things the user should know (a dev server of another version).
+    pub warnings: Vec<String>,
 }
 
 /// Where the current schema comes from, for autogenerate.
@@ -44,6 +46,7 @@ pub async fn revision(
 ) -> Result<Option<Written>, EngineError> {
     let graph = load_graph(settings)?;
     let parents = single_head(&graph)?;
+    let mut warnings = Vec::new();
     let diff = match autogenerate {
         None => Diff::default(),
         Some(baseline) => {
@@ -55,9 +58,12 @@ pub async fn revision(
                 Baseline::Migrations => replay_migrations(settings).await?,
             };
             let scanned = crate::models::scan(settings)?;
-            let mut desired = crate::canonical::canonicalize(settings, &scanned)
-                .await?
-                .database;
+            let canonical = crate::canonical::canonicalize(settings, &scanned).await?;
+            warnings.extend(version_warning(
+                current.server_version_num,
+                Some(canonical.server_version_num),
+            ));
+            let mut desired = canonical.database;
             carry_hints(&mut desired, &scanned.database);
             let diff = compare(settings, &current.database, &desired);
             if diff.is_empty() {
@@ -80,6 +86,7 @@ pub async fn revision(
         path,
         revision,
         diff,
+        warnings,
     }))
 }
 
@@ -105,6 +112,7 @@ pub fn merge(
         path,
         revision,
         diff: Diff::default(),
+        warnings: Vec::new(),
     })
 }
 

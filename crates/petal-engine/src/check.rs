@@ -3,7 +3,7 @@
 use petal_diff::Diff;
 
 use crate::autogen::Baseline;
-use crate::compare::{carry_hints, scoped};
+use crate::compare::{carry_hints, scoped, version_warning};
 use crate::error::EngineError;
 use crate::migrate::load_graph;
 use crate::settings::Settings;
@@ -18,6 +18,8 @@ pub struct CheckReport {
     pub actual: String,
     /// The models, canonicalized, as the IR's text dump.
     pub expected: String,
+    /// Things the user should know that do not change the verdict.
+    pub warnings: Vec<String>,
 }
 
 impl CheckReport {
@@ -42,9 +44,14 @@ pub async fn check(settings: &Settings, baseline: Baseline) -> Result<CheckRepor
         Baseline::Migrations => replay_migrations(settings).await?,
     };
     let scanned = crate::models::scan(settings)?;
-    let mut desired = crate::canonical::canonicalize(settings, &scanned)
-        .await?
-        .database;
+    let canonical = crate::canonical::canonicalize(settings, &scanned).await?;
+    let warnings: Vec<String> = version_warning(
+        current.server_version_num,
+        Some(canonical.server_version_num),
+    )
+    .into_iter()
+    .collect();
+    let mut desired = canonical.database;
     carry_hints(&mut desired, &scanned.database);
     let (actual, expected) = scoped(settings, &current.database, &desired);
     let diff = petal_diff::diff(&actual, &expected);
@@ -52,5 +59,6 @@ pub async fn check(settings: &Settings, baseline: Baseline) -> Result<CheckRepor
         diff,
         actual: petal_ir::dump(&actual),
         expected: petal_ir::dump(&expected.without_hints()),
+        warnings,
     })
 }

@@ -39,6 +39,23 @@ pub fn scoped(settings: &Settings, from: &Database, to: &Database) -> (Database,
     (from, to)
 }
 
+/// A warning when the models were canonicalized on a server of another
+/// major version than the one they are compared with: catalogs and the
+/// spelling of expressions can differ between versions (set `dev_url` to a
+/// server of the target's version).
+pub fn version_warning(target: Option<i32>, dev: Option<i32>) -> Option<String> {
+    let (target, dev) = (target?, dev?);
+    (target / 10000 != dev / 10000).then(|| {
+        format!(
+            "the models were canonicalized on PostgreSQL {} but are compared with PostgreSQL {}; \
+             set dev_url to a server of version {} for an exact comparison",
+            dev / 10000,
+            target / 10000,
+            target / 10000
+        )
+    })
+}
+
 /// Default expressions that PostgreSQL keeps as written although they mean
 /// the same: `CURRENT_TIMESTAMP` and `transaction_timestamp()` are `now()`.
 /// Spelling them one way on both sides keeps them from showing as changes.
