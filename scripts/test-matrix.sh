@@ -37,10 +37,19 @@ for v in "${versions[@]}"; do
 done
 crates/petal-testkit/stop-cluster.sh >/dev/null || true
 
+echo "=== cross-version diff (oldest and newest)"
+if scripts/cross-version-diff.sh "${versions[0]}" "${versions[${#versions[@]}-1]}"; then
+  result[cross]="no differences"
+else
+  result[cross]="FAILED"
+  failed=1
+fi
+
 echo
 echo "PostgreSQL | result"
 echo "-----------|-------"
 for v in "${versions[@]}"; do
   echo "$v         | ${result[$v]}"
 done
+echo "cross      | ${result[cross]}"
 exit $failed
