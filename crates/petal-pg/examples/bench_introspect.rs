@@ -143,6 +143,10 @@ async fn run(cluster: &EmbeddedCluster) -> Result<(), String> {
         dump_peak as f64 / 1024.0
     );
     println!("load average after the timed runs: {}", load_average());
+    // Server CPU per run, which the machine's load hardly skews: the
+    // postmaster's reaped-children CPU time across RUNS consecutive runs.
+    let dump_cpu = server_cpu_ms(cluster, || dump_once(&pg_dump, &url).map(|_| ()))?;
+    println!("  server CPU per pg_dump: {dump_cpu:.0} ms");
     for (label, runs, is_parallel) in [
         ("introspect (one connection)", &single, false),
         (
@@ -156,6 +160,7 @@ async fn run(cluster: &EmbeddedCluster) -> Result<(), String> {
         })
         .await?;
         let ms = median(runs.iter().map(|r| r.millis).collect());
+        let cpu = server_cpu_ms(cluster, || introspect_once(&url, is_parallel).map(|_| ()))?;
         let peak = runs.iter().map(|r| r.peak_kib).max().unwrap_or(0);
         let last = runs.last().ok_or("no introspection ran")?;
         println!("petal {label}:");
@@ -167,8 +172,10 @@ async fn run(cluster: &EmbeddedCluster) -> Result<(), String> {
             peak as f64 / 1024.0
         );
         println!(
-            "  ratio: {:.2}x pg_dump's time (goal: <= 0.5x)",
-            ms / dump_ms
+            "  ratio: {:.2}x pg_dump's time (goal: <= 0.5x); server CPU {cpu:.0} ms per run, \
+             {:.2}x pg_dump's",
+            ms / dump_ms,
+            cpu / dump_cpu
         );
     }
     Ok(())
@@ -259,6 +266,47 @@ async fn count_statements(
         .filter(|l| l.contains("LOG:  statement: ") || l.contains("LOG:  execute "))
         .filter(|l| !l.contains("log_statement"))
         .count())
+}
+
+/// Average server CPU (ms) of `action`, run RUNS times: the postmaster's
+/// `cutime + cstime` grows by the CPU of every backend it reaps.
+fn server_cpu_ms(
+    cluster: &EmbeddedCluster,
+    mut action: impl FnMut() -> Result<(), String>,
+) -> Result<f64, String> {
+    let before = reaped_children_ticks(cluster)?;
+    for _ in 0..RUNS {
+        action()?;
+    }
+    // Backends exit, and are reaped, just after their client goes.
+    std::thread::sleep(Duration::from_millis(300));
+    let after = reaped_children_ticks(cluster)?;
+    // SAFETY: sysconf has no preconditions.
+    let ticks_per_s = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+    Ok((after - before) as f64 * 1000.0 / ticks_per_s / RUNS as f64)
+}
+
+fn reaped_children_ticks(cluster: &EmbeddedCluster) -> Result<u64, String> {
+    let pid_file = cluster.data_dir().join("postmaster.pid");
+    let pid = std::fs::read_to_string(&pid_file)
+        .map_err(|e| format!("{}: {e}", pid_file.display()))?
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).map_err(|e| e.to_string())?;
+    // Fields after the command name (which may hold spaces): state is
+    // field 3, cutime and cstime are fields 16 and 17.
+    let rest = stat.rsplit_once(") ").map(|(_, r)| r).unwrap_or_default();
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let field = |n: usize| -> Result<u64, String> {
+        fields
+            .get(n - 3)
+            .and_then(|f| f.parse().ok())
+            .ok_or_else(|| format!("unexpected /proc/{pid}/stat"))
+    };
+    Ok(field(16)? + field(17)?)
 }
 
 fn load_average() -> String {

@@ -11,6 +11,7 @@
 //! `'new'::order_status`): both sides of a comparison must spell alike.
 
 mod assemble;
+mod keys;
 
 use std::collections::BTreeSet;
 
@@ -186,31 +187,39 @@ async fn read_catalogs(
     let schemas: Option<Vec<String>> = opts.schemas.as_ref().map(|s| s.iter().cloned().collect());
     let param: [(&(dyn ToSql + Sync), Type); 1] = [(&schemas, Type::TEXT_ARRAY)];
     // Independent queries, polled together: tokio-postgres pipelines them.
-    let (schema_rows, enum_rows, table_rows, column_rows, constraint_rows, index_rows, other_rows) =
-        futures_util::try_join!(
-            run_query(first, sql.text(SCHEMAS), &param, "schemas"),
-            run_query(first, sql.text(ENUMS), &param, "enum types"),
-            run_query(first, sql.text(TABLES), &param, "tables"),
-            run_query(first, sql.text(COLUMNS), &param, "columns"),
-            run_query(second, sql.text(CONSTRAINTS), &param, "constraints"),
-            run_query(second, sql.text(INDEXES), &param, "indexes"),
-            run_query(
+    // Each query's rows are mapped as soon as they arrive, while the server
+    // works on the next query.
+    let (schemas, enums, tables, columns, constraints, indexes, not_compared) = futures_util::try_join!(
+        async { assemble::schemas(run_query(first, sql.text(SCHEMAS), &param, "schemas").await?) },
+        async { assemble::enums(run_query(first, sql.text(ENUMS), &param, "enum types").await?) },
+        async { assemble::tables(run_query(first, sql.text(TABLES), &param, "tables").await?) },
+        async { assemble::columns(run_query(first, sql.text(COLUMNS), &param, "columns").await?) },
+        async {
+            keys::constraints(
+                run_query(second, sql.text(CONSTRAINTS), &param, "constraints").await?,
+            )
+        },
+        async { keys::indexes(run_query(second, sql.text(INDEXES), &param, "indexes").await?) },
+        async {
+            let rows = run_query(
                 first,
                 sql.text(NOT_COMPARED),
                 &param,
-                "objects not compared"
-            ),
-        )?;
-    let rows = assemble::CatalogRows {
-        schemas: schema_rows,
-        enums: enum_rows,
-        tables: table_rows,
-        columns: column_rows,
-        constraints: constraint_rows,
-        indexes: index_rows,
-        not_compared: other_rows,
+                "objects not compared",
+            );
+            assemble::not_compared(rows.await?)
+        },
+    )?;
+    let parts = assemble::Parts {
+        schemas,
+        enums,
+        tables,
+        columns,
+        constraints,
+        indexes,
+        not_compared,
     };
-    let (mut database, not_compared) = assemble::assemble(rows)?;
+    let (mut database, not_compared) = assemble::merge(parts)?;
     database.normalize();
     Ok(Introspection {
         database,
@@ -270,5 +279,3 @@ impl Queries {
         format!("{}{}", self.scope, query)
     }
 }
-
-pub(crate) type Rows = Vec<Row>;
