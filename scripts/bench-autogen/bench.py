@@ -21,6 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import check  # noqa: E402
 import models  # noqa: E402
+import phases  # noqa: E402
 from edits import PLAN, apply_plan, warm_edit  # noqa: E402
 from harness import Harness, Failed  # noqa: E402
 from report import print_results  # noqa: E402
@@ -37,6 +38,8 @@ def parse_args():
                    help="repetitions of each timed step; the best is reported (default 3)")
     p.add_argument("--petal", default=os.environ.get("PETAL_BIN",
                                                      os.path.join(REPO, "target/release/petal")))
+    p.add_argument("--profile", action="store_true",
+                   help="also time the phases of one warm run under strace")
     p.add_argument("--keep", action="store_true",
                    help="keep the temporary directory and leave nothing running")
     args = p.parse_args()
@@ -87,7 +90,9 @@ def main():
         return 2
     work = tempfile.mkdtemp(prefix="petal-bench-")
     os.chmod(work, 0o755)  # the postgres user must reach its data and socket
-    harness = Harness(work, os.path.abspath(args.petal))
+    # A copy: others may rebuild target/release/petal while this runs.
+    petal = shutil.copy2(args.petal, os.path.join(work, "petal"))
+    harness = Harness(work, petal)
     try:
         return run(args, harness)
     except Failed as e:
@@ -111,6 +116,7 @@ def run(args, h):
     lines = write_models(h.models_dir, base, files)
     print(f"generated {stats(base)} in {files + 1} files ({lines} lines), seed {args.seed}")
 
+    load_before = os.getloadavg()
     h.start_live()
     dev_start = h.start_dev()
     load_sql = h.petal("diff", "--from", "empty", "--to", "models", out="live.sql")
@@ -151,6 +157,15 @@ def run(args, h):
         verdicts.append((f"warm #{k}", check.verify(warm[-1].changes, warm_expected),
                          list(warm_expected)))
     unchanged = [h.diff_json() for _ in range(runs)]
+    traced = []
+    if args.profile:
+        warm_expected.append(warm_edit(edited, runs + 1, touched))
+        write_models(h.models_dir, edited, files)
+        traced = phases.timeline(h.petal_bin, h.project, h.socket_dir,
+                                  ["diff", "--from", "database", "--to", "models",
+                                   "--format", "json"], h.work)
+    h.petal("diff", "--from", "empty", "--to", "models", out="models.sql")
+    floor_create, floor_load = h.ddl_floor("models.sql")
 
     phases = {
         "petal --version (process start)": best([h.petal("--version") for _ in range(runs)]),
@@ -167,8 +182,10 @@ def run(args, h):
             [h.petal("diff", "--from", "database", "--to", "database", out=os.devnull)
              for _ in range(runs)]),
         "warm, no model edited": best(unchanged),
+        "dev server: CREATE DATABASE (once)": floor_create,
+        "dev server: models' DDL, psql -1 (once)": floor_load,
     }
-    return print_results(
+    code = print_results(
         pg_dump=best(dumps),
         rows=[("cold, dev cluster running", cold_running),
               ("cold, dev cluster stopped (start included)", cold_stopped),
@@ -177,7 +194,15 @@ def run(args, h):
         verdicts=verdicts,
         self_diff=self_diff,
         load=(load_sql, load_psql),
+        load_average=(load_before, os.getloadavg()),
     )
+    if traced:
+        print()
+        print("one warm run (one model edited) under strace: time at each mark, "
+              "time to the next, what the mark is")
+        for line in traced:
+            print(f"  {line}")
+    return code
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 """The benchmark's results table, and its exit status."""
 
+import os
+
 import check
 
 # The issue's goals, as multiples of pg_dump --schema-only.
@@ -13,7 +15,7 @@ def goal_of(label):
     return None
 
 
-def print_results(pg_dump, rows, phases, verdicts, self_diff, load):
+def print_results(pg_dump, rows, phases, verdicts, self_diff, load, load_average):
     width = 46
     base = pg_dump.seconds
     print()
@@ -62,6 +64,10 @@ def print_results(pg_dump, rows, phases, verdicts, self_diff, load):
     sql, psql = load
     print(f"  {'load: petal diff --from empty (cold)':<{width - 2}} {sql.seconds:>8.3f}")
     print(f"  {'load: psql -f of that DDL':<{width - 2}} {psql.seconds:>8.3f}")
+    before, after = load_average
+    print(f"  machine load average (1, 5, 15 min): {before[0]:.1f} {before[1]:.1f} "
+          f"{before[2]:.1f} at the start, {after[0]:.1f} {after[1]:.1f} {after[2]:.1f} "
+          f"at the end ({os.cpu_count()} CPUs): other work on the machine slows every row")
     print()
     print(f"changes: {'all right' if all_ok else 'SOME WRONG, MISSING OR UNEXPECTED'}; "
           f"time goals: {'met' if met else 'missed (marked !)'}")
