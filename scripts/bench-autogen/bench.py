@@ -167,7 +167,7 @@ def run(args, h):
     h.petal("diff", "--from", "empty", "--to", "models", out="models.sql")
     floor_create, floor_load = h.ddl_floor("models.sql")
 
-    phases = {
+    phase_times = {
         "petal --version (process start)": best([h.petal("--version") for _ in range(runs)]),
         "scan the models (inspect models)": best(
             [h.petal("inspect", "models", "--format", "json", out=os.devnull)
@@ -190,7 +190,7 @@ def run(args, h):
         rows=[("cold, dev cluster running", cold_running),
               ("cold, dev cluster stopped (start included)", cold_stopped),
               ("warm, one model edited", warm)],
-        phases=phases,
+        phases=phase_times,
         verdicts=verdicts,
         self_diff=self_diff,
         load=(load_sql, load_psql),
