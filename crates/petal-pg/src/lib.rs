@@ -8,7 +8,7 @@ pub mod error;
 pub mod introspect;
 
 pub use cluster::{ClusterStatus, EmbeddedCluster};
-pub use conn::{ConnConfig, Host, SslMode, connect};
+pub use conn::{ChannelBinding, ConnConfig, Host, SslMode, connect};
 pub use error::PgError;
 pub use introspect::{
     IntrospectOptions, Introspection, NotCompared, introspect, introspect_parallel,

@@ -119,6 +119,9 @@ async fn sslmodes_map_onto_rustls() {
         assert!(!uses_tls(&url("127.0.0.1", port, PASSWORD, "sslmode=disable")).await?);
         assert!(uses_tls(&url("127.0.0.1", port, PASSWORD, "sslmode=prefer")).await?);
         assert!(uses_tls(&url("127.0.0.1", port, PASSWORD, "sslmode=require")).await?);
+        // SCRAM bound to the TLS channel.
+        let bound = "sslmode=require&channel_binding=require";
+        assert!(uses_tls(&url("127.0.0.1", port, PASSWORD, bound)).await?);
         // verify-ca: the chain is checked, the name (an IP here) is not.
         let verify_ca = format!("sslmode=verify-ca&{root}");
         assert!(uses_tls(&url("127.0.0.1", port, PASSWORD, &verify_ca)).await?);

@@ -97,6 +97,33 @@ pub struct ConnConfig {
     pub sslrootcert: Option<PathBuf>,
     pub connect_timeout: Duration,
     pub application_name: Option<String>,
+    /// Server options for the session (`-c statement_timeout=5s`).
+    pub options: Option<String>,
+    /// SCRAM channel binding (libpq's `channel_binding`).
+    pub channel_binding: ChannelBinding,
+    /// Refuse a read-only server (libpq's `target_session_attrs=read-write`).
+    pub read_write: bool,
+}
+
+/// libpq's `channel_binding`: whether SCRAM authentication must be bound to
+/// the TLS channel (which defeats a man in the middle even without
+/// certificate verification).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ChannelBinding {
+    Disable,
+    #[default]
+    Prefer,
+    Require,
+}
+
+impl ChannelBinding {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ChannelBinding::Disable => "disable",
+            ChannelBinding::Prefer => "prefer",
+            ChannelBinding::Require => "require",
+        }
+    }
 }
 
 impl ConnConfig {
@@ -119,6 +146,9 @@ impl ConnConfig {
             sslrootcert: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             application_name: None,
+            options: None,
+            channel_binding: ChannelBinding::default(),
+            read_write: false,
         }
     }
 
@@ -185,6 +215,15 @@ impl ConnConfig {
         if let Some(app) = &self.application_name {
             params.push(format!("application_name={}", parse::percent_encode(app)));
         }
+        if let Some(options) = &self.options {
+            params.push(format!("options={}", parse::percent_encode(options)));
+        }
+        if self.channel_binding != ChannelBinding::default() {
+            params.push(format!("channel_binding={}", self.channel_binding.as_str()));
+        }
+        if self.read_write {
+            params.push("target_session_attrs=read-write".to_string());
+        }
         if !params.is_empty() {
             url.push('?');
             url.push_str(&params.join("&"));
@@ -207,6 +246,17 @@ impl ConnConfig {
         }
         if let Some(app) = &self.application_name {
             cfg.application_name(app);
+        }
+        if let Some(options) = &self.options {
+            cfg.options(options);
+        }
+        cfg.channel_binding(match self.channel_binding {
+            ChannelBinding::Disable => tokio_postgres::config::ChannelBinding::Disable,
+            ChannelBinding::Prefer => tokio_postgres::config::ChannelBinding::Prefer,
+            ChannelBinding::Require => tokio_postgres::config::ChannelBinding::Require,
+        });
+        if self.read_write {
+            cfg.target_session_attrs(tokio_postgres::config::TargetSessionAttrs::ReadWrite);
         }
         cfg.ssl_mode(match (&self.host, self.sslmode) {
             // libpq ignores sslmode on Unix sockets, which carry no TLS.
@@ -247,6 +297,9 @@ impl fmt::Debug for ConnConfig {
             .field("sslrootcert", &self.sslrootcert)
             .field("connect_timeout", &self.connect_timeout)
             .field("application_name", &self.application_name)
+            .field("options", &self.options)
+            .field("channel_binding", &self.channel_binding)
+            .field("read_write", &self.read_write)
             .finish()
     }
 }

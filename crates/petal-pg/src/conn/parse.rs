@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::{ConnConfig, DEFAULT_CONNECT_TIMEOUT, Host, SslMode};
+use super::{ChannelBinding, ConnConfig, DEFAULT_CONNECT_TIMEOUT, Host, SslMode};
 use crate::error::PgError;
 
 const DEFAULT_PORT: u16 = 5432;
@@ -40,6 +40,9 @@ struct Builder {
     sslrootcert: Option<PathBuf>,
     connect_timeout: Option<Duration>,
     application_name: Option<String>,
+    options: Option<String>,
+    channel_binding: Option<ChannelBinding>,
+    read_write: bool,
 }
 
 impl Builder {
@@ -61,10 +64,39 @@ impl Builder {
             "sslrootcert" => self.sslrootcert = Some(PathBuf::from(value)),
             "connect_timeout" => self.connect_timeout = Some(parse_timeout(&value)?),
             "application_name" => self.application_name = Some(value),
+            "options" => self.options = Some(value),
+            "channel_binding" => {
+                self.channel_binding = Some(match value.as_str() {
+                    "disable" => ChannelBinding::Disable,
+                    "prefer" => ChannelBinding::Prefer,
+                    "require" => ChannelBinding::Require,
+                    other => {
+                        return Err(PgError::InvalidConfig(format!(
+                            "unknown channel_binding {other:?}; expected disable, prefer or require"
+                        )));
+                    }
+                });
+            }
+            "target_session_attrs" => match value.as_str() {
+                "any" => self.read_write = false,
+                "read-write" => self.read_write = true,
+                other => {
+                    return Err(PgError::InvalidConfig(format!(
+                        "target_session_attrs={other} is not supported; use any or read-write"
+                    )));
+                }
+            },
+            // petal never uses GSSAPI encryption, which is what these ask
+            // for when they are not `require`.
+            "gssencmode" if value != "require" => {}
+            // tokio-postgres keeps its own TCP keepalives on.
+            "keepalives" | "keepalives_idle" | "keepalives_interval" | "keepalives_count" => {}
             other => {
                 return Err(PgError::InvalidConfig(format!(
-                    "unknown parameter {other:?}; petal understands host, hostaddr, port, user, \
-                     password, dbname, sslmode, sslrootcert, connect_timeout, application_name"
+                    "unsupported parameter {other:?}; petal understands host, hostaddr, port, \
+                     user, password, dbname, sslmode, sslrootcert, connect_timeout, \
+                     application_name, options, channel_binding, target_session_attrs, \
+                     gssencmode (not require) and keepalives*"
                 )));
             }
         }
@@ -95,6 +127,9 @@ impl Builder {
             sslrootcert: self.sslrootcert,
             connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
             application_name: self.application_name,
+            options: self.options,
+            channel_binding: self.channel_binding.unwrap_or_default(),
+            read_write: self.read_write,
         })
     }
 }
@@ -332,6 +367,27 @@ mod tests {
         assert_eq!(c.dbname, "postgres");
         assert_eq!(c.sslmode, SslMode::Prefer);
         assert_eq!(c.connect_timeout, DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    #[test]
+    fn hosted_provider_urls() {
+        let c = parse(
+            "postgresql://app:pw@ep-x.eu-central-1.aws.neon.tech/shop?sslmode=require&channel_binding=require&options=-c%20statement_timeout%3D5s&target_session_attrs=read-write&keepalives=1&gssencmode=disable",
+        )
+        .unwrap();
+        assert_eq!(c.sslmode, SslMode::Require);
+        assert_eq!(c.channel_binding, ChannelBinding::Require);
+        assert_eq!(c.options.as_deref(), Some("-c statement_timeout=5s"));
+        assert!(c.read_write);
+        assert_eq!(parse(&c.to_url_with_password()).unwrap(), c);
+        let err = parse("postgres://h/db?gssencmode=require")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("gssencmode"), "{err}");
+        let err = parse("postgres://h/db?sslcert=/x.crt")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("sslcert"), "{err}");
     }
 
     #[test]
