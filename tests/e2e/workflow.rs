@@ -272,3 +272,57 @@ async fn destructive_changes_are_marked_for_review() {
         .unwrap_or_else(|e| panic!("reading shop.orders.note: {e}"));
     assert_eq!(notes, [None]);
 }
+
+/// `--from-migrations` diffs against the migrations replayed on a scratch
+/// database, so a developer can write the next revision before applying the
+/// previous one.
+#[tokio::test]
+async fn autogenerate_from_migrations_needs_no_upgraded_database() {
+    let project = Project::new().await;
+    let client = project.client();
+    project.write("models/shop.rs", MODELS_V1);
+    project
+        .petal(&["revision", "--autogenerate", "-m", "initial"])
+        .assert_ok();
+    project.write("models/shop.rs", &models_v2());
+    project
+        .petal(&["revision", "--autogenerate", "-m", "add note"])
+        .assert_code(2)
+        .assert_mentions("not at head");
+
+    project
+        .petal(&[
+            "revision",
+            "--autogenerate",
+            "--from-migrations",
+            "-m",
+            "add note",
+        ])
+        .assert_ok();
+    let text = project.read(&project.migration("_add_note.sql"));
+    let up = text.split("-- +petal down").next().unwrap_or_default();
+    assert!(up.contains("\"note\""), "{text}");
+    assert!(
+        !up.contains("CREATE TABLE"),
+        "the initial revision's work repeated:\n{text}"
+    );
+    assert_eq!(
+        catalog::log(client).await,
+        Vec::new(),
+        "nothing is applied by writing"
+    );
+
+    project.petal(&["upgrade"]).assert_ok();
+    assert_eq!(catalog::log(client).await.len(), 2);
+    project.petal(&["check"]).assert_ok();
+    project
+        .petal(&[
+            "revision",
+            "--autogenerate",
+            "--from-migrations",
+            "-m",
+            "none",
+        ])
+        .assert_ok()
+        .assert_mentions("no changes");
+}
