@@ -128,7 +128,12 @@ impl ChannelBinding {
 
 impl ConnConfig {
     /// Parses a `postgres://`/`postgresql://` URL or a libpq key-value string
-    /// (`host=/tmp dbname=shop`).
+    /// (`host=/tmp dbname=shop`). A host starting with `/` (percent-encoded
+    /// in a URL: `%2Ftmp`) is a Unix socket directory. Defaults: the local
+    /// server's socket (`/var/run/postgresql` or `/tmp`) else `localhost`,
+    /// port 5432, user `postgres` (not the OS user: petal runs as root in
+    /// containers), database = user, `sslmode=prefer`, a 10 s connect
+    /// timeout. Environment variables (`PGHOST`, ...) are not read.
     pub fn parse(text: &str) -> Result<Self, PgError> {
         parse::parse(text)
     }

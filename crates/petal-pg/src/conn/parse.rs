@@ -2,7 +2,7 @@
 //! [`ConnConfig`]. Error messages name keys and positions, never values: a
 //! connection string may hold a password.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::{ChannelBinding, ConnConfig, DEFAULT_CONNECT_TIMEOUT, Host, SslMode};
@@ -104,10 +104,11 @@ impl Builder {
     }
 
     fn finish(self) -> Result<ConnConfig, PgError> {
+        let port = self.port.unwrap_or(DEFAULT_PORT);
         let host = match self.host.filter(|h| !h.is_empty()) {
             Some(h) if h.starts_with('/') => Host::Unix(PathBuf::from(h)),
             Some(h) => Host::Tcp(h),
-            None => Host::Tcp("localhost".into()),
+            None => default_host(port),
         };
         let user = self
             .user
@@ -119,7 +120,7 @@ impl Builder {
             .unwrap_or_else(|| user.clone());
         Ok(ConnConfig {
             host,
-            port: self.port.unwrap_or(DEFAULT_PORT),
+            port,
             user,
             password: self.password,
             dbname,
@@ -132,6 +133,18 @@ impl Builder {
             read_write: self.read_write,
         })
     }
+}
+
+/// libpq's default when no host is given: the local server's Unix socket
+/// (Debian's directory, or /tmp where other builds put it), TCP localhost
+/// when neither holds one.
+fn default_host(port: u16) -> Host {
+    for dir in ["/var/run/postgresql", "/tmp"] {
+        if Path::new(dir).join(format!(".s.PGSQL.{port}")).exists() {
+            return Host::Unix(PathBuf::from(dir));
+        }
+    }
+    Host::Tcp("localhost".into())
 }
 
 fn parse_port(text: &str) -> Result<u16, PgError> {
@@ -356,6 +369,16 @@ mod tests {
         let c = parse("host=/tmp/x dbname='my shop' user=postgres").unwrap();
         assert_eq!(c.host, Host::Unix("/tmp/x".into()));
         assert_eq!(c.dbname, "my shop");
+    }
+
+    #[test]
+    fn no_host_means_the_local_socket_or_localhost() {
+        let c = parse("postgresql:///shop").unwrap();
+        match &c.host {
+            Host::Unix(dir) => assert!(dir.join(".s.PGSQL.5432").exists()),
+            Host::Tcp(h) => assert_eq!(h, "localhost"),
+        }
+        assert_eq!(c.dbname, "shop");
     }
 
     #[test]
