@@ -16,14 +16,15 @@
 
 use std::time::Duration;
 
+use futures_util::TryStreamExt;
 use petal::sea_query::{
     Alias, Expr, ExprTrait, IntoIden, PostgresQueryBuilder, QueryStatementWriter, SelectStatement,
     Value, Values,
 };
 use petal_pg::{ConnConfig, PgError};
 use serde::de::DeserializeOwned;
-use tokio_postgres::GenericClient;
-use tokio_postgres::types::ToSql;
+use tokio_postgres::types::{ToSql, Type};
+use tokio_postgres::{GenericClient, Row};
 
 use crate::error::ApiError;
 
@@ -114,34 +115,43 @@ pub fn alias(name: &str) -> Alias {
     Alias::new(name)
 }
 
-/// sea-query's values as tokio-postgres parameters. Only the variants the
-/// API produces are supported; anything else is a programming error,
-/// reported as such rather than silently bound as something else.
-pub fn params(values: Values) -> Result<Vec<Box<dyn ToSql + Sync + Send>>, ApiError> {
+/// A bound parameter and the type PostgreSQL is told it has.
+pub type Param = (Box<dyn ToSql + Sync + Send>, Type);
+
+/// sea-query's values as typed tokio-postgres parameters. Giving the types
+/// lets each statement run in one round trip (`query_typed`: no separate
+/// prepare); every value the API binds is a plain scalar whose SQL type
+/// follows from its Rust type, and casts in SQL ([`text_as`], [`money`])
+/// do the rest. Only the variants the API produces are supported; anything
+/// else is a programming error, reported as such.
+pub fn params(values: Values) -> Result<Vec<Param>, ApiError> {
     values
         .0
         .into_iter()
-        .map(|value| -> Result<Box<dyn ToSql + Sync + Send>, ApiError> {
+        .map(|value| -> Result<Param, ApiError> {
             Ok(match value {
-                Value::Bool(v) => Box::new(v),
-                Value::TinyInt(v) => Box::new(v.map(i16::from)),
-                Value::TinyUnsigned(v) => Box::new(v.map(i16::from)),
-                Value::SmallUnsigned(v) => Box::new(v.map(i32::from)),
-                Value::Unsigned(v) => Box::new(v.map(i64::from)),
+                Value::Bool(v) => (Box::new(v), Type::BOOL),
+                Value::TinyInt(v) => (Box::new(v.map(i16::from)), Type::INT2),
+                Value::TinyUnsigned(v) => (Box::new(v.map(i16::from)), Type::INT2),
+                Value::SmallInt(v) => (Box::new(v), Type::INT2),
+                Value::SmallUnsigned(v) => (Box::new(v.map(i32::from)), Type::INT4),
+                Value::Int(v) => (Box::new(v), Type::INT4),
+                Value::Unsigned(v) => (Box::new(v.map(i64::from)), Type::INT8),
+                Value::BigInt(v) => (Box::new(v), Type::INT8),
                 // LIMIT and OFFSET: `Page` keeps them within i64.
-                Value::BigUnsigned(v) => Box::new(
-                    v.map(i64::try_from)
-                        .transpose()
-                        .map_err(|_| ApiError::internal("unsigned value beyond bigint"))?,
+                Value::BigUnsigned(v) => (
+                    Box::new(
+                        v.map(i64::try_from)
+                            .transpose()
+                            .map_err(|_| ApiError::internal("unsigned value beyond bigint"))?,
+                    ),
+                    Type::INT8,
                 ),
-                Value::SmallInt(v) => Box::new(v),
-                Value::Int(v) => Box::new(v),
-                Value::BigInt(v) => Box::new(v),
-                Value::Float(v) => Box::new(v),
-                Value::Double(v) => Box::new(v),
-                Value::String(v) => Box::new(v),
-                Value::Char(v) => Box::new(v.map(String::from)),
-                Value::Bytes(v) => Box::new(v),
+                Value::Float(v) => (Box::new(v), Type::FLOAT4),
+                Value::Double(v) => (Box::new(v), Type::FLOAT8),
+                Value::String(v) => (Box::new(v), Type::TEXT),
+                Value::Char(v) => (Box::new(v.map(String::from)), Type::TEXT),
+                Value::Bytes(v) => (Box::new(v), Type::BYTEA),
                 other => {
                     return Err(ApiError::internal(format!(
                         "no tokio-postgres binding for sea-query value {other:?}"
@@ -152,11 +162,25 @@ pub fn params(values: Values) -> Result<Vec<Box<dyn ToSql + Sync + Send>>, ApiEr
         .collect()
 }
 
-fn as_refs(params: &[Box<dyn ToSql + Sync + Send>]) -> Vec<&(dyn ToSql + Sync)> {
-    params
+/// Runs `sql` in one round trip; gives its rows and the count of rows it
+/// touched.
+async fn run<C: GenericClient>(
+    client: &C,
+    sql: &str,
+    values: Values,
+) -> Result<(Vec<Row>, u64), ApiError> {
+    let params = params(values)?;
+    let typed = params
         .iter()
-        .map(|p| p.as_ref() as &(dyn ToSql + Sync))
-        .collect()
+        .map(|(value, ty)| (value.as_ref() as &(dyn ToSql + Sync), ty.clone()));
+    let stream = client.query_typed_raw(sql, typed).await?;
+    let mut stream = std::pin::pin!(stream);
+    let mut rows = Vec::new();
+    while let Some(row) = stream.as_mut().try_next().await? {
+        rows.push(row);
+    }
+    let affected = stream.rows_affected().unwrap_or(rows.len() as u64);
+    Ok((rows, affected))
 }
 
 /// Runs a statement that returns no rows the caller needs; returns the
@@ -166,8 +190,7 @@ pub async fn execute<C: GenericClient>(
     statement: &impl QueryStatementWriter,
 ) -> Result<u64, ApiError> {
     let (sql, values) = statement.build(PostgresQueryBuilder);
-    let params = params(values)?;
-    Ok(client.execute(&sql, &as_refs(&params)).await?)
+    Ok(run(client, &sql, values).await?.1)
 }
 
 /// Runs an `INSERT/UPDATE ... RETURNING id` and gives the ids.
@@ -176,9 +199,10 @@ pub async fn returning_ids<C: GenericClient>(
     statement: &impl QueryStatementWriter,
 ) -> Result<Vec<i32>, ApiError> {
     let (sql, values) = statement.build(PostgresQueryBuilder);
-    let params = params(values)?;
-    let rows = client.query(&sql, &as_refs(&params)).await?;
-    Ok(rows.iter().map(|row| row.get::<_, i32>(0)).collect())
+    let (rows, _) = run(client, &sql, values).await?;
+    rows.iter()
+        .map(|row| row.try_get::<_, i32>(0).map_err(ApiError::from))
+        .collect()
 }
 
 /// The id an `INSERT ... RETURNING id` gave.
@@ -195,12 +219,11 @@ pub async fn fetch_all<T: DeserializeOwned, C: GenericClient>(
 ) -> Result<Vec<T>, ApiError> {
     let (sql, values) = select.build(PostgresQueryBuilder);
     let wrapped = format!("SELECT to_jsonb(r)::text FROM ({sql}) r");
-    let params = params(values)?;
-    let rows = client.query(&wrapped, &as_refs(&params)).await?;
+    let (rows, _) = run(client, &wrapped, values).await?;
     rows.iter()
         .map(|row| {
-            let text: &str = row.get(0);
-            serde_json::from_str(text).map_err(|e| {
+            let text: &str = row.try_get(0)?;
+            serde_json::from_str::<T>(text).map_err(|e| {
                 ApiError::internal(format!("row does not match its response type: {e}: {text}"))
             })
         })
@@ -224,9 +247,11 @@ pub async fn count<C: GenericClient>(
 ) -> Result<i64, ApiError> {
     let (sql, values) = select.build(PostgresQueryBuilder);
     let wrapped = format!("SELECT count(*) FROM ({sql}) r");
-    let params = params(values)?;
-    let row = client.query_one(&wrapped, &as_refs(&params)).await?;
-    Ok(row.get(0))
+    let (rows, _) = run(client, &wrapped, values).await?;
+    match rows.first() {
+        Some(row) => Ok(row.try_get(0)?),
+        None => Err(ApiError::internal("count(*) gave no row")),
+    }
 }
 
 /// Escapes `%`, `_` and `\` so user text matches literally inside `ILIKE`.
