@@ -57,6 +57,16 @@ async fn exercise(cluster: &EmbeddedCluster) {
     cluster.stop().unwrap();
 }
 
+/// Stops and removes the cluster however the test ends: a failed assertion
+/// must not leave a server running after the test run.
+struct Cleanup(EmbeddedCluster);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        cleanup(&self.0);
+    }
+}
+
 fn cleanup(cluster: &EmbeddedCluster) {
     let _ = cluster.stop();
     let _ = std::fs::remove_dir_all(cluster.base_dir());
@@ -88,8 +98,8 @@ async fn a_project_under_a_private_directory() {
     } else {
         assert_eq!(cluster.base_dir(), project.join(".petal").join("pg"));
     }
+    let _cleanup = Cleanup(cluster.clone());
     exercise(&cluster).await;
-    cleanup(&cluster);
 }
 
 #[tokio::test]
@@ -112,7 +122,7 @@ async fn a_project_with_a_long_path() {
     let socket = cluster.socket_dir().join(".s.PGSQL.5432");
     assert!(socket.as_os_str().len() <= 100, "{}", socket.display());
     assert!(!cluster.socket_dir().starts_with(Path::new(&project)));
+    let _cleanup = Cleanup(cluster.clone());
     exercise(&cluster).await;
     assert!(project.join(".petal").join(".gitignore").is_file());
-    cleanup(&cluster);
 }

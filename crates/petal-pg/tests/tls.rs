@@ -10,6 +10,15 @@ use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
 
 const PASSWORD: &str = "right-пароль";
 
+/// A failed assertion must not leave a server running after the test run.
+struct StopOnDrop(EmbeddedCluster);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.stop();
+    }
+}
+
 struct Pki {
     ca_pem: String,
     cert_pem: String,
@@ -83,6 +92,7 @@ async fn sslmodes_map_onto_rustls() {
         .with_port(port)
         .with_setting("listen_addresses", "127.0.0.1")
         .with_setting("fsync", "off");
+    let _stop = StopOnDrop(plain.clone());
     plain.start().await.unwrap();
     let admin = connect(&plain.conn_config("app")).await.unwrap();
     admin
@@ -132,7 +142,6 @@ async fn sslmodes_map_onto_rustls() {
     }
     .await;
     if let Err(e) = outcome {
-        cluster.stop().ok();
         panic!("{e}");
     }
 
@@ -178,6 +187,5 @@ async fn sslmodes_map_onto_rustls() {
             }
         }
     }
-    cluster.stop().unwrap();
     assert!(problems.is_empty(), "{problems:#?}");
 }
