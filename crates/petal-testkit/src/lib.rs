@@ -113,7 +113,9 @@ pub fn target_dir() -> PathBuf {
         .unwrap_or_else(|| std::env::temp_dir().join("petal-test"))
 }
 
-/// A fresh, empty database for one test, dropped when this value is.
+/// A fresh, empty database for one test, dropped when this value is. A test
+/// that needs two databases (a diff between two live schemas, say) makes
+/// two: each `TestDb::new()` is a new database on the same server.
 pub struct TestDb {
     name: String,
     config: ConnConfig,

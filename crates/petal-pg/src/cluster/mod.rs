@@ -138,6 +138,15 @@ impl EmbeddedCluster {
         &self.db_name
     }
 
+    /// The major version the cluster's data directory was made by (`15`),
+    /// when it exists: a data directory only starts with binaries of the
+    /// same major version.
+    pub fn data_version(&self) -> Option<String> {
+        fs::read_to_string(self.data_dir().join("PG_VERSION"))
+            .ok()
+            .map(|v| v.trim().to_string())
+    }
+
     /// Connection settings for database `db_name` of this cluster.
     pub fn conn_config(&self, db_name: &str) -> ConnConfig {
         ConnConfig::unix(&self.socket_dir, self.port, SUPERUSER, db_name)
@@ -166,6 +175,7 @@ impl EmbeddedCluster {
 
     /// Starts the server (running `initdb` first when needed) and creates
     /// the configured database. Idempotent: a running cluster is reused.
+    /// Needs a tokio runtime (the blocking part runs on its blocking pool).
     pub async fn start(&self) -> Result<(), PgError> {
         let this = self.clone();
         tokio::task::spawn_blocking(move || this.start_server())
