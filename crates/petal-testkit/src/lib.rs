@@ -145,7 +145,13 @@ impl TestDb {
                 None => format!("test server from {TEST_DATABASE_URL_VAR}: {e}"),
             })?;
         admin
-            .batch_execute(&format!("CREATE DATABASE {}", quote_ident(&name)))
+            // template0, not template1: the server is shared by every test
+            // process, and a stray object in template1 would appear in every
+            // new database (and in every snapshot of one).
+            .batch_execute(&format!(
+                "CREATE DATABASE {} TEMPLATE template0",
+                quote_ident(&name)
+            ))
             .await
             .map_err(|e| {
                 format!(
