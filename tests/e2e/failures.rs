@@ -283,3 +283,48 @@ async fn a_malformed_file_is_located_before_anything_runs() {
     }
     assert!(!catalog::log_exists(project.client()).await);
 }
+
+/// Copied SQL often carries its own `BEGIN`/`COMMIT`: inside petal's
+/// transaction that would commit half a migration behind petal's back.
+#[tokio::test]
+async fn transaction_control_in_a_transactional_migration_is_refused() {
+    let project = Project::new().await;
+    let client = project.client();
+    let path = "migrations/20260101000000_copied.sql";
+    let up = "BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\nCREATE TABLE b (id int);\nSELECT 1 / 0;";
+    let text = migration_file(
+        "20260101000000",
+        &[],
+        "copied",
+        up,
+        "DROP TABLE b;\nDROP TABLE a;",
+    );
+    project.write(path, &text);
+    for args in [vec!["upgrade"], vec!["upgrade", "--sql"]] {
+        project
+            .petal(&args)
+            .assert_code(2)
+            .assert_mentions(&format!("{path}:{}:", line_of(&text, "BEGIN;")))
+            .assert_mentions("-- +petal step");
+    }
+    assert_eq!(
+        catalog::tables(client).await,
+        ["public.petal_migrations"],
+        "nothing of the file may run"
+    );
+    assert_eq!(catalog::log(client).await, Vec::new());
+
+    // Without petal's transactions, the file's own are the author's business.
+    let own = text.replace("\nSELECT 1 / 0;", "").replacen(
+        "\n\n-- +petal up",
+        "\n-- +petal no-transaction\n\n-- +petal up",
+        1,
+    );
+    project.write(path, &own);
+    project.petal(&["upgrade"]).assert_ok();
+    assert_eq!(
+        catalog::tables(client).await,
+        ["public.a", "public.b", "public.petal_migrations"]
+    );
+    assert_eq!(catalog::logged_revisions(client).await, ["20260101000000"]);
+}
