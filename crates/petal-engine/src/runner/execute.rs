@@ -226,7 +226,14 @@ fn statement_error(
         Some(db) => (
             db.message().to_string(),
             db.detail().map(str::to_string),
-            db.hint().map(str::to_string),
+            db.hint().map(str::to_string).or_else(|| {
+                // CREATE INDEX CONCURRENTLY, VACUUM, ALTER SYSTEM...: PostgreSQL
+                // says what is wrong, petal knows the fix.
+                (db.code() == &tokio_postgres::error::SqlState::ACTIVE_SQL_TRANSACTION).then(|| {
+                    "mark the file `-- +petal no-transaction` to run each statement on its own"
+                        .to_string()
+                })
+            }),
             stmt.line + lines_before(&stmt.sql, db.position()),
         ),
         None => (e.to_string(), None, None, stmt.line),
