@@ -217,7 +217,7 @@ async fn a_failing_no_transaction_migration_says_what_ran() {
         ),
     );
     let path = "migrations/20260102000000_indexes.sql";
-    let text = migration_file(
+    let transactional = migration_file(
         "20260102000000",
         &["20260101000000"],
         "indexes",
@@ -226,8 +226,18 @@ async fn a_failing_no_transaction_migration_says_what_ran() {
          CREATE INDEX CONCURRENTLY items_code_idx ON items (code);",
         "DROP INDEX CONCURRENTLY items_code_idx;\nDROP INDEX CONCURRENTLY items_code_key;\n\
          DROP INDEX CONCURRENTLY items_id_idx;",
-    )
-    .replacen(
+    );
+    // First without the marker: PostgreSQL refuses, petal names the fix.
+    project.write(path, &transactional);
+    project
+        .petal(&["upgrade"])
+        .assert_code(2)
+        .assert_mentions(&format!(
+            "{path}:{}:",
+            line_of(&transactional, "items_id_idx ON")
+        ))
+        .assert_mentions("-- +petal no-transaction");
+    let text = transactional.replacen(
         "\n\n-- +petal up",
         "\n-- +petal no-transaction\n\n-- +petal up",
         1,
