@@ -3,6 +3,8 @@
 //! The order's `flower_sum` is the sum of its items' totals and `total` is
 //! `flower_sum + delivery_fee`, kept so under the order's row lock.
 
+use std::collections::BTreeMap;
+
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{delete, post};
@@ -112,6 +114,13 @@ struct ProductSnapshot {
     is_active: Option<bool>,
 }
 
+/// Whether [`insert`] reserves the item's stems itself, or the caller did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stems {
+    Reserve,
+    AlreadyReserved,
+}
+
 /// Inserts a checked item into `order`: the product's name, category and
 /// current price (its sale price when it has one) are copied, and the
 /// warehouse stems reserved. `prefix` names the item in field errors.
@@ -120,6 +129,7 @@ pub async fn insert<C: GenericClient>(
     order: i32,
     item: &NewItem,
     prefix: &str,
+    stems: Stems,
 ) -> Result<i32, ApiError> {
     let (Some(product_id), Some(quantity)) = (item.product_id, item.quantity) else {
         return Err(ApiError::internal("insert of an unchecked item"));
@@ -153,7 +163,7 @@ pub async fn insert<C: GenericClient>(
             format!("product {product_id} is not active"),
         ));
     }
-    if let Some(stock) = item.warehouse_item_id {
+    if let (Some(stock), Stems::Reserve) = (item.warehouse_item_id, stems) {
         reserve(
             client,
             stock,
@@ -249,6 +259,29 @@ struct Available {
     available: i32,
 }
 
+/// Reserves the stems of several items: per warehouse item, in ascending
+/// id order, so two orders reserving the same items in different orders
+/// cannot deadlock. The field error names the first item of each.
+pub async fn reserve_all<C: GenericClient>(client: &C, items: &[NewItem]) -> Result<(), ApiError> {
+    let mut wanted: BTreeMap<i32, (i32, usize)> = BTreeMap::new();
+    for (i, item) in items.iter().enumerate() {
+        if let (Some(stock), Some(quantity)) = (item.warehouse_item_id, item.quantity) {
+            let entry = wanted.entry(stock).or_insert((0, i));
+            entry.0 = entry.0.saturating_add(quantity);
+        }
+    }
+    for (stock, (quantity, first)) in wanted {
+        reserve(
+            client,
+            stock,
+            quantity,
+            &format!("items[{first}].warehouse_item_id"),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// Sets the order's `flower_sum` to its items' sum (when it has items) and
 /// `total` to `flower_sum + delivery_fee`; returns the total.
 pub async fn recompute_totals<C: GenericClient>(client: &C, order: i32) -> Result<f64, ApiError> {
@@ -297,7 +330,7 @@ async fn add(
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
     lock_order(&tx, order).await?;
-    insert(&tx, order, &item, "").await?;
+    insert(&tx, order, &item, "", Stems::Reserve).await?;
     recompute_totals(&tx, order).await?;
     let out = fetch_with_items(&tx, order).await?;
     tx.commit().await?;

@@ -12,7 +12,7 @@ use petal::sea_query::{Expr, ExprTrait, Func, Order as SortOrder, Query, SelectS
 use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
 
-use super::order_items::{self, ItemOut, NewItem};
+use super::order_items::{self, ItemOut, NewItem, Stems};
 use super::{Page, Paged, round_money};
 use crate::db::{self, enum_value, money, money_col};
 use crate::error::ApiError;
@@ -293,8 +293,10 @@ async fn create(
         .returning_col(OrderIden::Id)
         .to_owned();
     let id = db::first_id(db::returning_ids(&tx, &insert).await?)?;
+    order_items::reserve_all(&tx, &new.items).await?;
     for (i, item) in new.items.iter().enumerate() {
-        order_items::insert(&tx, id, item, &format!("items[{i}].")).await?;
+        let prefix = format!("items[{i}].");
+        order_items::insert(&tx, id, item, &prefix, Stems::AlreadyReserved).await?;
     }
     let total = order_items::recompute_totals(&tx, id).await?;
     if let Some(customer) = customer_id {

@@ -199,6 +199,39 @@ pub async fn suite(api: &Api) {
         400,
     );
 
+    // Items of one order drawing on the same stock count together, and a
+    // refused order leaves nothing reserved.
+    let together = api
+        .send(
+            "POST",
+            "/api/orders/",
+            json!({
+                "customer_phone": "+7 701 444 00 00", "delivery_method": "self_pickup",
+                "items": [
+                    { "product_id": tulips, "quantity": 10, "warehouse_item_id": stock },
+                    { "product_id": rose, "quantity": 9, "warehouse_item_id": stock }
+                ]
+            }),
+        )
+        .await;
+    let message = expect(&together, 409)["error"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        message.contains("18 stem(s) available, 19 requested"),
+        "{message}"
+    );
+    let stock_row = api.get(&format!("/api/warehouse/{stock}")).await;
+    assert_eq!(expect(&stock_row, 200)["reserved_qty"], 2);
+    let missing = api
+        .send("POST", "/api/orders/", json!({
+            "customer_phone": "+7 701 444 00 00", "delivery_method": "self_pickup",
+            "items": [{ "product_id": rose, "quantity": 1 }, { "product_id": rose, "quantity": 1, "warehouse_item_id": 999999 }]
+        }))
+        .await;
+    expect_field_error(&missing, "items[1].warehouse_item_id");
+
     // Bad creates.
     let bad = api.send("POST", "/api/orders/", json!({ "customer_phone": "12", "delivery_method": "drone", "items": [{ "quantity": -1 }] })).await;
     for field in [
