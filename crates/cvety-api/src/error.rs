@@ -19,6 +19,8 @@ pub enum ApiError {
     Conflict(String),
     /// 422: field → what is wrong with it.
     Validation(BTreeMap<String, Vec<String>>),
+    /// 413: a body over axum's limit (2 MB).
+    TooLarge(String),
     /// 404 for a path no route matches.
     BadRouteOrMethod,
     /// 405 for a known path with another method.
@@ -51,6 +53,7 @@ impl ApiError {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::NotFound { .. } | ApiError::BadRouteOrMethod => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -65,6 +68,7 @@ impl IntoResponse for ApiError {
         let body = match self {
             ApiError::BadRequest(message)
             | ApiError::Conflict(message)
+            | ApiError::TooLarge(message)
             | ApiError::Unavailable(message) => json!({ "error": message }),
             ApiError::NotFound { resource, id } => {
                 json!({ "error": format!("{resource} {id} not found") })

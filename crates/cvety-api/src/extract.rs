@@ -31,9 +31,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
                 "expected a JSON body with Content-Type: application/json".into(),
             ));
         }
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| ApiError::BadRequest(format!("cannot read the body: {e}")))?;
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::TooLarge(format!("the body is too large: {}", e.body_text()))
+            } else {
+                ApiError::BadRequest(format!("cannot read the body: {}", e.body_text()))
+            }
+        })?;
         parse_json(&bytes).map(Body)
     }
 }

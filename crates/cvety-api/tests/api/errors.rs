@@ -57,6 +57,12 @@ pub async fn suite(api: &Api) {
     let overflow = api.send("POST", "/api/orders/", json!({ "customer_phone": "+77010000000", "delivery_method": "self_pickup", "flower_sum": 1, "customer_id": 3000000000u64 })).await;
     expect_field_error(&overflow, "customer_id");
 
+    let big = format!("{{\"phone\": \"{}\"}}", "7".repeat(3 << 20));
+    let too_large = api
+        .raw("POST", "/api/customers/", Some("application/json"), &big)
+        .await;
+    assert!(expect(&too_large, 413)["error"].is_string());
+
     // Unknown routes and methods answer JSON too.
     let nowhere = api.get("/api/nowhere").await;
     assert_eq!(expect(&nowhere, 404)["error"], "no such route");
