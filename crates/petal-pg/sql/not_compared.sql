@@ -64,6 +64,13 @@ SELECT kind, name FROM (
     JOIN tbl ON tbl.oid = x.conrelid
     WHERE x.contype = 'x'
     UNION ALL
+    -- The partitioned table itself is compared like any table; how it is
+    -- partitioned is not.
+    SELECT 'partition key', quote_ident(tbl.nspname) || '.' || quote_ident(tbl.relname)
+           || ' ' || pg_get_partkeydef(tbl.oid)
+    FROM tbl JOIN pg_class c ON c.oid = tbl.oid
+    WHERE c.relkind = 'p'
+    UNION ALL
     SELECT 'unlogged table', quote_ident(tbl.nspname) || '.' || quote_ident(tbl.relname)
     FROM tbl JOIN pg_class c ON c.oid = tbl.oid
     WHERE c.relpersistence = 'u'

@@ -50,7 +50,8 @@ pub struct NotCompared {
     /// `function`, `procedure`, `aggregate`, `window function`, `domain`,
     /// `range type`, `trigger`, `policy`, `rule`, `exclusion constraint`,
     /// `row level security`, `statistics object`, `collation`, `extension`,
-    /// `virtual generated column`.
+    /// `virtual generated column`, `unlogged table`, `invalid index`,
+    /// `partition key`.
     pub kind: String,
     /// The object's SQL name, quoted where needed: `public.active_orders`,
     /// `public.orders.audit_trigger`, `public.total(integer, numeric)`.
