@@ -5,9 +5,41 @@
 use axum::Json;
 use serde_json::{Map, Value, json};
 
+mod bodies;
 mod routes;
 
+pub use bodies::{Field, Kind, body};
 pub use routes::{ROUTES, Route};
+
+fn kind_schema(kind: &Kind) -> Value {
+    match kind {
+        Kind::Str => json!({ "type": "string" }),
+        Kind::OneOf(labels) => json!({ "type": "string", "enum": labels }),
+        Kind::DateTime => json!({ "type": "string", "format": "date-time" }),
+        Kind::Int => json!({ "type": "integer", "format": "int32" }),
+        Kind::Num => json!({ "type": "number" }),
+        Kind::Bool => json!({ "type": "boolean" }),
+        Kind::Object(fields) => object_schema(fields),
+        Kind::ArrayOf(item) => json!({ "type": "array", "items": kind_schema(item) }),
+    }
+}
+
+fn object_schema(fields: &[Field]) -> Value {
+    let mut properties = Map::new();
+    for field in fields {
+        let mut schema = kind_schema(&field.kind);
+        if !field.doc.is_empty() {
+            schema["description"] = json!(field.doc);
+        }
+        properties.insert(field.name.to_string(), schema);
+    }
+    let required: Vec<&str> = fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| f.name)
+        .collect();
+    json!({ "type": "object", "additionalProperties": false, "required": required, "properties": properties })
+}
 
 fn error_response(description: &str) -> Value {
     json!({
@@ -53,9 +85,13 @@ fn operation(route: &Route) -> Value {
         "responses": responses,
     });
     if route.body {
+        let schema = match body(route.method, route.path) {
+            Some(fields) => object_schema(fields),
+            None => json!({ "type": "object" }),
+        };
         op["requestBody"] = json!({
             "required": true,
-            "content": { "application/json": { "schema": { "type": "object" } } }
+            "content": { "application/json": { "schema": schema } }
         });
     }
     op
@@ -93,6 +129,19 @@ pub async fn handler() -> Json<Value> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn bodies_are_documented_exactly_for_routes_that_take_one() {
+        for route in super::ROUTES {
+            assert_eq!(
+                super::body(route.method, route.path).is_some(),
+                route.body,
+                "{} {}",
+                route.method,
+                route.path
+            );
+        }
+    }
+
     #[test]
     fn every_route_is_documented_once() {
         let doc = super::document();
