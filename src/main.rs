@@ -21,6 +21,7 @@ use petal_engine::migrate::Operation;
 use petal_migrate::{Direction, PlanOptions};
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -123,5 +124,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 &settings, &from, &to, exit_code, format,
             ))
         }
+    }
+}
+
+/// Rust ignores SIGPIPE, so `petal history | head -1` would panic on a
+/// closed pipe; a command-line tool should just stop, as `cat` does.
+fn restore_sigpipe() {
+    // SAFETY: resetting a signal to its default disposition at start-up,
+    // before any thread exists, has no memory-safety implications.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

@@ -113,7 +113,9 @@ pub fn heads(settings: &Settings, format: Format) -> Result<(), Failure> {
 pub async fn history(settings: &Settings, verbose: bool, format: Format) -> Result<(), Failure> {
     let graph = migrate::load_graph(settings)?;
     // History works without a database; applied marks are shown when one answers.
-    let rows = migrate::read_log(settings).await.unwrap_or_default();
+    let rows = migrate::read_log_if_running(settings)
+        .await
+        .unwrap_or_default();
     let heads = graph.heads();
     let mut entries = Vec::new();
     for rev in graph.topological_order().iter().rev() {

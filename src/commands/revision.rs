@@ -50,7 +50,7 @@ fn summarize(diff: &Diff, style: Style) {
         .iter()
         .map(|c| (c.safety(), c.description()))
         .collect();
-    lines.sort_by(|a, b| b.0.cmp(&a.0));
+    lines.sort_by_key(|line| std::cmp::Reverse(line.0));
     for (safety, text) in &lines {
         match safety {
             Safety::Destructive => println!("  {} {text}", style.red("destructive:")),

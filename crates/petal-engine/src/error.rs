@@ -11,14 +11,22 @@ pub enum EngineError {
     Pg(#[from] PgError),
     #[error(transparent)]
     Lock(#[from] LockError),
+    /// Boxed: a statement's error carries its file, line and PostgreSQL's
+    /// message, detail and hint, and would make every `Result` large.
     #[error(transparent)]
-    Run(#[from] RunError),
+    Run(Box<RunError>),
     /// Model files that do not parse or validate (`file:line:col` each).
     #[error(transparent)]
     Models(#[from] petal_syntax::ScanErrors),
     /// Anything else, already phrased for the user.
     #[error("{0}")]
     Message(String),
+}
+
+impl From<RunError> for EngineError {
+    fn from(e: RunError) -> Self {
+        EngineError::Run(Box::new(e))
+    }
 }
 
 impl EngineError {

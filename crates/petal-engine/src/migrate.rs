@@ -58,6 +58,19 @@ pub async fn read_log(settings: &Settings) -> Result<Vec<AppliedRow>, EngineErro
         .map_err(|e| EngineError::pg_query("reading petal_migrations", e))
 }
 
+/// The log when it can be read without side effects: never starts the
+/// embedded cluster (a history needs no database), and `None` when no
+/// database answers.
+pub async fn read_log_if_running(settings: &Settings) -> Option<Vec<AppliedRow>> {
+    if settings.database_url.is_none() {
+        let cluster = settings.embedded_cluster().ok()?;
+        if !matches!(cluster.status(), petal_pg::ClusterStatus::Running { .. }) {
+            return None;
+        }
+    }
+    read_log(settings).await.ok()
+}
+
 /// What a run is asked to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operation {

@@ -150,11 +150,11 @@ pub async fn execute(client: &Client, m: &PlannedMigration, mode: Mode) -> Resul
                 return Err(statement_error(m, stmt, e, index, None));
             }
         }
-        if index + 1 == step_count {
-            if let Err(e) = write_log(client, m, started).await {
-                let _ = client.batch_execute("ROLLBACK").await;
-                return Err(e.into());
-            }
+        if index + 1 == step_count
+            && let Err(e) = write_log(client, m, started).await
+        {
+            let _ = client.batch_execute("ROLLBACK").await;
+            return Err(e.into());
         }
         client.batch_execute("COMMIT").await?;
     }
