@@ -79,6 +79,9 @@ pub async fn suite(api: &Api) {
     let none = api.get("/api/customers/?q=%25").await; // a literal "%"
     assert_eq!(expect(&none, 200)["total"], 0);
 
+    expect_field_error(&api.get("/api/customers/?limit=501").await, "limit");
+    expect(&api.get("/api/customers/?offset=-1").await, 400);
+
     // PUT replaces every field.
     let replaced = api
         .send(
