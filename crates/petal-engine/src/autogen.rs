@@ -134,6 +134,19 @@ fn single_head(graph: &RevisionGraph) -> Result<Vec<RevisionId>, EngineError> {
 async fn ensure_at_head(settings: &Settings, graph: &RevisionGraph) -> Result<(), EngineError> {
     let rows = read_log(settings).await?;
     let applied = applied_revisions(&rows)?;
+    let missing: Vec<&str> = applied
+        .iter()
+        .filter(|a| !graph.contains(&a.revision))
+        .map(|a| a.revision.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(EngineError::msg(format!(
+            "the database has revision(s) {} applied, but no migration file holds them: \
+             restore the file(s) in {}, or `petal stamp` the database to a revision you have",
+            missing.join(", "),
+            settings.migrations_dir.display()
+        )));
+    }
     let current = petal_migrate::current(graph, &applied);
     let heads: Vec<&RevisionId> = graph.heads();
     let at_head = current.len() == heads.len() && current.iter().all(|c| heads.contains(&c));
