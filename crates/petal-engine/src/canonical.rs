@@ -227,18 +227,61 @@ async fn rebuild(
         .batch_execute("BEGIN")
         .await
         .map_err(|e| EngineError::pg_query("loading the models", e))?;
-    for sql in crate::ddl::create(models) {
-        if let Err(e) = client.batch_execute(&sql).await {
+    let statements = crate::ddl::create(models);
+    for sql in &statements {
+        if client.batch_execute(sql).await.is_err() {
             let _ = client.batch_execute("ROLLBACK").await;
+            // The fast path stops at the first refusal; find them all, as
+            // the scanner reports all its errors, and only then give up.
+            let errors = all_refusals(&client, &statements, scanned).await;
             drop(client);
             let _ = admin
                 .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                 .await;
-            return Err(diagnose(&sql, &e, scanned));
+            return Err(EngineError::msg(errors.join("\n\n")));
         }
     }
     client
         .batch_execute("COMMIT")
         .await
         .map_err(|e| EngineError::pg_query("loading the models", e))
+}
+
+/// Runs the statements again, each under a savepoint, and traces every one
+/// PostgreSQL refuses to its model attribute. A statement about a table
+/// whose creation was refused (its indexes, its foreign keys) would only
+/// repeat that error, and is passed over.
+async fn all_refusals(
+    client: &Client,
+    statements: &[String],
+    scanned: &ScannedModels,
+) -> Vec<String> {
+    let mut errors = Vec::new();
+    let mut refused_tables: Vec<petal_ir::QualifiedName> = Vec::new();
+    if client.batch_execute("BEGIN").await.is_err() {
+        return vec!["loading the models failed, and the dev database stopped answering".into()];
+    }
+    for sql in statements {
+        let table = crate::diagnose::statement_table(sql);
+        let follows_refusal = refused_tables.iter().any(|t| {
+            table.as_ref() == Some(t) || sql.contains(&format!("REFERENCES {}", t.quoted()))
+        });
+        if follows_refusal {
+            continue;
+        }
+        let _ = client.batch_execute("SAVEPOINT petal_statement").await;
+        if let Err(e) = client.batch_execute(sql).await {
+            let _ = client
+                .batch_execute("ROLLBACK TO SAVEPOINT petal_statement")
+                .await;
+            errors.push(diagnose(sql, &e, scanned).to_string());
+            if sql.starts_with("CREATE TABLE")
+                && let Some(t) = table
+            {
+                refused_tables.push(t);
+            }
+        }
+    }
+    let _ = client.batch_execute("ROLLBACK").await;
+    errors
 }

@@ -160,7 +160,7 @@ fn locate(
 
 /// The table a `CREATE TABLE`, `ALTER TABLE` or `CREATE INDEX ... ON`
 /// statement is about.
-fn statement_table(sql: &str) -> Option<QualifiedName> {
+pub(crate) fn statement_table(sql: &str) -> Option<QualifiedName> {
     let after = ["CREATE TABLE ", "ALTER TABLE ", " ON "]
         .iter()
         .find_map(|kw| sql.find(kw).map(|i| &sql[i + kw.len()..]))?;
