@@ -101,11 +101,12 @@ pub async fn list(
 ) -> Result<Json<Paged<DeliveryOut>>, ApiError> {
     let mut q = select();
     let client = state.pool.get().await?;
-    let total = db::count(&*client, &q).await?;
+    let counted = q.clone();
     q.order_by(DeliveryIden::DeliveryDate, SortOrder::Desc)
         .order_by(DeliveryIden::Id, SortOrder::Desc);
     let (limit, offset) = page.apply(&mut q)?;
-    let mut items: Vec<DeliveryOut> = db::fetch_all(&*client, &q).await?;
+    let (total, mut items): (i64, Vec<DeliveryOut>) =
+        tokio::try_join!(db::count(&*client, &counted), db::fetch_all(&*client, &q))?;
     attach_positions(&*client, &mut items).await?;
     Ok(Json(Paged {
         items,

@@ -109,10 +109,12 @@ async fn list(
         q.and_where(Expr::col(OrderIden::CustomerPhone).eq(phone));
     }
     let client = state.pool.get().await?;
-    let total = db::count(&*client, &q).await?;
+    let counted = q.clone();
     q.order_by(OrderIden::Id, SortOrder::Desc);
     let (limit, offset) = page.apply(&mut q)?;
-    let items = db::fetch_all(&*client, &q).await?;
+    // Sent together on the one connection: pipelined, one round trip.
+    let (total, items) =
+        tokio::try_join!(db::count(&*client, &counted), db::fetch_all(&*client, &q))?;
     Ok(Json(Paged {
         items,
         total,

@@ -133,12 +133,14 @@ async fn list(
         q.and_where(Expr::col(T::Priority).eq(enum_value(&priority)));
     }
     let client = state.pool.get().await?;
-    let total = db::count(&*client, &q).await?;
+    let counted = q.clone();
     // Enum order is declaration order: urgent first.
     q.order_by(T::Priority, SortOrder::Asc)
         .order_by(T::Id, SortOrder::Asc);
     let (limit, offset) = page.apply(&mut q)?;
-    let items = db::fetch_all(&*client, &q).await?;
+    // Sent together on the one connection: pipelined, one round trip.
+    let (total, items) =
+        tokio::try_join!(db::count(&*client, &counted), db::fetch_all(&*client, &q))?;
     Ok(Json(Paged {
         items,
         total,

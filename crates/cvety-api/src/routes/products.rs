@@ -104,10 +104,12 @@ async fn list(
         q.and_where(Expr::col(ProductIden::IsActive).if_null(true).eq(active));
     }
     let client = state.pool.get().await?;
-    let total = db::count(&*client, &q).await?;
+    let counted = q.clone();
     q.order_by(ProductIden::Id, SortOrder::Asc);
     let (limit, offset) = page.apply(&mut q)?;
-    let items = db::fetch_all(&*client, &q).await?;
+    // Sent together on the one connection: pipelined, one round trip.
+    let (total, items) =
+        tokio::try_join!(db::count(&*client, &counted), db::fetch_all(&*client, &q))?;
     Ok(Json(Paged {
         items,
         total,
