@@ -130,3 +130,59 @@ async fn same_schema_from_three_sources_has_no_diff() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[tokio::test]
+async fn every_refused_model_attribute_is_reported_at_its_source() {
+    let db = TestDb::new().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = petal_testkit::server().expect("test server");
+    std::fs::create_dir(dir.path().join("models")).expect("models dir");
+    std::fs::write(
+        dir.path().join("petal.toml"),
+        format!(
+            "database_url = {:?}\ndev_url = {:?}\nmodels = \"models\"\nmigrations = \"migrations\"\n",
+            db.config().to_url_with_password(),
+            server.admin.to_url_with_password(),
+        ),
+    )
+    .expect("petal.toml");
+    std::fs::write(
+        dir.path().join("models/shop.rs"),
+        r#"use petal::Table;
+
+#[derive(Table)]
+#[petal(table = "things")]
+pub struct Thing {
+    #[petal(primary_key)]
+    pub id: i64,
+    #[petal(sql_type = "numberic(10,2)")]
+    pub price: f64,
+}
+
+#[derive(Table)]
+#[petal(table = "others")]
+pub struct Other {
+    #[petal(primary_key)]
+    pub id: i64,
+    #[petal(default = "'abc'")]
+    pub count: i32,
+}
+"#,
+    )
+    .expect("model file");
+    let out = petal(dir.path(), &["diff", "--from", "empty", "--to", "models"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("models/shop.rs:8:24: PostgreSQL rejects the type of column `price`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("type \"numberic\" does not exist"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("models/shop.rs:17:23: PostgreSQL rejects the default of column `count`"),
+        "{stderr}"
+    );
+}
