@@ -126,3 +126,59 @@ async fn a_project_with_a_long_path() {
     exercise(&cluster).await;
     assert!(project.join(".petal").join(".gitignore").is_file());
 }
+
+/// Set in a child copy of this test binary: start a cluster there and exit.
+const CHILD_DIR_VAR: &str = "PETAL_TEST_CHILD_CLUSTER_DIR";
+
+/// A caller that pipes petal's output (`petal dev start | cat`, a test
+/// harness capturing output) must see the pipes close when petal exits,
+/// although the server it started keeps running.
+#[tokio::test]
+async fn a_started_server_holds_none_of_our_output_pipes() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+
+    if let Some(dir) = std::env::var_os(CHILD_DIR_VAR) {
+        let cluster = EmbeddedCluster::in_dir(Path::new(&dir), "app").unwrap();
+        cluster.start().await.unwrap();
+        println!("child: started");
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(home.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let dir = home.path().join("pg");
+    let cluster = EmbeddedCluster::in_dir(&dir, "app").unwrap();
+    let _cleanup = Cleanup(cluster.clone());
+
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "a_started_server_holds_none_of_our_output_pipes",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD_DIR_VAR, &dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        // Both reads end only when every holder of the pipes has exited or
+        // closed them: a server holding one would keep them open forever.
+        let mut out = String::new();
+        let mut err = String::new();
+        let _ = stdout.read_to_string(&mut out);
+        let _ = stderr.read_to_string(&mut err);
+        let _ = tx.send((out, err));
+    });
+    let outcome = rx.recv_timeout(std::time::Duration::from_secs(60));
+    let status = child.wait().unwrap();
+    let (out, err) = outcome.expect("the pipes stayed open after the child exited");
+    assert!(status.success(), "child failed: {out}\n{err}");
+    assert!(out.contains("child: started"), "{out}\n{err}");
+    assert!(matches!(cluster.status(), ClusterStatus::Running { .. }));
+}
