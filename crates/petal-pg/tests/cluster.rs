@@ -182,3 +182,54 @@ async fn a_started_server_holds_none_of_our_output_pipes() {
     assert!(out.contains("child: started"), "{out}\n{err}");
     assert!(matches!(cluster.status(), ClusterStatus::Running { .. }));
 }
+
+/// A server that died without cleaning up (a crash, a reboot, SIGKILL)
+/// leaves its pid file behind: it counts as stopped, and starts again.
+#[tokio::test]
+async fn a_killed_server_is_seen_as_stopped_and_restarts() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(home.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let cluster = EmbeddedCluster::in_dir(&home.path().join("pg"), "app").unwrap();
+    let _cleanup = Cleanup(cluster.clone());
+    cluster.start().await.unwrap();
+    let ClusterStatus::Running { pid } = cluster.status() else {
+        panic!("not running: {:?}", cluster.status());
+    };
+    let killed = std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while cluster.status() != ClusterStatus::Stopped {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still {:?}",
+            cluster.status()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(
+        cluster.data_dir().join("postmaster.pid").exists(),
+        "a stale pid file"
+    );
+    // The server's helper processes notice their postmaster's death within
+    // moments; until they are gone, the old shared memory is in use.
+    let mut attempts = 0;
+    loop {
+        match cluster.start().await {
+            Ok(()) => break,
+            Err(e) if attempts < 20 => {
+                attempts += 1;
+                eprintln!("restart attempt {attempts}: {e}");
+                std::thread::sleep(std::time::Duration::from_millis(500));
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+    let ClusterStatus::Running { pid: new_pid } = cluster.status() else {
+        panic!("not running after restart: {:?}", cluster.status());
+    };
+    assert_ne!(pid, new_pid);
+    connect(&cluster.conn_config("app")).await.unwrap();
+}
