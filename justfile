@@ -33,6 +33,10 @@ dev-db action="status":
 api:
     cargo run -q -p cvety-api
 
+# load on GET /api/orders/ over 10,000 seeded orders (loopback only)
+bench-api:
+    cargo run -q -p cvety-api --release --example bench_api
+
 # every benchmark
 bench: bench-introspect bench-diff bench-autogen
 

@@ -5,10 +5,6 @@
 //! available to the application (`petal::Table::table()`)
 //! together with sea-query identifiers (`OrderIden::CustomerPhone`).
 
-// The models' crate is called `petal-lib` in this workspace and `petal`
-// everywhere else; the derives refer to `::petal`.
-extern crate petal_lib as petal;
-
 pub mod customer;
 pub mod order;
 pub mod product;

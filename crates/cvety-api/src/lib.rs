@@ -14,9 +14,6 @@
 //! cvety_api::serve(listener, cvety_api::AppState::new(pool)).await?;
 //! ```
 
-// The models' crate is `petal-lib` in this workspace and `petal` elsewhere.
-extern crate petal_lib as petal;
-
 pub mod config;
 pub mod db;
 pub mod error;
