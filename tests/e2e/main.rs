@@ -4,9 +4,11 @@
 mod support;
 
 mod concurrency;
+mod cvety;
 mod failures;
 mod graph;
 mod offline;
 mod secrets;
 mod smoke;
+mod sources;
 mod workflow;

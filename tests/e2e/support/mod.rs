@@ -40,6 +40,22 @@ impl Project {
         project
     }
 
+    /// The Cvety.kz project of this repository: its models (`schema/src`)
+    /// and migrations, on a fresh test database.
+    pub async fn cvety() -> Project {
+        let project = Project::empty().await;
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let config = format!(
+            "database_url = {}\ndev_url = {}\nmodels = {}\nmigrations = {}\n",
+            toml_string(&project.db.url()),
+            toml_string(&project.dev_url),
+            toml_string(&repo.join("schema/src").display().to_string()),
+            toml_string(&repo.join("migrations").display().to_string()),
+        );
+        project.write("petal.toml", &config);
+        project
+    }
+
     /// A project as `petal init` writes it (models in `src/models/`, with
     /// the example model), then pointed at the test databases.
     pub async fn init() -> Project {

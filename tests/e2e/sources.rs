@@ -1,0 +1,107 @@
+//! `petal diff` between sources: a hand-written database against the
+//! models shows the real differences and no spelling ones, applying petal's
+//! own output leaves nothing to diff, and a model attribute PostgreSQL
+//! refuses is reported at its source.
+
+use crate::support::Project;
+
+#[tokio::test]
+async fn hand_written_ddl_shows_only_real_differences() {
+    let project = Project::cvety().await;
+    let ddl = include_str!("../fixtures/cvety_hand_written.sql");
+    project
+        .client()
+        .batch_execute(ddl)
+        .await
+        .expect("fixture loads");
+
+    let run = project.petal(&[
+        "diff", "--from", "database", "--to", "models", "--format", "json",
+    ]);
+    run.assert_ok();
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let changes = json["changes"].as_array().expect("changes");
+    assert_eq!(
+        changes.len(),
+        2,
+        "exactly the two real differences: {json:#}"
+    );
+    let text = json["changes"].to_string();
+    assert!(text.contains("products_name_idx"), "{text}");
+    assert!(text.contains("character varying(255)"), "{text}");
+
+    // Apply petal's own SQL: nothing is left to diff.
+    let sql = project.petal(&["diff", "--from", "database", "--to", "models"]);
+    sql.assert_ok();
+    project
+        .client()
+        .batch_execute(&sql.stdout)
+        .await
+        .expect("petal's SQL applies");
+    project
+        .petal(&[
+            "diff",
+            "--from",
+            "database",
+            "--to",
+            "models",
+            "--exit-code",
+        ])
+        .assert_ok()
+        .assert_mentions("no differences");
+}
+
+#[tokio::test]
+async fn same_schema_from_every_source_has_no_diff() {
+    let project = Project::cvety().await;
+    project.petal(&["upgrade", "head"]).assert_ok();
+    for (from, to) in [
+        ("migrations", "models"),
+        ("database", "models"),
+        ("database", "migrations"),
+        ("models", "models"),
+    ] {
+        project
+            .petal(&["diff", "--from", from, "--to", to, "--exit-code"])
+            .assert_ok()
+            .assert_mentions("no differences");
+    }
+    // From empty, the diff is the whole schema.
+    project
+        .petal(&["diff", "--from", "empty", "--to", "models", "--exit-code"])
+        .assert_code(1);
+}
+
+#[tokio::test]
+async fn every_refused_model_attribute_is_reported_at_its_source() {
+    let project = Project::new().await;
+    project.write(
+        "models/shop.rs",
+        r#"use petal::Table;
+
+#[derive(Table)]
+#[petal(table = "things")]
+pub struct Thing {
+    #[petal(primary_key)]
+    pub id: i64,
+    #[petal(sql_type = "numberic(10,2)")]
+    pub price: f64,
+}
+
+#[derive(Table)]
+#[petal(table = "others")]
+pub struct Other {
+    #[petal(primary_key)]
+    pub id: i64,
+    #[petal(default = "'abc'")]
+    pub count: i32,
+}
+"#,
+    );
+    project
+        .petal(&["diff", "--from", "empty", "--to", "models"])
+        .assert_code(2)
+        .assert_mentions("models/shop.rs:8:24: PostgreSQL rejects the type of column `price`")
+        .assert_mentions("type \"numberic\" does not exist")
+        .assert_mentions("models/shop.rs:17:23: PostgreSQL rejects the default of column `count`");
+}
