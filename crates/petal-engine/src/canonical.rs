@@ -15,7 +15,7 @@
 use std::time::{Duration, Instant};
 
 use petal_ir::{Database, quote_ident, quote_literal};
-use petal_pg::{ConnConfig, connect, introspect};
+use petal_pg::{ConnConfig, connect, introspect_parallel};
 use petal_syntax::ScannedModels;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -80,8 +80,7 @@ pub async fn canonicalize(
     }
     write_state(&admin, &name, version, &models).await?;
 
-    let client = connect(&cfg).await?;
-    let found = introspect(&client, &introspect_options(settings)).await?;
+    let found = introspect_parallel(&cfg, &introspect_options(settings)).await?;
     let _ = admin
         .query_one("SELECT pg_advisory_unlock($1)", &[&lock_key])
         .await;

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use petal_ir::Database;
 use petal_migrate::{PlanOptions, Target};
-use petal_pg::{ConnConfig, IntrospectOptions, NotCompared, connect, introspect};
+use petal_pg::{ConnConfig, IntrospectOptions, NotCompared, introspect_parallel};
 
 use crate::error::EngineError;
 use crate::migrate::{Operation, load_graph, run_on};
@@ -87,8 +87,9 @@ pub async fn load(settings: &Settings, source: &Source) -> Result<Loaded, Engine
 
 /// Introspects a live database.
 pub async fn read_database(cfg: &ConnConfig, settings: &Settings) -> Result<Loaded, EngineError> {
-    let client = connect(cfg).await?;
-    let found = introspect(&client, &introspect_options(settings)).await?;
+    // Two connections sharing one snapshot: the catalog queries split
+    // between two server processes.
+    let found = introspect_parallel(cfg, &introspect_options(settings)).await?;
     Ok(Loaded {
         database: found.database,
         not_compared: found.not_compared,
