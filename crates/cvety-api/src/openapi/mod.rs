@@ -129,6 +129,13 @@ pub async fn handler() -> Json<Value> {
 
 #[cfg(test)]
 mod tests {
+    /// The whole document, so a change to the route or body tables shows
+    /// as a diff of what clients see.
+    #[test]
+    fn document_snapshot() {
+        insta::assert_json_snapshot!("openapi", super::document());
+    }
+
     #[test]
     fn bodies_are_documented_exactly_for_routes_that_take_one() {
         for route in super::ROUTES {
