@@ -60,14 +60,52 @@ impl Check {
         }
     }
 
+    /// A required value: "is required" when absent, and then the default
+    /// stands in so the other fields are still checked.
+    pub fn required<T: Copy + Default>(&mut self, field: &str, value: Option<T>) -> T {
+        if value.is_none() {
+            self.fail(field, "is required");
+        }
+        value.unwrap_or_default()
+    }
+
+    /// A label of one of the schema's enums, or "is required".
+    pub fn required_enum<E: petal::DbEnum>(
+        &mut self,
+        field: &str,
+        label: Option<&str>,
+    ) -> Option<E> {
+        match label {
+            Some(label) => enum_label(self, field, label),
+            None => {
+                self.fail(field, "is required");
+                None
+            }
+        }
+    }
+
+    /// An optional label of one of the schema's enums (a list filter).
+    pub fn opt_enum<E: petal::DbEnum>(&mut self, field: &str, label: Option<&str>) -> Option<E> {
+        label.and_then(|label| enum_label(self, field, label))
+    }
+
     /// A phone number: digits with optional `+`, spaces, dashes and
     /// parentheses, 10 to 15 digits.
     pub fn phone(&mut self, field: &str, value: Option<&str>) -> String {
         let phone = self.text(field, value, 32);
-        if !phone.is_empty() && !is_phone(&phone) {
-            self.fail(field, "must be a phone number of 10 to 15 digits");
+        if !phone.is_empty() {
+            self.phone_format(field, &phone);
         }
         phone
+    }
+
+    /// [`is_phone`], or the field error that says what a phone is.
+    pub fn phone_format(&mut self, field: &str, phone: &str) {
+        self.ensure(
+            is_phone(phone),
+            field,
+            "must be a phone number of 10 to 15 digits",
+        );
     }
 
     pub fn email(&mut self, field: &str, value: Option<&str>) -> Option<String> {

@@ -6,13 +6,12 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
 use cvety_schema::customer::{CustomerAddressIden, CustomerIden, CustomerImportantDateIden};
-use petal::sea_query::{Expr, ExprTrait, Query};
 use serde::Deserialize;
 use tokio_postgres::GenericClient;
 
-use super::customers::{AddressOut, ImportantDateOut};
+use super::crud::{exists, fetch_inserted, insert_returning_id};
+use super::customers::{AddressOut, ImportantDateOut, select_addresses, select_dates};
 use crate::AppState;
-use crate::db;
 use crate::error::ApiError;
 use crate::extract::{Body, parse_id};
 use crate::validate::Check;
@@ -25,13 +24,10 @@ pub fn routes() -> Router<AppState> {
 
 /// 404 unless the customer exists.
 async fn ensure_customer<C: GenericClient>(client: &C, id: i32) -> Result<(), ApiError> {
-    let mut q = Query::select();
-    q.from(CustomerIden::Table)
-        .column(CustomerIden::Id)
-        .and_where(Expr::col(CustomerIden::Id).eq(id));
-    match db::fetch_optional::<serde_json::Value, _>(client, &q).await? {
-        Some(_) => Ok(()),
-        None => Err(ApiError::not_found("customer", id)),
+    if exists(client, CustomerIden::Table, CustomerIden::Id, id).await? {
+        Ok(())
+    } else {
+        Err(ApiError::not_found("customer", id))
     }
 }
 
@@ -55,30 +51,10 @@ async fn add_address(
     let client = state.pool.get().await?;
     ensure_customer(&*client, id).await?;
     use CustomerAddressIden as A;
-    let insert = Query::insert()
-        .into_table(A::Table)
-        .columns([A::CustomerId, A::Address, A::Label])
-        .values([id.into(), address.into(), label.into()])
-        .map_err(|e| ApiError::internal(e.to_string()))?
-        .returning_col(A::Id)
-        .to_owned();
-    let new_id = db::first_id(db::returning_ids(&*client, &insert).await?)?;
-    let q = Query::select()
-        .from(A::Table)
-        .columns([
-            A::Id,
-            A::CustomerId,
-            A::Address,
-            A::Label,
-            A::UsageCount,
-            A::LastUsedAt,
-            A::CreatedAt,
-        ])
-        .and_where(Expr::col(A::Id).eq(new_id))
-        .to_owned();
-    let out = db::fetch_optional(&*client, &q)
-        .await?
-        .ok_or_else(|| ApiError::internal("inserted address vanished"))?;
+    let columns = [A::CustomerId, A::Address, A::Label];
+    let values = [id.into(), address.into(), label.into()];
+    let new_id = insert_returning_id(&*client, A::Table, columns, values, A::Id).await?;
+    let out = fetch_inserted(&*client, select_addresses(), A::Id, new_id, "address").await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
@@ -130,30 +106,10 @@ async fn add_date(
     let client = state.pool.get().await?;
     ensure_customer(&*client, id).await?;
     use CustomerImportantDateIden as D;
-    let insert = Query::insert()
-        .into_table(D::Table)
-        .columns([D::CustomerId, D::Date, D::Description, D::RemindDaysBefore])
-        .values([id.into(), date.into(), description.into(), remind.into()])
-        .map_err(|e| ApiError::internal(e.to_string()))?
-        .returning_col(D::Id)
-        .to_owned();
-    let new_id = db::first_id(db::returning_ids(&*client, &insert).await?)?;
-    let q = Query::select()
-        .from(D::Table)
-        .columns([
-            D::Id,
-            D::CustomerId,
-            D::Date,
-            D::Description,
-            D::RemindDaysBefore,
-            D::LastRemindedYear,
-            D::CreatedAt,
-        ])
-        .and_where(Expr::col(D::Id).eq(new_id))
-        .to_owned();
-    let out = db::fetch_optional(&*client, &q)
-        .await?
-        .ok_or_else(|| ApiError::internal("inserted date vanished"))?;
+    let columns = [D::CustomerId, D::Date, D::Description, D::RemindDaysBefore];
+    let values = [id.into(), date.into(), description.into(), remind.into()];
+    let new_id = insert_returning_id(&*client, D::Table, columns, values, D::Id).await?;
+    let out = fetch_inserted(&*client, select_dates(), D::Id, new_id, "date").await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 

@@ -11,9 +11,12 @@ use petal::sea_query::{Expr, ExprTrait, Order as SortOrder, Query, SelectStateme
 use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
 
+use super::crud::{
+    fetch_one_or_404, fetch_page, insert_returning_id, select_columns, update_or_404,
+};
 use super::{Page, Paged};
 use crate::AppState;
-use crate::db::{self, money_col};
+use crate::db;
 use crate::error::ApiError;
 use crate::extract::{Body, Params, parse_id};
 use crate::validate::Check;
@@ -74,22 +77,53 @@ pub struct CustomerDetail {
 
 fn select() -> SelectStatement {
     use CustomerIden as C;
-    let mut q = Query::select();
-    q.from(C::Table).columns([
-        C::Id,
-        C::Phone,
-        C::Name,
-        C::Email,
-        C::OrdersCount,
-        C::LastOrderDate,
-        C::Notes,
-        C::Preferences,
-        C::Source,
-        C::CreatedAt,
-        C::UpdatedAt,
-    ]);
-    money_col(&mut q, C::TotalSpent);
-    q
+    select_columns(
+        C::Table,
+        &[
+            C::Id,
+            C::Phone,
+            C::Name,
+            C::Email,
+            C::OrdersCount,
+            C::LastOrderDate,
+            C::Notes,
+            C::Preferences,
+            C::Source,
+            C::CreatedAt,
+            C::UpdatedAt,
+        ],
+        &[C::TotalSpent],
+    )
+}
+
+/// The columns of [`AddressOut`].
+pub fn select_addresses() -> SelectStatement {
+    use CustomerAddressIden as A;
+    let columns = [
+        A::Id,
+        A::CustomerId,
+        A::Address,
+        A::Label,
+        A::UsageCount,
+        A::LastUsedAt,
+        A::CreatedAt,
+    ];
+    select_columns(A::Table, &columns, &[])
+}
+
+/// The columns of [`ImportantDateOut`].
+pub fn select_dates() -> SelectStatement {
+    use CustomerImportantDateIden as D;
+    let columns = [
+        D::Id,
+        D::CustomerId,
+        D::Date,
+        D::Description,
+        D::RemindDaysBefore,
+        D::LastRemindedYear,
+        D::CreatedAt,
+    ];
+    select_columns(D::Table, &columns, &[])
 }
 
 #[derive(Debug, Deserialize)]
@@ -113,54 +147,21 @@ async fn list(
         );
     }
     let client = state.pool.get().await?;
-    let counted = q.clone();
-    q.order_by(CustomerIden::Id, SortOrder::Asc);
-    let (limit, offset) = page.apply(&mut q)?;
-    // Sent together on the one connection: pipelined, one round trip.
-    let (total, items) =
-        tokio::try_join!(db::count(&*client, &counted), db::fetch_all(&*client, &q))?;
-    Ok(Json(Paged {
-        items,
-        total,
-        limit,
-        offset,
-    }))
+    let order = [(CustomerIden::Id, SortOrder::Asc)];
+    Ok(Json(fetch_page(&*client, q, order, page).await?))
 }
 
 async fn fetch_detail<C: GenericClient>(client: &C, id: i32) -> Result<CustomerDetail, ApiError> {
-    let mut q = select();
-    q.and_where(Expr::col(CustomerIden::Id).eq(id));
-    let customer = db::fetch_optional(client, &q)
-        .await?
-        .ok_or(ApiError::not_found("customer", id))?;
-    let addresses = Query::select()
-        .from(CustomerAddressIden::Table)
-        .columns([
-            CustomerAddressIden::Id,
-            CustomerAddressIden::CustomerId,
-            CustomerAddressIden::Address,
-            CustomerAddressIden::Label,
-            CustomerAddressIden::UsageCount,
-            CustomerAddressIden::LastUsedAt,
-            CustomerAddressIden::CreatedAt,
-        ])
+    let customer = fetch_one_or_404(client, select(), CustomerIden::Id, id, "customer").await?;
+    let addresses = select_addresses()
         .and_where(Expr::col(CustomerAddressIden::CustomerId).eq(id))
         .order_by(CustomerAddressIden::Id, SortOrder::Asc)
         .to_owned();
-    let dates = Query::select()
-        .from(CustomerImportantDateIden::Table)
-        .columns([
-            CustomerImportantDateIden::Id,
-            CustomerImportantDateIden::CustomerId,
-            CustomerImportantDateIden::Date,
-            CustomerImportantDateIden::Description,
-            CustomerImportantDateIden::RemindDaysBefore,
-            CustomerImportantDateIden::LastRemindedYear,
-            CustomerImportantDateIden::CreatedAt,
-        ])
-        .and_where(Expr::col(CustomerImportantDateIden::CustomerId).eq(id))
-        .order_by(CustomerImportantDateIden::Date, SortOrder::Asc)
-        .order_by(CustomerImportantDateIden::Id, SortOrder::Asc)
+    use CustomerImportantDateIden as D;
+    let dates = select_dates()
+        .and_where(Expr::col(D::CustomerId).eq(id))
+        .order_by(D::Date, SortOrder::Asc)
+        .order_by(D::Id, SortOrder::Asc)
         .to_owned();
     Ok(CustomerDetail {
         customer,
@@ -230,29 +231,24 @@ async fn create(
 ) -> Result<(StatusCode, Json<CustomerDetail>), ApiError> {
     let c = body.checked()?;
     use CustomerIden as C;
-    let insert = Query::insert()
-        .into_table(C::Table)
-        .columns([
-            C::Phone,
-            C::Name,
-            C::Email,
-            C::Notes,
-            C::Preferences,
-            C::Source,
-        ])
-        .values([
-            c.phone.into(),
-            c.name.into(),
-            c.email.into(),
-            c.notes.into(),
-            c.preferences.into(),
-            c.source.into(),
-        ])
-        .map_err(|e| ApiError::internal(e.to_string()))?
-        .returning_col(C::Id)
-        .to_owned();
+    let columns = [
+        C::Phone,
+        C::Name,
+        C::Email,
+        C::Notes,
+        C::Preferences,
+        C::Source,
+    ];
+    let values = [
+        c.phone.into(),
+        c.name.into(),
+        c.email.into(),
+        c.notes.into(),
+        c.preferences.into(),
+        c.source.into(),
+    ];
     let client = state.pool.get().await?;
-    let id = db::first_id(db::returning_ids(&*client, &insert).await?)?;
+    let id = insert_returning_id(&*client, C::Table, columns, values, C::Id).await?;
     Ok((StatusCode::CREATED, Json(fetch_detail(&*client, id).await?)))
 }
 
@@ -276,8 +272,6 @@ async fn replace(
         .and_where(Expr::col(C::Id).eq(id))
         .to_owned();
     let client = state.pool.get().await?;
-    if db::execute(&*client, &update).await? == 0 {
-        return Err(ApiError::not_found("customer", id));
-    }
+    update_or_404(&*client, &update, id, "customer").await?;
     Ok(Json(fetch_detail(&*client, id).await?))
 }

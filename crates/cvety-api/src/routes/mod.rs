@@ -1,6 +1,7 @@
 //! The resource groups, one module each, and what they share.
 
 pub mod assign;
+pub mod crud;
 pub mod customer_details;
 pub mod customers;
 pub mod deliveries;

@@ -1,0 +1,228 @@
+//! The statement shapes every resource repeats, so a route module says only
+//! what is its own: which columns, filters and fields.
+//!
+//! - [`fetch_page`]: a filtered list, one page of it and its total count.
+//! - [`fetch_one_or_404`]: the row with an id, or a 404 naming the resource;
+//!   [`fetch_inserted`]: the row just inserted.
+//! - [`exists`]: whether a referenced row is there (for field errors).
+//! - [`insert_returning_id`], [`insert_rows`]: one row, or many at once.
+//! - [`update_or_404`]: an `UPDATE` by id that touched nothing is a 404.
+//! - [`set_present`]: a partial update sets the fields a body has.
+//! - [`select_columns`]: a `SELECT` of plain and money columns.
+
+use petal::sea_query::{
+    Expr, ExprTrait, IntoColumnRef, IntoIden, Order, Query, SelectStatement, UpdateStatement,
+};
+use serde::de::DeserializeOwned;
+use tokio_postgres::GenericClient;
+
+use super::{Page, Paged};
+use crate::db::{self, money_col};
+use crate::error::ApiError;
+
+/// `SELECT columns, money columns (as float8) FROM table`.
+pub fn select_columns<I: IntoIden + Copy>(table: I, columns: &[I], money: &[I]) -> SelectStatement {
+    let mut select = Query::select();
+    select.from(table).columns(columns.iter().copied());
+    for &column in money {
+        money_col(&mut select, column);
+    }
+    select
+}
+
+/// The page of `select` that `page` asks for, in `order`, with the count of
+/// every row `select` matches. Both statements are sent together on the
+/// one connection: pipelined, one round trip.
+pub async fn fetch_page<T, C, O>(
+    client: &C,
+    mut select: SelectStatement,
+    order: impl IntoIterator<Item = (O, Order)>,
+    page: Page,
+) -> Result<Paged<T>, ApiError>
+where
+    T: DeserializeOwned,
+    C: GenericClient,
+    O: IntoColumnRef,
+{
+    let counted = select.clone();
+    for (column, direction) in order {
+        select.order_by(column, direction);
+    }
+    let (limit, offset) = page.apply(&mut select)?;
+    let (total, items) =
+        tokio::try_join!(db::count(client, &counted), db::fetch_all(client, &select))?;
+    Ok(Paged {
+        items,
+        total,
+        limit,
+        offset,
+    })
+}
+
+/// The row of `select` whose `id_column` is `id`, or a 404 about
+/// `resource` `id`.
+pub async fn fetch_one_or_404<T, C, I>(
+    client: &C,
+    mut select: SelectStatement,
+    id_column: I,
+    id: i32,
+    resource: &'static str,
+) -> Result<T, ApiError>
+where
+    T: DeserializeOwned,
+    C: GenericClient,
+    I: IntoColumnRef,
+{
+    select.and_where(Expr::col(id_column).eq(id));
+    db::fetch_optional(client, &select)
+        .await?
+        .ok_or(ApiError::not_found(resource, id))
+}
+
+/// The row of `select` just inserted with `id`; its absence is a bug (500),
+/// not the client's 404.
+pub async fn fetch_inserted<T, C, I>(
+    client: &C,
+    mut select: SelectStatement,
+    id_column: I,
+    id: i32,
+    what: &str,
+) -> Result<T, ApiError>
+where
+    T: DeserializeOwned,
+    C: GenericClient,
+    I: IntoColumnRef,
+{
+    select.and_where(Expr::col(id_column).eq(id));
+    db::fetch_optional(client, &select)
+        .await?
+        .ok_or_else(|| ApiError::internal(format!("inserted {what} vanished")))
+}
+
+/// Whether `table` has a row whose `id_column` is `id`.
+pub async fn exists<C, I>(client: &C, table: I, id_column: I, id: i32) -> Result<bool, ApiError>
+where
+    C: GenericClient,
+    I: IntoIden + Copy + 'static,
+{
+    let mut select = Query::select();
+    select
+        .from(table)
+        .column(id_column)
+        .and_where(Expr::col(id_column).eq(id));
+    Ok(db::fetch_optional::<serde_json::Value, _>(client, &select)
+        .await?
+        .is_some())
+}
+
+/// Inserts one row of `values` into `columns` of `table`; gives the new
+/// row's `id_column`.
+pub async fn insert_returning_id<C, I>(
+    client: &C,
+    table: I,
+    columns: impl IntoIterator<Item = I>,
+    values: impl IntoIterator<Item = Expr>,
+    id_column: I,
+) -> Result<i32, ApiError>
+where
+    C: GenericClient,
+    I: IntoIden + IntoColumnRef,
+{
+    let mut insert = Query::insert();
+    insert
+        .into_table(table)
+        .columns(columns)
+        .values(values)
+        .map_err(|e| ApiError::internal(e.to_string()))?
+        .returning_col(id_column);
+    db::first_id(db::returning_ids(client, &insert).await?)
+}
+
+/// Inserts `rows` into `columns` of `table` in one statement; no rows, no
+/// statement.
+pub async fn insert_rows<C, I, R>(
+    client: &C,
+    table: I,
+    columns: impl IntoIterator<Item = I>,
+    rows: impl IntoIterator<Item = R>,
+) -> Result<(), ApiError>
+where
+    C: GenericClient,
+    I: IntoIden,
+    R: IntoIterator<Item = Expr>,
+{
+    let mut insert = Query::insert();
+    insert.into_table(table).columns(columns);
+    let mut any = false;
+    for row in rows {
+        insert
+            .values(row)
+            .map_err(|e| ApiError::internal(e.to_string()))?;
+        any = true;
+    }
+    if any {
+        db::execute(client, &insert).await?;
+    }
+    Ok(())
+}
+
+/// Runs `update` (already restricted to one id); touching no row means
+/// there is no `resource` `id`: a 404.
+pub async fn update_or_404<C: GenericClient>(
+    client: &C,
+    update: &UpdateStatement,
+    id: i32,
+    resource: &'static str,
+) -> Result<(), ApiError> {
+    if db::execute(client, update).await? == 0 {
+        return Err(ApiError::not_found(resource, id));
+    }
+    Ok(())
+}
+
+/// Sets each column whose value is present (a PATCH body's given fields);
+/// gives how many were.
+pub fn set_present<I: IntoIden>(
+    update: &mut UpdateStatement,
+    fields: impl IntoIterator<Item = (I, Option<Expr>)>,
+) -> usize {
+    let mut set = 0;
+    for (column, value) in fields {
+        if let Some(value) = value {
+            update.value(column, value);
+            set += 1;
+        }
+    }
+    set
+}
+
+#[cfg(test)]
+mod tests {
+    use cvety_schema::user::UserIden as U;
+    use petal::sea_query::{Expr, PostgresQueryBuilder, Query};
+
+    #[test]
+    fn set_present_skips_absent_fields() {
+        let mut update = Query::update();
+        update.table(U::Table);
+        let set = super::set_present(
+            &mut update,
+            [
+                (U::Name, Some(Expr::val("Aigerim"))),
+                (U::Role, None),
+                (U::IsActive, Some(Expr::val(false))),
+            ],
+        );
+        assert_eq!(set, 2);
+        let sql = update.to_string(PostgresQueryBuilder);
+        assert!(sql.contains(r#""name" = 'Aigerim'"#), "{sql}");
+        assert!(!sql.contains(r#""role""#), "{sql}");
+    }
+
+    #[test]
+    fn money_columns_are_read_as_float8() {
+        let sql =
+            super::select_columns(U::Table, &[U::Id], &[U::Name]).to_string(PostgresQueryBuilder);
+        assert!(sql.contains(r#"CAST("name" AS float8) AS "name""#), "{sql}");
+    }
+}
