@@ -113,6 +113,8 @@ def run(args, h):
     edited = base.copy()
     expected, touched = apply_plan(edited, random.Random(args.seed + 1))
     assert len(expected) == sum(n for _, n in PLAN) == 57, len(expected)
+    version = h.petal("--version").stdout.strip()
+    print(f"petal: {args.petal} ({version}), copied for this run")
     lines = write_models(h.models_dir, base, files)
     print(f"generated {stats(base)} in {files + 1} files ({lines} lines), seed {args.seed}")
 

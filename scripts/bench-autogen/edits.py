@@ -165,7 +165,8 @@ class Editor:
             table, col = self.pick(
                 lambda t: free_columns(t, indexable) if len(free_columns(t, indexable)) >= 2 else []
             )
-            other = self.rng.choice([c for c in free_columns(table, indexable) if c is not col])
+            other = self.rng.choice([c for c in free_columns(table, indexable)
+                                     if c is not col and id(c) not in self.edited])
             self.edited.add(id(other))
             table.indexes.append(Index([col.name, other.name]))
             columns = (col.name, other.name)
@@ -305,6 +306,9 @@ def apply_plan(schema, rng):
     names of the tables the edits touched."""
     editor = Editor(schema, rng)
     expected = editor.run()
+    keys = [key for e in expected for key, _, _ in e.parts]
+    if len(keys) != len(set(keys)):
+        raise SystemExit("two planned edits would report the same change: try another --seed")
     return expected, editor.touched
 
 
