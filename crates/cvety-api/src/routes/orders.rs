@@ -12,12 +12,15 @@ use petal::sea_query::{Expr, ExprTrait, Func, Order as SortOrder, Query, SelectS
 use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
 
+use super::crud::{
+    exists, fetch_one_or_404, fetch_page, insert_returning_id, select_columns, update_or_404,
+};
 use super::order_items::{self, ItemOut, NewItem, Stems};
 use super::{Page, Paged, round_money};
-use crate::db::{self, enum_value, money, money_col};
+use crate::db::{self, enum_value, money};
 use crate::error::ApiError;
 use crate::extract::{Body, Params, parse_id};
-use crate::validate::{Check, enum_label, nullable};
+use crate::validate::{Check, nullable};
 use crate::{AppState, token};
 
 pub fn routes() -> Router<AppState> {
@@ -59,8 +62,7 @@ pub struct OrderWithItems {
 
 pub fn select() -> SelectStatement {
     use OrderIden as O;
-    let mut q = Query::select();
-    q.from(O::Table).columns([
+    let columns = [
         O::Id,
         O::CreatedAt,
         O::UpdatedAt,
@@ -77,11 +79,12 @@ pub fn select() -> SelectStatement {
         O::IssueType,
         O::IssueComment,
         O::TrackingToken,
-    ]);
-    for money_column in [O::FlowerSum, O::DeliveryFee, O::Total] {
-        money_col(&mut q, money_column);
-    }
-    q
+    ];
+    select_columns(
+        O::Table,
+        &columns,
+        &[O::FlowerSum, O::DeliveryFee, O::Total],
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -96,10 +99,7 @@ async fn list(
     Params(page): Params<Page>,
 ) -> Result<Json<Paged<OrderOut>>, ApiError> {
     let mut check = Check::new();
-    let status = query
-        .status
-        .as_deref()
-        .and_then(|s| enum_label::<OrderStatus>(&mut check, "status", s));
+    let status: Option<OrderStatus> = check.opt_enum("status", query.status.as_deref());
     check.finish()?;
     let mut q = select();
     if let Some(status) = status {
@@ -109,27 +109,13 @@ async fn list(
         q.and_where(Expr::col(OrderIden::CustomerPhone).eq(phone));
     }
     let client = state.pool.get().await?;
-    let counted = q.clone();
-    q.order_by(OrderIden::Id, SortOrder::Desc);
-    let (limit, offset) = page.apply(&mut q)?;
-    // Sent together on the one connection: pipelined, one round trip.
-    let (total, items) =
-        tokio::try_join!(db::count(&*client, &counted), db::fetch_all(&*client, &q))?;
-    Ok(Json(Paged {
-        items,
-        total,
-        limit,
-        offset,
-    }))
+    let order = [(OrderIden::Id, SortOrder::Desc)];
+    Ok(Json(fetch_page(&*client, q, order, page).await?))
 }
 
 /// The order with `id`, or a 404.
 pub async fn fetch<C: GenericClient>(client: &C, id: i32) -> Result<OrderOut, ApiError> {
-    let mut q = select();
-    q.and_where(Expr::col(OrderIden::Id).eq(id));
-    db::fetch_optional(client, &q)
-        .await?
-        .ok_or(ApiError::not_found("order", id))
+    fetch_one_or_404(client, select(), OrderIden::Id, id, "order").await
 }
 
 pub async fn fetch_with_items<C: GenericClient>(
@@ -186,21 +172,12 @@ async fn create(
         .map(str::trim)
         .filter(|p| !p.is_empty());
     if let Some(p) = recipient_phone {
-        check.ensure(
-            crate::validate::is_phone(p),
-            "recipient_phone",
-            "must be a phone number of 10 to 15 digits",
-        );
+        check.phone_format("recipient_phone", p);
     }
     let recipient_name = check.opt_text("recipient_name", new.recipient_name.as_deref(), 200);
     let address = check.opt_text("address", new.address.as_deref(), 500);
-    let method = match new.delivery_method.as_deref() {
-        Some(m) => enum_label::<DeliveryMethod>(&mut check, "delivery_method", m),
-        None => {
-            check.fail("delivery_method", "is required");
-            None
-        }
-    };
+    let method: Option<DeliveryMethod> =
+        check.required_enum("delivery_method", new.delivery_method.as_deref());
     if method == Some(DeliveryMethod::Delivery) && address.is_none() {
         check.fail("address", "is required for delivery");
     }
@@ -231,14 +208,7 @@ async fn create(
     let tx = client.transaction().await?;
     let customer_id = match new.customer_id {
         Some(id) => {
-            let mut q = Query::select();
-            q.from(CustomerIden::Table)
-                .column(CustomerIden::Id)
-                .and_where(Expr::col(CustomerIden::Id).eq(id));
-            if db::fetch_optional::<serde_json::Value, _>(&tx, &q)
-                .await?
-                .is_none()
-            {
+            if !exists(&tx, CustomerIden::Table, CustomerIden::Id, id).await? {
                 return Err(ApiError::field(
                     "customer_id",
                     format!("customer {id} does not exist"),
@@ -258,43 +228,35 @@ async fn create(
         }
     };
     let flower_sum = new.flower_sum.unwrap_or(0.0);
-    let insert = Query::insert()
-        .into_table(OrderIden::Table)
-        .columns([
-            OrderIden::CustomerId,
-            OrderIden::CustomerPhone,
-            OrderIden::RecipientPhone,
-            OrderIden::RecipientName,
-            OrderIden::Address,
-            OrderIden::DeliveryMethod,
-            OrderIden::DeliveryWindow,
-            OrderIden::FlowerSum,
-            OrderIden::DeliveryFee,
-            OrderIden::Total,
-            OrderIden::TrackingToken,
-        ])
-        .values([
-            customer_id.into(),
-            phone.clone().into(),
-            recipient_phone.map(str::to_string).into(),
-            recipient_name.into(),
-            address.into(),
-            enum_value(&method),
-            db::jsonb(
-                new.delivery_window
-                    .as_ref()
-                    .map(|w| serde_json::json!(w))
-                    .as_ref(),
-            ),
-            money(round_money(flower_sum)),
-            money(round_money(fee)),
-            money(round_money(flower_sum + fee)),
-            tracking.into(),
-        ])
-        .map_err(|e| ApiError::internal(e.to_string()))?
-        .returning_col(OrderIden::Id)
-        .to_owned();
-    let id = db::first_id(db::returning_ids(&tx, &insert).await?)?;
+    use OrderIden as O;
+    let columns = [
+        O::CustomerId,
+        O::CustomerPhone,
+        O::RecipientPhone,
+        O::RecipientName,
+        O::Address,
+        O::DeliveryMethod,
+        O::DeliveryWindow,
+        O::FlowerSum,
+        O::DeliveryFee,
+        O::Total,
+        O::TrackingToken,
+    ];
+    let window = new.delivery_window.as_ref().map(|w| serde_json::json!(w));
+    let values = [
+        customer_id.into(),
+        phone.clone().into(),
+        recipient_phone.map(str::to_string).into(),
+        recipient_name.into(),
+        address.into(),
+        enum_value(&method),
+        db::jsonb(window.as_ref()),
+        money(round_money(flower_sum)),
+        money(round_money(fee)),
+        money(round_money(flower_sum + fee)),
+        tracking.into(),
+    ];
+    let id = insert_returning_id(&tx, O::Table, columns, values, O::Id).await?;
     order_items::reserve_all(&tx, &new.items).await?;
     for (i, item) in new.items.iter().enumerate() {
         let prefix = format!("items[{i}].");
@@ -356,17 +318,8 @@ async fn set_status(
 ) -> Result<Json<OrderWithItems>, ApiError> {
     let id = parse_id(&id, "order")?;
     let mut check = Check::new();
-    let status = match change.status.as_deref() {
-        Some(s) => enum_label::<OrderStatus>(&mut check, "status", s),
-        None => {
-            check.fail("status", "is required");
-            None
-        }
-    };
-    let issue = change
-        .issue_type
-        .as_deref()
-        .and_then(|s| enum_label::<IssueType>(&mut check, "issue_type", s));
+    let status: Option<OrderStatus> = check.required_enum("status", change.status.as_deref());
+    let issue: Option<IssueType> = check.opt_enum("issue_type", change.issue_type.as_deref());
     if status == Some(OrderStatus::Issue) && issue.is_none() && change.issue_type.is_none() {
         check.fail("issue_type", "is required when the status is issue");
     }
@@ -393,9 +346,7 @@ async fn set_status(
         );
     }
     let client = state.pool.get().await?;
-    if db::execute(&*client, &update).await? == 0 {
-        return Err(ApiError::not_found("order", id));
-    }
+    update_or_404(&*client, &update, id, "order").await?;
     Ok(Json(fetch_with_items(&*client, id).await?))
 }
 

@@ -10,12 +10,15 @@ use petal::sea_query::{Expr, ExprTrait, Order as SortOrder, Query, SelectStateme
 use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
 
+use super::crud::{
+    fetch_one_or_404, fetch_page, insert_returning_id, insert_rows, select_columns, update_or_404,
+};
 use super::{Page, Paged, round_money};
 use crate::AppState;
-use crate::db::{self, enum_value, money, money_col, money_opt};
+use crate::db::{self, enum_value, money, money_opt};
 use crate::error::ApiError;
 use crate::extract::{Body, Params, parse_id};
-use crate::validate::{Check, enum_label};
+use crate::validate::Check;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -59,8 +62,7 @@ pub struct ProductDetail {
 
 fn select() -> SelectStatement {
     use ProductIden as P;
-    let mut q = Query::select();
-    q.from(P::Table).columns([
+    let columns = [
         P::Id,
         P::Name,
         P::Category,
@@ -71,11 +73,12 @@ fn select() -> SelectStatement {
         P::IsNew,
         P::CreatedAt,
         P::UpdatedAt,
-    ]);
-    for money_column in [P::CostPrice, P::RetailPrice, P::SalePrice] {
-        money_col(&mut q, money_column);
-    }
-    q
+    ];
+    select_columns(
+        P::Table,
+        &columns,
+        &[P::CostPrice, P::RetailPrice, P::SalePrice],
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -90,10 +93,7 @@ async fn list(
     Params(page): Params<Page>,
 ) -> Result<Json<Paged<ProductOut>>, ApiError> {
     let mut check = Check::new();
-    let category = query
-        .category
-        .as_deref()
-        .and_then(|c| enum_label::<ProductCategory>(&mut check, "category", c));
+    let category: Option<ProductCategory> = check.opt_enum("category", query.category.as_deref());
     check.finish()?;
     let mut q = select();
     if let Some(category) = category {
@@ -104,37 +104,22 @@ async fn list(
         q.and_where(Expr::col(ProductIden::IsActive).if_null(true).eq(active));
     }
     let client = state.pool.get().await?;
-    let counted = q.clone();
-    q.order_by(ProductIden::Id, SortOrder::Asc);
-    let (limit, offset) = page.apply(&mut q)?;
-    // Sent together on the one connection: pipelined, one round trip.
-    let (total, items) =
-        tokio::try_join!(db::count(&*client, &counted), db::fetch_all(&*client, &q))?;
-    Ok(Json(Paged {
-        items,
-        total,
-        limit,
-        offset,
-    }))
+    let order = [(ProductIden::Id, SortOrder::Asc)];
+    Ok(Json(fetch_page(&*client, q, order, page).await?))
 }
 
 async fn fetch_detail<C: GenericClient>(client: &C, id: i32) -> Result<ProductDetail, ApiError> {
-    let mut q = select();
-    q.and_where(Expr::col(ProductIden::Id).eq(id));
-    let product = db::fetch_optional(client, &q)
-        .await?
-        .ok_or(ApiError::not_found("product", id))?;
+    let product = fetch_one_or_404(client, select(), ProductIden::Id, id, "product").await?;
     use ProductImageIden as I;
-    let images = Query::select()
-        .from(I::Table)
-        .columns([
-            I::Id,
-            I::ProductId,
-            I::ImageUrl,
-            I::IsPrimary,
-            I::SortOrder,
-            I::CreatedAt,
-        ])
+    let columns = [
+        I::Id,
+        I::ProductId,
+        I::ImageUrl,
+        I::IsPrimary,
+        I::SortOrder,
+        I::CreatedAt,
+    ];
+    let images = select_columns(I::Table, &columns, &[])
         .and_where(Expr::col(I::ProductId).eq(id))
         .order_by(I::SortOrder, SortOrder::Asc)
         .order_by(I::Id, SortOrder::Asc)
@@ -195,13 +180,7 @@ impl ProductIn {
     fn checked(&self) -> Result<Checked, ApiError> {
         let mut check = Check::new();
         let name = check.text("name", self.name.as_deref(), 200);
-        let category = match self.category.as_deref() {
-            Some(c) => enum_label::<ProductCategory>(&mut check, "category", c),
-            None => {
-                check.fail("category", "is required");
-                None
-            }
-        };
+        let category = check.required_enum::<ProductCategory>("category", self.category.as_deref());
         let description = check.opt_text("description", self.description.as_deref(), 4000);
         let image_url = check.opt_text("image_url", self.image_url.as_deref(), 2000);
         let mut price = |field: &str, value: Option<f64>| match value {
@@ -268,25 +247,16 @@ async fn replace_images<C: GenericClient>(
         .and_where(Expr::col(I::ProductId).eq(product))
         .to_owned();
     db::execute(client, &delete).await?;
-    if images.is_empty() {
-        return Ok(());
-    }
-    let mut insert = Query::insert();
-    insert
-        .into_table(I::Table)
-        .columns([I::ProductId, I::ImageUrl, I::IsPrimary, I::SortOrder]);
-    for (url, primary, order) in images {
-        insert
-            .values([
-                product.into(),
-                url.clone().into(),
-                (*primary).into(),
-                (*order).into(),
-            ])
-            .map_err(|e| ApiError::internal(e.to_string()))?;
-    }
-    db::execute(client, &insert).await?;
-    Ok(())
+    let columns = [I::ProductId, I::ImageUrl, I::IsPrimary, I::SortOrder];
+    let rows = images.iter().map(|(url, primary, order)| {
+        [
+            product.into(),
+            url.clone().into(),
+            (*primary).into(),
+            (*order).into(),
+        ]
+    });
+    insert_rows(client, I::Table, columns, rows).await
 }
 
 async fn create(
@@ -295,38 +265,33 @@ async fn create(
 ) -> Result<(StatusCode, Json<ProductDetail>), ApiError> {
     let p = body.checked()?;
     use ProductIden as P;
-    let insert = Query::insert()
-        .into_table(P::Table)
-        .columns([
-            P::Name,
-            P::Category,
-            P::Description,
-            P::ImageUrl,
-            P::CostPrice,
-            P::RetailPrice,
-            P::SalePrice,
-            P::IsActive,
-            P::IsPopular,
-            P::IsNew,
-        ])
-        .values([
-            p.name.into(),
-            enum_value(&p.category),
-            p.description.into(),
-            p.image_url.into(),
-            money(p.cost),
-            money(p.retail),
-            money_opt(p.sale),
-            body.is_active.unwrap_or(true).into(),
-            body.is_popular.unwrap_or(false).into(),
-            body.is_new.unwrap_or(false).into(),
-        ])
-        .map_err(|e| ApiError::internal(e.to_string()))?
-        .returning_col(P::Id)
-        .to_owned();
+    let columns = [
+        P::Name,
+        P::Category,
+        P::Description,
+        P::ImageUrl,
+        P::CostPrice,
+        P::RetailPrice,
+        P::SalePrice,
+        P::IsActive,
+        P::IsPopular,
+        P::IsNew,
+    ];
+    let values = [
+        p.name.into(),
+        enum_value(&p.category),
+        p.description.into(),
+        p.image_url.into(),
+        money(p.cost),
+        money(p.retail),
+        money_opt(p.sale),
+        body.is_active.unwrap_or(true).into(),
+        body.is_popular.unwrap_or(false).into(),
+        body.is_new.unwrap_or(false).into(),
+    ];
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
-    let id = db::first_id(db::returning_ids(&tx, &insert).await?)?;
+    let id = insert_returning_id(&tx, P::Table, columns, values, P::Id).await?;
     if let Some(images) = &p.images {
         replace_images(&tx, id, images).await?;
     }
@@ -360,9 +325,7 @@ async fn replace(
         .to_owned();
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
-    if db::execute(&tx, &update).await? == 0 {
-        return Err(ApiError::not_found("product", id));
-    }
+    update_or_404(&tx, &update, id, "product").await?;
     if let Some(images) = &p.images {
         replace_images(&tx, id, images).await?;
     }

@@ -11,6 +11,9 @@ use petal::sea_query::{Expr, ExprTrait, Order as SortOrder, Query, SelectStateme
 use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
 
+use super::crud::{
+    fetch_inserted, fetch_page, insert_returning_id, select_columns, set_present, update_or_404,
+};
 use super::{Page, Paged};
 use crate::AppState;
 use crate::db;
@@ -38,10 +41,8 @@ pub struct UserOut {
 
 fn select() -> SelectStatement {
     use UserIden as U;
-    Query::select()
-        .from(U::Table)
-        .columns([U::Id, U::Phone, U::Name, U::Role, U::IsActive, U::CreatedAt])
-        .to_owned()
+    let columns = [U::Id, U::Phone, U::Name, U::Role, U::IsActive, U::CreatedAt];
+    select_columns(U::Table, &columns, &[])
 }
 
 pub async fn fetch<C: GenericClient>(client: &C, id: i32) -> Result<Option<UserOut>, ApiError> {
@@ -74,18 +75,8 @@ async fn list(
         q.and_where(Expr::col(UserIden::IsActive).eq(active));
     }
     let client = state.pool.get().await?;
-    let counted = q.clone();
-    q.order_by(UserIden::Id, SortOrder::Asc);
-    let (limit, offset) = page.apply(&mut q)?;
-    // Sent together on the one connection: pipelined, one round trip.
-    let (total, items) =
-        tokio::try_join!(db::count(&*client, &counted), db::fetch_all(&*client, &q))?;
-    Ok(Json(Paged {
-        items,
-        total,
-        limit,
-        offset,
-    }))
+    let order = [(UserIden::Id, SortOrder::Asc)];
+    Ok(Json(fetch_page(&*client, q, order, page).await?))
 }
 
 #[derive(Debug, Deserialize)]
@@ -108,23 +99,16 @@ async fn create(
     check.one_of("role", &role, ROLES);
     check.finish()?;
     use UserIden as U;
-    let insert = Query::insert()
-        .into_table(U::Table)
-        .columns([U::Phone, U::Name, U::Role, U::IsActive])
-        .values([
-            phone.into(),
-            name.into(),
-            role.into(),
-            body.is_active.unwrap_or(true).into(),
-        ])
-        .map_err(|e| ApiError::internal(e.to_string()))?
-        .returning_col(U::Id)
-        .to_owned();
+    let columns = [U::Phone, U::Name, U::Role, U::IsActive];
+    let values = [
+        phone.into(),
+        name.into(),
+        role.into(),
+        body.is_active.unwrap_or(true).into(),
+    ];
     let client = state.pool.get().await?;
-    let id = db::first_id(db::returning_ids(&*client, &insert).await?)?;
-    let out = fetch(&*client, id)
-        .await?
-        .ok_or_else(|| ApiError::internal("inserted user vanished"))?;
+    let id = insert_returning_id(&*client, U::Table, columns, values, U::Id).await?;
+    let out = fetch_inserted(&*client, select(), U::Id, id, "user").await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
@@ -148,28 +132,27 @@ async fn update(
     use UserIden as U;
     let mut update = Query::update();
     update.table(U::Table).and_where(Expr::col(U::Id).eq(id));
-    let mut changes = 0;
-    if body.phone.is_some() {
-        update.value(U::Phone, check.phone("phone", body.phone.as_deref()));
-        changes += 1;
-    }
-    if let Some(name) = &body.name {
-        update.value(
-            U::Name,
-            name.as_deref()
-                .and_then(|n| check.opt_text("name", Some(n), 200)),
-        );
-        changes += 1;
-    }
+    let phone = body
+        .phone
+        .as_deref()
+        .map(|phone| check.phone("phone", Some(phone)).into());
+    let name = body.name.as_ref().map(|name| {
+        name.as_deref()
+            .and_then(|n| check.opt_text("name", Some(n), 200))
+            .into()
+    });
     if let Some(role) = &body.role {
         check.one_of("role", role, ROLES);
-        update.value(U::Role, role.as_str());
-        changes += 1;
     }
-    if let Some(active) = body.is_active {
-        update.value(U::IsActive, active);
-        changes += 1;
-    }
+    let changes = set_present(
+        &mut update,
+        [
+            (U::Phone, phone),
+            (U::Name, name),
+            (U::Role, body.role.as_deref().map(Expr::val)),
+            (U::IsActive, body.is_active.map(Expr::val)),
+        ],
+    );
     check.ensure(
         changes > 0,
         "body",
@@ -177,9 +160,7 @@ async fn update(
     );
     check.finish()?;
     let client = state.pool.get().await?;
-    if db::execute(&*client, &update).await? == 0 {
-        return Err(ApiError::not_found("user", id));
-    }
+    update_or_404(&*client, &update, id, "user").await?;
     let out = fetch(&*client, id)
         .await?
         .ok_or(ApiError::not_found("user", id))?;
