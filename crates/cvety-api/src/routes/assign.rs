@@ -5,10 +5,10 @@ use axum::Json;
 use axum::extract::{Path, State};
 use cvety_schema::production::{FloristTaskIden as T, TaskStatus};
 use petal::DbEnum;
-use petal::sea_query::{Expr, ExprTrait, LockType, Query};
+use petal::sea_query::{Expr, ExprTrait, Query};
 use serde::Deserialize;
 
-use super::production::{TaskDetail, fetch_detail};
+use super::production::{TaskDetail, fetch_detail, lock_status};
 use super::users;
 use crate::AppState;
 use crate::db::{self, enum_value};
@@ -19,11 +19,6 @@ use crate::extract::{Body, parse_id};
 #[serde(deny_unknown_fields)]
 pub struct Assignment {
     florist_id: Option<i32>,
-}
-
-#[derive(Debug, Deserialize)]
-struct StatusRow {
-    status: String,
 }
 
 /// A pending task becomes assigned; an assigned or running one changes
@@ -41,20 +36,7 @@ pub async fn assign(
     };
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
-    let mut q = Query::select();
-    q.from(T::Table)
-        .expr_as(Expr::col(T::Status).cast_as("text"), T::Status)
-        .and_where(Expr::col(T::Id).eq(id))
-        .lock(LockType::Update);
-    let row: StatusRow = db::fetch_optional(&tx, &q)
-        .await?
-        .ok_or(ApiError::not_found("task", id))?;
-    let status = TaskStatus::from_label(&row.status).ok_or_else(|| {
-        ApiError::internal(format!(
-            "unknown task status {:?} in the database",
-            row.status
-        ))
-    })?;
+    let status = lock_status(&tx, id).await?;
     if matches!(status, TaskStatus::Completed | TaskStatus::Cancelled) {
         return Err(ApiError::Conflict(format!(
             "task {id} is {} and cannot be reassigned",

@@ -8,14 +8,15 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use cvety_schema::warehouse::{DeliveryIden, DeliveryPositionIden};
-use petal::sea_query::{Expr, ExprTrait, Order as SortOrder, Query, SelectStatement};
+use petal::sea_query::{Expr, ExprTrait, Order as SortOrder, SelectStatement};
 use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
 
+use super::crud::{fetch_page, insert_returning_id, insert_rows, select_columns};
 use super::warehouse::CURRENCIES;
 use super::{Page, Paged, round_money};
 use crate::AppState;
-use crate::db::{self, money, money_col, timestamp};
+use crate::db::{self, money, timestamp};
 use crate::error::ApiError;
 use crate::extract::{Body, Params};
 use crate::validate::Check;
@@ -49,8 +50,7 @@ pub struct PositionOut {
 
 fn select() -> SelectStatement {
     use DeliveryIden as D;
-    let mut q = Query::select();
-    q.from(D::Table).columns([
+    let columns = [
         D::Id,
         D::Supplier,
         D::Farm,
@@ -59,10 +59,8 @@ fn select() -> SelectStatement {
         D::Comment,
         D::CreatedAt,
         D::CreatedBy,
-    ]);
-    money_col(&mut q, D::Rate);
-    money_col(&mut q, D::CostTotal);
-    q
+    ];
+    select_columns(D::Table, &columns, &[D::Rate, D::CostTotal])
 }
 
 /// The positions of `deliveries`, attached in one query.
@@ -75,13 +73,10 @@ async fn attach_positions<C: GenericClient>(
     }
     use DeliveryPositionIden as P;
     let ids: Vec<i32> = deliveries.iter().map(|d| d.id).collect();
-    let mut q = Query::select();
-    q.from(P::Table)
-        .columns([P::Id, P::DeliveryId, P::Variety, P::HeightCm, P::Qty])
-        .and_where(Expr::col(P::DeliveryId).is_in(ids))
+    let columns = [P::Id, P::DeliveryId, P::Variety, P::HeightCm, P::Qty];
+    let mut q = select_columns(P::Table, &columns, &[P::CostPerStem, P::TotalCost]);
+    q.and_where(Expr::col(P::DeliveryId).is_in(ids))
         .order_by(P::Id, SortOrder::Asc);
-    money_col(&mut q, P::CostPerStem);
-    money_col(&mut q, P::TotalCost);
     let mut by_delivery: BTreeMap<i32, Vec<PositionOut>> = BTreeMap::new();
     for position in db::fetch_all::<PositionOut, _>(client, &q).await? {
         by_delivery
@@ -99,21 +94,14 @@ pub async fn list(
     State(state): State<AppState>,
     Params(page): Params<Page>,
 ) -> Result<Json<Paged<DeliveryOut>>, ApiError> {
-    let mut q = select();
     let client = state.pool.get().await?;
-    let counted = q.clone();
-    q.order_by(DeliveryIden::DeliveryDate, SortOrder::Desc)
-        .order_by(DeliveryIden::Id, SortOrder::Desc);
-    let (limit, offset) = page.apply(&mut q)?;
-    let (total, mut items): (i64, Vec<DeliveryOut>) =
-        tokio::try_join!(db::count(&*client, &counted), db::fetch_all(&*client, &q))?;
-    attach_positions(&*client, &mut items).await?;
-    Ok(Json(Paged {
-        items,
-        total,
-        limit,
-        offset,
-    }))
+    let order = [
+        (DeliveryIden::DeliveryDate, SortOrder::Desc),
+        (DeliveryIden::Id, SortOrder::Desc),
+    ];
+    let mut deliveries: Paged<DeliveryOut> = fetch_page(&*client, select(), order, page).await?;
+    attach_positions(&*client, &mut deliveries.items).await?;
+    Ok(Json(deliveries))
 }
 
 #[derive(Debug, Deserialize)]
@@ -204,55 +192,49 @@ pub async fn create(
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
     use DeliveryIden as D;
-    let insert = Query::insert()
-        .into_table(D::Table)
-        .columns([
-            D::Supplier,
-            D::Farm,
-            D::DeliveryDate,
-            D::Currency,
-            D::Rate,
-            D::CostTotal,
-            D::Comment,
-            D::CreatedBy,
-        ])
-        .values([
-            supplier.into(),
-            farm.into(),
-            timestamp(body.delivery_date),
-            currency.into(),
-            money(body.rate.unwrap_or_default()),
-            money(cost_total),
-            comment.into(),
-            created_by.into(),
-        ])
-        .map_err(|e| ApiError::internal(e.to_string()))?
-        .returning_col(D::Id)
-        .to_owned();
-    let id = db::first_id(db::returning_ids(&tx, &insert).await?)?;
+    let columns = [
+        D::Supplier,
+        D::Farm,
+        D::DeliveryDate,
+        D::Currency,
+        D::Rate,
+        D::CostTotal,
+        D::Comment,
+        D::CreatedBy,
+    ];
+    let values = [
+        supplier.into(),
+        farm.into(),
+        timestamp(body.delivery_date),
+        currency.into(),
+        money(body.rate.unwrap_or_default()),
+        money(cost_total),
+        comment.into(),
+        created_by.into(),
+    ];
+    let id = insert_returning_id(&tx, D::Table, columns, values, D::Id).await?;
     use DeliveryPositionIden as P;
-    let mut insert = Query::insert();
-    insert.into_table(P::Table).columns([
+    let columns = [
         P::DeliveryId,
         P::Variety,
         P::HeightCm,
         P::Qty,
         P::CostPerStem,
         P::TotalCost,
-    ]);
-    for (variety, height, qty, cost, total) in positions {
-        insert
-            .values([
+    ];
+    let rows = positions
+        .into_iter()
+        .map(|(variety, height, qty, cost, total)| {
+            [
                 id.into(),
                 variety.into(),
                 height.into(),
                 qty.into(),
                 money(cost),
                 money(total),
-            ])
-            .map_err(|e| ApiError::internal(e.to_string()))?;
-    }
-    db::execute(&tx, &insert).await?;
+            ]
+        });
+    insert_rows(&tx, P::Table, columns, rows).await?;
     let mut q = select();
     q.and_where(Expr::col(D::Id).eq(id));
     let mut out: Vec<DeliveryOut> = db::fetch_all(&tx, &q).await?;

@@ -8,10 +8,14 @@ use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use cvety_schema::order::{OrderIden, OrderItemIden};
 use cvety_schema::production::{FloristTaskIden as T, TaskItemIden, TaskPriority, TaskStatus};
-use petal::sea_query::{Expr, ExprTrait, Order as SortOrder, Query, SelectStatement};
+use petal::DbEnum;
+use petal::sea_query::{Expr, ExprTrait, LockType, Order as SortOrder, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
 
+use super::crud::{
+    exists, fetch_one_or_404, fetch_page, insert_returning_id, insert_rows, select_columns,
+};
 use super::{Page, Paged};
 use crate::AppState;
 use crate::db::{self, enum_value, timestamp};
@@ -78,9 +82,9 @@ pub struct TaskDetail {
 }
 
 fn select() -> SelectStatement {
-    Query::select()
-        .from(T::Table)
-        .columns([
+    select_columns(
+        T::Table,
+        &[
             T::Id,
             T::OrderId,
             T::FloristId,
@@ -100,8 +104,9 @@ fn select() -> SelectStatement {
             T::Instructions,
             T::FloristNotes,
             T::QualityNotes,
-        ])
-        .to_owned()
+        ],
+        &[],
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -116,14 +121,8 @@ async fn list(
     Params(page): Params<Page>,
 ) -> Result<Json<Paged<TaskOut>>, ApiError> {
     let mut check = Check::new();
-    let status = query
-        .status
-        .as_deref()
-        .and_then(|s| enum_label::<TaskStatus>(&mut check, "status", s));
-    let priority = query
-        .priority
-        .as_deref()
-        .and_then(|p| enum_label::<TaskPriority>(&mut check, "priority", p));
+    let status: Option<TaskStatus> = check.opt_enum("status", query.status.as_deref());
+    let priority: Option<TaskPriority> = check.opt_enum("priority", query.priority.as_deref());
     check.finish()?;
     let mut q = select();
     if let Some(status) = status {
@@ -133,41 +132,25 @@ async fn list(
         q.and_where(Expr::col(T::Priority).eq(enum_value(&priority)));
     }
     let client = state.pool.get().await?;
-    let counted = q.clone();
     // Enum order is declaration order: urgent first.
-    q.order_by(T::Priority, SortOrder::Asc)
-        .order_by(T::Id, SortOrder::Asc);
-    let (limit, offset) = page.apply(&mut q)?;
-    // Sent together on the one connection: pipelined, one round trip.
-    let (total, items) =
-        tokio::try_join!(db::count(&*client, &counted), db::fetch_all(&*client, &q))?;
-    Ok(Json(Paged {
-        items,
-        total,
-        limit,
-        offset,
-    }))
+    let order = [(T::Priority, SortOrder::Asc), (T::Id, SortOrder::Asc)];
+    Ok(Json(fetch_page(&*client, q, order, page).await?))
 }
 
 pub async fn fetch_detail<C: GenericClient>(client: &C, id: i32) -> Result<TaskDetail, ApiError> {
-    let mut q = select();
-    q.and_where(Expr::col(T::Id).eq(id));
-    let task = db::fetch_optional(client, &q)
-        .await?
-        .ok_or(ApiError::not_found("task", id))?;
+    let task = fetch_one_or_404(client, select(), T::Id, id, "task").await?;
     use TaskItemIden as I;
-    let items = Query::select()
-        .from(I::Table)
-        .columns([
-            I::Id,
-            I::TaskId,
-            I::OrderItemId,
-            I::Quantity,
-            I::IsCompleted,
-            I::CompletedAt,
-            I::QualityApproved,
-            I::QualityNotes,
-        ])
+    let columns = [
+        I::Id,
+        I::TaskId,
+        I::OrderItemId,
+        I::Quantity,
+        I::IsCompleted,
+        I::CompletedAt,
+        I::QualityApproved,
+        I::QualityNotes,
+    ];
+    let items = select_columns(I::Table, &columns, &[])
         .and_where(Expr::col(I::TaskId).eq(id))
         .order_by(I::Id, SortOrder::Asc)
         .to_owned();
@@ -184,6 +167,30 @@ async fn read(
     let id = parse_id(&id, "task")?;
     let client = state.pool.get().await?;
     Ok(Json(fetch_detail(&*client, id).await?))
+}
+
+#[derive(Debug, Deserialize)]
+struct StatusRow {
+    status: String,
+}
+
+/// Locks the task's row for the rest of the transaction (so status changes
+/// and assignments of one task serialize) and gives its status, or 404.
+pub async fn lock_status<C: GenericClient>(client: &C, id: i32) -> Result<TaskStatus, ApiError> {
+    let mut q = Query::select();
+    q.from(T::Table)
+        .expr_as(Expr::col(T::Status).cast_as("text"), T::Status)
+        .and_where(Expr::col(T::Id).eq(id))
+        .lock(LockType::Update);
+    let row: StatusRow = db::fetch_optional(client, &q)
+        .await?
+        .ok_or(ApiError::not_found("task", id))?;
+    TaskStatus::from_label(&row.status).ok_or_else(|| {
+        ApiError::internal(format!(
+            "unknown task status {:?} in the database",
+            row.status
+        ))
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -246,14 +253,7 @@ async fn create(
     let priority = priority.ok_or_else(|| ApiError::internal("priority validated"))?;
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
-    let mut q = Query::select();
-    q.from(OrderIden::Table)
-        .column(OrderIden::Id)
-        .and_where(Expr::col(OrderIden::Id).eq(order));
-    if db::fetch_optional::<serde_json::Value, _>(&tx, &q)
-        .await?
-        .is_none()
-    {
+    if !exists(&tx, OrderIden::Table, OrderIden::Id, order).await? {
         return Err(ApiError::field(
             "order_id",
             format!("order {order} does not exist"),
@@ -276,41 +276,30 @@ async fn create(
             ));
         }
     }
-    let insert = Query::insert()
-        .into_table(T::Table)
-        .columns([
-            T::OrderId,
-            T::TaskType,
-            T::Priority,
-            T::Deadline,
-            T::EstimatedMinutes,
-            T::Instructions,
-        ])
-        .values([
-            order.into(),
-            task_type.into(),
-            enum_value(&priority),
-            timestamp(body.deadline),
-            minutes.into(),
-            instructions.into(),
-        ])
-        .map_err(|e| ApiError::internal(e.to_string()))?
-        .returning_col(T::Id)
-        .to_owned();
-    let id = db::first_id(db::returning_ids(&tx, &insert).await?)?;
-    if !body.items.is_empty() {
-        use TaskItemIden as I;
-        let mut insert = Query::insert();
-        insert
-            .into_table(I::Table)
-            .columns([I::TaskId, I::OrderItemId, I::Quantity]);
-        for item in &body.items {
-            insert
-                .values([id.into(), item.order_item_id.into(), item.quantity.into()])
-                .map_err(|e| ApiError::internal(e.to_string()))?;
-        }
-        db::execute(&tx, &insert).await?;
-    }
+    let columns = [
+        T::OrderId,
+        T::TaskType,
+        T::Priority,
+        T::Deadline,
+        T::EstimatedMinutes,
+        T::Instructions,
+    ];
+    let values = [
+        order.into(),
+        task_type.into(),
+        enum_value(&priority),
+        timestamp(body.deadline),
+        minutes.into(),
+        instructions.into(),
+    ];
+    let id = insert_returning_id(&tx, T::Table, columns, values, T::Id).await?;
+    use TaskItemIden as I;
+    let rows = body
+        .items
+        .iter()
+        .map(|item| [id.into(), item.order_item_id.into(), item.quantity.into()]);
+    let columns = [I::TaskId, I::OrderItemId, I::Quantity];
+    insert_rows(&tx, I::Table, columns, rows).await?;
     let out = fetch_detail(&tx, id).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(out)))

@@ -5,15 +5,16 @@ use axum::Json;
 use axum::extract::{Path, State};
 use cvety_schema::production::{FloristTaskIden as T, TaskStatus};
 use petal::DbEnum;
-use petal::sea_query::{Expr, ExprTrait, Func, LockType, Query};
+use petal::sea_query::{Expr, ExprTrait, Func, Query};
 use serde::Deserialize;
 
-use super::production::{TaskDetail, fetch_detail};
+use super::crud::set_present;
+use super::production::{TaskDetail, fetch_detail, lock_status};
 use crate::AppState;
 use crate::db::{self, enum_value};
 use crate::error::ApiError;
 use crate::extract::{Body, parse_id};
-use crate::validate::{Check, enum_label};
+use crate::validate::Check;
 
 /// Whether a task may go from `from` to `to`: forward along the board,
 /// back from quality check to rework, and cancelled from anywhere not
@@ -41,11 +42,6 @@ pub struct StatusChange {
     actual_minutes: Option<i32>,
 }
 
-#[derive(Debug, Deserialize)]
-struct StatusRow {
-    status: String,
-}
-
 pub async fn set_status(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -53,13 +49,7 @@ pub async fn set_status(
 ) -> Result<Json<TaskDetail>, ApiError> {
     let id = parse_id(&id, "task")?;
     let mut check = Check::new();
-    let status = match body.status.as_deref() {
-        Some(s) => enum_label::<TaskStatus>(&mut check, "status", s),
-        None => {
-            check.fail("status", "is required");
-            None
-        }
-    };
+    let status: Option<TaskStatus> = check.required_enum("status", body.status.as_deref());
     if let Some(score) = body.quality_score {
         check.ensure(
             (1.0..=5.0).contains(&score),
@@ -76,20 +66,7 @@ pub async fn set_status(
     let to = status.ok_or_else(|| ApiError::internal("status validated"))?;
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
-    let mut q = Query::select();
-    q.from(T::Table)
-        .expr_as(Expr::col(T::Status).cast_as("text"), T::Status)
-        .and_where(Expr::col(T::Id).eq(id))
-        .lock(LockType::Update);
-    let row: StatusRow = db::fetch_optional(&tx, &q)
-        .await?
-        .ok_or(ApiError::not_found("task", id))?;
-    let from = TaskStatus::from_label(&row.status).ok_or_else(|| {
-        ApiError::internal(format!(
-            "unknown task status {:?} in the database",
-            row.status
-        ))
-    })?;
+    let from = lock_status(&tx, id).await?;
     if !transition_allowed(from, to) {
         return Err(ApiError::Conflict(format!(
             "a task cannot go from {} to {}",
@@ -114,18 +91,15 @@ pub async fn set_status(
         }
         _ => {}
     }
-    if let Some(notes) = florist_notes {
-        update.value(T::FloristNotes, notes);
-    }
-    if let Some(notes) = quality_notes {
-        update.value(T::QualityNotes, notes);
-    }
-    if let Some(score) = body.quality_score {
-        update.value(T::QualityScore, db::money(score));
-    }
-    if let Some(m) = body.actual_minutes {
-        update.value(T::ActualMinutes, m);
-    }
+    set_present(
+        &mut update,
+        [
+            (T::FloristNotes, florist_notes.map(Expr::val)),
+            (T::QualityNotes, quality_notes.map(Expr::val)),
+            (T::QualityScore, body.quality_score.map(db::money)),
+            (T::ActualMinutes, body.actual_minutes.map(Expr::val)),
+        ],
+    );
     db::execute(&tx, &update).await?;
     let out = fetch_detail(&tx, id).await?;
     tx.commit().await?;

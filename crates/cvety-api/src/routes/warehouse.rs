@@ -11,9 +11,10 @@ use petal::sea_query::{Expr, ExprTrait, Order as SortOrder, Query, SelectStateme
 use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
 
+use super::crud::{fetch_one_or_404, fetch_page, insert_returning_id, select_columns, set_present};
 use super::{Page, Paged, round_money};
 use crate::AppState;
-use crate::db::{self, money, money_col, timestamp};
+use crate::db::{self, money, timestamp};
 use crate::error::ApiError;
 use crate::extract::{Body, Params, parse_id};
 use crate::validate::{Check, nullable};
@@ -60,8 +61,7 @@ pub struct StockOut {
 
 fn select() -> SelectStatement {
     use WarehouseItemIden as W;
-    let mut q = Query::select();
-    q.from(W::Table).columns([
+    let columns = [
         W::Id,
         W::Sku,
         W::BatchCode,
@@ -79,16 +79,15 @@ fn select() -> SelectStatement {
         W::ToWriteOff,
         W::Hidden,
         W::UpdatedBy,
-    ]);
-    for money_column in [
+    ];
+    let money = [
         W::Rate,
         W::Cost,
         W::RecommendedPrice,
         W::Price,
         W::MarkupPct,
-    ] {
-        money_col(&mut q, money_column);
-    }
+    ];
+    let mut q = select_columns(W::Table, &columns, &money);
     q.expr_as(
         Expr::col(W::Qty).sub(Expr::col(W::ReservedQty)),
         db::alias("available_qty"),
@@ -125,26 +124,19 @@ async fn list(
         q.and_where(Expr::col(W::OnShowcase).if_null(false).eq(on));
     }
     let client = state.pool.get().await?;
-    let counted = q.clone();
-    q.order_by(W::Id, SortOrder::Asc);
-    let (limit, offset) = page.apply(&mut q)?;
-    // Sent together on the one connection: pipelined, one round trip.
-    let (total, items) =
-        tokio::try_join!(db::count(&*client, &counted), db::fetch_all(&*client, &q))?;
-    Ok(Json(Paged {
-        items,
-        total,
-        limit,
-        offset,
-    }))
+    let order = [(W::Id, SortOrder::Asc)];
+    Ok(Json(fetch_page(&*client, q, order, page).await?))
 }
 
 pub async fn fetch<C: GenericClient>(client: &C, id: i32) -> Result<StockOut, ApiError> {
-    let mut q = select();
-    q.and_where(Expr::col(WarehouseItemIden::Id).eq(id));
-    db::fetch_optional(client, &q)
-        .await?
-        .ok_or(ApiError::not_found("warehouse item", id))
+    fetch_one_or_404(
+        client,
+        select(),
+        WarehouseItemIden::Id,
+        id,
+        "warehouse item",
+    )
+    .await
 }
 
 async fn read(
@@ -180,12 +172,13 @@ struct StockIn {
     updated_by: Option<String>,
 }
 
-/// A required number: "is required" when absent.
-fn required<T: Copy + Default>(check: &mut Check, field: &str, value: Option<T>) -> T {
-    if value.is_none() {
-        check.fail(field, "is required");
-    }
-    value.unwrap_or_default()
+/// A markup percentage: 0 to 10000.
+fn check_markup(check: &mut Check, markup: f64) {
+    check.ensure(
+        markup.is_finite() && (0.0..=10_000.0).contains(&markup),
+        "markup_pct",
+        "must be between 0 and 10000",
+    );
 }
 
 async fn create(
@@ -196,7 +189,7 @@ async fn create(
     let sku = check.text("sku", body.sku.as_deref(), 64);
     let batch = check.text("batch_code", body.batch_code.as_deref(), 64);
     let variety = check.text("variety", body.variety.as_deref(), 200);
-    let height = required(&mut check, "height_cm", body.height_cm);
+    let height = check.required("height_cm", body.height_cm);
     if body.height_cm.is_some() {
         check.positive("height_cm", height);
     }
@@ -209,20 +202,16 @@ async fn create(
     if !currency.is_empty() {
         check.one_of("currency", &currency, CURRENCIES);
     }
-    let rate = required(&mut check, "rate", body.rate);
+    let rate = check.required("rate", body.rate);
     check.ensure(
         rate.is_finite() && (rate > 0.0 || body.rate.is_none()),
         "rate",
         "must be a positive exchange rate",
     );
-    let cost = required(&mut check, "cost", body.cost);
+    let cost = check.required("cost", body.cost);
     check.money("cost", cost);
     let markup = body.markup_pct.unwrap_or(100.0);
-    check.ensure(
-        markup.is_finite() && (0.0..=10_000.0).contains(&markup),
-        "markup_pct",
-        "must be between 0 and 10000",
-    );
+    check_markup(&mut check, markup);
     let recommended = body
         .recommended_price
         .unwrap_or_else(|| round_money(cost * rate * (1.0 + markup / 100.0)));
@@ -234,51 +223,46 @@ async fn create(
     let updated_by = check.opt_text("updated_by", body.updated_by.as_deref(), 200);
     check.finish()?;
     use WarehouseItemIden as W;
-    let insert = Query::insert()
-        .into_table(W::Table)
-        .columns([
-            W::Sku,
-            W::BatchCode,
-            W::Variety,
-            W::HeightCm,
-            W::Farm,
-            W::Supplier,
-            W::DeliveryDate,
-            W::Currency,
-            W::Rate,
-            W::Cost,
-            W::RecommendedPrice,
-            W::Price,
-            W::MarkupPct,
-            W::Qty,
-            W::OnShowcase,
-            W::Hidden,
-            W::UpdatedBy,
-        ])
-        .values([
-            sku.into(),
-            batch.into(),
-            variety.into(),
-            height.into(),
-            farm.into(),
-            supplier.into(),
-            timestamp(body.delivery_date),
-            currency.into(),
-            money(rate),
-            money(round_money(cost)),
-            money(round_money(recommended)),
-            money(round_money(price)),
-            money(markup),
-            qty.into(),
-            body.on_showcase.unwrap_or(false).into(),
-            body.hidden.unwrap_or(false).into(),
-            updated_by.into(),
-        ])
-        .map_err(|e| ApiError::internal(e.to_string()))?
-        .returning_col(W::Id)
-        .to_owned();
+    let columns = [
+        W::Sku,
+        W::BatchCode,
+        W::Variety,
+        W::HeightCm,
+        W::Farm,
+        W::Supplier,
+        W::DeliveryDate,
+        W::Currency,
+        W::Rate,
+        W::Cost,
+        W::RecommendedPrice,
+        W::Price,
+        W::MarkupPct,
+        W::Qty,
+        W::OnShowcase,
+        W::Hidden,
+        W::UpdatedBy,
+    ];
+    let values = [
+        sku.into(),
+        batch.into(),
+        variety.into(),
+        height.into(),
+        farm.into(),
+        supplier.into(),
+        timestamp(body.delivery_date),
+        currency.into(),
+        money(rate),
+        money(round_money(cost)),
+        money(round_money(recommended)),
+        money(round_money(price)),
+        money(markup),
+        qty.into(),
+        body.on_showcase.unwrap_or(false).into(),
+        body.hidden.unwrap_or(false).into(),
+        updated_by.into(),
+    ];
     let client = state.pool.get().await?;
-    let id = db::first_id(db::returning_ids(&*client, &insert).await?)?;
+    let id = insert_returning_id(&*client, W::Table, columns, values, W::Id).await?;
     Ok((StatusCode::CREATED, Json(fetch(&*client, id).await?)))
 }
 
@@ -320,11 +304,7 @@ async fn update(
         }
     }
     if let Some(m) = body.markup_pct {
-        check.ensure(
-            m.is_finite() && (0.0..=10_000.0).contains(&m),
-            "markup_pct",
-            "must be between 0 and 10000",
-        );
+        check_markup(&mut check, m);
         update.value(W::MarkupPct, money(m));
     }
     if let Some(qty) = body.qty {
@@ -334,15 +314,15 @@ async fn update(
         // statement, so a concurrent reservation cannot slip in between.
         update.and_where(Expr::col(W::ReservedQty).lte(qty));
     }
-    for (column, value) in [
+    let flags = [
         (W::OnShowcase, body.on_showcase),
         (W::ToWriteOff, body.to_write_off),
         (W::Hidden, body.hidden),
-    ] {
-        if let Some(v) = value {
-            update.value(column, v);
-        }
-    }
+    ];
+    set_present(
+        &mut update,
+        flags.map(|(column, v)| (column, v.map(Expr::val))),
+    );
     if let Some(by) = &body.updated_by {
         let by = by
             .as_deref()
