@@ -1,7 +1,15 @@
 //! The request bodies' fields, for the OpenAPI document. The handlers'
 //! structs deny unknown fields, so an integration test that sends every
 //! field listed here for every route catches a field documented but not
-//! accepted.
+//! accepted. Enum fields list the schema's own labels and the handlers'
+//! own lists, so the document cannot drift from what is accepted.
+
+use cvety_schema::order::{DeliveryMethod, IssueType, OrderStatus};
+use cvety_schema::product::ProductCategory;
+use cvety_schema::production::{TaskPriority, TaskStatus};
+use petal::DbEnum;
+
+use crate::routes::{customers, production, users, warehouse};
 
 /// A JSON value's shape.
 #[derive(Debug, Clone, Copy)]
@@ -46,34 +54,7 @@ const fn opt(name: &'static str, kind: Kind, doc: &'static str) -> Field {
 
 use Kind::{Bool, DateTime, Int, Num, OneOf, Str};
 
-const ORDER_STATUSES: &[&str] = &[
-    "new",
-    "paid",
-    "assembled",
-    "delivery",
-    "self_pickup",
-    "issue",
-];
-const ISSUE_TYPES: &[&str] = &[
-    "wrong_address",
-    "recipient_unavailable",
-    "quality_issue",
-    "wrong_order",
-    "delivery_delay",
-    "other",
-];
-const TASK_STATUSES: &[&str] = &[
-    "pending",
-    "assigned",
-    "in_progress",
-    "quality_check",
-    "completed",
-    "cancelled",
-];
-const PRIORITIES: &[&str] = &["urgent", "high", "normal", "low"];
-const CATEGORIES: &[&str] = &["bouquet", "composition", "potted", "other"];
-
-const ORDER_ITEM: &[Field] = &[
+pub(super) const ORDER_ITEM: &[Field] = &[
     req(
         "product_id",
         Int,
@@ -90,7 +71,7 @@ const WINDOW: &[Field] = &[
     req("from", DateTime, ""),
     req("to", DateTime, "after `from`"),
 ];
-const NEW_ORDER: &[Field] = &[
+pub(super) const NEW_ORDER: &[Field] = &[
     req(
         "customer_phone",
         Str,
@@ -100,7 +81,7 @@ const NEW_ORDER: &[Field] = &[
     opt("recipient_phone", Str, ""),
     opt("recipient_name", Str, ""),
     opt("address", Str, "required for delivery"),
-    req("delivery_method", OneOf(&["delivery", "self_pickup"]), ""),
+    req("delivery_method", OneOf(DeliveryMethod::LABELS), ""),
     opt("delivery_window", Kind::Object(WINDOW), ""),
     opt(
         "flower_sum",
@@ -110,37 +91,33 @@ const NEW_ORDER: &[Field] = &[
     opt("delivery_fee", Num, "default 0"),
     opt("items", Kind::ArrayOf(&Kind::Object(ORDER_ITEM)), ""),
 ];
-const ORDER_STATUS: &[Field] = &[
-    req("status", OneOf(ORDER_STATUSES), ""),
+pub(super) const ORDER_STATUS: &[Field] = &[
+    req("status", OneOf(OrderStatus::LABELS), ""),
     opt(
         "issue_type",
-        OneOf(ISSUE_TYPES),
+        OneOf(IssueType::LABELS),
         "required with the status issue",
     ),
     opt("issue_comment", Str, "null clears it"),
 ];
-const CUSTOMER: &[Field] = &[
+pub(super) const CUSTOMER: &[Field] = &[
     req("phone", Str, "unique"),
     opt("name", Str, ""),
     opt("email", Str, ""),
     opt("notes", Str, ""),
     opt("preferences", Str, ""),
-    opt(
-        "source",
-        OneOf(&["instagram", "website", "walkin", "phone"]),
-        "",
-    ),
+    opt("source", OneOf(customers::SOURCES), ""),
 ];
-const ADDRESS: &[Field] = &[
+pub(super) const ADDRESS: &[Field] = &[
     req("address", Str, "unique per customer"),
     opt("label", Str, "Home, Office, ..."),
 ];
-const IMPORTANT_DATE: &[Field] = &[
+pub(super) const IMPORTANT_DATE: &[Field] = &[
     req("date", Str, "MM-DD"),
     req("description", Str, "unique per customer and date"),
     opt("remind_days_before", Int, "0 to 365, default 3"),
 ];
-const STOCK: &[Field] = &[
+pub(super) const STOCK: &[Field] = &[
     req("sku", Str, "unique"),
     req("batch_code", Str, ""),
     req("variety", Str, ""),
@@ -148,7 +125,7 @@ const STOCK: &[Field] = &[
     req("farm", Str, ""),
     req("supplier", Str, ""),
     req("delivery_date", DateTime, ""),
-    req("currency", OneOf(&["USD", "EUR", "KZT"]), ""),
+    req("currency", OneOf(warehouse::CURRENCIES), ""),
     req("rate", Num, "to KZT, positive"),
     req("cost", Num, "per stem, in the currency"),
     opt(
@@ -163,7 +140,7 @@ const STOCK: &[Field] = &[
     opt("hidden", Bool, ""),
     opt("updated_by", Str, ""),
 ];
-const STOCK_PATCH: &[Field] = &[
+pub(super) const STOCK_PATCH: &[Field] = &[
     opt("price", Num, ""),
     opt("recommended_price", Num, ""),
     opt("markup_pct", Num, ""),
@@ -179,11 +156,11 @@ const POSITION: &[Field] = &[
     req("qty", Int, "positive"),
     req("cost_per_stem", Num, ""),
 ];
-const DELIVERY: &[Field] = &[
+pub(super) const DELIVERY: &[Field] = &[
     req("supplier", Str, ""),
     req("farm", Str, ""),
     req("delivery_date", DateTime, ""),
-    req("currency", OneOf(&["USD", "EUR", "KZT"]), ""),
+    req("currency", OneOf(warehouse::CURRENCIES), ""),
     req("rate", Num, "positive"),
     opt("comment", Str, ""),
     opt("created_by", Str, ""),
@@ -197,23 +174,23 @@ const TASK_ITEM: &[Field] = &[
     req("order_item_id", Int, "an item of the task's order"),
     req("quantity", Int, ""),
 ];
-const TASK: &[Field] = &[
+pub(super) const TASK: &[Field] = &[
     req("order_id", Int, ""),
     opt(
         "task_type",
-        OneOf(&["bouquet", "composition", "decoration"]),
+        OneOf(production::TASK_TYPES),
         "default bouquet",
     ),
-    opt("priority", OneOf(PRIORITIES), "default normal"),
+    opt("priority", OneOf(TaskPriority::LABELS), "default normal"),
     opt("deadline", DateTime, ""),
     opt("estimated_minutes", Int, "default 30"),
     opt("instructions", Str, ""),
     opt("items", Kind::ArrayOf(&Kind::Object(TASK_ITEM)), ""),
 ];
-const TASK_STATUS: &[Field] = &[
+pub(super) const TASK_STATUS: &[Field] = &[
     req(
         "status",
-        OneOf(TASK_STATUSES),
+        OneOf(TaskStatus::LABELS),
         "completed and cancelled are final",
     ),
     opt("florist_notes", Str, ""),
@@ -221,7 +198,7 @@ const TASK_STATUS: &[Field] = &[
     opt("quality_notes", Str, ""),
     opt("actual_minutes", Int, ""),
 ];
-const ASSIGNMENT: &[Field] = &[req(
+pub(super) const ASSIGNMENT: &[Field] = &[req(
     "florist_id",
     Int,
     "an active user with the role florist",
@@ -231,9 +208,9 @@ const IMAGE: &[Field] = &[
     opt("is_primary", Bool, "at most one"),
     opt("sort_order", Int, ""),
 ];
-const PRODUCT: &[Field] = &[
+pub(super) const PRODUCT: &[Field] = &[
     req("name", Str, ""),
-    req("category", OneOf(CATEGORIES), ""),
+    req("category", OneOf(ProductCategory::LABELS), ""),
     opt("description", Str, ""),
     opt("image_url", Str, ""),
     req("cost_price", Num, ""),
@@ -250,7 +227,7 @@ const PRODUCT: &[Field] = &[
 ];
 const HOURS: &[Field] = &[req("from", Str, "HH:MM"), req("to", Str, "HH:MM")];
 const ZONE: &[Field] = &[req("name", Str, ""), req("price", Num, "")];
-const SETTINGS: &[Field] = &[
+pub(super) const SETTINGS: &[Field] = &[
     opt("name", Str, ""),
     opt("address", Str, ""),
     opt("email", Str, ""),
@@ -258,39 +235,15 @@ const SETTINGS: &[Field] = &[
     opt("working_hours", Kind::Object(HOURS), ""),
     opt("delivery_zones", Kind::ArrayOf(&Kind::Object(ZONE)), ""),
 ];
-const ROLES: &[&str] = &["florist", "manager", "courier", "admin"];
-const USER: &[Field] = &[
+pub(super) const USER: &[Field] = &[
     req("phone", Str, "unique"),
     opt("name", Str, ""),
-    opt("role", OneOf(ROLES), "default florist"),
+    opt("role", OneOf(users::ROLES), "default florist"),
     opt("is_active", Bool, "default true"),
 ];
-const USER_PATCH: &[Field] = &[
+pub(super) const USER_PATCH: &[Field] = &[
     opt("phone", Str, "unique"),
     opt("name", Str, "null clears it"),
-    opt("role", OneOf(ROLES), ""),
+    opt("role", OneOf(users::ROLES), ""),
     opt("is_active", Bool, ""),
 ];
-
-/// The body of the operation, if it takes one.
-pub fn body(method: &str, path: &str) -> Option<&'static [Field]> {
-    Some(match (method, path) {
-        ("post", "/api/orders/") => NEW_ORDER,
-        ("patch", "/api/orders/{id}/status") => ORDER_STATUS,
-        ("post", "/api/orders/{id}/items") => ORDER_ITEM,
-        ("post", "/api/customers/") | ("put", "/api/customers/{id}") => CUSTOMER,
-        ("post", "/api/customers/{id}/addresses") => ADDRESS,
-        ("post", "/api/customers/{id}/important-dates") => IMPORTANT_DATE,
-        ("post", "/api/warehouse/") => STOCK,
-        ("patch", "/api/warehouse/{id}") => STOCK_PATCH,
-        ("post", "/api/warehouse/deliveries") => DELIVERY,
-        ("post", "/api/production/tasks/") => TASK,
-        ("patch", "/api/production/tasks/{id}/status") => TASK_STATUS,
-        ("patch", "/api/production/tasks/{id}/assign") => ASSIGNMENT,
-        ("post", "/api/products/") | ("put", "/api/products/{id}") => PRODUCT,
-        ("patch", "/api/settings/") => SETTINGS,
-        ("post", "/api/users/") => USER,
-        ("patch", "/api/users/{id}") => USER_PATCH,
-        _ => return None,
-    })
-}
