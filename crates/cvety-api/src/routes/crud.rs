@@ -7,7 +7,8 @@
 //! - [`exists`]: whether a referenced row is there (for field errors).
 //! - [`insert_returning_id`], [`insert_rows`]: one row, or many at once.
 //! - [`update_or_404`]: an `UPDATE` by id that touched nothing is a 404.
-//! - [`set_present`]: a partial update sets the fields a body has.
+//! - [`filter_eq`], [`set_present`]: the filters a query has, the fields a
+//!   partial update's body has.
 //! - [`select_columns`]: a `SELECT` of plain and money columns.
 
 use petal::sea_query::{
@@ -63,7 +64,7 @@ where
 /// `resource` `id`.
 pub async fn fetch_one_or_404<T, C, I>(
     client: &C,
-    mut select: SelectStatement,
+    select: SelectStatement,
     id_column: I,
     id: i32,
     resource: &'static str,
@@ -73,8 +74,7 @@ where
     C: GenericClient,
     I: IntoColumnRef,
 {
-    select.and_where(Expr::col(id_column).eq(id));
-    db::fetch_optional(client, &select)
+    fetch_by_id(client, select, id_column, id)
         .await?
         .ok_or(ApiError::not_found(resource, id))
 }
@@ -83,7 +83,7 @@ where
 /// not the client's 404.
 pub async fn fetch_inserted<T, C, I>(
     client: &C,
-    mut select: SelectStatement,
+    select: SelectStatement,
     id_column: I,
     id: i32,
     what: &str,
@@ -93,10 +93,24 @@ where
     C: GenericClient,
     I: IntoColumnRef,
 {
-    select.and_where(Expr::col(id_column).eq(id));
-    db::fetch_optional(client, &select)
+    fetch_by_id(client, select, id_column, id)
         .await?
         .ok_or_else(|| ApiError::internal(format!("inserted {what} vanished")))
+}
+
+async fn fetch_by_id<T, C, I>(
+    client: &C,
+    mut select: SelectStatement,
+    id_column: I,
+    id: i32,
+) -> Result<Option<T>, ApiError>
+where
+    T: DeserializeOwned,
+    C: GenericClient,
+    I: IntoColumnRef,
+{
+    select.and_where(Expr::col(id_column).eq(id));
+    db::fetch_optional(client, &select).await
 }
 
 /// Whether `table` has a row whose `id_column` is `id`.
@@ -178,6 +192,19 @@ pub async fn update_or_404<C: GenericClient>(
         return Err(ApiError::not_found(resource, id));
     }
     Ok(())
+}
+
+/// Narrows `select` to the rows whose column equals each filter value
+/// that is present (a list's query parameters).
+pub fn filter_eq<I: IntoColumnRef>(
+    select: &mut SelectStatement,
+    filters: impl IntoIterator<Item = (I, Option<Expr>)>,
+) {
+    for (column, value) in filters {
+        if let Some(value) = value {
+            select.and_where(Expr::col(column).eq(value));
+        }
+    }
 }
 
 /// Sets each column whose value is present (a PATCH body's given fields);

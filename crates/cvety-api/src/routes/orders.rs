@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
 
 use super::crud::{
-    exists, fetch_one_or_404, fetch_page, insert_returning_id, select_columns, update_or_404,
+    exists, fetch_one_or_404, fetch_page, filter_eq, insert_returning_id, select_columns,
+    update_or_404,
 };
 use super::order_items::{self, ItemOut, NewItem, Stems};
 use super::{Page, Paged, round_money};
@@ -102,12 +103,14 @@ async fn list(
     let status: Option<OrderStatus> = check.opt_enum("status", query.status.as_deref());
     check.finish()?;
     let mut q = select();
-    if let Some(status) = status {
-        q.and_where(Expr::col(OrderIden::Status).eq(enum_value(&status)));
-    }
-    if let Some(phone) = query.customer_phone.as_deref().map(str::trim) {
-        q.and_where(Expr::col(OrderIden::CustomerPhone).eq(phone));
-    }
+    let phone = query.customer_phone.as_deref().map(str::trim);
+    filter_eq(
+        &mut q,
+        [
+            (OrderIden::Status, status.as_ref().map(enum_value)),
+            (OrderIden::CustomerPhone, phone.map(Expr::val)),
+        ],
+    );
     let client = state.pool.get().await?;
     let order = [(OrderIden::Id, SortOrder::Desc)];
     Ok(Json(fetch_page(&*client, q, order, page).await?))

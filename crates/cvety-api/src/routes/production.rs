@@ -14,7 +14,8 @@ use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
 
 use super::crud::{
-    exists, fetch_one_or_404, fetch_page, insert_returning_id, insert_rows, select_columns,
+    exists, fetch_one_or_404, fetch_page, filter_eq, insert_returning_id, insert_rows,
+    select_columns,
 };
 use super::{Page, Paged};
 use crate::AppState;
@@ -125,12 +126,13 @@ async fn list(
     let priority: Option<TaskPriority> = check.opt_enum("priority", query.priority.as_deref());
     check.finish()?;
     let mut q = select();
-    if let Some(status) = status {
-        q.and_where(Expr::col(T::Status).eq(enum_value(&status)));
-    }
-    if let Some(priority) = priority {
-        q.and_where(Expr::col(T::Priority).eq(enum_value(&priority)));
-    }
+    filter_eq(
+        &mut q,
+        [
+            (T::Status, status.as_ref().map(enum_value)),
+            (T::Priority, priority.as_ref().map(enum_value)),
+        ],
+    );
     let client = state.pool.get().await?;
     // Enum order is declaration order: urgent first.
     let order = [(T::Priority, SortOrder::Asc), (T::Id, SortOrder::Asc)];

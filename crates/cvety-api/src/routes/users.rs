@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
 
 use super::crud::{
-    fetch_inserted, fetch_page, insert_returning_id, select_columns, set_present, update_or_404,
+    fetch_inserted, fetch_page, filter_eq, insert_returning_id, select_columns, set_present,
+    update_or_404,
 };
 use super::{Page, Paged};
 use crate::AppState;
@@ -68,12 +69,13 @@ async fn list(
     }
     check.finish()?;
     let mut q = select();
-    if let Some(role) = &query.role {
-        q.and_where(Expr::col(UserIden::Role).eq(role.as_str()));
-    }
-    if let Some(active) = query.is_active {
-        q.and_where(Expr::col(UserIden::IsActive).eq(active));
-    }
+    filter_eq(
+        &mut q,
+        [
+            (UserIden::Role, query.role.as_deref().map(Expr::val)),
+            (UserIden::IsActive, query.is_active.map(Expr::val)),
+        ],
+    );
     let client = state.pool.get().await?;
     let order = [(UserIden::Id, SortOrder::Asc)];
     Ok(Json(fetch_page(&*client, q, order, page).await?))

@@ -11,7 +11,9 @@ use petal::sea_query::{Expr, ExprTrait, Order as SortOrder, Query, SelectStateme
 use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
 
-use super::crud::{fetch_one_or_404, fetch_page, insert_returning_id, select_columns, set_present};
+use super::crud::{
+    fetch_one_or_404, fetch_page, filter_eq, insert_returning_id, select_columns, set_present,
+};
 use super::{Page, Paged, round_money};
 use crate::AppState;
 use crate::db::{self, money, timestamp};
@@ -110,15 +112,18 @@ async fn list(
 ) -> Result<Json<Paged<StockOut>>, ApiError> {
     use WarehouseItemIden as W;
     let mut q = select();
-    for (column, value) in [
-        (W::Variety, &query.variety),
-        (W::Farm, &query.farm),
-        (W::Supplier, &query.supplier),
-    ] {
-        if let Some(value) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-            q.and_where(Expr::col(column).eq(value));
-        }
-    }
+    let text = |value: &Option<String>| {
+        let value = value.as_deref().map(str::trim).filter(|v| !v.is_empty());
+        value.map(Expr::val)
+    };
+    filter_eq(
+        &mut q,
+        [
+            (W::Variety, text(&query.variety)),
+            (W::Farm, text(&query.farm)),
+            (W::Supplier, text(&query.supplier)),
+        ],
+    );
     if let Some(on) = query.on_showcase {
         // The column is nullable with a false default: NULL reads as false.
         q.and_where(Expr::col(W::OnShowcase).if_null(false).eq(on));
