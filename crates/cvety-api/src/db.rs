@@ -162,6 +162,19 @@ pub fn params(values: Values) -> Result<Vec<Param>, ApiError> {
         .collect()
 }
 
+/// Runs `work` in a transaction on a connection of `pool` and commits it;
+/// an error rolls it back (the transaction is dropped uncommitted).
+pub async fn in_transaction<T>(
+    pool: &Pool,
+    work: impl AsyncFnOnce(&tokio_postgres::Transaction<'_>) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let mut client = pool.get().await?;
+    let tx = client.transaction().await?;
+    let out = work(&tx).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
 /// Runs `sql` in one round trip; gives its rows and the count of rows it
 /// touched.
 async fn run<C: GenericClient>(

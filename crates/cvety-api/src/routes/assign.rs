@@ -34,38 +34,38 @@ pub async fn assign(
         Some(_) => return Err(ApiError::field("florist_id", "must be a positive integer")),
         None => return Err(ApiError::field("florist_id", "is required")),
     };
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
-    let status = lock_status(&tx, id).await?;
-    if matches!(status, TaskStatus::Completed | TaskStatus::Cancelled) {
-        return Err(ApiError::Conflict(format!(
-            "task {id} is {} and cannot be reassigned",
-            status.as_label()
-        )));
-    }
-    let user = users::fetch(&tx, florist).await?;
-    let problem = match &user {
-        None => Some(format!("user {florist} does not exist")),
-        Some(u) if u.role != "florist" => {
-            Some(format!("user {florist} is a {}, not a florist", u.role))
+    let out = db::in_transaction(&state.pool, async |tx| {
+        let status = lock_status(tx, id).await?;
+        if matches!(status, TaskStatus::Completed | TaskStatus::Cancelled) {
+            return Err(ApiError::Conflict(format!(
+                "task {id} is {} and cannot be reassigned",
+                status.as_label()
+            )));
         }
-        Some(u) if !u.is_active => Some(format!("user {florist} is not active")),
-        Some(_) => None,
-    };
-    if let Some(problem) = problem {
-        return Err(ApiError::field("florist_id", problem));
-    }
-    let mut update = Query::update();
-    update
-        .table(T::Table)
-        .value(T::FloristId, florist)
-        .value(T::AssignedAt, Expr::current_timestamp())
-        .and_where(Expr::col(T::Id).eq(id));
-    if status == TaskStatus::Pending {
-        update.value(T::Status, enum_value(&TaskStatus::Assigned));
-    }
-    db::execute(&tx, &update).await?;
-    let out = fetch_detail(&tx, id).await?;
-    tx.commit().await?;
+        let user = users::fetch(tx, florist).await?;
+        let problem = match &user {
+            None => Some(format!("user {florist} does not exist")),
+            Some(u) if u.role != "florist" => {
+                Some(format!("user {florist} is a {}, not a florist", u.role))
+            }
+            Some(u) if !u.is_active => Some(format!("user {florist} is not active")),
+            Some(_) => None,
+        };
+        if let Some(problem) = problem {
+            return Err(ApiError::field("florist_id", problem));
+        }
+        let mut update = Query::update();
+        update
+            .table(T::Table)
+            .value(T::FloristId, florist)
+            .value(T::AssignedAt, Expr::current_timestamp())
+            .and_where(Expr::col(T::Id).eq(id));
+        if status == TaskStatus::Pending {
+            update.value(T::Status, enum_value(&TaskStatus::Assigned));
+        }
+        db::execute(tx, &update).await?;
+        fetch_detail(tx, id).await
+    })
+    .await?;
     Ok(Json(out))
 }

@@ -189,8 +189,6 @@ pub async fn create(
     }
     check.finish()?;
     let cost_total = round_money(positions.iter().map(|p| p.4).sum());
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
     use DeliveryIden as D;
     let columns = [
         D::Supplier,
@@ -212,9 +210,8 @@ pub async fn create(
         comment.into(),
         created_by.into(),
     ];
-    let id = insert_returning_id(&tx, D::Table, columns, values, D::Id).await?;
     use DeliveryPositionIden as P;
-    let columns = [
+    let position_columns = [
         P::DeliveryId,
         P::Variety,
         P::HeightCm,
@@ -222,24 +219,28 @@ pub async fn create(
         P::CostPerStem,
         P::TotalCost,
     ];
-    let rows = positions
-        .into_iter()
-        .map(|(variety, height, qty, cost, total)| {
-            [
-                id.into(),
-                variety.into(),
-                height.into(),
-                qty.into(),
-                money(cost),
-                money(total),
-            ]
-        });
-    insert_rows(&tx, P::Table, columns, rows).await?;
-    let mut q = select();
-    q.and_where(Expr::col(D::Id).eq(id));
-    let mut out: Vec<DeliveryOut> = db::fetch_all(&tx, &q).await?;
-    attach_positions(&tx, &mut out).await?;
-    tx.commit().await?;
+    let mut out = db::in_transaction(&state.pool, async |tx| {
+        let id = insert_returning_id(tx, D::Table, columns, values, D::Id).await?;
+        let rows = positions
+            .into_iter()
+            .map(|(variety, height, qty, cost, total)| {
+                [
+                    id.into(),
+                    variety.into(),
+                    height.into(),
+                    qty.into(),
+                    money(cost),
+                    money(total),
+                ]
+            });
+        insert_rows(tx, P::Table, position_columns, rows).await?;
+        let mut q = select();
+        q.and_where(Expr::col(D::Id).eq(id));
+        let mut out: Vec<DeliveryOut> = db::fetch_all(tx, &q).await?;
+        attach_positions(tx, &mut out).await?;
+        Ok(out)
+    })
+    .await?;
     let delivery = out
         .pop()
         .ok_or_else(|| ApiError::internal("inserted delivery vanished"))?;

@@ -327,13 +327,13 @@ async fn add(
     let mut check = Check::new();
     item.check(&mut check, "");
     check.finish()?;
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
-    lock_order(&tx, order).await?;
-    insert(&tx, order, &item, "", Stems::Reserve).await?;
-    recompute_totals(&tx, order).await?;
-    let out = fetch_with_items(&tx, order).await?;
-    tx.commit().await?;
+    let out = db::in_transaction(&state.pool, async |tx| {
+        lock_order(tx, order).await?;
+        insert(tx, order, &item, "", Stems::Reserve).await?;
+        recompute_totals(tx, order).await?;
+        fetch_with_items(tx, order).await
+    })
+    .await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
@@ -343,40 +343,40 @@ async fn remove(
 ) -> Result<Json<OrderWithItems>, ApiError> {
     let order = parse_id(&id, "order")?;
     let item_id = parse_id(&item_id, "order item")?;
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
-    lock_order(&tx, order).await?;
-    let mut q = select();
-    q.and_where(Expr::col(OrderItemIden::Id).eq(item_id))
-        .and_where(Expr::col(OrderItemIden::OrderId).eq(order));
-    let item: ItemOut = db::fetch_optional(&tx, &q)
-        .await?
-        .ok_or(ApiError::not_found("order item", item_id))?;
-    let delete = Query::delete()
-        .from_table(OrderItemIden::Table)
-        .and_where(Expr::col(OrderItemIden::Id).eq(item_id))
-        .to_owned();
-    db::execute(&tx, &delete).await?;
-    // Stems reserved and not yet written off go back to the warehouse.
-    if let (Some(stock), Some(true), false) = (
-        item.warehouse_item_id,
-        item.is_reserved,
-        item.is_written_off == Some(true),
-    ) {
-        use WarehouseItemIden as W;
-        let release = Query::update()
-            .table(W::Table)
-            .value(
-                W::ReservedQty,
-                Func::greatest([Expr::col(W::ReservedQty).sub(item.quantity), Expr::val(0)]),
-            )
-            .value(W::UpdatedAt, Expr::current_timestamp())
-            .and_where(Expr::col(W::Id).eq(stock))
+    let out = db::in_transaction(&state.pool, async |tx| {
+        lock_order(tx, order).await?;
+        let mut q = select();
+        q.and_where(Expr::col(OrderItemIden::Id).eq(item_id))
+            .and_where(Expr::col(OrderItemIden::OrderId).eq(order));
+        let item: ItemOut = db::fetch_optional(tx, &q)
+            .await?
+            .ok_or(ApiError::not_found("order item", item_id))?;
+        let delete = Query::delete()
+            .from_table(OrderItemIden::Table)
+            .and_where(Expr::col(OrderItemIden::Id).eq(item_id))
             .to_owned();
-        db::execute(&tx, &release).await?;
-    }
-    recompute_totals(&tx, order).await?;
-    let out = fetch_with_items(&tx, order).await?;
-    tx.commit().await?;
+        db::execute(tx, &delete).await?;
+        // Stems reserved and not yet written off go back to the warehouse.
+        if let (Some(stock), Some(true), false) = (
+            item.warehouse_item_id,
+            item.is_reserved,
+            item.is_written_off == Some(true),
+        ) {
+            use WarehouseItemIden as W;
+            let release = Query::update()
+                .table(W::Table)
+                .value(
+                    W::ReservedQty,
+                    Func::greatest([Expr::col(W::ReservedQty).sub(item.quantity), Expr::val(0)]),
+                )
+                .value(W::UpdatedAt, Expr::current_timestamp())
+                .and_where(Expr::col(W::Id).eq(stock))
+                .to_owned();
+            db::execute(tx, &release).await?;
+        }
+        recompute_totals(tx, order).await?;
+        fetch_with_items(tx, order).await
+    })
+    .await?;
     Ok(Json(out))
 }

@@ -207,70 +207,70 @@ async fn create(
     let tracking = token::tracking_token()
         .map_err(|e| ApiError::internal(format!("no randomness for a tracking token: {e}")))?;
 
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
-    let customer_id = match new.customer_id {
-        Some(id) => {
-            if !exists(&tx, CustomerIden::Table, CustomerIden::Id, id).await? {
-                return Err(ApiError::field(
-                    "customer_id",
-                    format!("customer {id} does not exist"),
-                ));
+    let out = db::in_transaction(&state.pool, async |tx| {
+        let customer_id = match new.customer_id {
+            Some(id) => {
+                if !exists(tx, CustomerIden::Table, CustomerIden::Id, id).await? {
+                    return Err(ApiError::field(
+                        "customer_id",
+                        format!("customer {id} does not exist"),
+                    ));
+                }
+                Some(id)
             }
-            Some(id)
+            // An order from a known phone joins that customer's history.
+            None => {
+                let mut q = Query::select();
+                q.from(CustomerIden::Table)
+                    .column(CustomerIden::Id)
+                    .and_where(Expr::col(CustomerIden::Phone).eq(phone.as_str()));
+                db::fetch_optional::<IdRow, _>(tx, &q)
+                    .await?
+                    .map(|row| row.id)
+            }
+        };
+        let flower_sum = new.flower_sum.unwrap_or(0.0);
+        use OrderIden as O;
+        let columns = [
+            O::CustomerId,
+            O::CustomerPhone,
+            O::RecipientPhone,
+            O::RecipientName,
+            O::Address,
+            O::DeliveryMethod,
+            O::DeliveryWindow,
+            O::FlowerSum,
+            O::DeliveryFee,
+            O::Total,
+            O::TrackingToken,
+        ];
+        let window = new.delivery_window.as_ref().map(|w| serde_json::json!(w));
+        let values = [
+            customer_id.into(),
+            phone.clone().into(),
+            recipient_phone.map(str::to_string).into(),
+            recipient_name.into(),
+            address.into(),
+            enum_value(&method),
+            db::jsonb(window.as_ref()),
+            money(round_money(flower_sum)),
+            money(round_money(fee)),
+            money(round_money(flower_sum + fee)),
+            tracking.into(),
+        ];
+        let id = insert_returning_id(tx, O::Table, columns, values, O::Id).await?;
+        order_items::reserve_all(tx, &new.items).await?;
+        for (i, item) in new.items.iter().enumerate() {
+            let prefix = format!("items[{i}].");
+            order_items::insert(tx, id, item, &prefix, Stems::AlreadyReserved).await?;
         }
-        // An order from a known phone joins that customer's history.
-        None => {
-            let mut q = Query::select();
-            q.from(CustomerIden::Table)
-                .column(CustomerIden::Id)
-                .and_where(Expr::col(CustomerIden::Phone).eq(phone.as_str()));
-            db::fetch_optional::<IdRow, _>(&tx, &q)
-                .await?
-                .map(|row| row.id)
+        let total = order_items::recompute_totals(tx, id).await?;
+        if let Some(customer) = customer_id {
+            record_customer_order(tx, customer, total).await?;
         }
-    };
-    let flower_sum = new.flower_sum.unwrap_or(0.0);
-    use OrderIden as O;
-    let columns = [
-        O::CustomerId,
-        O::CustomerPhone,
-        O::RecipientPhone,
-        O::RecipientName,
-        O::Address,
-        O::DeliveryMethod,
-        O::DeliveryWindow,
-        O::FlowerSum,
-        O::DeliveryFee,
-        O::Total,
-        O::TrackingToken,
-    ];
-    let window = new.delivery_window.as_ref().map(|w| serde_json::json!(w));
-    let values = [
-        customer_id.into(),
-        phone.clone().into(),
-        recipient_phone.map(str::to_string).into(),
-        recipient_name.into(),
-        address.into(),
-        enum_value(&method),
-        db::jsonb(window.as_ref()),
-        money(round_money(flower_sum)),
-        money(round_money(fee)),
-        money(round_money(flower_sum + fee)),
-        tracking.into(),
-    ];
-    let id = insert_returning_id(&tx, O::Table, columns, values, O::Id).await?;
-    order_items::reserve_all(&tx, &new.items).await?;
-    for (i, item) in new.items.iter().enumerate() {
-        let prefix = format!("items[{i}].");
-        order_items::insert(&tx, id, item, &prefix, Stems::AlreadyReserved).await?;
-    }
-    let total = order_items::recompute_totals(&tx, id).await?;
-    if let Some(customer) = customer_id {
-        record_customer_order(&tx, customer, total).await?;
-    }
-    let out = fetch_with_items(&tx, id).await?;
-    tx.commit().await?;
+        fetch_with_items(tx, id).await
+    })
+    .await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 

@@ -253,56 +253,56 @@ async fn create(
     }
     check.finish()?;
     let priority = priority.ok_or_else(|| ApiError::internal("priority validated"))?;
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
-    if !exists(&tx, OrderIden::Table, OrderIden::Id, order).await? {
-        return Err(ApiError::field(
-            "order_id",
-            format!("order {order} does not exist"),
-        ));
-    }
-    for (i, item) in body.items.iter().enumerate() {
-        let item_id = item.order_item_id.unwrap_or_default();
-        let mut q = Query::select();
-        q.from(OrderItemIden::Table)
-            .column(OrderItemIden::Id)
-            .and_where(Expr::col(OrderItemIden::Id).eq(item_id))
-            .and_where(Expr::col(OrderItemIden::OrderId).eq(order));
-        if db::fetch_optional::<serde_json::Value, _>(&tx, &q)
-            .await?
-            .is_none()
-        {
+    let out = db::in_transaction(&state.pool, async |tx| {
+        if !exists(tx, OrderIden::Table, OrderIden::Id, order).await? {
             return Err(ApiError::field(
-                format!("items[{i}].order_item_id"),
-                format!("order {order} has no item {item_id}"),
+                "order_id",
+                format!("order {order} does not exist"),
             ));
         }
-    }
-    let columns = [
-        T::OrderId,
-        T::TaskType,
-        T::Priority,
-        T::Deadline,
-        T::EstimatedMinutes,
-        T::Instructions,
-    ];
-    let values = [
-        order.into(),
-        task_type.into(),
-        enum_value(&priority),
-        timestamp(body.deadline),
-        minutes.into(),
-        instructions.into(),
-    ];
-    let id = insert_returning_id(&tx, T::Table, columns, values, T::Id).await?;
-    use TaskItemIden as I;
-    let rows = body
-        .items
-        .iter()
-        .map(|item| [id.into(), item.order_item_id.into(), item.quantity.into()]);
-    let columns = [I::TaskId, I::OrderItemId, I::Quantity];
-    insert_rows(&tx, I::Table, columns, rows).await?;
-    let out = fetch_detail(&tx, id).await?;
-    tx.commit().await?;
+        for (i, item) in body.items.iter().enumerate() {
+            let item_id = item.order_item_id.unwrap_or_default();
+            let mut q = Query::select();
+            q.from(OrderItemIden::Table)
+                .column(OrderItemIden::Id)
+                .and_where(Expr::col(OrderItemIden::Id).eq(item_id))
+                .and_where(Expr::col(OrderItemIden::OrderId).eq(order));
+            if db::fetch_optional::<serde_json::Value, _>(tx, &q)
+                .await?
+                .is_none()
+            {
+                return Err(ApiError::field(
+                    format!("items[{i}].order_item_id"),
+                    format!("order {order} has no item {item_id}"),
+                ));
+            }
+        }
+        let columns = [
+            T::OrderId,
+            T::TaskType,
+            T::Priority,
+            T::Deadline,
+            T::EstimatedMinutes,
+            T::Instructions,
+        ];
+        let values = [
+            order.into(),
+            task_type.into(),
+            enum_value(&priority),
+            timestamp(body.deadline),
+            minutes.into(),
+            instructions.into(),
+        ];
+        let id = insert_returning_id(tx, T::Table, columns, values, T::Id).await?;
+        use TaskItemIden as I;
+        let rows = body
+            .items
+            .iter()
+            .map(|item| [id.into(), item.order_item_id.into(), item.quantity.into()]);
+        let columns = [I::TaskId, I::OrderItemId, I::Quantity];
+        insert_rows(tx, I::Table, columns, rows).await?;
+        fetch_detail(tx, id).await
+    })
+    .await?;
     Ok((StatusCode::CREATED, Json(out)))
 }

@@ -289,14 +289,14 @@ async fn create(
         body.is_popular.unwrap_or(false).into(),
         body.is_new.unwrap_or(false).into(),
     ];
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
-    let id = insert_returning_id(&tx, P::Table, columns, values, P::Id).await?;
-    if let Some(images) = &p.images {
-        replace_images(&tx, id, images).await?;
-    }
-    let out = fetch_detail(&tx, id).await?;
-    tx.commit().await?;
+    let out = db::in_transaction(&state.pool, async |tx| {
+        let id = insert_returning_id(tx, P::Table, columns, values, P::Id).await?;
+        if let Some(images) = &p.images {
+            replace_images(tx, id, images).await?;
+        }
+        fetch_detail(tx, id).await
+    })
+    .await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
@@ -323,13 +323,13 @@ async fn replace(
         .value(P::UpdatedAt, Expr::current_timestamp())
         .and_where(Expr::col(P::Id).eq(id))
         .to_owned();
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
-    update_or_404(&tx, &update, id, "product").await?;
-    if let Some(images) = &p.images {
-        replace_images(&tx, id, images).await?;
-    }
-    let out = fetch_detail(&tx, id).await?;
-    tx.commit().await?;
+    let out = db::in_transaction(&state.pool, async |tx| {
+        update_or_404(tx, &update, id, "product").await?;
+        if let Some(images) = &p.images {
+            replace_images(tx, id, images).await?;
+        }
+        fetch_detail(tx, id).await
+    })
+    .await?;
     Ok(Json(out))
 }

@@ -168,12 +168,12 @@ async fn update(
     }
     check.finish()?;
     update.value(S::UpdatedAt, Expr::current_timestamp());
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
-    let current = fetch_or_create(&tx).await?;
-    update.and_where(Expr::col(S::Id).eq(current.id));
-    db::execute(&tx, &update).await?;
-    let out = fetch_or_create(&tx).await?;
-    tx.commit().await?;
+    let out = db::in_transaction(&state.pool, async |tx| {
+        let current = fetch_or_create(tx).await?;
+        update.and_where(Expr::col(S::Id).eq(current.id));
+        db::execute(tx, &update).await?;
+        fetch_or_create(tx).await
+    })
+    .await?;
     Ok(Json(out))
 }

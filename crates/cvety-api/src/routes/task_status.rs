@@ -64,45 +64,45 @@ pub async fn set_status(
     let quality_notes = check.opt_text("quality_notes", body.quality_notes.as_deref(), 4000);
     check.finish()?;
     let to = status.ok_or_else(|| ApiError::internal("status validated"))?;
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
-    let from = lock_status(&tx, id).await?;
-    if !transition_allowed(from, to) {
-        return Err(ApiError::Conflict(format!(
-            "a task cannot go from {} to {}",
-            from.as_label(),
-            to.as_label()
-        )));
-    }
-    let mut update = Query::update();
-    update
-        .table(T::Table)
-        .value(T::Status, enum_value(&to))
-        .and_where(Expr::col(T::Id).eq(id));
-    match to {
-        TaskStatus::InProgress => {
-            update.value(
-                T::StartedAt,
-                Func::coalesce([Expr::col(T::StartedAt), Expr::current_timestamp()]),
-            );
+    let out = db::in_transaction(&state.pool, async |tx| {
+        let from = lock_status(tx, id).await?;
+        if !transition_allowed(from, to) {
+            return Err(ApiError::Conflict(format!(
+                "a task cannot go from {} to {}",
+                from.as_label(),
+                to.as_label()
+            )));
         }
-        TaskStatus::Completed => {
-            update.value(T::CompletedAt, Expr::current_timestamp());
+        let mut update = Query::update();
+        update
+            .table(T::Table)
+            .value(T::Status, enum_value(&to))
+            .and_where(Expr::col(T::Id).eq(id));
+        match to {
+            TaskStatus::InProgress => {
+                update.value(
+                    T::StartedAt,
+                    Func::coalesce([Expr::col(T::StartedAt), Expr::current_timestamp()]),
+                );
+            }
+            TaskStatus::Completed => {
+                update.value(T::CompletedAt, Expr::current_timestamp());
+            }
+            _ => {}
         }
-        _ => {}
-    }
-    set_present(
-        &mut update,
-        [
-            (T::FloristNotes, florist_notes.map(Expr::val)),
-            (T::QualityNotes, quality_notes.map(Expr::val)),
-            (T::QualityScore, body.quality_score.map(db::money)),
-            (T::ActualMinutes, body.actual_minutes.map(Expr::val)),
-        ],
-    );
-    db::execute(&tx, &update).await?;
-    let out = fetch_detail(&tx, id).await?;
-    tx.commit().await?;
+        set_present(
+            &mut update,
+            [
+                (T::FloristNotes, florist_notes.map(Expr::val)),
+                (T::QualityNotes, quality_notes.map(Expr::val)),
+                (T::QualityScore, body.quality_score.map(db::money)),
+                (T::ActualMinutes, body.actual_minutes.map(Expr::val)),
+            ],
+        );
+        db::execute(tx, &update).await?;
+        fetch_detail(tx, id).await
+    })
+    .await?;
     Ok(Json(out))
 }
 
