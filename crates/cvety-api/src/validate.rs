@@ -135,6 +135,15 @@ impl Check {
         }
     }
 
+    /// A required positive integer (an id, a quantity): "is required" when
+    /// absent, else [`Check::positive`].
+    pub fn required_positive(&mut self, field: &str, value: Option<i32>) -> i32 {
+        if let Some(value) = value {
+            self.positive(field, value);
+        }
+        self.required(field, value)
+    }
+
     /// One of `allowed`.
     pub fn one_of(&mut self, field: &str, value: &str, allowed: &[&str]) {
         if !allowed.contains(&value) {
@@ -190,6 +199,40 @@ mod tests {
         assert!(!is_phone("12345"));
         assert!(!is_phone("7+7001234567"));
         assert!(!is_phone("+7 700 abc 45 67"));
+    }
+
+    #[test]
+    fn required_fields_say_so_once() {
+        use cvety_schema::order::OrderStatus;
+        let mut check = Check::new();
+        assert_eq!(check.required_positive("quantity", None), 0);
+        assert_eq!(check.required_positive("product_id", Some(-2)), -2);
+        assert_eq!(check.required_positive("warehouse_item_id", Some(3)), 3);
+        assert_eq!(check.required_enum::<OrderStatus>("status", None), None);
+        assert_eq!(
+            check.required_enum("other_status", Some("paid")),
+            Some(OrderStatus::Paid)
+        );
+        assert_eq!(check.opt_enum::<OrderStatus>("filter", None), None);
+        assert_eq!(check.opt_enum::<OrderStatus>("bad", Some("lost")), None);
+        match check.finish() {
+            Err(ApiError::Validation(fields)) => {
+                let listed: Vec<(&str, &[String])> = fields
+                    .iter()
+                    .map(|(field, messages)| (field.as_str(), messages.as_slice()))
+                    .collect();
+                assert_eq!(
+                    listed,
+                    [
+                        ("bad", &["must be one of: new, paid, assembled, delivery, self_pickup, issue".to_string()][..]),
+                        ("product_id", &["must be a positive integer".to_string()][..]),
+                        ("quantity", &["is required".to_string()][..]),
+                        ("status", &["is required".to_string()][..]),
+                    ]
+                );
+            }
+            other => panic!("expected a 422, got {other:?}"),
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
 
 use super::crud::{fetch_page, insert_returning_id, insert_rows, select_columns};
-use super::warehouse::CURRENCIES;
+use super::warehouse::check_currency;
 use super::{Page, Paged, round_money};
 use crate::AppState;
 use crate::db::{self, money, timestamp};
@@ -139,18 +139,7 @@ pub async fn create(
     if body.delivery_date.is_none() {
         check.fail("delivery_date", "is required");
     }
-    let currency = check.text("currency", body.currency.as_deref(), 3);
-    if !currency.is_empty() {
-        check.one_of("currency", &currency, CURRENCIES);
-    }
-    match body.rate {
-        None => check.fail("rate", "is required"),
-        Some(r) => check.ensure(
-            r.is_finite() && r > 0.0,
-            "rate",
-            "must be a positive exchange rate",
-        ),
-    }
+    let (currency, rate) = check_currency(&mut check, body.currency.as_deref(), body.rate);
     let comment = check.opt_text("comment", body.comment.as_deref(), 4000);
     let created_by = check.opt_text("created_by", body.created_by.as_deref(), 200);
     check.ensure(
@@ -205,7 +194,7 @@ pub async fn create(
         farm.into(),
         timestamp(body.delivery_date),
         currency.into(),
-        money(body.rate.unwrap_or_default()),
+        money(rate),
         money(cost_total),
         comment.into(),
         created_by.into(),

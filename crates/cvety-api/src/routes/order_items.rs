@@ -92,14 +92,8 @@ pub struct NewItem {
 
 impl NewItem {
     pub fn check(&self, check: &mut Check, prefix: &str) {
-        match self.product_id {
-            None => check.fail(format!("{prefix}product_id"), "is required"),
-            Some(id) => check.positive(&format!("{prefix}product_id"), id),
-        }
-        match self.quantity {
-            None => check.fail(format!("{prefix}quantity"), "is required"),
-            Some(q) => check.positive(&format!("{prefix}quantity"), q),
-        }
+        check.required_positive(&format!("{prefix}product_id"), self.product_id);
+        check.required_positive(&format!("{prefix}quantity"), self.quantity);
         if let Some(id) = self.warehouse_item_id {
             check.positive(&format!("{prefix}warehouse_item_id"), id);
         }

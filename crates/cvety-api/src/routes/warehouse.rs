@@ -177,6 +177,28 @@ struct StockIn {
     updated_by: Option<String>,
 }
 
+/// The currency stems were bought in, one of [`CURRENCIES`], and its
+/// positive exchange rate to KZT, as stock items and supplier deliveries
+/// both record them.
+pub fn check_currency(
+    check: &mut Check,
+    currency: Option<&str>,
+    rate: Option<f64>,
+) -> (String, f64) {
+    let currency = check.text("currency", currency, 3);
+    if !currency.is_empty() {
+        check.one_of("currency", &currency, CURRENCIES);
+    }
+    if let Some(rate) = rate {
+        check.ensure(
+            rate.is_finite() && rate > 0.0,
+            "rate",
+            "must be a positive exchange rate",
+        );
+    }
+    (currency, check.required("rate", rate))
+}
+
 /// A markup percentage: 0 to 10000.
 fn check_markup(check: &mut Check, markup: f64) {
     check.ensure(
@@ -194,25 +216,13 @@ async fn create(
     let sku = check.text("sku", body.sku.as_deref(), 64);
     let batch = check.text("batch_code", body.batch_code.as_deref(), 64);
     let variety = check.text("variety", body.variety.as_deref(), 200);
-    let height = check.required("height_cm", body.height_cm);
-    if body.height_cm.is_some() {
-        check.positive("height_cm", height);
-    }
+    let height = check.required_positive("height_cm", body.height_cm);
     let farm = check.text("farm", body.farm.as_deref(), 200);
     let supplier = check.text("supplier", body.supplier.as_deref(), 200);
     if body.delivery_date.is_none() {
         check.fail("delivery_date", "is required");
     }
-    let currency = check.text("currency", body.currency.as_deref(), 3);
-    if !currency.is_empty() {
-        check.one_of("currency", &currency, CURRENCIES);
-    }
-    let rate = check.required("rate", body.rate);
-    check.ensure(
-        rate.is_finite() && (rate > 0.0 || body.rate.is_none()),
-        "rate",
-        "must be a positive exchange rate",
-    );
+    let (currency, rate) = check_currency(&mut check, body.currency.as_deref(), body.rate);
     let cost = check.required("cost", body.cost);
     check.money("cost", cost);
     let markup = body.markup_pct.unwrap_or(100.0);
