@@ -1,8 +1,6 @@
 //! The resource groups, one module each, and what they share.
 
-pub mod assign;
 pub mod crud;
-pub mod customer_details;
 pub mod customers;
 pub mod deliveries;
 pub mod order_items;
@@ -10,7 +8,7 @@ pub mod orders;
 pub mod production;
 pub mod products;
 pub mod settings;
-pub mod task_status;
+pub mod task_changes;
 pub mod users;
 pub mod warehouse;
 
@@ -27,7 +25,6 @@ pub fn router() -> Router<AppState> {
         .merge(orders::routes())
         .merge(order_items::routes())
         .merge(customers::routes())
-        .merge(customer_details::routes())
         .merge(warehouse::routes())
         .merge(production::routes())
         .merge(products::routes())

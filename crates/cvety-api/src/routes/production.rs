@@ -8,8 +8,7 @@ use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use cvety_schema::order::{OrderIden, OrderItemIden};
 use cvety_schema::production::{FloristTaskIden as T, TaskItemIden, TaskPriority, TaskStatus};
-use petal::DbEnum;
-use petal::sea_query::{Expr, ExprTrait, LockType, Order as SortOrder, Query, SelectStatement};
+use petal::sea_query::{Expr, ExprTrait, Order as SortOrder, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
 
@@ -30,11 +29,11 @@ pub fn routes() -> Router<AppState> {
         .route("/production/tasks/{id}", get(read))
         .route(
             "/production/tasks/{id}/status",
-            patch(super::task_status::set_status),
+            patch(super::task_changes::set_status),
         )
         .route(
             "/production/tasks/{id}/assign",
-            patch(super::assign::assign),
+            patch(super::task_changes::assign),
         )
 }
 
@@ -169,30 +168,6 @@ async fn read(
     let id = parse_id(&id, "task")?;
     let client = state.pool.get().await?;
     Ok(Json(fetch_detail(&*client, id).await?))
-}
-
-#[derive(Debug, Deserialize)]
-struct StatusRow {
-    status: String,
-}
-
-/// Locks the task's row for the rest of the transaction (so status changes
-/// and assignments of one task serialize) and gives its status, or 404.
-pub async fn lock_status<C: GenericClient>(client: &C, id: i32) -> Result<TaskStatus, ApiError> {
-    let mut q = Query::select();
-    q.from(T::Table)
-        .expr_as(Expr::col(T::Status).cast_as("text"), T::Status)
-        .and_where(Expr::col(T::Id).eq(id))
-        .lock(LockType::Update);
-    let row: StatusRow = db::fetch_optional(client, &q)
-        .await?
-        .ok_or(ApiError::not_found("task", id))?;
-    TaskStatus::from_label(&row.status).ok_or_else(|| {
-        ApiError::internal(format!(
-            "unknown task status {:?} in the database",
-            row.status
-        ))
-    })
 }
 
 #[derive(Debug, Deserialize)]
