@@ -5,11 +5,9 @@
 use axum::Json;
 use serde_json::{Map, Value, json};
 
-mod bodies;
-mod routes;
+mod operations;
 
-pub use bodies::{Field, Kind};
-pub use routes::{ROUTES, Route, body};
+pub use operations::{Field, Kind, ROUTES, Route, body};
 
 fn kind_schema(kind: &Kind) -> Value {
     match kind {
