@@ -3,7 +3,7 @@
 //!
 //! - [`fetch_page`]: a filtered list, one page of it and its total count.
 //! - [`fetch_one_or_404`]: the row with an id, or a 404 naming the resource;
-//!   [`fetch_inserted`]: the row just inserted.
+//!   [`fetch_inserted`]: the row just inserted; [`fetch_by_id`]: either.
 //! - [`exists`]: whether a referenced row is there (for field errors).
 //! - [`insert_returning_id`], [`insert_rows`]: one row, or many at once.
 //! - [`update_or_404`]: an `UPDATE` by id that touched nothing is a 404.
@@ -98,7 +98,8 @@ where
         .ok_or_else(|| ApiError::internal(format!("inserted {what} vanished")))
 }
 
-async fn fetch_by_id<T, C, I>(
+/// The row of `select` whose `id_column` is `id`, if there is one.
+pub async fn fetch_by_id<T, C, I>(
     client: &C,
     mut select: SelectStatement,
     id_column: I,

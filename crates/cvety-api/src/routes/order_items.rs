@@ -19,10 +19,11 @@ use petal::sea_query::{
 use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
 
+use super::crud::{insert_returning_id, select_columns};
 use super::orders::{OrderWithItems, fetch_with_items};
 use super::round_money;
 use crate::AppState;
-use crate::db::{self, money, money_col};
+use crate::db::{self, money};
 use crate::error::ApiError;
 use crate::extract::{Body, parse_id};
 use crate::validate::Check;
@@ -52,8 +53,7 @@ pub struct ItemOut {
 
 fn select() -> SelectStatement {
     use OrderItemIden as I;
-    let mut q = Query::select();
-    q.from(I::Table).columns([
+    let columns = [
         I::Id,
         I::OrderId,
         I::ProductId,
@@ -65,10 +65,8 @@ fn select() -> SelectStatement {
         I::IsWrittenOff,
         I::ReservedAt,
         I::WrittenOffAt,
-    ]);
-    money_col(&mut q, I::Price);
-    money_col(&mut q, I::Total);
-    q
+    ];
+    select_columns(I::Table, &columns, &[I::Price, I::Total])
 }
 
 pub async fn fetch_for_order<C: GenericClient>(
@@ -168,40 +166,35 @@ pub async fn insert<C: GenericClient>(
     }
     let reserved = item.warehouse_item_id.is_some();
     use OrderItemIden as I;
-    let insert = Query::insert()
-        .into_table(I::Table)
-        .columns([
-            I::OrderId,
-            I::ProductId,
-            I::ProductName,
-            I::ProductCategory,
-            I::Quantity,
-            I::Price,
-            I::Total,
-            I::WarehouseItemId,
-            I::IsReserved,
-            I::ReservedAt,
-        ])
-        .values([
-            order.into(),
-            product_id.into(),
-            product.name.into(),
-            product.category.into(),
-            quantity.into(),
-            money(round_money(product.price)),
-            money(round_money(product.price * f64::from(quantity))),
-            item.warehouse_item_id.into(),
-            reserved.into(),
-            if reserved {
-                Expr::current_timestamp()
-            } else {
-                db::timestamp(None)
-            },
-        ])
-        .map_err(|e| ApiError::internal(e.to_string()))?
-        .returning_col(I::Id)
-        .to_owned();
-    db::first_id(db::returning_ids(client, &insert).await?)
+    let columns = [
+        I::OrderId,
+        I::ProductId,
+        I::ProductName,
+        I::ProductCategory,
+        I::Quantity,
+        I::Price,
+        I::Total,
+        I::WarehouseItemId,
+        I::IsReserved,
+        I::ReservedAt,
+    ];
+    let values = [
+        order.into(),
+        product_id.into(),
+        product.name.into(),
+        product.category.into(),
+        quantity.into(),
+        money(round_money(product.price)),
+        money(round_money(product.price * f64::from(quantity))),
+        item.warehouse_item_id.into(),
+        reserved.into(),
+        if reserved {
+            Expr::current_timestamp()
+        } else {
+            db::timestamp(None)
+        },
+    ];
+    insert_returning_id(client, I::Table, columns, values, I::Id).await
 }
 
 /// Reserves `quantity` stems of a warehouse item, or refuses with a 409

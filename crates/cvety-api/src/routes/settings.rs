@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio_postgres::GenericClient;
 
+use super::crud::select_columns;
 use crate::AppState;
 use crate::db::{self, jsonb};
 use crate::error::ApiError;
@@ -35,19 +36,18 @@ pub struct SettingsOut {
 }
 
 fn select() -> SelectStatement {
-    Query::select()
-        .from(S::Table)
-        .columns([
-            S::Id,
-            S::Name,
-            S::Address,
-            S::Email,
-            S::Phones,
-            S::WorkingHours,
-            S::DeliveryZones,
-            S::CreatedAt,
-            S::UpdatedAt,
-        ])
+    let columns = [
+        S::Id,
+        S::Name,
+        S::Address,
+        S::Email,
+        S::Phones,
+        S::WorkingHours,
+        S::DeliveryZones,
+        S::CreatedAt,
+        S::UpdatedAt,
+    ];
+    select_columns(S::Table, &columns, &[])
         .order_by(S::Id, SortOrder::Asc)
         .to_owned()
 }

@@ -12,12 +12,11 @@ use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
 
 use super::crud::{
-    fetch_inserted, fetch_page, filter_eq, insert_returning_id, select_columns, set_present,
-    update_or_404,
+    fetch_by_id, fetch_inserted, fetch_page, filter_eq, insert_returning_id, select_columns,
+    set_present, update_or_404,
 };
 use super::{Page, Paged};
 use crate::AppState;
-use crate::db;
 use crate::error::ApiError;
 use crate::extract::{Body, Params, parse_id};
 use crate::validate::{Check, nullable};
@@ -47,9 +46,7 @@ fn select() -> SelectStatement {
 }
 
 pub async fn fetch<C: GenericClient>(client: &C, id: i32) -> Result<Option<UserOut>, ApiError> {
-    let mut q = select();
-    q.and_where(Expr::col(UserIden::Id).eq(id));
-    db::fetch_optional(client, &q).await
+    fetch_by_id(client, select(), UserIden::Id, id).await
 }
 
 #[derive(Debug, Deserialize)]
