@@ -130,19 +130,19 @@ where
         .is_some())
 }
 
-/// Inserts one row of `values` into `columns` of `table`; gives the new
-/// row's `id_column`.
+/// Inserts one row of `table`, each field a column and its value; gives the
+/// new row's `id_column`.
 pub async fn insert_returning_id<C, I>(
     client: &C,
     table: I,
-    columns: impl IntoIterator<Item = I>,
-    values: impl IntoIterator<Item = Expr>,
+    fields: impl IntoIterator<Item = (I, Expr)>,
     id_column: I,
 ) -> Result<i32, ApiError>
 where
     C: GenericClient,
     I: IntoIden + IntoColumnRef,
 {
+    let (columns, values): (Vec<I>, Vec<Expr>) = fields.into_iter().unzip();
     let mut insert = Query::insert();
     insert
         .into_table(table)

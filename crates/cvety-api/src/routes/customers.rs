@@ -184,7 +184,7 @@ async fn read(
 }
 
 /// The body of `POST` and `PUT`: `PUT` replaces every field, so an absent
-/// optional field is cleared.
+/// optional field is cleared. Both write the same columns.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CustomerIn {
@@ -196,17 +196,9 @@ struct CustomerIn {
     source: Option<String>,
 }
 
-struct CheckedCustomer {
-    phone: String,
-    name: Option<String>,
-    email: Option<String>,
-    notes: Option<String>,
-    preferences: Option<String>,
-    source: Option<String>,
-}
-
 impl CustomerIn {
-    fn checked(self) -> Result<CheckedCustomer, ApiError> {
+    /// The customer's columns and their checked values.
+    fn checked(self) -> Result<[(CustomerIden, Expr); 6], ApiError> {
         let mut check = Check::new();
         let phone = check.phone("phone", self.phone.as_deref());
         let name = check.opt_text("name", self.name.as_deref(), 200);
@@ -218,14 +210,15 @@ impl CustomerIn {
             check.one_of("source", s, SOURCES);
         }
         check.finish()?;
-        Ok(CheckedCustomer {
-            phone,
-            name,
-            email,
-            notes,
-            preferences,
-            source,
-        })
+        use CustomerIden as C;
+        Ok([
+            (C::Phone, phone.into()),
+            (C::Name, name.into()),
+            (C::Email, email.into()),
+            (C::Notes, notes.into()),
+            (C::Preferences, preferences.into()),
+            (C::Source, source.into()),
+        ])
     }
 }
 
@@ -233,26 +226,9 @@ async fn create(
     State(state): State<AppState>,
     Body(body): Body<CustomerIn>,
 ) -> Result<(StatusCode, Json<CustomerDetail>), ApiError> {
-    let c = body.checked()?;
-    use CustomerIden as C;
-    let columns = [
-        C::Phone,
-        C::Name,
-        C::Email,
-        C::Notes,
-        C::Preferences,
-        C::Source,
-    ];
-    let values = [
-        c.phone.into(),
-        c.name.into(),
-        c.email.into(),
-        c.notes.into(),
-        c.preferences.into(),
-        c.source.into(),
-    ];
+    let fields = body.checked()?;
     let client = state.pool.get().await?;
-    let id = insert_returning_id(&*client, C::Table, columns, values, C::Id).await?;
+    let id = insert_returning_id(&*client, CustomerIden::Table, fields, CustomerIden::Id).await?;
     Ok((StatusCode::CREATED, Json(fetch_detail(&*client, id).await?)))
 }
 
@@ -262,16 +238,11 @@ async fn replace(
     Body(body): Body<CustomerIn>,
 ) -> Result<Json<CustomerDetail>, ApiError> {
     let id = parse_id(&id, "customer")?;
-    let c = body.checked()?;
+    let fields = body.checked()?;
     use CustomerIden as C;
     let update = Query::update()
         .table(C::Table)
-        .value(C::Phone, c.phone)
-        .value(C::Name, c.name)
-        .value(C::Email, c.email)
-        .value(C::Notes, c.notes)
-        .value(C::Preferences, c.preferences)
-        .value(C::Source, c.source)
+        .values(fields)
         .value(C::UpdatedAt, Expr::current_timestamp())
         .and_where(Expr::col(C::Id).eq(id))
         .to_owned();
@@ -309,9 +280,12 @@ async fn add_address(
     let client = state.pool.get().await?;
     ensure_customer(&*client, id).await?;
     use CustomerAddressIden as A;
-    let columns = [A::CustomerId, A::Address, A::Label];
-    let values = [id.into(), address.into(), label.into()];
-    let new_id = insert_returning_id(&*client, A::Table, columns, values, A::Id).await?;
+    let fields = [
+        (A::CustomerId, id.into()),
+        (A::Address, address.into()),
+        (A::Label, label.into()),
+    ];
+    let new_id = insert_returning_id(&*client, A::Table, fields, A::Id).await?;
     let out = fetch_inserted(&*client, select_addresses(), A::Id, new_id, "address").await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
@@ -364,9 +338,13 @@ async fn add_date(
     let client = state.pool.get().await?;
     ensure_customer(&*client, id).await?;
     use CustomerImportantDateIden as D;
-    let columns = [D::CustomerId, D::Date, D::Description, D::RemindDaysBefore];
-    let values = [id.into(), date.into(), description.into(), remind.into()];
-    let new_id = insert_returning_id(&*client, D::Table, columns, values, D::Id).await?;
+    let fields = [
+        (D::CustomerId, id.into()),
+        (D::Date, date.into()),
+        (D::Description, description.into()),
+        (D::RemindDaysBefore, remind.into()),
+    ];
+    let new_id = insert_returning_id(&*client, D::Table, fields, D::Id).await?;
     let out = fetch_inserted(&*client, select_dates(), D::Id, new_id, "date").await?;
     Ok((StatusCode::CREATED, Json(out)))
 }

@@ -179,25 +179,15 @@ pub async fn create(
     check.finish()?;
     let cost_total = round_money(positions.iter().map(|p| p.4).sum());
     use DeliveryIden as D;
-    let columns = [
-        D::Supplier,
-        D::Farm,
-        D::DeliveryDate,
-        D::Currency,
-        D::Rate,
-        D::CostTotal,
-        D::Comment,
-        D::CreatedBy,
-    ];
-    let values = [
-        supplier.into(),
-        farm.into(),
-        timestamp(body.delivery_date),
-        currency.into(),
-        money(rate),
-        money(cost_total),
-        comment.into(),
-        created_by.into(),
+    let fields = [
+        (D::Supplier, supplier.into()),
+        (D::Farm, farm.into()),
+        (D::DeliveryDate, timestamp(body.delivery_date)),
+        (D::Currency, currency.into()),
+        (D::Rate, money(rate)),
+        (D::CostTotal, money(cost_total)),
+        (D::Comment, comment.into()),
+        (D::CreatedBy, created_by.into()),
     ];
     use DeliveryPositionIden as P;
     let position_columns = [
@@ -209,7 +199,7 @@ pub async fn create(
         P::TotalCost,
     ];
     let mut out = db::in_transaction(&state.pool, async |tx| {
-        let id = insert_returning_id(tx, D::Table, columns, values, D::Id).await?;
+        let id = insert_returning_id(tx, D::Table, fields, D::Id).await?;
         let rows = positions
             .into_iter()
             .map(|(variety, height, qty, cost, total)| {

@@ -166,35 +166,29 @@ pub async fn insert<C: GenericClient>(
     }
     let reserved = item.warehouse_item_id.is_some();
     use OrderItemIden as I;
-    let columns = [
-        I::OrderId,
-        I::ProductId,
-        I::ProductName,
-        I::ProductCategory,
-        I::Quantity,
-        I::Price,
-        I::Total,
-        I::WarehouseItemId,
-        I::IsReserved,
-        I::ReservedAt,
+    let fields = [
+        (I::OrderId, order.into()),
+        (I::ProductId, product_id.into()),
+        (I::ProductName, product.name.into()),
+        (I::ProductCategory, product.category.into()),
+        (I::Quantity, quantity.into()),
+        (I::Price, money(round_money(product.price))),
+        (
+            I::Total,
+            money(round_money(product.price * f64::from(quantity))),
+        ),
+        (I::WarehouseItemId, item.warehouse_item_id.into()),
+        (I::IsReserved, reserved.into()),
+        (
+            I::ReservedAt,
+            if reserved {
+                Expr::current_timestamp()
+            } else {
+                db::timestamp(None)
+            },
+        ),
     ];
-    let values = [
-        order.into(),
-        product_id.into(),
-        product.name.into(),
-        product.category.into(),
-        quantity.into(),
-        money(round_money(product.price)),
-        money(round_money(product.price * f64::from(quantity))),
-        item.warehouse_item_id.into(),
-        reserved.into(),
-        if reserved {
-            Expr::current_timestamp()
-        } else {
-            db::timestamp(None)
-        },
-    ];
-    insert_returning_id(client, I::Table, columns, values, I::Id).await
+    insert_returning_id(client, I::Table, fields, I::Id).await
 }
 
 /// Reserves `quantity` stems of a warehouse item, or refuses with a 409

@@ -231,34 +231,24 @@ async fn create(
         };
         let flower_sum = new.flower_sum.unwrap_or(0.0);
         use OrderIden as O;
-        let columns = [
-            O::CustomerId,
-            O::CustomerPhone,
-            O::RecipientPhone,
-            O::RecipientName,
-            O::Address,
-            O::DeliveryMethod,
-            O::DeliveryWindow,
-            O::FlowerSum,
-            O::DeliveryFee,
-            O::Total,
-            O::TrackingToken,
-        ];
         let window = new.delivery_window.as_ref().map(|w| serde_json::json!(w));
-        let values = [
-            customer_id.into(),
-            phone.clone().into(),
-            recipient_phone.map(str::to_string).into(),
-            recipient_name.into(),
-            address.into(),
-            enum_value(&method),
-            db::jsonb(window.as_ref()),
-            money(round_money(flower_sum)),
-            money(round_money(fee)),
-            money(round_money(flower_sum + fee)),
-            tracking.into(),
+        let fields = [
+            (O::CustomerId, customer_id.into()),
+            (O::CustomerPhone, phone.clone().into()),
+            (
+                O::RecipientPhone,
+                recipient_phone.map(str::to_string).into(),
+            ),
+            (O::RecipientName, recipient_name.into()),
+            (O::Address, address.into()),
+            (O::DeliveryMethod, enum_value(&method)),
+            (O::DeliveryWindow, db::jsonb(window.as_ref())),
+            (O::FlowerSum, money(round_money(flower_sum))),
+            (O::DeliveryFee, money(round_money(fee))),
+            (O::Total, money(round_money(flower_sum + fee))),
+            (O::TrackingToken, tracking.into()),
         ];
-        let id = insert_returning_id(tx, O::Table, columns, values, O::Id).await?;
+        let id = insert_returning_id(tx, O::Table, fields, O::Id).await?;
         order_items::reserve_all(tx, &new.items).await?;
         for (i, item) in new.items.iter().enumerate() {
             let prefix = format!("items[{i}].");

@@ -252,23 +252,15 @@ async fn create(
                 ));
             }
         }
-        let columns = [
-            T::OrderId,
-            T::TaskType,
-            T::Priority,
-            T::Deadline,
-            T::EstimatedMinutes,
-            T::Instructions,
+        let fields = [
+            (T::OrderId, order.into()),
+            (T::TaskType, task_type.into()),
+            (T::Priority, enum_value(&priority)),
+            (T::Deadline, timestamp(body.deadline)),
+            (T::EstimatedMinutes, minutes.into()),
+            (T::Instructions, instructions.into()),
         ];
-        let values = [
-            order.into(),
-            task_type.into(),
-            enum_value(&priority),
-            timestamp(body.deadline),
-            minutes.into(),
-            instructions.into(),
-        ];
-        let id = insert_returning_id(tx, T::Table, columns, values, T::Id).await?;
+        let id = insert_returning_id(tx, T::Table, fields, T::Id).await?;
         use TaskItemIden as I;
         let rows = body
             .items

@@ -165,14 +165,10 @@ struct ImageIn {
     sort_order: Option<i32>,
 }
 
+/// A checked body: the product's columns and their values, and the images
+/// that replace the product's when given.
 struct Checked {
-    name: String,
-    category: ProductCategory,
-    description: Option<String>,
-    image_url: Option<String>,
-    cost: f64,
-    retail: f64,
-    sale: Option<f64>,
+    fields: [(ProductIden, Expr); 10],
     images: Option<Vec<(String, bool, i32)>>,
 }
 
@@ -223,16 +219,20 @@ impl ProductIn {
         });
         check.finish()?;
         let category = category.ok_or_else(|| ApiError::internal("category validated"))?;
-        Ok(Checked {
-            name,
-            category,
-            description,
-            image_url,
-            cost,
-            retail,
-            sale: self.sale_price.map(round_money),
-            images,
-        })
+        use ProductIden as P;
+        let fields = [
+            (P::Name, name.into()),
+            (P::Category, enum_value(&category)),
+            (P::Description, description.into()),
+            (P::ImageUrl, image_url.into()),
+            (P::CostPrice, money(cost)),
+            (P::RetailPrice, money(retail)),
+            (P::SalePrice, money_opt(self.sale_price.map(round_money))),
+            (P::IsActive, self.is_active.unwrap_or(true).into()),
+            (P::IsPopular, self.is_popular.unwrap_or(false).into()),
+            (P::IsNew, self.is_new.unwrap_or(false).into()),
+        ];
+        Ok(Checked { fields, images })
     }
 }
 
@@ -265,32 +265,8 @@ async fn create(
 ) -> Result<(StatusCode, Json<ProductDetail>), ApiError> {
     let p = body.checked()?;
     use ProductIden as P;
-    let columns = [
-        P::Name,
-        P::Category,
-        P::Description,
-        P::ImageUrl,
-        P::CostPrice,
-        P::RetailPrice,
-        P::SalePrice,
-        P::IsActive,
-        P::IsPopular,
-        P::IsNew,
-    ];
-    let values = [
-        p.name.into(),
-        enum_value(&p.category),
-        p.description.into(),
-        p.image_url.into(),
-        money(p.cost),
-        money(p.retail),
-        money_opt(p.sale),
-        body.is_active.unwrap_or(true).into(),
-        body.is_popular.unwrap_or(false).into(),
-        body.is_new.unwrap_or(false).into(),
-    ];
     let out = db::in_transaction(&state.pool, async |tx| {
-        let id = insert_returning_id(tx, P::Table, columns, values, P::Id).await?;
+        let id = insert_returning_id(tx, P::Table, p.fields, P::Id).await?;
         if let Some(images) = &p.images {
             replace_images(tx, id, images).await?;
         }
@@ -310,16 +286,7 @@ async fn replace(
     use ProductIden as P;
     let update = Query::update()
         .table(P::Table)
-        .value(P::Name, p.name)
-        .value(P::Category, enum_value(&p.category))
-        .value(P::Description, p.description)
-        .value(P::ImageUrl, p.image_url)
-        .value(P::CostPrice, money(p.cost))
-        .value(P::RetailPrice, money(p.retail))
-        .value(P::SalePrice, money_opt(p.sale))
-        .value(P::IsActive, body.is_active.unwrap_or(true))
-        .value(P::IsPopular, body.is_popular.unwrap_or(false))
-        .value(P::IsNew, body.is_new.unwrap_or(false))
+        .values(p.fields)
         .value(P::UpdatedAt, Expr::current_timestamp())
         .and_where(Expr::col(P::Id).eq(id))
         .to_owned();

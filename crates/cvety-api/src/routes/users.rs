@@ -98,15 +98,14 @@ async fn create(
     check.one_of("role", &role, ROLES);
     check.finish()?;
     use UserIden as U;
-    let columns = [U::Phone, U::Name, U::Role, U::IsActive];
-    let values = [
-        phone.into(),
-        name.into(),
-        role.into(),
-        body.is_active.unwrap_or(true).into(),
+    let fields = [
+        (U::Phone, phone.into()),
+        (U::Name, name.into()),
+        (U::Role, role.into()),
+        (U::IsActive, body.is_active.unwrap_or(true).into()),
     ];
     let client = state.pool.get().await?;
-    let id = insert_returning_id(&*client, U::Table, columns, values, U::Id).await?;
+    let id = insert_returning_id(&*client, U::Table, fields, U::Id).await?;
     let out = fetch_inserted(&*client, select(), U::Id, id, "user").await?;
     Ok((StatusCode::CREATED, Json(out)))
 }

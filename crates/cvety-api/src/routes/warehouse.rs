@@ -238,46 +238,27 @@ async fn create(
     let updated_by = check.opt_text("updated_by", body.updated_by.as_deref(), 200);
     check.finish()?;
     use WarehouseItemIden as W;
-    let columns = [
-        W::Sku,
-        W::BatchCode,
-        W::Variety,
-        W::HeightCm,
-        W::Farm,
-        W::Supplier,
-        W::DeliveryDate,
-        W::Currency,
-        W::Rate,
-        W::Cost,
-        W::RecommendedPrice,
-        W::Price,
-        W::MarkupPct,
-        W::Qty,
-        W::OnShowcase,
-        W::Hidden,
-        W::UpdatedBy,
-    ];
-    let values = [
-        sku.into(),
-        batch.into(),
-        variety.into(),
-        height.into(),
-        farm.into(),
-        supplier.into(),
-        timestamp(body.delivery_date),
-        currency.into(),
-        money(rate),
-        money(round_money(cost)),
-        money(round_money(recommended)),
-        money(round_money(price)),
-        money(markup),
-        qty.into(),
-        body.on_showcase.unwrap_or(false).into(),
-        body.hidden.unwrap_or(false).into(),
-        updated_by.into(),
+    let fields = [
+        (W::Sku, sku.into()),
+        (W::BatchCode, batch.into()),
+        (W::Variety, variety.into()),
+        (W::HeightCm, height.into()),
+        (W::Farm, farm.into()),
+        (W::Supplier, supplier.into()),
+        (W::DeliveryDate, timestamp(body.delivery_date)),
+        (W::Currency, currency.into()),
+        (W::Rate, money(rate)),
+        (W::Cost, money(round_money(cost))),
+        (W::RecommendedPrice, money(round_money(recommended))),
+        (W::Price, money(round_money(price))),
+        (W::MarkupPct, money(markup)),
+        (W::Qty, qty.into()),
+        (W::OnShowcase, body.on_showcase.unwrap_or(false).into()),
+        (W::Hidden, body.hidden.unwrap_or(false).into()),
+        (W::UpdatedBy, updated_by.into()),
     ];
     let client = state.pool.get().await?;
-    let id = insert_returning_id(&*client, W::Table, columns, values, W::Id).await?;
+    let id = insert_returning_id(&*client, W::Table, fields, W::Id).await?;
     Ok((StatusCode::CREATED, Json(fetch(&*client, id).await?)))
 }
 
