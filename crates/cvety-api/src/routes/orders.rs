@@ -208,27 +208,7 @@ async fn create(
         .map_err(|e| ApiError::internal(format!("no randomness for a tracking token: {e}")))?;
 
     let out = db::in_transaction(&state.pool, async |tx| {
-        let customer_id = match new.customer_id {
-            Some(id) => {
-                if !exists(tx, CustomerIden::Table, CustomerIden::Id, id).await? {
-                    return Err(ApiError::field(
-                        "customer_id",
-                        format!("customer {id} does not exist"),
-                    ));
-                }
-                Some(id)
-            }
-            // An order from a known phone joins that customer's history.
-            None => {
-                let mut q = Query::select();
-                q.from(CustomerIden::Table)
-                    .column(CustomerIden::Id)
-                    .and_where(Expr::col(CustomerIden::Phone).eq(phone.as_str()));
-                db::fetch_optional::<IdRow, _>(tx, &q)
-                    .await?
-                    .map(|row| row.id)
-            }
-        };
+        let customer_id = order_customer(tx, new.customer_id, &phone).await?;
         let flower_sum = new.flower_sum.unwrap_or(0.0);
         use OrderIden as O;
         let window = new.delivery_window.as_ref().map(|w| serde_json::json!(w));
@@ -267,6 +247,32 @@ async fn create(
 #[derive(Debug, Deserialize)]
 struct IdRow {
     id: i32,
+}
+
+/// The customer an order belongs to: the given `customer_id`, which must
+/// exist, or else the known customer with the order's phone, if any (so the
+/// order joins that customer's history).
+async fn order_customer<C: GenericClient>(
+    client: &C,
+    customer_id: Option<i32>,
+    phone: &str,
+) -> Result<Option<i32>, ApiError> {
+    if let Some(id) = customer_id {
+        if !exists(client, CustomerIden::Table, CustomerIden::Id, id).await? {
+            return Err(ApiError::field(
+                "customer_id",
+                format!("customer {id} does not exist"),
+            ));
+        }
+        return Ok(Some(id));
+    }
+    let mut q = Query::select();
+    q.from(CustomerIden::Table)
+        .column(CustomerIden::Id)
+        .and_where(Expr::col(CustomerIden::Phone).eq(phone));
+    Ok(db::fetch_optional::<IdRow, _>(client, &q)
+        .await?
+        .map(|row| row.id))
 }
 
 /// The customer's counters: one more order, `total` more spent.
