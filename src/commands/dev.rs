@@ -1,43 +1,58 @@
-//! `petal dev start|stop|status|url`: the embedded PostgreSQL cluster.
+//! `petal dev start|stop|status|url`: the embedded PostgreSQL clusters —
+//! the one holding the project's database, and the disposable dev cluster
+//! where models are canonicalized (`dev_url` replaces the latter).
 
 use petal_engine::Settings;
-use petal_engine::pg::ClusterStatus;
+use petal_engine::pg::{ClusterStatus, EmbeddedCluster};
 
 use crate::cli::DevAction;
 use crate::failure::Failure;
 
 pub async fn run(settings: &Settings, action: DevAction) -> Result<(), Failure> {
     let cluster = settings.embedded_cluster().map_err(Failure::from)?;
+    let dev = settings.dev_cluster().map_err(Failure::from)?;
     match action {
         DevAction::Start => {
-            cluster
-                .start()
-                .await
-                .map_err(|e| Failure::error(e.to_string()))?;
+            start(&cluster).await?;
             println!("running: {}", cluster.url());
             println!("data: {}", cluster.data_dir().display());
         }
         DevAction::Stop => {
-            let stop = cluster.clone();
-            tokio::task::spawn_blocking(move || stop.stop())
-                .await
-                .map_err(|e| Failure::error(format!("the stop task failed: {e}")))?
-                .map_err(|e| Failure::error(e.to_string()))?;
+            // The dev cluster too: a stopped project leaves no server behind.
+            stop(dev).await?;
+            stop(cluster).await?;
             println!("stopped");
         }
-        DevAction::Status => match cluster.status() {
-            ClusterStatus::NotInitialized => {
-                println!(
-                    "not created yet (`petal dev start` creates it in {})",
-                    cluster.base_dir().display()
-                )
-            }
-            ClusterStatus::Stopped => println!("stopped ({})", cluster.data_dir().display()),
-            ClusterStatus::Running { pid } => {
-                println!("running, pid {pid}: {}", cluster.url())
-            }
-        },
+        DevAction::Status => {
+            println!("database: {}", describe(&cluster));
+            println!("dev (canonicalization): {}", describe(&dev));
+        }
         DevAction::Url => println!("{}", cluster.url()),
     }
     Ok(())
+}
+
+async fn start(cluster: &EmbeddedCluster) -> Result<(), Failure> {
+    cluster
+        .start()
+        .await
+        .map_err(|e| Failure::error(e.to_string()))
+}
+
+async fn stop(cluster: EmbeddedCluster) -> Result<(), Failure> {
+    tokio::task::spawn_blocking(move || cluster.stop())
+        .await
+        .map_err(|e| Failure::error(format!("the stop task failed: {e}")))?
+        .map_err(|e| Failure::error(e.to_string()))
+}
+
+fn describe(cluster: &EmbeddedCluster) -> String {
+    match cluster.status() {
+        ClusterStatus::NotInitialized => format!(
+            "not created yet (created on first use in {})",
+            cluster.base_dir().display()
+        ),
+        ClusterStatus::Stopped => format!("stopped ({})", cluster.data_dir().display()),
+        ClusterStatus::Running { pid } => format!("running, pid {pid}: {}", cluster.url()),
+    }
 }

@@ -62,13 +62,12 @@ pub async fn diff(
 ) -> Result<(), Failure> {
     let from_source = Source::parse(from)?;
     let to_source = Source::parse(to)?;
-    let from_loaded = sources::load(settings, &from_source).await?;
-    let mut to_loaded = sources::load(settings, &to_source).await?;
-    if to_source == Source::Models {
-        // Rename hints live in the models, not in their canonical form.
-        let scanned = petal_engine::models::scan(settings)?;
-        petal_engine::compare::carry_hints(&mut to_loaded.database, &scanned.database);
-    }
+    // Both sides at once: a live database and the models' canonicalization
+    // run on different servers.
+    let (from_loaded, to_loaded) = tokio::try_join!(
+        sources::load(settings, &from_source),
+        sources::load(settings, &to_source)
+    )?;
     let diff = compare(settings, &from_loaded.database, &to_loaded.database);
     let dev_side = |source: &Source, loaded: &Loaded| {
         (*source == Source::Models)

@@ -9,7 +9,7 @@ use petal_migrate::{
     GeneratedStatement, NewMigration, RevisionGraph, RevisionId, new_revision_id, write,
 };
 
-use crate::compare::{carry_hints, compare, version_warning};
+use crate::compare::{compare, version_warning};
 use crate::error::EngineError;
 use crate::migrate::{applied_revisions, load_graph, read_log};
 use crate::settings::Settings;
@@ -50,21 +50,22 @@ pub async fn revision(
     let diff = match autogenerate {
         None => Diff::default(),
         Some(baseline) => {
-            let current = match baseline {
-                Baseline::Database => {
-                    ensure_at_head(settings, &graph).await?;
-                    read_database(&settings.target().await?, settings).await?
+            let baseline_schema = async {
+                match baseline {
+                    Baseline::Database => {
+                        ensure_at_head(settings, &graph).await?;
+                        read_database(&settings.target().await?, settings).await
+                    }
+                    Baseline::Migrations => replay_migrations(settings).await,
                 }
-                Baseline::Migrations => replay_migrations(settings).await?,
             };
-            let scanned = crate::models::scan(settings)?;
-            let canonical = crate::canonical::canonicalize(settings, &scanned).await?;
+            let (current, canonical) =
+                tokio::try_join!(baseline_schema, crate::canonical::models(settings))?;
             warnings.extend(version_warning(
                 current.server_version_num,
                 Some(canonical.server_version_num),
             ));
-            let mut desired = canonical.database;
-            carry_hints(&mut desired, &scanned.database);
+            let desired = canonical.database;
             let diff = compare(settings, &current.database, &desired);
             if diff.is_empty() {
                 return Ok(None);

@@ -50,6 +50,15 @@ const CACHE_FORMAT: u32 = 1;
 /// canonicalizing.
 const CACHE_LOCK_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// The models of the project: scanned, canonicalized, with their rename
+/// hints carried onto the canonical form (the diff reads them there).
+pub async fn models(settings: &Settings) -> Result<Canonical, EngineError> {
+    let scanned = crate::models::scan(settings)?;
+    let mut canonical = canonicalize(settings, &scanned).await?;
+    crate::compare::carry_hints(&mut canonical.database, &scanned.database);
+    Ok(canonical)
+}
+
 pub async fn canonicalize(
     settings: &Settings,
     scanned: &ScannedModels,

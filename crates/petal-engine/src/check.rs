@@ -3,7 +3,7 @@
 use petal_diff::Diff;
 
 use crate::autogen::Baseline;
-use crate::compare::{carry_hints, scoped, version_warning};
+use crate::compare::{scoped, version_warning};
 use crate::error::EngineError;
 use crate::migrate::load_graph;
 use crate::settings::Settings;
@@ -39,20 +39,23 @@ pub async fn check(settings: &Settings, baseline: Baseline) -> Result<CheckRepor
             list.join(", ")
         )));
     }
-    let current = match baseline {
-        Baseline::Database => read_database(&settings.target().await?, settings).await?,
-        Baseline::Migrations => replay_migrations(settings).await?,
+    // The baseline and the models are read at the same time: one on the
+    // target, the other on the dev server.
+    let baseline_schema = async {
+        match baseline {
+            Baseline::Database => read_database(&settings.target().await?, settings).await,
+            Baseline::Migrations => replay_migrations(settings).await,
+        }
     };
-    let scanned = crate::models::scan(settings)?;
-    let canonical = crate::canonical::canonicalize(settings, &scanned).await?;
+    let (current, canonical) =
+        tokio::try_join!(baseline_schema, crate::canonical::models(settings))?;
     let warnings: Vec<String> = version_warning(
         current.server_version_num,
         Some(canonical.server_version_num),
     )
     .into_iter()
     .collect();
-    let mut desired = canonical.database;
-    carry_hints(&mut desired, &scanned.database);
+    let desired = canonical.database;
     let (actual, expected) = scoped(settings, &current.database, &desired);
     let diff = petal_diff::diff(&actual, &expected);
     Ok(CheckReport {

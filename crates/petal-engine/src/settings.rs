@@ -42,13 +42,27 @@ impl Settings {
         }
     }
 
+    /// The embedded dev cluster (`.petal/dev`): where models are
+    /// canonicalized and migrations replayed when no `dev_url` is set. It is
+    /// a cluster of its own, apart from the one holding the user's data,
+    /// because everything in it is disposable: it runs without durability
+    /// (`fsync` off), which makes loading a large schema several times
+    /// faster (every index build on an empty table fsyncs otherwise).
+    pub fn dev_cluster(&self) -> Result<EmbeddedCluster, EngineError> {
+        let dir = self.root.join(".petal").join("dev");
+        Ok(EmbeddedCluster::in_dir(&dir, "postgres")?
+            .with_setting("fsync", "off")
+            .with_setting("full_page_writes", "off")
+            .with_setting("synchronous_commit", "off"))
+    }
+
     /// A connection to the dev server's maintenance database, where scratch
-    /// databases are created; the embedded cluster when no `dev_url` is set.
+    /// databases are created: `dev_url`, or the embedded dev cluster.
     pub async fn dev_server(&self) -> Result<ConnConfig, EngineError> {
         match &self.dev_url {
             Some(url) => Ok(ConnConfig::parse(url)?),
             None => {
-                let cluster = self.embedded_cluster()?;
+                let cluster = self.dev_cluster()?;
                 cluster.start().await?;
                 Ok(cluster.conn_config("postgres"))
             }

@@ -74,8 +74,7 @@ pub async fn load(settings: &Settings, source: &Source) -> Result<Loaded, Engine
         Source::Database => read_database(&settings.target().await?, settings).await,
         Source::Migrations => replay_migrations(settings).await,
         Source::Models => {
-            let scanned = crate::models::scan(settings)?;
-            let canonical = crate::canonical::canonicalize(settings, &scanned).await?;
+            let canonical = crate::canonical::models(settings).await?;
             Ok(Loaded {
                 database: canonical.database,
                 not_compared: Vec::new(),
