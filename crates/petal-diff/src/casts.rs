@@ -99,6 +99,47 @@ pub fn needs_using(from: &SqlType, to: &SqlType, from_is_enum: bool, to_is_enum:
     !assignable.contains(&(fb.as_str(), tb.as_str()))
 }
 
+/// Whether PostgreSQL has a cast (of any context) straight from `from` to
+/// `to`; where it has none, a conversion goes through `text`, which every
+/// type has I/O casts to and from.
+fn direct_cast(from: &SqlType, to: &SqlType, from_is_enum: bool, to_is_enum: bool) -> bool {
+    if from.is_array() != to.is_array() {
+        return false;
+    }
+    let (fb, tb) = (from.element().base(), to.element().base());
+    if from_is_enum || to_is_enum {
+        // An enum converts to and from the string types only.
+        return (from_is_enum && is_string(&tb) && !to_is_enum)
+            || (to_is_enum && is_string(&fb) && !from_is_enum);
+    }
+    if from.is_array() {
+        // Array casts follow their element casts; keep to the sure ones.
+        return is_string(&tb) && is_string(&fb)
+            || is_numeric_family(&fb) && is_numeric_family(&tb);
+    }
+    is_string(&fb)
+        || is_string(&tb)
+        || fb == tb
+        || is_numeric_family(&fb) && is_numeric_family(&tb)
+        || matches!((fb.as_str(), tb.as_str()), ("integer", "boolean") | ("boolean", "integer"))
+        || !needs_using(from, to, false, false)
+}
+
+/// The cast that follows the column name in `USING`, when the type change
+/// needs one: `::integer`, or `::text::public.status` where no direct cast
+/// exists (enum to enum, enum to number, array to scalar...).
+pub fn using_cast(from: &SqlType, to: &SqlType, from_is_enum: bool, to_is_enum: bool) -> Option<String> {
+    if !needs_using(from, to, from_is_enum, to_is_enum) {
+        return None;
+    }
+    if direct_cast(from, to, from_is_enum, to_is_enum) {
+        Some(format!("::{to}"))
+    } else {
+        let through = if from.is_array() && to.is_array() { "text[]" } else { "text" };
+        Some(format!("::{through}::{to}"))
+    }
+}
+
 /// The risk of changing a column's type from `from` to `to` (elements of
 /// arrays compare as their elements do).
 pub fn type_change_risk(from: &SqlType, to: &SqlType, enums: (bool, bool)) -> TypeChangeRisk {
@@ -266,5 +307,17 @@ mod tests {
         let status = SqlType::canonical("public.status");
         assert!(needs_using(&text, &status, false, true));
         assert!(!needs_using(&status, &text, true, false));
+        let cast = |a: &str, b: &str, ea, eb| {
+            using_cast(&SqlType::canonical(a), &SqlType::canonical(b), ea, eb)
+        };
+        assert_eq!(cast("text", "integer", false, false).as_deref(), Some("::integer"));
+        assert_eq!(cast("integer", "bigint", false, false), None);
+        assert_eq!(cast("public.a", "public.b", true, true).as_deref(), Some("::text::public.b"));
+        assert_eq!(cast("public.a", "integer", true, false).as_deref(), Some("::text::integer"));
+        assert_eq!(cast("integer[]", "jsonb", false, false).as_deref(), Some("::text::jsonb"));
+        assert_eq!(
+            cast("public.a[]", "public.b[]", true, true).as_deref(),
+            Some("::text[]::public.b[]")
+        );
     }
 }

@@ -42,6 +42,13 @@ pub enum Change {
         label: String,
         index: usize,
         columns: Vec<EnumColumn>,
+        /// Foreign keys over `columns`, dropped and re-added around a
+        /// recreation (both sides of a key must have the same type).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        foreign_keys: Vec<EnumForeignKey>,
+        /// The type's comment, which its recreation must carry over.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
     },
     RenameEnumLabel {
         name: QualifiedName,
@@ -56,6 +63,10 @@ pub enum Change {
         from_labels: Vec<String>,
         to_labels: Vec<String>,
         columns: Vec<EnumColumn>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        foreign_keys: Vec<EnumForeignKey>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
     },
     SetEnumComment {
         name: QualifiedName,
@@ -223,6 +234,13 @@ pub struct EnumColumn {
     pub default_after: Option<String>,
 }
 
+/// A foreign key of `table` whose columns are of an enum type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnumForeignKey {
+    pub table: QualifiedName,
+    pub foreign_key: ForeignKey,
+}
+
 impl EnumColumn {
     fn inverse(&self) -> EnumColumn {
         EnumColumn {
@@ -250,6 +268,8 @@ impl Change {
                 label,
                 index,
                 columns,
+                foreign_keys,
+                comment,
             } => {
                 let mut with = labels.clone();
                 with.insert(index.min(with.len()), label);
@@ -258,6 +278,8 @@ impl Change {
                     from_labels: with,
                     to_labels: labels,
                     columns: columns.iter().map(EnumColumn::inverse).collect(),
+                    foreign_keys,
+                    comment,
                 }
             }
             RenameEnumLabel { name, from, to } => RenameEnumLabel {
@@ -270,11 +292,15 @@ impl Change {
                 from_labels,
                 to_labels,
                 columns,
+                foreign_keys,
+                comment,
             } => RecreateEnum {
                 name,
                 from_labels: to_labels,
                 to_labels: from_labels,
                 columns: columns.iter().map(EnumColumn::inverse).collect(),
+                foreign_keys,
+                comment,
             },
             SetEnumComment { name, from, to } => SetEnumComment {
                 name,

@@ -144,6 +144,7 @@ impl Change {
                 from_labels,
                 to_labels,
                 columns,
+                ..
             } => {
                 let removed: Vec<String> = from_labels
                     .iter()

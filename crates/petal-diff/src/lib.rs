@@ -23,8 +23,8 @@ mod names;
 mod render;
 
 pub use apply::{ApplyError, apply, apply_all};
-pub use casts::{TypeChangeRisk, needs_using, type_change_risk};
-pub use change::{Change, EnumColumn, inverse_all};
+pub use casts::{TypeChangeRisk, needs_using, type_change_risk, using_cast};
+pub use change::{Change, EnumColumn, EnumForeignKey, inverse_all};
 pub use classify::Safety;
 pub use compare::{Diff, Warning, diff};
 pub use names::{is_user_type, quote_ident_if_needed, type_spelling};

@@ -127,7 +127,7 @@ impl Engine<'_> {
         }
     }
 
-    /// Phase 11: comments of kept enum types, tables, columns and indexes
+    /// Phase 12: comments of kept enum types, tables, columns and indexes
     /// (new objects carry theirs).
     pub(super) fn comments(&mut self, matching: &Matching) {
         for name in matching.enums.keys() {

@@ -3,7 +3,7 @@
 use petal_ir::{EnumType, QualifiedName};
 
 use super::{Engine, Matching, Warning};
-use crate::change::{Change, EnumColumn};
+use crate::change::{Change, EnumColumn, EnumForeignKey};
 use crate::names::{enum_use, type_spelling};
 
 /// What happens to the labels of a kept enum type.
@@ -88,6 +88,27 @@ impl Engine<'_> {
         out
     }
 
+    /// The foreign keys in the working copy over columns of an enum type.
+    fn enum_foreign_keys(&self, name: &QualifiedName) -> Vec<EnumForeignKey> {
+        let mut out = Vec::new();
+        for table in self.cur.tables.values() {
+            for fk in &table.foreign_keys {
+                let typed = fk.columns.iter().any(|c| {
+                    table
+                        .column(c)
+                        .is_some_and(|c| enum_use(&c.ty, name).is_some())
+                });
+                if typed {
+                    out.push(EnumForeignKey {
+                        table: table.name.clone(),
+                        foreign_key: fk.clone(),
+                    });
+                }
+            }
+        }
+        out
+    }
+
     /// Phase 0: labels added to kept types, named as before any rename.
     pub(super) fn add_enum_labels(&mut self, matching: &Matching) {
         for (to_name, cur_name) in &matching.enums {
@@ -133,12 +154,16 @@ impl Engine<'_> {
                     }
                 };
                 let columns = self.enum_columns(cur_name);
+                let foreign_keys = self.enum_foreign_keys(cur_name);
+                let comment = self.cur.enums.get(cur_name).and_then(|e| e.comment.clone());
                 self.emit(Change::AddEnumLabel {
                     name: cur_name.clone(),
                     labels,
                     label: label.clone(),
                     index,
                     columns,
+                    foreign_keys,
+                    comment,
                 });
             }
         }
@@ -197,7 +222,9 @@ impl Engine<'_> {
             }
             let from_labels = cur.labels.clone();
             let to_labels = to.labels.clone();
+            let comment = cur.comment.clone();
             let mut columns = self.enum_columns(name);
+            let foreign_keys = self.enum_foreign_keys(name);
             for column in &mut columns {
                 column.default_after = self.kept_default(matching, column, name);
             }
@@ -206,6 +233,8 @@ impl Engine<'_> {
                 from_labels,
                 to_labels,
                 columns,
+                foreign_keys,
+                comment,
             });
         }
     }

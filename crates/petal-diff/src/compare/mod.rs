@@ -13,11 +13,13 @@
 //! 3. foreign keys that go or change; 4. indexes, checks, uniques and primary
 //!    keys that go or change (before the columns they use change or go);
 //! 5. enum types created, or recreated to remove labels;
-//! 6. table, column, constraint and index renames;
-//! 7. new tables and columns; 8. column alterations;
-//! 9. new primary keys, uniques, checks and indexes; 10. new foreign keys
-//!    (after all tables, so cycles work); 11. comments;
-//! 12. dropped columns and tables; 13. dropped enum types; 14. dropped schemas.
+//! 6. table and column renames;
+//! 7. dropped columns and tables (before anything new can want their names),
+//!    then constraint and index renames;
+//! 8. new tables and columns; 9. column alterations;
+//! 10. new primary keys, uniques, checks and indexes; 11. new foreign keys
+//!    (after all tables, so cycles work); 12. comments;
+//! 13. dropped enum types; 14. dropped schemas.
 
 mod columns;
 mod enums;
@@ -183,12 +185,13 @@ impl Engine<'_> {
         let plan = self.plan_constraints(&matching);
         self.drop_constraints(&plan);
         self.create_and_recreate_enums(&matching);
-        self.rename_tables_and_columns(&matching, &plan);
+        self.rename_tables_and_columns(&matching);
+        self.drop_columns_and_tables(&matching);
+        self.rename_constraints(&plan);
         self.create_tables_and_columns(&matching);
         self.alter_columns(&matching);
         self.add_constraints(&plan);
         self.comments(&matching);
-        self.drop_columns_and_tables(&matching);
         self.drop_enums();
         let gone: Vec<String> = self
             .cur

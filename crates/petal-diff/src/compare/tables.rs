@@ -408,16 +408,21 @@ impl Engine<'_> {
     }
 
     /// Phase 6.
-    pub(super) fn rename_tables_and_columns(&mut self, matching: &Matching, plan: &ConstraintPlan) {
+    pub(super) fn rename_tables_and_columns(&mut self, matching: &Matching) {
         for change in Self::rename_changes(matching) {
             self.emit(change);
         }
+    }
+
+    /// Phase 7b: constraint and index renames, once dropped tables no longer
+    /// hold names they may take.
+    pub(super) fn rename_constraints(&mut self, plan: &ConstraintPlan) {
         for change in &plan.renames {
             self.emit(change.clone());
         }
     }
 
-    /// Phase 7.
+    /// Phase 8.
     pub(super) fn create_tables_and_columns(&mut self, matching: &Matching) {
         for (name, table) in &self.to.tables {
             if !matching.tables.contains_key(name) {
@@ -443,14 +448,14 @@ impl Engine<'_> {
         }
     }
 
-    /// Phases 9 and 10.
+    /// Phases 10 and 11.
     pub(super) fn add_constraints(&mut self, plan: &ConstraintPlan) {
         for change in plan.adds.iter().chain(&plan.add_fks) {
             self.emit(change.clone());
         }
     }
 
-    /// Phase 12, with the possible renames a reviewer should look at.
+    /// Phase 7, with the possible renames a reviewer should look at.
     pub(super) fn drop_columns_and_tables(&mut self, matching: &Matching) {
         for (name, columns) in &matching.columns {
             let (Some(table), Some(to_table)) = (self.cur.tables.get(name), self.to.tables.get(name))

@@ -211,8 +211,37 @@ pub fn render_change(change: &Change) -> Vec<Statement> {
             name,
             to_labels,
             columns,
+            foreign_keys,
+            comment,
             ..
-        } => many(change, enums::recreate_enum(name, to_labels, columns)),
+        } => {
+            let mut out: Vec<Statement> = foreign_keys
+                .iter()
+                .map(|f| {
+                    extra(
+                        drop_constraint(&f.table, &f.foreign_key.name),
+                        format!("drop foreign key {} of {} while its type is rebuilt", f.foreign_key.name, f.table),
+                    )
+                })
+                .collect();
+            out.extend(many(change, enums::recreate_enum(name, to_labels, columns)));
+            for f in foreign_keys {
+                out.push(Statement {
+                    safety: Safety::Locks,
+                    ..extra(
+                        ddl::alter_table(&f.table, &format!("ADD {}", ddl::foreign_key_clause(&f.foreign_key))),
+                        format!("re-add foreign key {} of {}", f.foreign_key.name, f.table),
+                    )
+                });
+            }
+            if comment.is_some() {
+                out.push(extra(
+                    ddl::comment("TYPE", &name.quoted(), comment),
+                    format!("comment on enum type {name} (recreated)"),
+                ));
+            }
+            out
+        }
         SetEnumComment { name, to, .. } => one(ddl::comment("TYPE", &name.quoted(), to)),
         CreateTable { table } => create_table(change, table),
         DropTable { table } => one(ddl::drop_table(&table.name)),
@@ -275,8 +304,8 @@ pub fn render_change(change: &Change) -> Vec<Statement> {
         } => {
             let col = quote_ident(column);
             let (from_enum, to_enum) = (is_user_type(from), is_user_type(to));
-            let using = crate::casts::needs_using(from, to, from_enum, to_enum);
-            let around_default = default_before != default_after || using;
+            let using = crate::casts::using_cast(from, to, from_enum, to_enum);
+            let around_default = default_before != default_after || using.is_some();
             let mut actions = Vec::new();
             if default_before.is_some() && around_default {
                 actions.push(format!("ALTER COLUMN {col} DROP DEFAULT"));
@@ -285,13 +314,8 @@ pub fn render_change(change: &Change) -> Vec<Statement> {
             if let Some(collation) = to_collation {
                 ty.push_str(&format!(" COLLATE {}", quote_ident(collation)));
             }
-            if using {
-                if from_enum && to_enum {
-                    let through = if to.is_array() { "text[]" } else { "text" };
-                    ty.push_str(&format!(" USING {col}::{through}::{to}"));
-                } else {
-                    ty.push_str(&format!(" USING {col}::{to}"));
-                }
+            if let Some(cast) = using {
+                ty.push_str(&format!(" USING {col}{cast}"));
             }
             actions.push(ty);
             if let (Some(default), true) = (default_after, around_default) {

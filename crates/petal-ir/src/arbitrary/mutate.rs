@@ -180,7 +180,7 @@ fn rename_column(rng: &mut Rng, db: &mut Database) -> bool {
     };
     for c in t.columns.iter_mut().filter(|c| c.name == old) {
         c.name = new.clone();
-        c.renamed_from = Some(old.clone());
+        c.renamed_from = c.renamed_from.take().or(Some(old.clone()));
     }
     if let Some(p) = &mut t.primary_key {
         swap(&mut p.columns);
@@ -458,7 +458,8 @@ fn rename_table(rng: &mut Rng, db: &mut Database) -> bool {
         return false;
     };
     t.name = new.clone();
-    t.renamed_from = Some(old.clone());
+    // A second rename keeps the first hint: it names what the database has.
+    t.renamed_from = t.renamed_from.take().or(Some(old.clone()));
     db.tables.insert(new.clone(), t);
     for t in db.tables.values_mut() {
         for f in t.foreign_keys.iter_mut().filter(|f| f.ref_table == old) {
@@ -542,7 +543,7 @@ fn edit_enum_type(rng: &mut Rng, db: &mut Database) -> bool {
                 return false;
             };
             e.name = new.clone();
-            e.renamed_from = Some(old.clone());
+            e.renamed_from = e.renamed_from.take().or(Some(old.clone()));
             db.enums.insert(new.clone(), e);
             let (from, to) = (spelling(&old), spelling(&new));
             for t in db.tables.values_mut() {
