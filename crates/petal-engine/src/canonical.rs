@@ -14,8 +14,10 @@
 
 use std::time::{Duration, Instant};
 
-use petal_ir::{Database, quote_ident, quote_literal};
-use petal_pg::{ConnConfig, connect, introspect_parallel};
+use std::collections::BTreeSet;
+
+use petal_ir::{Database, QualifiedName, quote_ident, quote_literal};
+use petal_pg::{ConnConfig, IntrospectOptions, connect, introspect_parallel};
 use petal_syntax::ScannedModels;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -24,7 +26,6 @@ use tokio_postgres::Client;
 use crate::diagnose::diagnose;
 use crate::error::EngineError;
 use crate::settings::Settings;
-use crate::sources::introspect_options;
 
 /// The models in canonical form.
 #[derive(Debug, Clone)]
@@ -36,15 +37,17 @@ pub struct Canonical {
     pub rebuilt: bool,
 }
 
-/// What the canonical database's comment records.
+/// What the canonical database's comment records: the model IR it was
+/// built from, and what introspecting it gave.
 #[derive(Debug, Serialize, Deserialize)]
 struct CacheState {
     format: u32,
     server_version_num: i32,
     models: Database,
+    canonical: Database,
 }
 
-const CACHE_FORMAT: u32 = 1;
+const CACHE_FORMAT: u32 = 2;
 
 /// How long a run waits for another run of the same project to finish
 /// canonicalizing.
@@ -75,34 +78,110 @@ pub async fn canonicalize(
     let version = server_version(&admin).await?;
     let cfg = admin_cfg.with_dbname(&name);
 
-    let mut rebuilt = false;
-    let previous = read_state(&admin, &name).await?;
-    let updated = match previous {
-        Some(state) if state.format == CACHE_FORMAT && state.server_version_num == version => {
-            update_in_place(&cfg, &state.models, &models).await.is_ok()
-        }
-        _ => false,
+    let previous = read_state(&admin, &name)
+        .await?
+        .filter(|state| state.format == CACHE_FORMAT && state.server_version_num == version);
+    let unchanged = previous
+        .as_ref()
+        .is_some_and(|state| state.models == models);
+    let (database, rebuilt) = match previous {
+        // Nothing changed since the last run: not a single statement.
+        Some(state) if unchanged => (state.canonical, false),
+        Some(state) => match update_in_place(&cfg, &state.models, &models).await {
+            Ok(()) => {
+                let refresh = changed_tables(&state.models, &models);
+                let opts = IntrospectOptions {
+                    schemas: None,
+                    tables: Some(refresh.clone()),
+                };
+                let partial = introspect_parallel(&cfg, &opts).await?.database;
+                (merge(state.canonical, partial, &refresh, &models), false)
+            }
+            Err(_) => (
+                rebuild_and_read(&admin, &cfg, &models, scanned).await?,
+                true,
+            ),
+        },
+        None => (
+            rebuild_and_read(&admin, &cfg, &models, scanned).await?,
+            true,
+        ),
     };
-    if !updated {
-        rebuilt = true;
-        rebuild(&admin, &cfg, &models, scanned).await?;
+    if !unchanged {
+        write_state(&admin, &name, version, &models, &database).await?;
     }
-    write_state(&admin, &name, version, &models).await?;
-
-    let found = introspect_parallel(&cfg, &introspect_options(settings)).await?;
     let _ = admin
         .query_one("SELECT pg_advisory_unlock($1)", &[&lock_key])
         .await;
     Ok(Canonical {
-        database: found.database,
-        server_version_num: found.server_version_num,
+        database,
+        server_version_num: version,
         rebuilt,
     })
 }
 
+async fn rebuild_and_read(
+    admin: &Client,
+    cfg: &ConnConfig,
+    models: &Database,
+    scanned: &ScannedModels,
+) -> Result<Database, EngineError> {
+    rebuild(admin, cfg, models, scanned).await?;
+    Ok(introspect_parallel(cfg, &IntrospectOptions::default())
+        .await?
+        .database)
+}
+
+/// The tables whose canonical form may have changed between two model IRs:
+/// those whose model changed, and those with a column of an enum type that
+/// changed (its defaults are spelled with the type's labels and name).
+fn changed_tables(previous: &Database, models: &Database) -> BTreeSet<QualifiedName> {
+    let changed_enums: Vec<String> = models
+        .enums
+        .iter()
+        .filter(|(name, e)| previous.enums.get(*name) != Some(*e))
+        .chain(
+            previous
+                .enums
+                .iter()
+                .filter(|(name, _)| !models.enums.contains_key(*name)),
+        )
+        .flat_map(|(name, _)| [petal_diff::type_spelling(name), name.to_string()])
+        .collect();
+    models
+        .tables
+        .iter()
+        .filter(|(name, table)| {
+            previous.tables.get(*name) != Some(*table)
+                || table.columns.iter().any(|c| {
+                    let element = c.ty.element();
+                    changed_enums.iter().any(|e| e == element.as_str())
+                })
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
+/// The previous canonical IR with the refreshed tables replaced, tables no
+/// longer modelled removed, and schemas and enum types as read now.
+fn merge(
+    mut previous: Database,
+    partial: Database,
+    refresh: &BTreeSet<QualifiedName>,
+    models: &Database,
+) -> Database {
+    previous
+        .tables
+        .retain(|name, _| models.tables.contains_key(name) && !refresh.contains(name));
+    previous.tables.extend(partial.tables);
+    previous.enums = partial.enums;
+    previous.schemas = partial.schemas;
+    previous
+}
+
 /// One canonical database per project (and dev server): the name hashes the
 /// project directory, so projects sharing a dev server never collide.
-fn cache_db_name(settings: &Settings) -> String {
+pub fn cache_db_name(settings: &Settings) -> String {
     let root = std::path::absolute(&settings.root).unwrap_or_else(|_| settings.root.clone());
     let digest = Sha256::digest(root.as_os_str().as_encoded_bytes());
     format!("petal_canonical_{}", hex::encode(&digest[..6]))
@@ -163,11 +242,13 @@ async fn write_state(
     name: &str,
     version: i32,
     models: &Database,
+    canonical: &Database,
 ) -> Result<(), EngineError> {
     let state = CacheState {
         format: CACHE_FORMAT,
         server_version_num: version,
         models: models.clone(),
+        canonical: canonical.clone(),
     };
     let json = serde_json::to_string(&state)
         .map_err(|e| EngineError::msg(format!("encoding the canonical cache: {e}")))?;

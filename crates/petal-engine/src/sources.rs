@@ -98,6 +98,7 @@ pub async fn read_database(cfg: &ConnConfig, settings: &Settings) -> Result<Load
 
 pub fn introspect_options(settings: &Settings) -> IntrospectOptions {
     IntrospectOptions {
+        tables: None,
         schemas: if settings.schemas.is_empty() {
             None
         } else {

@@ -1,5 +1,6 @@
 -- Shared prefix of every introspection query: the schemas and tables petal
--- compares. $1 (text[], or NULL for all) narrows the schemas.
+-- compares. $1 (text[], or NULL for all) narrows the schemas; $2 (text[] of
+-- schema || chr(31) || table, or NULL for all) narrows the tables.
 WITH nsp AS (
     SELECT n.oid, n.nspname::text AS nspname
     FROM pg_namespace n
@@ -19,6 +20,7 @@ tbl AS (
       AND NOT c.relispartition
       AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)
       AND c.relname <> {{migrations_table}}
+      AND ($2::text[] IS NULL OR (nsp.nspname || chr(31) || c.relname::text) = ANY ($2::text[]))
       AND NOT EXISTS (
           SELECT 1 FROM pg_depend e
           WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')

@@ -99,11 +99,39 @@ async fn search_path_does_not_change_the_result() {
 }
 
 #[tokio::test]
+async fn tables_option_reads_just_those_tables_as_a_full_read_does() {
+    let db = TestDb::new().await;
+    load(&db, SHOP).await;
+    let full = read(&db, &IntrospectOptions::default()).await;
+    let wanted = petal_ir::QualifiedName::new("crm", "customers");
+    let opts = IntrospectOptions {
+        tables: Some(BTreeSet::from([wanted.clone()])),
+        ..IntrospectOptions::default()
+    };
+    let found = read(&db, &opts).await;
+    let names: Vec<String> = found
+        .database
+        .tables
+        .keys()
+        .map(|t| t.to_string())
+        .collect();
+    assert_eq!(names, ["crm.customers"]);
+    assert_eq!(
+        found.database.tables.get(&wanted),
+        full.database.tables.get(&wanted)
+    );
+    // Schemas and enum types are read whole.
+    assert_eq!(found.database.schemas, full.database.schemas);
+    assert_eq!(found.database.enums, full.database.enums);
+}
+
+#[tokio::test]
 async fn schemas_option_narrows() {
     let db = TestDb::new().await;
     load(&db, SHOP).await;
     let opts = IntrospectOptions {
         schemas: Some(BTreeSet::from(["crm".to_string()])),
+        ..IntrospectOptions::default()
     };
     let found = read(&db, &opts).await;
     assert_eq!(found.database.schemas, BTreeSet::from(["crm".to_string()]));

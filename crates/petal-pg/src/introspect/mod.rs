@@ -39,6 +39,11 @@ const MIN_SERVER_VERSION: i32 = 120000;
 pub struct IntrospectOptions {
     /// Only these schemas; all non-system schemas when `None`.
     pub schemas: Option<BTreeSet<String>>,
+    /// Only these tables (with their columns, constraints and indexes);
+    /// all when `None`. Schemas and enum types are read whole either way,
+    /// and the not-compared list is then partial. For refreshing a few
+    /// tables of a schema already read.
+    pub tables: Option<BTreeSet<petal_ir::QualifiedName>>,
 }
 
 /// An object in the database that the IR does not model (yet), so it was
@@ -186,7 +191,14 @@ async fn read_catalogs(
 ) -> Result<Introspection, PgError> {
     let sql = Queries::for_version(version);
     let schemas: Option<Vec<String>> = opts.schemas.as_ref().map(|s| s.iter().cloned().collect());
-    let param: [(&(dyn ToSql + Sync), Type); 1] = [(&schemas, Type::TEXT_ARRAY)];
+    // The unit separator cannot appear in an identifier petal writes.
+    let tables: Option<Vec<String>> = opts.tables.as_ref().map(|t| {
+        t.iter()
+            .map(|n| format!("{}\u{1f}{}", n.schema, n.name))
+            .collect()
+    });
+    let param: [(&(dyn ToSql + Sync), Type); 2] =
+        [(&schemas, Type::TEXT_ARRAY), (&tables, Type::TEXT_ARRAY)];
     // Independent queries, polled together: tokio-postgres pipelines them.
     // Each query's rows are mapped as soon as they arrive, while the server
     // works on the next query.
