@@ -172,9 +172,15 @@ impl Engine<'_> {
             let _ = apply(&mut projected, &change);
         }
         let mut plan = ConstraintPlan::default();
-        // Tables whose unique keys are dropped: foreign keys pointing at
-        // them depend on those keys and must be dropped first, then re-added.
-        let mut rekeyed: BTreeSet<QualifiedName> = BTreeSet::new();
+        // Unique keys that are dropped (table, sorted columns): foreign keys
+        // pointing at them depend on them and must be dropped first, then
+        // re-added.
+        let mut rekeyed: BTreeSet<(QualifiedName, Vec<String>)> = BTreeSet::new();
+        let sorted = |columns: &[String]| {
+            let mut c = columns.to_vec();
+            c.sort();
+            c
+        };
         let mut fk_work: Vec<(QualifiedName, &Table, &Table)> = Vec::new();
         for (to_name, to_table) in &self.to.tables {
             let Some(cur_name) = matching.tables.get(to_name) else {
@@ -207,7 +213,7 @@ impl Engine<'_> {
                 plan.renames.push(rename(&o.name, &n.name));
             }
             for p in m.dropped {
-                rekeyed.insert(to_name.clone());
+                rekeyed.insert((to_name.clone(), sorted(&p.columns)));
                 if let Some(primary_key) =
                     cur_table.primary_key.clone().filter(|c| c.name == p.name)
                 {
@@ -240,7 +246,7 @@ impl Engine<'_> {
                 plan.renames.push(rename(&o.name, &n.name));
             }
             for u in m.dropped {
-                rekeyed.insert(to_name.clone());
+                rekeyed.insert((to_name.clone(), sorted(&u.columns)));
                 if let Some(unique) = cur_table.uniques.iter().find(|c| c.name == u.name) {
                     plan.drops.push(Change::DropUnique {
                         table: drop_table.clone(),
@@ -304,8 +310,16 @@ impl Engine<'_> {
                 });
             }
             for i in m.dropped {
-                if i.unique {
-                    rekeyed.insert(to_name.clone());
+                let columns: Option<Vec<String>> = i
+                    .keys
+                    .iter()
+                    .map(|k| match &k.expr {
+                        petal_ir::IndexKeyExpr::Column(c) => Some(c.clone()),
+                        petal_ir::IndexKeyExpr::Expression(_) => None,
+                    })
+                    .collect();
+                if let (true, Some(columns)) = (i.unique, columns) {
+                    rekeyed.insert((to_name.clone(), sorted(&columns)));
                 }
                 if let Some(index) = cur_table.indexes.iter().find(|x| x.name == i.name) {
                     plan.drops.push(Change::DropIndex {
@@ -327,7 +341,9 @@ impl Engine<'_> {
             let Some(to_table) = self.to.tables.get(&to_name) else {
                 continue;
             };
-            let forced = |f: &petal_ir::ForeignKey| rekeyed.contains(&f.ref_table);
+            let forced = |f: &petal_ir::ForeignKey| {
+                rekeyed.contains(&(f.ref_table.clone(), sorted(&f.ref_columns)))
+            };
             let same_fk = |a: &petal_ir::ForeignKey, b: &petal_ir::ForeignKey| {
                 petal_ir::ForeignKey {
                     name: String::new(),

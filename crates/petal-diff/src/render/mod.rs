@@ -144,8 +144,21 @@ fn extra(sql: String, description: String) -> Statement {
     }
 }
 
+/// Several statements of one change: the first carries the description and
+/// notes, the others say they continue it (with the same safety).
 fn many(change: &Change, sqls: Vec<String>) -> Vec<Statement> {
-    sqls.into_iter().map(|sql| single(change, sql)).collect()
+    let count = sqls.len();
+    sqls.into_iter()
+        .enumerate()
+        .map(|(i, sql)| {
+            let mut s = single(change, sql);
+            if i > 0 {
+                s.description = format!("continued ({} of {count})", i + 1);
+                s.notes.clear();
+            }
+            s
+        })
+        .collect()
 }
 
 /// `pg_get_serial_sequence('"s"."t"', 'c')`: the sequence an identity or
