@@ -306,10 +306,8 @@ pub fn apply(db: &mut Database, change: &Change) -> Result<(), ApplyError> {
             }
         }
     }
-    if let Some(table) = touched_table(change) {
-        if let Some(t) = db.tables.get_mut(table) {
-            t.normalize();
-        }
+    if let Some(t) = touched_table(change).and_then(|name| db.tables.get_mut(name)) {
+        t.normalize();
     }
     Ok(())
 }
@@ -365,10 +363,10 @@ fn rename_column(
     for ix in &mut t.indexes {
         rename_in(&mut ix.include, from, to);
         for key in &mut ix.keys {
-            if let petal_ir::IndexKeyExpr::Column(c) = &mut key.expr {
-                if c == from {
-                    *c = to.to_string();
-                }
+            if let petal_ir::IndexKeyExpr::Column(c) = &mut key.expr
+                && c == from
+            {
+                *c = to.to_string();
             }
         }
     }

@@ -121,21 +121,33 @@ fn direct_cast(from: &SqlType, to: &SqlType, from_is_enum: bool, to_is_enum: boo
         || is_string(&tb)
         || fb == tb
         || is_numeric_family(&fb) && is_numeric_family(&tb)
-        || matches!((fb.as_str(), tb.as_str()), ("integer", "boolean") | ("boolean", "integer"))
+        || matches!(
+            (fb.as_str(), tb.as_str()),
+            ("integer", "boolean") | ("boolean", "integer")
+        )
         || !needs_using(from, to, false, false)
 }
 
 /// The cast that follows the column name in `USING`, when the type change
 /// needs one: `::integer`, or `::text::public.status` where no direct cast
 /// exists (enum to enum, enum to number, array to scalar...).
-pub fn using_cast(from: &SqlType, to: &SqlType, from_is_enum: bool, to_is_enum: bool) -> Option<String> {
+pub fn using_cast(
+    from: &SqlType,
+    to: &SqlType,
+    from_is_enum: bool,
+    to_is_enum: bool,
+) -> Option<String> {
     if !needs_using(from, to, from_is_enum, to_is_enum) {
         return None;
     }
     if direct_cast(from, to, from_is_enum, to_is_enum) {
         Some(format!("::{to}"))
     } else {
-        let through = if from.is_array() && to.is_array() { "text[]" } else { "text" };
+        let through = if from.is_array() && to.is_array() {
+            "text[]"
+        } else {
+            "text"
+        };
         Some(format!("::{through}::{to}"))
     }
 }
@@ -310,11 +322,23 @@ mod tests {
         let cast = |a: &str, b: &str, ea, eb| {
             using_cast(&SqlType::canonical(a), &SqlType::canonical(b), ea, eb)
         };
-        assert_eq!(cast("text", "integer", false, false).as_deref(), Some("::integer"));
+        assert_eq!(
+            cast("text", "integer", false, false).as_deref(),
+            Some("::integer")
+        );
         assert_eq!(cast("integer", "bigint", false, false), None);
-        assert_eq!(cast("public.a", "public.b", true, true).as_deref(), Some("::text::public.b"));
-        assert_eq!(cast("public.a", "integer", true, false).as_deref(), Some("::text::integer"));
-        assert_eq!(cast("integer[]", "jsonb", false, false).as_deref(), Some("::text::jsonb"));
+        assert_eq!(
+            cast("public.a", "public.b", true, true).as_deref(),
+            Some("::text::public.b")
+        );
+        assert_eq!(
+            cast("public.a", "integer", true, false).as_deref(),
+            Some("::text::integer")
+        );
+        assert_eq!(
+            cast("integer[]", "jsonb", false, false).as_deref(),
+            Some("::text::jsonb")
+        );
         assert_eq!(
             cast("public.a[]", "public.b[]", true, true).as_deref(),
             Some("::text[]::public.b[]")

@@ -214,12 +214,29 @@ pub fn is_user_type(ty: &SqlType) -> bool {
 
 /// Whether a column type is the enum `name` (or an array of it), and which.
 pub fn enum_use(ty: &SqlType, name: &QualifiedName) -> Option<bool> {
-    let element = ty.element();
-    let element = element.as_str();
-    if element == type_spelling(name) || element == name.quoted() {
-        Some(ty.is_array())
-    } else {
-        None
+    EnumSpelling::new(name).used_by(ty)
+}
+
+/// The spellings of one enum type, computed once for many columns.
+pub struct EnumSpelling {
+    bare: String,
+    quoted: String,
+}
+
+impl EnumSpelling {
+    pub fn new(name: &QualifiedName) -> Self {
+        EnumSpelling {
+            bare: type_spelling(name),
+            quoted: name.quoted(),
+        }
+    }
+
+    /// Whether `ty` is this type (`Some(false)`) or an array of it
+    /// (`Some(true)`).
+    pub fn used_by(&self, ty: &SqlType) -> Option<bool> {
+        let text = ty.as_str();
+        let element = text.strip_suffix("[]").unwrap_or(text);
+        (element == self.bare || element == self.quoted).then(|| ty.is_array())
     }
 }
 

@@ -10,11 +10,19 @@ use proptest::prelude::*;
 /// What PostgreSQL would refuse: dangling references, overlong names.
 fn assert_valid(db: &Database) {
     for e in db.enums.values() {
-        assert!(db.schemas.contains(&e.name.schema), "{} has no schema", e.name);
+        assert!(
+            db.schemas.contains(&e.name.schema),
+            "{} has no schema",
+            e.name
+        );
         assert!(!e.labels.is_empty(), "{} has no labels", e.name);
     }
     for t in db.tables.values() {
-        assert!(db.schemas.contains(&t.name.schema), "{} has no schema", t.name);
+        assert!(
+            db.schemas.contains(&t.name.schema),
+            "{} has no schema",
+            t.name
+        );
         assert!(!t.columns.is_empty(), "{} has no columns", t.name);
         let names: Vec<&str> = t.object_names().collect();
         for name in names.iter().chain([&t.name.name.as_str()]) {
@@ -31,8 +39,14 @@ fn assert_valid(db: &Database) {
             assert!(fk.columns.iter().all(has), "{}: {fk:?}", t.name);
             let target = db.tables.get(&fk.ref_table);
             let target = target.unwrap_or_else(|| panic!("{}: {fk:?} has no target", t.name));
-            let keyed = target.primary_key.iter().any(|p| p.columns == fk.ref_columns)
-                || target.uniques.iter().any(|u| u.columns == fk.ref_columns && u.deferrable.is_not());
+            let keyed = target
+                .primary_key
+                .iter()
+                .any(|p| p.columns == fk.ref_columns)
+                || target
+                    .uniques
+                    .iter()
+                    .any(|u| u.columns == fk.ref_columns && u.deferrable.is_not());
             assert!(keyed, "{}: {fk:?} points at no key", t.name);
         }
         for c in &t.columns {

@@ -4,7 +4,7 @@ use petal_ir::{EnumType, QualifiedName};
 
 use super::{Engine, Matching, Warning};
 use crate::change::{Change, EnumColumn, EnumForeignKey};
-use crate::names::{enum_use, type_spelling};
+use crate::names::{EnumSpelling, type_spelling};
 
 /// What happens to the labels of a kept enum type.
 #[derive(Debug, Default)]
@@ -71,10 +71,11 @@ impl Engine<'_> {
 
     /// The columns of an enum type in the working copy, defaults kept.
     fn enum_columns(&self, name: &QualifiedName) -> Vec<EnumColumn> {
+        let spelling = EnumSpelling::new(name);
         let mut out = Vec::new();
         for table in self.cur.tables.values() {
             for column in &table.columns {
-                if let Some(array) = enum_use(&column.ty, name) {
+                if let Some(array) = spelling.used_by(&column.ty) {
                     out.push(EnumColumn {
                         table: table.name.clone(),
                         column: column.name.clone(),
@@ -90,13 +91,14 @@ impl Engine<'_> {
 
     /// The foreign keys in the working copy over columns of an enum type.
     fn enum_foreign_keys(&self, name: &QualifiedName) -> Vec<EnumForeignKey> {
+        let spelling = EnumSpelling::new(name);
         let mut out = Vec::new();
         for table in self.cur.tables.values() {
             for fk in &table.foreign_keys {
                 let typed = fk.columns.iter().any(|c| {
                     table
                         .column(c)
-                        .is_some_and(|c| enum_use(&c.ty, name).is_some())
+                        .is_some_and(|c| spelling.used_by(&c.ty).is_some())
                 });
                 if typed {
                     out.push(EnumForeignKey {

@@ -7,24 +7,30 @@
 //! (names after earlier renames, defaults after an enum recreation). The
 //! phases, in order:
 //!
-//! 0. new labels of existing enum types (first, so a leading step can commit
-//!    them before anything uses them);
-//! 1. new schemas; 2. enum type and label renames;
-//! 3. foreign keys that go or change; 4. indexes, checks, uniques and primary
-//!    keys that go or change (before the columns they use change or go);
+//! 0. new labels of existing enum types (first, so a leading step can
+//!    commit them before anything uses them);
+//! 1. new schemas;
+//! 2. enum type and label renames;
+//! 3. foreign keys that go or change;
+//! 4. indexes, checks, uniques and primary keys that go or change (before the
+//!    columns they use change or go);
 //! 5. enum types created, or recreated to remove labels;
 //! 6. table and column renames;
 //! 7. dropped columns and tables (before anything new can want their names),
 //!    then constraint and index renames;
-//! 8. new tables and columns; 9. column alterations;
-//! 10. new primary keys, uniques, checks and indexes; 11. new foreign keys
-//!    (after all tables, so cycles work); 12. comments;
-//! 13. dropped enum types; 14. dropped schemas.
+//! 8. new tables and columns;
+//! 9. column alterations;
+//! 10. new primary keys, uniques, checks and indexes;
+//! 11. new foreign keys (after all tables, so cycles work);
+//! 12. comments;
+//! 13. dropped enum types;
+//! 14. dropped schemas.
 
 mod columns;
 mod enums;
 mod tables;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -114,8 +120,14 @@ impl fmt::Display for Warning {
 /// whose rename hints are read) and returns the changes from one to the
 /// other, in execution order.
 pub fn diff(from: &Database, to: &Database) -> Diff {
-    let mut to = to.clone();
-    to.normalize();
+    // Cloning a big schema costs more than checking it is in order already.
+    let to: Cow<'_, Database> = if is_normalized(to) {
+        Cow::Borrowed(to)
+    } else {
+        let mut owned = to.clone();
+        owned.normalize();
+        Cow::Owned(owned)
+    };
     let mut cur = from.clone().without_hints();
     cur.normalize();
     let mut engine = Engine {
@@ -132,6 +144,18 @@ pub fn diff(from: &Database, to: &Database) -> Diff {
         changes: engine.changes,
         warnings,
     }
+}
+
+fn is_normalized(db: &Database) -> bool {
+    fn sorted<T>(items: &[T], name: impl Fn(&T) -> &str) -> bool {
+        items.windows(2).all(|w| name(&w[0]) <= name(&w[1]))
+    }
+    db.tables.values().all(|t| {
+        sorted(&t.uniques, |u| &u.name)
+            && sorted(&t.checks, |c| &c.name)
+            && sorted(&t.foreign_keys, |f| &f.name)
+            && sorted(&t.indexes, |i| &i.name)
+    })
 }
 
 /// Which table of `cur` becomes which table of `to`, and which of its

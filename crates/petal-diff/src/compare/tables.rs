@@ -1,6 +1,7 @@
 //! Tables: matching (with rename hints), constraints and indexes that go,
 //! change or come, renames, new tables and columns, and drops.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use petal_ir::{Database, Index, QualifiedName, Table};
@@ -167,10 +168,16 @@ impl Engine<'_> {
     }
 
     pub(super) fn plan_constraints(&self, matching: &Matching) -> ConstraintPlan {
-        let mut projected: Database = self.cur.clone();
-        for change in Self::rename_changes(matching) {
-            let _ = apply(&mut projected, &change);
-        }
+        let renames = Self::rename_changes(matching);
+        let projected: Cow<'_, Database> = if renames.is_empty() {
+            Cow::Borrowed(&self.cur)
+        } else {
+            let mut projected = self.cur.clone();
+            for change in &renames {
+                let _ = apply(&mut projected, change);
+            }
+            Cow::Owned(projected)
+        };
         let mut plan = ConstraintPlan::default();
         // Unique keys that are dropped (table, sorted columns): foreign keys
         // pointing at them depend on them and must be dropped first, then
@@ -474,7 +481,8 @@ impl Engine<'_> {
     /// Phase 7, with the possible renames a reviewer should look at.
     pub(super) fn drop_columns_and_tables(&mut self, matching: &Matching) {
         for (name, columns) in &matching.columns {
-            let (Some(table), Some(to_table)) = (self.cur.tables.get(name), self.to.tables.get(name))
+            let (Some(table), Some(to_table)) =
+                (self.cur.tables.get(name), self.to.tables.get(name))
             else {
                 continue;
             };

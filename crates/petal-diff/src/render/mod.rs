@@ -148,15 +148,18 @@ fn extra(sql: String, description: String) -> Statement {
 /// notes, the others say they continue it (with the same safety).
 fn many(change: &Change, sqls: Vec<String>) -> Vec<Statement> {
     let count = sqls.len();
+    let safety = change.safety();
+    let mut description = Some(change.description());
+    let mut notes = Some(change.notes());
     sqls.into_iter()
         .enumerate()
-        .map(|(i, sql)| {
-            let mut s = single(change, sql);
-            if i > 0 {
-                s.description = format!("continued ({} of {count})", i + 1);
-                s.notes.clear();
-            }
-            s
+        .map(|(i, sql)| Statement {
+            sql,
+            description: description
+                .take()
+                .unwrap_or_else(|| format!("continued ({} of {count})", i + 1)),
+            safety,
+            notes: notes.take().unwrap_or_default(),
         })
         .collect()
 }
@@ -233,7 +236,10 @@ pub fn render_change(change: &Change) -> Vec<Statement> {
                 .map(|f| {
                     extra(
                         drop_constraint(&f.table, &f.foreign_key.name),
-                        format!("drop foreign key {} of {} while its type is rebuilt", f.foreign_key.name, f.table),
+                        format!(
+                            "drop foreign key {} of {} while its type is rebuilt",
+                            f.foreign_key.name, f.table
+                        ),
                     )
                 })
                 .collect();
@@ -242,7 +248,10 @@ pub fn render_change(change: &Change) -> Vec<Statement> {
                 out.push(Statement {
                     safety: Safety::Locks,
                     ..extra(
-                        ddl::alter_table(&f.table, &format!("ADD {}", ddl::foreign_key_clause(&f.foreign_key))),
+                        ddl::alter_table(
+                            &f.table,
+                            &format!("ADD {}", ddl::foreign_key_clause(&f.foreign_key)),
+                        ),
                         format!("re-add foreign key {} of {}", f.foreign_key.name, f.table),
                     )
                 });

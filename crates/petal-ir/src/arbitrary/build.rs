@@ -116,10 +116,10 @@ pub(super) fn namespace(db: &Database, schema: &str) -> Namespace {
 pub(super) fn labels(rng: &mut Rng) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for _ in 0..1 + rng.below(4) {
-        if let Some(l) = rng.pick(LABELS) {
-            if !out.iter().any(|o| o == l) {
-                out.push(l.to_string());
-            }
+        if let Some(l) = rng.pick(LABELS)
+            && !out.iter().any(|o| o == l)
+        {
+            out.push(l.to_string());
         }
     }
     out
@@ -153,15 +153,16 @@ pub(super) fn default_for(rng: &mut Rng, ty: &SqlType, db: &Database) -> Option<
 /// A column type: a built-in one, or an enum (or array of one) of `db`.
 pub(super) fn column_type(rng: &mut Rng, db: &Database) -> SqlType {
     let enums: Vec<&EnumType> = db.enums.values().collect();
-    if !enums.is_empty() && rng.chance(25) {
-        if let Some(e) = rng.pick(&enums) {
-            let base = spelling(&e.name);
-            return if rng.chance(20) {
-                SqlType::from_canonical(format!("{base}[]"))
-            } else {
-                SqlType::from_canonical(base)
-            };
-        }
+    if !enums.is_empty()
+        && rng.chance(25)
+        && let Some(e) = rng.pick(&enums)
+    {
+        let base = spelling(&e.name);
+        return if rng.chance(20) {
+            SqlType::from_canonical(format!("{base}[]"))
+        } else {
+            SqlType::from_canonical(base)
+        };
     }
     SqlType::from_canonical(*rng.pick(TYPES).unwrap_or(&"text"))
 }

@@ -1,0 +1,546 @@
+//! Safety, description and notes of every change kind.
+
+use petal_diff::{Change, EnumColumn, Safety, render_change};
+use petal_ir::{
+    Check, Column, EnumType, FkAction, ForeignKey, Identity, Index, IndexKey, PrimaryKey,
+    QualifiedName, SqlType, Table, Unique,
+};
+
+fn qn(name: &str) -> QualifiedName {
+    QualifiedName::new("public", name)
+}
+
+fn ty(t: &str) -> SqlType {
+    SqlType::canonical(t)
+}
+
+fn column(name: &str, t: &str, nullable: bool, default: Option<&str>) -> Column {
+    let mut c = Column::new(name, ty(t));
+    c.nullable = nullable;
+    c.default = default.map(String::from);
+    c
+}
+
+fn alter(from: &str, to: &str) -> Change {
+    Change::AlterColumnType {
+        table: qn("orders"),
+        column: "total".into(),
+        from: ty(from),
+        to: ty(to),
+        from_collation: None,
+        to_collation: None,
+        default_before: None,
+        default_after: None,
+        serial: false,
+    }
+}
+
+fn enum_type() -> EnumType {
+    EnumType {
+        name: qn("order_status"),
+        labels: vec!["new".into(), "paid".into()],
+        comment: None,
+        renamed_from: None,
+        renamed_labels: Default::default(),
+    }
+}
+
+fn status_column() -> EnumColumn {
+    EnumColumn {
+        table: qn("orders"),
+        column: "status".into(),
+        array: false,
+        default_before: None,
+        default_after: None,
+    }
+}
+
+fn fk(new_table: bool) -> Change {
+    Change::AddForeignKey {
+        table: qn("orders"),
+        foreign_key: ForeignKey {
+            name: "orders_customer_id_fkey".into(),
+            columns: vec!["customer_id".into()],
+            ref_table: qn("customers"),
+            ref_columns: vec!["id".into()],
+            on_delete: FkAction::Cascade,
+            on_update: FkAction::NoAction,
+            deferrable: Default::default(),
+        },
+        new_table,
+    }
+}
+
+fn index() -> Index {
+    Index {
+        name: "orders_total_idx".into(),
+        unique: false,
+        method: "btree".into(),
+        keys: vec![IndexKey::column("total")],
+        include: vec![],
+        predicate: None,
+        nulls_not_distinct: false,
+        comment: None,
+    }
+}
+
+/// (change, expected safety, a word its description must hold)
+fn cases() -> Vec<(Change, Safety, &'static str)> {
+    use Change::*;
+    let t = qn("orders");
+    let mut table = Table::new(qn("orders"));
+    table.columns.push(column("id", "integer", false, None));
+    vec![
+        (
+            CreateSchema { name: "crm".into() },
+            Safety::Safe,
+            "create schema crm",
+        ),
+        (
+            DropSchema { name: "crm".into() },
+            Safety::Safe,
+            "drop schema crm",
+        ),
+        (
+            CreateEnum {
+                enum_type: enum_type(),
+            },
+            Safety::Safe,
+            "create enum type",
+        ),
+        (
+            DropEnum {
+                enum_type: enum_type(),
+            },
+            Safety::Safe,
+            "drop enum type",
+        ),
+        (
+            RenameEnum {
+                from: qn("a"),
+                to: qn("b"),
+            },
+            Safety::Safe,
+            "rename enum type",
+        ),
+        (
+            AddEnumLabel {
+                name: qn("order_status"),
+                labels: vec!["new".into()],
+                label: "paid".into(),
+                index: 1,
+                columns: vec![status_column()],
+                foreign_keys: vec![],
+                comment: None,
+            },
+            Safety::Safe,
+            "add label 'paid'",
+        ),
+        (
+            RenameEnumLabel {
+                name: qn("order_status"),
+                from: "a".into(),
+                to: "b".into(),
+            },
+            Safety::Safe,
+            "rename label 'a'",
+        ),
+        (
+            RecreateEnum {
+                name: qn("order_status"),
+                from_labels: vec!["new".into(), "paid".into()],
+                to_labels: vec!["new".into()],
+                columns: vec![status_column()],
+                foreign_keys: vec![],
+                comment: None,
+            },
+            Safety::Destructive,
+            "removing 'paid'",
+        ),
+        (
+            RecreateEnum {
+                name: qn("order_status"),
+                from_labels: vec!["paid".into(), "new".into()],
+                to_labels: vec!["new".into(), "paid".into()],
+                columns: vec![status_column()],
+                foreign_keys: vec![],
+                comment: None,
+            },
+            Safety::Locks,
+            "recreate enum type",
+        ),
+        (
+            SetEnumComment {
+                name: qn("e"),
+                from: None,
+                to: Some("x".into()),
+            },
+            Safety::Safe,
+            "comment on enum",
+        ),
+        (
+            CreateTable {
+                table: table.clone(),
+            },
+            Safety::Safe,
+            "create table public.orders",
+        ),
+        (
+            DropTable { table },
+            Safety::Destructive,
+            "drop table public.orders",
+        ),
+        (
+            RenameTable {
+                from: qn("a"),
+                to: qn("b"),
+            },
+            Safety::Safe,
+            "rename table public.a to public.b",
+        ),
+        (
+            AddColumn {
+                table: t.clone(),
+                column: column("rating", "integer", false, Some("0")),
+            },
+            Safety::Safe,
+            "add column public.orders.rating integer NOT NULL DEFAULT 0",
+        ),
+        (
+            AddColumn {
+                table: t.clone(),
+                column: column("uid", "uuid", true, Some("gen_random_uuid()")),
+            },
+            Safety::Locks,
+            "add column",
+        ),
+        (
+            DropColumn {
+                table: t.clone(),
+                column: column("x", "text", true, None),
+            },
+            Safety::Destructive,
+            "drop column public.orders.x",
+        ),
+        (
+            RenameColumn {
+                table: t.clone(),
+                from: "a".into(),
+                to: "b".into(),
+            },
+            Safety::Safe,
+            "rename column public.orders.a to b",
+        ),
+        (
+            alter("integer", "bigint"),
+            Safety::Locks,
+            "from integer to bigint",
+        ),
+        (
+            alter("double precision", "numeric(12,2)"),
+            Safety::Destructive,
+            "numeric(12,2)",
+        ),
+        (
+            alter("bigint", "integer"),
+            Safety::Destructive,
+            "to integer",
+        ),
+        (
+            alter("text", "varchar(10)"),
+            Safety::Destructive,
+            "character varying(10)",
+        ),
+        (
+            alter("varchar(10)", "varchar(20)"),
+            Safety::Safe,
+            "character varying(20)",
+        ),
+        (alter("varchar", "text"), Safety::Safe, "to text"),
+        (
+            alter("numeric(10,2)", "numeric(12,2)"),
+            Safety::Safe,
+            "numeric(12,2)",
+        ),
+        (
+            SetNullable {
+                table: t.clone(),
+                column: "x".into(),
+                nullable: false,
+            },
+            Safety::Locks,
+            "set NOT NULL on public.orders.x",
+        ),
+        (
+            SetNullable {
+                table: t.clone(),
+                column: "x".into(),
+                nullable: true,
+            },
+            Safety::Safe,
+            "drop NOT NULL",
+        ),
+        (
+            SetDefault {
+                table: t.clone(),
+                column: "x".into(),
+                from: None,
+                to: Some("0".into()),
+            },
+            Safety::Safe,
+            "set default of public.orders.x to 0",
+        ),
+        (
+            SetIdentity {
+                table: t.clone(),
+                column: "id".into(),
+                from: None,
+                to: Some(Identity::Always),
+            },
+            Safety::Locks,
+            "GENERATED ALWAYS AS IDENTITY",
+        ),
+        (
+            SetIdentity {
+                table: t.clone(),
+                column: "id".into(),
+                from: Some(Identity::Always),
+                to: Some(Identity::ByDefault),
+            },
+            Safety::Safe,
+            "BY DEFAULT",
+        ),
+        (
+            SetIdentity {
+                table: t.clone(),
+                column: "id".into(),
+                from: Some(Identity::Always),
+                to: None,
+            },
+            Safety::Safe,
+            "drop identity",
+        ),
+        (
+            SetSerial {
+                table: t.clone(),
+                column: "id".into(),
+                ty: ty("bigint"),
+                serial: true,
+            },
+            Safety::Locks,
+            "serial",
+        ),
+        (
+            SetSerial {
+                table: t.clone(),
+                column: "id".into(),
+                ty: ty("bigint"),
+                serial: false,
+            },
+            Safety::Safe,
+            "plain column",
+        ),
+        (
+            SetTableComment {
+                table: t.clone(),
+                from: None,
+                to: None,
+            },
+            Safety::Safe,
+            "comment on table",
+        ),
+        (
+            SetColumnComment {
+                table: t.clone(),
+                column: "x".into(),
+                from: None,
+                to: None,
+            },
+            Safety::Safe,
+            "comment on column",
+        ),
+        (
+            AddPrimaryKey {
+                table: t.clone(),
+                primary_key: PrimaryKey {
+                    name: "orders_pkey".into(),
+                    columns: vec!["id".into()],
+                },
+            },
+            Safety::Locks,
+            "add primary key orders_pkey",
+        ),
+        (
+            DropPrimaryKey {
+                table: t.clone(),
+                primary_key: PrimaryKey {
+                    name: "orders_pkey".into(),
+                    columns: vec!["id".into()],
+                },
+            },
+            Safety::Safe,
+            "drop primary key",
+        ),
+        (
+            AddUnique {
+                table: t.clone(),
+                unique: Unique {
+                    name: "u".into(),
+                    columns: vec!["x".into()],
+                    nulls_not_distinct: false,
+                    deferrable: Default::default(),
+                },
+            },
+            Safety::Locks,
+            "add unique constraint u",
+        ),
+        (
+            AddCheck {
+                table: t.clone(),
+                check: Check {
+                    name: "c".into(),
+                    expr: "(x > 0)".into(),
+                },
+            },
+            Safety::Locks,
+            "add check constraint c",
+        ),
+        (
+            DropCheck {
+                table: t.clone(),
+                check: Check {
+                    name: "c".into(),
+                    expr: "(x > 0)".into(),
+                },
+            },
+            Safety::Safe,
+            "drop check constraint c",
+        ),
+        (
+            fk(false),
+            Safety::Locks,
+            "add foreign key orders_customer_id_fkey",
+        ),
+        (fk(true), Safety::Safe, "add foreign key"),
+        (fk(false).inverse(), Safety::Safe, "drop foreign key"),
+        (
+            RenameConstraint {
+                table: t.clone(),
+                from: "a".into(),
+                to: "b".into(),
+            },
+            Safety::Safe,
+            "rename constraint a",
+        ),
+        (
+            CreateIndex {
+                table: t.clone(),
+                index: index(),
+            },
+            Safety::Locks,
+            "create index orders_total_idx",
+        ),
+        (
+            DropIndex {
+                table: t.clone(),
+                index: index(),
+            },
+            Safety::Safe,
+            "drop index orders_total_idx",
+        ),
+        (
+            RenameIndex {
+                table: t.clone(),
+                from: "a".into(),
+                to: "b".into(),
+            },
+            Safety::Safe,
+            "rename index a",
+        ),
+        (
+            SetIndexComment {
+                table: t,
+                index: "i".into(),
+                from: None,
+                to: Some("x".into()),
+            },
+            Safety::Safe,
+            "comment on index i",
+        ),
+    ]
+}
+
+#[test]
+fn every_change_kind_is_classified_and_described() {
+    for (change, safety, words) in cases() {
+        assert_eq!(change.safety(), safety, "{change:?}");
+        let description = change.description();
+        assert!(
+            description.contains(words),
+            "{description:?} lacks {words:?}"
+        );
+        let statements = render_change(&change);
+        assert!(!statements.is_empty(), "{change:?} renders nothing");
+        assert_eq!(statements[0].safety, safety);
+        assert_eq!(statements[0].description, description);
+        // Every kind also renders its inverse.
+        assert!(!render_change(&change.inverse()).is_empty());
+    }
+}
+
+#[test]
+fn notes_say_what_fails_on_existing_rows() {
+    let t = qn("orders");
+    let set_not_null = Change::SetNullable {
+        table: t.clone(),
+        column: "x".into(),
+        nullable: false,
+    };
+    assert!(
+        set_not_null
+            .notes()
+            .iter()
+            .any(|n| n.contains("fails if any row holds NULL"))
+    );
+    let without_default = Change::AddColumn {
+        table: t.clone(),
+        column: column("x", "integer", false, None),
+    };
+    assert!(
+        without_default
+            .notes()
+            .iter()
+            .any(|n| n.contains("fails unless the table is empty"))
+    );
+    let with_default = Change::AddColumn {
+        table: t,
+        column: column("x", "integer", false, Some("0")),
+    };
+    assert!(with_default.notes().is_empty());
+    assert!(alter("double precision", "numeric(12,2)").notes()[0].contains("can round"));
+}
+
+#[test]
+fn identifiers_and_literals_are_quoted() {
+    let change = Change::SetColumnComment {
+        table: QualifiedName::new("Склад", "Order \"Items\""),
+        column: "цена".into(),
+        from: None,
+        to: Some("it's Цена".into()),
+    };
+    assert_eq!(
+        render_change(&change)[0].sql,
+        r#"COMMENT ON COLUMN "Склад"."Order ""Items"""."цена" IS 'it''s Цена';"#
+    );
+    let drop = Change::DropTable {
+        table: Table::new(QualifiedName::new("Склад", "a\"b")),
+    };
+    assert_eq!(render_change(&drop)[0].sql, r#"DROP TABLE "Склад"."a""b";"#);
+    let drop = Change::DropEnum {
+        enum_type: EnumType {
+            name: QualifiedName::new("s", "Big \"E\""),
+            ..enum_type()
+        },
+    };
+    assert_eq!(render_change(&drop)[0].sql, r#"DROP TYPE "s"."Big ""E""";"#);
+}
