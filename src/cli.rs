@@ -147,12 +147,16 @@ pub enum Command {
 
 #[derive(Debug, Clone, Copy, Subcommand)]
 pub enum DevAction {
-    /// Start the cluster (creating it on first use)
+    /// Start the clusters (creating them on first use)
     Start,
-    /// Stop the cluster
+    /// Stop the clusters
     Stop,
-    /// Say whether the cluster is running
+    /// Say whether the clusters are running
     Status,
-    /// Print the cluster's connection URL
-    Url,
+    /// Print the database cluster's connection URL
+    Url {
+        /// The dev cluster's instead (where models are canonicalized)
+        #[arg(long)]
+        dev: bool,
+    },
 }

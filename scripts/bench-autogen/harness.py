@@ -134,7 +134,8 @@ class Harness:
                              "-f", os.path.join(self.work, "dump.sql")])
 
     def dev_url(self, dbname=None):
-        url = self.petal("dev", "url").stdout.strip()
+        # The dev cluster: where petal canonicalizes the models.
+        url = self.petal("dev", "url", "--dev").stdout.strip()
         self.dev_started = True
         if dbname is None:
             return url
@@ -150,7 +151,7 @@ class Harness:
 
     def drop_canonical_cache(self):
         """Cold means no canonical copy of the models on the dev server; the
-        server must be up to drop it, so this starts the cluster."""
+        server must be up to drop it, so this starts the clusters."""
         self.petal("dev", "start")
         self.dev_started = True
         for name in self.canonical_databases():

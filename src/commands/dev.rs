@@ -16,6 +16,10 @@ pub async fn run(settings: &Settings, action: DevAction) -> Result<(), Failure> 
             start(&cluster).await?;
             println!("running: {}", cluster.url());
             println!("data: {}", cluster.data_dir().display());
+            if settings.dev_url.is_none() {
+                start(&dev).await?;
+                println!("dev cluster: {}", dev.url());
+            }
         }
         DevAction::Stop => {
             // The dev cluster too: a stopped project leaves no server behind.
@@ -27,7 +31,8 @@ pub async fn run(settings: &Settings, action: DevAction) -> Result<(), Failure> 
             println!("database: {}", describe(&cluster));
             println!("dev (canonicalization): {}", describe(&dev));
         }
-        DevAction::Url => println!("{}", cluster.url()),
+        DevAction::Url { dev: false } => println!("{}", cluster.url()),
+        DevAction::Url { dev: true } => println!("{}", dev.url()),
     }
     Ok(())
 }
