@@ -251,7 +251,9 @@ pub(super) fn add_unique(rng: &mut Rng, t: &mut Table, ns: &mut Namespace) -> bo
     } else {
         vec![first]
     };
-    if t.uniques.iter().any(|u| u.columns == columns) {
+    // CREATE TABLE would drop a unique that repeats another or the primary key.
+    let is_pk = t.primary_key.as_ref().is_some_and(|p| p.columns == columns);
+    if is_pk || t.uniques.iter().any(|u| u.columns == columns) {
         return false;
     }
     let deferrable = if rng.chance(20) {

@@ -665,6 +665,8 @@ fn edit_primary_key(rng: &mut Rng, db: &mut Database) -> bool {
         .columns
         .iter()
         .filter(|c| !c.ty.is_array() && c.ty.as_str() != "jsonb" && !c.ty.as_str().contains('.'))
+        // CREATE TABLE drops a unique constraint that repeats the primary key.
+        .filter(|c| !t.uniques.iter().any(|u| u.columns == [c.name.clone()]))
         .map(|c| c.name.clone())
         .collect();
     let Some(column) = rng.pick(&candidates).cloned() else {
