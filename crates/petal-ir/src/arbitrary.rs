@@ -14,6 +14,7 @@
 
 mod build;
 mod mutate;
+mod mutate_objects;
 
 use proptest::prelude::*;
 
