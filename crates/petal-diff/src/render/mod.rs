@@ -11,16 +11,17 @@
 //! `petal_ir::quote_literal`; sea-query renders the plain drops of tables and
 //! types. Same changes, same bytes.
 
+mod columns;
 mod ddl;
 mod enums;
 
-use petal_ir::{Database, QualifiedName, naming, quote_ident, quote_literal};
+use petal_ir::{Database, QualifiedName, quote_ident, quote_literal};
 use serde::{Deserialize, Serialize};
 
 use crate::change::Change;
-use crate::classify::{Safety, identity_sql};
+use crate::classify::Safety;
 use crate::compare::{Diff, diff};
-use crate::names::{is_user_type, type_spelling};
+use crate::names::type_spelling;
 
 /// One SQL statement and what a reviewer should know about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,7 +125,7 @@ pub fn render_schema(db: &Database) -> Vec<Statement> {
 }
 
 /// The statement carrying a change's description, safety and notes.
-fn single(change: &Change, sql: String) -> Statement {
+pub(super) fn single(change: &Change, sql: String) -> Statement {
     Statement {
         sql,
         description: change.description(),
@@ -135,7 +136,7 @@ fn single(change: &Change, sql: String) -> Statement {
 
 /// A statement that only completes another (an index or comment of a new
 /// table): safe, described on its own.
-fn extra(sql: String, description: String) -> Statement {
+pub(super) fn extra(sql: String, description: String) -> Statement {
     Statement {
         sql,
         description,
@@ -162,37 +163,6 @@ fn many(change: &Change, sqls: Vec<String>) -> Vec<Statement> {
             notes: notes.take().unwrap_or_default(),
         })
         .collect()
-}
-
-/// `pg_get_serial_sequence('"s"."t"', 'c')`: the sequence an identity or
-/// serial column owns, whatever it is named.
-fn owned_sequence(table: &QualifiedName, column: &str) -> String {
-    format!(
-        "pg_get_serial_sequence({}, {})",
-        quote_literal(&table.quoted()),
-        quote_literal(column)
-    )
-}
-
-/// Moves a new sequence past the values already in the column.
-fn sequence_past_rows(table: &QualifiedName, column: &str) -> String {
-    format!(
-        "SELECT setval({}, coalesce(max({col}), 0) + 1, false) FROM {};",
-        owned_sequence(table, column),
-        table.quoted(),
-        col = quote_ident(column)
-    )
-}
-
-/// A statement on the owned sequence of a column, whose name the IR does
-/// not keep (a renamed table keeps its sequence's old name).
-/// `template` holds `%s` where the sequence name goes.
-fn on_owned_sequence(table: &QualifiedName, column: &str, template: &str) -> String {
-    format!(
-        "DO $petal$ BEGIN EXECUTE format({}, {}); END $petal$;",
-        quote_literal(template),
-        owned_sequence(table, column)
-    )
 }
 
 /// The statements of one change.
@@ -313,45 +283,6 @@ pub fn render_change(change: &Change) -> Vec<Statement> {
             table,
             &format!("RENAME COLUMN {} TO {}", quote_ident(from), quote_ident(to)),
         )),
-        AlterColumnType {
-            table,
-            column,
-            from,
-            to,
-            to_collation,
-            default_before,
-            default_after,
-            serial,
-            ..
-        } => {
-            let col = quote_ident(column);
-            let (from_enum, to_enum) = (is_user_type(from), is_user_type(to));
-            let using = crate::casts::using_cast(from, to, from_enum, to_enum);
-            let around_default = default_before != default_after || using.is_some();
-            let mut actions = Vec::new();
-            if default_before.is_some() && around_default {
-                actions.push(format!("ALTER COLUMN {col} DROP DEFAULT"));
-            }
-            let mut ty = format!("ALTER COLUMN {col} TYPE {to}");
-            if let Some(collation) = to_collation {
-                ty.push_str(&format!(" COLLATE {}", quote_ident(collation)));
-            }
-            if let Some(cast) = using {
-                ty.push_str(&format!(" USING {col}{cast}"));
-            }
-            actions.push(ty);
-            if let (Some(default), true) = (default_after, around_default) {
-                actions.push(format!("ALTER COLUMN {col} SET DEFAULT {default}"));
-            }
-            let mut out = one(ddl::alter_table(table, &actions.join(", ")));
-            if *serial && to.as_str() != from.as_str() {
-                out.push(extra(
-                    on_owned_sequence(table, column, &format!("ALTER SEQUENCE %s AS {to}")),
-                    format!("make the sequence of {table}.{column} {to}"),
-                ));
-            }
-            out
-        }
         SetNullable {
             table,
             column,
@@ -373,91 +304,8 @@ pub fn render_change(change: &Change) -> Vec<Statement> {
                 None => format!("ALTER COLUMN {} DROP DEFAULT", quote_ident(column)),
             },
         )),
-        SetIdentity {
-            table,
-            column,
-            from,
-            to,
-        } => {
-            let col = quote_ident(column);
-            match (from, to) {
-                (_, None) => one(ddl::alter_table(
-                    table,
-                    &format!("ALTER COLUMN {col} DROP IDENTITY"),
-                )),
-                (None, Some(identity)) => vec![
-                    single(
-                        change,
-                        ddl::alter_table(
-                            table,
-                            &format!("ALTER COLUMN {col} ADD {}", identity_sql(*identity)),
-                        ),
-                    ),
-                    extra(
-                        sequence_past_rows(table, column),
-                        format!("start the identity of {table}.{column} after existing values"),
-                    ),
-                ],
-                (Some(_), Some(identity)) => {
-                    let kind = match identity {
-                        petal_ir::Identity::Always => "ALWAYS",
-                        petal_ir::Identity::ByDefault => "BY DEFAULT",
-                    };
-                    one(ddl::alter_table(
-                        table,
-                        &format!("ALTER COLUMN {col} SET GENERATED {kind}"),
-                    ))
-                }
-            }
-        }
-        SetSerial {
-            table,
-            column,
-            ty,
-            serial,
-        } => {
-            let col = quote_ident(column);
-            if *serial {
-                let sequence = QualifiedName::new(
-                    table.schema.clone(),
-                    naming::make_object_name(&table.name, Some(column), Some("seq")),
-                );
-                vec![
-                    single(
-                        change,
-                        format!(
-                            "CREATE SEQUENCE {} AS {ty} OWNED BY {};",
-                            sequence.quoted(),
-                            ddl::column_target(table, column)
-                        ),
-                    ),
-                    extra(
-                        ddl::alter_table(
-                            table,
-                            &format!(
-                                "ALTER COLUMN {col} SET DEFAULT nextval({}::regclass)",
-                                quote_literal(&sequence.quoted())
-                            ),
-                        ),
-                        format!("feed {table}.{column} from its sequence"),
-                    ),
-                    extra(
-                        sequence_past_rows(table, column),
-                        format!("start the sequence of {table}.{column} after existing values"),
-                    ),
-                ]
-            } else {
-                vec![
-                    single(
-                        change,
-                        ddl::alter_table(table, &format!("ALTER COLUMN {col} DROP DEFAULT")),
-                    ),
-                    extra(
-                        on_owned_sequence(table, column, "DROP SEQUENCE %s"),
-                        format!("drop the sequence owned by {table}.{column}"),
-                    ),
-                ]
-            }
+        AlterColumnType { .. } | SetIdentity { .. } | SetSerial { .. } => {
+            columns::render_column_change(change)
         }
         SetTableComment { table, to, .. } => one(ddl::comment("TABLE", &table.quoted(), to)),
         SetColumnComment {
