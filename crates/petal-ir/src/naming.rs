@@ -83,14 +83,15 @@ pub fn name_addition<S: AsRef<str>>(names: &[S]) -> String {
 /// made unique within the index by a numeric suffix; INCLUDE columns count.
 pub fn index_column_names(keys: &[IndexKey], include: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let originals = keys
+    let originals: Vec<String> = keys
         .iter()
         .map(|k| match &k.expr {
-            IndexKeyExpr::Column(c) => c.as_str(),
-            IndexKeyExpr::Expression(_) => "expr",
+            IndexKeyExpr::Column(c) => c.clone(),
+            IndexKeyExpr::Expression(e) => expression_column_name(e),
         })
-        .chain(include.iter().map(String::as_str));
-    for orig in originals {
+        .chain(include.iter().cloned())
+        .collect();
+    for orig in originals.iter().map(String::as_str) {
         let mut candidate = orig.to_string();
         let mut i = 1;
         while out.contains(&candidate) {
@@ -103,6 +104,33 @@ pub fn index_column_names(keys: &[IndexKey], include: &[String]) -> Vec<String> 
         out.push(candidate);
     }
     out
+}
+
+/// `FigureIndexColname`: an expression key is named after its function
+/// (`lower(email)` → `lower`, `COALESCE(a, b)` → `coalesce`, a `CASE` →
+/// `case`), and `expr` otherwise (an operator, a cast of a column).
+pub fn expression_column_name(expr: &str) -> String {
+    let text = expr.trim().trim_start_matches('(').trim_start();
+    let ident: String = text
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '$' || *c == '.' || *c == '"')
+        .collect();
+    let rest = text[ident.len()..].trim_start();
+    if ident.eq_ignore_ascii_case("case") && !rest.starts_with('(') {
+        return "case".to_string();
+    }
+    // A cast of a column is named after the column (`x::varchar` → `x`).
+    let is_cast = rest.trim_start_matches(')').trim_start().starts_with("::");
+    if ident.is_empty() || !(rest.starts_with('(') || is_cast) {
+        return "expr".to_string();
+    }
+    // A qualified function is named after its last part, as written
+    // (unquoted identifiers fold to lower case).
+    let last = ident.rsplit('.').next().unwrap_or(&ident);
+    match last.strip_prefix('"').and_then(|l| l.strip_suffix('"')) {
+        Some(quoted) => quoted.to_string(),
+        None => last.to_lowercase(),
+    }
 }
 
 /// The names already taken in one schema: relations (tables, indexes,
@@ -197,8 +225,19 @@ mod tests {
         assert_eq!(ns.check("orders", None), "orders_check1");
         assert_eq!(
             ns.index("orders", &[IndexKey::expression("lower(address)")], &[]),
+            "orders_lower_idx"
+        );
+        assert_eq!(
+            ns.index("orders", &[IndexKey::expression("(total + fee)")], &[]),
             "orders_expr_idx"
         );
+        assert_eq!(expression_column_name("COALESCE(a, b)"), "coalesce");
+        assert_eq!(
+            expression_column_name("CASE WHEN a THEN 1 ELSE 2 END"),
+            "case"
+        );
+        assert_eq!(expression_column_name("public.f(x)"), "f");
+        assert_eq!(expression_column_name("(x)::character varying"), "x");
         assert_eq!(
             ns.index(
                 "orders",

@@ -69,7 +69,6 @@ proptest! {
     // string". Needs a change in `database.rs` (serialize those maps as
     // sequences), outside this module's remit: reported to the lead.
     #[test]
-    #[ignore = "IR bug: BTreeMap<QualifiedName, _> does not serialize to JSON"]
     fn json_round_trip(db in database()) {
         let text = serde_json::to_string(&db).unwrap();
         let back: Database = serde_json::from_str(&text).unwrap();
@@ -77,7 +76,6 @@ proptest! {
     }
 
     #[test]
-    #[ignore = "IR bug: BTreeMap<QualifiedName, _> does not serialize to JSON"]
     fn json_round_trip_keeps_hints((_, after) in database_pair()) {
         let text = serde_json::to_string(&after).unwrap();
         let back: Database = serde_json::from_str(&text).unwrap();
