@@ -1,0 +1,196 @@
+//! One convergence case: build A and B, fill A, apply up, compare, apply
+//! down, compare.
+
+mod rows;
+
+use petal_diff::{Diff, Step, diff, render};
+use petal_engine::compare::carry_hints;
+use petal_ir::Database;
+use petal_pg::{IntrospectOptions, introspect};
+use petal_testkit::TestDb;
+use tokio_postgres::Client;
+
+pub enum Outcome {
+    Converged,
+    /// Up failed on the rows present, and petal had said it would; on
+    /// empty tables the case converged.
+    FlaggedAndConvergedEmpty,
+    Failed(String),
+}
+
+pub async fn converge(a: &Database, b: &Database) -> Outcome {
+    match run(a, b, true).await {
+        Ok(()) => Outcome::Converged,
+        Err(Failure::Flagged(first)) => match run(a, b, false).await {
+            Ok(()) => Outcome::FlaggedAndConvergedEmpty,
+            Err(e) => Outcome::Failed(format!(
+                "flagged failure on rows ({first}); on empty tables: {}",
+                e.text()
+            )),
+        },
+        Err(e) => Outcome::Failed(e.text()),
+    }
+}
+
+enum Failure {
+    /// A statement failed on the rows present and its notes said it could.
+    Flagged(String),
+    Other(String),
+}
+
+impl Failure {
+    fn text(&self) -> String {
+        match self {
+            Failure::Flagged(s) | Failure::Other(s) => s.clone(),
+        }
+    }
+}
+
+fn ddl(db: &Database) -> String {
+    petal_diff::render_schema(db)
+        .into_iter()
+        .map(|s| s.sql)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn build(db: &Database, what: &str) -> Result<(TestDb, Database), Failure> {
+    let test_db = TestDb::new().await;
+    test_db
+        .client()
+        .batch_execute(&ddl(db))
+        .await
+        .map_err(|e| {
+            Failure::Other(format!(
+                "{what} does not load: {}\n{}",
+                describe(&e),
+                ddl(db)
+            ))
+        })?;
+    let canonical = read(test_db.client()).await?;
+    Ok((test_db, canonical))
+}
+
+async fn read(client: &Client) -> Result<Database, Failure> {
+    introspect(client, &IntrospectOptions::default())
+        .await
+        .map(|i| i.database)
+        .map_err(|e| Failure::Other(format!("introspection: {e}")))
+}
+
+fn describe(e: &tokio_postgres::Error) -> String {
+    petal_pg::error::describe(e)
+}
+
+async fn run(a: &Database, b: &Database, with_rows: bool) -> Result<(), Failure> {
+    let (work, a_canonical) = build(a, "A").await?;
+    let (_b_db, mut b_canonical) = build(b, "B").await?;
+    let context = |msg: String| {
+        format!(
+            "{msg}\n--- A as SQL:\n{}\n--- B as SQL:\n{}",
+            ddl(a),
+            ddl(b)
+        )
+    };
+    carry_hints(&mut b_canonical, b);
+    let plan: Diff = diff(&a_canonical, &b_canonical);
+    let client = work.client();
+    let before = if with_rows {
+        rows::fill(client, &a_canonical)
+            .await
+            .map_err(|e| Failure::Other(context(e)))?;
+        rows::snapshot(client, &a_canonical, &b_canonical, &plan).await
+    } else {
+        Default::default()
+    };
+
+    if std::env::var_os("PETAL_CONVERGENCE_VERBOSE").is_some() {
+        let filled = rows::filled_tables(client, &a_canonical).await;
+        eprintln!(
+            "case: {} tables ({} with rows), {} changes, {} kept columns compared, rows: {with_rows}",
+            a_canonical.tables.len(),
+            filled,
+            plan.changes.len(),
+            before.len()
+        );
+    }
+    apply(client, &render(&plan.changes))
+        .await
+        .map_err(|e| match e {
+            Failure::Flagged(s) => Failure::Flagged(s),
+            Failure::Other(s) => Failure::Other(context(format!("up failed: {s}"))),
+        })?;
+    let after_up = read(client).await?;
+    let remaining = diff(&after_up, &b_canonical.clone().without_hints());
+    if !remaining.is_empty() {
+        return Err(Failure::Other(context(format!(
+            "after up, the database differs from B: {:#?}",
+            remaining.changes
+        ))));
+    }
+    if with_rows {
+        let after = rows::values(client, &before).await;
+        if after != before {
+            return Err(Failure::Other(context(format!(
+                "up changed kept values:\nbefore: {before:?}\nafter:  {after:?}"
+            ))));
+        }
+    }
+
+    // Down cannot bring back what up dropped (a NOT NULL column without a
+    // default, over rows): like up, it may fail only where petal warned.
+    apply(client, &petal_diff::render_down(&plan))
+        .await
+        .map_err(|e| match e {
+            Failure::Flagged(s) => Failure::Flagged(format!("down: {s}")),
+            Failure::Other(s) => Failure::Other(context(format!("down failed: {s}"))),
+        })?;
+    let after_down = read(client).await?;
+    let remaining = diff(&after_down, &a_canonical);
+    if !remaining.is_empty() {
+        return Err(Failure::Other(context(format!(
+            "after down, the database differs from A: {:#?}",
+            remaining.changes
+        ))));
+    }
+    Ok(())
+}
+
+/// Runs steps as the runner does: one transaction each. A failing statement
+/// whose notes warned of failure on existing rows is `Flagged`.
+async fn apply(client: &Client, steps: &[Step]) -> Result<(), Failure> {
+    for step in steps {
+        client
+            .batch_execute("BEGIN")
+            .await
+            .map_err(|e| Failure::Other(describe(&e)))?;
+        // A change of several statements carries its notes on the first;
+        // the others say they continue it.
+        let mut change_notes: &[String] = &[];
+        for stmt in &step.statements {
+            if !stmt.description.starts_with("continued") {
+                change_notes = &stmt.notes;
+            }
+            if let Err(e) = client.batch_execute(&stmt.sql).await {
+                let _ = client.batch_execute("ROLLBACK").await;
+                let text = format!(
+                    "{}\n  in: {}\n  notes: {:?}",
+                    describe(&e),
+                    stmt.sql,
+                    change_notes
+                );
+                let warned = change_notes.iter().any(|n| n.contains("fail"));
+                return Err(if warned {
+                    Failure::Flagged(text)
+                } else {
+                    Failure::Other(text)
+                });
+            }
+        }
+        client
+            .batch_execute("COMMIT")
+            .await
+            .map_err(|e| Failure::Other(describe(&e)))?;
+    }
+    Ok(())
+}

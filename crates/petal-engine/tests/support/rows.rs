@@ -1,0 +1,227 @@
+//! A few rows in every table of a schema, and the values of the columns a
+//! migration keeps, to prove it keeps them.
+
+use std::collections::BTreeMap;
+
+use petal_diff::Diff;
+use petal_ir::{Column, Database, QualifiedName, Table, quote_ident, quote_literal};
+use tokio_postgres::Client;
+
+const ROWS: usize = 3;
+
+/// Values of kept columns: (table as in B, column as in B) → the column's
+/// values as text, sorted (row order is not kept by a table rewrite).
+pub type Snapshot = BTreeMap<(QualifiedName, String), Vec<Option<String>>>;
+
+/// Inserts up to three rows into every table, referenced tables first. A
+/// table whose rows the schema refuses (a check the generic values miss)
+/// stays empty: the property is about the migration, not the filler.
+pub async fn fill(client: &Client, db: &Database) -> Result<(), String> {
+    let mut filled: Vec<QualifiedName> = Vec::new();
+    let mut pending: Vec<&Table> = db.tables.values().collect();
+    while !pending.is_empty() {
+        let before = pending.len();
+        let mut next = Vec::new();
+        for table in pending {
+            let ready = table.foreign_keys.iter().all(|fk| {
+                fk.ref_table == table.name
+                    || filled.contains(&fk.ref_table)
+                    || fk
+                        .columns
+                        .iter()
+                        .any(|c| table.column(c).is_some_and(|c| c.nullable))
+            });
+            if !ready {
+                next.push(table);
+                continue;
+            }
+            insert_rows(client, table).await;
+            filled.push(table.name.clone());
+        }
+        if next.len() == before {
+            // A cycle of NOT NULL foreign keys: leave those tables empty.
+            break;
+        }
+        pending = next;
+    }
+    Ok(())
+}
+
+async fn insert_rows(client: &Client, table: &Table) {
+    for i in 0..ROWS {
+        let mut names = Vec::new();
+        let mut values = Vec::new();
+        for column in &table.columns {
+            if column.identity.is_some() || column.serial || column.generated.is_some() {
+                continue;
+            }
+            let value = match fk_value(client, table, column).await {
+                Some(v) => v,
+                None => literal(column, i),
+            };
+            names.push(quote_ident(&column.name));
+            values.push(value);
+        }
+        let sql = if names.is_empty() {
+            format!("INSERT INTO {} DEFAULT VALUES", table.name.quoted())
+        } else {
+            format!(
+                "INSERT INTO {} ({}) VALUES ({})",
+                table.name.quoted(),
+                names.join(", "),
+                values.join(", ")
+            )
+        };
+        // A refused row (check, unique) is skipped: see `fill`.
+        let _ = client.batch_execute(&sql).await;
+    }
+}
+
+/// For a foreign key column: NULL when any column of the key is nullable
+/// (MATCH SIMPLE skips the check then), else a value of the referenced row.
+async fn fk_value(client: &Client, table: &Table, column: &Column) -> Option<String> {
+    let fk = table
+        .foreign_keys
+        .iter()
+        .find(|fk| fk.columns.contains(&column.name))?;
+    if fk
+        .columns
+        .iter()
+        .any(|c| table.column(c).is_some_and(|c| c.nullable))
+    {
+        return Some("NULL".to_string());
+    }
+    let position = fk.columns.iter().position(|c| *c == column.name)?;
+    let ref_column = fk.ref_columns.get(position)?;
+    let sql = format!(
+        "SELECT {}::text FROM {} LIMIT 1",
+        quote_ident(ref_column),
+        fk.ref_table.quoted()
+    );
+    let row = client.query_opt(&sql, &[]).await.ok()??;
+    let value: Option<String> = row.get(0);
+    Some(
+        value
+            .map(|v| quote_literal(&v))
+            .unwrap_or_else(|| "NULL".to_string()),
+    )
+}
+
+/// A literal PostgreSQL casts to the column's type; different per row, so
+/// unique constraints hold.
+fn literal(column: &Column, i: usize) -> String {
+    let ty = column.ty.as_str();
+    if column.ty.is_array() {
+        return "'{}'".to_string();
+    }
+    let base = column.ty.base();
+    let n = i + 1;
+    let text = match base.as_str() {
+        "smallint" | "integer" | "bigint" | "numeric" | "real" | "double precision" => {
+            n.to_string()
+        }
+        "boolean" => i.is_multiple_of(2).to_string(),
+        "date" => format!("2024-01-0{n}"),
+        "timestamp with time zone" | "timestamp without time zone" => {
+            format!("2024-01-0{n} 10:00:00")
+        }
+        "time without time zone" | "time with time zone" => format!("10:00:0{n}"),
+        "uuid" => format!("00000000-0000-0000-0000-00000000000{n}"),
+        "jsonb" | "json" => format!("{{\"n\": {n}}}"),
+        "bytea" => format!("\\x0{n}"),
+        "character" | "character varying" => {
+            let max = column.ty.modifiers().first().copied().unwrap_or(100).max(1) as usize;
+            let s = format!("v{n}");
+            s.chars()
+                .rev()
+                .take(max)
+                .collect::<String>()
+                .chars()
+                .rev()
+                .collect()
+        }
+        "text" => format!("v{n}"),
+        _ if ty.contains('.') => return enum_value(column),
+        _ => return "DEFAULT".to_string(),
+    };
+    quote_literal(&text)
+}
+
+/// An enum column: its first label, found by the server.
+fn enum_value(column: &Column) -> String {
+    format!("(enum_range(NULL::{}))[1]", column.ty.as_str())
+}
+
+/// The kept columns of A that keep their type in B, and their values now.
+pub async fn snapshot(client: &Client, a: &Database, b: &Database, _plan: &Diff) -> Snapshot {
+    let mut keys = Vec::new();
+    for table in a.tables.values() {
+        let Some(b_table) = b
+            .tables
+            .values()
+            .find(|t| t.renamed_from.as_ref() == Some(&table.name))
+            .or_else(|| b.tables.get(&table.name))
+        else {
+            continue;
+        };
+        for column in &table.columns {
+            let b_column = b_table
+                .columns
+                .iter()
+                .find(|c| c.renamed_from.as_deref() == Some(column.name.as_str()))
+                .or_else(|| b_table.column(&column.name));
+            let Some(b_column) = b_column else { continue };
+            let user_type = column.ty.as_str().contains('.');
+            if b_column.ty != column.ty || user_type || b_column.generated.is_some() {
+                continue;
+            }
+            keys.push((
+                (table.name.clone(), column.name.clone()),
+                (b_table.name.clone(), b_column.name.clone()),
+            ));
+        }
+    }
+    let mut snap = Snapshot::new();
+    for ((a_table, a_col), b_key) in keys {
+        snap.insert(b_key, read_values(client, &a_table, &a_col).await);
+    }
+    snap
+}
+
+/// The same columns' values, read under their names in B.
+pub async fn values(client: &Client, like: &Snapshot) -> Snapshot {
+    let mut out = Snapshot::new();
+    for (table, column) in like.keys() {
+        out.insert(
+            (table.clone(), column.clone()),
+            read_values(client, table, column).await,
+        );
+    }
+    out
+}
+
+async fn read_values(client: &Client, table: &QualifiedName, column: &str) -> Vec<Option<String>> {
+    let sql = format!(
+        "SELECT {}::text FROM {} ORDER BY 1",
+        quote_ident(column),
+        table.quoted()
+    );
+    match client.query(&sql, &[]).await {
+        Ok(rows) => rows.iter().map(|r| r.get(0)).collect(),
+        Err(e) => vec![Some(format!("<error: {}>", petal_pg::error::describe(&e)))],
+    }
+}
+
+/// How many tables of `db` hold rows (for the verbose report).
+pub async fn filled_tables(client: &Client, db: &Database) -> usize {
+    let mut n = 0;
+    for table in db.tables.values() {
+        let sql = format!("SELECT EXISTS (SELECT FROM {})", table.name.quoted());
+        if let Ok(row) = client.query_one(&sql, &[]).await
+            && row.get::<_, bool>(0)
+        {
+            n += 1;
+        }
+    }
+    n
+}
