@@ -107,7 +107,13 @@ impl Api {
             Err(e) => panic!("{e}"),
         };
         let server = tokio::spawn(cvety_api::serve(listener, AppState::new(pool)));
-        let client = Client::builder(TokioExecutor::new()).build_http();
+        // No connection is reused: the server may close one after an error
+        // response it sent without reading the whole request (a 413 for an
+        // oversized body), and a reused connection then fails the next
+        // request at random.
+        let client = Client::builder(TokioExecutor::new())
+            .pool_max_idle_per_host(0)
+            .build_http();
         Api {
             db,
             addr,
