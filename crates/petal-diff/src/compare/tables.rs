@@ -348,8 +348,31 @@ impl Engine<'_> {
             let Some(to_table) = self.to.tables.get(&to_name) else {
                 continue;
             };
+            // A column on either side of a foreign key may change type while
+            // the key exists when the server can still compare the two sides
+            // (integer to bigint); between enum types it cannot ("cannot be
+            // implemented"), so such a key is dropped first and added back.
+            let retyped = |table: &QualifiedName, columns: &[String]| {
+                let (Some(before), Some(after)) =
+                    (projected.tables.get(table), self.to.tables.get(table))
+                else {
+                    return false;
+                };
+                columns
+                    .iter()
+                    .any(|c| match (before.column(c), after.column(c)) {
+                        (Some(b), Some(a)) => {
+                            b.ty != a.ty
+                                && (crate::names::is_user_type(&b.ty)
+                                    || crate::names::is_user_type(&a.ty))
+                        }
+                        _ => false,
+                    })
+            };
             let forced = |f: &petal_ir::ForeignKey| {
                 rekeyed.contains(&(f.ref_table.clone(), sorted(&f.ref_columns)))
+                    || retyped(&to_name, &f.columns)
+                    || retyped(&f.ref_table, &f.ref_columns)
             };
             let same_fk = |a: &petal_ir::ForeignKey, b: &petal_ir::ForeignKey| {
                 petal_ir::ForeignKey {

@@ -156,19 +156,26 @@ fn enum_value(column: &Column) -> String {
 pub async fn snapshot(client: &Client, a: &Database, b: &Database, _plan: &Diff) -> Snapshot {
     let mut keys = Vec::new();
     for table in a.tables.values() {
-        let Some(b_table) = b
-            .tables
-            .values()
-            .find(|t| t.renamed_from.as_ref() == Some(&table.name))
-            .or_else(|| b.tables.get(&table.name))
-        else {
+        // A rename hint applies as the diff applies it: only when the old
+        // name is gone from B and the new one was not in A (else petal
+        // ignores the hint, with a warning).
+        let renamed = b.tables.values().find(|t| {
+            t.renamed_from.as_ref() == Some(&table.name)
+                && !b.tables.contains_key(&table.name)
+                && !a.tables.contains_key(&t.name)
+        });
+        let Some(b_table) = renamed.or_else(|| b.tables.get(&table.name)) else {
             continue;
         };
         for column in &table.columns {
             let b_column = b_table
                 .columns
                 .iter()
-                .find(|c| c.renamed_from.as_deref() == Some(column.name.as_str()))
+                .find(|c| {
+                    c.renamed_from.as_deref() == Some(column.name.as_str())
+                        && b_table.column(&column.name).is_none()
+                        && table.column(&c.name).is_none()
+                })
                 .or_else(|| b_table.column(&column.name));
             let Some(b_column) = b_column else { continue };
             let user_type = column.ty.as_str().contains('.');
