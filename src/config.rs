@@ -6,25 +6,14 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use petal_engine::Settings;
+
 use crate::failure::Failure;
 
-/// The settings petal runs with, all sources merged.
-#[derive(Debug, Clone)]
-pub struct Config {
-    /// The directory holding `petal.toml` (or the current directory); every
-    /// relative path below is relative to it.
-    pub root: PathBuf,
-    /// The target database; `None` means the embedded cluster.
-    pub database_url: Option<String>,
-    /// Where models are canonicalized; `None` means the embedded cluster.
-    pub dev_url: Option<String>,
-    /// The embedded cluster's database name.
-    pub database: String,
-    pub models_dir: PathBuf,
-    pub migrations_dir: PathBuf,
-    /// Schemas to compare; empty means every non-system schema on either side.
-    pub schemas: Vec<String>,
-}
+/// Reads the settings petal runs with (`petal_engine::Settings`), every
+/// source merged. Relative paths are relative to the directory holding
+/// `petal.toml` (or the current directory).
+pub struct Config;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -43,7 +32,7 @@ pub const CONFIG_FILE: &str = "petal.toml";
 impl Config {
     /// Loads `petal.toml` (from `explicit` or the current directory), then
     /// applies `.env`, the environment and the `--database-url` flag.
-    pub fn load(explicit: Option<&Path>, url_flag: Option<&str>) -> Result<Config, Failure> {
+    pub fn load(explicit: Option<&Path>, url_flag: Option<&str>) -> Result<Settings, Failure> {
         let (root, file) = match explicit {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
@@ -82,7 +71,7 @@ impl Config {
             .ok()
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "petal".to_string());
-        Ok(Config {
+        Ok(Settings {
             models_dir: under(
                 &root,
                 file.models.unwrap_or_else(|| PathBuf::from("schema/src")),
@@ -98,21 +87,6 @@ impl Config {
             schemas: file.schemas,
             root,
         })
-    }
-}
-
-impl Config {
-    /// The plain values the workflows take.
-    pub fn settings(&self) -> petal_engine::Settings {
-        petal_engine::Settings {
-            root: self.root.clone(),
-            database_url: self.database_url.clone(),
-            dev_url: self.dev_url.clone(),
-            database: self.database.clone(),
-            models_dir: self.models_dir.clone(),
-            migrations_dir: self.migrations_dir.clone(),
-            schemas: self.schemas.clone(),
-        }
     }
 }
 

@@ -35,11 +35,10 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
-    let config = Config::load(
+    let settings = Config::load(
         cli.global.config.as_deref(),
         cli.global.database_url.as_deref(),
     )?;
-    let settings = config.settings();
     let format = cli.global.format;
     let style = Style::new(cli.global.color);
     let runtime = tokio::runtime::Builder::new_current_thread()
