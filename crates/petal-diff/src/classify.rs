@@ -146,11 +146,7 @@ impl Change {
                 columns,
                 ..
             } => {
-                let removed: Vec<String> = from_labels
-                    .iter()
-                    .filter(|l| !to_labels.contains(l))
-                    .cloned()
-                    .collect();
+                let removed = removed_labels(from_labels, to_labels);
                 let mut text = format!("recreate enum type {name} as ({})", labels(to_labels));
                 if !removed.is_empty() {
                     text.push_str(&format!(", removing {}", labels(&removed)));
@@ -323,11 +319,7 @@ impl Change {
                 columns,
                 ..
             } => {
-                let removed: Vec<String> = from_labels
-                    .iter()
-                    .filter(|l| !to_labels.contains(l))
-                    .cloned()
-                    .collect();
+                let removed = removed_labels(from_labels, to_labels);
                 if !removed.is_empty() && !columns.is_empty() {
                     notes.push(format!(
                         "fails if any row still holds {}: update those rows first",
@@ -402,4 +394,9 @@ fn column_summary(column: &Column) -> String {
         text.push_str(identity_sql(i));
     }
     text
+}
+
+/// The labels of `from` that `to` no longer has, in their order.
+fn removed_labels(from: &[String], to: &[String]) -> Vec<String> {
+    from.iter().filter(|l| !to.contains(l)).cloned().collect()
 }
