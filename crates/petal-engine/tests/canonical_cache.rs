@@ -12,13 +12,7 @@ use petal_ir::arbitrary::database_pair;
 use petal_syntax::ScannedModels;
 use proptest::prelude::*;
 
-fn cases() -> u32 {
-    std::env::var("PETAL_PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse::<u32>().ok())
-        .map(|n| (n / 4).max(1))
-        .unwrap_or(40)
-}
+mod common;
 
 /// A project of its own (the cache is per project directory) on the test
 /// server.
@@ -57,19 +51,11 @@ fn scanned(db: &Database) -> ScannedModels {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: cases(),
-        max_shrink_iters: 0,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(common::config(4, 40))]
 
     #[test]
     fn incremental_equals_cold((a, b) in database_pair()) {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let runtime = common::runtime()?;
         let warm_dir = tempfile::tempdir().map_err(|e| TestCaseError::fail(e.to_string()))?;
         let cold_dir = tempfile::tempdir().map_err(|e| TestCaseError::fail(e.to_string()))?;
         let (warm, cold) = runtime.block_on(async {

@@ -12,35 +12,19 @@
 //! checked again on empty tables. `PETAL_PROPTEST_CASES` sets the number of
 //! cases (200 by default); a failure prints both schemas as SQL.
 
+mod common;
 mod support;
 
 use petal_ir::arbitrary::database_pair;
 use proptest::prelude::*;
 use support::{Outcome, converge};
 
-fn cases() -> u32 {
-    std::env::var("PETAL_PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(200)
-}
-
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: cases(),
-        // The generator draws one seed per case: shrinking cannot make a
-        // case smaller, and each case costs real databases.
-        max_shrink_iters: 0,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(common::config(1, 200))]
 
     #[test]
     fn up_and_down_converge_on_postgres((a, b) in database_pair()) {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let runtime = common::runtime()?;
         match runtime.block_on(converge(&a, &b)) {
             Outcome::Converged | Outcome::FlaggedAndConvergedEmpty => {}
             Outcome::Failed(report) => return Err(TestCaseError::fail(report)),

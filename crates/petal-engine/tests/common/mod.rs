@@ -1,0 +1,29 @@
+//! What the database property tests share: their proptest settings and a
+//! runtime per case.
+
+use proptest::prelude::*;
+
+/// `PETAL_PROPTEST_CASES` divided by `divisor` (at least 1), else `default`.
+/// The generator draws one seed per case: shrinking cannot make a case
+/// smaller, and each case costs real databases, so there is none.
+pub fn config(divisor: u32, default: u32) -> ProptestConfig {
+    let cases = std::env::var("PETAL_PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse::<u32>().ok())
+        .map(|n| (n / divisor).max(1))
+        .unwrap_or(default);
+    ProptestConfig {
+        cases,
+        max_shrink_iters: 0,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+/// A runtime for one case (proptest's cases are synchronous).
+pub fn runtime() -> Result<tokio::runtime::Runtime, TestCaseError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| TestCaseError::fail(e.to_string()))
+}
