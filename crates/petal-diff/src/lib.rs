@@ -7,6 +7,7 @@
 //! - [`Diff::down`] / [`Change::inverse`]: the changes that undo them;
 //! - [`render`] / [`render_down`]: the SQL, in [`Step`]s of [`Statement`]s;
 //! - [`render_schema`]: the DDL that creates a whole database from empty;
+//!   [`render_load`]: the same DDL in units that can run concurrently;
 //! - [`apply`]: an in-memory interpreter of changes, which the engine itself
 //!   plans with.
 //!
@@ -28,4 +29,7 @@ pub use change::{Change, EnumColumn, EnumForeignKey, inverse_all};
 pub use classify::Safety;
 pub use compare::{Diff, Warning, diff};
 pub use names::{is_user_type, quote_ident_if_needed, type_spelling};
-pub use render::{Statement, Step, render, render_change, render_down, render_schema};
+pub use render::{
+    Load, Statement, Step, TableUnit, render, render_change, render_down, render_load,
+    render_schema,
+};

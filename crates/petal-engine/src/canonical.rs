@@ -26,6 +26,7 @@ use tokio_postgres::Client;
 use crate::diagnose::diagnose;
 use crate::error::EngineError;
 use crate::settings::Settings;
+use crate::timings;
 
 /// The models in canonical form.
 #[derive(Debug, Clone)]
@@ -56,8 +57,25 @@ const CACHE_LOCK_TIMEOUT: Duration = Duration::from_secs(60);
 /// The models of the project: scanned, canonicalized, with their rename
 /// hints carried onto the canonical form (the diff reads them there).
 pub async fn models(settings: &Settings) -> Result<Canonical, EngineError> {
-    let scanned = crate::models::scan(settings)?;
-    let mut canonical = canonicalize(settings, &scanned).await?;
+    // The scan is CPU work of our own; a stopped dev cluster starts
+    // meanwhile.
+    let scan = {
+        let settings = settings.clone();
+        async move {
+            tokio::task::spawn_blocking(move || {
+                let _t = timings::phase("scan the models");
+                crate::models::scan(&settings)
+            })
+            .await
+            .map_err(|e| EngineError::msg(format!("the model scan failed: {e}")))?
+        }
+    };
+    let start = async {
+        let _t = timings::phase("start the dev server");
+        settings.dev_server().await
+    };
+    let (scanned, admin_cfg) = tokio::try_join!(scan, start)?;
+    let mut canonical = canonicalize_on(settings, &admin_cfg, &scanned).await?;
     crate::compare::carry_hints(&mut canonical.database, &scanned.database);
     Ok(canonical)
 }
@@ -66,10 +84,19 @@ pub async fn canonicalize(
     settings: &Settings,
     scanned: &ScannedModels,
 ) -> Result<Canonical, EngineError> {
-    let admin_cfg = settings.dev_server().await?;
+    canonicalize_on(settings, &settings.dev_server().await?, scanned).await
+}
+
+/// [`canonicalize`] on the dev server `admin_cfg`, already started.
+async fn canonicalize_on(
+    settings: &Settings,
+    admin_cfg: &ConnConfig,
+    scanned: &ScannedModels,
+) -> Result<Canonical, EngineError> {
+    let _t = timings::phase("canonicalize the models");
     let models = scanned.database.clone().without_hints();
     let name = cache_db_name(settings);
-    let admin = connect(&admin_cfg).await?;
+    let admin = connect(admin_cfg).await?;
     // Runs of one project (an editor and a terminal, CI jobs with the same
     // checkout path on a shared dev server) share the canonical database:
     // unserialized, one run drops it under another. The lock lives with
@@ -78,17 +105,20 @@ pub async fn canonicalize(
     let version = server_version(&admin).await?;
     let cfg = admin_cfg.with_dbname(&name);
 
+    let read = timings::phase("read the canonical cache");
     let previous = read_state(&admin, &name)
         .await?
         .filter(|state| state.format == CACHE_FORMAT && state.server_version_num == version);
     let unchanged = previous
         .as_ref()
         .is_some_and(|state| state.models == models);
+    drop(read);
     let (database, rebuilt) = match previous {
         // Nothing changed since the last run: not a single statement.
         Some(state) if unchanged => (state.canonical, false),
         Some(state) => match update_in_place(&cfg, &state.models, &models).await {
             Ok(()) => {
+                let _t = timings::phase("introspect the changed canonical tables");
                 let refresh = changed_tables(&state.models, &models);
                 let opts = IntrospectOptions {
                     schemas: None,
@@ -108,6 +138,7 @@ pub async fn canonicalize(
         ),
     };
     if !unchanged {
+        let _t = timings::phase("write the canonical cache");
         write_state(&admin, &name, version, &models, &database).await?;
     }
     let _ = admin
@@ -127,6 +158,7 @@ async fn rebuild_and_read(
     scanned: &ScannedModels,
 ) -> Result<Database, EngineError> {
     rebuild(admin, cfg, models, scanned).await?;
+    let _t = timings::phase("introspect the canonical database");
     Ok(introspect_parallel(cfg, &IntrospectOptions::default())
         .await?
         .database)
@@ -300,6 +332,34 @@ async fn rebuild(
     models: &Database,
     scanned: &ScannedModels,
 ) -> Result<(), EngineError> {
+    // The fast path: tables loaded over several sessions at once.
+    let _t = timings::phase("load the models into a new canonical database");
+    recreate(admin, cfg).await?;
+    let plan = petal_diff::render_load(models);
+    let Err(load_error) = crate::load::load(cfg, &plan, crate::load::sessions()).await else {
+        return Ok(());
+    };
+    // Find every statement PostgreSQL refuses, one at a time in a clean
+    // database, as the scanner reports all its errors.
+    recreate(admin, cfg).await?;
+    let client = connect(cfg).await?;
+    let errors = all_refusals(&client, &crate::ddl::create(models), scanned).await;
+    drop(client);
+    let _ = admin
+        .batch_execute(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            quote_ident(&cfg.dbname)
+        ))
+        .await;
+    if errors.is_empty() {
+        // Not a statement of the models (a lost session, say).
+        return Err(load_error);
+    }
+    Err(EngineError::msg(errors.join("\n\n")))
+}
+
+/// Drops the canonical database if it exists and creates it empty.
+async fn recreate(admin: &Client, cfg: &ConnConfig) -> Result<(), EngineError> {
     let name = quote_ident(&cfg.dbname);
     admin
         .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
@@ -308,31 +368,7 @@ async fn rebuild(
     admin
         .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0"))
         .await
-        .map_err(|e| EngineError::pg_query("creating the canonical database", e))?;
-    let client = connect(cfg).await?;
-    // From empty there are no new labels of existing types, so one
-    // transaction holds it all.
-    client
-        .batch_execute("BEGIN")
-        .await
-        .map_err(|e| EngineError::pg_query("loading the models", e))?;
-    let statements = crate::ddl::create(models);
-    // The fast path: every statement in one message (one round trip for
-    // thousands of statements). On a refusal, find them all, one statement
-    // at a time, as the scanner reports all its errors; then give up.
-    if client.batch_execute(&statements.join("\n")).await.is_err() {
-        let _ = client.batch_execute("ROLLBACK").await;
-        let errors = all_refusals(&client, &statements, scanned).await;
-        drop(client);
-        let _ = admin
-            .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .await;
-        return Err(EngineError::msg(errors.join("\n\n")));
-    }
-    client
-        .batch_execute("COMMIT")
-        .await
-        .map_err(|e| EngineError::pg_query("loading the models", e))
+        .map_err(|e| EngineError::pg_query("creating the canonical database", e))
 }
 
 /// Runs the statements again, each under a savepoint, and traces every one

@@ -16,4 +16,6 @@ pub mod check;
 pub mod compare;
 mod ddl;
 mod diagnose;
+mod load;
 pub mod sources;
+mod timings;

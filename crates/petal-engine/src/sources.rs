@@ -88,6 +88,7 @@ pub async fn load(settings: &Settings, source: &Source) -> Result<Loaded, Engine
 pub async fn read_database(cfg: &ConnConfig, settings: &Settings) -> Result<Loaded, EngineError> {
     // Two connections sharing one snapshot: the catalog queries split
     // between two server processes.
+    let _t = crate::timings::phase("introspect the database");
     let found = introspect_parallel(cfg, &introspect_options(settings)).await?;
     Ok(Loaded {
         database: found.database,

@@ -14,6 +14,7 @@
 mod columns;
 mod ddl;
 mod enums;
+mod load;
 
 use petal_ir::{Database, QualifiedName, quote_ident, quote_literal};
 use serde::{Deserialize, Serialize};
@@ -22,6 +23,8 @@ use crate::change::Change;
 use crate::classify::Safety;
 use crate::compare::{Diff, diff};
 use crate::names::type_spelling;
+
+pub use load::{Load, TableUnit, render_load};
 
 /// One SQL statement and what a reviewer should know about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -383,19 +386,31 @@ fn drop_constraint(table: &QualifiedName, name: &str) -> String {
 /// `CREATE TABLE` with columns, primary key, uniques and checks inline,
 /// then its indexes and comments.
 fn create_table(change: &Change, table: &petal_ir::Table) -> Vec<Statement> {
+    let mut out = vec![single(change, create_table_sql(table, &[]))];
+    out.extend(table_extras(table));
+    out
+}
+
+/// The `CREATE TABLE` statement alone, with `foreign_keys` inline after
+/// the checks.
+fn create_table_sql(table: &petal_ir::Table, foreign_keys: &[&petal_ir::ForeignKey]) -> String {
     let mut lines: Vec<String> = table.columns.iter().map(ddl::column_definition).collect();
     lines.extend(table.primary_key.iter().map(ddl::primary_key_clause));
     lines.extend(table.uniques.iter().map(ddl::unique_clause));
     lines.extend(table.checks.iter().map(ddl::check_clause));
+    lines.extend(foreign_keys.iter().map(|fk| ddl::foreign_key_clause(fk)));
     let body = if lines.is_empty() {
         String::new()
     } else {
         format!("\n    {}\n", lines.join(",\n    "))
     };
-    let mut out = vec![single(
-        change,
-        format!("CREATE TABLE {} ({body});", table.name.quoted()),
-    )];
+    format!("CREATE TABLE {} ({body});", table.name.quoted())
+}
+
+/// What completes a new table after its `CREATE TABLE`: the serial
+/// nullability fix-ups, its indexes and its comments.
+fn table_extras(table: &petal_ir::Table) -> Vec<Statement> {
+    let mut out = Vec::new();
     let name = &table.name;
     for column in &table.columns {
         if let Some(sql) = ddl::serial_nullable_fixup(name, column) {

@@ -1,0 +1,327 @@
+//! The DDL creating a whole database from empty, cut into units that
+//! several sessions can run at once: what canonicalization loads on the dev
+//! server, where the load is most of a cold run's time.
+//!
+//! [`render_schema`](super::render_schema) adds every foreign key with
+//! `ALTER TABLE ... ADD` after all the tables, and PostgreSQL validates each
+//! of those with a query, even on an empty table (a third of the time of
+//! adding a thousand keys). A key inline in `CREATE TABLE` is not validated:
+//! the table is new, so empty. So here tables come in dependency order, a
+//! key goes inline whenever the table it references comes earlier, and only
+//! the keys closing a cycle of references are added at the end.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use petal_ir::{Database, ForeignKey, QualifiedName, Table};
+
+use super::{create_table_sql, ddl, render_change, table_extras};
+use crate::change::Change;
+use crate::compare::diff;
+
+/// A database's DDL as [`render_load`] cuts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Load {
+    /// Schemas and enum types: first, in one transaction.
+    pub prelude: Vec<String>,
+    /// One unit per table, in dependency order.
+    pub tables: Vec<TableUnit>,
+    /// Foreign keys closing a cycle of references, and anything else that
+    /// comes after the tables: last, once every unit is complete.
+    pub epilogue: Vec<String>,
+}
+
+/// One table's statements.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableUnit {
+    pub table: QualifiedName,
+    /// `CREATE TABLE` with its foreign keys inline, ordered by the table
+    /// they reference: PostgreSQL locks referenced tables in that order, so
+    /// sessions creating tables at once cannot deadlock. Commit it alone,
+    /// to hold those locks briefly.
+    pub create: String,
+    /// Indexes, comments, fix-ups, and keys referencing the table itself
+    /// through a unique index (which exists only after `create`).
+    pub rest: Vec<String>,
+    /// The units (indexes into [`Load::tables`]) to complete before this
+    /// one: the tables its inline foreign keys reference.
+    pub after: Vec<usize>,
+}
+
+/// The DDL creating `db` in a new database (whose `public` schema exists),
+/// as [`render_schema`](super::render_schema) gives it but in [`Load`]
+/// units. Running the prelude, then every unit after its `after` units,
+/// then the epilogue builds the same database.
+pub fn render_load(db: &Database) -> Load {
+    let mut empty = Database::default();
+    if db.schemas.contains("public") {
+        empty.schemas.insert("public".to_string());
+    }
+    let changes = diff(&empty, db).changes;
+    let mut prelude = Vec::new();
+    let mut epilogue = Vec::new();
+    let mut tables: BTreeMap<&QualifiedName, &Table> = BTreeMap::new();
+    let mut keys: BTreeMap<&QualifiedName, Vec<&ForeignKey>> = BTreeMap::new();
+    for change in &changes {
+        match change {
+            Change::CreateTable { table } => {
+                tables.insert(&table.name, table);
+            }
+            Change::AddForeignKey {
+                table, foreign_key, ..
+            } => keys.entry(table).or_default().push(foreign_key),
+            other => {
+                // Schemas and types come before the tables that use them;
+                // whatever the diff orders after a table stays after them all.
+                let sink = if tables.is_empty() {
+                    &mut prelude
+                } else {
+                    &mut epilogue
+                };
+                sink.extend(render_change(other).into_iter().map(|s| s.sql));
+            }
+        }
+    }
+    for list in keys.values_mut() {
+        list.sort_by(|a, b| (&a.ref_table, &a.name).cmp(&(&b.ref_table, &b.name)));
+    }
+    let order = dependency_order(&tables, &keys);
+    let position: BTreeMap<&QualifiedName, usize> =
+        order.iter().enumerate().map(|(i, t)| (*t, i)).collect();
+    let mut cycle_keys = Vec::new();
+    let units = order
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let table = tables[name];
+            let mut inline = Vec::new();
+            let mut self_keys = Vec::new();
+            let mut after = BTreeSet::new();
+            for fk in keys.get(name).into_iter().flatten() {
+                if &fk.ref_table == *name {
+                    if keyed_by_constraint(table, fk) {
+                        inline.push(*fk);
+                    } else {
+                        self_keys.push(add_key(name, fk));
+                    }
+                    continue;
+                }
+                match position.get(&fk.ref_table) {
+                    Some(&p) if p < i => {
+                        after.insert(p);
+                        inline.push(*fk);
+                    }
+                    Some(_) => cycle_keys.push(add_key(name, fk)),
+                    // Not a table of this database: PostgreSQL's refusal
+                    // names the key, as it would in `render_schema`'s DDL.
+                    None => inline.push(*fk),
+                }
+            }
+            let mut rest: Vec<String> = table_extras(table).into_iter().map(|s| s.sql).collect();
+            rest.extend(self_keys);
+            TableUnit {
+                table: (*name).clone(),
+                create: create_table_sql(table, &inline),
+                rest,
+                after: after.into_iter().collect(),
+            }
+        })
+        .collect();
+    cycle_keys.extend(epilogue);
+    Load {
+        prelude,
+        tables: units,
+        epilogue: cycle_keys,
+    }
+}
+
+fn add_key(table: &QualifiedName, fk: &ForeignKey) -> String {
+    ddl::alter_table(table, &format!("ADD {}", ddl::foreign_key_clause(fk)))
+}
+
+/// Whether a key referencing its own table references the primary key or a
+/// unique constraint, which `CREATE TABLE` creates before its foreign keys
+/// (a unique index comes only after).
+fn keyed_by_constraint(table: &Table, fk: &ForeignKey) -> bool {
+    let referenced: BTreeSet<&String> = fk.ref_columns.iter().collect();
+    let same = |columns: &[String]| columns.iter().collect::<BTreeSet<_>>() == referenced;
+    table.primary_key.iter().any(|pk| same(&pk.columns))
+        || table.uniques.iter().any(|u| same(&u.columns))
+}
+
+/// The tables in an order where each comes after the tables it references,
+/// but for references closing a cycle: a depth-first search in name order,
+/// tables listed as they finish. Iterative, so a long chain of references
+/// cannot overflow the stack.
+fn dependency_order<'a>(
+    tables: &BTreeMap<&'a QualifiedName, &'a Table>,
+    keys: &BTreeMap<&'a QualifiedName, Vec<&'a ForeignKey>>,
+) -> Vec<&'a QualifiedName> {
+    let references = |t: &QualifiedName| -> Vec<&'a QualifiedName> {
+        let mut refs: Vec<&'a QualifiedName> = keys
+            .get(t)
+            .into_iter()
+            .flatten()
+            .map(|fk| &fk.ref_table)
+            .filter(|r| *r != t)
+            .filter_map(|r| tables.get_key_value(r).map(|(k, _)| *k))
+            .collect();
+        refs.dedup();
+        refs
+    };
+    let mut order = Vec::with_capacity(tables.len());
+    let mut seen: BTreeSet<&QualifiedName> = BTreeSet::new();
+    for &root in tables.keys() {
+        if !seen.insert(root) {
+            continue;
+        }
+        let mut stack = vec![(root, references(root), 0usize)];
+        while let Some((table, refs, next)) = stack.last_mut() {
+            if let Some(&r) = refs.get(*next) {
+                *next += 1;
+                // A table already seen is either finished (listed earlier)
+                // or on the stack: a cycle, whose key `render_load` defers.
+                if seen.insert(r) {
+                    stack.push((r, references(r), 0));
+                }
+            } else {
+                order.push(*table);
+                stack.pop();
+            }
+        }
+    }
+    order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use petal_ir::{Column, PrimaryKey, SqlType};
+
+    fn table(name: &str, refs: &[&str]) -> Table {
+        let mut t = Table::new(QualifiedName::new("public", name));
+        t.columns
+            .push(Column::new("id", SqlType::canonical("integer")));
+        t.primary_key = Some(PrimaryKey {
+            name: format!("{name}_pkey"),
+            columns: vec!["id".into()],
+        });
+        for r in refs {
+            let column = format!("{r}_id");
+            t.columns
+                .push(Column::new(&column, SqlType::canonical("integer")));
+            t.foreign_keys.push(ForeignKey {
+                name: format!("{name}_{column}_fkey"),
+                columns: vec![column],
+                ref_table: QualifiedName::new("public", *r),
+                ref_columns: vec!["id".into()],
+                on_delete: Default::default(),
+                on_update: Default::default(),
+                deferrable: Default::default(),
+            });
+        }
+        t
+    }
+
+    fn database(tables: Vec<Table>) -> Database {
+        let mut db = Database::default();
+        db.schemas.insert("public".into());
+        for t in tables {
+            db.tables.insert(t.name.clone(), t);
+        }
+        db
+    }
+
+    fn names(load: &Load) -> Vec<&str> {
+        load.tables.iter().map(|u| u.table.name.as_str()).collect()
+    }
+
+    #[test]
+    fn referenced_tables_come_first_and_keys_go_inline() {
+        let load = render_load(&database(vec![
+            table("a", &["b", "c"]),
+            table("b", &["c"]),
+            table("c", &[]),
+        ]));
+        assert_eq!(names(&load), ["c", "b", "a"]);
+        assert_eq!(load.tables[1].after, [0]);
+        assert_eq!(load.tables[2].after, [0, 1]);
+        assert!(load.epilogue.is_empty());
+        let a = &load.tables[2].create;
+        let (b_key, c_key) = (a.find("\"a_b_id_fkey\""), a.find("\"a_c_id_fkey\""));
+        assert!(
+            b_key.is_some() && b_key < c_key,
+            "keys in referenced order: {a}"
+        );
+        assert!(load.tables.iter().all(|u| !u.create.contains("ALTER")));
+    }
+
+    #[test]
+    fn a_cycle_defers_exactly_one_key() {
+        let load = render_load(&database(vec![
+            table("a", &["b"]),
+            table("b", &["c"]),
+            table("c", &["a"]),
+        ]));
+        assert_eq!(load.tables.len(), 3);
+        assert_eq!(load.epilogue.len(), 1, "{:?}", load.epilogue);
+        assert!(load.epilogue[0].starts_with("ALTER TABLE \"public\"."));
+        let inline = load
+            .tables
+            .iter()
+            .filter(|u| u.create.contains("FOREIGN KEY"))
+            .count();
+        assert_eq!(inline, 2);
+    }
+
+    #[test]
+    fn a_self_reference_is_inline_to_the_primary_key_and_after_a_unique_index() {
+        let mut t = table("node", &["node"]);
+        let load = render_load(&database(vec![t.clone()]));
+        assert!(
+            load.tables[0]
+                .create
+                .contains("REFERENCES \"public\".\"node\"")
+        );
+        assert!(load.tables[0].after.is_empty());
+
+        t.columns
+            .push(Column::new("code", SqlType::canonical("text")));
+        t.foreign_keys[0].ref_columns = vec!["code".into()];
+        t.indexes.push(petal_ir::Index {
+            name: "node_code_key".into(),
+            unique: true,
+            method: "btree".into(),
+            keys: vec![petal_ir::IndexKey::column("code")],
+            include: Vec::new(),
+            predicate: None,
+            nulls_not_distinct: false,
+            comment: None,
+        });
+        let load = render_load(&database(vec![t]));
+        let unit = &load.tables[0];
+        assert!(!unit.create.contains("FOREIGN KEY"));
+        let last = unit.rest.last().map(String::as_str).unwrap_or_default();
+        assert!(last.contains("ADD CONSTRAINT \"node_node_id_fkey\" FOREIGN KEY"));
+        assert!(unit.rest[0].starts_with("CREATE UNIQUE INDEX"));
+    }
+
+    #[test]
+    fn the_units_hold_every_statement_of_the_schema() {
+        let db = database(vec![
+            table("a", &["b"]),
+            table("b", &["a"]),
+            table("c", &["a", "c"]),
+        ]);
+        let load = render_load(&db);
+        let script: usize = super::super::render_schema(&db).len();
+        let units: usize = load.prelude.len()
+            + load.epilogue.len()
+            + load.tables.iter().map(|u| 1 + u.rest.len()).sum::<usize>();
+        let inline: usize = load
+            .tables
+            .iter()
+            .map(|u| u.create.matches("FOREIGN KEY").count())
+            .sum();
+        assert_eq!(units + inline, script);
+    }
+}
