@@ -190,9 +190,28 @@ class Harness:
                 self.petal("dev", "stop")
             except Failed as e:
                 print(f"warning: {e}")
+            if not keep:
+                self.free_dev_memory()
         if self.live_started:
             try:
                 self.command([*self.as_server, pg_bin("pg_ctl"), "-D", self.live_data,
                               "-m", "fast", "-w", "stop"], out=os.devnull, cwd="/")
             except Failed as e:
                 print(f"warning: {e}")
+
+    def free_dev_memory(self):
+        """The dev cluster's data directory may be in memory (/dev/shm),
+        outside the work directory: remove it with the rest."""
+        shm = "/dev/shm"
+        if not os.path.isdir(shm):
+            return
+        for name in os.listdir(shm):
+            owner = os.path.join(shm, name, "cluster")
+            try:
+                with open(owner) as f:
+                    belongs = f.read().startswith(self.work + os.sep)
+            except OSError:
+                continue
+            if name.startswith("petal-") and belongs:
+                shutil.rmtree(os.path.join(shm, name), ignore_errors=True)
+

@@ -52,12 +52,19 @@ async fn stop(cluster: EmbeddedCluster) -> Result<(), Failure> {
 }
 
 fn describe(cluster: &EmbeddedCluster) -> String {
+    let data = cluster.data_dir();
+    let place = if cluster.is_in_memory() {
+        format!("{} (in memory)", data.display())
+    } else {
+        data.display().to_string()
+    };
     match cluster.status() {
-        ClusterStatus::NotInitialized => format!(
-            "not created yet (created on first use in {})",
-            cluster.base_dir().display()
-        ),
-        ClusterStatus::Stopped => format!("stopped ({})", cluster.data_dir().display()),
-        ClusterStatus::Running { pid } => format!("running, pid {pid}: {}", cluster.url()),
+        ClusterStatus::NotInitialized => {
+            format!("not created yet (created on first use in {place})")
+        }
+        ClusterStatus::Stopped => format!("stopped ({place})"),
+        ClusterStatus::Running { pid } => {
+            format!("running, pid {pid}: {} ({place})", cluster.url())
+        }
     }
 }

@@ -47,13 +47,19 @@ impl Settings {
     /// a cluster of its own, apart from the one holding the user's data,
     /// because everything in it is disposable: it runs without durability
     /// (`fsync` off), which makes loading a large schema several times
-    /// faster (every index build on an empty table fsyncs otherwise).
+    /// faster (every index build on an empty table fsyncs otherwise), and
+    /// its data directory is in memory when the machine has room (see
+    /// `EmbeddedCluster::in_memory`), where creating and dropping thousands
+    /// of files is cheap. Its WAL is capped for the same reason.
     pub fn dev_cluster(&self) -> Result<EmbeddedCluster, EngineError> {
         let dir = self.root.join(".petal").join("dev");
         Ok(EmbeddedCluster::in_dir(&dir, "postgres")?
             .with_setting("fsync", "off")
             .with_setting("full_page_writes", "off")
-            .with_setting("synchronous_commit", "off"))
+            .with_setting("synchronous_commit", "off")
+            .with_setting("max_wal_size", "256MB")
+            .with_setting("min_wal_size", "32MB")
+            .in_memory())
     }
 
     /// A connection to the dev server's maintenance database, where scratch

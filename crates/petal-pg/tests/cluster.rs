@@ -69,6 +69,11 @@ impl Drop for Cleanup {
 
 fn cleanup(cluster: &EmbeddedCluster) {
     let _ = cluster.stop();
+    if cluster.is_in_memory()
+        && let Some(memory) = cluster.data_dir().parent()
+    {
+        let _ = std::fs::remove_dir_all(memory);
+    }
     let _ = std::fs::remove_dir_all(cluster.base_dir());
     // The fallback under the temp directory is `petal-<hash>/pg`.
     if let Some(parent) = cluster.base_dir().parent()
@@ -125,6 +130,46 @@ async fn a_project_with_a_long_path() {
     let _cleanup = Cleanup(cluster.clone());
     exercise(&cluster).await;
     assert!(project.join(".petal").join(".gitignore").is_file());
+}
+
+#[tokio::test]
+async fn a_disposable_cluster_in_memory_is_found_again_and_freed_once_its_directory_is_gone() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(home.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let dir = home.path().join("dev");
+    let cluster = EmbeddedCluster::in_dir(&dir, "flower_shop")
+        .unwrap()
+        .in_memory();
+    if !cluster.is_in_memory() {
+        eprintln!("no tmpfs with room at /dev/shm here: the cluster stays on disk");
+        assert_eq!(cluster.data_dir(), dir.join("data"));
+        return;
+    }
+    let _cleanup = Cleanup(cluster.clone());
+    assert!(cluster.data_dir().starts_with("/dev/shm"));
+    exercise(&cluster).await;
+    let again = EmbeddedCluster::in_dir(&dir, "flower_shop")
+        .unwrap()
+        .in_memory();
+    assert_eq!(
+        again.data_dir(),
+        cluster.data_dir(),
+        "the same directory next time"
+    );
+
+    // The project is gone: the next cluster put in memory frees its memory.
+    std::fs::remove_dir_all(&dir).unwrap();
+    let other = EmbeddedCluster::in_dir(&home.path().join("other"), "app")
+        .unwrap()
+        .in_memory();
+    let _cleanup_other = Cleanup(other.clone());
+    other.start().await.unwrap();
+    other.stop().unwrap();
+    let memory = cluster.data_dir().parent().map(Path::to_path_buf);
+    assert!(
+        memory.is_some_and(|m| !m.exists()),
+        "the orphan was removed"
+    );
 }
 
 /// Set in a child copy of this test binary: start a cluster there and exit.

@@ -10,6 +10,7 @@
 //! short enough).
 
 mod binaries;
+mod memory;
 mod setup;
 mod user;
 
@@ -20,6 +21,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 pub use binaries::find_bin_dir;
+pub use memory::ENV as IN_MEMORY_ENV;
 use setup::path_str;
 use user::{RunAs, can_enter, process_alive, server_user};
 
@@ -49,6 +51,8 @@ pub enum ClusterStatus {
 #[derive(Debug, Clone)]
 pub struct EmbeddedCluster {
     base: PathBuf,
+    /// The data directory when not `base/data` (see [`Self::in_memory`]).
+    data: Option<PathBuf>,
     socket_dir: PathBuf,
     bin_dir: PathBuf,
     db_name: String,
@@ -87,6 +91,7 @@ impl EmbeddedCluster {
         };
         Ok(EmbeddedCluster {
             base,
+            data: None,
             socket_dir,
             bin_dir,
             db_name: db_name.to_string(),
@@ -101,6 +106,20 @@ impl EmbeddedCluster {
     pub fn with_setting(mut self, name: &str, value: &str) -> Self {
         self.settings.insert(name.to_string(), value.to_string());
         self
+    }
+
+    /// Keeps the data directory in memory (tmpfs) when the machine has
+    /// room, for a cluster whose contents are all disposable; a data
+    /// directory already on disk stays there. `PETAL_DEV_IN_MEMORY=0`
+    /// turns it off.
+    pub fn in_memory(mut self) -> Self {
+        self.data = memory::choose(&self.base, &self.base.join("data"), self.run_as.as_ref());
+        self
+    }
+
+    /// Whether the data directory is in memory.
+    pub fn is_in_memory(&self) -> bool {
+        self.data.is_some()
     }
 
     /// Another port: it names the socket file, and is the TCP port when a
@@ -119,7 +138,7 @@ impl EmbeddedCluster {
     }
 
     pub fn data_dir(&self) -> PathBuf {
-        self.base.join("data")
+        self.data.clone().unwrap_or_else(|| self.base.join("data"))
     }
 
     pub fn socket_dir(&self) -> &Path {

@@ -37,6 +37,9 @@ impl EmbeddedCluster {
             }
             self.give_to_server_user(dir)?;
         }
+        if let Some(data) = &self.data {
+            super::memory::prepare(data, &self.base, self.run_as.as_ref())?;
+        }
         Ok(())
     }
 
