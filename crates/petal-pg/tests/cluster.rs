@@ -172,6 +172,25 @@ async fn a_disposable_cluster_in_memory_is_found_again_and_freed_once_its_direct
     );
 }
 
+/// `petal check` starts the dev cluster from two tasks at once: the first
+/// start of a cluster in memory must not trip over itself.
+#[tokio::test]
+async fn two_first_starts_of_a_cluster_in_memory_at_once() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(home.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let make = || {
+        EmbeddedCluster::in_dir(&home.path().join("dev"), "postgres")
+            .unwrap()
+            .in_memory()
+    };
+    let (one, two) = (make(), make());
+    let _cleanup = Cleanup(one.clone());
+    let (a, b) = tokio::join!(one.start(), two.start());
+    a.unwrap();
+    b.unwrap();
+    assert!(matches!(one.status(), ClusterStatus::Running { .. }));
+}
+
 /// Set in a child copy of this test binary: start a cluster there and exit.
 const CHILD_DIR_VAR: &str = "PETAL_TEST_CHILD_CLUSTER_DIR";
 

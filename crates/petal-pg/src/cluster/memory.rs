@@ -10,7 +10,7 @@
 //! again, and its first canonicalization is a cold one.
 
 use std::fs;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt};
 use std::path::{Path, PathBuf};
 
 use super::user::{RunAs, process_alive};
@@ -58,13 +58,19 @@ pub(super) fn prepare(data: &Path, base: &Path, run_as: Option<&RunAs>) -> Resul
     let owners = owners(run_as);
     if !dir.exists() {
         remove_orphans(&owners);
-        fs::create_dir(dir).map_err(|e| PgError::io("creating", dir, e))?;
-        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
-            .map_err(|e| PgError::io("setting permissions of", dir, e))?;
-        if let Some(user) = run_as {
-            std::os::unix::fs::chown(dir, Some(user.uid), Some(user.gid))
-                .map_err(|e| PgError::io("changing the owner of", dir, e))?;
+    }
+    // Private from the start (a umask only removes bits). It may exist:
+    // from an earlier run, or made this moment by another task or process
+    // of the project (`petal check` starts the dev cluster twice at once).
+    match fs::DirBuilder::new().mode(0o700).create(dir) {
+        Ok(()) => {
+            if let Some(user) = run_as {
+                std::os::unix::fs::chown(dir, Some(user.uid), Some(user.gid))
+                    .map_err(|e| PgError::io("changing the owner of", dir, e))?;
+            }
         }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(PgError::io("creating", dir, e)),
     }
     if !owned_by(dir, &owners) {
         return Err(PgError::Cluster(format!(
@@ -147,4 +153,26 @@ fn server_running(data: &Path) -> bool {
         .ok()
         .and_then(|text| text.lines().next()?.trim().parse::<i32>().ok())
         .is_some_and(process_alive)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preparing_a_directory_that_exists_is_no_error_and_it_stays_private() {
+        let tmp = std::env::temp_dir().join(format!("petal-memory-test-{}", std::process::id()));
+        let data = tmp.join("cluster").join("data");
+        fs::create_dir_all(&tmp).unwrap_or_else(|e| panic!("{e}"));
+        let base = Path::new("/some/project/.petal/dev");
+        for _ in 0..2 {
+            prepare(&data, base, None).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let dir = tmp.join("cluster");
+        let mode = fs::metadata(&dir).map(|m| m.mode() & 0o777).unwrap_or(0);
+        let owner = fs::read_to_string(dir.join(OWNER_FILE)).unwrap_or_default();
+        let _ = fs::remove_dir_all(&tmp);
+        assert_eq!(mode, 0o700);
+        assert_eq!(owner, base.to_string_lossy());
+    }
 }
