@@ -36,6 +36,10 @@ pub struct Canonical {
     /// Whether the canonical database was rebuilt from scratch (cold) or
     /// updated in place (warm).
     pub rebuilt: bool,
+    /// A rebuild whose concurrent load failed on something other than a
+    /// statement of the models (two tables racing for one type or sequence
+    /// name, a lost session), then loaded in one session.
+    pub loaded_in_one_session: bool,
 }
 
 /// What the canonical database's comment records: the model IR it was
@@ -74,7 +78,12 @@ pub async fn models(settings: &Settings) -> Result<Canonical, EngineError> {
         let _t = timings::phase("start the dev server");
         settings.dev_server().await
     };
-    let (scanned, admin_cfg) = tokio::try_join!(scan, start)?;
+    // Both finish before either error is reported, and a model's error
+    // (`file:line:col`) comes first: a dev server that cannot start must
+    // not hide it.
+    let (scanned, admin_cfg) = tokio::join!(scan, start);
+    let scanned = scanned?;
+    let admin_cfg = admin_cfg?;
     let mut canonical = canonicalize_on(settings, &admin_cfg, &scanned).await?;
     crate::compare::carry_hints(&mut canonical.database, &scanned.database);
     Ok(canonical)
@@ -113,6 +122,7 @@ async fn canonicalize_on(
         .as_ref()
         .is_some_and(|state| state.models == models);
     drop(read);
+    let mut loaded_in_one_session = false;
     let (database, rebuilt) = match previous {
         // Nothing changed since the last run: not a single statement.
         Some(state) if unchanged => (state.canonical, false),
@@ -128,12 +138,13 @@ async fn canonicalize_on(
                 (merge(state.canonical, partial, &refresh, &models), false)
             }
             Err(_) => (
-                rebuild_and_read(&admin, &cfg, &models, scanned).await?,
+                rebuild_and_read(&admin, &cfg, &models, scanned, &mut loaded_in_one_session)
+                    .await?,
                 true,
             ),
         },
         None => (
-            rebuild_and_read(&admin, &cfg, &models, scanned).await?,
+            rebuild_and_read(&admin, &cfg, &models, scanned, &mut loaded_in_one_session).await?,
             true,
         ),
     };
@@ -148,6 +159,7 @@ async fn canonicalize_on(
         database,
         server_version_num: version,
         rebuilt,
+        loaded_in_one_session,
     })
 }
 
@@ -156,8 +168,9 @@ async fn rebuild_and_read(
     cfg: &ConnConfig,
     models: &Database,
     scanned: &ScannedModels,
+    loaded_in_one_session: &mut bool,
 ) -> Result<Database, EngineError> {
-    rebuild(admin, cfg, models, scanned).await?;
+    *loaded_in_one_session = rebuild(admin, cfg, models, scanned).await?;
     let _t = timings::phase("introspect the canonical database");
     Ok(introspect_parallel(cfg, &IntrospectOptions::default())
         .await?
@@ -324,37 +337,44 @@ async fn update_in_place(
     Ok(())
 }
 
-/// Recreates the canonical database from the models. A statement PostgreSQL
-/// refuses is traced back to the model attribute that produced it.
+/// Recreates the canonical database from the models; returns whether it
+/// took the one-session load. A statement PostgreSQL refuses is traced back
+/// to the model attribute that produced it.
 async fn rebuild(
     admin: &Client,
     cfg: &ConnConfig,
     models: &Database,
     scanned: &ScannedModels,
-) -> Result<(), EngineError> {
+) -> Result<bool, EngineError> {
     // The fast path: tables loaded over several sessions at once.
     let _t = timings::phase("load the models into a new canonical database");
     recreate(admin, cfg).await?;
     let plan = petal_diff::render_load(models);
-    let Err(load_error) = crate::load::load(cfg, &plan, crate::load::sessions()).await else {
-        return Ok(());
-    };
-    // Find every statement PostgreSQL refuses, one at a time in a clean
-    // database, as the scanner reports all its errors.
+    if crate::load::load(cfg, &plan, crate::load::sessions())
+        .await
+        .is_ok()
+    {
+        return Ok(false);
+    }
+    // Again in one session, one statement at a time, in a clean database:
+    // every statement PostgreSQL refuses is found, as the scanner reports
+    // all its errors. With none refused, what failed was the concurrency
+    // itself (two tables racing for a name PostgreSQL picks, such as the
+    // array type `_t` of table `t` and a table `_t`), and this load stands.
+    let _t = timings::phase("load the models again, in one session");
     recreate(admin, cfg).await?;
     let client = connect(cfg).await?;
-    let errors = all_refusals(&client, &crate::ddl::create(models), scanned).await;
+    let errors = load_one_by_one(&client, &crate::ddl::create(models), scanned).await;
     drop(client);
+    if errors.is_empty() {
+        return Ok(true);
+    }
     let _ = admin
         .batch_execute(&format!(
             "DROP DATABASE IF EXISTS {} WITH (FORCE)",
             quote_ident(&cfg.dbname)
         ))
         .await;
-    if errors.is_empty() {
-        // Not a statement of the models (a lost session, say).
-        return Err(load_error);
-    }
     Err(EngineError::msg(errors.join("\n\n")))
 }
 
@@ -371,11 +391,12 @@ async fn recreate(admin: &Client, cfg: &ConnConfig) -> Result<(), EngineError> {
         .map_err(|e| EngineError::pg_query("creating the canonical database", e))
 }
 
-/// Runs the statements again, each under a savepoint, and traces every one
-/// PostgreSQL refuses to its model attribute. A statement about a table
-/// whose creation was refused (its indexes, its foreign keys) would only
-/// repeat that error, and is passed over.
-async fn all_refusals(
+/// Runs the statements in one transaction, each under a savepoint, and
+/// traces every one PostgreSQL refuses to its model attribute; commits when
+/// none is refused. A statement about a table whose creation was refused
+/// (its indexes, its foreign keys) would only repeat that error, and is
+/// passed over.
+async fn load_one_by_one(
     client: &Client,
     statements: &[String],
     scanned: &ScannedModels,
@@ -406,6 +427,13 @@ async fn all_refusals(
             }
         }
     }
-    let _ = client.batch_execute("ROLLBACK").await;
+    let end = if errors.is_empty() {
+        "COMMIT"
+    } else {
+        "ROLLBACK"
+    };
+    if let Err(e) = client.batch_execute(end).await {
+        errors.push(EngineError::pg_query("loading the models", e).to_string());
+    }
     errors
 }

@@ -57,7 +57,7 @@ impl Settings {
             .with_setting("fsync", "off")
             .with_setting("full_page_writes", "off")
             .with_setting("synchronous_commit", "off")
-            .with_setting("max_wal_size", "256MB")
+            .with_setting("max_wal_size", "64MB")
             .with_setting("min_wal_size", "32MB")
             .in_memory())
     }

@@ -100,12 +100,15 @@ proptest! {
             Ok::<_, petal_engine::EngineError>((loaded, scripted.database))
         }).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert!(loaded.rebuilt);
+        prop_assert!(!loaded.loaded_in_one_session, "the concurrent load went through");
         prop_assert_eq!(&loaded.database, &scripted);
     }
 }
 
 /// Keys the generator does not make: to a unique index (which exists only
-/// after its table's `CREATE TABLE`), of the table itself and of another.
+/// after its table's `CREATE TABLE`), of the table itself and of another,
+/// and to a unique index beside a deferrable unique constraint on the same
+/// columns (which no key may reference).
 #[tokio::test]
 async fn keys_to_unique_indexes_load_like_the_script() {
     let db = petal_testkit::TestDb::new().await;
@@ -119,7 +122,11 @@ async fn keys_to_unique_indexes_load_like_the_script() {
                  REFERENCES node (code) ON DELETE CASCADE);
              CREATE TABLE a (id int PRIMARY KEY, b_id int);
              CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a);
-             ALTER TABLE a ADD FOREIGN KEY (b_id) REFERENCES b;",
+             ALTER TABLE a ADD FOREIGN KEY (b_id) REFERENCES b;
+             CREATE TABLE slot (id int PRIMARY KEY, code int, next_code int,
+                 CONSTRAINT slot_code_key UNIQUE (code) DEFERRABLE);
+             CREATE UNIQUE INDEX slot_code_idx ON slot (code);
+             ALTER TABLE slot ADD FOREIGN KEY (next_code) REFERENCES slot (code);",
         )
         .await
         .expect("the schema");
@@ -133,5 +140,38 @@ async fn keys_to_unique_indexes_load_like_the_script() {
     drop_cache(&settings).await;
     let loaded = loaded.expect("canonicalize");
     assert!(loaded.rebuilt);
+    assert!(
+        !loaded.loaded_in_one_session,
+        "the concurrent load went through"
+    );
     assert_eq!(loaded.database, scripted);
+}
+
+/// Table `t`'s array type is `_t`: a table `_t` created at the same moment
+/// in another session collides with it. Whatever the timing, the load
+/// succeeds (in one session, when the race happened) and builds the same.
+#[tokio::test]
+async fn tables_racing_for_one_type_name_still_load() {
+    let db = petal_testkit::TestDb::new().await;
+    // In dependency order `_t0` and `t0` come one after the other, so two
+    // sessions create them at once.
+    db.client()
+        .batch_execute(
+            "CREATE TABLE p0 (id int PRIMARY KEY);
+             CREATE TABLE t0 (id int PRIMARY KEY, p0_id int REFERENCES p0);
+             CREATE TABLE _t0 (id int PRIMARY KEY, p0_id int REFERENCES p0);",
+        )
+        .await
+        .expect("the schema");
+    let scripted = petal_pg::introspect_parallel(db.config(), &Default::default())
+        .await
+        .expect("introspect")
+        .database;
+    for _ in 0..4 {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let settings = settings(dir.path().to_path_buf());
+        let loaded = canonicalize(&settings, &scanned(&scripted)).await;
+        drop_cache(&settings).await;
+        assert_eq!(loaded.expect("canonicalize").database, scripted);
+    }
 }

@@ -205,3 +205,8 @@ pub(crate) fn drop_table(table: &QualifiedName) -> String {
 pub(crate) fn alter_table(table: &QualifiedName, action: &str) -> String {
     format!("ALTER TABLE {} {action};", table.quoted())
 }
+
+/// `ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY ...`.
+pub(crate) fn add_foreign_key(table: &QualifiedName, fk: &ForeignKey) -> String {
+    alter_table(table, &format!("ADD {}", foreign_key_clause(fk)))
+}

@@ -87,6 +87,7 @@ pub fn render_load(db: &Database) -> Load {
     let order = dependency_order(&tables, &keys);
     let position: BTreeMap<&QualifiedName, usize> =
         order.iter().enumerate().map(|(i, t)| (*t, i)).collect();
+    let name_clashes = array_type_clashes(&position);
     let mut cycle_keys = Vec::new();
     let units = order
         .iter()
@@ -95,13 +96,13 @@ pub fn render_load(db: &Database) -> Load {
             let table = tables[name];
             let mut inline = Vec::new();
             let mut self_keys = Vec::new();
-            let mut after = BTreeSet::new();
+            let mut after: BTreeSet<usize> = name_clashes.get(&i).into_iter().copied().collect();
             for fk in keys.get(name).into_iter().flatten() {
                 if &fk.ref_table == *name {
                     if keyed_by_constraint(table, fk) {
                         inline.push(*fk);
                     } else {
-                        self_keys.push(add_key(name, fk));
+                        self_keys.push(ddl::add_foreign_key(name, fk));
                     }
                     continue;
                 }
@@ -110,7 +111,7 @@ pub fn render_load(db: &Database) -> Load {
                         after.insert(p);
                         inline.push(*fk);
                     }
-                    Some(_) => cycle_keys.push(add_key(name, fk)),
+                    Some(_) => cycle_keys.push(ddl::add_foreign_key(name, fk)),
                     // Not a table of this database: PostgreSQL's refusal
                     // names the key, as it would in `render_schema`'s DDL.
                     None => inline.push(*fk),
@@ -134,18 +135,39 @@ pub fn render_load(db: &Database) -> Load {
     }
 }
 
-fn add_key(table: &QualifiedName, fk: &ForeignKey) -> String {
-    ddl::alter_table(table, &format!("ADD {}", ddl::foreign_key_clause(fk)))
+/// Pairs of tables that must not be created at the same moment: table
+/// `t`'s row type gets an array type named `_t`, and a table `_t` created
+/// meanwhile in another session collides with it. Keyed by the later of
+/// the two (as `TableUnit::after` goes).
+fn array_type_clashes(position: &BTreeMap<&QualifiedName, usize>) -> BTreeMap<usize, usize> {
+    let mut clashes = BTreeMap::new();
+    for (name, &i) in position {
+        // PostgreSQL's makeArrayTypeName: `_` and the name, cut to 63 bytes.
+        let mut array = format!("_{}", name.name);
+        while array.len() > 63 {
+            array.pop();
+        }
+        let other = QualifiedName::new(name.schema.clone(), array);
+        if let Some(&j) = position.get(&other) {
+            clashes.insert(i.max(j), i.min(j));
+        }
+    }
+    clashes
 }
 
 /// Whether a key referencing its own table references the primary key or a
 /// unique constraint, which `CREATE TABLE` creates before its foreign keys
-/// (a unique index comes only after).
+/// (a unique index comes only after). Not a deferrable one, which
+/// PostgreSQL refuses as a key's target: a unique index on the same columns
+/// is the target then.
 fn keyed_by_constraint(table: &Table, fk: &ForeignKey) -> bool {
     let referenced: BTreeSet<&String> = fk.ref_columns.iter().collect();
     let same = |columns: &[String]| columns.iter().collect::<BTreeSet<_>>() == referenced;
     table.primary_key.iter().any(|pk| same(&pk.columns))
-        || table.uniques.iter().any(|u| same(&u.columns))
+        || table
+            .uniques
+            .iter()
+            .any(|u| u.deferrable.is_not() && same(&u.columns))
 }
 
 /// The tables in an order where each comes after the tables it references,
@@ -303,6 +325,17 @@ mod tests {
         let last = unit.rest.last().map(String::as_str).unwrap_or_default();
         assert!(last.contains("ADD CONSTRAINT \"node_node_id_fkey\" FOREIGN KEY"));
         assert!(unit.rest[0].starts_with("CREATE UNIQUE INDEX"));
+    }
+
+    #[test]
+    fn a_table_named_like_another_tables_array_type_waits_for_it() {
+        let load = render_load(&database(vec![
+            table("p", &[]),
+            table("t", &["p"]),
+            table("_t", &["p"]),
+        ]));
+        assert_eq!(names(&load), ["p", "_t", "t"]);
+        assert_eq!(load.tables[2].after, [0, 1], "t after p and _t");
     }
 
     #[test]

@@ -221,10 +221,7 @@ pub fn render_change(change: &Change) -> Vec<Statement> {
                 out.push(Statement {
                     safety: Safety::Locks,
                     ..extra(
-                        ddl::alter_table(
-                            &f.table,
-                            &format!("ADD {}", ddl::foreign_key_clause(&f.foreign_key)),
-                        ),
+                        ddl::add_foreign_key(&f.table, &f.foreign_key),
                         format!("re-add foreign key {} of {}", f.foreign_key.name, f.table),
                     )
                 });
@@ -335,10 +332,7 @@ pub fn render_change(change: &Change) -> Vec<Statement> {
         DropCheck { table, check } => one(drop_constraint(table, &check.name)),
         AddForeignKey {
             table, foreign_key, ..
-        } => one(ddl::alter_table(
-            table,
-            &format!("ADD {}", ddl::foreign_key_clause(foreign_key)),
-        )),
+        } => one(ddl::add_foreign_key(table, foreign_key)),
         DropForeignKey {
             table, foreign_key, ..
         } => one(drop_constraint(table, &foreign_key.name)),

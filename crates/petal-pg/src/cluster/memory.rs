@@ -9,18 +9,22 @@
 //! is neither. A reboot empties it: the next run creates the cluster
 //! again, and its first canonicalization is a cold one.
 
+use std::ffi::OsString;
 use std::fs;
-use std::os::unix::fs::{DirBuilderExt, MetadataExt};
+use std::io::Write;
+use std::os::unix::ffi::OsStringExt;
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-use super::user::{RunAs, process_alive};
+use super::postmaster_running;
+use super::user::RunAs;
 use crate::error::PgError;
 
 /// Where tmpfs is expected.
 const SHM: &str = "/dev/shm";
 /// A new data directory goes to memory only with this much free there: a
-/// cluster with the schema of a thousand tables takes about 150 MiB, and
-/// container runtimes often give `/dev/shm` only 64 MiB.
+/// cluster with the schema of a thousand tables takes about 200 MiB, its
+/// WAL included, and container runtimes often give `/dev/shm` only 64 MiB.
 const MIN_FREE: u64 = 1 << 30;
 /// The file naming the cluster directory a memory directory belongs to.
 const OWNER_FILE: &str = "cluster";
@@ -30,80 +34,89 @@ pub const ENV: &str = "PETAL_DEV_IN_MEMORY";
 /// The data directory for the cluster kept in `base`: in memory when one
 /// is there already, or when none is on disk and memory has room; `None`
 /// for the one on disk, `on_disk`. Creates nothing: see [`prepare`].
-pub(super) fn choose(base: &Path, on_disk: &Path, run_as: Option<&RunAs>) -> Option<PathBuf> {
+pub(super) fn choose(base: &Path, on_disk: &Path) -> Option<PathBuf> {
+    let dir = memory_dir(base);
+    let data = dir.join("data");
+    let ours = owned_by_us(&dir);
+    // A server running there is used whatever the setting says: `petal dev
+    // stop` must find it, and a second server could not take its socket.
+    if ours && postmaster_running(&data) {
+        return Some(data);
+    }
     if std::env::var(ENV).is_ok_and(|v| matches!(v.trim(), "0" | "false" | "no" | "off")) {
         return None;
     }
-    let dir = memory_dir(base);
-    let owners = owners(run_as);
-    if dir.join("data").join("PG_VERSION").is_file() {
-        return owned_by(&dir, &owners).then(|| dir.join("data"));
+    if data.join("PG_VERSION").is_file() {
+        return ours.then_some(data);
     }
     if on_disk.join("PG_VERSION").is_file() || !tmpfs_with_room() {
         return None;
     }
-    if dir.exists() && !owned_by(&dir, &owners) {
+    if dir.exists() && !ours {
         return None;
     }
-    Some(dir.join("data"))
+    Some(data)
 }
 
-/// Makes the parent of the memory data directory `data` (0700, the
-/// server's user's), noting which cluster it belongs to; first frees the
-/// memory of clusters whose directory is gone.
+/// Makes the parent of the memory data directory `data` and notes which
+/// cluster it belongs to; first frees the memory of clusters whose
+/// directory is gone. The parent is ours, not the server's user's (when we
+/// run the server as another user), so that user cannot plant anything
+/// that we, maybe root, would then write through; it may only pass through
+/// to `data`, which `initdb` gets empty and its own.
 pub(super) fn prepare(data: &Path, base: &Path, run_as: Option<&RunAs>) -> Result<(), PgError> {
     let Some(dir) = data.parent() else {
         return Ok(());
     };
-    let owners = owners(run_as);
     if !dir.exists() {
-        remove_orphans(&owners);
+        remove_orphans();
     }
-    // Private from the start (a umask only removes bits). It may exist:
+    let mode = if run_as.is_some() { 0o711 } else { 0o700 };
+    // Its mode from the start (a umask only removes bits). It may exist:
     // from an earlier run, or made this moment by another task or process
     // of the project (`petal check` starts the dev cluster twice at once).
-    match fs::DirBuilder::new().mode(0o700).create(dir) {
-        Ok(()) => {
-            if let Some(user) = run_as {
-                std::os::unix::fs::chown(dir, Some(user.uid), Some(user.gid))
-                    .map_err(|e| PgError::io("changing the owner of", dir, e))?;
-            }
-        }
+    match fs::DirBuilder::new().mode(mode).create(dir) {
+        Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
         Err(e) => return Err(PgError::io("creating", dir, e)),
     }
-    if !owned_by(dir, &owners) {
+    if !owned_by_us(dir) {
         return Err(PgError::Cluster(format!(
-            "{} is not a private directory of ours; remove it, or set {ENV}=0 \
-             to keep the dev cluster on disk",
+            "{} is not a directory of ours that only we can write; remove it, \
+             or set {ENV}=0 to keep the dev cluster on disk",
             dir.display()
         )));
     }
     let owner_file = dir.join(OWNER_FILE);
-    fs::write(&owner_file, base.as_os_str().as_encoded_bytes())
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&owner_file)
+        .map_err(|e| PgError::io("writing", &owner_file, e))?;
+    file.write_all(base.as_os_str().as_encoded_bytes())
         .map_err(|e| PgError::io("writing", &owner_file, e))
 }
 
 /// `/dev/shm/petal-<uid>-<hash of base>`.
 fn memory_dir(base: &Path) -> PathBuf {
+    Path::new(SHM).join(format!("{}{}", prefix(), super::short_hash(base)))
+}
+
+fn prefix() -> String {
     // SAFETY: geteuid has no preconditions and cannot fail.
-    let uid = unsafe { libc::geteuid() };
-    Path::new(SHM).join(format!("petal-{uid}-{}", super::short_hash(base)))
+    format!("petal-{}-", unsafe { libc::geteuid() })
 }
 
-/// Who may own a memory directory: us, and the server's user we run as.
-fn owners(run_as: Option<&RunAs>) -> Vec<u32> {
+/// A real directory (not a symlink) of ours that nobody else can write:
+/// `/dev/shm` is shared by every user, who could have made the name first.
+fn owned_by_us(dir: &Path) -> bool {
     // SAFETY: as above.
-    let mut uids = vec![unsafe { libc::geteuid() }];
-    uids.extend(run_as.map(|u| u.uid));
-    uids
-}
-
-/// A real directory (not a symlink) of ours, mode 0700: `/dev/shm` is
-/// shared by every user, who could have made the name first.
-fn owned_by(dir: &Path, owners: &[u32]) -> bool {
+    let uid = unsafe { libc::geteuid() };
     fs::symlink_metadata(dir)
-        .is_ok_and(|m| m.file_type().is_dir() && owners.contains(&m.uid()) && m.mode() & 0o077 == 0)
+        .is_ok_and(|m| m.file_type().is_dir() && m.uid() == uid && m.mode() & 0o022 == 0)
 }
 
 fn tmpfs_with_room() -> bool {
@@ -125,34 +138,40 @@ fn tmpfs_with_room() -> bool {
 /// Removes the memory directories of ours whose cluster directory is gone
 /// (a deleted checkout, a test's temporary project) and whose server is
 /// not running: nothing else would free that memory before a reboot.
-fn remove_orphans(owners: &[u32]) {
+fn remove_orphans() {
     let Ok(entries) = fs::read_dir(SHM) else {
         return;
     };
-    // SAFETY: as above.
-    let prefix = format!("petal-{}-", unsafe { libc::geteuid() });
+    let prefix = prefix();
     for entry in entries.flatten() {
         let dir = entry.path();
-        let ours = entry.file_name().to_string_lossy().starts_with(&prefix);
-        if !ours || !owned_by(&dir, owners) {
+        if !entry.file_name().to_string_lossy().starts_with(&prefix) || !owned_by_us(&dir) {
             continue;
         }
-        let Ok(base) = fs::read(dir.join(OWNER_FILE)) else {
+        let Some(base) = read_owner(&dir.join(OWNER_FILE)) else {
             continue;
         };
-        let base = PathBuf::from(String::from_utf8_lossy(&base).into_owned());
-        if base.exists() || server_running(&dir.join("data")) {
+        if base.exists() || postmaster_running(&dir.join("data")) {
             continue;
         }
         let _ = fs::remove_dir_all(&dir);
     }
 }
 
-fn server_running(data: &Path) -> bool {
-    fs::read_to_string(data.join("postmaster.pid"))
-        .ok()
-        .and_then(|text| text.lines().next()?.trim().parse::<i32>().ok())
-        .is_some_and(process_alive)
+/// The cluster directory named in an owner file: a regular file, never
+/// followed through a link, never waited on (a FIFO).
+fn read_owner(path: &Path) -> Option<PathBuf> {
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .ok()?;
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut &file, &mut bytes).ok()?;
+    Some(PathBuf::from(OsString::from_vec(bytes)))
 }
 
 #[cfg(test)]
@@ -170,9 +189,9 @@ mod tests {
         }
         let dir = tmp.join("cluster");
         let mode = fs::metadata(&dir).map(|m| m.mode() & 0o777).unwrap_or(0);
-        let owner = fs::read_to_string(dir.join(OWNER_FILE)).unwrap_or_default();
+        let owner = read_owner(&dir.join(OWNER_FILE));
         let _ = fs::remove_dir_all(&tmp);
         assert_eq!(mode, 0o700);
-        assert_eq!(owner, base.to_string_lossy());
+        assert_eq!(owner.as_deref(), Some(base));
     }
 }

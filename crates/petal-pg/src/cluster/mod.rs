@@ -113,7 +113,7 @@ impl EmbeddedCluster {
     /// directory already on disk stays there. `PETAL_DEV_IN_MEMORY=0`
     /// turns it off.
     pub fn in_memory(mut self) -> Self {
-        self.data = memory::choose(&self.base, &self.base.join("data"), self.run_as.as_ref());
+        self.data = memory::choose(&self.base, &self.base.join("data"));
         self
     }
 
@@ -182,9 +182,7 @@ impl EmbeddedCluster {
         if !data.join("PG_VERSION").is_file() {
             return ClusterStatus::NotInitialized;
         }
-        let pid = fs::read_to_string(data.join("postmaster.pid"))
-            .ok()
-            .and_then(|text| text.lines().next()?.trim().parse::<i32>().ok());
+        let pid = postmaster_pid(&data);
         let socket = self.socket_dir.join(format!(".s.PGSQL.{}", self.port));
         match pid {
             Some(pid) if process_alive(pid) && socket.exists() => ClusterStatus::Running { pid },
@@ -286,6 +284,18 @@ impl EmbeddedCluster {
             .await
             .map_err(|e| PgError::query(format!("DROP DATABASE {name:?}"), e))
     }
+}
+
+/// The postmaster's pid as its data directory records it.
+fn postmaster_pid(data: &Path) -> Option<i32> {
+    fs::read_to_string(data.join("postmaster.pid"))
+        .ok()
+        .and_then(|text| text.lines().next()?.trim().parse::<i32>().ok())
+}
+
+/// Whether the server of data directory `data` is running.
+fn postmaster_running(data: &Path) -> bool {
+    postmaster_pid(data).is_some_and(process_alive)
 }
 
 fn nearest_existing(path: &Path) -> &Path {

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::io::Write;
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -56,6 +56,14 @@ impl EmbeddedCluster {
             // A directory without PG_VERSION is a failed initdb's leftover.
             fs::remove_dir_all(&data).map_err(|e| PgError::io("removing", &data, e))?;
         }
+        // Made here, empty and the server's user's, for `initdb` to fill:
+        // the server's user may not be able to write its parent (a data
+        // directory in memory, see `memory.rs`).
+        fs::DirBuilder::new()
+            .mode(0o700)
+            .create(&data)
+            .map_err(|e| PgError::io("creating", &data, e))?;
+        self.give_to_server_user(&data)?;
         let args = [
             "-D",
             path_str(&data)?,
