@@ -96,8 +96,20 @@ pub(super) fn prepare(data: &Path, base: &Path, run_as: Option<&RunAs>) -> Resul
         .custom_flags(libc::O_NOFOLLOW)
         .open(&owner_file)
         .map_err(|e| PgError::io("writing", &owner_file, e))?;
-    file.write_all(base.as_os_str().as_encoded_bytes())
+    let mut record = host().into_bytes();
+    record.push(b'\n');
+    record.extend_from_slice(base.as_os_str().as_encoded_bytes());
+    file.write_all(&record)
         .map_err(|e| PgError::io("writing", &owner_file, e))
+}
+
+/// This machine's host name: containers sharing one `/dev/shm` (and uid)
+/// each have their own, and must not judge each other's clusters, whose
+/// directories and processes they cannot see.
+fn host() -> String {
+    fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_default()
 }
 
 /// `/dev/shm/petal-<uid>-<hash of base>`.
@@ -135,9 +147,10 @@ fn tmpfs_with_room() -> bool {
     is_tmpfs && free >= MIN_FREE
 }
 
-/// Removes the memory directories of ours whose cluster directory is gone
-/// (a deleted checkout, a test's temporary project) and whose server is
-/// not running: nothing else would free that memory before a reboot.
+/// Removes the memory directories of ours, made on this host, whose
+/// cluster directory is gone (a deleted checkout, a test's temporary
+/// project) and whose server is not running: nothing else would free that
+/// memory before a reboot.
 fn remove_orphans() {
     let Ok(entries) = fs::read_dir(SHM) else {
         return;
@@ -148,9 +161,12 @@ fn remove_orphans() {
         if !entry.file_name().to_string_lossy().starts_with(&prefix) || !owned_by_us(&dir) {
             continue;
         }
-        let Some(base) = read_owner(&dir.join(OWNER_FILE)) else {
+        let Some((owner_host, base)) = read_owner(&dir.join(OWNER_FILE)) else {
             continue;
         };
+        if owner_host != host() {
+            continue;
+        }
         if base.exists() || postmaster_running(&dir.join("data")) {
             continue;
         }
@@ -158,9 +174,9 @@ fn remove_orphans() {
     }
 }
 
-/// The cluster directory named in an owner file: a regular file, never
-/// followed through a link, never waited on (a FIFO).
-fn read_owner(path: &Path) -> Option<PathBuf> {
+/// The host and the cluster directory named in an owner file: a regular
+/// file, never followed through a link, never waited on (a FIFO).
+fn read_owner(path: &Path) -> Option<(String, PathBuf)> {
     let file = fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
@@ -171,7 +187,10 @@ fn read_owner(path: &Path) -> Option<PathBuf> {
     }
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut &file, &mut bytes).ok()?;
-    Some(PathBuf::from(OsString::from_vec(bytes)))
+    let newline = bytes.iter().position(|&b| b == b'\n')?;
+    let base = bytes.split_off(newline + 1);
+    let host = String::from_utf8_lossy(&bytes[..newline]).into_owned();
+    Some((host, PathBuf::from(OsString::from_vec(base))))
 }
 
 #[cfg(test)]
@@ -192,6 +211,6 @@ mod tests {
         let owner = read_owner(&dir.join(OWNER_FILE));
         let _ = fs::remove_dir_all(&tmp);
         assert_eq!(mode, 0o700);
-        assert_eq!(owner.as_deref(), Some(base));
+        assert_eq!(owner, Some((host(), base.to_path_buf())));
     }
 }
