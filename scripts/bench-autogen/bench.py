@@ -144,6 +144,10 @@ def run(args, h):
         h.drop_canonical_cache()
         h.petal("dev", "stop")
         cold_stopped.append(h.diff_json())
+    # One more, untimed: petal's own account of where a cold run goes.
+    h.drop_canonical_cache()
+    h.petal("dev", "stop")
+    cold_phases = h.diff_json(env={"PETAL_TIMINGS": "1"})
     for label, samples in (("cold, dev cluster running", cold_running),
                            ("cold, dev cluster stopped", cold_stopped)):
         for i, s in enumerate(samples):
@@ -198,6 +202,12 @@ def run(args, h):
         load=(load_sql, load_psql),
         load_average=(load_before, os.getloadavg()),
     )
+    print()
+    print("one more cold run (dev cluster stopped) with PETAL_TIMINGS=1: "
+          f"{cold_phases.seconds:.3f}s in all")
+    for line in cold_phases.stderr.splitlines():
+        if line.startswith("petal timings:"):
+            print(f"  {line[len('petal timings:'):].strip()}")
     if traced:
         print()
         print("one warm run (one model edited) under strace: time at each mark, "

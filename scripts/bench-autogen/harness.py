@@ -59,7 +59,7 @@ class Harness:
             f.write(f'# written by scripts/bench-autogen\ndatabase_url = "{self.live}"\n'
                     'database = "bench_dev"\nmodels = "models"\nmigrations = "migrations"\n')
 
-    def command(self, argv, out=None, cwd=None, what=None):
+    def command(self, argv, out=None, cwd=None, what=None, env=None):
         """Runs argv, timed; stdout to `out` (a file name under the work
         directory, os.devnull, or None to capture it)."""
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -69,7 +69,8 @@ class Harness:
         start = time.perf_counter()
         try:
             proc = subprocess.run(argv, cwd=cwd or self.project, stdout=sink or subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True)
+                                  stderr=subprocess.PIPE, text=True,
+                                  env={**os.environ, **env} if env else None)
         finally:
             seconds = time.perf_counter() - start
             if sink:
@@ -81,14 +82,16 @@ class Harness:
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         sample = Sample(seconds, cpu)
         sample.stdout = proc.stdout
+        sample.stderr = proc.stderr
         return sample
 
     def petal(self, *args, out=None):
         return self.command([self.petal_bin, *args], out=out, what=f"petal {' '.join(args)}")
 
-    def diff_json(self):
+    def diff_json(self, env=None):
         """The benchmark's subject: the live database -> the models."""
-        s = self.petal("diff", "--from", "database", "--to", "models", "--format", "json")
+        args = ("diff", "--from", "database", "--to", "models", "--format", "json")
+        s = self.command([self.petal_bin, *args], env=env, what=f"petal {' '.join(args)}")
         try:
             s.changes = json.loads(s.stdout)["changes"]
         except (ValueError, KeyError) as e:
@@ -208,8 +211,9 @@ class Harness:
         for name in os.listdir(shm):
             owner = os.path.join(shm, name, "cluster")
             try:
-                with open(owner) as f:
-                    belongs = f.read().startswith(self.work + os.sep)
+                with open(owner) as f:  # the host, then the cluster directory
+                    belongs = any(line.startswith(self.work + os.sep)
+                                  for line in f.read().splitlines())
             except OSError:
                 continue
             if name.startswith("petal-") and belongs:
