@@ -49,9 +49,11 @@ fn text(steps: &[Step]) -> String {
             let _ = writeln!(out, "-- {reason}");
         }
         for s in &step.statements {
-            let _ = writeln!(out, "-- {}: {}", s.safety, s.description);
-            for note in &s.notes {
-                let _ = writeln!(out, "--   note: {note}");
+            for part in std::iter::once(s).chain(&s.folded) {
+                let _ = writeln!(out, "-- {}: {}", part.safety, part.description);
+                for note in &part.notes {
+                    let _ = writeln!(out, "--   note: {note}");
+                }
             }
             let _ = writeln!(out, "{}", s.sql);
         }

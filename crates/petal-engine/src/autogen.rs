@@ -210,14 +210,16 @@ pub fn generated_steps(steps: &[Step]) -> Vec<Vec<GeneratedStatement>> {
 
 /// The comment lines over a generated statement: its description, its
 /// classification when it is not safe (`destructive: ...`, `locks: ...`),
-/// then its notes.
+/// then its notes; then the same for each change folded into it.
 pub fn statement_comments(stmt: &Statement) -> Vec<String> {
     let mut lines = Vec::new();
-    match stmt.safety {
-        Safety::Safe => lines.push(stmt.description.clone()),
-        Safety::Locks => lines.push(format!("locks: {}", stmt.description)),
-        Safety::Destructive => lines.push(format!("destructive: {}", stmt.description)),
+    for part in std::iter::once(stmt).chain(&stmt.folded) {
+        match part.safety {
+            Safety::Safe => lines.push(part.description.clone()),
+            Safety::Locks => lines.push(format!("locks: {}", part.description)),
+            Safety::Destructive => lines.push(format!("destructive: {}", part.description)),
+        }
+        lines.extend(part.notes.iter().cloned());
     }
-    lines.extend(stmt.notes.iter().cloned());
     lines
 }

@@ -39,48 +39,98 @@ fn on_owned_sequence(table: &QualifiedName, column: &str, template: &str) -> Str
     )
 }
 
+/// The `ALTER TABLE` actions of an `AlterColumnType`: the type, and the
+/// default dropped before and set after when it changes or a `USING` cast
+/// is needed. (PostgreSQL runs an `ALTER TABLE`'s actions in passes: every
+/// `DROP DEFAULT`, then every type, then every `SET DEFAULT`.)
+fn type_change_actions(change: &Change) -> Vec<String> {
+    let Change::AlterColumnType {
+        column,
+        from,
+        to,
+        to_collation,
+        default_before,
+        default_after,
+        ..
+    } = change
+    else {
+        return Vec::new();
+    };
+    let col = quote_ident(column);
+    let (from_enum, to_enum) = (is_user_type(from), is_user_type(to));
+    let using = crate::casts::using_cast(from, to, from_enum, to_enum);
+    let around_default = default_before != default_after || using.is_some();
+    let mut actions = Vec::new();
+    if default_before.is_some() && around_default {
+        actions.push(format!("ALTER COLUMN {col} DROP DEFAULT"));
+    }
+    let mut ty = format!("ALTER COLUMN {col} TYPE {to}");
+    if let Some(collation) = to_collation {
+        ty.push_str(&format!(" COLLATE {}", quote_ident(collation)));
+    }
+    if let Some(cast) = using {
+        ty.push_str(&format!(" USING {col}{cast}"));
+    }
+    actions.push(ty);
+    if let (Some(default), true) = (default_after, around_default) {
+        actions.push(format!("ALTER COLUMN {col} SET DEFAULT {default}"));
+    }
+    actions
+}
+
+/// A serial column's sequence follows its new integer type.
+fn sequence_follows_type(change: &Change) -> Option<Statement> {
+    match change {
+        Change::AlterColumnType {
+            table,
+            column,
+            from,
+            to,
+            serial: true,
+            ..
+        } if to.as_str() != from.as_str() => Some(extra(
+            on_owned_sequence(table, column, &format!("ALTER SEQUENCE %s AS {to}")),
+            format!("make the sequence of {table}.{column} {to}"),
+        )),
+        _ => None,
+    }
+}
+
+/// Type changes of one table (`changes`, at least two) as one `ALTER
+/// TABLE`, one action per line, which rewrites the table once: the
+/// statement carries the first change, the others are folded into it.
+/// Sequences of serial columns follow.
+pub(super) fn fold_type_changes(changes: &[Change]) -> Vec<Statement> {
+    let Some(Change::AlterColumnType { table, .. }) = changes.first() else {
+        return Vec::new();
+    };
+    let actions: Vec<String> = changes.iter().flat_map(type_change_actions).collect();
+    let sql = format!(
+        "ALTER TABLE {}\n    {};",
+        table.quoted(),
+        actions.join(",\n    ")
+    );
+    let mut statement = single(&changes[0], sql);
+    statement.folded = changes[1..]
+        .iter()
+        .map(|c| single(c, String::new()))
+        .collect();
+    let mut out = vec![statement];
+    out.extend(changes.iter().filter_map(sequence_follows_type));
+    out
+}
+
 /// The statements of `AlterColumnType`, `SetIdentity` and `SetSerial`.
 pub(super) fn render_column_change(change: &Change) -> Vec<Statement> {
     use Change::*;
     let one = |sql: String| vec![single(change, sql)];
     match change {
-        AlterColumnType {
-            table,
-            column,
-            from,
-            to,
-            to_collation,
-            default_before,
-            default_after,
-            serial,
-            ..
-        } => {
-            let col = quote_ident(column);
-            let (from_enum, to_enum) = (is_user_type(from), is_user_type(to));
-            let using = crate::casts::using_cast(from, to, from_enum, to_enum);
-            let around_default = default_before != default_after || using.is_some();
-            let mut actions = Vec::new();
-            if default_before.is_some() && around_default {
-                actions.push(format!("ALTER COLUMN {col} DROP DEFAULT"));
-            }
-            let mut ty = format!("ALTER COLUMN {col} TYPE {to}");
-            if let Some(collation) = to_collation {
-                ty.push_str(&format!(" COLLATE {}", quote_ident(collation)));
-            }
-            if let Some(cast) = using {
-                ty.push_str(&format!(" USING {col}{cast}"));
-            }
-            actions.push(ty);
-            if let (Some(default), true) = (default_after, around_default) {
-                actions.push(format!("ALTER COLUMN {col} SET DEFAULT {default}"));
-            }
-            let mut out = one(ddl::alter_table(table, &actions.join(", ")));
-            if *serial && to.as_str() != from.as_str() {
-                out.push(extra(
-                    on_owned_sequence(table, column, &format!("ALTER SEQUENCE %s AS {to}")),
-                    format!("make the sequence of {table}.{column} {to}"),
-                ));
-            }
+        AlterColumnType { table, .. } => {
+            let mut out = one(ddl::alter_table(
+                table,
+                &type_change_actions(change).join(", "),
+            ));
+            out.extend(sequence_follows_type(change));
             out
         }
         SetIdentity {

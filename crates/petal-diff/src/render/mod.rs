@@ -34,6 +34,11 @@ pub struct Statement {
     pub description: String,
     pub safety: Safety,
     pub notes: Vec<String>,
+    /// Changes whose SQL this statement carries too, each with its own
+    /// description, safety and notes: a table's type changes run as one
+    /// `ALTER TABLE`, so the table is rewritten once, not once per column.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub folded: Vec<Statement>,
 }
 
 /// Statements that run in one transaction.
@@ -56,7 +61,7 @@ pub fn render(changes: &[Change]) -> Vec<Step> {
         .iter()
         .take_while(|c| matches!(c, Change::AddEnumLabel { .. }))
         .count();
-    let rest: Vec<Statement> = changes[leading..].iter().flat_map(render_change).collect();
+    let rest: Vec<Statement> = render_changes(&changes[leading..]);
     let used_later = changes[..leading].iter().any(|c| match c {
         Change::AddEnumLabel { name, label, .. } => {
             rest.iter().any(|s| mentions(&s.sql, name, label))
@@ -64,7 +69,7 @@ pub fn render(changes: &[Change]) -> Vec<Step> {
         _ => false,
     });
     if !used_later {
-        let statements = changes.iter().flat_map(render_change).collect();
+        let statements = render_changes(changes);
         return vec![Step {
             statements,
             reason: None,
@@ -134,6 +139,7 @@ pub(super) fn single(change: &Change, sql: String) -> Statement {
         description: change.description(),
         safety: change.safety(),
         notes: change.notes(),
+        folded: Vec::new(),
     }
 }
 
@@ -145,6 +151,7 @@ pub(super) fn extra(sql: String, description: String) -> Statement {
         description,
         safety: Safety::Safe,
         notes: Vec::new(),
+        folded: Vec::new(),
     }
 }
 
@@ -164,8 +171,32 @@ fn many(change: &Change, sqls: Vec<String>) -> Vec<Statement> {
                 .unwrap_or_else(|| format!("continued ({} of {count})", i + 1)),
             safety,
             notes: notes.take().unwrap_or_default(),
+            folded: Vec::new(),
         })
         .collect()
+}
+
+/// The statements of consecutive changes, with each run of type changes
+/// of one table folded into one statement.
+fn render_changes(changes: &[Change]) -> Vec<Statement> {
+    let mut out = Vec::new();
+    let mut rest = changes;
+    while let Some(first) = rest.first() {
+        let run = match first {
+            Change::AlterColumnType { table, .. } => rest
+                .iter()
+                .take_while(|c| matches!(c, Change::AlterColumnType { table: t, .. } if t == table))
+                .count(),
+            _ => 1,
+        };
+        if run > 1 {
+            out.extend(columns::fold_type_changes(&rest[..run]));
+        } else {
+            out.extend(render_change(first));
+        }
+        rest = &rest[run..];
+    }
+    out
 }
 
 /// The statements of one change.
