@@ -165,11 +165,15 @@ async fn apply(client: &Client, steps: &[Step]) -> Result<(), Failure> {
             .await
             .map_err(|e| Failure::Other(describe(&e)))?;
         // A change of several statements carries its notes on the first;
-        // the others say they continue it.
-        let mut change_notes: &[String] = &[];
+        // the others say they continue it. A statement carrying several
+        // changes (folded) warns of what any of them may do.
+        let mut change_notes: Vec<String> = Vec::new();
         for stmt in &step.statements {
             if !stmt.description.starts_with("continued") {
-                change_notes = &stmt.notes;
+                change_notes = std::iter::once(stmt)
+                    .chain(&stmt.folded)
+                    .flat_map(|s| s.notes.iter().cloned())
+                    .collect();
             }
             if let Err(e) = client.batch_execute(&stmt.sql).await {
                 let _ = client.batch_execute("ROLLBACK").await;

@@ -17,6 +17,8 @@ const EDITS: &[Edit] = &[
     drop_column,
     rename_column,
     change_type,
+    // Twice: type changes are where data is most at risk.
+    change_type,
     toggle_nullable,
     change_default,
     change_identity,
@@ -229,17 +231,55 @@ fn new_type(rng: &mut Rng, db: &Database, ty: &SqlType) -> Option<SqlType> {
     Some(SqlType::from_canonical(to))
 }
 
+/// A column's type changes; often another column's of the same table too,
+/// which the diff renders as one statement.
 fn change_type(rng: &mut Rng, db: &mut Database) -> bool {
-    let pick = pick_column(rng, db, |t, c| {
+    let eligible = |db: &Database, t: &Table, c: &crate::Column| {
         !column_in_use(db, t, &c.name) && !c.serial && c.identity.is_none()
-    });
+    };
+    let pick = pick_column(rng, db, |t, c| eligible(db, t, c));
     let Some((table, column)) = pick else {
         return false;
     };
+    if !change_column_type(rng, db, &table, &column) {
+        return false;
+    }
+    if rng.chance(60) {
+        let others: Vec<String> = db
+            .tables
+            .get(&table)
+            .map(|t| {
+                t.columns
+                    .iter()
+                    .filter(|c| c.name != column && eligible(db, t, c))
+                    .filter(|c| type_can_change(db, &c.ty))
+                    .map(|c| c.name.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(other) = rng.pick(&others).cloned() {
+            change_column_type(rng, db, &table, &other);
+        }
+    }
+    true
+}
+
+/// Whether [`new_type`] has a type for `ty` (the rng only picks among
+/// them).
+fn type_can_change(db: &Database, ty: &SqlType) -> bool {
+    new_type(&mut Rng::new(0), db, ty).is_some()
+}
+
+fn change_column_type(
+    rng: &mut Rng,
+    db: &mut Database,
+    table: &QualifiedName,
+    column: &str,
+) -> bool {
     let Some(ty) = db
         .tables
-        .get(&table)
-        .and_then(|t| t.column(&column))
+        .get(table)
+        .and_then(|t| t.column(column))
         .map(|c| c.ty.clone())
     else {
         return false;
@@ -254,7 +294,7 @@ fn change_type(rng: &mut Rng, db: &mut Database) -> bool {
     };
     let Some(c) = db
         .tables
-        .get_mut(&table)
+        .get_mut(table)
         .and_then(|t| t.columns.iter_mut().find(|c| c.name == column))
     else {
         return false;
