@@ -147,19 +147,22 @@ async fn keys_to_unique_indexes_load_like_the_script() {
     assert_eq!(loaded.database, scripted);
 }
 
-/// Table `t`'s array type is `_t`: a table `_t` created at the same moment
-/// in another session collides with it. Whatever the timing, the load
-/// succeeds (in one session, when the race happened) and builds the same.
+/// Table `t`'s array type is `_t`, and serial columns `a.b_id` and
+/// `a_b.id` both want the sequence `a_b_id_seq`: created at the same moment
+/// in two sessions, they would collide. The load orders them, and builds
+/// what the script builds.
 #[tokio::test]
-async fn tables_racing_for_one_type_name_still_load() {
+async fn tables_wanting_one_name_are_not_created_at_once() {
     let db = petal_testkit::TestDb::new().await;
-    // In dependency order `_t0` and `t0` come one after the other, so two
-    // sessions create them at once.
+    // In dependency order `_t0` and `t0` come one after the other, as do
+    // `a` and `a_b`: two sessions would create them at once.
     db.client()
         .batch_execute(
             "CREATE TABLE p0 (id int PRIMARY KEY);
              CREATE TABLE t0 (id int PRIMARY KEY, p0_id int REFERENCES p0);
-             CREATE TABLE _t0 (id int PRIMARY KEY, p0_id int REFERENCES p0);",
+             CREATE TABLE _t0 (id int PRIMARY KEY, p0_id int REFERENCES p0);
+             CREATE TABLE a (id int PRIMARY KEY, b_id serial);
+             CREATE TABLE a_b (id serial PRIMARY KEY);",
         )
         .await
         .expect("the schema");
@@ -172,6 +175,11 @@ async fn tables_racing_for_one_type_name_still_load() {
         let settings = settings(dir.path().to_path_buf());
         let loaded = canonicalize(&settings, &scanned(&scripted)).await;
         drop_cache(&settings).await;
-        assert_eq!(loaded.expect("canonicalize").database, scripted);
+        let loaded = loaded.expect("canonicalize");
+        assert!(
+            !loaded.loaded_in_one_session,
+            "no race: the clashing tables wait"
+        );
+        assert_eq!(loaded.database, scripted);
     }
 }

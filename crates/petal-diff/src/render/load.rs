@@ -12,6 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use petal_ir::naming::make_object_name;
 use petal_ir::{Database, ForeignKey, QualifiedName, Table};
 
 use super::{create_table_sql, ddl, render_change, table_extras};
@@ -87,7 +88,7 @@ pub fn render_load(db: &Database) -> Load {
     let order = dependency_order(&tables, &keys);
     let position: BTreeMap<&QualifiedName, usize> =
         order.iter().enumerate().map(|(i, t)| (*t, i)).collect();
-    let name_clashes = array_type_clashes(&position);
+    let name_clashes = name_clashes(&tables, &position);
     let mut cycle_keys = Vec::new();
     let units = order
         .iter()
@@ -96,7 +97,7 @@ pub fn render_load(db: &Database) -> Load {
             let table = tables[name];
             let mut inline = Vec::new();
             let mut self_keys = Vec::new();
-            let mut after: BTreeSet<usize> = name_clashes.get(&i).into_iter().copied().collect();
+            let mut after: BTreeSet<usize> = name_clashes.get(&i).cloned().unwrap_or_default();
             for fk in keys.get(name).into_iter().flatten() {
                 if &fk.ref_table == *name {
                     if keyed_by_constraint(table, fk) {
@@ -135,21 +136,47 @@ pub fn render_load(db: &Database) -> Load {
     }
 }
 
-/// Pairs of tables that must not be created at the same moment: table
-/// `t`'s row type gets an array type named `_t`, and a table `_t` created
-/// meanwhile in another session collides with it. Keyed by the later of
-/// the two (as `TableUnit::after` goes).
-fn array_type_clashes(position: &BTreeMap<&QualifiedName, usize>) -> BTreeMap<usize, usize> {
-    let mut clashes = BTreeMap::new();
+/// Tables that must not be created at the same moment, because
+/// PostgreSQL picks a name for each that another may pick or hold too:
+/// table `t`'s row type `t` and array type `_t`, and the sequences of its
+/// serial and identity columns (`t_id_seq`). Two units picking one name
+/// would collide in `pg_type` or `pg_class` (a table `_t` beside a table
+/// `t`; `a.b_id` and `a_b.id`, both serial). Keyed by the later unit, with
+/// the earlier ones it must wait for (as `TableUnit::after` goes).
+fn name_clashes(
+    tables: &BTreeMap<&QualifiedName, &Table>,
+    position: &BTreeMap<&QualifiedName, usize>,
+) -> BTreeMap<usize, BTreeSet<usize>> {
+    let mut claims: BTreeMap<QualifiedName, BTreeSet<usize>> = BTreeMap::new();
     for (name, &i) in position {
+        let mut claim = |n: String| {
+            claims
+                .entry(QualifiedName::new(name.schema.clone(), n))
+                .or_default()
+                .insert(i);
+        };
+        claim(name.name.clone());
         // PostgreSQL's makeArrayTypeName: `_` and the name, cut to 63 bytes.
         let mut array = format!("_{}", name.name);
         while array.len() > 63 {
             array.pop();
         }
-        let other = QualifiedName::new(name.schema.clone(), array);
-        if let Some(&j) = position.get(&other) {
-            clashes.insert(i.max(j), i.min(j));
+        claim(array);
+        for column in tables.get(name).into_iter().flat_map(|t| &t.columns) {
+            if column.serial || column.identity.is_some() {
+                claim(make_object_name(
+                    &name.name,
+                    Some(&column.name),
+                    Some("seq"),
+                ));
+            }
+        }
+    }
+    let mut clashes: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+    for units in claims.values().filter(|u| u.len() > 1) {
+        let units: Vec<usize> = units.iter().copied().collect();
+        for pair in units.windows(2) {
+            clashes.entry(pair[1]).or_default().insert(pair[0]);
         }
     }
     clashes
@@ -336,6 +363,20 @@ mod tests {
         ]));
         assert_eq!(names(&load), ["p", "_t", "t"]);
         assert_eq!(load.tables[2].after, [0, 1], "t after p and _t");
+    }
+
+    #[test]
+    fn serial_columns_wanting_one_sequence_name_are_not_created_at_once() {
+        let mut a = table("a", &[]);
+        let mut b_id = Column::new("b_id", SqlType::canonical("integer"));
+        b_id.serial = true;
+        a.columns.push(b_id);
+        let mut a_b = table("a_b", &[]);
+        a_b.columns[0].serial = true;
+        let load = render_load(&database(vec![a, a_b, table("c", &[])]));
+        assert_eq!(names(&load), ["a", "a_b", "c"]);
+        assert_eq!(load.tables[1].after, [0], "both want a_b_id_seq");
+        assert!(load.tables[2].after.is_empty());
     }
 
     #[test]
