@@ -37,8 +37,8 @@ pub struct Canonical {
     /// updated in place (warm).
     pub rebuilt: bool,
     /// A rebuild whose concurrent load failed on something other than a
-    /// statement of the models (two tables racing for one type or sequence
-    /// name, a lost session), then loaded in one session.
+    /// statement of the models (a lost session, say), then loaded in one
+    /// session.
     pub loaded_in_one_session: bool,
 }
 
@@ -122,10 +122,9 @@ async fn canonicalize_on(
         .as_ref()
         .is_some_and(|state| state.models == models);
     drop(read);
-    let mut loaded_in_one_session = false;
-    let (database, rebuilt) = match previous {
+    let (database, rebuilt, loaded_in_one_session) = match previous {
         // Nothing changed since the last run: not a single statement.
-        Some(state) if unchanged => (state.canonical, false),
+        Some(state) if unchanged => (state.canonical, false, false),
         Some(state) => match update_in_place(&cfg, &state.models, &models).await {
             Ok(()) => {
                 let _t = timings::phase("introspect the changed canonical tables");
@@ -135,18 +134,15 @@ async fn canonicalize_on(
                     tables: Some(refresh.clone()),
                 };
                 let partial = introspect_parallel(&cfg, &opts).await?.database;
-                (merge(state.canonical, partial, &refresh, &models), false)
+                (
+                    merge(state.canonical, partial, &refresh, &models),
+                    false,
+                    false,
+                )
             }
-            Err(_) => (
-                rebuild_and_read(&admin, &cfg, &models, scanned, &mut loaded_in_one_session)
-                    .await?,
-                true,
-            ),
+            Err(_) => rebuild_and_read(&admin, &cfg, &models, scanned).await?,
         },
-        None => (
-            rebuild_and_read(&admin, &cfg, &models, scanned, &mut loaded_in_one_session).await?,
-            true,
-        ),
+        None => rebuild_and_read(&admin, &cfg, &models, scanned).await?,
     };
     if !unchanged {
         let _t = timings::phase("write the canonical cache");
@@ -163,18 +159,20 @@ async fn canonicalize_on(
     })
 }
 
+/// Rebuilds and introspects the canonical database: the canonical IR,
+/// `true` (rebuilt), and whether it took the one-session load.
 async fn rebuild_and_read(
     admin: &Client,
     cfg: &ConnConfig,
     models: &Database,
     scanned: &ScannedModels,
-    loaded_in_one_session: &mut bool,
-) -> Result<Database, EngineError> {
-    *loaded_in_one_session = rebuild(admin, cfg, models, scanned).await?;
+) -> Result<(Database, bool, bool), EngineError> {
+    let one_session = rebuild(admin, cfg, models, scanned).await?;
     let _t = timings::phase("introspect the canonical database");
-    Ok(introspect_parallel(cfg, &IntrospectOptions::default())
+    let database = introspect_parallel(cfg, &IntrospectOptions::default())
         .await?
-        .database)
+        .database;
+    Ok((database, true, one_session))
 }
 
 /// The tables whose canonical form may have changed between two model IRs:
@@ -358,9 +356,8 @@ async fn rebuild(
     }
     // Again in one session, one statement at a time, in a clean database:
     // every statement PostgreSQL refuses is found, as the scanner reports
-    // all its errors. With none refused, what failed was the concurrency
-    // itself (two tables racing for a name PostgreSQL picks, such as the
-    // array type `_t` of table `t` and a table `_t`), and this load stands.
+    // all its errors. With none refused, what failed was not the models (a
+    // lost session, say), and this load stands.
     let _t = timings::phase("load the models again, in one session");
     recreate(admin, cfg).await?;
     let client = connect(cfg).await?;
@@ -369,26 +366,31 @@ async fn rebuild(
     if errors.is_empty() {
         return Ok(true);
     }
-    let _ = admin
-        .batch_execute(&format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            quote_ident(&cfg.dbname)
-        ))
-        .await;
+    // The refusals are the error to report; a failed drop adds nothing.
+    let _ = drop_canonical(admin, cfg).await;
     Err(EngineError::msg(errors.join("\n\n")))
 }
 
 /// Drops the canonical database if it exists and creates it empty.
 async fn recreate(admin: &Client, cfg: &ConnConfig) -> Result<(), EngineError> {
-    let name = quote_ident(&cfg.dbname);
+    drop_canonical(admin, cfg).await?;
     admin
-        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .await
-        .map_err(|e| EngineError::pg_query("dropping the canonical database", e))?;
-    admin
-        .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0"))
+        .batch_execute(&format!(
+            "CREATE DATABASE {} TEMPLATE template0",
+            quote_ident(&cfg.dbname)
+        ))
         .await
         .map_err(|e| EngineError::pg_query("creating the canonical database", e))
+}
+
+async fn drop_canonical(admin: &Client, cfg: &ConnConfig) -> Result<(), EngineError> {
+    admin
+        .batch_execute(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            quote_ident(&cfg.dbname)
+        ))
+        .await
+        .map_err(|e| EngineError::pg_query("dropping the canonical database", e))
 }
 
 /// Runs the statements in one transaction, each under a savepoint, and

@@ -85,19 +85,15 @@ proptest! {
             let settings = settings(dir.path().to_path_buf());
             let loaded = canonicalize(&settings, &scanned(&a)).await?;
             drop_cache(&settings).await;
-            let db = petal_testkit::TestDb::new().await;
             let script = petal_diff::render_schema(&a)
                 .into_iter()
                 .map(|s| s.sql)
                 .collect::<Vec<_>>()
                 .join("\n");
-            db.client()
-                .batch_execute(&script)
+            let scripted = common::built(&script)
                 .await
-                .map_err(|e| petal_engine::EngineError::pg_query("the script", e))?;
-            let scripted =
-                petal_pg::introspect_parallel(db.config(), &Default::default()).await?;
-            Ok::<_, petal_engine::EngineError>((loaded, scripted.database))
+                .map_err(petal_engine::EngineError::msg)?;
+            Ok::<_, petal_engine::EngineError>((loaded, scripted))
         }).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert!(loaded.rebuilt);
         prop_assert!(!loaded.loaded_in_one_session, "the concurrent load went through");
@@ -111,10 +107,8 @@ proptest! {
 /// columns (which no key may reference).
 #[tokio::test]
 async fn keys_to_unique_indexes_load_like_the_script() {
-    let db = petal_testkit::TestDb::new().await;
-    db.client()
-        .batch_execute(
-            "CREATE TABLE node (id int PRIMARY KEY, code text NOT NULL, parent_code text);
+    let scripted = common::built(
+        "CREATE TABLE node (id int PRIMARY KEY, code text NOT NULL, parent_code text);
              CREATE UNIQUE INDEX node_code_idx ON node (code);
              ALTER TABLE node ADD CONSTRAINT node_parent_fkey
                  FOREIGN KEY (parent_code) REFERENCES node (code);
@@ -127,18 +121,10 @@ async fn keys_to_unique_indexes_load_like_the_script() {
                  CONSTRAINT slot_code_key UNIQUE (code) DEFERRABLE);
              CREATE UNIQUE INDEX slot_code_idx ON slot (code);
              ALTER TABLE slot ADD FOREIGN KEY (next_code) REFERENCES slot (code);",
-        )
-        .await
-        .expect("the schema");
-    let scripted = petal_pg::introspect_parallel(db.config(), &Default::default())
-        .await
-        .expect("introspect")
-        .database;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let settings = settings(dir.path().to_path_buf());
-    let loaded = canonicalize(&settings, &scanned(&scripted)).await;
-    drop_cache(&settings).await;
-    let loaded = loaded.expect("canonicalize");
+    )
+    .await
+    .expect("the schema");
+    let loaded = cold(&scripted).await;
     assert!(loaded.rebuilt);
     assert!(
         !loaded.loaded_in_one_session,
@@ -153,33 +139,32 @@ async fn keys_to_unique_indexes_load_like_the_script() {
 /// what the script builds.
 #[tokio::test]
 async fn tables_wanting_one_name_are_not_created_at_once() {
-    let db = petal_testkit::TestDb::new().await;
     // In dependency order `_t0` and `t0` come one after the other, as do
     // `a` and `a_b`: two sessions would create them at once.
-    db.client()
-        .batch_execute(
-            "CREATE TABLE p0 (id int PRIMARY KEY);
+    let scripted = common::built(
+        "CREATE TABLE p0 (id int PRIMARY KEY);
              CREATE TABLE t0 (id int PRIMARY KEY, p0_id int REFERENCES p0);
              CREATE TABLE _t0 (id int PRIMARY KEY, p0_id int REFERENCES p0);
              CREATE TABLE a (id int PRIMARY KEY, b_id serial);
              CREATE TABLE a_b (id serial PRIMARY KEY);",
-        )
-        .await
-        .expect("the schema");
-    let scripted = petal_pg::introspect_parallel(db.config(), &Default::default())
-        .await
-        .expect("introspect")
-        .database;
+    )
+    .await
+    .expect("the schema");
     for _ in 0..4 {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let settings = settings(dir.path().to_path_buf());
-        let loaded = canonicalize(&settings, &scanned(&scripted)).await;
-        drop_cache(&settings).await;
-        let loaded = loaded.expect("canonicalize");
+        let loaded = cold(&scripted).await;
         assert!(
             !loaded.loaded_in_one_session,
             "no race: the clashing tables wait"
         );
         assert_eq!(loaded.database, scripted);
     }
+}
+
+/// `db` as models, canonicalized cold in a project of their own.
+async fn cold(db: &Database) -> petal_engine::canonical::Canonical {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let settings = settings(dir.path().to_path_buf());
+    let loaded = canonicalize(&settings, &scanned(db)).await;
+    drop_cache(&settings).await;
+    loaded.expect("canonicalize")
 }

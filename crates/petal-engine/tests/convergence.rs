@@ -39,18 +39,20 @@ proptest! {
 fn several_type_changes_of_one_table_converge() {
     let runtime = common::runtime().expect("runtime");
     runtime.block_on(async {
-        let a = schema(
+        let a = common::built(
             "CREATE TABLE items (id serial PRIMARY KEY, price double precision NOT NULL,
                  qty integer NOT NULL DEFAULT 0, code character varying(20),
                  label text DEFAULT 'x', title text NOT NULL)",
         )
-        .await;
-        let b = schema(
+        .await
+        .expect("schema A");
+        let b = common::built(
             "CREATE TABLE items (id bigserial PRIMARY KEY, price numeric(12,2) NOT NULL,
                  qty bigint NOT NULL DEFAULT 1, code text,
                  label character varying(20) DEFAULT 'y', title text NOT NULL)",
         )
-        .await;
+        .await
+        .expect("schema B");
         let diff = petal_diff::diff(&a, &b);
         let folded: usize = petal_diff::render(&diff.changes)
             .iter()
@@ -64,13 +66,4 @@ fn several_type_changes_of_one_table_converge() {
             Outcome::Failed(report) => panic!("{report}"),
         }
     });
-}
-
-async fn schema(sql: &str) -> petal_ir::Database {
-    let db = petal_testkit::TestDb::new().await;
-    db.client().batch_execute(sql).await.expect("the schema");
-    petal_pg::introspect_parallel(db.config(), &Default::default())
-        .await
-        .expect("introspect")
-        .database
 }

@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use petal_ir::naming::make_object_name;
+use petal_ir::naming::{make_object_name, truncate_identifier};
 use petal_ir::{Database, ForeignKey, QualifiedName, Table};
 
 use super::{create_table_sql, ddl, render_change, table_extras};
@@ -156,12 +156,8 @@ fn name_clashes(
                 .insert(i);
         };
         claim(name.name.clone());
-        // PostgreSQL's makeArrayTypeName: `_` and the name, cut to 63 bytes.
-        let mut array = format!("_{}", name.name);
-        while array.len() > 63 {
-            array.pop();
-        }
-        claim(array);
+        // PostgreSQL's makeArrayTypeName: `_` and the name, cut to length.
+        claim(truncate_identifier(&format!("_{}", name.name)).to_string());
         for column in tables.get(name).into_iter().flat_map(|t| &t.columns) {
             if column.serial || column.identity.is_some() {
                 claim(make_object_name(

@@ -1,5 +1,5 @@
-//! What the database property tests share: their proptest settings and a
-//! runtime per case.
+//! What the database property tests share: their proptest settings, a
+//! runtime per case, and schemas built from SQL.
 
 use proptest::prelude::*;
 
@@ -26,4 +26,17 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, TestCaseError> {
         .enable_all()
         .build()
         .map_err(|e| TestCaseError::fail(e.to_string()))
+}
+
+/// The schema `sql` builds, introspected on a fresh database of its own.
+pub async fn built(sql: &str) -> Result<petal_ir::Database, String> {
+    let db = petal_testkit::TestDb::try_new().await?;
+    db.client()
+        .batch_execute(sql)
+        .await
+        .map_err(|e| format!("the script: {e}"))?;
+    petal_pg::introspect_parallel(db.config(), &Default::default())
+        .await
+        .map(|found| found.database)
+        .map_err(|e| e.to_string())
 }

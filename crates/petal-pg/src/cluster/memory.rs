@@ -156,6 +156,7 @@ fn remove_orphans() {
         return;
     };
     let prefix = prefix();
+    let this_host = host();
     for entry in entries.flatten() {
         let dir = entry.path();
         if !entry.file_name().to_string_lossy().starts_with(&prefix) || !owned_by_us(&dir) {
@@ -164,7 +165,7 @@ fn remove_orphans() {
         let Some((owner_host, base)) = read_owner(&dir.join(OWNER_FILE)) else {
             continue;
         };
-        if owner_host != host() {
+        if owner_host != this_host {
             continue;
         }
         if base.exists() || postmaster_running(&dir.join("data")) {
