@@ -15,6 +15,7 @@ pub mod arbitrary;
 mod database;
 mod dump;
 mod eq;
+mod key;
 mod name;
 pub mod naming;
 mod sql_type;
@@ -24,6 +25,7 @@ pub use database::{
     IndexKeyExpr, Named, PrimaryKey, Table, Unique,
 };
 pub use dump::dump;
+pub use key::ObjectKey;
 pub use name::{QualifiedName, quote_ident, quote_literal};
 pub use sql_type::SqlType;
 

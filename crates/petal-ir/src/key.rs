@@ -1,0 +1,121 @@
+//! Object keys: what identifies one object of a schema, across two versions
+//! of that schema and across the layers that talk about it (the diff's
+//! changes, the comments on objects, the models' source locations).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{QualifiedName, quote_literal};
+
+/// The identity of a schema object: its kind and name, and for an object
+/// that lives in a table or a type, that table or type.
+///
+/// Ordered by kind, then name, so maps keyed by it list objects in a stable
+/// order.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "object", rename_all = "snake_case")]
+pub enum ObjectKey {
+    Schema {
+        name: String,
+    },
+    Enum {
+        name: QualifiedName,
+    },
+    EnumLabel {
+        enum_type: QualifiedName,
+        label: String,
+    },
+    Table {
+        name: QualifiedName,
+    },
+    Column {
+        table: QualifiedName,
+        column: String,
+    },
+    /// A primary key, unique, check or foreign key constraint: they share
+    /// one namespace per table.
+    Constraint {
+        table: QualifiedName,
+        name: String,
+    },
+    Index {
+        table: QualifiedName,
+        name: String,
+    },
+}
+
+impl ObjectKey {
+    pub fn table(name: &QualifiedName) -> Self {
+        ObjectKey::Table { name: name.clone() }
+    }
+
+    pub fn column(table: &QualifiedName, column: &str) -> Self {
+        ObjectKey::Column {
+            table: table.clone(),
+            column: column.to_string(),
+        }
+    }
+
+    pub fn constraint(table: &QualifiedName, name: &str) -> Self {
+        ObjectKey::Constraint {
+            table: table.clone(),
+            name: name.to_string(),
+        }
+    }
+
+    pub fn index(table: &QualifiedName, name: &str) -> Self {
+        ObjectKey::Index {
+            table: table.clone(),
+            name: name.to_string(),
+        }
+    }
+
+    /// The table the object is, or lives in.
+    pub fn in_table(&self) -> Option<&QualifiedName> {
+        match self {
+            ObjectKey::Table { name } => Some(name),
+            ObjectKey::Column { table, .. }
+            | ObjectKey::Constraint { table, .. }
+            | ObjectKey::Index { table, .. } => Some(table),
+            ObjectKey::Schema { .. } | ObjectKey::Enum { .. } | ObjectKey::EnumLabel { .. } => None,
+        }
+    }
+}
+
+/// As a description names it: `table public.orders`,
+/// `column public.orders.total`, `index orders_total_idx of public.orders`.
+impl fmt::Display for ObjectKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ObjectKey::Schema { name } => write!(f, "schema {name}"),
+            ObjectKey::Enum { name } => write!(f, "enum type {name}"),
+            ObjectKey::EnumLabel { enum_type, label } => {
+                write!(f, "label {} of enum type {enum_type}", quote_literal(label))
+            }
+            ObjectKey::Table { name } => write!(f, "table {name}"),
+            ObjectKey::Column { table, column } => write!(f, "column {table}.{column}"),
+            ObjectKey::Constraint { table, name } => write!(f, "constraint {name} of {table}"),
+            ObjectKey::Index { table, name } => write!(f, "index {name} of {table}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_name_their_object() {
+        let t = QualifiedName::new("public", "orders");
+        assert_eq!(
+            ObjectKey::column(&t, "total").to_string(),
+            "column public.orders.total"
+        );
+        assert_eq!(
+            ObjectKey::index(&t, "orders_total_idx").to_string(),
+            "index orders_total_idx of public.orders"
+        );
+        assert_eq!(ObjectKey::index(&t, "i").in_table(), Some(&t));
+    }
+}
