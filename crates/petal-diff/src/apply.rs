@@ -7,7 +7,9 @@ use std::fmt;
 
 use petal_ir::{Column, Database, QualifiedName, Table};
 
-use crate::change::Change;
+use petal_ir::ObjectKey;
+
+use crate::change::{AddEnumLabel, Alter, Change, Object, RecreateEnum, Rename};
 use crate::names::{enum_type, rename_enum_references, rename_label_references};
 
 /// A change that does not fit the database it is applied to.
@@ -72,14 +74,100 @@ fn rename_in(names: &mut [String], from: &str, to: &str) {
 
 /// Applies one change to `db`, as the server would.
 pub fn apply(db: &mut Database, change: &Change) -> Result<(), ApplyError> {
-    use Change::*;
     match change {
-        CreateSchema { name } => {
+        Change::Create(object) => create(db, object)?,
+        Change::Drop(object) => drop(db, object)?,
+        Change::Rename(rename) => apply_rename(db, rename)?,
+        Change::Alter(alter) => apply_alter(db, alter)?,
+        Change::AddEnumLabel(AddEnumLabel {
+            name, label, index, ..
+        }) => {
+            let Some(e) = db.enums.get_mut(name) else {
+                return err(format!("type {name} does not exist"));
+            };
+            if e.labels.contains(label) {
+                return err(format!("type {name} already has label {label}"));
+            }
+            let at = (*index).min(e.labels.len());
+            e.labels.insert(at, label.clone());
+        }
+        Change::RecreateEnum(RecreateEnum {
+            name,
+            to_labels,
+            columns,
+            ..
+        }) => {
+            let Some(e) = db.enums.get_mut(name) else {
+                return err(format!("type {name} does not exist"));
+            };
+            e.labels = to_labels.clone();
+            for use_ in columns {
+                let column = column_mut(db, &use_.table, &use_.column)?;
+                column.ty = enum_type(name, use_.array);
+                column.default = use_.default_after.clone();
+            }
+        }
+    }
+    if let Some(t) = touched_table(change).and_then(|name| db.tables.get_mut(name)) {
+        t.normalize();
+    }
+    Ok(())
+}
+
+fn create(db: &mut Database, object: &Object) -> Result<(), ApplyError> {
+    match object {
+        Object::Schema { name } => {
             if !db.schemas.insert(name.clone()) {
                 return err(format!("schema {name} already exists"));
             }
         }
-        DropSchema { name } => {
+        Object::Enum { enum_type } => {
+            if db.enums.contains_key(&enum_type.name) {
+                return err(format!("type {} already exists", enum_type.name));
+            }
+            db.enums.insert(enum_type.name.clone(), enum_type.clone());
+        }
+        Object::Table { table } => {
+            if db.tables.contains_key(&table.name) {
+                return err(format!("table {} already exists", table.name));
+            }
+            let mut t = table.clone();
+            t.renamed_from = None;
+            for c in &mut t.columns {
+                c.renamed_from = None;
+            }
+            t.normalize();
+            db.tables.insert(t.name.clone(), t);
+        }
+        Object::Column { table, column } => {
+            let t = table_mut(db, table)?;
+            if t.column(&column.name).is_some() {
+                return err(format!("column {table}.{} already exists", column.name));
+            }
+            let mut c = column.clone();
+            c.renamed_from = None;
+            t.columns.push(c);
+        }
+        Object::PrimaryKey { table, primary_key } => {
+            let t = table_mut(db, table)?;
+            if t.primary_key.is_some() {
+                return err(format!("table {table} already has a primary key"));
+            }
+            t.primary_key = Some(primary_key.clone());
+        }
+        Object::Unique { table, unique } => table_mut(db, table)?.uniques.push(unique.clone()),
+        Object::Check { table, check } => table_mut(db, table)?.checks.push(check.clone()),
+        Object::ForeignKey {
+            table, foreign_key, ..
+        } => table_mut(db, table)?.foreign_keys.push(foreign_key.clone()),
+        Object::Index { table, index } => table_mut(db, table)?.indexes.push(index.clone()),
+    }
+    Ok(())
+}
+
+fn drop(db: &mut Database, object: &Object) -> Result<(), ApplyError> {
+    match object {
+        Object::Schema { name } => {
             let in_use = db
                 .tables
                 .keys()
@@ -92,18 +180,52 @@ pub fn apply(db: &mut Database, change: &Change) -> Result<(), ApplyError> {
                 return err(format!("schema {name} does not exist"));
             }
         }
-        CreateEnum { enum_type } => {
-            if db.enums.contains_key(&enum_type.name) {
-                return err(format!("type {} already exists", enum_type.name));
-            }
-            db.enums.insert(enum_type.name.clone(), enum_type.clone());
-        }
-        DropEnum { enum_type } => {
+        Object::Enum { enum_type } => {
             if db.enums.remove(&enum_type.name).is_none() {
                 return err(format!("type {} does not exist", enum_type.name));
             }
         }
-        RenameEnum { from, to } => {
+        Object::Table { table } => {
+            if db.tables.remove(&table.name).is_none() {
+                return err(format!("table {} does not exist", table.name));
+            }
+        }
+        Object::Column { table, column } => {
+            let t = table_mut(db, table)?;
+            remove_named(&mut t.columns, &column.name, |c| &c.name, "column", table)?;
+        }
+        Object::PrimaryKey { table, .. } => {
+            if table_mut(db, table)?.primary_key.take().is_none() {
+                return err(format!("table {table} has no primary key"));
+            }
+        }
+        Object::Unique { table, unique } => {
+            let t = table_mut(db, table)?;
+            remove_named(&mut t.uniques, &unique.name, |u| &u.name, "unique", table)?;
+        }
+        Object::Check { table, check } => {
+            let t = table_mut(db, table)?;
+            remove_named(&mut t.checks, &check.name, |c| &c.name, "check", table)?;
+        }
+        Object::ForeignKey {
+            table, foreign_key, ..
+        } => {
+            let t = table_mut(db, table)?;
+            let name = &foreign_key.name;
+            remove_named(&mut t.foreign_keys, name, |f| &f.name, "foreign key", table)?;
+        }
+        Object::Index { table, index } => {
+            let t = table_mut(db, table)?;
+            remove_named(&mut t.indexes, &index.name, |i| &i.name, "index", table)?;
+        }
+    }
+    Ok(())
+}
+
+fn apply_rename(db: &mut Database, rename: &Rename) -> Result<(), ApplyError> {
+    match rename {
+        Rename::Enum { name } => {
+            let (from, to) = (&name.from, &name.to);
             let Some(mut e) = db.enums.remove(from) else {
                 return err(format!("type {from} does not exist"));
             };
@@ -111,165 +233,19 @@ pub fn apply(db: &mut Database, change: &Change) -> Result<(), ApplyError> {
             db.enums.insert(to.clone(), e);
             rename_enum_references(db, from, to);
         }
-        AddEnumLabel {
-            name, label, index, ..
-        } => {
-            let Some(e) = db.enums.get_mut(name) else {
-                return err(format!("type {name} does not exist"));
+        Rename::EnumLabel { enum_type, label } => {
+            let Some(e) = db.enums.get_mut(enum_type) else {
+                return err(format!("type {enum_type} does not exist"));
             };
-            if e.labels.contains(label) {
-                return err(format!("type {name} already has label {label}"));
+            match e.labels.iter_mut().find(|l| **l == label.from) {
+                Some(l) => *l = label.to.clone(),
+                None => return err(format!("type {enum_type} has no label {}", label.from)),
             }
-            let at = (*index).min(e.labels.len());
-            e.labels.insert(at, label.clone());
+            rename_label_references(db, enum_type, &label.from, &label.to);
         }
-        RenameEnumLabel { name, from, to } => {
-            let Some(e) = db.enums.get_mut(name) else {
-                return err(format!("type {name} does not exist"));
-            };
-            match e.labels.iter_mut().find(|l| *l == from) {
-                Some(l) => *l = to.clone(),
-                None => return err(format!("type {name} has no label {from}")),
-            }
-            rename_label_references(db, name, from, to);
-        }
-        RecreateEnum {
-            name,
-            to_labels,
-            columns,
-            ..
-        } => {
-            let Some(e) = db.enums.get_mut(name) else {
-                return err(format!("type {name} does not exist"));
-            };
-            e.labels = to_labels.clone();
-            for use_ in columns {
-                let column = column_mut(db, &use_.table, &use_.column)?;
-                column.ty = enum_type(name, use_.array);
-                column.default = use_.default_after.clone();
-            }
-        }
-        SetEnumComment { name, to, .. } => match db.enums.get_mut(name) {
-            Some(e) => e.comment = to.clone(),
-            None => return err(format!("type {name} does not exist")),
-        },
-        CreateTable { table } => {
-            if db.tables.contains_key(&table.name) {
-                return err(format!("table {} already exists", table.name));
-            }
-            let mut t = table.clone();
-            t.renamed_from = None;
-            for c in &mut t.columns {
-                c.renamed_from = None;
-            }
-            t.normalize();
-            db.tables.insert(t.name.clone(), t);
-        }
-        DropTable { table } => {
-            if db.tables.remove(&table.name).is_none() {
-                return err(format!("table {} does not exist", table.name));
-            }
-        }
-        RenameTable { from, to } => {
-            if db.tables.contains_key(to) {
-                return err(format!("table {to} already exists"));
-            }
-            let Some(mut t) = db.tables.remove(from) else {
-                return err(format!("table {from} does not exist"));
-            };
-            t.name = to.clone();
-            db.tables.insert(to.clone(), t);
-            for other in db.tables.values_mut() {
-                for fk in other
-                    .foreign_keys
-                    .iter_mut()
-                    .filter(|f| &f.ref_table == from)
-                {
-                    fk.ref_table = to.clone();
-                }
-            }
-        }
-        AddColumn { table, column } => {
-            let t = table_mut(db, table)?;
-            if t.column(&column.name).is_some() {
-                return err(format!("column {table}.{} already exists", column.name));
-            }
-            let mut c = column.clone();
-            c.renamed_from = None;
-            t.columns.push(c);
-        }
-        DropColumn { table, column } => {
-            let t = table_mut(db, table)?;
-            remove_named(&mut t.columns, &column.name, |c| &c.name, "column", table)?;
-        }
-        RenameColumn { table, from, to } => rename_column(db, table, from, to)?,
-        AlterColumnType {
-            table,
-            column,
-            to,
-            to_collation,
-            default_after,
-            ..
-        } => {
-            let c = column_mut(db, table, column)?;
-            c.ty = to.clone();
-            c.collation = to_collation.clone();
-            c.default = default_after.clone();
-        }
-        SetNullable {
-            table,
-            column,
-            nullable,
-        } => column_mut(db, table, column)?.nullable = *nullable,
-        SetDefault {
-            table, column, to, ..
-        } => column_mut(db, table, column)?.default = to.clone(),
-        SetIdentity {
-            table, column, to, ..
-        } => column_mut(db, table, column)?.identity = *to,
-        SetSerial {
-            table,
-            column,
-            serial,
-            ..
-        } => column_mut(db, table, column)?.serial = *serial,
-        SetTableComment { table, to, .. } => table_mut(db, table)?.comment = to.clone(),
-        SetColumnComment {
-            table, column, to, ..
-        } => column_mut(db, table, column)?.comment = to.clone(),
-        AddPrimaryKey { table, primary_key } => {
-            let t = table_mut(db, table)?;
-            if t.primary_key.is_some() {
-                return err(format!("table {table} already has a primary key"));
-            }
-            t.primary_key = Some(primary_key.clone());
-        }
-        DropPrimaryKey { table, .. } => {
-            if table_mut(db, table)?.primary_key.take().is_none() {
-                return err(format!("table {table} has no primary key"));
-            }
-        }
-        AddUnique { table, unique } => table_mut(db, table)?.uniques.push(unique.clone()),
-        DropUnique { table, unique } => {
-            let t = table_mut(db, table)?;
-            remove_named(&mut t.uniques, &unique.name, |u| &u.name, "unique", table)?;
-        }
-        AddCheck { table, check } => table_mut(db, table)?.checks.push(check.clone()),
-        DropCheck { table, check } => {
-            let t = table_mut(db, table)?;
-            remove_named(&mut t.checks, &check.name, |c| &c.name, "check", table)?;
-        }
-        AddForeignKey {
-            table, foreign_key, ..
-        } => table_mut(db, table)?.foreign_keys.push(foreign_key.clone()),
-        DropForeignKey {
-            table, foreign_key, ..
-        } => {
-            let t = table_mut(db, table)?;
-            let name = &foreign_key.name;
-            remove_named(&mut t.foreign_keys, name, |f| &f.name, "foreign key", table)?;
-        }
-        RenameConstraint { table, from, to } => {
+        Rename::Table { name } => rename_table(db, &name.from, &name.to)?,
+        Rename::Column { table, name } => rename_column(db, table, &name.from, &name.to)?,
+        Rename::Constraint { table, name } => {
             let t = table_mut(db, table)?;
             let slot = t
                 .primary_key
@@ -278,36 +254,112 @@ pub fn apply(db: &mut Database, change: &Change) -> Result<(), ApplyError> {
                 .chain(t.uniques.iter_mut().map(|u| &mut u.name))
                 .chain(t.checks.iter_mut().map(|c| &mut c.name))
                 .chain(t.foreign_keys.iter_mut().map(|f| &mut f.name))
-                .find(|n| *n == from);
+                .find(|n| **n == name.from);
             match slot {
-                Some(n) => *n = to.clone(),
-                None => return err(format!("constraint {from} does not exist on table {table}")),
+                Some(n) => *n = name.to.clone(),
+                None => {
+                    return err(format!(
+                        "constraint {} does not exist on table {table}",
+                        name.from
+                    ));
+                }
             }
         }
-        CreateIndex { table, index } => table_mut(db, table)?.indexes.push(index.clone()),
-        DropIndex { table, index } => {
+        Rename::Index { table, name } => {
             let t = table_mut(db, table)?;
-            remove_named(&mut t.indexes, &index.name, |i| &i.name, "index", table)?;
-        }
-        RenameIndex { table, from, to } => {
-            let t = table_mut(db, table)?;
-            match t.indexes.iter_mut().find(|i| &i.name == from) {
-                Some(i) => i.name = to.clone(),
-                None => return err(format!("index {from} does not exist on table {table}")),
-            }
-        }
-        SetIndexComment {
-            table, index, to, ..
-        } => {
-            let t = table_mut(db, table)?;
-            match t.indexes.iter_mut().find(|i| &i.name == index) {
-                Some(i) => i.comment = to.clone(),
-                None => return err(format!("index {index} does not exist on table {table}")),
+            match t.indexes.iter_mut().find(|i| i.name == name.from) {
+                Some(i) => i.name = name.to.clone(),
+                None => {
+                    return err(format!(
+                        "index {} does not exist on table {table}",
+                        name.from
+                    ));
+                }
             }
         }
     }
-    if let Some(t) = touched_table(change).and_then(|name| db.tables.get_mut(name)) {
-        t.normalize();
+    Ok(())
+}
+
+fn apply_alter(db: &mut Database, alter: &Alter) -> Result<(), ApplyError> {
+    match alter {
+        Alter::ColumnType {
+            table, column, ty, ..
+        } => {
+            let c = column_mut(db, table, column)?;
+            c.ty = ty.to.ty.clone();
+            c.collation = ty.to.collation.clone();
+            c.default = ty.to.default.clone();
+        }
+        Alter::Nullable {
+            table,
+            column,
+            nullable,
+        } => column_mut(db, table, column)?.nullable = nullable.to,
+        Alter::Default {
+            table,
+            column,
+            default,
+        } => column_mut(db, table, column)?.default = default.to.clone(),
+        Alter::Identity {
+            table,
+            column,
+            identity,
+        } => column_mut(db, table, column)?.identity = identity.to,
+        Alter::Serial {
+            table,
+            column,
+            serial,
+            ..
+        } => column_mut(db, table, column)?.serial = serial.to,
+        Alter::Comment { on, text } => set_comment(db, on, text.to.clone())?,
+    }
+    Ok(())
+}
+
+fn set_comment(db: &mut Database, on: &ObjectKey, text: Option<String>) -> Result<(), ApplyError> {
+    match on {
+        ObjectKey::Enum { name } => match db.enums.get_mut(name) {
+            Some(e) => e.comment = text,
+            None => return err(format!("type {name} does not exist")),
+        },
+        ObjectKey::Table { name } => table_mut(db, name)?.comment = text,
+        ObjectKey::Column { table, column } => column_mut(db, table, column)?.comment = text,
+        ObjectKey::Index { table, name } => {
+            let t = table_mut(db, table)?;
+            match t.indexes.iter_mut().find(|i| &i.name == name) {
+                Some(i) => i.comment = text,
+                None => return err(format!("index {name} does not exist on table {table}")),
+            }
+        }
+        ObjectKey::Schema { .. } | ObjectKey::EnumLabel { .. } | ObjectKey::Constraint { .. } => {
+            return err(format!("petal does not keep comments on {on}"));
+        }
+    }
+    Ok(())
+}
+
+fn rename_table(
+    db: &mut Database,
+    from: &QualifiedName,
+    to: &QualifiedName,
+) -> Result<(), ApplyError> {
+    if db.tables.contains_key(to) {
+        return err(format!("table {to} already exists"));
+    }
+    let Some(mut t) = db.tables.remove(from) else {
+        return err(format!("table {from} does not exist"));
+    };
+    t.name = to.clone();
+    db.tables.insert(to.clone(), t);
+    for other in db.tables.values_mut() {
+        for fk in other
+            .foreign_keys
+            .iter_mut()
+            .filter(|f| &f.ref_table == from)
+        {
+            fk.ref_table = to.clone();
+        }
     }
     Ok(())
 }
@@ -323,14 +375,16 @@ pub fn apply_all(db: &mut Database, changes: &[Change]) -> Result<(), ApplyError
 }
 
 fn touched_table(change: &Change) -> Option<&QualifiedName> {
-    use Change::*;
     match change {
-        AddUnique { table, .. }
-        | AddCheck { table, .. }
-        | AddForeignKey { table, .. }
-        | CreateIndex { table, .. }
-        | RenameConstraint { table, .. }
-        | RenameIndex { table, .. } => Some(table),
+        Change::Create(
+            Object::Unique { table, .. }
+            | Object::Check { table, .. }
+            | Object::ForeignKey { table, .. }
+            | Object::Index { table, .. },
+        )
+        | Change::Rename(Rename::Constraint { table, .. } | Rename::Index { table, .. }) => {
+            Some(table)
+        }
         _ => None,
     }
 }

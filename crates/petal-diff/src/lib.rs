@@ -25,7 +25,10 @@ mod render;
 
 pub use apply::{ApplyError, apply, apply_all};
 pub use casts::{TypeChangeRisk, needs_using, type_change_risk, using_cast};
-pub use change::{Change, EnumColumn, EnumForeignKey, inverse_all};
+pub use change::{
+    AddEnumLabel, Alter, Change, ColumnType, Delta, EnumColumn, EnumForeignKey, Object,
+    RecreateEnum, Rename, inverse_all,
+};
 pub use classify::Safety;
 pub use compare::{Diff, Warning, diff};
 pub use names::{is_user_type, quote_ident_if_needed, type_spelling};

@@ -1,10 +1,29 @@
 //! Safety, description and notes of every change kind.
 
-use petal_diff::{Change, EnumColumn, Safety, render_change};
-use petal_ir::{
-    Check, Column, EnumType, FkAction, ForeignKey, Identity, Index, IndexKey, PrimaryKey,
-    QualifiedName, SqlType, Table, Unique,
+use petal_diff::Change::{Create, Drop};
+use petal_diff::{
+    AddEnumLabel, Alter, Change, ColumnType, Delta, EnumColumn, Object, RecreateEnum, Rename,
+    Safety, render_change,
 };
+use petal_ir::{
+    Check, Column, EnumType, FkAction, ForeignKey, Identity, Index, IndexKey, ObjectKey,
+    PrimaryKey, QualifiedName, SqlType, Table, Unique,
+};
+
+fn comment(on: ObjectKey, to: Option<&str>) -> Change {
+    Change::Alter(Alter::Comment {
+        on,
+        text: Delta::new(None, to.map(String::from)),
+    })
+}
+
+fn identity(from: Option<Identity>, to: Option<Identity>) -> Change {
+    Change::Alter(Alter::Identity {
+        table: qn("orders"),
+        column: "id".into(),
+        identity: Delta::new(from, to),
+    })
+}
 
 fn qn(name: &str) -> QualifiedName {
     QualifiedName::new("public", name)
@@ -22,17 +41,17 @@ fn column(name: &str, t: &str, nullable: bool, default: Option<&str>) -> Column 
 }
 
 fn alter(from: &str, to: &str) -> Change {
-    Change::AlterColumnType {
+    let column_type = |t: &str| ColumnType {
+        ty: ty(t),
+        collation: None,
+        default: None,
+    };
+    Change::Alter(Alter::ColumnType {
         table: qn("orders"),
         column: "total".into(),
-        from: ty(from),
-        to: ty(to),
-        from_collation: None,
-        to_collation: None,
-        default_before: None,
-        default_after: None,
         serial: false,
-    }
+        ty: Delta::new(column_type(from), column_type(to)),
+    })
 }
 
 fn enum_type() -> EnumType {
@@ -56,7 +75,7 @@ fn status_column() -> EnumColumn {
 }
 
 fn fk(new_table: bool) -> Change {
-    Change::AddForeignKey {
+    Change::Create(Object::ForeignKey {
         table: qn("orders"),
         foreign_key: ForeignKey {
             name: "orders_customer_id_fkey".into(),
@@ -68,7 +87,7 @@ fn fk(new_table: bool) -> Change {
             deferrable: Default::default(),
         },
         new_table,
-    }
+    })
 }
 
 fn index() -> Index {
@@ -86,45 +105,43 @@ fn index() -> Index {
 
 /// (change, expected safety, a word its description must hold)
 fn cases() -> Vec<(Change, Safety, &'static str)> {
-    use Change::*;
     let t = qn("orders");
     let mut table = Table::new(qn("orders"));
     table.columns.push(column("id", "integer", false, None));
     vec![
         (
-            CreateSchema { name: "crm".into() },
+            Create(Object::Schema { name: "crm".into() }),
             Safety::Safe,
             "create schema crm",
         ),
         (
-            DropSchema { name: "crm".into() },
+            Drop(Object::Schema { name: "crm".into() }),
             Safety::Safe,
             "drop schema crm",
         ),
         (
-            CreateEnum {
+            Create(Object::Enum {
                 enum_type: enum_type(),
-            },
+            }),
             Safety::Safe,
             "create enum type",
         ),
         (
-            DropEnum {
+            Drop(Object::Enum {
                 enum_type: enum_type(),
-            },
+            }),
             Safety::Safe,
             "drop enum type",
         ),
         (
-            RenameEnum {
-                from: qn("a"),
-                to: qn("b"),
-            },
+            Change::Rename(Rename::Enum {
+                name: Delta::new(qn("a"), qn("b")),
+            }),
             Safety::Safe,
             "rename enum type",
         ),
         (
-            AddEnumLabel {
+            Change::AddEnumLabel(AddEnumLabel {
                 name: qn("order_status"),
                 labels: vec!["new".into()],
                 label: "paid".into(),
@@ -132,102 +149,95 @@ fn cases() -> Vec<(Change, Safety, &'static str)> {
                 columns: vec![status_column()],
                 foreign_keys: vec![],
                 comment: None,
-            },
+            }),
             Safety::Safe,
             "add label 'paid'",
         ),
         (
-            RenameEnumLabel {
-                name: qn("order_status"),
-                from: "a".into(),
-                to: "b".into(),
-            },
+            Change::Rename(Rename::EnumLabel {
+                enum_type: qn("order_status"),
+                label: Delta::new("a".into(), "b".into()),
+            }),
             Safety::Safe,
             "rename label 'a'",
         ),
         (
-            RecreateEnum {
+            Change::RecreateEnum(RecreateEnum {
                 name: qn("order_status"),
                 from_labels: vec!["new".into(), "paid".into()],
                 to_labels: vec!["new".into()],
                 columns: vec![status_column()],
                 foreign_keys: vec![],
                 comment: None,
-            },
+            }),
             Safety::Destructive,
             "removing 'paid'",
         ),
         (
-            RecreateEnum {
+            Change::RecreateEnum(RecreateEnum {
                 name: qn("order_status"),
                 from_labels: vec!["paid".into(), "new".into()],
                 to_labels: vec!["new".into(), "paid".into()],
                 columns: vec![status_column()],
                 foreign_keys: vec![],
                 comment: None,
-            },
+            }),
             Safety::Locks,
             "recreate enum type",
         ),
         (
-            SetEnumComment {
-                name: qn("e"),
-                from: None,
-                to: Some("x".into()),
-            },
+            comment(ObjectKey::Enum { name: qn("e") }, Some("x")),
             Safety::Safe,
             "comment on enum",
         ),
         (
-            CreateTable {
+            Create(Object::Table {
                 table: table.clone(),
-            },
+            }),
             Safety::Safe,
             "create table public.orders",
         ),
         (
-            DropTable { table },
+            Drop(Object::Table { table }),
             Safety::Destructive,
             "drop table public.orders",
         ),
         (
-            RenameTable {
-                from: qn("a"),
-                to: qn("b"),
-            },
+            Change::Rename(Rename::Table {
+                name: Delta::new(qn("a"), qn("b")),
+            }),
             Safety::Safe,
             "rename table public.a to public.b",
         ),
         (
-            AddColumn {
+            Create(Object::Column {
                 table: t.clone(),
                 column: column("rating", "integer", false, Some("0")),
-            },
+            }),
             Safety::Safe,
             "add column public.orders.rating integer NOT NULL DEFAULT 0",
         ),
         (
-            AddColumn {
+            Create(Object::Column {
                 table: t.clone(),
                 column: column("uid", "uuid", true, Some("gen_random_uuid()")),
-            },
+            }),
             Safety::Locks,
             "add column",
         ),
         (
-            DropColumn {
+            Drop(Object::Column {
                 table: t.clone(),
                 column: column("x", "text", true, None),
-            },
+            }),
             Safety::Destructive,
             "drop column public.orders.x",
         ),
         (
-            RenameColumn {
+            Change::Rename(Rename::Column {
                 table: t.clone(),
-                from: "a".into(),
-                to: "b".into(),
-            },
+                name: Delta::new("a".into(), "b".into()),
+            }),
             Safety::Safe,
             "rename column public.orders.a to b",
         ),
@@ -263,126 +273,101 @@ fn cases() -> Vec<(Change, Safety, &'static str)> {
             "numeric(12,2)",
         ),
         (
-            SetNullable {
+            Change::Alter(Alter::Nullable {
                 table: t.clone(),
                 column: "x".into(),
-                nullable: false,
-            },
+                nullable: Delta::new(true, false),
+            }),
             Safety::Locks,
             "set NOT NULL on public.orders.x",
         ),
         (
-            SetNullable {
+            Change::Alter(Alter::Nullable {
                 table: t.clone(),
                 column: "x".into(),
-                nullable: true,
-            },
+                nullable: Delta::new(false, true),
+            }),
             Safety::Safe,
             "drop NOT NULL",
         ),
         (
-            SetDefault {
+            Change::Alter(Alter::Default {
                 table: t.clone(),
                 column: "x".into(),
-                from: None,
-                to: Some("0".into()),
-            },
+                default: Delta::new(None, Some("0".into())),
+            }),
             Safety::Safe,
             "set default of public.orders.x to 0",
         ),
         (
-            SetIdentity {
-                table: t.clone(),
-                column: "id".into(),
-                from: None,
-                to: Some(Identity::Always),
-            },
+            identity(None, Some(Identity::Always)),
             Safety::Locks,
             "GENERATED ALWAYS AS IDENTITY",
         ),
         (
-            SetIdentity {
-                table: t.clone(),
-                column: "id".into(),
-                from: Some(Identity::Always),
-                to: Some(Identity::ByDefault),
-            },
+            identity(Some(Identity::Always), Some(Identity::ByDefault)),
             Safety::Safe,
             "BY DEFAULT",
         ),
         (
-            SetIdentity {
-                table: t.clone(),
-                column: "id".into(),
-                from: Some(Identity::Always),
-                to: None,
-            },
+            identity(Some(Identity::Always), None),
             Safety::Safe,
             "drop identity",
         ),
         (
-            SetSerial {
+            Change::Alter(Alter::Serial {
                 table: t.clone(),
                 column: "id".into(),
                 ty: ty("bigint"),
-                serial: true,
-            },
+                serial: Delta::new(false, true),
+            }),
             Safety::Locks,
             "serial",
         ),
         (
-            SetSerial {
+            Change::Alter(Alter::Serial {
                 table: t.clone(),
                 column: "id".into(),
                 ty: ty("bigint"),
-                serial: false,
-            },
+                serial: Delta::new(true, false),
+            }),
             Safety::Safe,
             "plain column",
         ),
         (
-            SetTableComment {
-                table: t.clone(),
-                from: None,
-                to: None,
-            },
+            comment(ObjectKey::table(&t), None),
             Safety::Safe,
             "comment on table",
         ),
         (
-            SetColumnComment {
-                table: t.clone(),
-                column: "x".into(),
-                from: None,
-                to: None,
-            },
+            comment(ObjectKey::column(&t, "x"), None),
             Safety::Safe,
             "comment on column",
         ),
         (
-            AddPrimaryKey {
+            Create(Object::PrimaryKey {
                 table: t.clone(),
                 primary_key: PrimaryKey {
                     name: "orders_pkey".into(),
                     columns: vec!["id".into()],
                 },
-            },
+            }),
             Safety::Locks,
             "add primary key orders_pkey",
         ),
         (
-            DropPrimaryKey {
+            Drop(Object::PrimaryKey {
                 table: t.clone(),
                 primary_key: PrimaryKey {
                     name: "orders_pkey".into(),
                     columns: vec!["id".into()],
                 },
-            },
+            }),
             Safety::Safe,
             "drop primary key",
         ),
         (
-            AddUnique {
+            Create(Object::Unique {
                 table: t.clone(),
                 unique: Unique {
                     name: "u".into(),
@@ -390,29 +375,29 @@ fn cases() -> Vec<(Change, Safety, &'static str)> {
                     nulls_not_distinct: false,
                     deferrable: Default::default(),
                 },
-            },
+            }),
             Safety::Locks,
             "add unique constraint u",
         ),
         (
-            AddCheck {
+            Create(Object::Check {
                 table: t.clone(),
                 check: Check {
                     name: "c".into(),
                     expr: "(x > 0)".into(),
                 },
-            },
+            }),
             Safety::Locks,
             "add check constraint c",
         ),
         (
-            DropCheck {
+            Drop(Object::Check {
                 table: t.clone(),
                 check: Check {
                     name: "c".into(),
                     expr: "(x > 0)".into(),
                 },
-            },
+            }),
             Safety::Safe,
             "drop check constraint c",
         ),
@@ -424,46 +409,39 @@ fn cases() -> Vec<(Change, Safety, &'static str)> {
         (fk(true), Safety::Safe, "add foreign key"),
         (fk(false).inverse(), Safety::Safe, "drop foreign key"),
         (
-            RenameConstraint {
+            Change::Rename(Rename::Constraint {
                 table: t.clone(),
-                from: "a".into(),
-                to: "b".into(),
-            },
+                name: Delta::new("a".into(), "b".into()),
+            }),
             Safety::Safe,
             "rename constraint a",
         ),
         (
-            CreateIndex {
+            Create(Object::Index {
                 table: t.clone(),
                 index: index(),
-            },
+            }),
             Safety::Locks,
             "create index orders_total_idx",
         ),
         (
-            DropIndex {
+            Drop(Object::Index {
                 table: t.clone(),
                 index: index(),
-            },
+            }),
             Safety::Safe,
             "drop index orders_total_idx",
         ),
         (
-            RenameIndex {
+            Change::Rename(Rename::Index {
                 table: t.clone(),
-                from: "a".into(),
-                to: "b".into(),
-            },
+                name: Delta::new("a".into(), "b".into()),
+            }),
             Safety::Safe,
             "rename index a",
         ),
         (
-            SetIndexComment {
-                table: t,
-                index: "i".into(),
-                from: None,
-                to: Some("x".into()),
-            },
+            comment(ObjectKey::index(&t, "i"), Some("x")),
             Safety::Safe,
             "comment on index i",
         ),
@@ -491,56 +469,54 @@ fn every_change_kind_is_classified_and_described() {
 #[test]
 fn notes_say_what_fails_on_existing_rows() {
     let t = qn("orders");
-    let set_not_null = Change::SetNullable {
+    let set_not_null = Change::Alter(Alter::Nullable {
         table: t.clone(),
         column: "x".into(),
-        nullable: false,
-    };
+        nullable: Delta::new(true, false),
+    });
     assert!(
         set_not_null
             .notes()
             .iter()
             .any(|n| n.contains("fails if any row holds NULL"))
     );
-    let without_default = Change::AddColumn {
+    let without_default = Change::Create(Object::Column {
         table: t.clone(),
         column: column("x", "integer", false, None),
-    };
+    });
     assert!(
         without_default
             .notes()
             .iter()
             .any(|n| n.contains("fails unless the table is empty"))
     );
-    let with_default = Change::AddColumn {
+    let with_default = Change::Create(Object::Column {
         table: t,
         column: column("x", "integer", false, Some("0")),
-    };
+    });
     assert!(with_default.notes().is_empty());
     assert!(alter("double precision", "numeric(12,2)").notes()[0].contains("can round"));
 }
 
 #[test]
 fn identifiers_and_literals_are_quoted() {
-    let change = Change::SetColumnComment {
-        table: QualifiedName::new("Склад", "Order \"Items\""),
-        column: "цена".into(),
-        from: None,
-        to: Some("it's Цена".into()),
-    };
+    let change = comment(
+        ObjectKey::column(&QualifiedName::new("Склад", "Order \"Items\""), "цена"),
+        Some("it's Цена"),
+    );
     assert_eq!(
         render_change(&change)[0].sql,
         r#"COMMENT ON COLUMN "Склад"."Order ""Items"""."цена" IS 'it''s Цена';"#
     );
-    let drop = Change::DropTable {
+    let drop = Change::Drop(Object::Table {
         table: Table::new(QualifiedName::new("Склад", "a\"b")),
-    };
+    });
     assert_eq!(render_change(&drop)[0].sql, r#"DROP TABLE "Склад"."a""b";"#);
-    let drop = Change::DropEnum {
+    let drop = Change::Drop(Object::Enum {
         enum_type: EnumType {
             name: QualifiedName::new("s", "Big \"E\""),
             ..enum_type()
         },
-    };
+    });
     assert_eq!(render_change(&drop)[0].sql, r#"DROP TYPE "s"."Big ""E""";"#);
 }

@@ -1,10 +1,10 @@
 //! Alterations of kept columns (phase 8) and comments (phase 11).
 
-use petal_ir::{Column, QualifiedName};
+use petal_ir::{Column, ObjectKey, QualifiedName};
 
 use super::{Engine, Matching};
 use crate::casts::needs_using;
-use crate::change::Change;
+use crate::change::{Alter, Change, ColumnType, Delta, Object};
 use crate::names::is_user_type;
 
 impl Engine<'_> {
@@ -39,33 +39,31 @@ impl Engine<'_> {
             // the column is recomputed from scratch.
             let mut column = to.clone();
             column.renamed_from = None;
-            self.emit(Change::DropColumn {
+            self.emit(Change::Drop(Object::Column {
                 table: table.clone(),
                 column: cur,
-            });
-            self.emit(Change::AddColumn {
+            }));
+            self.emit(Change::Create(Object::Column {
                 table: table.clone(),
                 column,
-            });
+            }));
             return;
         }
-        let change = |f: &dyn Fn(QualifiedName, String) -> Change| f(table.clone(), name.clone());
+        let table = table.clone();
+        let column = name.clone();
         if cur.identity.is_some() && to.identity.is_none() {
-            let from = cur.identity;
-            self.emit(change(&|table, column| Change::SetIdentity {
-                table,
-                column,
-                from,
-                to: None,
+            self.emit(Change::Alter(Alter::Identity {
+                table: table.clone(),
+                column: column.clone(),
+                identity: Delta::new(cur.identity, None),
             }));
         }
         if cur.serial && !to.serial {
-            let ty = cur.ty.clone();
-            self.emit(change(&|table, column| Change::SetSerial {
-                table,
-                column,
-                ty: ty.clone(),
-                serial: false,
+            self.emit(Change::Alter(Alter::Serial {
+                table: table.clone(),
+                column: column.clone(),
+                ty: cur.ty.clone(),
+                serial: Delta::new(true, false),
             }));
         }
         if cur.ty != to.ty || cur.collation != to.collation {
@@ -75,54 +73,54 @@ impl Engine<'_> {
             } else {
                 cur.default.clone()
             };
-            self.emit(Change::AlterColumnType {
+            self.emit(Change::Alter(Alter::ColumnType {
                 table: table.clone(),
-                column: name.clone(),
-                from: cur.ty.clone(),
-                to: to.ty.clone(),
-                from_collation: cur.collation.clone(),
-                to_collation: to.collation.clone(),
-                default_before: cur.default.clone(),
-                default_after,
+                column: column.clone(),
                 serial: cur.serial && to.serial,
-            });
+                ty: Delta::new(
+                    ColumnType {
+                        ty: cur.ty.clone(),
+                        collation: cur.collation.clone(),
+                        default: cur.default.clone(),
+                    },
+                    ColumnType {
+                        ty: to.ty.clone(),
+                        collation: to.collation.clone(),
+                        default: default_after,
+                    },
+                ),
+            }));
         }
-        let Some(cur) = self.current_column(table, &name) else {
+        let Some(cur) = self.current_column(&table, &name) else {
             return;
         };
         if cur.default != to.default {
-            let (from, to) = (cur.default.clone(), to.default.clone());
-            self.emit(change(&|table, column| Change::SetDefault {
-                table,
-                column,
-                from: from.clone(),
-                to: to.clone(),
+            self.emit(Change::Alter(Alter::Default {
+                table: table.clone(),
+                column: column.clone(),
+                default: Delta::new(cur.default.clone(), to.default.clone()),
             }));
         }
         if cur.nullable != to.nullable {
-            let nullable = to.nullable;
-            self.emit(change(&|table, column| Change::SetNullable {
-                table,
-                column,
-                nullable,
+            self.emit(Change::Alter(Alter::Nullable {
+                table: table.clone(),
+                column: column.clone(),
+                nullable: Delta::new(cur.nullable, to.nullable),
             }));
         }
         if to.identity.is_some() && cur.identity != to.identity {
-            let (from, to) = (cur.identity, to.identity);
-            self.emit(change(&|table, column| Change::SetIdentity {
-                table,
-                column,
-                from,
-                to,
+            self.emit(Change::Alter(Alter::Identity {
+                table: table.clone(),
+                column: column.clone(),
+                identity: Delta::new(cur.identity, to.identity),
             }));
         }
         if to.serial && !cur.serial {
-            let ty = to.ty.clone();
-            self.emit(change(&|table, column| Change::SetSerial {
+            self.emit(Change::Alter(Alter::Serial {
                 table,
                 column,
-                ty: ty.clone(),
-                serial: true,
+                ty: to.ty.clone(),
+                serial: Delta::new(false, true),
             }));
         }
     }
@@ -130,53 +128,31 @@ impl Engine<'_> {
     /// Phase 12: comments of kept enum types, tables, columns and indexes
     /// (new objects carry theirs).
     pub(super) fn comments(&mut self, matching: &Matching) {
+        let mut pending = Vec::new();
         for name in matching.enums.keys() {
             let (Some(cur), Some(to)) = (self.cur.enums.get(name), self.to.enums.get(name)) else {
                 continue;
             };
-            if cur.comment != to.comment {
-                let (from, to) = (cur.comment.clone(), to.comment.clone());
-                let name = name.clone();
-                self.emit(Change::SetEnumComment { name, from, to });
-            }
+            let on = ObjectKey::Enum { name: name.clone() };
+            pending.extend(comment_change(on, &cur.comment, &to.comment));
         }
-        let mut pending = Vec::new();
         for name in matching.tables.keys() {
             let (Some(cur), Some(to)) = (self.cur.tables.get(name), self.to.tables.get(name))
             else {
                 continue;
             };
-            if cur.comment != to.comment {
-                pending.push(Change::SetTableComment {
-                    table: name.clone(),
-                    from: cur.comment.clone(),
-                    to: to.comment.clone(),
-                });
-            }
+            let on = ObjectKey::table(name);
+            pending.extend(comment_change(on, &cur.comment, &to.comment));
             for column in &to.columns {
-                let Some(now) = cur.column(&column.name) else {
-                    continue;
-                };
-                if now.comment != column.comment {
-                    pending.push(Change::SetColumnComment {
-                        table: name.clone(),
-                        column: column.name.clone(),
-                        from: now.comment.clone(),
-                        to: column.comment.clone(),
-                    });
+                if let Some(now) = cur.column(&column.name) {
+                    let on = ObjectKey::column(name, &column.name);
+                    pending.extend(comment_change(on, &now.comment, &column.comment));
                 }
             }
             for index in &to.indexes {
-                let Some(now) = cur.indexes.iter().find(|i| i.name == index.name) else {
-                    continue;
-                };
-                if now.comment != index.comment {
-                    pending.push(Change::SetIndexComment {
-                        table: name.clone(),
-                        index: index.name.clone(),
-                        from: now.comment.clone(),
-                        to: index.comment.clone(),
-                    });
+                if let Some(now) = cur.indexes.iter().find(|i| i.name == index.name) {
+                    let on = ObjectKey::index(name, &index.name);
+                    pending.extend(comment_change(on, &now.comment, &index.comment));
                 }
             }
         }
@@ -184,4 +160,14 @@ impl Engine<'_> {
             self.emit(change);
         }
     }
+}
+
+/// The comment change of one object, when its comment changes.
+fn comment_change(on: ObjectKey, from: &Option<String>, to: &Option<String>) -> Option<Change> {
+    (from != to).then(|| {
+        Change::Alter(Alter::Comment {
+            on,
+            text: Delta::new(from.clone(), to.clone()),
+        })
+    })
 }

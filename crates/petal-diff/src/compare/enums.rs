@@ -3,7 +3,9 @@
 use petal_ir::{EnumType, QualifiedName};
 
 use super::{Engine, Matching, Warning};
-use crate::change::{Change, EnumColumn, EnumForeignKey};
+use crate::change::{
+    AddEnumLabel, Change, Delta, EnumColumn, EnumForeignKey, Object, RecreateEnum, Rename,
+};
 use crate::names::{EnumSpelling, type_spelling};
 
 /// What happens to the labels of a kept enum type.
@@ -158,7 +160,7 @@ impl Engine<'_> {
                 let columns = self.enum_columns(cur_name);
                 let foreign_keys = self.enum_foreign_keys(cur_name);
                 let comment = self.cur.enums.get(cur_name).and_then(|e| e.comment.clone());
-                self.emit(Change::AddEnumLabel {
+                self.emit(Change::AddEnumLabel(AddEnumLabel {
                     name: cur_name.clone(),
                     labels,
                     label: label.clone(),
@@ -166,7 +168,7 @@ impl Engine<'_> {
                     columns,
                     foreign_keys,
                     comment,
-                });
+                }));
             }
         }
     }
@@ -181,10 +183,9 @@ impl Engine<'_> {
             .collect();
         for (to_name, cur_name) in &pairs {
             if to_name != cur_name {
-                self.emit(Change::RenameEnum {
-                    from: cur_name.clone(),
-                    to: to_name.clone(),
-                });
+                self.emit(Change::Rename(Rename::Enum {
+                    name: Delta::new(cur_name.clone(), to_name.clone()),
+                }));
                 matching.enums.insert(to_name.clone(), to_name.clone());
             }
         }
@@ -194,11 +195,10 @@ impl Engine<'_> {
                 continue;
             };
             for (from, to_label) in plan_labels(cur, to).renames {
-                self.emit(Change::RenameEnumLabel {
-                    name: to_name.clone(),
-                    from,
-                    to: to_label,
-                });
+                self.emit(Change::Rename(Rename::EnumLabel {
+                    enum_type: to_name.clone(),
+                    label: Delta::new(from, to_label),
+                }));
             }
         }
     }
@@ -213,7 +213,7 @@ impl Engine<'_> {
             let mut enum_type = e.clone();
             enum_type.renamed_from = None;
             enum_type.renamed_labels.clear();
-            self.emit(Change::CreateEnum { enum_type });
+            self.emit(Change::Create(Object::Enum { enum_type }));
         }
         for name in matching.enums.keys() {
             let (Some(cur), Some(to)) = (self.cur.enums.get(name), self.to.enums.get(name)) else {
@@ -230,14 +230,14 @@ impl Engine<'_> {
             for column in &mut columns {
                 column.default_after = self.kept_default(matching, column, name);
             }
-            self.emit(Change::RecreateEnum {
+            self.emit(Change::RecreateEnum(RecreateEnum {
                 name: name.clone(),
                 from_labels,
                 to_labels,
                 columns,
                 foreign_keys,
                 comment,
-            });
+            }));
         }
     }
 
@@ -279,7 +279,7 @@ impl Engine<'_> {
             .cloned()
             .collect();
         for enum_type in gone {
-            self.emit(Change::DropEnum { enum_type });
+            self.emit(Change::Drop(Object::Enum { enum_type }));
         }
     }
 }

@@ -28,6 +28,7 @@
 
 mod columns;
 mod enums;
+mod keyed;
 mod tables;
 
 use std::borrow::Cow;
@@ -38,7 +39,7 @@ use petal_ir::{Database, QualifiedName};
 use serde::{Deserialize, Serialize};
 
 use crate::apply::apply;
-use crate::change::Change;
+use crate::change::{Change, Object};
 
 /// The result of comparing two schemas.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -201,7 +202,7 @@ impl Engine<'_> {
         for schema in &self.to.schemas {
             if !self.cur.schemas.contains(schema) {
                 let name = schema.clone();
-                self.emit(Change::CreateSchema { name });
+                self.emit(Change::Create(Object::Schema { name }));
             }
         }
         self.rename_enums(&mut matching);
@@ -225,7 +226,7 @@ impl Engine<'_> {
             .cloned()
             .collect();
         for name in gone {
-            self.emit(Change::DropSchema { name });
+            self.emit(Change::Drop(Object::Schema { name }));
         }
     }
 }

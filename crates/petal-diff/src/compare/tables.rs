@@ -4,11 +4,12 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
-use petal_ir::{Database, Index, QualifiedName, Table};
+use petal_ir::{Check, Database, ForeignKey, Index, PrimaryKey, QualifiedName, Table, Unique};
 
+use super::keyed::{TableObject, match_named};
 use super::{Engine, Matching, Warning};
 use crate::apply::apply;
-use crate::change::Change;
+use crate::change::{Change, Delta, Object, Rename};
 
 /// The constraint and index changes of kept tables, decided up front on a
 /// projection of the working copy with every planned rename applied (so a
@@ -22,66 +23,7 @@ pub(crate) struct ConstraintPlan {
     add_fks: Vec<Change>,
 }
 
-/// The outcome of matching two lists of named objects.
-struct Matched<T> {
-    /// Objects that stay, unchanged or renamed: (old, new).
-    renamed: Vec<(T, T)>,
-    dropped: Vec<T>,
-    added: Vec<T>,
-}
-
-/// Matches by name; an object present on one side only may still be the
-/// same object under another name (then it is renamed rather than dropped
-/// and added). `same` compares two objects ignoring their names.
-fn match_named<T: Clone>(
-    old: &[T],
-    new: &[T],
-    name: impl Fn(&T) -> &str,
-    same: impl Fn(&T, &T) -> bool,
-    forced: impl Fn(&T) -> bool,
-) -> Matched<T> {
-    let mut out = Matched {
-        renamed: Vec::new(),
-        dropped: Vec::new(),
-        added: Vec::new(),
-    };
-    let old_names: BTreeSet<&str> = old.iter().map(&name).collect();
-    let new_names: BTreeSet<&str> = new.iter().map(&name).collect();
-    let mut unmatched_new: Vec<&T> = Vec::new();
-    for n in new {
-        match old.iter().find(|o| name(o) == name(n)) {
-            Some(o) if same(o, n) && !forced(o) => {}
-            Some(o) => {
-                out.dropped.push(o.clone());
-                out.added.push(n.clone());
-            }
-            None => unmatched_new.push(n),
-        }
-    }
-    for o in old.iter().filter(|o| !new_names.contains(name(o))) {
-        let twin = unmatched_new
-            .iter()
-            .position(|n| same(o, n) && !forced(o) && !old_names.contains(name(n)));
-        match twin {
-            Some(at) => {
-                let n = unmatched_new.remove(at);
-                out.renamed.push((o.clone(), n.clone()));
-            }
-            None => out.dropped.push(o.clone()),
-        }
-    }
-    out.added.extend(unmatched_new.into_iter().cloned());
-    out
-}
-
-fn without_comment(index: &Index) -> Index {
-    Index {
-        comment: None,
-        ..index.clone()
-    }
-}
-
-/// A table as `CreateTable`/`DropTable` carry it: no foreign keys, no hints.
+/// A table as `Object::Table` carries it: no foreign keys, no hints.
 pub(crate) fn table_without_foreign_keys(table: &Table) -> Table {
     let mut t = table.clone();
     t.foreign_keys.clear();
@@ -147,20 +89,18 @@ impl Engine<'_> {
         let mut out = Vec::new();
         for (to_name, cur_name) in &matching.tables {
             if to_name != cur_name {
-                out.push(Change::RenameTable {
-                    from: cur_name.clone(),
-                    to: to_name.clone(),
-                });
+                out.push(Change::Rename(Rename::Table {
+                    name: Delta::new(cur_name.clone(), to_name.clone()),
+                }));
             }
         }
         for (to_name, columns) in &matching.columns {
             for (to_column, cur_column) in columns {
                 if to_column != cur_column {
-                    out.push(Change::RenameColumn {
+                    out.push(Change::Rename(Rename::Column {
                         table: to_name.clone(),
-                        from: cur_column.clone(),
-                        to: to_column.clone(),
-                    });
+                        name: Delta::new(cur_column.clone(), to_column.clone()),
+                    }));
                 }
             }
         }
@@ -183,252 +123,93 @@ impl Engine<'_> {
         // pointing at them depend on them and must be dropped first, then
         // re-added.
         let mut rekeyed: BTreeSet<(QualifiedName, Vec<String>)> = BTreeSet::new();
-        let sorted = |columns: &[String]| {
-            let mut c = columns.to_vec();
-            c.sort();
-            c
-        };
-        let mut fk_work: Vec<(QualifiedName, &Table, &Table)> = Vec::new();
+        let mut kept = Vec::new();
         for (to_name, to_table) in &self.to.tables {
             let Some(cur_name) = matching.tables.get(to_name) else {
                 continue;
             };
-            let Some(old) = projected.tables.get(to_name) else {
+            let (Some(old), Some(cur)) =
+                (projected.tables.get(to_name), self.cur.tables.get(cur_name))
+            else {
                 continue;
             };
-            let Some(cur_table) = self.cur.tables.get(cur_name) else {
-                continue;
+            let table = KeptTable {
+                name: to_name,
+                old,
+                cur,
+                to: to_table,
             };
-            let table = to_name.clone();
-            let drop_table = cur_name.clone();
-            let rename = |from: &str, to: &str| Change::RenameConstraint {
-                table: table.clone(),
-                from: from.to_string(),
-                to: to.to_string(),
+            let (drops, adds) = (&mut plan.drops, &mut plan.adds);
+            let renames = &mut plan.renames;
+            let mut planned = Planned {
+                drops,
+                adds,
+                renames,
+                rekeyed: &mut rekeyed,
             };
-
-            let old_pk: Vec<_> = old.primary_key.iter().cloned().collect();
-            let new_pk: Vec<_> = to_table.primary_key.iter().cloned().collect();
-            let m = match_named(
-                &old_pk,
-                &new_pk,
-                |p| &p.name,
-                |a, b| a.columns == b.columns,
-                |_| false,
-            );
-            for (o, n) in &m.renamed {
-                plan.renames.push(rename(&o.name, &n.name));
-            }
-            for p in m.dropped {
-                rekeyed.insert((to_name.clone(), sorted(&p.columns)));
-                if let Some(primary_key) =
-                    cur_table.primary_key.clone().filter(|c| c.name == p.name)
-                {
-                    plan.drops.push(Change::DropPrimaryKey {
-                        table: drop_table.clone(),
-                        primary_key,
-                    });
-                }
-            }
-            for primary_key in m.added {
-                plan.adds.push(Change::AddPrimaryKey {
-                    table: table.clone(),
-                    primary_key,
-                });
-            }
-
-            let same_unique = |a: &petal_ir::Unique, b: &petal_ir::Unique| {
-                a.columns == b.columns
-                    && a.nulls_not_distinct == b.nulls_not_distinct
-                    && a.deferrable == b.deferrable
-            };
-            let m = match_named(
-                &old.uniques,
-                &to_table.uniques,
-                |u| &u.name,
-                same_unique,
-                |_| false,
-            );
-            for (o, n) in &m.renamed {
-                plan.renames.push(rename(&o.name, &n.name));
-            }
-            for u in m.dropped {
-                rekeyed.insert((to_name.clone(), sorted(&u.columns)));
-                if let Some(unique) = cur_table.uniques.iter().find(|c| c.name == u.name) {
-                    plan.drops.push(Change::DropUnique {
-                        table: drop_table.clone(),
-                        unique: unique.clone(),
-                    });
-                }
-            }
-            for unique in m.added {
-                plan.adds.push(Change::AddUnique {
-                    table: table.clone(),
-                    unique,
-                });
-            }
-
-            let m = match_named(
-                &old.checks,
-                &to_table.checks,
-                |c| &c.name,
-                |a, b| a.expr == b.expr,
-                |_| false,
-            );
-            for (o, n) in &m.renamed {
-                plan.renames.push(rename(&o.name, &n.name));
-            }
-            for c in m.dropped {
-                if let Some(check) = cur_table.checks.iter().find(|x| x.name == c.name) {
-                    plan.drops.push(Change::DropCheck {
-                        table: drop_table.clone(),
-                        check: check.clone(),
-                    });
-                }
-            }
-            for check in m.added {
-                plan.adds.push(Change::AddCheck {
-                    table: table.clone(),
-                    check,
-                });
-            }
-
-            let same_index = |a: &Index, b: &Index| {
-                Index {
-                    name: String::new(),
-                    ..without_comment(a)
-                } == Index {
-                    name: String::new(),
-                    ..without_comment(b)
-                }
-            };
-            let m = match_named(
-                &old.indexes,
-                &to_table.indexes,
-                |i| &i.name,
-                same_index,
-                |_| false,
-            );
-            for (o, n) in &m.renamed {
-                plan.renames.push(Change::RenameIndex {
-                    table: table.clone(),
-                    from: o.name.clone(),
-                    to: n.name.clone(),
-                });
-            }
-            for i in m.dropped {
-                let columns: Option<Vec<String>> = i
-                    .keys
-                    .iter()
-                    .map(|k| match &k.expr {
-                        petal_ir::IndexKeyExpr::Column(c) => Some(c.clone()),
-                        petal_ir::IndexKeyExpr::Expression(_) => None,
-                    })
-                    .collect();
-                if let (true, Some(columns)) = (i.unique, columns) {
-                    rekeyed.insert((to_name.clone(), sorted(&columns)));
-                }
-                if let Some(index) = cur_table.indexes.iter().find(|x| x.name == i.name) {
-                    plan.drops.push(Change::DropIndex {
-                        table: drop_table.clone(),
-                        index: index.clone(),
-                    });
-                }
-            }
-            for index in m.added {
-                plan.adds.push(Change::CreateIndex {
-                    table: table.clone(),
-                    index,
-                });
-            }
-            fk_work.push((to_name.clone(), old, cur_table));
+            plan_kind::<PrimaryKey>(&table, &mut planned, |_| false);
+            plan_kind::<Unique>(&table, &mut planned, |_| false);
+            plan_kind::<Check>(&table, &mut planned, |_| false);
+            plan_kind::<Index>(&table, &mut planned, |_| false);
+            kept.push(table);
         }
-
-        for (to_name, old, cur_table) in fk_work {
-            let Some(to_table) = self.to.tables.get(&to_name) else {
-                continue;
-            };
-            // A column on either side of a foreign key may change type while
-            // the key exists when the server can still compare the two sides
-            // (integer to bigint); between enum types it cannot ("cannot be
-            // implemented"), so such a key is dropped first and added back.
-            let retyped = |table: &QualifiedName, columns: &[String]| {
-                let (Some(before), Some(after)) =
-                    (projected.tables.get(table), self.to.tables.get(table))
-                else {
-                    return false;
-                };
-                columns
-                    .iter()
-                    .any(|c| match (before.column(c), after.column(c)) {
-                        (Some(b), Some(a)) => {
-                            b.ty != a.ty
-                                && (crate::names::is_user_type(&b.ty)
-                                    || crate::names::is_user_type(&a.ty))
-                        }
-                        _ => false,
-                    })
-            };
-            let forced = |f: &petal_ir::ForeignKey| {
+        for table in &kept {
+            let forced = |f: &ForeignKey| {
                 rekeyed.contains(&(f.ref_table.clone(), sorted(&f.ref_columns)))
-                    || retyped(&to_name, &f.columns)
-                    || retyped(&f.ref_table, &f.ref_columns)
+                    || self.retyped(&projected, table.name, &f.columns)
+                    || self.retyped(&projected, &f.ref_table, &f.ref_columns)
             };
-            let same_fk = |a: &petal_ir::ForeignKey, b: &petal_ir::ForeignKey| {
-                petal_ir::ForeignKey {
-                    name: String::new(),
-                    ..a.clone()
-                } == petal_ir::ForeignKey {
-                    name: String::new(),
-                    ..b.clone()
-                }
+            let mut unused = BTreeSet::new();
+            let mut planned = Planned {
+                drops: &mut plan.drop_fks,
+                adds: &mut plan.add_fks,
+                renames: &mut plan.renames,
+                rekeyed: &mut unused,
             };
-            let m = match_named(
-                &old.foreign_keys,
-                &to_table.foreign_keys,
-                |f| &f.name,
-                same_fk,
-                forced,
-            );
-            for (o, n) in &m.renamed {
-                plan.renames.push(Change::RenameConstraint {
-                    table: to_name.clone(),
-                    from: o.name.clone(),
-                    to: n.name.clone(),
-                });
-            }
-            for f in m.dropped {
-                if let Some(foreign_key) = cur_table.foreign_keys.iter().find(|x| x.name == f.name)
-                {
-                    plan.drop_fks.push(Change::DropForeignKey {
-                        table: cur_table.name.clone(),
-                        foreign_key: foreign_key.clone(),
-                        new_table: false,
-                    });
-                }
-            }
-            for foreign_key in m.added {
-                plan.add_fks.push(Change::AddForeignKey {
-                    table: to_name.clone(),
-                    foreign_key,
-                    new_table: false,
-                });
-            }
+            plan_kind::<ForeignKey>(table, &mut planned, forced);
         }
+        self.plan_foreign_keys_of_new_and_dropped_tables(matching, &mut plan);
+        plan
+    }
 
-        // Foreign keys of dropped tables go first; those of new tables come
-        // with the other foreign keys, after every table exists.
+    /// Whether a column on one side of a foreign key changes type in a way
+    /// the server cannot compare across while the key exists. Integer to
+    /// bigint it can; between enum types it cannot ("cannot be
+    /// implemented"), so such a key is dropped first and added back.
+    fn retyped(&self, projected: &Database, table: &QualifiedName, columns: &[String]) -> bool {
+        let (Some(before), Some(after)) = (projected.tables.get(table), self.to.tables.get(table))
+        else {
+            return false;
+        };
+        columns
+            .iter()
+            .any(|c| match (before.column(c), after.column(c)) {
+                (Some(b), Some(a)) => {
+                    b.ty != a.ty
+                        && (crate::names::is_user_type(&b.ty) || crate::names::is_user_type(&a.ty))
+                }
+                _ => false,
+            })
+    }
+
+    /// Foreign keys of dropped tables go first; those of new tables come
+    /// with the other foreign keys, after every table exists.
+    fn plan_foreign_keys_of_new_and_dropped_tables(
+        &self,
+        matching: &Matching,
+        plan: &mut ConstraintPlan,
+    ) {
         let kept: BTreeSet<&QualifiedName> = matching.tables.values().collect();
         for (name, table) in &self.cur.tables {
             if kept.contains(name) {
                 continue;
             }
             for foreign_key in &table.foreign_keys {
-                plan.drop_fks.push(Change::DropForeignKey {
+                plan.drop_fks.push(Change::Drop(Object::ForeignKey {
                     table: name.clone(),
                     foreign_key: foreign_key.clone(),
                     new_table: true,
-                });
+                }));
             }
         }
         for (name, table) in &self.to.tables {
@@ -436,14 +217,13 @@ impl Engine<'_> {
                 continue;
             }
             for foreign_key in &table.foreign_keys {
-                plan.add_fks.push(Change::AddForeignKey {
+                plan.add_fks.push(Change::Create(Object::ForeignKey {
                     table: name.clone(),
                     foreign_key: foreign_key.clone(),
                     new_table: true,
-                });
+                }));
             }
         }
-        plan
     }
 
     /// Phases 3 and 4.
@@ -473,7 +253,7 @@ impl Engine<'_> {
         for (name, table) in &self.to.tables {
             if !matching.tables.contains_key(name) {
                 let table = table_without_foreign_keys(table);
-                self.emit(Change::CreateTable { table });
+                self.emit(Change::Create(Object::Table { table }));
             }
         }
         for (name, columns) in &matching.columns {
@@ -486,10 +266,10 @@ impl Engine<'_> {
                 }
                 let mut column = column.clone();
                 column.renamed_from = None;
-                self.emit(Change::AddColumn {
+                self.emit(Change::Create(Object::Column {
                     table: name.clone(),
                     column,
-                });
+                }));
             }
         }
     }
@@ -536,10 +316,10 @@ impl Engine<'_> {
                 }
             }
             for column in dropped {
-                self.emit(Change::DropColumn {
+                self.emit(Change::Drop(Object::Column {
                     table: name.clone(),
                     column,
-                });
+                }));
             }
         }
         let kept: BTreeSet<&QualifiedName> = matching.tables.keys().collect();
@@ -566,7 +346,67 @@ impl Engine<'_> {
                 }
             }
             let table = table_without_foreign_keys(&table);
-            self.emit(Change::DropTable { table });
+            self.emit(Change::Drop(Object::Table { table }));
         }
     }
+}
+
+/// A table on both sides, as the constraint plan sees it.
+struct KeptTable<'a> {
+    /// Its name in `to`.
+    name: &'a QualifiedName,
+    /// The working copy with the planned renames applied.
+    old: &'a Table,
+    /// The working copy as it is (drops name objects as they are now).
+    cur: &'a Table,
+    to: &'a Table,
+}
+
+/// Where planned changes of one kind go.
+struct Planned<'p> {
+    drops: &'p mut Vec<Change>,
+    adds: &'p mut Vec<Change>,
+    renames: &'p mut Vec<Change>,
+    /// Unique keys dropped: (table, sorted columns).
+    rekeyed: &'p mut BTreeSet<(QualifiedName, Vec<String>)>,
+}
+
+/// Plans the objects of kind `T` of one kept table: renames, drops (named
+/// as they are now) and creations.
+fn plan_kind<T: TableObject>(
+    table: &KeptTable<'_>,
+    out: &mut Planned<'_>,
+    forced: impl Fn(&T) -> bool,
+) {
+    let matched = match_named(
+        T::of(table.old),
+        T::of(table.to),
+        T::name,
+        T::same_as,
+        forced,
+    );
+    for (old, new) in matched.renamed {
+        let name = Delta::new(old.name().to_string(), new.name().to_string());
+        out.renames
+            .push(Change::Rename(T::rename(table.name.clone(), name)));
+    }
+    for gone in matched.dropped {
+        if let Some(columns) = gone.unique_key() {
+            out.rekeyed.insert((table.name.clone(), sorted(&columns)));
+        }
+        if let Some(now) = T::of(table.cur).iter().find(|c| c.name() == gone.name()) {
+            let object = now.clone().object(table.cur.name.clone());
+            out.drops.push(Change::Drop(object));
+        }
+    }
+    for added in matched.added {
+        out.adds
+            .push(Change::Create(added.object(table.name.clone())));
+    }
+}
+
+fn sorted(columns: &[String]) -> Vec<String> {
+    let mut c = columns.to_vec();
+    c.sort();
+    c
 }

@@ -1,10 +1,10 @@
 //! SQL of column alterations that need more than one clause: type changes
 //! (with `USING` and the default around them), identity and serial.
 
-use petal_ir::{QualifiedName, naming, quote_ident, quote_literal};
+use petal_ir::{Identity, QualifiedName, SqlType, naming, quote_ident, quote_literal};
 
 use super::{Statement, ddl, extra, single};
-use crate::change::Change;
+use crate::change::{Alter, Change};
 use crate::classify::identity_sql;
 use crate::names::is_user_type;
 
@@ -39,40 +39,32 @@ fn on_owned_sequence(table: &QualifiedName, column: &str, template: &str) -> Str
     )
 }
 
-/// The `ALTER TABLE` actions of an `AlterColumnType`: the type, and the
-/// default dropped before and set after when it changes or a `USING` cast
-/// is needed. (PostgreSQL runs an `ALTER TABLE`'s actions in passes: every
+/// The `ALTER TABLE` actions of a type change: the type, and the default
+/// dropped before and set after when it changes or a `USING` cast is
+/// needed. (PostgreSQL runs an `ALTER TABLE`'s actions in passes: every
 /// `DROP DEFAULT`, then every type, then every `SET DEFAULT`.)
 fn type_change_actions(change: &Change) -> Vec<String> {
-    let Change::AlterColumnType {
-        column,
-        from,
-        to,
-        to_collation,
-        default_before,
-        default_after,
-        ..
-    } = change
-    else {
+    let Change::Alter(Alter::ColumnType { column, ty, .. }) = change else {
         return Vec::new();
     };
+    let (from, to) = (&ty.from.ty, &ty.to.ty);
     let col = quote_ident(column);
     let (from_enum, to_enum) = (is_user_type(from), is_user_type(to));
     let using = crate::casts::using_cast(from, to, from_enum, to_enum);
-    let around_default = default_before != default_after || using.is_some();
+    let around_default = ty.from.default != ty.to.default || using.is_some();
     let mut actions = Vec::new();
-    if default_before.is_some() && around_default {
+    if ty.from.default.is_some() && around_default {
         actions.push(format!("ALTER COLUMN {col} DROP DEFAULT"));
     }
-    let mut ty = format!("ALTER COLUMN {col} TYPE {to}");
-    if let Some(collation) = to_collation {
-        ty.push_str(&format!(" COLLATE {}", quote_ident(collation)));
+    let mut action = format!("ALTER COLUMN {col} TYPE {to}");
+    if let Some(collation) = &ty.to.collation {
+        action.push_str(&format!(" COLLATE {}", quote_ident(collation)));
     }
     if let Some(cast) = using {
-        ty.push_str(&format!(" USING {col}{cast}"));
+        action.push_str(&format!(" USING {col}{cast}"));
     }
-    actions.push(ty);
-    if let (Some(default), true) = (default_after, around_default) {
+    actions.push(action);
+    if let (Some(default), true) = (&ty.to.default, around_default) {
         actions.push(format!("ALTER COLUMN {col} SET DEFAULT {default}"));
     }
     actions
@@ -81,17 +73,18 @@ fn type_change_actions(change: &Change) -> Vec<String> {
 /// A serial column's sequence follows its new integer type.
 fn sequence_follows_type(change: &Change) -> Option<Statement> {
     match change {
-        Change::AlterColumnType {
+        Change::Alter(Alter::ColumnType {
             table,
             column,
-            from,
-            to,
             serial: true,
-            ..
-        } if to.as_str() != from.as_str() => Some(extra(
-            on_owned_sequence(table, column, &format!("ALTER SEQUENCE %s AS {to}")),
-            format!("make the sequence of {table}.{column} {to}"),
-        )),
+            ty,
+        }) if ty.to.ty.as_str() != ty.from.ty.as_str() => {
+            let to = &ty.to.ty;
+            Some(extra(
+                on_owned_sequence(table, column, &format!("ALTER SEQUENCE %s AS {to}")),
+                format!("make the sequence of {table}.{column} {to}"),
+            ))
+        }
         _ => None,
     }
 }
@@ -101,7 +94,7 @@ fn sequence_follows_type(change: &Change) -> Option<Statement> {
 /// statement carries the first change, the others are folded into it.
 /// Sequences of serial columns follow.
 pub(super) fn fold_type_changes(changes: &[Change]) -> Vec<Statement> {
-    let Some(Change::AlterColumnType { table, .. }) = changes.first() else {
+    let Some(Change::Alter(Alter::ColumnType { table, .. })) = changes.first() else {
         return Vec::new();
     };
     let actions: Vec<String> = changes.iter().flat_map(type_change_actions).collect();
@@ -120,12 +113,11 @@ pub(super) fn fold_type_changes(changes: &[Change]) -> Vec<Statement> {
     out
 }
 
-/// The statements of `AlterColumnType`, `SetIdentity` and `SetSerial`.
-pub(super) fn render_column_change(change: &Change) -> Vec<Statement> {
-    use Change::*;
+/// The statements of a column's alteration.
+pub(super) fn render_column_change(change: &Change, alter: &Alter) -> Vec<Statement> {
     let one = |sql: String| vec![single(change, sql)];
-    match change {
-        AlterColumnType { table, .. } => {
+    match alter {
+        Alter::ColumnType { table, .. } => {
             let mut out = one(ddl::alter_table(
                 table,
                 &type_change_actions(change).join(", "),
@@ -133,92 +125,130 @@ pub(super) fn render_column_change(change: &Change) -> Vec<Statement> {
             out.extend(sequence_follows_type(change));
             out
         }
-        SetIdentity {
+        Alter::Nullable {
             table,
             column,
-            from,
-            to,
-        } => {
-            let col = quote_ident(column);
-            match (from, to) {
-                (_, None) => one(ddl::alter_table(
-                    table,
-                    &format!("ALTER COLUMN {col} DROP IDENTITY"),
-                )),
-                (None, Some(identity)) => vec![
-                    single(
-                        change,
-                        ddl::alter_table(
-                            table,
-                            &format!("ALTER COLUMN {col} ADD {}", identity_sql(*identity)),
-                        ),
-                    ),
-                    extra(
-                        sequence_past_rows(table, column),
-                        format!("start the identity of {table}.{column} after existing values"),
-                    ),
-                ],
-                (Some(_), Some(identity)) => {
-                    let kind = match identity {
-                        petal_ir::Identity::Always => "ALWAYS",
-                        petal_ir::Identity::ByDefault => "BY DEFAULT",
-                    };
-                    one(ddl::alter_table(
-                        table,
-                        &format!("ALTER COLUMN {col} SET GENERATED {kind}"),
-                    ))
-                }
-            }
-        }
-        SetSerial {
+            nullable,
+        } => one(ddl::alter_table(
+            table,
+            &format!(
+                "ALTER COLUMN {} {} NOT NULL",
+                quote_ident(column),
+                if nullable.to { "DROP" } else { "SET" }
+            ),
+        )),
+        Alter::Default {
+            table,
+            column,
+            default,
+        } => one(ddl::alter_table(
+            table,
+            &match &default.to {
+                Some(d) => format!("ALTER COLUMN {} SET DEFAULT {d}", quote_ident(column)),
+                None => format!("ALTER COLUMN {} DROP DEFAULT", quote_ident(column)),
+            },
+        )),
+        Alter::Identity {
+            table,
+            column,
+            identity,
+        } => identity_change(change, table, column, identity.from, identity.to),
+        Alter::Serial {
             table,
             column,
             ty,
             serial,
-        } => {
-            let col = quote_ident(column);
-            if *serial {
-                let sequence = QualifiedName::new(
-                    table.schema.clone(),
-                    naming::make_object_name(&table.name, Some(column), Some("seq")),
-                );
-                vec![
-                    single(
-                        change,
-                        format!(
-                            "CREATE SEQUENCE {} AS {ty} OWNED BY {};",
-                            sequence.quoted(),
-                            ddl::column_target(table, column)
-                        ),
-                    ),
-                    extra(
-                        ddl::alter_table(
-                            table,
-                            &format!(
-                                "ALTER COLUMN {col} SET DEFAULT nextval({}::regclass)",
-                                quote_literal(&sequence.quoted())
-                            ),
-                        ),
-                        format!("feed {table}.{column} from its sequence"),
-                    ),
-                    extra(
-                        sequence_past_rows(table, column),
-                        format!("start the sequence of {table}.{column} after existing values"),
-                    ),
-                ]
-            } else {
-                vec![
-                    single(
-                        change,
-                        ddl::alter_table(table, &format!("ALTER COLUMN {col} DROP DEFAULT")),
-                    ),
-                    extra(
-                        on_owned_sequence(table, column, "DROP SEQUENCE %s"),
-                        format!("drop the sequence owned by {table}.{column}"),
-                    ),
-                ]
-            }
-        }
-        _ => Vec::new(),
+        } => serial_change(change, table, column, ty, serial.to),
+        Alter::Comment { on, text } => one(ddl::comment_on(on, &text.to)),
     }
+}
+
+fn identity_change(
+    change: &Change,
+    table: &QualifiedName,
+    column: &str,
+    from: Option<Identity>,
+    to: Option<Identity>,
+) -> Vec<Statement> {
+    let col = quote_ident(column);
+    let one = |sql: String| vec![single(change, sql)];
+    match (from, to) {
+        (_, None) => one(ddl::alter_table(
+            table,
+            &format!("ALTER COLUMN {col} DROP IDENTITY"),
+        )),
+        (None, Some(identity)) => vec![
+            single(
+                change,
+                ddl::alter_table(
+                    table,
+                    &format!("ALTER COLUMN {col} ADD {}", identity_sql(identity)),
+                ),
+            ),
+            extra(
+                sequence_past_rows(table, column),
+                format!("start the identity of {table}.{column} after existing values"),
+            ),
+        ],
+        (Some(_), Some(identity)) => {
+            let kind = match identity {
+                Identity::Always => "ALWAYS",
+                Identity::ByDefault => "BY DEFAULT",
+            };
+            one(ddl::alter_table(
+                table,
+                &format!("ALTER COLUMN {col} SET GENERATED {kind}"),
+            ))
+        }
+    }
+}
+
+fn serial_change(
+    change: &Change,
+    table: &QualifiedName,
+    column: &str,
+    ty: &SqlType,
+    serial: bool,
+) -> Vec<Statement> {
+    let col = quote_ident(column);
+    if !serial {
+        return vec![
+            single(
+                change,
+                ddl::alter_table(table, &format!("ALTER COLUMN {col} DROP DEFAULT")),
+            ),
+            extra(
+                on_owned_sequence(table, column, "DROP SEQUENCE %s"),
+                format!("drop the sequence owned by {table}.{column}"),
+            ),
+        ];
+    }
+    let sequence = QualifiedName::new(
+        table.schema.clone(),
+        naming::make_object_name(&table.name, Some(column), Some("seq")),
+    );
+    vec![
+        single(
+            change,
+            format!(
+                "CREATE SEQUENCE {} AS {ty} OWNED BY {};",
+                sequence.quoted(),
+                ddl::column_target(table, column)
+            ),
+        ),
+        extra(
+            ddl::alter_table(
+                table,
+                &format!(
+                    "ALTER COLUMN {col} SET DEFAULT nextval({}::regclass)",
+                    quote_literal(&sequence.quoted())
+                ),
+            ),
+            format!("feed {table}.{column} from its sequence"),
+        ),
+        extra(
+            sequence_past_rows(table, column),
+            format!("start the sequence of {table}.{column} after existing values"),
+        ),
+    ]
 }

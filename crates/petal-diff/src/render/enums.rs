@@ -4,7 +4,10 @@
 use petal_ir::{QualifiedName, naming, quote_ident, quote_literal};
 use sea_query::{Alias, PostgresQueryBuilder, extension::postgres::Type};
 
-use crate::change::EnumColumn;
+use super::objects::drop_constraint;
+use super::{Statement, ddl, extra, many};
+use crate::change::{AddEnumLabel, Change, EnumColumn, RecreateEnum};
+use crate::classify::Safety;
 
 pub(crate) fn create_enum(name: &QualifiedName, labels: &[String]) -> String {
     let labels: Vec<String> = labels.iter().map(|l| quote_literal(l)).collect();
@@ -26,19 +29,15 @@ pub(crate) fn drop_enum(name: &QualifiedName) -> String {
     format!("{statement};")
 }
 
-pub(crate) fn add_label(
-    name: &QualifiedName,
-    labels: &[String],
-    label: &str,
-    index: usize,
-    if_not_exists: bool,
-) -> String {
-    let mut sql = format!("ALTER TYPE {} ADD VALUE ", name.quoted());
+/// `ALTER TYPE ... ADD VALUE`, placed before the label it precedes.
+pub(crate) fn add_label(add: &AddEnumLabel, if_not_exists: bool) -> String {
+    let labels = &add.labels;
+    let mut sql = format!("ALTER TYPE {} ADD VALUE ", add.name.quoted());
     if if_not_exists {
         sql.push_str("IF NOT EXISTS ");
     }
-    sql.push_str(&quote_literal(label));
-    if let Some(next) = labels.get(index) {
+    sql.push_str(&quote_literal(&add.label));
+    if let Some(next) = labels.get(add.index) {
         sql.push_str(&format!(" BEFORE {}", quote_literal(next)));
     } else if let Some(last) = labels.last() {
         sql.push_str(&format!(" AFTER {}", quote_literal(last)));
@@ -125,5 +124,46 @@ pub(crate) fn recreate_enum(
         ));
     }
     out.push(drop_enum(&retired));
+    out
+}
+
+/// A type recreation with the foreign keys over its columns dropped before
+/// and added back after (both sides of a key must have one type), and its
+/// comment carried over.
+pub(super) fn recreate(change: &Change, recreate: &RecreateEnum) -> Vec<Statement> {
+    let name = &recreate.name;
+    let mut out: Vec<Statement> = recreate
+        .foreign_keys
+        .iter()
+        .map(|f| {
+            extra(
+                drop_constraint(&f.table, &f.foreign_key.name),
+                format!(
+                    "drop foreign key {} of {} while its type is rebuilt",
+                    f.foreign_key.name, f.table
+                ),
+            )
+        })
+        .collect();
+    out.extend(many(
+        change,
+        recreate_enum(name, &recreate.to_labels, &recreate.columns),
+    ));
+    for f in &recreate.foreign_keys {
+        out.push(Statement {
+            safety: Safety::Locks,
+            ..extra(
+                ddl::add_foreign_key(&f.table, &f.foreign_key),
+                format!("re-add foreign key {} of {}", f.foreign_key.name, f.table),
+            )
+        });
+    }
+    if recreate.comment.is_some() {
+        let on = petal_ir::ObjectKey::Enum { name: name.clone() };
+        out.push(extra(
+            ddl::comment_on(&on, &recreate.comment),
+            format!("comment on enum type {name} (recreated)"),
+        ));
+    }
     out
 }

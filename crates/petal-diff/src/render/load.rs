@@ -16,7 +16,7 @@ use petal_ir::naming::{make_object_name, truncate_identifier};
 use petal_ir::{Database, ForeignKey, QualifiedName, Table};
 
 use super::{create_table_sql, ddl, render_change, table_extras};
-use crate::change::Change;
+use crate::change::{Change, Object};
 use crate::compare::diff;
 
 /// A database's DDL as [`render_load`] cuts it.
@@ -64,12 +64,12 @@ pub fn render_load(db: &Database) -> Load {
     let mut keys: BTreeMap<&QualifiedName, Vec<&ForeignKey>> = BTreeMap::new();
     for change in &changes {
         match change {
-            Change::CreateTable { table } => {
+            Change::Create(Object::Table { table }) => {
                 tables.insert(&table.name, table);
             }
-            Change::AddForeignKey {
+            Change::Create(Object::ForeignKey {
                 table, foreign_key, ..
-            } => keys.entry(table).or_default().push(foreign_key),
+            }) => keys.entry(table).or_default().push(foreign_key),
             other => {
                 // Schemas and types come before the tables that use them;
                 // whatever the diff orders after a table stays after them all.

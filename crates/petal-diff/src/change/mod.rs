@@ -1,0 +1,125 @@
+//! The changes a migration is made of, and their inverses.
+//!
+//! Every change carries enough to be undone on its own: a creation or drop
+//! carries the whole object, a rename both names, an alteration both values
+//! (a [`Delta`]). So the inverses come by construction: a creation's is the
+//! drop of the same object, a rename's or an alteration's swaps its delta.
+//! The one asymmetric pair is an added enum label, which PostgreSQL cannot
+//! remove: its inverse recreates the type.
+//!
+//! The down section of a migration is the inverse of each up change, in
+//! reverse order.
+
+mod alter;
+mod enum_labels;
+mod object;
+mod rename;
+
+use serde::{Deserialize, Serialize};
+
+pub use alter::{Alter, ColumnType};
+pub use enum_labels::{AddEnumLabel, EnumColumn, EnumForeignKey, RecreateEnum};
+pub use object::Object;
+pub use rename::Rename;
+
+/// One schema change. Names are those the objects have at the moment the
+/// change runs (after earlier renames, before later ones).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum Change {
+    Create(Object),
+    Drop(Object),
+    Rename(Rename),
+    Alter(Alter),
+    /// `ALTER TYPE ... ADD VALUE`; its inverse is a [`Change::RecreateEnum`].
+    AddEnumLabel(AddEnumLabel),
+    RecreateEnum(RecreateEnum),
+}
+
+/// A value before and after a change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delta<T> {
+    pub from: T,
+    pub to: T,
+}
+
+impl<T> Delta<T> {
+    pub fn new(from: T, to: T) -> Self {
+        Delta { from, to }
+    }
+
+    /// The same delta, the other way round.
+    pub fn reversed(self) -> Self {
+        Delta {
+            from: self.to,
+            to: self.from,
+        }
+    }
+}
+
+impl Change {
+    /// The change that undoes this one, applied to the state this one
+    /// produced.
+    pub fn inverse(&self) -> Change {
+        match self.clone() {
+            Change::Create(object) => Change::Drop(object),
+            Change::Drop(object) => Change::Create(object),
+            Change::Rename(rename) => Change::Rename(rename.reversed()),
+            Change::Alter(alter) => Change::Alter(alter.reversed()),
+            Change::AddEnumLabel(add) => Change::RecreateEnum(add.inverse()),
+            Change::RecreateEnum(recreate) => Change::RecreateEnum(recreate.reversed()),
+        }
+    }
+}
+
+/// The down list of an up list: each change's inverse, in reverse order.
+pub fn inverse_all(changes: &[Change]) -> Vec<Change> {
+    changes.iter().rev().map(Change::inverse).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use petal_ir::{Column, QualifiedName, SqlType, Table};
+
+    use super::*;
+
+    #[test]
+    fn a_change_survives_json_and_names_its_kinds() {
+        let table = QualifiedName::new("public", "t");
+        let mut t = Table::new(table.clone());
+        t.columns
+            .push(Column::new("a", SqlType::canonical("integer")));
+        let changes = vec![
+            Change::Create(Object::Table { table: t }),
+            Change::Rename(Rename::Column {
+                table: table.clone(),
+                name: Delta::new("a".into(), "b".into()),
+            }),
+            Change::Alter(Alter::Default {
+                table,
+                column: "b".into(),
+                default: Delta::new(None, Some("0".into())),
+            }),
+        ];
+        let json = serde_json::to_string(&changes).expect("serializes");
+        assert!(
+            json.contains(r#""change":"create","object":"table""#),
+            "{json}"
+        );
+        assert!(json.contains(r#""from":"a","to":"b""#), "{json}");
+        let back: Vec<Change> = serde_json::from_str(&json).expect("deserializes");
+        assert_eq!(back, changes);
+    }
+
+    #[test]
+    fn inverse_twice_is_identity_for_symmetric_changes() {
+        let table = QualifiedName::new("public", "t");
+        let change = Change::Alter(Alter::Nullable {
+            table,
+            column: "a".into(),
+            nullable: Delta::new(true, false),
+        });
+        assert_eq!(change.inverse().inverse(), change);
+        assert_ne!(change.inverse(), change);
+    }
+}
