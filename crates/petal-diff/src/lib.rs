@@ -22,6 +22,7 @@ mod classify;
 mod compare;
 mod names;
 mod render;
+mod scope;
 
 pub use apply::{ApplyError, apply, apply_all};
 pub use casts::{TypeChangeRisk, needs_using, type_change_risk, using_cast};
@@ -36,3 +37,4 @@ pub use render::{
     Load, Statement, Step, TableUnit, render, render_change, render_down, render_load,
     render_schema,
 };
+pub use scope::{ALWAYS_PRESENT, Scope};

@@ -1,42 +1,27 @@
-//! Comparing two schemas: scoping them to the same schemas, carrying the
-//! models' rename hints over to their canonical form, and diffing.
+//! Comparing two schemas as the project is configured: the scope (its
+//! `schemas` setting) and the comparability rules are `petal_diff::Scope`'s;
+//! here they meet the settings, the server versions and the models' rename
+//! hints.
 
-use std::collections::BTreeSet;
-
-use petal_diff::Diff;
+use petal_diff::{Diff, Scope};
 use petal_ir::Database;
 
 use crate::settings::Settings;
 
-/// Every new database has a `public` schema, and petal never drops it:
-/// removing all of one's models from `public` must not try to.
-const ALWAYS_PRESENT: &str = "public";
+/// The project's comparison scope.
+pub fn scope(settings: &Settings) -> Scope {
+    Scope::only(settings.schemas.iter().cloned())
+}
 
 /// Diffs `from` into `to`, both restricted to the configured schemas (all
 /// when none are configured).
 pub fn compare(settings: &Settings, from: &Database, to: &Database) -> Diff {
-    let (from, to) = scoped(settings, from, to);
-    petal_diff::diff(&from, &to)
+    scope(settings).diff(from, to)
 }
 
 /// The two schemas as they are compared.
 pub fn scoped(settings: &Settings, from: &Database, to: &Database) -> (Database, Database) {
-    let mut from = from.clone();
-    let mut to = to.clone();
-    if !settings.schemas.is_empty() {
-        let keep: BTreeSet<String> = settings.schemas.iter().cloned().collect();
-        from.retain_schemas(&keep);
-        to.retain_schemas(&keep);
-    }
-    same_spelling(&mut from);
-    same_spelling(&mut to);
-    if from.schemas.contains(ALWAYS_PRESENT) {
-        to.schemas.insert(ALWAYS_PRESENT.to_string());
-    }
-    if to.schemas.contains(ALWAYS_PRESENT) && from.tables.is_empty() && from.enums.is_empty() {
-        from.schemas.insert(ALWAYS_PRESENT.to_string());
-    }
-    (from, to)
+    scope(settings).apply(from, to)
 }
 
 /// A warning when the models were canonicalized on a server of another
@@ -54,23 +39,6 @@ pub fn version_warning(target: Option<i32>, dev: Option<i32>) -> Option<String> 
             target / 10000
         )
     })
-}
-
-/// Default expressions that PostgreSQL keeps as written although they mean
-/// the same: `CURRENT_TIMESTAMP` and `transaction_timestamp()` are `now()`.
-/// Spelling them one way on both sides keeps them from showing as changes.
-const SAME_AS_NOW: &[&str] = &["CURRENT_TIMESTAMP", "transaction_timestamp()"];
-
-fn same_spelling(db: &mut Database) {
-    for table in db.tables.values_mut() {
-        for column in &mut table.columns {
-            if let Some(default) = &column.default
-                && SAME_AS_NOW.contains(&default.as_str())
-            {
-                column.default = Some("now()".to_string());
-            }
-        }
-    }
 }
 
 /// Copies the models' rename hints (tables, columns, enum types and labels)
@@ -114,12 +82,13 @@ mod tests {
     }
 
     #[test]
-    fn public_is_never_dropped() {
+    fn the_configured_schemas_are_the_scope() {
         let mut db = Database::default();
-        db.schemas.insert("public".into());
-        let empty_models = Database::default();
-        let diff = compare(&settings(), &db, &empty_models);
-        assert!(diff.is_empty(), "{:?}", diff.changes);
+        db.add_table(Table::new(QualifiedName::new("crm", "t")));
+        let mut s = settings();
+        assert!(!compare(&s, &db, &Database::default()).is_empty());
+        s.schemas = vec!["public".into()];
+        assert!(compare(&s, &db, &Database::default()).is_empty());
     }
 
     #[test]

@@ -1,0 +1,125 @@
+//! What a comparison covers, and the rules that make two schemas
+//! comparable before they are diffed: the schemas in scope, `public`
+//! never dropped, and defaults PostgreSQL keeps as written although they
+//! mean the same.
+
+use std::collections::BTreeSet;
+
+use petal_ir::Database;
+
+use crate::compare::{Diff, diff};
+
+/// Every new database has a `public` schema, and petal never drops it:
+/// removing all of one's models from `public` must not try to.
+pub const ALWAYS_PRESENT: &str = "public";
+
+/// Default expressions that PostgreSQL keeps as written although they mean
+/// the same: `CURRENT_TIMESTAMP` and `transaction_timestamp()` are `now()`.
+/// Spelling them one way on both sides keeps them from showing as changes.
+const SAME_AS_NOW: &[&str] = &["CURRENT_TIMESTAMP", "transaction_timestamp()"];
+
+/// The schemas a comparison covers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    /// `None`: every non-system schema on either side.
+    schemas: Option<BTreeSet<String>>,
+}
+
+impl Scope {
+    /// Every schema on either side.
+    pub fn all() -> Self {
+        Scope::default()
+    }
+
+    /// Only the given schemas; none given means all.
+    pub fn only<I, S>(schemas: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let schemas: BTreeSet<String> = schemas.into_iter().map(Into::into).collect();
+        Scope {
+            schemas: (!schemas.is_empty()).then_some(schemas),
+        }
+    }
+
+    /// The two schemas as they are compared: narrowed to the scope, with
+    /// equivalent spellings made one, and `public` kept.
+    pub fn apply(&self, from: &Database, to: &Database) -> (Database, Database) {
+        let mut from = from.clone();
+        let mut to = to.clone();
+        if let Some(keep) = &self.schemas {
+            from.retain_schemas(keep);
+            to.retain_schemas(keep);
+        }
+        same_spelling(&mut from);
+        same_spelling(&mut to);
+        if from.schemas.contains(ALWAYS_PRESENT) {
+            to.schemas.insert(ALWAYS_PRESENT.to_string());
+        }
+        if to.schemas.contains(ALWAYS_PRESENT) && from.tables.is_empty() && from.enums.is_empty() {
+            from.schemas.insert(ALWAYS_PRESENT.to_string());
+        }
+        (from, to)
+    }
+
+    /// Diffs `from` into `to` within the scope.
+    pub fn diff(&self, from: &Database, to: &Database) -> Diff {
+        let (from, to) = self.apply(from, to);
+        diff(&from, &to)
+    }
+}
+
+fn same_spelling(db: &mut Database) {
+    for table in db.tables.values_mut() {
+        for column in &mut table.columns {
+            if let Some(default) = &column.default
+                && SAME_AS_NOW.contains(&default.as_str())
+            {
+                column.default = Some("now()".to_string());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use petal_ir::{Column, QualifiedName, SqlType, Table};
+
+    use super::*;
+
+    #[test]
+    fn public_is_never_dropped() {
+        let mut db = Database::default();
+        db.schemas.insert("public".into());
+        let diff = Scope::all().diff(&db, &Database::default());
+        assert!(diff.is_empty(), "{:?}", diff.changes);
+    }
+
+    #[test]
+    fn current_timestamp_is_now() {
+        let mut t = Table::new(QualifiedName::new("public", "t"));
+        let mut c = Column::new("at", SqlType::canonical("timestamp with time zone"));
+        c.default = Some("CURRENT_TIMESTAMP".into());
+        t.columns.push(c);
+        let mut a = Database::default();
+        a.add_table(t.clone());
+        t.columns[0].default = Some("now()".into());
+        let mut b = Database::default();
+        b.add_table(t);
+        assert!(Scope::all().diff(&a, &b).is_empty());
+    }
+
+    #[test]
+    fn a_scope_leaves_other_schemas_alone() {
+        let mut a = Database::default();
+        a.add_table(Table::new(QualifiedName::new("crm", "x")));
+        let diff = Scope::only(["public"]).diff(&a, &Database::default());
+        assert!(diff.is_empty(), "{:?}", diff.changes);
+        assert!(
+            !Scope::only(Vec::<String>::new())
+                .diff(&a, &Database::default())
+                .is_empty()
+        );
+    }
+}
