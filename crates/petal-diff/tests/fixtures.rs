@@ -1,14 +1,55 @@
-//! Snapshots of the SQL generated for typical model edits. Each directory
-//! under `tests/fixtures/` holds `before.json` and `after.json` (schemas,
-//! enum types and tables of the IR, as lists) and the reviewed snapshots
-//! `up.snap` and `down.snap`.
+//! Snapshots of the SQL generated for typical model edits, one test per
+//! directory under `tests/fixtures/`: `before.json` and `after.json` (the
+//! IR's schemas, enum types and tables, as lists) and the reviewed
+//! snapshots `up.snap` and `down.snap`, which hold the statements as a
+//! migration file shows them.
+//!
+//! A new directory is a new test without further ado; a `.snap` file that
+//! no fixture produces (a renamed or removed fixture's leftovers) fails.
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
+use libtest_mimic::{Arguments, Failed, Trial};
 use petal_diff::{Step, apply_all, diff, render};
 use petal_ir::{Database, EnumType, Table};
 use serde::Deserialize;
+
+/// The files a fixture directory holds, and nothing else.
+const FIXTURE_FILES: [&str; 4] = ["before.json", "after.json", "up.snap", "down.snap"];
+
+fn main() {
+    let args = Arguments::from_args();
+    let mut trials: Vec<Trial> = fixture_dirs()
+        .into_iter()
+        .map(|dir| {
+            let name = dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            Trial::test(format!("fixture::{name}"), move || check(&dir))
+        })
+        .collect();
+    trials.push(Trial::test("every_snapshot_belongs_to_a_fixture", orphans));
+    libtest_mimic::run(&args, trials).exit();
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn fixture_dirs() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root())
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_dir())
+                .collect()
+        })
+        .unwrap_or_default();
+    dirs.sort();
+    dirs
+}
 
 /// The IR as lists, since `Database`'s maps are keyed by structs.
 #[derive(Deserialize)]
@@ -20,11 +61,11 @@ struct FixtureDb {
     tables: Vec<Table>,
 }
 
-fn load(path: &Path) -> Database {
+fn load(path: &Path) -> Result<Database, Failed> {
     let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let fixture: FixtureDb = serde_json::from_str(&text)
-        .unwrap_or_else(|e| panic!("{} is not a fixture: {e}", path.display()));
+        .map_err(|e| format!("{} is not a fixture: {e}", path.display()))?;
     let mut db = Database::default();
     db.schemas.extend(fixture.schemas);
     for e in fixture.enums {
@@ -34,7 +75,78 @@ fn load(path: &Path) -> Database {
         db.add_table(t);
     }
     db.normalize();
-    db
+    Ok(db)
+}
+
+/// One fixture: the diff leads from before to after and back, and renders
+/// as the reviewed snapshots.
+fn check(dir: &Path) -> Result<(), Failed> {
+    let before = load(&dir.join("before.json"))?;
+    let after = load(&dir.join("after.json"))?;
+    let d = diff(&before, &after);
+    if d.changes.is_empty() {
+        return Err("no changes".into());
+    }
+    let mut db = before.clone();
+    apply_all(&mut db, &d.changes).map_err(|e| format!("up: {e}"))?;
+    if db != after.clone().without_hints() {
+        return Err(format!("up does not lead to after.json: {:#?}", d.changes).into());
+    }
+    apply_all(&mut db, &d.down()).map_err(|e| format!("down: {e}"))?;
+    if db != before {
+        return Err(format!("down does not lead back to before.json: {:#?}", d.down()).into());
+    }
+
+    let mut up = String::new();
+    for w in &d.warnings {
+        let _ = writeln!(up, "-- warning: {w}");
+    }
+    up.push_str(&text(&render(&d.changes)));
+    let down = text(&render(&d.down()));
+
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(dir);
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| {
+        insta::assert_snapshot!("up", up);
+        insta::assert_snapshot!("down", down);
+    });
+    Ok(())
+}
+
+/// Every file under `tests/fixtures` is one of a fixture's four.
+fn orphans() -> Result<(), Failed> {
+    let mut strays = Vec::new();
+    let mut pending = vec![root()];
+    while let Some(dir) = pending.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let parent = path.parent().unwrap_or(&dir);
+            let is_fixture = parent.parent() == Some(root().as_path())
+                && parent.join("before.json").is_file()
+                && parent.join("after.json").is_file();
+            let known = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| FIXTURE_FILES.contains(&n));
+            if !(is_fixture && known) {
+                let shown = path.strip_prefix(root()).unwrap_or(&path);
+                strays.push(format!("tests/fixtures/{}", shown.display()));
+            }
+        }
+    }
+    strays.sort();
+    if strays.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("files no fixture produces or reads: {}", strays.join(", ")).into())
+    }
 }
 
 /// Steps as a migration file shows them: safety, description and notes in
@@ -59,50 +171,4 @@ fn text(steps: &[Step]) -> String {
         }
     }
     out
-}
-
-fn fixture_dirs() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .expect("tests/fixtures exists")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
-}
-
-#[test]
-fn typical_edits() {
-    let dirs = fixture_dirs();
-    assert!(dirs.len() >= 20, "only {} fixtures", dirs.len());
-    for dir in dirs {
-        let before = load(&dir.join("before.json"));
-        let after = load(&dir.join("after.json"));
-        let d = diff(&before, &after);
-        assert!(!d.changes.is_empty(), "{}: no changes", dir.display());
-
-        // The changes really lead from one to the other, both ways.
-        let mut db = before.clone();
-        apply_all(&mut db, &d.changes).unwrap();
-        assert_eq!(db, after.clone().without_hints(), "{}", dir.display());
-        apply_all(&mut db, &d.down()).unwrap();
-        assert_eq!(db, before, "{}", dir.display());
-
-        let mut up = String::new();
-        for w in &d.warnings {
-            let _ = writeln!(up, "-- warning: {w}");
-        }
-        up.push_str(&text(&render(&d.changes)));
-        let down = text(&render(&d.down()));
-
-        let mut settings = insta::Settings::clone_current();
-        settings.set_snapshot_path(&dir);
-        settings.set_prepend_module_to_snapshot(false);
-        settings.set_omit_expression(true);
-        settings.bind(|| {
-            insta::assert_snapshot!("up", up);
-            insta::assert_snapshot!("down", down);
-        });
-    }
 }
