@@ -34,7 +34,7 @@ pub use classify::Safety;
 pub use compare::{Diff, Warning, diff};
 pub use names::{is_user_type, quote_ident_if_needed, type_spelling};
 pub use render::{
-    Load, Statement, Step, TableUnit, render, render_change, render_down, render_load,
+    Load, Sql, Statement, Step, TableUnit, Traced, render, render_change, render_down, render_load,
     render_schema,
 };
 pub use scope::{ALWAYS_PRESENT, Scope};

@@ -520,3 +520,50 @@ fn identifiers_and_literals_are_quoted() {
     });
     assert_eq!(render_change(&drop)[0].sql, r#"DROP TYPE "s"."Big ""E""";"#);
 }
+
+#[test]
+fn an_error_position_is_traced_to_the_attribute_not_to_keywords_in_literals() {
+    use petal_ir::{Origin, Part};
+    let t = qn("orders");
+    let mut table = Table::new(t.clone());
+    table.columns.push(column(
+        "note",
+        "text",
+        true,
+        Some("'a DEFAULT b CONSTRAINT c'::text"),
+    ));
+    table
+        .columns
+        .push(column("bad", "integer", true, Some("nope()")));
+    table.checks.push(Check {
+        name: "orders \"DEFAULT\" CONSTRAINT".into(),
+        expr: "(note <> 'CONSTRAINT x CHECK')".into(),
+    });
+    let change = Create(Object::Table { table });
+    let statement = &render_change(&change)[0];
+    let position = |needle: &str| {
+        statement
+            .sql
+            .find(needle)
+            .map(|at| statement.sql[..at].chars().count() + 1)
+    };
+    assert_eq!(
+        statement.origin_at(position("nope()")),
+        Some(&Origin::part(ObjectKey::column(&t, "bad"), Part::Default))
+    );
+    assert_eq!(
+        statement.origin_at(position("'a DEFAULT")),
+        Some(&Origin::part(ObjectKey::column(&t, "note"), Part::Default))
+    );
+    assert_eq!(
+        statement.origin_at(position("note <>")),
+        Some(&Origin::part(
+            ObjectKey::constraint(&t, "orders \"DEFAULT\" CONSTRAINT"),
+            Part::Expression
+        ))
+    );
+    assert_eq!(
+        statement.origin_at(None),
+        Some(&Origin::whole(ObjectKey::table(&t)))
+    );
+}

@@ -98,3 +98,23 @@ proptest! {
         prop_assert_eq!(back, Database::default());
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    /// Every statement knows where it comes from, and every traced range
+    /// is a piece of its text.
+    #[test]
+    fn statements_are_traced_to_their_objects((a, b) in database_pair()) {
+        let d = diff(&a, &b);
+        for step in render(&d.changes).into_iter().chain(render(&d.down())) {
+            for s in step.statements {
+                prop_assert!(s.origin_at(None).is_some(), "untraced: {}", s.sql);
+                for t in &s.origins {
+                    prop_assert!(t.start <= t.end && t.end <= s.sql.len(), "{t:?} in {}", s.sql);
+                    prop_assert!(s.sql.is_char_boundary(t.start) && s.sql.is_char_boundary(t.end));
+                }
+            }
+        }
+    }
+}

@@ -101,6 +101,67 @@ impl fmt::Display for ObjectKey {
     }
 }
 
+/// Which part of an object a piece of SQL (or of a model) is about: what
+/// an error PostgreSQL reports inside a statement is traced back to.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
+    /// The object as a whole (its declaration).
+    #[default]
+    Whole,
+    /// A column's type.
+    Type,
+    /// A column's default expression.
+    Default,
+    /// A check's expression, an index's key expression, a generated
+    /// column's expression.
+    Expression,
+    /// A partial index's `WHERE` predicate.
+    Predicate,
+}
+
+/// An object, or one part of it: where a statement, or a piece of one,
+/// comes from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Origin {
+    pub object: ObjectKey,
+    #[serde(default, skip_serializing_if = "is_whole")]
+    pub part: Part,
+}
+
+fn is_whole(part: &Part) -> bool {
+    *part == Part::Whole
+}
+
+impl Origin {
+    pub fn whole(object: ObjectKey) -> Self {
+        Origin {
+            object,
+            part: Part::Whole,
+        }
+    }
+
+    pub fn part(object: ObjectKey, part: Part) -> Self {
+        Origin { object, part }
+    }
+}
+
+/// `the default of column public.orders.total`, `table public.orders`.
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let part = match self.part {
+            Part::Whole => return self.object.fmt(f),
+            Part::Type => "the type",
+            Part::Default => "the default",
+            Part::Expression => "the expression",
+            Part::Predicate => "the predicate",
+        };
+        write!(f, "{part} of {}", self.object)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,7 +25,7 @@ pub use database::{
     IndexKeyExpr, Named, PrimaryKey, Table, Unique,
 };
 pub use dump::dump;
-pub use key::ObjectKey;
+pub use key::{ObjectKey, Origin, Part};
 pub use name::{QualifiedName, quote_ident, quote_literal};
 pub use sql_type::SqlType;
 

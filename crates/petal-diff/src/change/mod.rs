@@ -15,6 +15,7 @@ mod enum_labels;
 mod object;
 mod rename;
 
+use petal_ir::ObjectKey;
 use serde::{Deserialize, Serialize};
 
 pub use alter::{Alter, ColumnType};
@@ -58,6 +59,19 @@ impl<T> Delta<T> {
 }
 
 impl Change {
+    /// The object the change is about (as it is named before the change).
+    pub fn key(&self) -> ObjectKey {
+        match self {
+            Change::Create(object) | Change::Drop(object) => object.key(),
+            Change::Rename(rename) => rename.key(),
+            Change::Alter(alter) => alter.key(),
+            Change::AddEnumLabel(AddEnumLabel { name, .. })
+            | Change::RecreateEnum(RecreateEnum { name, .. }) => {
+                ObjectKey::Enum { name: name.clone() }
+            }
+        }
+    }
+
     /// The change that undoes this one, applied to the state this one
     /// produced.
     pub fn inverse(&self) -> Change {

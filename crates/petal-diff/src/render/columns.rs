@@ -1,9 +1,11 @@
 //! SQL of column alterations that need more than one clause: type changes
 //! (with `USING` and the default around them), identity and serial.
 
-use petal_ir::{Identity, QualifiedName, SqlType, naming, quote_ident, quote_literal};
+use petal_ir::{
+    Identity, ObjectKey, Origin, Part, QualifiedName, SqlType, naming, quote_ident, quote_literal,
+};
 
-use super::{Statement, ddl, extra, single};
+use super::{Sql, Statement, ddl, extra, single};
 use crate::change::{Alter, Change};
 use crate::classify::identity_sql;
 use crate::names::is_user_type;
@@ -43,10 +45,14 @@ fn on_owned_sequence(table: &QualifiedName, column: &str, template: &str) -> Str
 /// dropped before and set after when it changes or a `USING` cast is
 /// needed. (PostgreSQL runs an `ALTER TABLE`'s actions in passes: every
 /// `DROP DEFAULT`, then every type, then every `SET DEFAULT`.)
-fn type_change_actions(change: &Change) -> Vec<String> {
-    let Change::Alter(Alter::ColumnType { column, ty, .. }) = change else {
+fn type_change_actions(change: &Change) -> Vec<Sql> {
+    let Change::Alter(Alter::ColumnType {
+        table, column, ty, ..
+    }) = change
+    else {
         return Vec::new();
     };
+    let key = ObjectKey::column(table, column);
     let (from, to) = (&ty.from.ty, &ty.to.ty);
     let col = quote_ident(column);
     let (from_enum, to_enum) = (is_user_type(from), is_user_type(to));
@@ -54,20 +60,45 @@ fn type_change_actions(change: &Change) -> Vec<String> {
     let around_default = ty.from.default != ty.to.default || using.is_some();
     let mut actions = Vec::new();
     if ty.from.default.is_some() && around_default {
-        actions.push(format!("ALTER COLUMN {col} DROP DEFAULT"));
+        actions.push(Sql::from(format!("ALTER COLUMN {col} DROP DEFAULT")));
     }
-    let mut action = format!("ALTER COLUMN {col} TYPE {to}");
+    let mut action = Sql::new();
+    action.push(&format!("ALTER COLUMN {col} TYPE "));
+    action.push_traced(Origin::part(key.clone(), Part::Type), to.as_str());
     if let Some(collation) = &ty.to.collation {
-        action.push_str(&format!(" COLLATE {}", quote_ident(collation)));
+        action.push(&format!(" COLLATE {}", quote_ident(collation)));
     }
     if let Some(cast) = using {
-        action.push_str(&format!(" USING {col}{cast}"));
+        action.push(&format!(" USING {col}{cast}"));
     }
     actions.push(action);
     if let (Some(default), true) = (&ty.to.default, around_default) {
-        actions.push(format!("ALTER COLUMN {col} SET DEFAULT {default}"));
+        actions.push(set_default(&key, column, default));
     }
     actions
+}
+
+/// `ALTER COLUMN c SET DEFAULT <default>`, the default traced.
+fn set_default(key: &ObjectKey, column: &str, default: &str) -> Sql {
+    let mut action = Sql::new();
+    action.push(&format!(
+        "ALTER COLUMN {} SET DEFAULT ",
+        quote_ident(column)
+    ));
+    action.push_traced(Origin::part(key.clone(), Part::Default), default);
+    action
+}
+
+/// Actions joined by `separator`, their origins kept.
+fn joined(actions: Vec<Sql>, separator: &str) -> Sql {
+    let mut sql = Sql::new();
+    for (i, action) in actions.into_iter().enumerate() {
+        if i > 0 {
+            sql.push(separator);
+        }
+        sql.append(action);
+    }
+    sql
 }
 
 /// A serial column's sequence follows its new integer type.
@@ -81,6 +112,7 @@ fn sequence_follows_type(change: &Change) -> Option<Statement> {
         }) if ty.to.ty.as_str() != ty.from.ty.as_str() => {
             let to = &ty.to.ty;
             Some(extra(
+                &ObjectKey::column(table, column),
                 on_owned_sequence(table, column, &format!("ALTER SEQUENCE %s AS {to}")),
                 format!("make the sequence of {table}.{column} {to}"),
             ))
@@ -97,12 +129,11 @@ pub(super) fn fold_type_changes(changes: &[Change]) -> Vec<Statement> {
     let Some(Change::Alter(Alter::ColumnType { table, .. })) = changes.first() else {
         return Vec::new();
     };
-    let actions: Vec<String> = changes.iter().flat_map(type_change_actions).collect();
-    let sql = format!(
-        "ALTER TABLE {}\n    {};",
-        table.quoted(),
-        actions.join(",\n    ")
-    );
+    let actions: Vec<Sql> = changes.iter().flat_map(type_change_actions).collect();
+    let mut sql = Sql::new();
+    sql.push(&format!("ALTER TABLE {}\n    ", table.quoted()));
+    sql.append(joined(actions, ",\n    "));
+    sql.push(";");
     let mut statement = single(&changes[0], sql);
     statement.folded = changes[1..]
         .iter()
@@ -118,10 +149,8 @@ pub(super) fn render_column_change(change: &Change, alter: &Alter) -> Vec<Statem
     let one = |sql: String| vec![single(change, sql)];
     match alter {
         Alter::ColumnType { table, .. } => {
-            let mut out = one(ddl::alter_table(
-                table,
-                &type_change_actions(change).join(", "),
-            ));
+            let actions = joined(type_change_actions(change), ", ");
+            let mut out = vec![single(change, ddl::alter_table_traced(table, actions))];
             out.extend(sequence_follows_type(change));
             out
         }
@@ -141,13 +170,13 @@ pub(super) fn render_column_change(change: &Change, alter: &Alter) -> Vec<Statem
             table,
             column,
             default,
-        } => one(ddl::alter_table(
-            table,
-            &match &default.to {
-                Some(d) => format!("ALTER COLUMN {} SET DEFAULT {d}", quote_ident(column)),
-                None => format!("ALTER COLUMN {} DROP DEFAULT", quote_ident(column)),
-            },
-        )),
+        } => {
+            let action = match &default.to {
+                Some(d) => set_default(&ObjectKey::column(table, column), column, d),
+                None => Sql::from(format!("ALTER COLUMN {} DROP DEFAULT", quote_ident(column))),
+            };
+            vec![single(change, ddl::alter_table_traced(table, action))]
+        }
         Alter::Identity {
             table,
             column,
@@ -186,6 +215,7 @@ fn identity_change(
                 ),
             ),
             extra(
+                &ObjectKey::column(table, column),
                 sequence_past_rows(table, column),
                 format!("start the identity of {table}.{column} after existing values"),
             ),
@@ -218,6 +248,7 @@ fn serial_change(
                 ddl::alter_table(table, &format!("ALTER COLUMN {col} DROP DEFAULT")),
             ),
             extra(
+                &ObjectKey::column(table, column),
                 on_owned_sequence(table, column, "DROP SEQUENCE %s"),
                 format!("drop the sequence owned by {table}.{column}"),
             ),
@@ -237,6 +268,7 @@ fn serial_change(
             ),
         ),
         extra(
+            &ObjectKey::column(table, column),
             ddl::alter_table(
                 table,
                 &format!(
@@ -247,6 +279,7 @@ fn serial_change(
             format!("feed {table}.{column} from its sequence"),
         ),
         extra(
+            &ObjectKey::column(table, column),
             sequence_past_rows(table, column),
             format!("start the sequence of {table}.{column} after existing values"),
         ),

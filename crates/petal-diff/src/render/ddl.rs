@@ -4,11 +4,12 @@
 //! verbatim.
 
 use petal_ir::{
-    Check, Column, ForeignKey, Index, IndexKey, IndexKeyExpr, ObjectKey, PrimaryKey, QualifiedName,
-    Unique, quote_ident, quote_literal,
+    Check, Column, ForeignKey, Index, IndexKey, IndexKeyExpr, ObjectKey, Origin, Part, PrimaryKey,
+    QualifiedName, Unique, quote_ident, quote_literal,
 };
 use sea_query::{Alias, PostgresQueryBuilder, Table};
 
+use super::Sql;
 use crate::classify::identity_sql;
 
 pub(crate) fn idents(names: &[String]) -> String {
@@ -29,36 +30,41 @@ pub(crate) fn serial_type(ty: &petal_ir::SqlType) -> Option<&'static str> {
     }
 }
 
-/// A column as `CREATE TABLE` and `ADD COLUMN` spell it.
-pub(crate) fn column_definition(column: &Column) -> String {
+/// A column as `CREATE TABLE` and `ADD COLUMN` spell it, its type,
+/// default and generated expression traced to the column's.
+pub(crate) fn column_definition(table: &QualifiedName, column: &Column) -> Sql {
+    let key = ObjectKey::column(table, &column.name);
     let serial = if column.serial {
         serial_type(&column.ty)
     } else {
         None
     };
-    let mut sql = format!(
-        "{} {}",
-        quote_ident(&column.name),
-        serial.unwrap_or(column.ty.as_str())
-    );
-    if let Some(collation) = &column.collation {
-        sql.push_str(&format!(" COLLATE {}", quote_ident(collation)));
-    }
-    if let Some(generated) = &column.generated {
-        sql.push_str(&format!(" GENERATED ALWAYS AS ({generated}) STORED"));
-    }
-    if let Some(identity) = column.identity {
-        sql.push(' ');
-        sql.push_str(identity_sql(identity));
-    }
-    // A serial column is NOT NULL by construction; a nullable one gets a
-    // separate DROP NOT NULL (see `serial_nullable_fixup`).
-    if !column.nullable || serial.is_some() {
-        sql.push_str(" NOT NULL");
-    }
-    if let Some(default) = &column.default {
-        sql.push_str(&format!(" DEFAULT {default}"));
-    }
+    let mut sql = Sql::new();
+    sql.traced(Origin::whole(key.clone()), |sql| {
+        sql.push(&quote_ident(&column.name)).push(" ");
+        let ty = serial.unwrap_or(column.ty.as_str());
+        sql.push_traced(Origin::part(key.clone(), Part::Type), ty);
+        if let Some(collation) = &column.collation {
+            sql.push(&format!(" COLLATE {}", quote_ident(collation)));
+        }
+        if let Some(generated) = &column.generated {
+            sql.push(" GENERATED ALWAYS AS (");
+            sql.push_traced(Origin::part(key.clone(), Part::Expression), generated);
+            sql.push(") STORED");
+        }
+        if let Some(identity) = column.identity {
+            sql.push(" ").push(identity_sql(identity));
+        }
+        // A serial column is NOT NULL by construction; a nullable one gets a
+        // separate DROP NOT NULL (see `serial_nullable_fixup`).
+        if !column.nullable || serial.is_some() {
+            sql.push(" NOT NULL");
+        }
+        if let Some(default) = &column.default {
+            sql.push(" DEFAULT ");
+            sql.push_traced(Origin::part(key.clone(), Part::Default), default);
+        }
+    });
     sql
 }
 
@@ -74,15 +80,16 @@ pub(crate) fn serial_nullable_fixup(table: &QualifiedName, column: &Column) -> O
     })
 }
 
-pub(crate) fn primary_key_clause(pk: &PrimaryKey) -> String {
-    format!(
+pub(crate) fn primary_key_clause(table: &QualifiedName, pk: &PrimaryKey) -> Sql {
+    let sql = format!(
         "CONSTRAINT {} PRIMARY KEY ({})",
         quote_ident(&pk.name),
         idents(&pk.columns)
-    )
+    );
+    Sql::from(sql).within(Origin::whole(ObjectKey::constraint(table, &pk.name)))
 }
 
-pub(crate) fn unique_clause(unique: &Unique) -> String {
+pub(crate) fn unique_clause(table: &QualifiedName, unique: &Unique) -> Sql {
     let mut sql = format!("CONSTRAINT {} UNIQUE ", quote_ident(&unique.name));
     if unique.nulls_not_distinct {
         sql.push_str("NULLS NOT DISTINCT ");
@@ -92,18 +99,21 @@ pub(crate) fn unique_clause(unique: &Unique) -> String {
         sql.push(' ');
         sql.push_str(unique.deferrable.sql());
     }
+    Sql::from(sql).within(Origin::whole(ObjectKey::constraint(table, &unique.name)))
+}
+
+pub(crate) fn check_clause(table: &QualifiedName, check: &Check) -> Sql {
+    let key = ObjectKey::constraint(table, &check.name);
+    let mut sql = Sql::new();
+    sql.traced(Origin::whole(key.clone()), |sql| {
+        sql.push(&format!("CONSTRAINT {} CHECK (", quote_ident(&check.name)));
+        sql.push_traced(Origin::part(key, Part::Expression), &check.expr);
+        sql.push(")");
+    });
     sql
 }
 
-pub(crate) fn check_clause(check: &Check) -> String {
-    format!(
-        "CONSTRAINT {} CHECK ({})",
-        quote_ident(&check.name),
-        check.expr
-    )
-}
-
-pub(crate) fn foreign_key_clause(fk: &ForeignKey) -> String {
+pub(crate) fn foreign_key_clause(table: &QualifiedName, fk: &ForeignKey) -> Sql {
     let mut sql = format!(
         "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
         quote_ident(&fk.name),
@@ -121,28 +131,32 @@ pub(crate) fn foreign_key_clause(fk: &ForeignKey) -> String {
         sql.push(' ');
         sql.push_str(fk.deferrable.sql());
     }
-    sql
+    Sql::from(sql).within(Origin::whole(ObjectKey::constraint(table, &fk.name)))
 }
 
-fn index_key(key: &IndexKey) -> String {
-    let mut sql = match &key.expr {
-        IndexKeyExpr::Column(c) => quote_ident(c),
-        IndexKeyExpr::Expression(e) => format!("({e})"),
-    };
+fn index_key(sql: &mut Sql, index: &ObjectKey, key: &IndexKey) {
+    match &key.expr {
+        IndexKeyExpr::Column(c) => {
+            sql.push(&quote_ident(c));
+        }
+        IndexKeyExpr::Expression(e) => {
+            sql.push("(");
+            sql.push_traced(Origin::part(index.clone(), Part::Expression), e);
+            sql.push(")");
+        }
+    }
     if let Some(collation) = &key.collation {
-        sql.push_str(&format!(" COLLATE {}", quote_ident(collation)));
+        sql.push(&format!(" COLLATE {}", quote_ident(collation)));
     }
     if let Some(opclass) = &key.opclass {
-        sql.push(' ');
-        sql.push_str(opclass);
+        sql.push(" ").push(opclass);
     }
     match (key.descending, key.nulls_first) {
-        (true, true) => sql.push_str(" DESC"),
-        (true, false) => sql.push_str(" DESC NULLS LAST"),
-        (false, true) => sql.push_str(" NULLS FIRST"),
-        (false, false) => {}
-    }
-    sql
+        (true, true) => sql.push(" DESC"),
+        (true, false) => sql.push(" DESC NULLS LAST"),
+        (false, true) => sql.push(" NULLS FIRST"),
+        (false, false) => sql,
+    };
 }
 
 /// An access method name: a plain identifier in the IR, quoted if not.
@@ -154,27 +168,36 @@ fn method(name: &str) -> String {
     }
 }
 
-pub(crate) fn create_index(table: &QualifiedName, index: &Index) -> String {
-    let keys: Vec<String> = index.keys.iter().map(index_key).collect();
-    let mut sql = format!(
-        "CREATE {}INDEX {} ON {} USING {} ({})",
+pub(crate) fn create_index(table: &QualifiedName, index: &Index) -> Sql {
+    let key = ObjectKey::index(table, &index.name);
+    let mut sql = Sql::new();
+    sql.push(&format!(
+        "CREATE {}INDEX {} ON {} USING {} (",
         if index.unique { "UNIQUE " } else { "" },
         quote_ident(&index.name),
         table.quoted(),
         method(&index.method),
-        keys.join(", ")
-    );
+    ));
+    for (i, k) in index.keys.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        index_key(&mut sql, &key, k);
+    }
+    sql.push(")");
     if !index.include.is_empty() {
-        sql.push_str(&format!(" INCLUDE ({})", idents(&index.include)));
+        sql.push(&format!(" INCLUDE ({})", idents(&index.include)));
     }
     if index.nulls_not_distinct {
-        sql.push_str(" NULLS NOT DISTINCT");
+        sql.push(" NULLS NOT DISTINCT");
     }
     if let Some(predicate) = &index.predicate {
-        sql.push_str(&format!(" WHERE ({predicate})"));
+        sql.push(" WHERE (");
+        sql.push_traced(Origin::part(key.clone(), Part::Predicate), predicate);
+        sql.push(")");
     }
-    sql.push(';');
-    sql
+    sql.push(";");
+    sql.within(Origin::whole(key))
 }
 
 /// An index lives in its table's schema.
@@ -227,7 +250,18 @@ pub(crate) fn alter_table(table: &QualifiedName, action: &str) -> String {
     format!("ALTER TABLE {} {action};", table.quoted())
 }
 
+/// `ALTER TABLE t <action>;` with the action's origins kept.
+pub(crate) fn alter_table_traced(table: &QualifiedName, action: Sql) -> Sql {
+    let mut sql = Sql::new();
+    sql.push(&format!("ALTER TABLE {} ", table.quoted()));
+    sql.append(action);
+    sql.push(";");
+    sql
+}
+
 /// `ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY ...`.
-pub(crate) fn add_foreign_key(table: &QualifiedName, fk: &ForeignKey) -> String {
-    alter_table(table, &format!("ADD {}", foreign_key_clause(fk)))
+pub(crate) fn add_foreign_key(table: &QualifiedName, fk: &ForeignKey) -> Sql {
+    let mut action = Sql::new();
+    action.push("ADD ").append(foreign_key_clause(table, fk));
+    alter_table_traced(table, action)
 }

@@ -1,7 +1,7 @@
 //! SQL of enum types: creation, drops, label additions and renames, and
 //! the recreation that removing a label takes.
 
-use petal_ir::{QualifiedName, naming, quote_ident, quote_literal};
+use petal_ir::{ObjectKey, QualifiedName, naming, quote_ident, quote_literal};
 use sea_query::{Alias, PostgresQueryBuilder, extension::postgres::Type};
 
 use super::objects::drop_constraint;
@@ -137,6 +137,7 @@ pub(super) fn recreate(change: &Change, recreate: &RecreateEnum) -> Vec<Statemen
         .iter()
         .map(|f| {
             extra(
+                &ObjectKey::constraint(&f.table, &f.foreign_key.name),
                 drop_constraint(&f.table, &f.foreign_key.name),
                 format!(
                     "drop foreign key {} of {} while its type is rebuilt",
@@ -153,14 +154,16 @@ pub(super) fn recreate(change: &Change, recreate: &RecreateEnum) -> Vec<Statemen
         out.push(Statement {
             safety: Safety::Locks,
             ..extra(
+                &ObjectKey::constraint(&f.table, &f.foreign_key.name),
                 ddl::add_foreign_key(&f.table, &f.foreign_key),
                 format!("re-add foreign key {} of {}", f.foreign_key.name, f.table),
             )
         });
     }
     if recreate.comment.is_some() {
-        let on = petal_ir::ObjectKey::Enum { name: name.clone() };
+        let on = ObjectKey::Enum { name: name.clone() };
         out.push(extra(
+            &on,
             ddl::comment_on(&on, &recreate.comment),
             format!("comment on enum type {name} (recreated)"),
         ));

@@ -103,7 +103,7 @@ pub fn render_load(db: &Database) -> Load {
                     if keyed_by_constraint(table, fk) {
                         inline.push(*fk);
                     } else {
-                        self_keys.push(ddl::add_foreign_key(name, fk));
+                        self_keys.push(ddl::add_foreign_key(name, fk).text);
                     }
                     continue;
                 }
@@ -112,7 +112,7 @@ pub fn render_load(db: &Database) -> Load {
                         after.insert(p);
                         inline.push(*fk);
                     }
-                    Some(_) => cycle_keys.push(ddl::add_foreign_key(name, fk)),
+                    Some(_) => cycle_keys.push(ddl::add_foreign_key(name, fk).text),
                     // Not a table of this database: PostgreSQL's refusal
                     // names the key, as it would in `render_schema`'s DDL.
                     None => inline.push(*fk),
@@ -122,7 +122,7 @@ pub fn render_load(db: &Database) -> Load {
             rest.extend(self_keys);
             TableUnit {
                 table: (*name).clone(),
-                create: create_table_sql(table, &inline),
+                create: create_table_sql(table, &inline).text,
                 rest,
                 after: after.into_iter().collect(),
             }

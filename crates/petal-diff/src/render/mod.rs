@@ -16,8 +16,9 @@ mod ddl;
 mod enums;
 mod load;
 mod objects;
+mod sql;
 
-use petal_ir::{Database, ObjectKey, QualifiedName, quote_literal};
+use petal_ir::{Database, ObjectKey, Origin, QualifiedName, quote_literal};
 use serde::{Deserialize, Serialize};
 
 use crate::change::{Alter, Change};
@@ -26,6 +27,7 @@ use crate::compare::{Diff, diff};
 use crate::names::type_spelling;
 
 pub use load::{Load, TableUnit, render_load};
+pub use sql::{Sql, Traced};
 
 /// One SQL statement and what a reviewer should know about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,6 +42,26 @@ pub struct Statement {
     /// `ALTER TABLE`, so the table is rewritten once, not once per column.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub folded: Vec<Statement>,
+    /// Where the pieces of `sql` come from (byte ranges), the whole
+    /// statement's object among them: what an error PostgreSQL reports in
+    /// the statement is traced back to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub origins: Vec<Traced>,
+}
+
+impl Statement {
+    /// The object part the SQL at PostgreSQL's error position renders
+    /// (`position`: 1-based, in characters, as the server reports it), or
+    /// the statement's own object when there is no position.
+    pub fn origin_at(&self, position: Option<usize>) -> Option<&Origin> {
+        let offset = position.map(|p| {
+            self.sql
+                .char_indices()
+                .nth(p.saturating_sub(1))
+                .map_or(self.sql.len(), |(i, _)| i)
+        });
+        sql::origin_at(&self.origins, offset)
+    }
 }
 
 /// Statements that run in one transaction.
@@ -125,26 +147,31 @@ pub fn render_schema(db: &Database) -> Vec<Statement> {
         .collect()
 }
 
-/// The statement carrying a change's description, safety and notes.
-pub(crate) fn single(change: &Change, sql: String) -> Statement {
+/// The statement carrying a change's description, safety and notes,
+/// traced to the change's object.
+pub(crate) fn single(change: &Change, sql: impl Into<Sql>) -> Statement {
+    let sql = sql.into().within(Origin::whole(change.key()));
     Statement {
-        sql,
+        sql: sql.text,
         description: change.description(),
         safety: change.safety(),
         notes: change.notes(),
         folded: Vec::new(),
+        origins: sql.origins,
     }
 }
 
 /// A statement that only completes another (an index or comment of a new
-/// table): safe, described on its own.
-pub(crate) fn extra(sql: String, description: String) -> Statement {
+/// table): safe, described on its own, traced to the object `on`.
+pub(crate) fn extra(on: &ObjectKey, sql: impl Into<Sql>, description: String) -> Statement {
+    let sql = sql.into().within(Origin::whole(on.clone()));
     Statement {
-        sql,
+        sql: sql.text,
         description,
         safety: Safety::Safe,
         notes: Vec::new(),
         folded: Vec::new(),
+        origins: sql.origins,
     }
 }
 
@@ -152,19 +179,16 @@ pub(crate) fn extra(sql: String, description: String) -> Statement {
 /// notes, the others say they continue it (with the same safety).
 pub(crate) fn many(change: &Change, sqls: Vec<String>) -> Vec<Statement> {
     let count = sqls.len();
-    let safety = change.safety();
     let mut description = Some(change.description());
     let mut notes = Some(change.notes());
     sqls.into_iter()
         .enumerate()
         .map(|(i, sql)| Statement {
-            sql,
             description: description
                 .take()
                 .unwrap_or_else(|| format!("continued ({} of {count})", i + 1)),
-            safety,
             notes: notes.take().unwrap_or_default(),
-            folded: Vec::new(),
+            ..single(change, sql)
         })
         .collect()
 }
@@ -210,22 +234,44 @@ pub fn render_change(change: &Change) -> Vec<Statement> {
 }
 
 /// The `CREATE TABLE` statement alone, with `foreign_keys` inline after
-/// the checks.
+/// the checks, every column and constraint traced to its origin.
 pub(crate) fn create_table_sql(
     table: &petal_ir::Table,
     foreign_keys: &[&petal_ir::ForeignKey],
-) -> String {
-    let mut lines: Vec<String> = table.columns.iter().map(ddl::column_definition).collect();
-    lines.extend(table.primary_key.iter().map(ddl::primary_key_clause));
-    lines.extend(table.uniques.iter().map(ddl::unique_clause));
-    lines.extend(table.checks.iter().map(ddl::check_clause));
-    lines.extend(foreign_keys.iter().map(|fk| ddl::foreign_key_clause(fk)));
-    let body = if lines.is_empty() {
-        String::new()
-    } else {
-        format!("\n    {}\n", lines.join(",\n    "))
-    };
-    format!("CREATE TABLE {} ({body});", table.name.quoted())
+) -> Sql {
+    let name = &table.name;
+    let mut lines: Vec<Sql> = table
+        .columns
+        .iter()
+        .map(|c| ddl::column_definition(name, c))
+        .collect();
+    lines.extend(
+        table
+            .primary_key
+            .iter()
+            .map(|pk| ddl::primary_key_clause(name, pk)),
+    );
+    lines.extend(table.uniques.iter().map(|u| ddl::unique_clause(name, u)));
+    lines.extend(table.checks.iter().map(|c| ddl::check_clause(name, c)));
+    lines.extend(
+        foreign_keys
+            .iter()
+            .map(|fk| ddl::foreign_key_clause(name, fk)),
+    );
+    let mut sql = Sql::new();
+    sql.push(&format!("CREATE TABLE {} (", name.quoted()));
+    if !lines.is_empty() {
+        sql.push("\n    ");
+        for (i, line) in lines.into_iter().enumerate() {
+            if i > 0 {
+                sql.push(",\n    ");
+            }
+            sql.append(line);
+        }
+        sql.push("\n");
+    }
+    sql.push(");");
+    sql
 }
 
 /// What completes a new table after its `CREATE TABLE`: the serial
@@ -235,11 +281,17 @@ pub(crate) fn table_extras(table: &petal_ir::Table) -> Vec<Statement> {
     let name = &table.name;
     for column in &table.columns {
         if let Some(sql) = ddl::serial_nullable_fixup(name, column) {
-            out.push(extra(sql, format!("allow NULL in {name}.{}", column.name)));
+            let on = ObjectKey::column(name, &column.name);
+            out.push(extra(
+                &on,
+                sql,
+                format!("allow NULL in {name}.{}", column.name),
+            ));
         }
     }
     for index in &table.indexes {
         out.push(extra(
+            &ObjectKey::index(name, &index.name),
             ddl::create_index(name, index),
             format!("create index {} on {name} (new table)", index.name),
         ));
@@ -257,7 +309,11 @@ pub(crate) fn table_extras(table: &petal_ir::Table) -> Vec<Statement> {
     for index in table.indexes.iter().filter(|i| i.comment.is_some()) {
         let on = ObjectKey::index(name, &index.name);
         let description = format!("comment on index {}", index.name);
-        out.push(extra(ddl::comment_on(&on, &index.comment), description));
+        out.push(extra(
+            &on,
+            ddl::comment_on(&on, &index.comment),
+            description,
+        ));
     }
     out
 }

@@ -2,16 +2,16 @@
 
 use petal_ir::{ObjectKey, QualifiedName, quote_ident};
 
-use super::{Statement, create_table_sql, ddl, enums, extra, many, single, table_extras};
+use super::{Sql, Statement, create_table_sql, ddl, enums, extra, many, single, table_extras};
 use crate::change::{Change, Object, Rename};
 
 /// The statements creating `object` (the change's, for the comments).
 pub(super) fn create(change: &Change, object: &Object) -> Vec<Statement> {
-    let one = |sql: String| vec![single(change, sql)];
+    let one = |sql: Sql| vec![single(change, sql)];
     match object {
-        Object::Schema { name } => one(format!("CREATE SCHEMA {};", quote_ident(name))),
+        Object::Schema { name } => one(format!("CREATE SCHEMA {};", quote_ident(name)).into()),
         Object::Enum { enum_type } => {
-            let mut out = one(enums::create_enum(&enum_type.name, &enum_type.labels));
+            let mut out = one(enums::create_enum(&enum_type.name, &enum_type.labels).into());
             if enum_type.comment.is_some() {
                 let on = ObjectKey::Enum {
                     name: enum_type.name.clone(),
@@ -26,12 +26,18 @@ pub(super) fn create(change: &Change, object: &Object) -> Vec<Statement> {
             out
         }
         Object::Column { table, column } => {
-            let mut out = one(ddl::alter_table(
-                table,
-                &format!("ADD COLUMN {}", ddl::column_definition(column)),
-            ));
+            let mut action = Sql::new();
+            action
+                .push("ADD COLUMN ")
+                .append(ddl::column_definition(table, column));
+            let mut out = one(ddl::alter_table_traced(table, action));
             if let Some(sql) = ddl::serial_nullable_fixup(table, column) {
-                out.push(extra(sql, format!("allow NULL in {table}.{}", column.name)));
+                let on = ObjectKey::column(table, &column.name);
+                out.push(extra(
+                    &on,
+                    sql,
+                    format!("allow NULL in {table}.{}", column.name),
+                ));
             }
             if column.comment.is_some() {
                 let on = ObjectKey::column(table, &column.name);
@@ -39,18 +45,11 @@ pub(super) fn create(change: &Change, object: &Object) -> Vec<Statement> {
             }
             out
         }
-        Object::PrimaryKey { table, primary_key } => one(ddl::alter_table(
-            table,
-            &format!("ADD {}", ddl::primary_key_clause(primary_key)),
-        )),
-        Object::Unique { table, unique } => one(ddl::alter_table(
-            table,
-            &format!("ADD {}", ddl::unique_clause(unique)),
-        )),
-        Object::Check { table, check } => one(ddl::alter_table(
-            table,
-            &format!("ADD {}", ddl::check_clause(check)),
-        )),
+        Object::PrimaryKey { table, primary_key } => {
+            one(add(table, ddl::primary_key_clause(table, primary_key)))
+        }
+        Object::Unique { table, unique } => one(add(table, ddl::unique_clause(table, unique))),
+        Object::Check { table, check } => one(add(table, ddl::check_clause(table, check))),
         Object::ForeignKey {
             table, foreign_key, ..
         } => one(ddl::add_foreign_key(table, foreign_key)),
@@ -59,7 +58,11 @@ pub(super) fn create(change: &Change, object: &Object) -> Vec<Statement> {
             if index.comment.is_some() {
                 let on = ObjectKey::index(table, &index.name);
                 let description = format!("comment on index {}", index.name);
-                out.push(extra(ddl::comment_on(&on, &index.comment), description));
+                out.push(extra(
+                    &on,
+                    ddl::comment_on(&on, &index.comment),
+                    description,
+                ));
             }
             out
         }
@@ -140,11 +143,18 @@ pub(super) fn rename(change: &Change, rename: &Rename) -> Vec<Statement> {
     }
 }
 
+/// `ALTER TABLE t ADD <clause>;`
+fn add(table: &QualifiedName, clause: Sql) -> Sql {
+    let mut action = Sql::new();
+    action.push("ADD ").append(clause);
+    ddl::alter_table_traced(table, action)
+}
+
 pub(super) fn drop_constraint(table: &QualifiedName, name: &str) -> String {
     ddl::alter_table(table, &format!("DROP CONSTRAINT {}", quote_ident(name)))
 }
 
 /// The comment of a new object, as a statement of its own after it.
 pub(super) fn comment_extra(on: &ObjectKey, text: &Option<String>) -> Statement {
-    extra(ddl::comment_on(on, text), format!("comment on {on}"))
+    extra(on, ddl::comment_on(on, text), format!("comment on {on}"))
 }
