@@ -79,8 +79,7 @@ pub fn lower_table(
 ) -> Result<LoweredTable, Vec<Diagnostic>> {
     let mut diags = Diagnostics::new();
     let schema = model.schema_name();
-    let name = model.table_name();
-    let mut table = Table::new(QualifiedName::new(schema.clone(), name.clone()));
+    let mut table = Table::new(QualifiedName::new(schema.clone(), model.table_name()));
     table.comment = model.comment.as_ref().map(|c| c.value.clone());
     table.renamed_from = model
         .renamed_from
@@ -100,118 +99,166 @@ pub fn lower_table(
             Err(d) => diags.push(d),
         }
     }
-    let mut objects = Vec::new();
-    let mut record = |kind, name: &str, span| {
-        objects.push(LoweredObject {
-            kind,
-            name: name.to_string(),
-            span,
-        });
+    let mut lowering = Lowering {
+        model,
+        namespace,
+        table,
+        objects: Vec::new(),
     };
-    if let Some((columns, span)) = pk_columns_with_span(model, &pk_columns) {
-        let pk_name = namespace.primary_key(&name);
-        record(ObjectKind::PrimaryKey, &pk_name, span);
-        table.primary_key = Some(PrimaryKey {
-            name: pk_name,
-            columns,
-        });
-    }
-    for u in &model.uniques {
-        let columns = resolve_all(model, u.columns.iter().map(|c| c.value.as_str()));
-        let uname = match &u.name {
-            Some(n) => n.value.clone(),
-            None => namespace.unique(&name, &columns),
-        };
-        record(ObjectKind::Unique, &uname, u.span);
-        table.uniques.push(Unique {
-            name: uname,
-            columns,
-            nulls_not_distinct: u.nulls_not_distinct,
-            deferrable: Default::default(),
-        });
-    }
-    let column_names: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
-    for c in &model.checks {
-        let cname = match &c.name {
-            Some(n) => n.value.clone(),
-            None => {
-                let used = columns_in_expression(&c.expr.value, &column_names);
-                let single = if used.len() == 1 { used.first() } else { None };
-                namespace.check(&name, single.map(String::as_str))
-            }
-        };
-        record(ObjectKind::Check, &cname, c.span);
-        table.checks.push(Check {
-            name: cname,
-            expr: c.expr.value.clone(),
-        });
-    }
-    for field in model.columns() {
-        let Some(reference) = &field.references else {
-            continue;
-        };
-        let column = field.column_name();
-        let fk_name = namespace.foreign_key(&name, std::slice::from_ref(&column));
-        record(ObjectKind::ForeignKey, &fk_name, reference.span);
-        let r = &reference.value;
-        table.foreign_keys.push(ForeignKey {
-            name: fk_name,
-            columns: vec![column],
-            ref_table: QualifiedName::new(
-                r.schema.clone().unwrap_or_else(|| schema.clone()),
-                r.table.clone(),
-            ),
-            ref_columns: vec![r.column.clone()],
-            on_delete: field
-                .on_delete
-                .as_ref()
-                .map(|a| a.value)
-                .unwrap_or_default(),
-            on_update: field
-                .on_update
-                .as_ref()
-                .map(|a| a.value)
-                .unwrap_or_default(),
-            deferrable: Default::default(),
-        });
-    }
-    for ix in &model.indexes {
-        let keys: Vec<IndexKey> = ix
-            .keys
-            .iter()
-            .map(|k| match &k.value {
-                IndexKeyAttr::Column(c) => {
-                    IndexKey::column(model.resolve_column(c).unwrap_or_else(|| c.clone()))
-                }
-                IndexKeyAttr::Expr(e) => IndexKey::expression(e.clone()),
-            })
-            .collect();
-        let include = resolve_all(model, ix.include.iter().map(|c| c.value.as_str()));
-        let iname = match &ix.name {
-            Some(n) => n.value.clone(),
-            None => namespace.index(&name, &keys, &include),
-        };
-        record(ObjectKind::Index, &iname, ix.span);
-        table.indexes.push(Index {
-            name: iname,
-            unique: ix.unique,
-            method: ix
-                .method
-                .as_ref()
-                .map_or_else(|| "btree".to_string(), |m| m.value.to_ascii_lowercase()),
-            keys,
-            include,
-            predicate: ix.predicate.as_ref().map(|p| p.value.clone()),
-            nulls_not_distinct: false,
-            comment: None,
-        });
-    }
+    lowering.keys(&pk_columns);
+    lowering.checks();
+    lowering.foreign_keys();
+    lowering.indexes();
+    let mut table = lowering.table;
     table.normalize();
     diags.finish(LoweredTable {
         table,
         column_fields,
-        objects,
+        objects: lowering.objects,
     })
+}
+
+/// A table's constraints and indexes being lowered, named in the order
+/// PostgreSQL names them (primary key, uniques, checks, foreign keys,
+/// indexes), each recorded with the span that declared it.
+struct Lowering<'a> {
+    model: &'a TableModel,
+    namespace: &'a mut Namespace,
+    table: Table,
+    objects: Vec<LoweredObject>,
+}
+
+impl Lowering<'_> {
+    fn record(&mut self, kind: ObjectKind, name: &str, span: Span) {
+        self.objects.push(LoweredObject {
+            kind,
+            name: name.to_string(),
+            span,
+        });
+    }
+
+    fn name(&self) -> String {
+        self.table.name.name.clone()
+    }
+
+    /// The primary key and the unique constraints.
+    fn keys(&mut self, pk_columns: &[String]) {
+        let name = self.name();
+        if let Some((columns, span)) = pk_columns_with_span(self.model, pk_columns) {
+            let pk_name = self.namespace.primary_key(&name);
+            self.record(ObjectKind::PrimaryKey, &pk_name, span);
+            self.table.primary_key = Some(PrimaryKey {
+                name: pk_name,
+                columns,
+            });
+        }
+        for u in &self.model.uniques {
+            let columns = resolve_all(self.model, u.columns.iter().map(|c| c.value.as_str()));
+            let uname = match &u.name {
+                Some(n) => n.value.clone(),
+                None => self.namespace.unique(&name, &columns),
+            };
+            self.record(ObjectKind::Unique, &uname, u.span);
+            self.table.uniques.push(Unique {
+                name: uname,
+                columns,
+                nulls_not_distinct: u.nulls_not_distinct,
+                deferrable: Default::default(),
+            });
+        }
+    }
+
+    fn checks(&mut self) {
+        let name = self.name();
+        let column_names: Vec<String> = self.table.columns.iter().map(|c| c.name.clone()).collect();
+        for c in &self.model.checks {
+            let cname = match &c.name {
+                Some(n) => n.value.clone(),
+                None => {
+                    let used = columns_in_expression(&c.expr.value, &column_names);
+                    let single = if used.len() == 1 { used.first() } else { None };
+                    self.namespace.check(&name, single.map(String::as_str))
+                }
+            };
+            self.record(ObjectKind::Check, &cname, c.span);
+            self.table.checks.push(Check {
+                name: cname,
+                expr: c.expr.value.clone(),
+            });
+        }
+    }
+
+    fn foreign_keys(&mut self) {
+        let name = self.name();
+        let schema = self.table.name.schema.clone();
+        for field in self.model.columns() {
+            let Some(reference) = &field.references else {
+                continue;
+            };
+            let column = field.column_name();
+            let fk_name = self
+                .namespace
+                .foreign_key(&name, std::slice::from_ref(&column));
+            self.record(ObjectKind::ForeignKey, &fk_name, reference.span);
+            let r = &reference.value;
+            self.table.foreign_keys.push(ForeignKey {
+                name: fk_name,
+                columns: vec![column],
+                ref_table: QualifiedName::new(
+                    r.schema.clone().unwrap_or_else(|| schema.clone()),
+                    r.table.clone(),
+                ),
+                ref_columns: vec![r.column.clone()],
+                on_delete: field
+                    .on_delete
+                    .as_ref()
+                    .map(|a| a.value)
+                    .unwrap_or_default(),
+                on_update: field
+                    .on_update
+                    .as_ref()
+                    .map(|a| a.value)
+                    .unwrap_or_default(),
+                deferrable: Default::default(),
+            });
+        }
+    }
+
+    fn indexes(&mut self) {
+        let name = self.name();
+        let model = self.model;
+        for ix in &model.indexes {
+            let keys: Vec<IndexKey> = ix
+                .keys
+                .iter()
+                .map(|k| match &k.value {
+                    IndexKeyAttr::Column(c) => {
+                        IndexKey::column(model.resolve_column(c).unwrap_or_else(|| c.clone()))
+                    }
+                    IndexKeyAttr::Expr(e) => IndexKey::expression(e.clone()),
+                })
+                .collect();
+            let include = resolve_all(model, ix.include.iter().map(|c| c.value.as_str()));
+            let iname = match &ix.name {
+                Some(n) => n.value.clone(),
+                None => self.namespace.index(&name, &keys, &include),
+            };
+            self.record(ObjectKind::Index, &iname, ix.span);
+            self.table.indexes.push(Index {
+                name: iname,
+                unique: ix.unique,
+                method: ix
+                    .method
+                    .as_ref()
+                    .map_or_else(|| "btree".to_string(), |m| m.value.to_ascii_lowercase()),
+                keys,
+                include,
+                predicate: ix.predicate.as_ref().map(|p| p.value.clone()),
+                nulls_not_distinct: false,
+                comment: None,
+            });
+        }
+    }
 }
 
 fn lower_column(
