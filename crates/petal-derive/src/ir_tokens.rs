@@ -80,6 +80,7 @@ fn column(c: &Column, ty: Option<TokenStream>) -> TokenStream {
         Identity::ByDefault => quote!(::petal::ir::Identity::ByDefault),
     });
     let serial = c.serial;
+    let sequence = opt(&c.sequence, qualified);
     let generated = opt(&c.generated, |g| string(g));
     let collation = opt(&c.collation, |g| string(g));
     let comment = opt(&c.comment, |g| string(g));
@@ -92,6 +93,7 @@ fn column(c: &Column, ty: Option<TokenStream>) -> TokenStream {
             default: #default,
             identity: #identity,
             serial: #serial,
+            sequence: #sequence,
             generated: #generated,
             collation: #collation,
             comment: #comment,

@@ -7,7 +7,7 @@ use std::fmt;
 
 use petal_ir::{Column, Database, QualifiedName, Table};
 
-use petal_ir::ObjectKey;
+use petal_ir::{FunctionKey, ObjectKey, TriggerKey};
 
 use crate::change::{AddEnumLabel, Alter, Change, Object, RecreateEnum, Rename};
 use crate::names::{enum_type, rename_enum_references, rename_label_references};
@@ -318,21 +318,66 @@ fn apply_alter(db: &mut Database, alter: &Alter) -> Result<(), ApplyError> {
 }
 
 fn set_comment(db: &mut Database, on: &ObjectKey, text: Option<String>) -> Result<(), ApplyError> {
+    let missing = || ApplyError {
+        message: format!("{on} does not exist"),
+    };
     match on {
-        ObjectKey::Enum { name } => match db.enums.get_mut(name) {
-            Some(e) => e.comment = text,
-            None => return err(format!("type {name} does not exist")),
-        },
+        ObjectKey::Enum { name } => db.enums.get_mut(name).ok_or_else(missing)?.comment = text,
         ObjectKey::Table { name } => table_mut(db, name)?.comment = text,
-        ObjectKey::Column { table, column } => column_mut(db, table, column)?.comment = text,
-        ObjectKey::Index { table, name } => {
-            let t = table_mut(db, table)?;
-            match t.indexes.iter_mut().find(|i| &i.name == name) {
-                Some(i) => i.comment = text,
-                None => return err(format!("index {name} does not exist on table {table}")),
+        ObjectKey::Column { table, column } => {
+            if let Some(view) = db.views.get_mut(table) {
+                let c = view.columns.iter_mut().find(|c| &c.name == column);
+                c.ok_or_else(missing)?.comment = text;
+            } else if let Some(composite) = db.composite_types.get_mut(table) {
+                let a = composite.attributes.iter_mut().find(|a| &a.name == column);
+                a.ok_or_else(missing)?.comment = text;
+            } else {
+                column_mut(db, table, column)?.comment = text;
             }
         }
-        ObjectKey::Schema { .. } | ObjectKey::EnumLabel { .. } | ObjectKey::Constraint { .. } => {
+        ObjectKey::Index { table, name } => {
+            let indexes = match db.views.get_mut(table) {
+                Some(view) => &mut view.indexes,
+                None => &mut table_mut(db, table)?.indexes,
+            };
+            let index = indexes.iter_mut().find(|i| &i.name == name);
+            index.ok_or_else(missing)?.comment = text;
+        }
+        ObjectKey::Sequence { name } => {
+            db.sequences.get_mut(name).ok_or_else(missing)?.comment = text;
+        }
+        ObjectKey::View { name } | ObjectKey::MaterializedView { name } => {
+            db.views.get_mut(name).ok_or_else(missing)?.comment = text;
+        }
+        ObjectKey::Function { name, signature } => {
+            let key = FunctionKey {
+                name: name.clone(),
+                signature: signature.clone(),
+            };
+            db.functions.get_mut(&key).ok_or_else(missing)?.comment = text;
+        }
+        ObjectKey::Trigger { table, name } => {
+            let key = TriggerKey {
+                table: table.clone(),
+                name: name.clone(),
+            };
+            db.triggers.get_mut(&key).ok_or_else(missing)?.comment = text;
+        }
+        ObjectKey::Domain { name } => db.domains.get_mut(name).ok_or_else(missing)?.comment = text,
+        ObjectKey::CompositeType { name } => {
+            db.composite_types
+                .get_mut(name)
+                .ok_or_else(missing)?
+                .comment = text;
+        }
+        ObjectKey::RangeType { name } => {
+            db.range_types.get_mut(name).ok_or_else(missing)?.comment = text;
+        }
+        ObjectKey::Schema { .. }
+        | ObjectKey::EnumLabel { .. }
+        | ObjectKey::Constraint { .. }
+        | ObjectKey::Extension { .. }
+        | ObjectKey::DomainCheck { .. } => {
             return err(format!("petal does not keep comments on {on}"));
         }
     }

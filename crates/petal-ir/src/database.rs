@@ -1,70 +1,125 @@
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{QualifiedName, SqlType};
+use crate::{
+    CompositeType, Dependency, Domain, Extension, Function, FunctionKey, QualifiedName, RangeType,
+    Sequence, SqlType, Trigger, TriggerKey, View,
+};
 
-/// A whole database (or the part of it petal compares): schemas, enum types
-/// and tables.
+/// A whole database (or the part of it petal compares): schemas, and the
+/// objects in them, each kind in a map keyed by what identifies it.
+///
+/// Maps are serialized as lists of their values (JSON object keys must be
+/// strings), in key order; empty ones are left out.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Database {
     /// Non-system schemas that exist (or that the models name).
     pub schemas: BTreeSet<String>,
-    /// Serialized as a list (JSON object keys must be strings), in name order.
-    #[serde(with = "by_name")]
+    #[serde(with = "by_key")]
     pub enums: BTreeMap<QualifiedName, EnumType>,
-    #[serde(with = "by_name")]
+    #[serde(with = "by_key")]
     pub tables: BTreeMap<QualifiedName, Table>,
+    #[serde(default, with = "by_key", skip_serializing_if = "BTreeMap::is_empty")]
+    pub extensions: BTreeMap<String, Extension>,
+    #[serde(default, with = "by_key", skip_serializing_if = "BTreeMap::is_empty")]
+    pub sequences: BTreeMap<QualifiedName, Sequence>,
+    /// Views and materialized views (one namespace with tables).
+    #[serde(default, with = "by_key", skip_serializing_if = "BTreeMap::is_empty")]
+    pub views: BTreeMap<QualifiedName, View>,
+    /// Functions, procedures and aggregates.
+    #[serde(default, with = "by_key", skip_serializing_if = "BTreeMap::is_empty")]
+    pub functions: BTreeMap<FunctionKey, Function>,
+    #[serde(default, with = "by_key", skip_serializing_if = "BTreeMap::is_empty")]
+    pub triggers: BTreeMap<TriggerKey, Trigger>,
+    #[serde(default, with = "by_key", skip_serializing_if = "BTreeMap::is_empty")]
+    pub domains: BTreeMap<QualifiedName, Domain>,
+    #[serde(default, with = "by_key", skip_serializing_if = "BTreeMap::is_empty")]
+    pub composite_types: BTreeMap<QualifiedName, CompositeType>,
+    #[serde(default, with = "by_key", skip_serializing_if = "BTreeMap::is_empty")]
+    pub range_types: BTreeMap<QualifiedName, RangeType>,
+    /// What depends on what, as the server records it (read from a
+    /// database; models have none until canonicalized).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub dependencies: BTreeSet<Dependency>,
 }
 
-/// Objects that know their own qualified name, so a map keyed by it can be
+/// Objects that know their own key, so a map keyed by it can be
 /// serialized as a plain list of the objects.
-pub trait Named {
-    fn qualified_name(&self) -> &QualifiedName;
+pub trait Keyed {
+    type Key: Ord + Clone + fmt::Display;
+    fn key(&self) -> Self::Key;
 }
 
-impl Named for Table {
-    fn qualified_name(&self) -> &QualifiedName {
-        &self.name
+macro_rules! keyed_by_name {
+    ($($kind:ty),*) => {$(
+        impl Keyed for $kind {
+            type Key = QualifiedName;
+            fn key(&self) -> QualifiedName {
+                self.name.clone()
+            }
+        }
+    )*};
+}
+
+keyed_by_name!(
+    Table,
+    EnumType,
+    Sequence,
+    View,
+    Domain,
+    CompositeType,
+    RangeType
+);
+
+impl Keyed for Extension {
+    type Key = String;
+    fn key(&self) -> String {
+        self.name.clone()
     }
 }
 
-impl Named for EnumType {
-    fn qualified_name(&self) -> &QualifiedName {
-        &self.name
+impl Keyed for Function {
+    type Key = FunctionKey;
+    fn key(&self) -> FunctionKey {
+        Function::key(self)
     }
 }
 
-mod by_name {
+impl Keyed for Trigger {
+    type Key = TriggerKey;
+    fn key(&self) -> TriggerKey {
+        Trigger::key(self)
+    }
+}
+
+mod by_key {
     use std::collections::BTreeMap;
 
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-    use super::Named;
-    use crate::QualifiedName;
+    use super::Keyed;
 
-    pub fn serialize<S, T>(
-        map: &BTreeMap<QualifiedName, T>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error>
+    pub fn serialize<S, T>(map: &BTreeMap<T::Key, T>, serializer: S) -> Result<S::Ok, S::Error>
     where
         S: Serializer,
-        T: Serialize,
+        T: Serialize + Keyed,
     {
         serializer.collect_seq(map.values())
     }
 
-    pub fn deserialize<'de, D, T>(deserializer: D) -> Result<BTreeMap<QualifiedName, T>, D::Error>
+    pub fn deserialize<'de, D, T>(deserializer: D) -> Result<BTreeMap<T::Key, T>, D::Error>
     where
         D: Deserializer<'de>,
-        T: Deserialize<'de> + Named,
+        T: Deserialize<'de> + Keyed,
     {
         let items = Vec::<T>::deserialize(deserializer)?;
         let mut map = BTreeMap::new();
         for item in items {
-            let name = item.qualified_name().clone();
-            if map.insert(name.clone(), item).is_some() {
-                return Err(serde::de::Error::custom(format!("{name} appears twice")));
+            let key = item.key();
+            if map.insert(key.clone(), item).is_some() {
+                return Err(serde::de::Error::custom(format!("{key} appears twice")));
             }
         }
         Ok(map)
@@ -127,6 +182,11 @@ pub struct Column {
     /// integer type feeding a `nextval` default.
     #[serde(default, skip_serializing_if = "is_false")]
     pub serial: bool,
+    /// The sequence feeding a serial or identity column: PostgreSQL picks
+    /// `<table>_<column>_seq` at creation and keeps the name when the
+    /// table or column is renamed later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<QualifiedName>,
     /// Expression of a `GENERATED ALWAYS AS (...) STORED` column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated: Option<String>,
@@ -394,6 +454,7 @@ impl Column {
             default: None,
             identity: None,
             serial: false,
+            sequence: None,
             generated: None,
             collation: None,
             comment: None,
@@ -403,11 +464,17 @@ impl Column {
 }
 
 impl Database {
-    /// Puts every table into canonical order (see [`Table::normalize`]).
-    /// Idempotent.
+    /// Puts every object into canonical order (see [`Table::normalize`]):
+    /// constraints, checks and indexes sorted by name. Idempotent.
     pub fn normalize(&mut self) {
         for table in self.tables.values_mut() {
             table.normalize();
+        }
+        for domain in self.domains.values_mut() {
+            domain.checks.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        for view in self.views.values_mut() {
+            view.indexes.sort_by(|a, b| a.name.cmp(&b.name));
         }
     }
 
@@ -424,14 +491,41 @@ impl Database {
                 c.renamed_from = None;
             }
         }
+        self.sequences
+            .values_mut()
+            .for_each(|s| s.renamed_from = None);
+        self.views.values_mut().for_each(|v| v.renamed_from = None);
+        self.functions
+            .values_mut()
+            .for_each(|f| f.renamed_from = None);
+        self.domains
+            .values_mut()
+            .for_each(|d| d.renamed_from = None);
+        self.composite_types
+            .values_mut()
+            .for_each(|c| c.renamed_from = None);
+        self.range_types
+            .values_mut()
+            .for_each(|r| r.renamed_from = None);
         self
     }
 
-    /// Keeps only the given schemas (and what lives in them).
+    /// Keeps only the given schemas (and what lives in them, and the
+    /// dependencies of what is kept).
     pub fn retain_schemas(&mut self, keep: &BTreeSet<String>) {
         self.schemas.retain(|s| keep.contains(s));
         self.enums.retain(|n, _| keep.contains(&n.schema));
         self.tables.retain(|n, _| keep.contains(&n.schema));
+        self.extensions.retain(|_, e| keep.contains(&e.schema));
+        self.sequences.retain(|n, _| keep.contains(&n.schema));
+        self.views.retain(|n, _| keep.contains(&n.schema));
+        self.functions.retain(|k, _| keep.contains(&k.name.schema));
+        self.triggers.retain(|k, _| keep.contains(&k.table.schema));
+        self.domains.retain(|n, _| keep.contains(&n.schema));
+        self.composite_types.retain(|n, _| keep.contains(&n.schema));
+        self.range_types.retain(|n, _| keep.contains(&n.schema));
+        self.dependencies
+            .retain(|d| d.dependent.schema().is_none_or(|s| keep.contains(s)));
     }
 
     pub fn add_table(&mut self, table: Table) {
@@ -466,5 +560,143 @@ mod tests {
         let json = serde_json::to_string(&db).expect("serializes");
         let back: Database = serde_json::from_str(&json).expect("deserializes");
         assert_eq!(back, db);
+    }
+
+    /// One object of every kind beside tables and enum types.
+    pub(crate) fn every_kind() -> Database {
+        let name = |n: &str| QualifiedName::new("app", n);
+        let ty = SqlType::canonical;
+        let mut db = Database::default();
+        db.schemas.insert("app".into());
+        let extension = Extension {
+            name: "citext".into(),
+            schema: "public".into(),
+            version: Some("1.6".into()),
+        };
+        db.extensions.insert(extension.name.clone(), extension);
+        let sequence = Sequence {
+            name: name("ticket_seq"),
+            ty: ty("bigint"),
+            options: crate::SequenceOptions::defaults(&ty("bigint")),
+            owned_by: None,
+            comment: Some("tickets".into()),
+            renamed_from: None,
+        };
+        db.sequences.insert(sequence.name.clone(), sequence);
+        let view = View {
+            name: name("active"),
+            materialized: false,
+            definition: " SELECT 1 AS one;".into(),
+            columns: vec![crate::ViewColumn {
+                name: "one".into(),
+                ty: ty("integer"),
+                comment: None,
+            }],
+            check_option: None,
+            security_barrier: true,
+            security_invoker: false,
+            options: Vec::new(),
+            indexes: Vec::new(),
+            comment: None,
+            renamed_from: None,
+        };
+        db.views.insert(view.name.clone(), view);
+        let function = Function {
+            name: name("touch"),
+            signature: String::new(),
+            kind: crate::FunctionKind::Function,
+            identity_arguments: String::new(),
+            arguments: String::new(),
+            result: Some("trigger".into()),
+            language: "plpgsql".into(),
+            volatility: crate::Volatility::Volatile,
+            definition: "CREATE OR REPLACE FUNCTION app.touch()\n RETURNS trigger\n".into(),
+            comment: None,
+            renamed_from: None,
+        };
+        let trigger = Trigger {
+            table: name("orders"),
+            name: "touch".into(),
+            definition: "CREATE TRIGGER touch BEFORE UPDATE ON app.orders".into(),
+            function: function.key(),
+            enabled: crate::TriggerEnabled::Disabled,
+            comment: None,
+        };
+        db.triggers.insert(trigger.key(), trigger);
+        db.functions.insert(function.key(), function);
+        let domain = Domain {
+            name: name("positive"),
+            base_type: ty("integer"),
+            collation: None,
+            default: None,
+            not_null: true,
+            checks: vec![Check {
+                name: "positive_check".into(),
+                expr: "(VALUE > 0)".into(),
+            }],
+            comment: None,
+            renamed_from: None,
+        };
+        db.domains.insert(domain.name.clone(), domain);
+        let composite = CompositeType {
+            name: name("address"),
+            attributes: vec![crate::Attribute {
+                name: "street".into(),
+                ty: ty("text"),
+                collation: None,
+                comment: None,
+            }],
+            comment: None,
+            renamed_from: None,
+        };
+        db.composite_types.insert(composite.name.clone(), composite);
+        let range = RangeType {
+            name: name("floatrange"),
+            subtype: ty("double precision"),
+            subtype_opclass: None,
+            collation: None,
+            canonical: None,
+            subtype_diff: Some("float8mi".into()),
+            multirange: None,
+            comment: None,
+            renamed_from: None,
+        };
+        db.range_types.insert(range.name.clone(), range);
+        db.dependencies.insert(Dependency {
+            dependent: crate::ObjectKey::trigger(&TriggerKey {
+                table: name("orders"),
+                name: "touch".into(),
+            }),
+            referenced: crate::ObjectKey::Function {
+                name: name("touch"),
+                signature: String::new(),
+            },
+            kind: Default::default(),
+        });
+        db
+    }
+
+    #[test]
+    fn every_kind_survives_json_and_shows_in_the_dump() {
+        let db = every_kind();
+        let json = serde_json::to_string(&db).expect("serializes");
+        let back: Database = serde_json::from_str(&json).expect("deserializes");
+        assert_eq!(back, db);
+        let text = crate::dump(&db);
+        for word in [
+            "extension \"citext\" schema \"public\" version '1.6'",
+            "sequence \"app\".\"ticket_seq\" bigint start 1",
+            "view \"app\".\"active\"",
+            "function \"app\".\"touch\"()",
+            "trigger \"touch\" on \"app\".\"orders\" disabled",
+            "domain \"app\".\"positive\" integer not null",
+            "composite type \"app\".\"address\"",
+            "range type \"app\".\"floatrange\" subtype double precision",
+        ] {
+            assert!(text.contains(word), "{word:?} missing from:\n{text}");
+        }
+        let mut kept = db.clone();
+        kept.retain_schemas(&BTreeSet::from(["other".to_string()]));
+        assert!(kept.views.is_empty() && kept.functions.is_empty() && kept.dependencies.is_empty());
     }
 }

@@ -22,6 +22,7 @@ pub fn dump(db: &Database) -> String {
         out.push('\n');
         dump_table(&mut out, t);
     }
+    crate::dump_objects::dump_objects(&mut out, db);
     out
 }
 
@@ -105,6 +106,9 @@ fn column_line(col: &Column) -> String {
     if col.serial {
         line.push_str(" serial");
     }
+    if let Some(sequence) = &col.sequence {
+        let _ = write!(line, " sequence {}", sequence.quoted());
+    }
     if let Some(coll) = &col.collation {
         let _ = write!(line, " collate {}", quote_ident(coll));
     }
@@ -131,7 +135,7 @@ fn column_line(col: &Column) -> String {
     line
 }
 
-fn index_line(ix: &Index) -> String {
+pub(crate) fn index_line(ix: &Index) -> String {
     let keys: Vec<String> = ix.keys.iter().map(key_text).collect();
     let mut line = format!(
         "{}index {} using {} ({})",

@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{QualifiedName, quote_literal};
+use crate::{FunctionKey, QualifiedName, TriggerKey, quote_literal};
 
 /// The identity of a schema object: its kind and name, and for an object
 /// that lives in a table or a type, that table or type.
@@ -43,6 +43,41 @@ pub enum ObjectKey {
         table: QualifiedName,
         name: String,
     },
+    Extension {
+        name: String,
+    },
+    Sequence {
+        name: QualifiedName,
+    },
+    View {
+        name: QualifiedName,
+    },
+    /// Apart from views: the two kinds take different statements.
+    MaterializedView {
+        name: QualifiedName,
+    },
+    /// A function, procedure or aggregate.
+    Function {
+        name: QualifiedName,
+        signature: String,
+    },
+    Trigger {
+        table: QualifiedName,
+        name: String,
+    },
+    Domain {
+        name: QualifiedName,
+    },
+    DomainCheck {
+        domain: QualifiedName,
+        name: String,
+    },
+    CompositeType {
+        name: QualifiedName,
+    },
+    RangeType {
+        name: QualifiedName,
+    },
 }
 
 impl ObjectKey {
@@ -71,14 +106,66 @@ impl ObjectKey {
         }
     }
 
-    /// The table the object is, or lives in.
+    pub fn function(key: &FunctionKey) -> Self {
+        ObjectKey::Function {
+            name: key.name.clone(),
+            signature: key.signature.clone(),
+        }
+    }
+
+    pub fn trigger(key: &TriggerKey) -> Self {
+        ObjectKey::Trigger {
+            table: key.table.clone(),
+            name: key.name.clone(),
+        }
+    }
+
+    /// The schema the object lives in; none for an extension, whose
+    /// schema is a setting of its own.
+    pub fn schema(&self) -> Option<&str> {
+        match self {
+            ObjectKey::Schema { name } => Some(name),
+            ObjectKey::Extension { .. } => None,
+            ObjectKey::Enum { name }
+            | ObjectKey::Table { name }
+            | ObjectKey::Sequence { name }
+            | ObjectKey::View { name }
+            | ObjectKey::MaterializedView { name }
+            | ObjectKey::Function { name, .. }
+            | ObjectKey::Domain { name }
+            | ObjectKey::CompositeType { name }
+            | ObjectKey::RangeType { name } => Some(&name.schema),
+            ObjectKey::EnumLabel {
+                enum_type: parent, ..
+            }
+            | ObjectKey::Column { table: parent, .. }
+            | ObjectKey::Constraint { table: parent, .. }
+            | ObjectKey::Index { table: parent, .. }
+            | ObjectKey::Trigger { table: parent, .. }
+            | ObjectKey::DomainCheck { domain: parent, .. } => Some(&parent.schema),
+        }
+    }
+
+    /// The table (or view, or composite type) the object is, or lives in.
     pub fn in_table(&self) -> Option<&QualifiedName> {
         match self {
-            ObjectKey::Table { name } => Some(name),
+            ObjectKey::Table { name }
+            | ObjectKey::View { name }
+            | ObjectKey::MaterializedView { name } => Some(name),
             ObjectKey::Column { table, .. }
             | ObjectKey::Constraint { table, .. }
-            | ObjectKey::Index { table, .. } => Some(table),
-            ObjectKey::Schema { .. } | ObjectKey::Enum { .. } | ObjectKey::EnumLabel { .. } => None,
+            | ObjectKey::Index { table, .. }
+            | ObjectKey::Trigger { table, .. } => Some(table),
+            ObjectKey::Schema { .. }
+            | ObjectKey::Enum { .. }
+            | ObjectKey::EnumLabel { .. }
+            | ObjectKey::Extension { .. }
+            | ObjectKey::Sequence { .. }
+            | ObjectKey::Function { .. }
+            | ObjectKey::Domain { .. }
+            | ObjectKey::DomainCheck { .. }
+            | ObjectKey::CompositeType { .. }
+            | ObjectKey::RangeType { .. } => None,
         }
     }
 }
@@ -97,6 +184,18 @@ impl fmt::Display for ObjectKey {
             ObjectKey::Column { table, column } => write!(f, "column {table}.{column}"),
             ObjectKey::Constraint { table, name } => write!(f, "constraint {name} of {table}"),
             ObjectKey::Index { table, name } => write!(f, "index {name} of {table}"),
+            ObjectKey::Extension { name } => write!(f, "extension {name}"),
+            ObjectKey::Sequence { name } => write!(f, "sequence {name}"),
+            ObjectKey::View { name } => write!(f, "view {name}"),
+            ObjectKey::MaterializedView { name } => write!(f, "materialized view {name}"),
+            ObjectKey::Function { name, signature } => write!(f, "function {name}({signature})"),
+            ObjectKey::Trigger { table, name } => write!(f, "trigger {name} on {table}"),
+            ObjectKey::Domain { name } => write!(f, "domain {name}"),
+            ObjectKey::DomainCheck { domain, name } => {
+                write!(f, "check {name} of domain {domain}")
+            }
+            ObjectKey::CompositeType { name } => write!(f, "composite type {name}"),
+            ObjectKey::RangeType { name } => write!(f, "range type {name}"),
         }
     }
 }

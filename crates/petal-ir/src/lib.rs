@@ -12,22 +12,41 @@
 
 #[cfg(feature = "arbitrary")]
 pub mod arbitrary;
+mod composite;
 mod database;
+mod dependency;
+mod domain;
 mod dump;
+mod dump_objects;
 mod eq;
+mod extension;
+mod function;
 mod key;
 mod name;
 pub mod naming;
+mod range;
+mod sequence;
 mod sql_type;
+mod trigger;
+mod view;
 
+pub use composite::{Attribute, CompositeType};
 pub use database::{
     Check, Column, Database, Deferrable, EnumType, FkAction, ForeignKey, Identity, Index, IndexKey,
-    IndexKeyExpr, Named, PrimaryKey, Table, Unique,
+    IndexKeyExpr, Keyed, PrimaryKey, Table, Unique,
 };
+pub use dependency::{Dependency, DependencyKind};
+pub use domain::Domain;
 pub use dump::dump;
+pub use extension::Extension;
+pub use function::{Function, FunctionKey, FunctionKind, Volatility};
 pub use key::{ObjectKey, Origin, Part};
 pub use name::{QualifiedName, quote_ident, quote_literal};
+pub use range::RangeType;
+pub use sequence::{Sequence, SequenceOptions, SequenceOwner};
 pub use sql_type::SqlType;
+pub use trigger::{Trigger, TriggerEnabled, TriggerKey};
+pub use view::{CheckOption, View, ViewColumn};
 
 /// The longest identifier PostgreSQL keeps (`NAMEDATALEN - 1`); longer ones
 /// are truncated by the server, byte-wise on a character boundary.

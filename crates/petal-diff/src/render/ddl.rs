@@ -219,6 +219,28 @@ pub(crate) fn comment_on(on: &ObjectKey, text: &Option<String>) -> String {
             format!("CONSTRAINT {} ON {}", quote_ident(name), table.quoted())
         }
         ObjectKey::Index { table, name } => format!("INDEX {}", index_name(table, name)),
+        ObjectKey::Extension { name } => format!("EXTENSION {}", quote_ident(name)),
+        ObjectKey::Sequence { name } => format!("SEQUENCE {}", name.quoted()),
+        ObjectKey::View { name } => format!("VIEW {}", name.quoted()),
+        ObjectKey::MaterializedView { name } => format!("MATERIALIZED VIEW {}", name.quoted()),
+        // ROUTINE names a function, a procedure or an aggregate alike.
+        ObjectKey::Function { name, signature } => {
+            format!("ROUTINE {}({signature})", name.quoted())
+        }
+        ObjectKey::Trigger { table, name } => {
+            format!("TRIGGER {} ON {}", quote_ident(name), table.quoted())
+        }
+        ObjectKey::Domain { name } => format!("DOMAIN {}", name.quoted()),
+        ObjectKey::DomainCheck { domain, name } => {
+            format!(
+                "CONSTRAINT {} ON DOMAIN {}",
+                quote_ident(name),
+                domain.quoted()
+            )
+        }
+        ObjectKey::CompositeType { name } | ObjectKey::RangeType { name } => {
+            format!("TYPE {}", name.quoted())
+        }
         // PostgreSQL has no comments on enum labels, and the diff never
         // asks for one; should it, the migration fails loudly.
         ObjectKey::EnumLabel { .. } => {
