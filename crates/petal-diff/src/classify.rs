@@ -55,40 +55,67 @@ pub(crate) fn rewrites_on_add(column: &Column) -> bool {
             .is_some_and(|d| VOLATILE.iter().any(|f| d.contains(f)))
 }
 
-impl Change {
-    pub fn safety(&self) -> Safety {
-        match self {
-            Change::Create(object) => object.create_safety(),
-            Change::Drop(object) => object.drop_safety(),
-            Change::Rename(_) | Change::AddEnumLabel(_) => Safety::Safe,
-            Change::Alter(alter) => alter.safety(),
-            Change::RecreateEnum(recreate) => recreate.safety(),
+/// What a reviewer reads over a statement: what the change does, how much
+/// it can hurt, and what to know about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Review {
+    pub description: String,
+    pub safety: Safety,
+    pub notes: Vec<String>,
+}
+
+impl Review {
+    /// A safe change with nothing more to say.
+    pub(crate) fn safe(description: String) -> Review {
+        Review {
+            description,
+            safety: Safety::Safe,
+            notes: Vec::new(),
         }
+    }
+
+    pub(crate) fn new(description: String, safety: Safety) -> Review {
+        Review {
+            description,
+            safety,
+            notes: Vec::new(),
+        }
+    }
+
+    pub(crate) fn note(mut self, note: impl Into<String>) -> Review {
+        self.notes.push(note.into());
+        self
+    }
+}
+
+impl Change {
+    /// Description, classification and notes, from the kind of change and
+    /// of object (each kind's module says them).
+    pub(crate) fn review(&self) -> Review {
+        match self {
+            Change::Create(object) => object.create_review(),
+            Change::Drop(object) => object.drop_review(),
+            Change::Rename(rename) => rename.review(),
+            Change::Replace(replace) => replace.review(),
+            Change::Alter(alter) => alter.review(),
+            Change::AddEnumLabel(add) => Review::safe(add.description()),
+            Change::RecreateEnum(recreate) => recreate.review(),
+        }
+    }
+
+    pub fn safety(&self) -> Safety {
+        self.review().safety
     }
 
     /// One line saying what the change does, with qualified names.
     pub fn description(&self) -> String {
-        match self {
-            Change::Create(object) => object.create_description(),
-            Change::Drop(object) => object.drop_description(),
-            Change::Rename(rename) => rename.description(),
-            Change::Alter(alter) => alter.description(),
-            Change::AddEnumLabel(add) => add.description(),
-            Change::RecreateEnum(recreate) => recreate.description(),
-        }
+        self.review().description
     }
 
     /// What can make the change fail on the rows present, or what it does
     /// to them that the statement does not show.
     pub fn notes(&self) -> Vec<String> {
-        match self {
-            Change::Create(object) => object.create_notes(),
-            Change::Drop(object) => object.drop_notes(),
-            Change::Rename(rename) => rename.notes(),
-            Change::Alter(alter) => alter.notes(),
-            Change::AddEnumLabel(_) => Vec::new(),
-            Change::RecreateEnum(recreate) => recreate.notes(),
-        }
+        self.review().notes
     }
 }
 

@@ -27,8 +27,8 @@ mod scope;
 pub use apply::{ApplyError, apply, apply_all};
 pub use casts::{TypeChangeRisk, needs_using, type_change_risk, using_cast};
 pub use change::{
-    AddEnumLabel, Alter, Change, ColumnType, Delta, EnumColumn, EnumForeignKey, Object,
-    RecreateEnum, Rename, inverse_all,
+    AddEnumLabel, Alter, AttributeType, Change, ColumnType, Delta, EnumColumn, EnumForeignKey,
+    Object, RecreateEnum, Rename, Replace, SequenceSettings, inverse_all,
 };
 pub use classify::Safety;
 pub use compare::{Diff, Warning, diff};

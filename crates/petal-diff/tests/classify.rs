@@ -22,6 +22,7 @@ fn identity(from: Option<Identity>, to: Option<Identity>) -> Change {
         table: qn("orders"),
         column: "id".into(),
         identity: Delta::new(from, to),
+        sequence: None,
     })
 }
 
@@ -320,6 +321,7 @@ fn cases() -> Vec<(Change, Safety, &'static str)> {
                 column: "id".into(),
                 ty: ty("bigint"),
                 serial: Delta::new(false, true),
+                sequence: None,
             }),
             Safety::Locks,
             "serial",
@@ -330,6 +332,7 @@ fn cases() -> Vec<(Change, Safety, &'static str)> {
                 column: "id".into(),
                 ty: ty("bigint"),
                 serial: Delta::new(true, false),
+                sequence: None,
             }),
             Safety::Safe,
             "plain column",

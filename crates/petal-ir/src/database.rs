@@ -182,9 +182,11 @@ pub struct Column {
     /// integer type feeding a `nextval` default.
     #[serde(default, skip_serializing_if = "is_false")]
     pub serial: bool,
-    /// The sequence feeding a serial or identity column: PostgreSQL picks
-    /// `<table>_<column>_seq` at creation and keeps the name when the
-    /// table or column is renamed later.
+    /// The sequence feeding a serial or identity column, when it is not
+    /// the one PostgreSQL picks (`<table>_<column>_seq`, in the table's
+    /// schema): PostgreSQL keeps a sequence's name when its table or column
+    /// is renamed, so real databases hold `packages_id_seq` behind
+    /// `crates.id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequence: Option<QualifiedName>,
     /// Expression of a `GENERATED ALWAYS AS (...) STORED` column.

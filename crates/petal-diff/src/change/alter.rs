@@ -1,11 +1,13 @@
 //! Alterations of a kept object: one property, from one value to another.
 
-use petal_ir::{Identity, ObjectKey, QualifiedName, SqlType};
+use petal_ir::{
+    Identity, ObjectKey, QualifiedName, SequenceOptions, SequenceOwner, SqlType, TriggerEnabled,
+};
 use serde::{Deserialize, Serialize};
 
-use super::Delta;
+use super::{Delta, extensions, sequences, triggers, types};
 use crate::casts::{TypeChangeRisk, type_change_risk};
-use crate::classify::{Safety, identity_sql};
+use crate::classify::{Review, Safety, identity_sql};
 use crate::names::is_user_type;
 
 /// One property of one object, changed.
@@ -35,25 +37,82 @@ pub enum Alter {
         #[serde(flatten)]
         default: Delta<Option<String>>,
     },
+    /// `sequence`: the name of the identity's sequence, on the side that
+    /// has one, when it is not the one PostgreSQL picks (so that undoing
+    /// a drop gives the sequence its name back).
     Identity {
         table: QualifiedName,
         column: String,
         #[serde(flatten)]
         identity: Delta<Option<Identity>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sequence: Option<QualifiedName>,
     },
     /// Makes an integer column serial (an owned sequence `AS ty` feeding its
-    /// default) or plain again.
+    /// default) or plain again; `sequence` as for `Identity`.
     Serial {
         table: QualifiedName,
         column: String,
         ty: SqlType,
         #[serde(flatten)]
         serial: Delta<bool>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sequence: Option<QualifiedName>,
+    },
+    /// The name of the sequence behind a serial or identity column (`None`:
+    /// the name PostgreSQL gives it).
+    ColumnSequence {
+        table: QualifiedName,
+        column: String,
+        #[serde(flatten)]
+        sequence: Delta<Option<QualifiedName>>,
     },
     Comment {
         on: ObjectKey,
         #[serde(flatten)]
         text: Delta<Option<String>>,
+    },
+    ExtensionVersion {
+        name: String,
+        #[serde(flatten)]
+        version: Delta<Option<String>>,
+    },
+    ExtensionSchema {
+        name: String,
+        #[serde(flatten)]
+        schema: Delta<String>,
+    },
+    SequenceSettings {
+        name: QualifiedName,
+        #[serde(flatten)]
+        settings: Delta<SequenceSettings>,
+    },
+    SequenceOwner {
+        name: QualifiedName,
+        #[serde(flatten)]
+        owner: Delta<Option<SequenceOwner>>,
+    },
+    TriggerEnabled {
+        table: QualifiedName,
+        name: String,
+        #[serde(flatten)]
+        enabled: Delta<TriggerEnabled>,
+    },
+    DomainDefault {
+        domain: QualifiedName,
+        #[serde(flatten)]
+        default: Delta<Option<String>>,
+    },
+    DomainNotNull {
+        domain: QualifiedName,
+        #[serde(flatten)]
+        not_null: Delta<bool>,
+    },
+    AttributeType {
+        composite: QualifiedName,
+        attribute: String,
+        #[serde(flatten)]
+        ty: Delta<AttributeType>,
     },
 }
 
@@ -69,64 +128,54 @@ pub struct ColumnType {
     pub default: Option<String>,
 }
 
+/// A sequence's type and options.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SequenceSettings {
+    #[serde(rename = "type")]
+    pub ty: SqlType,
+    #[serde(flatten)]
+    pub options: SequenceOptions,
+}
+
+/// A composite type attribute's type and collation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttributeType {
+    #[serde(rename = "type")]
+    pub ty: SqlType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+}
+
+/// Swaps the delta of every variant: each alteration holds exactly one.
+macro_rules! reversed {
+    ($value:expr, $($variant:ident => $delta:ident),* $(,)?) => {
+        match $value {
+            $(Alter::$variant { $delta, .. } => $delta.reverse(),)*
+        }
+    };
+}
+
 impl Alter {
     /// The alteration back.
-    pub fn reversed(self) -> Alter {
-        match self {
-            Alter::ColumnType {
-                table,
-                column,
-                serial,
-                ty,
-            } => Alter::ColumnType {
-                table,
-                column,
-                serial,
-                ty: ty.reversed(),
-            },
-            Alter::Nullable {
-                table,
-                column,
-                nullable,
-            } => Alter::Nullable {
-                table,
-                column,
-                nullable: nullable.reversed(),
-            },
-            Alter::Default {
-                table,
-                column,
-                default,
-            } => Alter::Default {
-                table,
-                column,
-                default: default.reversed(),
-            },
-            Alter::Identity {
-                table,
-                column,
-                identity,
-            } => Alter::Identity {
-                table,
-                column,
-                identity: identity.reversed(),
-            },
-            Alter::Serial {
-                table,
-                column,
-                ty,
-                serial,
-            } => Alter::Serial {
-                table,
-                column,
-                ty,
-                serial: serial.reversed(),
-            },
-            Alter::Comment { on, text } => Alter::Comment {
-                on,
-                text: text.reversed(),
-            },
-        }
+    pub fn reversed(mut self) -> Alter {
+        reversed!(&mut self,
+            ColumnType => ty,
+            Nullable => nullable,
+            Default => default,
+            Identity => identity,
+            Serial => serial,
+            ColumnSequence => sequence,
+            Comment => text,
+            ExtensionVersion => version,
+            ExtensionSchema => schema,
+            SequenceSettings => settings,
+            SequenceOwner => owner,
+            TriggerEnabled => enabled,
+            DomainDefault => default,
+            DomainNotNull => not_null,
+            AttributeType => ty,
+        );
+        self
     }
 
     /// The object whose property changes.
@@ -136,70 +185,70 @@ impl Alter {
             | Alter::Nullable { table, column, .. }
             | Alter::Default { table, column, .. }
             | Alter::Identity { table, column, .. }
-            | Alter::Serial { table, column, .. } => ObjectKey::column(table, column),
+            | Alter::Serial { table, column, .. }
+            | Alter::ColumnSequence { table, column, .. } => ObjectKey::column(table, column),
             Alter::Comment { on, .. } => on.clone(),
-        }
-    }
-
-    pub(crate) fn safety(&self) -> Safety {
-        match self {
-            Alter::ColumnType { ty, .. } => {
-                let (from, to) = (&ty.from.ty, &ty.to.ty);
-                let enums = (is_user_type(from), is_user_type(to));
-                match type_change_risk(from, to, enums) {
-                    TypeChangeRisk::Lossy => Safety::Destructive,
-                    TypeChangeRisk::Rewrite => Safety::Locks,
-                    TypeChangeRisk::MetadataOnly if ty.from.collation != ty.to.collation => {
-                        Safety::Locks
-                    }
-                    TypeChangeRisk::MetadataOnly => Safety::Safe,
+            Alter::ExtensionVersion { name, .. } | Alter::ExtensionSchema { name, .. } => {
+                ObjectKey::Extension { name: name.clone() }
+            }
+            Alter::SequenceSettings { name, .. } | Alter::SequenceOwner { name, .. } => {
+                ObjectKey::Sequence { name: name.clone() }
+            }
+            Alter::TriggerEnabled { table, name, .. } => ObjectKey::Trigger {
+                table: table.clone(),
+                name: name.clone(),
+            },
+            Alter::DomainDefault { domain, .. } | Alter::DomainNotNull { domain, .. } => {
+                ObjectKey::Domain {
+                    name: domain.clone(),
                 }
             }
-            Alter::Nullable { nullable, .. } if !nullable.to => Safety::Locks,
-            Alter::Identity { identity, .. } if identity.from.is_none() => Safety::Locks,
-            Alter::Serial { serial, .. } if serial.to => Safety::Locks,
-            Alter::Nullable { .. }
-            | Alter::Identity { .. }
-            | Alter::Serial { .. }
-            | Alter::Default { .. }
-            | Alter::Comment { .. } => Safety::Safe,
+            Alter::AttributeType {
+                composite,
+                attribute,
+                ..
+            } => ObjectKey::column(composite, attribute),
         }
     }
 
-    pub(crate) fn description(&self) -> String {
+    pub(crate) fn review(&self) -> Review {
         match self {
             Alter::ColumnType {
                 table, column, ty, ..
-            } => format!(
-                "change type of {table}.{column} from {} to {}",
-                ty.from.ty, ty.to.ty
-            ),
+            } => column_type(table, column, ty),
             Alter::Nullable {
                 table,
                 column,
                 nullable,
             } => {
                 if nullable.to {
-                    format!("drop NOT NULL on {table}.{column}")
+                    Review::safe(format!("drop NOT NULL on {table}.{column}"))
                 } else {
-                    format!("set NOT NULL on {table}.{column}")
+                    Review::new(format!("set NOT NULL on {table}.{column}"), Safety::Locks)
+                        .note("fails if any row holds NULL in this column")
                 }
             }
             Alter::Default {
                 table,
                 column,
                 default,
-            } => match &default.to {
+            } => Review::safe(match &default.to {
                 Some(d) => format!("set default of {table}.{column} to {d}"),
                 None => format!("drop default of {table}.{column}"),
-            },
+            }),
             Alter::Identity {
                 table,
                 column,
                 identity,
+                ..
             } => match identity.to {
-                Some(i) => format!("make {table}.{column} {}", identity_sql(i)),
-                None => format!("drop identity of {table}.{column}"),
+                Some(i) if identity.from.is_none() => Review::new(
+                    format!("make {table}.{column} {}", identity_sql(i)),
+                    Safety::Locks,
+                )
+                .note(SEQUENCE_AFTER_ROWS),
+                Some(i) => Review::safe(format!("make {table}.{column} {}", identity_sql(i))),
+                None => Review::safe(format!("drop identity of {table}.{column}")),
             },
             Alter::Serial {
                 table,
@@ -208,47 +257,72 @@ impl Alter {
                 ..
             } => {
                 if serial.to {
-                    format!("make {table}.{column} serial (owned sequence feeding its default)")
+                    Review::new(
+                        format!(
+                            "make {table}.{column} serial (owned sequence feeding its default)"
+                        ),
+                        Safety::Locks,
+                    )
+                    .note(SEQUENCE_AFTER_ROWS)
                 } else {
-                    format!("make {table}.{column} a plain column (drop its owned sequence)")
+                    Review::safe(format!(
+                        "make {table}.{column} a plain column (drop its owned sequence)"
+                    ))
                 }
             }
-            Alter::Comment { on, text } => {
-                format!("comment on {on}: {}", text.to.as_deref().unwrap_or("none"))
+            Alter::ColumnSequence {
+                table,
+                column,
+                sequence,
+            } => sequences::column_sequence(table, column, &sequence.from, &sequence.to),
+            Alter::Comment { on, text } => Review::safe(format!(
+                "comment on {on}: {}",
+                text.to.as_deref().unwrap_or("none")
+            )),
+            Alter::ExtensionVersion { name, version } => {
+                extensions::update(name, version.from.as_deref(), version.to.as_deref())
             }
-        }
-    }
-
-    pub(crate) fn notes(&self) -> Vec<String> {
-        match self {
-            Alter::ColumnType { ty, .. } => {
-                let (from, to) = (&ty.from.ty, &ty.to.ty);
-                let enums = (is_user_type(from), is_user_type(to));
-                match type_change_risk(from, to, enums) {
-                    TypeChangeRisk::Lossy => vec![format!(
-                        "{from} -> {to} can round, truncate or overflow values, or fail on \
-                         values that do not convert"
-                    )],
-                    TypeChangeRisk::Rewrite => vec!["rewrites the table".to_string()],
-                    TypeChangeRisk::MetadataOnly => Vec::new(),
-                }
+            Alter::ExtensionSchema { name, schema } => {
+                extensions::move_schema(name, &schema.from, &schema.to)
             }
-            Alter::Nullable { nullable, .. } if !nullable.to => {
-                vec!["fails if any row holds NULL in this column".to_string()]
+            Alter::SequenceSettings { name, .. } => sequences::settings(name),
+            Alter::SequenceOwner { name, owner } => sequences::owner(name, &owner.to),
+            Alter::TriggerEnabled {
+                table,
+                name,
+                enabled,
+            } => triggers::enabled(table, name, enabled.to),
+            Alter::DomainDefault { domain, default } => types::domain_default(domain, &default.to),
+            Alter::DomainNotNull { domain, not_null } => {
+                types::domain_not_null(domain, not_null.to)
             }
-            Alter::Identity { identity, .. } if identity.from.is_none() => {
-                vec![sequence_after_rows()]
-            }
-            Alter::Serial { serial, .. } if serial.to => vec![sequence_after_rows()],
-            Alter::Nullable { .. }
-            | Alter::Identity { .. }
-            | Alter::Serial { .. }
-            | Alter::Default { .. }
-            | Alter::Comment { .. } => Vec::new(),
+            Alter::AttributeType {
+                composite,
+                attribute,
+                ty,
+            } => types::attribute_type(composite, attribute, &ty.to.ty),
         }
     }
 }
 
-fn sequence_after_rows() -> String {
-    "the sequence starts after the largest value present, so existing rows keep theirs".to_string()
+const SEQUENCE_AFTER_ROWS: &str =
+    "the sequence starts after the largest value present, so existing rows keep theirs";
+
+fn column_type(table: &QualifiedName, column: &str, ty: &Delta<ColumnType>) -> Review {
+    let (from, to) = (&ty.from.ty, &ty.to.ty);
+    let description = format!("change type of {table}.{column} from {from} to {to}");
+    let enums = (is_user_type(from), is_user_type(to));
+    match type_change_risk(from, to, enums) {
+        TypeChangeRisk::Lossy => Review::new(description, Safety::Destructive).note(format!(
+            "{from} -> {to} can round, truncate or overflow values, or fail on values that do \
+             not convert"
+        )),
+        TypeChangeRisk::Rewrite => {
+            Review::new(description, Safety::Locks).note("rewrites the table")
+        }
+        TypeChangeRisk::MetadataOnly if ty.from.collation != ty.to.collation => {
+            Review::new(description, Safety::Locks)
+        }
+        TypeChangeRisk::MetadataOnly => Review::safe(description),
+    }
 }

@@ -4,7 +4,7 @@
 use petal_ir::{ForeignKey, QualifiedName, quote_literal};
 use serde::{Deserialize, Serialize};
 
-use crate::classify::{Safety, labels, removed_labels};
+use crate::classify::{Review, Safety, labels, removed_labels};
 
 /// `ALTER TYPE ... ADD VALUE`: `label` lands at `index` of `labels` (the
 /// labels before the addition). PostgreSQL cannot remove a label, so the
@@ -115,15 +115,20 @@ impl RecreateEnum {
         removed_labels(&self.from_labels, &self.to_labels)
     }
 
-    pub(crate) fn safety(&self) -> Safety {
-        match (self.columns.is_empty(), self.removed().is_empty()) {
+    pub(crate) fn review(&self) -> Review {
+        let safety = match (self.columns.is_empty(), self.removed().is_empty()) {
             (true, _) => Safety::Safe,
             (false, false) => Safety::Destructive,
             (false, true) => Safety::Locks,
+        };
+        Review {
+            description: self.description(),
+            safety,
+            notes: self.notes(),
         }
     }
 
-    pub(crate) fn description(&self) -> String {
+    fn description(&self) -> String {
         let removed = self.removed();
         let mut text = format!(
             "recreate enum type {} as ({})",
@@ -144,7 +149,7 @@ impl RecreateEnum {
         text
     }
 
-    pub(crate) fn notes(&self) -> Vec<String> {
+    fn notes(&self) -> Vec<String> {
         let mut notes = Vec::new();
         let removed = self.removed();
         if !removed.is_empty() && !self.columns.is_empty() {

@@ -12,16 +12,25 @@
 
 mod alter;
 mod enum_labels;
+mod extensions;
+mod functions;
 mod object;
 mod rename;
+mod replace;
+mod sequences;
+mod tables;
+mod triggers;
+mod types;
+pub(crate) mod views;
 
 use petal_ir::ObjectKey;
 use serde::{Deserialize, Serialize};
 
-pub use alter::{Alter, ColumnType};
+pub use alter::{Alter, AttributeType, ColumnType, SequenceSettings};
 pub use enum_labels::{AddEnumLabel, EnumColumn, EnumForeignKey, RecreateEnum};
 pub use object::Object;
 pub use rename::Rename;
+pub use replace::Replace;
 
 /// One schema change. Names are those the objects have at the moment the
 /// change runs (after earlier renames, before later ones).
@@ -31,6 +40,9 @@ pub enum Change {
     Create(Object),
     Drop(Object),
     Rename(Rename),
+    /// `CREATE OR REPLACE` of a view or function: the object is kept (and
+    /// what depends on it), its definition changes.
+    Replace(Box<Replace>),
     Alter(Alter),
     /// `ALTER TYPE ... ADD VALUE`; its inverse is a [`Change::RecreateEnum`].
     AddEnumLabel(AddEnumLabel),
@@ -56,6 +68,11 @@ impl<T> Delta<T> {
             to: self.from,
         }
     }
+
+    /// Turns the delta the other way round in place.
+    pub fn reverse(&mut self) {
+        std::mem::swap(&mut self.from, &mut self.to);
+    }
 }
 
 impl Change {
@@ -64,6 +81,7 @@ impl Change {
         match self {
             Change::Create(object) | Change::Drop(object) => object.key(),
             Change::Rename(rename) => rename.key(),
+            Change::Replace(replace) => replace.key(),
             Change::Alter(alter) => alter.key(),
             Change::AddEnumLabel(AddEnumLabel { name, .. })
             | Change::RecreateEnum(RecreateEnum { name, .. }) => {
@@ -79,6 +97,7 @@ impl Change {
             Change::Create(object) => Change::Drop(object),
             Change::Drop(object) => Change::Create(object),
             Change::Rename(rename) => Change::Rename(rename.reversed()),
+            Change::Replace(replace) => Change::Replace(Box::new(replace.reversed())),
             Change::Alter(alter) => Change::Alter(alter.reversed()),
             Change::AddEnumLabel(add) => Change::RecreateEnum(add.inverse()),
             Change::RecreateEnum(recreate) => Change::RecreateEnum(recreate.reversed()),

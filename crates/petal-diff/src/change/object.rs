@@ -1,12 +1,14 @@
-//! Objects created and dropped as a whole, and what creating or dropping
-//! each kind means for a live database.
+//! Objects created and dropped as a whole. What creating or dropping each
+//! kind means for a live database is said by the kind's own module.
 
 use petal_ir::{
-    Check, Column, EnumType, ForeignKey, Index, ObjectKey, PrimaryKey, QualifiedName, Table, Unique,
+    Attribute, Check, Column, CompositeType, Domain, EnumType, Extension, ForeignKey, Function,
+    Index, ObjectKey, PrimaryKey, QualifiedName, RangeType, Sequence, Table, Trigger, Unique, View,
 };
 use serde::{Deserialize, Serialize};
 
-use crate::classify::{Safety, column_summary, labels, rewrites_on_add};
+use super::{extensions, functions, sequences, tables, triggers, types, views};
+use crate::classify::Review;
 
 /// An object as a [`Change::Create`](super::Change::Create) or
 /// [`Change::Drop`](super::Change::Drop) carries it: whole, so that the
@@ -50,9 +52,47 @@ pub enum Object {
         foreign_key: ForeignKey,
         new_table: bool,
     },
+    /// An index of a table, or of a materialized view.
     Index {
         table: QualifiedName,
         index: Index,
+    },
+    Extension {
+        extension: Extension,
+    },
+    Sequence {
+        sequence: Sequence,
+    },
+    /// A view, or a materialized view with its indexes.
+    View {
+        view: View,
+    },
+    /// A function, procedure or aggregate.
+    Function {
+        function: Function,
+    },
+    Trigger {
+        trigger: Trigger,
+    },
+    /// A domain with its checks.
+    Domain {
+        domain: Domain,
+    },
+    /// A check of a kept domain.
+    DomainCheck {
+        domain: QualifiedName,
+        check: Check,
+    },
+    CompositeType {
+        composite: CompositeType,
+    },
+    /// An attribute of a kept composite type.
+    Attribute {
+        composite: QualifiedName,
+        attribute: Attribute,
+    },
+    RangeType {
+        range: RangeType,
     },
 }
 
@@ -75,172 +115,108 @@ impl Object {
                 table, foreign_key, ..
             } => ObjectKey::constraint(table, &foreign_key.name),
             Object::Index { table, index } => ObjectKey::index(table, &index.name),
+            Object::Extension { extension } => ObjectKey::Extension {
+                name: extension.name.clone(),
+            },
+            Object::Sequence { sequence } => ObjectKey::Sequence {
+                name: sequence.name.clone(),
+            },
+            Object::View { view } => views::key(view),
+            Object::Function { function } => ObjectKey::function(&function.key()),
+            Object::Trigger { trigger } => ObjectKey::trigger(&trigger.key()),
+            Object::Domain { domain } => ObjectKey::Domain {
+                name: domain.name.clone(),
+            },
+            Object::DomainCheck { domain, check } => ObjectKey::DomainCheck {
+                domain: domain.clone(),
+                name: check.name.clone(),
+            },
+            Object::CompositeType { composite } => ObjectKey::CompositeType {
+                name: composite.name.clone(),
+            },
+            Object::Attribute {
+                composite,
+                attribute,
+            } => ObjectKey::column(composite, &attribute.name),
+            Object::RangeType { range } => ObjectKey::RangeType {
+                name: range.name.clone(),
+            },
         }
     }
 
-    pub(crate) fn create_safety(&self) -> Safety {
+    pub(crate) fn create_review(&self) -> Review {
         match self {
-            Object::Schema { .. } | Object::Enum { .. } | Object::Table { .. } => Safety::Safe,
-            Object::Column { column, .. } if rewrites_on_add(column) => Safety::Locks,
-            Object::Column { .. } => Safety::Safe,
-            Object::PrimaryKey { .. }
-            | Object::Unique { .. }
-            | Object::Check { .. }
-            | Object::Index { .. } => Safety::Locks,
-            Object::ForeignKey { new_table, .. } => {
-                if *new_table {
-                    Safety::Safe
-                } else {
-                    Safety::Locks
-                }
-            }
-        }
-    }
-
-    pub(crate) fn drop_safety(&self) -> Safety {
-        match self {
-            Object::Table { .. } | Object::Column { .. } => Safety::Destructive,
-            Object::Schema { .. }
-            | Object::Enum { .. }
-            | Object::PrimaryKey { .. }
-            | Object::Unique { .. }
-            | Object::Check { .. }
-            | Object::ForeignKey { .. }
-            | Object::Index { .. } => Safety::Safe,
-        }
-    }
-
-    pub(crate) fn create_description(&self) -> String {
-        match self {
-            Object::Schema { name } => format!("create schema {name}"),
-            Object::Enum { enum_type } => format!(
-                "create enum type {} ({})",
-                enum_type.name,
-                labels(&enum_type.labels)
-            ),
-            Object::Table { table } => format!(
-                "create table {} ({} columns)",
-                table.name,
-                table.columns.len()
-            ),
-            Object::Column { table, column } => format!(
-                "add column {table}.{} {}",
-                column.name,
-                column_summary(column)
-            ),
-            Object::PrimaryKey { table, primary_key } => format!(
-                "add primary key {} on {table} ({})",
-                primary_key.name,
-                primary_key.columns.join(", ")
-            ),
-            Object::Unique { table, unique } => format!(
-                "add unique constraint {} on {table} ({})",
-                unique.name,
-                unique.columns.join(", ")
-            ),
-            Object::Check { table, check } => format!(
-                "add check constraint {} on {table}: {}",
-                check.name, check.expr
-            ),
-            Object::ForeignKey {
-                table, foreign_key, ..
-            } => format!(
-                "add foreign key {} on {table} ({}) -> {} ({})",
-                foreign_key.name,
-                foreign_key.columns.join(", "),
-                foreign_key.ref_table,
-                foreign_key.ref_columns.join(", ")
-            ),
-            Object::Index { table, index } => format!(
-                "create {}index {} on {table}",
-                if index.unique { "unique " } else { "" },
-                index.name
-            ),
-        }
-    }
-
-    pub(crate) fn drop_description(&self) -> String {
-        match self {
-            Object::Schema { name } => format!("drop schema {name}"),
-            Object::Enum { enum_type } => format!("drop enum type {}", enum_type.name),
-            Object::Table { table } => format!("drop table {} and all its rows", table.name),
-            Object::Column { table, column } => format!(
-                "drop column {table}.{} ({}) and its data",
-                column.name, column.ty
-            ),
+            Object::Schema { name } => Review::safe(format!("create schema {name}")),
+            Object::Enum { enum_type } => tables::create_enum(enum_type),
+            Object::Table { table } => tables::create_table(table),
+            Object::Column { table, column } => tables::add_column(table, column),
             Object::PrimaryKey { table, primary_key } => {
-                format!("drop primary key {} of {table}", primary_key.name)
+                tables::add_primary_key(table, primary_key)
+            }
+            Object::Unique { table, unique } => tables::add_unique(table, unique),
+            Object::Check { table, check } => tables::add_check(table, check),
+            Object::ForeignKey {
+                table,
+                foreign_key,
+                new_table,
+            } => tables::add_foreign_key(table, foreign_key, *new_table),
+            Object::Index { table, index } => tables::create_index(table, index),
+            Object::Extension { extension } => extensions::create(extension),
+            Object::Sequence { sequence } => sequences::create(sequence),
+            Object::View { view } => views::create(view),
+            Object::Function { function } => functions::create(function),
+            Object::Trigger { trigger } => triggers::create(trigger),
+            Object::Domain { domain } => types::create_domain(domain),
+            Object::DomainCheck { domain, check } => types::add_domain_check(domain, check),
+            Object::CompositeType { composite } => types::create_composite(composite),
+            Object::Attribute {
+                composite,
+                attribute,
+            } => types::add_attribute(composite, attribute),
+            Object::RangeType { range } => types::create_range(range),
+        }
+    }
+
+    pub(crate) fn drop_review(&self) -> Review {
+        match self {
+            Object::Schema { name } => Review::safe(format!("drop schema {name}")),
+            Object::Enum { enum_type } => {
+                Review::safe(format!("drop enum type {}", enum_type.name))
+            }
+            Object::Table { table } => tables::drop_table(table),
+            Object::Column { table, column } => tables::drop_column(table, column),
+            Object::PrimaryKey { table, primary_key } => {
+                Review::safe(format!("drop primary key {} of {table}", primary_key.name))
             }
             Object::Unique { table, unique } => {
-                format!("drop unique constraint {} of {table}", unique.name)
+                Review::safe(format!("drop unique constraint {} of {table}", unique.name))
             }
             Object::Check { table, check } => {
-                format!("drop check constraint {} of {table}", check.name)
+                Review::safe(format!("drop check constraint {} of {table}", check.name))
             }
             Object::ForeignKey {
                 table, foreign_key, ..
-            } => format!("drop foreign key {} of {table}", foreign_key.name),
-            Object::Index { table, index } => format!("drop index {} of {table}", index.name),
-        }
-    }
-
-    /// What can make the creation fail on the rows present, or what it does
-    /// to them that the statement does not show.
-    pub(crate) fn create_notes(&self) -> Vec<String> {
-        match self {
-            Object::Column { column, .. } => {
-                let mut notes = Vec::new();
-                let filled = column.default.is_some()
-                    || column.serial
-                    || column.identity.is_some()
-                    || column.generated.is_some();
-                if !column.nullable && !filled {
-                    notes.push(
-                        "NOT NULL without a default: fails unless the table is empty".to_string(),
-                    );
-                }
-                if rewrites_on_add(column) {
-                    notes.push("fills every existing row: rewrites the table".to_string());
-                }
-                notes
+            } => Review::safe(format!("drop foreign key {} of {table}", foreign_key.name)),
+            Object::Index { table, index } => {
+                Review::safe(format!("drop index {} of {table}", index.name))
             }
-            Object::PrimaryKey { .. } => {
-                vec!["fails if the columns hold duplicates or NULLs".to_string()]
+            Object::Extension { extension } => extensions::drop(extension),
+            Object::Sequence { sequence } => sequences::drop(sequence),
+            Object::View { view } => views::drop(view),
+            Object::Function { function } => functions::drop(function),
+            Object::Trigger { trigger } => triggers::drop(trigger),
+            Object::Domain { domain } => types::drop_domain(domain),
+            Object::DomainCheck { domain, check } => {
+                Review::safe(format!("drop check {} of domain {domain}", check.name))
             }
-            Object::Unique { .. } => vec!["fails if the columns hold duplicates".to_string()],
-            Object::Index { index, .. } if index.unique => vec![
-                "fails if the keys hold duplicates".to_string(),
-                "blocks writes while the index builds".to_string(),
-            ],
-            Object::Index { .. } => vec!["blocks writes while the index builds".to_string()],
-            Object::Check { .. } => vec!["fails if any row violates the check".to_string()],
-            Object::ForeignKey {
-                new_table: false, ..
-            } => vec![
-                "fails if any row references a missing key; blocks writes on both tables while \
-                 it validates"
-                    .to_string(),
-            ],
-            Object::ForeignKey {
-                new_table: true, ..
+            Object::CompositeType { composite } => {
+                Review::safe(format!("drop composite type {}", composite.name))
             }
-            | Object::Schema { .. }
-            | Object::Enum { .. }
-            | Object::Table { .. } => Vec::new(),
-        }
-    }
-
-    pub(crate) fn drop_notes(&self) -> Vec<String> {
-        match self {
-            Object::Schema { .. }
-            | Object::Enum { .. }
-            | Object::Table { .. }
-            | Object::Column { .. }
-            | Object::PrimaryKey { .. }
-            | Object::Unique { .. }
-            | Object::Check { .. }
-            | Object::ForeignKey { .. }
-            | Object::Index { .. } => Vec::new(),
+            Object::Attribute {
+                composite,
+                attribute,
+            } => types::drop_attribute(composite, attribute),
+            Object::RangeType { range } => Review::safe(format!("drop range type {}", range.name)),
         }
     }
 }

@@ -4,6 +4,7 @@ use petal_ir::{ObjectKey, QualifiedName, quote_literal};
 use serde::{Deserialize, Serialize};
 
 use super::Delta;
+use crate::classify::Review;
 
 /// A rename of one object. Renaming a table or an enum type may move it to
 /// another schema too.
@@ -39,35 +40,80 @@ pub enum Rename {
         #[serde(flatten)]
         name: Delta<String>,
     },
+    Sequence {
+        #[serde(flatten)]
+        name: Delta<QualifiedName>,
+    },
+    View {
+        materialized: bool,
+        #[serde(flatten)]
+        name: Delta<QualifiedName>,
+    },
+    /// A function, procedure or aggregate (its arguments stay).
+    Function {
+        signature: String,
+        #[serde(flatten)]
+        name: Delta<QualifiedName>,
+    },
+    Trigger {
+        table: QualifiedName,
+        #[serde(flatten)]
+        name: Delta<String>,
+    },
+    Domain {
+        #[serde(flatten)]
+        name: Delta<QualifiedName>,
+    },
+    DomainCheck {
+        domain: QualifiedName,
+        #[serde(flatten)]
+        name: Delta<String>,
+    },
+    CompositeType {
+        #[serde(flatten)]
+        name: Delta<QualifiedName>,
+    },
+    Attribute {
+        composite: QualifiedName,
+        #[serde(flatten)]
+        name: Delta<String>,
+    },
+    RangeType {
+        #[serde(flatten)]
+        name: Delta<QualifiedName>,
+    },
+}
+
+/// Turns the name delta of every variant round: each holds exactly one.
+macro_rules! reverse_names {
+    ($value:expr, $($variant:ident => $delta:ident),* $(,)?) => {
+        match $value {
+            $(Rename::$variant { $delta, .. } => $delta.reverse(),)*
+        }
+    };
 }
 
 impl Rename {
     /// The rename back.
-    pub fn reversed(self) -> Rename {
-        match self {
-            Rename::Enum { name } => Rename::Enum {
-                name: name.reversed(),
-            },
-            Rename::EnumLabel { enum_type, label } => Rename::EnumLabel {
-                enum_type,
-                label: label.reversed(),
-            },
-            Rename::Table { name } => Rename::Table {
-                name: name.reversed(),
-            },
-            Rename::Column { table, name } => Rename::Column {
-                table,
-                name: name.reversed(),
-            },
-            Rename::Constraint { table, name } => Rename::Constraint {
-                table,
-                name: name.reversed(),
-            },
-            Rename::Index { table, name } => Rename::Index {
-                table,
-                name: name.reversed(),
-            },
-        }
+    pub fn reversed(mut self) -> Rename {
+        reverse_names!(&mut self,
+            Enum => name,
+            EnumLabel => label,
+            Table => name,
+            Column => name,
+            Constraint => name,
+            Index => name,
+            Sequence => name,
+            View => name,
+            Function => name,
+            Trigger => name,
+            Domain => name,
+            DomainCheck => name,
+            CompositeType => name,
+            Attribute => name,
+            RangeType => name,
+        );
+        self
     }
 
     /// The object as it is before the rename.
@@ -84,41 +130,97 @@ impl Rename {
             Rename::Column { table, name } => ObjectKey::column(table, &name.from),
             Rename::Constraint { table, name } => ObjectKey::constraint(table, &name.from),
             Rename::Index { table, name } => ObjectKey::index(table, &name.from),
+            Rename::Sequence { name } => ObjectKey::Sequence {
+                name: name.from.clone(),
+            },
+            Rename::View { materialized, name } => {
+                let name = name.from.clone();
+                if *materialized {
+                    ObjectKey::MaterializedView { name }
+                } else {
+                    ObjectKey::View { name }
+                }
+            }
+            Rename::Function { signature, name } => ObjectKey::Function {
+                name: name.from.clone(),
+                signature: signature.clone(),
+            },
+            Rename::Trigger { table, name } => ObjectKey::Trigger {
+                table: table.clone(),
+                name: name.from.clone(),
+            },
+            Rename::Domain { name } => ObjectKey::Domain {
+                name: name.from.clone(),
+            },
+            Rename::DomainCheck { domain, name } => ObjectKey::DomainCheck {
+                domain: domain.clone(),
+                name: name.from.clone(),
+            },
+            Rename::CompositeType { name } => ObjectKey::CompositeType {
+                name: name.from.clone(),
+            },
+            Rename::Attribute { composite, name } => ObjectKey::column(composite, &name.from),
+            Rename::RangeType { name } => ObjectKey::RangeType {
+                name: name.from.clone(),
+            },
         }
     }
 
-    pub(crate) fn description(&self) -> String {
+    /// Every rename is safe for the data; code using the old name breaks.
+    pub(crate) fn review(&self) -> Review {
+        let review = Review::safe(self.description());
         match self {
-            Rename::Enum { name } => format!("rename enum type {} to {}", name.from, name.to),
+            Rename::Table { .. } | Rename::Column { .. } | Rename::View { .. } => review.note(
+                "code running against the old name breaks until it is deployed with the new one",
+            ),
+            Rename::Function { .. } => review.note(
+                "code calling the old name (and function bodies, which PostgreSQL does not \
+                 follow) breaks until it uses the new one",
+            ),
+            Rename::Enum { .. }
+            | Rename::EnumLabel { .. }
+            | Rename::Constraint { .. }
+            | Rename::Index { .. }
+            | Rename::Sequence { .. }
+            | Rename::Trigger { .. }
+            | Rename::Domain { .. }
+            | Rename::DomainCheck { .. }
+            | Rename::CompositeType { .. }
+            | Rename::Attribute { .. }
+            | Rename::RangeType { .. } => review,
+        }
+    }
+
+    fn description(&self) -> String {
+        match self {
             Rename::EnumLabel { enum_type, label } => format!(
                 "rename label {} of enum type {enum_type} to {}",
                 quote_literal(&label.from),
                 quote_literal(&label.to)
             ),
-            Rename::Table { name } => format!("rename table {} to {}", name.from, name.to),
             Rename::Column { table, name } => {
                 format!("rename column {table}.{} to {}", name.from, name.to)
             }
-            Rename::Constraint { table, name } => {
-                format!("rename constraint {} of {table} to {}", name.from, name.to)
+            Rename::Attribute { composite, name } => format!(
+                "rename attribute {} of composite type {composite} to {}",
+                name.from, name.to
+            ),
+            Rename::Enum { name }
+            | Rename::Table { name }
+            | Rename::Sequence { name }
+            | Rename::View { name, .. }
+            | Rename::Function { name, .. }
+            | Rename::Domain { name }
+            | Rename::CompositeType { name }
+            | Rename::RangeType { name } => {
+                format!("rename {} to {}", self.key(), name.to)
             }
-            Rename::Index { table, name } => {
-                format!("rename index {} of {table} to {}", name.from, name.to)
+            Rename::Constraint { name, .. }
+            | Rename::Index { name, .. }
+            | Rename::Trigger { name, .. }
+            | Rename::DomainCheck { name, .. } => {
+                format!("rename {} to {}", self.key(), name.to)
             }
-        }
-    }
-
-    /// What the rename does to code that uses the object.
-    pub(crate) fn notes(&self) -> Vec<String> {
-        match self {
-            Rename::Table { .. } | Rename::Column { .. } => vec![
-                "code running against the old name breaks until it is deployed with the new one"
-                    .to_string(),
-            ],
-            Rename::Enum { .. }
-            | Rename::EnumLabel { .. }
-            | Rename::Constraint { .. }
-            | Rename::Index { .. } => Vec::new(),
         }
     }
 }

@@ -56,6 +56,7 @@ impl Engine<'_> {
                 table: table.clone(),
                 column: column.clone(),
                 identity: Delta::new(cur.identity, None),
+                sequence: cur.sequence.clone(),
             }));
         }
         if cur.serial && !to.serial {
@@ -64,6 +65,7 @@ impl Engine<'_> {
                 column: column.clone(),
                 ty: cur.ty.clone(),
                 serial: Delta::new(true, false),
+                sequence: cur.sequence.clone(),
             }));
         }
         if cur.ty != to.ty || cur.collation != to.collation {
@@ -109,10 +111,16 @@ impl Engine<'_> {
             }));
         }
         if to.identity.is_some() && cur.identity != to.identity {
+            let sequence = if cur.identity.is_none() {
+                to.sequence.clone()
+            } else {
+                None
+            };
             self.emit(Change::Alter(Alter::Identity {
                 table: table.clone(),
                 column: column.clone(),
                 identity: Delta::new(cur.identity, to.identity),
+                sequence,
             }));
         }
         if to.serial && !cur.serial {
@@ -121,6 +129,7 @@ impl Engine<'_> {
                 column,
                 ty: to.ty.clone(),
                 serial: Delta::new(false, true),
+                sequence: to.sequence.clone(),
             }));
         }
     }
@@ -163,7 +172,11 @@ impl Engine<'_> {
 }
 
 /// The comment change of one object, when its comment changes.
-fn comment_change(on: ObjectKey, from: &Option<String>, to: &Option<String>) -> Option<Change> {
+pub(super) fn comment_change(
+    on: ObjectKey,
+    from: &Option<String>,
+    to: &Option<String>,
+) -> Option<Change> {
     (from != to).then(|| {
         Change::Alter(Alter::Comment {
             on,

@@ -28,8 +28,16 @@
 
 mod columns;
 mod enums;
+mod extensions;
+mod functions;
 mod keyed;
+mod object_phases;
+mod objects;
+mod order;
 mod tables;
+mod triggers;
+mod types;
+mod views;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -205,19 +213,28 @@ impl Engine<'_> {
                 self.emit(Change::Create(Object::Schema { name }));
             }
         }
-        self.rename_enums(&mut matching);
+        self.create_extensions();
         self.match_tables(&mut matching);
+        let objects = self.plan_objects(&matching);
+        self.drop_dependents(&objects);
+        self.rename_enums(&mut matching);
+        self.rename_objects(&objects);
         let plan = self.plan_constraints(&matching);
         self.drop_constraints(&plan);
         self.create_and_recreate_enums(&matching);
+        self.create_providers(&objects);
         self.rename_tables_and_columns(&matching);
         self.drop_columns_and_tables(&matching);
         self.rename_constraints(&plan);
         self.create_tables_and_columns(&matching);
         self.alter_columns(&matching);
         self.add_constraints(&plan);
+        self.create_dependents(&objects);
         self.comments(&matching);
+        self.comment_objects(&objects);
         self.drop_enums();
+        self.drop_providers(&objects);
+        self.drop_extensions();
         let gone: Vec<String> = self
             .cur
             .schemas

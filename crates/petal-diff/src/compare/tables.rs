@@ -9,7 +9,7 @@ use petal_ir::{Check, Database, ForeignKey, Index, PrimaryKey, QualifiedName, Ta
 use super::keyed::{TableObject, match_named};
 use super::{Engine, Matching, Warning};
 use crate::apply::apply;
-use crate::change::{Change, Delta, Object, Rename};
+use crate::change::{Alter, Change, Delta, Object, Rename};
 
 /// The constraint and index changes of kept tables, decided up front on a
 /// projection of the working copy with every planned rename applied (so a
@@ -236,6 +236,37 @@ impl Engine<'_> {
     /// Phase 6.
     pub(super) fn rename_tables_and_columns(&mut self, matching: &Matching) {
         for change in Self::rename_changes(matching) {
+            self.emit(change);
+        }
+        self.rename_column_sequences(matching);
+    }
+
+    /// The sequences behind kept serial and identity columns take their
+    /// wanted names (PostgreSQL keeps a sequence's name when its table or
+    /// column is renamed; `None` is the name it picks for the table and
+    /// column), before new tables may want the old ones.
+    fn rename_column_sequences(&mut self, matching: &Matching) {
+        let sequenced = |c: &petal_ir::Column| c.serial || c.identity.is_some();
+        let mut changes = Vec::new();
+        for (name, columns) in &matching.columns {
+            let (Some(cur), Some(to)) = (self.cur.tables.get(name), self.to.tables.get(name))
+            else {
+                continue;
+            };
+            for column in columns.keys() {
+                let (Some(a), Some(b)) = (cur.column(column), to.column(column)) else {
+                    continue;
+                };
+                if sequenced(a) && sequenced(b) && a.sequence != b.sequence {
+                    changes.push(Change::Alter(Alter::ColumnSequence {
+                        table: name.clone(),
+                        column: column.clone(),
+                        sequence: Delta::new(a.sequence.clone(), b.sequence.clone()),
+                    }));
+                }
+            }
+        }
+        for change in changes {
             self.emit(change);
         }
     }

@@ -6,7 +6,7 @@ use petal_ir::{
 };
 
 use super::{Sql, Statement, ddl, extra, single};
-use crate::change::{Alter, Change};
+use crate::change::{Alter, Change, Delta};
 use crate::classify::identity_sql;
 use crate::names::is_user_type;
 
@@ -145,63 +145,47 @@ pub(super) fn fold_type_changes(changes: &[Change]) -> Vec<Statement> {
 }
 
 /// The statements of a column's alteration.
-pub(super) fn render_column_change(change: &Change, alter: &Alter) -> Vec<Statement> {
-    let one = |sql: String| vec![single(change, sql)];
-    match alter {
-        Alter::ColumnType { table, .. } => {
-            let actions = joined(type_change_actions(change), ", ");
-            let mut out = vec![single(change, ddl::alter_table_traced(table, actions))];
-            out.extend(sequence_follows_type(change));
-            out
-        }
-        Alter::Nullable {
-            table,
-            column,
-            nullable,
-        } => one(ddl::alter_table(
-            table,
-            &format!(
-                "ALTER COLUMN {} {} NOT NULL",
-                quote_ident(column),
-                if nullable.to { "DROP" } else { "SET" }
-            ),
-        )),
-        Alter::Default {
-            table,
-            column,
-            default,
-        } => {
-            let action = match &default.to {
-                Some(d) => set_default(&ObjectKey::column(table, column), column, d),
-                None => Sql::from(format!("ALTER COLUMN {} DROP DEFAULT", quote_ident(column))),
-            };
-            vec![single(change, ddl::alter_table_traced(table, action))]
-        }
-        Alter::Identity {
-            table,
-            column,
-            identity,
-        } => identity_change(change, table, column, identity.from, identity.to),
-        Alter::Serial {
-            table,
-            column,
-            ty,
-            serial,
-        } => serial_change(change, table, column, ty, serial.to),
-        Alter::Comment { on, text } => one(ddl::comment_on(on, &text.to)),
-    }
+/// `ALTER TABLE ... ALTER COLUMN ... TYPE`, and the serial sequence after.
+pub(super) fn type_change(change: &Change, table: &QualifiedName) -> Vec<Statement> {
+    let actions = joined(type_change_actions(change), ", ");
+    let mut out = vec![single(change, ddl::alter_table_traced(table, actions))];
+    out.extend(sequence_follows_type(change));
+    out
 }
 
-fn identity_change(
+pub(super) fn nullable(table: &QualifiedName, column: &str, nullable: bool) -> String {
+    ddl::alter_table(
+        table,
+        &format!(
+            "ALTER COLUMN {} {} NOT NULL",
+            quote_ident(column),
+            if nullable { "DROP" } else { "SET" }
+        ),
+    )
+}
+
+pub(super) fn default(table: &QualifiedName, column: &str, default: &Option<String>) -> Sql {
+    let action = match default {
+        Some(d) => set_default(&ObjectKey::column(table, column), column, d),
+        None => Sql::from(format!("ALTER COLUMN {} DROP DEFAULT", quote_ident(column))),
+    };
+    ddl::alter_table_traced(table, action)
+}
+
+pub(super) fn identity_change(
     change: &Change,
     table: &QualifiedName,
     column: &str,
-    from: Option<Identity>,
-    to: Option<Identity>,
+    identity: &Delta<Option<Identity>>,
+    sequence: &Option<QualifiedName>,
 ) -> Vec<Statement> {
     let col = quote_ident(column);
     let one = |sql: String| vec![single(change, sql)];
-    match (from, to) {
+    let named = sequence
+        .as_ref()
+        .map(|s| format!(" (SEQUENCE NAME {})", s.quoted()))
+        .unwrap_or_default();
+    match (identity.from, identity.to) {
         (_, None) => one(ddl::alter_table(
             table,
             &format!("ALTER COLUMN {col} DROP IDENTITY"),
@@ -211,7 +195,7 @@ fn identity_change(
                 change,
                 ddl::alter_table(
                     table,
-                    &format!("ALTER COLUMN {col} ADD {}", identity_sql(identity)),
+                    &format!("ALTER COLUMN {col} ADD {}{named}", identity_sql(identity)),
                 ),
             ),
             extra(
@@ -233,12 +217,13 @@ fn identity_change(
     }
 }
 
-fn serial_change(
+pub(super) fn serial_change(
     change: &Change,
     table: &QualifiedName,
     column: &str,
     ty: &SqlType,
     serial: bool,
+    named: &Option<QualifiedName>,
 ) -> Vec<Statement> {
     let col = quote_ident(column);
     if !serial {
@@ -254,10 +239,12 @@ fn serial_change(
             ),
         ];
     }
-    let sequence = QualifiedName::new(
-        table.schema.clone(),
-        naming::make_object_name(&table.name, Some(column), Some("seq")),
-    );
+    let sequence = named.clone().unwrap_or_else(|| {
+        QualifiedName::new(
+            table.schema.clone(),
+            naming::make_object_name(&table.name, Some(column), Some("seq")),
+        )
+    });
     vec![
         single(
             change,

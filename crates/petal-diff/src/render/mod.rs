@@ -11,12 +11,19 @@
 //! `petal_ir::quote_literal`; sea-query renders the plain drops of tables and
 //! types. Same changes, same bytes.
 
+mod alter;
 mod columns;
 mod ddl;
 mod enums;
+mod extensions;
+mod functions;
 mod load;
 mod objects;
+mod sequences;
 mod sql;
+mod triggers;
+mod types;
+mod views;
 
 use petal_ir::{Database, ObjectKey, Origin, QualifiedName, quote_literal};
 use serde::{Deserialize, Serialize};
@@ -224,10 +231,8 @@ pub fn render_change(change: &Change) -> Vec<Statement> {
         Change::Create(object) => objects::create(change, object),
         Change::Drop(object) => objects::drop(change, object),
         Change::Rename(rename) => objects::rename(change, rename),
-        Change::Alter(Alter::Comment { on, text }) => {
-            vec![single(change, ddl::comment_on(on, &text.to))]
-        }
-        Change::Alter(alter) => columns::render_column_change(change, alter),
+        Change::Replace(replace) => alter::replace(change, replace),
+        Change::Alter(a) => alter::render(change, a),
         Change::AddEnumLabel(add) => vec![single(change, enums::add_label(add, false))],
         Change::RecreateEnum(recreate) => enums::recreate(change, recreate),
     }
@@ -274,20 +279,40 @@ pub(crate) fn create_table_sql(
     sql
 }
 
-/// What completes a new table after its `CREATE TABLE`: the serial
-/// nullability fix-ups, its indexes and its comments.
+/// What completes a new serial or identity column: `NULL` allowed where
+/// `serial` made it `NOT NULL`, its sequence renamed where it does not
+/// have the name PostgreSQL picks.
+pub(crate) fn column_extras(table: &QualifiedName, column: &petal_ir::Column) -> Vec<Statement> {
+    let on = ObjectKey::column(table, &column.name);
+    let mut out = Vec::new();
+    if let Some(sql) = ddl::serial_nullable_fixup(table, column) {
+        out.push(extra(
+            &on,
+            sql,
+            format!("allow NULL in {table}.{}", column.name),
+        ));
+    }
+    if let Some(wanted) = &column.sequence {
+        let sqls =
+            sequences::rename_column_sequence(table, &column.name, &None, &Some(wanted.clone()));
+        for sql in sqls {
+            out.push(extra(
+                &on,
+                sql,
+                format!("name the sequence of {table}.{} {wanted}", column.name),
+            ));
+        }
+    }
+    out
+}
+
+/// What completes a new table after its `CREATE TABLE`: its columns'
+/// extras, its indexes and its comments.
 pub(crate) fn table_extras(table: &petal_ir::Table) -> Vec<Statement> {
     let mut out = Vec::new();
     let name = &table.name;
     for column in &table.columns {
-        if let Some(sql) = ddl::serial_nullable_fixup(name, column) {
-            let on = ObjectKey::column(name, &column.name);
-            out.push(extra(
-                &on,
-                sql,
-                format!("allow NULL in {name}.{}", column.name),
-            ));
-        }
+        out.extend(column_extras(name, column));
     }
     for index in &table.indexes {
         out.push(extra(

@@ -2,8 +2,11 @@
 
 use petal_ir::{ObjectKey, QualifiedName, quote_ident};
 
-use super::{Sql, Statement, create_table_sql, ddl, enums, extra, many, single, table_extras};
-use crate::change::{Change, Object, Rename};
+use super::{
+    Sql, Statement, create_table_sql, ddl, enums, extensions, extra, functions, many, sequences,
+    single, table_extras, triggers, types, views,
+};
+use crate::change::{Change, Delta, Object, Rename};
 
 /// The statements creating `object` (the change's, for the comments).
 pub(super) fn create(change: &Change, object: &Object) -> Vec<Statement> {
@@ -31,14 +34,7 @@ pub(super) fn create(change: &Change, object: &Object) -> Vec<Statement> {
                 .push("ADD COLUMN ")
                 .append(ddl::column_definition(table, column));
             let mut out = one(ddl::alter_table_traced(table, action));
-            if let Some(sql) = ddl::serial_nullable_fixup(table, column) {
-                let on = ObjectKey::column(table, &column.name);
-                out.push(extra(
-                    &on,
-                    sql,
-                    format!("allow NULL in {table}.{}", column.name),
-                ));
-            }
+            out.extend(super::column_extras(table, column));
             if column.comment.is_some() {
                 let on = ObjectKey::column(table, &column.name);
                 out.push(comment_extra(&on, &column.comment));
@@ -66,7 +62,47 @@ pub(super) fn create(change: &Change, object: &Object) -> Vec<Statement> {
             }
             out
         }
+        Object::Extension { extension } => one(extensions::create(extension).into()),
+        Object::Sequence { sequence } => with_rest(change, sequences::create(sequence)),
+        Object::View { view } => {
+            let mut out = one(views::create_sql(view, false).into());
+            out.extend(views::extras(view));
+            out
+        }
+        Object::Function { function } => {
+            let mut out = one(functions::create(function).into());
+            if function.comment.is_some() {
+                let on = ObjectKey::function(&function.key());
+                out.push(comment_extra(&on, &function.comment));
+            }
+            out
+        }
+        Object::Trigger { trigger } => with_rest(change, triggers::create(trigger)),
+        Object::Domain { domain } => with_rest(change, types::create_domain(domain)),
+        Object::DomainCheck { domain, check } => one(types::add_domain_check(domain, check).into()),
+        Object::CompositeType { composite } => {
+            with_rest(change, types::create_composite(composite))
+        }
+        Object::Attribute {
+            composite,
+            attribute,
+        } => {
+            let mut out = one(types::add_attribute(composite, attribute).into());
+            if attribute.comment.is_some() {
+                let on = ObjectKey::column(composite, &attribute.name);
+                out.push(comment_extra(&on, &attribute.comment));
+            }
+            out
+        }
+        Object::RangeType { range } => with_rest(change, types::create_range(range)),
     }
+}
+
+/// A creation's statement carrying the change, then the ones completing it.
+fn with_rest(change: &Change, (sql, rest): (String, Vec<Statement>)) -> Vec<Statement> {
+    let mut out = vec![single(change, sql)];
+    out.extend(rest);
+    out
 }
 
 /// The statement dropping `object`.
@@ -87,6 +123,25 @@ pub(super) fn drop(change: &Change, object: &Object) -> Vec<Statement> {
         Object::Index { table, index } => {
             format!("DROP INDEX {};", ddl::index_name(table, &index.name))
         }
+        Object::Extension { extension } => extensions::drop(extension),
+        Object::Sequence { sequence } => sequences::drop(&sequence.name),
+        Object::View { view } => views::drop(view),
+        Object::Function { function } => functions::drop(function),
+        Object::Trigger { trigger } => triggers::drop(trigger),
+        Object::Domain { domain } => format!("DROP DOMAIN {};", domain.name.quoted()),
+        Object::DomainCheck { domain, check } => types::alter_domain(
+            domain,
+            &format!("DROP CONSTRAINT {}", quote_ident(&check.name)),
+        ),
+        Object::CompositeType { composite } => types::drop_type(&composite.name),
+        Object::Attribute {
+            composite,
+            attribute,
+        } => types::alter_type(
+            composite,
+            &format!("DROP ATTRIBUTE {}", quote_ident(&attribute.name)),
+        ),
+        Object::RangeType { range } => types::drop_type(&range.name),
     };
     vec![single(change, sql)]
 }
@@ -100,25 +155,36 @@ pub(super) fn rename(change: &Change, rename: &Rename) -> Vec<Statement> {
         Rename::EnumLabel { enum_type, label } => {
             one(enums::rename_label(enum_type, &label.from, &label.to))
         }
-        Rename::Table { name } => {
-            let (from, to) = (&name.from, &name.to);
-            let mut sqls = Vec::new();
-            let mut at = from.clone();
-            if from.schema != to.schema {
-                sqls.push(ddl::alter_table(
-                    &at,
-                    &format!("SET SCHEMA {}", quote_ident(&to.schema)),
-                ));
-                at.schema = to.schema.clone();
-            }
-            if from.name != to.name {
-                sqls.push(ddl::alter_table(
-                    &at,
-                    &format!("RENAME TO {}", quote_ident(&to.name)),
-                ));
-            }
-            many(change, sqls)
+        Rename::Table { name } => many(change, moved("TABLE", name, "")),
+        Rename::Sequence { name } => many(change, moved("SEQUENCE", name, "")),
+        Rename::View { materialized, name } => many(
+            change,
+            moved(views::rename_keyword(*materialized), name, ""),
+        ),
+        Rename::Function { signature, name } => {
+            many(change, moved("ROUTINE", name, &format!("({signature})")))
         }
+        Rename::Domain { name } => many(change, moved("DOMAIN", name, "")),
+        Rename::CompositeType { name } | Rename::RangeType { name } => {
+            many(change, moved("TYPE", name, ""))
+        }
+        Rename::Trigger { table, name } => one(triggers::rename(table, &name.from, &name.to)),
+        Rename::DomainCheck { domain, name } => one(types::alter_domain(
+            domain,
+            &format!(
+                "RENAME CONSTRAINT {} TO {}",
+                quote_ident(&name.from),
+                quote_ident(&name.to)
+            ),
+        )),
+        Rename::Attribute { composite, name } => one(types::alter_type(
+            composite,
+            &format!(
+                "RENAME ATTRIBUTE {} TO {}",
+                quote_ident(&name.from),
+                quote_ident(&name.to)
+            ),
+        )),
         Rename::Column { table, name } => one(ddl::alter_table(
             table,
             &format!(
@@ -141,6 +207,31 @@ pub(super) fn rename(change: &Change, rename: &Rename) -> Vec<Statement> {
             quote_ident(&name.to)
         )),
     }
+}
+
+/// `ALTER <keyword> <from><suffix> SET SCHEMA ...` when the schema
+/// changes, then `RENAME TO ...` when the name does (`suffix`: a function's
+/// arguments).
+fn moved(keyword: &str, name: &Delta<QualifiedName>, suffix: &str) -> Vec<String> {
+    let (from, to) = (&name.from, &name.to);
+    let mut sqls = Vec::new();
+    let mut at = from.clone();
+    if from.schema != to.schema {
+        sqls.push(format!(
+            "ALTER {keyword} {}{suffix} SET SCHEMA {};",
+            at.quoted(),
+            quote_ident(&to.schema)
+        ));
+        at.schema = to.schema.clone();
+    }
+    if from.name != to.name {
+        sqls.push(format!(
+            "ALTER {keyword} {}{suffix} RENAME TO {};",
+            at.quoted(),
+            quote_ident(&to.name)
+        ));
+    }
+    sqls
 }
 
 /// `ALTER TABLE t ADD <clause>;`

@@ -1,0 +1,223 @@
+//! Alterations and replacements of kept objects.
+
+use petal_ir::{Database, Domain, Extension, FunctionKey, ObjectKey, QualifiedName, TriggerKey};
+
+use super::{ApplyError, column_mut, err, table_mut};
+use crate::change::{Alter, Replace};
+
+pub(super) fn apply_alter(db: &mut Database, alter: &Alter) -> Result<(), ApplyError> {
+    match alter {
+        Alter::ColumnType {
+            table, column, ty, ..
+        } => {
+            let c = column_mut(db, table, column)?;
+            c.ty = ty.to.ty.clone();
+            c.collation = ty.to.collation.clone();
+            c.default = ty.to.default.clone();
+        }
+        Alter::Nullable {
+            table,
+            column,
+            nullable,
+        } => column_mut(db, table, column)?.nullable = nullable.to,
+        Alter::Default {
+            table,
+            column,
+            default,
+        } => column_mut(db, table, column)?.default = default.to.clone(),
+        Alter::Identity {
+            table,
+            column,
+            identity,
+            sequence,
+        } => {
+            let c = column_mut(db, table, column)?;
+            if c.identity.is_none() {
+                c.sequence = sequence.clone();
+            }
+            c.identity = identity.to;
+            follow_sequence(c);
+        }
+        Alter::Serial {
+            table,
+            column,
+            serial,
+            sequence,
+            ..
+        } => {
+            let c = column_mut(db, table, column)?;
+            if !c.serial {
+                c.sequence = sequence.clone();
+            }
+            c.serial = serial.to;
+            follow_sequence(c);
+        }
+        Alter::ColumnSequence {
+            table,
+            column,
+            sequence,
+        } => column_mut(db, table, column)?.sequence = sequence.to.clone(),
+        Alter::Comment { on, text } => set_comment(db, on, text.to.clone())?,
+        Alter::ExtensionVersion { name, version } => {
+            extension_mut(db, name)?.version = version.to.clone();
+        }
+        Alter::ExtensionSchema { name, schema } => {
+            extension_mut(db, name)?.schema = schema.to.clone();
+        }
+        Alter::SequenceSettings { name, settings } => {
+            let Some(s) = db.sequences.get_mut(name) else {
+                return err(format!("sequence {name} does not exist"));
+            };
+            s.ty = settings.to.ty.clone();
+            s.options = settings.to.options;
+        }
+        Alter::SequenceOwner { name, owner } => match db.sequences.get_mut(name) {
+            Some(s) => s.owned_by = owner.to.clone(),
+            None => return err(format!("sequence {name} does not exist")),
+        },
+        Alter::TriggerEnabled {
+            table,
+            name,
+            enabled,
+        } => {
+            let key = TriggerKey {
+                table: table.clone(),
+                name: name.clone(),
+            };
+            match db.triggers.get_mut(&key) {
+                Some(t) => t.enabled = enabled.to,
+                None => return err(format!("trigger {key} does not exist")),
+            }
+        }
+        Alter::DomainDefault { domain, default } => {
+            domain_mut(db, domain)?.default = default.to.clone();
+        }
+        Alter::DomainNotNull { domain, not_null } => {
+            domain_mut(db, domain)?.not_null = not_null.to;
+        }
+        Alter::AttributeType {
+            composite,
+            attribute,
+            ty,
+        } => {
+            let Some(c) = db.composite_types.get_mut(composite) else {
+                return err(format!("type {composite} does not exist"));
+            };
+            match c.attributes.iter_mut().find(|a| &a.name == attribute) {
+                Some(a) => {
+                    a.ty = ty.to.ty.clone();
+                    a.collation = ty.to.collation.clone();
+                }
+                None => return err(format!("type {composite} has no attribute {attribute}")),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `CREATE OR REPLACE`: the object keeps its key, its definition changes.
+pub(super) fn apply_replace(db: &mut Database, replace: &Replace) -> Result<(), ApplyError> {
+    match replace {
+        Replace::View { view } => match db.views.get_mut(&view.from.name) {
+            Some(v) if v.name == view.to.name => *v = view.to.clone(),
+            _ => return err(format!("view {} does not exist", view.from.name)),
+        },
+        Replace::Function { function, .. } => match db.functions.get_mut(&function.from.key()) {
+            Some(f) if f.key() == function.to.key() => *f = function.to.clone(),
+            _ => return err(format!("function {} does not exist", function.from.key())),
+        },
+    }
+    Ok(())
+}
+
+fn extension_mut<'a>(db: &'a mut Database, name: &str) -> Result<&'a mut Extension, ApplyError> {
+    match db.extensions.get_mut(name) {
+        Some(e) => Ok(e),
+        None => err(format!("extension {name} does not exist")),
+    }
+}
+
+fn domain_mut<'a>(
+    db: &'a mut Database,
+    name: &QualifiedName,
+) -> Result<&'a mut Domain, ApplyError> {
+    match db.domains.get_mut(name) {
+        Some(d) => Ok(d),
+        None => err(format!("domain {name} does not exist")),
+    }
+}
+
+fn set_comment(db: &mut Database, on: &ObjectKey, text: Option<String>) -> Result<(), ApplyError> {
+    let missing = || ApplyError {
+        message: format!("{on} does not exist"),
+    };
+    match on {
+        ObjectKey::Enum { name } => db.enums.get_mut(name).ok_or_else(missing)?.comment = text,
+        ObjectKey::Table { name } => table_mut(db, name)?.comment = text,
+        ObjectKey::Column { table, column } => {
+            if let Some(view) = db.views.get_mut(table) {
+                let c = view.columns.iter_mut().find(|c| &c.name == column);
+                c.ok_or_else(missing)?.comment = text;
+            } else if let Some(composite) = db.composite_types.get_mut(table) {
+                let a = composite.attributes.iter_mut().find(|a| &a.name == column);
+                a.ok_or_else(missing)?.comment = text;
+            } else {
+                column_mut(db, table, column)?.comment = text;
+            }
+        }
+        ObjectKey::Index { table, name } => {
+            let indexes = match db.views.get_mut(table) {
+                Some(view) => &mut view.indexes,
+                None => &mut table_mut(db, table)?.indexes,
+            };
+            let index = indexes.iter_mut().find(|i| &i.name == name);
+            index.ok_or_else(missing)?.comment = text;
+        }
+        ObjectKey::Sequence { name } => {
+            db.sequences.get_mut(name).ok_or_else(missing)?.comment = text;
+        }
+        ObjectKey::View { name } | ObjectKey::MaterializedView { name } => {
+            db.views.get_mut(name).ok_or_else(missing)?.comment = text;
+        }
+        ObjectKey::Function { name, signature } => {
+            let key = FunctionKey {
+                name: name.clone(),
+                signature: signature.clone(),
+            };
+            db.functions.get_mut(&key).ok_or_else(missing)?.comment = text;
+        }
+        ObjectKey::Trigger { table, name } => {
+            let key = TriggerKey {
+                table: table.clone(),
+                name: name.clone(),
+            };
+            db.triggers.get_mut(&key).ok_or_else(missing)?.comment = text;
+        }
+        ObjectKey::Domain { name } => db.domains.get_mut(name).ok_or_else(missing)?.comment = text,
+        ObjectKey::CompositeType { name } => {
+            db.composite_types
+                .get_mut(name)
+                .ok_or_else(missing)?
+                .comment = text;
+        }
+        ObjectKey::RangeType { name } => {
+            db.range_types.get_mut(name).ok_or_else(missing)?.comment = text;
+        }
+        ObjectKey::Schema { .. }
+        | ObjectKey::EnumLabel { .. }
+        | ObjectKey::Constraint { .. }
+        | ObjectKey::Extension { .. }
+        | ObjectKey::DomainCheck { .. } => {
+            return err(format!("petal does not keep comments on {on}"));
+        }
+    }
+    Ok(())
+}
+
+/// A column that stops feeding from a sequence loses it (and one that
+/// starts gets the name PostgreSQL picks, which the IR leaves unsaid).
+fn follow_sequence(column: &mut petal_ir::Column) {
+    if !column.serial && column.identity.is_none() {
+        column.sequence = None;
+    }
+}

@@ -1,0 +1,285 @@
+//! Renames, as the server makes them: what refers to the object by name in
+//! the IR (foreign keys, key columns, triggers) follows.
+
+use std::collections::BTreeMap;
+
+use petal_ir::{Database, FunctionKey, QualifiedName, TriggerKey};
+
+use super::{ApplyError, err, indexes_mut, rename_in, table_mut};
+use crate::change::Rename;
+use crate::names::{rename_enum_references, rename_label_references};
+
+pub(super) fn apply_rename(db: &mut Database, rename: &Rename) -> Result<(), ApplyError> {
+    match rename {
+        Rename::Enum { name } => {
+            let (from, to) = (&name.from, &name.to);
+            let Some(mut e) = db.enums.remove(from) else {
+                return err(format!("type {from} does not exist"));
+            };
+            e.name = to.clone();
+            db.enums.insert(to.clone(), e);
+            rename_enum_references(db, from, to);
+        }
+        Rename::EnumLabel { enum_type, label } => {
+            let Some(e) = db.enums.get_mut(enum_type) else {
+                return err(format!("type {enum_type} does not exist"));
+            };
+            match e.labels.iter_mut().find(|l| **l == label.from) {
+                Some(l) => *l = label.to.clone(),
+                None => return err(format!("type {enum_type} has no label {}", label.from)),
+            }
+            rename_label_references(db, enum_type, &label.from, &label.to);
+        }
+        Rename::Table { name } => rename_table(db, &name.from, &name.to)?,
+        Rename::Column { table, name } => rename_column(db, table, &name.from, &name.to)?,
+        Rename::Constraint { table, name } => {
+            let t = table_mut(db, table)?;
+            let slot = t
+                .primary_key
+                .iter_mut()
+                .map(|p| &mut p.name)
+                .chain(t.uniques.iter_mut().map(|u| &mut u.name))
+                .chain(t.checks.iter_mut().map(|c| &mut c.name))
+                .chain(t.foreign_keys.iter_mut().map(|f| &mut f.name))
+                .find(|n| **n == name.from);
+            match slot {
+                Some(n) => *n = name.to.clone(),
+                None => {
+                    return err(format!(
+                        "constraint {} does not exist on table {table}",
+                        name.from
+                    ));
+                }
+            }
+        }
+        Rename::Index { table, name } => {
+            let indexes = indexes_mut(db, table)?;
+            match indexes.iter_mut().find(|i| i.name == name.from) {
+                Some(i) => i.name = name.to.clone(),
+                None => {
+                    return err(format!("index {} does not exist on {table}", name.from));
+                }
+            }
+        }
+        Rename::Sequence { name } => {
+            let mut sequence = take(&mut db.sequences, &name.from, "sequence")?;
+            sequence.name = name.to.clone();
+            db.sequences.insert(name.to.clone(), sequence);
+        }
+        Rename::View { name, .. } => {
+            let mut view = take(&mut db.views, &name.from, "view")?;
+            view.name = name.to.clone();
+            db.views.insert(name.to.clone(), view);
+            move_triggers(db, &name.from, &name.to);
+        }
+        Rename::Function { signature, name } => {
+            let key = |name: &QualifiedName| FunctionKey {
+                name: name.clone(),
+                signature: signature.clone(),
+            };
+            let mut function = take(&mut db.functions, &key(&name.from), "function")?;
+            function.name = name.to.clone();
+            db.functions.insert(key(&name.to), function);
+            for trigger in db.triggers.values_mut() {
+                if trigger.function == key(&name.from) {
+                    trigger.function = key(&name.to);
+                }
+            }
+        }
+        Rename::Trigger { table, name } => {
+            let key = |name: &str| TriggerKey {
+                table: table.clone(),
+                name: name.to_string(),
+            };
+            let mut trigger = take(&mut db.triggers, &key(&name.from), "trigger")?;
+            trigger.name = name.to.clone();
+            db.triggers.insert(key(&name.to), trigger);
+        }
+        Rename::Domain { name } => {
+            let mut domain = take(&mut db.domains, &name.from, "domain")?;
+            domain.name = name.to.clone();
+            db.domains.insert(name.to.clone(), domain);
+        }
+        Rename::DomainCheck { domain, name } => {
+            let Some(d) = db.domains.get_mut(domain) else {
+                return err(format!("domain {domain} does not exist"));
+            };
+            match d.checks.iter_mut().find(|c| c.name == name.from) {
+                Some(c) => c.name = name.to.clone(),
+                None => return err(format!("domain {domain} has no check {}", name.from)),
+            }
+            d.checks.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        Rename::CompositeType { name } => {
+            let mut composite = take(&mut db.composite_types, &name.from, "type")?;
+            composite.name = name.to.clone();
+            db.composite_types.insert(name.to.clone(), composite);
+        }
+        Rename::Attribute { composite, name } => {
+            let Some(c) = db.composite_types.get_mut(composite) else {
+                return err(format!("type {composite} does not exist"));
+            };
+            match c.attributes.iter_mut().find(|a| a.name == name.from) {
+                Some(a) => a.name = name.to.clone(),
+                None => return err(format!("type {composite} has no attribute {}", name.from)),
+            }
+        }
+        Rename::RangeType { name } => {
+            let mut range = take(&mut db.range_types, &name.from, "type")?;
+            range.name = name.to.clone();
+            db.range_types.insert(name.to.clone(), range);
+        }
+    }
+    Ok(())
+}
+
+fn rename_table(
+    db: &mut Database,
+    from: &QualifiedName,
+    to: &QualifiedName,
+) -> Result<(), ApplyError> {
+    if db.tables.contains_key(to) {
+        return err(format!("table {to} already exists"));
+    }
+    let Some(mut t) = db.tables.remove(from) else {
+        return err(format!("table {from} does not exist"));
+    };
+    for column in &mut t.columns {
+        keep_sequence_name(column, from, &column.name.clone(), to, &column.name.clone());
+    }
+    t.name = to.clone();
+    db.tables.insert(to.clone(), t);
+    move_triggers(db, from, to);
+    for sequence in db.sequences.values_mut() {
+        if let Some(owner) = sequence.owned_by.as_mut().filter(|o| &o.table == from) {
+            owner.table = to.clone();
+        }
+    }
+    for other in db.tables.values_mut() {
+        for fk in other
+            .foreign_keys
+            .iter_mut()
+            .filter(|f| &f.ref_table == from)
+        {
+            fk.ref_table = to.clone();
+        }
+    }
+    Ok(())
+}
+
+/// A column rename as the server does it: every constraint and index key
+/// naming the column follows, and so do foreign keys pointing at it.
+fn rename_column(
+    db: &mut Database,
+    table: &QualifiedName,
+    from: &str,
+    to: &str,
+) -> Result<(), ApplyError> {
+    let t = table_mut(db, table)?;
+    if t.column(to).is_some() {
+        return err(format!("column {table}.{to} already exists"));
+    }
+    match t.columns.iter_mut().find(|c| c.name == from) {
+        Some(c) => {
+            keep_sequence_name(c, table, from, table, to);
+            c.name = to.to_string();
+        }
+        None => return err(format!("column {table}.{from} does not exist")),
+    }
+    for sequence in db.sequences.values_mut() {
+        if let Some(owner) = sequence.owned_by.as_mut()
+            && &owner.table == table
+            && owner.column == from
+        {
+            owner.column = to.to_string();
+        }
+    }
+    let t = table_mut(db, table)?;
+    if let Some(pk) = &mut t.primary_key {
+        rename_in(&mut pk.columns, from, to);
+    }
+    for u in &mut t.uniques {
+        rename_in(&mut u.columns, from, to);
+    }
+    for fk in &mut t.foreign_keys {
+        rename_in(&mut fk.columns, from, to);
+    }
+    for ix in &mut t.indexes {
+        rename_in(&mut ix.include, from, to);
+        for key in &mut ix.keys {
+            if let petal_ir::IndexKeyExpr::Column(c) = &mut key.expr
+                && c == from
+            {
+                *c = to.to_string();
+            }
+        }
+    }
+    for other in db.tables.values_mut() {
+        for fk in other
+            .foreign_keys
+            .iter_mut()
+            .filter(|f| &f.ref_table == table)
+        {
+            rename_in(&mut fk.ref_columns, from, to);
+        }
+    }
+    Ok(())
+}
+
+/// Removes an object to put it back under a new key.
+fn take<K: Ord + std::fmt::Display, T>(
+    map: &mut BTreeMap<K, T>,
+    key: &K,
+    what: &str,
+) -> Result<T, ApplyError> {
+    match map.remove(key) {
+        Some(object) => Ok(object),
+        None => err(format!("{what} {key} does not exist")),
+    }
+}
+
+/// A relation's triggers follow it to its new name.
+fn move_triggers(db: &mut Database, from: &QualifiedName, to: &QualifiedName) {
+    let moved: Vec<TriggerKey> = db
+        .triggers
+        .keys()
+        .filter(|k| &k.table == from)
+        .cloned()
+        .collect();
+    for key in moved {
+        if let Some(mut trigger) = db.triggers.remove(&key) {
+            trigger.table = to.clone();
+            db.triggers.insert(trigger.key(), trigger);
+        }
+    }
+}
+
+/// A serial or identity column's sequence keeps its name when its table or
+/// column is renamed: the IR leaves a sequence's name unsaid only when it
+/// is the one PostgreSQL would pick for the table and column.
+fn keep_sequence_name(
+    column: &mut petal_ir::Column,
+    old_table: &QualifiedName,
+    old_column: &str,
+    new_table: &QualifiedName,
+    new_column: &str,
+) {
+    if !column.serial && column.identity.is_none() {
+        return;
+    }
+    let picked = |table: &QualifiedName, column: &str| {
+        QualifiedName::new(
+            table.schema.clone(),
+            petal_ir::naming::make_object_name(&table.name, Some(column), Some("seq")),
+        )
+    };
+    let mut name = column
+        .sequence
+        .clone()
+        .unwrap_or_else(|| picked(old_table, old_column));
+    // A table moved to another schema takes its owned sequences along.
+    if old_table.schema != new_table.schema && name.schema == old_table.schema {
+        name.schema = new_table.schema.clone();
+    }
+    column.sequence = (name != picked(new_table, new_column)).then_some(name);
+}

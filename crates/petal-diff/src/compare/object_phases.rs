@@ -1,0 +1,625 @@
+//! The phases of the objects beside tables and enum types, as the diff
+//! runs them around the tables' (see the module list in `compare`).
+
+use std::collections::BTreeSet;
+
+use petal_ir::{Database, ObjectKey};
+
+use super::objects::{
+    ObjectPlan, Pairs, cur_key, dependents, is_dependent, ordered, reads_relation, to_key,
+};
+use super::{Engine, Matching, types};
+use crate::change::{Alter, Change, Delta, Object, Rename, Replace, SequenceSettings};
+
+/// The object of `db` a key names, whole, as a change carries it.
+pub(super) fn object_of(db: &Database, key: &ObjectKey) -> Option<Object> {
+    Some(match key {
+        ObjectKey::View { name } | ObjectKey::MaterializedView { name } => Object::View {
+            view: db.views.get(name)?.clone(),
+        },
+        ObjectKey::Function { name, signature } => Object::Function {
+            function: db
+                .functions
+                .get(&petal_ir::FunctionKey {
+                    name: name.clone(),
+                    signature: signature.clone(),
+                })?
+                .clone(),
+        },
+        ObjectKey::Trigger { table, name } => Object::Trigger {
+            trigger: db
+                .triggers
+                .get(&petal_ir::TriggerKey {
+                    table: table.clone(),
+                    name: name.clone(),
+                })?
+                .clone(),
+        },
+        ObjectKey::Sequence { name } => Object::Sequence {
+            sequence: db.sequences.get(name)?.clone(),
+        },
+        ObjectKey::Domain { name } => Object::Domain {
+            domain: db.domains.get(name)?.clone(),
+        },
+        ObjectKey::CompositeType { name } => Object::CompositeType {
+            composite: db.composite_types.get(name)?.clone(),
+        },
+        ObjectKey::RangeType { name } => Object::RangeType {
+            range: db.range_types.get(name)?.clone(),
+        },
+        ObjectKey::Extension { name } => Object::Extension {
+            extension: db.extensions.get(name)?.clone(),
+        },
+        _ => return None,
+    })
+}
+
+/// Every key of `db`'s objects of these kinds.
+fn all_keys(db: &Database) -> BTreeSet<ObjectKey> {
+    let mut keys = BTreeSet::new();
+    keys.extend(db.views.values().map(crate::change::views::key));
+    keys.extend(db.functions.keys().map(ObjectKey::function));
+    keys.extend(db.triggers.keys().map(ObjectKey::trigger));
+    keys.extend(
+        db.sequences
+            .keys()
+            .map(|name| ObjectKey::Sequence { name: name.clone() }),
+    );
+    keys.extend(
+        db.domains
+            .keys()
+            .map(|name| ObjectKey::Domain { name: name.clone() }),
+    );
+    keys.extend(
+        db.composite_types
+            .keys()
+            .map(|name| ObjectKey::CompositeType { name: name.clone() }),
+    );
+    keys.extend(
+        db.range_types
+            .keys()
+            .map(|name| ObjectKey::RangeType { name: name.clone() }),
+    );
+    keys
+}
+
+impl Engine<'_> {
+    /// Views, triggers and functions over what goes away (dropped tables
+    /// and columns, columns changing type, dropped or recreated objects)
+    /// are recreated too: PostgreSQL refuses to drop or retype what they
+    /// depend on.
+    pub(super) fn recreate_dependents(&self, plan: &mut ObjectPlan, matching: &Matching) {
+        let mut gone: BTreeSet<ObjectKey> = all_keys(&self.cur)
+            .into_iter()
+            .filter(|k| to_key(&plan.pairs, k).is_none())
+            .collect();
+        gone.extend(plan.recreate.iter().filter_map(|k| cur_key(&plan.pairs, k)));
+        for (name, table) in &self.cur.tables {
+            let Some(to_name) = matching.table_to(name) else {
+                gone.insert(ObjectKey::table(name));
+                continue;
+            };
+            let kept = matching.columns.get(to_name);
+            let to_table = self.to.tables.get(to_name);
+            for column in &table.columns {
+                let to_column = kept
+                    .and_then(|k| k.iter().find(|(_, c)| **c == column.name))
+                    .and_then(|(t, _)| to_table.and_then(|tt| tt.column(t)));
+                let retyped = to_column.is_some_and(|c| c.ty != column.ty);
+                if to_column.is_none() || retyped {
+                    gone.insert(ObjectKey::column(name, &column.name));
+                }
+            }
+        }
+        for key in dependents(&gone, &self.cur) {
+            let recreatable = matches!(
+                key,
+                ObjectKey::View { .. }
+                    | ObjectKey::MaterializedView { .. }
+                    | ObjectKey::Trigger { .. }
+                    | ObjectKey::Function { .. }
+            );
+            if let (true, Some(to)) = (recreatable, to_key(&plan.pairs, &key)) {
+                plan.replace.remove(&to);
+                plan.recreate.insert(to);
+            }
+        }
+    }
+
+    /// The orders of the phases, from the decisions.
+    pub(super) fn order(&self, plan: &mut ObjectPlan) {
+        let (cur, to) = (&self.cur, self.to);
+        let late: BTreeSet<ObjectKey> = to
+            .functions
+            .keys()
+            .map(ObjectKey::function)
+            .filter(|k| reads_relation(k, to))
+            .collect();
+        let mut drop_first = BTreeSet::new();
+        let mut drop_to_recreate = BTreeSet::new();
+        let mut drop_last = BTreeSet::new();
+        for key in all_keys(cur) {
+            let to_side = to_key(&plan.pairs, &key);
+            let recreated = to_side.as_ref().is_some_and(|t| plan.recreate.contains(t));
+            let dependent = is_dependent(&key, cur, &BTreeSet::new())
+                || to_side.as_ref().is_some_and(|t| late.contains(t));
+            match (to_side.is_none(), recreated, dependent) {
+                (true, _, true) | (false, true, true) => {
+                    drop_first.insert(key);
+                }
+                (true, _, false) => {
+                    drop_last.insert(key);
+                }
+                (false, true, false) => {
+                    drop_to_recreate.insert(key);
+                }
+                (false, false, _) => {}
+            }
+        }
+        let mut create_first = BTreeSet::new();
+        let mut create_last = BTreeSet::new();
+        for key in all_keys(to) {
+            let kept = cur_key(&plan.pairs, &key).is_some();
+            let changes = !kept || plan.recreate.contains(&key) || plan.replace.contains(&key);
+            if !changes {
+                continue;
+            }
+            if is_dependent(&key, to, &late) {
+                create_last.insert(key);
+            } else {
+                create_first.insert(key);
+            }
+        }
+        plan.drop_first = ordered(drop_first, cur, true);
+        plan.drop_to_recreate = ordered(drop_to_recreate, cur, true);
+        plan.drop_last = ordered(drop_last, cur, true);
+        plan.create_first = ordered(create_first, to, false);
+        plan.create_last = ordered(create_last, to, false);
+    }
+
+    /// Phase 2a: dependents out of the way, and the owners of sequences
+    /// that go (so that dropping their column does not take them).
+    pub(super) fn drop_dependents(&mut self, plan: &ObjectPlan) {
+        for key in &plan.drop_first {
+            if let Some(object) = object_of(&self.cur, key) {
+                self.emit(Change::Drop(object));
+            }
+        }
+        for key in &plan.drop_last {
+            let ObjectKey::Sequence { name } = key else {
+                continue;
+            };
+            let owner = self
+                .cur
+                .sequences
+                .get(name)
+                .and_then(|s| s.owned_by.clone());
+            if owner.is_some() {
+                self.emit(Change::Alter(Alter::SequenceOwner {
+                    name: name.clone(),
+                    owner: Delta::new(owner, None),
+                }));
+            }
+        }
+        self.drop_view_indexes(&plan.pairs, plan);
+    }
+
+    /// Phase 2b: renames of kept objects (recreated ones are created under
+    /// their new name).
+    pub(super) fn rename_objects(&mut self, plan: &ObjectPlan) {
+        let pairs = &plan.pairs;
+        let mut renames = Vec::new();
+        let skip = |key: ObjectKey| plan.recreate.contains(&key);
+        for (t, c) in &pairs.sequences {
+            if t != c {
+                renames.push(Rename::Sequence {
+                    name: Delta::new(c.clone(), t.clone()),
+                });
+            }
+        }
+        for (t, c) in &pairs.views {
+            let materialized = self.cur.views.get(c).is_some_and(|v| v.materialized);
+            let key = self.to.views.get(t).map(crate::change::views::key);
+            if t != c && !key.is_some_and(skip) {
+                renames.push(Rename::View {
+                    materialized,
+                    name: Delta::new(c.clone(), t.clone()),
+                });
+            }
+        }
+        for (t, c) in &pairs.functions {
+            if t != c && !skip(ObjectKey::function(t)) {
+                renames.push(Rename::Function {
+                    signature: t.signature.clone(),
+                    name: Delta::new(c.name.clone(), t.name.clone()),
+                });
+            }
+        }
+        let typed = [
+            (&pairs.domains, 0u8),
+            (&pairs.composites, 1),
+            (&pairs.ranges, 2),
+        ];
+        for (map, kind) in typed {
+            for (t, c) in map {
+                let name = Delta::new(c.clone(), t.clone());
+                let (key, rename) = match kind {
+                    0 => (
+                        ObjectKey::Domain { name: t.clone() },
+                        Rename::Domain { name },
+                    ),
+                    1 => (
+                        ObjectKey::CompositeType { name: t.clone() },
+                        Rename::CompositeType { name },
+                    ),
+                    _ => (
+                        ObjectKey::RangeType { name: t.clone() },
+                        Rename::RangeType { name },
+                    ),
+                };
+                if t != c && !skip(key) {
+                    renames.push(rename);
+                }
+            }
+        }
+        for rename in renames {
+            self.emit(Change::Rename(rename));
+        }
+    }
+
+    /// Phase 5b: providers recreated, created, replaced or altered, before
+    /// the tables that may use them.
+    pub(super) fn create_providers(&mut self, plan: &ObjectPlan) {
+        for key in &plan.drop_to_recreate {
+            if let Some(object) = object_of(&self.cur, key) {
+                self.emit(Change::Drop(object));
+            }
+        }
+        self.create_or_replace(&plan.create_first, plan);
+        self.alter_providers(&plan.pairs, plan);
+    }
+
+    /// Phase 11b: dependents created or replaced, then the states and
+    /// owners that need the tables.
+    pub(super) fn create_dependents(&mut self, plan: &ObjectPlan) {
+        self.create_or_replace(&plan.create_last, plan);
+        self.create_view_indexes(&plan.pairs, plan);
+        self.alter_dependents(&plan.pairs, plan);
+    }
+
+    /// Phase 13b: providers no longer wanted.
+    pub(super) fn drop_providers(&mut self, plan: &ObjectPlan) {
+        for key in &plan.drop_last {
+            if let Some(object) = object_of(&self.cur, key) {
+                self.emit(Change::Drop(object));
+            }
+        }
+    }
+
+    fn create_or_replace(&mut self, keys: &[ObjectKey], plan: &ObjectPlan) {
+        for key in keys {
+            let Some(wanted) = object_of(self.to, key) else {
+                continue;
+            };
+            if plan.replace.contains(key) {
+                // `CREATE OR REPLACE` keeps the comments: the comment
+                // phase changes them afterwards, like anyone else's.
+                let change = match (object_of(&self.cur, key), wanted) {
+                    (Some(Object::View { view: from }), Object::View { view: mut to }) => {
+                        to.comment = from.comment.clone();
+                        for column in &mut to.columns {
+                            column.comment = from
+                                .columns
+                                .iter()
+                                .find(|c| c.name == column.name)
+                                .and_then(|c| c.comment.clone());
+                        }
+                        Replace::View {
+                            view: Delta::new(from, without_hints_view(to)),
+                        }
+                    }
+                    (
+                        Some(Object::Function { function: from }),
+                        Object::Function { function: mut to },
+                    ) => {
+                        to.comment = from.comment.clone();
+                        let affects = stored_results_of(key, &self.cur);
+                        Replace::Function {
+                            function: Delta::new(from, without_hints_function(to)),
+                            affects,
+                        }
+                    }
+                    _ => continue,
+                };
+                self.emit(Change::Replace(Box::new(change)));
+                continue;
+            }
+            self.emit(Change::Create(for_creation(wanted)));
+        }
+    }
+}
+
+/// An object as created in this phase: no hints; a sequence without its
+/// owner (set once the owning column exists); a domain's or composite's
+/// comments as they are.
+fn for_creation(object: Object) -> Object {
+    match object {
+        Object::Sequence { mut sequence } => {
+            sequence.renamed_from = None;
+            sequence.owned_by = None;
+            Object::Sequence { sequence }
+        }
+        Object::View { view } => Object::View {
+            view: without_hints_view(view),
+        },
+        Object::Function { function } => Object::Function {
+            function: without_hints_function(function),
+        },
+        Object::Domain { mut domain } => {
+            domain.renamed_from = None;
+            Object::Domain { domain }
+        }
+        Object::CompositeType { mut composite } => {
+            composite.renamed_from = None;
+            Object::CompositeType { composite }
+        }
+        Object::RangeType { mut range } => {
+            range.renamed_from = None;
+            Object::RangeType { range }
+        }
+        other => other,
+    }
+}
+
+fn without_hints_view(mut view: petal_ir::View) -> petal_ir::View {
+    view.renamed_from = None;
+    view
+}
+
+fn without_hints_function(mut function: petal_ir::Function) -> petal_ir::Function {
+    function.renamed_from = None;
+    function
+}
+
+/// What stored results of a function (in `db`): expression indexes,
+/// checks and generated columns using it.
+fn stored_results_of(key: &ObjectKey, db: &Database) -> Vec<ObjectKey> {
+    let mut out: Vec<ObjectKey> = db
+        .dependencies
+        .iter()
+        .filter(|d| &d.referenced == key)
+        .map(|d| d.dependent.clone())
+        .filter(|d| {
+            matches!(
+                d,
+                ObjectKey::Index { .. } | ObjectKey::Constraint { .. } | ObjectKey::Column { .. }
+            )
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+impl Engine<'_> {
+    /// Sequence settings, domain and composite alterations of kept ones.
+    fn alter_providers(&mut self, pairs: &Pairs, plan: &ObjectPlan) {
+        let mut changes = Vec::new();
+        for t in pairs.sequences.keys() {
+            let (Some(cur), Some(to)) = (self.cur.sequences.get(t), self.to.sequences.get(t))
+            else {
+                continue;
+            };
+            if cur.ty != to.ty || cur.options != to.options {
+                let settings = |s: &petal_ir::Sequence| SequenceSettings {
+                    ty: s.ty.clone(),
+                    options: s.options,
+                };
+                changes.push(Change::Alter(Alter::SequenceSettings {
+                    name: t.clone(),
+                    settings: Delta::new(settings(cur), settings(to)),
+                }));
+            }
+        }
+        for t in pairs.domains.keys() {
+            let key = ObjectKey::Domain { name: t.clone() };
+            if let (false, Some(cur), Some(to)) = (
+                plan.recreate.contains(&key),
+                self.cur.domains.get(t),
+                self.to.domains.get(t),
+            ) {
+                changes.extend(types::domain_changes(cur, to));
+            }
+        }
+        for t in pairs.composites.keys() {
+            let key = ObjectKey::CompositeType { name: t.clone() };
+            if let (false, Some(cur), Some(to)) = (
+                plan.recreate.contains(&key),
+                self.cur.composite_types.get(t),
+                self.to.composite_types.get(t),
+            ) {
+                changes.extend(types::composite_changes(cur, to));
+            }
+        }
+        for change in changes {
+            self.emit(change);
+        }
+    }
+
+    /// Trigger states and sequence owners, once the tables are there.
+    fn alter_dependents(&mut self, pairs: &Pairs, plan: &ObjectPlan) {
+        let mut changes = Vec::new();
+        for t in pairs.triggers.keys() {
+            let key = ObjectKey::trigger(t);
+            let (Some(cur), Some(to)) = (self.cur.triggers.get(t), self.to.triggers.get(t)) else {
+                continue;
+            };
+            if !plan.recreate.contains(&key) && cur.enabled != to.enabled {
+                changes.push(Change::Alter(Alter::TriggerEnabled {
+                    table: t.table.clone(),
+                    name: t.name.clone(),
+                    enabled: Delta::new(cur.enabled, to.enabled),
+                }));
+            }
+        }
+        for (name, to) in &self.to.sequences {
+            let now = self
+                .cur
+                .sequences
+                .get(name)
+                .and_then(|s| s.owned_by.clone());
+            if now != to.owned_by {
+                changes.push(Change::Alter(Alter::SequenceOwner {
+                    name: name.clone(),
+                    owner: Delta::new(now, to.owned_by.clone()),
+                }));
+            }
+        }
+        for change in changes {
+            self.emit(change);
+        }
+    }
+
+    /// Indexes of kept materialized views that go or change (the views
+    /// still under their `cur` names).
+    fn drop_view_indexes(&mut self, pairs: &Pairs, plan: &ObjectPlan) {
+        let mut changes = Vec::new();
+        for (t, c) in &pairs.views {
+            let (Some(cur), Some(to)) = (self.cur.views.get(c), self.to.views.get(t)) else {
+                continue;
+            };
+            if plan.recreate.contains(&crate::change::views::key(to)) {
+                continue;
+            }
+            for index in changed_indexes(&cur.indexes, &to.indexes) {
+                changes.push(Change::Drop(Object::Index {
+                    table: c.clone(),
+                    index: index.clone(),
+                }));
+            }
+        }
+        for change in changes {
+            self.emit(change);
+        }
+    }
+
+    /// New or changed indexes of kept materialized views (renamed by now).
+    fn create_view_indexes(&mut self, pairs: &Pairs, plan: &ObjectPlan) {
+        let mut changes = Vec::new();
+        for t in pairs.views.keys() {
+            let (Some(cur), Some(to)) = (self.cur.views.get(t), self.to.views.get(t)) else {
+                continue;
+            };
+            if plan.recreate.contains(&crate::change::views::key(to)) {
+                continue;
+            }
+            for index in changed_indexes(&to.indexes, &cur.indexes) {
+                changes.push(Change::Create(Object::Index {
+                    table: t.clone(),
+                    index: index.clone(),
+                }));
+            }
+        }
+        for change in changes {
+            self.emit(change);
+        }
+    }
+}
+
+/// The indexes of `these` that `others` lacks, or holds otherwise (a
+/// comment apart, which is altered on its own).
+fn changed_indexes<'a>(
+    these: &'a [petal_ir::Index],
+    others: &[petal_ir::Index],
+) -> Vec<&'a petal_ir::Index> {
+    let bare = |i: &petal_ir::Index| petal_ir::Index {
+        comment: None,
+        ..i.clone()
+    };
+    these
+        .iter()
+        .filter(|index| {
+            others
+                .iter()
+                .find(|o| o.name == index.name)
+                .is_none_or(|o| bare(o) != bare(index))
+        })
+        .collect()
+}
+
+impl Engine<'_> {
+    /// Phase 12b: comments of kept objects (new and recreated ones carry
+    /// theirs).
+    pub(super) fn comment_objects(&mut self, plan: &ObjectPlan) {
+        use super::columns::comment_change;
+        let mut changes = Vec::new();
+        let (cur, to) = (&self.cur, self.to);
+        let kept =
+            |key: &ObjectKey| cur_key(&plan.pairs, key).is_some() && !plan.recreate.contains(key);
+        for (name, view) in &to.views {
+            let key = crate::change::views::key(view);
+            let Some(now) = cur.views.get(name).filter(|_| kept(&key)) else {
+                continue;
+            };
+            changes.extend(comment_change(key, &now.comment, &view.comment));
+            for column in &view.columns {
+                if let Some(c) = now.columns.iter().find(|c| c.name == column.name) {
+                    let on = ObjectKey::column(name, &column.name);
+                    changes.extend(comment_change(on, &c.comment, &column.comment));
+                }
+            }
+            for index in &view.indexes {
+                if let Some(i) = now.indexes.iter().find(|i| i.name == index.name) {
+                    let on = ObjectKey::index(name, &index.name);
+                    changes.extend(comment_change(on, &i.comment, &index.comment));
+                }
+            }
+        }
+        for (k, f) in &to.functions {
+            let key = ObjectKey::function(k);
+            if let Some(now) = cur.functions.get(k).filter(|_| kept(&key)) {
+                changes.extend(comment_change(key, &now.comment, &f.comment));
+            }
+        }
+        for (k, t) in &to.triggers {
+            let key = ObjectKey::trigger(k);
+            if let Some(now) = cur.triggers.get(k).filter(|_| kept(&key)) {
+                changes.extend(comment_change(key, &now.comment, &t.comment));
+            }
+        }
+        for (name, s) in &to.sequences {
+            let key = ObjectKey::Sequence { name: name.clone() };
+            if let Some(now) = cur.sequences.get(name).filter(|_| kept(&key)) {
+                changes.extend(comment_change(key, &now.comment, &s.comment));
+            }
+        }
+        for (name, d) in &to.domains {
+            let key = ObjectKey::Domain { name: name.clone() };
+            if let Some(now) = cur.domains.get(name).filter(|_| kept(&key)) {
+                changes.extend(comment_change(key, &now.comment, &d.comment));
+            }
+        }
+        for (name, c) in &to.composite_types {
+            let key = ObjectKey::CompositeType { name: name.clone() };
+            let Some(now) = cur.composite_types.get(name).filter(|_| kept(&key)) else {
+                continue;
+            };
+            changes.extend(comment_change(key, &now.comment, &c.comment));
+            for a in &c.attributes {
+                if let Some(n) = now.attributes.iter().find(|n| n.name == a.name) {
+                    let on = ObjectKey::column(name, &a.name);
+                    changes.extend(comment_change(on, &n.comment, &a.comment));
+                }
+            }
+        }
+        for (name, r) in &to.range_types {
+            let key = ObjectKey::RangeType { name: name.clone() };
+            if let Some(now) = cur.range_types.get(name).filter(|_| kept(&key)) {
+                changes.extend(comment_change(key, &now.comment, &r.comment));
+            }
+        }
+        for change in changes {
+            self.emit(change);
+        }
+    }
+}

@@ -1,0 +1,329 @@
+//! The objects beside tables and enum types (sequences, types, functions,
+//! views, triggers): matched by key (with the SQL files' rename hints),
+//! then each kept one kept, altered, replaced in place, or recreated.
+//!
+//! They go around the tables' phases by what they are to the tables:
+//! - types, sequences and the functions that need no relation are
+//!   providers: created before the tables (a column may be of a domain, a
+//!   default may call a function) and dropped after them;
+//! - views, triggers and the functions that read a relation's row type
+//!   (or, in a `BEGIN ATOMIC` body, its columns) are dependents: dropped
+//!   before the tables change and created after.
+//!
+//! Within each group the server's dependency edges give the order. A view
+//! or trigger over something dropped or recreated is recreated with it:
+//! PostgreSQL refuses to drop what they depend on.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use petal_ir::{Database, FunctionKey, ObjectKey, QualifiedName, TriggerKey};
+
+use super::order::{creation_order, dependents_of, drop_order};
+use super::{Engine, Matching, functions, triggers, types, views};
+
+/// What a kept object's change takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Decision {
+    /// Nothing beyond alterations of its own (comments, states, options).
+    Keep,
+    /// `CREATE OR REPLACE`.
+    Replace,
+    /// Dropped and created again.
+    Recreate,
+}
+
+/// The objects on both sides: `to` key → `cur` key, per kind.
+#[derive(Debug, Default)]
+pub(super) struct Pairs {
+    pub sequences: BTreeMap<QualifiedName, QualifiedName>,
+    pub views: BTreeMap<QualifiedName, QualifiedName>,
+    pub functions: BTreeMap<FunctionKey, FunctionKey>,
+    pub triggers: BTreeMap<TriggerKey, TriggerKey>,
+    pub domains: BTreeMap<QualifiedName, QualifiedName>,
+    pub composites: BTreeMap<QualifiedName, QualifiedName>,
+    pub ranges: BTreeMap<QualifiedName, QualifiedName>,
+}
+
+/// Every decision about these objects, taken before the first change.
+#[derive(Debug, Default)]
+pub(super) struct ObjectPlan {
+    pub pairs: Pairs,
+    /// `to` keys of kept objects replaced in place.
+    pub replace: BTreeSet<ObjectKey>,
+    /// `to` keys of kept objects dropped and created again.
+    pub recreate: BTreeSet<ObjectKey>,
+    /// `cur` keys dropped before the tables change, in drop order.
+    pub drop_first: Vec<ObjectKey>,
+    /// `cur` keys of recreated providers, dropped just before they are
+    /// created again.
+    pub drop_to_recreate: Vec<ObjectKey>,
+    /// `to` keys created or replaced before the tables, in order.
+    pub create_first: Vec<ObjectKey>,
+    /// `to` keys created or replaced after the tables, in order.
+    pub create_last: Vec<ObjectKey>,
+    /// `cur` keys dropped after the tables, in drop order.
+    pub drop_last: Vec<ObjectKey>,
+}
+
+/// Pairs a kind's objects by key, or by a rename hint naming a key that
+/// `to` does not keep.
+fn pair<K: Ord + Clone, T>(
+    cur: &BTreeMap<K, T>,
+    to: &BTreeMap<K, T>,
+    hint: impl Fn(&T) -> Option<K>,
+) -> BTreeMap<K, K> {
+    let mut out = BTreeMap::new();
+    for (key, object) in to {
+        if cur.contains_key(key) {
+            out.insert(key.clone(), key.clone());
+        } else if let Some(old) = hint(object) {
+            let claimed = out.values().any(|c| *c == old);
+            if cur.contains_key(&old) && !to.contains_key(&old) && !claimed {
+                out.insert(key.clone(), old);
+            }
+        }
+    }
+    out
+}
+
+impl Engine<'_> {
+    fn pair_objects(&self, matching: &Matching) -> Pairs {
+        let (cur, to) = (&self.cur, self.to);
+        let named = |renamed: &Option<QualifiedName>| renamed.clone();
+        let mut pairs = Pairs {
+            sequences: pair(&cur.sequences, &to.sequences, |s| named(&s.renamed_from)),
+            views: pair(&cur.views, &to.views, |v| named(&v.renamed_from)),
+            functions: pair(&cur.functions, &to.functions, |f| {
+                f.renamed_from.as_ref().map(|name| FunctionKey {
+                    name: name.clone(),
+                    signature: f.signature.clone(),
+                })
+            }),
+            triggers: BTreeMap::new(),
+            domains: pair(&cur.domains, &to.domains, |d| named(&d.renamed_from)),
+            composites: pair(&cur.composite_types, &to.composite_types, |c| {
+                named(&c.renamed_from)
+            }),
+            ranges: pair(&cur.range_types, &to.range_types, |r| {
+                named(&r.renamed_from)
+            }),
+        };
+        // A trigger follows its table (or view) through a rename.
+        for key in to.triggers.keys() {
+            let table = matching
+                .tables
+                .get(&key.table)
+                .or_else(|| pairs.views.get(&key.table))
+                .unwrap_or(&key.table);
+            let old = TriggerKey {
+                table: table.clone(),
+                name: key.name.clone(),
+            };
+            if cur.triggers.contains_key(&old) {
+                pairs.triggers.insert(key.clone(), old);
+            }
+        }
+        pairs
+    }
+
+    /// Decides every kept object's fate and the orders of the phases.
+    pub(super) fn plan_objects(&self, matching: &Matching) -> ObjectPlan {
+        let mut plan = ObjectPlan {
+            pairs: self.pair_objects(matching),
+            ..ObjectPlan::default()
+        };
+        self.decide(&mut plan);
+        self.recreate_dependents(&mut plan, matching);
+        self.order(&mut plan);
+        plan
+    }
+
+    fn decide(&self, plan: &mut ObjectPlan) {
+        let (cur, to, pairs) = (&self.cur, self.to, &plan.pairs);
+        let mut decided: Vec<(ObjectKey, Decision)> = Vec::new();
+        for (t, c) in &pairs.views {
+            let (Some(a), Some(b)) = (cur.views.get(c), to.views.get(t)) else {
+                continue;
+            };
+            decided.push((crate::change::views::key(b), views::decide(a, b)));
+        }
+        for (t, c) in &pairs.functions {
+            let (Some(a), Some(b)) = (cur.functions.get(c), to.functions.get(t)) else {
+                continue;
+            };
+            decided.push((ObjectKey::function(t), functions::decide(a, b)));
+        }
+        for (t, c) in &pairs.triggers {
+            let (Some(a), Some(b)) = (cur.triggers.get(c), to.triggers.get(t)) else {
+                continue;
+            };
+            decided.push((ObjectKey::trigger(t), triggers::decide(a, b)));
+        }
+        for (t, c) in &pairs.domains {
+            let (Some(a), Some(b)) = (cur.domains.get(c), to.domains.get(t)) else {
+                continue;
+            };
+            let key = ObjectKey::Domain { name: t.clone() };
+            decided.push((key, types::decide_domain(a, b)));
+        }
+        for (t, c) in &pairs.composites {
+            let (Some(a), Some(b)) = (cur.composite_types.get(c), to.composite_types.get(t)) else {
+                continue;
+            };
+            let key = ObjectKey::CompositeType { name: t.clone() };
+            decided.push((key, types::decide_composite(a, b)));
+        }
+        for (t, c) in &pairs.ranges {
+            let (Some(a), Some(b)) = (cur.range_types.get(c), to.range_types.get(t)) else {
+                continue;
+            };
+            let key = ObjectKey::RangeType { name: t.clone() };
+            decided.push((key, types::decide_range(a, b)));
+        }
+        for (key, decision) in decided {
+            match decision {
+                Decision::Keep => {}
+                Decision::Replace => {
+                    plan.replace.insert(key);
+                }
+                Decision::Recreate => {
+                    plan.recreate.insert(key);
+                }
+            }
+        }
+    }
+}
+
+/// The `cur` key of a kept object's `to` key, by the pairs.
+pub(super) fn cur_key(pairs: &Pairs, key: &ObjectKey) -> Option<ObjectKey> {
+    Some(match key {
+        ObjectKey::View { name } => ObjectKey::View {
+            name: pairs.views.get(name)?.clone(),
+        },
+        ObjectKey::MaterializedView { name } => ObjectKey::MaterializedView {
+            name: pairs.views.get(name)?.clone(),
+        },
+        ObjectKey::Function { name, signature } => {
+            let key = FunctionKey {
+                name: name.clone(),
+                signature: signature.clone(),
+            };
+            ObjectKey::function(pairs.functions.get(&key)?)
+        }
+        ObjectKey::Trigger { table, name } => {
+            let key = TriggerKey {
+                table: table.clone(),
+                name: name.clone(),
+            };
+            ObjectKey::trigger(pairs.triggers.get(&key)?)
+        }
+        ObjectKey::Sequence { name } => ObjectKey::Sequence {
+            name: pairs.sequences.get(name)?.clone(),
+        },
+        ObjectKey::Domain { name } => ObjectKey::Domain {
+            name: pairs.domains.get(name)?.clone(),
+        },
+        ObjectKey::CompositeType { name } => ObjectKey::CompositeType {
+            name: pairs.composites.get(name)?.clone(),
+        },
+        ObjectKey::RangeType { name } => ObjectKey::RangeType {
+            name: pairs.ranges.get(name)?.clone(),
+        },
+        _ => return None,
+    })
+}
+
+/// The `to` key a kept object's `cur` key pairs with.
+pub(super) fn to_key(pairs: &Pairs, key: &ObjectKey) -> Option<ObjectKey> {
+    let find = |map: &BTreeMap<QualifiedName, QualifiedName>, name: &QualifiedName| {
+        map.iter().find(|(_, c)| *c == name).map(|(t, _)| t.clone())
+    };
+    Some(match key {
+        ObjectKey::View { name } => ObjectKey::View {
+            name: find(&pairs.views, name)?,
+        },
+        ObjectKey::MaterializedView { name } => ObjectKey::MaterializedView {
+            name: find(&pairs.views, name)?,
+        },
+        ObjectKey::Function { name, signature } => {
+            let key = FunctionKey {
+                name: name.clone(),
+                signature: signature.clone(),
+            };
+            let (t, _) = pairs.functions.iter().find(|(_, c)| **c == key)?;
+            ObjectKey::function(t)
+        }
+        ObjectKey::Trigger { table, name } => {
+            let key = TriggerKey {
+                table: table.clone(),
+                name: name.clone(),
+            };
+            let (t, _) = pairs.triggers.iter().find(|(_, c)| **c == key)?;
+            ObjectKey::trigger(t)
+        }
+        ObjectKey::Sequence { name } => ObjectKey::Sequence {
+            name: find(&pairs.sequences, name)?,
+        },
+        ObjectKey::Domain { name } => ObjectKey::Domain {
+            name: find(&pairs.domains, name)?,
+        },
+        ObjectKey::CompositeType { name } => ObjectKey::CompositeType {
+            name: find(&pairs.composites, name)?,
+        },
+        ObjectKey::RangeType { name } => ObjectKey::RangeType {
+            name: find(&pairs.ranges, name)?,
+        },
+        _ => return None,
+    })
+}
+
+/// Whether an object of `db` is a dependent (dropped before the tables
+/// change, created after): a view or trigger, or a function that reads a
+/// relation.
+pub(super) fn is_dependent(key: &ObjectKey, db: &Database, late: &BTreeSet<ObjectKey>) -> bool {
+    match key {
+        ObjectKey::View { .. } | ObjectKey::MaterializedView { .. } | ObjectKey::Trigger { .. } => {
+            true
+        }
+        ObjectKey::Function { .. } => late.contains(key) || reads_relation(key, db),
+        _ => false,
+    }
+}
+
+/// Whether a function depends (in `db`, directly or through other
+/// functions) on a table, view or column.
+pub(super) fn reads_relation(key: &ObjectKey, db: &Database) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut frontier = vec![key.clone()];
+    while let Some(k) = frontier.pop() {
+        if !seen.insert(k.clone()) {
+            continue;
+        }
+        for dep in db.dependencies.iter().filter(|d| d.dependent == k) {
+            match &dep.referenced {
+                ObjectKey::Table { .. }
+                | ObjectKey::View { .. }
+                | ObjectKey::MaterializedView { .. }
+                | ObjectKey::Column { .. } => return true,
+                f @ ObjectKey::Function { .. } => frontier.push(f.clone()),
+                _ => {}
+            }
+        }
+    }
+    false
+}
+
+/// Dependents over what is dropped or recreated, found in `db`.
+pub(super) fn dependents(gone: &BTreeSet<ObjectKey>, db: &Database) -> BTreeSet<ObjectKey> {
+    dependents_of(gone, db)
+}
+
+/// Objects of `keys` in creation or drop order by `db`'s edges.
+pub(super) fn ordered(keys: BTreeSet<ObjectKey>, db: &Database, dropping: bool) -> Vec<ObjectKey> {
+    let keys: Vec<ObjectKey> = keys.into_iter().collect();
+    if dropping {
+        drop_order(&keys, db)
+    } else {
+        creation_order(&keys, db)
+    }
+}

@@ -1,0 +1,141 @@
+//! Dependency order: objects sorted so that each comes after what it
+//! depends on (for creating), or before (for dropping), by the edges the
+//! server recorded.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use petal_ir::{Database, Dependency, ObjectKey};
+
+/// The object an edge's end stands for among `keys`: itself, or for a
+/// column, index, constraint or trigger, the relation it lives in.
+fn owner<'a>(key: &'a ObjectKey, keys: &BTreeSet<&'a ObjectKey>, db: &Database) -> ObjectKey {
+    if keys.contains(key) {
+        return key.clone();
+    }
+    match key {
+        ObjectKey::Column { table, .. } | ObjectKey::Index { table, .. } => {
+            match db.views.get(table) {
+                Some(view) => crate::change::views::key(view),
+                None if db.composite_types.contains_key(table) => ObjectKey::CompositeType {
+                    name: table.clone(),
+                },
+                None => ObjectKey::table(table),
+            }
+        }
+        ObjectKey::Constraint { table, .. } => ObjectKey::table(table),
+        ObjectKey::DomainCheck { domain, .. } => ObjectKey::Domain {
+            name: domain.clone(),
+        },
+        other => other.clone(),
+    }
+}
+
+/// `keys` in creation order: each after the ones among them it depends on
+/// in `db`; otherwise in key order. A cycle (which the server would not
+/// have let happen) is broken at its smallest key.
+pub(super) fn creation_order(keys: &[ObjectKey], db: &Database) -> Vec<ObjectKey> {
+    let set: BTreeSet<&ObjectKey> = keys.iter().collect();
+    let mut before: BTreeMap<ObjectKey, BTreeSet<ObjectKey>> = BTreeMap::new();
+    for Dependency {
+        dependent,
+        referenced,
+        ..
+    } in &db.dependencies
+    {
+        let (d, r) = (owner(dependent, &set, db), owner(referenced, &set, db));
+        if d != r && set.contains(&d) && set.contains(&r) {
+            before.entry(d).or_default().insert(r);
+        }
+    }
+    let mut out = Vec::with_capacity(keys.len());
+    let mut done: BTreeSet<ObjectKey> = BTreeSet::new();
+    let mut sorted: Vec<&ObjectKey> = set.iter().copied().collect();
+    sorted.sort();
+    for root in sorted {
+        visit(root, &before, &mut done, &mut BTreeSet::new(), &mut out);
+    }
+    out
+}
+
+fn visit(
+    key: &ObjectKey,
+    before: &BTreeMap<ObjectKey, BTreeSet<ObjectKey>>,
+    done: &mut BTreeSet<ObjectKey>,
+    on_path: &mut BTreeSet<ObjectKey>,
+    out: &mut Vec<ObjectKey>,
+) {
+    if done.contains(key) || !on_path.insert(key.clone()) {
+        return;
+    }
+    for first in before.get(key).into_iter().flatten() {
+        visit(first, before, done, on_path, out);
+    }
+    on_path.remove(key);
+    if done.insert(key.clone()) {
+        out.push(key.clone());
+    }
+}
+
+/// `keys` in drop order: dependents first.
+pub(super) fn drop_order(keys: &[ObjectKey], db: &Database) -> Vec<ObjectKey> {
+    let mut order = creation_order(keys, db);
+    order.reverse();
+    order
+}
+
+/// Everything in `db` that depends, directly or through others, on one of
+/// `keys` (columns and other parts standing for their relation).
+pub(super) fn dependents_of(keys: &BTreeSet<ObjectKey>, db: &Database) -> BTreeSet<ObjectKey> {
+    let none = BTreeSet::new();
+    let mut found: BTreeSet<ObjectKey> = BTreeSet::new();
+    let mut frontier: Vec<ObjectKey> = keys.iter().cloned().collect();
+    while let Some(key) = frontier.pop() {
+        for dep in &db.dependencies {
+            let referenced = owner(&dep.referenced, &none, db);
+            if referenced != key && dep.referenced != key {
+                continue;
+            }
+            let dependent = owner(&dep.dependent, &none, db);
+            if !keys.contains(&dependent) && found.insert(dependent.clone()) {
+                frontier.push(dependent);
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use petal_ir::{DependencyKind, QualifiedName};
+
+    use super::*;
+
+    fn view(name: &str) -> ObjectKey {
+        ObjectKey::View {
+            name: QualifiedName::new("public", name),
+        }
+    }
+
+    #[test]
+    fn views_over_views_come_after_them() {
+        let mut db = Database::default();
+        for (d, r) in [("c", "b"), ("b", "a")] {
+            db.dependencies.insert(Dependency {
+                dependent: view(d),
+                referenced: view(r),
+                kind: DependencyKind::Normal,
+            });
+        }
+        let keys = vec![view("c"), view("a"), view("b")];
+        assert_eq!(
+            creation_order(&keys, &db),
+            vec![view("a"), view("b"), view("c")]
+        );
+        assert_eq!(
+            drop_order(&keys, &db),
+            vec![view("c"), view("b"), view("a")]
+        );
+        let of_a = dependents_of(&BTreeSet::from([view("a")]), &db);
+        assert_eq!(of_a, BTreeSet::from([view("b"), view("c")]));
+    }
+}

@@ -1,0 +1,112 @@
+//! SQL of alterations (a column's in `columns`), and of `CREATE OR
+//! REPLACE`.
+
+use petal_ir::quote_ident;
+
+use super::{Statement, columns, ddl, extensions, functions, many, sequences, single};
+use super::{triggers, types, views};
+use crate::change::{Alter, Change, Replace};
+
+/// The statements of an alteration that is not a column's.
+pub(super) fn render(change: &Change, alter: &Alter) -> Vec<Statement> {
+    let one = |sql: String| vec![single(change, sql)];
+    match alter {
+        Alter::ColumnType { table, .. } => columns::type_change(change, table),
+        Alter::Nullable {
+            table,
+            column,
+            nullable,
+        } => one(columns::nullable(table, column, nullable.to)),
+        Alter::Default {
+            table,
+            column,
+            default,
+        } => vec![single(change, columns::default(table, column, &default.to))],
+        Alter::Identity {
+            table,
+            column,
+            identity,
+            sequence,
+        } => columns::identity_change(change, table, column, identity, sequence),
+        Alter::Serial {
+            table,
+            column,
+            ty,
+            serial,
+            sequence,
+        } => columns::serial_change(change, table, column, ty, serial.to, sequence),
+        Alter::ColumnSequence {
+            table,
+            column,
+            sequence,
+        } => many(
+            change,
+            sequences::rename_column_sequence(table, column, &sequence.from, &sequence.to),
+        ),
+        Alter::Comment { on, text } => one(ddl::comment_on(on, &text.to)),
+        Alter::ExtensionVersion { name, version } => one(extensions::update(name, &version.to)),
+        Alter::ExtensionSchema { name, schema } => one(extensions::set_schema(name, &schema.to)),
+        Alter::SequenceSettings { name, settings } => {
+            one(sequences::alter_settings(name, &settings.to))
+        }
+        Alter::SequenceOwner { name, owner } => one(sequences::set_owner(name, &owner.to)),
+        Alter::TriggerEnabled {
+            table,
+            name,
+            enabled,
+        } => one(triggers::set_enabled(table, name, enabled.to)),
+        Alter::DomainDefault { domain, default } => one(types::alter_domain(
+            domain,
+            &match &default.to {
+                Some(d) => format!("SET DEFAULT {d}"),
+                None => "DROP DEFAULT".to_string(),
+            },
+        )),
+        Alter::DomainNotNull { domain, not_null } => one(types::alter_domain(
+            domain,
+            if not_null.to {
+                "SET NOT NULL"
+            } else {
+                "DROP NOT NULL"
+            },
+        )),
+        Alter::AttributeType {
+            composite,
+            attribute,
+            ty,
+        } => {
+            let collate = ty
+                .to
+                .collation
+                .as_deref()
+                .map(|c| format!(" COLLATE {}", quote_ident(c)))
+                .unwrap_or_default();
+            one(types::alter_type(
+                composite,
+                &format!(
+                    "ALTER ATTRIBUTE {} TYPE {}{collate}",
+                    quote_ident(attribute),
+                    ty.to.ty
+                ),
+            ))
+        }
+    }
+}
+
+/// `CREATE OR REPLACE`, then what the replacement does not set itself: a
+/// view's storage parameters turned off. (Comments are left as they were,
+/// and changed by changes of their own.)
+pub(super) fn replace(change: &Change, replace: &Replace) -> Vec<Statement> {
+    match replace {
+        Replace::View { view } => {
+            let mut out = vec![single(change, views::create_sql(&view.to, true))];
+            if let Some(reset) = views::reset_options(&view.from, &view.to) {
+                out.push(single(change, reset));
+            }
+            out
+        }
+        Replace::Function { function, .. } => {
+            vec![single(change, functions::create(&function.to))]
+        }
+    }
+}

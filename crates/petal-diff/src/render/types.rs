@@ -1,0 +1,128 @@
+//! SQL of domains, composite types and range types.
+
+use petal_ir::{
+    Attribute, Check, CompositeType, Domain, ObjectKey, QualifiedName, RangeType, quote_ident,
+};
+
+use super::{Statement, objects};
+
+fn collate(collation: &Option<String>) -> String {
+    collation
+        .as_deref()
+        .map(|c| format!(" COLLATE {}", quote_ident(c)))
+        .unwrap_or_default()
+}
+
+fn check_clause(check: &Check) -> String {
+    format!(
+        "CONSTRAINT {} CHECK ({})",
+        quote_ident(&check.name),
+        check.expr
+    )
+}
+
+pub(super) fn create_domain(domain: &Domain) -> (String, Vec<Statement>) {
+    let mut sql = format!(
+        "CREATE DOMAIN {} AS {}{}",
+        domain.name.quoted(),
+        domain.base_type,
+        collate(&domain.collation)
+    );
+    if let Some(default) = &domain.default {
+        sql.push_str(&format!(" DEFAULT {default}"));
+    }
+    if domain.not_null {
+        sql.push_str(" NOT NULL");
+    }
+    for check in &domain.checks {
+        sql.push(' ');
+        sql.push_str(&check_clause(check));
+    }
+    sql.push(';');
+    let key = ObjectKey::Domain {
+        name: domain.name.clone(),
+    };
+    let rest = domain
+        .comment
+        .is_some()
+        .then(|| objects::comment_extra(&key, &domain.comment))
+        .into_iter()
+        .collect();
+    (sql, rest)
+}
+
+pub(super) fn alter_domain(domain: &QualifiedName, action: &str) -> String {
+    format!("ALTER DOMAIN {} {action};", domain.quoted())
+}
+
+pub(super) fn add_domain_check(domain: &QualifiedName, check: &Check) -> String {
+    alter_domain(domain, &format!("ADD {}", check_clause(check)))
+}
+
+fn attribute(a: &Attribute) -> String {
+    format!("{} {}{}", quote_ident(&a.name), a.ty, collate(&a.collation))
+}
+
+pub(super) fn create_composite(composite: &CompositeType) -> (String, Vec<Statement>) {
+    let attributes: Vec<String> = composite.attributes.iter().map(attribute).collect();
+    let sql = format!(
+        "CREATE TYPE {} AS ({});",
+        composite.name.quoted(),
+        attributes.join(", ")
+    );
+    let key = ObjectKey::CompositeType {
+        name: composite.name.clone(),
+    };
+    let mut rest = Vec::new();
+    if composite.comment.is_some() {
+        rest.push(objects::comment_extra(&key, &composite.comment));
+    }
+    for a in composite.attributes.iter().filter(|a| a.comment.is_some()) {
+        let on = ObjectKey::column(&composite.name, &a.name);
+        rest.push(objects::comment_extra(&on, &a.comment));
+    }
+    (sql, rest)
+}
+
+pub(super) fn alter_type(name: &QualifiedName, action: &str) -> String {
+    format!("ALTER TYPE {} {action};", name.quoted())
+}
+
+pub(super) fn add_attribute(composite: &QualifiedName, a: &Attribute) -> String {
+    alter_type(composite, &format!("ADD ATTRIBUTE {}", attribute(a)))
+}
+
+pub(super) fn create_range(range: &RangeType) -> (String, Vec<Statement>) {
+    let mut parts = vec![format!("SUBTYPE = {}", range.subtype)];
+    let optional = [
+        ("SUBTYPE_OPCLASS", &range.subtype_opclass),
+        ("COLLATION", &range.collation),
+        ("CANONICAL", &range.canonical),
+        ("SUBTYPE_DIFF", &range.subtype_diff),
+        ("MULTIRANGE_TYPE_NAME", &range.multirange),
+    ];
+    for (word, value) in optional {
+        if let Some(v) = value {
+            parts.push(format!("{word} = {v}"));
+        }
+    }
+    let sql = format!(
+        "CREATE TYPE {} AS RANGE ({});",
+        range.name.quoted(),
+        parts.join(", ")
+    );
+    let key = ObjectKey::RangeType {
+        name: range.name.clone(),
+    };
+    let rest = range
+        .comment
+        .is_some()
+        .then(|| objects::comment_extra(&key, &range.comment))
+        .into_iter()
+        .collect();
+    (sql, rest)
+}
+
+pub(super) fn drop_type(name: &QualifiedName) -> String {
+    format!("DROP TYPE {};", name.quoted())
+}
