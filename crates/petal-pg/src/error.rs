@@ -200,7 +200,7 @@ impl ServerError {
     /// A report saying `what` failed and why: PostgreSQL's message after
     /// `what` (`what: message`), its detail as a note, its hint as help.
     pub fn report(&self, what: &str) -> Report {
-        self.dress(Report::new(self.headline(what)))
+        self.annotate(Report::new(self.headline(what)))
     }
 
     /// The same, pointing into the file `source` the statement `sql` was
@@ -214,7 +214,7 @@ impl ServerError {
         sql: &str,
     ) -> Report {
         let at = statement_start + self.offset_in(sql).unwrap_or(0);
-        self.dress(Report::at(source, Span::at(at), self.headline(what)))
+        self.annotate(Report::at(source, Span::at(at), self.headline(what)))
     }
 
     fn headline(&self, what: &str) -> String {
@@ -225,7 +225,9 @@ impl ServerError {
         }
     }
 
-    fn dress(&self, mut report: Report) -> Report {
+    /// Adds PostgreSQL's detail (a note) and hint (help) to a report about
+    /// this error.
+    pub fn annotate(&self, mut report: Report) -> Report {
         if let Some(detail) = &self.detail {
             report = report.with_note(format!("detail: {detail}"));
         }

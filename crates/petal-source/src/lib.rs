@@ -14,4 +14,5 @@ mod render;
 mod report;
 
 pub use line_index::{LineIndex, Position};
+pub use render::ReportList;
 pub use report::{Report, SourceFile, Span};

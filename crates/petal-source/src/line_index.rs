@@ -32,6 +32,16 @@ impl LineIndex {
         self.starts.partition_point(|&start| start <= offset).max(1)
     }
 
+    /// The byte offset where 1-based `line` starts (the text's end for a
+    /// line past it).
+    pub fn line_start(&self, line: usize) -> usize {
+        line.checked_sub(1)
+            .and_then(|i| self.starts.get(i))
+            .or(self.starts.last())
+            .copied()
+            .unwrap_or(0)
+    }
+
     /// The position of byte `offset` of `text`, the text this index was
     /// built from (an offset past its end or inside a character is moved
     /// back to the nearest character boundary).
@@ -41,7 +51,7 @@ impl LineIndex {
             offset -= 1;
         }
         let line = self.line_of(offset);
-        let line_start = self.starts[line - 1];
+        let line_start = self.line_start(line);
         Position {
             line,
             column: text[line_start..offset].chars().count() + 1,
@@ -51,11 +61,10 @@ impl LineIndex {
 
     /// The text of 1-based `line`, without its line break (`\n` or `\r\n`).
     pub fn line_text<'t>(&self, text: &'t str, line: usize) -> &'t str {
-        let start = line
-            .checked_sub(1)
-            .and_then(|i| self.starts.get(i))
-            .copied()
-            .unwrap_or(text.len());
+        let start = match line.checked_sub(1).and_then(|i| self.starts.get(i)) {
+            Some(&start) => start,
+            None => text.len(),
+        };
         let end = self.starts.get(line).map_or(text.len(), |&next| next - 1);
         text.get(start..end.max(start))
             .unwrap_or("")
@@ -106,5 +115,6 @@ mod tests {
         assert_eq!(index.line_text(text, 3), "");
         assert_eq!(index.line_text(text, 4), "x");
         assert_eq!(index.line_text(text, 9), "");
+        assert_eq!(index.line_start(2), 4);
     }
 }

@@ -42,6 +42,22 @@ impl fmt::Display for Report {
     }
 }
 
+/// Several reports, one after another, a blank line between two: what the
+/// scanner found, every statement a load refused.
+pub struct ReportList<'a>(pub &'a [Report]);
+
+impl fmt::Display for ReportList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, report) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n\n")?;
+            }
+            write!(f, "{report}")?;
+        }
+        Ok(())
+    }
+}
+
 /// A report as `--format json` shows it: `line` and `column` are 1-based
 /// (the column in characters), `null` when the report points at no place.
 #[derive(Serialize)]
