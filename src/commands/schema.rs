@@ -106,7 +106,7 @@ pub async fn diff(
         print_not_compared(&to_loaded);
     }
     if exit_code && !diff.is_empty() {
-        return Err(Failure::differences(""));
+        return Err(Failure::differences());
     }
     Ok(())
 }
@@ -122,7 +122,7 @@ pub fn render_steps(steps: &[Step]) -> String {
         if index > 0 {
             out.push_str("\n-- next step: commit the one above first\n");
         }
-        for stmt in step {
+        for stmt in &step.statements {
             for line in &stmt.comments {
                 out.push_str(&format!("-- {line}\n"));
             }

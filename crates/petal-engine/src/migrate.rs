@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use petal_migrate::{
     AppliedRevision, Checksum, Direction, Plan, PlanOptions, PlannedMigration, RevisionGraph,
-    RevisionId, Target, load::load_dir,
+    RevisionId, Target, load::load_dir, plan_stamp,
 };
 use petal_pg::{ConnConfig, connect};
 use tokio_postgres::Client;
@@ -28,8 +28,8 @@ pub enum Event<'a> {
 
 /// The migrations directory as a revision graph.
 pub fn load_graph(settings: &Settings) -> Result<RevisionGraph, EngineError> {
-    let files = load_dir(&settings.migrations_dir).map_err(|e| EngineError::msg(e.to_string()))?;
-    RevisionGraph::build(files).map_err(|e| EngineError::msg(e.to_string()))
+    let files = load_dir(&settings.migrations_dir)?;
+    Ok(RevisionGraph::build(files)?)
 }
 
 /// The log rows as the planner takes them.
@@ -89,7 +89,7 @@ pub async fn run(
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<Plan, EngineError> {
     let graph = load_graph(settings)?;
-    let target = Target::parse(target).map_err(|e| EngineError::msg(e.to_string()))?;
+    let target = Target::parse(target)?;
     let cfg = settings.target().await?;
     run_on(&cfg, &graph, operation, &target, options, on_event).await
 }
@@ -137,11 +137,7 @@ async fn run_locked(
             plan(graph, &applied, target, Direction::Down, options)?,
             Mode::Run,
         ),
-        Operation::Stamp => (
-            petal_migrate::plan_stamp(graph, &applied, target, options)
-                .map_err(|e| EngineError::msg(e.to_string()))?,
-            Mode::LogOnly,
-        ),
+        Operation::Stamp => (plan_stamp(graph, &applied, target, options)?, Mode::LogOnly),
     };
     for step in &plan.steps {
         on_event(Event::Started(step));
@@ -159,8 +155,7 @@ fn plan(
     direction: Direction,
     options: PlanOptions,
 ) -> Result<Plan, EngineError> {
-    let plan = petal_migrate::plan(graph, applied, target, direction, options)
-        .map_err(|e| EngineError::msg(e.to_string()))?;
+    let plan = petal_migrate::plan(graph, applied, target, direction, options)?;
     for step in &plan.steps {
         refuse_transaction_control(step)?;
     }
@@ -183,7 +178,8 @@ fn refuse_transaction_control(step: &PlannedMigration) -> Result<(), EngineError
                  end petal's transaction early, so what follows could not be rolled back. \
                  Remove it: separate steps with `-- +petal step` (each step commits), or mark \
                  the file `-- +petal no-transaction`",
-                step.file.path, stmt.line
+                step.file.path(),
+                step.file.line_of(stmt)
             )));
         }
     }
@@ -220,7 +216,7 @@ pub fn offline_sql(
     direction: Direction,
 ) -> Result<String, EngineError> {
     let graph = load_graph(settings)?;
-    let target = Target::parse(target).map_err(|e| EngineError::msg(e.to_string()))?;
+    let target = Target::parse(target)?;
     let plan = plan(&graph, &[], &target, direction, PlanOptions::default())?;
     Ok(render_script(&plan))
 }
@@ -237,7 +233,7 @@ fn render_script(plan: &Plan) -> String {
         out.push_str(&format!(
             "\n-- {verb} {} ({}): {}\n",
             step.revision.as_str(),
-            step.file.path,
+            step.file.path(),
             step.file.message
         ));
         let steps = &step.section().steps;

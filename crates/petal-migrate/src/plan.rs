@@ -175,7 +175,8 @@ impl State {
             .iter()
             .filter_map(|row| {
                 let file = graph.get(&row.revision)?;
-                (file.checksum != row.checksum).then(|| (row.revision.clone(), file.path.clone()))
+                (file.checksum != row.checksum)
+                    .then(|| (row.revision.clone(), file.path().to_owned()))
             })
             .collect();
         if !modified.is_empty() && !options.allow_modified {

@@ -2,12 +2,14 @@
 //!
 //! A statement's text runs from its first token that is not a comment to its
 //! last one, so comments before it (the generated description and
-//! classification lines) and the terminating `;` are not part of it; comments
-//! inside it are kept. A chunk holding only comments is not a statement.
+//! classification lines) and the terminating `;` are not part of its SQL;
+//! comments inside it are kept. A chunk holding only comments is not a
+//! statement.
+
+use petal_source::Span;
 
 use crate::file::Statement;
 use crate::lex::{LexError, Lexer, Token};
-use crate::lines::LineIndex;
 
 /// Where splitting failed: an unterminated quote or comment, or a
 /// `BEGIN ATOMIC` body without its `END`. `offset` is a byte offset into the
@@ -35,39 +37,17 @@ impl From<LexError> for SplitError {
     }
 }
 
-/// Splits `sql` into statements. Their `line` and `offset` are relative to
-/// `sql` (1-based line, byte offset), and their text has no trailing `;`.
+/// Splits `sql` into statements. Their spans are byte ranges of `sql`, and
+/// their text has no trailing `;`.
 pub fn split(sql: &str) -> Result<Vec<Statement>, SplitError> {
-    let lines = LineIndex::new(sql);
     let mut lexer = Lexer::new(sql, 0);
     let mut builder = StatementBuilder::default();
     let mut out = Vec::new();
     while let Some(token) = lexer.next_token() {
-        if let Some(stmt) = builder.push(sql, token?) {
-            out.push(stmt.into_statement(sql, &lines));
-        }
+        out.extend(builder.push(sql, token?));
     }
-    if let Some(stmt) = builder.finish()? {
-        out.push(stmt.into_statement(sql, &lines));
-    }
+    out.extend(builder.finish(sql)?);
     Ok(out)
-}
-
-/// A finished statement as a byte range of the scanned text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct StatementSpan {
-    pub(crate) start: usize,
-    pub(crate) end: usize,
-}
-
-impl StatementSpan {
-    pub(crate) fn into_statement(self, text: &str, lines: &LineIndex) -> Statement {
-        Statement {
-            sql: text[self.start..self.end].to_owned(),
-            line: lines.line_of(self.start),
-            offset: self.start,
-        }
-    }
 }
 
 /// The words at the start of a statement that decide whether it can hold a
@@ -110,7 +90,7 @@ impl RoutineHeader {
 /// body is counted so its `END` does not close the body.
 #[derive(Debug, Default)]
 pub(crate) struct StatementBuilder {
-    span: Option<StatementSpan>,
+    span: Option<Span>,
     header: RoutineHeader,
     /// Where the previous token was, when it was the word `BEGIN` of a
     /// routine definition.
@@ -123,7 +103,7 @@ pub(crate) struct StatementBuilder {
 
 impl StatementBuilder {
     /// Feeds one token; returns a statement when `token` ends one.
-    pub(crate) fn push(&mut self, text: &str, token: Token) -> Option<StatementSpan> {
+    pub(crate) fn push(&mut self, text: &str, token: Token) -> Option<Statement> {
         if token.is_comment() {
             // Comments neither start nor extend a statement's span, but one
             // between its tokens stays inside the span.
@@ -132,17 +112,14 @@ impl StatementBuilder {
         if let Token::Semicolon { .. } = token
             && self.depth == 0
         {
-            return self.take();
+            return self.take(text);
         }
         if let Token::Word { start, end } = token {
             self.word(&text[start..end], start);
         } else {
             self.after_begin = None;
         }
-        let span = self.span.get_or_insert(StatementSpan {
-            start: token.start(),
-            end: token.end(),
-        });
+        let span = self.span.get_or_insert(Span::at(token.start()));
         span.end = token.end();
         None
     }
@@ -168,16 +145,20 @@ impl StatementBuilder {
         self.after_begin = is("begin").then_some(at);
     }
 
-    fn take(&mut self) -> Option<StatementSpan> {
-        let span = self.span.take();
-        *self = StatementBuilder::default();
-        span
+    fn take(&mut self, text: &str) -> Option<Statement> {
+        let taken = std::mem::take(self);
+        let span = taken.span?;
+        Some(Statement {
+            comments: Vec::new(),
+            sql: text[span.start..span.end].to_owned(),
+            span: Some(span),
+        })
     }
 
     /// Ends the text (or a section): the last statement needs no `;`, but an
     /// open `BEGIN ATOMIC` body is an error, since everything after it would
     /// silently have become part of one statement.
-    pub(crate) fn finish(&mut self) -> Result<Option<StatementSpan>, SplitError> {
+    pub(crate) fn finish(&mut self, text: &str) -> Result<Option<Statement>, SplitError> {
         if self.depth > 0 {
             let at = self.body_start;
             *self = StatementBuilder::default();
@@ -186,7 +167,7 @@ impl StatementBuilder {
                 message: "`BEGIN ATOMIC` body is never closed by `END`".to_owned(),
             });
         }
-        Ok(self.take())
+        Ok(self.take(text))
     }
 }
 
@@ -241,8 +222,7 @@ mod tests {
         let stmts = split("-- about t\n\n  CREATE TABLE t ( -- the id\n id int);").expect("splits");
         assert_eq!(stmts.len(), 1);
         assert_eq!(stmts[0].sql, "CREATE TABLE t ( -- the id\n id int)");
-        assert_eq!(stmts[0].line, 3);
-        assert_eq!(stmts[0].offset, 14);
+        assert_eq!(stmts[0].offset(), 14);
     }
 
     #[test]
@@ -280,9 +260,9 @@ mod tests {
     }
 
     #[test]
-    fn lines_and_offsets_are_of_the_first_token() {
+    fn offsets_are_of_the_first_token() {
         let stmts = split("SELECT 1;\r\n/* x */ SELECT\n2;").expect("splits");
-        assert_eq!((stmts[1].line, stmts[1].offset), (2, 19));
+        assert_eq!(stmts[1].span, Some(Span::new(19, 27)));
         assert_eq!(stmts[1].sql, "SELECT\n2");
     }
 }

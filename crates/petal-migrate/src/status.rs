@@ -45,7 +45,7 @@ pub fn status(graph: &RevisionGraph, applied: &[AppliedRevision]) -> Vec<Revisio
             RevisionStatus {
                 revision: file.revision.clone(),
                 state,
-                path: Some(file.path.clone()),
+                path: Some(file.path().to_owned()),
                 applied_order: row.map(|row| row.applied_order),
             }
         })
