@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use petal_migrate::{
     AppliedRevision, Checksum, Direction, Plan, PlanOptions, PlannedMigration, RevisionGraph,
-    RevisionId, Target, load::load_dir, plan_stamp,
+    RevisionId, Target, load::load_dir, plan_stamp, write_statement,
 };
 use petal_pg::{ConnConfig, connect};
 use tokio_postgres::Client;
@@ -209,7 +209,8 @@ fn transaction_control(sql: &str) -> Option<String> {
 /// `--sql`: the script that `upgrade`/`downgrade` would run, without
 /// connecting. Without a range it starts from base (nothing applied), like
 /// Alembic's offline mode. The script keeps the log too, so running it with
-/// psql leaves the database exactly as the online run would.
+/// psql leaves the database exactly as the online run would; each statement
+/// comes with the comment lines above it in its file.
 pub fn offline_sql(
     settings: &Settings,
     target: &str,
@@ -245,8 +246,7 @@ fn render_script(plan: &Plan) -> String {
             }
             if let Some(s) = steps.get(index) {
                 for stmt in &s.statements {
-                    out.push_str(&stmt.sql);
-                    out.push_str(";\n");
+                    write_statement(&mut out, stmt);
                 }
             }
             if index + 1 == count {

@@ -87,8 +87,9 @@ impl From<Vec<Statement>> for Step {
 }
 
 /// One SQL statement with the comment lines standing above it: a generated
-/// one (the change it makes, `destructive: ...`, `locks: ...`, notes), or a
-/// parsed one.
+/// one (the change it makes, `destructive: ...`, `locks: ...`, notes) or a
+/// parsed one (whatever `--` lines its author wrote above it). Every writer
+/// of statements ([`crate::write_statement`]) prints both the same way.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Statement {
     /// The comment lines, without their `--` and the one space after it;

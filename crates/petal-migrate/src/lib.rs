@@ -6,8 +6,9 @@
 //!
 //! - [`parse`] / [`write`]: the file format (`-- petal revision:` header,
 //!   `-- +petal up` / `down` sections, `-- +petal step`,
-//!   `-- +petal no-transaction`); a [`Statement`] with the comment lines
-//!   above it, written by [`write_statement`];
+//!   `-- +petal no-transaction`); a [`Statement`] keeps the comment lines
+//!   above it, and [`write_statement`] is the one writer of statements (the
+//!   file, `petal diff`, `upgrade --sql`);
 //! - [`split()`]: statements on top-level `;`, aware of quotes, dollar
 //!   quotes, comments and `BEGIN ATOMIC` bodies;
 //! - [`RevisionGraph`]: parents, children, heads, bases, merges;

@@ -118,7 +118,9 @@ impl Parser {
             let token = token.map_err(|e| self.error(e.at, e.message))?;
             match token {
                 Token::LineComment { start, end } if starts_line(text, start) => {
-                    self.line_comment(text, start, end)?;
+                    if !self.line_comment(text, start, end)? {
+                        self.builder.comment_line(&text[start..end]);
+                    }
                 }
                 _ if token.is_comment() => {}
                 _ if self.region == Region::Header => {
@@ -145,7 +147,8 @@ impl Parser {
     }
 
     /// Reads a `--` comment that starts a line: a directive or a header
-    /// (`true`), or a plain comment (`false`).
+    /// (`true`), or a plain comment, left to the statement below it
+    /// (`false`).
     fn line_comment(&mut self, text: &str, start: usize, end: usize) -> Result<bool, ParseError> {
         let body = &text[start + 2..end];
         let trimmed = body.trim_start();

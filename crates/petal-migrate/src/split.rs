@@ -3,13 +3,14 @@
 //! A statement's text runs from its first token that is not a comment to its
 //! last one, so comments before it (the generated description and
 //! classification lines) and the terminating `;` are not part of its SQL;
-//! comments inside it are kept. A chunk holding only comments is not a
-//! statement.
+//! comments inside it are kept. The `--` lines standing above it (each the
+//! first thing on its line) become its comment lines. A chunk holding only
+//! comments is not a statement.
 
 use petal_source::Span;
 
 use crate::file::Statement;
-use crate::lex::{LexError, Lexer, Token};
+use crate::lex::{LexError, Lexer, Token, starts_line};
 
 /// Where splitting failed: an unterminated quote or comment, or a
 /// `BEGIN ATOMIC` body without its `END`. `offset` is a byte offset into the
@@ -37,17 +38,30 @@ impl From<LexError> for SplitError {
     }
 }
 
-/// Splits `sql` into statements. Their spans are byte ranges of `sql`, and
-/// their text has no trailing `;`.
+/// Splits `sql` into statements, with the comment lines above each. Their
+/// spans are byte ranges of `sql`, and their text has no trailing `;`.
 pub fn split(sql: &str) -> Result<Vec<Statement>, SplitError> {
     let mut lexer = Lexer::new(sql, 0);
     let mut builder = StatementBuilder::default();
     let mut out = Vec::new();
     while let Some(token) = lexer.next_token() {
-        out.extend(builder.push(sql, token?));
+        let token = token?;
+        if let Token::LineComment { start, end } = token
+            && starts_line(sql, start)
+        {
+            builder.comment_line(&sql[start..end]);
+        }
+        out.extend(builder.push(sql, token));
     }
     out.extend(builder.finish(sql)?);
     Ok(out)
+}
+
+/// The text of a `--` comment line as a statement keeps it: without the
+/// `--` and the one space after it.
+fn comment_text(comment: &str) -> String {
+    let body = comment.strip_prefix("--").unwrap_or(comment);
+    body.strip_prefix(' ').unwrap_or(body).to_owned()
 }
 
 /// The words at the start of a statement that decide whether it can hold a
@@ -91,6 +105,8 @@ impl RoutineHeader {
 #[derive(Debug, Default)]
 pub(crate) struct StatementBuilder {
     span: Option<Span>,
+    /// The comment lines standing above the statement to come.
+    comments: Vec<String>,
     header: RoutineHeader,
     /// Where the previous token was, when it was the word `BEGIN` of a
     /// routine definition.
@@ -102,6 +118,15 @@ pub(crate) struct StatementBuilder {
 }
 
 impl StatementBuilder {
+    /// A `--` comment (its whole text) that is the first thing on its
+    /// line: a comment line above the next statement, unless a statement is
+    /// under way (then it is part of that statement's text).
+    pub(crate) fn comment_line(&mut self, comment: &str) {
+        if self.span.is_none() {
+            self.comments.push(comment_text(comment));
+        }
+    }
+
     /// Feeds one token; returns a statement when `token` ends one.
     pub(crate) fn push(&mut self, text: &str, token: Token) -> Option<Statement> {
         if token.is_comment() {
@@ -149,7 +174,7 @@ impl StatementBuilder {
         let taken = std::mem::take(self);
         let span = taken.span?;
         Some(Statement {
-            comments: Vec::new(),
+            comments: taken.comments,
             sql: text[span.start..span.end].to_owned(),
             span: Some(span),
         })
@@ -223,6 +248,7 @@ mod tests {
         assert_eq!(stmts.len(), 1);
         assert_eq!(stmts[0].sql, "CREATE TABLE t ( -- the id\n id int)");
         assert_eq!(stmts[0].offset(), 14);
+        assert_eq!(stmts[0].comments, ["about t"]);
     }
 
     #[test]
@@ -264,5 +290,16 @@ mod tests {
         let stmts = split("SELECT 1;\r\n/* x */ SELECT\n2;").expect("splits");
         assert_eq!(stmts[1].span, Some(Span::new(19, 27)));
         assert_eq!(stmts[1].sql, "SELECT\n2");
+    }
+
+    #[test]
+    fn comment_lines_above_a_statement_are_its_own() {
+        let sql = "-- one\n--two\n--\n--   three\nSELECT 1; -- after, not above\n\
+                   /* a block */\n-- four\nSELECT 2\n-- inside\n, 3;\n-- left over";
+        let stmts = split(sql).expect("splits");
+        assert_eq!(stmts[0].comments, ["one", "two", "", "  three"]);
+        assert_eq!(stmts[1].comments, ["four"]);
+        assert_eq!(stmts[1].sql, "SELECT 2\n-- inside\n, 3");
+        assert_eq!(stmts.len(), 2);
     }
 }

@@ -1,10 +1,13 @@
-//! Writing statements and new migration files.
+//! Writing statements: the one writer behind a new migration file,
+//! `petal diff`'s script and `upgrade --sql`, so all three print a
+//! statement's comment lines the same way.
 //!
 //! The output is a pure function of the input (no clock, no environment), so
 //! the same change list always gives a byte-identical file, and it parses
-//! back to the same statements.
+//! back to the same statements, comments included.
 
 use crate::file::{Statement, Step};
+use crate::parse::HEADERS;
 use crate::revision::{RevisionId, file_name};
 
 /// The line under the header of every generated file.
@@ -149,10 +152,15 @@ fn one_line(text: &str) -> String {
 }
 
 /// A comment must not read as a directive or a header, which would change
-/// what the file means.
+/// what the file means. Only what the parser would take for one is
+/// defused, so a comment it read back is written as it was.
 fn defuse_directive(line: &str) -> String {
     let trimmed = line.trim_start();
-    if trimmed.starts_with("+petal") || trimmed.starts_with("petal ") {
+    let header = trimmed
+        .strip_prefix("petal ")
+        .and_then(|rest| rest.split_once(':'))
+        .is_some_and(|(key, _)| HEADERS.contains(&key.trim()));
+    if trimmed.starts_with("+petal") || header {
         format!("note: {trimmed}")
     } else {
         line.to_owned()
@@ -164,4 +172,20 @@ fn ends_in_line_comment(sql: &str) -> bool {
     // Cheap check; a `--` inside a string on the last line only costs a
     // harmless extra line break.
     last_line.contains("--")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_are_defused_only_where_the_parser_would_read_them() {
+        assert_eq!(defuse_directive("+petal up"), "note: +petal up");
+        assert_eq!(
+            defuse_directive("petal parents: 1"),
+            "note: petal parents: 1"
+        );
+        assert_eq!(defuse_directive("petal todo: later"), "petal todo: later");
+        assert_eq!(defuse_directive("  indented"), "  indented");
+    }
 }
