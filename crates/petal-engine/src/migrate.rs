@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use petal_migrate::{
     AppliedRevision, Checksum, Direction, Plan, PlanOptions, PlannedMigration, RevisionGraph,
-    RevisionId, Target, load::load_dir, plan_stamp, write_statement,
+    RevisionId, Target, load::load_dir, plan, plan_stamp, write_statement,
 };
 use petal_pg::{ConnConfig, connect};
 use tokio_postgres::Client;
@@ -148,64 +148,6 @@ async fn run_locked(
     Ok(plan)
 }
 
-fn plan(
-    graph: &RevisionGraph,
-    applied: &[AppliedRevision],
-    target: &Target,
-    direction: Direction,
-    options: PlanOptions,
-) -> Result<Plan, EngineError> {
-    let plan = petal_migrate::plan(graph, applied, target, direction, options)?;
-    for step in &plan.steps {
-        refuse_transaction_control(step)?;
-    }
-    Ok(plan)
-}
-
-/// A `COMMIT` (or `BEGIN`, `ROLLBACK`, ...) in a migration petal runs in
-/// transactions would end petal's transaction early: what follows would run
-/// outside any step, a failure could not be rolled back, and the error would
-/// wrongly say it was. Refused before anything runs, online and `--sql`.
-fn refuse_transaction_control(step: &PlannedMigration) -> Result<(), EngineError> {
-    if step.file.no_transaction {
-        return Ok(());
-    }
-    let statements = step.section().steps.iter().flat_map(|s| &s.statements);
-    for stmt in statements {
-        if let Some(keyword) = transaction_control(&stmt.sql) {
-            return Err(EngineError::msg(format!(
-                "{}:{}: `{keyword}` in a migration that petal runs in transactions: it would \
-                 end petal's transaction early, so what follows could not be rolled back. \
-                 Remove it: separate steps with `-- +petal step` (each step commits), or mark \
-                 the file `-- +petal no-transaction`",
-                step.file.path(),
-                step.file.line_of(stmt)
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// The transaction control keyword a statement starts with, if it ends or
-/// starts a transaction (`ROLLBACK TO SAVEPOINT` does neither).
-fn transaction_control(sql: &str) -> Option<String> {
-    let words: Vec<String> = sql
-        .split(|c: char| !c.is_ascii_alphabetic())
-        .filter(|w| !w.is_empty())
-        .take(4)
-        .map(str::to_ascii_uppercase)
-        .collect();
-    let first = words.first()?.as_str();
-    let second = words.get(1).map(String::as_str);
-    let ends_or_starts = match first {
-        "BEGIN" | "COMMIT" | "END" | "ABORT" => true,
-        "START" | "PREPARE" => second == Some("TRANSACTION"),
-        "ROLLBACK" => !words.iter().any(|w| w == "TO"),
-        _ => false,
-    };
-    ends_or_starts.then(|| first.to_string())
-}
-
 /// `--sql`: the script that `upgrade`/`downgrade` would run, without
 /// connecting. Without a range it starts from base (nothing applied), like
 /// Alembic's offline mode. The script keeps the log too, so running it with
@@ -275,39 +217,5 @@ fn log_statement(step: &PlannedMigration) -> String {
             "DELETE FROM public.petal_migrations WHERE revision = {};\n",
             q(step.revision.as_str())
         ),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::transaction_control;
-
-    #[test]
-    fn transaction_control_statements() {
-        for sql in [
-            "BEGIN",
-            "begin work",
-            "COMMIT",
-            "commit prepared 'x'",
-            "END",
-            "ABORT",
-            "ROLLBACK",
-            "rollback transaction",
-            "START TRANSACTION ISOLATION LEVEL SERIALIZABLE",
-            "PREPARE TRANSACTION 'x'",
-        ] {
-            assert!(transaction_control(sql).is_some(), "{sql}");
-        }
-        for sql in [
-            "ROLLBACK TO SAVEPOINT a",
-            "rollback work to a",
-            "SAVEPOINT a",
-            "PREPARE q AS SELECT 1",
-            "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END",
-            "ENDPOINT",
-            "",
-        ] {
-            assert!(transaction_control(sql).is_none(), "{sql}");
-        }
     }
 }

@@ -13,7 +13,7 @@ use petal_source::{Report, SourceFile, Span};
 use crate::file::{Checksum, MigrationFile, Section, Statement, Step};
 use crate::lex::{Lexer, Token, starts_line};
 use crate::revision::RevisionId;
-use crate::split::StatementBuilder;
+use crate::split::{StatementBuilder, transaction_control};
 use crate::suggest::suggestion;
 
 /// A malformed migration file: what is wrong, at a byte offset of the file.
@@ -44,6 +44,13 @@ impl fmt::Display for ParseError {
 }
 
 impl std::error::Error for ParseError {}
+
+/// What the parser says about a transaction control statement in a file
+/// petal runs in transactions, after its keyword.
+const REFUSAL: &str = "in a migration that petal runs in transactions: it would \
+     end petal's transaction early, so what follows could not be rolled back. \
+     Remove it: separate steps with `-- +petal step` (each step commits), or mark \
+     the file `-- +petal no-transaction`";
 
 pub(crate) const DIRECTIVES: [&str; 4] = ["up", "down", "step", "no-transaction"];
 pub(crate) const HEADERS: [&str; 3] = ["revision", "parents", "message"];
@@ -140,8 +147,15 @@ impl Parser {
         self.finish()
     }
 
-    /// Adds a statement to the current step.
+    /// Adds a statement to the current step; refuses transaction control
+    /// in a file petal runs in transactions.
     fn add_statement(&mut self, statement: Statement) -> Result<(), ParseError> {
+        if self.no_transaction.is_none()
+            && let Some(span) = statement.span
+            && let Some(keyword) = transaction_control(self.source.text(), span)
+        {
+            return Err(self.error(span.start, format!("`{keyword}` {REFUSAL}")));
+        }
         self.step.push(statement);
         Ok(())
     }

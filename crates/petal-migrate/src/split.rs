@@ -5,7 +5,9 @@
 //! classification lines) and the terminating `;` are not part of its SQL;
 //! comments inside it are kept. The `--` lines standing above it (each the
 //! first thing on its line) become its comment lines. A chunk holding only
-//! comments is not a statement.
+//! comments is not a statement. [`transaction_control`] finds a statement
+//! that would end or start a transaction, which a transactional file may
+//! not hold.
 
 use petal_source::Span;
 
@@ -94,6 +96,36 @@ impl RoutineHeader {
             _ => RoutineHeader::Other,
         }
     }
+}
+
+/// The keyword a statement (the `span` of `text`) starts with, when it ends
+/// or starts a transaction (`ROLLBACK TO SAVEPOINT` does neither): in a file
+/// petal runs in transactions, it would end petal's transaction early, so
+/// what follows would run outside any step and a failure could not be
+/// rolled back. The parser refuses it.
+pub(crate) fn transaction_control(text: &str, span: Span) -> Option<String> {
+    let mut lexer = Lexer::new(text, span.start);
+    let mut words: Vec<String> = Vec::new();
+    while words.len() < 4 {
+        let Some(Ok(token)) = lexer.next_token() else {
+            break;
+        };
+        if token.start() >= span.end {
+            break;
+        }
+        if let Token::Word { start, end } = token {
+            words.push(text[start..end].to_ascii_uppercase());
+        }
+    }
+    let first = words.first()?.as_str();
+    let second = words.get(1).map(String::as_str);
+    let ends_or_starts = match first {
+        "BEGIN" | "COMMIT" | "END" | "ABORT" => true,
+        "START" | "PREPARE" => second == Some("TRANSACTION"),
+        "ROLLBACK" => !words.iter().any(|w| w == "TO"),
+        _ => false,
+    };
+    ends_or_starts.then(|| first.to_string())
 }
 
 /// Accumulates tokens into statements.
@@ -301,5 +333,48 @@ mod tests {
         assert_eq!(stmts[1].comments, ["four"]);
         assert_eq!(stmts[1].sql, "SELECT 2\n-- inside\n, 3");
         assert_eq!(stmts.len(), 2);
+    }
+
+    fn keyword(sql: &str) -> Option<String> {
+        transaction_control(sql, Span::new(0, sql.len()))
+    }
+
+    #[test]
+    fn transaction_control_statements() {
+        for sql in [
+            "BEGIN",
+            "begin work",
+            "COMMIT",
+            "commit prepared 'x'",
+            "END",
+            "ABORT",
+            "ROLLBACK",
+            "rollback transaction",
+            "START TRANSACTION ISOLATION LEVEL SERIALIZABLE",
+            "PREPARE TRANSACTION 'x'",
+        ] {
+            assert!(keyword(sql).is_some(), "{sql}");
+        }
+        for sql in [
+            "ROLLBACK TO SAVEPOINT a",
+            "rollback work to a",
+            "SAVEPOINT a",
+            "PREPARE q AS SELECT 1",
+            "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END",
+            "ENDPOINT",
+            "",
+        ] {
+            assert!(keyword(sql).is_none(), "{sql}");
+        }
+    }
+
+    #[test]
+    fn only_the_statements_own_words_count() {
+        let text = "SELECT 1; COMMIT";
+        assert_eq!(transaction_control(text, Span::new(0, 8)), None);
+        assert_eq!(
+            transaction_control(text, Span::new(10, 16)).as_deref(),
+            Some("COMMIT")
+        );
     }
 }

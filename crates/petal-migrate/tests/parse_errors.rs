@@ -243,3 +243,26 @@ fn petal_comments_in_sections_that_are_not_headers_are_comments() {
     .expect("parses");
     assert_eq!(file.up.statements().count(), 1);
 }
+
+#[test]
+fn transaction_control_in_a_transactional_file() {
+    insta::assert_snapshot!(error(&with_header(
+        "\n-- +petal up\nCREATE TABLE a (id int);\n-- copied from psql\n  COMMIT;\nCREATE TABLE b (id int);\n"
+    )));
+}
+
+#[test]
+fn transaction_control_is_the_authors_business_without_transactions() {
+    let text = with_header(
+        "-- +petal no-transaction\n\n-- +petal up\nBEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\n\n-- +petal down\nDROP TABLE a;\n",
+    );
+    let file = parse(PATH, &text).expect("parses");
+    assert_eq!(file.up.statements().count(), 3);
+    // A body's `BEGIN` is body text, and `ROLLBACK TO` keeps the transaction.
+    let text = with_header(
+        "\n-- +petal up\nCREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$\nBEGIN\n  RETURN 1;\nEND;\n$$;\n\
+         SAVEPOINT s;\nROLLBACK TO SAVEPOINT s;\n",
+    );
+    let file = parse(PATH, &text).expect("parses");
+    assert_eq!(file.up.statements().count(), 3);
+}
