@@ -61,15 +61,6 @@ fn run(cli: Cli) -> Result<(), Failure> {
             target, sql: true, ..
         } => commands::migrate::sql(&settings, &target, Direction::Up),
         Command::Downgrade { target, sql: true } => {
-            if !target.contains(':') {
-                return Err(Failure::error(
-                    ErrorKind::Plan,
-                    format!(
-                        "offline downgrade needs a range FROM:TO (for example `head:{target}`): \
-                         without a database petal cannot know where to start"
-                    ),
-                ));
-            }
             commands::migrate::sql(&settings, &target, Direction::Down)
         }
         Command::Upgrade {

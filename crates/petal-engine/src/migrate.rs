@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use petal_migrate::{
     AppliedRevision, Checksum, Direction, Plan, PlanOptions, PlannedMigration, RevisionGraph,
-    RevisionId, Target, load::load_dir, plan, plan_stamp, write_statement,
+    RevisionId, Target, load::load_dir, plan, plan_offline, plan_stamp, write_statement,
 };
 use petal_pg::{ConnConfig, connect};
 use tokio_postgres::Client;
@@ -149,8 +149,8 @@ async fn run_locked(
 }
 
 /// `--sql`: the script that `upgrade`/`downgrade` would run, without
-/// connecting. Without a range it starts from base (nothing applied), like
-/// Alembic's offline mode. The script keeps the log too, so running it with
+/// connecting (the planner's offline form: an upgrade without a range
+/// starts from base). The script keeps the log too, so running it with
 /// psql leaves the database exactly as the online run would; each statement
 /// comes with the comment lines above it in its file.
 pub fn offline_sql(
@@ -160,8 +160,7 @@ pub fn offline_sql(
 ) -> Result<String, EngineError> {
     let graph = load_graph(settings)?;
     let target = Target::parse(target)?;
-    let plan = plan(&graph, &[], &target, direction, PlanOptions::default())?;
-    Ok(render_script(&plan))
+    Ok(render_script(&plan_offline(&graph, &target, direction)?))
 }
 
 fn render_script(plan: &Plan) -> String {

@@ -12,8 +12,9 @@
 //! - [`split()`]: statements on top-level `;`, aware of quotes, dollar
 //!   quotes, comments and `BEGIN ATOMIC` bodies;
 //! - [`RevisionGraph`]: parents, children, heads, bases, merges;
-//! - [`plan()`] / [`plan_stamp`]: what upgrade, downgrade, stamp and `--sql`
-//!   run; [`status()`] and [`current`] for reporting;
+//! - [`plan()`] / [`plan_offline`] / [`plan_stamp`]: what upgrade,
+//!   downgrade, `--sql` and stamp run; [`status()`] and [`current`] for
+//!   reporting;
 //! - [`Error`]: every module's error, each as `petal_source::Report`s.
 //!
 //! ```
@@ -51,7 +52,9 @@ pub use error::Error;
 pub use file::{Checksum, MigrationFile, Section, Statement, Step};
 pub use graph::{GraphError, ResolveError, RevisionGraph};
 pub use parse::{ParseError, parse};
-pub use plan::{AppliedRevision, Direction, Plan, PlanOptions, PlannedMigration, plan, plan_stamp};
+pub use plan::{
+    AppliedRevision, Direction, Plan, PlanOptions, PlannedMigration, plan, plan_offline, plan_stamp,
+};
 pub use plan_error::PlanError;
 pub use revision::{InvalidRevisionId, RevisionId, file_name, new_revision_id};
 pub use slug::{MAX_SLUG_LEN, slug};
