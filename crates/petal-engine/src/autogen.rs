@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use petal_diff::{Diff, Safety};
-use petal_migrate::{NewMigration, RevisionGraph, RevisionId, new_revision_id, write};
+use petal_migrate::{NewMigration, NotAtHead, RevisionGraph, RevisionId, new_revision_id, write};
 
 use crate::compare::{compare, version_warning};
 use crate::error::EngineError;
@@ -133,29 +133,22 @@ fn single_head(graph: &RevisionGraph) -> Result<Vec<RevisionId>, EngineError> {
 async fn ensure_at_head(settings: &Settings, graph: &RevisionGraph) -> Result<(), EngineError> {
     let rows = read_log(settings).await?;
     let applied = applied_revisions(&rows)?;
-    let missing: Vec<&str> = applied
-        .iter()
-        .filter(|a| !graph.contains(&a.revision))
-        .map(|a| a.revision.as_str())
-        .collect();
-    if !missing.is_empty() {
-        return Err(EngineError::msg(format!(
-            "the database has revision(s) {} applied, but no migration file holds them: \
-             restore the file(s) in {}, or `petal stamp` the database to a revision you have",
-            missing.join(", "),
-            settings.migrations_dir.display()
-        )));
-    }
-    let current = petal_migrate::current(graph, &applied);
-    let heads: Vec<&RevisionId> = graph.heads();
-    let at_head = current.len() == heads.len() && current.iter().all(|c| heads.contains(&c));
-    if !at_head {
-        return Err(EngineError::msg(
+    match petal_migrate::at_head(graph, &applied) {
+        Ok(()) => Ok(()),
+        Err(NotAtHead::Unknown(missing)) => {
+            let missing: Vec<&str> = missing.iter().map(RevisionId::as_str).collect();
+            Err(EngineError::msg(format!(
+                "the database has revision(s) {} applied, but no migration file holds them: \
+                 restore the file(s) in {}, or `petal stamp` the database to a revision you have",
+                missing.join(", "),
+                settings.migrations_dir.display()
+            )))
+        }
+        Err(NotAtHead::Pending(_)) => Err(EngineError::msg(
             "the database is not at head: run `petal upgrade` first (or use \
              `--from-migrations` to diff against the migrations instead)",
-        ));
+        )),
     }
-    Ok(())
 }
 
 fn write_new(dir: &Path, file: &NewMigration) -> Result<PathBuf, EngineError> {

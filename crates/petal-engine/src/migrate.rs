@@ -48,6 +48,15 @@ pub fn applied_revisions(rows: &[AppliedRow]) -> Result<Vec<AppliedRevision>, En
         .collect()
 }
 
+/// The revisions applied to the database `client` is connected to, read
+/// without writing anything (the Cvety.kz API checks it is at head).
+pub async fn applied_on(client: &Client) -> Result<Vec<AppliedRevision>, EngineError> {
+    let rows = read_applied(client)
+        .await
+        .map_err(|e| EngineError::pg_query("reading petal_migrations", e))?;
+    applied_revisions(&rows)
+}
+
 /// The log of the target database, read without writing anything (no lock,
 /// no table creation): for `current`, `history`, `status`.
 pub async fn read_log(settings: &Settings) -> Result<Vec<AppliedRow>, EngineError> {

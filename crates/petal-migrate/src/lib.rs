@@ -13,8 +13,8 @@
 //!   quotes, comments and `BEGIN ATOMIC` bodies;
 //! - [`RevisionGraph`]: parents, children, heads, bases, merges;
 //! - [`plan()`] / [`plan_offline`] / [`plan_stamp`]: what upgrade,
-//!   downgrade, `--sql` and stamp run; [`status()`] and [`current`] for
-//!   reporting;
+//!   downgrade, `--sql` and stamp run; [`status()`], [`current`] and
+//!   [`at_head`] for reporting;
 //! - [`Error`]: every module's error, each as `petal_source::Report`s.
 //!
 //! ```
@@ -59,7 +59,7 @@ pub use plan_error::PlanError;
 pub use revision::{InvalidRevisionId, RevisionId, file_name, new_revision_id};
 pub use slug::{MAX_SLUG_LEN, slug};
 pub use split::{SplitError, split};
-pub use status::{RevisionState, RevisionStatus, current, status};
+pub use status::{NotAtHead, RevisionState, RevisionStatus, at_head, current, status};
 pub use target::{Anchor, Target, TargetError};
 pub use write::{
     FILE_LAYOUT, GENERATED_BY, NOTHING_TO_DO, NewMigration, StepLayout, write, write_statement,
