@@ -4,11 +4,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use petal_engine::Settings;
+use petal_source::{Report, SourceFile, Span};
 use serde::Deserialize;
 
-use petal_engine::Settings;
-
-use crate::failure::Failure;
+use crate::failure::{ErrorKind, Failure};
 
 /// Reads the settings petal runs with (`petal_engine::Settings`), every
 /// source merged. Relative paths are relative to the directory holding
@@ -35,8 +35,7 @@ impl Config {
     pub fn load(explicit: Option<&Path>, url_flag: Option<&str>) -> Result<Settings, Failure> {
         let (root, file) = match explicit {
             Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| Failure::error(format!("cannot read {}: {e}", path.display())))?;
+                let text = std::fs::read_to_string(path).map_err(|e| cannot_read(path, &e))?;
                 let root = path
                     .parent()
                     .filter(|p| !p.as_os_str().is_empty())
@@ -51,9 +50,7 @@ impl Config {
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                         (PathBuf::from("."), FileConfig::default())
                     }
-                    Err(e) => {
-                        return Err(Failure::error(format!("cannot read {CONFIG_FILE}: {e}")));
-                    }
+                    Err(e) => return Err(cannot_read(path, &e)),
                 }
             }
         };
@@ -103,24 +100,25 @@ fn under(root: &Path, path: PathBuf) -> PathBuf {
 fn parse_file(path: &str, text: &str) -> Result<FileConfig, Failure> {
     toml::from_str(text).map_err(|e| {
         // Not toml's own rendering: it quotes the offending line, and that
-        // line may hold a database password.
-        let place = match e.span() {
+        // line may hold a database password; the report gives the place
+        // and never the line.
+        let message = e.message().trim_end().to_string();
+        let report = match e.span() {
             Some(span) => {
-                let (line, column) = line_column(text, span.start);
-                format!("{path}:{line}:{column}")
+                let source = SourceFile::holding_secrets(path, text);
+                Report::at(&source, Span::new(span.start, span.end), message)
             }
-            None => path.to_string(),
+            None => Report::in_file(path, message),
         };
-        Failure::error(format!("{place}: {}", e.message().trim_end()))
+        Failure::new(ErrorKind::Config, report)
     })
 }
 
-/// 1-based line and column (in characters) of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-    (line, column)
+fn cannot_read(path: &Path, e: &std::io::Error) -> Failure {
+    Failure::new(
+        ErrorKind::Io,
+        Report::in_file(path.display().to_string(), format!("cannot read: {e}")),
+    )
 }
 
 /// A `.env` file: `KEY=VALUE` lines, `#` comments, optional `export ` and
@@ -129,12 +127,7 @@ fn read_dotenv(path: &Path) -> Result<BTreeMap<String, String>, Failure> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
-        Err(e) => {
-            return Err(Failure::error(format!(
-                "cannot read {}: {e}",
-                path.display()
-            )));
-        }
+        Err(e) => return Err(cannot_read(path, &e)),
     };
     Ok(parse_dotenv(&text))
 }
@@ -174,17 +167,25 @@ mod tests {
         assert_eq!(vars["BARE"], "1");
     }
 
+    /// The failure as the user reads it.
+    fn shown(result: Result<FileConfig, Failure>) -> String {
+        match result {
+            Ok(config) => panic!("parsed: {config:?}"),
+            Err(failure) => failure.reports.iter().map(|r| r.to_string()).collect(),
+        }
+    }
+
     #[test]
     fn unknown_keys_are_errors() {
-        let err = parse_file("petal.toml", "databse_url = 'x'\n").unwrap_err();
-        assert!(err.message.contains("databse_url"), "{}", err.message);
+        let err = shown(parse_file("petal.toml", "databse_url = 'x'\n"));
+        assert!(err.contains("databse_url"), "{err}");
     }
 
     #[test]
     fn errors_are_located_without_quoting_the_line() {
         let text = "models = \"m\"\ndatabase_url = \"postgres://u:s3cr3t@h/db\n";
-        let err = parse_file("petal.toml", text).unwrap_err();
-        assert!(err.message.starts_with("petal.toml:2:"), "{}", err.message);
-        assert!(!err.message.contains("s3cr3t"), "{}", err.message);
+        let err = shown(parse_file("petal.toml", text));
+        assert!(err.starts_with("petal.toml:2:"), "{err}");
+        assert!(!err.contains("s3cr3t"), "{err}");
     }
 }

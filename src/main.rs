@@ -8,14 +8,13 @@ mod config;
 mod failure;
 mod output;
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
 
 use cli::{Cli, Command};
 use config::Config;
-use failure::Failure;
+use failure::{ErrorKind, Failure};
 use output::Style;
 use petal_engine::migrate::Operation;
 use petal_migrate::{Direction, PlanOptions};
@@ -29,12 +28,11 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     restore_sigpipe();
     let cli = Cli::parse();
+    let format = cli.global.format;
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            if !failure.message.is_empty() {
-                let _ = writeln!(std::io::stderr(), "error: {}", failure.message);
-            }
+            output::print_failure(&failure, format);
             ExitCode::from(failure.code)
         }
     }
@@ -50,7 +48,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Failure::error(format!("cannot start the async runtime: {e}")))?;
+        .map_err(|e| {
+            Failure::error(
+                ErrorKind::Io,
+                format!("cannot start the async runtime: {e}"),
+            )
+        })?;
     match cli.command {
         Command::Init { dir } => commands::init::run(&dir),
         Command::Dev { action } => runtime.block_on(commands::dev::run(&settings, action)),
@@ -58,12 +61,6 @@ fn run(cli: Cli) -> Result<(), Failure> {
             target, sql: true, ..
         } => commands::migrate::sql(&settings, &target, Direction::Up),
         Command::Downgrade { target, sql: true } => {
-            if !target.contains(':') {
-                return Err(Failure::error(format!(
-                    "offline downgrade needs a range FROM:TO (for example `head:{target}`): \
-                     without a database petal cannot know where to start"
-                )));
-            }
             commands::migrate::sql(&settings, &target, Direction::Down)
         }
         Command::Upgrade {
@@ -75,6 +72,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Operation::Upgrade,
             &target,
             PlanOptions { allow_modified },
+            format,
             style,
         )),
         Command::Downgrade { target, .. } => runtime.block_on(commands::migrate::run(
@@ -82,6 +80,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Operation::Downgrade,
             &target,
             PlanOptions::default(),
+            format,
             style,
         )),
         Command::Stamp { target } => runtime.block_on(commands::migrate::run(
@@ -89,6 +88,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Operation::Stamp,
             &target,
             PlanOptions::default(),
+            format,
             style,
         )),
         Command::Current => runtime.block_on(commands::migrate::current(&settings, format)),

@@ -105,9 +105,14 @@ fn every_object_has_a_source_location() {
         column: "customer_phone".into(),
     };
     let loc = &scanned.locations[&key];
-    assert!(loc.file.ends_with("src/order.rs"), "{loc}");
-    let text = std::fs::read_to_string(&loc.file).unwrap();
-    assert!(text[loc.position.offset..].starts_with("customer_phone: String"));
-    let line = text.lines().nth(loc.position.line - 1).unwrap();
+    assert!(loc.path().ends_with("src/order.rs"), "{loc}");
+    let text = std::fs::read_to_string(loc.path()).unwrap();
+    assert_eq!(
+        loc.source.text(),
+        text,
+        "the location shares the file's text"
+    );
+    assert!(text[loc.span.start..].starts_with("customer_phone: String"));
+    let line = text.lines().nth(loc.position().line - 1).unwrap();
     assert_eq!(line.trim(), "pub customer_phone: String,");
 }

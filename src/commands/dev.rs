@@ -6,7 +6,7 @@ use petal_engine::Settings;
 use petal_engine::pg::{ClusterStatus, EmbeddedCluster};
 
 use crate::cli::DevAction;
-use crate::failure::Failure;
+use crate::failure::{ErrorKind, Failure};
 
 pub async fn run(settings: &Settings, action: DevAction) -> Result<(), Failure> {
     let cluster = settings.embedded_cluster().map_err(Failure::from)?;
@@ -38,17 +38,14 @@ pub async fn run(settings: &Settings, action: DevAction) -> Result<(), Failure> 
 }
 
 async fn start(cluster: &EmbeddedCluster) -> Result<(), Failure> {
-    cluster
-        .start()
-        .await
-        .map_err(|e| Failure::error(e.to_string()))
+    cluster.start().await.map_err(Failure::from)
 }
 
 async fn stop(cluster: EmbeddedCluster) -> Result<(), Failure> {
     tokio::task::spawn_blocking(move || cluster.stop())
         .await
-        .map_err(|e| Failure::error(format!("the stop task failed: {e}")))?
-        .map_err(|e| Failure::error(e.to_string()))
+        .map_err(|e| Failure::error(ErrorKind::Connection, format!("the stop task failed: {e}")))?
+        .map_err(Failure::from)
 }
 
 fn describe(cluster: &EmbeddedCluster) -> String {

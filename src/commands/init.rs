@@ -3,8 +3,10 @@
 
 use std::path::Path;
 
+use petal_source::Report;
+
 use crate::config::CONFIG_FILE;
-use crate::failure::Failure;
+use crate::failure::{ErrorKind, Failure};
 
 const EXAMPLE_MODEL: &str = r#"//! petal models: one struct per table. petal reads this directory without
 //! compiling it (`petal revision --autogenerate`), and the derive turns the
@@ -66,14 +68,20 @@ pub fn run(dir: &Path) -> Result<(), Failure> {
     let model_path = dir.join("src/models/mod.rs");
     for existing in [&config_path, &model_path] {
         if existing.exists() {
-            return Err(Failure::error(format!(
-                "{} already exists; petal init never overwrites files",
-                existing.display()
-            )));
+            return Err(Failure::new(
+                ErrorKind::Io,
+                Report::in_file(
+                    existing.display().to_string(),
+                    "already exists; petal init never overwrites files",
+                ),
+            ));
         }
     }
     let io = |what: &Path, e: std::io::Error| {
-        Failure::error(format!("cannot write {}: {e}", what.display()))
+        Failure::new(
+            ErrorKind::Io,
+            Report::in_file(what.display().to_string(), format!("cannot write: {e}")),
+        )
     };
     std::fs::create_dir_all(dir.join("migrations")).map_err(|e| io(&dir.join("migrations"), e))?;
     std::fs::create_dir_all(dir.join("src/models")).map_err(|e| io(&dir.join("src/models"), e))?;

@@ -1,13 +1,15 @@
 //! `upgrade`, `downgrade`, `stamp` and the read-only views of the revision
 //! log: `current`, `history`, `heads`, `status`.
 
+use std::io::Write;
+
 use petal_engine::Settings;
 use petal_engine::migrate::{self, Event, Operation};
 use petal_migrate::{Direction, PlanOptions, RevisionState};
 use serde_json::json;
 
 use crate::cli::Format;
-use crate::failure::Failure;
+use crate::failure::{ErrorKind, Failure};
 use crate::output::{Style, print_json};
 
 pub async fn run(
@@ -15,8 +17,15 @@ pub async fn run(
     operation: Operation,
     target: &str,
     options: PlanOptions,
+    format: Format,
     style: Style,
 ) -> Result<(), Failure> {
+    // Standard output holds nothing but JSON with `--format json` (an error
+    // object, if it fails): the progress goes to standard error then.
+    let mut out: Box<dyn Write> = match format {
+        Format::Text => Box::new(std::io::stdout()),
+        Format::Json => Box::new(std::io::stderr()),
+    };
     // Whether a migration's "applying ... " line waits for its outcome: an
     // error before any migration started gets no dangling "failed".
     let mut line_open = false;
@@ -29,16 +38,17 @@ pub async fn run(
                 (_, Direction::Up) => "applying",
                 (_, Direction::Down) => "reverting",
             };
-            print!(
+            let _ = write!(
+                out,
                 "{verb} {} {} ... ",
                 step.revision.as_str(),
                 step.file.message
             );
-            let _ = std::io::Write::flush(&mut std::io::stdout());
+            let _ = out.flush();
         }
         Event::Finished(_, elapsed) => {
             line_open = false;
-            println!("{} ({} ms)", style.green("ok"), elapsed.as_millis());
+            let _ = writeln!(out, "{} ({} ms)", style.green("ok"), elapsed.as_millis());
         }
     };
     let plan = migrate::run(settings, operation, target, options, &mut on_event).await;
@@ -46,13 +56,13 @@ pub async fn run(
         Ok(plan) => plan,
         Err(e) => {
             if line_open {
-                println!("{}", style.red("failed"));
+                let _ = writeln!(out, "{}", style.red("failed"));
             }
             return Err(e.into());
         }
     };
     if plan.is_empty() {
-        println!("nothing to do: the database is already at {target}");
+        let _ = writeln!(out, "nothing to do: the database is already at {target}");
     }
     Ok(())
 }
@@ -131,7 +141,7 @@ pub async fn history(settings: &Settings, verbose: bool, format: Format) -> Resu
                     "revision": rev.as_str(),
                     "parents": file.parents.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
                     "message": file.message,
-                    "path": file.path,
+                    "path": file.path(),
                     "checksum": file.checksum.as_str(),
                     "head": heads.contains(rev),
                     "applied_at": applied.map(|a| a.applied_at.clone()),
@@ -164,7 +174,7 @@ pub async fn history(settings: &Settings, verbose: bool, format: Format) -> Resu
         };
         println!("{from} -> {}{tags}, {}", rev.as_str(), file.message);
         if verbose {
-            println!("    path: {}", file.path);
+            println!("    path: {}", file.path());
             println!("    checksum: {}", file.checksum.as_str());
         }
     }
@@ -224,9 +234,12 @@ pub async fn status(settings: &Settings, format: Format, style: Style) -> Result
         })
         .count();
     if problems > 0 {
-        return Err(Failure::error(format!(
-            "{problems} applied revision(s) modified or missing their file"
-        )));
+        let failure = Failure::error(
+            ErrorKind::Plan,
+            format!("{problems} applied revision(s) modified or missing their file"),
+        );
+        // The status object (JSON) already says which.
+        return Err(failure.after_output());
     }
     Ok(())
 }

@@ -127,6 +127,6 @@ pub async fn check(
     if report.agrees() {
         Ok(())
     } else {
-        Err(Failure::differences(""))
+        Err(Failure::differences())
     }
 }

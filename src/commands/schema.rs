@@ -4,6 +4,7 @@ use petal_diff::Step;
 use petal_engine::Settings;
 use petal_engine::compare::compare;
 use petal_engine::sources::{self, Loaded, Source};
+use petal_migrate::StepLayout;
 use serde_json::json;
 
 use crate::cli::Format;
@@ -106,32 +107,23 @@ pub async fn diff(
         print_not_compared(&to_loaded);
     }
     if exit_code && !diff.is_empty() {
-        return Err(Failure::differences(""));
+        return Err(Failure::differences());
     }
     Ok(())
 }
 
-/// Steps as a script, each statement under the same comments a generated
-/// migration file gives it, steps separated by a comment saying why.
+/// `petal diff`'s script: statements one under the other, steps separated
+/// by a comment saying why.
+const DIFF_LAYOUT: StepLayout = StepLayout {
+    between_statements: "",
+    between_steps: "\n-- next step: commit the one above first\n",
+};
+
+/// Steps as a script, each statement under the same comment lines a
+/// generated migration file gives it (the file's one statement writer).
 pub fn render_steps(steps: &[Step]) -> String {
     let mut out = String::new();
-    for (index, step) in petal_engine::autogen::generated_steps(steps)
-        .iter()
-        .enumerate()
-    {
-        if index > 0 {
-            out.push_str("\n-- next step: commit the one above first\n");
-        }
-        for stmt in step {
-            for line in &stmt.comments {
-                out.push_str(&format!("-- {line}\n"));
-            }
-            out.push_str(stmt.sql.trim_end());
-            if !stmt.sql.trim_end().ends_with(';') {
-                out.push(';');
-            }
-            out.push('\n');
-        }
-    }
+    let generated = petal_engine::autogen::generated_steps(steps);
+    petal_migrate::write_steps(&mut out, &generated, &DIFF_LAYOUT);
     out
 }

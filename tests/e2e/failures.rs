@@ -310,17 +310,24 @@ async fn transaction_control_in_a_transactional_migration_is_refused() {
         "DROP TABLE b;\nDROP TABLE a;",
     );
     project.write(path, &text);
-    for args in [vec!["upgrade"], vec!["upgrade", "--sql"]] {
+    // A parse error of the file: no command that reads the migrations
+    // takes it.
+    for args in [
+        vec!["upgrade"],
+        vec!["upgrade", "--sql"],
+        vec!["heads"],
+        vec!["status"],
+    ] {
         project
             .petal(&args)
             .assert_code(2)
-            .assert_mentions(&format!("{path}:{}:", line_of(&text, "BEGIN;")))
+            .assert_mentions(&format!("{path}:{}:1: `BEGIN`", line_of(&text, "BEGIN;")))
             .assert_mentions("-- +petal step");
     }
     assert_eq!(
         catalog::tables(client).await,
-        ["public.petal_migrations"],
-        "nothing of the file may run"
+        Vec::<String>::new(),
+        "nothing of the file may run, and the log is not even created"
     );
     assert_eq!(catalog::log(client).await, Vec::new());
 

@@ -7,6 +7,7 @@ mod concurrency;
 mod cvety;
 mod failures;
 mod graph;
+mod json_errors;
 mod offline;
 mod secrets;
 mod smoke;

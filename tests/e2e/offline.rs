@@ -160,3 +160,71 @@ async fn inspect_json_of_a_database() {
     );
     assert!(!text.contains("petal_migrations"), "{}", run.stdout);
 }
+
+/// The comment lines directly above the first line of `text` that starts
+/// with `statement` (directives and `--sql`'s revision lines are not
+/// comments of a statement).
+fn comments_above(text: &str, statement: &str) -> Vec<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(at) = lines.iter().position(|l| l.starts_with(statement)) else {
+        panic!("no line starts with {statement:?}:\n{text}");
+    };
+    let mut above: Vec<String> = lines[..at]
+        .iter()
+        .rev()
+        .take_while(|l| l.starts_with("--") && !l.starts_with("-- +petal"))
+        .map(|l| l.to_string())
+        .collect();
+    above.reverse();
+    above
+}
+
+/// `petal diff`, the migration file and `upgrade --sql` print a generated
+/// statement's notes the same way: one writer prints all three.
+#[tokio::test]
+async fn diff_the_file_and_sql_print_the_same_notes() {
+    let project = Project::new().await;
+    let model = "use petal::Table;\n\n#[derive(Table)]\n#[petal(table = \"orders\")]\n\
+                 pub struct Order {\n    #[petal(primary_key)]\n    pub id: i64,\n    pub total: f64,\n}\n";
+    project.write("models/shop.rs", model);
+    project
+        .petal(&["revision", "--autogenerate", "-m", "initial"])
+        .assert_ok();
+    project.petal(&["upgrade"]).assert_ok();
+    // Money to numeric: destructive (it can round), and it rewrites the table.
+    project.write(
+        "models/shop.rs",
+        &model.replace(
+            "    pub total: f64,",
+            "    #[petal(sql_type = \"numeric(12,2)\")]\n    pub total: f64,",
+        ),
+    );
+    let statement = "ALTER TABLE \"public\".\"orders\" ALTER COLUMN \"total\" TYPE numeric(12,2)";
+
+    let diff = project.petal(&["diff", "--from", "database", "--to", "models"]);
+    diff.assert_ok();
+    project
+        .petal(&["revision", "--autogenerate", "-m", "money"])
+        .assert_ok();
+    let file = project.read(&project.migration("_money.sql"));
+    let sql = project.petal(&["upgrade", "--sql"]);
+    sql.assert_ok();
+
+    let in_file = comments_above(&file, statement);
+    assert!(
+        in_file.iter().any(|l| l.starts_with("-- destructive: ")),
+        "{file}"
+    );
+    assert_eq!(
+        comments_above(&diff.stdout, statement),
+        in_file,
+        "{}",
+        diff.stdout
+    );
+    assert_eq!(
+        comments_above(&sql.stdout, statement),
+        in_file,
+        "{}",
+        sql.stdout
+    );
+}

@@ -81,6 +81,12 @@ fn assert_never_shown(dir: &Path, url: &str, env: &[(&str, &str)]) {
         );
         run.assert_code(2);
         assert!(!run.stderr.trim().is_empty(), "{run:?}");
+        if args.contains(&"json") {
+            // The error is a JSON object too, and says what failed.
+            let error: serde_json::Value = serde_json::from_str(&run.stdout)
+                .unwrap_or_else(|e| panic!("`petal {}`: {e}: {run:?}", args.join(" ")));
+            assert_eq!(error["kind"], "connection", "{error:#}");
+        }
     }
     // History works without a database, and must not leak either.
     let history = run_petal(dir, &["history"], env);
@@ -130,15 +136,24 @@ fn passwords_never_shown_from_mistyped_config_or_sources() {
     let url = format!("postgres://app:{PASSWORD}@127.0.0.1:{}/shop", unused_port());
     // A misspelt key, an unterminated string, an unquoted value: TOML's own
     // error rendering quotes the offending line.
-    for config in [
-        format!("databse_url = \"{url}\"\n"),
-        format!("models = \"models\"\ndatabase_url = \"{url}\n"),
-        format!("database_url = {url}\n"),
+    for (config, line) in [
+        (format!("databse_url = \"{url}\"\n"), 1),
+        (format!("models = \"models\"\ndatabase_url = \"{url}\n"), 2),
+        (format!("database_url = {url}\n"), 1),
     ] {
         std::fs::write(dir.path().join("petal.toml"), &config).expect("writing petal.toml");
         let run = run_petal(dir.path(), &["current"], &[]);
         run.assert_code(2).assert_mentions("petal.toml:");
         assert!(!run.output().contains(PASSWORD), "{config}{run:?}");
+        // As JSON: the place, never the line.
+        let run = run_petal(dir.path(), &["current", "--format", "json"], &[]);
+        run.assert_code(2);
+        assert!(!run.output().contains(PASSWORD), "{config}{run:?}");
+        let error: serde_json::Value =
+            serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
+        assert_eq!(error["kind"], "config", "{error:#}");
+        assert_eq!(error["path"], "petal.toml", "{error:#}");
+        assert_eq!(error["line"], line, "{config}{error:#}");
     }
     std::fs::remove_file(dir.path().join("petal.toml")).expect("removing petal.toml");
 

@@ -1,10 +1,9 @@
 //! The start-up check: the API serves only a database at the migrations'
 //! head, since its queries are written against exactly that schema.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
-use petal_migrate::RevisionGraph;
+use petal_migrate::{AppliedRevision, RevisionGraph, RevisionId};
 
 /// Why the database is not at head, in words for the operator.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -13,7 +12,8 @@ pub enum NotAtHead {
     NoMigrations(String),
     #[error("cannot read the migrations: {0}")]
     Migrations(String),
-    #[error("cannot read petal_migrations: {0}")]
+    /// The log cannot be read (its own message says so).
+    #[error("{0}")]
     Log(String),
     #[error(
         "the database has {count} pending migration(s) ({list}); run `{command}` first",
@@ -43,57 +43,48 @@ pub fn load_graph(dir: &Path) -> Result<RevisionGraph, NotAtHead> {
     Ok(graph)
 }
 
-/// Compares the revisions applied to the database with the graph: at head
-/// means every revision of the graph is applied and nothing else is.
-/// `upgrade_command` is what the message tells the operator to run.
+/// Whether the database is at head (every revision of the graph applied,
+/// nothing else: petal-migrate's one definition). `upgrade_command` is what
+/// the message tells the operator to run.
 pub async fn check(
     client: &tokio_postgres::Client,
     graph: &RevisionGraph,
     dir: &Path,
     upgrade_command: &str,
 ) -> Result<(), NotAtHead> {
-    let rows = petal_engine::runner::read_applied(client)
+    let applied = petal_engine::migrate::applied_on(client)
         .await
-        .map_err(|e| NotAtHead::Log(petal_pg::error::describe(&e)))?;
-    let applied: BTreeSet<&str> = rows.iter().map(|r| r.revision.as_str()).collect();
-    compare(graph, &applied, dir, upgrade_command)
+        .map_err(|e| NotAtHead::Log(e.to_string()))?;
+    explain(graph, &applied, dir, upgrade_command)
 }
 
-fn compare(
+/// [`petal_migrate::at_head`]'s verdict in the operator's words.
+fn explain(
     graph: &RevisionGraph,
-    applied: &BTreeSet<&str>,
+    applied: &[AppliedRevision],
     dir: &Path,
     upgrade_command: &str,
 ) -> Result<(), NotAtHead> {
-    let unknown: Vec<String> = applied
-        .iter()
-        .filter(|rev| graph.files().all(|f| f.revision.as_str() != **rev))
-        .map(|rev| rev.to_string())
-        .collect();
-    if !unknown.is_empty() {
-        return Err(NotAtHead::Unknown {
-            unknown,
+    let ids = |revisions: Vec<RevisionId>| -> Vec<String> {
+        revisions.iter().map(|r| r.as_str().to_string()).collect()
+    };
+    match petal_migrate::at_head(graph, applied) {
+        Ok(()) => Ok(()),
+        Err(petal_migrate::NotAtHead::Unknown(unknown)) => Err(NotAtHead::Unknown {
+            unknown: ids(unknown),
             dir: dir.display().to_string(),
-        });
-    }
-    let pending: Vec<String> = graph
-        .topological_order()
-        .iter()
-        .filter(|rev| !applied.contains(rev.as_str()))
-        .map(|rev| rev.to_string())
-        .collect();
-    if !pending.is_empty() {
-        return Err(NotAtHead::Pending {
-            pending,
+        }),
+        Err(petal_migrate::NotAtHead::Pending(pending)) => Err(NotAtHead::Pending {
+            pending: ids(pending),
             command: upgrade_command.to_string(),
-        });
+        }),
     }
-    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use petal_migrate::Checksum;
 
     fn graph() -> RevisionGraph {
         let first = "-- petal revision: 20260101000000\n-- petal parents:\n\n-- +petal up\nSELECT 1;\n\n-- +petal down\nSELECT 1;\n";
@@ -110,19 +101,33 @@ mod tests {
         }
     }
 
+    fn applied(revisions: &[&str]) -> Vec<AppliedRevision> {
+        revisions
+            .iter()
+            .zip(1..)
+            .filter_map(|(revision, order)| {
+                Some(AppliedRevision {
+                    revision: RevisionId::parse(revision).ok()?,
+                    checksum: Checksum::from_stored(""),
+                    applied_order: order,
+                })
+            })
+            .collect()
+    }
+
     #[test]
     fn at_head_when_everything_is_applied() {
-        let applied = BTreeSet::from(["20260101000000", "20260102000000"]);
+        let applied = applied(&["20260101000000", "20260102000000"]);
         assert_eq!(
-            compare(&graph(), &applied, Path::new("m"), "petal upgrade"),
+            explain(&graph(), &applied, Path::new("m"), "petal upgrade"),
             Ok(())
         );
     }
 
     #[test]
     fn pending_revisions_name_the_command() {
-        let applied = BTreeSet::from(["20260101000000"]);
-        let err = compare(&graph(), &applied, Path::new("m"), "petal upgrade head").err();
+        let applied = applied(&["20260101000000"]);
+        let err = explain(&graph(), &applied, Path::new("m"), "petal upgrade head").err();
         let message = err.map(|e| e.to_string()).unwrap_or_default();
         assert!(message.contains("20260102000000"), "{message}");
         assert!(message.contains("run `petal upgrade head`"), "{message}");
@@ -130,8 +135,8 @@ mod tests {
 
     #[test]
     fn unknown_revisions_mean_a_newer_database() {
-        let applied = BTreeSet::from(["20260101000000", "20260102000000", "20260103000000"]);
-        let err = compare(&graph(), &applied, Path::new("m"), "petal upgrade");
+        let applied = applied(&["20260101000000", "20260102000000", "20260103000000"]);
+        let err = explain(&graph(), &applied, Path::new("m"), "petal upgrade");
         assert!(
             matches!(err, Err(NotAtHead::Unknown { unknown, .. }) if unknown == ["20260103000000"])
         );

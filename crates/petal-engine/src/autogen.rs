@@ -4,10 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use petal_diff::{Diff, Safety, Statement, Step};
-use petal_migrate::{
-    GeneratedStatement, NewMigration, RevisionGraph, RevisionId, new_revision_id, write,
-};
+use petal_diff::{Diff, Safety};
+use petal_migrate::{NewMigration, NotAtHead, RevisionGraph, RevisionId, new_revision_id, write};
 
 use crate::compare::{compare, version_warning};
 use crate::error::EngineError;
@@ -135,34 +133,34 @@ fn single_head(graph: &RevisionGraph) -> Result<Vec<RevisionId>, EngineError> {
 async fn ensure_at_head(settings: &Settings, graph: &RevisionGraph) -> Result<(), EngineError> {
     let rows = read_log(settings).await?;
     let applied = applied_revisions(&rows)?;
-    let missing: Vec<&str> = applied
-        .iter()
-        .filter(|a| !graph.contains(&a.revision))
-        .map(|a| a.revision.as_str())
-        .collect();
-    if !missing.is_empty() {
-        return Err(EngineError::msg(format!(
-            "the database has revision(s) {} applied, but no migration file holds them: \
-             restore the file(s) in {}, or `petal stamp` the database to a revision you have",
-            missing.join(", "),
-            settings.migrations_dir.display()
-        )));
-    }
-    let current = petal_migrate::current(graph, &applied);
-    let heads: Vec<&RevisionId> = graph.heads();
-    let at_head = current.len() == heads.len() && current.iter().all(|c| heads.contains(&c));
-    if !at_head {
-        return Err(EngineError::msg(
+    match petal_migrate::at_head(graph, &applied) {
+        Ok(()) => Ok(()),
+        Err(NotAtHead::Unknown(missing)) => {
+            let missing: Vec<&str> = missing.iter().map(RevisionId::as_str).collect();
+            Err(EngineError::msg(format!(
+                "the database has revision(s) {} applied, but no migration file holds them: \
+                 restore the file(s) in {}, or `petal stamp` the database to a revision you have",
+                missing.join(", "),
+                settings.migrations_dir.display()
+            )))
+        }
+        Err(NotAtHead::Pending(_)) => Err(EngineError::msg(
             "the database is not at head: run `petal upgrade` first (or use \
              `--from-migrations` to diff against the migrations instead)",
-        ));
+        )),
     }
-    Ok(())
 }
 
 fn write_new(dir: &Path, file: &NewMigration) -> Result<PathBuf, EngineError> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| EngineError::msg(format!("cannot create {}: {e}", dir.display())))?;
+    let io = |action, path: &Path| {
+        let path = path.to_path_buf();
+        move |source| EngineError::Io {
+            action,
+            path,
+            source,
+        }
+    };
+    std::fs::create_dir_all(dir).map_err(io("create", dir))?;
     let path = dir.join(file.file_name());
     let text = write(file);
     // create_new: never overwrite, even if a file appeared since we looked.
@@ -170,16 +168,16 @@ fn write_new(dir: &Path, file: &NewMigration) -> Result<PathBuf, EngineError> {
         .write(true)
         .create_new(true)
         .open(&path)
-        .map_err(|e| EngineError::msg(format!("cannot create {}: {e}", path.display())))?;
-    std::io::Write::write_all(&mut handle, text.as_bytes())
-        .map_err(|e| EngineError::msg(format!("cannot write {}: {e}", path.display())))?;
+        .map_err(io("create", &path))?;
+    std::io::Write::write_all(&mut handle, text.as_bytes()).map_err(io("write", &path))?;
     Ok(path)
 }
 
-/// Rendered steps with their review comments, as the file writer takes them.
-/// A change that takes several statements (recreating an enum type) is
-/// commented once, over its first statement.
-pub fn generated_steps(steps: &[Step]) -> Vec<Vec<GeneratedStatement>> {
+/// Rendered steps with their review comments, as the one statement writer
+/// (`petal_migrate::write_steps`) takes them. A change that takes several
+/// statements (recreating an enum type) is commented once, over its first
+/// statement.
+pub fn generated_steps(steps: &[petal_diff::Step]) -> Vec<petal_migrate::Step> {
     steps
         .iter()
         .map(|step| {
@@ -188,7 +186,7 @@ pub fn generated_steps(steps: &[Step]) -> Vec<Vec<GeneratedStatement>> {
                 .iter()
                 .enumerate()
                 .map(|(index, stmt)| {
-                    let mut g = GeneratedStatement::new(stmt.sql.clone());
+                    let mut g = petal_migrate::Statement::new(stmt.sql.clone());
                     if index == 0
                         && let Some(reason) = &step.reason
                     {
@@ -203,7 +201,8 @@ pub fn generated_steps(steps: &[Step]) -> Vec<Vec<GeneratedStatement>> {
                     previous = Some(comments);
                     g
                 })
-                .collect()
+                .collect::<Vec<_>>()
+                .into()
         })
         .collect()
 }
@@ -211,7 +210,7 @@ pub fn generated_steps(steps: &[Step]) -> Vec<Vec<GeneratedStatement>> {
 /// The comment lines over a generated statement: its description, its
 /// classification when it is not safe (`destructive: ...`, `locks: ...`),
 /// then its notes; then the same for each change folded into it.
-pub fn statement_comments(stmt: &Statement) -> Vec<String> {
+pub fn statement_comments(stmt: &petal_diff::Statement) -> Vec<String> {
     let mut lines = Vec::new();
     for part in std::iter::once(stmt).chain(&stmt.folded) {
         match part.safety {

@@ -17,14 +17,16 @@ use std::time::{Duration, Instant};
 use std::collections::BTreeSet;
 
 use petal_ir::{Database, QualifiedName, quote_ident, quote_literal};
+use petal_pg::error::ServerError;
 use petal_pg::{ConnConfig, IntrospectOptions, connect, introspect_parallel};
+use petal_source::Report;
 use petal_syntax::ScannedModels;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tokio_postgres::Client;
 
 use crate::diagnose::diagnose;
-use crate::error::EngineError;
+use crate::error::{EngineError, Refusals};
 use crate::settings::Settings;
 use crate::timings;
 
@@ -248,11 +250,10 @@ async fn lock_cache(admin: &Client, name: &str) -> Result<i64, EngineError> {
             return Ok(key);
         }
         if started.elapsed() >= CACHE_LOCK_TIMEOUT {
-            return Err(EngineError::msg(format!(
-                "another petal run of this project has held the canonical database {name} \
-                 for over {} s; wait for it to finish, or stop it",
-                CACHE_LOCK_TIMEOUT.as_secs()
-            )));
+            return Err(EngineError::CanonicalBusy {
+                name: name.to_string(),
+                waited: CACHE_LOCK_TIMEOUT,
+            });
         }
         tokio::time::sleep(pause).await;
         pause = (pause * 2).min(Duration::from_millis(500));
@@ -368,7 +369,7 @@ async fn rebuild(
     }
     // The refusals are the error to report; a failed drop adds nothing.
     let _ = drop_canonical(admin, cfg).await;
-    Err(EngineError::msg(errors.join("\n\n")))
+    Err(EngineError::ModelsRefused(Refusals(errors)))
 }
 
 /// Drops the canonical database if it exists and creates it empty.
@@ -402,11 +403,13 @@ async fn load_one_by_one(
     client: &Client,
     statements: &[String],
     scanned: &ScannedModels,
-) -> Vec<String> {
+) -> Vec<Report> {
     let mut errors = Vec::new();
     let mut refused_tables: Vec<petal_ir::QualifiedName> = Vec::new();
     if client.batch_execute("BEGIN").await.is_err() {
-        return vec!["loading the models failed, and the dev database stopped answering".into()];
+        return vec![Report::new(
+            "loading the models failed, and the dev database stopped answering",
+        )];
     }
     for sql in statements {
         let table = crate::diagnose::statement_table(sql);
@@ -421,7 +424,7 @@ async fn load_one_by_one(
             let _ = client
                 .batch_execute("ROLLBACK TO SAVEPOINT petal_statement")
                 .await;
-            errors.push(diagnose(sql, &e, scanned).to_string());
+            errors.push(diagnose(sql, &e, scanned));
             if sql.starts_with("CREATE TABLE")
                 && let Some(t) = table
             {
@@ -435,7 +438,7 @@ async fn load_one_by_one(
         "ROLLBACK"
     };
     if let Err(e) = client.batch_execute(end).await {
-        errors.push(EngineError::pg_query("loading the models", e).to_string());
+        errors.push(ServerError::of(&e).report("loading the models failed"));
     }
     errors
 }

@@ -1,90 +1,50 @@
 //! Tracing a statement PostgreSQL refused back to the model attribute that
 //! produced it, so a typo in a `default`, `check`, `where` or `sql_type`
-//! points at the model field (`file:line:col`), with PostgreSQL's message.
+//! is reported at the model field (`file:line:col`, with the line), with
+//! PostgreSQL's message, detail and hint.
 
 use petal_ir::QualifiedName;
+use petal_pg::error::ServerError;
+use petal_source::{LineIndex, Report};
 use petal_syntax::{ObjectKey, ScannedModels, SourceLocation};
 
-use crate::error::EngineError;
-
-pub fn diagnose(sql: &str, error: &tokio_postgres::Error, scanned: &ScannedModels) -> EngineError {
-    let (message, position) = match error.as_db_error() {
-        Some(db) => {
-            let mut m = db.message().to_string();
-            if let Some(h) = db.hint() {
-                m.push_str(&format!(" (hint: {h})"));
-            }
-            let pos = match db.position() {
-                Some(tokio_postgres::error::ErrorPosition::Original(p)) => usize::try_from(*p).ok(),
-                _ => None,
-            };
-            (m, pos)
+/// A report about the statement `sql`, generated from the models, that
+/// PostgreSQL refused with `error`: at the model attribute it comes from
+/// when one is found, with the offending line of the SQL as a note.
+pub fn diagnose(sql: &str, error: &tokio_postgres::Error, scanned: &ScannedModels) -> Report {
+    let server = ServerError::of(error);
+    let lines = LineIndex::new(sql);
+    let at = server.offset_in(sql);
+    // The line PostgreSQL pointed at, and whether the place is after a
+    // `DEFAULT` on it: the error is in a column's default expression.
+    let (offending_line, in_default) = match at {
+        Some(at) => {
+            let line = lines.line_of(at);
+            let before = sql.get(lines.line_start(line)..at).unwrap_or("");
+            (lines.line_text(sql, line), before.contains(" DEFAULT "))
         }
-        None => (error.to_string(), None),
+        None => ("", false),
     };
-    let offending_line = position.map(|p| line_at_char(sql, p)).unwrap_or("");
-    let in_default = position.is_some_and(|p| after_default(sql, p));
-    let location = locate(sql, offending_line, in_default, &message, scanned);
+    let location = locate(sql, offending_line, in_default, &server.message, scanned);
     let excerpt = if offending_line.is_empty() {
         sql.lines().next().unwrap_or("").trim()
     } else {
         offending_line.trim()
     };
-    let text = match location {
-        Some((loc, what)) => format!(
-            "{loc}: PostgreSQL rejects {what}: {message}{}\n  in the generated SQL: {excerpt}",
-            source_excerpt(&loc)
-        ),
-        None => format!("PostgreSQL rejects the models' SQL: {message}\n  in: {excerpt}"),
+    let report = match location {
+        Some((loc, what)) => Report::at(
+            &loc.source,
+            loc.span,
+            format!("PostgreSQL rejects {what}: {}", server.message),
+        )
+        .with_note(format!("in the generated SQL: {excerpt}")),
+        None => Report::new(format!(
+            "PostgreSQL rejects the models' SQL: {}",
+            server.message
+        ))
+        .with_note(format!("in: {excerpt}")),
     };
-    EngineError::msg(text)
-}
-
-/// The line of `sql` holding the 1-based character position `pos`.
-fn line_at_char(sql: &str, pos: usize) -> &str {
-    let byte = sql
-        .char_indices()
-        .nth(pos.saturating_sub(1))
-        .map(|(i, _)| i)
-        .unwrap_or(sql.len());
-    let start = sql[..byte].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let end = sql[byte..]
-        .find('\n')
-        .map(|i| byte + i)
-        .unwrap_or(sql.len());
-    &sql[start..end]
-}
-
-/// Whether the 1-based character position `pos` lies after a `DEFAULT`
-/// keyword on its line: the error is in a column's default expression.
-fn after_default(sql: &str, pos: usize) -> bool {
-    let line = line_at_char(sql, pos);
-    let start_char = sql[..line_offset(sql, line)].chars().count();
-    let before: String = line
-        .chars()
-        .take(pos.saturating_sub(1).saturating_sub(start_char))
-        .collect();
-    before.contains(" DEFAULT ")
-}
-
-/// The byte offset at which `line` (a slice of `sql`) starts.
-fn line_offset(sql: &str, line: &str) -> usize {
-    (line.as_ptr() as usize).saturating_sub(sql.as_ptr() as usize)
-}
-
-/// The model's source line with a caret under the column, as the scanner
-/// shows its own errors; empty when the file cannot be read.
-fn source_excerpt(loc: &SourceLocation) -> String {
-    let Ok(text) = std::fs::read_to_string(&loc.file) else {
-        return String::new();
-    };
-    let Some(line) = text.lines().nth(loc.position.line.saturating_sub(1)) else {
-        return String::new();
-    };
-    let number = loc.position.line.to_string();
-    let pad = " ".repeat(number.len());
-    let caret = " ".repeat(loc.position.column.saturating_sub(1));
-    format!("\n{number} | {line}\n{pad} | {caret}^")
+    server.annotate(report)
 }
 
 /// The model object a generated statement (and the line of it PostgreSQL
@@ -219,14 +179,11 @@ mod tests {
     }
 
     #[test]
-    fn the_offending_line() {
-        let sql = "CREATE TABLE t (\n  \"a\" integer,\n  \"b\" integer DEFAULT nope()\n)";
-        let byte = sql.find("nope").unwrap_or(0);
-        let pos = sql[..byte].chars().count() + 1;
-        assert_eq!(line_at_char(sql, pos), "  \"b\" integer DEFAULT nope()");
+    fn the_column_of_a_definition_line() {
         assert_eq!(
-            leading_quoted(line_at_char(sql, pos).trim_start()),
+            leading_quoted("\"b\" integer DEFAULT nope()"),
             Some("b".into())
         );
+        assert_eq!(leading_quoted("CONSTRAINT \"c\""), None);
     }
 }

@@ -1,7 +1,13 @@
 //! One error type for the workflows; each variant keeps the error of the
-//! layer that failed, whose message already says what and where.
+//! layer that failed, and each says what is wrong as reports
+//! ([`EngineError::reports`]), which the binary renders.
+
+use std::fmt;
+use std::path::PathBuf;
 
 use petal_pg::PgError;
+use petal_pg::error::ServerError;
+use petal_source::{Report, ReportList};
 
 use crate::runner::{LockError, RunError};
 
@@ -11,23 +17,85 @@ pub enum EngineError {
     Pg(#[from] PgError),
     #[error(transparent)]
     Lock(#[from] LockError),
-    /// Boxed: a statement's error carries its file, line and PostgreSQL's
-    /// message, detail and hint, and would make every `Result` large.
+    /// A migration that failed as it ran.
     #[error(transparent)]
-    Run(Box<RunError>),
+    Run(#[from] RunError),
     /// Model files that do not parse or validate (`file:line:col` each).
     #[error(transparent)]
     Models(#[from] petal_syntax::ScanErrors),
-    /// Anything else, already phrased for the user.
+    /// Migration files, their graph, a target or a plan.
+    #[error(transparent)]
+    Migrations(#[from] petal_migrate::Error),
+    /// Statements generated from the models that PostgreSQL refused, each
+    /// traced back to the model attribute it came from.
+    #[error(transparent)]
+    ModelsRefused(Refusals),
+    /// Another run of this project kept the canonical database (its lock)
+    /// for longer than petal waits.
+    #[error(
+        "another petal run of this project has held the canonical database {name} \
+         for over {} s; wait for it to finish, or stop it",
+        waited.as_secs()
+    )]
+    CanonicalBusy {
+        name: String,
+        waited: std::time::Duration,
+    },
+    /// A query petal sends for its own work (not a migration's statement).
+    #[error("{what} failed: {}", petal_pg::error::describe(source))]
+    Query {
+        what: String,
+        #[source]
+        source: tokio_postgres::Error,
+    },
+    /// A file or directory petal writes.
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A setting or argument petal cannot use, phrased for the user.
+    #[error("{0}")]
+    Config(String),
+    /// Anything else, already phrased for the user: mostly the revisions or
+    /// their log refusing a command (not at head, nothing to merge).
     #[error("{0}")]
     Message(String),
 }
 
-impl From<RunError> for EngineError {
-    fn from(e: RunError) -> Self {
-        EngineError::Run(Box::new(e))
+/// The statements a load refused, as reports.
+#[derive(Debug)]
+pub struct Refusals(pub Vec<Report>);
+
+impl fmt::Display for Refusals {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        ReportList(&self.0).fmt(f)
     }
 }
+
+impl std::error::Error for Refusals {}
+
+/// Each module error of petal-migrate is an [`EngineError::Migrations`], so
+/// `?` takes it as it is.
+macro_rules! migrations_error {
+    ($($error:ty),*) => {$(
+        impl From<$error> for EngineError {
+            fn from(e: $error) -> Self {
+                EngineError::Migrations(e.into())
+            }
+        }
+    )*};
+}
+
+migrations_error!(
+    petal_migrate::load::LoadError,
+    petal_migrate::GraphError,
+    petal_migrate::TargetError,
+    petal_migrate::PlanError,
+    petal_migrate::ParseError
+);
 
 impl EngineError {
     pub fn msg(text: impl Into<String>) -> Self {
@@ -35,6 +103,35 @@ impl EngineError {
     }
 
     pub fn pg_query(what: &str, e: tokio_postgres::Error) -> Self {
-        EngineError::Message(format!("{what} failed: {}", petal_pg::error::describe(&e)))
+        EngineError::Query {
+            what: what.to_string(),
+            source: e,
+        }
+    }
+
+    /// What is wrong, as reports: one for most errors, one per mistake or
+    /// refused statement for the models.
+    pub fn reports(&self) -> Vec<Report> {
+        match self {
+            EngineError::Pg(e) => vec![e.report()],
+            EngineError::Lock(e) => vec![e.report()],
+            EngineError::Run(e) => vec![e.report()],
+            EngineError::Models(e) => e.reports.clone(),
+            EngineError::Migrations(e) => e.reports(),
+            EngineError::ModelsRefused(refusals) => refusals.0.clone(),
+            EngineError::Query { what, source } => {
+                vec![ServerError::of(source).report(&format!("{what} failed"))]
+            }
+            EngineError::Io {
+                action,
+                path,
+                source,
+            } => vec![Report::in_file(
+                path.display().to_string(),
+                format!("cannot {action}: {source}"),
+            )],
+            EngineError::CanonicalBusy { .. } => vec![Report::new(self.to_string())],
+            EngineError::Config(text) | EngineError::Message(text) => vec![Report::new(text)],
+        }
     }
 }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use petal_migrate::{
     AppliedRevision, Checksum, Direction, Plan, PlanOptions, PlannedMigration, RevisionGraph,
-    RevisionId, Target, load::load_dir,
+    RevisionId, Target, load::load_dir, plan, plan_offline, plan_stamp, write_statement,
 };
 use petal_pg::{ConnConfig, connect};
 use tokio_postgres::Client;
@@ -28,8 +28,8 @@ pub enum Event<'a> {
 
 /// The migrations directory as a revision graph.
 pub fn load_graph(settings: &Settings) -> Result<RevisionGraph, EngineError> {
-    let files = load_dir(&settings.migrations_dir).map_err(|e| EngineError::msg(e.to_string()))?;
-    RevisionGraph::build(files).map_err(|e| EngineError::msg(e.to_string()))
+    let files = load_dir(&settings.migrations_dir)?;
+    Ok(RevisionGraph::build(files)?)
 }
 
 /// The log rows as the planner takes them.
@@ -46,6 +46,15 @@ pub fn applied_revisions(rows: &[AppliedRow]) -> Result<Vec<AppliedRevision>, En
             })
         })
         .collect()
+}
+
+/// The revisions applied to the database `client` is connected to, read
+/// without writing anything (the Cvety.kz API checks it is at head).
+pub async fn applied_on(client: &Client) -> Result<Vec<AppliedRevision>, EngineError> {
+    let rows = read_applied(client)
+        .await
+        .map_err(|e| EngineError::pg_query("reading petal_migrations", e))?;
+    applied_revisions(&rows)
 }
 
 /// The log of the target database, read without writing anything (no lock,
@@ -89,7 +98,7 @@ pub async fn run(
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<Plan, EngineError> {
     let graph = load_graph(settings)?;
-    let target = Target::parse(target).map_err(|e| EngineError::msg(e.to_string()))?;
+    let target = Target::parse(target)?;
     let cfg = settings.target().await?;
     run_on(&cfg, &graph, operation, &target, options, on_event).await
 }
@@ -137,11 +146,7 @@ async fn run_locked(
             plan(graph, &applied, target, Direction::Down, options)?,
             Mode::Run,
         ),
-        Operation::Stamp => (
-            petal_migrate::plan_stamp(graph, &applied, target, options)
-                .map_err(|e| EngineError::msg(e.to_string()))?,
-            Mode::LogOnly,
-        ),
+        Operation::Stamp => (plan_stamp(graph, &applied, target, options)?, Mode::LogOnly),
     };
     for step in &plan.steps {
         on_event(Event::Started(step));
@@ -152,77 +157,19 @@ async fn run_locked(
     Ok(plan)
 }
 
-fn plan(
-    graph: &RevisionGraph,
-    applied: &[AppliedRevision],
-    target: &Target,
-    direction: Direction,
-    options: PlanOptions,
-) -> Result<Plan, EngineError> {
-    let plan = petal_migrate::plan(graph, applied, target, direction, options)
-        .map_err(|e| EngineError::msg(e.to_string()))?;
-    for step in &plan.steps {
-        refuse_transaction_control(step)?;
-    }
-    Ok(plan)
-}
-
-/// A `COMMIT` (or `BEGIN`, `ROLLBACK`, ...) in a migration petal runs in
-/// transactions would end petal's transaction early: what follows would run
-/// outside any step, a failure could not be rolled back, and the error would
-/// wrongly say it was. Refused before anything runs, online and `--sql`.
-fn refuse_transaction_control(step: &PlannedMigration) -> Result<(), EngineError> {
-    if step.file.no_transaction {
-        return Ok(());
-    }
-    let statements = step.section().steps.iter().flat_map(|s| &s.statements);
-    for stmt in statements {
-        if let Some(keyword) = transaction_control(&stmt.sql) {
-            return Err(EngineError::msg(format!(
-                "{}:{}: `{keyword}` in a migration that petal runs in transactions: it would \
-                 end petal's transaction early, so what follows could not be rolled back. \
-                 Remove it: separate steps with `-- +petal step` (each step commits), or mark \
-                 the file `-- +petal no-transaction`",
-                step.file.path, stmt.line
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// The transaction control keyword a statement starts with, if it ends or
-/// starts a transaction (`ROLLBACK TO SAVEPOINT` does neither).
-fn transaction_control(sql: &str) -> Option<String> {
-    let words: Vec<String> = sql
-        .split(|c: char| !c.is_ascii_alphabetic())
-        .filter(|w| !w.is_empty())
-        .take(4)
-        .map(str::to_ascii_uppercase)
-        .collect();
-    let first = words.first()?.as_str();
-    let second = words.get(1).map(String::as_str);
-    let ends_or_starts = match first {
-        "BEGIN" | "COMMIT" | "END" | "ABORT" => true,
-        "START" | "PREPARE" => second == Some("TRANSACTION"),
-        "ROLLBACK" => !words.iter().any(|w| w == "TO"),
-        _ => false,
-    };
-    ends_or_starts.then(|| first.to_string())
-}
-
 /// `--sql`: the script that `upgrade`/`downgrade` would run, without
-/// connecting. Without a range it starts from base (nothing applied), like
-/// Alembic's offline mode. The script keeps the log too, so running it with
-/// psql leaves the database exactly as the online run would.
+/// connecting (the planner's offline form: an upgrade without a range
+/// starts from base). The script keeps the log too, so running it with
+/// psql leaves the database exactly as the online run would; each statement
+/// comes with the comment lines above it in its file.
 pub fn offline_sql(
     settings: &Settings,
     target: &str,
     direction: Direction,
 ) -> Result<String, EngineError> {
     let graph = load_graph(settings)?;
-    let target = Target::parse(target).map_err(|e| EngineError::msg(e.to_string()))?;
-    let plan = plan(&graph, &[], &target, direction, PlanOptions::default())?;
-    Ok(render_script(&plan))
+    let target = Target::parse(target)?;
+    Ok(render_script(&plan_offline(&graph, &target, direction)?))
 }
 
 fn render_script(plan: &Plan) -> String {
@@ -237,7 +184,7 @@ fn render_script(plan: &Plan) -> String {
         out.push_str(&format!(
             "\n-- {verb} {} ({}): {}\n",
             step.revision.as_str(),
-            step.file.path,
+            step.file.path(),
             step.file.message
         ));
         let steps = &step.section().steps;
@@ -249,8 +196,7 @@ fn render_script(plan: &Plan) -> String {
             }
             if let Some(s) = steps.get(index) {
                 for stmt in &s.statements {
-                    out.push_str(&stmt.sql);
-                    out.push_str(";\n");
+                    write_statement(&mut out, stmt);
                 }
             }
             if index + 1 == count {
@@ -279,39 +225,5 @@ fn log_statement(step: &PlannedMigration) -> String {
             "DELETE FROM public.petal_migrations WHERE revision = {};\n",
             q(step.revision.as_str())
         ),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::transaction_control;
-
-    #[test]
-    fn transaction_control_statements() {
-        for sql in [
-            "BEGIN",
-            "begin work",
-            "COMMIT",
-            "commit prepared 'x'",
-            "END",
-            "ABORT",
-            "ROLLBACK",
-            "rollback transaction",
-            "START TRANSACTION ISOLATION LEVEL SERIALIZABLE",
-            "PREPARE TRANSACTION 'x'",
-        ] {
-            assert!(transaction_control(sql).is_some(), "{sql}");
-        }
-        for sql in [
-            "ROLLBACK TO SAVEPOINT a",
-            "rollback work to a",
-            "SAVEPOINT a",
-            "PREPARE q AS SELECT 1",
-            "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END",
-            "ENDPOINT",
-            "",
-        ] {
-            assert!(transaction_control(sql).is_none(), "{sql}");
-        }
     }
 }

@@ -8,7 +8,7 @@ use crate::settings::Settings;
 /// The models as written (not yet canonicalized), with their locations.
 pub fn scan(settings: &Settings) -> Result<ScannedModels, EngineError> {
     if !settings.models_dir.is_dir() {
-        return Err(EngineError::msg(format!(
+        return Err(EngineError::Config(format!(
             "the models directory {} does not exist (set `models` in petal.toml)",
             settings.models_dir.display()
         )));

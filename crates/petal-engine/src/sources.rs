@@ -37,7 +37,7 @@ impl Source {
             {
                 Ok(Source::Url(t.to_string()))
             }
-            other => Err(EngineError::msg(format!(
+            other => Err(EngineError::Config(format!(
                 "unknown schema source `{}`: expected a postgres:// URL, `database` \
                  (the configured one), `models`, `migrations` or `empty`",
                 shown_source(other)
@@ -115,7 +115,7 @@ pub async fn replay_migrations(settings: &Settings) -> Result<Loaded, EngineErro
     let admin = settings.dev_server().await?;
     let scratch = ScratchDb::create(&admin).await?;
     let result = async {
-        let heads = Target::parse("heads").map_err(|e| EngineError::msg(e.to_string()))?;
+        let heads = Target::parse("heads")?;
         run_on(
             &scratch.config,
             &graph,

@@ -1,7 +1,9 @@
 //! What a parsed migration file holds.
 
 use std::fmt;
+use std::sync::Arc;
 
+use petal_source::{SourceFile, Span};
 use sha2::{Digest, Sha256};
 
 use crate::revision::RevisionId;
@@ -19,12 +21,22 @@ pub struct MigrationFile {
     pub up: Section,
     pub down: Section,
     pub checksum: Checksum,
-    /// The path the file was parsed from, as given to the parser; used in
-    /// every message about the file.
-    pub path: String,
+    /// The file's text, under the path it was parsed from (as given to the
+    /// parser, and used in every message about the file): statements' spans
+    /// and reports point into it.
+    pub source: Arc<SourceFile>,
 }
 
 impl MigrationFile {
+    pub fn path(&self) -> &str {
+        self.source.path()
+    }
+
+    /// The 1-based line where `statement`'s SQL starts in this file.
+    pub fn line_of(&self, statement: &Statement) -> usize {
+        self.source.line_of(statement.offset())
+    }
+
     /// The section that runs in `direction`.
     pub fn section(&self, direction: crate::Direction) -> &Section {
         match direction {
@@ -62,15 +74,57 @@ pub struct Step {
     pub statements: Vec<Statement>,
 }
 
-/// One SQL statement, without its terminating `;` and without the comments
-/// before it.
+impl Step {
+    pub fn is_empty(&self) -> bool {
+        self.statements.is_empty()
+    }
+}
+
+impl From<Vec<Statement>> for Step {
+    fn from(statements: Vec<Statement>) -> Self {
+        Step { statements }
+    }
+}
+
+/// One SQL statement with the comment lines standing above it: a generated
+/// one (the change it makes, `destructive: ...`, `locks: ...`, notes) or a
+/// parsed one (whatever `--` lines its author wrote above it). Every writer
+/// of statements ([`crate::write_statement`]) prints both the same way.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Statement {
+    /// The comment lines, without their `--` and the one space after it;
+    /// a line holding line breaks is written as several comment lines.
+    /// Directives and headers are never comments.
+    pub comments: Vec<String>,
+    /// The SQL, without the terminating `;` and the comments above it
+    /// (comments inside it are kept). A generated statement may end in a
+    /// `;`; the writer adds its own.
     pub sql: String,
-    /// 1-based line of the statement's first token (not a comment).
-    pub line: usize,
-    /// Byte offset of that token.
-    pub offset: usize,
+    /// Where the SQL stands in its file (or in the text given to
+    /// [`crate::split`]); `None` for a generated statement.
+    pub span: Option<Span>,
+}
+
+impl Statement {
+    /// A generated statement, with no comments yet.
+    pub fn new(sql: impl Into<String>) -> Self {
+        Statement {
+            comments: Vec::new(),
+            sql: sql.into(),
+            span: None,
+        }
+    }
+
+    pub fn with_comment(mut self, comment: impl Into<String>) -> Self {
+        self.comments.push(comment.into());
+        self
+    }
+
+    /// The byte offset where the SQL starts in its file; 0 for a
+    /// generated statement.
+    pub fn offset(&self) -> usize {
+        self.span.map_or(0, |span| span.start)
+    }
 }
 
 /// SHA-256 of a file's text with CRLF line endings turned into LF, in

@@ -4,6 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+use petal_source::Report;
+
 use crate::file::MigrationFile;
 use crate::revision::RevisionId;
 
@@ -27,34 +29,46 @@ pub enum GraphError {
     Cycle { members: Vec<(RevisionId, String)> },
 }
 
-impl fmt::Display for GraphError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl GraphError {
+    /// The error as a report about the file it concerns (a cycle concerns
+    /// several, listed in the message).
+    pub fn report(&self) -> Report {
         match self {
             GraphError::DuplicateRevision {
                 revision,
                 first_path,
                 second_path,
-            } => write!(
-                f,
-                "{second_path}: revision {revision} is also the revision of {first_path}; \
-                 give one of them a new id (and update the parents that name it)"
+            } => Report::in_file(
+                second_path,
+                format!(
+                    "revision {revision} is also the revision of {first_path}; \
+                     give one of them a new id (and update the parents that name it)"
+                ),
             ),
             GraphError::UnknownParent {
                 revision,
                 parent,
                 path,
-            } => write!(
-                f,
-                "{path}: revision {revision} names parent {parent}, but no migration file has that revision"
+            } => Report::in_file(
+                path,
+                format!(
+                    "revision {revision} names parent {parent}, but no migration file has that revision"
+                ),
             ),
             GraphError::Cycle { members } => {
-                write!(f, "revisions form a cycle through their parents:")?;
+                let mut message = String::from("revisions form a cycle through their parents:");
                 for (revision, path) in members {
-                    write!(f, "\n  {revision} ({path})")?;
+                    message.push_str(&format!("\n  {revision} ({path})"));
                 }
-                Ok(())
+                Report::new(message)
             }
         }
+    }
+}
+
+impl fmt::Display for GraphError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.report().fmt(f)
     }
 }
 
@@ -75,13 +89,13 @@ impl RevisionGraph {
         // Sorting by path first makes "first" and "second" in the
         // duplicate error independent of the order files were listed in.
         let mut files = files;
-        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files.sort_by(|a, b| a.path().cmp(b.path()));
         for file in files {
             if let Some(first) = by_id.get(&file.revision) {
                 return Err(GraphError::DuplicateRevision {
                     revision: file.revision.clone(),
-                    first_path: first.path.clone(),
-                    second_path: file.path,
+                    first_path: first.path().to_owned(),
+                    second_path: file.path().to_owned(),
                 });
             }
             by_id.insert(file.revision.clone(), file);
@@ -96,7 +110,7 @@ impl RevisionGraph {
                         return Err(GraphError::UnknownParent {
                             revision: file.revision.clone(),
                             parent: parent.clone(),
-                            path: file.path.clone(),
+                            path: file.path().to_owned(),
                         });
                     }
                 }
@@ -295,7 +309,10 @@ fn topological_order(
         .iter()
         .filter(|id| reaches_itself(id, &stuck, children))
         .map(|id| {
-            let path = files.get(*id).map(|f| f.path.clone()).unwrap_or_default();
+            let path = files
+                .get(*id)
+                .map(|f| f.path().to_owned())
+                .unwrap_or_default();
             ((*id).clone(), path)
         })
         .collect();

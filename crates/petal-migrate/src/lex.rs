@@ -50,6 +50,17 @@ impl Token {
     }
 }
 
+/// Whether byte `offset` of `text` is the first thing on its line (after
+/// blanks and a byte-order mark): where a directive, a header or a comment
+/// line above a statement stands.
+pub(crate) fn starts_line(text: &str, offset: usize) -> bool {
+    let line_start = text[..offset].rfind('\n').map_or(0, |at| at + 1);
+    text[line_start..offset]
+        .trim_start_matches('\u{feff}')
+        .trim()
+        .is_empty()
+}
+
 /// Something opened and never closed; `at` is where it was opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct LexError {

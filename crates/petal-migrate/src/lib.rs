@@ -1,15 +1,21 @@
 //! Migration files, the statement splitter, the revision graph and the
 //! planner. Pure: no database and no file-system access, except the
-//! [`load`] module's directory reader, kept apart.
+//! [`load`] module's directory reader, kept apart. Errors point into the
+//! file's text by byte offset; a parsed file keeps its text
+//! ([`MigrationFile::source`]) for the reports about it.
 //!
 //! - [`parse`] / [`write`]: the file format (`-- petal revision:` header,
 //!   `-- +petal up` / `down` sections, `-- +petal step`,
-//!   `-- +petal no-transaction`);
+//!   `-- +petal no-transaction`); a [`Statement`] keeps the comment lines
+//!   above it, and [`write_statement`] is the one writer of statements (the
+//!   file, `petal diff`, `upgrade --sql`);
 //! - [`split()`]: statements on top-level `;`, aware of quotes, dollar
 //!   quotes, comments and `BEGIN ATOMIC` bodies;
 //! - [`RevisionGraph`]: parents, children, heads, bases, merges;
-//! - [`plan()`] / [`plan_stamp`]: what upgrade, downgrade, stamp and `--sql`
-//!   run; [`status()`] and [`current`] for reporting.
+//! - [`plan()`] / [`plan_offline`] / [`plan_stamp`]: what upgrade,
+//!   downgrade, `--sql` and stamp run; [`status()`], [`current`] and
+//!   [`at_head`] for reporting;
+//! - [`Error`]: every module's error, each as `petal_source::Report`s.
 //!
 //! ```
 //! use petal_migrate::*;
@@ -20,15 +26,16 @@
 //! let graph = RevisionGraph::build(vec![file])?;
 //! let target = Target::parse("head")?;
 //! let plan = plan(&graph, &[], &target, Direction::Up, PlanOptions::default())?;
-//! let first = plan.steps[0].section().statements().next().map(|s| (s.line, s.sql.as_str()));
+//! let file = &plan.steps[0].file;
+//! let first = file.up.statements().next().map(|s| (file.line_of(s), s.sql.as_str()));
 //! assert_eq!(first, Some((5, "CREATE TABLE t (id int)")));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod error;
 mod file;
 mod graph;
 mod lex;
-mod lines;
 pub mod load;
 mod parse;
 mod plan;
@@ -41,14 +48,20 @@ mod suggest;
 mod target;
 mod write;
 
+pub use error::Error;
 pub use file::{Checksum, MigrationFile, Section, Statement, Step};
 pub use graph::{GraphError, ResolveError, RevisionGraph};
 pub use parse::{ParseError, parse};
-pub use plan::{AppliedRevision, Direction, Plan, PlanOptions, PlannedMigration, plan, plan_stamp};
+pub use plan::{
+    AppliedRevision, Direction, Plan, PlanOptions, PlannedMigration, plan, plan_offline, plan_stamp,
+};
 pub use plan_error::PlanError;
 pub use revision::{InvalidRevisionId, RevisionId, file_name, new_revision_id};
 pub use slug::{MAX_SLUG_LEN, slug};
 pub use split::{SplitError, split};
-pub use status::{RevisionState, RevisionStatus, current, status};
+pub use status::{NotAtHead, RevisionState, RevisionStatus, at_head, current, status};
 pub use target::{Anchor, Target, TargetError};
-pub use write::{GENERATED_BY, GeneratedStatement, NOTHING_TO_DO, NewMigration, write};
+pub use write::{
+    FILE_LAYOUT, GENERATED_BY, NOTHING_TO_DO, NewMigration, StepLayout, write, write_statement,
+    write_steps,
+};

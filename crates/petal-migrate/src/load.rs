@@ -4,9 +4,13 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use petal_source::{Report, ReportList};
+
 use crate::file::MigrationFile;
 use crate::parse::{ParseError, parse};
 
+/// A migrations directory that cannot be read, or files in it that do not
+/// parse.
 #[derive(Debug)]
 pub enum LoadError {
     Io {
@@ -17,20 +21,24 @@ pub enum LoadError {
     Parse(Vec<ParseError>),
 }
 
+impl LoadError {
+    /// A report per malformed file, or the one about reading.
+    pub fn reports(&self) -> Vec<Report> {
+        match self {
+            LoadError::Io { path, source } => {
+                vec![Report::in_file(
+                    path.display().to_string(),
+                    source.to_string(),
+                )]
+            }
+            LoadError::Parse(errors) => errors.iter().map(ParseError::report).collect(),
+        }
+    }
+}
+
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            LoadError::Io { path, source } => write!(f, "{}: {source}", path.display()),
-            LoadError::Parse(errors) => {
-                for (index, error) in errors.iter().enumerate() {
-                    if index > 0 {
-                        f.write_str("\n\n")?;
-                    }
-                    error.fmt(f)?;
-                }
-                Ok(())
-            }
-        }
+        ReportList(&self.reports()).fmt(f)
     }
 }
 

@@ -6,53 +6,51 @@
 //! Directives and headers are `--` comments that start a line.
 
 use std::fmt;
+use std::sync::Arc;
+
+use petal_source::{Report, SourceFile, Span};
 
 use crate::file::{Checksum, MigrationFile, Section, Statement, Step};
-use crate::lex::{Lexer, Token};
-use crate::lines::LineIndex;
+use crate::lex::{Lexer, Token, starts_line};
 use crate::revision::RevisionId;
-use crate::split::StatementBuilder;
+use crate::split::{StatementBuilder, transaction_control};
 use crate::suggest::suggestion;
 
-/// A malformed migration file.
+/// A malformed migration file: what is wrong, at a byte offset of the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
-    pub path: String,
-    /// 1-based.
-    pub line: usize,
-    /// 1-based, in characters.
-    pub col: usize,
+    /// The file's text, under its path.
+    pub source: Arc<SourceFile>,
     /// Byte offset in the file.
     pub offset: usize,
     pub message: String,
-    /// The text of `line`, shown under the message.
-    pub source_line: String,
+}
+
+impl ParseError {
+    pub fn path(&self) -> &str {
+        self.source.path()
+    }
+
+    /// The error as a report, pointing at its place in the file.
+    pub fn report(&self) -> Report {
+        Report::at(&self.source, Span::at(self.offset), self.message.clone())
+    }
 }
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "{}:{}:{}: {}",
-            self.path, self.line, self.col, self.message
-        )?;
-        let number = self.line.to_string();
-        let gutter = " ".repeat(number.len());
-        writeln!(f, "{gutter} |")?;
-        writeln!(f, "{number} | {}", self.source_line)?;
-        // Tabs stay tabs under the line, so the caret lines up however the
-        // terminal renders them.
-        let pad: String = self
-            .source_line
-            .chars()
-            .take(self.col.saturating_sub(1))
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
-        write!(f, "{gutter} | {pad}^")
+        self.report().fmt(f)
     }
 }
 
 impl std::error::Error for ParseError {}
+
+/// What the parser says about a transaction control statement in a file
+/// petal runs in transactions, after its keyword.
+const REFUSAL: &str = "in a migration that petal runs in transactions: it would \
+     end petal's transaction early, so what follows could not be rolled back. \
+     Remove it: separate steps with `-- +petal step` (each step commits), or mark \
+     the file `-- +petal no-transaction`";
 
 pub(crate) const DIRECTIVES: [&str; 4] = ["up", "down", "step", "no-transaction"];
 pub(crate) const HEADERS: [&str; 3] = ["revision", "parents", "message"];
@@ -61,7 +59,7 @@ pub(crate) const HEADERS: [&str; 3] = ["revision", "parents", "message"];
 /// result; when its file name starts with digits, they must be the revision
 /// id of the header.
 pub fn parse(path: &str, text: &str) -> Result<MigrationFile, ParseError> {
-    Parser::new(path, text).run()
+    Parser::new(SourceFile::new(path, text)).run()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,10 +76,8 @@ struct HeaderValue {
     at: usize,
 }
 
-struct Parser<'a> {
-    path: &'a str,
-    text: &'a str,
-    lines: LineIndex,
+struct Parser {
+    source: Arc<SourceFile>,
     region: Region,
     revision: Option<HeaderValue>,
     parents: Option<HeaderValue>,
@@ -95,12 +91,10 @@ struct Parser<'a> {
     builder: StatementBuilder,
 }
 
-impl<'a> Parser<'a> {
-    fn new(path: &'a str, text: &'a str) -> Self {
+impl Parser {
+    fn new(source: Arc<SourceFile>) -> Self {
         Parser {
-            path,
-            text,
-            lines: LineIndex::new(text),
+            source,
             region: Region::Header,
             revision: None,
             parents: None,
@@ -115,29 +109,25 @@ impl<'a> Parser<'a> {
     }
 
     fn error(&self, offset: usize, message: impl Into<String>) -> ParseError {
-        let (line, col) = self.lines.line_col(self.text, offset);
         ParseError {
-            path: self.path.to_owned(),
-            line,
-            col,
+            source: Arc::clone(&self.source),
             offset,
             message: message.into(),
-            source_line: self.lines.line_text(self.text, line).to_owned(),
         }
     }
 
     fn run(mut self) -> Result<MigrationFile, ParseError> {
-        let start = if self.text.starts_with('\u{feff}') {
-            3
-        } else {
-            0
-        };
-        let mut lexer = Lexer::new(self.text, start);
+        let source = Arc::clone(&self.source);
+        let text = source.text();
+        let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        let mut lexer = Lexer::new(text, start);
         while let Some(token) = lexer.next_token() {
             let token = token.map_err(|e| self.error(e.at, e.message))?;
             match token {
-                Token::LineComment { start, end } if self.starts_line(start) => {
-                    self.line_comment(start, end)?;
+                Token::LineComment { start, end } if starts_line(text, start) => {
+                    if !self.line_comment(text, start, end)? {
+                        self.builder.comment_line(&text[start..end]);
+                    }
                 }
                 _ if token.is_comment() => {}
                 _ if self.region == Region::Header => {
@@ -147,8 +137,8 @@ impl<'a> Parser<'a> {
                     ));
                 }
                 _ => {
-                    if let Some(span) = self.builder.push(self.text, token) {
-                        self.step.push(span.into_statement(self.text, &self.lines));
+                    if let Some(statement) = self.builder.push(text, token) {
+                        self.add_statement(statement)?;
                     }
                 }
             }
@@ -157,16 +147,24 @@ impl<'a> Parser<'a> {
         self.finish()
     }
 
-    fn starts_line(&self, offset: usize) -> bool {
-        let line_start = self.text[..offset].rfind('\n').map_or(0, |at| at + 1);
-        self.text[line_start..offset]
-            .trim_start_matches('\u{feff}')
-            .trim()
-            .is_empty()
+    /// Adds a statement to the current step; refuses transaction control
+    /// in a file petal runs in transactions.
+    fn add_statement(&mut self, statement: Statement) -> Result<(), ParseError> {
+        if self.no_transaction.is_none()
+            && let Some(span) = statement.span
+            && let Some(keyword) = transaction_control(self.source.text(), span)
+        {
+            return Err(self.error(span.start, format!("`{keyword}` {REFUSAL}")));
+        }
+        self.step.push(statement);
+        Ok(())
     }
 
-    fn line_comment(&mut self, start: usize, end: usize) -> Result<(), ParseError> {
-        let body = &self.text[start + 2..end];
+    /// Reads a `--` comment that starts a line: a directive or a header
+    /// (`true`), or a plain comment, left to the statement below it
+    /// (`false`).
+    fn line_comment(&mut self, text: &str, start: usize, end: usize) -> Result<bool, ParseError> {
+        let body = &text[start + 2..end];
         let trimmed = body.trim_start();
         let body_at = start + 2 + (body.len() - trimmed.len());
         if let Some(rest) = trimmed.strip_prefix("+petal") {
@@ -176,7 +174,7 @@ impl<'a> Parser<'a> {
                     format!("unknown directive `-- +petal{}`; a directive is `-- +petal ` and one of: up, down, step, no-transaction", rest.trim_end()),
                 ));
             }
-            return self.directive(start, rest.trim());
+            return self.directive(start, rest.trim()).map(|()| true);
         }
         if let Some(rest) = trimmed.strip_prefix("petal ")
             && let Some((key, value)) = rest.split_once(':')
@@ -187,20 +185,21 @@ impl<'a> Parser<'a> {
             let at = value_at + (value.len() - value_trimmed.len());
             return self.header(start, key.trim(), value_trimmed.trim_end(), at);
         }
-        Ok(())
+        Ok(false)
     }
 
+    /// Reads a header; `false` for a `-- petal todo: ...` line in a section,
+    /// which is just a comment.
     fn header(
         &mut self,
         start: usize,
         key: &str,
         value: &str,
         at: usize,
-    ) -> Result<(), ParseError> {
+    ) -> Result<bool, ParseError> {
         if self.region != Region::Header {
             if !HEADERS.contains(&key) {
-                // In a section, `-- petal todo: ...` is just a comment.
-                return Ok(());
+                return Ok(false);
             }
             return Err(self.error(
                 start,
@@ -224,7 +223,7 @@ impl<'a> Parser<'a> {
             }
         };
         if let Some(first) = slot {
-            let first_line = self.lines.line_of(first.at);
+            let first_line = self.source.line_of(first.at);
             return Err(self.error(
                 start,
                 format!("duplicate `-- petal {key}:` header (first on line {first_line})"),
@@ -234,7 +233,7 @@ impl<'a> Parser<'a> {
             value: value.to_owned(),
             at,
         });
-        Ok(())
+        Ok(true)
     }
 
     fn directive(&mut self, start: usize, rest: &str) -> Result<(), ParseError> {
@@ -265,7 +264,7 @@ impl<'a> Parser<'a> {
                     ));
                 }
                 if let Some(first) = self.no_transaction {
-                    let first_line = self.lines.line_of(first);
+                    let first_line = self.source.line_of(first);
                     return Err(self.error(
                         start,
                         format!(
@@ -294,7 +293,7 @@ impl<'a> Parser<'a> {
     fn open_section(&mut self, start: usize, name: &str) -> Result<(), ParseError> {
         let seen = if name == "up" { &self.up } else { &self.down };
         if let Some((_, first)) = seen {
-            let first_line = self.lines.line_of(*first);
+            let first_line = self.source.line_of(*first);
             return Err(self.error(
                 start,
                 format!("duplicate `-- +petal {name}` section (first on line {first_line})"),
@@ -317,10 +316,10 @@ impl<'a> Parser<'a> {
     fn close_step(&mut self) -> Result<(), ParseError> {
         let last = self
             .builder
-            .finish()
+            .finish(self.source.text())
             .map_err(|e| self.error(e.offset, e.message))?;
-        if let Some(span) = last {
-            self.step.push(span.into_statement(self.text, &self.lines));
+        if let Some(statement) = last {
+            self.add_statement(statement)?;
         }
         if !self.step.is_empty() {
             let statements = std::mem::take(&mut self.step);
@@ -372,8 +371,8 @@ impl<'a> Parser<'a> {
             no_transaction: self.no_transaction.is_some(),
             up,
             down,
-            checksum: Checksum::of(self.text),
-            path: self.path.to_owned(),
+            checksum: Checksum::of(self.source.text()),
+            source: Arc::clone(&self.source),
         })
     }
 
@@ -405,7 +404,8 @@ impl<'a> Parser<'a> {
     /// `20260728093000_add_x.sql` must hold revision 20260728093000: the
     /// file name is what people see and sort by.
     fn check_file_name(&self, revision: &RevisionId, at: usize) -> Result<(), ParseError> {
-        let name = self.path.rsplit(['/', '\\']).next().unwrap_or(self.path);
+        let path = self.source.path();
+        let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
         let digits = name.len() - name.trim_start_matches(|c: char| c.is_ascii_digit()).len();
         let prefix = &name[..digits];
         if prefix.is_empty() || prefix == revision.as_str() {

@@ -107,6 +107,22 @@ pub fn plan(
     Ok(build_plan(graph, revisions, direction))
 }
 
+/// Plans `--sql`, which connects to no database: an upgrade without a range
+/// starts from base (nothing applied), like Alembic's offline mode; a
+/// downgrade needs a range, since nothing says where it would start.
+pub fn plan_offline(
+    graph: &RevisionGraph,
+    target: &Target,
+    direction: Direction,
+) -> Result<Plan, PlanError> {
+    if direction == Direction::Down && !matches!(target, Target::Range { .. }) {
+        return Err(PlanError::OfflineDowngradeNeedsRange {
+            target: target.to_string(),
+        });
+    }
+    plan(graph, &[], target, direction, PlanOptions::default())
+}
+
 /// Plans `stamp`: the log is made to say `target` (with its ancestors) is
 /// applied and nothing else, without running any SQL. Rows to delete come
 /// first (as `Down`), then rows to insert (as `Up`). `+N`/`-N` stamp like
@@ -175,7 +191,8 @@ impl State {
             .iter()
             .filter_map(|row| {
                 let file = graph.get(&row.revision)?;
-                (file.checksum != row.checksum).then(|| (row.revision.clone(), file.path.clone()))
+                (file.checksum != row.checksum)
+                    .then(|| (row.revision.clone(), file.path().to_owned()))
             })
             .collect();
         if !modified.is_empty() && !options.allow_modified {

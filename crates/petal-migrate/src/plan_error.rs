@@ -47,6 +47,9 @@ pub enum PlanError {
     },
     /// A range where only a single target makes sense (stamp).
     RangeNotAllowed { target: String },
+    /// An offline (`--sql`) downgrade to a single target: without a
+    /// database, nothing says where it starts.
+    OfflineDowngradeNeedsRange { target: String },
 }
 
 impl From<ResolveError> for PlanError {
@@ -137,6 +140,11 @@ impl fmt::Display for PlanError {
             PlanError::RangeNotAllowed { target } => write!(
                 f,
                 "a range ({target}) only works with --sql; give a single target"
+            ),
+            PlanError::OfflineDowngradeNeedsRange { target } => write!(
+                f,
+                "offline downgrade needs a range FROM:TO (for example `head:{target}`): \
+                 without a database petal cannot know where to start"
             ),
         }
     }

@@ -2,12 +2,17 @@
 //!
 //! A statement's text runs from its first token that is not a comment to its
 //! last one, so comments before it (the generated description and
-//! classification lines) and the terminating `;` are not part of it; comments
-//! inside it are kept. A chunk holding only comments is not a statement.
+//! classification lines) and the terminating `;` are not part of its SQL;
+//! comments inside it are kept. The `--` lines standing above it (each the
+//! first thing on its line) become its comment lines. A chunk holding only
+//! comments is not a statement. [`transaction_control`] finds a statement
+//! that would end or start a transaction, which a transactional file may
+//! not hold.
+
+use petal_source::Span;
 
 use crate::file::Statement;
-use crate::lex::{LexError, Lexer, Token};
-use crate::lines::LineIndex;
+use crate::lex::{LexError, Lexer, Token, starts_line};
 
 /// Where splitting failed: an unterminated quote or comment, or a
 /// `BEGIN ATOMIC` body without its `END`. `offset` is a byte offset into the
@@ -35,39 +40,30 @@ impl From<LexError> for SplitError {
     }
 }
 
-/// Splits `sql` into statements. Their `line` and `offset` are relative to
-/// `sql` (1-based line, byte offset), and their text has no trailing `;`.
+/// Splits `sql` into statements, with the comment lines above each. Their
+/// spans are byte ranges of `sql`, and their text has no trailing `;`.
 pub fn split(sql: &str) -> Result<Vec<Statement>, SplitError> {
-    let lines = LineIndex::new(sql);
     let mut lexer = Lexer::new(sql, 0);
     let mut builder = StatementBuilder::default();
     let mut out = Vec::new();
     while let Some(token) = lexer.next_token() {
-        if let Some(stmt) = builder.push(sql, token?) {
-            out.push(stmt.into_statement(sql, &lines));
+        let token = token?;
+        if let Token::LineComment { start, end } = token
+            && starts_line(sql, start)
+        {
+            builder.comment_line(&sql[start..end]);
         }
+        out.extend(builder.push(sql, token));
     }
-    if let Some(stmt) = builder.finish()? {
-        out.push(stmt.into_statement(sql, &lines));
-    }
+    out.extend(builder.finish(sql)?);
     Ok(out)
 }
 
-/// A finished statement as a byte range of the scanned text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct StatementSpan {
-    pub(crate) start: usize,
-    pub(crate) end: usize,
-}
-
-impl StatementSpan {
-    pub(crate) fn into_statement(self, text: &str, lines: &LineIndex) -> Statement {
-        Statement {
-            sql: text[self.start..self.end].to_owned(),
-            line: lines.line_of(self.start),
-            offset: self.start,
-        }
-    }
+/// The text of a `--` comment line as a statement keeps it: without the
+/// `--` and the one space after it.
+fn comment_text(comment: &str) -> String {
+    let body = comment.strip_prefix("--").unwrap_or(comment);
+    body.strip_prefix(' ').unwrap_or(body).to_owned()
 }
 
 /// The words at the start of a statement that decide whether it can hold a
@@ -102,6 +98,36 @@ impl RoutineHeader {
     }
 }
 
+/// The keyword a statement (the `span` of `text`) starts with, when it ends
+/// or starts a transaction (`ROLLBACK TO SAVEPOINT` does neither): in a file
+/// petal runs in transactions, it would end petal's transaction early, so
+/// what follows would run outside any step and a failure could not be
+/// rolled back. The parser refuses it.
+pub(crate) fn transaction_control(text: &str, span: Span) -> Option<String> {
+    let mut lexer = Lexer::new(text, span.start);
+    let mut words: Vec<String> = Vec::new();
+    while words.len() < 4 {
+        let Some(Ok(token)) = lexer.next_token() else {
+            break;
+        };
+        if token.start() >= span.end {
+            break;
+        }
+        if let Token::Word { start, end } = token {
+            words.push(text[start..end].to_ascii_uppercase());
+        }
+    }
+    let first = words.first()?.as_str();
+    let second = words.get(1).map(String::as_str);
+    let ends_or_starts = match first {
+        "BEGIN" | "COMMIT" | "END" | "ABORT" => true,
+        "START" | "PREPARE" => second == Some("TRANSACTION"),
+        "ROLLBACK" => !words.iter().any(|w| w == "TO"),
+        _ => false,
+    };
+    ends_or_starts.then(|| first.to_string())
+}
+
 /// Accumulates tokens into statements.
 ///
 /// `BEGIN ATOMIC ... END` (a SQL-standard routine body) holds `;`s that do
@@ -110,7 +136,9 @@ impl RoutineHeader {
 /// body is counted so its `END` does not close the body.
 #[derive(Debug, Default)]
 pub(crate) struct StatementBuilder {
-    span: Option<StatementSpan>,
+    span: Option<Span>,
+    /// The comment lines standing above the statement to come.
+    comments: Vec<String>,
     header: RoutineHeader,
     /// Where the previous token was, when it was the word `BEGIN` of a
     /// routine definition.
@@ -122,8 +150,17 @@ pub(crate) struct StatementBuilder {
 }
 
 impl StatementBuilder {
+    /// A `--` comment (its whole text) that is the first thing on its
+    /// line: a comment line above the next statement, unless a statement is
+    /// under way (then it is part of that statement's text).
+    pub(crate) fn comment_line(&mut self, comment: &str) {
+        if self.span.is_none() {
+            self.comments.push(comment_text(comment));
+        }
+    }
+
     /// Feeds one token; returns a statement when `token` ends one.
-    pub(crate) fn push(&mut self, text: &str, token: Token) -> Option<StatementSpan> {
+    pub(crate) fn push(&mut self, text: &str, token: Token) -> Option<Statement> {
         if token.is_comment() {
             // Comments neither start nor extend a statement's span, but one
             // between its tokens stays inside the span.
@@ -132,17 +169,14 @@ impl StatementBuilder {
         if let Token::Semicolon { .. } = token
             && self.depth == 0
         {
-            return self.take();
+            return self.take(text);
         }
         if let Token::Word { start, end } = token {
             self.word(&text[start..end], start);
         } else {
             self.after_begin = None;
         }
-        let span = self.span.get_or_insert(StatementSpan {
-            start: token.start(),
-            end: token.end(),
-        });
+        let span = self.span.get_or_insert(Span::at(token.start()));
         span.end = token.end();
         None
     }
@@ -168,16 +202,20 @@ impl StatementBuilder {
         self.after_begin = is("begin").then_some(at);
     }
 
-    fn take(&mut self) -> Option<StatementSpan> {
-        let span = self.span.take();
-        *self = StatementBuilder::default();
-        span
+    fn take(&mut self, text: &str) -> Option<Statement> {
+        let taken = std::mem::take(self);
+        let span = taken.span?;
+        Some(Statement {
+            comments: taken.comments,
+            sql: text[span.start..span.end].to_owned(),
+            span: Some(span),
+        })
     }
 
     /// Ends the text (or a section): the last statement needs no `;`, but an
     /// open `BEGIN ATOMIC` body is an error, since everything after it would
     /// silently have become part of one statement.
-    pub(crate) fn finish(&mut self) -> Result<Option<StatementSpan>, SplitError> {
+    pub(crate) fn finish(&mut self, text: &str) -> Result<Option<Statement>, SplitError> {
         if self.depth > 0 {
             let at = self.body_start;
             *self = StatementBuilder::default();
@@ -186,7 +224,7 @@ impl StatementBuilder {
                 message: "`BEGIN ATOMIC` body is never closed by `END`".to_owned(),
             });
         }
-        Ok(self.take())
+        Ok(self.take(text))
     }
 }
 
@@ -241,8 +279,8 @@ mod tests {
         let stmts = split("-- about t\n\n  CREATE TABLE t ( -- the id\n id int);").expect("splits");
         assert_eq!(stmts.len(), 1);
         assert_eq!(stmts[0].sql, "CREATE TABLE t ( -- the id\n id int)");
-        assert_eq!(stmts[0].line, 3);
-        assert_eq!(stmts[0].offset, 14);
+        assert_eq!(stmts[0].offset(), 14);
+        assert_eq!(stmts[0].comments, ["about t"]);
     }
 
     #[test]
@@ -280,9 +318,63 @@ mod tests {
     }
 
     #[test]
-    fn lines_and_offsets_are_of_the_first_token() {
+    fn offsets_are_of_the_first_token() {
         let stmts = split("SELECT 1;\r\n/* x */ SELECT\n2;").expect("splits");
-        assert_eq!((stmts[1].line, stmts[1].offset), (2, 19));
+        assert_eq!(stmts[1].span, Some(Span::new(19, 27)));
         assert_eq!(stmts[1].sql, "SELECT\n2");
+    }
+
+    #[test]
+    fn comment_lines_above_a_statement_are_its_own() {
+        let sql = "-- one\n--two\n--\n--   three\nSELECT 1; -- after, not above\n\
+                   /* a block */\n-- four\nSELECT 2\n-- inside\n, 3;\n-- left over";
+        let stmts = split(sql).expect("splits");
+        assert_eq!(stmts[0].comments, ["one", "two", "", "  three"]);
+        assert_eq!(stmts[1].comments, ["four"]);
+        assert_eq!(stmts[1].sql, "SELECT 2\n-- inside\n, 3");
+        assert_eq!(stmts.len(), 2);
+    }
+
+    fn keyword(sql: &str) -> Option<String> {
+        transaction_control(sql, Span::new(0, sql.len()))
+    }
+
+    #[test]
+    fn transaction_control_statements() {
+        for sql in [
+            "BEGIN",
+            "begin work",
+            "COMMIT",
+            "commit prepared 'x'",
+            "END",
+            "ABORT",
+            "ROLLBACK",
+            "rollback transaction",
+            "START TRANSACTION ISOLATION LEVEL SERIALIZABLE",
+            "PREPARE TRANSACTION 'x'",
+        ] {
+            assert!(keyword(sql).is_some(), "{sql}");
+        }
+        for sql in [
+            "ROLLBACK TO SAVEPOINT a",
+            "rollback work to a",
+            "SAVEPOINT a",
+            "PREPARE q AS SELECT 1",
+            "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END",
+            "ENDPOINT",
+            "",
+        ] {
+            assert!(keyword(sql).is_none(), "{sql}");
+        }
+    }
+
+    #[test]
+    fn only_the_statements_own_words_count() {
+        let text = "SELECT 1; COMMIT";
+        assert_eq!(transaction_control(text, Span::new(0, 8)), None);
+        assert_eq!(
+            transaction_control(text, Span::new(10, 16)).as_deref(),
+            Some("COMMIT")
+        );
     }
 }

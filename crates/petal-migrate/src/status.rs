@@ -45,7 +45,7 @@ pub fn status(graph: &RevisionGraph, applied: &[AppliedRevision]) -> Vec<Revisio
             RevisionStatus {
                 revision: file.revision.clone(),
                 state,
-                path: Some(file.path.clone()),
+                path: Some(file.path().to_owned()),
                 applied_order: row.map(|row| row.applied_order),
             }
         })
@@ -79,4 +79,40 @@ pub fn current(graph: &RevisionGraph, applied: &[AppliedRevision]) -> Vec<Revisi
         })
         .map(|id| (*id).clone())
         .collect()
+}
+
+/// How a database's applied revisions fall short of "at head": every
+/// revision of the graph applied, and nothing else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotAtHead {
+    /// Applied revisions that no migration file holds, in revision order:
+    /// the database is newer than these files, or a file was lost.
+    Unknown(Vec<RevisionId>),
+    /// Revisions not applied yet, in topological order.
+    Pending(Vec<RevisionId>),
+}
+
+/// Whether the `applied` log is at head: every revision of the graph
+/// applied and nothing else. Unknown revisions are reported before pending
+/// ones, since upgrading cannot fix them.
+pub fn at_head(graph: &RevisionGraph, applied: &[AppliedRevision]) -> Result<(), NotAtHead> {
+    let applied_ids: BTreeSet<&RevisionId> = applied.iter().map(|row| &row.revision).collect();
+    let unknown: Vec<RevisionId> = applied_ids
+        .iter()
+        .filter(|id| !graph.contains(id))
+        .map(|id| (*id).clone())
+        .collect();
+    if !unknown.is_empty() {
+        return Err(NotAtHead::Unknown(unknown));
+    }
+    let pending: Vec<RevisionId> = graph
+        .topological_order()
+        .iter()
+        .filter(|id| !applied_ids.contains(id))
+        .cloned()
+        .collect();
+    if !pending.is_empty() {
+        return Err(NotAtHead::Pending(pending));
+    }
+    Ok(())
 }

@@ -1,9 +1,13 @@
-//! Writing a new migration file.
+//! Writing statements: the one writer behind a new migration file,
+//! `petal diff`'s script and `upgrade --sql`, so all three print a
+//! statement's comment lines the same way.
 //!
 //! The output is a pure function of the input (no clock, no environment), so
 //! the same change list always gives a byte-identical file, and it parses
-//! back to the same statements.
+//! back to the same statements, comments included.
 
+use crate::file::{Statement, Step};
+use crate::parse::HEADERS;
 use crate::revision::{RevisionId, file_name};
 
 /// The line under the header of every generated file.
@@ -16,33 +20,6 @@ pub const GENERATED_BY: &str = concat!(
 /// What an empty section holds, so a reader sees it is empty on purpose.
 pub const NOTHING_TO_DO: &str = "-- (nothing to do)";
 
-/// One generated statement with the comment lines written above it: the
-/// change's description, its classification (`destructive: ...`,
-/// `locks: ...`), notes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GeneratedStatement {
-    /// Comment lines without the `-- ` prefix; a line holding line breaks
-    /// becomes several comment lines.
-    pub comments: Vec<String>,
-    /// One SQL statement; surrounding whitespace and a trailing `;` are
-    /// dropped, the writer adds its own `;`.
-    pub sql: String,
-}
-
-impl GeneratedStatement {
-    pub fn new(sql: impl Into<String>) -> Self {
-        GeneratedStatement {
-            comments: Vec::new(),
-            sql: sql.into(),
-        }
-    }
-
-    pub fn with_comment(mut self, comment: impl Into<String>) -> Self {
-        self.comments.push(comment.into());
-        self
-    }
-}
-
 /// A migration file to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewMigration {
@@ -52,8 +29,8 @@ pub struct NewMigration {
     pub message: String,
     pub no_transaction: bool,
     /// Steps, each its own transaction at run time; empty steps are skipped.
-    pub up: Vec<Vec<GeneratedStatement>>,
-    pub down: Vec<Vec<GeneratedStatement>>,
+    pub up: Vec<Step>,
+    pub down: Vec<Step>,
 }
 
 impl NewMigration {
@@ -74,6 +51,23 @@ impl NewMigration {
         file_name(&self.revision, &self.message)
     }
 }
+
+/// What stands between the statements of a step, and between two steps,
+/// where [`write_steps`] lays steps out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StepLayout {
+    /// Written between two statements of one step.
+    pub between_statements: &'static str,
+    /// Written between two steps (after the first one's last line break).
+    pub between_steps: &'static str,
+}
+
+/// A migration file's layout: a blank line between statements, a
+/// `-- +petal step` directive between steps.
+pub const FILE_LAYOUT: StepLayout = StepLayout {
+    between_statements: "\n",
+    between_steps: "\n-- +petal step\n",
+};
 
 /// The file's text, in the format [`crate::parse`] reads.
 pub fn write(file: &NewMigration) -> String {
@@ -101,28 +95,37 @@ pub fn write(file: &NewMigration) -> String {
     out
 }
 
-fn write_section(out: &mut String, name: &str, steps: &[Vec<GeneratedStatement>]) {
+fn write_section(out: &mut String, name: &str, steps: &[Step]) {
     out.push_str(&format!("\n-- +petal {name}\n"));
-    let mut steps = steps.iter().filter(|step| !step.is_empty()).peekable();
-    if steps.peek().is_none() {
+    if steps.iter().all(Step::is_empty) {
         out.push_str(NOTHING_TO_DO);
         out.push('\n');
         return;
     }
+    write_steps(out, steps, &FILE_LAYOUT);
+}
+
+/// Writes `steps` laid out as `layout` says, each statement with its
+/// comment lines ([`write_statement`]); empty steps are skipped.
+pub fn write_steps(out: &mut String, steps: &[Step], layout: &StepLayout) {
+    let steps = steps.iter().filter(|step| !step.is_empty());
     for (index, step) in steps.enumerate() {
         if index > 0 {
-            out.push_str("\n-- +petal step\n");
+            out.push_str(layout.between_steps);
         }
-        for (position, statement) in step.iter().enumerate() {
+        for (position, statement) in step.statements.iter().enumerate() {
             if position > 0 {
-                out.push('\n');
+                out.push_str(layout.between_statements);
             }
             write_statement(out, statement);
         }
     }
 }
 
-fn write_statement(out: &mut String, statement: &GeneratedStatement) {
+/// Writes one statement: its comment lines (`-- ` and the text; a line
+/// that would read as a directive or a header is defused), then its SQL
+/// and `;` and a line break.
+pub fn write_statement(out: &mut String, statement: &Statement) {
     for comment in &statement.comments {
         for line in comment.lines() {
             out.push_str("--");
@@ -149,10 +152,15 @@ fn one_line(text: &str) -> String {
 }
 
 /// A comment must not read as a directive or a header, which would change
-/// what the file means.
+/// what the file means. Only what the parser would take for one is
+/// defused, so a comment it read back is written as it was.
 fn defuse_directive(line: &str) -> String {
     let trimmed = line.trim_start();
-    if trimmed.starts_with("+petal") || trimmed.starts_with("petal ") {
+    let header = trimmed
+        .strip_prefix("petal ")
+        .and_then(|rest| rest.split_once(':'))
+        .is_some_and(|(key, _)| HEADERS.contains(&key.trim()));
+    if trimmed.starts_with("+petal") || header {
         format!("note: {trimmed}")
     } else {
         line.to_owned()
@@ -164,4 +172,20 @@ fn ends_in_line_comment(sql: &str) -> bool {
     // Cheap check; a `--` inside a string on the last line only costs a
     // harmless extra line break.
     last_line.contains("--")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_are_defused_only_where_the_parser_would_read_them() {
+        assert_eq!(defuse_directive("+petal up"), "note: +petal up");
+        assert_eq!(
+            defuse_directive("petal parents: 1"),
+            "note: petal parents: 1"
+        );
+        assert_eq!(defuse_directive("petal todo: later"), "petal todo: later");
+        assert_eq!(defuse_directive("  indented"), "  indented");
+    }
 }

@@ -38,9 +38,10 @@ fn graph_errors_name_the_files() {
         "both files were generated with one name"
     );
 
-    let mut renamed = file("a", &[]);
-    renamed.path = "migrations/20260101000001_other.sql".into();
-    let err = RevisionGraph::build(vec![file("a", &[]), renamed]).unwrap_err();
+    let a = file("a", &[]);
+    let renamed = petal_migrate::parse("migrations/20260101000001_other.sql", a.source.text())
+        .expect("the same file under another name parses");
+    let err = RevisionGraph::build(vec![a, renamed]).unwrap_err();
     insta::assert_snapshot!("duplicate_revision", err.to_string());
 
     let err = RevisionGraph::build(vec![file("a", &[]), file("c", &["b"])]).unwrap_err();

@@ -19,7 +19,7 @@ fn reads_sql_files_in_name_order_and_ignores_the_rest() {
     let files = load_dir(dir.path()).expect("loads");
     let revisions: Vec<&str> = files.iter().map(|f| f.revision.as_str()).collect();
     assert_eq!(revisions, ["20260101000000", "20260102000000"]);
-    assert!(files[0].path.ends_with("20260101000000_first.sql"));
+    assert!(files[0].path().ends_with("20260101000000_first.sql"));
 }
 
 #[test]
@@ -42,7 +42,7 @@ fn reports_every_malformed_file() {
         panic!("expected parse errors");
     };
     assert_eq!(errors.len(), 3, "{errors:#?}");
-    assert!(errors[0].path.ends_with("20260101000000_a.sql"));
+    assert!(errors[0].path().ends_with("20260101000000_a.sql"));
     assert!(errors[0].message.contains("missing header"));
     assert!(errors[1].message.contains("differs from the file name"));
     assert!(errors[2].message.contains("did you mean `-- +petal up`"));

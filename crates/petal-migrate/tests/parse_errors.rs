@@ -15,6 +15,12 @@ fn error(text: &str) -> String {
     }
 }
 
+fn line_col(err: &petal_migrate::ParseError) -> (usize, usize) {
+    err.report()
+        .position()
+        .map_or((0, 0), |p| (p.line, p.column))
+}
+
 fn with_header(rest: &str) -> String {
     format!("{HEADER}{rest}")
 }
@@ -208,14 +214,14 @@ fn columns_count_characters_not_bytes() {
         &with_header("\n-- +petal up\nSELECT 'цветы', \"букет;\n"),
     )
     .expect_err("unterminated identifier");
-    assert_eq!((err.line, err.col), (6, 17));
+    assert_eq!(line_col(&err), (6, 17));
 }
 
 #[test]
 fn the_caret_keeps_tabs_so_it_lines_up() {
     let err =
         parse(PATH, &with_header("\n-- +petal up\n\tSELECT\t'x;\n")).expect_err("unterminated");
-    assert_eq!((err.line, err.col), (6, 9));
+    assert_eq!(line_col(&err), (6, 9));
     assert!(
         err.to_string()
             .ends_with("6 | \tSELECT\t'x;\n  | \t      \t^"),
@@ -236,4 +242,27 @@ fn petal_comments_in_sections_that_are_not_headers_are_comments() {
     )
     .expect("parses");
     assert_eq!(file.up.statements().count(), 1);
+}
+
+#[test]
+fn transaction_control_in_a_transactional_file() {
+    insta::assert_snapshot!(error(&with_header(
+        "\n-- +petal up\nCREATE TABLE a (id int);\n-- copied from psql\n  COMMIT;\nCREATE TABLE b (id int);\n"
+    )));
+}
+
+#[test]
+fn transaction_control_is_the_authors_business_without_transactions() {
+    let text = with_header(
+        "-- +petal no-transaction\n\n-- +petal up\nBEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\n\n-- +petal down\nDROP TABLE a;\n",
+    );
+    let file = parse(PATH, &text).expect("parses");
+    assert_eq!(file.up.statements().count(), 3);
+    // A body's `BEGIN` is body text, and `ROLLBACK TO` keeps the transaction.
+    let text = with_header(
+        "\n-- +petal up\nCREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$\nBEGIN\n  RETURN 1;\nEND;\n$$;\n\
+         SAVEPOINT s;\nROLLBACK TO SAVEPOINT s;\n",
+    );
+    let file = parse(PATH, &text).expect("parses");
+    assert_eq!(file.up.statements().count(), 3);
 }

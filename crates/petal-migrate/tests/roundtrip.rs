@@ -2,7 +2,7 @@
 //! written.
 
 use petal_migrate::{
-    GeneratedStatement, NewMigration, RevisionId, Section, file_name, parse, split, write,
+    NewMigration, RevisionId, Section, Statement, Step, file_name, parse, split, write,
 };
 use proptest::prelude::*;
 
@@ -18,23 +18,27 @@ fn statements(section: &Section) -> Vec<Vec<&str>> {
         .collect()
 }
 
+fn step(statements: Vec<Statement>) -> Step {
+    Step::from(statements)
+}
+
 fn money_to_numeric() -> NewMigration {
     NewMigration {
         revision: id("20260728093000"),
         parents: vec![id("20260727120000")],
         message: "move money to numeric".to_owned(),
         no_transaction: false,
-        up: vec![vec![
-            GeneratedStatement::new(
+        up: vec![step(vec![
+            Statement::new(
                 "ALTER TABLE \"public\".\"orders\" ALTER COLUMN \"total\" TYPE numeric(12,2)",
             )
             .with_comment(
                 "destructive: orders.total double precision -> numeric(12,2) can round and overflow; locks: rewrites the table",
             ),
-        ]],
-        down: vec![vec![GeneratedStatement::new(
+        ])],
+        down: vec![step(vec![Statement::new(
             "ALTER TABLE \"public\".\"orders\" ALTER COLUMN \"total\" TYPE double precision;",
-        )]],
+        )])],
     }
 }
 
@@ -69,12 +73,12 @@ fn parses_what_it_wrote() {
         statements(&file.up),
         [["ALTER TABLE \"public\".\"orders\" ALTER COLUMN \"total\" TYPE numeric(12,2)"]]
     );
-    assert_eq!(file.up.steps[0].statements[0].line, 8);
+    assert_eq!(file.line_of(&file.up.steps[0].statements[0]), 8);
     assert_eq!(
         statements(&file.down),
         [["ALTER TABLE \"public\".\"orders\" ALTER COLUMN \"total\" TYPE double precision"]]
     );
-    assert_eq!(file.down.steps[0].statements[0].line, 11);
+    assert_eq!(file.line_of(&file.down.steps[0].statements[0]), 11);
     assert_eq!(new.file_name(), "20260728093000_move_money_to_numeric.sql");
 }
 
@@ -86,18 +90,18 @@ fn first_revision_merge_steps_and_empty_sections() {
         message: "".to_owned(),
         no_transaction: false,
         up: vec![
-            vec![
-                GeneratedStatement::new(
+            step(vec![
+                Statement::new(
                     "ALTER TYPE \"public\".\"order_status\" ADD VALUE IF NOT EXISTS 'issue'",
                 )
                 .with_comment("add label issue to public.order_status"),
-            ],
-            vec![],
-            vec![
-                GeneratedStatement::new("ALTER TABLE t ALTER COLUMN s SET DEFAULT 'issue'"),
-                GeneratedStatement::new("UPDATE t SET s = 'issue' WHERE s IS NULL")
+            ]),
+            step(vec![]),
+            step(vec![
+                Statement::new("ALTER TABLE t ALTER COLUMN s SET DEFAULT 'issue'"),
+                Statement::new("UPDATE t SET s = 'issue' WHERE s IS NULL")
                     .with_comment("two\nlines"),
-            ],
+            ]),
         ],
         down: vec![],
     };
@@ -131,9 +135,9 @@ fn first_revision_merge_steps_and_empty_sections() {
 #[test]
 fn comments_that_look_like_directives_are_defused() {
     let new = NewMigration {
-        down: vec![vec![
-            GeneratedStatement::new("SELECT 1 -- trailing comment").with_comment("+petal up"),
-        ]],
+        down: vec![step(vec![
+            Statement::new("SELECT 1 -- trailing comment").with_comment("+petal up"),
+        ])],
         ..money_to_numeric()
     };
     let text = write(&new);
@@ -174,7 +178,7 @@ fn the_last_statement_of_a_section_needs_no_semicolon() {
     let file = parse("f.sql", text).expect("parses");
     assert_eq!(statements(&file.up), [["SELECT 1"], ["SELECT 2"]]);
     assert_eq!(statements(&file.down), [["SELECT 3"]]);
-    assert_eq!(file.down.steps[0].statements[0].line, 8);
+    assert_eq!(file.line_of(&file.down.steps[0].statements[0]), 8);
 }
 
 #[test]
@@ -247,7 +251,8 @@ proptest! {
         let texts: Vec<&str> = split.iter().map(|s| s.sql.as_str()).collect();
         prop_assert_eq!(texts, stmts.iter().map(String::as_str).collect::<Vec<_>>());
         for s in &split {
-            prop_assert_eq!(&joined[s.offset..s.offset + s.sql.len()], s.sql.as_str());
+            let span = s.span.expect("a split statement has a span");
+            prop_assert_eq!(&joined[span.start..span.end], s.sql.as_str());
         }
     }
 
@@ -257,10 +262,10 @@ proptest! {
         down in prop::collection::vec(prop::collection::vec(statement(), 0..3), 0..3),
         message in "[a-zA-Zа-я0-9 ]{0,30}",
     ) {
-        let to_generated = |steps: &[Vec<String>]| -> Vec<Vec<GeneratedStatement>> {
+        let to_generated = |steps: &[Vec<String>]| -> Vec<Step> {
             steps
                 .iter()
-                .map(|step| step.iter().map(|s| GeneratedStatement::new(s.clone()).with_comment("why")).collect())
+                .map(|s| step(s.iter().map(|s| Statement::new(s.clone()).with_comment("why")).collect()))
                 .collect()
         };
         let new = NewMigration {
@@ -281,7 +286,41 @@ proptest! {
             section.steps.iter().map(|step| step.statements.iter().map(|s| s.sql.clone()).collect()).collect()
         };
         prop_assert_eq!(got(&file.up), expected(&up));
+        prop_assert!(file.up.statements().chain(file.down.statements()).all(|s| s.comments == ["why"]));
         prop_assert_eq!(got(&file.down), expected(&down));
         prop_assert_eq!(file.message, message.split_whitespace().collect::<Vec<_>>().join(" "));
     }
+}
+
+#[test]
+fn comment_lines_above_statements_are_kept_and_written_back_as_they_were() {
+    let text = "-- petal revision: 20260728093000\n-- petal parents:\n-- generated by petal 0.1.0; review before merging\n\n\
+                -- +petal up\n-- destructive: drop column t.x\n-- locks: rewrites t\nALTER TABLE t DROP COLUMN x;\n\n\
+                -- by hand:\n--   keep this\n-- petal todo: an index later\nSELECT 1; -- not above anything\n\
+                -- +petal step\nSELECT 2;\n-- (nothing below)\n\n-- +petal down\n-- (nothing to do)\n";
+    let file = parse("20260728093000_x.sql", text).expect("parses");
+    let comments: Vec<&[String]> = file
+        .up
+        .statements()
+        .map(|s| s.comments.as_slice())
+        .collect();
+    assert_eq!(
+        comments,
+        [
+            &["destructive: drop column t.x", "locks: rewrites t"][..],
+            &["by hand:", "  keep this", "petal todo: an index later"][..],
+            &[][..],
+        ]
+    );
+    assert!(file.down.is_empty());
+    // The one writer gives back the lines as the file has them.
+    let mut written = String::new();
+    for statement in file.up.statements() {
+        petal_migrate::write_statement(&mut written, statement);
+    }
+    assert_eq!(
+        written,
+        "-- destructive: drop column t.x\n-- locks: rewrites t\nALTER TABLE t DROP COLUMN x;\n\
+         -- by hand:\n--   keep this\n-- petal todo: an index later\nSELECT 1;\nSELECT 2;\n"
+    );
 }

@@ -2,8 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
+use petal_source::Report;
+
 use crate::scan::{ScannedModels, scan_sources};
-use crate::source::{ScanError, ScanErrors};
+use crate::source::ScanErrors;
 
 /// Scans every `.rs` file under `dir`, recursively (see [`scan_sources`]).
 /// Paths in locations and errors are as found under `dir` (`dir` joined
@@ -11,21 +13,21 @@ use crate::source::{ScanError, ScanErrors};
 pub fn scan_dir(dir: &Path) -> Result<ScannedModels, ScanErrors> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
-    for path in rust_files(dir).map_err(|e| ScanErrors { errors: vec![e] })? {
+    for path in rust_files(dir).map_err(|e| ScanErrors { reports: vec![e] })? {
         match std::fs::read_to_string(&path) {
             Ok(text) => files.push((path, text)),
             Err(err) => errors.push(io_error(&path, &err)),
         }
     }
     if !errors.is_empty() {
-        return Err(ScanErrors { errors });
+        return Err(ScanErrors { reports: errors });
     }
     scan_sources(&files)
 }
 
 /// The `.rs` files under `dir`, recursively, in sorted path order. Hidden
 /// directories and `target` are skipped.
-pub fn rust_files(dir: &Path) -> Result<Vec<PathBuf>, ScanError> {
+pub fn rust_files(dir: &Path) -> Result<Vec<PathBuf>, Report> {
     let mut out = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(current) = pending.pop() {
@@ -49,13 +51,8 @@ pub fn rust_files(dir: &Path) -> Result<Vec<PathBuf>, ScanError> {
     Ok(out)
 }
 
-fn io_error(path: &Path, err: &std::io::Error) -> ScanError {
-    ScanError {
-        file: path.to_path_buf(),
-        position: None,
-        message: format!("cannot read: {err}"),
-        source_line: None,
-    }
+fn io_error(path: &Path, err: &std::io::Error) -> Report {
+    Report::in_file(path.display().to_string(), format!("cannot read: {err}"))
 }
 
 #[cfg(test)]
@@ -69,7 +66,7 @@ mod tests {
             Ok(_) => panic!("scanned a directory that does not exist"),
             Err(e) => e,
         };
-        assert_eq!(errors.errors.len(), 1);
+        assert_eq!(errors.reports.len(), 1);
         let text = errors.to_string();
         assert!(
             text.starts_with("/nonexistent/petal/models: cannot read: "),

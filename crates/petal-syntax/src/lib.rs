@@ -13,7 +13,8 @@
 //!
 //! Errors are [`Diagnostic`]s carrying the span of the offending token; they
 //! accumulate, so five mistakes give five errors. The derive reports them as
-//! compile errors, the scanner as [`ScanErrors`] (`file:line:col: message`).
+//! compile errors, the scanner as [`ScanErrors`]: a `petal_source::Report` per
+//! mistake, pointing into its model file.
 //!
 //! # The attribute language
 //!
@@ -70,9 +71,7 @@ pub mod validate;
 pub use diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 pub use fs::{rust_files, scan_dir};
 pub use scan::{ScannedModels, scan_sources};
-pub use source::{
-    LineIndex, ObjectKey, Position, ScanError, ScanErrors, SourceLocation, SourceMap,
-};
+pub use source::{ObjectKey, ScanErrors, SourceLocation, SourceMap};
 
 use petal_ir::naming::Namespace;
 

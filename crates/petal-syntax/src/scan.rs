@@ -4,9 +4,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use petal_ir::naming::Namespace;
 use petal_ir::{Database, QualifiedName, SqlType};
+use petal_source::{Report, SourceFile};
 use proc_macro2::Span;
 use syn::visit::Visit;
 use syn::{Attribute, DeriveInput};
@@ -14,7 +16,7 @@ use syn::{Attribute, DeriveInput};
 use crate::ast::{EnumModel, FieldModel, TableModel, UnrawString};
 use crate::diagnostic::{Diagnostic, suggestion};
 use crate::lower::{ObjectKind, ResolveType, explicit_names, lower_enum, lower_table};
-use crate::source::{LineIndex, ObjectKey, ScanError, ScanErrors, SourceLocation, SourceMap};
+use crate::source::{ObjectKey, ScanErrors, SourceLocation, SourceMap};
 use crate::types::{MappedKind, MappedType};
 
 /// What the scanner read: the models' schema and where each part of it was
@@ -37,27 +39,23 @@ struct Found<M> {
 /// `DbEnum` (also `petal::Table`, `petal::DbEnum`) is a model; everything
 /// else is skipped.
 pub fn scan_sources(files: &[(PathBuf, String)]) -> Result<ScannedModels, ScanErrors> {
-    let indexes: Vec<LineIndex> = files.iter().map(|(_, text)| LineIndex::new(text)).collect();
     let mut order: Vec<usize> = (0..files.len()).collect();
     order.sort_by(|&a, &b| files[a].0.cmp(&files[b].0));
+    // Every location and report shares its file's text.
+    let sources: Vec<Arc<SourceFile>> = files
+        .iter()
+        .map(|(path, text)| SourceFile::new(path.display().to_string(), text.as_str()))
+        .collect();
     let mut errors: Vec<(usize, Diagnostic)> = Vec::new();
-    let mut fatal: Vec<ScanError> = Vec::new();
     let mut tables: Vec<Found<TableModel>> = Vec::new();
     let mut enums: Vec<Found<EnumModel>> = Vec::new();
     let mut rejected_enums: BTreeSet<String> = BTreeSet::new();
     for &file in &order {
-        let (path, text) = &files[file];
-        let parsed = match syn::parse_str::<syn::File>(&blank_preamble(text)) {
+        let parsed = match syn::parse_str::<syn::File>(&blank_preamble(&files[file].1)) {
             Ok(parsed) => parsed,
             Err(err) => {
                 let message = format!("not valid Rust: {err}");
-                fatal.push(ScanError::at(
-                    path,
-                    text,
-                    &indexes[file],
-                    err.span(),
-                    message,
-                ));
+                errors.push((file, Diagnostic::new(err.span(), message)));
                 continue;
             }
         };
@@ -84,8 +82,8 @@ pub fn scan_sources(files: &[(PathBuf, String)]) -> Result<ScannedModels, ScanEr
         locations: SourceMap::new(),
     };
     let locate = |file: usize, span: Span| SourceLocation {
-        file: files[file].0.clone(),
-        position: indexes[file].span_position(&files[file].1, span),
+        source: Arc::clone(&sources[file]),
+        span: byte_span(span),
     };
     let mut resolver = EnumsByName {
         rejected: rejected_enums,
@@ -223,21 +221,23 @@ pub fn scan_sources(files: &[(PathBuf, String)]) -> Result<ScannedModels, ScanEr
         check_references(&tables, &scanned.database, &mut errors);
     }
     scanned.database.normalize();
-    if errors.is_empty() && fatal.is_empty() {
+    if errors.is_empty() {
         return Ok(scanned);
     }
     let rank: BTreeMap<usize, usize> = order.iter().enumerate().map(|(r, &f)| (f, r)).collect();
     errors.sort_by_key(|(file, d)| (rank.get(file).copied(), d.span.byte_range().start));
-    let mut all = fatal;
-    all.extend(errors.into_iter().map(|(file, d)| {
-        let (path, text) = &files[file];
-        ScanError::at(path, text, &indexes[file], d.span, d.message)
-    }));
-    all.sort_by(|a, b| {
-        let key = |e: &ScanError| (files.iter().position(|f| f.0 == e.file), e.position);
-        key(a).cmp(&key(b))
-    });
-    Err(ScanErrors { errors: all })
+    let reports = errors
+        .into_iter()
+        .map(|(file, d)| Report::at(&sources[file], byte_span(d.span), d.message))
+        .collect();
+    Err(ScanErrors { reports })
+}
+
+/// A token's span in the text the scanner parsed, as byte offsets (the
+/// preamble blanked out, never removed, keeps them those of the file).
+fn byte_span(span: Span) -> petal_source::Span {
+    let range = span.byte_range();
+    petal_source::Span::new(range.start, range.end)
 }
 
 /// A foreign key must point at a table and column the models define: the

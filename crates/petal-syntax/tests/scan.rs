@@ -51,7 +51,7 @@ fn attribute_errors_have_file_line_col() {
 #[test]
 fn five_mistakes_give_five_errors() {
     let errors = scan_err(&["five_mistakes.rs"]);
-    assert_eq!(errors.errors.len(), 5, "{errors}");
+    assert_eq!(errors.reports.len(), 5, "{errors}");
     insta::assert_snapshot!("five_mistakes", errors.to_string());
 }
 
@@ -70,14 +70,14 @@ fn locations_point_at_declarations() {
             .locations
             .get(&key)
             .unwrap_or_else(|| panic!("{key:?}"));
-        assert_eq!(loc.file, Path::new("tests/fixtures/features.rs"));
-        let line = text.lines().nth(loc.position.line - 1).unwrap_or_default();
+        assert_eq!(loc.path(), "tests/fixtures/features.rs");
+        let line = text
+            .lines()
+            .nth(loc.position().line - 1)
+            .unwrap_or_default();
         (
             line.trim().to_string(),
-            text[loc.position.offset..]
-                .chars()
-                .take(12)
-                .collect::<String>(),
+            text[loc.span.start..].chars().take(12).collect::<String>(),
         )
     };
     let lines = QualifiedName::new("public", "order_lines");

@@ -3,11 +3,14 @@
 //! written in the same transaction as the last step.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Instant;
 
-use tokio_postgres::Client;
-
 use petal_migrate::{Direction, PlannedMigration, Statement};
+use petal_pg::error::ServerError;
+use petal_source::{Report, SourceFile};
+use tokio_postgres::Client;
+use tokio_postgres::error::SqlState;
 
 use super::log::{DELETE_ROW, INSERT_ROW};
 
@@ -22,21 +25,28 @@ pub enum Mode {
 #[derive(Debug)]
 pub enum RunError {
     /// A statement failed; what ran before it in its step was rolled back.
-    Statement {
-        path: String,
-        line: usize,
-        revision: String,
-        message: String,
-        detail: Option<String>,
-        hint: Option<String>,
-        /// Steps committed before the failing one (idempotent leading steps).
-        committed_steps: usize,
-        /// For a no-transaction migration: lines of the statements that ran
-        /// and stay applied.
-        ran_outside_transaction: Option<Vec<usize>>,
-    },
+    /// Boxed: it carries the file, the SQL and PostgreSQL's words.
+    Statement(Box<FailedStatement>),
     /// The connection or the log failed outside any statement of the file.
     Db(tokio_postgres::Error),
+}
+
+/// A migration's statement PostgreSQL refused, and what stays applied.
+#[derive(Debug)]
+pub struct FailedStatement {
+    pub revision: String,
+    /// The migration file the statement is in.
+    pub file: Arc<SourceFile>,
+    /// Where the statement starts in the file, and its SQL as sent.
+    pub statement_start: usize,
+    pub sql: String,
+    /// What PostgreSQL said (a hint of petal's own where it gave none).
+    pub server: ServerError,
+    /// Steps committed before the failing one (idempotent leading steps).
+    pub committed_steps: usize,
+    /// For a no-transaction migration: where the statements that ran, and
+    /// stay applied, start in the file.
+    pub ran_outside_transaction: Option<Vec<usize>>,
 }
 
 impl From<tokio_postgres::Error> for RunError {
@@ -45,84 +55,65 @@ impl From<tokio_postgres::Error> for RunError {
     }
 }
 
+impl RunError {
+    /// A failed statement at its place in its file (the token PostgreSQL
+    /// pointed at), with what stays applied; or the connection's error.
+    pub fn report(&self) -> Report {
+        match self {
+            RunError::Db(e) => ServerError::of(e).report(""),
+            RunError::Statement(failed) => failed.report(),
+        }
+    }
+}
+
+impl FailedStatement {
+    fn report(&self) -> Report {
+        let FailedStatement {
+            revision,
+            file,
+            statement_start,
+            sql,
+            server,
+            committed_steps,
+            ran_outside_transaction,
+        } = self;
+        let what = format!("migration {revision} failed");
+        let report = server.report_in_file(&what, file, *statement_start, sql);
+        let state = match ran_outside_transaction {
+            None if *committed_steps > 0 => format!(
+                "the failing step was rolled back; petal_migrations is unchanged \
+                 ({committed_steps} earlier idempotent step(s) stay committed and will run \
+                 again harmlessly on retry)"
+            ),
+            None => "the failing step was rolled back; petal_migrations is unchanged".to_string(),
+            Some(ran) if ran.is_empty() => {
+                "no statement of this no-transaction migration had run".to_string()
+            }
+            Some(ran) => {
+                let list: Vec<String> = ran
+                    .iter()
+                    .map(|&offset| format!("{}:{}", file.path(), file.line_of(offset)))
+                    .collect();
+                format!(
+                    "this migration runs without a transaction: the statements at {} ran and \
+                     stay applied; petal_migrations is unchanged. Undo them by hand or make them \
+                     idempotent before retrying (a failed CREATE INDEX CONCURRENTLY leaves an \
+                     INVALID index: DROP INDEX CONCURRENTLY it)",
+                    list.join(", ")
+                )
+            }
+        };
+        report.with_note(state)
+    }
+}
+
 impl fmt::Display for RunError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RunError::Statement {
-                path,
-                line,
-                revision,
-                message,
-                detail,
-                hint,
-                committed_steps,
-                ran_outside_transaction,
-            } => {
-                write!(f, "{path}:{line}: migration {revision} failed: {message}")?;
-                if let Some(d) = detail {
-                    write!(f, "\n  detail: {d}")?;
-                }
-                if let Some(h) = hint {
-                    write!(f, "\n  hint: {h}")?;
-                }
-                match ran_outside_transaction {
-                    None => {
-                        write!(
-                            f,
-                            "\n  the failing step was rolled back; petal_migrations is unchanged"
-                        )?;
-                        if *committed_steps > 0 {
-                            write!(
-                                f,
-                                " ({committed_steps} earlier idempotent step(s) stay committed and \
-                                 will run again harmlessly on retry)"
-                            )?;
-                        }
-                    }
-                    Some(lines) if lines.is_empty() => {
-                        write!(
-                            f,
-                            "\n  no statement of this no-transaction migration had run"
-                        )?;
-                    }
-                    Some(lines) => {
-                        let list: Vec<String> =
-                            lines.iter().map(|l| format!("{path}:{l}")).collect();
-                        write!(
-                            f,
-                            "\n  this migration runs without a transaction: the statements at {} \
-                             ran and stay applied; petal_migrations is unchanged. Undo them by hand \
-                             or make them idempotent before retrying (a failed CREATE INDEX \
-                             CONCURRENTLY leaves an INVALID index: DROP INDEX CONCURRENTLY it)",
-                            list.join(", ")
-                        )?;
-                    }
-                }
-                Ok(())
-            }
-            RunError::Db(e) => write!(f, "{}", describe_db_error(e)),
-        }
+        self.report().fmt(f)
     }
 }
 
 impl std::error::Error for RunError {}
-
-/// PostgreSQL's message, detail and hint, or the client's own error.
-pub(crate) fn describe_db_error(e: &tokio_postgres::Error) -> String {
-    match e.as_db_error() {
-        Some(db) => {
-            let mut s = db.message().to_string();
-            if let Some(d) = db.detail() {
-                s.push_str(&format!(" (detail: {d})"));
-            }
-            if let Some(h) = db.hint() {
-                s.push_str(&format!(" (hint: {h})"));
-            }
-            s
-        }
-        None => e.to_string(),
-    }
-}
 
 /// Runs a planned migration (or, with [`Mode::LogOnly`], only records it).
 /// Call with the migration lock held.
@@ -173,7 +164,7 @@ async fn execute_without_transaction(
             if let Err(e) = client.batch_execute(&stmt.sql).await {
                 return Err(statement_error(m, stmt, e, index, Some(ran)));
             }
-            ran.push(stmt.line);
+            ran.push(stmt.offset());
         }
     }
     write_log(client, m, started).await?;
@@ -222,42 +213,21 @@ fn statement_error(
     committed_steps: usize,
     ran_outside_transaction: Option<Vec<usize>>,
 ) -> RunError {
-    let (message, detail, hint, line) = match e.as_db_error() {
-        Some(db) => (
-            db.message().to_string(),
-            db.detail().map(str::to_string),
-            db.hint().map(str::to_string).or_else(|| {
-                // CREATE INDEX CONCURRENTLY, VACUUM, ALTER SYSTEM...: PostgreSQL
-                // says what is wrong, petal knows the fix.
-                (db.code() == &tokio_postgres::error::SqlState::ACTIVE_SQL_TRANSACTION).then(|| {
-                    "mark the file `-- +petal no-transaction` to run each statement on its own"
-                        .to_string()
-                })
-            }),
-            stmt.line + lines_before(&stmt.sql, db.position()),
-        ),
-        None => (e.to_string(), None, None, stmt.line),
-    };
-    RunError::Statement {
-        path: m.file.path.clone(),
-        line,
+    let mut server = ServerError::of(&e);
+    if server.hint.is_none() && server.code == Some(SqlState::ACTIVE_SQL_TRANSACTION) {
+        // CREATE INDEX CONCURRENTLY, VACUUM, ALTER SYSTEM...: PostgreSQL
+        // says what is wrong, petal knows the fix.
+        server.hint = Some(
+            "mark the file `-- +petal no-transaction` to run each statement on its own".to_string(),
+        );
+    }
+    RunError::Statement(Box::new(FailedStatement {
         revision: m.revision.as_str().to_string(),
-        message,
-        detail,
-        hint,
+        file: Arc::clone(&m.file.source),
+        statement_start: stmt.offset(),
+        sql: stmt.sql.clone(),
+        server,
         committed_steps,
         ran_outside_transaction,
-    }
-}
-
-/// How many lines into the statement PostgreSQL's error position points, so
-/// the reported line is the offending one of a multi-line statement.
-fn lines_before(sql: &str, position: Option<&tokio_postgres::error::ErrorPosition>) -> usize {
-    match position {
-        Some(tokio_postgres::error::ErrorPosition::Original(pos)) => {
-            let chars = usize::try_from(*pos).unwrap_or(0).saturating_sub(1);
-            sql.chars().take(chars).filter(|c| *c == '\n').count()
-        }
-        _ => 0,
-    }
+    }))
 }

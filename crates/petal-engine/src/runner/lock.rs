@@ -2,6 +2,8 @@
 
 use std::time::{Duration, Instant};
 
+use petal_pg::error::ServerError;
+use petal_source::Report;
 use tokio_postgres::Client;
 
 /// The advisory lock key: the bytes of "petal" as an integer. Advisory locks
@@ -15,8 +17,18 @@ pub enum LockError {
          waited {waited:?}. Wait for it to finish, or stop it."
     )]
     Timeout { holder: String, waited: Duration },
-    #[error("cannot take the migration lock: {0}")]
+    #[error("cannot take the migration lock: {}", petal_pg::error::describe(.0))]
     Db(#[from] tokio_postgres::Error),
+}
+
+impl LockError {
+    /// The error as a report; a server error's detail and hint apart.
+    pub fn report(&self) -> Report {
+        match self {
+            LockError::Timeout { .. } => Report::new(self.to_string()),
+            LockError::Db(e) => ServerError::of(e).report("cannot take the migration lock"),
+        }
+    }
 }
 
 /// Holds the lock for as long as it lives on its own connection; the lock is

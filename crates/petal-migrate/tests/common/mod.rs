@@ -3,8 +3,8 @@
 #![allow(dead_code)] // each test file uses a different part
 
 use petal_migrate::{
-    AppliedRevision, Checksum, GeneratedStatement, MigrationFile, NewMigration, RevisionGraph,
-    RevisionId, parse, write,
+    AppliedRevision, Checksum, MigrationFile, NewMigration, RevisionGraph, RevisionId, Statement,
+    parse, write,
 };
 
 /// Revision ids by a short name: `a` is 20260101000001, `b` ...02, and so on.
@@ -19,10 +19,8 @@ pub fn file(name: &str, parents: &[&str]) -> MigrationFile {
         parents: parents.iter().map(|p| id(p)).collect(),
         message: format!("revision {name}"),
         no_transaction: false,
-        up: vec![vec![GeneratedStatement::new(format!(
-            "CREATE TABLE {name} ()"
-        ))]],
-        down: vec![vec![GeneratedStatement::new(format!("DROP TABLE {name}"))]],
+        up: vec![vec![Statement::new(format!("CREATE TABLE {name} ()"))].into()],
+        down: vec![vec![Statement::new(format!("DROP TABLE {name}"))].into()],
     };
     parse(&new.file_name(), &write(&new)).expect("generated file parses")
 }
