@@ -1,6 +1,6 @@
 //! `inspect` and `diff`: looking at schemas from any source.
 
-use petal_diff::Step;
+use petal_diff::ReviewedStep;
 use petal_engine::Settings;
 use petal_engine::compare::compare;
 use petal_engine::sources::{self, Loaded, Source};
@@ -121,7 +121,7 @@ const DIFF_LAYOUT: StepLayout = StepLayout {
 
 /// Steps as a script, each statement under the same comment lines a
 /// generated migration file gives it (the file's one statement writer).
-pub fn render_steps(steps: &[Step]) -> String {
+pub fn render_steps(steps: &[ReviewedStep]) -> String {
     let mut out = String::new();
     let generated = petal_engine::autogen::generated_steps(steps);
     petal_migrate::write_steps(&mut out, &generated, &DIFF_LAYOUT);

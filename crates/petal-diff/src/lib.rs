@@ -5,7 +5,7 @@
 //! - [`diff`]: `from` × `to` → [`Diff`] (changes in execution order, and
 //!   warnings such as possible renames);
 //! - [`Diff::down`] / [`Change::inverse`]: the changes that undo them;
-//! - [`render`] / [`render_down`]: the SQL, in [`Step`]s of [`Statement`]s;
+//! - [`render`] / [`render_down`]: the SQL, in [`ReviewedStep`]s of [`ReviewedStatement`]s;
 //! - [`render_schema`]: the DDL that creates a whole database from empty;
 //!   [`render_load`]: the same DDL in units that can run concurrently;
 //! - [`apply`]: an in-memory interpreter of changes, which the engine itself
@@ -34,7 +34,7 @@ pub use classify::Safety;
 pub use compare::{Diff, Warning, diff};
 pub use names::{is_user_type, quote_ident_if_needed, type_spelling};
 pub use render::{
-    Load, Sql, Statement, Step, TableUnit, Traced, render, render_change, render_down, render_load,
-    render_schema,
+    Load, ReviewedStatement, ReviewedStep, Sql, TableUnit, Traced, render, render_change,
+    render_down, render_load, render_schema,
 };
 pub use scope::{ALWAYS_PRESENT, Scope};

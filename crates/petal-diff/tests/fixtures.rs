@@ -1,8 +1,8 @@
 //! Snapshots of the SQL generated for typical model edits, one test per
 //! directory under `tests/fixtures/`: `before.json` and `after.json` (the
-//! IR's schemas, enum types and tables, as lists) and the reviewed
-//! snapshots `up.snap` and `down.snap`, which hold the statements as a
-//! migration file shows them.
+//! IR as lists) and the reviewed snapshots `up.snap` and `down.snap`,
+//! which hold the up and down sections exactly as a migration file shows
+//! them (the file's writer writes them), under the diff's warnings.
 //!
 //! A new directory is a new test without further ado; a `.snap` file that
 //! no fixture produces (a renamed or removed fixture's leftovers) fails.
@@ -11,7 +11,7 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use libtest_mimic::{Arguments, Failed, Trial};
-use petal_diff::{Step, apply_all, diff, render};
+use petal_diff::{ReviewedStep, apply_all, diff, render};
 use petal_ir::{Database, EnumType, Table};
 use serde::Deserialize;
 
@@ -149,26 +149,13 @@ fn orphans() -> Result<(), Failed> {
     }
 }
 
-/// Steps as a migration file shows them: safety, description and notes in
-/// comments over each statement.
-fn text(steps: &[Step]) -> String {
+/// Steps as a migration file shows them, written by the file's own writer.
+fn text(steps: &[ReviewedStep]) -> String {
+    let steps: Vec<petal_migrate::Step> = steps
+        .iter()
+        .map(|step| step.annotated().into_iter().collect())
+        .collect();
     let mut out = String::new();
-    for (i, step) in steps.iter().enumerate() {
-        if steps.len() > 1 {
-            let _ = writeln!(out, "-- +petal step {}", i + 1);
-        }
-        if let Some(reason) = &step.reason {
-            let _ = writeln!(out, "-- {reason}");
-        }
-        for s in &step.statements {
-            for part in std::iter::once(s).chain(&s.folded) {
-                let _ = writeln!(out, "-- {}: {}", part.safety, part.description);
-                for note in &part.notes {
-                    let _ = writeln!(out, "--   note: {note}");
-                }
-            }
-            let _ = writeln!(out, "{}", s.sql);
-        }
-    }
+    petal_migrate::write_steps(&mut out, &steps, &petal_migrate::FILE_LAYOUT);
     out
 }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use petal_diff::{Diff, Safety};
+use petal_diff::Diff;
 use petal_migrate::{NewMigration, NotAtHead, RevisionGraph, RevisionId, new_revision_id, write};
 
 use crate::compare::{compare, version_warning};
@@ -173,52 +173,11 @@ fn write_new(dir: &Path, file: &NewMigration) -> Result<PathBuf, EngineError> {
     Ok(path)
 }
 
-/// Rendered steps with their review comments, as the one statement writer
-/// (`petal_migrate::write_steps`) takes them. A change that takes several
-/// statements (recreating an enum type) is commented once, over its first
-/// statement.
-pub fn generated_steps(steps: &[petal_diff::Step]) -> Vec<petal_migrate::Step> {
+/// Rendered steps as migration statements, under the review comments
+/// petal-diff writes for them.
+pub fn generated_steps(steps: &[petal_diff::ReviewedStep]) -> Vec<petal_migrate::Step> {
     steps
         .iter()
-        .map(|step| {
-            let mut previous: Option<Vec<String>> = None;
-            step.statements
-                .iter()
-                .enumerate()
-                .map(|(index, stmt)| {
-                    let mut g = petal_migrate::Statement::new(stmt.sql.clone());
-                    if index == 0
-                        && let Some(reason) = &step.reason
-                    {
-                        g = g.with_comment(format!("step: {reason}"));
-                    }
-                    let comments = statement_comments(stmt);
-                    if previous.as_ref() != Some(&comments) {
-                        for line in &comments {
-                            g = g.with_comment(line.clone());
-                        }
-                    }
-                    previous = Some(comments);
-                    g
-                })
-                .collect::<Vec<_>>()
-                .into()
-        })
+        .map(|step| step.annotated().into_iter().collect())
         .collect()
-}
-
-/// The comment lines over a generated statement: its description, its
-/// classification when it is not safe (`destructive: ...`, `locks: ...`),
-/// then its notes; then the same for each change folded into it.
-pub fn statement_comments(stmt: &petal_diff::Statement) -> Vec<String> {
-    let mut lines = Vec::new();
-    for part in std::iter::once(stmt).chain(&stmt.folded) {
-        match part.safety {
-            Safety::Safe => lines.push(part.description.clone()),
-            Safety::Locks => lines.push(format!("locks: {}", part.description)),
-            Safety::Destructive => lines.push(format!("destructive: {}", part.description)),
-        }
-        lines.extend(part.notes.iter().cloned());
-    }
-    lines
 }

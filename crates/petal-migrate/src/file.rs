@@ -80,6 +80,19 @@ impl Step {
     }
 }
 
+/// A step of generated statements, each with the comment lines to write
+/// above it.
+impl<S: Into<String>> FromIterator<(Vec<String>, S)> for Step {
+    fn from_iter<I: IntoIterator<Item = (Vec<String>, S)>>(iter: I) -> Self {
+        Step {
+            statements: iter
+                .into_iter()
+                .map(|(comments, sql)| Statement::annotated(comments, sql))
+                .collect(),
+        }
+    }
+}
+
 impl From<Vec<Statement>> for Step {
     fn from(statements: Vec<Statement>) -> Self {
         Step { statements }
@@ -110,6 +123,15 @@ impl Statement {
     pub fn new(sql: impl Into<String>) -> Self {
         Statement {
             comments: Vec::new(),
+            sql: sql.into(),
+            span: None,
+        }
+    }
+
+    /// A generated statement with the comment lines to write above it.
+    pub fn annotated(comments: Vec<String>, sql: impl Into<String>) -> Self {
+        Statement {
+            comments,
             sql: sql.into(),
             span: None,
         }

@@ -3,12 +3,12 @@
 
 use petal_ir::quote_ident;
 
-use super::{Statement, columns, ddl, extensions, functions, many, sequences, single};
+use super::{ReviewedStatement, columns, ddl, extensions, functions, many, sequences, single};
 use super::{triggers, types, views};
 use crate::change::{Alter, Change, Replace};
 
 /// The statements of an alteration that is not a column's.
-pub(super) fn render(change: &Change, alter: &Alter) -> Vec<Statement> {
+pub(super) fn render(change: &Change, alter: &Alter) -> Vec<ReviewedStatement> {
     let one = |sql: String| vec![single(change, sql)];
     match alter {
         Alter::ColumnType { table, .. } => columns::type_change(change, table),
@@ -96,7 +96,7 @@ pub(super) fn render(change: &Change, alter: &Alter) -> Vec<Statement> {
 /// `CREATE OR REPLACE`, then what the replacement does not set itself: a
 /// view's storage parameters turned off. (Comments are left as they were,
 /// and changed by changes of their own.)
-pub(super) fn replace(change: &Change, replace: &Replace) -> Vec<Statement> {
+pub(super) fn replace(change: &Change, replace: &Replace) -> Vec<ReviewedStatement> {
     match replace {
         Replace::View { view } => {
             let mut out = vec![single(change, views::create_sql(&view.to, true))];

@@ -5,7 +5,7 @@ use petal_ir::{
     Identity, ObjectKey, Origin, Part, QualifiedName, SqlType, naming, quote_ident, quote_literal,
 };
 
-use super::{Sql, Statement, ddl, extra, single};
+use super::{ReviewedStatement, Sql, ddl, extra, single};
 use crate::change::{Alter, Change, Delta};
 use crate::classify::identity_sql;
 use crate::names::is_user_type;
@@ -102,7 +102,7 @@ fn joined(actions: Vec<Sql>, separator: &str) -> Sql {
 }
 
 /// A serial column's sequence follows its new integer type.
-fn sequence_follows_type(change: &Change) -> Option<Statement> {
+fn sequence_follows_type(change: &Change) -> Option<ReviewedStatement> {
     match change {
         Change::Alter(Alter::ColumnType {
             table,
@@ -125,7 +125,7 @@ fn sequence_follows_type(change: &Change) -> Option<Statement> {
 /// TABLE`, one action per line, which rewrites the table once: the
 /// statement carries the first change, the others are folded into it.
 /// Sequences of serial columns follow.
-pub(super) fn fold_type_changes(changes: &[Change]) -> Vec<Statement> {
+pub(super) fn fold_type_changes(changes: &[Change]) -> Vec<ReviewedStatement> {
     let Some(Change::Alter(Alter::ColumnType { table, .. })) = changes.first() else {
         return Vec::new();
     };
@@ -146,7 +146,7 @@ pub(super) fn fold_type_changes(changes: &[Change]) -> Vec<Statement> {
 
 /// The statements of a column's alteration.
 /// `ALTER TABLE ... ALTER COLUMN ... TYPE`, and the serial sequence after.
-pub(super) fn type_change(change: &Change, table: &QualifiedName) -> Vec<Statement> {
+pub(super) fn type_change(change: &Change, table: &QualifiedName) -> Vec<ReviewedStatement> {
     let actions = joined(type_change_actions(change), ", ");
     let mut out = vec![single(change, ddl::alter_table_traced(table, actions))];
     out.extend(sequence_follows_type(change));
@@ -178,7 +178,7 @@ pub(super) fn identity_change(
     column: &str,
     identity: &Delta<Option<Identity>>,
     sequence: &Option<QualifiedName>,
-) -> Vec<Statement> {
+) -> Vec<ReviewedStatement> {
     let col = quote_ident(column);
     let one = |sql: String| vec![single(change, sql)];
     let named = sequence
@@ -224,7 +224,7 @@ pub(super) fn serial_change(
     ty: &SqlType,
     serial: bool,
     named: &Option<QualifiedName>,
-) -> Vec<Statement> {
+) -> Vec<ReviewedStatement> {
     let col = quote_ident(column);
     if !serial {
         return vec![

@@ -5,7 +5,7 @@ use petal_ir::{ObjectKey, QualifiedName, naming, quote_ident, quote_literal};
 use sea_query::{Alias, PostgresQueryBuilder, extension::postgres::Type};
 
 use super::objects::drop_constraint;
-use super::{Statement, ddl, extra, many};
+use super::{ReviewedStatement, ddl, extra, many};
 use crate::change::{AddEnumLabel, Change, EnumColumn, RecreateEnum};
 use crate::classify::Safety;
 
@@ -130,9 +130,9 @@ pub(crate) fn recreate_enum(
 /// A type recreation with the foreign keys over its columns dropped before
 /// and added back after (both sides of a key must have one type), and its
 /// comment carried over.
-pub(super) fn recreate(change: &Change, recreate: &RecreateEnum) -> Vec<Statement> {
+pub(super) fn recreate(change: &Change, recreate: &RecreateEnum) -> Vec<ReviewedStatement> {
     let name = &recreate.name;
-    let mut out: Vec<Statement> = recreate
+    let mut out: Vec<ReviewedStatement> = recreate
         .foreign_keys
         .iter()
         .map(|f| {
@@ -151,7 +151,7 @@ pub(super) fn recreate(change: &Change, recreate: &RecreateEnum) -> Vec<Statemen
         recreate_enum(name, &recreate.to_labels, &recreate.columns),
     ));
     for f in &recreate.foreign_keys {
-        out.push(Statement {
+        out.push(ReviewedStatement {
             safety: Safety::Locks,
             ..extra(
                 &ObjectKey::constraint(&f.table, &f.foreign_key.name),

@@ -1,7 +1,7 @@
 //! Changes to SQL text, in steps.
 //!
-//! A migration section is a list of [`Step`]s, each run in its own
-//! transaction; a step is a list of [`Statement`]s, each one SQL statement
+//! A migration section is a list of [`ReviewedStep`]s, each run in its own
+//! transaction; a step is a list of [`ReviewedStatement`]s, each one SQL statement
 //! ending in `;`, with the description, safety and notes of the change it
 //! comes from, for the comment a migration file puts above it.
 //!
@@ -19,6 +19,7 @@ mod extensions;
 mod functions;
 mod load;
 mod objects;
+mod reviewed;
 mod sequences;
 mod sql;
 mod triggers;
@@ -26,7 +27,6 @@ mod types;
 mod views;
 
 use petal_ir::{Database, ObjectKey, Origin, QualifiedName, quote_literal};
-use serde::{Deserialize, Serialize};
 
 use crate::change::{Alter, Change};
 use crate::classify::Safety;
@@ -34,56 +34,14 @@ use crate::compare::{Diff, diff};
 use crate::names::type_spelling;
 
 pub use load::{Load, TableUnit, render_load};
+pub use reviewed::{ReviewedStatement, ReviewedStep};
 pub use sql::{Sql, Traced};
-
-/// One SQL statement and what a reviewer should know about it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Statement {
-    /// The statement, ending in `;`.
-    pub sql: String,
-    pub description: String,
-    pub safety: Safety,
-    pub notes: Vec<String>,
-    /// Changes whose SQL this statement carries too, each with its own
-    /// description, safety and notes: a table's type changes run as one
-    /// `ALTER TABLE`, so the table is rewritten once, not once per column.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub folded: Vec<Statement>,
-    /// Where the pieces of `sql` come from (byte ranges), the whole
-    /// statement's object among them: what an error PostgreSQL reports in
-    /// the statement is traced back to.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub origins: Vec<Traced>,
-}
-
-impl Statement {
-    /// The object part the SQL at PostgreSQL's error position renders
-    /// (`position`: 1-based, in characters, as the server reports it), or
-    /// the statement's own object when there is no position.
-    pub fn origin_at(&self, position: Option<usize>) -> Option<&Origin> {
-        let offset = position.map(|p| {
-            self.sql
-                .char_indices()
-                .nth(p.saturating_sub(1))
-                .map_or(self.sql.len(), |(i, _)| i)
-        });
-        sql::origin_at(&self.origins, offset)
-    }
-}
-
-/// Statements that run in one transaction.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Step {
-    pub statements: Vec<Statement>,
-    /// Why this step is separate, when it is (for a comment in the file).
-    pub reason: Option<String>,
-}
 
 /// The statements of a list of changes, in steps: one step, or two when new
 /// enum labels must be committed before later statements use them (the
 /// first step then holds only `ADD VALUE IF NOT EXISTS`, so it can run
 /// again after a later step failed).
-pub fn render(changes: &[Change]) -> Vec<Step> {
+pub fn render(changes: &[Change]) -> Vec<ReviewedStep> {
     if changes.is_empty() {
         return Vec::new();
     }
@@ -91,14 +49,14 @@ pub fn render(changes: &[Change]) -> Vec<Step> {
         .iter()
         .take_while(|c| matches!(c, Change::AddEnumLabel(_)))
         .count();
-    let rest: Vec<Statement> = render_changes(&changes[leading..]);
+    let rest: Vec<ReviewedStatement> = render_changes(&changes[leading..]);
     let used_later = changes[..leading].iter().any(|c| match c {
         Change::AddEnumLabel(add) => rest.iter().any(|s| mentions(&s.sql, &add.name, &add.label)),
         _ => false,
     });
     if !used_later {
         let statements = render_changes(changes);
-        return vec![Step {
+        return vec![ReviewedStep {
             statements,
             reason: None,
         }];
@@ -115,7 +73,7 @@ pub fn render(changes: &[Change]) -> Vec<Step> {
         })
         .collect();
     vec![
-        Step {
+        ReviewedStep {
             statements: labels,
             reason: Some(
                 "new enum labels are committed first: PostgreSQL refuses a label in the \
@@ -123,7 +81,7 @@ pub fn render(changes: &[Change]) -> Vec<Step> {
                     .to_string(),
             ),
         },
-        Step {
+        ReviewedStep {
             statements: rest,
             reason: None,
         },
@@ -137,13 +95,13 @@ fn mentions(sql: &str, name: &QualifiedName, label: &str) -> bool {
 }
 
 /// The down section of a diff: the inverse changes, rendered.
-pub fn render_down(diff: &Diff) -> Vec<Step> {
+pub fn render_down(diff: &Diff) -> Vec<ReviewedStep> {
     render(&diff.down())
 }
 
 /// The DDL that creates `db` in a new database, whose `public` schema
 /// already exists.
-pub fn render_schema(db: &Database) -> Vec<Statement> {
+pub fn render_schema(db: &Database) -> Vec<ReviewedStatement> {
     let mut empty = Database::default();
     if db.schemas.contains("public") {
         empty.schemas.insert("public".to_string());
@@ -156,9 +114,9 @@ pub fn render_schema(db: &Database) -> Vec<Statement> {
 
 /// The statement carrying a change's description, safety and notes,
 /// traced to the change's object.
-pub(crate) fn single(change: &Change, sql: impl Into<Sql>) -> Statement {
+pub(crate) fn single(change: &Change, sql: impl Into<Sql>) -> ReviewedStatement {
     let sql = sql.into().within(Origin::whole(change.key()));
-    Statement {
+    ReviewedStatement {
         sql: sql.text,
         description: change.description(),
         safety: change.safety(),
@@ -170,9 +128,9 @@ pub(crate) fn single(change: &Change, sql: impl Into<Sql>) -> Statement {
 
 /// A statement that only completes another (an index or comment of a new
 /// table): safe, described on its own, traced to the object `on`.
-pub(crate) fn extra(on: &ObjectKey, sql: impl Into<Sql>, description: String) -> Statement {
+pub(crate) fn extra(on: &ObjectKey, sql: impl Into<Sql>, description: String) -> ReviewedStatement {
     let sql = sql.into().within(Origin::whole(on.clone()));
-    Statement {
+    ReviewedStatement {
         sql: sql.text,
         description,
         safety: Safety::Safe,
@@ -184,13 +142,13 @@ pub(crate) fn extra(on: &ObjectKey, sql: impl Into<Sql>, description: String) ->
 
 /// Several statements of one change: the first carries the description and
 /// notes, the others say they continue it (with the same safety).
-pub(crate) fn many(change: &Change, sqls: Vec<String>) -> Vec<Statement> {
+pub(crate) fn many(change: &Change, sqls: Vec<String>) -> Vec<ReviewedStatement> {
     let count = sqls.len();
     let mut description = Some(change.description());
     let mut notes = Some(change.notes());
     sqls.into_iter()
         .enumerate()
-        .map(|(i, sql)| Statement {
+        .map(|(i, sql)| ReviewedStatement {
             description: description
                 .take()
                 .unwrap_or_else(|| format!("continued ({} of {count})", i + 1)),
@@ -202,7 +160,7 @@ pub(crate) fn many(change: &Change, sqls: Vec<String>) -> Vec<Statement> {
 
 /// The statements of consecutive changes, with each run of type changes
 /// of one table folded into one statement.
-fn render_changes(changes: &[Change]) -> Vec<Statement> {
+fn render_changes(changes: &[Change]) -> Vec<ReviewedStatement> {
     let mut out = Vec::new();
     let mut rest = changes;
     while let Some(first) = rest.first() {
@@ -226,7 +184,7 @@ fn render_changes(changes: &[Change]) -> Vec<Statement> {
 }
 
 /// The statements of one change.
-pub fn render_change(change: &Change) -> Vec<Statement> {
+pub fn render_change(change: &Change) -> Vec<ReviewedStatement> {
     match change {
         Change::Create(object) => objects::create(change, object),
         Change::Drop(object) => objects::drop(change, object),
@@ -282,7 +240,10 @@ pub(crate) fn create_table_sql(
 /// What completes a new serial or identity column: `NULL` allowed where
 /// `serial` made it `NOT NULL`, its sequence renamed where it does not
 /// have the name PostgreSQL picks.
-pub(crate) fn column_extras(table: &QualifiedName, column: &petal_ir::Column) -> Vec<Statement> {
+pub(crate) fn column_extras(
+    table: &QualifiedName,
+    column: &petal_ir::Column,
+) -> Vec<ReviewedStatement> {
     let on = ObjectKey::column(table, &column.name);
     let mut out = Vec::new();
     if let Some(sql) = ddl::serial_nullable_fixup(table, column) {
@@ -308,7 +269,7 @@ pub(crate) fn column_extras(table: &QualifiedName, column: &petal_ir::Column) ->
 
 /// What completes a new table after its `CREATE TABLE`: its columns'
 /// extras, its indexes and its comments.
-pub(crate) fn table_extras(table: &petal_ir::Table) -> Vec<Statement> {
+pub(crate) fn table_extras(table: &petal_ir::Table) -> Vec<ReviewedStatement> {
     let mut out = Vec::new();
     let name = &table.name;
     for column in &table.columns {

@@ -3,13 +3,13 @@
 use petal_ir::{ObjectKey, QualifiedName, quote_ident};
 
 use super::{
-    Sql, Statement, create_table_sql, ddl, enums, extensions, extra, functions, many, sequences,
-    single, table_extras, triggers, types, views,
+    ReviewedStatement, Sql, create_table_sql, ddl, enums, extensions, extra, functions, many,
+    sequences, single, table_extras, triggers, types, views,
 };
 use crate::change::{Change, Delta, Object, Rename};
 
 /// The statements creating `object` (the change's, for the comments).
-pub(super) fn create(change: &Change, object: &Object) -> Vec<Statement> {
+pub(super) fn create(change: &Change, object: &Object) -> Vec<ReviewedStatement> {
     let one = |sql: Sql| vec![single(change, sql)];
     match object {
         Object::Schema { name } => one(format!("CREATE SCHEMA {};", quote_ident(name)).into()),
@@ -99,14 +99,17 @@ pub(super) fn create(change: &Change, object: &Object) -> Vec<Statement> {
 }
 
 /// A creation's statement carrying the change, then the ones completing it.
-fn with_rest(change: &Change, (sql, rest): (String, Vec<Statement>)) -> Vec<Statement> {
+fn with_rest(
+    change: &Change,
+    (sql, rest): (String, Vec<ReviewedStatement>),
+) -> Vec<ReviewedStatement> {
     let mut out = vec![single(change, sql)];
     out.extend(rest);
     out
 }
 
 /// The statement dropping `object`.
-pub(super) fn drop(change: &Change, object: &Object) -> Vec<Statement> {
+pub(super) fn drop(change: &Change, object: &Object) -> Vec<ReviewedStatement> {
     let sql = match object {
         Object::Schema { name } => format!("DROP SCHEMA {};", quote_ident(name)),
         Object::Enum { enum_type } => enums::drop_enum(&enum_type.name),
@@ -148,7 +151,7 @@ pub(super) fn drop(change: &Change, object: &Object) -> Vec<Statement> {
 
 /// The statements renaming an object (moving a table or type to another
 /// schema is a statement of its own).
-pub(super) fn rename(change: &Change, rename: &Rename) -> Vec<Statement> {
+pub(super) fn rename(change: &Change, rename: &Rename) -> Vec<ReviewedStatement> {
     let one = |sql: String| vec![single(change, sql)];
     match rename {
         Rename::Enum { name } => many(change, enums::rename_enum(&name.from, &name.to)),
@@ -246,6 +249,6 @@ pub(super) fn drop_constraint(table: &QualifiedName, name: &str) -> String {
 }
 
 /// The comment of a new object, as a statement of its own after it.
-pub(super) fn comment_extra(on: &ObjectKey, text: &Option<String>) -> Statement {
+pub(super) fn comment_extra(on: &ObjectKey, text: &Option<String>) -> ReviewedStatement {
     extra(on, ddl::comment_on(on, text), format!("comment on {on}"))
 }

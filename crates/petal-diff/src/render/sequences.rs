@@ -2,7 +2,7 @@
 
 use petal_ir::{ObjectKey, QualifiedName, Sequence, SequenceOwner, naming, quote_ident};
 
-use super::{Statement, ddl, extra, objects};
+use super::{ReviewedStatement, ddl, extra, objects};
 use crate::change::SequenceSettings;
 
 /// `AS ... INCREMENT BY ...`: every option, so the statement says all.
@@ -28,7 +28,7 @@ fn settings_of(sequence: &Sequence) -> SequenceSettings {
 }
 
 /// `CREATE SEQUENCE`, then its owner and comment.
-pub(super) fn create(sequence: &Sequence) -> (String, Vec<Statement>) {
+pub(super) fn create(sequence: &Sequence) -> (String, Vec<ReviewedStatement>) {
     let name = &sequence.name;
     let sql = format!(
         "CREATE SEQUENCE {} {};",

@@ -2,11 +2,11 @@
 
 use petal_ir::{ObjectKey, QualifiedName, Trigger, TriggerEnabled, quote_ident};
 
-use super::{Statement, extra, objects};
+use super::{ReviewedStatement, extra, objects};
 
 /// The definition PostgreSQL printed, then its state when it is not the
 /// default, and its comment.
-pub(super) fn create(trigger: &Trigger) -> (String, Vec<Statement>) {
+pub(super) fn create(trigger: &Trigger) -> (String, Vec<ReviewedStatement>) {
     let definition = trigger.definition.trim_end();
     let definition = definition.strip_suffix(';').unwrap_or(definition);
     let key = ObjectKey::trigger(&trigger.key());

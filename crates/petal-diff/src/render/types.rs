@@ -4,7 +4,7 @@ use petal_ir::{
     Attribute, Check, CompositeType, Domain, ObjectKey, QualifiedName, RangeType, quote_ident,
 };
 
-use super::{Statement, objects};
+use super::{ReviewedStatement, objects};
 
 fn collate(collation: &Option<String>) -> String {
     collation
@@ -21,7 +21,7 @@ fn check_clause(check: &Check) -> String {
     )
 }
 
-pub(super) fn create_domain(domain: &Domain) -> (String, Vec<Statement>) {
+pub(super) fn create_domain(domain: &Domain) -> (String, Vec<ReviewedStatement>) {
     let mut sql = format!(
         "CREATE DOMAIN {} AS {}{}",
         domain.name.quoted(),
@@ -63,7 +63,7 @@ fn attribute(a: &Attribute) -> String {
     format!("{} {}{}", quote_ident(&a.name), a.ty, collate(&a.collation))
 }
 
-pub(super) fn create_composite(composite: &CompositeType) -> (String, Vec<Statement>) {
+pub(super) fn create_composite(composite: &CompositeType) -> (String, Vec<ReviewedStatement>) {
     let attributes: Vec<String> = composite.attributes.iter().map(attribute).collect();
     let sql = format!(
         "CREATE TYPE {} AS ({});",
@@ -92,7 +92,7 @@ pub(super) fn add_attribute(composite: &QualifiedName, a: &Attribute) -> String 
     alter_type(composite, &format!("ADD ATTRIBUTE {}", attribute(a)))
 }
 
-pub(super) fn create_range(range: &RangeType) -> (String, Vec<Statement>) {
+pub(super) fn create_range(range: &RangeType) -> (String, Vec<ReviewedStatement>) {
     let mut parts = vec![format!("SUBTYPE = {}", range.subtype)];
     let optional = [
         ("SUBTYPE_OPCLASS", &range.subtype_opclass),

@@ -2,7 +2,7 @@
 
 use petal_ir::{CheckOption, ObjectKey, View, quote_ident};
 
-use super::{Statement, ddl, extra, objects};
+use super::{ReviewedStatement, ddl, extra, objects};
 
 fn keyword(view: &View) -> &'static str {
     if view.materialized {
@@ -48,7 +48,7 @@ pub(super) fn create_sql(view: &View, or_replace: bool) -> String {
 }
 
 /// A new view's indexes (a materialized view's) and comments.
-pub(super) fn extras(view: &View) -> Vec<Statement> {
+pub(super) fn extras(view: &View) -> Vec<ReviewedStatement> {
     let key = crate::change::views::key(view);
     let mut out = Vec::new();
     for index in &view.indexes {

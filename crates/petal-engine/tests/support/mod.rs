@@ -3,7 +3,7 @@
 
 mod rows;
 
-use petal_diff::{Diff, Step, diff, render};
+use petal_diff::{Diff, ReviewedStep, diff, render};
 use petal_engine::compare::carry_hints;
 use petal_ir::Database;
 use petal_pg::{IntrospectOptions, introspect};
@@ -158,7 +158,7 @@ async fn run(a: &Database, b: &Database, with_rows: bool) -> Result<(), Failure>
 
 /// Runs steps as the runner does: one transaction each. A failing statement
 /// whose notes warned of failure on existing rows is `Flagged`.
-async fn apply(client: &Client, steps: &[Step]) -> Result<(), Failure> {
+async fn apply(client: &Client, steps: &[ReviewedStep]) -> Result<(), Failure> {
     for step in steps {
         client
             .batch_execute("BEGIN")
