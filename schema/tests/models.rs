@@ -5,7 +5,8 @@
 
 use std::path::Path;
 
-use petal_syntax::{ObjectKey, ScannedModels, scan_dir};
+use petal_ir::{ObjectKey, Origin};
+use petal_syntax::{ScannedModels, scan_dir};
 
 fn scanned() -> ScannedModels {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
@@ -64,13 +65,8 @@ fn every_object_has_a_source_location() {
     let scanned = scanned();
     let db = &scanned.database;
     for (name, table) in &db.tables {
-        let has = |key: ObjectKey| scanned.locations.contains_key(&key);
-        assert!(
-            has(ObjectKey::Table {
-                table: name.clone()
-            }),
-            "{name}"
-        );
+        let has = |key: ObjectKey| scanned.locations.contains_key(&Origin::whole(key));
+        assert!(has(ObjectKey::table(name)), "{name}");
         for c in &table.columns {
             let key = ObjectKey::Column {
                 table: name.clone(),
@@ -104,7 +100,7 @@ fn every_object_has_a_source_location() {
         table: petal_ir::QualifiedName::new("public", "orders"),
         column: "customer_phone".into(),
     };
-    let loc = &scanned.locations[&key];
+    let loc = &scanned.locations[&Origin::whole(key)];
     assert!(loc.path().ends_with("src/order.rs"), "{loc}");
     let text = std::fs::read_to_string(loc.path()).unwrap();
     assert_eq!(

@@ -105,3 +105,46 @@ pub struct Other {
         .assert_mentions("type \"numberic\" does not exist")
         .assert_mentions("models/shop.rs:17:23: PostgreSQL rejects the default of column `count`");
 }
+
+/// Keywords inside a string literal or a quoted name (`DEFAULT`,
+/// `CONSTRAINT`) must not lead the trace astray: the refused piece of SQL
+/// is traced by where PostgreSQL says it failed, not by what it reads.
+#[tokio::test]
+async fn keywords_in_literals_do_not_mislead_the_trace() {
+    let project = Project::new().await;
+    project.write(
+        "models/shop.rs",
+        r#"use petal::Table;
+
+#[derive(Table)]
+#[petal(table = "notes")]
+#[petal(check(name = "DEFAULT CONSTRAINT x", expr = "body <> 'CONSTRAINT y DEFAULT' AND nope(body)"))]
+pub struct Note {
+    #[petal(primary_key)]
+    pub id: i64,
+    #[petal(default = "'a DEFAULT b CONSTRAINT c'")]
+    pub body: String,
+}
+
+#[derive(Table)]
+#[petal(table = "labels")]
+pub struct Label {
+    #[petal(primary_key)]
+    pub id: i64,
+    #[petal(column = "CONSTRAINT DEFAULT", default = "'x' || missing_function()")]
+    pub label: Option<String>,
+}
+"#,
+    );
+    project
+        .petal(&["diff", "--from", "empty", "--to", "models"])
+        .assert_code(2)
+        .assert_mentions(
+            "models/shop.rs:5:53: PostgreSQL rejects the expression of constraint \
+             `DEFAULT CONSTRAINT x` of public.notes: function nope(text) does not exist",
+        )
+        .assert_mentions(
+            "models/shop.rs:18:54: PostgreSQL rejects the default of column \
+             `CONSTRAINT DEFAULT` of public.labels: function missing_function() does not exist",
+        );
+}

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use std::collections::BTreeSet;
 
-use petal_ir::{Database, QualifiedName, quote_ident, quote_literal};
+use petal_ir::{Database, ObjectKey, QualifiedName, quote_ident, quote_literal};
 use petal_pg::error::ServerError;
 use petal_pg::{ConnConfig, IntrospectOptions, connect, introspect_parallel};
 use petal_source::Report;
@@ -362,7 +362,7 @@ async fn rebuild(
     let _t = timings::phase("load the models again, in one session");
     recreate(admin, cfg).await?;
     let client = connect(cfg).await?;
-    let errors = load_one_by_one(&client, &crate::ddl::create(models), scanned).await;
+    let errors = load_one_by_one(&client, &crate::ddl::create(models), models, scanned).await;
     drop(client);
     if errors.is_empty() {
         return Ok(true);
@@ -370,6 +370,28 @@ async fn rebuild(
     // The refusals are the error to report; a failed drop adds nothing.
     let _ = drop_canonical(admin, cfg).await;
     Err(EngineError::ModelsRefused(Refusals(errors)))
+}
+
+/// Whether a statement is about a table whose creation was refused: one of
+/// its pieces lives in that table, or is a foreign key referencing it.
+fn follows_refusal(
+    statement: &petal_diff::ReviewedStatement,
+    models: &Database,
+    refused: &BTreeSet<QualifiedName>,
+) -> bool {
+    statement.origins.iter().any(|traced| {
+        let object = &traced.origin.object;
+        let in_refused = object.in_table().is_some_and(|t| refused.contains(t));
+        let references_refused = match object {
+            ObjectKey::Constraint { table, name } => models
+                .tables
+                .get(table)
+                .and_then(|t| t.foreign_keys.iter().find(|f| &f.name == name))
+                .is_some_and(|f| refused.contains(&f.ref_table)),
+            _ => false,
+        };
+        in_refused || references_refused
+    })
 }
 
 /// Drops the canonical database if it exists and creates it empty.
@@ -397,38 +419,33 @@ async fn drop_canonical(admin: &Client, cfg: &ConnConfig) -> Result<(), EngineEr
 /// Runs the statements in one transaction, each under a savepoint, and
 /// traces every one PostgreSQL refuses to its model attribute; commits when
 /// none is refused. A statement about a table whose creation was refused
-/// (its indexes, its foreign keys) would only repeat that error, and is
+/// (its indexes, a foreign key to it) would only repeat that error, and is
 /// passed over.
 async fn load_one_by_one(
     client: &Client,
-    statements: &[String],
+    statements: &[petal_diff::ReviewedStatement],
+    models: &Database,
     scanned: &ScannedModels,
 ) -> Vec<Report> {
     let mut errors = Vec::new();
-    let mut refused_tables: Vec<petal_ir::QualifiedName> = Vec::new();
+    let mut refused_tables: BTreeSet<QualifiedName> = BTreeSet::new();
     if client.batch_execute("BEGIN").await.is_err() {
         return vec![Report::new(
             "loading the models failed, and the dev database stopped answering",
         )];
     }
-    for sql in statements {
-        let table = crate::diagnose::statement_table(sql);
-        let follows_refusal = refused_tables.iter().any(|t| {
-            table.as_ref() == Some(t) || sql.contains(&format!("REFERENCES {}", t.quoted()))
-        });
-        if follows_refusal {
+    for statement in statements {
+        if follows_refusal(statement, models, &refused_tables) {
             continue;
         }
         let _ = client.batch_execute("SAVEPOINT petal_statement").await;
-        if let Err(e) = client.batch_execute(sql).await {
+        if let Err(e) = client.batch_execute(&statement.sql).await {
             let _ = client
                 .batch_execute("ROLLBACK TO SAVEPOINT petal_statement")
                 .await;
-            errors.push(diagnose(sql, &e, scanned));
-            if sql.starts_with("CREATE TABLE")
-                && let Some(t) = table
-            {
-                refused_tables.push(t);
+            errors.push(diagnose(statement, &e, scanned));
+            if let Some(ObjectKey::Table { name }) = statement.object() {
+                refused_tables.insert(name.clone());
             }
         }
     }

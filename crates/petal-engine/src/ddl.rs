@@ -14,10 +14,7 @@ pub fn between(from: &Database, to: &Database) -> Vec<Vec<String>> {
 }
 
 /// The statements creating `db` in a new database (whose `public` schema
-/// exists already).
-pub fn create(db: &Database) -> Vec<String> {
+/// exists already), each traced to the objects it renders.
+pub fn create(db: &Database) -> Vec<petal_diff::ReviewedStatement> {
     petal_diff::render_schema(db)
-        .into_iter()
-        .map(|s| s.sql)
-        .collect()
 }

@@ -71,7 +71,7 @@ pub mod validate;
 pub use diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 pub use fs::{rust_files, scan_dir};
 pub use scan::{ScannedModels, scan_sources};
-pub use source::{ObjectKey, ScanErrors, SourceLocation, SourceMap};
+pub use source::{ScanErrors, SourceLocation, SourceMap};
 
 use petal_ir::naming::Namespace;
 

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use petal_ir::naming::Namespace;
 use petal_ir::{Database, QualifiedName, SqlType};
+use petal_ir::{ObjectKey, Origin, Part};
 use petal_source::{Report, SourceFile};
 use proc_macro2::Span;
 use syn::visit::Visit;
@@ -16,7 +17,7 @@ use syn::{Attribute, DeriveInput};
 use crate::ast::{EnumModel, FieldModel, TableModel, UnrawString};
 use crate::diagnostic::{Diagnostic, suggestion};
 use crate::lower::{ObjectKind, ResolveType, explicit_names, lower_enum, lower_table};
-use crate::source::{ObjectKey, ScanErrors, SourceLocation, SourceMap};
+use crate::source::{ScanErrors, SourceLocation, SourceMap};
 use crate::types::{MappedKind, MappedType};
 
 /// What the scanner read: the models' schema and where each part of it was
@@ -104,17 +105,17 @@ pub fn scan_sources(files: &[(PathBuf, String)]) -> Result<ScannedModels, ScanEr
             .entry(found.model.ident.unraw_string())
             .or_default()
             .push(e.name.clone());
-        let key = ObjectKey::Enum {
-            enum_type: e.name.clone(),
-        };
+        let key = Origin::whole(ObjectKey::Enum {
+            name: e.name.clone(),
+        });
         scanned
             .locations
             .insert(key, locate(found.file, found.model.ident.span()));
         for v in &found.model.variants {
-            let key = ObjectKey::EnumLabel {
+            let key = Origin::whole(ObjectKey::EnumLabel {
                 enum_type: e.name.clone(),
                 label: v.label(),
-            };
+            });
             scanned
                 .locations
                 .insert(key, locate(found.file, v.ident.span()));
@@ -164,35 +165,25 @@ pub fn scan_sources(files: &[(PathBuf, String)]) -> Result<ScannedModels, ScanEr
             }
         };
         let table = lowered.table.name.clone();
-        let key = ObjectKey::Table {
-            table: table.clone(),
-        };
+        let key = Origin::whole(ObjectKey::table(&table));
         scanned
             .locations
             .insert(key, locate(found.file, m.ident.span()));
         for (column, &field) in lowered.table.columns.iter().zip(&lowered.column_fields) {
-            let key = ObjectKey::Column {
-                table: table.clone(),
-                column: column.name.clone(),
-            };
+            let column_key = ObjectKey::column(&table, &column.name);
+            let key = Origin::whole(column_key.clone());
             let field = &m.fields[field];
             scanned
                 .locations
                 .insert(key, locate(found.file, field.ident.span()));
             if let Some(default) = &field.default {
-                let key = ObjectKey::ColumnDefault {
-                    table: table.clone(),
-                    column: column.name.clone(),
-                };
+                let key = Origin::part(column_key.clone(), Part::Default);
                 scanned
                     .locations
                     .insert(key, locate(found.file, default.span));
             }
             if let Some(sql_type) = &field.sql_type {
-                let key = ObjectKey::ColumnType {
-                    table: table.clone(),
-                    column: column.name.clone(),
-                };
+                let key = Origin::part(column_key.clone(), Part::Type);
                 scanned
                     .locations
                     .insert(key, locate(found.file, sql_type.span));
@@ -200,18 +191,20 @@ pub fn scan_sources(files: &[(PathBuf, String)]) -> Result<ScannedModels, ScanEr
         }
         for object in &lowered.objects {
             let key = match object.kind {
-                ObjectKind::Index => ObjectKey::Index {
-                    table: table.clone(),
-                    name: object.name.clone(),
-                },
-                _ => ObjectKey::Constraint {
-                    table: table.clone(),
-                    name: object.name.clone(),
-                },
+                ObjectKind::Index => ObjectKey::index(&table, &object.name),
+                _ => ObjectKey::constraint(&table, &object.name),
             };
+            for (part, span) in &object.parts {
+                let origin = Origin::part(key.clone(), *part);
+                // An index with two expression keys: the first is named.
+                scanned
+                    .locations
+                    .entry(origin)
+                    .or_insert_with(|| locate(found.file, *span));
+            }
             scanned
                 .locations
-                .insert(key, locate(found.file, object.span));
+                .insert(Origin::whole(key), locate(found.file, object.span));
         }
         scanned.database.add_table(lowered.table);
     }

@@ -5,9 +5,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-use petal_ir::QualifiedName;
+use petal_ir::Origin;
 use petal_source::{Position, Report, ReportList, SourceFile, Span};
-use serde::Serialize;
 
 /// Where a model object was declared: a span of its model file, which the
 /// location shares, so a report about the object can quote the file
@@ -36,46 +35,12 @@ impl fmt::Display for SourceLocation {
     }
 }
 
-/// What a [`SourceLocation`] is the declaration of. Constraints and
-/// indexes are keyed by their table and their (possibly default) name, as
-/// they appear in the IR.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum ObjectKey {
-    /// The struct's name.
-    Table { table: QualifiedName },
-    /// The field's name.
-    Column {
-        table: QualifiedName,
-        column: String,
-    },
-    /// The value of the field's `default = "..."`, when it has one: where a
-    /// default PostgreSQL rejects should point.
-    ColumnDefault {
-        table: QualifiedName,
-        column: String,
-    },
-    /// The value of the field's `sql_type = "..."`, when it has one.
-    ColumnType {
-        table: QualifiedName,
-        column: String,
-    },
-    /// A primary key, unique, check or foreign key: the attribute that
-    /// declared it (`primary_key`, `unique`, `check`, `references`).
-    Constraint { table: QualifiedName, name: String },
-    /// The `index` attribute that declared it.
-    Index { table: QualifiedName, name: String },
-    /// The enum's name.
-    Enum { enum_type: QualifiedName },
-    /// The variant's name.
-    EnumLabel {
-        enum_type: QualifiedName,
-        label: String,
-    },
-}
-
-/// Every model object's declaration site.
-pub type SourceMap = BTreeMap<ObjectKey, SourceLocation>;
+/// Every model object's declaration site, and where its parts are
+/// written: a column's `default` and `sql_type`, a check's `expr`, an
+/// index's `where` and expression keys. Keyed like the diff's statements
+/// are traced ([`petal_ir::Origin`]), so a statement PostgreSQL refuses
+/// leads straight to the attribute.
+pub type SourceMap = BTreeMap<Origin, SourceLocation>;
 
 /// Everything the scanner found wrong, in file order, then source order:
 /// a report per mistake.

@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use petal_ir::QualifiedName;
-use petal_syntax::{ObjectKey, ScanErrors, ScannedModels, scan_sources};
+use petal_ir::{ObjectKey, Origin, Part};
+use petal_syntax::{ScanErrors, ScannedModels, scan_sources};
 
 /// Reads fixtures under a stable relative path, so snapshots do not depend
 /// on where the repository lives.
@@ -65,7 +66,7 @@ fn every_feature_lowers() {
 fn locations_point_at_declarations() {
     let scanned = scan_ok(&["features.rs"]);
     let (_, text) = fixture("features.rs");
-    let at = |key: ObjectKey| {
+    let at = |key: Origin| {
         let loc = scanned
             .locations
             .get(&key)
@@ -83,76 +84,75 @@ fn locations_point_at_declarations() {
     let lines = QualifiedName::new("public", "order_lines");
     let customers = QualifiedName::new("crm", "customers");
     assert_eq!(
-        at(ObjectKey::Table {
-            table: lines.clone()
-        })
-        .0,
+        at(Origin::whole(ObjectKey::table(&lines))).0,
         "pub struct OrderLine {"
     );
     assert_eq!(
-        at(ObjectKey::Column {
-            table: lines.clone(),
-            column: "sku_code".into()
-        })
-        .0,
+        at(Origin::whole(ObjectKey::column(&lines, "sku_code"))).0,
         "pub sku: String,"
     );
     assert_eq!(
-        at(ObjectKey::Constraint {
-            table: lines.clone(),
-            name: "order_lines_pkey".into()
-        })
+        at(Origin::whole(ObjectKey::constraint(
+            &lines,
+            "order_lines_pkey"
+        )))
         .1,
         "primary_key("
     );
-    let qty =
-        |kind: fn(QualifiedName, String) -> ObjectKey| at(kind(lines.clone(), "qty".into())).1;
-    let default = qty(|table, column| ObjectKey::ColumnDefault { table, column });
-    assert!(default.starts_with("\"1\")]"), "{default:?}");
-    let price = at(ObjectKey::ColumnType {
-        table: lines.clone(),
-        column: "price".into(),
-    })
+    let default = at(Origin::part(
+        ObjectKey::column(&lines, "qty"),
+        Part::Default,
+    ))
     .1;
+    assert!(default.starts_with("\"1\")]"), "{default:?}");
+    let price = at(Origin::part(ObjectKey::column(&lines, "price"), Part::Type)).1;
     assert_eq!(price, "\"numeric(12,");
     // A foreign key points at its `references` value.
     assert_eq!(
-        at(ObjectKey::Constraint {
-            table: lines.clone(),
-            name: "order_lines_order_id_fkey".into()
-        })
+        at(Origin::whole(ObjectKey::constraint(
+            &lines,
+            "order_lines_order_id_fkey"
+        )))
         .1,
         "\"crm.custome"
     );
     assert!(
-        at(ObjectKey::Index {
-            table: customers.clone(),
-            name: "customers_email_lower".into()
-        })
+        at(Origin::whole(ObjectKey::index(
+            &customers,
+            "customers_email_lower"
+        )))
         .0
         .starts_with("#[petal(index(expr")
     );
     assert_eq!(
-        at(ObjectKey::Constraint {
-            table: customers,
-            name: "customers_phone_check".into()
-        })
+        at(Origin::whole(ObjectKey::constraint(
+            &customers,
+            "customers_phone_check"
+        )))
         .1,
         "check(expr ="
     );
+    // The parts of a check and an index point at their expressions.
+    let check_expr = Origin::part(
+        ObjectKey::constraint(&customers, "customers_phone_check"),
+        Part::Expression,
+    );
+    assert!(at(check_expr).1.starts_with('"'));
+    let index_expr = Origin::part(
+        ObjectKey::index(&customers, "customers_email_lower"),
+        Part::Expression,
+    );
+    assert!(at(index_expr).1.starts_with("\"lower("), "index expression");
     let tier = QualifiedName::new("crm", "customer_tier");
     assert_eq!(
-        at(ObjectKey::Enum {
-            enum_type: tier.clone()
-        })
-        .0,
+        at(Origin::whole(ObjectKey::Enum { name: tier.clone() })).0,
         "pub enum CustomerTier {"
     );
     assert_eq!(
-        at(ObjectKey::EnumLabel {
+        at(Origin::whole(ObjectKey::EnumLabel {
             enum_type: tier,
             label: "VIP".into()
-        })
+        }))
         .0,
         "Vip,"
     );

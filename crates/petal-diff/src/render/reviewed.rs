@@ -38,7 +38,18 @@ impl ReviewedStatement {
                 .nth(p.saturating_sub(1))
                 .map_or(self.sql.len(), |(i, _)| i)
         });
+        self.origin_at_offset(offset)
+    }
+
+    /// The object part the SQL at byte `offset` renders, or the
+    /// statement's own object when there is no offset.
+    pub fn origin_at_offset(&self, offset: Option<usize>) -> Option<&Origin> {
         sql::origin_at(&self.origins, offset)
+    }
+
+    /// The object the statement is about as a whole (the change's).
+    pub fn object(&self) -> Option<&petal_ir::ObjectKey> {
+        self.origin_at_offset(None).map(|o| &o.object)
     }
 }
 

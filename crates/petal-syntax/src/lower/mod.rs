@@ -13,8 +13,8 @@
 
 use petal_ir::naming::Namespace;
 use petal_ir::{
-    Check, Column, EnumType, ForeignKey, Identity, Index, IndexKey, PrimaryKey, QualifiedName,
-    SqlType, Table, Unique,
+    Check, Column, EnumType, ForeignKey, Identity, Index, IndexKey, Part, PrimaryKey,
+    QualifiedName, SqlType, Table, Unique,
 };
 use proc_macro2::Span;
 
@@ -46,6 +46,9 @@ pub struct LoweredObject {
     pub kind: ObjectKind,
     pub name: String,
     pub span: Span,
+    /// Where its parts are written (a check's expression, an index's
+    /// predicate and expression keys).
+    pub parts: Vec<(Part, Span)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -130,10 +133,15 @@ struct Lowering<'a> {
 
 impl Lowering<'_> {
     fn record(&mut self, kind: ObjectKind, name: &str, span: Span) {
+        self.record_parts(kind, name, span, Vec::new());
+    }
+
+    fn record_parts(&mut self, kind: ObjectKind, name: &str, span: Span, parts: Vec<(Part, Span)>) {
         self.objects.push(LoweredObject {
             kind,
             name: name.to_string(),
             span,
+            parts,
         });
     }
 
@@ -180,7 +188,8 @@ impl Lowering<'_> {
                     self.namespace.check(&name, single.map(String::as_str))
                 }
             };
-            self.record(ObjectKind::Check, &cname, c.span);
+            let parts = vec![(Part::Expression, c.expr.span)];
+            self.record_parts(ObjectKind::Check, &cname, c.span, parts);
             self.table.checks.push(Check {
                 name: cname,
                 expr: c.expr.value.clone(),
@@ -243,7 +252,14 @@ impl Lowering<'_> {
                 Some(n) => n.value.clone(),
                 None => self.namespace.index(&name, &keys, &include),
             };
-            self.record(ObjectKind::Index, &iname, ix.span);
+            let mut parts: Vec<(Part, Span)> = ix
+                .keys
+                .iter()
+                .filter(|k| matches!(k.value, IndexKeyAttr::Expr(_)))
+                .map(|k| (Part::Expression, k.span))
+                .collect();
+            parts.extend(ix.predicate.iter().map(|p| (Part::Predicate, p.span)));
+            self.record_parts(ObjectKind::Index, &iname, ix.span, parts);
             self.table.indexes.push(Index {
                 name: iname,
                 unique: ix.unique,
