@@ -27,14 +27,12 @@ pub mod naming;
 mod range;
 mod sequence;
 mod sql_type;
+mod table;
 mod trigger;
 mod view;
 
 pub use composite::{Attribute, CompositeType};
-pub use database::{
-    Check, Column, Database, Deferrable, EnumType, FkAction, ForeignKey, Identity, Index, IndexKey,
-    IndexKeyExpr, Keyed, PrimaryKey, Table, Unique,
-};
+pub use database::{Database, EnumType, Keyed};
 pub use dependency::{Dependency, DependencyKind};
 pub use domain::Domain;
 pub use dump::dump;
@@ -45,6 +43,10 @@ pub use name::{QualifiedName, quote_ident, quote_literal};
 pub use range::RangeType;
 pub use sequence::{Sequence, SequenceOptions, SequenceOwner};
 pub use sql_type::SqlType;
+pub use table::{
+    Check, Column, Deferrable, FkAction, ForeignKey, Identity, Index, IndexKey, IndexKeyExpr,
+    PrimaryKey, Table, Unique,
+};
 pub use trigger::{Trigger, TriggerEnabled, TriggerKey};
 pub use view::{CheckOption, View, ViewColumn};
 

@@ -42,151 +42,209 @@ struct Found<M> {
 pub fn scan_sources(files: &[(PathBuf, String)]) -> Result<ScannedModels, ScanErrors> {
     let mut order: Vec<usize> = (0..files.len()).collect();
     order.sort_by(|&a, &b| files[a].0.cmp(&files[b].0));
-    // Every location and report shares its file's text.
-    let sources: Vec<Arc<SourceFile>> = files
-        .iter()
-        .map(|(path, text)| SourceFile::new(path.display().to_string(), text.as_str()))
-        .collect();
-    let mut errors: Vec<(usize, Diagnostic)> = Vec::new();
-    let mut tables: Vec<Found<TableModel>> = Vec::new();
-    let mut enums: Vec<Found<EnumModel>> = Vec::new();
-    let mut rejected_enums: BTreeSet<String> = BTreeSet::new();
-    for &file in &order {
-        let parsed = match syn::parse_str::<syn::File>(&blank_preamble(&files[file].1)) {
-            Ok(parsed) => parsed,
-            Err(err) => {
-                let message = format!("not valid Rust: {err}");
-                errors.push((file, Diagnostic::new(err.span(), message)));
-                continue;
-            }
-        };
-        let mut finder = ModelFinder::default();
-        finder.visit_file(&parsed);
-        for input in finder.tables {
-            match crate::table_model(&input) {
-                Ok(model) => tables.push(Found { file, model }),
-                Err(diags) => errors.extend(diags.into_iter().map(|d| (file, d))),
-            }
-        }
-        for input in finder.enums {
-            match crate::enum_model(&input) {
-                Ok(model) => enums.push(Found { file, model }),
-                Err(diags) => {
-                    errors.extend(diags.into_iter().map(|d| (file, d)));
-                    rejected_enums.insert(input.ident.unraw_string());
-                }
-            }
-        }
-    }
-    let mut scanned = ScannedModels {
-        database: Database::default(),
-        locations: SourceMap::new(),
+    let mut scan = Scan {
+        // Every location and report shares its file's text.
+        sources: files
+            .iter()
+            .map(|(path, text)| SourceFile::new(path.display().to_string(), text.as_str()))
+            .collect(),
+        errors: Vec::new(),
+        scanned: ScannedModels {
+            database: Database::default(),
+            locations: SourceMap::new(),
+        },
     };
-    let locate = |file: usize, span: Span| SourceLocation {
-        source: Arc::clone(&sources[file]),
-        span: byte_span(span),
-    };
+    let parsed = scan.parse(files, &order);
     let mut resolver = EnumsByName {
-        rejected: rejected_enums,
+        rejected: parsed.rejected_enums,
         ..EnumsByName::default()
     };
-    for found in &enums {
-        let e = lower_enum(&found.model);
-        if scanned.database.enums.contains_key(&e.name) {
-            let message = format!("enum type `{}` is declared twice", e.name);
-            errors.push((
-                found.file,
-                Diagnostic::new(found.model.ident.span(), message),
-            ));
-            continue;
-        }
-        resolver
-            .by_rust_name
-            .entry(found.model.ident.unraw_string())
-            .or_default()
-            .push(e.name.clone());
-        let key = Origin::whole(ObjectKey::Enum {
-            name: e.name.clone(),
-        });
-        scanned
-            .locations
-            .insert(key, locate(found.file, found.model.ident.span()));
-        for v in &found.model.variants {
-            let key = Origin::whole(ObjectKey::EnumLabel {
-                enum_type: e.name.clone(),
-                label: v.label(),
-            });
-            scanned
-                .locations
-                .insert(key, locate(found.file, v.ident.span()));
-        }
-        scanned.database.add_enum(e);
-    }
+    scan.lower_enums(&parsed.enums, &mut resolver);
+    let mut tables = parsed.tables;
     // Default names depend on every name already taken in the schema, so
     // seed each schema's namespace with all table names and explicit names
     // before lowering, then lower tables in name order.
     tables.sort_by_key(|t| (t.model.schema_name(), t.model.table_name()));
-    let mut namespaces: BTreeMap<String, Namespace> = BTreeMap::new();
-    let mut seen_tables: BTreeSet<(String, String)> = BTreeSet::new();
-    let mut taken: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut namespaces = scan.namespaces(&tables);
     for found in &tables {
-        let m = &found.model;
-        let ns = namespaces.entry(m.schema_name()).or_default();
-        if !seen_tables.insert((m.schema_name(), m.table_name())) {
-            let message = format!(
-                "table `{}.{}` is declared twice",
-                m.schema_name(),
-                m.table_name()
-            );
-            errors.push((found.file, Diagnostic::new(m.ident.span(), message)));
-        }
-        ns.take(&m.table_name());
-        for (name, span) in explicit_names(m) {
-            if !taken.insert((m.schema_name(), name.clone())) {
-                let message = format!(
-                    "the name `{name}` is already used by another constraint or index in schema `{}`",
-                    m.schema_name()
-                );
-                errors.push((found.file, Diagnostic::new(span, message)));
-            }
-            ns.take(&name);
+        scan.lower_table(found, &resolver, &mut namespaces);
+    }
+    // With models missing (rejected above), a reference to one of them
+    // would be a follow-up error.
+    if scan.errors.is_empty() {
+        check_references(&tables, &scan.scanned.database, &mut scan.errors);
+    }
+    scan.finish(&order)
+}
+
+/// The models found in the files, before lowering.
+struct Parsed {
+    tables: Vec<Found<TableModel>>,
+    enums: Vec<Found<EnumModel>>,
+    /// Enums that did not validate: a field of their type is not a
+    /// follow-up error.
+    rejected_enums: BTreeSet<String>,
+}
+
+/// A scan under way: the files, the mistakes found so far, and what was
+/// lowered.
+struct Scan {
+    sources: Vec<Arc<SourceFile>>,
+    errors: Vec<(usize, Diagnostic)>,
+    scanned: ScannedModels,
+}
+
+impl Scan {
+    fn locate(&self, file: usize, span: Span) -> SourceLocation {
+        SourceLocation {
+            source: Arc::clone(&self.sources[file]),
+            span: byte_span(span),
         }
     }
-    for found in &tables {
-        let m = &found.model;
-        let Some(ns) = namespaces.get_mut(&m.schema_name()) else {
-            continue;
+
+    fn record(&mut self, origin: Origin, file: usize, span: Span) {
+        let location = self.locate(file, span);
+        self.scanned.locations.insert(origin, location);
+    }
+
+    /// Parses every file and validates its models.
+    fn parse(&mut self, files: &[(PathBuf, String)], order: &[usize]) -> Parsed {
+        let mut parsed = Parsed {
+            tables: Vec::new(),
+            enums: Vec::new(),
+            rejected_enums: BTreeSet::new(),
         };
-        let lowered = match lower_table(m, &resolver, ns) {
-            Ok(lowered) => lowered,
-            Err(diags) => {
-                errors.extend(diags.into_iter().map(|d| (found.file, d)));
+        for &file in order {
+            let syntax = match syn::parse_str::<syn::File>(&blank_preamble(&files[file].1)) {
+                Ok(syntax) => syntax,
+                Err(err) => {
+                    let message = format!("not valid Rust: {err}");
+                    self.errors
+                        .push((file, Diagnostic::new(err.span(), message)));
+                    continue;
+                }
+            };
+            let mut finder = ModelFinder::default();
+            finder.visit_file(&syntax);
+            for input in finder.tables {
+                match crate::table_model(&input) {
+                    Ok(model) => parsed.tables.push(Found { file, model }),
+                    Err(diags) => self.errors.extend(diags.into_iter().map(|d| (file, d))),
+                }
+            }
+            for input in finder.enums {
+                match crate::enum_model(&input) {
+                    Ok(model) => parsed.enums.push(Found { file, model }),
+                    Err(diags) => {
+                        self.errors.extend(diags.into_iter().map(|d| (file, d)));
+                        parsed.rejected_enums.insert(input.ident.unraw_string());
+                    }
+                }
+            }
+        }
+        parsed
+    }
+
+    fn lower_enums(&mut self, enums: &[Found<EnumModel>], resolver: &mut EnumsByName) {
+        for found in enums {
+            let e = lower_enum(&found.model);
+            if self.scanned.database.enums.contains_key(&e.name) {
+                let message = format!("enum type `{}` is declared twice", e.name);
+                self.errors.push((
+                    found.file,
+                    Diagnostic::new(found.model.ident.span(), message),
+                ));
                 continue;
             }
+            resolver
+                .by_rust_name
+                .entry(found.model.ident.unraw_string())
+                .or_default()
+                .push(e.name.clone());
+            let key = ObjectKey::Enum {
+                name: e.name.clone(),
+            };
+            self.record(Origin::whole(key), found.file, found.model.ident.span());
+            for v in &found.model.variants {
+                let key = ObjectKey::EnumLabel {
+                    enum_type: e.name.clone(),
+                    label: v.label(),
+                };
+                self.record(Origin::whole(key), found.file, v.ident.span());
+            }
+            self.scanned.database.add_enum(e);
+        }
+    }
+
+    /// Each schema's namespace holding every table name and explicit
+    /// constraint or index name, with duplicates reported.
+    fn namespaces(&mut self, tables: &[Found<TableModel>]) -> BTreeMap<String, Namespace> {
+        let mut namespaces: BTreeMap<String, Namespace> = BTreeMap::new();
+        let mut seen_tables: BTreeSet<(String, String)> = BTreeSet::new();
+        let mut taken: BTreeSet<(String, String)> = BTreeSet::new();
+        for found in tables {
+            let m = &found.model;
+            let ns = namespaces.entry(m.schema_name()).or_default();
+            if !seen_tables.insert((m.schema_name(), m.table_name())) {
+                let message = format!(
+                    "table `{}.{}` is declared twice",
+                    m.schema_name(),
+                    m.table_name()
+                );
+                self.errors
+                    .push((found.file, Diagnostic::new(m.ident.span(), message)));
+            }
+            ns.take(&m.table_name());
+            for (name, span) in explicit_names(m) {
+                if !taken.insert((m.schema_name(), name.clone())) {
+                    let message = format!(
+                        "the name `{name}` is already used by another constraint or index in schema `{}`",
+                        m.schema_name()
+                    );
+                    self.errors
+                        .push((found.file, Diagnostic::new(span, message)));
+                }
+                ns.take(&name);
+            }
+        }
+        namespaces
+    }
+
+    /// Lowers one table and records where its parts are written.
+    fn lower_table(
+        &mut self,
+        found: &Found<TableModel>,
+        resolver: &EnumsByName,
+        namespaces: &mut BTreeMap<String, Namespace>,
+    ) {
+        let m = &found.model;
+        let Some(ns) = namespaces.get_mut(&m.schema_name()) else {
+            return;
         };
+        let lowered = match lower_table(m, resolver, ns) {
+            Ok(lowered) => lowered,
+            Err(diags) => {
+                self.errors
+                    .extend(diags.into_iter().map(|d| (found.file, d)));
+                return;
+            }
+        };
+        let file = found.file;
         let table = lowered.table.name.clone();
-        let key = Origin::whole(ObjectKey::table(&table));
-        scanned
-            .locations
-            .insert(key, locate(found.file, m.ident.span()));
+        self.record(
+            Origin::whole(ObjectKey::table(&table)),
+            file,
+            m.ident.span(),
+        );
         for (column, &field) in lowered.table.columns.iter().zip(&lowered.column_fields) {
-            let column_key = ObjectKey::column(&table, &column.name);
-            let key = Origin::whole(column_key.clone());
+            let key = ObjectKey::column(&table, &column.name);
             let field = &m.fields[field];
-            scanned
-                .locations
-                .insert(key, locate(found.file, field.ident.span()));
+            self.record(Origin::whole(key.clone()), file, field.ident.span());
             if let Some(default) = &field.default {
-                let key = Origin::part(column_key.clone(), Part::Default);
-                scanned
-                    .locations
-                    .insert(key, locate(found.file, default.span));
+                self.record(Origin::part(key.clone(), Part::Default), file, default.span);
             }
             if let Some(sql_type) = &field.sql_type {
-                let key = Origin::part(column_key.clone(), Part::Type);
-                scanned
-                    .locations
-                    .insert(key, locate(found.file, sql_type.span));
+                self.record(Origin::part(key, Part::Type), file, sql_type.span);
             }
         }
         for object in &lowered.objects {
@@ -195,35 +253,31 @@ pub fn scan_sources(files: &[(PathBuf, String)]) -> Result<ScannedModels, ScanEr
                 _ => ObjectKey::constraint(&table, &object.name),
             };
             for (part, span) in &object.parts {
-                let origin = Origin::part(key.clone(), *part);
                 // An index with two expression keys: the first is named.
-                scanned
-                    .locations
-                    .entry(origin)
-                    .or_insert_with(|| locate(found.file, *span));
+                let origin = Origin::part(key.clone(), *part);
+                let location = self.locate(file, *span);
+                self.scanned.locations.entry(origin).or_insert(location);
             }
-            scanned
-                .locations
-                .insert(Origin::whole(key), locate(found.file, object.span));
+            self.record(Origin::whole(key), file, object.span);
         }
-        scanned.database.add_table(lowered.table);
+        self.scanned.database.add_table(lowered.table);
     }
-    // With models missing (rejected above), a reference to one of them
-    // would be a follow-up error.
-    if errors.is_empty() {
-        check_references(&tables, &scanned.database, &mut errors);
+
+    /// The models, or every mistake in file order, then source order.
+    fn finish(mut self, order: &[usize]) -> Result<ScannedModels, ScanErrors> {
+        self.scanned.database.normalize();
+        if self.errors.is_empty() {
+            return Ok(self.scanned);
+        }
+        let rank: BTreeMap<usize, usize> = order.iter().enumerate().map(|(r, &f)| (f, r)).collect();
+        let mut errors = self.errors;
+        errors.sort_by_key(|(file, d)| (rank.get(file).copied(), d.span.byte_range().start));
+        let reports = errors
+            .into_iter()
+            .map(|(file, d)| Report::at(&self.sources[file], byte_span(d.span), d.message))
+            .collect();
+        Err(ScanErrors { reports })
     }
-    scanned.database.normalize();
-    if errors.is_empty() {
-        return Ok(scanned);
-    }
-    let rank: BTreeMap<usize, usize> = order.iter().enumerate().map(|(r, &f)| (f, r)).collect();
-    errors.sort_by_key(|(file, d)| (rank.get(file).copied(), d.span.byte_range().start));
-    let reports = errors
-        .into_iter()
-        .map(|(file, d)| Report::at(&sources[file], byte_span(d.span), d.message))
-        .collect();
-    Err(ScanErrors { reports })
 }
 
 /// A token's span in the text the scanner parsed, as byte offsets (the

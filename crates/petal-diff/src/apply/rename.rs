@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use petal_ir::{Database, FunctionKey, QualifiedName, TriggerKey};
 
 use super::{ApplyError, err, indexes_mut, rename_in, table_mut};
-use crate::change::Rename;
+use crate::change::{Delta, Rename};
 use crate::names::{rename_enum_references, rename_label_references};
 
 pub(super) fn apply_rename(db: &mut Database, rename: &Rename) -> Result<(), ApplyError> {
@@ -32,33 +32,12 @@ pub(super) fn apply_rename(db: &mut Database, rename: &Rename) -> Result<(), App
         }
         Rename::Table { name } => rename_table(db, &name.from, &name.to)?,
         Rename::Column { table, name } => rename_column(db, table, &name.from, &name.to)?,
-        Rename::Constraint { table, name } => {
-            let t = table_mut(db, table)?;
-            let slot = t
-                .primary_key
-                .iter_mut()
-                .map(|p| &mut p.name)
-                .chain(t.uniques.iter_mut().map(|u| &mut u.name))
-                .chain(t.checks.iter_mut().map(|c| &mut c.name))
-                .chain(t.foreign_keys.iter_mut().map(|f| &mut f.name))
-                .find(|n| **n == name.from);
-            match slot {
-                Some(n) => *n = name.to.clone(),
-                None => {
-                    return err(format!(
-                        "constraint {} does not exist on table {table}",
-                        name.from
-                    ));
-                }
-            }
-        }
+        Rename::Constraint { table, name } => rename_constraint(db, table, name)?,
         Rename::Index { table, name } => {
             let indexes = indexes_mut(db, table)?;
             match indexes.iter_mut().find(|i| i.name == name.from) {
                 Some(i) => i.name = name.to.clone(),
-                None => {
-                    return err(format!("index {} does not exist on {table}", name.from));
-                }
+                None => return err(format!("index {} does not exist on {table}", name.from)),
             }
         }
         Rename::Sequence { name } => {
@@ -224,6 +203,33 @@ fn rename_column(
         }
     }
     Ok(())
+}
+
+/// A primary key, unique, check or foreign key constraint renamed.
+fn rename_constraint(
+    db: &mut Database,
+    table: &QualifiedName,
+    name: &Delta<String>,
+) -> Result<(), ApplyError> {
+    let t = table_mut(db, table)?;
+    let slot = t
+        .primary_key
+        .iter_mut()
+        .map(|p| &mut p.name)
+        .chain(t.uniques.iter_mut().map(|u| &mut u.name))
+        .chain(t.checks.iter_mut().map(|c| &mut c.name))
+        .chain(t.foreign_keys.iter_mut().map(|f| &mut f.name))
+        .find(|n| **n == name.from);
+    match slot {
+        Some(n) => {
+            *n = name.to.clone();
+            Ok(())
+        }
+        None => err(format!(
+            "constraint {} does not exist on table {table}",
+            name.from
+        )),
+    }
 }
 
 /// Removes an object to put it back under a new key.

@@ -31,6 +31,7 @@ mod enums;
 mod extensions;
 mod functions;
 mod keyed;
+mod object_alters;
 mod object_phases;
 mod objects;
 mod order;
