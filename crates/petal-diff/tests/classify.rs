@@ -1,5 +1,8 @@
 //! Safety, description and notes of every change kind.
 
+// One long table of cases, read top to bottom.
+#![allow(clippy::too_many_lines)]
+
 use petal_diff::Change::{Create, Drop};
 use petal_diff::{
     AddEnumLabel, Alter, Change, ColumnType, Delta, EnumColumn, Object, RecreateEnum, Rename,
