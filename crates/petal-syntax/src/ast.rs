@@ -58,6 +58,18 @@ pub struct IndexAttr {
     pub unique: bool,
     pub predicate: Option<Spanned<String>>,
     pub method: Option<Spanned<String>>,
+    /// `opclass = "..."` (every key) or `opclass(col = "...")` (one key).
+    pub opclass: Vec<KeyOption>,
+    /// `collation = "..."` (every key) or `collation(col = "...")`.
+    pub collation: Vec<KeyOption>,
+}
+
+/// A setting of an index's keys: of every key, or of the key on `column`.
+#[derive(Debug, Clone)]
+pub struct KeyOption {
+    /// `None`: every key.
+    pub column: Option<Spanned<String>>,
+    pub value: Spanned<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +118,10 @@ pub struct FieldModel {
     pub comment: Option<Spanned<String>>,
     pub skip: Option<Span>,
     pub identity: Option<Spanned<IdentityAttr>>,
+    /// `generated = "expr"`: a stored generated column.
+    pub generated: Option<Spanned<String>>,
+    /// `sequence = "name"`: the name of an identity column's sequence.
+    pub sequence: Option<Spanned<String>>,
 }
 
 impl FieldModel {

@@ -40,6 +40,28 @@ pub fn validate_table(model: &TableModel, parse_failed: bool) -> Result<(), Vec<
                 );
             }
         }
+        if let Some(generated) = &f.generated {
+            let clashes = [
+                ("default", f.default.is_some()),
+                (
+                    "identity",
+                    f.identity
+                        .as_ref()
+                        .is_some_and(|i| i.value != crate::ast::IdentityAttr::None),
+                ),
+            ];
+            for (what, present) in clashes {
+                if present {
+                    diags.error(
+                        generated.span,
+                        format!(
+                            "`{}` is `generated` and has a `{what}`: a generated column is computed, PostgreSQL allows no {what} on it",
+                            f.ident
+                        ),
+                    );
+                }
+            }
+        }
         if let (Some(identity), Some(default)) = (&f.identity, &f.default)
             && identity.value != crate::ast::IdentityAttr::None
         {
@@ -105,6 +127,8 @@ fn check_skipped_fields(model: &TableModel, diags: &mut Diagnostics) {
             ("unique", f.unique),
             ("index", f.index),
             ("identity", f.identity.as_ref().map(|d| d.span)),
+            ("generated", f.generated.as_ref().map(|d| d.span)),
+            ("sequence", f.sequence.as_ref().map(|d| d.span)),
             ("comment", f.comment.as_ref().map(|d| d.span)),
             ("renamed_from", f.renamed_from.as_ref().map(|d| d.span)),
         ];

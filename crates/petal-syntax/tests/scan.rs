@@ -198,3 +198,44 @@ fn files_are_read_in_path_order_whatever_the_input_order() {
     assert_eq!(forward.database, backward.database);
     assert_eq!(forward.locations, backward.locations);
 }
+
+/// The attributes the whole schema leans on say what is wrong with them.
+#[test]
+fn generated_sequence_and_key_options_are_checked() {
+    let text = r#"
+use petal::Table;
+
+#[derive(Table)]
+#[petal(table = "t1")]
+pub struct T1 {
+    #[petal(generated = "upper(b)", default = "'x'")]
+    pub a: String,
+}
+
+#[derive(Table)]
+#[petal(table = "t2")]
+pub struct T2 {
+    #[petal(sequence = "b_numbers")]
+    pub b: i64,
+}
+
+#[derive(Table)]
+#[petal(table = "t3")]
+#[petal(index(columns(a), opclass(b = "text_pattern_ops")))]
+pub struct T3 {
+    pub a: String,
+    pub b: String,
+}
+"#;
+    let errors = match scan_sources(&[("models/t.rs".into(), text.to_string())]) {
+        Ok(_) => panic!("models with mistakes scanned"),
+        Err(e) => e.to_string(),
+    };
+    for expected in [
+        "models/t.rs:7:25: `a` is `generated` and has a `default`",
+        "models/t.rs:14:24: `sequence` names an identity column's sequence, and `b` is not an identity column",
+        "models/t.rs:20:35: `b` is not a column key of this index",
+    ] {
+        assert!(errors.contains(expected), "{expected:?} not in:\n{errors}");
+    }
+}

@@ -13,12 +13,12 @@
 
 use petal_ir::naming::Namespace;
 use petal_ir::{
-    Check, Column, EnumType, ForeignKey, Identity, Index, IndexKey, Part, PrimaryKey,
+    Check, Column, EnumType, ForeignKey, Identity, Index, IndexKey, IndexKeyExpr, Part, PrimaryKey,
     QualifiedName, SqlType, Table, Unique,
 };
 use proc_macro2::Span;
 
-use crate::ast::{EnumModel, FieldModel, IdentityAttr, IndexKeyAttr, TableModel};
+use crate::ast::{EnumModel, FieldModel, IdentityAttr, IndexKeyAttr, KeyOption, TableModel};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::types::{MappedKind, MappedType, is_integer, map_type};
 
@@ -94,7 +94,7 @@ pub fn lower_table(
         if field.skip.is_some() {
             continue;
         }
-        match lower_column(field, &pk_columns, resolver) {
+        match lower_column(field, &table.name, &pk_columns, resolver) {
             Ok(column) => {
                 table.columns.push(column);
                 column_fields.push(index);
@@ -107,17 +107,19 @@ pub fn lower_table(
         namespace,
         table,
         objects: Vec::new(),
+        diags: &mut diags,
     };
     lowering.keys(&pk_columns);
     lowering.checks();
     lowering.foreign_keys();
     lowering.indexes();
+    let objects = lowering.objects;
     let mut table = lowering.table;
     table.normalize();
     diags.finish(LoweredTable {
         table,
         column_fields,
-        objects: lowering.objects,
+        objects,
     })
 }
 
@@ -129,6 +131,7 @@ struct Lowering<'a> {
     namespace: &'a mut Namespace,
     table: Table,
     objects: Vec<LoweredObject>,
+    diags: &'a mut Diagnostics,
 }
 
 impl Lowering<'_> {
@@ -233,6 +236,37 @@ impl Lowering<'_> {
         }
     }
 
+    /// Sets an index's `opclass` or `collation` on every key, or on the
+    /// key of the column each option names.
+    fn key_options(
+        &mut self,
+        options: &[KeyOption],
+        keys: &mut [IndexKey],
+        set: impl Fn(&mut IndexKey, String),
+    ) {
+        for option in options {
+            let value = option.value.value.clone();
+            let Some(column) = &option.column else {
+                keys.iter_mut().for_each(|k| set(k, value.clone()));
+                continue;
+            };
+            let name = self
+                .model
+                .resolve_column(&column.value)
+                .unwrap_or_else(|| column.value.clone());
+            let key = keys
+                .iter_mut()
+                .find(|k| matches!(&k.expr, IndexKeyExpr::Column(c) if *c == name));
+            match key {
+                Some(key) => set(key, value),
+                None => self.diags.error(
+                    column.span,
+                    format!("`{}` is not a column key of this index", column.value),
+                ),
+            }
+        }
+    }
+
     fn indexes(&mut self) {
         let name = self.name();
         let model = self.model;
@@ -247,6 +281,9 @@ impl Lowering<'_> {
                     IndexKeyAttr::Expr(e) => IndexKey::expression(e.clone()),
                 })
                 .collect();
+            let mut keys = keys;
+            self.key_options(&ix.opclass, &mut keys, |k, v| k.opclass = Some(v));
+            self.key_options(&ix.collation, &mut keys, |k, v| k.collation = Some(v));
             let include = resolve_all(model, ix.include.iter().map(|c| c.value.as_str()));
             let iname = match &ix.name {
                 Some(n) => n.value.clone(),
@@ -279,6 +316,7 @@ impl Lowering<'_> {
 
 fn lower_column(
     field: &FieldModel,
+    table: &QualifiedName,
     pk_columns: &[String],
     resolver: &dyn ResolveType,
 ) -> Result<Column, Diagnostic> {
@@ -328,7 +366,37 @@ fn lower_column(
     column.identity = identity;
     column.comment = field.comment.as_ref().map(|c| c.value.clone());
     column.renamed_from = field.renamed_from.as_ref().map(|r| r.value.clone());
+    column.generated = field.generated.as_ref().map(|g| g.value.clone());
+    column.sequence = sequence_name(field, table, &column)?;
     Ok(column)
+}
+
+/// An identity column's `sequence = "..."`, in the IR only when it is not
+/// the name PostgreSQL picks (`<table>_<column>_seq`).
+fn sequence_name(
+    field: &FieldModel,
+    table: &QualifiedName,
+    column: &Column,
+) -> Result<Option<QualifiedName>, Diagnostic> {
+    let Some(sequence) = &field.sequence else {
+        return Ok(None);
+    };
+    if column.identity.is_none() {
+        return Err(Diagnostic::new(
+            sequence.span,
+            format!(
+                "`sequence` names an identity column's sequence, and `{}` is not an identity \
+                 column (an integer primary key is one, or set `identity`)",
+                field.ident
+            ),
+        ));
+    }
+    let name = QualifiedName::parse(&sequence.value, &table.schema);
+    let picked = QualifiedName::new(
+        table.schema.clone(),
+        petal_ir::naming::make_object_name(&table.name, Some(&column.name), Some("seq")),
+    );
+    Ok((name != picked).then_some(name))
 }
 
 /// The primary key's columns (SQL names), from the struct or a field.

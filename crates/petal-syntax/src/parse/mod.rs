@@ -45,6 +45,8 @@ pub const FIELD_ATTRS: &[&str] = &[
     "skip",
     "identity",
     "column",
+    "generated",
+    "sequence",
 ];
 pub const ENUM_ATTRS: &[&str] = &["name", "schema", "renamed_from", "comment"];
 pub const VARIANT_ATTRS: &[&str] = &["rename", "renamed_from"];

@@ -7,7 +7,9 @@ use super::{
     FIELD_ATTRS, Once, TABLE_ATTRS, fk_action, identity, parse_reference, spanned_all, string,
     unknown,
 };
-use crate::ast::{CheckAttr, FieldModel, IndexAttr, IndexKeyAttr, Spanned, TableModel, UniqueAttr};
+use crate::ast::{
+    CheckAttr, FieldModel, IndexAttr, IndexKeyAttr, KeyOption, Spanned, TableModel, UniqueAttr,
+};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::meta::{MetaItem, petal_items};
 
@@ -20,6 +22,8 @@ const INDEX_ATTRS: &[&str] = &[
     "method",
     "include",
     "nulls_not_distinct",
+    "opclass",
+    "collation",
 ];
 const UNIQUE_ATTRS: &[&str] = &["name", "columns", "nulls_not_distinct"];
 const CHECK_ATTRS: &[&str] = &["name", "expr"];
@@ -119,6 +123,8 @@ fn parse_field(
         comment: None,
         skip: None,
         identity: None,
+        generated: None,
+        sequence: None,
     };
     let column_name = |f: &FieldModel| Spanned::new(f.column_name(), f.ident.span());
     let mut once = Once::default();
@@ -169,6 +175,14 @@ fn parse_field(
                 .check(&item)
                 .and_then(|()| identity(&item))
                 .map(|i| f.identity = Some(i)),
+            "generated" => once
+                .check(&item)
+                .and_then(|()| string(&item))
+                .map(|v| f.generated = Some(v)),
+            "sequence" => once
+                .check(&item)
+                .and_then(|()| string(&item))
+                .map(|v| f.sequence = Some(v)),
             "unique" => once.check(&item).and_then(|()| {
                 f.unique = Some(item.name_span);
                 parse_unique(&item, Some(column_name(&f)), diags).map(|u| table.uniques.push(u))
@@ -202,6 +216,8 @@ fn parse_index(
         unique: false,
         predicate: None,
         method: None,
+        opclass: Vec::new(),
+        collation: Vec::new(),
     };
     if let Some(col) = &field_column {
         ix.keys.push(Spanned::new(
@@ -253,6 +269,8 @@ fn parse_index(
                 .map(|names| {
                     ix.include = spanned_all(names);
                 }),
+            "opclass" => key_options(sub).map(|o| ix.opclass.extend(o)),
+            "collation" => key_options(sub).map(|o| ix.collation.extend(o)),
             "nulls_not_distinct" => Err(Diagnostic::new(
                 sub.name_span,
                 "`nulls_not_distinct` is not supported on indexes yet; use `unique(..., nulls_not_distinct)`",
@@ -270,6 +288,31 @@ fn parse_index(
         ));
     }
     Ok(ix)
+}
+
+/// `opclass = "x"` (every key) or `opclass(a = "x", b = "y")` (by column).
+fn key_options(item: &MetaItem) -> Result<Vec<KeyOption>, Diagnostic> {
+    if let crate::meta::MetaValue::Lit(_) = item.value {
+        let value = string(item)?;
+        return Ok(vec![KeyOption {
+            column: None,
+            value,
+        }]);
+    }
+    let example = format!(
+        "{} = \"...\"` or `{}(column = \"...\")",
+        item.name, item.name
+    );
+    item.list(&example)?
+        .iter()
+        .map(|sub| {
+            let value = string(sub)?;
+            Ok(KeyOption {
+                column: Some(Spanned::new(sub.name.clone(), sub.name_span)),
+                value,
+            })
+        })
+        .collect()
 }
 
 fn parse_unique(

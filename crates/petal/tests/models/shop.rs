@@ -28,6 +28,11 @@ pub struct Money(pub i64);
 #[derive(Debug, Clone, Table)]
 #[petal(table = "customers", schema = "crm")]
 #[petal(index(expr = "lower(email)", unique))]
+#[petal(index(
+    columns(email, phone),
+    opclass(email = "text_pattern_ops"),
+    collation = "C"
+))]
 #[petal(check(expr = "char_length(phone) >= 5"))]
 pub struct Customer {
     #[petal(primary_key)]
@@ -37,6 +42,8 @@ pub struct Customer {
     pub email: Option<String>,
     pub tier: Option<CustomerTier>,
     pub birthday: Option<NaiveDate>,
+    #[petal(generated = "lower(email)")]
+    pub email_lower: Option<String>,
 }
 
 #[derive(Debug, Clone, Table)]
