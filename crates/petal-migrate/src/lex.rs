@@ -7,7 +7,7 @@
 
 /// A lexical token, as byte ranges into the scanned text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Token {
+pub enum Token {
     /// An identifier or keyword (unquoted), or a number.
     Word { start: usize, end: usize },
     /// A quoted string, quoted identifier or dollar-quoted string.
@@ -23,7 +23,7 @@ pub(crate) enum Token {
 }
 
 impl Token {
-    pub(crate) fn start(self) -> usize {
+    pub fn start(self) -> usize {
         match self {
             Token::Word { start, .. }
             | Token::Quoted { start, .. }
@@ -34,7 +34,7 @@ impl Token {
         }
     }
 
-    pub(crate) fn end(self) -> usize {
+    pub fn end(self) -> usize {
         match self {
             Token::Word { end, .. }
             | Token::Quoted { end, .. }
@@ -45,7 +45,7 @@ impl Token {
         }
     }
 
-    pub(crate) fn is_comment(self) -> bool {
+    pub fn is_comment(self) -> bool {
         matches!(self, Token::LineComment { .. } | Token::BlockComment { .. })
     }
 }
@@ -63,12 +63,12 @@ pub(crate) fn starts_line(text: &str, offset: usize) -> bool {
 
 /// Something opened and never closed; `at` is where it was opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct LexError {
-    pub(crate) at: usize,
-    pub(crate) message: String,
+pub struct LexError {
+    pub at: usize,
+    pub message: String,
 }
 
-pub(crate) struct Lexer<'a> {
+pub struct Lexer<'a> {
     text: &'a str,
     pos: usize,
 }
@@ -88,7 +88,7 @@ fn is_tag_byte(b: u8) -> bool {
 }
 
 impl<'a> Lexer<'a> {
-    pub(crate) fn new(text: &'a str, start: usize) -> Self {
+    pub fn new(text: &'a str, start: usize) -> Self {
         Lexer { text, pos: start }
     }
 
@@ -101,7 +101,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// The next token, skipping whitespace; `None` at the end of the text.
-    pub(crate) fn next_token(&mut self) -> Option<Result<Token, LexError>> {
+    pub fn next_token(&mut self) -> Option<Result<Token, LexError>> {
         while self.peek(0).is_some_and(|b| b.is_ascii_whitespace()) {
             self.pos += 1;
         }

@@ -35,7 +35,7 @@
 mod error;
 mod file;
 mod graph;
-mod lex;
+pub mod lex;
 pub mod load;
 mod parse;
 mod plan;

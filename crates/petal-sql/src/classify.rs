@@ -1,0 +1,438 @@
+//! What a statement declares, read from its first words: its kind, the
+//! object's name, the table it is on. Everything else in the statement is
+//! PostgreSQL's to check.
+
+use petal_ir::QualifiedName;
+use petal_migrate::lex::{Lexer, Token};
+
+use crate::declared::Kind;
+
+/// The schema an unqualified name lands in on the scratch database.
+const DEFAULT_SCHEMA: &str = "public";
+
+/// What the first words of a statement say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Head {
+    pub kind: Kind,
+    pub name: Option<QualifiedName>,
+    pub table: Option<QualifiedName>,
+    pub version: Option<String>,
+    pub or_replace: Option<(usize, usize)>,
+}
+
+/// A statement's tokens without comments, with their text.
+struct Words<'a> {
+    sql: &'a str,
+    tokens: Vec<Token>,
+}
+
+impl<'a> Words<'a> {
+    fn new(sql: &'a str) -> Words<'a> {
+        let mut lexer = Lexer::new(sql, 0);
+        let mut tokens = Vec::new();
+        while let Some(Ok(token)) = lexer.next_token() {
+            if !token.is_comment() {
+                tokens.push(token);
+            }
+        }
+        Words { sql, tokens }
+    }
+
+    fn text(&self, at: usize) -> &'a str {
+        self.tokens
+            .get(at)
+            .map_or("", |t| &self.sql[t.start()..t.end()])
+    }
+
+    /// Whether the token at `at` is the keyword `word` (any case).
+    fn is(&self, at: usize, word: &str) -> bool {
+        matches!(self.tokens.get(at), Some(Token::Word { .. }))
+            && self.text(at).eq_ignore_ascii_case(word)
+    }
+
+    /// Skips the keywords of `words` that stand at `at`, in order.
+    fn skip(&self, at: &mut usize, words: &[&str]) -> bool {
+        if words.iter().enumerate().all(|(i, w)| self.is(*at + i, w)) {
+            *at += words.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// An identifier at `at`: unquoted (folded to lower case) or quoted.
+    fn ident(&self, at: usize) -> Option<String> {
+        match self.tokens.get(at)? {
+            Token::Word { .. } => Some(self.text(at).to_lowercase()),
+            Token::Quoted { .. } => {
+                let text = self.text(at);
+                let inner = text.strip_prefix('"')?.strip_suffix('"')?;
+                Some(inner.replace("\"\"", "\""))
+            }
+            _ => None,
+        }
+    }
+
+    /// `name` or `schema.name` at `at`, moving past it.
+    fn qualified(&self, at: &mut usize) -> Option<QualifiedName> {
+        let first = self.ident(*at)?;
+        if self.text(*at + 1) == "." {
+            let second = self.ident(*at + 2)?;
+            *at += 3;
+            Some(QualifiedName::new(first, second))
+        } else {
+            *at += 1;
+            Some(QualifiedName::new(DEFAULT_SCHEMA, first))
+        }
+    }
+
+    /// The position of the keyword `word` at the statement's top level
+    /// (outside parentheses), from `at` on.
+    fn find_top(&self, from: usize, word: &str) -> Option<usize> {
+        let mut depth = 0usize;
+        for at in from..self.tokens.len() {
+            match self.text(at) {
+                "(" => depth += 1,
+                ")" => depth = depth.saturating_sub(1),
+                _ if depth == 0 && self.is(at, word) => return Some(at),
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// A string literal's value at `at`.
+    fn string(&self, at: usize) -> Option<String> {
+        let text = self.text(at);
+        let inner = text.strip_prefix('\'')?.strip_suffix('\'')?;
+        Some(inner.replace("''", "'"))
+    }
+
+    fn span(&self, from: usize, to: usize) -> (usize, usize) {
+        let start = self.tokens.get(from).map_or(0, |t| t.start());
+        let end = self.tokens.get(to).map_or(start, |t| t.end());
+        (start, end)
+    }
+}
+
+/// What a statement declares, or why it is no declaration.
+pub(crate) fn classify(sql: &str) -> Result<Head, String> {
+    let words = Words::new(sql);
+    if words.is(0, "CREATE") {
+        return create(&words);
+    }
+    if words.is(0, "COMMENT") && words.is(1, "ON") {
+        return Ok(head(Kind::Comment, None));
+    }
+    if words.is(0, "ALTER") && words.is(1, "TABLE") {
+        return trigger_state(&words);
+    }
+    Err(refusal(&words))
+}
+
+fn head(kind: Kind, name: Option<QualifiedName>) -> Head {
+    Head {
+        kind,
+        name,
+        table: None,
+        version: None,
+        or_replace: None,
+    }
+}
+
+fn create(words: &Words<'_>) -> Result<Head, String> {
+    let mut at = 1;
+    let or_replace = words
+        .skip(&mut at, &["OR", "REPLACE"])
+        .then(|| words.span(1, 2));
+    if words.is(at, "TEMP") || words.is(at, "TEMPORARY") || words.is(at, "UNLOGGED") {
+        return Err(format!(
+            "`CREATE {}` objects are not part of a schema petal compares",
+            words.text(at).to_uppercase()
+        ));
+    }
+    words.skip(&mut at, &["RECURSIVE"]);
+    let unique = words.skip(&mut at, &["UNIQUE"]);
+    let constraint = words.skip(&mut at, &["CONSTRAINT"]);
+    let kind_word = words.text(at).to_uppercase();
+    at += 1;
+    let mut head = match kind_word.as_str() {
+        "VIEW" => named(words, &mut at, Kind::View),
+        "MATERIALIZED" if words.skip(&mut at, &["VIEW"]) => {
+            named(words, &mut at, Kind::MaterializedView)
+        }
+        "FUNCTION" => named(words, &mut at, Kind::Function),
+        "PROCEDURE" => named(words, &mut at, Kind::Procedure),
+        "AGGREGATE" => named(words, &mut at, Kind::Aggregate),
+        "TRIGGER" => trigger(words, &mut at),
+        "EXTENSION" => extension(words, &mut at),
+        "SEQUENCE" => named(words, &mut at, Kind::Sequence),
+        "DOMAIN" => named(words, &mut at, Kind::Domain),
+        "SCHEMA" => schema(words, &mut at),
+        "TYPE" => type_head(words, &mut at),
+        "INDEX" => index(words, &mut at),
+        "TABLE" => Err(
+            "`CREATE TABLE`: tables are Rust models (`#[derive(Table)]`), not SQL file \
+             declarations"
+                .to_string(),
+        ),
+        _ => Err(refusal(words)),
+    }?;
+    let allowed = match head.kind {
+        Kind::Trigger => !unique,
+        Kind::Index => !constraint,
+        _ => !unique && !constraint,
+    };
+    if !allowed {
+        return Err(refusal(words));
+    }
+    head.or_replace = or_replace;
+    Ok(head)
+}
+
+/// `<kind> [IF NOT EXISTS] name`.
+fn named(words: &Words<'_>, at: &mut usize, kind: Kind) -> Result<Head, String> {
+    words.skip(at, &["IF", "NOT", "EXISTS"]);
+    let name = words
+        .qualified(at)
+        .ok_or_else(|| format!("a {} needs a name", kind.noun()))?;
+    Ok(head(kind, Some(name)))
+}
+
+/// `TRIGGER name ... ON table`.
+fn trigger(words: &Words<'_>, at: &mut usize) -> Result<Head, String> {
+    let name = words
+        .ident(*at)
+        .ok_or_else(|| "a trigger needs a name".to_string())?;
+    let on = words
+        .find_top(*at + 1, "ON")
+        .ok_or_else(|| "a trigger needs `ON table`".to_string())?;
+    let mut after = on + 1;
+    let table = words
+        .qualified(&mut after)
+        .ok_or_else(|| "a trigger needs `ON table`".to_string())?;
+    Ok(Head {
+        table: Some(table.clone()),
+        ..head(Kind::Trigger, Some(QualifiedName::new(table.schema, name)))
+    })
+}
+
+/// `EXTENSION [IF NOT EXISTS] name [WITH] [SCHEMA s] [VERSION v]`.
+fn extension(words: &Words<'_>, at: &mut usize) -> Result<Head, String> {
+    words.skip(at, &["IF", "NOT", "EXISTS"]);
+    let name = words
+        .ident(*at)
+        .ok_or_else(|| "an extension needs a name".to_string())?;
+    let version = words
+        .find_top(*at + 1, "VERSION")
+        .and_then(|v| words.string(v + 1).or_else(|| words.ident(v + 1)));
+    Ok(Head {
+        version,
+        ..head(Kind::Extension, Some(QualifiedName::new("", name)))
+    })
+}
+
+/// `SCHEMA [IF NOT EXISTS] name`.
+fn schema(words: &Words<'_>, at: &mut usize) -> Result<Head, String> {
+    words.skip(at, &["IF", "NOT", "EXISTS"]);
+    let name = words
+        .ident(*at)
+        .ok_or_else(|| "a schema needs a name".to_string())?;
+    Ok(head(Kind::Schema, Some(QualifiedName::new(name, ""))))
+}
+
+/// `TYPE name AS (...)` (composite) or `TYPE name AS RANGE (...)`.
+fn type_head(words: &Words<'_>, at: &mut usize) -> Result<Head, String> {
+    let name = words
+        .qualified(at)
+        .ok_or_else(|| "a type needs a name".to_string())?;
+    if !words.is(*at, "AS") {
+        return Err(
+            "a base type (`CREATE TYPE name` without `AS`) is C code: petal reads composite and \
+             range types"
+                .to_string(),
+        );
+    }
+    let kind = match words.text(*at + 1).to_uppercase().as_str() {
+        "(" => Kind::CompositeType,
+        "RANGE" => Kind::RangeType,
+        "ENUM" => {
+            return Err(
+                "`CREATE TYPE ... AS ENUM`: enum types are Rust models (`#[derive(DbEnum)]`)"
+                    .to_string(),
+            );
+        }
+        _ => return Err("expected `AS (...)` or `AS RANGE (...)`".to_string()),
+    };
+    Ok(head(kind, Some(name)))
+}
+
+/// `[UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON [ONLY] table`.
+fn index(words: &Words<'_>, at: &mut usize) -> Result<Head, String> {
+    if words.is(*at, "CONCURRENTLY") {
+        return Err(
+            "`CONCURRENTLY` is how a migration builds an index, not what the schema holds: \
+             declare the index without it"
+                .to_string(),
+        );
+    }
+    words.skip(at, &["IF", "NOT", "EXISTS"]);
+    let name = (!words.is(*at, "ON")).then(|| words.ident(*at)).flatten();
+    let on = words
+        .find_top(*at, "ON")
+        .ok_or_else(|| "an index needs `ON table`".to_string())?;
+    let mut after = on + 1;
+    words.skip(&mut after, &["ONLY"]);
+    let table = words
+        .qualified(&mut after)
+        .ok_or_else(|| "an index needs `ON table`".to_string())?;
+    Ok(Head {
+        table: Some(table.clone()),
+        ..head(
+            Kind::Index,
+            name.map(|n| QualifiedName::new(table.schema, n)),
+        )
+    })
+}
+
+/// `ALTER TABLE [IF EXISTS] [ONLY] t ENABLE|DISABLE [REPLICA|ALWAYS]
+/// TRIGGER name`: the one `ALTER TABLE` that declares (a trigger's state).
+fn trigger_state(words: &Words<'_>) -> Result<Head, String> {
+    let mut at = 2;
+    words.skip(&mut at, &["IF", "EXISTS"]);
+    words.skip(&mut at, &["ONLY"]);
+    let table = words.qualified(&mut at);
+    let enable = words.is(at, "ENABLE") || words.is(at, "DISABLE");
+    let mut trigger_at = at + 1;
+    if words.is(trigger_at, "REPLICA") || words.is(trigger_at, "ALWAYS") {
+        trigger_at += 1;
+    }
+    let name = words.ident(trigger_at + 1);
+    match (table, enable && words.is(trigger_at, "TRIGGER"), name) {
+        (Some(table), true, Some(name)) => Ok(Head {
+            table: Some(table.clone()),
+            ..head(
+                Kind::TriggerState,
+                Some(QualifiedName::new(table.schema, name)),
+            )
+        }),
+        _ => Err(
+            "`ALTER TABLE` changes a model's table: say it in the model (only `ALTER TABLE ... \
+             ENABLE|DISABLE TRIGGER` belongs in a SQL file)"
+                .to_string(),
+        ),
+    }
+}
+
+/// Why a statement is no declaration, by its first words.
+fn refusal(words: &Words<'_>) -> String {
+    let first = words.text(0).to_uppercase();
+    let shown = [0, 1]
+        .iter()
+        .map(|&i| words.text(i).to_uppercase())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    match first.as_str() {
+        "INSERT" | "UPDATE" | "DELETE" | "COPY" | "TRUNCATE" | "MERGE" | "SELECT" => format!(
+            "`{first}` is data, not a declaration: SQL files hold what the schema is (data goes \
+             in a migration)"
+        ),
+        "DROP" => "`DROP` does not belong in a SQL file: the files declare what the schema \
+             holds, and petal writes the `DROP` when a declaration goes"
+            .to_string(),
+        "GRANT" | "REVOKE" => format!(
+            "`{first}`: petal does not compare privileges yet; manage them outside the SQL files"
+        ),
+        _ => format!(
+            "`{shown}` is not a declaration petal reads from SQL files; accepted: CREATE [OR \
+             REPLACE] VIEW | MATERIALIZED VIEW | FUNCTION | PROCEDURE | AGGREGATE | TRIGGER, \
+             CREATE EXTENSION | SEQUENCE | DOMAIN | SCHEMA, CREATE TYPE ... AS (...) | AS RANGE, \
+             CREATE INDEX on a materialized view, ALTER TABLE ... ENABLE|DISABLE TRIGGER, \
+             COMMENT ON"
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(sql: &str) -> Kind {
+        match classify(sql) {
+            Ok(head) => head.kind,
+            Err(e) => panic!("{sql}: {e}"),
+        }
+    }
+
+    #[test]
+    fn declarations_are_recognized() {
+        assert_eq!(kind("create or replace view v as select 1"), Kind::View);
+        assert_eq!(
+            kind("CREATE MATERIALIZED VIEW IF NOT EXISTS s.m AS SELECT 1"),
+            Kind::MaterializedView
+        );
+        assert_eq!(
+            kind("CREATE FUNCTION f() RETURNS int AS $$ select 1 $$ LANGUAGE sql"),
+            Kind::Function
+        );
+        assert_eq!(
+            kind(
+                "CREATE OR REPLACE CONSTRAINT TRIGGER t AFTER INSERT ON x FOR EACH ROW EXECUTE FUNCTION f()"
+            ),
+            Kind::Trigger
+        );
+        assert_eq!(
+            kind("CREATE TYPE r AS RANGE (subtype = float8)"),
+            Kind::RangeType
+        );
+        assert_eq!(kind("CREATE TYPE c AS (a int)"), Kind::CompositeType);
+        assert_eq!(
+            kind("ALTER TABLE orders DISABLE TRIGGER audit"),
+            Kind::TriggerState
+        );
+        assert_eq!(
+            kind("ALTER TABLE orders ENABLE ALWAYS TRIGGER audit"),
+            Kind::TriggerState
+        );
+        assert_eq!(kind("COMMENT ON VIEW v IS 'x'"), Kind::Comment);
+        assert_eq!(kind("create unique index on m (a)"), Kind::Index);
+    }
+
+    #[test]
+    fn names_and_tables_are_read() {
+        let head = classify(r#"CREATE OR REPLACE VIEW "Sales"."Big View" AS SELECT 1"#)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(head.name, Some(QualifiedName::new("Sales", "Big View")));
+        assert_eq!(head.or_replace, Some((7, 17)));
+        let head = classify(
+            "CREATE TRIGGER Touch BEFORE UPDATE ON crm.orders FOR EACH ROW EXECUTE FUNCTION t()",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(head.name, Some(QualifiedName::new("crm", "touch")));
+        assert_eq!(head.table, Some(QualifiedName::new("crm", "orders")));
+        let head =
+            classify("CREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA public VERSION '1.6'")
+                .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(head.version.as_deref(), Some("1.6"));
+    }
+
+    #[test]
+    fn other_statements_are_refused_with_a_reason() {
+        for (sql, words) in [
+            ("INSERT INTO t VALUES (1)", "is data"),
+            ("DROP VIEW v", "petal writes the `DROP`"),
+            ("CREATE TABLE t (a int)", "Rust models"),
+            ("CREATE TYPE e AS ENUM ('a')", "DbEnum"),
+            ("ALTER TABLE t ADD COLUMN a int", "say it in the model"),
+            ("CREATE TEMP VIEW v AS SELECT 1", "not part of a schema"),
+            ("CREATE INDEX CONCURRENTLY i ON m (a)", "without it"),
+            ("VACUUM", "not a declaration"),
+        ] {
+            match classify(sql) {
+                Ok(head) => panic!("{sql} accepted as {head:?}"),
+                Err(e) => assert!(e.contains(words), "{sql}: {e}"),
+            }
+        }
+    }
+}

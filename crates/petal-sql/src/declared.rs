@@ -1,0 +1,141 @@
+//! A statement of a SQL file, as the canonicalizer loads it.
+
+use std::sync::Arc;
+
+use petal_ir::QualifiedName;
+use petal_source::{Report, SourceFile, Span};
+
+/// What a statement declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Schema,
+    Extension,
+    Sequence,
+    Domain,
+    CompositeType,
+    RangeType,
+    Function,
+    Procedure,
+    Aggregate,
+    View,
+    MaterializedView,
+    Trigger,
+    /// An index, of a materialized view (a table's are the model's).
+    Index,
+    /// `ALTER TABLE ... ENABLE|DISABLE [REPLICA|ALWAYS] TRIGGER`.
+    TriggerState,
+    Comment,
+}
+
+/// When a statement loads: schemas and extensions first (a model column
+/// may be `citext`), then what tables may use (types, sequences,
+/// functions), then the tables, then what uses them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Phase {
+    First,
+    BeforeTables,
+    AfterTables,
+}
+
+impl Kind {
+    pub fn phase(self) -> Phase {
+        match self {
+            Kind::Schema | Kind::Extension => Phase::First,
+            Kind::Sequence
+            | Kind::Domain
+            | Kind::CompositeType
+            | Kind::RangeType
+            | Kind::Function
+            | Kind::Procedure
+            | Kind::Aggregate => Phase::BeforeTables,
+            Kind::View
+            | Kind::MaterializedView
+            | Kind::Trigger
+            | Kind::Index
+            | Kind::TriggerState
+            | Kind::Comment => Phase::AfterTables,
+        }
+    }
+
+    /// As messages name it.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Schema => "schema",
+            Kind::Extension => "extension",
+            Kind::Sequence => "sequence",
+            Kind::Domain => "domain",
+            Kind::CompositeType => "composite type",
+            Kind::RangeType => "range type",
+            Kind::Function => "function",
+            Kind::Procedure => "procedure",
+            Kind::Aggregate => "aggregate",
+            Kind::View => "view",
+            Kind::MaterializedView => "materialized view",
+            Kind::Trigger => "trigger",
+            Kind::Index => "index",
+            Kind::TriggerState => "trigger state",
+            Kind::Comment => "comment",
+        }
+    }
+}
+
+/// One statement of a SQL file.
+#[derive(Debug, Clone)]
+pub struct Declared {
+    pub source: Arc<SourceFile>,
+    /// Where its SQL stands in the file.
+    pub span: Span,
+    /// As written, without its `;`.
+    pub sql: String,
+    pub kind: Kind,
+    /// The object it declares (unqualified names are in `public`, where
+    /// the scratch database creates them); none for a comment, or an
+    /// index left unnamed.
+    pub name: Option<QualifiedName>,
+    /// The table or view a trigger, an index or a trigger state is on.
+    pub table: Option<QualifiedName>,
+    /// A `-- petal: renamed_from = old_name` comment above the statement.
+    pub renamed_from: Option<String>,
+    /// An extension's `VERSION`: without one, the version is not compared.
+    pub version: Option<String>,
+    /// Byte range of `OR REPLACE` in `sql`, taken out for the load: the
+    /// same object declared twice must fail, not replace the first.
+    pub(crate) or_replace: Option<(usize, usize)>,
+}
+
+impl Declared {
+    /// The statement as the canonicalizer runs it: `OR REPLACE` left out.
+    pub fn load_sql(&self) -> String {
+        match self.or_replace {
+            Some((start, end)) => format!("{}{}", &self.sql[..start], &self.sql[end..]),
+            None => self.sql.clone(),
+        }
+    }
+
+    /// A report about this statement, at its place in its file.
+    pub fn report(&self, message: impl Into<String>) -> Report {
+        Report::at(&self.source, self.span, message)
+    }
+
+    /// A report at byte `offset` of [`Self::load_sql`] (where PostgreSQL
+    /// says it failed), mapped back into the file.
+    pub fn report_at(&self, offset: usize, message: impl Into<String>) -> Report {
+        let removed = match self.or_replace {
+            Some((start, end)) if offset >= start => end - start,
+            _ => 0,
+        };
+        let at = (self.span.start + offset + removed).min(self.span.end);
+        Report::at(&self.source, Span::at(at), message)
+    }
+
+    /// `file:line:col` of the statement.
+    pub fn place(&self) -> String {
+        let position = self.source.position(self.span.start);
+        format!(
+            "{}:{}:{}",
+            self.source.path(),
+            position.line,
+            position.column
+        )
+    }
+}

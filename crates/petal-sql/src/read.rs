@@ -1,0 +1,132 @@
+//! Reading SQL files: statements split, classified, hints read, and the
+//! same object declared twice reported at both places.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use petal_source::{Report, SourceFile, Span};
+
+use crate::classify::classify;
+use crate::declared::{Declared, Kind};
+
+/// The statements of every SQL file, files in path order, statements in
+/// file order.
+#[derive(Debug, Clone, Default)]
+pub struct SqlFiles {
+    pub statements: Vec<Declared>,
+}
+
+impl SqlFiles {
+    pub fn is_empty(&self) -> bool {
+        self.statements.is_empty()
+    }
+}
+
+/// Reads SQL files: `(path, contents)` pairs in any order. Every mistake
+/// is reported (a statement that is no declaration, an object declared
+/// twice, an unterminated string), each at its `file:line:col`.
+pub fn read_sql(files: &[(PathBuf, String)]) -> Result<SqlFiles, Vec<Report>> {
+    let mut order: Vec<&(PathBuf, String)> = files.iter().collect();
+    order.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut statements = Vec::new();
+    let mut errors = Vec::new();
+    for (path, text) in order {
+        let source = SourceFile::new(path.display().to_string(), text.as_str());
+        let split = match petal_migrate::split(text) {
+            Ok(split) => split,
+            Err(e) => {
+                errors.push(Report::at(&source, Span::at(e.offset), e.message));
+                continue;
+            }
+        };
+        for statement in split {
+            let span = statement.span.unwrap_or(Span::at(0));
+            match classify(&statement.sql) {
+                Ok(head) => statements.push(Declared {
+                    source: Arc::clone(&source),
+                    span,
+                    kind: head.kind,
+                    name: head.name,
+                    table: head.table,
+                    renamed_from: rename_hint(&statement.comments),
+                    version: head.version,
+                    or_replace: head.or_replace,
+                    sql: statement.sql,
+                }),
+                Err(why) => errors.push(Report::at(&source, span, why)),
+            }
+        }
+    }
+    errors.extend(duplicates(&statements));
+    if errors.is_empty() {
+        Ok(SqlFiles { statements })
+    } else {
+        Err(errors)
+    }
+}
+
+/// `-- petal: renamed_from = old_name` among the comment lines above a
+/// statement.
+fn rename_hint(comments: &[String]) -> Option<String> {
+    comments.iter().find_map(|line| {
+        let rest = line.trim().strip_prefix("petal:")?.trim();
+        let value = rest
+            .strip_prefix("renamed_from")?
+            .trim()
+            .strip_prefix('=')?;
+        let value = value.trim().trim_matches('"').trim();
+        (!value.is_empty()).then(|| value.to_string())
+    })
+}
+
+/// What two declarations of one object share: the namespace they name it
+/// in (relations, types, triggers of a table, ...) and the name.
+fn identity(statement: &Declared) -> Option<(u8, String)> {
+    let name = statement.name.as_ref()?;
+    let namespace = match statement.kind {
+        Kind::View | Kind::MaterializedView | Kind::Sequence | Kind::Index => 0,
+        Kind::Domain | Kind::CompositeType | Kind::RangeType => 1,
+        Kind::Schema => 2,
+        Kind::Extension => 3,
+        Kind::Trigger => 4,
+        Kind::TriggerState => 5,
+        // Overloads share a name: the server tells two of one signature.
+        Kind::Function | Kind::Procedure | Kind::Aggregate | Kind::Comment => return None,
+    };
+    let table = statement
+        .table
+        .as_ref()
+        .map(|t| format!("{t} "))
+        .unwrap_or_default();
+    Some((namespace, format!("{table}{name}")))
+}
+
+fn duplicates(statements: &[Declared]) -> Vec<Report> {
+    let mut first: BTreeMap<(u8, String), &Declared> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for statement in statements {
+        let Some(key) = identity(statement) else {
+            continue;
+        };
+        match first.get(&key) {
+            Some(earlier) => errors.push(
+                statement
+                    .report(format!(
+                        "{} `{}` is declared twice",
+                        statement.kind.noun(),
+                        key.1
+                    ))
+                    .with_note(format!(
+                        "first declared at {} (as a {})",
+                        earlier.place(),
+                        earlier.kind.noun()
+                    )),
+            ),
+            None => {
+                first.insert(key, statement);
+            }
+        }
+    }
+    errors
+}
