@@ -21,6 +21,11 @@ lint:
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets -- -D warnings
 
+# licenses and banned crates of the dependency tree (`cargo install cargo-deny` first;
+# its advisory database cannot be fetched on these machines, so no `advisories`)
+deny:
+    cargo deny check licenses bans
+
 # the CI script itself
 ci:
     bash .ci/run
