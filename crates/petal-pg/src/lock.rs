@@ -66,8 +66,8 @@ pub struct Waiting {
 /// Who holds a lock, as far as the server says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LockHolder {
-    /// The session holding it.
-    Session(HolderSession),
+    /// The session holding it (boxed: errors carry a holder, and stay small).
+    Session(Box<HolderSession>),
     /// No session holds it any more: it was released as petal looked.
     Released,
     /// The server would not say; the reason.
@@ -187,13 +187,13 @@ impl LockHolder {
                                      WHERE datname = current_database()) \
                    AND ((l.classid::bigint << 32) | l.objid::bigint) = $1 LIMIT 1";
         match client.query_opt(sql, &[&key]).await {
-            Ok(Some(row)) => LockHolder::Session(HolderSession {
+            Ok(Some(row)) => LockHolder::Session(Box::new(HolderSession {
                 pid: row.get(0),
                 application: row.get(1),
                 user: row.get(2),
                 client: row.get(3),
                 connected_since: row.get(4),
-            }),
+            })),
             Ok(None) => LockHolder::Released,
             Err(e) => LockHolder::Unknown(describe(&e)),
         }
@@ -248,13 +248,13 @@ mod tests {
 
     #[test]
     fn a_holder_reads_as_who_and_where() {
-        let holder = LockHolder::Session(HolderSession {
+        let holder = LockHolder::Session(Box::new(HolderSession {
             pid: 7,
             application: String::new(),
             user: "app".into(),
             client: "local socket".into(),
             connected_since: "2026-07-28 09:30:00 UTC".into(),
-        });
+        }));
         assert_eq!(
             holder.to_string(),
             "held by pid 7 (unnamed client, user app, from local socket, \
