@@ -5,9 +5,10 @@
 //! server version); and the advisory lock that makes runs of one project
 //! take turns on it.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use petal_ir::{Database, quote_ident, quote_literal};
+use petal_pg::lock::{AdvisoryLock, AdvisoryLockError, key_from_name};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tokio_postgres::Client;
@@ -41,32 +42,27 @@ pub fn cache_db_name(settings: &Settings) -> String {
     format!("petal_canonical_{}", hex::encode(&digest[..6]))
 }
 
-/// Takes the session advisory lock of the canonical database `name` on the
-/// dev server, polling until [`CACHE_LOCK_TIMEOUT`]; returns its key.
-pub(super) async fn lock(admin: &Client, name: &str) -> Result<i64, EngineError> {
-    let digest = Sha256::digest(name.as_bytes());
-    let mut key_bytes = [0u8; 8];
-    key_bytes.copy_from_slice(&digest[..8]);
-    let key = i64::from_be_bytes(key_bytes);
-    let started = Instant::now();
-    let mut pause = Duration::from_millis(20);
-    loop {
-        let row = admin
-            .query_one("SELECT pg_try_advisory_lock($1)", &[&key])
-            .await
-            .map_err(|e| EngineError::pg_query("locking the canonical database", e))?;
-        if row.get::<_, bool>(0) {
-            return Ok(key);
-        }
-        if started.elapsed() >= CACHE_LOCK_TIMEOUT {
-            return Err(EngineError::CanonicalBusy {
+/// Takes the advisory lock of the canonical database `name` on `admin`'s
+/// session, keyed by the name, waiting up to [`CACHE_LOCK_TIMEOUT`]. It is
+/// released with that session, so an early return releases it too.
+pub(super) async fn lock<'a>(
+    admin: &'a Client,
+    name: &str,
+) -> Result<AdvisoryLock<&'a Client>, EngineError> {
+    // Nobody to tell of the wait: the workflows that canonicalize report no
+    // progress; a timeout names the holder.
+    AdvisoryLock::acquire(admin, key_from_name(name), CACHE_LOCK_TIMEOUT, |_| {})
+        .await
+        .map_err(|e| match e {
+            AdvisoryLockError::Timeout { holder, waited, .. } => EngineError::CanonicalBusy {
                 name: name.to_string(),
-                waited: CACHE_LOCK_TIMEOUT,
-            });
-        }
-        tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(Duration::from_millis(500));
-    }
+                holder,
+                waited,
+            },
+            AdvisoryLockError::Query { source, .. } => {
+                EngineError::pg_query("locking the canonical database", source)
+            }
+        })
 }
 
 /// The dev server's `server_version_num`: a cache built on another version

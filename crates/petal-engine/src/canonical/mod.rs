@@ -169,9 +169,9 @@ async fn canonicalize_on(
         let _t = timings::phase("write the canonical cache");
         cache::write(&admin, &name, version, &models, &built.database).await?;
     }
-    let _ = admin
-        .query_one("SELECT pg_advisory_unlock($1)", &[&lock])
-        .await;
+    // Ending the session would release it as well; a failure here changes
+    // nothing for this run.
+    let _ = lock.release().await;
     Ok(Canonical {
         database: built.database,
         server_version_num: version,
