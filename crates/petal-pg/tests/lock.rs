@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use petal_pg::lock::{AdvisoryLock, AdvisoryLockError, LockHolder, REPORT_EVERY, Waiting};
 use petal_testkit::TestDb;
+use tokio::task::JoinHandle;
 use tokio_postgres::Client;
 
 const KEY: i64 = -0x1234_5678_9abc;
@@ -41,6 +42,18 @@ async fn holder(db: &TestDb) -> AdvisoryLock {
         .expect("a free lock")
 }
 
+/// Another run of `db` taking the lock, on a task of its own, waiting up to
+/// half a minute.
+async fn second_run(db: &TestDb) -> JoinHandle<Result<AdvisoryLock, AdvisoryLockError>> {
+    let client = db.connect().await;
+    tokio::spawn(AdvisoryLock::acquire(
+        client,
+        KEY,
+        Duration::from_secs(30),
+        no_report,
+    ))
+}
+
 #[tokio::test]
 async fn a_lock_is_held_until_released() {
     let db = TestDb::new().await;
@@ -70,10 +83,7 @@ async fn a_lock_on_a_borrowed_session_leaves_the_session_open() {
 async fn a_second_run_waits_until_the_first_releases() {
     let db = TestDb::new().await;
     let first = holder(&db).await;
-    let second = db.connect().await;
-    let waiting = tokio::spawn(async move {
-        AdvisoryLock::acquire(second, KEY, Duration::from_secs(30), no_report).await
-    });
+    let waiting = second_run(&db).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(!waiting.is_finished(), "the second run took a held lock");
     first.release().await.expect("release");
@@ -88,10 +98,7 @@ async fn a_second_run_waits_until_the_first_releases() {
 async fn a_closed_session_releases_its_lock() {
     let db = TestDb::new().await;
     let first = holder(&db).await;
-    let second = db.connect().await;
-    let waiting = tokio::spawn(async move {
-        AdvisoryLock::acquire(second, KEY, Duration::from_secs(30), no_report).await
-    });
+    let waiting = second_run(&db).await;
     drop(first);
     waiting
         .await
