@@ -143,13 +143,10 @@ async fn canonicalize_on(
 
     let read = timings::phase("read the canonical cache");
     let previous = cache::read(&admin, &name, version).await?;
-    let unchanged = previous
-        .as_ref()
-        .is_some_and(|state| state.models == models);
     drop(read);
     let built = match previous {
         // Nothing changed since the last run: not a single statement.
-        Some(state) if unchanged => Built {
+        Some(state) if state.models == models => Built {
             database: state.canonical,
             route: Route::Cached,
         },
@@ -165,7 +162,7 @@ async fn canonicalize_on(
         },
         None => rebuild::rebuild(&admin, &cfg, &models, scanned).await?,
     };
-    if !unchanged {
+    if built.route != Route::Cached {
         let _t = timings::phase("write the canonical cache");
         cache::write(&admin, &name, version, &models, &built.database).await?;
     }
