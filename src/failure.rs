@@ -146,6 +146,7 @@ fn migrations_kind(e: &petal_migrate::Error) -> ErrorKind {
 mod tests {
     use std::time::Duration;
 
+    use petal_engine::pg::LockHolder;
     use petal_engine::runner::LockError;
 
     use super::*;
@@ -155,7 +156,7 @@ mod tests {
     #[test]
     fn a_lock_timeout_is_a_lock_error() {
         let failure = Failure::from(EngineError::Lock(LockError::Timeout {
-            holder: "held by pid 7".into(),
+            holder: LockHolder::Released,
             waited: Duration::from_secs(60),
         }));
         assert_eq!((failure.code, failure.kind), (2, ErrorKind::Lock));

@@ -29,7 +29,16 @@ pub async fn run(
     // Whether a migration's "applying ... " line waits for its outcome: an
     // error before any migration started gets no dangling "failed".
     let mut line_open = false;
+    // Who the run was last said to wait for: a word when the wait begins
+    // and when another run takes the lock over, not every second.
+    let mut waiting_for = None;
     let mut on_event = |event: Event<'_>| match event {
+        Event::WaitingForLock(waiting) => {
+            if waiting_for != Some(waiting.holder.pid()) {
+                waiting_for = Some(waiting.holder.pid());
+                let _ = writeln!(out, "waiting for the migration lock, {}", waiting.holder);
+            }
+        }
         Event::Started(step) => {
             line_open = true;
             let verb = match (operation, step.direction) {

@@ -21,7 +21,7 @@ pub async fn inspect(
     // `inspect models` shows the models as written: no database needed.
     let loaded = if source == Source::Models {
         Loaded {
-            database: petal_engine::models::scan(settings)?.database,
+            database: petal_engine::canonical::scan(settings)?.database,
             ..Loaded::default()
         }
     } else {

@@ -91,7 +91,10 @@ async fn an_upgrade_waits_for_the_lock() {
     let child = petal_command(project.root(), &["upgrade"], &[])
         .spawn()
         .unwrap_or_else(|e| panic!("starting petal: {e}"));
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    wait_for_a_lock_attempt(client).await;
+    // Long enough for a word about whom it waits for (after a second of
+    // waiting, at its next attempt, at most half a second later).
+    tokio::time::sleep(std::time::Duration::from_millis(2000)).await;
     assert_eq!(
         catalog::tables(client).await,
         Vec::<String>::new(),
@@ -101,8 +104,33 @@ async fn an_upgrade_waits_for_the_lock() {
         .query_one("SELECT pg_advisory_unlock($1)", &[&LOCK_KEY])
         .await
         .expect("releasing petal's lock");
-    finish(child, &["upgrade"]).assert_ok();
+    let holder: i32 = client
+        .query_one("SELECT pg_backend_pid()", &[])
+        .await
+        .expect("the holder's pid")
+        .get(0);
+    finish(child, &["upgrade"])
+        .assert_ok()
+        .assert_mentions(&format!(
+            "waiting for the migration lock, held by pid {holder} "
+        ));
     assert_eq!(catalog::logged_revisions(client).await, ["20260101000000"]);
+}
+
+/// Returns once another session of this database has tried to take the
+/// lock (its last query), so a wait from then on is petal's.
+async fn wait_for_a_lock_attempt(client: &tokio_postgres::Client) {
+    let sql = "SELECT count(*) FROM pg_stat_activity \
+               WHERE datname = current_database() AND pid <> pg_backend_pid() \
+               AND query LIKE '%pg_try_advisory_lock%'";
+    for _ in 0..600 {
+        let row = client.query_one(sql, &[]).await.expect("pg_stat_activity");
+        if row.get::<_, i64>(0) > 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("petal never tried to take the lock");
 }
 
 /// Commands that canonicalize the models share one canonical database per

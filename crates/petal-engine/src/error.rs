@@ -34,11 +34,12 @@ pub enum EngineError {
     /// for longer than petal waits.
     #[error(
         "another petal run of this project has held the canonical database {name} \
-         for over {} s; wait for it to finish, or stop it",
+         for over {} s ({holder}); wait for it to finish, or stop it",
         waited.as_secs()
     )]
     CanonicalBusy {
         name: String,
+        holder: petal_pg::LockHolder,
         waited: std::time::Duration,
     },
     /// A query petal sends for its own work (not a migration's statement).

@@ -7,6 +7,7 @@ use petal_migrate::{
     AppliedRevision, Checksum, Direction, Plan, PlanOptions, PlannedMigration, RevisionGraph,
     RevisionId, Target, load::load_dir, plan, plan_offline, plan_stamp, write_statement,
 };
+use petal_pg::lock::Waiting;
 use petal_pg::{ConnConfig, connect};
 use tokio_postgres::Client;
 
@@ -22,6 +23,9 @@ pub const LOCK_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// What a run reports as it goes, so the CLI can print progress.
 pub enum Event<'a> {
+    /// Another run holds the migration lock: about once a second while
+    /// this one waits.
+    WaitingForLock(&'a Waiting),
     Started(&'a PlannedMigration),
     Finished(&'a PlannedMigration, Duration),
 }
@@ -112,7 +116,10 @@ pub async fn run_on(
     options: PlanOptions,
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<Plan, EngineError> {
-    let lock = MigrationLock::acquire(connect(cfg).await?, LOCK_TIMEOUT).await?;
+    let lock = MigrationLock::acquire(connect(cfg).await?, LOCK_TIMEOUT, |waiting| {
+        on_event(Event::WaitingForLock(waiting))
+    })
+    .await?;
     let client = connect(cfg).await?;
     let result = run_locked(&client, graph, operation, target, options, on_event).await;
     // Closing the lock's connection releases the lock even if this fails.

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use petal_engine::Settings;
-use petal_engine::canonical::canonicalize;
+use petal_engine::canonical::{ColdLoad, Route, canonicalize};
 use petal_ir::Database;
 use petal_ir::arbitrary::database_pair;
 use petal_syntax::ScannedModels;
@@ -67,13 +67,17 @@ proptest! {
             let again = canonicalize(&warm_settings, &scanned(&b)).await?;
             let cold_settings = settings(cold_dir.path().to_path_buf());
             let cold = canonicalize(&cold_settings, &scanned(&b)).await?;
+            assert_eq!(again.route, Route::Cached, "an unchanged run sends no statement");
             assert_eq!(warm.database, again.database, "an unchanged run returns the cache");
             drop_cache(&warm_settings).await;
             drop_cache(&cold_settings).await;
             Ok::<_, petal_engine::EngineError>((warm, cold))
         }).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        prop_assert!(cold.rebuilt);
-        prop_assert!(!warm.rebuilt, "the second run applied the difference in place");
+        prop_assert!(matches!(cold.route, Route::Rebuilt(_)));
+        prop_assert!(
+            !matches!(warm.route, Route::Rebuilt(_)),
+            "the second run applied the difference in place"
+        );
         prop_assert_eq!(&warm.database, &cold.database);
     }
 
@@ -95,8 +99,11 @@ proptest! {
                 .map_err(petal_engine::EngineError::msg)?;
             Ok::<_, petal_engine::EngineError>((loaded, scripted))
         }).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        prop_assert!(loaded.rebuilt);
-        prop_assert!(!loaded.loaded_in_one_session, "the concurrent load went through");
+        prop_assert_eq!(
+            loaded.route,
+            Route::Rebuilt(ColdLoad::Concurrent),
+            "the concurrent load went through"
+        );
         prop_assert_eq!(&loaded.database, &scripted);
     }
 }
@@ -125,9 +132,9 @@ async fn keys_to_unique_indexes_load_like_the_script() {
     .await
     .expect("the schema");
     let loaded = cold(&scripted).await;
-    assert!(loaded.rebuilt);
-    assert!(
-        !loaded.loaded_in_one_session,
+    assert_eq!(
+        loaded.route,
+        Route::Rebuilt(ColdLoad::Concurrent),
         "the concurrent load went through"
     );
     assert_eq!(loaded.database, scripted);
@@ -152,8 +159,9 @@ async fn tables_wanting_one_name_are_not_created_at_once() {
     .expect("the schema");
     for _ in 0..4 {
         let loaded = cold(&scripted).await;
-        assert!(
-            !loaded.loaded_in_one_session,
+        assert_eq!(
+            loaded.route,
+            Route::Rebuilt(ColdLoad::Concurrent),
             "no race: the clashing tables wait"
         );
         assert_eq!(loaded.database, scripted);

@@ -1,6 +1,8 @@
-//! One error type for everything petal-pg does. Messages name the server,
-//! database, file or command concerned; a password never appears in them,
-//! because no variant is ever built from a string that holds one.
+//! One error type for everything petal-pg does but the advisory lock (whose
+//! two outcomes each caller words for itself: `lock::AdvisoryLockError`).
+//! Messages name the server, database, file or command concerned; a
+//! password never appears in them, because no variant is ever built from a
+//! string that holds one.
 
 use std::path::PathBuf;
 use std::sync::Arc;

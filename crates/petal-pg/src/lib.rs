@@ -1,11 +1,13 @@
 //! Everything petal says to PostgreSQL: connection settings and TLS
 //! ([`conn`]), whole-database introspection into the IR ([`introspect`]),
-//! and the embedded cluster petal starts by itself ([`cluster`]).
+//! the embedded cluster petal starts by itself ([`cluster`]), and the
+//! advisory lock runs take turns by ([`lock`]).
 
 pub mod cluster;
 pub mod conn;
 pub mod error;
 pub mod introspect;
+pub mod lock;
 
 pub use cluster::{ClusterStatus, EmbeddedCluster};
 pub use conn::{ChannelBinding, ConnConfig, Host, SslMode, connect};
@@ -13,3 +15,4 @@ pub use error::PgError;
 pub use introspect::{
     IntrospectOptions, Introspection, NotCompared, introspect, introspect_parallel,
 };
+pub use lock::{AdvisoryLock, AdvisoryLockError, LockHolder, Waiting};

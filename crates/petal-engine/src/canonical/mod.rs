@@ -1,0 +1,177 @@
+//! Canonicalization: the models' schema as PostgreSQL itself spells it.
+//!
+//! The models are rendered to DDL, applied to a database on the dev server
+//! and introspected with the same introspector as any live database, so
+//! types, defaults, checks and index definitions come out in the server's
+//! canonical form on both sides of a diff.
+//!
+//! It stays cheap on repeated runs: the dev server keeps one canonical
+//! database per project, and its comment records the model IR it was built
+//! from (`cache`). The next run diffs the new model IR against that one
+//! and applies only the difference (`incremental`); unchanged models send
+//! no statement at all. A cold run, a failed incremental update, or another
+//! server version rebuilds it from scratch (`rebuild`, over the
+//! concurrent `load`). Either way gives the same IR: the cache is an
+//! optimization only.
+//!
+//! [`scan`] reads the model files. The modules: `cache` keeps the
+//! bookkeeping and the lock; `incremental` and `rebuild` are the warm
+//! and the cold path; `load` is the cold path's concurrent loader;
+//! `ddl` is the bridge to `petal-diff`; `diagnose` traces a statement
+//! PostgreSQL refused back to its model attribute.
+
+mod cache;
+mod ddl;
+mod diagnose;
+mod incremental;
+mod load;
+mod rebuild;
+
+use petal_ir::Database;
+use petal_pg::{ConnConfig, connect};
+use petal_syntax::{ScannedModels, scan_dir};
+
+use crate::error::EngineError;
+use crate::settings::Settings;
+use crate::timings;
+
+pub use cache::cache_db_name;
+
+/// The models in canonical form.
+#[derive(Debug, Clone)]
+pub struct Canonical {
+    pub database: Database,
+    pub server_version_num: i32,
+    /// How this run came by `database`.
+    pub route: Route,
+}
+
+/// How a run came by the canonical IR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// The models were as last seen: the cached IR, not a statement sent.
+    Cached,
+    /// The difference applied in place, the tables it touched read again.
+    Updated,
+    /// The canonical database built from scratch.
+    Rebuilt(ColdLoad),
+}
+
+/// How a rebuild loaded the models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColdLoad {
+    /// Over several sessions at once: the usual way.
+    Concurrent,
+    /// The concurrent load failed on something other than a statement of
+    /// the models (a lost session, say): loaded again in one session.
+    OneSession,
+}
+
+/// A canonical IR and how it was come by, before the run records it.
+struct Built {
+    database: Database,
+    route: Route,
+}
+
+/// The models of the project: scanned, canonicalized, with their rename
+/// hints carried onto the canonical form (the diff reads them there).
+pub async fn models(settings: &Settings) -> Result<Canonical, EngineError> {
+    // The scan is CPU work of our own; a stopped dev cluster starts
+    // meanwhile.
+    let scanning = {
+        let settings = settings.clone();
+        async move {
+            tokio::task::spawn_blocking(move || {
+                let _t = timings::phase("scan the models");
+                scan(&settings)
+            })
+            .await
+            .map_err(|e| EngineError::msg(format!("the model scan failed: {e}")))?
+        }
+    };
+    let start = async {
+        let _t = timings::phase("start the dev server");
+        settings.dev_server().await
+    };
+    // Both finish before either error is reported, and a model's error
+    // (`file:line:col`) comes first: a dev server that cannot start must
+    // not hide it.
+    let (scanned, admin_cfg) = tokio::join!(scanning, start);
+    let scanned = scanned?;
+    let admin_cfg = admin_cfg?;
+    let mut canonical = canonicalize_on(settings, &admin_cfg, &scanned).await?;
+    crate::compare::carry_hints(&mut canonical.database, &scanned.database);
+    Ok(canonical)
+}
+
+/// The models as written (not yet canonicalized), with their locations:
+/// the source scanner over the configured directory.
+pub fn scan(settings: &Settings) -> Result<ScannedModels, EngineError> {
+    if !settings.models_dir.is_dir() {
+        return Err(EngineError::Config(format!(
+            "the models directory {} does not exist (set `models` in petal.toml)",
+            settings.models_dir.display()
+        )));
+    }
+    Ok(scan_dir(&settings.models_dir)?)
+}
+
+/// `scanned` in canonical form, on the project's dev server.
+pub async fn canonicalize(
+    settings: &Settings,
+    scanned: &ScannedModels,
+) -> Result<Canonical, EngineError> {
+    canonicalize_on(settings, &settings.dev_server().await?, scanned).await
+}
+
+/// [`canonicalize`] on the dev server `admin_cfg`, already started.
+async fn canonicalize_on(
+    settings: &Settings,
+    admin_cfg: &ConnConfig,
+    scanned: &ScannedModels,
+) -> Result<Canonical, EngineError> {
+    let _t = timings::phase("canonicalize the models");
+    let models = scanned.database.clone().without_hints();
+    let name = cache_db_name(settings);
+    let admin = connect(admin_cfg).await?;
+    // Runs of one project (an editor and a terminal, CI jobs with the same
+    // checkout path on a shared dev server) share the canonical database:
+    // unserialized, one run drops it under another.
+    let lock = cache::lock(&admin, &name).await?;
+    let version = cache::server_version(&admin).await?;
+    let cfg = admin_cfg.with_dbname(&name);
+
+    let read = timings::phase("read the canonical cache");
+    let previous = cache::read(&admin, &name, version).await?;
+    drop(read);
+    let built = match previous {
+        // Nothing changed since the last run: not a single statement.
+        Some(state) if state.models == models => Built {
+            database: state.canonical,
+            route: Route::Cached,
+        },
+        Some(state) => match incremental::update_in_place(&cfg, &state.models, &models).await {
+            Ok(()) => Built {
+                database: incremental::reread(&cfg, state, &models).await?,
+                route: Route::Updated,
+            },
+            // A difference the database refuses (a model error, a
+            // database edited by hand) is for the rebuild to report or
+            // mend.
+            Err(_) => rebuild::rebuild(&admin, &cfg, &models, scanned).await?,
+        },
+        None => rebuild::rebuild(&admin, &cfg, &models, scanned).await?,
+    };
+    if built.route != Route::Cached {
+        let _t = timings::phase("write the canonical cache");
+        cache::write(&admin, &name, version, &models, &built.database).await?;
+    }
+    // Ending the session would release it as well; a failure here changes
+    // nothing for this run.
+    let _ = lock.release().await;
+    Ok(Canonical {
+        database: built.database,
+        server_version_num: version,
+        route: built.route,
+    })
+}
