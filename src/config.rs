@@ -23,6 +23,7 @@ struct FileConfig {
     database: Option<String>,
     models: Option<PathBuf>,
     migrations: Option<PathBuf>,
+    sql: Option<PathBuf>,
     #[serde(default)]
     schemas: Vec<String>,
 }
@@ -78,6 +79,7 @@ impl Config {
                 file.migrations
                     .unwrap_or_else(|| PathBuf::from("migrations")),
             ),
+            sql_dir: file.sql.map(|dir| under(&root, dir)),
             database: file.database.unwrap_or(default_db),
             dev_url: file.dev_url,
             database_url,

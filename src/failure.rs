@@ -18,6 +18,9 @@ pub enum ErrorKind {
     Config,
     /// Model files that do not scan, or whose SQL PostgreSQL refuses.
     Models,
+    /// SQL files beside the models that do not read, or whose statements
+    /// PostgreSQL refuses.
+    SqlFile,
     /// A migration file that does not parse, or files that form no graph.
     MigrationFile,
     /// A target, or a plan the revisions and the log do not allow.
@@ -106,6 +109,7 @@ fn kind_of(e: &EngineError) -> ErrorKind {
             RunError::Db(_) => ErrorKind::Connection,
         },
         EngineError::Models(_) | EngineError::ModelsRefused(_) => ErrorKind::Models,
+        EngineError::SqlFiles(_) => ErrorKind::SqlFile,
         EngineError::Migrations(e) => migrations_kind(e),
         EngineError::Query { .. } => ErrorKind::Connection,
         EngineError::Io { .. } => ErrorKind::Io,

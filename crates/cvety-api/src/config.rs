@@ -62,6 +62,7 @@ impl Config {
             database: self.database.clone(),
             models_dir: self.root.join("schema/src"),
             migrations_dir: self.migrations_dir.clone(),
+            sql_dir: None,
             schemas: Vec::new(),
         }
     }

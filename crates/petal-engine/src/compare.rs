@@ -77,6 +77,7 @@ mod tests {
             database: "x".into(),
             models_dir: "m".into(),
             migrations_dir: "mig".into(),
+            sql_dir: None,
             schemas: Vec::new(),
         }
     }

@@ -30,6 +30,11 @@ pub enum EngineError {
     /// traced back to the model attribute it came from.
     #[error(transparent)]
     ModelsRefused(Refusals),
+    /// SQL files beside the models that do not read (a statement that is
+    /// no declaration, an object declared twice), or whose statements
+    /// PostgreSQL refuses: each at its `file:line:col`.
+    #[error(transparent)]
+    SqlFiles(Refusals),
     /// Another run of this project kept the canonical database (its lock)
     /// for longer than petal waits.
     #[error(
@@ -119,7 +124,9 @@ impl EngineError {
             EngineError::Run(e) => vec![e.report()],
             EngineError::Models(e) => e.reports.clone(),
             EngineError::Migrations(e) => e.reports(),
-            EngineError::ModelsRefused(refusals) => refusals.0.clone(),
+            EngineError::ModelsRefused(refusals) | EngineError::SqlFiles(refusals) => {
+                refusals.0.clone()
+            }
             EngineError::Query { what, source } => {
                 vec![ServerError::of(source).report(&format!("{what} failed"))]
             }

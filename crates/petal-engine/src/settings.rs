@@ -20,6 +20,9 @@ pub struct Settings {
     pub database: String,
     pub models_dir: PathBuf,
     pub migrations_dir: PathBuf,
+    /// The SQL files beside the models (views, functions, triggers, ...);
+    /// `None`: the project declares none.
+    pub sql_dir: Option<PathBuf>,
     /// Schemas compared; empty: every non-system schema on either side.
     pub schemas: Vec<String>,
 }

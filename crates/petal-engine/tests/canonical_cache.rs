@@ -8,9 +8,10 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use petal_engine::Settings;
-use petal_engine::canonical::{ColdLoad, Route, canonicalize};
+use petal_engine::canonical::{ColdLoad, Declared, Route, canonicalize};
 use petal_ir::Database;
 use petal_ir::arbitrary::database_pair;
+use petal_sql::SqlFiles;
 use petal_syntax::ScannedModels;
 use proptest::prelude::*;
 
@@ -27,6 +28,7 @@ fn settings(root: PathBuf) -> Settings {
         database: "unused".into(),
         models_dir: "models".into(),
         migrations_dir: "migrations".into(),
+        sql_dir: None,
         schemas: Vec::new(),
     }
 }
@@ -45,10 +47,13 @@ async fn drop_cache(settings: &Settings) {
     }
 }
 
-fn scanned(db: &Database) -> ScannedModels {
-    ScannedModels {
-        database: db.clone(),
-        locations: BTreeMap::new(),
+fn scanned(db: &Database) -> Declared {
+    Declared {
+        models: ScannedModels {
+            database: db.clone(),
+            locations: BTreeMap::new(),
+        },
+        sql: SqlFiles::default(),
     }
 }
 

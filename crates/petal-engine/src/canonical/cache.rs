@@ -23,12 +23,23 @@ pub(super) struct CacheState {
     format: u32,
     server_version_num: i32,
     pub models: Database,
+    /// The SQL files' fingerprint.
+    #[serde(default)]
+    pub sql: String,
     pub canonical: Database,
+}
+
+/// What a run records on the canonical database.
+pub(super) struct Written<'a> {
+    pub version: i32,
+    pub models: &'a Database,
+    pub sql: &'a str,
+    pub canonical: &'a Database,
 }
 
 /// Changes whenever [`CacheState`]'s shape or meaning does: an older
 /// petal's comment then only costs a rebuild.
-const CACHE_FORMAT: u32 = 2;
+const CACHE_FORMAT: u32 = 3;
 
 /// How long a run waits for another run of the same project to finish
 /// canonicalizing.
@@ -95,20 +106,20 @@ pub(super) async fn read(
     Ok(state.filter(|s| s.format == CACHE_FORMAT && s.server_version_num == version))
 }
 
-/// Records on the canonical database `name` that it holds `canonical`,
-/// built from `models` on server `version`.
+/// Records on the canonical database `name` that it holds
+/// `written.canonical`, built from `written.models` and the SQL files of
+/// that fingerprint on server `written.version`.
 pub(super) async fn write(
     admin: &Client,
     name: &str,
-    version: i32,
-    models: &Database,
-    canonical: &Database,
+    written: &Written<'_>,
 ) -> Result<(), EngineError> {
     let state = CacheState {
         format: CACHE_FORMAT,
-        server_version_num: version,
-        models: models.clone(),
-        canonical: canonical.clone(),
+        server_version_num: written.version,
+        models: written.models.clone(),
+        sql: written.sql.to_string(),
+        canonical: written.canonical.clone(),
     };
     let json = serde_json::to_string(&state)
         .map_err(|e| EngineError::msg(format!("encoding the canonical cache: {e}")))?;

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 
 use petal_ir::{Database, QualifiedName};
 use petal_pg::{ConnConfig, IntrospectOptions, connect, introspect_parallel};
+use petal_sql::SqlFiles;
 
 use super::cache::CacheState;
 use super::ddl;
@@ -47,11 +48,14 @@ pub(super) async fn update_in_place(
 }
 
 /// The canonical IR of `models` after [`update_in_place`]: the cached one,
-/// with the tables that may have changed read again from `cfg`.
+/// with the tables that may have changed read again from `cfg` — and the
+/// SQL files' objects, which the tables' changes may have changed too (a
+/// view follows a renamed column), read whole when there are any.
 pub(super) async fn reread(
     cfg: &ConnConfig,
     previous: CacheState,
     models: &Database,
+    sql: &SqlFiles,
 ) -> Result<Database, EngineError> {
     let _t = timings::phase("introspect the changed canonical tables");
     let refresh = changed_tables(&previous.models, models);
@@ -60,7 +64,13 @@ pub(super) async fn reread(
         tables: Some(refresh.clone()),
     };
     let partial = introspect_parallel(cfg, &opts).await?.database;
-    Ok(merge(previous.canonical, partial, &refresh, models))
+    Ok(merge(
+        previous.canonical,
+        partial,
+        &refresh,
+        models,
+        !sql.is_empty(),
+    ))
 }
 
 /// The tables whose canonical form may have changed between two model IRs:
@@ -94,18 +104,45 @@ fn changed_tables(previous: &Database, models: &Database) -> BTreeSet<QualifiedN
 }
 
 /// The previous canonical IR with the refreshed tables replaced, tables no
-/// longer modelled removed, and schemas and enum types as read now.
+/// longer modelled removed, and schemas and enum types as read now (and,
+/// with `objects`, the SQL files' objects and every dependency).
 fn merge(
     mut previous: Database,
     partial: Database,
     refresh: &BTreeSet<QualifiedName>,
     models: &Database,
+    objects: bool,
 ) -> Database {
     previous
         .tables
         .retain(|name, _| models.tables.contains_key(name) && !refresh.contains(name));
-    previous.tables.extend(partial.tables);
-    previous.enums = partial.enums;
-    previous.schemas = partial.schemas;
+    let Database {
+        schemas,
+        enums,
+        tables,
+        extensions,
+        sequences,
+        views,
+        functions,
+        triggers,
+        domains,
+        composite_types,
+        range_types,
+        dependencies,
+    } = partial;
+    previous.tables.extend(tables);
+    previous.enums = enums;
+    previous.schemas = schemas;
+    if objects {
+        previous.extensions = extensions;
+        previous.sequences = sequences;
+        previous.views = views;
+        previous.functions = functions;
+        previous.triggers = triggers;
+        previous.domains = domains;
+        previous.composite_types = composite_types;
+        previous.range_types = range_types;
+        previous.dependencies = dependencies;
+    }
     previous
 }

@@ -14,11 +14,16 @@
 //! concurrent `load`). Either way gives the same IR: the cache is an
 //! optimization only.
 //!
-//! [`scan`] reads the model files. The modules: `cache` keeps the
-//! bookkeeping and the lock; `incremental` and `rebuild` are the warm
-//! and the cold path; `load` is the cold path's concurrent loader;
-//! `ddl` is the bridge to `petal-diff`; `diagnose` traces a statement
-//! PostgreSQL refused back to its model attribute.
+//! The SQL files beside the models (views, functions, triggers, ...) load
+//! into the same database around the tables (`sql`), so PostgreSQL prints
+//! their objects as it prints everything else; a change to them rebuilds.
+//!
+//! [`scan`] reads the model files, [`read_sql`] the SQL files. The modules:
+//! `cache` keeps the bookkeeping and the lock; `incremental` and `rebuild`
+//! are the warm and the cold path; `load` is the cold path's concurrent
+//! loader; `sql` loads the SQL files; `ddl` is the bridge to `petal-diff`;
+//! `diagnose` traces a statement PostgreSQL refused back to its model
+//! attribute.
 
 mod cache;
 mod ddl;
@@ -26,12 +31,14 @@ mod diagnose;
 mod incremental;
 mod load;
 mod rebuild;
+mod sql;
 
 use petal_ir::Database;
 use petal_pg::{ConnConfig, connect};
+use petal_sql::SqlFiles;
 use petal_syntax::{ScannedModels, scan_dir};
 
-use crate::error::EngineError;
+use crate::error::{EngineError, Refusals};
 use crate::settings::Settings;
 use crate::timings;
 
@@ -73,6 +80,12 @@ struct Built {
     route: Route,
 }
 
+/// What the project declares: its models, and the SQL files beside them.
+pub struct Declared {
+    pub models: ScannedModels,
+    pub sql: SqlFiles,
+}
+
 /// The models of the project: scanned, canonicalized, with their rename
 /// hints carried onto the canonical form (the diff reads them there).
 pub async fn models(settings: &Settings) -> Result<Canonical, EngineError> {
@@ -83,7 +96,9 @@ pub async fn models(settings: &Settings) -> Result<Canonical, EngineError> {
         async move {
             tokio::task::spawn_blocking(move || {
                 let _t = timings::phase("scan the models");
-                scan(&settings)
+                let models = scan(&settings)?;
+                let sql = read_sql(&settings)?;
+                Ok::<_, EngineError>(Declared { models, sql })
             })
             .await
             .map_err(|e| EngineError::msg(format!("the model scan failed: {e}")))?
@@ -96,12 +111,23 @@ pub async fn models(settings: &Settings) -> Result<Canonical, EngineError> {
     // Both finish before either error is reported, and a model's error
     // (`file:line:col`) comes first: a dev server that cannot start must
     // not hide it.
-    let (scanned, admin_cfg) = tokio::join!(scanning, start);
-    let scanned = scanned?;
+    let (declared, admin_cfg) = tokio::join!(scanning, start);
+    let declared = declared?;
     let admin_cfg = admin_cfg?;
-    let mut canonical = canonicalize_on(settings, &admin_cfg, &scanned).await?;
-    crate::compare::carry_hints(&mut canonical.database, &scanned.database);
+    let mut canonical = canonicalize_on(settings, &admin_cfg, &declared).await?;
+    crate::compare::carry_hints(&mut canonical.database, &declared.models.database);
     Ok(canonical)
+}
+
+/// The SQL files beside the models, read and checked (none when the
+/// project names no `sql` directory).
+pub fn read_sql(settings: &Settings) -> Result<SqlFiles, EngineError> {
+    match &settings.sql_dir {
+        Some(dir) => {
+            petal_sql::read_dir(dir).map_err(|reports| EngineError::SqlFiles(Refusals(reports)))
+        }
+        None => Ok(SqlFiles::default()),
+    }
 }
 
 /// The models as written (not yet canonicalized), with their locations:
@@ -116,22 +142,24 @@ pub fn scan(settings: &Settings) -> Result<ScannedModels, EngineError> {
     Ok(scan_dir(&settings.models_dir)?)
 }
 
-/// `scanned` in canonical form, on the project's dev server.
+/// `declared` in canonical form, on the project's dev server.
 pub async fn canonicalize(
     settings: &Settings,
-    scanned: &ScannedModels,
+    declared: &Declared,
 ) -> Result<Canonical, EngineError> {
-    canonicalize_on(settings, &settings.dev_server().await?, scanned).await
+    canonicalize_on(settings, &settings.dev_server().await?, declared).await
 }
 
 /// [`canonicalize`] on the dev server `admin_cfg`, already started.
 async fn canonicalize_on(
     settings: &Settings,
     admin_cfg: &ConnConfig,
-    scanned: &ScannedModels,
+    declared: &Declared,
 ) -> Result<Canonical, EngineError> {
     let _t = timings::phase("canonicalize the models");
-    let models = scanned.database.clone().without_hints();
+    let models = declared.models.database.clone().without_hints();
+    let sql = &declared.sql;
+    let sql_key = sql::fingerprint(sql);
     let name = cache_db_name(settings);
     let admin = connect(admin_cfg).await?;
     // Runs of one project (an editor and a terminal, CI jobs with the same
@@ -144,6 +172,20 @@ async fn canonicalize_on(
     let read = timings::phase("read the canonical cache");
     let previous = cache::read(&admin, &name, version).await?;
     drop(read);
+    // A change of the SQL files rebuilds: their objects may sit on any
+    // table, and unchanged files cost nothing.
+    let previous = previous.filter(|state| state.sql == sql_key);
+    // A table dropped under a SQL file's trigger takes the trigger with it,
+    // where a rebuild reports the trigger's table missing: with SQL files,
+    // only a rebuild gives the same IR.
+    let previous = previous.filter(|state| {
+        sql.is_empty()
+            || state
+                .models
+                .tables
+                .keys()
+                .all(|t| models.tables.contains_key(t))
+    });
     let built = match previous {
         // Nothing changed since the last run: not a single statement.
         Some(state) if state.models == models => Built {
@@ -151,20 +193,30 @@ async fn canonicalize_on(
             route: Route::Cached,
         },
         Some(state) => match incremental::update_in_place(&cfg, &state.models, &models).await {
-            Ok(()) => Built {
-                database: incremental::reread(&cfg, state, &models).await?,
-                route: Route::Updated,
-            },
+            Ok(()) => {
+                let mut database = incremental::reread(&cfg, state, &models, sql).await?;
+                sql::carry_declarations(&mut database, sql);
+                Built {
+                    database,
+                    route: Route::Updated,
+                }
+            }
             // A difference the database refuses (a model error, a
-            // database edited by hand) is for the rebuild to report or
-            // mend.
-            Err(_) => rebuild::rebuild(&admin, &cfg, &models, scanned).await?,
+            // database edited by hand, a table a view stands on) is for
+            // the rebuild to report or mend.
+            Err(_) => rebuild::rebuild(&admin, &cfg, &models, declared).await?,
         },
-        None => rebuild::rebuild(&admin, &cfg, &models, scanned).await?,
+        None => rebuild::rebuild(&admin, &cfg, &models, declared).await?,
     };
     if built.route != Route::Cached {
         let _t = timings::phase("write the canonical cache");
-        cache::write(&admin, &name, version, &models, &built.database).await?;
+        let state = cache::Written {
+            version,
+            models: &models,
+            sql: &sql_key,
+            canonical: &built.database,
+        };
+        cache::write(&admin, &name, &state).await?;
     }
     // Ending the session would release it as well; a failure here changes
     // nothing for this run.

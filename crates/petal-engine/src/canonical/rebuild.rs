@@ -1,11 +1,14 @@
 //! The cold path: the canonical database built from scratch, then read
-//! whole. The models load over several sessions at once ([`super::load`]);
-//! when that fails, they load again in one session, one statement at a
-//! time, so that every statement PostgreSQL refuses is found and traced to
-//! its model attribute ([`super::diagnose`]) — and when none is refused,
-//! what failed was not the models (tables racing for a name PostgreSQL
-//! picks, a lost session), and that load stands.
+//! whole. The SQL files' schemas, extensions and types load first, then
+//! the models over several sessions at once ([`super::load`]), then the
+//! SQL files' views, triggers and the rest ([`super::sql`]). When the
+//! concurrent load fails, the models load again in one session, one
+//! statement at a time, so that every statement PostgreSQL refuses is found
+//! and traced to its model attribute ([`super::diagnose`]) — and when none
+//! is refused, what failed was not the models (tables racing for a name
+//! PostgreSQL picks, a lost session), and that load stands.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use petal_diff::ReviewedStatement;
@@ -13,63 +16,137 @@ use petal_ir::{Database, ObjectKey, QualifiedName, quote_ident};
 use petal_pg::error::ServerError;
 use petal_pg::{ConnConfig, IntrospectOptions, connect, introspect_parallel};
 use petal_source::Report;
+use petal_sql::{Declared as Statement, Kind, Phase, SqlFiles};
 use petal_syntax::ScannedModels;
 use tokio_postgres::Client;
 
 use super::diagnose::diagnose;
-use super::{Built, ColdLoad, Route, ddl, load};
+use super::{Built, ColdLoad, Declared, Route, ddl, load, sql};
 use crate::error::{EngineError, Refusals};
 use crate::timings;
 
-/// Recreates the canonical database `cfg` from the models and reads it. A
-/// statement PostgreSQL refuses is traced back to the model attribute that
-/// produced it.
+/// Statements of the SQL files that did not load yet, with their error.
+type Waiting<'a> = Vec<(&'a Statement, ServerError)>;
+
+/// Recreates the canonical database `cfg` from `models` (the declared
+/// models without their hints) and the SQL files, and reads it. A
+/// statement PostgreSQL refuses is traced back to the model attribute or
+/// the SQL file that holds it.
 pub(super) async fn rebuild(
     admin: &Client,
     cfg: &ConnConfig,
     models: &Database,
-    scanned: &ScannedModels,
+    declared: &Declared,
 ) -> Result<Built, EngineError> {
-    let load = build(admin, cfg, models, scanned).await?;
+    let load = build(admin, cfg, models, declared).await?;
     let _t = timings::phase("introspect the canonical database");
-    let database = introspect_parallel(cfg, &IntrospectOptions::default())
+    let mut database = introspect_parallel(cfg, &IntrospectOptions::default())
         .await?
         .database;
+    sql::carry_declarations(&mut database, &declared.sql);
     Ok(Built {
         database,
         route: Route::Rebuilt(load),
     })
 }
 
-/// Creates the canonical database `cfg` anew and loads the models into it.
+/// Creates the canonical database `cfg` anew and loads the models and the
+/// SQL files into it.
 async fn build(
     admin: &Client,
     cfg: &ConnConfig,
     models: &Database,
-    scanned: &ScannedModels,
+    declared: &Declared,
 ) -> Result<ColdLoad, EngineError> {
-    // The fast path: tables loaded over several sessions at once.
+    let files = &declared.sql;
+    // A schema a SQL file creates is not created again for the tables in it.
+    let models = &without_declared_schemas(models, files);
     let _t = timings::phase("load the models into a new canonical database");
     recreate(admin, cfg).await?;
+    let waiting = load_sql(cfg, files, &[Phase::First, Phase::BeforeTables], Vec::new()).await?;
+    // The fast path: tables loaded over several sessions at once.
     let plan = petal_diff::render_load(models);
-    if load::load(cfg, &plan, load::sessions()).await.is_ok() {
-        return Ok(ColdLoad::Concurrent);
+    let (route, waiting) = if load::load(cfg, &plan, load::sessions()).await.is_ok() {
+        (ColdLoad::Concurrent, waiting)
+    } else {
+        // Again in one session, one statement at a time, in a clean
+        // database: every statement PostgreSQL refuses is found, as the
+        // scanner reports all its errors. With none refused, what failed
+        // was not the models (a lost session, say), and this load stands.
+        let _t = timings::phase("load the models again, in one session");
+        recreate(admin, cfg).await?;
+        let waiting =
+            load_sql(cfg, files, &[Phase::First, Phase::BeforeTables], Vec::new()).await?;
+        let client = connect(cfg).await?;
+        let errors = load_one_by_one(&client, &ddl::create(models), models, &declared.models).await;
+        drop(client);
+        if !errors.is_empty() {
+            // The refusals are the error to report; a failed drop adds
+            // nothing.
+            let _ = drop_canonical(admin, cfg).await;
+            return Err(EngineError::ModelsRefused(Refusals(errors)));
+        }
+        (ColdLoad::OneSession, waiting)
+    };
+    let failed = load_sql(cfg, files, &[Phase::AfterTables], waiting).await?;
+    if !failed.is_empty() {
+        let _ = drop_canonical(admin, cfg).await;
+        return Err(EngineError::SqlFiles(Refusals(sql::refusals(&failed))));
     }
-    // Again in one session, one statement at a time, in a clean database:
-    // every statement PostgreSQL refuses is found, as the scanner reports
-    // all its errors. With none refused, what failed was not the models (a
-    // lost session, say), and this load stands.
-    let _t = timings::phase("load the models again, in one session");
-    recreate(admin, cfg).await?;
+    Ok(route)
+}
+
+/// Loads the statements of `phases` of the SQL files (and those `waiting`
+/// from earlier phases) in one transaction, function bodies unchecked, as
+/// pg_dump loads them: a body may use what loads later. Returns what did
+/// not load.
+async fn load_sql<'a>(
+    cfg: &ConnConfig,
+    files: &'a SqlFiles,
+    phases: &[Phase],
+    mut waiting: Waiting<'a>,
+) -> Result<Waiting<'a>, EngineError> {
+    let has_statements = files
+        .statements
+        .iter()
+        .any(|s| phases.contains(&s.kind.phase()));
+    if waiting.is_empty() && !has_statements {
+        return Ok(waiting);
+    }
+    let _t = timings::phase("load the SQL files");
+    let failed = |e| EngineError::pg_query("loading the SQL files", e);
     let client = connect(cfg).await?;
-    let errors = load_one_by_one(&client, &ddl::create(models), models, scanned).await;
-    drop(client);
-    if errors.is_empty() {
-        return Ok(ColdLoad::OneSession);
+    client
+        .batch_execute("BEGIN; SET LOCAL check_function_bodies = off")
+        .await
+        .map_err(failed)?;
+    for &phase in phases {
+        waiting = sql::load_phase(&client, files, phase, waiting)
+            .await
+            .map_err(failed)?
+            .waiting;
     }
-    // The refusals are the error to report; a failed drop adds nothing.
-    let _ = drop_canonical(admin, cfg).await;
-    Err(EngineError::ModelsRefused(Refusals(errors)))
+    client.batch_execute("COMMIT").await.map_err(failed)?;
+    Ok(waiting)
+}
+
+/// `models` without the schemas the SQL files create.
+fn without_declared_schemas<'a>(models: &'a Database, files: &SqlFiles) -> Cow<'a, Database> {
+    let declared: Vec<&str> = files
+        .statements
+        .iter()
+        .filter(|s| s.kind == Kind::Schema)
+        .filter_map(|s| s.name.as_ref().map(|n| n.name.as_str()))
+        .filter(|name| models.schemas.contains(*name))
+        .collect();
+    if declared.is_empty() {
+        return Cow::Borrowed(models);
+    }
+    let mut models = models.clone();
+    for name in declared {
+        models.schemas.remove(name);
+    }
+    Cow::Owned(models)
 }
 
 /// Drops the canonical database if it exists and creates it empty.
