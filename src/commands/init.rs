@@ -1,5 +1,5 @@
-//! `petal init`: a configuration file, a migrations directory and an example
-//! model. Never overwrites anything.
+//! `petal init`: a configuration file, a migrations directory, an example
+//! model and a directory for SQL files. Never overwrites anything.
 
 use std::path::Path;
 
@@ -62,6 +62,8 @@ pub fn run(dir: &Path) -> Result<(), Failure> {
          # dev_url = \"postgres://user@localhost:5432/postgres\"  # where models are canonicalized\n\
          models = \"src/models\"\n\
          migrations = \"migrations\"\n\
+         # views, functions, triggers and the rest, as plain SQL files:\n\
+         sql = \"sql\"\n\
          # schemas = [\"public\"]  # default: every non-system schema\n"
     );
     let config_path = dir.join(CONFIG_FILE);
@@ -85,12 +87,14 @@ pub fn run(dir: &Path) -> Result<(), Failure> {
     };
     std::fs::create_dir_all(dir.join("migrations")).map_err(|e| io(&dir.join("migrations"), e))?;
     std::fs::create_dir_all(dir.join("src/models")).map_err(|e| io(&dir.join("src/models"), e))?;
+    std::fs::create_dir_all(dir.join("sql")).map_err(|e| io(&dir.join("sql"), e))?;
     std::fs::write(&config_path, config).map_err(|e| io(&config_path, e))?;
     std::fs::write(&model_path, EXAMPLE_MODEL).map_err(|e| io(&model_path, e))?;
     ignore_petal_dir(dir).map_err(|e| io(&dir.join(".gitignore"), e))?;
     println!("created {}", config_path.display());
     println!("created {}", dir.join("migrations").display());
     println!("created {}", model_path.display());
+    println!("created {}", dir.join("sql").display());
     println!("next: edit the models, then `petal revision --autogenerate -m \"initial\"`");
     Ok(())
 }

@@ -12,4 +12,5 @@ mod offline;
 mod secrets;
 mod smoke;
 mod sources;
+mod sql_files;
 mod workflow;

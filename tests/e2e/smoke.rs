@@ -43,6 +43,8 @@ fn init_creates_a_project_once() {
     let config = std::fs::read_to_string(&config_path).expect("petal.toml written");
     let model = std::fs::read_to_string(&model_path).expect("example model written");
     assert!(config.contains("migrations = \"migrations\""), "{config}");
+    assert!(config.contains("sql = \"sql\""), "{config}");
+    assert!(dir.path().join("sql").is_dir());
     assert!(model.contains("#[derive(Table)]"), "{model}");
 
     // The example model is one petal can read: no database needed for this.

@@ -30,13 +30,15 @@ pub fn read_sql(files: &[(PathBuf, String)]) -> Result<SqlFiles, Vec<Report>> {
     let mut order: Vec<&(PathBuf, String)> = files.iter().collect();
     order.sort_by(|a, b| a.0.cmp(&b.0));
     let mut statements = Vec::new();
-    let mut errors = Vec::new();
+    // Each with its file and offset: reported in file order.
+    let mut errors: Vec<(String, usize, Report)> = Vec::new();
     for (path, text) in order {
         let source = SourceFile::new(path.display().to_string(), text.as_str());
         let split = match petal_migrate::split(text) {
             Ok(split) => split,
             Err(e) => {
-                errors.push(Report::at(&source, Span::at(e.offset), e.message));
+                let report = Report::at(&source, Span::at(e.offset), e.message);
+                errors.push((source.path().to_string(), e.offset, report));
                 continue;
             }
         };
@@ -54,7 +56,11 @@ pub fn read_sql(files: &[(PathBuf, String)]) -> Result<SqlFiles, Vec<Report>> {
                     or_replace: head.or_replace,
                     sql: statement.sql,
                 }),
-                Err(why) => errors.push(Report::at(&source, span, why)),
+                Err(why) => errors.push((
+                    source.path().to_string(),
+                    span.start,
+                    Report::at(&source, span, why),
+                )),
             }
         }
     }
@@ -62,7 +68,8 @@ pub fn read_sql(files: &[(PathBuf, String)]) -> Result<SqlFiles, Vec<Report>> {
     if errors.is_empty() {
         Ok(SqlFiles { statements })
     } else {
-        Err(errors)
+        errors.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        Err(errors.into_iter().map(|(_, _, report)| report).collect())
     }
 }
 
@@ -102,7 +109,9 @@ fn identity(statement: &Declared) -> Option<(u8, String)> {
     Some((namespace, format!("{table}{name}")))
 }
 
-fn duplicates(statements: &[Declared]) -> Vec<Report> {
+/// Every declaration of an object already declared, reported with the
+/// place of the first.
+fn duplicates(statements: &[Declared]) -> Vec<(String, usize, Report)> {
     let mut first: BTreeMap<(u8, String), &Declared> = BTreeMap::new();
     let mut errors = Vec::new();
     for statement in statements {
@@ -110,7 +119,9 @@ fn duplicates(statements: &[Declared]) -> Vec<Report> {
             continue;
         };
         match first.get(&key) {
-            Some(earlier) => errors.push(
+            Some(earlier) => errors.push((
+                statement.source.path().to_string(),
+                statement.span.start,
                 statement
                     .report(format!(
                         "{} `{}` is declared twice",
@@ -122,7 +133,7 @@ fn duplicates(statements: &[Declared]) -> Vec<Report> {
                         earlier.place(),
                         earlier.kind.noun()
                     )),
-            ),
+            )),
             None => {
                 first.insert(key, statement);
             }

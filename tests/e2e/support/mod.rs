@@ -26,11 +26,12 @@ pub struct Project {
 }
 
 impl Project {
-    /// A project with `models/` and `migrations/`, written by hand.
+    /// A project with `models/`, `sql/` (none written yet) and
+    /// `migrations/`, written by hand.
     pub async fn new() -> Project {
         let project = Project::empty().await;
         let config = format!(
-            "database_url = {}\ndev_url = {}\nmodels = \"models\"\nmigrations = \"migrations\"\n",
+            "database_url = {}\ndev_url = {}\nmodels = \"models\"\nsql = \"sql\"\nmigrations = \"migrations\"\n",
             toml_string(&project.db.url()),
             toml_string(&project.dev_url),
         );
@@ -40,16 +41,17 @@ impl Project {
         project
     }
 
-    /// The Cvety.kz project of this repository: its models (`schema/src`)
-    /// and migrations, on a fresh test database.
+    /// The Cvety.kz project of this repository: its models (`schema/src`),
+    /// SQL files (`schema/sql`) and migrations, on a fresh test database.
     pub async fn cvety() -> Project {
         let project = Project::empty().await;
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
         let config = format!(
-            "database_url = {}\ndev_url = {}\nmodels = {}\nmigrations = {}\n",
+            "database_url = {}\ndev_url = {}\nmodels = {}\nsql = {}\nmigrations = {}\n",
             toml_string(&project.db.url()),
             toml_string(&project.dev_url),
             toml_string(&repo.join("schema/src").display().to_string()),
+            toml_string(&repo.join("schema/sql").display().to_string()),
             toml_string(&repo.join("migrations").display().to_string()),
         );
         project.write("petal.toml", &config);

@@ -1,0 +1,132 @@
+//! SQL files as a schema source: every mistake is reported at its
+//! `file:line:col`, in file order (what is no declaration, what PostgreSQL
+//! refuses, the same object twice, with the first place), none hides another, and the order of statements
+//! and files does not matter.
+
+use serde_json::Value;
+
+use crate::support::{Project, Run};
+
+const ORDERS: &str = r#"use petal::Table;
+
+#[derive(Table)]
+#[petal(table = "orders")]
+pub struct Order {
+    #[petal(primary_key)]
+    pub id: i64,
+    pub customer_id: i64,
+    pub total: i64,
+}
+"#;
+
+/// A project with the `orders` model.
+async fn orders_project() -> Project {
+    let project = Project::new().await;
+    project.write("models/orders.rs", ORDERS);
+    project
+}
+
+/// The error object of a failed `petal diff ... --format json`.
+fn diff_error(project: &Project) -> Value {
+    let run = project.petal(&[
+        "diff", "--from", "empty", "--to", "models", "--format", "json",
+    ]);
+    run.assert_code(2);
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("one JSON object ({e}): {run:?}"))
+}
+
+/// `(path, line, column)` of every report, sorted by path then line.
+fn places(error: &Value) -> Vec<(String, u64, u64)> {
+    let mut places: Vec<(String, u64, u64)> = error["reports"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(|r| {
+            let path = r["path"].as_str().unwrap_or_default();
+            let file = path.rsplit('/').next().unwrap_or_default().to_string();
+            (
+                file,
+                r["line"].as_u64().unwrap_or_default(),
+                r["column"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    places.sort();
+    places
+}
+
+#[tokio::test]
+async fn statements_that_are_no_declarations_are_each_reported() {
+    let project = orders_project().await;
+    project.write(
+        "sql/a.sql",
+        "CREATE VIEW big_orders AS SELECT * FROM orders WHERE total > 1000;\n\
+         \n\
+         INSERT INTO orders VALUES (1, 1, 1);\n",
+    );
+    project.write(
+        "sql/nested/b.sql",
+        "-- the same view again\n  CREATE VIEW big_orders AS SELECT id FROM orders;\n\
+         CREATE TABLE extra (id int);\n",
+    );
+    let error = diff_error(&project);
+    assert_eq!(error["kind"], "sql_file", "{error:#}");
+    assert_eq!(
+        places(&error),
+        vec![
+            ("a.sql".to_string(), 3, 1),
+            ("b.sql".to_string(), 2, 3),
+            ("b.sql".to_string(), 3, 1),
+        ],
+        "the INSERT, the second view and the table, in file order: {error:#}"
+    );
+    let text = error.to_string();
+    assert!(text.contains("first declared at sql/a.sql:1:1"), "{text}");
+    assert!(
+        text.contains("#[derive(Table)]"),
+        "a table is a model: {text}"
+    );
+}
+
+#[tokio::test]
+async fn every_statement_postgres_refuses_is_reported_in_any_order() {
+    let project = orders_project().await;
+    // `chain_top` stands on `chain_bottom`, declared after it in another
+    // file; both load. The two broken statements are each reported.
+    project.write(
+        "sql/a.sql",
+        "CREATE VIEW chain_top AS SELECT id FROM chain_bottom;\n\
+         CREATE VIEW broken AS\n  SELECT no_such_column FROM orders;\n",
+    );
+    project.write(
+        "sql/b.sql",
+        "CREATE VIEW chain_bottom AS SELECT id, total FROM orders;\n\
+         CREATE FUNCTION orders_touch() RETURNS trigger LANGUAGE plpgsql AS $$\n\
+         BEGIN RETURN NEW; END $$;\n\
+         CREATE TRIGGER orders_touch BEFORE UPDATE ON orders\n\
+         FOR EACH ROW EXECUTE FUNCTION no_such_function();\n",
+    );
+    let error = diff_error(&project);
+    assert_eq!(error["kind"], "sql_file", "{error:#}");
+    assert_eq!(
+        places(&error),
+        vec![("a.sql".to_string(), 3, 10), ("b.sql".to_string(), 4, 1)],
+        "{error:#}"
+    );
+    let text = error.to_string();
+    assert!(text.contains("no_such_column"), "{text}");
+    assert!(text.contains("no_such_function"), "{text}");
+
+    // Mended, the same files load, and a second run reads the cache.
+    project.write(
+        "sql/a.sql",
+        "CREATE VIEW chain_top AS SELECT id FROM chain_bottom;\n",
+    );
+    project.write(
+        "sql/b.sql",
+        "CREATE VIEW chain_bottom AS SELECT id, total FROM orders;\n",
+    );
+    let run: Run = project.petal(&["diff", "--from", "empty", "--to", "models"]);
+    run.assert_ok();
+}
