@@ -34,6 +34,8 @@ pub enum ErrorKind {
     Connection,
     /// A file or directory that cannot be read or written.
     Io,
+    /// A bug in petal, said as such.
+    Internal,
 }
 
 #[derive(Debug)]
@@ -114,7 +116,8 @@ fn kind_of(e: &EngineError) -> ErrorKind {
         EngineError::Query { .. } => ErrorKind::Connection,
         EngineError::Io { .. } => ErrorKind::Io,
         EngineError::Config(_) => ErrorKind::Config,
-        EngineError::Message(_) => ErrorKind::Plan,
+        EngineError::Refused(_) => ErrorKind::Plan,
+        EngineError::Internal { .. } => ErrorKind::Internal,
     }
 }
 

@@ -8,7 +8,7 @@ use petal_diff::Diff;
 use petal_migrate::{NewMigration, NotAtHead, RevisionGraph, RevisionId, new_revision_id, write};
 
 use crate::compare::{compare, version_warning};
-use crate::error::EngineError;
+use crate::error::{EngineError, Refusal};
 use crate::migrate::{applied_revisions, load_graph, read_log};
 use crate::settings::Settings;
 use crate::sources::{read_database, replay_migrations};
@@ -98,11 +98,7 @@ pub fn merge(
     let graph = load_graph(settings)?;
     let heads: Vec<RevisionId> = graph.heads().into_iter().cloned().collect();
     if heads.len() < 2 {
-        return Err(EngineError::msg(format!(
-            "nothing to merge: there {} {} head(s)",
-            if heads.len() == 1 { "is" } else { "are" },
-            heads.len()
-        )));
+        return Err(Refusal::NothingToMerge { heads: heads.len() }.into());
     }
     let revision = new_revision_id(now, graph.topological_order());
     let file = NewMigration::merge(revision.clone(), heads, message);
@@ -118,12 +114,8 @@ pub fn merge(
 fn single_head(graph: &RevisionGraph) -> Result<Vec<RevisionId>, EngineError> {
     let heads = graph.heads();
     if heads.len() > 1 {
-        let list: Vec<&str> = heads.iter().map(|h| h.as_str()).collect();
-        return Err(EngineError::msg(format!(
-            "the migrations have {} heads ({}): join them with `petal merge` first",
-            heads.len(),
-            list.join(", ")
-        )));
+        let heads = heads.iter().map(|h| h.to_string()).collect();
+        return Err(Refusal::SeveralHeads { heads }.into());
     }
     Ok(heads.into_iter().cloned().collect())
 }
@@ -135,19 +127,12 @@ async fn ensure_at_head(settings: &Settings, graph: &RevisionGraph) -> Result<()
     let applied = applied_revisions(&rows)?;
     match petal_migrate::at_head(graph, &applied) {
         Ok(()) => Ok(()),
-        Err(NotAtHead::Unknown(missing)) => {
-            let missing: Vec<&str> = missing.iter().map(RevisionId::as_str).collect();
-            Err(EngineError::msg(format!(
-                "the database has revision(s) {} applied, but no migration file holds them: \
-                 restore the file(s) in {}, or `petal stamp` the database to a revision you have",
-                missing.join(", "),
-                settings.migrations_dir.display()
-            )))
+        Err(NotAtHead::Unknown(missing)) => Err(Refusal::UnknownApplied {
+            missing: missing.iter().map(RevisionId::to_string).collect(),
+            dir: settings.migrations_dir.clone(),
         }
-        Err(NotAtHead::Pending(_)) => Err(EngineError::msg(
-            "the database is not at head: run `petal upgrade` first (or use \
-             `--from-migrations` to diff against the migrations instead)",
-        )),
+        .into()),
+        Err(NotAtHead::Pending(_)) => Err(Refusal::NotAtHead.into()),
     }
 }
 

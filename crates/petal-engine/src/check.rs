@@ -4,7 +4,7 @@ use petal_diff::Diff;
 
 use crate::autogen::Baseline;
 use crate::compare::{scoped, version_warning};
-use crate::error::EngineError;
+use crate::error::{EngineError, Refusal};
 use crate::migrate::load_graph;
 use crate::settings::Settings;
 use crate::sources::{read_database, replay_migrations};
@@ -32,12 +32,8 @@ pub async fn check(settings: &Settings, baseline: Baseline) -> Result<CheckRepor
     let graph = load_graph(settings)?;
     let heads = graph.heads();
     if heads.len() > 1 {
-        let list: Vec<&str> = heads.iter().map(|h| h.as_str()).collect();
-        return Err(EngineError::msg(format!(
-            "the migrations have {} heads ({}): join them with `petal merge`",
-            heads.len(),
-            list.join(", ")
-        )));
+        let heads = heads.iter().map(|h| h.to_string()).collect();
+        return Err(Refusal::SeveralHeads { heads }.into());
     }
     // The baseline and the models are read at the same time: one on the
     // target, the other on the dev server.

@@ -65,10 +65,41 @@ pub enum EngineError {
     /// A setting or argument petal cannot use, phrased for the user.
     #[error("{0}")]
     Config(String),
-    /// Anything else, already phrased for the user: mostly the revisions or
-    /// their log refusing a command (not at head, nothing to merge).
-    #[error("{0}")]
-    Message(String),
+    /// The revisions or their log refuse a command (not at head, nothing
+    /// to merge, several heads).
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    /// A broken promise of petal's own (a bug): said as such, to be
+    /// reported.
+    #[error("petal failed {what}: {why} (this is a bug in petal; please report it)")]
+    Internal { what: &'static str, why: String },
+}
+
+/// Why the revisions and the log refuse a command.
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    #[error("nothing to merge: there {} {heads} head(s)", if *heads == 1 { "is" } else { "are" })]
+    NothingToMerge { heads: usize },
+    #[error(
+        "the migrations have {} heads ({}): join them with `petal merge` first",
+        heads.len(),
+        heads.join(", ")
+    )]
+    SeveralHeads { heads: Vec<String> },
+    #[error(
+        "the database has revision(s) {} applied, but no migration file holds them: restore \
+         the file(s) in {}, or `petal stamp` the database to a revision you have",
+        missing.join(", "),
+        dir.display()
+    )]
+    UnknownApplied { missing: Vec<String>, dir: PathBuf },
+    #[error(
+        "the database is not at head: run `petal upgrade` first (or use `--from-migrations` to \
+         diff against the migrations instead)"
+    )]
+    NotAtHead,
+    #[error("petal_migrations holds an invalid revision {revision:?}: {why}")]
+    InvalidLogRevision { revision: String, why: String },
 }
 
 /// The statements a load refused, as reports.
@@ -104,8 +135,12 @@ migrations_error!(
 );
 
 impl EngineError {
-    pub fn msg(text: impl Into<String>) -> Self {
-        EngineError::Message(text.into())
+    /// A broken promise of petal's own, while doing `what`.
+    pub fn internal(what: &'static str, why: impl fmt::Display) -> Self {
+        EngineError::Internal {
+            what,
+            why: why.to_string(),
+        }
     }
 
     pub fn pg_query(what: &str, e: tokio_postgres::Error) -> Self {
@@ -138,8 +173,10 @@ impl EngineError {
                 path.display().to_string(),
                 format!("cannot {action}: {source}"),
             )],
-            EngineError::CanonicalBusy { .. } => vec![Report::new(self.to_string())],
-            EngineError::Config(text) | EngineError::Message(text) => vec![Report::new(text)],
+            EngineError::CanonicalBusy { .. }
+            | EngineError::Refused(_)
+            | EngineError::Internal { .. } => vec![Report::new(self.to_string())],
+            EngineError::Config(text) => vec![Report::new(text)],
         }
     }
 }

@@ -11,7 +11,7 @@ use petal_pg::lock::Waiting;
 use petal_pg::{ConnConfig, connect};
 use tokio_postgres::Client;
 
-use crate::error::EngineError;
+use crate::error::{EngineError, Refusal};
 use crate::runner::{
     self, AppliedRow, LOG_TABLE_DDL, MigrationLock, Mode, ensure_log_table, parents_text,
     read_applied,
@@ -41,7 +41,10 @@ pub fn applied_revisions(rows: &[AppliedRow]) -> Result<Vec<AppliedRevision>, En
     rows.iter()
         .map(|row| {
             let revision = RevisionId::parse(&row.revision).map_err(|e| {
-                EngineError::msg(format!("petal_migrations holds an invalid revision: {e}"))
+                EngineError::from(Refusal::InvalidLogRevision {
+                    revision: row.revision.clone(),
+                    why: e.to_string(),
+                })
             })?;
             Ok(AppliedRevision {
                 revision,

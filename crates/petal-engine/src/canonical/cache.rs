@@ -122,7 +122,7 @@ pub(super) async fn write(
         canonical: written.canonical.clone(),
     };
     let json = serde_json::to_string(&state)
-        .map_err(|e| EngineError::msg(format!("encoding the canonical cache: {e}")))?;
+        .map_err(|e| EngineError::internal("encoding the canonical cache", e))?;
     admin
         .batch_execute(&format!(
             "COMMENT ON DATABASE {} IS {}",

@@ -98,11 +98,14 @@ async fn load_tables(
     }
     if complete < units.len() {
         // `render_load` orders units so that this cannot happen.
-        return Err(EngineError::msg(format!(
-            "loading the models: {} of {} tables wait on each other",
-            units.len() - complete,
-            units.len()
-        )));
+        return Err(EngineError::internal(
+            "loading the models",
+            format!(
+                "{} of {} tables wait on each other",
+                units.len() - complete,
+                units.len()
+            ),
+        ));
     }
     Ok(idle)
 }

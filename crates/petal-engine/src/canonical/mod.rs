@@ -101,7 +101,7 @@ pub async fn models(settings: &Settings) -> Result<Canonical, EngineError> {
                 Ok::<_, EngineError>(Declared { models, sql })
             })
             .await
-            .map_err(|e| EngineError::msg(format!("the model scan failed: {e}")))?
+            .map_err(|e| EngineError::internal("scanning the models", e))?
         }
     };
     let start = async {
