@@ -134,6 +134,7 @@ async fn canonicalize_on(
                 let opts = IntrospectOptions {
                     schemas: None,
                     tables: Some(refresh.clone()),
+                    tables_only: true,
                 };
                 let partial = introspect_parallel(&cfg, &opts).await?.database;
                 (

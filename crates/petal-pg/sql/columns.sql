@@ -1,6 +1,9 @@
 -- One row per column, in attnum order. A column is `serial` when an owned
 -- sequence (pg_depend deptype 'a') of the column's own type feeds its
--- default, spelled exactly `nextval('<sequence>'::regclass)`.
+-- default, spelled exactly `nextval('<sequence>'::regclass)` (sequences.sql
+-- makes the same test); an identity column's sequence is its internal one
+-- (deptype 'i'). That sequence is returned: PostgreSQL keeps its name when
+-- the table or the column is renamed.
 -- A default cannot refer to columns, so it is printed without the table as
 -- context (relid 0), which spares opening every table; a generated column's
 -- expression does refer to columns and gets its table.
@@ -25,18 +28,10 @@ SELECT a.attrelid AS table_oid,
        CASE WHEN a.attgenerated = 'v' THEN
            quote_ident(tbl.nspname) || '.' || quote_ident(tbl.relname) || '.' || quote_ident(a.attname)
        END AS virtual_name,
-       EXISTS (
-           SELECT 1
-           FROM pg_depend dep
-           JOIN pg_sequence s ON s.seqrelid = dep.objid
-           WHERE dep.classid = 'pg_class'::regclass
-             AND dep.refclassid = 'pg_class'::regclass
-             AND dep.refobjid = a.attrelid
-             AND dep.refobjsubid = a.attnum
-             AND dep.deptype = 'a'
-             AND s.seqtypid = a.atttypid
-             AND def.expr = 'nextval(' || quote_literal(dep.objid::regclass::text) || '::regclass)'
-       ) AS serial
+       seq.deptype = 'a' AS serial,
+       seq.oid AS sequence_oid,
+       sn.nspname::text AS sequence_schema,
+       sc.relname::text AS sequence_name
 FROM tbl
 JOIN pg_attribute a ON a.attrelid = tbl.oid
 JOIN pg_type t ON t.oid = a.atttypid
@@ -45,6 +40,24 @@ LEFT JOIN LATERAL (
     SELECT pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END) AS expr
     OFFSET 0
 ) AS def ON true
+LEFT JOIN LATERAL (
+    SELECT dep.objid AS oid, dep.deptype
+    FROM pg_depend dep
+    JOIN pg_sequence s ON s.seqrelid = dep.objid
+    -- A one-time filter: most columns have no sequence to look for.
+    WHERE (a.attidentity <> '' OR (ad.adbin IS NOT NULL AND a.attgenerated = ''))
+      AND dep.classid = 'pg_class'::regclass
+      AND dep.refclassid = 'pg_class'::regclass
+      AND dep.refobjid = a.attrelid
+      AND dep.refobjsubid = a.attnum
+      AND ((dep.deptype = 'i' AND a.attidentity <> '')
+           OR (dep.deptype = 'a' AND a.attidentity = '' AND a.attgenerated = ''
+               AND s.seqtypid = a.atttypid
+               AND def.expr = 'nextval(' || quote_literal(dep.objid::regclass::text) || '::regclass)'))
+    LIMIT 1
+) AS seq ON true
+LEFT JOIN pg_class sc ON sc.oid = seq.oid
+LEFT JOIN pg_namespace sn ON sn.oid = sc.relnamespace
 LEFT JOIN pg_collation co ON co.oid = a.attcollation
 LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
 LEFT JOIN descr d ON d.objoid = a.attrelid AND d.objsubid = a.attnum
