@@ -134,7 +134,7 @@ async fn canonicalize_on(
                 let opts = IntrospectOptions {
                     schemas: None,
                     tables: Some(refresh.clone()),
-                    tables_only: true,
+                    tables_only: false,
                 };
                 let partial = introspect_parallel(&cfg, &opts).await?.database;
                 (
@@ -222,6 +222,8 @@ fn merge(
     previous.tables.extend(partial.tables);
     previous.enums = partial.enums;
     previous.schemas = partial.schemas;
+    // A narrowed read still names every edge's ends.
+    previous.dependencies = partial.dependencies;
     previous
 }
 

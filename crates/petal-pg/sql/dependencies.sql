@@ -84,7 +84,7 @@ part (classid, objid, owner_classid, owner_objid, owner_sub) AS MATERIALIZED (
     WHERE c.contype IN ('p', 'u', 'x') AND c.conindid <> 0
 ),
 -- Both ends of every edge, named as their wholes.
-edge AS (
+edge AS MATERIALIZED (
     SELECT COALESCE(pa.owner_classid, r.classid) AS a_class,
            COALESCE(pa.owner_objid, r.objid) AS a_oid,
            COALESCE(pa.owner_sub, r.objsubid) AS a_sub,
@@ -100,19 +100,67 @@ edge AS (
                         'pg_trigger'::regclass, 'pg_constraint'::regclass,
                         'pg_attrdef'::regclass, 'pg_rewrite'::regclass,
                         'pg_extension'::regclass)
+),
+-- When $2 narrows the tables read, the ends on the other compared tables
+-- (the table, its columns, indexes, constraints and triggers) are named
+-- here, so that the edges stay whole: the client knows only the tables it
+-- read. Empty, and not even planned for, when $2 is NULL.
+fallback (classid, objid, table_schema, table_name, name) AS MATERIALIZED (
+    SELECT 'pg_class'::regclass, t.oid, t.nspname, t.relname, NULL::text
+    FROM all_tbl t
+    WHERE $2::text[] IS NOT NULL
+    UNION ALL
+    SELECT 'pg_class'::regclass, i.indexrelid, t.nspname, t.relname, ic.relname::text
+    FROM all_tbl t
+    JOIN pg_index i ON i.indrelid = t.oid
+    JOIN pg_class ic ON ic.oid = i.indexrelid
+    WHERE $2::text[] IS NOT NULL
+    UNION ALL
+    SELECT 'pg_constraint'::regclass, con.oid, t.nspname, t.relname, con.conname::text
+    FROM all_tbl t
+    JOIN pg_constraint con ON con.conrelid = t.oid
+    WHERE $2::text[] IS NOT NULL AND con.contype IN ('p', 'u', 'c', 'f')
+    UNION ALL
+    SELECT 'pg_trigger'::regclass, tg.oid, t.nspname, t.relname, tg.tgname::text
+    FROM all_tbl t
+    JOIN pg_trigger tg ON tg.tgrelid = t.oid
+    WHERE $2::text[] IS NOT NULL AND NOT tg.tgisinternal AND tg.tgparentid = 0
 )
 -- Duplicates (several parts of one object on the same thing) are left to
 -- the client's set: a DISTINCT here sorts every edge.
-SELECT        e.a_class::regclass::text AS dependent_catalog,
+SELECT e.a_class::regclass::text AS dependent_catalog,
        e.a_oid AS dependent_oid,
        e.a_sub AS dependent_sub,
+       fa.table_schema AS dependent_table_schema,
+       fa.table_name AS dependent_table_name,
+       fa.name AS dependent_name,
        CASE WHEN mb.extension IS NOT NULL THEN 'pg_extension' ELSE e.b_class::regclass::text END
            AS referenced_catalog,
        COALESCE(mb.extension, e.b_oid) AS referenced_oid,
        CASE WHEN mb.extension IS NOT NULL THEN 0 ELSE e.b_sub END AS referenced_sub,
+       fb.table_schema AS referenced_table_schema,
+       fb.table_name AS referenced_table_name,
+       fb.name AS referenced_name,
        e.deptype::text AS deptype
 FROM edge e
 LEFT JOIN member mb ON mb.classid = e.b_class AND mb.objid = e.b_oid
+-- LATERAL, so that their conditions on $2 and the outer row are one-time
+-- filters: an edge skips these probes unless a narrowed read needs them.
+LEFT JOIN LATERAL (
+    SELECT f.table_schema, f.table_name, COALESCE(f.name, a.attname::text) AS name
+    FROM fallback f
+    LEFT JOIN pg_attribute a
+           ON f.name IS NULL AND e.a_sub > 0 AND a.attrelid = f.objid AND a.attnum = e.a_sub
+    WHERE $2::text[] IS NOT NULL AND f.classid = e.a_class AND f.objid = e.a_oid
+) AS fa ON true
+LEFT JOIN LATERAL (
+    SELECT f.table_schema, f.table_name, COALESCE(f.name, a.attname::text) AS name
+    FROM fallback f
+    LEFT JOIN pg_attribute a
+           ON f.name IS NULL AND e.b_sub > 0 AND a.attrelid = f.objid AND a.attnum = e.b_sub
+    WHERE $2::text[] IS NOT NULL AND mb.extension IS NULL
+      AND f.classid = e.b_class AND f.objid = e.b_oid
+) AS fb ON true
 -- A member's own dependencies are its extension's business.
 WHERE NOT EXISTS (SELECT 1 FROM member ma WHERE ma.classid = e.a_class AND ma.objid = e.a_oid)
   -- Whole-object edges of a thing on itself: a view on its rule, a table

@@ -36,8 +36,24 @@ impl Catalog {
     }
 }
 
-/// One end of an edge: a catalog row, and a column number (0: none).
-type End = (Catalog, u32, i32);
+/// One end of an edge: a catalog row, a column number (0: none), and,
+/// when the read was narrowed to some tables, the name the query gave an
+/// end on another compared table.
+#[derive(Clone)]
+struct End {
+    catalog: Catalog,
+    oid: u32,
+    sub: i32,
+    fallback: Option<Fallback>,
+}
+
+/// An end on a compared table the client did not read: that table, and
+/// the name of the column, index, constraint or trigger (none: the table).
+#[derive(Clone)]
+struct Fallback {
+    table: QualifiedName,
+    name: Option<String>,
+}
 
 /// An edge as the query returned it, ends not named yet.
 pub(super) struct RawEdge {
@@ -52,15 +68,25 @@ pub(super) fn raw_edges(rows: Rows) -> Result<Vec<RawEdge>, PgError> {
     let mut out = Vec::with_capacity(rows.len());
     for row in &rows {
         let end = |side: &str| -> Result<Option<End>, PgError> {
-            let catalog: String = get(row, &format!("{side}_catalog"))?;
-            Ok(match Catalog::parse(&catalog) {
-                Some(c) => Some((
-                    c,
-                    get(row, &format!("{side}_oid"))?,
-                    get(row, &format!("{side}_sub"))?,
-                )),
-                None => None,
-            })
+            let column = |name: &str| format!("{side}_{name}");
+            let Some(catalog) = Catalog::parse(&get::<String>(row, &column("catalog"))?) else {
+                return Ok(None);
+            };
+            let schema: Option<String> = get(row, &column("table_schema"))?;
+            let table: Option<String> = get(row, &column("table_name"))?;
+            let fallback = match (schema, table) {
+                (Some(schema), Some(table)) => Some(Fallback {
+                    table: QualifiedName::new(schema, table),
+                    name: get(row, &column("name"))?,
+                }),
+                _ => None,
+            };
+            Ok(Some(End {
+                catalog,
+                oid: get(row, &column("oid"))?,
+                sub: get(row, &column("sub"))?,
+                fallback,
+            }))
         };
         let (Some(dependent), Some(referenced)) = (end("dependent")?, end("referenced")?) else {
             continue;
@@ -102,11 +128,13 @@ impl Names {
         self.columns.get(&(relation, attnum)).cloned()
     }
 
-    fn name(&self, (catalog, oid, sub): End) -> Option<ObjectKey> {
-        let key = self.objects.get(&(catalog, oid))?;
+    fn name(&self, end: End) -> Option<ObjectKey> {
+        let Some(key) = self.objects.get(&(end.catalog, end.oid)) else {
+            return end.fallback.and_then(|f| f.key(end.catalog, end.sub));
+        };
         match relation(key) {
-            Some(relation) if catalog == Catalog::Class && sub > 0 => {
-                let column = self.columns.get(&(oid, sub))?;
+            Some(relation) if end.catalog == Catalog::Class && end.sub > 0 => {
+                let column = self.columns.get(&(end.oid, end.sub))?;
                 Some(ObjectKey::column(relation, column))
             }
             _ => Some(key.clone()),
@@ -135,6 +163,23 @@ impl Names {
     }
 }
 
+impl Fallback {
+    fn key(self, catalog: Catalog, sub: i32) -> Option<ObjectKey> {
+        let table = &self.table;
+        Some(match (catalog, self.name) {
+            (Catalog::Class, None) => ObjectKey::table(table),
+            (Catalog::Class, Some(column)) if sub > 0 => ObjectKey::column(table, &column),
+            (Catalog::Class, Some(index)) => ObjectKey::index(table, &index),
+            (Catalog::Constraint, Some(name)) => ObjectKey::constraint(table, &name),
+            (Catalog::Trigger, Some(name)) => ObjectKey::trigger(&petal_ir::TriggerKey {
+                table: table.clone(),
+                name,
+            }),
+            _ => return None,
+        })
+    }
+}
+
 /// The relation an object key names, when it has columns.
 fn relation(key: &ObjectKey) -> Option<&QualifiedName> {
     match key {
@@ -150,10 +195,19 @@ fn relation(key: &ObjectKey) -> Option<&QualifiedName> {
 mod tests {
     use super::*;
 
-    fn edge(dependent: End, referenced: End) -> RawEdge {
+    fn end(catalog: Catalog, oid: u32, sub: i32) -> End {
+        End {
+            catalog,
+            oid,
+            sub,
+            fallback: None,
+        }
+    }
+
+    fn edge(dependent: (Catalog, u32, i32), referenced: (Catalog, u32, i32)) -> RawEdge {
         RawEdge {
-            dependent,
-            referenced,
+            dependent: end(dependent.0, dependent.1, dependent.2),
+            referenced: end(referenced.0, referenced.1, referenced.2),
             kind: DependencyKind::Normal,
         }
     }
@@ -178,6 +232,30 @@ mod tests {
         let expected = Dependency {
             dependent: ObjectKey::View { name: v },
             referenced: ObjectKey::column(&t, "total"),
+            kind: DependencyKind::Normal,
+        };
+        assert_eq!(edges, BTreeSet::from([expected]));
+    }
+
+    #[test]
+    fn ends_on_tables_not_read_are_named_by_the_query() {
+        let t = QualifiedName::new("app", "orders");
+        let mut names = Names::default();
+        names.object(Catalog::Class, 10, ObjectKey::table(&t));
+        let other = QualifiedName::new("app", "customers");
+        let mut raw = edge((Catalog::Constraint, 30, 0), (Catalog::Constraint, 40, 0));
+        raw.dependent.fallback = Some(Fallback {
+            table: t.clone(),
+            name: Some("orders_customer_id_fkey".into()),
+        });
+        raw.referenced.fallback = Some(Fallback {
+            table: other.clone(),
+            name: Some("customers_pkey".into()),
+        });
+        let edges = names.edges(vec![raw]);
+        let expected = Dependency {
+            dependent: ObjectKey::constraint(&t, "orders_customer_id_fkey"),
+            referenced: ObjectKey::constraint(&other, "customers_pkey"),
             kind: DependencyKind::Normal,
         };
         assert_eq!(edges, BTreeSet::from([expected]));

@@ -39,15 +39,18 @@ pub struct IntrospectOptions {
     pub schemas: Option<BTreeSet<String>>,
     /// Only these tables (with their columns, constraints, indexes and
     /// triggers); all when `None`. Schemas, enum types and the other kinds
-    /// are read whole either way; the not-compared list and the
-    /// dependencies are then partial (an edge to a table not read is
-    /// dropped). For refreshing a few tables of a schema already read.
+    /// are read whole either way, and so are the dependencies (the query
+    /// names the ends on the other tables itself; an edge through the
+    /// serial sequence of a table not read is the one left out); the
+    /// not-compared list is then partial. For refreshing a few tables of a
+    /// schema already read.
     pub tables: Option<BTreeSet<petal_ir::QualifiedName>>,
     /// Read only schemas, enum types and tables (with their columns,
     /// constraints and indexes): no extensions, sequences, views,
     /// functions, triggers, domains, composite or range types, and no
-    /// dependencies. For the canonical cache's partial refresh, which
-    /// re-reads tables only. Default: everything.
+    /// dependencies: half the queries, for refreshing tables alone (the
+    /// canonical cache's partial refresh, once it keeps the rest apart).
+    /// Default: everything.
     pub tables_only: bool,
 }
 
