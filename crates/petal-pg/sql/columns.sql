@@ -7,10 +7,23 @@
 -- A default cannot refer to columns, so it is printed without the table as
 -- context (relid 0), which spares opening every table; a generated column's
 -- expression does refer to columns and gets its table.
--- Column comments hashed once: an index probe per column costs more.
+-- Column comments and owned sequences hashed once: an index probe per
+-- column costs more.
 , descr AS MATERIALIZED (
     SELECT objoid, objsubid, description FROM pg_description
     WHERE classoid = 'pg_class'::regclass AND objsubid > 0
+),
+owned AS MATERIALIZED (
+    SELECT dep.refobjid AS relid, dep.refobjsubid::int2 AS attnum, dep.objid AS oid, dep.deptype,
+           s.seqtypid, sn.nspname::text AS schema, sc.relname::text AS name
+    FROM pg_depend dep
+    JOIN pg_sequence s ON s.seqrelid = dep.objid
+    JOIN pg_class sc ON sc.oid = dep.objid
+    JOIN pg_namespace sn ON sn.oid = sc.relnamespace
+    WHERE dep.classid = 'pg_class'::regclass
+      AND dep.refclassid = 'pg_class'::regclass
+      AND dep.objsubid = 0
+      AND dep.deptype IN ('a', 'i')
 )
 SELECT a.attrelid AS table_oid,
        a.attnum,
@@ -30,8 +43,8 @@ SELECT a.attrelid AS table_oid,
        END AS virtual_name,
        seq.deptype = 'a' AS serial,
        seq.oid AS sequence_oid,
-       sn.nspname::text AS sequence_schema,
-       sc.relname::text AS sequence_name
+       seq.schema AS sequence_schema,
+       seq.name AS sequence_name
 FROM tbl
 JOIN pg_attribute a ON a.attrelid = tbl.oid
 JOIN pg_type t ON t.oid = a.atttypid
@@ -40,24 +53,12 @@ LEFT JOIN LATERAL (
     SELECT pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END) AS expr
     OFFSET 0
 ) AS def ON true
-LEFT JOIN LATERAL (
-    SELECT dep.objid AS oid, dep.deptype
-    FROM pg_depend dep
-    JOIN pg_sequence s ON s.seqrelid = dep.objid
-    -- A one-time filter: most columns have no sequence to look for.
-    WHERE (a.attidentity <> '' OR (ad.adbin IS NOT NULL AND a.attgenerated = ''))
-      AND dep.classid = 'pg_class'::regclass
-      AND dep.refclassid = 'pg_class'::regclass
-      AND dep.refobjid = a.attrelid
-      AND dep.refobjsubid = a.attnum
-      AND ((dep.deptype = 'i' AND a.attidentity <> '')
-           OR (dep.deptype = 'a' AND a.attidentity = '' AND a.attgenerated = ''
-               AND s.seqtypid = a.atttypid
-               AND def.expr = 'nextval(' || quote_literal(dep.objid::regclass::text) || '::regclass)'))
-    LIMIT 1
-) AS seq ON true
-LEFT JOIN pg_class sc ON sc.oid = seq.oid
-LEFT JOIN pg_namespace sn ON sn.oid = sc.relnamespace
+LEFT JOIN owned seq
+       ON seq.relid = a.attrelid AND seq.attnum = a.attnum
+      AND ((seq.deptype = 'i' AND a.attidentity <> '')
+           OR (seq.deptype = 'a' AND a.attidentity = '' AND a.attgenerated = ''
+               AND seq.seqtypid = a.atttypid
+               AND def.expr = 'nextval(' || quote_literal(seq.oid::regclass::text) || '::regclass)'))
 LEFT JOIN pg_collation co ON co.oid = a.attcollation
 LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
 LEFT JOIN descr d ON d.objoid = a.attrelid AND d.objsubid = a.attnum

@@ -40,6 +40,8 @@
       -- 'i' rows (a part on its whole) become edges of a thing on itself
       -- once named; only a range constructor's are read, for the naming.
       AND (d.deptype <> 'i' OR d.classid = 'pg_proc'::regclass)
+      -- a default on its own column: an edge of the column on itself
+      AND NOT (d.classid = 'pg_attrdef'::regclass AND d.deptype = 'a')
 ),
 member AS MATERIALIZED (
     SELECT r.classid, r.objid, r.refobjid AS extension
