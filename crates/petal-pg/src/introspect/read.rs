@@ -38,8 +38,6 @@ type Params<'a> = [(&'a (dyn ToSql + Sync), Type); 2];
 
 /// Runs the catalog queries over `first` and `second` (which may be the
 /// same client), each connection's share pipelined, and assembles the IR.
-/// The shares are balanced by what each query costs the server on a large
-/// schema (`just bench-introspect`).
 pub(super) async fn read_catalogs(
     first: &Client,
     second: &Client,
@@ -59,6 +57,10 @@ pub(super) async fn read_catalogs(
     // in the order they are first polled. Each query's rows are mapped as
     // soon as they arrive, while the server works on the next query.
     let q = |client, text, what| run(client, &sql, text, &param, what);
+    // The split (`just bench-introspect`, per-connection server time): the
+    // queries that open every table (pg_get_expr of checks and partial
+    // indexes, pg_get_viewdef) share one connection, which builds each
+    // table's relation cache entry once; the rest go on the other.
     let tables = async {
         futures_util::try_join!(
             async { assemble::schemas(q(first, SCHEMAS, "schemas").await?) },
@@ -79,8 +81,8 @@ pub(super) async fn read_catalogs(
         let (extensions, sequences, views, functions, triggers, domains, composites, ranges, edges) =
             futures_util::try_join!(
                 async { sequences::extensions(q(first, EXTENSIONS, "extensions").await?) },
-                async { sequences::sequences(q(second, SEQUENCES, "sequences").await?) },
-                async { views::views(q(first, VIEWS, "views").await?) },
+                async { sequences::sequences(q(first, SEQUENCES, "sequences").await?) },
+                async { views::views(q(second, VIEWS, "views").await?) },
                 async { routines::functions(q(second, FUNCTIONS, "functions").await?) },
                 async { routines::triggers(q(second, TRIGGERS, "triggers").await?) },
                 async { types::domains(q(first, DOMAINS, "domains").await?) },
@@ -88,7 +90,7 @@ pub(super) async fn read_catalogs(
                     types::composite_types(q(first, COMPOSITE_TYPES, "composite types").await?)
                 },
                 async { types::range_types(q(first, RANGE_TYPES, "range types").await?) },
-                async { dependencies::raw_edges(q(second, DEPENDENCIES, "dependencies").await?) },
+                async { dependencies::raw_edges(q(first, DEPENDENCIES, "dependencies").await?) },
             )?;
         Ok(Some(Objects {
             extensions,
