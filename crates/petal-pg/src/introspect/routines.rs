@@ -89,22 +89,7 @@ fn aggregate_definition(row: &Row, arguments: &str, context: &str) -> Result<Str
         format!("SFUNC = {}", required("sfunc")?),
         format!("STYPE = {}", required("stype")?),
     ];
-    let sspace: i32 = get(row, "sspace")?;
-    if sspace != 0 {
-        options.push(format!("SSPACE = {sspace}"));
-    }
-    if let Some(init) = text("initcond")? {
-        options.push(format!("INITCOND = {}", quote_literal(&init)));
-    }
-    if let Some(finalfunc) = text("finalfunc")? {
-        options.push(format!("FINALFUNC = {finalfunc}"));
-        if get(row, "finalfunc_extra")? {
-            options.push("FINALFUNC_EXTRA".into());
-        }
-        if let Some(m) = modify(&get::<String>(row, "finalfunc_modify")?)? {
-            options.push(format!("FINALFUNC_MODIFY = {m}"));
-        }
-    }
+    state_options(&mut options, row, "", &modify)?;
     for (word, column) in [
         ("COMBINEFUNC", "combinefunc"),
         ("SERIALFUNC", "serialfunc"),
@@ -119,22 +104,7 @@ fn aggregate_definition(row: &Row, arguments: &str, context: &str) -> Result<Str
         options.push(format!("MINVFUNC = {}", required("minvfunc")?));
         options.push(format!("MSTYPE = {}", required("mstype")?));
     }
-    let msspace: i32 = get(row, "msspace")?;
-    if msspace != 0 {
-        options.push(format!("MSSPACE = {msspace}"));
-    }
-    if let Some(init) = text("minitcond")? {
-        options.push(format!("MINITCOND = {}", quote_literal(&init)));
-    }
-    if let Some(mfinalfunc) = text("mfinalfunc")? {
-        options.push(format!("MFINALFUNC = {mfinalfunc}"));
-        if get(row, "mfinalfunc_extra")? {
-            options.push("MFINALFUNC_EXTRA".into());
-        }
-        if let Some(m) = modify(&get::<String>(row, "mfinalfunc_modify")?)? {
-            options.push(format!("MFINALFUNC_MODIFY = {m}"));
-        }
-    }
+    state_options(&mut options, row, "m", &modify)?;
     if let Some(sortop) = text("sortop")? {
         options.push(format!("SORTOP = {sortop}"));
     }
@@ -154,6 +124,35 @@ fn aggregate_definition(row: &Row, arguments: &str, context: &str) -> Result<Str
         get::<String>(row, "sql_name")?,
         options.join(",\n    ")
     ))
+}
+
+/// What follows the transition function of the plain state (`m` empty) or
+/// of the moving-aggregate one (`m`: the `M`-prefixed options): its size,
+/// initial value, final function and that function's flags.
+fn state_options(
+    options: &mut Vec<String>,
+    row: &Row,
+    m: &str,
+    modify: &dyn Fn(&str) -> Result<Option<&'static str>, PgError>,
+) -> Result<(), PgError> {
+    let word = m.to_uppercase();
+    let space: i32 = get(row, &format!("{m}sspace"))?;
+    if space != 0 {
+        options.push(format!("{word}SSPACE = {space}"));
+    }
+    if let Some(init) = get::<Option<String>>(row, &format!("{m}initcond"))? {
+        options.push(format!("{word}INITCOND = {}", quote_literal(&init)));
+    }
+    if let Some(finalfunc) = get::<Option<String>>(row, &format!("{m}finalfunc"))? {
+        options.push(format!("{word}FINALFUNC = {finalfunc}"));
+        if get(row, &format!("{m}finalfunc_extra"))? {
+            options.push(format!("{word}FINALFUNC_EXTRA"));
+        }
+        if let Some(how) = modify(&get::<String>(row, &format!("{m}finalfunc_modify"))?)? {
+            options.push(format!("{word}FINALFUNC_MODIFY = {how}"));
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn triggers(rows: Rows) -> Result<Vec<(u32, Trigger)>, PgError> {
