@@ -14,11 +14,10 @@ mod assemble;
 mod dependencies;
 mod keys;
 mod merge;
+mod objects;
 mod read;
 mod routines;
-mod sequences;
 mod types;
-mod views;
 
 use std::collections::BTreeSet;
 

@@ -3,7 +3,7 @@
 use petal_ir::{Attribute, Check, CompositeType, Domain, QualifiedName, RangeType, SqlType};
 
 use super::assemble::{Rows, get};
-use super::views::Attributes;
+use super::objects::Attributes;
 use crate::error::PgError;
 
 /// A domain, its oid, and its checks' oids (the dependency edges name
