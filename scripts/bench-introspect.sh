@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmark (not a test): introspection of a generated 1,000-table schema
+# Benchmark (not a test): introspection of a generated schema (1,000 tables,
+# 300 views, 300 functions, 300 triggers, 100 sequences)
 # against `pg_dump --schema-only` of the same database, in the same run.
 # Reports both times, the ratio, query counts and peak memory.
 set -euo pipefail

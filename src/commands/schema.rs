@@ -1,5 +1,7 @@
 //! `inspect` and `diff`: looking at schemas from any source.
 
+use std::collections::BTreeSet;
+
 use petal_diff::ReviewedStep;
 use petal_engine::Settings;
 use petal_engine::compare::compare;
@@ -40,18 +42,36 @@ pub async fn inspect(
         return print_json(&json!({ "schema": db, "not_compared": not_compared }));
     }
     print!("{}", petal_ir::dump(&db));
-    print_not_compared(&loaded);
+    let not_compared: Vec<(&str, &str)> = loaded
+        .not_compared
+        .iter()
+        .map(|n| (n.kind.as_str(), n.name.as_str()))
+        .collect();
+    print_not_compared(&not_compared);
     Ok(())
 }
 
-fn print_not_compared(loaded: &Loaded) {
-    if loaded.not_compared.is_empty() {
+/// `(kind, name)` pairs, in the order given.
+fn print_not_compared(not_compared: &[(&str, &str)]) {
+    if not_compared.is_empty() {
         return;
     }
     println!("\n-- not compared (petal does not model these yet):");
-    for n in &loaded.not_compared {
-        println!("--   {} {}", n.kind, n.name);
+    for (kind, name) in not_compared {
+        println!("--   {kind} {name}");
     }
+}
+
+/// What either side holds that petal did not compare, each object once
+/// (both sides usually hold the same ones), as `(kind, name)` sorted.
+fn not_compared_of_both<'a>(from: &'a Loaded, to: &'a Loaded) -> Vec<(&'a str, &'a str)> {
+    let both: BTreeSet<(&str, &str)> = from
+        .not_compared
+        .iter()
+        .chain(&to.not_compared)
+        .map(|n| (n.kind.as_str(), n.name.as_str()))
+        .collect();
+    both.into_iter().collect()
 }
 
 pub async fn diff(
@@ -87,12 +107,13 @@ pub async fn diff(
     if let Some(warning) = &version_warning {
         eprintln!("warning: {warning}");
     }
+    let not_compared = not_compared_of_both(&from_loaded, &to_loaded);
     if format == Format::Json {
         print_json(&json!({
             "changes": diff.changes,
             "warnings": diff.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
-            "not_compared": from_loaded.not_compared.iter().chain(&to_loaded.not_compared)
-                .map(|n| json!({ "kind": n.kind, "name": n.name })).collect::<Vec<_>>(),
+            "not_compared": not_compared.iter()
+                .map(|(kind, name)| json!({ "kind": kind, "name": name })).collect::<Vec<_>>(),
         }))?;
     } else {
         for warning in &diff.warnings {
@@ -103,8 +124,7 @@ pub async fn diff(
         } else {
             print!("{}", render_steps(&petal_diff::render(&diff.changes)));
         }
-        print_not_compared(&from_loaded);
-        print_not_compared(&to_loaded);
+        print_not_compared(&not_compared);
     }
     if exit_code && !diff.is_empty() {
         return Err(Failure::differences());

@@ -148,3 +148,46 @@ pub struct Label {
              `CONSTRAINT DEFAULT` of public.labels: function missing_function() does not exist",
         );
 }
+
+/// Both sides of a diff usually hold the same objects petal does not
+/// compare: each is listed once.
+#[tokio::test]
+async fn what_is_not_compared_is_listed_once() {
+    let project = Project::new().await;
+    project
+        .client()
+        .batch_execute(
+            "CREATE TABLE notes (id int PRIMARY KEY, body text);
+             ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
+             CREATE POLICY own_notes ON notes USING (id > 0);",
+        )
+        .await
+        .expect("fixture loads");
+    let url = project.url();
+    let text = project.petal(&["diff", "--from", &url, "--to", &url]);
+    text.assert_ok().assert_mentions("no differences");
+    let listed: Vec<&str> = text
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("--   "))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            "--   policy public.notes.own_notes",
+            "--   row level security public.notes"
+        ],
+        "{}",
+        text.stdout
+    );
+    let json = project.petal(&["diff", "--from", &url, "--to", &url, "--format", "json"]);
+    json.assert_ok();
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    let names: Vec<&str> = value["not_compared"]
+        .as_array()
+        .expect("not_compared")
+        .iter()
+        .filter_map(|n| n["name"].as_str())
+        .collect();
+    assert_eq!(names, ["public.notes.own_notes", "public.notes"]);
+}

@@ -1,4 +1,5 @@
-//! `just bench-introspect`: introspection of a 1,000-table schema against
+//! `just bench-introspect`: introspection of a 1,000-table schema with 300
+//! views, 300 functions, 300 triggers and 100 sequences against
 //! `pg_dump --schema-only` of the same database, in the same run.
 //!
 //! Starts its own embedded cluster in `<target>/petal-bench-pg` (durability
@@ -16,10 +17,21 @@ use petal_pg::{
 
 const TABLES: usize = 1000;
 const ENUMS: usize = 50;
+const VIEWS: usize = 300;
+/// Functions in all, the trigger functions among them.
+const FUNCTIONS: usize = 300;
+const TRIGGER_FUNCTIONS: usize = 10;
+const TRIGGERS: usize = 300;
+const SEQUENCES: usize = 100;
 const RUNS: usize = 5;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    // `--print-ddl`: the benchmark's schema, to study a query on it by hand.
+    if args.get(1).map(String::as_str) == Some("--print-ddl") {
+        print!("{}", schema_ddl());
+        return;
+    }
     let result = if args.get(1).map(String::as_str) == Some("--introspect") {
         child(
             args.get(2).map(String::as_str).unwrap_or_default(),
@@ -34,7 +46,8 @@ fn main() {
     }
 }
 
-/// One introspection; prints `millis queries tables peak_kib`.
+/// One introspection; prints `millis queries objects peak_kib`, `objects`
+/// counting tables, views, functions, triggers and sequences.
 fn child(url: &str, parallel: bool) -> Result<(), String> {
     let cfg = ConnConfig::parse(url).map_err(|e| e.to_string())?;
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -56,12 +69,18 @@ fn child(url: &str, parallel: bool) -> Result<(), String> {
         };
         let found = found.map_err(|e| e.to_string())?;
         let elapsed = started.elapsed();
+        let db = &found.database;
+        let objects = db.tables.len()
+            + db.views.len()
+            + db.functions.len()
+            + db.triggers.len()
+            + db.sequences.len();
         println!(
             "{} {} {} {}",
             elapsed.as_secs_f64() * 1000.0,
             found.queries,
-            found.database.tables.len(),
-            peak_rss_kib(libc::RUSAGE_SELF)
+            objects,
+            peak_rss_kib()
         );
         Ok(())
     })
@@ -105,7 +124,10 @@ async fn run(cluster: &EmbeddedCluster) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     println!(
-        "schema: {TABLES} tables, {ENUMS} enum types, {} bytes of DDL, loaded in {:.2} s",
+        "schema: {TABLES} tables, {ENUMS} enum types, {VIEWS} views, {FUNCTIONS} functions, \
+         {TRIGGERS} triggers, {SEQUENCES} sequences ({} objects counted below), {} bytes of DDL, \
+         loaded in {:.2} s",
+        TABLES + VIEWS + FUNCTIONS + TRIGGERS + SEQUENCES,
         ddl.len(),
         started.elapsed().as_secs_f64()
     );
@@ -166,9 +188,9 @@ async fn run(cluster: &EmbeddedCluster) -> Result<(), String> {
         println!("petal {label}:");
         println!(
             "  median {ms:.0} ms over {RUNS} runs, {} queries by its own count, {statements} \
-             statements in the server log, {} tables, peak {:.1} MiB (whole process)",
+             statements in the server log, {} objects, peak {:.1} MiB (whole process, VmHWM)",
             last.queries,
-            last.tables,
+            last.objects,
             peak as f64 / 1024.0
         );
         println!(
@@ -184,7 +206,7 @@ async fn run(cluster: &EmbeddedCluster) -> Result<(), String> {
 struct OurRun {
     millis: f64,
     queries: u32,
-    tables: usize,
+    objects: usize,
     peak_kib: i64,
 }
 
@@ -206,10 +228,10 @@ fn introspect_once(url: &str, parallel: bool) -> Result<OurRun, String> {
     let fields: Vec<&str> = text.split_whitespace().collect();
     let parse_err = || format!("unexpected child output {text:?}");
     match fields.as_slice() {
-        [ms, queries, tables, peak] => Ok(OurRun {
+        [ms, queries, objects, peak] => Ok(OurRun {
             millis: ms.parse().map_err(|_| parse_err())?,
             queries: queries.parse().map_err(|_| parse_err())?,
-            tables: tables.parse().map_err(|_| parse_err())?,
+            objects: objects.parse().map_err(|_| parse_err())?,
             peak_kib: peak.parse().map_err(|_| parse_err())?,
         }),
         _ => Err(parse_err()),
@@ -329,13 +351,17 @@ fn pg_dump_path(bin_dir: &Path) -> PathBuf {
     }
 }
 
-fn peak_rss_kib(who: i32) -> i64 {
-    // SAFETY: getrusage only writes into the zeroed struct we pass.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    if unsafe { libc::getrusage(who, &mut usage) } != 0 {
-        return 0;
-    }
-    usage.ru_maxrss
+/// This process's peak resident set (`VmHWM`, KiB), 0 if unknown.
+fn peak_rss_kib() -> i64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
@@ -420,5 +446,77 @@ fn schema_ddl() -> String {
         let _ = writeln!(ddl, "COMMENT ON TABLE t{t} IS 'table number {t}';");
         let _ = writeln!(ddl, "COMMENT ON COLUMN t{t}.price IS 'price in tenge';");
     }
+    other_objects(&mut ddl, &mut rng);
     ddl
+}
+
+/// Views (a third over other views), SQL and PL/pgSQL functions (some used
+/// by views), trigger functions and their triggers, standalone sequences,
+/// half of them commented.
+fn other_objects(ddl: &mut String, rng: &mut Rng) {
+    for s in 0..SEQUENCES {
+        let _ = writeln!(
+            ddl,
+            "CREATE SEQUENCE seq{s} AS bigint START {} INCREMENT {} CACHE {};",
+            s + 1,
+            1 + s % 5,
+            1 + s % 3
+        );
+        if s % 2 == 0 {
+            let _ = writeln!(ddl, "COMMENT ON SEQUENCE seq{s} IS 'sequence {s}';");
+        }
+    }
+    for f in 0..TRIGGER_FUNCTIONS {
+        let _ = writeln!(
+            ddl,
+            "CREATE FUNCTION touch_{f}() RETURNS trigger LANGUAGE plpgsql AS $$\n\
+             BEGIN NEW.qty := NEW.qty + {f}; RETURN NEW; END $$;"
+        );
+    }
+    for f in 0..FUNCTIONS - TRIGGER_FUNCTIONS {
+        if f % 2 == 0 {
+            let _ = writeln!(
+                ddl,
+                "CREATE FUNCTION price_{f}(p numeric, q integer DEFAULT 1) RETURNS numeric \
+                 LANGUAGE sql IMMUTABLE AS $$ SELECT p * q + {f} $$;"
+            );
+        } else {
+            let _ = writeln!(
+                ddl,
+                "CREATE FUNCTION label_{f}(name text) RETURNS text LANGUAGE plpgsql STABLE \
+                 AS $$ BEGIN RETURN upper(name) || '-{f}'; END $$;"
+            );
+        }
+        if f % 2 == 1 {
+            let _ = writeln!(
+                ddl,
+                "COMMENT ON FUNCTION label_{f}(text) IS 'function {f}';"
+            );
+        }
+    }
+    for v in 0..VIEWS {
+        let t = rng.below(TABLES);
+        let f = 2 * rng.below((FUNCTIONS - TRIGGER_FUNCTIONS) / 2);
+        let from = if v % 3 == 2 {
+            // over an earlier view
+            format!("SELECT id, name, price FROM v{}", rng.below(v))
+        } else {
+            format!("SELECT id, name, price FROM t{t} WHERE active")
+        };
+        let _ = writeln!(
+            ddl,
+            "CREATE VIEW v{v} AS SELECT s.id, s.name, s.price, price_{f}(s.price) AS total \
+             FROM ({from}) AS s;"
+        );
+        if v % 2 == 0 {
+            let _ = writeln!(ddl, "COMMENT ON VIEW v{v} IS 'view {v}';");
+        }
+    }
+    for g in 0..TRIGGERS {
+        let _ = writeln!(
+            ddl,
+            "CREATE TRIGGER touch BEFORE UPDATE ON t{g} FOR EACH ROW EXECUTE FUNCTION touch_{}();",
+            g % TRIGGER_FUNCTIONS
+        );
+    }
 }

@@ -1,13 +1,29 @@
 -- One row per column, in attnum order. A column is `serial` when an owned
 -- sequence (pg_depend deptype 'a') of the column's own type feeds its
--- default, spelled exactly `nextval('<sequence>'::regclass)`.
+-- default, spelled exactly `nextval('<sequence>'::regclass)` (sequences.sql
+-- makes the same test); an identity column's sequence is its internal one
+-- (deptype 'i'). That sequence is returned: PostgreSQL keeps its name when
+-- the table or the column is renamed.
 -- A default cannot refer to columns, so it is printed without the table as
 -- context (relid 0), which spares opening every table; a generated column's
 -- expression does refer to columns and gets its table.
--- Column comments hashed once: an index probe per column costs more.
+-- Column comments and owned sequences hashed once: an index probe per
+-- column costs more.
 , descr AS MATERIALIZED (
     SELECT objoid, objsubid, description FROM pg_description
     WHERE classoid = 'pg_class'::regclass AND objsubid > 0
+),
+owned AS MATERIALIZED (
+    SELECT dep.refobjid AS relid, dep.refobjsubid::int2 AS attnum, dep.objid AS oid, dep.deptype,
+           s.seqtypid, sn.nspname::text AS schema, sc.relname::text AS name
+    FROM pg_depend dep
+    JOIN pg_sequence s ON s.seqrelid = dep.objid
+    JOIN pg_class sc ON sc.oid = dep.objid
+    JOIN pg_namespace sn ON sn.oid = sc.relnamespace
+    WHERE dep.classid = 'pg_class'::regclass
+      AND dep.refclassid = 'pg_class'::regclass
+      AND dep.objsubid = 0
+      AND dep.deptype IN ('a', 'i')
 )
 SELECT a.attrelid AS table_oid,
        a.attnum,
@@ -25,18 +41,10 @@ SELECT a.attrelid AS table_oid,
        CASE WHEN a.attgenerated = 'v' THEN
            quote_ident(tbl.nspname) || '.' || quote_ident(tbl.relname) || '.' || quote_ident(a.attname)
        END AS virtual_name,
-       EXISTS (
-           SELECT 1
-           FROM pg_depend dep
-           JOIN pg_sequence s ON s.seqrelid = dep.objid
-           WHERE dep.classid = 'pg_class'::regclass
-             AND dep.refclassid = 'pg_class'::regclass
-             AND dep.refobjid = a.attrelid
-             AND dep.refobjsubid = a.attnum
-             AND dep.deptype = 'a'
-             AND s.seqtypid = a.atttypid
-             AND def.expr = 'nextval(' || quote_literal(dep.objid::regclass::text) || '::regclass)'
-       ) AS serial
+       seq.deptype = 'a' AS serial,
+       seq.oid AS sequence_oid,
+       seq.schema AS sequence_schema,
+       seq.name AS sequence_name
 FROM tbl
 JOIN pg_attribute a ON a.attrelid = tbl.oid
 JOIN pg_type t ON t.oid = a.atttypid
@@ -45,6 +53,12 @@ LEFT JOIN LATERAL (
     SELECT pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END) AS expr
     OFFSET 0
 ) AS def ON true
+LEFT JOIN owned seq
+       ON seq.relid = a.attrelid AND seq.attnum = a.attnum
+      AND ((seq.deptype = 'i' AND a.attidentity <> '')
+           OR (seq.deptype = 'a' AND a.attidentity = '' AND a.attgenerated = ''
+               AND seq.seqtypid = a.atttypid
+               AND def.expr = 'nextval(' || quote_literal(seq.oid::regclass::text) || '::regclass)'))
 LEFT JOIN pg_collation co ON co.oid = a.attcollation
 LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
 LEFT JOIN descr d ON d.objoid = a.attrelid AND d.objsubid = a.attnum

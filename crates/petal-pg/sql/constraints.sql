@@ -4,6 +4,7 @@
 -- The constrained columns come as attnums, named from the columns query's
 -- rows: a per-row subquery for them costs more than the rest of the query.
 SELECT con.conrelid AS table_oid,
+       con.oid,
        con.conname::text AS name,
        con.contype::text AS kind,
        con.conkey AS column_nums,
@@ -27,4 +28,4 @@ LEFT JOIN pg_class rc ON rc.oid = con.confrelid AND con.contype = 'f'
 LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
 LEFT JOIN pg_index ci ON ci.indexrelid = con.conindid AND con.contype = 'u'
 WHERE con.contype IN ('p', 'u', 'c', 'f')
-ORDER BY 1, 2
+ORDER BY 1, 3

@@ -1,4 +1,5 @@
-SELECT nsp.nspname,
+SELECT t.oid,
+       nsp.nspname,
        t.typname::text AS typname,
        ARRAY(SELECT e.enumlabel::text FROM pg_enum e
              WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) AS labels,
@@ -11,4 +12,4 @@ WHERE t.typtype = 'e'
   AND NOT EXISTS (
       SELECT 1 FROM pg_depend e
       WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid AND e.deptype = 'e')
-ORDER BY 1, 2
+ORDER BY 2, 3

@@ -1,7 +1,21 @@
 -- One row per index column (keys, then INCLUDE columns), for indexes that
--- do not back a primary key, unique or exclusion constraint of their table.
+-- do not back a primary key, unique or exclusion constraint of their table,
+-- on the compared tables and ({{matviews}}) the materialized views of the
+-- compared schemas: the same shape for both.
 -- int2vector/oidvector subscripts start at 0.
+, rel AS (
+    SELECT tbl.oid FROM tbl
+    UNION ALL
+    SELECT c.oid
+    FROM pg_class c
+    JOIN nsp ON nsp.oid = c.relnamespace
+    WHERE {{matviews}} AND c.relkind = 'm'
+      AND NOT EXISTS (
+          SELECT 1 FROM pg_depend e
+          WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
+)
 SELECT i.indrelid AS table_oid,
+       i.indexrelid AS index_oid,
        ic.relname::text AS name,
        i.indisunique AS is_unique,
        am.amname::text AS method,
@@ -23,8 +37,8 @@ SELECT i.indrelid AS table_oid,
        pg_get_expr(i.indpred, i.indrelid) AS predicate,
        {{index_nulls_not_distinct}} AS nulls_not_distinct,
        d.description AS comment
-FROM tbl
-JOIN pg_index i ON i.indrelid = tbl.oid
+FROM rel
+JOIN pg_index i ON i.indrelid = rel.oid
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_am am ON am.oid = ic.relam
 CROSS JOIN LATERAL generate_series(1, i.indnatts) AS k(pos)

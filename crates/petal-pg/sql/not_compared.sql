@@ -1,51 +1,55 @@
--- Everything in the compared schemas that the IR does not model yet, so
--- that it is listed rather than silently lost. Sequences owned by a column
--- (serial, identity) belong to that column and are not listed.
+-- Everything in the compared schemas (and the database-wide objects a
+-- schema's users rely on) that the IR does not model, so that it is listed
+-- rather than silently lost. What an extension creates belongs to the
+-- extension and is never listed. The client adds what only the other
+-- queries' rows show (a virtual generated column, a column sequence's
+-- options).
 , not_ext AS (
     SELECT e.classid, e.objid FROM pg_depend e WHERE e.deptype = 'e'
 )
 SELECT kind, name FROM (
-    SELECT CASE WHEN c.relispartition THEN 'partition' ELSE CASE c.relkind
-               WHEN 'v' THEN 'view'
-               WHEN 'm' THEN 'materialized view'
-               WHEN 'f' THEN 'foreign table'
-               WHEN 'S' THEN 'sequence'
-               WHEN 'c' THEN 'composite type'
-               WHEN 'r' THEN 'inheritance child table'
-               WHEN 'p' THEN 'inheritance child table'
-           END END AS kind,
+    SELECT CASE WHEN c.relkind = 'f' THEN 'foreign table'
+                WHEN c.relispartition THEN 'partition'
+                ELSE 'inheritance child table' END AS kind,
            quote_ident(nsp.nspname) || '.' || quote_ident(c.relname) AS name
     FROM pg_class c
     JOIN nsp ON nsp.oid = c.relnamespace
-    WHERE (c.relkind IN ('v', 'm', 'f', 'c')
-           OR (c.relkind = 'S' AND NOT EXISTS (
-                  SELECT 1 FROM pg_depend d
-                  WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
-                    AND d.deptype IN ('a', 'i')))
+    WHERE (c.relkind = 'f'
            OR (c.relkind IN ('r', 'p')
                AND (c.relispartition OR EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid))))
       AND NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_class'::regclass AND x.objid = c.oid)
     UNION ALL
-    SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate'
-                          WHEN 'w' THEN 'window function' ELSE 'function' END,
-           quote_ident(nsp.nspname) || '.' || quote_ident(p.proname)
-               || '(' || pg_get_function_identity_arguments(p.oid) || ')'
-    FROM pg_proc p
-    JOIN nsp ON nsp.oid = p.pronamespace
-    WHERE NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_proc'::regclass AND x.objid = p.oid)
-    UNION ALL
-    SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'range type' END,
-           quote_ident(nsp.nspname) || '.' || quote_ident(t.typname)
-    FROM pg_type t
-    JOIN nsp ON nsp.oid = t.typnamespace
-    WHERE t.typtype IN ('d', 'r')
-      AND NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_type'::regclass AND x.objid = t.oid)
-    UNION ALL
+    -- Triggers of the relations petal does not compare (triggers.sql reads
+    -- those of tables and views; partition clones come with their parent).
     SELECT 'trigger', quote_ident(nsp.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(tg.tgname)
     FROM pg_trigger tg
     JOIN pg_class c ON c.oid = tg.tgrelid
     JOIN nsp ON nsp.oid = c.relnamespace
-    WHERE NOT tg.tgisinternal
+    WHERE NOT tg.tgisinternal AND tg.tgparentid = 0
+      AND (c.relkind = 'f' OR c.relispartition
+           OR EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid))
+    UNION ALL
+    SELECT 'unlogged sequence', quote_ident(nsp.nspname) || '.' || quote_ident(c.relname)
+    FROM pg_class c
+    JOIN nsp ON nsp.oid = c.relnamespace
+    WHERE c.relkind = 'S' AND c.relpersistence = 'u'
+      AND NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_class'::regclass AND x.objid = c.oid)
+    UNION ALL
+    -- ALTER VIEW ... ALTER COLUMN ... SET DEFAULT
+    SELECT 'view column default',
+           quote_ident(nsp.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(a.attname)
+    FROM pg_attrdef ad
+    JOIN pg_class c ON c.oid = ad.adrelid AND c.relkind = 'v'
+    JOIN nsp ON nsp.oid = c.relnamespace
+    JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
+    UNION ALL
+    SELECT 'comment on a domain check',
+           quote_ident(nsp.nspname) || '.' || quote_ident(t.typname) || '.' || quote_ident(con.conname)
+    FROM pg_constraint con
+    JOIN pg_type t ON t.oid = con.contypid
+    JOIN nsp ON nsp.oid = t.typnamespace
+    JOIN pg_description d
+      ON d.objoid = con.oid AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0
     UNION ALL
     SELECT 'policy', quote_ident(nsp.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(po.polname)
     FROM pg_policy po
@@ -96,8 +100,83 @@ SELECT kind, name FROM (
     JOIN nsp ON nsp.oid = co.collnamespace
     WHERE NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_collation'::regclass AND x.objid = co.oid)
     UNION ALL
-    SELECT 'extension', quote_ident(ext.extname)
-    FROM pg_extension ext
-    JOIN nsp ON nsp.oid = ext.extnamespace
+    SELECT 'operator', o.oid::regoperator::text
+    FROM pg_operator o
+    JOIN nsp ON nsp.oid = o.oprnamespace
+    WHERE NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_operator'::regclass AND x.objid = o.oid)
+    UNION ALL
+    SELECT 'operator class', quote_ident(nsp.nspname) || '.' || quote_ident(oc.opcname)
+           || ' using ' || am.amname
+    FROM pg_opclass oc
+    JOIN nsp ON nsp.oid = oc.opcnamespace
+    JOIN pg_am am ON am.oid = oc.opcmethod
+    WHERE NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_opclass'::regclass AND x.objid = oc.oid)
+    UNION ALL
+    SELECT 'operator family', quote_ident(nsp.nspname) || '.' || quote_ident(f.opfname)
+           || ' using ' || am.amname
+    FROM pg_opfamily f
+    JOIN nsp ON nsp.oid = f.opfnamespace
+    JOIN pg_am am ON am.oid = f.opfmethod
+    WHERE NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_opfamily'::regclass AND x.objid = f.oid)
+    UNION ALL
+    -- Base and shell types (CREATE TYPE with C functions, or just a name);
+    -- an array type goes with its element.
+    SELECT CASE t.typtype WHEN 'p' THEN 'shell type' ELSE 'base type' END,
+           quote_ident(nsp.nspname) || '.' || quote_ident(t.typname)
+    FROM pg_type t
+    JOIN nsp ON nsp.oid = t.typnamespace
+    WHERE t.typtype IN ('b', 'p')
+      AND NOT EXISTS (SELECT 1 FROM pg_type el WHERE el.typarray = t.oid)
+      AND NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_type'::regclass AND x.objid = t.oid)
+    UNION ALL
+    SELECT 'text search configuration', quote_ident(nsp.nspname) || '.' || quote_ident(c.cfgname)
+    FROM pg_ts_config c
+    JOIN nsp ON nsp.oid = c.cfgnamespace
+    WHERE NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_ts_config'::regclass AND x.objid = c.oid)
+    UNION ALL
+    SELECT 'text search dictionary', quote_ident(nsp.nspname) || '.' || quote_ident(d.dictname)
+    FROM pg_ts_dict d
+    JOIN nsp ON nsp.oid = d.dictnamespace
+    WHERE NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_ts_dict'::regclass AND x.objid = d.oid)
+    UNION ALL
+    SELECT 'conversion', quote_ident(nsp.nspname) || '.' || quote_ident(cv.conname)
+    FROM pg_conversion cv
+    JOIN nsp ON nsp.oid = cv.connamespace
+    WHERE NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_conversion'::regclass AND x.objid = cv.oid)
+    UNION ALL
+    -- Database-wide objects, whatever the schemas compared: made after
+    -- initdb (FirstNormalObjectId) and not by an extension.
+    SELECT 'event trigger', quote_ident(ev.evtname)
+    FROM pg_event_trigger ev
+    WHERE NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_event_trigger'::regclass AND x.objid = ev.oid)
+    UNION ALL
+    SELECT 'publication', quote_ident(p.pubname)
+    FROM pg_publication p
+    UNION ALL
+    SELECT 'foreign-data wrapper', quote_ident(w.fdwname)
+    FROM pg_foreign_data_wrapper w
+    WHERE NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_foreign_data_wrapper'::regclass AND x.objid = w.oid)
+    UNION ALL
+    SELECT 'foreign server', quote_ident(s.srvname)
+    FROM pg_foreign_server s
+    UNION ALL
+    SELECT 'cast', '(' || format_type(ca.castsource, NULL) || ' AS ' || format_type(ca.casttarget, NULL) || ')'
+    FROM pg_cast ca
+    WHERE ca.oid >= 16384
+      AND NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_cast'::regclass AND x.objid = ca.oid)
+      -- a range's cast to its multirange comes and goes with the type
+      AND NOT EXISTS (
+          SELECT 1 FROM pg_depend i
+          WHERE i.classid = 'pg_cast'::regclass AND i.objid = ca.oid AND i.deptype = 'i')
+    UNION ALL
+    SELECT 'language', quote_ident(l.lanname)
+    FROM pg_language l
+    WHERE l.oid >= 16384
+      AND NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_language'::regclass AND x.objid = l.oid)
+    UNION ALL
+    SELECT 'access method', quote_ident(am.amname)
+    FROM pg_am am
+    WHERE am.oid >= 16384
+      AND NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_am'::regclass AND x.objid = am.oid)
 ) AS objects
 ORDER BY kind, name

@@ -12,7 +12,9 @@ WITH nsp AS (
           SELECT 1 FROM pg_depend e
           WHERE e.classid = 'pg_namespace'::regclass AND e.objid = n.oid AND e.deptype = 'e')
 ),
-tbl AS (
+-- The tables petal compares, before $2 narrows them (inlined where only
+-- `tbl` reads it).
+all_tbl AS (
     SELECT c.oid, nsp.nspname, c.relname::text AS relname
     FROM pg_class c
     JOIN nsp ON nsp.oid = c.relnamespace
@@ -20,8 +22,12 @@ tbl AS (
       AND NOT c.relispartition
       AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)
       AND c.relname <> {{migrations_table}}
-      AND ($2::text[] IS NULL OR (nsp.nspname || chr(31) || c.relname::text) = ANY ($2::text[]))
       AND NOT EXISTS (
           SELECT 1 FROM pg_depend e
           WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
+),
+tbl AS (
+    SELECT all_tbl.oid, all_tbl.nspname, all_tbl.relname
+    FROM all_tbl
+    WHERE $2::text[] IS NULL OR (all_tbl.nspname || chr(31) || all_tbl.relname) = ANY ($2::text[])
 )

@@ -8,7 +8,6 @@ use std::collections::BTreeSet;
 
 use petal_ir::{Database, QualifiedName};
 use petal_pg::{ConnConfig, IntrospectOptions, connect, introspect_parallel};
-use petal_sql::SqlFiles;
 
 use super::cache::CacheState;
 use super::ddl;
@@ -48,29 +47,23 @@ pub(super) async fn update_in_place(
 }
 
 /// The canonical IR of `models` after [`update_in_place`]: the cached one,
-/// with the tables that may have changed read again from `cfg` — and the
-/// SQL files' objects, which the tables' changes may have changed too (a
-/// view follows a renamed column), read whole when there are any.
+/// with the tables that may have changed read again from `cfg`, and
+/// everything else (the SQL files' objects, which the tables' changes may
+/// have changed too, and the dependency edges) read whole.
 pub(super) async fn reread(
     cfg: &ConnConfig,
     previous: CacheState,
     models: &Database,
-    sql: &SqlFiles,
 ) -> Result<Database, EngineError> {
     let _t = timings::phase("introspect the changed canonical tables");
     let refresh = changed_tables(&previous.models, models);
     let opts = IntrospectOptions {
         schemas: None,
         tables: Some(refresh.clone()),
+        tables_only: false,
     };
     let partial = introspect_parallel(cfg, &opts).await?.database;
-    Ok(merge(
-        previous.canonical,
-        partial,
-        &refresh,
-        models,
-        !sql.is_empty(),
-    ))
+    Ok(merge(previous.canonical, partial, &refresh, models))
 }
 
 /// The tables whose canonical form may have changed between two model IRs:
@@ -103,19 +96,16 @@ fn changed_tables(previous: &Database, models: &Database) -> BTreeSet<QualifiedN
         .collect()
 }
 
-/// The previous canonical IR with the refreshed tables replaced, tables no
-/// longer modelled removed, and schemas and enum types as read now (and,
-/// with `objects`, the SQL files' objects and every dependency).
+/// The previous canonical IR with the refreshed tables (and their
+/// triggers) replaced, tables no longer modelled removed, and every other
+/// kind as read now: a narrowed read reads them whole, and names every
+/// dependency edge's ends.
 fn merge(
     mut previous: Database,
     partial: Database,
     refresh: &BTreeSet<QualifiedName>,
     models: &Database,
-    objects: bool,
 ) -> Database {
-    previous
-        .tables
-        .retain(|name, _| models.tables.contains_key(name) && !refresh.contains(name));
     let Database {
         schemas,
         enums,
@@ -130,19 +120,29 @@ fn merge(
         range_types,
         dependencies,
     } = partial;
-    previous.tables.extend(tables);
-    previous.enums = enums;
-    previous.schemas = schemas;
-    if objects {
-        previous.extensions = extensions;
-        previous.sequences = sequences;
-        previous.views = views;
-        previous.functions = functions;
-        previous.triggers = triggers;
-        previous.domains = domains;
-        previous.composite_types = composite_types;
-        previous.range_types = range_types;
-        previous.dependencies = dependencies;
-    }
     previous
+        .tables
+        .retain(|name, _| models.tables.contains_key(name) && !refresh.contains(name));
+    previous.tables.extend(tables);
+    // Triggers are read with their tables: those of the tables not read
+    // again are kept, those of the tables (or views) gone are not.
+    previous.triggers.retain(|key, _| {
+        !refresh.contains(&key.table)
+            && (previous.tables.contains_key(&key.table) || views.contains_key(&key.table))
+    });
+    previous.triggers.extend(triggers);
+    Database {
+        schemas,
+        enums,
+        tables: previous.tables,
+        extensions,
+        sequences,
+        views,
+        functions,
+        triggers: previous.triggers,
+        domains,
+        composite_types,
+        range_types,
+        dependencies,
+    }
 }

@@ -194,7 +194,7 @@ async fn canonicalize_on(
         },
         Some(state) => match incremental::update_in_place(&cfg, &state.models, &models).await {
             Ok(()) => {
-                let mut database = incremental::reread(&cfg, state, &models, sql).await?;
+                let mut database = incremental::reread(&cfg, state, &models).await?;
                 sql::carry_declarations(&mut database, sql);
                 Built {
                     database,

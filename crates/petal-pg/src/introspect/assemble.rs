@@ -1,46 +1,46 @@
-//! Catalog rows → IR. The queries did the set-based work; this maps each
-//! query's rows onto IR values as soon as they arrive (so that it overlaps
-//! the server's work on the next query), then merges the parts by table,
-//! rejecting catalog codes it does not know rather than guessing.
+//! Catalog rows → IR for schemas, enum types, tables and columns, and the
+//! helpers every kind's mapping uses. The queries did the set-based work;
+//! each query's rows are mapped onto IR values as soon as they arrive (so
+//! that it overlaps the server's work on the next query), rejecting catalog
+//! codes petal does not know rather than guessing; `merge` puts the parts
+//! together.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use petal_ir::{Column, Database, EnumType, Identity, Index, QualifiedName, SqlType, Table};
+use petal_ir::{Column, EnumType, Identity, QualifiedName, SqlType, Table};
 use tokio_postgres::Row;
 use tokio_postgres::types::FromSql;
 
 use super::NotCompared;
-use super::keys::{ConstraintKind, ParsedConstraint};
 use crate::error::PgError;
 
 pub(super) type Rows = Vec<Row>;
 
-/// Every query's rows, mapped.
-pub(super) struct Parts {
-    pub schemas: BTreeSet<String>,
-    pub enums: Vec<EnumType>,
-    pub tables: BTreeMap<u32, Table>,
-    pub columns: Columns,
-    pub constraints: Vec<ParsedConstraint>,
-    pub indexes: Vec<(u32, Index)>,
-    pub not_compared: Vec<NotCompared>,
+/// A column as read, before it joins its table: the table's oid, its
+/// number, and the sequence feeding it (a serial or identity column's:
+/// its oid and name).
+pub(super) struct ColumnRow {
+    pub table_oid: u32,
+    pub attnum: i16,
+    pub column: Column,
+    pub sequence: Option<(u32, QualifiedName)>,
 }
 
 pub(super) struct Columns {
-    /// (table oid, attnum, column), tables in oid order, columns in attnum order.
-    list: Vec<(u32, i16, Column)>,
+    /// Tables in oid order, columns in attnum order.
+    pub list: Vec<ColumnRow>,
     /// PostgreSQL 18's virtual generated columns.
-    not_compared: Vec<NotCompared>,
+    pub not_compared: Vec<NotCompared>,
 }
 
 pub(super) fn schemas(rows: Rows) -> Result<BTreeSet<String>, PgError> {
     rows.iter().map(|row| get(row, "nspname")).collect()
 }
 
-pub(super) fn enums(rows: Rows) -> Result<Vec<EnumType>, PgError> {
+pub(super) fn enums(rows: Rows) -> Result<Vec<(u32, EnumType)>, PgError> {
     rows.iter()
         .map(|row| {
-            Ok(EnumType {
+            let e = EnumType {
                 name: QualifiedName::new(
                     get::<String>(row, "nspname")?,
                     get::<String>(row, "typname")?,
@@ -49,7 +49,8 @@ pub(super) fn enums(rows: Rows) -> Result<Vec<EnumType>, PgError> {
                 comment: get(row, "description")?,
                 renamed_from: None,
                 renamed_labels: BTreeMap::new(),
-            })
+            };
+            Ok((get(row, "oid")?, e))
         })
         .collect()
 }
@@ -77,7 +78,20 @@ pub(super) fn columns(rows: Rows) -> Result<Columns, PgError> {
     for row in &rows {
         let table_oid: u32 = get(row, "table_oid")?;
         let column = column(row, table_oid, &mut out.not_compared)?;
-        out.list.push((table_oid, get(row, "attnum")?, column));
+        let sequence = match (
+            get::<Option<u32>>(row, "sequence_oid")?,
+            get::<Option<String>>(row, "sequence_schema")?,
+            get::<Option<String>>(row, "sequence_name")?,
+        ) {
+            (Some(oid), Some(schema), Some(name)) => Some((oid, QualifiedName::new(schema, name))),
+            _ => None,
+        };
+        out.list.push(ColumnRow {
+            table_oid,
+            attnum: get(row, "attnum")?,
+            column,
+            sequence,
+        });
     }
     Ok(out)
 }
@@ -103,7 +117,7 @@ fn column(
     let default: Option<String> = get(row, "default_expr")?;
     match get::<String>(row, "generated")?.as_str() {
         "" => {
-            column.serial = get(row, "serial")?;
+            column.serial = get::<Option<bool>>(row, "serial")?.unwrap_or(false);
             // A serial column's nextval default is implied by `serial`.
             column.default = if column.serial { None } else { default };
         }
@@ -134,70 +148,6 @@ pub(super) fn not_compared(rows: Rows) -> Result<Vec<NotCompared>, PgError> {
             })
         })
         .collect()
-}
-
-/// Puts columns, constraints and indexes into their tables. Rows of tables
-/// the tables query did not return (it is the one that decides what is
-/// compared) are dropped.
-pub(super) fn merge(parts: Parts) -> Result<(Database, Vec<NotCompared>), PgError> {
-    let Parts {
-        schemas,
-        enums,
-        mut tables,
-        columns,
-        constraints,
-        indexes,
-        not_compared: mut others,
-    } = parts;
-    // (table oid, attnum) → position in the table's columns.
-    let mut positions: BTreeMap<(u32, i16), usize> = BTreeMap::new();
-    for (table_oid, attnum, column) in columns.list {
-        if let Some(table) = tables.get_mut(&table_oid) {
-            positions.insert((table_oid, attnum), table.columns.len());
-            table.columns.push(column);
-        }
-    }
-    for constraint in constraints {
-        let Some(table) = tables.get_mut(&constraint.table_oid) else {
-            continue;
-        };
-        let names = constraint
-            .column_nums
-            .iter()
-            .map(|num| match positions.get(&(constraint.table_oid, *num)) {
-                Some(&at) => Ok(table.columns[at].name.clone()),
-                None => Err(PgError::Catalog(format!(
-                    "constraint {} on {} names column number {num}, which the table does not have",
-                    constraint.kind.name(),
-                    table.name
-                ))),
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        match constraint.kind.with_columns(names) {
-            ConstraintKind::Primary(pk) => table.primary_key = Some(pk),
-            ConstraintKind::Unique(u) => table.uniques.push(u),
-            ConstraintKind::Check(c) => table.checks.push(c),
-            ConstraintKind::Foreign(fk) => table.foreign_keys.push(fk),
-        }
-    }
-    for (table_oid, index) in indexes {
-        if let Some(table) = tables.get_mut(&table_oid) {
-            table.indexes.push(index);
-        }
-    }
-    let mut db = Database {
-        schemas,
-        ..Database::default()
-    };
-    for e in enums {
-        db.add_enum(e);
-    }
-    for table in tables.into_values() {
-        db.add_table(table);
-    }
-    others.extend(columns.not_compared);
-    others.sort();
-    Ok((db, others))
 }
 
 pub(super) fn get<'a, T: FromSql<'a>>(row: &'a Row, column: &str) -> Result<T, PgError> {

@@ -14,6 +14,7 @@ const INDOPTION_DESC: i32 = 1;
 const INDOPTION_NULLS_FIRST: i32 = 2;
 
 pub(super) struct ParsedConstraint {
+    pub oid: u32,
     pub table_oid: u32,
     /// The constrained columns' attnums, in constraint order.
     pub column_nums: Vec<i16>,
@@ -104,6 +105,7 @@ pub(super) fn constraints(rows: Rows) -> Result<Vec<ParsedConstraint>, PgError> 
             other => return Err(unknown("contype", other, &context())),
         };
         out.push(ParsedConstraint {
+            oid: get(row, "oid")?,
             table_oid,
             column_nums: get(row, "column_nums")?,
             kind,
@@ -123,18 +125,29 @@ fn fk_action(code: &str, context: &str) -> Result<FkAction, PgError> {
     })
 }
 
-/// Index rows come one per index column, ordered by table, index name and
-/// position: consecutive rows with the same table and name are one index.
-pub(super) fn indexes(rows: Rows) -> Result<Vec<(u32, Index)>, PgError> {
-    let mut out: Vec<(u32, Index)> = Vec::new();
+/// An index as read: its relation's oid (a table's or a materialized
+/// view's), its own oid, the index.
+pub(super) struct IndexRow {
+    pub relation: u32,
+    pub oid: u32,
+    pub index: Index,
+}
+
+/// Index rows come one per index column, ordered by relation, index name
+/// and position: consecutive rows with the same relation and name are one
+/// index.
+pub(super) fn indexes(rows: Rows) -> Result<Vec<IndexRow>, PgError> {
+    let mut out: Vec<IndexRow> = Vec::new();
     for row in &rows {
         let table_oid: u32 = get(row, "table_oid")?;
         let name: String = get(row, "name")?;
-        let same = matches!(out.last(), Some((oid, ix)) if *oid == table_oid && ix.name == name);
+        let same =
+            matches!(out.last(), Some(ix) if ix.relation == table_oid && ix.index.name == name);
         if !same {
-            out.push((
-                table_oid,
-                Index {
+            out.push(IndexRow {
+                relation: table_oid,
+                oid: get(row, "index_oid")?,
+                index: Index {
                     name: name.clone(),
                     unique: get(row, "is_unique")?,
                     method: get(row, "method")?,
@@ -144,9 +157,9 @@ pub(super) fn indexes(rows: Rows) -> Result<Vec<(u32, Index)>, PgError> {
                     nulls_not_distinct: get(row, "nulls_not_distinct")?,
                     comment: get(row, "comment")?,
                 },
-            ));
+            });
         }
-        let Some((_, index)) = out.last_mut() else {
+        let Some(IndexRow { index, .. }) = out.last_mut() else {
             continue;
         };
         let column: Option<String> = get(row, "column_name")?;

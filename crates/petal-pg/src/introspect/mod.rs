@@ -11,52 +11,64 @@
 //! `'new'::order_status`): both sides of a comparison must spell alike.
 
 mod assemble;
+mod dependencies;
 mod keys;
+mod merge;
+mod objects;
+mod read;
+mod routines;
+mod types;
 
 use std::collections::BTreeSet;
 
-use petal_ir::{Database, MIGRATIONS_TABLE, quote_literal};
-use tokio_postgres::types::{ToSql, Type};
-use tokio_postgres::{Client, Row, SimpleQueryMessage};
+use petal_ir::{Database, quote_literal};
+use tokio_postgres::{Client, SimpleQueryMessage};
 
 use crate::conn::{ConnConfig, connect};
 use crate::error::PgError;
+use read::read_catalogs;
 
-const SCOPE: &str = include_str!("../../sql/scope.sql");
-const SCHEMAS: &str = include_str!("../../sql/schemas.sql");
-const ENUMS: &str = include_str!("../../sql/enums.sql");
-const TABLES: &str = include_str!("../../sql/tables.sql");
-const COLUMNS: &str = include_str!("../../sql/columns.sql");
-const CONSTRAINTS: &str = include_str!("../../sql/constraints.sql");
-const INDEXES: &str = include_str!("../../sql/indexes.sql");
-const NOT_COMPARED: &str = include_str!("../../sql/not_compared.sql");
-
-/// The oldest server whose catalogs these queries read (generated columns
-/// appeared in 12); petal targets 13 to 18.
-const MIN_SERVER_VERSION: i32 = 120000;
+/// The oldest server whose catalogs these queries read (`tgparentid`
+/// appeared in 13); petal targets 13 to 18.
+const MIN_SERVER_VERSION: i32 = 130000;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IntrospectOptions {
     /// Only these schemas; all non-system schemas when `None`.
     pub schemas: Option<BTreeSet<String>>,
-    /// Only these tables (with their columns, constraints and indexes);
-    /// all when `None`. Schemas and enum types are read whole either way,
-    /// and the not-compared list is then partial. For refreshing a few
-    /// tables of a schema already read.
+    /// Only these tables (with their columns, constraints, indexes and
+    /// triggers); all when `None`. Schemas, enum types and the other kinds
+    /// are read whole either way, and so are the dependencies (the query
+    /// names the ends on the other tables itself; an edge through the
+    /// serial sequence of a table not read is the one left out); the
+    /// not-compared list is then partial. For refreshing a few tables of a
+    /// schema already read.
     pub tables: Option<BTreeSet<petal_ir::QualifiedName>>,
+    /// Read only schemas, enum types and tables (with their columns,
+    /// constraints and indexes): no extensions, sequences, views,
+    /// functions, triggers, domains, composite or range types, and no
+    /// dependencies: half the queries, for refreshing tables alone (the
+    /// canonical cache's partial refresh, once it keeps the rest apart).
+    /// Default: everything.
+    pub tables_only: bool,
 }
 
 /// An object in the database that the IR does not model (yet), so it was
 /// not compared: listed, never silently lost.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct NotCompared {
-    /// `view`, `materialized view`, `foreign table`, `sequence`,
-    /// `composite type`, `partition`, `inheritance child table`,
-    /// `function`, `procedure`, `aggregate`, `window function`, `domain`,
-    /// `range type`, `trigger`, `policy`, `rule`, `exclusion constraint`,
-    /// `row level security`, `statistics object`, `collation`, `extension`,
-    /// `virtual generated column`, `unlogged table`, `invalid index`,
-    /// `partition key`.
+    /// `foreign table`, `partition`, `inheritance child table`, `trigger`
+    /// (of a relation petal does not compare), `policy`, `rule`,
+    /// `exclusion constraint`, `partition key`, `unlogged table`,
+    /// `unlogged sequence`, `invalid index`, `row level security`,
+    /// `statistics object`, `collation`, `operator`, `operator class`,
+    /// `operator family`, `base type`, `shell type`, `text search
+    /// configuration`, `text search dictionary`, `conversion`, `event
+    /// trigger`, `publication`, `foreign-data wrapper`, `foreign server`,
+    /// `cast`, `language`, `access method`, `virtual generated column`,
+    /// `view column default`, `comment on a domain check`, `column sequence
+    /// options` (a serial or identity column's sequence with options other
+    /// than the defaults), `comment on a column sequence`.
     pub kind: String,
     /// The object's SQL name, quoted where needed: `public.active_orders`,
     /// `public.orders.audit_trigger`, `public.total(integer, numeric)`.
@@ -178,117 +190,4 @@ fn server_version(opening: &[SimpleQueryMessage]) -> Result<i32, PgError> {
         )));
     }
     Ok(version)
-}
-
-/// Runs the catalog queries, the column half on `first` and the
-/// constraint half on `second` (which may be the same client), each half
-/// pipelined, and assembles the IR.
-async fn read_catalogs(
-    first: &Client,
-    second: &Client,
-    version: i32,
-    opts: &IntrospectOptions,
-) -> Result<Introspection, PgError> {
-    let sql = Queries::for_version(version);
-    let schemas: Option<Vec<String>> = opts.schemas.as_ref().map(|s| s.iter().cloned().collect());
-    // The unit separator cannot appear in an identifier petal writes.
-    let tables: Option<Vec<String>> = opts.tables.as_ref().map(|t| {
-        t.iter()
-            .map(|n| format!("{}\u{1f}{}", n.schema, n.name))
-            .collect()
-    });
-    let param: [(&(dyn ToSql + Sync), Type); 2] =
-        [(&schemas, Type::TEXT_ARRAY), (&tables, Type::TEXT_ARRAY)];
-    // Independent queries, polled together: tokio-postgres pipelines them.
-    // Each query's rows are mapped as soon as they arrive, while the server
-    // works on the next query.
-    let (schemas, enums, tables, columns, constraints, indexes, not_compared) = futures_util::try_join!(
-        async { assemble::schemas(run_query(first, sql.text(SCHEMAS), &param, "schemas").await?) },
-        async { assemble::enums(run_query(first, sql.text(ENUMS), &param, "enum types").await?) },
-        async { assemble::tables(run_query(first, sql.text(TABLES), &param, "tables").await?) },
-        async { assemble::columns(run_query(first, sql.text(COLUMNS), &param, "columns").await?) },
-        async {
-            keys::constraints(
-                run_query(second, sql.text(CONSTRAINTS), &param, "constraints").await?,
-            )
-        },
-        async { keys::indexes(run_query(second, sql.text(INDEXES), &param, "indexes").await?) },
-        async {
-            let rows = run_query(
-                first,
-                sql.text(NOT_COMPARED),
-                &param,
-                "objects not compared",
-            );
-            assemble::not_compared(rows.await?)
-        },
-    )?;
-    let parts = assemble::Parts {
-        schemas,
-        enums,
-        tables,
-        columns,
-        constraints,
-        indexes,
-        not_compared,
-    };
-    let (mut database, not_compared) = assemble::merge(parts)?;
-    database.normalize();
-    Ok(Introspection {
-        database,
-        not_compared,
-        server_version_num: version,
-        queries: 7,
-    })
-}
-
-async fn run_query(
-    client: &Client,
-    sql: String,
-    param: &[(&(dyn ToSql + Sync), Type)],
-    what: &str,
-) -> Result<Vec<Row>, PgError> {
-    client
-        .query_typed(&sql, param)
-        .await
-        .map_err(|e| PgError::query(format!("reading {what} from the catalogs"), e))
-}
-
-/// The catalog queries with the version-dependent parts filled in.
-struct Queries {
-    scope: String,
-    unique_nulls_not_distinct: &'static str,
-    index_nulls_not_distinct: &'static str,
-}
-
-impl Queries {
-    fn for_version(version: i32) -> Self {
-        let nnd = version >= 150000;
-        Queries {
-            scope: SCOPE.replace("{{migrations_table}}", &quote_literal(MIGRATIONS_TABLE)),
-            unique_nulls_not_distinct: if nnd {
-                "COALESCE(ci.indnullsnotdistinct, false)"
-            } else {
-                "false"
-            },
-            index_nulls_not_distinct: if nnd {
-                "i.indnullsnotdistinct"
-            } else {
-                "false"
-            },
-        }
-    }
-
-    fn text(&self, query: &str) -> String {
-        let query = query
-            .replace(
-                "{{unique_nulls_not_distinct}}",
-                self.unique_nulls_not_distinct,
-            )
-            .replace(
-                "{{index_nulls_not_distinct}}",
-                self.index_nulls_not_distinct,
-            );
-        format!("{}{}", self.scope, query)
-    }
 }
