@@ -92,17 +92,17 @@ proptest! {
         let dir = tempfile::tempdir().map_err(|e| TestCaseError::fail(e.to_string()))?;
         let (loaded, scripted) = runtime.block_on(async {
             let settings = settings(dir.path().to_path_buf());
-            let loaded = canonicalize(&settings, &scanned(&a)).await?;
+            let loaded = canonicalize(&settings, &scanned(&a))
+                .await
+                .map_err(|e| e.to_string())?;
             drop_cache(&settings).await;
             let script = petal_diff::render_schema(&a)
                 .into_iter()
                 .map(|s| s.sql)
                 .collect::<Vec<_>>()
                 .join("\n");
-            let scripted = common::built(&script)
-                .await
-                .map_err(petal_engine::EngineError::msg)?;
-            Ok::<_, petal_engine::EngineError>((loaded, scripted))
+            let scripted = common::built(&script).await.map_err(|e| e.to_string())?;
+            Ok::<_, String>((loaded, scripted))
         }).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(
             loaded.route,

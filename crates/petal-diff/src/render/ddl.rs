@@ -34,7 +34,12 @@ pub(crate) fn serial_type(ty: &petal_ir::SqlType) -> Option<&'static str> {
 /// default and generated expression traced to the column's.
 pub(crate) fn column_definition(table: &QualifiedName, column: &Column) -> Sql {
     let key = ObjectKey::column(table, &column.name);
-    let serial = if column.serial {
+    // A serial column whose sequence is not the one PostgreSQL would name
+    // is spelled as pg_dump spells it: the plain type here, the sequence
+    // and its default after the table (`named_serial_sequence`). Renaming
+    // the sequence `serial` creates would rename another table's when the
+    // name was taken (`a.b_id` and `a_b.id` both want `a_b_id_seq`).
+    let serial = if column.serial && column.sequence.is_none() {
         serial_type(&column.ty)
     } else {
         None
@@ -54,6 +59,9 @@ pub(crate) fn column_definition(table: &QualifiedName, column: &Column) -> Sql {
         }
         if let Some(identity) = column.identity {
             sql.push(" ").push(identity_sql(identity));
+            if let Some(sequence) = &column.sequence {
+                sql.push(&format!(" (SEQUENCE NAME {})", sequence.quoted()));
+            }
         }
         // A serial column is NOT NULL by construction; a nullable one gets a
         // separate DROP NOT NULL (see `serial_nullable_fixup`).
@@ -68,10 +76,34 @@ pub(crate) fn column_definition(table: &QualifiedName, column: &Column) -> Sql {
     sql
 }
 
+/// For a serial column whose sequence has a name of its own: the sequence,
+/// owned by the column, and the column's default drawing from it, as
+/// `serial` would have made them.
+pub(crate) fn named_serial_sequence(table: &QualifiedName, column: &Column) -> Vec<String> {
+    let Some(sequence) = column.sequence.as_ref().filter(|_| column.serial) else {
+        return Vec::new();
+    };
+    let column_name = quote_ident(&column.name);
+    vec![
+        format!(
+            "CREATE SEQUENCE {} AS {} OWNED BY {}.{column_name};",
+            sequence.quoted(),
+            column.ty,
+            table.quoted(),
+        ),
+        format!(
+            "ALTER TABLE {} ALTER COLUMN {column_name} SET DEFAULT nextval({}::regclass);",
+            table.quoted(),
+            quote_literal(&sequence.quoted()),
+        ),
+    ]
+}
+
 /// `ALTER TABLE ... DROP NOT NULL` for a nullable serial column, which
 /// `serial` creates NOT NULL.
 pub(crate) fn serial_nullable_fixup(table: &QualifiedName, column: &Column) -> Option<String> {
-    (column.serial && column.nullable && serial_type(&column.ty).is_some()).then(|| {
+    let keyword = column.sequence.is_none() && serial_type(&column.ty).is_some();
+    (column.serial && column.nullable && keyword).then(|| {
         format!(
             "ALTER TABLE {} ALTER COLUMN {} DROP NOT NULL;",
             table.quoted(),

@@ -254,13 +254,12 @@ pub(crate) fn column_extras(
         ));
     }
     if let Some(wanted) = &column.sequence {
-        let sqls =
-            sequences::rename_column_sequence(table, &column.name, &None, &Some(wanted.clone()));
-        for sql in sqls {
+        // An identity column names its sequence inline.
+        for sql in ddl::named_serial_sequence(table, column) {
             out.push(extra(
                 &on,
                 sql,
-                format!("name the sequence of {table}.{} {wanted}", column.name),
+                format!("sequence {wanted} of {table}.{}", column.name),
             ));
         }
     }
