@@ -7,6 +7,7 @@ pub mod order_items;
 pub mod orders;
 pub mod production;
 pub mod products;
+pub mod reports;
 pub mod settings;
 pub mod task_changes;
 pub mod users;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .merge(warehouse::routes())
         .merge(production::routes())
         .merge(products::routes())
+        .merge(reports::routes())
         .merge(settings::routes())
         .merge(users::routes())
         .route("/openapi.json", get(crate::openapi::handler));

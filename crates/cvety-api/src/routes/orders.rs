@@ -8,7 +8,7 @@ use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use cvety_schema::customer::CustomerIden;
 use cvety_schema::order::{DeliveryMethod, IssueType, OrderIden, OrderStatus};
-use petal::sea_query::{Expr, ExprTrait, Func, Order as SortOrder, Query, SelectStatement};
+use petal::sea_query::{Expr, ExprTrait, Order as SortOrder, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
 
@@ -234,10 +234,9 @@ async fn create(
             let prefix = format!("items[{i}].");
             order_items::insert(tx, id, item, &prefix, Stems::AlreadyReserved).await?;
         }
-        let total = order_items::recompute_totals(tx, id).await?;
-        if let Some(customer) = customer_id {
-            record_customer_order(tx, customer, total).await?;
-        }
+        // The customer's counters follow from the trigger
+        // `orders_refresh_customer_totals` (schema/sql/customer_totals.sql).
+        order_items::recompute_totals(tx, id).await?;
         fetch_with_items(tx, id).await
     })
     .await?;
@@ -273,32 +272,6 @@ async fn order_customer<C: GenericClient>(
     Ok(db::fetch_optional::<IdRow, _>(client, &q)
         .await?
         .map(|row| row.id))
-}
-
-/// The customer's counters: one more order, `total` more spent.
-async fn record_customer_order<C: GenericClient>(
-    client: &C,
-    customer: i32,
-    total: f64,
-) -> Result<(), ApiError> {
-    use CustomerIden as C;
-    let update = Query::update()
-        .table(C::Table)
-        .value(
-            C::OrdersCount,
-            Func::coalesce([Expr::col(C::OrdersCount), Expr::val(0)]).add(1),
-        )
-        .value(
-            C::TotalSpent,
-            Func::coalesce([Expr::col(C::TotalSpent).cast_as("float8"), Expr::val(0.0)])
-                .add(money(total)),
-        )
-        .value(C::LastOrderDate, Expr::current_timestamp())
-        .value(C::UpdatedAt, Expr::current_timestamp())
-        .and_where(Expr::col(C::Id).eq(customer))
-        .to_owned();
-    db::execute(client, &update).await?;
-    Ok(())
 }
 
 #[derive(Debug, Deserialize)]

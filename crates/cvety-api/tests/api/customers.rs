@@ -55,6 +55,29 @@ pub async fn suite(api: &Api) {
     assert_eq!(read["total_spent"], 22000.0);
     assert!(read["last_order_date"].is_string());
 
+    // The counters are the database's (the trigger of
+    // schema/sql/customer_totals.sql): an item added to the order moves
+    // them, and removed, moves them back.
+    let order_id = id_of(&order);
+    let added = api
+        .send(
+            "POST",
+            &format!("/api/orders/{order_id}/items"),
+            json!({ "product_id": rose, "quantity": 1 }),
+        )
+        .await;
+    let item = expect(&added, 201)["items"][1]["id"].clone();
+    let read = api.get(&format!("/api/customers/{id}")).await;
+    let read = expect(&read, 200);
+    assert_eq!(read["orders_count"], 1);
+    assert_eq!(read["total_spent"], 32000.0);
+    let removed = api
+        .delete(&format!("/api/orders/{order_id}/items/{item}"))
+        .await;
+    expect(&removed, 200);
+    let read = api.get(&format!("/api/customers/{id}")).await;
+    assert_eq!(expect(&read, 200)["total_spent"], 22000.0);
+
     // Search by part of the phone or the name, case-insensitive.
     let other = api
         .send(

@@ -15,6 +15,7 @@ mod harness;
 mod orders;
 mod production;
 mod products;
+mod reports;
 mod rollback;
 mod settings;
 mod users;

@@ -25,6 +25,8 @@ async fn suite_after_downgrade_and_upgrade() {
     empty_tables(&api).await;
     crate::products::suite(&api).await;
     empty_tables(&api).await;
+    crate::reports::suite(&api).await;
+    empty_tables(&api).await;
     crate::settings::suite(&api).await;
     empty_tables(&api).await;
     crate::users::suite(&api).await;
