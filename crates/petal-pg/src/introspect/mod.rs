@@ -17,6 +17,7 @@ mod merge;
 mod objects;
 mod read;
 mod routines;
+mod rows;
 mod types;
 
 use std::collections::BTreeSet;

@@ -11,7 +11,7 @@ use petal_ir::{
 };
 
 use super::NotCompared;
-use super::assemble::{Rows, get, unknown};
+use super::rows::{Attributes, Rows, get, unknown};
 use crate::error::PgError;
 
 /// An extension and its oid (its members are named by it in the
@@ -157,38 +157,4 @@ pub(super) fn views(rows: Rows) -> Result<Vec<ViewRow>, PgError> {
             })
         })
         .collect()
-}
-
-/// The columns of a view or the attributes of a composite type, as the
-/// queries return them: parallel arrays, NULL when there are none.
-pub(super) struct Attributes {
-    pub attnums: Vec<i32>,
-    pub names: Vec<String>,
-    pub types: Vec<String>,
-    pub comments: Vec<Option<String>>,
-}
-
-impl Attributes {
-    pub fn read(row: &tokio_postgres::Row, context: &str) -> Result<Self, PgError> {
-        let attributes = Attributes {
-            attnums: get::<Option<Vec<i32>>>(row, "attnums")?.unwrap_or_default(),
-            names: get::<Option<Vec<String>>>(row, "names")?.unwrap_or_default(),
-            types: get::<Option<Vec<String>>>(row, "types")?.unwrap_or_default(),
-            comments: get::<Option<Vec<Option<String>>>>(row, "comments")?.unwrap_or_default(),
-        };
-        let n = attributes.attnums.len();
-        if [
-            attributes.names.len(),
-            attributes.types.len(),
-            attributes.comments.len(),
-        ]
-        .iter()
-        .any(|&len| len != n)
-        {
-            return Err(PgError::Catalog(format!(
-                "{context}: the column arrays differ in length"
-            )));
-        }
-        Ok(attributes)
-    }
 }

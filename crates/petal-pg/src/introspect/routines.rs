@@ -8,7 +8,7 @@ use petal_ir::{
 };
 use tokio_postgres::Row;
 
-use super::assemble::{Rows, get, unknown};
+use super::rows::{Rows, get, unknown};
 use crate::error::PgError;
 
 pub(super) fn functions(rows: Rows) -> Result<Vec<(u32, Function)>, PgError> {

@@ -2,8 +2,7 @@
 
 use petal_ir::{Attribute, Check, CompositeType, Domain, QualifiedName, RangeType, SqlType};
 
-use super::assemble::{Rows, get};
-use super::objects::Attributes;
+use super::rows::{Attributes, Rows, get};
 use crate::error::PgError;
 
 /// A domain, its oid, and its checks' oids (the dependency edges name
