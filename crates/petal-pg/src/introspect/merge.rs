@@ -13,8 +13,9 @@ use super::NotCompared;
 use super::assemble::Columns;
 use super::dependencies::{Catalog, Names, RawEdge};
 use super::keys::{ConstraintKind, IndexRow, ParsedConstraint};
-use super::objects::{Sequences, ViewRow};
+use super::sequences::Sequences;
 use super::types::{CompositeRow, DomainRow};
+use super::views::ViewRow;
 use crate::error::PgError;
 
 /// Every query's rows, mapped.

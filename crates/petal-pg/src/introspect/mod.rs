@@ -12,13 +12,15 @@
 
 mod assemble;
 mod dependencies;
+mod extensions;
 mod keys;
 mod merge;
-mod objects;
 mod read;
 mod routines;
 mod rows;
+mod sequences;
 mod types;
+mod views;
 
 use std::collections::BTreeSet;
 

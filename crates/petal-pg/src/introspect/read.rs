@@ -7,7 +7,7 @@ use tokio_postgres::{Client, Row};
 
 use super::merge::{Objects, Parts};
 use super::{IntrospectOptions, Introspection, assemble, dependencies, keys, merge};
-use super::{objects, routines, types};
+use super::{extensions, routines, sequences, types, views};
 use crate::error::PgError;
 
 const SCOPE: &str = include_str!("../../sql/scope.sql");
@@ -80,9 +80,9 @@ pub(super) async fn read_catalogs(
         }
         let (extensions, sequences, views, functions, triggers, domains, composites, ranges, edges) =
             futures_util::try_join!(
-                async { objects::extensions(q(first, EXTENSIONS, "extensions").await?) },
-                async { objects::sequences(q(first, SEQUENCES, "sequences").await?) },
-                async { objects::views(q(second, VIEWS, "views").await?) },
+                async { extensions::extensions(q(first, EXTENSIONS, "extensions").await?) },
+                async { sequences::sequences(q(first, SEQUENCES, "sequences").await?) },
+                async { views::views(q(second, VIEWS, "views").await?) },
                 async { routines::functions(q(second, FUNCTIONS, "functions").await?) },
                 async { routines::triggers(q(second, TRIGGERS, "triggers").await?) },
                 async { types::domains(q(first, DOMAINS, "domains").await?) },
