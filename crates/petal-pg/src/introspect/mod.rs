@@ -13,12 +13,13 @@
 mod assemble;
 mod dependencies;
 mod extensions;
+mod functions;
 mod keys;
 mod merge;
 mod read;
-mod routines;
 mod rows;
 mod sequences;
+mod triggers;
 mod types;
 mod views;
 

@@ -7,7 +7,7 @@ use tokio_postgres::{Client, Row};
 
 use super::merge::{Objects, Parts};
 use super::{IntrospectOptions, Introspection, assemble, dependencies, keys, merge};
-use super::{extensions, routines, sequences, types, views};
+use super::{extensions, functions, sequences, triggers, types, views};
 use crate::error::PgError;
 
 const SCOPE: &str = include_str!("../../sql/scope.sql");
@@ -83,8 +83,8 @@ pub(super) async fn read_catalogs(
                 async { extensions::extensions(q(first, EXTENSIONS, "extensions").await?) },
                 async { sequences::sequences(q(first, SEQUENCES, "sequences").await?) },
                 async { views::views(q(second, VIEWS, "views").await?) },
-                async { routines::functions(q(second, FUNCTIONS, "functions").await?) },
-                async { routines::triggers(q(second, TRIGGERS, "triggers").await?) },
+                async { functions::functions(q(second, FUNCTIONS, "functions").await?) },
+                async { triggers::triggers(q(second, TRIGGERS, "triggers").await?) },
                 async { types::domains(q(first, DOMAINS, "domains").await?) },
                 async {
                     types::composite_types(q(first, COMPOSITE_TYPES, "composite types").await?)
