@@ -11,16 +11,18 @@
 //! `'new'::order_status`): both sides of a comparison must spell alike.
 
 mod assemble;
+mod composite_types;
 mod dependencies;
+mod domains;
 mod extensions;
 mod functions;
 mod keys;
 mod merge;
+mod range_types;
 mod read;
 mod rows;
 mod sequences;
 mod triggers;
-mod types;
 mod views;
 
 use std::collections::BTreeSet;
