@@ -1,5 +1,5 @@
-//! Catalog rows → IR for schemas, enum types, tables and columns, and the
-//! helpers every kind's mapping uses. The queries did the set-based work;
+//! Catalog rows → IR for schemas, enum types, tables and columns. The
+//! queries did the set-based work;
 //! each query's rows are mapped onto IR values as soon as they arrive (so
 //! that it overlaps the server's work on the next query), rejecting catalog
 //! codes petal does not know rather than guessing; `merge` puts the parts
@@ -9,12 +9,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use petal_ir::{Column, EnumType, Identity, QualifiedName, SqlType, Table};
 use tokio_postgres::Row;
-use tokio_postgres::types::FromSql;
 
 use super::NotCompared;
+use super::rows::{Rows, get, unknown};
 use crate::error::PgError;
-
-pub(super) type Rows = Vec<Row>;
 
 /// A column as read, before it joins its table: the table's oid, its
 /// number, and the sequence feeding it (a serial or identity column's:
@@ -148,15 +146,4 @@ pub(super) fn not_compared(rows: Rows) -> Result<Vec<NotCompared>, PgError> {
             })
         })
         .collect()
-}
-
-pub(super) fn get<'a, T: FromSql<'a>>(row: &'a Row, column: &str) -> Result<T, PgError> {
-    row.try_get(column)
-        .map_err(|e| PgError::Catalog(format!("column {column}: {e}")))
-}
-
-pub(super) fn unknown(what: &str, code: &str, context: &str) -> PgError {
-    PgError::Catalog(format!(
-        "unknown {what} {code:?} on {context}; a newer PostgreSQL than petal knows?"
-    ))
 }

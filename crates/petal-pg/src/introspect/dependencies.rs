@@ -8,7 +8,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use petal_ir::{Dependency, DependencyKind, ObjectKey, QualifiedName};
 
-use super::assemble::{Rows, get, unknown};
+use super::rows::{Rows, get, unknown};
 use crate::error::PgError;
 
 /// The catalogs whose rows name an object the IR models.

@@ -6,7 +6,7 @@ use petal_ir::{
     QualifiedName, Unique,
 };
 
-use super::assemble::{Rows, get, unknown};
+use super::rows::{Rows, get, unknown};
 use crate::error::PgError;
 
 /// `indoption` bits (`INDOPTION_DESC`, `INDOPTION_NULLS_FIRST`).

@@ -11,10 +11,12 @@ use petal_ir::{
 
 use super::NotCompared;
 use super::assemble::Columns;
+use super::composite_types::CompositeRow;
 use super::dependencies::{Catalog, Names, RawEdge};
+use super::domains::DomainRow;
 use super::keys::{ConstraintKind, IndexRow, ParsedConstraint};
-use super::objects::{Sequences, ViewRow};
-use super::types::{CompositeRow, DomainRow};
+use super::sequences::Sequences;
+use super::views::ViewRow;
 use crate::error::PgError;
 
 /// Every query's rows, mapped.

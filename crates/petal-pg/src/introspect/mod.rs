@@ -11,13 +11,19 @@
 //! `'new'::order_status`): both sides of a comparison must spell alike.
 
 mod assemble;
+mod composite_types;
 mod dependencies;
+mod domains;
+mod extensions;
+mod functions;
 mod keys;
 mod merge;
-mod objects;
+mod range_types;
 mod read;
-mod routines;
-mod types;
+mod rows;
+mod sequences;
+mod triggers;
+mod views;
 
 use std::collections::BTreeSet;
 

@@ -7,7 +7,9 @@ use tokio_postgres::{Client, Row};
 
 use super::merge::{Objects, Parts};
 use super::{IntrospectOptions, Introspection, assemble, dependencies, keys, merge};
-use super::{objects, routines, types};
+use super::{
+    composite_types, domains, extensions, functions, range_types, sequences, triggers, views,
+};
 use crate::error::PgError;
 
 const SCOPE: &str = include_str!("../../sql/scope.sql");
@@ -80,16 +82,18 @@ pub(super) async fn read_catalogs(
         }
         let (extensions, sequences, views, functions, triggers, domains, composites, ranges, edges) =
             futures_util::try_join!(
-                async { objects::extensions(q(first, EXTENSIONS, "extensions").await?) },
-                async { objects::sequences(q(first, SEQUENCES, "sequences").await?) },
-                async { objects::views(q(second, VIEWS, "views").await?) },
-                async { routines::functions(q(second, FUNCTIONS, "functions").await?) },
-                async { routines::triggers(q(second, TRIGGERS, "triggers").await?) },
-                async { types::domains(q(first, DOMAINS, "domains").await?) },
+                async { extensions::extensions(q(first, EXTENSIONS, "extensions").await?) },
+                async { sequences::sequences(q(first, SEQUENCES, "sequences").await?) },
+                async { views::views(q(second, VIEWS, "views").await?) },
+                async { functions::functions(q(second, FUNCTIONS, "functions").await?) },
+                async { triggers::triggers(q(second, TRIGGERS, "triggers").await?) },
+                async { domains::domains(q(first, DOMAINS, "domains").await?) },
                 async {
-                    types::composite_types(q(first, COMPOSITE_TYPES, "composite types").await?)
+                    composite_types::composite_types(
+                        q(first, COMPOSITE_TYPES, "composite types").await?,
+                    )
                 },
-                async { types::range_types(q(first, RANGE_TYPES, "range types").await?) },
+                async { range_types::range_types(q(first, RANGE_TYPES, "range types").await?) },
                 async { dependencies::raw_edges(q(first, DEPENDENCIES, "dependencies").await?) },
             )?;
         Ok(Some(Objects {

@@ -1,14 +1,14 @@
-//! Function, procedure, aggregate and trigger rows → IR. No server
-//! function prints an aggregate, so its `CREATE AGGREGATE` is put together
-//! here from pg_aggregate, as pg_dump's `dumpAgg` does.
+//! Rows of `sql/functions.sql` → IR [`Function`]s: functions, procedures,
+//! window functions and aggregates, one IR kind keyed by name and
+//! signature. Each keeps its oid for the dependency edges. A function's
+//! definition is the server's `pg_get_functiondef`; no server function
+//! prints an aggregate, so its `CREATE AGGREGATE` is put together here
+//! from pg_aggregate, as pg_dump's `dumpAgg` does.
 
-use petal_ir::{
-    Function, FunctionKey, FunctionKind, QualifiedName, Trigger, TriggerEnabled, Volatility,
-    quote_literal,
-};
+use petal_ir::{Function, FunctionKind, QualifiedName, Volatility, quote_literal};
 use tokio_postgres::Row;
 
-use super::assemble::{Rows, get, unknown};
+use super::rows::{Rows, get, unknown};
 use crate::error::PgError;
 
 pub(super) fn functions(rows: Rows) -> Result<Vec<(u32, Function)>, PgError> {
@@ -153,42 +153,4 @@ fn state_options(
         }
     }
     Ok(())
-}
-
-pub(super) fn triggers(rows: Rows) -> Result<Vec<(u32, Trigger)>, PgError> {
-    rows.iter()
-        .map(|row| {
-            let table = QualifiedName::new(
-                get::<String>(row, "schema")?,
-                get::<String>(row, "table_name")?,
-            );
-            let name: String = get(row, "name")?;
-            let enabled = match get::<String>(row, "enabled")?.as_str() {
-                "O" => TriggerEnabled::Origin,
-                "D" => TriggerEnabled::Disabled,
-                "R" => TriggerEnabled::Replica,
-                "A" => TriggerEnabled::Always,
-                other => {
-                    let context = format!("trigger {name} on {table}");
-                    return Err(unknown("tgenabled", other, &context));
-                }
-            };
-            let function = FunctionKey {
-                name: QualifiedName::new(
-                    get::<String>(row, "function_schema")?,
-                    get::<String>(row, "function_name")?,
-                ),
-                signature: get(row, "function_signature")?,
-            };
-            let trigger = Trigger {
-                table,
-                name,
-                definition: get(row, "definition")?,
-                function,
-                enabled,
-                comment: get(row, "comment")?,
-            };
-            Ok((get(row, "oid")?, trigger))
-        })
-        .collect()
 }
