@@ -130,3 +130,35 @@ async fn every_statement_postgres_refuses_is_reported_in_any_order() {
     let run: Run = project.petal(&["diff", "--from", "empty", "--to", "models"]);
     run.assert_ok();
 }
+
+/// A `LANGUAGE sql` function with a string body is checked against the
+/// catalogs when a migration creates it, yet records no dependency: the
+/// first migration must create it after the table it reads, and the whole
+/// schema must come back to nothing on the way down.
+#[tokio::test]
+async fn a_sql_function_reading_a_new_table_is_created_after_it() {
+    let project = orders_project().await;
+    project.write(
+        "sql/totals.sql",
+        "CREATE FUNCTION order_total(order_id bigint) RETURNS bigint LANGUAGE sql STABLE\n\
+         AS $$ SELECT total FROM orders WHERE id = order_id $$;\n\
+         CREATE VIEW big_orders AS SELECT id FROM orders WHERE order_total(id) > 1000;\n",
+    );
+    project
+        .petal(&["revision", "--autogenerate", "-m", "initial"])
+        .assert_ok();
+    project.petal(&["upgrade", "head"]).assert_ok();
+    project.petal(&["check"]).assert_ok();
+    project.petal(&["downgrade", "base"]).assert_ok();
+    let left: i64 = project
+        .client()
+        .query_one(
+            "SELECT (SELECT count(*) FROM pg_class WHERE relname IN ('orders', 'big_orders')) \
+                  + (SELECT count(*) FROM pg_proc WHERE proname = 'order_total')",
+            &[],
+        )
+        .await
+        .map(|row| row.get(0))
+        .unwrap_or_else(|e| panic!("counting relations: {e}"));
+    assert_eq!(left, 0, "down to base leaves no table, view or function");
+}

@@ -71,6 +71,17 @@ impl Function {
             signature: self.signature.clone(),
         }
     }
+
+    /// A `LANGUAGE sql` body given as a string (`AS $$...$$`), which
+    /// PostgreSQL parses and checks against the catalogs when the function
+    /// is created (with `check_function_bodies` on, as in a migration) but
+    /// records no dependency of: what it reads must exist first. A
+    /// `BEGIN ATOMIC` or `RETURN` body records its dependencies instead.
+    pub fn has_checked_string_body(&self) -> bool {
+        // `pg_get_functiondef` starts a string body's line with `AS `; the
+        // header's other lines start with a space.
+        self.language == "sql" && self.definition.lines().any(|line| line.starts_with("AS "))
+    }
 }
 
 impl FunctionKind {

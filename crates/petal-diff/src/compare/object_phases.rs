@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use petal_ir::{Database, ObjectKey};
 
 use super::objects::{
-    ObjectPlan, cur_key, dependents, is_dependent, ordered, reads_relation, to_key,
+    ObjectPlan, cur_key, dependents, is_dependent, ordered, runs_after_tables, to_key,
 };
 use super::{Engine, Matching};
 use crate::change::{Alter, Change, Delta, Object, Rename, Replace};
@@ -133,7 +133,7 @@ impl Engine<'_> {
             .functions
             .keys()
             .map(ObjectKey::function)
-            .filter(|k| reads_relation(k, to))
+            .filter(|k| runs_after_tables(k, to))
             .collect();
         let mut drop_first = BTreeSet::new();
         let mut drop_to_recreate = BTreeSet::new();

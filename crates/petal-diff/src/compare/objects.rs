@@ -285,9 +285,41 @@ pub(super) fn is_dependent(key: &ObjectKey, db: &Database, late: &BTreeSet<Objec
         ObjectKey::View { .. } | ObjectKey::MaterializedView { .. } | ObjectKey::Trigger { .. } => {
             true
         }
-        ObjectKey::Function { .. } => late.contains(key) || reads_relation(key, db),
+        ObjectKey::Function { .. } => late.contains(key) || runs_after_tables(key, db),
         _ => false,
     }
+}
+
+/// Whether a function is created after the tables change (and dropped
+/// before): it reads a relation, as its recorded dependencies say, or its
+/// SQL body is a string PostgreSQL checks on creation against tables that
+/// may not exist yet — unless what the tables themselves need (a default,
+/// a check, an index, a domain, a function they call) uses it.
+pub(super) fn runs_after_tables(key: &ObjectKey, db: &Database) -> bool {
+    if reads_relation(key, db) {
+        return true;
+    }
+    let ObjectKey::Function { name, signature } = key else {
+        return false;
+    };
+    let function_key = FunctionKey {
+        name: name.clone(),
+        signature: signature.clone(),
+    };
+    let checked = db
+        .functions
+        .get(&function_key)
+        .is_some_and(petal_ir::Function::has_checked_string_body);
+    let needed_first = db.dependencies.iter().any(|d| {
+        &d.referenced == key
+            && !matches!(
+                d.dependent,
+                ObjectKey::View { .. }
+                    | ObjectKey::MaterializedView { .. }
+                    | ObjectKey::Trigger { .. }
+            )
+    });
+    checked && !needed_first
 }
 
 /// Whether a function depends (in `db`, directly or through other
