@@ -27,24 +27,61 @@ def index_columns(index):
     return tuple(out)
 
 
+def qualified(name):
+    """A name as `petal diff --format json` gives it ({schema, name}), or as
+    written: the bare name (everything the benchmark makes is in public)."""
+    if isinstance(name, dict):
+        return name.get("name")
+    return name
+
+
+CREATED_AS_ADD = {"column", "foreign_key", "check"}
+
+
 def change_key(ch):
-    kind = ch.get("kind")
+    """What a change is about, as the intended edits name it: a kind and
+    the object ("add_column", table, column), ("replace_view", view)..."""
+    change, obj = ch.get("change"), ch.get("object")
     table = table_name(ch.get("table"))
-    if kind in ("add_column", "drop_column"):
-        return (kind, table, ch["column"]["name"])
-    if kind in ("alter_column_type", "set_nullable", "set_default", "set_column_comment",
-                "set_identity", "set_serial"):
-        return (kind, table, ch["column"])
-    if kind in ("create_index", "drop_index"):
-        return (kind, table, index_columns(ch["index"]))
-    if kind in ("add_foreign_key", "drop_foreign_key"):
-        return (kind, table, tuple(ch["foreign_key"]["columns"]))
-    if kind in ("add_check", "drop_check", "set_table_comment", "create_table", "drop_table"):
-        return (kind, table)
-    if kind == "add_enum_label":
-        return (kind, ch["name"]["name"], ch["label"])
+    if change == "add_enum_label":
+        return (change, qualified(ch["name"]), ch["label"])
+    if change in ("create", "drop"):
+        verb = {"create": "add" if obj in CREATED_AS_ADD else "create", "drop": "drop"}[change]
+        if obj == "table":
+            return (f"{verb}_table", table)
+        if obj == "column":
+            return (f"{verb}_column", table, ch["column"]["name"])
+        if obj == "index":
+            return (f"{verb}_index", table, index_columns(ch["index"]))
+        if obj == "foreign_key":
+            return (f"{verb}_foreign_key", table, tuple(ch["foreign_key"]["columns"]))
+        if obj == "check":
+            return (f"{verb}_check", table)
+        if obj in ("view", "sequence"):
+            return (f"{verb}_{obj}", qualified(ch[obj]["name"]))
+        if obj == "function":
+            return (f"{verb}_function", qualified(ch["function"]["name"]))
+        if obj == "trigger":
+            return (f"{verb}_trigger", table_name(ch["trigger"]["table"]), ch["trigger"]["name"])
+    if change == "replace" and obj in ("view", "function"):
+        return (f"replace_{obj}", qualified(ch["from"]["name"]))
+    if change == "alter":
+        prop = ch.get("property")
+        if prop in ("column_type", "nullable", "default"):
+            kind = {"column_type": "alter_column_type", "nullable": "set_nullable",
+                    "default": "set_default"}[prop]
+            return (kind, table, ch["column"])
+        if prop == "comment":
+            on = ch.get("on", {})
+            if on.get("object") == "column":
+                return ("set_column_comment", table_name(on.get("table")), on.get("column"))
+            if on.get("object") == "table":
+                return ("set_table_comment", table_name(on))
+            return (f"set_{on.get('object')}_comment", json.dumps(on, sort_keys=True))
+        if prop == "sequence_settings":
+            return ("alter_sequence", qualified(ch["name"]))
     # Anything else is unexpected here; keep enough of it to read.
-    return (kind, json.dumps(ch, sort_keys=True)[:160])
+    return (f"{change} {obj or ch.get('property')}", json.dumps(ch, sort_keys=True)[:160])
 
 
 class Verdict:

@@ -150,7 +150,7 @@ class Editor:
         col.nullable = want_nullable
         self.note("nullability change", f"{table.name}.{col.name} nullable={want_nullable}").expect(
             ("set_nullable", table.name, col.name),
-            lambda ch, w=want_nullable: ch["nullable"] == w,
+            lambda ch, w=want_nullable: ch["to"] == w,
             f"nullable {want_nullable}",
         )
 
@@ -291,11 +291,11 @@ class Editor:
 
 def type_text(ty):
     """The SQL type of a column or change as text, whatever shape the JSON
-    gives it (a string, or an object holding one)."""
+    gives it (a string, or an object holding one: {"type": ...})."""
     if isinstance(ty, str):
         return ty
     if isinstance(ty, dict):
-        for key in ("name", "text", "sql"):
+        for key in ("type", "name", "text", "sql"):
             if isinstance(ty.get(key), str):
                 return ty[key]
     return str(ty)

@@ -9,9 +9,16 @@ import shutil
 import subprocess
 import time
 
+import phases
+
 
 class Failed(Exception):
     pass
+
+
+# What pg_dump's output sets first: a function body is not checked when the
+# function is created, so it may read what is created further on.
+UNCHECKED_BODIES = {"PGOPTIONS": "-c check_function_bodies=off"}
 
 
 class Sample:
@@ -44,6 +51,7 @@ class Harness:
         self.petal_bin = petal
         self.project = os.path.join(work, "project")
         self.models_dir = os.path.join(self.project, "models")
+        self.sql_dir = os.path.join(self.project, "sql")
         self.live_data = os.path.join(work, "live")
         self.socket_dir = os.path.join(work, "s")
         self.port = 5499
@@ -57,7 +65,8 @@ class Harness:
         os.makedirs(self.models_dir)
         with open(os.path.join(self.project, "petal.toml"), "w") as f:
             f.write(f'# written by scripts/bench-autogen\ndatabase_url = "{self.live}"\n'
-                    'database = "bench_dev"\nmodels = "models"\nmigrations = "migrations"\n')
+                    'database = "bench_dev"\nmodels = "models"\nmigrations = "migrations"\n'
+                    'sql = "sql"\n')
 
     def command(self, argv, out=None, cwd=None, what=None, env=None):
         """Runs argv, timed; stdout to `out` (a file name under the work
@@ -88,10 +97,15 @@ class Harness:
     def petal(self, *args, out=None):
         return self.command([self.petal_bin, *args], out=out, what=f"petal {' '.join(args)}")
 
-    def diff_json(self, env=None):
-        """The benchmark's subject: the live database -> the models."""
+    def diff_json(self):
+        """The benchmark's subject: the live database -> the models (and the
+        SQL files), with petal's account of its phases (PETAL_TIMINGS=1: a
+        line per phase on standard error, nothing else changes)."""
         args = ("diff", "--from", "database", "--to", "models", "--format", "json")
-        s = self.command([self.petal_bin, *args], env=env, what=f"petal {' '.join(args)}")
+        s = self.command([self.petal_bin, *args], env={"PETAL_TIMINGS": "1"},
+                         what=f"petal {' '.join(args)}")
+        s.timings = phases.petal_timings(s.stderr)
+        s.route = phases.route(s.timings)
         try:
             s.changes = json.loads(s.stdout)["changes"]
         except (ValueError, KeyError) as e:
@@ -127,10 +141,29 @@ class Harness:
                 self.dev_data = line[len("data: "):].strip()
         return s
 
-    def psql_file(self, name):
+    def psql_file(self, name, env=None):
         return self.command(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", self.live,
-                             "-f", os.path.join(self.work, name)], out=os.devnull,
+                             "-f", os.path.join(self.work, name)], out=os.devnull, env=env,
                             what=f"psql -f {name} on the live database")
+
+    def load_live(self, name):
+        """Loads petal's DDL `name` into the live database as a user would,
+        `psql -f`. Returns (the sample, None), or, when PostgreSQL refuses
+        it, (the sample of a load with function bodies unchecked, as pg_dump
+        loads them, into the database made empty again, PostgreSQL's error):
+        the benchmark goes on, and reports the error as petal's."""
+        try:
+            return self.psql_file(name), None
+        except Failed as e:
+            refused = str(e)
+        admin = self.live.replace("dbname=bench", "dbname=postgres")
+        self.command(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", admin,
+                      "-c", "DROP DATABASE bench", "-c", "CREATE DATABASE bench"], out=os.devnull)
+        return self.psql_file(name, env=UNCHECKED_BODIES), refused
+
+    def server_version(self, url):
+        out = self.command(["psql", "-X", "-A", "-t", "-d", url, "-c", "SHOW server_version_num"])
+        return int(out.stdout.strip())
 
     def pg_dump(self):
         return self.command([pg_bin("pg_dump"), "--schema-only", "-d", self.live,
@@ -173,9 +206,12 @@ class Harness:
         self.dev_sql(f"DROP DATABASE IF EXISTS {name}")
         self.dev_sql("CHECKPOINT")
         create = self.dev_sql(f"CREATE DATABASE {name} TEMPLATE template0")
+        # Function bodies unchecked, as petal loads the SQL files (and pg_dump
+        # its output): a body may read a table created further on.
         load = self.command(["psql", "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1",
                              "-d", self.dev_url(name), "-f", os.path.join(self.work, sql_file)],
-                            out=os.devnull, what="psql -1 of the models' DDL on the dev server")
+                            out=os.devnull, env=UNCHECKED_BODIES,
+                            what="psql -1 of the models' DDL on the dev server")
         self.dev_sql(f"DROP DATABASE {name}")
         self.dev_sql("CHECKPOINT")
         return create, load
@@ -218,4 +254,3 @@ class Harness:
                 continue
             if name.startswith("petal-") and belongs:
                 shutil.rmtree(os.path.join(shm, name), ignore_errors=True)
-

@@ -1,6 +1,7 @@
-"""Where one petal run spends its wall time, from the outside: petal has no
-tracing of its own, so the run goes under `strace`, and the few syscalls
-that mark a phase (connecting to a server, opening the model files, running
+"""Where one petal run spends its wall time: petal's own account
+(PETAL_TIMINGS=1, a line per phase, and which way it came by the canonical
+models), and, from the outside, a run under `strace` whose few marking
+syscalls (connecting to a server, opening the model files, running
 pg_config, writing the result) cut it into segments."""
 
 import os
@@ -9,6 +10,47 @@ import shutil
 import subprocess
 
 LINE = re.compile(r"^(\d+)\s+(\d+\.\d+)\s+(\w+)\((.*)$")
+TIMING = re.compile(r"^petal timings:\s+([\d.]+) ms at \+\s*([\d.]+) ms\s+(.*)$")
+
+# The phase that tells each route of the canonical cache (petal-engine
+# canonical/mod.rs, Route): a rebuild loads the models into a new database,
+# an update reads the tables it changed again, a cached run does neither.
+REBUILT = "load the models into a new canonical database"
+UPDATED = "introspect the changed canonical tables"
+SQL_LOADED = "load the SQL files"
+
+
+def petal_timings(stderr):
+    """[(milliseconds, started at milliseconds, phase)] from PETAL_TIMINGS=1."""
+    out = []
+    for line in stderr.splitlines():
+        m = TIMING.match(line.strip())
+        if m:
+            out.append((float(m.group(1)), float(m.group(2)), m.group(3).strip()))
+    return out
+
+
+def route(timings):
+    """'rebuilt', 'updated' or 'cached', as the phases show it ('?' with no
+    phases at all)."""
+    names = {what for _, _, what in timings}
+    if not names:
+        return "?"
+    if REBUILT in names:
+        return "rebuilt"
+    if UPDATED in names:
+        return "updated"
+    return "cached"
+
+
+def sql_loaded(timings):
+    return any(what == SQL_LOADED for _, _, what in timings)
+
+
+def phase_lines(timings):
+    """Printable, in the order the phases started."""
+    return [f"{ms:8.1f} ms at +{at:7.1f} ms  {what}"
+            for ms, at, what in sorted(timings, key=lambda t: (t[1], -t[0]))]
 
 
 def events(trace_path, live_socket, project):
