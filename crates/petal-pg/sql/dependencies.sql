@@ -135,34 +135,27 @@ SELECT e.a_class::regclass::text AS dependent_catalog,
        e.a_sub AS dependent_sub,
        fa.table_schema AS dependent_table_schema,
        fa.table_name AS dependent_table_name,
-       fa.name AS dependent_name,
+       COALESCE(fa.name, aa.attname::text) AS dependent_name,
        CASE WHEN mb.extension IS NOT NULL THEN 'pg_extension' ELSE e.b_class::regclass::text END
            AS referenced_catalog,
        COALESCE(mb.extension, e.b_oid) AS referenced_oid,
        CASE WHEN mb.extension IS NOT NULL THEN 0 ELSE e.b_sub END AS referenced_sub,
        fb.table_schema AS referenced_table_schema,
        fb.table_name AS referenced_table_name,
-       fb.name AS referenced_name,
+       COALESCE(fb.name, ab.attname::text) AS referenced_name,
        e.deptype::text AS deptype
 FROM edge e
 LEFT JOIN member mb ON mb.classid = e.b_class AND mb.objid = e.b_oid
--- LATERAL, so that their conditions on $2 and the outer row are one-time
--- filters: an edge skips these probes unless a narrowed read needs them.
-LEFT JOIN LATERAL (
-    SELECT f.table_schema, f.table_name, COALESCE(f.name, a.attname::text) AS name
-    FROM fallback f
-    LEFT JOIN pg_attribute a
-           ON f.name IS NULL AND e.a_sub > 0 AND a.attrelid = f.objid AND a.attnum = e.a_sub
-    WHERE $2::text[] IS NOT NULL AND f.classid = e.a_class AND f.objid = e.a_oid
-) AS fa ON true
-LEFT JOIN LATERAL (
-    SELECT f.table_schema, f.table_name, COALESCE(f.name, a.attname::text) AS name
-    FROM fallback f
-    LEFT JOIN pg_attribute a
-           ON f.name IS NULL AND e.b_sub > 0 AND a.attrelid = f.objid AND a.attnum = e.b_sub
-    WHERE $2::text[] IS NOT NULL AND mb.extension IS NULL
-      AND f.classid = e.b_class AND f.objid = e.b_oid
-) AS fb ON true
+-- Plain equality joins, which the planner hashes (`fallback` is empty
+-- without $2): probing it per edge, as a LATERAL subquery would, costs
+-- edges x fallback rows on a narrowed read.
+LEFT JOIN fallback fa ON fa.classid = e.a_class AND fa.objid = e.a_oid
+LEFT JOIN pg_attribute aa
+       ON fa.name IS NULL AND e.a_sub > 0 AND aa.attrelid = fa.objid AND aa.attnum = e.a_sub
+LEFT JOIN fallback fb
+       ON mb.extension IS NULL AND fb.classid = e.b_class AND fb.objid = e.b_oid
+LEFT JOIN pg_attribute ab
+       ON fb.name IS NULL AND e.b_sub > 0 AND ab.attrelid = fb.objid AND ab.attnum = e.b_sub
 -- A member's own dependencies are its extension's business.
 WHERE NOT EXISTS (SELECT 1 FROM member ma WHERE ma.classid = e.a_class AND ma.objid = e.a_oid)
   -- Whole-object edges of a thing on itself: a view on its rule, a table
