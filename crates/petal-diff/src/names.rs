@@ -212,11 +212,6 @@ pub fn is_user_type(ty: &SqlType) -> bool {
     !text.contains('(') && (text.contains('.') || text.starts_with('"'))
 }
 
-/// Whether a column type is the enum `name` (or an array of it), and which.
-pub fn enum_use(ty: &SqlType, name: &QualifiedName) -> Option<bool> {
-    EnumSpelling::new(name).used_by(ty)
-}
-
 /// The spellings of one enum type, computed once for many columns.
 pub struct EnumSpelling {
     bare: String,
@@ -296,16 +291,29 @@ fn for_each_expression(db: &mut Database, mut f: impl FnMut(&mut String)) {
     }
 }
 
-/// What the server shows after `ALTER TYPE from RENAME TO to`: column types
-/// and casts in expressions name the new type.
-pub fn rename_enum_references(db: &mut Database, from: &QualifiedName, to: &QualifiedName) {
-    for table in db.tables.values_mut() {
-        for column in &mut table.columns {
-            if let Some(array) = enum_use(&column.ty, from) {
-                column.ty = enum_type(to, array);
-            }
+/// What the server shows after a type (an enum, domain, composite or
+/// range type) is renamed from `from` to `to`: the columns, view columns,
+/// attributes and domains of it, and casts in expressions, name the new
+/// type.
+pub fn rename_type_references(db: &mut Database, from: &QualifiedName, to: &QualifiedName) {
+    let spelling = EnumSpelling::new(from);
+    let retype = |ty: &mut SqlType| {
+        if let Some(array) = spelling.used_by(ty) {
+            *ty = enum_type(to, array);
         }
-    }
+    };
+    let columns = db.tables.values_mut().flat_map(|t| &mut t.columns);
+    columns.for_each(|c| retype(&mut c.ty));
+    let view_columns = db.views.values_mut().flat_map(|v| &mut v.columns);
+    view_columns.for_each(|c| retype(&mut c.ty));
+    let attributes = db
+        .composite_types
+        .values_mut()
+        .flat_map(|c| &mut c.attributes);
+    attributes.for_each(|a| retype(&mut a.ty));
+    db.domains
+        .values_mut()
+        .for_each(|d| retype(&mut d.base_type));
     let old = format!("::{}", type_spelling(from));
     let new = format!("::{}", type_spelling(to));
     for_each_expression(db, |e| {
