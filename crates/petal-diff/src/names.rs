@@ -7,7 +7,7 @@
 //! `"Sales"."Order Status"`. Renaming the type or a label changes that text
 //! on the server, so the in-memory model must change it the same way.
 
-use petal_ir::{Database, QualifiedName, SqlType, quote_ident, quote_literal};
+use petal_ir::{Database, FunctionKey, QualifiedName, SqlType, quote_ident, quote_literal};
 
 /// Keywords `quote_identifier` quotes: PostgreSQL's reserved, type/function
 /// name and column name keywords (unreserved ones print bare).
@@ -334,6 +334,75 @@ pub fn rename_label_references(db: &mut Database, name: &QualifiedName, from: &s
             *e = replace_token(e, &old, &new);
         }
     });
+}
+
+/// Replaces `needle` in `text` wherever it is not preceded by a character
+/// that would make it part of a longer name.
+fn replace_name(text: &str, needle: &str, replacement: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(needle) {
+        let joined = rest[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '"' || c == '.');
+        out.push_str(&rest[..at]);
+        out.push_str(if joined { needle } else { replacement });
+        rest = &rest[at + needle.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// What the server prints after `ALTER ROUTINE from(...) RENAME TO to`:
+/// the function's own definition, the expressions and view queries calling
+/// it, and the triggers executing it (the function under key `to`) name it
+/// anew.
+pub fn rename_function_references(db: &mut Database, to: &FunctionKey, from: &QualifiedName) {
+    let old = format!("{}(", type_spelling(from));
+    let new = format!("{}(", type_spelling(&to.name));
+    let call = |text: &mut String| {
+        if text.contains(&old) {
+            *text = replace_name(text, &old, &new);
+        }
+    };
+    for_each_expression(db, call);
+    db.views.values_mut().for_each(|v| call(&mut v.definition));
+    let executes = |name: &str| format!("EXECUTE FUNCTION {name}");
+    for t in db.triggers.values_mut().filter(|t| t.function == *to) {
+        t.definition = t.definition.replace(&executes(&old), &executes(&new));
+    }
+    if let Some(f) = db.functions.get_mut(to) {
+        f.definition = f.definition.replacen(&old, &new, 1);
+    }
+}
+
+/// What the server prints after a sequence is renamed: defaults and view
+/// queries name the new one in their `'...'::regclass` constants.
+pub fn rename_sequence_references(db: &mut Database, from: &QualifiedName, to: &QualifiedName) {
+    let constant =
+        |name: &QualifiedName| format!("{}::regclass", quote_literal(&type_spelling(name)));
+    let (old, new) = (constant(from), constant(to));
+    let rename = |text: &mut String| {
+        if text.contains(&old) {
+            *text = text.replace(&old, &new);
+        }
+    };
+    for_each_expression(db, rename);
+    db.views
+        .values_mut()
+        .for_each(|v| rename(&mut v.definition));
+}
+
+/// A trigger's definition after its table (or view) is renamed from `from`
+/// to `to`: `pg_get_triggerdef` prints the relation's current name.
+pub fn trigger_on(definition: &str, from: &QualifiedName, to: &QualifiedName) -> String {
+    if from == to {
+        return definition.to_string();
+    }
+    let old = format!(" ON {} ", type_spelling(from));
+    let new = format!(" ON {} ", type_spelling(to));
+    definition.replacen(&old, &new, 1)
 }
 
 #[cfg(test)]

@@ -7,7 +7,10 @@ use petal_ir::{Database, FunctionKey, QualifiedName, TriggerKey};
 
 use super::{ApplyError, err, indexes_mut, rename_in, table_mut};
 use crate::change::{Delta, Rename};
-use crate::names::{rename_label_references, rename_type_references};
+use crate::names::{
+    rename_function_references, rename_label_references, rename_sequence_references,
+    rename_type_references, trigger_on,
+};
 
 pub(super) fn apply_rename(db: &mut Database, rename: &Rename) -> Result<(), ApplyError> {
     match rename {
@@ -44,6 +47,7 @@ pub(super) fn apply_rename(db: &mut Database, rename: &Rename) -> Result<(), App
             let mut sequence = take(&mut db.sequences, &name.from, "sequence")?;
             sequence.name = name.to.clone();
             db.sequences.insert(name.to.clone(), sequence);
+            rename_sequence_references(db, &name.from, &name.to);
         }
         Rename::View { name, .. } => {
             let mut view = take(&mut db.views, &name.from, "view")?;
@@ -64,6 +68,7 @@ pub(super) fn apply_rename(db: &mut Database, rename: &Rename) -> Result<(), App
                     trigger.function = key(&name.to);
                 }
             }
+            rename_function_references(db, &key(&name.to), &name.from);
         }
         Rename::Trigger { table, name } => {
             let key = |name: &str| TriggerKey {
@@ -257,6 +262,7 @@ fn move_triggers(db: &mut Database, from: &QualifiedName, to: &QualifiedName) {
         .collect();
     for key in moved {
         if let Some(mut trigger) = db.triggers.remove(&key) {
+            trigger.definition = trigger_on(&trigger.definition, from, to);
             trigger.table = to.clone();
             db.triggers.insert(trigger.key(), trigger);
         }
