@@ -126,6 +126,40 @@ impl Engine<'_> {
         }
     }
 
+    /// A view or function to be replaced while something it reads is
+    /// renamed is recreated instead. Its wanted definition names the new
+    /// name: replaced after the rename, its down would replace it back
+    /// before the rename is undone, naming what does not exist yet; dropped
+    /// before the renames and created after, it runs both ways.
+    pub(super) fn recreate_over_renames(&self, plan: &mut ObjectPlan, matching: &Matching) {
+        let pairs = &plan.pairs;
+        let mut renamed: BTreeSet<ObjectKey> = BTreeSet::new();
+        for (to, cur) in &matching.tables {
+            if to != cur {
+                renamed.insert(ObjectKey::table(cur));
+            }
+            let columns = matching.columns.get(to).into_iter().flatten();
+            for (_, cur_column) in columns.filter(|(t, c)| t != c) {
+                renamed.insert(ObjectKey::column(cur, cur_column));
+            }
+        }
+        let views = pairs.views.iter().filter(|(t, c)| t != c);
+        renamed.extend(
+            views.filter_map(|(_, c)| self.cur.views.get(c).map(crate::change::views::key)),
+        );
+        let functions = pairs.functions.iter().filter(|(t, c)| t != c);
+        renamed.extend(functions.map(|(_, c)| ObjectKey::function(c)));
+        let sequences = pairs.sequences.iter().filter(|(t, c)| t != c);
+        renamed.extend(sequences.map(|(_, c)| ObjectKey::Sequence { name: c.clone() }));
+        for key in dependents(&renamed, &self.cur) {
+            if let Some(to) = to_key(&plan.pairs, &key)
+                && plan.replace.remove(&to)
+            {
+                plan.recreate.insert(to);
+            }
+        }
+    }
+
     /// The orders of the phases, from the decisions.
     pub(super) fn order(&self, plan: &mut ObjectPlan) {
         let (cur, to) = (&self.cur, self.to);

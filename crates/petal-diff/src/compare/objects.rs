@@ -139,6 +139,7 @@ impl Engine<'_> {
             ..ObjectPlan::default()
         };
         self.decide(&mut plan);
+        self.recreate_over_renames(&mut plan, matching);
         self.recreate_dependents(&mut plan, matching);
         self.order(&mut plan);
         plan
