@@ -151,7 +151,13 @@ impl Engine<'_> {
         renamed.extend(functions.map(|(_, c)| ObjectKey::function(c)));
         let sequences = pairs.sequences.iter().filter(|(t, c)| t != c);
         renamed.extend(sequences.map(|(_, c)| ObjectKey::Sequence { name: c.clone() }));
-        for key in dependents(&renamed, &self.cur) {
+        // One at a time: a renamed view over a renamed table is a
+        // dependent too.
+        let over: BTreeSet<ObjectKey> = renamed
+            .into_iter()
+            .flat_map(|key| dependents(&BTreeSet::from([key]), &self.cur))
+            .collect();
+        for key in over {
             if let Some(to) = to_key(&plan.pairs, &key)
                 && plan.replace.remove(&to)
             {
