@@ -10,6 +10,7 @@ use super::objects::{
 };
 use super::{Engine, Matching};
 use crate::change::{Alter, Change, Delta, Object, Rename, Replace};
+use crate::names::EnumSpelling;
 
 /// The object of `db` a key names, whole, as a change carries it.
 pub(super) fn object_of(db: &Database, key: &ObjectKey) -> Option<Object> {
@@ -85,15 +86,27 @@ fn all_keys(db: &Database) -> BTreeSet<ObjectKey> {
 
 impl Engine<'_> {
     /// Views, triggers and functions over what goes away (dropped tables
-    /// and columns, columns changing type, dropped or recreated objects)
-    /// are recreated too: PostgreSQL refuses to drop or retype what they
-    /// depend on.
+    /// and columns, columns changing type or of an enum type that is
+    /// recreated, dropped or recreated objects) are recreated too:
+    /// PostgreSQL refuses to drop or retype what they depend on.
     pub(super) fn recreate_dependents(&self, plan: &mut ObjectPlan, matching: &Matching) {
         let mut gone: BTreeSet<ObjectKey> = all_keys(&self.cur)
             .into_iter()
             .filter(|k| to_key(&plan.pairs, k).is_none())
             .collect();
         gone.extend(plan.recreate.iter().filter_map(|k| cur_key(&plan.pairs, k)));
+        let recreated: Vec<EnumSpelling> = self
+            .recreated_enums(matching)
+            .iter()
+            .map(EnumSpelling::new)
+            .collect();
+        for table in self.cur.tables.values() {
+            let of_recreated = table
+                .columns
+                .iter()
+                .filter(|c| recreated.iter().any(|e| e.used_by(&c.ty).is_some()));
+            gone.extend(of_recreated.map(|c| ObjectKey::column(&table.name, &c.name)));
+        }
         for (name, table) in &self.cur.tables {
             let Some(to_name) = matching.table_to(name) else {
                 gone.insert(ObjectKey::table(name));
