@@ -4,8 +4,8 @@
 //! PostgreSQL adds and drops a composite type's attributes while a column
 //! is of it, but refuses to change an attribute's type then, and petal does
 //! not take columns out of a type's way: retyped attributes, reordered ones
-//! (a recreation) and other subtypes of a range type are for types nothing
-//! is of.
+//! and dropped ones other than the last (recreations) and other subtypes of
+//! a range type are for types nothing is of.
 
 use super::Rng;
 use super::build::{COMMENTS, namespace, spelling};
@@ -205,8 +205,15 @@ pub(super) fn alter_composite(rng: &mut Rng, db: &mut Database) -> bool {
             Some(a) => c.attributes.push(a),
             None => return false,
         },
+        // In use, only the last one: dropping another recreates the type
+        // (the down could not put it back in place).
         1 if c.attributes.len() > 1 => {
-            c.attributes.remove(rng.below(c.attributes.len()));
+            let at = if free {
+                rng.below(c.attributes.len())
+            } else {
+                c.attributes.len() - 1
+            };
+            c.attributes.remove(at);
         }
         2 if free => {
             let at = rng.below(c.attributes.len());
