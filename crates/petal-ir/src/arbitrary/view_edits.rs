@@ -1,12 +1,13 @@
 //! Random edits of views: created, dropped, renamed (with the hint a SQL
-//! file carries), their query changed so that `CREATE OR REPLACE` can take
-//! it (columns kept, new ones appended) or so that it cannot (a column
-//! gone, retyped or moved; plain to materialized), their options, indexes
-//! and comments. What reads a changed view follows in `settle`.
+//! file carries), their query changed with the columns kept (`CREATE OR
+//! REPLACE`), a column appended (which petal recreates: the down could not
+//! drop it), or a column gone, retyped or moved, or plain to materialized
+//! (recreated); their options, indexes and comments. What reads a changed
+//! view follows in `settle`.
 
 use super::build::{COMMENTS, namespace};
 use super::views::{
-    Item, Spec, VIEW_NAMES, add_index, add_view, parse, relation_columns, set_spec,
+    Item, Spec, VIEW_NAMES, add_index, add_view, parse, readable, relation_columns, set_spec,
 };
 use super::{Rng, functions};
 use crate::{CheckOption, Database, QualifiedName};
@@ -52,8 +53,9 @@ pub(super) fn rename_view(rng: &mut Rng, db: &mut Database) -> bool {
     true
 }
 
-/// A change `CREATE OR REPLACE VIEW` takes: a column appended, the filter
-/// changed, a helper call swapped for another of the same types.
+/// A change of the query that keeps the columns (the filter, a helper call
+/// swapped for another of the same types: `CREATE OR REPLACE VIEW`), or
+/// appends one.
 pub(super) fn replace_view(rng: &mut Rng, db: &mut Database) -> bool {
     let Some((name, mut spec)) = pick_spec(rng, db) else {
         return false;
@@ -65,6 +67,7 @@ pub(super) fn replace_view(rng: &mut Rng, db: &mut Database) -> bool {
         0 => {
             let unused: Vec<&(String, crate::SqlType)> = columns
                 .iter()
+                .filter(|(_, t)| readable(db, t))
                 .filter(|(c, _)| {
                     !spec
                         .items
@@ -160,7 +163,7 @@ pub(super) fn recreate_view(rng: &mut Rng, db: &mut Database) -> bool {
                 .map(|(_, t)| t);
             let others: Vec<&String> = columns
                 .iter()
-                .filter(|(_, t)| Some(t) != now)
+                .filter(|(_, t)| Some(t) != now && readable(db, t))
                 .map(|(c, _)| c)
                 .collect();
             let Some(other) = rng.pick(&others) else {
