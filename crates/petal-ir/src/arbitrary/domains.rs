@@ -6,7 +6,8 @@
 //! a check that fails on the rows present is one petal must have warned
 //! of, and these never fail.
 
-use super::build::{COMMENTS, namespace};
+use super::build::namespace;
+use super::objects::{free_name, maybe_comment, set};
 use super::{Rng, extensions};
 use crate::{Check, Database, Domain, QualifiedName, SqlType};
 
@@ -71,17 +72,9 @@ fn checks(rng: &mut Rng, base: &Base) -> Vec<Check> {
 }
 
 pub(super) fn create_domain(rng: &mut Rng, db: &mut Database) -> bool {
-    let schemas: Vec<String> = db.schemas.iter().cloned().collect();
-    let (Some(schema), Some(name)) = (rng.pick(&schemas), rng.pick(DOMAIN_NAMES)) else {
+    let (Some(name), Some(ty)) = (free_name(rng, db, DOMAIN_NAMES), pick_base(rng, db)) else {
         return false;
     };
-    let name = QualifiedName::new(schema.clone(), *name);
-    let Some(ty) = pick_base(rng, db) else {
-        return false;
-    };
-    if namespace(db, &name.schema).is_taken(&name.name) {
-        return false;
-    }
     let b = base(&ty);
     let default = b
         .and_then(|b| rng.pick(b.defaults))
@@ -95,10 +88,7 @@ pub(super) fn create_domain(rng: &mut Rng, db: &mut Database) -> bool {
         // table with rows takes the default.
         not_null: default.is_some() && rng.chance(30),
         checks: b.map(|b| checks(rng, b)).unwrap_or_default(),
-        comment: rng
-            .pick(COMMENTS)
-            .map(|s| s.to_string())
-            .filter(|_| rng.chance(15)),
+        comment: maybe_comment(rng, 15),
         renamed_from: None,
     };
     db.domains.insert(name, domain);
@@ -212,15 +202,8 @@ pub(super) fn comment_domain(rng: &mut Rng, db: &mut Database) -> bool {
     let Some(name) = pick_domain(rng, db) else {
         return false;
     };
-    let comment = rng
-        .pick(COMMENTS)
-        .map(|s| s.to_string())
-        .filter(|_| rng.chance(70));
-    match db.domains.get_mut(&name) {
-        Some(d) if d.comment != comment => {
-            d.comment = comment;
-            true
-        }
-        _ => false,
-    }
+    let comment = maybe_comment(rng, 70);
+    db.domains
+        .get_mut(&name)
+        .is_some_and(|d| set(&mut d.comment, comment))
 }

@@ -9,6 +9,7 @@
 
 use super::Rng;
 use super::build::{COMMENTS, spelling};
+use super::objects::{maybe_comment, set};
 use super::spell::call_prefix;
 use crate::{Database, Function, FunctionKey, FunctionKind, QualifiedName, Volatility};
 
@@ -368,15 +369,8 @@ pub(super) fn comment_function(rng: &mut Rng, db: &mut Database) -> bool {
     let Some(key) = pick_function(rng, db, |_| true) else {
         return false;
     };
-    let comment = rng
-        .pick(COMMENTS)
-        .map(|s| s.to_string())
-        .filter(|_| rng.chance(70));
-    match db.functions.get_mut(&key) {
-        Some(f) if f.comment != comment => {
-            f.comment = comment;
-            true
-        }
-        _ => false,
-    }
+    let comment = maybe_comment(rng, 70);
+    db.functions
+        .get_mut(&key)
+        .is_some_and(|f| set(&mut f.comment, comment))
 }

@@ -2,15 +2,16 @@
 //! (not always all, so that the average schema stays small), and their
 //! random edits. After every edit, what reads an edited relation follows
 //! it (`settle`); the dependency edges are derived last, from the objects.
+//! Last, the small helpers the kinds' modules share.
 
-use super::build::build_tables_and_enums;
+use super::build::{COMMENTS, build_tables_and_enums, namespace};
 use super::mutate::EDITS;
 use super::settle::settle;
 use super::{
     Rng, depends, domains, extensions, functions, sequences, triggers, types, uses, view_edits,
     views,
 };
-use crate::Database;
+use crate::{Database, Index, IndexKey, QualifiedName};
 
 type Edit = fn(&mut Rng, &mut Database) -> bool;
 
@@ -137,4 +138,44 @@ pub fn mutate(db: &Database, rng: &mut Rng, edits: usize) -> Database {
     out.normalize();
     out.dependencies = depends::derive(&out);
     out
+}
+
+/// A comment `percent` times in a hundred, else none.
+pub(super) fn maybe_comment(rng: &mut Rng, percent: u64) -> Option<String> {
+    rng.pick(COMMENTS)
+        .map(|s| s.to_string())
+        .filter(|_| rng.chance(percent))
+}
+
+/// Sets `slot` to `value`; false, and nothing set, when it holds it
+/// already (an edit that changes nothing does not count).
+pub(super) fn set<T: PartialEq>(slot: &mut T, value: T) -> bool {
+    if *slot == value {
+        return false;
+    }
+    *slot = value;
+    true
+}
+
+/// One of `names` in a schema of `db`, when it is free there (relations,
+/// types and the names of their parts share one namespace).
+pub(super) fn free_name(rng: &mut Rng, db: &Database, names: &[&str]) -> Option<QualifiedName> {
+    let schemas: Vec<&String> = db.schemas.iter().collect();
+    let (schema, name) = (rng.pick(&schemas)?, rng.pick(names)?);
+    let name = QualifiedName::new((*schema).clone(), *name);
+    (!namespace(db, &name.schema).is_taken(&name.name)).then_some(name)
+}
+
+/// A plain btree index over `keys`.
+pub(super) fn btree_index(name: String, keys: Vec<IndexKey>, comment: Option<String>) -> Index {
+    Index {
+        name,
+        unique: false,
+        method: "btree".into(),
+        keys,
+        include: Vec::new(),
+        predicate: None,
+        nulls_not_distinct: false,
+        comment,
+    }
 }

@@ -7,8 +7,9 @@
 //! sequence feeding its own column's default as that column's `serial`.
 
 use super::Rng;
-use super::build::{COMMENTS, namespace};
+use super::build::namespace;
 use super::mutate::pick_column;
+use super::objects::{free_name, maybe_comment, set};
 use crate::{
     Database, QualifiedName, Sequence, SequenceOptions, SequenceOwner, SqlType, quote_literal,
 };
@@ -55,24 +56,16 @@ fn feeds_a_default(db: &Database, name: &QualifiedName) -> bool {
 }
 
 pub(super) fn create_sequence(rng: &mut Rng, db: &mut Database) -> bool {
-    let schemas: Vec<String> = db.schemas.iter().cloned().collect();
-    let (Some(schema), Some(name)) = (rng.pick(&schemas), rng.pick(SEQUENCE_NAMES)) else {
+    let Some(name) = free_name(rng, db, SEQUENCE_NAMES) else {
         return false;
     };
-    let name = QualifiedName::new(schema.clone(), *name);
-    if namespace(db, &name.schema).is_taken(&name.name) {
-        return false;
-    }
     let ty = SqlType::from_canonical(*rng.pick(TYPES).unwrap_or(&"bigint"));
     let sequence = Sequence {
         name: name.clone(),
         options: options(rng, &ty),
         ty,
         owned_by: None,
-        comment: rng
-            .pick(COMMENTS)
-            .map(|s| s.to_string())
-            .filter(|_| rng.chance(15)),
+        comment: maybe_comment(rng, 15),
         renamed_from: None,
     };
     db.sequences.insert(name, sequence);
@@ -160,17 +153,10 @@ pub(super) fn comment_sequence(rng: &mut Rng, db: &mut Database) -> bool {
     let Some(name) = pick_sequence(rng, db) else {
         return false;
     };
-    let comment = rng
-        .pick(COMMENTS)
-        .map(|s| s.to_string())
-        .filter(|_| rng.chance(70));
-    match db.sequences.get_mut(&name) {
-        Some(s) if s.comment != comment => {
-            s.comment = comment;
-            true
-        }
-        _ => false,
-    }
+    let comment = maybe_comment(rng, 70);
+    db.sequences
+        .get_mut(&name)
+        .is_some_and(|s| set(&mut s.comment, comment))
 }
 
 /// An integer column's default draws from an unowned sequence.
@@ -193,13 +179,6 @@ pub(super) fn default_from_sequence(rng: &mut Rng, db: &mut Database) -> bool {
     let Some((table, column)) = pick else {
         return false;
     };
-    let Some(c) = super::mutate::column_mut(db, &table, &column) else {
-        return false;
-    };
     let default = Some(nextval(&sequence));
-    if c.default == default {
-        return false;
-    }
-    c.default = default;
-    true
+    super::mutate::column_mut(db, &table, &column).is_some_and(|c| set(&mut c.default, default))
 }

@@ -2,7 +2,8 @@
 //! `pg_get_triggerdef` prints them, and read back by [`parse`] when their
 //! table or an `UPDATE OF` column is renamed or dropped.
 
-use super::build::{COMMENTS, ident, spelling};
+use super::build::{ident, spelling};
+use super::objects::{maybe_comment, set};
 use super::spell::{take_ident, take_ident_list, take_qualified};
 use super::{Rng, functions};
 use crate::{Database, FunctionKey, QualifiedName, Trigger, TriggerEnabled, TriggerKey};
@@ -181,10 +182,7 @@ pub(super) fn create_trigger(rng: &mut Rng, db: &mut Database) -> bool {
     };
     events(rng, &mut spec, &columns);
     let mut t = trigger(&spec, function);
-    t.comment = rng
-        .pick(COMMENTS)
-        .map(|s| s.to_string())
-        .filter(|_| rng.chance(15));
+    t.comment = maybe_comment(rng, 15);
     db.triggers.insert(key, t);
     true
 }
@@ -253,15 +251,8 @@ pub(super) fn comment_trigger(rng: &mut Rng, db: &mut Database) -> bool {
     let Some(key) = pick_trigger(rng, db) else {
         return false;
     };
-    let comment = rng
-        .pick(COMMENTS)
-        .map(|s| s.to_string())
-        .filter(|_| rng.chance(70));
-    match db.triggers.get_mut(&key) {
-        Some(t) if t.comment != comment => {
-            t.comment = comment;
-            true
-        }
-        _ => false,
-    }
+    let comment = maybe_comment(rng, 70);
+    db.triggers
+        .get_mut(&key)
+        .is_some_and(|t| set(&mut t.comment, comment))
 }

@@ -8,7 +8,8 @@
 //! a range type are for types nothing is of.
 
 use super::Rng;
-use super::build::{COMMENTS, namespace, spelling};
+use super::build::{namespace, spelling};
+use super::objects::{free_name, maybe_comment, set};
 use crate::{Attribute, CompositeType, Database, QualifiedName, RangeType, SqlType};
 
 const COMPOSITE_NAMES: &[&str] = &["address", "Money Pair", "координаты"];
@@ -93,22 +94,14 @@ fn attribute(rng: &mut Rng, db: &Database, taken: &[Attribute]) -> Option<Attrib
         name: name.to_string(),
         ty,
         collation: None,
-        comment: rng
-            .pick(COMMENTS)
-            .map(|s| s.to_string())
-            .filter(|_| rng.chance(10)),
+        comment: maybe_comment(rng, 10),
     })
 }
 
 pub(super) fn create_composite(rng: &mut Rng, db: &mut Database) -> bool {
-    let schemas: Vec<String> = db.schemas.iter().cloned().collect();
-    let (Some(schema), Some(name)) = (rng.pick(&schemas), rng.pick(COMPOSITE_NAMES)) else {
+    let Some(name) = free_name(rng, db, COMPOSITE_NAMES) else {
         return false;
     };
-    let name = QualifiedName::new(schema.clone(), *name);
-    if namespace(db, &name.schema).is_taken(&name.name) {
-        return false;
-    }
     let mut attributes = Vec::new();
     for _ in 0..1 + rng.below(3) {
         if let Some(a) = attribute(rng, db, &attributes) {
@@ -121,10 +114,7 @@ pub(super) fn create_composite(rng: &mut Rng, db: &mut Database) -> bool {
     let composite = CompositeType {
         name: name.clone(),
         attributes,
-        comment: rng
-            .pick(COMMENTS)
-            .map(|s| s.to_string())
-            .filter(|_| rng.chance(15)),
+        comment: maybe_comment(rng, 15),
         renamed_from: None,
     };
     db.composite_types.insert(name, composite);
@@ -236,13 +226,10 @@ pub(super) fn alter_composite(rng: &mut Rng, db: &mut Database) -> bool {
 }
 
 pub(super) fn create_range(rng: &mut Rng, db: &mut Database) -> bool {
-    let schemas: Vec<String> = db.schemas.iter().cloned().collect();
-    let (Some(schema), Some(name)) = (rng.pick(&schemas), rng.pick(RANGE_NAMES)) else {
+    let Some(name) = free_name(rng, db, RANGE_NAMES) else {
         return false;
     };
-    let name = QualifiedName::new(schema.clone(), *name);
-    let ns = namespace(db, &name.schema);
-    if ns.is_taken(&name.name) || ns.is_taken(&multirange_name(&name.name)) {
+    if namespace(db, &name.schema).is_taken(&multirange_name(&name.name)) {
         return false;
     }
     let Some(&(subtype, diff)) = rng.pick(SUBTYPES) else {
@@ -256,10 +243,7 @@ pub(super) fn create_range(rng: &mut Rng, db: &mut Database) -> bool {
         canonical: None,
         subtype_diff: diff.map(|d| d.to_string()),
         multirange: None,
-        comment: rng
-            .pick(COMMENTS)
-            .map(|s| s.to_string())
-            .filter(|_| rng.chance(15)),
+        comment: maybe_comment(rng, 15),
         renamed_from: None,
     };
     db.range_types.insert(name, range);
@@ -290,10 +274,7 @@ pub(super) fn resubtype_range(rng: &mut Rng, db: &mut Database) -> bool {
 /// The comment of a composite type, of one of its attributes, or of a
 /// range type.
 pub(super) fn comment_type(rng: &mut Rng, db: &mut Database) -> bool {
-    let comment = rng
-        .pick(COMMENTS)
-        .map(|s| s.to_string())
-        .filter(|_| rng.chance(70));
+    let comment = maybe_comment(rng, 70);
     let action = rng.below(3);
     let slot = match action {
         0 | 1 => {
@@ -319,9 +300,5 @@ pub(super) fn comment_type(rng: &mut Rng, db: &mut Database) -> bool {
             &mut r.comment
         }
     };
-    if *slot == comment {
-        return false;
-    }
-    *slot = comment;
-    true
+    set(slot, comment)
 }

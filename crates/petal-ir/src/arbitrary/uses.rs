@@ -8,8 +8,9 @@
 
 use super::build::{COLUMN_NAMES, namespace};
 use super::mutate::{column_mut, pick_column, pick_table};
+use super::objects::{btree_index, set};
 use super::{Rng, extensions};
-use crate::{Check, Database, Function, Index, IndexKey, QualifiedName, SqlType};
+use crate::{Check, Database, Function, IndexKey, QualifiedName, SqlType};
 
 /// Arguments a default passes to a helper of each signature.
 fn arguments(signature: &str) -> Option<&'static str> {
@@ -86,14 +87,7 @@ pub(super) fn default_calling_function(rng: &mut Rng, db: &mut Database) -> bool
         "{}{arguments})",
         super::spell::call_prefix(&f.name)
     ));
-    let Some(c) = column_mut(db, &table, &column) else {
-        return false;
-    };
-    if c.default == default {
-        return false;
-    }
-    c.default = default;
-    true
+    column_mut(db, &table, &column).is_some_and(|c| set(&mut c.default, default))
 }
 
 /// `public.norm(name)`: a helper called on a column.
@@ -157,16 +151,8 @@ pub(super) fn index_calling_function(rng: &mut Rng, db: &mut Database) -> bool {
     if t.indexes.iter().any(|i| i.keys == keys) {
         return false;
     }
-    t.indexes.push(Index {
-        name: ns.index(&table.name, &keys, &[]),
-        unique: false,
-        method: "btree".into(),
-        keys,
-        include: Vec::new(),
-        predicate: None,
-        nulls_not_distinct: false,
-        comment: None,
-    });
+    let name = ns.index(&table.name, &keys, &[]);
+    t.indexes.push(btree_index(name, keys, None));
     t.normalize();
     true
 }

@@ -5,7 +5,8 @@
 //! (recreated); their options, indexes and comments. What reads a changed
 //! view follows in `settle`.
 
-use super::build::{COMMENTS, namespace};
+use super::build::namespace;
+use super::objects::{maybe_comment, set};
 use super::views::{
     Item, Spec, VIEW_NAMES, add_index, add_view, parse, readable, relation_columns, set_spec,
 };
@@ -239,10 +240,7 @@ pub(super) fn comment_view(rng: &mut Rng, db: &mut Database) -> bool {
     let Some(name) = pick_view(rng, db) else {
         return false;
     };
-    let comment = rng
-        .pick(COMMENTS)
-        .map(|s| s.to_string())
-        .filter(|_| rng.chance(70));
+    let comment = maybe_comment(rng, 70);
     let action = rng.below(3);
     let Some(v) = db.views.get_mut(&name) else {
         return false;
@@ -264,9 +262,5 @@ pub(super) fn comment_view(rng: &mut Rng, db: &mut Database) -> bool {
             &mut i.comment
         }
     };
-    if *slot == comment {
-        return false;
-    }
-    *slot = comment;
-    true
+    set(slot, comment)
 }

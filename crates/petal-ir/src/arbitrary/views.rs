@@ -4,10 +4,11 @@
 //! (columns qualified by their relation's name), and read back by
 //! [`parse`] when an edit of what the view reads makes it change.
 
-use super::build::{COMMENTS, ident, namespace, spelling};
+use super::build::{ident, namespace, spelling};
+use super::objects::{btree_index, maybe_comment};
 use super::spell::{take_ident, take_qualified};
 use super::{Rng, functions};
-use crate::{CheckOption, Database, Index, IndexKey, QualifiedName, SqlType, View, ViewColumn};
+use crate::{CheckOption, Database, IndexKey, QualifiedName, SqlType, View, ViewColumn};
 
 pub(super) const VIEW_NAMES: &[&str] = &["active_orders", "Order Summary", "сводка", "v_totals"];
 const ALIASES: &[&str] = &["amount", "Сумма", "label"];
@@ -327,10 +328,7 @@ pub(super) fn add_view(rng: &mut Rng, db: &mut Database) -> bool {
         security_invoker: false,
         options: Vec::new(),
         indexes: Vec::new(),
-        comment: rng
-            .pick(COMMENTS)
-            .map(|s| s.to_string())
-            .filter(|_| rng.chance(20)),
+        comment: maybe_comment(rng, 20),
         renamed_from: None,
     };
     if updatable && rng.chance(15) {
@@ -341,10 +339,7 @@ pub(super) fn add_view(rng: &mut Rng, db: &mut Database) -> bool {
         });
     }
     for c in &mut view.columns {
-        c.comment = rng
-            .pick(COMMENTS)
-            .map(|s| s.to_string())
-            .filter(|_| rng.chance(10));
+        c.comment = maybe_comment(rng, 10);
     }
     if materialized && rng.chance(50) {
         add_index(rng, &mut view, &mut ns);
@@ -368,19 +363,9 @@ pub(super) fn add_index(rng: &mut Rng, view: &mut View, ns: &mut crate::naming::
     if view.indexes.iter().any(|i| i.keys == keys) {
         return false;
     }
-    view.indexes.push(Index {
-        name: ns.index(&view.name.name, &keys, &[]),
-        unique: false,
-        method: "btree".into(),
-        keys,
-        include: Vec::new(),
-        predicate: None,
-        nulls_not_distinct: false,
-        comment: rng
-            .pick(COMMENTS)
-            .map(|s| s.to_string())
-            .filter(|_| rng.chance(20)),
-    });
+    let name = ns.index(&view.name.name, &keys, &[]);
+    view.indexes
+        .push(btree_index(name, keys, maybe_comment(rng, 20)));
     view.indexes.sort_by(|a, b| a.name.cmp(&b.name));
     true
 }
