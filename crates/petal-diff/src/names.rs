@@ -7,7 +7,7 @@
 //! `"Sales"."Order Status"`. Renaming the type or a label changes that text
 //! on the server, so the in-memory model must change it the same way.
 
-use petal_ir::{Database, QualifiedName, SqlType, quote_ident, quote_literal};
+use petal_ir::{Database, FunctionKey, QualifiedName, SqlType, quote_ident, quote_literal};
 
 /// Keywords `quote_identifier` quotes: PostgreSQL's reserved, type/function
 /// name and column name keywords (unreserved ones print bare).
@@ -212,11 +212,6 @@ pub fn is_user_type(ty: &SqlType) -> bool {
     !text.contains('(') && (text.contains('.') || text.starts_with('"'))
 }
 
-/// Whether a column type is the enum `name` (or an array of it), and which.
-pub fn enum_use(ty: &SqlType, name: &QualifiedName) -> Option<bool> {
-    EnumSpelling::new(name).used_by(ty)
-}
-
 /// The spellings of one enum type, computed once for many columns.
 pub struct EnumSpelling {
     bare: String,
@@ -296,16 +291,29 @@ fn for_each_expression(db: &mut Database, mut f: impl FnMut(&mut String)) {
     }
 }
 
-/// What the server shows after `ALTER TYPE from RENAME TO to`: column types
-/// and casts in expressions name the new type.
-pub fn rename_enum_references(db: &mut Database, from: &QualifiedName, to: &QualifiedName) {
-    for table in db.tables.values_mut() {
-        for column in &mut table.columns {
-            if let Some(array) = enum_use(&column.ty, from) {
-                column.ty = enum_type(to, array);
-            }
+/// What the server shows after a type (an enum, domain, composite or
+/// range type) is renamed from `from` to `to`: the columns, view columns,
+/// attributes and domains of it, and casts in expressions, name the new
+/// type.
+pub fn rename_type_references(db: &mut Database, from: &QualifiedName, to: &QualifiedName) {
+    let spelling = EnumSpelling::new(from);
+    let retype = |ty: &mut SqlType| {
+        if let Some(array) = spelling.used_by(ty) {
+            *ty = enum_type(to, array);
         }
-    }
+    };
+    let columns = db.tables.values_mut().flat_map(|t| &mut t.columns);
+    columns.for_each(|c| retype(&mut c.ty));
+    let view_columns = db.views.values_mut().flat_map(|v| &mut v.columns);
+    view_columns.for_each(|c| retype(&mut c.ty));
+    let attributes = db
+        .composite_types
+        .values_mut()
+        .flat_map(|c| &mut c.attributes);
+    attributes.for_each(|a| retype(&mut a.ty));
+    db.domains
+        .values_mut()
+        .for_each(|d| retype(&mut d.base_type));
     let old = format!("::{}", type_spelling(from));
     let new = format!("::{}", type_spelling(to));
     for_each_expression(db, |e| {
@@ -326,6 +334,75 @@ pub fn rename_label_references(db: &mut Database, name: &QualifiedName, from: &s
             *e = replace_token(e, &old, &new);
         }
     });
+}
+
+/// Replaces `needle` in `text` wherever it is not preceded by a character
+/// that would make it part of a longer name.
+fn replace_name(text: &str, needle: &str, replacement: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(needle) {
+        let joined = rest[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '"' || c == '.');
+        out.push_str(&rest[..at]);
+        out.push_str(if joined { needle } else { replacement });
+        rest = &rest[at + needle.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// What the server prints after `ALTER ROUTINE from(...) RENAME TO to`:
+/// the function's own definition, the expressions and view queries calling
+/// it, and the triggers executing it (the function under key `to`) name it
+/// anew.
+pub fn rename_function_references(db: &mut Database, to: &FunctionKey, from: &QualifiedName) {
+    let old = format!("{}(", type_spelling(from));
+    let new = format!("{}(", type_spelling(&to.name));
+    let call = |text: &mut String| {
+        if text.contains(&old) {
+            *text = replace_name(text, &old, &new);
+        }
+    };
+    for_each_expression(db, call);
+    db.views.values_mut().for_each(|v| call(&mut v.definition));
+    let executes = |name: &str| format!("EXECUTE FUNCTION {name}");
+    for t in db.triggers.values_mut().filter(|t| t.function == *to) {
+        t.definition = t.definition.replace(&executes(&old), &executes(&new));
+    }
+    if let Some(f) = db.functions.get_mut(to) {
+        f.definition = f.definition.replacen(&old, &new, 1);
+    }
+}
+
+/// What the server prints after a sequence is renamed: defaults and view
+/// queries name the new one in their `'...'::regclass` constants.
+pub fn rename_sequence_references(db: &mut Database, from: &QualifiedName, to: &QualifiedName) {
+    let constant =
+        |name: &QualifiedName| format!("{}::regclass", quote_literal(&type_spelling(name)));
+    let (old, new) = (constant(from), constant(to));
+    let rename = |text: &mut String| {
+        if text.contains(&old) {
+            *text = text.replace(&old, &new);
+        }
+    };
+    for_each_expression(db, rename);
+    db.views
+        .values_mut()
+        .for_each(|v| rename(&mut v.definition));
+}
+
+/// A trigger's definition after its table (or view) is renamed from `from`
+/// to `to`: `pg_get_triggerdef` prints the relation's current name.
+pub fn trigger_on(definition: &str, from: &QualifiedName, to: &QualifiedName) -> String {
+    if from == to {
+        return definition.to_string();
+    }
+    let old = format!(" ON {} ", type_spelling(from));
+    let new = format!(" ON {} ", type_spelling(to));
+    definition.replacen(&old, &new, 1)
 }
 
 #[cfg(test)]

@@ -7,12 +7,16 @@
 //! A new directory is a new test without further ado; a `.snap` file that
 //! no fixture produces (a renamed or removed fixture's leftovers) fails.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use petal_diff::{ReviewedStep, apply_all, diff, render};
-use petal_ir::{Database, EnumType, Table};
+use petal_ir::{
+    CompositeType, Database, Dependency, Domain, EnumType, Extension, Function, Keyed, RangeType,
+    Sequence, Table, Trigger, View,
+};
 use serde::Deserialize;
 
 /// The files a fixture directory holds, and nothing else.
@@ -51,7 +55,8 @@ fn fixture_dirs() -> Vec<PathBuf> {
     dirs
 }
 
-/// The IR as lists, since `Database`'s maps are keyed by structs.
+/// The IR as lists (`Database` serializes its maps so), every list but
+/// `schemas` optional.
 #[derive(Deserialize)]
 struct FixtureDb {
     schemas: Vec<String>,
@@ -59,6 +64,24 @@ struct FixtureDb {
     enums: Vec<EnumType>,
     #[serde(default)]
     tables: Vec<Table>,
+    #[serde(default)]
+    extensions: Vec<Extension>,
+    #[serde(default)]
+    sequences: Vec<Sequence>,
+    #[serde(default)]
+    views: Vec<View>,
+    #[serde(default)]
+    functions: Vec<Function>,
+    #[serde(default)]
+    triggers: Vec<Trigger>,
+    #[serde(default)]
+    domains: Vec<Domain>,
+    #[serde(default)]
+    composite_types: Vec<CompositeType>,
+    #[serde(default)]
+    range_types: Vec<RangeType>,
+    #[serde(default)]
+    dependencies: Vec<Dependency>,
 }
 
 fn load(path: &Path) -> Result<Database, Failed> {
@@ -74,8 +97,21 @@ fn load(path: &Path) -> Result<Database, Failed> {
     for t in fixture.tables {
         db.add_table(t);
     }
+    db.extensions = keyed(fixture.extensions);
+    db.sequences = keyed(fixture.sequences);
+    db.views = keyed(fixture.views);
+    db.functions = keyed(fixture.functions);
+    db.triggers = keyed(fixture.triggers);
+    db.domains = keyed(fixture.domains);
+    db.composite_types = keyed(fixture.composite_types);
+    db.range_types = keyed(fixture.range_types);
+    db.dependencies = fixture.dependencies.into_iter().collect();
     db.normalize();
     Ok(db)
+}
+
+fn keyed<T: Keyed>(items: Vec<T>) -> BTreeMap<T::Key, T> {
+    items.into_iter().map(|item| (item.key(), item)).collect()
 }
 
 /// One fixture: the diff leads from before to after and back, and renders
@@ -87,12 +123,19 @@ fn check(dir: &Path) -> Result<(), Failed> {
     if d.changes.is_empty() {
         return Err("no changes".into());
     }
+    // The interpreter keeps the dependency edges as they were: only the
+    // server records new ones.
     let mut db = before.clone();
     apply_all(&mut db, &d.changes).map_err(|e| format!("up: {e}"))?;
+    db.dependencies = after.dependencies.clone();
     if db != after.clone().without_hints() {
         return Err(format!("up does not lead to after.json: {:#?}", d.changes).into());
     }
+    if !diff(&db, &after).is_empty() {
+        return Err(format!("a second diff: {:#?}", diff(&db, &after).changes).into());
+    }
     apply_all(&mut db, &d.down()).map_err(|e| format!("down: {e}"))?;
+    db.dependencies = before.dependencies.clone();
     if db != before {
         return Err(format!("down does not lead back to before.json: {:#?}", d.down()).into());
     }

@@ -111,25 +111,69 @@ pub fn index_column_names(keys: &[IndexKey], include: &[String]) -> Vec<String> 
 /// `case`), and `expr` otherwise (an operator, a cast of a column).
 pub fn expression_column_name(expr: &str) -> String {
     let text = expr.trim().trim_start_matches('(').trim_start();
-    let ident: String = text
-        .chars()
-        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '$' || *c == '.' || *c == '"')
-        .collect();
-    let rest = text[ident.len()..].trim_start();
-    if ident.eq_ignore_ascii_case("case") && !rest.starts_with('(') {
+    let (parts, rest) = dotted_name(text);
+    let rest = rest.trim_start();
+    let bare_case =
+        matches!(parts.as_slice(), [(word, false)] if word.eq_ignore_ascii_case("case"));
+    if bare_case && !rest.starts_with('(') {
         return "case".to_string();
     }
     // A cast of a column is named after the column (`x::varchar` → `x`).
     let is_cast = rest.trim_start_matches(')').trim_start().starts_with("::");
-    if ident.is_empty() || !(rest.starts_with('(') || is_cast) {
-        return "expr".to_string();
+    match parts.last() {
+        // A qualified function is named after its last part, as written
+        // (unquoted identifiers fold to lower case).
+        Some((last, quoted)) if rest.starts_with('(') || is_cast => {
+            if *quoted {
+                last.clone()
+            } else {
+                last.to_lowercase()
+            }
+        }
+        _ => "expr".to_string(),
     }
-    // A qualified function is named after its last part, as written
-    // (unquoted identifiers fold to lower case).
-    let last = ident.rsplit('.').next().unwrap_or(&ident);
-    match last.strip_prefix('"').and_then(|l| l.strip_suffix('"')) {
-        Some(quoted) => quoted.to_string(),
-        None => last.to_lowercase(),
+}
+
+/// The parts of a dotted name at the start of `text` (each with whether
+/// it was quoted: a quoted part may hold spaces, dots and doubled quotes),
+/// and the rest of the text.
+fn dotted_name(text: &str) -> (Vec<(String, bool)>, &str) {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    loop {
+        let part = match rest.strip_prefix('"') {
+            Some(quoted) => {
+                let mut name = String::new();
+                let mut end = None;
+                let mut chars = quoted.char_indices().peekable();
+                while let Some((at, c)) = chars.next() {
+                    if c != '"' {
+                        name.push(c);
+                    } else if chars.peek().is_some_and(|(_, next)| *next == '"') {
+                        chars.next();
+                        name.push('"');
+                    } else {
+                        end = Some(at + 1);
+                        break;
+                    }
+                }
+                end.map(|end| ((name, true), &quoted[end..]))
+            }
+            None => {
+                let end = rest
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+                    .unwrap_or(rest.len());
+                (end > 0).then(|| ((rest[..end].to_string(), false), &rest[end..]))
+            }
+        };
+        let Some((part, after)) = part else {
+            return (parts, rest);
+        };
+        parts.push(part);
+        match after.strip_prefix('.') {
+            Some(next) => rest = next,
+            None => return (parts, after),
+        }
     }
 }
 
@@ -237,6 +281,11 @@ mod tests {
             "case"
         );
         assert_eq!(expression_column_name("public.f(x)"), "f");
+        assert_eq!(
+            expression_column_name(r#"public."Is Positive"(qty)"#),
+            "Is Positive"
+        );
+        assert_eq!(expression_column_name(r#""Склад".norm(x)"#), "norm");
         assert_eq!(expression_column_name("(x)::character varying"), "x");
         assert_eq!(
             ns.index(

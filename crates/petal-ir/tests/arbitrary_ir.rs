@@ -3,8 +3,8 @@
 //! petal-diff's dev-dependencies).
 #![cfg(feature = "arbitrary")]
 
-use petal_ir::arbitrary::{database, database_pair};
-use petal_ir::{Database, MAX_IDENTIFIER_BYTES};
+use petal_ir::arbitrary::{database, database_pair, whole_database, whole_database_pair};
+use petal_ir::{Database, MAX_IDENTIFIER_BYTES, QualifiedName, SqlType};
 use proptest::prelude::*;
 
 /// What PostgreSQL would refuse: dangling references, overlong names.
@@ -50,16 +50,102 @@ fn assert_valid(db: &Database) {
             assert!(keyed, "{}: {fk:?} points at no key", t.name);
         }
         for c in &t.columns {
-            let ty = c.ty.element();
-            if ty.as_str().contains('.') {
-                let known = db.enums.keys().any(|e| {
-                    petal_ir::quote_ident(&e.name) == ty.as_str()
-                        || ty.as_str().ends_with(&e.name)
-                        || ty.as_str().ends_with(&petal_ir::quote_ident(&e.name))
-                });
-                assert!(known, "{}.{} has unknown type {ty}", t.name, c.name);
-            }
+            assert!(
+                known_type(db, &c.ty),
+                "{}.{} has unknown type {}",
+                t.name,
+                c.name,
+                c.ty
+            );
         }
+    }
+    assert_objects_valid(db);
+}
+
+/// Whether a type is built in, or a user type `db` has (an enum, domain,
+/// composite or range type, or an extension's).
+fn known_type(db: &Database, ty: &SqlType) -> bool {
+    let ty = ty.element();
+    let text = ty.as_str();
+    if !text.contains('.') {
+        return true;
+    }
+    let named =
+        |n: &QualifiedName| text.ends_with(&n.name) || text.ends_with(&format!("{}\"", n.name));
+    db.enums.keys().any(named)
+        || db.domains.keys().any(named)
+        || db.composite_types.keys().any(named)
+        || db.range_types.keys().any(named)
+        || db
+            .extensions
+            .keys()
+            .any(|e| text.ends_with(&format!(".{e}")))
+}
+
+/// The other kinds: in schemas that exist, over what exists.
+fn assert_objects_valid(db: &Database) {
+    let names = db
+        .views
+        .keys()
+        .chain(db.sequences.keys())
+        .chain(db.domains.keys())
+        .chain(db.composite_types.keys())
+        .chain(db.range_types.keys())
+        .chain(db.functions.keys().map(|k| &k.name));
+    for name in names {
+        assert!(db.schemas.contains(&name.schema), "{name} has no schema");
+        assert!(
+            name.name.len() <= MAX_IDENTIFIER_BYTES,
+            "{name} is too long"
+        );
+    }
+    for v in db.views.values() {
+        assert!(!v.columns.is_empty(), "view {} has no columns", v.name);
+        for c in &v.columns {
+            assert!(
+                known_type(db, &c.ty),
+                "view {} has unknown type {}",
+                v.name,
+                c.ty
+            );
+        }
+        assert!(
+            v.indexes.is_empty() || v.materialized,
+            "{} has indexes",
+            v.name
+        );
+    }
+    for t in db.triggers.values() {
+        assert!(
+            db.tables.contains_key(&t.table),
+            "trigger {} has no table",
+            t.name
+        );
+        let f = db.functions.get(&t.function);
+        assert!(
+            f.is_some_and(|f| f.result.as_deref() == Some("trigger")),
+            "{t:?}"
+        );
+    }
+    for s in db.sequences.values() {
+        if let Some(owner) = &s.owned_by {
+            let table = db.tables.get(&owner.table);
+            assert!(
+                table.is_some_and(|t| t.column(&owner.column).is_some()),
+                "{s:?}"
+            );
+            assert_eq!(owner.table.schema, s.name.schema, "{s:?}");
+        }
+    }
+    for d in db.domains.values() {
+        assert!(known_type(db, &d.base_type), "{d:?}");
+    }
+    for c in db.composite_types.values() {
+        assert!(!c.attributes.is_empty(), "{c:?}");
+        assert!(c.attributes.iter().all(|a| known_type(db, &a.ty)), "{c:?}");
+    }
+    for dep in &db.dependencies {
+        assert_ne!(dep.dependent, dep.referenced, "{dep:?}");
     }
 }
 
@@ -114,19 +200,80 @@ proptest! {
         assert_valid(&before);
         assert_valid(&after);
     }
+
+    #[test]
+    fn whole_schemas_are_valid((before, after) in whole_database_pair()) {
+        assert_valid(&before);
+        assert_valid(&after);
+    }
+
+    #[test]
+    fn whole_schemas_survive_json((before, after) in whole_database_pair()) {
+        for db in [before, after] {
+            let text = serde_json::to_string(&db).unwrap();
+            let back: Database = serde_json::from_str(&text).unwrap();
+            prop_assert_eq!(back, db);
+        }
+    }
+
+    #[test]
+    fn whole_normalize_is_idempotent(db in whole_database()) {
+        let mut once = db.clone();
+        once.normalize();
+        prop_assert_eq!(&once, &db);
+    }
 }
 
 #[test]
 fn pairs_usually_differ() {
-    use petal_ir::arbitrary::{Rng, build_database, mutate};
-    let mut differ = 0;
+    use petal_ir::arbitrary::mutate_tables_and_enums;
+    use petal_ir::arbitrary::{Rng, build_database, build_tables_and_enums, mutate};
+    let (mut differ, mut whole_differ) = (0, 0);
     for seed in 0..200 {
+        let mut rng = Rng::new(seed);
+        let a = build_tables_and_enums(&mut rng);
+        let b = mutate_tables_and_enums(&a, &mut rng, 3);
+        if a != b.clone().without_hints() || a != b {
+            differ += 1;
+        }
         let mut rng = Rng::new(seed);
         let a = build_database(&mut rng);
         let b = mutate(&a, &mut rng, 3);
         if a != b.clone().without_hints() || a != b {
-            differ += 1;
+            whole_differ += 1;
         }
     }
     assert!(differ > 180, "only {differ} of 200 pairs differ");
+    assert!(
+        whole_differ > 180,
+        "only {whole_differ} of 200 whole pairs differ"
+    );
+}
+
+/// Every kind shows up: the property tests over whole pairs see each.
+#[test]
+fn whole_databases_hold_every_kind() {
+    use petal_ir::arbitrary::{Rng, build_database};
+    let mut seen = [0usize; 9];
+    for seed in 0..200 {
+        let db = build_database(&mut Rng::new(seed));
+        let counts = [
+            db.extensions.len(),
+            db.sequences.len(),
+            db.views.values().filter(|v| !v.materialized).count(),
+            db.views.values().filter(|v| v.materialized).count(),
+            db.functions.len(),
+            db.triggers.len(),
+            db.domains.len(),
+            db.composite_types.len(),
+            db.range_types.len(),
+        ];
+        for (s, c) in seen.iter_mut().zip(counts) {
+            *s += usize::from(c > 0);
+        }
+    }
+    assert!(
+        seen.iter().all(|&n| n >= 10),
+        "databases holding each kind: {seen:?}"
+    );
 }

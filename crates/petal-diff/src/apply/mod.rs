@@ -126,8 +126,13 @@ pub fn apply(db: &mut Database, change: &Change) -> Result<(), ApplyError> {
             }
         }
     }
-    if let Some(t) = touched_table(change).and_then(|name| db.tables.get_mut(name)) {
-        t.normalize();
+    if let Some(name) = touched_table(change) {
+        if let Some(t) = db.tables.get_mut(name) {
+            t.normalize();
+        } else if let Some(v) = db.views.get_mut(name) {
+            // A materialized view's indexes, sorted as `normalize` sorts them.
+            v.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+        }
     }
     Ok(())
 }

@@ -7,7 +7,10 @@ use petal_ir::{Database, FunctionKey, QualifiedName, TriggerKey};
 
 use super::{ApplyError, err, indexes_mut, rename_in, table_mut};
 use crate::change::{Delta, Rename};
-use crate::names::{rename_enum_references, rename_label_references};
+use crate::names::{
+    rename_function_references, rename_label_references, rename_sequence_references,
+    rename_type_references, trigger_on,
+};
 
 pub(super) fn apply_rename(db: &mut Database, rename: &Rename) -> Result<(), ApplyError> {
     match rename {
@@ -18,7 +21,7 @@ pub(super) fn apply_rename(db: &mut Database, rename: &Rename) -> Result<(), App
             };
             e.name = to.clone();
             db.enums.insert(to.clone(), e);
-            rename_enum_references(db, from, to);
+            rename_type_references(db, from, to);
         }
         Rename::EnumLabel { enum_type, label } => {
             let Some(e) = db.enums.get_mut(enum_type) else {
@@ -44,6 +47,7 @@ pub(super) fn apply_rename(db: &mut Database, rename: &Rename) -> Result<(), App
             let mut sequence = take(&mut db.sequences, &name.from, "sequence")?;
             sequence.name = name.to.clone();
             db.sequences.insert(name.to.clone(), sequence);
+            rename_sequence_references(db, &name.from, &name.to);
         }
         Rename::View { name, .. } => {
             let mut view = take(&mut db.views, &name.from, "view")?;
@@ -64,6 +68,7 @@ pub(super) fn apply_rename(db: &mut Database, rename: &Rename) -> Result<(), App
                     trigger.function = key(&name.to);
                 }
             }
+            rename_function_references(db, &key(&name.to), &name.from);
         }
         Rename::Trigger { table, name } => {
             let key = |name: &str| TriggerKey {
@@ -78,6 +83,7 @@ pub(super) fn apply_rename(db: &mut Database, rename: &Rename) -> Result<(), App
             let mut domain = take(&mut db.domains, &name.from, "domain")?;
             domain.name = name.to.clone();
             db.domains.insert(name.to.clone(), domain);
+            rename_type_references(db, &name.from, &name.to);
         }
         Rename::DomainCheck { domain, name } => {
             let Some(d) = db.domains.get_mut(domain) else {
@@ -93,6 +99,7 @@ pub(super) fn apply_rename(db: &mut Database, rename: &Rename) -> Result<(), App
             let mut composite = take(&mut db.composite_types, &name.from, "type")?;
             composite.name = name.to.clone();
             db.composite_types.insert(name.to.clone(), composite);
+            rename_type_references(db, &name.from, &name.to);
         }
         Rename::Attribute { composite, name } => {
             let Some(c) = db.composite_types.get_mut(composite) else {
@@ -107,6 +114,7 @@ pub(super) fn apply_rename(db: &mut Database, rename: &Rename) -> Result<(), App
             let mut range = take(&mut db.range_types, &name.from, "type")?;
             range.name = name.to.clone();
             db.range_types.insert(name.to.clone(), range);
+            rename_type_references(db, &name.from, &name.to);
         }
     }
     Ok(())
@@ -254,6 +262,7 @@ fn move_triggers(db: &mut Database, from: &QualifiedName, to: &QualifiedName) {
         .collect();
     for key in moved {
         if let Some(mut trigger) = db.triggers.remove(&key) {
+            trigger.definition = trigger_on(&trigger.definition, from, to);
             trigger.table = to.clone();
             db.triggers.insert(trigger.key(), trigger);
         }

@@ -10,8 +10,9 @@ use crate::classify::Review;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "object", rename_all = "snake_case")]
 pub enum Replace {
-    /// Only when the new query keeps every column (name and type) and
-    /// appends any new one: what `CREATE OR REPLACE VIEW` allows.
+    /// Only when the new query keeps every column (name and type), in
+    /// order, and adds none: what `CREATE OR REPLACE VIEW` allows both
+    /// ways (it may append a column, but not drop one).
     View {
         #[serde(flatten)]
         view: Delta<View>,

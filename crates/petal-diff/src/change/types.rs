@@ -51,12 +51,14 @@ pub(super) fn create_composite(composite: &CompositeType) -> Review {
     ))
 }
 
+/// PostgreSQL adds and drops attributes while table columns are of the
+/// type (their values gain NULLs or lose a field); only a type change of
+/// an attribute fails then.
 pub(super) fn add_attribute(composite: &QualifiedName, attribute: &Attribute) -> Review {
     Review::safe(format!(
         "add attribute {} {} to composite type {composite}",
         attribute.name, attribute.ty
     ))
-    .note("fails while a table column is of this type")
 }
 
 pub(super) fn drop_attribute(composite: &QualifiedName, attribute: &Attribute) -> Review {
@@ -64,7 +66,6 @@ pub(super) fn drop_attribute(composite: &QualifiedName, attribute: &Attribute) -
         "drop attribute {} of composite type {composite}",
         attribute.name
     ))
-    .note("fails while a table column is of this type")
 }
 
 pub(super) fn attribute_type(composite: &QualifiedName, attribute: &str, to: &SqlType) -> Review {

@@ -52,6 +52,23 @@ fn plan_labels(cur: &EnumType, to: &EnumType) -> LabelPlan {
 }
 
 impl Engine<'_> {
+    /// The kept enum types (by their `cur` names) that phase 5 recreates.
+    pub(super) fn recreated_enums(&self, matching: &Matching) -> Vec<QualifiedName> {
+        matching
+            .enums
+            .iter()
+            .filter(|(to_name, cur_name)| {
+                let (Some(cur), Some(to)) =
+                    (self.cur.enums.get(*cur_name), self.to.enums.get(*to_name))
+                else {
+                    return false;
+                };
+                plan_labels(cur, to).recreate
+            })
+            .map(|(_, cur_name)| cur_name.clone())
+            .collect()
+    }
+
     pub(super) fn match_enums(&mut self, matching: &mut Matching) {
         for (name, e) in &self.to.enums {
             if self.cur.enums.contains_key(name) {

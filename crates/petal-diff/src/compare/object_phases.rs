@@ -10,6 +10,7 @@ use super::objects::{
 };
 use super::{Engine, Matching};
 use crate::change::{Alter, Change, Delta, Object, Rename, Replace};
+use crate::names::EnumSpelling;
 
 /// The object of `db` a key names, whole, as a change carries it.
 pub(super) fn object_of(db: &Database, key: &ObjectKey) -> Option<Object> {
@@ -85,15 +86,27 @@ fn all_keys(db: &Database) -> BTreeSet<ObjectKey> {
 
 impl Engine<'_> {
     /// Views, triggers and functions over what goes away (dropped tables
-    /// and columns, columns changing type, dropped or recreated objects)
-    /// are recreated too: PostgreSQL refuses to drop or retype what they
-    /// depend on.
+    /// and columns, columns changing type or of an enum type that is
+    /// recreated, dropped or recreated objects) are recreated too:
+    /// PostgreSQL refuses to drop or retype what they depend on.
     pub(super) fn recreate_dependents(&self, plan: &mut ObjectPlan, matching: &Matching) {
         let mut gone: BTreeSet<ObjectKey> = all_keys(&self.cur)
             .into_iter()
             .filter(|k| to_key(&plan.pairs, k).is_none())
             .collect();
         gone.extend(plan.recreate.iter().filter_map(|k| cur_key(&plan.pairs, k)));
+        let recreated: Vec<EnumSpelling> = self
+            .recreated_enums(matching)
+            .iter()
+            .map(EnumSpelling::new)
+            .collect();
+        for table in self.cur.tables.values() {
+            let of_recreated = table
+                .columns
+                .iter()
+                .filter(|c| recreated.iter().any(|e| e.used_by(&c.ty).is_some()));
+            gone.extend(of_recreated.map(|c| ObjectKey::column(&table.name, &c.name)));
+        }
         for (name, table) in &self.cur.tables {
             let Some(to_name) = matching.table_to(name) else {
                 gone.insert(ObjectKey::table(name));
@@ -121,6 +134,46 @@ impl Engine<'_> {
             );
             if let (true, Some(to)) = (recreatable, to_key(&plan.pairs, &key)) {
                 plan.replace.remove(&to);
+                plan.recreate.insert(to);
+            }
+        }
+    }
+
+    /// A view or function to be replaced while something it reads is
+    /// renamed is recreated instead. Its wanted definition names the new
+    /// name: replaced after the rename, its down would replace it back
+    /// before the rename is undone, naming what does not exist yet; dropped
+    /// before the renames and created after, it runs both ways.
+    pub(super) fn recreate_over_renames(&self, plan: &mut ObjectPlan, matching: &Matching) {
+        let pairs = &plan.pairs;
+        let mut renamed: BTreeSet<ObjectKey> = BTreeSet::new();
+        for (to, cur) in &matching.tables {
+            if to != cur {
+                renamed.insert(ObjectKey::table(cur));
+            }
+            let columns = matching.columns.get(to).into_iter().flatten();
+            for (_, cur_column) in columns.filter(|(t, c)| t != c) {
+                renamed.insert(ObjectKey::column(cur, cur_column));
+            }
+        }
+        let views = pairs.views.iter().filter(|(t, c)| t != c);
+        renamed.extend(
+            views.filter_map(|(_, c)| self.cur.views.get(c).map(crate::change::views::key)),
+        );
+        let functions = pairs.functions.iter().filter(|(t, c)| t != c);
+        renamed.extend(functions.map(|(_, c)| ObjectKey::function(c)));
+        let sequences = pairs.sequences.iter().filter(|(t, c)| t != c);
+        renamed.extend(sequences.map(|(_, c)| ObjectKey::Sequence { name: c.clone() }));
+        // One at a time: a renamed view over a renamed table is a
+        // dependent too.
+        let over: BTreeSet<ObjectKey> = renamed
+            .into_iter()
+            .flat_map(|key| dependents(&BTreeSet::from([key]), &self.cur))
+            .collect();
+        for key in over {
+            if let Some(to) = to_key(&plan.pairs, &key)
+                && plan.replace.remove(&to)
+            {
                 plan.recreate.insert(to);
             }
         }

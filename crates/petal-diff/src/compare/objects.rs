@@ -42,6 +42,10 @@ pub(super) struct Pairs {
     pub domains: BTreeMap<QualifiedName, QualifiedName>,
     pub composites: BTreeMap<QualifiedName, QualifiedName>,
     pub ranges: BTreeMap<QualifiedName, QualifiedName>,
+    /// The materialized views of each side: a kept view may become
+    /// materialized (or plain), and its key on each side says which.
+    pub materialized_cur: BTreeSet<QualifiedName>,
+    pub materialized_to: BTreeSet<QualifiedName>,
 }
 
 /// Every decision about these objects, taken before the first change.
@@ -107,6 +111,8 @@ impl Engine<'_> {
             ranges: pair(&cur.range_types, &to.range_types, |r| {
                 named(&r.renamed_from)
             }),
+            materialized_cur: materialized(cur),
+            materialized_to: materialized(to),
         };
         // A trigger follows its table (or view) through a rename.
         for key in to.triggers.keys() {
@@ -133,6 +139,7 @@ impl Engine<'_> {
             ..ObjectPlan::default()
         };
         self.decide(&mut plan);
+        self.recreate_over_renames(&mut plan, matching);
         self.recreate_dependents(&mut plan, matching);
         self.order(&mut plan);
         plan
@@ -194,15 +201,30 @@ impl Engine<'_> {
     }
 }
 
+fn materialized(db: &Database) -> BTreeSet<QualifiedName> {
+    db.views
+        .values()
+        .filter(|v| v.materialized)
+        .map(|v| v.name.clone())
+        .collect()
+}
+
+/// A view's key on the side whose materialized views are `materialized`.
+fn view_key(name: &QualifiedName, materialized: &BTreeSet<QualifiedName>) -> ObjectKey {
+    let name = name.clone();
+    if materialized.contains(&name) {
+        ObjectKey::MaterializedView { name }
+    } else {
+        ObjectKey::View { name }
+    }
+}
+
 /// The `cur` key of a kept object's `to` key, by the pairs.
 pub(super) fn cur_key(pairs: &Pairs, key: &ObjectKey) -> Option<ObjectKey> {
     Some(match key {
-        ObjectKey::View { name } => ObjectKey::View {
-            name: pairs.views.get(name)?.clone(),
-        },
-        ObjectKey::MaterializedView { name } => ObjectKey::MaterializedView {
-            name: pairs.views.get(name)?.clone(),
-        },
+        ObjectKey::View { name } | ObjectKey::MaterializedView { name } => {
+            view_key(pairs.views.get(name)?, &pairs.materialized_cur)
+        }
         ObjectKey::Function { name, signature } => {
             let key = FunctionKey {
                 name: name.clone(),
@@ -239,12 +261,9 @@ pub(super) fn to_key(pairs: &Pairs, key: &ObjectKey) -> Option<ObjectKey> {
         map.iter().find(|(_, c)| *c == name).map(|(t, _)| t.clone())
     };
     Some(match key {
-        ObjectKey::View { name } => ObjectKey::View {
-            name: find(&pairs.views, name)?,
-        },
-        ObjectKey::MaterializedView { name } => ObjectKey::MaterializedView {
-            name: find(&pairs.views, name)?,
-        },
+        ObjectKey::View { name } | ObjectKey::MaterializedView { name } => {
+            view_key(&find(&pairs.views, name)?, &pairs.materialized_to)
+        }
         ObjectKey::Function { name, signature } => {
             let key = FunctionKey {
                 name: name.clone(),

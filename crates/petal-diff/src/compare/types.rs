@@ -62,8 +62,20 @@ pub(super) fn domain_changes(cur: &Domain, to: &Domain) -> Vec<Change> {
 }
 
 /// A composite type is altered in place (attributes dropped, added at the
-/// end, retyped) when that reaches the wanted order; recreated otherwise.
+/// end, retyped) when that reaches the wanted order, and the same in the
+/// down reaches the order it had (the down appends what the up dropped);
+/// recreated otherwise.
 pub(super) fn decide_composite(cur: &CompositeType, to: &CompositeType) -> Decision {
+    if reaches(cur, to) && reaches(to, cur) {
+        Decision::Keep
+    } else {
+        Decision::Recreate
+    }
+}
+
+/// Whether dropping `cur`'s attributes that `to` lacks and appending the
+/// new ones gives `to`'s order.
+fn reaches(cur: &CompositeType, to: &CompositeType) -> bool {
     let kept: Vec<&str> = cur
         .attributes
         .iter()
@@ -77,11 +89,7 @@ pub(super) fn decide_composite(cur: &CompositeType, to: &CompositeType) -> Decis
         .map(|t| t.name.as_str());
     let reached: Vec<&str> = kept.into_iter().chain(added).collect();
     let wanted: Vec<&str> = to.attributes.iter().map(|a| a.name.as_str()).collect();
-    if reached == wanted {
-        Decision::Keep
-    } else {
-        Decision::Recreate
-    }
+    reached == wanted
 }
 
 /// The attribute changes of a kept composite type (named `to.name`).

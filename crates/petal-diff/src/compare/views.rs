@@ -25,14 +25,17 @@ fn core(view: &View) -> View {
 }
 
 /// Kept view `cur` becoming `to`: nothing, `CREATE OR REPLACE` (a plain
-/// view whose columns stay, in order, with any new ones appended), or a
-/// drop and a create.
+/// view whose columns stay as they are, in order), or a drop and a create.
+///
+/// `CREATE OR REPLACE VIEW` may append columns, but the down of that would
+/// have to drop them, which it may not: a view gaining columns is
+/// recreated, so that both directions run.
 pub(super) fn decide(cur: &View, to: &View) -> Decision {
     let (a, b) = (core(cur), core(to));
     if a == b {
         return Decision::Keep;
     }
-    let columns_kept = cur.columns.len() <= to.columns.len()
+    let columns_kept = cur.columns.len() == to.columns.len()
         && cur
             .columns
             .iter()

@@ -110,6 +110,23 @@ pub(super) fn namespace(db: &Database, schema: &str) -> Namespace {
         // type `_name` that does clash with a relation's row type name.
         ns.take(&e.name.name);
     }
+    // The other kinds: relations (views, their indexes, sequences) and
+    // types (a composite type is a relation too; a range type brings its
+    // multirange), all kept apart from each other and from the tables.
+    for v in db.views.values().filter(|v| v.name.schema == schema) {
+        ns.take(&v.name.name);
+        v.indexes.iter().for_each(|i| ns.take(&i.name));
+    }
+    let types = (db.sequences.keys())
+        .chain(db.domains.keys())
+        .chain(db.composite_types.keys())
+        .chain(db.range_types.keys());
+    for name in types.filter(|n| n.schema == schema) {
+        ns.take(&name.name);
+    }
+    for r in db.range_types.values().filter(|r| r.name.schema == schema) {
+        ns.take(&super::types::multirange_name(&r.name.name));
+    }
     ns
 }
 
@@ -414,7 +431,8 @@ pub(super) fn add_foreign_key(rng: &mut Rng, db: &mut Database, table: &Qualifie
     true
 }
 
-pub fn build_database(rng: &mut Rng) -> Database {
+/// Tables and enum types only: what the models carry.
+pub fn build_tables_and_enums(rng: &mut Rng) -> Database {
     let mut db = Database::default();
     db.schemas.insert("public".into());
     for s in EXTRA_SCHEMAS {

@@ -12,7 +12,7 @@ use super::mutate_objects::{
 
 type Edit = fn(&mut Rng, &mut Database) -> bool;
 
-const EDITS: &[Edit] = &[
+pub(super) const EDITS: &[Edit] = &[
     add_column,
     drop_column,
     rename_column,
@@ -36,9 +36,9 @@ const EDITS: &[Edit] = &[
     edit_primary_key,
 ];
 
-/// `db` after `edits` random edits (the hints of the result name what was
-/// renamed from `db`).
-pub fn mutate(db: &Database, rng: &mut Rng, edits: usize) -> Database {
+/// `db` after `edits` random edits of its tables and enum types (the hints
+/// of the result name what was renamed from `db`).
+pub fn mutate_tables_and_enums(db: &Database, rng: &mut Rng, edits: usize) -> Database {
     let mut out = db.clone();
     let mut done = 0;
     for _ in 0..edits * 20 {

@@ -270,7 +270,16 @@ pub(super) fn edit_schema(rng: &mut Rng, db: &mut Database) -> bool {
                         .any(|c| c.ty.element().as_str() == spelling(e))
                 }))
     });
-    if referenced || db.tables.keys().all(|t| t.schema == schema) {
+    // Nor when it holds objects of the other kinds (which are dropped on
+    // their own edits, with what uses them).
+    let in_schema = |name: &QualifiedName| name.schema == schema;
+    let holds_objects = db.views.keys().any(in_schema)
+        || db.sequences.keys().any(in_schema)
+        || db.functions.keys().any(|k| in_schema(&k.name))
+        || db.domains.keys().any(in_schema)
+        || db.composite_types.keys().any(in_schema)
+        || db.range_types.keys().any(in_schema);
+    if referenced || holds_objects || db.tables.keys().all(|t| t.schema == schema) {
         return false;
     }
     db.schemas.remove(&schema);

@@ -1,0 +1,181 @@
+//! Whole databases: tables and enum types, then some of every other kind
+//! (not always all, so that the average schema stays small), and their
+//! random edits. After every edit, what reads an edited relation follows
+//! it (`settle`); the dependency edges are derived last, from the objects.
+//! Last, the small helpers the kinds' modules share.
+
+use super::build::{COMMENTS, build_tables_and_enums, namespace};
+use super::mutate::EDITS;
+use super::settle::settle;
+use super::{
+    Rng, depends, domains, extensions, functions, sequences, triggers, types, uses, view_edits,
+    views,
+};
+use crate::{Database, Index, IndexKey, QualifiedName};
+
+type Edit = fn(&mut Rng, &mut Database) -> bool;
+
+/// Edits of the other kinds, and of tables putting them to use.
+const OBJECT_EDITS: &[Edit] = &[
+    extensions::create_extension,
+    extensions::drop_extension,
+    sequences::create_sequence,
+    sequences::drop_sequence,
+    sequences::rename_sequence,
+    sequences::sequence_settings,
+    sequences::sequence_owner,
+    sequences::comment_sequence,
+    sequences::default_from_sequence,
+    domains::create_domain,
+    domains::drop_domain,
+    domains::rename_domain,
+    domains::alter_domain,
+    domains::alter_domain,
+    domains::comment_domain,
+    types::create_composite,
+    types::create_range,
+    types::drop_type,
+    types::rename_type,
+    types::alter_composite,
+    types::resubtype_range,
+    types::comment_type,
+    functions::create_function,
+    functions::drop_function,
+    functions::rename_function,
+    functions::change_function,
+    functions::change_function,
+    functions::comment_function,
+    view_edits::create_view,
+    view_edits::create_view,
+    view_edits::drop_view,
+    view_edits::rename_view,
+    view_edits::replace_view,
+    view_edits::replace_view,
+    view_edits::recreate_view,
+    view_edits::recreate_view,
+    view_edits::view_options,
+    view_edits::view_index,
+    view_edits::comment_view,
+    triggers::create_trigger,
+    triggers::drop_trigger,
+    triggers::trigger_enabled,
+    triggers::trigger_events,
+    triggers::comment_trigger,
+    uses::column_of_user_type,
+    uses::default_calling_function,
+    uses::check_calling_function,
+    uses::index_calling_function,
+];
+
+/// A valid database with some of every kind.
+pub fn build_database(rng: &mut Rng) -> Database {
+    let mut db = build_tables_and_enums(rng);
+    build_objects(rng, &mut db);
+    db.normalize();
+    db.dependencies = depends::derive(&db);
+    db
+}
+
+/// Providers first (extensions, types, sequences, functions), then what
+/// uses them: columns, defaults, checks and indexes, views (a later one
+/// may read an earlier one), triggers.
+fn build_objects(rng: &mut Rng, db: &mut Database) {
+    if rng.chance(35) {
+        for _ in 0..1 + rng.below(2) {
+            extensions::create_extension(rng, db);
+        }
+    }
+    let providers: [(u64, Edit); 5] = [
+        (35, domains::create_domain),
+        (25, types::create_composite),
+        (15, types::create_range),
+        (30, sequences::create_sequence),
+        (60, functions::create_function),
+    ];
+    for (percent, create) in providers {
+        if rng.chance(percent) {
+            create(rng, db);
+        }
+    }
+    if rng.chance(30) {
+        functions::create_function(rng, db);
+    }
+    for _ in 0..rng.below(4) {
+        uses::any_use(rng, db);
+    }
+    if rng.chance(25) {
+        sequences::default_from_sequence(rng, db);
+    }
+    if rng.chance(15) {
+        sequences::sequence_owner(rng, db);
+    }
+    for _ in 0..rng.below(4) {
+        views::add_view(rng, db);
+    }
+    for _ in 0..rng.below(3) {
+        triggers::create_trigger(rng, db);
+    }
+}
+
+/// `db` after `edits` random edits of every kind (the hints of the result
+/// name what was renamed from `db`); about half of them edit tables and
+/// enum types.
+pub fn mutate(db: &Database, rng: &mut Rng, edits: usize) -> Database {
+    let mut out = db.clone();
+    let mut done = 0;
+    for _ in 0..edits * 20 {
+        if done == edits {
+            break;
+        }
+        let list = if rng.chance(45) { EDITS } else { OBJECT_EDITS };
+        let Some(edit) = rng.pick(list) else { break };
+        let before = out.clone();
+        if edit(rng, &mut out) {
+            settle(&before, &mut out);
+            done += 1;
+        }
+    }
+    out.normalize();
+    out.dependencies = depends::derive(&out);
+    out
+}
+
+/// A comment `percent` times in a hundred, else none.
+pub(super) fn maybe_comment(rng: &mut Rng, percent: u64) -> Option<String> {
+    rng.pick(COMMENTS)
+        .map(|s| s.to_string())
+        .filter(|_| rng.chance(percent))
+}
+
+/// Sets `slot` to `value`; false, and nothing set, when it holds it
+/// already (an edit that changes nothing does not count).
+pub(super) fn set<T: PartialEq>(slot: &mut T, value: T) -> bool {
+    if *slot == value {
+        return false;
+    }
+    *slot = value;
+    true
+}
+
+/// One of `names` in a schema of `db`, when it is free there (relations,
+/// types and the names of their parts share one namespace).
+pub(super) fn free_name(rng: &mut Rng, db: &Database, names: &[&str]) -> Option<QualifiedName> {
+    let schemas: Vec<&String> = db.schemas.iter().collect();
+    let (schema, name) = (rng.pick(&schemas)?, rng.pick(names)?);
+    let name = QualifiedName::new((*schema).clone(), *name);
+    (!namespace(db, &name.schema).is_taken(&name.name)).then_some(name)
+}
+
+/// A plain btree index over `keys`.
+pub(super) fn btree_index(name: String, keys: Vec<IndexKey>, comment: Option<String>) -> Index {
+    Index {
+        name,
+        unique: false,
+        method: "btree".into(),
+        keys,
+        include: Vec::new(),
+        predicate: None,
+        nulls_not_distinct: false,
+        comment,
+    }
+}
