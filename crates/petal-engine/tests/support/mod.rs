@@ -107,9 +107,11 @@ async fn run(a: &Database, b: &Database, with_rows: bool) -> Result<(), Failure>
     if std::env::var_os("PETAL_CONVERGENCE_VERBOSE").is_some() {
         let filled = rows::filled_tables(client, &a_canonical).await;
         eprintln!(
-            "case: {} tables ({} with rows), {} changes, {} kept columns compared, rows: {with_rows}",
+            "case: {} tables ({} with rows), {} other objects, {} changes, {} kept columns \
+             compared, rows: {with_rows}",
             a_canonical.tables.len(),
             filled,
+            other_objects(&a_canonical),
             plan.changes.len(),
             before.len()
         );
@@ -154,6 +156,18 @@ async fn run(a: &Database, b: &Database, with_rows: bool) -> Result<(), Failure>
         ))));
     }
     Ok(())
+}
+
+/// How many objects besides tables and enum types a schema holds.
+fn other_objects(db: &Database) -> usize {
+    db.extensions.len()
+        + db.sequences.len()
+        + db.views.len()
+        + db.functions.len()
+        + db.triggers.len()
+        + db.domains.len()
+        + db.composite_types.len()
+        + db.range_types.len()
 }
 
 /// Runs steps as the runner does: one transaction each. A failing statement

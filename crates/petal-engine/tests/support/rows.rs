@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use petal_diff::Diff;
-use petal_ir::{Column, Database, QualifiedName, Table, quote_ident, quote_literal};
+use petal_ir::{Column, Database, QualifiedName, SqlType, Table, quote_ident, quote_literal};
 use tokio_postgres::Client;
 
 const ROWS: usize = 3;
@@ -35,7 +35,7 @@ pub async fn fill(client: &Client, db: &Database) -> Result<(), String> {
                 next.push(table);
                 continue;
             }
-            insert_rows(client, table).await;
+            insert_rows(client, db, table).await;
             filled.push(table.name.clone());
         }
         if next.len() == before {
@@ -47,7 +47,7 @@ pub async fn fill(client: &Client, db: &Database) -> Result<(), String> {
     Ok(())
 }
 
-async fn insert_rows(client: &Client, table: &Table) {
+async fn insert_rows(client: &Client, db: &Database, table: &Table) {
     for i in 0..ROWS {
         let mut names = Vec::new();
         let mut values = Vec::new();
@@ -57,7 +57,7 @@ async fn insert_rows(client: &Client, table: &Table) {
             }
             let value = match fk_value(client, table, column).await {
                 Some(v) => v,
-                None => literal(column, i),
+                None => literal(db, &column.ty, i),
             };
             names.push(quote_ident(&column.name));
             values.push(value);
@@ -107,14 +107,15 @@ async fn fk_value(client: &Client, table: &Table, column: &Column) -> Option<Str
     )
 }
 
-/// A literal PostgreSQL casts to the column's type; different per row, so
-/// unique constraints hold.
-fn literal(column: &Column, i: usize) -> String {
-    let ty = column.ty.as_str();
-    if column.ty.is_array() {
+/// A value of type `ty` for row `i`, as SQL: a literal PostgreSQL casts
+/// to the column's type, different per row so unique constraints hold; for
+/// the schema's own types (enum, domain, composite, range) and the
+/// extensions' (`citext`, `hstore`, `ltree`), an expression of that type.
+fn literal(db: &Database, ty: &SqlType, i: usize) -> String {
+    if ty.is_array() {
         return "'{}'".to_string();
     }
-    let base = column.ty.base();
+    let base = ty.base();
     let n = i + 1;
     let text = match base.as_str() {
         "smallint" | "integer" | "bigint" | "numeric" | "real" | "double precision" => {
@@ -130,7 +131,7 @@ fn literal(column: &Column, i: usize) -> String {
         "jsonb" | "json" => format!("{{\"n\": {n}}}"),
         "bytea" => format!("\\x0{n}"),
         "character" | "character varying" => {
-            let max = column.ty.modifiers().first().copied().unwrap_or(100).max(1) as usize;
+            let max = ty.modifiers().first().copied().unwrap_or(100).max(1) as usize;
             let s = format!("v{n}");
             s.chars()
                 .rev()
@@ -141,15 +142,49 @@ fn literal(column: &Column, i: usize) -> String {
                 .collect()
         }
         "text" => format!("v{n}"),
-        _ if ty.contains('.') => return enum_value(column),
-        _ => return "DEFAULT".to_string(),
+        _ => return user_type_value(db, ty, i),
     };
     quote_literal(&text)
 }
 
-/// An enum column: its first label, found by the server.
-fn enum_value(column: &Column) -> String {
-    format!("(enum_range(NULL::{}))[1]", column.ty.as_str())
+/// A value of one of the schema's own types, or an extension's.
+fn user_type_value(db: &Database, ty: &SqlType, i: usize) -> String {
+    let spelled = ty.as_str();
+    let named = |name: &QualifiedName| petal_diff::type_spelling(name) == spelled;
+    let n = i + 1;
+    if db.enums.keys().any(named) {
+        return format!("(enum_range(NULL::{spelled}))[1]");
+    }
+    if let Some(domain) = db.domains.values().find(|d| named(&d.name)) {
+        return format!("({})::{spelled}", literal(db, &domain.base_type, i));
+    }
+    if let Some(composite) = db.composite_types.values().find(|c| named(&c.name)) {
+        let fields: Vec<String> = composite
+            .attributes
+            .iter()
+            .map(|a| match literal(db, &a.ty, i).as_str() {
+                "DEFAULT" => "NULL".to_string(),
+                value => value.to_string(),
+            })
+            .collect();
+        return format!("ROW({})::{spelled}", fields.join(", "));
+    }
+    if let Some(range) = db.range_types.values().find(|r| named(&r.name)) {
+        let (low, high) = (
+            literal(db, &range.subtype, i),
+            literal(db, &range.subtype, i + 1),
+        );
+        if low != "DEFAULT" {
+            return format!("{spelled}({low}, {high})");
+        }
+    }
+    let text = match spelled.rsplit('.').next().unwrap_or(spelled) {
+        "citext" => format!("v{n}"),
+        "hstore" => format!("a=>{n}"),
+        "ltree" => format!("a.b{n}"),
+        _ => return "DEFAULT".to_string(),
+    };
+    format!("{}::{spelled}", quote_literal(&text))
 }
 
 /// The kept columns of A that keep their type in B, and their values now.
