@@ -292,13 +292,7 @@ pub(crate) fn table_extras(table: &petal_ir::Table) -> Vec<ReviewedStatement> {
         out.push(objects::comment_extra(&on, &column.comment));
     }
     for index in table.indexes.iter().filter(|i| i.comment.is_some()) {
-        let on = ObjectKey::index(name, &index.name);
-        let description = format!("comment on index {}", index.name);
-        out.push(extra(
-            &on,
-            ddl::comment_on(&on, &index.comment),
-            description,
-        ));
+        out.push(objects::index_comment(name, index));
     }
     out
 }

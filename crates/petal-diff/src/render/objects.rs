@@ -52,13 +52,7 @@ pub(super) fn create(change: &Change, object: &Object) -> Vec<ReviewedStatement>
         Object::Index { table, index } => {
             let mut out = one(ddl::create_index(table, index));
             if index.comment.is_some() {
-                let on = ObjectKey::index(table, &index.name);
-                let description = format!("comment on index {}", index.name);
-                out.push(extra(
-                    &on,
-                    ddl::comment_on(&on, &index.comment),
-                    description,
-                ));
+                out.push(index_comment(table, index));
             }
             out
         }
@@ -251,4 +245,11 @@ pub(super) fn drop_constraint(table: &QualifiedName, name: &str) -> String {
 /// The comment of a new object, as a statement of its own after it.
 pub(super) fn comment_extra(on: &ObjectKey, text: &Option<String>) -> ReviewedStatement {
     extra(on, ddl::comment_on(on, text), format!("comment on {on}"))
+}
+
+/// The comment of an index created with its table or on its own.
+pub(super) fn index_comment(table: &QualifiedName, index: &petal_ir::Index) -> ReviewedStatement {
+    let on = ObjectKey::index(table, &index.name);
+    let description = format!("comment on index {}", index.name);
+    extra(&on, ddl::comment_on(&on, &index.comment), description)
 }
