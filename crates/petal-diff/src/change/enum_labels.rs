@@ -4,6 +4,7 @@
 use petal_ir::{ForeignKey, QualifiedName, quote_literal};
 use serde::{Deserialize, Serialize};
 
+use super::Object;
 use crate::classify::{Review, Safety, labels, removed_labels};
 
 /// `ALTER TYPE ... ADD VALUE`: `label` lands at `index` of `labels` (the
@@ -23,6 +24,11 @@ pub struct AddEnumLabel {
     /// The type's comment, which its recreation must carry over.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Views, triggers and functions over `columns`, in creation order:
+    /// the recreation that undoes the addition drops them first and
+    /// creates them after (PostgreSQL will not retype a column they read).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dependents: Vec<Object>,
 }
 
 /// Replaces the type's labels wholesale: the old type is renamed away, the
@@ -38,6 +44,10 @@ pub struct RecreateEnum {
     pub foreign_keys: Vec<EnumForeignKey>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Objects over `columns` dropped before and created after, in
+    /// creation order (none when the diff recreates them itself).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dependents: Vec<Object>,
 }
 
 /// A column of an enum type that a type recreation converts, with its default
@@ -84,6 +94,7 @@ impl AddEnumLabel {
             columns: self.columns.iter().map(EnumColumn::reversed).collect(),
             foreign_keys: self.foreign_keys,
             comment: self.comment,
+            dependents: self.dependents,
         }
     }
 
@@ -160,6 +171,17 @@ impl RecreateEnum {
         }
         if !self.columns.is_empty() {
             notes.push("rewrites every table with a column of this type".to_string());
+        }
+        if !self.dependents.is_empty() {
+            let names: Vec<String> = self
+                .dependents
+                .iter()
+                .map(|o| o.key().to_string())
+                .collect();
+            notes.push(format!(
+                "drops and creates again what reads its columns: {}",
+                names.join(", ")
+            ));
         }
         notes
     }

@@ -1,7 +1,11 @@
 //! Enum types: matching, renames, new labels, recreation and drops.
 
-use petal_ir::{EnumType, QualifiedName};
+use std::collections::BTreeSet;
 
+use petal_ir::{EnumType, ObjectKey, QualifiedName};
+
+use super::object_phases::object_of;
+use super::order::{creation_order, dependents_of};
 use super::{Engine, Matching, Warning};
 use crate::change::{
     AddEnumLabel, Change, Delta, EnumColumn, EnumForeignKey, Object, RecreateEnum, Rename,
@@ -130,6 +134,31 @@ impl Engine<'_> {
         out
     }
 
+    /// The views, triggers and functions of the working copy that read
+    /// `columns`, directly or through each other, in creation order.
+    fn enum_dependents(&self, columns: &[EnumColumn]) -> Vec<Object> {
+        let keys: BTreeSet<ObjectKey> = columns
+            .iter()
+            .map(|c| ObjectKey::column(&c.table, &c.column))
+            .collect();
+        let found: Vec<ObjectKey> = dependents_of(&keys, &self.cur)
+            .into_iter()
+            .filter(|k| {
+                matches!(
+                    k,
+                    ObjectKey::View { .. }
+                        | ObjectKey::MaterializedView { .. }
+                        | ObjectKey::Trigger { .. }
+                        | ObjectKey::Function { .. }
+                )
+            })
+            .collect();
+        creation_order(&found, &self.cur)
+            .iter()
+            .filter_map(|k| object_of(&self.cur, k))
+            .collect()
+    }
+
     /// Phase 0: labels added to kept types, named as before any rename.
     pub(super) fn add_enum_labels(&mut self, matching: &Matching) {
         for (to_name, cur_name) in &matching.enums {
@@ -177,6 +206,7 @@ impl Engine<'_> {
                 let columns = self.enum_columns(cur_name);
                 let foreign_keys = self.enum_foreign_keys(cur_name);
                 let comment = self.cur.enums.get(cur_name).and_then(|e| e.comment.clone());
+                let dependents = self.enum_dependents(&columns);
                 self.emit(Change::AddEnumLabel(AddEnumLabel {
                     name: cur_name.clone(),
                     labels,
@@ -185,6 +215,7 @@ impl Engine<'_> {
                     columns,
                     foreign_keys,
                     comment,
+                    dependents,
                 }));
             }
         }
@@ -247,6 +278,7 @@ impl Engine<'_> {
             for column in &mut columns {
                 column.default_after = self.kept_default(matching, column, name);
             }
+            // Its dependents are recreated around it by the objects' phases.
             self.emit(Change::RecreateEnum(RecreateEnum {
                 name: name.clone(),
                 from_labels,
@@ -254,6 +286,7 @@ impl Engine<'_> {
                 columns,
                 foreign_keys,
                 comment,
+                dependents: Vec::new(),
             }));
         }
     }

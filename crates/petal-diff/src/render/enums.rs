@@ -132,20 +132,23 @@ pub(crate) fn recreate_enum(
 /// comment carried over.
 pub(super) fn recreate(change: &Change, recreate: &RecreateEnum) -> Vec<ReviewedStatement> {
     let name = &recreate.name;
+    // What reads the columns goes first and comes back last.
     let mut out: Vec<ReviewedStatement> = recreate
-        .foreign_keys
+        .dependents
         .iter()
-        .map(|f| {
-            extra(
-                &ObjectKey::constraint(&f.table, &f.foreign_key.name),
-                drop_constraint(&f.table, &f.foreign_key.name),
-                format!(
-                    "drop foreign key {} of {} while its type is rebuilt",
-                    f.foreign_key.name, f.table
-                ),
-            )
-        })
+        .rev()
+        .flat_map(|object| super::render_change(&Change::Drop(object.clone())))
         .collect();
+    out.extend(recreate.foreign_keys.iter().map(|f| {
+        extra(
+            &ObjectKey::constraint(&f.table, &f.foreign_key.name),
+            drop_constraint(&f.table, &f.foreign_key.name),
+            format!(
+                "drop foreign key {} of {} while its type is rebuilt",
+                f.foreign_key.name, f.table
+            ),
+        )
+    }));
     out.extend(many(
         change,
         recreate_enum(name, &recreate.to_labels, &recreate.columns),
@@ -167,6 +170,9 @@ pub(super) fn recreate(change: &Change, recreate: &RecreateEnum) -> Vec<Reviewed
             ddl::comment_on(&on, &recreate.comment),
             format!("comment on enum type {name} (recreated)"),
         ));
+    }
+    for object in &recreate.dependents {
+        out.extend(super::render_change(&Change::Create(object.clone())));
     }
     out
 }

@@ -8,7 +8,7 @@
 use super::build::namespace;
 use super::objects::{maybe_comment, set};
 use super::views::{
-    Item, Spec, VIEW_NAMES, add_index, add_view, parse, readable, relation_columns, set_spec,
+    Item, Spec, VIEW_NAMES, add_index, add_view, parse, relation_columns, set_spec,
 };
 use super::{Rng, functions};
 use crate::{CheckOption, Database, QualifiedName};
@@ -68,7 +68,6 @@ pub(super) fn replace_view(rng: &mut Rng, db: &mut Database) -> bool {
         0 => {
             let unused: Vec<&(String, crate::SqlType)> = columns
                 .iter()
-                .filter(|(_, t)| readable(db, t))
                 .filter(|(c, _)| {
                     !spec
                         .items
@@ -164,7 +163,7 @@ pub(super) fn recreate_view(rng: &mut Rng, db: &mut Database) -> bool {
                 .map(|(_, t)| t);
             let others: Vec<&String> = columns
                 .iter()
-                .filter(|(_, t)| Some(t) != now && readable(db, t))
+                .filter(|(_, t)| Some(t) != now)
                 .map(|(c, _)| c)
                 .collect();
             let Some(other) = rng.pick(&others) else {
