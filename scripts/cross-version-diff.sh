@@ -27,7 +27,7 @@ declare -A url
 for v in "$a" "$b"; do
   dir="$work/pg$v"
   mkdir -p "$dir"
-  printf 'database = "flower_shop"\nmodels = "%s/schema/src"\nmigrations = "%s/migrations"\n' "$repo" "$repo" > "$dir/petal.toml"
+  printf 'database = "flower_shop"\nmodels = "%s/schema/src"\nmigrations = "%s/migrations"\nsql = "%s/schema/sql"\n' "$repo" "$repo" "$repo" > "$dir/petal.toml"
   bin="$(bin_of "$v")"
   (cd "$dir" && PETAL_PG_BIN="$bin" "$petal" upgrade head >/dev/null)
   url[$v]="$(cd "$dir" && PETAL_PG_BIN="$bin" "$petal" dev url)"

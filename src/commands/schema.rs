@@ -85,10 +85,11 @@ pub async fn diff(
     let to_source = Source::parse(to)?;
     // Both sides at once: a live database and the models' canonicalization
     // run on different servers.
-    let (from_loaded, to_loaded) = tokio::try_join!(
+    let (mut from_loaded, mut to_loaded) = tokio::try_join!(
         sources::load(settings, &from_source),
         sources::load(settings, &to_source)
     )?;
+    petal_engine::respell::spell_views_alike(&mut from_loaded, &mut to_loaded).await?;
     let diff = compare(settings, &from_loaded.database, &to_loaded.database);
     let dev_side = |source: &Source, loaded: &Loaded| {
         (*source == Source::Models)

@@ -20,6 +20,7 @@ pub mod check;
 pub mod compare;
 pub mod error;
 pub mod migrate;
+pub mod respell;
 pub mod runner;
 pub mod scratch;
 pub mod settings;

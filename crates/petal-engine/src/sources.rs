@@ -64,14 +64,17 @@ pub struct Loaded {
     pub not_compared: Vec<NotCompared>,
     /// The server the schema was read on (`None` for `empty`).
     pub server_version_num: Option<i32>,
+    /// The database it was read from, when it is still there to ask (a
+    /// live database; not the scratch databases of models and migrations).
+    pub live: Option<ConnConfig>,
 }
 
 /// Reads a source's schema, in canonical form.
 pub async fn load(settings: &Settings, source: &Source) -> Result<Loaded, EngineError> {
     match source {
         Source::Empty => Ok(Loaded::default()),
-        Source::Url(url) => read_database(&ConnConfig::parse(url)?, settings).await,
-        Source::Database => read_database(&settings.target().await?, settings).await,
+        Source::Url(url) => read_live(ConnConfig::parse(url)?, settings).await,
+        Source::Database => read_live(settings.target().await?, settings).await,
         Source::Migrations => replay_migrations(settings).await,
         Source::Models => {
             let canonical = crate::canonical::models(settings).await?;
@@ -79,9 +82,19 @@ pub async fn load(settings: &Settings, source: &Source) -> Result<Loaded, Engine
                 database: canonical.database,
                 not_compared: Vec::new(),
                 server_version_num: Some(canonical.server_version_num),
+                live: None,
             })
         }
     }
+}
+
+/// Introspects a live database and keeps its address.
+async fn read_live(cfg: ConnConfig, settings: &Settings) -> Result<Loaded, EngineError> {
+    let loaded = read_database(&cfg, settings).await?;
+    Ok(Loaded {
+        live: Some(cfg),
+        ..loaded
+    })
 }
 
 /// Introspects a live database.
@@ -94,6 +107,7 @@ pub async fn read_database(cfg: &ConnConfig, settings: &Settings) -> Result<Load
         database: found.database,
         not_compared: found.not_compared,
         server_version_num: Some(found.server_version_num),
+        live: None,
     })
 }
 

@@ -8,6 +8,7 @@ pub mod conn;
 pub mod error;
 pub mod introspect;
 pub mod lock;
+pub mod respell;
 
 pub use cluster::{ClusterStatus, EmbeddedCluster};
 pub use conn::{ChannelBinding, ConnConfig, Host, SslMode, connect};
@@ -16,3 +17,4 @@ pub use introspect::{
     IntrospectOptions, Introspection, NotCompared, introspect, introspect_parallel,
 };
 pub use lock::{AdvisoryLock, AdvisoryLockError, LockHolder, Waiting};
+pub use respell::respell_view_queries;

@@ -1,0 +1,83 @@
+//! A view's query as another server spells it.
+//!
+//! PostgreSQL stores a view as a parsed query tree and prints it back with
+//! `pg_get_viewdef`; each major version prints the same tree its own way
+//! (PostgreSQL 13 writes `timezone('Asia/Almaty'::text, o.created_at)` and
+//! qualifies every column, 16 and later write `created_at AT TIME ZONE
+//! 'Asia/Almaty'::text`). Two databases on different versions holding the
+//! same view therefore read back different texts. Parsing one side's text on
+//! the other side's server and printing it there again puts both in one
+//! spelling, so only real differences remain.
+
+use tokio_postgres::Client;
+
+use crate::conn::{ConnConfig, connect};
+use crate::error::PgError;
+
+/// The temporary view each query is parsed into. It lives in the session's
+/// own temporary schema, inside a transaction that is rolled back.
+const SCRATCH_VIEW: &str = "pg_temp.petal_respelled_view";
+
+/// Each query (a view's definition as `pg_get_viewdef` printed it on some
+/// server) as the server at `cfg` prints it, or `None` where that server
+/// cannot parse it (a function or syntax it lacks, an object its database
+/// does not hold). Nothing is left behind: every query is parsed into a
+/// temporary view inside one transaction that is rolled back.
+///
+/// Each query goes through the extended protocol, which accepts one
+/// statement only, so a definition cannot smuggle a second one in.
+pub async fn respell_view_queries(
+    cfg: &ConnConfig,
+    queries: &[&str],
+) -> Result<Vec<Option<String>>, PgError> {
+    let client = connect(cfg).await?;
+    // The same printing settings as introspection: every name qualified.
+    client
+        .batch_execute("BEGIN; SET LOCAL search_path = pg_catalog")
+        .await
+        .map_err(|e| PgError::query("opening the respelling transaction", e))?;
+    let mut respelled = Vec::with_capacity(queries.len());
+    for query in queries {
+        respelled.push(respell_one(&client, query).await?);
+    }
+    client
+        .batch_execute("ROLLBACK")
+        .await
+        .map_err(|e| PgError::query("rolling back the respelling transaction", e))?;
+    Ok(respelled)
+}
+
+async fn respell_one(client: &Client, query: &str) -> Result<Option<String>, PgError> {
+    let body = query.trim().trim_end_matches(';').trim_end();
+    client
+        .batch_execute("SAVEPOINT petal_respell")
+        .await
+        .map_err(|e| PgError::query("a savepoint for respelling a view", e))?;
+    let created = client
+        .execute(
+            &format!("CREATE TEMPORARY VIEW {SCRATCH_VIEW} AS {body}"),
+            &[],
+        )
+        .await;
+    let printed = match created {
+        Ok(_) => Some(
+            client
+                .query_one(
+                    &format!("SELECT pg_get_viewdef('{SCRATCH_VIEW}'::regclass)"),
+                    &[],
+                )
+                .await
+                .map_err(|e| PgError::query("printing a respelled view", e))?
+                .try_get::<_, String>(0)
+                .map_err(|e| PgError::query("reading a respelled view", e))?,
+        ),
+        // This server cannot parse the other's spelling: the texts stay
+        // as they are and the difference shows.
+        Err(_) => None,
+    };
+    client
+        .batch_execute("ROLLBACK TO SAVEPOINT petal_respell")
+        .await
+        .map_err(|e| PgError::query("rolling back a respelled view", e))?;
+    Ok(printed)
+}
