@@ -5,9 +5,11 @@
 //!
 //! Each kind of object says what its key is, what "the same but for the
 //! name" means for it, and which changes create, drop and rename it: the
-//! [`TableObject`] trait for what lives in a table.
+//! [`TableObject`] trait for what lives in a table; the kinds a schema
+//! holds (views, functions, sequences, types …) are keyed maps, paired by
+//! [`pair_by_key`] with their rename hints.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use petal_ir::{Check, ForeignKey, Index, PrimaryKey, QualifiedName, Table, Unique};
 
@@ -63,6 +65,27 @@ pub(super) fn match_named<T: Clone>(
         }
     }
     out.added.extend(unmatched_new.into_iter().cloned());
+    out
+}
+
+/// Pairs a kind's objects (the whole schema's kinds, keyed maps) by key, or by a rename hint naming a key that
+/// `to` does not keep.
+pub(super) fn pair_by_key<K: Ord + Clone, T>(
+    cur: &BTreeMap<K, T>,
+    to: &BTreeMap<K, T>,
+    hint: impl Fn(&T) -> Option<K>,
+) -> BTreeMap<K, K> {
+    let mut out = BTreeMap::new();
+    for (key, object) in to {
+        if cur.contains_key(key) {
+            out.insert(key.clone(), key.clone());
+        } else if let Some(old) = hint(object) {
+            let claimed = out.values().any(|c| *c == old);
+            if cur.contains_key(&old) && !to.contains_key(&old) && !claimed {
+                out.insert(key.clone(), old);
+            }
+        }
+    }
     out
 }
 

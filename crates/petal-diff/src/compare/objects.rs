@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use petal_ir::{Database, FunctionKey, ObjectKey, QualifiedName, TriggerKey};
 
+use super::keyed::pair_by_key;
 use super::order::{creation_order, dependents_of, drop_order};
 use super::{Engine, Matching, functions, triggers, types, views};
 
@@ -69,46 +70,25 @@ pub(super) struct ObjectPlan {
     pub drop_last: Vec<ObjectKey>,
 }
 
-/// Pairs a kind's objects by key, or by a rename hint naming a key that
-/// `to` does not keep.
-fn pair<K: Ord + Clone, T>(
-    cur: &BTreeMap<K, T>,
-    to: &BTreeMap<K, T>,
-    hint: impl Fn(&T) -> Option<K>,
-) -> BTreeMap<K, K> {
-    let mut out = BTreeMap::new();
-    for (key, object) in to {
-        if cur.contains_key(key) {
-            out.insert(key.clone(), key.clone());
-        } else if let Some(old) = hint(object) {
-            let claimed = out.values().any(|c| *c == old);
-            if cur.contains_key(&old) && !to.contains_key(&old) && !claimed {
-                out.insert(key.clone(), old);
-            }
-        }
-    }
-    out
-}
-
 impl Engine<'_> {
     fn pair_objects(&self, matching: &Matching) -> Pairs {
         let (cur, to) = (&self.cur, self.to);
         let named = |renamed: &Option<QualifiedName>| renamed.clone();
         let mut pairs = Pairs {
-            sequences: pair(&cur.sequences, &to.sequences, |s| named(&s.renamed_from)),
-            views: pair(&cur.views, &to.views, |v| named(&v.renamed_from)),
-            functions: pair(&cur.functions, &to.functions, |f| {
+            sequences: pair_by_key(&cur.sequences, &to.sequences, |s| named(&s.renamed_from)),
+            views: pair_by_key(&cur.views, &to.views, |v| named(&v.renamed_from)),
+            functions: pair_by_key(&cur.functions, &to.functions, |f| {
                 f.renamed_from.as_ref().map(|name| FunctionKey {
                     name: name.clone(),
                     signature: f.signature.clone(),
                 })
             }),
             triggers: BTreeMap::new(),
-            domains: pair(&cur.domains, &to.domains, |d| named(&d.renamed_from)),
-            composites: pair(&cur.composite_types, &to.composite_types, |c| {
+            domains: pair_by_key(&cur.domains, &to.domains, |d| named(&d.renamed_from)),
+            composites: pair_by_key(&cur.composite_types, &to.composite_types, |c| {
                 named(&c.renamed_from)
             }),
-            ranges: pair(&cur.range_types, &to.range_types, |r| {
+            ranges: pair_by_key(&cur.range_types, &to.range_types, |r| {
                 named(&r.renamed_from)
             }),
             materialized_cur: materialized(cur),
