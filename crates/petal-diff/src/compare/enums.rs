@@ -12,6 +12,27 @@ use crate::change::{
 };
 use crate::names::{EnumSpelling, type_spelling};
 
+/// Whether an expression as PostgreSQL prints it names one of `types`. A
+/// constant of an enum type is printed cast to it (`'paid'::public.status`):
+/// when a column is converted to a recreated type, the server reads such
+/// an index's or check's text again, and the old name by then means the
+/// renamed-away type (`operator does not exist: status = status_petal_old`).
+/// Those are dropped before the recreation and created after.
+pub(super) fn names_type(text: &str, types: &[QualifiedName]) -> bool {
+    types
+        .iter()
+        .any(|t| text.contains(&format!("::{}", type_spelling(t))))
+}
+
+/// [`names_type`] over an index's predicate and key expressions.
+pub(super) fn index_names_type(index: &petal_ir::Index, types: &[QualifiedName]) -> bool {
+    index.predicate.as_deref().is_some_and(|p| names_type(p, types))
+        || index.keys.iter().any(|k| match &k.expr {
+            petal_ir::IndexKeyExpr::Expression(e) => names_type(e, types),
+            petal_ir::IndexKeyExpr::Column(_) => false,
+        })
+}
+
 /// What happens to the labels of a kept enum type.
 #[derive(Debug, Default)]
 struct LabelPlan {
@@ -159,6 +180,29 @@ impl Engine<'_> {
             .collect()
     }
 
+    /// The indexes and checks of the working copy whose expressions name
+    /// the type `name` (see [`names_type`]), as objects to drop before its
+    /// recreation and create after.
+    fn enum_expression_dependents(&self, name: &QualifiedName) -> Vec<Object> {
+        let types = std::slice::from_ref(name);
+        let mut out = Vec::new();
+        for table in self.cur.tables.values() {
+            for check in table.checks.iter().filter(|c| names_type(&c.expr, types)) {
+                out.push(Object::Check {
+                    table: table.name.clone(),
+                    check: check.clone(),
+                });
+            }
+            for index in table.indexes.iter().filter(|i| index_names_type(i, types)) {
+                out.push(Object::Index {
+                    table: table.name.clone(),
+                    index: index.clone(),
+                });
+            }
+        }
+        out
+    }
+
     /// Phase 0: labels added to kept types, named as before any rename.
     pub(super) fn add_enum_labels(&mut self, matching: &Matching) {
         for (to_name, cur_name) in &matching.enums {
@@ -206,7 +250,8 @@ impl Engine<'_> {
                 let columns = self.enum_columns(cur_name);
                 let foreign_keys = self.enum_foreign_keys(cur_name);
                 let comment = self.cur.enums.get(cur_name).and_then(|e| e.comment.clone());
-                let dependents = self.enum_dependents(&columns);
+                let mut dependents = self.enum_expression_dependents(cur_name);
+                dependents.extend(self.enum_dependents(&columns));
                 self.emit(Change::AddEnumLabel(AddEnumLabel {
                     name: cur_name.clone(),
                     labels,

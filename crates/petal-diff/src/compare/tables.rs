@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use petal_ir::{Check, Database, ForeignKey, Index, PrimaryKey, QualifiedName, Table, Unique};
 
+use super::enums::{index_names_type, names_type};
 use super::keyed::{TableObject, match_named};
 use super::{Engine, Matching, Warning};
 use crate::apply::apply;
@@ -118,6 +119,15 @@ impl Engine<'_> {
             }
             Cow::Owned(projected)
         };
+        // Named as they are now, and as the texts of a renamed type may
+        // still name it.
+        let mut recreated = self.recreated_enums(matching);
+        recreated.extend(
+            recreated
+                .clone()
+                .iter()
+                .filter_map(|name| self.to.enums.get(name)?.renamed_from.clone()),
+        );
         let mut plan = ConstraintPlan::default();
         // Unique keys that are dropped (table, sorted columns): foreign keys
         // pointing at them depend on them and must be dropped first, then
@@ -149,8 +159,9 @@ impl Engine<'_> {
             };
             plan_kind::<PrimaryKey>(&table, &mut planned, |_| false);
             plan_kind::<Unique>(&table, &mut planned, |_| false);
-            plan_kind::<Check>(&table, &mut planned, |_| false);
-            plan_kind::<Index>(&table, &mut planned, |_| false);
+            // Expressions naming a recreated enum type go out of its way.
+            plan_kind::<Check>(&table, &mut planned, |c| names_type(&c.expr, &recreated));
+            plan_kind::<Index>(&table, &mut planned, |i| index_names_type(i, &recreated));
             kept.push(table);
         }
         for table in &kept {

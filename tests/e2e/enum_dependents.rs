@@ -1,0 +1,122 @@
+//! An enum type recreated under what reads it: a partial index, a check
+//! and a view over the type's column. Adding a label and rolling it back
+//! recreates the type (PostgreSQL cannot remove a label), and so does
+//! removing one; both must go through, both ways, with the dependents put
+//! back as they were.
+
+use crate::support::{Project, catalog};
+
+const POSTS: &str = r#"use petal::{DbEnum, Table};
+
+#[derive(DbEnum)]
+pub enum PostStatus {
+    Draft,
+    Published,
+}
+
+#[derive(Table)]
+#[petal(table = "posts")]
+#[petal(index(name = "posts_published_idx", columns(id), where = "status = 'published'"))]
+#[petal(check(name = "posts_published_titled", expr = "status <> 'published' OR title <> ''"))]
+pub struct Post {
+    #[petal(primary_key)]
+    pub id: i64,
+    pub title: String,
+    #[petal(default = "'draft'")]
+    pub status: PostStatus,
+}
+"#;
+
+const VIEW: &str = "CREATE VIEW public.published_posts AS\n    \
+                    SELECT id, title FROM public.posts WHERE status = 'published';\n";
+
+fn with_archived() -> String {
+    POSTS.replace("    Published,\n", "    Published,\n    Archived,\n")
+}
+
+/// The dependents of the type, as the catalogs print them.
+async fn dependents(project: &Project) -> Vec<String> {
+    let rows = project
+        .client()
+        .query(
+            "SELECT pg_get_indexdef('public.posts_published_idx'::regclass)
+             UNION ALL
+             SELECT pg_get_constraintdef(oid) FROM pg_constraint
+              WHERE conname = 'posts_published_titled'
+             UNION ALL
+             SELECT pg_get_viewdef('public.published_posts'::regclass)",
+            &[],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("reading the dependents: {e}"));
+    rows.iter().map(|r| r.get(0)).collect()
+}
+
+async fn initial(project: &Project) -> Vec<String> {
+    project.write("models/posts.rs", POSTS);
+    project.write("sql/views.sql", VIEW);
+    project
+        .petal(&["revision", "--autogenerate", "-m", "posts"])
+        .assert_ok();
+    project.petal(&["upgrade", "head"]).assert_ok();
+    project
+        .client()
+        .batch_execute(
+            "INSERT INTO posts (title, status) VALUES ('a', 'draft'), ('b', 'published')",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("rows: {e}"));
+    dependents(project).await
+}
+
+#[tokio::test]
+async fn a_label_added_under_a_partial_index_a_check_and_a_view_rolls_back() {
+    let project = Project::new().await;
+    let before = initial(&project).await;
+    project.write("models/posts.rs", &with_archived());
+    project
+        .petal(&["revision", "--autogenerate", "-m", "archived"])
+        .assert_ok();
+    project.petal(&["upgrade", "head"]).assert_ok();
+    project.petal(&["check"]).assert_ok();
+
+    // The down recreates the type without the label, around its readers.
+    project.petal(&["downgrade", "-1"]).assert_ok();
+    let client = project.client();
+    assert_eq!(
+        catalog::enum_labels(client, "public.post_status").await,
+        ["draft", "published"]
+    );
+    assert_eq!(dependents(&project).await, before);
+    project.petal(&["upgrade", "head"]).assert_ok();
+    project.petal(&["check"]).assert_ok();
+}
+
+#[tokio::test]
+async fn a_label_removed_under_a_partial_index_a_check_and_a_view_goes_both_ways() {
+    let project = Project::new().await;
+    project.write("models/posts.rs", &with_archived());
+    project.write("sql/views.sql", VIEW);
+    project
+        .petal(&["revision", "--autogenerate", "-m", "posts"])
+        .assert_ok();
+    project.petal(&["upgrade", "head"]).assert_ok();
+    let before = dependents(&project).await;
+    project.write("models/posts.rs", POSTS);
+    project
+        .petal(&["revision", "--autogenerate", "-m", "no archived"])
+        .assert_ok();
+    project.petal(&["upgrade", "head"]).assert_ok();
+    project.petal(&["check"]).assert_ok();
+    let client = project.client();
+    assert_eq!(
+        catalog::enum_labels(client, "public.post_status").await,
+        ["draft", "published"]
+    );
+    project.petal(&["downgrade", "-1"]).assert_ok();
+    assert_eq!(
+        catalog::enum_labels(client, "public.post_status").await,
+        ["draft", "published", "archived"]
+    );
+    assert_eq!(dependents(&project).await, before);
+}
