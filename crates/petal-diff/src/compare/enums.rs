@@ -26,7 +26,10 @@ pub(super) fn names_type(text: &str, types: &[QualifiedName]) -> bool {
 
 /// [`names_type`] over an index's predicate and key expressions.
 pub(super) fn index_names_type(index: &petal_ir::Index, types: &[QualifiedName]) -> bool {
-    index.predicate.as_deref().is_some_and(|p| names_type(p, types))
+    index
+        .predicate
+        .as_deref()
+        .is_some_and(|p| names_type(p, types))
         || index.keys.iter().any(|k| match &k.expr {
             petal_ir::IndexKeyExpr::Expression(e) => names_type(e, types),
             petal_ir::IndexKeyExpr::Column(_) => false,

@@ -208,6 +208,14 @@ pub(super) fn check_expr(column: &Column) -> Option<String> {
     }
 }
 
+/// The default of an enum-typed column (a label cast to the type), which
+/// names the type the way PostgreSQL prints it.
+fn enum_constant(column: &Column) -> Option<String> {
+    let ty = column.ty.as_str();
+    let default = column.default.as_deref()?;
+    (ty.contains('.') && default.ends_with(&format!("::{ty}"))).then(|| default.to_string())
+}
+
 fn plain_key_type(column: &Column) -> bool {
     !column.ty.is_array() && column.ty.as_str() != "jsonb"
 }
@@ -310,7 +318,16 @@ pub(super) fn add_check(rng: &mut Rng, t: &mut Table, ns: &mut Namespace) -> boo
 
 pub(super) fn add_index(rng: &mut Rng, t: &mut Table, ns: &mut Namespace) -> bool {
     let plain: Vec<&Column> = t.columns.iter().filter(|c| plain_key_type(c)).collect();
-    let Some(column) = rng.pick(&plain).map(|c| (*c).clone()) else {
+    // Enum columns often: their partial indexes are what a type's
+    // recreation has to move out of its way.
+    let enums: Vec<&Column> = t
+        .columns
+        .iter()
+        .filter(|c| enum_constant(c).is_some())
+        .collect();
+    let on_enum = !enums.is_empty() && rng.chance(40);
+    let pool = if on_enum { enums } else { plain };
+    let Some(column) = rng.pick(&pool).map(|c| (*c).clone()) else {
         return false;
     };
     let tn = t.name.name.clone();
@@ -324,7 +341,12 @@ pub(super) fn add_index(rng: &mut Rng, t: &mut Table, ns: &mut Namespace) -> boo
         nulls_not_distinct: false,
         comment: None,
     };
-    match rng.below(5) {
+    let choice = if on_enum && rng.chance(70) {
+        4
+    } else {
+        rng.below(5)
+    };
+    match choice {
         0 if column.ty.as_str() == "text" => {
             index.keys = vec![IndexKey::expression(format!(
                 "lower({})",
@@ -343,6 +365,13 @@ pub(super) fn add_index(rng: &mut Rng, t: &mut Table, ns: &mut Namespace) -> boo
             if let Some(other) = t.columns.iter().find(|c| c.name != column.name) {
                 index.include.push(other.name.clone());
             }
+        }
+        4 if enum_constant(&column).is_some() => {
+            // A constant of an enum type: recreating the type (a label
+            // removed, or the down of one added) must move the index out
+            // of its way and back.
+            let constant = enum_constant(&column).unwrap_or_default();
+            index.predicate = Some(format!("({} <> {constant})", ident(&column.name)));
         }
         _ => index.unique = rng.chance(30),
     }

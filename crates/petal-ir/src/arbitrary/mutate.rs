@@ -29,6 +29,8 @@ pub(super) const EDITS: &[Edit] = &[
     drop_table,
     rename_table,
     edit_enum_labels,
+    // Twice: a type recreated moves what reads it out of the way and back.
+    edit_enum_labels,
     edit_enum_type,
     edit_comments,
     edit_schema,

@@ -119,9 +119,18 @@ pub(super) fn rename_table(rng: &mut Rng, db: &mut Database) -> bool {
     true
 }
 
-/// Rewrites `from` to `to` in every column default.
+/// Rewrites `from` to `to` in every column default and index predicate
+/// (a label renamed, a type renamed); with `to` none (a label removed), the
+/// defaults naming it go, and so do the indexes whose predicates do.
 fn rewrite_defaults(db: &mut Database, from: &str, to: Option<&str>) {
     for t in db.tables.values_mut() {
+        t.indexes
+            .retain(|i| to.is_some() || !i.predicate.as_deref().is_some_and(|p| p.contains(from)));
+        for i in &mut t.indexes {
+            if let (Some(p), Some(to)) = (&mut i.predicate, to) {
+                *p = p.replace(from, to);
+            }
+        }
         for c in &mut t.columns {
             if c.default.as_deref().is_some_and(|d| d.contains(from)) {
                 c.default = to.map(|to| c.default.as_deref().unwrap_or("").replace(from, to));
