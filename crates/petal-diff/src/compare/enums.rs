@@ -326,7 +326,14 @@ impl Engine<'_> {
             for column in &mut columns {
                 column.default_after = self.kept_default(matching, column, name);
             }
-            // Its dependents are recreated around it by the objects' phases.
+            // The indexes and checks naming it on the kept tables went with
+            // the constraint plan, to come back after; those left are on
+            // tables dropped later, which do not need them back.
+            for object in self.enum_expression_dependents(name) {
+                self.emit(Change::Drop(object));
+            }
+            // Its other dependents are recreated around it by the objects'
+            // phases.
             self.emit(Change::RecreateEnum(RecreateEnum {
                 name: name.clone(),
                 from_labels,
