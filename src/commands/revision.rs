@@ -1,7 +1,9 @@
 //! `revision`, `merge` and `check`.
 
+use std::collections::BTreeSet;
+
 use chrono::Utc;
-use petal_diff::{Diff, Safety};
+use petal_diff::{Change, Diff, Safety};
 use petal_engine::Settings;
 use petal_engine::autogen::{self, Baseline};
 use serde_json::json;
@@ -43,13 +45,37 @@ pub async fn revision(
     }
 }
 
-/// The changes, destructive ones first, so they cannot be missed.
+/// The changes, destructive ones first, so they cannot be missed; the
+/// objects only moved out of another change's way and put back are
+/// counted on one line (unless moving them risks something: then each
+/// step has its own).
 fn summarize(diff: &Diff, style: Style) {
+    let moved = |c: &Change| matches!(c, Change::MoveAside(_) | Change::PutBack(_));
     let mut lines: Vec<(Safety, String)> = diff
         .changes
         .iter()
+        .filter(|c| !moved(c) || c.safety() != Safety::Safe)
         .map(|c| (c.safety(), c.description()))
         .collect();
+    let recreated: BTreeSet<String> = diff
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::MoveAside(m) => Some(m.object.key().to_string()),
+            _ => None,
+        })
+        .collect();
+    if !recreated.is_empty() {
+        let list: Vec<&str> = recreated.iter().map(String::as_str).collect();
+        lines.push((
+            Safety::Safe,
+            format!(
+                "recreated around other changes ({}): {}",
+                recreated.len(),
+                list.join(", ")
+            ),
+        ));
+    }
     lines.sort_by_key(|line| std::cmp::Reverse(line.0));
     for (safety, text) in &lines {
         match safety {

@@ -105,7 +105,13 @@ async fn a_label_removed_under_a_partial_index_a_check_and_a_view_goes_both_ways
     project.write("models/posts.rs", POSTS);
     project
         .petal(&["revision", "--autogenerate", "-m", "no archived"])
-        .assert_ok();
+        .assert_ok()
+        .assert_mentions("recreated around other changes (3): constraint posts_published_titled of public.posts, index posts_published_idx of public.posts, view public.published_posts");
+    let file = project.read(&project.migration("_no_archived.sql"));
+    assert!(
+        file.contains("-- recreated: drop view public.published_posts, which depends on column public.posts.status, before it changes (created again below)"),
+        "each object moved says why:\n{file}"
+    );
     project.petal(&["upgrade", "head"]).assert_ok();
     project.petal(&["check"]).assert_ok();
     let client = project.client();

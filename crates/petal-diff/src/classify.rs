@@ -100,6 +100,8 @@ impl Change {
             Change::Alter(alter) => alter.review(),
             Change::AddEnumLabel(add) => Review::safe(add.description()),
             Change::RecreateEnum(recreate) => recreate.review(),
+            Change::MoveAside(moved) => moved.aside_review(),
+            Change::PutBack(moved) => moved.back_review(),
         }
     }
 

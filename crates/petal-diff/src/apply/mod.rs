@@ -12,7 +12,7 @@ mod create;
 mod drop;
 mod rename;
 
-use crate::change::{AddEnumLabel, Change, Object, RecreateEnum, Rename};
+use crate::change::{AddEnumLabel, Change, Moved, Object, RecreateEnum, Rename};
 use crate::names::enum_type;
 
 /// A change that does not fit the database it is applied to.
@@ -94,6 +94,8 @@ pub fn apply(db: &mut Database, change: &Change) -> Result<(), ApplyError> {
     match change {
         Change::Create(object) => create::create(db, object)?,
         Change::Drop(object) => drop::drop(db, object)?,
+        Change::MoveAside(moved) => drop::drop(db, &moved.object)?,
+        Change::PutBack(moved) => create::create(db, &moved.object)?,
         Change::Rename(rename) => rename::apply_rename(db, rename)?,
         Change::Replace(replace) => alter::apply_replace(db, replace)?,
         Change::Alter(alter) => alter::apply_alter(db, alter)?,
@@ -155,6 +157,14 @@ fn touched_table(change: &Change) -> Option<&QualifiedName> {
             | Object::ForeignKey { table, .. }
             | Object::Index { table, .. },
         )
+        | Change::PutBack(Moved {
+            object:
+                Object::Unique { table, .. }
+                | Object::Check { table, .. }
+                | Object::ForeignKey { table, .. }
+                | Object::Index { table, .. },
+            ..
+        })
         | Change::Rename(Rename::Constraint { table, .. } | Rename::Index { table, .. }) => {
             Some(table)
         }

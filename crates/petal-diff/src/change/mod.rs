@@ -14,6 +14,7 @@ mod alter;
 mod enum_labels;
 mod extensions;
 mod functions;
+mod moved;
 mod object;
 mod rename;
 mod replace;
@@ -28,6 +29,7 @@ use serde::{Deserialize, Serialize};
 
 pub use alter::{Alter, AttributeType, ColumnType, SequenceSettings};
 pub use enum_labels::{AddEnumLabel, EnumColumn, EnumForeignKey, RecreateEnum};
+pub use moved::Moved;
 pub use object::Object;
 pub use rename::Rename;
 pub use replace::Replace;
@@ -47,6 +49,11 @@ pub enum Change {
     /// `ALTER TYPE ... ADD VALUE`; its inverse is a [`Change::RecreateEnum`].
     AddEnumLabel(AddEnumLabel),
     RecreateEnum(RecreateEnum),
+    /// An object dropped only to be created again after another change
+    /// (see [`Moved`]); its inverse is a [`Change::PutBack`].
+    MoveAside(Moved),
+    /// The creation that puts a moved object back.
+    PutBack(Moved),
 }
 
 /// A value before and after a change.
@@ -80,6 +87,7 @@ impl Change {
     pub fn key(&self) -> ObjectKey {
         match self {
             Change::Create(object) | Change::Drop(object) => object.key(),
+            Change::MoveAside(moved) | Change::PutBack(moved) => moved.object.key(),
             Change::Rename(rename) => rename.key(),
             Change::Replace(replace) => replace.key(),
             Change::Alter(alter) => alter.key(),
@@ -101,6 +109,8 @@ impl Change {
             Change::Alter(alter) => Change::Alter(alter.reversed()),
             Change::AddEnumLabel(add) => Change::RecreateEnum(add.inverse()),
             Change::RecreateEnum(recreate) => Change::RecreateEnum(recreate.reversed()),
+            Change::MoveAside(moved) => Change::PutBack(moved),
+            Change::PutBack(moved) => Change::MoveAside(moved),
         }
     }
 }
@@ -129,14 +139,29 @@ mod tests {
                 name: Delta::new("a".into(), "b".into()),
             }),
             Change::Alter(Alter::Default {
-                table,
+                table: table.clone(),
                 column: "b".into(),
                 default: Delta::new(None, Some("0".into())),
+            }),
+            Change::MoveAside(Moved {
+                object: Object::Check {
+                    table: table.clone(),
+                    check: petal_ir::Check {
+                        name: "t_b_check".into(),
+                        expr: "(b > 0)".into(),
+                    },
+                },
+                because: ObjectKey::column(&table, "b"),
             }),
         ];
         let json = serde_json::to_string(&changes).expect("serializes");
         assert!(
             json.contains(r#""change":"create","object":"table""#),
+            "{json}"
+        );
+        assert!(
+            json.contains(r#""change":"move_aside","object":"check""#)
+                && json.contains(r#""because":{"object":"column""#),
             "{json}"
         );
         assert!(json.contains(r#""from":"a","to":"b""#), "{json}");

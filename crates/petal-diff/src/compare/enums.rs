@@ -12,28 +12,34 @@ use crate::change::{
 };
 use crate::names::{EnumSpelling, type_spelling};
 
-/// Whether an expression as PostgreSQL prints it names one of `types`. A
+/// The first of `types` an expression, as PostgreSQL prints it, names. A
 /// constant of an enum type is printed cast to it (`'paid'::public.status`):
 /// when a column is converted to a recreated type, the server reads such
 /// an index's or check's text again, and the old name by then means the
 /// renamed-away type (`operator does not exist: status = status_petal_old`).
 /// Those are dropped before the recreation and created after.
-pub(super) fn names_type(text: &str, types: &[QualifiedName]) -> bool {
+pub(super) fn named_type(text: &str, types: &[QualifiedName]) -> Option<QualifiedName> {
     types
         .iter()
-        .any(|t| text.contains(&format!("::{}", type_spelling(t))))
+        .find(|t| text.contains(&format!("::{}", type_spelling(t))))
+        .cloned()
 }
 
-/// [`names_type`] over an index's predicate and key expressions.
-pub(super) fn index_names_type(index: &petal_ir::Index, types: &[QualifiedName]) -> bool {
+/// [`named_type`] over an index's predicate and key expressions.
+pub(super) fn index_named_type(
+    index: &petal_ir::Index,
+    types: &[QualifiedName],
+) -> Option<QualifiedName> {
+    let expressions = index.keys.iter().filter_map(|k| match &k.expr {
+        petal_ir::IndexKeyExpr::Expression(e) => Some(e.as_str()),
+        petal_ir::IndexKeyExpr::Column(_) => None,
+    });
     index
         .predicate
         .as_deref()
-        .is_some_and(|p| names_type(p, types))
-        || index.keys.iter().any(|k| match &k.expr {
-            petal_ir::IndexKeyExpr::Expression(e) => names_type(e, types),
-            petal_ir::IndexKeyExpr::Column(_) => false,
-        })
+        .into_iter()
+        .chain(expressions)
+        .find_map(|text| named_type(text, types))
 }
 
 /// What happens to the labels of a kept enum type.
@@ -190,13 +196,21 @@ impl Engine<'_> {
         let types = std::slice::from_ref(name);
         let mut out = Vec::new();
         for table in self.cur.tables.values() {
-            for check in table.checks.iter().filter(|c| names_type(&c.expr, types)) {
+            for check in table
+                .checks
+                .iter()
+                .filter(|c| named_type(&c.expr, types).is_some())
+            {
                 out.push(Object::Check {
                     table: table.name.clone(),
                     check: check.clone(),
                 });
             }
-            for index in table.indexes.iter().filter(|i| index_names_type(i, types)) {
+            for index in table
+                .indexes
+                .iter()
+                .filter(|i| index_named_type(i, types).is_some())
+            {
                 out.push(Object::Index {
                     table: table.name.clone(),
                     index: index.clone(),

@@ -6,10 +6,10 @@ use std::collections::BTreeSet;
 use petal_ir::{Database, ObjectKey};
 
 use super::objects::{
-    ObjectPlan, cur_key, dependents, is_dependent, ordered, runs_after_tables, to_key,
+    ObjectPlan, causes, cur_key, dependents, is_dependent, ordered, runs_after_tables, to_key,
 };
 use super::{Engine, Matching};
-use crate::change::{Alter, Change, Delta, Object, Rename, Replace};
+use crate::change::{Alter, Change, Delta, Moved, Object, Rename, Replace};
 use crate::names::EnumSpelling;
 
 /// The object of `db` a key names, whole, as a change carries it.
@@ -124,7 +124,9 @@ impl Engine<'_> {
                 }
             }
         }
-        for key in dependents(&gone, &self.cur) {
+        let found = dependents(&gone, &self.cur);
+        let causes = causes(&found, &gone, &self.cur);
+        for key in found {
             let recreatable = matches!(
                 key,
                 ObjectKey::View { .. }
@@ -134,6 +136,13 @@ impl Engine<'_> {
             );
             if let (true, Some(to)) = (recreatable, to_key(&plan.pairs, &key)) {
                 plan.replace.remove(&to);
+                // Recreated for its own sake (a changed signature, a view
+                // losing columns), it is no mere move.
+                if !plan.recreate.contains(&to)
+                    && let Some(cause) = causes.get(&key)
+                {
+                    plan.because.insert(to.clone(), cause.clone());
+                }
                 plan.recreate.insert(to);
             }
         }
@@ -167,13 +176,17 @@ impl Engine<'_> {
         // One at a time: a renamed view over a renamed table is a
         // dependent too.
         let over: BTreeSet<ObjectKey> = renamed
-            .into_iter()
-            .flat_map(|key| dependents(&BTreeSet::from([key]), &self.cur))
+            .iter()
+            .flat_map(|key| dependents(&BTreeSet::from([key.clone()]), &self.cur))
             .collect();
+        let causes = causes(&over, &renamed, &self.cur);
         for key in over {
             if let Some(to) = to_key(&plan.pairs, &key)
                 && plan.replace.remove(&to)
             {
+                if let Some(cause) = causes.get(&key) {
+                    plan.because.insert(to.clone(), cause.clone());
+                }
                 plan.recreate.insert(to);
             }
         }
@@ -233,11 +246,7 @@ impl Engine<'_> {
     /// Phase 2a: dependents out of the way, and the owners of sequences
     /// that go (so that dropping their column does not take them).
     pub(super) fn drop_dependents(&mut self, plan: &ObjectPlan) {
-        for key in &plan.drop_first {
-            if let Some(object) = object_of(&self.cur, key) {
-                self.emit(Change::Drop(object));
-            }
-        }
+        self.drop_or_move_aside(&plan.drop_first, plan);
         for key in &plan.drop_last {
             let ObjectKey::Sequence { name } = key else {
                 continue;
@@ -323,11 +332,7 @@ impl Engine<'_> {
     /// Phase 5b: providers recreated, created, replaced or altered, before
     /// the tables that may use them.
     pub(super) fn create_providers(&mut self, plan: &ObjectPlan) {
-        for key in &plan.drop_to_recreate {
-            if let Some(object) = object_of(&self.cur, key) {
-                self.emit(Change::Drop(object));
-            }
-        }
+        self.drop_or_move_aside(&plan.drop_to_recreate, plan);
         self.create_or_replace(&plan.create_first, plan);
         self.alter_providers(&plan.pairs, plan);
     }
@@ -345,6 +350,24 @@ impl Engine<'_> {
         for key in &plan.drop_last {
             if let Some(object) = object_of(&self.cur, key) {
                 self.emit(Change::Drop(object));
+            }
+        }
+    }
+
+    /// Drops the objects of `keys` (named as in `cur`): moved aside where
+    /// they come back only because something they depend on changes.
+    fn drop_or_move_aside(&mut self, keys: &[ObjectKey], plan: &ObjectPlan) {
+        for key in keys {
+            let Some(object) = object_of(&self.cur, key) else {
+                continue;
+            };
+            let because = to_key(&plan.pairs, key).and_then(|to| plan.because.get(&to));
+            match because {
+                Some(because) => self.emit(Change::MoveAside(Moved {
+                    object,
+                    because: because.clone(),
+                })),
+                None => self.emit(Change::Drop(object)),
             }
         }
     }
@@ -387,7 +410,14 @@ impl Engine<'_> {
                 self.emit(Change::Replace(Box::new(change)));
                 continue;
             }
-            self.emit(Change::Create(for_creation(wanted)));
+            let object = for_creation(wanted);
+            match plan.because.get(key) {
+                Some(because) => self.emit(Change::PutBack(Moved {
+                    object,
+                    because: because.clone(),
+                })),
+                None => self.emit(Change::Create(object)),
+            }
         }
     }
 }

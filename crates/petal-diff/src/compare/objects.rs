@@ -68,6 +68,10 @@ pub(super) struct ObjectPlan {
     pub create_last: Vec<ObjectKey>,
     /// `cur` keys dropped after the tables, in drop order.
     pub drop_last: Vec<ObjectKey>,
+    /// `to` keys of objects recreated only to get out of another change's
+    /// way, and what they depend on that changes (named as in `cur`): they
+    /// are moved aside and put back, and the file says why.
+    pub because: BTreeMap<ObjectKey, ObjectKey>,
 }
 
 impl Engine<'_> {
@@ -347,6 +351,27 @@ pub(super) fn reads_relation(key: &ObjectKey, db: &Database) -> bool {
 /// Dependents over what is dropped or recreated, found in `db`.
 pub(super) fn dependents(gone: &BTreeSet<ObjectKey>, db: &Database) -> BTreeSet<ObjectKey> {
     dependents_of(gone, db)
+}
+
+/// For each of `found` (dependents of `gone` in `db`), one of `gone` it
+/// depends on, directly or through others: the first in key order.
+pub(super) fn causes(
+    found: &BTreeSet<ObjectKey>,
+    gone: &BTreeSet<ObjectKey>,
+    db: &Database,
+) -> BTreeMap<ObjectKey, ObjectKey> {
+    let mut out = BTreeMap::new();
+    for cause in gone {
+        if out.len() == found.len() {
+            break;
+        }
+        for key in dependents_of(&BTreeSet::from([cause.clone()]), db) {
+            if found.contains(&key) {
+                out.entry(key).or_insert_with(|| cause.clone());
+            }
+        }
+    }
+    out
 }
 
 /// Objects of `keys` in creation or drop order by `db`'s edges.

@@ -4,13 +4,15 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
-use petal_ir::{Check, Database, ForeignKey, Index, PrimaryKey, QualifiedName, Table, Unique};
+use petal_ir::{
+    Check, Database, ForeignKey, Index, ObjectKey, PrimaryKey, QualifiedName, Table, Unique,
+};
 
-use super::enums::{index_names_type, names_type};
+use super::enums::{index_named_type, named_type};
 use super::keyed::{TableObject, match_named};
 use super::{Engine, Matching, Warning};
 use crate::apply::apply;
-use crate::change::{Alter, Change, Delta, Object, Rename};
+use crate::change::{Alter, Change, Delta, Moved, Object, Rename};
 
 /// The constraint and index changes of kept tables, decided up front on a
 /// projection of the working copy with every planned rename applied (so a
@@ -157,18 +159,27 @@ impl Engine<'_> {
                 renames,
                 rekeyed: &mut rekeyed,
             };
-            plan_kind::<PrimaryKey>(&table, &mut planned, |_| false);
-            plan_kind::<Unique>(&table, &mut planned, |_| false);
+            plan_kind::<PrimaryKey>(&table, &mut planned, |_| None);
+            plan_kind::<Unique>(&table, &mut planned, |_| None);
             // Expressions naming a recreated enum type go out of its way.
-            plan_kind::<Check>(&table, &mut planned, |c| names_type(&c.expr, &recreated));
-            plan_kind::<Index>(&table, &mut planned, |i| index_names_type(i, &recreated));
+            plan_kind::<Check>(&table, &mut planned, |c| {
+                named_type(&c.expr, &recreated).map(|name| ObjectKey::Enum { name })
+            });
+            plan_kind::<Index>(&table, &mut planned, |i| {
+                index_named_type(i, &recreated).map(|name| ObjectKey::Enum { name })
+            });
             kept.push(table);
         }
         for table in &kept {
             let forced = |f: &ForeignKey| {
-                rekeyed.contains(&(f.ref_table.clone(), sorted(&f.ref_columns)))
-                    || self.retyped(&projected, table.name, &f.columns)
-                    || self.retyped(&projected, &f.ref_table, &f.ref_columns)
+                if rekeyed.contains(&(f.ref_table.clone(), sorted(&f.ref_columns))) {
+                    return Some(ObjectKey::table(&f.ref_table));
+                }
+                let retyped = |t: &QualifiedName, columns: &[String]| {
+                    self.retyped(&projected, t, columns)
+                        .map(|c| ObjectKey::column(t, &c))
+                };
+                retyped(table.name, &f.columns).or_else(|| retyped(&f.ref_table, &f.ref_columns))
             };
             let mut unused = BTreeSet::new();
             let mut planned = Planned {
@@ -187,20 +198,23 @@ impl Engine<'_> {
     /// the server cannot compare across while the key exists. Integer to
     /// bigint it can; between enum types it cannot ("cannot be
     /// implemented"), so such a key is dropped first and added back.
-    fn retyped(&self, projected: &Database, table: &QualifiedName, columns: &[String]) -> bool {
-        let (Some(before), Some(after)) = (projected.tables.get(table), self.to.tables.get(table))
-        else {
-            return false;
-        };
+    fn retyped(
+        &self,
+        projected: &Database,
+        table: &QualifiedName,
+        columns: &[String],
+    ) -> Option<String> {
+        let (before, after) = (projected.tables.get(table)?, self.to.tables.get(table)?);
         columns
             .iter()
-            .any(|c| match (before.column(c), after.column(c)) {
+            .find(|c| match (before.column(c), after.column(c)) {
                 (Some(b), Some(a)) => {
                     b.ty != a.ty
                         && (crate::names::is_user_type(&b.ty) || crate::names::is_user_type(&a.ty))
                 }
                 _ => false,
             })
+            .cloned()
     }
 
     /// Foreign keys of dropped tables go first; those of new tables come
@@ -418,32 +432,47 @@ struct Planned<'p> {
 fn plan_kind<T: TableObject>(
     table: &KeptTable<'_>,
     out: &mut Planned<'_>,
-    forced: impl Fn(&T) -> bool,
+    moved: impl Fn(&T) -> Option<ObjectKey>,
 ) {
     let matched = match_named(
         T::of(table.old),
         T::of(table.to),
         T::name,
         T::same_as,
-        forced,
+        |o| moved(o).is_some(),
     );
     for (old, new) in matched.renamed {
         let name = Delta::new(old.name().to_string(), new.name().to_string());
         out.renames
             .push(Change::Rename(T::rename(table.name.clone(), name)));
     }
+    // Dropped only to get out of another change's way, and wanted back
+    // under the same name: moved aside and put back, saying why.
+    let mut back: BTreeMap<String, ObjectKey> = BTreeMap::new();
     for gone in matched.dropped {
         if let Some(columns) = gone.unique_key() {
             out.rekeyed.insert((table.name.clone(), sorted(&columns)));
         }
-        if let Some(now) = T::of(table.cur).iter().find(|c| c.name() == gone.name()) {
-            let object = now.clone().object(table.cur.name.clone());
-            out.drops.push(Change::Drop(object));
+        let Some(now) = T::of(table.cur).iter().find(|c| c.name() == gone.name()) else {
+            continue;
+        };
+        let object = now.clone().object(table.cur.name.clone());
+        let returns = matched.added.iter().any(|a| a.name() == gone.name());
+        match moved(&gone).filter(|_| returns) {
+            Some(because) => {
+                back.insert(gone.name().to_string(), because.clone());
+                out.drops.push(Change::MoveAside(Moved { object, because }));
+            }
+            None => out.drops.push(Change::Drop(object)),
         }
     }
     for added in matched.added {
-        out.adds
-            .push(Change::Create(added.object(table.name.clone())));
+        let because = back.remove(added.name());
+        let object = added.object(table.name.clone());
+        match because {
+            Some(because) => out.adds.push(Change::PutBack(Moved { object, because })),
+            None => out.adds.push(Change::Create(object)),
+        }
     }
 }
 

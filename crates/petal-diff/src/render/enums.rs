@@ -6,7 +6,7 @@ use sea_query::{Alias, PostgresQueryBuilder, extension::postgres::Type};
 
 use super::objects::drop_constraint;
 use super::{ReviewedStatement, ddl, extra, many};
-use crate::change::{AddEnumLabel, Change, EnumColumn, RecreateEnum};
+use crate::change::{AddEnumLabel, Change, EnumColumn, Moved, Object, RecreateEnum};
 use crate::classify::Safety;
 
 pub(crate) fn create_enum(name: &QualifiedName, labels: &[String]) -> String {
@@ -133,11 +133,15 @@ pub(crate) fn recreate_enum(
 pub(super) fn recreate(change: &Change, recreate: &RecreateEnum) -> Vec<ReviewedStatement> {
     let name = &recreate.name;
     // What reads the columns goes first and comes back last.
+    let moved = |object: &Object| Moved {
+        object: object.clone(),
+        because: ObjectKey::Enum { name: name.clone() },
+    };
     let mut out: Vec<ReviewedStatement> = recreate
         .dependents
         .iter()
         .rev()
-        .flat_map(|object| super::render_change(&Change::Drop(object.clone())))
+        .flat_map(|object| super::render_change(&Change::MoveAside(moved(object))))
         .collect();
     out.extend(recreate.foreign_keys.iter().map(|f| {
         extra(
@@ -172,7 +176,7 @@ pub(super) fn recreate(change: &Change, recreate: &RecreateEnum) -> Vec<Reviewed
         ));
     }
     for object in &recreate.dependents {
-        out.extend(super::render_change(&Change::Create(object.clone())));
+        out.extend(super::render_change(&Change::PutBack(moved(object))));
     }
     out
 }

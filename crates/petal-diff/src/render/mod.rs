@@ -193,6 +193,8 @@ pub fn render_change(change: &Change) -> Vec<ReviewedStatement> {
         Change::Alter(a) => alter::render(change, a),
         Change::AddEnumLabel(add) => vec![single(change, enums::add_label(add, false))],
         Change::RecreateEnum(recreate) => enums::recreate(change, recreate),
+        Change::MoveAside(moved) => objects::drop(change, &moved.object),
+        Change::PutBack(moved) => objects::create(change, &moved.object),
     }
 }
 
