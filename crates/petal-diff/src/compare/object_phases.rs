@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use petal_ir::{Database, ObjectKey};
 
 use super::objects::{
-    ObjectPlan, causes, cur_key, dependents, is_dependent, ordered, runs_after_tables, to_key,
+    ObjectPlan, causes, cur_key, dependents, is_dependent, late_functions, ordered, to_key,
 };
 use super::{Engine, Matching};
 use crate::change::{Alter, Change, Delta, Moved, Object, Rename, Replace};
@@ -195,20 +195,16 @@ impl Engine<'_> {
     /// The orders of the phases, from the decisions.
     pub(super) fn order(&self, plan: &mut ObjectPlan) {
         let (cur, to) = (&self.cur, self.to);
-        let late: BTreeSet<ObjectKey> = to
-            .functions
-            .keys()
-            .map(ObjectKey::function)
-            .filter(|k| runs_after_tables(k, to))
-            .collect();
+        let late = late_functions(to);
+        let late_now = late_functions(cur);
         let mut drop_first = BTreeSet::new();
         let mut drop_to_recreate = BTreeSet::new();
         let mut drop_last = BTreeSet::new();
         for key in all_keys(cur) {
             let to_side = to_key(&plan.pairs, &key);
             let recreated = to_side.as_ref().is_some_and(|t| plan.recreate.contains(t));
-            let dependent = is_dependent(&key, cur, &BTreeSet::new())
-                || to_side.as_ref().is_some_and(|t| late.contains(t));
+            let dependent =
+                is_dependent(&key, &late_now) || to_side.as_ref().is_some_and(|t| late.contains(t));
             match (to_side.is_none(), recreated, dependent) {
                 (true, _, true) | (false, true, true) => {
                     drop_first.insert(key);
@@ -230,7 +226,7 @@ impl Engine<'_> {
             if !changes {
                 continue;
             }
-            if is_dependent(&key, to, &late) {
+            if is_dependent(&key, &late) {
                 create_last.insert(key);
             } else {
                 create_first.insert(key);

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use petal_ir::{Database, FunctionKey, ObjectKey, QualifiedName, TriggerKey};
 
 use super::keyed::pair_by_key;
-use super::order::{creation_order, dependents_of, drop_order};
+use super::order::{DependentsIndex, creation_order, dependents_of, drop_order};
 use super::{Engine, Matching, functions, triggers, types, views};
 
 /// What a kept object's change takes.
@@ -283,64 +283,64 @@ pub(super) fn to_key(pairs: &Pairs, key: &ObjectKey) -> Option<ObjectKey> {
 /// Whether an object of `db` is a dependent (dropped before the tables
 /// change, created after): a view or trigger, or a function that reads a
 /// relation.
-pub(super) fn is_dependent(key: &ObjectKey, db: &Database, late: &BTreeSet<ObjectKey>) -> bool {
+pub(super) fn is_dependent(key: &ObjectKey, late: &BTreeSet<ObjectKey>) -> bool {
     match key {
         ObjectKey::View { .. } | ObjectKey::MaterializedView { .. } | ObjectKey::Trigger { .. } => {
             true
         }
-        ObjectKey::Function { .. } => late.contains(key) || runs_after_tables(key, db),
+        ObjectKey::Function { .. } => late.contains(key),
         _ => false,
     }
 }
 
-/// Whether a function is created after the tables change (and dropped
-/// before): it reads a relation, as its recorded dependencies say, or its
-/// SQL body is a string PostgreSQL checks on creation against tables that
-/// may not exist yet — unless what the tables themselves need (a default,
-/// a check, an index, a domain, a function they call) uses it.
-pub(super) fn runs_after_tables(key: &ObjectKey, db: &Database) -> bool {
-    if reads_relation(key, db) {
-        return true;
+/// The functions of `db` created after the tables change (and dropped
+/// before): those that read a relation, as their recorded dependencies
+/// say, and those whose SQL body is a string PostgreSQL checks on creation
+/// against tables that may not exist yet — unless what the tables
+/// themselves need (a default, a check, an index, a domain, a function
+/// they call) uses them. One pass over the edges for all of them.
+pub(super) fn late_functions(db: &Database) -> BTreeSet<ObjectKey> {
+    let mut uses: BTreeMap<&ObjectKey, Vec<&ObjectKey>> = BTreeMap::new();
+    let mut needed_first: BTreeSet<&ObjectKey> = BTreeSet::new();
+    for d in &db.dependencies {
+        if matches!(d.dependent, ObjectKey::Function { .. }) {
+            uses.entry(&d.dependent).or_default().push(&d.referenced);
+        }
+        let by_a_dependent = matches!(
+            d.dependent,
+            ObjectKey::View { .. } | ObjectKey::MaterializedView { .. } | ObjectKey::Trigger { .. }
+        );
+        if !by_a_dependent {
+            needed_first.insert(&d.referenced);
+        }
     }
-    let ObjectKey::Function { name, signature } = key else {
-        return false;
-    };
-    let function_key = FunctionKey {
-        name: name.clone(),
-        signature: signature.clone(),
-    };
-    let checked = db
-        .functions
-        .get(&function_key)
-        .is_some_and(petal_ir::Function::has_checked_string_body);
-    let needed_first = db.dependencies.iter().any(|d| {
-        &d.referenced == key
-            && !matches!(
-                d.dependent,
-                ObjectKey::View { .. }
-                    | ObjectKey::MaterializedView { .. }
-                    | ObjectKey::Trigger { .. }
-            )
-    });
-    checked && !needed_first
+    db.functions
+        .iter()
+        .map(|(k, f)| (ObjectKey::function(k), f))
+        .filter(|(key, f)| {
+            reads_relation(key, &uses)
+                || (f.has_checked_string_body() && !needed_first.contains(key))
+        })
+        .map(|(key, _)| key)
+        .collect()
 }
 
-/// Whether a function depends (in `db`, directly or through other
-/// functions) on a table, view or column.
-pub(super) fn reads_relation(key: &ObjectKey, db: &Database) -> bool {
-    let mut seen = BTreeSet::new();
-    let mut frontier = vec![key.clone()];
+/// Whether a function depends (directly or through other functions) on a
+/// table, view or column; `uses`: each function's referenced ends.
+fn reads_relation(key: &ObjectKey, uses: &BTreeMap<&ObjectKey, Vec<&ObjectKey>>) -> bool {
+    let mut seen: BTreeSet<&ObjectKey> = BTreeSet::new();
+    let mut frontier = vec![key];
     while let Some(k) = frontier.pop() {
-        if !seen.insert(k.clone()) {
+        if !seen.insert(k) {
             continue;
         }
-        for dep in db.dependencies.iter().filter(|d| d.dependent == k) {
-            match &dep.referenced {
+        for referenced in uses.get(k).into_iter().flatten() {
+            match referenced {
                 ObjectKey::Table { .. }
                 | ObjectKey::View { .. }
                 | ObjectKey::MaterializedView { .. }
                 | ObjectKey::Column { .. } => return true,
-                f @ ObjectKey::Function { .. } => frontier.push(f.clone()),
+                f @ ObjectKey::Function { .. } => frontier.push(f),
                 _ => {}
             }
         }
@@ -361,11 +361,15 @@ pub(super) fn causes(
     db: &Database,
 ) -> BTreeMap<ObjectKey, ObjectKey> {
     let mut out = BTreeMap::new();
+    if found.is_empty() {
+        return out;
+    }
+    let index = DependentsIndex::new(db);
     for cause in gone {
         if out.len() == found.len() {
             break;
         }
-        for key in dependents_of(&BTreeSet::from([cause.clone()]), db) {
+        for key in index.of(&BTreeSet::from([cause.clone()])) {
             if found.contains(&key) {
                 out.entry(key).or_insert_with(|| cause.clone());
             }

@@ -86,22 +86,47 @@ pub(super) fn drop_order(keys: &[ObjectKey], db: &Database) -> Vec<ObjectKey> {
 /// Everything in `db` that depends, directly or through others, on one of
 /// `keys` (columns and other parts standing for their relation).
 pub(super) fn dependents_of(keys: &BTreeSet<ObjectKey>, db: &Database) -> BTreeSet<ObjectKey> {
-    let none = BTreeSet::new();
-    let mut found: BTreeSet<ObjectKey> = BTreeSet::new();
-    let mut frontier: Vec<ObjectKey> = keys.iter().cloned().collect();
-    while let Some(key) = frontier.pop() {
+    DependentsIndex::new(db).of(keys)
+}
+
+/// `db`'s edges read backwards once, by what they reference (as itself and
+/// as its relation), so that each search is a walk over the objects found,
+/// not over every edge for each of them.
+pub(super) struct DependentsIndex {
+    by_referenced: BTreeMap<ObjectKey, Vec<ObjectKey>>,
+}
+
+impl DependentsIndex {
+    pub(super) fn new(db: &Database) -> DependentsIndex {
+        let none = BTreeSet::new();
+        let mut by_referenced: BTreeMap<ObjectKey, Vec<ObjectKey>> = BTreeMap::new();
         for dep in &db.dependencies {
-            let referenced = owner(&dep.referenced, &none, db);
-            if referenced != key && dep.referenced != key {
-                continue;
-            }
             let dependent = owner(&dep.dependent, &none, db);
-            if !keys.contains(&dependent) && found.insert(dependent.clone()) {
-                frontier.push(dependent);
+            let referenced = owner(&dep.referenced, &none, db);
+            if referenced != dep.referenced {
+                by_referenced
+                    .entry(dep.referenced.clone())
+                    .or_default()
+                    .push(dependent.clone());
+            }
+            by_referenced.entry(referenced).or_default().push(dependent);
+        }
+        DependentsIndex { by_referenced }
+    }
+
+    /// [`dependents_of`] over the index.
+    pub(super) fn of(&self, keys: &BTreeSet<ObjectKey>) -> BTreeSet<ObjectKey> {
+        let mut found: BTreeSet<ObjectKey> = BTreeSet::new();
+        let mut frontier: Vec<&ObjectKey> = keys.iter().collect();
+        while let Some(key) = frontier.pop() {
+            for dependent in self.by_referenced.get(key).into_iter().flatten() {
+                if !keys.contains(dependent) && found.insert(dependent.clone()) {
+                    frontier.push(dependent);
+                }
             }
         }
+        found
     }
-    found
 }
 
 #[cfg(test)]
