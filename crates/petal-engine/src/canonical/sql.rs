@@ -76,10 +76,20 @@ pub(super) async fn load_phase<'a>(
         let mut next = Vec::new();
         let mut progress = false;
         for statement in pending {
-            client.batch_execute("SAVEPOINT petal_sql").await?;
-            match client.batch_execute(&statement.load_sql()).await {
+            // One round trip for the three: tokio-postgres pipelines
+            // requests polled together. After a refused statement the
+            // release fails too (the transaction is aborted) and the
+            // rollback to the savepoint follows.
+            let sql = statement.load_sql();
+            let (saved, ran, released) = futures_util::join!(
+                client.batch_execute("SAVEPOINT petal_sql"),
+                client.batch_execute(&sql),
+                client.batch_execute("RELEASE SAVEPOINT petal_sql"),
+            );
+            saved?;
+            match ran {
                 Ok(()) => {
-                    client.batch_execute("RELEASE SAVEPOINT petal_sql").await?;
+                    released?;
                     progress = true;
                 }
                 Err(e) => {
