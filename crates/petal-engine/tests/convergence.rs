@@ -74,3 +74,31 @@ fn several_type_changes_of_one_table_converge() {
         }
     });
 }
+
+/// Found by the property: a column that already owns a sequence (`ALTER
+/// SEQUENCE ... OWNED BY`) turns serial and back. The serial sequence is
+/// named, not looked up with `pg_get_serial_sequence`, which may return
+/// the other one (the down then dropped it, and the up moved it).
+#[test]
+fn a_column_owning_another_sequence_turns_serial_and_back() {
+    let runtime = common::runtime().expect("runtime");
+    runtime.block_on(async {
+        let owned = "CREATE SEQUENCE numbers_seq START WITH 100 INCREMENT BY 5;
+                     ALTER SEQUENCE numbers_seq OWNED BY accounts.total;";
+        let a = common::built(&format!(
+            "CREATE TABLE accounts (id int PRIMARY KEY, total bigint NOT NULL); {owned}"
+        ))
+        .await
+        .expect("schema A");
+        let b = common::built(&format!(
+            "CREATE TABLE accounts (id int PRIMARY KEY, total bigserial NOT NULL); {owned}"
+        ))
+        .await
+        .expect("schema B");
+        match converge(&a, &b).await {
+            Outcome::Converged => {}
+            Outcome::FlaggedAndConvergedEmpty => panic!("failed on the rows present"),
+            Outcome::Failed(report) => panic!("{report}"),
+        }
+    });
+}

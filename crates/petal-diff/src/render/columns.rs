@@ -226,6 +226,15 @@ pub(super) fn serial_change(
     named: &Option<QualifiedName>,
 ) -> Vec<ReviewedStatement> {
     let col = quote_ident(column);
+    // The sequence by name, not `pg_get_serial_sequence`: a column may own
+    // several sequences (`ALTER SEQUENCE ... OWNED BY` another one), and
+    // that function returns any of them.
+    let sequence = named.clone().unwrap_or_else(|| {
+        QualifiedName::new(
+            table.schema.clone(),
+            naming::make_object_name(&table.name, Some(column), Some("seq")),
+        )
+    });
     if !serial {
         return vec![
             single(
@@ -234,17 +243,11 @@ pub(super) fn serial_change(
             ),
             extra(
                 &ObjectKey::column(table, column),
-                on_owned_sequence(table, column, "DROP SEQUENCE %s"),
-                format!("drop the sequence owned by {table}.{column}"),
+                format!("DROP SEQUENCE {};", sequence.quoted()),
+                format!("drop the sequence {sequence} owned by {table}.{column}"),
             ),
         ];
     }
-    let sequence = named.clone().unwrap_or_else(|| {
-        QualifiedName::new(
-            table.schema.clone(),
-            naming::make_object_name(&table.name, Some(column), Some("seq")),
-        )
-    });
     vec![
         single(
             change,
@@ -267,7 +270,11 @@ pub(super) fn serial_change(
         ),
         extra(
             &ObjectKey::column(table, column),
-            sequence_past_rows(table, column),
+            format!(
+                "SELECT setval({}::regclass, coalesce(max({col}), 0) + 1, false) FROM {};",
+                quote_literal(&sequence.quoted()),
+                table.quoted()
+            ),
             format!("start the sequence of {table}.{column} after existing values"),
         ),
     ]
