@@ -126,3 +126,98 @@ async fn a_label_removed_under_a_partial_index_a_check_and_a_view_goes_both_ways
     );
     assert_eq!(dependents(&project).await, before);
 }
+
+const ORDERS: &str = r#"use petal::Table;
+
+#[derive(Table)]
+#[petal(table = "orders")]
+pub struct Order {
+    #[petal(primary_key)]
+    pub id: i64,
+    #[petal(sql_type = "numeric(12,2)")]
+    pub total: rust_decimal::Decimal,
+}
+"#;
+
+/// Three views over one another and a materialized view with an index,
+/// all over `orders.total`.
+const CHAIN: &str = "\
+CREATE VIEW public.order_totals AS SELECT id, total FROM public.orders;
+CREATE VIEW public.big_orders AS SELECT id, total FROM public.order_totals WHERE total > 100;
+CREATE VIEW public.big_order_count AS SELECT count(*) AS n, sum(total) AS total FROM public.big_orders;
+COMMENT ON VIEW public.big_orders IS 'orders over 100';
+CREATE MATERIALIZED VIEW public.order_sums AS SELECT id, total * 2 AS doubled FROM public.big_orders;
+CREATE UNIQUE INDEX order_sums_id_idx ON public.order_sums (id);
+";
+
+/// A column's type changes under a chain of three views and a
+/// materialized view with an index: all are moved aside and put back, with
+/// their comment, index and rows, up and down.
+#[tokio::test]
+async fn a_type_change_under_a_chain_of_views_and_a_materialized_view_goes_both_ways() {
+    let project = Project::new().await;
+    project.write("models/orders.rs", ORDERS);
+    project.write("sql/views.sql", CHAIN);
+    project
+        .petal(&["revision", "--autogenerate", "-m", "orders"])
+        .assert_ok();
+    project.petal(&["upgrade", "head"]).assert_ok();
+    let client = project.client();
+    client
+        .batch_execute(
+            "INSERT INTO orders VALUES (1, 50), (2, 150.25), (3, 300);
+             REFRESH MATERIALIZED VIEW order_sums",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("rows: {e}"));
+    let sums = || async {
+        client
+            .query("SELECT id, doubled::text FROM order_sums ORDER BY id", &[])
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .iter()
+            .map(|r| (r.get::<_, i64>(0), r.get::<_, String>(1)))
+            .collect::<Vec<_>>()
+    };
+    let before = sums().await;
+    assert_eq!(before.len(), 2);
+
+    project.write(
+        "models/orders.rs",
+        &ORDERS.replace("numeric(12,2)", "numeric(14,2)"),
+    );
+    project
+        .petal(&["revision", "--autogenerate", "-m", "wider totals"])
+        .assert_ok()
+        .assert_mentions("recreated around other changes (4)");
+    project.petal(&["upgrade", "head"]).assert_ok();
+    project.petal(&["check"]).assert_ok();
+    assert_eq!(
+        sums().await,
+        before,
+        "the materialized view is filled again"
+    );
+    let comment: Option<String> = client
+        .query_one(
+            "SELECT obj_description('public.big_orders'::regclass, 'pg_class')",
+            &[],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .get(0);
+    assert_eq!(comment.as_deref(), Some("orders over 100"));
+
+    project.petal(&["downgrade", "-1"]).assert_ok();
+    assert_eq!(sums().await, before);
+    let indexed: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_indexes WHERE indexname = 'order_sums_id_idx'",
+            &[],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .get(0);
+    assert_eq!(indexed, 1, "the materialized view's index is back");
+    project.petal(&["upgrade", "head"]).assert_ok();
+    project.petal(&["check"]).assert_ok();
+}

@@ -125,8 +125,7 @@ impl Engine<'_> {
             }
         }
         let found = dependents(&gone, &self.cur);
-        let causes = causes(&found, &gone, &self.cur);
-        for key in found {
+        for key in &found {
             let recreatable = matches!(
                 key,
                 ObjectKey::View { .. }
@@ -134,16 +133,24 @@ impl Engine<'_> {
                     | ObjectKey::Trigger { .. }
                     | ObjectKey::Function { .. }
             );
-            if let (true, Some(to)) = (recreatable, to_key(&plan.pairs, &key)) {
+            if let (true, Some(to)) = (recreatable, to_key(&plan.pairs, key)) {
                 plan.replace.remove(&to);
-                // Recreated for its own sake (a changed signature, a view
-                // losing columns), it is no mere move.
-                if !plan.recreate.contains(&to)
-                    && let Some(cause) = causes.get(&key)
-                {
-                    plan.because.insert(to.clone(), cause.clone());
-                }
                 plan.recreate.insert(to);
+            }
+        }
+        // Whatever is recreated and depends on something that goes or
+        // changes has to be out of its way first, even when it is
+        // recreated for its own sake too (a view whose columns change type
+        // with the column): the first cause found (columns and tables
+        // before other objects) says why.
+        let recreated: BTreeSet<ObjectKey> = plan
+            .recreate
+            .iter()
+            .filter_map(|k| cur_key(&plan.pairs, k))
+            .collect();
+        for (key, cause) in causes(&recreated, &gone, &self.cur) {
+            if let Some(to) = to_key(&plan.pairs, &key) {
+                plan.because.entry(to).or_insert(cause);
             }
         }
     }
