@@ -55,10 +55,7 @@ async fn dependents(project: &Project) -> Vec<String> {
 async fn initial(project: &Project) -> Vec<String> {
     project.write("models/posts.rs", POSTS);
     project.write("sql/views.sql", VIEW);
-    project
-        .petal(&["revision", "--autogenerate", "-m", "posts"])
-        .assert_ok();
-    project.petal(&["upgrade", "head"]).assert_ok();
+    project.generate_and_apply("posts");
     project
         .client()
         .batch_execute(
@@ -74,11 +71,7 @@ async fn a_label_added_under_a_partial_index_a_check_and_a_view_rolls_back() {
     let project = Project::new().await;
     let before = initial(&project).await;
     project.write("models/posts.rs", &with_archived());
-    project
-        .petal(&["revision", "--autogenerate", "-m", "archived"])
-        .assert_ok();
-    project.petal(&["upgrade", "head"]).assert_ok();
-    project.petal(&["check"]).assert_ok();
+    project.generate_and_apply("archived");
 
     // The down recreates the type without the label, around its readers.
     project.petal(&["downgrade", "-1"]).assert_ok();
@@ -97,23 +90,17 @@ async fn a_label_removed_under_a_partial_index_a_check_and_a_view_goes_both_ways
     let project = Project::new().await;
     project.write("models/posts.rs", &with_archived());
     project.write("sql/views.sql", VIEW);
-    project
-        .petal(&["revision", "--autogenerate", "-m", "posts"])
-        .assert_ok();
-    project.petal(&["upgrade", "head"]).assert_ok();
+    project.generate_and_apply("posts");
     let before = dependents(&project).await;
     project.write("models/posts.rs", POSTS);
     project
-        .petal(&["revision", "--autogenerate", "-m", "no archived"])
-        .assert_ok()
+        .generate_and_apply("no archived")
         .assert_mentions("recreated around other changes (3): constraint posts_published_titled of public.posts, index posts_published_idx of public.posts, view public.published_posts");
     let file = project.read(&project.migration("_no_archived.sql"));
     assert!(
         file.contains("-- recreated: drop view public.published_posts, which depends on column public.posts.status, before it changes (created again below)"),
         "each object moved says why:\n{file}"
     );
-    project.petal(&["upgrade", "head"]).assert_ok();
-    project.petal(&["check"]).assert_ok();
     let client = project.client();
     assert_eq!(
         catalog::enum_labels(client, "public.post_status").await,
@@ -158,10 +145,7 @@ async fn a_type_change_under_a_chain_of_views_and_a_materialized_view_goes_both_
     let project = Project::new().await;
     project.write("models/orders.rs", ORDERS);
     project.write("sql/views.sql", CHAIN);
-    project
-        .petal(&["revision", "--autogenerate", "-m", "orders"])
-        .assert_ok();
-    project.petal(&["upgrade", "head"]).assert_ok();
+    project.generate_and_apply("orders");
     let client = project.client();
     client
         .batch_execute(
@@ -187,11 +171,8 @@ async fn a_type_change_under_a_chain_of_views_and_a_materialized_view_goes_both_
         &ORDERS.replace("numeric(12,2)", "numeric(14,2)"),
     );
     project
-        .petal(&["revision", "--autogenerate", "-m", "wider totals"])
-        .assert_ok()
+        .generate_and_apply("wider totals")
         .assert_mentions("recreated around other changes (4)");
-    project.petal(&["upgrade", "head"]).assert_ok();
-    project.petal(&["check"]).assert_ok();
     assert_eq!(
         sums().await,
         before,

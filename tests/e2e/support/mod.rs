@@ -117,6 +117,16 @@ impl Project {
         run_petal(self.root(), args, &[])
     }
 
+    /// `petal revision --autogenerate -m message`, then `upgrade head`,
+    /// then `check`, each asserted to succeed; the revision's run.
+    pub fn generate_and_apply(&self, message: &str) -> Run {
+        let run = self.petal(&["revision", "--autogenerate", "-m", message]);
+        run.assert_ok();
+        self.petal(&["upgrade", "head"]).assert_ok();
+        self.petal(&["check"]).assert_ok();
+        run
+    }
+
     /// The migration files, as `migrations/<name>` paths, sorted.
     pub fn migrations(&self) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(self.path("migrations"))
