@@ -5,7 +5,7 @@ mod support;
 
 mod concurrency;
 mod cvety;
-mod enum_dependents;
+mod dependents;
 mod failures;
 mod graph;
 mod json_errors;

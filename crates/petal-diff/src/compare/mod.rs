@@ -29,6 +29,7 @@
 mod columns;
 mod enums;
 mod extensions;
+mod function_users;
 mod functions;
 mod keyed;
 mod object_alters;
@@ -220,8 +221,9 @@ impl Engine<'_> {
         self.drop_dependents(&objects);
         self.rename_enums(&mut matching);
         self.rename_objects(&objects);
-        let plan = self.plan_constraints(&matching);
+        let plan = self.plan_constraints(&matching, &objects);
         self.drop_constraints(&plan);
+        self.drop_defaults_over_recreated(&objects);
         self.create_and_recreate_enums(&matching);
         self.create_providers(&objects);
         self.rename_tables_and_columns(&matching);

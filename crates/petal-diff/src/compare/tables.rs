@@ -10,6 +10,7 @@ use petal_ir::{
 
 use super::enums::{index_named_type, named_type};
 use super::keyed::{TableObject, match_named};
+use super::objects::ObjectPlan;
 use super::{Engine, Matching, Warning};
 use crate::apply::apply;
 use crate::change::{Alter, Change, Delta, Moved, Object, Rename};
@@ -110,7 +111,12 @@ impl Engine<'_> {
         out
     }
 
-    pub(super) fn plan_constraints(&self, matching: &Matching) -> ConstraintPlan {
+    pub(super) fn plan_constraints(
+        &self,
+        matching: &Matching,
+        objects: &ObjectPlan,
+    ) -> ConstraintPlan {
+        let over_recreated = self.over_recreated_functions(objects);
         let renames = Self::rename_changes(matching);
         let projected: Cow<'_, Database> = if renames.is_empty() {
             Cow::Borrowed(&self.cur)
@@ -162,11 +168,26 @@ impl Engine<'_> {
             plan_kind::<PrimaryKey>(&table, &mut planned, |_| None);
             plan_kind::<Unique>(&table, &mut planned, |_| None);
             // Expressions naming a recreated enum type go out of its way.
+            // So do those calling a function that is dropped and created
+            // again (PostgreSQL will not drop it while they use it).
+            let cur_name = &table.cur.name;
             plan_kind::<Check>(&table, &mut planned, |c| {
-                named_type(&c.expr, &recreated).map(|name| ObjectKey::Enum { name })
+                named_type(&c.expr, &recreated)
+                    .map(|name| ObjectKey::Enum { name })
+                    .or_else(|| {
+                        over_recreated
+                            .get(&ObjectKey::constraint(cur_name, &c.name))
+                            .cloned()
+                    })
             });
             plan_kind::<Index>(&table, &mut planned, |i| {
-                index_named_type(i, &recreated).map(|name| ObjectKey::Enum { name })
+                index_named_type(i, &recreated)
+                    .map(|name| ObjectKey::Enum { name })
+                    .or_else(|| {
+                        over_recreated
+                            .get(&ObjectKey::index(cur_name, &i.name))
+                            .cloned()
+                    })
             });
             kept.push(table);
         }

@@ -1,4 +1,4 @@
-//! An enum type recreated under what reads it: a partial index, a check
+//! Changes under dependents. An enum type recreated under what reads it: a partial index, a check
 //! and a view over the type's column. Adding a label and rolling it back
 //! recreates the type (PostgreSQL cannot remove a label), and so does
 //! removing one; both must go through, both ways, with the dependents put
@@ -201,4 +201,62 @@ async fn a_type_change_under_a_chain_of_views_and_a_materialized_view_goes_both_
     assert_eq!(indexed, 1, "the materialized view's index is back");
     project.petal(&["upgrade", "head"]).assert_ok();
     project.petal(&["check"]).assert_ok();
+}
+
+const ITEMS: &str = r#"use petal::Table;
+
+#[derive(Table)]
+#[petal(table = "items")]
+#[petal(check(name = "items_tag_known", expr = "public.tag(qty) <> 'none'"))]
+#[petal(index(name = "items_tag_idx", expr = "public.tag(qty)"))]
+pub struct Item {
+    #[petal(primary_key)]
+    pub id: i64,
+    pub qty: i32,
+    #[petal(default = "public.tag(0)")]
+    pub code: String,
+}
+"#;
+
+const TAG: &str = "CREATE FUNCTION public.tag(x integer) RETURNS text\n    \
+                   LANGUAGE sql IMMUTABLE AS $$ SELECT 'q' || x $$;\n";
+
+/// A function whose result type changes is dropped and created again; the
+/// default, the check and the index that call it go first and come back.
+#[tokio::test]
+async fn a_function_recreated_under_a_default_a_check_and_an_index_goes_both_ways() {
+    let project = Project::new().await;
+    project.write("models/items.rs", ITEMS);
+    project.write("sql/tag.sql", TAG);
+    project.generate_and_apply("items");
+    project
+        .client()
+        .batch_execute("INSERT INTO items (id, qty) VALUES (1, 5), (2, 7)")
+        .await
+        .unwrap_or_else(|e| panic!("rows: {e}"));
+    project.write(
+        "sql/tag.sql",
+        &TAG.replace("RETURNS text", "RETURNS character varying"),
+    );
+    project
+        .generate_and_apply("tag as varchar")
+        .assert_mentions("recreated around other changes (2): constraint items_tag_known of public.items, index items_tag_idx of public.items");
+    let file = project.read(&project.migration("_tag_as_varchar.sql"));
+    let at = |needle: &str| {
+        file.find(needle)
+            .unwrap_or_else(|| panic!("no {needle:?} in:\n{file}"))
+    };
+    assert!(at("DROP DEFAULT") < at("DROP ROUTINE") && at("DROP ROUTINE") < at("SET DEFAULT"));
+    project.petal(&["downgrade", "-1"]).assert_ok();
+    project.petal(&["upgrade", "head"]).assert_ok();
+    project.petal(&["check"]).assert_ok();
+    let codes: Vec<String> = project
+        .client()
+        .query("SELECT code FROM items ORDER BY id", &[])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(codes, ["q0", "q0"]);
 }
