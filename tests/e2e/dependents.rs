@@ -260,3 +260,77 @@ async fn a_function_recreated_under_a_default_a_check_and_an_index_goes_both_way
         .collect();
     assert_eq!(codes, ["q0", "q0"]);
 }
+
+const ACCOUNTS: &str = r#"use petal::Table;
+
+#[derive(Table)]
+#[petal(table = "accounts")]
+pub struct Account {
+    #[petal(primary_key)]
+    pub id: i64,
+    pub balance: i64,
+    pub token: Option<String>,
+    pub touched: Option<i64>,
+}
+"#;
+
+const TOUCH: &str = "CREATE FUNCTION public.touch() RETURNS trigger LANGUAGE plpgsql AS $$\n\
+                     BEGIN NEW.touched := coalesce(NEW.touched, 0) + 1; RETURN NEW; END $$;\n";
+
+/// A column a trigger lists in `UPDATE OF` is dropped: the trigger goes
+/// first and comes back listing what is left, and the down puts the
+/// column and the trigger's list back.
+#[tokio::test]
+async fn a_column_a_trigger_lists_is_dropped_both_ways() {
+    let project = Project::new().await;
+    project.write("models/accounts.rs", ACCOUNTS);
+    let trigger = |columns: &str| {
+        format!(
+            "{TOUCH}CREATE TRIGGER accounts_touch BEFORE UPDATE OF {columns} ON public.accounts\n    \
+             FOR EACH ROW EXECUTE FUNCTION public.touch();\n"
+        )
+    };
+    project.write("sql/touch.sql", &trigger("balance, token"));
+    project.generate_and_apply("accounts");
+    let client = project.client();
+    client
+        .batch_execute("INSERT INTO accounts (id, balance, token) VALUES (1, 10, 'x')")
+        .await
+        .unwrap_or_else(|e| panic!("rows: {e}"));
+
+    project.write(
+        "models/accounts.rs",
+        &ACCOUNTS.replace("    pub token: Option<String>,\n", ""),
+    );
+    project.write("sql/touch.sql", &trigger("balance"));
+    project.generate_and_apply("no token").assert_mentions(
+        "recreated around other changes (1): trigger accounts_touch on public.accounts",
+    );
+    project.petal(&["downgrade", "-1"]).assert_ok();
+    let definition: String = client
+        .query_one(
+            "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = 'accounts_touch'",
+            &[],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .get(0);
+    assert!(
+        definition.contains("UPDATE OF balance, token"),
+        "{definition}"
+    );
+    client
+        .batch_execute("UPDATE accounts SET token = 'y'")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let touched: Option<i64> = client
+        .query_one("SELECT touched FROM accounts", &[])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .get(0);
+    assert_eq!(
+        touched,
+        Some(1),
+        "the trigger fires again on the column it lists"
+    );
+}
