@@ -246,6 +246,20 @@ impl Namespace {
     }
 }
 
+/// `makeMultirangeTypeName`: the first `range` in the name becomes
+/// `multirange`; a name without one gets `_multirange` (the name cut to
+/// 52 bytes first); the whole cut to 63 bytes.
+pub fn default_multirange_name(range: &str) -> String {
+    let name = match range.find("range") {
+        Some(at) => format!("{}multi{}", &range[..at], &range[at..]),
+        None => format!(
+            "{}_multirange",
+            clip(range, crate::MAX_IDENTIFIER_BYTES - 11)
+        ),
+    };
+    truncate_identifier(&name).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,5 +329,28 @@ mod tests {
         assert!(name.len() <= 63);
         assert!(name.ends_with("_pkey"));
         assert_eq!(truncate_identifier(&"я".repeat(40)).len(), 62);
+    }
+}
+
+#[cfg(test)]
+mod multirange_tests {
+    use super::default_multirange_name;
+
+    #[test]
+    fn multirange_names_follow_postgresql() {
+        assert_eq!(default_multirange_name("floatrange"), "floatmultirange");
+        assert_eq!(default_multirange_name("textrange_c"), "textmultirange_c");
+        assert_eq!(
+            default_multirange_name("rangeish_range"),
+            "multirangeish_range"
+        );
+        assert_eq!(default_multirange_name("span"), "span_multirange");
+        let long = "x".repeat(63);
+        assert_eq!(
+            default_multirange_name(&long),
+            format!("{}_multirange", "x".repeat(52))
+        );
+        let long_range = format!("{}range", "y".repeat(58));
+        assert_eq!(default_multirange_name(&long_range).len(), 63);
     }
 }

@@ -162,8 +162,11 @@ pub(super) fn rename(change: &Change, rename: &Rename) -> Vec<ReviewedStatement>
             many(change, moved("ROUTINE", name, &format!("({signature})")))
         }
         Rename::Domain { name } => many(change, moved("DOMAIN", name, "")),
-        Rename::CompositeType { name } | Rename::RangeType { name } => {
-            many(change, moved("TYPE", name, ""))
+        Rename::CompositeType { name } => many(change, moved("TYPE", name, "")),
+        Rename::RangeType { name } => {
+            let mut statements = moved("TYPE", name, "");
+            statements.push(types::rename_multirange(&name.from, &name.to));
+            many(change, statements)
         }
         Rename::Trigger { table, name } => one(triggers::rename(table, &name.from, &name.to)),
         Rename::DomainCheck { domain, name } => one(types::alter_domain(

@@ -2,6 +2,7 @@
 
 use petal_ir::{
     Attribute, Check, CompositeType, Domain, ObjectKey, QualifiedName, RangeType, quote_ident,
+    quote_literal,
 };
 
 use super::{ReviewedStatement, objects};
@@ -125,4 +126,23 @@ pub(super) fn create_range(range: &RangeType) -> (String, Vec<ReviewedStatement>
 
 pub(super) fn drop_type(name: &QualifiedName) -> String {
     format!("DROP TYPE {};", name.quoted())
+}
+
+/// After a range type's rename, its multirange (PostgreSQL 14+) is
+/// renamed after it too, when it bore the name PostgreSQL derives from the
+/// old one: PostgreSQL keeps it otherwise, and a range created under the
+/// new name would have the derived one. A multirange named by hand, or a
+/// server without multiranges, is left alone.
+pub(super) fn rename_multirange(from: &QualifiedName, to: &QualifiedName) -> String {
+    let old = QualifiedName::new(
+        to.schema.clone(),
+        petal_ir::naming::default_multirange_name(&from.name),
+    );
+    let new = petal_ir::naming::default_multirange_name(&to.name);
+    format!(
+        "DO $petal$ BEGIN IF to_regtype({}) IS NOT NULL THEN ALTER TYPE {} RENAME TO {}; END IF; END $petal$;",
+        quote_literal(&old.quoted()),
+        old.quoted(),
+        quote_ident(&new)
+    )
 }

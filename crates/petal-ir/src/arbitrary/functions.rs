@@ -330,14 +330,13 @@ fn follow_function_rename(db: &mut Database, old: &FunctionKey, new: &FunctionKe
 
 /// Another form of a function: the same arguments and result (a new
 /// body: `CREATE OR REPLACE`), or other argument names or another result
-/// (recreated; only where no table expression calls it, since petal does
-/// not take a default, check or index out of the way of a function).
+/// (recreated: the defaults, checks and indexes calling it go out of its
+/// way and come back).
 pub(super) fn change_function(rng: &mut Rng, db: &mut Database) -> bool {
     let Some(key) = pick_function(rng, db, |_| true) else {
         return false;
     };
     let recreate = rng.chance(40);
-    let used = used_by_tables(db, &key.name);
     let Some(f) = db.functions.get_mut(&key) else {
         return false;
     };
@@ -353,9 +352,6 @@ pub(super) fn change_function(rng: &mut Rng, db: &mut Database) -> bool {
     let Some(next) = rng.pick(&others).copied() else {
         return false;
     };
-    if recreate && used {
-        return false;
-    }
     let comment = f.comment.take();
     *f = Function {
         comment,

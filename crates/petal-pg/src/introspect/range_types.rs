@@ -20,7 +20,8 @@ pub(super) fn range_types(rows: Rows) -> Result<Vec<(u32, RangeType)>, PgError> 
             let multirange_schema: Option<String> = get(row, "multirange_schema")?;
             let multirange_name: Option<String> = get(row, "multirange_name")?;
             let derived = multirange_schema.as_deref() == Some(name.schema.as_str())
-                && multirange_name.as_deref() == Some(default_multirange_name(&name.name).as_str());
+                && multirange_name.as_deref()
+                    == Some(petal_ir::naming::default_multirange_name(&name.name).as_str());
             let multirange = match derived {
                 true => None,
                 false => get(row, "multirange")?,
@@ -39,42 +40,4 @@ pub(super) fn range_types(rows: Rows) -> Result<Vec<(u32, RangeType)>, PgError> 
             Ok((get(row, "oid")?, range))
         })
         .collect()
-}
-
-/// `makeMultirangeTypeName`: the first `range` in the name becomes
-/// `multirange`; a name without one gets `_multirange` (the name cut to
-/// 52 bytes first); the whole cut to 63 bytes.
-fn default_multirange_name(range: &str) -> String {
-    use petal_ir::naming::{clip, truncate_identifier};
-    let name = match range.find("range") {
-        Some(at) => format!("{}multi{}", &range[..at], &range[at..]),
-        None => format!(
-            "{}_multirange",
-            clip(range, petal_ir::MAX_IDENTIFIER_BYTES - 11)
-        ),
-    };
-    truncate_identifier(&name).to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::default_multirange_name;
-
-    #[test]
-    fn multirange_names_follow_postgresql() {
-        assert_eq!(default_multirange_name("floatrange"), "floatmultirange");
-        assert_eq!(default_multirange_name("textrange_c"), "textmultirange_c");
-        assert_eq!(
-            default_multirange_name("rangeish_range"),
-            "multirangeish_range"
-        );
-        assert_eq!(default_multirange_name("span"), "span_multirange");
-        let long = "x".repeat(63);
-        assert_eq!(
-            default_multirange_name(&long),
-            format!("{}_multirange", "x".repeat(52))
-        );
-        let long_range = format!("{}range", "y".repeat(58));
-        assert_eq!(default_multirange_name(&long_range).len(), 63);
-    }
 }
