@@ -102,3 +102,39 @@ fn a_column_owning_another_sequence_turns_serial_and_back() {
         }
     });
 }
+
+/// Found by the property: a domain renamed (by hint) while a composite
+/// type's attribute is of it and a column of the composite. The rename
+/// carries the attribute along; comparing without the hint would retype
+/// the attribute, which PostgreSQL refuses while the column exists. (The
+/// harness now carries every kind's hints, not only the models'.)
+#[test]
+fn a_domain_renamed_under_a_composite_column_converges() {
+    let runtime = common::runtime().expect("runtime");
+    runtime.block_on(async {
+        let composite = r#"CREATE TYPE "Money Pair" AS ("Этаж" DOMAIN_NAME, x integer);
+                           CREATE TABLE tags (id int PRIMARY KEY, name "Money Pair");"#;
+        let a = common::built(&format!(
+            r#"CREATE DOMAIN "Code Value" AS integer CONSTRAINT positive CHECK (VALUE > 0);
+               {}"#,
+            composite.replace("DOMAIN_NAME", r#""Code Value""#)
+        ))
+        .await
+        .expect("schema A");
+        let mut b = common::built(&format!(
+            "CREATE DOMAIN amount AS integer CONSTRAINT positive CHECK (VALUE > 0); {}",
+            composite.replace("DOMAIN_NAME", "amount")
+        ))
+        .await
+        .expect("schema B");
+        let amount = petal_ir::QualifiedName::new("public", "amount");
+        if let Some(domain) = b.domains.get_mut(&amount) {
+            domain.renamed_from = Some(petal_ir::QualifiedName::new("public", "Code Value"));
+        }
+        match converge(&a, &b).await {
+            Outcome::Converged => {}
+            Outcome::FlaggedAndConvergedEmpty => panic!("failed on the rows present"),
+            Outcome::Failed(report) => panic!("{report}"),
+        }
+    });
+}
