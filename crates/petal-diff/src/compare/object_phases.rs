@@ -5,9 +5,8 @@ use std::collections::BTreeSet;
 
 use petal_ir::{Database, ObjectKey};
 
-use super::objects::{
-    ObjectPlan, causes, cur_key, dependents, is_dependent, late_functions, ordered, to_key,
-};
+use super::objects::{ObjectPlan, causes, cur_key, is_dependent, late_functions, ordered, to_key};
+use super::order::DependentsIndex;
 use super::{Engine, Matching};
 use crate::change::{Alter, Change, Delta, Moved, Object, Rename, Replace};
 use crate::names::EnumSpelling;
@@ -124,7 +123,9 @@ impl Engine<'_> {
                 }
             }
         }
-        let found = dependents(&gone, &self.cur);
+        // One index of the edges for every search below.
+        let index = DependentsIndex::new(&self.cur);
+        let found = index.of(&gone);
         for key in &found {
             let recreatable = matches!(
                 key,
@@ -148,7 +149,7 @@ impl Engine<'_> {
             .iter()
             .filter_map(|k| cur_key(&plan.pairs, k))
             .collect();
-        for (key, cause) in causes(&recreated, &gone, &self.cur) {
+        for (key, cause) in causes(&recreated, &gone, &index) {
             if let Some(to) = to_key(&plan.pairs, &key) {
                 plan.because.entry(to).or_insert(cause);
             }
@@ -182,11 +183,12 @@ impl Engine<'_> {
         renamed.extend(sequences.map(|(_, c)| ObjectKey::Sequence { name: c.clone() }));
         // One at a time: a renamed view over a renamed table is a
         // dependent too.
+        let index = DependentsIndex::new(&self.cur);
         let over: BTreeSet<ObjectKey> = renamed
             .iter()
-            .flat_map(|key| dependents(&BTreeSet::from([key.clone()]), &self.cur))
+            .flat_map(|key| index.of(&BTreeSet::from([key.clone()])))
             .collect();
-        let causes = causes(&over, &renamed, &self.cur);
+        let causes = causes(&over, &renamed, &index);
         for key in over {
             if let Some(to) = to_key(&plan.pairs, &key)
                 && plan.replace.remove(&to)

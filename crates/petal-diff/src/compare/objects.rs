@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use petal_ir::{Database, FunctionKey, ObjectKey, QualifiedName, TriggerKey};
 
 use super::keyed::pair_by_key;
-use super::order::{DependentsIndex, creation_order, dependents_of, drop_order};
+use super::order::{DependentsIndex, creation_order, drop_order};
 use super::{Engine, Matching, functions, triggers, types, views};
 
 /// What a kept object's change takes.
@@ -348,23 +348,17 @@ fn reads_relation(key: &ObjectKey, uses: &BTreeMap<&ObjectKey, Vec<&ObjectKey>>)
     false
 }
 
-/// Dependents over what is dropped or recreated, found in `db`.
-pub(super) fn dependents(gone: &BTreeSet<ObjectKey>, db: &Database) -> BTreeSet<ObjectKey> {
-    dependents_of(gone, db)
-}
-
-/// For each of `found` (dependents of `gone` in `db`), one of `gone` it
+/// For each of `found` (dependents of `gone` in `index`'s database), one of `gone` it
 /// depends on, directly or through others: the first in key order.
 pub(super) fn causes(
     found: &BTreeSet<ObjectKey>,
     gone: &BTreeSet<ObjectKey>,
-    db: &Database,
+    index: &DependentsIndex,
 ) -> BTreeMap<ObjectKey, ObjectKey> {
     let mut out = BTreeMap::new();
     if found.is_empty() {
         return out;
     }
-    let index = DependentsIndex::new(db);
     for cause in gone {
         if out.len() == found.len() {
             break;
