@@ -41,8 +41,11 @@ pub fn version_warning(target: Option<i32>, dev: Option<i32>) -> Option<String> 
     })
 }
 
-/// Copies the models' rename hints (tables, columns, enum types and labels)
-/// onto their canonical form, which came out of a database and has none.
+/// Copies the declared rename hints (tables, columns, enum types and labels,
+/// and the hints of every other kind a declared database carries) onto
+/// their canonical form, which came out of a database and has none. An
+/// object the declared database lacks keeps what it has: the SQL files'
+/// `-- petal: renamed_from` hints are set on the canonical form directly.
 pub fn carry_hints(canonical: &mut Database, models: &Database) {
     for (name, model) in &models.tables {
         let Some(table) = canonical.tables.get_mut(name) else {
@@ -62,6 +65,25 @@ pub fn carry_hints(canonical: &mut Database, models: &Database) {
         e.renamed_from = model.renamed_from.clone();
         e.renamed_labels = model.renamed_labels.clone();
     }
+    // Every other kind: the same field on the same keys. Only a hint
+    // present is carried, so one set from the SQL files stays.
+    macro_rules! carry {
+        ($($kind:ident),*) => {$(
+            for (key, object) in canonical.$kind.iter_mut() {
+                if let Some(hint) = models.$kind.get(key).and_then(|d| d.renamed_from.as_ref()) {
+                    object.renamed_from = Some(hint.clone());
+                }
+            }
+        )*};
+    }
+    carry!(
+        sequences,
+        views,
+        functions,
+        domains,
+        composite_types,
+        range_types
+    );
 }
 
 #[cfg(test)]

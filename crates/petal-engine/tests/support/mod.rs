@@ -93,7 +93,6 @@ async fn run(a: &Database, b: &Database, with_rows: bool) -> Result<(), Failure>
         )
     };
     carry_hints(&mut b_canonical, b);
-    carry_object_hints(&mut b_canonical, b);
     let plan: Diff = diff(&a_canonical, &b_canonical);
     let client = work.client();
     let before = if with_rows {
@@ -212,59 +211,4 @@ async fn apply(client: &Client, steps: &[ReviewedStep]) -> Result<(), Failure> {
             .map_err(|e| Failure::Other(describe(&e)))?;
     }
     Ok(())
-}
-
-/// The rename hints of the kinds beyond tables and enum types (petal takes
-/// those from the SQL files' `-- petal: renamed_from` comments), copied
-/// from the generated B onto its canonical form, which came out of a
-/// database and has none.
-fn carry_object_hints(canonical: &mut Database, generated: &Database) {
-    fn carry<K: Ord, T>(
-        to: &mut std::collections::BTreeMap<K, T>,
-        from: &std::collections::BTreeMap<K, T>,
-        hint: impl Fn(&mut T) -> &mut Option<petal_ir::QualifiedName>,
-        read: impl Fn(&T) -> Option<petal_ir::QualifiedName>,
-    ) {
-        for (key, object) in to.iter_mut() {
-            if let Some(wanted) = from.get(key) {
-                *hint(object) = read(wanted);
-            }
-        }
-    }
-    carry(
-        &mut canonical.sequences,
-        &generated.sequences,
-        |s| &mut s.renamed_from,
-        |s| s.renamed_from.clone(),
-    );
-    carry(
-        &mut canonical.views,
-        &generated.views,
-        |v| &mut v.renamed_from,
-        |v| v.renamed_from.clone(),
-    );
-    carry(
-        &mut canonical.functions,
-        &generated.functions,
-        |f| &mut f.renamed_from,
-        |f| f.renamed_from.clone(),
-    );
-    carry(
-        &mut canonical.domains,
-        &generated.domains,
-        |d| &mut d.renamed_from,
-        |d| d.renamed_from.clone(),
-    );
-    carry(
-        &mut canonical.composite_types,
-        &generated.composite_types,
-        |c| &mut c.renamed_from,
-        |c| c.renamed_from.clone(),
-    );
-    carry(
-        &mut canonical.range_types,
-        &generated.range_types,
-        |r| &mut r.renamed_from,
-        |r| r.renamed_from.clone(),
-    );
 }
