@@ -20,6 +20,7 @@ mod functions;
 mod mutate;
 mod mutate_objects;
 mod objects;
+mod privileges;
 mod sequences;
 mod settle;
 mod spell;

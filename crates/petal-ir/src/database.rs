@@ -277,6 +277,7 @@ mod tests {
             options: Vec::new(),
             indexes: Vec::new(),
             comment: None,
+            privileges: None,
             renamed_from: None,
         };
         db.views.insert(view.name.clone(), view);
@@ -291,6 +292,7 @@ mod tests {
             volatility: crate::Volatility::Volatile,
             definition: "CREATE OR REPLACE FUNCTION app.touch()\n RETURNS trigger\n".into(),
             comment: None,
+            privileges: None,
             renamed_from: None,
         };
         let trigger = Trigger {

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::QualifiedName;
+use crate::{Privileges, QualifiedName};
 
 /// What identifies a function among its overloads: its name and input
 /// argument types (`app.add(integer, integer)`), as `oidvectortypes`
@@ -42,6 +42,10 @@ pub struct Function {
     pub definition: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Not compared (see [`Privileges`]): carried onto the function when
+    /// petal recreates it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privileges: Privileges,
     /// Rename hint from a SQL file: the previous name (same arguments).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<QualifiedName>,

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Index, QualifiedName, SqlType};
+use crate::{Index, Privileges, QualifiedName, SqlType};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct View {
@@ -30,6 +30,10 @@ pub struct View {
     pub indexes: Vec<Index>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Not compared (see [`Privileges`]): carried onto the view when
+    /// petal recreates it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privileges: Privileges,
     /// Rename hint from a SQL file: the view's previous name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<QualifiedName>,

@@ -9,7 +9,8 @@
 -- together into a CREATE AGGREGATE as pg_dump's dumpAgg does: support
 -- functions as regproc (the bare name, qualified outside pg_catalog, which
 -- is what CREATE AGGREGATE takes), types by format_type, the sort operator
--- as OPERATOR(schema.op).
+-- as OPERATOR(schema.op). The grants to others than the owner as in
+-- views.sql: read so that a recreated function gets them back.
 SELECT p.oid,
        nsp.nspname AS schema,
        p.proname::text AS name,
@@ -45,7 +46,13 @@ SELECT p.oid,
        CASE WHEN a.aggsortop <> 0 THEN
            'OPERATOR(' || quote_ident(opn.nspname) || '.' || op.oprname || ')'
        END AS sortop,
-       d.description AS comment
+       d.description AS comment,
+       p.proacl IS NOT NULL AS acl_set,
+       (SELECT array_agg(g.privilege_type || ' ' || g.is_grantable::text || ' ' || COALESCE(g.role, ''))
+        FROM (SELECT DISTINCT e.privilege_type, e.is_grantable,
+                     CASE WHEN e.grantee <> 0 THEN pg_get_userbyid(e.grantee)::text END AS role
+              FROM aclexplode(p.proacl) AS e
+              WHERE e.grantee <> p.proowner) AS g) AS grants
 FROM pg_proc p
 JOIN nsp ON nsp.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang

@@ -8,7 +8,9 @@
 -- `security_barrier=true`, `check_option=LOCAL`): normalized through
 -- pg_options_to_table, a cast to boolean and lower(); the rest stay
 -- `name=value`, sorted. A materialized view's indexes come with the
--- tables' (indexes.sql).
+-- tables' (indexes.sql). The grants to others than the owner are read so
+-- that a recreated view gets them back (`privilege grantable role`, the
+-- role empty for PUBLIC); acl_set tells a NULL ACL (the default).
 SELECT c.oid,
        nsp.nspname AS schema,
        c.relname::text AS name,
@@ -22,7 +24,13 @@ SELECT c.oid,
        cols.names,
        cols.types,
        cols.comments,
-       d.description AS comment
+       d.description AS comment,
+       c.relacl IS NOT NULL AS acl_set,
+       (SELECT array_agg(g.privilege_type || ' ' || g.is_grantable::text || ' ' || COALESCE(g.role, ''))
+        FROM (SELECT DISTINCT e.privilege_type, e.is_grantable,
+                     CASE WHEN e.grantee <> 0 THEN pg_get_userbyid(e.grantee)::text END AS role
+              FROM aclexplode(c.relacl) AS e
+              WHERE e.grantee <> c.relowner) AS g) AS grants
 FROM pg_class c
 JOIN nsp ON nsp.oid = c.relnamespace
 LEFT JOIN LATERAL (

@@ -157,6 +157,7 @@ pub(super) fn function(name: QualifiedName, template: &Template, form: &Form) ->
         language: template.language.to_string(),
         volatility: template.volatility,
         comment: None,
+        privileges: None,
         renamed_from: None,
     }
 }
@@ -188,6 +189,7 @@ pub(super) fn add(rng: &mut Rng, db: &mut Database, template: &Template) -> Opti
     if rng.chance(15) {
         f.comment = rng.pick(COMMENTS).map(|s| s.to_string());
     }
+    f.privileges = super::privileges::of_function(rng);
     db.functions.insert(key.clone(), f);
     Some(key)
 }

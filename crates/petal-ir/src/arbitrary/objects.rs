@@ -8,8 +8,8 @@ use super::build::{COMMENTS, build_tables_and_enums, namespace};
 use super::mutate::EDITS;
 use super::settle::settle;
 use super::{
-    Rng, depends, domains, extensions, functions, sequences, triggers, types, uses, view_edits,
-    views,
+    Rng, depends, domains, extensions, functions, privileges, sequences, triggers, types, uses,
+    view_edits, views,
 };
 use crate::{Database, Index, IndexKey, QualifiedName};
 
@@ -56,6 +56,7 @@ const OBJECT_EDITS: &[Edit] = &[
     view_edits::view_options,
     view_edits::view_index,
     view_edits::comment_view,
+    privileges::edit_privileges,
     triggers::create_trigger,
     triggers::drop_trigger,
     triggers::trigger_enabled,

@@ -318,8 +318,10 @@ pub(super) fn add_view(rng: &mut Rng, db: &mut Database) -> bool {
         options: Vec::new(),
         indexes: Vec::new(),
         comment: maybe_comment(rng, 20),
+        privileges: None,
         renamed_from: None,
     };
+    view.privileges = super::privileges::of_view(rng, materialized);
     if updatable && rng.chance(15) {
         view.check_option = Some(if rng.chance(50) {
             CheckOption::Local

@@ -8,6 +8,7 @@
 use petal_ir::{Function, FunctionKind, QualifiedName, Volatility, quote_literal};
 use tokio_postgres::Row;
 
+use super::privileges::{DefaultGrants, privileges};
 use super::rows::{Rows, get, unknown};
 use crate::error::PgError;
 
@@ -48,6 +49,7 @@ fn function(row: &Row) -> Result<Function, PgError> {
         get::<Option<String>>(row, "definition")?
             .ok_or_else(|| PgError::Catalog(format!("{} has no definition", context())))?
     };
+    let privileges = privileges(row, DefaultGrants::PublicExecute, &context())?;
     Ok(Function {
         signature,
         kind,
@@ -58,6 +60,7 @@ fn function(row: &Row) -> Result<Function, PgError> {
         volatility,
         definition,
         comment: get(row, "comment")?,
+        privileges,
         renamed_from: None,
         name,
     })

@@ -18,6 +18,7 @@ mod extensions;
 mod functions;
 mod keys;
 mod merge;
+mod privileges;
 mod range_types;
 mod read;
 mod rows;

@@ -6,6 +6,7 @@
 
 use petal_ir::{CheckOption, QualifiedName, SqlType, View, ViewColumn};
 
+use super::privileges::{DefaultGrants, privileges};
 use super::rows::{Attributes, Rows, get, unknown};
 use crate::error::PgError;
 
@@ -50,6 +51,7 @@ pub(super) fn views(rows: Rows) -> Result<Vec<ViewRow>, PgError> {
                 options: get(row, "options")?,
                 indexes: Vec::new(),
                 comment: get(row, "comment")?,
+                privileges: privileges(row, DefaultGrants::None, &context())?,
                 renamed_from: None,
                 name,
             };

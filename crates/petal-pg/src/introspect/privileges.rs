@@ -1,0 +1,136 @@
+//! An object's ACL, as the view and function queries return it → IR
+//! [`Privileges`]. The queries explode the ACL (`aclexplode`) into one
+//! `privilege grantable role` text per grant to someone other than the
+//! owner (the role empty for `PUBLIC`, and last, since a role name may
+//! hold spaces), plus whether the ACL is set at all: a NULL ACL is the
+//! kind's default.
+
+use petal_ir::{Grant, Privileges};
+use tokio_postgres::Row;
+
+use super::rows::get;
+use crate::error::PgError;
+
+/// What a new object of a kind grants to others than its owner: nothing
+/// for a relation, `EXECUTE` to `PUBLIC` for a function.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum DefaultGrants {
+    None,
+    PublicExecute,
+}
+
+impl DefaultGrants {
+    fn grants(self) -> Vec<Grant> {
+        match self {
+            DefaultGrants::None => Vec::new(),
+            DefaultGrants::PublicExecute => vec![Grant {
+                grantee: None,
+                privilege: "EXECUTE".into(),
+                grantable: false,
+            }],
+        }
+    }
+}
+
+/// The row's `acl_set` and `grants` columns; `None` when the grants are
+/// the kind's default.
+pub(super) fn privileges(
+    row: &Row,
+    default: DefaultGrants,
+    context: &str,
+) -> Result<Privileges, PgError> {
+    let set: bool = get(row, "acl_set")?;
+    let grants: Option<Vec<String>> = get(row, "grants")?;
+    parse(set, grants.unwrap_or_default(), default, context)
+}
+
+fn parse(
+    set: bool,
+    grants: Vec<String>,
+    default: DefaultGrants,
+    context: &str,
+) -> Result<Privileges, PgError> {
+    if !set {
+        return Ok(None);
+    }
+    let mut out = grants
+        .iter()
+        .map(|text| grant(text, context))
+        .collect::<Result<Vec<_>, _>>()?;
+    out.sort();
+    out.dedup();
+    Ok((out != default.grants()).then_some(out))
+}
+
+fn grant(text: &str, context: &str) -> Result<Grant, PgError> {
+    let mut parts = text.splitn(3, ' ');
+    let (Some(privilege), Some(grantable), Some(role)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(PgError::Catalog(format!(
+            "{context}: unreadable grant {text:?}"
+        )));
+    };
+    Ok(Grant {
+        grantee: (!role.is_empty()).then(|| role.to_string()),
+        privilege: privilege.to_string(),
+        grantable: grantable == "true",
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(set: bool, grants: &[&str], default: DefaultGrants) -> Privileges {
+        let grants = grants.iter().map(|s| s.to_string()).collect();
+        parse(set, grants, default, "view v").unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn the_default_is_none_whether_the_acl_is_set_or_not() {
+        assert_eq!(read(false, &[], DefaultGrants::None), None);
+        assert_eq!(read(true, &[], DefaultGrants::None), None);
+        let public_execute = ["EXECUTE false "];
+        assert_eq!(
+            read(true, &public_execute, DefaultGrants::PublicExecute),
+            None
+        );
+    }
+
+    #[test]
+    fn a_function_without_public_execute_is_an_empty_list() {
+        assert_eq!(read(true, &[], DefaultGrants::PublicExecute), Some(vec![]));
+    }
+
+    #[test]
+    fn grants_are_sorted_public_first_and_roles_may_hold_spaces() {
+        let got = read(
+            true,
+            &[
+                "UPDATE true the app",
+                "SELECT false ",
+                "SELECT false the app",
+            ],
+            DefaultGrants::None,
+        );
+        let grant = |grantee: Option<&str>, privilege: &str, grantable| Grant {
+            grantee: grantee.map(str::to_string),
+            privilege: privilege.into(),
+            grantable,
+        };
+        assert_eq!(
+            got,
+            Some(vec![
+                grant(None, "SELECT", false),
+                grant(Some("the app"), "SELECT", false),
+                grant(Some("the app"), "UPDATE", true),
+            ])
+        );
+    }
+
+    #[test]
+    fn an_unreadable_grant_is_an_error_naming_the_object() {
+        let err = parse(true, vec!["SELECT".into()], DefaultGrants::None, "view v");
+        assert!(matches!(err, Err(PgError::Catalog(m)) if m.contains("view v")));
+    }
+}
