@@ -13,13 +13,17 @@ fn cases() -> u32 {
         .unwrap_or(256)
 }
 
-/// What the in-memory interpreter can reach: no hints, and no dependency
+/// What the in-memory interpreter can reach: no hints, no dependency
 /// edges, which only the server records (the diff reads them, `apply`
-/// keeps them as they were).
+/// keeps them as they were), and no privileges, which are not compared (a
+/// recreated object keeps the database's; the convergence property checks
+/// them on the server).
 fn normalized(db: &Database) -> Database {
     let mut db = db.clone().without_hints();
     db.normalize();
     db.dependencies.clear();
+    db.views.values_mut().for_each(|v| v.privileges = None);
+    db.functions.values_mut().for_each(|f| f.privileges = None);
     db
 }
 
@@ -40,7 +44,7 @@ proptest! {
         let d = diff(&a, &b);
         let mut db = normalized(&a);
         apply_all(&mut db, &d.changes).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        prop_assert_eq!(&db, &normalized(&b), "changes: {:#?}", d.changes);
+        prop_assert_eq!(&normalized(&db), &normalized(&b), "changes: {:#?}", d.changes);
         // and nothing is left to do, on the database as the server has it
         db.dependencies = b.dependencies.clone();
         prop_assert!(diff(&db, &b).is_empty(), "second diff: {:#?}", diff(&db, &b).changes);
@@ -51,7 +55,7 @@ proptest! {
         let d = diff(&a, &b);
         let mut db = normalized(&b);
         apply_all(&mut db, &d.down()).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        prop_assert_eq!(&db, &normalized(&a), "changes: {:#?}", d.changes);
+        prop_assert_eq!(&normalized(&db), &normalized(&a), "changes: {:#?}", d.changes);
     }
 
     #[test]
@@ -100,7 +104,7 @@ proptest! {
         let d = diff(&Database::default(), &a);
         let mut db = Database::default();
         apply_all(&mut db, &d.changes).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        prop_assert_eq!(&db, &normalized(&a));
+        prop_assert_eq!(&normalized(&db), &normalized(&a));
         let mut back = db.clone();
         apply_all(&mut back, &d.down()).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(back, Database::default());

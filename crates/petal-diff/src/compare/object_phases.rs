@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use petal_ir::{Database, ObjectKey};
+use petal_ir::{Database, ObjectKey, Privileges};
 
 use super::objects::{ObjectPlan, causes, cur_key, is_dependent, late_functions, ordered, to_key};
 use super::order::DependentsIndex;
@@ -214,6 +214,9 @@ impl Engine<'_> {
             let recreated = to_side.as_ref().is_some_and(|t| plan.recreate.contains(t));
             let dependent =
                 is_dependent(&key, &late_now) || to_side.as_ref().is_some_and(|t| late.contains(t));
+            if recreated && let (Some(t), Some(object)) = (&to_side, object_of(cur, &key)) {
+                plan.privileges.insert(t.clone(), privileges_of(&object));
+            }
             match (to_side.is_none(), recreated, dependent) {
                 (true, _, true) | (false, true, true) => {
                     drop_first.insert(key);
@@ -415,7 +418,10 @@ impl Engine<'_> {
                 self.emit(Change::Replace(Box::new(change)));
                 continue;
             }
-            let object = for_creation(wanted);
+            let mut object = for_creation(wanted);
+            if let Some(privileges) = plan.privileges.get(key) {
+                set_privileges(&mut object, privileges.clone());
+            }
             match plan.because.get(key) {
                 Some(because) => self.emit(Change::PutBack(Moved {
                     object,
@@ -456,6 +462,24 @@ fn for_creation(object: Object) -> Object {
             Object::RangeType { range }
         }
         other => other,
+    }
+}
+
+/// What the database grants on a view or function (`None` for the
+/// other kinds, which keep none petal reads).
+fn privileges_of(object: &Object) -> Privileges {
+    match object {
+        Object::View { view } => view.privileges.clone(),
+        Object::Function { function } => function.privileges.clone(),
+        _ => None,
+    }
+}
+
+fn set_privileges(object: &mut Object, privileges: Privileges) {
+    match object {
+        Object::View { view } => view.privileges = privileges,
+        Object::Function { function } => function.privileges = privileges,
+        _ => {}
     }
 }
 

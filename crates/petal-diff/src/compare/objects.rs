@@ -16,7 +16,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use petal_ir::{Database, FunctionKey, ObjectKey, QualifiedName, TriggerKey};
+use petal_ir::{Database, FunctionKey, ObjectKey, Privileges, QualifiedName, TriggerKey};
 
 use super::keyed::pair_by_key;
 use super::order::{DependentsIndex, creation_order, drop_order};
@@ -72,6 +72,10 @@ pub(super) struct ObjectPlan {
     /// way, and what they depend on that changes (named as in `cur`): they
     /// are moved aside and put back, and the file says why.
     pub because: BTreeMap<ObjectKey, ObjectKey>,
+    /// `to` keys of recreated objects, and what the database grants on
+    /// them: petal does not compare privileges, so a recreated object gets
+    /// the database's back (and the down, reversed, the same).
+    pub privileges: BTreeMap<ObjectKey, Privileges>,
 }
 
 impl Engine<'_> {

@@ -5,12 +5,14 @@ use petal_ir::View;
 use super::objects::Decision;
 
 /// The view as compared for its query and options: without its name,
-/// hints, comments and indexes (compared on their own).
+/// hints, comments and indexes (compared on their own) and privileges (not
+/// compared).
 fn core(view: &View) -> View {
     View {
         name: petal_ir::QualifiedName::new("", ""),
         renamed_from: None,
         comment: None,
+        privileges: None,
         indexes: Vec::new(),
         columns: view
             .columns

@@ -19,6 +19,7 @@ mod extensions;
 mod functions;
 mod load;
 mod objects;
+mod privileges;
 mod reviewed;
 mod sequences;
 mod sql;

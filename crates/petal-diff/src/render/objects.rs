@@ -4,7 +4,7 @@ use petal_ir::{ObjectKey, QualifiedName, quote_ident};
 
 use super::{
     ReviewedStatement, Sql, create_table_sql, ddl, enums, extensions, extra, functions, many,
-    sequences, single, table_extras, triggers, types, views,
+    privileges, sequences, single, table_extras, triggers, types, views,
 };
 use crate::change::{Change, Delta, Object, Rename};
 
@@ -65,10 +65,11 @@ pub(super) fn create(change: &Change, object: &Object) -> Vec<ReviewedStatement>
         }
         Object::Function { function } => {
             let mut out = one(functions::create(function).into());
+            let on = ObjectKey::function(&function.key());
             if function.comment.is_some() {
-                let on = ObjectKey::function(&function.key());
                 out.push(comment_extra(&on, &function.comment));
             }
+            out.extend(privileges::grants(&on, &function.privileges));
             out
         }
         Object::Trigger { trigger } => with_rest(change, triggers::create(trigger)),

@@ -2,7 +2,7 @@
 
 use petal_ir::{CheckOption, ObjectKey, View, quote_ident};
 
-use super::{ReviewedStatement, ddl, extra, objects};
+use super::{ReviewedStatement, ddl, extra, objects, privileges};
 
 fn keyword(view: &View) -> &'static str {
     if view.materialized {
@@ -47,7 +47,7 @@ pub(super) fn create_sql(view: &View, or_replace: bool) -> String {
     )
 }
 
-/// A new view's indexes (a materialized view's) and comments.
+/// A new view's indexes (a materialized view's), comments and grants.
 pub(super) fn extras(view: &View) -> Vec<ReviewedStatement> {
     let key = crate::change::views::key(view);
     let mut out = Vec::new();
@@ -69,6 +69,7 @@ pub(super) fn extras(view: &View) -> Vec<ReviewedStatement> {
         let on = ObjectKey::column(&view.name, &column.name);
         out.push(objects::comment_extra(&on, &column.comment));
     }
+    out.extend(privileges::grants(&key, &view.privileges));
     out
 }
 

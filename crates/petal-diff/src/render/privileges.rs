@@ -1,0 +1,133 @@
+//! The grants a created view or function gets: the database's, carried
+//! by the planner onto what it recreates (petal does not compare
+//! privileges, so they come back as they were, in the up and the down).
+
+use petal_ir::{Grant, ObjectKey, Privileges, quote_ident};
+
+use super::{ReviewedStatement, extra};
+
+/// `REVOKE`/`GRANT` statements giving a just-created object `privileges`
+/// (`None`: what the creation gave it already).
+pub(super) fn grants(on: &ObjectKey, privileges: &Privileges) -> Vec<ReviewedStatement> {
+    let Some(grants) = privileges else {
+        return Vec::new();
+    };
+    let Some(target) = target(on) else {
+        return Vec::new();
+    };
+    let mut sqls = Vec::new();
+    // A new function is executable by PUBLIC; ACLs that say otherwise
+    // take it back first.
+    let function = matches!(on, ObjectKey::Function { .. });
+    let public_execute = |g: &Grant| g.grantee.is_none() && g.privilege == "EXECUTE";
+    if function && !grants.iter().any(public_execute) {
+        sqls.push(format!("REVOKE EXECUTE ON {target} FROM PUBLIC;"));
+    }
+    // One GRANT per grantee and grant option; the grants are sorted by
+    // grantee, so each group is one run.
+    let mut rest = grants
+        .iter()
+        .filter(|g| !(function && public_execute(g) && !g.grantable))
+        .peekable();
+    while let Some(first) = rest.next() {
+        let mut privileges = vec![first.privilege.as_str()];
+        while let Some(next) = rest.next_if(|g| {
+            g.grantee == first.grantee
+                && g.grantable == first.grantable
+                && !privileges.contains(&g.privilege.as_str())
+        }) {
+            privileges.push(&next.privilege);
+        }
+        let grantee = first
+            .grantee
+            .as_deref()
+            .map_or("PUBLIC".to_string(), quote_ident);
+        let option = if first.grantable {
+            " WITH GRANT OPTION"
+        } else {
+            ""
+        };
+        sqls.push(format!(
+            "GRANT {} ON {target} TO {grantee}{option};",
+            privileges.join(", ")
+        ));
+    }
+    let description = format!("privileges on {on}, as the database had them");
+    sqls.into_iter()
+        .map(|sql| extra(on, sql, description.clone()))
+        .collect()
+}
+
+/// What `GRANT ... ON` names the object by.
+fn target(on: &ObjectKey) -> Option<String> {
+    match on {
+        // TABLE names views and materialized views too.
+        ObjectKey::View { name } | ObjectKey::MaterializedView { name } => {
+            Some(format!("TABLE {}", name.quoted()))
+        }
+        ObjectKey::Function { name, signature } => {
+            Some(format!("ROUTINE {}({signature})", name.quoted()))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use petal_ir::QualifiedName;
+
+    fn grant(grantee: Option<&str>, privilege: &str, grantable: bool) -> Grant {
+        Grant {
+            grantee: grantee.map(str::to_string),
+            privilege: privilege.into(),
+            grantable,
+        }
+    }
+
+    fn sql(on: &ObjectKey, privileges: Privileges) -> Vec<String> {
+        grants(on, &privileges).into_iter().map(|s| s.sql).collect()
+    }
+
+    #[test]
+    fn a_view_gets_one_grant_per_grantee_and_option() {
+        let on = ObjectKey::View {
+            name: QualifiedName::new("app", "Order totals"),
+        };
+        let got = sql(
+            &on,
+            Some(vec![
+                grant(None, "SELECT", false),
+                grant(Some("report ing"), "SELECT", false),
+                grant(Some("report ing"), "UPDATE", false),
+                grant(Some("report ing"), "DELETE", true),
+            ]),
+        );
+        assert_eq!(
+            got,
+            [
+                r#"GRANT SELECT ON TABLE "app"."Order totals" TO PUBLIC;"#,
+                r#"GRANT SELECT, UPDATE ON TABLE "app"."Order totals" TO "report ing";"#,
+                r#"GRANT DELETE ON TABLE "app"."Order totals" TO "report ing" WITH GRANT OPTION;"#,
+            ]
+        );
+        assert!(sql(&on, None).is_empty());
+    }
+
+    #[test]
+    fn a_function_without_public_execute_revokes_it() {
+        let on = ObjectKey::Function {
+            name: QualifiedName::new("app", "tag"),
+            signature: "integer".into(),
+        };
+        assert_eq!(
+            sql(&on, Some(vec![grant(Some("app"), "EXECUTE", false)])),
+            [
+                r#"REVOKE EXECUTE ON ROUTINE "app"."tag"(integer) FROM PUBLIC;"#,
+                r#"GRANT EXECUTE ON ROUTINE "app"."tag"(integer) TO "app";"#,
+            ]
+        );
+        let public = Some(vec![grant(None, "EXECUTE", false)]);
+        assert!(sql(&on, public).is_empty());
+    }
+}
