@@ -165,6 +165,32 @@ async fn a_type_change_under_a_chain_of_views_and_a_materialized_view_goes_both_
     };
     let before = sums().await;
     assert_eq!(before.len(), 2);
+    // Privileges are not compared, but what petal recreates gets them back.
+    catalog::ensure_role(client, "petal reader").await;
+    client
+        .batch_execute(
+            r#"GRANT SELECT, UPDATE ON public.big_orders TO "petal reader" WITH GRANT OPTION;
+               GRANT SELECT ON public.order_sums TO PUBLIC"#,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("grants: {e}"));
+    let grants = || async {
+        (
+            catalog::grants(client, "relation", "public.big_orders").await,
+            catalog::grants(client, "relation", "public.order_sums").await,
+        )
+    };
+    let granted = grants().await;
+    assert_eq!(
+        granted,
+        (
+            Some(vec![
+                "petal reader SELECT true".to_string(),
+                "petal reader UPDATE true".to_string()
+            ]),
+            Some(vec!["PUBLIC SELECT false".to_string()])
+        )
+    );
 
     project.write(
         "models/orders.rs",
@@ -187,9 +213,11 @@ async fn a_type_change_under_a_chain_of_views_and_a_materialized_view_goes_both_
         .unwrap_or_else(|e| panic!("{e}"))
         .get(0);
     assert_eq!(comment.as_deref(), Some("orders over 100"));
+    assert_eq!(grants().await, granted, "the views' grants are back");
 
     project.petal(&["downgrade", "-1"]).assert_ok();
     assert_eq!(sums().await, before);
+    assert_eq!(grants().await, granted, "and back after the down");
     let indexed: i64 = client
         .query_one(
             "SELECT count(*) FROM pg_indexes WHERE indexname = 'order_sums_id_idx'",
@@ -229,11 +257,19 @@ async fn a_function_recreated_under_a_default_a_check_and_an_index_goes_both_way
     project.write("models/items.rs", ITEMS);
     project.write("sql/tag.sql", TAG);
     project.generate_and_apply("items");
-    project
-        .client()
-        .batch_execute("INSERT INTO items (id, qty) VALUES (1, 5), (2, 7)")
+    let client = project.client();
+    catalog::ensure_role(client, "petal reader").await;
+    client
+        .batch_execute(
+            r#"INSERT INTO items (id, qty) VALUES (1, 5), (2, 7);
+               REVOKE EXECUTE ON FUNCTION public.tag(integer) FROM PUBLIC;
+               GRANT EXECUTE ON FUNCTION public.tag(integer) TO "petal reader""#,
+        )
         .await
-        .unwrap_or_else(|e| panic!("rows: {e}"));
+        .unwrap_or_else(|e| panic!("rows and grants: {e}"));
+    let grants = || catalog::grants(client, "routine", "public.tag(integer)");
+    let granted = Some(vec!["petal reader EXECUTE false".to_string()]);
+    assert_eq!(grants().await, granted);
     project.write(
         "sql/tag.sql",
         &TAG.replace("RETURNS text", "RETURNS character varying"),
@@ -247,11 +283,12 @@ async fn a_function_recreated_under_a_default_a_check_and_an_index_goes_both_way
             .unwrap_or_else(|| panic!("no {needle:?} in:\n{file}"))
     };
     assert!(at("DROP DEFAULT") < at("DROP ROUTINE") && at("DROP ROUTINE") < at("SET DEFAULT"));
+    assert_eq!(grants().await, granted, "the function's grants are back");
     project.petal(&["downgrade", "-1"]).assert_ok();
+    assert_eq!(grants().await, granted, "and back after the down");
     project.petal(&["upgrade", "head"]).assert_ok();
     project.petal(&["check"]).assert_ok();
-    let codes: Vec<String> = project
-        .client()
+    let codes: Vec<String> = client
         .query("SELECT code FROM items ORDER BY id", &[])
         .await
         .unwrap_or_else(|e| panic!("{e}"))

@@ -48,6 +48,52 @@ pub async fn enum_labels(client: &Client, qualified: &str) -> Vec<String> {
     rows.iter().map(|r| r.get(0)).collect()
 }
 
+/// The grants on a relation (`"relation", "public.v"`) or a routine
+/// (`"routine", "public.f(integer)"`) to others than its owner, as
+/// `grantee privilege grantable` sorted (`PUBLIC` for everyone); `None`
+/// while its ACL is the default (NULL).
+pub async fn grants(client: &Client, kind: &str, object: &str) -> Option<Vec<String>> {
+    let (acl, owner, catalog) = match kind {
+        "relation" => (
+            "relacl",
+            "relowner",
+            "pg_class WHERE oid = $1::text::regclass",
+        ),
+        _ => (
+            "proacl",
+            "proowner",
+            "pg_proc WHERE oid = $1::text::regprocedure",
+        ),
+    };
+    let sql = format!(
+        "SELECT CASE WHEN {acl} IS NOT NULL THEN ARRAY(
+                SELECT DISTINCT CASE WHEN e.grantee = 0 THEN 'PUBLIC'
+                                     ELSE pg_get_userbyid(e.grantee)::text END
+                       || ' ' || e.privilege_type || ' ' || e.is_grantable
+                FROM aclexplode({acl}) AS e WHERE e.grantee <> {owner} ORDER BY 1) END
+         FROM {catalog}"
+    );
+    client
+        .query_one(&sql, &[&object])
+        .await
+        .unwrap_or_else(|e| panic!("reading the grants on {object}: {e}"))
+        .get(0)
+}
+
+/// Creates a role if no test made it yet (roles belong to the cluster,
+/// which the tests share).
+pub async fn ensure_role(client: &Client, role: &str) {
+    let sql = format!(
+        "DO $$ BEGIN CREATE ROLE {}; \
+         EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$",
+        petal_ir::quote_ident(role)
+    );
+    client
+        .batch_execute(&sql)
+        .await
+        .unwrap_or_else(|e| panic!("creating role {role}: {e}"));
+}
+
 /// Columns of a table (`schema.name`), in their order.
 pub async fn columns(client: &Client, table: &str) -> Vec<String> {
     let rows = client

@@ -1,6 +1,7 @@
 //! One convergence case: build A and B, fill A, apply up, compare, apply
 //! down, compare.
 
+mod privileges;
 mod rows;
 
 use petal_diff::{Diff, ReviewedStep, diff, render};
@@ -130,6 +131,12 @@ async fn run(a: &Database, b: &Database, with_rows: bool) -> Result<(), Failure>
             remaining.changes
         ))));
     }
+    let lost = privileges::lost(&after_up, &a_canonical, &b_canonical);
+    if !lost.is_empty() {
+        return Err(Failure::Other(context(format!(
+            "after up, privileges were lost: {lost:#?}"
+        ))));
+    }
     if with_rows {
         let after = rows::values(client, &before).await;
         if after != before {
@@ -153,6 +160,12 @@ async fn run(a: &Database, b: &Database, with_rows: bool) -> Result<(), Failure>
         return Err(Failure::Other(context(format!(
             "after down, the database differs from A: {:#?}",
             remaining.changes
+        ))));
+    }
+    let lost = privileges::lost(&after_down, &a_canonical, &a_canonical);
+    if !lost.is_empty() {
+        return Err(Failure::Other(context(format!(
+            "after down, privileges were lost: {lost:#?}"
         ))));
     }
     Ok(())
