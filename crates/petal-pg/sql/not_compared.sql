@@ -7,7 +7,10 @@
 , not_ext AS (
     SELECT e.classid, e.objid FROM pg_depend e WHERE e.deptype = 'e'
 )
-SELECT kind, name FROM (
+SELECT kind, name, NULL::text AS own_schema, NULL::text AS own_name,
+       NULL::text[] AS ref_kinds, NULL::text[] AS ref_schemas,
+       NULL::text[] AS ref_names, NULL::text[] AS ref_parts
+FROM (
     SELECT CASE WHEN c.relkind = 'f' THEN 'foreign table'
                 WHEN c.relispartition THEN 'partition'
                 ELSE 'inheritance child table' END AS kind,
@@ -50,17 +53,6 @@ SELECT kind, name FROM (
     JOIN nsp ON nsp.oid = t.typnamespace
     JOIN pg_description d
       ON d.objoid = con.oid AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0
-    UNION ALL
-    SELECT 'policy', quote_ident(nsp.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(po.polname)
-    FROM pg_policy po
-    JOIN pg_class c ON c.oid = po.polrelid
-    JOIN nsp ON nsp.oid = c.relnamespace
-    UNION ALL
-    SELECT 'rule', quote_ident(nsp.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(r.rulename)
-    FROM pg_rewrite r
-    JOIN pg_class c ON c.oid = r.ev_class
-    JOIN nsp ON nsp.oid = c.relnamespace
-    WHERE r.rulename <> '_RETURN'
     UNION ALL
     SELECT 'exclusion constraint',
            quote_ident(tbl.nspname) || '.' || quote_ident(tbl.relname) || '.' || quote_ident(x.conname)
@@ -179,4 +171,62 @@ SELECT kind, name FROM (
     WHERE am.oid >= 16384
       AND NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_am'::regclass AND x.objid = am.oid)
 ) AS objects
-ORDER BY kind, name
+UNION ALL
+-- Policies and rules, with what they use (pg_depend, normal edges): a
+-- migration that drops, recreates or retypes one of those fails, and
+-- petal cannot move them out of the way, so it refuses to write it. Their
+-- own table (own_schema, own_name) is left out of what they use (they go
+-- with it); its columns are not.
+-- ref_kinds: column, table, view, materialized view, function, or type:
+-- and pg_type.typtype; ref_parts: the column, or the function's argument
+-- types (oidvectortypes).
+SELECT u.kind, u.name, u.own_schema, u.own_name, r.kinds, r.schemas, r.names, r.parts
+FROM (
+    SELECT 'policy' AS kind,
+           quote_ident(nsp.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(po.polname)
+               AS name,
+           'pg_policy'::regclass AS classid, po.oid AS objid, c.oid AS own_table,
+           nsp.nspname::text AS own_schema, c.relname::text AS own_name
+    FROM pg_policy po
+    JOIN pg_class c ON c.oid = po.polrelid
+    JOIN nsp ON nsp.oid = c.relnamespace
+    UNION ALL
+    SELECT 'rule',
+           quote_ident(nsp.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(rw.rulename),
+           'pg_rewrite'::regclass, rw.oid, c.oid, nsp.nspname::text, c.relname::text
+    FROM pg_rewrite rw
+    JOIN pg_class c ON c.oid = rw.ev_class
+    JOIN nsp ON nsp.oid = c.relnamespace
+    WHERE rw.rulename <> '_RETURN'
+) AS u
+LEFT JOIN LATERAL (
+    SELECT array_agg(k.kind ORDER BY k.kind, k.schema, k.name, k.part) AS kinds,
+           array_agg(k.schema ORDER BY k.kind, k.schema, k.name, k.part) AS schemas,
+           array_agg(k.name ORDER BY k.kind, k.schema, k.name, k.part) AS names,
+           array_agg(k.part ORDER BY k.kind, k.schema, k.name, k.part) AS parts
+    FROM (
+        SELECT DISTINCT
+               CASE WHEN rc.oid IS NOT NULL AND d.refobjsubid <> 0 THEN 'column'
+                    WHEN rc.relkind = 'v' THEN 'view'
+                    WHEN rc.relkind = 'm' THEN 'materialized view'
+                    WHEN rc.oid IS NOT NULL THEN 'table'
+                    WHEN rp.oid IS NOT NULL THEN 'function'
+                    ELSE 'type:' || rt.typtype::text END AS kind,
+               COALESCE(rcn.nspname, rpn.nspname, rtn.nspname)::text AS schema,
+               COALESCE(rc.relname, rp.proname, rt.typname)::text AS name,
+               COALESCE(ra.attname::text, oidvectortypes(rp.proargtypes)) AS part
+        FROM pg_depend d
+        LEFT JOIN pg_class rc ON d.refclassid = 'pg_class'::regclass AND rc.oid = d.refobjid
+        LEFT JOIN pg_namespace rcn ON rcn.oid = rc.relnamespace
+        LEFT JOIN pg_attribute ra
+               ON ra.attrelid = rc.oid AND ra.attnum = d.refobjsubid AND d.refobjsubid > 0
+        LEFT JOIN pg_proc rp ON d.refclassid = 'pg_proc'::regclass AND rp.oid = d.refobjid
+        LEFT JOIN pg_namespace rpn ON rpn.oid = rp.pronamespace
+        LEFT JOIN pg_type rt ON d.refclassid = 'pg_type'::regclass AND rt.oid = d.refobjid
+        LEFT JOIN pg_namespace rtn ON rtn.oid = rt.typnamespace
+        WHERE d.classid = u.classid AND d.objid = u.objid AND d.deptype = 'n'
+          AND COALESCE(rc.oid, rp.oid, rt.oid) IS NOT NULL
+          AND NOT (rc.oid IS NOT DISTINCT FROM u.own_table AND d.refobjsubid = 0)
+    ) AS k
+) AS r ON true
+ORDER BY 1, 2

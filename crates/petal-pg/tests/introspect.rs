@@ -243,3 +243,56 @@ async fn an_invalid_index_is_flagged() {
             .any(|n| n.kind == "invalid index" && n.name == "public.t_x_key")
     );
 }
+
+/// A policy and a rule name what they use that petal models, so that a
+/// migration dropping or retyping it can be refused; their own table is
+/// left out (they go with it), its columns are not.
+#[tokio::test]
+async fn policies_and_rules_name_what_they_use() {
+    let db = TestDb::new().await;
+    load(
+        &db,
+        "CREATE TYPE public.tier AS ENUM ('a', 'b');
+         CREATE FUNCTION public.limit_of(t public.tier) RETURNS numeric
+             LANGUAGE sql IMMUTABLE AS $$ SELECT 100 $$;
+         CREATE TABLE public.orders (id int PRIMARY KEY, total numeric, tier public.tier);
+         CREATE TABLE public.audit (order_id int, at timestamptz);
+         CREATE POLICY small ON public.orders USING (total < public.limit_of(tier));
+         CREATE RULE audit_insert AS ON INSERT TO public.orders
+             DO ALSO INSERT INTO public.audit (order_id, at) VALUES (NEW.id, now());",
+    )
+    .await;
+    let found = read(&db, &IntrospectOptions::default()).await;
+    let uses = |kind: &str| -> Vec<String> {
+        found
+            .not_compared
+            .iter()
+            .find(|n| n.kind == kind)
+            .unwrap_or_else(|| panic!("no {kind} in {:?}", found.not_compared))
+            .depends_on
+            .iter()
+            .map(|k| k.to_string())
+            .collect()
+    };
+    assert_eq!(
+        uses("policy"),
+        [
+            "column public.orders.tier",
+            "column public.orders.total",
+            "function public.limit_of(public.tier)"
+        ]
+    );
+    let policy = found.not_compared.iter().find(|n| n.kind == "policy");
+    assert_eq!(
+        policy.and_then(|p| p.on.as_ref()).map(|t| t.to_string()),
+        Some("public.orders".to_string())
+    );
+    assert_eq!(
+        uses("rule"),
+        [
+            "column public.audit.at",
+            "column public.audit.order_id",
+            "column public.orders.id"
+        ]
+    );
+}

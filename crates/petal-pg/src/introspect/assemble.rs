@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use petal_ir::{Column, EnumType, Identity, QualifiedName, SqlType, Table};
+use petal_ir::{Column, EnumType, Identity, ObjectKey, QualifiedName, SqlType, Table};
 use tokio_postgres::Row;
 
 use super::NotCompared;
@@ -128,6 +128,8 @@ fn column(
             not_compared.push(NotCompared {
                 kind: "virtual generated column".into(),
                 name: sql_name.unwrap_or_else(context),
+                depends_on: Vec::new(),
+                on: None,
             });
         }
         other => return Err(unknown("attgenerated", other, &context())),
@@ -140,10 +142,57 @@ fn column(
 pub(super) fn not_compared(rows: Rows) -> Result<Vec<NotCompared>, PgError> {
     rows.iter()
         .map(|row| {
+            let kind: String = get(row, "kind")?;
+            let name: String = get(row, "name")?;
+            let depends_on = depends_on(row, &format!("{kind} {name}"))?;
+            let own = |column| get::<Option<String>>(row, column);
+            let on = match (own("own_schema")?, own("own_name")?) {
+                (Some(schema), Some(table)) => Some(QualifiedName::new(schema, table)),
+                _ => None,
+            };
             Ok(NotCompared {
-                kind: get(row, "kind")?,
-                name: get(row, "name")?,
+                kind,
+                name,
+                depends_on,
+                on,
             })
         })
         .collect()
+}
+
+/// A policy's or rule's `ref_*` arrays → the keys of what it uses. Kinds
+/// petal does not model (a sequence, a base type) are left out: nothing
+/// petal writes drops them.
+fn depends_on(row: &Row, context: &str) -> Result<Vec<ObjectKey>, PgError> {
+    let array = |column: &str| get::<Option<Vec<Option<String>>>>(row, column);
+    let kinds = array("ref_kinds")?.unwrap_or_default();
+    let schemas = array("ref_schemas")?.unwrap_or_default();
+    let names = array("ref_names")?.unwrap_or_default();
+    let parts = array("ref_parts")?.unwrap_or_default();
+    if [schemas.len(), names.len(), parts.len()] != [kinds.len(); 3] {
+        return Err(PgError::Catalog(format!(
+            "{context}: the dependency arrays differ in length"
+        )));
+    }
+    let mut out = Vec::new();
+    for (((kind, schema), name), part) in kinds.into_iter().zip(schemas).zip(names).zip(parts) {
+        let (Some(kind), Some(schema), Some(name)) = (kind, schema, name) else {
+            continue;
+        };
+        let name = QualifiedName::new(schema, name);
+        let key = match (kind.as_str(), part) {
+            ("column", Some(column)) => ObjectKey::column(&name, &column),
+            ("table", _) => ObjectKey::Table { name },
+            ("view", _) => ObjectKey::View { name },
+            ("materialized view", _) => ObjectKey::MaterializedView { name },
+            ("function", Some(signature)) => ObjectKey::Function { name, signature },
+            ("type:e", _) => ObjectKey::Enum { name },
+            ("type:d", _) => ObjectKey::Domain { name },
+            ("type:c", _) => ObjectKey::CompositeType { name },
+            ("type:r", _) => ObjectKey::RangeType { name },
+            _ => continue,
+        };
+        out.push(key);
+    }
+    Ok(out)
 }

@@ -28,7 +28,7 @@ mod views;
 
 use std::collections::BTreeSet;
 
-use petal_ir::{Database, quote_literal};
+use petal_ir::{Database, ObjectKey, QualifiedName, quote_literal};
 use tokio_postgres::{Client, SimpleQueryMessage};
 
 use crate::conn::{ConnConfig, connect};
@@ -80,6 +80,12 @@ pub struct NotCompared {
     /// The object's SQL name, quoted where needed: `public.active_orders`,
     /// `public.orders.audit_trigger`, `public.total(integer, numeric)`.
     pub name: String,
+    /// For a policy or a rule, what it uses that petal models (columns, of
+    /// its own table too; other tables and views; functions; types):
+    /// PostgreSQL refuses to drop, recreate or retype those under it.
+    pub depends_on: Vec<ObjectKey>,
+    /// The table a policy or rule is on: it goes with it.
+    pub on: Option<QualifiedName>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

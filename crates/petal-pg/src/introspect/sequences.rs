@@ -42,6 +42,8 @@ pub(super) fn sequences(rows: Rows) -> Result<Sequences, PgError> {
             out.not_compared.push(NotCompared {
                 kind: kind.into(),
                 name: sql_name.clone(),
+                depends_on: Vec::new(),
+                on: None,
             })
         };
         let owned_by = match get::<String>(row, "role")?.as_str() {
