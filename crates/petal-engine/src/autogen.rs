@@ -68,6 +68,10 @@ pub async fn revision(
             if diff.is_empty() {
                 return Ok(None);
             }
+            let blocked = crate::unmodelled::blocked(&current.not_compared, &diff);
+            if !blocked.is_empty() {
+                return Err(Refusal::UnmodelledDependents { blocked }.into());
+            }
             diff
         }
     };

@@ -100,6 +100,14 @@ pub enum Refusal {
     NotAtHead,
     #[error("petal_migrations holds an invalid revision {revision:?}: {why}")]
     InvalidLogRevision { revision: String, why: String },
+    #[error(
+        "no migration written: PostgreSQL would refuse it, because what petal does not model \
+         stands in the way, and petal cannot move it aside and back:\n{}\n\
+         Drop it in a migration of your own (`petal revision -m ...`, then `petal upgrade`), \
+         generate this one, and create it again in another",
+        blocked.iter().map(|b| format!("  - {b}")).collect::<Vec<_>>().join("\n")
+    )]
+    UnmodelledDependents { blocked: Vec<String> },
 }
 
 /// The statements a load refused, as reports.

@@ -26,6 +26,7 @@ pub mod scratch;
 pub mod settings;
 pub mod sources;
 mod timings;
+mod unmodelled;
 
 pub use error::EngineError;
 pub use petal_pg as pg;

@@ -1,0 +1,197 @@
+//! A migration PostgreSQL would refuse because something petal does not
+//! model depends on what it changes: a policy or a rule over a column
+//! that is dropped or retyped, a function or type that is recreated, a
+//! table that is dropped. petal cannot take such an object out of the way
+//! and put it back (it does not know how to write it), so it refuses to
+//! write the file, naming the object and the change, rather than leave
+//! the failure to `upgrade` (or, for the down, to a rollback in a hurry).
+
+use std::collections::BTreeMap;
+
+use petal_diff::{Alter, Change, Diff, Moved, Object, Rename};
+use petal_ir::{ObjectKey, QualifiedName};
+use petal_pg::NotCompared;
+
+/// Each unmodelled dependent over something the up or the down changes,
+/// described (`policy public.orders.own_rows uses column
+/// public.orders.total, whose type the up changes`).
+pub(crate) fn blocked(not_compared: &[NotCompared], diff: &Diff) -> Vec<String> {
+    let users: Vec<&NotCompared> = not_compared
+        .iter()
+        .filter(|o| !o.depends_on.is_empty())
+        .collect();
+    if users.is_empty() {
+        return Vec::new();
+    }
+    // The changes name tables as they are when they run, after the up's
+    // renames; the dependents name them as the database does today.
+    let old_names: BTreeMap<QualifiedName, QualifiedName> = diff
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Rename(Rename::Table { name }) => Some((name.to.clone(), name.from.clone())),
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (direction, changes) in [("up", diff.changes.clone()), ("down", diff.down())] {
+        let touched = touched(&changes, &old_names);
+        for user in &users {
+            for key in &user.depends_on {
+                // A table dropped takes its columns: PostgreSQL refuses it
+                // under a dependent on any of them, but for one on the
+                // table itself, which goes with it.
+                let table = match key {
+                    ObjectKey::Column { table, .. } if user.on.as_ref() != Some(table) => touched
+                        .get(&ObjectKey::Table {
+                            name: table.clone(),
+                        }),
+                    _ => None,
+                };
+                if let Some(what) = touched.get(key).or(table) {
+                    out.push(format!(
+                        "{} {} uses {key}, which the {direction} {what}",
+                        user.kind, user.name
+                    ));
+                }
+            }
+        }
+    }
+    out.dedup();
+    out
+}
+
+/// What PostgreSQL refuses to do under a dependent, by the key (named as
+/// in the database today) of what it is done to.
+fn touched(
+    changes: &[Change],
+    old_names: &BTreeMap<QualifiedName, QualifiedName>,
+) -> BTreeMap<ObjectKey, &'static str> {
+    let old = |table: &QualifiedName| old_names.get(table).unwrap_or(table).clone();
+    let mut out = BTreeMap::new();
+    for change in changes {
+        match change {
+            Change::Drop(object) | Change::MoveAside(Moved { object, .. }) => {
+                let key = match object {
+                    Object::Table { table } => ObjectKey::Table {
+                        name: old(&table.name),
+                    },
+                    Object::Column { table, column } => {
+                        ObjectKey::column(&old(table), &column.name)
+                    }
+                    _ => object.key(),
+                };
+                out.entry(key).or_insert("drops");
+            }
+            Change::Alter(Alter::ColumnType { table, column, .. }) => {
+                out.entry(ObjectKey::column(&old(table), column))
+                    .or_insert("changes the type of");
+            }
+            Change::RecreateEnum(recreate) => {
+                let key = ObjectKey::Enum {
+                    name: recreate.name.clone(),
+                };
+                out.entry(key).or_insert("recreates");
+                for column in &recreate.columns {
+                    out.entry(ObjectKey::column(&old(&column.table), &column.column))
+                        .or_insert("moves to a recreated type");
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use petal_ir::{Column, Database, SqlType, Table};
+
+    fn orders(total: &str, name: &str) -> Database {
+        let mut table = Table::new(QualifiedName::new("public", name));
+        table
+            .columns
+            .push(Column::new("id", SqlType::canonical("integer")));
+        table
+            .columns
+            .push(Column::new("total", SqlType::canonical(total)));
+        let mut db = Database::default();
+        db.schemas.insert("public".into());
+        db.add_table(table);
+        db
+    }
+
+    /// A policy on `on`, using `orders.total`.
+    fn policy_on_total(on: &str) -> NotCompared {
+        NotCompared {
+            kind: "policy".into(),
+            name: format!("public.{on}.small"),
+            depends_on: vec![ObjectKey::column(
+                &QualifiedName::new("public", "orders"),
+                "total",
+            )],
+            on: Some(QualifiedName::new("public", on)),
+        }
+    }
+
+    #[test]
+    fn a_retyped_column_under_a_policy_is_named_both_ways() {
+        let diff = petal_diff::diff(&orders("numeric", "orders"), &orders("bigint", "orders"));
+        assert_eq!(
+            blocked(&[policy_on_total("orders")], &diff),
+            [
+                "policy public.orders.small uses column public.orders.total, which the up \
+                 changes the type of",
+                "policy public.orders.small uses column public.orders.total, which the down \
+                 changes the type of",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_column_dropped_after_its_table_is_renamed_is_found_by_its_old_name() {
+        let mut after = orders("numeric", "purchases");
+        let table = after
+            .tables
+            .values_mut()
+            .next()
+            .unwrap_or_else(|| panic!("one table"));
+        table.renamed_from = Some(QualifiedName::new("public", "orders"));
+        table.columns.retain(|c| c.name != "total");
+        let diff = petal_diff::diff(&orders("numeric", "orders"), &after);
+        let found = blocked(&[policy_on_total("orders")], &diff);
+        assert_eq!(
+            found,
+            ["policy public.orders.small uses column public.orders.total, which the up drops"]
+        );
+    }
+
+    #[test]
+    fn a_table_dropped_under_a_dependent_on_its_columns_is_named() {
+        let mut after = orders("numeric", "orders");
+        after.tables.clear();
+        let diff = petal_diff::diff(&orders("numeric", "orders"), &after);
+        assert_eq!(
+            blocked(&[policy_on_total("audit")], &diff),
+            ["policy public.audit.small uses column public.orders.total, which the up drops"]
+        );
+        // A policy on the dropped table itself goes with it.
+        assert!(blocked(&[policy_on_total("orders")], &diff).is_empty());
+    }
+
+    #[test]
+    fn what_the_changes_leave_alone_is_not_in_the_way() {
+        let mut after = orders("numeric", "orders");
+        let table = after
+            .tables
+            .values_mut()
+            .next()
+            .unwrap_or_else(|| panic!("one table"));
+        table
+            .columns
+            .push(Column::new("note", SqlType::canonical("text")));
+        let diff = petal_diff::diff(&orders("numeric", "orders"), &after);
+        assert!(blocked(&[policy_on_total("orders")], &diff).is_empty());
+    }
+}
