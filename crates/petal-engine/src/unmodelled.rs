@@ -23,16 +23,7 @@ pub(crate) fn blocked(not_compared: &[NotCompared], diff: &Diff) -> Vec<String> 
     if users.is_empty() {
         return Vec::new();
     }
-    // The changes name tables as they are when they run, after the up's
-    // renames; the dependents name them as the database does today.
-    let old_names: BTreeMap<QualifiedName, QualifiedName> = diff
-        .changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::Rename(Rename::Table { name }) => Some((name.to.clone(), name.from.clone())),
-            _ => None,
-        })
-        .collect();
+    let old_names = OldNames::of(&diff.changes);
     let mut out = Vec::new();
     for (direction, changes) in [("up", diff.changes.clone()), ("down", diff.down())] {
         let touched = touched(&changes, &old_names);
@@ -61,13 +52,52 @@ pub(crate) fn blocked(not_compared: &[NotCompared], diff: &Diff) -> Vec<String> 
     out
 }
 
+/// The changes name tables and columns as they are when they run, after
+/// the up's renames; the dependents name them as the database does today.
+#[derive(Default)]
+struct OldNames {
+    tables: BTreeMap<QualifiedName, QualifiedName>,
+    /// (today's table, new column name) → today's column name.
+    columns: BTreeMap<(QualifiedName, String), String>,
+}
+
+impl OldNames {
+    fn of(changes: &[Change]) -> Self {
+        let mut out = OldNames::default();
+        for change in changes {
+            match change {
+                Change::Rename(Rename::Table { name }) => {
+                    out.tables.insert(name.to.clone(), name.from.clone());
+                }
+                Change::Rename(Rename::Column { table, name }) => {
+                    let table = out.table(table);
+                    out.columns
+                        .insert((table, name.to.clone()), name.from.clone());
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    fn table(&self, table: &QualifiedName) -> QualifiedName {
+        self.tables.get(table).unwrap_or(table).clone()
+    }
+
+    fn column(&self, table: &QualifiedName, column: &str) -> ObjectKey {
+        let table = self.table(table);
+        let column = self
+            .columns
+            .get(&(table.clone(), column.to_string()))
+            .map_or(column, String::as_str);
+        ObjectKey::column(&table, column)
+    }
+}
+
 /// What PostgreSQL refuses to do under a dependent, by the key (named as
 /// in the database today) of what it is done to.
-fn touched(
-    changes: &[Change],
-    old_names: &BTreeMap<QualifiedName, QualifiedName>,
-) -> BTreeMap<ObjectKey, &'static str> {
-    let old = |table: &QualifiedName| old_names.get(table).unwrap_or(table).clone();
+fn touched(changes: &[Change], names: &OldNames) -> BTreeMap<ObjectKey, &'static str> {
+    let old = |table: &QualifiedName| names.table(table);
     let mut out = BTreeMap::new();
     for change in changes {
         match change {
@@ -84,7 +114,7 @@ fn touched(
                 out.entry(key).or_insert("drops");
             }
             Change::Alter(Alter::ColumnType { table, column, .. }) => {
-                out.entry(ObjectKey::column(&old(table), column))
+                out.entry(names.column(table, column))
                     .or_insert("changes the type of");
             }
             Change::RecreateEnum(recreate) => {
@@ -93,7 +123,7 @@ fn touched(
                 };
                 out.entry(key).or_insert("recreates");
                 for column in &recreate.columns {
-                    out.entry(ObjectKey::column(&old(&column.table), &column.column))
+                    out.entry(names.column(&column.table, &column.column))
                         .or_insert("moves to a recreated type");
                 }
             }
@@ -164,6 +194,30 @@ mod tests {
         assert_eq!(
             found,
             ["policy public.orders.small uses column public.orders.total, which the up drops"]
+        );
+    }
+
+    #[test]
+    fn a_column_renamed_and_retyped_is_found_by_its_old_name() {
+        let mut after = orders("bigint", "orders");
+        let table = after
+            .tables
+            .values_mut()
+            .next()
+            .unwrap_or_else(|| panic!("one table"));
+        if let Some(total) = table.columns.iter_mut().find(|c| c.name == "total") {
+            total.name = "amount".into();
+            total.renamed_from = Some("total".into());
+        }
+        let diff = petal_diff::diff(&orders("numeric", "orders"), &after);
+        let found = blocked(&[policy_on_total("orders")], &diff);
+        assert_eq!(
+            found.first().map(String::as_str),
+            Some(
+                "policy public.orders.small uses column public.orders.total, which the up \
+                 changes the type of"
+            ),
+            "{found:?}"
         );
     }
 
