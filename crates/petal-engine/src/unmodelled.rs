@@ -14,7 +14,7 @@ use petal_pg::NotCompared;
 
 /// Each unmodelled dependent over something the up or the down changes,
 /// described (`policy public.orders.own_rows uses column
-/// public.orders.total, whose type the up changes`).
+/// public.orders.total, which the up changes the type of`).
 pub(crate) fn blocked(not_compared: &[NotCompared], diff: &Diff) -> Vec<String> {
     let users: Vec<&NotCompared> = not_compared
         .iter()
@@ -25,8 +25,9 @@ pub(crate) fn blocked(not_compared: &[NotCompared], diff: &Diff) -> Vec<String> 
     }
     let old_names = OldNames::of(&diff.changes);
     let mut out = Vec::new();
-    for (direction, changes) in [("up", diff.changes.clone()), ("down", diff.down())] {
-        let touched = touched(&changes, &old_names);
+    let down = diff.down();
+    for (direction, changes) in [("up", &diff.changes), ("down", &down)] {
+        let touched = touched(changes, &old_names);
         for user in &users {
             for key in &user.depends_on {
                 // A table dropped takes its columns: PostgreSQL refuses it
@@ -48,7 +49,6 @@ pub(crate) fn blocked(not_compared: &[NotCompared], diff: &Diff) -> Vec<String> 
             }
         }
     }
-    out.dedup();
     out
 }
 
@@ -152,6 +152,13 @@ mod tests {
         db
     }
 
+    fn only_table(db: &mut Database) -> &mut Table {
+        db.tables
+            .values_mut()
+            .next()
+            .unwrap_or_else(|| panic!("one table"))
+    }
+
     /// A policy on `on`, using `orders.total`.
     fn policy_on_total(on: &str) -> NotCompared {
         NotCompared {
@@ -182,11 +189,7 @@ mod tests {
     #[test]
     fn a_column_dropped_after_its_table_is_renamed_is_found_by_its_old_name() {
         let mut after = orders("numeric", "purchases");
-        let table = after
-            .tables
-            .values_mut()
-            .next()
-            .unwrap_or_else(|| panic!("one table"));
+        let table = only_table(&mut after);
         table.renamed_from = Some(QualifiedName::new("public", "orders"));
         table.columns.retain(|c| c.name != "total");
         let diff = petal_diff::diff(&orders("numeric", "orders"), &after);
@@ -200,11 +203,7 @@ mod tests {
     #[test]
     fn a_column_renamed_and_retyped_is_found_by_its_old_name() {
         let mut after = orders("bigint", "orders");
-        let table = after
-            .tables
-            .values_mut()
-            .next()
-            .unwrap_or_else(|| panic!("one table"));
+        let table = only_table(&mut after);
         if let Some(total) = table.columns.iter_mut().find(|c| c.name == "total") {
             total.name = "amount".into();
             total.renamed_from = Some("total".into());
@@ -237,11 +236,7 @@ mod tests {
     #[test]
     fn what_the_changes_leave_alone_is_not_in_the_way() {
         let mut after = orders("numeric", "orders");
-        let table = after
-            .tables
-            .values_mut()
-            .next()
-            .unwrap_or_else(|| panic!("one table"));
+        let table = only_table(&mut after);
         table
             .columns
             .push(Column::new("note", SqlType::canonical("text")));

@@ -21,6 +21,17 @@ pub struct Grant {
     pub grantable: bool,
 }
 
+impl Grant {
+    /// `EXECUTE` for `PUBLIC`: what a new function grants everyone.
+    pub fn public_execute() -> Grant {
+        Grant {
+            grantee: None,
+            privilege: "EXECUTE".into(),
+            grantable: false,
+        }
+    }
+}
+
 fn is_false(b: &bool) -> bool {
     !*b
 }

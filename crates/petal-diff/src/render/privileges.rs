@@ -19,15 +19,15 @@ pub(super) fn grants(on: &ObjectKey, privileges: &Privileges) -> Vec<ReviewedSta
     // A new function is executable by PUBLIC; ACLs that say otherwise
     // take it back first.
     let function = matches!(on, ObjectKey::Function { .. });
-    let public_execute = |g: &Grant| g.grantee.is_none() && g.privilege == "EXECUTE";
-    if function && !grants.iter().any(public_execute) {
+    let default = Grant::public_execute();
+    if function && !grants.contains(&default) {
         sqls.push(format!("REVOKE EXECUTE ON {target} FROM PUBLIC;"));
     }
     // One GRANT per grantee and grant option; the grants are sorted by
     // grantee, so each group is one run.
     let mut rest = grants
         .iter()
-        .filter(|g| !(function && public_execute(g) && !g.grantable))
+        .filter(|g| !(function && **g == default))
         .peekable();
     while let Some(first) = rest.next() {
         let mut privileges = vec![first.privilege.as_str()];

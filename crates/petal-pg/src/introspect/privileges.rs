@@ -23,11 +23,7 @@ impl DefaultGrants {
     fn grants(self) -> Vec<Grant> {
         match self {
             DefaultGrants::None => Vec::new(),
-            DefaultGrants::PublicExecute => vec![Grant {
-                grantee: None,
-                privilege: "EXECUTE".into(),
-                grantable: false,
-            }],
+            DefaultGrants::PublicExecute => vec![Grant::public_execute()],
         }
     }
 }
