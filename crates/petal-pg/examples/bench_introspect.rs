@@ -1,5 +1,7 @@
 //! `just bench-introspect`: introspection of a 1,000-table schema with 300
-//! views, 300 functions, 300 triggers and 100 sequences against
+//! views, 300 functions, 300 triggers and 100 sequences (grants on half
+//! the views and a third of the functions, a policy on every tenth table)
+//! against
 //! `pg_dump --schema-only` of the same database, in the same run.
 //!
 //! Starts its own embedded cluster in `<target>/petal-bench-pg` (durability
@@ -493,6 +495,15 @@ fn other_objects(ddl: &mut String, rng: &mut Rng) {
                 "COMMENT ON FUNCTION label_{f}(text) IS 'function {f}';"
             );
         }
+        // Grants, read so that a recreated function gets them back.
+        if f % 3 == 1 {
+            let signature = if f % 2 == 0 {
+                format!("price_{f}(numeric, integer)")
+            } else {
+                format!("label_{f}(text)")
+            };
+            let _ = writeln!(ddl, "REVOKE EXECUTE ON FUNCTION {signature} FROM PUBLIC;");
+        }
     }
     for v in 0..VIEWS {
         let t = rng.below(TABLES);
@@ -511,6 +522,13 @@ fn other_objects(ddl: &mut String, rng: &mut Rng) {
         if v % 2 == 0 {
             let _ = writeln!(ddl, "COMMENT ON VIEW v{v} IS 'view {v}';");
         }
+        if v % 2 == 1 {
+            let _ = writeln!(ddl, "GRANT SELECT ON v{v} TO PUBLIC;");
+        }
+    }
+    // Policies, read with what they use (a migration under them is refused).
+    for t in (0..TABLES).step_by(10) {
+        let _ = writeln!(ddl, "CREATE POLICY active_only ON t{t} USING (active);");
     }
     for g in 0..TRIGGERS {
         let _ = writeln!(
