@@ -45,7 +45,7 @@ bench-api:
 # every benchmark
 bench: bench-introspect bench-diff bench-autogen
 
-# introspection of 1,000 tables, 300 views, 300 functions, 300 triggers, 100 sequences against pg_dump --schema-only
+# introspection of 1,000 tables, 300 views, 300 functions, 300 triggers, 100 sequences, grants and policies against pg_dump --schema-only
 bench-introspect:
     ./scripts/bench-introspect.sh
 
