@@ -74,7 +74,12 @@ pub fn expand(input: &DeriveInput) -> TokenStream {
     };
     let table = ir_tokens::table(&lowered.table, &column_types);
     let names: Vec<&str> = columns.iter().map(|(_, n)| n.as_str()).collect();
-    let iden = iden_enum(input, &lowered.table.name.name, &variants, &names);
+    let iden = iden_enum(
+        input,
+        (&lowered.table.name.schema, &lowered.table.name.name),
+        &variants,
+        &names,
+    );
     let ident = &input.ident;
     let iden_ident = iden_ident(ident);
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
@@ -104,7 +109,12 @@ fn iden_ident(ident: &Ident) -> Ident {
 }
 
 /// The `<Struct>Iden` enum and its `sea_query::Iden` impl.
-fn iden_enum(input: &DeriveInput, table: &str, variants: &[Ident], names: &[&str]) -> TokenStream {
+fn iden_enum(
+    input: &DeriveInput,
+    (schema, table): (&str, &str),
+    variants: &[Ident],
+    names: &[&str],
+) -> TokenStream {
     let vis = &input.vis;
     let iden = iden_ident(&input.ident);
     let variant_docs: Vec<String> = names.iter().map(|n| format!("The `{n}` column.")).collect();
@@ -116,7 +126,10 @@ fn iden_enum(input: &DeriveInput, table: &str, variants: &[Ident], names: &[&str
         #[doc = #doc]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         #vis enum #iden {
-            /// The table.
+            /// The table's own name, unqualified: for qualifying a column
+            /// (`(Self::Table, Self::Id)`). Name the table itself in
+            /// `FROM`, `INSERT INTO`, `UPDATE` and `DELETE FROM` with
+            /// [`Self::table_ref`], which carries its schema.
             Table,
             #(#[doc = #variant_docs] #variants,)*
         }
@@ -137,6 +150,13 @@ fn iden_enum(input: &DeriveInput, table: &str, variants: &[Ident], names: &[&str
         }
 
         impl #iden {
+            /// The schema-qualified table (`"schema"."table"`), for `FROM`,
+            /// `INSERT INTO`, `UPDATE` and `DELETE FROM`: it names the
+            /// model's table whatever the connection's `search_path`.
+            pub fn table_ref() -> ::petal::sea_query::TableName {
+                ::petal::sea_query::TableName::from((#schema, Self::Table))
+            }
+
             /// The SQL name.
             pub const fn name(&self) -> &'static str {
                 match self {
@@ -221,7 +241,7 @@ fn with_fallback(input: &DeriveInput, diags: &[Diagnostic]) -> TokenStream {
             names.push(f);
         }
     }
-    let iden = iden_enum(input, "", &variants, &names);
+    let iden = iden_enum(input, ("", ""), &variants, &names);
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     quote! {
         #(#errors)*

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use petal::ir::{Identity, QualifiedName};
 use petal::sea_query::{Iden, PostgresQueryBuilder, Query};
 use petal::{DbEnum, SqlType, Table};
-use shop::{Customer, CustomerTier, Note, Order, OrderIden, OrderLine, OrderStatus};
+use shop::{Customer, CustomerIden, CustomerTier, Note, Order, OrderIden, OrderLine, OrderStatus};
 
 #[test]
 fn derive_and_scanner_agree() {
@@ -97,6 +97,29 @@ fn idens_render_with_sea_query() {
         Customer::qualified_name(),
         QualifiedName::new("crm", "customers")
     );
+}
+
+/// The table named in `FROM`, `INSERT INTO`, `UPDATE` and `DELETE FROM`
+/// carries its schema: a model in `crm` is not found through the
+/// `search_path`, which holds `public` alone by default.
+#[test]
+fn table_ref_names_the_schema() {
+    let select = Query::select()
+        .column((CustomerIden::Table, CustomerIden::Id))
+        .from(CustomerIden::table_ref())
+        .to_string(PostgresQueryBuilder);
+    assert_eq!(select, r#"SELECT "customers"."id" FROM "crm"."customers""#);
+    let insert = Query::insert()
+        .into_table(CustomerIden::table_ref())
+        .columns([CustomerIden::Id])
+        .values_panic([1.into()])
+        .to_string(PostgresQueryBuilder);
+    assert_eq!(insert, r#"INSERT INTO "crm"."customers" ("id") VALUES (1)"#);
+    let update = Query::update()
+        .table(OrderIden::table_ref())
+        .value(OrderIden::NoteText, "x")
+        .to_string(PostgresQueryBuilder);
+    assert_eq!(update, r#"UPDATE "public"."orders" SET "note_text" = 'x'"#);
 }
 
 #[test]

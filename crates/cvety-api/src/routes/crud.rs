@@ -12,7 +12,8 @@
 //! - [`select_columns`]: a `SELECT` of plain and money columns.
 
 use petal::sea_query::{
-    Expr, ExprTrait, IntoColumnRef, IntoIden, Order, Query, SelectStatement, UpdateStatement,
+    Expr, ExprTrait, IntoColumnRef, IntoIden, Order, Query, SelectStatement, TableName,
+    UpdateStatement,
 };
 use serde::de::DeserializeOwned;
 use tokio_postgres::GenericClient;
@@ -21,8 +22,14 @@ use super::{Page, Paged};
 use crate::db::{self, money_col};
 use crate::error::ApiError;
 
-/// `SELECT columns, money columns (as float8) FROM table`.
-pub fn select_columns<I: IntoIden + Copy>(table: I, columns: &[I], money: &[I]) -> SelectStatement {
+/// `SELECT columns, money columns (as float8) FROM table`. Every table is
+/// named with its schema (`<Model>Iden::table_ref()`), whatever the
+/// connection's `search_path`.
+pub fn select_columns<I: IntoIden + Copy>(
+    table: TableName,
+    columns: &[I],
+    money: &[I],
+) -> SelectStatement {
     let mut select = Query::select();
     select.from(table).columns(columns.iter().copied());
     for &column in money {
@@ -115,7 +122,12 @@ where
 }
 
 /// Whether `table` has a row whose `id_column` is `id`.
-pub async fn exists<C, I>(client: &C, table: I, id_column: I, id: i32) -> Result<bool, ApiError>
+pub async fn exists<C, I>(
+    client: &C,
+    table: TableName,
+    id_column: I,
+    id: i32,
+) -> Result<bool, ApiError>
 where
     C: GenericClient,
     I: IntoIden + Copy + 'static,
@@ -134,7 +146,7 @@ where
 /// new row's `id_column`.
 pub async fn insert_returning_id<C, I>(
     client: &C,
-    table: I,
+    table: TableName,
     fields: impl IntoIterator<Item = (I, Expr)>,
     id_column: I,
 ) -> Result<i32, ApiError>
@@ -157,7 +169,7 @@ where
 /// statement.
 pub async fn insert_rows<C, I, R>(
     client: &C,
-    table: I,
+    table: TableName,
     columns: impl IntoIterator<Item = I>,
     rows: impl IntoIterator<Item = R>,
 ) -> Result<(), ApiError>
@@ -232,7 +244,7 @@ mod tests {
     #[test]
     fn set_present_skips_absent_fields() {
         let mut update = Query::update();
-        update.table(U::Table);
+        update.table(U::table_ref());
         let set = super::set_present(
             &mut update,
             [
@@ -249,8 +261,8 @@ mod tests {
 
     #[test]
     fn money_columns_are_read_as_float8() {
-        let sql =
-            super::select_columns(U::Table, &[U::Id], &[U::Name]).to_string(PostgresQueryBuilder);
+        let sql = super::select_columns(U::table_ref(), &[U::Id], &[U::Name])
+            .to_string(PostgresQueryBuilder);
         assert!(sql.contains(r#"CAST("name" AS float8) AS "name""#), "{sql}");
     }
 }

@@ -82,7 +82,7 @@ pub struct CustomerDetail {
 fn select() -> SelectStatement {
     use CustomerIden as C;
     select_columns(
-        C::Table,
+        C::table_ref(),
         &[
             C::Id,
             C::Phone,
@@ -112,7 +112,7 @@ fn select_addresses() -> SelectStatement {
         A::LastUsedAt,
         A::CreatedAt,
     ];
-    select_columns(A::Table, &columns, &[])
+    select_columns(A::table_ref(), &columns, &[])
 }
 
 /// The columns of [`ImportantDateOut`].
@@ -127,7 +127,7 @@ fn select_dates() -> SelectStatement {
         D::LastRemindedYear,
         D::CreatedAt,
     ];
-    select_columns(D::Table, &columns, &[])
+    select_columns(D::table_ref(), &columns, &[])
 }
 
 #[derive(Debug, Deserialize)]
@@ -228,7 +228,13 @@ async fn create(
 ) -> Result<(StatusCode, Json<CustomerDetail>), ApiError> {
     let fields = body.checked()?;
     let client = state.pool.get().await?;
-    let id = insert_returning_id(&*client, CustomerIden::Table, fields, CustomerIden::Id).await?;
+    let id = insert_returning_id(
+        &*client,
+        CustomerIden::table_ref(),
+        fields,
+        CustomerIden::Id,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(fetch_detail(&*client, id).await?)))
 }
 
@@ -241,7 +247,7 @@ async fn replace(
     let fields = body.checked()?;
     use CustomerIden as C;
     let update = Query::update()
-        .table(C::Table)
+        .table(C::table_ref())
         .values(fields)
         .value(C::UpdatedAt, Expr::current_timestamp())
         .and_where(Expr::col(C::Id).eq(id))
@@ -253,7 +259,7 @@ async fn replace(
 
 /// 404 unless the customer exists.
 async fn ensure_customer<C: GenericClient>(client: &C, id: i32) -> Result<(), ApiError> {
-    if exists(client, CustomerIden::Table, CustomerIden::Id, id).await? {
+    if exists(client, CustomerIden::table_ref(), CustomerIden::Id, id).await? {
         Ok(())
     } else {
         Err(ApiError::not_found("customer", id))
@@ -285,7 +291,7 @@ async fn add_address(
         (A::Address, address.into()),
         (A::Label, label.into()),
     ];
-    let new_id = insert_returning_id(&*client, A::Table, fields, A::Id).await?;
+    let new_id = insert_returning_id(&*client, A::table_ref(), fields, A::Id).await?;
     let out = fetch_inserted(&*client, select_addresses(), A::Id, new_id, "address").await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
@@ -344,7 +350,7 @@ async fn add_date(
         (D::Description, description.into()),
         (D::RemindDaysBefore, remind.into()),
     ];
-    let new_id = insert_returning_id(&*client, D::Table, fields, D::Id).await?;
+    let new_id = insert_returning_id(&*client, D::table_ref(), fields, D::Id).await?;
     let out = fetch_inserted(&*client, select_dates(), D::Id, new_id, "date").await?;
     Ok((StatusCode::CREATED, Json(out)))
 }

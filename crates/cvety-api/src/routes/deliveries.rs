@@ -60,7 +60,7 @@ fn select() -> SelectStatement {
         D::CreatedAt,
         D::CreatedBy,
     ];
-    select_columns(D::Table, &columns, &[D::Rate, D::CostTotal])
+    select_columns(D::table_ref(), &columns, &[D::Rate, D::CostTotal])
 }
 
 /// The positions of `deliveries`, attached in one query.
@@ -74,7 +74,7 @@ async fn attach_positions<C: GenericClient>(
     use DeliveryPositionIden as P;
     let ids: Vec<i32> = deliveries.iter().map(|d| d.id).collect();
     let columns = [P::Id, P::DeliveryId, P::Variety, P::HeightCm, P::Qty];
-    let mut q = select_columns(P::Table, &columns, &[P::CostPerStem, P::TotalCost]);
+    let mut q = select_columns(P::table_ref(), &columns, &[P::CostPerStem, P::TotalCost]);
     q.and_where(Expr::col(P::DeliveryId).is_in(ids))
         .order_by(P::Id, SortOrder::Asc);
     let mut by_delivery: BTreeMap<i32, Vec<PositionOut>> = BTreeMap::new();
@@ -199,7 +199,7 @@ pub async fn create(
         P::TotalCost,
     ];
     let mut out = db::in_transaction(&state.pool, async |tx| {
-        let id = insert_returning_id(tx, D::Table, fields, D::Id).await?;
+        let id = insert_returning_id(tx, D::table_ref(), fields, D::Id).await?;
         let rows = positions
             .into_iter()
             .map(|(variety, height, qty, cost, total)| {
@@ -212,7 +212,7 @@ pub async fn create(
                     money(total),
                 ]
             });
-        insert_rows(tx, P::Table, position_columns, rows).await?;
+        insert_rows(tx, P::table_ref(), position_columns, rows).await?;
         let mut q = select();
         q.and_where(Expr::col(D::Id).eq(id));
         let mut out: Vec<DeliveryOut> = db::fetch_all(tx, &q).await?;

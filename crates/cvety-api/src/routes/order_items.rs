@@ -66,7 +66,7 @@ fn select() -> SelectStatement {
         I::ReservedAt,
         I::WrittenOffAt,
     ];
-    select_columns(I::Table, &columns, &[I::Price, I::Total])
+    select_columns(I::table_ref(), &columns, &[I::Price, I::Total])
 }
 
 pub async fn fetch_for_order<C: GenericClient>(
@@ -127,7 +127,7 @@ pub async fn insert<C: GenericClient>(
         return Err(ApiError::internal("insert of an unchecked item"));
     };
     let mut q = Query::select();
-    q.from(ProductIden::Table)
+    q.from(ProductIden::table_ref())
         .column(ProductIden::Name)
         .expr_as(
             Expr::col(ProductIden::Category).cast_as("text"),
@@ -188,7 +188,7 @@ pub async fn insert<C: GenericClient>(
             },
         ),
     ];
-    insert_returning_id(client, I::Table, fields, I::Id).await
+    insert_returning_id(client, I::table_ref(), fields, I::Id).await
 }
 
 /// Reserves `quantity` stems of a warehouse item, or refuses with a 409
@@ -203,7 +203,7 @@ pub async fn reserve<C: GenericClient>(
 ) -> Result<(), ApiError> {
     use WarehouseItemIden as W;
     let update = Query::update()
-        .table(W::Table)
+        .table(W::table_ref())
         .value(W::ReservedQty, Expr::col(W::ReservedQty).add(quantity))
         .value(W::UpdatedAt, Expr::current_timestamp())
         .and_where(Expr::col(W::Id).eq(stock))
@@ -218,7 +218,7 @@ pub async fn reserve<C: GenericClient>(
         return Ok(());
     }
     let mut q = Query::select();
-    q.from(W::Table)
+    q.from(W::table_ref())
         .expr_as(
             Expr::col(W::Qty).sub(Expr::col(W::ReservedQty)),
             db::alias("available"),
@@ -275,7 +275,7 @@ pub async fn recompute_totals<C: GenericClient>(client: &C, order: i32) -> Resul
     };
     let total = round_money(flower_sum + current.delivery_fee.unwrap_or(0.0));
     let update = Query::update()
-        .table(OrderIden::Table)
+        .table(OrderIden::table_ref())
         .value(OrderIden::FlowerSum, money(flower_sum))
         .value(OrderIden::Total, money(total))
         .value(OrderIden::UpdatedAt, Expr::current_timestamp())
@@ -289,7 +289,7 @@ pub async fn recompute_totals<C: GenericClient>(client: &C, order: i32) -> Resul
 /// item changes on one order serialize), or 404.
 async fn lock_order<C: GenericClient>(client: &C, order: i32) -> Result<(), ApiError> {
     let mut q = Query::select();
-    q.from(OrderIden::Table)
+    q.from(OrderIden::table_ref())
         .column(OrderIden::Id)
         .and_where(Expr::col(OrderIden::Id).eq(order))
         .lock(LockType::Update);
@@ -333,7 +333,7 @@ async fn remove(
             .await?
             .ok_or(ApiError::not_found("order item", item_id))?;
         let delete = Query::delete()
-            .from_table(OrderItemIden::Table)
+            .from_table(OrderItemIden::table_ref())
             .and_where(Expr::col(OrderItemIden::Id).eq(item_id))
             .to_owned();
         db::execute(tx, &delete).await?;
@@ -345,7 +345,7 @@ async fn remove(
         ) {
             use WarehouseItemIden as W;
             let release = Query::update()
-                .table(W::Table)
+                .table(W::table_ref())
                 .value(
                     W::ReservedQty,
                     Func::greatest([Expr::col(W::ReservedQty).sub(item.quantity), Expr::val(0)]),

@@ -82,7 +82,7 @@ pub fn select() -> SelectStatement {
         O::TrackingToken,
     ];
     select_columns(
-        O::Table,
+        O::table_ref(),
         &columns,
         &[O::FlowerSum, O::DeliveryFee, O::Total],
     )
@@ -228,7 +228,7 @@ async fn create(
             (O::Total, money(round_money(flower_sum + fee))),
             (O::TrackingToken, tracking.into()),
         ];
-        let id = insert_returning_id(tx, O::Table, fields, O::Id).await?;
+        let id = insert_returning_id(tx, O::table_ref(), fields, O::Id).await?;
         order_items::reserve_all(tx, &new.items).await?;
         for (i, item) in new.items.iter().enumerate() {
             let prefix = format!("items[{i}].");
@@ -257,7 +257,7 @@ async fn order_customer<C: GenericClient>(
     phone: &str,
 ) -> Result<Option<i32>, ApiError> {
     if let Some(id) = customer_id {
-        if !exists(client, CustomerIden::Table, CustomerIden::Id, id).await? {
+        if !exists(client, CustomerIden::table_ref(), CustomerIden::Id, id).await? {
             return Err(ApiError::field(
                 "customer_id",
                 format!("customer {id} does not exist"),
@@ -266,7 +266,7 @@ async fn order_customer<C: GenericClient>(
         return Ok(Some(id));
     }
     let mut q = Query::select();
-    q.from(CustomerIden::Table)
+    q.from(CustomerIden::table_ref())
         .column(CustomerIden::Id)
         .and_where(Expr::col(CustomerIden::Phone).eq(phone));
     Ok(db::fetch_optional::<IdRow, _>(client, &q)
@@ -302,7 +302,7 @@ async fn set_status(
     let status = status.ok_or_else(|| ApiError::internal("status validated"))?;
     let mut update = Query::update();
     update
-        .table(OrderIden::Table)
+        .table(OrderIden::table_ref())
         .value(OrderIden::Status, enum_value(&status))
         .value(OrderIden::UpdatedAt, Expr::current_timestamp())
         .and_where(Expr::col(OrderIden::Id).eq(id));

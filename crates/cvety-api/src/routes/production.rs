@@ -83,7 +83,7 @@ pub struct TaskDetail {
 
 fn select() -> SelectStatement {
     select_columns(
-        T::Table,
+        T::table_ref(),
         &[
             T::Id,
             T::OrderId,
@@ -151,7 +151,7 @@ pub async fn fetch_detail<C: GenericClient>(client: &C, id: i32) -> Result<TaskD
         I::QualityApproved,
         I::QualityNotes,
     ];
-    let items = select_columns(I::Table, &columns, &[])
+    let items = select_columns(I::table_ref(), &columns, &[])
         .and_where(Expr::col(I::TaskId).eq(id))
         .order_by(I::Id, SortOrder::Asc)
         .to_owned();
@@ -229,7 +229,7 @@ async fn create(
     check.finish()?;
     let priority = priority.ok_or_else(|| ApiError::internal("priority validated"))?;
     let out = db::in_transaction(&state.pool, async |tx| {
-        if !exists(tx, OrderIden::Table, OrderIden::Id, order).await? {
+        if !exists(tx, OrderIden::table_ref(), OrderIden::Id, order).await? {
             return Err(ApiError::field(
                 "order_id",
                 format!("order {order} does not exist"),
@@ -238,7 +238,7 @@ async fn create(
         for (i, item) in body.items.iter().enumerate() {
             let item_id = item.order_item_id.unwrap_or_default();
             let mut q = Query::select();
-            q.from(OrderItemIden::Table)
+            q.from(OrderItemIden::table_ref())
                 .column(OrderItemIden::Id)
                 .and_where(Expr::col(OrderItemIden::Id).eq(item_id))
                 .and_where(Expr::col(OrderItemIden::OrderId).eq(order));
@@ -260,14 +260,14 @@ async fn create(
             (T::EstimatedMinutes, minutes.into()),
             (T::Instructions, instructions.into()),
         ];
-        let id = insert_returning_id(tx, T::Table, fields, T::Id).await?;
+        let id = insert_returning_id(tx, T::table_ref(), fields, T::Id).await?;
         use TaskItemIden as I;
         let rows = body
             .items
             .iter()
             .map(|item| [id.into(), item.order_item_id.into(), item.quantity.into()]);
         let columns = [I::TaskId, I::OrderItemId, I::Quantity];
-        insert_rows(tx, I::Table, columns, rows).await?;
+        insert_rows(tx, I::table_ref(), columns, rows).await?;
         fetch_detail(tx, id).await
     })
     .await?;

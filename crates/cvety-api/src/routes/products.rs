@@ -75,7 +75,7 @@ fn select() -> SelectStatement {
         P::UpdatedAt,
     ];
     select_columns(
-        P::Table,
+        P::table_ref(),
         &columns,
         &[P::CostPrice, P::RetailPrice, P::SalePrice],
     )
@@ -119,7 +119,7 @@ async fn fetch_detail<C: GenericClient>(client: &C, id: i32) -> Result<ProductDe
         I::SortOrder,
         I::CreatedAt,
     ];
-    let images = select_columns(I::Table, &columns, &[])
+    let images = select_columns(I::table_ref(), &columns, &[])
         .and_where(Expr::col(I::ProductId).eq(id))
         .order_by(I::SortOrder, SortOrder::Asc)
         .order_by(I::Id, SortOrder::Asc)
@@ -243,7 +243,7 @@ async fn replace_images<C: GenericClient>(
 ) -> Result<(), ApiError> {
     use ProductImageIden as I;
     let delete = Query::delete()
-        .from_table(I::Table)
+        .from_table(I::table_ref())
         .and_where(Expr::col(I::ProductId).eq(product))
         .to_owned();
     db::execute(client, &delete).await?;
@@ -256,7 +256,7 @@ async fn replace_images<C: GenericClient>(
             (*order).into(),
         ]
     });
-    insert_rows(client, I::Table, columns, rows).await
+    insert_rows(client, I::table_ref(), columns, rows).await
 }
 
 async fn create(
@@ -266,7 +266,7 @@ async fn create(
     let p = body.checked()?;
     use ProductIden as P;
     let out = db::in_transaction(&state.pool, async |tx| {
-        let id = insert_returning_id(tx, P::Table, p.fields, P::Id).await?;
+        let id = insert_returning_id(tx, P::table_ref(), p.fields, P::Id).await?;
         if let Some(images) = &p.images {
             replace_images(tx, id, images).await?;
         }
@@ -285,7 +285,7 @@ async fn replace(
     let p = body.checked()?;
     use ProductIden as P;
     let update = Query::update()
-        .table(P::Table)
+        .table(P::table_ref())
         .values(p.fields)
         .value(P::UpdatedAt, Expr::current_timestamp())
         .and_where(Expr::col(P::Id).eq(id))

@@ -54,7 +54,7 @@ async fn daily_sales(
     let column = |name: &str| Expr::col(Alias::new(name));
     let mut select = Query::select();
     select
-        .from(Alias::new("daily_sales"))
+        .from(("public", "daily_sales"))
         .column(Alias::new("day"))
         .column(Alias::new("orders"));
     // Money is numeric in the view; the API speaks float8, as elsewhere.

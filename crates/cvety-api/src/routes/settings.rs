@@ -47,7 +47,7 @@ fn select() -> SelectStatement {
         S::CreatedAt,
         S::UpdatedAt,
     ];
-    select_columns(S::Table, &columns, &[])
+    select_columns(S::table_ref(), &columns, &[])
         .order_by(S::Id, SortOrder::Asc)
         .to_owned()
 }
@@ -60,7 +60,7 @@ async fn fetch_or_create<C: GenericClient>(client: &C) -> Result<SettingsOut, Ap
         return Ok(row);
     }
     let insert = Query::insert()
-        .into_table(S::Table)
+        .into_table(S::table_ref())
         .columns([S::Id])
         .values([1.into()])
         .map_err(|e| ApiError::internal(e.to_string()))?
@@ -112,7 +112,7 @@ async fn update(
 ) -> Result<Json<SettingsOut>, ApiError> {
     let mut check = Check::new();
     let mut update = Query::update();
-    update.table(S::Table);
+    update.table(S::table_ref());
     if body.name.is_some() {
         update.value(S::Name, check.text("name", body.name.as_deref(), 200));
     }

@@ -79,7 +79,7 @@ pub async fn set_status(
         }
         let mut update = Query::update();
         update
-            .table(T::Table)
+            .table(T::table_ref())
             .value(T::Status, enum_value(&to))
             .and_where(Expr::col(T::Id).eq(id));
         match to {
@@ -119,7 +119,7 @@ struct StatusRow {
 /// and assignments of one task serialize) and gives its status, or 404.
 async fn lock_status<C: GenericClient>(client: &C, id: i32) -> Result<TaskStatus, ApiError> {
     let mut q = Query::select();
-    q.from(T::Table)
+    q.from(T::table_ref())
         .expr_as(Expr::col(T::Status).cast_as("text"), T::Status)
         .and_where(Expr::col(T::Id).eq(id))
         .lock(LockType::Update);
@@ -175,7 +175,7 @@ pub async fn assign(
         }
         let mut update = Query::update();
         update
-            .table(T::Table)
+            .table(T::table_ref())
             .value(T::FloristId, florist)
             .value(T::AssignedAt, Expr::current_timestamp())
             .and_where(Expr::col(T::Id).eq(id));

@@ -42,7 +42,7 @@ pub struct UserOut {
 fn select() -> SelectStatement {
     use UserIden as U;
     let columns = [U::Id, U::Phone, U::Name, U::Role, U::IsActive, U::CreatedAt];
-    select_columns(U::Table, &columns, &[])
+    select_columns(U::table_ref(), &columns, &[])
 }
 
 pub async fn fetch<C: GenericClient>(client: &C, id: i32) -> Result<Option<UserOut>, ApiError> {
@@ -105,7 +105,7 @@ async fn create(
         (U::IsActive, body.is_active.unwrap_or(true).into()),
     ];
     let client = state.pool.get().await?;
-    let id = insert_returning_id(&*client, U::Table, fields, U::Id).await?;
+    let id = insert_returning_id(&*client, U::table_ref(), fields, U::Id).await?;
     let out = fetch_inserted(&*client, select(), U::Id, id, "user").await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
@@ -129,7 +129,9 @@ async fn update(
     let mut check = Check::new();
     use UserIden as U;
     let mut update = Query::update();
-    update.table(U::Table).and_where(Expr::col(U::Id).eq(id));
+    update
+        .table(U::table_ref())
+        .and_where(Expr::col(U::Id).eq(id));
     let phone = body
         .phone
         .as_deref()

@@ -89,7 +89,7 @@ fn select() -> SelectStatement {
         W::Price,
         W::MarkupPct,
     ];
-    let mut q = select_columns(W::Table, &columns, &money);
+    let mut q = select_columns(W::table_ref(), &columns, &money);
     q.expr_as(
         Expr::col(W::Qty).sub(Expr::col(W::ReservedQty)),
         db::alias("available_qty"),
@@ -258,7 +258,7 @@ async fn create(
         (W::UpdatedBy, updated_by.into()),
     ];
     let client = state.pool.get().await?;
-    let id = insert_returning_id(&*client, W::Table, fields, W::Id).await?;
+    let id = insert_returning_id(&*client, W::table_ref(), fields, W::Id).await?;
     Ok((StatusCode::CREATED, Json(fetch(&*client, id).await?)))
 }
 
@@ -285,7 +285,9 @@ async fn update(
     let mut check = Check::new();
     use WarehouseItemIden as W;
     let mut update = Query::update();
-    update.table(W::Table).and_where(Expr::col(W::Id).eq(id));
+    update
+        .table(W::table_ref())
+        .and_where(Expr::col(W::Id).eq(id));
     for (column, field, value) in [
         (W::Price, "price", body.price),
         (
