@@ -9,6 +9,7 @@ mod dependents;
 mod failures;
 mod graph;
 mod json_errors;
+mod new_user;
 mod offline;
 mod secrets;
 mod smoke;

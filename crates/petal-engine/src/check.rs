@@ -16,7 +16,8 @@ pub struct CheckReport {
     pub diff: Diff,
     /// The baseline (database or migrations), as the IR's text dump.
     pub actual: String,
-    /// The models, canonicalized, as the IR's text dump.
+    /// The models, canonicalized, as the IR's text dump, each table's
+    /// columns in the baseline's order (order is no change petal makes).
     pub expected: String,
     /// Things the user should know that do not change the verdict.
     pub warnings: Vec<String>,
@@ -54,10 +55,12 @@ pub async fn check(settings: &Settings, baseline: Baseline) -> Result<CheckRepor
     let desired = canonical.database;
     let (actual, expected) = scoped(settings, &current.database, &desired);
     let diff = petal_diff::diff(&actual, &expected);
+    let mut shown = expected;
+    petal_ir::align_columns(&mut shown, &actual);
     Ok(CheckReport {
         diff,
         actual: petal_ir::dump(&actual),
-        expected: petal_ir::dump(&expected.without_hints()),
+        expected: petal_ir::dump(&shown.without_hints()),
         warnings,
     })
 }

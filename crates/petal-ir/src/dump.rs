@@ -189,6 +189,47 @@ fn idents(names: &[String]) -> String {
         .join(", ")
 }
 
+/// Puts the columns of each table of `expected` in the order its match in
+/// `actual` has them (matched by name or rename hint); a column `actual`
+/// lacks keeps its place after the ones before it. Column order is not a
+/// change petal makes (PostgreSQL appends an added column), so a drift
+/// view of the two dumps must not show columns as moved: a database built
+/// by migrations and models listing a column earlier differ by that column
+/// alone.
+pub fn align_columns(expected: &mut Database, actual: &Database) {
+    for table in expected.tables.values_mut() {
+        let found = actual.tables.get(&table.name).or_else(|| {
+            let old = table.renamed_from.as_ref()?;
+            actual.tables.get(old)
+        });
+        let Some(found) = found else { continue };
+        let rank = |c: &Column| {
+            let old = c.renamed_from.as_deref();
+            found
+                .columns
+                .iter()
+                .position(|a| a.name == c.name || Some(a.name.as_str()) == old)
+        };
+        // A column `actual` lacks takes the rank of the matched column
+        // before it, so it stays right after that one (a stable sort keeps
+        // the two in field order).
+        let mut last = None;
+        let ranks: Vec<Option<usize>> = table
+            .columns
+            .iter()
+            .map(|c| {
+                let r = rank(c).or(last);
+                last = r;
+                r
+            })
+            .collect();
+        let mut ranked: Vec<(Option<usize>, Column)> =
+            ranks.into_iter().zip(table.columns.drain(..)).collect();
+        ranked.sort_by_key(|(r, _)| *r);
+        table.columns = ranked.into_iter().map(|(_, c)| c).collect();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,5 +277,37 @@ table "public"."orders"
 "#
         );
         assert_eq!(text, dump(&db.clone()));
+    }
+
+    #[test]
+    fn columns_follow_the_actual_order() {
+        let table = |columns: &[&str]| {
+            let mut t = Table::new(QualifiedName::new("public", "posts"));
+            for c in columns {
+                t.columns.push(Column::new(*c, SqlType::canonical("text")));
+            }
+            let mut db = Database::default();
+            db.add_table(t);
+            db
+        };
+        let names = |db: &Database| -> Vec<String> {
+            db.tables.values().next().map_or_else(Vec::new, |t| {
+                t.columns.iter().map(|c| c.name.clone()).collect()
+            })
+        };
+        // The models list `body` before `title`, and add `slug` after
+        // `body`; the database has `title` first, as an older revision
+        // appended `body`.
+        let actual = table(&["id", "title", "body"]);
+        let mut expected = table(&["id", "body", "slug", "title"]);
+        align_columns(&mut expected, &actual);
+        assert_eq!(names(&expected), ["id", "title", "body", "slug"]);
+        // A renamed column is matched by its hint.
+        let mut renamed = table(&["id", "content", "title"]);
+        if let Some(t) = renamed.tables.values_mut().next() {
+            t.columns[1].renamed_from = Some("body".into());
+        }
+        align_columns(&mut renamed, &actual);
+        assert_eq!(names(&renamed), ["id", "title", "content"]);
     }
 }

@@ -36,7 +36,7 @@ pub use composite::{Attribute, CompositeType};
 pub use database::{Database, EnumType, Keyed};
 pub use dependency::{Dependency, DependencyKind};
 pub use domain::Domain;
-pub use dump::dump;
+pub use dump::{align_columns, dump};
 pub use extension::Extension;
 pub use function::{Function, FunctionKey, FunctionKind, Volatility};
 pub use key::{ObjectKey, Origin, Part};
