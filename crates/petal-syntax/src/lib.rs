@@ -59,6 +59,7 @@
 //! (`orders_pkey`, `orders_customer_id_fkey`, `customers_phone_key`,
 //! `orders_customer_phone_idx`, `orders_total_check`).
 
+mod aliases;
 pub mod ast;
 mod diagnostic;
 mod fs;

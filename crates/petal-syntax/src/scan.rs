@@ -14,6 +14,7 @@ use proc_macro2::Span;
 use syn::visit::Visit;
 use syn::{Attribute, DeriveInput};
 
+use crate::aliases::Aliases;
 use crate::ast::{EnumModel, FieldModel, TableModel, UnrawString};
 use crate::diagnostic::{Diagnostic, suggestion};
 use crate::lower::{ObjectKind, ResolveType, explicit_names, lower_enum, lower_table};
@@ -107,13 +108,18 @@ impl Scan {
         self.scanned.locations.insert(origin, location);
     }
 
-    /// Parses every file and validates its models.
+    /// Parses every file, expands the type aliases they declare in the
+    /// models' field types, and validates the models.
     fn parse(&mut self, files: &[(PathBuf, String)], order: &[usize]) -> Parsed {
         let mut parsed = Parsed {
             tables: Vec::new(),
             enums: Vec::new(),
             rejected_enums: BTreeSet::new(),
         };
+        // Every file first: an alias may be declared after its use, or in
+        // another file.
+        let mut found: Vec<(usize, ModelFinder)> = Vec::new();
+        let mut aliases = Aliases::default();
         for &file in order {
             let syntax = match syn::parse_str::<syn::File>(&blank_preamble(&files[file].1)) {
                 Ok(syntax) => syntax,
@@ -126,10 +132,21 @@ impl Scan {
             };
             let mut finder = ModelFinder::default();
             finder.visit_file(&syntax);
-            for input in finder.tables {
-                match crate::table_model(&input) {
-                    Ok(model) => parsed.tables.push(Found { file, model }),
-                    Err(diags) => self.errors.extend(diags.into_iter().map(|d| (file, d))),
+            for alias in &finder.aliases {
+                aliases.add(alias);
+            }
+            found.push((file, finder));
+        }
+        for (file, finder) in found {
+            for mut input in finder.tables {
+                let diags = aliases.expand(&mut input);
+                let model = crate::table_model(&input);
+                match model {
+                    Ok(model) if diags.is_empty() => parsed.tables.push(Found { file, model }),
+                    Ok(_) => self.errors.extend(diags.into_iter().map(|d| (file, d))),
+                    Err(more) => self
+                        .errors
+                        .extend(diags.into_iter().chain(more).map(|d| (file, d))),
                 }
             }
             for input in finder.enums {
@@ -338,7 +355,7 @@ impl ResolveType for EnumsByName {
         let (name, array) = match &mapped.kind {
             MappedKind::Builtin(t) => return Ok(t.clone()),
             MappedKind::Named { name, array } => (name, *array),
-            MappedKind::Unknown => return Err(unmappable(field)),
+            MappedKind::Unknown => return Err(unmappable(field, None)),
         };
         match self.by_rust_name.get(name).map(Vec::as_slice) {
             Some([one]) => {
@@ -357,18 +374,26 @@ impl ResolveType for EnumsByName {
                     ),
                 ))
             }
-            _ => Err(unmappable(field)),
+            _ => Err(unmappable(field, Some(name))),
         }
     }
 }
 
-/// The scanner's message for a type with no SQL type.
-fn unmappable(field: &FieldModel) -> Diagnostic {
+/// The scanner's message for a type with no SQL type. A bare name may be
+/// an alias declared outside the model files, which the scanner cannot see.
+fn unmappable(field: &FieldModel, named: Option<&str>) -> Diagnostic {
     let ty = type_text(&field.ty);
+    let alias = if let Some(name) = named {
+        format!(
+            "; if `{name}` is a type alias, declare it in the model files (petal reads them without compiling and sees no other file)"
+        )
+    } else {
+        String::new()
+    };
     Diagnostic::new(
         type_span(field),
         format!(
-            "field `{}` has type `{ty}`, which maps to no SQL type: derive `DbEnum` for it (in the model files), or give the field `#[petal(sql_type = \"...\")]`",
+            "field `{}` has type `{ty}`, which maps to no SQL type: derive `DbEnum` for it (in the model files), or give the field `#[petal(sql_type = \"...\")]`{alias}",
             field.ident
         ),
     )
@@ -417,6 +442,7 @@ fn blank_preamble(text: &str) -> String {
 struct ModelFinder {
     tables: Vec<DeriveInput>,
     enums: Vec<DeriveInput>,
+    aliases: Vec<syn::ItemType>,
 }
 
 impl<'ast> Visit<'ast> for ModelFinder {
@@ -429,6 +455,12 @@ impl<'ast> Visit<'ast> for ModelFinder {
     fn visit_item_enum(&mut self, item: &'ast syn::ItemEnum) {
         if derives(&item.attrs, "DbEnum") && !test_only(&item.attrs) {
             self.enums.push(DeriveInput::from(item.clone()));
+        }
+    }
+
+    fn visit_item_type(&mut self, item: &'ast syn::ItemType) {
+        if !test_only(&item.attrs) {
+            self.aliases.push(item.clone());
         }
     }
 

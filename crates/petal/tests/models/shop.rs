@@ -84,7 +84,8 @@ pub struct OrderLine {
     pub line: i16,
     #[petal(identity = "always")]
     pub seq: i64,
-    pub qty: f32,
+    pub qty: Quantity,
+    pub returned: Option<Vec<Quantity>>,
 }
 
 /// A model with a lifetime: borrowed text is `text` too.
@@ -96,3 +97,7 @@ pub struct Note<'a> {
     pub body: &'a str,
     pub tags: Option<Vec<&'a str>>,
 }
+
+/// A type alias, declared after its use: the scanner expands it as the
+/// compiler does.
+pub type Quantity = f32;
