@@ -1,6 +1,7 @@
 //! `upgrade`, `downgrade`, `stamp` and the read-only views of the revision
 //! log: `current`, `history`, `heads`, `status`.
 
+use std::collections::BTreeSet;
 use std::io::Write;
 
 use petal_engine::Settings;
@@ -86,7 +87,21 @@ pub async fn current(settings: &Settings, format: Format) -> Result<(), Failure>
     let graph = migrate::load_graph(settings)?;
     let rows = migrate::read_log(settings).await?;
     let applied = migrate::applied_revisions(&rows)?;
-    let current = petal_migrate::current(&graph, &applied);
+    // An applied revision whose file is gone still names its parents in the
+    // log: they are behind it, not current, whatever the files say.
+    let behind_missing: BTreeSet<&str> = rows
+        .iter()
+        .filter(|row| {
+            applied
+                .iter()
+                .any(|a| a.revision.as_str() == row.revision && !graph.contains(&a.revision))
+        })
+        .flat_map(|row| row.parents.split_whitespace())
+        .collect();
+    let current: Vec<_> = petal_migrate::current(&graph, &applied)
+        .into_iter()
+        .filter(|rev| !behind_missing.contains(rev.as_str()))
+        .collect();
     if format == Format::Json {
         let ids: Vec<&str> = current.iter().map(|r| r.as_str()).collect();
         return print_json(&json!({ "current": ids }));
@@ -96,10 +111,14 @@ pub async fn current(settings: &Settings, format: Format) -> Result<(), Failure>
     }
     for rev in &current {
         let is_head = graph.heads().contains(&rev);
-        let message = graph
-            .get(rev)
-            .map(|f| f.message.as_str())
-            .unwrap_or("(file missing)");
+        let message = match graph.get(rev) {
+            Some(file) => file.message.clone(),
+            None => {
+                let logged = rows.iter().find(|row| row.revision == rev.as_str());
+                let message = logged.map_or("", |row| row.message.as_str());
+                format!("{message} (file missing)").trim_start().to_string()
+            }
+        };
         println!(
             "{} {message}{}",
             rev.as_str(),
