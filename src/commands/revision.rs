@@ -28,7 +28,12 @@ pub async fn revision(
     };
     match autogen::revision(settings, &message, baseline, Utc::now()).await? {
         None => {
-            println!("no changes: the models and the database agree; nothing written");
+            let against = if from_migrations {
+                "the migrations"
+            } else {
+                "the database"
+            };
+            println!("no changes: the models and {against} agree; nothing written");
             Ok(())
         }
         Some(written) => {

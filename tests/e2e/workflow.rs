@@ -324,5 +324,5 @@ async fn autogenerate_from_migrations_needs_no_upgraded_database() {
             "none",
         ])
         .assert_ok()
-        .assert_mentions("no changes");
+        .assert_mentions("no changes: the models and the migrations agree");
 }
