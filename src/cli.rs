@@ -118,10 +118,10 @@ pub enum Command {
     },
     /// Print the SQL that turns one schema into another
     Diff {
-        /// A postgres:// URL, `models`, `migrations` or `empty`
+        /// A postgres:// URL (or key=value string), `database` (the configured one), `models`, `migrations` or `empty`
         #[arg(long)]
         from: String,
-        /// A postgres:// URL, `models`, `migrations` or `empty`
+        /// A postgres:// URL (or key=value string), `database` (the configured one), `models`, `migrations` or `empty`
         #[arg(long)]
         to: String,
         /// Exit 1 when there are changes
@@ -131,8 +131,9 @@ pub enum Command {
         #[arg(long = "schema")]
         schemas: Vec<String>,
     },
-    /// Print a schema: a postgres:// URL, `models`, `migrations` or `empty`
+    /// Print a schema, and what petal does not compare
     Inspect {
+        /// A postgres:// URL (or key=value string), `database` (the configured one), `models`, `migrations` or `empty`
         source: String,
         /// Only these schemas (repeatable)
         #[arg(long = "schema")]

@@ -32,6 +32,30 @@ fn help_and_version() {
     run_petal(dir.path(), &["upgrad"], &[]).assert_code(2);
 }
 
+/// Every schema source the README documents is listed where a user looks
+/// for it: `diff --help` and `inspect --help`.
+#[test]
+fn diff_and_inspect_help_list_every_source() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for command in ["diff", "inspect"] {
+        let help = run_petal(dir.path(), &[command, "--help"], &[]);
+        help.assert_ok();
+        for source in [
+            "postgres://",
+            "`database`",
+            "`models`",
+            "`migrations`",
+            "`empty`",
+        ] {
+            assert!(
+                help.stdout.contains(source),
+                "{command} --help does not mention {source}:\n{}",
+                help.stdout
+            );
+        }
+    }
+}
+
 #[test]
 fn init_creates_a_project_once() {
     let dir = tempfile::tempdir().expect("temp dir");
