@@ -85,6 +85,7 @@ fn summarize(diff: &Diff, style: Style) {
     for (safety, text) in &lines {
         match safety {
             Safety::Destructive => println!("  {} {text}", style.red("destructive:")),
+            Safety::Breaking => println!("  {} {text}", style.red("breaks:")),
             Safety::Locks => println!("  {} {text}", style.yellow("locks:")),
             Safety::Safe => println!("  {text}"),
         }

@@ -20,6 +20,9 @@ pub enum Safety {
     /// Rewrites the table, scans it under a lock, or blocks writes on an
     /// existing table while it runs.
     Locks,
+    /// Keeps the data but refuses writes the application may make today
+    /// (an insert giving an id to a column made `GENERATED ALWAYS`).
+    Breaking,
     /// Loses or alters data.
     Destructive,
 }
@@ -29,6 +32,7 @@ impl fmt::Display for Safety {
         f.write_str(match self {
             Safety::Safe => "safe",
             Safety::Locks => "locks",
+            Safety::Breaking => "breaking",
             Safety::Destructive => "destructive",
         })
     }

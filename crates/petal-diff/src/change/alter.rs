@@ -247,6 +247,14 @@ impl Alter {
                     Safety::Locks,
                 )
                 .note(SEQUENCE_AFTER_ROWS),
+                Some(Identity::Always) => Review::new(
+                    format!("make {table}.{column} {}", identity_sql(Identity::Always)),
+                    Safety::Breaking,
+                )
+                .note(
+                    "an INSERT that gives this column a value fails from now on unless it \
+                     says OVERRIDING SYSTEM VALUE, and an UPDATE setting it fails",
+                ),
                 Some(i) => Review::safe(format!("make {table}.{column} {}", identity_sql(i))),
                 None => Review::safe(format!("drop identity of {table}.{column}")),
             },

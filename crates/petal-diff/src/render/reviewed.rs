@@ -72,6 +72,7 @@ impl ReviewedStatement {
             match part.safety {
                 Safety::Safe => lines.push(part.description.clone()),
                 Safety::Locks => lines.push(format!("locks: {}", part.description)),
+                Safety::Breaking => lines.push(format!("breaks: {}", part.description)),
                 Safety::Destructive => lines.push(format!("destructive: {}", part.description)),
             }
             lines.extend(part.notes.iter().cloned());
