@@ -12,7 +12,7 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use libtest_mimic::{Arguments, Failed, Trial};
-use petal_diff::{ReviewedStep, apply_all, diff, render};
+use petal_diff::{ReviewedStep, apply_all, diff, render, render_down};
 use petal_ir::{
     CompositeType, Database, Dependency, Domain, EnumType, Extension, Function, Keyed, RangeType,
     Sequence, Table, Trigger, View,
@@ -156,7 +156,7 @@ fn check(dir: &Path) -> Result<(), Failed> {
         let _ = writeln!(up, "-- warning: {w}");
     }
     up.push_str(&text(&render(&d.changes)));
-    let down = text(&render(&d.down()));
+    let down = text(&render_down(&d));
 
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(dir);

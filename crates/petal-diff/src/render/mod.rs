@@ -27,9 +27,11 @@ mod triggers;
 mod types;
 mod views;
 
+use std::collections::BTreeMap;
+
 use petal_ir::{Database, ObjectKey, Origin, QualifiedName, quote_literal};
 
-use crate::change::{Alter, Change};
+use crate::change::{Alter, Change, Object};
 use crate::classify::Safety;
 use crate::compare::{Diff, diff};
 use crate::names::type_spelling;
@@ -97,7 +99,38 @@ fn mentions(sql: &str, name: &QualifiedName, label: &str) -> bool {
 
 /// The down section of a diff: the inverse changes, rendered.
 pub fn render_down(diff: &Diff) -> Vec<ReviewedStep> {
-    render(&diff.down())
+    let mut steps = render(&diff.down());
+    // What the up drops comes back empty: the statement that recreates a
+    // table or a column says so, where the reviewer of the down reads.
+    let mut emptied: BTreeMap<ObjectKey, &str> = BTreeMap::new();
+    for change in &diff.changes {
+        match change {
+            Change::Drop(Object::Table { table }) => {
+                emptied.insert(
+                    ObjectKey::table(&table.name),
+                    "its rows are not restored: the up dropped them, and the table comes back empty",
+                );
+            }
+            Change::Drop(Object::Column { table, column }) => {
+                emptied.insert(
+                    ObjectKey::column(table, &column.name),
+                    "its values are not restored: the up dropped them, and the column comes back with its default or NULL",
+                );
+            }
+            _ => {}
+        }
+    }
+    let mut annotate = |part: &mut ReviewedStatement| {
+        let key = part.object().cloned();
+        if let Some(note) = key.and_then(|k| emptied.remove(&k)) {
+            part.notes.push(note.to_string());
+        }
+    };
+    for statement in steps.iter_mut().flat_map(|s| &mut s.statements) {
+        annotate(statement);
+        statement.folded.iter_mut().for_each(&mut annotate);
+    }
+    steps
 }
 
 /// The DDL that creates `db` in a new database, whose `public` schema
