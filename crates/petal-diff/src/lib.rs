@@ -19,6 +19,7 @@ mod apply;
 mod casts;
 mod change;
 mod classify;
+mod column_refs;
 mod compare;
 mod names;
 mod render;

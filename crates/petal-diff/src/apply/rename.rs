@@ -7,6 +7,7 @@ use petal_ir::{Database, FunctionKey, QualifiedName, TriggerKey};
 
 use super::{ApplyError, err, indexes_mut, rename_in, table_mut};
 use crate::change::{Delta, Rename};
+use crate::column_refs::rename_column_in;
 use crate::names::{
     rename_function_references, rename_label_references, rename_sequence_references,
     rename_type_references, trigger_on,
@@ -191,16 +192,25 @@ fn rename_column(
     for fk in &mut t.foreign_keys {
         rename_in(&mut fk.columns, from, to);
     }
+    // Expressions are stored by column number: the server prints them
+    // with the new name.
+    let follow = |text: &mut String| *text = rename_column_in(text, from, to);
     for ix in &mut t.indexes {
         rename_in(&mut ix.include, from, to);
         for key in &mut ix.keys {
-            if let petal_ir::IndexKeyExpr::Column(c) = &mut key.expr
-                && c == from
-            {
-                *c = to.to_string();
+            match &mut key.expr {
+                petal_ir::IndexKeyExpr::Column(c) if c == from => *c = to.to_string(),
+                petal_ir::IndexKeyExpr::Expression(e) => follow(e),
+                petal_ir::IndexKeyExpr::Column(_) => {}
             }
         }
+        ix.predicate.iter_mut().for_each(follow);
     }
+    t.checks.iter_mut().for_each(|c| follow(&mut c.expr));
+    t.columns
+        .iter_mut()
+        .filter_map(|c| c.generated.as_mut())
+        .for_each(follow);
     for other in db.tables.values_mut() {
         for fk in other
             .foreign_keys
