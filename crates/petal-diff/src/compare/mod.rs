@@ -29,6 +29,7 @@
 mod columns;
 mod enums;
 mod extensions;
+mod foreign_key_types;
 mod function_users;
 mod functions;
 mod keyed;
@@ -93,6 +94,17 @@ pub enum Warning {
         object: String,
         renamed_from: String,
     },
+    /// A foreign key column whose type is not that of the column it
+    /// references, where the database had no such pair.
+    ForeignKeyTypeMismatch {
+        table: QualifiedName,
+        constraint: String,
+        column: String,
+        ty: String,
+        ref_table: QualifiedName,
+        ref_column: String,
+        ref_ty: String,
+    },
 }
 
 impl fmt::Display for Warning {
@@ -123,6 +135,20 @@ impl fmt::Display for Warning {
                 "{object} has renamed_from = \"{renamed_from}\", but {renamed_from} is kept as \
                  well (or {object} already exists): the hint is ignored"
             ),
+            Warning::ForeignKeyTypeMismatch {
+                table,
+                constraint,
+                column,
+                ty,
+                ref_table,
+                ref_column,
+                ref_ty,
+            } => write!(
+                f,
+                "foreign key {constraint} of {table}: {column} is {ty}, but {ref_table}.{ref_column} \
+                 it references is {ref_ty}; a value of one may not fit the other, and every join \
+                 compares across types: give both the same type"
+            ),
         }
     }
 }
@@ -149,6 +175,7 @@ pub fn diff(from: &Database, to: &Database) -> Diff {
     };
     engine.run();
     let mut warnings = engine.warnings;
+    warnings.extend(foreign_key_types::new_mismatches(from, &to));
     warnings.sort();
     warnings.dedup();
     Diff {
