@@ -215,24 +215,26 @@ impl RevisionGraph {
         seen
     }
 
-    /// The revision whose id is `prefix` or starts with it.
-    pub fn resolve(&self, prefix: &str) -> Result<&RevisionId, ResolveError> {
+    /// The revision whose id is `text`, starts with it, or ends with it:
+    /// every id starts with the year, so a unique suffix is often the
+    /// shorter name. A text matching several revisions, either way, is
+    /// ambiguous.
+    pub fn resolve(&self, text: &str) -> Result<&RevisionId, ResolveError> {
+        if let Some((id, _)) = self.files.get_key_value(text) {
+            return Ok(id);
+        }
         let candidates: Vec<&RevisionId> = self
             .files
-            .range::<str, _>((
-                std::ops::Bound::Included(prefix),
-                std::ops::Bound::Unbounded,
-            ))
-            .map(|(id, _)| id)
-            .take_while(|id| id.as_str().starts_with(prefix))
+            .keys()
+            .filter(|id| id.as_str().starts_with(text) || id.as_str().ends_with(text))
             .collect();
         match candidates.as_slice() {
             [] => Err(ResolveError::Unknown {
-                prefix: prefix.to_owned(),
+                prefix: text.to_owned(),
             }),
             [only] => Ok(only),
             many => Err(ResolveError::Ambiguous {
-                prefix: prefix.to_owned(),
+                prefix: text.to_owned(),
                 candidates: many.iter().map(|id| (*id).clone()).collect(),
             }),
         }
@@ -255,13 +257,16 @@ impl fmt::Display for ResolveError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ResolveError::Unknown { prefix } => {
-                write!(f, "no migration file has a revision starting with {prefix}")
+                write!(
+                    f,
+                    "no migration file has a revision starting or ending with {prefix}"
+                )
             }
             ResolveError::Ambiguous { prefix, candidates } => {
                 let list: Vec<&str> = candidates.iter().map(RevisionId::as_str).collect();
                 write!(
                     f,
-                    "revision prefix {prefix} is ambiguous: it matches {}; give more digits",
+                    "revision {prefix} is ambiguous: {} start or end with it; give more digits",
                     list.join(", ")
                 )
             }

@@ -242,7 +242,7 @@ fn target_closure(
     match anchor {
         Anchor::Base => Ok(BTreeSet::new()),
         Anchor::Heads => Ok(graph.topological_order().iter().cloned().collect()),
-        Anchor::Head | Anchor::Revision(_) => {
+        Anchor::Head | Anchor::Revision(_) | Anchor::Relative { .. } => {
             let Some(revision) = resolve_anchor(graph, anchor)? else {
                 return Ok(BTreeSet::new());
             };
@@ -265,6 +265,95 @@ fn resolve_anchor(graph: &RevisionGraph, anchor: &Anchor) -> Result<Option<Revis
         },
         Anchor::Revision(prefix) => Ok(Some(graph.resolve(prefix)?.clone())),
         Anchor::Heads | Anchor::Base => Ok(None),
+        Anchor::Relative { from, steps } => {
+            if **from == Anchor::Heads {
+                return Err(relative_error(
+                    anchor,
+                    "`heads` is no single revision to count from".to_string(),
+                ));
+            }
+            if **from == Anchor::Head && graph.is_empty() {
+                return Err(relative_error(anchor, "there are no revisions".to_string()));
+            }
+            let start = resolve_anchor(graph, from)?;
+            walk(graph, anchor, start, *steps)
+        }
+    }
+}
+
+/// `steps` revisions after (positive) or before (negative) `start` (`None`:
+/// base), one parent or one child at a time: a merge or a branch on the
+/// way has no single next revision, and is an error naming it.
+fn walk(
+    graph: &RevisionGraph,
+    anchor: &Anchor,
+    mut at: Option<RevisionId>,
+    steps: i64,
+) -> Result<Option<RevisionId>, PlanError> {
+    let list = |ids: &[&RevisionId]| {
+        ids.iter()
+            .map(|id| id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for _ in 0..steps.unsigned_abs() {
+        at = match (&at, steps < 0) {
+            (None, true) => {
+                return Err(relative_error(anchor, "it goes below base".to_string()));
+            }
+            (Some(id), true) => match graph.parents(id) {
+                [] => None,
+                [one] => Some(one.clone()),
+                many => {
+                    let many: Vec<&RevisionId> = many.iter().collect();
+                    return Err(relative_error(
+                        anchor,
+                        format!("{id} merges {}: name one of them", list(&many)),
+                    ));
+                }
+            },
+            (None, false) => match graph.bases().as_slice() {
+                [] => return Err(relative_error(anchor, "there are no revisions".to_string())),
+                [one] => Some((*one).clone()),
+                many => {
+                    return Err(relative_error(
+                        anchor,
+                        format!(
+                            "the history starts {} times ({}): name one",
+                            many.len(),
+                            list(many)
+                        ),
+                    ));
+                }
+            },
+            (Some(id), false) => match graph.children(id) {
+                [] => {
+                    return Err(relative_error(
+                        anchor,
+                        format!("{id} is a head: nothing comes after it"),
+                    ));
+                }
+                [one] => Some(one.clone()),
+                many => {
+                    let many: Vec<&RevisionId> = many.iter().collect();
+                    return Err(relative_error(
+                        anchor,
+                        format!(
+                            "the history branches after {id} ({}): name one",
+                            list(&many)
+                        ),
+                    ));
+                }
+            },
+        };
+    }
+    Ok(at)
+}
+
+fn relative_error(anchor: &Anchor, why: String) -> PlanError {
+    PlanError::Relative {
+        target: anchor.to_string(),
+        why,
     }
 }
 
@@ -289,7 +378,10 @@ fn upgrade_to(
                 .into_iter()
                 .filter(|id| state.applied.contains_key(id))
                 .collect(),
-            None if *anchor == Anchor::Base => state.applied.keys().cloned().collect(),
+            // A relative target can count back to base.
+            None if matches!(anchor, Anchor::Base | Anchor::Relative { .. }) => {
+                state.applied.keys().cloned().collect()
+            }
             None => Vec::new(),
         };
         if !beyond.is_empty() {

@@ -50,6 +50,8 @@ pub enum PlanError {
     /// An offline (`--sql`) downgrade to a single target: without a
     /// database, nothing says where it starts.
     OfflineDowngradeNeedsRange { target: String },
+    /// `head-1`, `base+2`, `REV+1` that leads nowhere or to several places.
+    Relative { target: String, why: String },
 }
 
 impl From<ResolveError> for PlanError {
@@ -146,6 +148,7 @@ impl fmt::Display for PlanError {
                 "offline downgrade needs a range FROM:TO (for example `head:{target}`): \
                  without a database petal cannot know where to start"
             ),
+            PlanError::Relative { target, why } => write!(f, "cannot go to {target}: {why}"),
         }
     }
 }

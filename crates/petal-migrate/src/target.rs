@@ -11,8 +11,12 @@ pub enum Anchor {
     Heads,
     /// Before the first revision: none applied.
     Base,
-    /// A revision id or a unique prefix of one (digits).
+    /// A revision id, or a unique prefix or suffix of one (digits).
     Revision(String),
+    /// `head-1`, `base+2`, `REV+1`, `REV-1`: so many revisions after
+    /// (`+`) or before (`-`) another point, along a line of history with
+    /// no branch or merge on the way.
+    Relative { from: Box<Anchor>, steps: i64 },
 }
 
 /// Where to go.
@@ -47,8 +51,8 @@ impl fmt::Display for TargetError {
 
 impl std::error::Error for TargetError {}
 
-const EXPECTED: &str =
-    "expected head, heads, base, a revision id (or a unique prefix of one), +N, -N, or a range A:B";
+const EXPECTED: &str = "expected head, heads, base, a revision id (or a unique prefix or suffix of one), \
+     one of those with +N or -N (head-1, base+2, REV+1), +N, -N, or a range A:B";
 
 impl Target {
     pub fn parse(text: &str) -> Result<Target, TargetError> {
@@ -76,6 +80,22 @@ impl Target {
 
 impl Anchor {
     fn parse(text: &str) -> Result<Anchor, String> {
+        // `head-1`, `base+2`, `REV+1`: the sign after the first character.
+        if let Some(at) = text.get(1..).and_then(|rest| rest.rfind(['+', '-'])) {
+            let (from, count) = text.split_at(at + 1);
+            let from = Anchor::parse_point(from.trim())?;
+            let n = relative(&count[1..])?;
+            let n = i64::try_from(n).map_err(|_| format!("`{count}` is too many steps"))?;
+            let steps = if count.starts_with('-') { -n } else { n };
+            return Ok(Anchor::Relative {
+                from: Box::new(from),
+                steps,
+            });
+        }
+        Anchor::parse_point(text)
+    }
+
+    fn parse_point(text: &str) -> Result<Anchor, String> {
         match text {
             "head" => Ok(Anchor::Head),
             "heads" => Ok(Anchor::Heads),
@@ -113,6 +133,7 @@ impl fmt::Display for Anchor {
             Anchor::Heads => f.write_str("heads"),
             Anchor::Base => f.write_str("base"),
             Anchor::Revision(prefix) => f.write_str(prefix),
+            Anchor::Relative { from, steps } => write!(f, "{from}{steps:+}"),
         }
     }
 }
@@ -151,6 +172,28 @@ mod tests {
                 to: Anchor::Revision("20260728093000".into())
             }
         );
+        let relative = |from: Anchor, steps: i64| {
+            Target::Anchor(Anchor::Relative {
+                from: Box::new(from),
+                steps,
+            })
+        };
+        assert_eq!(parse("head-1"), relative(Anchor::Head, -1));
+        assert_eq!(parse("base+2"), relative(Anchor::Base, 2));
+        assert_eq!(
+            parse("0042+1"),
+            relative(Anchor::Revision("0042".into()), 1)
+        );
+        assert_eq!(
+            parse("base:head-1"),
+            Target::Range {
+                from: Anchor::Base,
+                to: Anchor::Relative {
+                    from: Box::new(Anchor::Head),
+                    steps: -1
+                }
+            }
+        );
         assert_eq!(
             parse("2026:head"),
             Target::Range {
@@ -162,7 +205,18 @@ mod tests {
 
     #[test]
     fn display_round_trips() {
-        for text in ["head", "heads", "base", "2026", "+3", "-1", "base:head"] {
+        for text in [
+            "head",
+            "heads",
+            "base",
+            "2026",
+            "+3",
+            "-1",
+            "base:head",
+            "head-1",
+            "base+2",
+            "42+1",
+        ] {
             assert_eq!(Target::parse(text).expect(text).to_string(), text);
         }
     }
@@ -178,5 +232,8 @@ mod tests {
         assert!(message("202607280930001").contains("expected head"));
         assert!(message("base:").contains("empty revision"));
         assert!(message("a:b:c").contains("expected head"));
+        assert!(message("head-0").contains("at least 1"));
+        assert!(message("head+x").contains("`x` is not a count"));
+        assert!(message("head+-1").contains("expected head"));
     }
 }

@@ -221,19 +221,59 @@ fn prefixes() {
     let g = linear();
     assert_eq!(
         up(&g, &[], "2026010100000").unwrap_err().to_string(),
-        "revision prefix 2026010100000 is ambiguous: it matches 20260101000001, 20260101000002, \
-         20260101000003; give more digits"
+        "revision 2026010100000 is ambiguous: 20260101000001, 20260101000002, 20260101000003 \
+         start or end with it; give more digits"
     );
     assert_eq!(
         up(&g, &[], "99").unwrap_err().to_string(),
-        "no migration file has a revision starting with 99"
+        "no migration file has a revision starting or ending with 99"
     );
+    // A unique suffix names a revision too: ids all start with the year.
+    assert_eq!(up(&g, &[], "02").unwrap(), ["+a", "+b"]);
+    assert_eq!(down(&g, &["a", "b", "c"], "1").unwrap(), ["-c", "-b"]);
     let g = graph(&[("a", &[]), ("b", &["a"]), ("l", &["b"])]);
     assert!(matches!(
         up(&g, &[], "202601010000"),
         Err(PlanError::Resolve(_))
     ));
     assert_eq!(up(&g, &[], "2026010100001").unwrap(), ["+a", "+b", "+l"]);
+}
+
+/// Alembic's relative targets: `head-1`, `base+2`, `REV+1`, `REV-1`, along
+/// a line of history; a branch or a merge on the way is named.
+#[test]
+fn targets_relative_to_a_revision() {
+    let g = linear();
+    let all = ["a", "b", "c"];
+    assert_eq!(down(&g, &all, "head-1").unwrap(), ["-c"]);
+    assert_eq!(down(&g, &all, "head-3").unwrap(), ["-c", "-b", "-a"]);
+    assert_eq!(up(&g, &[], "base+2").unwrap(), ["+a", "+b"]);
+    assert_eq!(up(&g, &["a"], "01+1").unwrap(), ["+b"]);
+    assert_eq!(down(&g, &all, "03-2").unwrap(), ["-c", "-b"]);
+    let message = |r: Result<Vec<String>, PlanError>| r.unwrap_err().to_string();
+    assert_eq!(
+        message(down(&g, &all, "head-4")),
+        "cannot go to head-4: it goes below base"
+    );
+    assert_eq!(
+        message(up(&g, &[], "03+1")),
+        "cannot go to 03+1: 20260101000003 is a head: nothing comes after it"
+    );
+    let g = merged();
+    assert_eq!(
+        message(down(&g, &["a", "b", "c", "d"], "head-2")),
+        "cannot go to head-2: 20260101000004 merges 20260101000002, 20260101000003: name one of them"
+    );
+    assert_eq!(
+        message(up(&g, &[], "base+2")),
+        "cannot go to base+2: the history branches after 20260101000001 \
+         (20260101000002, 20260101000003): name one"
+    );
+    assert_eq!(up(&g, &[], "02+1").unwrap(), ["+a", "+b", "+c", "+d"]);
+    assert_eq!(
+        message(up(&divergent(), &[], "heads-1")),
+        "cannot go to heads-1: `heads` is no single revision to count from"
+    );
 }
 
 #[test]
