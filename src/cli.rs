@@ -72,7 +72,7 @@ pub enum Command {
     },
     /// Apply migrations up to a target (default: head)
     Upgrade {
-        /// head, heads, a revision (or unique prefix), +N; A:B with --sql
+        /// head, heads, a revision (or unique prefix or suffix), head-1, REV+1, +N; A:B with --sql
         #[arg(default_value = "head")]
         target: String,
         /// Print the SQL that would run, without connecting
@@ -84,7 +84,7 @@ pub enum Command {
     },
     /// Un-apply migrations down to a target
     Downgrade {
-        /// base, a revision (or unique prefix), -N; A:B with --sql
+        /// base, a revision (or unique prefix or suffix), head-1, REV-1, -N; A:B with --sql
         #[arg(allow_negative_numbers = true)]
         target: String,
         /// Print the SQL that would run, without connecting
@@ -92,19 +92,57 @@ pub enum Command {
         sql: bool,
     },
     /// Show the revisions applied to the database
-    Current,
+    Current {
+        /// Show each one's parents, path, checksum and when it was applied
+        #[arg(short, long)]
+        verbose: bool,
+    },
     /// List the revisions, newest first
     History {
         /// Show parents, paths and checksums
         #[arg(short, long)]
         verbose: bool,
+        /// Only the revisions from A to B (each end included; `A:` or `:B`
+        /// leave one end open)
+        #[arg(
+            short = 'r',
+            long = "rev-range",
+            value_name = "A:B",
+            allow_hyphen_values = true
+        )]
+        range: Option<String>,
+        /// Mark the revisions the database is at (needs the database)
+        #[arg(short, long)]
+        indicate_current: bool,
     },
     /// Show the head revisions
     Heads,
+    /// Show a revision: its parents, children, path and file
+    Show {
+        /// A revision (or a unique prefix or suffix), head, head-1, ...
+        #[arg(allow_hyphen_values = true)]
+        revision: String,
+    },
+    /// Open a revision's file in $VISUAL or $EDITOR
+    Edit {
+        /// A revision (or a unique prefix or suffix), head, head-1, ...
+        #[arg(allow_hyphen_values = true)]
+        revision: String,
+    },
+    /// Show the branch points: revisions with more than one child
+    Branches,
     /// Show each revision: applied, pending, modified or missing its file
     Status,
     /// Record a target as applied without running anything
-    Stamp { target: String },
+    Stamp {
+        /// head, heads, base, a revision (or unique prefix or suffix), head-1, +N, -N;
+        /// A:B with --sql
+        #[arg(allow_negative_numbers = true)]
+        target: String,
+        /// Print the SQL that records it, without connecting (from base, or a range A:B)
+        #[arg(long)]
+        sql: bool,
+    },
     /// Write a merge revision joining the current heads
     Merge {
         #[arg(short, long)]

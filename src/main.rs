@@ -83,7 +83,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
             format,
             style,
         )),
-        Command::Stamp { target } => runtime.block_on(commands::migrate::run(
+        Command::Stamp { target, sql: true } => commands::migrate::stamp_sql(&settings, &target),
+        Command::Stamp { target, .. } => runtime.block_on(commands::migrate::run(
             &settings,
             Operation::Stamp,
             &target,
@@ -91,11 +92,26 @@ fn run(cli: Cli) -> Result<(), Failure> {
             format,
             style,
         )),
-        Command::Current => runtime.block_on(commands::migrate::current(&settings, format)),
-        Command::Heads => commands::migrate::heads(&settings, format),
-        Command::History { verbose } => {
-            runtime.block_on(commands::migrate::history(&settings, verbose, format))
+        Command::Current { verbose } => {
+            runtime.block_on(commands::migrate::current(&settings, verbose, format))
         }
+        Command::Heads => commands::migrate::heads(&settings, format),
+        Command::History {
+            verbose,
+            range,
+            indicate_current,
+        } => runtime.block_on(commands::migrate::history(
+            &settings,
+            commands::migrate::HistoryView {
+                verbose,
+                range,
+                indicate_current,
+            },
+            format,
+        )),
+        Command::Show { revision } => commands::revisions::show(&settings, &revision, format),
+        Command::Edit { revision } => commands::revisions::edit(&settings, &revision),
+        Command::Branches => commands::revisions::branches(&settings, format),
         Command::Status => runtime.block_on(commands::migrate::status(&settings, format, style)),
         Command::Revision {
             message,

@@ -4,9 +4,9 @@
 use std::collections::BTreeSet;
 use std::io::Write;
 
-use petal_engine::Settings;
 use petal_engine::migrate::{self, Event, Operation};
-use petal_migrate::{Direction, PlanOptions, RevisionState};
+use petal_engine::{EngineError, Settings};
+use petal_migrate::{Direction, PlanOptions, RevisionGraph, RevisionId, RevisionState};
 use serde_json::json;
 
 use crate::cli::Format;
@@ -83,7 +83,13 @@ pub fn sql(settings: &Settings, target: &str, direction: Direction) -> Result<()
     Ok(())
 }
 
-pub async fn current(settings: &Settings, format: Format) -> Result<(), Failure> {
+/// `stamp --sql`: the log's rows the stamp writes, as a script.
+pub fn stamp_sql(settings: &Settings, target: &str) -> Result<(), Failure> {
+    print!("{}", migrate::offline_stamp_sql(settings, target)?);
+    Ok(())
+}
+
+pub async fn current(settings: &Settings, verbose: bool, format: Format) -> Result<(), Failure> {
     let graph = migrate::load_graph(settings)?;
     let rows = migrate::read_log(settings).await?;
     let applied = migrate::applied_revisions(&rows)?;
@@ -103,7 +109,24 @@ pub async fn current(settings: &Settings, format: Format) -> Result<(), Failure>
         .filter(|rev| !behind_missing.contains(rev.as_str()))
         .collect();
     if format == Format::Json {
+        let list: Vec<_> = current
+            .iter()
+            .map(|rev| {
+                let row = rows.iter().find(|row| row.revision == rev.as_str());
+                json!({
+                    "revision": rev.as_str(),
+                    "parents": row.map(|r| r.parents.split_whitespace().collect::<Vec<_>>()),
+                    "message": row.map(|r| r.message.clone()),
+                    "path": graph.get(rev).map(|f| f.path()),
+                    "head": graph.heads().contains(&rev),
+                    "applied_at": row.map(|r| r.applied_at.clone()),
+                })
+            })
+            .collect();
         let ids: Vec<&str> = current.iter().map(|r| r.as_str()).collect();
+        if verbose {
+            return print_json(&json!({ "current": ids, "revisions": list }));
+        }
         return print_json(&json!({ "current": ids }));
     }
     if current.is_empty() {
@@ -111,11 +134,11 @@ pub async fn current(settings: &Settings, format: Format) -> Result<(), Failure>
     }
     for rev in &current {
         let is_head = graph.heads().contains(&rev);
+        let row = rows.iter().find(|row| row.revision == rev.as_str());
         let message = match graph.get(rev) {
             Some(file) => file.message.clone(),
             None => {
-                let logged = rows.iter().find(|row| row.revision == rev.as_str());
-                let message = logged.map_or("", |row| row.message.as_str());
+                let message = row.map_or("", |row| row.message.as_str());
                 format!("{message} (file missing)").trim_start().to_string()
             }
         };
@@ -124,6 +147,22 @@ pub async fn current(settings: &Settings, format: Format) -> Result<(), Failure>
             rev.as_str(),
             if is_head { " (head)" } else { "" }
         );
+        if verbose {
+            if let Some(row) = row {
+                let parents = if row.parents.is_empty() {
+                    "<base>"
+                } else {
+                    row.parents.as_str()
+                };
+                println!("    parents: {parents}");
+                println!("    applied at: {}", row.applied_at);
+                println!("    checksum: {}", row.checksum);
+            }
+            match graph.get(rev) {
+                Some(file) => println!("    path: {}", file.path()),
+                None => println!("    path: none (no migration file holds it)"),
+            }
+        }
     }
     Ok(())
 }
@@ -148,16 +187,45 @@ pub fn heads(settings: &Settings, format: Format) -> Result<(), Failure> {
     Ok(())
 }
 
-pub async fn history(settings: &Settings, verbose: bool, format: Format) -> Result<(), Failure> {
+/// What `history` shows: `-v`, `-r A:B`, `-i`.
+pub struct HistoryView {
+    pub verbose: bool,
+    pub range: Option<String>,
+    pub indicate_current: bool,
+}
+
+pub async fn history(
+    settings: &Settings,
+    view: HistoryView,
+    format: Format,
+) -> Result<(), Failure> {
     let graph = migrate::load_graph(settings)?;
-    // History works without a database; applied marks are shown when one answers.
-    let rows = migrate::read_log_if_running(settings)
-        .await
-        .unwrap_or_default();
+    let verbose = view.verbose;
+    // History works without a database; applied marks are shown when one
+    // answers. Marking the current revisions needs it.
+    let rows = if view.indicate_current {
+        migrate::read_log(settings).await?
+    } else {
+        migrate::read_log_if_running(settings)
+            .await
+            .unwrap_or_default()
+    };
+    let current: Vec<RevisionId> = if view.indicate_current {
+        petal_migrate::current(&graph, &migrate::applied_revisions(&rows)?)
+    } else {
+        Vec::new()
+    };
+    let shown = match &view.range {
+        Some(range) => Some(in_range(&graph, range)?),
+        None => None,
+    };
     let heads = graph.heads();
     let mut entries = Vec::new();
     for rev in graph.topological_order().iter().rev() {
         let Some(file) = graph.get(rev) else { continue };
+        if shown.as_ref().is_some_and(|s| !s.contains(rev)) {
+            continue;
+        }
         let applied = rows.iter().find(|r| r.revision == rev.as_str());
         entries.push((rev, file, applied));
     }
@@ -172,6 +240,7 @@ pub async fn history(settings: &Settings, verbose: bool, format: Format) -> Resu
                     "path": file.path(),
                     "checksum": file.checksum.as_str(),
                     "head": heads.contains(rev),
+                    "current": current.contains(rev),
                     "applied_at": applied.map(|a| a.applied_at.clone()),
                 })
             })
@@ -188,6 +257,9 @@ pub async fn history(settings: &Settings, verbose: bool, format: Format) -> Resu
         let mut tags = Vec::new();
         if heads.contains(&rev) {
             tags.push("head".to_string());
+        }
+        if current.contains(rev) {
+            tags.push("current".to_string());
         }
         if file.is_merge() {
             tags.push("merge".to_string());
@@ -207,6 +279,43 @@ pub async fn history(settings: &Settings, verbose: bool, format: Format) -> Resu
         }
     }
     Ok(())
+}
+
+/// The revisions of `A:B`: from A (a descendant of it, or itself) to B (an
+/// ancestor of it, or itself); an empty end is open.
+fn in_range(graph: &RevisionGraph, range: &str) -> Result<BTreeSet<RevisionId>, Failure> {
+    let Some((from, to)) = range.split_once(':') else {
+        return Err(Failure::error(
+            ErrorKind::Config,
+            format!("-r takes a range A:B (either end may be empty), not `{range}`"),
+        ));
+    };
+    let point = |text: &str| -> Result<Option<RevisionId>, Failure> {
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        Ok(petal_migrate::revision_at(graph, text).map_err(EngineError::from)?)
+    };
+    // Each end with what lies past it: after A, before B.
+    let after = point(from)?.map(|f| {
+        let mut set = graph.descendants(&f);
+        set.insert(f);
+        set
+    });
+    let before = point(to)?.map(|t| {
+        let mut set = graph.ancestors(&t);
+        set.insert(t);
+        set
+    });
+    Ok(graph
+        .topological_order()
+        .iter()
+        .filter(|id| {
+            after.as_ref().is_none_or(|s| s.contains(*id))
+                && before.as_ref().is_none_or(|s| s.contains(*id))
+        })
+        .cloned()
+        .collect())
 }
 
 pub async fn status(settings: &Settings, format: Format, style: Style) -> Result<(), Failure> {

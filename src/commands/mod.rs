@@ -4,4 +4,5 @@ pub mod dev;
 pub mod init;
 pub mod migrate;
 pub mod revision;
+pub mod revisions;
 pub mod schema;

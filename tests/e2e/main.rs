@@ -15,4 +15,5 @@ mod secrets;
 mod smoke;
 mod sources;
 mod sql_files;
+mod vocabulary;
 mod workflow;

@@ -12,7 +12,7 @@
 //! - [`split()`]: statements on top-level `;`, aware of quotes, dollar
 //!   quotes, comments and `BEGIN ATOMIC` bodies;
 //! - [`RevisionGraph`]: parents, children, heads, bases, merges;
-//! - [`plan()`] / [`plan_offline`] / [`plan_stamp`]: what upgrade,
+//! - [`plan()`] / [`plan_offline`] / [`plan_stamp`] / [`plan_stamp_offline`]: what upgrade,
 //!   downgrade, `--sql` and stamp run; [`status()`], [`current`] and
 //!   [`at_head`] for reporting;
 //! - [`Error`]: every module's error, each as `petal_source::Report`s.
@@ -53,7 +53,8 @@ pub use file::{Checksum, MigrationFile, Section, Statement, Step};
 pub use graph::{GraphError, ResolveError, RevisionGraph};
 pub use parse::{ParseError, parse};
 pub use plan::{
-    AppliedRevision, Direction, Plan, PlanOptions, PlannedMigration, plan, plan_offline, plan_stamp,
+    AppliedRevision, Direction, Plan, PlanOptions, PlannedMigration, plan, plan_offline,
+    plan_stamp, plan_stamp_offline, revision_at,
 };
 pub use plan_error::PlanError;
 pub use revision::{InvalidRevisionId, RevisionId, file_name, new_revision_id};

@@ -144,6 +144,25 @@ pub fn plan_stamp(
         Target::Anchor(anchor) => anchor,
     };
     let state = State::from_log(graph, applied, options)?;
+    stamp_from(graph, &state, anchor)
+}
+
+/// Plans `stamp --sql`, which connects to no database: from base, or from
+/// the start of a range `A:B` (A and its ancestors taken as recorded).
+pub fn plan_stamp_offline(graph: &RevisionGraph, target: &Target) -> Result<Plan, PlanError> {
+    match target {
+        Target::Range { from, to } => stamp_from(graph, &State::assumed(graph, from)?, to),
+        Target::Anchor(anchor) => stamp_from(graph, &State::assumed(graph, &Anchor::Base)?, anchor),
+        Target::Forward(_) => plan(graph, &[], target, Direction::Up, PlanOptions::default()),
+        Target::Back(_) => Err(PlanError::OfflineDowngradeNeedsRange {
+            target: target.to_string(),
+        }),
+    }
+}
+
+/// The log rows to delete (as `Down`), then to insert (as `Up`), for the
+/// log to say `anchor` and its ancestors are applied and nothing else.
+fn stamp_from(graph: &RevisionGraph, state: &State, anchor: &Anchor) -> Result<Plan, PlanError> {
     let keep = target_closure(graph, anchor)?;
     let removed = state
         .applied
@@ -151,11 +170,7 @@ pub fn plan_stamp(
         .filter(|id| !keep.contains(*id))
         .cloned()
         .collect();
-    let mut plan = build_plan(
-        graph,
-        unapply_order(graph, &state, removed),
-        Direction::Down,
-    );
+    let mut plan = build_plan(graph, unapply_order(graph, state, removed), Direction::Down);
     let added = graph
         .topological_order()
         .iter()
@@ -251,6 +266,24 @@ fn target_closure(
             Ok(closure)
         }
     }
+}
+
+/// The revision a point of history names, as a user types it (`head`,
+/// `base`, a revision or a unique prefix or suffix of one, `head-1`,
+/// `REV+1`): `None` for base (and for `head` of an empty graph). `heads` is
+/// no single point: an error.
+pub fn revision_at(graph: &RevisionGraph, text: &str) -> Result<Option<RevisionId>, PlanError> {
+    let anchor = Anchor::parse(text.trim()).map_err(|why| PlanError::Relative {
+        target: text.to_string(),
+        why,
+    })?;
+    if anchor == Anchor::Heads {
+        return Err(PlanError::Relative {
+            target: text.to_string(),
+            why: "`heads` is no single revision: name one".to_string(),
+        });
+    }
+    resolve_anchor(graph, &anchor)
 }
 
 /// The revision `head` or a prefix names; `None` for `head` of an empty graph.

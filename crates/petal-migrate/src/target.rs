@@ -79,7 +79,7 @@ impl Target {
 }
 
 impl Anchor {
-    fn parse(text: &str) -> Result<Anchor, String> {
+    pub(crate) fn parse(text: &str) -> Result<Anchor, String> {
         // `head-1`, `base+2`, `REV+1`: the sign after the first character.
         if let Some(at) = text.get(1..).and_then(|rest| rest.rfind(['+', '-'])) {
             let (from, count) = text.split_at(at + 1);
