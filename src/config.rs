@@ -26,6 +26,8 @@ struct FileConfig {
     sql: Option<PathBuf>,
     #[serde(default)]
     schemas: Vec<String>,
+    #[serde(default)]
+    features: Vec<String>,
 }
 
 pub const CONFIG_FILE: &str = "petal.toml";
@@ -84,6 +86,7 @@ impl Config {
             dev_url: file.dev_url,
             database_url,
             schemas: file.schemas,
+            features: file.features,
             root,
         })
     }

@@ -6,11 +6,11 @@
 use std::path::Path;
 
 use petal_ir::{ObjectKey, Origin};
-use petal_syntax::{ScannedModels, scan_dir};
+use petal_syntax::{Cfg, ScannedModels, scan_dir};
 
 fn scanned() -> ScannedModels {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    match scan_dir(&dir) {
+    match scan_dir(&dir, &Cfg::default()) {
         Ok(models) => models,
         Err(errors) => panic!("the scanner rejects schema/src:\n{errors}"),
     }

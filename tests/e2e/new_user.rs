@@ -166,3 +166,82 @@ async fn current_with_a_missing_file_does_not_list_its_parent() {
         json.stdout
     );
 }
+
+const POST: &str = r#"use petal::Table;
+
+#[derive(Table)]
+#[petal(table = "posts")]
+pub struct Post {
+    #[petal(primary_key)]
+    pub id: i64,
+}
+"#;
+
+/// With a root file (`lib.rs`), the models are what the compiler reads: the
+/// module tree from it, `#[cfg(test)]` items left out, a feature's items
+/// only when `petal.toml` lists the feature; a file outside the tree is
+/// not read.
+#[tokio::test]
+async fn the_scanner_reads_what_the_compiler_reads() {
+    let project = Project::new().await;
+    project.write(
+        "models/lib.rs",
+        "pub mod blog;\n#[cfg(feature = \"audit\")]\npub mod audit;\n",
+    );
+    project.write(
+        "models/blog.rs",
+        &format!(
+            "{POST}\n#[cfg(test)]\nmod tests {{\n    use petal::Table;\n\n    #[derive(Table)]\n    #[petal(table = \"fixtures\")]\n    pub struct Fixture {{\n        #[petal(primary_key)]\n        pub id: i64,\n    }}\n}}\n"
+        ),
+    );
+    let table = |name: &str| {
+        format!(
+            "use petal::Table;\n\n#[derive(Table)]\n#[petal(table = \"{name}\")]\npub struct T {{\n    #[petal(primary_key)]\n    pub id: i64,\n}}\n"
+        )
+    };
+    project.write("models/audit.rs", &table("audit_events"));
+    project.write("models/stray.rs", &table("strays"));
+    let tables = |project: &Project| {
+        let run = project.petal(&["inspect", "models"]);
+        run.assert_ok();
+        run.stdout
+            .lines()
+            .filter(|l| l.starts_with("table "))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(tables(&project), [r#"table "public"."posts""#]);
+    let config = project.read("petal.toml");
+    project.write("petal.toml", &format!("{config}features = [\"audit\"]\n"));
+    assert_eq!(
+        tables(&project),
+        [
+            r#"table "public"."audit_events""#,
+            r#"table "public"."posts""#
+        ]
+    );
+    // A module the tree declares without a file is named, as the compiler
+    // would name it.
+    project.write("models/lib.rs", "pub mod blog;\npub mod billing;\n");
+    project
+        .petal(&["inspect", "models"])
+        .assert_code(2)
+        .assert_mentions("models/lib.rs:2:9: module `billing` has no file");
+}
+
+/// The same table in two files: the error names both places.
+#[tokio::test]
+async fn a_table_declared_twice_names_both_places() {
+    let project = Project::new().await;
+    project.write("models/a.rs", POST);
+    project.write("models/b.rs", &format!("\n\n{POST}"));
+    let run = project.petal(&["check"]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains(
+            "models/b.rs:7:12: table `public.posts` is declared twice; first at models/a.rs:5:12"
+        ),
+        "{}",
+        run.stderr
+    );
+}

@@ -25,6 +25,9 @@ pub struct Settings {
     pub sql_dir: Option<PathBuf>,
     /// Schemas compared; empty: every non-system schema on either side.
     pub schemas: Vec<String>,
+    /// The crate features the model files are read with
+    /// (`#[cfg(feature = "...")]`); `#[cfg(test)]` items are never read.
+    pub features: Vec<String>,
 }
 
 impl Settings {

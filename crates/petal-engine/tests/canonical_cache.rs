@@ -30,6 +30,7 @@ fn settings(root: PathBuf) -> Settings {
         migrations_dir: "migrations".into(),
         sql_dir: None,
         schemas: Vec::new(),
+        features: Vec::new(),
     }
 }
 

@@ -2,27 +2,96 @@
 
 use std::path::{Path, PathBuf};
 
-use petal_source::Report;
+use petal_source::{Report, SourceFile};
 
-use crate::scan::{ScannedModels, scan_sources};
+use crate::cfg::Cfg;
+use crate::modules::declared_modules;
+use crate::scan::{ScannedModels, blank_preamble, byte_span, scan_sources_with};
 use crate::source::ScanErrors;
 
-/// Scans every `.rs` file under `dir`, recursively (see [`scan_sources`]).
-/// Paths in locations and errors are as found under `dir` (`dir` joined
-/// with the relative path).
-pub fn scan_dir(dir: &Path) -> Result<ScannedModels, ScanErrors> {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for path in rust_files(dir).map_err(|e| ScanErrors { reports: vec![e] })? {
-        match std::fs::read_to_string(&path) {
-            Ok(text) => files.push((path, text)),
-            Err(err) => errors.push(io_error(&path, &err)),
+/// The files a crate root can be, in the order the README gives: a models
+/// directory with one of them is read as the compiler reads it.
+pub const ROOT_FILES: [&str; 3] = ["lib.rs", "mod.rs", "main.rs"];
+
+/// Scans the models under `dir` (see [`scan_sources_with`]): from its root
+/// file (`lib.rs`, else `mod.rs`, else `main.rs`) along the module tree, as
+/// the compiler follows it, with `cfg` deciding which `#[cfg]` items count;
+/// in a directory without a root file, every `.rs` file under it. Paths in
+/// locations and errors are as found under `dir`.
+pub fn scan_dir(dir: &Path, cfg: &Cfg) -> Result<ScannedModels, ScanErrors> {
+    let root = ROOT_FILES.iter().map(|n| dir.join(n)).find(|p| p.is_file());
+    let files = match root {
+        Some(root) => module_tree(&root, cfg)?,
+        None => {
+            let mut files = Vec::new();
+            let mut errors = Vec::new();
+            for path in rust_files(dir).map_err(|e| ScanErrors { reports: vec![e] })? {
+                match std::fs::read_to_string(&path) {
+                    Ok(text) => files.push((path, text)),
+                    Err(err) => errors.push(io_error(&path, &err)),
+                }
+            }
+            if !errors.is_empty() {
+                return Err(ScanErrors { reports: errors });
+            }
+            files
         }
+    };
+    scan_sources_with(&files, cfg)
+}
+
+/// The files of the module tree from `root`: each file read once, a
+/// declared module without a file reported at its `mod` (the compiler
+/// refuses it too).
+fn module_tree(root: &Path, cfg: &Cfg) -> Result<Vec<(PathBuf, String)>, ScanErrors> {
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    let mut errors = Vec::new();
+    let mut pending = vec![(root.to_path_buf(), true)];
+    while let Some((path, owns_dir)) = pending.pop() {
+        if files.iter().any(|(p, _)| *p == path) {
+            continue;
+        }
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(err) => {
+                errors.push(io_error(&path, &err));
+                continue;
+            }
+        };
+        // A file that does not parse is reported by the scan itself.
+        if let Ok(syntax) = syn::parse_str::<syn::File>(&blank_preamble(&text))
+            && cfg.enabled(&syntax.attrs)
+        {
+            let source = SourceFile::new(path.display().to_string(), text.as_str());
+            for module in declared_modules(&syntax, &path, owns_dir, cfg) {
+                match module.candidates.iter().find(|c| c.is_file()) {
+                    Some(found) => pending.push((found.clone(), module.owns_dir)),
+                    None => {
+                        let looked: Vec<String> = module
+                            .candidates
+                            .iter()
+                            .map(|c| c.display().to_string())
+                            .collect();
+                        errors.push(Report::at(
+                            &source,
+                            byte_span(module.span),
+                            format!(
+                                "module `{}` has no file: looked for {}",
+                                module.name,
+                                looked.join(" and ")
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        files.push((path, text));
     }
-    if !errors.is_empty() {
-        return Err(ScanErrors { reports: errors });
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(ScanErrors { reports: errors })
     }
-    scan_sources(&files)
 }
 
 /// The `.rs` files under `dir`, recursively, in sorted path order. Hidden
@@ -62,7 +131,7 @@ mod tests {
     #[test]
     fn a_missing_directory_is_one_clear_error() {
         let dir = Path::new("/nonexistent/petal/models");
-        let errors = match scan_dir(dir) {
+        let errors = match scan_dir(dir, &Cfg::default()) {
             Ok(_) => panic!("scanned a directory that does not exist"),
             Err(e) => e,
         };

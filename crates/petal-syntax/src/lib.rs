@@ -61,19 +61,22 @@
 
 mod aliases;
 pub mod ast;
+mod cfg;
 mod diagnostic;
 mod fs;
 pub mod lower;
 pub mod meta;
+mod modules;
 pub mod parse;
 mod scan;
 mod source;
 pub mod types;
 pub mod validate;
 
+pub use cfg::Cfg;
 pub use diagnostic::{Diagnostic, Diagnostics, did_you_mean};
-pub use fs::{rust_files, scan_dir};
-pub use scan::{ScannedModels, scan_sources};
+pub use fs::{ROOT_FILES, rust_files, scan_dir};
+pub use scan::{ScannedModels, scan_sources, scan_sources_with};
 pub use source::{ScanErrors, SourceLocation, SourceMap};
 
 use petal_ir::naming::Namespace;

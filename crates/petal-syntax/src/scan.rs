@@ -16,6 +16,7 @@ use syn::{Attribute, DeriveInput};
 
 use crate::aliases::Aliases;
 use crate::ast::{EnumModel, FieldModel, TableModel, UnrawString};
+use crate::cfg::Cfg;
 use crate::diagnostic::{Diagnostic, suggestion};
 use crate::lower::{ObjectKind, ResolveType, explicit_names, lower_enum, lower_table};
 use crate::source::{ScanErrors, SourceLocation, SourceMap};
@@ -41,6 +42,15 @@ struct Found<M> {
 /// `DbEnum` (also `petal::Table`, `petal::DbEnum`) is a model; everything
 /// else is skipped.
 pub fn scan_sources(files: &[(PathBuf, String)]) -> Result<ScannedModels, ScanErrors> {
+    scan_sources_with(files, &Cfg::default())
+}
+
+/// [`scan_sources`], with `cfg` deciding which `#[cfg(...)]` items count
+/// (`test` never does; a feature when `cfg` lists it).
+pub fn scan_sources_with(
+    files: &[(PathBuf, String)],
+    cfg: &Cfg,
+) -> Result<ScannedModels, ScanErrors> {
     let mut order: Vec<usize> = (0..files.len()).collect();
     order.sort_by(|&a, &b| files[a].0.cmp(&files[b].0));
     let mut scan = Scan {
@@ -55,7 +65,7 @@ pub fn scan_sources(files: &[(PathBuf, String)]) -> Result<ScannedModels, ScanEr
             locations: SourceMap::new(),
         },
     };
-    let parsed = scan.parse(files, &order);
+    let parsed = scan.parse(files, &order, cfg);
     let mut resolver = EnumsByName {
         rejected: parsed.rejected_enums,
         ..EnumsByName::default()
@@ -110,7 +120,7 @@ impl Scan {
 
     /// Parses every file, expands the type aliases they declare in the
     /// models' field types, and validates the models.
-    fn parse(&mut self, files: &[(PathBuf, String)], order: &[usize]) -> Parsed {
+    fn parse(&mut self, files: &[(PathBuf, String)], order: &[usize], cfg: &Cfg) -> Parsed {
         let mut parsed = Parsed {
             tables: Vec::new(),
             enums: Vec::new(),
@@ -130,8 +140,10 @@ impl Scan {
                     continue;
                 }
             };
-            let mut finder = ModelFinder::default();
-            finder.visit_file(&syntax);
+            let mut finder = ModelFinder::new(cfg);
+            if cfg.enabled(&syntax.attrs) {
+                finder.visit_file(&syntax);
+            }
             for alias in &finder.aliases {
                 aliases.add(alias);
             }
@@ -197,19 +209,30 @@ impl Scan {
     /// constraint or index name, with duplicates reported.
     fn namespaces(&mut self, tables: &[Found<TableModel>]) -> BTreeMap<String, Namespace> {
         let mut namespaces: BTreeMap<String, Namespace> = BTreeMap::new();
-        let mut seen_tables: BTreeSet<(String, String)> = BTreeSet::new();
+        let mut seen_tables: BTreeMap<(String, String), (usize, Span)> = BTreeMap::new();
         let mut taken: BTreeSet<(String, String)> = BTreeSet::new();
         for found in tables {
             let m = &found.model;
             let ns = namespaces.entry(m.schema_name()).or_default();
-            if !seen_tables.insert((m.schema_name(), m.table_name())) {
-                let message = format!(
-                    "table `{}.{}` is declared twice",
-                    m.schema_name(),
-                    m.table_name()
-                );
-                self.errors
-                    .push((found.file, Diagnostic::new(m.ident.span(), message)));
+            let key = (m.schema_name(), m.table_name());
+            match seen_tables.get(&key) {
+                Some(&(file, span)) => {
+                    let first = self.locate(file, span);
+                    let at = first.source.position(first.span.start);
+                    let message = format!(
+                        "table `{}.{}` is declared twice; first at {}:{}:{}",
+                        key.0,
+                        key.1,
+                        first.source.path(),
+                        at.line,
+                        at.column
+                    );
+                    self.errors
+                        .push((found.file, Diagnostic::new(m.ident.span(), message)));
+                }
+                None => {
+                    seen_tables.insert(key, (found.file, m.ident.span()));
+                }
             }
             ns.take(&m.table_name());
             for (name, span) in explicit_names(m) {
@@ -299,7 +322,7 @@ impl Scan {
 
 /// A token's span in the text the scanner parsed, as byte offsets (the
 /// preamble blanked out, never removed, keeps them those of the file).
-fn byte_span(span: Span) -> petal_source::Span {
+pub(crate) fn byte_span(span: Span) -> petal_source::Span {
     let range = span.byte_range();
     petal_source::Span::new(range.start, range.end)
 }
@@ -424,7 +447,7 @@ fn type_span(field: &FieldModel) -> Span {
 
 /// Replaces a byte-order mark and a `#!` line by spaces, which the parser
 /// does not accept but `syn::parse_file` would strip, shifting offsets.
-fn blank_preamble(text: &str) -> String {
+pub(crate) fn blank_preamble(text: &str) -> String {
     let mut out = text.to_string();
     if out.starts_with('\u{feff}') {
         out.replace_range(..3, "   ");
@@ -436,36 +459,48 @@ fn blank_preamble(text: &str) -> String {
     out
 }
 
-/// Collects the derive inputs of every model, in source order, including
-/// those in inline modules.
-#[derive(Default)]
-struct ModelFinder {
+/// Collects the derive inputs of every model and the type aliases, in
+/// source order, including those in inline modules; what `cfg` turns off
+/// is not read.
+struct ModelFinder<'c> {
+    cfg: &'c Cfg,
     tables: Vec<DeriveInput>,
     enums: Vec<DeriveInput>,
     aliases: Vec<syn::ItemType>,
 }
 
-impl<'ast> Visit<'ast> for ModelFinder {
+impl<'c> ModelFinder<'c> {
+    fn new(cfg: &'c Cfg) -> Self {
+        ModelFinder {
+            cfg,
+            tables: Vec::new(),
+            enums: Vec::new(),
+            aliases: Vec::new(),
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for ModelFinder<'_> {
     fn visit_item_struct(&mut self, item: &'ast syn::ItemStruct) {
-        if derives(&item.attrs, "Table") && !test_only(&item.attrs) {
+        if derives(&item.attrs, "Table") && self.cfg.enabled(&item.attrs) {
             self.tables.push(DeriveInput::from(item.clone()));
         }
     }
 
     fn visit_item_enum(&mut self, item: &'ast syn::ItemEnum) {
-        if derives(&item.attrs, "DbEnum") && !test_only(&item.attrs) {
+        if derives(&item.attrs, "DbEnum") && self.cfg.enabled(&item.attrs) {
             self.enums.push(DeriveInput::from(item.clone()));
         }
     }
 
     fn visit_item_type(&mut self, item: &'ast syn::ItemType) {
-        if !test_only(&item.attrs) {
+        if self.cfg.enabled(&item.attrs) {
             self.aliases.push(item.clone());
         }
     }
 
     fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
-        if !test_only(&item.attrs) {
+        if self.cfg.enabled(&item.attrs) {
             syn::visit::visit_item_mod(self, item);
         }
     }
@@ -473,14 +508,6 @@ impl<'ast> Visit<'ast> for ModelFinder {
     // Items inside function bodies are not models.
     fn visit_item_fn(&mut self, _: &'ast syn::ItemFn) {}
     fn visit_impl_item_fn(&mut self, _: &'ast syn::ImplItemFn) {}
-}
-
-/// True for `#[cfg(test)]`: models of a crate's own tests are not part of
-/// its schema.
-fn test_only(attrs: &[Attribute]) -> bool {
-    attrs.iter().any(|a| {
-        a.path().is_ident("cfg") && a.parse_args::<syn::Ident>().is_ok_and(|i| i == "test")
-    })
 }
 
 /// True for `#[derive(..., Name, ...)]` or `#[derive(petal::Name)]`.

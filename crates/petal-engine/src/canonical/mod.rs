@@ -36,7 +36,7 @@ mod sql;
 use petal_ir::Database;
 use petal_pg::{ConnConfig, connect};
 use petal_sql::SqlFiles;
-use petal_syntax::{ScannedModels, scan_dir};
+use petal_syntax::{Cfg, ScannedModels, scan_dir};
 
 use crate::error::{EngineError, Refusals};
 use crate::settings::Settings;
@@ -139,7 +139,8 @@ pub fn scan(settings: &Settings) -> Result<ScannedModels, EngineError> {
             settings.models_dir.display()
         )));
     }
-    Ok(scan_dir(&settings.models_dir)?)
+    let cfg = Cfg::with_features(settings.features.iter().cloned());
+    Ok(scan_dir(&settings.models_dir, &cfg)?)
 }
 
 /// `declared` in canonical form, on the project's dev server.
