@@ -5,8 +5,13 @@
 # prove the models and the database agree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build -q --bin petal
+# Say what takes time: the first build compiles every dependency (minutes
+# on a fresh machine); petal itself says when it creates and starts its
+# PostgreSQL clusters.
+echo "building petal (the first build takes a few minutes) ..."
+cargo build --bin petal
 petal=./target/debug/petal
+echo
 echo "\$ petal upgrade head"
 "$petal" upgrade head
 echo
@@ -18,3 +23,5 @@ echo "\$ petal history"
 echo
 echo "\$ petal check"
 "$petal" check
+echo
+echo "left running: the project's cluster (.petal/pg) and the dev cluster; \`$petal dev stop\` stops them"

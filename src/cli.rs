@@ -188,8 +188,13 @@ pub enum Command {
 pub enum DevAction {
     /// Start the clusters (creating them on first use)
     Start,
-    /// Stop the clusters
-    Stop,
+    /// Stop the clusters: the database's and the dev cluster (in memory or not)
+    Stop {
+        /// Also the test-suite clusters a `cargo test` of this checkout left
+        /// running (recorded in the target directory)
+        #[arg(long)]
+        all: bool,
+    },
     /// Say whether the clusters are running
     Status,
     /// Print the database cluster's connection URL

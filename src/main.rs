@@ -27,6 +27,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     restore_sigpipe();
+    // What a run is doing while it makes the user wait (a cluster created
+    // or started, a cold canonicalization, another run's lock) goes to
+    // standard error, beside the errors, never into the output.
+    petal_engine::pg::progress::set_reporter(|line| eprintln!("petal: {line}"));
     let cli = Cli::parse();
     let format = cli.global.format;
     match run(cli) {

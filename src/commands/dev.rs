@@ -21,10 +21,15 @@ pub async fn run(settings: &Settings, action: DevAction) -> Result<(), Failure> 
                 println!("dev cluster: {}", dev.url());
             }
         }
-        DevAction::Stop => {
+        DevAction::Stop { all } => {
             // The dev cluster too: a stopped project leaves no server behind.
             stop(dev).await?;
             stop(cluster).await?;
+            if all {
+                for stopped in stop_test_clusters(&settings.root)? {
+                    println!("stopped the test cluster in {stopped}");
+                }
+            }
             println!("stopped");
         }
         DevAction::Status => {
@@ -64,4 +69,66 @@ fn describe(cluster: &EmbeddedCluster) -> String {
             format!("running, pid {pid}: {} ({place})", cluster.url())
         }
     }
+}
+
+/// Stops the clusters `petal-testkit` started for this checkout's test runs,
+/// recorded as `petal-test-pg-*.where` in the target directory
+/// (`CARGO_TARGET_DIR`, else `target/`), as `stop-cluster.sh` does: SIGINT
+/// (PostgreSQL's fast shutdown) and up to 30 s for it to exit. Gives the
+/// data directories of those it stopped.
+fn stop_test_clusters(root: &std::path::Path) -> Result<Vec<String>, Failure> {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .filter(|d| !d.is_empty())
+        .map_or_else(|| root.join("target"), std::path::PathBuf::from);
+    let Ok(entries) = std::fs::read_dir(&target) else {
+        return Ok(Vec::new());
+    };
+    let mut pointers: Vec<_> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("petal-test-pg-") && n.ends_with(".where"))
+        })
+        .collect();
+    pointers.sort();
+    let mut stopped = Vec::new();
+    for pointer in pointers {
+        let Ok(text) = std::fs::read_to_string(&pointer) else {
+            continue;
+        };
+        let Some(data) = text.lines().next().map(str::trim).filter(|d| !d.is_empty()) else {
+            continue;
+        };
+        let pidfile = std::path::Path::new(data).join("postmaster.pid");
+        let pid = std::fs::read_to_string(&pidfile)
+            .ok()
+            .and_then(|t| t.lines().next().and_then(|l| l.trim().parse::<i32>().ok()));
+        let Some(pid) = pid.filter(|&p| p > 0) else {
+            continue;
+        };
+        // SAFETY: kill(2) with signal 0 or SIGINT on a pid read from the
+        // server's own pid file; no memory is shared.
+        let alive = |pid| unsafe { libc::kill(pid, 0) == 0 };
+        if !alive(pid) {
+            continue;
+        }
+        // SAFETY: as above.
+        unsafe {
+            libc::kill(pid, libc::SIGINT);
+        }
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while alive(pid) && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        if alive(pid) {
+            return Err(Failure::error(
+                ErrorKind::Connection,
+                format!("the test cluster in {data} (pid {pid}) did not stop within 30 s"),
+            ));
+        }
+        stopped.push(data.to_string());
+    }
+    Ok(stopped)
 }

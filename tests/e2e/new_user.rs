@@ -1,7 +1,7 @@
 //! What a new user trying petal on a new service ran into: each test is one
 //! of the gaps found, fixed.
 
-use crate::support::{Project, Run, migration_file};
+use crate::support::{Project, Run, dev_url, migration_file, run_petal, toml_string};
 
 /// The database has `title` before `body` (an earlier revision appended
 /// `body`); the models list `body` first and add `slug`. Column order is no
@@ -243,5 +243,50 @@ async fn a_table_declared_twice_names_both_places() {
         ),
         "{}",
         run.stderr
+    );
+}
+
+/// The embedded default says what it does while the user waits: creating
+/// and starting its cluster the first time, nothing when it is running;
+/// `petal dev stop` leaves no server behind.
+#[test]
+fn the_embedded_cluster_says_when_it_is_created_and_started() {
+    let dir = tempfile::Builder::new()
+        .prefix("petal-e2e-embedded-")
+        .tempdir()
+        .expect("temp dir");
+    let config = format!(
+        "database = \"shop\"\ndev_url = {}\nmodels = \"models\"\nmigrations = \"migrations\"\n",
+        toml_string(&dev_url())
+    );
+    std::fs::write(dir.path().join("petal.toml"), config).expect("petal.toml");
+    // A failed assertion must not leave the cluster running.
+    struct StopOnDrop<'a>(&'a std::path::Path);
+    impl Drop for StopOnDrop<'_> {
+        fn drop(&mut self) {
+            let _ = run_petal(self.0, &["dev", "stop"], &[]);
+        }
+    }
+    let _stop = StopOnDrop(dir.path());
+    let first = run_petal(dir.path(), &["current"], &[]);
+    first.assert_ok();
+    assert!(
+        first
+            .stderr
+            .contains("petal: creating a PostgreSQL cluster in ")
+            && first.stderr.contains("petal: starting PostgreSQL ("),
+        "{}",
+        first.stderr
+    );
+    let again = run_petal(dir.path(), &["current"], &[]);
+    again.assert_ok();
+    assert!(!again.stderr.contains("petal: "), "{}", again.stderr);
+    run_petal(dir.path(), &["dev", "stop"], &[]).assert_ok();
+    let status = run_petal(dir.path(), &["dev", "status"], &[]);
+    status.assert_ok();
+    assert!(
+        status.stdout.contains("database: stopped"),
+        "{}",
+        status.stdout
     );
 }

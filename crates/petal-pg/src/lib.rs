@@ -8,6 +8,7 @@ pub mod conn;
 pub mod error;
 pub mod introspect;
 pub mod lock;
+pub mod progress;
 pub mod respell;
 
 pub use cluster::{ClusterStatus, EmbeddedCluster};

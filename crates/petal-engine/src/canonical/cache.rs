@@ -60,9 +60,19 @@ pub(super) async fn lock<'a>(
     admin: &'a Client,
     name: &str,
 ) -> Result<AdvisoryLock<&'a Client>, EngineError> {
-    // Nobody to tell of the wait: the workflows that canonicalize report no
-    // progress; a timeout names the holder.
-    AdvisoryLock::acquire(admin, key_from_name(name), CACHE_LOCK_TIMEOUT, |_| {})
+    // Said once per holder; a timeout names the holder too.
+    let mut told = None;
+    let on_wait = |waiting: &petal_pg::lock::Waiting| {
+        let pid = waiting.holder.pid();
+        if told != Some(pid) {
+            told = Some(pid);
+            petal_pg::progress::say(&format!(
+                "waiting for another petal run updating the canonical copy of the models, {}",
+                waiting.holder
+            ));
+        }
+    };
+    AdvisoryLock::acquire(admin, key_from_name(name), CACHE_LOCK_TIMEOUT, on_wait)
         .await
         .map_err(|e| match e {
             AdvisoryLockError::Timeout { holder, waited, .. } => EngineError::CanonicalBusy {

@@ -205,9 +205,15 @@ async fn canonicalize_on(
             // A difference the database refuses (a model error, a
             // database edited by hand, a table a view stands on) is for
             // the rebuild to report or mend.
-            Err(_) => rebuild::rebuild(&admin, &cfg, &models, declared).await?,
+            Err(_) => {
+                say_rebuilding(&models);
+                rebuild::rebuild(&admin, &cfg, &models, declared).await?
+            }
         },
-        None => rebuild::rebuild(&admin, &cfg, &models, declared).await?,
+        None => {
+            say_rebuilding(&models);
+            rebuild::rebuild(&admin, &cfg, &models, declared).await?
+        }
     };
     if built.route != Route::Cached {
         let _t = timings::phase("write the canonical cache");
@@ -227,4 +233,12 @@ async fn canonicalize_on(
         server_version_num: version,
         route: built.route,
     })
+}
+
+/// The cold path takes seconds on a large schema: say so before it starts.
+fn say_rebuilding(models: &Database) {
+    petal_pg::progress::say(&format!(
+        "building the canonical copy of the models ({} tables) on the dev server",
+        models.tables.len()
+    ));
 }

@@ -206,13 +206,20 @@ impl EmbeddedCluster {
     pub fn start_server(&self) -> Result<(), PgError> {
         self.prepare_dirs()?;
         let _lock = self.lock()?;
+        let data = self.data_dir();
         match self.status() {
             ClusterStatus::Running { .. } => return Ok(()),
-            ClusterStatus::NotInitialized => self.initdb()?,
+            ClusterStatus::NotInitialized => {
+                crate::progress::say(&format!(
+                    "creating a PostgreSQL cluster in {} (first use: a few seconds)",
+                    data.display()
+                ));
+                self.initdb()?;
+            }
             ClusterStatus::Stopped => {}
         }
+        crate::progress::say(&format!("starting PostgreSQL ({})", data.display()));
         self.write_settings()?;
-        let data = self.data_dir();
         let log = self.log_file();
         let args = ["start", "-D", path_str(&data)?, "-l", path_str(&log)?];
         self.run_logged(
