@@ -127,6 +127,36 @@ fn a_domain_renamed_under_a_composite_column_converges() {
     });
 }
 
+/// Found by the property: a function recreated (its result type changes)
+/// while the only column whose default calls it goes with its table. The
+/// function was dropped with the dependents, before the default; it now
+/// goes with the providers, after the default is dropped.
+#[test]
+fn a_function_recreated_under_a_dropped_tables_default_converges() {
+    let runtime = common::runtime().expect("runtime");
+    runtime.block_on(async {
+        let norm = |result: &str, body: &str| {
+            format!(
+                "CREATE FUNCTION norm(v text) RETURNS {result} LANGUAGE sql IMMUTABLE AS $$ {body} $$;"
+            )
+        };
+        let a = common::built(&format!(
+            "{} CREATE TABLE items (id int PRIMARY KEY, label text NOT NULL DEFAULT norm('X'));
+             CREATE TABLE kept (id int PRIMARY KEY);",
+            norm("text", "SELECT lower($1)")
+        ))
+        .await
+        .expect("schema A");
+        let b = common::built(&format!(
+            "{} CREATE TABLE kept (id int PRIMARY KEY);",
+            norm("varchar", "SELECT lower($1)::varchar")
+        ))
+        .await
+        .expect("schema B");
+        converges_with_rows(&a, &b).await;
+    });
+}
+
 /// A named case of the property: up and down converge with the rows
 /// present, no flagged failure allowed.
 async fn converges_with_rows(a: &petal_ir::Database, b: &petal_ir::Database) {

@@ -5,7 +5,9 @@ use std::collections::BTreeSet;
 
 use petal_ir::{Database, ObjectKey, Privileges};
 
-use super::objects::{ObjectPlan, causes, cur_key, is_dependent, late_functions, ordered, to_key};
+use super::objects::{
+    ObjectPlan, causes, cur_key, is_dependent, late_functions, ordered, to_key, used_by_tables,
+};
 use super::order::DependentsIndex;
 use super::{Engine, Matching};
 use crate::change::{Alter, Change, Delta, Moved, Object, Rename, Replace};
@@ -206,14 +208,19 @@ impl Engine<'_> {
         let (cur, to) = (&self.cur, self.to);
         let late = late_functions(to);
         let late_now = late_functions(cur);
+        // What the tables use now (a default, a check, an index calling a
+        // function) must outlive the drops of those uses, which come after
+        // the dependents' drops: such a function is dropped with the
+        // providers even when its new version is created late.
+        let used_now = used_by_tables(cur);
         let mut drop_first = BTreeSet::new();
         let mut drop_to_recreate = BTreeSet::new();
         let mut drop_last = BTreeSet::new();
         for key in all_keys(cur) {
             let to_side = to_key(&plan.pairs, &key);
             let recreated = to_side.as_ref().is_some_and(|t| plan.recreate.contains(t));
-            let dependent =
-                is_dependent(&key, &late_now) || to_side.as_ref().is_some_and(|t| late.contains(t));
+            let dependent = is_dependent(&key, &late_now)
+                || (to_side.as_ref().is_some_and(|t| late.contains(t)) && !used_now.contains(&key));
             if recreated && let (Some(t), Some(object)) = (&to_side, object_of(cur, &key)) {
                 plan.privileges.insert(t.clone(), privileges_of(&object));
             }

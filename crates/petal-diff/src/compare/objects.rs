@@ -329,6 +329,21 @@ pub(super) fn late_functions(db: &Database) -> BTreeSet<ObjectKey> {
         .collect()
 }
 
+/// What the tables of `db` use themselves: the functions (and other
+/// objects) a column's default, a check or an index calls.
+pub(super) fn used_by_tables(db: &Database) -> BTreeSet<ObjectKey> {
+    db.dependencies
+        .iter()
+        .filter(|d| {
+            matches!(
+                d.dependent,
+                ObjectKey::Column { .. } | ObjectKey::Constraint { .. } | ObjectKey::Index { .. }
+            )
+        })
+        .map(|d| d.referenced.clone())
+        .collect()
+}
+
 /// Whether a function depends (directly or through other functions) on a
 /// table, view or column; `uses`: each function's referenced ends.
 fn reads_relation(key: &ObjectKey, uses: &BTreeMap<&ObjectKey, Vec<&ObjectKey>>) -> bool {
