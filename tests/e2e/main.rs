@@ -11,6 +11,7 @@ mod graph;
 mod json_errors;
 mod new_user;
 mod offline;
+mod quick_start;
 mod secrets;
 mod smoke;
 mod sources;

@@ -24,14 +24,20 @@
 //!   `Iden` enums implement, so the application and the models agree on one
 //!   version.
 //!
-//! The `SqlType` impls of other crates' types come with cargo features:
-//! `chrono` and `serde_json` (on by default), `time`, `uuid` and
-//! `rust_decimal`. The attribute language itself is documented in
+//! The `SqlType` impls of other crates' types come with cargo features
+//! named after those crates: `chrono`, `serde_json`, `uuid` and
+//! `rust_decimal` (on by default), and `time`. The attribute language itself is documented in
 //! `petal_syntax`, the crate that parses it for both the derives and the
 //! CLI's source scanner.
 
 // Lets the derives' `::petal::...` paths resolve inside this crate's tests.
 extern crate self as petal;
+
+// The README's Rust examples compile as doc tests: what a user copies from
+// it builds.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeExamples;
 
 mod sql_type;
 mod traits;

@@ -12,7 +12,8 @@ use crate::ir;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` maps to no SQL type",
     label = "petal has no SQL type for `{Self}`",
-    note = "derive `petal::DbEnum` for it (in the model files), or give the field `#[petal(sql_type = \"...\")]`"
+    note = "derive `petal::DbEnum` for it (in the model files), or give the field `#[petal(sql_type = \"...\")]`",
+    note = "another crate's type maps through petal's feature named after that crate: `uuid` (Uuid), `rust_decimal` (Decimal), `chrono`, `time`, `serde_json` (Value); all but `time` are on unless `default-features = false`"
 )]
 pub trait SqlType {
     /// `Option<T>` is nullable; everything else is NOT NULL.
