@@ -290,3 +290,28 @@ fn the_embedded_cluster_says_when_it_is_created_and_started() {
         status.stdout
     );
 }
+
+/// The scanner refuses what the build refuses: a `Uuid` field in a crate
+/// whose Cargo.toml turns petal's `uuid` feature off.
+#[tokio::test]
+async fn a_type_whose_petal_feature_is_off_is_refused_like_the_build_does() {
+    let project = Project::new().await;
+    project.write(
+        "Cargo.toml",
+        "[package]\nname = \"shop\"\nversion = \"0.1.0\"\n\n[dependencies]\npetal = { path = \"../petal/crates/petal\", default-features = false, features = [\"chrono\"] }\n",
+    );
+    project.write(
+        "models/tokens.rs",
+        "use petal::Table;\n\n#[derive(Table)]\n#[petal(table = \"tokens\")]\npub struct Token {\n    #[petal(primary_key)]\n    pub id: uuid::Uuid,\n}\n",
+    );
+    let run = project.petal(&["check"]);
+    run.assert_code(2).assert_mentions(
+        "models/tokens.rs:7:13: field `id` has type `uuid::Uuid`, which maps to uuid only with petal's `uuid` feature",
+    );
+    // Turned on, the same model is fine.
+    project.write(
+        "Cargo.toml",
+        "[package]\nname = \"shop\"\nversion = \"0.1.0\"\n\n[dependencies]\npetal = { path = \"../petal/crates/petal\" }\n",
+    );
+    project.petal(&["check"]).assert_code(1);
+}

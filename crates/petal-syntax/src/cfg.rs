@@ -14,6 +14,10 @@ use syn::{Attribute, Expr, Lit, Meta, Token};
 pub struct Cfg {
     /// The crate features taken as enabled.
     pub features: BTreeSet<String>,
+    /// The `petal` features the model crate's manifest enables, which
+    /// decide what other crates' types map (`uuid` for `Uuid`); `None`:
+    /// not known, every mapping counts.
+    pub petal_features: Option<BTreeSet<String>>,
 }
 
 /// A predicate's value: `None` when the scanner cannot tell.
@@ -23,6 +27,7 @@ impl Cfg {
     pub fn with_features(features: impl IntoIterator<Item = String>) -> Cfg {
         Cfg {
             features: features.into_iter().collect(),
+            petal_features: None,
         }
     }
 

@@ -20,7 +20,7 @@ use crate::cfg::Cfg;
 use crate::diagnostic::{Diagnostic, suggestion};
 use crate::lower::{ObjectKind, ResolveType, explicit_names, lower_enum, lower_table};
 use crate::source::{ScanErrors, SourceLocation, SourceMap};
-use crate::types::{MappedKind, MappedType};
+use crate::types::{MappedKind, MappedType, feature_needed};
 
 /// What the scanner read: the models' schema and where each part of it was
 /// declared.
@@ -68,6 +68,7 @@ pub fn scan_sources_with(
     let parsed = scan.parse(files, &order, cfg);
     let mut resolver = EnumsByName {
         rejected: parsed.rejected_enums,
+        petal_features: cfg.petal_features.clone(),
         ..EnumsByName::default()
     };
     scan.lower_enums(&parsed.enums, &mut resolver);
@@ -371,12 +372,33 @@ struct EnumsByName {
     /// `DbEnum`s with errors of their own: a field of that type is not
     /// reported again.
     rejected: BTreeSet<String>,
+    /// `Cfg::petal_features`: a mapping whose feature is off is refused, as
+    /// the derive refuses it.
+    petal_features: Option<BTreeSet<String>>,
 }
 
 impl ResolveType for EnumsByName {
     fn resolve(&self, field: &FieldModel, mapped: &MappedType) -> Result<SqlType, Diagnostic> {
         let (name, array) = match &mapped.kind {
-            MappedKind::Builtin(t) => return Ok(t.clone()),
+            MappedKind::Builtin(t) => {
+                let off = feature_needed(&field.ty).filter(|f| {
+                    self.petal_features
+                        .as_ref()
+                        .is_some_and(|on| !on.contains(*f))
+                });
+                return match off {
+                    None => Ok(t.clone()),
+                    Some(feature) => Err(Diagnostic::new(
+                        type_span(field),
+                        format!(
+                            "field `{}` has type `{}`, which maps to {} only with petal's `{feature}` feature, and the crate's Cargo.toml leaves it off: add it (`petal = {{ ..., features = [\"{feature}\"] }}`)",
+                            field.ident,
+                            type_text(&field.ty),
+                            t.as_str()
+                        ),
+                    )),
+                };
+            }
             MappedKind::Named { name, array } => (name, *array),
             MappedKind::Unknown => return Err(unmappable(field, None)),
         };

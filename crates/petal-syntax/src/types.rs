@@ -109,6 +109,25 @@ fn builtin_name(name: &str, args: &PathArguments) -> Option<&'static str> {
     matches!(args, PathArguments::None).then_some(sql)
 }
 
+/// The `petal` cargo feature a field type's mapping comes with, as the
+/// derive sees it (`SqlType` impls behind `#[cfg(feature = ...)]`): the
+/// innermost type's, through `Option` and `Vec`. `None`: always there.
+pub fn feature_needed(ty: &Type) -> Option<&'static str> {
+    let ty = strip_groups(ty);
+    let (name, args) = last_segment(ty)?;
+    if name == "Option" || name == "Vec" {
+        return single_type_arg(args).and_then(feature_needed);
+    }
+    match name.as_str() {
+        "Decimal" => Some("rust_decimal"),
+        "NaiveDate" | "NaiveTime" | "NaiveDateTime" | "DateTime" => Some("chrono"),
+        "Date" | "Time" | "PrimitiveDateTime" | "OffsetDateTime" | "UtcDateTime" => Some("time"),
+        "Uuid" => Some("uuid"),
+        "Value" | "JsonValue" => Some("serde_json"),
+        _ => None,
+    }
+}
+
 /// `DateTime<Utc>`, `DateTime<FixedOffset>`, `DateTime<Local>`.
 fn datetime(args: &PathArguments) -> Option<&'static str> {
     let zone = single_type_arg(args)?;

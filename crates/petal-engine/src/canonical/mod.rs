@@ -30,6 +30,7 @@ mod ddl;
 mod diagnose;
 mod incremental;
 mod load;
+mod model_crate;
 mod rebuild;
 mod sql;
 
@@ -139,7 +140,8 @@ pub fn scan(settings: &Settings) -> Result<ScannedModels, EngineError> {
             settings.models_dir.display()
         )));
     }
-    let cfg = Cfg::with_features(settings.features.iter().cloned());
+    let mut cfg = Cfg::with_features(settings.features.iter().cloned());
+    cfg.petal_features = model_crate::petal_features(&settings.models_dir);
     Ok(scan_dir(&settings.models_dir, &cfg)?)
 }
 
