@@ -26,8 +26,7 @@ struct FileConfig {
     sql: Option<PathBuf>,
     #[serde(default)]
     schemas: Vec<String>,
-    #[serde(default)]
-    features: Vec<String>,
+    features: Option<Vec<String>>,
 }
 
 pub const CONFIG_FILE: &str = "petal.toml";

@@ -5,6 +5,13 @@
 //! available to the application (`petal::Table::table()`)
 //! together with sea-query identifiers (`OrderIden::CustomerPhone`).
 
+// The README's Rust examples compile as doc tests, here rather than in the
+// published `petal` crate (whose package holds no README of the repository):
+// what a user copies from the README builds.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeExamples;
+
 pub mod customer;
 pub mod order;
 pub mod product;

@@ -13,6 +13,8 @@ const EXAMPLE_MODEL: &str = r#"//! petal models: one struct per table. petal rea
 //! same attributes into code when your crate builds.
 //!
 //! Add `petal` to your crate's dependencies and `mod models;` to its root.
+//! petal reads what the compiler reads: another file of models is a module
+//! declared here (`pub mod billing;` for `billing.rs`).
 
 use petal::{DbEnum, Table};
 

@@ -179,11 +179,17 @@ pub struct Post {
 
 /// With a root file (`lib.rs`), the models are what the compiler reads: the
 /// module tree from it, `#[cfg(test)]` items left out, a feature's items
-/// only when `petal.toml` lists the feature; a file outside the tree is
-/// not read.
+/// when the crate turns the feature on by default or `petal.toml` lists it;
+/// a file outside the tree is not read, and petal says so.
 #[tokio::test]
 async fn the_scanner_reads_what_the_compiler_reads() {
     let project = Project::new().await;
+    let manifest = |default: &str| {
+        format!(
+            "[package]\nname = \"shop\"\nversion = \"0.1.0\"\n\n[features]\ndefault = [{default}]\naudit = []\n"
+        )
+    };
+    project.write("Cargo.toml", &manifest(""));
     project.write(
         "models/lib.rs",
         "pub mod blog;\n#[cfg(feature = \"audit\")]\npub mod audit;\n",
@@ -211,15 +217,28 @@ async fn the_scanner_reads_what_the_compiler_reads() {
             .collect::<Vec<_>>()
     };
     assert_eq!(tables(&project), [r#"table "public"."posts""#]);
-    let config = project.read("petal.toml");
-    project.write("petal.toml", &format!("{config}features = [\"audit\"]\n"));
-    assert_eq!(
-        tables(&project),
-        [
-            r#"table "public"."audit_events""#,
-            r#"table "public"."posts""#
-        ]
+    let run = project.petal(&["inspect", "models"]);
+    assert!(
+        run.stderr
+            .contains("petal: models/stray.rs is not a module of the models")
+            && !run.stderr.contains("models/audit.rs is not"),
+        "{}",
+        run.stderr
     );
+    let both = [
+        r#"table "public"."audit_events""#,
+        r#"table "public"."posts""#,
+    ];
+    // On by default in the crate: read.
+    project.write("Cargo.toml", &manifest("\"audit\""));
+    assert_eq!(tables(&project), both);
+    // petal.toml's list stands for the build's.
+    let config = project.read("petal.toml");
+    project.write("petal.toml", &format!("{config}features = []\n"));
+    assert_eq!(tables(&project), [r#"table "public"."posts""#]);
+    project.write("petal.toml", &format!("{config}features = [\"audit\"]\n"));
+    project.write("Cargo.toml", &manifest(""));
+    assert_eq!(tables(&project), both);
     // A module the tree declares without a file is named, as the compiler
     // would name it.
     project.write("models/lib.rs", "pub mod blog;\npub mod billing;\n");

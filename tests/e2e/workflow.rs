@@ -54,6 +54,9 @@ async fn models_to_database_and_back() {
     let project = Project::init().await;
     let client = project.client();
     project.write("src/models/shop.rs", MODELS_V1);
+    // A file of the models is a module of them, as for the compiler.
+    let root = project.read("src/models/mod.rs");
+    project.write("src/models/mod.rs", &format!("{root}\npub mod shop;\n"));
     assert_ne!(models_v2(), MODELS_V1, "the edit must change the models");
 
     let run = project.petal(&["revision", "--autogenerate", "-m", "initial"]);

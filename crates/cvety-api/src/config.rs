@@ -64,7 +64,7 @@ impl Config {
             migrations_dir: self.migrations_dir.clone(),
             sql_dir: None,
             schemas: Vec::new(),
-            features: Vec::new(),
+            features: None,
         }
     }
 

@@ -18,6 +18,9 @@ pub(crate) fn rename_column_in(expression: &str, from: &str, to: &str) -> String
     let bytes = expression.as_bytes();
     let replacement = quote_ident_if_needed(to);
     let mut out = String::with_capacity(expression.len());
+    // Inside a type after `::`, whose words go on (`character varying`,
+    // `timestamp with time zone`, `double precision`).
+    let mut in_type = false;
     let mut i = 0;
     while i < bytes.len() {
         let c = bytes[i];
@@ -25,8 +28,10 @@ pub(crate) fn rename_column_in(expression: &str, from: &str, to: &str) -> String
             b'\'' => (skip_quoted(bytes, i, b'\''), None),
             b'"' => {
                 let end = skip_quoted(bytes, i, b'"');
-                let inner = &expression[i + 1..end.saturating_sub(1).max(i + 1)];
-                (end, Some(inner.replace("\"\"", "\"")))
+                // Closed: the name between the quotes; unclosed: no name.
+                let closed = end > i + 1 && bytes[end - 1] == b'"';
+                let inner = closed.then(|| expression[i + 1..end - 1].replace("\"\"", "\""));
+                (end, inner)
             }
             c if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
                 let mut end = i + 1;
@@ -38,19 +43,35 @@ pub(crate) fn rename_column_in(expression: &str, from: &str, to: &str) -> String
                 {
                     end += 1;
                 }
-                // A bare name is case-folded by the server.
-                (end, Some(expression[i..end].to_lowercase()))
+                // The server prints a column bare only when it is exactly
+                // its name (lower case); its keywords are upper case.
+                (end, Some(expression[i..end].to_string()))
             }
             _ => {
                 let len = expression[i..].chars().next().map_or(1, char::len_utf8);
+                if !expression[i..i + len].trim().is_empty() {
+                    in_type = false;
+                }
                 out.push_str(&expression[i..i + len]);
                 i += len;
                 continue;
             }
         };
         let token = &expression[i..end];
+        let before = expression[..i].trim_end();
+        let after_cast = before.ends_with("::");
+        let type_word = after_cast
+            || (in_type
+                && matches!(
+                    token,
+                    "varying" | "precision" | "with" | "without" | "time" | "zone"
+                ));
+        in_type = type_word;
         let is_column = name.as_deref() == Some(from)
-            && !expression[..i].trim_end().ends_with(['.', ':'])
+            && !type_word
+            && !before.ends_with('.')
+            // `EXTRACT(year FROM ...)`: a field name, not a column.
+            && !before.ends_with("EXTRACT(")
             && !expression[end..].trim_start().starts_with(['(', '.']);
         out.push_str(if is_column { &replacement } else { token });
         i = end;
@@ -114,6 +135,29 @@ mod tests {
         // An unclosed literal ends the text; nothing panics.
         assert_eq!(rename_column_in("'abc", "abc", "x"), "'abc");
         assert_eq!(rename_column_in("\"ab", "ab", "x"), "\"ab");
+        assert_eq!(rename_column_in("\"città", "città", "x"), "\"città");
+        assert_eq!(rename_column_in("\"", "a", "x"), "\"");
         assert_eq!(rename_column_in("città > 0", "città", "x"), "x > 0");
+        // Keywords and the words of a type are no columns.
+        assert_eq!(
+            rename_column_in(
+                "(EXTRACT(year FROM at) > (year)::double precision) AND (zone)::character varying IS NOT NULL",
+                "year",
+                "y"
+            ),
+            "(EXTRACT(year FROM at) > (y)::double precision) AND (zone)::character varying IS NOT NULL"
+        );
+        assert_eq!(
+            rename_column_in(
+                "((at)::timestamp with time zone > now()) AND (zone <> ''::text)",
+                "zone",
+                "tz"
+            ),
+            "((at)::timestamp with time zone > now()) AND (tz <> ''::text)"
+        );
+        assert_eq!(
+            rename_column_in("(time > '10:00:00'::time without time zone)", "time", "t"),
+            "(t > '10:00:00'::time without time zone)"
+        );
     }
 }

@@ -101,7 +101,7 @@ mod tests {
             migrations_dir: "mig".into(),
             sql_dir: None,
             schemas: Vec::new(),
-            features: Vec::new(),
+            features: None,
         }
     }
 

@@ -26,8 +26,9 @@ pub struct Settings {
     /// Schemas compared; empty: every non-system schema on either side.
     pub schemas: Vec<String>,
     /// The crate features the model files are read with
-    /// (`#[cfg(feature = "...")]`); `#[cfg(test)]` items are never read.
-    pub features: Vec<String>,
+    /// (`#[cfg(feature = "...")]`); `None`: the model crate's default ones,
+    /// when its `Cargo.toml` says. `#[cfg(test)]` items are never read.
+    pub features: Option<Vec<String>>,
 }
 
 impl Settings {

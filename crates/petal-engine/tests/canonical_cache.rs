@@ -30,7 +30,7 @@ fn settings(root: PathBuf) -> Settings {
         migrations_dir: "migrations".into(),
         sql_dir: None,
         schemas: Vec::new(),
-        features: Vec::new(),
+        features: None,
     }
 }
 
@@ -53,6 +53,7 @@ fn scanned(db: &Database) -> Declared {
         models: ScannedModels {
             database: db.clone(),
             locations: BTreeMap::new(),
+            unread: Vec::new(),
         },
         sql: SqlFiles::default(),
     }

@@ -1,8 +1,10 @@
 //! `#[cfg(...)]` as the scanner can judge it without a compiler: `test` is
 //! off (a crate's own tests are not its schema), a `feature = "..."` is on
-//! when `petal.toml` lists it (`features = [...]`), and anything else
-//! (`unix`, `target_os = "..."`) is unknown. An item is read unless its
-//! `cfg` is certainly false, so an unknown predicate never hides a model.
+//! when the features are known (`petal.toml`'s `features`, else the model
+//! crate's default ones) and list it, and anything else (`unix`,
+//! `debug_assertions`, a feature when none are known) is unknown. An item
+//! is read unless its `cfg` is certainly false, so an unknown predicate
+//! never hides a model.
 
 use std::collections::BTreeSet;
 
@@ -12,12 +14,15 @@ use syn::{Attribute, Expr, Lit, Meta, Token};
 /// The configuration the models are read under.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Cfg {
-    /// The crate features taken as enabled.
-    pub features: BTreeSet<String>,
+    /// The crate features taken as enabled; `None`: not known.
+    pub features: Option<BTreeSet<String>>,
     /// The `petal` features the model crate's manifest enables, which
     /// decide what other crates' types map (`uuid` for `Uuid`); `None`:
     /// not known, every mapping counts.
     pub petal_features: Option<BTreeSet<String>>,
+    /// Every item enabled, whatever its `cfg`: for what a crate declares
+    /// under any configuration.
+    pub any_configuration: bool,
 }
 
 /// A predicate's value: `None` when the scanner cannot tell.
@@ -26,32 +31,32 @@ type Truth = Option<bool>;
 impl Cfg {
     pub fn with_features(features: impl IntoIterator<Item = String>) -> Cfg {
         Cfg {
-            features: features.into_iter().collect(),
+            features: Some(features.into_iter().collect()),
             petal_features: None,
+            any_configuration: false,
         }
     }
 
     /// Whether an item with these attributes is compiled: no `#[cfg]` of
     /// them is certainly false.
     pub fn enabled(&self, attrs: &[Attribute]) -> bool {
-        attrs
-            .iter()
-            .filter(|a| a.path().is_ident("cfg"))
-            .all(|a| match a.parse_args::<Meta>() {
-                Ok(meta) => self.eval(&meta) != Some(false),
-                // A `cfg` that does not parse is the compiler's to report.
-                Err(_) => true,
+        self.any_configuration
+            || attrs.iter().filter(|a| a.path().is_ident("cfg")).all(|a| {
+                match a.parse_args::<Meta>() {
+                    Ok(meta) => self.eval(&meta) != Some(false),
+                    // A `cfg` that does not parse is the compiler's to report.
+                    Err(_) => true,
+                }
             })
     }
 
     fn eval(&self, meta: &Meta) -> Truth {
         match meta {
             Meta::Path(path) if path.is_ident("test") => Some(false),
-            Meta::Path(path) if path.is_ident("debug_assertions") => Some(true),
             Meta::Path(_) => None,
             Meta::NameValue(nv) if nv.path.is_ident("feature") => match &nv.value {
                 Expr::Lit(lit) => match &lit.lit {
-                    Lit::Str(s) => Some(self.features.contains(&s.value())),
+                    Lit::Str(s) => self.features.as_ref().map(|on| on.contains(&s.value())),
                     _ => None,
                 },
                 _ => None,
@@ -113,5 +118,11 @@ mod tests {
         assert!(enabled(&cfg, r#"#[cfg(target_os = "linux")]"#));
         assert!(!enabled(&cfg, r#"#[cfg(feature = "audit")] #[cfg(test)]"#));
         assert!(enabled(&cfg, "#[derive(Debug)]"));
+        // Features not known: a feature's model is kept.
+        assert!(enabled(&Cfg::default(), r#"#[cfg(feature = "billing")]"#));
+        assert!(!enabled(
+            &Cfg::default(),
+            r#"#[cfg(all(feature = "billing", test))]"#
+        ));
     }
 }

@@ -20,8 +20,24 @@ pub const ROOT_FILES: [&str; 3] = ["lib.rs", "mod.rs", "main.rs"];
 /// locations and errors are as found under `dir`.
 pub fn scan_dir(dir: &Path, cfg: &Cfg) -> Result<ScannedModels, ScanErrors> {
     let root = ROOT_FILES.iter().map(|n| dir.join(n)).find(|p| p.is_file());
+    let mut unread = Vec::new();
     let files = match root {
-        Some(root) => module_tree(&root, cfg)?,
+        Some(root) => {
+            let (files, declared) = module_tree(&root, cfg)?;
+            let everything = rust_files(dir).map_err(|e| ScanErrors { reports: vec![e] })?;
+            // A file some `mod` declares under another configuration (a
+            // feature off), or below such a module, is not forgotten.
+            unread = everything
+                .into_iter()
+                .filter(|p| !files.iter().any(|(read, _)| read == p))
+                .filter(|p| {
+                    !declared
+                        .iter()
+                        .any(|d| p == d || p.starts_with(d.with_extension("")))
+                })
+                .collect();
+            files
+        }
         None => {
             let mut files = Vec::new();
             let mut errors = Vec::new();
@@ -37,13 +53,23 @@ pub fn scan_dir(dir: &Path, cfg: &Cfg) -> Result<ScannedModels, ScanErrors> {
             files
         }
     };
-    scan_sources_with(&files, cfg)
+    let mut scanned = scan_sources_with(&files, cfg)?;
+    scanned.unread = unread;
+    Ok(scanned)
 }
 
 /// The files of the module tree from `root`: each file read once, a
 /// declared module without a file reported at its `mod` (the compiler
-/// refuses it too).
-fn module_tree(root: &Path, cfg: &Cfg) -> Result<Vec<(PathBuf, String)>, ScanErrors> {
+/// refuses it too); and the files the tree's `mod`s name under any
+/// configuration.
+type Tree = (Vec<(PathBuf, String)>, Vec<PathBuf>);
+
+fn module_tree(root: &Path, cfg: &Cfg) -> Result<Tree, ScanErrors> {
+    let any = Cfg {
+        any_configuration: true,
+        ..Cfg::default()
+    };
+    let mut declared: Vec<PathBuf> = Vec::new();
     let mut files: Vec<(PathBuf, String)> = Vec::new();
     let mut errors = Vec::new();
     let mut pending = vec![(root.to_path_buf(), true)];
@@ -62,6 +88,9 @@ fn module_tree(root: &Path, cfg: &Cfg) -> Result<Vec<(PathBuf, String)>, ScanErr
         if let Ok(syntax) = syn::parse_str::<syn::File>(&blank_preamble(&text))
             && cfg.enabled(&syntax.attrs)
         {
+            for module in declared_modules(&syntax, &path, owns_dir, &any) {
+                declared.extend(module.candidates);
+            }
             let source = SourceFile::new(path.display().to_string(), text.as_str());
             for module in declared_modules(&syntax, &path, owns_dir, cfg) {
                 match module.candidates.iter().find(|c| c.is_file()) {
@@ -88,7 +117,7 @@ fn module_tree(root: &Path, cfg: &Cfg) -> Result<Vec<(PathBuf, String)>, ScanErr
         files.push((path, text));
     }
     if errors.is_empty() {
-        Ok(files)
+        Ok((files, declared))
     } else {
         Err(ScanErrors { reports: errors })
     }

@@ -29,6 +29,10 @@ pub struct ScannedModels {
     /// Normalized (constraints and indexes sorted by name).
     pub database: Database,
     pub locations: SourceMap,
+    /// `.rs` files under the models directory outside the module tree of
+    /// its root file: neither the compiler nor petal reads them, which the
+    /// user may not mean (a new file not declared with `mod`).
+    pub unread: Vec<PathBuf>,
 }
 
 /// A model with the file it came from.
@@ -63,6 +67,7 @@ pub fn scan_sources_with(
         scanned: ScannedModels {
             database: Database::default(),
             locations: SourceMap::new(),
+            unread: Vec::new(),
         },
     };
     let parsed = scan.parse(files, &order, cfg);

@@ -33,12 +33,6 @@
 // Lets the derives' `::petal::...` paths resolve inside this crate's tests.
 extern crate self as petal;
 
-// The README's Rust examples compile as doc tests: what a user copies from
-// it builds.
-#[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
-struct ReadmeExamples;
-
 mod sql_type;
 mod traits;
 

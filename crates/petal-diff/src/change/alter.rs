@@ -242,19 +242,28 @@ impl Alter {
                 identity,
                 ..
             } => match identity.to {
+                // Writes giving the column a value break whether it was an
+                // identity before or a plain column.
+                Some(Identity::Always) => {
+                    let review = Review::new(
+                        format!("make {table}.{column} {}", identity_sql(Identity::Always)),
+                        Safety::Breaking,
+                    )
+                    .note(
+                        "an INSERT that gives this column a value fails from now on unless it \
+                         says OVERRIDING SYSTEM VALUE, and an UPDATE setting it fails",
+                    );
+                    if identity.from.is_none() {
+                        review.note(SEQUENCE_AFTER_ROWS)
+                    } else {
+                        review
+                    }
+                }
                 Some(i) if identity.from.is_none() => Review::new(
                     format!("make {table}.{column} {}", identity_sql(i)),
                     Safety::Locks,
                 )
                 .note(SEQUENCE_AFTER_ROWS),
-                Some(Identity::Always) => Review::new(
-                    format!("make {table}.{column} {}", identity_sql(Identity::Always)),
-                    Safety::Breaking,
-                )
-                .note(
-                    "an INSERT that gives this column a value fails from now on unless it \
-                     says OVERRIDING SYSTEM VALUE, and an UPDATE setting it fails",
-                ),
                 Some(i) => Review::safe(format!("make {table}.{column} {}", identity_sql(i))),
                 None => Review::safe(format!("drop identity of {table}.{column}")),
             },

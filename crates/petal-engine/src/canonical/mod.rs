@@ -140,9 +140,22 @@ pub fn scan(settings: &Settings) -> Result<ScannedModels, EngineError> {
             settings.models_dir.display()
         )));
     }
-    let mut cfg = Cfg::with_features(settings.features.iter().cloned());
-    cfg.petal_features = model_crate::petal_features(&settings.models_dir);
-    Ok(scan_dir(&settings.models_dir, &cfg)?)
+    let cfg = Cfg {
+        features: match &settings.features {
+            Some(listed) => Some(listed.iter().cloned().collect()),
+            None => model_crate::default_features(&settings.models_dir),
+        },
+        petal_features: model_crate::petal_features(&settings.models_dir),
+        any_configuration: false,
+    };
+    let scanned = scan_dir(&settings.models_dir, &cfg)?;
+    for path in &scanned.unread {
+        petal_pg::progress::say(&format!(
+            "{} is not a module of the models (no `mod` declares it): not read, as the compiler does not read it",
+            path.display()
+        ));
+    }
+    Ok(scanned)
 }
 
 /// `declared` in canonical form, on the project's dev server.
