@@ -26,8 +26,14 @@ pub async fn run(settings: &Settings, action: DevAction) -> Result<(), Failure> 
             stop(dev).await?;
             stop(cluster).await?;
             if all {
-                for stopped in stop_test_clusters(&settings.root)? {
-                    println!("stopped the test cluster in {stopped}");
+                let root = settings.root.clone();
+                let stopped = tokio::task::spawn_blocking(move || stop_test_clusters(&root))
+                    .await
+                    .map_err(|e| {
+                        Failure::error(ErrorKind::Connection, format!("the stop task failed: {e}"))
+                    })??;
+                for data in stopped {
+                    println!("stopped the test cluster in {data}");
                 }
             }
             println!("stopped");
@@ -101,22 +107,28 @@ fn stop_test_clusters(root: &std::path::Path) -> Result<Vec<String>, Failure> {
         let Some(data) = text.lines().next().map(str::trim).filter(|d| !d.is_empty()) else {
             continue;
         };
-        let pidfile = std::path::Path::new(data).join("postmaster.pid");
-        let pid = std::fs::read_to_string(&pidfile)
-            .ok()
-            .and_then(|t| t.lines().next().and_then(|l| l.trim().parse::<i32>().ok()));
-        let Some(pid) = pid.filter(|&p| p > 0) else {
+        let Some(pid) = postmaster_of(data) else {
             continue;
         };
-        // SAFETY: kill(2) with signal 0 or SIGINT on a pid read from the
-        // server's own pid file; no memory is shared.
-        let alive = |pid| unsafe { libc::kill(pid, 0) == 0 };
+        // SAFETY: kill(2) with signal 0 or SIGINT on the pid of the server
+        // whose pid file names this data directory; no memory is shared.
+        // EPERM (a server run as another user) is a live process too.
+        let alive = |pid| unsafe {
+            libc::kill(pid, 0) == 0
+                || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+        };
         if !alive(pid) {
             continue;
         }
         // SAFETY: as above.
-        unsafe {
-            libc::kill(pid, libc::SIGINT);
+        if unsafe { libc::kill(pid, libc::SIGINT) } != 0 {
+            return Err(Failure::error(
+                ErrorKind::Connection,
+                format!(
+                    "cannot stop the test cluster in {data} (pid {pid}): {}",
+                    std::io::Error::last_os_error()
+                ),
+            ));
         }
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
         while alive(pid) && std::time::Instant::now() < deadline {
@@ -131,4 +143,30 @@ fn stop_test_clusters(root: &std::path::Path) -> Result<Vec<String>, Failure> {
         stopped.push(data.to_string());
     }
     Ok(stopped)
+}
+
+/// The pid of the postmaster running on `data`, when its pid file says so
+/// and that process is a PostgreSQL server (a stale pid file's pid may
+/// belong to anything by now).
+fn postmaster_of(data: &str) -> Option<i32> {
+    let text = std::fs::read_to_string(std::path::Path::new(data).join("postmaster.pid")).ok()?;
+    let mut lines = text.lines();
+    let pid = lines
+        .next()?
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|&p| p > 0)?;
+    // The pid file's second line is the data directory it serves.
+    if lines.next().map(str::trim) != Some(data.trim_end_matches('/')) {
+        return None;
+    }
+    // Where /proc exists (Linux), the process must be a PostgreSQL server.
+    if std::path::Path::new("/proc/self").exists() {
+        let command = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+        if !String::from_utf8_lossy(&command).contains("postgres") {
+            return None;
+        }
+    }
+    Some(pid)
 }

@@ -92,22 +92,7 @@ pub fn stamp_sql(settings: &Settings, target: &str) -> Result<(), Failure> {
 pub async fn current(settings: &Settings, verbose: bool, format: Format) -> Result<(), Failure> {
     let graph = migrate::load_graph(settings)?;
     let rows = migrate::read_log(settings).await?;
-    let applied = migrate::applied_revisions(&rows)?;
-    // An applied revision whose file is gone still names its parents in the
-    // log: they are behind it, not current, whatever the files say.
-    let behind_missing: BTreeSet<&str> = rows
-        .iter()
-        .filter(|row| {
-            applied
-                .iter()
-                .any(|a| a.revision.as_str() == row.revision && !graph.contains(&a.revision))
-        })
-        .flat_map(|row| row.parents.split_whitespace())
-        .collect();
-    let current: Vec<_> = petal_migrate::current(&graph, &applied)
-        .into_iter()
-        .filter(|rev| !behind_missing.contains(rev.as_str()))
-        .collect();
+    let current = migrate::current_revisions(&graph, &rows)?;
     if format == Format::Json {
         let list: Vec<_> = current
             .iter()
@@ -211,7 +196,7 @@ pub async fn history(
             .unwrap_or_default()
     };
     let current: Vec<RevisionId> = if view.indicate_current {
-        petal_migrate::current(&graph, &migrate::applied_revisions(&rows)?)
+        migrate::current_revisions(&graph, &rows)?
     } else {
         Vec::new()
     };
@@ -240,7 +225,7 @@ pub async fn history(
                     "path": file.path(),
                     "checksum": file.checksum.as_str(),
                     "head": heads.contains(rev),
-                    "current": current.contains(rev),
+                    "current": view.indicate_current.then(|| current.contains(rev)),
                     "applied_at": applied.map(|a| a.applied_at.clone()),
                 })
             })
@@ -281,8 +266,7 @@ pub async fn history(
     Ok(())
 }
 
-/// The revisions of `A:B`: from A (a descendant of it, or itself) to B (an
-/// ancestor of it, or itself); an empty end is open.
+/// The revisions of `A:B` (`graph.between`); an empty end is open.
 fn in_range(graph: &RevisionGraph, range: &str) -> Result<BTreeSet<RevisionId>, Failure> {
     let Some((from, to)) = range.split_once(':') else {
         return Err(Failure::error(
@@ -296,26 +280,17 @@ fn in_range(graph: &RevisionGraph, range: &str) -> Result<BTreeSet<RevisionId>, 
         }
         Ok(petal_migrate::revision_at(graph, text).map_err(EngineError::from)?)
     };
-    // Each end with what lies past it: after A, before B.
-    let after = point(from)?.map(|f| {
-        let mut set = graph.descendants(&f);
-        set.insert(f);
-        set
-    });
-    let before = point(to)?.map(|t| {
-        let mut set = graph.ancestors(&t);
-        set.insert(t);
-        set
-    });
-    Ok(graph
-        .topological_order()
-        .iter()
-        .filter(|id| {
-            after.as_ref().is_none_or(|s| s.contains(*id))
-                && before.as_ref().is_none_or(|s| s.contains(*id))
-        })
-        .cloned()
-        .collect())
+    let (from, to) = (point(from)?, point(to)?);
+    let between = graph.between(from.as_ref(), to.as_ref());
+    if between.is_empty() && !graph.is_empty() {
+        return Err(Failure::error(
+            ErrorKind::Plan,
+            format!(
+                "no revisions lie from {range}: the first end is not an ancestor of the second"
+            ),
+        ));
+    }
+    Ok(between.into_iter().collect())
 }
 
 pub async fn status(settings: &Settings, format: Format, style: Style) -> Result<(), Failure> {

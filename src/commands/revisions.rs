@@ -11,11 +11,17 @@ use crate::output::print_json;
 /// The file of the revision `text` names (an id, a unique prefix or
 /// suffix, `head`, `head-1`, ...).
 fn file_of<'g>(graph: &'g RevisionGraph, text: &str) -> Result<&'g MigrationFile, Failure> {
+    if graph.is_empty() {
+        return Err(Failure::error(
+            ErrorKind::Plan,
+            "there are no revisions yet: `petal revision` writes the first",
+        ));
+    }
     let revision = petal_migrate::revision_at(graph, text).map_err(EngineError::from)?;
     revision.and_then(|id| graph.get(&id)).ok_or_else(|| {
         Failure::error(
             ErrorKind::Plan,
-            format!("{text} names no revision: it is base"),
+            format!("`{text}` is base, before the first revision: it has no file"),
         )
     })
 }

@@ -56,6 +56,30 @@ pub fn applied_revisions(rows: &[AppliedRow]) -> Result<Vec<AppliedRevision>, En
         .collect()
 }
 
+/// The revisions the database is at: the applied ones none of whose
+/// children is applied. An applied revision whose file is gone still names
+/// its parents in the log: they are behind it, not current, whatever the
+/// files say.
+pub fn current_revisions(
+    graph: &RevisionGraph,
+    rows: &[AppliedRow],
+) -> Result<Vec<RevisionId>, EngineError> {
+    let applied = applied_revisions(rows)?;
+    let behind_missing: std::collections::BTreeSet<&str> = rows
+        .iter()
+        .filter(|row| {
+            applied
+                .iter()
+                .any(|a| a.revision.as_str() == row.revision && !graph.contains(&a.revision))
+        })
+        .flat_map(|row| row.parents.split_whitespace())
+        .collect();
+    Ok(petal_migrate::current(graph, &applied)
+        .into_iter()
+        .filter(|rev| !behind_missing.contains(rev.as_str()))
+        .collect())
+}
+
 /// The revisions applied to the database `client` is connected to, read
 /// without writing anything (the Cvety.kz API checks it is at head).
 pub async fn applied_on(client: &Client) -> Result<Vec<AppliedRevision>, EngineError> {

@@ -200,6 +200,30 @@ impl RevisionGraph {
         self.reachable(revision, |id| self.children(id))
     }
 
+    /// The revisions from `from` to `to`, each included, in topological
+    /// order: descendants of `from` that are ancestors of `to`; `None` leaves
+    /// that end open (`history -r A:B`).
+    pub fn between(&self, from: Option<&RevisionId>, to: Option<&RevisionId>) -> Vec<RevisionId> {
+        let after = from.map(|f| {
+            let mut set = self.descendants(f);
+            set.insert(f.clone());
+            set
+        });
+        let before = to.map(|t| {
+            let mut set = self.ancestors(t);
+            set.insert(t.clone());
+            set
+        });
+        self.order
+            .iter()
+            .filter(|id| {
+                after.as_ref().is_none_or(|s| s.contains(*id))
+                    && before.as_ref().is_none_or(|s| s.contains(*id))
+            })
+            .cloned()
+            .collect()
+    }
+
     fn reachable<'g>(
         &'g self,
         from: &RevisionId,

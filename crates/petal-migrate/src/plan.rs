@@ -273,15 +273,18 @@ fn target_closure(
 /// `REV+1`): `None` for base (and for `head` of an empty graph). `heads` is
 /// no single point: an error.
 pub fn revision_at(graph: &RevisionGraph, text: &str) -> Result<Option<RevisionId>, PlanError> {
-    let anchor = Anchor::parse(text.trim()).map_err(|why| PlanError::Relative {
-        target: text.to_string(),
-        why,
+    let not_one = |why: &str| PlanError::NotARevision {
+        text: text.to_string(),
+        why: why.to_string(),
+    };
+    let anchor = Anchor::parse(text.trim()).map_err(|_| {
+        not_one(
+            "expected head, base, a revision id (or a unique prefix or suffix of one), \
+             or one of those with +N or -N (head-1, REV+1)",
+        )
     })?;
     if anchor == Anchor::Heads {
-        return Err(PlanError::Relative {
-            target: text.to_string(),
-            why: "`heads` is no single revision: name one".to_string(),
-        });
+        return Err(not_one("`heads` is no single revision: name one"));
     }
     resolve_anchor(graph, &anchor)
 }

@@ -52,6 +52,9 @@ pub enum PlanError {
     OfflineDowngradeNeedsRange { target: String },
     /// `head-1`, `base+2`, `REV+1` that leads nowhere or to several places.
     Relative { target: String, why: String },
+    /// A text that names no single revision where one is wanted (`show`,
+    /// `edit`, `history -r`).
+    NotARevision { text: String, why: String },
 }
 
 impl From<ResolveError> for PlanError {
@@ -149,6 +152,7 @@ impl fmt::Display for PlanError {
                  without a database petal cannot know where to start"
             ),
             PlanError::Relative { target, why } => write!(f, "cannot go to {target}: {why}"),
+            PlanError::NotARevision { text, why } => write!(f, "`{text}` names no revision: {why}"),
         }
     }
 }

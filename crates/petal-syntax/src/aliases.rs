@@ -14,9 +14,12 @@ use syn::{Data, DeriveInput, Fields, Type};
 use crate::diagnostic::Diagnostic;
 use crate::types::option_inner;
 
-/// How deep aliases of aliases are followed: a cycle (`type A = B; type B
-/// = A;`, which the compiler refuses) stops here instead of looping.
+/// How deep aliases of aliases are followed, and how many expansions one
+/// field's type may take: a cycle (`type A = B; type B = A;`, or
+/// `type A = (A, A);`), which the compiler refuses, stops instead of
+/// looping or growing without end.
 const MAX_DEPTH: usize = 16;
+const MAX_EXPANSIONS: usize = 256;
 
 /// The non-generic type aliases of the model files, by name.
 #[derive(Debug, Default)]
@@ -59,6 +62,7 @@ impl Aliases {
                 aliases: self,
                 span,
                 depth: 0,
+                budget: MAX_EXPANSIONS,
                 ambiguous: None,
             };
             let mut ty = field.ty.clone();
@@ -96,12 +100,14 @@ struct Expander<'a> {
     aliases: &'a Aliases,
     span: Span,
     depth: usize,
+    budget: usize,
     ambiguous: Option<String>,
 }
 
 impl VisitMut for Expander<'_> {
     fn visit_type_mut(&mut self, ty: &mut Type) {
         if self.depth < MAX_DEPTH
+            && self.budget > 0
             && let Type::Path(path) = ty
             && path.qself.is_none()
             && let Some(ident) = path.path.get_ident()
@@ -109,6 +115,7 @@ impl VisitMut for Expander<'_> {
         {
             match targets.as_slice() {
                 [target] => {
+                    self.budget -= 1;
                     *ty = respan(target, self.span);
                     self.depth += 1;
                     self.visit_type_mut(ty);
@@ -219,6 +226,10 @@ mod tests {
     #[test]
     fn a_cycle_stops() {
         let aliases = aliases("type A = B; type B = A;");
+        let (types, _) = field_types(&aliases, "struct S { a: A }");
+        assert_eq!(types.len(), 1);
+        // Growing: four of itself at every level.
+        let aliases = super::tests::aliases("type A = (A, A, A, A);");
         let (types, _) = field_types(&aliases, "struct S { a: A }");
         assert_eq!(types.len(), 1);
     }

@@ -93,9 +93,21 @@ fn module_tree(root: &Path, cfg: &Cfg) -> Result<Tree, ScanErrors> {
             }
             let source = SourceFile::new(path.display().to_string(), text.as_str());
             for module in declared_modules(&syntax, &path, owns_dir, cfg) {
-                match module.candidates.iter().find(|c| c.is_file()) {
-                    Some(found) => pending.push((found.clone(), module.owns_dir)),
-                    None => {
+                let existing: Vec<&PathBuf> =
+                    module.candidates.iter().filter(|c| c.is_file()).collect();
+                match existing.as_slice() {
+                    [found] => pending.push(((*found).clone(), module.owns_dir)),
+                    [first, second, ..] => errors.push(Report::at(
+                        &source,
+                        byte_span(module.span),
+                        format!(
+                            "module `{}` has two files, {} and {}: the compiler refuses that; remove one",
+                            module.name,
+                            first.display(),
+                            second.display()
+                        ),
+                    )),
+                    [] => {
                         let looked: Vec<String> = module
                             .candidates
                             .iter()
