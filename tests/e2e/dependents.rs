@@ -406,3 +406,61 @@ async fn a_type_change_under_a_policy_is_refused_naming_both() {
         .unwrap_or_else(|e| panic!("{e}"));
     project.generate_and_apply("wider totals");
 }
+
+/// A publication's column list (PostgreSQL 15 on) holds the column whose
+/// type the models change, and an event trigger executes the function the
+/// SQL files no longer declare: PostgreSQL refuses both, so petal writes
+/// no file and names each.
+#[tokio::test]
+async fn changes_under_a_publication_and_an_event_trigger_are_refused() {
+    let project = Project::new().await;
+    project.write("models/orders.rs", ORDERS);
+    project.write(
+        "sql/ddl.sql",
+        "CREATE FUNCTION public.on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$;",
+    );
+    project.generate_and_apply("orders");
+    let client = project.client();
+    let version: i32 = client
+        .query_one("SELECT current_setting('server_version_num')::int", &[])
+        .await
+        .map(|row| row.get(0))
+        .unwrap_or_default();
+    client
+        .batch_execute(
+            "CREATE EVENT TRIGGER audit_ddl ON ddl_command_end EXECUTE FUNCTION public.on_ddl()",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("event trigger: {e}"));
+    let before = project.migrations();
+
+    project.write("sql/ddl.sql", "");
+    let run = project.petal(&["revision", "--autogenerate", "-m", "no ddl audit"]);
+    assert_ne!(run.code, 0, "{}", run.output());
+    run.assert_mentions(
+        "event trigger audit_ddl uses function public.on_ddl(), which the up drops",
+    );
+    assert_eq!(project.migrations(), before, "no file is written");
+    client
+        .batch_execute("DROP EVENT TRIGGER audit_ddl")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    if version >= 150_000 {
+        client
+            .batch_execute("CREATE PUBLICATION shop FOR TABLE public.orders (id, total)")
+            .await
+            .unwrap_or_else(|e| panic!("publication: {e}"));
+        project.write(
+            "models/orders.rs",
+            &ORDERS.replace("numeric(12,2)", "numeric(14,2)"),
+        );
+        let run = project.petal(&["revision", "--autogenerate", "-m", "wider totals"]);
+        assert_ne!(run.code, 0, "{}", run.output());
+        run.assert_mentions(
+            "publication of a table shop on public.orders uses column public.orders.total, \
+             which the up changes the type of",
+        );
+        assert_eq!(project.migrations(), before, "no file is written");
+    }
+}

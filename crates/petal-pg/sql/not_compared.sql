@@ -138,10 +138,6 @@ FROM (
     UNION ALL
     -- Database-wide objects, whatever the schemas compared: made after
     -- initdb (FirstNormalObjectId) and not by an extension.
-    SELECT 'event trigger', quote_ident(ev.evtname)
-    FROM pg_event_trigger ev
-    WHERE NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_event_trigger'::regclass AND x.objid = ev.oid)
-    UNION ALL
     SELECT 'publication', quote_ident(p.pubname)
     FROM pg_publication p
     UNION ALL
@@ -172,11 +168,13 @@ FROM (
       AND NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_am'::regclass AND x.objid = am.oid)
 ) AS objects
 UNION ALL
--- Policies and rules, with what they use (pg_depend, normal edges): a
--- migration that drops, recreates or retypes one of those fails, and
--- petal cannot move them out of the way, so it refuses to write it. Their
--- own table (own_schema, own_name) is left out of what they use (they go
--- with it); its columns are not.
+-- Policies, rules, event triggers and the tables of publications, with
+-- what they use (pg_depend, normal edges: a publication's column list and
+-- row filter, PostgreSQL 15 on; an event trigger's function): a migration
+-- that drops, recreates or retypes one of those fails, and petal cannot
+-- move them out of the way, so it refuses to write it. Their own table
+-- (own_schema, own_name) is left out of what they use (they go with it);
+-- its columns are not.
 -- ref_kinds: column, table, view, materialized view, function, or type:
 -- and pg_type.typtype; ref_parts: the column, or the function's argument
 -- types (oidvectortypes).
@@ -198,6 +196,19 @@ FROM (
     JOIN pg_class c ON c.oid = rw.ev_class
     JOIN nsp ON nsp.oid = c.relnamespace
     WHERE rw.rulename <> '_RETURN'
+    UNION ALL
+    SELECT 'event trigger', quote_ident(ev.evtname),
+           'pg_event_trigger'::regclass, ev.oid, NULL::oid, NULL::text, NULL::text
+    FROM pg_event_trigger ev
+    WHERE NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_event_trigger'::regclass AND x.objid = ev.oid)
+    UNION ALL
+    SELECT 'publication of a table',
+           quote_ident(p.pubname) || ' on ' || quote_ident(nsp.nspname) || '.' || quote_ident(c.relname),
+           'pg_publication_rel'::regclass, pr.oid, c.oid, nsp.nspname::text, c.relname::text
+    FROM pg_publication_rel pr
+    JOIN pg_publication p ON p.oid = pr.prpubid
+    JOIN pg_class c ON c.oid = pr.prrelid
+    JOIN nsp ON nsp.oid = c.relnamespace
 ) AS u
 LEFT JOIN LATERAL (
     SELECT array_agg(k.kind ORDER BY k.kind, k.schema, k.name, k.part) AS kinds,
@@ -226,7 +237,9 @@ LEFT JOIN LATERAL (
         LEFT JOIN pg_namespace rtn ON rtn.oid = rt.typnamespace
         WHERE d.classid = u.classid AND d.objid = u.objid AND d.deptype = 'n'
           AND COALESCE(rc.oid, rp.oid, rt.oid) IS NOT NULL
-          AND NOT (rc.oid IS NOT DISTINCT FROM u.own_table AND d.refobjsubid = 0)
+          -- (COALESCE: a dependent with no table of its own, or a ref
+          -- that is no relation, is never its own table)
+          AND NOT (COALESCE(rc.oid = u.own_table, false) AND d.refobjsubid = 0)
     ) AS k
 ) AS r ON true
 ORDER BY 1, 2

@@ -296,3 +296,61 @@ async fn policies_and_rules_name_what_they_use() {
         ]
     );
 }
+
+/// An event trigger uses its function, and (PostgreSQL 15 on) a table's
+/// publication the columns of its column list and row filter: PostgreSQL
+/// refuses to drop or retype them, so the dependents are read with them.
+#[tokio::test]
+async fn event_triggers_and_publications_name_what_they_use() {
+    let db = TestDb::new().await;
+    load(
+        &db,
+        "CREATE FUNCTION public.on_ddl() RETURNS event_trigger LANGUAGE plpgsql
+             AS $$ BEGIN END $$;
+         CREATE TABLE public.orders (id int PRIMARY KEY, total numeric, note text);",
+    )
+    .await;
+    // Event triggers are the cluster's: a name of this test's own.
+    let trigger = format!("audit_ddl_{}", db.name());
+    load(
+        &db,
+        &format!(
+            "CREATE EVENT TRIGGER \"{trigger}\" ON ddl_command_end EXECUTE FUNCTION public.on_ddl();"
+        ),
+    )
+    .await;
+    let version: i32 = db
+        .client()
+        .query_one("SELECT current_setting('server_version_num')::int", &[])
+        .await
+        .map(|row| row.get(0))
+        .unwrap_or_default();
+    if version >= 150_000 {
+        load(
+            &db,
+            "CREATE PUBLICATION shop_orders FOR TABLE public.orders (id, total) WHERE (total > 0);",
+        )
+        .await;
+    }
+    let found = read(&db, &IntrospectOptions::default()).await;
+    let drop_trigger = format!("DROP EVENT TRIGGER \"{trigger}\"");
+    let _ = db.client().batch_execute(&drop_trigger).await;
+    let uses = |kind: &str| -> Vec<String> {
+        found
+            .not_compared
+            .iter()
+            .find(|n| n.kind == kind)
+            .unwrap_or_else(|| panic!("no {kind} in {:?}", found.not_compared))
+            .depends_on
+            .iter()
+            .map(|k| k.to_string())
+            .collect()
+    };
+    assert_eq!(uses("event trigger"), ["function public.on_ddl()"]);
+    if version >= 150_000 {
+        assert_eq!(
+            uses("publication of a table"),
+            ["column public.orders.id", "column public.orders.total"]
+        );
+    }
+}
