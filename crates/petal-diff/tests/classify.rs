@@ -302,6 +302,7 @@ fn cases() -> Vec<(Change, Safety, &'static str)> {
                 table: t.clone(),
                 column: "x".into(),
                 default: Delta::new(None, Some("0".into())),
+                because: None,
             }),
             Safety::Safe,
             "set default of public.orders.x to 0",

@@ -157,6 +157,33 @@ fn a_function_recreated_under_a_dropped_tables_default_converges() {
     });
 }
 
+/// A function recreated (its result type changes) under a trigger whose
+/// `WHEN` calls it and a default that calls it: the trigger is moved aside
+/// and back, the default dropped and set again, both ways.
+#[test]
+fn a_function_recreated_under_a_trigger_and_a_default_converges() {
+    let runtime = common::runtime().expect("runtime");
+    runtime.block_on(async {
+        let schema = |result: &str, body: &str| {
+            format!(
+                "CREATE FUNCTION norm(v text) RETURNS {result} LANGUAGE sql IMMUTABLE AS $$ {body} $$;
+                 CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+                 CREATE TABLE items (id int PRIMARY KEY, label text NOT NULL DEFAULT norm('X'));
+                 CREATE TRIGGER items_touch BEFORE UPDATE ON items FOR EACH ROW
+                     WHEN (norm(NEW.label) <> '') EXECUTE FUNCTION touch();
+                 COMMENT ON TRIGGER items_touch ON items IS 'keeps labels fresh';"
+            )
+        };
+        let a = common::built(&schema("text", "SELECT lower($1)"))
+            .await
+            .expect("schema A");
+        let b = common::built(&schema("varchar", "SELECT lower($1)::varchar"))
+            .await
+            .expect("schema B");
+        converges_with_rows(&a, &b).await;
+    });
+}
+
 /// A named case of the property: up and down converge with the rows
 /// present, no flagged failure allowed.
 async fn converges_with_rows(a: &petal_ir::Database, b: &petal_ir::Database) {

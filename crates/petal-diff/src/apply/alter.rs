@@ -24,6 +24,7 @@ pub(super) fn apply_alter(db: &mut Database, alter: &Alter) -> Result<(), ApplyE
             table,
             column,
             default,
+            ..
         } => column_mut(db, table, column)?.default = default.to.clone(),
         Alter::Identity {
             table,

@@ -36,6 +36,11 @@ pub enum Alter {
         column: String,
         #[serde(flatten)]
         default: Delta<Option<String>>,
+        /// What the default is dropped, or set again, for when it only
+        /// gets out of another change's way: the function it calls, which
+        /// is recreated.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        because: Option<ObjectKey>,
     },
     /// `sequence`: the name of the identity's sequence, on the side that
     /// has one, when it is not the one PostgreSQL picks (so that undoing
@@ -232,9 +237,16 @@ impl Alter {
                 table,
                 column,
                 default,
-            } => Review::safe(match &default.to {
-                Some(d) => format!("set default of {table}.{column} to {d}"),
-                None => format!("drop default of {table}.{column}"),
+                because,
+            } => Review::safe(match (&default.to, because) {
+                (Some(d), None) => format!("set default of {table}.{column} to {d}"),
+                (None, None) => format!("drop default of {table}.{column}"),
+                (Some(d), Some(because)) => format!(
+                    "set default of {table}.{column} to {d} again, after {because} is recreated"
+                ),
+                (None, Some(because)) => format!(
+                    "drop default of {table}.{column} first: it calls {because}, which is recreated"
+                ),
             }),
             Alter::Identity {
                 table,

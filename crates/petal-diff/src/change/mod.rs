@@ -142,6 +142,7 @@ mod tests {
                 table: table.clone(),
                 column: "b".into(),
                 default: Delta::new(None, Some("0".into())),
+                because: None,
             }),
             Change::MoveAside(Moved {
                 object: Object::Check {

@@ -97,10 +97,15 @@ impl Engine<'_> {
             return;
         };
         if cur.default != to.default {
+            let because = self
+                .moved_defaults
+                .get(&ObjectKey::column(&table, &column))
+                .cloned();
             self.emit(Change::Alter(Alter::Default {
                 table: table.clone(),
                 column: column.clone(),
                 default: Delta::new(cur.default.clone(), to.default.clone()),
+                because,
             }));
         }
         if cur.nullable != to.nullable {

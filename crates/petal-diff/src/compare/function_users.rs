@@ -52,7 +52,7 @@ impl Engine<'_> {
     /// default afterwards, as for any column whose default differs.
     pub(super) fn drop_defaults_over_recreated(&mut self, objects: &ObjectPlan) {
         let mut drops = Vec::new();
-        for dependent in self.over_recreated_functions(objects).into_keys() {
+        for (dependent, function) in self.over_recreated_functions(objects) {
             let ObjectKey::Column { table, column } = dependent else {
                 continue;
             };
@@ -63,10 +63,14 @@ impl Engine<'_> {
                 .and_then(|t| t.column(&column))
                 .and_then(|c| c.default.clone());
             if let Some(default) = default {
+                // The columns' phase sets it again, saying why too.
+                self.moved_defaults
+                    .insert(ObjectKey::column(&table, &column), function.clone());
                 drops.push(Change::Alter(Alter::Default {
                     table,
                     column,
                     default: Delta::new(Some(default), None),
+                    because: Some(function),
                 }));
             }
         }

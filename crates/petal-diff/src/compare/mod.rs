@@ -172,6 +172,7 @@ pub fn diff(from: &Database, to: &Database) -> Diff {
         cur,
         changes: Vec::new(),
         warnings: Vec::new(),
+        moved_defaults: BTreeMap::new(),
     };
     engine.run();
     let mut warnings = engine.warnings;
@@ -220,6 +221,9 @@ pub(crate) struct Engine<'a> {
     pub cur: Database,
     pub changes: Vec<Change>,
     pub warnings: Vec<Warning>,
+    /// The column defaults dropped only to get out of a recreated
+    /// function's way (column → function), so setting them again says why.
+    pub moved_defaults: BTreeMap<petal_ir::ObjectKey, petal_ir::ObjectKey>,
 }
 
 impl Engine<'_> {

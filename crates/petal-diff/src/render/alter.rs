@@ -21,6 +21,7 @@ pub(super) fn render(change: &Change, alter: &Alter) -> Vec<ReviewedStatement> {
             table,
             column,
             default,
+            ..
         } => vec![single(change, columns::default(table, column, &default.to))],
         Alter::Identity {
             table,
