@@ -464,3 +464,43 @@ async fn changes_under_a_publication_and_an_event_trigger_are_refused() {
         assert_eq!(project.migrations(), before, "no file is written");
     }
 }
+
+/// A stored generated column calls a function whose result type the SQL
+/// files change: PostgreSQL will not drop the function under it, and petal
+/// does not drop the column behind the user's back, so it writes nothing
+/// and names both.
+#[tokio::test]
+async fn a_function_recreated_under_a_generated_column_is_refused() {
+    let project = Project::new().await;
+    let norm = |result: &str| {
+        format!(
+            "CREATE FUNCTION public.norm(v text) RETURNS {result} LANGUAGE sql IMMUTABLE \
+             AS $$ SELECT lower(v)::{result} $$;"
+        )
+    };
+    project.write("sql/norm.sql", &norm("text"));
+    project.write(
+        "models/items.rs",
+        r#"use petal::Table;
+
+#[derive(Table)]
+#[petal(table = "items")]
+pub struct Item {
+    #[petal(primary_key)]
+    pub id: i64,
+    pub label: String,
+    #[petal(generated = "public.norm(label)")]
+    pub key: Option<String>,
+}
+"#,
+    );
+    project.generate_and_apply("items");
+    let before = project.migrations();
+    project.write("sql/norm.sql", &norm("varchar"));
+    let run = project.petal(&["revision", "--autogenerate", "-m", "varchar keys"]);
+    assert_ne!(run.code, 0, "{}", run.output());
+    run.assert_mentions(
+        "generated column public.items.key calls function public.norm(text), which the up recreates",
+    );
+    assert_eq!(project.migrations(), before, "no file is written");
+}
