@@ -79,6 +79,12 @@ pub(crate) fn rename_column_in(expression: &str, from: &str, to: &str) -> String
     out
 }
 
+/// Whether `expression` refers to the column `column` (read as
+/// [`rename_column_in`] reads it).
+pub(crate) fn mentions_column(expression: &str, column: &str) -> bool {
+    rename_column_in(expression, column, "\u{1}") != expression
+}
+
 /// The end (one past the closing quote) of a quoted token starting at
 /// `start`, a doubled quote standing for one; the text's end when unclosed.
 fn skip_quoted(bytes: &[u8], start: usize, quote: u8) -> usize {

@@ -68,12 +68,7 @@ pub async fn revision(
             if diff.is_empty() {
                 return Ok(None);
             }
-            let mut blocked = crate::unmodelled::blocked(&current.not_compared, &diff);
-            blocked.extend(crate::unmodelled::generated_in_the_way(
-                &current.database,
-                &desired,
-                &diff,
-            ));
+            let blocked = crate::unmodelled::blocked(&current.not_compared, &diff);
             if !blocked.is_empty() {
                 return Err(Refusal::UnmodelledDependents { blocked }.into());
             }

@@ -6,10 +6,10 @@
 //! write the file, naming the object and the change, rather than leave
 //! the failure to `upgrade` (or, for the down, to a rollback in a hurry).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use petal_diff::{Alter, Change, Diff, Moved, Object, Rename};
-use petal_ir::{Database, ObjectKey, QualifiedName};
+use petal_ir::{ObjectKey, QualifiedName};
 use petal_pg::NotCompared;
 
 /// Each unmodelled dependent over something the up or the down changes,
@@ -46,59 +46,6 @@ pub(crate) fn blocked(not_compared: &[NotCompared], diff: &Diff) -> Vec<String> 
                         user.kind, user.name
                     ));
                 }
-            }
-        }
-    }
-    out
-}
-
-/// Each stored generated column that calls a function the up or the down
-/// recreates (dropped and created again: its result or its parameters'
-/// names change). PostgreSQL will not drop the function under the column,
-/// and there is no way to take a generation off and put it back but to
-/// drop the column (PostgreSQL 17's `SET EXPRESSION` aside), which petal
-/// does not do behind the user's back: it refuses, naming both.
-/// `from` and `to`: the schemas the diff goes between.
-pub(crate) fn generated_in_the_way(from: &Database, to: &Database, diff: &Diff) -> Vec<String> {
-    let down = diff.down();
-    let mut out = Vec::new();
-    for (direction, changes, before) in [("up", &diff.changes, from), ("down", &down, to)] {
-        let dropped: BTreeSet<ObjectKey> = changes
-            .iter()
-            .filter_map(|c| match c {
-                Change::Drop(o) | Change::MoveAside(Moved { object: o, .. }) => Some(o.key()),
-                _ => None,
-            })
-            .collect();
-        let created: BTreeSet<ObjectKey> = changes
-            .iter()
-            .filter_map(|c| match c {
-                Change::Create(o) | Change::PutBack(Moved { object: o, .. }) => Some(o.key()),
-                _ => None,
-            })
-            .collect();
-        for d in &before.dependencies {
-            let (ObjectKey::Column { table, column }, ObjectKey::Function { .. }) =
-                (&d.dependent, &d.referenced)
-            else {
-                continue;
-            };
-            let recreated = dropped.contains(&d.referenced) && created.contains(&d.referenced);
-            let generated = before
-                .tables
-                .get(table)
-                .and_then(|t| t.column(column))
-                .is_some_and(|c| c.generated.is_some());
-            // Even a column or table the migration drops goes only after
-            // the functions are recreated.
-            if recreated && generated {
-                out.push(format!(
-                    "generated column {table}.{column} calls {}, which the {direction} recreates: \
-                     PostgreSQL will not drop the function under the column, and petal does not \
-                     drop a generated column to move it out of the way; drop the column in a \
-                     migration of your own first, or keep the function's result and parameter names",
-                    d.referenced
-                ));
             }
         }
     }

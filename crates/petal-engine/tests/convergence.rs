@@ -184,6 +184,31 @@ fn a_function_recreated_under_a_trigger_and_a_default_converges() {
     });
 }
 
+/// A function recreated (its result type changes) under a stored
+/// generated column that calls it, with an index, a check and a view over
+/// the column: the column is moved aside and added back (its values
+/// computed again), and all that uses it with it, both ways.
+#[test]
+fn a_function_recreated_under_a_generated_column_converges() {
+    let runtime = common::runtime().expect("runtime");
+    runtime.block_on(async {
+        let schema = |result: &str| {
+            format!(
+                "CREATE FUNCTION norm(v text) RETURNS {result} LANGUAGE sql IMMUTABLE
+                     AS $$ SELECT lower(v)::{result} $$;
+                 CREATE TABLE items (id int PRIMARY KEY, label text NOT NULL,
+                     key text GENERATED ALWAYS AS (norm(label)) STORED,
+                     CONSTRAINT items_key_check CHECK (key <> ''));
+                 CREATE INDEX items_key_idx ON items (key);
+                 CREATE VIEW item_keys AS SELECT id, key FROM items;"
+            )
+        };
+        let a = common::built(&schema("text")).await.expect("schema A");
+        let b = common::built(&schema("varchar")).await.expect("schema B");
+        converges_with_rows(&a, &b).await;
+    });
+}
+
 /// A named case of the property: up and down converge with the rows
 /// present, no flagged failure allowed.
 async fn converges_with_rows(a: &petal_ir::Database, b: &petal_ir::Database) {

@@ -31,6 +31,20 @@ impl Moved {
     /// The drop's review, saying why and that the object comes back.
     pub(crate) fn aside_review(&self) -> Review {
         let review = self.object.drop_review();
+        // A stored generated column loses nothing: its values are computed
+        // again when it is added back.
+        if let Object::Column { table, column } = &self.object
+            && column.generated.is_some()
+        {
+            return Review {
+                description: format!(
+                    "recreated: drop generated column {table}.{}, which calls {}, before it changes (added back below, its values computed again)",
+                    column.name, self.because
+                ),
+                safety: crate::classify::Safety::Safe,
+                notes: Vec::new(),
+            };
+        }
         Review {
             description: format!(
                 "recreated: {}, which depends on {}, before it changes (created again below)",

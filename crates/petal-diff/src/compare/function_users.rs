@@ -7,11 +7,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use petal_ir::ObjectKey;
+use petal_ir::{Database, ObjectKey, QualifiedName};
 
-use super::Engine;
 use super::objects::{ObjectPlan, cur_key};
-use crate::change::{Alter, Change, Delta};
+use super::{Engine, Matching};
+use crate::change::{Alter, Change, Delta, Moved, Object};
 
 impl Engine<'_> {
     /// What in the tables (a column's default, a check, an index) calls a
@@ -47,15 +47,65 @@ impl Engine<'_> {
             .collect()
     }
 
+    /// The stored generated columns calling a function dropped and
+    /// created again, with that function: no ALTER takes a generation off
+    /// and puts it back (before PostgreSQL 17), so such a column is moved
+    /// aside and added back, its values computed again.
+    pub(super) fn generated_over_recreated(
+        &self,
+        objects: &ObjectPlan,
+    ) -> BTreeMap<ObjectKey, ObjectKey> {
+        self.over_recreated_functions(objects)
+            .into_iter()
+            .filter(|(dependent, _)| match dependent {
+                ObjectKey::Column { table, column } => self
+                    .cur
+                    .tables
+                    .get(table)
+                    .and_then(|t| t.column(column))
+                    .is_some_and(|c| c.generated.is_some()),
+                _ => false,
+            })
+            .collect()
+    }
+
     /// Phase 5a: the defaults that call a function dropped and created
     /// again are dropped before it; the columns' phase sets the wanted
-    /// default afterwards, as for any column whose default differs.
-    pub(super) fn drop_defaults_over_recreated(&mut self, objects: &ObjectPlan) {
+    /// default afterwards, as for any column whose default differs. The
+    /// generated columns calling it are moved aside, and put back with the
+    /// new columns (`put_back_generated`).
+    pub(super) fn drop_defaults_over_recreated(
+        &mut self,
+        objects: &ObjectPlan,
+        matching: &Matching,
+    ) {
         let mut drops = Vec::new();
         for (dependent, function) in self.over_recreated_functions(objects) {
             let ObjectKey::Column { table, column } = dependent else {
                 continue;
             };
+            let Some(current) = self.cur.tables.get(&table).and_then(|t| t.column(&column)) else {
+                continue;
+            };
+            if current.generated.is_some() {
+                let object = Object::Column {
+                    table: table.clone(),
+                    column: current.clone(),
+                };
+                // Wanted back (the column is kept): moved aside; else it
+                // just goes now, before the function, not with its table.
+                match wanted_back(matching, self.to, &table, &column) {
+                    Some(back) => {
+                        self.moved_columns.insert(back, function.clone());
+                        drops.push(Change::MoveAside(Moved {
+                            object,
+                            because: function,
+                        }));
+                    }
+                    None => drops.push(Change::Drop(object)),
+                }
+                continue;
+            }
             let default = self
                 .cur
                 .tables
@@ -78,4 +128,43 @@ impl Engine<'_> {
             self.emit(change);
         }
     }
+
+    /// Phase 8: the generated columns moved aside in phase 5a, added back
+    /// as the models want them, now that the function is recreated.
+    pub(super) fn put_back_generated(&mut self) {
+        let moved = std::mem::take(&mut self.moved_columns);
+        for (key, because) in &moved {
+            let ObjectKey::Column { table, column } = key else {
+                continue;
+            };
+            let Some(wanted) = self.to.tables.get(table).and_then(|t| t.column(column)) else {
+                continue;
+            };
+            let mut column = wanted.clone();
+            column.renamed_from = None;
+            self.emit(Change::PutBack(Moved {
+                object: Object::Column {
+                    table: table.clone(),
+                    column,
+                },
+                because: because.clone(),
+            }));
+        }
+        self.moved_columns = moved;
+    }
+}
+
+/// The key, as the models name it, of the column `column` of `table` (as
+/// the database names them) when the models keep it.
+fn wanted_back(
+    matching: &Matching,
+    to: &Database,
+    table: &QualifiedName,
+    column: &str,
+) -> Option<ObjectKey> {
+    let to_table = matching.table_to(table)?;
+    let columns = matching.columns.get(to_table)?;
+    let (to_column, _) = columns.iter().find(|(_, cur)| cur.as_str() == column)?;
+    to.tables.get(to_table)?.column(to_column)?;
+    Some(ObjectKey::column(to_table, to_column))
 }

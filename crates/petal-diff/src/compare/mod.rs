@@ -173,6 +173,7 @@ pub fn diff(from: &Database, to: &Database) -> Diff {
         changes: Vec::new(),
         warnings: Vec::new(),
         moved_defaults: BTreeMap::new(),
+        moved_columns: BTreeMap::new(),
     };
     engine.run();
     let mut warnings = engine.warnings;
@@ -224,6 +225,9 @@ pub(crate) struct Engine<'a> {
     /// The column defaults dropped only to get out of a recreated
     /// function's way (column → function), so setting them again says why.
     pub moved_defaults: BTreeMap<petal_ir::ObjectKey, petal_ir::ObjectKey>,
+    /// The generated columns moved aside in phase 5a (as the models name
+    /// them → the recreated function they call), put back in phase 8.
+    pub moved_columns: BTreeMap<petal_ir::ObjectKey, petal_ir::ObjectKey>,
 }
 
 impl Engine<'_> {
@@ -254,13 +258,14 @@ impl Engine<'_> {
         self.rename_objects(&objects);
         let plan = self.plan_constraints(&matching, &objects);
         self.drop_constraints(&plan);
-        self.drop_defaults_over_recreated(&objects);
+        self.drop_defaults_over_recreated(&objects, &matching);
         self.create_and_recreate_enums(&matching);
         self.create_providers(&objects);
         self.rename_tables_and_columns(&matching);
         self.drop_columns_and_tables(&matching);
         self.rename_constraints(&plan);
         self.create_tables_and_columns(&matching);
+        self.put_back_generated();
         self.alter_columns(&matching);
         self.add_constraints(&plan);
         self.create_dependents(&objects);

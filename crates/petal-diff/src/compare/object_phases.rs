@@ -125,6 +125,28 @@ impl Engine<'_> {
                 }
             }
         }
+        // A generated column calling a recreated function is moved aside
+        // and back (`function_users.rs`): what reads it goes out of its
+        // way as for a retyped column.
+        let generated: Vec<ObjectKey> = self
+            .cur
+            .dependencies
+            .iter()
+            .filter(|d| {
+                matches!(d.referenced, ObjectKey::Function { .. }) && gone.contains(&d.referenced)
+            })
+            .filter_map(|d| match &d.dependent {
+                ObjectKey::Column { table, column } => self
+                    .cur
+                    .tables
+                    .get(table)
+                    .and_then(|t| t.column(column))
+                    .filter(|c| c.generated.is_some())
+                    .map(|_| d.dependent.clone()),
+                _ => None,
+            })
+            .collect();
+        gone.extend(generated);
         // One index of the edges for every search below.
         let index = DependentsIndex::new(&self.cur);
         let found = index.of(&gone);

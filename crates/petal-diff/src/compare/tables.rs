@@ -14,6 +14,7 @@ use super::objects::ObjectPlan;
 use super::{Engine, Matching, Warning};
 use crate::apply::apply;
 use crate::change::{Alter, Change, Delta, Moved, Object, Rename};
+use crate::column_refs::mentions_column;
 
 /// The constraint and index changes of kept tables, decided up front on a
 /// projection of the working copy with every planned rename applied (so a
@@ -117,6 +118,8 @@ impl Engine<'_> {
         objects: &ObjectPlan,
     ) -> ConstraintPlan {
         let over_recreated = self.over_recreated_functions(objects);
+        let moved_columns =
+            moved_generated_columns(&self.generated_over_recreated(objects), matching);
         let renames = Self::rename_changes(matching);
         let projected: Cow<'_, Database> = if renames.is_empty() {
             Cow::Borrowed(&self.cur)
@@ -165,8 +168,20 @@ impl Engine<'_> {
                 renames,
                 rekeyed: &mut rekeyed,
             };
-            plan_kind::<PrimaryKey>(&table, &mut planned, |_| None);
-            plan_kind::<Unique>(&table, &mut planned, |_| None);
+            // What uses a generated column moved aside goes out of its
+            // way too (PostgreSQL would drop it with the column).
+            let moved = |uses: &dyn Fn(&str) -> bool| {
+                moved_columns
+                    .iter()
+                    .find(|((t, c), _)| t == to_name && uses(c))
+                    .map(|(_, because)| because.clone())
+            };
+            plan_kind::<PrimaryKey>(&table, &mut planned, |p| {
+                moved(&|c| p.columns.iter().any(|k| k == c))
+            });
+            plan_kind::<Unique>(&table, &mut planned, |u| {
+                moved(&|c| u.columns.iter().any(|k| k == c))
+            });
             // Expressions naming a recreated enum type go out of its way.
             // So do those calling a function that is dropped and created
             // again (PostgreSQL will not drop it while they use it).
@@ -179,6 +194,7 @@ impl Engine<'_> {
                             .get(&ObjectKey::constraint(cur_name, &c.name))
                             .cloned()
                     })
+                    .or_else(|| moved(&|col| mentions_column(&c.expr, col)))
             });
             plan_kind::<Index>(&table, &mut planned, |i| {
                 index_named_type(i, &recreated)
@@ -188,6 +204,7 @@ impl Engine<'_> {
                             .get(&ObjectKey::index(cur_name, &i.name))
                             .cloned()
                     })
+                    .or_else(|| moved(&|col| index_uses(i, col)))
             });
             kept.push(table);
         }
@@ -450,6 +467,40 @@ struct Planned<'p> {
 
 /// Plans the objects of kind `T` of one kept table: renames, drops (named
 /// as they are now) and creations.
+/// The generated columns moved aside, as the models name them (table,
+/// column), with the function they call.
+fn moved_generated_columns(
+    moved: &BTreeMap<ObjectKey, ObjectKey>,
+    matching: &Matching,
+) -> BTreeMap<(QualifiedName, String), ObjectKey> {
+    moved
+        .iter()
+        .filter_map(|(key, function)| {
+            let ObjectKey::Column { table, column } = key else {
+                return None;
+            };
+            let to_table = matching.table_to(table)?;
+            let columns = matching.columns.get(to_table)?;
+            let (to_column, _) = columns.iter().find(|(_, cur)| *cur == column)?;
+            Some(((to_table.clone(), to_column.clone()), function.clone()))
+        })
+        .collect()
+}
+
+/// Whether an index uses a column: as a key, in an expression key, in its
+/// predicate or among its included columns.
+fn index_uses(index: &Index, column: &str) -> bool {
+    index.include.iter().any(|c| c == column)
+        || index
+            .predicate
+            .as_deref()
+            .is_some_and(|p| mentions_column(p, column))
+        || index.keys.iter().any(|k| match &k.expr {
+            petal_ir::IndexKeyExpr::Column(c) => c == column,
+            petal_ir::IndexKeyExpr::Expression(e) => mentions_column(e, column),
+        })
+}
+
 fn plan_kind<T: TableObject>(
     table: &KeptTable<'_>,
     out: &mut Planned<'_>,
