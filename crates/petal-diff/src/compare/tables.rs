@@ -118,8 +118,9 @@ impl Engine<'_> {
         objects: &ObjectPlan,
     ) -> ConstraintPlan {
         let over_recreated = self.over_recreated_functions(objects);
-        let moved_columns =
+        let mut moved_columns =
             moved_generated_columns(&self.generated_over_recreated(objects), matching);
+        moved_columns.extend(self.regenerated_columns(matching));
         let renames = Self::rename_changes(matching);
         let projected: Cow<'_, Database> = if renames.is_empty() {
             Cow::Borrowed(&self.cur)
@@ -467,6 +468,42 @@ struct Planned<'p> {
 
 /// Plans the objects of kind `T` of one kept table: renames, drops (named
 /// as they are now) and creations.
+impl Engine<'_> {
+    /// The kept columns whose generated expression changes, as the models
+    /// name them: dropped and added again (no ALTER before PostgreSQL 17),
+    /// so what uses them goes out of their way, because of themselves.
+    fn regenerated_columns(
+        &self,
+        matching: &Matching,
+    ) -> BTreeMap<(QualifiedName, String), ObjectKey> {
+        let mut out = BTreeMap::new();
+        for (to_name, columns) in &matching.columns {
+            let (Some(to_table), Some(cur_name)) =
+                (self.to.tables.get(to_name), matching.tables.get(to_name))
+            else {
+                continue;
+            };
+            let Some(cur_table) = self.cur.tables.get(cur_name) else {
+                continue;
+            };
+            for (to_column, cur_column) in columns {
+                let (Some(to), Some(cur)) =
+                    (to_table.column(to_column), cur_table.column(cur_column))
+                else {
+                    continue;
+                };
+                if to.generated != cur.generated {
+                    out.insert(
+                        (to_name.clone(), to_column.clone()),
+                        ObjectKey::column(cur_name, cur_column),
+                    );
+                }
+            }
+        }
+        out
+    }
+}
+
 /// The generated columns moved aside, as the models name them (table,
 /// column), with the function they call.
 fn moved_generated_columns(
