@@ -32,10 +32,13 @@ struct FileConfig {
 pub const CONFIG_FILE: &str = "petal.toml";
 
 impl Config {
-    /// Loads `petal.toml` (from `explicit` or the current directory), then
+    /// Loads `petal.toml` (from `explicit`, else the current directory or
+    /// the nearest above it: the project's directory is where it is), then
     /// applies `.env`, the environment and the `--database-url` flag.
+    /// Without one, there is no project: commands that need none (a URL
+    /// given) work, and nothing starts a cluster.
     pub fn load(explicit: Option<&Path>, url_flag: Option<&str>) -> Result<Settings, Failure> {
-        let (root, file) = match explicit {
+        let (root, file, project_file) = match explicit {
             Some(path) => {
                 let text = std::fs::read_to_string(path).map_err(|e| cannot_read(path, &e))?;
                 let root = path
@@ -43,18 +46,16 @@ impl Config {
                     .filter(|p| !p.as_os_str().is_empty())
                     .map(Path::to_path_buf)
                     .unwrap_or_else(|| PathBuf::from("."));
-                (root, parse_file(&path.display().to_string(), &text)?)
+                let file = parse_file(&path.display().to_string(), &text)?;
+                (root, file, Some(path.to_path_buf()))
             }
-            None => {
-                let path = Path::new(CONFIG_FILE);
-                match std::fs::read_to_string(path) {
-                    Ok(text) => (PathBuf::from("."), parse_file(CONFIG_FILE, &text)?),
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                        (PathBuf::from("."), FileConfig::default())
-                    }
-                    Err(e) => return Err(cannot_read(path, &e)),
+            None => match find_project()? {
+                Some((root, path, text)) => {
+                    let file = parse_file(&path.display().to_string(), &text)?;
+                    (root, file, Some(path))
                 }
-            }
+                None => (PathBuf::from("."), FileConfig::default(), None),
+            },
         };
         let dotenv = read_dotenv(&root.join(".env"))?;
         let env_url = std::env::var("DATABASE_URL")
@@ -73,7 +74,8 @@ impl Config {
         Ok(Settings {
             models_dir: under(
                 &root,
-                file.models.unwrap_or_else(|| PathBuf::from("schema/src")),
+                // What `petal init` writes.
+                file.models.unwrap_or_else(|| PathBuf::from("src/models")),
             ),
             migrations_dir: under(
                 &root,
@@ -81,6 +83,7 @@ impl Config {
                     .unwrap_or_else(|| PathBuf::from("migrations")),
             ),
             sql_dir: file.sql.map(|dir| under(&root, dir)),
+            project_file,
             database: file.database.unwrap_or(default_db),
             dev_url: file.dev_url,
             database_url,
@@ -99,6 +102,30 @@ fn under(root: &Path, path: PathBuf) -> PathBuf {
     } else {
         root.join(path)
     }
+}
+
+/// `petal.toml` in the current directory, else in the nearest directory
+/// above it that has one: (the project's directory, as short as it can be
+/// said, the file's path, its text).
+fn find_project() -> Result<Option<(PathBuf, PathBuf, String)>, Failure> {
+    let here = Path::new(CONFIG_FILE);
+    match std::fs::read_to_string(here) {
+        Ok(text) => return Ok(Some((PathBuf::from("."), here.to_path_buf(), text))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(cannot_read(here, &e)),
+    }
+    let Ok(cwd) = std::env::current_dir() else {
+        return Ok(None);
+    };
+    for dir in cwd.ancestors().skip(1) {
+        let path = dir.join(CONFIG_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => return Ok(Some((dir.to_path_buf(), path, text))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(cannot_read(&path, &e)),
+        }
+    }
+    Ok(None)
 }
 
 fn parse_file(path: &str, text: &str) -> Result<FileConfig, Failure> {

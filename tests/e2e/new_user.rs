@@ -334,3 +334,35 @@ async fn a_type_whose_petal_feature_is_off_is_refused_like_the_build_does() {
     );
     project.petal(&["check"]).assert_code(1);
 }
+
+/// No project, no cluster: outside any project petal starts no server and
+/// says what is missing; in a project's subdirectory it is the project's
+/// `petal.toml` that counts; a URL alone still works.
+#[tokio::test]
+async fn petal_finds_its_project_and_starts_no_cluster_outside_one() {
+    let empty = tempfile::Builder::new()
+        .prefix("petal-e2e-no-project-")
+        .tempdir()
+        .expect("temp dir");
+    let run = run_petal(empty.path(), &["current"], &[]);
+    run.assert_code(2).assert_mentions("no petal project here");
+    assert!(
+        !empty.path().join(".petal").exists(),
+        "a cluster was set up"
+    );
+
+    let project = Project::new().await;
+    let inside = project.path("models");
+    let run = run_petal(&inside, &["current"], &[]);
+    run.assert_ok().assert_mentions("base");
+    assert!(!inside.join(".petal").exists());
+
+    let url = project.url();
+    run_petal(
+        empty.path(),
+        &["--database-url", url.as_str(), "current"],
+        &[],
+    )
+    .assert_ok()
+    .assert_mentions("base");
+}

@@ -63,6 +63,7 @@ impl Config {
             models_dir: self.root.join("schema/src"),
             migrations_dir: self.migrations_dir.clone(),
             sql_dir: None,
+            project_file: Some(self.root.join("petal.toml")),
             schemas: Vec::new(),
             features: None,
         }

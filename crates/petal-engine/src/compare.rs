@@ -100,6 +100,7 @@ mod tests {
             models_dir: "m".into(),
             migrations_dir: "mig".into(),
             sql_dir: None,
+            project_file: None,
             schemas: Vec::new(),
             features: None,
         }

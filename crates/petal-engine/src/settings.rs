@@ -23,6 +23,9 @@ pub struct Settings {
     /// The SQL files beside the models (views, functions, triggers, ...);
     /// `None`: the project declares none.
     pub sql_dir: Option<PathBuf>,
+    /// The project's `petal.toml`; `None`: there is none here or above, so
+    /// there is no project, and petal starts no cluster.
+    pub project_file: Option<PathBuf>,
     /// Schemas compared; empty: every non-system schema on either side.
     pub schemas: Vec<String>,
     /// The crate features the model files are read with
@@ -33,7 +36,21 @@ pub struct Settings {
 
 impl Settings {
     pub fn embedded_cluster(&self) -> Result<EmbeddedCluster, EngineError> {
+        self.in_a_project()?;
         Ok(EmbeddedCluster::locate(&self.root, &self.database)?)
+    }
+
+    /// An embedded cluster belongs to a project: without `petal.toml`,
+    /// petal would start one in whatever directory it was run from.
+    fn in_a_project(&self) -> Result<(), EngineError> {
+        if self.project_file.is_some() {
+            return Ok(());
+        }
+        Err(EngineError::Config(
+            "no petal project here: no petal.toml in this directory or above, and no database \
+             URL; run `petal init`, or give --database-url (or DATABASE_URL)"
+                .to_string(),
+        ))
     }
 
     /// The target database's connection settings, starting the embedded
@@ -59,6 +76,7 @@ impl Settings {
     /// `EmbeddedCluster::in_memory`), where creating and dropping thousands
     /// of files is cheap. Its WAL is capped for the same reason.
     pub fn dev_cluster(&self) -> Result<EmbeddedCluster, EngineError> {
+        self.in_a_project()?;
         let dir = self.root.join(".petal").join("dev");
         Ok(EmbeddedCluster::in_dir(&dir, "postgres")?
             .with_setting("fsync", "off")

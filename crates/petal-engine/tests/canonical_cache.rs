@@ -29,6 +29,7 @@ fn settings(root: PathBuf) -> Settings {
         models_dir: "models".into(),
         migrations_dir: "migrations".into(),
         sql_dir: None,
+        project_file: None,
         schemas: Vec::new(),
         features: None,
     }
