@@ -90,6 +90,10 @@ pub enum Command {
         /// Print the SQL that would run, without connecting
         #[arg(long)]
         sql: bool,
+        /// Proceed even when an applied migration's file was modified (a
+        /// fixed down section, say)
+        #[arg(long)]
+        allow_modified: bool,
     },
     /// Show the revisions applied to the database
     Current {
@@ -142,6 +146,10 @@ pub enum Command {
         /// Print the SQL that records it, without connecting (from base, or a range A:B)
         #[arg(long)]
         sql: bool,
+        /// Empty the log first, whatever it holds (applied revisions whose
+        /// files are gone included)
+        #[arg(long, conflicts_with = "sql")]
+        purge: bool,
     },
     /// Write a merge revision joining the current heads
     Merge {

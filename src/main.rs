@@ -64,9 +64,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Upgrade {
             target, sql: true, ..
         } => commands::migrate::sql(&settings, &target, Direction::Up),
-        Command::Downgrade { target, sql: true } => {
-            commands::migrate::sql(&settings, &target, Direction::Down)
-        }
+        Command::Downgrade {
+            target, sql: true, ..
+        } => commands::migrate::sql(&settings, &target, Direction::Down),
         Command::Upgrade {
             target,
             allow_modified,
@@ -79,18 +79,28 @@ fn run(cli: Cli) -> Result<(), Failure> {
             format,
             style,
         )),
-        Command::Downgrade { target, .. } => runtime.block_on(commands::migrate::run(
+        Command::Downgrade {
+            target,
+            allow_modified,
+            ..
+        } => runtime.block_on(commands::migrate::run(
             &settings,
             Operation::Downgrade,
             &target,
-            PlanOptions::default(),
+            PlanOptions { allow_modified },
             format,
             style,
         )),
-        Command::Stamp { target, sql: true } => commands::migrate::stamp_sql(&settings, &target),
-        Command::Stamp { target, .. } => runtime.block_on(commands::migrate::run(
+        Command::Stamp {
+            target, sql: true, ..
+        } => commands::migrate::stamp_sql(&settings, &target),
+        Command::Stamp { target, purge, .. } => runtime.block_on(commands::migrate::run(
             &settings,
-            Operation::Stamp,
+            if purge {
+                Operation::StampPurged
+            } else {
+                Operation::Stamp
+            },
             &target,
             PlanOptions::default(),
             format,

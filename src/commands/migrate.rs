@@ -43,8 +43,8 @@ pub async fn run(
         Event::Started(step) => {
             line_open = true;
             let verb = match (operation, step.direction) {
-                (Operation::Stamp, Direction::Up) => "stamping",
-                (Operation::Stamp, Direction::Down) => "unstamping",
+                (Operation::Stamp | Operation::StampPurged, Direction::Up) => "stamping",
+                (Operation::Stamp | Operation::StampPurged, Direction::Down) => "unstamping",
                 (_, Direction::Up) => "applying",
                 (_, Direction::Down) => "reverting",
             };

@@ -175,3 +175,37 @@ async fn edit_opens_the_editor_and_branches_lists_branch_points() {
         branches.stdout
     );
 }
+
+/// The ways out the runner offers: `stamp --purge` when an applied
+/// revision's file is gone (a branch switch), and `--allow-modified` on
+/// `downgrade` when only the down of an applied revision was fixed.
+#[tokio::test]
+async fn stamp_purge_and_downgrade_allow_modified_are_ways_out() {
+    let project = Project::new().await;
+    let client = project.client();
+    write_line(&project);
+    project.petal(&["upgrade", "head"]).assert_ok();
+    std::fs::remove_file(project.path("migrations/20260103000000_last.sql")).expect("rm");
+    project
+        .petal(&["upgrade"])
+        .assert_code(2)
+        .assert_mentions("petal stamp --purge");
+    project.petal(&["stamp", "--purge", "head"]).assert_ok();
+    assert_eq!(catalog::logged_revisions(client).await, [BASE, NEXT]);
+    project.petal(&["status"]).assert_ok();
+
+    // Only the down of an applied revision is fixed.
+    let path = "migrations/20260102000000_next.sql";
+    let fixed = project
+        .read(path)
+        .replace("DROP TABLE next_t;", "DROP TABLE IF EXISTS next_t;");
+    project.write(path, &fixed);
+    project
+        .petal(&["downgrade", "-1"])
+        .assert_code(2)
+        .assert_mentions("--allow-modified");
+    project
+        .petal(&["downgrade", "-1", "--allow-modified"])
+        .assert_ok();
+    assert_eq!(catalog::logged_revisions(client).await, [BASE]);
+}

@@ -118,6 +118,9 @@ pub enum Operation {
     Upgrade,
     Downgrade,
     Stamp,
+    /// `stamp --purge`: the log emptied first, whatever it holds (revisions
+    /// whose files are gone included), then stamped, as Alembic's does.
+    StampPurged,
 }
 
 /// Plans and runs `operation` to `target` on the target database, under the
@@ -168,6 +171,12 @@ async fn run_locked(
     ensure_log_table(client)
         .await
         .map_err(|e| EngineError::pg_query("creating petal_migrations", e))?;
+    if operation == Operation::StampPurged {
+        client
+            .batch_execute("DELETE FROM public.petal_migrations")
+            .await
+            .map_err(|e| EngineError::pg_query("emptying petal_migrations", e))?;
+    }
     let rows = read_applied(client)
         .await
         .map_err(|e| EngineError::pg_query("reading petal_migrations", e))?;
@@ -181,7 +190,9 @@ async fn run_locked(
             plan(graph, &applied, target, Direction::Down, options)?,
             Mode::Run,
         ),
-        Operation::Stamp => (plan_stamp(graph, &applied, target, options)?, Mode::LogOnly),
+        Operation::Stamp | Operation::StampPurged => {
+            (plan_stamp(graph, &applied, target, options)?, Mode::LogOnly)
+        }
     };
     for step in &plan.steps {
         on_event(Event::Started(step));

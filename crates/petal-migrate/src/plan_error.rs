@@ -77,7 +77,8 @@ impl fmt::Display for PlanError {
             PlanError::MissingFile { revisions } => write!(
                 f,
                 "the database has applied {} that no migration file holds: {}; \
-                 restore the missing file (from version control, or from the branch that added it)",
+                 restore the missing file (from version control, or from the branch that added it), \
+                 or record where the database really is with `petal stamp --purge REV`",
                 if revisions.len() == 1 {
                     "a revision"
                 } else {

@@ -312,7 +312,8 @@ fn missing_files_stop_every_plan() {
         assert_eq!(
             err.to_string(),
             "the database has applied a revision that no migration file holds: 20250101000000; \
-             restore the missing file (from version control, or from the branch that added it)"
+             restore the missing file (from version control, or from the branch that added it), \
+             or record where the database really is with `petal stamp --purge REV`"
         );
     }
     let states: Vec<RevisionState> = status(&g, &log).iter().map(|s| s.state).collect();
