@@ -126,7 +126,10 @@ fn single_head(graph: &RevisionGraph) -> Result<Vec<RevisionId>, EngineError> {
 
 /// Like Alembic, autogenerate refuses a database that is not at head: its
 /// diff would repeat what the pending migrations already do.
-async fn ensure_at_head(settings: &Settings, graph: &RevisionGraph) -> Result<(), EngineError> {
+pub(crate) async fn ensure_at_head(
+    settings: &Settings,
+    graph: &RevisionGraph,
+) -> Result<(), EngineError> {
     let rows = read_log(settings).await?;
     let applied = applied_revisions(&rows)?;
     match petal_migrate::at_head(graph, &applied) {

@@ -36,6 +36,12 @@ pub async fn check(settings: &Settings, baseline: Baseline) -> Result<CheckRepor
         let heads = heads.iter().map(|h| h.to_string()).collect();
         return Err(Refusal::SeveralHeads { heads }.into());
     }
+    // A database behind head (or ahead of the files) differs from the
+    // models by what is pending: say that, and how to resolve it, rather
+    // than a drift and advice to autogenerate, which would refuse.
+    if baseline == Baseline::Database {
+        crate::autogen::ensure_at_head(settings, &graph).await?;
+    }
     // The baseline and the models are read at the same time: one on the
     // target, the other on the dev server.
     let baseline_schema = async {

@@ -88,14 +88,15 @@ pub enum Refusal {
     SeveralHeads { heads: Vec<String> },
     #[error(
         "the database has revision(s) {} applied, but no migration file holds them: restore \
-         the file(s) in {}, or `petal stamp` the database to a revision you have",
+         the file(s) in {}, or record a revision you have with `petal stamp --purge REV`",
         missing.join(", "),
         dir.display()
     )]
     UnknownApplied { missing: Vec<String>, dir: PathBuf },
     #[error(
-        "the database is not at head: run `petal upgrade` first (or use `--from-migrations` to \
-         diff against the migrations instead)"
+        "the database is not at head: run `petal upgrade` first (or compare the models with \
+         the migrations instead: `petal check --migrations`, `petal revision --autogenerate \
+         --from-migrations`)"
     )]
     NotAtHead,
     #[error("petal_migrations holds an invalid revision {revision:?}: {why}")]
