@@ -43,6 +43,11 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
+    // `init` makes a project: no configuration to read first (one above
+    // this directory, broken or not, is not this project's).
+    if let Command::Init { dir } = &cli.command {
+        return commands::init::run(dir);
+    }
     let settings = Config::load(
         cli.global.config.as_deref(),
         cli.global.database_url.as_deref(),
@@ -59,7 +64,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             )
         })?;
     match cli.command {
-        Command::Init { dir } => commands::init::run(&dir),
+        Command::Init { .. } => Ok(()),
         Command::Dev { action } => runtime.block_on(commands::dev::run(&settings, action)),
         Command::Upgrade {
             target, sql: true, ..

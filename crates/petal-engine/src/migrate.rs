@@ -171,12 +171,6 @@ async fn run_locked(
     ensure_log_table(client)
         .await
         .map_err(|e| EngineError::pg_query("creating petal_migrations", e))?;
-    if operation == Operation::StampPurged {
-        client
-            .batch_execute("DELETE FROM public.petal_migrations")
-            .await
-            .map_err(|e| EngineError::pg_query("emptying petal_migrations", e))?;
-    }
     let rows = read_applied(client)
         .await
         .map_err(|e| EngineError::pg_query("reading petal_migrations", e))?;
@@ -191,7 +185,17 @@ async fn run_locked(
             Mode::Run,
         ),
         Operation::Stamp | Operation::StampPurged => {
-            (plan_stamp(graph, &applied, target, options)?, Mode::LogOnly)
+            // Planned before anything is written (a wrong target changes
+            // nothing), then recorded in one transaction.
+            let purge = operation == Operation::StampPurged;
+            let from: &[AppliedRevision] = if purge { &[] } else { &applied };
+            let plan = plan_stamp(graph, from, target, options)?;
+            runner::record_stamp(client, &plan.steps, purge).await?;
+            for step in &plan.steps {
+                on_event(Event::Started(step));
+                on_event(Event::Finished(step, Duration::ZERO));
+            }
+            return Ok(plan);
         }
     };
     for step in &plan.steps {

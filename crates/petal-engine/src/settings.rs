@@ -47,8 +47,9 @@ impl Settings {
             return Ok(());
         }
         Err(EngineError::Config(
-            "no petal project here: no petal.toml in this directory or above, and no database \
-             URL; run `petal init`, or give --database-url (or DATABASE_URL)"
+            "no petal project here: no petal.toml in this directory or above, so petal starts \
+             no PostgreSQL of its own; run `petal init` (a command that only reads a database \
+             works with --database-url or DATABASE_URL)"
                 .to_string(),
         ))
     }

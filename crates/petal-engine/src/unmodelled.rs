@@ -1,7 +1,7 @@
 //! A migration PostgreSQL would refuse because something petal does not
-//! model depends on what it changes: a policy or a rule over a column
-//! that is dropped or retyped, a function or type that is recreated, a
-//! table that is dropped. petal cannot take such an object out of the way
+//! model depends on what it changes: a policy, a rule, an event trigger or
+//! a table's publication over a column that is dropped or retyped, a
+//! function or type that is recreated, a table that is dropped. petal cannot take such an object out of the way
 //! and put it back (it does not know how to write it), so it refuses to
 //! write the file, naming the object and the change, rather than leave
 //! the failure to `upgrade` (or, for the down, to a rollback in a hurry).

@@ -209,6 +209,44 @@ fn a_function_recreated_under_a_generated_column_converges() {
     });
 }
 
+/// The same, with the generated column renamed too (a hint): it is added
+/// back under its new name (no rename of what was moved aside), beside
+/// another generated column over the same function.
+#[test]
+fn a_function_recreated_under_a_renamed_generated_column_converges() {
+    let runtime = common::runtime().expect("runtime");
+    runtime.block_on(async {
+        let a = common::built(
+            "CREATE FUNCTION norm(v text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT lower(v) $$;
+             CREATE TABLE items (id int PRIMARY KEY, label text NOT NULL,
+                 key text GENERATED ALWAYS AS (norm(label)) STORED,
+                 shout text GENERATED ALWAYS AS (upper(norm(label))) STORED);
+             CREATE INDEX items_key_idx ON items (key);",
+        )
+        .await
+        .expect("schema A");
+        let mut b = common::built(
+            "CREATE FUNCTION norm(v text) RETURNS varchar LANGUAGE sql IMMUTABLE
+                 AS $$ SELECT lower(v)::varchar $$;
+             CREATE TABLE items (id int PRIMARY KEY, label text NOT NULL,
+                 slug text GENERATED ALWAYS AS (norm(label)) STORED,
+                 shout text GENERATED ALWAYS AS (upper(norm(label))) STORED);
+             CREATE INDEX items_key_idx ON items (slug);",
+        )
+        .await
+        .expect("schema B");
+        let items = petal_ir::QualifiedName::new("public", "items");
+        if let Some(slug) = b
+            .tables
+            .get_mut(&items)
+            .and_then(|t| t.columns.iter_mut().find(|c| c.name == "slug"))
+        {
+            slug.renamed_from = Some("key".into());
+        }
+        converges_with_rows(&a, &b).await;
+    });
+}
+
 /// A generated column's expression changes (the column is dropped and
 /// added again) under an index, a check and a view: they go out of its way
 /// and come back, both ways, instead of going with the column.

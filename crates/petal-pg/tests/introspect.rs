@@ -310,7 +310,7 @@ async fn event_triggers_and_publications_name_what_they_use() {
          CREATE TABLE public.orders (id int PRIMARY KEY, total numeric, note text);",
     )
     .await;
-    // Event triggers are the cluster's: a name of this test's own.
+    // A name of this test's own, so the message names it alone.
     let trigger = format!("audit_ddl_{}", db.name());
     load(
         &db,

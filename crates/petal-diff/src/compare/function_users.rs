@@ -7,8 +7,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use petal_ir::{Database, ObjectKey, QualifiedName};
+use petal_ir::ObjectKey;
 
+use super::generated::wanted_back;
 use super::objects::{ObjectPlan, cur_key};
 use super::{Engine, Matching};
 use crate::change::{Alter, Change, Delta, Moved, Object};
@@ -47,33 +48,11 @@ impl Engine<'_> {
             .collect()
     }
 
-    /// The stored generated columns calling a function dropped and
-    /// created again, with that function: no ALTER takes a generation off
-    /// and puts it back (before PostgreSQL 17), so such a column is moved
-    /// aside and added back, its values computed again.
-    pub(super) fn generated_over_recreated(
-        &self,
-        objects: &ObjectPlan,
-    ) -> BTreeMap<ObjectKey, ObjectKey> {
-        self.over_recreated_functions(objects)
-            .into_iter()
-            .filter(|(dependent, _)| match dependent {
-                ObjectKey::Column { table, column } => self
-                    .cur
-                    .tables
-                    .get(table)
-                    .and_then(|t| t.column(column))
-                    .is_some_and(|c| c.generated.is_some()),
-                _ => false,
-            })
-            .collect()
-    }
-
     /// Phase 5a: the defaults that call a function dropped and created
     /// again are dropped before it; the columns' phase sets the wanted
     /// default afterwards, as for any column whose default differs. The
-    /// generated columns calling it are moved aside, and put back with the
-    /// new columns (`put_back_generated`).
+    /// generated columns calling it are moved aside, and put back after the
+    /// columns' alterations (`put_back_generated`).
     pub(super) fn drop_defaults_over_recreated(
         &mut self,
         objects: &ObjectPlan,
@@ -92,15 +71,22 @@ impl Engine<'_> {
                     table: table.clone(),
                     column: current.clone(),
                 };
-                // Wanted back (the column is kept): moved aside; else it
-                // just goes now, before the function, not with its table.
+                // Wanted back generated: moved aside, its values computed
+                // again when it comes back. Wanted back plain: dropped (its
+                // values go, as for any column losing its generation) and
+                // created after. Not wanted: it just goes now, before the
+                // function, not with its table.
                 match wanted_back(matching, self.to, &table, &column) {
-                    Some(back) => {
+                    Some((back, true)) => {
                         self.moved_columns.insert(back, function.clone());
                         drops.push(Change::MoveAside(Moved {
                             object,
                             because: function,
                         }));
+                    }
+                    Some((back, false)) => {
+                        self.moved_columns.insert(back, function.clone());
+                        drops.push(Change::Drop(object));
                     }
                     None => drops.push(Change::Drop(object)),
                 }
@@ -113,9 +99,11 @@ impl Engine<'_> {
                 .and_then(|t| t.column(&column))
                 .and_then(|c| c.default.clone());
             if let Some(default) = default {
-                // The columns' phase sets it again, saying why too.
-                self.moved_defaults
-                    .insert(ObjectKey::column(&table, &column), function.clone());
+                // The columns' phase sets it again (under the models' names),
+                // saying why too.
+                if let Some((back, _)) = wanted_back(matching, self.to, &table, &column) {
+                    self.moved_defaults.insert(back, function.clone());
+                }
                 drops.push(Change::Alter(Alter::Default {
                     table,
                     column,
@@ -128,43 +116,4 @@ impl Engine<'_> {
             self.emit(change);
         }
     }
-
-    /// Phase 8: the generated columns moved aside in phase 5a, added back
-    /// as the models want them, now that the function is recreated.
-    pub(super) fn put_back_generated(&mut self) {
-        let moved = std::mem::take(&mut self.moved_columns);
-        for (key, because) in &moved {
-            let ObjectKey::Column { table, column } = key else {
-                continue;
-            };
-            let Some(wanted) = self.to.tables.get(table).and_then(|t| t.column(column)) else {
-                continue;
-            };
-            let mut column = wanted.clone();
-            column.renamed_from = None;
-            self.emit(Change::PutBack(Moved {
-                object: Object::Column {
-                    table: table.clone(),
-                    column,
-                },
-                because: because.clone(),
-            }));
-        }
-        self.moved_columns = moved;
-    }
-}
-
-/// The key, as the models name it, of the column `column` of `table` (as
-/// the database names them) when the models keep it.
-fn wanted_back(
-    matching: &Matching,
-    to: &Database,
-    table: &QualifiedName,
-    column: &str,
-) -> Option<ObjectKey> {
-    let to_table = matching.table_to(table)?;
-    let columns = matching.columns.get(to_table)?;
-    let (to_column, _) = columns.iter().find(|(_, cur)| cur.as_str() == column)?;
-    to.tables.get(to_table)?.column(to_column)?;
-    Some(ObjectKey::column(to_table, to_column))
 }

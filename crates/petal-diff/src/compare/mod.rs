@@ -32,6 +32,7 @@ mod extensions;
 mod foreign_key_types;
 mod function_users;
 mod functions;
+mod generated;
 mod keyed;
 mod object_alters;
 mod object_phases;
@@ -265,8 +266,10 @@ impl Engine<'_> {
         self.drop_columns_and_tables(&matching);
         self.rename_constraints(&plan);
         self.create_tables_and_columns(&matching);
-        self.put_back_generated();
         self.alter_columns(&matching);
+        // After the other columns' type changes: a generated column added
+        // back reads them as they are wanted.
+        self.put_back_generated();
         self.add_constraints(&plan);
         self.create_dependents(&objects);
         self.comments(&matching);

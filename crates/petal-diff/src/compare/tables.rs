@@ -9,6 +9,7 @@ use petal_ir::{
 };
 
 use super::enums::{index_named_type, named_type};
+use super::generated::index_uses;
 use super::keyed::{TableObject, match_named};
 use super::objects::ObjectPlan;
 use super::{Engine, Matching, Warning};
@@ -118,9 +119,7 @@ impl Engine<'_> {
         objects: &ObjectPlan,
     ) -> ConstraintPlan {
         let over_recreated = self.over_recreated_functions(objects);
-        let mut moved_columns =
-            moved_generated_columns(&self.generated_over_recreated(objects), matching);
-        moved_columns.extend(self.regenerated_columns(matching));
+        let moved_columns = self.columns_out_of_the_way(objects, matching);
         let renames = Self::rename_changes(matching);
         let projected: Cow<'_, Database> = if renames.is_empty() {
             Cow::Borrowed(&self.cur)
@@ -218,7 +217,16 @@ impl Engine<'_> {
                     self.retyped(&projected, t, columns)
                         .map(|c| ObjectKey::column(t, &c))
                 };
-                retyped(table.name, &f.columns).or_else(|| retyped(&f.ref_table, &f.ref_columns))
+                // PostgreSQL drops a key over a column it drops.
+                let over_moved = || {
+                    moved_columns
+                        .iter()
+                        .find(|((t, c), _)| t == table.name && f.columns.contains(c))
+                        .map(|(_, because)| because.clone())
+                };
+                retyped(table.name, &f.columns)
+                    .or_else(|| retyped(&f.ref_table, &f.ref_columns))
+                    .or_else(over_moved)
             };
             let mut unused = BTreeSet::new();
             let mut planned = Planned {
@@ -300,6 +308,15 @@ impl Engine<'_> {
     /// Phase 6.
     pub(super) fn rename_tables_and_columns(&mut self, matching: &Matching) {
         for change in Self::rename_changes(matching) {
+            // A generated column moved aside is added back under its new
+            // name: there is nothing to rename.
+            if let Change::Rename(Rename::Column { table, name }) = &change
+                && self
+                    .moved_columns
+                    .contains_key(&ObjectKey::column(table, &name.to))
+            {
+                continue;
+            }
             self.emit(change);
         }
         self.rename_column_sequences(matching);
@@ -468,76 +485,6 @@ struct Planned<'p> {
 
 /// Plans the objects of kind `T` of one kept table: renames, drops (named
 /// as they are now) and creations.
-impl Engine<'_> {
-    /// The kept columns whose generated expression changes, as the models
-    /// name them: dropped and added again (no ALTER before PostgreSQL 17),
-    /// so what uses them goes out of their way, because of themselves.
-    fn regenerated_columns(
-        &self,
-        matching: &Matching,
-    ) -> BTreeMap<(QualifiedName, String), ObjectKey> {
-        let mut out = BTreeMap::new();
-        for (to_name, columns) in &matching.columns {
-            let (Some(to_table), Some(cur_name)) =
-                (self.to.tables.get(to_name), matching.tables.get(to_name))
-            else {
-                continue;
-            };
-            let Some(cur_table) = self.cur.tables.get(cur_name) else {
-                continue;
-            };
-            for (to_column, cur_column) in columns {
-                let (Some(to), Some(cur)) =
-                    (to_table.column(to_column), cur_table.column(cur_column))
-                else {
-                    continue;
-                };
-                if to.generated != cur.generated {
-                    out.insert(
-                        (to_name.clone(), to_column.clone()),
-                        ObjectKey::column(cur_name, cur_column),
-                    );
-                }
-            }
-        }
-        out
-    }
-}
-
-/// The generated columns moved aside, as the models name them (table,
-/// column), with the function they call.
-fn moved_generated_columns(
-    moved: &BTreeMap<ObjectKey, ObjectKey>,
-    matching: &Matching,
-) -> BTreeMap<(QualifiedName, String), ObjectKey> {
-    moved
-        .iter()
-        .filter_map(|(key, function)| {
-            let ObjectKey::Column { table, column } = key else {
-                return None;
-            };
-            let to_table = matching.table_to(table)?;
-            let columns = matching.columns.get(to_table)?;
-            let (to_column, _) = columns.iter().find(|(_, cur)| *cur == column)?;
-            Some(((to_table.clone(), to_column.clone()), function.clone()))
-        })
-        .collect()
-}
-
-/// Whether an index uses a column: as a key, in an expression key, in its
-/// predicate or among its included columns.
-fn index_uses(index: &Index, column: &str) -> bool {
-    index.include.iter().any(|c| c == column)
-        || index
-            .predicate
-            .as_deref()
-            .is_some_and(|p| mentions_column(p, column))
-        || index.keys.iter().any(|k| match &k.expr {
-            petal_ir::IndexKeyExpr::Column(c) => c == column,
-            petal_ir::IndexKeyExpr::Expression(e) => mentions_column(e, column),
-        })
-}
-
 fn plan_kind<T: TableObject>(
     table: &KeptTable<'_>,
     out: &mut Planned<'_>,

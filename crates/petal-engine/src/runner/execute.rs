@@ -152,6 +152,35 @@ pub async fn execute(client: &Client, m: &PlannedMigration, mode: Mode) -> Resul
     Ok(())
 }
 
+/// Records a stamp, every row of it, in one transaction; with `purge`, the
+/// log is emptied first in the same transaction. A failure leaves the log
+/// as it was. Call with the migration lock held.
+pub async fn record_stamp(
+    client: &Client,
+    steps: &[PlannedMigration],
+    purge: bool,
+) -> Result<(), RunError> {
+    client.batch_execute("BEGIN").await?;
+    let recorded = async {
+        if purge {
+            client
+                .batch_execute("DELETE FROM public.petal_migrations")
+                .await?;
+        }
+        for m in steps {
+            write_log(client, m, Instant::now()).await?;
+        }
+        Ok::<(), tokio_postgres::Error>(())
+    }
+    .await;
+    if let Err(e) = recorded {
+        let _ = client.batch_execute("ROLLBACK").await;
+        return Err(e.into());
+    }
+    client.batch_execute("COMMIT").await?;
+    Ok(())
+}
+
 async fn execute_without_transaction(
     client: &Client,
     m: &PlannedMigration,

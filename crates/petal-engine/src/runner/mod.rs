@@ -10,6 +10,6 @@ mod execute;
 mod lock;
 mod log;
 
-pub use execute::{FailedStatement, Mode, RunError, execute, parents_text};
+pub use execute::{FailedStatement, Mode, RunError, execute, parents_text, record_stamp};
 pub use lock::{LockError, MigrationLock};
 pub use log::{AppliedRow, LOG_TABLE_DDL, ensure_log_table, log_table_exists, read_applied};
