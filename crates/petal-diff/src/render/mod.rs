@@ -111,7 +111,8 @@ pub fn render_down(diff: &Diff) -> Vec<ReviewedStep> {
                     "its rows are not restored: the up dropped them, and the table comes back empty",
                 );
             }
-            Change::Drop(Object::Column { table, column }) => {
+            // A generated column's values are computed again.
+            Change::Drop(Object::Column { table, column }) if column.generated.is_none() => {
                 emptied.insert(
                     ObjectKey::column(table, &column.name),
                     "its values are not restored: the up dropped them, and the column comes back with its default or NULL",
