@@ -388,13 +388,8 @@ async fn a_type_change_under_a_policy_is_refused_naming_both() {
         .unwrap_or_else(|e| panic!("policy: {e}"));
     let before = project.migrations();
 
-    project.write(
-        "models/orders.rs",
-        &ORDERS.replace("numeric(12,2)", "numeric(14,2)"),
-    );
-    let run = project.petal(&["revision", "--autogenerate", "-m", "wider totals"]);
-    assert_ne!(run.code, 0, "{}", run.output());
-    run.assert_mentions(
+    widening_totals_is_refused(
+        &project,
         "policy public.orders.small_orders uses column public.orders.total, \
          which the up changes the type of",
     );
@@ -405,6 +400,17 @@ async fn a_type_change_under_a_policy_is_refused_naming_both() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     project.generate_and_apply("wider totals");
+}
+
+/// The models widen `orders.total`; autogenerate refuses, saying `why`.
+fn widening_totals_is_refused(project: &Project, why: &str) {
+    project.write(
+        "models/orders.rs",
+        &ORDERS.replace("numeric(12,2)", "numeric(14,2)"),
+    );
+    let run = project.petal(&["revision", "--autogenerate", "-m", "wider totals"]);
+    assert_ne!(run.code, 0, "{}", run.output());
+    run.assert_mentions(why);
 }
 
 /// A publication's column list (PostgreSQL 15 on) holds the column whose
@@ -451,13 +457,8 @@ async fn changes_under_a_publication_and_an_event_trigger_are_refused() {
             .batch_execute("CREATE PUBLICATION shop FOR TABLE public.orders (id, total)")
             .await
             .unwrap_or_else(|e| panic!("publication: {e}"));
-        project.write(
-            "models/orders.rs",
-            &ORDERS.replace("numeric(12,2)", "numeric(14,2)"),
-        );
-        let run = project.petal(&["revision", "--autogenerate", "-m", "wider totals"]);
-        assert_ne!(run.code, 0, "{}", run.output());
-        run.assert_mentions(
+        widening_totals_is_refused(
+            &project,
             "publication of a table shop on public.orders uses column public.orders.total, \
              which the up changes the type of",
         );

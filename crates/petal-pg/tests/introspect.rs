@@ -244,6 +244,19 @@ async fn an_invalid_index_is_flagged() {
     );
 }
 
+/// What the not-compared object of `kind` depends on, as keys are shown.
+fn uses(found: &Introspection, kind: &str) -> Vec<String> {
+    found
+        .not_compared
+        .iter()
+        .find(|n| n.kind == kind)
+        .unwrap_or_else(|| panic!("no {kind} in {:?}", found.not_compared))
+        .depends_on
+        .iter()
+        .map(|k| k.to_string())
+        .collect()
+}
+
 /// A policy and a rule name what they use that petal models, so that a
 /// migration dropping or retyping it can be refused; their own table is
 /// left out (they go with it), its columns are not.
@@ -263,17 +276,7 @@ async fn policies_and_rules_name_what_they_use() {
     )
     .await;
     let found = read(&db, &IntrospectOptions::default()).await;
-    let uses = |kind: &str| -> Vec<String> {
-        found
-            .not_compared
-            .iter()
-            .find(|n| n.kind == kind)
-            .unwrap_or_else(|| panic!("no {kind} in {:?}", found.not_compared))
-            .depends_on
-            .iter()
-            .map(|k| k.to_string())
-            .collect()
-    };
+    let uses = |kind: &str| uses(&found, kind);
     assert_eq!(
         uses("policy"),
         [
@@ -335,17 +338,7 @@ async fn event_triggers_and_publications_name_what_they_use() {
     let found = read(&db, &IntrospectOptions::default()).await;
     let drop_trigger = format!("DROP EVENT TRIGGER \"{trigger}\"");
     let _ = db.client().batch_execute(&drop_trigger).await;
-    let uses = |kind: &str| -> Vec<String> {
-        found
-            .not_compared
-            .iter()
-            .find(|n| n.kind == kind)
-            .unwrap_or_else(|| panic!("no {kind} in {:?}", found.not_compared))
-            .depends_on
-            .iter()
-            .map(|k| k.to_string())
-            .collect()
-    };
+    let uses = |kind: &str| uses(&found, kind);
     assert_eq!(uses("event trigger"), ["function public.on_ddl()"]);
     if version >= 150_000 {
         assert_eq!(
