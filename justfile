@@ -62,6 +62,14 @@ bench-autogen:
 proptest-long:
     PETAL_PROPTEST_CASES=5000 cargo test --workspace --release proptest
 
+# the fuzz targets (migration files and the splitter, SQL files, the model scanner,
+# connection strings) with a million cases each, in a release build (CI runs 10,000)
+fuzz cases="1000000":
+    PETAL_FUZZ_CASES={{cases}} cargo test --release -p petal-migrate --test fuzz
+    PETAL_FUZZ_CASES={{cases}} cargo test --release -p petal-sql --test fuzz
+    PETAL_FUZZ_CASES={{cases}} cargo test --release -p petal-syntax --test fuzz
+    PETAL_FUZZ_CASES={{cases}} cargo test --release -p petal-pg --test fuzz_url
+
 # fetch PostgreSQL 13, 14, 16, 17, 18 server binaries (npm registry) and print their bin dirs
 pg-versions *versions:
     ./scripts/pg-versions.sh {{versions}}

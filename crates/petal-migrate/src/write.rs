@@ -137,8 +137,11 @@ pub fn write_statement(out: &mut String, statement: &Statement) {
             out.push('\n');
         }
     }
-    let sql = statement.sql.trim();
-    let sql = sql.strip_suffix(';').unwrap_or(sql).trim_end();
+    // PostgreSQL's blanks only: a no-break space is part of a word to it
+    // (and to the lexer), and must not be trimmed away.
+    let blank = |c: char| c.is_ascii_whitespace();
+    let sql = statement.sql.trim_matches(blank);
+    let sql = sql.strip_suffix(';').unwrap_or(sql).trim_end_matches(blank);
     out.push_str(sql);
     // A statement ending in a line comment would swallow its own `;`.
     if ends_in_line_comment(sql) {

@@ -1,6 +1,8 @@
 //! Parsing of `postgres://` URLs and libpq key-value strings into a
-//! [`ConnConfig`]. Error messages name keys and positions, never values: a
-//! connection string may hold a password.
+//! [`ConnConfig`]. Error messages name keys and positions, and a value only
+//! when it reads as one (a word, a number): a connection string may hold a
+//! password, and a misplaced one (a `?` in a URL's password, a bare value
+//! with a space) can stand where a key, a port or a value is expected.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -60,7 +62,19 @@ impl Builder {
             "user" => self.user = Some(value),
             "password" => self.password = Some(value),
             "dbname" => self.dbname = Some(value),
-            "sslmode" => self.sslmode = Some(value.parse()?),
+            "sslmode" => {
+                let mode = value.parse().map_err(|e| match e {
+                    PgError::InvalidConfig(_) if shown_value(&value).is_none() => {
+                        PgError::InvalidConfig(
+                            "unknown sslmode; expected disable, prefer, require, verify-ca or \
+                             verify-full"
+                                .into(),
+                        )
+                    }
+                    e => e,
+                })?;
+                self.sslmode = Some(mode);
+            }
             "sslrootcert" => self.sslrootcert = Some(PathBuf::from(value)),
             "connect_timeout" => self.connect_timeout = Some(parse_timeout(&value)?),
             "application_name" => self.application_name = Some(value),
@@ -72,7 +86,8 @@ impl Builder {
                     "require" => ChannelBinding::Require,
                     other => {
                         return Err(PgError::InvalidConfig(format!(
-                            "unknown channel_binding {other:?}; expected disable, prefer or require"
+                            "unknown channel_binding{}; expected disable, prefer or require",
+                            shown_value(other).unwrap_or_default()
                         )));
                     }
                 });
@@ -82,7 +97,10 @@ impl Builder {
                 "read-write" => self.read_write = true,
                 other => {
                     return Err(PgError::InvalidConfig(format!(
-                        "target_session_attrs={other} is not supported; use any or read-write"
+                        "target_session_attrs{} is not supported; use any or read-write",
+                        shown_value(other)
+                            .map(|v| format!("={}", v.trim()))
+                            .unwrap_or_default()
                     )));
                 }
             },
@@ -93,10 +111,11 @@ impl Builder {
             "keepalives" | "keepalives_idle" | "keepalives_interval" | "keepalives_count" => {}
             other => {
                 return Err(PgError::InvalidConfig(format!(
-                    "unsupported parameter {other:?}; petal understands host, hostaddr, port, \
+                    "unsupported parameter {}; petal understands host, hostaddr, port, \
                      user, password, dbname, sslmode, sslrootcert, connect_timeout, \
                      application_name, options, channel_binding, target_session_attrs, \
-                     gssencmode (not require) and keepalives*"
+                     gssencmode (not require) and keepalives*",
+                    shown_key(other)
                 )));
             }
         }
@@ -147,11 +166,38 @@ fn default_host(port: u16) -> Host {
     Host::Tcp("localhost".into())
 }
 
+/// A value as a message shows it (` "x"`, after the word it follows):
+/// only one that reads as a setting's value (a word, a number), never one
+/// that could be a misplaced part of a password or a whole URL.
+fn shown_value(value: &str) -> Option<String> {
+    let value_like = value.len() <= 40
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._+-".contains(&b));
+    value_like.then(|| format!(" {value:?}"))
+}
+
+/// A key as a message names it: quoted when it reads as a parameter's
+/// name, else not at all, since a misplaced part of a password (a bare
+/// value with a space in it, a `?` in a URL's password) can stand where a
+/// key is expected.
+fn shown_key(key: &str) -> String {
+    let name_like = !key.is_empty()
+        && key.len() <= 40
+        && key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+    if name_like {
+        format!("{key:?}")
+    } else {
+        "(not shown: it is no parameter's name)".to_owned()
+    }
+}
+
 fn parse_port(text: &str) -> Result<u16, PgError> {
     match text.parse::<u16>() {
         Ok(p) if p != 0 => Ok(p),
         _ => Err(PgError::InvalidConfig(format!(
-            "port {text:?} is not a number from 1 to 65535"
+            "port{} is not a number from 1 to 65535",
+            shown_value(text).unwrap_or_default()
         ))),
     }
 }
@@ -161,9 +207,14 @@ fn parse_timeout(text: &str) -> Result<Duration, PgError> {
         // libpq: zero (or less) means wait forever; a year is forever enough
         // and keeps tokio's deadline arithmetic finite.
         Ok(secs) if secs <= 0.0 => Ok(Duration::from_secs(365 * 24 * 3600)),
-        Ok(secs) if secs.is_finite() && secs < 1e9 => Ok(Duration::from_secs_f64(secs)),
+        // A positive timeout below a nanosecond stays positive: zero would
+        // be written back (`to_url_with_password`) as "wait forever".
+        Ok(secs) if secs.is_finite() && secs < 1e9 => {
+            Ok(Duration::from_secs_f64(secs).max(Duration::from_nanos(1)))
+        }
         _ => Err(PgError::InvalidConfig(format!(
-            "connect_timeout {text:?} is not a number of seconds"
+            "connect_timeout{} is not a number of seconds",
+            shown_value(text).unwrap_or_default()
         ))),
     }
 }
@@ -208,7 +259,13 @@ fn parse_url(rest: &str, b: &mut Builder) -> Result<(), PgError> {
         b.host = Some(percent_decode(host, "host")?);
     }
     if let Some(port) = port {
-        b.port = Some(parse_port(port)?);
+        // Not shown: without its `@`, a URL's password reads as the port.
+        let port = parse_port(port).map_err(|_| {
+            PgError::InvalidConfig(
+                "the URL's port (after the host's ':') is not a number from 1 to 65535".into(),
+            )
+        })?;
+        b.port = Some(port);
     }
     if !path.is_empty() {
         b.dbname = Some(percent_decode(path, "database name")?);
@@ -261,7 +318,9 @@ fn parse_key_values(text: &str, b: &mut Builder) -> Result<(), PgError> {
         while chars.next_if(|(_, c)| c.is_whitespace()).is_some() {}
         if chars.next_if(|(_, c)| *c == '=').is_none() {
             return Err(PgError::InvalidConfig(format!(
-                "expected '=' after {key:?} (at byte {start}); use key=value pairs or a postgres:// URL"
+                "expected '=' after the key {} at byte {start}; use key=value pairs (a value \
+                 holding spaces in quotes: password='a b') or a postgres:// URL",
+                shown_key(&key)
             )));
         }
         while chars.next_if(|(_, c)| c.is_whitespace()).is_some() {}
@@ -277,7 +336,8 @@ fn parse_key_values(text: &str, b: &mut Builder) -> Result<(), PgError> {
                     Some((_, c)) => value.push(c),
                     None => {
                         return Err(PgError::InvalidConfig(format!(
-                            "unterminated quoted value for {key:?}"
+                            "unterminated quoted value for {}",
+                            shown_key(&key)
                         )));
                     }
                 }
