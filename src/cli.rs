@@ -2,6 +2,7 @@
 //! parsing; everything below it takes plain values.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -81,6 +82,9 @@ pub enum Command {
         /// Proceed even when an applied migration's file was modified
         #[arg(long)]
         allow_modified: bool,
+        /// How long to wait for another petal run's migration lock (500ms, 5s, 2min)
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+        lock_wait: Option<Duration>,
     },
     /// Un-apply migrations down to a target
     Downgrade {
@@ -94,6 +98,9 @@ pub enum Command {
         /// fixed down section, say)
         #[arg(long)]
         allow_modified: bool,
+        /// How long to wait for another petal run's migration lock (500ms, 5s, 2min)
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+        lock_wait: Option<Duration>,
     },
     /// Show the revisions applied to the database
     Current {
@@ -150,6 +157,12 @@ pub enum Command {
         /// files are gone included)
         #[arg(long, conflicts_with = "sql")]
         purge: bool,
+        /// Proceed even when an applied migration's file was modified
+        #[arg(long)]
+        allow_modified: bool,
+        /// How long to wait for another petal run's migration lock (500ms, 5s, 2min)
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+        lock_wait: Option<Duration>,
     },
     /// Write a merge revision joining the current heads
     Merge {
@@ -211,4 +224,9 @@ pub enum DevAction {
         #[arg(long)]
         dev: bool,
     },
+}
+
+/// A duration as `petal.toml` and migration files write it.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    petal_migrate::parse_duration(text)
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use petal_engine::Settings;
+use petal_engine::runner::StepPolicy;
 use petal_source::{Report, SourceFile, Span};
 use serde::Deserialize;
 
@@ -27,6 +28,10 @@ struct FileConfig {
     #[serde(default)]
     schemas: Vec<String>,
     features: Option<Vec<String>>,
+    /// How long a migration's statement waits for a lock: `"5s"`, `"0"`.
+    lock_timeout: Option<String>,
+    /// How many times a step that hit `lock_timeout` runs in all.
+    lock_attempts: Option<u32>,
 }
 
 pub const CONFIG_FILE: &str = "petal.toml";
@@ -62,6 +67,7 @@ impl Config {
             .ok()
             .filter(|v| !v.is_empty())
             .or_else(|| dotenv.get("DATABASE_URL").cloned());
+        let step_policy = step_policy(&file, project_file.as_deref())?;
         let database_url = url_flag
             .map(str::to_string)
             .or(env_url)
@@ -89,9 +95,38 @@ impl Config {
             database_url,
             schemas: file.schemas,
             features: file.features,
+            step_policy,
             root,
         })
     }
+}
+
+/// `lock_timeout` and `lock_attempts`, over the defaults.
+fn step_policy(file: &FileConfig, path: Option<&Path>) -> Result<StepPolicy, Failure> {
+    let mut policy = StepPolicy::default();
+    let place = path.map_or_else(|| CONFIG_FILE.to_string(), |p| p.display().to_string());
+    if let Some(text) = &file.lock_timeout {
+        let timeout = petal_migrate::parse_duration(text).map_err(|why| {
+            Failure::new(
+                ErrorKind::Config,
+                Report::in_file(place.clone(), format!("lock_timeout: {why}")),
+            )
+        })?;
+        policy.lock_timeout = Some(timeout);
+    }
+    if let Some(attempts) = file.lock_attempts {
+        if attempts == 0 {
+            return Err(Failure::new(
+                ErrorKind::Config,
+                Report::in_file(
+                    place,
+                    "lock_attempts: a step runs at least once; write 1 or more",
+                ),
+            ));
+        }
+        policy.attempts = attempts;
+    }
+    Ok(policy)
 }
 
 /// `path` relative to the configuration's directory; paths stay as short as

@@ -29,6 +29,8 @@ pub enum ErrorKind {
     Lock,
     /// A migration's statement that PostgreSQL refused.
     Statement,
+    /// A signal (SIGINT, SIGTERM) stopped the run.
+    Interrupted,
     /// A server that cannot be reached, started, or that fails petal's own
     /// queries.
     Connection,
@@ -88,7 +90,8 @@ impl Failure {
 impl From<EngineError> for Failure {
     fn from(e: EngineError) -> Self {
         Failure {
-            code: 2,
+            // A run a signal stopped exits as the shell expects of it.
+            code: petal_engine::migrate::stopped_by(&e).map_or(2, |signal| signal.exit_code()),
             kind: kind_of(&e),
             reports: e.reports(),
             output_printed: false,
@@ -108,8 +111,10 @@ fn kind_of(e: &EngineError) -> ErrorKind {
         EngineError::Lock(_) | EngineError::CanonicalBusy { .. } => ErrorKind::Lock,
         EngineError::Run(run) => match run {
             RunError::Statement { .. } => ErrorKind::Statement,
-            RunError::Db(_) => ErrorKind::Connection,
+            RunError::Interrupted(_) => ErrorKind::Interrupted,
+            RunError::Db(_) | RunError::Lost { .. } => ErrorKind::Connection,
         },
+        EngineError::Interrupted { .. } => ErrorKind::Interrupted,
         EngineError::Models(_) | EngineError::ModelsRefused(_) => ErrorKind::Models,
         EngineError::SqlFiles(_) => ErrorKind::SqlFile,
         EngineError::Migrations(e) => migrations_kind(e),

@@ -75,31 +75,41 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Upgrade {
             target,
             allow_modified,
+            lock_wait,
             ..
         } => runtime.block_on(commands::migrate::run(
             &settings,
             Operation::Upgrade,
             &target,
             PlanOptions { allow_modified },
+            lock_wait,
             format,
             style,
         )),
         Command::Downgrade {
             target,
             allow_modified,
+            lock_wait,
             ..
         } => runtime.block_on(commands::migrate::run(
             &settings,
             Operation::Downgrade,
             &target,
             PlanOptions { allow_modified },
+            lock_wait,
             format,
             style,
         )),
         Command::Stamp {
             target, sql: true, ..
         } => commands::migrate::stamp_sql(&settings, &target),
-        Command::Stamp { target, purge, .. } => runtime.block_on(commands::migrate::run(
+        Command::Stamp {
+            target,
+            purge,
+            allow_modified,
+            lock_wait,
+            ..
+        } => runtime.block_on(commands::migrate::run(
             &settings,
             if purge {
                 Operation::StampPurged
@@ -107,7 +117,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 Operation::Stamp
             },
             &target,
-            PlanOptions::default(),
+            PlanOptions { allow_modified },
+            lock_wait,
             format,
             style,
         )),

@@ -4,7 +4,10 @@
 use std::collections::BTreeSet;
 use std::io::Write;
 
-use petal_engine::migrate::{self, Event, Operation};
+use std::time::Duration;
+
+use petal_engine::migrate::{self, Event, Operation, RunSettings};
+use petal_engine::runner::{Interrupt, Signal, StepEvent};
 use petal_engine::{EngineError, Settings};
 use petal_migrate::{Direction, PlanOptions, RevisionGraph, RevisionId, RevisionState};
 use serde_json::json;
@@ -18,9 +21,15 @@ pub async fn run(
     operation: Operation,
     target: &str,
     options: PlanOptions,
+    lock_wait: Option<Duration>,
     format: Format,
     style: Style,
 ) -> Result<(), Failure> {
+    let how = RunSettings {
+        lock_wait: lock_wait.unwrap_or(migrate::LOCK_WAIT),
+        policy: settings.step_policy,
+        interrupt: listen_for_signals(),
+    };
     // Standard output holds nothing but JSON with `--format json` (an error
     // object, if it fails): the progress goes to standard error then.
     let mut out: Box<dyn Write> = match format {
@@ -56,17 +65,50 @@ pub async fn run(
             );
             let _ = out.flush();
         }
+        Event::Step(StepEvent::Resumed { committed, of, .. }) => {
+            let _ = write!(out, "(resuming after {committed} of {of} committed steps) ");
+            let _ = out.flush();
+        }
+        Event::Step(StepEvent::LockTimeout {
+            step,
+            attempt,
+            attempts,
+            pause,
+            ..
+        }) => {
+            let _ = write!(
+                out,
+                "\n  step {step} waited longer than lock_timeout for a lock and was rolled back; \
+                 trying again in {} ms (attempt {} of {attempts}) ... ",
+                pause.as_millis(),
+                attempt + 1
+            );
+            let _ = out.flush();
+        }
         Event::Finished(_, elapsed) => {
             line_open = false;
             let _ = writeln!(out, "{} ({} ms)", style.green("ok"), elapsed.as_millis());
         }
+        Event::DownChanged { revision, path } => {
+            let _ = writeln!(
+                out,
+                "note: the down of {} ({path}) changed since it was applied, its up did not; \
+                 recorded: a downgrade runs it as it is now",
+                revision.as_str()
+            );
+        }
     };
-    let plan = migrate::run(settings, operation, target, options, &mut on_event).await;
+    let plan = migrate::run(settings, operation, target, options, &how, &mut on_event).await;
     let plan = match plan {
         Ok(plan) => plan,
         Err(e) => {
             if line_open {
-                let _ = writeln!(out, "{}", style.red("failed"));
+                let word = if migrate::stopped_by(&e).is_some() {
+                    "stopped"
+                } else {
+                    "failed"
+                };
+                let _ = writeln!(out, "{}", style.red(word));
             }
             return Err(e.into());
         }
@@ -75,6 +117,30 @@ pub async fn run(
         let _ = writeln!(out, "nothing to do: the database is already at {target}");
     }
     Ok(())
+}
+
+/// SIGINT and SIGTERM, from now until the process ends, fire the run's
+/// interrupt instead of killing petal: the runner cancels the running
+/// statement on the server and waits for its rollback first. A second
+/// signal while it does is ignored; the server cancel is on its way.
+fn listen_for_signals() -> Interrupt {
+    let (sender, interrupt) = Interrupt::channel();
+    tokio::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut int), Ok(mut term)) = (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) else {
+            return;
+        };
+        loop {
+            tokio::select! {
+                _ = int.recv() => sender.fire(Signal::Interrupt),
+                _ = term.recv() => sender.fire(Signal::Terminate),
+            }
+        }
+    });
+    interrupt
 }
 
 pub fn sql(settings: &Settings, target: &str, direction: Direction) -> Result<(), Failure> {
@@ -91,9 +157,21 @@ pub fn stamp_sql(settings: &Settings, target: &str) -> Result<(), Failure> {
 
 pub async fn current(settings: &Settings, verbose: bool, format: Format) -> Result<(), Failure> {
     let graph = migrate::load_graph(settings)?;
-    let rows = migrate::read_log(settings).await?;
+    let (rows, journal) = migrate::read_log_and_journal(settings).await?;
     let current = migrate::current_revisions(&graph, &rows)?;
+    let partial = journal.partial(&migrate::applied_revisions(&rows)?);
     if format == Format::Json {
+        let partial: Vec<_> = partial
+            .iter()
+            .map(|(rev, progress)| {
+                json!({
+                    "revision": rev.as_str(),
+                    "direction": progress.direction,
+                    "steps_committed": progress.committed,
+                    "steps": progress.of,
+                })
+            })
+            .collect();
         let list: Vec<_> = current
             .iter()
             .map(|rev| {
@@ -110,9 +188,9 @@ pub async fn current(settings: &Settings, verbose: bool, format: Format) -> Resu
             .collect();
         let ids: Vec<&str> = current.iter().map(|r| r.as_str()).collect();
         if verbose {
-            return print_json(&json!({ "current": ids, "revisions": list }));
+            return print_json(&json!({ "current": ids, "partial": partial, "revisions": list }));
         }
-        return print_json(&json!({ "current": ids }));
+        return print_json(&json!({ "current": ids, "partial": partial }));
     }
     if current.is_empty() {
         println!("base (no revision applied)");
@@ -148,6 +226,18 @@ pub async fn current(settings: &Settings, verbose: bool, format: Format) -> Resu
                 None => println!("    path: none (no migration file holds it)"),
             }
         }
+    }
+    for (rev, progress) in &partial {
+        let message = graph.get(rev).map_or("", |f| f.message.as_str());
+        let what = match progress.direction {
+            Direction::Up => "partly applied",
+            Direction::Down => "partly reverted",
+        };
+        println!(
+            "{} {message} ({what}: {})",
+            rev.as_str(),
+            progress.describe()
+        );
     }
     Ok(())
 }
@@ -295,25 +385,33 @@ fn in_range(graph: &RevisionGraph, range: &str) -> Result<BTreeSet<RevisionId>, 
 
 pub async fn status(settings: &Settings, format: Format, style: Style) -> Result<(), Failure> {
     let graph = migrate::load_graph(settings)?;
-    let rows = migrate::read_log(settings).await?;
-    let applied = migrate::applied_revisions(&rows)?;
-    let list = petal_migrate::status(&graph, &applied);
+    let (rows, journal) = migrate::read_log_and_journal(settings).await?;
+    let applied = migrate::applied_with_journal(&rows, &journal)?;
+    let list = petal_migrate::status(&graph, &applied, &journal);
     let state_name = |s: RevisionState| match s {
         RevisionState::Applied => "applied",
         RevisionState::Pending => "pending",
         RevisionState::Modified => "modified",
+        RevisionState::DownChanged => "down changed",
+        RevisionState::PartlyApplied => "partly applied",
+        RevisionState::PartlyReverted => "partly reverted",
         RevisionState::MissingFile => "missing file",
     };
     if format == Format::Json {
         let items: Vec<_> = list
             .iter()
             .map(|s| {
-                json!({
+                let mut item = json!({
                     "revision": s.revision.as_str(),
-                    "state": state_name(s.state),
+                    "state": state_name(s.state).replace(' ', "_"),
                     "path": s.path,
                     "message": graph.get(&s.revision).map(|f| f.message.clone()),
-                })
+                });
+                if let Some(progress) = s.progress {
+                    item["steps_committed"] = json!(progress.committed);
+                    item["steps"] = json!(progress.of);
+                }
+                item
             })
             .collect();
         // No early return: the exit code must not depend on the format.
@@ -326,30 +424,45 @@ pub async fn status(settings: &Settings, format: Format, style: Style) -> Result
             let name = state_name(s.state);
             let painted = match s.state {
                 RevisionState::Applied => style.green(name),
-                RevisionState::Pending => style.yellow(name),
-                RevisionState::Modified | RevisionState::MissingFile => style.red(name),
+                RevisionState::Pending | RevisionState::DownChanged => style.yellow(name),
+                RevisionState::Modified
+                | RevisionState::MissingFile
+                | RevisionState::PartlyApplied
+                | RevisionState::PartlyReverted => style.red(name),
             };
             let message = graph
                 .get(&s.revision)
                 .map(|f| f.message.as_str())
                 .unwrap_or("");
-            println!("{:<12} {} {message}", painted, s.revision.as_str());
+            let progress = s
+                .progress
+                .map(|p| format!(" ({})", p.describe()))
+                .unwrap_or_default();
+            println!(
+                "{:<15} {} {message}{progress}",
+                painted,
+                s.revision.as_str()
+            );
         }
     }
-    let problems = list
-        .iter()
-        .filter(|s| {
-            matches!(
-                s.state,
-                RevisionState::Modified | RevisionState::MissingFile
-            )
-        })
-        .count();
-    if problems > 0 {
-        let failure = Failure::error(
-            ErrorKind::Plan,
-            format!("{problems} applied revision(s) modified or missing their file"),
-        );
+    let count =
+        |states: &[RevisionState]| list.iter().filter(|s| states.contains(&s.state)).count();
+    let broken = count(&[RevisionState::Modified, RevisionState::MissingFile]);
+    let partial = count(&[RevisionState::PartlyApplied, RevisionState::PartlyReverted]);
+    let mut said = Vec::new();
+    if broken > 0 {
+        said.push(format!(
+            "{broken} applied revision(s) modified or missing their file"
+        ));
+    }
+    if partial > 0 {
+        said.push(format!(
+            "{partial} revision(s) stopped between steps: `petal upgrade` (or `petal downgrade`) \
+             resumes after the committed ones"
+        ));
+    }
+    if !said.is_empty() {
+        let failure = Failure::error(ErrorKind::Plan, said.join("; "));
         // The status object (JSON) already says which.
         return Err(failure.after_output());
     }

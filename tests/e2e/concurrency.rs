@@ -162,3 +162,84 @@ async fn concurrent_checks_share_the_canonical_database() {
     }
     assert!(runs[0].stdout.contains("things"), "{}", runs[0].stdout);
 }
+
+/// The session holding the migration lock is killed while eight runners
+/// wait for it: the lock goes with the session, and the runners then take
+/// turns, each migration applied once.
+#[tokio::test]
+async fn the_lock_holder_killed_while_eight_runners_wait() {
+    let project = Project::new().await;
+    let client = project.client();
+    let revision = "20260101000000";
+    project.write(
+        &format!("migrations/{revision}_once.sql"),
+        &migration_file(
+            revision,
+            &[],
+            "once",
+            "CREATE TABLE once (id int);\nINSERT INTO once VALUES (1);",
+            "DROP TABLE once;",
+        ),
+    );
+    let holder = project.connect().await;
+    let holder_pid: i32 = holder
+        .query_one("SELECT pg_backend_pid()", &[])
+        .await
+        .expect("holder pid")
+        .get(0);
+    holder
+        .execute("SELECT pg_advisory_lock($1)", &[&LOCK_KEY])
+        .await
+        .expect("holding the migration lock");
+    let children: Vec<_> = (0..RUNS)
+        .map(|_| {
+            petal_command(project.root(), &["upgrade"], &[])
+                .spawn()
+                .unwrap_or_else(|e| panic!("starting petal: {e}"))
+        })
+        .collect();
+    // Every runner is trying the lock before the holder dies.
+    let started = std::time::Instant::now();
+    loop {
+        let waiting: i64 = client
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() \
+                 AND application_name = 'petal' AND query LIKE '%pg_try_advisory_lock%'",
+                &[],
+            )
+            .await
+            .expect("reading pg_stat_activity")
+            .get(0);
+        if waiting >= RUNS as i64 {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "only {waiting} runners wait for the lock"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    client
+        .execute("SELECT pg_terminate_backend($1)", &[&holder_pid])
+        .await
+        .expect("killing the holder's session");
+    let runs: Vec<_> = children
+        .into_iter()
+        .map(|child| finish(child, &["upgrade"]))
+        .collect();
+    for run in &runs {
+        run.assert_ok();
+    }
+    let applying: usize = runs
+        .iter()
+        .map(|r| r.stdout.matches("applying ").count())
+        .sum();
+    assert_eq!(applying, 1, "{runs:#?}");
+    let rows: i64 = client
+        .query_one("SELECT count(*) FROM once", &[])
+        .await
+        .expect("counting")
+        .get(0);
+    assert_eq!(rows, 1);
+    assert_eq!(catalog::logged_revisions(client).await, [revision]);
+}

@@ -15,12 +15,12 @@ fn migration_count() -> usize {
         .count()
 }
 
-/// Tables (petal's log excepted) and enum types left in the database.
+/// Tables (petal's log and step journal excepted) and enum types left in the database.
 async fn leftovers(project: &Project) -> (Vec<String>, Vec<String>) {
     let tables = catalog::tables(project.client())
         .await
         .into_iter()
-        .filter(|t| !t.ends_with("petal_migrations"))
+        .filter(|t| !t.ends_with("petal_migrations") && !t.ends_with("petal_migration_steps"))
         .collect();
     (tables, catalog::enum_types(project.client()).await)
 }

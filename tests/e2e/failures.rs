@@ -191,7 +191,11 @@ async fn a_failing_statement_changes_nothing_and_is_located() {
     assert_eq!(catalog::log_verbatim(client).await, log_before);
     assert_eq!(
         catalog::tables(client).await,
-        ["public.kept", "public.petal_migrations"]
+        [
+            "public.kept",
+            "public.petal_migration_steps",
+            "public.petal_migrations"
+        ]
     );
     assert_eq!(catalog::enum_types(client).await, Vec::<String>::new());
     let rows: i64 = client
@@ -341,7 +345,12 @@ async fn transaction_control_in_a_transactional_migration_is_refused() {
     project.petal(&["upgrade"]).assert_ok();
     assert_eq!(
         catalog::tables(client).await,
-        ["public.a", "public.b", "public.petal_migrations"]
+        [
+            "public.a",
+            "public.b",
+            "public.petal_migration_steps",
+            "public.petal_migrations"
+        ]
     );
     assert_eq!(catalog::logged_revisions(client).await, ["20260101000000"]);
 }

@@ -116,6 +116,7 @@ async fn two_heads_are_found_and_merged() {
         [
             "public.base_t",
             "public.left_t",
+            "public.petal_migration_steps",
             "public.petal_migrations",
             "public.right_t"
         ]
@@ -269,7 +270,11 @@ async fn targets_relative_absolute_and_stamp() {
     assert_eq!(catalog::logged_revisions(client).await, &ids[..1]);
     assert_eq!(
         catalog::tables(client).await,
-        ["public.petal_migrations", "public.t0"]
+        [
+            "public.petal_migration_steps",
+            "public.petal_migrations",
+            "public.t0"
+        ]
     );
     project.petal(&["downgrade", "-1"]).assert_ok();
     assert_eq!(catalog::log(client).await, Vec::new());
@@ -281,7 +286,10 @@ async fn targets_relative_absolute_and_stamp() {
     // stamp records without running: for a database built some other way.
     project.petal(&["stamp", "head"]).assert_ok();
     assert_eq!(catalog::logged_revisions(client).await, ids);
-    assert_eq!(catalog::tables(client).await, ["public.petal_migrations"]);
+    assert_eq!(
+        catalog::tables(client).await,
+        ["public.petal_migration_steps", "public.petal_migrations"]
+    );
     project.petal(&["stamp", "base"]).assert_ok();
     assert_eq!(catalog::log(client).await, Vec::new());
 }

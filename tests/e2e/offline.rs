@@ -133,7 +133,7 @@ async fn sql_script_needs_no_database_and_equals_an_online_upgrade() {
     psql(&by_psql, &down.stdout, project.root());
     assert_eq!(
         catalog::tables(by_psql.client()).await,
-        ["public.petal_migrations"]
+        ["public.petal_migration_steps", "public.petal_migrations"]
     );
     assert_eq!(
         catalog::enum_types(by_psql.client()).await,

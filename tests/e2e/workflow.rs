@@ -82,6 +82,7 @@ async fn models_to_database_and_back() {
         catalog::tables(client).await,
         [
             "public.customers",
+            "public.petal_migration_steps",
             "public.petal_migrations",
             "public.posts",
             "shop.orders"
@@ -173,7 +174,7 @@ async fn models_to_database_and_back() {
     project.petal(&["downgrade", "base"]).assert_ok();
     assert_eq!(
         catalog::tables(client).await,
-        ["public.petal_migrations"],
+        ["public.petal_migration_steps", "public.petal_migrations"],
         "downgrade base left tables behind"
     );
     assert_eq!(catalog::enum_types(client).await, Vec::<String>::new());

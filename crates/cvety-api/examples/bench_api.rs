@@ -55,6 +55,7 @@ async fn run() -> Result<(), String> {
         Operation::Upgrade,
         &head,
         PlanOptions::default(),
+        &Default::default(),
         &mut |_| {},
     )
     .await

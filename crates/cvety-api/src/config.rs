@@ -66,6 +66,7 @@ impl Config {
             project_file: Some(self.root.join("petal.toml")),
             schemas: Vec::new(),
             features: None,
+            step_policy: Default::default(),
         }
     }
 

@@ -110,6 +110,7 @@ mod tests {
                     revision: RevisionId::parse(revision).ok()?,
                     checksum: Checksum::from_stored(""),
                     applied_order: order,
+                    up_steps: None,
                 })
             })
             .collect()

@@ -9,7 +9,7 @@ use petal_migrate::{NewMigration, NotAtHead, RevisionGraph, RevisionId, new_revi
 
 use crate::compare::{compare, version_warning};
 use crate::error::{EngineError, Refusal};
-use crate::migrate::{applied_revisions, load_graph, read_log};
+use crate::migrate::{applied_revisions, load_graph, read_log_and_journal};
 use crate::settings::Settings;
 use crate::sources::{read_database, replay_migrations};
 
@@ -130,8 +130,15 @@ pub(crate) async fn ensure_at_head(
     settings: &Settings,
     graph: &RevisionGraph,
 ) -> Result<(), EngineError> {
-    let rows = read_log(settings).await?;
+    let (rows, journal) = read_log_and_journal(settings).await?;
     let applied = applied_revisions(&rows)?;
+    if let Some((revision, progress)) = journal.partial(&applied).first() {
+        return Err(Refusal::StoppedBetweenSteps {
+            revision: revision.to_string(),
+            progress: progress.describe(),
+        }
+        .into());
+    }
     match petal_migrate::at_head(graph, &applied) {
         Ok(()) => Ok(()),
         Err(NotAtHead::Unknown(missing)) => Err(Refusal::UnknownApplied {

@@ -103,6 +103,7 @@ mod tests {
             project_file: None,
             schemas: Vec::new(),
             features: None,
+            step_policy: Default::default(),
         }
     }
 

@@ -20,6 +20,12 @@ pub enum EngineError {
     /// A migration that failed as it ran.
     #[error(transparent)]
     Run(#[from] RunError),
+    /// A signal stopped a run before any migration started.
+    #[error("{} stopped the run while {while_doing}", signal.name())]
+    Interrupted {
+        signal: crate::runner::Signal,
+        while_doing: &'static str,
+    },
     /// Model files that do not parse or validate (`file:line:col` each).
     #[error(transparent)]
     Models(#[from] petal_syntax::ScanErrors),
@@ -99,6 +105,12 @@ pub enum Refusal {
          --from-migrations`)"
     )]
     NotAtHead,
+    #[error(
+        "the database is not at head: revision {revision} stopped between steps ({progress}); \
+         fix the step that failed and run `petal upgrade` to resume it (`petal status` shows \
+         where it stands)"
+    )]
+    StoppedBetweenSteps { revision: String, progress: String },
     #[error("petal_migrations holds an invalid revision {revision:?}: {why}")]
     InvalidLogRevision { revision: String, why: String },
     #[error(
@@ -183,6 +195,7 @@ impl EngineError {
                 format!("cannot {action}: {source}"),
             )],
             EngineError::CanonicalBusy { .. }
+            | EngineError::Interrupted { .. }
             | EngineError::Refused(_)
             | EngineError::Internal { .. } => vec![Report::new(self.to_string())],
             EngineError::Config(text) => vec![Report::new(text)],

@@ -32,6 +32,8 @@ pub struct Settings {
     /// (`#[cfg(feature = "...")]`); `None`: the model crate's default ones,
     /// when its `Cargo.toml` says. `#[cfg(test)]` items are never read.
     pub features: Option<Vec<String>>,
+    /// How migration steps run: `lock_timeout`, `lock_attempts`.
+    pub step_policy: crate::runner::StepPolicy,
 }
 
 impl Settings {

@@ -137,6 +137,7 @@ pub async fn replay_migrations(settings: &Settings) -> Result<Loaded, EngineErro
             Operation::Upgrade,
             &heads,
             PlanOptions::default(),
+            &Default::default(),
             &mut |_| {},
         )
         .await?;

@@ -32,6 +32,7 @@ fn settings(root: PathBuf) -> Settings {
         project_file: None,
         schemas: Vec::new(),
         features: None,
+        step_policy: Default::default(),
     }
 }
 

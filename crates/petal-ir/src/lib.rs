@@ -58,3 +58,7 @@ pub const MAX_IDENTIFIER_BYTES: usize = 63;
 
 /// petal's own bookkeeping table, never part of a compared schema.
 pub const MIGRATIONS_TABLE: &str = "petal_migrations";
+
+/// petal's step journal (the committed steps of each migration), never
+/// part of a compared schema either.
+pub const STEPS_TABLE: &str = "petal_migration_steps";

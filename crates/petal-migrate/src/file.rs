@@ -18,6 +18,9 @@ pub struct MigrationFile {
     /// `-- +petal no-transaction`: each statement runs on its own, outside
     /// any transaction (`CREATE INDEX CONCURRENTLY` needs it).
     pub no_transaction: bool,
+    /// `-- +petal lock-timeout`: how long each statement waits for a lock,
+    /// over the project's setting; zero for as long as it takes.
+    pub lock_timeout: Option<std::time::Duration>,
     pub up: Section,
     pub down: Section,
     pub checksum: Checksum,
@@ -62,6 +65,16 @@ impl Section {
         self.steps.iter().flat_map(|step| step.statements.iter())
     }
 
+    /// Each step's [`Step::checksum`], in order: what the step journal
+    /// compares a committed step with. A section with no step runs as one
+    /// empty step (the log row is written in it), and is journalled so.
+    pub fn step_checksums(&self) -> Vec<Checksum> {
+        if self.steps.is_empty() {
+            return vec![Step::default().checksum()];
+        }
+        self.steps.iter().map(Step::checksum).collect()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.steps.is_empty()
     }
@@ -77,6 +90,18 @@ pub struct Step {
 impl Step {
     pub fn is_empty(&self) -> bool {
         self.statements.is_empty()
+    }
+
+    /// The checksum of what the step runs: its statements' SQL, each ended
+    /// by `;` and a line break. Comments above statements do not count (an
+    /// edited comment changes nothing that ran); an edited statement does.
+    pub fn checksum(&self) -> Checksum {
+        let mut text = String::new();
+        for statement in &self.statements {
+            text.push_str(&statement.sql);
+            text.push_str(";\n");
+        }
+        Checksum::of(&text)
     }
 }
 

@@ -12,6 +12,8 @@
 //! - [`split()`]: statements on top-level `;`, aware of quotes, dollar
 //!   quotes, comments and `BEGIN ATOMIC` bodies;
 //! - [`RevisionGraph`]: parents, children, heads, bases, merges;
+//! - [`Journal`]: the committed steps of each revision (the step journal),
+//!   [`plan_journalled`]: the plan resumed after them;
 //! - [`plan()`] / [`plan_offline`] / [`plan_stamp`] / [`plan_stamp_offline`]: what upgrade,
 //!   downgrade, `--sql` and stamp run; [`status()`], [`current`] and
 //!   [`at_head`] for reporting;
@@ -32,9 +34,11 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod duration;
 mod error;
 mod file;
 mod graph;
+mod journal;
 pub mod lex;
 pub mod load;
 mod parse;
@@ -48,9 +52,11 @@ mod suggest;
 mod target;
 mod write;
 
+pub use duration::parse_duration;
 pub use error::Error;
 pub use file::{Checksum, MigrationFile, Section, Statement, Step};
 pub use graph::{GraphError, ResolveError, RevisionGraph};
+pub use journal::{Edit, Journal, JournalledStep, Progress, edit_of, plan_journalled};
 pub use parse::{ParseError, parse};
 pub use plan::{
     AppliedRevision, Direction, Plan, PlanOptions, PlannedMigration, plan, plan_offline,

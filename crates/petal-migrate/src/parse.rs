@@ -52,7 +52,7 @@ const REFUSAL: &str = "in a migration that petal runs in transactions: it would 
      Remove it: separate steps with `-- +petal step` (each step commits), or mark \
      the file `-- +petal no-transaction`";
 
-pub(crate) const DIRECTIVES: [&str; 4] = ["up", "down", "step", "no-transaction"];
+pub(crate) const DIRECTIVES: [&str; 5] = ["up", "down", "step", "no-transaction", "lock-timeout"];
 pub(crate) const HEADERS: [&str; 3] = ["revision", "parents", "message"];
 
 /// Parses a migration file. `path` is only used in errors and kept in the
@@ -83,6 +83,8 @@ struct Parser {
     parents: Option<HeaderValue>,
     message: Option<HeaderValue>,
     no_transaction: Option<usize>,
+    /// `-- +petal lock-timeout`: the value, and where the directive is.
+    lock_timeout: Option<(std::time::Duration, usize)>,
     /// Each section with the offset of its directive.
     up: Option<(Section, usize)>,
     down: Option<(Section, usize)>,
@@ -100,6 +102,7 @@ impl Parser {
             parents: None,
             message: None,
             no_transaction: None,
+            lock_timeout: None,
             up: None,
             down: None,
             steps: Vec::new(),
@@ -171,7 +174,7 @@ impl Parser {
             if rest.starts_with(|c: char| !c.is_whitespace()) {
                 return Err(self.error(
                     start,
-                    format!("unknown directive `-- +petal{}`; a directive is `-- +petal ` and one of: up, down, step, no-transaction", rest.trim_end()),
+                    format!("unknown directive `-- +petal{}`; a directive is `-- +petal ` and one of: up, down, step, no-transaction, lock-timeout", rest.trim_end()),
                 ));
             }
             return self.directive(start, rest.trim()).map(|()| true);
@@ -239,6 +242,9 @@ impl Parser {
     fn directive(&mut self, start: usize, rest: &str) -> Result<(), ParseError> {
         let mut words = rest.split_whitespace();
         let name = words.next().unwrap_or("");
+        if name == "lock-timeout" {
+            return self.lock_timeout(start, words.collect::<Vec<_>>().join(" "));
+        }
         if let Some(extra) = words.next() {
             return Err(self.error(
                 start,
@@ -277,17 +283,39 @@ impl Parser {
             }
             "" => Err(self.error(
                 start,
-                "`-- +petal` without a directive; expected one of: up, down, step, no-transaction",
+                "`-- +petal` without a directive; expected one of: up, down, step, no-transaction, lock-timeout",
             )),
             _ => {
                 let hint = suggestion(name, &DIRECTIVES)
                     .map(|s| format!("; did you mean `-- +petal {s}`?"))
                     .unwrap_or_else(|| {
-                        "; expected one of: up, down, step, no-transaction".to_owned()
+                        "; expected one of: up, down, step, no-transaction, lock-timeout".to_owned()
                     });
                 Err(self.error(start, format!("unknown directive `-- +petal {name}`{hint}")))
             }
         }
+    }
+
+    /// `-- +petal lock-timeout 5s`: how long each statement of this file
+    /// waits for a lock (`0`: as long as it takes), over `petal.toml`'s.
+    fn lock_timeout(&mut self, start: usize, value: String) -> Result<(), ParseError> {
+        if self.region != Region::Header {
+            return Err(self.error(
+                start,
+                "`-- +petal lock-timeout` applies to the whole file; put it before `-- +petal up`",
+            ));
+        }
+        if let Some((_, first)) = self.lock_timeout {
+            let first_line = self.source.line_of(first);
+            return Err(self.error(
+                start,
+                format!("duplicate `-- +petal lock-timeout` (first on line {first_line})"),
+            ));
+        }
+        let duration = crate::duration::parse_duration(&value)
+            .map_err(|why| self.error(start, format!("`-- +petal lock-timeout`: {why}")))?;
+        self.lock_timeout = Some((duration, start));
+        Ok(())
     }
 
     fn open_section(&mut self, start: usize, name: &str) -> Result<(), ParseError> {
@@ -369,6 +397,7 @@ impl Parser {
             parents: parent_ids,
             message: self.message.take().map(|m| m.value).unwrap_or_default(),
             no_transaction: self.no_transaction.is_some(),
+            lock_timeout: self.lock_timeout.map(|(duration, _)| duration),
             up,
             down,
             checksum: Checksum::of(self.source.text()),

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::file::{Checksum, MigrationFile};
 use crate::graph::RevisionGraph;
+use crate::journal::Edit;
 use crate::plan_error::PlanError;
 use crate::revision::RevisionId;
 use crate::target::{Anchor, Target};
@@ -16,6 +17,10 @@ pub struct AppliedRevision {
     pub checksum: Checksum,
     /// Increases with each applied revision; `-N` un-applies the highest.
     pub applied_order: i64,
+    /// The checksums of the up's steps as they committed (the step
+    /// journal); `None` for a revision applied before petal kept them.
+    /// With them, an edit of the down alone is told from one of the up.
+    pub up_steps: Option<Vec<Checksum>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -37,6 +42,9 @@ pub struct PlannedMigration {
     pub revision: RevisionId,
     pub direction: Direction,
     pub file: MigrationFile,
+    /// How many steps of the section that runs are committed already (the
+    /// step journal): the run starts after them.
+    pub first_step: usize,
 }
 
 impl PlannedMigration {
@@ -206,7 +214,7 @@ impl State {
             .iter()
             .filter_map(|row| {
                 let file = graph.get(&row.revision)?;
-                (file.checksum != row.checksum)
+                (crate::journal::edit_of(file, row) == Edit::Up)
                     .then(|| (row.revision.clone(), file.path().to_owned()))
             })
             .collect();
@@ -510,6 +518,7 @@ fn build_plan(graph: &RevisionGraph, revisions: Vec<RevisionId>, direction: Dire
                 revision,
                 direction,
                 file,
+                first_step: 0,
             })
         })
         .collect();

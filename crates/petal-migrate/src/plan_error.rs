@@ -55,6 +55,33 @@ pub enum PlanError {
     /// A text that names no single revision where one is wanted (`show`,
     /// `edit`, `history -r`).
     NotARevision { text: String, why: String },
+    /// A committed step (per the step journal) whose statements changed in
+    /// the file since.
+    CommittedStepEdited {
+        revision: RevisionId,
+        path: String,
+        direction: Direction,
+        /// 1-based.
+        step: usize,
+    },
+    /// A partly applied revision whose down does not have one step per up
+    /// step: which down steps undo what ran is unknown.
+    StepsNotPaired {
+        revision: RevisionId,
+        path: String,
+        committed: usize,
+        up_steps: usize,
+        down_steps: usize,
+    },
+    /// A revision whose downgrade stopped halfway, and a run that would not
+    /// finish it.
+    PartlyReverted {
+        revision: RevisionId,
+        progress: crate::journal::Progress,
+    },
+    /// An upgrade of a partly applied revision whose committed steps are
+    /// being undone.
+    UndoUnderway { revision: RevisionId, undone: usize },
 }
 
 impl From<ResolveError> for PlanError {
@@ -154,6 +181,63 @@ impl fmt::Display for PlanError {
             ),
             PlanError::Relative { target, why } => write!(f, "cannot go to {target}: {why}"),
             PlanError::NotARevision { text, why } => write!(f, "`{text}` names no revision: {why}"),
+            PlanError::CommittedStepEdited { .. }
+            | PlanError::StepsNotPaired { .. }
+            | PlanError::PartlyReverted { .. }
+            | PlanError::UndoUnderway { .. } => self.fmt_journal(f),
+        }
+    }
+}
+
+impl PlanError {
+    /// The refusals the step journal gives.
+    fn fmt_journal(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PlanError::CommittedStepEdited {
+                revision,
+                path,
+                direction,
+                step,
+            } => {
+                let section = match direction {
+                    Direction::Up => "",
+                    Direction::Down => "down ",
+                };
+                write!(
+                    f,
+                    "{section}step {step} of revision {revision} ({path}) was edited after it committed: \
+                     the database ran it as it was. Undo the edit; put a change in a step that has not \
+                     run, or in a new revision"
+                )
+            }
+            PlanError::StepsNotPaired {
+                revision,
+                path,
+                committed,
+                up_steps,
+                down_steps,
+            } => write!(
+                f,
+                "revision {revision} ({path}) is partly applied ({committed} of {up_steps} steps \
+                 committed) and its down has {down_steps} step(s) for the up's {up_steps}, so \
+                 petal cannot tell which down steps undo what ran. Finish it with `petal upgrade` \
+                 (after fixing the step that failed), or undo its committed steps by hand and \
+                 clear its journal with `petal stamp` naming where the database is \
+                 (`petal current` shows it)"
+            ),
+            PlanError::PartlyReverted { revision, progress } => write!(
+                f,
+                "revision {revision} is partly reverted ({}): finish reverting it with \
+                 `petal downgrade {revision}-1`, or, if what its down ran was undone by hand, \
+                 record it as applied with `petal stamp {revision}`",
+                progress.describe()
+            ),
+            PlanError::UndoUnderway { revision, undone } => write!(
+                f,
+                "revision {revision} is partly applied and {undone} of its down step(s) undoing \
+                 it committed: finish undoing it with `petal downgrade -1` before upgrading"
+            ),
+            _ => Ok(()),
         }
     }
 }

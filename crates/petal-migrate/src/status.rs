@@ -3,7 +3,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::graph::RevisionGraph;
-use crate::plan::AppliedRevision;
+use crate::journal::{Edit, Journal, Progress, edit_of};
+use crate::plan::{AppliedRevision, Direction};
+use crate::plan_error::PlanError;
 use crate::revision::RevisionId;
 
 /// Serialized in snake_case (`missing_file`) for `--format json`.
@@ -12,8 +14,16 @@ use crate::revision::RevisionId;
 pub enum RevisionState {
     Applied,
     Pending,
-    /// Applied, but the file changed since (checksum).
+    /// Applied, but what ran changed in the file since (checksum); for a
+    /// partly applied revision, a committed step changed.
     Modified,
+    /// Applied; the down (or a comment, a header) changed since, the up's
+    /// steps did not: a downgrade runs the down as it is now.
+    DownChanged,
+    /// Some of the up's steps committed (the step journal), not all.
+    PartlyApplied,
+    /// Applied, and some of the down's steps committed, not all.
+    PartlyReverted,
     /// Applied, but no migration file holds it.
     MissingFile,
 }
@@ -26,27 +36,49 @@ pub struct RevisionStatus {
     pub path: Option<String>,
     /// From the log; `None` for `Pending`.
     pub applied_order: Option<i64>,
+    /// For a partly applied or partly reverted revision, how far it went.
+    pub progress: Option<Progress>,
 }
 
 /// Every revision with its state: those with files in topological order,
 /// then applied revisions without a file in the order they were applied.
-pub fn status(graph: &RevisionGraph, applied: &[AppliedRevision]) -> Vec<RevisionStatus> {
+pub fn status(
+    graph: &RevisionGraph,
+    applied: &[AppliedRevision],
+    journal: &Journal,
+) -> Vec<RevisionStatus> {
     let by_id: BTreeMap<&RevisionId, &AppliedRevision> =
         applied.iter().map(|row| (&row.revision, row)).collect();
     let mut out: Vec<RevisionStatus> = graph
         .files()
         .map(|file| {
             let row = by_id.get(&file.revision);
-            let state = match row {
-                None => RevisionState::Pending,
-                Some(row) if row.checksum == file.checksum => RevisionState::Applied,
-                Some(_) => RevisionState::Modified,
+            let progress = journal.progress(&file.revision, row.is_some());
+            let edited = progress.is_some()
+                && [Direction::Up, Direction::Down]
+                    .into_iter()
+                    .any(|direction| {
+                        journal
+                            .steps_done(file, direction, row.is_some())
+                            .is_err_and(|e| matches!(e, PlanError::CommittedStepEdited { .. }))
+                    });
+            let state = match (row, progress) {
+                _ if edited => RevisionState::Modified,
+                (None, None) => RevisionState::Pending,
+                (None, Some(_)) => RevisionState::PartlyApplied,
+                (Some(row), _) if edit_of(file, row) == Edit::Up => RevisionState::Modified,
+                (Some(_), Some(_)) => RevisionState::PartlyReverted,
+                (Some(row), None) if edit_of(file, row) == Edit::OutsideTheUp => {
+                    RevisionState::DownChanged
+                }
+                (Some(_), None) => RevisionState::Applied,
             };
             RevisionStatus {
                 revision: file.revision.clone(),
                 state,
                 path: Some(file.path().to_owned()),
                 applied_order: row.map(|row| row.applied_order),
+                progress,
             }
         })
         .collect();
@@ -60,6 +92,7 @@ pub fn status(graph: &RevisionGraph, applied: &[AppliedRevision]) -> Vec<Revisio
         state: RevisionState::MissingFile,
         path: None,
         applied_order: Some(row.applied_order),
+        progress: None,
     }));
     out
 }

@@ -5,8 +5,8 @@ mod common;
 
 use common::{applied, divergent, graph, id, linear, merged};
 use petal_migrate::{
-    AppliedRevision, Checksum, Direction, Plan, PlanError, PlanOptions, RevisionGraph, RevisionId,
-    RevisionState, RevisionStatus, Target, current, plan, plan_stamp, status,
+    AppliedRevision, Checksum, Direction, Journal, Plan, PlanError, PlanOptions, RevisionGraph,
+    RevisionId, RevisionState, RevisionStatus, Target, current, plan, plan_stamp, status,
 };
 
 fn target(text: &str) -> Target {
@@ -306,6 +306,7 @@ fn missing_files_stop_every_plan() {
         revision: RevisionId::parse("20250101000000").unwrap(),
         checksum: Checksum::from_stored("x"),
         applied_order: 3,
+        up_steps: None,
     });
     for direction in [Direction::Up, Direction::Down] {
         let err = plan(&g, &log, &target("base"), direction, PlanOptions::default()).unwrap_err();
@@ -316,7 +317,10 @@ fn missing_files_stop_every_plan() {
              or record where the database really is with `petal stamp --purge REV`"
         );
     }
-    let states: Vec<RevisionState> = status(&g, &log).iter().map(|s| s.state).collect();
+    let states: Vec<RevisionState> = status(&g, &log, &Journal::default())
+        .iter()
+        .map(|s| s.state)
+        .collect();
     assert_eq!(
         states,
         [
@@ -354,25 +358,28 @@ fn modified_files_stop_plans_unless_allowed() {
     let p = plan(&g, &log, &target("head"), Direction::Up, allowed).unwrap();
     assert_eq!(steps(&p), ["+c"]);
     assert_eq!(
-        status(&g, &log),
+        status(&g, &log, &Journal::default()),
         [
             RevisionStatus {
                 revision: id("a"),
                 state: RevisionState::Modified,
                 path: Some("20260101000001_revision_a.sql".into()),
+                progress: None,
                 applied_order: Some(1)
             },
             RevisionStatus {
                 revision: id("b"),
                 state: RevisionState::Applied,
                 path: Some("20260101000002_revision_b.sql".into()),
+                progress: None,
                 applied_order: Some(2)
             },
             RevisionStatus {
                 revision: id("c"),
                 state: RevisionState::Pending,
                 path: Some("20260101000003_revision_c.sql".into()),
-                applied_order: None
+                applied_order: None,
+                progress: None
             },
         ]
     );
@@ -418,15 +425,16 @@ fn empty_graph() {
     assert_eq!(up(&g, &[], "head").unwrap(), Vec::<String>::new());
     assert_eq!(up(&g, &[], "heads").unwrap(), Vec::<String>::new());
     assert_eq!(down(&g, &[], "base").unwrap(), Vec::<String>::new());
-    assert!(status(&g, &[]).is_empty());
+    assert!(status(&g, &[], &Journal::default()).is_empty());
 }
 
 #[test]
 fn status_serializes_for_json_output() {
     let g = linear();
-    let json = serde_json::to_string(&status(&g, &applied(&g, &["a"]))[..2]).unwrap();
+    let json =
+        serde_json::to_string(&status(&g, &applied(&g, &["a"]), &Journal::default())[..2]).unwrap();
     assert_eq!(
         json,
-        r#"[{"revision":"20260101000001","state":"applied","path":"20260101000001_revision_a.sql","applied_order":1},{"revision":"20260101000002","state":"pending","path":"20260101000002_revision_b.sql","applied_order":null}]"#
+        r#"[{"revision":"20260101000001","state":"applied","path":"20260101000001_revision_a.sql","applied_order":1,"progress":null},{"revision":"20260101000002","state":"pending","path":"20260101000002_revision_b.sql","applied_order":null,"progress":null}]"#
     );
 }

@@ -21,7 +21,7 @@ all_tbl AS (
     WHERE c.relkind IN ('r', 'p')
       AND NOT c.relispartition
       AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)
-      AND c.relname <> {{migrations_table}}
+      AND c.relname NOT IN ({{migrations_table}}, {{steps_table}})
       AND NOT EXISTS (
           SELECT 1 FROM pg_depend e
           WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')

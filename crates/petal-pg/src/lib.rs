@@ -12,7 +12,7 @@ pub mod progress;
 pub mod respell;
 
 pub use cluster::{ClusterStatus, EmbeddedCluster};
-pub use conn::{ChannelBinding, ConnConfig, Host, SslMode, connect};
+pub use conn::{ChannelBinding, ConnConfig, Host, SslMode, cancel, connect};
 pub use error::PgError;
 pub use introspect::{
     IntrospectOptions, Introspection, NotCompared, introspect, introspect_parallel,

@@ -160,7 +160,7 @@ impl TestDb {
                 )
             })?;
         let config = server.admin.with_dbname(&name);
-        let client = connect(&config)
+        let client = connect(&own_session(&config))
             .await
             .map_err(|e| format!("connecting to test database: {e}"))?;
         Ok(TestDb {
@@ -191,7 +191,7 @@ impl TestDb {
 
     /// Another connection to this database.
     pub async fn connect(&self) -> Client {
-        match connect(&self.config).await {
+        match connect(&own_session(&self.config)).await {
             Ok(client) => client,
             Err(e) => panic!("connecting to test database {}: {e}", self.name),
         }
@@ -223,4 +223,12 @@ impl Drop for TestDb {
         });
         let _ = dropper.join();
     }
+}
+
+/// A test's own sessions say so in `pg_stat_activity`, apart from the
+/// `petal` ones of the binary under test (which gets `config`'s URL).
+fn own_session(config: &ConnConfig) -> ConnConfig {
+    let mut config = config.clone();
+    config.application_name = Some("petal-test".to_string());
+    config
 }

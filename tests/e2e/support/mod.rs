@@ -99,6 +99,12 @@ impl Project {
         self.db.url()
     }
 
+    /// Another session on the project's database (to hold a lock while
+    /// petal runs, say).
+    pub async fn connect(&self) -> Client {
+        self.db.connect().await
+    }
+
     pub fn write(&self, relative: &str, text: &str) {
         let path = self.path(relative);
         if let Some(parent) = path.parent() {

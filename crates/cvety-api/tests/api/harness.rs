@@ -45,6 +45,7 @@ pub async fn migrate(db: &TestDb, graph: &RevisionGraph, operation: Operation, t
         operation,
         &target,
         PlanOptions::default(),
+        &Default::default(),
         &mut |_| {},
     )
     .await

@@ -64,7 +64,7 @@ async fn money_as_double_precision_at_the_first_revision() {
 /// suites assert totals of lists, written for a fresh database.
 async fn empty_tables(api: &Api) {
     let sql = "DO $$ BEGIN EXECUTE (SELECT 'TRUNCATE ' || string_agg(format('%I.%I', schemaname, tablename), ', ') \
-               || ' RESTART IDENTITY CASCADE' FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'petal_migrations'); END $$";
+               || ' RESTART IDENTITY CASCADE' FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('petal_migrations', 'petal_migration_steps')); END $$";
     if let Err(e) = api.db.client().batch_execute(sql).await {
         panic!("emptying the tables: {e}");
     }

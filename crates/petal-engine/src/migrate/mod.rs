@@ -4,9 +4,8 @@
 use std::time::{Duration, Instant};
 
 use petal_migrate::{
-    AppliedRevision, Checksum, Direction, Plan, PlanOptions, PlannedMigration, RevisionGraph,
-    RevisionId, Target, load::load_dir, plan, plan_offline, plan_stamp, plan_stamp_offline,
-    write_statement,
+    AppliedRevision, Checksum, Direction, Edit, Journal, Plan, PlanOptions, PlannedMigration,
+    RevisionGraph, RevisionId, Target, edit_of, load::load_dir, plan_journalled, plan_stamp,
 };
 use petal_pg::lock::Waiting;
 use petal_pg::{ConnConfig, connect};
@@ -14,13 +13,37 @@ use tokio_postgres::Client;
 
 use crate::error::{EngineError, Refusal};
 use crate::runner::{
-    self, AppliedRow, LOG_TABLE_DDL, MigrationLock, Mode, ensure_log_table, parents_text,
-    read_applied,
+    self, AppliedRow, Interrupt, MigrationLock, Mode, Runner, StepEvent, StepPolicy,
+    ensure_log_table, read_applied, read_journal,
 };
 use crate::settings::Settings;
 
-/// How long a run waits for another run's lock before giving up.
-pub const LOCK_TIMEOUT: Duration = Duration::from_secs(60);
+mod offline;
+
+pub use offline::{offline_sql, offline_stamp_sql};
+
+/// How long a run waits for another run's lock before giving up, unless
+/// `--lock-wait` says otherwise.
+pub const LOCK_WAIT: Duration = Duration::from_secs(60);
+
+/// How a run goes besides what it runs: how long it waits for another
+/// run's migration lock, how each step runs, the signal that stops it.
+#[derive(Debug, Clone)]
+pub struct RunSettings {
+    pub lock_wait: Duration,
+    pub policy: StepPolicy,
+    pub interrupt: Interrupt,
+}
+
+impl Default for RunSettings {
+    fn default() -> Self {
+        RunSettings {
+            lock_wait: LOCK_WAIT,
+            policy: StepPolicy::default(),
+            interrupt: Interrupt::never(),
+        }
+    }
+}
 
 /// What a run reports as it goes, so the CLI can print progress.
 pub enum Event<'a> {
@@ -28,7 +51,16 @@ pub enum Event<'a> {
     /// this one waits.
     WaitingForLock(&'a Waiting),
     Started(&'a PlannedMigration),
+    /// Within a migration: a resumption, a step retried after a lock
+    /// timeout.
+    Step(StepEvent<'a>),
     Finished(&'a PlannedMigration, Duration),
+    /// An applied revision whose down (or a comment) changed since it ran,
+    /// its up unchanged: the log now records the file as it is.
+    DownChanged {
+        revision: &'a RevisionId,
+        path: &'a str,
+    },
 }
 
 /// The migrations directory as a revision graph.
@@ -37,8 +69,18 @@ pub fn load_graph(settings: &Settings) -> Result<RevisionGraph, EngineError> {
     Ok(RevisionGraph::build(files)?)
 }
 
-/// The log rows as the planner takes them.
+/// The log rows as the planner takes them, without the journal's per-step
+/// checksums (enough to say what is applied).
 pub fn applied_revisions(rows: &[AppliedRow]) -> Result<Vec<AppliedRevision>, EngineError> {
+    applied_with_journal(rows, &Journal::default())
+}
+
+/// The log rows as the planner takes them, each with its up's checksums
+/// from the journal.
+pub fn applied_with_journal(
+    rows: &[AppliedRow],
+    journal: &Journal,
+) -> Result<Vec<AppliedRevision>, EngineError> {
     rows.iter()
         .map(|row| {
             let revision = RevisionId::parse(&row.revision).map_err(|e| {
@@ -48,6 +90,7 @@ pub fn applied_revisions(rows: &[AppliedRow]) -> Result<Vec<AppliedRevision>, En
                 })
             })?;
             Ok(AppliedRevision {
+                up_steps: journal.up_checksums(&revision),
                 revision,
                 checksum: Checksum::from_stored(row.checksum.clone()),
                 applied_order: row.applied_order,
@@ -99,6 +142,22 @@ pub async fn read_log(settings: &Settings) -> Result<Vec<AppliedRow>, EngineErro
         .map_err(|e| EngineError::pg_query("reading petal_migrations", e))
 }
 
+/// The log and the step journal of the target database, read without
+/// writing anything: for `status` and `current`.
+pub async fn read_log_and_journal(
+    settings: &Settings,
+) -> Result<(Vec<AppliedRow>, Journal), EngineError> {
+    let cfg = settings.target().await?;
+    let client = connect(&cfg).await?;
+    let rows = read_applied(&client)
+        .await
+        .map_err(|e| EngineError::pg_query("reading petal_migrations", e))?;
+    let journal = read_journal(&client)
+        .await
+        .map_err(|e| EngineError::pg_query("reading petal_migration_steps", e))?;
+    Ok((rows, journal))
+}
+
 /// The log when it can be read without side effects: never starts the
 /// embedded cluster (a history needs no database), and `None` when no
 /// database answers.
@@ -130,12 +189,13 @@ pub async fn run(
     operation: Operation,
     target: &str,
     options: PlanOptions,
+    how: &RunSettings,
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<Plan, EngineError> {
     let graph = load_graph(settings)?;
     let target = Target::parse(target)?;
     let cfg = settings.target().await?;
-    run_on(&cfg, &graph, operation, &target, options, on_event).await
+    run_on(&cfg, &graph, operation, &target, options, how, on_event).await
 }
 
 /// [`run`] against an explicit database (used for scratch replays too).
@@ -145,14 +205,31 @@ pub async fn run_on(
     operation: Operation,
     target: &Target,
     options: PlanOptions,
+    how: &RunSettings,
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<Plan, EngineError> {
-    let lock = MigrationLock::acquire(connect(cfg).await?, LOCK_TIMEOUT, |waiting| {
+    let acquire = MigrationLock::acquire(connect(cfg).await?, how.lock_wait, |waiting| {
         on_event(Event::WaitingForLock(waiting))
-    })
-    .await?;
+    });
+    // A signal while waiting for the lock ends the wait: nothing ran, and
+    // the lock's connection closes with the dropped future.
+    let lock = tokio::select! {
+        lock = acquire => lock?,
+        signal = how.interrupt.wait() => {
+            return Err(EngineError::Interrupted {
+                signal,
+                while_doing: "waiting for the migration lock; nothing ran",
+            });
+        }
+    };
     let client = connect(cfg).await?;
-    let result = run_locked(&client, graph, operation, target, options, on_event).await;
+    let runner = Runner {
+        client: &client,
+        cfg,
+        policy: how.policy,
+        interrupt: &how.interrupt,
+    };
+    let result = run_locked(&runner, graph, operation, target, options, on_event).await;
     // Closing the lock's connection releases the lock even if this fails.
     let released = lock.release().await;
     let plan = result?;
@@ -161,29 +238,22 @@ pub async fn run_on(
 }
 
 async fn run_locked(
-    client: &Client,
+    runner: &Runner<'_>,
     graph: &RevisionGraph,
     operation: Operation,
     target: &Target,
     options: PlanOptions,
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<Plan, EngineError> {
+    let client = runner.client;
     ensure_log_table(client)
         .await
         .map_err(|e| EngineError::pg_query("creating petal_migrations", e))?;
-    let rows = read_applied(client)
-        .await
-        .map_err(|e| EngineError::pg_query("reading petal_migrations", e))?;
-    let applied = applied_revisions(&rows)?;
-    let (plan, mode) = match operation {
-        Operation::Upgrade => (
-            plan(graph, &applied, target, Direction::Up, options)?,
-            Mode::Run,
-        ),
-        Operation::Downgrade => (
-            plan(graph, &applied, target, Direction::Down, options)?,
-            Mode::Run,
-        ),
+    let (rows, journal) = read_bookkeeping(client, graph).await?;
+    let applied = applied_with_journal(&rows, &journal)?;
+    let direction = match operation {
+        Operation::Upgrade => Direction::Up,
+        Operation::Downgrade => Direction::Down,
         Operation::Stamp | Operation::StampPurged => {
             // Planned before anything is written (a wrong target changes
             // nothing), then recorded in one transaction.
@@ -198,111 +268,77 @@ async fn run_locked(
             return Ok(plan);
         }
     };
+    let plan = plan_journalled(graph, &applied, &journal, target, direction, options)?;
+    record_down_changes(client, graph, &applied, on_event).await?;
     for step in &plan.steps {
         on_event(Event::Started(step));
         let started = Instant::now();
-        runner::execute(client, step, mode).await?;
+        runner
+            .execute(step, Mode::Run, &mut |event| on_event(Event::Step(event)))
+            .await?;
         on_event(Event::Finished(step, started.elapsed()));
     }
     Ok(plan)
 }
 
-/// `--sql`: the script that `upgrade`/`downgrade` would run, without
-/// connecting (the planner's offline form: an upgrade without a range
-/// starts from base). The script keeps the log too, so running it with
-/// psql leaves the database exactly as the online run would; each statement
-/// comes with the comment lines above it in its file.
-pub fn offline_sql(
-    settings: &Settings,
-    target: &str,
-    direction: Direction,
-) -> Result<String, EngineError> {
-    let graph = load_graph(settings)?;
-    let target = Target::parse(target)?;
-    Ok(render_script(&plan_offline(&graph, &target, direction)?))
-}
-
-/// The script `stamp --sql` prints: the log's rows deleted and inserted in
-/// one transaction, from base (or from the start of a range `A:B`), and no
-/// migration's SQL.
-pub fn offline_stamp_sql(settings: &Settings, target: &str) -> Result<String, EngineError> {
-    let graph = load_graph(settings)?;
-    let target = Target::parse(target)?;
-    let plan = plan_stamp_offline(&graph, &target)?;
-    let mut out = script_start("petal stamp --sql");
-    out.push_str("BEGIN;\n");
-    for step in &plan.steps {
-        let verb = match step.direction {
-            Direction::Up => "stamp",
-            Direction::Down => "unstamp",
-        };
-        out.push_str(&format!(
-            "-- {verb} {}: {}\n",
-            step.revision.as_str(),
-            step.file.message
-        ));
-        out.push_str(&log_statement(step));
+/// The log and the journal, the journal first given the up's checksums of
+/// revisions applied before petal kept them.
+async fn read_bookkeeping(
+    client: &Client,
+    graph: &RevisionGraph,
+) -> Result<(Vec<AppliedRow>, Journal), EngineError> {
+    let read_error = |e| EngineError::pg_query("reading petal_migrations", e);
+    let rows = read_applied(client).await.map_err(read_error)?;
+    let mut journal = read_journal(client).await.map_err(read_error)?;
+    let file_of = |text: &str| {
+        let revision = RevisionId::parse(text).ok()?;
+        graph.get(&revision).cloned()
+    };
+    if runner::backfill(client, &rows, &journal, file_of)
+        .await
+        .map_err(|e| EngineError::pg_query("recording petal_migration_steps", e))?
+    {
+        journal = read_journal(client).await.map_err(read_error)?;
     }
-    out.push_str("COMMIT;\n");
-    Ok(out)
+    Ok((rows, journal))
 }
 
-/// What every offline script starts with: where it comes from, how to run
-/// it, and the log table it writes to.
-fn script_start(by: &str) -> String {
-    format!("-- generated by {by}; run with psql -v ON_ERROR_STOP=1\n\n{LOG_TABLE_DDL};\n")
-}
-
-fn render_script(plan: &Plan) -> String {
-    let mut out = script_start("petal --sql");
-    for step in &plan.steps {
-        let verb = match step.direction {
-            Direction::Up => "upgrade to",
-            Direction::Down => "downgrade from",
+/// Applied revisions whose down changed, their up not: the log takes the
+/// file's checksum as it is now (said once, as it happens), so a fixed
+/// down neither blocks a deploy nor is refused by the downgrade it fixes.
+async fn record_down_changes(
+    client: &Client,
+    graph: &RevisionGraph,
+    applied: &[AppliedRevision],
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<(), EngineError> {
+    for row in applied {
+        let Some(file) = graph.get(&row.revision) else {
+            continue;
         };
-        out.push_str(&format!(
-            "\n-- {verb} {} ({}): {}\n",
-            step.revision.as_str(),
-            step.file.path(),
-            step.file.message
-        ));
-        let steps = &step.section().steps;
-        let count = steps.len().max(1);
-        for index in 0..count {
-            let transactional = !step.file.no_transaction;
-            if transactional {
-                out.push_str("BEGIN;\n");
-            }
-            if let Some(s) = steps.get(index) {
-                for stmt in &s.statements {
-                    write_statement(&mut out, stmt);
-                }
-            }
-            if index + 1 == count {
-                out.push_str(&log_statement(step));
-            }
-            if transactional {
-                out.push_str("COMMIT;\n");
-            }
+        if edit_of(file, row) != Edit::OutsideTheUp {
+            continue;
         }
+        client
+            .execute(
+                "UPDATE public.petal_migrations SET checksum = $2 WHERE revision = $1",
+                &[&row.revision.as_str(), &file.checksum.as_str()],
+            )
+            .await
+            .map_err(|e| EngineError::pg_query("recording petal_migrations", e))?;
+        on_event(Event::DownChanged {
+            revision: &file.revision,
+            path: file.path(),
+        });
     }
-    out
+    Ok(())
 }
 
-fn log_statement(step: &PlannedMigration) -> String {
-    let q = petal_ir::quote_literal;
-    match step.direction {
-        Direction::Up => format!(
-            "INSERT INTO public.petal_migrations (revision, parents, checksum, message, duration_ms, applied_order) \
-             SELECT {}, {}, {}, {}, 0, coalesce(max(applied_order), 0) + 1 FROM public.petal_migrations;\n",
-            q(step.revision.as_str()),
-            q(&parents_text(step)),
-            q(step.file.checksum.as_str()),
-            q(&step.file.message)
-        ),
-        Direction::Down => format!(
-            "DELETE FROM public.petal_migrations WHERE revision = {};\n",
-            q(step.revision.as_str())
-        ),
+/// Whether a run failed because a signal stopped it, and which.
+pub fn stopped_by(error: &EngineError) -> Option<runner::Signal> {
+    match error {
+        EngineError::Run(run) => run.signal(),
+        EngineError::Interrupted { signal, .. } => Some(*signal),
+        _ => None,
     }
 }

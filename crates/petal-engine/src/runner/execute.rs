@@ -1,17 +1,22 @@
 //! Runs one migration: its steps in order, each in its own transaction (or,
-//! for a no-transaction file, each statement on its own), with the log row
-//! written in the same transaction as the last step.
+//! for a no-transaction file, each statement on its own), each committed
+//! step recorded in the step journal in its transaction, the log row
+//! written with the last step. A step whose statement waited longer than
+//! `lock_timeout` is rolled back and tried again, a bounded number of
+//! times; a signal cancels the running statement on the server.
 
-use std::fmt;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use petal_migrate::{Direction, PlannedMigration, Statement};
+use petal_pg::ConnConfig;
 use petal_pg::error::ServerError;
-use petal_source::{Report, SourceFile};
 use tokio_postgres::Client;
 use tokio_postgres::error::SqlState;
 
+use super::failure::{FailedStatement, Interrupted, RunError, StoppedAt};
+use super::interrupt::Interrupt;
+use super::journal::{self, DELETE_REVISION};
 use super::log::{DELETE_ROW, INSERT_ROW};
 
 /// Whether to run the section's SQL or only to record the revision in the
@@ -22,182 +27,300 @@ pub enum Mode {
     LogOnly,
 }
 
-#[derive(Debug)]
-pub enum RunError {
-    /// A statement failed; what ran before it in its step was rolled back.
-    /// Boxed: it carries the file, the SQL and PostgreSQL's words.
-    Statement(Box<FailedStatement>),
-    /// The connection or the log failed outside any statement of the file.
+/// How each step runs: the `lock_timeout` set in its transaction (`None`:
+/// the server's own setting), and how many times a step that hit it is
+/// run in all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StepPolicy {
+    pub lock_timeout: Option<Duration>,
+    pub attempts: u32,
+}
+
+impl Default for StepPolicy {
+    /// A statement waits at most 5 s for a lock, and a step is tried three
+    /// times: a migration never queues for long behind a long transaction
+    /// while every reader of the table queues behind it.
+    fn default() -> Self {
+        StepPolicy {
+            lock_timeout: Some(Duration::from_secs(5)),
+            attempts: 3,
+        }
+    }
+}
+
+/// What a run says as it goes, besides starting and finishing migrations.
+pub enum StepEvent<'a> {
+    /// The migration resumes after steps that committed in an earlier run.
+    Resumed {
+        migration: &'a PlannedMigration,
+        committed: usize,
+        of: usize,
+    },
+    /// A step waited for a lock longer than `lock_timeout`; it was rolled
+    /// back and runs again after `pause`.
+    LockTimeout {
+        migration: &'a PlannedMigration,
+        step: usize,
+        attempt: u32,
+        attempts: u32,
+        pause: Duration,
+    },
+}
+
+/// What runs migrations on one session: its connection (and the settings
+/// to cancel a statement on it), the step policy, the signal that stops it.
+pub struct Runner<'a> {
+    pub client: &'a Client,
+    pub cfg: &'a ConnConfig,
+    pub policy: StepPolicy,
+    pub interrupt: &'a Interrupt,
+}
+
+/// Why a step's attempt stopped.
+enum StepStop<'s> {
+    Failed(&'s Statement, tokio_postgres::Error),
+    Interrupted(Option<&'s Statement>),
     Db(tokio_postgres::Error),
 }
 
-/// A migration's statement PostgreSQL refused, and what stays applied.
-#[derive(Debug)]
-pub struct FailedStatement {
-    pub revision: String,
-    /// The migration file the statement is in.
-    pub file: Arc<SourceFile>,
-    /// Where the statement starts in the file, and its SQL as sent.
-    pub statement_start: usize,
-    pub sql: String,
-    /// What PostgreSQL said (a hint of petal's own where it gave none).
-    pub server: ServerError,
-    /// Steps committed before the failing one (idempotent leading steps).
-    pub committed_steps: usize,
-    /// For a no-transaction migration: where the statements that ran, and
-    /// stay applied, start in the file.
-    pub ran_outside_transaction: Option<Vec<usize>>,
-}
-
-impl From<tokio_postgres::Error> for RunError {
+impl From<tokio_postgres::Error> for StepStop<'_> {
     fn from(e: tokio_postgres::Error) -> Self {
-        RunError::Db(e)
+        StepStop::Db(e)
     }
 }
 
-impl RunError {
-    /// A failed statement at its place in its file (the token PostgreSQL
-    /// pointed at), with what stays applied; or the connection's error.
-    pub fn report(&self) -> Report {
-        match self {
-            RunError::Db(e) => ServerError::of(e).report(""),
-            RunError::Statement(failed) => failed.report(),
-        }
-    }
-}
-
-impl FailedStatement {
-    fn report(&self) -> Report {
-        let FailedStatement {
-            revision,
-            file,
-            statement_start,
-            sql,
-            server,
-            committed_steps,
-            ran_outside_transaction,
-        } = self;
-        let what = format!("migration {revision} failed");
-        let report = server.report_in_file(&what, file, *statement_start, sql);
-        let state = match ran_outside_transaction {
-            None if *committed_steps > 0 => format!(
-                "the failing step was rolled back; petal_migrations is unchanged \
-                 ({committed_steps} earlier idempotent step(s) stay committed and will run \
-                 again harmlessly on retry)"
-            ),
-            None => "the failing step was rolled back; petal_migrations is unchanged".to_string(),
-            Some(ran) if ran.is_empty() => {
-                "no statement of this no-transaction migration had run".to_string()
-            }
-            Some(ran) => {
-                let list: Vec<String> = ran
-                    .iter()
-                    .map(|&offset| format!("{}:{}", file.path(), file.line_of(offset)))
-                    .collect();
-                format!(
-                    "this migration runs without a transaction: the statements at {} ran and \
-                     stay applied; petal_migrations is unchanged. Undo them by hand or make them \
-                     idempotent before retrying (a failed CREATE INDEX CONCURRENTLY leaves an \
-                     INVALID index: DROP INDEX CONCURRENTLY it)",
-                    list.join(", ")
-                )
-            }
+impl Runner<'_> {
+    /// Runs a planned migration (or, with [`Mode::LogOnly`], only records
+    /// it), from its first step not committed yet. Call with the migration
+    /// lock held.
+    pub async fn execute(
+        &self,
+        m: &PlannedMigration,
+        mode: Mode,
+        on_event: &mut dyn FnMut(StepEvent<'_>),
+    ) -> Result<(), RunError> {
+        let steps: Vec<&[Statement]> = match mode {
+            Mode::Run => m
+                .section()
+                .steps
+                .iter()
+                .map(|s| s.statements.as_slice())
+                .collect(),
+            Mode::LogOnly => Vec::new(),
         };
-        report.with_note(state)
-    }
-}
-
-impl fmt::Display for RunError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.report().fmt(f)
-    }
-}
-
-impl std::error::Error for RunError {}
-
-/// Runs a planned migration (or, with [`Mode::LogOnly`], only records it).
-/// Call with the migration lock held.
-pub async fn execute(client: &Client, m: &PlannedMigration, mode: Mode) -> Result<(), RunError> {
-    let steps: Vec<&[Statement]> = match mode {
-        Mode::Run => m
-            .section()
-            .steps
-            .iter()
-            .map(|s| s.statements.as_slice())
-            .collect(),
-        Mode::LogOnly => Vec::new(),
-    };
-    if m.file.no_transaction && mode == Mode::Run {
-        return execute_without_transaction(client, m, &steps).await;
-    }
-    let started = Instant::now();
-    let step_count = steps.len().max(1);
-    for index in 0..step_count {
-        let statements: &[Statement] = steps.get(index).copied().unwrap_or(&[]);
-        client.batch_execute("BEGIN").await?;
-        for stmt in statements {
-            if let Err(e) = client.batch_execute(&stmt.sql).await {
-                let _ = client.batch_execute("ROLLBACK").await;
-                return Err(statement_error(m, stmt, e, index, None));
+        let lock_timeout = m
+            .file
+            .lock_timeout
+            .or(self.policy.lock_timeout)
+            .filter(|t| !t.is_zero());
+        if m.file.no_transaction && mode == Mode::Run {
+            return self.without_transaction(m, &steps, lock_timeout).await;
+        }
+        let started = Instant::now();
+        let step_count = steps.len().max(1);
+        if m.first_step > 0 {
+            on_event(StepEvent::Resumed {
+                migration: m,
+                committed: m.first_step,
+                of: step_count,
+            });
+        }
+        for index in m.first_step..step_count {
+            let statements: &[Statement] = steps.get(index).copied().unwrap_or(&[]);
+            let last = index + 1 == step_count;
+            let mut attempt = 1;
+            loop {
+                let stop = match self
+                    .attempt_step(m, statements, index, last, lock_timeout, started)
+                    .await
+                {
+                    Ok(()) => break,
+                    Err(stop) => stop,
+                };
+                let _ = self.client.batch_execute("ROLLBACK").await;
+                let pause = Duration::from_millis(500 << attempt.min(6));
+                match stop {
+                    StepStop::Failed(_, ref e)
+                        if lock_timed_out(e)
+                            && attempt < self.policy.attempts
+                            && self.interrupt.fired().is_none() =>
+                    {
+                        on_event(StepEvent::LockTimeout {
+                            migration: m,
+                            step: index + 1,
+                            attempt,
+                            attempts: self.policy.attempts,
+                            pause,
+                        });
+                        tokio::select! {
+                            _ = tokio::time::sleep(pause) => {}
+                            _ = self.interrupt.wait() => {}
+                        }
+                        attempt += 1;
+                    }
+                    StepStop::Failed(stmt, e) => {
+                        // A statement that failed because the session was
+                        // terminated leaves no connection to read the
+                        // journal on.
+                        let Ok(at) = self.stopped_at(m, index, step_count).await else {
+                            return Err(RunError::Lost {
+                                revision: m.revision.as_str().to_string(),
+                                step: index,
+                                of: step_count,
+                                source: e,
+                            });
+                        };
+                        return Err(statement_error(m, stmt, e, at, attempt, None));
+                    }
+                    StepStop::Interrupted(stmt) => {
+                        return Err(self.interrupted(m, stmt, index, step_count).await);
+                    }
+                    StepStop::Db(source) => {
+                        return Err(RunError::Lost {
+                            revision: m.revision.as_str().to_string(),
+                            step: index,
+                            of: step_count,
+                            source,
+                        });
+                    }
+                }
             }
         }
-        if index + 1 == step_count
-            && let Err(e) = write_log(client, m, started).await
-        {
-            let _ = client.batch_execute("ROLLBACK").await;
-            return Err(e.into());
-        }
-        client.batch_execute("COMMIT").await?;
+        Ok(())
     }
-    Ok(())
-}
 
-/// Records a stamp, every row of it, in one transaction; with `purge`, the
-/// log is emptied first in the same transaction. A failure leaves the log
-/// as it was. Call with the migration lock held.
-pub async fn record_stamp(
-    client: &Client,
-    steps: &[PlannedMigration],
-    purge: bool,
-) -> Result<(), RunError> {
-    client.batch_execute("BEGIN").await?;
-    let recorded = async {
-        if purge {
-            client
-                .batch_execute("DELETE FROM public.petal_migrations")
+    /// One attempt at step `index`: its transaction, its statements, its
+    /// journal row (and the log's with the last step), its commit.
+    async fn attempt_step<'s>(
+        &self,
+        m: &PlannedMigration,
+        statements: &'s [Statement],
+        index: usize,
+        last: bool,
+        lock_timeout: Option<Duration>,
+        started: Instant,
+    ) -> Result<(), StepStop<'s>> {
+        if self.interrupt.fired().is_some() {
+            return Err(StepStop::Interrupted(None));
+        }
+        self.client.batch_execute("BEGIN").await?;
+        if let Some(timeout) = lock_timeout {
+            let ms = timeout.as_millis();
+            self.client
+                .batch_execute(&format!("SET LOCAL lock_timeout = '{ms}ms'"))
                 .await?;
         }
-        for m in steps {
-            write_log(client, m, Instant::now()).await?;
+        for stmt in statements {
+            if let Err(e) = self.run_statement(&stmt.sql).await {
+                if self.interrupt.fired().is_some() {
+                    return Err(StepStop::Interrupted(Some(stmt)));
+                }
+                return Err(StepStop::Failed(stmt, e));
+            }
+            if self.interrupt.fired().is_some() {
+                return Err(StepStop::Interrupted(Some(stmt)));
+            }
         }
-        Ok::<(), tokio_postgres::Error>(())
+        journal::record_step(self.client, m, index).await?;
+        if last {
+            write_log(self.client, m, started).await?;
+        }
+        self.client.batch_execute("COMMIT").await?;
+        Ok(())
     }
-    .await;
-    if let Err(e) = recorded {
-        let _ = client.batch_execute("ROLLBACK").await;
-        return Err(e.into());
+
+    /// Runs `sql`; when the signal comes meanwhile, asks the server to
+    /// cancel it and waits for the statement to end (cancelled, or done if
+    /// it finished first).
+    async fn run_statement(&self, sql: &str) -> Result<(), tokio_postgres::Error> {
+        let run = self.client.batch_execute(sql);
+        tokio::pin!(run);
+        tokio::select! {
+            result = &mut run => result,
+            _ = self.interrupt.wait() => {
+                let _ = petal_pg::cancel(self.cfg, &self.client.cancel_token()).await;
+                run.await
+            }
+        }
     }
-    client.batch_execute("COMMIT").await?;
-    Ok(())
+
+    /// Where the run stopped, with the committed steps read back from the
+    /// journal.
+    async fn stopped_at(
+        &self,
+        m: &PlannedMigration,
+        step: usize,
+        of: usize,
+    ) -> Result<StoppedAt, RunError> {
+        let journal = journal::read_journal(self.client).await?;
+        Ok(StoppedAt {
+            revision: m.revision.as_str().to_string(),
+            direction: m.direction,
+            step,
+            of,
+            committed: journal.committed(&m.revision, m.direction).len(),
+        })
+    }
+
+    async fn interrupted(
+        &self,
+        m: &PlannedMigration,
+        stmt: Option<&Statement>,
+        step: usize,
+        of: usize,
+    ) -> RunError {
+        let at = match self.stopped_at(m, step, of).await {
+            Ok(at) => at,
+            Err(e) => return e,
+        };
+        RunError::Interrupted(Box::new(Interrupted {
+            signal: self
+                .interrupt
+                .fired()
+                .unwrap_or(super::interrupt::Signal::Interrupt),
+            at,
+            statement: stmt.map(|s| (Arc::clone(&m.file.source), s.offset())),
+        }))
+    }
+
+    async fn without_transaction(
+        &self,
+        m: &PlannedMigration,
+        steps: &[&[Statement]],
+        lock_timeout: Option<Duration>,
+    ) -> Result<(), RunError> {
+        let started = Instant::now();
+        if let Some(timeout) = lock_timeout {
+            let ms = timeout.as_millis();
+            self.client
+                .batch_execute(&format!("SET lock_timeout = '{ms}ms'"))
+                .await?;
+        }
+        let mut ran = Vec::new();
+        for (index, step) in steps.iter().enumerate().skip(m.first_step) {
+            for stmt in step.iter() {
+                if self.interrupt.fired().is_some() {
+                    return Err(self.interrupted(m, None, index, steps.len()).await);
+                }
+                if let Err(e) = self.run_statement(&stmt.sql).await {
+                    let at = self.stopped_at(m, index, steps.len()).await?;
+                    return Err(statement_error(m, stmt, e, at, 1, Some(ran)));
+                }
+                ran.push(stmt.offset());
+            }
+            // Not atomic with the step: a crash between its last statement
+            // and this row leaves the step run but not journalled, which
+            // the failure message of a no-transaction file says.
+            journal::record_step(self.client, m, index).await?;
+        }
+        write_log(self.client, m, started).await?;
+        self.client.batch_execute("RESET lock_timeout").await?;
+        Ok(())
+    }
 }
 
-async fn execute_without_transaction(
-    client: &Client,
-    m: &PlannedMigration,
-    steps: &[&[Statement]],
-) -> Result<(), RunError> {
-    let started = Instant::now();
-    let mut ran = Vec::new();
-    for (index, step) in steps.iter().enumerate() {
-        for stmt in step.iter() {
-            if let Err(e) = client.batch_execute(&stmt.sql).await {
-                return Err(statement_error(m, stmt, e, index, Some(ran)));
-            }
-            ran.push(stmt.offset());
-        }
-    }
-    write_log(client, m, started).await?;
-    Ok(())
+fn lock_timed_out(e: &tokio_postgres::Error) -> bool {
+    e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE)
 }
 
 async fn write_log(
@@ -220,8 +343,57 @@ async fn write_log(
         }
         Direction::Down => {
             client.execute(DELETE_ROW, &[&revision]).await?;
+            client.execute(DELETE_REVISION, &[&revision]).await?;
         }
     }
+    Ok(())
+}
+
+/// Records a stamp, every row of it, in one transaction: the log's rows and
+/// the journal's (a stamped revision gets its up's checksums; the journal
+/// of every revision the log no longer holds, and every downgrade under
+/// way, is cleared: a stamp says where the database is). With `purge`, both
+/// are emptied first. A failure leaves them as they were. Call with the
+/// migration lock held.
+pub async fn record_stamp(
+    client: &Client,
+    steps: &[PlannedMigration],
+    purge: bool,
+) -> Result<(), RunError> {
+    client.batch_execute("BEGIN").await?;
+    let recorded = async {
+        if purge {
+            client
+                .batch_execute(
+                    "DELETE FROM public.petal_migrations; DELETE FROM public.petal_migration_steps",
+                )
+                .await?;
+        }
+        for m in steps {
+            write_log(client, m, Instant::now()).await?;
+            if m.direction == Direction::Up {
+                client
+                    .execute(DELETE_REVISION, &[&m.revision.as_str()])
+                    .await?;
+                client
+                    .batch_execute(&journal::up_rows_sql(&m.file))
+                    .await?;
+            }
+        }
+        client
+            .batch_execute(
+                "DELETE FROM public.petal_migration_steps s WHERE s.direction = 'down' \
+                 OR NOT EXISTS (SELECT FROM public.petal_migrations m WHERE m.revision = s.revision)",
+            )
+            .await?;
+        Ok::<(), tokio_postgres::Error>(())
+    }
+    .await;
+    if let Err(e) = recorded {
+        let _ = client.batch_execute("ROLLBACK").await;
+        return Err(e.into());
+    }
+    client.batch_execute("COMMIT").await?;
     Ok(())
 }
 
@@ -239,7 +411,8 @@ fn statement_error(
     m: &PlannedMigration,
     stmt: &Statement,
     e: tokio_postgres::Error,
-    committed_steps: usize,
+    at: StoppedAt,
+    attempts: u32,
     ran_outside_transaction: Option<Vec<usize>>,
 ) -> RunError {
     let mut server = ServerError::of(&e);
@@ -251,12 +424,12 @@ fn statement_error(
         );
     }
     RunError::Statement(Box::new(FailedStatement {
-        revision: m.revision.as_str().to_string(),
+        at,
         file: Arc::clone(&m.file.source),
         statement_start: stmt.offset(),
         sql: stmt.sql.clone(),
         server,
-        committed_steps,
+        attempts,
         ran_outside_transaction,
     }))
 }

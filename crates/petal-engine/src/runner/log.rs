@@ -2,6 +2,8 @@
 
 use tokio_postgres::Client;
 
+use super::journal::STEPS_TABLE_DDL;
+
 /// One row per applied revision. `applied_order` orders revisions by when
 /// they were applied, which `-N` needs; it is assigned under the migration
 /// lock, so it never repeats.
@@ -27,9 +29,12 @@ pub struct AppliedRow {
     pub applied_order: i64,
 }
 
-/// Creates the log table when missing. Call it with the lock held.
+/// Creates the log and journal tables when missing. Call it with the lock
+/// held.
 pub async fn ensure_log_table(client: &Client) -> Result<(), tokio_postgres::Error> {
-    client.batch_execute(LOG_TABLE_DDL).await
+    client
+        .batch_execute(&format!("{LOG_TABLE_DDL};\n{STEPS_TABLE_DDL}"))
+        .await
 }
 
 /// Whether the log table exists (without creating it: read-only commands

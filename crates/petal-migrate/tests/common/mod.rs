@@ -55,6 +55,7 @@ pub fn applied(graph: &RevisionGraph, names: &[&str]) -> Vec<AppliedRevision> {
                 .get(&id(name))
                 .map_or_else(|| Checksum::from_stored("gone"), |f| f.checksum.clone()),
             applied_order: order,
+            up_steps: None,
         })
         .collect()
 }

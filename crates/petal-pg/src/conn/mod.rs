@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
-use tokio_postgres::{Client, NoTls};
+use tokio_postgres::{CancelToken, Client, NoTls};
 
 use crate::error::{PgError, describe};
 
@@ -249,9 +249,9 @@ impl ConnConfig {
         if let Some(pw) = &self.password {
             cfg.password(pw);
         }
-        if let Some(app) = &self.application_name {
-            cfg.application_name(app);
-        }
+        // petal's sessions say whose they are in pg_stat_activity (a lock
+        // holder, a statement left running), unless the URL names another.
+        cfg.application_name(self.application_name.as_deref().unwrap_or("petal"));
         if let Some(options) = &self.options {
             cfg.options(options);
         }
@@ -341,6 +341,21 @@ pub async fn connect(cfg: &ConnConfig) -> Result<Client, PgError> {
             timeout: cfg.connect_timeout,
         }),
     }
+}
+
+/// Asks the server to cancel the statement `token`'s session is running
+/// (a cancel request on a connection of its own, TLS as `cfg` says). The
+/// statement then fails with `query_canceled` and its transaction rolls
+/// back; a statement that finished meanwhile is not affected.
+pub async fn cancel(cfg: &ConnConfig, token: &CancelToken) -> Result<(), PgError> {
+    let tls_wanted = !matches!(cfg.host, Host::Unix(_)) && cfg.sslmode != SslMode::Disable;
+    let sent = if tls_wanted {
+        let tls = tls::make_connector(cfg.sslmode, cfg.sslrootcert.as_deref())?;
+        token.cancel_query(tls).await
+    } else {
+        token.cancel_query(NoTls).await
+    };
+    sent.map_err(|e| connect_error(cfg, &e))
 }
 
 fn connect_error(cfg: &ConnConfig, err: &tokio_postgres::Error) -> PgError {

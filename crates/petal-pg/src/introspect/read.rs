@@ -1,7 +1,7 @@
 //! The catalog queries: their text for a server version, and their
 //! pipelined run over one or two connections.
 
-use petal_ir::{MIGRATIONS_TABLE, quote_literal};
+use petal_ir::{MIGRATIONS_TABLE, STEPS_TABLE, quote_literal};
 use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{Client, Row};
 
@@ -152,7 +152,9 @@ impl Queries {
     fn for_version(version: i32, tables_only: bool) -> Self {
         let nnd = version >= 150000;
         Queries {
-            scope: SCOPE.replace("{{migrations_table}}", &quote_literal(MIGRATIONS_TABLE)),
+            scope: SCOPE
+                .replace("{{migrations_table}}", &quote_literal(MIGRATIONS_TABLE))
+                .replace("{{steps_table}}", &quote_literal(STEPS_TABLE)),
             fragments: [
                 // NULLS NOT DISTINCT: PostgreSQL 15.
                 (
