@@ -8,7 +8,6 @@
 use proc_macro2::Span;
 use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Parser};
-use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Attribute, Ident, Lit, Token};
 
@@ -123,7 +122,7 @@ pub fn petal_items(attrs: &[Attribute], diags: &mut Diagnostics) -> Vec<MetaItem
                 continue;
             }
         };
-        match parse_items.parse2(list.tokens.clone()) {
+        match (|input: ParseStream| parse_items(input, 0)).parse2(list.tokens.clone()) {
             Ok(parsed) => items.extend(parsed),
             Err(err) => diags.push(err.into()),
         }
@@ -131,12 +130,25 @@ pub fn petal_items(attrs: &[Attribute], diags: &mut Diagnostics) -> Vec<MetaItem
     items
 }
 
-fn parse_items(input: ParseStream) -> syn::Result<Vec<MetaItem>> {
-    let punctuated = Punctuated::<MetaItem, Token![,]>::parse_terminated_with(input, parse_item)?;
-    Ok(punctuated.into_iter().collect())
+/// How deep settings nest at most: petal's own go three deep
+/// (`index(columns(a))`); a limit keeps a malformed attribute from
+/// exhausting the stack.
+const MAX_NESTING: usize = 8;
+
+/// `item, item, ...` with an optional trailing comma.
+fn parse_items(input: ParseStream, depth: usize) -> syn::Result<Vec<MetaItem>> {
+    let mut items = Vec::new();
+    while !input.is_empty() {
+        items.push(parse_item(input, depth)?);
+        if input.is_empty() {
+            break;
+        }
+        input.parse::<Token![,]>()?;
+    }
+    Ok(items)
 }
 
-fn parse_item(input: ParseStream) -> syn::Result<MetaItem> {
+fn parse_item(input: ParseStream, depth: usize) -> syn::Result<MetaItem> {
     let ident = if input.peek(Ident::peek_any) {
         Ident::parse_any(input)?
     } else {
@@ -154,9 +166,15 @@ fn parse_item(input: ParseStream) -> syn::Result<MetaItem> {
             )));
         }
     } else if input.peek(syn::token::Paren) {
+        if depth + 1 >= MAX_NESTING {
+            return Err(syn::Error::new(
+                name_span,
+                format!("`{name}(...)` nests too deep: settings nest at most {MAX_NESTING} levels"),
+            ));
+        }
         let content;
         syn::parenthesized!(content in input);
-        MetaValue::List(parse_items(&content)?)
+        MetaValue::List(parse_items(&content, depth + 1)?)
     } else {
         MetaValue::Flag
     };

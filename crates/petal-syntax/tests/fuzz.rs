@@ -548,3 +548,21 @@ fn seeds_scan() {
         }
     }
 }
+
+/// `#[petal(index(index(...)))]` 900 deep overflowed the stack of the
+/// attribute parser (an abort, not even a panic): settings nest eight deep
+/// at most, and deeper is an error at the item.
+#[test]
+fn regression_deeply_nested_settings_are_an_error_not_a_stack_overflow() {
+    let text = format!(
+        "#[derive(Table)]\n#[petal(table = \"t\", {}a{})]\npub struct T {{\n    #[petal(primary_key)]\n    pub id: i64,\n}}\n",
+        "index(".repeat(900),
+        ")".repeat(900)
+    );
+    let files = [(PathBuf::from(PATH), text)];
+    let Err(errors) = scan_sources(&files) else {
+        panic!("900 nested settings were accepted");
+    };
+    let said = format!("{errors:?}");
+    assert!(said.contains("nests too deep"), "{said}");
+}
