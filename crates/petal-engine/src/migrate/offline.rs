@@ -8,7 +8,9 @@ use petal_migrate::{
 
 use super::load_graph;
 use crate::error::EngineError;
-use crate::runner::{LOG_TABLE_DDL, STEPS_TABLE_DDL, parents_text, step_row_sql, up_rows_sql};
+use crate::runner::{
+    FORGET_UNHELD, LOG_TABLE_DDL, STEPS_TABLE_DDL, parents_text, step_row_sql, up_rows_sql,
+};
 use crate::settings::Settings;
 
 /// `--sql`: the script that `upgrade`/`downgrade` would run, without
@@ -53,10 +55,8 @@ pub fn offline_stamp_sql(settings: &Settings, target: &str) -> Result<String, En
     }
     // A stamp says where the database is: no step of a revision it does
     // not hold, and no downgrade under way, is left in the journal.
-    out.push_str(
-        "DELETE FROM public.petal_migration_steps s WHERE s.direction = 'down' \
-         OR NOT EXISTS (SELECT FROM public.petal_migrations m WHERE m.revision = s.revision);\n",
-    );
+    out.push_str(FORGET_UNHELD);
+    out.push_str(";\n");
     out.push_str("COMMIT;\n");
     Ok(out)
 }

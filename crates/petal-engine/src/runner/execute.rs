@@ -163,26 +163,14 @@ impl Runner<'_> {
                         // terminated leaves no connection to read the
                         // journal on.
                         let Ok(at) = self.stopped_at(m, index, step_count).await else {
-                            return Err(RunError::Lost {
-                                revision: m.revision.as_str().to_string(),
-                                step: index,
-                                of: step_count,
-                                source: e,
-                            });
+                            return Err(lost(m, index, step_count, e));
                         };
                         return Err(statement_error(m, stmt, e, at, attempt, None));
                     }
                     StepStop::Interrupted(stmt) => {
                         return Err(self.interrupted(m, stmt, index, step_count).await);
                     }
-                    StepStop::Db(source) => {
-                        return Err(RunError::Lost {
-                            revision: m.revision.as_str().to_string(),
-                            step: index,
-                            of: step_count,
-                            source,
-                        });
-                    }
+                    StepStop::Db(e) => return Err(lost(m, index, step_count, e)),
                 }
             }
         }
@@ -319,6 +307,16 @@ impl Runner<'_> {
     }
 }
 
+/// The session was lost (or the bookkeeping failed) in step `step` of `m`.
+fn lost(m: &PlannedMigration, step: usize, of: usize, source: tokio_postgres::Error) -> RunError {
+    RunError::Lost {
+        revision: m.revision.as_str().to_string(),
+        step,
+        of,
+        source,
+    }
+}
+
 fn lock_timed_out(e: &tokio_postgres::Error) -> bool {
     e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE)
 }
@@ -375,17 +373,10 @@ pub async fn record_stamp(
                 client
                     .execute(DELETE_REVISION, &[&m.revision.as_str()])
                     .await?;
-                client
-                    .batch_execute(&journal::up_rows_sql(&m.file))
-                    .await?;
+                client.batch_execute(&journal::up_rows_sql(&m.file)).await?;
             }
         }
-        client
-            .batch_execute(
-                "DELETE FROM public.petal_migration_steps s WHERE s.direction = 'down' \
-                 OR NOT EXISTS (SELECT FROM public.petal_migrations m WHERE m.revision = s.revision)",
-            )
-            .await?;
+        client.batch_execute(journal::FORGET_UNHELD).await?;
         Ok::<(), tokio_postgres::Error>(())
     }
     .await;

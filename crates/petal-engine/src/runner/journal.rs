@@ -20,6 +20,12 @@ pub const STEPS_TABLE_DDL: &str = "CREATE TABLE IF NOT EXISTS public.petal_migra
     PRIMARY KEY (revision, direction, step)
 )";
 
+/// What a stamp leaves no row of: a revision the log does not hold, a
+/// downgrade under way (a stamp says where the database is).
+pub const FORGET_UNHELD: &str = "DELETE FROM public.petal_migration_steps s \
+    WHERE s.direction = 'down' \
+    OR NOT EXISTS (SELECT FROM public.petal_migrations m WHERE m.revision = s.revision)";
+
 /// Every row of a revision: the step that completes its downgrade, and a
 /// stamp, leave none.
 pub const DELETE_REVISION: &str = "DELETE FROM public.petal_migration_steps WHERE revision = $1";

@@ -18,6 +18,8 @@ mod log;
 pub use execute::{Mode, Runner, StepEvent, StepPolicy, parents_text, record_stamp};
 pub use failure::{FailedStatement, Interrupted, RunError, StoppedAt};
 pub use interrupt::{Interrupt, InterruptSender, Signal};
-pub use journal::{STEPS_TABLE_DDL, backfill, read_journal, step_row_sql, up_rows_sql};
+pub use journal::{
+    FORGET_UNHELD, STEPS_TABLE_DDL, backfill, read_journal, step_row_sql, up_rows_sql,
+};
 pub use lock::{LockError, MigrationLock};
 pub use log::{AppliedRow, LOG_TABLE_DDL, ensure_log_table, log_table_exists, read_applied};
