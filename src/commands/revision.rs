@@ -56,11 +56,16 @@ pub async fn revision(
 /// step has its own).
 fn summarize(diff: &Diff, style: Style) {
     let moved = |c: &Change| matches!(c, Change::MoveAside(_) | Change::PutBack(_));
+    let impacts = petal_diff::change_impacts(&diff.changes);
     let mut lines: Vec<(Safety, String)> = diff
         .changes
         .iter()
-        .filter(|c| !moved(c) || c.safety() != Safety::Safe)
-        .map(|c| (c.safety(), c.description()))
+        .zip(&impacts)
+        .filter(|(c, _)| !moved(c) || c.safety() != Safety::Safe)
+        .map(|(c, impact)| match impact.line() {
+            Some(line) => (c.safety(), format!("{}\n      {line}", c.description())),
+            None => (c.safety(), c.description()),
+        })
         .collect();
     let recreated: BTreeSet<String> = diff
         .changes
@@ -127,6 +132,7 @@ pub async fn check(
             "agrees": report.agrees(),
             "against": if migrations { "migrations" } else { "database" },
             "changes": report.diff.changes,
+            "steps": petal_diff::render(&report.diff.changes),
             "warnings": report.diff.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
         }))?;
     } else if report.agrees() {

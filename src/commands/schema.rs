@@ -112,6 +112,7 @@ pub async fn diff(
     if format == Format::Json {
         print_json(&json!({
             "changes": diff.changes,
+            "steps": petal_diff::render(&diff.changes),
             "warnings": diff.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
             "not_compared": not_compared.iter()
                 .map(|(kind, name)| json!({ "kind": kind, "name": name })).collect::<Vec<_>>(),

@@ -21,6 +21,7 @@ mod change;
 mod classify;
 mod column_refs;
 mod compare;
+mod impact;
 mod names;
 mod render;
 mod scope;
@@ -33,6 +34,7 @@ pub use change::{
 };
 pub use classify::Safety;
 pub use compare::{Diff, Warning, diff};
+pub use impact::{Impact, LockMode, change_impacts};
 pub use names::{is_user_type, quote_ident_if_needed, type_spelling};
 pub use render::{
     Load, ReviewedStatement, ReviewedStep, Sql, TableUnit, Traced, render, render_change,

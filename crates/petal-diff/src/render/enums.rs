@@ -6,8 +6,11 @@ use sea_query::{Alias, PostgresQueryBuilder, extension::postgres::Type};
 
 use super::objects::drop_constraint;
 use super::{ReviewedStatement, ddl, extra, many};
-use crate::change::{AddEnumLabel, Change, EnumColumn, Moved, Object, RecreateEnum};
+use crate::change::{
+    AddEnumLabel, Change, EnumColumn, EnumForeignKey, Moved, Object, RecreateEnum,
+};
 use crate::classify::Safety;
+use crate::impact::Impact;
 
 pub(crate) fn create_enum(name: &QualifiedName, labels: &[String]) -> String {
     let labels: Vec<String> = labels.iter().map(|l| quote_literal(l)).collect();
@@ -143,8 +146,15 @@ pub(super) fn recreate(change: &Change, recreate: &RecreateEnum) -> Vec<Reviewed
         .rev()
         .flat_map(|object| super::render_change(&Change::MoveAside(moved(object))))
         .collect();
-    out.extend(recreate.foreign_keys.iter().map(|f| {
-        extra(
+    // The keys' own impacts: as a drop and an addition on kept tables.
+    let key_object = |f: &EnumForeignKey| Object::ForeignKey {
+        table: f.table.clone(),
+        foreign_key: f.foreign_key.clone(),
+        new_table: false,
+    };
+    out.extend(recreate.foreign_keys.iter().map(|f| ReviewedStatement {
+        impact: Change::Drop(key_object(f)).impact(),
+        ..extra(
             &ObjectKey::constraint(&f.table, &f.foreign_key.name),
             drop_constraint(&f.table, &f.foreign_key.name),
             format!(
@@ -153,13 +163,23 @@ pub(super) fn recreate(change: &Change, recreate: &RecreateEnum) -> Vec<Reviewed
             ),
         )
     }));
-    out.extend(many(
+    // Renaming, creating and dropping the type lock no relation; each
+    // column's `ALTER TABLE` rewrites its table.
+    let mut statements = many(
         change,
         recreate_enum(name, &recreate.to_labels, &recreate.columns),
-    ));
+    );
+    for (index, statement) in statements.iter_mut().enumerate() {
+        statement.impact = match index.checked_sub(2).and_then(|i| recreate.columns.get(i)) {
+            Some(column) => Impact::default().rewrite(&column.table),
+            None => Impact::default(),
+        };
+    }
+    out.extend(statements);
     for f in &recreate.foreign_keys {
         out.push(ReviewedStatement {
             safety: Safety::Locks,
+            impact: Change::Create(key_object(f)).impact(),
             ..extra(
                 &ObjectKey::constraint(&f.table, &f.foreign_key.name),
                 ddl::add_foreign_key(&f.table, &f.foreign_key),

@@ -34,6 +34,7 @@ use petal_ir::{Database, ObjectKey, Origin, QualifiedName, quote_literal};
 use crate::change::{Alter, Change, Object};
 use crate::classify::Safety;
 use crate::compare::{Diff, diff};
+use crate::impact::{Impact, created_relations};
 use crate::names::type_spelling;
 
 pub use load::{Load, TableUnit, render_load};
@@ -45,6 +46,18 @@ pub use sql::{Sql, Traced};
 /// first step then holds only `ADD VALUE IF NOT EXISTS`, so it can run
 /// again after a later step failed).
 pub fn render(changes: &[Change]) -> Vec<ReviewedStep> {
+    let mut steps = render_steps(changes);
+    let created = created_relations(changes);
+    for statement in steps.iter_mut().flat_map(|s| &mut s.statements) {
+        statement.impact = std::mem::take(&mut statement.impact).without(&created);
+        for part in &mut statement.folded {
+            part.impact = std::mem::take(&mut part.impact).without(&created);
+        }
+    }
+    steps
+}
+
+fn render_steps(changes: &[Change]) -> Vec<ReviewedStep> {
     if changes.is_empty() {
         return Vec::new();
     }
@@ -158,6 +171,7 @@ pub(crate) fn single(change: &Change, sql: impl Into<Sql>) -> ReviewedStatement 
         notes: change.notes(),
         folded: Vec::new(),
         origins: sql.origins,
+        impact: change.impact(),
     }
 }
 
@@ -172,6 +186,7 @@ pub(crate) fn extra(on: &ObjectKey, sql: impl Into<Sql>, description: String) ->
         notes: Vec::new(),
         folded: Vec::new(),
         origins: sql.origins,
+        impact: Impact::default(),
     }
 }
 

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::sql::{self, Traced};
 use crate::classify::Safety;
+use crate::impact::Impact;
 
 /// One SQL statement and what a reviewer should know about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,6 +26,10 @@ pub struct ReviewedStatement {
     /// the statement is traced back to.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub origins: Vec<Traced>,
+    /// The locks it takes on existing relations, and what it rewrites or
+    /// reads whole (a folded change's are in its own `folded` entry).
+    #[serde(default, skip_serializing_if = "Impact::is_empty")]
+    pub impact: Impact,
 }
 
 impl ReviewedStatement {
@@ -47,6 +52,13 @@ impl ReviewedStatement {
         sql::origin_at(&self.origins, offset)
     }
 
+    /// The statement's impact with that of every change folded into it.
+    pub fn total_impact(&self) -> Impact {
+        self.folded
+            .iter()
+            .fold(self.impact.clone(), |total, part| total.merge(&part.impact))
+    }
+
     /// The object the statement is about as a whole (the change's).
     pub fn object(&self) -> Option<&petal_ir::ObjectKey> {
         self.origin_at_offset(None).map(|o| &o.object)
@@ -65,7 +77,8 @@ impl ReviewedStatement {
     /// The comment lines a reviewer reads over the statement: its
     /// description, prefixed by its classification when it is not safe
     /// (`destructive: ...`, `locks: ...`), then its notes; then the same
-    /// for each change folded into it.
+    /// for each change folded into it; last, what waits for it
+    /// (`impact: ...`).
     pub fn comment_lines(&self) -> Vec<String> {
         let mut lines = Vec::new();
         for part in std::iter::once(self).chain(&self.folded) {
@@ -77,6 +90,7 @@ impl ReviewedStatement {
             }
             lines.extend(part.notes.iter().cloned());
         }
+        lines.extend(self.total_impact().line());
         lines
     }
 }
