@@ -139,6 +139,7 @@ pub async fn diff(
 const DIFF_LAYOUT: StepLayout = StepLayout {
     between_statements: "",
     between_steps: "\n-- next step: commit the one above first\n",
+    before_step_outside_transaction: "\n-- next step: outside a transaction, each statement on its own\n",
 };
 
 /// Steps as a script, each statement under the same comment lines a

@@ -80,11 +80,14 @@ impl Section {
     }
 }
 
-/// Statements that run in one transaction (unless the file is
+/// Statements that run in one transaction (unless the file or the step is
 /// `no-transaction`), separated in the file by `-- +petal step`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Step {
     pub statements: Vec<Statement>,
+    /// `-- +petal step no-transaction`: each statement runs on its own
+    /// (`CREATE INDEX CONCURRENTLY`), the step journalled after the last.
+    pub no_transaction: bool,
 }
 
 impl Step {
@@ -114,13 +117,17 @@ impl<S: Into<String>> FromIterator<(Vec<String>, S)> for Step {
                 .into_iter()
                 .map(|(comments, sql)| Statement::annotated(comments, sql))
                 .collect(),
+            no_transaction: false,
         }
     }
 }
 
 impl From<Vec<Statement>> for Step {
     fn from(statements: Vec<Statement>) -> Self {
-        Step { statements }
+        Step {
+            statements,
+            no_transaction: false,
+        }
     }
 }
 

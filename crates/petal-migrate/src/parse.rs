@@ -90,6 +90,8 @@ struct Parser {
     down: Option<(Section, usize)>,
     steps: Vec<Step>,
     step: Vec<Statement>,
+    /// The current step is `-- +petal step no-transaction`.
+    step_no_transaction: bool,
     builder: StatementBuilder,
 }
 
@@ -107,6 +109,7 @@ impl Parser {
             down: None,
             steps: Vec::new(),
             step: Vec::new(),
+            step_no_transaction: false,
             builder: StatementBuilder::default(),
         }
     }
@@ -154,6 +157,7 @@ impl Parser {
     /// in a file petal runs in transactions.
     fn add_statement(&mut self, statement: Statement) -> Result<(), ParseError> {
         if self.no_transaction.is_none()
+            && !self.step_no_transaction
             && let Some(span) = statement.span
             && let Some(keyword) = transaction_control(self.source.text(), span)
         {
@@ -245,7 +249,12 @@ impl Parser {
         if name == "lock-timeout" {
             return self.lock_timeout(start, words.collect::<Vec<_>>().join(" "));
         }
-        if let Some(extra) = words.next() {
+        let mut extra = words.next();
+        let step_outside = name == "step" && extra == Some("no-transaction");
+        if step_outside {
+            extra = words.next();
+        }
+        if let Some(extra) = extra {
             return Err(self.error(
                 start,
                 format!("unexpected `{extra}` after `-- +petal {name}`; a directive stands alone on its line"),
@@ -260,7 +269,9 @@ impl Parser {
                         "`-- +petal step` outside a section; it separates steps inside `-- +petal up` or `-- +petal down`",
                     ));
                 }
-                self.close_step()
+                self.close_step()?;
+                self.step_no_transaction = step_outside;
+                Ok(())
             }
             "no-transaction" => {
                 if self.region != Region::Header {
@@ -351,13 +362,17 @@ impl Parser {
         }
         if !self.step.is_empty() {
             let statements = std::mem::take(&mut self.step);
-            self.steps.push(Step { statements });
+            self.steps.push(Step {
+                statements,
+                no_transaction: self.step_no_transaction,
+            });
         }
         Ok(())
     }
 
     fn close_section(&mut self) -> Result<(), ParseError> {
         self.close_step()?;
+        self.step_no_transaction = false;
         let steps = std::mem::take(&mut self.steps);
         let section = match self.region {
             Region::Header => return Ok(()),

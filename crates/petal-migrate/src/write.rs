@@ -60,6 +60,9 @@ pub struct StepLayout {
     pub between_statements: &'static str,
     /// Written between two steps (after the first one's last line break).
     pub between_steps: &'static str,
+    /// Written before a step that runs outside a transaction, instead of
+    /// `between_steps` (and before the first step too).
+    pub before_step_outside_transaction: &'static str,
 }
 
 /// A migration file's layout: a blank line between statements, a
@@ -67,6 +70,7 @@ pub struct StepLayout {
 pub const FILE_LAYOUT: StepLayout = StepLayout {
     between_statements: "\n",
     between_steps: "\n-- +petal step\n",
+    before_step_outside_transaction: "\n-- +petal step no-transaction\n",
 };
 
 /// The file's text, in the format [`crate::parse`] reads.
@@ -110,7 +114,9 @@ fn write_section(out: &mut String, name: &str, steps: &[Step]) {
 pub fn write_steps(out: &mut String, steps: &[Step], layout: &StepLayout) {
     let steps = steps.iter().filter(|step| !step.is_empty());
     for (index, step) in steps.enumerate() {
-        if index > 0 {
+        if step.no_transaction {
+            out.push_str(layout.before_step_outside_transaction);
+        } else if index > 0 {
             out.push_str(layout.between_steps);
         }
         for (position, statement) in step.statements.iter().enumerate() {

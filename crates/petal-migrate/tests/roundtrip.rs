@@ -324,3 +324,70 @@ fn comment_lines_above_statements_are_kept_and_written_back_as_they_were() {
          -- by hand:\n--   keep this\n-- petal todo: an index later\nSELECT 1;\nSELECT 2;\n"
     );
 }
+
+/// A step marked `-- +petal step no-transaction` (the first of a section
+/// too) is written with the directive and parses back marked; transaction
+/// control is refused in the transactional steps only.
+#[test]
+fn a_step_outside_a_transaction_round_trips() {
+    let mut outside = step(vec![
+        Statement::new("DROP INDEX CONCURRENTLY IF EXISTS \"public\".\"orders_code_idx\""),
+        Statement::new(
+            "CREATE INDEX CONCURRENTLY \"orders_code_idx\" ON \"public\".\"orders\" (\"code\")",
+        ),
+    ]);
+    outside.no_transaction = true;
+    let migration = NewMigration {
+        up: vec![
+            outside.clone(),
+            step(vec![Statement::new(
+                "ALTER TABLE \"public\".\"orders\" VALIDATE CONSTRAINT \"orders_qty_check\"",
+            )]),
+        ],
+        down: vec![outside],
+        ..money_to_numeric()
+    };
+    let text = write(&migration);
+    assert!(
+        text.contains("-- +petal up\n\n-- +petal step no-transaction\nDROP INDEX CONCURRENTLY"),
+        "{text}"
+    );
+    let parsed =
+        parse("migrations/20260728093000_move_money_to_numeric.sql", &text).expect("parses");
+    let flags = |section: &Section| -> Vec<bool> {
+        section.steps.iter().map(|s| s.no_transaction).collect()
+    };
+    assert_eq!(flags(&parsed.up), [true, false]);
+    assert_eq!(flags(&parsed.down), [true]);
+    assert_eq!(
+        write(&NewMigration {
+            up: parsed.up.steps.clone(),
+            down: parsed.down.steps.clone(),
+            ..money_to_numeric()
+        }),
+        text
+    );
+
+    let refused = text.replace(
+        "VALIDATE CONSTRAINT \"orders_qty_check\";",
+        "VALIDATE CONSTRAINT \"orders_qty_check\";\nCOMMIT;",
+    );
+    assert!(
+        parse(
+            "migrations/20260728093000_move_money_to_numeric.sql",
+            &refused
+        )
+        .is_err()
+    );
+    let allowed = text.replace(
+        "DROP INDEX CONCURRENTLY IF EXISTS \"public\".\"orders_code_idx\";",
+        "DROP INDEX CONCURRENTLY IF EXISTS \"public\".\"orders_code_idx\";\nCOMMIT;",
+    );
+    assert!(
+        parse(
+            "migrations/20260728093000_move_money_to_numeric.sql",
+            &allowed
+        )
+        .is_ok()
+    );
+}

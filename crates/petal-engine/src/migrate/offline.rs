@@ -85,7 +85,8 @@ fn render_script(plan: &Plan) -> String {
         let steps = &step.section().steps;
         let count = steps.len().max(1);
         for index in 0..count {
-            let transactional = !step.file.no_transaction;
+            let transactional =
+                !step.file.no_transaction && !steps.get(index).is_some_and(|s| s.no_transaction);
             if transactional {
                 out.push_str("BEGIN;\n");
             }

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use petal_migrate::{Direction, PlannedMigration, Statement};
+use petal_migrate::{Direction, PlannedMigration, Statement, Step};
 use petal_pg::ConnConfig;
 use petal_pg::error::ServerError;
 use tokio_postgres::Client;
@@ -99,13 +99,8 @@ impl Runner<'_> {
         mode: Mode,
         on_event: &mut dyn FnMut(StepEvent<'_>),
     ) -> Result<(), RunError> {
-        let steps: Vec<&[Statement]> = match mode {
-            Mode::Run => m
-                .section()
-                .steps
-                .iter()
-                .map(|s| s.statements.as_slice())
-                .collect(),
+        let steps: Vec<&Step> = match mode {
+            Mode::Run => m.section().steps.iter().collect(),
             Mode::LogOnly => Vec::new(),
         };
         let lock_timeout = m
@@ -114,7 +109,9 @@ impl Runner<'_> {
             .or(self.policy.lock_timeout)
             .filter(|t| !t.is_zero());
         if m.file.no_transaction && mode == Mode::Run {
-            return self.without_transaction(m, &steps, lock_timeout).await;
+            let statements: Vec<&[Statement]> =
+                steps.iter().map(|s| s.statements.as_slice()).collect();
+            return self.without_transaction(m, &statements, lock_timeout).await;
         }
         let started = Instant::now();
         let step_count = steps.len().max(1);
@@ -126,14 +123,20 @@ impl Runner<'_> {
             });
         }
         for index in m.first_step..step_count {
-            let statements: &[Statement] = steps.get(index).copied().unwrap_or(&[]);
+            let step = steps.get(index).copied();
+            let statements: &[Statement] = step.map_or(&[], |s| s.statements.as_slice());
+            let outside = step.is_some_and(|s| s.no_transaction);
             let last = index + 1 == step_count;
             let mut attempt = 1;
             loop {
-                let stop = match self
-                    .attempt_step(m, statements, index, last, lock_timeout, started)
-                    .await
-                {
+                let attempted = if outside {
+                    self.attempt_step_outside(m, statements, index, last, lock_timeout, started)
+                        .await
+                } else {
+                    self.attempt_step(m, statements, index, last, lock_timeout, started)
+                        .await
+                };
+                let stop = match attempted {
                     Ok(()) => break,
                     Err(stop) => stop,
                 };
@@ -165,7 +168,16 @@ impl Runner<'_> {
                         let Ok(at) = self.stopped_at(m, index, step_count).await else {
                             return Err(lost(m, index, step_count, e));
                         };
-                        return Err(statement_error(m, stmt, e, at, attempt, None));
+                        // Outside a transaction, the statements before the
+                        // failed one stay done.
+                        let ran = outside.then(|| {
+                            statements
+                                .iter()
+                                .take_while(|s| !std::ptr::eq(*s, stmt))
+                                .map(Statement::offset)
+                                .collect()
+                        });
+                        return Err(statement_error(m, stmt, e, at, attempt, ran));
                     }
                     StepStop::Interrupted(stmt) => {
                         return Err(self.interrupted(m, stmt, index, step_count).await);
@@ -209,6 +221,63 @@ impl Runner<'_> {
                 return Err(StepStop::Interrupted(Some(stmt)));
             }
         }
+        journal::record_step(self.client, m, index).await?;
+        if last {
+            write_log(self.client, m, started).await?;
+        }
+        self.client.batch_execute("COMMIT").await?;
+        Ok(())
+    }
+
+    /// One attempt at step `index` of a step marked `no-transaction`: each
+    /// statement on its own (`CREATE INDEX CONCURRENTLY` refuses a
+    /// transaction block), then the journal row (and the log's with the
+    /// last step) in a transaction of their own. An attempt after a lock
+    /// timeout runs the step again from its first statement: petal's own
+    /// such steps start by removing what a failed attempt left (`DROP
+    /// INDEX CONCURRENTLY IF EXISTS` before a concurrent build, whose
+    /// failure leaves an invalid index behind).
+    async fn attempt_step_outside<'s>(
+        &self,
+        m: &PlannedMigration,
+        statements: &'s [Statement],
+        index: usize,
+        last: bool,
+        lock_timeout: Option<Duration>,
+        started: Instant,
+    ) -> Result<(), StepStop<'s>> {
+        if self.interrupt.fired().is_some() {
+            return Err(StepStop::Interrupted(None));
+        }
+        if let Some(timeout) = lock_timeout {
+            let ms = timeout.as_millis();
+            self.client
+                .batch_execute(&format!("SET lock_timeout = '{ms}ms'"))
+                .await?;
+        }
+        let ran = async {
+            for stmt in statements {
+                if let Err(e) = self.run_statement(&stmt.sql).await {
+                    if self.interrupt.fired().is_some() {
+                        return Err(StepStop::Interrupted(Some(stmt)));
+                    }
+                    return Err(StepStop::Failed(stmt, e));
+                }
+                if self.interrupt.fired().is_some() {
+                    return Err(StepStop::Interrupted(Some(stmt)));
+                }
+            }
+            Ok(())
+        }
+        .await;
+        if lock_timeout.is_some() {
+            self.client.batch_execute("RESET lock_timeout").await?;
+        }
+        ran?;
+        // Not atomic with the statements: a crash between the last one
+        // and this row leaves the step run but not journalled, and the
+        // next run repeats it (from its first statement, as a retry does).
+        self.client.batch_execute("BEGIN").await?;
         journal::record_step(self.client, m, index).await?;
         if last {
             write_log(self.client, m, started).await?;
@@ -411,7 +480,9 @@ fn statement_error(
         // CREATE INDEX CONCURRENTLY, VACUUM, ALTER SYSTEM...: PostgreSQL
         // says what is wrong, petal knows the fix.
         server.hint = Some(
-            "mark the file `-- +petal no-transaction` to run each statement on its own".to_string(),
+            "put the statement in a step of its own marked `-- +petal step no-transaction` \
+             (or mark the file `-- +petal no-transaction`) to run it outside a transaction"
+                .to_string(),
         );
     }
     RunError::Statement(Box::new(FailedStatement {
