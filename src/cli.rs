@@ -70,6 +70,11 @@ pub enum Command {
         /// Diff the models against the migrations replayed on a scratch database
         #[arg(long, requires = "autogenerate")]
         from_migrations: bool,
+        /// Write the online recipes (concurrent indexes, NOT VALID then
+        /// VALIDATE, NOT NULL through a validated check): `online = true`
+        /// in petal.toml makes it the default
+        #[arg(long, requires = "autogenerate")]
+        online: bool,
     },
     /// Apply migrations up to a target (default: head)
     Upgrade {

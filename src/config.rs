@@ -32,6 +32,9 @@ struct FileConfig {
     lock_timeout: Option<String>,
     /// How many times a step that hit `lock_timeout` runs in all.
     lock_attempts: Option<u32>,
+    /// Generated migrations use the online recipes.
+    #[serde(default)]
+    online: bool,
 }
 
 pub const CONFIG_FILE: &str = "petal.toml";
@@ -96,6 +99,7 @@ impl Config {
             schemas: file.schemas,
             features: file.features,
             step_policy,
+            online: file.online,
             root,
         })
     }

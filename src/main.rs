@@ -147,8 +147,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
             message,
             autogenerate,
             from_migrations,
+            online,
         } => runtime.block_on(commands::revision::revision(
-            &settings,
+            &petal_engine::Settings {
+                online: settings.online || online,
+                ..settings
+            },
             message,
             autogenerate,
             from_migrations,

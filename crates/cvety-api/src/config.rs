@@ -67,6 +67,7 @@ impl Config {
             schemas: Vec::new(),
             features: None,
             step_policy: Default::default(),
+            online: false,
         }
     }
 

@@ -160,7 +160,7 @@ impl Impact {
         self.locks.values().any(|m| m.blocks_writes())
     }
 
-    fn lock(mut self, relation: &QualifiedName, mode: LockMode) -> Impact {
+    pub(crate) fn lock(mut self, relation: &QualifiedName, mode: LockMode) -> Impact {
         self.take(relation, mode);
         self
     }
@@ -176,7 +176,7 @@ impl Impact {
         *held = (*held).max(mode);
     }
 
-    fn scan(mut self, relation: &QualifiedName) -> Impact {
+    pub(crate) fn scan(mut self, relation: &QualifiedName) -> Impact {
         self.scans.insert(relation.clone());
         self
     }
@@ -188,7 +188,7 @@ impl Impact {
         impact
     }
 
-    fn exclusive(relation: &QualifiedName) -> Impact {
+    pub(crate) fn exclusive(relation: &QualifiedName) -> Impact {
         Impact::default().lock(relation, LockMode::AccessExclusive)
     }
 

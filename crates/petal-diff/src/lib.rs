@@ -37,7 +37,7 @@ pub use compare::{Diff, Warning, diff};
 pub use impact::{Impact, LockMode, change_impacts};
 pub use names::{is_user_type, quote_ident_if_needed, type_spelling};
 pub use render::{
-    Load, ReviewedStatement, ReviewedStep, Sql, TableUnit, Traced, render, render_change,
-    render_down, render_load, render_schema,
+    Load, Mode, ReviewedStatement, ReviewedStep, Sql, TableUnit, Traced, render, render_as,
+    render_change, render_down, render_down_as, render_load, render_schema,
 };
 pub use scope::{ALWAYS_PRESENT, Scope};

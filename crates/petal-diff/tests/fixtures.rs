@@ -4,6 +4,11 @@
 //! which hold the up and down sections exactly as a migration file shows
 //! them (the file's writer writes them), under the diff's warnings.
 //!
+//! Where the online recipes write a change otherwise (`Mode::Online`:
+//! concurrent indexes, `NOT VALID` then `VALIDATE`, ...), the fixture holds
+//! `online-up.snap` and `online-down.snap` too; where they write the same,
+//! it must not.
+//!
 //! A new directory is a new test without further ado; a `.snap` file that
 //! no fixture produces (a renamed or removed fixture's leftovers) fails.
 
@@ -12,7 +17,9 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use libtest_mimic::{Arguments, Failed, Trial};
-use petal_diff::{ReviewedStep, apply_all, diff, render, render_down};
+use petal_diff::{
+    Mode, ReviewedStep, apply_all, diff, render, render_as, render_down, render_down_as,
+};
 use petal_ir::{
     CompositeType, Database, Dependency, Domain, EnumType, Extension, Function, Keyed, RangeType,
     Sequence, Table, Trigger, View,
@@ -20,7 +27,14 @@ use petal_ir::{
 use serde::Deserialize;
 
 /// The files a fixture directory holds, and nothing else.
-const FIXTURE_FILES: [&str; 4] = ["before.json", "after.json", "up.snap", "down.snap"];
+const FIXTURE_FILES: [&str; 6] = [
+    "before.json",
+    "after.json",
+    "up.snap",
+    "down.snap",
+    "online-up.snap",
+    "online-down.snap",
+];
 
 fn main() {
     let args = Arguments::from_args();
@@ -157,6 +171,12 @@ fn check(dir: &Path) -> Result<(), Failed> {
     }
     up.push_str(&text(&render(&d.changes)));
     let down = text(&render_down(&d));
+    let online_up = text(&render_as(&d.changes, Mode::Online));
+    let online_down = text(&render_down_as(&d, Mode::Online));
+    let online = online_up != text(&render(&d.changes)) || online_down != down;
+    if !online && dir.join("online-up.snap").exists() {
+        return Err("online-up.snap is stale: the online recipes write what up.snap holds".into());
+    }
 
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(dir);
@@ -165,6 +185,10 @@ fn check(dir: &Path) -> Result<(), Failed> {
     settings.bind(|| {
         insta::assert_snapshot!("up", up);
         insta::assert_snapshot!("down", down);
+        if online {
+            insta::assert_snapshot!("online-up", online_up);
+            insta::assert_snapshot!("online-down", online_down);
+        }
     });
     Ok(())
 }
@@ -207,7 +231,10 @@ fn orphans() -> Result<(), Failed> {
 fn text(steps: &[ReviewedStep]) -> String {
     let steps: Vec<petal_migrate::Step> = steps
         .iter()
-        .map(|step| step.annotated().into_iter().collect())
+        .map(|step| petal_migrate::Step {
+            no_transaction: step.no_transaction,
+            ..step.annotated().into_iter().collect()
+        })
         .collect();
     let mut out = String::new();
     petal_migrate::write_steps(&mut out, &steps, &petal_migrate::FILE_LAYOUT);

@@ -76,13 +76,18 @@ pub async fn revision(
         }
     };
     let revision = new_revision_id(now, graph.topological_order());
+    let mode = if settings.online {
+        petal_diff::Mode::Online
+    } else {
+        petal_diff::Mode::Plain
+    };
     let file = NewMigration {
         revision: revision.clone(),
         parents,
         message: message.to_string(),
         no_transaction: false,
-        up: generated_steps(&petal_diff::render(&diff.changes)),
-        down: generated_steps(&petal_diff::render_down(&diff)),
+        up: generated_steps(&petal_diff::render_as(&diff.changes, mode)),
+        down: generated_steps(&petal_diff::render_down_as(&diff, mode)),
     };
     let path = write_new(&settings.migrations_dir, &file)?;
     Ok(Some(Written {
@@ -177,6 +182,9 @@ fn write_new(dir: &Path, file: &NewMigration) -> Result<PathBuf, EngineError> {
 pub fn generated_steps(steps: &[petal_diff::ReviewedStep]) -> Vec<petal_migrate::Step> {
     steps
         .iter()
-        .map(|step| step.annotated().into_iter().collect())
+        .map(|step| petal_migrate::Step {
+            no_transaction: step.no_transaction,
+            ..step.annotated().into_iter().collect()
+        })
         .collect()
 }

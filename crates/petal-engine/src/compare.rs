@@ -104,6 +104,7 @@ mod tests {
             schemas: Vec::new(),
             features: None,
             step_policy: Default::default(),
+            online: false,
         }
     }
 

@@ -34,6 +34,9 @@ pub struct Settings {
     pub features: Option<Vec<String>>,
     /// How migration steps run: `lock_timeout`, `lock_attempts`.
     pub step_policy: crate::runner::StepPolicy,
+    /// Generated migrations use the online recipes (`online = true`,
+    /// `petal revision --online`): see `petal_diff::Mode::Online`.
+    pub online: bool,
 }
 
 impl Settings {

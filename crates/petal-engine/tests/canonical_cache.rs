@@ -33,6 +33,7 @@ fn settings(root: PathBuf) -> Settings {
         schemas: Vec::new(),
         features: None,
         step_policy: Default::default(),
+        online: false,
     }
 }
 

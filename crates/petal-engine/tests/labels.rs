@@ -14,7 +14,7 @@ mod common;
 #[path = "labels/measure.rs"]
 mod measure;
 
-use petal_diff::{diff, render, render_down};
+use petal_diff::{Mode, diff, render_as, render_down_as};
 use petal_ir::{Database, QualifiedName};
 use petal_testkit::TestDb;
 
@@ -36,9 +36,10 @@ const BASE: &str = "
 type Hint = fn(&mut Database);
 
 /// Builds `before` (with `BASE`) and `after` (with `BASE`'s tables) each on
-/// a database of its own, diffs them, and runs the up then the down on a
-/// third database holding `before` with rows, measuring each statement.
-async fn measured(before: &str, after: &str, hint: Option<Hint>) {
+/// a database of its own, diffs them, and runs the up then the down, as
+/// `mode` writes them, on a third database holding `before` with rows,
+/// measuring each statement. The up must lead to `after` and the down back.
+async fn measured(before: &str, after: &str, hint: Option<Hint>, mode: Mode) {
     let from = common::built(&format!("{BASE}\n{before}"))
         .await
         .expect("the schema before");
@@ -59,13 +60,27 @@ async fn measured(before: &str, after: &str, hint: Option<Hint>) {
         .await
         .expect("the schema before, with rows");
     let mut report = String::new();
-    for (direction, steps) in [("up", render(&plan.changes)), ("down", render_down(&plan))] {
-        let mismatches = measure::run(db.client(), &steps)
+    let directions = [
+        ("up", render_as(&plan.changes, mode), to.without_hints()),
+        ("down", render_down_as(&plan, mode), from),
+    ];
+    for (direction, steps, target) in directions {
+        let mismatches = measure::run(&db, &steps)
             .await
             .unwrap_or_else(|e| panic!("{direction}: {e}"));
         for mismatch in mismatches {
             report.push_str(&format!("{direction}:\n{mismatch}"));
         }
+        let reached = petal_pg::introspect(db.client(), &Default::default())
+            .await
+            .expect("introspection")
+            .database;
+        let left = diff(&reached, &target);
+        assert!(
+            left.is_empty(),
+            "after the {direction}, the database differs from its target: {:#?}",
+            left.changes
+        );
     }
     assert!(
         report.is_empty(),
@@ -87,7 +102,17 @@ macro_rules! label_case {
             #[allow(unused_mut, unused_assignments)]
             let mut hint: Option<Hint> = None;
             $(hint = Some($hint);)?
-            runtime().block_on(measured($before, $after, hint));
+            runtime().block_on(measured($before, $after, hint, Mode::Plain));
+        }
+    };
+}
+
+/// A case written with the online recipes.
+macro_rules! online_case {
+    ($name:ident, $before:expr, $after:expr) => {
+        #[test]
+        fn $name() {
+            runtime().block_on(measured($before, $after, None, Mode::Online));
         }
     };
 }
@@ -283,4 +308,50 @@ label_case!(
     "",
     "CREATE DOMAIN positive AS integer CHECK (VALUE > 0);
      CREATE SEQUENCE invoice_numbers START 1000;"
+);
+
+// The online recipes, up and down.
+online_case!(
+    label_online_index,
+    "",
+    "CREATE INDEX orders_customer_id_idx ON orders (customer_id);
+     COMMENT ON INDEX orders_customer_id_idx IS 'by customer';"
+);
+online_case!(
+    label_online_check,
+    "",
+    "ALTER TABLE orders ADD CONSTRAINT orders_qty_positive CHECK (qty > 0);"
+);
+online_case!(
+    label_online_foreign_key,
+    "",
+    "ALTER TABLE orders ADD CONSTRAINT orders_customer_id_fkey
+         FOREIGN KEY (customer_id) REFERENCES customers (id);"
+);
+online_case!(
+    label_online_set_not_null,
+    "",
+    "ALTER TABLE customers ALTER COLUMN email SET NOT NULL;"
+);
+online_case!(
+    label_online_unique,
+    "",
+    "ALTER TABLE customers ADD CONSTRAINT customers_email_key UNIQUE (email);"
+);
+online_case!(
+    label_online_deferrable_unique,
+    "",
+    "ALTER TABLE customers ADD CONSTRAINT customers_email_key UNIQUE (email)
+         DEFERRABLE INITIALLY DEFERRED;"
+);
+online_case!(
+    label_online_everything_at_once,
+    "",
+    "ALTER TABLE orders ADD COLUMN memo text;
+     CREATE INDEX orders_memo_idx ON orders (memo);
+     ALTER TABLE orders ADD CONSTRAINT orders_qty_positive CHECK (qty > 0);
+     ALTER TABLE orders ADD CONSTRAINT orders_customer_id_fkey
+         FOREIGN KEY (customer_id) REFERENCES customers (id);
+     ALTER TABLE customers ALTER COLUMN email SET NOT NULL;
+     ALTER TABLE orders ALTER COLUMN qty TYPE bigint;"
 );

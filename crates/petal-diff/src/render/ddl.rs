@@ -201,11 +201,17 @@ fn method(name: &str) -> String {
 }
 
 pub(crate) fn create_index(table: &QualifiedName, index: &Index) -> Sql {
+    create_index_as(table, index, false)
+}
+
+/// `CREATE [UNIQUE] INDEX [CONCURRENTLY] ...;`
+pub(crate) fn create_index_as(table: &QualifiedName, index: &Index, concurrently: bool) -> Sql {
     let key = ObjectKey::index(table, &index.name);
     let mut sql = Sql::new();
     sql.push(&format!(
-        "CREATE {}INDEX {} ON {} USING {} (",
+        "CREATE {}INDEX {}{} ON {} USING {} (",
         if index.unique { "UNIQUE " } else { "" },
+        if concurrently { "CONCURRENTLY " } else { "" },
         quote_ident(&index.name),
         table.quoted(),
         method(&index.method),

@@ -19,6 +19,7 @@ mod extensions;
 mod functions;
 mod load;
 mod objects;
+mod online;
 mod privileges;
 mod reviewed;
 mod sequences;
@@ -30,6 +31,7 @@ mod views;
 use std::collections::BTreeMap;
 
 use petal_ir::{Database, ObjectKey, Origin, QualifiedName, quote_literal};
+use serde::{Deserialize, Serialize};
 
 use crate::change::{Alter, Change, Object};
 use crate::classify::Safety;
@@ -46,7 +48,31 @@ pub use sql::{Sql, Traced};
 /// first step then holds only `ADD VALUE IF NOT EXISTS`, so it can run
 /// again after a later step failed).
 pub fn render(changes: &[Change]) -> Vec<ReviewedStep> {
-    let mut steps = render_steps(changes);
+    render_as(changes, Mode::Plain)
+}
+
+/// How the statements of a migration are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Each change as one statement (or a few) in the migration's
+    /// transaction.
+    #[default]
+    Plain,
+    /// Writers go on during the long phases: indexes built and dropped
+    /// `CONCURRENTLY` in steps of their own, outside a transaction; checks
+    /// and foreign keys added `NOT VALID` and validated in later steps;
+    /// `SET NOT NULL` proved by a validated check first; unique
+    /// constraints attached to an index built concurrently (`online.rs`).
+    Online,
+}
+
+/// The statements of `changes`, in steps, written as `mode` says.
+pub fn render_as(changes: &[Change], mode: Mode) -> Vec<ReviewedStep> {
+    let mut steps = match mode {
+        Mode::Plain => render_steps(changes),
+        Mode::Online => online::render(changes),
+    };
     let created = created_relations(changes);
     for statement in steps.iter_mut().flat_map(|s| &mut s.statements) {
         statement.impact = std::mem::take(&mut statement.impact).without(&created);
@@ -57,7 +83,7 @@ pub fn render(changes: &[Change]) -> Vec<ReviewedStep> {
     steps
 }
 
-fn render_steps(changes: &[Change]) -> Vec<ReviewedStep> {
+pub(crate) fn render_steps(changes: &[Change]) -> Vec<ReviewedStep> {
     if changes.is_empty() {
         return Vec::new();
     }
@@ -72,10 +98,7 @@ fn render_steps(changes: &[Change]) -> Vec<ReviewedStep> {
     });
     if !used_later {
         let statements = render_changes(changes);
-        return vec![ReviewedStep {
-            statements,
-            reason: None,
-        }];
+        return vec![ReviewedStep::new(statements, None)];
     }
     let labels = changes[..leading]
         .iter()
@@ -89,18 +112,15 @@ fn render_steps(changes: &[Change]) -> Vec<ReviewedStep> {
         })
         .collect();
     vec![
-        ReviewedStep {
-            statements: labels,
-            reason: Some(
+        ReviewedStep::new(
+            labels,
+            Some(
                 "new enum labels are committed first: PostgreSQL refuses a label in the \
                  transaction that added it"
                     .to_string(),
             ),
-        },
-        ReviewedStep {
-            statements: rest,
-            reason: None,
-        },
+        ),
+        ReviewedStep::new(rest, None),
     ]
 }
 
@@ -112,7 +132,12 @@ fn mentions(sql: &str, name: &QualifiedName, label: &str) -> bool {
 
 /// The down section of a diff: the inverse changes, rendered.
 pub fn render_down(diff: &Diff) -> Vec<ReviewedStep> {
-    let mut steps = render(&diff.down());
+    render_down_as(diff, Mode::Plain)
+}
+
+/// The down section of a diff, written as `mode` says.
+pub fn render_down_as(diff: &Diff, mode: Mode) -> Vec<ReviewedStep> {
+    let mut steps = render_as(&diff.down(), mode);
     // What the up drops comes back empty: the statement that recreates a
     // table or a column says so, where the reviewer of the down reads.
     let mut emptied: BTreeMap<ObjectKey, &str> = BTreeMap::new();

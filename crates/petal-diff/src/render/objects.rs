@@ -242,7 +242,7 @@ fn add(table: &QualifiedName, clause: Sql) -> Sql {
     ddl::alter_table_traced(table, action)
 }
 
-pub(super) fn drop_constraint(table: &QualifiedName, name: &str) -> String {
+pub(crate) fn drop_constraint(table: &QualifiedName, name: &str) -> String {
     ddl::alter_table(table, &format!("DROP CONSTRAINT {}", quote_ident(name)))
 }
 
@@ -252,7 +252,7 @@ pub(super) fn comment_extra(on: &ObjectKey, text: &Option<String>) -> ReviewedSt
 }
 
 /// The comment of an index created with its table or on its own.
-pub(super) fn index_comment(table: &QualifiedName, index: &petal_ir::Index) -> ReviewedStatement {
+pub(crate) fn index_comment(table: &QualifiedName, index: &petal_ir::Index) -> ReviewedStatement {
     let on = ObjectKey::index(table, &index.name);
     let description = format!("comment on index {}", index.name);
     extra(&on, ddl::comment_on(&on, &index.comment), description)

@@ -65,12 +65,26 @@ impl ReviewedStatement {
     }
 }
 
-/// Statements that run in one transaction.
+/// Statements that run in one transaction, or, `no_transaction`, each on
+/// its own (`CREATE INDEX CONCURRENTLY` refuses a transaction block).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReviewedStep {
     pub statements: Vec<ReviewedStatement>,
     /// Why this step is separate, when it is (for a comment in the file).
     pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_transaction: bool,
+}
+
+impl ReviewedStep {
+    /// A transactional step.
+    pub fn new(statements: Vec<ReviewedStatement>, reason: Option<String>) -> ReviewedStep {
+        ReviewedStep {
+            statements,
+            reason,
+            no_transaction: false,
+        }
+    }
 }
 
 impl ReviewedStatement {

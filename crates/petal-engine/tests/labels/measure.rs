@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use petal_diff::{Impact, LockMode, ReviewedStep, Safety};
 use petal_ir::QualifiedName;
+use petal_testkit::TestDb;
 use tokio_postgres::Client;
 
 /// A relation as the catalog has it at one moment.
@@ -110,10 +111,12 @@ impl std::fmt::Display for Mismatch {
     }
 }
 
-/// Runs `steps` statement by statement, each in a transaction of its own,
-/// and compares each statement's label with what it did to the relations
-/// that existed when its step began.
-pub async fn run(client: &Client, steps: &[ReviewedStep]) -> Result<Vec<Mismatch>, String> {
+/// Runs `steps` statement by statement, each in a transaction of its own
+/// (or, in a step outside transactions, on its own, observed from a second
+/// session), and compares each statement's label with what it did to the
+/// relations that existed when its step began.
+pub async fn run(db: &TestDb, steps: &[ReviewedStep]) -> Result<Vec<Mismatch>, String> {
+    let client = db.client();
     let mut mismatches = Vec::new();
     for step in steps {
         let existed: BTreeSet<i64> = snapshot(client)
@@ -123,7 +126,11 @@ pub async fn run(client: &Client, steps: &[ReviewedStep]) -> Result<Vec<Mismatch
             .map(|(oid, _)| oid)
             .collect();
         for statement in &step.statements {
-            let observed = observe(client, &statement.sql, &existed).await?;
+            let observed = if step.no_transaction {
+                observe_outside(db, &statement.sql, &existed).await?
+            } else {
+                observe(client, &statement.sql, &existed).await?
+            };
             let labelled = statement.total_impact();
             let classified = std::iter::once(statement)
                 .chain(&statement.folded)
@@ -152,6 +159,8 @@ pub async fn run(client: &Client, steps: &[ReviewedStep]) -> Result<Vec<Mismatch
 
 struct Observed {
     impact: Impact,
+    /// Whether the tables read were seen (not from another session).
+    scans_seen: bool,
     /// Per table, how many of its kept indexes were written again, of how
     /// many.
     reindexed: BTreeMap<QualifiedName, (usize, usize)>,
@@ -225,14 +234,25 @@ async fn observe(client: &Client, sql: &str, existed: &BTreeSet<i64>) -> Result<
         counts.0 += usize::from(now.file != index.file);
         counts.1 += 1;
     }
-    Ok(Observed { impact, reindexed })
+    Ok(Observed {
+        impact,
+        scans_seen: true,
+        reindexed,
+    })
 }
 
 /// The label against the observation. Reads are compared where a lock
 /// makes someone wait (a view's query reads its tables under `ACCESS
 /// SHARE`, which blocks no one); a rewrite reads the table too.
 fn compare(sql: &str, labelled: Impact, observed: Observed) -> Option<Mismatch> {
-    let Observed { impact, reindexed } = observed;
+    let Observed {
+        mut impact,
+        scans_seen,
+        reindexed,
+    } = observed;
+    if !scans_seen {
+        impact.scans = labelled.scans.clone();
+    }
     let waited: BTreeSet<&QualifiedName> =
         labelled.locks.keys().chain(impact.locks.keys()).collect();
     let reads = |i: &Impact| -> BTreeSet<QualifiedName> {
@@ -265,5 +285,109 @@ fn compare(sql: &str, labelled: Impact, observed: Observed) -> Option<Mismatch> 
         observed: impact,
         indexes: (!index_trouble.is_empty()).then(|| index_trouble.join("; ")),
         classified: Safety::Safe,
+    })
+}
+
+/// A statement that refuses a transaction block (`CREATE INDEX
+/// CONCURRENTLY`), run on the test's session while a third session holds
+/// an old snapshot and a lock on every table, so that the statement waits
+/// where a second session can read the locks it holds then. Its reads are
+/// not seen from there: only its locks and rewrites are compared.
+async fn observe_outside(
+    db: &TestDb,
+    sql: &str,
+    existed: &BTreeSet<i64>,
+) -> Result<Observed, String> {
+    let client = db.client();
+    let before = snapshot(client).await?;
+    let holder = db.connect().await;
+    let watcher = db.connect().await;
+    let mut hold = String::from("BEGIN ISOLATION LEVEL REPEATABLE READ;");
+    for (oid, relation) in &before {
+        if existed.contains(oid) && matches!(relation.kind, 'r' | 'p' | 'm') {
+            hold.push_str(&format!("SELECT FROM {} LIMIT 0;", relation.name.quoted()));
+        }
+    }
+    holder
+        .batch_execute(&hold)
+        .await
+        .map_err(|e| e.to_string())?;
+    let pid: i32 = client
+        .query_one("SELECT pg_backend_pid()", &[])
+        .await
+        .map_err(|e| e.to_string())?
+        .get(0);
+    let run = client.batch_execute(sql);
+    tokio::pin!(run);
+    let mut held = None;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let result = loop {
+        tokio::select! {
+            result = &mut run => break result,
+            _ = tokio::time::sleep(std::time::Duration::from_millis(10)) => {}
+        }
+        if held.is_none() {
+            let waiting: i64 = watcher
+                .query_one(
+                    "SELECT count(*) FROM pg_locks WHERE pid = $1 AND NOT granted",
+                    &[&pid],
+                )
+                .await
+                .map_err(|e| e.to_string())?
+                .get(0);
+            if waiting > 0 {
+                held = Some(
+                    watcher
+                        .query(
+                            "SELECT relation::int8, mode FROM pg_locks \
+                             WHERE pid = $1 AND granted AND locktype = 'relation'",
+                            &[&pid],
+                        )
+                        .await
+                        .map_err(|e| e.to_string())?,
+                );
+                holder
+                    .batch_execute("COMMIT")
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+        }
+        if std::time::Instant::now() > deadline {
+            return Err(format!("{sql} neither finished nor waited in 60 s"));
+        }
+    };
+    let _ = holder.batch_execute("COMMIT").await;
+    result.map_err(|e| {
+        format!(
+            "the statement failed: {}\n  in: {sql}",
+            petal_pg::error::describe(&e)
+        )
+    })?;
+    let after = snapshot(client).await?;
+    let mut impact = Impact::default();
+    for row in held.iter().flatten() {
+        let oid: i64 = row.get(0);
+        let Some(mode) = LockMode::from_pg_locks(row.get(1)) else {
+            continue;
+        };
+        if let (true, Some(relation), true) =
+            (existed.contains(&oid), before.get(&oid), mode.is_labelled())
+        {
+            let taken = impact.locks.entry(relation.name.clone()).or_insert(mode);
+            *taken = (*taken).max(mode);
+        }
+    }
+    for (oid, relation) in &before {
+        let written = after
+            .get(oid)
+            .is_some_and(|now| relation.file != 0 && now.file != relation.file);
+        if written && existed.contains(oid) {
+            impact.rewrites.insert(relation.name.clone());
+        }
+    }
+    Ok(Observed {
+        impact,
+        scans_seen: false,
+        reindexed: BTreeMap::new(),
     })
 }

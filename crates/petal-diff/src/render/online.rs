@@ -1,0 +1,380 @@
+//! The online recipes: the same changes, written so that writers go on
+//! while a table is read whole.
+//!
+//! - An index on a kept table is built `CONCURRENTLY` (and dropped so), in
+//!   a step of its own that runs outside a transaction. The step first
+//!   drops an index of that name if one is there: a concurrent build that
+//!   failed (a lock timeout, a duplicate) leaves an invalid index behind,
+//!   and the step's next attempt removes it before building again.
+//! - A unique constraint is attached (`USING INDEX`) to a unique index
+//!   built that way.
+//! - A check or a foreign key is added `NOT VALID` (new rows are checked
+//!   from then on) and validated in a later step, under `SHARE UPDATE
+//!   EXCLUSIVE`, which lets writers go on.
+//! - `SET NOT NULL` is proved first by a check `(col IS NOT NULL)` added
+//!   `NOT VALID` and validated: PostgreSQL then sets it without reading the
+//!   table, and the check is dropped.
+//!
+//! What has no online form (a primary key, a type change that rewrites the
+//! table) is written as in the plain mode, in the first transactional step.
+//! Step order: concurrent drops, the transactional step with everything
+//! else (and the `NOT VALID` additions last), concurrent builds, unique
+//! constraints attached, one step per validation, the `SET NOT NULL`s.
+
+use std::collections::BTreeSet;
+
+use petal_ir::{Check, Index, IndexKey, ObjectKey, QualifiedName, Unique, quote_ident};
+
+use super::{ReviewedStatement, ReviewedStep, Sql, ddl, extra, objects, render_steps, single};
+use crate::change::{Alter, Change, Object};
+use crate::classify::Safety;
+use crate::impact::{Impact, LockMode, created_relations};
+
+/// The pieces of an online migration, in the order they run.
+#[derive(Default)]
+struct Plan {
+    concurrent_drops: Vec<ReviewedStep>,
+    plain: Vec<Change>,
+    not_valid: Vec<ReviewedStatement>,
+    concurrent_builds: Vec<ReviewedStep>,
+    attached: Vec<ReviewedStatement>,
+    validations: Vec<ReviewedStep>,
+    not_null: Vec<ReviewedStatement>,
+}
+
+pub(super) fn render(changes: &[Change]) -> Vec<ReviewedStep> {
+    let created = created_relations(changes);
+    let dropped: BTreeSet<&QualifiedName> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Drop(Object::Table { table }) => Some(&table.name),
+            _ => None,
+        })
+        .collect();
+    let kept = |table: &QualifiedName| !created.contains(table) && !dropped.contains(table);
+    let mut plan = Plan::default();
+    for change in changes {
+        match change {
+            Change::Drop(Object::Index { table, index }) if kept(table) => {
+                plan.concurrent_drops
+                    .push(outside(vec![drop_concurrently(change, table, index)]));
+            }
+            Change::Create(Object::Index { table, index }) if kept(table) => {
+                plan.concurrent_builds
+                    .push(outside(build_concurrently(change, table, index)));
+            }
+            Change::Create(Object::Unique { table, unique }) if kept(table) => {
+                plan.concurrent_builds
+                    .push(outside(unique_index(table, unique)));
+                plan.attached.push(attach_unique(change, table, unique));
+            }
+            Change::Create(Object::Check { table, check }) if kept(table) => {
+                plan.not_valid.push(not_valid(change, table, &check.name));
+                plan.validations.push(validation(table, &check.name, None));
+            }
+            Change::Create(Object::ForeignKey {
+                table,
+                foreign_key,
+                new_table: false,
+            }) if kept(table) => {
+                plan.not_valid
+                    .push(not_valid(change, table, &foreign_key.name));
+                plan.validations.push(validation(
+                    table,
+                    &foreign_key.name,
+                    Some(&foreign_key.ref_table),
+                ));
+            }
+            Change::Alter(Alter::Nullable {
+                table,
+                column,
+                nullable,
+            }) if !nullable.to && kept(table) => {
+                let check = not_null_check(column);
+                plan.not_valid.push(not_null_proof(table, column, &check));
+                plan.validations.push(validation(table, &check.name, None));
+                plan.not_null
+                    .extend(set_not_null(change, table, column, &check));
+            }
+            _ => plan.plain.push(change.clone()),
+        }
+    }
+    plan.into_steps()
+}
+
+impl Plan {
+    fn into_steps(self) -> Vec<ReviewedStep> {
+        let mut steps = self.concurrent_drops;
+        let mut transactional = render_steps(&self.plain);
+        match transactional.last_mut() {
+            Some(last) => last.statements.extend(self.not_valid),
+            None if !self.not_valid.is_empty() => {
+                transactional.push(ReviewedStep::new(self.not_valid, None));
+            }
+            None => {}
+        }
+        steps.extend(transactional);
+        steps.extend(self.concurrent_builds);
+        if !self.attached.is_empty() {
+            steps.push(ReviewedStep::new(
+                self.attached,
+                Some("unique constraints take over the indexes built above".to_string()),
+            ));
+        }
+        steps.extend(self.validations);
+        if !self.not_null.is_empty() {
+            steps.push(ReviewedStep::new(
+                self.not_null,
+                Some("NOT NULL set over the validated checks, without reading the tables".into()),
+            ));
+        }
+        steps
+    }
+}
+
+fn outside(statements: Vec<ReviewedStatement>) -> ReviewedStep {
+    ReviewedStep {
+        statements,
+        reason: Some("runs outside a transaction: CONCURRENTLY refuses one".to_string()),
+        no_transaction: true,
+    }
+}
+
+/// The change's statement with its own description, classification,
+/// notes and impact in the online recipe.
+fn online(
+    mut statement: ReviewedStatement,
+    safety: Safety,
+    notes: Vec<String>,
+    impact: Impact,
+) -> ReviewedStatement {
+    statement.safety = safety;
+    statement.notes = notes;
+    statement.impact = impact;
+    statement
+}
+
+fn drop_concurrently(change: &Change, table: &QualifiedName, index: &Index) -> ReviewedStatement {
+    let sql = format!(
+        "DROP INDEX CONCURRENTLY IF EXISTS {};",
+        ddl::index_name(table, &index.name)
+    );
+    online(
+        single(change, sql),
+        Safety::Safe,
+        vec!["reads and writes go on while it waits for the transactions using the index".into()],
+        Impact::default().lock(table, LockMode::ShareUpdateExclusive),
+    )
+}
+
+/// What a failed concurrent build of `name` left, removed before building.
+fn leftover(table: &QualifiedName, name: &str) -> ReviewedStatement {
+    extra(
+        &ObjectKey::index(table, name),
+        format!(
+            "DROP INDEX CONCURRENTLY IF EXISTS {};",
+            ddl::index_name(table, name)
+        ),
+        format!(
+            "drop index {name} of {table} if a failed build left it (invalid): none is there \
+             on the first run"
+        ),
+    )
+}
+
+fn build_notes(unique: bool) -> Vec<String> {
+    let mut notes = Vec::new();
+    if unique {
+        notes.push("fails if the keys hold duplicates".to_string());
+    }
+    notes.push(
+        "builds while reads and writes go on; it waits for the transactions open when it \
+         starts"
+            .to_string(),
+    );
+    notes
+}
+
+fn build_concurrently(
+    change: &Change,
+    table: &QualifiedName,
+    index: &Index,
+) -> Vec<ReviewedStatement> {
+    let mut statement = online(
+        single(change, ddl::create_index_as(table, index, true)),
+        Safety::Safe,
+        build_notes(index.unique),
+        Impact::default()
+            .lock(table, LockMode::ShareUpdateExclusive)
+            .scan(table),
+    );
+    statement.description.push_str(" concurrently");
+    let mut out = vec![leftover(table, &index.name), statement];
+    if index.comment.is_some() {
+        out.push(objects::index_comment(table, index));
+    }
+    out
+}
+
+/// The unique index a unique constraint takes over: plain columns, in
+/// order, as `ADD CONSTRAINT ... UNIQUE` would build it.
+fn unique_index(table: &QualifiedName, unique: &Unique) -> Vec<ReviewedStatement> {
+    let index = Index {
+        name: unique.name.clone(),
+        unique: true,
+        method: "btree".to_string(),
+        keys: unique.columns.iter().map(IndexKey::column).collect(),
+        include: Vec::new(),
+        predicate: None,
+        nulls_not_distinct: unique.nulls_not_distinct,
+        comment: None,
+    };
+    let mut statement = extra(
+        &ObjectKey::constraint(table, &unique.name),
+        ddl::create_index_as(table, &index, true),
+        format!(
+            "build the unique index of constraint {} on {table} concurrently",
+            unique.name
+        ),
+    );
+    statement.notes = build_notes(true);
+    statement.impact = Impact::default()
+        .lock(table, LockMode::ShareUpdateExclusive)
+        .scan(table);
+    vec![leftover(table, &unique.name), statement]
+}
+
+fn attach_unique(change: &Change, table: &QualifiedName, unique: &Unique) -> ReviewedStatement {
+    let mut action = format!(
+        "ADD CONSTRAINT {} UNIQUE USING INDEX {}",
+        quote_ident(&unique.name),
+        quote_ident(&unique.name)
+    );
+    if !unique.deferrable.is_not() {
+        action.push(' ');
+        action.push_str(unique.deferrable.sql());
+    }
+    online(
+        single(change, ddl::alter_table(table, &action)),
+        Safety::Safe,
+        vec!["takes over the index built above: reads nothing".into()],
+        Impact::exclusive(table),
+    )
+}
+
+/// The change's `ADD CONSTRAINT ...;` as `... NOT VALID;`.
+fn not_valid(change: &Change, table: &QualifiedName, name: &str) -> ReviewedStatement {
+    let mut statement = super::render_change(change)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| single(change, String::new()));
+    if let Some(sql) = statement.sql.strip_suffix(';') {
+        statement.sql = format!("{sql} NOT VALID;");
+    }
+    let impact = match change {
+        Change::Create(Object::ForeignKey { foreign_key, .. }) => Impact::default()
+            .lock(table, LockMode::ShareRowExclusive)
+            .lock(&foreign_key.ref_table, LockMode::ShareRowExclusive),
+        _ => Impact::exclusive(table),
+    };
+    statement.description.push_str(" (NOT VALID)");
+    online(
+        statement,
+        Safety::Safe,
+        vec![format!(
+            "new and updated rows are checked from now on; the rows present are checked by \
+             the validation of {name} below"
+        )],
+        impact,
+    )
+}
+
+/// `VALIDATE CONSTRAINT`, a step of its own: `SHARE UPDATE EXCLUSIVE` on
+/// the table (and `ROW SHARE`, which blocks no one, on a referenced one).
+fn validation(
+    table: &QualifiedName,
+    name: &str,
+    referenced: Option<&QualifiedName>,
+) -> ReviewedStep {
+    let mut impact = Impact::default()
+        .lock(table, LockMode::ShareUpdateExclusive)
+        .scan(table);
+    if let Some(referenced) = referenced {
+        impact = impact.scan(referenced);
+    }
+    let mut statement = extra(
+        &ObjectKey::constraint(table, name),
+        ddl::alter_table(table, &format!("VALIDATE CONSTRAINT {}", quote_ident(name))),
+        format!("validate constraint {name} on {table}"),
+    );
+    statement.notes =
+        vec!["fails if a row present violates it; reads every row while writes go on".to_string()];
+    statement.impact = impact;
+    ReviewedStep::new(
+        vec![statement],
+        Some(format!("{name} is validated in a transaction of its own")),
+    )
+}
+
+/// The check proving a column holds no NULL.
+fn not_null_check(column: &str) -> Check {
+    let mut name = format!("petal_not_null_{column}");
+    while name.len() > 63 {
+        name.pop();
+    }
+    Check {
+        name,
+        expr: format!("{} IS NOT NULL", quote_ident(column)),
+    }
+}
+
+fn not_null_proof(table: &QualifiedName, column: &str, check: &Check) -> ReviewedStatement {
+    let mut action = Sql::new();
+    action.push("ADD ").append(ddl::check_clause(table, check));
+    action.push(" NOT VALID");
+    let mut statement = extra(
+        &ObjectKey::constraint(table, &check.name),
+        ddl::alter_table_traced(table, action),
+        format!(
+            "add check {} on {table} (NOT VALID): {column} IS NOT NULL, to set NOT NULL \
+             without reading the table",
+            check.name
+        ),
+    );
+    statement.notes = vec!["new and updated rows are checked from now on".to_string()];
+    statement.impact = Impact::exclusive(table);
+    statement
+}
+
+fn set_not_null(
+    change: &Change,
+    table: &QualifiedName,
+    column: &str,
+    check: &Check,
+) -> Vec<ReviewedStatement> {
+    let set = online(
+        single(
+            change,
+            ddl::alter_table(
+                table,
+                &format!("ALTER COLUMN {} SET NOT NULL", quote_ident(column)),
+            ),
+        ),
+        Safety::Safe,
+        vec![format!(
+            "reads nothing: the validated check {} proves it",
+            check.name
+        )],
+        Impact::exclusive(table),
+    );
+    let mut drop = extra(
+        &ObjectKey::constraint(table, &check.name),
+        objects::drop_constraint(table, &check.name),
+        format!(
+            "drop check {} of {table}: NOT NULL holds it now",
+            check.name
+        ),
+    );
+    drop.impact = Impact::exclusive(table);
+    vec![set, drop]
+}
