@@ -12,6 +12,7 @@ mod graph;
 mod json_errors;
 mod new_user;
 mod offline;
+mod online;
 mod quick_start;
 mod secrets;
 mod server_crash;
