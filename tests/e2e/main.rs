@@ -13,6 +13,7 @@ mod json_errors;
 mod new_user;
 mod offline;
 mod online;
+mod online_writers;
 mod quick_start;
 mod secrets;
 mod server_crash;
