@@ -106,6 +106,9 @@ impl Plan {
     fn into_steps(self) -> Vec<ReviewedStep> {
         let mut steps = self.concurrent_drops;
         let mut transactional = render_steps(&self.plain);
+        for statement in transactional.iter_mut().flat_map(|s| &mut s.statements) {
+            flag_what_stays_blocking(statement);
+        }
         match transactional.last_mut() {
             Some(last) => last.statements.extend(self.not_valid),
             None if !self.not_valid.is_empty() => {
@@ -129,6 +132,25 @@ impl Plan {
             ));
         }
         steps
+    }
+}
+
+/// A statement of the online file that still makes writers wait while it
+/// reads or rewrites a table says so, and what would avoid it.
+fn flag_what_stays_blocking(statement: &mut ReviewedStatement) {
+    let impact = statement.total_impact();
+    let blocking = |r: &QualifiedName| impact.locks.get(r).is_some_and(|m| m.blocks_writes());
+    if impact.rewrites.iter().any(blocking) {
+        statement.notes.push(
+            "no online form: reads and writes wait while the table is rewritten; without \
+             downtime this takes a new column, a backfill in batches and a swap, which petal \
+             does not write yet"
+                .to_string(),
+        );
+    } else if impact.scans.iter().any(blocking) {
+        statement
+            .notes
+            .push("no online form: writers wait while it reads the table".to_string());
     }
 }
 
