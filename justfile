@@ -42,6 +42,11 @@ api:
 bench-api:
     cargo run -q -p cvety-api --release --example bench_api
 
+# the longest writer stall on 1,000,000 rows while petal adds a foreign key, a check,
+# NOT NULL, a unique constraint and an index, plain against online
+bench-online rows="1000000":
+    cargo run -q -p petal-engine --release --example bench_online -- {{rows}}
+
 # every benchmark
 bench: bench-introspect bench-diff bench-autogen
 
@@ -73,6 +78,18 @@ fuzz cases="1000000":
 # fetch PostgreSQL 13, 14, 16, 17, 18 server binaries (npm registry) and print their bin dirs
 pg-versions *versions:
     ./scripts/pg-versions.sh {{versions}}
+
+# the measured labels (locks, rewrites, reads of every statement kind) on PostgreSQL 13 to 18
+labels-matrix *versions:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    versions="{{versions}}"
+    for v in ${versions:-13 14 15 16 17 18}; do
+      bin="$(scripts/pg-versions.sh "$v" | awk '{print $2}')"
+      echo "=== PostgreSQL $v"
+      PETAL_PG_BIN="$bin" cargo test -q -p petal-engine --test labels
+    done
+    crates/petal-testkit/stop-cluster.sh >/dev/null || true
 
 # the database tests on PostgreSQL 13 to 18
 test-matrix *versions:

@@ -29,6 +29,31 @@ async fn hand_written_ddl_shows_only_real_differences() {
     let text = json["changes"].to_string();
     assert!(text.contains("products_name_idx"), "{text}");
     assert!(text.contains("character varying(255)"), "{text}");
+    // Every statement with its measured label: the index build takes SHARE
+    // on products and reads it whole.
+    let statements: Vec<&serde_json::Value> = json["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .flat_map(|step| step["statements"].as_array().into_iter().flatten())
+        .collect();
+    let build = statements
+        .iter()
+        .find(|s| {
+            s["sql"]
+                .as_str()
+                .is_some_and(|sql| sql.starts_with("CREATE INDEX"))
+        })
+        .unwrap_or_else(|| panic!("the index build among {statements:#?}"));
+    assert_eq!(
+        build["impact"]["locks"],
+        serde_json::json!([{"relation": {"schema": "public", "name": "products"}, "mode": "SHARE"}]),
+        "{build:#}"
+    );
+    assert_eq!(
+        build["impact"]["scans"],
+        serde_json::json!([{"schema": "public", "name": "products"}])
+    );
 
     // Apply petal's own SQL: nothing is left to diff.
     let sql = project.petal(&["diff", "--from", "database", "--to", "models"]);
