@@ -362,6 +362,7 @@ fn create(object: &Object) -> Impact {
         Object::Trigger { trigger } => {
             Impact::default().lock(&trigger.table, LockMode::ShareRowExclusive)
         }
+        Object::DomainCheck { users, .. } => checks_users(users),
         Object::Schema { .. }
         | Object::Enum { .. }
         | Object::Table { .. }
@@ -370,11 +371,18 @@ fn create(object: &Object) -> Impact {
         | Object::View { .. }
         | Object::Function { .. }
         | Object::Domain { .. }
-        | Object::DomainCheck { .. }
         | Object::CompositeType { .. }
         | Object::Attribute { .. }
         | Object::RangeType { .. } => Impact::default(),
     }
+}
+
+/// A domain's new check or NOT NULL: every table with a column of it is
+/// read under `SHARE`.
+fn checks_users(users: &[QualifiedName]) -> Impact {
+    users.iter().fold(Impact::default(), |impact, table| {
+        impact.lock(table, LockMode::Share).scan(table)
+    })
 }
 
 fn drop(object: &Object) -> Impact {
@@ -447,6 +455,9 @@ fn altered(alter: &Alter) -> Impact {
         Alter::TriggerEnabled { table, .. } => {
             Impact::default().lock(table, LockMode::ShareRowExclusive)
         }
+        Alter::DomainNotNull {
+            not_null, users, ..
+        } if not_null.to => checks_users(users),
         Alter::ColumnSequence { .. }
         | Alter::ExtensionVersion { .. }
         | Alter::ExtensionSchema { .. }

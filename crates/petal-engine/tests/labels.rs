@@ -355,3 +355,14 @@ online_case!(
      ALTER TABLE customers ALTER COLUMN email SET NOT NULL;
      ALTER TABLE orders ALTER COLUMN qty TYPE bigint;"
 );
+label_case!(
+    label_domain_check_over_a_column,
+    "CREATE DOMAIN quantity AS integer; ALTER TABLE orders ALTER COLUMN qty TYPE quantity;",
+    "CREATE DOMAIN quantity AS integer CHECK (VALUE > 0);
+     ALTER TABLE orders ALTER COLUMN qty TYPE quantity;"
+);
+label_case!(
+    label_domain_not_null_over_a_column,
+    "CREATE DOMAIN code AS text; ALTER TABLE orders ALTER COLUMN code TYPE code;",
+    "CREATE DOMAIN code AS text NOT NULL; ALTER TABLE orders ALTER COLUMN code TYPE code;"
+);

@@ -93,7 +93,9 @@ pub(super) fn apply_alter(db: &mut Database, alter: &Alter) -> Result<(), ApplyE
         Alter::DomainDefault { domain, default } => {
             domain_mut(db, domain)?.default = default.to.clone();
         }
-        Alter::DomainNotNull { domain, not_null } => {
+        Alter::DomainNotNull {
+            domain, not_null, ..
+        } => {
             domain_mut(db, domain)?.not_null = not_null.to;
         }
         Alter::AttributeType {

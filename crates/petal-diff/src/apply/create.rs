@@ -91,7 +91,7 @@ pub(super) fn create(db: &mut Database, object: &Object) -> Result<(), ApplyErro
             domain.renamed_from = None;
             insert(&mut db.domains, domain.name.clone(), &domain, "domain")?;
         }
-        Object::DomainCheck { domain, check } => {
+        Object::DomainCheck { domain, check, .. } => {
             let Some(d) = db.domains.get_mut(domain) else {
                 return err(format!("domain {domain} does not exist"));
             };

@@ -78,7 +78,7 @@ pub(super) fn drop(db: &mut Database, object: &Object) -> Result<(), ApplyError>
         }
         Object::Trigger { trigger } => remove(&mut db.triggers, &trigger.key(), "trigger")?,
         Object::Domain { domain } => remove(&mut db.domains, &domain.name, "domain")?,
-        Object::DomainCheck { domain, check } => {
+        Object::DomainCheck { domain, check, .. } => {
             let Some(d) = db.domains.get_mut(domain) else {
                 return err(format!("domain {domain} does not exist"));
             };

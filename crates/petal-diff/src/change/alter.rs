@@ -108,10 +108,14 @@ pub enum Alter {
         #[serde(flatten)]
         default: Delta<Option<String>>,
     },
+    /// `users`: as for a domain check, the tables PostgreSQL reads when
+    /// NOT NULL is set.
     DomainNotNull {
         domain: QualifiedName,
         #[serde(flatten)]
         not_null: Delta<bool>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        users: Vec<QualifiedName>,
     },
     AttributeType {
         composite: QualifiedName,
@@ -322,9 +326,9 @@ impl Alter {
                 enabled,
             } => triggers::enabled(table, name, enabled.to),
             Alter::DomainDefault { domain, default } => types::domain_default(domain, &default.to),
-            Alter::DomainNotNull { domain, not_null } => {
-                types::domain_not_null(domain, not_null.to)
-            }
+            Alter::DomainNotNull {
+                domain, not_null, ..
+            } => types::domain_not_null(domain, not_null.to),
             Alter::AttributeType {
                 composite,
                 attribute,

@@ -78,10 +78,13 @@ pub enum Object {
     Domain {
         domain: Domain,
     },
-    /// A check of a kept domain.
+    /// A check of a kept domain. `users`: the tables with a column of the
+    /// domain, whose rows PostgreSQL checks when the check is added.
     DomainCheck {
         domain: QualifiedName,
         check: Check,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        users: Vec<QualifiedName>,
     },
     CompositeType {
         composite: CompositeType,
@@ -127,7 +130,7 @@ impl Object {
             Object::Domain { domain } => ObjectKey::Domain {
                 name: domain.name.clone(),
             },
-            Object::DomainCheck { domain, check } => ObjectKey::DomainCheck {
+            Object::DomainCheck { domain, check, .. } => ObjectKey::DomainCheck {
                 domain: domain.clone(),
                 name: check.name.clone(),
             },
@@ -167,7 +170,7 @@ impl Object {
             Object::Function { function } => functions::create(function),
             Object::Trigger { trigger } => triggers::create(trigger),
             Object::Domain { domain } => types::create_domain(domain),
-            Object::DomainCheck { domain, check } => types::add_domain_check(domain, check),
+            Object::DomainCheck { domain, check, .. } => types::add_domain_check(domain, check),
             Object::CompositeType { composite } => types::create_composite(composite),
             Object::Attribute {
                 composite,
@@ -206,7 +209,7 @@ impl Object {
             Object::Function { function } => functions::drop(function),
             Object::Trigger { trigger } => triggers::drop(trigger),
             Object::Domain { domain } => types::drop_domain(domain),
-            Object::DomainCheck { domain, check } => {
+            Object::DomainCheck { domain, check, .. } => {
                 Review::safe(format!("drop check {} of domain {domain}", check.name))
             }
             Object::CompositeType { composite } => {

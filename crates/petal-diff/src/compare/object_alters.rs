@@ -36,7 +36,8 @@ impl Engine<'_> {
                 self.cur.domains.get(t),
                 self.to.domains.get(t),
             ) {
-                changes.extend(types::domain_changes(cur, to));
+                let users = self.domain_users(&cur.name);
+                changes.extend(types::domain_changes(cur, to, &users));
             }
         }
         for t in pairs.composites.keys() {
@@ -52,6 +53,23 @@ impl Engine<'_> {
         for change in changes {
             self.emit(change);
         }
+    }
+
+    /// The tables with a column of `domain` (or of an array of it), as the
+    /// working copy has them when the domain changes: a new check or NOT
+    /// NULL of the domain reads their rows.
+    fn domain_users(&self, domain: &petal_ir::QualifiedName) -> Vec<petal_ir::QualifiedName> {
+        let spelling = crate::names::type_spelling(domain);
+        self.cur
+            .tables
+            .values()
+            .filter(|t| {
+                t.columns
+                    .iter()
+                    .any(|c| c.ty.element().as_str() == spelling)
+            })
+            .map(|t| t.name.clone())
+            .collect()
     }
 
     /// Trigger states and sequence owners, once the tables are there.

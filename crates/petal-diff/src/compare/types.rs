@@ -17,8 +17,9 @@ pub(super) fn decide_domain(cur: &Domain, to: &Domain) -> Decision {
     }
 }
 
-/// The alterations of a kept domain (named `to.name` by now).
-pub(super) fn domain_changes(cur: &Domain, to: &Domain) -> Vec<Change> {
+/// The alterations of a kept domain (named `to.name` by now); `users`: the
+/// tables with a column of it.
+pub(super) fn domain_changes(cur: &Domain, to: &Domain, users: &[QualifiedName]) -> Vec<Change> {
     let name = &to.name;
     let mut out = Vec::new();
     let matched = match_named(
@@ -32,6 +33,7 @@ pub(super) fn domain_changes(cur: &Domain, to: &Domain) -> Vec<Change> {
         out.push(Change::Drop(Object::DomainCheck {
             domain: name.clone(),
             check,
+            users: users.to_vec(),
         }));
     }
     for (old, new) in matched.renamed {
@@ -50,12 +52,14 @@ pub(super) fn domain_changes(cur: &Domain, to: &Domain) -> Vec<Change> {
         out.push(Change::Alter(Alter::DomainNotNull {
             domain: name.clone(),
             not_null: Delta::new(cur.not_null, to.not_null),
+            users: users.to_vec(),
         }));
     }
     for check in matched.added {
         out.push(Change::Create(Object::DomainCheck {
             domain: name.clone(),
             check,
+            users: users.to_vec(),
         }));
     }
     out

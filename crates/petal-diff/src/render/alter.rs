@@ -63,7 +63,9 @@ pub(super) fn render(change: &Change, alter: &Alter) -> Vec<ReviewedStatement> {
                 None => "DROP DEFAULT".to_string(),
             },
         )),
-        Alter::DomainNotNull { domain, not_null } => one(types::alter_domain(
+        Alter::DomainNotNull {
+            domain, not_null, ..
+        } => one(types::alter_domain(
             domain,
             if not_null.to {
                 "SET NOT NULL"

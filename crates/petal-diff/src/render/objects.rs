@@ -74,7 +74,9 @@ pub(super) fn create(change: &Change, object: &Object) -> Vec<ReviewedStatement>
         }
         Object::Trigger { trigger } => with_rest(change, triggers::create(trigger)),
         Object::Domain { domain } => with_rest(change, types::create_domain(domain)),
-        Object::DomainCheck { domain, check } => one(types::add_domain_check(domain, check).into()),
+        Object::DomainCheck { domain, check, .. } => {
+            one(types::add_domain_check(domain, check).into())
+        }
         Object::CompositeType { composite } => {
             with_rest(change, types::create_composite(composite))
         }
@@ -127,7 +129,7 @@ pub(super) fn drop(change: &Change, object: &Object) -> Vec<ReviewedStatement> {
         Object::Function { function } => functions::drop(function),
         Object::Trigger { trigger } => triggers::drop(trigger),
         Object::Domain { domain } => format!("DROP DOMAIN {};", domain.name.quoted()),
-        Object::DomainCheck { domain, check } => types::alter_domain(
+        Object::DomainCheck { domain, check, .. } => types::alter_domain(
             domain,
             &format!("DROP CONSTRAINT {}", quote_ident(&check.name)),
         ),
