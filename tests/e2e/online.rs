@@ -255,3 +255,42 @@ async fn a_concurrent_build_that_timed_out_is_removed_and_built_again() {
     );
     project.petal(&["status"]).assert_ok().assert_mentions(rev);
 }
+
+/// An index the models mark `concurrently` is built (and its down dropped)
+/// so, in a plain revision whose other changes stay plain; the mark is no
+/// difference for `check`.
+#[tokio::test]
+async fn an_index_marked_concurrently_is_built_so_in_a_plain_revision() {
+    let project = Project::new().await;
+    project.write("models/shop.rs", SHOP);
+    project.generate_and_apply("shop");
+    project.write(
+        "models/shop.rs",
+        &SHOP.replace(
+            "#[petal(table = \"orders\")]",
+            "#[petal(table = \"orders\")]\n\
+             #[petal(index(name = \"orders_code_idx\", columns(code), concurrently))]\n\
+             #[petal(check(name = \"orders_qty_positive\", expr = \"qty > 0\"))]",
+        ),
+    );
+    project
+        .petal(&["revision", "--autogenerate", "-m", "marked"])
+        .assert_ok();
+    let file = project.read(&project.migration("marked"));
+    for expected in [
+        "-- +petal step no-transaction",
+        "CREATE INDEX CONCURRENTLY \"orders_code_idx\"",
+        "DROP INDEX CONCURRENTLY IF EXISTS \"public\".\"orders_code_idx\";",
+        "CHECK ((qty > 0));",
+    ] {
+        assert!(file.contains(expected), "missing {expected:?} in:\n{file}");
+    }
+    assert!(!file.contains("NOT VALID"), "a plain revision went online:\n{file}");
+    project.petal(&["upgrade", "head"]).assert_ok();
+    project
+        .petal(&["check"])
+        .assert_ok()
+        .assert_mentions("agree");
+    project.petal(&["downgrade", "-1"]).assert_ok();
+    project.petal(&["upgrade", "head"]).assert_ok();
+}

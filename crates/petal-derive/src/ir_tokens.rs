@@ -172,6 +172,7 @@ fn index(ix: &Index) -> TokenStream {
     let predicate = opt(&ix.predicate, |p| string(p));
     let nnd = ix.nulls_not_distinct;
     let comment = opt(&ix.comment, |c| string(c));
+    let concurrently = ix.concurrently;
     quote! {
         ::petal::ir::Index {
             name: #name,
@@ -182,6 +183,7 @@ fn index(ix: &Index) -> TokenStream {
             predicate: #predicate,
             nulls_not_distinct: #nnd,
             comment: #comment,
+            concurrently: #concurrently,
         }
     }
 }

@@ -57,6 +57,15 @@ pub fn carry_hints(canonical: &mut Database, models: &Database) {
                 col.renamed_from = model_col.renamed_from.clone();
             }
         }
+        for model_index in &model.indexes {
+            if let Some(index) = table
+                .indexes
+                .iter_mut()
+                .find(|i| i.name == model_index.name)
+            {
+                index.concurrently = model_index.concurrently;
+            }
+        }
     }
     for (name, model) in &models.enums {
         let Some(e) = canonical.enums.get_mut(name) else {

@@ -168,6 +168,9 @@ impl Database {
             for c in &mut t.columns {
                 c.renamed_from = None;
             }
+            for i in &mut t.indexes {
+                i.concurrently = false;
+            }
         }
         self.sequences
             .values_mut()

@@ -220,6 +220,11 @@ pub struct Index {
     pub nulls_not_distinct: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// A hint from the models (`index(..., concurrently)`), never read
+    /// from a database: migrations build the index `CONCURRENTLY`, and
+    /// their downs drop it so.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub concurrently: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

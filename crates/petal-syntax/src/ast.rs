@@ -62,6 +62,8 @@ pub struct IndexAttr {
     pub opclass: Vec<KeyOption>,
     /// `collation = "..."` (every key) or `collation(col = "...")`.
     pub collation: Vec<KeyOption>,
+    /// `concurrently`: migrations build and drop it `CONCURRENTLY`.
+    pub concurrently: bool,
 }
 
 /// A setting of an index's keys: of every key, or of the key on `column`.

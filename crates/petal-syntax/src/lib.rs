@@ -25,7 +25,7 @@
 //! | `table = "orders"` | the table name (required: plurals are never guessed) |
 //! | `schema = "crm"` | its schema, `public` by default |
 //! | `primary_key(a, b)` | a composite primary key |
-//! | `index(columns(a, b), expr = "lower(email)", name = "...", unique, where = "...", method = "gin", include(c), opclass = "...", collation = "...")` | an index; keys in the order written, at least one column or expression; `opclass`/`collation` set every key's, `opclass(a = "text_pattern_ops")` one column key's |
+//! | `index(columns(a, b), expr = "lower(email)", name = "...", unique, where = "...", method = "gin", include(c), opclass = "...", collation = "...", concurrently)` | an index; keys in the order written, at least one column or expression; `opclass`/`collation` set every key's, `opclass(a = "text_pattern_ops")` one column key's; `concurrently`: migrations build it (and their downs drop it) `CONCURRENTLY`, in a step outside a transaction |
 //! | `unique(columns(a, b), name = "...", nulls_not_distinct)` | a unique constraint |
 //! | `check(expr = "total >= 0", name = "...")` | a check constraint |
 //! | `comment = "..."`, `renamed_from = "old_name"` | a comment; a rename hint (`"schema.name"` or a name in the same schema) |
@@ -40,7 +40,7 @@
 //! | `sql_type = "numeric(12,2)"` | the SQL type, instead of the mapping of the Rust type |
 //! | `references = "customers.id"` or `"crm.customers.id"`, `on_delete`/`on_update = "cascade" \| "set null" \| "restrict" \| "no action" \| "set default"` | a foreign key; the table is an SQL table name, in the model's schema unless qualified |
 //! | `unique`, `unique(name = "...", nulls_not_distinct)` | a unique constraint on the column |
-//! | `index`, `index(name = "...", unique, where = "...", method = "...", opclass = "...", collation = "...")` | an index on the column (besides a unique constraint, if both are given) |
+//! | `index`, `index(name = "...", unique, where = "...", method = "...", opclass = "...", collation = "...", concurrently)` | an index on the column (besides a unique constraint, if both are given) |
 //! | `generated = "upper(code)"` | a stored generated column, computed from the expression (no `default`, no `identity`) |
 //! | `sequence = "event_numbers"` | the name of an identity column's sequence, when not `<table>_<column>_seq` (`"schema.name"` or a name in the table's schema) |
 //! | `column = "sql_name"` | the SQL column name, instead of the field name |

@@ -184,6 +184,7 @@ impl TableObject for Index {
         let bare = |i: &Index| Index {
             name: String::new(),
             comment: None,
+            concurrently: false,
             ..i.clone()
         };
         bare(self) == bare(other)

@@ -341,6 +341,7 @@ mod tests {
             predicate: None,
             nulls_not_distinct: false,
             comment: None,
+            concurrently: false,
         });
         let load = render_load(&database(vec![t]));
         let unit = &load.tables[0];

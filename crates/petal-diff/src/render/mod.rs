@@ -56,7 +56,8 @@ pub fn render(changes: &[Change]) -> Vec<ReviewedStep> {
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     /// Each change as one statement (or a few) in the migration's
-    /// transaction.
+    /// transaction; an index the models mark `concurrently` as `Online`
+    /// writes it.
     #[default]
     Plain,
     /// Writers go on during the long phases: indexes built and dropped
@@ -70,8 +71,11 @@ pub enum Mode {
 /// The statements of `changes`, in steps, written as `mode` says.
 pub fn render_as(changes: &[Change], mode: Mode) -> Vec<ReviewedStep> {
     let mut steps = match mode {
+        Mode::Plain if online::marks_an_index(changes) => {
+            online::render(changes, online::Scope::MarkedIndexes)
+        }
         Mode::Plain => render_steps(changes),
-        Mode::Online => online::render(changes),
+        Mode::Online => online::render(changes, online::Scope::All),
     };
     let created = created_relations(changes);
     for statement in steps.iter_mut().flat_map(|s| &mut s.statements) {

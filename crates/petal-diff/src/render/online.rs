@@ -33,6 +33,9 @@ use crate::impact::{Impact, LockMode, created_relations};
 /// The pieces of an online migration, in the order they run.
 #[derive(Default)]
 struct Plan {
+    /// Every statement that still blocks writers says so (the whole file
+    /// is online).
+    flag_blocking: bool,
     concurrent_drops: Vec<ReviewedStep>,
     plain: Vec<Change>,
     not_valid: Vec<ReviewedStatement>,
@@ -42,7 +45,23 @@ struct Plan {
     not_null: Vec<ReviewedStatement>,
 }
 
-pub(super) fn render(changes: &[Change]) -> Vec<ReviewedStep> {
+/// Which changes take the online recipes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Scope {
+    /// Every one that has one (`--online`, `online = true`).
+    All,
+    /// Only the indexes the models mark `concurrently`.
+    MarkedIndexes,
+}
+
+/// Whether some change is an index the models mark `concurrently`.
+pub(super) fn marks_an_index(changes: &[Change]) -> bool {
+    changes.iter().any(|c| {
+        matches!(c, Change::Create(Object::Index { index, .. }) | Change::Drop(Object::Index { index, .. }) if index.concurrently)
+    })
+}
+
+pub(super) fn render(changes: &[Change], scope: Scope) -> Vec<ReviewedStep> {
     let created = created_relations(changes);
     let dropped: BTreeSet<&QualifiedName> = changes
         .iter()
@@ -52,23 +71,31 @@ pub(super) fn render(changes: &[Change]) -> Vec<ReviewedStep> {
         })
         .collect();
     let kept = |table: &QualifiedName| !created.contains(table) && !dropped.contains(table);
-    let mut plan = Plan::default();
+    let all = scope == Scope::All;
+    let mut plan = Plan {
+        flag_blocking: all,
+        ..Plan::default()
+    };
     for change in changes {
         match change {
-            Change::Drop(Object::Index { table, index }) if kept(table) => {
+            Change::Drop(Object::Index { table, index })
+                if kept(table) && (all || index.concurrently) =>
+            {
                 plan.concurrent_drops
                     .push(outside(vec![drop_concurrently(change, table, index)]));
             }
-            Change::Create(Object::Index { table, index }) if kept(table) => {
+            Change::Create(Object::Index { table, index })
+                if kept(table) && (all || index.concurrently) =>
+            {
                 plan.concurrent_builds
                     .push(outside(build_concurrently(change, table, index)));
             }
-            Change::Create(Object::Unique { table, unique }) if kept(table) => {
+            Change::Create(Object::Unique { table, unique }) if all && kept(table) => {
                 plan.concurrent_builds
                     .push(outside(unique_index(table, unique)));
                 plan.attached.push(attach_unique(change, table, unique));
             }
-            Change::Create(Object::Check { table, check }) if kept(table) => {
+            Change::Create(Object::Check { table, check }) if all && kept(table) => {
                 plan.not_valid.push(not_valid(change, table, &check.name));
                 plan.validations.push(validation(table, &check.name, None));
             }
@@ -76,7 +103,7 @@ pub(super) fn render(changes: &[Change]) -> Vec<ReviewedStep> {
                 table,
                 foreign_key,
                 new_table: false,
-            }) if kept(table) => {
+            }) if all && kept(table) => {
                 plan.not_valid
                     .push(not_valid(change, table, &foreign_key.name));
                 plan.validations.push(validation(
@@ -89,7 +116,7 @@ pub(super) fn render(changes: &[Change]) -> Vec<ReviewedStep> {
                 table,
                 column,
                 nullable,
-            }) if !nullable.to && kept(table) => {
+            }) if all && !nullable.to && kept(table) => {
                 let check = not_null_check(column);
                 plan.not_valid.push(not_null_proof(table, column, &check));
                 plan.validations.push(validation(table, &check.name, None));
@@ -106,8 +133,10 @@ impl Plan {
     fn into_steps(self) -> Vec<ReviewedStep> {
         let mut steps = self.concurrent_drops;
         let mut transactional = render_steps(&self.plain);
-        for statement in transactional.iter_mut().flat_map(|s| &mut s.statements) {
-            flag_what_stays_blocking(statement);
+        if self.flag_blocking {
+            for statement in transactional.iter_mut().flat_map(|s| &mut s.statements) {
+                flag_what_stays_blocking(statement);
+            }
         }
         match transactional.last_mut() {
             Some(last) => last.statements.extend(self.not_valid),
@@ -250,6 +279,7 @@ fn unique_index(table: &QualifiedName, unique: &Unique) -> Vec<ReviewedStatement
         predicate: None,
         nulls_not_distinct: unique.nulls_not_distinct,
         comment: None,
+        concurrently: false,
     };
     let mut statement = extra(
         &ObjectKey::constraint(table, &unique.name),

@@ -340,6 +340,7 @@ pub(super) fn add_index(rng: &mut Rng, t: &mut Table, ns: &mut Namespace) -> boo
         predicate: None,
         nulls_not_distinct: false,
         comment: None,
+        concurrently: false,
     };
     let choice = if on_enum && rng.chance(70) {
         4

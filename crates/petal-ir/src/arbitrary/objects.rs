@@ -178,5 +178,6 @@ pub(super) fn btree_index(name: String, keys: Vec<IndexKey>, comment: Option<Str
         predicate: None,
         nulls_not_distinct: false,
         comment,
+        concurrently: false,
     }
 }

@@ -156,6 +156,7 @@ pub(super) fn indexes(rows: Rows) -> Result<Vec<IndexRow>, PgError> {
                     predicate: get(row, "predicate")?,
                     nulls_not_distinct: get(row, "nulls_not_distinct")?,
                     comment: get(row, "comment")?,
+                    concurrently: false,
                 },
             });
         }

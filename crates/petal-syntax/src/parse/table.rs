@@ -24,6 +24,7 @@ const INDEX_ATTRS: &[&str] = &[
     "nulls_not_distinct",
     "opclass",
     "collation",
+    "concurrently",
 ];
 const UNIQUE_ATTRS: &[&str] = &["name", "columns", "nulls_not_distinct"];
 const CHECK_ATTRS: &[&str] = &["name", "expr"];
@@ -218,6 +219,7 @@ fn parse_index(
         method: None,
         opclass: Vec::new(),
         collation: Vec::new(),
+        concurrently: false,
     };
     if let Some(col) = &field_column {
         ix.keys.push(Spanned::new(
@@ -263,6 +265,10 @@ fn parse_index(
                 .check(sub)
                 .and_then(|()| sub.flag())
                 .map(|_| ix.unique = true),
+            "concurrently" => once
+                .check(sub)
+                .and_then(|()| sub.flag())
+                .map(|_| ix.concurrently = true),
             "include" => once
                 .check(sub)
                 .and_then(|()| sub.names("c, d"))
