@@ -285,7 +285,10 @@ async fn an_index_marked_concurrently_is_built_so_in_a_plain_revision() {
     ] {
         assert!(file.contains(expected), "missing {expected:?} in:\n{file}");
     }
-    assert!(!file.contains("NOT VALID"), "a plain revision went online:\n{file}");
+    assert!(
+        !file.contains("NOT VALID"),
+        "a plain revision went online:\n{file}"
+    );
     project.petal(&["upgrade", "head"]).assert_ok();
     project
         .petal(&["check"])

@@ -366,3 +366,17 @@ label_case!(
     "CREATE DOMAIN code AS text; ALTER TABLE orders ALTER COLUMN code TYPE code;",
     "CREATE DOMAIN code AS text NOT NULL; ALTER TABLE orders ALTER COLUMN code TYPE code;"
 );
+online_case!(
+    label_online_foreign_key_to_a_new_unique_constraint,
+    "ALTER TABLE orders ADD COLUMN customer_email varchar(40);",
+    "ALTER TABLE orders ADD COLUMN customer_email varchar(40);
+     ALTER TABLE customers ADD CONSTRAINT customers_email_key UNIQUE (email);
+     ALTER TABLE orders ADD CONSTRAINT orders_customer_email_fkey
+         FOREIGN KEY (customer_email) REFERENCES customers (email);"
+);
+online_case!(
+    label_online_check_using_a_new_enum_label,
+    "CREATE TYPE mood AS ENUM ('ok'); ALTER TABLE customers ADD COLUMN mood mood;",
+    "CREATE TYPE mood AS ENUM ('ok', 'sad'); ALTER TABLE customers ADD COLUMN mood mood;
+     ALTER TABLE customers ADD CONSTRAINT customers_not_sad CHECK (mood <> 'sad');"
+);

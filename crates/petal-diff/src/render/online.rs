@@ -17,9 +17,11 @@
 //!
 //! What has no online form (a primary key, a type change that rewrites the
 //! table) is written as in the plain mode, in the first transactional step.
-//! Step order: concurrent drops, the transactional step with everything
-//! else (and the `NOT VALID` additions last), concurrent builds, unique
-//! constraints attached, one step per validation, the `SET NOT NULL`s.
+//! Step order: the transactional step with everything else, concurrent
+//! drops (after the foreign keys that may need an index are gone),
+//! concurrent builds, unique constraints attached, the `NOT VALID`
+//! additions (after the keys they may reference, and after any enum label
+//! they use committed), one step per validation, the `SET NOT NULL`s.
 
 use std::collections::BTreeSet;
 
@@ -79,7 +81,9 @@ pub(super) fn render(changes: &[Change], scope: Scope) -> Vec<ReviewedStep> {
     for change in changes {
         match change {
             Change::Drop(Object::Index { table, index })
-                if kept(table) && (all || index.concurrently) =>
+                if kept(table)
+                    && (all || index.concurrently)
+                    && !loses_a_key_column(changes, table, index) =>
             {
                 plan.concurrent_drops
                     .push(outside(vec![drop_concurrently(change, table, index)]));
@@ -131,26 +135,28 @@ pub(super) fn render(changes: &[Change], scope: Scope) -> Vec<ReviewedStep> {
 
 impl Plan {
     fn into_steps(self) -> Vec<ReviewedStep> {
-        let mut steps = self.concurrent_drops;
-        let mut transactional = render_steps(&self.plain);
+        let mut steps = render_steps(&self.plain);
         if self.flag_blocking {
-            for statement in transactional.iter_mut().flat_map(|s| &mut s.statements) {
+            for statement in steps.iter_mut().flat_map(|s| &mut s.statements) {
                 flag_what_stays_blocking(statement);
             }
         }
-        match transactional.last_mut() {
-            Some(last) => last.statements.extend(self.not_valid),
-            None if !self.not_valid.is_empty() => {
-                transactional.push(ReviewedStep::new(self.not_valid, None));
-            }
-            None => {}
-        }
-        steps.extend(transactional);
+        // After the transactional step: a foreign key dropped there may
+        // need the index until it is gone.
+        steps.extend(self.concurrent_drops);
         steps.extend(self.concurrent_builds);
         if !self.attached.is_empty() {
             steps.push(ReviewedStep::new(
                 self.attached,
                 Some("unique constraints take over the indexes built above".to_string()),
+            ));
+        }
+        // A step of their own, after the unique constraints a foreign key
+        // may reference, and after the commit of any enum label they use.
+        if !self.not_valid.is_empty() {
+            steps.push(ReviewedStep::new(
+                self.not_valid,
+                Some("constraints added NOT VALID: new rows are checked from here on".into()),
             ));
         }
         steps.extend(self.validations);
@@ -162,6 +168,22 @@ impl Plan {
         }
         steps
     }
+}
+
+/// Whether the migration drops a column the index is on: the index then
+/// goes in the transactional step, before the column, which takes `ACCESS
+/// EXCLUSIVE` anyway (a concurrent drop after it would find nothing).
+fn loses_a_key_column(changes: &[Change], table: &QualifiedName, index: &Index) -> bool {
+    changes.iter().any(|c| match c {
+        Change::Drop(Object::Column { table: t, column }) if t == table => {
+            index.keys.iter().any(|k| match &k.expr {
+                petal_ir::IndexKeyExpr::Column(name) => *name == column.name,
+                // An expression may name it: the column's drop takes it.
+                petal_ir::IndexKeyExpr::Expression(e) => e.contains(&column.name),
+            }) || index.include.contains(&column.name)
+        }
+        _ => false,
+    })
 }
 
 /// A statement of the online file that still makes writers wait while it

@@ -271,9 +271,13 @@ impl Runner<'_> {
         }
         .await;
         if lock_timeout.is_some() {
-            self.client.batch_execute("RESET lock_timeout").await?;
+            // The statement's own error, if any, says more than this one.
+            let reset = self.client.batch_execute("RESET lock_timeout").await;
+            ran?;
+            reset?;
+        } else {
+            ran?;
         }
-        ran?;
         // Not atomic with the statements: a crash between the last one
         // and this row leaves the step run but not journalled, and the
         // next run repeats it (from its first statement, as a retry does).
