@@ -194,18 +194,7 @@ async fn observe(client: &Client, sql: &str, existed: &BTreeSet<i64>) -> Result<
         .map_err(|e| fail("COMMIT", e))?;
 
     let mut impact = Impact::default();
-    for row in &locks {
-        let oid: i64 = row.get(0);
-        let Some(mode) = LockMode::from_pg_locks(row.get(1)) else {
-            continue;
-        };
-        if let (true, Some(relation), true) =
-            (existed.contains(&oid), before.get(&oid), mode.is_labelled())
-        {
-            let held = impact.locks.entry(relation.name.clone()).or_insert(mode);
-            *held = (*held).max(mode);
-        }
-    }
+    held_locks(&mut impact, &locks, &before, existed);
     for (oid, count) in &scans_after {
         if *count > scans_before.get(oid).copied().unwrap_or(0)
             && existed.contains(oid)
@@ -365,18 +354,7 @@ async fn observe_outside(
     })?;
     let after = snapshot(client).await?;
     let mut impact = Impact::default();
-    for row in held.iter().flatten() {
-        let oid: i64 = row.get(0);
-        let Some(mode) = LockMode::from_pg_locks(row.get(1)) else {
-            continue;
-        };
-        if let (true, Some(relation), true) =
-            (existed.contains(&oid), before.get(&oid), mode.is_labelled())
-        {
-            let taken = impact.locks.entry(relation.name.clone()).or_insert(mode);
-            *taken = (*taken).max(mode);
-        }
-    }
+    held_locks(&mut impact, held.iter().flatten(), &before, existed);
     for (oid, relation) in &before {
         let written = after
             .get(oid)
@@ -390,4 +368,27 @@ async fn observe_outside(
         scans_seen: false,
         reindexed: BTreeMap::new(),
     })
+}
+
+/// The labelled locks of `pg_locks` rows (relation oid, mode) on the
+/// relations that existed before, the strongest per relation, named as
+/// they were before the statement.
+fn held_locks<'r>(
+    impact: &mut Impact,
+    rows: impl IntoIterator<Item = &'r tokio_postgres::Row>,
+    before: &Snapshot,
+    existed: &BTreeSet<i64>,
+) {
+    for row in rows {
+        let oid: i64 = row.get(0);
+        let Some(mode) = LockMode::from_pg_locks(row.get(1)) else {
+            continue;
+        };
+        if let (true, Some(relation), true) =
+            (existed.contains(&oid), before.get(&oid), mode.is_labelled())
+        {
+            let held = impact.locks.entry(relation.name.clone()).or_insert(mode);
+            *held = (*held).max(mode);
+        }
+    }
 }
