@@ -10,26 +10,10 @@
 //! `regression_...` test with its minimal input.
 
 use petal_pg::{ConnConfig, Host};
+use petal_testkit::fuzz::{self, Scale, config};
 use proptest::collection::vec;
 use proptest::prelude::*;
-use proptest::sample::{Index, select};
-use proptest::test_runner::{Config, RngAlgorithm};
-
-fn config() -> Config {
-    let cases = std::env::var("PETAL_FUZZ_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(10_000);
-    Config {
-        cases,
-        // Failures are kept as the regression tests below, not as files
-        // written into the source tree.
-        failure_persistence: None,
-        // ChaCha, unoptimized in a debug build, took most of the time.
-        rng_algorithm: RngAlgorithm::XorShift,
-        ..Config::default()
-    }
-}
+use proptest::sample::select;
 
 /// The password every generated string holds: no other part contains it.
 const SECRET: &str = "s3cretPW";
@@ -102,94 +86,12 @@ const TOKENS: &[&str] = &[
     "localhost",
 ];
 
-/// One edit of a text; positions are taken modulo its length and moved
-/// back to a character boundary.
-#[derive(Debug, Clone)]
-enum Edit {
-    Delete(Index, usize),
-    Insert(Index, String),
-    Replace(Index, usize, String),
-    Copy(Index, usize, Index),
-}
-
-fn floor(text: &str, at: usize) -> usize {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
-
-fn range(text: &str, at: Index, len: usize) -> (usize, usize) {
-    let start = floor(text, at.index(text.len() + 1));
-    (start, floor(text, start + len))
-}
-
-fn apply(text: &mut String, edit: &Edit) {
-    match edit {
-        Edit::Delete(at, len) => {
-            let (start, end) = range(text, *at, *len);
-            text.replace_range(start..end, "");
-        }
-        Edit::Insert(at, what) => {
-            let at = floor(text, at.index(text.len() + 1));
-            text.insert_str(at, what);
-        }
-        Edit::Replace(at, len, what) => {
-            let (start, end) = range(text, *at, *len);
-            text.replace_range(start..end, what);
-        }
-        Edit::Copy(from, len, to) => {
-            let (start, end) = range(text, *from, *len);
-            let piece = text[start..end].to_owned();
-            let to = floor(text, to.index(text.len() + 1));
-            text.insert_str(to, &piece);
-        }
-    }
-}
-
-fn lossy(bytes: Vec<u8>) -> String {
-    String::from_utf8_lossy(&bytes).into_owned()
-}
-
-/// Text to insert: mostly a token, else anything.
-fn insertion() -> impl Strategy<Value = String> {
-    prop_oneof![
-        6 => select(TOKENS).prop_map(str::to_owned),
-        1 => vec(any::<char>(), 0..6).prop_map(String::from_iter),
-        1 => vec(any::<u8>(), 0..6).prop_map(lossy),
-    ]
-}
-
-fn edit() -> impl Strategy<Value = Edit> {
-    prop_oneof![
-        (any::<Index>(), 0..16usize).prop_map(|(at, len)| Edit::Delete(at, len)),
-        (any::<Index>(), insertion()).prop_map(|(at, what)| Edit::Insert(at, what)),
-        (any::<Index>(), 0..8usize, insertion())
-            .prop_map(|(at, len, what)| Edit::Replace(at, len, what)),
-        (any::<Index>(), 0..16usize, any::<Index>())
-            .prop_map(|(from, len, to)| Edit::Copy(from, len, to)),
-    ]
-}
-
-/// A seed with one to six edits.
 fn mutated() -> impl Strategy<Value = String> {
-    (select(SEEDS), vec(edit(), 1..6)).prop_map(|(seed, edits)| {
-        let mut text = seed.to_owned();
-        for edit in &edits {
-            apply(&mut text, edit);
-        }
-        text
-    })
+    fuzz::mutated(SEEDS, TOKENS, Scale::STRING)
 }
 
-/// Random text of every kind.
 fn random() -> impl Strategy<Value = String> {
-    prop_oneof![
-        vec(any::<char>(), 0..96).prop_map(String::from_iter),
-        vec(any::<u8>(), 0..128).prop_map(lossy),
-        vec(select(TOKENS), 0..24).prop_map(|tokens| tokens.concat()),
-    ]
+    fuzz::random(TOKENS, Scale::STRING)
 }
 
 /// Characters around the secret in a password, the URL's separators

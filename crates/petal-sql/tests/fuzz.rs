@@ -13,26 +13,9 @@ use std::path::PathBuf;
 
 use petal_source::Report;
 use petal_sql::{SqlFiles, read_sql};
-use proptest::collection::vec;
+use petal_testkit::fuzz::{self, Scale, config};
 use proptest::prelude::*;
-use proptest::sample::{Index, select};
-use proptest::test_runner::{Config, RngAlgorithm};
-
-fn config() -> Config {
-    let cases = std::env::var("PETAL_FUZZ_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(10_000);
-    Config {
-        cases,
-        // Failures are kept as the regression tests below, not as files
-        // written into the source tree.
-        failure_persistence: None,
-        // ChaCha, unoptimized in a debug build, took most of the time.
-        rng_algorithm: RngAlgorithm::XorShift,
-        ..Config::default()
-    }
-}
+use proptest::sample::select;
 
 /// Valid SQL files to mutate: the Cvety.kz ones and one with every kind
 /// of declaration.
@@ -131,94 +114,12 @@ const TOKENS: &[&str] = &[
     "\0",
 ];
 
-/// One edit of a text; positions are taken modulo its length and moved
-/// back to a character boundary.
-#[derive(Debug, Clone)]
-enum Edit {
-    Delete(Index, usize),
-    Insert(Index, String),
-    Replace(Index, usize, String),
-    Copy(Index, usize, Index),
-}
-
-fn floor(text: &str, at: usize) -> usize {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
-
-fn range(text: &str, at: Index, len: usize) -> (usize, usize) {
-    let start = floor(text, at.index(text.len() + 1));
-    (start, floor(text, start + len))
-}
-
-fn apply(text: &mut String, edit: &Edit) {
-    match edit {
-        Edit::Delete(at, len) => {
-            let (start, end) = range(text, *at, *len);
-            text.replace_range(start..end, "");
-        }
-        Edit::Insert(at, what) => {
-            let at = floor(text, at.index(text.len() + 1));
-            text.insert_str(at, what);
-        }
-        Edit::Replace(at, len, what) => {
-            let (start, end) = range(text, *at, *len);
-            text.replace_range(start..end, what);
-        }
-        Edit::Copy(from, len, to) => {
-            let (start, end) = range(text, *from, *len);
-            let piece = text[start..end].to_owned();
-            let to = floor(text, to.index(text.len() + 1));
-            text.insert_str(to, &piece);
-        }
-    }
-}
-
-fn lossy(bytes: Vec<u8>) -> String {
-    String::from_utf8_lossy(&bytes).into_owned()
-}
-
-/// Text to insert: mostly a token, else anything.
-fn insertion() -> impl Strategy<Value = String> {
-    prop_oneof![
-        6 => select(TOKENS).prop_map(str::to_owned),
-        1 => vec(any::<char>(), 0..6).prop_map(String::from_iter),
-        1 => vec(any::<u8>(), 0..6).prop_map(lossy),
-    ]
-}
-
-fn edit() -> impl Strategy<Value = Edit> {
-    prop_oneof![
-        (any::<Index>(), 0..48usize).prop_map(|(at, len)| Edit::Delete(at, len)),
-        (any::<Index>(), insertion()).prop_map(|(at, what)| Edit::Insert(at, what)),
-        (any::<Index>(), 0..8usize, insertion())
-            .prop_map(|(at, len, what)| Edit::Replace(at, len, what)),
-        (any::<Index>(), 0..64usize, any::<Index>())
-            .prop_map(|(from, len, to)| Edit::Copy(from, len, to)),
-    ]
-}
-
-/// A seed file with one to eight edits.
 fn mutated() -> impl Strategy<Value = String> {
-    (select(SEEDS), vec(edit(), 1..8)).prop_map(|(seed, edits)| {
-        let mut text = seed.to_owned();
-        for edit in &edits {
-            apply(&mut text, edit);
-        }
-        text
-    })
+    fuzz::mutated(SEEDS, TOKENS, Scale::FILE)
 }
 
-/// Random text of every kind.
 fn random() -> impl Strategy<Value = String> {
-    prop_oneof![
-        vec(any::<char>(), 0..256).prop_map(String::from_iter),
-        vec(any::<u8>(), 0..512).prop_map(lossy),
-        vec(select(TOKENS), 0..64).prop_map(|tokens| tokens.concat()),
-    ]
+    fuzz::random(TOKENS, Scale::FILE)
 }
 
 /// One or two files: the second may declare what the first does.

@@ -23,6 +23,7 @@
 //!   server outlives the tests: `stop-cluster.sh` (next to this crate's
 //!   manifest) stops it, and CI runs it at the end.
 
+pub mod fuzz;
 mod naming;
 
 use std::path::{Path, PathBuf};

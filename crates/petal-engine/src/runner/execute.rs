@@ -210,6 +210,15 @@ impl Runner<'_> {
                 .batch_execute(&format!("SET LOCAL lock_timeout = '{ms}ms'"))
                 .await?;
         }
+        self.run_statements(statements).await?;
+        self.record_step(m, index, last, started).await?;
+        self.client.batch_execute("COMMIT").await?;
+        Ok(())
+    }
+
+    /// The step's statements in order; a signal stops them after the one
+    /// running.
+    async fn run_statements<'s>(&self, statements: &'s [Statement]) -> Result<(), StepStop<'s>> {
         for stmt in statements {
             if let Err(e) = self.run_statement(&stmt.sql).await {
                 if self.interrupt.fired().is_some() {
@@ -221,11 +230,22 @@ impl Runner<'_> {
                 return Err(StepStop::Interrupted(Some(stmt)));
             }
         }
+        Ok(())
+    }
+
+    /// The step's journal row, and the log's with the last step, in the
+    /// transaction open.
+    async fn record_step(
+        &self,
+        m: &PlannedMigration,
+        index: usize,
+        last: bool,
+        started: Instant,
+    ) -> Result<(), tokio_postgres::Error> {
         journal::record_step(self.client, m, index).await?;
         if last {
             write_log(self.client, m, started).await?;
         }
-        self.client.batch_execute("COMMIT").await?;
         Ok(())
     }
 
@@ -255,21 +275,7 @@ impl Runner<'_> {
                 .batch_execute(&format!("SET lock_timeout = '{ms}ms'"))
                 .await?;
         }
-        let ran = async {
-            for stmt in statements {
-                if let Err(e) = self.run_statement(&stmt.sql).await {
-                    if self.interrupt.fired().is_some() {
-                        return Err(StepStop::Interrupted(Some(stmt)));
-                    }
-                    return Err(StepStop::Failed(stmt, e));
-                }
-                if self.interrupt.fired().is_some() {
-                    return Err(StepStop::Interrupted(Some(stmt)));
-                }
-            }
-            Ok(())
-        }
-        .await;
+        let ran = self.run_statements(statements).await;
         if lock_timeout.is_some() {
             // The statement's own error, if any, says more than this one.
             let reset = self.client.batch_execute("RESET lock_timeout").await;
@@ -282,10 +288,7 @@ impl Runner<'_> {
         // and this row leaves the step run but not journalled, and the
         // next run repeats it (from its first statement, as a retry does).
         self.client.batch_execute("BEGIN").await?;
-        journal::record_step(self.client, m, index).await?;
-        if last {
-            write_log(self.client, m, started).await?;
-        }
+        self.record_step(m, index, last, started).await?;
         self.client.batch_execute("COMMIT").await?;
         Ok(())
     }
