@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use chrono::Utc;
-use petal_diff::{Change, Diff, Safety};
+use petal_diff::{Change, Diff, Mode, Safety};
 use petal_engine::Settings;
 use petal_engine::autogen::{self, Baseline};
 use serde_json::json;
@@ -40,7 +40,7 @@ pub async fn revision(
             for warning in &written.warnings {
                 eprintln!("{} {warning}", style.yellow("warning:"));
             }
-            summarize(&written.diff, style);
+            summarize(&written.diff, written.mode, style);
             println!("wrote {}", written.path.display());
             if !autogenerate {
                 println!("(empty: fill in the up and down sections)");
@@ -54,17 +54,17 @@ pub async fn revision(
 /// objects only moved out of another change's way and put back are
 /// counted on one line (unless moving them risks something: then each
 /// step has its own).
-fn summarize(diff: &Diff, style: Style) {
+fn summarize(diff: &Diff, mode: Mode, style: Style) {
     let moved = |c: &Change| matches!(c, Change::MoveAside(_) | Change::PutBack(_));
-    let impacts = petal_diff::change_impacts(&diff.changes);
+    let labels = petal_diff::change_labels(&diff.changes, mode);
     let mut lines: Vec<(Safety, String)> = diff
         .changes
         .iter()
-        .zip(&impacts)
-        .filter(|(c, _)| !moved(c) || c.safety() != Safety::Safe)
-        .map(|(c, impact)| match impact.line() {
-            Some(line) => (c.safety(), format!("{}\n      {line}", c.description())),
-            None => (c.safety(), c.description()),
+        .zip(labels)
+        .filter(|(c, (safety, _))| !moved(c) || *safety != Safety::Safe)
+        .map(|(c, (safety, impact))| match impact.line() {
+            Some(line) => (safety, format!("{}\n      {line}", c.description())),
+            None => (safety, c.description()),
         })
         .collect();
     let recreated: BTreeSet<String> = diff
@@ -132,7 +132,7 @@ pub async fn check(
             "agrees": report.agrees(),
             "against": if migrations { "migrations" } else { "database" },
             "changes": report.diff.changes,
-            "steps": petal_diff::render(&report.diff.changes),
+            "steps": petal_diff::render_as(&report.diff.changes, report.mode),
             "warnings": report.diff.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
         }))?;
     } else if report.agrees() {
@@ -159,7 +159,7 @@ pub async fn check(
             }
         }
         println!("\nchanges a new revision would hold:");
-        summarize(&report.diff, style);
+        summarize(&report.diff, report.mode, style);
         println!("\nrun `petal revision --autogenerate -m \"...\"` to write them");
     }
     if report.agrees() {

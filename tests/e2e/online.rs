@@ -1,7 +1,9 @@
 //! The online recipes through the binary: `petal revision --autogenerate
 //! --online` writes concurrent index builds in steps outside a
 //! transaction, `NOT VALID` constraints validated in later steps and `SET
-//! NOT NULL` over a validated check; `upgrade` and `downgrade` run them
+//! NOT NULL` over a validated check (on 18, the NOT NULL constraint itself
+//! added `NOT VALID`); a file that needs a newer server is refused before
+//! anything runs; `upgrade` and `downgrade` run them
 //! with rows present and converge; a concurrent build that hit
 //! `lock_timeout` leaves an invalid index, which the step's next attempt
 //! removes before building again.
@@ -71,6 +73,34 @@ async fn online_revision_runs_up_and_down_with_rows() {
         .assert_ok()
         .assert_mentions("impact:");
     let file = project.read(&project.migration("keys"));
+    // SET NOT NULL: over a validated check before PostgreSQL 18, the NOT
+    // NULL constraint itself added NOT VALID from 18 on, which the header
+    // then requires.
+    let version: i32 = client
+        .query_one("SELECT current_setting('server_version_num')::int", &[])
+        .await
+        .unwrap_or_else(|e| panic!("server version: {e}"))
+        .get(0);
+    let not_null: &[&str] = if version >= 180000 {
+        &[
+            "-- petal requires: PostgreSQL 18\n",
+            "ADD CONSTRAINT \"customers_email_not_null\" NOT NULL \"email\" NOT VALID;",
+            "VALIDATE CONSTRAINT \"customers_email_not_null\";",
+        ]
+    } else {
+        &[
+            "CHECK (\"email\" IS NOT NULL) NOT VALID;",
+            "ALTER COLUMN \"email\" SET NOT NULL;",
+        ]
+    };
+    for expected in not_null {
+        assert!(file.contains(expected), "missing {expected:?} in:\n{file}");
+    }
+    assert_eq!(
+        file.contains("-- petal requires:"),
+        version >= 180000,
+        "the header names PostgreSQL 18 exactly when the file needs it:\n{file}"
+    );
     for expected in [
         "-- +petal step no-transaction",
         "DROP INDEX CONCURRENTLY IF EXISTS \"public\".\"orders_code_idx\";",
@@ -80,8 +110,6 @@ async fn online_revision_runs_up_and_down_with_rows() {
         "CHECK ((qty > 0)) NOT VALID;",
         "REFERENCES \"public\".\"customers\" (\"id\") NOT VALID;",
         "VALIDATE CONSTRAINT \"orders_qty_positive\";",
-        "CHECK (\"email\" IS NOT NULL) NOT VALID;",
-        "ALTER COLUMN \"email\" SET NOT NULL;",
         "-- impact: public.orders SHARE UPDATE EXCLUSIVE (reads and writes go on)",
     ] {
         assert!(file.contains(expected), "missing {expected:?} in:\n{file}");
@@ -296,4 +324,33 @@ async fn an_index_marked_concurrently_is_built_so_in_a_plain_revision() {
         .assert_mentions("agree");
     project.petal(&["downgrade", "-1"]).assert_ok();
     project.petal(&["upgrade", "head"]).assert_ok();
+}
+
+/// A file written for a newer server than the target (`-- petal requires:`)
+/// is refused before anything of the plan runs, with what to do.
+#[tokio::test]
+async fn a_file_for_a_newer_server_is_refused_before_anything_runs() {
+    let project = Project::new().await;
+    let client = project.client();
+    let (first, second) = ("20260101000000", "20260101000001");
+    project.write(
+        &format!("migrations/{first}_kept.sql"),
+        &migration_file(first, &[], "kept", "CREATE TABLE kept (id int);", "DROP TABLE kept;"),
+    );
+    let newer = migration_file(second, &[first], "future", "SELECT 1;", "SELECT 1;").replace(
+        "-- petal message: future\n",
+        "-- petal message: future\n-- petal requires: PostgreSQL 99\n",
+    );
+    project.write(&format!("migrations/{second}_future.sql"), &newer);
+    project
+        .petal(&["upgrade", "head"])
+        .assert_code(2)
+        .assert_mentions(&format!("{second}_future.sql needs PostgreSQL 99 or later"))
+        .assert_mentions("nothing ran");
+    let kept: i64 = client
+        .query_one("SELECT count(*) FROM pg_class WHERE relname = 'kept'", &[])
+        .await
+        .unwrap_or_else(|e| panic!("pg_class: {e}"))
+        .get(0);
+    assert_eq!(kept, 0, "the first revision ran before the refusal");
 }

@@ -90,6 +90,7 @@ fn column(c: &Column, ty: Option<TokenStream>) -> TokenStream {
             name: #name,
             ty: #ty,
             nullable: #nullable,
+            not_null_not_valid: ::core::option::Option::None,
             default: #default,
             identity: #identity,
             serial: #serial,

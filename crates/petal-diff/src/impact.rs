@@ -324,16 +324,6 @@ pub(crate) fn created_relations(changes: &[Change]) -> BTreeSet<QualifiedName> {
         .collect()
 }
 
-/// Each change's impact within `changes` (on the relations they do not
-/// create), as a summary of them lists it.
-pub fn change_impacts(changes: &[Change]) -> Vec<Impact> {
-    let created = created_relations(changes);
-    changes
-        .iter()
-        .map(|c| c.impact().without(&created))
-        .collect()
-}
-
 fn create(object: &Object) -> Impact {
     match object {
         Object::Column { table, column } if rewrites_on_add(column) => {
@@ -444,7 +434,11 @@ fn altered(alter: &Alter) -> Impact {
         Alter::Nullable {
             table, nullable, ..
         } if !nullable.to => Impact::exclusive(table).scan(table),
+        Alter::NotNullValid { table, valid, .. } if valid.to => Impact::default()
+            .lock(table, LockMode::ShareUpdateExclusive)
+            .scan(table),
         Alter::Nullable { table, .. }
+        | Alter::NotNullValid { table, .. }
         | Alter::Default { table, .. }
         | Alter::Identity { table, .. }
         | Alter::Serial { table, .. } => Impact::exclusive(table),

@@ -34,10 +34,10 @@ pub use change::{
 };
 pub use classify::Safety;
 pub use compare::{Diff, Warning, diff};
-pub use impact::{Impact, LockMode, change_impacts};
+pub use impact::{Impact, LockMode};
 pub use names::{is_user_type, quote_ident_if_needed, type_spelling};
 pub use render::{
     Load, Mode, ReviewedStatement, ReviewedStep, Sql, TableUnit, Traced, render, render_as,
-    render_change, render_down, render_down_as, render_load, render_schema,
+    change_labels, render_change, render_down, render_down_as, render_load, render_schema,
 };
 pub use scope::{ALWAYS_PRESENT, Scope};

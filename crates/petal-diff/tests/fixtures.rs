@@ -6,8 +6,10 @@
 //!
 //! Where the online recipes write a change otherwise (`Mode::Online`:
 //! concurrent indexes, `NOT VALID` then `VALIDATE`, ...), the fixture holds
-//! `online-up.snap` and `online-down.snap` too; where they write the same,
-//! it must not.
+//! `online-up.snap` and `online-down.snap` too (written for PostgreSQL
+//! 17); where they write the same, it must not. Where PostgreSQL 18's
+//! online recipes differ from 17's (`NOT NULL ... NOT VALID`), the fixture
+//! holds `online18-up.snap` and `online18-down.snap` as well.
 //!
 //! A new directory is a new test without further ado; a `.snap` file that
 //! no fixture produces (a renamed or removed fixture's leftovers) fails.
@@ -27,13 +29,15 @@ use petal_ir::{
 use serde::Deserialize;
 
 /// The files a fixture directory holds, and nothing else.
-const FIXTURE_FILES: [&str; 6] = [
+const FIXTURE_FILES: [&str; 8] = [
     "before.json",
     "after.json",
     "up.snap",
     "down.snap",
     "online-up.snap",
     "online-down.snap",
+    "online18-up.snap",
+    "online18-down.snap",
 ];
 
 fn main() {
@@ -171,11 +175,24 @@ fn check(dir: &Path) -> Result<(), Failed> {
     }
     up.push_str(&text(&render(&d.changes)));
     let down = text(&render_down(&d));
-    let online_up = text(&render_as(&d.changes, Mode::Online));
-    let online_down = text(&render_down_as(&d, Mode::Online));
+    let online_for = |server_version_num| {
+        let mode = Mode::Online { server_version_num };
+        (
+            text(&render_as(&d.changes, mode)),
+            text(&render_down_as(&d, mode)),
+        )
+    };
+    let (online_up, online_down) = online_for(170000);
     let online = online_up != text(&render(&d.changes)) || online_down != down;
     if !online && dir.join("online-up.snap").exists() {
         return Err("online-up.snap is stale: the online recipes write what up.snap holds".into());
+    }
+    let (online18_up, online18_down) = online_for(180000);
+    let online18 = online18_up != online_up || online18_down != online_down;
+    if !online18 && dir.join("online18-up.snap").exists() {
+        return Err("online18-up.snap is stale: PostgreSQL 18's online recipes write what \
+                    online-up.snap holds"
+            .into());
     }
 
     let mut settings = insta::Settings::clone_current();
@@ -189,11 +206,15 @@ fn check(dir: &Path) -> Result<(), Failed> {
             insta::assert_snapshot!("online-up", online_up);
             insta::assert_snapshot!("online-down", online_down);
         }
+        if online18 {
+            insta::assert_snapshot!("online18-up", online18_up);
+            insta::assert_snapshot!("online18-down", online18_down);
+        }
     });
     Ok(())
 }
 
-/// Every file under `tests/fixtures` is one of a fixture's four.
+/// Every file under `tests/fixtures` is one of a fixture's own.
 fn orphans() -> Result<(), Failed> {
     let mut strays = Vec::new();
     let mut pending = vec![root()];

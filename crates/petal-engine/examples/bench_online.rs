@@ -69,8 +69,8 @@ fn main() {
         );
         println!("|---|---:|---:|---:|---:|");
         for (name, after) in OPERATIONS {
-            let plain = measure(rows, after, Mode::Plain).await;
-            let online = measure(rows, after, Mode::Online).await;
+            let plain = measure(rows, after, false).await;
+            let online = measure(rows, after, true).await;
             println!(
                 "| {name} | {} | {} ({} inserts) | {} | {} ({} inserts) |",
                 ms(plain.migration),
@@ -95,7 +95,7 @@ async fn introspected(db: &TestDb) -> petal_ir::Database {
         .database
 }
 
-async fn measure(rows: i64, after: &str, mode: Mode) -> Measured {
+async fn measure(rows: i64, after: &str, online: bool) -> Measured {
     let target = TestDb::new().await;
     exec(&target, &format!("{BASE}\n{after}")).await;
     let db = TestDb::new().await;
@@ -111,6 +111,13 @@ async fn measure(rows: i64, after: &str, mode: Mode) -> Measured {
     .await;
     exec(&db, "VACUUM ANALYZE customers, orders").await;
     let plan = diff(&introspected(&db).await, &introspected(&target).await);
+    let mode = if online {
+        Mode::Online {
+            server_version_num: db.server_version_num().await,
+        }
+    } else {
+        Mode::Plain
+    };
     let steps = render_as(&plan.changes, mode);
 
     let stop = Arc::new(AtomicBool::new(false));

@@ -22,6 +22,8 @@ pub struct Written {
     pub diff: Diff,
     /// Things the user should know (a dev server of another version).
     pub warnings: Vec<String>,
+    /// How its statements are written.
+    pub mode: petal_diff::Mode,
 }
 
 /// Where the current schema comes from, for autogenerate.
@@ -45,6 +47,8 @@ pub async fn revision(
     let graph = load_graph(settings)?;
     let parents = single_head(&graph)?;
     let mut warnings = Vec::new();
+    // The server the diff was taken against: the online recipes are its.
+    let mut server_version_num = 0;
     let diff = match autogenerate {
         None => Diff::default(),
         Some(baseline) => {
@@ -63,6 +67,9 @@ pub async fn revision(
                 current.server_version_num,
                 Some(canonical.server_version_num),
             ));
+            server_version_num = current
+                .server_version_num
+                .unwrap_or(canonical.server_version_num);
             let desired = canonical.database;
             let diff = compare(settings, &current.database, &desired);
             if diff.is_empty() {
@@ -76,15 +83,15 @@ pub async fn revision(
         }
     };
     let revision = new_revision_id(now, graph.topological_order());
-    let mode = if settings.online {
-        petal_diff::Mode::Online
-    } else {
-        petal_diff::Mode::Plain
-    };
+    let mode = settings.mode(server_version_num);
+    let requires_server = mode
+        .requires_server(&diff.changes)
+        .max(mode.requires_server(&diff.down()));
     let file = NewMigration {
         revision: revision.clone(),
         parents,
         message: message.to_string(),
+        requires_server,
         no_transaction: false,
         up: generated_steps(&petal_diff::render_as(&diff.changes, mode)),
         down: generated_steps(&petal_diff::render_down_as(&diff, mode)),
@@ -95,6 +102,7 @@ pub async fn revision(
         revision,
         diff,
         warnings,
+        mode,
     }))
 }
 
@@ -117,6 +125,7 @@ pub fn merge(
         revision,
         diff: Diff::default(),
         warnings: Vec::new(),
+        mode: petal_diff::Mode::Plain,
     })
 }
 

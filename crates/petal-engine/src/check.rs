@@ -21,6 +21,9 @@ pub struct CheckReport {
     pub expected: String,
     /// Things the user should know that do not change the verdict.
     pub warnings: Vec<String>,
+    /// How a revision of the changes would be written (the project's
+    /// mode, for the baseline's server).
+    pub mode: petal_diff::Mode,
 }
 
 impl CheckReport {
@@ -58,6 +61,11 @@ pub async fn check(settings: &Settings, baseline: Baseline) -> Result<CheckRepor
     )
     .into_iter()
     .collect();
+    let mode = settings.mode(
+        current
+            .server_version_num
+            .unwrap_or(canonical.server_version_num),
+    );
     let desired = canonical.database;
     let (actual, expected) = scoped(settings, &current.database, &desired);
     let diff = petal_diff::diff(&actual, &expected);
@@ -68,5 +76,6 @@ pub async fn check(settings: &Settings, baseline: Baseline) -> Result<CheckRepor
         actual: petal_ir::dump(&actual),
         expected: petal_ir::dump(&shown.without_hints()),
         warnings,
+        mode,
     })
 }

@@ -111,6 +111,16 @@ pub enum Refusal {
          where it stands)"
     )]
     StoppedBetweenSteps { revision: String, progress: String },
+    #[error(
+        "{path} needs PostgreSQL {required} or later (its header: `-- petal requires: \
+         PostgreSQL {required}`), and this server is PostgreSQL {found}; nothing ran. \
+         Generate the revision again against this server, or upgrade the server"
+    )]
+    ServerTooOld {
+        path: String,
+        required: u32,
+        found: u32,
+    },
     #[error("petal_migrations holds an invalid revision {revision:?}: {why}")]
     InvalidLogRevision { revision: String, why: String },
     #[error(

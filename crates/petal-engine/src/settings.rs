@@ -40,6 +40,16 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// How a migration against a server of `server_version_num` is
+    /// written: the online recipes are that server's.
+    pub fn mode(&self, server_version_num: i32) -> petal_diff::Mode {
+        if self.online {
+            petal_diff::Mode::Online { server_version_num }
+        } else {
+            petal_diff::Mode::Plain
+        }
+    }
+
     pub fn embedded_cluster(&self) -> Result<EmbeddedCluster, EngineError> {
         self.in_a_project()?;
         Ok(EmbeddedCluster::locate(&self.root, &self.database)?)

@@ -115,6 +115,9 @@ fn column_line(col: &Column) -> String {
     if !col.nullable {
         line.push_str(" not null");
     }
+    if let Some(constraint) = &col.not_null_not_valid {
+        let _ = write!(line, " not valid ({})", quote_ident(constraint));
+    }
     if let Some(d) = &col.default {
         let _ = write!(line, " default {d}");
     }

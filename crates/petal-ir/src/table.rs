@@ -36,6 +36,13 @@ pub struct Column {
     #[serde(rename = "type")]
     pub ty: SqlType,
     pub nullable: bool,
+    /// The name of the column's NOT NULL constraint while it is `NOT
+    /// VALID` (PostgreSQL 18: `ADD CONSTRAINT n NOT NULL c NOT VALID`, the
+    /// first half of the online `SET NOT NULL`). New rows are checked, the
+    /// rows present are not proven; `nullable` is false, as PostgreSQL's
+    /// `attnotnull` says. Models never declare one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_null_not_valid: Option<String>,
     /// The default expression as SQL text (`now()`, `'new'::public.order_status`).
     /// A serial column's `nextval(...)` default is implied by `serial`, not kept here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -322,6 +329,7 @@ impl Column {
             name: name.into(),
             ty,
             nullable: true,
+            not_null_not_valid: None,
             default: None,
             identity: None,
             serial: false,

@@ -15,6 +15,9 @@ pub struct MigrationFile {
     /// Empty for a first revision, several for a merge; in file order.
     pub parents: Vec<RevisionId>,
     pub message: String,
+    /// `-- petal requires: PostgreSQL 18`: the oldest major version the
+    /// file's statements run on, when it is newer than petal's oldest.
+    pub requires_server: Option<u32>,
     /// `-- +petal no-transaction`: each statement runs on its own, outside
     /// any transaction (`CREATE INDEX CONCURRENTLY` needs it).
     pub no_transaction: bool,

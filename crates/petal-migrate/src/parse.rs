@@ -53,7 +53,7 @@ const REFUSAL: &str = "in a migration that petal runs in transactions: it would 
      the file `-- +petal no-transaction`";
 
 pub(crate) const DIRECTIVES: [&str; 5] = ["up", "down", "step", "no-transaction", "lock-timeout"];
-pub(crate) const HEADERS: [&str; 3] = ["revision", "parents", "message"];
+pub(crate) const HEADERS: [&str; 4] = ["revision", "parents", "message", "requires"];
 
 /// Parses a migration file. `path` is only used in errors and kept in the
 /// result; when its file name starts with digits, they must be the revision
@@ -82,6 +82,7 @@ struct Parser {
     revision: Option<HeaderValue>,
     parents: Option<HeaderValue>,
     message: Option<HeaderValue>,
+    requires: Option<HeaderValue>,
     no_transaction: Option<usize>,
     /// `-- +petal lock-timeout`: the value, and where the directive is.
     lock_timeout: Option<(std::time::Duration, usize)>,
@@ -103,6 +104,7 @@ impl Parser {
             revision: None,
             parents: None,
             message: None,
+            requires: None,
             no_transaction: None,
             lock_timeout: None,
             up: None,
@@ -217,6 +219,7 @@ impl Parser {
             "revision" => &mut self.revision,
             "parents" => &mut self.parents,
             "message" => &mut self.message,
+            "requires" => &mut self.requires,
             _ => {
                 let hint = suggestion(key, &HEADERS)
                     .map(|s| format!("; did you mean `-- petal {s}:`?"))
@@ -224,7 +227,7 @@ impl Parser {
                 return Err(self.error(
                     start,
                     format!(
-                        "unknown header `-- petal {key}:`{hint} (headers: revision, parents, message)"
+                        "unknown header `-- petal {key}:`{hint} (headers: revision, parents, message, requires)"
                     ),
                 ));
             }
@@ -407,16 +410,39 @@ impl Parser {
             return Err(self.error(at, "missing `-- +petal up` section"));
         };
         let down = self.down.take().map(|(down, _)| down).unwrap_or_default();
+        let requires_server = match self.requires.take() {
+            Some(header) => Some(self.requires_server(&header)?),
+            None => None,
+        };
         Ok(MigrationFile {
             revision: revision_id,
             parents: parent_ids,
             message: self.message.take().map(|m| m.value).unwrap_or_default(),
+            requires_server,
             no_transaction: self.no_transaction.is_some(),
             lock_timeout: self.lock_timeout.map(|(duration, _)| duration),
             up,
             down,
             checksum: Checksum::of(self.source.text()),
             source: Arc::clone(&self.source),
+        })
+    }
+
+    /// `-- petal requires: PostgreSQL 18`: the major version.
+    fn requires_server(&self, header: &HeaderValue) -> Result<u32, ParseError> {
+        let version = header
+            .value
+            .strip_prefix("PostgreSQL")
+            .and_then(|rest| rest.trim().parse::<u32>().ok());
+        version.ok_or_else(|| {
+            self.error(
+                header.at,
+                format!(
+                    "`-- petal requires: {}`: expected `PostgreSQL` and a major version, as in \
+                     `-- petal requires: PostgreSQL 18`",
+                    header.value
+                ),
+            )
         })
     }
 

@@ -27,6 +27,8 @@ pub struct NewMigration {
     pub parents: Vec<RevisionId>,
     /// One line; line breaks are written as spaces.
     pub message: String,
+    /// Written as `-- petal requires: PostgreSQL <n>`.
+    pub requires_server: Option<u32>,
     pub no_transaction: bool,
     /// Steps, each its own transaction at run time; empty steps are skipped.
     pub up: Vec<Step>,
@@ -40,6 +42,7 @@ impl NewMigration {
             revision,
             parents: heads,
             message: message.into(),
+            requires_server: None,
             no_transaction: false,
             up: Vec::new(),
             down: Vec::new(),
@@ -88,6 +91,9 @@ pub fn write(file: &NewMigration) -> String {
         out.push_str("-- petal message:\n");
     } else {
         out.push_str(&format!("-- petal message: {message}\n"));
+    }
+    if let Some(major) = file.requires_server {
+        out.push_str(&format!("-- petal requires: PostgreSQL {major}\n"));
     }
     out.push_str(GENERATED_BY);
     out.push('\n');

@@ -22,6 +22,7 @@ fn files(up: &[&str], down: &[&str]) -> Vec<MigrationFile> {
             revision: id(name),
             parents: parents.iter().map(|p| id(p)).collect(),
             message: format!("revision {name}"),
+            requires_server: None,
             no_transaction: false,
             up,
             down,

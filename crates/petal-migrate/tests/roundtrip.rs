@@ -27,6 +27,7 @@ fn money_to_numeric() -> NewMigration {
         revision: id("20260728093000"),
         parents: vec![id("20260727120000")],
         message: "move money to numeric".to_owned(),
+        requires_server: None,
         no_transaction: false,
         up: vec![step(vec![
             Statement::new(
@@ -88,6 +89,7 @@ fn first_revision_merge_steps_and_empty_sections() {
         revision: id("20260101000000"),
         parents: vec![],
         message: "".to_owned(),
+        requires_server: None,
         no_transaction: false,
         up: vec![
             step(vec![
@@ -272,6 +274,7 @@ proptest! {
             revision: id("20260728093000"),
             parents: vec![id("20260727120000")],
             message: message.clone(),
+            requires_server: None,
             no_transaction: false,
             up: to_generated(&up),
             down: to_generated(&down),

@@ -7,6 +7,9 @@
 -- A default cannot refer to columns, so it is printed without the table as
 -- context (relid 0), which spares opening every table; a generated column's
 -- expression does refer to columns and gets its table.
+-- A NOT NULL constraint added NOT VALID (PostgreSQL 18; no 'n' rows
+-- before) leaves attnotnull true: its name is read so that the column is
+-- not taken for a proven NOT NULL one.
 -- Column comments and owned sequences hashed once: an index probe per
 -- column costs more.
 , descr AS MATERIALIZED (
@@ -24,12 +27,18 @@ owned AS MATERIALIZED (
       AND dep.refclassid = 'pg_class'::regclass
       AND dep.objsubid = 0
       AND dep.deptype IN ('a', 'i')
+),
+not_valid_not_null AS MATERIALIZED (
+    SELECT conrelid, conkey[1] AS attnum, conname::text AS name
+    FROM pg_constraint
+    WHERE contype = 'n' AND NOT convalidated
 )
 SELECT a.attrelid AS table_oid,
        a.attnum,
        a.attname::text AS name,
        format_type(a.atttypid, a.atttypmod) AS type,
        NOT a.attnotnull AS nullable,
+       nv.name AS not_null_not_valid,
        def.expr AS default_expr,
        a.attidentity::text AS identity,
        a.attgenerated::text AS generated,
@@ -61,6 +70,7 @@ LEFT JOIN owned seq
                AND def.expr = 'nextval(' || quote_literal(seq.oid::regclass::text) || '::regclass)'))
 LEFT JOIN pg_collation co ON co.oid = a.attcollation
 LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
+LEFT JOIN not_valid_not_null nv ON nv.conrelid = a.attrelid AND nv.attnum = a.attnum
 LEFT JOIN descr d ON d.objoid = a.attrelid AND d.objsubid = a.attnum
 WHERE a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum

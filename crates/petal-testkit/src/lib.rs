@@ -190,6 +190,18 @@ impl TestDb {
         &self.client
     }
 
+    /// The server's `server_version_num` (180004 for 18.4).
+    pub async fn server_version_num(&self) -> i32 {
+        match self
+            .client
+            .query_one("SELECT current_setting('server_version_num')::int", &[])
+            .await
+        {
+            Ok(row) => row.get(0),
+            Err(e) => panic!("reading the server version of {}: {e}", self.name),
+        }
+    }
+
     /// Another connection to this database.
     pub async fn connect(&self) -> Client {
         match connect(&own_session(&self.config)).await {

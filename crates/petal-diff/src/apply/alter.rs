@@ -19,7 +19,22 @@ pub(super) fn apply_alter(db: &mut Database, alter: &Alter) -> Result<(), ApplyE
             table,
             column,
             nullable,
-        } => column_mut(db, table, column)?.nullable = nullable.to,
+        } => {
+            // SET NOT NULL validates a NOT VALID constraint; DROP NOT NULL
+            // removes it.
+            let c = column_mut(db, table, column)?;
+            c.nullable = nullable.to;
+            c.not_null_not_valid = None;
+        }
+        Alter::NotNullValid {
+            table,
+            column,
+            constraint,
+            valid,
+        } => {
+            column_mut(db, table, column)?.not_null_not_valid =
+                (!valid.to).then(|| constraint.clone());
+        }
         Alter::Default {
             table,
             column,

@@ -31,6 +31,15 @@ pub enum Alter {
         #[serde(flatten)]
         nullable: Delta<bool>,
     },
+    /// A NOT NULL column's constraint validated (`VALIDATE CONSTRAINT`),
+    /// or made `NOT VALID` again (PostgreSQL 18): `constraint` names it.
+    NotNullValid {
+        table: QualifiedName,
+        column: String,
+        constraint: String,
+        #[serde(flatten)]
+        valid: Delta<bool>,
+    },
     Default {
         table: QualifiedName,
         column: String,
@@ -170,6 +179,7 @@ impl Alter {
         reversed!(&mut self,
             ColumnType => ty,
             Nullable => nullable,
+            NotNullValid => valid,
             Default => default,
             Identity => identity,
             Serial => serial,
@@ -192,6 +202,7 @@ impl Alter {
         match self {
             Alter::ColumnType { table, column, .. }
             | Alter::Nullable { table, column, .. }
+            | Alter::NotNullValid { table, column, .. }
             | Alter::Default { table, column, .. }
             | Alter::Identity { table, column, .. }
             | Alter::Serial { table, column, .. }
@@ -235,6 +246,26 @@ impl Alter {
                 } else {
                     Review::new(format!("set NOT NULL on {table}.{column}"), Safety::Locks)
                         .note("fails if any row holds NULL in this column")
+                }
+            }
+            Alter::NotNullValid {
+                table,
+                column,
+                constraint,
+                valid,
+            } => {
+                if valid.to {
+                    Review::safe(format!(
+                        "validate NOT NULL {constraint} of {table}.{column}"
+                    ))
+                    .note(
+                        "fails if any row holds NULL in this column; reads every row while \
+                         writes go on",
+                    )
+                } else {
+                    Review::safe(format!(
+                        "make NOT NULL {constraint} of {table}.{column} NOT VALID again"
+                    ))
                 }
             }
             Alter::Default {

@@ -115,6 +115,25 @@ impl Engine<'_> {
                 nullable: Delta::new(cur.nullable, to.nullable),
             }));
         }
+        // A NOT NULL constraint NOT VALID on one side (PostgreSQL 18):
+        // validated, or made so. SET NOT NULL leaves a valid one, so a
+        // column that becomes NOT VALID from nullable takes both.
+        let cur_not_valid = if cur.nullable {
+            None
+        } else {
+            cur.not_null_not_valid.as_ref()
+        };
+        if !to.nullable && cur_not_valid != to.not_null_not_valid.as_ref() {
+            let named = to.not_null_not_valid.as_ref().or(cur_not_valid);
+            if let Some(constraint) = named {
+                self.emit(Change::Alter(Alter::NotNullValid {
+                    table: table.clone(),
+                    column: column.clone(),
+                    constraint: constraint.clone(),
+                    valid: Delta::new(cur_not_valid.is_none(), to.not_null_not_valid.is_none()),
+                }));
+            }
+        }
         if to.identity.is_some() && cur.identity != to.identity {
             let sequence = if cur.identity.is_none() {
                 to.sequence.clone()

@@ -17,6 +17,12 @@ pub(super) fn render(change: &Change, alter: &Alter) -> Vec<ReviewedStatement> {
             column,
             nullable,
         } => one(columns::nullable(table, column, nullable.to)),
+        Alter::NotNullValid {
+            table,
+            column,
+            constraint,
+            valid,
+        } => one(columns::not_null_valid(table, column, constraint, valid.to)),
         Alter::Default {
             table,
             column,

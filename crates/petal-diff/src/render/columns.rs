@@ -164,6 +164,36 @@ pub(super) fn nullable(table: &QualifiedName, column: &str, nullable: bool) -> S
     )
 }
 
+/// Validates a NOT NULL constraint added `NOT VALID`, or makes it so
+/// again: PostgreSQL has no statement for the way back but a drop and an
+/// addition, in one `ALTER TABLE` (nothing is read).
+pub(super) fn not_null_valid(
+    table: &QualifiedName,
+    column: &str,
+    constraint: &str,
+    valid: bool,
+) -> String {
+    let action = if valid {
+        format!("VALIDATE CONSTRAINT {}", quote_ident(constraint))
+    } else {
+        format!(
+            "ALTER COLUMN {column} DROP NOT NULL, {}",
+            add_not_null_not_valid(constraint, column),
+            column = quote_ident(column),
+        )
+    };
+    ddl::alter_table(table, &action)
+}
+
+/// `ADD CONSTRAINT n NOT NULL c NOT VALID` (PostgreSQL 18).
+pub(super) fn add_not_null_not_valid(constraint: &str, column: &str) -> String {
+    format!(
+        "ADD CONSTRAINT {} NOT NULL {} NOT VALID",
+        quote_ident(constraint),
+        quote_ident(column)
+    )
+}
+
 pub(super) fn default(table: &QualifiedName, column: &str, default: &Option<String>) -> Sql {
     let action = match default {
         Some(d) => set_default(&ObjectKey::column(table, column), column, d),

@@ -65,7 +65,29 @@ pub enum Mode {
     /// and foreign keys added `NOT VALID` and validated in later steps;
     /// `SET NOT NULL` proved by a validated check first; unique
     /// constraints attached to an index built concurrently (`online.rs`).
-    Online,
+    /// `server_version_num` is the target's: from PostgreSQL 18, `SET NOT
+    /// NULL` takes the native `NOT NULL ... NOT VALID` instead of a check.
+    Online { server_version_num: i32 },
+}
+
+impl Mode {
+    /// The oldest PostgreSQL major version the statements of `changes`,
+    /// written in this mode, run on, when it is newer than every version
+    /// petal supports (a migration file's `-- petal requires:` header).
+    pub fn requires_server(self, changes: &[Change]) -> Option<u32> {
+        let native = match self {
+            Mode::Plain => false,
+            Mode::Online { server_version_num } => online::native_not_null(server_version_num),
+        };
+        changes
+            .iter()
+            .any(|change| match change {
+                Change::Alter(Alter::NotNullValid { .. }) => true,
+                Change::Alter(Alter::Nullable { nullable, .. }) => native && !nullable.to,
+                _ => false,
+            })
+            .then_some(18)
+    }
 }
 
 /// The statements of `changes`, in steps, written as `mode` says.
@@ -75,7 +97,9 @@ pub fn render_as(changes: &[Change], mode: Mode) -> Vec<ReviewedStep> {
             online::render(changes, online::Scope::MarkedIndexes)
         }
         Mode::Plain => render_steps(changes),
-        Mode::Online => online::render(changes, online::Scope::All),
+        Mode::Online { server_version_num } => {
+            online::render(changes, online::Scope::All { server_version_num })
+        }
     };
     let created = created_relations(changes);
     for statement in steps.iter_mut().flat_map(|s| &mut s.statements) {
@@ -85,6 +109,30 @@ pub fn render_as(changes: &[Change], mode: Mode) -> Vec<ReviewedStep> {
         }
     }
     steps
+}
+
+/// Each change's classification and impact within `changes` (on the
+/// relations they do not create) as `mode` writes it, for a summary that
+/// lists changes: the strongest of its statements, and their locks, reads
+/// and rewrites together (an index built `CONCURRENTLY` blocks no writer).
+pub fn change_labels(changes: &[Change], mode: Mode) -> Vec<(Safety, Impact)> {
+    let created = created_relations(changes);
+    changes
+        .iter()
+        .map(|change| {
+            let steps = render_as(std::slice::from_ref(change), mode);
+            let statements = steps.iter().flat_map(|step| &step.statements);
+            let safety = statements
+                .clone()
+                .map(|s| s.safety)
+                .max()
+                .unwrap_or_else(|| change.safety());
+            let impact = statements
+                .fold(Impact::default(), |total, s| total.merge(&s.total_impact()))
+                .without(&created);
+            (safety, impact)
+        })
+        .collect()
 }
 
 pub(crate) fn render_steps(changes: &[Change]) -> Vec<ReviewedStep> {

@@ -13,7 +13,8 @@
 //!   EXCLUSIVE`, which lets writers go on.
 //! - `SET NOT NULL` is proved first by a check `(col IS NOT NULL)` added
 //!   `NOT VALID` and validated: PostgreSQL then sets it without reading the
-//!   table, and the check is dropped.
+//!   table, and the check is dropped. From PostgreSQL 18 the NOT NULL
+//!   constraint itself is added `NOT VALID` and validated.
 //!
 //! What has no online form (a primary key, a type change that rewrites the
 //! table) is written as in the plain mode, in the first transactional step.
@@ -50,8 +51,9 @@ struct Plan {
 /// Which changes take the online recipes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Scope {
-    /// Every one that has one (`--online`, `online = true`).
-    All,
+    /// Every one that has one (`--online`, `online = true`), for the
+    /// target's server version.
+    All { server_version_num: i32 },
     /// Only the indexes the models mark `concurrently`.
     MarkedIndexes,
 }
@@ -73,7 +75,11 @@ pub(super) fn render(changes: &[Change], scope: Scope) -> Vec<ReviewedStep> {
         })
         .collect();
     let kept = |table: &QualifiedName| !created.contains(table) && !dropped.contains(table);
-    let all = scope == Scope::All;
+    let all = matches!(scope, Scope::All { .. });
+    let native = match scope {
+        Scope::All { server_version_num } => native_not_null(server_version_num),
+        Scope::MarkedIndexes => false,
+    };
     let mut plan = Plan {
         flag_blocking: all,
         ..Plan::default()
@@ -120,6 +126,16 @@ pub(super) fn render(changes: &[Change], scope: Scope) -> Vec<ReviewedStep> {
                 table,
                 column,
                 nullable,
+            }) if native && !nullable.to && kept(table) => {
+                let name = not_null_name(table, column);
+                plan.not_valid
+                    .push(native_not_null_proof(change, table, column, &name));
+                plan.validations.push(validation(table, &name, None));
+            }
+            Change::Alter(Alter::Nullable {
+                table,
+                column,
+                nullable,
             }) if all && !nullable.to && kept(table) => {
                 let check = not_null_check(column);
                 plan.not_valid.push(not_null_proof(table, column, &check));
@@ -127,10 +143,23 @@ pub(super) fn render(changes: &[Change], scope: Scope) -> Vec<ReviewedStep> {
                 plan.not_null
                     .extend(set_not_null(change, table, column, &check));
             }
+            Change::Alter(Alter::NotNullValid {
+                table,
+                constraint,
+                valid,
+                ..
+            }) if all && valid.to => {
+                plan.validations.push(validation(table, constraint, None));
+            }
             _ => plan.plain.push(change.clone()),
         }
     }
     plan.into_steps()
+}
+
+/// Whether a server has `NOT NULL ... NOT VALID` (PostgreSQL 18).
+pub(super) fn native_not_null(server_version_num: i32) -> bool {
+    server_version_num >= 180000
 }
 
 impl Plan {
@@ -400,6 +429,39 @@ fn not_null_check(column: &str) -> Check {
         name,
         expr: format!("{} IS NOT NULL", quote_ident(column)),
     }
+}
+
+/// The name PostgreSQL gives a column's NOT NULL constraint,
+/// `<table>_<column>_not_null`, cut to 63 bytes at the end (where
+/// PostgreSQL would shorten both parts).
+fn not_null_name(table: &QualifiedName, column: &str) -> String {
+    let mut name = format!("{}_{column}_not_null", table.name);
+    while name.len() > 63 {
+        name.pop();
+    }
+    name
+}
+
+/// The NOT NULL constraint added `NOT VALID`: new rows are checked from
+/// here on, the column reads as NOT NULL, and its validation follows.
+fn native_not_null_proof(
+    change: &Change,
+    table: &QualifiedName,
+    column: &str,
+    name: &str,
+) -> ReviewedStatement {
+    let sql = ddl::alter_table(table, &super::columns::add_not_null_not_valid(name, column));
+    let mut statement = online(
+        single(change, sql),
+        Safety::Safe,
+        vec![format!(
+            "new and updated rows are checked from now on; the rows present are checked by \
+             the validation of {name} below"
+        )],
+        Impact::exclusive(table),
+    );
+    statement.description.push_str(" (NOT VALID)");
+    statement
 }
 
 fn not_null_proof(table: &QualifiedName, column: &str, check: &Check) -> ReviewedStatement {

@@ -269,6 +269,7 @@ async fn run_locked(
         }
     };
     let plan = plan_journalled(graph, &applied, &journal, target, direction, options)?;
+    ensure_server_suits(client, &plan).await?;
     record_down_changes(client, graph, &applied, on_event).await?;
     for step in &plan.steps {
         on_event(Event::Started(step));
@@ -279,6 +280,33 @@ async fn run_locked(
         on_event(Event::Finished(step, started.elapsed()));
     }
     Ok(plan)
+}
+
+/// Refuses a plan holding a file written for a newer server (`-- petal
+/// requires:`) before anything runs: it would fail halfway otherwise.
+async fn ensure_server_suits(client: &Client, plan: &Plan) -> Result<(), EngineError> {
+    if plan.steps.iter().all(|s| s.file.requires_server.is_none()) {
+        return Ok(());
+    }
+    let found: i32 = client
+        .query_one("SELECT current_setting('server_version_num')::int", &[])
+        .await
+        .map_err(|e| EngineError::pg_query("reading the server version", e))?
+        .get(0);
+    let found = u32::try_from(found / 10000).unwrap_or(0);
+    for step in &plan.steps {
+        if let Some(required) = step.file.requires_server
+            && required > found
+        {
+            return Err(Refusal::ServerTooOld {
+                path: step.file.path().to_string(),
+                required,
+                found,
+            }
+            .into());
+        }
+    }
+    Ok(())
 }
 
 /// The log and the journal, the journal first given the up's checksums of

@@ -106,6 +106,7 @@ fn column(
         SqlType::from_canonical(get::<String>(row, "type")?),
     );
     column.nullable = get(row, "nullable")?;
+    column.not_null_not_valid = get(row, "not_null_not_valid")?;
     column.identity = match get::<String>(row, "identity")?.as_str() {
         "" => None,
         "a" => Some(Identity::Always),
