@@ -109,6 +109,8 @@ async fn online_revision_runs_up_and_down_with_rows() {
         "the header names PostgreSQL 18 exactly when the file needs it:\n{file}"
     );
     for expected in [
+        // Its down undoes the whole revision, not each step of the up.
+        "-- +petal down unpaired\n",
         "-- +petal step no-transaction",
         "DROP INDEX CONCURRENTLY IF EXISTS \"public\".\"orders_code_idx\";",
         "CREATE INDEX CONCURRENTLY \"orders_code_idx\"",

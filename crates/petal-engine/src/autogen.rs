@@ -87,14 +87,19 @@ pub async fn revision(
     let requires_server = mode
         .requires_server(&diff.changes)
         .max(mode.requires_server(&diff.down()));
+    let up = generated_steps(&petal_diff::render_as(&diff.changes, mode));
+    let down_unpaired = up.iter().filter(|step| !step.is_empty()).count() > 1;
     let file = NewMigration {
         revision: revision.clone(),
         parents,
         message: message.to_string(),
         requires_server,
         no_transaction: false,
-        up: generated_steps(&petal_diff::render_as(&diff.changes, mode)),
+        up,
         down: generated_steps(&petal_diff::render_down_as(&diff, mode)),
+        // A generated down undoes the whole revision: its steps are the
+        // inverse changes' own, not the up's undone one by one.
+        down_unpaired,
     };
     let path = write_new(&settings.migrations_dir, &file)?;
     Ok(Some(Written {

@@ -26,6 +26,10 @@ pub struct MigrationFile {
     pub lock_timeout: Option<std::time::Duration>,
     pub up: Section,
     pub down: Section,
+    /// `-- +petal down unpaired`: the down's steps do not undo the up's
+    /// one for one (petal's generated files of several steps), so a partly
+    /// applied revision is not undone step by step.
+    pub down_unpaired: bool,
     pub checksum: Checksum,
     /// The file's text, under the path it was parsed from (as given to the
     /// parser, and used in every message about the file): statements' spans

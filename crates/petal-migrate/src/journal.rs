@@ -184,6 +184,14 @@ impl Journal {
                 // committed, the last k down steps undo them.
                 check_prefix(file, Direction::Up, up, 0)?;
                 let (n, m) = (file.up.steps.len(), file.down.steps.len());
+                if file.down_unpaired {
+                    return Err(PlanError::DownUnpaired {
+                        revision: revision.clone(),
+                        path: file.path().to_owned(),
+                        committed: up.len(),
+                        up_steps: n,
+                    });
+                }
                 if n != m {
                     return Err(PlanError::StepsNotPaired {
                         revision: revision.clone(),

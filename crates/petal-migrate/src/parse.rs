@@ -89,6 +89,8 @@ struct Parser {
     /// Each section with the offset of its directive.
     up: Option<(Section, usize)>,
     down: Option<(Section, usize)>,
+    /// `-- +petal down unpaired`.
+    down_unpaired: bool,
     steps: Vec<Step>,
     step: Vec<Statement>,
     /// The current step is `-- +petal step no-transaction`.
@@ -109,6 +111,7 @@ impl Parser {
             lock_timeout: None,
             up: None,
             down: None,
+            down_unpaired: false,
             steps: Vec::new(),
             step: Vec::new(),
             step_no_transaction: false,
@@ -254,7 +257,8 @@ impl Parser {
         }
         let mut extra = words.next();
         let step_outside = name == "step" && extra == Some("no-transaction");
-        if step_outside {
+        let down_unpaired = name == "down" && extra == Some("unpaired");
+        if step_outside || down_unpaired {
             extra = words.next();
         }
         if let Some(extra) = extra {
@@ -264,7 +268,10 @@ impl Parser {
             ));
         }
         match name {
-            "up" | "down" => self.open_section(start, name),
+            "up" | "down" => {
+                self.down_unpaired |= down_unpaired;
+                self.open_section(start, name)
+            }
             "step" => {
                 if self.region == Region::Header {
                     return Err(self.error(
@@ -423,6 +430,7 @@ impl Parser {
             lock_timeout: self.lock_timeout.map(|(duration, _)| duration),
             up,
             down,
+            down_unpaired: self.down_unpaired,
             checksum: Checksum::of(self.source.text()),
             source: Arc::clone(&self.source),
         })

@@ -73,6 +73,14 @@ pub enum PlanError {
         up_steps: usize,
         down_steps: usize,
     },
+    /// A partly applied revision whose down is marked `unpaired`: it
+    /// undoes the whole revision, not what ran.
+    DownUnpaired {
+        revision: RevisionId,
+        path: String,
+        committed: usize,
+        up_steps: usize,
+    },
     /// A revision whose downgrade stopped halfway, and a run that would not
     /// finish it.
     PartlyReverted {
@@ -183,6 +191,7 @@ impl fmt::Display for PlanError {
             PlanError::NotARevision { text, why } => write!(f, "`{text}` names no revision: {why}"),
             PlanError::CommittedStepEdited { .. }
             | PlanError::StepsNotPaired { .. }
+            | PlanError::DownUnpaired { .. }
             | PlanError::PartlyReverted { .. }
             | PlanError::UndoUnderway { .. } => self.fmt_journal(f),
         }
@@ -224,6 +233,20 @@ impl PlanError {
                  (after fixing the step that failed), or undo its committed steps by hand and \
                  clear its journal with `petal stamp` naming where the database is \
                  (`petal current` shows it)"
+            ),
+            PlanError::DownUnpaired {
+                revision,
+                path,
+                committed,
+                up_steps,
+            } => write!(
+                f,
+                "revision {revision} ({path}) is partly applied ({committed} of {up_steps} steps \
+                 committed) and its down is `unpaired`: it undoes the whole revision, not its \
+                 steps one by one, so it cannot undo just what ran. Finish it with `petal \
+                 upgrade` (after fixing the step that failed) and downgrade it whole, or undo \
+                 its committed steps by hand and clear its journal with `petal stamp` naming \
+                 where the database is (`petal current` shows it)"
             ),
             PlanError::PartlyReverted { revision, progress } => write!(
                 f,

@@ -33,6 +33,9 @@ pub struct NewMigration {
     /// Steps, each its own transaction at run time; empty steps are skipped.
     pub up: Vec<Step>,
     pub down: Vec<Step>,
+    /// Written `-- +petal down unpaired`: the down's steps do not undo the
+    /// up's one for one.
+    pub down_unpaired: bool,
 }
 
 impl NewMigration {
@@ -46,6 +49,7 @@ impl NewMigration {
             no_transaction: false,
             up: Vec::new(),
             down: Vec::new(),
+            down_unpaired: false,
         }
     }
 
@@ -101,7 +105,12 @@ pub fn write(file: &NewMigration) -> String {
         out.push_str("-- +petal no-transaction\n");
     }
     write_section(&mut out, "up", &file.up);
-    write_section(&mut out, "down", &file.down);
+    let down = if file.down_unpaired {
+        "down unpaired"
+    } else {
+        "down"
+    };
+    write_section(&mut out, down, &file.down);
     out
 }
 

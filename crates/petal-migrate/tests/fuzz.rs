@@ -165,6 +165,7 @@ fn check_rewrite(file: &MigrationFile) -> Result<(), TestCaseError> {
         revision: file.revision.clone(),
         parents: file.parents.clone(),
         message: file.message.clone(),
+        down_unpaired: false,
         requires_server: None,
         no_transaction: file.no_transaction,
         up: file.up.steps.clone(),

@@ -12,16 +12,22 @@ use petal_migrate::{
 
 /// `a` (one step each way), then `b` with `up` and `down` steps.
 fn files(up: &[&str], down: &[&str]) -> Vec<MigrationFile> {
+    files_with(up, down, false)
+}
+
+/// [`files`], `b`'s down written `-- +petal down unpaired` or not.
+fn files_with(up: &[&str], down: &[&str], down_unpaired: bool) -> Vec<MigrationFile> {
     let steps = |sqls: &[&str]| -> Vec<Step> {
         sqls.iter()
             .map(|sql| vec![Statement::new(*sql)].into())
             .collect()
     };
-    let new = |name: &str, parents: &[&str], up: Vec<Step>, down: Vec<Step>| {
+    let new = |name: &str, parents: &[&str], up: Vec<Step>, down: Vec<Step>, unpaired| {
         let new = NewMigration {
             revision: id(name),
             parents: parents.iter().map(|p| id(p)).collect(),
             message: format!("revision {name}"),
+            down_unpaired: unpaired,
             requires_server: None,
             no_transaction: false,
             up,
@@ -35,8 +41,9 @@ fn files(up: &[&str], down: &[&str]) -> Vec<MigrationFile> {
             &[],
             steps(&["CREATE TABLE a ()"]),
             steps(&["DROP TABLE a"]),
+            false,
         ),
-        new("b", &["a"], steps(up), steps(down)),
+        new("b", &["a"], steps(up), steps(down), down_unpaired),
     ]
 }
 
@@ -193,6 +200,32 @@ fn a_downgrade_undoes_a_partly_applied_revision_with_its_last_down_steps() {
         ),
         "{err:?}"
     );
+
+    // As many down steps as up steps, but the file says they do not pair.
+    let files = files_with(&UP, &["DROP TABLE b3", "DROP TABLE b2", "DROP TABLE b1"], true);
+    assert!(files[1].down_unpaired, "the directive parses back");
+    let marked = RevisionGraph::build(files).expect("valid graph");
+    let err = plan_journalled(
+        &marked,
+        &log,
+        &journal,
+        &target("-1"),
+        Direction::Down,
+        PlanOptions::default(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            PlanError::DownUnpaired {
+                committed: 2,
+                up_steps: 3,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("`petal upgrade`"), "{err}");
 
     // The undo stopped after its first down step: it goes on from there,
     // and an upgrade is refused meanwhile.

@@ -27,6 +27,7 @@ fn money_to_numeric() -> NewMigration {
         revision: id("20260728093000"),
         parents: vec![id("20260727120000")],
         message: "move money to numeric".to_owned(),
+        down_unpaired: false,
         requires_server: None,
         no_transaction: false,
         up: vec![step(vec![
@@ -89,6 +90,7 @@ fn first_revision_merge_steps_and_empty_sections() {
         revision: id("20260101000000"),
         parents: vec![],
         message: "".to_owned(),
+        down_unpaired: false,
         requires_server: None,
         no_transaction: false,
         up: vec![
@@ -274,6 +276,7 @@ proptest! {
             revision: id("20260728093000"),
             parents: vec![id("20260727120000")],
             message: message.clone(),
+            down_unpaired: false,
             requires_server: None,
             no_transaction: false,
             up: to_generated(&up),

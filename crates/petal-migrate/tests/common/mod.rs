@@ -18,6 +18,7 @@ pub fn file(name: &str, parents: &[&str]) -> MigrationFile {
         revision: id(name),
         parents: parents.iter().map(|p| id(p)).collect(),
         message: format!("revision {name}"),
+        down_unpaired: false,
         requires_server: None,
         no_transaction: false,
         up: vec![vec![Statement::new(format!("CREATE TABLE {name} ()"))].into()],
