@@ -180,7 +180,7 @@ async fn a_failed_step_is_journalled_and_upgrade_resumes_after_the_committed_one
     let run = project.petal(&["upgrade"]);
     run.assert_code(2)
         .assert_mentions("division by zero")
-        .assert_mentions("steps 1–1 of 2 stay committed, recorded in petal_migration_steps")
+        .assert_mentions("step 1 of 2 stays committed, recorded in petal_migration_steps")
         .assert_mentions("`petal upgrade` resumes at step 2");
     assert!(!run.output().contains("harmless"), "{}", run.output());
     assert_eq!(
@@ -424,7 +424,7 @@ async fn sigint_cancels_the_running_statement_on_the_server() {
         run.assert_code(code)
             .assert_mentions("stopped the run during revision 20260101000001")
             .assert_mentions("was cancelled on the server")
-            .assert_mentions("steps 1–1 of 2 stay committed");
+            .assert_mentions("step 1 of 2 stays committed");
         wait_until_petal_is_gone(client).await;
         assert_eq!(
             journal(client).await,

@@ -75,7 +75,9 @@ async fn online_revision_runs_up_and_down_with_rows() {
         .assert_ok()
         .assert_mentions("impact: public.orders SHARE UPDATE EXCLUSIVE");
     assert!(
-        !revision.output().contains("public.orders SHARE (blocks writes)"),
+        !revision
+            .output()
+            .contains("public.orders SHARE (blocks writes)"),
         "the summary labels the plain statements:\n{}",
         revision.output()
     );
@@ -344,7 +346,13 @@ async fn a_file_for_a_newer_server_is_refused_before_anything_runs() {
     let (first, second) = ("20260101000000", "20260101000001");
     project.write(
         &format!("migrations/{first}_kept.sql"),
-        &migration_file(first, &[], "kept", "CREATE TABLE kept (id int);", "DROP TABLE kept;"),
+        &migration_file(
+            first,
+            &[],
+            "kept",
+            "CREATE TABLE kept (id int);",
+            "DROP TABLE kept;",
+        ),
     );
     let newer = migration_file(second, &[first], "future", "SELECT 1;", "SELECT 1;").replace(
         "-- petal message: future\n",
@@ -362,4 +370,54 @@ async fn a_file_for_a_newer_server_is_refused_before_anything_runs() {
         .unwrap_or_else(|e| panic!("pg_class: {e}"))
         .get(0);
     assert_eq!(kept, 0, "the first revision ran before the refusal");
+}
+
+/// A statement of a step outside a transaction fails: the message says what
+/// of the step ran and stays, that the step is not recorded, and that the
+/// next run starts the step again from its first statement, which it does.
+#[tokio::test]
+async fn a_failed_step_outside_a_transaction_says_what_stays() {
+    let project = Project::new().await;
+    let client = project.client();
+    let rev = "20260101000000";
+    let path = format!("migrations/{rev}_index.sql");
+    let file = |second: &str| {
+        migration_file(
+            rev,
+            &[],
+            "index",
+            &format!(
+                "CREATE TABLE kept (id int PRIMARY KEY, v text);\n\n\
+                 -- +petal step no-transaction\n\
+                 CREATE INDEX CONCURRENTLY IF NOT EXISTS kept_v_idx ON kept (v);\n\
+                 {second}"
+            ),
+            "DROP TABLE kept;",
+        )
+    };
+    project.write(&path, &file("SELECT 1 / 0;"));
+    let failed = project.petal(&["upgrade"]);
+    failed
+        .assert_code(2)
+        .assert_mentions(&format!("the statements at {path}:9 ran and stay applied"))
+        .assert_mentions("step 2 of 2 runs outside a transaction: nothing of it was rolled back")
+        .assert_mentions("step 1 of 2 stays committed")
+        .assert_mentions("`petal upgrade` runs step 2 again from its first statement");
+    assert!(
+        !failed.output().contains("rolled back;"),
+        "{}",
+        failed.output()
+    );
+    let index: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_class WHERE relname = 'kept_v_idx'",
+            &[],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("pg_class: {e}"))
+        .get(0);
+    assert_eq!(index, 1, "the statement that ran stays");
+    project.write(&path, &file("SELECT 1;"));
+    project.petal(&["upgrade"]).assert_ok();
+    project.petal(&["current"]).assert_ok().assert_mentions(rev);
 }

@@ -37,7 +37,7 @@ pub use compare::{Diff, Warning, diff};
 pub use impact::{Impact, LockMode};
 pub use names::{is_user_type, quote_ident_if_needed, type_spelling};
 pub use render::{
-    Load, Mode, ReviewedStatement, ReviewedStep, Sql, TableUnit, Traced, render, render_as,
-    change_labels, render_change, render_down, render_down_as, render_load, render_schema,
+    Load, Mode, ReviewedStatement, ReviewedStep, Sql, TableUnit, Traced, change_labels, render,
+    render_as, render_change, render_down, render_down_as, render_load, render_schema,
 };
 pub use scope::{ALWAYS_PRESENT, Scope};

@@ -190,9 +190,11 @@ fn check(dir: &Path) -> Result<(), Failed> {
     let (online18_up, online18_down) = online_for(180000);
     let online18 = online18_up != online_up || online18_down != online_down;
     if !online18 && dir.join("online18-up.snap").exists() {
-        return Err("online18-up.snap is stale: PostgreSQL 18's online recipes write what \
+        return Err(
+            "online18-up.snap is stale: PostgreSQL 18's online recipes write what \
                     online-up.snap holds"
-            .into());
+                .into(),
+        );
     }
 
     let mut settings = insta::Settings::clone_current();

@@ -202,7 +202,11 @@ fn a_downgrade_undoes_a_partly_applied_revision_with_its_last_down_steps() {
     );
 
     // As many down steps as up steps, but the file says they do not pair.
-    let files = files_with(&UP, &["DROP TABLE b3", "DROP TABLE b2", "DROP TABLE b1"], true);
+    let files = files_with(
+        &UP,
+        &["DROP TABLE b3", "DROP TABLE b2", "DROP TABLE b1"],
+        true,
+    );
     assert!(files[1].down_unpaired, "the directive parses back");
     let marked = RevisionGraph::build(files).expect("valid graph");
     let err = plan_journalled(

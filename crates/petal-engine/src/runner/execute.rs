@@ -165,7 +165,7 @@ impl Runner<'_> {
                         // A statement that failed because the session was
                         // terminated leaves no connection to read the
                         // journal on.
-                        let Ok(at) = self.stopped_at(m, index, step_count).await else {
+                        let Ok(at) = self.stopped_at(m, index, step_count, outside).await else {
                             return Err(lost(m, index, step_count, e));
                         };
                         // Outside a transaction, the statements before the
@@ -180,7 +180,7 @@ impl Runner<'_> {
                         return Err(statement_error(m, stmt, e, at, attempt, ran));
                     }
                     StepStop::Interrupted(stmt) => {
-                        return Err(self.interrupted(m, stmt, index, step_count).await);
+                        return Err(self.interrupted(m, stmt, index, step_count, outside).await);
                     }
                     StepStop::Db(e) => return Err(lost(m, index, step_count, e)),
                 }
@@ -315,6 +315,7 @@ impl Runner<'_> {
         m: &PlannedMigration,
         step: usize,
         of: usize,
+        outside_step: bool,
     ) -> Result<StoppedAt, RunError> {
         let journal = journal::read_journal(self.client).await?;
         Ok(StoppedAt {
@@ -323,6 +324,7 @@ impl Runner<'_> {
             step,
             of,
             committed: journal.committed(&m.revision, m.direction).len(),
+            outside_step,
         })
     }
 
@@ -332,8 +334,9 @@ impl Runner<'_> {
         stmt: Option<&Statement>,
         step: usize,
         of: usize,
+        outside_step: bool,
     ) -> RunError {
-        let at = match self.stopped_at(m, step, of).await {
+        let at = match self.stopped_at(m, step, of, outside_step).await {
             Ok(at) => at,
             Err(e) => return e,
         };
@@ -364,10 +367,10 @@ impl Runner<'_> {
         for (index, step) in steps.iter().enumerate().skip(m.first_step) {
             for stmt in step.iter() {
                 if self.interrupt.fired().is_some() {
-                    return Err(self.interrupted(m, None, index, steps.len()).await);
+                    return Err(self.interrupted(m, None, index, steps.len(), true).await);
                 }
                 if let Err(e) = self.run_statement(&stmt.sql).await {
-                    let at = self.stopped_at(m, index, steps.len()).await?;
+                    let at = self.stopped_at(m, index, steps.len(), false).await?;
                     return Err(statement_error(m, stmt, e, at, 1, Some(ran)));
                 }
                 ran.push(stmt.offset());

@@ -44,6 +44,8 @@ pub struct StoppedAt {
     /// can race a commit: petal says what the database holds, not what it
     /// meant to do).
     pub committed: usize,
+    /// The running step is marked `no-transaction`: what it ran stays.
+    pub outside_step: bool,
 }
 
 /// A migration's statement PostgreSQL refused, and what stays applied.
@@ -125,11 +127,30 @@ impl StoppedAt {
             step,
             of,
             committed,
+            outside_step,
         } = self;
         let (verb, command, log) = match direction {
             Direction::Up => ("applied", "petal upgrade", "is not in petal_migrations"),
             Direction::Down => ("reverted", "petal downgrade", "stays in petal_migrations"),
         };
+        if *outside_step {
+            let running = step + 1;
+            let before = if *committed == 0 {
+                format!("no step of {revision} is {verb}")
+            } else {
+                format!(
+                    "{}, recorded in petal_migration_steps",
+                    committed_steps(*committed, *of)
+                )
+            };
+            return format!(
+                "step {running} of {of} runs outside a transaction: nothing of it was rolled \
+                 back, and it is not recorded; {before}. `{command}` runs step {running} again \
+                 from its first statement, so its statements must be safe to run twice (petal's \
+                 own are: a failed CREATE INDEX CONCURRENTLY leaves an INVALID index, which the \
+                 step's DROP INDEX CONCURRENTLY IF EXISTS removes first)"
+            );
+        }
         if *of <= 1 {
             return format!(
                 "the migration was rolled back: revision {revision} {log}, as before the run"
@@ -142,11 +163,21 @@ impl StoppedAt {
             );
         }
         format!(
-            "step {running} of {of} was rolled back; {revision} is partly {verb}: steps 1–{committed} \
-             of {of} stay committed, recorded in petal_migration_steps. `{command}` resumes at step \
-             {}; `petal status` shows where it stands",
+            "step {running} of {of} was rolled back; {revision} is partly {verb}: {}, recorded in \
+             petal_migration_steps. `{command}` resumes at step {}; `petal status` shows where it \
+             stands",
+            committed_steps(*committed, *of),
             committed + 1
         )
+    }
+}
+
+/// `step 1 of 3 stays committed`, `steps 1–2 of 3 stay committed`.
+fn committed_steps(committed: usize, of: usize) -> String {
+    if committed == 1 {
+        format!("step 1 of {of} stays committed")
+    } else {
+        format!("steps 1–{committed} of {of} stay committed")
     }
 }
 
@@ -166,24 +197,38 @@ impl FailedStatement {
         }
         let state = match &self.ran_outside_transaction {
             None => self.at.state(),
+            Some(ran) if self.at.outside_step => {
+                let ran = if ran.is_empty() {
+                    "none of the step's statements before this one had run".to_string()
+                } else {
+                    format!(
+                        "the statements at {} ran and stay applied",
+                        self.places(ran)
+                    )
+                };
+                format!("{ran}; {}", self.at.state())
+            }
             Some(ran) if ran.is_empty() => {
                 "no statement of this no-transaction migration had run".to_string()
             }
-            Some(ran) => {
-                let list: Vec<String> = ran
-                    .iter()
-                    .map(|&offset| format!("{}:{}", self.file.path(), self.file.line_of(offset)))
-                    .collect();
-                format!(
-                    "this migration runs without a transaction: the statements at {} ran and \
-                     stay applied; petal_migrations is unchanged. Undo them by hand or make them \
-                     idempotent before retrying (a failed CREATE INDEX CONCURRENTLY leaves an \
-                     INVALID index: DROP INDEX CONCURRENTLY it)",
-                    list.join(", ")
-                )
-            }
+            Some(ran) => format!(
+                "this migration runs without a transaction: the statements at {} ran and stay \
+                 applied; petal_migrations is unchanged. Undo them by hand or make them \
+                 idempotent before retrying (a failed CREATE INDEX CONCURRENTLY leaves an \
+                 INVALID index: DROP INDEX CONCURRENTLY it)",
+                self.places(ran)
+            ),
         };
         report.with_note(state)
+    }
+
+    /// `file:line` of each statement at `offsets`.
+    fn places(&self, offsets: &[usize]) -> String {
+        let list: Vec<String> = offsets
+            .iter()
+            .map(|&offset| format!("{}:{}", self.file.path(), self.file.line_of(offset)))
+            .collect();
+        list.join(", ")
     }
 }
 
