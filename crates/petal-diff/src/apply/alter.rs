@@ -5,6 +5,19 @@ use petal_ir::{Database, Domain, Extension, FunctionKey, ObjectKey, QualifiedNam
 use super::{ApplyError, column_mut, err, table_mut};
 use crate::change::{Alter, Replace};
 
+fn not_null_valid(db: &mut Database, alter: &Alter) -> Result<(), ApplyError> {
+    if let Alter::NotNullValid {
+        table,
+        column,
+        constraint,
+        valid,
+    } = alter
+    {
+        column_mut(db, table, column)?.not_null_not_valid = (!valid.to).then(|| constraint.clone());
+    }
+    Ok(())
+}
+
 pub(super) fn apply_alter(db: &mut Database, alter: &Alter) -> Result<(), ApplyError> {
     match alter {
         Alter::ColumnType {
@@ -26,15 +39,7 @@ pub(super) fn apply_alter(db: &mut Database, alter: &Alter) -> Result<(), ApplyE
             c.nullable = nullable.to;
             c.not_null_not_valid = None;
         }
-        Alter::NotNullValid {
-            table,
-            column,
-            constraint,
-            valid,
-        } => {
-            column_mut(db, table, column)?.not_null_not_valid =
-                (!valid.to).then(|| constraint.clone());
-        }
+        Alter::NotNullValid { .. } => not_null_valid(db, alter)?,
         Alter::Default {
             table,
             column,

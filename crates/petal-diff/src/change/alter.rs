@@ -240,34 +240,13 @@ impl Alter {
                 table,
                 column,
                 nullable,
-            } => {
-                if nullable.to {
-                    Review::safe(format!("drop NOT NULL on {table}.{column}"))
-                } else {
-                    Review::new(format!("set NOT NULL on {table}.{column}"), Safety::Locks)
-                        .note("fails if any row holds NULL in this column")
-                }
-            }
+            } => nullable_review(table, column, nullable.to),
             Alter::NotNullValid {
                 table,
                 column,
                 constraint,
                 valid,
-            } => {
-                if valid.to {
-                    Review::safe(format!(
-                        "validate NOT NULL {constraint} of {table}.{column}"
-                    ))
-                    .note(
-                        "fails if any row holds NULL in this column; reads every row while \
-                         writes go on",
-                    )
-                } else {
-                    Review::safe(format!(
-                        "make NOT NULL {constraint} of {table}.{column} NOT VALID again"
-                    ))
-                }
-            }
+            } => not_null_valid_review(table, column, constraint, valid.to),
             Alter::Default {
                 table,
                 column,
@@ -366,6 +345,35 @@ impl Alter {
                 ty,
             } => types::attribute_type(composite, attribute, &ty.to.ty),
         }
+    }
+}
+
+/// A column's NOT NULL set or dropped.
+fn nullable_review(table: &QualifiedName, column: &str, nullable: bool) -> Review {
+    if nullable {
+        Review::safe(format!("drop NOT NULL on {table}.{column}"))
+    } else {
+        Review::new(format!("set NOT NULL on {table}.{column}"), Safety::Locks)
+            .note("fails if any row holds NULL in this column")
+    }
+}
+
+/// A column's NOT NULL constraint validated, or made `NOT VALID` again.
+fn not_null_valid_review(
+    table: &QualifiedName,
+    column: &str,
+    constraint: &str,
+    valid: bool,
+) -> Review {
+    if valid {
+        Review::safe(format!(
+            "validate NOT NULL {constraint} of {table}.{column}"
+        ))
+        .note("fails if any row holds NULL in this column; reads every row while writes go on")
+    } else {
+        Review::safe(format!(
+            "make NOT NULL {constraint} of {table}.{column} NOT VALID again"
+        ))
     }
 }
 

@@ -29,6 +29,34 @@ impl Engine<'_> {
     /// The changes of one column, in the order PostgreSQL accepts them:
     /// identity and serial go before the type and default change, NOT NULL
     /// is settled before an identity is added (which requires it).
+    /// A NOT NULL constraint `NOT VALID` on one side (PostgreSQL 18):
+    /// validated, or made so. SET NOT NULL leaves a valid one, so a column
+    /// that becomes NOT VALID from nullable takes both alterations.
+    fn not_null_validity(
+        &mut self,
+        table: &QualifiedName,
+        column: &str,
+        cur: &Column,
+        to: &Column,
+    ) {
+        let cur_not_valid = if cur.nullable {
+            None
+        } else {
+            cur.not_null_not_valid.as_ref()
+        };
+        if to.nullable || cur_not_valid == to.not_null_not_valid.as_ref() {
+            return;
+        }
+        if let Some(constraint) = to.not_null_not_valid.as_ref().or(cur_not_valid) {
+            self.emit(Change::Alter(Alter::NotNullValid {
+                table: table.clone(),
+                column: column.to_string(),
+                constraint: constraint.clone(),
+                valid: Delta::new(cur_not_valid.is_none(), to.not_null_not_valid.is_none()),
+            }));
+        }
+    }
+
     fn alter_column(&mut self, table: &QualifiedName, to: &Column) {
         let name = to.name.clone();
         let Some(cur) = self.current_column(table, &name) else {
@@ -115,25 +143,7 @@ impl Engine<'_> {
                 nullable: Delta::new(cur.nullable, to.nullable),
             }));
         }
-        // A NOT NULL constraint NOT VALID on one side (PostgreSQL 18):
-        // validated, or made so. SET NOT NULL leaves a valid one, so a
-        // column that becomes NOT VALID from nullable takes both.
-        let cur_not_valid = if cur.nullable {
-            None
-        } else {
-            cur.not_null_not_valid.as_ref()
-        };
-        if !to.nullable && cur_not_valid != to.not_null_not_valid.as_ref() {
-            let named = to.not_null_not_valid.as_ref().or(cur_not_valid);
-            if let Some(constraint) = named {
-                self.emit(Change::Alter(Alter::NotNullValid {
-                    table: table.clone(),
-                    column: column.clone(),
-                    constraint: constraint.clone(),
-                    valid: Delta::new(cur_not_valid.is_none(), to.not_null_not_valid.is_none()),
-                }));
-            }
-        }
+        self.not_null_validity(&table, &column, &cur, to);
         if to.identity.is_some() && cur.identity != to.identity {
             let sequence = if cur.identity.is_none() {
                 to.sequence.clone()
