@@ -149,6 +149,23 @@ fn an_edit_of_a_committed_step_is_refused_and_of_the_next_one_allowed() {
     );
 }
 
+/// The refusal of `downgrade -1` on `graph`.
+fn refused_downgrade(
+    graph: &RevisionGraph,
+    log: &[petal_migrate::AppliedRevision],
+    journal: &Journal,
+) -> PlanError {
+    plan_journalled(
+        graph,
+        log,
+        journal,
+        &target("-1"),
+        Direction::Down,
+        PlanOptions::default(),
+    )
+    .expect_err("the downgrade is refused")
+}
+
 #[test]
 fn a_downgrade_undoes_a_partly_applied_revision_with_its_last_down_steps() {
     let g = graph(&UP, &DOWN);
@@ -179,15 +196,7 @@ fn a_downgrade_undoes_a_partly_applied_revision_with_its_last_down_steps() {
 
     // One down step undoing it all: which part to run is unknown.
     let unpaired = graph(&UP, &["DROP TABLE b2; DROP TABLE b1"]);
-    let err = plan_journalled(
-        &unpaired,
-        &log,
-        &journal,
-        &target("-1"),
-        Direction::Down,
-        PlanOptions::default(),
-    )
-    .unwrap_err();
+    let err = refused_downgrade(&unpaired, &log, &journal);
     assert!(
         matches!(
             err,
@@ -209,15 +218,7 @@ fn a_downgrade_undoes_a_partly_applied_revision_with_its_last_down_steps() {
     );
     assert!(files[1].down_unpaired, "the directive parses back");
     let marked = RevisionGraph::build(files).expect("valid graph");
-    let err = plan_journalled(
-        &marked,
-        &log,
-        &journal,
-        &target("-1"),
-        Direction::Down,
-        PlanOptions::default(),
-    )
-    .unwrap_err();
+    let err = refused_downgrade(&marked, &log, &journal);
     assert!(
         matches!(
             err,
