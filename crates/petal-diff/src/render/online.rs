@@ -421,25 +421,35 @@ fn validation(
 
 /// The check proving a column holds no NULL.
 fn not_null_check(column: &str) -> Check {
-    let mut name = format!("petal_not_null_{column}");
-    while name.len() > 63 {
-        name.pop();
-    }
     Check {
-        name,
+        name: identifier(format!("petal_not_null_{column}")),
         expr: format!("{} IS NOT NULL", quote_ident(column)),
     }
 }
 
 /// The name PostgreSQL gives a column's NOT NULL constraint,
-/// `<table>_<column>_not_null`, cut to 63 bytes at the end (where
-/// PostgreSQL would shorten both parts).
+/// `<table>_<column>_not_null`, as an identifier.
 fn not_null_name(table: &QualifiedName, column: &str) -> String {
-    let mut name = format!("{}_{column}_not_null", table.name);
-    while name.len() > 63 {
-        name.pop();
+    identifier(format!("{}_{column}_not_null", table.name))
+}
+
+/// `name` as PostgreSQL keeps it (63 bytes at most). A longer one is cut
+/// and ends with a hash of the whole, so two long names that share their
+/// first 54 bytes stay two names.
+fn identifier(name: String) -> String {
+    const MAX: usize = 63;
+    if name.len() <= MAX {
+        return name;
     }
-    name
+    // FNV-1a: stable across runs and builds, so the files are too.
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let mut cut = MAX - 9;
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}_{:08x}", &name[..cut], hash as u32)
 }
 
 /// The NOT NULL constraint added `NOT VALID`: new rows are checked from
@@ -513,4 +523,25 @@ fn set_not_null(
     );
     drop.impact = Impact::exclusive(table);
     vec![set, drop]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_names_are_cut_to_distinct_identifiers() {
+        assert_eq!(
+            identifier("orders_code_not_null".into()),
+            "orders_code_not_null"
+        );
+        let long = "a_column_whose_name_runs_on_and_on_and_on_well_past_the_limit";
+        let one = not_null_check(&format!("{long}_one")).name;
+        let two = not_null_check(&format!("{long}_two")).name;
+        assert!(one.len() <= 63 && two.len() <= 63, "{one} {two}");
+        assert_ne!(one, two);
+        assert_eq!(one, not_null_check(&format!("{long}_one")).name);
+        let multibyte = identifier("ä".repeat(40));
+        assert!(multibyte.len() <= 63, "{multibyte}");
+    }
 }
