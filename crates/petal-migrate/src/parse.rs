@@ -262,9 +262,14 @@ impl Parser {
             extra = words.next();
         }
         if let Some(extra) = extra {
+            let read = match (step_outside, down_unpaired) {
+                (true, _) => "step no-transaction",
+                (_, true) => "down unpaired",
+                _ => name,
+            };
             return Err(self.error(
                 start,
-                format!("unexpected `{extra}` after `-- +petal {name}`; a directive stands alone on its line"),
+                format!("unexpected `{extra}` after `-- +petal {read}`; a directive stands alone on its line"),
             ));
         }
         match name {

@@ -266,3 +266,26 @@ fn transaction_control_is_the_authors_business_without_transactions() {
     let file = parse(PATH, &text).expect("parses");
     assert_eq!(file.up.statements().count(), 3);
 }
+
+#[test]
+fn a_word_after_a_two_word_directive_is_named_after_both() {
+    let err = error(&with_header(
+        "-- +petal up\nSELECT 1;\n-- +petal step no-transaction now\nSELECT 2;\n",
+    ));
+    assert!(
+        err.contains("unexpected `now` after `-- +petal step no-transaction`"),
+        "{err}"
+    );
+    let err = error(&with_header(
+        "-- +petal up\nSELECT 1;\n-- +petal down unpaired please\nSELECT 2;\n",
+    ));
+    assert!(
+        err.contains("unexpected `please` after `-- +petal down unpaired`"),
+        "{err}"
+    );
+    let err = error(&with_header("-- +petal up unpaired\nSELECT 1;\n"));
+    assert!(
+        err.contains("unexpected `unpaired` after `-- +petal up`"),
+        "{err}"
+    );
+}
