@@ -445,8 +445,10 @@ impl Parser {
     fn requires_server(&self, header: &HeaderValue) -> Result<u32, ParseError> {
         let version = header
             .value
-            .strip_prefix("PostgreSQL")
-            .and_then(|rest| rest.trim().parse::<u32>().ok());
+            .strip_prefix("PostgreSQL ")
+            .map(str::trim_start)
+            .filter(|major| !major.is_empty() && major.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|major| major.parse::<u32>().ok());
         version.ok_or_else(|| {
             self.error(
                 header.at,

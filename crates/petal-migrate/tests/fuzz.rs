@@ -42,6 +42,10 @@ const TOKENS: &[&str] = &[
     "-- +petal down\n",
     "-- +petal step\n",
     "-- +petal no-transaction\n",
+    "-- +petal step no-transaction\n",
+    "-- +petal down unpaired\n",
+    "-- petal requires: PostgreSQL 18\n",
+    "-- petal requires: ",
     "-- +petal",
     "-- +petalx",
     "-- petal revision: 20260728093000\n",
@@ -165,8 +169,8 @@ fn check_rewrite(file: &MigrationFile) -> Result<(), TestCaseError> {
         revision: file.revision.clone(),
         parents: file.parents.clone(),
         message: file.message.clone(),
-        down_unpaired: false,
-        requires_server: None,
+        down_unpaired: file.down_unpaired,
+        requires_server: file.requires_server,
         no_transaction: file.no_transaction,
         up: file.up.steps.clone(),
         down: file.down.steps.clone(),
@@ -177,6 +181,8 @@ fn check_rewrite(file: &MigrationFile) -> Result<(), TestCaseError> {
     prop_assert_eq!(&again.revision, &file.revision);
     prop_assert_eq!(&again.parents, &file.parents);
     prop_assert_eq!(again.no_transaction, file.no_transaction);
+    prop_assert_eq!(again.down_unpaired, file.down_unpaired);
+    prop_assert_eq!(again.requires_server, file.requires_server);
     prop_assert_eq!(sql_by_step(&again.up), sql_by_step(&file.up));
     prop_assert_eq!(sql_by_step(&again.down), sql_by_step(&file.down));
     Ok(())

@@ -289,3 +289,28 @@ fn a_word_after_a_two_word_directive_is_named_after_both() {
         "{err}"
     );
 }
+
+#[test]
+fn requires_names_a_major_version_of_postgresql() {
+    let file = |value: &str| {
+        HEADER.replace(
+            "-- petal message:",
+            &format!("-- petal requires: {value}\n-- petal message:"),
+        ) + "-- +petal up\nSELECT 1;\n"
+    };
+    let parsed = petal_migrate::parse(PATH, &file("PostgreSQL 18")).expect("a valid header");
+    assert_eq!(parsed.requires_server, Some(18));
+    for wrong in [
+        "PostgreSQL18",
+        "PostgreSQL +18",
+        "PostgreSQL 18.4",
+        "18",
+        "Postgres 18",
+    ] {
+        let err = error(&file(wrong));
+        assert!(
+            err.contains("expected `PostgreSQL` and a major version"),
+            "{wrong}: {err}"
+        );
+    }
+}
