@@ -62,9 +62,12 @@ fn summarize(diff: &Diff, mode: Mode, style: Style) {
         .iter()
         .zip(labels)
         .filter(|(c, (safety, _))| !moved(c) || *safety != Safety::Safe)
-        .map(|(c, (safety, impact))| match impact.line() {
-            Some(line) => (safety, format!("{}\n      {line}", c.description())),
-            None => (safety, c.description()),
+        .map(|(c, (safety, impacts))| {
+            let mut text = c.description();
+            for line in impacts.iter().filter_map(|impact| impact.line()) {
+                text.push_str(&format!("\n      {line}"));
+            }
+            (safety, text)
         })
         .collect();
     let recreated: BTreeSet<String> = diff

@@ -20,7 +20,7 @@ use petal_ir::{ObjectKey, QualifiedName};
 use serde::{Deserialize, Serialize};
 
 use crate::casts::{TypeChangeRisk, type_change_risk};
-use crate::change::{Alter, Change, Object, Rename, Replace};
+use crate::change::{Alter, Change, NotNull, Object, Rename, Replace};
 use crate::classify::rewrites_on_add;
 use crate::names::is_user_type;
 
@@ -434,11 +434,14 @@ fn altered(alter: &Alter) -> Impact {
         Alter::Nullable {
             table, nullable, ..
         } if !nullable.to => Impact::exclusive(table).scan(table),
-        Alter::NotNullValid { table, valid, .. } if valid.to => Impact::default()
-            .lock(table, LockMode::ShareUpdateExclusive)
-            .scan(table),
+        Alter::NotNullState { table, state, .. } => match (&state.from, &state.to) {
+            (NotNull::NotValid(_), NotNull::Valid) => Impact::default()
+                .lock(table, LockMode::ShareUpdateExclusive)
+                .scan(table),
+            (_, NotNull::Valid) => Impact::exclusive(table).scan(table),
+            _ => Impact::exclusive(table),
+        },
         Alter::Nullable { table, .. }
-        | Alter::NotNullValid { table, .. }
         | Alter::Default { table, .. }
         | Alter::Identity { table, .. }
         | Alter::Serial { table, .. } => Impact::exclusive(table),

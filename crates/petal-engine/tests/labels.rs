@@ -391,7 +391,7 @@ online_case!(
 
 /// PostgreSQL 18: a NOT NULL constraint left `NOT VALID` (an online `SET
 /// NOT NULL` stopped before its validation) is validated, plain and
-/// online, and made `NOT VALID` again by the down. Nothing to measure on
+/// online, or dropped, and made `NOT VALID` again by the down. Nothing to measure on
 /// older servers, which have no such constraint.
 #[test]
 fn label_validate_not_null_left_not_valid() {
@@ -404,5 +404,22 @@ fn label_validate_not_null_left_not_valid() {
         let after = "ALTER TABLE customers ALTER COLUMN email SET NOT NULL;";
         measured(before, after, None, false).await;
         measured(before, after, None, true).await;
+        // Dropped, and added NOT VALID again by the down.
+        measured(before, "", None, true).await;
+        // Under a new primary key, validated in the key's own step:
+        // PostgreSQL refuses a key over a NOT NULL still NOT VALID.
+        let before = "CREATE TABLE tags (id integer, label text);
+                      INSERT INTO tags VALUES (1, 'a');
+                      ALTER TABLE tags ADD CONSTRAINT tags_id_pending NOT NULL id NOT VALID;";
+        let after = "CREATE TABLE tags (id integer PRIMARY KEY, label text);";
+        measured(before, after, None, false).await;
+        measured(before, after, None, true).await;
     });
 }
+
+/// SET NOT NULL with a new primary key over the column: the key sets it.
+online_case!(
+    label_online_set_not_null_under_a_new_primary_key,
+    "CREATE TABLE tags (id integer, label text); INSERT INTO tags VALUES (1, 'a');",
+    "CREATE TABLE tags (id integer PRIMARY KEY, label text);"
+);

@@ -3,17 +3,21 @@
 use petal_ir::{Database, Domain, Extension, FunctionKey, ObjectKey, QualifiedName, TriggerKey};
 
 use super::{ApplyError, column_mut, err, table_mut};
-use crate::change::{Alter, Replace};
+use crate::change::{Alter, NotNull, Replace};
 
-fn not_null_valid(db: &mut Database, alter: &Alter) -> Result<(), ApplyError> {
-    if let Alter::NotNullValid {
+fn not_null_state(db: &mut Database, alter: &Alter) -> Result<(), ApplyError> {
+    if let Alter::NotNullState {
         table,
         column,
-        constraint,
-        valid,
+        state,
     } = alter
     {
-        column_mut(db, table, column)?.not_null_not_valid = (!valid.to).then(|| constraint.clone());
+        let c = column_mut(db, table, column)?;
+        c.nullable = state.to == NotNull::Absent;
+        c.not_null_not_valid = match &state.to {
+            NotNull::NotValid(name) => Some(name.clone()),
+            NotNull::Absent | NotNull::Valid => None,
+        };
     }
     Ok(())
 }
@@ -39,7 +43,7 @@ pub(super) fn apply_alter(db: &mut Database, alter: &Alter) -> Result<(), ApplyE
             c.nullable = nullable.to;
             c.not_null_not_valid = None;
         }
-        Alter::NotNullValid { .. } => not_null_valid(db, alter)?,
+        Alter::NotNullState { .. } => not_null_state(db, alter)?,
         Alter::Default {
             table,
             column,

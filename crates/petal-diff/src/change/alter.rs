@@ -1,7 +1,8 @@
 //! Alterations of a kept object: one property, from one value to another.
 
 use petal_ir::{
-    Identity, ObjectKey, QualifiedName, SequenceOptions, SequenceOwner, SqlType, TriggerEnabled,
+    Column, Identity, ObjectKey, QualifiedName, SequenceOptions, SequenceOwner, SqlType,
+    TriggerEnabled,
 };
 use serde::{Deserialize, Serialize};
 
@@ -31,14 +32,14 @@ pub enum Alter {
         #[serde(flatten)]
         nullable: Delta<bool>,
     },
-    /// A NOT NULL column's constraint validated (`VALIDATE CONSTRAINT`),
-    /// or made `NOT VALID` again (PostgreSQL 18): `constraint` names it.
-    NotNullValid {
+    /// A column's NOT NULL where one side's is `NOT VALID` (PostgreSQL
+    /// 18): added so, validated, made so again, or dropped. Between
+    /// nullable and a proven NOT NULL, `Nullable` says it.
+    NotNullState {
         table: QualifiedName,
         column: String,
-        constraint: String,
         #[serde(flatten)]
-        valid: Delta<bool>,
+        state: Delta<NotNull>,
     },
     Default {
         table: QualifiedName,
@@ -179,7 +180,7 @@ impl Alter {
         reversed!(&mut self,
             ColumnType => ty,
             Nullable => nullable,
-            NotNullValid => valid,
+            NotNullState => state,
             Default => default,
             Identity => identity,
             Serial => serial,
@@ -202,7 +203,7 @@ impl Alter {
         match self {
             Alter::ColumnType { table, column, .. }
             | Alter::Nullable { table, column, .. }
-            | Alter::NotNullValid { table, column, .. }
+            | Alter::NotNullState { table, column, .. }
             | Alter::Default { table, column, .. }
             | Alter::Identity { table, column, .. }
             | Alter::Serial { table, column, .. }
@@ -241,12 +242,11 @@ impl Alter {
                 column,
                 nullable,
             } => nullable_review(table, column, nullable.to),
-            Alter::NotNullValid {
+            Alter::NotNullState {
                 table,
                 column,
-                constraint,
-                valid,
-            } => not_null_valid_review(table, column, constraint, valid.to),
+                state,
+            } => not_null_state_review(table, column, state),
             Alter::Default {
                 table,
                 column,
@@ -358,22 +358,46 @@ fn nullable_review(table: &QualifiedName, column: &str, nullable: bool) -> Revie
     }
 }
 
-/// A column's NOT NULL constraint validated, or made `NOT VALID` again.
-fn not_null_valid_review(
-    table: &QualifiedName,
-    column: &str,
-    constraint: &str,
-    valid: bool,
-) -> Review {
-    if valid {
-        Review::safe(format!(
-            "validate NOT NULL {constraint} of {table}.{column}"
+/// A column's NOT NULL added `NOT VALID`, validated, made so again, or
+/// dropped.
+fn not_null_state_review(table: &QualifiedName, column: &str, state: &Delta<NotNull>) -> Review {
+    match (&state.from, &state.to) {
+        (NotNull::NotValid(name), NotNull::Valid) => Review::safe(format!(
+            "validate NOT NULL {name} of {table}.{column}"
         ))
-        .note("fails if any row holds NULL in this column; reads every row while writes go on")
-    } else {
-        Review::safe(format!(
-            "make NOT NULL {constraint} of {table}.{column} NOT VALID again"
-        ))
+        .note("fails if any row holds NULL in this column; reads every row while writes go on"),
+        (NotNull::Absent, NotNull::NotValid(name)) => Review::safe(format!(
+            "add NOT NULL {name} on {table}.{column} (NOT VALID): new rows are checked, the rows \
+             present are not"
+        )),
+        (_, NotNull::NotValid(name)) => Review::safe(format!(
+            "make NOT NULL {name} of {table}.{column} NOT VALID again"
+        )),
+        (_, NotNull::Absent) => Review::safe(format!("drop NOT NULL on {table}.{column}")),
+        (_, NotNull::Valid) => nullable_review(table, column, false),
+    }
+}
+
+/// A column's NOT NULL as PostgreSQL 18 tells its states apart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotNull {
+    /// The column is nullable.
+    Absent,
+    /// A NOT NULL constraint added `NOT VALID`, by name: new rows are
+    /// checked, the rows present are not proven.
+    NotValid(String),
+    /// NOT NULL, proven.
+    Valid,
+}
+
+impl NotNull {
+    pub fn of(column: &Column) -> NotNull {
+        match (&column.not_null_not_valid, column.nullable) {
+            (_, true) => NotNull::Absent,
+            (Some(name), false) => NotNull::NotValid(name.clone()),
+            (None, false) => NotNull::Valid,
+        }
     }
 }
 

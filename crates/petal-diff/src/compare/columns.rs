@@ -4,7 +4,7 @@ use petal_ir::{Column, ObjectKey, QualifiedName};
 
 use super::{Engine, Matching};
 use crate::casts::needs_using;
-use crate::change::{Alter, Change, ColumnType, Delta, Object};
+use crate::change::{Alter, Change, ColumnType, Delta, NotNull, Object};
 use crate::names::is_user_type;
 
 impl Engine<'_> {
@@ -26,37 +26,30 @@ impl Engine<'_> {
         }
     }
 
+    /// A column's NOT NULL: `Nullable` between nullable and proven, and
+    /// `NotNullState` where one side's is `NOT VALID` (PostgreSQL 18),
+    /// whose inverse is exact.
+    fn not_null(&mut self, table: &QualifiedName, column: &str, cur: &Column, to: &Column) {
+        let (from, to) = (NotNull::of(cur), NotNull::of(to));
+        let change = match (&from, &to) {
+            _ if from == to => return,
+            (NotNull::NotValid(_), _) | (_, NotNull::NotValid(_)) => Alter::NotNullState {
+                table: table.clone(),
+                column: column.to_string(),
+                state: Delta::new(from, to),
+            },
+            _ => Alter::Nullable {
+                table: table.clone(),
+                column: column.to_string(),
+                nullable: Delta::new(from == NotNull::Absent, to == NotNull::Absent),
+            },
+        };
+        self.emit(Change::Alter(change));
+    }
+
     /// The changes of one column, in the order PostgreSQL accepts them:
     /// identity and serial go before the type and default change, NOT NULL
     /// is settled before an identity is added (which requires it).
-    /// A NOT NULL constraint `NOT VALID` on one side (PostgreSQL 18):
-    /// validated, or made so. SET NOT NULL leaves a valid one, so a column
-    /// that becomes NOT VALID from nullable takes both alterations.
-    fn not_null_validity(
-        &mut self,
-        table: &QualifiedName,
-        column: &str,
-        cur: &Column,
-        to: &Column,
-    ) {
-        let cur_not_valid = if cur.nullable {
-            None
-        } else {
-            cur.not_null_not_valid.as_ref()
-        };
-        if to.nullable || cur_not_valid == to.not_null_not_valid.as_ref() {
-            return;
-        }
-        if let Some(constraint) = to.not_null_not_valid.as_ref().or(cur_not_valid) {
-            self.emit(Change::Alter(Alter::NotNullValid {
-                table: table.clone(),
-                column: column.to_string(),
-                constraint: constraint.clone(),
-                valid: Delta::new(cur_not_valid.is_none(), to.not_null_not_valid.is_none()),
-            }));
-        }
-    }
-
     fn alter_column(&mut self, table: &QualifiedName, to: &Column) {
         let name = to.name.clone();
         let Some(cur) = self.current_column(table, &name) else {
@@ -136,14 +129,7 @@ impl Engine<'_> {
                 because,
             }));
         }
-        if cur.nullable != to.nullable {
-            self.emit(Change::Alter(Alter::Nullable {
-                table: table.clone(),
-                column: column.clone(),
-                nullable: Delta::new(cur.nullable, to.nullable),
-            }));
-        }
-        self.not_null_validity(&table, &column, &cur, to);
+        self.not_null(&table, &column, &cur, to);
         if to.identity.is_some() && cur.identity != to.identity {
             let sequence = if cur.identity.is_none() {
                 to.sequence.clone()

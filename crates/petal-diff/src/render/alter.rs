@@ -17,12 +17,11 @@ pub(super) fn render(change: &Change, alter: &Alter) -> Vec<ReviewedStatement> {
             column,
             nullable,
         } => one(columns::nullable(table, column, nullable.to)),
-        Alter::NotNullValid {
+        Alter::NotNullState {
             table,
             column,
-            constraint,
-            valid,
-        } => one(columns::not_null_valid(table, column, constraint, valid.to)),
+            state,
+        } => one(columns::not_null_state(table, column, state)),
         Alter::Default {
             table,
             column,

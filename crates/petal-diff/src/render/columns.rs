@@ -6,7 +6,7 @@ use petal_ir::{
 };
 
 use super::{ReviewedStatement, Sql, ddl, extra, single};
-use crate::change::{Alter, Change, Delta};
+use crate::change::{Alter, Change, Delta, NotNull};
 use crate::classify::identity_sql;
 use crate::names::is_user_type;
 
@@ -164,23 +164,23 @@ pub(super) fn nullable(table: &QualifiedName, column: &str, nullable: bool) -> S
     )
 }
 
-/// Validates a NOT NULL constraint added `NOT VALID`, or makes it so
-/// again: PostgreSQL has no statement for the way back but a drop and an
-/// addition, in one `ALTER TABLE` (nothing is read).
-pub(super) fn not_null_valid(
+/// A NOT NULL added `NOT VALID`, validated, made so again (PostgreSQL
+/// has no statement for it but a drop and an addition, in one `ALTER
+/// TABLE`, reading nothing), or dropped.
+pub(super) fn not_null_state(
     table: &QualifiedName,
     column: &str,
-    constraint: &str,
-    valid: bool,
+    state: &Delta<NotNull>,
 ) -> String {
-    let action = if valid {
-        format!("VALIDATE CONSTRAINT {}", quote_ident(constraint))
-    } else {
-        format!(
-            "ALTER COLUMN {column} DROP NOT NULL, {}",
-            add_not_null_not_valid(constraint, column),
-            column = quote_ident(column),
-        )
+    let drop = format!("ALTER COLUMN {} DROP NOT NULL", quote_ident(column));
+    let action = match (&state.from, &state.to) {
+        (NotNull::NotValid(name), NotNull::Valid) => {
+            format!("VALIDATE CONSTRAINT {}", quote_ident(name))
+        }
+        (NotNull::Absent, NotNull::NotValid(name)) => add_not_null_not_valid(name, column),
+        (_, NotNull::NotValid(name)) => format!("{drop}, {}", add_not_null_not_valid(name, column)),
+        (_, NotNull::Absent) => drop,
+        (_, NotNull::Valid) => return nullable(table, column, false),
     };
     ddl::alter_table(table, &action)
 }

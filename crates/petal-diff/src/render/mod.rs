@@ -72,19 +72,22 @@ pub enum Mode {
 
 impl Mode {
     /// The oldest PostgreSQL major version the statements of `changes`,
-    /// written in this mode, run on, when it is newer than every version
+    /// written in this mode, run on, when it is newer than the oldest
     /// petal supports (a migration file's `-- petal requires:` header).
     pub fn requires_server(self, changes: &[Change]) -> Option<u32> {
-        let native = match self {
-            Mode::Plain => false,
-            Mode::Online { server_version_num } => online::native_not_null(server_version_num),
+        let scope = match self {
+            Mode::Plain => online::Scope::MarkedIndexes,
+            Mode::Online { server_version_num } => online::Scope::All { server_version_num },
         };
         changes
             .iter()
-            .any(|change| match change {
-                Change::Alter(Alter::NotNullValid { .. }) => true,
-                Change::Alter(Alter::Nullable { nullable, .. }) => native && !nullable.to,
-                _ => false,
+            .any(|change| {
+                // A NOT NULL constraint NOT VALID exists from 18 on only.
+                matches!(change, Change::Alter(Alter::NotNullState { .. }))
+                    || matches!(
+                        online::not_null_recipe(changes, change, scope),
+                        Some(online::NotNullRecipe::Native { .. })
+                    )
             })
             .then_some(18)
     }
@@ -111,28 +114,46 @@ pub fn render_as(changes: &[Change], mode: Mode) -> Vec<ReviewedStep> {
     steps
 }
 
-/// Each change's classification and impact within `changes` (on the
+/// Each change's classification and impacts within `changes` (on the
 /// relations they do not create) as `mode` writes it, for a summary that
-/// lists changes: the strongest of its statements, and their locks, reads
-/// and rewrites together (an index built `CONCURRENTLY` blocks no writer).
-pub fn change_labels(changes: &[Change], mode: Mode) -> Vec<(Safety, Impact)> {
+/// lists changes: the strongest classification of its statements, and the
+/// impact of each of them that has one, in order (an online check is a
+/// brief `ACCESS EXCLUSIVE`, then a read under `SHARE UPDATE EXCLUSIVE`).
+pub fn change_labels(changes: &[Change], mode: Mode) -> Vec<(Safety, Vec<Impact>)> {
     let created = created_relations(changes);
-    changes
-        .iter()
-        .map(|change| {
-            let steps = render_as(std::slice::from_ref(change), mode);
+    (0..changes.len())
+        .map(|position| {
+            let steps = render_one(changes, position, mode);
             let statements = steps.iter().flat_map(|step| &step.statements);
             let safety = statements
                 .clone()
                 .map(|s| s.safety)
                 .max()
-                .unwrap_or_else(|| change.safety());
-            let impact = statements
-                .fold(Impact::default(), |total, s| total.merge(&s.total_impact()))
-                .without(&created);
-            (safety, impact)
+                .unwrap_or_else(|| changes[position].safety());
+            let mut impacts: Vec<Impact> = Vec::new();
+            for statement in statements {
+                let impact = statement.total_impact().without(&created);
+                if !impact.is_empty() && !impacts.contains(&impact) {
+                    impacts.push(impact);
+                }
+            }
+            (safety, impacts)
         })
         .collect()
+}
+
+/// The statements of `changes[position]`, written as within `changes`.
+fn render_one(changes: &[Change], position: usize, mode: Mode) -> Vec<ReviewedStep> {
+    let only = |i: usize| i == position;
+    match mode {
+        Mode::Plain if online::marks_an_index(changes) => {
+            online::render_selected(changes, online::Scope::MarkedIndexes, only)
+        }
+        Mode::Plain => render_steps(std::slice::from_ref(&changes[position])),
+        Mode::Online { server_version_num } => {
+            online::render_selected(changes, online::Scope::All { server_version_num }, only)
+        }
+    }
 }
 
 pub(crate) fn render_steps(changes: &[Change]) -> Vec<ReviewedStep> {

@@ -29,7 +29,7 @@ use std::collections::BTreeSet;
 use petal_ir::{Check, Index, IndexKey, ObjectKey, QualifiedName, Unique, quote_ident};
 
 use super::{ReviewedStatement, ReviewedStep, Sql, ddl, extra, objects, render_steps, single};
-use crate::change::{Alter, Change, Object};
+use crate::change::{Alter, Change, NotNull, Object};
 use crate::classify::Safety;
 use crate::impact::{Impact, LockMode, created_relations};
 
@@ -66,6 +66,16 @@ pub(super) fn marks_an_index(changes: &[Change]) -> bool {
 }
 
 pub(super) fn render(changes: &[Change], scope: Scope) -> Vec<ReviewedStep> {
+    render_selected(changes, scope, |_| true)
+}
+
+/// The steps of the `selected` changes (by position), written as they are
+/// within all of `changes`: a summary's labels of each change.
+pub(super) fn render_selected(
+    changes: &[Change],
+    scope: Scope,
+    selected: impl Fn(usize) -> bool,
+) -> Vec<ReviewedStep> {
     let created = created_relations(changes);
     let dropped: BTreeSet<&QualifiedName> = changes
         .iter()
@@ -76,15 +86,18 @@ pub(super) fn render(changes: &[Change], scope: Scope) -> Vec<ReviewedStep> {
         .collect();
     let kept = |table: &QualifiedName| !created.contains(table) && !dropped.contains(table);
     let all = matches!(scope, Scope::All { .. });
-    let native = match scope {
-        Scope::All { server_version_num } => native_not_null(server_version_num),
-        Scope::MarkedIndexes => false,
-    };
     let mut plan = Plan {
         flag_blocking: all,
         ..Plan::default()
     };
-    for change in changes {
+    for (position, change) in changes.iter().enumerate() {
+        if !selected(position) {
+            continue;
+        }
+        if let Some(recipe) = not_null_recipe(changes, change, scope) {
+            plan.not_null_by(recipe, change);
+            continue;
+        }
         match change {
             Change::Drop(Object::Index { table, index })
                 if kept(table)
@@ -122,35 +135,6 @@ pub(super) fn render(changes: &[Change], scope: Scope) -> Vec<ReviewedStep> {
                     Some(&foreign_key.ref_table),
                 ));
             }
-            Change::Alter(Alter::Nullable {
-                table,
-                column,
-                nullable,
-            }) if native && !nullable.to && kept(table) => {
-                let name = not_null_name(table, column);
-                plan.not_valid
-                    .push(native_not_null_proof(change, table, column, &name));
-                plan.validations.push(validation(table, &name, None));
-            }
-            Change::Alter(Alter::Nullable {
-                table,
-                column,
-                nullable,
-            }) if all && !nullable.to && kept(table) => {
-                let check = not_null_check(column);
-                plan.not_valid.push(not_null_proof(table, column, &check));
-                plan.validations.push(validation(table, &check.name, None));
-                plan.not_null
-                    .extend(set_not_null(change, table, column, &check));
-            }
-            Change::Alter(Alter::NotNullValid {
-                table,
-                constraint,
-                valid,
-                ..
-            }) if all && valid.to => {
-                plan.validations.push(validation(table, constraint, None));
-            }
             _ => plan.plain.push(change.clone()),
         }
     }
@@ -162,7 +146,96 @@ pub(super) fn native_not_null(server_version_num: i32) -> bool {
     server_version_num >= 180000
 }
 
+/// The online recipe of a column's NOT NULL change, when it has one.
+pub(super) enum NotNullRecipe<'c> {
+    /// PostgreSQL 18: the NOT NULL constraint itself added `NOT VALID`,
+    /// validated in a later step.
+    Native {
+        table: &'c QualifiedName,
+        column: &'c str,
+    },
+    /// 13–17: a check `(col IS NOT NULL)` added `NOT VALID` and validated
+    /// proves it, then `SET NOT NULL` reads nothing.
+    Check {
+        table: &'c QualifiedName,
+        column: &'c str,
+    },
+    /// A NOT NULL left `NOT VALID`, validated in a step of its own.
+    Validation {
+        table: &'c QualifiedName,
+        name: &'c str,
+    },
+}
+
+/// How the online recipes write `change`, a column's NOT NULL, within
+/// `changes`; `None` when it has no online form there (the plain form).
+pub(super) fn not_null_recipe<'c>(
+    changes: &[Change],
+    change: &'c Change,
+    scope: Scope,
+) -> Option<NotNullRecipe<'c>> {
+    let Scope::All { server_version_num } = scope else {
+        return None;
+    };
+    match change {
+        Change::Alter(Alter::Nullable {
+            table,
+            column,
+            nullable,
+        }) if !nullable.to && !keyed_anew(changes, table, column) => {
+            Some(if native_not_null(server_version_num) {
+                NotNullRecipe::Native { table, column }
+            } else {
+                NotNullRecipe::Check { table, column }
+            })
+        }
+        Change::Alter(Alter::NotNullState {
+            table,
+            column,
+            state,
+        }) if !keyed_anew(changes, table, column) => match (&state.from, &state.to) {
+            (NotNull::NotValid(name), NotNull::Valid) => {
+                Some(NotNullRecipe::Validation { table, name })
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Whether a primary key the migration creates covers the column: the
+/// key sets NOT NULL itself in the transactional step (and PostgreSQL 18
+/// refuses a key over a NOT NULL still `NOT VALID`), so the column's own
+/// change goes in that step, before it.
+fn keyed_anew(changes: &[Change], table: &QualifiedName, column: &str) -> bool {
+    changes.iter().any(|c| {
+        matches!(c, Change::Create(Object::PrimaryKey { table: t, primary_key })
+            if t == table && primary_key.columns.iter().any(|k| k == column))
+    })
+}
+
 impl Plan {
+    fn not_null_by(&mut self, recipe: NotNullRecipe<'_>, change: &Change) {
+        match recipe {
+            NotNullRecipe::Native { table, column } => {
+                let name = not_null_name(table, column);
+                self.not_valid
+                    .push(native_not_null_proof(change, table, column, &name));
+                self.validations.push(validation(table, &name, None));
+            }
+            NotNullRecipe::Check { table, column } => {
+                let check = not_null_check(column);
+                self.not_valid.push(not_null_proof(table, column, &check));
+                self.validations.push(validation(table, &check.name, None));
+                self.not_null
+                    .extend(set_not_null(change, table, column, &check));
+            }
+            NotNullRecipe::Validation { table, name } => {
+                self.validations.push(validation(table, name, None));
+            }
+        }
+    }
+
     fn into_steps(self) -> Vec<ReviewedStep> {
         let mut steps = render_steps(&self.plain);
         if self.flag_blocking {
