@@ -370,6 +370,26 @@ async fn a_file_for_a_newer_server_is_refused_before_anything_runs() {
         .unwrap_or_else(|e| panic!("pg_class: {e}"))
         .get(0);
     assert_eq!(kept, 0, "the first revision ran before the refusal");
+    // The offline script stops the same way, before the first revision.
+    let script = project.petal(&["upgrade", "--sql", "head"]);
+    script.assert_ok();
+    let err = client
+        .batch_execute(&script.output())
+        .await
+        .expect_err("the script refuses this server");
+    assert!(
+        format!("{err:?}").contains("needs PostgreSQL 99 or later"),
+        "{err:?}"
+    );
+    let kept: i64 = client
+        .query_one("SELECT count(*) FROM pg_class WHERE relname = 'kept'", &[])
+        .await
+        .unwrap_or_else(|e| panic!("pg_class: {e}"))
+        .get(0);
+    assert_eq!(
+        kept, 0,
+        "the script ran the first revision before the guard"
+    );
 }
 
 /// A statement of a step outside a transaction fails: the message says what

@@ -113,8 +113,10 @@ pub enum Refusal {
     StoppedBetweenSteps { revision: String, progress: String },
     #[error(
         "{path} needs PostgreSQL {required} or later (its header: `-- petal requires: \
-         PostgreSQL {required}`), and this server is PostgreSQL {found}; nothing ran. \
-         Generate the revision again against this server, or upgrade the server"
+         PostgreSQL {required}`), and the server it would run on is PostgreSQL {found}; \
+         nothing ran. It was generated against a newer server: run it on PostgreSQL \
+         {required} or later (for a replay, a dev_url of that version), or generate it again \
+         against a server of version {found}"
     )]
     ServerTooOld {
         path: String,

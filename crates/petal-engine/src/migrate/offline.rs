@@ -71,6 +71,7 @@ fn script_start(by: &str) -> String {
 
 fn render_script(plan: &Plan) -> String {
     let mut out = script_start("petal --sql");
+    out.push_str(&server_guard(plan));
     for step in &plan.steps {
         let verb = match step.direction {
             Direction::Up => "upgrade to",
@@ -108,6 +109,25 @@ fn render_script(plan: &Plan) -> String {
         }
     }
     out
+}
+
+/// A file that needs a newer server (`-- petal requires:`) stops the
+/// script before anything runs, as `petal upgrade` refuses it.
+fn server_guard(plan: &Plan) -> String {
+    let needed = plan
+        .steps
+        .iter()
+        .filter_map(|step| Some((step.file.requires_server?, step.file.path())))
+        .max_by_key(|(major, _)| *major);
+    let Some((major, path)) = needed else {
+        return String::new();
+    };
+    let message = format!("{path} needs PostgreSQL {major} or later").replace('\'', "''");
+    format!(
+        "DO $petal$ BEGIN IF current_setting('server_version_num')::int < {} THEN \
+         RAISE EXCEPTION '{message}'; END IF; END $petal$;\n",
+        u64::from(major) * 10000
+    )
 }
 
 /// Every journal row of the revision: a completed downgrade, a stamp.

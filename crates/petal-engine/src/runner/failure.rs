@@ -13,10 +13,12 @@ use super::interrupt::Signal;
 
 #[derive(Debug)]
 pub enum RunError {
-    /// A statement failed; its step was rolled back. Boxed: it carries the
+    /// A statement failed; its step was rolled back (outside a transaction,
+    /// what ran before it stays). Boxed: it carries the
     /// file, the SQL and PostgreSQL's words.
     Statement(Box<FailedStatement>),
-    /// A signal stopped the run; the running step was rolled back.
+    /// A signal stopped the run; the running step was rolled back, unless
+    /// it runs outside a transaction.
     Interrupted(Box<Interrupted>),
     /// The connection was lost, or the bookkeeping failed, while a
     /// migration ran: what committed is in the journal, which petal cannot
@@ -36,7 +38,8 @@ pub enum RunError {
 pub struct StoppedAt {
     pub revision: String,
     pub direction: Direction,
-    /// 0-based: the step that was running and rolled back.
+    /// 0-based: the step that was running (and rolled back, unless
+    /// `outside_step`).
     pub step: usize,
     /// The steps of the section.
     pub of: usize,
@@ -62,7 +65,7 @@ pub struct FailedStatement {
     /// How many times the step ran (more than one when a lock timeout
     /// made petal retry it).
     pub attempts: u32,
-    /// For a no-transaction migration: where the statements that ran, and
+    /// For a no-transaction migration or step: where the statements that ran, and
     /// stay applied, start in the file.
     pub ran_outside_transaction: Option<Vec<usize>>,
 }
