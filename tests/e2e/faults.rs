@@ -435,6 +435,59 @@ async fn sigint_cancels_the_running_statement_on_the_server() {
     }
 }
 
+/// A signal in a step outside a transaction: what the step ran stays and
+/// is listed, nothing is said to be rolled back, and the next run starts
+/// the step again from its first statement.
+#[tokio::test]
+async fn sigint_in_a_step_outside_a_transaction_says_what_stays() {
+    let project = project_with_kept_rows().await;
+    let client = project.client();
+    let outside = |second: &str| {
+        stepped(
+            &[
+                "CREATE TABLE t1 (id int)",
+                &format!("CREATE TABLE IF NOT EXISTS t2 (id int);\n{second}"),
+            ],
+            &["DROP TABLE t2", "DROP TABLE t1"],
+        )
+        .replace(
+            "-- +petal step\nCREATE TABLE IF NOT EXISTS t2",
+            "-- +petal step no-transaction\nCREATE TABLE IF NOT EXISTS t2",
+        )
+    };
+    project.write(&rev_path(), &outside("SELECT pg_sleep(600)"));
+    let child = petal_command(project.root(), &["upgrade"], &[])
+        .spawn()
+        .expect("starting petal");
+    wait_for_backend(client, "AND state = 'active' AND query LIKE '%pg_sleep%'").await;
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("running kill");
+    assert!(status.success());
+    let run = finish(child, &["upgrade"]);
+    run.assert_code(130)
+        .assert_mentions("was cancelled on the server")
+        .assert_mentions(&format!("the statements at {}:", rev_path()))
+        .assert_mentions("ran and stay applied")
+        .assert_mentions("step 2 of 2 runs outside a transaction: nothing of it was rolled back");
+    assert!(
+        !run.output().contains("was rolled back;"),
+        "{}",
+        run.output()
+    );
+    wait_until_petal_is_gone(client).await;
+    let t2: i64 = client
+        .query_one("SELECT count(*) FROM pg_class WHERE relname = 't2'", &[])
+        .await
+        .expect("pg_class")
+        .get(0);
+    assert_eq!(t2, 1, "the statement that ran stays");
+    project.write(&rev_path(), &outside("SELECT 1"));
+    project.petal(&["upgrade"]).assert_ok();
+    assert_eq!(catalog::logged_revisions(client).await, [BASE, REV]);
+}
+
 #[tokio::test]
 async fn a_terminated_connection_leaves_the_journal_saying_what_committed() {
     let project = project_with_kept_rows().await;

@@ -417,7 +417,7 @@ fn label_validate_not_null_left_not_valid() {
     });
 }
 
-/// SET NOT NULL with a new primary key over the column: the key sets it.
+// SET NOT NULL with a new primary key over the column: the key sets it.
 online_case!(
     label_online_set_not_null_under_a_new_primary_key,
     "CREATE TABLE tags (id integer, label text); INSERT INTO tags VALUES (1, 'a');",

@@ -79,8 +79,18 @@ pub struct Runner<'a> {
 /// Why a step's attempt stopped.
 enum StepStop<'s> {
     Failed(&'s Statement, tokio_postgres::Error),
-    Interrupted(Option<&'s Statement>),
+    /// A signal came: before the step's first statement (`None`), or
+    /// while or after a statement ran.
+    Interrupted(Option<Signalled<'s>>),
     Db(tokio_postgres::Error),
+}
+
+/// The statement a signal stopped a step at: cancelled on the server, or
+/// finished before petal stopped.
+#[derive(Clone, Copy)]
+struct Signalled<'s> {
+    statement: &'s Statement,
+    cancelled: bool,
 }
 
 impl From<tokio_postgres::Error> for StepStop<'_> {
@@ -179,8 +189,14 @@ impl Runner<'_> {
                         });
                         return Err(statement_error(m, stmt, e, at, attempt, ran));
                     }
-                    StepStop::Interrupted(stmt) => {
-                        return Err(self.interrupted(m, stmt, index, step_count, outside).await);
+                    StepStop::Interrupted(signalled) => {
+                        // Outside a transaction, what ran stays.
+                        let ran = match signalled {
+                            Some(at) if outside => ran_until(statements, at),
+                            _ => Vec::new(),
+                        };
+                        let at = (index, step_count, outside);
+                        return Err(self.interrupted(m, signalled, ran, at).await);
                     }
                     StepStop::Db(e) => return Err(lost(m, index, step_count, e)),
                 }
@@ -222,12 +238,18 @@ impl Runner<'_> {
         for stmt in statements {
             if let Err(e) = self.run_statement(&stmt.sql).await {
                 if self.interrupt.fired().is_some() {
-                    return Err(StepStop::Interrupted(Some(stmt)));
+                    return Err(StepStop::Interrupted(Some(Signalled {
+                        statement: stmt,
+                        cancelled: true,
+                    })));
                 }
                 return Err(StepStop::Failed(stmt, e));
             }
             if self.interrupt.fired().is_some() {
-                return Err(StepStop::Interrupted(Some(stmt)));
+                return Err(StepStop::Interrupted(Some(Signalled {
+                    statement: stmt,
+                    cancelled: false,
+                })));
             }
         }
         Ok(())
@@ -328,13 +350,13 @@ impl Runner<'_> {
         })
     }
 
+    /// `(step, of, outside_step)`: where the signal stopped the section.
     async fn interrupted(
         &self,
         m: &PlannedMigration,
-        stmt: Option<&Statement>,
-        step: usize,
-        of: usize,
-        outside_step: bool,
+        signalled: Option<Signalled<'_>>,
+        ran: Vec<usize>,
+        (step, of, outside_step): (usize, usize, bool),
     ) -> RunError {
         let at = match self.stopped_at(m, step, of, outside_step).await {
             Ok(at) => at,
@@ -346,7 +368,9 @@ impl Runner<'_> {
                 .fired()
                 .unwrap_or(super::interrupt::Signal::Interrupt),
             at,
-            statement: stmt.map(|s| (Arc::clone(&m.file.source), s.offset())),
+            file: Arc::clone(&m.file.source),
+            statement: signalled.map(|s| (s.statement.offset(), s.cancelled)),
+            ran,
         }))
     }
 
@@ -367,7 +391,8 @@ impl Runner<'_> {
         for (index, step) in steps.iter().enumerate().skip(m.first_step) {
             for stmt in step.iter() {
                 if self.interrupt.fired().is_some() {
-                    return Err(self.interrupted(m, None, index, steps.len(), true).await);
+                    let at = (index, steps.len(), true);
+                    return Err(self.interrupted(m, None, ran, at).await);
                 }
                 if let Err(e) = self.run_statement(&stmt.sql).await {
                     let at = self.stopped_at(m, index, steps.len(), false).await?;
@@ -384,6 +409,18 @@ impl Runner<'_> {
         self.client.batch_execute("RESET lock_timeout").await?;
         Ok(())
     }
+}
+
+/// Where the statements of a step outside a transaction that ran before
+/// a signal start: those before the one it stopped at, and that one if it
+/// finished.
+fn ran_until(statements: &[Statement], at: Signalled<'_>) -> Vec<usize> {
+    let before = statements
+        .iter()
+        .take_while(|s| !std::ptr::eq(*s, at.statement))
+        .map(Statement::offset);
+    let itself = (!at.cancelled).then(|| at.statement.offset());
+    before.chain(itself).collect()
 }
 
 /// The session was lost (or the bookkeeping failed) in step `step` of `m`.

@@ -75,9 +75,14 @@ pub struct FailedStatement {
 pub struct Interrupted {
     pub signal: Signal,
     pub at: StoppedAt,
-    /// The statement that was cancelled, if one was running: the file, its
-    /// offset.
-    pub statement: Option<(Arc<SourceFile>, usize)>,
+    /// The migration file.
+    pub file: Arc<SourceFile>,
+    /// The statement the signal stopped at, if one: its offset, and
+    /// whether the server cancelled it (or it had finished).
+    pub statement: Option<(usize, bool)>,
+    /// Outside a transaction: where the statements that ran, and stay
+    /// applied, start.
+    pub ran: Vec<usize>,
 }
 
 impl From<tokio_postgres::Error> for RunError {
@@ -242,11 +247,27 @@ impl Interrupted {
             self.signal.name(),
             self.at.revision
         ));
-        if let Some((file, offset)) = &self.statement {
+        let place = |offset: usize| format!("{}:{}", self.file.path(), self.file.line_of(offset));
+        match self.statement {
+            Some((offset, true)) => {
+                report = report.with_note(format!(
+                    "the statement at {} was cancelled on the server",
+                    place(offset)
+                ));
+            }
+            Some((offset, false)) => {
+                report = report.with_note(format!(
+                    "the statement at {} had finished; petal stopped before the next",
+                    place(offset)
+                ));
+            }
+            None => {}
+        }
+        if !self.ran.is_empty() {
+            let list: Vec<String> = self.ran.iter().map(|&o| place(o)).collect();
             report = report.with_note(format!(
-                "the statement at {}:{} was cancelled on the server",
-                file.path(),
-                file.line_of(*offset)
+                "the statements at {} ran and stay applied",
+                list.join(", ")
             ));
         }
         report.with_note(self.at.state())
