@@ -425,10 +425,12 @@ fn ran_until(statements: &[Statement], at: Signalled<'_>) -> Vec<usize> {
 
 /// The session was lost (or the bookkeeping failed) in step `step` of `m`.
 fn lost(m: &PlannedMigration, step: usize, of: usize, source: tokio_postgres::Error) -> RunError {
+    let steps = &m.section().steps;
     RunError::Lost {
         revision: m.revision.as_str().to_string(),
         step,
         of,
+        outside_step: m.file.no_transaction || steps.get(step).is_some_and(|s| s.no_transaction),
         source,
     }
 }

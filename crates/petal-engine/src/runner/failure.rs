@@ -27,6 +27,8 @@ pub enum RunError {
         revision: String,
         step: usize,
         of: usize,
+        /// The step runs outside a transaction: what it ran stays.
+        outside_step: bool,
         source: tokio_postgres::Error,
     },
     /// The connection or the bookkeeping failed outside any migration.
@@ -101,17 +103,23 @@ impl RunError {
                 revision,
                 step,
                 of,
+                outside_step,
                 source,
             } => ServerError::of(source)
                 .report(&format!(
                     "revision {revision} stopped in step {} of {of}",
                     step + 1
                 ))
-                .with_note(
+                .with_note(if *outside_step {
+                    "the step that was running runs outside a transaction: what it ran stays, \
+                     and it is not recorded; the steps that committed are recorded in \
+                     petal_migration_steps: `petal status` shows where the revision stands, and \
+                     `petal upgrade` runs the step again from its first statement"
+                } else {
                     "the step that was running did not commit; the steps that did are recorded in \
                      petal_migration_steps: `petal status` shows where the revision stands, and \
-                     `petal upgrade` resumes after them",
-                ),
+                     `petal upgrade` resumes after them"
+                }),
             RunError::Statement(failed) => failed.report(),
             RunError::Interrupted(stopped) => stopped.report(),
         }
