@@ -589,3 +589,42 @@ async fn a_step_behind_a_long_transaction_gives_up_after_its_attempts() {
     );
     assert_kept_intact(client, before).await;
 }
+
+/// The session ends in a step outside a transaction: the message says the
+/// step's statements that ran stay, and the next run starts it again.
+#[tokio::test]
+async fn a_terminated_connection_in_a_step_outside_a_transaction_says_what_stays() {
+    let project = project_with_kept_rows().await;
+    let client = project.client();
+    project.write(
+        &rev_path(),
+        &stepped(
+            &[
+                "CREATE TABLE t1 (id int)",
+                &format!("CREATE TABLE IF NOT EXISTS t2 (id int);\n{GATE_SQL}"),
+            ],
+            &["DROP TABLE t2", "DROP TABLE t1"],
+        )
+        .replace(
+            "-- +petal step\nCREATE TABLE IF NOT EXISTS t2",
+            "-- +petal step no-transaction\nCREATE TABLE IF NOT EXISTS t2",
+        ),
+    );
+    hold_gate(client).await;
+    let child = petal_command(project.root(), &["upgrade"], &[])
+        .spawn()
+        .expect("starting petal");
+    let pid = wait_for_backend(client, WAITING_AT_THE_GATE).await;
+    client
+        .execute("SELECT pg_terminate_backend($1)", &[&pid])
+        .await
+        .expect("terminating petal's session");
+    let run = finish(child, &["upgrade"]);
+    run.assert_code(2)
+        .assert_mentions("runs outside a transaction: what it ran stays");
+    open_gate(client).await;
+    wait_until_petal_is_gone(client).await;
+    assert!(table_exists(client, "t2").await, "what the step ran stays");
+    project.petal(&["upgrade"]).assert_ok();
+    assert_eq!(catalog::logged_revisions(client).await, [BASE, REV]);
+}
