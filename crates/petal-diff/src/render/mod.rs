@@ -121,15 +121,26 @@ pub fn render_as(changes: &[Change], mode: Mode) -> Vec<ReviewedStep> {
 /// brief `ACCESS EXCLUSIVE`, then a read under `SHARE UPDATE EXCLUSIVE`).
 pub fn change_labels(changes: &[Change], mode: Mode) -> Vec<(Safety, Vec<Impact>)> {
     let created = created_relations(changes);
-    (0..changes.len())
-        .map(|position| {
-            let steps = render_one(changes, position, mode);
+    let context = online::Context::new(changes);
+    let scope = match mode {
+        Mode::Plain if online::marks_an_index(changes) => Some(online::Scope::MarkedIndexes),
+        Mode::Plain => None,
+        Mode::Online { server_version_num } => Some(online::Scope::All { server_version_num }),
+    };
+    changes
+        .iter()
+        .map(|change| {
+            let one = std::slice::from_ref(change);
+            let steps = match scope {
+                Some(scope) => online::render_in(&context, scope, one),
+                None => render_steps(one),
+            };
             let statements = steps.iter().flat_map(|step| &step.statements);
             let safety = statements
                 .clone()
                 .map(|s| s.safety)
                 .max()
-                .unwrap_or_else(|| changes[position].safety());
+                .unwrap_or_else(|| change.safety());
             let mut impacts: Vec<Impact> = Vec::new();
             for statement in statements {
                 let impact = statement.total_impact().without(&created);
@@ -140,20 +151,6 @@ pub fn change_labels(changes: &[Change], mode: Mode) -> Vec<(Safety, Vec<Impact>
             (safety, impacts)
         })
         .collect()
-}
-
-/// The statements of `changes[position]`, written as within `changes`.
-fn render_one(changes: &[Change], position: usize, mode: Mode) -> Vec<ReviewedStep> {
-    let only = |i: usize| i == position;
-    match mode {
-        Mode::Plain if online::marks_an_index(changes) => {
-            online::render_selected(changes, online::Scope::MarkedIndexes, only)
-        }
-        Mode::Plain => render_steps(std::slice::from_ref(&changes[position])),
-        Mode::Online { server_version_num } => {
-            online::render_selected(changes, online::Scope::All { server_version_num }, only)
-        }
-    }
 }
 
 pub(crate) fn render_steps(changes: &[Change]) -> Vec<ReviewedStep> {

@@ -66,34 +66,55 @@ pub(super) fn marks_an_index(changes: &[Change]) -> bool {
 }
 
 pub(super) fn render(changes: &[Change], scope: Scope) -> Vec<ReviewedStep> {
-    render_selected(changes, scope, |_| true)
+    render_in(&Context::new(changes), scope, changes)
 }
 
-/// The steps of the `selected` changes (by position), written as they are
-/// within all of `changes`: a summary's labels of each change.
-pub(super) fn render_selected(
-    changes: &[Change],
+/// What an online recipe needs to know of the whole migration: the
+/// relations it creates and the tables it drops. Built once for a summary,
+/// which renders each change on its own within it.
+pub(super) struct Context<'c> {
+    changes: &'c [Change],
+    created: BTreeSet<QualifiedName>,
+    dropped: BTreeSet<&'c QualifiedName>,
+}
+
+impl<'c> Context<'c> {
+    pub(super) fn new(changes: &'c [Change]) -> Self {
+        let dropped = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Drop(Object::Table { table }) => Some(&table.name),
+                _ => None,
+            })
+            .collect();
+        Context {
+            changes,
+            created: created_relations(changes),
+            dropped,
+        }
+    }
+
+    /// A table there before and after the migration.
+    fn kept(&self, table: &QualifiedName) -> bool {
+        !self.created.contains(table) && !self.dropped.contains(table)
+    }
+}
+
+/// The steps of `selected`, some of the context's changes, written as they
+/// are within all of them.
+pub(super) fn render_in(
+    context: &Context<'_>,
     scope: Scope,
-    selected: impl Fn(usize) -> bool,
+    selected: &[Change],
 ) -> Vec<ReviewedStep> {
-    let created = created_relations(changes);
-    let dropped: BTreeSet<&QualifiedName> = changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::Drop(Object::Table { table }) => Some(&table.name),
-            _ => None,
-        })
-        .collect();
-    let kept = |table: &QualifiedName| !created.contains(table) && !dropped.contains(table);
+    let changes = context.changes;
+    let kept = |table: &QualifiedName| context.kept(table);
     let all = matches!(scope, Scope::All { .. });
     let mut plan = Plan {
         flag_blocking: all,
         ..Plan::default()
     };
-    for (position, change) in changes.iter().enumerate() {
-        if !selected(position) {
-            continue;
-        }
+    for change in selected {
         if let Some(recipe) = not_null_recipe(changes, change, scope) {
             plan.not_null_by(recipe, change);
             continue;
@@ -182,7 +203,7 @@ pub(super) fn not_null_recipe<'c>(
             table,
             column,
             nullable,
-        }) if !nullable.to && !keyed_anew(changes, table, column) => {
+        }) if !nullable.to && !not_null_in_first_step(changes, table, column) => {
             Some(if native_not_null(server_version_num) {
                 NotNullRecipe::Native { table, column }
             } else {
@@ -193,7 +214,7 @@ pub(super) fn not_null_recipe<'c>(
             table,
             column,
             state,
-        }) if !keyed_anew(changes, table, column) => match (&state.from, &state.to) {
+        }) if !not_null_in_first_step(changes, table, column) => match (&state.from, &state.to) {
             (NotNull::NotValid(name), NotNull::Valid) => {
                 Some(NotNullRecipe::Validation { table, name })
             }
@@ -203,14 +224,24 @@ pub(super) fn not_null_recipe<'c>(
     }
 }
 
-/// Whether a primary key the migration creates covers the column: the
-/// key sets NOT NULL itself in the transactional step (and PostgreSQL 18
-/// refuses a key over a NOT NULL still `NOT VALID`), so the column's own
-/// change goes in that step, before it.
-fn keyed_anew(changes: &[Change], table: &QualifiedName, column: &str) -> bool {
-    changes.iter().any(|c| {
-        matches!(c, Change::Create(Object::PrimaryKey { table: t, primary_key })
-            if t == table && primary_key.columns.iter().any(|k| k == column))
+/// Whether the migration's transactional step needs the column NOT NULL
+/// (so its own NOT NULL change goes there, before): a primary key created
+/// over it sets NOT NULL itself (and PostgreSQL 18 refuses one over a NOT
+/// NULL still `NOT VALID`), and an identity added to it needs NOT NULL
+/// first.
+fn not_null_in_first_step(changes: &[Change], table: &QualifiedName, column: &str) -> bool {
+    changes.iter().any(|c| match c {
+        Change::Create(Object::PrimaryKey {
+            table: t,
+            primary_key,
+        }) => t == table && primary_key.columns.iter().any(|k| k == column),
+        Change::Alter(Alter::Identity {
+            table: t,
+            column: c,
+            identity,
+            ..
+        }) => t == table && c == column && identity.from.is_none() && identity.to.is_some(),
+        _ => false,
     })
 }
 
@@ -500,8 +531,8 @@ fn not_null_check(column: &str) -> Check {
     }
 }
 
-/// The name PostgreSQL gives a column's NOT NULL constraint,
-/// `<table>_<column>_not_null`, as an identifier.
+/// petal's name for a column's NOT NULL constraint: PostgreSQL's own
+/// default, `<table>_<column>_not_null`, when it fits in 63 bytes.
 fn not_null_name(table: &QualifiedName, column: &str) -> String {
     identifier(format!("{}_{column}_not_null", table.name))
 }
