@@ -628,3 +628,34 @@ async fn a_terminated_connection_in_a_step_outside_a_transaction_says_what_stays
     project.petal(&["upgrade"]).assert_ok();
     assert_eq!(catalog::logged_revisions(client).await, [BASE, REV]);
 }
+
+/// A signal in a file marked `-- +petal no-transaction` is an interrupt
+/// (exit 130), not a failed statement, and says what ran and stays.
+#[tokio::test]
+async fn sigint_in_a_no_transaction_file_is_an_interrupt() {
+    let project = project_with_kept_rows().await;
+    let client = project.client();
+    project.write(
+        &rev_path(),
+        &stepped(
+            &["CREATE TABLE IF NOT EXISTS t2 (id int);\nSELECT pg_sleep(600)"],
+            &["DROP TABLE t2"],
+        )
+        .replace("-- +petal up\n", "-- +petal no-transaction\n-- +petal up\n"),
+    );
+    let child = petal_command(project.root(), &["upgrade"], &[])
+        .spawn()
+        .expect("starting petal");
+    wait_for_backend(client, "AND state = 'active' AND query LIKE '%pg_sleep%'").await;
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("running kill");
+    assert!(status.success());
+    let run = finish(child, &["upgrade"]);
+    run.assert_code(130)
+        .assert_mentions("was cancelled on the server")
+        .assert_mentions("ran and stay applied");
+    wait_until_petal_is_gone(client).await;
+    assert!(table_exists(client, "t2").await, "what ran stays");
+}

@@ -395,6 +395,14 @@ impl Runner<'_> {
                     return Err(self.interrupted(m, None, ran, at).await);
                 }
                 if let Err(e) = self.run_statement(&stmt.sql).await {
+                    if self.interrupt.fired().is_some() {
+                        let signalled = Signalled {
+                            statement: stmt,
+                            cancelled: true,
+                        };
+                        let at = (index, steps.len(), true);
+                        return Err(self.interrupted(m, Some(signalled), ran, at).await);
+                    }
                     let at = self.stopped_at(m, index, steps.len(), false).await?;
                     return Err(statement_error(m, stmt, e, at, 1, Some(ran)));
                 }
