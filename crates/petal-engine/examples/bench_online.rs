@@ -111,13 +111,7 @@ async fn measure(rows: i64, after: &str, online: bool) -> Measured {
     .await;
     exec(&db, "VACUUM ANALYZE customers, orders").await;
     let plan = diff(&introspected(&db).await, &introspected(&target).await);
-    let mode = if online {
-        Mode::Online {
-            server_version_num: db.server_version_num().await,
-        }
-    } else {
-        Mode::Plain
-    };
+    let mode = Mode::new(online, db.server_version_num().await);
     let steps = render_as(&plan.changes, mode);
 
     let stop = Arc::new(AtomicBool::new(false));

@@ -6,6 +6,7 @@
 use petal_diff::{Diff, Scope};
 use petal_ir::Database;
 
+use crate::error::EngineError;
 use crate::settings::Settings;
 
 /// The project's comparison scope.
@@ -22,6 +23,19 @@ pub fn compare(settings: &Settings, from: &Database, to: &Database) -> Diff {
 /// The two schemas as they are compared.
 pub fn scoped(settings: &Settings, from: &Database, to: &Database) -> (Database, Database) {
     scope(settings).apply(from, to)
+}
+
+/// A server's `server_version_num` (180004 for 18.4); `whose` names the
+/// server in an error ("the dev server's").
+pub(crate) async fn server_version_num(
+    client: &tokio_postgres::Client,
+    whose: &str,
+) -> Result<i32, EngineError> {
+    let row = client
+        .query_one("SELECT current_setting('server_version_num')::int", &[])
+        .await
+        .map_err(|e| EngineError::pg_query(&format!("reading {whose} version"), e))?;
+    Ok(row.get(0))
 }
 
 /// A warning when the models were canonicalized on a server of another

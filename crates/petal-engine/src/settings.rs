@@ -43,11 +43,7 @@ impl Settings {
     /// How a migration against a server of `server_version_num` is
     /// written: the online recipes are that server's.
     pub fn mode(&self, server_version_num: i32) -> petal_diff::Mode {
-        if self.online {
-            petal_diff::Mode::Online { server_version_num }
-        } else {
-            petal_diff::Mode::Plain
-        }
+        petal_diff::Mode::new(self.online, server_version_num)
     }
 
     pub fn embedded_cluster(&self) -> Result<EmbeddedCluster, EngineError> {

@@ -60,13 +60,7 @@ async fn measured(before: &str, after: &str, hint: Option<Hint>, online: bool) {
         .await
         .expect("the schema before, with rows");
     // The online recipes are the target's: on 18, NOT NULL ... NOT VALID.
-    let mode = if online {
-        Mode::Online {
-            server_version_num: db.server_version_num().await,
-        }
-    } else {
-        Mode::Plain
-    };
+    let mode = Mode::new(online, db.server_version_num().await);
     let mut report = String::new();
     let directions = [
         ("up", render_as(&plan.changes, mode), to.without_hints()),

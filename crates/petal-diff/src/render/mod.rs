@@ -71,6 +71,15 @@ pub enum Mode {
 }
 
 impl Mode {
+    /// Online for a server of `server_version_num`, or plain.
+    pub fn new(online: bool, server_version_num: i32) -> Mode {
+        if online {
+            Mode::Online { server_version_num }
+        } else {
+            Mode::Plain
+        }
+    }
+
     /// The oldest PostgreSQL major version the statements of `changes`,
     /// written in this mode, run on, when it is newer than the oldest
     /// petal supports (a migration file's `-- petal requires:` header).

@@ -86,16 +86,6 @@ pub(super) async fn lock<'a>(
         })
 }
 
-/// The dev server's `server_version_num`: a cache built on another version
-/// is rebuilt, since canonical spellings differ between versions.
-pub(super) async fn server_version(client: &Client) -> Result<i32, EngineError> {
-    let row = client
-        .query_one("SELECT current_setting('server_version_num')::int", &[])
-        .await
-        .map_err(|e| EngineError::pg_query("reading the dev server's version", e))?;
-    Ok(row.get(0))
-}
-
 /// The state recorded on the canonical database `name`, when there is one
 /// this petal wrote on this server `version`.
 pub(super) async fn read(

@@ -182,7 +182,9 @@ async fn canonicalize_on(
     // checkout path on a shared dev server) share the canonical database:
     // unserialized, one run drops it under another.
     let lock = cache::lock(&admin, &name).await?;
-    let version = cache::server_version(&admin).await?;
+    // A cache built on another version is rebuilt: canonical spellings
+    // differ between versions.
+    let version = crate::compare::server_version_num(&admin, "the dev server's").await?;
     let cfg = admin_cfg.with_dbname(&name);
 
     let read = timings::phase("read the canonical cache");

@@ -288,11 +288,7 @@ async fn ensure_server_suits(client: &Client, plan: &Plan) -> Result<(), EngineE
     if plan.steps.iter().all(|s| s.file.requires_server.is_none()) {
         return Ok(());
     }
-    let found: i32 = client
-        .query_one("SELECT current_setting('server_version_num')::int", &[])
-        .await
-        .map_err(|e| EngineError::pg_query("reading the server version", e))?
-        .get(0);
+    let found = crate::compare::server_version_num(client, "the server's").await?;
     let found = u32::try_from(found / 10000).unwrap_or(0);
     for step in &plan.steps {
         if let Some(required) = step.file.requires_server
