@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command};
+use cli::{Cli, Command, Format};
 use config::Config;
 use failure::{ErrorKind, Failure};
 use output::Style;
@@ -63,7 +63,22 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 format!("cannot start the async runtime: {e}"),
             )
         })?;
-    match cli.command {
+    let result = dispatch(cli.command, settings, &runtime, format, style);
+    // The canonical cache's record is written behind the answer: the run
+    // ends when it is.
+    runtime.block_on(petal_engine::canonical::settle());
+    result
+}
+
+/// Runs `command` on `runtime`.
+fn dispatch(
+    command: Command,
+    settings: petal_engine::Settings,
+    runtime: &tokio::runtime::Runtime,
+    format: Format,
+    style: Style,
+) -> Result<(), Failure> {
+    match command {
         Command::Init { .. } => Ok(()),
         Command::Dev { action } => runtime.block_on(commands::dev::run(&settings, action)),
         Command::Upgrade {

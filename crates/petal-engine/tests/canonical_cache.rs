@@ -186,3 +186,38 @@ async fn cold(db: &Database) -> petal_engine::canonical::Canonical {
     drop_cache(&settings).await;
     loaded.expect("canonicalize")
 }
+
+/// The cache's record is written behind the answer. A run that ends before
+/// it is written (the binary killed, a caller that never settles) leaves
+/// no record of the state it left behind: the next run rebuilds, and does
+/// not apply a difference from the last record onto a database that has
+/// moved on (`n` was made `bigint` by the lost run: a difference from the
+/// record, `integer` to `integer DEFAULT 5`, would only set the default).
+#[test]
+fn a_run_ending_before_its_record_is_written_costs_a_rebuild_only() {
+    let runtime = || common::runtime().expect("runtime");
+    let schema = |sql: &str| runtime().block_on(common::built(sql)).expect("the schema");
+    let a = schema("CREATE TABLE t (id integer PRIMARY KEY, n integer)");
+    let b = schema("CREATE TABLE t (id integer PRIMARY KEY, n bigint)");
+    let c = schema("CREATE TABLE t (id integer PRIMARY KEY, n integer DEFAULT 5)");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let settings = settings(dir.path().to_path_buf());
+    runtime().block_on(async {
+        canonicalize(&settings, &scanned(&a))
+            .await
+            .expect("a, cold");
+        petal_engine::canonical::settle().await;
+    });
+    // `b` applied in place; the runtime ends with the record's write not
+    // yet begun.
+    let lost = runtime().block_on(canonicalize(&settings, &scanned(&b)));
+    assert_eq!(lost.expect("b, warm").route, Route::Updated);
+    let next = runtime().block_on(async {
+        let next = canonicalize(&settings, &scanned(&c)).await;
+        petal_engine::canonical::settle().await;
+        drop_cache(&settings).await;
+        next.expect("c")
+    });
+    assert!(matches!(next.route, Route::Rebuilt(_)), "{:?}", next.route);
+    assert_eq!(next.database, c);
+}

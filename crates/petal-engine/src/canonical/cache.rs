@@ -4,17 +4,28 @@
 //! and what introspecting it gave (JSON, with a format number and the
 //! server version); and the advisory lock that makes runs of one project
 //! take turns on it.
+//!
+//! The comment is written behind the run ([`write_behind`]): the run's
+//! answer does not wait for it, the lock is held until it is written, and
+//! the binary waits for it before it exits ([`settle`]). A run that ends
+//! before then loses nothing but the next run's head start: the comment
+//! is removed before the database is changed ([`forget`]), so a database
+//! never carries the record of another state.
 
+use std::sync::Mutex;
 use std::time::Duration;
 
 use petal_ir::{Database, quote_ident, quote_literal};
 use petal_pg::lock::{AdvisoryLock, AdvisoryLockError, key_from_name};
+use petal_pg::{ConnConfig, connect};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use tokio::task::JoinHandle;
 use tokio_postgres::Client;
 
 use crate::error::EngineError;
 use crate::settings::Settings;
+use crate::timings;
 
 /// What the canonical database's comment records: the model IR it was
 /// built from, and what introspecting it gave.
@@ -29,12 +40,37 @@ pub(super) struct CacheState {
     pub canonical: Database,
 }
 
-/// What a run records on the canonical database.
-pub(super) struct Written<'a> {
+/// The canonical cache opened for a run: the session holding the
+/// project's lock, the server's version, and what the cache records.
+pub(super) struct OpenCache {
+    pub name: String,
+    /// The canonical database's connection settings.
+    pub cfg: ConnConfig,
+    pub lock: AdvisoryLock<Client>,
     pub version: i32,
-    pub models: &'a Database,
-    pub sql: &'a str,
-    pub canonical: &'a Database,
+    pub previous: Option<CacheState>,
+}
+
+/// Connects to the dev server `admin_cfg`, takes the project's lock and
+/// reads what its canonical database records.
+pub(super) async fn open(
+    settings: &Settings,
+    admin_cfg: &ConnConfig,
+) -> Result<OpenCache, EngineError> {
+    let name = cache_db_name(settings);
+    let lock = lock(connect(admin_cfg).await?, &name).await?;
+    // A cache built on another version is rebuilt: canonical spellings
+    // differ between versions.
+    let version = crate::compare::server_version_num(lock.session(), "the dev server's").await?;
+    let _t = timings::phase("read the canonical cache");
+    let previous = read(lock.session(), &name, version).await?;
+    Ok(OpenCache {
+        cfg: admin_cfg.with_dbname(&name),
+        name,
+        lock,
+        version,
+        previous,
+    })
 }
 
 /// Changes whenever [`CacheState`]'s shape or meaning does: an older
@@ -56,10 +92,7 @@ pub fn cache_db_name(settings: &Settings) -> String {
 /// Takes the advisory lock of the canonical database `name` on `admin`'s
 /// session, keyed by the name, waiting up to [`CACHE_LOCK_TIMEOUT`]. It is
 /// released with that session, so an early return releases it too.
-pub(super) async fn lock<'a>(
-    admin: &'a Client,
-    name: &str,
-) -> Result<AdvisoryLock<&'a Client>, EngineError> {
+async fn lock(admin: Client, name: &str) -> Result<AdvisoryLock<Client>, EngineError> {
     // Said once per holder; a timeout names the holder too.
     let mut told = None;
     let on_wait = |waiting: &petal_pg::lock::Waiting| {
@@ -88,11 +121,7 @@ pub(super) async fn lock<'a>(
 
 /// The state recorded on the canonical database `name`, when there is one
 /// this petal wrote on this server `version`.
-pub(super) async fn read(
-    admin: &Client,
-    name: &str,
-    version: i32,
-) -> Result<Option<CacheState>, EngineError> {
+async fn read(admin: &Client, name: &str, version: i32) -> Result<Option<CacheState>, EngineError> {
     let row = admin
         .query_opt(
             "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1",
@@ -106,23 +135,90 @@ pub(super) async fn read(
     Ok(state.filter(|s| s.format == CACHE_FORMAT && s.server_version_num == version))
 }
 
-/// Records on the canonical database `name` that it holds
-/// `written.canonical`, built from `written.models` and the SQL files of
-/// that fingerprint on server `written.version`.
-pub(super) async fn write(
-    admin: &Client,
-    name: &str,
-    written: &Written<'_>,
-) -> Result<(), EngineError> {
+/// Removes the record from the canonical database `name` before it is
+/// changed: until the new state is written, it matches no record, and a
+/// run that stops in between leaves the next one to rebuild.
+pub(super) async fn forget(admin: &Client, name: &str) -> Result<(), EngineError> {
+    admin
+        .batch_execute(&format!(
+            "COMMENT ON DATABASE {} IS NULL",
+            quote_ident(name)
+        ))
+        .await
+        .map_err(|e| EngineError::pg_query("updating the canonical cache", e))
+}
+
+/// The writes under way, for [`settle`].
+static PENDING: Mutex<Vec<JoinHandle<()>>> = Mutex::new(Vec::new());
+
+/// Records on the canonical database `name` that it holds `canonical`,
+/// built from `models` and the SQL files of fingerprint `sql`, in a task
+/// of its own that keeps `lock` until the record is written. A failed
+/// write is said, and costs the next run a rebuild.
+pub(super) fn write_behind(
+    lock: AdvisoryLock<Client>,
+    name: String,
+    version: i32,
+    models: Database,
+    sql: String,
+    canonical: Database,
+) {
     let state = CacheState {
         format: CACHE_FORMAT,
-        server_version_num: written.version,
-        models: written.models.clone(),
-        sql: written.sql.to_string(),
-        canonical: written.canonical.clone(),
+        server_version_num: version,
+        models,
+        sql,
+        canonical,
     };
-    let json = serde_json::to_string(&state)
+    let task = tokio::spawn(async move {
+        let _t = timings::phase("write the canonical cache");
+        if let Err(e) = write(lock.session(), &name, state).await {
+            let why: Vec<String> = e
+                .reports()
+                .iter()
+                .map(|r| r.message().to_string())
+                .collect();
+            petal_pg::progress::say(&format!(
+                "the canonical copy of the models was not recorded ({}); the next run builds it again",
+                why.join("; ")
+            ));
+        }
+        // Ending the session would release it as well.
+        let _ = lock.release().await;
+    });
+    PENDING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push(task);
+}
+
+/// Waits for the canonical cache's writes still under way. The binary
+/// calls it before it exits; a run that does not only costs the next one
+/// a rebuild.
+pub async fn settle() {
+    let pending = std::mem::take(
+        &mut *PENDING
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    );
+    for task in pending {
+        // A task that panicked wrote nothing: the next run rebuilds.
+        let _ = task.await;
+    }
+}
+
+async fn write(admin: &Client, name: &str, state: CacheState) -> Result<(), EngineError> {
+    // Encoding a schema of a thousand tables is milliseconds of CPU: off
+    // the runtime's one thread, so the run's own work goes on meanwhile.
+    let json = tokio::task::spawn_blocking(move || serde_json::to_string(&state))
+        .await
+        .map_err(|e| EngineError::internal("encoding the canonical cache", e))?
         .map_err(|e| EngineError::internal("encoding the canonical cache", e))?;
+    // lz4 compresses the record in half pglz's time where the server has
+    // it (14+, built with lz4); elsewhere the default stands.
+    let _ = admin
+        .batch_execute("SET default_toast_compression = 'lz4'")
+        .await;
     admin
         .batch_execute(&format!(
             "COMMENT ON DATABASE {} IS {}",

@@ -35,7 +35,6 @@ mod rebuild;
 mod sql;
 
 use petal_ir::Database;
-use petal_pg::{ConnConfig, connect};
 use petal_sql::SqlFiles;
 use petal_syntax::{Cfg, ScannedModels, scan_dir};
 
@@ -43,7 +42,8 @@ use crate::error::{EngineError, Refusals};
 use crate::settings::Settings;
 use crate::timings;
 
-pub use cache::cache_db_name;
+use cache::OpenCache;
+pub use cache::{cache_db_name, settle};
 
 /// The models in canonical form.
 #[derive(Debug, Clone)]
@@ -90,32 +90,31 @@ pub struct Declared {
 /// The models of the project: scanned, canonicalized, with their rename
 /// hints carried onto the canonical form (the diff reads them there).
 pub async fn models(settings: &Settings) -> Result<Canonical, EngineError> {
-    // The scan is CPU work of our own; a stopped dev cluster starts
-    // meanwhile.
+    // The scan is CPU work of our own, on a thread of its own from here
+    // on: meanwhile a stopped dev cluster starts, and the cache is locked
+    // and read.
     let scanning = {
         let settings = settings.clone();
-        async move {
-            tokio::task::spawn_blocking(move || {
-                let _t = timings::phase("scan the models");
-                let models = scan(&settings)?;
-                let sql = read_sql(&settings)?;
-                Ok::<_, EngineError>(Declared { models, sql })
-            })
-            .await
-            .map_err(|e| EngineError::internal("scanning the models", e))?
-        }
+        tokio::task::spawn_blocking(move || {
+            let _t = timings::phase("scan the models");
+            let models = scan(&settings)?;
+            let sql = read_sql(&settings)?;
+            Ok::<_, EngineError>(Declared { models, sql })
+        })
     };
-    let start = async {
-        let _t = timings::phase("start the dev server");
-        settings.dev_server().await
+    let opening = async {
+        let admin_cfg = {
+            let _t = timings::phase("start the dev server");
+            settings.dev_server().await?
+        };
+        cache::open(settings, &admin_cfg).await
     };
     // Both finish before either error is reported, and a model's error
     // (`file:line:col`) comes first: a dev server that cannot start must
     // not hide it.
-    let (declared, admin_cfg) = tokio::join!(scanning, start);
-    let declared = declared?;
-    let admin_cfg = admin_cfg?;
-    let mut canonical = canonicalize_on(settings, &admin_cfg, &declared).await?;
+    let (declared, opened) = tokio::join!(scanning, opening);
+    let declared = declared.map_err(|e| EngineError::internal("scanning the models", e))??;
+    let mut canonical = canonicalize_in(opened?, &declared).await?;
     crate::compare::carry_hints(&mut canonical.database, &declared.models.database);
     Ok(canonical)
 }
@@ -163,33 +162,24 @@ pub async fn canonicalize(
     settings: &Settings,
     declared: &Declared,
 ) -> Result<Canonical, EngineError> {
-    canonicalize_on(settings, &settings.dev_server().await?, declared).await
+    let open = cache::open(settings, &settings.dev_server().await?).await?;
+    canonicalize_in(open, declared).await
 }
 
-/// [`canonicalize`] on the dev server `admin_cfg`, already started.
-async fn canonicalize_on(
-    settings: &Settings,
-    admin_cfg: &ConnConfig,
-    declared: &Declared,
-) -> Result<Canonical, EngineError> {
+/// [`canonicalize`] with the cache `open`: its lock taken, its record read.
+async fn canonicalize_in(open: OpenCache, declared: &Declared) -> Result<Canonical, EngineError> {
     let _t = timings::phase("canonicalize the models");
     let models = declared.models.database.clone().without_hints();
     let sql = &declared.sql;
     let sql_key = sql::fingerprint(sql);
-    let name = cache_db_name(settings);
-    let admin = connect(admin_cfg).await?;
-    // Runs of one project (an editor and a terminal, CI jobs with the same
-    // checkout path on a shared dev server) share the canonical database:
-    // unserialized, one run drops it under another.
-    let lock = cache::lock(&admin, &name).await?;
-    // A cache built on another version is rebuilt: canonical spellings
-    // differ between versions.
-    let version = crate::compare::server_version_num(&admin, "the dev server's").await?;
-    let cfg = admin_cfg.with_dbname(&name);
-
-    let read = timings::phase("read the canonical cache");
-    let previous = cache::read(&admin, &name, version).await?;
-    drop(read);
+    let OpenCache {
+        name,
+        cfg,
+        lock,
+        version,
+        previous,
+    } = open;
+    let admin = lock.session();
     // A change of the SQL files rebuilds: their objects may sit on any
     // table, and unchanged files cost nothing.
     let previous = previous.filter(|state| state.sql == sql_key);
@@ -210,41 +200,38 @@ async fn canonicalize_on(
             database: state.canonical,
             route: Route::Cached,
         },
-        Some(state) => match incremental::update_in_place(&cfg, &state.models, &models).await {
-            Ok(()) => {
-                let mut database = incremental::reread(&cfg, state, &models).await?;
-                sql::carry_declarations(&mut database, sql);
-                Built {
-                    database,
-                    route: Route::Updated,
+        Some(state) => {
+            cache::forget(admin, &name).await?;
+            match incremental::update_in_place(&cfg, &state.models, &models).await {
+                Ok(()) => {
+                    let mut database = incremental::reread(&cfg, state, &models).await?;
+                    sql::carry_declarations(&mut database, sql);
+                    Built {
+                        database,
+                        route: Route::Updated,
+                    }
+                }
+                // A difference the database refuses (a model error, a
+                // database edited by hand, a table a view stands on) is
+                // for the rebuild to report or mend.
+                Err(_) => {
+                    say_rebuilding(&models);
+                    rebuild::rebuild(admin, &cfg, &models, declared).await?
                 }
             }
-            // A difference the database refuses (a model error, a
-            // database edited by hand, a table a view stands on) is for
-            // the rebuild to report or mend.
-            Err(_) => {
-                say_rebuilding(&models);
-                rebuild::rebuild(&admin, &cfg, &models, declared).await?
-            }
-        },
+        }
         None => {
             say_rebuilding(&models);
-            rebuild::rebuild(&admin, &cfg, &models, declared).await?
+            rebuild::rebuild(admin, &cfg, &models, declared).await?
         }
     };
-    if built.route != Route::Cached {
-        let _t = timings::phase("write the canonical cache");
-        let state = cache::Written {
-            version,
-            models: &models,
-            sql: &sql_key,
-            canonical: &built.database,
-        };
-        cache::write(&admin, &name, &state).await?;
+    if built.route == Route::Cached {
+        // Ending the session would release it as well; a failure here
+        // changes nothing for this run.
+        let _ = lock.release().await;
+    } else {
+        cache::write_behind(lock, name, version, models, sql_key, built.database.clone());
     }
-    // Ending the session would release it as well; a failure here changes
-    // nothing for this run.
-    let _ = lock.release().await;
     Ok(Canonical {
         database: built.database,
         server_version_num: version,
