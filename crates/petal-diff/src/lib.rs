@@ -24,6 +24,7 @@ mod compare;
 mod impact;
 mod names;
 mod render;
+mod requires;
 mod scope;
 
 pub use apply::{ApplyError, apply, apply_all};
@@ -40,4 +41,5 @@ pub use render::{
     Load, Mode, ReviewedStatement, ReviewedStep, Sql, TableUnit, Traced, change_labels, render,
     render_as, render_change, render_down, render_down_as, render_load, render_schema,
 };
+pub use requires::{Requirement, requirements};
 pub use scope::{ALWAYS_PRESENT, Scope};

@@ -2,7 +2,9 @@
 //! directory under `tests/fixtures/`: `before.json` and `after.json` (the
 //! IR as lists) and the reviewed snapshots `up.snap` and `down.snap`,
 //! which hold the up and down sections exactly as a migration file shows
-//! them (the file's writer writes them), under the diff's warnings.
+//! them (the file's writer writes them), under the diff's warnings and,
+//! where the migration needs a server newer than 13, the file's
+//! `-- petal requires:` header.
 //!
 //! Where the online recipes write a change otherwise (`Mode::Online`:
 //! concurrent indexes, `NOT VALID` then `VALIDATE`, ...), the fixture holds
@@ -170,6 +172,13 @@ fn check(dir: &Path) -> Result<(), Failed> {
     }
 
     let mut up = String::new();
+    // The file's header, where the up or the down needs a newer server.
+    let requires = Mode::Plain
+        .requires_server(&d.changes)
+        .max(Mode::Plain.requires_server(&d.down()));
+    if let Some(major) = requires {
+        let _ = writeln!(up, "-- petal requires: PostgreSQL {major}");
+    }
     for w in &d.warnings {
         let _ = writeln!(up, "-- warning: {w}");
     }

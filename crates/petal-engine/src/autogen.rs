@@ -84,9 +84,15 @@ pub async fn revision(
     };
     let revision = new_revision_id(now, graph.topological_order());
     let mode = settings.mode(server_version_num);
+    let down = diff.down();
     let requires_server = mode
         .requires_server(&diff.changes)
-        .max(mode.requires_server(&diff.down()));
+        .max(mode.requires_server(&down));
+    warnings.extend(older_server_warning(
+        server_version_num,
+        &diff.changes,
+        &down,
+    ));
     let up = generated_steps(&petal_diff::render_as(&diff.changes, mode));
     let down_unpaired = up.iter().filter(|step| !step.is_empty()).count() > 1;
     let file = NewMigration {
@@ -109,6 +115,38 @@ pub async fn revision(
         warnings,
         mode,
     }))
+}
+
+/// A warning when what the up or the down creates needs a newer server
+/// than the one the diff was taken against (a function with a `BEGIN
+/// ATOMIC` body declared for a database on 13, say): the file says so in
+/// its header, and `upgrade` refuses it there before anything runs.
+fn older_server_warning(
+    server_version_num: i32,
+    up: &[petal_diff::Change],
+    down: &[petal_diff::Change],
+) -> Option<String> {
+    let major = u32::try_from(server_version_num / 10_000).ok()?;
+    if major == 0 {
+        return None;
+    }
+    let mut needs: Vec<petal_diff::Requirement> = petal_diff::requirements(up)
+        .into_iter()
+        .chain(petal_diff::requirements(down))
+        .filter(|r| r.major > major)
+        .collect();
+    needs.sort();
+    needs.dedup();
+    let newest = needs.iter().map(|r| r.major).max()?;
+    let list: Vec<String> = needs
+        .iter()
+        .map(|r| format!("{} ({}, PostgreSQL {})", r.object, r.what, r.major))
+        .collect();
+    Some(format!(
+        "the migration needs PostgreSQL {newest}, and the database it was diffed against runs \
+         {major}: {}; `petal upgrade` refuses it on a server older than {newest}",
+        list.join(", ")
+    ))
 }
 
 /// `petal merge`: a revision joining every head, running nothing.
@@ -201,4 +239,37 @@ pub fn generated_steps(steps: &[petal_diff::ReviewedStep]) -> Vec<petal_migrate:
             ..step.annotated().into_iter().collect()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::older_server_warning;
+    use petal_diff::{Change, Object};
+
+    fn view(security_invoker: bool) -> Change {
+        let view = serde_json::from_value(serde_json::json!({
+            "name": {"schema": "app", "name": "order_notes"},
+            "definition": " SELECT 1;",
+            "columns": [],
+            "security_invoker": security_invoker,
+        }))
+        .expect("a view");
+        Change::Create(Object::View { view })
+    }
+
+    #[test]
+    fn a_migration_for_an_older_server_than_it_needs_is_said() {
+        let up = [view(true)];
+        let warning = older_server_warning(140_009, &up, &[]).expect("a warning");
+        assert!(
+            warning.contains("needs PostgreSQL 15")
+                && warning.contains("runs 14")
+                && warning.contains("view app.order_notes (the option security_invoker"),
+            "{warning}"
+        );
+        // The down's creations count too.
+        assert!(older_server_warning(140_009, &[], &up).is_some());
+        assert_eq!(older_server_warning(150_000, &up, &up), None);
+        assert_eq!(older_server_warning(140_009, &[view(false)], &[]), None);
+    }
 }

@@ -88,7 +88,7 @@ impl Mode {
             Mode::Plain => online::Scope::MarkedIndexes,
             Mode::Online { server_version_num } => online::Scope::All { server_version_num },
         };
-        changes
+        let own = changes
             .iter()
             .any(|change| {
                 // A NOT NULL constraint NOT VALID exists from 18 on only.
@@ -98,7 +98,12 @@ impl Mode {
                         Some(online::NotNullRecipe::Native { .. })
                     )
             })
-            .then_some(18)
+            .then_some(18);
+        let created = crate::requirements(changes)
+            .into_iter()
+            .map(|r| r.major)
+            .max();
+        own.max(created)
     }
 }
 
