@@ -89,6 +89,42 @@ async fn statements_that_are_no_declarations_are_each_reported() {
     );
 }
 
+/// A model's table is the model's alone: an index or a comment on it in a
+/// SQL file is refused at its place, saying where it belongs; those of a
+/// materialized view, and a trigger on the table, are the SQL files'.
+#[tokio::test]
+async fn an_index_or_a_comment_on_a_model_table_is_refused() {
+    let project = orders_project().await;
+    project.write(
+        "sql/a.sql",
+        "CREATE MATERIALIZED VIEW totals AS SELECT customer_id, sum(total) AS total\n\
+         FROM orders GROUP BY customer_id;\n\
+         CREATE INDEX totals_customer ON totals (customer_id);\n\
+         COMMENT ON COLUMN totals.total IS 'per customer';\n\
+         CREATE INDEX orders_total ON public.orders (total);\n\
+         COMMENT ON TABLE orders IS 'what customers bought';\n\
+         COMMENT ON COLUMN public.orders.total IS 'in tiyn';\n",
+    );
+    let error = diff_error(&project);
+    assert_eq!(error["kind"], "sql_file", "{error:#}");
+    assert_eq!(
+        places(&error),
+        vec![
+            ("a.sql".to_string(), 5, 1),
+            ("a.sql".to_string(), 6, 1),
+            ("a.sql".to_string(), 7, 1),
+        ],
+        "the index and the comments on orders, not the materialized view's: {error:#}"
+    );
+    let text = error.to_string();
+    assert!(
+        text.contains("an index on table public.orders, which the models declare")
+            && text.contains("#[petal(index(...))]")
+            && text.contains("the model's `comment` attribute"),
+        "{text}"
+    );
+}
+
 #[tokio::test]
 async fn every_statement_postgres_refuses_is_reported_in_any_order() {
     let project = orders_project().await;

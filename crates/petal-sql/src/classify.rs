@@ -122,12 +122,38 @@ pub(crate) fn classify(sql: &str) -> Result<Head, String> {
         return create(&words);
     }
     if words.is(0, "COMMENT") && words.is(1, "ON") {
-        return Ok(head(Kind::Comment, None));
+        return Ok(Head {
+            table: comment_relation(&words),
+            ..head(Kind::Comment, None)
+        });
     }
     if words.is(0, "ALTER") && words.is(1, "TABLE") {
         return trigger_state(&words);
     }
     Err(refusal(&words))
+}
+
+/// The relation a `COMMENT ON TABLE t` or `COMMENT ON COLUMN t.c` is on
+/// (a model's table may not be commented here: its model says it).
+fn comment_relation(words: &Words<'_>) -> Option<QualifiedName> {
+    let mut at = 3;
+    if words.is(2, "TABLE") {
+        return words.qualified(&mut at);
+    }
+    if !words.is(2, "COLUMN") {
+        return None;
+    }
+    // `[schema.]table.column`: the parts before the last name the table.
+    let mut parts = vec![words.ident(at)?];
+    while words.text(at + 1) == "." {
+        at += 2;
+        parts.push(words.ident(at)?);
+    }
+    match parts.as_slice() {
+        [table, _column] => Some(QualifiedName::new(DEFAULT_SCHEMA, table.clone())),
+        [schema, table, _column] => Some(QualifiedName::new(schema.clone(), table.clone())),
+        _ => None,
+    }
 }
 
 fn head(kind: Kind, name: Option<QualifiedName>) -> Head {
@@ -397,6 +423,25 @@ mod tests {
         );
         assert_eq!(kind("COMMENT ON VIEW v IS 'x'"), Kind::Comment);
         assert_eq!(kind("create unique index on m (a)"), Kind::Index);
+    }
+
+    #[test]
+    fn a_comment_names_the_relation_it_is_on() {
+        let on = |sql: &str| classify(sql).unwrap_or_else(|e| panic!("{e}")).table;
+        assert_eq!(
+            on("COMMENT ON TABLE crm.orders IS 'x'"),
+            Some(QualifiedName::new("crm", "orders"))
+        );
+        assert_eq!(
+            on(r#"COMMENT ON COLUMN "Crm".orders.total IS 'x'"#),
+            Some(QualifiedName::new("Crm", "orders"))
+        );
+        assert_eq!(
+            on("COMMENT ON COLUMN orders.total IS 'x'"),
+            Some(QualifiedName::new("public", "orders"))
+        );
+        assert_eq!(on("COMMENT ON VIEW v IS 'x'"), None);
+        assert_eq!(on("COMMENT ON FUNCTION f(int) IS 'x'"), None);
     }
 
     #[test]

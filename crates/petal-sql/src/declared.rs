@@ -92,7 +92,8 @@ pub struct Declared {
     /// the scratch database creates them); none for a comment, or an
     /// index left unnamed.
     pub name: Option<QualifiedName>,
-    /// The table or view a trigger, an index or a trigger state is on.
+    /// The table or view a trigger, an index or a trigger state is on,
+    /// and the relation of a comment on a table or a column.
     pub table: Option<QualifiedName>,
     /// A `-- petal: renamed_from = old_name` comment above the statement.
     pub renamed_from: Option<String>,

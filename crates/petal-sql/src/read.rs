@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use petal_ir::QualifiedName;
 use petal_source::{Report, SourceFile, Span};
 
 use crate::classify::classify;
@@ -20,6 +21,31 @@ pub struct SqlFiles {
 impl SqlFiles {
     pub fn is_empty(&self) -> bool {
         self.statements.is_empty()
+    }
+
+    /// The statements that would change a table the models declare
+    /// (`is_model_table`): an index on it, a comment on it or on one of
+    /// its columns. A table is its model's alone, so that the models say
+    /// all of it; a trigger on it, and its state, are the SQL files'.
+    pub fn on_model_tables(&self, is_model_table: impl Fn(&QualifiedName) -> bool) -> Vec<Report> {
+        self.statements
+            .iter()
+            .filter_map(|s| {
+                let table = s.table.as_ref().filter(|t| is_model_table(t))?;
+                let (what, instead) = match s.kind {
+                    Kind::Index => ("an index on", "`#[petal(index(...))]` on the model"),
+                    Kind::Comment => ("a comment on", "the model's `comment` attribute"),
+                    _ => return None,
+                };
+                Some(
+                    s.report(format!(
+                        "{what} table {table}, which the models declare: a SQL file declares \
+                         indexes and comments of what it creates (a materialized view, a view)"
+                    ))
+                    .with_help(format!("declare it with {instead}")),
+                )
+            })
+            .collect()
     }
 }
 

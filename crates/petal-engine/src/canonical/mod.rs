@@ -171,6 +171,10 @@ async fn canonicalize_in(open: OpenCache, declared: &Declared) -> Result<Canonic
     let _t = timings::phase("canonicalize the models");
     let models = declared.models.database.clone().without_hints();
     let sql = &declared.sql;
+    let on_models = sql.on_model_tables(|t| models.tables.contains_key(t));
+    if !on_models.is_empty() {
+        return Err(EngineError::SqlFiles(Refusals(on_models)));
+    }
     let sql_key = sql::fingerprint(sql);
     let OpenCache {
         name,
