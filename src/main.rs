@@ -54,7 +54,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
     )?;
     let format = cli.global.format;
     let style = Style::new(cli.global.color);
-    let runtime = tokio::runtime::Builder::new_current_thread()
+    // Two workers: the connections' tasks and the canonical cache's write
+    // go on while the run computes the diff on the thread that waits.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| {
