@@ -167,6 +167,39 @@ async fn every_statement_postgres_refuses_is_reported_in_any_order() {
     run.assert_ok();
 }
 
+/// A function declared twice, with its argument types spelled apart
+/// (`integer`, `int4`), is found by PostgreSQL, and the report names the
+/// other declaration's place.
+#[tokio::test]
+async fn a_function_declared_twice_names_both_places() {
+    let project = orders_project().await;
+    project.write(
+        "sql/a.sql",
+        "CREATE FUNCTION cents(amount integer) RETURNS bigint\n\
+         LANGUAGE sql IMMUTABLE AS $$ SELECT amount * 100 $$;\n",
+    );
+    project.write(
+        "sql/b.sql",
+        "CREATE FUNCTION cents(text) RETURNS bigint\n\
+         LANGUAGE sql IMMUTABLE AS $$ SELECT 0 $$;\n\
+         CREATE OR REPLACE FUNCTION public.cents(int4) RETURNS bigint\n\
+         LANGUAGE sql IMMUTABLE AS $$ SELECT $1 * 100 $$;\n",
+    );
+    let error = diff_error(&project);
+    assert_eq!(error["kind"], "sql_file", "{error:#}");
+    assert_eq!(
+        places(&error),
+        vec![("b.sql".to_string(), 3, 1)],
+        "{error:#}"
+    );
+    let text = error.to_string();
+    assert!(text.contains("already exists"), "{text}");
+    assert!(
+        text.contains("function public.cents is declared at sql/a.sql:1:1 too"),
+        "{text}"
+    );
+}
+
 /// A `LANGUAGE sql` function with a string body is checked against the
 /// catalogs when a migration creates it, yet records no dependency: the
 /// first migration must create it after the table it reads, and the whole

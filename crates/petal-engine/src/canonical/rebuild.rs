@@ -91,7 +91,9 @@ async fn build(
     let failed = load_sql(cfg, files, &[Phase::AfterTables], waiting).await?;
     if !failed.is_empty() {
         let _ = drop_canonical(admin, cfg).await;
-        return Err(EngineError::SqlFiles(Refusals(sql::refusals(&failed))));
+        return Err(EngineError::SqlFiles(Refusals(sql::refusals(
+            &failed, files,
+        ))));
     }
     Ok(route)
 }

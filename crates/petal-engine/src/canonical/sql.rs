@@ -113,19 +113,68 @@ pub(super) async fn load_phase<'a>(
 }
 
 /// Every statement that did not load, reported at its place with
-/// PostgreSQL's message, detail and hint.
-pub(super) fn refusals(failed: &[(&Declared, ServerError)]) -> Vec<Report> {
+/// PostgreSQL's message, detail and hint; one refused because its object
+/// exists names the other statements of `files` declaring that name (a
+/// function's overloads share it: PostgreSQL's message says which
+/// arguments clash).
+pub(super) fn refusals(failed: &[(&Declared, ServerError)], files: &SqlFiles) -> Vec<Report> {
     let mut reports: Vec<(String, Report)> = failed
         .iter()
         .map(|(statement, error)| {
             let offset = error.offset_in(&statement.load_sql()).unwrap_or(0);
             let what = format!("PostgreSQL refuses this {}", statement.kind.noun());
-            let report = statement.report_at(offset, format!("{what}: {}", error.message));
+            let mut report = statement.report_at(offset, format!("{what}: {}", error.message));
+            if exists_already(error) {
+                for other in same_name(files, statement) {
+                    report = report.with_note(format!(
+                        "{} {} is declared at {} too",
+                        other.kind.noun(),
+                        other
+                            .name
+                            .as_ref()
+                            .map(ToString::to_string)
+                            .unwrap_or_default(),
+                        other.place()
+                    ));
+                }
+            }
             (statement.place(), error.annotate(report))
         })
         .collect();
     reports.sort_by(|a, b| a.0.cmp(&b.0));
     reports.into_iter().map(|(_, r)| r).collect()
+}
+
+/// PostgreSQL refused a creation because the object exists.
+fn exists_already(error: &ServerError) -> bool {
+    let exists = [
+        SqlState::DUPLICATE_FUNCTION,
+        SqlState::DUPLICATE_OBJECT,
+        SqlState::DUPLICATE_TABLE,
+        SqlState::DUPLICATE_SCHEMA,
+    ];
+    error
+        .code
+        .as_ref()
+        .is_some_and(|code| exists.contains(code))
+}
+
+/// The other statements of `files` declaring an object of `statement`'s
+/// kind and name (functions, procedures and aggregates share one
+/// namespace of names).
+fn same_name<'a>(files: &'a SqlFiles, statement: &Declared) -> Vec<&'a Declared> {
+    let routine = |kind: Kind| matches!(kind, Kind::Function | Kind::Procedure | Kind::Aggregate);
+    let alike = |kind: Kind| kind == statement.kind || (routine(kind) && routine(statement.kind));
+    files
+        .statements
+        .iter()
+        .filter(|other| {
+            !std::ptr::eq(*other, statement)
+                && alike(other.kind)
+                && other.name.is_some()
+                && other.name == statement.name
+        })
+        .collect()
 }
 
 /// What the SQL files say that the catalogs do not: an extension whose
