@@ -46,6 +46,13 @@ FROM (
     JOIN nsp ON nsp.oid = c.relnamespace
     JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
     UNION ALL
+    -- The comment every database's `public` has is no one's.
+    SELECT 'comment on a schema', quote_ident(nsp.nspname)
+    FROM nsp
+    JOIN pg_description d
+      ON d.objoid = nsp.oid AND d.classoid = 'pg_namespace'::regclass AND d.objsubid = 0
+    WHERE NOT (nsp.nspname = 'public' AND d.description = 'standard public schema')
+    UNION ALL
     SELECT 'comment on a domain check',
            quote_ident(nsp.nspname) || '.' || quote_ident(t.typname) || '.' || quote_ident(con.conname)
     FROM pg_constraint con

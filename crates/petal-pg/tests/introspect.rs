@@ -146,7 +146,7 @@ async fn schemas_option_narrows() {
     let not_compared: Vec<String> = found.not_compared.iter().map(|n| n.name.clone()).collect();
     assert_eq!(
         not_compared,
-        ["crm.addresses.own_addresses", "crm.addresses"]
+        ["crm", "crm.addresses.own_addresses", "crm.addresses"]
     );
 }
 
@@ -346,4 +346,34 @@ async fn event_triggers_and_publications_name_what_they_use() {
             ["column public.orders.id", "column public.orders.total"]
         );
     }
+}
+
+/// A schema's comment is not compared: it is listed, but `public`'s, which
+/// every database has, is not.
+#[tokio::test]
+async fn a_comment_on_a_schema_is_listed() {
+    let db = TestDb::new().await;
+    load(
+        &db,
+        "CREATE SCHEMA crm; COMMENT ON SCHEMA crm IS 'customers';
+         COMMENT ON SCHEMA public IS 'standard public schema';",
+    )
+    .await;
+    let listed = |found: &Introspection| -> Vec<String> {
+        found
+            .not_compared
+            .iter()
+            .filter(|n| n.kind == "comment on a schema")
+            .map(|n| n.name.clone())
+            .collect()
+    };
+    assert_eq!(
+        listed(&read(&db, &IntrospectOptions::default()).await),
+        ["crm"]
+    );
+    load(&db, "COMMENT ON SCHEMA public IS 'the shop'").await;
+    assert_eq!(
+        listed(&read(&db, &IntrospectOptions::default()).await),
+        ["crm", "public"]
+    );
 }

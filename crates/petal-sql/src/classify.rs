@@ -122,6 +122,16 @@ pub(crate) fn classify(sql: &str) -> Result<Head, String> {
         return create(&words);
     }
     if words.is(0, "COMMENT") && words.is(1, "ON") {
+        // Refused rather than loaded and lost: neither is compared.
+        for what in ["SCHEMA", "EXTENSION"] {
+            if words.is(2, what) {
+                return Err(format!(
+                    "`COMMENT ON {what}`: petal does not compare comments on a {}, so this one \
+                     would be lost; set it in a migration written by hand",
+                    what.to_lowercase()
+                ));
+            }
+        }
         return Ok(Head {
             table: comment_relation(&words),
             ..head(Kind::Comment, None)
@@ -442,6 +452,13 @@ mod tests {
         );
         assert_eq!(on("COMMENT ON VIEW v IS 'x'"), None);
         assert_eq!(on("COMMENT ON FUNCTION f(int) IS 'x'"), None);
+        for sql in [
+            "COMMENT ON SCHEMA crm IS 'x'",
+            "comment on extension citext is 'x'",
+        ] {
+            let refused = classify(sql).err().unwrap_or_default();
+            assert!(refused.contains("would be lost"), "{sql}: {refused}");
+        }
     }
 
     #[test]
