@@ -1,7 +1,7 @@
 //! The convergence property, on a real PostgreSQL: for random pairs of
 //! whole schemas (A, B) — tables and enum types, and views over views,
 //! materialized views, SQL and PL/pgSQL functions used by defaults, checks,
-//! expression indexes and triggers, extensions, sequences, domains,
+//! expression indexes and triggers, procedures and aggregates, extensions, sequences, domains,
 //! composite and range types — each first built on a fresh database so
 //! both are in the server's canonical form, with a few rows in every table
 //! of A:

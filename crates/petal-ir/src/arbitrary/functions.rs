@@ -1,7 +1,9 @@
 //! Functions: IMMUTABLE SQL helpers that defaults, checks, expression
-//! indexes and views call, and PL/pgSQL trigger functions. Each is written
-//! as `pg_get_functiondef` prints it, with the fields introspection reads
-//! beside it (signature, arguments, result) consistent with the text.
+//! indexes and views call, PL/pgSQL trigger functions, and procedures and
+//! aggregates that nothing uses. Each is written as `pg_get_functiondef`
+//! prints it (an aggregate as introspection assembles it), with the fields
+//! introspection reads beside it (signature, arguments, result) consistent
+//! with the text.
 //!
 //! Bodies are string bodies, which PostgreSQL 13 takes too and which
 //! record no dependencies; SQL bodies name their arguments `$1`, `$2`, so
@@ -26,6 +28,7 @@ pub(super) struct Form {
 #[derive(Debug)]
 pub(super) struct Template {
     pub name: &'static str,
+    pub kind: FunctionKind,
     /// The argument types, as `oidvectortypes` prints them.
     pub signature: &'static str,
     pub language: &'static str,
@@ -42,6 +45,7 @@ const PERFORM_RETURN: &str = "\nBEGIN\n  PERFORM 1;\n  IF TG_OP = 'DELETE' THEN\
 pub(super) const HELPERS: &[Template] = &[
     Template {
         name: "double_it",
+        kind: FunctionKind::Function,
         signature: "integer",
         language: "sql",
         volatility: Volatility::Immutable,
@@ -54,6 +58,7 @@ pub(super) const HELPERS: &[Template] = &[
     },
     Template {
         name: "norm",
+        kind: FunctionKind::Function,
         signature: "text",
         language: "sql",
         volatility: Volatility::Immutable,
@@ -70,6 +75,7 @@ pub(super) const HELPERS: &[Template] = &[
     },
     Template {
         name: "Is Positive",
+        kind: FunctionKind::Function,
         signature: "integer",
         language: "sql",
         volatility: Volatility::Immutable,
@@ -81,6 +87,7 @@ pub(super) const HELPERS: &[Template] = &[
     },
     Template {
         name: "ограничить",
+        kind: FunctionKind::Function,
         signature: "integer, integer",
         language: "sql",
         volatility: Volatility::Immutable,
@@ -104,6 +111,92 @@ pub(super) const TRIGGER_FUNCTIONS: &[Template] = &[
     trigger_function("журнал"),
 ];
 
+/// PL/pgSQL procedures (`CALL`ed by no one): a new body is `CREATE OR
+/// REPLACE`, a renamed parameter recreates. Their arguments carry `IN`, as
+/// PostgreSQL 14 on prints them (13 prints none: both sides are read back
+/// from the server, so either loads the same).
+pub(super) const PROCEDURES: &[Template] = &[
+    Template {
+        name: "Log It",
+        kind: FunctionKind::Procedure,
+        signature: "integer",
+        language: "plpgsql",
+        volatility: Volatility::Volatile,
+        forms: &[
+            form("IN n integer", "", "\nBEGIN\n  PERFORM $1;\nEND\n"),
+            form("IN n integer", "", "\nBEGIN\n  PERFORM $1 + 1;\nEND\n"),
+            form("IN m integer", "", "\nBEGIN\n  PERFORM $1;\nEND\n"),
+        ],
+    },
+    Template {
+        name: "журнал_p",
+        kind: FunctionKind::Procedure,
+        signature: "integer, text",
+        language: "plpgsql",
+        volatility: Volatility::Volatile,
+        forms: &[
+            form(
+                "IN m integer, IN label text",
+                "",
+                "\nBEGIN\n  PERFORM $1, $2;\nEND\n",
+            ),
+            form(
+                "IN m integer, IN label text",
+                "",
+                "\nBEGIN\n  PERFORM $2;\nEND\n",
+            ),
+        ],
+    },
+];
+
+/// Aggregates over built-in state functions; a form's body is the list of
+/// options. Another initial state is `CREATE OR REPLACE AGGREGATE`.
+pub(super) const AGGREGATES: &[Template] = &[
+    Template {
+        name: "product",
+        kind: FunctionKind::Aggregate,
+        signature: "numeric",
+        language: "internal",
+        volatility: Volatility::Immutable,
+        forms: &[
+            form(
+                "numeric",
+                "numeric",
+                "    SFUNC = numeric_mul,\n    STYPE = numeric,\n    INITCOND = '1'",
+            ),
+            form(
+                "numeric",
+                "numeric",
+                "    SFUNC = numeric_mul,\n    STYPE = numeric,\n    INITCOND = '2'",
+            ),
+        ],
+    },
+    Template {
+        name: "Joined",
+        kind: FunctionKind::Aggregate,
+        signature: "text",
+        language: "internal",
+        volatility: Volatility::Immutable,
+        forms: &[
+            form("text", "text", "    SFUNC = textcat,\n    STYPE = text"),
+            form(
+                "text",
+                "text",
+                "    SFUNC = textcat,\n    STYPE = text,\n    INITCOND = ''",
+            ),
+        ],
+    },
+];
+
+/// Every template, for finding a function's form by its text.
+fn templates() -> impl Iterator<Item = &'static Template> {
+    HELPERS
+        .iter()
+        .chain(TRIGGER_FUNCTIONS)
+        .chain(PROCEDURES)
+        .chain(AGGREGATES)
+}
+
 const fn form(arguments: &'static str, result: &'static str, body: &'static str) -> Form {
     Form {
         arguments,
@@ -115,6 +208,7 @@ const fn form(arguments: &'static str, result: &'static str, body: &'static str)
 const fn trigger_function(name: &'static str) -> Template {
     Template {
         name,
+        kind: FunctionKind::Function,
         signature: "",
         language: "plpgsql",
         volatility: Volatility::Volatile,
@@ -127,8 +221,29 @@ const TRIGGER_FORMS: &[Form] = &[
     form("", "trigger", PERFORM_RETURN),
 ];
 
-/// `pg_get_functiondef`'s text for `name` in form `form`.
+/// `pg_get_functiondef`'s text for `name` in form `form` (an aggregate's
+/// as introspection assembles it).
 pub(super) fn definition(name: &QualifiedName, template: &Template, form: &Form) -> String {
+    match template.kind {
+        FunctionKind::Procedure => {
+            return format!(
+                "CREATE OR REPLACE PROCEDURE {}({})\n LANGUAGE {}\nAS $procedure${}$procedure$\n",
+                spelling(name),
+                form.arguments,
+                template.language,
+                form.body
+            );
+        }
+        FunctionKind::Aggregate => {
+            return format!(
+                "CREATE OR REPLACE AGGREGATE {}({}) (\n{}\n)",
+                spelling(name),
+                form.arguments,
+                form.body
+            );
+        }
+        FunctionKind::Function | FunctionKind::Window => {}
+    }
     let volatility = match template.volatility {
         Volatility::Immutable => " IMMUTABLE\n",
         Volatility::Stable => " STABLE\n",
@@ -150,10 +265,10 @@ pub(super) fn function(name: QualifiedName, template: &Template, form: &Form) ->
         definition: definition(&name, template, form),
         name,
         signature: template.signature.to_string(),
-        kind: FunctionKind::Function,
+        kind: template.kind,
         identity_arguments: form.arguments.to_string(),
         arguments: form.arguments.to_string(),
-        result: Some(form.result.to_string()),
+        result: (template.kind != FunctionKind::Procedure).then(|| form.result.to_string()),
         language: template.language.to_string(),
         volatility: template.volatility,
         comment: None,
@@ -164,10 +279,8 @@ pub(super) fn function(name: QualifiedName, template: &Template, form: &Form) ->
 
 /// The template and form a generated function is in, found by its text.
 pub(super) fn form_of(f: &Function) -> Option<(&'static Template, &'static Form)> {
-    HELPERS
-        .iter()
-        .chain(TRIGGER_FUNCTIONS)
-        .filter(|t| t.signature == f.signature && t.language == f.language)
+    templates()
+        .filter(|t| t.kind == f.kind && t.signature == f.signature && t.language == f.language)
         .flat_map(|t| t.forms.iter().map(move |form| (t, form)))
         .find(|(t, form)| definition(&f.name, t, form) == f.definition)
 }
@@ -199,7 +312,11 @@ pub(super) fn add(rng: &mut Rng, db: &mut Database, template: &Template) -> Opti
 pub(super) fn helpers_of(db: &Database, ty: &str) -> Vec<(QualifiedName, String)> {
     db.functions
         .values()
-        .filter(|f| f.signature == ty && f.volatility == Volatility::Immutable)
+        .filter(|f| {
+            f.kind == FunctionKind::Function
+                && f.signature == ty
+                && f.volatility == Volatility::Immutable
+        })
         .filter_map(|f| Some((f.name.clone(), f.result.clone()?)))
         .collect()
 }
@@ -241,12 +358,13 @@ pub(super) fn in_use(db: &Database, key: &FunctionKey) -> bool {
             .any(|v| v.definition.contains(&call_prefix(&key.name)))
 }
 
-/// A new helper or trigger function.
+/// A new helper or trigger function, procedure or aggregate.
 pub(super) fn create_function(rng: &mut Rng, db: &mut Database) -> bool {
-    let template = if rng.chance(60) {
-        rng.pick(HELPERS)
-    } else {
-        rng.pick(TRIGGER_FUNCTIONS)
+    let template = match rng.below(10) {
+        0..=3 => rng.pick(HELPERS),
+        4..=6 => rng.pick(TRIGGER_FUNCTIONS),
+        7 | 8 => rng.pick(PROCEDURES),
+        _ => rng.pick(AGGREGATES),
     };
     template.is_some_and(|t| add(rng, db, t).is_some())
 }

@@ -60,11 +60,14 @@ pub(super) fn column_of_user_type(rng: &mut Rng, db: &mut Database) -> bool {
     true
 }
 
-/// IMMUTABLE helpers of `db`.
+/// IMMUTABLE helpers of `db` (not aggregates: an expression of a row
+/// may not call one).
 fn helpers(db: &Database) -> Vec<Function> {
     db.functions
         .values()
-        .filter(|f| f.volatility == crate::Volatility::Immutable)
+        .filter(|f| {
+            f.kind == crate::FunctionKind::Function && f.volatility == crate::Volatility::Immutable
+        })
         .cloned()
         .collect()
 }
