@@ -1,7 +1,10 @@
 //! What a comparison covers, and the rules that make two schemas
-//! comparable before they are diffed: the schemas in scope, `public`
-//! never dropped, and defaults PostgreSQL keeps as written although they
-//! mean the same.
+//! comparable before they are diffed: the schemas in scope, and `public`
+//! never dropped. Spellings are compared as PostgreSQL prints them: a
+//! default written `CURRENT_TIMESTAMP` on one side and `now()` on the
+//! other is a difference (pg_dump prints them apart, and a diff between
+//! two databases must leave them identical as PostgreSQL prints them); a
+//! model takes the database's spelling to match it.
 
 use std::collections::BTreeSet;
 
@@ -12,11 +15,6 @@ use crate::compare::{Diff, diff};
 /// Every new database has a `public` schema, and petal never drops it:
 /// removing all of one's models from `public` must not try to.
 pub const ALWAYS_PRESENT: &str = "public";
-
-/// Default expressions that PostgreSQL keeps as written although they mean
-/// the same: `CURRENT_TIMESTAMP` and `transaction_timestamp()` are `now()`.
-/// Spelling them one way on both sides keeps them from showing as changes.
-const SAME_AS_NOW: &[&str] = &["CURRENT_TIMESTAMP", "transaction_timestamp()"];
 
 /// The schemas a comparison covers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -43,8 +41,8 @@ impl Scope {
         }
     }
 
-    /// The two schemas as they are compared: narrowed to the scope, with
-    /// equivalent spellings made one, and `public` kept.
+    /// The two schemas as they are compared: narrowed to the scope, and
+    /// `public` kept.
     pub fn apply(&self, from: &Database, to: &Database) -> (Database, Database) {
         let mut from = from.clone();
         let mut to = to.clone();
@@ -52,8 +50,6 @@ impl Scope {
             from.retain_schemas(keep);
             to.retain_schemas(keep);
         }
-        same_spelling(&mut from);
-        same_spelling(&mut to);
         if from.schemas.contains(ALWAYS_PRESENT) {
             to.schemas.insert(ALWAYS_PRESENT.to_string());
         }
@@ -67,18 +63,6 @@ impl Scope {
     pub fn diff(&self, from: &Database, to: &Database) -> Diff {
         let (from, to) = self.apply(from, to);
         diff(&from, &to)
-    }
-}
-
-fn same_spelling(db: &mut Database) {
-    for table in db.tables.values_mut() {
-        for column in &mut table.columns {
-            if let Some(default) = &column.default
-                && SAME_AS_NOW.contains(&default.as_str())
-            {
-                column.default = Some("now()".to_string());
-            }
-        }
     }
 }
 
@@ -96,8 +80,10 @@ mod tests {
         assert!(diff.is_empty(), "{:?}", diff.changes);
     }
 
+    /// pg_dump prints them apart, so a diff between two databases changes
+    /// one into the other.
     #[test]
-    fn current_timestamp_is_now() {
+    fn current_timestamp_is_not_now() {
         let mut t = Table::new(QualifiedName::new("public", "t"));
         let mut c = Column::new("at", SqlType::canonical("timestamp with time zone"));
         c.default = Some("CURRENT_TIMESTAMP".into());
@@ -107,7 +93,7 @@ mod tests {
         t.columns[0].default = Some("now()".into());
         let mut b = Database::default();
         b.add_table(t);
-        assert!(Scope::all().diff(&a, &b).is_empty());
+        assert_eq!(Scope::all().diff(&a, &b).changes.len(), 1);
     }
 
     #[test]
