@@ -63,6 +63,12 @@ bench-diff:
 bench-autogen:
     ./scripts/bench-autogen/run.sh
 
+# judge petal on a real migration history: each step diffed database to database, applied,
+# compared by pg_dump (e.g. crates.io's `migrations/`; SERVER: a libpq connection string)
+replay-history dir server:
+    cargo build --release --quiet --bin petal
+    python3 scripts/replay-history.py {{dir}} --server "{{server}}"
+
 # many more property-test cases
 proptest-long:
     PETAL_PROPTEST_CASES=5000 cargo test --workspace --release proptest
