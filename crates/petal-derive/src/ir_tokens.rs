@@ -184,6 +184,7 @@ fn index(ix: &Index) -> TokenStream {
             predicate: #predicate,
             nulls_not_distinct: #nnd,
             comment: #comment,
+            storage: ::std::vec::Vec::new(),
             concurrently: #concurrently,
         }
     }

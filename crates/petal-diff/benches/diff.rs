@@ -79,6 +79,7 @@ fn table(i: usize) -> Table {
         predicate: None,
         nulls_not_distinct: false,
         comment: None,
+        storage: Vec::new(),
         concurrently: false,
     });
     t

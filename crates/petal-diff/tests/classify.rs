@@ -104,6 +104,7 @@ fn index() -> Index {
         predicate: None,
         nulls_not_distinct: false,
         comment: None,
+        storage: Vec::new(),
         concurrently: false,
     }
 }

@@ -153,6 +153,9 @@ pub(crate) fn index_line(ix: &Index) -> String {
     if ix.nulls_not_distinct {
         line.push_str(" nulls not distinct");
     }
+    if !ix.storage.is_empty() {
+        let _ = write!(line, " with ({})", ix.storage.join(", "));
+    }
     if let Some(p) = &ix.predicate {
         let _ = write!(line, " where {p}");
     }

@@ -225,6 +225,10 @@ pub struct Index {
     pub predicate: Option<String>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub nulls_not_distinct: bool,
+    /// Storage parameters (`WITH (pages_per_range = 1)`), as
+    /// `pg_class.reloptions` holds them: `name=value`, in the server's order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub storage: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// A hint from the models (`index(..., concurrently)`), never read

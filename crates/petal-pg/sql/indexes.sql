@@ -36,6 +36,7 @@ SELECT i.indrelid AS table_oid,
        END AS collation,
        pg_get_expr(i.indpred, i.indrelid) AS predicate,
        {{index_nulls_not_distinct}} AS nulls_not_distinct,
+       ic.reloptions AS storage,
        d.description AS comment
 FROM rel
 JOIN pg_index i ON i.indrelid = rel.oid

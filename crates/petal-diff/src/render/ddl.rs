@@ -229,6 +229,9 @@ pub(crate) fn create_index_as(table: &QualifiedName, index: &Index, concurrently
     if index.nulls_not_distinct {
         sql.push(" NULLS NOT DISTINCT");
     }
+    if !index.storage.is_empty() {
+        sql.push(&format!(" WITH ({})", storage_parameters(&index.storage)));
+    }
     if let Some(predicate) = &index.predicate {
         sql.push(" WHERE (");
         sql.push_traced(Origin::part(key.clone(), Part::Predicate), predicate);
@@ -236,6 +239,19 @@ pub(crate) fn create_index_as(table: &QualifiedName, index: &Index, concurrently
     }
     sql.push(";");
     sql.within(Origin::whole(key))
+}
+
+/// `name=value` storage parameters as `WITH (...)` takes them: each value a
+/// string literal, which PostgreSQL reads for numbers and booleans alike.
+fn storage_parameters(parameters: &[String]) -> String {
+    parameters
+        .iter()
+        .map(|p| match p.split_once('=') {
+            Some((name, value)) => format!("{}={}", quote_ident(name), quote_literal(value)),
+            None => quote_ident(p),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// An index lives in its table's schema.

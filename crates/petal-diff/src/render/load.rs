@@ -341,6 +341,7 @@ mod tests {
             predicate: None,
             nulls_not_distinct: false,
             comment: None,
+            storage: Vec::new(),
             concurrently: false,
         });
         let load = render_load(&database(vec![t]));

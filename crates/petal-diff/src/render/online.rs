@@ -434,6 +434,7 @@ fn unique_index(table: &QualifiedName, unique: &Unique) -> Vec<ReviewedStatement
         predicate: None,
         nulls_not_distinct: unique.nulls_not_distinct,
         comment: None,
+        storage: Vec::new(),
         concurrently: false,
     };
     let mut statement = extra(

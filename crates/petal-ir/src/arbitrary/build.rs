@@ -340,6 +340,7 @@ pub(super) fn add_index(rng: &mut Rng, t: &mut Table, ns: &mut Namespace) -> boo
         predicate: None,
         nulls_not_distinct: false,
         comment: None,
+        storage: Vec::new(),
         concurrently: false,
     };
     let choice = if on_enum && rng.chance(70) {
@@ -381,6 +382,9 @@ pub(super) fn add_index(rng: &mut Rng, t: &mut Table, ns: &mut Namespace) -> boo
     }
     if rng.chance(20) {
         index.comment = rng.pick(COMMENTS).map(|s| s.to_string());
+    }
+    if rng.chance(15) {
+        index.storage = vec!["fillfactor=90".into()];
     }
     let mut same = t.indexes.iter().map(|i| Index {
         name: String::new(),

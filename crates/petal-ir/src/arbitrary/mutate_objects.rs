@@ -317,6 +317,30 @@ pub(super) fn rename_index(rng: &mut Rng, db: &mut Database) -> bool {
     true
 }
 
+/// A btree index's fill factor set, changed or reset (the index is built
+/// again: its storage is part of what it is).
+pub(super) fn edit_index_storage(rng: &mut Rng, db: &mut Database) -> bool {
+    let Some(name) = pick_table(rng, db) else {
+        return false;
+    };
+    let Some(t) = db.tables.get_mut(&name) else {
+        return false;
+    };
+    let at = rng.below(t.indexes.len());
+    let Some(index) = t.indexes.get_mut(at).filter(|i| i.method == "btree") else {
+        return false;
+    };
+    index.storage = match index.storage.as_slice() {
+        [] => vec![format!(
+            "fillfactor={}",
+            rng.pick(&[70, 90]).copied().unwrap_or(70)
+        )],
+        [only] if only == "fillfactor=70" && rng.chance(50) => vec!["fillfactor=90".into()],
+        _ => Vec::new(),
+    };
+    true
+}
+
 pub(super) fn edit_primary_key(rng: &mut Rng, db: &mut Database) -> bool {
     let Some(name) = pick_table(rng, db) else {
         return false;

@@ -178,6 +178,7 @@ pub(super) fn btree_index(name: String, keys: Vec<IndexKey>, comment: Option<Str
         predicate: None,
         nulls_not_distinct: false,
         comment,
+        storage: Vec::new(),
         concurrently: false,
     }
 }

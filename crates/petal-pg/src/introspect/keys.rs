@@ -155,6 +155,7 @@ pub(super) fn indexes(rows: Rows) -> Result<Vec<IndexRow>, PgError> {
                     include: Vec::new(),
                     predicate: get(row, "predicate")?,
                     nulls_not_distinct: get(row, "nulls_not_distinct")?,
+                    storage: get::<Option<Vec<String>>>(row, "storage")?.unwrap_or_default(),
                     comment: get(row, "comment")?,
                     concurrently: false,
                 },

@@ -309,6 +309,7 @@ impl Lowering<'_> {
                 predicate: ix.predicate.as_ref().map(|p| p.value.clone()),
                 nulls_not_distinct: false,
                 comment: None,
+                storage: Vec::new(),
                 concurrently: ix.concurrently,
             });
         }
