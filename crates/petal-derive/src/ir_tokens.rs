@@ -106,7 +106,8 @@ fn column(c: &Column, ty: Option<TokenStream>) -> TokenStream {
 fn primary_key(pk: &PrimaryKey) -> TokenStream {
     let name = string(&pk.name);
     let columns = strings(&pk.columns);
-    quote!(::petal::ir::PrimaryKey { name: #name, columns: #columns })
+    // The model language says no constraint comment.
+    quote!(::petal::ir::PrimaryKey { name: #name, columns: #columns, comment: ::std::option::Option::None })
 }
 
 fn unique(u: &Unique) -> TokenStream {
@@ -115,14 +116,20 @@ fn unique(u: &Unique) -> TokenStream {
     let nnd = u.nulls_not_distinct;
     let deferrable = deferrable(u.deferrable);
     quote! {
-        ::petal::ir::Unique { name: #name, columns: #columns, nulls_not_distinct: #nnd, deferrable: #deferrable }
+        ::petal::ir::Unique {
+            name: #name,
+            columns: #columns,
+            nulls_not_distinct: #nnd,
+            deferrable: #deferrable,
+            comment: ::std::option::Option::None,
+        }
     }
 }
 
 fn check(c: &Check) -> TokenStream {
     let name = string(&c.name);
     let expr = string(&c.expr);
-    quote!(::petal::ir::Check { name: #name, expr: #expr })
+    quote!(::petal::ir::Check { name: #name, expr: #expr, comment: ::std::option::Option::None })
 }
 
 fn foreign_key(fk: &ForeignKey) -> TokenStream {
@@ -142,6 +149,7 @@ fn foreign_key(fk: &ForeignKey) -> TokenStream {
             on_delete: #on_delete,
             on_update: #on_update,
             deferrable: #deferrable,
+            comment: ::std::option::Option::None,
         }
     }
 }

@@ -50,10 +50,12 @@ fn table(i: usize) -> Table {
     t.columns.push(column("parent_id", "integer", true, None));
     t.columns.push(column("payload", "jsonb", true, None));
     t.primary_key = Some(PrimaryKey {
+        comment: None,
         name: format!("{name}_pkey"),
         columns: vec!["id".into()],
     });
     t.uniques.push(Unique {
+        comment: None,
         name: format!("{name}_code_key"),
         columns: vec!["code".into()],
         nulls_not_distinct: false,
@@ -61,6 +63,7 @@ fn table(i: usize) -> Table {
     });
     if i > 0 {
         t.foreign_keys.push(ForeignKey {
+            comment: None,
             name: format!("{name}_parent_id_fkey"),
             columns: vec!["parent_id".into()],
             ref_table: qn(&format!("t{:04}", i - 1)),

@@ -474,9 +474,9 @@ fn commented_relation(on: &ObjectKey) -> Option<&QualifiedName> {
         ObjectKey::Table { name }
         | ObjectKey::View { name }
         | ObjectKey::MaterializedView { name } => Some(name),
-        ObjectKey::Column { table, .. }
-        | ObjectKey::Constraint { table, .. }
-        | ObjectKey::Trigger { table, .. } => Some(table),
+        ObjectKey::Column { table, .. } => Some(table),
+        // A constraint's or a trigger's comment locks that object alone
+        // (its table only `ACCESS SHARE`), as measured.
         _ => None,
     }
 }

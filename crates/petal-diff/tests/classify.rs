@@ -82,6 +82,7 @@ fn fk(new_table: bool) -> Change {
     Change::Create(Object::ForeignKey {
         table: qn("orders"),
         foreign_key: ForeignKey {
+            comment: None,
             name: "orders_customer_id_fkey".into(),
             columns: vec!["customer_id".into()],
             ref_table: qn("customers"),
@@ -370,6 +371,7 @@ fn cases() -> Vec<(Change, Safety, &'static str)> {
             Create(Object::PrimaryKey {
                 table: t.clone(),
                 primary_key: PrimaryKey {
+                    comment: None,
                     name: "orders_pkey".into(),
                     columns: vec!["id".into()],
                 },
@@ -381,6 +383,7 @@ fn cases() -> Vec<(Change, Safety, &'static str)> {
             Drop(Object::PrimaryKey {
                 table: t.clone(),
                 primary_key: PrimaryKey {
+                    comment: None,
                     name: "orders_pkey".into(),
                     columns: vec!["id".into()],
                 },
@@ -392,6 +395,7 @@ fn cases() -> Vec<(Change, Safety, &'static str)> {
             Create(Object::Unique {
                 table: t.clone(),
                 unique: Unique {
+                    comment: None,
                     name: "u".into(),
                     columns: vec!["x".into()],
                     nulls_not_distinct: false,
@@ -405,6 +409,7 @@ fn cases() -> Vec<(Change, Safety, &'static str)> {
             Create(Object::Check {
                 table: t.clone(),
                 check: Check {
+                    comment: None,
                     name: "c".into(),
                     expr: "(x > 0)".into(),
                 },
@@ -416,6 +421,7 @@ fn cases() -> Vec<(Change, Safety, &'static str)> {
             Drop(Object::Check {
                 table: t.clone(),
                 check: Check {
+                    comment: None,
                     name: "c".into(),
                     expr: "(x > 0)".into(),
                 },
@@ -558,6 +564,7 @@ fn an_error_position_is_traced_to_the_attribute_not_to_keywords_in_literals() {
         .columns
         .push(column("bad", "integer", true, Some("nope()")));
     table.checks.push(Check {
+        comment: None,
         name: "orders \"DEFAULT\" CONSTRAINT".into(),
         expr: "(note <> 'CONSTRAINT x CHECK')".into(),
     });

@@ -279,8 +279,13 @@ label_case!(
 );
 label_case!(
     label_comments,
-    "CREATE VIEW big_orders AS SELECT id, total FROM orders WHERE total > 100;",
     "CREATE VIEW big_orders AS SELECT id, total FROM orders WHERE total > 100;
+     CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+     CREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION touch();",
+    "CREATE VIEW big_orders AS SELECT id, total FROM orders WHERE total > 100;
+     CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+     CREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION touch();
+     COMMENT ON TRIGGER orders_touch ON orders IS 'stamps';
      COMMENT ON TABLE orders IS 'what customers bought';
      COMMENT ON COLUMN customers.email IS 'for receipts';
      COMMENT ON CONSTRAINT orders_pkey ON orders IS 'the key';

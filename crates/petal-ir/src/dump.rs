@@ -99,6 +99,16 @@ fn dump_table(out: &mut String, t: &Table) {
     for ix in &t.indexes {
         let _ = writeln!(out, "  {}", index_line(ix));
     }
+    for (name, comment) in t.constraint_comments() {
+        if let Some(c) = comment {
+            let _ = writeln!(
+                out,
+                "  comment on constraint {} {}",
+                quote_ident(name),
+                quote_literal(c)
+            );
+        }
+    }
 }
 
 fn column_line(col: &Column) -> String {
@@ -256,10 +266,12 @@ mod tests {
         t.columns
             .push(Column::new("customer_id", SqlType::canonical("int4")));
         t.primary_key = Some(PrimaryKey {
+            comment: None,
             name: "orders_pkey".into(),
             columns: vec!["id".into()],
         });
         t.foreign_keys.push(ForeignKey {
+            comment: None,
             name: "orders_customer_id_fkey".into(),
             columns: vec!["customer_id".into()],
             ref_table: QualifiedName::new("public", "customers"),

@@ -90,6 +90,8 @@ pub enum Identity {
 pub struct PrimaryKey {
     pub name: String,
     pub columns: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -101,6 +103,8 @@ pub struct Unique {
     pub nulls_not_distinct: bool,
     #[serde(default, skip_serializing_if = "Deferrable::is_not")]
     pub deferrable: Deferrable,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,6 +112,10 @@ pub struct Check {
     pub name: String,
     /// The boolean expression, without the surrounding `CHECK (...)`.
     pub expr: String,
+    /// `COMMENT ON CONSTRAINT` (a domain's check keeps none here: its
+    /// comment is listed as not compared).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,6 +130,8 @@ pub struct ForeignKey {
     pub on_update: FkAction,
     #[serde(default, skip_serializing_if = "Deferrable::is_not")]
     pub deferrable: Deferrable,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 #[derive(
@@ -284,6 +294,39 @@ pub enum IndexKeyExpr {
 }
 
 impl Table {
+    /// Every constraint's comment by name (primary key, uniques, checks,
+    /// then foreign keys), with or without one.
+    pub fn constraint_comments(&self) -> Vec<(&str, &Option<String>)> {
+        let keys = self
+            .primary_key
+            .iter()
+            .map(|p| (p.name.as_str(), &p.comment));
+        let uniques = self.uniques.iter().map(|u| (u.name.as_str(), &u.comment));
+        let checks = self.checks.iter().map(|c| (c.name.as_str(), &c.comment));
+        let foreign = self
+            .foreign_keys
+            .iter()
+            .map(|f| (f.name.as_str(), &f.comment));
+        keys.chain(uniques).chain(checks).chain(foreign).collect()
+    }
+
+    /// The comment of its constraint `name`, to change it.
+    pub fn constraint_comment_mut(&mut self, name: &str) -> Option<&mut Option<String>> {
+        if let Some(p) = self.primary_key.as_mut().filter(|p| p.name == name) {
+            return Some(&mut p.comment);
+        }
+        if let Some(u) = self.uniques.iter_mut().find(|u| u.name == name) {
+            return Some(&mut u.comment);
+        }
+        if let Some(c) = self.checks.iter_mut().find(|c| c.name == name) {
+            return Some(&mut c.comment);
+        }
+        self.foreign_keys
+            .iter_mut()
+            .find(|f| f.name == name)
+            .map(|f| &mut f.comment)
+    }
+
     /// An empty table with the given name.
     pub fn new(name: QualifiedName) -> Self {
         Table {

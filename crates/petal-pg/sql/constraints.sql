@@ -21,11 +21,14 @@ SELECT con.conrelid AS table_oid,
        con.condeferrable AS deferrable,
        con.condeferred AS deferred,
        CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END AS check_expr,
-       {{unique_nulls_not_distinct}} AS nulls_not_distinct
+       {{unique_nulls_not_distinct}} AS nulls_not_distinct,
+       d.description AS comment
 FROM tbl
 JOIN pg_constraint con ON con.conrelid = tbl.oid
 LEFT JOIN pg_class rc ON rc.oid = con.confrelid AND con.contype = 'f'
 LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
 LEFT JOIN pg_index ci ON ci.indexrelid = con.conindid AND con.contype = 'u'
+LEFT JOIN pg_description d
+       ON d.objoid = con.oid AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0
 WHERE con.contype IN ('p', 'u', 'c', 'f')
 ORDER BY 1, 3

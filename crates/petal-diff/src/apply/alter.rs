@@ -230,9 +230,13 @@ fn set_comment(db: &mut Database, on: &ObjectKey, text: Option<String>) -> Resul
         ObjectKey::RangeType { name } => {
             db.range_types.get_mut(name).ok_or_else(missing)?.comment = text;
         }
+        ObjectKey::Constraint { table, name } => {
+            *table_mut(db, table)?
+                .constraint_comment_mut(name)
+                .ok_or_else(missing)? = text;
+        }
         ObjectKey::Schema { .. }
         | ObjectKey::EnumLabel { .. }
-        | ObjectKey::Constraint { .. }
         | ObjectKey::Extension { .. }
         | ObjectKey::DomainCheck { .. } => {
             return err(format!("petal does not keep comments on {on}"));

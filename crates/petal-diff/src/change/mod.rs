@@ -150,6 +150,7 @@ mod tests {
                     check: petal_ir::Check {
                         name: "t_b_check".into(),
                         expr: "(b > 0)".into(),
+                        comment: None,
                     },
                 },
                 because: ObjectKey::column(&table, "b"),

@@ -154,8 +154,8 @@ impl Engine<'_> {
         }
     }
 
-    /// Phase 12: comments of kept enum types, tables, columns and indexes
-    /// (new objects carry theirs).
+    /// Phase 12: comments of kept enum types, tables, columns, indexes and
+    /// constraints (new objects carry theirs).
     pub(super) fn comments(&mut self, matching: &Matching) {
         let mut pending = Vec::new();
         for name in matching.enums.keys() {
@@ -182,6 +182,13 @@ impl Engine<'_> {
                 if let Some(now) = cur.indexes.iter().find(|i| i.name == index.name) {
                     let on = ObjectKey::index(name, &index.name);
                     pending.extend(comment_change(on, &now.comment, &index.comment));
+                }
+            }
+            let kept: Vec<(&str, &Option<String>)> = cur.constraint_comments();
+            for (constraint, comment) in to.constraint_comments() {
+                if let Some((_, now)) = kept.iter().find(|(n, _)| *n == constraint) {
+                    let on = ObjectKey::constraint(name, constraint);
+                    pending.extend(comment_change(on, now, comment));
                 }
             }
         }

@@ -219,6 +219,7 @@ impl TableObject for ForeignKey {
     fn same_as(&self, other: &Self) -> bool {
         let bare = |f: &ForeignKey| ForeignKey {
             name: String::new(),
+            comment: None,
             ..f.clone()
         };
         bare(self) == bare(other)

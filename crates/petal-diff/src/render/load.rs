@@ -247,6 +247,7 @@ mod tests {
         t.columns
             .push(Column::new("id", SqlType::canonical("integer")));
         t.primary_key = Some(PrimaryKey {
+            comment: None,
             name: format!("{name}_pkey"),
             columns: vec!["id".into()],
         });
@@ -255,6 +256,7 @@ mod tests {
             t.columns
                 .push(Column::new(&column, SqlType::canonical("integer")));
             t.foreign_keys.push(ForeignKey {
+                comment: None,
                 name: format!("{name}_{column}_fkey"),
                 columns: vec![column],
                 ref_table: QualifiedName::new("public", *r),

@@ -455,5 +455,14 @@ pub(crate) fn table_extras(table: &petal_ir::Table) -> Vec<ReviewedStatement> {
     for index in table.indexes.iter().filter(|i| i.comment.is_some()) {
         out.push(objects::index_comment(name, index));
     }
+    // Its foreign keys are objects of their own, created with theirs.
+    let foreign = |name: &str| table.foreign_keys.iter().any(|f| f.name == name);
+    for (constraint, comment) in table.constraint_comments() {
+        if comment.is_none() || foreign(constraint) {
+            continue;
+        }
+        let on = ObjectKey::constraint(name, constraint);
+        out.push(objects::comment_extra(&on, comment));
+    }
     out
 }

@@ -41,14 +41,28 @@ pub(super) fn create(change: &Change, object: &Object) -> Vec<ReviewedStatement>
             }
             out
         }
-        Object::PrimaryKey { table, primary_key } => {
-            one(add(table, ddl::primary_key_clause(table, primary_key)))
-        }
-        Object::Unique { table, unique } => one(add(table, ddl::unique_clause(table, unique))),
-        Object::Check { table, check } => one(add(table, ddl::check_clause(table, check))),
+        Object::PrimaryKey { table, primary_key } => with_comment(
+            one(add(table, ddl::primary_key_clause(table, primary_key))),
+            &ObjectKey::constraint(table, &primary_key.name),
+            &primary_key.comment,
+        ),
+        Object::Unique { table, unique } => with_comment(
+            one(add(table, ddl::unique_clause(table, unique))),
+            &ObjectKey::constraint(table, &unique.name),
+            &unique.comment,
+        ),
+        Object::Check { table, check } => with_comment(
+            one(add(table, ddl::check_clause(table, check))),
+            &ObjectKey::constraint(table, &check.name),
+            &check.comment,
+        ),
         Object::ForeignKey {
             table, foreign_key, ..
-        } => one(ddl::add_foreign_key(table, foreign_key)),
+        } => with_comment(
+            one(ddl::add_foreign_key(table, foreign_key)),
+            &ObjectKey::constraint(table, &foreign_key.name),
+            &foreign_key.comment,
+        ),
         Object::Index { table, index } => {
             let mut out = one(ddl::create_index(table, index));
             if index.comment.is_some() {
@@ -246,6 +260,18 @@ fn add(table: &QualifiedName, clause: Sql) -> Sql {
 
 pub(crate) fn drop_constraint(table: &QualifiedName, name: &str) -> String {
     ddl::alter_table(table, &format!("DROP CONSTRAINT {}", quote_ident(name)))
+}
+
+/// `created`, and the comment of what it created when it has one.
+fn with_comment(
+    mut created: Vec<ReviewedStatement>,
+    on: &ObjectKey,
+    comment: &Option<String>,
+) -> Vec<ReviewedStatement> {
+    if comment.is_some() {
+        created.push(comment_extra(on, comment));
+    }
+    created
 }
 
 /// The comment of a new object, as a statement of its own after it.

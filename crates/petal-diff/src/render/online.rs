@@ -527,6 +527,7 @@ fn validation(
 /// The check proving a column holds no NULL.
 fn not_null_check(column: &str) -> Check {
     Check {
+        comment: None,
         name: identifier(format!("petal_not_null_{column}")),
         expr: format!("{} IS NOT NULL", quote_ident(column)),
     }

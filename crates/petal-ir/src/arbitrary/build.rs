@@ -240,6 +240,7 @@ pub(super) fn build_table(rng: &mut Rng, db: &Database, name: QualifiedName) -> 
         }
         t.columns.push(id);
         t.primary_key = Some(PrimaryKey {
+            comment: None,
             name: ns.primary_key(&tn),
             columns: vec!["id".into()],
         });
@@ -287,6 +288,7 @@ pub(super) fn add_unique(rng: &mut Rng, t: &mut Table, ns: &mut Namespace) -> bo
         Deferrable::NotDeferrable
     };
     t.uniques.push(Unique {
+        comment: None,
         name: ns.unique(&t.name.name, &columns),
         columns,
         nulls_not_distinct: false,
@@ -309,6 +311,7 @@ pub(super) fn add_check(rng: &mut Rng, t: &mut Table, ns: &mut Namespace) -> boo
         return false;
     }
     t.checks.push(Check {
+        comment: None,
         name: ns.check(&t.name.name, Some(&column)),
         expr,
     });
@@ -453,6 +456,7 @@ pub(super) fn add_foreign_key(rng: &mut Rng, db: &mut Database, table: &Qualifie
         Deferrable::NotDeferrable
     };
     t.foreign_keys.push(ForeignKey {
+        comment: None,
         name: ns.foreign_key(&table.name, &columns),
         columns,
         ref_table: target,

@@ -225,7 +225,7 @@ pub(super) fn edit_comments(rng: &mut Rng, db: &mut Database) -> bool {
     } else {
         None
     };
-    let action = rng.below(4);
+    let action = rng.below(5);
     if action == 3 {
         let names: Vec<QualifiedName> = db.enums.keys().cloned().collect();
         let Some(e) = rng.pick(&names).and_then(|n| db.enums.get_mut(n)) else {
@@ -248,6 +248,21 @@ pub(super) fn edit_comments(rng: &mut Rng, db: &mut Database) -> bool {
                 return false;
             };
             c.comment = comment;
+        }
+        4 => {
+            // A constraint's: a key's, a check's or a foreign key's.
+            let names: Vec<String> = t
+                .constraint_comments()
+                .into_iter()
+                .map(|(n, _)| n.to_string())
+                .collect();
+            let Some(name) = rng.pick(&names) else {
+                return false;
+            };
+            let Some(c) = t.constraint_comment_mut(name) else {
+                return false;
+            };
+            *c = comment;
         }
         _ => {
             let at = rng.below(t.indexes.len());
@@ -369,6 +384,7 @@ pub(super) fn edit_primary_key(rng: &mut Rng, db: &mut Database) -> bool {
         c.nullable = false;
     }
     t.primary_key = Some(PrimaryKey {
+        comment: None,
         name: ns.primary_key(&name.name),
         columns: vec![column],
     });

@@ -38,7 +38,11 @@ pub(super) fn domains(rows: Rows) -> Result<Vec<DomainRow>, PgError> {
                 checks: names
                     .into_iter()
                     .zip(exprs)
-                    .map(|(name, expr)| Check { name, expr })
+                    .map(|(name, expr)| Check {
+                        name,
+                        expr,
+                        comment: None,
+                    })
                     .collect(),
                 comment: get(row, "comment")?,
                 renamed_from: None,

@@ -65,22 +65,29 @@ pub(super) fn constraints(rows: Rows) -> Result<Vec<ParsedConstraint>, PgError> 
             (true, false) => Deferrable::InitiallyImmediate,
             (true, true) => Deferrable::InitiallyDeferred,
         };
+        let comment: Option<String> = get(row, "comment")?;
         let kind = match get::<String>(row, "kind")?.as_str() {
             "p" => ConstraintKind::Primary(PrimaryKey {
                 name,
                 columns: Vec::new(),
+                comment,
             }),
             "u" => ConstraintKind::Unique(Unique {
                 name,
                 columns: Vec::new(),
                 nulls_not_distinct: get(row, "nulls_not_distinct")?,
                 deferrable,
+                comment,
             }),
             "c" => {
                 let expr: Option<String> = get(row, "check_expr")?;
                 let expr = expr
                     .ok_or_else(|| PgError::Catalog(format!("{} has no expression", context())))?;
-                ConstraintKind::Check(Check { name, expr })
+                ConstraintKind::Check(Check {
+                    name,
+                    expr,
+                    comment,
+                })
             }
             "f" => {
                 let ref_schema: Option<String> = get(row, "ref_schema")?;
@@ -92,6 +99,7 @@ pub(super) fn constraints(rows: Rows) -> Result<Vec<ParsedConstraint>, PgError> 
                     )));
                 };
                 ConstraintKind::Foreign(ForeignKey {
+                    comment,
                     columns: Vec::new(),
                     ref_table: QualifiedName::new(ref_schema, ref_table),
                     ref_columns: get::<Option<Vec<String>>>(row, "ref_columns")?

@@ -159,6 +159,7 @@ impl Lowering<'_> {
             let pk_name = self.namespace.primary_key(&name);
             self.record(ObjectKind::PrimaryKey, &pk_name, span);
             self.table.primary_key = Some(PrimaryKey {
+                comment: None,
                 name: pk_name,
                 columns,
             });
@@ -171,6 +172,7 @@ impl Lowering<'_> {
             };
             self.record(ObjectKind::Unique, &uname, u.span);
             self.table.uniques.push(Unique {
+                comment: None,
                 name: uname,
                 columns,
                 nulls_not_distinct: u.nulls_not_distinct,
@@ -194,6 +196,7 @@ impl Lowering<'_> {
             let parts = vec![(Part::Expression, c.expr.span)];
             self.record_parts(ObjectKind::Check, &cname, c.span, parts);
             self.table.checks.push(Check {
+                comment: None,
                 name: cname,
                 expr: c.expr.value.clone(),
             });
@@ -214,6 +217,7 @@ impl Lowering<'_> {
             self.record(ObjectKind::ForeignKey, &fk_name, reference.span);
             let r = &reference.value;
             self.table.foreign_keys.push(ForeignKey {
+                comment: None,
                 name: fk_name,
                 columns: vec![column],
                 ref_table: QualifiedName::new(
