@@ -129,7 +129,14 @@ fn unique(u: &Unique) -> TokenStream {
 fn check(c: &Check) -> TokenStream {
     let name = string(&c.name);
     let expr = string(&c.expr);
-    quote!(::petal::ir::Check { name: #name, expr: #expr, comment: ::std::option::Option::None })
+    quote! {
+        ::petal::ir::Check {
+            name: #name,
+            expr: #expr,
+            not_valid: false,
+            comment: ::std::option::Option::None,
+        }
+    }
 }
 
 fn foreign_key(fk: &ForeignKey) -> TokenStream {
@@ -149,6 +156,7 @@ fn foreign_key(fk: &ForeignKey) -> TokenStream {
             on_delete: #on_delete,
             on_update: #on_update,
             deferrable: #deferrable,
+            not_valid: false,
             comment: ::std::option::Option::None,
         }
     }

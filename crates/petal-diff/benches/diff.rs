@@ -63,6 +63,7 @@ fn table(i: usize) -> Table {
     });
     if i > 0 {
         t.foreign_keys.push(ForeignKey {
+            not_valid: false,
             comment: None,
             name: format!("{name}_parent_id_fkey"),
             columns: vec!["parent_id".into()],

@@ -330,6 +330,8 @@ fn create(object: &Object) -> Impact {
             Impact::default().rewrite(table)
         }
         Object::Column { table, .. } => Impact::exclusive(table),
+        // `NOT VALID` reads nothing.
+        Object::Check { table, check } if check.not_valid => Impact::exclusive(table),
         Object::PrimaryKey { table, .. }
         | Object::Unique { table, .. }
         | Object::Check { table, .. } => Impact::exclusive(table).scan(table),
@@ -342,7 +344,7 @@ fn create(object: &Object) -> Impact {
             let impact = Impact::default()
                 .lock(table, LockMode::ShareRowExclusive)
                 .lock(referenced, LockMode::ShareRowExclusive);
-            if *new_table {
+            if *new_table || foreign_key.not_valid {
                 impact
             } else {
                 impact.scan(table).scan(referenced)

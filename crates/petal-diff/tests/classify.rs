@@ -82,6 +82,7 @@ fn fk(new_table: bool) -> Change {
     Change::Create(Object::ForeignKey {
         table: qn("orders"),
         foreign_key: ForeignKey {
+            not_valid: false,
             comment: None,
             name: "orders_customer_id_fkey".into(),
             columns: vec!["customer_id".into()],
@@ -409,6 +410,7 @@ fn cases() -> Vec<(Change, Safety, &'static str)> {
             Create(Object::Check {
                 table: t.clone(),
                 check: Check {
+                    not_valid: false,
                     comment: None,
                     name: "c".into(),
                     expr: "(x > 0)".into(),
@@ -421,6 +423,7 @@ fn cases() -> Vec<(Change, Safety, &'static str)> {
             Drop(Object::Check {
                 table: t.clone(),
                 check: Check {
+                    not_valid: false,
                     comment: None,
                     name: "c".into(),
                     expr: "(x > 0)".into(),
@@ -564,6 +567,7 @@ fn an_error_position_is_traced_to_the_attribute_not_to_keywords_in_literals() {
         .columns
         .push(column("bad", "integer", true, Some("nope()")));
     table.checks.push(Check {
+        not_valid: false,
         comment: None,
         name: "orders \"DEFAULT\" CONSTRAINT".into(),
         expr: "(note <> 'CONSTRAINT x CHECK')".into(),

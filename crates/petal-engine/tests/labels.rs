@@ -220,6 +220,22 @@ label_case!(
          FOREIGN KEY (customer_id) REFERENCES customers (id);"
 );
 label_case!(
+    label_add_constraints_not_valid,
+    "",
+    "ALTER TABLE orders ADD CONSTRAINT orders_qty_positive CHECK (qty > 0) NOT VALID;
+     ALTER TABLE orders ADD CONSTRAINT orders_customer_id_fkey
+         FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;"
+);
+label_case!(
+    label_validate_constraints,
+    "ALTER TABLE orders ADD CONSTRAINT orders_qty_positive CHECK (qty > 0) NOT VALID;
+     ALTER TABLE orders ADD CONSTRAINT orders_customer_id_fkey
+         FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;",
+    "ALTER TABLE orders ADD CONSTRAINT orders_qty_positive CHECK (qty > 0);
+     ALTER TABLE orders ADD CONSTRAINT orders_customer_id_fkey
+         FOREIGN KEY (customer_id) REFERENCES customers (id);"
+);
+label_case!(
     label_new_table_referencing_a_kept_one,
     "",
     "CREATE TABLE payments (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id));"

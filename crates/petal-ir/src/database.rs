@@ -315,6 +315,7 @@ mod tests {
             default: None,
             not_null: true,
             checks: vec![Check {
+                not_valid: false,
                 comment: None,
                 name: "positive_check".into(),
                 expr: "(VALUE > 0)".into(),

@@ -75,7 +75,13 @@ fn dump_table(out: &mut String, t: &Table) {
         let _ = writeln!(out, "{line}");
     }
     for c in &t.checks {
-        let _ = writeln!(out, "  check {} ({})", quote_ident(&c.name), c.expr);
+        let not_valid = if c.not_valid { " not valid" } else { "" };
+        let _ = writeln!(
+            out,
+            "  check {} ({}){not_valid}",
+            quote_ident(&c.name),
+            c.expr
+        );
     }
     for fk in &t.foreign_keys {
         let mut line = format!(
@@ -93,6 +99,9 @@ fn dump_table(out: &mut String, t: &Table) {
         }
         if !fk.deferrable.is_not() {
             let _ = write!(line, " {}", fk.deferrable.sql().to_lowercase());
+        }
+        if fk.not_valid {
+            line.push_str(" not valid");
         }
         let _ = writeln!(out, "{line}");
     }
@@ -271,6 +280,7 @@ mod tests {
             columns: vec!["id".into()],
         });
         t.foreign_keys.push(ForeignKey {
+            not_valid: false,
             comment: None,
             name: "orders_customer_id_fkey".into(),
             columns: vec!["customer_id".into()],

@@ -112,6 +112,10 @@ pub struct Check {
     pub name: String,
     /// The boolean expression, without the surrounding `CHECK (...)`.
     pub expr: String,
+    /// Added `NOT VALID` and not validated since: the rows present are not
+    /// proven, new and updated rows are checked.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub not_valid: bool,
     /// `COMMENT ON CONSTRAINT` (a domain's check keeps none here: its
     /// comment is listed as not compared).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -130,6 +134,9 @@ pub struct ForeignKey {
     pub on_update: FkAction,
     #[serde(default, skip_serializing_if = "Deferrable::is_not")]
     pub deferrable: Deferrable,
+    /// Added `NOT VALID` and not validated since.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub not_valid: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }

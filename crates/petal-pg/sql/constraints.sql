@@ -22,6 +22,7 @@ SELECT con.conrelid AS table_oid,
        con.condeferred AS deferred,
        CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END AS check_expr,
        {{unique_nulls_not_distinct}} AS nulls_not_distinct,
+       NOT con.convalidated AS not_valid,
        d.description AS comment
 FROM tbl
 JOIN pg_constraint con ON con.conrelid = tbl.oid

@@ -150,6 +150,7 @@ mod tests {
                     check: petal_ir::Check {
                         name: "t_b_check".into(),
                         expr: "(b > 0)".into(),
+                        not_valid: false,
                         comment: None,
                     },
                 },

@@ -92,6 +92,16 @@ pub(super) fn add_unique(table: &QualifiedName, unique: &Unique) -> Review {
 }
 
 pub(super) fn add_check(table: &QualifiedName, check: &Check) -> Review {
+    if check.not_valid {
+        return Review::new(
+            format!(
+                "add check constraint {} on {table} NOT VALID: {}",
+                check.name, check.expr
+            ),
+            Safety::Safe,
+        )
+        .note("the rows present are not checked; new and updated rows are");
+    }
     Review::new(
         format!(
             "add check constraint {} on {table}: {}",
@@ -114,6 +124,10 @@ pub(super) fn add_foreign_key(
         foreign_key.ref_table,
         foreign_key.ref_columns.join(", ")
     );
+    if foreign_key.not_valid {
+        return Review::safe(format!("{description} NOT VALID"))
+            .note("the rows present are not checked; new and updated rows are");
+    }
     if new_table {
         return Review::safe(description);
     }

@@ -163,7 +163,9 @@ impl TableObject for Check {
         &self.name
     }
     fn same_as(&self, other: &Self) -> bool {
-        self.expr == other.expr
+        // A validity change adds it again: PostgreSQL has no way back to
+        // NOT VALID.
+        self.expr == other.expr && self.not_valid == other.not_valid
     }
     fn of(table: &Table) -> &[Self] {
         &table.checks

@@ -141,6 +141,12 @@ pub(crate) fn check_clause(table: &QualifiedName, check: &Check) -> Sql {
         sql.push(&format!("CONSTRAINT {} CHECK (", quote_ident(&check.name)));
         sql.push_traced(Origin::part(key, Part::Expression), &check.expr);
         sql.push(")");
+        // Only `ALTER TABLE ... ADD` keeps it: `CREATE TABLE` marks its
+        // constraints valid (the table is empty), so a new table gets its
+        // NOT VALID ones added after it.
+        if check.not_valid {
+            sql.push(" NOT VALID");
+        }
     });
     sql
 }
@@ -162,6 +168,9 @@ pub(crate) fn foreign_key_clause(table: &QualifiedName, fk: &ForeignKey) -> Sql 
     if !fk.deferrable.is_not() {
         sql.push(' ');
         sql.push_str(fk.deferrable.sql());
+    }
+    if fk.not_valid {
+        sql.push_str(" NOT VALID");
     }
     Sql::from(sql).within(Origin::whole(ObjectKey::constraint(table, &fk.name)))
 }

@@ -99,6 +99,11 @@ pub fn render_load(db: &Database) -> Load {
             let mut self_keys = Vec::new();
             let mut after: BTreeSet<usize> = name_clashes.get(&i).cloned().unwrap_or_default();
             for fk in keys.get(name).into_iter().flatten() {
+                // Inline, `CREATE TABLE` would mark it valid.
+                if fk.not_valid {
+                    cycle_keys.push(ddl::add_foreign_key(name, fk).text);
+                    continue;
+                }
                 if &fk.ref_table == *name {
                     if keyed_by_constraint(table, fk) {
                         inline.push(*fk);
@@ -256,6 +261,7 @@ mod tests {
             t.columns
                 .push(Column::new(&column, SqlType::canonical("integer")));
             t.foreign_keys.push(ForeignKey {
+                not_valid: false,
                 comment: None,
                 name: format!("{name}_{column}_fkey"),
                 columns: vec![column],

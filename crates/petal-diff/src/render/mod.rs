@@ -376,7 +376,13 @@ pub(crate) fn create_table_sql(
             .map(|pk| ddl::primary_key_clause(name, pk)),
     );
     lines.extend(table.uniques.iter().map(|u| ddl::unique_clause(name, u)));
-    lines.extend(table.checks.iter().map(|c| ddl::check_clause(name, c)));
+    lines.extend(
+        table
+            .checks
+            .iter()
+            .filter(|c| !c.not_valid)
+            .map(|c| ddl::check_clause(name, c)),
+    );
     lines.extend(
         foreign_keys
             .iter()
@@ -440,6 +446,18 @@ pub(crate) fn table_extras(table: &petal_ir::Table) -> Vec<ReviewedStatement> {
             &ObjectKey::index(name, &index.name),
             ddl::create_index(name, index),
             format!("create index {} on {name} (new table)", index.name),
+        ));
+    }
+    for check in table.checks.iter().filter(|c| c.not_valid) {
+        let mut action = Sql::new();
+        action.push("ADD ").append(ddl::check_clause(name, check));
+        out.push(extra(
+            &ObjectKey::constraint(name, &check.name),
+            ddl::alter_table_traced(name, action),
+            format!(
+                "add check constraint {} on {name} NOT VALID (new table)",
+                check.name
+            ),
         ));
     }
     if table.comment.is_some() {

@@ -139,7 +139,10 @@ pub(super) fn render_in(
                     .push(outside(unique_index(table, unique)));
                 plan.attached.push(attach_unique(change, table, unique));
             }
-            Change::Create(Object::Check { table, check }) if all && kept(table) => {
+            // One meant to stay NOT VALID is written so as it is.
+            Change::Create(Object::Check { table, check })
+                if all && kept(table) && !check.not_valid =>
+            {
                 plan.not_valid.push(not_valid(change, table, &check.name));
                 plan.validations.push(validation(table, &check.name, None));
             }
@@ -147,7 +150,7 @@ pub(super) fn render_in(
                 table,
                 foreign_key,
                 new_table: false,
-            }) if all && kept(table) => {
+            }) if all && kept(table) && !foreign_key.not_valid => {
                 plan.not_valid
                     .push(not_valid(change, table, &foreign_key.name));
                 plan.validations.push(validation(
@@ -527,6 +530,7 @@ fn validation(
 /// The check proving a column holds no NULL.
 fn not_null_check(column: &str) -> Check {
     Check {
+        not_valid: false,
         comment: None,
         name: identifier(format!("petal_not_null_{column}")),
         expr: format!("{} IS NOT NULL", quote_ident(column)),

@@ -311,6 +311,7 @@ pub(super) fn add_check(rng: &mut Rng, t: &mut Table, ns: &mut Namespace) -> boo
         return false;
     }
     t.checks.push(Check {
+        not_valid: rng.chance(10),
         comment: None,
         name: ns.check(&t.name.name, Some(&column)),
         expr,
@@ -456,6 +457,7 @@ pub(super) fn add_foreign_key(rng: &mut Rng, db: &mut Database, table: &Qualifie
         Deferrable::NotDeferrable
     };
     t.foreign_keys.push(ForeignKey {
+        not_valid: rng.chance(10),
         comment: None,
         name: ns.foreign_key(&table.name, &columns),
         columns,

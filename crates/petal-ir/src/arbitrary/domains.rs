@@ -63,6 +63,7 @@ fn checks(rng: &mut Rng, base: &Base) -> Vec<Check> {
         .iter()
         .filter(|_| rng.chance(50))
         .map(|(name, expr)| Check {
+            not_valid: false,
             comment: None,
             name: name.to_string(),
             expr: expr.to_string(),

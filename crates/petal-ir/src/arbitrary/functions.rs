@@ -362,8 +362,8 @@ pub(super) fn in_use(db: &Database, key: &FunctionKey) -> bool {
 pub(super) fn create_function(rng: &mut Rng, db: &mut Database) -> bool {
     let template = match rng.below(10) {
         0..=3 => rng.pick(HELPERS),
-        4..=6 => rng.pick(TRIGGER_FUNCTIONS),
-        7 | 8 => rng.pick(PROCEDURES),
+        4 | 5 => rng.pick(TRIGGER_FUNCTIONS),
+        6 | 7 => rng.pick(PROCEDURES),
         _ => rng.pick(AGGREGATES),
     };
     template.is_some_and(|t| add(rng, db, t).is_some())

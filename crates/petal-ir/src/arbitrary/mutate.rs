@@ -7,8 +7,8 @@ use crate::{Database, Identity, QualifiedName, SqlType, Table};
 
 use super::mutate_objects::{
     add_new_table, drop_table, edit_comments, edit_constraints, edit_enum_labels, edit_enum_type,
-    edit_foreign_keys, edit_index_storage, edit_primary_key, edit_schema, rename_index,
-    rename_table,
+    edit_foreign_keys, edit_index_storage, edit_primary_key, edit_schema, edit_validity,
+    rename_index, rename_table,
 };
 
 type Edit = fn(&mut Rng, &mut Database) -> bool;
@@ -37,6 +37,7 @@ pub(super) const EDITS: &[Edit] = &[
     edit_schema,
     rename_index,
     edit_index_storage,
+    edit_validity,
     edit_primary_key,
 ];
 

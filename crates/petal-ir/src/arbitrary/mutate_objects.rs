@@ -332,6 +332,30 @@ pub(super) fn rename_index(rng: &mut Rng, db: &mut Database) -> bool {
     true
 }
 
+/// A check or a foreign key made `NOT VALID`, or validated.
+pub(super) fn edit_validity(rng: &mut Rng, db: &mut Database) -> bool {
+    let Some(name) = pick_table(rng, db) else {
+        return false;
+    };
+    let Some(t) = db.tables.get_mut(&name) else {
+        return false;
+    };
+    let checks = t.checks.len();
+    let at = rng.below(checks + t.foreign_keys.len());
+    if at < checks {
+        let Some(check) = t.checks.get_mut(at) else {
+            return false;
+        };
+        check.not_valid = !check.not_valid;
+    } else {
+        let Some(fk) = t.foreign_keys.get_mut(at - checks) else {
+            return false;
+        };
+        fk.not_valid = !fk.not_valid;
+    }
+    true
+}
+
 /// A btree index's fill factor set, changed or reset (the index is built
 /// again: its storage is part of what it is).
 pub(super) fn edit_index_storage(rng: &mut Rng, db: &mut Database) -> bool {

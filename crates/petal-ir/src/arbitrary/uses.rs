@@ -134,6 +134,7 @@ pub(super) fn check_calling_function(rng: &mut Rng, db: &mut Database) -> bool {
         return false;
     }
     t.checks.push(Check {
+        not_valid: false,
         comment: None,
         name: ns.check(&table.name, Some(&column)),
         expr,

@@ -39,6 +39,7 @@ pub(super) fn domains(rows: Rows) -> Result<Vec<DomainRow>, PgError> {
                     .into_iter()
                     .zip(exprs)
                     .map(|(name, expr)| Check {
+                        not_valid: false,
                         name,
                         expr,
                         comment: None,

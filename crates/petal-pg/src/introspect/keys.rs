@@ -66,6 +66,7 @@ pub(super) fn constraints(rows: Rows) -> Result<Vec<ParsedConstraint>, PgError> 
             (true, true) => Deferrable::InitiallyDeferred,
         };
         let comment: Option<String> = get(row, "comment")?;
+        let not_valid: bool = get(row, "not_valid")?;
         let kind = match get::<String>(row, "kind")?.as_str() {
             "p" => ConstraintKind::Primary(PrimaryKey {
                 name,
@@ -84,6 +85,7 @@ pub(super) fn constraints(rows: Rows) -> Result<Vec<ParsedConstraint>, PgError> 
                 let expr = expr
                     .ok_or_else(|| PgError::Catalog(format!("{} has no expression", context())))?;
                 ConstraintKind::Check(Check {
+                    not_valid,
                     name,
                     expr,
                     comment,
@@ -99,6 +101,7 @@ pub(super) fn constraints(rows: Rows) -> Result<Vec<ParsedConstraint>, PgError> 
                     )));
                 };
                 ConstraintKind::Foreign(ForeignKey {
+                    not_valid,
                     comment,
                     columns: Vec::new(),
                     ref_table: QualifiedName::new(ref_schema, ref_table),

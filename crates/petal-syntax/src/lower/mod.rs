@@ -196,6 +196,7 @@ impl Lowering<'_> {
             let parts = vec![(Part::Expression, c.expr.span)];
             self.record_parts(ObjectKind::Check, &cname, c.span, parts);
             self.table.checks.push(Check {
+                not_valid: false,
                 comment: None,
                 name: cname,
                 expr: c.expr.value.clone(),
@@ -217,6 +218,7 @@ impl Lowering<'_> {
             self.record(ObjectKind::ForeignKey, &fk_name, reference.span);
             let r = &reference.value;
             self.table.foreign_keys.push(ForeignKey {
+                not_valid: false,
                 comment: None,
                 name: fk_name,
                 columns: vec![column],
