@@ -157,6 +157,38 @@ fn a_function_recreated_under_a_dropped_tables_default_converges() {
     });
 }
 
+/// A function recreated (an argument renamed) under the checks and the
+/// expression index of a table that goes: they go first, before the
+/// function's drop (found by the property, seed 4242).
+#[test]
+fn a_function_recreated_under_a_dropped_tables_checks_converges() {
+    let runtime = common::runtime().expect("runtime");
+    runtime.block_on(async {
+        let positive = |argument: &str| {
+            format!(
+                "CREATE FUNCTION \"Is Positive\"({argument} integer) RETURNS boolean
+                 LANGUAGE sql IMMUTABLE AS $$ SELECT $1 > 0 $$;"
+            )
+        };
+        let a = common::built(&format!(
+            "{} CREATE TABLE tags (id int PRIMARY KEY CHECK (\"Is Positive\"(id)),
+                 n int CHECK (\"Is Positive\"(n)));
+             CREATE INDEX tags_positive ON tags ((\"Is Positive\"(n)));
+             CREATE TABLE kept (id int PRIMARY KEY);",
+            positive("x")
+        ))
+        .await
+        .expect("schema A");
+        let b = common::built(&format!(
+            "{} CREATE TABLE kept (id int PRIMARY KEY);",
+            positive("value")
+        ))
+        .await
+        .expect("schema B");
+        converges_with_rows(&a, &b).await;
+    });
+}
+
 /// A function recreated (its result type changes) under a trigger whose
 /// `WHEN` calls it and a default that calls it: the trigger is moved aside
 /// and back, the default dropped and set again, both ways.

@@ -238,7 +238,42 @@ impl Engine<'_> {
             plan_kind::<ForeignKey>(table, &mut planned, forced);
         }
         self.plan_foreign_keys_of_new_and_dropped_tables(matching, &mut plan);
+        plan.drops
+            .extend(self.dropped_tables_users(matching, &over_recreated));
         plan
+    }
+
+    /// The checks and indexes of tables that go which call a function
+    /// dropped and created again: they go first, since the function's
+    /// drop comes before the tables' (its defaults are
+    /// `drop_defaults_over_recreated`'s).
+    fn dropped_tables_users(
+        &self,
+        matching: &Matching,
+        over_recreated: &BTreeMap<ObjectKey, ObjectKey>,
+    ) -> Vec<Change> {
+        let kept: BTreeSet<&QualifiedName> = matching.tables.values().collect();
+        let mut drops = Vec::new();
+        for table in self.cur.tables.values().filter(|t| !kept.contains(&t.name)) {
+            let name = &table.name;
+            for check in &table.checks {
+                if over_recreated.contains_key(&ObjectKey::constraint(name, &check.name)) {
+                    drops.push(Change::Drop(Object::Check {
+                        table: name.clone(),
+                        check: check.clone(),
+                    }));
+                }
+            }
+            for index in &table.indexes {
+                if over_recreated.contains_key(&ObjectKey::index(name, &index.name)) {
+                    drops.push(Change::Drop(Object::Index {
+                        table: name.clone(),
+                        index: index.clone(),
+                    }));
+                }
+            }
+        }
+        drops
     }
 
     /// Whether a column on one side of a foreign key changes type in a way
