@@ -20,7 +20,7 @@ use petal_ir::{ObjectKey, QualifiedName};
 use serde::{Deserialize, Serialize};
 
 use crate::casts::{TypeChangeRisk, type_change_risk};
-use crate::change::{Alter, Change, NotNull, Object, Rename, Replace};
+use crate::change::{Alter, Change, NotNull, Object, Rename, Replace, ValidatedConstraint};
 use crate::classify::rewrites_on_add;
 use crate::names::is_user_type;
 
@@ -442,6 +442,20 @@ fn altered(alter: &Alter) -> Impact {
                 .scan(table),
             (_, NotNull::Valid) => Impact::exclusive(table).scan(table),
             _ => Impact::exclusive(table),
+        },
+        // Measured: validation takes SHARE UPDATE EXCLUSIVE and reads the
+        // table (a foreign key's referenced table only `ROW SHARE`, below
+        // what is labelled); made NOT VALID again, it is dropped.
+        Alter::ConstraintValid { table, valid, .. } if valid.to => Impact::default()
+            .lock(table, LockMode::ShareUpdateExclusive)
+            .scan(table),
+        Alter::ConstraintValid {
+            table, constraint, ..
+        } => match constraint {
+            ValidatedConstraint::Check(_) => Impact::exclusive(table),
+            ValidatedConstraint::ForeignKey(fk) => {
+                Impact::exclusive(table).lock(&fk.ref_table, LockMode::AccessExclusive)
+            }
         },
         Alter::Nullable { table, .. }
         | Alter::Default { table, .. }

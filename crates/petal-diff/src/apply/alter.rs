@@ -3,7 +3,7 @@
 use petal_ir::{Database, Domain, Extension, FunctionKey, ObjectKey, QualifiedName, TriggerKey};
 
 use super::{ApplyError, column_mut, err, table_mut};
-use crate::change::{Alter, NotNull, Replace};
+use crate::change::{Alter, NotNull, Replace, ValidatedConstraint};
 
 fn not_null_state(db: &mut Database, alter: &Alter) -> Result<(), ApplyError> {
     if let Alter::NotNullState {
@@ -44,6 +44,30 @@ pub(super) fn apply_alter(db: &mut Database, alter: &Alter) -> Result<(), ApplyE
             c.not_null_not_valid = None;
         }
         Alter::NotNullState { .. } => not_null_state(db, alter)?,
+        Alter::ConstraintValid {
+            table,
+            constraint,
+            valid,
+        } => {
+            let t = table_mut(db, table)?;
+            let name = constraint.name();
+            let flag = match constraint {
+                ValidatedConstraint::Check(_) => t
+                    .checks
+                    .iter_mut()
+                    .find(|c| c.name == name)
+                    .map(|c| &mut c.not_valid),
+                ValidatedConstraint::ForeignKey(_) => t
+                    .foreign_keys
+                    .iter_mut()
+                    .find(|f| f.name == name)
+                    .map(|f| &mut f.not_valid),
+            };
+            match flag {
+                Some(flag) => *flag = !valid.to,
+                None => return err(format!("constraint {name} of {table} does not exist")),
+            }
+        }
         Alter::Default {
             table,
             column,

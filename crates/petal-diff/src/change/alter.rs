@@ -1,8 +1,8 @@
 //! Alterations of a kept object: one property, from one value to another.
 
 use petal_ir::{
-    Column, Identity, ObjectKey, QualifiedName, SequenceOptions, SequenceOwner, SqlType,
-    TriggerEnabled,
+    Check, Column, ForeignKey, Identity, ObjectKey, QualifiedName, SequenceOptions, SequenceOwner,
+    SqlType, TriggerEnabled,
 };
 use serde::{Deserialize, Serialize};
 
@@ -40,6 +40,15 @@ pub enum Alter {
         column: String,
         #[serde(flatten)]
         state: Delta<NotNull>,
+    },
+    /// A check's or a foreign key's validity: `VALIDATE CONSTRAINT`, or
+    /// back to `NOT VALID` (dropped and added so in one statement: there
+    /// is no other way back). `constraint` is its definition.
+    ConstraintValid {
+        table: QualifiedName,
+        constraint: ValidatedConstraint,
+        #[serde(flatten)]
+        valid: Delta<bool>,
     },
     Default {
         table: QualifiedName,
@@ -181,6 +190,7 @@ impl Alter {
             ColumnType => ty,
             Nullable => nullable,
             NotNullState => state,
+            ConstraintValid => valid,
             Default => default,
             Identity => identity,
             Serial => serial,
@@ -209,6 +219,9 @@ impl Alter {
             | Alter::Serial { table, column, .. }
             | Alter::ColumnSequence { table, column, .. } => ObjectKey::column(table, column),
             Alter::Comment { on, .. } => on.clone(),
+            Alter::ConstraintValid {
+                table, constraint, ..
+            } => ObjectKey::constraint(table, constraint.name()),
             Alter::ExtensionVersion { name, .. } | Alter::ExtensionSchema { name, .. } => {
                 ObjectKey::Extension { name: name.clone() }
             }
@@ -247,6 +260,11 @@ impl Alter {
                 column,
                 state,
             } => not_null_state_review(table, column, state),
+            Alter::ConstraintValid {
+                table,
+                constraint,
+                valid,
+            } => constraint_valid_review(table, constraint, valid.to),
             Alter::Default {
                 table,
                 column,
@@ -375,6 +393,58 @@ fn not_null_state_review(table: &QualifiedName, column: &str, state: &Delta<NotN
         )),
         (_, NotNull::Absent) => Review::safe(format!("drop NOT NULL on {table}.{column}")),
         (_, NotNull::Valid) => nullable_review(table, column, false),
+    }
+}
+
+/// A check or a foreign key whose validity changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValidatedConstraint {
+    Check(Check),
+    ForeignKey(ForeignKey),
+}
+
+impl ValidatedConstraint {
+    pub fn name(&self) -> &str {
+        match self {
+            ValidatedConstraint::Check(c) => &c.name,
+            ValidatedConstraint::ForeignKey(f) => &f.name,
+        }
+    }
+
+    /// The definition, `NOT VALID` as `valid` says.
+    pub fn with_valid(&self, valid: bool) -> ValidatedConstraint {
+        match self {
+            ValidatedConstraint::Check(c) => ValidatedConstraint::Check(Check {
+                not_valid: !valid,
+                ..c.clone()
+            }),
+            ValidatedConstraint::ForeignKey(f) => ValidatedConstraint::ForeignKey(ForeignKey {
+                not_valid: !valid,
+                ..f.clone()
+            }),
+        }
+    }
+}
+
+/// `VALIDATE CONSTRAINT`, or a constraint made `NOT VALID` again.
+fn constraint_valid_review(
+    table: &QualifiedName,
+    constraint: &ValidatedConstraint,
+    valid: bool,
+) -> Review {
+    let (kind, violation) = match constraint {
+        ValidatedConstraint::Check(_) => ("check", "any row violates the check"),
+        ValidatedConstraint::ForeignKey(_) => ("foreign key", "any row references a missing key"),
+    };
+    let name = constraint.name();
+    if valid {
+        Review::safe(format!("validate {kind} {name} of {table}")).note(format!(
+            "fails if {violation}; reads every row while reads and writes go on"
+        ))
+    } else {
+        Review::safe(format!("make {kind} {name} of {table} NOT VALID again"))
+            .note("dropped and added NOT VALID in one statement: the rows present are not checked")
     }
 }
 

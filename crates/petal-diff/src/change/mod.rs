@@ -27,7 +27,7 @@ pub(crate) mod views;
 use petal_ir::ObjectKey;
 use serde::{Deserialize, Serialize};
 
-pub use alter::{Alter, AttributeType, ColumnType, NotNull, SequenceSettings};
+pub use alter::{Alter, AttributeType, ColumnType, NotNull, SequenceSettings, ValidatedConstraint};
 pub use enum_labels::{AddEnumLabel, EnumColumn, EnumForeignKey, RecreateEnum};
 pub use moved::Moved;
 pub use object::Object;

@@ -4,7 +4,7 @@ use petal_ir::{Column, ObjectKey, QualifiedName};
 
 use super::{Engine, Matching};
 use crate::casts::needs_using;
-use crate::change::{Alter, Change, ColumnType, Delta, NotNull, Object};
+use crate::change::{Alter, Change, ColumnType, Delta, NotNull, Object, ValidatedConstraint};
 use crate::names::is_user_type;
 
 impl Engine<'_> {
@@ -154,6 +154,43 @@ impl Engine<'_> {
         }
     }
 
+    /// Phase 11b: kept checks and foreign keys validated, or made `NOT
+    /// VALID` again (new ones are added as they are wanted).
+    pub(super) fn validity(&mut self, matching: &Matching) {
+        let mut pending = Vec::new();
+        for name in matching.tables.keys() {
+            let (Some(cur), Some(to)) = (self.cur.tables.get(name), self.to.tables.get(name))
+            else {
+                continue;
+            };
+            for check in &to.checks {
+                if let Some(now) = cur.checks.iter().find(|c| c.name == check.name)
+                    && now.not_valid != check.not_valid
+                {
+                    pending.push(validity_change(
+                        name,
+                        ValidatedConstraint::Check(now.clone()),
+                        now.not_valid,
+                    ));
+                }
+            }
+            for fk in &to.foreign_keys {
+                if let Some(now) = cur.foreign_keys.iter().find(|f| f.name == fk.name)
+                    && now.not_valid != fk.not_valid
+                {
+                    pending.push(validity_change(
+                        name,
+                        ValidatedConstraint::ForeignKey(now.clone()),
+                        now.not_valid,
+                    ));
+                }
+            }
+        }
+        for change in pending {
+            self.emit(change);
+        }
+    }
+
     /// Phase 12: comments of kept enum types, tables, columns, indexes and
     /// constraints (new objects carry theirs).
     pub(super) fn comments(&mut self, matching: &Matching) {
@@ -196,6 +233,20 @@ impl Engine<'_> {
             self.emit(change);
         }
     }
+}
+
+/// `constraint` (as it is now) validated when it is `NOT VALID`, else made
+/// so.
+fn validity_change(
+    table: &QualifiedName,
+    constraint: ValidatedConstraint,
+    not_valid: bool,
+) -> Change {
+    Change::Alter(Alter::ConstraintValid {
+        table: table.clone(),
+        constraint,
+        valid: Delta::new(!not_valid, not_valid),
+    })
 }
 
 /// The comment change of one object, when its comment changes.

@@ -162,10 +162,9 @@ impl TableObject for Check {
     fn name(&self) -> &str {
         &self.name
     }
+    /// Its validity changes in place (`Alter::ConstraintValid`).
     fn same_as(&self, other: &Self) -> bool {
-        // A validity change adds it again: PostgreSQL has no way back to
-        // NOT VALID.
-        self.expr == other.expr && self.not_valid == other.not_valid
+        self.expr == other.expr
     }
     fn of(table: &Table) -> &[Self] {
         &table.checks
@@ -219,9 +218,11 @@ impl TableObject for ForeignKey {
         &self.name
     }
     fn same_as(&self, other: &Self) -> bool {
+        // Its comment and validity change in place.
         let bare = |f: &ForeignKey| ForeignKey {
             name: String::new(),
             comment: None,
+            not_valid: false,
             ..f.clone()
         };
         bare(self) == bare(other)

@@ -271,6 +271,7 @@ impl Engine<'_> {
         // back reads them as they are wanted.
         self.put_back_generated();
         self.add_constraints(&plan);
+        self.validity(&matching);
         self.create_dependents(&objects);
         self.comments(&matching);
         self.comment_objects(&objects);

@@ -50,6 +50,11 @@ pub(super) fn render(change: &Change, alter: &Alter) -> Vec<ReviewedStatement> {
             sequences::rename_column_sequence(table, column, &sequence.from, &sequence.to),
         ),
         Alter::Comment { on, text } => one(ddl::comment_on(on, &text.to)),
+        Alter::ConstraintValid {
+            table,
+            constraint,
+            valid,
+        } => one(ddl::constraint_validity(table, constraint, valid.to)),
         Alter::ExtensionVersion { name, version } => one(extensions::update(name, &version.to)),
         Alter::ExtensionSchema { name, schema } => one(extensions::set_schema(name, &schema.to)),
         Alter::SequenceSettings { name, settings } => {

@@ -10,6 +10,7 @@ use petal_ir::{
 use sea_query::{Alias, PostgresQueryBuilder, Table};
 
 use super::Sql;
+use crate::change::ValidatedConstraint;
 use crate::classify::identity_sql;
 
 pub(crate) fn idents(names: &[String]) -> String {
@@ -345,6 +346,28 @@ pub(crate) fn alter_table_traced(table: &QualifiedName, action: Sql) -> Sql {
 }
 
 /// `ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY ...`.
+/// `VALIDATE CONSTRAINT`, or `DROP CONSTRAINT` and `ADD ... NOT VALID` in
+/// one statement: PostgreSQL has no other way back to `NOT VALID`.
+pub(crate) fn constraint_validity(
+    table: &QualifiedName,
+    constraint: &ValidatedConstraint,
+    valid: bool,
+) -> String {
+    let name = quote_ident(constraint.name());
+    if valid {
+        return format!("ALTER TABLE {} VALIDATE CONSTRAINT {name};", table.quoted());
+    }
+    let clause = match constraint.with_valid(false) {
+        ValidatedConstraint::Check(check) => check_clause(table, &check),
+        ValidatedConstraint::ForeignKey(fk) => foreign_key_clause(table, &fk),
+    };
+    format!(
+        "ALTER TABLE {} DROP CONSTRAINT {name}, ADD {};",
+        table.quoted(),
+        clause.text
+    )
+}
+
 pub(crate) fn add_foreign_key(table: &QualifiedName, fk: &ForeignKey) -> Sql {
     let mut action = Sql::new();
     action.push("ADD ").append(foreign_key_clause(table, fk));
