@@ -48,26 +48,7 @@ pub(super) fn apply_alter(db: &mut Database, alter: &Alter) -> Result<(), ApplyE
             table,
             constraint,
             valid,
-        } => {
-            let t = table_mut(db, table)?;
-            let name = constraint.name();
-            let flag = match constraint {
-                ValidatedConstraint::Check(_) => t
-                    .checks
-                    .iter_mut()
-                    .find(|c| c.name == name)
-                    .map(|c| &mut c.not_valid),
-                ValidatedConstraint::ForeignKey(_) => t
-                    .foreign_keys
-                    .iter_mut()
-                    .find(|f| f.name == name)
-                    .map(|f| &mut f.not_valid),
-            };
-            match flag {
-                Some(flag) => *flag = !valid.to,
-                None => return err(format!("constraint {name} of {table} does not exist")),
-            }
-        }
+        } => constraint_valid(db, table, constraint, valid.to)?,
         Alter::Default {
             table,
             column,
@@ -177,6 +158,34 @@ pub(super) fn apply_replace(db: &mut Database, replace: &Replace) -> Result<(), 
             Some(f) if f.key() == function.to.key() => *f = function.to.clone(),
             _ => return err(format!("function {} does not exist", function.from.key())),
         },
+    }
+    Ok(())
+}
+
+/// A check or a foreign key validated, or made `NOT VALID` again.
+fn constraint_valid(
+    db: &mut Database,
+    table: &QualifiedName,
+    constraint: &ValidatedConstraint,
+    valid: bool,
+) -> Result<(), ApplyError> {
+    let t = table_mut(db, table)?;
+    let name = constraint.name();
+    let flag = match constraint {
+        ValidatedConstraint::Check(_) => t
+            .checks
+            .iter_mut()
+            .find(|c| c.name == name)
+            .map(|c| &mut c.not_valid),
+        ValidatedConstraint::ForeignKey(_) => t
+            .foreign_keys
+            .iter_mut()
+            .find(|f| f.name == name)
+            .map(|f| &mut f.not_valid),
+    };
+    match flag {
+        Some(flag) => *flag = !valid,
+        None => return err(format!("constraint {name} of {table} does not exist")),
     }
     Ok(())
 }
