@@ -90,7 +90,16 @@ pub async fn diff(
         sources::load(settings, &to_source)
     )?;
     petal_engine::respell::spell_views_alike(&mut from_loaded, &mut to_loaded).await?;
-    let diff = compare(settings, &from_loaded.database, &to_loaded.database);
+    // Between two databases (a live one, the migrations replayed, or
+    // nothing), columns keep the order they were made in: a rename shows
+    // by its place. Models order their columns as the struct does.
+    let inferred = if from_source != Source::Models && to_source != Source::Models {
+        petal_diff::infer_renames(&from_loaded.database, &mut to_loaded.database)
+    } else {
+        Vec::new()
+    };
+    let mut diff = compare(settings, &from_loaded.database, &to_loaded.database);
+    diff.warnings.splice(0..0, inferred);
     let dev_side = |source: &Source, loaded: &Loaded| {
         (*source == Source::Models)
             .then_some(loaded.server_version_num)

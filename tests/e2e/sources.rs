@@ -224,3 +224,72 @@ async fn what_is_not_compared_is_listed_once() {
         .collect();
     assert_eq!(names, ["public.notes.own_notes", "public.notes"]);
 }
+
+/// Between two databases a rename shows by its place: crates.io's
+/// `ALTER TABLE packages RENAME TO crates` and `RENAME COLUMN package_id TO
+/// crate_id` are renamed, said in warnings, and the rows stay.
+#[tokio::test]
+async fn renames_between_two_databases_are_told_by_their_place() {
+    let project = Project::new().await;
+    let other = petal_testkit::TestDb::new().await;
+    project
+        .client()
+        .batch_execute(
+            "CREATE TABLE packages (id serial PRIMARY KEY, name varchar NOT NULL);
+             CREATE TABLE versions (id serial PRIMARY KEY,
+                 package_id integer NOT NULL REFERENCES packages (id), num varchar NOT NULL);
+             INSERT INTO packages (name) VALUES ('serde');
+             INSERT INTO versions (package_id, num) VALUES (1, '1.0.0');",
+        )
+        .await
+        .expect("A");
+    other
+        .client()
+        .batch_execute(
+            "CREATE TABLE packages (id serial PRIMARY KEY, name varchar NOT NULL);
+             CREATE TABLE versions (id serial PRIMARY KEY,
+                 package_id integer NOT NULL REFERENCES packages (id), num varchar NOT NULL);
+             ALTER TABLE packages RENAME TO crates;
+             ALTER TABLE versions RENAME COLUMN package_id TO crate_id;",
+        )
+        .await
+        .expect("B");
+    let run = project.petal(&["diff", "--from", &project.url(), "--to", &other.url()]);
+    run.assert_ok();
+    let sql = run.stdout.clone();
+    assert!(
+        sql.contains(r#"ALTER TABLE "public"."packages" RENAME TO "crates";"#)
+            && sql.contains(r#"RENAME COLUMN "package_id" TO "crate_id";"#)
+            && !sql.contains("DROP TABLE")
+            && !sql.contains("DROP COLUMN"),
+        "{sql}"
+    );
+    assert!(
+        sql.contains("is taken for public.packages renamed")
+            && sql.contains("is taken for package_id renamed"),
+        "{sql}"
+    );
+    project.client().batch_execute(&sql).await.expect("applies");
+    let row = project
+        .client()
+        .query_one(
+            "SELECT c.name, v.num FROM versions v JOIN crates c ON c.id = v.crate_id",
+            &[],
+        )
+        .await
+        .expect("the rows stay");
+    assert_eq!(
+        (row.get::<_, String>(0), row.get::<_, String>(1)),
+        ("serde".into(), "1.0.0".into())
+    );
+    project
+        .petal(&[
+            "diff",
+            "--from",
+            &project.url(),
+            "--to",
+            &other.url(),
+            "--exit-code",
+        ])
+        .assert_ok();
+}

@@ -22,6 +22,7 @@ mod classify;
 mod column_refs;
 mod compare;
 mod impact;
+mod infer_renames;
 mod names;
 mod render;
 mod requires;
@@ -36,6 +37,7 @@ pub use change::{
 pub use classify::Safety;
 pub use compare::{Diff, Warning, diff};
 pub use impact::{Impact, LockMode};
+pub use infer_renames::infer_renames;
 pub use names::{is_user_type, quote_ident_if_needed, type_spelling};
 pub use render::{
     Load, Mode, ReviewedStatement, ReviewedStep, Sql, TableUnit, Traced, change_labels, render,

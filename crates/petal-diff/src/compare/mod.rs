@@ -95,6 +95,12 @@ pub enum Warning {
         object: String,
         renamed_from: String,
     },
+    /// Between two databases, a rename told from the catalogs alone
+    /// (`infer_renames`): the same place and type, or the same parts.
+    InferredRename {
+        object: String,
+        renamed_from: String,
+    },
     /// A foreign key column whose type is not that of the column it
     /// references, where the database had no such pair.
     ForeignKeyTypeMismatch {
@@ -135,6 +141,14 @@ impl fmt::Display for Warning {
                 f,
                 "{object} has renamed_from = \"{renamed_from}\", but {renamed_from} is kept as \
                  well (or {object} already exists): the hint is ignored"
+            ),
+            Warning::InferredRename {
+                object,
+                renamed_from,
+            } => write!(
+                f,
+                "{object} is taken for {renamed_from} renamed (it stands where {renamed_from} \
+                 stood, alike): renamed, not dropped and added; check it is so"
             ),
             Warning::ForeignKeyTypeMismatch {
                 table,
