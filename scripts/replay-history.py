@@ -14,7 +14,8 @@ is applied to a copy of A, and the result must be B:
 MIGRATIONS_DIR holds diesel's `<version>_<name>/up.sql` (with an optional
 `metadata.toml` saying `run_in_transaction = false`), or sqlx's
 `<version>_<name>.sql` / `.up.sql`. Steps run in version order. Every
-database the recipe makes is named `petal_judge_*` and dropped at the end.
+database the recipe makes is named `petal_judge_*` (`--prefix`) and dropped
+at the end.
 Prints a line per step and a summary; exits 1 when a step fails.
 """
 
@@ -37,6 +38,8 @@ def parse_args():
     p.add_argument("--from", dest="start", type=int, default=1,
                    help="the first step to judge (1-based; earlier ones are only applied)")
     p.add_argument("--stop-on-failure", action="store_true")
+    p.add_argument("--prefix", default="petal_judge",
+                   help="the names of the databases it makes (default petal_judge_*)")
     return p.parse_args()
 
 
@@ -115,7 +118,7 @@ def tables_of(server, db):
 
 
 def judge(args, server, history, cwd):
-    a, b, c = "petal_judge_a", "petal_judge_b", "petal_judge_c"
+    a, b, c = (f"{args.prefix}_{x}" for x in "abc")
     server.sql(f'DROP DATABASE IF EXISTS "{a}"')
     server.sql(f'CREATE DATABASE "{a}"')
     failures = []
