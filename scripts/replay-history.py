@@ -92,9 +92,22 @@ class Server:
                            capture_output=True, text=True, check=True)
         # Comments and settings say nothing of the schema; the dump's
         # random restrict key (17.6+, 16.10+) differs each time.
-        return [line for line in r.stdout.splitlines()
-                if line and not line.startswith("--") and not line.startswith("\\")
-                and not line.startswith("SET ") and "set_config" not in line]
+        lines = [line for line in r.stdout.splitlines()
+                 if not line.startswith("--") and not line.startswith("\\")
+                 and not line.startswith("SET ") and "set_config" not in line]
+        # pg_dump orders objects of one kind by name, then by dependencies
+        # and object ids: two databases alike may list them apart. Compared
+        # as sorted statements, each statement as printed.
+        statements, current = [], []
+        for line in lines:
+            if line:
+                current.append(line)
+            if line.endswith(";"):
+                statements.append("\n".join(current))
+                current = []
+        if current:
+            statements.append("\n".join(current))
+        return [line for statement in sorted(statements) for line in statement.split("\n")]
 
 
 def petal_diff(petal, server, a, b, cwd):
