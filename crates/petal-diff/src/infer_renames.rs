@@ -8,9 +8,10 @@
 //! database. So, for a diff between two databases (never with models,
 //! whose column order is the struct's):
 //!
-//! - a column that goes and one that comes, of one type, between the same
-//!   kept neighbours (not after the last kept column: `ADD COLUMN` appends
-//!   there, so a drop and an add there look alike) are one column renamed;
+//! - a column that goes and one that comes between the same kept
+//!   neighbours (not after the last kept column: `ADD COLUMN` appends
+//!   there, so a drop and an add there look alike) are one column renamed,
+//!   its type changed or not (an added column could not stand there);
 //!   several in one such gap pair in order, when their types do;
 //! - a table that goes and one that comes in the same schema, with the
 //!   same columns and the same keys, checks and indexes under the same
@@ -148,11 +149,16 @@ fn renamed_columns(before: &Table, after: &Table) -> Vec<(String, String)> {
         let Some((_, come)) = gaps_after.iter().find(|(n, _)| n.as_ref() == Some(next)) else {
             continue;
         };
+        // A column standing between kept ones cannot have been added (an
+        // added column comes last): alone in its gap, it is the one that
+        // stood there renamed, its type changed or not. Several pair in
+        // order where their types do.
         let alike = gone.len() == come.len()
-            && gone
-                .iter()
-                .zip(come)
-                .all(|(g, c)| g.ty == c.ty && g.collation == c.collation);
+            && (gone.len() == 1
+                || gone
+                    .iter()
+                    .zip(come)
+                    .all(|(g, c)| g.ty == c.ty && g.collation == c.collation));
         if alike {
             pairs.extend(
                 gone.iter()
@@ -242,27 +248,34 @@ mod tests {
     }
 
     #[test]
-    fn at_the_end_or_of_another_type_nothing_is_inferred() {
-        let from = db(vec![table(
-            "t",
-            &[
-                ("id", "integer"),
-                ("a", "integer"),
-                ("b", "text"),
-                ("z", "text"),
-            ],
-        )]);
-        // `a` -> `x` changes type; `z` -> `y` is at the end.
-        let mut to = db(vec![table(
-            "t",
-            &[
-                ("id", "integer"),
-                ("x", "bigint"),
-                ("b", "text"),
-                ("y", "text"),
-            ],
-        )]);
+    fn at_the_end_or_of_other_types_in_a_row_nothing_is_inferred() {
+        let columns = |names: [(&'static str, &'static str); 5]| table("t", &names);
+        let from = db(vec![columns([
+            ("id", "integer"),
+            ("a", "integer"),
+            ("c", "text"),
+            ("b", "text"),
+            ("z", "text"),
+        ])]);
+        // `a`, `c` -> `x`, `w` change types in a row; `z` -> `y` is at the
+        // end.
+        let mut to = db(vec![columns([
+            ("id", "integer"),
+            ("x", "bigint"),
+            ("w", "integer"),
+            ("b", "text"),
+            ("y", "text"),
+        ])]);
         assert!(infer_renames(&from, &mut to).is_empty());
+        // Alone in its place, a column retyped is still the one renamed.
+        let mut to = db(vec![columns([
+            ("id", "integer"),
+            ("x", "bigint"),
+            ("c", "text"),
+            ("b", "text"),
+            ("z", "text"),
+        ])]);
+        assert_eq!(infer_renames(&from, &mut to).len(), 1);
     }
 
     #[test]
