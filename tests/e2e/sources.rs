@@ -225,6 +225,11 @@ async fn what_is_not_compared_is_listed_once() {
     assert_eq!(names, ["public.notes.own_notes", "public.notes"]);
 }
 
+/// crates.io's first tables, as its early migrations made them.
+const PACKAGES: &str = "CREATE TABLE packages (id serial PRIMARY KEY, name varchar NOT NULL);
+     CREATE TABLE versions (id serial PRIMARY KEY,
+         package_id integer NOT NULL REFERENCES packages (id), num varchar NOT NULL);";
+
 /// Between two databases a rename shows by its place: crates.io's
 /// `ALTER TABLE packages RENAME TO crates` and `RENAME COLUMN package_id TO
 /// crate_id` are renamed, said in warnings, and the rows stay.
@@ -234,24 +239,20 @@ async fn renames_between_two_databases_are_told_by_their_place() {
     let other = petal_testkit::TestDb::new().await;
     project
         .client()
-        .batch_execute(
-            "CREATE TABLE packages (id serial PRIMARY KEY, name varchar NOT NULL);
-             CREATE TABLE versions (id serial PRIMARY KEY,
-                 package_id integer NOT NULL REFERENCES packages (id), num varchar NOT NULL);
+        .batch_execute(&format!(
+            "{PACKAGES}
              INSERT INTO packages (name) VALUES ('serde');
-             INSERT INTO versions (package_id, num) VALUES (1, '1.0.0');",
-        )
+             INSERT INTO versions (package_id, num) VALUES (1, '1.0.0');"
+        ))
         .await
         .expect("A");
     other
         .client()
-        .batch_execute(
-            "CREATE TABLE packages (id serial PRIMARY KEY, name varchar NOT NULL);
-             CREATE TABLE versions (id serial PRIMARY KEY,
-                 package_id integer NOT NULL REFERENCES packages (id), num varchar NOT NULL);
+        .batch_execute(&format!(
+            "{PACKAGES}
              ALTER TABLE packages RENAME TO crates;
-             ALTER TABLE versions RENAME COLUMN package_id TO crate_id;",
-        )
+             ALTER TABLE versions RENAME COLUMN package_id TO crate_id;"
+        ))
         .await
         .expect("B");
     let run = project.petal(&["diff", "--from", &project.url(), "--to", &other.url()]);

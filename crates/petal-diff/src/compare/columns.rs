@@ -163,26 +163,17 @@ impl Engine<'_> {
             else {
                 continue;
             };
-            for check in &to.checks {
-                if let Some(now) = cur.checks.iter().find(|c| c.name == check.name)
-                    && now.not_valid != check.not_valid
-                {
-                    pending.push(validity_change(
-                        name,
-                        ValidatedConstraint::Check(now.clone()),
-                        now.not_valid,
-                    ));
-                }
-            }
-            for fk in &to.foreign_keys {
-                if let Some(now) = cur.foreign_keys.iter().find(|f| f.name == fk.name)
-                    && now.not_valid != fk.not_valid
-                {
-                    pending.push(validity_change(
-                        name,
-                        ValidatedConstraint::ForeignKey(now.clone()),
-                        now.not_valid,
-                    ));
+            let wanted = validities(to);
+            for (constraint, not_valid) in validities(cur) {
+                let flips = wanted
+                    .iter()
+                    .any(|(c, wanted)| c.name() == constraint.name() && *wanted != not_valid);
+                if flips {
+                    pending.push(Change::Alter(Alter::ConstraintValid {
+                        table: name.clone(),
+                        constraint,
+                        valid: Delta::new(!not_valid, not_valid),
+                    }));
                 }
             }
         }
@@ -235,18 +226,17 @@ impl Engine<'_> {
     }
 }
 
-/// `constraint` (as it is now) validated when it is `NOT VALID`, else made
-/// so.
-fn validity_change(
-    table: &QualifiedName,
-    constraint: ValidatedConstraint,
-    not_valid: bool,
-) -> Change {
-    Change::Alter(Alter::ConstraintValid {
-        table: table.clone(),
-        constraint,
-        valid: Delta::new(!not_valid, not_valid),
-    })
+/// A table's checks and foreign keys, each with whether it is `NOT VALID`.
+fn validities(table: &petal_ir::Table) -> Vec<(ValidatedConstraint, bool)> {
+    let checks = table
+        .checks
+        .iter()
+        .map(|c| (ValidatedConstraint::Check(c.clone()), c.not_valid));
+    let foreign = table
+        .foreign_keys
+        .iter()
+        .map(|f| (ValidatedConstraint::ForeignKey(f.clone()), f.not_valid));
+    checks.chain(foreign).collect()
 }
 
 /// The comment change of one object, when its comment changes.
