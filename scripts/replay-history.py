@@ -134,7 +134,7 @@ def judge(args, server, history, cwd):
     a, b, c = (f"{args.prefix}_{x}" for x in "abc")
     server.sql(f'DROP DATABASE IF EXISTS "{a}"')
     server.sql(f'CREATE DATABASE "{a}"')
-    failures = []
+    failures, skipped = [], []
     for number, (version, name, path, tx) in enumerate(history, start=1):
         label = f"{number:4} {version}_{name}"
         server.clone(a, b)
@@ -142,6 +142,7 @@ def judge(args, server, history, cwd):
             server.psql(b, *(["-1"] if tx else []), "-f", path)
         except RuntimeError as e:
             print(f"{label}: the step itself fails here, skipped: {str(e)[:200]}")
+            skipped.append(label)
             continue
         if number < args.start:
             server.clone(b, a)
@@ -183,7 +184,7 @@ def judge(args, server, history, cwd):
         server.clone(b, a)
     for db in (a, b, c):
         server.sql(f'DROP DATABASE IF EXISTS "{db}"')
-    return failures
+    return failures, skipped
 
 
 def main():
@@ -196,9 +197,10 @@ def main():
         return 2
     # `petal diff` between two URLs needs no project: run it where there is none.
     with tempfile.TemporaryDirectory() as cwd:
-        failures = judge(args, server, history, cwd)
-    judged = len(history) - args.start + 1
-    print(f"\n{judged - len(failures)} of {judged} steps ok; {len(failures)} failed")
+        failures, skipped = judge(args, server, history, cwd)
+    judged = len(history) - args.start + 1 - len(skipped)
+    print(f"\n{judged - len(failures)} of {judged} steps judged ok; {len(failures)} failed; "
+          f"{len(skipped)} skipped (the step itself fails on this server)")
     return 1 if failures else 0
 
 
