@@ -412,6 +412,13 @@ impl ValidatedConstraint {
         }
     }
 
+    pub fn comment(&self) -> &Option<String> {
+        match self {
+            ValidatedConstraint::Check(c) => &c.comment,
+            ValidatedConstraint::ForeignKey(f) => &f.comment,
+        }
+    }
+
     /// The definition, `NOT VALID` as `valid` says.
     pub fn with_valid(&self, valid: bool) -> ValidatedConstraint {
         match self {

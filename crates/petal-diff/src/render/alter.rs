@@ -54,7 +54,15 @@ pub(super) fn render(change: &Change, alter: &Alter) -> Vec<ReviewedStatement> {
             table,
             constraint,
             valid,
-        } => one(ddl::constraint_validity(table, constraint, valid.to)),
+        } => {
+            let mut out = one(ddl::constraint_validity(table, constraint, valid.to));
+            // Dropped and added again, it lost its comment.
+            if !valid.to && constraint.comment().is_some() {
+                let on = petal_ir::ObjectKey::constraint(table, constraint.name());
+                out.push(super::objects::comment_extra(&on, constraint.comment()));
+            }
+            out
+        }
         Alter::ExtensionVersion { name, version } => one(extensions::update(name, &version.to)),
         Alter::ExtensionSchema { name, schema } => one(extensions::set_schema(name, &schema.to)),
         Alter::SequenceSettings { name, settings } => {

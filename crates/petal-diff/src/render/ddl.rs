@@ -345,9 +345,9 @@ pub(crate) fn alter_table_traced(table: &QualifiedName, action: Sql) -> Sql {
     sql
 }
 
-/// `ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY ...`.
 /// `VALIDATE CONSTRAINT`, or `DROP CONSTRAINT` and `ADD ... NOT VALID` in
-/// one statement: PostgreSQL has no other way back to `NOT VALID`.
+/// one statement: PostgreSQL has no other way back to `NOT VALID`. The
+/// drop takes the constraint's comment: the caller sets it again.
 pub(crate) fn constraint_validity(
     table: &QualifiedName,
     constraint: &ValidatedConstraint,
@@ -368,6 +368,7 @@ pub(crate) fn constraint_validity(
     )
 }
 
+/// `ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY ...`.
 pub(crate) fn add_foreign_key(table: &QualifiedName, fk: &ForeignKey) -> Sql {
     let mut action = Sql::new();
     action.push("ADD ").append(foreign_key_clause(table, fk));

@@ -138,12 +138,14 @@ pub(super) fn render_in(
                 plan.concurrent_builds
                     .push(outside(unique_index(table, unique)));
                 plan.attached.push(attach_unique(change, table, unique));
+                plan.attached.extend(after_the_constraint(change));
             }
             // One meant to stay NOT VALID is written so as it is.
             Change::Create(Object::Check { table, check })
                 if all && kept(table) && !check.not_valid =>
             {
                 plan.not_valid.push(not_valid(change, table, &check.name));
+                plan.not_valid.extend(after_the_constraint(change));
                 plan.validations.push(validation(table, &check.name, None));
             }
             Change::Create(Object::ForeignKey {
@@ -153,6 +155,7 @@ pub(super) fn render_in(
             }) if all && kept(table) && !foreign_key.not_valid => {
                 plan.not_valid
                     .push(not_valid(change, table, &foreign_key.name));
+                plan.not_valid.extend(after_the_constraint(change));
                 plan.validations.push(validation(
                     table,
                     &foreign_key.name,
@@ -471,6 +474,12 @@ fn attach_unique(change: &Change, table: &QualifiedName, unique: &Unique) -> Rev
         vec!["takes over the index built above: reads nothing".into()],
         Impact::exclusive(table),
     )
+}
+
+/// What the plain rendering of a constraint's creation writes after its
+/// `ADD CONSTRAINT` (its comment), which the online recipe keeps.
+fn after_the_constraint(change: &Change) -> Vec<ReviewedStatement> {
+    super::render_change(change).into_iter().skip(1).collect()
 }
 
 /// The change's `ADD CONSTRAINT ...;` as `... NOT VALID;`.
