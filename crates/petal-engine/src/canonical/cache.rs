@@ -75,7 +75,7 @@ pub(super) async fn open(
 
 /// Changes whenever [`CacheState`]'s shape or meaning does: an older
 /// petal's comment then only costs a rebuild.
-const CACHE_FORMAT: u32 = 3;
+const CACHE_FORMAT: u32 = 4;
 
 /// How long a run waits for another run of the same project to finish
 /// canonicalizing.
@@ -208,8 +208,8 @@ pub async fn settle() {
 }
 
 async fn write(admin: &Client, name: &str, state: CacheState) -> Result<(), EngineError> {
-    // Encoding a schema of a thousand tables is milliseconds of CPU: off
-    // the runtime's one thread, so the run's own work goes on meanwhile.
+    // Encoding a schema of a thousand tables is milliseconds of CPU: on a
+    // blocking thread, so the runtime's workers go on meanwhile.
     let json = tokio::task::spawn_blocking(move || serde_json::to_string(&state))
         .await
         .map_err(|e| EngineError::internal("encoding the canonical cache", e))?

@@ -109,11 +109,23 @@ pub async fn models(settings: &Settings) -> Result<Canonical, EngineError> {
         };
         cache::open(settings, &admin_cfg).await
     };
-    // Both finish before either error is reported, and a model's error
-    // (`file:line:col`) comes first: a dev server that cannot start must
-    // not hide it.
-    let (declared, opened) = tokio::join!(scanning, opening);
+    // A model's error (`file:line:col`) comes first, as soon as the scan
+    // ends: neither a dev server that cannot start nor another run holding
+    // the cache's lock may hide it or keep it waiting.
+    let mut scanning = scanning;
+    tokio::pin!(opening);
+    let mut opened = None;
+    let declared = loop {
+        tokio::select! {
+            declared = &mut scanning => break declared,
+            open = &mut opening, if opened.is_none() => opened = Some(open),
+        }
+    };
     let declared = declared.map_err(|e| EngineError::internal("scanning the models", e))??;
+    let opened = match opened {
+        Some(opened) => opened,
+        None => opening.await,
+    };
     let mut canonical = canonicalize_in(opened?, &declared).await?;
     crate::compare::carry_hints(&mut canonical.database, &declared.models.database);
     Ok(canonical)
@@ -171,7 +183,15 @@ async fn canonicalize_in(open: OpenCache, declared: &Declared) -> Result<Canonic
     let _t = timings::phase("canonicalize the models");
     let models = declared.models.database.clone().without_hints();
     let sql = &declared.sql;
-    let on_models = sql.on_model_tables(|t| models.tables.contains_key(t));
+    let is_model_index = |i: &petal_ir::QualifiedName| {
+        models.tables.values().any(|t| {
+            t.name.schema == i.schema
+                && (t.indexes.iter().any(|x| x.name == i.name)
+                    || t.primary_key.iter().any(|p| p.name == i.name)
+                    || t.uniques.iter().any(|u| u.name == i.name))
+        })
+    };
+    let on_models = sql.on_model_tables(|t| models.tables.contains_key(t), is_model_index);
     if !on_models.is_empty() {
         return Err(EngineError::SqlFiles(Refusals(on_models)));
     }
