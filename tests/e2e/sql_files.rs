@@ -103,7 +103,9 @@ async fn an_index_or_a_comment_on_a_model_table_is_refused() {
          COMMENT ON COLUMN totals.total IS 'per customer';\n\
          CREATE INDEX orders_total ON public.orders (total);\n\
          COMMENT ON TABLE orders IS 'what customers bought';\n\
-         COMMENT ON COLUMN public.orders.total IS 'in tiyn';\n",
+         COMMENT ON COLUMN public.orders.total IS 'in tiyn';\n\
+         COMMENT ON CONSTRAINT orders_pkey ON orders IS 'the key';\n\
+         COMMENT ON INDEX orders_pkey IS 'its index';\n",
     );
     let error = diff_error(&project);
     assert_eq!(error["kind"], "sql_file", "{error:#}");
@@ -113,6 +115,8 @@ async fn an_index_or_a_comment_on_a_model_table_is_refused() {
             ("a.sql".to_string(), 5, 1),
             ("a.sql".to_string(), 6, 1),
             ("a.sql".to_string(), 7, 1),
+            ("a.sql".to_string(), 8, 1),
+            ("a.sql".to_string(), 9, 1),
         ],
         "the index and the comments on orders, not the materialized view's: {error:#}"
     );

@@ -132,9 +132,14 @@ pub(crate) fn classify(sql: &str) -> Result<Head, String> {
                 ));
             }
         }
+        // `COMMENT ON INDEX i` names the index: a model's is refused.
+        let index = words
+            .is(2, "INDEX")
+            .then(|| words.qualified(&mut 3))
+            .flatten();
         return Ok(Head {
             table: comment_relation(&words),
-            ..head(Kind::Comment, None)
+            ..head(Kind::Comment, index)
         });
     }
     if words.is(0, "ALTER") && words.is(1, "TABLE") {
@@ -143,12 +148,17 @@ pub(crate) fn classify(sql: &str) -> Result<Head, String> {
     Err(refusal(&words))
 }
 
-/// The relation a `COMMENT ON TABLE t` or `COMMENT ON COLUMN t.c` is on
-/// (a model's table may not be commented here: its model says it).
+/// The relation a `COMMENT ON TABLE t`, `COMMENT ON COLUMN t.c` or
+/// `COMMENT ON CONSTRAINT c ON t` is on (a model's table may not be
+/// commented here: its model says it).
 fn comment_relation(words: &Words<'_>) -> Option<QualifiedName> {
     let mut at = 3;
     if words.is(2, "TABLE") {
         return words.qualified(&mut at);
+    }
+    if words.is(2, "CONSTRAINT") {
+        let mut after = words.find_top(4, "ON")? + 1;
+        return words.qualified(&mut after);
     }
     if !words.is(2, "COLUMN") {
         return None;
@@ -451,6 +461,15 @@ mod tests {
             Some(QualifiedName::new("public", "orders"))
         );
         assert_eq!(on("COMMENT ON VIEW v IS 'x'"), None);
+        assert_eq!(
+            on("COMMENT ON CONSTRAINT orders_total_check ON crm.orders IS 'x'"),
+            Some(QualifiedName::new("crm", "orders"))
+        );
+        let index = classify("COMMENT ON INDEX crm.orders_total_idx IS 'x'").map(|h| h.name);
+        assert_eq!(
+            index,
+            Ok(Some(QualifiedName::new("crm", "orders_total_idx")))
+        );
         assert_eq!(on("COMMENT ON FUNCTION f(int) IS 'x'"), None);
         for sql in [
             "COMMENT ON SCHEMA crm IS 'x'",

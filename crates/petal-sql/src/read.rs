@@ -24,13 +24,30 @@ impl SqlFiles {
     }
 
     /// The statements that would change a table the models declare
-    /// (`is_model_table`): an index on it, a comment on it or on one of
-    /// its columns. A table is its model's alone, so that the models say
-    /// all of it; a trigger on it, and its state, are the SQL files'.
-    pub fn on_model_tables(&self, is_model_table: impl Fn(&QualifiedName) -> bool) -> Vec<Report> {
+    /// (`is_model_table`): an index on it, a comment on it, on one of its
+    /// columns or constraints, or on one of its indexes
+    /// (`is_model_index`). A table is its model's alone, so that the
+    /// models say all of it; a trigger on it, and its state, are the SQL
+    /// files'.
+    pub fn on_model_tables(
+        &self,
+        is_model_table: impl Fn(&QualifiedName) -> bool,
+        is_model_index: impl Fn(&QualifiedName) -> bool,
+    ) -> Vec<Report> {
         self.statements
             .iter()
             .filter_map(|s| {
+                if s.kind == Kind::Comment
+                    && let Some(index) = s.name.as_ref().filter(|i| is_model_index(i))
+                {
+                    return Some(
+                        s.report(format!(
+                            "a comment on index {index} of a table the models declare: the \
+                             models say all of such a table, and declare no index comment yet"
+                        ))
+                        .with_help("leave it out"),
+                    );
+                }
                 let table = s.table.as_ref().filter(|t| is_model_table(t))?;
                 let (what, instead) = match s.kind {
                     Kind::Index => ("an index on", "`#[petal(index(...))]` on the model"),
