@@ -182,10 +182,18 @@ impl TableObject for Index {
         &self.name
     }
     fn same_as(&self, other: &Self) -> bool {
+        // Storage parameters in any order are the same ones.
         let bare = |i: &Index| Index {
             name: String::new(),
             comment: None,
             concurrently: false,
+            storage: i
+                .storage
+                .iter()
+                .cloned()
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect(),
             ..i.clone()
         };
         bare(self) == bare(other)
