@@ -163,18 +163,19 @@ impl Engine<'_> {
             else {
                 continue;
             };
-            let wanted = validities(to);
-            for (constraint, not_valid) in validities(cur) {
-                let flips = wanted
-                    .iter()
-                    .any(|(c, wanted)| c.name() == constraint.name() && *wanted != not_valid);
-                if flips {
-                    pending.push(Change::Alter(Alter::ConstraintValid {
-                        table: name.clone(),
-                        constraint,
-                        valid: Delta::new(!not_valid, not_valid),
-                    }));
-                }
+            // Only what flips is cloned: this runs over every kept table.
+            let checks = flipped(&cur.checks, &to.checks, |c| (&c.name, c.not_valid))
+                .map(|c| (ValidatedConstraint::Check(c.clone()), c.not_valid));
+            let foreign = flipped(&cur.foreign_keys, &to.foreign_keys, |f| {
+                (&f.name, f.not_valid)
+            })
+            .map(|f| (ValidatedConstraint::ForeignKey(f.clone()), f.not_valid));
+            for (constraint, not_valid) in checks.chain(foreign) {
+                pending.push(Change::Alter(Alter::ConstraintValid {
+                    table: name.clone(),
+                    constraint,
+                    valid: Delta::new(!not_valid, not_valid),
+                }));
             }
         }
         for change in pending {
@@ -226,17 +227,20 @@ impl Engine<'_> {
     }
 }
 
-/// A table's checks and foreign keys, each with whether it is `NOT VALID`.
-fn validities(table: &petal_ir::Table) -> Vec<(ValidatedConstraint, bool)> {
-    let checks = table
-        .checks
-        .iter()
-        .map(|c| (ValidatedConstraint::Check(c.clone()), c.not_valid));
-    let foreign = table
-        .foreign_keys
-        .iter()
-        .map(|f| (ValidatedConstraint::ForeignKey(f.clone()), f.not_valid));
-    checks.chain(foreign).collect()
+/// The constraints of `cur` whose namesake in `to` differs in validity
+/// (`key`: a constraint's name and whether it is `NOT VALID`).
+fn flipped<'a, T>(
+    cur: &'a [T],
+    to: &'a [T],
+    key: impl Fn(&T) -> (&String, bool) + Copy + 'a,
+) -> impl Iterator<Item = &'a T> + 'a {
+    cur.iter().filter(move |now| {
+        let (name, not_valid) = key(now);
+        to.iter().any(|wanted| {
+            let (wanted_name, wanted_not_valid) = key(wanted);
+            wanted_name == name && wanted_not_valid != not_valid
+        })
+    })
 }
 
 /// The comment change of one object, when its comment changes.

@@ -368,9 +368,14 @@ pub(crate) fn constraint_validity(
     )
 }
 
+/// `ALTER TABLE ... ADD <clause>;`: a constraint added to a table.
+pub(crate) fn add_constraint(table: &QualifiedName, clause: Sql) -> Sql {
+    let mut action = Sql::new();
+    action.push("ADD ").append(clause);
+    alter_table_traced(table, action)
+}
+
 /// `ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY ...`.
 pub(crate) fn add_foreign_key(table: &QualifiedName, fk: &ForeignKey) -> Sql {
-    let mut action = Sql::new();
-    action.push("ADD ").append(foreign_key_clause(table, fk));
-    alter_table_traced(table, action)
+    add_constraint(table, foreign_key_clause(table, fk))
 }

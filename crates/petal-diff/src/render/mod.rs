@@ -449,11 +449,9 @@ pub(crate) fn table_extras(table: &petal_ir::Table) -> Vec<ReviewedStatement> {
         ));
     }
     for check in table.checks.iter().filter(|c| c.not_valid) {
-        let mut action = Sql::new();
-        action.push("ADD ").append(ddl::check_clause(name, check));
         out.push(extra(
             &ObjectKey::constraint(name, &check.name),
-            ddl::alter_table_traced(name, action),
+            ddl::add_constraint(name, ddl::check_clause(name, check)),
             format!(
                 "add check constraint {} on {name} NOT VALID (new table)",
                 check.name

@@ -42,17 +42,23 @@ pub(super) fn create(change: &Change, object: &Object) -> Vec<ReviewedStatement>
             out
         }
         Object::PrimaryKey { table, primary_key } => with_comment(
-            one(add(table, ddl::primary_key_clause(table, primary_key))),
+            one(ddl::add_constraint(
+                table,
+                ddl::primary_key_clause(table, primary_key),
+            )),
             &ObjectKey::constraint(table, &primary_key.name),
             &primary_key.comment,
         ),
         Object::Unique { table, unique } => with_comment(
-            one(add(table, ddl::unique_clause(table, unique))),
+            one(ddl::add_constraint(
+                table,
+                ddl::unique_clause(table, unique),
+            )),
             &ObjectKey::constraint(table, &unique.name),
             &unique.comment,
         ),
         Object::Check { table, check } => with_comment(
-            one(add(table, ddl::check_clause(table, check))),
+            one(ddl::add_constraint(table, ddl::check_clause(table, check))),
             &ObjectKey::constraint(table, &check.name),
             &check.comment,
         ),
@@ -252,12 +258,6 @@ fn moved(keyword: &str, name: &Delta<QualifiedName>, suffix: &str) -> Vec<String
 }
 
 /// `ALTER TABLE t ADD <clause>;`
-fn add(table: &QualifiedName, clause: Sql) -> Sql {
-    let mut action = Sql::new();
-    action.push("ADD ").append(clause);
-    ddl::alter_table_traced(table, action)
-}
-
 pub(crate) fn drop_constraint(table: &QualifiedName, name: &str) -> String {
     ddl::alter_table(table, &format!("DROP CONSTRAINT {}", quote_ident(name)))
 }
