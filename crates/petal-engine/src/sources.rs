@@ -114,7 +114,7 @@ pub async fn read_database(cfg: &ConnConfig, settings: &Settings) -> Result<Load
 pub fn introspect_options(settings: &Settings) -> IntrospectOptions {
     IntrospectOptions {
         tables: None,
-        tables_only: false,
+        objects: petal_pg::Objects::All,
         schemas: if settings.schemas.is_empty() {
             None
         } else {

@@ -221,3 +221,112 @@ fn a_run_ending_before_its_record_is_written_costs_a_rebuild_only() {
     assert!(matches!(next.route, Route::Rebuilt(_)), "{:?}", next.route);
     assert_eq!(next.database, c);
 }
+
+/// The models' tables changed under the SQL files' objects: a view reading
+/// a table that gains a column and loses another, a view over that view, a
+/// materialized view with an index, a trigger, a sequence owned by a
+/// column, a function whose body (14+) reads a table, and a foreign key
+/// that now points at a table the views read. Applied in place, the tables
+/// and what stands on them read again (a near read), the canonical IR is
+/// the one a rebuild reads.
+#[test]
+fn a_warm_run_under_sql_files_reads_what_a_rebuild_reads() {
+    let runtime = || common::runtime().expect("runtime");
+    let schema = |sql: &str| runtime().block_on(common::built(sql)).expect("the schema");
+    let a = schema(
+        "CREATE TABLE customers (id integer PRIMARY KEY, name text NOT NULL, note text);
+         CREATE TABLE orders (id integer PRIMARY KEY, customer_id integer, total numeric(12,2));
+         CREATE TABLE audit (id integer PRIMARY KEY, at timestamptz);",
+    );
+    let b = schema(
+        "CREATE TABLE customers (id integer PRIMARY KEY, name text NOT NULL, email text);
+         COMMENT ON COLUMN customers.email IS 'where receipts go';
+         CREATE TABLE orders (id integer PRIMARY KEY,
+             customer_id integer REFERENCES customers (id), total numeric(12,2) DEFAULT 0);
+         CREATE INDEX orders_total ON orders (total);
+         CREATE TABLE audit (id integer PRIMARY KEY, at timestamptz);",
+    );
+    let version = runtime().block_on(async {
+        let server = petal_testkit::server().expect("test server");
+        let client = petal_pg::connect(&server.admin).await.expect("connect");
+        let row = client
+            .query_one("SELECT current_setting('server_version_num')::int4", &[])
+            .await
+            .expect("version");
+        row.get::<_, i32>(0)
+    });
+    let mut sql = String::from(
+        "CREATE VIEW customer_names AS SELECT id, name FROM customers;
+         CREATE VIEW big_orders AS
+             SELECT o.id, c.name FROM orders o JOIN customer_names c ON c.id = o.customer_id
+             WHERE o.total > 100;
+         CREATE MATERIALIZED VIEW order_totals AS
+             SELECT customer_id, sum(total) AS total FROM orders GROUP BY customer_id;
+         CREATE INDEX order_totals_customer ON order_totals (customer_id);
+         CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+         CREATE TRIGGER customers_touch BEFORE UPDATE ON customers
+             FOR EACH ROW EXECUTE FUNCTION touch();
+         CREATE FUNCTION no_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+         CREATE TRIGGER customer_names_no_write INSTEAD OF INSERT ON customer_names
+             FOR EACH ROW EXECUTE FUNCTION no_write();
+         CREATE SEQUENCE audit_numbers OWNED BY audit.id;
+         CREATE VIEW audit_days AS SELECT date_trunc('day', at) AS day FROM audit;\n",
+    );
+    if version >= 140000 {
+        sql.push_str(
+            "CREATE FUNCTION order_count(c integer) RETURNS bigint LANGUAGE sql
+             BEGIN ATOMIC SELECT count(*) FROM orders WHERE customer_id = c; END;\n",
+        );
+    }
+    let files =
+        petal_sql::read_sql(&[(PathBuf::from("sql/objects.sql"), sql)]).expect("the SQL files");
+    let declared = |db: &Database| Declared {
+        sql: files.clone(),
+        ..scanned(db)
+    };
+    let warm_dir = tempfile::tempdir().expect("tempdir");
+    let cold_dir = tempfile::tempdir().expect("tempdir");
+    let (warm, cold) = runtime().block_on(async {
+        let warm_settings = settings(warm_dir.path().to_path_buf());
+        canonicalize(&warm_settings, &declared(&a))
+            .await
+            .expect("a, cold");
+        petal_engine::canonical::settle().await;
+        let warm = canonicalize(&warm_settings, &declared(&b)).await;
+        petal_engine::canonical::settle().await;
+        let cold_settings = settings(cold_dir.path().to_path_buf());
+        let cold = canonicalize(&cold_settings, &declared(&b)).await;
+        petal_engine::canonical::settle().await;
+        drop_cache(&warm_settings).await;
+        drop_cache(&cold_settings).await;
+        (warm.expect("b, warm"), cold.expect("b, cold"))
+    });
+    assert_eq!(warm.route, Route::Updated);
+    assert!(matches!(cold.route, Route::Rebuilt(_)), "{:?}", cold.route);
+    let fk = petal_ir::ObjectKey::constraint(
+        &petal_ir::QualifiedName::new("public", "orders"),
+        "orders_customer_id_fkey",
+    );
+    assert!(
+        cold.database.dependencies.iter().any(|e| e.dependent == fk),
+        "the rebuild reads the new key's edges"
+    );
+    assert_eq!(warm.database.views, cold.database.views);
+    assert_eq!(warm.database.triggers, cold.database.triggers);
+    assert_eq!(warm.database.sequences, cold.database.sequences);
+    let only_warm: Vec<_> = warm
+        .database
+        .dependencies
+        .difference(&cold.database.dependencies)
+        .collect();
+    let only_cold: Vec<_> = cold
+        .database
+        .dependencies
+        .difference(&warm.database.dependencies)
+        .collect();
+    assert!(
+        only_warm.is_empty() && only_cold.is_empty(),
+        "edges only warm: {only_warm:#?}\nedges only cold: {only_cold:#?}"
+    );
+    assert_eq!(warm.database, cold.database);
+}

@@ -28,9 +28,48 @@
 -- Known limit: a function whose body is a string (PL/pgSQL, or SQL
 -- AS $$...$$) records nothing of what its body uses; a BEGIN ATOMIC or
 -- RETURN body (PostgreSQL 14+) records all of it.
-, raw AS MATERIALIZED (
+--
+-- A near read (refreshing the tables of `tbl` after changes to them alone)
+-- reads only the rows recorded on those tables or their parts, on either
+-- side: the edges that touch them. The client keeps the others.
+, own_part (classid, objid) AS MATERIALIZED (
+    SELECT 'pg_class'::regclass, t.oid FROM tbl t WHERE {{near}}
+    UNION ALL
+    SELECT 'pg_class'::regclass, i.indexrelid
+    FROM tbl t JOIN pg_index i ON i.indrelid = t.oid WHERE {{near}}
+    UNION ALL
+    SELECT 'pg_constraint'::regclass, con.oid
+    FROM tbl t JOIN pg_constraint con ON con.conrelid = t.oid WHERE {{near}}
+    UNION ALL
+    SELECT 'pg_trigger'::regclass, tg.oid
+    FROM tbl t JOIN pg_trigger tg ON tg.tgrelid = t.oid WHERE {{near}}
+    UNION ALL
+    SELECT 'pg_attrdef'::regclass, ad.oid
+    FROM tbl t JOIN pg_attrdef ad ON ad.adrelid = t.oid WHERE {{near}}
+    UNION ALL
+    SELECT 'pg_type'::regclass, ty.oid
+    FROM tbl t JOIN pg_type ty ON ty.typrelid = t.oid WHERE {{near}}
+    UNION ALL
+    SELECT 'pg_type'::regclass, ty.typarray
+    FROM tbl t JOIN pg_type ty ON ty.typrelid = t.oid WHERE {{near}} AND ty.typarray <> 0
+),
+-- pg_depend whole, or (near) the rows on either side of `own_part`,
+-- through the catalog's two indexes. The near flag is a constant: the
+-- planner drops the branches it rules out.
+dep AS (
+    SELECT d.* FROM pg_depend d WHERE NOT {{near}}
+    UNION ALL
+    SELECT d.* FROM own_part o
+    JOIN pg_depend d ON d.classid = o.classid AND d.objid = o.objid
+    WHERE {{near}}
+    UNION ALL
+    SELECT d.* FROM own_part o
+    JOIN pg_depend d ON d.refclassid = o.classid AND d.refobjid = o.objid
+    WHERE {{near}}
+),
+raw AS MATERIALIZED (
     SELECT d.classid, d.objid, d.objsubid, d.refclassid, d.refobjid, d.refobjsubid, d.deptype
-    FROM pg_depend d
+    FROM dep d
     WHERE d.deptype IN ('n', 'a', 'i', 'x', 'e')
       AND d.refclassid <> 'pg_namespace'::regclass
       -- Objects made by initdb (information_schema's, before
@@ -43,9 +82,11 @@
       -- a default on its own column: an edge of the column on itself
       AND NOT (d.classid = 'pg_attrdef'::regclass AND d.deptype = 'a')
 ),
+-- Memberships and range constructors from pg_depend itself: a near read's
+-- `raw` holds only the rows touching its tables.
 member AS MATERIALIZED (
     SELECT r.classid, r.objid, r.refobjid AS extension
-    FROM raw r
+    FROM pg_depend r
     WHERE r.deptype = 'e' AND r.refclassid = 'pg_extension'::regclass
 ),
 part (classid, objid, owner_classid, owner_objid, owner_sub) AS MATERIALIZED (
@@ -68,10 +109,10 @@ part (classid, objid, owner_classid, owner_objid, owner_sub) AS MATERIALIZED (
     WHERE el.oid IS NOT NULL OR rng.rngtypid IS NOT NULL OR t.typrelid <> 0
     UNION ALL
     SELECT 'pg_proc'::regclass, r.objid, 'pg_type'::regclass, COALESCE(rng.rngtypid, r.refobjid), 0
-    FROM raw r
+    FROM pg_depend r
     LEFT JOIN pg_range rng ON {{multirange}} = r.refobjid
     WHERE r.deptype = 'i' AND r.classid = 'pg_proc'::regclass
-      AND r.refclassid = 'pg_type'::regclass
+      AND r.refclassid = 'pg_type'::regclass AND r.objid >= 16384
     UNION ALL
     SELECT 'pg_constraint'::regclass, tg.tgconstraint, 'pg_trigger'::regclass, tg.oid, 0
     FROM pg_trigger tg

@@ -1,7 +1,8 @@
 -- One row per index column (keys, then INCLUDE columns), for indexes that
 -- do not back a primary key, unique or exclusion constraint of their table,
 -- on the compared tables and ({{matviews}}) the materialized views of the
--- compared schemas: the same shape for both.
+-- compared schemas (in a near read, those reading a table of `tbl`): the
+-- same shape for both.
 -- int2vector/oidvector subscripts start at 0.
 , rel AS (
     SELECT tbl.oid FROM tbl
@@ -10,6 +11,7 @@
     FROM pg_class c
     JOIN nsp ON nsp.oid = c.relnamespace
     WHERE {{matviews}} AND c.relkind = 'm'
+      AND (NOT {{near}} OR c.oid IN (SELECT oid FROM near_view))
       AND NOT EXISTS (
           SELECT 1 FROM pg_depend e
           WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')

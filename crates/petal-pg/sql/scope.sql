@@ -30,4 +30,15 @@ tbl AS (
     SELECT all_tbl.oid, all_tbl.nspname, all_tbl.relname
     FROM all_tbl
     WHERE $2::text[] IS NULL OR (all_tbl.nspname || chr(31) || all_tbl.relname) = ANY ($2::text[])
+),
+-- The views and materialized views that read a table of `tbl` (their
+-- `_RETURN` rule depends on it): in a near read (refreshing some tables
+-- after changes to them alone), the only ones read again. The `near`
+-- fragment is the constant true in a near read, false otherwise.
+near_view AS (
+    SELECT rw.ev_class AS oid
+    FROM pg_depend d
+    JOIN pg_rewrite rw ON rw.oid = d.objid
+    WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass
+      AND d.refobjid IN (SELECT oid FROM tbl)
 )

@@ -52,6 +52,11 @@ LEFT JOIN LATERAL (
 LEFT JOIN pg_description d
        ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
 WHERE c.relkind = 'S'
+  -- A near read: the sequence of a column of a table not read tells nothing.
+  AND (NOT {{near}} OR own.deptype IS NULL OR own.refobjid IN (SELECT oid FROM tbl)
+       OR (own.deptype = 'a' AND NOT (oa.attgenerated = '' AND oa.attidentity = ''
+           AND s.seqtypid = oa.atttypid
+           AND def.expr IS NOT DISTINCT FROM 'nextval(' || quote_literal(c.oid::regclass::text) || '::regclass)')))
   AND NOT EXISTS (
       SELECT 1 FROM pg_depend e
       WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')

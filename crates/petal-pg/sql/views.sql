@@ -8,7 +8,8 @@
 -- `security_barrier=true`, `check_option=LOCAL`): normalized through
 -- pg_options_to_table, a cast to boolean and lower(); the rest stay
 -- `name=value`, sorted. A materialized view's indexes come with the
--- tables' (indexes.sql). The grants to others than the owner are read so
+-- tables' (indexes.sql). In a near read, only the views reading a table
+-- of `tbl`. The grants to others than the owner are read so
 -- that a recreated view gets them back (`privilege grantable role`, the
 -- role empty for PUBLIC); acl_set tells a NULL ACL (the default).
 SELECT c.oid,
@@ -57,6 +58,7 @@ LEFT JOIN LATERAL (
 LEFT JOIN pg_description d
        ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
 WHERE c.relkind IN ('v', 'm')
+  AND (NOT {{near}} OR c.oid IN (SELECT oid FROM near_view))
   AND NOT EXISTS (
       SELECT 1 FROM pg_depend e
       WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')

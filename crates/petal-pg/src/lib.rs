@@ -15,7 +15,8 @@ pub use cluster::{ClusterStatus, EmbeddedCluster};
 pub use conn::{ChannelBinding, ConnConfig, Host, SslMode, cancel, connect};
 pub use error::PgError;
 pub use introspect::{
-    IntrospectOptions, Introspection, NotCompared, introspect, introspect_parallel,
+    IntrospectOptions, Introspection, NotCompared, Objects, introspect, introspect_parallel,
+    refresh,
 };
 pub use lock::{AdvisoryLock, AdvisoryLockError, LockHolder, Waiting};
 pub use respell::respell_view_queries;

@@ -10,7 +10,7 @@ use common::{Loaded, app, function, read};
 use petal_ir::{
     Database, Dependency, DependencyKind, FunctionKey, ObjectKey, QualifiedName, TriggerKey,
 };
-use petal_pg::IntrospectOptions;
+use petal_pg::{IntrospectOptions, Objects};
 
 fn edge(dependent: ObjectKey, referenced: ObjectKey) -> Dependency {
     Dependency {
@@ -277,4 +277,67 @@ async fn a_narrowed_read_keeps_every_edge() {
     assert_eq!(tables, ["app.orders"]);
     assert_eq!(narrowed.database.views, l.ir().views);
     assert_eq!(narrowed.database.dependencies, l.ir().dependencies);
+}
+
+fn near(tables: &BTreeSet<QualifiedName>) -> IntrospectOptions {
+    IntrospectOptions {
+        tables: Some(tables.clone()),
+        objects: Objects::NearTables,
+        ..IntrospectOptions::default()
+    }
+}
+
+/// A near read of some tables, put onto the whole read, is the whole read:
+/// each table alone and all at once, nothing changed. Every edge touching
+/// them is read again, and nothing else is lost.
+#[tokio::test]
+async fn a_near_read_put_onto_the_whole_read_is_the_whole_read() {
+    let l = Loaded::new().await;
+    let whole = l.ir();
+    let mut sets: Vec<BTreeSet<QualifiedName>> = whole
+        .tables
+        .keys()
+        .map(|t| BTreeSet::from([t.clone()]))
+        .collect();
+    sets.push(whole.tables.keys().cloned().collect());
+    for tables in sets {
+        let near = read(&l.db, &near(&tables)).await;
+        let refreshed = petal_pg::refresh(whole.clone(), near.database, &tables);
+        assert_eq!(&refreshed, whole, "refreshing {tables:?}");
+    }
+}
+
+/// After statements on some tables alone (a renamed column under views, a
+/// dropped one, a new column, index, comment and foreign key), the near
+/// read of those tables put onto the whole read before them is the whole
+/// read after them; and it reads fewer views than there are.
+#[tokio::test]
+async fn a_near_read_after_table_changes_is_the_whole_read_after_them() {
+    let l = Loaded::new().await;
+    let before = l.ir().clone();
+    l.db.client()
+        .batch_execute(
+            "ALTER TABLE app.orders RENAME COLUMN status TO state;
+             ALTER TABLE app.orders DROP COLUMN note;
+             ALTER TABLE app.orders ADD COLUMN shipped date;
+             CREATE INDEX orders_shipped ON app.orders (shipped);
+             ALTER TABLE app.customers ADD COLUMN vip boolean DEFAULT false;
+             COMMENT ON COLUMN app.customers.vip IS 'pays more';
+             ALTER TABLE app.invoices ADD CONSTRAINT invoices_order
+                 FOREIGN KEY (order_id) REFERENCES app.orders (id);",
+        )
+        .await
+        .expect("the changes");
+    let after = read(&l.db, &IntrospectOptions::default()).await.database;
+    let tables = BTreeSet::from([app("orders"), app("customers"), app("invoices")]);
+    let near = read(&l.db, &near(&tables)).await.database;
+    assert!(
+        near.views.len() < after.views.len(),
+        "only the views on them"
+    );
+    assert!(
+        near.views[&app("big_orders")].definition.contains("state"),
+        "a view on a renamed column is read again"
+    );
+    assert_eq!(petal_pg::refresh(before, near, &tables), after);
 }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use petal_pg::{IntrospectOptions, Introspection, introspect};
+use petal_pg::{IntrospectOptions, Introspection, Objects, introspect};
 use petal_testkit::TestDb;
 
 const SHOP: &str = include_str!("fixtures/shop.sql");
@@ -166,7 +166,7 @@ async fn query_count_does_not_grow_with_the_schema() {
         load(&db, &ddl).await;
         let full = read(&db, &IntrospectOptions::default()).await;
         let tables_only = IntrospectOptions {
-            tables_only: true,
+            objects: Objects::None,
             ..IntrospectOptions::default()
         };
         (full, read(&db, &tables_only).await)

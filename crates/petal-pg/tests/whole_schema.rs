@@ -12,7 +12,7 @@ use petal_ir::{
     CheckOption, FunctionKind, QualifiedName, SequenceOptions, SequenceOwner, SqlType,
     TriggerEnabled, TriggerKey, Volatility,
 };
-use petal_pg::{IntrospectOptions, introspect, introspect_parallel};
+use petal_pg::{IntrospectOptions, Objects, introspect, introspect_parallel};
 use petal_testkit::TestDb;
 
 #[test]
@@ -482,7 +482,7 @@ async fn two_connections_and_any_search_path_read_the_same() {
 async fn tables_only_reads_the_same_tables_and_nothing_else() {
     let l = Loaded::new().await;
     let opts = IntrospectOptions {
-        tables_only: true,
+        objects: Objects::None,
         ..IntrospectOptions::default()
     };
     let tables_only = read(&l.db, &opts).await;

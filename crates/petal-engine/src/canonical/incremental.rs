@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use petal_ir::{Database, QualifiedName};
-use petal_pg::{ConnConfig, IntrospectOptions, connect, introspect_parallel};
+use petal_pg::{ConnConfig, IntrospectOptions, Objects, connect, introspect_parallel};
 
 use super::cache::CacheState;
 use super::ddl;
@@ -47,9 +47,10 @@ pub(super) async fn update_in_place(
 }
 
 /// The canonical IR of `models` after [`update_in_place`]: the cached one,
-/// with the tables that may have changed read again from `cfg`, and
-/// everything else (the SQL files' objects, which the tables' changes may
-/// have changed too, and the dependency edges) read whole.
+/// with the tables that may have changed, and what stands on them, read
+/// again (a near read: the SQL files' objects are as the cache has them,
+/// since a models-only difference cannot change them, only refuse to run
+/// under them).
 pub(super) async fn reread(
     cfg: &ConnConfig,
     previous: CacheState,
@@ -60,15 +61,16 @@ pub(super) async fn reread(
     let opts = IntrospectOptions {
         schemas: None,
         tables: Some(refresh.clone()),
-        tables_only: false,
+        objects: Objects::NearTables,
     };
-    let partial = introspect_parallel(cfg, &opts).await?.database;
-    Ok(merge(previous.canonical, partial, &refresh, models))
+    let near = introspect_parallel(cfg, &opts).await?.database;
+    Ok(petal_pg::refresh(previous.canonical, near, &refresh))
 }
 
 /// The tables whose canonical form may have changed between two model IRs:
-/// those whose model changed, and those with a column of an enum type that
-/// changed (its defaults are spelled with the type's labels and name).
+/// those whose model changed or went, and those with a column of an enum
+/// type that changed (its defaults are spelled with the type's labels and
+/// name).
 fn changed_tables(previous: &Database, models: &Database) -> BTreeSet<QualifiedName> {
     let changed_enums: Vec<String> = models
         .enums
@@ -82,6 +84,10 @@ fn changed_tables(previous: &Database, models: &Database) -> BTreeSet<QualifiedN
         )
         .flat_map(|(name, _)| [petal_diff::type_spelling(name), name.to_string()])
         .collect();
+    let gone = previous
+        .tables
+        .keys()
+        .filter(|name| !models.tables.contains_key(*name));
     models
         .tables
         .iter()
@@ -92,57 +98,8 @@ fn changed_tables(previous: &Database, models: &Database) -> BTreeSet<QualifiedN
                     changed_enums.iter().any(|e| e == element.as_str())
                 })
         })
-        .map(|(name, _)| name.clone())
+        .map(|(name, _)| name)
+        .chain(gone)
+        .cloned()
         .collect()
-}
-
-/// The previous canonical IR with the refreshed tables (and their
-/// triggers) replaced, tables no longer modelled removed, and every other
-/// kind as read now: a narrowed read reads them whole, and names every
-/// dependency edge's ends.
-fn merge(
-    mut previous: Database,
-    partial: Database,
-    refresh: &BTreeSet<QualifiedName>,
-    models: &Database,
-) -> Database {
-    let Database {
-        schemas,
-        enums,
-        tables,
-        extensions,
-        sequences,
-        views,
-        functions,
-        triggers,
-        domains,
-        composite_types,
-        range_types,
-        dependencies,
-    } = partial;
-    previous
-        .tables
-        .retain(|name, _| models.tables.contains_key(name) && !refresh.contains(name));
-    previous.tables.extend(tables);
-    // Triggers are read with their tables: those of the tables not read
-    // again are kept, those of the tables (or views) gone are not.
-    previous.triggers.retain(|key, _| {
-        !refresh.contains(&key.table)
-            && (previous.tables.contains_key(&key.table) || views.contains_key(&key.table))
-    });
-    previous.triggers.extend(triggers);
-    Database {
-        schemas,
-        enums,
-        tables: previous.tables,
-        extensions,
-        sequences,
-        views,
-        functions,
-        triggers: previous.triggers,
-        domains,
-        composite_types,
-        range_types,
-        dependencies,
-    }
 }

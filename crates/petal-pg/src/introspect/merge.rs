@@ -30,10 +30,10 @@ pub(super) struct Parts {
     pub not_compared: Vec<NotCompared>,
     /// Everything beside tables and enum types; none when only tables
     /// were read.
-    pub objects: Option<Objects>,
+    pub objects: Option<ObjectRows>,
 }
 
-pub(super) struct Objects {
+pub(super) struct ObjectRows {
     pub extensions: Vec<(u32, Extension)>,
     pub sequences: Sequences,
     pub views: Vec<ViewRow>,
@@ -198,7 +198,7 @@ fn put_indexes(
 /// for the edges; returns the edges.
 fn add_objects(
     db: &mut Database,
-    objects: Objects,
+    objects: ObjectRows,
     views: BTreeMap<u32, View>,
     names: &mut Names,
 ) -> Vec<RawEdge> {

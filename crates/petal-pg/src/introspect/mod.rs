@@ -21,6 +21,7 @@ mod merge;
 mod privileges;
 mod range_types;
 mod read;
+mod refresh;
 mod rows;
 mod sequences;
 mod triggers;
@@ -34,6 +35,7 @@ use tokio_postgres::{Client, SimpleQueryMessage};
 use crate::conn::{ConnConfig, connect};
 use crate::error::PgError;
 use read::read_catalogs;
+pub use refresh::refresh;
 
 /// The oldest server whose catalogs these queries read (`tgparentid`
 /// appeared in 13); petal targets 13 to 18.
@@ -51,13 +53,31 @@ pub struct IntrospectOptions {
     /// not-compared list is then partial. For refreshing a few tables of a
     /// schema already read.
     pub tables: Option<BTreeSet<petal_ir::QualifiedName>>,
-    /// Read only schemas, enum types and tables (with their columns,
-    /// constraints and indexes): no extensions, sequences, views,
-    /// functions, triggers, domains, composite or range types, and no
-    /// dependencies: half the queries, for refreshing tables alone (the
-    /// canonical cache's partial refresh, once it keeps the rest apart).
-    /// Default: everything.
-    pub tables_only: bool,
+    /// What is read beside schemas, enum types and tables.
+    pub objects: Objects,
+}
+
+/// The kinds read beside schemas, enum types and tables.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Objects {
+    /// Every kind, whole.
+    #[default]
+    All,
+    /// None: no extensions, sequences, views, functions, triggers,
+    /// domains, composite or range types, no dependencies, and no
+    /// not-compared list beyond the tables' own.
+    None,
+    /// What may have changed when only the tables of
+    /// [`IntrospectOptions::tables`] changed (columns, keys, indexes,
+    /// comments: what a models-only difference changes): the views and
+    /// materialized views reading them (their text names the columns),
+    /// every other kind whole except views, and only the dependency edges
+    /// with an end on those tables (or their columns, constraints, indexes
+    /// and triggers). The not-compared list is partial (its own query is
+    /// not sent). [`refresh`] puts
+    /// it onto the previous whole read: the result is what a whole read
+    /// gives now.
+    NearTables,
 }
 
 /// An object in the database that the IR does not model (yet), so it was

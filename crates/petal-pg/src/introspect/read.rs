@@ -5,8 +5,8 @@ use petal_ir::{MIGRATIONS_TABLE, STEPS_TABLE, quote_literal};
 use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{Client, Row};
 
-use super::merge::{Objects, Parts};
-use super::{IntrospectOptions, Introspection, assemble, dependencies, keys, merge};
+use super::merge::{ObjectRows, Parts};
+use super::{IntrospectOptions, Introspection, Objects, assemble, dependencies, keys, merge};
 use super::{
     composite_types, domains, extensions, functions, range_types, sequences, triggers, views,
 };
@@ -31,9 +31,19 @@ const RANGE_TYPES: &str = include_str!("../../sql/range_types.sql");
 const DEPENDENCIES: &str = include_str!("../../sql/dependencies.sql");
 
 /// Statements of a read of tables only, and of a whole read (the opening
-/// and closing round trips aside): the same for any number of objects.
+/// and closing round trips aside): the same for any number of objects. A
+/// near read skips the not-compared list.
 const TABLE_QUERIES: u32 = 7;
 const OBJECT_QUERIES: u32 = 9;
+
+/// The statements a read sends, the opening and closing round trips aside.
+fn query_count(objects: Objects) -> u32 {
+    match objects {
+        Objects::All => TABLE_QUERIES + OBJECT_QUERIES,
+        Objects::None => TABLE_QUERIES,
+        Objects::NearTables => TABLE_QUERIES - 1 + OBJECT_QUERIES,
+    }
+}
 
 /// Both parameters: $1 the schemas, $2 the tables (see scope.sql).
 type Params<'a> = [(&'a (dyn ToSql + Sync), Type); 2];
@@ -46,7 +56,7 @@ pub(super) async fn read_catalogs(
     version: i32,
     opts: &IntrospectOptions,
 ) -> Result<Introspection, PgError> {
-    let sql = Queries::for_version(version, opts.tables_only);
+    let sql = Queries::for_version(version, opts.objects);
     let schemas: Option<Vec<String>> = opts.schemas.as_ref().map(|s| s.iter().cloned().collect());
     // The unit separator cannot appear in an identifier petal writes.
     let tables: Option<Vec<String>> = opts.tables.as_ref().map(|t| {
@@ -72,12 +82,15 @@ pub(super) async fn read_catalogs(
             async { keys::constraints(q(second, CONSTRAINTS, "constraints").await?) },
             async { keys::indexes(q(second, INDEXES, "indexes").await?) },
             async {
+                if opts.objects == Objects::NearTables {
+                    return Ok(Vec::new());
+                }
                 assemble::not_compared(q(second, NOT_COMPARED, "objects not compared").await?)
             },
         )
     };
     let objects = async {
-        if opts.tables_only {
+        if opts.objects == Objects::None {
             return Ok(None);
         }
         let (extensions, sequences, views, functions, triggers, domains, composites, ranges, edges) =
@@ -96,7 +109,7 @@ pub(super) async fn read_catalogs(
                 async { range_types::range_types(q(first, RANGE_TYPES, "range types").await?) },
                 async { dependencies::raw_edges(q(first, DEPENDENCIES, "dependencies").await?) },
             )?;
-        Ok(Some(Objects {
+        Ok(Some(ObjectRows {
             extensions,
             sequences,
             views,
@@ -125,7 +138,7 @@ pub(super) async fn read_catalogs(
         database,
         not_compared,
         server_version_num: version,
-        queries: TABLE_QUERIES + if opts.tables_only { 0 } else { OBJECT_QUERIES },
+        queries: query_count(opts.objects),
     })
 }
 
@@ -145,11 +158,11 @@ async fn run(
 /// The catalog queries with the version-dependent parts filled in.
 struct Queries {
     scope: String,
-    fragments: [(&'static str, &'static str); 4],
+    fragments: [(&'static str, &'static str); 5],
 }
 
 impl Queries {
-    fn for_version(version: i32, tables_only: bool) -> Self {
+    fn for_version(version: i32, objects: Objects) -> Self {
         let nnd = version >= 150000;
         Queries {
             scope: SCOPE
@@ -183,7 +196,23 @@ impl Queries {
                     },
                 ),
                 // Materialized views' indexes, read with the tables'.
-                ("{{matviews}}", if tables_only { "false" } else { "true" }),
+                (
+                    "{{matviews}}",
+                    if objects == Objects::None {
+                        "false"
+                    } else {
+                        "true"
+                    },
+                ),
+                // A near read (see scope.sql).
+                (
+                    "{{near}}",
+                    if objects == Objects::NearTables {
+                        "true"
+                    } else {
+                        "false"
+                    },
+                ),
             ],
         }
     }
@@ -222,7 +251,7 @@ mod tests {
             DEPENDENCIES,
         ];
         for version in [130000, 140000, 150000, 180000] {
-            let sql = Queries::for_version(version, false);
+            let sql = Queries::for_version(version, Objects::All);
             for query in all {
                 let text = sql.text(query);
                 assert!(

@@ -1,0 +1,85 @@
+//! A near read ([`Objects::NearTables`]) put onto the whole read it
+//! refreshes: what a whole read of the database gives now, for the price of
+//! reading the changed tables and what stands on them.
+//!
+//! Sound only when nothing but those tables changed, through statements on
+//! them alone (`ALTER TABLE`, `CREATE INDEX`, `COMMENT ON`): such a
+//! statement cannot change a view or a function, only refuse to run under
+//! one that depends on what it changes; a view reading a table is read again
+//! all the same, since a renamed column changes its text.
+//!
+//! [`Objects::NearTables`]: super::Objects::NearTables
+
+use std::collections::BTreeSet;
+
+use petal_ir::{Database, ObjectKey, QualifiedName};
+
+/// `previous` (a whole read) with `near` (a near read of `tables`, after
+/// changes to them) put onto it. A table of `tables` that `near` lacks is
+/// gone, with all that was on it.
+pub fn refresh(previous: Database, near: Database, tables: &BTreeSet<QualifiedName>) -> Database {
+    let Database {
+        schemas,
+        enums,
+        tables: read_tables,
+        extensions,
+        sequences,
+        views: near_views,
+        functions,
+        triggers: read_triggers,
+        domains,
+        composite_types,
+        range_types,
+        dependencies: near_edges,
+    } = near;
+    let Database {
+        tables: mut kept_tables,
+        views: mut kept_views,
+        triggers: mut kept_triggers,
+        dependencies: mut kept_edges,
+        ..
+    } = previous;
+    let on_tables = |key: &ObjectKey| key.in_table().is_some_and(|t| tables.contains(t));
+    // The views that read a refreshed table were read again (none can have
+    // gone: a table's statement cannot drop one).
+    let stood_on: BTreeSet<&ObjectKey> = kept_edges
+        .iter()
+        .filter(|e| on_tables(&e.referenced))
+        .map(|e| &e.dependent)
+        .collect();
+    kept_views.retain(|name, view| {
+        !near_views.contains_key(name) && !stood_on.contains(&view_key(name, view.materialized))
+    });
+    kept_views.extend(near_views);
+    kept_tables.retain(|name, _| !tables.contains(name));
+    kept_tables.extend(read_tables);
+    // A near read reads the triggers of its tables and of every view.
+    kept_triggers
+        .retain(|key, _| !tables.contains(&key.table) && kept_tables.contains_key(&key.table));
+    kept_triggers.extend(read_triggers);
+    kept_edges.retain(|e| !on_tables(&e.dependent) && !on_tables(&e.referenced));
+    kept_edges.extend(near_edges);
+    Database {
+        schemas,
+        enums,
+        tables: kept_tables,
+        extensions,
+        sequences,
+        views: kept_views,
+        functions,
+        triggers: kept_triggers,
+        domains,
+        composite_types,
+        range_types,
+        dependencies: kept_edges,
+    }
+}
+
+fn view_key(name: &QualifiedName, materialized: bool) -> ObjectKey {
+    let name = name.clone();
+    if materialized {
+        ObjectKey::MaterializedView { name }
+    } else {
+        ObjectKey::View { name }
+    }
+}
