@@ -98,7 +98,9 @@ pub async fn diff(
     } else {
         Vec::new()
     };
+    let compared = petal_engine::timings::phase("compare the two schemas");
     let mut diff = compare(settings, &from_loaded.database, &to_loaded.database);
+    drop(compared);
     diff.warnings.splice(0..0, inferred);
     let dev_side = |source: &Source, loaded: &Loaded| {
         (*source == Source::Models)
@@ -118,6 +120,7 @@ pub async fn diff(
         eprintln!("warning: {warning}");
     }
     let not_compared = not_compared_of_both(&from_loaded, &to_loaded);
+    let _printed = petal_engine::timings::phase("render and print the difference");
     if format == Format::Json {
         print_json(&json!({
             "changes": diff.changes,

@@ -25,7 +25,7 @@ pub mod runner;
 pub mod scratch;
 pub mod settings;
 pub mod sources;
-mod timings;
+pub mod timings;
 mod unmodelled;
 
 pub use error::EngineError;

@@ -15,13 +15,13 @@ fn origin() -> Option<Instant> {
 }
 
 /// A phase under way; its line is printed when it is dropped.
-pub(crate) struct Phase {
+pub struct Phase {
     what: &'static str,
     started: Option<Instant>,
 }
 
 /// Starts timing `what` (a few words: "scan the models").
-pub(crate) fn phase(what: &'static str) -> Phase {
+pub fn phase(what: &'static str) -> Phase {
     Phase {
         what,
         started: origin().map(|_| Instant::now()),
