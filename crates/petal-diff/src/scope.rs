@@ -6,6 +6,7 @@
 //! two databases must leave them identical as PostgreSQL prints them); a
 //! model takes the database's spelling to match it.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use petal_ir::Database;
@@ -59,10 +60,29 @@ impl Scope {
         (from, to)
     }
 
-    /// Diffs `from` into `to` within the scope.
+    /// Diffs `from` into `to` within the scope. Without a schema list,
+    /// neither side is copied unless `public` must be added to one.
     pub fn diff(&self, from: &Database, to: &Database) -> Diff {
-        let (from, to) = self.apply(from, to);
+        let (from, to) = self.apply_cow(from, to);
         diff(&from, &to)
+    }
+
+    fn apply_cow<'a>(
+        &self,
+        from: &'a Database,
+        to: &'a Database,
+    ) -> (Cow<'a, Database>, Cow<'a, Database>) {
+        let public_to_to =
+            from.schemas.contains(ALWAYS_PRESENT) && !to.schemas.contains(ALWAYS_PRESENT);
+        let public_to_from = !from.schemas.contains(ALWAYS_PRESENT)
+            && to.schemas.contains(ALWAYS_PRESENT)
+            && from.tables.is_empty()
+            && from.enums.is_empty();
+        if self.schemas.is_some() || public_to_to || public_to_from {
+            let (from, to) = self.apply(from, to);
+            return (Cow::Owned(from), Cow::Owned(to));
+        }
+        (Cow::Borrowed(from), Cow::Borrowed(to))
     }
 }
 

@@ -5,12 +5,15 @@ use std::collections::BTreeSet;
 use petal_ir::{EnumType, ObjectKey, QualifiedName};
 
 use super::object_phases::object_of;
-use super::order::{creation_order, dependents_of};
+use super::order::{DependentsIndex, creation_order};
 use super::{Engine, Matching, Warning};
 use crate::change::{
     AddEnumLabel, Change, Delta, EnumColumn, EnumForeignKey, Object, RecreateEnum, Rename,
 };
 use crate::names::{EnumSpelling, type_spelling};
+
+/// A type's columns, the foreign keys over them, and what reads them.
+type EnumUsers = (Vec<EnumColumn>, Vec<EnumForeignKey>, Vec<Object>);
 
 /// The first of `types` an expression, as PostgreSQL prints it, names. A
 /// constant of an enum type is printed cast to it (`'paid'::public.status`):
@@ -166,12 +169,13 @@ impl Engine<'_> {
 
     /// The views, triggers and functions of the working copy that read
     /// `columns`, directly or through each other, in creation order.
-    fn enum_dependents(&self, columns: &[EnumColumn]) -> Vec<Object> {
+    fn enum_dependents(&self, columns: &[EnumColumn], index: &DependentsIndex) -> Vec<Object> {
         let keys: BTreeSet<ObjectKey> = columns
             .iter()
             .map(|c| ObjectKey::column(&c.table, &c.column))
             .collect();
-        let found: Vec<ObjectKey> = dependents_of(&keys, &self.cur)
+        let found: Vec<ObjectKey> = index
+            .of(&keys)
             .into_iter()
             .filter(|k| {
                 matches!(
@@ -220,8 +224,21 @@ impl Engine<'_> {
         out
     }
 
+    /// What a label added to `name` carries along: the columns of the type,
+    /// the foreign keys over them, and the objects that read them.
+    fn enum_users(&self, name: &QualifiedName, index: &DependentsIndex) -> EnumUsers {
+        let columns = self.enum_columns(name);
+        let foreign_keys = self.enum_foreign_keys(name);
+        let mut dependents = self.enum_expression_dependents(name);
+        dependents.extend(self.enum_dependents(&columns, index));
+        (columns, foreign_keys, dependents)
+    }
+
     /// Phase 0: labels added to kept types, named as before any rename.
     pub(super) fn add_enum_labels(&mut self, matching: &Matching) {
+        // Built once, on the first label added: adding labels changes no
+        // edge and no column.
+        let mut edges_index: Option<DependentsIndex> = None;
         for (to_name, cur_name) in &matching.enums {
             let (Some(cur), Some(to)) = (self.cur.enums.get(cur_name), self.to.enums.get(to_name))
             else {
@@ -248,6 +265,7 @@ impl Engine<'_> {
                 })
                 .collect();
             let targets = to.labels.clone();
+            let mut users: Option<EnumUsers> = None;
             for (i, label) in targets.iter().enumerate() {
                 if renamed_labels.contains(label) {
                     continue;
@@ -264,11 +282,14 @@ impl Engine<'_> {
                             .map_or(labels.len(), |p| p + 1)
                     }
                 };
-                let columns = self.enum_columns(cur_name);
-                let foreign_keys = self.enum_foreign_keys(cur_name);
+                let (columns, foreign_keys, dependents) = users
+                    .get_or_insert_with(|| {
+                        let edges =
+                            edges_index.get_or_insert_with(|| DependentsIndex::new(&self.cur));
+                        self.enum_users(cur_name, edges)
+                    })
+                    .clone();
                 let comment = self.cur.enums.get(cur_name).and_then(|e| e.comment.clone());
-                let mut dependents = self.enum_expression_dependents(cur_name);
-                dependents.extend(self.enum_dependents(&columns));
                 self.emit(Change::AddEnumLabel(AddEnumLabel {
                     name: cur_name.clone(),
                     labels,

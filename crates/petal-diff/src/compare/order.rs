@@ -2,9 +2,9 @@
 //! depends on (for creating), or before (for dropping), by the edges the
 //! server recorded.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use petal_ir::{Database, Dependency, ObjectKey};
+use petal_ir::{Database, Dependency, ObjectKey, QualifiedName};
 
 /// The object an edge's end stands for among `keys`: itself, or for a
 /// column, index, constraint or trigger, the relation it lives in.
@@ -35,6 +35,7 @@ fn owner<'a>(key: &'a ObjectKey, keys: &BTreeSet<&'a ObjectKey>, db: &Database) 
 /// have let happen) is broken at its smallest key.
 pub(super) fn creation_order(keys: &[ObjectKey], db: &Database) -> Vec<ObjectKey> {
     let set: BTreeSet<&ObjectKey> = keys.iter().collect();
+    let owners = Owners::of(&set);
     let mut before: BTreeMap<ObjectKey, BTreeSet<ObjectKey>> = BTreeMap::new();
     for Dependency {
         dependent,
@@ -42,6 +43,11 @@ pub(super) fn creation_order(keys: &[ObjectKey], db: &Database) -> Vec<ObjectKey
         ..
     } in &db.dependencies
     {
+        // Most edges join nothing of `keys`: told apart without building
+        // an owner's key.
+        if !owners.may_own(dependent, &set) || !owners.may_own(referenced, &set) {
+            continue;
+        }
         let (d, r) = (owner(dependent, &set, db), owner(referenced, &set, db));
         if d != r && set.contains(&d) && set.contains(&r) {
             before.entry(d).or_default().insert(r);
@@ -55,6 +61,42 @@ pub(super) fn creation_order(keys: &[ObjectKey], db: &Database) -> Vec<ObjectKey
         visit(root, &before, &mut done, &mut BTreeSet::new(), &mut out);
     }
     out
+}
+
+/// The names of the relations and domains among some keys: a part (a
+/// column, an index, a constraint, a domain's check) can stand for one of
+/// the keys only if its relation or domain is named here.
+struct Owners<'a> {
+    names: BTreeSet<&'a QualifiedName>,
+}
+
+impl<'a> Owners<'a> {
+    fn of(keys: &BTreeSet<&'a ObjectKey>) -> Self {
+        let names = keys
+            .iter()
+            .filter_map(|key| match key {
+                ObjectKey::Table { name }
+                | ObjectKey::View { name }
+                | ObjectKey::MaterializedView { name }
+                | ObjectKey::CompositeType { name }
+                | ObjectKey::Domain { name } => Some(name),
+                _ => None,
+            })
+            .collect();
+        Owners { names }
+    }
+
+    /// Whether [`owner`] of `key` may be one of `keys`.
+    fn may_own(&self, key: &ObjectKey, keys: &BTreeSet<&ObjectKey>) -> bool {
+        keys.contains(key)
+            || match key {
+                ObjectKey::Column { table, .. }
+                | ObjectKey::Index { table, .. }
+                | ObjectKey::Constraint { table, .. } => self.names.contains(table),
+                ObjectKey::DomainCheck { domain, .. } => self.names.contains(domain),
+                _ => false,
+            }
+    }
 }
 
 fn visit(
@@ -83,23 +125,20 @@ pub(super) fn drop_order(keys: &[ObjectKey], db: &Database) -> Vec<ObjectKey> {
     order
 }
 
-/// Everything in `db` that depends, directly or through others, on one of
-/// `keys` (columns and other parts standing for their relation).
-pub(super) fn dependents_of(keys: &BTreeSet<ObjectKey>, db: &Database) -> BTreeSet<ObjectKey> {
-    DependentsIndex::new(db).of(keys)
-}
-
 /// `db`'s edges read backwards once, by what they reference (as itself and
 /// as its relation), so that each search is a walk over the objects found,
 /// not over every edge for each of them.
 pub(super) struct DependentsIndex {
-    by_referenced: BTreeMap<ObjectKey, Vec<ObjectKey>>,
+    /// Hashed: built over every edge for a few lookups, and never walked
+    /// in order.
+    by_referenced: HashMap<ObjectKey, Vec<ObjectKey>>,
 }
 
 impl DependentsIndex {
     pub(super) fn new(db: &Database) -> DependentsIndex {
         let none = BTreeSet::new();
-        let mut by_referenced: BTreeMap<ObjectKey, Vec<ObjectKey>> = BTreeMap::new();
+        let mut by_referenced: HashMap<ObjectKey, Vec<ObjectKey>> =
+            HashMap::with_capacity(db.dependencies.len());
         for dep in &db.dependencies {
             let dependent = owner(&dep.dependent, &none, db);
             let referenced = owner(&dep.referenced, &none, db);
@@ -114,7 +153,8 @@ impl DependentsIndex {
         DependentsIndex { by_referenced }
     }
 
-    /// [`dependents_of`] over the index.
+    /// Everything that depends, directly or through others, on one of
+    /// `keys` (columns and other parts standing for their relation).
     pub(super) fn of(&self, keys: &BTreeSet<ObjectKey>) -> BTreeSet<ObjectKey> {
         let mut found: BTreeSet<ObjectKey> = BTreeSet::new();
         let mut frontier: Vec<&ObjectKey> = keys.iter().collect();
@@ -160,7 +200,7 @@ mod tests {
             drop_order(&keys, &db),
             vec![view("c"), view("b"), view("a")]
         );
-        let of_a = dependents_of(&BTreeSet::from([view("a")]), &db);
+        let of_a = DependentsIndex::new(&db).of(&BTreeSet::from([view("a")]));
         assert_eq!(of_a, BTreeSet::from([view("b"), view("c")]));
     }
 }
