@@ -1,6 +1,7 @@
 //! The phases of the objects beside tables and enum types, as the diff
 //! runs them around the tables' (see the module list in `compare`).
 
+use std::cell::OnceCell;
 use std::collections::BTreeSet;
 
 use petal_ir::{Database, ObjectKey, Privileges};
@@ -90,7 +91,12 @@ impl Engine<'_> {
     /// and columns, columns changing type or of an enum type that is
     /// recreated, dropped or recreated objects) are recreated too:
     /// PostgreSQL refuses to drop or retype what they depend on.
-    pub(super) fn recreate_dependents(&self, plan: &mut ObjectPlan, matching: &Matching) {
+    pub(super) fn recreate_dependents(
+        &self,
+        plan: &mut ObjectPlan,
+        matching: &Matching,
+        edges: &OnceCell<DependentsIndex>,
+    ) {
         let mut gone: BTreeSet<ObjectKey> = all_keys(&self.cur)
             .into_iter()
             .filter(|k| to_key(&plan.pairs, k).is_none())
@@ -149,8 +155,11 @@ impl Engine<'_> {
             })
             .collect();
         gone.extend(generated);
+        if gone.is_empty() {
+            return;
+        }
         // One index of the edges for every search below.
-        let index = DependentsIndex::new(&self.cur);
+        let index = edges.get_or_init(|| DependentsIndex::new(&self.cur));
         let found = index.of(&gone);
         for key in &found {
             let recreatable = matches!(
@@ -187,7 +196,12 @@ impl Engine<'_> {
     /// name: replaced after the rename, its down would replace it back
     /// before the rename is undone, naming what does not exist yet; dropped
     /// before the renames and created after, it runs both ways.
-    pub(super) fn recreate_over_renames(&self, plan: &mut ObjectPlan, matching: &Matching) {
+    pub(super) fn recreate_over_renames(
+        &self,
+        plan: &mut ObjectPlan,
+        matching: &Matching,
+        edges: &OnceCell<DependentsIndex>,
+    ) {
         let pairs = &plan.pairs;
         let mut renamed: BTreeSet<ObjectKey> = BTreeSet::new();
         for (to, cur) in &matching.tables {
@@ -207,9 +221,12 @@ impl Engine<'_> {
         renamed.extend(functions.map(|(_, c)| ObjectKey::function(c)));
         let sequences = pairs.sequences.iter().filter(|(t, c)| t != c);
         renamed.extend(sequences.map(|(_, c)| ObjectKey::Sequence { name: c.clone() }));
+        if renamed.is_empty() {
+            return;
+        }
         // One at a time: a renamed view over a renamed table is a
         // dependent too.
-        let index = DependentsIndex::new(&self.cur);
+        let index = edges.get_or_init(|| DependentsIndex::new(&self.cur));
         let over: BTreeSet<ObjectKey> = renamed
             .iter()
             .flat_map(|key| index.of(&BTreeSet::from([key.clone()])))

@@ -14,6 +14,7 @@
 //! or trigger over something dropped or recreated is recreated with it:
 //! PostgreSQL refuses to drop what they depend on.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use petal_ir::{Database, FunctionKey, ObjectKey, Privileges, QualifiedName, TriggerKey};
@@ -127,8 +128,11 @@ impl Engine<'_> {
             ..ObjectPlan::default()
         };
         self.decide(&mut plan);
-        self.recreate_over_renames(&mut plan, matching);
-        self.recreate_dependents(&mut plan, matching);
+        // One index of the working copy's edges for both searches (it does
+        // not change while the plan is made), built only if one searches.
+        let edges = OnceCell::new();
+        self.recreate_over_renames(&mut plan, matching, &edges);
+        self.recreate_dependents(&mut plan, matching, &edges);
         self.order(&mut plan);
         plan
     }
