@@ -82,6 +82,12 @@ raw AS MATERIALIZED (
       -- a default on its own column: an edge of the column on itself
       AND NOT (d.classid = 'pg_attrdef'::regclass AND d.deptype = 'a')
 ),
+-- Every oid `raw` names: a near read maps only these parts.
+raw_oid AS MATERIALIZED (
+    SELECT r.objid AS oid FROM raw r
+    UNION
+    SELECT r.refobjid FROM raw r
+),
 -- Memberships and range constructors from pg_depend itself: a near read's
 -- `raw` holds only the rows touching its tables.
 member AS MATERIALIZED (
@@ -93,9 +99,11 @@ part (classid, objid, owner_classid, owner_objid, owner_sub) AS MATERIALIZED (
     SELECT 'pg_rewrite'::regclass, rw.oid, 'pg_class'::regclass, rw.ev_class, 0
     FROM pg_rewrite rw
     WHERE rw.rulename = '_RETURN'
+      AND (NOT {{near}} OR rw.oid IN (SELECT oid FROM raw_oid))
     UNION ALL
     SELECT 'pg_attrdef'::regclass, ad.oid, 'pg_class'::regclass, ad.adrelid, ad.adnum::int4
     FROM pg_attrdef ad
+    WHERE NOT {{near}} OR ad.oid IN (SELECT oid FROM raw_oid)
     UNION ALL
     SELECT 'pg_type'::regclass, t.oid,
            CASE WHEN o.typrelid <> 0 THEN 'pg_class'::regclass ELSE 'pg_type'::regclass END,
@@ -106,25 +114,30 @@ part (classid, objid, owner_classid, owner_objid, owner_sub) AS MATERIALIZED (
     CROSS JOIN LATERAL (SELECT COALESCE(el.oid, t.oid) AS oid) AS t1
     LEFT JOIN pg_range rng ON {{multirange}} = t1.oid
     JOIN pg_type o ON o.oid = COALESCE(rng.rngtypid, t1.oid)
-    WHERE el.oid IS NOT NULL OR rng.rngtypid IS NOT NULL OR t.typrelid <> 0
+    WHERE (el.oid IS NOT NULL OR rng.rngtypid IS NOT NULL OR t.typrelid <> 0)
+      AND (NOT {{near}} OR t.oid IN (SELECT oid FROM raw_oid))
     UNION ALL
     SELECT 'pg_proc'::regclass, r.objid, 'pg_type'::regclass, COALESCE(rng.rngtypid, r.refobjid), 0
     FROM pg_depend r
     LEFT JOIN pg_range rng ON {{multirange}} = r.refobjid
     WHERE r.deptype = 'i' AND r.classid = 'pg_proc'::regclass
       AND r.refclassid = 'pg_type'::regclass AND r.objid >= 16384
+      AND (NOT {{near}} OR r.objid IN (SELECT oid FROM raw_oid))
     UNION ALL
     SELECT 'pg_constraint'::regclass, tg.tgconstraint, 'pg_trigger'::regclass, tg.oid, 0
     FROM pg_trigger tg
     WHERE tg.tgconstraint <> 0 AND NOT tg.tgisinternal
+      AND (NOT {{near}} OR tg.tgconstraint IN (SELECT oid FROM raw_oid))
     UNION ALL
     SELECT 'pg_constraint'::regclass, c.oid, 'pg_type'::regclass, c.contypid, 0
     FROM pg_constraint c
     WHERE c.contypid <> 0 AND c.contype <> 'c'
+      AND (NOT {{near}} OR c.oid IN (SELECT oid FROM raw_oid))
     UNION ALL
     SELECT 'pg_class'::regclass, c.conindid, 'pg_constraint'::regclass, c.oid, 0
     FROM pg_constraint c
     WHERE c.contype IN ('p', 'u', 'x') AND c.conindid <> 0
+      AND (NOT {{near}} OR c.conindid IN (SELECT oid FROM raw_oid))
 ),
 -- Both ends of every edge, named as their wholes.
 edge AS MATERIALIZED (
@@ -144,6 +157,12 @@ edge AS MATERIALIZED (
                         'pg_attrdef'::regclass, 'pg_rewrite'::regclass,
                         'pg_extension'::regclass)
 ),
+-- Every oid an edge names: a near read names only these ends.
+edge_oid AS MATERIALIZED (
+    SELECT e.a_oid AS oid FROM edge e
+    UNION
+    SELECT e.b_oid FROM edge e
+),
 -- When $2 narrows the tables read, the ends on the other compared tables
 -- (the table, its columns, indexes, constraints and triggers) are named
 -- here, so that the edges stay whole: the client knows only the tables it
@@ -151,23 +170,26 @@ edge AS MATERIALIZED (
 fallback (classid, objid, table_schema, table_name, name) AS MATERIALIZED (
     SELECT 'pg_class'::regclass, t.oid, t.nspname, t.relname, NULL::text
     FROM all_tbl t
-    WHERE $2::text[] IS NOT NULL
+    WHERE $2::text[] IS NOT NULL AND (NOT {{near}} OR t.oid IN (SELECT oid FROM edge_oid))
     UNION ALL
     SELECT 'pg_class'::regclass, i.indexrelid, t.nspname, t.relname, ic.relname::text
     FROM all_tbl t
     JOIN pg_index i ON i.indrelid = t.oid
     JOIN pg_class ic ON ic.oid = i.indexrelid
     WHERE $2::text[] IS NOT NULL
+      AND (NOT {{near}} OR i.indexrelid IN (SELECT oid FROM edge_oid))
     UNION ALL
     SELECT 'pg_constraint'::regclass, con.oid, t.nspname, t.relname, con.conname::text
     FROM all_tbl t
     JOIN pg_constraint con ON con.conrelid = t.oid
     WHERE $2::text[] IS NOT NULL AND con.contype IN ('p', 'u', 'c', 'f')
+      AND (NOT {{near}} OR con.oid IN (SELECT oid FROM edge_oid))
     UNION ALL
     SELECT 'pg_trigger'::regclass, tg.oid, t.nspname, t.relname, tg.tgname::text
     FROM all_tbl t
     JOIN pg_trigger tg ON tg.tgrelid = t.oid
     WHERE $2::text[] IS NOT NULL AND NOT tg.tgisinternal AND tg.tgparentid = 0
+      AND (NOT {{near}} OR tg.oid IN (SELECT oid FROM edge_oid))
 )
 -- Duplicates (several parts of one object on the same thing) are left to
 -- the client's set: a DISTINCT here sorts every edge.

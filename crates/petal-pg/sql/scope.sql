@@ -14,7 +14,7 @@ WITH nsp AS (
 ),
 -- The tables petal compares, before $2 narrows them (inlined where only
 -- `tbl` reads it).
-all_tbl AS (
+all_tbl AS NOT MATERIALIZED (
     SELECT c.oid, nsp.nspname, c.relname::text AS relname
     FROM pg_class c
     JOIN nsp ON nsp.oid = c.relnamespace

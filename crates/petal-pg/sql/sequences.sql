@@ -52,7 +52,13 @@ LEFT JOIN LATERAL (
 LEFT JOIN pg_description d
        ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
 WHERE c.relkind = 'S'
-  -- A near read: the sequence of a column of a table not read tells nothing.
+  -- A near read: the sequence of a column of a table not read tells nothing
+  -- (identity sequences left out first, before any join).
+  AND (NOT {{near}} OR NOT EXISTS (
+      SELECT 1 FROM pg_depend idn
+      WHERE idn.classid = 'pg_class'::regclass AND idn.objid = c.oid AND idn.objsubid = 0
+        AND idn.refclassid = 'pg_class'::regclass AND idn.deptype = 'i'
+        AND idn.refobjid NOT IN (SELECT oid FROM tbl)))
   AND (NOT {{near}} OR own.deptype IS NULL OR own.refobjid IN (SELECT oid FROM tbl)
        OR (own.deptype = 'a' AND NOT (oa.attgenerated = '' AND oa.attidentity = ''
            AND s.seqtypid = oa.atttypid

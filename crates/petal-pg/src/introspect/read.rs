@@ -96,7 +96,16 @@ pub(super) async fn read_catalogs(
         let (extensions, sequences, views, functions, triggers, domains, composites, ranges, edges) =
             futures_util::try_join!(
                 async { extensions::extensions(q(first, EXTENSIONS, "extensions").await?) },
-                async { sequences::sequences(q(first, SEQUENCES, "sequences").await?) },
+                // A near read's dependencies weigh most on the first
+                // connection: its sequences go on the second.
+                async {
+                    let on = if opts.objects == Objects::NearTables {
+                        second
+                    } else {
+                        first
+                    };
+                    sequences::sequences(q(on, SEQUENCES, "sequences").await?)
+                },
                 async { views::views(q(second, VIEWS, "views").await?) },
                 async { functions::functions(q(second, FUNCTIONS, "functions").await?) },
                 async { triggers::triggers(q(second, TRIGGERS, "triggers").await?) },
