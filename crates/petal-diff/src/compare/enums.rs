@@ -1,6 +1,6 @@
 //! Enum types: matching, renames, new labels, recreation and drops.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use petal_ir::{EnumType, ObjectKey, QualifiedName};
 
@@ -52,6 +52,19 @@ struct LabelPlan {
     renames: Vec<(String, String)>,
     /// The labels cannot be reached by adding: the type is recreated.
     recreate: bool,
+}
+
+/// `cur`'s labels with `renames` (old, new) applied.
+fn renamed_labels(cur: &EnumType, renames: &[(String, String)]) -> Vec<String> {
+    cur.labels
+        .iter()
+        .map(|l| {
+            renames
+                .iter()
+                .find(|(old, _)| old == l)
+                .map_or(l.clone(), |(_, new)| new.clone())
+        })
+        .collect()
 }
 
 fn plan_labels(cur: &EnumType, to: &EnumType) -> LabelPlan {
@@ -236,36 +249,24 @@ impl Engine<'_> {
 
     /// Phase 0: labels added to kept types, named as before any rename.
     pub(super) fn add_enum_labels(&mut self, matching: &Matching) {
-        // Built once, on the first label added: adding labels changes no
-        // edge and no column.
-        let mut edges_index: Option<DependentsIndex> = None;
+        let users = self.label_users(matching);
         for (to_name, cur_name) in &matching.enums {
+            let Some(users) = users.get(cur_name) else {
+                continue;
+            };
             let (Some(cur), Some(to)) = (self.cur.enums.get(cur_name), self.to.enums.get(to_name))
             else {
                 continue;
             };
             let plan = plan_labels(cur, to);
-            if plan.recreate {
-                continue;
-            }
             let old_name = |label: &String| {
                 plan.renames
                     .iter()
                     .find(|(_, new)| new == label)
                     .map_or(label.clone(), |(old, _)| old.clone())
             };
-            let renamed_labels: Vec<String> = cur
-                .labels
-                .iter()
-                .map(|l| {
-                    plan.renames
-                        .iter()
-                        .find(|(old, _)| old == l)
-                        .map_or(l.clone(), |(_, new)| new.clone())
-                })
-                .collect();
+            let renamed_labels = renamed_labels(cur, &plan.renames);
             let targets = to.labels.clone();
-            let mut users: Option<EnumUsers> = None;
             for (i, label) in targets.iter().enumerate() {
                 if renamed_labels.contains(label) {
                     continue;
@@ -282,13 +283,7 @@ impl Engine<'_> {
                             .map_or(labels.len(), |p| p + 1)
                     }
                 };
-                let (columns, foreign_keys, dependents) = users
-                    .get_or_insert_with(|| {
-                        let edges =
-                            edges_index.get_or_insert_with(|| DependentsIndex::new(&self.cur));
-                        self.enum_users(cur_name, edges)
-                    })
-                    .clone();
+                let (columns, foreign_keys, dependents) = users.clone();
                 let comment = self.cur.enums.get(cur_name).and_then(|e| e.comment.clone());
                 self.emit(Change::AddEnumLabel(AddEnumLabel {
                     name: cur_name.clone(),
@@ -302,6 +297,28 @@ impl Engine<'_> {
                 }));
             }
         }
+    }
+
+    /// What each kept type gaining a label carries along ([`enum_users`]),
+    /// over one index of the edges: adding labels changes no edge and no
+    /// column.
+    fn label_users(&self, matching: &Matching) -> BTreeMap<QualifiedName, EnumUsers> {
+        let mut edges: Option<DependentsIndex> = None;
+        let mut out = BTreeMap::new();
+        for (to_name, cur_name) in &matching.enums {
+            let (Some(cur), Some(to)) = (self.cur.enums.get(cur_name), self.to.enums.get(to_name))
+            else {
+                continue;
+            };
+            let plan = plan_labels(cur, to);
+            let renamed = renamed_labels(cur, &plan.renames);
+            if plan.recreate || to.labels.iter().all(|l| renamed.contains(l)) {
+                continue;
+            }
+            let edges = edges.get_or_insert_with(|| DependentsIndex::new(&self.cur));
+            out.insert(cur_name.clone(), self.enum_users(cur_name, edges));
+        }
+        out
     }
 
     /// Phase 2: type renames, then label renames. Afterwards the matching

@@ -91,11 +91,11 @@ impl Engine<'_> {
     /// and columns, columns changing type or of an enum type that is
     /// recreated, dropped or recreated objects) are recreated too:
     /// PostgreSQL refuses to drop or retype what they depend on.
-    pub(super) fn recreate_dependents(
-        &self,
+    pub(super) fn recreate_dependents<'s>(
+        &'s self,
         plan: &mut ObjectPlan,
         matching: &Matching,
-        edges: &OnceCell<DependentsIndex>,
+        edges: &OnceCell<DependentsIndex<'s>>,
     ) {
         let mut gone: BTreeSet<ObjectKey> = all_keys(&self.cur)
             .into_iter()
@@ -196,11 +196,11 @@ impl Engine<'_> {
     /// name: replaced after the rename, its down would replace it back
     /// before the rename is undone, naming what does not exist yet; dropped
     /// before the renames and created after, it runs both ways.
-    pub(super) fn recreate_over_renames(
-        &self,
+    pub(super) fn recreate_over_renames<'s>(
+        &'s self,
         plan: &mut ObjectPlan,
         matching: &Matching,
-        edges: &OnceCell<DependentsIndex>,
+        edges: &OnceCell<DependentsIndex<'s>>,
     ) {
         let pairs = &plan.pairs;
         let mut renamed: BTreeSet<ObjectKey> = BTreeSet::new();

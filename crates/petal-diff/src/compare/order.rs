@@ -72,30 +72,37 @@ struct Owners<'a> {
 
 impl<'a> Owners<'a> {
     fn of(keys: &BTreeSet<&'a ObjectKey>) -> Self {
-        let names = keys
-            .iter()
-            .filter_map(|key| match key {
-                ObjectKey::Table { name }
-                | ObjectKey::View { name }
-                | ObjectKey::MaterializedView { name }
-                | ObjectKey::CompositeType { name }
-                | ObjectKey::Domain { name } => Some(name),
-                _ => None,
-            })
-            .collect();
+        let names = keys.iter().filter_map(|key| whole_name_of(key)).collect();
         Owners { names }
     }
 
     /// Whether [`owner`] of `key` may be one of `keys`.
     fn may_own(&self, key: &ObjectKey, keys: &BTreeSet<&ObjectKey>) -> bool {
-        keys.contains(key)
-            || match key {
-                ObjectKey::Column { table, .. }
-                | ObjectKey::Index { table, .. }
-                | ObjectKey::Constraint { table, .. } => self.names.contains(table),
-                ObjectKey::DomainCheck { domain, .. } => self.names.contains(domain),
-                _ => false,
-            }
+        keys.contains(key) || whole_name(key).is_some_and(|whole| self.names.contains(whole))
+    }
+}
+
+/// The relation or domain a part lives in: its edges stand for edges to
+/// that whole too.
+fn whole_name(key: &ObjectKey) -> Option<&QualifiedName> {
+    match key {
+        ObjectKey::Column { table, .. }
+        | ObjectKey::Index { table, .. }
+        | ObjectKey::Constraint { table, .. } => Some(table),
+        ObjectKey::DomainCheck { domain, .. } => Some(domain),
+        _ => None,
+    }
+}
+
+/// The name of a whole that parts may live in.
+fn whole_name_of(key: &ObjectKey) -> Option<&QualifiedName> {
+    match key {
+        ObjectKey::Table { name }
+        | ObjectKey::View { name }
+        | ObjectKey::MaterializedView { name }
+        | ObjectKey::CompositeType { name }
+        | ObjectKey::Domain { name } => Some(name),
+        _ => None,
     }
 }
 
@@ -127,40 +134,70 @@ pub(super) fn drop_order(keys: &[ObjectKey], db: &Database) -> Vec<ObjectKey> {
 
 /// `db`'s edges read backwards once, by what they reference (as itself and
 /// as its relation), so that each search is a walk over the objects found,
-/// not over every edge for each of them.
-pub(super) struct DependentsIndex {
+/// not over every edge for each of them. It borrows the edges: building it
+/// copies no key.
+pub(super) struct DependentsIndex<'a> {
+    db: &'a Database,
     /// Hashed: built over every edge for a few lookups, and never walked
     /// in order.
-    by_referenced: HashMap<ObjectKey, Vec<ObjectKey>>,
+    by_referenced: HashMap<&'a ObjectKey, Vec<&'a ObjectKey>>,
+    /// Edges to a part (a column, an index, a constraint, a domain's
+    /// check), by the name of its relation or domain: (part, dependent).
+    by_whole: HashMap<&'a QualifiedName, Vec<(&'a ObjectKey, &'a ObjectKey)>>,
 }
 
-impl DependentsIndex {
-    pub(super) fn new(db: &Database) -> DependentsIndex {
-        let none = BTreeSet::new();
-        let mut by_referenced: HashMap<ObjectKey, Vec<ObjectKey>> =
+impl<'a> DependentsIndex<'a> {
+    pub(super) fn new(db: &'a Database) -> Self {
+        let mut by_referenced: HashMap<&ObjectKey, Vec<&ObjectKey>> =
             HashMap::with_capacity(db.dependencies.len());
+        let mut by_whole: HashMap<&QualifiedName, Vec<(&ObjectKey, &ObjectKey)>> = HashMap::new();
         for dep in &db.dependencies {
-            let dependent = owner(&dep.dependent, &none, db);
-            let referenced = owner(&dep.referenced, &none, db);
-            if referenced != dep.referenced {
-                by_referenced
-                    .entry(dep.referenced.clone())
+            let referenced = &dep.referenced;
+            by_referenced
+                .entry(referenced)
+                .or_default()
+                .push(&dep.dependent);
+            if let Some(whole) = whole_name(referenced) {
+                by_whole
+                    .entry(whole)
                     .or_default()
-                    .push(dependent.clone());
+                    .push((referenced, &dep.dependent));
             }
-            by_referenced.entry(referenced).or_default().push(dependent);
         }
-        DependentsIndex { by_referenced }
+        DependentsIndex {
+            db,
+            by_referenced,
+            by_whole,
+        }
+    }
+
+    /// What depends on `key` itself, or on a part of it, each as its
+    /// [`owner`].
+    fn direct(&self, key: &ObjectKey, out: &mut Vec<ObjectKey>) {
+        let none = BTreeSet::new();
+        for dependent in self.by_referenced.get(key).into_iter().flatten() {
+            out.push(owner(dependent, &none, self.db));
+        }
+        let Some(name) = whole_name_of(key) else {
+            return;
+        };
+        for (part, dependent) in self.by_whole.get(name).into_iter().flatten() {
+            if owner(part, &none, self.db) == *key {
+                out.push(owner(dependent, &none, self.db));
+            }
+        }
     }
 
     /// Everything that depends, directly or through others, on one of
     /// `keys` (columns and other parts standing for their relation).
     pub(super) fn of(&self, keys: &BTreeSet<ObjectKey>) -> BTreeSet<ObjectKey> {
         let mut found: BTreeSet<ObjectKey> = BTreeSet::new();
-        let mut frontier: Vec<&ObjectKey> = keys.iter().collect();
+        let mut frontier: Vec<ObjectKey> = keys.iter().cloned().collect();
+        let mut direct = Vec::new();
         while let Some(key) = frontier.pop() {
-            for dependent in self.by_referenced.get(key).into_iter().flatten() {
-                if !keys.contains(dependent) && found.insert(dependent.clone()) {
+            self.direct(&key, &mut direct);
+            for dependent in direct.drain(..) {
+                if !keys.contains(&dependent) && found.insert(dependent.clone()) {
                     frontier.push(dependent);
                 }
             }
