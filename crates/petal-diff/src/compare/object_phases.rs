@@ -184,7 +184,7 @@ impl Engine<'_> {
             .iter()
             .filter_map(|k| cur_key(&plan.pairs, k))
             .collect();
-        for (key, cause) in causes(&recreated, &gone, &index) {
+        for (key, cause) in causes(&recreated, &gone, index) {
             if let Some(to) = to_key(&plan.pairs, &key) {
                 plan.because.entry(to).or_insert(cause);
             }
@@ -231,7 +231,7 @@ impl Engine<'_> {
             .iter()
             .flat_map(|key| index.of(&BTreeSet::from([key.clone()])))
             .collect();
-        let causes = causes(&over, &renamed, &index);
+        let causes = causes(&over, &renamed, index);
         for key in over {
             if let Some(to) = to_key(&plan.pairs, &key)
                 && plan.replace.remove(&to)

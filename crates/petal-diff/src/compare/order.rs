@@ -2,7 +2,7 @@
 //! depends on (for creating), or before (for dropping), by the edges the
 //! server recorded.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use petal_ir::{Database, Dependency, ObjectKey, QualifiedName};
 
@@ -138,19 +138,16 @@ pub(super) fn drop_order(keys: &[ObjectKey], db: &Database) -> Vec<ObjectKey> {
 /// copies no key.
 pub(super) struct DependentsIndex<'a> {
     db: &'a Database,
-    /// Hashed: built over every edge for a few lookups, and never walked
-    /// in order.
-    by_referenced: HashMap<&'a ObjectKey, Vec<&'a ObjectKey>>,
+    by_referenced: BTreeMap<&'a ObjectKey, Vec<&'a ObjectKey>>,
     /// Edges to a part (a column, an index, a constraint, a domain's
     /// check), by the name of its relation or domain: (part, dependent).
-    by_whole: HashMap<&'a QualifiedName, Vec<(&'a ObjectKey, &'a ObjectKey)>>,
+    by_whole: BTreeMap<&'a QualifiedName, Vec<(&'a ObjectKey, &'a ObjectKey)>>,
 }
 
 impl<'a> DependentsIndex<'a> {
     pub(super) fn new(db: &'a Database) -> Self {
-        let mut by_referenced: HashMap<&ObjectKey, Vec<&ObjectKey>> =
-            HashMap::with_capacity(db.dependencies.len());
-        let mut by_whole: HashMap<&QualifiedName, Vec<(&ObjectKey, &ObjectKey)>> = HashMap::new();
+        let mut by_referenced: BTreeMap<&ObjectKey, Vec<&ObjectKey>> = BTreeMap::new();
+        let mut by_whole: BTreeMap<&QualifiedName, Vec<(&ObjectKey, &ObjectKey)>> = BTreeMap::new();
         for dep in &db.dependencies {
             let referenced = &dep.referenced;
             by_referenced
