@@ -106,8 +106,13 @@ fn column(c: &Column, ty: Option<TokenStream>) -> TokenStream {
 fn primary_key(pk: &PrimaryKey) -> TokenStream {
     let name = string(&pk.name);
     let columns = strings(&pk.columns);
-    // The model language says no constraint comment.
-    quote!(::petal::ir::PrimaryKey { name: #name, columns: #columns, comment: ::std::option::Option::None })
+    // The model language says no constraint comment, and no deferrability.
+    quote!(::petal::ir::PrimaryKey {
+        name: #name,
+        columns: #columns,
+        deferrable: ::petal::ir::Deferrable::NotDeferrable,
+        comment: ::std::option::Option::None,
+    })
 }
 
 fn unique(u: &Unique) -> TokenStream {

@@ -50,6 +50,7 @@ fn table(i: usize) -> Table {
     t.columns.push(column("parent_id", "integer", true, None));
     t.columns.push(column("payload", "jsonb", true, None));
     t.primary_key = Some(PrimaryKey {
+        deferrable: Default::default(),
         comment: None,
         name: format!("{name}_pkey"),
         columns: vec!["id".into()],

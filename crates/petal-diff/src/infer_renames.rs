@@ -206,6 +206,7 @@ mod tests {
                 .push(Column::new(*column, SqlType::from_canonical(*ty)));
         }
         t.primary_key = Some(PrimaryKey {
+            deferrable: Default::default(),
             name: "packages_pkey".into(),
             columns: vec!["id".into()],
             comment: None,

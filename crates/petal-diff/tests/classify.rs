@@ -372,6 +372,7 @@ fn cases() -> Vec<(Change, Safety, &'static str)> {
             Create(Object::PrimaryKey {
                 table: t.clone(),
                 primary_key: PrimaryKey {
+                    deferrable: Default::default(),
                     comment: None,
                     name: "orders_pkey".into(),
                     columns: vec!["id".into()],
@@ -384,6 +385,7 @@ fn cases() -> Vec<(Change, Safety, &'static str)> {
             Drop(Object::PrimaryKey {
                 table: t.clone(),
                 primary_key: PrimaryKey {
+                    deferrable: Default::default(),
                     comment: None,
                     name: "orders_pkey".into(),
                     columns: vec!["id".into()],

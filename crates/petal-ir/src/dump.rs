@@ -57,12 +57,15 @@ fn dump_table(out: &mut String, t: &Table) {
         let _ = writeln!(out, "  column {}", column_line(col));
     }
     if let Some(pk) = &t.primary_key {
-        let _ = writeln!(
-            out,
+        let mut line = format!(
             "  primary key {} ({})",
             quote_ident(&pk.name),
             idents(&pk.columns)
         );
+        if !pk.deferrable.is_not() {
+            let _ = write!(line, " {}", pk.deferrable.sql().to_lowercase());
+        }
+        let _ = writeln!(out, "{line}");
     }
     for u in &t.uniques {
         let mut line = format!("  unique {} ({})", quote_ident(&u.name), idents(&u.columns));
@@ -275,6 +278,7 @@ mod tests {
         t.columns
             .push(Column::new("customer_id", SqlType::canonical("int4")));
         t.primary_key = Some(PrimaryKey {
+            deferrable: Default::default(),
             comment: None,
             name: "orders_pkey".into(),
             columns: vec!["id".into()],

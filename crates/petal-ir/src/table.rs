@@ -90,6 +90,10 @@ pub enum Identity {
 pub struct PrimaryKey {
     pub name: String,
     pub columns: Vec<String>,
+    /// `DEFERRABLE [INITIALLY DEFERRED]`: checked at commit if deferred;
+    /// no foreign key may reference it, nor `ON CONFLICT` use it.
+    #[serde(default, skip_serializing_if = "Deferrable::is_not")]
+    pub deferrable: Deferrable,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }

@@ -113,7 +113,7 @@ impl TableObject for PrimaryKey {
         &self.name
     }
     fn same_as(&self, other: &Self) -> bool {
-        self.columns == other.columns
+        self.columns == other.columns && self.deferrable == other.deferrable
     }
     fn of(table: &Table) -> &[Self] {
         table.primary_key.as_slice()

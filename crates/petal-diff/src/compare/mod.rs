@@ -27,6 +27,7 @@
 //! 14. dropped schemas.
 
 mod columns;
+mod deferrable_keys;
 mod enums;
 mod extensions;
 mod foreign_key_types;
@@ -112,6 +113,13 @@ pub enum Warning {
         ref_column: String,
         ref_ty: String,
     },
+    /// A primary key or unique constraint made deferrable.
+    DeferrableKey {
+        /// A primary key; a unique constraint otherwise.
+        primary_key: bool,
+        table: QualifiedName,
+        constraint: String,
+    },
 }
 
 impl fmt::Display for Warning {
@@ -164,6 +172,20 @@ impl fmt::Display for Warning {
                  it references is {ref_ty}; a value of one may not fit the other, and every join \
                  compares across types: give both the same type"
             ),
+            Warning::DeferrableKey {
+                primary_key,
+                table,
+                constraint,
+            } => write!(
+                f,
+                "{} {constraint} of {table} becomes deferrable: no foreign key can reference \
+                 it, and INSERT ... ON CONFLICT cannot use it",
+                if *primary_key {
+                    "primary key"
+                } else {
+                    "unique constraint"
+                }
+            ),
         }
     }
 }
@@ -193,6 +215,7 @@ pub fn diff(from: &Database, to: &Database) -> Diff {
     engine.run();
     let mut warnings = engine.warnings;
     warnings.extend(foreign_key_types::new_mismatches(from, &to));
+    warnings.extend(deferrable_keys::newly_deferrable(from, &to));
     warnings.sort();
     warnings.dedup();
     Diff {

@@ -114,11 +114,15 @@ pub(crate) fn serial_nullable_fixup(table: &QualifiedName, column: &Column) -> O
 }
 
 pub(crate) fn primary_key_clause(table: &QualifiedName, pk: &PrimaryKey) -> Sql {
-    let sql = format!(
+    let mut sql = format!(
         "CONSTRAINT {} PRIMARY KEY ({})",
         quote_ident(&pk.name),
         idents(&pk.columns)
     );
+    if !pk.deferrable.is_not() {
+        sql.push(' ');
+        sql.push_str(pk.deferrable.sql());
+    }
     Sql::from(sql).within(Origin::whole(ObjectKey::constraint(table, &pk.name)))
 }
 

@@ -252,6 +252,7 @@ mod tests {
         t.columns
             .push(Column::new("id", SqlType::canonical("integer")));
         t.primary_key = Some(PrimaryKey {
+            deferrable: Default::default(),
             comment: None,
             name: format!("{name}_pkey"),
             columns: vec!["id".into()],

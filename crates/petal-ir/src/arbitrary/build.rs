@@ -240,6 +240,7 @@ pub(super) fn build_table(rng: &mut Rng, db: &Database, name: QualifiedName) -> 
         }
         t.columns.push(id);
         t.primary_key = Some(PrimaryKey {
+            deferrable: Default::default(),
             comment: None,
             name: ns.primary_key(&tn),
             columns: vec!["id".into()],
@@ -415,9 +416,13 @@ pub(super) fn add_foreign_key(rng: &mut Rng, db: &mut Database, table: &Qualifie
         .tables
         .values()
         .flat_map(|t| {
-            let mut keys: Vec<Vec<String>> =
-                t.primary_key.iter().map(|p| p.columns.clone()).collect();
             // PostgreSQL refuses a deferrable key as a foreign key's target.
+            let mut keys: Vec<Vec<String>> = t
+                .primary_key
+                .iter()
+                .filter(|p| p.deferrable.is_not())
+                .map(|p| p.columns.clone())
+                .collect();
             let usable = t.uniques.iter().filter(|u| u.deferrable.is_not());
             keys.extend(usable.map(|u| u.columns.clone()));
             keys.into_iter().filter_map(move |cols| {

@@ -7,7 +7,7 @@ use super::build::{
     add_index, add_table, add_unique, namespace, spelling,
 };
 use super::mutate::pick_table;
-use crate::{Database, PrimaryKey, QualifiedName, SqlType, quote_literal};
+use crate::{Database, Deferrable, PrimaryKey, QualifiedName, SqlType, quote_literal};
 
 /// Drops the foreign keys that rely on a key of `table` over `columns`.
 fn drop_dependent_fks(db: &mut Database, table: &QualifiedName, columns: &[String]) {
@@ -384,10 +384,30 @@ pub(super) fn edit_primary_key(rng: &mut Rng, db: &mut Database) -> bool {
     let Some(name) = pick_table(rng, db) else {
         return false;
     };
+    // A key no foreign key references may change its deferrability
+    // instead (PostgreSQL refuses a deferrable one as a target).
+    let key = db.tables.get(&name).and_then(|t| t.primary_key.clone());
+    let referenced = db.tables.values().any(|o| {
+        o.foreign_keys.iter().any(|fk| {
+            fk.ref_table == name && key.as_ref().is_some_and(|p| p.columns == fk.ref_columns)
+        })
+    });
     let mut ns = namespace(db, &name.schema);
     let Some(t) = db.tables.get_mut(&name) else {
         return false;
     };
+    if let Some(pk) = t
+        .primary_key
+        .as_mut()
+        .filter(|_| !referenced && rng.chance(40))
+    {
+        pk.deferrable = if pk.deferrable.is_not() {
+            Deferrable::InitiallyDeferred
+        } else {
+            Deferrable::NotDeferrable
+        };
+        return true;
+    }
     if let Some(pk) = t.primary_key.take() {
         drop_dependent_fks(db, &name, &pk.columns);
         return true;
@@ -408,6 +428,7 @@ pub(super) fn edit_primary_key(rng: &mut Rng, db: &mut Database) -> bool {
         c.nullable = false;
     }
     t.primary_key = Some(PrimaryKey {
+        deferrable: Default::default(),
         comment: None,
         name: ns.primary_key(&name.name),
         columns: vec![column],

@@ -71,6 +71,7 @@ pub(super) fn constraints(rows: Rows) -> Result<Vec<ParsedConstraint>, PgError> 
             "p" => ConstraintKind::Primary(PrimaryKey {
                 name,
                 columns: Vec::new(),
+                deferrable,
                 comment,
             }),
             "u" => ConstraintKind::Unique(Unique {

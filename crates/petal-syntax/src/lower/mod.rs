@@ -159,6 +159,7 @@ impl Lowering<'_> {
             let pk_name = self.namespace.primary_key(&name);
             self.record(ObjectKind::PrimaryKey, &pk_name, span);
             self.table.primary_key = Some(PrimaryKey {
+                deferrable: Default::default(),
                 comment: None,
                 name: pk_name,
                 columns,
