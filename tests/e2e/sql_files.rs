@@ -235,3 +235,58 @@ async fn a_sql_function_reading_a_new_table_is_created_after_it() {
         .unwrap_or_else(|e| panic!("counting relations: {e}"));
     assert_eq!(left, 0, "down to base leaves no table, view or function");
 }
+
+/// A trigger renamed in a SQL file with a hint above it is renamed in
+/// place (its comment and state go with it), not dropped and created.
+#[tokio::test]
+async fn a_trigger_renamed_with_a_hint_is_renamed_in_place() {
+    let project = orders_project().await;
+    let function = "CREATE FUNCTION keep() RETURNS trigger LANGUAGE plpgsql\n\
+                    AS $$ BEGIN RETURN NEW; END $$;\n";
+    project.write(
+        "sql/triggers.sql",
+        &format!(
+            "{function}CREATE TRIGGER keep_row BEFORE UPDATE ON orders\n\
+             FOR EACH ROW EXECUTE FUNCTION keep();\n\
+             COMMENT ON TRIGGER keep_row ON orders IS 'kept';\n"
+        ),
+    );
+    project
+        .petal(&["revision", "--autogenerate", "-m", "trigger"])
+        .assert_ok();
+    project.petal(&["upgrade", "head"]).assert_ok();
+    project.write(
+        "sql/triggers.sql",
+        &format!(
+            "{function}-- petal: renamed_from = keep_row\n\
+             CREATE TRIGGER \"Keep Row\" BEFORE UPDATE ON orders\n\
+             FOR EACH ROW EXECUTE FUNCTION keep();\n\
+             COMMENT ON TRIGGER \"Keep Row\" ON orders IS 'kept';\n"
+        ),
+    );
+    let diff = project.petal(&["diff", "--from", "database", "--to", "models"]);
+    diff.assert_ok();
+    assert!(
+        diff.stdout
+            .contains(r#"ALTER TRIGGER "keep_row" ON "public"."orders" RENAME TO "Keep Row";"#),
+        "{}",
+        diff.stdout
+    );
+    assert!(!diff.stdout.contains("DROP TRIGGER"), "{}", diff.stdout);
+    project
+        .petal(&["revision", "--autogenerate", "-m", "renamed"])
+        .assert_ok();
+    project.petal(&["upgrade", "head"]).assert_ok();
+    project.petal(&["check"]).assert_ok();
+    project.petal(&["downgrade", "-1"]).assert_ok();
+    let name: String = project
+        .client()
+        .query_one(
+            "SELECT tgname::text FROM pg_trigger WHERE tgrelid = 'orders'::regclass AND NOT tgisinternal",
+            &[],
+        )
+        .await
+        .map(|row| row.get(0))
+        .unwrap_or_else(|e| panic!("reading the trigger: {e}"));
+    assert_eq!(name, "keep_row", "the down renames it back");
+}

@@ -396,6 +396,17 @@ pub fn rename_sequence_references(db: &mut Database, from: &QualifiedName, to: &
 
 /// A trigger's definition after its table (or view) is renamed from `from`
 /// to `to`: `pg_get_triggerdef` prints the relation's current name.
+/// A trigger's definition with its name `from` spelled `to` (the name
+/// follows `TRIGGER` at its start, quoted as `pg_get_triggerdef` quotes).
+pub fn trigger_named(definition: &str, from: &str, to: &str) -> String {
+    if from == to {
+        return definition.to_string();
+    }
+    let old = format!("TRIGGER {} ", quote_ident_if_needed(from));
+    let new = format!("TRIGGER {} ", quote_ident_if_needed(to));
+    definition.replacen(&old, &new, 1)
+}
+
 pub fn trigger_on(definition: &str, from: &QualifiedName, to: &QualifiedName) -> String {
     if from == to {
         return definition.to_string();

@@ -176,6 +176,9 @@ impl Database {
             .values_mut()
             .for_each(|s| s.renamed_from = None);
         self.views.values_mut().for_each(|v| v.renamed_from = None);
+        self.triggers
+            .values_mut()
+            .for_each(|t| t.renamed_from = None);
         self.functions
             .values_mut()
             .for_each(|f| f.renamed_from = None);
@@ -305,6 +308,7 @@ mod tests {
             function: function.key(),
             enabled: crate::TriggerEnabled::Disabled,
             comment: None,
+            renamed_from: None,
         };
         db.triggers.insert(trigger.key(), trigger);
         db.functions.insert(function.key(), function);

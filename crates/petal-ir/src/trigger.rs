@@ -32,6 +32,10 @@ pub struct Trigger {
     pub enabled: TriggerEnabled,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Rename hint from a SQL file: the trigger's previous name on the
+    /// same table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
 }
 
 /// `tgenabled`: when the trigger fires.

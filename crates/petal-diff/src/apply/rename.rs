@@ -77,6 +77,8 @@ pub(super) fn apply_rename(db: &mut Database, rename: &Rename) -> Result<(), App
                 name: name.to_string(),
             };
             let mut trigger = take(&mut db.triggers, &key(&name.from), "trigger")?;
+            trigger.definition =
+                crate::names::trigger_named(&trigger.definition, &name.from, &name.to);
             trigger.name = name.to.clone();
             db.triggers.insert(key(&name.to), trigger);
         }

@@ -353,6 +353,15 @@ impl Engine<'_> {
                 });
             }
         }
+        // Before the tables' renames: named on the table as it is.
+        for (t, c) in &pairs.triggers {
+            if t.name != c.name && !skip(ObjectKey::trigger(t)) {
+                renames.push(Rename::Trigger {
+                    table: c.table.clone(),
+                    name: Delta::new(c.name.clone(), t.name.clone()),
+                });
+            }
+        }
         let typed = [
             (&pairs.domains, 0u8),
             (&pairs.composites, 1),

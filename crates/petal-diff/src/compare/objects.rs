@@ -103,19 +103,28 @@ impl Engine<'_> {
             materialized_cur: materialized(cur),
             materialized_to: materialized(to),
         };
-        // A trigger follows its table (or view) through a rename.
-        for key in to.triggers.keys() {
+        // A trigger follows its table (or view) through a rename, and its
+        // own hint when its old name is gone and its new one is new.
+        for (key, trigger) in &to.triggers {
             let table = matching
                 .tables
                 .get(&key.table)
                 .or_else(|| pairs.views.get(&key.table))
                 .unwrap_or(&key.table);
-            let old = TriggerKey {
+            let old = |name: &str| TriggerKey {
                 table: table.clone(),
-                name: key.name.clone(),
+                name: name.to_string(),
             };
-            if cur.triggers.contains_key(&old) {
-                pairs.triggers.insert(key.clone(), old);
+            if cur.triggers.contains_key(&old(&key.name)) {
+                pairs.triggers.insert(key.clone(), old(&key.name));
+            } else if let Some(hint) = &trigger.renamed_from {
+                let wanted_too = to.triggers.contains_key(&TriggerKey {
+                    table: key.table.clone(),
+                    name: hint.clone(),
+                });
+                if cur.triggers.contains_key(&old(hint)) && !wanted_too {
+                    pairs.triggers.insert(key.clone(), old(hint));
+                }
             }
         }
         pairs

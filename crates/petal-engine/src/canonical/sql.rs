@@ -12,7 +12,7 @@
 //! creation (`check_function_bodies = off`, as pg_dump loads them): a
 //! body may use what is created later.
 
-use petal_ir::{Database, Extension, QualifiedName};
+use petal_ir::{Database, Extension, QualifiedName, TriggerKey};
 use petal_pg::error::ServerError;
 use petal_source::Report;
 use petal_sql::{Declared, Kind, Phase, SqlFiles};
@@ -204,6 +204,17 @@ fn carry_hint(canonical: &mut Database, statement: &Declared) {
     let (Some(name), Some(old)) = (&statement.name, &statement.renamed_from) else {
         return;
     };
+    if statement.kind == Kind::Trigger {
+        // A trigger's name is its table's alone: the old one is a name.
+        let key = statement.table.as_ref().map(|table| TriggerKey {
+            table: table.clone(),
+            name: name.name.clone(),
+        });
+        if let Some(trigger) = key.and_then(|k| canonical.triggers.get_mut(&k)) {
+            trigger.renamed_from = Some(old.clone());
+        }
+        return;
+    }
     let old = QualifiedName::parse(old, &name.schema);
     match statement.kind {
         Kind::View | Kind::MaterializedView => {

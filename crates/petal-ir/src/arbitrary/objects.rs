@@ -61,6 +61,7 @@ const OBJECT_EDITS: &[Edit] = &[
     triggers::drop_trigger,
     triggers::trigger_enabled,
     triggers::trigger_events,
+    triggers::rename_trigger,
     triggers::comment_trigger,
     uses::column_of_user_type,
     uses::default_calling_function,

@@ -138,6 +138,7 @@ pub(super) fn trigger(spec: &Spec, function: FunctionKey) -> Trigger {
         function,
         enabled: TriggerEnabled::Origin,
         comment: None,
+        renamed_from: None,
     }
 }
 
@@ -244,6 +245,37 @@ pub(super) fn trigger_events(rng: &mut Rng, db: &mut Database) -> bool {
         return false;
     }
     t.definition = definition;
+    true
+}
+
+/// Another name on the same table, with a hint (kept from an earlier
+/// rename in the same pair): renamed in place.
+pub(super) fn rename_trigger(rng: &mut Rng, db: &mut Database) -> bool {
+    let Some(key) = pick_trigger(rng, db) else {
+        return false;
+    };
+    let Some(name) = rng.pick(TRIGGER_NAMES).map(|n| n.to_string()) else {
+        return false;
+    };
+    let new = TriggerKey {
+        table: key.table.clone(),
+        name,
+    };
+    if db.triggers.contains_key(&new) {
+        return false;
+    }
+    let Some(mut t) = db.triggers.remove(&key) else {
+        return false;
+    };
+    let Some(mut spec) = parse(&t.definition) else {
+        db.triggers.insert(key, t);
+        return false;
+    };
+    spec.name = new.name.clone();
+    t.definition = render(&spec);
+    t.renamed_from = t.renamed_from.take().or(Some(key.name));
+    t.name = new.name.clone();
+    db.triggers.insert(new, t);
     true
 }
 

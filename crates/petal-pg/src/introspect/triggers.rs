@@ -41,6 +41,7 @@ pub(super) fn triggers(rows: Rows) -> Result<Vec<(u32, Trigger)>, PgError> {
                 function,
                 enabled,
                 comment: get(row, "comment")?,
+                renamed_from: None,
             };
             Ok((get(row, "oid")?, trigger))
         })
