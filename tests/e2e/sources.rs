@@ -294,3 +294,44 @@ async fn renames_between_two_databases_are_told_by_their_place() {
         ])
         .assert_ok();
 }
+
+/// A collation of the user's own (outside `pg_catalog`) on a column and an
+/// index key is written schema-qualified, each part quoted: the table is
+/// created where the collation exists, and nothing is left to diff.
+#[tokio::test]
+async fn a_user_collation_is_written_qualified() {
+    let project = Project::new().await;
+    let other = petal_testkit::TestDb::new().await;
+    let collation = "CREATE COLLATION public.\"Natural Sort\" (provider = libc, locale = 'C');";
+    project.client().batch_execute(collation).await.expect("A");
+    other
+        .client()
+        .batch_execute(&format!(
+            "{collation}
+             CREATE TABLE labels (code text COLLATE public.\"Natural Sort\", name text);
+             CREATE INDEX labels_name ON labels (name COLLATE public.\"Natural Sort\" DESC);
+             CREATE INDEX labels_code_c ON labels (code COLLATE \"C\");"
+        ))
+        .await
+        .expect("B");
+    let run = project.petal(&["diff", "--from", &project.url(), "--to", &other.url()]);
+    run.assert_ok();
+    let sql = run.stdout.clone();
+    assert!(
+        sql.contains(r#""code" text COLLATE "public"."Natural Sort""#)
+            && sql.contains(r#"("name" COLLATE "public"."Natural Sort" DESC)"#)
+            && sql.contains(r#"("code" COLLATE "C")"#),
+        "{sql}"
+    );
+    project.client().batch_execute(&sql).await.expect("applies");
+    project
+        .petal(&[
+            "diff",
+            "--from",
+            &project.url(),
+            "--to",
+            &other.url(),
+            "--exit-code",
+        ])
+        .assert_ok();
+}

@@ -40,7 +40,7 @@ pub use dump::{align_columns, dump};
 pub use extension::Extension;
 pub use function::{Function, FunctionKey, FunctionKind, Volatility};
 pub use key::{ObjectKey, Origin, Part};
-pub use name::{QualifiedName, quote_ident, quote_literal};
+pub use name::{QualifiedName, collation_sql, quote_ident, quote_literal};
 pub use privilege::{Grant, Privileges};
 pub use range::RangeType;
 pub use sequence::{Sequence, SequenceOptions, SequenceOwner};

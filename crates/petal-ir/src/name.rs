@@ -41,6 +41,18 @@ impl fmt::Display for QualifiedName {
     }
 }
 
+/// A collation as SQL. The IR holds one of `pg_catalog` by its bare name
+/// (`C`, `en_US.utf8`: a dot may belong to the name) and any other
+/// schema-qualified, both parts quoted (`"public"."numeric"`), as the
+/// catalog queries spell it: only that spelling starts with a quote.
+pub fn collation_sql(collation: &str) -> String {
+    if collation.starts_with('"') {
+        collation.to_string()
+    } else {
+        quote_ident(collation)
+    }
+}
+
 /// Quotes an identifier for SQL, doubling embedded quotes. petal always
 /// quotes, so that capitals, spaces and keywords need no special cases.
 pub fn quote_ident(ident: &str) -> String {

@@ -63,7 +63,8 @@ pub struct Column {
     /// Expression of a `GENERATED ALWAYS AS (...) STORED` column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated: Option<String>,
-    /// Collation, when it is not the type's default.
+    /// Collation, when it is not the type's default (spelled as
+    /// [`crate::collation_sql`] reads it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collation: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

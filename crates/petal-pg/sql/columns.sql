@@ -44,7 +44,8 @@ SELECT a.attrelid AS table_oid,
        a.attgenerated::text AS generated,
        CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN
            CASE WHEN cn.nspname = 'pg_catalog' THEN co.collname::text
-                ELSE cn.nspname || '.' || co.collname END
+                ELSE '"' || replace(cn.nspname, '"', '""') || '"."'
+                     || replace(co.collname, '"', '""') || '"' END
        END AS collation,
        d.description AS comment,
        CASE WHEN a.attgenerated = 'v' THEN

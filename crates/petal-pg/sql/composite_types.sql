@@ -26,7 +26,8 @@ LEFT JOIN LATERAL (
            array_agg(format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum) AS types,
            array_agg(CASE WHEN a.attcollation <> 0 AND a.attcollation <> at.typcollation THEN
                          CASE WHEN cn.nspname = 'pg_catalog' THEN co.collname::text
-                              ELSE cn.nspname || '.' || co.collname END
+                              ELSE '"' || replace(cn.nspname, '"', '""') || '"."'
+                     || replace(co.collname, '"', '""') || '"' END
                      END ORDER BY a.attnum) AS collations,
            array_agg(ad.description ORDER BY a.attnum) AS comments
     FROM pg_attribute a

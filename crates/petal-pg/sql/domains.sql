@@ -11,7 +11,8 @@ SELECT t.oid,
        format_type(t.typbasetype, t.typtypmod) AS base_type,
        CASE WHEN t.typcollation <> 0 AND t.typcollation <> bt.typcollation THEN
            CASE WHEN cn.nspname = 'pg_catalog' THEN co.collname::text
-                ELSE cn.nspname || '.' || co.collname END
+                ELSE '"' || replace(cn.nspname, '"', '""') || '"."'
+                     || replace(co.collname, '"', '""') || '"' END
        END AS collation,
        t.typnotnull AS not_null,
        pg_get_expr(t.typdefaultbin, 0) AS default_expr,

@@ -34,7 +34,8 @@ SELECT i.indrelid AS table_oid,
                  AND i.indcollation[k.pos - 1]
                      <> COALESCE(a.attcollation, kt.typcollation) THEN
            CASE WHEN con.nspname = 'pg_catalog' THEN co.collname::text
-                ELSE con.nspname || '.' || co.collname END
+                ELSE '"' || replace(con.nspname, '"', '""') || '"."'
+                     || replace(co.collname, '"', '""') || '"' END
        END AS collation,
        pg_get_expr(i.indpred, i.indrelid) AS predicate,
        {{index_nulls_not_distinct}} AS nulls_not_distinct,

@@ -15,7 +15,8 @@ SELECT t.oid,
        END AS subtype_opclass,
        CASE WHEN rng.rngcollation <> 0 AND rng.rngcollation <> st.typcollation THEN
            CASE WHEN cn.nspname = 'pg_catalog' THEN co.collname::text
-                ELSE cn.nspname || '.' || co.collname END
+                ELSE '"' || replace(cn.nspname, '"', '""') || '"."'
+                     || replace(co.collname, '"', '""') || '"' END
        END AS collation,
        CASE WHEN rng.rngcanonical <> 0 THEN rng.rngcanonical::regproc::text END AS canonical,
        CASE WHEN rng.rngsubdiff <> 0 THEN rng.rngsubdiff::regproc::text END AS subtype_diff,

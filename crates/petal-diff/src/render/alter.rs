@@ -100,7 +100,7 @@ pub(super) fn render(change: &Change, alter: &Alter) -> Vec<ReviewedStatement> {
                 .to
                 .collation
                 .as_deref()
-                .map(|c| format!(" COLLATE {}", quote_ident(c)))
+                .map(|c| format!(" COLLATE {}", petal_ir::collation_sql(c)))
                 .unwrap_or_default();
             one(types::alter_type(
                 composite,

@@ -66,7 +66,7 @@ fn type_change_actions(change: &Change) -> Vec<Sql> {
     action.push(&format!("ALTER COLUMN {col} TYPE "));
     action.push_traced(Origin::part(key.clone(), Part::Type), to.as_str());
     if let Some(collation) = &ty.to.collation {
-        action.push(&format!(" COLLATE {}", quote_ident(collation)));
+        action.push(&format!(" COLLATE {}", petal_ir::collation_sql(collation)));
     }
     if let Some(cast) = using {
         action.push(&format!(" USING {col}{cast}"));

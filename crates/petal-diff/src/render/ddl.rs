@@ -51,7 +51,7 @@ pub(crate) fn column_definition(table: &QualifiedName, column: &Column) -> Sql {
         let ty = serial.unwrap_or(column.ty.as_str());
         sql.push_traced(Origin::part(key.clone(), Part::Type), ty);
         if let Some(collation) = &column.collation {
-            sql.push(&format!(" COLLATE {}", quote_ident(collation)));
+            sql.push(&format!(" COLLATE {}", petal_ir::collation_sql(collation)));
         }
         if let Some(generated) = &column.generated {
             sql.push(" GENERATED ALWAYS AS (");
@@ -192,7 +192,7 @@ fn index_key(sql: &mut Sql, index: &ObjectKey, key: &IndexKey) {
         }
     }
     if let Some(collation) = &key.collation {
-        sql.push(&format!(" COLLATE {}", quote_ident(collation)));
+        sql.push(&format!(" COLLATE {}", petal_ir::collation_sql(collation)));
     }
     if let Some(opclass) = &key.opclass {
         sql.push(" ").push(opclass);

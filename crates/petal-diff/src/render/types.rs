@@ -10,7 +10,7 @@ use super::{ReviewedStatement, objects};
 fn collate(collation: &Option<String>) -> String {
     collation
         .as_deref()
-        .map(|c| format!(" COLLATE {}", quote_ident(c)))
+        .map(|c| format!(" COLLATE {}", petal_ir::collation_sql(c)))
         .unwrap_or_default()
 }
 
