@@ -3,7 +3,15 @@
 //! own output leaves nothing to diff, and a model attribute PostgreSQL
 //! refuses is reported at its source.
 
-use crate::support::Project;
+use crate::support::{Project, Run};
+
+/// `petal diff` from the project's database to `other`'s.
+fn diff_to(project: &Project, other: &petal_testkit::TestDb, extra: &[&str]) -> Run {
+    let (from, to) = (project.url(), other.url());
+    let mut args = vec!["diff", "--from", &from, "--to", &to];
+    args.extend_from_slice(extra);
+    project.petal(&args)
+}
 
 #[tokio::test]
 async fn hand_written_ddl_shows_only_real_differences() {
@@ -255,7 +263,7 @@ async fn renames_between_two_databases_are_told_by_their_place() {
         ))
         .await
         .expect("B");
-    let run = project.petal(&["diff", "--from", &project.url(), "--to", &other.url()]);
+    let run = diff_to(&project, &other, &[]);
     run.assert_ok();
     let sql = run.stdout.clone();
     assert!(
@@ -283,16 +291,7 @@ async fn renames_between_two_databases_are_told_by_their_place() {
         (row.get::<_, String>(0), row.get::<_, String>(1)),
         ("serde".into(), "1.0.0".into())
     );
-    project
-        .petal(&[
-            "diff",
-            "--from",
-            &project.url(),
-            "--to",
-            &other.url(),
-            "--exit-code",
-        ])
-        .assert_ok();
+    diff_to(&project, &other, &["--exit-code"]).assert_ok();
 }
 
 /// A collation of the user's own (outside `pg_catalog`) on a column and an
@@ -314,7 +313,7 @@ async fn a_user_collation_is_written_qualified() {
         ))
         .await
         .expect("B");
-    let run = project.petal(&["diff", "--from", &project.url(), "--to", &other.url()]);
+    let run = diff_to(&project, &other, &[]);
     run.assert_ok();
     let sql = run.stdout.clone();
     assert!(
@@ -324,14 +323,5 @@ async fn a_user_collation_is_written_qualified() {
         "{sql}"
     );
     project.client().batch_execute(&sql).await.expect("applies");
-    project
-        .petal(&[
-            "diff",
-            "--from",
-            &project.url(),
-            "--to",
-            &other.url(),
-            "--exit-code",
-        ])
-        .assert_ok();
+    diff_to(&project, &other, &["--exit-code"]).assert_ok();
 }
