@@ -30,33 +30,14 @@
 -- RETURN body (PostgreSQL 14+) records all of it.
 --
 -- A near read (refreshing the tables of `tbl` after changes to them alone)
--- reads only the rows recorded on those tables or their parts, on either
--- side: the edges that touch them. The client keeps the others.
-, own_part (classid, objid) AS MATERIALIZED (
-    SELECT 'pg_class'::regclass, t.oid FROM tbl t WHERE {{near}}
-    UNION ALL
-    SELECT 'pg_class'::regclass, i.indexrelid
-    FROM tbl t JOIN pg_index i ON i.indrelid = t.oid WHERE {{near}}
-    UNION ALL
-    SELECT 'pg_constraint'::regclass, con.oid
-    FROM tbl t JOIN pg_constraint con ON con.conrelid = t.oid WHERE {{near}}
-    UNION ALL
-    SELECT 'pg_trigger'::regclass, tg.oid
-    FROM tbl t JOIN pg_trigger tg ON tg.tgrelid = t.oid WHERE {{near}}
-    UNION ALL
-    SELECT 'pg_attrdef'::regclass, ad.oid
-    FROM tbl t JOIN pg_attrdef ad ON ad.adrelid = t.oid WHERE {{near}}
-    UNION ALL
-    SELECT 'pg_type'::regclass, ty.oid
-    FROM tbl t JOIN pg_type ty ON ty.typrelid = t.oid WHERE {{near}}
-    UNION ALL
-    SELECT 'pg_type'::regclass, ty.typarray
-    FROM tbl t JOIN pg_type ty ON ty.typrelid = t.oid WHERE {{near}} AND ty.typarray <> 0
-),
+-- reads only the rows recorded on those tables or their parts (`own_part`,
+-- in scope.sql), on either side: the edges that touch them. The client
+-- keeps the others.
+--
 -- pg_depend whole, or (near) the rows on either side of `own_part`,
 -- through the catalog's two indexes. The near flag is a constant: the
 -- planner drops the branches it rules out.
-dep AS (
+, dep AS (
     SELECT d.* FROM pg_depend d WHERE NOT {{near}}
     UNION ALL
     SELECT d.* FROM own_part o

@@ -31,14 +31,47 @@ tbl AS (
     FROM all_tbl
     WHERE $2::text[] IS NULL OR (all_tbl.nspname || chr(31) || all_tbl.relname) = ANY ($2::text[])
 ),
--- The views and materialized views that read a table of `tbl` (their
--- `_RETURN` rule depends on it): in a near read (refreshing some tables
--- after changes to them alone), the only ones read again. The `near`
--- fragment is the constant true in a near read, false otherwise.
+-- In a near read (refreshing the tables of `tbl` after changes to them
+-- alone), the catalog rows of those tables and of their parts:
+-- indexes, constraints, triggers, defaults, row and array types, and the
+-- sequences their columns own (a whole read names a serial or identity
+-- sequence as its column). Empty otherwise.
+own_part (classid, objid) AS (
+    SELECT 'pg_class'::regclass, t.oid FROM tbl t WHERE {{near}}
+    UNION ALL
+    SELECT 'pg_class'::regclass, i.indexrelid
+    FROM tbl t JOIN pg_index i ON i.indrelid = t.oid WHERE {{near}}
+    UNION ALL
+    SELECT 'pg_constraint'::regclass, con.oid
+    FROM tbl t JOIN pg_constraint con ON con.conrelid = t.oid WHERE {{near}}
+    UNION ALL
+    SELECT 'pg_trigger'::regclass, tg.oid
+    FROM tbl t JOIN pg_trigger tg ON tg.tgrelid = t.oid WHERE {{near}}
+    UNION ALL
+    SELECT 'pg_attrdef'::regclass, ad.oid
+    FROM tbl t JOIN pg_attrdef ad ON ad.adrelid = t.oid WHERE {{near}}
+    UNION ALL
+    SELECT 'pg_type'::regclass, ty.oid
+    FROM tbl t JOIN pg_type ty ON ty.typrelid = t.oid WHERE {{near}}
+    UNION ALL
+    SELECT 'pg_type'::regclass, ty.typarray
+    FROM tbl t JOIN pg_type ty ON ty.typrelid = t.oid WHERE {{near}} AND ty.typarray <> 0
+    UNION ALL
+    SELECT 'pg_class'::regclass, sd.objid
+    FROM tbl t
+    JOIN pg_depend sd ON sd.refclassid = 'pg_class'::regclass AND sd.refobjid = t.oid
+    JOIN pg_class sq ON sq.oid = sd.objid
+    WHERE {{near}} AND sd.classid = 'pg_class'::regclass AND sd.deptype IN ('a', 'i')
+      AND sq.relkind = 'S'
+),
+-- The views and materialized views that use a table of `tbl` or a part of
+-- it (their `_RETURN` rule depends on it): in a near read, the only ones
+-- read again. The `near` fragment is the constant true in a near read,
+-- false otherwise.
 near_view AS (
     SELECT rw.ev_class AS oid
     FROM pg_depend d
     JOIN pg_rewrite rw ON rw.oid = d.objid
-    WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass
-      AND d.refobjid IN (SELECT oid FROM tbl)
+    WHERE d.classid = 'pg_rewrite'::regclass
+      AND (d.refclassid, d.refobjid) IN (SELECT o.classid, o.objid FROM own_part o)
 )

@@ -341,3 +341,29 @@ async fn a_near_read_after_table_changes_is_the_whole_read_after_them() {
     );
     assert_eq!(petal_pg::refresh(before, near, &tables), after);
 }
+
+/// What uses a refreshed table only through its serial sequence or its row
+/// type (a default of another table, a view selecting `nextval` or a row
+/// of the table) is named as the table's column or the table by a whole
+/// read: a near read reads those edges and views again too.
+#[tokio::test]
+async fn a_near_read_keeps_what_uses_a_tables_sequence_or_row_type() {
+    let l = Loaded::new().await;
+    l.db.client()
+        .batch_execute(
+            "CREATE TABLE app.numbers (n integer DEFAULT nextval('app.customers_id_seq'));
+             CREATE VIEW app.next_customer AS SELECT nextval('app.customers_id_seq') AS id;
+             CREATE VIEW app.customer_rows AS SELECT NULL::app.customers AS r;",
+        )
+        .await
+        .expect("the users");
+    let before = read(&l.db, &IntrospectOptions::default()).await.database;
+    l.db.client()
+        .batch_execute("ALTER TABLE app.customers ADD COLUMN vip boolean")
+        .await
+        .expect("the change");
+    let after = read(&l.db, &IntrospectOptions::default()).await.database;
+    let tables = BTreeSet::from([app("customers")]);
+    let near = read(&l.db, &near(&tables)).await.database;
+    assert_eq!(petal_pg::refresh(before, near, &tables), after);
+}

@@ -40,16 +40,8 @@ pub fn refresh(previous: Database, near: Database, tables: &BTreeSet<QualifiedNa
         ..
     } = previous;
     let on_tables = |key: &ObjectKey| key.in_table().is_some_and(|t| tables.contains(t));
-    // The views that read a refreshed table were read again (none can have
-    // gone: a table's statement cannot drop one).
-    let stood_on: BTreeSet<&ObjectKey> = kept_edges
-        .iter()
-        .filter(|e| on_tables(&e.referenced))
-        .map(|e| &e.dependent)
-        .collect();
-    kept_views.retain(|name, view| {
-        !near_views.contains_key(name) && !stood_on.contains(&view_key(name, view.materialized))
-    });
+    // The views that use a refreshed table were read again; none can have
+    // gone (a table's statement cannot drop one), so every other stays.
     kept_views.extend(near_views);
     kept_tables.retain(|name, _| !tables.contains(name));
     kept_tables.extend(read_tables);
@@ -72,14 +64,5 @@ pub fn refresh(previous: Database, near: Database, tables: &BTreeSet<QualifiedNa
         composite_types,
         range_types,
         dependencies: kept_edges,
-    }
-}
-
-fn view_key(name: &QualifiedName, materialized: bool) -> ObjectKey {
-    let name = name.clone();
-    if materialized {
-        ObjectKey::MaterializedView { name }
-    } else {
-        ObjectKey::View { name }
     }
 }
