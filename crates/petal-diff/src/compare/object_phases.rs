@@ -328,6 +328,16 @@ impl Engine<'_> {
         let pairs = &plan.pairs;
         let mut renames = Vec::new();
         let skip = |key: ObjectKey| plan.recreate.contains(&key);
+        // First, named on the table or view as it is: views are renamed
+        // below, tables later.
+        for (t, c) in &pairs.triggers {
+            if t.name != c.name && !skip(ObjectKey::trigger(t)) {
+                renames.push(Rename::Trigger {
+                    table: c.table.clone(),
+                    name: Delta::new(c.name.clone(), t.name.clone()),
+                });
+            }
+        }
         for (t, c) in &pairs.sequences {
             if t != c {
                 renames.push(Rename::Sequence {
@@ -349,15 +359,6 @@ impl Engine<'_> {
             if t != c && !skip(ObjectKey::function(t)) {
                 renames.push(Rename::Function {
                     signature: t.signature.clone(),
-                    name: Delta::new(c.name.clone(), t.name.clone()),
-                });
-            }
-        }
-        // Before the tables' renames: named on the table as it is.
-        for (t, c) in &pairs.triggers {
-            if t.name != c.name && !skip(ObjectKey::trigger(t)) {
-                renames.push(Rename::Trigger {
-                    table: c.table.clone(),
                     name: Delta::new(c.name.clone(), t.name.clone()),
                 });
             }
