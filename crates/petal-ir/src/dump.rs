@@ -132,7 +132,7 @@ fn column_line(col: &Column) -> String {
         let _ = write!(line, " sequence {}", sequence.quoted());
     }
     if let Some(coll) = &col.collation {
-        let _ = write!(line, " collate {}", quote_ident(coll));
+        let _ = write!(line, " collate {}", crate::collation_sql(coll));
     }
     if !col.nullable {
         line.push_str(" not null");
@@ -193,7 +193,7 @@ fn key_text(key: &IndexKey) -> String {
         IndexKeyExpr::Expression(e) => format!("({e})"),
     };
     if let Some(coll) = &key.collation {
-        let _ = write!(text, " collate {}", quote_ident(coll));
+        let _ = write!(text, " collate {}", crate::collation_sql(coll));
     }
     if let Some(op) = &key.opclass {
         let _ = write!(text, " {op}");

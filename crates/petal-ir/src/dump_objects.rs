@@ -95,7 +95,7 @@ fn sequence(out: &mut String, s: &Sequence) {
 fn domain(out: &mut String, d: &Domain) {
     let mut line = format!("\ndomain {} {}", d.name.quoted(), d.base_type);
     if let Some(c) = &d.collation {
-        let _ = write!(line, " collate {}", quote_ident(c));
+        let _ = write!(line, " collate {}", crate::collation_sql(c));
     }
     if d.not_null {
         line.push_str(" not null");
@@ -116,7 +116,7 @@ fn composite(out: &mut String, c: &CompositeType) {
     for a in &c.attributes {
         let mut line = format!("  attribute {} {}", quote_ident(&a.name), a.ty);
         if let Some(coll) = &a.collation {
-            let _ = write!(line, " collate {}", quote_ident(coll));
+            let _ = write!(line, " collate {}", crate::collation_sql(coll));
         }
         if let Some(text) = &a.comment {
             let _ = write!(line, " comment {}", quote_literal(text));

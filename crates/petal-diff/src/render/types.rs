@@ -95,9 +95,10 @@ pub(super) fn add_attribute(composite: &QualifiedName, a: &Attribute) -> String 
 
 pub(super) fn create_range(range: &RangeType) -> (String, Vec<ReviewedStatement>) {
     let mut parts = vec![format!("SUBTYPE = {}", range.subtype)];
+    let collation = range.collation.as_deref().map(petal_ir::collation_sql);
     let optional = [
         ("SUBTYPE_OPCLASS", &range.subtype_opclass),
-        ("COLLATION", &range.collation),
+        ("COLLATION", &collation),
         ("CANONICAL", &range.canonical),
         ("SUBTYPE_DIFF", &range.subtype_diff),
         ("MULTIRANGE_TYPE_NAME", &range.multirange),
