@@ -191,7 +191,10 @@ fn name_clashes(
 fn keyed_by_constraint(table: &Table, fk: &ForeignKey) -> bool {
     let referenced: BTreeSet<&String> = fk.ref_columns.iter().collect();
     let same = |columns: &[String]| columns.iter().collect::<BTreeSet<_>>() == referenced;
-    table.primary_key.iter().any(|pk| same(&pk.columns))
+    table
+        .primary_key
+        .iter()
+        .any(|pk| pk.deferrable.is_not() && same(&pk.columns))
         || table
             .uniques
             .iter()
