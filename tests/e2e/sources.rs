@@ -5,6 +5,13 @@
 
 use crate::support::{Project, Run};
 
+/// The script `petal diff` writes from the project's database to `other`'s.
+fn diff_sql(project: &Project, other: &petal_testkit::TestDb) -> String {
+    let run = diff_to(project, other, &[]);
+    run.assert_ok();
+    run.stdout
+}
+
 /// `petal diff` from the project's database to `other`'s.
 fn diff_to(project: &Project, other: &petal_testkit::TestDb, extra: &[&str]) -> Run {
     let (from, to) = (project.url(), other.url());
@@ -263,9 +270,7 @@ async fn renames_between_two_databases_are_told_by_their_place() {
         ))
         .await
         .expect("B");
-    let run = diff_to(&project, &other, &[]);
-    run.assert_ok();
-    let sql = run.stdout.clone();
+    let sql = diff_sql(&project, &other);
     assert!(
         sql.contains(r#"ALTER TABLE "public"."packages" RENAME TO "crates";"#)
             && sql.contains(r#"RENAME COLUMN "package_id" TO "crate_id";"#)
@@ -313,9 +318,7 @@ async fn a_user_collation_is_written_qualified() {
         ))
         .await
         .expect("B");
-    let run = diff_to(&project, &other, &[]);
-    run.assert_ok();
-    let sql = run.stdout.clone();
+    let sql = diff_sql(&project, &other);
     assert!(
         sql.contains(r#""code" text COLLATE "public"."Natural Sort""#)
             && sql.contains(r#"("name" COLLATE "public"."Natural Sort" DESC)"#)

@@ -45,44 +45,39 @@ impl Scope {
     /// The two schemas as they are compared: narrowed to the scope, and
     /// `public` kept.
     pub fn apply(&self, from: &Database, to: &Database) -> (Database, Database) {
-        let mut from = from.clone();
-        let mut to = to.clone();
-        if let Some(keep) = &self.schemas {
-            from.retain_schemas(keep);
-            to.retain_schemas(keep);
-        }
-        if from.schemas.contains(ALWAYS_PRESENT) {
-            to.schemas.insert(ALWAYS_PRESENT.to_string());
-        }
-        if to.schemas.contains(ALWAYS_PRESENT) && from.tables.is_empty() && from.enums.is_empty() {
-            from.schemas.insert(ALWAYS_PRESENT.to_string());
-        }
-        (from, to)
+        let (from, to) = self.apply_cow(from, to);
+        (from.into_owned(), to.into_owned())
     }
 
-    /// Diffs `from` into `to` within the scope. Without a schema list,
-    /// neither side is copied unless `public` must be added to one.
+    /// Diffs `from` into `to` within the scope.
     pub fn diff(&self, from: &Database, to: &Database) -> Diff {
         let (from, to) = self.apply_cow(from, to);
         diff(&from, &to)
     }
 
+    /// [`Scope::apply`], copying a side only when it changes: without a
+    /// schema list, only when `public` must be added to it.
     fn apply_cow<'a>(
         &self,
         from: &'a Database,
         to: &'a Database,
     ) -> (Cow<'a, Database>, Cow<'a, Database>) {
-        let public_to_to =
-            from.schemas.contains(ALWAYS_PRESENT) && !to.schemas.contains(ALWAYS_PRESENT);
-        let public_to_from = !from.schemas.contains(ALWAYS_PRESENT)
-            && to.schemas.contains(ALWAYS_PRESENT)
-            && from.tables.is_empty()
-            && from.enums.is_empty();
-        if self.schemas.is_some() || public_to_to || public_to_from {
-            let (from, to) = self.apply(from, to);
-            return (Cow::Owned(from), Cow::Owned(to));
+        let (mut from, mut to) = (Cow::Borrowed(from), Cow::Borrowed(to));
+        if let Some(keep) = &self.schemas {
+            from.to_mut().retain_schemas(keep);
+            to.to_mut().retain_schemas(keep);
         }
-        (Cow::Borrowed(from), Cow::Borrowed(to))
+        if from.schemas.contains(ALWAYS_PRESENT) && !to.schemas.contains(ALWAYS_PRESENT) {
+            to.to_mut().schemas.insert(ALWAYS_PRESENT.to_string());
+        }
+        if to.schemas.contains(ALWAYS_PRESENT)
+            && !from.schemas.contains(ALWAYS_PRESENT)
+            && from.tables.is_empty()
+            && from.enums.is_empty()
+        {
+            from.to_mut().schemas.insert(ALWAYS_PRESENT.to_string());
+        }
+        (from, to)
     }
 }
 
