@@ -4,6 +4,7 @@
 mod support;
 
 mod concurrency;
+mod constraint_options;
 mod cvety;
 mod dependents;
 mod failures;

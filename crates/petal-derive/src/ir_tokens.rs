@@ -106,12 +106,13 @@ fn column(c: &Column, ty: Option<TokenStream>) -> TokenStream {
 fn primary_key(pk: &PrimaryKey) -> TokenStream {
     let name = string(&pk.name);
     let columns = strings(&pk.columns);
-    // The model language says no constraint comment, and no deferrability.
+    let deferrable = deferrable(pk.deferrable);
+    let comment = opt(&pk.comment, |c| string(c));
     quote!(::petal::ir::PrimaryKey {
         name: #name,
         columns: #columns,
-        deferrable: ::petal::ir::Deferrable::NotDeferrable,
-        comment: ::std::option::Option::None,
+        deferrable: #deferrable,
+        comment: #comment,
     })
 }
 
@@ -120,13 +121,14 @@ fn unique(u: &Unique) -> TokenStream {
     let columns = strings(&u.columns);
     let nnd = u.nulls_not_distinct;
     let deferrable = deferrable(u.deferrable);
+    let comment = opt(&u.comment, |c| string(c));
     quote! {
         ::petal::ir::Unique {
             name: #name,
             columns: #columns,
             nulls_not_distinct: #nnd,
             deferrable: #deferrable,
-            comment: ::std::option::Option::None,
+            comment: #comment,
         }
     }
 }
@@ -134,12 +136,14 @@ fn unique(u: &Unique) -> TokenStream {
 fn check(c: &Check) -> TokenStream {
     let name = string(&c.name);
     let expr = string(&c.expr);
+    let not_valid = c.not_valid;
+    let comment = opt(&c.comment, |c| string(c));
     quote! {
         ::petal::ir::Check {
             name: #name,
             expr: #expr,
-            not_valid: false,
-            comment: ::std::option::Option::None,
+            not_valid: #not_valid,
+            comment: #comment,
         }
     }
 }
@@ -152,6 +156,8 @@ fn foreign_key(fk: &ForeignKey) -> TokenStream {
     let on_delete = action(fk.on_delete);
     let on_update = action(fk.on_update);
     let deferrable = deferrable(fk.deferrable);
+    let not_valid = fk.not_valid;
+    let comment = opt(&fk.comment, |c| string(c));
     quote! {
         ::petal::ir::ForeignKey {
             name: #name,
@@ -161,8 +167,8 @@ fn foreign_key(fk: &ForeignKey) -> TokenStream {
             on_delete: #on_delete,
             on_update: #on_update,
             deferrable: #deferrable,
-            not_valid: false,
-            comment: ::std::option::Option::None,
+            not_valid: #not_valid,
+            comment: #comment,
         }
     }
 }
@@ -195,6 +201,7 @@ fn index(ix: &Index) -> TokenStream {
     let nnd = ix.nulls_not_distinct;
     let comment = opt(&ix.comment, |c| string(c));
     let concurrently = ix.concurrently;
+    let storage = strings(&ix.storage);
     quote! {
         ::petal::ir::Index {
             name: #name,
@@ -205,7 +212,7 @@ fn index(ix: &Index) -> TokenStream {
             predicate: #predicate,
             nulls_not_distinct: #nnd,
             comment: #comment,
-            storage: ::std::vec::Vec::new(),
+            storage: #storage,
             concurrently: #concurrently,
         }
     }

@@ -30,8 +30,10 @@ mod table;
 /// The attribute language (`table`, `schema`, `primary_key(...)`,
 /// `index(...)`, `unique(...)`, `check(...)`, `comment`, `renamed_from` on
 /// the struct; `primary_key`, `default`, `sql_type`, `references`,
-/// `on_delete`, `on_update`, `unique`, `index`, `renamed_from`, `comment`,
-/// `skip`, `identity`, `column` on fields) is documented in `petal-syntax`.
+/// `on_delete`, `on_update`, `deferrable`, `initially_deferred`,
+/// `not_valid`, `unique`, `index`, `collation`, `renamed_from`, `comment`,
+/// `skip`, `identity`, `column`, `generated`, `sequence` on fields) is
+/// documented in `petal-syntax`.
 ///
 /// # Generated identifiers
 ///

@@ -3,7 +3,7 @@
 //! [`crate::parse`] builds it, [`crate::validate`] checks it across items,
 //! [`crate::lower`] turns it into IR.
 
-use petal_ir::FkAction;
+use petal_ir::{Deferrable, FkAction};
 use proc_macro2::Span;
 
 /// A value and the span of the token that gave it.
@@ -33,8 +33,12 @@ pub struct TableModel {
     /// `table = "..."`; required (the validator says so when missing).
     pub table: Option<Spanned<String>>,
     pub schema: Option<Spanned<String>>,
-    /// The container-level `primary_key(a, b)`.
+    /// The container-level `primary_key(a, b)` or `primary_key(columns(a,
+    /// b), ...)`.
     pub primary_key: Option<Spanned<Vec<Spanned<String>>>>,
+    /// What the primary key says besides its columns, on the struct's
+    /// `primary_key(columns(...), ...)` or a field's `primary_key(...)`.
+    pub primary_key_options: ConstraintOptions,
     /// Indexes, uniques and checks in declaration order, container level
     /// first: PostgreSQL names unnamed ones in the order they are created.
     pub indexes: Vec<IndexAttr>,
@@ -64,6 +68,9 @@ pub struct IndexAttr {
     pub collation: Vec<KeyOption>,
     /// `concurrently`: migrations build and drop it `CONCURRENTLY`.
     pub concurrently: bool,
+    /// `with = "fillfactor = 70"`: storage parameters, as `name=value`.
+    pub storage: Option<Spanned<Vec<String>>>,
+    pub comment: Option<Spanned<String>>,
 }
 
 /// A setting of an index's keys: of every key, or of the key on `column`.
@@ -91,14 +98,43 @@ pub struct UniqueAttr {
     pub name: Option<Spanned<String>>,
     pub columns: Vec<Spanned<String>>,
     pub nulls_not_distinct: bool,
+    pub options: ConstraintOptions,
 }
 
-/// `check(name = "...", expr = "...")`.
+/// `check(name = "...", expr = "...", not_valid, comment = "...")`.
 #[derive(Debug, Clone)]
 pub struct CheckAttr {
     pub span: Span,
     pub name: Option<Spanned<String>>,
     pub expr: Spanned<String>,
+    pub options: ConstraintOptions,
+}
+
+/// What a constraint says besides its columns or expression. Which of
+/// them a constraint takes is the parser's business: `deferrable` on keys
+/// and foreign keys, `not_valid` on checks and foreign keys, `comment` on
+/// keys and checks.
+#[derive(Debug, Clone, Default)]
+pub struct ConstraintOptions {
+    /// `deferrable` (initially immediate) or `initially_deferred`, at the
+    /// span of the word.
+    pub deferrable: Option<Spanned<Deferrable>>,
+    /// `not_valid`: added `NOT VALID`, the rows present not proven.
+    pub not_valid: Option<Span>,
+    pub comment: Option<Spanned<String>>,
+}
+
+impl ConstraintOptions {
+    pub fn deferrable(&self) -> Deferrable {
+        self.deferrable
+            .as_ref()
+            .map(|d| d.value)
+            .unwrap_or_default()
+    }
+
+    pub fn comment(&self) -> Option<String> {
+        self.comment.as_ref().map(|c| c.value.clone())
+    }
 }
 
 /// A field of a table struct.
@@ -114,6 +150,9 @@ pub struct FieldModel {
     pub references: Option<Spanned<Reference>>,
     pub on_delete: Option<Spanned<FkAction>>,
     pub on_update: Option<Spanned<FkAction>>,
+    /// `deferrable`, `initially_deferred` and `not_valid` beside
+    /// `references`: the foreign key's.
+    pub foreign_key: ConstraintOptions,
     pub unique: Option<Span>,
     pub index: Option<Span>,
     pub renamed_from: Option<Spanned<String>>,
@@ -124,6 +163,8 @@ pub struct FieldModel {
     pub generated: Option<Spanned<String>>,
     /// `sequence = "name"`: the name of an identity column's sequence.
     pub sequence: Option<Spanned<String>>,
+    /// `collation = "C"`: the column's collation.
+    pub collation: Option<Spanned<String>>,
 }
 
 impl FieldModel {

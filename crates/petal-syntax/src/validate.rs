@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use petal_ir::MAX_IDENTIFIER_BYTES;
 use petal_ir::naming::truncate_identifier;
 
-use crate::ast::{EnumModel, IndexKeyAttr, Spanned, TableModel, UnrawString};
+use crate::ast::{EnumModel, FieldModel, IndexKeyAttr, Spanned, TableModel, UnrawString};
 use crate::diagnostic::{Diagnostic, Diagnostics, suggestion};
 
 /// `parse_failed`: parsing reported errors, so a missing `table` is most
@@ -39,6 +39,7 @@ pub fn validate_table(model: &TableModel, parse_failed: bool) -> Result<(), Vec<
                     ),
                 );
             }
+            check_foreign_key_options(f, &mut diags);
         }
         if let Some(generated) = &f.generated {
             let clashes = [
@@ -75,6 +76,36 @@ pub fn validate_table(model: &TableModel, parse_failed: bool) -> Result<(), Vec<
         }
     }
     diags.finish(())
+}
+
+/// `deferrable`, `initially_deferred` and `not_valid` on a field say how
+/// its foreign key behaves, so a field without `references` cannot have
+/// them; a deferrable key says so inside its own attribute.
+fn check_foreign_key_options(f: &FieldModel, diags: &mut Diagnostics) {
+    let options = &f.foreign_key;
+    let deferrable = options.deferrable.as_ref().map(|d| {
+        let word = match d.value {
+            petal_ir::Deferrable::InitiallyDeferred => "initially_deferred",
+            _ => "deferrable",
+        };
+        (word, d.span)
+    });
+    let not_valid = options.not_valid.map(|span| ("not_valid", span));
+    for (what, span) in deferrable.into_iter().chain(not_valid) {
+        let hint = if what == "not_valid" {
+            "a check `NOT VALID` is `check(expr = \"...\", not_valid)`"
+        } else {
+            "a deferrable key is `primary_key(deferrable)` or `unique(deferrable)`"
+        };
+        diags.error(
+            span,
+            format!(
+                "`{what}` on `{}`, which has no `references = \"table.column\"`: on a field it is \
+                 the foreign key's ({hint})",
+                f.ident
+            ),
+        );
+    }
 }
 
 /// Names PostgreSQL would reject or silently truncate: a truncated name
@@ -129,6 +160,7 @@ fn check_skipped_fields(model: &TableModel, diags: &mut Diagnostics) {
             ("identity", f.identity.as_ref().map(|d| d.span)),
             ("generated", f.generated.as_ref().map(|d| d.span)),
             ("sequence", f.sequence.as_ref().map(|d| d.span)),
+            ("collation", f.collation.as_ref().map(|d| d.span)),
             ("comment", f.comment.as_ref().map(|d| d.span)),
             ("renamed_from", f.renamed_from.as_ref().map(|d| d.span)),
         ];
@@ -198,6 +230,14 @@ fn check_column_lists(model: &TableModel, diags: &mut Diagnostics) {
             format!(
                 "{what} names `{}`, a `skip` field, which is not a column",
                 name.value
+            )
+        } else if what == "`primary_key`"
+            && ["deferrable", "initially_deferred", "comment"].contains(&name.value.as_str())
+        {
+            format!(
+                "`primary_key` names unknown column `{}`: beside its columns, a key's \
+                 options need `columns(...)`: `primary_key(columns(a, b), {})`",
+                name.value, name.value
             )
         } else {
             format!(

@@ -43,6 +43,7 @@ fn attribute_errors_have_file_line_col() {
         "dangling_reference",
         "not_rust",
         "no_follow_up_errors",
+        "misplaced_constraint_options",
     ] {
         let errors = scan_err(&[&format!("{case}.rs")]);
         insta::assert_snapshot!(case, errors.to_string());

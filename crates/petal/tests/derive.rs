@@ -7,7 +7,7 @@ mod shop;
 
 use std::path::PathBuf;
 
-use petal::ir::{Identity, QualifiedName};
+use petal::ir::{Deferrable, Identity, QualifiedName};
 use petal::sea_query::{Iden, PostgresQueryBuilder, Query};
 use petal::{DbEnum, SqlType, Table};
 use shop::{Customer, CustomerIden, CustomerTier, Note, Order, OrderIden, OrderLine, OrderStatus};
@@ -60,16 +60,43 @@ fn table_ir_follows_the_attributes() {
         t.foreign_keys[0].ref_table,
         QualifiedName::new("crm", "customers")
     );
+    assert_eq!(t.foreign_keys[0].deferrable, Deferrable::InitiallyDeferred);
+    assert!(t.foreign_keys[0].not_valid);
     assert_eq!(t.indexes[0].name, "orders_status_created_at_idx");
     assert_eq!(t.uniques[0].name, "orders_number_uc");
+    assert_eq!(t.uniques[0].deferrable, Deferrable::InitiallyImmediate);
+    assert_eq!(t.uniques[0].comment.as_deref(), Some("one number"));
     assert_eq!(
         Order::COLUMNS.first().copied(),
         Some("id"),
         "columns in field order"
     );
     let lines = OrderLine::table();
-    let pk = lines.primary_key.as_ref().map(|p| p.columns.clone());
-    assert_eq!(pk, Some(vec!["order_id".to_string(), "line".to_string()]));
+    let pk = lines
+        .primary_key
+        .clone()
+        .unwrap_or_else(|| panic!("no key"));
+    assert_eq!(pk.columns, ["order_id", "line"]);
+    assert_eq!(pk.deferrable, Deferrable::InitiallyDeferred);
+    assert_eq!(pk.comment.as_deref(), Some("one per line"));
+    let customers = Customer::table();
+    let check = customers
+        .checks
+        .iter()
+        .find(|c| c.name == "customers_email_at");
+    let check = check.unwrap_or_else(|| panic!("no check"));
+    assert!(check.not_valid);
+    assert_eq!(check.comment.as_deref(), Some("old rows unproven"));
+    let brin = customers.indexes.iter().find(|i| i.method == "brin");
+    let brin = brin.unwrap_or_else(|| panic!("no brin index"));
+    assert_eq!(brin.storage, ["pages_per_range=16"]);
+    assert_eq!(brin.comment.as_deref(), Some("by birthday"));
+    let nickname = customers
+        .column("nickname")
+        .and_then(|c| c.collation.clone());
+    assert_eq!(nickname.as_deref(), Some("C"));
+    let note = Note::table().primary_key.map(|p| p.deferrable);
+    assert_eq!(note, Some(Deferrable::InitiallyImmediate));
     // A composite key gets no identity; an explicit one is kept.
     assert_eq!(lines.column("order_id").and_then(|c| c.identity), None);
     assert_eq!(

@@ -12,17 +12,17 @@
 //! here from the source alone, so both paths decide it the same way.
 
 use petal_ir::naming::Namespace;
-use petal_ir::{
-    Check, Column, EnumType, ForeignKey, Identity, Index, IndexKey, IndexKeyExpr, Part, PrimaryKey,
-    QualifiedName, SqlType, Table, Unique,
-};
+use petal_ir::{Column, EnumType, Identity, Part, QualifiedName, SqlType, Table};
 use proc_macro2::Span;
 
-use crate::ast::{EnumModel, FieldModel, IdentityAttr, IndexKeyAttr, KeyOption, TableModel};
+use crate::ast::{EnumModel, FieldModel, IdentityAttr, TableModel};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::types::{MappedKind, MappedType, is_integer, map_type};
 
+mod constraints;
 mod sql_expr;
+
+use constraints::Lowering;
 
 pub use sql_expr::columns_in_expression;
 
@@ -123,206 +123,6 @@ pub fn lower_table(
     })
 }
 
-/// A table's constraints and indexes being lowered, named in the order
-/// PostgreSQL names them (primary key, uniques, checks, foreign keys,
-/// indexes), each recorded with the span that declared it.
-struct Lowering<'a> {
-    model: &'a TableModel,
-    namespace: &'a mut Namespace,
-    table: Table,
-    objects: Vec<LoweredObject>,
-    diags: &'a mut Diagnostics,
-}
-
-impl Lowering<'_> {
-    fn record(&mut self, kind: ObjectKind, name: &str, span: Span) {
-        self.record_parts(kind, name, span, Vec::new());
-    }
-
-    fn record_parts(&mut self, kind: ObjectKind, name: &str, span: Span, parts: Vec<(Part, Span)>) {
-        self.objects.push(LoweredObject {
-            kind,
-            name: name.to_string(),
-            span,
-            parts,
-        });
-    }
-
-    fn name(&self) -> String {
-        self.table.name.name.clone()
-    }
-
-    /// The primary key and the unique constraints.
-    fn keys(&mut self, pk_columns: &[String]) {
-        let name = self.name();
-        if let Some((columns, span)) = pk_columns_with_span(self.model, pk_columns) {
-            let pk_name = self.namespace.primary_key(&name);
-            self.record(ObjectKind::PrimaryKey, &pk_name, span);
-            self.table.primary_key = Some(PrimaryKey {
-                deferrable: Default::default(),
-                comment: None,
-                name: pk_name,
-                columns,
-            });
-        }
-        for u in &self.model.uniques {
-            let columns = resolve_all(self.model, u.columns.iter().map(|c| c.value.as_str()));
-            let uname = match &u.name {
-                Some(n) => n.value.clone(),
-                None => self.namespace.unique(&name, &columns),
-            };
-            self.record(ObjectKind::Unique, &uname, u.span);
-            self.table.uniques.push(Unique {
-                comment: None,
-                name: uname,
-                columns,
-                nulls_not_distinct: u.nulls_not_distinct,
-                deferrable: Default::default(),
-            });
-        }
-    }
-
-    fn checks(&mut self) {
-        let name = self.name();
-        let column_names: Vec<String> = self.table.columns.iter().map(|c| c.name.clone()).collect();
-        for c in &self.model.checks {
-            let cname = match &c.name {
-                Some(n) => n.value.clone(),
-                None => {
-                    let used = columns_in_expression(&c.expr.value, &column_names);
-                    let single = if used.len() == 1 { used.first() } else { None };
-                    self.namespace.check(&name, single.map(String::as_str))
-                }
-            };
-            let parts = vec![(Part::Expression, c.expr.span)];
-            self.record_parts(ObjectKind::Check, &cname, c.span, parts);
-            self.table.checks.push(Check {
-                not_valid: false,
-                comment: None,
-                name: cname,
-                expr: c.expr.value.clone(),
-            });
-        }
-    }
-
-    fn foreign_keys(&mut self) {
-        let name = self.name();
-        let schema = self.table.name.schema.clone();
-        for field in self.model.columns() {
-            let Some(reference) = &field.references else {
-                continue;
-            };
-            let column = field.column_name();
-            let fk_name = self
-                .namespace
-                .foreign_key(&name, std::slice::from_ref(&column));
-            self.record(ObjectKind::ForeignKey, &fk_name, reference.span);
-            let r = &reference.value;
-            self.table.foreign_keys.push(ForeignKey {
-                not_valid: false,
-                comment: None,
-                name: fk_name,
-                columns: vec![column],
-                ref_table: QualifiedName::new(
-                    r.schema.clone().unwrap_or_else(|| schema.clone()),
-                    r.table.clone(),
-                ),
-                ref_columns: vec![r.column.clone()],
-                on_delete: field
-                    .on_delete
-                    .as_ref()
-                    .map(|a| a.value)
-                    .unwrap_or_default(),
-                on_update: field
-                    .on_update
-                    .as_ref()
-                    .map(|a| a.value)
-                    .unwrap_or_default(),
-                deferrable: Default::default(),
-            });
-        }
-    }
-
-    /// Sets an index's `opclass` or `collation` on every key, or on the
-    /// key of the column each option names.
-    fn key_options(
-        &mut self,
-        options: &[KeyOption],
-        keys: &mut [IndexKey],
-        set: impl Fn(&mut IndexKey, String),
-    ) {
-        for option in options {
-            let value = option.value.value.clone();
-            let Some(column) = &option.column else {
-                keys.iter_mut().for_each(|k| set(k, value.clone()));
-                continue;
-            };
-            let name = self
-                .model
-                .resolve_column(&column.value)
-                .unwrap_or_else(|| column.value.clone());
-            let key = keys
-                .iter_mut()
-                .find(|k| matches!(&k.expr, IndexKeyExpr::Column(c) if *c == name));
-            match key {
-                Some(key) => set(key, value),
-                None => self.diags.error(
-                    column.span,
-                    format!("`{}` is not a column key of this index", column.value),
-                ),
-            }
-        }
-    }
-
-    fn indexes(&mut self) {
-        let name = self.name();
-        let model = self.model;
-        for ix in &model.indexes {
-            let keys: Vec<IndexKey> = ix
-                .keys
-                .iter()
-                .map(|k| match &k.value {
-                    IndexKeyAttr::Column(c) => {
-                        IndexKey::column(model.resolve_column(c).unwrap_or_else(|| c.clone()))
-                    }
-                    IndexKeyAttr::Expr(e) => IndexKey::expression(e.clone()),
-                })
-                .collect();
-            let mut keys = keys;
-            self.key_options(&ix.opclass, &mut keys, |k, v| k.opclass = Some(v));
-            self.key_options(&ix.collation, &mut keys, |k, v| k.collation = Some(v));
-            let include = resolve_all(model, ix.include.iter().map(|c| c.value.as_str()));
-            let iname = match &ix.name {
-                Some(n) => n.value.clone(),
-                None => self.namespace.index(&name, &keys, &include),
-            };
-            let mut parts: Vec<(Part, Span)> = ix
-                .keys
-                .iter()
-                .filter(|k| matches!(k.value, IndexKeyAttr::Expr(_)))
-                .map(|k| (Part::Expression, k.span))
-                .collect();
-            parts.extend(ix.predicate.iter().map(|p| (Part::Predicate, p.span)));
-            self.record_parts(ObjectKind::Index, &iname, ix.span, parts);
-            self.table.indexes.push(Index {
-                name: iname,
-                unique: ix.unique,
-                method: ix
-                    .method
-                    .as_ref()
-                    .map_or_else(|| "btree".to_string(), |m| m.value.to_ascii_lowercase()),
-                keys,
-                include,
-                predicate: ix.predicate.as_ref().map(|p| p.value.clone()),
-                nulls_not_distinct: false,
-                comment: None,
-                storage: Vec::new(),
-                concurrently: ix.concurrently,
-            });
-        }
-    }
-}
-
 fn lower_column(
     field: &FieldModel,
     table: &QualifiedName,
@@ -376,6 +176,9 @@ fn lower_column(
     column.comment = field.comment.as_ref().map(|c| c.value.clone());
     column.renamed_from = field.renamed_from.as_ref().map(|r| r.value.clone());
     column.generated = field.generated.as_ref().map(|g| g.value.clone());
+    // As written: `en_US.utf8` is one name (pg_catalog's); a collation of
+    // another schema is written quoted, `"public"."numeric"`.
+    column.collation = field.collation.as_ref().map(|c| c.value.clone());
     column.sequence = sequence_name(field, table, &column)?;
     Ok(column)
 }

@@ -6,6 +6,7 @@
 //! [`crate::validate`]. Errors accumulate: a bad item is reported and
 //! skipped, and parsing goes on.
 
+mod constraints;
 mod db_enum;
 mod table;
 
@@ -47,6 +48,10 @@ pub const FIELD_ATTRS: &[&str] = &[
     "column",
     "generated",
     "sequence",
+    "collation",
+    "deferrable",
+    "initially_deferred",
+    "not_valid",
 ];
 pub const ENUM_ATTRS: &[&str] = &["name", "schema", "renamed_from", "comment"];
 pub const VARIANT_ATTRS: &[&str] = &["rename", "renamed_from"];

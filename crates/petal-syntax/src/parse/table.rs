@@ -3,12 +3,16 @@
 use syn::spanned::Spanned as _;
 use syn::{Data, DeriveInput, Fields};
 
+use super::constraints::{
+    FOREIGN_KEY, constraint_option, parse_check, parse_field_primary_key, parse_primary_key,
+    parse_unique,
+};
 use super::{
     FIELD_ATTRS, Once, TABLE_ATTRS, fk_action, identity, parse_reference, spanned_all, string,
     unknown,
 };
 use crate::ast::{
-    CheckAttr, FieldModel, IndexAttr, IndexKeyAttr, KeyOption, Spanned, TableModel, UniqueAttr,
+    ConstraintOptions, FieldModel, IndexAttr, IndexKeyAttr, KeyOption, Spanned, TableModel,
 };
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::meta::{MetaItem, petal_items};
@@ -25,9 +29,9 @@ const INDEX_ATTRS: &[&str] = &[
     "opclass",
     "collation",
     "concurrently",
+    "with",
+    "comment",
 ];
-const UNIQUE_ATTRS: &[&str] = &["name", "columns", "nulls_not_distinct"];
-const CHECK_ATTRS: &[&str] = &["name", "expr"];
 /// Parses a `#[derive(Table)]` struct. The model comes back even when some
 /// items were wrong (those are left out), so that validation can still
 /// report the mistakes that do not depend on them.
@@ -38,6 +42,7 @@ pub fn parse_table(input: &DeriveInput) -> (TableModel, Vec<Diagnostic>) {
         table: None,
         schema: None,
         primary_key: None,
+        primary_key_options: ConstraintOptions::default(),
         indexes: Vec::new(),
         uniques: Vec::new(),
         checks: Vec::new(),
@@ -64,11 +69,9 @@ pub fn parse_table(input: &DeriveInput) -> (TableModel, Vec<Diagnostic>) {
                 .check(&item)
                 .and_then(|()| string(&item))
                 .map(|v| model.renamed_from = Some(v)),
-            "primary_key" => once.check(&item).and_then(|()| {
-                let names = item.names("a, b")?;
-                model.primary_key = Some(Spanned::new(spanned_all(names), item.name_span));
-                Ok(())
-            }),
+            "primary_key" => once
+                .check(&item)
+                .and_then(|()| parse_primary_key(&item, &mut model, &mut diags)),
             "index" => parse_index(&item, None, &mut diags).map(|ix| model.indexes.push(ix)),
             "unique" => parse_unique(&item, None, &mut diags).map(|u| model.uniques.push(u)),
             "check" => parse_check(&item, &mut diags).map(|c| model.checks.push(c)),
@@ -118,6 +121,7 @@ fn parse_field(
         references: None,
         on_delete: None,
         on_update: None,
+        foreign_key: ConstraintOptions::default(),
         unique: None,
         index: None,
         renamed_from: None,
@@ -126,10 +130,17 @@ fn parse_field(
         identity: None,
         generated: None,
         sequence: None,
+        collation: None,
     };
     let column_name = |f: &FieldModel| Spanned::new(f.column_name(), f.ident.span());
     let mut once = Once::default();
     for item in petal_items(&field.attrs, diags) {
+        if let Some(result) = constraint_option(&item, &mut f.foreign_key, &mut once, FOREIGN_KEY) {
+            if let Err(d) = result {
+                diags.push(d);
+            }
+            continue;
+        }
         let result = match item.name.as_str() {
             "column" => once
                 .check(&item)
@@ -153,7 +164,9 @@ fn parse_field(
                 .map(|v| f.renamed_from = Some(v)),
             "primary_key" => once
                 .check(&item)
-                .and_then(|()| item.flag())
+                .and_then(|()| {
+                    parse_field_primary_key(&item, &mut table.primary_key_options, diags)
+                })
                 .map(|s| f.primary_key = Some(s)),
             "skip" => once
                 .check(&item)
@@ -184,6 +197,10 @@ fn parse_field(
                 .check(&item)
                 .and_then(|()| string(&item))
                 .map(|v| f.sequence = Some(v)),
+            "collation" => once
+                .check(&item)
+                .and_then(|()| string(&item))
+                .map(|v| f.collation = Some(v)),
             "unique" => once.check(&item).and_then(|()| {
                 f.unique = Some(item.name_span);
                 parse_unique(&item, Some(column_name(&f)), diags).map(|u| table.uniques.push(u))
@@ -220,6 +237,8 @@ fn parse_index(
         opclass: Vec::new(),
         collation: Vec::new(),
         concurrently: false,
+        storage: None,
+        comment: None,
     };
     if let Some(col) = &field_column {
         ix.keys.push(Spanned::new(
@@ -275,6 +294,15 @@ fn parse_index(
                 .map(|names| {
                     ix.include = spanned_all(names);
                 }),
+            "with" => once
+                .check(sub)
+                .and_then(|()| string(sub))
+                .and_then(|v| storage_parameters(&v))
+                .map(|v| ix.storage = Some(v)),
+            "comment" => once
+                .check(sub)
+                .and_then(|()| string(sub))
+                .map(|v| ix.comment = Some(v)),
             "opclass" => key_options(sub).map(|o| ix.opclass.extend(o)),
             "collation" => key_options(sub).map(|o| ix.collation.extend(o)),
             "nulls_not_distinct" => Err(Diagnostic::new(
@@ -321,84 +349,36 @@ fn key_options(item: &MetaItem) -> Result<Vec<KeyOption>, Diagnostic> {
         .collect()
 }
 
-fn parse_unique(
-    item: &MetaItem,
-    field_column: Option<Spanned<String>>,
-    diags: &mut Diagnostics,
-) -> Result<UniqueAttr, Diagnostic> {
-    let mut u = UniqueAttr {
-        span: item.name_span,
-        on_field: field_column.is_some(),
-        name: None,
-        columns: field_column.iter().cloned().collect(),
-        nulls_not_distinct: false,
-    };
-    if field_column.is_some() && matches!(item.value, crate::meta::MetaValue::Flag) {
-        return Ok(u);
-    }
-    let mut once = Once::default();
-    for sub in item.list("name = \"...\", columns(a, b)")? {
-        let result = match sub.name.as_str() {
-            "columns" if field_column.is_none() => once
-                .check(sub)
-                .and_then(|()| sub.names("a, b"))
-                .map(|names| u.columns = spanned_all(names)),
-            "columns" => Err(Diagnostic::new(
-                sub.name_span,
-                "`columns` does not belong in a field's `unique(...)`: the field is the column",
-            )),
-            "name" => once
-                .check(sub)
-                .and_then(|()| string(sub))
-                .map(|v| u.name = Some(v)),
-            "nulls_not_distinct" => once
-                .check(sub)
-                .and_then(|()| sub.flag())
-                .map(|_| u.nulls_not_distinct = true),
-            other => Err(unknown("unique", other, sub.name_span, UNIQUE_ATTRS)),
-        };
-        if let Err(d) = result {
-            diags.push(d);
+/// `with = "fillfactor = 70, deduplicate_items = off"` → `name=value`
+/// entries, as `pg_class.reloptions` holds them (names folded to lower
+/// case, as PostgreSQL folds them; a value may be quoted).
+pub(super) fn storage_parameters(
+    text: &Spanned<String>,
+) -> Result<Spanned<Vec<String>>, Diagnostic> {
+    let mut parameters = Vec::new();
+    for entry in text.value.split(',') {
+        let parsed = entry.split_once('=').and_then(|(name, value)| {
+            let name = name.trim().to_ascii_lowercase();
+            let value = value.trim();
+            let value = value
+                .strip_prefix('\'')
+                .and_then(|v| v.strip_suffix('\''))
+                .unwrap_or(value);
+            let plain = |t: &str| !t.is_empty() && !t.contains(char::is_whitespace);
+            (plain(&name) && plain(value)).then(|| format!("{name}={value}"))
+        });
+        match parsed {
+            Some(parameter) => parameters.push(parameter),
+            None => {
+                return Err(Diagnostic::new(
+                    text.span,
+                    format!(
+                        "malformed storage parameter {:?}: `with` takes `name = value` pairs separated by commas (`with = \"fillfactor = 70\"`)",
+                        entry.trim()
+                    ),
+                ));
+            }
         }
     }
-    if u.columns.is_empty() {
-        return Err(Diagnostic::new(
-            item.name_span,
-            "a unique constraint needs columns: `unique(columns(a, b))`",
-        ));
-    }
-    Ok(u)
-}
-
-fn parse_check(item: &MetaItem, diags: &mut Diagnostics) -> Result<CheckAttr, Diagnostic> {
-    let mut name = None;
-    let mut expr = None;
-    let mut once = Once::default();
-    for sub in item.list("name = \"...\", expr = \"...\"")? {
-        let result = match sub.name.as_str() {
-            "name" => once
-                .check(sub)
-                .and_then(|()| string(sub))
-                .map(|v| name = Some(v)),
-            "expr" => once
-                .check(sub)
-                .and_then(|()| string(sub))
-                .map(|v| expr = Some(v)),
-            other => Err(unknown("check", other, sub.name_span, CHECK_ATTRS)),
-        };
-        if let Err(d) = result {
-            diags.push(d);
-        }
-    }
-    let expr = expr.ok_or_else(|| {
-        Diagnostic::new(
-            item.name_span,
-            "a check constraint needs its expression: `check(expr = \"total >= 0\")`",
-        )
-    })?;
-    Ok(CheckAttr {
-        span: item.name_span,
-        name,
-        expr,
-    })
+    Ok(Spanned::new(parameters, text.span))
 }

@@ -34,6 +34,18 @@ pub struct Money(pub i64);
     collation = "C"
 ))]
 #[petal(check(expr = "char_length(phone) >= 5"))]
+#[petal(check(
+    name = "customers_email_at",
+    expr = "email LIKE '%@%'",
+    not_valid,
+    comment = "old rows unproven"
+))]
+#[petal(index(
+    columns(birthday),
+    method = "brin",
+    with = "Pages_Per_Range = 16",
+    comment = "by birthday"
+))]
 pub struct Customer {
     #[petal(primary_key)]
     pub id: i64,
@@ -44,12 +56,19 @@ pub struct Customer {
     pub birthday: Option<NaiveDate>,
     #[petal(generated = "lower(email)")]
     pub email_lower: Option<String>,
+    #[petal(collation = "C")]
+    pub nickname: Option<String>,
 }
 
 #[derive(Debug, Clone, Table)]
 #[petal(table = "orders", renamed_from = "old_orders")]
 #[petal(index(columns(status, created_at), where = "status <> 'new'"))]
-#[petal(unique(name = "orders_number_uc", columns(number)))]
+#[petal(unique(
+    name = "orders_number_uc",
+    columns(number),
+    deferrable,
+    comment = "one number"
+))]
 #[petal(check(name = "orders_total_nonneg", expr = "total >= 0"))]
 pub struct Order {
     #[petal(primary_key)]
@@ -58,7 +77,12 @@ pub struct Order {
     #[petal(default = "'new'")]
     pub status: OrderStatus,
     pub history: Vec<OrderStatus>,
-    #[petal(references = "crm.customers.id", on_delete = "set null")]
+    #[petal(
+        references = "crm.customers.id",
+        on_delete = "set null",
+        initially_deferred,
+        not_valid
+    )]
     pub customer_id: Option<i64>,
     #[petal(sql_type = "numeric(12,2)")]
     pub total: Money,
@@ -77,7 +101,8 @@ pub struct Order {
 }
 
 #[derive(Debug, Clone, Table)]
-#[petal(table = "order_lines", primary_key(order_id, line))]
+#[petal(table = "order_lines")]
+#[petal(primary_key(columns(order_id, line), initially_deferred, comment = "one per line"))]
 pub struct OrderLine {
     #[petal(references = "orders.id", on_delete = "cascade")]
     pub order_id: i32,
@@ -92,7 +117,7 @@ pub struct OrderLine {
 #[derive(Debug, Table)]
 #[petal(table = "notes")]
 pub struct Note<'a> {
-    #[petal(primary_key)]
+    #[petal(primary_key(deferrable))]
     pub id: i64,
     pub body: &'a str,
     pub tags: Option<Vec<&'a str>>,

@@ -1,0 +1,247 @@
+//! Parsing the constraints a model declares: the primary key, uniques and
+//! checks, and the options every constraint kind shares
+//! (`deferrable`, `initially_deferred`, `not_valid`, `comment`).
+
+use petal_ir::Deferrable;
+
+use super::{Once, spanned_all, string, unknown};
+use crate::ast::{CheckAttr, ConstraintOptions, Spanned, TableModel, UniqueAttr};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::meta::{MetaItem, MetaValue};
+
+const PRIMARY_KEY_ATTRS: &[&str] = &["columns", "deferrable", "initially_deferred", "comment"];
+const FIELD_PRIMARY_KEY_ATTRS: &[&str] = &["deferrable", "initially_deferred", "comment"];
+const UNIQUE_ATTRS: &[&str] = &[
+    "name",
+    "columns",
+    "nulls_not_distinct",
+    "deferrable",
+    "initially_deferred",
+    "comment",
+];
+const CHECK_ATTRS: &[&str] = &["name", "expr", "not_valid", "comment"];
+
+/// Which of the shared options a constraint kind takes.
+#[derive(Clone, Copy)]
+pub(super) struct Takes {
+    pub deferrable: bool,
+    pub not_valid: bool,
+    pub comment: bool,
+}
+
+/// Keys: deferrable, commented.
+pub(super) const KEY: Takes = Takes {
+    deferrable: true,
+    not_valid: false,
+    comment: true,
+};
+/// A field's foreign key: deferrable, `NOT VALID`; the field's `comment`
+/// is its column's.
+pub(super) const FOREIGN_KEY: Takes = Takes {
+    deferrable: true,
+    not_valid: true,
+    comment: false,
+};
+const CHECK: Takes = Takes {
+    deferrable: false,
+    not_valid: true,
+    comment: true,
+};
+
+/// Reads `item` into `options` when it is an option `takes` allows:
+/// `Some(result)` then, `None` when it is something else. `deferrable`
+/// alone is initially immediate; `initially_deferred` implies it.
+pub(super) fn constraint_option(
+    item: &MetaItem,
+    options: &mut ConstraintOptions,
+    once: &mut Once,
+    takes: Takes,
+) -> Option<Result<(), Diagnostic>> {
+    let result = match item.name.as_str() {
+        "deferrable" | "initially_deferred" if takes.deferrable => {
+            once.check(item).and_then(|()| item.flag()).map(|span| {
+                let wanted = if item.name == "deferrable" {
+                    Deferrable::InitiallyImmediate
+                } else {
+                    Deferrable::InitiallyDeferred
+                };
+                // `deferrable, initially_deferred` says the same as the
+                // second alone.
+                if options.deferrable.as_ref().map(|d| d.value)
+                    != Some(Deferrable::InitiallyDeferred)
+                {
+                    options.deferrable = Some(Spanned::new(wanted, span));
+                }
+            })
+        }
+        "not_valid" if takes.not_valid => once
+            .check(item)
+            .and_then(|()| item.flag())
+            .map(|span| options.not_valid = Some(span)),
+        "comment" if takes.comment => once
+            .check(item)
+            .and_then(|()| string(item))
+            .map(|c| options.comment = Some(c)),
+        _ => return None,
+    };
+    Some(result)
+}
+
+/// The struct's `primary_key(a, b)`, or `primary_key(columns(a, b),
+/// deferrable, comment = "...")` when it says more than its columns.
+pub(super) fn parse_primary_key(
+    item: &MetaItem,
+    model: &mut TableModel,
+    diags: &mut Diagnostics,
+) -> Result<(), Diagnostic> {
+    let items = item.list("a, b")?;
+    let with_options = items
+        .iter()
+        .any(|sub| sub.name == "columns" && matches!(sub.value, MetaValue::List(_)));
+    if !with_options {
+        let names = item.names("a, b")?;
+        model.primary_key = Some(Spanned::new(spanned_all(names), item.name_span));
+        return Ok(());
+    }
+    let mut once = Once::default();
+    let mut columns = Vec::new();
+    for sub in items {
+        let option = constraint_option(sub, &mut model.primary_key_options, &mut once, KEY);
+        let result = match (option, sub.name.as_str()) {
+            (Some(result), _) => result,
+            (None, "columns") => once
+                .check(sub)
+                .and_then(|()| sub.names("a, b"))
+                .map(|names| columns = spanned_all(names)),
+            (None, other) => Err(unknown(
+                "primary_key",
+                other,
+                sub.name_span,
+                PRIMARY_KEY_ATTRS,
+            )),
+        };
+        if let Err(d) = result {
+            diags.push(d);
+        }
+    }
+    model.primary_key = Some(Spanned::new(columns, item.name_span));
+    Ok(())
+}
+
+/// A field's `primary_key`, or `primary_key(deferrable, comment = "...")`.
+pub(super) fn parse_field_primary_key(
+    item: &MetaItem,
+    options: &mut ConstraintOptions,
+    diags: &mut Diagnostics,
+) -> Result<proc_macro2::Span, Diagnostic> {
+    if matches!(item.value, MetaValue::Flag) {
+        return Ok(item.name_span);
+    }
+    let mut once = Once::default();
+    for sub in item.list("deferrable, comment = \"...\"")? {
+        let result = constraint_option(sub, options, &mut once, KEY).unwrap_or_else(|| {
+            Err(unknown(
+                "primary_key",
+                &sub.name,
+                sub.name_span,
+                FIELD_PRIMARY_KEY_ATTRS,
+            ))
+        });
+        if let Err(d) = result {
+            diags.push(d);
+        }
+    }
+    Ok(item.name_span)
+}
+
+pub(super) fn parse_unique(
+    item: &MetaItem,
+    field_column: Option<Spanned<String>>,
+    diags: &mut Diagnostics,
+) -> Result<UniqueAttr, Diagnostic> {
+    let mut u = UniqueAttr {
+        span: item.name_span,
+        on_field: field_column.is_some(),
+        name: None,
+        columns: field_column.iter().cloned().collect(),
+        nulls_not_distinct: false,
+        options: ConstraintOptions::default(),
+    };
+    if field_column.is_some() && matches!(item.value, MetaValue::Flag) {
+        return Ok(u);
+    }
+    let mut once = Once::default();
+    for sub in item.list("name = \"...\", columns(a, b)")? {
+        let option = constraint_option(sub, &mut u.options, &mut once, KEY);
+        let result = match (option, sub.name.as_str()) {
+            (Some(result), _) => result,
+            (None, "columns") if field_column.is_none() => once
+                .check(sub)
+                .and_then(|()| sub.names("a, b"))
+                .map(|names| u.columns = spanned_all(names)),
+            (None, "columns") => Err(Diagnostic::new(
+                sub.name_span,
+                "`columns` does not belong in a field's `unique(...)`: the field is the column",
+            )),
+            (None, "name") => once
+                .check(sub)
+                .and_then(|()| string(sub))
+                .map(|v| u.name = Some(v)),
+            (None, "nulls_not_distinct") => once
+                .check(sub)
+                .and_then(|()| sub.flag())
+                .map(|_| u.nulls_not_distinct = true),
+            (None, other) => Err(unknown("unique", other, sub.name_span, UNIQUE_ATTRS)),
+        };
+        if let Err(d) = result {
+            diags.push(d);
+        }
+    }
+    if u.columns.is_empty() {
+        return Err(Diagnostic::new(
+            item.name_span,
+            "a unique constraint needs columns: `unique(columns(a, b))`",
+        ));
+    }
+    Ok(u)
+}
+
+pub(super) fn parse_check(
+    item: &MetaItem,
+    diags: &mut Diagnostics,
+) -> Result<CheckAttr, Diagnostic> {
+    let mut name = None;
+    let mut expr = None;
+    let mut options = ConstraintOptions::default();
+    let mut once = Once::default();
+    for sub in item.list("name = \"...\", expr = \"...\"")? {
+        let option = constraint_option(sub, &mut options, &mut once, CHECK);
+        let result = match (option, sub.name.as_str()) {
+            (Some(result), _) => result,
+            (None, "name") => once
+                .check(sub)
+                .and_then(|()| string(sub))
+                .map(|v| name = Some(v)),
+            (None, "expr") => once
+                .check(sub)
+                .and_then(|()| string(sub))
+                .map(|v| expr = Some(v)),
+            (None, other) => Err(unknown("check", other, sub.name_span, CHECK_ATTRS)),
+        };
+        if let Err(d) = result {
+            diags.push(d);
+        }
+    }
+    let expr = expr.ok_or_else(|| {
+        Diagnostic::new(
+            item.name_span,
+            "a check constraint needs its expression: `check(expr = \"total >= 0\")`",
+        )
+    })?;
+    Ok(CheckAttr {
+        span: item.name_span,
+        name,
+        expr,
+        options,
+    })
+}
