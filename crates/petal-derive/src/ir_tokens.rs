@@ -3,7 +3,7 @@
 
 use petal_ir::{
     Check, Column, Deferrable, EnumType, FkAction, ForeignKey, Identity, Index, IndexKey,
-    IndexKeyExpr, PrimaryKey, QualifiedName, Table, Unique,
+    IndexKeyExpr, PrimaryKey, QualifiedName, ReplicaIdentity, Table, TableOptions, Unique,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -52,6 +52,7 @@ pub fn table(t: &Table, column_types: &[Option<TokenStream>]) -> TokenStream {
     let indexes = vec(&t.indexes, index);
     let comment = opt(&t.comment, |c| string(c));
     let renamed_from = opt(&t.renamed_from, qualified);
+    let options = table_options(&t.options);
     quote! {
         ::petal::ir::Table {
             name: #name,
@@ -62,7 +63,29 @@ pub fn table(t: &Table, column_types: &[Option<TokenStream>]) -> TokenStream {
             foreign_keys: #foreign_keys,
             indexes: #indexes,
             comment: #comment,
+            options: #options,
             renamed_from: #renamed_from,
+        }
+    }
+}
+
+fn table_options(o: &TableOptions) -> TokenStream {
+    let unlogged = o.unlogged;
+    let storage = strings(&o.storage);
+    let identity = match &o.replica_identity {
+        ReplicaIdentity::Default => quote!(::petal::ir::ReplicaIdentity::Default),
+        ReplicaIdentity::Full => quote!(::petal::ir::ReplicaIdentity::Full),
+        ReplicaIdentity::Nothing => quote!(::petal::ir::ReplicaIdentity::Nothing),
+        ReplicaIdentity::Index(name) => {
+            let name = string(name);
+            quote!(::petal::ir::ReplicaIdentity::Index(#name))
+        }
+    };
+    quote! {
+        ::petal::ir::TableOptions {
+            unlogged: #unlogged,
+            storage: #storage,
+            replica_identity: #identity,
         }
     }
 }

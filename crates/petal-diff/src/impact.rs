@@ -465,6 +465,19 @@ fn altered(alter: &Alter) -> Impact {
             Some(relation) => Impact::default().lock(relation, LockMode::ShareUpdateExclusive),
             None => Impact::default(),
         },
+        // Measured: both ways rewrite the table.
+        Alter::Unlogged { table, .. } => Impact::default().rewrite(table),
+        // `user_catalog_table` takes ACCESS EXCLUSIVE; every other
+        // parameter SHARE UPDATE EXCLUSIVE (PostgreSQL's reloptions.c).
+        Alter::TableStorage { table, storage } => {
+            let catalog = |p: &String| p.starts_with("user_catalog_table=");
+            if storage.from.iter().chain(&storage.to).any(catalog) {
+                Impact::exclusive(table)
+            } else {
+                Impact::default().lock(table, LockMode::ShareUpdateExclusive)
+            }
+        }
+        Alter::ReplicaIdentity { table, .. } => Impact::exclusive(table),
         Alter::TriggerEnabled { table, .. } => {
             Impact::default().lock(table, LockMode::ShareRowExclusive)
         }

@@ -197,6 +197,24 @@ label_case!(
     }
 );
 
+// A table's options: both ways, the down undoing the up.
+label_case!(label_set_unlogged, "", "ALTER TABLE orders SET UNLOGGED;");
+label_case!(
+    label_set_storage_parameters,
+    "ALTER TABLE orders SET (autovacuum_enabled = false);",
+    "ALTER TABLE orders SET (fillfactor = 70);"
+);
+label_case!(
+    label_replica_identity_full,
+    "",
+    "ALTER TABLE orders REPLICA IDENTITY FULL;"
+);
+label_case!(
+    label_replica_identity_using_index,
+    "",
+    "ALTER TABLE orders REPLICA IDENTITY USING INDEX orders_pkey;"
+);
+
 // Constraints and indexes.
 label_case!(
     label_add_check,

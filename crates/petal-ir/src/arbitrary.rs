@@ -24,6 +24,7 @@ mod privileges;
 mod sequences;
 mod settle;
 mod spell;
+mod table_options;
 mod triggers;
 mod types;
 mod uses;

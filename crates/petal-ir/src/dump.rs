@@ -47,6 +47,16 @@ fn dump_enum(out: &mut String, e: &EnumType) {
 
 fn dump_table(out: &mut String, t: &Table) {
     let _ = writeln!(out, "table {}", t.name.quoted());
+    if t.options.unlogged {
+        let _ = writeln!(out, "  unlogged");
+    }
+    if !t.options.storage.is_empty() {
+        let _ = writeln!(out, "  with ({})", t.options.storage.join(", "));
+    }
+    if !t.options.replica_identity.is_default() {
+        let identity = t.options.replica_identity.sql().to_lowercase();
+        let _ = writeln!(out, "  replica identity {identity}");
+    }
     if let Some(c) = &t.comment {
         let _ = writeln!(out, "  comment {}", quote_literal(c));
     }

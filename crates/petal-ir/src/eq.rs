@@ -13,6 +13,7 @@ impl PartialEq for Table {
             && self.foreign_keys == other.foreign_keys
             && self.indexes == other.indexes
             && self.comment == other.comment
+            && self.options == other.options
             && self.renamed_from == other.renamed_from
     }
 }

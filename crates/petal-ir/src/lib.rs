@@ -29,6 +29,7 @@ mod range;
 mod sequence;
 mod sql_type;
 mod table;
+mod table_options;
 mod trigger;
 mod view;
 
@@ -49,6 +50,7 @@ pub use table::{
     Check, Column, Deferrable, FkAction, ForeignKey, Identity, Index, IndexKey, IndexKeyExpr,
     PrimaryKey, Table, Unique,
 };
+pub use table_options::{ReplicaIdentity, TableOptions};
 pub use trigger::{Trigger, TriggerEnabled, TriggerKey};
 pub use view::{CheckOption, View, ViewColumn};
 

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{QualifiedName, SqlType};
+use crate::{QualifiedName, SqlType, TableOptions};
 
 /// A table. Columns are in ordinal order; equality ignores that order
 /// (see `eq.rs`), because PostgreSQL cannot reorder columns.
@@ -23,6 +23,8 @@ pub struct Table {
     pub indexes: Vec<Index>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    #[serde(default, skip_serializing_if = "TableOptions::is_default")]
+    pub options: TableOptions,
     /// Rename hint from the models: the table's previous name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<QualifiedName>,
@@ -350,6 +352,7 @@ impl Table {
             foreign_keys: Vec::new(),
             indexes: Vec::new(),
             comment: None,
+            options: TableOptions::default(),
             renamed_from: None,
         }
     }
@@ -365,6 +368,7 @@ impl Table {
         self.checks.sort_by(|a, b| a.name.cmp(&b.name));
         self.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
         self.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+        self.options.normalize();
     }
 
     /// Every name this table's constraints and indexes take in its schema's

@@ -37,6 +37,13 @@ FROM (
     JOIN nsp ON nsp.oid = c.relnamespace
     WHERE c.relkind = 'S' AND c.relpersistence = 'u'
       AND NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_class'::regclass AND x.objid = c.oid)
+      -- The sequence of an unlogged table's serial or identity column
+      -- follows its table (15+), which is compared.
+      AND NOT EXISTS (
+          SELECT 1 FROM pg_depend d JOIN pg_class t ON t.oid = d.refobjid
+          WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+            AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+            AND t.relpersistence = 'u')
     UNION ALL
     -- ALTER VIEW ... ALTER COLUMN ... SET DEFAULT
     SELECT 'view column default',
@@ -73,10 +80,6 @@ FROM (
            || ' ' || pg_get_partkeydef(tbl.oid)
     FROM tbl JOIN pg_class c ON c.oid = tbl.oid
     WHERE c.relkind = 'p'
-    UNION ALL
-    SELECT 'unlogged table', quote_ident(tbl.nspname) || '.' || quote_ident(tbl.relname)
-    FROM tbl JOIN pg_class c ON c.oid = tbl.oid
-    WHERE c.relpersistence = 'u'
     UNION ALL
     -- Left behind by a failed CREATE INDEX CONCURRENTLY: it is in the IR like
     -- any index, but it does not work, and nothing in the IR says so.

@@ -3,7 +3,7 @@
 //! [`crate::parse`] builds it, [`crate::validate`] checks it across items,
 //! [`crate::lower`] turns it into IR.
 
-use petal_ir::{Deferrable, FkAction};
+use petal_ir::{Deferrable, FkAction, ReplicaIdentity};
 use proc_macro2::Span;
 
 /// A value and the span of the token that gave it.
@@ -17,13 +17,6 @@ impl<T> Spanned<T> {
     pub fn new(value: T, span: Span) -> Self {
         Spanned { value, span }
     }
-}
-
-/// One model: a `#[derive(Table)]` struct or a `#[derive(DbEnum)]` enum.
-#[derive(Debug, Clone)]
-pub enum Model {
-    Table(TableModel),
-    Enum(EnumModel),
 }
 
 /// A `#[derive(Table)]` struct.
@@ -46,6 +39,12 @@ pub struct TableModel {
     pub checks: Vec<CheckAttr>,
     pub comment: Option<Spanned<String>>,
     pub renamed_from: Option<Spanned<String>>,
+    /// `unlogged`.
+    pub unlogged: Option<Span>,
+    /// `with = "fillfactor = 70"`: storage parameters, as `name=value`.
+    pub storage: Option<Spanned<Vec<String>>>,
+    /// `replica_identity = "full"`.
+    pub replica_identity: Option<Spanned<ReplicaIdentity>>,
     pub fields: Vec<FieldModel>,
 }
 

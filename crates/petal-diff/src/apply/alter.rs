@@ -22,6 +22,40 @@ fn not_null_state(db: &mut Database, alter: &Alter) -> Result<(), ApplyError> {
     Ok(())
 }
 
+fn sequence_alter(db: &mut Database, alter: &Alter) -> Result<(), ApplyError> {
+    match alter {
+        Alter::SequenceSettings { name, settings } => {
+            let Some(s) = db.sequences.get_mut(name) else {
+                return err(format!("sequence {name} does not exist"));
+            };
+            s.ty = settings.to.ty.clone();
+            s.options = settings.to.options;
+        }
+        Alter::SequenceOwner { name, owner } => match db.sequences.get_mut(name) {
+            Some(s) => s.owned_by = owner.to.clone(),
+            None => return err(format!("sequence {name} does not exist")),
+        },
+        _ => {}
+    }
+    Ok(())
+}
+
+fn table_option(db: &mut Database, alter: &Alter) -> Result<(), ApplyError> {
+    match alter {
+        Alter::Unlogged { table, unlogged } => {
+            table_mut(db, table)?.options.unlogged = unlogged.to;
+        }
+        Alter::TableStorage { table, storage } => {
+            table_mut(db, table)?.options.storage = storage.to.clone();
+        }
+        Alter::ReplicaIdentity { table, identity } => {
+            table_mut(db, table)?.options.replica_identity = identity.to.clone();
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 pub(super) fn apply_alter(db: &mut Database, alter: &Alter) -> Result<(), ApplyError> {
     match alter {
         Alter::ColumnType {
@@ -88,23 +122,16 @@ pub(super) fn apply_alter(db: &mut Database, alter: &Alter) -> Result<(), ApplyE
             sequence,
         } => column_mut(db, table, column)?.sequence = sequence.to.clone(),
         Alter::Comment { on, text } => set_comment(db, on, text.to.clone())?,
+        Alter::Unlogged { .. } | Alter::TableStorage { .. } | Alter::ReplicaIdentity { .. } => {
+            table_option(db, alter)?;
+        }
         Alter::ExtensionVersion { name, version } => {
             extension_mut(db, name)?.version = version.to.clone();
         }
         Alter::ExtensionSchema { name, schema } => {
             extension_mut(db, name)?.schema = schema.to.clone();
         }
-        Alter::SequenceSettings { name, settings } => {
-            let Some(s) = db.sequences.get_mut(name) else {
-                return err(format!("sequence {name} does not exist"));
-            };
-            s.ty = settings.to.ty.clone();
-            s.options = settings.to.options;
-        }
-        Alter::SequenceOwner { name, owner } => match db.sequences.get_mut(name) {
-            Some(s) => s.owned_by = owner.to.clone(),
-            None => return err(format!("sequence {name} does not exist")),
-        },
+        Alter::SequenceSettings { .. } | Alter::SequenceOwner { .. } => sequence_alter(db, alter)?,
         Alter::TriggerEnabled {
             table,
             name,

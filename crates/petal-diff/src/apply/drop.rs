@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use petal_ir::{Database, QualifiedName};
+use petal_ir::{Database, QualifiedName, ReplicaIdentity};
 
 use super::{ApplyError, err, indexes_mut, remove_named, table_mut};
 use crate::change::Object;
@@ -42,13 +42,15 @@ pub(super) fn drop(db: &mut Database, object: &Object) -> Result<(), ApplyError>
             drop_owned_sequences(db, table, Some(&column.name));
         }
         Object::PrimaryKey { table, .. } => {
-            if table_mut(db, table)?.primary_key.take().is_none() {
+            let Some(key) = table_mut(db, table)?.primary_key.take() else {
                 return err(format!("table {table} has no primary key"));
-            }
+            };
+            forget_identity_index(db, table, &key.name);
         }
         Object::Unique { table, unique } => {
             let t = table_mut(db, table)?;
             remove_named(&mut t.uniques, &unique.name, |u| &u.name, "unique", table)?;
+            forget_identity_index(db, table, &unique.name);
         }
         Object::Check { table, check } => {
             let t = table_mut(db, table)?;
@@ -64,6 +66,7 @@ pub(super) fn drop(db: &mut Database, object: &Object) -> Result<(), ApplyError>
         Object::Index { table, index } => {
             let indexes = indexes_mut(db, table)?;
             remove_named(indexes, &index.name, |i| &i.name, "index", table)?;
+            forget_identity_index(db, table, &index.name);
         }
         Object::Extension { extension } => {
             remove(&mut db.extensions, &extension.name, "extension")?;
@@ -100,6 +103,17 @@ pub(super) fn drop(db: &mut Database, object: &Object) -> Result<(), ApplyError>
         Object::RangeType { range } => remove(&mut db.range_types, &range.name, "type")?,
     }
     Ok(())
+}
+
+/// A table whose replica identity index is dropped keeps `relreplident`
+/// 'i' with no index marked, which PostgreSQL treats (and petal reads) as
+/// `NOTHING`; an index of the same name created again is not marked.
+fn forget_identity_index(db: &mut Database, table: &QualifiedName, index: &str) {
+    if let Some(t) = db.tables.get_mut(table)
+        && t.options.replica_identity == ReplicaIdentity::Index(index.to_string())
+    {
+        t.options.replica_identity = ReplicaIdentity::Nothing;
+    }
 }
 
 fn remove<K: Ord + std::fmt::Display, T>(

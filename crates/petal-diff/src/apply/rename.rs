@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use petal_ir::{Database, FunctionKey, QualifiedName, TriggerKey};
+use petal_ir::{Database, FunctionKey, QualifiedName, ReplicaIdentity, TriggerKey};
 
 use super::{ApplyError, err, indexes_mut, rename_in, table_mut};
 use crate::change::{Delta, Rename};
@@ -43,6 +43,7 @@ pub(super) fn apply_rename(db: &mut Database, rename: &Rename) -> Result<(), App
                 Some(i) => i.name = name.to.clone(),
                 None => return err(format!("index {} does not exist on {table}", name.from)),
             }
+            rename_identity_index(db, table, name);
         }
         Rename::Sequence { name } => {
             let mut sequence = take(&mut db.sequences, &name.from, "sequence")?;
@@ -243,12 +244,22 @@ fn rename_constraint(
     match slot {
         Some(n) => {
             *n = name.to.clone();
+            rename_identity_index(db, table, name);
             Ok(())
         }
         None => err(format!(
             "constraint {} does not exist on table {table}",
             name.from
         )),
+    }
+}
+
+/// The replica identity names its index, which a key's rename renames.
+fn rename_identity_index(db: &mut Database, table: &QualifiedName, name: &Delta<String>) {
+    if let Some(t) = db.tables.get_mut(table)
+        && t.options.replica_identity == ReplicaIdentity::Index(name.from.clone())
+    {
+        t.options.replica_identity = ReplicaIdentity::Index(name.to.clone());
     }
 }
 

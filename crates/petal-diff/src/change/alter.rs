@@ -1,12 +1,12 @@
 //! Alterations of a kept object: one property, from one value to another.
 
 use petal_ir::{
-    Check, Column, ForeignKey, Identity, ObjectKey, QualifiedName, SequenceOptions, SequenceOwner,
-    SqlType, TriggerEnabled,
+    Check, Column, ForeignKey, Identity, ObjectKey, QualifiedName, ReplicaIdentity,
+    SequenceOptions, SequenceOwner, SqlType, TriggerEnabled,
 };
 use serde::{Deserialize, Serialize};
 
-use super::{Delta, extensions, sequences, triggers, types};
+use super::{Delta, extensions, sequences, table_options, triggers, types};
 use crate::casts::{TypeChangeRisk, type_change_risk};
 use crate::classify::{Review, Safety, identity_sql};
 use crate::names::is_user_type;
@@ -95,6 +95,23 @@ pub enum Alter {
         on: ObjectKey,
         #[serde(flatten)]
         text: Delta<Option<String>>,
+    },
+    /// `SET UNLOGGED` / `SET LOGGED`: the table rewritten.
+    Unlogged {
+        table: QualifiedName,
+        #[serde(flatten)]
+        unlogged: Delta<bool>,
+    },
+    /// Storage parameters, `name=value`: set, changed or reset.
+    TableStorage {
+        table: QualifiedName,
+        #[serde(flatten)]
+        storage: Delta<Vec<String>>,
+    },
+    ReplicaIdentity {
+        table: QualifiedName,
+        #[serde(flatten)]
+        identity: Delta<ReplicaIdentity>,
     },
     ExtensionVersion {
         name: String,
@@ -196,6 +213,9 @@ impl Alter {
             Serial => serial,
             ColumnSequence => sequence,
             Comment => text,
+            Unlogged => unlogged,
+            TableStorage => storage,
+            ReplicaIdentity => identity,
             ExtensionVersion => version,
             ExtensionSchema => schema,
             SequenceSettings => settings,
@@ -219,6 +239,9 @@ impl Alter {
             | Alter::Serial { table, column, .. }
             | Alter::ColumnSequence { table, column, .. } => ObjectKey::column(table, column),
             Alter::Comment { on, .. } => on.clone(),
+            Alter::Unlogged { table, .. }
+            | Alter::TableStorage { table, .. }
+            | Alter::ReplicaIdentity { table, .. } => ObjectKey::table(table),
             Alter::ConstraintValid {
                 table, constraint, ..
             } => ObjectKey::constraint(table, constraint.name()),
@@ -340,6 +363,11 @@ impl Alter {
                 "comment on {on}: {}",
                 text.to.as_deref().unwrap_or("none")
             )),
+            Alter::Unlogged { table, unlogged } => table_options::logged(table, unlogged.to),
+            Alter::TableStorage { table, storage } => table_options::storage(table, &storage.to),
+            Alter::ReplicaIdentity { table, identity } => {
+                table_options::replica_identity(table, &identity.to)
+            }
             Alter::ExtensionVersion { name, version } => {
                 extensions::update(name, version.from.as_deref(), version.to.as_deref())
             }

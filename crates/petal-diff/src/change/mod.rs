@@ -19,6 +19,7 @@ mod object;
 mod rename;
 mod replace;
 mod sequences;
+mod table_options;
 mod tables;
 mod triggers;
 mod types;

@@ -39,6 +39,7 @@ mod object_alters;
 mod object_phases;
 mod objects;
 mod order;
+mod table_options;
 mod tables;
 mod triggers;
 mod types;
@@ -233,6 +234,7 @@ fn is_normalized(db: &Database) -> bool {
             && sorted(&t.checks, |c| &c.name)
             && sorted(&t.foreign_keys, |f| &f.name)
             && sorted(&t.indexes, |i| &i.name)
+            && t.options.storage.is_sorted()
     })
 }
 
@@ -271,6 +273,10 @@ pub(crate) struct Engine<'a> {
 impl Engine<'_> {
     /// Records a change and applies it to the working copy.
     pub fn emit(&mut self, change: Change) {
+        if let Some(release) = self.identity_released_by(&change) {
+            let _ = apply(&mut self.cur, &release);
+            self.changes.push(release);
+        }
         // The engine only emits changes that fit the working copy; an error
         // here means an input IR that is inconsistent in itself (a foreign
         // key to a missing table, say), which the change list carries as is.
@@ -301,6 +307,7 @@ impl Engine<'_> {
         self.create_providers(&objects);
         self.rename_tables_and_columns(&matching);
         self.drop_columns_and_tables(&matching);
+        self.persistence(&matching);
         self.rename_constraints(&plan);
         self.create_tables_and_columns(&matching);
         self.alter_columns(&matching);
@@ -309,6 +316,7 @@ impl Engine<'_> {
         self.put_back_generated();
         self.add_constraints(&plan);
         self.validity(&matching);
+        self.table_settings(&matching);
         self.create_dependents(&objects);
         self.comments(&matching);
         self.comment_objects(&objects);

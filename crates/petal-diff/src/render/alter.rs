@@ -4,7 +4,7 @@
 use petal_ir::quote_ident;
 
 use super::{ReviewedStatement, columns, ddl, extensions, functions, many, sequences, single};
-use super::{triggers, types, views};
+use super::{table_options, triggers, types, views};
 use crate::change::{Alter, Change, Replace};
 
 /// The statements of an alteration that is not a column's.
@@ -50,6 +50,13 @@ pub(super) fn render(change: &Change, alter: &Alter) -> Vec<ReviewedStatement> {
             sequences::rename_column_sequence(table, column, &sequence.from, &sequence.to),
         ),
         Alter::Comment { on, text } => one(ddl::comment_on(on, &text.to)),
+        Alter::Unlogged { table, unlogged } => one(table_options::set_unlogged(table, unlogged.to)),
+        Alter::TableStorage { table, storage } => {
+            one(table_options::storage(table, &storage.from, &storage.to))
+        }
+        Alter::ReplicaIdentity { table, identity } => {
+            one(table_options::replica_identity(table, &identity.to))
+        }
         Alter::ConstraintValid {
             table,
             constraint,

@@ -257,7 +257,7 @@ pub(crate) fn create_index_as(table: &QualifiedName, index: &Index, concurrently
 
 /// `name=value` storage parameters as `WITH (...)` takes them: each value a
 /// string literal, which PostgreSQL reads for numbers and booleans alike.
-fn storage_parameters(parameters: &[String]) -> String {
+pub(super) fn storage_parameters(parameters: &[String]) -> String {
     parameters
         .iter()
         .map(|p| match p.split_once('=') {

@@ -24,6 +24,7 @@ mod privileges;
 mod reviewed;
 mod sequences;
 mod sql;
+mod table_options;
 mod triggers;
 mod types;
 mod views;
@@ -389,7 +390,12 @@ pub(crate) fn create_table_sql(
             .map(|fk| ddl::foreign_key_clause(name, fk)),
     );
     let mut sql = Sql::new();
-    sql.push(&format!("CREATE TABLE {} (", name.quoted()));
+    let unlogged = if table.options.unlogged {
+        "UNLOGGED "
+    } else {
+        ""
+    };
+    sql.push(&format!("CREATE {unlogged}TABLE {} (", name.quoted()));
     if !lines.is_empty() {
         sql.push("\n    ");
         for (i, line) in lines.into_iter().enumerate() {
@@ -400,7 +406,12 @@ pub(crate) fn create_table_sql(
         }
         sql.push("\n");
     }
-    sql.push(");");
+    sql.push(")");
+    if !table.options.storage.is_empty() {
+        let parameters = ddl::storage_parameters(&table.options.storage);
+        sql.push(&format!(" WITH ({parameters})"));
+    }
+    sql.push(";");
     sql
 }
 
@@ -446,6 +457,15 @@ pub(crate) fn table_extras(table: &petal_ir::Table) -> Vec<ReviewedStatement> {
             &ObjectKey::index(name, &index.name),
             ddl::create_index(name, index),
             format!("create index {} on {name} (new table)", index.name),
+        ));
+    }
+    // After the indexes: it may name one.
+    let identity = &table.options.replica_identity;
+    if !identity.is_default() {
+        out.push(extra(
+            &ObjectKey::table(name),
+            table_options::replica_identity(name, identity),
+            format!("set replica identity of {name} (new table)"),
         ));
     }
     for check in table.checks.iter().filter(|c| c.not_valid) {

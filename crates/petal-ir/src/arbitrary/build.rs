@@ -260,6 +260,7 @@ pub(super) fn build_table(rng: &mut Rng, db: &Database, name: QualifiedName) -> 
     add_unique(rng, &mut t, &mut ns);
     add_check(rng, &mut t, &mut ns);
     add_index(rng, &mut t, &mut ns);
+    super::table_options::random_options(rng, &mut t);
     t
 }
 
@@ -498,6 +499,7 @@ pub fn build_tables_and_enums(rng: &mut Rng) -> Database {
             add_foreign_key(rng, &mut db, &name);
         }
     }
+    super::table_options::keep_valid(&mut db);
     db.normalize();
     db
 }

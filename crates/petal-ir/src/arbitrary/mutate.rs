@@ -39,6 +39,7 @@ pub(super) const EDITS: &[Edit] = &[
     edit_index_storage,
     edit_validity,
     edit_primary_key,
+    super::table_options::edit_table_options,
 ];
 
 /// `db` after `edits` random edits of its tables and enum types (the hints
@@ -55,6 +56,7 @@ pub fn mutate_tables_and_enums(db: &Database, rng: &mut Rng, edits: usize) -> Da
             done += 1;
         }
     }
+    super::table_options::keep_valid(&mut out);
     out.normalize();
     out
 }

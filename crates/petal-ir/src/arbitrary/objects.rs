@@ -137,6 +137,7 @@ pub fn mutate(db: &Database, rng: &mut Rng, edits: usize) -> Database {
             done += 1;
         }
     }
+    super::table_options::keep_valid(&mut out);
     out.normalize();
     out.dependencies = depends::derive(&out);
     out

@@ -7,7 +7,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use petal_ir::{Column, EnumType, Identity, ObjectKey, QualifiedName, SqlType, Table};
+use petal_ir::{
+    Column, EnumType, Identity, ObjectKey, QualifiedName, ReplicaIdentity, SqlType, Table,
+};
 use tokio_postgres::Row;
 
 use super::NotCompared;
@@ -63,6 +65,22 @@ pub(super) fn tables(rows: Rows) -> Result<BTreeMap<u32, Table>, PgError> {
             );
             let mut table = Table::new(name);
             table.comment = get(row, "description")?;
+            table.options.unlogged = get(row, "unlogged")?;
+            table.options.storage = get(row, "reloptions")?;
+            table.options.replica_identity = match get::<String>(row, "replident")?.as_str() {
+                "f" => ReplicaIdentity::Full,
+                "n" => ReplicaIdentity::Nothing,
+                "i" => match get::<Option<String>>(row, "replident_index")? {
+                    Some(index) => ReplicaIdentity::Index(index),
+                    None => ReplicaIdentity::Nothing,
+                },
+                "d" => ReplicaIdentity::Default,
+                other => {
+                    let context = format!("table {}", table.name);
+                    return Err(unknown("relreplident", other, &context));
+                }
+            };
+            table.options.normalize();
             Ok((get(row, "oid")?, table))
         })
         .collect()

@@ -84,6 +84,15 @@ pub fn lower_table(
     let schema = model.schema_name();
     let mut table = Table::new(QualifiedName::new(schema.clone(), model.table_name()));
     table.comment = model.comment.as_ref().map(|c| c.value.clone());
+    table.options.unlogged = model.unlogged.is_some();
+    table.options.storage = model
+        .storage
+        .as_ref()
+        .map_or_else(Vec::new, |s| s.value.clone());
+    table.options.replica_identity = model
+        .replica_identity
+        .as_ref()
+        .map_or_else(Default::default, |r| r.value.clone());
     table.renamed_from = model
         .renamed_from
         .as_ref()

@@ -9,6 +9,7 @@
 mod constraints;
 mod db_enum;
 mod table;
+mod table_options;
 
 use std::collections::BTreeMap;
 
@@ -31,6 +32,9 @@ pub const TABLE_ATTRS: &[&str] = &[
     "check",
     "comment",
     "renamed_from",
+    "unlogged",
+    "with",
+    "replica_identity",
 ];
 pub const FIELD_ATTRS: &[&str] = &[
     "primary_key",

@@ -7,6 +7,7 @@ use super::constraints::{
     FOREIGN_KEY, constraint_option, parse_check, parse_field_primary_key, parse_primary_key,
     parse_unique,
 };
+use super::table_options::{replica_identity, storage_parameters};
 use super::{
     FIELD_ATTRS, Once, TABLE_ATTRS, fk_action, identity, parse_reference, spanned_all, string,
     unknown,
@@ -48,6 +49,9 @@ pub fn parse_table(input: &DeriveInput) -> (TableModel, Vec<Diagnostic>) {
         checks: Vec::new(),
         comment: None,
         renamed_from: None,
+        unlogged: None,
+        storage: None,
+        replica_identity: None,
         fields: Vec::new(),
     };
     let mut once = Once::default();
@@ -72,6 +76,20 @@ pub fn parse_table(input: &DeriveInput) -> (TableModel, Vec<Diagnostic>) {
             "primary_key" => once
                 .check(&item)
                 .and_then(|()| parse_primary_key(&item, &mut model, &mut diags)),
+            "unlogged" => once
+                .check(&item)
+                .and_then(|()| item.flag())
+                .map(|s| model.unlogged = Some(s)),
+            "with" => once
+                .check(&item)
+                .and_then(|()| string(&item))
+                .and_then(|v| storage_parameters(&v))
+                .map(|v| model.storage = Some(v)),
+            "replica_identity" => once
+                .check(&item)
+                .and_then(|()| string(&item))
+                .and_then(|v| replica_identity(&v))
+                .map(|v| model.replica_identity = Some(v)),
             "index" => parse_index(&item, None, &mut diags).map(|ix| model.indexes.push(ix)),
             "unique" => parse_unique(&item, None, &mut diags).map(|u| model.uniques.push(u)),
             "check" => parse_check(&item, &mut diags).map(|c| model.checks.push(c)),
@@ -347,38 +365,4 @@ fn key_options(item: &MetaItem) -> Result<Vec<KeyOption>, Diagnostic> {
             })
         })
         .collect()
-}
-
-/// `with = "fillfactor = 70, deduplicate_items = off"` → `name=value`
-/// entries, as `pg_class.reloptions` holds them (names folded to lower
-/// case, as PostgreSQL folds them; a value may be quoted).
-pub(super) fn storage_parameters(
-    text: &Spanned<String>,
-) -> Result<Spanned<Vec<String>>, Diagnostic> {
-    let mut parameters = Vec::new();
-    for entry in text.value.split(',') {
-        let parsed = entry.split_once('=').and_then(|(name, value)| {
-            let name = name.trim().to_ascii_lowercase();
-            let value = value.trim();
-            let value = value
-                .strip_prefix('\'')
-                .and_then(|v| v.strip_suffix('\''))
-                .unwrap_or(value);
-            let plain = |t: &str| !t.is_empty() && !t.contains(char::is_whitespace);
-            (plain(&name) && plain(value)).then(|| format!("{name}={value}"))
-        });
-        match parsed {
-            Some(parameter) => parameters.push(parameter),
-            None => {
-                return Err(Diagnostic::new(
-                    text.span,
-                    format!(
-                        "malformed storage parameter {:?}: `with` takes `name = value` pairs separated by commas (`with = \"fillfactor = 70\"`)",
-                        entry.trim()
-                    ),
-                ));
-            }
-        }
-    }
-    Ok(Spanned::new(parameters, text.span))
 }

@@ -1,0 +1,45 @@
+//! What changing a table's options means: logged or unlogged, storage
+//! parameters, replica identity.
+
+use petal_ir::{QualifiedName, ReplicaIdentity};
+
+use crate::classify::{Review, Safety};
+
+pub(super) fn logged(table: &QualifiedName, unlogged: bool) -> Review {
+    if unlogged {
+        Review::new(format!("make {table} UNLOGGED"), Safety::Destructive)
+            .note(
+                "an unlogged table is emptied after a crash and is not replicated: standbys \
+                 and logical replicas no longer see its rows",
+            )
+            .note("rewrites the table under an ACCESS EXCLUSIVE lock")
+    } else {
+        Review::new(format!("make {table} LOGGED"), Safety::Locks)
+            .note("rewrites the table under an ACCESS EXCLUSIVE lock, writing every row to the WAL")
+    }
+}
+
+pub(super) fn storage(table: &QualifiedName, to: &[String]) -> Review {
+    let what = if to.is_empty() {
+        "none".to_string()
+    } else {
+        to.join(", ")
+    };
+    Review::safe(format!("set storage parameters of {table}: {what}"))
+}
+
+pub(super) fn replica_identity(table: &QualifiedName, to: &ReplicaIdentity) -> Review {
+    let review = Review::safe(format!(
+        "set replica identity of {table} to {}",
+        to.sql().to_lowercase()
+    ));
+    match to {
+        ReplicaIdentity::Nothing => review.note(
+            "UPDATE and DELETE on the table fail while it is in a publication that publishes them",
+        ),
+        ReplicaIdentity::Full => {
+            review.note("logical decoding records every old column of each updated or deleted row")
+        }
+        _ => review,
+    }
+}

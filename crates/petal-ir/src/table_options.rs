@@ -1,0 +1,67 @@
+//! What a table is besides its columns and constraints: whether it is
+//! logged, its storage parameters and its replica identity.
+
+use serde::{Deserialize, Serialize};
+
+/// A table's options; the default is a plain `CREATE TABLE`'s.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TableOptions {
+    /// `UNLOGGED`: not written to the WAL, so emptied after a crash and
+    /// not replicated. A logged table's foreign keys may reference only
+    /// logged tables.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unlogged: bool,
+    /// Storage parameters (`WITH (fillfactor=70)`), as `pg_class.reloptions`
+    /// holds them: `name=value`, sorted by name (the server keeps them in
+    /// the order they were set, which says nothing).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub storage: Vec<String>,
+    #[serde(default, skip_serializing_if = "ReplicaIdentity::is_default")]
+    pub replica_identity: ReplicaIdentity,
+}
+
+impl TableOptions {
+    pub fn is_default(&self) -> bool {
+        *self == TableOptions::default()
+    }
+
+    /// Sorts the storage parameters by name, the canonical order.
+    pub fn normalize(&mut self) {
+        self.storage.sort();
+    }
+}
+
+/// `REPLICA IDENTITY`: what logical decoding records of a row's old
+/// values on UPDATE and DELETE.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplicaIdentity {
+    /// The primary key's columns.
+    #[default]
+    Default,
+    /// Every column.
+    Full,
+    /// Nothing: a table in a publication refuses UPDATE and DELETE. Also
+    /// what a table whose identity index was dropped behaves as (and is
+    /// read as).
+    Nothing,
+    /// The columns of this unique index (or of the primary key or unique
+    /// constraint it backs).
+    Index(String),
+}
+
+impl ReplicaIdentity {
+    pub fn is_default(&self) -> bool {
+        *self == ReplicaIdentity::Default
+    }
+
+    /// The clause after `REPLICA IDENTITY`, the index name quoted.
+    pub fn sql(&self) -> String {
+        match self {
+            ReplicaIdentity::Default => "DEFAULT".to_string(),
+            ReplicaIdentity::Full => "FULL".to_string(),
+            ReplicaIdentity::Nothing => "NOTHING".to_string(),
+            ReplicaIdentity::Index(name) => format!("USING INDEX {}", crate::quote_ident(name)),
+        }
+    }
+}

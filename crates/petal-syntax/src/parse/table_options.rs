@@ -1,0 +1,67 @@
+//! Parsing what a table is besides its columns, and an index's storage
+//! parameters: `with`, `unlogged`, `replica_identity`.
+
+use petal_ir::ReplicaIdentity;
+
+use crate::ast::Spanned;
+use crate::diagnostic::Diagnostic;
+
+/// `replica_identity = "default" | "full" | "nothing" | "using index NAME"`.
+pub(super) fn replica_identity(
+    text: &Spanned<String>,
+) -> Result<Spanned<ReplicaIdentity>, Diagnostic> {
+    let words: Vec<&str> = text.value.split_whitespace().collect();
+    let lower: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
+    let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
+    let identity = match (lower.as_slice(), words.as_slice()) {
+        (["default"], _) => ReplicaIdentity::Default,
+        (["full"], _) => ReplicaIdentity::Full,
+        (["nothing"], _) => ReplicaIdentity::Nothing,
+        (["using", "index", _], [_, _, index]) => ReplicaIdentity::Index((*index).to_string()),
+        _ => {
+            return Err(Diagnostic::new(
+                text.span,
+                format!(
+                    "unknown `replica_identity` {:?}: expected `default`, `full`, `nothing` or \
+                     `using index <name>`",
+                    text.value
+                ),
+            ));
+        }
+    };
+    Ok(Spanned::new(identity, text.span))
+}
+
+/// `with = "fillfactor = 70, deduplicate_items = off"` → `name=value`
+/// entries, as `pg_class.reloptions` holds them (names folded to lower
+/// case, as PostgreSQL folds them; a value may be quoted).
+pub(super) fn storage_parameters(
+    text: &Spanned<String>,
+) -> Result<Spanned<Vec<String>>, Diagnostic> {
+    let mut parameters = Vec::new();
+    for entry in text.value.split(',') {
+        let parsed = entry.split_once('=').and_then(|(name, value)| {
+            let name = name.trim().to_ascii_lowercase();
+            let value = value.trim();
+            let value = value
+                .strip_prefix('\'')
+                .and_then(|v| v.strip_suffix('\''))
+                .unwrap_or(value);
+            let plain = |t: &str| !t.is_empty() && !t.contains(char::is_whitespace);
+            (plain(&name) && plain(value)).then(|| format!("{name}={value}"))
+        });
+        match parsed {
+            Some(parameter) => parameters.push(parameter),
+            None => {
+                return Err(Diagnostic::new(
+                    text.span,
+                    format!(
+                        "malformed storage parameter {:?}: `with` takes `name = value` pairs separated by commas (`with = \"fillfactor = 70\"`)",
+                        entry.trim()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(Spanned::new(parameters, text.span))
+}
