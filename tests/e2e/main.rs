@@ -4,13 +4,13 @@
 mod support;
 
 mod concurrency;
-mod constraint_options;
 mod cvety;
 mod dependents;
 mod failures;
 mod faults;
 mod graph;
 mod json_errors;
+mod model_options;
 mod new_user;
 mod offline;
 mod online;

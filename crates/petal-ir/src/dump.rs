@@ -54,7 +54,7 @@ fn dump_table(out: &mut String, t: &Table) {
         let _ = writeln!(out, "  with ({})", t.options.storage.join(", "));
     }
     if !t.options.replica_identity.is_default() {
-        let identity = t.options.replica_identity.sql().to_lowercase();
+        let identity = t.options.replica_identity.describe();
         let _ = writeln!(out, "  replica identity {identity}");
     }
     if let Some(c) = &t.comment {

@@ -55,6 +55,14 @@ impl ReplicaIdentity {
         *self == ReplicaIdentity::Default
     }
 
+    /// As a reviewer reads it: `full`, `using index "orders_pkey"`.
+    pub fn describe(&self) -> String {
+        match self {
+            ReplicaIdentity::Index(name) => format!("using index {}", crate::quote_ident(name)),
+            other => other.sql().to_lowercase(),
+        }
+    }
+
     /// The clause after `REPLICA IDENTITY`, the index name quoted.
     pub fn sql(&self) -> String {
         match self {

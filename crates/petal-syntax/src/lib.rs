@@ -29,6 +29,7 @@
 //! | `unique(columns(a, b), name = "...", nulls_not_distinct, deferrable, initially_deferred, comment = "...")` | a unique constraint |
 //! | `check(expr = "total >= 0", name = "...", not_valid, comment = "...")` | a check constraint; `not_valid`: added `NOT VALID` |
 //! | `comment = "..."`, `renamed_from = "old_name"` | a comment; a rename hint (`"schema.name"` or a name in the same schema) |
+//! | `unlogged`, `with = "fillfactor = 70"`, `replica_identity = "default" \| "full" \| "nothing" \| "using index NAME"` | an unlogged table; its storage parameters; its replica identity |
 //!
 //! On a field:
 //!

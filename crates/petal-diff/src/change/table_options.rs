@@ -31,7 +31,7 @@ pub(super) fn storage(table: &QualifiedName, to: &[String]) -> Review {
 pub(super) fn replica_identity(table: &QualifiedName, to: &ReplicaIdentity) -> Review {
     let review = Review::safe(format!(
         "set replica identity of {table} to {}",
-        to.sql().to_lowercase()
+        to.describe()
     ));
     match to {
         ReplicaIdentity::Nothing => review.note(

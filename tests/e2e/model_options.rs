@@ -1,7 +1,8 @@
-//! What a model says of its constraints and indexes besides their columns
-//! (deferrable keys, `NOT VALID`, comments, storage parameters, column
-//! collations) reaches the database through a migration, leaves nothing
-//! for `check` to report, and changes and rolls back like the rest.
+//! What a model says of its tables, constraints and indexes besides their
+//! columns (unlogged tables, storage parameters, replica identity,
+//! deferrable keys, `NOT VALID`, comments, column collations) reaches the
+//! database through a migration, leaves nothing for `check` to report, and
+//! changes and rolls back like the rest.
 
 use crate::support::Project;
 
@@ -127,4 +128,72 @@ async fn a_foreign_key_to_a_deferrable_key_is_refused_at_its_field() {
         .assert_mentions("models/payments.rs:12:26:")
         .assert_mentions("cannot use a deferrable unique constraint");
     assert_eq!(project.migrations(), Vec::<String>::new());
+}
+
+fn sessions(options: &str) -> String {
+    format!(
+        r#"
+use petal::Table;
+
+#[derive(Table)]
+#[petal(table = "sessions"{options})]
+pub struct Session {{
+    #[petal(primary_key)]
+    pub id: i64,
+    pub token: String,
+}}
+"#
+    )
+}
+
+#[tokio::test]
+async fn table_options_in_models_reach_the_database() {
+    let project = Project::new().await;
+    let first =
+        ", unlogged, with = \"fillfactor = 70\", replica_identity = \"using index sessions_pkey\"";
+    project.write("models/sessions.rs", &sessions(first));
+    project.generate_and_apply("options");
+    let text = project.read(&project.migration("_options.sql"));
+    for wanted in [
+        r#"CREATE UNLOGGED TABLE "public"."sessions" ("#,
+        r#") WITH ("fillfactor"='70');"#,
+        r#"ALTER TABLE "public"."sessions" REPLICA IDENTITY USING INDEX "sessions_pkey";"#,
+    ] {
+        assert!(text.contains(wanted), "no {wanted} in:\n{text}");
+    }
+    let row = project
+        .client()
+        .query_one(
+            "SELECT relpersistence::text, reloptions, relreplident::text
+             FROM pg_class WHERE relname = 'sessions'",
+            &[],
+        )
+        .await
+        .expect("the table");
+    let read: (String, Vec<String>, String) = (row.get(0), row.get(1), row.get(2));
+    assert_eq!(read, ("u".into(), vec!["fillfactor=70".into()], "i".into()));
+
+    // Logged again, its parameters and identity back to the defaults.
+    project.write("models/sessions.rs", &sessions(""));
+    project.generate_and_apply("plain");
+    let text = project.read(&project.migration("_plain.sql"));
+    let (up, _) = text.split_once("-- +petal down").unwrap_or((&text, ""));
+    for wanted in [
+        "SET LOGGED;",
+        r#"RESET ("fillfactor");"#,
+        "REPLICA IDENTITY DEFAULT;",
+    ] {
+        assert!(up.contains(wanted), "no {wanted} in:\n{text}");
+    }
+    project.petal(&["downgrade", "-1"]).assert_ok();
+    project.write("models/sessions.rs", &sessions(first));
+    let back = [
+        "diff",
+        "--from",
+        "database",
+        "--to",
+        "models",
+        "--exit-code",
+    ];
+    project.petal(&back).assert_ok();
 }
