@@ -2,8 +2,9 @@
 //! struct literals through `::petal::ir`.
 
 use petal_ir::{
-    Check, Column, Deferrable, EnumType, FkAction, ForeignKey, Identity, Index, IndexKey,
-    IndexKeyExpr, PrimaryKey, QualifiedName, ReplicaIdentity, Table, TableOptions, Unique,
+    Check, Column, Deferrable, EnumType, Exclusion, FkAction, ForeignKey, Identity, Index,
+    IndexKey, IndexKeyExpr, PrimaryKey, QualifiedName, ReplicaIdentity, Table, TableOptions,
+    Unique,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -49,6 +50,7 @@ pub fn table(t: &Table, column_types: &[Option<TokenStream>]) -> TokenStream {
     let uniques = vec(&t.uniques, unique);
     let checks = vec(&t.checks, check);
     let foreign_keys = vec(&t.foreign_keys, foreign_key);
+    let exclusions = vec(&t.exclusions, exclusion);
     let indexes = vec(&t.indexes, index);
     let comment = opt(&t.comment, |c| string(c));
     let renamed_from = opt(&t.renamed_from, qualified);
@@ -61,6 +63,7 @@ pub fn table(t: &Table, column_types: &[Option<TokenStream>]) -> TokenStream {
             uniques: #uniques,
             checks: #checks,
             foreign_keys: #foreign_keys,
+            exclusions: #exclusions,
             indexes: #indexes,
             comment: #comment,
             options: #options,
@@ -191,6 +194,21 @@ fn foreign_key(fk: &ForeignKey) -> TokenStream {
             on_update: #on_update,
             deferrable: #deferrable,
             not_valid: #not_valid,
+            comment: #comment,
+        }
+    }
+}
+
+fn exclusion(x: &Exclusion) -> TokenStream {
+    let name = string(&x.name);
+    let definition = string(&x.definition);
+    let deferrable = deferrable(x.deferrable);
+    let comment = opt(&x.comment, |c| string(c));
+    quote! {
+        ::petal::ir::Exclusion {
+            name: #name,
+            definition: #definition,
+            deferrable: #deferrable,
             comment: #comment,
         }
     }

@@ -334,7 +334,8 @@ fn create(object: &Object) -> Impact {
         Object::Check { table, check } if check.not_valid => Impact::exclusive(table),
         Object::PrimaryKey { table, .. }
         | Object::Unique { table, .. }
-        | Object::Check { table, .. } => Impact::exclusive(table).scan(table),
+        | Object::Check { table, .. }
+        | Object::Exclusion { table, .. } => Impact::exclusive(table).scan(table),
         Object::ForeignKey {
             table,
             foreign_key,
@@ -384,6 +385,7 @@ fn drop(object: &Object) -> Impact {
         | Object::PrimaryKey { table, .. }
         | Object::Unique { table, .. }
         | Object::Check { table, .. }
+        | Object::Exclusion { table, .. }
         | Object::Index { table, .. } => Impact::exclusive(table),
         // The referenced table loses the key's triggers.
         Object::ForeignKey {

@@ -217,6 +217,18 @@ label_case!(
 
 // Constraints and indexes.
 label_case!(
+    label_add_exclusion_constraint,
+    "",
+    "ALTER TABLE orders ADD CONSTRAINT orders_code_excl EXCLUDE USING btree (code WITH =);"
+);
+label_case!(
+    label_add_deferrable_gist_exclusion_constraint,
+    "ALTER TABLE orders ADD COLUMN during tstzrange;",
+    "ALTER TABLE orders ADD COLUMN during tstzrange;
+     ALTER TABLE orders ADD CONSTRAINT orders_during_excl EXCLUDE USING gist (during WITH &&)
+         WHERE (qty > 1) DEFERRABLE INITIALLY DEFERRED;"
+);
+label_case!(
     label_add_check,
     "",
     "ALTER TABLE orders ADD CONSTRAINT orders_qty_positive CHECK (qty > 0);"

@@ -87,6 +87,13 @@ fn dump_table(out: &mut String, t: &Table) {
         }
         let _ = writeln!(out, "{line}");
     }
+    for x in &t.exclusions {
+        let mut line = format!("  exclusion {} {}", quote_ident(&x.name), x.definition);
+        if !x.deferrable.is_not() {
+            let _ = write!(line, " {}", x.deferrable.sql().to_lowercase());
+        }
+        let _ = writeln!(out, "{line}");
+    }
     for c in &t.checks {
         let not_valid = if c.not_valid { " not valid" } else { "" };
         let _ = writeln!(

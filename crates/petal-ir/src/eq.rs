@@ -11,6 +11,7 @@ impl PartialEq for Table {
             && self.uniques == other.uniques
             && self.checks == other.checks
             && self.foreign_keys == other.foreign_keys
+            && self.exclusions == other.exclusions
             && self.indexes == other.indexes
             && self.comment == other.comment
             && self.options == other.options

@@ -47,8 +47,8 @@ pub use range::RangeType;
 pub use sequence::{Sequence, SequenceOptions, SequenceOwner};
 pub use sql_type::SqlType;
 pub use table::{
-    Check, Column, Deferrable, FkAction, ForeignKey, Identity, Index, IndexKey, IndexKeyExpr,
-    PrimaryKey, Table, Unique,
+    Check, Column, Deferrable, Exclusion, FkAction, ForeignKey, Identity, Index, IndexKey,
+    IndexKeyExpr, PrimaryKey, Table, Unique,
 };
 pub use table_options::{ReplicaIdentity, TableOptions};
 pub use trigger::{Trigger, TriggerEnabled, TriggerKey};

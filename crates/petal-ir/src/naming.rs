@@ -228,6 +228,11 @@ impl Namespace {
         self.choose(table, Some(&name_addition(columns)), "key")
     }
 
+    /// `bookings_room_during_excl` (an expression element is `expr`).
+    pub fn exclusion<S: AsRef<str>>(&mut self, table: &str, columns: &[S]) -> String {
+        self.choose(table, Some(&name_addition(columns)), "excl")
+    }
+
     /// `orders_customer_id_fkey`
     pub fn foreign_key<S: AsRef<str>>(&mut self, table: &str, columns: &[S]) -> String {
         self.choose(table, Some(&name_addition(columns)), "fkey")

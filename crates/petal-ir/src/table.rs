@@ -20,6 +20,8 @@ pub struct Table {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub foreign_keys: Vec<ForeignKey>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclusions: Vec<Exclusion>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub indexes: Vec<Index>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -231,6 +233,22 @@ impl Deferrable {
     }
 }
 
+/// `EXCLUDE USING gist (room WITH =, during WITH &&)`: no two rows whose
+/// elements all compare true with the operators. Backed by an index of
+/// its own, which is not listed with the table's indexes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exclusion {
+    pub name: String,
+    /// `EXCLUDE USING ... (...) [INCLUDE (...)] [WITH (...)] [WHERE (...)]`
+    /// as `pg_get_constraintdef` prints it, without the deferrability
+    /// (in `deferrable`).
+    pub definition: String,
+    #[serde(default, skip_serializing_if = "Deferrable::is_not")]
+    pub deferrable: Deferrable,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
 /// A free-standing index. An index that backs a primary key or unique
 /// constraint belongs to that constraint and is not listed here.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -317,11 +335,19 @@ impl Table {
             .map(|p| (p.name.as_str(), &p.comment));
         let uniques = self.uniques.iter().map(|u| (u.name.as_str(), &u.comment));
         let checks = self.checks.iter().map(|c| (c.name.as_str(), &c.comment));
+        let exclusions = self
+            .exclusions
+            .iter()
+            .map(|x| (x.name.as_str(), &x.comment));
         let foreign = self
             .foreign_keys
             .iter()
             .map(|f| (f.name.as_str(), &f.comment));
-        keys.chain(uniques).chain(checks).chain(foreign).collect()
+        keys.chain(uniques)
+            .chain(checks)
+            .chain(exclusions)
+            .chain(foreign)
+            .collect()
     }
 
     /// The comment of its constraint `name`, to change it.
@@ -334,6 +360,9 @@ impl Table {
         }
         if let Some(c) = self.checks.iter_mut().find(|c| c.name == name) {
             return Some(&mut c.comment);
+        }
+        if let Some(x) = self.exclusions.iter_mut().find(|x| x.name == name) {
+            return Some(&mut x.comment);
         }
         self.foreign_keys
             .iter_mut()
@@ -350,6 +379,7 @@ impl Table {
             uniques: Vec::new(),
             checks: Vec::new(),
             foreign_keys: Vec::new(),
+            exclusions: Vec::new(),
             indexes: Vec::new(),
             comment: None,
             options: TableOptions::default(),
@@ -367,6 +397,7 @@ impl Table {
         self.uniques.sort_by(|a, b| a.name.cmp(&b.name));
         self.checks.sort_by(|a, b| a.name.cmp(&b.name));
         self.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
+        self.exclusions.sort_by(|a, b| a.name.cmp(&b.name));
         self.indexes.sort_by(|a, b| a.name.cmp(&b.name));
         self.options.normalize();
     }
@@ -381,6 +412,7 @@ impl Table {
             .chain(self.uniques.iter().map(|u| u.name.as_str()))
             .chain(self.checks.iter().map(|c| c.name.as_str()))
             .chain(self.foreign_keys.iter().map(|f| f.name.as_str()))
+            .chain(self.exclusions.iter().map(|x| x.name.as_str()))
             .chain(self.indexes.iter().map(|i| i.name.as_str()))
     }
 }

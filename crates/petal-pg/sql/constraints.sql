@@ -1,6 +1,6 @@
--- Primary keys, unique, check and foreign key constraints. NOT NULL
--- constraints (contype 'n', recorded from PostgreSQL 18 on) are the
--- columns' nullability; exclusion constraints are listed as not compared.
+-- Primary keys, unique, check, exclusion and foreign key constraints.
+-- NOT NULL constraints (contype 'n', recorded from PostgreSQL 18 on) are
+-- the columns' nullability.
 -- The constrained columns come as attnums, named from the columns query's
 -- rows: a per-row subquery for them costs more than the rest of the query.
 SELECT con.conrelid AS table_oid,
@@ -21,6 +21,7 @@ SELECT con.conrelid AS table_oid,
        con.condeferrable AS deferrable,
        con.condeferred AS deferred,
        CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END AS check_expr,
+       CASE WHEN con.contype = 'x' THEN pg_get_constraintdef(con.oid) END AS exclusion,
        {{unique_nulls_not_distinct}} AS nulls_not_distinct,
        NOT con.convalidated AS not_valid,
        d.description AS comment
@@ -31,5 +32,5 @@ LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
 LEFT JOIN pg_index ci ON ci.indexrelid = con.conindid AND con.contype = 'u'
 LEFT JOIN pg_description d
        ON d.objoid = con.oid AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0
-WHERE con.contype IN ('p', 'u', 'c', 'f')
+WHERE con.contype IN ('p', 'u', 'c', 'f', 'x')
 ORDER BY 1, 3

@@ -163,7 +163,7 @@ fallback (classid, objid, table_schema, table_name, name) AS MATERIALIZED (
     SELECT 'pg_constraint'::regclass, con.oid, t.nspname, t.relname, con.conname::text
     FROM all_tbl t
     JOIN pg_constraint con ON con.conrelid = t.oid
-    WHERE $2::text[] IS NOT NULL AND con.contype IN ('p', 'u', 'c', 'f')
+    WHERE $2::text[] IS NOT NULL AND con.contype IN ('p', 'u', 'c', 'f', 'x')
       AND (NOT {{near}} OR con.oid IN (SELECT oid FROM edge_oid))
     UNION ALL
     SELECT 'pg_trigger'::regclass, tg.oid, t.nspname, t.relname, tg.tgname::text

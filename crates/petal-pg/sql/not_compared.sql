@@ -68,12 +68,6 @@ FROM (
     JOIN pg_description d
       ON d.objoid = con.oid AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0
     UNION ALL
-    SELECT 'exclusion constraint',
-           quote_ident(tbl.nspname) || '.' || quote_ident(tbl.relname) || '.' || quote_ident(x.conname)
-    FROM pg_constraint x
-    JOIN tbl ON tbl.oid = x.conrelid
-    WHERE x.contype = 'x'
-    UNION ALL
     -- The partitioned table itself is compared like any table; how it is
     -- partitioned is not.
     SELECT 'partition key', quote_ident(tbl.nspname) || '.' || quote_ident(tbl.relname)

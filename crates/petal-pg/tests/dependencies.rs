@@ -42,6 +42,7 @@ fn holds(ir: &Database, key: &ObjectKey) -> bool {
             t.primary_key.iter().any(|c| &c.name == name)
                 || t.uniques.iter().any(|c| &c.name == name)
                 || t.checks.iter().any(|c| &c.name == name)
+                || t.exclusions.iter().any(|c| &c.name == name)
                 || t.foreign_keys.iter().any(|c| &c.name == name)
         }),
         ObjectKey::Index { table, name } => {

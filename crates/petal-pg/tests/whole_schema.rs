@@ -497,6 +497,32 @@ async fn tables_only_reads_the_same_tables_and_nothing_else() {
     assert!(tables_only.queries < l.found.queries);
 }
 
+/// An exclusion constraint is its table's, as `pg_get_constraintdef`
+/// prints it; its index is not listed with the table's indexes.
+#[tokio::test]
+async fn exclusion_constraints_are_read() {
+    let l = Loaded::new().await;
+    let items = l.ir().tables.get(&app("items"));
+    let items = items.unwrap_or_else(|| panic!("no app.items"));
+    let read: Vec<(&str, &str)> = items
+        .exclusions
+        .iter()
+        .map(|x| (x.name.as_str(), x.definition.as_str()))
+        .collect();
+    assert_eq!(
+        read,
+        [(
+            "items_sku_during_excl",
+            "EXCLUDE USING gist (sku WITH =, during WITH &&)"
+        )]
+    );
+    assert!(items.indexes.iter().all(|i| i.name != "items_sku_during_excl"));
+    assert_eq!(
+        not_compared(&l.found, "exclusion constraint"),
+        Vec::<String>::new()
+    );
+}
+
 /// `ALTER TABLE t RENAME TO u` keeps the sequence's name, `t_id_seq`.
 #[tokio::test]
 async fn a_renamed_table_keeps_its_sequence_name() {

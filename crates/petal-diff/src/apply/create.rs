@@ -50,6 +50,9 @@ pub(super) fn create(db: &mut Database, object: &Object) -> Result<(), ApplyErro
         }
         Object::Unique { table, unique } => table_mut(db, table)?.uniques.push(unique.clone()),
         Object::Check { table, check } => table_mut(db, table)?.checks.push(check.clone()),
+        Object::Exclusion { table, exclusion } => {
+            table_mut(db, table)?.exclusions.push(exclusion.clone());
+        }
         Object::ForeignKey {
             table, foreign_key, ..
         } => table_mut(db, table)?.foreign_keys.push(foreign_key.clone()),

@@ -56,6 +56,11 @@ pub(super) fn drop(db: &mut Database, object: &Object) -> Result<(), ApplyError>
             let t = table_mut(db, table)?;
             remove_named(&mut t.checks, &check.name, |c| &c.name, "check", table)?;
         }
+        Object::Exclusion { table, exclusion } => {
+            let t = table_mut(db, table)?;
+            let name = &exclusion.name;
+            remove_named(&mut t.exclusions, name, |x| &x.name, "exclusion", table)?;
+        }
         Object::ForeignKey {
             table, foreign_key, ..
         } => {

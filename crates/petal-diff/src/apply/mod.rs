@@ -154,6 +154,7 @@ fn touched_table(change: &Change) -> Option<&QualifiedName> {
         Change::Create(
             Object::Unique { table, .. }
             | Object::Check { table, .. }
+            | Object::Exclusion { table, .. }
             | Object::ForeignKey { table, .. }
             | Object::Index { table, .. },
         )
@@ -161,6 +162,7 @@ fn touched_table(change: &Change) -> Option<&QualifiedName> {
             object:
                 Object::Unique { table, .. }
                 | Object::Check { table, .. }
+                | Object::Exclusion { table, .. }
                 | Object::ForeignKey { table, .. }
                 | Object::Index { table, .. },
             ..

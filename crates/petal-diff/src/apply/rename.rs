@@ -210,6 +210,9 @@ fn rename_column(
         ix.predicate.iter_mut().for_each(follow);
     }
     t.checks.iter_mut().for_each(|c| follow(&mut c.expr));
+    t.exclusions
+        .iter_mut()
+        .for_each(|x| follow(&mut x.definition));
     t.columns
         .iter_mut()
         .filter_map(|c| c.generated.as_mut())
@@ -239,6 +242,7 @@ fn rename_constraint(
         .map(|p| &mut p.name)
         .chain(t.uniques.iter_mut().map(|u| &mut u.name))
         .chain(t.checks.iter_mut().map(|c| &mut c.name))
+        .chain(t.exclusions.iter_mut().map(|x| &mut x.name))
         .chain(t.foreign_keys.iter_mut().map(|f| &mut f.name))
         .find(|n| **n == name.from);
     match slot {

@@ -2,8 +2,9 @@
 //! kind means for a live database is said by the kind's own module.
 
 use petal_ir::{
-    Attribute, Check, Column, CompositeType, Domain, EnumType, Extension, ForeignKey, Function,
-    Index, ObjectKey, PrimaryKey, QualifiedName, RangeType, Sequence, Table, Trigger, Unique, View,
+    Attribute, Check, Column, CompositeType, Domain, EnumType, Exclusion, Extension, ForeignKey,
+    Function, Index, ObjectKey, PrimaryKey, QualifiedName, RangeType, Sequence, Table, Trigger,
+    Unique, View,
 };
 use serde::{Deserialize, Serialize};
 
@@ -44,6 +45,10 @@ pub enum Object {
     Check {
         table: QualifiedName,
         check: Check,
+    },
+    Exclusion {
+        table: QualifiedName,
+        exclusion: Exclusion,
     },
     /// `new_table`: the table is created (or, for a drop, dropped) by the
     /// same migration, so the key locks nothing anyone uses.
@@ -114,6 +119,7 @@ impl Object {
             }
             Object::Unique { table, unique } => ObjectKey::constraint(table, &unique.name),
             Object::Check { table, check } => ObjectKey::constraint(table, &check.name),
+            Object::Exclusion { table, exclusion } => ObjectKey::constraint(table, &exclusion.name),
             Object::ForeignKey {
                 table, foreign_key, ..
             } => ObjectKey::constraint(table, &foreign_key.name),
@@ -158,6 +164,7 @@ impl Object {
             }
             Object::Unique { table, unique } => tables::add_unique(table, unique),
             Object::Check { table, check } => tables::add_check(table, check),
+            Object::Exclusion { table, exclusion } => tables::add_exclusion(table, exclusion),
             Object::ForeignKey {
                 table,
                 foreign_key,
@@ -197,6 +204,10 @@ impl Object {
             Object::Check { table, check } => {
                 Review::safe(format!("drop check constraint {} of {table}", check.name))
             }
+            Object::Exclusion { table, exclusion } => Review::safe(format!(
+                "drop exclusion constraint {} of {table}",
+                exclusion.name
+            )),
             Object::ForeignKey {
                 table, foreign_key, ..
             } => Review::safe(format!("drop foreign key {} of {table}", foreign_key.name)),

@@ -2,7 +2,7 @@
 //! enum types means for a live database.
 
 use petal_ir::{
-    Check, Column, EnumType, ForeignKey, Index, PrimaryKey, QualifiedName, Table, Unique,
+    Check, Column, EnumType, Exclusion, ForeignKey, Index, PrimaryKey, QualifiedName, Table, Unique,
 };
 
 use crate::classify::{Review, Safety, column_summary, labels, rewrites_on_add};
@@ -110,6 +110,17 @@ pub(super) fn add_check(table: &QualifiedName, check: &Check) -> Review {
         Safety::Locks,
     )
     .note("fails if any row violates the check")
+}
+
+pub(super) fn add_exclusion(table: &QualifiedName, exclusion: &Exclusion) -> Review {
+    Review::new(
+        format!(
+            "add exclusion constraint {} on {table}: {}",
+            exclusion.name, exclusion.definition
+        ),
+        Safety::Locks,
+    )
+    .note("builds its index under an ACCESS EXCLUSIVE lock; fails if two rows conflict")
 }
 
 pub(super) fn add_foreign_key(

@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use petal_ir::{Check, ForeignKey, Index, PrimaryKey, QualifiedName, Table, Unique};
+use petal_ir::{Check, Exclusion, ForeignKey, Index, PrimaryKey, QualifiedName, Table, Unique};
 
 use crate::change::{Delta, Object, Rename};
 
@@ -171,6 +171,28 @@ impl TableObject for Check {
     }
     fn object(self, table: QualifiedName) -> Object {
         Object::Check { table, check: self }
+    }
+    fn rename(table: QualifiedName, name: Delta<String>) -> Rename {
+        Rename::Constraint { table, name }
+    }
+}
+
+impl TableObject for Exclusion {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    /// Its comment changes in place.
+    fn same_as(&self, other: &Self) -> bool {
+        self.definition == other.definition && self.deferrable == other.deferrable
+    }
+    fn of(table: &Table) -> &[Self] {
+        &table.exclusions
+    }
+    fn object(self, table: QualifiedName) -> Object {
+        Object::Exclusion {
+            table,
+            exclusion: self,
+        }
     }
     fn rename(table: QualifiedName, name: Delta<String>) -> Rename {
         Rename::Constraint { table, name }

@@ -5,7 +5,8 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use petal_ir::{
-    Check, Database, ForeignKey, Index, ObjectKey, PrimaryKey, QualifiedName, Table, Unique,
+    Check, Database, Exclusion, ForeignKey, Index, ObjectKey, PrimaryKey, QualifiedName, Table,
+    Unique,
 };
 
 use super::enums::{index_named_type, named_type};
@@ -195,6 +196,13 @@ impl Engine<'_> {
                             .cloned()
                     })
                     .or_else(|| moved(&|col| mentions_column(&c.expr, col)))
+            });
+            // An element or predicate naming a recreated enum type's
+            // labels, or a column moved aside, takes it out of the way.
+            plan_kind::<Exclusion>(&table, &mut planned, |x| {
+                named_type(&x.definition, &recreated)
+                    .map(|name| ObjectKey::Enum { name })
+                    .or_else(|| moved(&|col| mentions_column(&x.definition, col)))
             });
             plan_kind::<Index>(&table, &mut planned, |i| {
                 index_named_type(i, &recreated)

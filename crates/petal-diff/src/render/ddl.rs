@@ -4,8 +4,8 @@
 //! verbatim.
 
 use petal_ir::{
-    Check, Column, ForeignKey, Index, IndexKey, IndexKeyExpr, ObjectKey, Origin, Part, PrimaryKey,
-    QualifiedName, Unique, quote_ident, quote_literal,
+    Check, Column, Exclusion, ForeignKey, Index, IndexKey, IndexKeyExpr, ObjectKey, Origin, Part,
+    PrimaryKey, QualifiedName, Unique, quote_ident, quote_literal,
 };
 use sea_query::{Alias, PostgresQueryBuilder, Table};
 
@@ -151,6 +151,23 @@ pub(crate) fn check_clause(table: &QualifiedName, check: &Check) -> Sql {
         // NOT VALID ones added after it.
         if check.not_valid {
             sql.push(" NOT VALID");
+        }
+    });
+    sql
+}
+
+pub(crate) fn exclusion_clause(table: &QualifiedName, exclusion: &Exclusion) -> Sql {
+    let key = ObjectKey::constraint(table, &exclusion.name);
+    let mut sql = Sql::new();
+    sql.traced(Origin::whole(key), |sql| {
+        sql.push(&format!(
+            "CONSTRAINT {} {}",
+            quote_ident(&exclusion.name),
+            exclusion.definition
+        ));
+        if !exclusion.deferrable.is_not() {
+            sql.push(" ");
+            sql.push(exclusion.deferrable.sql());
         }
     });
     sql

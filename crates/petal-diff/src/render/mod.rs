@@ -385,6 +385,12 @@ pub(crate) fn create_table_sql(
             .map(|c| ddl::check_clause(name, c)),
     );
     lines.extend(
+        table
+            .exclusions
+            .iter()
+            .map(|x| ddl::exclusion_clause(name, x)),
+    );
+    lines.extend(
         foreign_keys
             .iter()
             .map(|fk| ddl::foreign_key_clause(name, fk)),

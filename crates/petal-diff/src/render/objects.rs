@@ -62,6 +62,14 @@ pub(super) fn create(change: &Change, object: &Object) -> Vec<ReviewedStatement>
             &ObjectKey::constraint(table, &check.name),
             &check.comment,
         ),
+        Object::Exclusion { table, exclusion } => with_comment(
+            one(ddl::add_constraint(
+                table,
+                ddl::exclusion_clause(table, exclusion),
+            )),
+            &ObjectKey::constraint(table, &exclusion.name),
+            &exclusion.comment,
+        ),
         Object::ForeignKey {
             table, foreign_key, ..
         } => with_comment(
@@ -137,6 +145,7 @@ pub(super) fn drop(change: &Change, object: &Object) -> Vec<ReviewedStatement> {
         Object::PrimaryKey { table, primary_key } => drop_constraint(table, &primary_key.name),
         Object::Unique { table, unique } => drop_constraint(table, &unique.name),
         Object::Check { table, check } => drop_constraint(table, &check.name),
+        Object::Exclusion { table, exclusion } => drop_constraint(table, &exclusion.name),
         Object::ForeignKey {
             table, foreign_key, ..
         } => drop_constraint(table, &foreign_key.name),

@@ -2,7 +2,7 @@
 //! tables (constraints name their columns by number until then).
 
 use petal_ir::{
-    Check, Deferrable, FkAction, ForeignKey, Index, IndexKey, IndexKeyExpr, PrimaryKey,
+    Check, Deferrable, Exclusion, FkAction, ForeignKey, Index, IndexKey, IndexKeyExpr, PrimaryKey,
     QualifiedName, Unique,
 };
 
@@ -26,6 +26,7 @@ pub(super) enum ConstraintKind {
     Primary(PrimaryKey),
     Unique(Unique),
     Check(Check),
+    Exclusion(Exclusion),
     Foreign(ForeignKey),
 }
 
@@ -35,6 +36,7 @@ impl ConstraintKind {
             ConstraintKind::Primary(c) => &c.name,
             ConstraintKind::Unique(c) => &c.name,
             ConstraintKind::Check(c) => &c.name,
+            ConstraintKind::Exclusion(c) => &c.name,
             ConstraintKind::Foreign(c) => &c.name,
         }
     }
@@ -44,7 +46,7 @@ impl ConstraintKind {
         match &mut self {
             ConstraintKind::Primary(c) => c.columns = names,
             ConstraintKind::Unique(c) => c.columns = names,
-            ConstraintKind::Check(_) => {}
+            ConstraintKind::Check(_) | ConstraintKind::Exclusion(_) => {}
             ConstraintKind::Foreign(c) => c.columns = names,
         }
         self
@@ -92,6 +94,17 @@ pub(super) fn constraints(rows: Rows) -> Result<Vec<ParsedConstraint>, PgError> 
                     comment,
                 })
             }
+            "x" => {
+                let text: Option<String> = get(row, "exclusion")?;
+                let text = text
+                    .ok_or_else(|| PgError::Catalog(format!("{} has no definition", context())))?;
+                ConstraintKind::Exclusion(Exclusion {
+                    definition: without_deferrability(&text),
+                    name,
+                    deferrable,
+                    comment,
+                })
+            }
             "f" => {
                 let ref_schema: Option<String> = get(row, "ref_schema")?;
                 let ref_table: Option<String> = get(row, "ref_table")?;
@@ -124,6 +137,13 @@ pub(super) fn constraints(rows: Rows) -> Result<Vec<ParsedConstraint>, PgError> 
         });
     }
     Ok(out)
+}
+
+/// `pg_get_constraintdef` ends with ` DEFERRABLE` and then ` INITIALLY
+/// DEFERRED` as they apply; the IR keeps them apart.
+fn without_deferrability(text: &str) -> String {
+    let text = text.strip_suffix(" INITIALLY DEFERRED").unwrap_or(text);
+    text.strip_suffix(" DEFERRABLE").unwrap_or(text).to_string()
 }
 
 fn fk_action(code: &str, context: &str) -> Result<FkAction, PgError> {

@@ -164,6 +164,7 @@ fn put_constraints(
             ConstraintKind::Primary(pk) => table.primary_key = Some(pk),
             ConstraintKind::Unique(u) => table.uniques.push(u),
             ConstraintKind::Check(c) => table.checks.push(c),
+            ConstraintKind::Exclusion(x) => table.exclusions.push(x),
             ConstraintKind::Foreign(fk) => table.foreign_keys.push(fk),
         }
     }
