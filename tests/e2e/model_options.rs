@@ -32,6 +32,7 @@ use petal::Table;
 #[petal(primary_key(columns(account_id, attempt), initially_deferred, comment = "one per attempt"))]
 #[petal(unique(columns(reference){unique}))]
 #[petal(check(expr = "amount > 0"{check}))]
+#[petal(exclude(element(expr = "int8range(account_id, account_id, '[]')", with = "&&"), where = "amount > 0"))]
 #[petal(index(columns(paid_at), method = "brin", with = "pages_per_range = 16", comment = "by time"))]
 pub struct Payment {{
     #[petal(references = "accounts.id", initially_deferred, not_valid)]
@@ -66,6 +67,7 @@ async fn constraint_options_in_models_reach_the_database() {
         r#"COMMENT ON CONSTRAINT "payments_pkey" ON "public"."payments" IS 'one per attempt'"#,
         r#"COMMENT ON CONSTRAINT "payments_amount_check" ON "public"."payments" IS 'old rows unproven'"#,
         r#"COMMENT ON INDEX "public"."payments_paid_at_idx" IS 'by time'"#,
+        r#"CONSTRAINT "payments_int8range_excl" EXCLUDE USING gist (int8range(account_id, account_id, '[]'::text) WITH &&) WHERE ((amount > 0))"#,
     ] {
         assert!(text.contains(wanted), "no {wanted} in:\n{text}");
     }
@@ -125,7 +127,7 @@ async fn a_foreign_key_to_a_deferrable_key_is_refused_at_its_field() {
     project
         .petal(&["revision", "--autogenerate", "-m", "refused"])
         .assert_code(2)
-        .assert_mentions("models/payments.rs:12:26:")
+        .assert_mentions("models/payments.rs:13:26:")
         .assert_mentions("cannot use a deferrable unique constraint");
     assert_eq!(project.migrations(), Vec::<String>::new());
 }

@@ -15,6 +15,7 @@
 mod build;
 mod depends;
 mod domains;
+mod exclusions;
 mod extensions;
 mod functions;
 mod mutate;

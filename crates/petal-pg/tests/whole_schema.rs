@@ -516,7 +516,12 @@ async fn exclusion_constraints_are_read() {
             "EXCLUDE USING gist (sku WITH =, during WITH &&)"
         )]
     );
-    assert!(items.indexes.iter().all(|i| i.name != "items_sku_during_excl"));
+    assert!(
+        items
+            .indexes
+            .iter()
+            .all(|i| i.name != "items_sku_during_excl")
+    );
     assert_eq!(
         not_compared(&l.found, "exclusion constraint"),
         Vec::<String>::new()

@@ -37,6 +37,7 @@ pub struct TableModel {
     pub indexes: Vec<IndexAttr>,
     pub uniques: Vec<UniqueAttr>,
     pub checks: Vec<CheckAttr>,
+    pub exclusions: Vec<ExclusionAttr>,
     pub comment: Option<Spanned<String>>,
     pub renamed_from: Option<Spanned<String>>,
     /// `unlogged`.
@@ -106,6 +107,21 @@ pub struct CheckAttr {
     pub span: Span,
     pub name: Option<Spanned<String>>,
     pub expr: Spanned<String>,
+    pub options: ConstraintOptions,
+}
+
+/// `exclude(using = "gist", elements(room = "=", during = "&&"),
+/// element(expr = "...", with = "&&"), where = "...", name = "...")`.
+#[derive(Debug, Clone)]
+pub struct ExclusionAttr {
+    pub span: Span,
+    pub name: Option<Spanned<String>>,
+    /// The access method, `gist` when not given (as PostgreSQL's default
+    /// is btree, which can only say `=`).
+    pub using: Option<Spanned<String>>,
+    /// Each element and its operator, in the order written.
+    pub elements: Vec<(Spanned<IndexKeyAttr>, String)>,
+    pub predicate: Option<Spanned<String>>,
     pub options: ConstraintOptions,
 }
 

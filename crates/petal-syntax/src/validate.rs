@@ -123,6 +123,7 @@ fn check_names(model: &TableModel, diags: &mut Diagnostics) {
         .iter()
         .filter_map(|u| u.name.as_ref())
         .chain(model.checks.iter().filter_map(|c| c.name.as_ref()))
+        .chain(model.exclusions.iter().filter_map(|x| x.name.as_ref()))
         .chain(model.indexes.iter().filter_map(|i| i.name.as_ref()));
     names.extend(explicit.map(|n| ("name", n.clone())));
     for (what, name) in names {
@@ -262,6 +263,13 @@ fn check_column_lists(model: &TableModel, diags: &mut Diagnostics) {
             .filter(|c| !(u.on_field && skipped(&c.value)))
         {
             check("`unique`", c);
+        }
+    }
+    for x in &model.exclusions {
+        for (key, _) in &x.elements {
+            if let IndexKeyAttr::Column(c) = &key.value {
+                check("`exclude`", &Spanned::new(c.clone(), key.span));
+            }
         }
     }
     for ix in &model.indexes {

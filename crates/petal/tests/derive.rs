@@ -66,6 +66,18 @@ fn table_ir_follows_the_attributes() {
     assert_eq!(t.uniques[0].name, "orders_number_uc");
     assert_eq!(t.uniques[0].deferrable, Deferrable::InitiallyImmediate);
     assert_eq!(t.uniques[0].comment.as_deref(), Some("one number"));
+    let exclusions: Vec<(&str, &str)> = t
+        .exclusions
+        .iter()
+        .map(|x| (x.name.as_str(), x.definition.as_str()))
+        .collect();
+    assert_eq!(
+        exclusions,
+        [(
+            "orders_number_excl",
+            r#"EXCLUDE USING btree ("number" WITH =) WHERE (total > 0)"#
+        )]
+    );
     assert_eq!(
         Order::COLUMNS.first().copied(),
         Some("id"),

@@ -32,31 +32,13 @@ pub(super) fn create(db: &mut Database, object: &Object) -> Result<(), ApplyErro
             t.normalize();
             db.tables.insert(t.name.clone(), t);
         }
-        Object::Column { table, column } => {
-            let t = table_mut(db, table)?;
-            if t.column(&column.name).is_some() {
-                return err(format!("column {table}.{} already exists", column.name));
-            }
-            let mut c = column.clone();
-            c.renamed_from = None;
-            t.columns.push(c);
-        }
-        Object::PrimaryKey { table, primary_key } => {
-            let t = table_mut(db, table)?;
-            if t.primary_key.is_some() {
-                return err(format!("table {table} already has a primary key"));
-            }
-            t.primary_key = Some(primary_key.clone());
-        }
-        Object::Unique { table, unique } => table_mut(db, table)?.uniques.push(unique.clone()),
-        Object::Check { table, check } => table_mut(db, table)?.checks.push(check.clone()),
-        Object::Exclusion { table, exclusion } => {
-            table_mut(db, table)?.exclusions.push(exclusion.clone());
-        }
-        Object::ForeignKey {
-            table, foreign_key, ..
-        } => table_mut(db, table)?.foreign_keys.push(foreign_key.clone()),
-        Object::Index { table, index } => indexes_mut(db, table)?.push(index.clone()),
+        Object::Column { .. }
+        | Object::PrimaryKey { .. }
+        | Object::Unique { .. }
+        | Object::Check { .. }
+        | Object::Exclusion { .. }
+        | Object::ForeignKey { .. }
+        | Object::Index { .. } => create_table_part(db, object)?,
         Object::Extension { extension } => {
             insert(
                 &mut db.extensions,
@@ -129,6 +111,39 @@ pub(super) fn create(db: &mut Database, object: &Object) -> Result<(), ApplyErro
             range.renamed_from = None;
             insert(&mut db.range_types, range.name.clone(), &range, "type")?;
         }
+    }
+    Ok(())
+}
+
+/// A column, constraint or index added to its table.
+fn create_table_part(db: &mut Database, object: &Object) -> Result<(), ApplyError> {
+    match object {
+        Object::Column { table, column } => {
+            let t = table_mut(db, table)?;
+            if t.column(&column.name).is_some() {
+                return err(format!("column {table}.{} already exists", column.name));
+            }
+            let mut c = column.clone();
+            c.renamed_from = None;
+            t.columns.push(c);
+        }
+        Object::PrimaryKey { table, primary_key } => {
+            let t = table_mut(db, table)?;
+            if t.primary_key.is_some() {
+                return err(format!("table {table} already has a primary key"));
+            }
+            t.primary_key = Some(primary_key.clone());
+        }
+        Object::Unique { table, unique } => table_mut(db, table)?.uniques.push(unique.clone()),
+        Object::Check { table, check } => table_mut(db, table)?.checks.push(check.clone()),
+        Object::Exclusion { table, exclusion } => {
+            table_mut(db, table)?.exclusions.push(exclusion.clone());
+        }
+        Object::ForeignKey {
+            table, foreign_key, ..
+        } => table_mut(db, table)?.foreign_keys.push(foreign_key.clone()),
+        Object::Index { table, index } => indexes_mut(db, table)?.push(index.clone()),
+        _ => {}
     }
     Ok(())
 }

@@ -260,6 +260,9 @@ pub(super) fn build_table(rng: &mut Rng, db: &Database, name: QualifiedName) -> 
     add_unique(rng, &mut t, &mut ns);
     add_check(rng, &mut t, &mut ns);
     add_index(rng, &mut t, &mut ns);
+    if rng.chance(15) {
+        super::exclusions::add_exclusion(rng, &mut t, &mut ns);
+    }
     super::table_options::random_options(rng, &mut t);
     t
 }

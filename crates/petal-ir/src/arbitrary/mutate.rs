@@ -40,6 +40,7 @@ pub(super) const EDITS: &[Edit] = &[
     edit_validity,
     edit_primary_key,
     super::table_options::edit_table_options,
+    super::exclusions::edit_exclusions,
 ];
 
 /// `db` after `edits` random edits of its tables and enum types (the hints
@@ -84,6 +85,7 @@ pub(super) fn column_in_use(db: &Database, table: &Table, column: &str) -> bool 
             .iter()
             .any(|f| f.columns.iter().any(|c| c == column))
         || table.checks.iter().any(|c| in_text(&c.expr))
+        || table.exclusions.iter().any(|x| in_text(&x.definition))
         || table.indexes.iter().any(|i| {
             i.include.iter().any(|c| c == column)
                 || i.predicate.as_deref().is_some_and(in_text)
@@ -162,6 +164,7 @@ fn rename_column(rng: &mut Rng, db: &mut Database) -> bool {
         let quoted = ident(&c.name);
         let text = |s: &str| s.contains(&c.name) || s.contains(&quoted);
         !t.checks.iter().any(|k| text(&k.expr))
+            && !t.exclusions.iter().any(|x| text(&x.definition))
             && !t.indexes.iter().any(|i| {
                 i.predicate.as_deref().is_some_and(text)
                     || i.keys

@@ -129,10 +129,16 @@ pub(super) fn constraints(rows: Rows) -> Result<Vec<ParsedConstraint>, PgError> 
             }
             other => return Err(unknown("contype", other, &context())),
         };
+        // An exclusion constraint's definition names its columns, and its
+        // expression elements are column 0.
+        let column_nums = match kind {
+            ConstraintKind::Exclusion(_) => Vec::new(),
+            _ => get(row, "column_nums")?,
+        };
         out.push(ParsedConstraint {
             oid: get(row, "oid")?,
             table_oid,
-            column_nums: get(row, "column_nums")?,
+            column_nums,
             kind,
         });
     }

@@ -3,8 +3,8 @@
 
 use petal_ir::naming::Namespace;
 use petal_ir::{
-    Check, ForeignKey, Index, IndexKey, IndexKeyExpr, Part, PrimaryKey, QualifiedName, Table,
-    Unique,
+    Check, Exclusion, ForeignKey, Index, IndexKey, IndexKeyExpr, Part, PrimaryKey, QualifiedName,
+    Table, Unique, quote_ident,
 };
 use proc_macro2::Span;
 
@@ -13,7 +13,7 @@ use crate::ast::{IndexKeyAttr, KeyOption, TableModel};
 use crate::diagnostic::Diagnostics;
 
 /// A table's constraints and indexes being lowered, named in the order
-/// PostgreSQL names them (primary key, uniques, checks, foreign keys,
+/// PostgreSQL names them (primary key, uniques, exclusions, checks, foreign keys,
 /// indexes), each recorded with the span that declared it.
 pub(super) struct Lowering<'a> {
     pub(super) model: &'a TableModel,
@@ -68,6 +68,59 @@ impl Lowering<'_> {
                 columns,
                 nulls_not_distinct: u.nulls_not_distinct,
                 deferrable: u.options.deferrable(),
+            });
+        }
+    }
+
+    /// Exclusion constraints, named after the keys as PostgreSQL names
+    /// index-backed constraints (`bookings_room_during_excl`).
+    pub(super) fn exclusions(&mut self) {
+        let name = self.name();
+        let model = self.model;
+        for x in &model.exclusions {
+            let keys: Vec<IndexKey> = x
+                .elements
+                .iter()
+                .map(|(key, _)| match &key.value {
+                    IndexKeyAttr::Column(c) => {
+                        IndexKey::column(model.resolve_column(c).unwrap_or_else(|| c.clone()))
+                    }
+                    IndexKeyAttr::Expr(e) => IndexKey::expression(e.clone()),
+                })
+                .collect();
+            let xname = match &x.name {
+                Some(n) => n.value.clone(),
+                None => {
+                    let columns = petal_ir::naming::index_column_names(&keys, &[]);
+                    self.namespace.exclusion(&name, &columns)
+                }
+            };
+            let elements: Vec<String> = keys
+                .iter()
+                .zip(&x.elements)
+                .map(|(key, (_, operator))| match &key.expr {
+                    IndexKeyExpr::Column(c) => format!("{} WITH {operator}", quote_ident(c)),
+                    IndexKeyExpr::Expression(e) => format!("({e}) WITH {operator}"),
+                })
+                .collect();
+            let method = x.using.as_ref().map_or("gist", |u| u.value.as_str());
+            let mut definition = format!("EXCLUDE USING {method} ({})", elements.join(", "));
+            if let Some(predicate) = &x.predicate {
+                definition.push_str(&format!(" WHERE ({})", predicate.value));
+            }
+            let mut parts: Vec<(Part, Span)> = x
+                .elements
+                .iter()
+                .filter(|(k, _)| matches!(k.value, IndexKeyAttr::Expr(_)))
+                .map(|(k, _)| (Part::Expression, k.span))
+                .collect();
+            parts.extend(x.predicate.iter().map(|p| (Part::Predicate, p.span)));
+            self.record_parts(ObjectKind::Exclusion, &xname, x.span, parts);
+            self.table.exclusions.push(Exclusion {
+                name: xname,
+                definition,
+                deferrable: x.options.deferrable(),
+                comment: x.options.comment(),
             });
         }
     }

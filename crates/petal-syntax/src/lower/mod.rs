@@ -55,6 +55,7 @@ pub struct LoweredObject {
 pub enum ObjectKind {
     PrimaryKey,
     Unique,
+    Exclusion,
     Check,
     ForeignKey,
     Index,
@@ -65,9 +66,11 @@ pub enum ObjectKind {
 pub fn explicit_names(model: &TableModel) -> Vec<(String, Span)> {
     let uniques = model.uniques.iter().filter_map(|u| u.name.as_ref());
     let checks = model.checks.iter().filter_map(|c| c.name.as_ref());
+    let exclusions = model.exclusions.iter().filter_map(|x| x.name.as_ref());
     let indexes = model.indexes.iter().filter_map(|i| i.name.as_ref());
     uniques
         .chain(checks)
+        .chain(exclusions)
         .chain(indexes)
         .map(|n| (n.value.clone(), n.span))
         .collect()
@@ -119,6 +122,7 @@ pub fn lower_table(
         diags: &mut diags,
     };
     lowering.keys(&pk_columns);
+    lowering.exclusions();
     lowering.checks();
     lowering.foreign_keys();
     lowering.indexes();

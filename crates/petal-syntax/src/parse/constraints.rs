@@ -5,7 +5,9 @@
 use petal_ir::Deferrable;
 
 use super::{Once, spanned_all, string, unknown};
-use crate::ast::{CheckAttr, ConstraintOptions, Spanned, TableModel, UniqueAttr};
+use crate::ast::{
+    CheckAttr, ConstraintOptions, ExclusionAttr, IndexKeyAttr, Spanned, TableModel, UniqueAttr,
+};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::meta::{MetaItem, MetaValue};
 
@@ -20,6 +22,16 @@ const UNIQUE_ATTRS: &[&str] = &[
     "comment",
 ];
 const CHECK_ATTRS: &[&str] = &["name", "expr", "not_valid", "comment"];
+const EXCLUDE_ATTRS: &[&str] = &[
+    "name",
+    "using",
+    "elements",
+    "element",
+    "where",
+    "deferrable",
+    "initially_deferred",
+    "comment",
+];
 
 /// Which of the shared options a constraint kind takes.
 #[derive(Clone, Copy)]
@@ -244,4 +256,86 @@ pub(super) fn parse_check(
         expr,
         options,
     })
+}
+
+/// `exclude(using = "gist", elements(room = "=", during = "&&"),
+/// element(expr = "tstzrange(starts, ends)", with = "&&"), where = "...",
+/// name = "...", deferrable, comment = "...")`.
+pub(super) fn parse_exclusion(
+    item: &MetaItem,
+    diags: &mut Diagnostics,
+) -> Result<ExclusionAttr, Diagnostic> {
+    let mut x = ExclusionAttr {
+        span: item.name_span,
+        name: None,
+        using: None,
+        elements: Vec::new(),
+        predicate: None,
+        options: ConstraintOptions::default(),
+    };
+    let mut once = Once::default();
+    for sub in item.list("using = \"gist\", elements(room = \"=\", during = \"&&\")")? {
+        let option = constraint_option(sub, &mut x.options, &mut once, KEY);
+        let result = match (option, sub.name.as_str()) {
+            (Some(result), _) => result,
+            (None, "name") => once
+                .check(sub)
+                .and_then(|()| string(sub))
+                .map(|v| x.name = Some(v)),
+            (None, "using") => once
+                .check(sub)
+                .and_then(|()| string(sub))
+                .map(|v| x.using = Some(v)),
+            (None, "where") => once
+                .check(sub)
+                .and_then(|()| string(sub))
+                .map(|v| x.predicate = Some(v)),
+            (None, "elements") => sub.list("room = \"=\"").and_then(|columns| {
+                for column in columns {
+                    let operator = string(column)?;
+                    let key = IndexKeyAttr::Column(column.name.clone());
+                    let key = Spanned::new(key, column.name_span);
+                    x.elements.push((key, operator.value));
+                }
+                Ok(())
+            }),
+            (None, "element") => expression_element(sub).map(|e| x.elements.push(e)),
+            (None, other) => Err(unknown("exclude", other, sub.name_span, EXCLUDE_ATTRS)),
+        };
+        if let Err(d) = result {
+            diags.push(d);
+        }
+    }
+    if x.elements.is_empty() {
+        return Err(Diagnostic::new(
+            item.name_span,
+            "an exclusion constraint needs elements: `exclude(using = \"gist\", \
+             elements(room = \"=\", during = \"&&\"))`",
+        ));
+    }
+    Ok(x)
+}
+
+/// `element(expr = "tstzrange(starts, ends)", with = "&&")`.
+fn expression_element(item: &MetaItem) -> Result<(Spanned<IndexKeyAttr>, String), Diagnostic> {
+    let example = "expr = \"...\", with = \"&&\"";
+    let mut expr = None;
+    let mut operator = None;
+    for sub in item.list(example)? {
+        match sub.name.as_str() {
+            "expr" => expr = Some(string(sub)?),
+            "with" => operator = Some(string(sub)?.value),
+            other => return Err(unknown("element", other, sub.name_span, &["expr", "with"])),
+        }
+    }
+    match (expr, operator) {
+        (Some(expr), Some(operator)) => Ok((
+            Spanned::new(IndexKeyAttr::Expr(expr.value), expr.span),
+            operator,
+        )),
+        _ => Err(Diagnostic::new(
+            item.name_span,
+            format!("an expression element needs both: `element({example})`"),
+        )),
+    }
 }

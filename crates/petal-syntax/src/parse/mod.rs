@@ -30,6 +30,7 @@ pub const TABLE_ATTRS: &[&str] = &[
     "index",
     "unique",
     "check",
+    "exclude",
     "comment",
     "renamed_from",
     "unlogged",

@@ -4,8 +4,8 @@ use syn::spanned::Spanned as _;
 use syn::{Data, DeriveInput, Fields};
 
 use super::constraints::{
-    FOREIGN_KEY, constraint_option, parse_check, parse_field_primary_key, parse_primary_key,
-    parse_unique,
+    FOREIGN_KEY, constraint_option, parse_check, parse_exclusion, parse_field_primary_key,
+    parse_primary_key, parse_unique,
 };
 use super::table_options::{replica_identity, storage_parameters};
 use super::{
@@ -47,6 +47,7 @@ pub fn parse_table(input: &DeriveInput) -> (TableModel, Vec<Diagnostic>) {
         indexes: Vec::new(),
         uniques: Vec::new(),
         checks: Vec::new(),
+        exclusions: Vec::new(),
         comment: None,
         renamed_from: None,
         unlogged: None,
@@ -93,6 +94,7 @@ pub fn parse_table(input: &DeriveInput) -> (TableModel, Vec<Diagnostic>) {
             "index" => parse_index(&item, None, &mut diags).map(|ix| model.indexes.push(ix)),
             "unique" => parse_unique(&item, None, &mut diags).map(|u| model.uniques.push(u)),
             "check" => parse_check(&item, &mut diags).map(|c| model.checks.push(c)),
+            "exclude" => parse_exclusion(&item, &mut diags).map(|x| model.exclusions.push(x)),
             other => Err(unknown("table", other, item.name_span, TABLE_ATTRS)),
         };
         if let Err(d) = result {

@@ -69,6 +69,7 @@ pub struct Customer {
     deferrable,
     comment = "one number"
 ))]
+#[petal(exclude(using = "btree", elements(number = "="), where = "total > 0"))]
 #[petal(check(name = "orders_total_nonneg", expr = "total >= 0"))]
 pub struct Order {
     #[petal(primary_key)]
