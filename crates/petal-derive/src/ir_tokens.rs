@@ -163,12 +163,14 @@ fn check(c: &Check) -> TokenStream {
     let name = string(&c.name);
     let expr = string(&c.expr);
     let not_valid = c.not_valid;
+    let no_inherit = c.no_inherit;
     let comment = opt(&c.comment, |c| string(c));
     quote! {
         ::petal::ir::Check {
             name: #name,
             expr: #expr,
             not_valid: #not_valid,
+            no_inherit: #no_inherit,
             comment: #comment,
         }
     }

@@ -413,6 +413,7 @@ fn cases() -> Vec<(Change, Safety, &'static str)> {
                 table: t.clone(),
                 check: Check {
                     not_valid: false,
+                    no_inherit: false,
                     comment: None,
                     name: "c".into(),
                     expr: "(x > 0)".into(),
@@ -426,6 +427,7 @@ fn cases() -> Vec<(Change, Safety, &'static str)> {
                 table: t.clone(),
                 check: Check {
                     not_valid: false,
+                    no_inherit: false,
                     comment: None,
                     name: "c".into(),
                     expr: "(x > 0)".into(),
@@ -570,6 +572,7 @@ fn an_error_position_is_traced_to_the_attribute_not_to_keywords_in_literals() {
         .push(column("bad", "integer", true, Some("nope()")));
     table.checks.push(Check {
         not_valid: false,
+        no_inherit: false,
         comment: None,
         name: "orders \"DEFAULT\" CONSTRAINT".into(),
         expr: "(note <> 'CONSTRAINT x CHECK')".into(),

@@ -217,6 +217,11 @@ label_case!(
 
 // Constraints and indexes.
 label_case!(
+    label_check_made_no_inherit,
+    "ALTER TABLE orders ADD CONSTRAINT orders_qty_check CHECK (qty > 0);",
+    "ALTER TABLE orders ADD CONSTRAINT orders_qty_check CHECK (qty > 0) NO INHERIT;"
+);
+label_case!(
     label_add_exclusion_constraint,
     "",
     "ALTER TABLE orders ADD CONSTRAINT orders_code_excl EXCLUDE USING btree (code WITH =);"

@@ -57,6 +57,14 @@ impl Rng {
         z ^ (z >> 31)
     }
 
+    /// A second stream derived from this one's state without advancing
+    /// it. Kinds added to the generator later draw from it, so that the
+    /// first stream's draws, and the cases a fixed seed gives (CI's), stay
+    /// what they were.
+    pub fn side(&self) -> Rng {
+        Rng(self.0 ^ 0xD1B5_4A32_D192_ED03)
+    }
+
     /// A number in `0..n` (0 when `n` is 0).
     pub fn below(&mut self, n: usize) -> usize {
         if n == 0 {

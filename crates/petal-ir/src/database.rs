@@ -320,6 +320,7 @@ mod tests {
             not_null: true,
             checks: vec![Check {
                 not_valid: false,
+                no_inherit: false,
                 comment: None,
                 name: "positive_check".into(),
                 expr: "(VALUE > 0)".into(),

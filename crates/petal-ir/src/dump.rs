@@ -95,7 +95,12 @@ fn dump_table(out: &mut String, t: &Table) {
         let _ = writeln!(out, "{line}");
     }
     for c in &t.checks {
-        let not_valid = if c.not_valid { " not valid" } else { "" };
+        let not_valid = match (c.no_inherit, c.not_valid) {
+            (true, true) => " no inherit not valid",
+            (true, false) => " no inherit",
+            (false, true) => " not valid",
+            (false, false) => "",
+        };
         let _ = writeln!(
             out,
             "  check {} ({}){not_valid}",

@@ -125,6 +125,10 @@ pub struct Check {
     /// proven, new and updated rows are checked.
     #[serde(default, skip_serializing_if = "is_false")]
     pub not_valid: bool,
+    /// `NO INHERIT`: not passed on to inheritance children or partitions
+    /// (a domain's check is never so).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub no_inherit: bool,
     /// `COMMENT ON CONSTRAINT` (a domain's check keeps none here: its
     /// comment is listed as not compared).
     #[serde(default, skip_serializing_if = "Option::is_none")]

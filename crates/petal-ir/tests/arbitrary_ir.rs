@@ -48,6 +48,20 @@ fn assert_valid(db: &Database) {
                     .iter()
                     .any(|u| u.columns == fk.ref_columns && u.deferrable.is_not());
             assert!(keyed, "{}: {fk:?} points at no key", t.name);
+            // PostgreSQL: a logged table references only logged ones.
+            assert!(
+                t.options.unlogged || !target.options.unlogged,
+                "{}: logged, references unlogged {}",
+                t.name,
+                target.name
+            );
+        }
+        if let petal_ir::ReplicaIdentity::Index(index) = &t.options.replica_identity {
+            let usable = t
+                .primary_key
+                .as_ref()
+                .is_some_and(|p| p.name == *index && p.deferrable.is_not());
+            assert!(usable, "{}: replica identity {index} is no usable key", t.name);
         }
         for c in &t.columns {
             assert!(
@@ -277,6 +291,40 @@ fn pairs_make_primary_keys_deferrable() {
         made > 2,
         "only {made} primary keys made deferrable in 200 pairs"
     );
+}
+
+/// The kinds added late (drawn from the side stream) show up, and change:
+/// unlogged tables, storage parameters, replica identities, exclusion
+/// constraints, `NO INHERIT` checks.
+#[test]
+fn pairs_change_table_options_and_exclusions() {
+    use petal_ir::arbitrary::{Rng, build_tables_and_enums, mutate_tables_and_enums};
+    let mut seen = std::collections::BTreeMap::<&str, usize>::new();
+    for seed in 0..200 {
+        let mut rng = Rng::new(seed);
+        let a = build_tables_and_enums(&mut rng);
+        let b = mutate_tables_and_enums(&a, &mut rng, 3);
+        for (name, after) in &b.tables {
+            let Some(before) = a.tables.get(name) else {
+                continue;
+            };
+            let (x, y) = (&before.options, &after.options);
+            let changes = [
+                ("unlogged", x.unlogged != y.unlogged),
+                ("storage", x.storage != y.storage),
+                ("replica identity", x.replica_identity != y.replica_identity),
+                ("exclusions", before.exclusions != after.exclusions),
+                ("no inherit", after.checks.iter().any(|c| c.no_inherit)),
+            ];
+            for (what, changed) in changes {
+                *seen.entry(what).or_default() += usize::from(changed);
+            }
+        }
+    }
+    for (what, count) in &seen {
+        assert!(*count > 2, "only {count} pairs with {what} in 200: {seen:?}");
+    }
+    assert_eq!(seen.len(), 5, "{seen:?}");
 }
 
 /// Every kind shows up: the property tests over whole pairs see each.

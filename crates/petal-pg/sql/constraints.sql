@@ -24,6 +24,7 @@ SELECT con.conrelid AS table_oid,
        CASE WHEN con.contype = 'x' THEN pg_get_constraintdef(con.oid) END AS exclusion,
        {{unique_nulls_not_distinct}} AS nulls_not_distinct,
        NOT con.convalidated AS not_valid,
+       con.connoinherit AS no_inherit,
        d.description AS comment
 FROM tbl
 JOIN pg_constraint con ON con.conrelid = tbl.oid

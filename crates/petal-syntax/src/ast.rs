@@ -136,6 +136,8 @@ pub struct ConstraintOptions {
     pub deferrable: Option<Spanned<Deferrable>>,
     /// `not_valid`: added `NOT VALID`, the rows present not proven.
     pub not_valid: Option<Span>,
+    /// `no_inherit`: a check not passed on to children.
+    pub no_inherit: Option<Span>,
     pub comment: Option<Spanned<String>>,
 }
 

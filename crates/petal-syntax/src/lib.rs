@@ -27,7 +27,7 @@
 //! | `primary_key(a, b)`, `primary_key(columns(a, b), deferrable, initially_deferred, comment = "...")` | a composite primary key; with options, its columns in `columns(...)` |
 //! | `index(columns(a, b), expr = "lower(email)", name = "...", unique, where = "...", method = "gin", include(c), opclass = "...", collation = "...", with = "fillfactor = 70", comment = "...", concurrently)` | an index; keys in the order written, at least one column or expression; `opclass`/`collation` set every key's, `opclass(a = "text_pattern_ops")` one column key's; `with`: storage parameters; `concurrently`: migrations build it (and their downs drop it) `CONCURRENTLY`, in a step outside a transaction |
 //! | `unique(columns(a, b), name = "...", nulls_not_distinct, deferrable, initially_deferred, comment = "...")` | a unique constraint |
-//! | `check(expr = "total >= 0", name = "...", not_valid, comment = "...")` | a check constraint; `not_valid`: added `NOT VALID` |
+//! | `check(expr = "total >= 0", name = "...", not_valid, no_inherit, comment = "...")` | a check constraint; `not_valid`: added `NOT VALID`; `no_inherit`: not passed on to inheritance children |
 //! | `exclude(using = "gist", elements(room = "=", during = "&&"), element(expr = "...", with = "&&"), where = "...", name = "...", deferrable, initially_deferred, comment = "...")` | an exclusion constraint; elements in the order written; `gist` by default |
 //! | `comment = "..."`, `renamed_from = "old_name"` | a comment; a rename hint (`"schema.name"` or a name in the same schema) |
 //! | `unlogged`, `with = "fillfactor = 70"`, `replica_identity = "default" \| "full" \| "nothing" \| "using index NAME"` | an unlogged table; its storage parameters; its replica identity |

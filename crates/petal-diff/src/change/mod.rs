@@ -152,6 +152,7 @@ mod tests {
                         name: "t_b_check".into(),
                         expr: "(b > 0)".into(),
                         not_valid: false,
+                        no_inherit: false,
                         comment: None,
                     },
                 },

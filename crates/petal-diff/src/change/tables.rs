@@ -92,10 +92,11 @@ pub(super) fn add_unique(table: &QualifiedName, unique: &Unique) -> Review {
 }
 
 pub(super) fn add_check(table: &QualifiedName, check: &Check) -> Review {
+    let no_inherit = if check.no_inherit { " NO INHERIT" } else { "" };
     if check.not_valid {
         return Review::new(
             format!(
-                "add check constraint {} on {table} NOT VALID: {}",
+                "add check constraint {} on {table} NOT VALID: {}{no_inherit}",
                 check.name, check.expr
             ),
             Safety::Safe,
@@ -104,7 +105,7 @@ pub(super) fn add_check(table: &QualifiedName, check: &Check) -> Review {
     }
     Review::new(
         format!(
-            "add check constraint {} on {table}: {}",
+            "add check constraint {} on {table}: {}{no_inherit}",
             check.name, check.expr
         ),
         Safety::Locks,

@@ -162,9 +162,10 @@ impl TableObject for Check {
     fn name(&self) -> &str {
         &self.name
     }
-    /// Its validity changes in place (`Alter::ConstraintValid`).
+    /// Its validity changes in place (`Alter::ConstraintValid`); `NO
+    /// INHERIT` cannot.
     fn same_as(&self, other: &Self) -> bool {
-        self.expr == other.expr
+        self.expr == other.expr && self.no_inherit == other.no_inherit
     }
     fn of(table: &Table) -> &[Self] {
         &table.checks

@@ -146,6 +146,9 @@ pub(crate) fn check_clause(table: &QualifiedName, check: &Check) -> Sql {
         sql.push(&format!("CONSTRAINT {} CHECK (", quote_ident(&check.name)));
         sql.push_traced(Origin::part(key, Part::Expression), &check.expr);
         sql.push(")");
+        if check.no_inherit {
+            sql.push(" NO INHERIT");
+        }
         // Only `ALTER TABLE ... ADD` keeps it: `CREATE TABLE` marks its
         // constraints valid (the table is empty), so a new table gets its
         // NOT VALID ones added after it.

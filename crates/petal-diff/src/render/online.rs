@@ -540,6 +540,7 @@ fn validation(
 fn not_null_check(column: &str) -> Check {
     Check {
         not_valid: false,
+        no_inherit: false,
         comment: None,
         name: identifier(format!("petal_not_null_{column}")),
         expr: format!("{} IS NOT NULL", quote_ident(column)),

@@ -260,10 +260,11 @@ pub(super) fn build_table(rng: &mut Rng, db: &Database, name: QualifiedName) -> 
     add_unique(rng, &mut t, &mut ns);
     add_check(rng, &mut t, &mut ns);
     add_index(rng, &mut t, &mut ns);
-    if rng.chance(15) {
-        super::exclusions::add_exclusion(rng, &mut t, &mut ns);
+    let mut side = rng.side();
+    if side.chance(15) {
+        super::exclusions::add_exclusion(&mut side, &mut t, &mut ns);
     }
-    super::table_options::random_options(rng, &mut t);
+    super::table_options::random_options(&mut side, &mut t);
     t
 }
 
@@ -317,6 +318,7 @@ pub(super) fn add_check(rng: &mut Rng, t: &mut Table, ns: &mut Namespace) -> boo
     }
     t.checks.push(Check {
         not_valid: rng.chance(10),
+        no_inherit: rng.side().chance(10),
         comment: None,
         name: ns.check(&t.name.name, Some(&column)),
         expr,

@@ -64,6 +64,7 @@ fn checks(rng: &mut Rng, base: &Base) -> Vec<Check> {
         .filter(|_| rng.chance(50))
         .map(|(name, expr)| Check {
             not_valid: false,
+            no_inherit: false,
             comment: None,
             name: name.to_string(),
             expr: expr.to_string(),
@@ -208,4 +209,35 @@ pub(super) fn comment_domain(rng: &mut Rng, db: &mut Database) -> bool {
     db.domains
         .get_mut(&name)
         .is_some_and(|d| set(&mut d.comment, comment))
+}
+
+/// PostgreSQL refuses to add a NOT NULL or a check to a domain that a
+/// composite type's attribute is of while a table column is of that type
+/// (it cannot check the values nested there), and no migration can; so a
+/// domain of a composite attribute keeps `from`'s NOT NULL and checks.
+pub(super) fn keep_nested_constraints(from: &Database, to: &mut Database) {
+    let nested = |db: &Database, name: &QualifiedName| {
+        let spelled = crate::arbitrary::build::spelling(name);
+        db.composite_types
+            .values()
+            .any(|c| c.attributes.iter().any(|a| a.ty.as_str() == spelled))
+    };
+    let names: Vec<QualifiedName> = to.domains.keys().cloned().collect();
+    for name in names {
+        let Some(before) = from.domains.get(&name) else {
+            continue;
+        };
+        if !(nested(from, &name) || nested(to, &name)) {
+            continue;
+        }
+        // Its default with its NOT NULL: the generator gives a NOT NULL
+        // domain a default.
+        let (not_null, checks) = (before.not_null, before.checks.clone());
+        let default = before.default.clone();
+        if let Some(d) = to.domains.get_mut(&name) {
+            d.not_null = not_null;
+            d.checks = checks;
+            d.default = default;
+        }
+    }
 }

@@ -39,9 +39,19 @@ pub(super) const EDITS: &[Edit] = &[
     edit_index_storage,
     edit_validity,
     edit_primary_key,
-    super::table_options::edit_table_options,
-    super::exclusions::edit_exclusions,
 ];
+
+/// The edits of kinds added later, drawn from the side stream after the
+/// others (see [`Rng::side`]): a table's options, exclusion constraints.
+pub(super) fn late_edits(rng: &Rng, db: &mut Database) {
+    let mut side = rng.side();
+    if side.chance(25) {
+        super::table_options::edit_table_options(&mut side, db);
+    }
+    if side.chance(25) {
+        super::exclusions::edit_exclusions(&mut side, db);
+    }
+}
 
 /// `db` after `edits` random edits of its tables and enum types (the hints
 /// of the result name what was renamed from `db`).
@@ -57,6 +67,7 @@ pub fn mutate_tables_and_enums(db: &Database, rng: &mut Rng, edits: usize) -> Da
             done += 1;
         }
     }
+    late_edits(rng, &mut out);
     super::table_options::keep_valid(&mut out);
     out.normalize();
     out

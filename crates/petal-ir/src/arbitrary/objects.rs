@@ -137,7 +137,9 @@ pub fn mutate(db: &Database, rng: &mut Rng, edits: usize) -> Database {
             done += 1;
         }
     }
+    super::mutate::late_edits(rng, &mut out);
     super::table_options::keep_valid(&mut out);
+    domains::keep_nested_constraints(db, &mut out);
     out.normalize();
     out.dependencies = depends::derive(&out);
     out

@@ -135,6 +135,7 @@ pub(super) fn check_calling_function(rng: &mut Rng, db: &mut Database) -> bool {
     }
     t.checks.push(Check {
         not_valid: false,
+        no_inherit: false,
         comment: None,
         name: ns.check(&table.name, Some(&column)),
         expr,

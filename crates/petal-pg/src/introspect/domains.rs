@@ -40,6 +40,7 @@ pub(super) fn domains(rows: Rows) -> Result<Vec<DomainRow>, PgError> {
                     .zip(exprs)
                     .map(|(name, expr)| Check {
                         not_valid: false,
+                        no_inherit: false,
                         name,
                         expr,
                         comment: None,

@@ -89,6 +89,7 @@ pub(super) fn constraints(rows: Rows) -> Result<Vec<ParsedConstraint>, PgError> 
                     .ok_or_else(|| PgError::Catalog(format!("{} has no expression", context())))?;
                 ConstraintKind::Check(Check {
                     not_valid,
+                    no_inherit: get(row, "no_inherit")?,
                     name,
                     expr,
                     comment,

@@ -141,6 +141,7 @@ impl Lowering<'_> {
             self.record_parts(ObjectKind::Check, &cname, c.span, parts);
             self.table.checks.push(Check {
                 not_valid: c.options.not_valid.is_some(),
+                no_inherit: c.options.no_inherit.is_some(),
                 comment: c.options.comment(),
                 name: cname,
                 expr: c.expr.value.clone(),

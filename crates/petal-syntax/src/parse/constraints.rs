@@ -21,7 +21,7 @@ const UNIQUE_ATTRS: &[&str] = &[
     "initially_deferred",
     "comment",
 ];
-const CHECK_ATTRS: &[&str] = &["name", "expr", "not_valid", "comment"];
+const CHECK_ATTRS: &[&str] = &["name", "expr", "not_valid", "no_inherit", "comment"];
 const EXCLUDE_ATTRS: &[&str] = &[
     "name",
     "using",
@@ -38,6 +38,7 @@ const EXCLUDE_ATTRS: &[&str] = &[
 pub(super) struct Takes {
     pub deferrable: bool,
     pub not_valid: bool,
+    pub no_inherit: bool,
     pub comment: bool,
 }
 
@@ -45,6 +46,7 @@ pub(super) struct Takes {
 pub(super) const KEY: Takes = Takes {
     deferrable: true,
     not_valid: false,
+    no_inherit: false,
     comment: true,
 };
 /// A field's foreign key: deferrable, `NOT VALID`; the field's `comment`
@@ -52,11 +54,13 @@ pub(super) const KEY: Takes = Takes {
 pub(super) const FOREIGN_KEY: Takes = Takes {
     deferrable: true,
     not_valid: true,
+    no_inherit: false,
     comment: false,
 };
 const CHECK: Takes = Takes {
     deferrable: false,
     not_valid: true,
+    no_inherit: true,
     comment: true,
 };
 
@@ -90,6 +94,10 @@ pub(super) fn constraint_option(
             .check(item)
             .and_then(|()| item.flag())
             .map(|span| options.not_valid = Some(span)),
+        "no_inherit" if takes.no_inherit => once
+            .check(item)
+            .and_then(|()| item.flag())
+            .map(|span| options.no_inherit = Some(span)),
         "comment" if takes.comment => once
             .check(item)
             .and_then(|()| string(item))
