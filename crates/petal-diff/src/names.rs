@@ -278,6 +278,9 @@ fn for_each_expression(db: &mut Database, mut f: impl FnMut(&mut String)) {
         for check in &mut table.checks {
             f(&mut check.expr);
         }
+        for exclusion in &mut table.exclusions {
+            f(&mut exclusion.definition);
+        }
         for index in &mut table.indexes {
             if let Some(p) = &mut index.predicate {
                 f(p);

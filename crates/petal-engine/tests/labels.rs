@@ -209,6 +209,15 @@ label_case!(
     "",
     "ALTER TABLE orders REPLICA IDENTITY FULL;"
 );
+// The identity leaves the index before its column may hold NULL, and
+// takes it again (down) once the column is NOT NULL.
+label_case!(
+    label_replica_identity_off_an_index_whose_column_turns_nullable,
+    "ALTER TABLE orders ALTER COLUMN code SET NOT NULL;
+     CREATE UNIQUE INDEX orders_code_key ON orders (code);
+     ALTER TABLE orders REPLICA IDENTITY USING INDEX orders_code_key;",
+    "CREATE UNIQUE INDEX orders_code_key ON orders (code);"
+);
 label_case!(
     label_replica_identity_using_index,
     "",

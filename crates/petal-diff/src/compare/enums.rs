@@ -206,7 +206,7 @@ impl Engine<'_> {
             .collect()
     }
 
-    /// The indexes and checks of the working copy whose expressions name
+    /// The indexes, checks and exclusions of the working copy whose expressions name
     /// the type `name` (see [`names_type`]), as objects to drop before its
     /// recreation and create after.
     fn enum_expression_dependents(&self, name: &QualifiedName) -> Vec<Object> {
@@ -221,6 +221,16 @@ impl Engine<'_> {
                 out.push(Object::Check {
                     table: table.name.clone(),
                     check: check.clone(),
+                });
+            }
+            for exclusion in table
+                .exclusions
+                .iter()
+                .filter(|x| named_type(&x.definition, types).is_some())
+            {
+                out.push(Object::Exclusion {
+                    table: table.name.clone(),
+                    exclusion: exclusion.clone(),
                 });
             }
             for index in table

@@ -37,12 +37,14 @@ impl Engine<'_> {
     }
 
     /// Phase 7a: `SET UNLOGGED` and `SET LOGGED`, after the foreign keys
-    /// that go are dropped and before the tables that come are created
-    /// (their foreign keys inline may reference a table made logged here).
+    /// that go are dropped and before the tables that come are created and
+    /// the foreign keys that come are added (they may reference a table
+    /// made logged here).
     /// A logged table may reference only logged tables, so the foreign
     /// keys left in place order them: a table is made unlogged after the
     /// tables referencing it, and logged after the tables it references.
     pub(super) fn persistence(&mut self, matching: &Matching) {
+        self.identities_off_indexes(matching);
         let wanted = |engine: &Self, unlogged: bool| -> BTreeSet<QualifiedName> {
             matching
                 .tables
@@ -67,6 +69,37 @@ impl Engine<'_> {
         }
     }
 
+    /// A replica identity leaving the index it names goes before the
+    /// columns change (phase 8): PostgreSQL refuses to make a column of
+    /// that index nullable while it is the identity. To another index, it
+    /// goes to the default here and to that index in phase 11c; reversed,
+    /// the down leaves an index once the columns are back, and takes one
+    /// after they are NOT NULL again.
+    fn identities_off_indexes(&mut self, matching: &Matching) {
+        let mut pending = Vec::new();
+        for name in matching.tables.keys() {
+            let (Some(cur), Some(to)) = (self.cur.tables.get(name), self.to.tables.get(name))
+            else {
+                continue;
+            };
+            let (now, wanted) = (&cur.options.replica_identity, &to.options.replica_identity);
+            if !matches!(now, ReplicaIdentity::Index(_)) || now == wanted {
+                continue;
+            }
+            let next = match wanted {
+                ReplicaIdentity::Index(_) => ReplicaIdentity::Default,
+                other => other.clone(),
+            };
+            pending.push(Alter::ReplicaIdentity {
+                table: name.clone(),
+                identity: Delta::new(now.clone(), next),
+            });
+        }
+        for alter in pending {
+            self.emit(Change::Alter(alter));
+        }
+    }
+
     fn set_unlogged(&mut self, table: QualifiedName, unlogged: bool) {
         self.emit(Change::Alter(Alter::Unlogged {
             table,
@@ -76,7 +109,9 @@ impl Engine<'_> {
 
     /// `tables` ordered so that a table comes before the tables of the set
     /// it references (by the working copy's foreign keys), in name order
-    /// where that leaves a choice; a cycle is broken by name.
+    /// where that leaves a choice. A cycle is broken by name, and
+    /// PostgreSQL then refuses the change whichever table goes first (the
+    /// cycle's keys would have to go around it; petal does not do that).
     fn referencing_first(&self, mut tables: BTreeSet<QualifiedName>) -> Vec<QualifiedName> {
         let references = |from: &QualifiedName, to: &QualifiedName| {
             from != to

@@ -185,25 +185,22 @@ impl Engine<'_> {
             });
             // Expressions naming a recreated enum type go out of its way.
             // So do those calling a function that is dropped and created
-            // again (PostgreSQL will not drop it while they use it).
+            // again (PostgreSQL will not drop it while they use it), and
+            // those over a column moved aside: a check's, an exclusion's
+            // elements and predicate.
             let cur_name = &table.cur.name;
-            plan_kind::<Check>(&table, &mut planned, |c| {
-                named_type(&c.expr, &recreated)
+            let by_text = |text: &str, name: &str| {
+                named_type(text, &recreated)
                     .map(|name| ObjectKey::Enum { name })
                     .or_else(|| {
                         over_recreated
-                            .get(&ObjectKey::constraint(cur_name, &c.name))
+                            .get(&ObjectKey::constraint(cur_name, name))
                             .cloned()
                     })
-                    .or_else(|| moved(&|col| mentions_column(&c.expr, col)))
-            });
-            // An element or predicate naming a recreated enum type's
-            // labels, or a column moved aside, takes it out of the way.
-            plan_kind::<Exclusion>(&table, &mut planned, |x| {
-                named_type(&x.definition, &recreated)
-                    .map(|name| ObjectKey::Enum { name })
-                    .or_else(|| moved(&|col| mentions_column(&x.definition, col)))
-            });
+                    .or_else(|| moved(&|col| mentions_column(text, col)))
+            };
+            plan_kind::<Check>(&table, &mut planned, |c| by_text(&c.expr, &c.name));
+            plan_kind::<Exclusion>(&table, &mut planned, |x| by_text(&x.definition, &x.name));
             plan_kind::<Index>(&table, &mut planned, |i| {
                 index_named_type(i, &recreated)
                     .map(|name| ObjectKey::Enum { name })
@@ -251,7 +248,7 @@ impl Engine<'_> {
         plan
     }
 
-    /// The checks and indexes of tables that go which call a function
+    /// The checks, exclusions and indexes of tables that go which call a function
     /// dropped and created again: they go first, since the function's
     /// drop comes before the tables' (its defaults are
     /// `drop_defaults_over_recreated`'s).
@@ -269,6 +266,14 @@ impl Engine<'_> {
                     drops.push(Change::Drop(Object::Check {
                         table: name.clone(),
                         check: check.clone(),
+                    }));
+                }
+            }
+            for exclusion in &table.exclusions {
+                if over_recreated.contains_key(&ObjectKey::constraint(name, &exclusion.name)) {
+                    drops.push(Change::Drop(Object::Exclusion {
+                        table: name.clone(),
+                        exclusion: exclusion.clone(),
                     }));
                 }
             }
