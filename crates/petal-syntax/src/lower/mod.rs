@@ -128,6 +128,7 @@ pub fn lower_table(
     lowering.indexes();
     let objects = lowering.objects;
     let mut table = lowering.table;
+    check_identity_index(model, &table, &mut diags);
     table.normalize();
     diags.finish(LoweredTable {
         table,
@@ -222,6 +223,29 @@ fn sequence_name(
         petal_ir::naming::make_object_name(&table.name, Some(&column.name), Some("seq")),
     );
     Ok((name != picked).then_some(name))
+}
+
+/// `replica_identity = "using index NAME"` names one of the table's own
+/// keys or unique indexes (by the name it has or is given).
+fn check_identity_index(model: &TableModel, table: &Table, diags: &mut Diagnostics) {
+    let Some(identity) = &model.replica_identity else {
+        return;
+    };
+    let petal_ir::ReplicaIdentity::Index(index) = &identity.value else {
+        return;
+    };
+    let keys = table.primary_key.iter().map(|p| &p.name);
+    let uniques = table.uniques.iter().map(|u| &u.name);
+    let indexes = table.indexes.iter().filter(|i| i.unique).map(|i| &i.name);
+    if !keys.chain(uniques).chain(indexes).any(|n| n == index) {
+        diags.error(
+            identity.span,
+            format!(
+                "`replica_identity` names `{index}`, which is not this table's primary key, unique \
+                 constraint or unique index"
+            ),
+        );
+    }
 }
 
 /// The primary key's columns (SQL names), from the struct or a field.

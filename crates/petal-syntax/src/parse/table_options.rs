@@ -17,7 +17,10 @@ pub(super) fn replica_identity(
         (["default"], _) => ReplicaIdentity::Default,
         (["full"], _) => ReplicaIdentity::Full,
         (["nothing"], _) => ReplicaIdentity::Nothing,
-        (["using", "index", _], [_, _, index]) => ReplicaIdentity::Index((*index).to_string()),
+        (["using", "index", _], [_, _, index]) => {
+            let bare = index.strip_prefix('"').and_then(|i| i.strip_suffix('"'));
+            ReplicaIdentity::Index(bare.unwrap_or(index).to_string())
+        }
         _ => {
             return Err(Diagnostic::new(
                 text.span,
@@ -33,8 +36,10 @@ pub(super) fn replica_identity(
 }
 
 /// `with = "fillfactor = 70, deduplicate_items = off"` → `name=value`
-/// entries, as `pg_class.reloptions` holds them (names folded to lower
-/// case, as PostgreSQL folds them; a value may be quoted).
+/// entries, as `pg_class.reloptions` holds them: names, and values not
+/// quoted, folded to lower case as PostgreSQL folds them (`= FALSE` is
+/// stored `false`), a quoted value kept as written. A `toast.` parameter
+/// is refused: it is the TOAST table's, which petal does not read.
 pub(super) fn storage_parameters(
     text: &Spanned<String>,
 ) -> Result<Spanned<Vec<String>>, Diagnostic> {
@@ -43,12 +48,13 @@ pub(super) fn storage_parameters(
         let parsed = entry.split_once('=').and_then(|(name, value)| {
             let name = name.trim().to_ascii_lowercase();
             let value = value.trim();
-            let value = value
-                .strip_prefix('\'')
-                .and_then(|v| v.strip_suffix('\''))
-                .unwrap_or(value);
+            let value = match value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')) {
+                Some(quoted) => quoted.to_string(),
+                None => value.to_ascii_lowercase(),
+            };
             let plain = |t: &str| !t.is_empty() && !t.contains(char::is_whitespace);
-            (plain(&name) && plain(value)).then(|| format!("{name}={value}"))
+            let own = !name.contains('.');
+            (plain(&name) && plain(&value) && own).then(|| format!("{name}={value}"))
         });
         match parsed {
             Some(parameter) => parameters.push(parameter),
@@ -56,7 +62,9 @@ pub(super) fn storage_parameters(
                 return Err(Diagnostic::new(
                     text.span,
                     format!(
-                        "malformed storage parameter {:?}: `with` takes `name = value` pairs separated by commas (`with = \"fillfactor = 70\"`)",
+                        "malformed storage parameter {:?}: `with` takes `name = value` pairs \
+                         separated by commas (`with = \"fillfactor = 70\"`), not a TOAST \
+                         table's (`toast.`)",
                         entry.trim()
                     ),
                 ));
