@@ -16,15 +16,15 @@ use petal_pg::NotCompared;
 /// described (`policy public.orders.own_rows uses column
 /// public.orders.total, which the up changes the type of`).
 pub(crate) fn blocked(not_compared: &[NotCompared], diff: &Diff) -> Vec<String> {
+    let mut out = unlogged_published(not_compared, diff);
     let users: Vec<&NotCompared> = not_compared
         .iter()
         .filter(|o| !o.depends_on.is_empty())
         .collect();
     if users.is_empty() {
-        return Vec::new();
+        return out;
     }
     let old_names = OldNames::of(&diff.changes);
-    let mut out = Vec::new();
     let down = diff.down();
     for (direction, changes) in [("up", &diff.changes), ("down", &down)] {
         let touched = touched(changes, &old_names);
@@ -46,6 +46,35 @@ pub(crate) fn blocked(not_compared: &[NotCompared], diff: &Diff) -> Vec<String> 
                         user.kind, user.name
                     ));
                 }
+            }
+        }
+    }
+    out
+}
+
+/// PostgreSQL refuses `SET UNLOGGED` on a table a publication holds
+/// (an unlogged table cannot be replicated).
+fn unlogged_published(not_compared: &[NotCompared], diff: &Diff) -> Vec<String> {
+    let old_names = OldNames::of(&diff.changes);
+    let down = diff.down();
+    let mut out = Vec::new();
+    for (direction, changes) in [("up", &diff.changes), ("down", &down)] {
+        for change in changes.iter() {
+            let Change::Alter(Alter::Unlogged { table, unlogged }) = change else {
+                continue;
+            };
+            if !unlogged.to {
+                continue;
+            }
+            let table = old_names.table(table);
+            let published = not_compared
+                .iter()
+                .filter(|o| o.kind == "publication of a table" && o.on.as_ref() == Some(&table));
+            for publication in published {
+                out.push(format!(
+                    "{} {} holds table {table}, which the {direction} makes unlogged",
+                    publication.kind, publication.name
+                ));
             }
         }
     }
@@ -231,6 +260,29 @@ mod tests {
         );
         // A policy on the dropped table itself goes with it.
         assert!(blocked(&[policy_on_total("orders")], &diff).is_empty());
+    }
+
+    #[test]
+    fn a_published_table_made_unlogged_is_named() {
+        let mut after = orders("numeric", "orders");
+        only_table(&mut after).options.unlogged = true;
+        let diff = petal_diff::diff(&orders("numeric", "orders"), &after);
+        let publication = NotCompared {
+            kind: "publication of a table".into(),
+            name: "feed on public.orders".into(),
+            depends_on: Vec::new(),
+            on: Some(QualifiedName::new("public", "orders")),
+        };
+        assert_eq!(
+            blocked(&[publication.clone()], &diff),
+            [
+                "publication of a table feed on public.orders holds table public.orders, which the up makes unlogged"
+            ]
+        );
+        // Made logged, it is no trouble.
+        let back = petal_diff::diff(&after, &orders("numeric", "orders"));
+        let downs = blocked(&[publication], &back);
+        assert_eq!(downs.len(), 1, "only the down makes it unlogged: {downs:?}");
     }
 
     #[test]
