@@ -228,7 +228,8 @@ impl Namespace {
         self.choose(table, Some(&name_addition(columns)), "key")
     }
 
-    /// `bookings_room_during_excl` (an expression element is `expr`).
+    /// `bookings_room_during_excl`; an expression element is named as an
+    /// index's expression key is (`lower(email)`: `lower`).
     pub fn exclusion<S: AsRef<str>>(&mut self, table: &str, columns: &[S]) -> String {
         self.choose(table, Some(&name_addition(columns)), "excl")
     }

@@ -61,7 +61,11 @@ fn assert_valid(db: &Database) {
                 .primary_key
                 .as_ref()
                 .is_some_and(|p| p.name == *index && p.deferrable.is_not());
-            assert!(usable, "{}: replica identity {index} is no usable key", t.name);
+            assert!(
+                usable,
+                "{}: replica identity {index} is no usable key",
+                t.name
+            );
         }
         for c in &t.columns {
             assert!(
@@ -322,7 +326,10 @@ fn pairs_change_table_options_and_exclusions() {
         }
     }
     for (what, count) in &seen {
-        assert!(*count > 2, "only {count} pairs with {what} in 200: {seen:?}");
+        assert!(
+            *count > 2,
+            "only {count} pairs with {what} in 200: {seen:?}"
+        );
     }
     assert_eq!(seen.len(), 5, "{seen:?}");
 }

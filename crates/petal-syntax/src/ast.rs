@@ -126,9 +126,9 @@ pub struct ExclusionAttr {
 }
 
 /// What a constraint says besides its columns or expression. Which of
-/// them a constraint takes is the parser's business: `deferrable` on keys
-/// and foreign keys, `not_valid` on checks and foreign keys, `comment` on
-/// keys and checks.
+/// them a constraint takes is the parser's business: `deferrable` on keys,
+/// exclusions and foreign keys, `not_valid` on checks and foreign keys,
+/// `no_inherit` on checks, `comment` on keys, exclusions and checks.
 #[derive(Debug, Clone, Default)]
 pub struct ConstraintOptions {
     /// `deferrable` (initially immediate) or `initially_deferred`, at the

@@ -363,10 +363,8 @@ impl Alter {
                 "comment on {on}: {}",
                 text.to.as_deref().unwrap_or("none")
             )),
-            Alter::Unlogged { table, unlogged } => table_options::logged(table, unlogged.to),
-            Alter::TableStorage { table, storage } => table_options::storage(table, &storage.to),
-            Alter::ReplicaIdentity { table, identity } => {
-                table_options::replica_identity(table, &identity.to)
+            Alter::Unlogged { .. } | Alter::TableStorage { .. } | Alter::ReplicaIdentity { .. } => {
+                table_options::review(self)
             }
             Alter::ExtensionVersion { name, version } => {
                 extensions::update(name, version.from.as_deref(), version.to.as_deref())

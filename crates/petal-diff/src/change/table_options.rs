@@ -3,9 +3,20 @@
 
 use petal_ir::{QualifiedName, ReplicaIdentity};
 
+use super::Alter;
 use crate::classify::{Review, Safety};
 
-pub(super) fn logged(table: &QualifiedName, unlogged: bool) -> Review {
+/// The review of an alteration of a table's options.
+pub(super) fn review(alter: &Alter) -> Review {
+    match alter {
+        Alter::Unlogged { table, unlogged } => logged(table, unlogged.to),
+        Alter::TableStorage { table, storage } => self::storage(table, &storage.to),
+        Alter::ReplicaIdentity { table, identity } => replica_identity(table, &identity.to),
+        other => Review::safe(format!("alter {}", other.key())),
+    }
+}
+
+fn logged(table: &QualifiedName, unlogged: bool) -> Review {
     if unlogged {
         Review::new(format!("make {table} UNLOGGED"), Safety::Destructive)
             .note(
@@ -19,7 +30,7 @@ pub(super) fn logged(table: &QualifiedName, unlogged: bool) -> Review {
     }
 }
 
-pub(super) fn storage(table: &QualifiedName, to: &[String]) -> Review {
+fn storage(table: &QualifiedName, to: &[String]) -> Review {
     let what = if to.is_empty() {
         "none".to_string()
     } else {
@@ -28,7 +39,7 @@ pub(super) fn storage(table: &QualifiedName, to: &[String]) -> Review {
     Review::safe(format!("set storage parameters of {table}: {what}"))
 }
 
-pub(super) fn replica_identity(table: &QualifiedName, to: &ReplicaIdentity) -> Review {
+fn replica_identity(table: &QualifiedName, to: &ReplicaIdentity) -> Review {
     let review = Review::safe(format!(
         "set replica identity of {table} to {}",
         to.describe()

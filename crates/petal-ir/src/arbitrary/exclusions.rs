@@ -1,24 +1,12 @@
-//! Exclusion constraints at random: `=` on a column any btree can index,
+//! Exclusion constraints at random: `=` on a column of one of the
+//! generator's own types (a btree indexes each),
 //! some partial, some deferrable; added, dropped and changed.
 
 use super::Rng;
-use super::build::{ident, namespace};
+use super::build::{TYPES, ident, namespace};
 use super::mutate::pick_table;
 use crate::naming::Namespace;
 use crate::{Database, Deferrable, Exclusion, Table};
-
-/// Types whose `=` a btree exclusion can use.
-const BTREE_TYPES: &[&str] = &[
-    "integer",
-    "bigint",
-    "smallint",
-    "text",
-    "character varying(20)",
-    "numeric(12,2)",
-    "double precision",
-    "boolean",
-    "date",
-];
 
 /// Adds an exclusion constraint on one column of `t`, if it has one of
 /// a usable type.
@@ -26,7 +14,7 @@ pub(super) fn add_exclusion(rng: &mut Rng, t: &mut Table, ns: &mut Namespace) ->
     let usable: Vec<String> = t
         .columns
         .iter()
-        .filter(|c| c.generated.is_none() && BTREE_TYPES.contains(&c.ty.as_str()))
+        .filter(|c| c.generated.is_none() && TYPES.contains(&c.ty.as_str()))
         .map(|c| c.name.clone())
         .collect();
     let Some(column) = rng.pick(&usable).cloned() else {

@@ -86,8 +86,7 @@ pub enum Objects {
 pub struct NotCompared {
     /// `foreign table`, `partition`, `inheritance child table`, `trigger`
     /// (of a relation petal does not compare), `policy`, `rule`,
-    /// `exclusion constraint`, `partition key`, `unlogged table`,
-    /// `unlogged sequence`, `invalid index`, `row level security`,
+    /// `partition key`, `unlogged sequence`, `invalid index`, `row level security`,
     /// `statistics object`, `collation`, `operator`, `operator class`,
     /// `operator family`, `base type`, `shell type`, `text search
     /// configuration`, `text search dictionary`, `conversion`, `event

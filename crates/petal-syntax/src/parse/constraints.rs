@@ -1,6 +1,7 @@
-//! Parsing the constraints a model declares: the primary key, uniques and
-//! checks, and the options every constraint kind shares
-//! (`deferrable`, `initially_deferred`, `not_valid`, `comment`).
+//! Parsing the constraints a model declares: the primary key, uniques,
+//! checks and exclusions, and the options the constraint kinds share
+//! (`deferrable`, `initially_deferred`, `not_valid`, `no_inherit`,
+//! `comment`), each kind taking those PostgreSQL allows it.
 
 use petal_ir::Deferrable;
 
