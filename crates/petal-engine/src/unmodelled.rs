@@ -274,7 +274,7 @@ mod tests {
             on: Some(QualifiedName::new("public", "orders")),
         };
         assert_eq!(
-            blocked(&[publication.clone()], &diff),
+            blocked(std::slice::from_ref(&publication), &diff),
             [
                 "publication of a table feed on public.orders holds table public.orders, which the up makes unlogged"
             ]
