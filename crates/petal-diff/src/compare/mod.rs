@@ -212,6 +212,7 @@ pub fn diff(from: &Database, to: &Database) -> Diff {
         warnings: Vec::new(),
         moved_defaults: BTreeMap::new(),
         moved_columns: BTreeMap::new(),
+        retyped_attributes: Vec::new(),
     };
     engine.run();
     let mut warnings = engine.warnings;
@@ -269,6 +270,10 @@ pub(crate) struct Engine<'a> {
     /// The generated columns moved aside in phase 5a (as the models name
     /// them → the recreated function they call), put back in phase 8.
     pub moved_columns: BTreeMap<petal_ir::ObjectKey, petal_ir::ObjectKey>,
+    /// Attribute type changes of composite types that table columns stop
+    /// using in this migration, held from phase 5b until those columns
+    /// are gone or retyped (phase 8).
+    pub retyped_attributes: Vec<Change>,
 }
 
 impl Engine<'_> {
@@ -312,6 +317,9 @@ impl Engine<'_> {
         self.rename_constraints(&plan);
         self.create_tables_and_columns(&matching);
         self.alter_columns(&matching);
+        for change in std::mem::take(&mut self.retyped_attributes) {
+            self.emit(change);
+        }
         // After the other columns' type changes: a generated column added
         // back reads them as they are wanted.
         self.put_back_generated();

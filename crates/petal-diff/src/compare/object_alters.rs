@@ -47,12 +47,35 @@ impl Engine<'_> {
                 self.cur.composite_types.get(t),
                 self.to.composite_types.get(t),
             ) {
-                changes.extend(types::composite_changes(cur, to));
+                // PostgreSQL refuses to change an attribute's type while
+                // a table column is of the type: when the migration takes
+                // those columns away, the change waits for them (and the
+                // down, reversed, makes it before they come back).
+                let leaving =
+                    self.columns_of_type(&self.cur, t) && !self.columns_of_type(self.to, t);
+                for change in types::composite_changes(cur, to) {
+                    match change {
+                        Change::Alter(Alter::AttributeType { .. }) if leaving => {
+                            self.retyped_attributes.push(change);
+                        }
+                        other => changes.push(other),
+                    }
+                }
             }
         }
         for change in changes {
             self.emit(change);
         }
+    }
+
+    /// Whether a table column of `db` is of the type (or an array of it).
+    fn columns_of_type(&self, db: &petal_ir::Database, name: &petal_ir::QualifiedName) -> bool {
+        let spelling = crate::names::type_spelling(name);
+        db.tables.values().any(|t| {
+            t.columns
+                .iter()
+                .any(|c| c.ty.element().as_str() == spelling)
+        })
     }
 
     /// The tables with a column of `domain` (or of an array of it), as the
