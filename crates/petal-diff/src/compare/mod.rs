@@ -217,7 +217,7 @@ pub fn diff(from: &Database, to: &Database) -> Diff {
     engine.run();
     let mut warnings = engine.warnings;
     warnings.extend(foreign_key_types::new_mismatches(from, &to));
-    warnings.extend(deferrable_keys::newly_deferrable(from, &to));
+    warnings.extend(deferrable_keys::newly_deferrable(&engine.changes));
     warnings.sort();
     warnings.dedup();
     Diff {
