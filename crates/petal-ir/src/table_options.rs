@@ -55,6 +55,11 @@ impl ReplicaIdentity {
         *self == ReplicaIdentity::Default
     }
 
+    /// Whether it is the index (or key) named `index`.
+    pub fn is_index(&self, index: &str) -> bool {
+        matches!(self, ReplicaIdentity::Index(name) if name == index)
+    }
+
     /// As a reviewer reads it: `full`, `using index "orders_pkey"`.
     pub fn describe(&self) -> String {
         match self {

@@ -51,11 +51,11 @@ own_part (classid, objid) AS (
     SELECT 'pg_attrdef'::regclass, ad.oid
     FROM tbl t JOIN pg_attrdef ad ON ad.adrelid = t.oid WHERE {{near}}
     UNION ALL
-    SELECT 'pg_type'::regclass, ty.oid
-    FROM tbl t JOIN pg_type ty ON ty.typrelid = t.oid WHERE {{near}}
-    UNION ALL
-    SELECT 'pg_type'::regclass, ty.typarray
-    FROM tbl t JOIN pg_type ty ON ty.typrelid = t.oid WHERE {{near}} AND ty.typarray <> 0
+    SELECT 'pg_type'::regclass, rt.oid
+    FROM tbl t
+    JOIN pg_type ty ON ty.typrelid = t.oid
+    CROSS JOIN LATERAL (VALUES (ty.oid), (ty.typarray)) AS rt (oid)
+    WHERE {{near}} AND rt.oid <> 0
     UNION ALL
     SELECT 'pg_class'::regclass, sd.objid
     FROM tbl t

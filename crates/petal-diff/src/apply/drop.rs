@@ -115,7 +115,7 @@ pub(super) fn drop(db: &mut Database, object: &Object) -> Result<(), ApplyError>
 /// `NOTHING`; an index of the same name created again is not marked.
 fn forget_identity_index(db: &mut Database, table: &QualifiedName, index: &str) {
     if let Some(t) = db.tables.get_mut(table)
-        && t.options.replica_identity == ReplicaIdentity::Index(index.to_string())
+        && t.options.replica_identity.is_index(index)
     {
         t.options.replica_identity = ReplicaIdentity::Nothing;
     }

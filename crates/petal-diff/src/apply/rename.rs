@@ -261,7 +261,7 @@ fn rename_constraint(
 /// The replica identity names its index, which a key's rename renames.
 fn rename_identity_index(db: &mut Database, table: &QualifiedName, name: &Delta<String>) {
     if let Some(t) = db.tables.get_mut(table)
-        && t.options.replica_identity == ReplicaIdentity::Index(name.from.clone())
+        && t.options.replica_identity.is_index(&name.from)
     {
         t.options.replica_identity = ReplicaIdentity::Index(name.to.clone());
     }

@@ -51,8 +51,8 @@ impl Engine<'_> {
                 // a table column is of the type: when the migration takes
                 // those columns away, the change waits for them (and the
                 // down, reversed, makes it before they come back).
-                let leaving =
-                    self.columns_of_type(&self.cur, t) && !self.columns_of_type(self.to, t);
+                let used = |db| tables_using_type(db, t).next().is_some();
+                let leaving = used(&self.cur) && !used(self.to);
                 for change in types::composite_changes(cur, to) {
                     match change {
                         Change::Alter(Alter::AttributeType { .. }) if leaving => {
@@ -68,29 +68,11 @@ impl Engine<'_> {
         }
     }
 
-    /// Whether a table column of `db` is of the type (or an array of it).
-    fn columns_of_type(&self, db: &petal_ir::Database, name: &petal_ir::QualifiedName) -> bool {
-        let spelling = crate::names::type_spelling(name);
-        db.tables.values().any(|t| {
-            t.columns
-                .iter()
-                .any(|c| c.ty.element().as_str() == spelling)
-        })
-    }
-
     /// The tables with a column of `domain` (or of an array of it), as the
     /// working copy has them when the domain changes: a new check or NOT
     /// NULL of the domain reads their rows.
     fn domain_users(&self, domain: &petal_ir::QualifiedName) -> Vec<petal_ir::QualifiedName> {
-        let spelling = crate::names::type_spelling(domain);
-        self.cur
-            .tables
-            .values()
-            .filter(|t| {
-                t.columns
-                    .iter()
-                    .any(|c| c.ty.element().as_str() == spelling)
-            })
+        tables_using_type(&self.cur, domain)
             .map(|t| t.name.clone())
             .collect()
     }
@@ -271,4 +253,17 @@ impl Engine<'_> {
             self.emit(change);
         }
     }
+}
+
+/// The tables of `db` with a column of the type (or of an array of it).
+fn tables_using_type<'a>(
+    db: &'a petal_ir::Database,
+    name: &petal_ir::QualifiedName,
+) -> impl Iterator<Item = &'a petal_ir::Table> {
+    let spelling = crate::names::type_spelling(name);
+    db.tables.values().filter(move |t| {
+        t.columns
+            .iter()
+            .any(|c| c.ty.element().as_str() == spelling)
+    })
 }

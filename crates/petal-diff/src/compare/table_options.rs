@@ -26,12 +26,11 @@ impl Engine<'_> {
             Object::Index { table, index } => (table, &index.name),
             _ => return None,
         };
-        let named = ReplicaIdentity::Index(index.clone());
         let current = &self.cur.tables.get(table)?.options.replica_identity;
-        (*current == named).then(|| {
+        current.is_index(index).then(|| {
             Change::Alter(Alter::ReplicaIdentity {
                 table: table.clone(),
-                identity: Delta::new(named, ReplicaIdentity::Default),
+                identity: Delta::new(current.clone(), ReplicaIdentity::Default),
             })
         })
     }

@@ -9,7 +9,7 @@ use petal_ir::{
 use proc_macro2::Span;
 
 use super::{LoweredObject, ObjectKind, columns_in_expression, pk_columns_with_span, resolve_all};
-use crate::ast::{IndexKeyAttr, KeyOption, TableModel};
+use crate::ast::{IndexKeyAttr, KeyOption, Spanned, TableModel};
 use crate::diagnostic::Diagnostics;
 
 /// A table's constraints and indexes being lowered, named in the order
@@ -78,16 +78,7 @@ impl Lowering<'_> {
         let name = self.name();
         let model = self.model;
         for x in &model.exclusions {
-            let keys: Vec<IndexKey> = x
-                .elements
-                .iter()
-                .map(|(key, _)| match &key.value {
-                    IndexKeyAttr::Column(c) => {
-                        IndexKey::column(model.resolve_column(c).unwrap_or_else(|| c.clone()))
-                    }
-                    IndexKeyAttr::Expr(e) => IndexKey::expression(e.clone()),
-                })
-                .collect();
+            let keys = model_keys(model, x.elements.iter().map(|(key, _)| key));
             let xname = match &x.name {
                 Some(n) => n.value.clone(),
                 None => {
@@ -108,13 +99,7 @@ impl Lowering<'_> {
             if let Some(predicate) = &x.predicate {
                 definition.push_str(&format!(" WHERE ({})", predicate.value));
             }
-            let mut parts: Vec<(Part, Span)> = x
-                .elements
-                .iter()
-                .filter(|(k, _)| matches!(k.value, IndexKeyAttr::Expr(_)))
-                .map(|(k, _)| (Part::Expression, k.span))
-                .collect();
-            parts.extend(x.predicate.iter().map(|p| (Part::Predicate, p.span)));
+            let parts = expression_parts(x.elements.iter().map(|(key, _)| key), &x.predicate);
             self.record_parts(ObjectKind::Exclusion, &xname, x.span, parts);
             self.table.exclusions.push(Exclusion {
                 name: xname,
@@ -222,17 +207,7 @@ impl Lowering<'_> {
         let name = self.name();
         let model = self.model;
         for ix in &model.indexes {
-            let keys: Vec<IndexKey> = ix
-                .keys
-                .iter()
-                .map(|k| match &k.value {
-                    IndexKeyAttr::Column(c) => {
-                        IndexKey::column(model.resolve_column(c).unwrap_or_else(|| c.clone()))
-                    }
-                    IndexKeyAttr::Expr(e) => IndexKey::expression(e.clone()),
-                })
-                .collect();
-            let mut keys = keys;
+            let mut keys = model_keys(model, &ix.keys);
             self.key_options(&ix.opclass, &mut keys, |k, v| k.opclass = Some(v));
             self.key_options(&ix.collation, &mut keys, |k, v| k.collation = Some(v));
             let include = resolve_all(model, ix.include.iter().map(|c| c.value.as_str()));
@@ -240,13 +215,7 @@ impl Lowering<'_> {
                 Some(n) => n.value.clone(),
                 None => self.namespace.index(&name, &keys, &include),
             };
-            let mut parts: Vec<(Part, Span)> = ix
-                .keys
-                .iter()
-                .filter(|k| matches!(k.value, IndexKeyAttr::Expr(_)))
-                .map(|k| (Part::Expression, k.span))
-                .collect();
-            parts.extend(ix.predicate.iter().map(|p| (Part::Predicate, p.span)));
+            let parts = expression_parts(&ix.keys, &ix.predicate);
             self.record_parts(ObjectKind::Index, &iname, ix.span, parts);
             self.table.indexes.push(Index {
                 name: iname,
@@ -268,4 +237,35 @@ impl Lowering<'_> {
             });
         }
     }
+}
+
+/// An index's or exclusion's keys as the IR has them: columns by their SQL
+/// names (a model may name a field), expressions as written.
+fn model_keys<'a>(
+    model: &TableModel,
+    keys: impl IntoIterator<Item = &'a Spanned<IndexKeyAttr>>,
+) -> Vec<IndexKey> {
+    keys.into_iter()
+        .map(|k| match &k.value {
+            IndexKeyAttr::Column(c) => {
+                IndexKey::column(model.resolve_column(c).unwrap_or_else(|| c.clone()))
+            }
+            IndexKeyAttr::Expr(e) => IndexKey::expression(e.clone()),
+        })
+        .collect()
+}
+
+/// Where an index's or exclusion's expression keys and predicate are
+/// written, for errors the server reports in them.
+fn expression_parts<'a>(
+    keys: impl IntoIterator<Item = &'a Spanned<IndexKeyAttr>>,
+    predicate: &Option<Spanned<String>>,
+) -> Vec<(Part, Span)> {
+    let mut parts: Vec<(Part, Span)> = keys
+        .into_iter()
+        .filter(|k| matches!(k.value, IndexKeyAttr::Expr(_)))
+        .map(|k| (Part::Expression, k.span))
+        .collect();
+    parts.extend(predicate.iter().map(|p| (Part::Predicate, p.span)));
+    parts
 }
