@@ -55,6 +55,7 @@ pub fn table(t: &Table, column_types: &[Option<TokenStream>]) -> TokenStream {
     let comment = opt(&t.comment, |c| string(c));
     let renamed_from = opt(&t.renamed_from, qualified);
     let options = table_options(&t.options);
+    let partition_by = opt(&t.partition_by, |p| string(p));
     quote! {
         ::petal::ir::Table {
             name: #name,
@@ -67,6 +68,8 @@ pub fn table(t: &Table, column_types: &[Option<TokenStream>]) -> TokenStream {
             indexes: #indexes,
             comment: #comment,
             options: #options,
+            partition_by: #partition_by,
+            partition_of: ::petal::__private::Option::None,
             renamed_from: #renamed_from,
         }
     }

@@ -317,7 +317,7 @@ pub(crate) fn created_relations(changes: &[Change]) -> BTreeSet<QualifiedName> {
     changes
         .iter()
         .filter_map(|c| match c {
-            Change::Create(Object::Table { table }) => Some(table.name.clone()),
+            Change::Create(Object::Table { table, .. }) => Some(table.name.clone()),
             Change::Create(Object::View { view }) => Some(view.name.clone()),
             _ => None,
         })
@@ -356,9 +356,17 @@ fn create(object: &Object) -> Impact {
             Impact::default().lock(&trigger.table, LockMode::ShareRowExclusive)
         }
         Object::DomainCheck { users, .. } => checks_users(users),
+        // Measured: a new partition locks its parent, and reads the
+        // default partition, if there is one.
+        Object::Table {
+            table,
+            default_partition,
+        } => match &table.partition_of {
+            Some(of) => locked_default(Impact::exclusive(&of.parent), default_partition, true),
+            None => Impact::default(),
+        },
         Object::Schema { .. }
         | Object::Enum { .. }
-        | Object::Table { .. }
         | Object::Extension { .. }
         | Object::Sequence { .. }
         | Object::View { .. }
@@ -367,6 +375,17 @@ fn create(object: &Object) -> Impact {
         | Object::CompositeType { .. }
         | Object::Attribute { .. }
         | Object::RangeType { .. } => Impact::default(),
+    }
+}
+
+/// `impact` with the parent's default partition locked, and `read`.
+fn locked_default(impact: Impact, default: &Option<QualifiedName>, read: bool) -> Impact {
+    match default {
+        Some(default) if read => impact
+            .lock(default, LockMode::AccessExclusive)
+            .scan(default),
+        Some(default) => impact.lock(default, LockMode::AccessExclusive),
+        None => impact,
     }
 }
 
@@ -380,7 +399,18 @@ fn checks_users(users: &[QualifiedName]) -> Impact {
 
 fn drop(object: &Object) -> Impact {
     match object {
-        Object::Table { table } => Impact::exclusive(&table.name),
+        Object::Table {
+            table,
+            default_partition,
+        } => match &table.partition_of {
+            // The parent, and its default partition, are locked too.
+            Some(of) => locked_default(
+                Impact::exclusive(&table.name).lock(&of.parent, LockMode::AccessExclusive),
+                default_partition,
+                false,
+            ),
+            None => Impact::exclusive(&table.name),
+        },
         Object::Column { table, .. }
         | Object::PrimaryKey { table, .. }
         | Object::Unique { table, .. }
@@ -480,6 +510,25 @@ fn altered(alter: &Alter) -> Impact {
             }
         }
         Alter::ReplicaIdentity { table, .. } => Impact::exclusive(table),
+        // Measured: an attach takes SHARE UPDATE EXCLUSIVE on the parent
+        // and reads the partition; a detach locks the parent whole. Both
+        // lock the default partition, and an attach reads it.
+        Alter::PartitionOf {
+            table,
+            partition_of,
+            default_partition,
+        } => {
+            let mut impact = Impact::exclusive(table);
+            if let Some(from) = &partition_of.from {
+                impact = impact.lock(&from.parent, LockMode::AccessExclusive);
+            }
+            if let Some(to) = &partition_of.to {
+                impact = impact
+                    .lock(&to.parent, LockMode::ShareUpdateExclusive)
+                    .scan(table);
+            }
+            locked_default(impact, default_partition, partition_of.to.is_some())
+        }
         Alter::TriggerEnabled { table, .. } => {
             Impact::default().lock(table, LockMode::ShareRowExclusive)
         }

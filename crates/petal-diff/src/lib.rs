@@ -35,7 +35,7 @@ pub use change::{
     Moved, NotNull, Object, RecreateEnum, Rename, Replace, SequenceSettings, inverse_all,
 };
 pub use classify::Safety;
-pub use compare::{Diff, Warning, diff};
+pub use compare::{Diff, Warning, diff, recreated_tables};
 pub use impact::{Impact, LockMode};
 pub use infer_renames::infer_renames;
 pub use names::{is_user_type, quote_ident_if_needed, type_spelling};

@@ -47,7 +47,7 @@ fn of_change(change: &Change) -> Vec<Requirement> {
 fn of_object(object: &Object) -> Vec<Requirement> {
     let key = object.key();
     match object {
-        Object::Table { table } => of_table(table),
+        Object::Table { table, .. } => of_table(table),
         Object::Unique { unique, .. } => of_unique(unique, key),
         Object::Index { index, .. } => of_index(index, key),
         Object::View { view } => of_view(view),

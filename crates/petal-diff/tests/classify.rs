@@ -204,12 +204,16 @@ fn cases() -> Vec<(Change, Safety, &'static str)> {
         (
             Create(Object::Table {
                 table: table.clone(),
+                default_partition: None,
             }),
             Safety::Safe,
             "create table public.orders",
         ),
         (
-            Drop(Object::Table { table }),
+            Drop(Object::Table {
+                table,
+                default_partition: None,
+            }),
             Safety::Destructive,
             "drop table public.orders",
         ),
@@ -545,6 +549,7 @@ fn identifiers_and_literals_are_quoted() {
     );
     let drop = Change::Drop(Object::Table {
         table: Table::new(QualifiedName::new("Склад", "a\"b")),
+        default_partition: None,
     });
     assert_eq!(render_change(&drop)[0].sql, r#"DROP TABLE "Склад"."a""b";"#);
     let drop = Change::Drop(Object::Enum {
@@ -577,7 +582,10 @@ fn an_error_position_is_traced_to_the_attribute_not_to_keywords_in_literals() {
         name: "orders \"DEFAULT\" CONSTRAINT".into(),
         expr: "(note <> 'CONSTRAINT x CHECK')".into(),
     });
-    let change = Create(Object::Table { table });
+    let change = Create(Object::Table {
+        table,
+        default_partition: None,
+    });
     let statement = &render_change(&change)[0];
     let position = |needle: &str| {
         statement

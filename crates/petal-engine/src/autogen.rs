@@ -75,6 +75,10 @@ pub async fn revision(
             if diff.is_empty() {
                 return Ok(None);
             }
+            let tables = petal_diff::recreated_tables(&diff.changes);
+            if !tables.is_empty() {
+                return Err(Refusal::Repartitioned { tables }.into());
+            }
             let blocked = crate::unmodelled::blocked(&current.not_compared, &diff);
             if !blocked.is_empty() {
                 return Err(Refusal::UnmodelledDependents { blocked }.into());

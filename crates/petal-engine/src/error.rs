@@ -133,6 +133,16 @@ pub enum Refusal {
         blocked.iter().map(|b| format!("  - {b}")).collect::<Vec<_>>().join("\n")
     )]
     UnmodelledDependents { blocked: Vec<String> },
+    #[error(
+        "no migration written: PostgreSQL cannot change how a table is partitioned in place, \
+         so this migration would drop each of these tables, with its rows, and create it \
+         again:\n{}\n\
+         Write this change by hand (create the new table beside the old one, copy the rows, \
+         swap the names) in a migration of your own (`petal revision -m ...`), or keep the \
+         table as it is",
+        tables.iter().map(|t| format!("  - {t}")).collect::<Vec<_>>().join("\n")
+    )]
+    Repartitioned { tables: Vec<String> },
 }
 
 /// The statements a load refused, as reports.

@@ -132,7 +132,7 @@ fn touched(changes: &[Change], names: &OldNames) -> BTreeMap<ObjectKey, &'static
         match change {
             Change::Drop(object) | Change::MoveAside(Moved { object, .. }) => {
                 let key = match object {
-                    Object::Table { table } => ObjectKey::Table {
+                    Object::Table { table, .. } => ObjectKey::Table {
                         name: old(&table.name),
                     },
                     Object::Column { table, column } => {

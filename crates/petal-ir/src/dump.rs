@@ -47,6 +47,12 @@ fn dump_enum(out: &mut String, e: &EnumType) {
 
 fn dump_table(out: &mut String, t: &Table) {
     let _ = writeln!(out, "table {}", t.name.quoted());
+    if let Some(of) = &t.partition_of {
+        let _ = writeln!(out, "  partition of {} {}", of.parent.quoted(), of.bound);
+    }
+    if let Some(key) = &t.partition_by {
+        let _ = writeln!(out, "  partition by {key}");
+    }
     if t.options.unlogged {
         let _ = writeln!(out, "  unlogged");
     }

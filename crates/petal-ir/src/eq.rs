@@ -15,6 +15,8 @@ impl PartialEq for Table {
             && self.indexes == other.indexes
             && self.comment == other.comment
             && self.options == other.options
+            && self.partition_by == other.partition_by
+            && self.partition_of == other.partition_of
             && self.renamed_from == other.renamed_from
     }
 }

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{QualifiedName, SqlType, TableOptions};
+use crate::{PartitionOf, QualifiedName, SqlType, TableOptions};
 
 /// A table. Columns are in ordinal order; equality ignores that order
 /// (see `eq.rs`), because PostgreSQL cannot reorder columns.
@@ -27,6 +27,14 @@ pub struct Table {
     pub comment: Option<String>,
     #[serde(default, skip_serializing_if = "TableOptions::is_default")]
     pub options: TableOptions,
+    /// `PARTITION BY ...` as `pg_get_partkeydef` prints it (`RANGE
+    /// (created_at)`): the table is partitioned and holds no rows itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_by: Option<String>,
+    /// A partition of another table: its columns are the parent's and are
+    /// not kept here (see [`crate::PartitionOf`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_of: Option<PartitionOf>,
     /// Rename hint from the models: the table's previous name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<QualifiedName>,
@@ -387,6 +395,8 @@ impl Table {
             indexes: Vec::new(),
             comment: None,
             options: TableOptions::default(),
+            partition_by: None,
+            partition_of: None,
             renamed_from: None,
         }
     }

@@ -34,4 +34,10 @@ LEFT JOIN pg_index ci ON ci.indexrelid = con.conindid AND con.contype = 'u'
 LEFT JOIN pg_description d
        ON d.objoid = con.oid AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0
 WHERE con.contype IN ('p', 'u', 'c', 'f', 'x')
+  -- A partition's copies of its parent's keys and foreign keys
+  -- (conparentid), and the foreign keys PostgreSQL adds to each partition of
+  -- a referenced partitioned table, are the parent's; so are the checks a
+  -- partition inherits (not conislocal).
+  AND con.conparentid = 0
+  AND con.conislocal
 ORDER BY 1, 3

@@ -1,5 +1,6 @@
 -- One row per index column (keys, then INCLUDE columns), for indexes that
--- do not back a primary key, unique or exclusion constraint of their table,
+-- do not back a primary key, unique or exclusion constraint of their table
+-- and are no partition's copy of its parent's,
 -- on the compared tables and ({{matviews}}) the materialized views of the
 -- compared schemas (in a near read, those reading a table of `tbl`): the
 -- same shape for both.
@@ -67,4 +68,6 @@ LEFT JOIN pg_description d
 WHERE NOT EXISTS (
     SELECT 1 FROM pg_constraint c
     WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid AND c.contype IN ('p', 'u', 'x'))
+  -- A partition's copy of an index of its parent is the parent's.
+  AND NOT ic.relispartition
 ORDER BY i.indrelid, ic.relname, k.pos

@@ -12,25 +12,25 @@ SELECT kind, name, NULL::text AS own_schema, NULL::text AS own_name,
        NULL::text[] AS ref_names, NULL::text[] AS ref_parts
 FROM (
     SELECT CASE WHEN c.relkind = 'f' THEN 'foreign table'
-                WHEN c.relispartition THEN 'partition'
                 ELSE 'inheritance child table' END AS kind,
            quote_ident(nsp.nspname) || '.' || quote_ident(c.relname) AS name
     FROM pg_class c
     JOIN nsp ON nsp.oid = c.relnamespace
     WHERE (c.relkind = 'f'
-           OR (c.relkind IN ('r', 'p')
-               AND (c.relispartition OR EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid))))
+           OR (c.relkind IN ('r', 'p') AND NOT c.relispartition
+               AND EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)))
       AND NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_class'::regclass AND x.objid = c.oid)
     UNION ALL
     -- Triggers of the relations petal does not compare (triggers.sql reads
-    -- those of tables and views; partition clones come with their parent).
+    -- those of tables, partitions and views; partition clones come with
+    -- their parent).
     SELECT 'trigger', quote_ident(nsp.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(tg.tgname)
     FROM pg_trigger tg
     JOIN pg_class c ON c.oid = tg.tgrelid
     JOIN nsp ON nsp.oid = c.relnamespace
     WHERE NOT tg.tgisinternal AND tg.tgparentid = 0
-      AND (c.relkind = 'f' OR c.relispartition
-           OR EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid))
+      AND (c.relkind = 'f'
+           OR (NOT c.relispartition AND EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)))
     UNION ALL
     SELECT 'unlogged sequence', quote_ident(nsp.nspname) || '.' || quote_ident(c.relname)
     FROM pg_class c
@@ -67,13 +67,6 @@ FROM (
     JOIN nsp ON nsp.oid = t.typnamespace
     JOIN pg_description d
       ON d.objoid = con.oid AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0
-    UNION ALL
-    -- The partitioned table itself is compared like any table; how it is
-    -- partitioned is not.
-    SELECT 'partition key', quote_ident(tbl.nspname) || '.' || quote_ident(tbl.relname)
-           || ' ' || pg_get_partkeydef(tbl.oid)
-    FROM tbl JOIN pg_class c ON c.oid = tbl.oid
-    WHERE c.relkind = 'p'
     UNION ALL
     -- Left behind by a failed CREATE INDEX CONCURRENTLY: it is in the IR like
     -- any index, but it does not work, and nothing in the IR says so.

@@ -13,21 +13,20 @@ WITH nsp AS (
           WHERE e.classid = 'pg_namespace'::regclass AND e.objid = n.oid AND e.deptype = 'e')
 ),
 -- The tables petal compares, before $2 narrows them (inlined where only
--- `tbl` reads it).
+-- `tbl` reads it): partitions too, but not inheritance children.
 all_tbl AS NOT MATERIALIZED (
-    SELECT c.oid, nsp.nspname, c.relname::text AS relname
+    SELECT c.oid, nsp.nspname, c.relname::text AS relname, c.relispartition AS partition
     FROM pg_class c
     JOIN nsp ON nsp.oid = c.relnamespace
     WHERE c.relkind IN ('r', 'p')
-      AND NOT c.relispartition
-      AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)
+      AND (c.relispartition OR NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid))
       AND c.relname NOT IN ({{migrations_table}}, {{steps_table}})
       AND NOT EXISTS (
           SELECT 1 FROM pg_depend e
           WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
 ),
 tbl AS (
-    SELECT all_tbl.oid, all_tbl.nspname, all_tbl.relname
+    SELECT all_tbl.oid, all_tbl.nspname, all_tbl.relname, all_tbl.partition
     FROM all_tbl
     WHERE $2::text[] IS NULL OR (all_tbl.nspname || chr(31) || all_tbl.relname) = ANY ($2::text[])
 ),

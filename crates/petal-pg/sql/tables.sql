@@ -6,9 +6,16 @@ SELECT tbl.oid, tbl.nspname, tbl.relname, d.description,
        -- marked: PostgreSQL then records nothing, and so is it read.
        (SELECT ic.relname::text
         FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
-        WHERE i.indrelid = tbl.oid AND i.indisreplident) AS replident_index
+        WHERE i.indrelid = tbl.oid AND i.indisreplident) AS replident_index,
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_by,
+       pn.nspname::text AS parent_schema,
+       pc.relname::text AS parent_name,
+       pg_get_expr(c.relpartbound, c.oid) AS partition_bound
 FROM tbl
 JOIN pg_class c ON c.oid = tbl.oid
+LEFT JOIN pg_inherits inh ON inh.inhrelid = tbl.oid AND tbl.partition
+LEFT JOIN pg_class pc ON pc.oid = inh.inhparent
+LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace
 LEFT JOIN pg_description d
        ON d.objoid = tbl.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
 ORDER BY 2, 3

@@ -191,6 +191,12 @@ fn create(words: &Words<'_>) -> Result<Head, String> {
     let or_replace = words
         .skip(&mut at, &["OR", "REPLACE"])
         .then(|| words.span(1, 2));
+    // An unlogged partition is a partition, and the only unlogged
+    // relation a SQL file may declare.
+    let unlogged_table = words.is(at, "UNLOGGED") && words.is(at + 1, "TABLE");
+    if unlogged_table {
+        at += 1;
+    }
     if words.is(at, "TEMP") || words.is(at, "TEMPORARY") || words.is(at, "UNLOGGED") {
         return Err(format!(
             "`CREATE {}` objects are not part of a schema petal compares",
@@ -217,11 +223,7 @@ fn create(words: &Words<'_>) -> Result<Head, String> {
         "SCHEMA" => schema(words, &mut at),
         "TYPE" => type_head(words, &mut at),
         "INDEX" => index(words, &mut at),
-        "TABLE" => Err(
-            "`CREATE TABLE`: tables are Rust models (`#[derive(Table)]`), not SQL file \
-             declarations"
-                .to_string(),
-        ),
+        "TABLE" => partition(words, &mut at),
         _ => Err(refusal(words)),
     }?;
     let allowed = match head.kind {
@@ -243,6 +245,26 @@ fn named(words: &Words<'_>, at: &mut usize, kind: Kind) -> Result<Head, String> 
         .qualified(at)
         .ok_or_else(|| format!("a {} needs a name", kind.noun()))?;
     Ok(head(kind, Some(name)))
+}
+
+/// `TABLE [IF NOT EXISTS] name PARTITION OF parent ...`: the one table a
+/// SQL file declares (its columns are its parent's, a model's).
+fn partition(words: &Words<'_>, at: &mut usize) -> Result<Head, String> {
+    let not_partition = || {
+        "`CREATE TABLE`: tables are Rust models (`#[derive(Table)]`); a SQL file declares \
+         only partitions (`CREATE TABLE name PARTITION OF parent FOR VALUES ...`)"
+            .to_string()
+    };
+    words.skip(at, &["IF", "NOT", "EXISTS"]);
+    let name = words.qualified(at).ok_or_else(not_partition)?;
+    if !words.skip(at, &["PARTITION", "OF"]) {
+        return Err(not_partition());
+    }
+    let parent = words.qualified(at).ok_or_else(not_partition)?;
+    Ok(Head {
+        table: Some(parent),
+        ..head(Kind::Partition, Some(name))
+    })
 }
 
 /// `TRIGGER name ... ON table`.
@@ -394,8 +416,8 @@ fn refusal(words: &Words<'_>) -> String {
             "`{shown}` is not a declaration petal reads from SQL files; accepted: CREATE [OR \
              REPLACE] VIEW | MATERIALIZED VIEW | FUNCTION | PROCEDURE | AGGREGATE | TRIGGER, \
              CREATE EXTENSION | SEQUENCE | DOMAIN | SCHEMA, CREATE TYPE ... AS (...) | AS RANGE, \
-             CREATE INDEX on a materialized view, ALTER TABLE ... ENABLE|DISABLE TRIGGER, \
-             COMMENT ON"
+             CREATE TABLE ... PARTITION OF, CREATE INDEX on a materialized view or a partition, \
+             ALTER TABLE ... ENABLE|DISABLE TRIGGER, COMMENT ON"
         ),
     }
 }

@@ -20,7 +20,11 @@ pub enum Kind {
     View,
     MaterializedView,
     Trigger,
-    /// An index, of a materialized view (a table's are the model's).
+    /// `CREATE TABLE ... PARTITION OF`: a partition of a model's table (or
+    /// of another partition).
+    Partition,
+    /// An index, of a materialized view or a partition (a model table's
+    /// are the model's).
     Index,
     /// `ALTER TABLE ... ENABLE|DISABLE [REPLICA|ALWAYS] TRIGGER`.
     TriggerState,
@@ -50,6 +54,7 @@ impl Kind {
             | Kind::Aggregate => Phase::BeforeTables,
             Kind::View
             | Kind::MaterializedView
+            | Kind::Partition
             | Kind::Trigger
             | Kind::Index
             | Kind::TriggerState
@@ -72,6 +77,7 @@ impl Kind {
             Kind::View => "view",
             Kind::MaterializedView => "materialized view",
             Kind::Trigger => "trigger",
+            Kind::Partition => "partition",
             Kind::Index => "index",
             Kind::TriggerState => "trigger state",
             Kind::Comment => "comment",
@@ -93,7 +99,8 @@ pub struct Declared {
     /// index left unnamed.
     pub name: Option<QualifiedName>,
     /// The table or view a trigger, an index or a trigger state is on,
-    /// and the relation of a comment on a table or a column.
+    /// the relation of a comment on a table or a column, and a
+    /// partition's parent.
     pub table: Option<QualifiedName>,
     /// A `-- petal: renamed_from = old_name` comment above the statement.
     pub renamed_from: Option<String>,

@@ -46,6 +46,9 @@ pub struct TableModel {
     pub storage: Option<Spanned<Vec<String>>>,
     /// `replica_identity = "full"`.
     pub replica_identity: Option<Spanned<ReplicaIdentity>>,
+    /// `partition_by = "range (created_at)"`: a partitioned table, its
+    /// strategy and key as written.
+    pub partition_by: Option<Spanned<String>>,
     pub fields: Vec<FieldModel>,
 }
 

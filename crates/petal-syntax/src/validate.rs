@@ -28,6 +28,7 @@ pub fn validate_table(model: &TableModel, parse_failed: bool) -> Result<(), Vec<
     check_duplicate_columns(model, &mut diags);
     check_primary_keys(model, &mut diags);
     check_column_lists(model, &mut diags);
+    check_partitioned(model, &mut diags);
     for f in model.columns() {
         if f.references.is_none() {
             for action in [&f.on_delete, &f.on_update].into_iter().flatten() {
@@ -76,6 +77,29 @@ pub fn validate_table(model: &TableModel, parse_failed: bool) -> Result<(), Vec<
         }
     }
     diags.finish(())
+}
+
+/// A partitioned table holds no rows of its own: PostgreSQL refuses it
+/// storage parameters, and from 18 on `UNLOGGED` (before, it meant
+/// nothing).
+fn check_partitioned(model: &TableModel, diags: &mut Diagnostics) {
+    if model.partition_by.is_none() {
+        return;
+    }
+    if let Some(unlogged) = model.unlogged {
+        diags.error(
+            unlogged,
+            "a partitioned table cannot be `unlogged`: it holds no rows; make its partitions \
+             unlogged (`CREATE UNLOGGED TABLE ... PARTITION OF`) in the SQL files",
+        );
+    }
+    if let Some(storage) = &model.storage {
+        diags.error(
+            storage.span,
+            "a partitioned table takes no storage parameters (`with`): it holds no rows; set \
+             them on its partitions in the SQL files",
+        );
+    }
 }
 
 /// `deferrable`, `initially_deferred` and `not_valid` on a field say how

@@ -51,6 +51,14 @@ fn table_option(db: &mut Database, alter: &Alter) -> Result<(), ApplyError> {
         Alter::ReplicaIdentity { table, identity } => {
             table_mut(db, table)?.options.replica_identity = identity.to.clone();
         }
+        // Detached, a partition keeps its parent's columns, which the IR
+        // does not hold for it: the engine attaches it again in the same
+        // migration, so nothing reads them in between.
+        Alter::PartitionOf {
+            table,
+            partition_of,
+            ..
+        } => table_mut(db, table)?.partition_of = partition_of.to.clone(),
         _ => {}
     }
     Ok(())
@@ -122,7 +130,10 @@ pub(super) fn apply_alter(db: &mut Database, alter: &Alter) -> Result<(), ApplyE
             sequence,
         } => column_mut(db, table, column)?.sequence = sequence.to.clone(),
         Alter::Comment { on, text } => set_comment(db, on, text.to.clone())?,
-        Alter::Unlogged { .. } | Alter::TableStorage { .. } | Alter::ReplicaIdentity { .. } => {
+        Alter::Unlogged { .. }
+        | Alter::TableStorage { .. }
+        | Alter::ReplicaIdentity { .. }
+        | Alter::PartitionOf { .. } => {
             table_option(db, alter)?;
         }
         Alter::ExtensionVersion { name, version } => {

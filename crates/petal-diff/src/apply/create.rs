@@ -20,7 +20,7 @@ pub(super) fn create(db: &mut Database, object: &Object) -> Result<(), ApplyErro
             }
             db.enums.insert(enum_type.name.clone(), enum_type.clone());
         }
-        Object::Table { table } => {
+        Object::Table { table, .. } => {
             if db.tables.contains_key(&table.name) {
                 return err(format!("table {} already exists", table.name));
             }

@@ -28,7 +28,7 @@ pub(super) fn drop(db: &mut Database, object: &Object) -> Result<(), ApplyError>
                 return err(format!("type {} does not exist", enum_type.name));
             }
         }
-        Object::Table { table } => {
+        Object::Table { table, .. } => {
             if db.tables.remove(&table.name).is_none() {
                 return err(format!("table {} does not exist", table.name));
             }

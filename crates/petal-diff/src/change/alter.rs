@@ -1,12 +1,12 @@
 //! Alterations of a kept object: one property, from one value to another.
 
 use petal_ir::{
-    Check, Column, ForeignKey, Identity, ObjectKey, QualifiedName, ReplicaIdentity,
+    Check, Column, ForeignKey, Identity, ObjectKey, PartitionOf, QualifiedName, ReplicaIdentity,
     SequenceOptions, SequenceOwner, SqlType, TriggerEnabled,
 };
 use serde::{Deserialize, Serialize};
 
-use super::{Delta, extensions, sequences, table_options, triggers, types};
+use super::{Delta, extensions, partitions, sequences, table_options, triggers, types};
 use crate::casts::{TypeChangeRisk, type_change_risk};
 use crate::classify::{Review, Safety, identity_sql};
 use crate::names::is_user_type;
@@ -113,6 +113,18 @@ pub enum Alter {
         #[serde(flatten)]
         identity: Delta<ReplicaIdentity>,
     },
+    /// A partition detached from its parent (`to` none) or attached to
+    /// one (`from` none). A partition that changes its bound or its parent
+    /// is detached, then attached: two changes.
+    PartitionOf {
+        table: QualifiedName,
+        #[serde(flatten)]
+        partition_of: Delta<Option<PartitionOf>>,
+        /// The parent's default partition, which both lock (and an attach
+        /// reads).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        default_partition: Option<QualifiedName>,
+    },
     ExtensionVersion {
         name: String,
         #[serde(flatten)]
@@ -216,6 +228,7 @@ impl Alter {
             Unlogged => unlogged,
             TableStorage => storage,
             ReplicaIdentity => identity,
+            PartitionOf => partition_of,
             ExtensionVersion => version,
             ExtensionSchema => schema,
             SequenceSettings => settings,
@@ -241,7 +254,8 @@ impl Alter {
             Alter::Comment { on, .. } => on.clone(),
             Alter::Unlogged { table, .. }
             | Alter::TableStorage { table, .. }
-            | Alter::ReplicaIdentity { table, .. } => ObjectKey::table(table),
+            | Alter::ReplicaIdentity { table, .. }
+            | Alter::PartitionOf { table, .. } => ObjectKey::table(table),
             Alter::ConstraintValid {
                 table, constraint, ..
             } => ObjectKey::constraint(table, constraint.name()),
@@ -366,6 +380,11 @@ impl Alter {
             Alter::Unlogged { .. } | Alter::TableStorage { .. } | Alter::ReplicaIdentity { .. } => {
                 table_options::review(self)
             }
+            Alter::PartitionOf {
+                table,
+                partition_of,
+                default_partition,
+            } => partitions::review(table, partition_of, default_partition.as_ref()),
             Alter::ExtensionVersion { name, version } => {
                 extensions::update(name, version.from.as_deref(), version.to.as_deref())
             }

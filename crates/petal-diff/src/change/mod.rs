@@ -16,6 +16,7 @@ mod extensions;
 mod functions;
 mod moved;
 mod object;
+mod partitions;
 mod rename;
 mod replace;
 mod sequences;
@@ -134,7 +135,10 @@ mod tests {
         t.columns
             .push(Column::new("a", SqlType::canonical("integer")));
         let changes = vec![
-            Change::Create(Object::Table { table: t }),
+            Change::Create(Object::Table {
+                table: t,
+                default_partition: None,
+            }),
             Change::Rename(Rename::Column {
                 table: table.clone(),
                 name: Delta::new("a".into(), "b".into()),

@@ -29,6 +29,11 @@ pub enum Object {
     /// that tables referencing each other can be created.
     Table {
         table: Table,
+        /// For a partition: its parent's default partition, which creating
+        /// or dropping it locks (and, created, reads: none of its rows may
+        /// belong to the new bound).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        default_partition: Option<QualifiedName>,
     },
     Column {
         table: QualifiedName,
@@ -112,7 +117,7 @@ impl Object {
             Object::Enum { enum_type } => ObjectKey::Enum {
                 name: enum_type.name.clone(),
             },
-            Object::Table { table } => ObjectKey::table(&table.name),
+            Object::Table { table, .. } => ObjectKey::table(&table.name),
             Object::Column { table, column } => ObjectKey::column(table, &column.name),
             Object::PrimaryKey { table, primary_key } => {
                 ObjectKey::constraint(table, &primary_key.name)
@@ -157,7 +162,10 @@ impl Object {
         match self {
             Object::Schema { name } => Review::safe(format!("create schema {name}")),
             Object::Enum { enum_type } => tables::create_enum(enum_type),
-            Object::Table { table } => tables::create_table(table),
+            Object::Table {
+                table,
+                default_partition,
+            } => tables::create_table(table, default_partition.as_ref()),
             Object::Column { table, column } => tables::add_column(table, column),
             Object::PrimaryKey { table, primary_key } => {
                 tables::add_primary_key(table, primary_key)
@@ -193,7 +201,7 @@ impl Object {
             Object::Enum { enum_type } => {
                 Review::safe(format!("drop enum type {}", enum_type.name))
             }
-            Object::Table { table } => tables::drop_table(table),
+            Object::Table { table, .. } => tables::drop_table(table),
             Object::Column { table, column } => tables::drop_column(table, column),
             Object::PrimaryKey { table, primary_key } => {
                 Review::safe(format!("drop primary key {} of {table}", primary_key.name))

@@ -15,19 +15,39 @@ pub(super) fn create_enum(enum_type: &EnumType) -> Review {
     ))
 }
 
-pub(super) fn create_table(table: &Table) -> Review {
-    Review::safe(format!(
-        "create table {} ({} columns)",
-        table.name,
-        table.columns.len()
-    ))
+pub(super) fn create_table(table: &Table, default_partition: Option<&QualifiedName>) -> Review {
+    let partitioned = table
+        .partition_by
+        .as_ref()
+        .map_or(String::new(), |key| format!(", partitioned by {key}"));
+    match &table.partition_of {
+        Some(of) => {
+            let what = format!(
+                "create partition {} of {} {}{partitioned}",
+                table.name, of.parent, of.bound
+            );
+            match default_partition {
+                Some(default) => Review::new(what, Safety::Locks).note(format!(
+                    "reads every row of the default partition {default} under an ACCESS \
+                     EXCLUSIVE lock, to prove none belongs in the new one (fails if one does)"
+                )),
+                None => Review::safe(what),
+            }
+        }
+        None => Review::safe(format!(
+            "create table {} ({} columns{partitioned})",
+            table.name,
+            table.columns.len()
+        )),
+    }
 }
 
 pub(super) fn drop_table(table: &Table) -> Review {
-    Review::new(
-        format!("drop table {} and all its rows", table.name),
-        Safety::Destructive,
-    )
+    let what = match &table.partition_of {
+        Some(of) => format!("partition {} of {}", table.name, of.parent),
+        None => format!("table {}", table.name),
+    };
+    Review::new(format!("drop {what} and all its rows"), Safety::Destructive)
 }
 
 pub(super) fn add_column(table: &QualifiedName, column: &Column) -> Review {

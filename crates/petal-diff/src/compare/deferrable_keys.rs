@@ -31,7 +31,7 @@ pub(super) fn newly_deferrable(changes: &[Change]) -> Vec<Warning> {
             });
         };
         match change {
-            Change::Create(Object::Table { table }) => {
+            Change::Create(Object::Table { table, .. }) => {
                 let keys = table
                     .primary_key
                     .iter()

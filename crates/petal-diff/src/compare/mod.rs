@@ -39,6 +39,7 @@ mod object_alters;
 mod object_phases;
 mod objects;
 mod order;
+mod partitions;
 mod table_options;
 mod tables;
 mod triggers;
@@ -54,6 +55,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::apply::apply;
 use crate::change::{Change, Object};
+pub use partitions::recreated_tables;
 
 /// The result of comparing two schemas.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -13,6 +13,7 @@ use super::enums::{index_named_type, named_type};
 use super::generated::index_uses;
 use super::keyed::{TableObject, match_named};
 use super::objects::ObjectPlan;
+use super::partitions;
 use super::{Engine, Matching, Warning};
 use crate::apply::apply;
 use crate::change::{Alter, Change, Delta, Moved, Object, Rename};
@@ -66,6 +67,9 @@ impl Engine<'_> {
             let Some(cur_table) = self.cur.tables.get(&cur_name) else {
                 continue;
             };
+            if !partitions::keeps_shape(cur_table, table) {
+                continue;
+            }
             let mut columns = BTreeMap::new();
             for column in &table.columns {
                 if cur_table.column(&column.name).is_some() {
@@ -410,11 +414,20 @@ impl Engine<'_> {
 
     /// Phase 8.
     pub(super) fn create_tables_and_columns(&mut self, matching: &Matching) {
-        for (name, table) in &self.to.tables {
-            if !matching.tables.contains_key(name) {
-                let table = table_without_foreign_keys(table);
-                self.emit(Change::Create(Object::Table { table }));
-            }
+        let mut new: Vec<&Table> = self
+            .to
+            .tables
+            .values()
+            .filter(|t| !matching.tables.contains_key(&t.name))
+            .collect();
+        partitions::creation_order(self.to, &mut new);
+        // Partitions after the new columns: their own indexes and checks
+        // may use one.
+        let (partitions, tables): (Vec<&Table>, Vec<&Table>) =
+            new.into_iter().partition(|t| t.partition_of.is_some());
+        for table in tables {
+            let object = self.table_object(table.clone());
+            self.emit(Change::Create(object));
         }
         for (name, columns) in &matching.columns {
             let Some(to_table) = self.to.tables.get(name) else {
@@ -432,6 +445,11 @@ impl Engine<'_> {
                 }));
             }
         }
+        for table in partitions {
+            let object = self.table_object(table.clone());
+            self.emit(Change::Create(object));
+        }
+        self.attach_partitions(matching);
     }
 
     /// Phases 10 and 11.
@@ -443,6 +461,7 @@ impl Engine<'_> {
 
     /// Phase 7, with the possible renames a reviewer should look at.
     pub(super) fn drop_columns_and_tables(&mut self, matching: &Matching) {
+        self.repartition(matching);
         for (name, columns) in &matching.columns {
             let (Some(table), Some(to_table)) =
                 (self.cur.tables.get(name), self.to.tables.get(name))
@@ -482,14 +501,17 @@ impl Engine<'_> {
                 }));
             }
         }
+        // Renames ran: a kept table has its new name. A table of the same
+        // name that is not kept cannot become the new one in place.
         let kept: BTreeSet<&QualifiedName> = matching.tables.keys().collect();
-        let dropped: Vec<Table> = self
+        let mut dropped: Vec<Table> = self
             .cur
             .tables
             .values()
-            .filter(|t| !kept.contains(&t.name) && !self.to.tables.contains_key(&t.name))
+            .filter(|t| !kept.contains(&t.name))
             .cloned()
             .collect();
+        partitions::drop_order(&self.cur, &mut dropped);
         let signature = |t: &Table| -> BTreeSet<(String, String)> {
             t.columns
                 .iter()
@@ -505,8 +527,8 @@ impl Engine<'_> {
                     });
                 }
             }
-            let table = table_without_foreign_keys(&table);
-            self.emit(Change::Drop(Object::Table { table }));
+            let object = self.table_object(table);
+            self.emit(Change::Drop(object));
         }
     }
 }

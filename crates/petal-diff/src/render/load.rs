@@ -64,7 +64,7 @@ pub fn render_load(db: &Database) -> Load {
     let mut keys: BTreeMap<&QualifiedName, Vec<&ForeignKey>> = BTreeMap::new();
     for change in &changes {
         match change {
-            Change::Create(Object::Table { table }) => {
+            Change::Create(Object::Table { table, .. }) => {
                 tables.insert(&table.name, table);
             }
             Change::Create(Object::ForeignKey {

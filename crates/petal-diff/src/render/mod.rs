@@ -20,6 +20,7 @@ mod functions;
 mod load;
 mod objects;
 mod online;
+mod partitions;
 mod privileges;
 mod reviewed;
 mod sequences;
@@ -228,7 +229,7 @@ pub fn render_down_as(diff: &Diff, mode: Mode) -> Vec<ReviewedStep> {
     let mut emptied: BTreeMap<ObjectKey, &str> = BTreeMap::new();
     for change in &diff.changes {
         match change {
-            Change::Drop(Object::Table { table }) => {
+            Change::Drop(Object::Table { table, .. }) => {
                 emptied.insert(
                     ObjectKey::table(&table.name),
                     "its rows are not restored: the up dropped them, and the table comes back empty",
@@ -401,18 +402,32 @@ pub(crate) fn create_table_sql(
     } else {
         ""
     };
-    sql.push(&format!("CREATE {unlogged}TABLE {} (", name.quoted()));
-    if !lines.is_empty() {
-        sql.push("\n    ");
-        for (i, line) in lines.into_iter().enumerate() {
-            if i > 0 {
-                sql.push(",\n    ");
-            }
-            sql.append(line);
-        }
-        sql.push("\n");
+    sql.push(&format!("CREATE {unlogged}TABLE {}", name.quoted()));
+    // A partition takes its parent's columns: it lists its own
+    // constraints alone, and none when it has none.
+    if let Some(of) = &table.partition_of {
+        sql.push(&format!(" PARTITION OF {}", of.parent.quoted()));
     }
-    sql.push(")");
+    if table.partition_of.is_none() || !lines.is_empty() {
+        sql.push(" (");
+        if !lines.is_empty() {
+            sql.push("\n    ");
+            for (i, line) in lines.into_iter().enumerate() {
+                if i > 0 {
+                    sql.push(",\n    ");
+                }
+                sql.append(line);
+            }
+            sql.push("\n");
+        }
+        sql.push(")");
+    }
+    if let Some(of) = &table.partition_of {
+        sql.push(&format!(" {}", of.bound));
+    }
+    if let Some(key) = &table.partition_by {
+        sql.push(&format!(" PARTITION BY {key}"));
+    }
     if !table.options.storage.is_empty() {
         let parameters = ddl::storage_parameters(&table.options.storage);
         sql.push(&format!(" WITH ({parameters})"));

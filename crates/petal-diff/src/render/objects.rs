@@ -4,7 +4,7 @@ use petal_ir::{ObjectKey, QualifiedName, quote_ident};
 
 use super::{
     ReviewedStatement, Sql, create_table_sql, ddl, enums, extensions, extra, functions, many,
-    privileges, sequences, single, table_extras, triggers, types, views,
+    partitions, privileges, sequences, single, table_extras, triggers, types, views,
 };
 use crate::change::{Change, Delta, Object, Rename};
 
@@ -23,7 +23,7 @@ pub(super) fn create(change: &Change, object: &Object) -> Vec<ReviewedStatement>
             }
             out
         }
-        Object::Table { table } => {
+        Object::Table { table, .. } => {
             let mut out = one(create_table_sql(table, &[]));
             out.extend(table_extras(table));
             out
@@ -135,10 +135,20 @@ fn with_rest(
 
 /// The statement dropping `object`.
 pub(super) fn drop(change: &Change, object: &Object) -> Vec<ReviewedStatement> {
+    // A partition is detached first: PostgreSQL refuses to drop one that a
+    // foreign key to its parent reaches, and a detach checks that no row
+    // references its rows.
+    if let Object::Table { table, .. } = object
+        && let Some(of) = &table.partition_of
+    {
+        let detach = partitions::attach_or_detach(&table.name, &Delta::new(Some(of.clone()), None));
+        let sqls = detach.into_iter().chain([ddl::drop_table(&table.name)]);
+        return many(change, sqls.collect());
+    }
     let sql = match object {
         Object::Schema { name } => format!("DROP SCHEMA {};", quote_ident(name)),
         Object::Enum { enum_type } => enums::drop_enum(&enum_type.name),
-        Object::Table { table } => ddl::drop_table(&table.name),
+        Object::Table { table, .. } => ddl::drop_table(&table.name),
         Object::Column { table, column } => {
             ddl::alter_table(table, &format!("DROP COLUMN {}", quote_ident(&column.name)))
         }

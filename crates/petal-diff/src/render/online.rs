@@ -83,7 +83,7 @@ impl<'c> Context<'c> {
         let dropped = changes
             .iter()
             .filter_map(|c| match c {
-                Change::Drop(Object::Table { table }) => Some(&table.name),
+                Change::Drop(Object::Table { table, .. }) => Some(&table.name),
                 _ => None,
             })
             .collect();

@@ -229,6 +229,11 @@ fn carry_hint(canonical: &mut Database, statement: &Declared) {
                 }
             }
         }
+        Kind::Partition => {
+            if let Some(table) = canonical.tables.get_mut(name) {
+                table.renamed_from = Some(old);
+            }
+        }
         Kind::Sequence => {
             if let Some(sequence) = canonical.sequences.get_mut(name) {
                 sequence.renamed_from = Some(old);

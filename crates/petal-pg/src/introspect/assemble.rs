@@ -8,7 +8,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use petal_ir::{
-    Column, EnumType, Identity, ObjectKey, QualifiedName, ReplicaIdentity, SqlType, Table,
+    Column, EnumType, Identity, ObjectKey, PartitionOf, QualifiedName, ReplicaIdentity, SqlType,
+    Table,
 };
 use tokio_postgres::Row;
 
@@ -81,6 +82,18 @@ pub(super) fn tables(rows: Rows) -> Result<BTreeMap<u32, Table>, PgError> {
                 }
             };
             table.options.normalize();
+            table.partition_by = get(row, "partition_by")?;
+            let parent = (
+                get::<Option<String>>(row, "parent_schema")?,
+                get::<Option<String>>(row, "parent_name")?,
+                get::<Option<String>>(row, "partition_bound")?,
+            );
+            if let (Some(schema), Some(name), Some(bound)) = parent {
+                table.partition_of = Some(PartitionOf {
+                    parent: QualifiedName::new(schema, name),
+                    bound,
+                });
+            }
             Ok((get(row, "oid")?, table))
         })
         .collect()

@@ -148,9 +148,11 @@ impl Names {
                 let referenced = self.name(edge.referenced)?;
                 // A partition key's column on its own table, an identity
                 // sequence (named as its column) on that column: nothing to
-                // order.
-                let own = match &dependent {
-                    ObjectKey::Column { table, .. } => relation(&referenced) == Some(table),
+                // order. A partition on its parent: `Table::partition_of`
+                // says so.
+                let own = match (&dependent, &referenced) {
+                    (ObjectKey::Column { table, .. }, _) => relation(&referenced) == Some(table),
+                    (ObjectKey::Table { .. }, ObjectKey::Table { .. }) => true,
                     _ => false,
                 };
                 (dependent != referenced && !own).then_some(Dependency {

@@ -117,6 +117,11 @@ fn put_columns(
         };
         let mut column = row.column;
         names.column(row.table_oid, i32::from(row.attnum), &column.name);
+        // A partition's columns are its parent's: named here for its own
+        // constraints, kept on the parent alone.
+        if table.partition_of.is_some() {
+            continue;
+        }
         if let Some((oid, sequence)) = row.sequence {
             // The sequence is part of its column: edges on it are the column's.
             names.object(

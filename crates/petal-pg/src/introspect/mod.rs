@@ -84,9 +84,9 @@ pub enum Objects {
 /// not compared: listed, never silently lost.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct NotCompared {
-    /// `foreign table`, `partition`, `inheritance child table`, `trigger`
+    /// `foreign table`, `inheritance child table`, `trigger`
     /// (of a relation petal does not compare), `policy`, `rule`,
-    /// `partition key`, `unlogged sequence`, `invalid index`, `row level security`,
+    /// `unlogged sequence`, `invalid index`, `row level security`,
     /// `statistics object`, `collation`, `operator`, `operator class`,
     /// `operator family`, `base type`, `shell type`, `text search
     /// configuration`, `text search dictionary`, `conversion`, `event

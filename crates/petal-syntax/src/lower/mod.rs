@@ -96,6 +96,7 @@ pub fn lower_table(
         .replica_identity
         .as_ref()
         .map_or_else(Default::default, |r| r.value.clone());
+    table.partition_by = model.partition_by.as_ref().map(|p| p.value.clone());
     table.renamed_from = model
         .renamed_from
         .as_ref()

@@ -36,6 +36,7 @@ pub const TABLE_ATTRS: &[&str] = &[
     "unlogged",
     "with",
     "replica_identity",
+    "partition_by",
 ];
 pub const FIELD_ATTRS: &[&str] = &[
     "primary_key",

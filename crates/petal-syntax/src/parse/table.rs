@@ -7,7 +7,7 @@ use super::constraints::{
     FOREIGN_KEY, constraint_option, parse_check, parse_exclusion, parse_field_primary_key,
     parse_primary_key, parse_unique,
 };
-use super::table_options::{replica_identity, storage_parameters};
+use super::table_options::{partition_by, replica_identity, storage_parameters};
 use super::{
     FIELD_ATTRS, Once, TABLE_ATTRS, fk_action, identity, parse_reference, spanned_all, string,
     unknown,
@@ -53,6 +53,7 @@ pub fn parse_table(input: &DeriveInput) -> (TableModel, Vec<Diagnostic>) {
         unlogged: None,
         storage: None,
         replica_identity: None,
+        partition_by: None,
         fields: Vec::new(),
     };
     let mut once = Once::default();
@@ -91,6 +92,11 @@ pub fn parse_table(input: &DeriveInput) -> (TableModel, Vec<Diagnostic>) {
                 .and_then(|()| string(&item))
                 .and_then(|v| replica_identity(&v))
                 .map(|v| model.replica_identity = Some(v)),
+            "partition_by" => once
+                .check(&item)
+                .and_then(|()| string(&item))
+                .and_then(|v| partition_by(&v))
+                .map(|v| model.partition_by = Some(v)),
             "index" => parse_index(&item, None, &mut diags).map(|ix| model.indexes.push(ix)),
             "unique" => parse_unique(&item, None, &mut diags).map(|u| model.uniques.push(u)),
             "check" => parse_check(&item, &mut diags).map(|c| model.checks.push(c)),

@@ -1,5 +1,5 @@
 //! Parsing what a table is besides its columns, and an index's storage
-//! parameters: `with`, `unlogged`, `replica_identity`.
+//! parameters: `with`, `unlogged`, `replica_identity`, `partition_by`.
 
 use petal_ir::ReplicaIdentity;
 
@@ -72,4 +72,33 @@ pub(super) fn storage_parameters(
         }
     }
     Ok(Spanned::new(parameters, text.span))
+}
+
+/// `partition_by = "range (created_at)"`: `range`, `list` or `hash`, then
+/// the key in parentheses, kept as written (PostgreSQL checks the key and
+/// prints it in its own spelling).
+pub(super) fn partition_by(text: &Spanned<String>) -> Result<Spanned<String>, Diagnostic> {
+    let trimmed = text.value.trim();
+    let (strategy, key) = trimmed
+        .split_once(|c: char| c == '(' || c.is_whitespace())
+        .map_or((trimmed, ""), |(s, _)| (s, &trimmed[s.len()..]));
+    let key = key.trim();
+    let known = ["range", "list", "hash"]
+        .iter()
+        .any(|s| strategy.eq_ignore_ascii_case(s));
+    if !known || !key.starts_with('(') || !key.ends_with(')') || key.len() < 3 {
+        return Err(Diagnostic::new(
+            text.span,
+            format!(
+                "malformed `partition_by` {:?}: expected `range (column)`, `list (column)` or \
+                 `hash (column)`, the key in parentheses (columns or expressions, separated by \
+                 commas)",
+                text.value
+            ),
+        ));
+    }
+    Ok(Spanned::new(
+        format!("{} {key}", strategy.to_ascii_lowercase()),
+        text.span,
+    ))
 }

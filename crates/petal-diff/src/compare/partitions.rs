@@ -1,0 +1,205 @@
+//! Partitions: parents created before their partitions and dropped after
+//! them; a partition that changes its bound or its parent detached and
+//! attached again, rows kept.
+//!
+//! A table cannot become partitioned, stop being so, change its partition
+//! key, or turn from a table into a partition (or back) in place: such a
+//! table is not matched (`keeps_shape`), so it is dropped and created, in
+//! the open, and autogenerate refuses the migration.
+
+use std::cmp::Reverse;
+
+use petal_ir::{Database, PartitionOf, QualifiedName, Table};
+
+use super::{Engine, Matching};
+use crate::change::{Alter, Change, Delta, Object};
+use crate::compare::tables::table_without_foreign_keys;
+
+/// Whether `cur` can become `to` in place, as far as partitioning goes.
+pub(super) fn keeps_shape(cur: &Table, to: &Table) -> bool {
+    cur.partition_by == to.partition_by && cur.partition_of.is_some() == to.partition_of.is_some()
+}
+
+/// How deep `table` stands in its partition tree (0: no partition).
+fn depth(db: &Database, table: &Table) -> usize {
+    let mut depth = 0;
+    let mut at = table.partition_of.as_ref();
+    while let Some(of) = at {
+        depth += 1;
+        // A cycle cannot be built; the bound keeps a broken IR finite.
+        if depth > db.tables.len() {
+            break;
+        }
+        at = db
+            .tables
+            .get(&of.parent)
+            .and_then(|p| p.partition_of.as_ref());
+    }
+    depth
+}
+
+/// The order tables are created in: parents before their partitions, and
+/// a default partition after its siblings (so none of them has to read it).
+pub(super) fn creation_order<'t>(db: &Database, tables: &mut [&'t Table]) {
+    tables.sort_by_key(|t| {
+        let default = t.partition_of.as_ref().is_some_and(PartitionOf::is_default);
+        (depth(db, t), default, t.name.clone())
+    });
+}
+
+/// The order tables are dropped in: the creation order reversed.
+pub(super) fn drop_order(db: &Database, tables: &mut [Table]) {
+    tables.sort_by_key(|t| {
+        let default = t.partition_of.as_ref().is_some_and(PartitionOf::is_default);
+        (Reverse(depth(db, t)), !default, t.name.clone())
+    });
+}
+
+/// The default partition of `parent` in `db`, other than `except`.
+pub(super) fn default_partition(
+    db: &Database,
+    parent: &QualifiedName,
+    except: &QualifiedName,
+) -> Option<QualifiedName> {
+    db.tables
+        .values()
+        .find(|t| {
+            &t.name != except
+                && t.partition_of
+                    .as_ref()
+                    .is_some_and(|of| &of.parent == parent && of.is_default())
+        })
+        .map(|t| t.name.clone())
+}
+
+impl Engine<'_> {
+    /// The default partition a new or dropped partition locks.
+    pub(super) fn table_object(&self, table: Table) -> Object {
+        let default_partition = table
+            .partition_of
+            .as_ref()
+            .filter(|of| !of.is_default())
+            .and_then(|of| default_partition(&self.cur, &of.parent, &table.name));
+        Object::Table {
+            table: table_without_foreign_keys(&table),
+            default_partition,
+        }
+    }
+
+    /// Phase 7, first: the partitions that change their bound or parent
+    /// detached, the partitions that go dropped (deepest first), and the
+    /// detached ones attached again where their parent stands, before any
+    /// column of a parent is dropped (a detached partition would keep it).
+    pub(super) fn repartition(&mut self, matching: &Matching) {
+        let moving: Vec<QualifiedName> = matching
+            .tables
+            .keys()
+            .filter(|name| {
+                let (Some(cur), Some(to)) = (self.cur.tables.get(*name), self.to.tables.get(*name))
+                else {
+                    return false;
+                };
+                cur.partition_of.is_some() && cur.partition_of != to.partition_of
+            })
+            .cloned()
+            .collect();
+        for name in moving {
+            let from = self
+                .cur
+                .tables
+                .get(&name)
+                .and_then(|t| t.partition_of.clone());
+            self.emit_partition_of(&name, from, None);
+        }
+        let kept: Vec<&QualifiedName> = matching.tables.keys().collect();
+        let mut gone: Vec<Table> = self
+            .cur
+            .tables
+            .values()
+            .filter(|t| t.partition_of.is_some() && !kept.contains(&&t.name))
+            .cloned()
+            .collect();
+        drop_order(&self.cur, &mut gone);
+        for table in gone {
+            let object = self.table_object(table);
+            self.emit(Change::Drop(object));
+        }
+        self.attach_partitions(matching);
+    }
+
+    /// The kept partitions that are detached, attached to their parent
+    /// when it exists (phase 7, and phase 8 for a new parent).
+    pub(super) fn attach_partitions(&mut self, matching: &Matching) {
+        let detached: Vec<(QualifiedName, PartitionOf)> = matching
+            .tables
+            .keys()
+            .filter_map(|name| {
+                let wanted = self.to.tables.get(name)?.partition_of.clone()?;
+                let cur = self.cur.tables.get(name)?;
+                let parent_exists = self.cur.tables.contains_key(&wanted.parent);
+                (cur.partition_of.is_none() && parent_exists).then(|| (name.clone(), wanted))
+            })
+            .collect();
+        for (name, wanted) in detached {
+            self.emit_partition_of(&name, None, Some(wanted));
+        }
+    }
+
+    fn emit_partition_of(
+        &mut self,
+        table: &QualifiedName,
+        from: Option<PartitionOf>,
+        to: Option<PartitionOf>,
+    ) {
+        let parent = from.as_ref().or(to.as_ref()).map(|of| of.parent.clone());
+        let default = from
+            .as_ref()
+            .or(to.as_ref())
+            .is_some_and(PartitionOf::is_default);
+        let default_partition = parent
+            .filter(|_| !default)
+            .and_then(|parent| default_partition(&self.cur, &parent, table));
+        self.emit(Change::Alter(Alter::PartitionOf {
+            table: table.clone(),
+            partition_of: Delta::new(from, to),
+            default_partition,
+        }));
+    }
+}
+
+/// The tables `changes` drop and create again under the same name, each
+/// described (`table public.events: partitioned by RANGE (at) in the
+/// database, by LIST (kind) as wanted`): a change of partitioning that
+/// PostgreSQL cannot make in place, which loses the table's rows.
+pub fn recreated_tables(changes: &[Change]) -> Vec<String> {
+    let shape = |t: &Table| match (&t.partition_of, &t.partition_by) {
+        (Some(of), Some(key)) => {
+            format!(
+                "a partition of {} {}, partitioned by {key}",
+                of.parent, of.bound
+            )
+        }
+        (Some(of), None) => format!("a partition of {} {}", of.parent, of.bound),
+        (None, Some(key)) => format!("partitioned by {key}"),
+        (None, None) => "a table that is not partitioned".to_string(),
+    };
+    let mut out = Vec::new();
+    for change in changes {
+        let Change::Drop(Object::Table { table: old, .. }) = change else {
+            continue;
+        };
+        let new = changes.iter().find_map(|c| match c {
+            Change::Create(Object::Table { table, .. }) if table.name == old.name => Some(table),
+            _ => None,
+        });
+        if let Some(new) = new {
+            out.push(format!(
+                "table {}: {} in the database, {} as wanted",
+                old.name,
+                shape(old),
+                shape(new)
+            ));
+        }
+    }
+    out
+}
