@@ -520,7 +520,11 @@ impl Engine<'_> {
         };
         for table in dropped {
             for (name, added) in &self.to.tables {
-                if !matching.tables.contains_key(name) && signature(added) == signature(&table) {
+                // The same name is a table recreated (`partitions.rs`).
+                if !matching.tables.contains_key(name)
+                    && *name != table.name
+                    && signature(added) == signature(&table)
+                {
                     self.warnings.push(Warning::PossibleTableRename {
                         dropped: table.name.clone(),
                         added: name.clone(),
