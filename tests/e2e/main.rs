@@ -15,6 +15,7 @@ mod new_user;
 mod offline;
 mod online;
 mod online_writers;
+mod partitions;
 mod quick_start;
 mod secrets;
 mod server_crash;

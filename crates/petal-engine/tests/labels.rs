@@ -488,3 +488,34 @@ online_case!(
     "CREATE TABLE tags (id integer, label text); INSERT INTO tags VALUES (1, 'a');",
     "CREATE TABLE tags (id integer PRIMARY KEY, label text);"
 );
+
+// Partitions: a range-partitioned table with a default partition, rows in
+// each partition.
+const EVENTS: &str = "
+    CREATE TABLE events (id bigint NOT NULL, at date NOT NULL, kind text) PARTITION BY RANGE (at);
+    CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+    CREATE TABLE events_rest PARTITION OF events DEFAULT;
+    INSERT INTO events SELECT g, date '2023-10-01' + g, 'k' FROM generate_series(1, 300) g;";
+
+label_case!(
+    label_create_partition_beside_a_default,
+    EVENTS,
+    &format!(
+        "{EVENTS}
+        CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');"
+    )
+);
+label_case!(
+    label_partition_rebound,
+    EVENTS,
+    &EVENTS.replace("TO ('2025-01-01')", "TO ('2025-06-01')")
+);
+label_case!(
+    label_partition_on_its_own,
+    "CREATE TABLE log (id int, at date) PARTITION BY RANGE (at);
+     CREATE TABLE log_2024 PARTITION OF log FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+     INSERT INTO log VALUES (1, '2024-05-01');",
+    "CREATE TABLE log (id int, at date) PARTITION BY RANGE (at);
+     CREATE TABLE log_2024 PARTITION OF log FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+     CREATE TABLE log_rest PARTITION OF log DEFAULT;"
+);

@@ -465,6 +465,24 @@ mod tests {
         );
         assert_eq!(kind("COMMENT ON VIEW v IS 'x'"), Kind::Comment);
         assert_eq!(kind("create unique index on m (a)"), Kind::Index);
+        assert_eq!(
+            kind("CREATE TABLE p PARTITION OF t FOR VALUES IN (1)"),
+            Kind::Partition
+        );
+        assert_eq!(
+            kind("create unlogged table if not exists s.p partition of s.t default"),
+            Kind::Partition
+        );
+        for refused in [
+            "CREATE TABLE t (a int)",
+            "CREATE UNLOGGED TABLE t (a int)",
+            "CREATE TEMP TABLE p PARTITION OF t DEFAULT",
+        ] {
+            assert!(classify(refused).is_err(), "{refused}");
+        }
+        let head = classify("CREATE TABLE s.p PARTITION OF t DEFAULT").unwrap();
+        assert_eq!(head.name, Some(QualifiedName::new("s", "p")));
+        assert_eq!(head.table, Some(QualifiedName::new("public", "t")));
     }
 
     #[test]

@@ -44,6 +44,7 @@ fn attribute_errors_have_file_line_col() {
         "not_rust",
         "no_follow_up_errors",
         "misplaced_constraint_options",
+        "partition_by_mistakes",
     ] {
         let errors = scan_err(&[&format!("{case}.rs")]);
         insta::assert_snapshot!(case, errors.to_string());

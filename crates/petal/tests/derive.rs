@@ -10,7 +10,9 @@ use std::path::PathBuf;
 use petal::ir::{Deferrable, Identity, QualifiedName};
 use petal::sea_query::{Iden, PostgresQueryBuilder, Query};
 use petal::{DbEnum, SqlType, Table};
-use shop::{Customer, CustomerIden, CustomerTier, Note, Order, OrderIden, OrderLine, OrderStatus};
+use shop::{
+    Customer, CustomerIden, CustomerTier, Note, Order, OrderIden, OrderLine, OrderStatus, Visit,
+};
 
 #[test]
 fn derive_and_scanner_agree() {
@@ -26,6 +28,7 @@ fn derive_and_scanner_agree() {
             Order::table(),
             OrderLine::table(),
             Note::table(),
+            Visit::table(),
         ],
         [OrderStatus::enum_type(), CustomerTier::enum_type()],
     );
@@ -33,7 +36,9 @@ fn derive_and_scanner_agree() {
         assert_eq!(Some(t), scanned.tables.get(name), "{name}");
     }
     assert_eq!(derived, scanned);
-    assert_eq!(derived.tables.len(), 4);
+    assert_eq!(derived.tables.len(), 5);
+    let visits = &derived.tables[&QualifiedName::new("public", "visits")];
+    assert_eq!(visits.partition_by.as_deref(), Some("range (seen_at)"));
     assert_eq!(derived.enums.len(), 2);
 }
 

@@ -7,6 +7,7 @@ use super::{
     partitions, privileges, sequences, single, table_extras, triggers, types, views,
 };
 use crate::change::{Change, Delta, Object, Rename};
+use crate::impact::Impact;
 
 /// The statements creating `object` (the change's, for the comments).
 pub(super) fn create(change: &Change, object: &Object) -> Vec<ReviewedStatement> {
@@ -143,7 +144,12 @@ pub(super) fn drop(change: &Change, object: &Object) -> Vec<ReviewedStatement> {
     {
         let detach = partitions::attach_or_detach(&table.name, &Delta::new(Some(of.clone()), None));
         let sqls = detach.into_iter().chain([ddl::drop_table(&table.name)]);
-        return many(change, sqls.collect());
+        let mut out = many(change, sqls.collect());
+        // Detached, the table alone is locked by its drop.
+        if let Some(drop) = out.last_mut() {
+            drop.impact = Impact::exclusive(&table.name);
+        }
+        return out;
     }
     let sql = match object {
         Object::Schema { name } => format!("DROP SCHEMA {};", quote_ident(name)),

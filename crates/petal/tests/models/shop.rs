@@ -124,6 +124,15 @@ pub struct Note<'a> {
     pub tags: Option<Vec<&'a str>>,
 }
 
+/// A partitioned table: its partitions are the SQL files'.
+#[derive(Debug, Table)]
+#[petal(table = "visits", partition_by = "range (seen_at)")]
+#[petal(primary_key(id, seen_at))]
+pub struct Visit {
+    pub id: i64,
+    pub seen_at: i64,
+}
+
 /// A type alias, declared after its use: the scanner expands it as the
 /// compiler does.
 pub type Quantity = f32;

@@ -1,0 +1,129 @@
+//! A partitioned model and its partitions, declared in the SQL files:
+//! created, given rows that land in their partitions, changed (a new
+//! partition, one rebound, one dropped) and rolled back, with `check`
+//! clean at each revision; a change of partitioning refused.
+
+use crate::support::Project;
+
+const EVENTS: &str = r#"
+use petal::Table;
+
+#[derive(Table)]
+#[petal(table = "events", partition_by = "range (happened_on)")]
+#[petal(primary_key(id, happened_on))]
+pub struct Event {
+    pub id: i64,
+    pub happened_on: chrono::NaiveDate,
+    pub kind: String,
+}
+"#;
+
+const PARTITIONS: &str = "
+CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE TABLE events_old PARTITION OF events FOR VALUES FROM ('2000-01-01') TO ('2025-01-01');
+CREATE TABLE events_rest PARTITION OF events DEFAULT;
+CREATE INDEX events_rest_kind ON events_rest (kind);
+";
+
+async fn rows_in(project: &Project, table: &str) -> i64 {
+    let sql = format!("SELECT count(*) FROM ONLY {table}");
+    let row = project.client().query_one(&sql, &[]).await;
+    row.map_or(-1, |r| r.get(0))
+}
+
+#[tokio::test]
+async fn partitions_from_sql_files_are_created_changed_and_rolled_back() {
+    let project = Project::new().await;
+    project.write("models/events.rs", EVENTS);
+    project.write("sql/partitions.sql", PARTITIONS);
+    project.generate_and_apply("partitioned");
+    let first = project.read(&project.migration("_partitioned.sql"));
+    assert!(
+        first.contains("PARTITION BY RANGE (happened_on);")
+            && first.contains(
+                r#"CREATE TABLE "public"."events_rest" PARTITION OF "public"."events" DEFAULT;"#
+            ),
+        "{first}"
+    );
+    project
+        .client()
+        .batch_execute(
+            "INSERT INTO events SELECT g, date '2024-12-01' + g, 'k' FROM generate_series(1, 100) g;",
+        )
+        .await
+        .unwrap();
+    assert_eq!(rows_in(&project, "events_2025").await, 70);
+    assert_eq!(rows_in(&project, "events_old").await, 30);
+    assert_eq!(rows_in(&project, "events_rest").await, 0);
+
+    // 2026 gets a partition of its own, 2025 grows to take the old rows'
+    // last month, and the default's index goes.
+    let second = "
+CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2024-12-01') TO ('2026-01-01');
+CREATE TABLE events_old PARTITION OF events FOR VALUES FROM ('2000-01-01') TO ('2024-12-01');
+CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+CREATE TABLE events_rest PARTITION OF events DEFAULT;
+";
+    project.write("sql/partitions.sql", second);
+    let run = project.petal(&["revision", "--autogenerate", "-m", "rebound"]);
+    run.assert_ok();
+    let text = project.read(&project.migration("_rebound.sql"));
+    for wanted in [
+        r#"ALTER TABLE "public"."events" DETACH PARTITION "public"."events_old";"#,
+        r#"ALTER TABLE "public"."events" ATTACH PARTITION "public"."events_2025" FOR VALUES FROM ('2024-12-01') TO ('2026-01-01');"#,
+        "-- locks: create partition public.events_2026 of public.events",
+    ] {
+        assert!(text.contains(wanted), "{wanted} not in:\n{text}");
+    }
+    // events_old holds December 2024, which must move to events_2025:
+    // attaching it there fails while events_old still has them.
+    project
+        .client()
+        .batch_execute(
+            "DELETE FROM events WHERE happened_on >= '2024-12-01' AND happened_on < '2025-01-01'",
+        )
+        .await
+        .unwrap();
+    project.petal(&["upgrade", "head"]).assert_ok();
+    project.petal(&["check"]).assert_ok();
+    project
+        .client()
+        .batch_execute("INSERT INTO events VALUES (500, '2026-03-01', 'k')")
+        .await
+        .unwrap();
+    assert_eq!(rows_in(&project, "events_2026").await, 1);
+    assert_eq!(rows_in(&project, "events_2025").await, 70);
+
+    project.petal(&["downgrade", "-1"]).assert_ok();
+    project.write("sql/partitions.sql", PARTITIONS);
+    let back = [
+        "diff",
+        "--from",
+        "database",
+        "--to",
+        "models",
+        "--exit-code",
+    ];
+    project.petal(&back).assert_ok();
+    assert_eq!(rows_in(&project, "events_2025").await, 70);
+}
+
+#[tokio::test]
+async fn a_table_made_partitioned_is_refused() {
+    let project = Project::new().await;
+    project.write(
+        "models/events.rs",
+        &EVENTS.replace(", partition_by = \"range (happened_on)\"", ""),
+    );
+    project.generate_and_apply("plain");
+    project.write("models/events.rs", EVENTS);
+    project.write("sql/partitions.sql", PARTITIONS);
+    let run = project.petal(&["revision", "--autogenerate", "-m", "partitioned"]);
+    run.assert_code(2);
+    run.assert_mentions("cannot change how a table is partitioned in place");
+    run.assert_mentions(
+        "table public.events: a table that is not partitioned in the database, partitioned by \
+         RANGE (happened_on) as wanted",
+    );
+    assert_eq!(project.migrations().len(), 1, "no file written");
+}
