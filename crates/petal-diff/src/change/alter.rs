@@ -6,7 +6,7 @@ use petal_ir::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::{Delta, extensions, partitions, sequences, table_options, triggers, types};
+use super::{Delta, extensions, sequences, table_options, triggers, types};
 use crate::casts::{TypeChangeRisk, type_change_risk};
 use crate::classify::{Review, Safety, identity_sql};
 use crate::names::is_user_type;
@@ -377,14 +377,10 @@ impl Alter {
                 "comment on {on}: {}",
                 text.to.as_deref().unwrap_or("none")
             )),
-            Alter::Unlogged { .. } | Alter::TableStorage { .. } | Alter::ReplicaIdentity { .. } => {
-                table_options::review(self)
-            }
-            Alter::PartitionOf {
-                table,
-                partition_of,
-                default_partition,
-            } => partitions::review(table, partition_of, default_partition.as_ref()),
+            Alter::Unlogged { .. }
+            | Alter::TableStorage { .. }
+            | Alter::ReplicaIdentity { .. }
+            | Alter::PartitionOf { .. } => table_options::review(self),
             Alter::ExtensionVersion { name, version } => {
                 extensions::update(name, version.from.as_deref(), version.to.as_deref())
             }

@@ -1,5 +1,6 @@
 //! What changing a table's options means: logged or unlogged, storage
-//! parameters, replica identity.
+//! parameters, replica identity, and (`partitions.rs`) its place as a
+//! partition.
 
 use petal_ir::{QualifiedName, ReplicaIdentity};
 
@@ -12,6 +13,11 @@ pub(super) fn review(alter: &Alter) -> Review {
         Alter::Unlogged { table, unlogged } => logged(table, unlogged.to),
         Alter::TableStorage { table, storage } => self::storage(table, &storage.to),
         Alter::ReplicaIdentity { table, identity } => replica_identity(table, &identity.to),
+        Alter::PartitionOf {
+            table,
+            partition_of,
+            default_partition,
+        } => super::partitions::review(table, partition_of, default_partition.as_ref()),
         other => Review::safe(format!("alter {}", other.key())),
     }
 }

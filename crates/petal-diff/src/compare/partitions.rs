@@ -40,7 +40,7 @@ fn depth(db: &Database, table: &Table) -> usize {
 
 /// The order tables are created in: parents before their partitions, and
 /// a default partition after its siblings (so none of them has to read it).
-pub(super) fn creation_order<'t>(db: &Database, tables: &mut [&'t Table]) {
+pub(super) fn creation_order(db: &Database, tables: &mut [&Table]) {
     tables.sort_by_key(|t| {
         let default = t.partition_of.as_ref().is_some_and(PartitionOf::is_default);
         (depth(db, t), default, t.name.clone())
