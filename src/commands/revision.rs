@@ -56,7 +56,7 @@ pub async fn revision(
 /// step has its own).
 fn summarize(diff: &Diff, mode: Mode, style: Style) {
     let moved = |c: &Change| matches!(c, Change::MoveAside(_) | Change::PutBack(_));
-    let labels = petal_diff::change_labels(&diff.changes, mode);
+    let labels = petal_diff::change_labels(diff, mode);
     let mut lines: Vec<(Safety, String)> = diff
         .changes
         .iter()
@@ -135,7 +135,7 @@ pub async fn check(
             "agrees": report.agrees(),
             "against": if migrations { "migrations" } else { "database" },
             "changes": report.diff.changes,
-            "steps": petal_diff::render_as(&report.diff.changes, report.mode),
+            "steps": petal_diff::render_diff_as(&report.diff, report.mode),
             "warnings": report.diff.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
         }))?;
     } else if report.agrees() {

@@ -24,6 +24,7 @@ mod compare;
 mod impact;
 mod infer_renames;
 mod names;
+mod partition_tree;
 mod render;
 mod requires;
 mod scope;
@@ -39,9 +40,11 @@ pub use compare::{Diff, Warning, diff, recreated_tables};
 pub use impact::{Impact, LockMode};
 pub use infer_renames::infer_renames;
 pub use names::{is_user_type, quote_ident_if_needed, type_spelling};
+pub use partition_tree::PartitionTree;
 pub use render::{
     Load, Mode, ReviewedStatement, ReviewedStep, Sql, TableUnit, Traced, change_labels, render,
-    render_as, render_change, render_down, render_down_as, render_load, render_schema,
+    render_as, render_change, render_diff_as, render_down, render_down_as, render_load,
+    render_schema,
 };
 pub use requires::{Requirement, requirements};
 pub use scope::{ALWAYS_PRESENT, Scope};

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use petal_diff::{
-    Mode, ReviewedStep, apply_all, diff, render, render_as, render_down, render_down_as,
+    Mode, ReviewedStep, apply_all, diff, render_diff_as, render_down, render_down_as,
 };
 use petal_ir::{
     CompositeType, Database, Dependency, Domain, EnumType, Extension, Function, Keyed, RangeType,
@@ -182,17 +182,17 @@ fn check(dir: &Path) -> Result<(), Failed> {
     for w in &d.warnings {
         let _ = writeln!(up, "-- warning: {w}");
     }
-    up.push_str(&text(&render(&d.changes)));
+    up.push_str(&text(&render_diff_as(&d, Mode::Plain)));
     let down = text(&render_down(&d));
     let online_for = |server_version_num| {
         let mode = Mode::Online { server_version_num };
         (
-            text(&render_as(&d.changes, mode)),
+            text(&render_diff_as(&d, mode)),
             text(&render_down_as(&d, mode)),
         )
     };
     let (online_up, online_down) = online_for(170000);
-    let online = online_up != text(&render(&d.changes)) || online_down != down;
+    let online = online_up != text(&render_diff_as(&d, Mode::Plain)) || online_down != down;
     if !online && dir.join("online-up.snap").exists() {
         return Err("online-up.snap is stale: the online recipes write what up.snap holds".into());
     }

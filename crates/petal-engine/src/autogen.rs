@@ -97,7 +97,7 @@ pub async fn revision(
         &diff.changes,
         &down,
     ));
-    let up = generated_steps(&petal_diff::render_as(&diff.changes, mode));
+    let up = generated_steps(&petal_diff::render_diff_as(&diff, mode));
     let down_unpaired = up.iter().filter(|step| !step.is_empty()).count() > 1;
     let file = NewMigration {
         revision: revision.clone(),

@@ -14,7 +14,7 @@ mod common;
 #[path = "labels/measure.rs"]
 mod measure;
 
-use petal_diff::{Mode, diff, render_as, render_down_as};
+use petal_diff::{Mode, diff, render_diff_as, render_down_as};
 use petal_ir::{Database, QualifiedName};
 use petal_testkit::TestDb;
 
@@ -63,7 +63,7 @@ async fn measured(before: &str, after: &str, hint: Option<Hint>, online: bool) {
     let mode = Mode::new(online, db.server_version_num().await);
     let mut report = String::new();
     let directions = [
-        ("up", render_as(&plan.changes, mode), to.without_hints()),
+        ("up", render_diff_as(&plan, mode), to.without_hints()),
         ("down", render_down_as(&plan, mode), from),
     ];
     for (direction, steps, target) in directions {
@@ -518,4 +518,42 @@ label_case!(
     "CREATE TABLE log (id int, at date) PARTITION BY RANGE (at);
      CREATE TABLE log_2024 PARTITION OF log FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
      CREATE TABLE log_rest PARTITION OF log DEFAULT;"
+);
+// A statement on a partitioned table reaches every partition.
+label_case!(
+    label_add_column_to_partitioned_table,
+    EVENTS,
+    &EVENTS.replace("kind text)", "kind text, note text DEFAULT 'x')")
+);
+label_case!(
+    label_index_and_check_on_partitioned_table,
+    EVENTS,
+    &format!(
+        "{EVENTS}
+        CREATE INDEX events_kind_idx ON events (kind);
+        ALTER TABLE events ADD CONSTRAINT events_id_check CHECK (id > 0);"
+    )
+);
+label_case!(
+    label_retype_column_of_partitioned_table,
+    EVENTS,
+    &EVENTS.replace("id bigint NOT NULL", "id numeric NOT NULL")
+);
+label_case!(
+    label_foreign_key_on_partitioned_table,
+    &format!("CREATE TABLE kinds (name text PRIMARY KEY); INSERT INTO kinds VALUES ('k'); {EVENTS}"),
+    &format!(
+        "CREATE TABLE kinds (name text PRIMARY KEY); INSERT INTO kinds VALUES ('k'); {EVENTS}
+        ALTER TABLE events ADD CONSTRAINT events_kind_fkey FOREIGN KEY (kind) REFERENCES kinds (name);"
+    )
+);
+online_case!(
+    online_index_and_foreign_key_on_partitioned_table,
+    &format!("CREATE TABLE kinds (name text PRIMARY KEY); INSERT INTO kinds VALUES ('k'); {EVENTS}"),
+    &format!(
+        "CREATE TABLE kinds (name text PRIMARY KEY); INSERT INTO kinds VALUES ('k'); {EVENTS}
+        CREATE INDEX events_kind_idx ON events (kind);
+        ALTER TABLE events ADD CONSTRAINT events_kind_fkey FOREIGN KEY (kind) REFERENCES kinds (name);
+        ALTER TABLE events ADD CONSTRAINT events_id_check CHECK (id > 0);"
+    )
 );

@@ -85,6 +85,17 @@ impl<T> Delta<T> {
 }
 
 impl Change {
+    /// A partition created, dropped, attached or detached: its impact is
+    /// its own, not spread over its parent's other partitions.
+    pub fn is_partition_ddl(&self) -> bool {
+        match self {
+            Change::Create(Object::Table { table, .. })
+            | Change::Drop(Object::Table { table, .. }) => table.partition_of.is_some(),
+            Change::Alter(Alter::PartitionOf { .. }) => true,
+            _ => false,
+        }
+    }
+
     /// The object the change is about (as it is named before the change).
     pub fn key(&self) -> ObjectKey {
         match self {

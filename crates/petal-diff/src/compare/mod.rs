@@ -55,6 +55,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::apply::apply;
 use crate::change::{Change, Object};
+use crate::partition_tree::PartitionTree;
 pub use partitions::recreated_tables;
 
 /// The result of comparing two schemas.
@@ -63,6 +64,10 @@ pub struct Diff {
     /// The changes that turn `from` into `to`, in execution order.
     pub changes: Vec<Change>,
     pub warnings: Vec<Warning>,
+    /// `from`'s partitioned tables and partitions: what a statement on a
+    /// partitioned table does to them (`render_diff_as`).
+    #[serde(default, skip_serializing_if = "PartitionTree::is_empty")]
+    pub partitions: PartitionTree,
 }
 
 impl Diff {
@@ -225,6 +230,7 @@ pub fn diff(from: &Database, to: &Database) -> Diff {
     Diff {
         changes: engine.changes,
         warnings,
+        partitions: PartitionTree::of(from),
     }
 }
 

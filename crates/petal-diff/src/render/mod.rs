@@ -40,6 +40,7 @@ use crate::classify::Safety;
 use crate::compare::{Diff, diff};
 use crate::impact::{Impact, created_relations};
 use crate::names::type_spelling;
+use crate::partition_tree::PartitionTree;
 
 pub use load::{Load, TableUnit, render_load};
 pub use reviewed::{ReviewedStatement, ReviewedStep};
@@ -109,15 +110,27 @@ impl Mode {
     }
 }
 
-/// The statements of `changes`, in steps, written as `mode` says.
+/// The statements of `changes`, in steps, written as `mode` says, with no
+/// partitioned table in the database (`render_diff_as` knows them).
 pub fn render_as(changes: &[Change], mode: Mode) -> Vec<ReviewedStep> {
+    render_over(changes, mode, &PartitionTree::default())
+}
+
+/// The up of `diff`, written as `mode` says, over the partitioned tables
+/// of the database it starts from.
+pub fn render_diff_as(diff: &Diff, mode: Mode) -> Vec<ReviewedStep> {
+    render_over(&diff.changes, mode, &diff.partitions)
+}
+
+/// `changes` over the partition tree `tree` they start from.
+fn render_over(changes: &[Change], mode: Mode, tree: &PartitionTree) -> Vec<ReviewedStep> {
     let mut steps = match mode {
         Mode::Plain if online::marks_an_index(changes) => {
-            online::render(changes, online::Scope::MarkedIndexes)
+            online::render(changes, online::Scope::MarkedIndexes, tree)
         }
-        Mode::Plain => render_steps(changes),
+        Mode::Plain => render_steps(changes, &mut tree.clone()),
         Mode::Online { server_version_num } => {
-            online::render(changes, online::Scope::All { server_version_num })
+            online::render(changes, online::Scope::All { server_version_num }, tree)
         }
     };
     let created = created_relations(changes);
@@ -135,9 +148,11 @@ pub fn render_as(changes: &[Change], mode: Mode) -> Vec<ReviewedStep> {
 /// lists changes: the strongest classification of its statements, and the
 /// impact of each of them that has one, in order (an online check is a
 /// brief `ACCESS EXCLUSIVE`, then a read under `SHARE UPDATE EXCLUSIVE`).
-pub fn change_labels(changes: &[Change], mode: Mode) -> Vec<(Safety, Vec<Impact>)> {
+pub fn change_labels(diff: &Diff, mode: Mode) -> Vec<(Safety, Vec<Impact>)> {
+    let changes = &diff.changes;
     let created = created_relations(changes);
-    let context = online::Context::new(changes);
+    let context = online::Context::new(changes, &diff.partitions);
+    let mut tree = diff.partitions.clone();
     let scope = match mode {
         Mode::Plain if online::marks_an_index(changes) => Some(online::Scope::MarkedIndexes),
         Mode::Plain => None,
@@ -149,7 +164,7 @@ pub fn change_labels(changes: &[Change], mode: Mode) -> Vec<(Safety, Vec<Impact>
             let one = std::slice::from_ref(change);
             let steps = match scope {
                 Some(scope) => online::render_in(&context, scope, one),
-                None => render_steps(one),
+                None => render_steps(one, &mut tree),
             };
             let statements = steps.iter().flat_map(|step| &step.statements);
             let safety = statements
@@ -169,7 +184,9 @@ pub fn change_labels(changes: &[Change], mode: Mode) -> Vec<(Safety, Vec<Impact>
         .collect()
 }
 
-pub(crate) fn render_steps(changes: &[Change]) -> Vec<ReviewedStep> {
+/// The plain steps of `changes`; `tree` is the partition tree they start
+/// from, and is left as they leave it.
+pub(crate) fn render_steps(changes: &[Change], tree: &mut PartitionTree) -> Vec<ReviewedStep> {
     if changes.is_empty() {
         return Vec::new();
     }
@@ -177,13 +194,15 @@ pub(crate) fn render_steps(changes: &[Change]) -> Vec<ReviewedStep> {
         .iter()
         .take_while(|c| matches!(c, Change::AddEnumLabel(_)))
         .count();
-    let rest: Vec<ReviewedStatement> = render_changes(&changes[leading..]);
+    // Enum labels touch no table: the tree is the same after them.
+    let rest: Vec<ReviewedStatement> = render_changes(&changes[leading..], tree);
     let used_later = changes[..leading].iter().any(|c| match c {
         Change::AddEnumLabel(add) => rest.iter().any(|s| mentions(&s.sql, &add.name, &add.label)),
         _ => false,
     });
     if !used_later {
-        let statements = render_changes(changes);
+        let labels = render_changes(&changes[..leading], tree);
+        let statements = labels.into_iter().chain(rest).collect();
         return vec![ReviewedStep::new(statements, None)];
     }
     let labels = changes[..leading]
@@ -223,7 +242,8 @@ pub fn render_down(diff: &Diff) -> Vec<ReviewedStep> {
 
 /// The down section of a diff, written as `mode` says.
 pub fn render_down_as(diff: &Diff, mode: Mode) -> Vec<ReviewedStep> {
-    let mut steps = render_as(&diff.down(), mode);
+    let tree = diff.partitions.clone().after(&diff.changes);
+    let mut steps = render_over(&diff.down(), mode, &tree);
     // What the up drops comes back empty: the statement that recreates a
     // table or a column says so, where the reviewer of the down reads.
     let mut emptied: BTreeMap<ObjectKey, &str> = BTreeMap::new();
@@ -321,10 +341,11 @@ pub(crate) fn many(change: &Change, sqls: Vec<String>) -> Vec<ReviewedStatement>
 
 /// The statements of consecutive changes, with each run of type changes
 /// of one table folded into one statement.
-fn render_changes(changes: &[Change]) -> Vec<ReviewedStatement> {
+fn render_changes(changes: &[Change], tree: &mut PartitionTree) -> Vec<ReviewedStatement> {
     let mut out = Vec::new();
     let mut rest = changes;
     while let Some(first) = rest.first() {
+        let from = out.len();
         let run = match first {
             Change::Alter(Alter::ColumnType { table, .. }) => rest
                 .iter()
@@ -338,6 +359,20 @@ fn render_changes(changes: &[Change]) -> Vec<ReviewedStatement> {
             out.extend(columns::fold_type_changes(&rest[..run]));
         } else {
             out.extend(render_change(first));
+        }
+        // Creating, dropping, attaching or detaching a partition locks
+        // what its own impact says; a statement on a partitioned table
+        // reaches each partition.
+        if !first.is_partition_ddl() {
+            for statement in &mut out[from..] {
+                statement.impact = tree.spread(std::mem::take(&mut statement.impact));
+                for part in &mut statement.folded {
+                    part.impact = tree.spread(std::mem::take(&mut part.impact));
+                }
+            }
+        }
+        for change in &rest[..run] {
+            tree.apply(change);
         }
         rest = &rest[run..];
     }

@@ -32,6 +32,7 @@ use super::{ReviewedStatement, ReviewedStep, Sql, ddl, extra, objects, render_st
 use crate::change::{Alter, Change, NotNull, Object};
 use crate::classify::Safety;
 use crate::impact::{Impact, LockMode, created_relations};
+use crate::partition_tree::PartitionTree;
 
 /// The pieces of an online migration, in the order they run.
 #[derive(Default)]
@@ -65,8 +66,8 @@ pub(super) fn marks_an_index(changes: &[Change]) -> bool {
     })
 }
 
-pub(super) fn render(changes: &[Change], scope: Scope) -> Vec<ReviewedStep> {
-    render_in(&Context::new(changes), scope, changes)
+pub(super) fn render(changes: &[Change], scope: Scope, tree: &PartitionTree) -> Vec<ReviewedStep> {
+    render_in(&Context::new(changes, tree), scope, changes)
 }
 
 /// What an online recipe needs to know of the whole migration: the
@@ -76,10 +77,13 @@ pub(super) struct Context<'c> {
     changes: &'c [Change],
     created: BTreeSet<QualifiedName>,
     dropped: BTreeSet<&'c QualifiedName>,
+    /// The partition tree before the migration: a kept table is
+    /// partitioned throughout or not at all.
+    tree: &'c PartitionTree,
 }
 
 impl<'c> Context<'c> {
-    pub(super) fn new(changes: &'c [Change]) -> Self {
+    pub(super) fn new(changes: &'c [Change], tree: &'c PartitionTree) -> Self {
         let dropped = changes
             .iter()
             .filter_map(|c| match c {
@@ -91,12 +95,21 @@ impl<'c> Context<'c> {
             changes,
             created: created_relations(changes),
             dropped,
+            tree,
         }
     }
 
     /// A table there before and after the migration.
     fn kept(&self, table: &QualifiedName) -> bool {
         !self.created.contains(table) && !self.dropped.contains(table)
+    }
+
+    /// A kept table an index can be built on, or dropped from,
+    /// `CONCURRENTLY`, and a foreign key added to `NOT VALID`: PostgreSQL
+    /// refuses all three on a partitioned table (and `USING INDEX`), so
+    /// there they are written as in the plain mode.
+    fn kept_unpartitioned(&self, table: &QualifiedName) -> bool {
+        self.kept(table) && !self.tree.is_partitioned(table)
     }
 }
 
@@ -109,6 +122,7 @@ pub(super) fn render_in(
 ) -> Vec<ReviewedStep> {
     let changes = context.changes;
     let kept = |table: &QualifiedName| context.kept(table);
+    let concurrent = |table: &QualifiedName| context.kept_unpartitioned(table);
     let all = matches!(scope, Scope::All { .. });
     let mut plan = Plan {
         flag_blocking: all,
@@ -121,7 +135,7 @@ pub(super) fn render_in(
         }
         match change {
             Change::Drop(Object::Index { table, index })
-                if kept(table)
+                if concurrent(table)
                     && (all || index.concurrently)
                     && !loses_a_key_column(changes, table, index) =>
             {
@@ -129,12 +143,12 @@ pub(super) fn render_in(
                     .push(outside(vec![drop_concurrently(change, table, index)]));
             }
             Change::Create(Object::Index { table, index })
-                if kept(table) && (all || index.concurrently) =>
+                if concurrent(table) && (all || index.concurrently) =>
             {
                 plan.concurrent_builds
                     .push(outside(build_concurrently(change, table, index)));
             }
-            Change::Create(Object::Unique { table, unique }) if all && kept(table) => {
+            Change::Create(Object::Unique { table, unique }) if all && concurrent(table) => {
                 plan.concurrent_builds
                     .push(outside(unique_index(table, unique)));
                 plan.attached.push(attach_unique(change, table, unique));
@@ -152,7 +166,7 @@ pub(super) fn render_in(
                 table,
                 foreign_key,
                 new_table: false,
-            }) if all && kept(table) && !foreign_key.not_valid => {
+            }) if all && concurrent(table) && !foreign_key.not_valid => {
                 plan.not_valid
                     .push(not_valid(change, table, &foreign_key.name));
                 plan.not_valid.extend(after_the_constraint(change));
@@ -165,7 +179,7 @@ pub(super) fn render_in(
             _ => plan.plain.push(change.clone()),
         }
     }
-    plan.into_steps()
+    plan.into_steps(context.tree)
 }
 
 /// Whether a server has `NOT NULL ... NOT VALID` (PostgreSQL 18).
@@ -273,8 +287,10 @@ impl Plan {
         }
     }
 
-    fn into_steps(self) -> Vec<ReviewedStep> {
-        let mut steps = render_steps(&self.plain);
+    fn into_steps(self, tree: &PartitionTree) -> Vec<ReviewedStep> {
+        let mut tree = tree.clone();
+        let mut steps = render_steps(&self.plain, &mut tree);
+        let plain_steps = steps.len();
         if self.flag_blocking {
             for statement in steps.iter_mut().flat_map(|s| &mut s.statements) {
                 flag_what_stays_blocking(statement);
@@ -304,6 +320,14 @@ impl Plan {
                 self.not_null,
                 Some("NOT NULL set over the validated checks, without reading the tables".into()),
             ));
+        }
+        // After the transactional step, on kept tables: the tree as it
+        // leaves.
+        for statement in steps[plain_steps..]
+            .iter_mut()
+            .flat_map(|s| &mut s.statements)
+        {
+            statement.impact = tree.spread(std::mem::take(&mut statement.impact));
         }
         steps
     }

@@ -1,0 +1,159 @@
+//! Which tables are partitioned, and their partitions, at each point of a
+//! migration: what a statement on a partitioned table also does to its
+//! partitions (PostgreSQL recurses: a lock on the parent is taken on each
+//! partition, a read or a rewrite happens in the partitions, which hold
+//! the rows), and what has no online form there (`CREATE INDEX
+//! CONCURRENTLY` on a partitioned table).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use petal_ir::{Database, QualifiedName};
+use serde::{Deserialize, Serialize};
+
+use crate::change::{Alter, Change, Object};
+use crate::impact::Impact;
+
+/// Each partitioned table with its partitions (none yet, possibly).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartitionTree {
+    children: BTreeMap<QualifiedName, BTreeSet<QualifiedName>>,
+}
+
+impl PartitionTree {
+    /// The partitioned tables of `db` and their partitions.
+    pub fn of(db: &Database) -> PartitionTree {
+        let mut tree = PartitionTree::default();
+        for table in db.tables.values() {
+            if table.partition_by.is_some() {
+                tree.children.entry(table.name.clone()).or_default();
+            }
+            if let Some(of) = &table.partition_of {
+                tree.children
+                    .entry(of.parent.clone())
+                    .or_default()
+                    .insert(table.name.clone());
+            }
+        }
+        tree
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.children.is_empty()
+    }
+
+    pub fn is_partitioned(&self, table: &QualifiedName) -> bool {
+        self.children.contains_key(table)
+    }
+
+    /// The tree once `change` ran.
+    pub fn apply(&mut self, change: &Change) {
+        match change {
+            Change::Create(Object::Table { table, .. }) => {
+                if table.partition_by.is_some() {
+                    self.children.entry(table.name.clone()).or_default();
+                }
+                if let Some(of) = &table.partition_of {
+                    self.attach(&of.parent, &table.name);
+                }
+            }
+            Change::Drop(Object::Table { table, .. }) => self.remove(&table.name),
+            Change::Alter(Alter::PartitionOf {
+                table,
+                partition_of,
+                ..
+            }) => {
+                if let Some(from) = &partition_of.from {
+                    self.detach(&from.parent, table);
+                }
+                if let Some(to) = &partition_of.to {
+                    self.attach(&to.parent, table);
+                }
+            }
+            Change::Rename(crate::change::Rename::Table { name }) => {
+                if let Some(children) = self.children.remove(&name.from) {
+                    self.children.insert(name.to.clone(), children);
+                }
+                for children in self.children.values_mut() {
+                    if children.remove(&name.from) {
+                        children.insert(name.to.clone());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The tree once all of `changes` ran.
+    pub fn after(mut self, changes: &[Change]) -> PartitionTree {
+        for change in changes {
+            self.apply(change);
+        }
+        self
+    }
+
+    fn attach(&mut self, parent: &QualifiedName, table: &QualifiedName) {
+        self.children
+            .entry(parent.clone())
+            .or_default()
+            .insert(table.clone());
+    }
+
+    fn detach(&mut self, parent: &QualifiedName, table: &QualifiedName) {
+        if let Some(children) = self.children.get_mut(parent) {
+            children.remove(table);
+        }
+    }
+
+    fn remove(&mut self, table: &QualifiedName) {
+        self.children.remove(table);
+        for children in self.children.values_mut() {
+            children.remove(table);
+        }
+    }
+
+    /// Every partition under `table`, at any depth.
+    fn descendants(&self, table: &QualifiedName) -> Vec<QualifiedName> {
+        let mut out = Vec::new();
+        let mut stack: Vec<&QualifiedName> = vec![table];
+        while let Some(at) = stack.pop() {
+            for child in self.children.get(at).into_iter().flatten() {
+                // A cycle cannot be built; the check keeps a broken input finite.
+                if !out.contains(child) {
+                    out.push(child.clone());
+                    stack.push(child);
+                }
+            }
+        }
+        out
+    }
+
+    /// `impact` as PostgreSQL carries it out on a partitioned table: each
+    /// lock taken on every partition below as well, and what is read or
+    /// rewritten read or rewritten in the partitions that hold rows.
+    pub fn spread(&self, impact: Impact) -> Impact {
+        if self.is_empty() {
+            return impact;
+        }
+        let mut out = impact.clone();
+        for (relation, mode) in &impact.locks {
+            for partition in self.descendants(relation) {
+                out = out.lock(&partition, *mode);
+            }
+        }
+        let leaves = |relation: &QualifiedName| -> Vec<QualifiedName> {
+            self.descendants(relation)
+                .into_iter()
+                .filter(|d| !self.is_partitioned(d))
+                .collect()
+        };
+        for relation in impact.scans.iter().filter(|r| self.is_partitioned(r)) {
+            out.scans.remove(relation);
+            out.scans.extend(leaves(relation));
+        }
+        for relation in impact.rewrites.iter().filter(|r| self.is_partitioned(r)) {
+            out.rewrites.remove(relation);
+            out.rewrites.extend(leaves(relation));
+        }
+        out
+    }
+}
