@@ -21,6 +21,7 @@ mod functions;
 mod mutate;
 mod mutate_objects;
 mod objects;
+mod partitions;
 mod privileges;
 mod sequences;
 mod settle;

@@ -23,7 +23,47 @@ fn assert_valid(db: &Database) {
             "{} has no schema",
             t.name
         );
+        if let Some(of) = &t.partition_of {
+            // A partition's columns are its parent's.
+            let parent = db.tables.get(&of.parent);
+            assert!(
+                parent.is_some_and(|p| p.partition_by.is_some()),
+                "{}: partition of {}, which is no partitioned table",
+                t.name,
+                of.parent
+            );
+            assert!(
+                t.columns.is_empty() && t.primary_key.is_none(),
+                "{}",
+                t.name
+            );
+            continue;
+        }
         assert!(!t.columns.is_empty(), "{} has no columns", t.name);
+        if let Some(key) = &t.partition_by {
+            // PostgreSQL: every key holds the partition key's column.
+            let column = t.columns.iter().find(|c| {
+                key.contains(&format!("({})", c.name)) || key.contains(&format!("(\"{}\")", c.name))
+            });
+            let column = column.unwrap_or_else(|| panic!("{}: {key} names no column", t.name));
+            let keys = t
+                .uniques
+                .iter()
+                .map(|u| &u.columns)
+                .chain(t.primary_key.iter().map(|p| &p.columns));
+            for k in keys {
+                assert!(
+                    k.contains(&column.name),
+                    "{}: key {k:?} without {key}",
+                    t.name
+                );
+            }
+            assert!(
+                t.options.is_default() && t.exclusions.is_empty(),
+                "{}",
+                t.name
+            );
+        }
         let names: Vec<&str> = t.object_names().collect();
         for name in names.iter().chain([&t.name.name.as_str()]) {
             assert!(name.len() <= MAX_IDENTIFIER_BYTES, "{name} is too long");
@@ -402,4 +442,59 @@ fn whole_pairs_change_procedures_and_aggregates() {
             && changed.get("aggregate").is_some_and(|n| *n >= 5),
         "pairs changing each kind: {changed:?}"
     );
+}
+
+/// The whole pairs hold partitioned tables, by list and by hash, and
+/// change their partitions: one added, one dropped, one given other values.
+#[test]
+fn pairs_hold_and_change_partitions() {
+    use petal_ir::arbitrary::{Rng, build_database, mutate};
+    let mut seen = std::collections::BTreeMap::<&str, usize>::new();
+    for seed in 0..300 {
+        let mut rng = Rng::new(seed);
+        let a = build_database(&mut rng);
+        let b = mutate(&a, &mut rng, 3);
+        let partitions = |db: &petal_ir::Database| -> Vec<(QualifiedName, String)> {
+            db.tables
+                .values()
+                .filter_map(|t| Some((t.name.clone(), t.partition_of.as_ref()?.bound.clone())))
+                .collect()
+        };
+        let (pa, pb) = (partitions(&a), partitions(&b));
+        let kinds = a.tables.values().filter_map(|t| t.partition_by.as_deref());
+        for key in kinds {
+            *seen
+                .entry(if key.starts_with("LIST") {
+                    "list"
+                } else {
+                    "hash"
+                })
+                .or_default() += 1;
+        }
+        let changes = [
+            (
+                "added",
+                pb.iter().any(|(n, _)| pa.iter().all(|(m, _)| m != n)),
+            ),
+            (
+                "dropped",
+                pa.iter().any(|(n, _)| pb.iter().all(|(m, _)| m != n)),
+            ),
+            (
+                "rebound",
+                pa.iter()
+                    .any(|(n, x)| pb.iter().any(|(m, y)| m == n && x != y)),
+            ),
+        ];
+        for (what, changed) in changes {
+            *seen.entry(what).or_default() += usize::from(changed);
+        }
+    }
+    for (what, count) in &seen {
+        assert!(
+            *count > 2,
+            "only {count} pairs with {what} in 300: {seen:?}"
+        );
+    }
+    assert_eq!(seen.len(), 5, "{seen:?}");
 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use petal_ir::{Database, QualifiedName, ReplicaIdentity};
+use petal_ir::{Database, QualifiedName, ReplicaIdentity, Table};
 
 use super::{ApplyError, err, indexes_mut, remove_named, table_mut};
 use crate::change::Object;
@@ -29,6 +29,18 @@ pub(super) fn drop(db: &mut Database, object: &Object) -> Result<(), ApplyError>
             }
         }
         Object::Table { table, .. } => {
+            // PostgreSQL would drop them with it, unasked.
+            let of_it = |t: &&Table| {
+                t.partition_of
+                    .as_ref()
+                    .is_some_and(|of| of.parent == table.name)
+            };
+            if let Some(partition) = db.tables.values().find(of_it) {
+                return err(format!(
+                    "table {} still has partition {}",
+                    table.name, partition.name
+                ));
+            }
             if db.tables.remove(&table.name).is_none() {
                 return err(format!("table {} does not exist", table.name));
             }

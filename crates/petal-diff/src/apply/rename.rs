@@ -154,6 +154,9 @@ fn rename_table(
         {
             fk.ref_table = to.clone();
         }
+        if let Some(of) = other.partition_of.as_mut().filter(|of| &of.parent == from) {
+            of.parent = to.clone();
+        }
     }
     Ok(())
 }

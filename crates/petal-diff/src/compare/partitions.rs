@@ -99,7 +99,14 @@ impl Engine<'_> {
                 else {
                     return false;
                 };
-                cur.partition_of.is_some() && cur.partition_of != to.partition_of
+                // One whose parent is dropped (and made again) leaves it
+                // first: PostgreSQL would drop it with its parent. Renames
+                // ran: a kept parent has its new name.
+                let parent_goes = cur
+                    .partition_of
+                    .as_ref()
+                    .is_some_and(|of| !matching.tables.contains_key(&of.parent));
+                cur.partition_of.is_some() && (cur.partition_of != to.partition_of || parent_goes)
             })
             .cloned()
             .collect();

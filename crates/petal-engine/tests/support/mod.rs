@@ -4,7 +4,7 @@
 mod privileges;
 mod rows;
 
-use petal_diff::{Diff, ReviewedStep, diff, render};
+use petal_diff::{Diff, Mode, ReviewedStep, diff, render_diff_as};
 use petal_engine::compare::carry_hints;
 use petal_ir::Database;
 use petal_pg::{IntrospectOptions, introspect};
@@ -117,7 +117,7 @@ async fn run(a: &Database, b: &Database, with_rows: bool) -> Result<(), Failure>
             before.len()
         );
     }
-    apply(client, &render(&plan.changes))
+    apply(client, &render_diff_as(&plan, Mode::Plain))
         .await
         .map_err(|e| match e {
             Failure::Flagged(s) => Failure::Flagged(s),

@@ -51,6 +51,9 @@ pub(super) fn late_edits(rng: &Rng, db: &mut Database) {
     if side.chance(25) {
         super::exclusions::edit_exclusions(&mut side, db);
     }
+    if side.chance(60) {
+        super::partitions::edit_partitions(&mut side, db);
+    }
 }
 
 /// `db` after `edits` random edits of its tables and enum types (the hints

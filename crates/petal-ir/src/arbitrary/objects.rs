@@ -8,8 +8,8 @@ use super::build::{COMMENTS, build_tables_and_enums, namespace};
 use super::mutate::EDITS;
 use super::settle::settle;
 use super::{
-    Rng, depends, domains, extensions, functions, privileges, sequences, triggers, types, uses,
-    view_edits, views,
+    Rng, depends, domains, extensions, functions, partitions, privileges, sequences, triggers,
+    types, uses, view_edits, views,
 };
 use crate::{Database, Index, IndexKey, QualifiedName};
 
@@ -73,6 +73,11 @@ const OBJECT_EDITS: &[Edit] = &[
 pub fn build_database(rng: &mut Rng) -> Database {
     let mut db = build_tables_and_enums(rng);
     build_objects(rng, &mut db);
+    let mut side = rng.side();
+    if side.chance(50) && partitions::partition_a_table(&mut side, &mut db) {
+        // A partitioned table is logged: what it references must be.
+        super::table_options::keep_valid(&mut db);
+    }
     db.normalize();
     db.dependencies = depends::derive(&db);
     db
@@ -138,6 +143,7 @@ pub fn mutate(db: &Database, rng: &mut Rng, edits: usize) -> Database {
         }
     }
     super::mutate::late_edits(rng, &mut out);
+    partitions::keep_valid(db, &mut out);
     super::table_options::keep_valid(&mut out);
     domains::keep_nested_constraints(db, &mut out);
     out.normalize();
