@@ -124,7 +124,7 @@ pub async fn diff(
     if format == Format::Json {
         print_json(&json!({
             "changes": diff.changes,
-            "steps": petal_diff::render(&diff.changes),
+            "steps": petal_diff::render_diff_as(&diff, petal_diff::Mode::Plain),
             "warnings": diff.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
             "not_compared": not_compared.iter()
                 .map(|(kind, name)| json!({ "kind": kind, "name": name })).collect::<Vec<_>>(),
@@ -136,7 +136,10 @@ pub async fn diff(
         if diff.is_empty() {
             println!("-- no differences");
         } else {
-            print!("{}", render_steps(&petal_diff::render(&diff.changes)));
+            print!(
+                "{}",
+                render_steps(&petal_diff::render_diff_as(&diff, petal_diff::Mode::Plain))
+            );
         }
         print_not_compared(&not_compared);
     }

@@ -205,6 +205,7 @@ fn cases() -> Vec<(Change, Safety, &'static str)> {
             Create(Object::Table {
                 table: table.clone(),
                 default_partition: None,
+                referenced_by: Vec::new(),
             }),
             Safety::Safe,
             "create table public.orders",
@@ -213,6 +214,7 @@ fn cases() -> Vec<(Change, Safety, &'static str)> {
             Drop(Object::Table {
                 table,
                 default_partition: None,
+                referenced_by: Vec::new(),
             }),
             Safety::Destructive,
             "drop table public.orders",
@@ -550,6 +552,7 @@ fn identifiers_and_literals_are_quoted() {
     let drop = Change::Drop(Object::Table {
         table: Table::new(QualifiedName::new("Склад", "a\"b")),
         default_partition: None,
+        referenced_by: Vec::new(),
     });
     assert_eq!(render_change(&drop)[0].sql, r#"DROP TABLE "Склад"."a""b";"#);
     let drop = Change::Drop(Object::Enum {
@@ -585,6 +588,7 @@ fn an_error_position_is_traced_to_the_attribute_not_to_keywords_in_literals() {
     let change = Create(Object::Table {
         table,
         default_partition: None,
+        referenced_by: Vec::new(),
     });
     let statement = &render_change(&change)[0];
     let position = |needle: &str| {

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use petal_diff::{Mode, ReviewedStep, diff, render_as};
+use petal_diff::{Mode, ReviewedStep, diff, render_diff_as};
 use petal_testkit::TestDb;
 use tokio::sync::Mutex;
 
@@ -112,7 +112,7 @@ async fn measure(rows: i64, after: &str, online: bool) -> Measured {
     exec(&db, "VACUUM ANALYZE customers, orders").await;
     let plan = diff(&introspected(&db).await, &introspected(&target).await);
     let mode = Mode::new(online, db.server_version_num().await);
-    let steps = render_as(&plan.changes, mode);
+    let steps = render_diff_as(&plan, mode);
 
     let stop = Arc::new(AtomicBool::new(false));
     let stalls = Arc::new(Mutex::new((Duration::ZERO, 0u64)));

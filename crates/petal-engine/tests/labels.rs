@@ -557,3 +557,26 @@ online_case!(
         ALTER TABLE events ADD CONSTRAINT events_id_check CHECK (id > 0);"
     )
 );
+label_case!(
+    label_partition_dropped_under_a_foreign_key,
+    "CREATE TABLE log (id int, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+     CREATE TABLE log_2024 PARTITION OF log FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+     CREATE TABLE log_2025 PARTITION OF log FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+     CREATE TABLE marks (id int, at date, FOREIGN KEY (id, at) REFERENCES log (id, at));
+     INSERT INTO log VALUES (1, '2024-05-01'), (2, '2025-05-01');
+     INSERT INTO marks VALUES (2, '2025-05-01');",
+    "CREATE TABLE log (id int, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+     CREATE TABLE log_2025 PARTITION OF log FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+     CREATE TABLE marks (id int, at date, FOREIGN KEY (id, at) REFERENCES log (id, at));"
+);
+label_case!(
+    label_partition_rebound_under_a_foreign_key,
+    "CREATE TABLE log (id int, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+     CREATE TABLE log_2024 PARTITION OF log FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+     CREATE TABLE marks (id int, at date, FOREIGN KEY (id, at) REFERENCES log (id, at));
+     INSERT INTO log VALUES (1, '2024-05-01');
+     INSERT INTO marks VALUES (1, '2024-05-01');",
+    "CREATE TABLE log (id int, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+     CREATE TABLE log_2024 PARTITION OF log FOR VALUES FROM ('2024-01-01') TO ('2025-06-01');
+     CREATE TABLE marks (id int, at date, FOREIGN KEY (id, at) REFERENCES log (id, at));"
+);

@@ -157,13 +157,15 @@ fallback (classid, objid, table_schema, table_name, name) AS MATERIALIZED (
     FROM all_tbl t
     JOIN pg_index i ON i.indrelid = t.oid
     JOIN pg_class ic ON ic.oid = i.indexrelid
-    WHERE $2::text[] IS NOT NULL
+    WHERE $2::text[] IS NOT NULL AND NOT ic.relispartition
       AND (NOT {{near}} OR i.indexrelid IN (SELECT oid FROM edge_oid))
     UNION ALL
     SELECT 'pg_constraint'::regclass, con.oid, t.nspname, t.relname, con.conname::text
     FROM all_tbl t
     JOIN pg_constraint con ON con.conrelid = t.oid
     WHERE $2::text[] IS NOT NULL AND con.contype IN ('p', 'u', 'c', 'f', 'x')
+      -- as constraints.sql and indexes.sql read them: no partition's copy
+      AND con.conparentid = 0 AND con.conislocal
       AND (NOT {{near}} OR con.oid IN (SELECT oid FROM edge_oid))
     UNION ALL
     SELECT 'pg_trigger'::regclass, tg.oid, t.nspname, t.relname, tg.tgname::text

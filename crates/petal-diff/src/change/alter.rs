@@ -124,6 +124,10 @@ pub enum Alter {
         /// reads).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         default_partition: Option<QualifiedName>,
+        /// The tables whose foreign keys reference the parent, which both
+        /// lock (and a detach reads).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        referenced_by: Vec<QualifiedName>,
     },
     ExtensionVersion {
         name: String,

@@ -149,6 +149,7 @@ mod tests {
             Change::Create(Object::Table {
                 table: t,
                 default_partition: None,
+                referenced_by: Vec::new(),
             }),
             Change::Rename(Rename::Column {
                 table: table.clone(),

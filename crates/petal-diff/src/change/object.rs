@@ -37,6 +37,11 @@ pub enum Object {
         /// belong to the new bound).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         default_partition: Option<QualifiedName>,
+        /// For a partition: the tables whose foreign keys reference its
+        /// parent, which its creation or drop locks too (and a drop, its
+        /// detach, reads: no row of theirs may reference its rows).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        referenced_by: Vec<QualifiedName>,
     },
     Column {
         table: QualifiedName,
@@ -168,6 +173,7 @@ impl Object {
             Object::Table {
                 table,
                 default_partition,
+                ..
             } => tables::create_table(table, default_partition.as_ref()),
             Object::Column { table, column } => tables::add_column(table, column),
             Object::PrimaryKey { table, primary_key } => {

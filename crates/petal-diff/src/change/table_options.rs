@@ -17,6 +17,7 @@ pub(super) fn review(alter: &Alter) -> Review {
             table,
             partition_of,
             default_partition,
+            ..
         } => super::partitions::review(table, partition_of, default_partition.as_ref()),
         other => Review::safe(format!("alter {}", other.key())),
     }

@@ -220,6 +220,7 @@ pub fn diff(from: &Database, to: &Database) -> Diff {
         moved_defaults: BTreeMap::new(),
         moved_columns: BTreeMap::new(),
         retyped_attributes: Vec::new(),
+        moved_foreign_keys: Vec::new(),
     };
     engine.run();
     let mut warnings = engine.warnings;
@@ -282,6 +283,9 @@ pub(crate) struct Engine<'a> {
     /// using in this migration, held from phase 5b until those columns
     /// are gone or retyped (phase 8).
     pub retyped_attributes: Vec<Change>,
+    /// Foreign keys to the parent of a partition that is detached and
+    /// attached again, moved aside in phase 7 and put back in phase 11.
+    pub moved_foreign_keys: Vec<Change>,
 }
 
 impl Engine<'_> {

@@ -12,7 +12,7 @@ use std::cmp::Reverse;
 use petal_ir::{Database, PartitionOf, QualifiedName, Table};
 
 use super::{Engine, Matching};
-use crate::change::{Alter, Change, Delta, Object};
+use crate::change::{Alter, Change, Delta, Moved, Object};
 use crate::compare::tables::table_without_foreign_keys;
 
 /// Whether `cur` can become `to` in place, as far as partitioning goes.
@@ -72,17 +72,29 @@ pub(super) fn default_partition(
         .map(|t| t.name.clone())
 }
 
+/// The tables of `db` with a foreign key to `parent`.
+fn referenced_by(db: &Database, parent: &QualifiedName) -> Vec<QualifiedName> {
+    db.tables
+        .values()
+        .filter(|t| t.foreign_keys.iter().any(|fk| &fk.ref_table == parent))
+        .map(|t| t.name.clone())
+        .collect()
+}
+
 impl Engine<'_> {
-    /// The default partition a new or dropped partition locks.
+    /// A table as a change carries it, with what a new or dropped
+    /// partition also locks: the default partition, the tables
+    /// referencing its parent.
     pub(super) fn table_object(&self, table: Table) -> Object {
-        let default_partition = table
-            .partition_of
-            .as_ref()
+        let of = table.partition_of.as_ref();
+        let default_partition = of
             .filter(|of| !of.is_default())
             .and_then(|of| default_partition(&self.cur, &of.parent, &table.name));
+        let referenced_by = of.map_or_else(Vec::new, |of| referenced_by(&self.cur, &of.parent));
         Object::Table {
             table: table_without_foreign_keys(&table),
             default_partition,
+            referenced_by,
         }
     }
 
@@ -110,6 +122,7 @@ impl Engine<'_> {
             })
             .cloned()
             .collect();
+        self.foreign_keys_aside(matching, &moving);
         for name in moving {
             let from = self
                 .cur
@@ -132,6 +145,55 @@ impl Engine<'_> {
             self.emit(Change::Drop(object));
         }
         self.attach_partitions(matching);
+    }
+
+    /// The foreign keys of kept tables that reference the parent (or an
+    /// ancestor) of a partition in `moving`, moved aside: PostgreSQL
+    /// refuses to detach a partition whose rows a row references. They
+    /// come back, validated again, with the other foreign keys.
+    fn foreign_keys_aside(&mut self, matching: &Matching, moving: &[QualifiedName]) {
+        let mut above: Vec<(QualifiedName, QualifiedName)> = Vec::new();
+        for name in moving {
+            let mut at = self
+                .cur
+                .tables
+                .get(name)
+                .and_then(|t| t.partition_of.as_ref());
+            while let Some(of) = at {
+                if above.iter().any(|(p, _)| *p == of.parent) {
+                    break;
+                }
+                above.push((of.parent.clone(), name.clone()));
+                at = self
+                    .cur
+                    .tables
+                    .get(&of.parent)
+                    .and_then(|t| t.partition_of.as_ref());
+            }
+        }
+        let mut moved = Vec::new();
+        for (table, t) in &self.cur.tables {
+            if !matching.tables.contains_key(table) {
+                continue;
+            }
+            for fk in &t.foreign_keys {
+                let Some((_, partition)) = above.iter().find(|(p, _)| *p == fk.ref_table) else {
+                    continue;
+                };
+                moved.push(Moved {
+                    object: Object::ForeignKey {
+                        table: table.clone(),
+                        foreign_key: fk.clone(),
+                        new_table: false,
+                    },
+                    because: petal_ir::ObjectKey::table(partition),
+                });
+            }
+        }
+        for m in moved {
+            self.moved_foreign_keys.push(Change::PutBack(m.clone()));
+            self.emit(Change::MoveAside(m));
+        }
     }
 
     /// The kept partitions that are detached, attached to their parent
@@ -163,6 +225,9 @@ impl Engine<'_> {
             .as_ref()
             .or(to.as_ref())
             .is_some_and(PartitionOf::is_default);
+        let referenced_by = parent
+            .as_ref()
+            .map_or_else(Vec::new, |parent| referenced_by(&self.cur, parent));
         let default_partition = parent
             .filter(|_| !default)
             .and_then(|parent| default_partition(&self.cur, &parent, table));
@@ -170,6 +235,7 @@ impl Engine<'_> {
             table: table.clone(),
             partition_of: Delta::new(from, to),
             default_partition,
+            referenced_by,
         }));
     }
 }

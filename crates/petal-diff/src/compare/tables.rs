@@ -457,6 +457,9 @@ impl Engine<'_> {
         for change in plan.adds.iter().chain(&plan.add_fks) {
             self.emit(change.clone());
         }
+        for change in std::mem::take(&mut self.moved_foreign_keys) {
+            self.emit(change);
+        }
     }
 
     /// Phase 7, with the possible renames a reviewer should look at.

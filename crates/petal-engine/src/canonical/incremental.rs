@@ -50,7 +50,8 @@ pub(super) async fn update_in_place(
 /// with the tables that may have changed, and what stands on them, read
 /// again (a near read: the SQL files' objects are as the cache has them,
 /// since a models-only difference cannot change them, only refuse to run
-/// under them).
+/// under them; a changed partitioned table, whose partitions it could
+/// change, is rebuilt instead: `canonicalize_in`).
 pub(super) async fn reread(
     cfg: &ConnConfig,
     previous: CacheState,

@@ -218,6 +218,16 @@ async fn canonicalize_in(open: OpenCache, declared: &Declared) -> Result<Canonic
                 .keys()
                 .all(|t| models.tables.contains_key(t))
     });
+    // A partitioned table whose model changed rebuilds as well: its
+    // partitions are the SQL files', which PostgreSQL may drop with it (a
+    // new partition key) or change under it (an index of theirs on a
+    // column that goes), past what a near read of the models' tables sees.
+    let previous = previous.filter(|state| {
+        state.canonical.tables.values().all(|t| {
+            t.partition_by.is_none()
+                || state.models.tables.get(&t.name) == models.tables.get(&t.name)
+        })
+    });
     let built = match previous {
         // Nothing changed since the last run: not a single statement.
         Some(state) if state.models == models => Built {

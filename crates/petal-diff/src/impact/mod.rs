@@ -13,6 +13,8 @@
 //! and stronger (the weaker modes conflict with nothing but these), on
 //! tables, views and materialized views that existed before the migration.
 
+mod partitions;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -313,11 +315,22 @@ impl Change {
 
 /// The relations `changes` create: no one else's yet, so locking them
 /// makes no one wait.
+/// A table dropped and created again under its name (a new partition
+/// key) is no new table: what comes before its creation waits for it.
 pub(crate) fn created_relations(changes: &[Change]) -> BTreeSet<QualifiedName> {
+    let dropped: BTreeSet<&QualifiedName> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Drop(Object::Table { table, .. }) => Some(&table.name),
+            _ => None,
+        })
+        .collect();
     changes
         .iter()
         .filter_map(|c| match c {
-            Change::Create(Object::Table { table, .. }) => Some(table.name.clone()),
+            Change::Create(Object::Table { table, .. }) if !dropped.contains(&table.name) => {
+                Some(table.name.clone())
+            }
             Change::Create(Object::View { view }) => Some(view.name.clone()),
             _ => None,
         })
@@ -356,13 +369,12 @@ fn create(object: &Object) -> Impact {
             Impact::default().lock(&trigger.table, LockMode::ShareRowExclusive)
         }
         Object::DomainCheck { users, .. } => checks_users(users),
-        // Measured: a new partition locks its parent, and reads the
-        // default partition, if there is one.
         Object::Table {
             table,
             default_partition,
+            referenced_by,
         } => match &table.partition_of {
-            Some(of) => locked_default(Impact::exclusive(&of.parent), default_partition, true),
+            Some(of) => partitions::created(of, default_partition, referenced_by),
             None => Impact::default(),
         },
         Object::Schema { .. }
@@ -375,17 +387,6 @@ fn create(object: &Object) -> Impact {
         | Object::CompositeType { .. }
         | Object::Attribute { .. }
         | Object::RangeType { .. } => Impact::default(),
-    }
-}
-
-/// `impact` with the parent's default partition locked, and `read`.
-fn locked_default(impact: Impact, default: &Option<QualifiedName>, read: bool) -> Impact {
-    match default {
-        Some(default) if read => impact
-            .lock(default, LockMode::AccessExclusive)
-            .scan(default),
-        Some(default) => impact.lock(default, LockMode::AccessExclusive),
-        None => impact,
     }
 }
 
@@ -402,13 +403,11 @@ fn drop(object: &Object) -> Impact {
         Object::Table {
             table,
             default_partition,
+            referenced_by,
         } => match &table.partition_of {
-            // The parent, and its default partition, are locked too.
-            Some(of) => locked_default(
-                Impact::exclusive(&table.name).lock(&of.parent, LockMode::AccessExclusive),
-                default_partition,
-                false,
-            ),
+            Some(of) => {
+                partitions::detached_to_drop(&table.name, of, default_partition, referenced_by)
+            }
             None => Impact::exclusive(&table.name),
         },
         Object::Column { table, .. }
@@ -510,25 +509,12 @@ fn altered(alter: &Alter) -> Impact {
             }
         }
         Alter::ReplicaIdentity { table, .. } => Impact::exclusive(table),
-        // Measured: an attach takes SHARE UPDATE EXCLUSIVE on the parent
-        // and reads the partition; a detach locks the parent whole. Both
-        // lock the default partition, and an attach reads it.
         Alter::PartitionOf {
             table,
             partition_of,
             default_partition,
-        } => {
-            let mut impact = Impact::exclusive(table);
-            if let Some(from) = &partition_of.from {
-                impact = impact.lock(&from.parent, LockMode::AccessExclusive);
-            }
-            if let Some(to) = &partition_of.to {
-                impact = impact
-                    .lock(&to.parent, LockMode::ShareUpdateExclusive)
-                    .scan(table);
-            }
-            locked_default(impact, default_partition, partition_of.to.is_some())
-        }
+            referenced_by,
+        } => partitions::moved(table, partition_of, default_partition, referenced_by),
         Alter::TriggerEnabled { table, .. } => {
             Impact::default().lock(table, LockMode::ShareRowExclusive)
         }
