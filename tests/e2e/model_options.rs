@@ -19,22 +19,6 @@ pub struct Account {
 }
 "#;
 
-/// `downgrade -1`, then the database matches the models as they were
-/// (`model` at `path`): nothing left to diff.
-fn rolled_back_to(project: &Project, path: &str, model: &str) {
-    project.petal(&["downgrade", "-1"]).assert_ok();
-    project.write(path, model);
-    let back = [
-        "diff",
-        "--from",
-        "database",
-        "--to",
-        "models",
-        "--exit-code",
-    ];
-    project.petal(&back).assert_ok();
-}
-
 /// Every option once; `{check}` and `{unique}` are what the second model
 /// version changes.
 fn payments(check: &str, unique: &str) -> String {
@@ -116,7 +100,7 @@ async fn constraint_options_in_models_reach_the_database() {
     );
     assert!(up.contains(r#"UNIQUE ("reference");"#), "{text}");
     assert!(down.contains("DEFERRABLE INITIALLY IMMEDIATE"), "{text}");
-    rolled_back_to(&project, "models/payments.rs", &first);
+    project.rolled_back_to("models/payments.rs", &first);
 }
 
 /// PostgreSQL refuses a foreign key to a deferrable key; the models say
@@ -193,5 +177,5 @@ async fn table_options_in_models_reach_the_database() {
     ] {
         assert!(up.contains(wanted), "no {wanted} in:\n{text}");
     }
-    rolled_back_to(&project, "models/sessions.rs", &sessions(first));
+    project.rolled_back_to("models/sessions.rs", &sessions(first));
 }

@@ -94,17 +94,7 @@ CREATE TABLE events_rest PARTITION OF events DEFAULT;
     assert_eq!(rows_in(&project, "events_2026").await, 1);
     assert_eq!(rows_in(&project, "events_2025").await, 70);
 
-    project.petal(&["downgrade", "-1"]).assert_ok();
-    project.write("sql/partitions.sql", PARTITIONS);
-    let back = [
-        "diff",
-        "--from",
-        "database",
-        "--to",
-        "models",
-        "--exit-code",
-    ];
-    project.petal(&back).assert_ok();
+    project.rolled_back_to("sql/partitions.sql", PARTITIONS);
     assert_eq!(rows_in(&project, "events_2025").await, 70);
 }
 

@@ -31,6 +31,7 @@
 //! | `exclude(using = "gist", elements(room = "=", during = "&&"), element(expr = "...", with = "&&"), where = "...", name = "...", deferrable, initially_deferred, comment = "...")` | an exclusion constraint; elements in the order written; `gist` by default |
 //! | `comment = "..."`, `renamed_from = "old_name"` | a comment; a rename hint (`"schema.name"` or a name in the same schema) |
 //! | `unlogged`, `with = "fillfactor = 70"`, `replica_identity = "default" \| "full" \| "nothing" \| "using index NAME"` | an unlogged table; its storage parameters; its replica identity |
+//! | `partition_by = "range (created_at)"` | a partitioned table (`range`, `list` or `hash`, the key in parentheses); its partitions are the SQL files' |
 //!
 //! On a field:
 //!

@@ -133,6 +133,22 @@ impl Project {
         run
     }
 
+    /// `downgrade -1`, then the database matches the project as it was
+    /// (`text` at `path` again): nothing left to diff.
+    pub fn rolled_back_to(&self, path: &str, text: &str) {
+        self.petal(&["downgrade", "-1"]).assert_ok();
+        self.write(path, text);
+        let back = [
+            "diff",
+            "--from",
+            "database",
+            "--to",
+            "models",
+            "--exit-code",
+        ];
+        self.petal(&back).assert_ok();
+    }
+
     /// The migration files, as `migrations/<name>` paths, sorted.
     pub fn migrations(&self) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(self.path("migrations"))

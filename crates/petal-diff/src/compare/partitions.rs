@@ -38,21 +38,19 @@ fn depth(db: &Database, table: &Table) -> usize {
     depth
 }
 
+fn is_default(t: &Table) -> bool {
+    t.partition_of.as_ref().is_some_and(PartitionOf::is_default)
+}
+
 /// The order tables are created in: parents before their partitions, and
 /// a default partition after its siblings (so none of them has to read it).
 pub(super) fn creation_order(db: &Database, tables: &mut [&Table]) {
-    tables.sort_by_key(|t| {
-        let default = t.partition_of.as_ref().is_some_and(PartitionOf::is_default);
-        (depth(db, t), default, t.name.clone())
-    });
+    tables.sort_by_key(|t| (depth(db, t), is_default(t), t.name.clone()));
 }
 
 /// The order tables are dropped in: the creation order reversed.
 pub(super) fn drop_order(db: &Database, tables: &mut [Table]) {
-    tables.sort_by_key(|t| {
-        let default = t.partition_of.as_ref().is_some_and(PartitionOf::is_default);
-        (Reverse(depth(db, t)), !default, t.name.clone())
-    });
+    tables.sort_by_key(|t| (Reverse(depth(db, t)), !is_default(t), t.name.clone()));
 }
 
 /// The default partition of `parent` in `db`, other than `except`.
