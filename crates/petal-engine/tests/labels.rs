@@ -60,7 +60,8 @@ async fn measured(before: &str, after: &str, hint: Option<Hint>, online: bool) {
         .await
         .expect("the schema before, with rows");
     // The online recipes are the target's: on 18, NOT NULL ... NOT VALID.
-    let mode = Mode::new(online, db.server_version_num().await);
+    let server_version_num = db.server_version_num().await;
+    let mode = Mode::new(online, server_version_num);
     let mut report = String::new();
     let directions = [
         ("up", render_diff_as(&plan, mode), to.without_hints()),
@@ -71,7 +72,9 @@ async fn measured(before: &str, after: &str, hint: Option<Hint>, online: bool) {
             .await
             .unwrap_or_else(|e| panic!("{direction}: {e}"));
         for mismatch in mismatches {
-            report.push_str(&format!("{direction}:\n{mismatch}"));
+            if !over_stated_before_14(server_version_num, &mismatch) {
+                report.push_str(&format!("{direction}:\n{mismatch}"));
+            }
         }
         let reached = petal_pg::introspect(db.client(), &Default::default())
             .await
@@ -88,6 +91,26 @@ async fn measured(before: &str, after: &str, hint: Option<Hint>, online: bool) {
         report.is_empty(),
         "labels disagree with the server:\n{report}"
     );
+}
+
+/// PostgreSQL 13 (out of support) detaches a partition under `SHARE UPDATE
+/// EXCLUSIVE` on it, and creates one without locking the tables whose
+/// foreign keys reference its parent; the labels say what 14 and later
+/// do. There, a label on those two statements may say more than
+/// happened, never less.
+fn over_stated_before_14(server_version_num: i32, mismatch: &measure::Mismatch) -> bool {
+    let partition_ddl =
+        mismatch.sql.contains(" DETACH PARTITION ") || mismatch.sql.contains(" PARTITION OF ");
+    if server_version_num >= 140000 || !partition_ddl {
+        return false;
+    }
+    let (labelled, observed) = (&mismatch.labelled, &mismatch.observed);
+    observed
+        .locks
+        .iter()
+        .all(|(relation, mode)| labelled.locks.get(relation).is_some_and(|l| l >= mode))
+        && observed.scans.is_subset(&labelled.scans)
+        && observed.rewrites.is_subset(&labelled.rewrites)
 }
 
 fn runtime() -> tokio::runtime::Runtime {
