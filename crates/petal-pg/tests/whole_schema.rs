@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use common::{Loaded, app, for_version, function, not_compared, read};
 use petal_ir::{
-    CheckOption, FunctionKind, ObjectKey, QualifiedName, SequenceOptions, SequenceOwner, SqlType,
+    CheckOption, FunctionKind, QualifiedName, SequenceOptions, SequenceOwner, SqlType,
     TriggerEnabled, TriggerKey, Volatility,
 };
 use petal_pg::{IntrospectOptions, Objects, introspect, introspect_parallel};
@@ -562,86 +562,4 @@ async fn a_renamed_table_keeps_its_sequence_name() {
     );
     assert_eq!(sequence("fresh", "id"), None);
     assert!(found.database.sequences.is_empty());
-}
-
-/// A partition is read with its parent and bound, without columns, and
-/// with what it holds of its own alone: the copies of its parent's keys,
-/// checks, indexes and triggers are the parent's, and so are the foreign
-/// keys PostgreSQL adds to each partition of a referenced partitioned
-/// table.
-#[tokio::test]
-async fn partitions_are_read_without_what_they_inherit() {
-    let db = TestDb::new().await;
-    db.client()
-        .batch_execute(
-            "CREATE TABLE ev (id bigint NOT NULL, at date NOT NULL, note text,
-                 PRIMARY KEY (id, at), CHECK (id > 0)) PARTITION BY RANGE (at);
-             CREATE INDEX ev_note ON ev (note);
-             CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
-             CREATE TRIGGER ev_touch BEFORE INSERT ON ev FOR EACH ROW EXECUTE FUNCTION touch();
-             CREATE TABLE ev_2024 PARTITION OF ev (CONSTRAINT ev_2024_recent CHECK (id > 10))
-                 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01') PARTITION BY HASH (id);
-             CREATE TABLE ev_2024_0 PARTITION OF ev_2024 FOR VALUES WITH (modulus 1, remainder 0);
-             CREATE TABLE ev_rest PARTITION OF ev DEFAULT;
-             CREATE INDEX ev_rest_own ON ev_rest (note);
-             CREATE TABLE refs (e bigint, at date, FOREIGN KEY (e, at) REFERENCES ev (id, at));",
-        )
-        .await
-        .unwrap();
-    let found = read(&db, &IntrospectOptions::default()).await;
-    let table = |name: &str| &found.database.tables[&QualifiedName::new("public", name)];
-    assert_eq!(table("ev").partition_by.as_deref(), Some("RANGE (at)"));
-    let ev_2024 = table("ev_2024");
-    let of = ev_2024.partition_of.as_ref().unwrap();
-    assert_eq!(of.parent, QualifiedName::new("public", "ev"));
-    assert_eq!(of.bound, "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')");
-    assert_eq!(ev_2024.partition_by.as_deref(), Some("HASH (id)"));
-    assert!(ev_2024.columns.is_empty() && ev_2024.primary_key.is_none());
-    let checks: Vec<&str> = ev_2024.checks.iter().map(|c| c.name.as_str()).collect();
-    assert_eq!(checks, ["ev_2024_recent"]);
-    let leaf = table("ev_2024_0");
-    assert_eq!(
-        leaf.partition_of.as_ref().map(|of| of.parent.name.as_str()),
-        Some("ev_2024")
-    );
-    let rest = table("ev_rest");
-    assert_eq!(
-        rest.partition_of.as_ref().map(|of| of.bound.as_str()),
-        Some("DEFAULT")
-    );
-    let indexes: Vec<&str> = rest.indexes.iter().map(|i| i.name.as_str()).collect();
-    assert_eq!(indexes, ["ev_rest_own"]);
-    assert!(rest.checks.is_empty() && rest.foreign_keys.is_empty());
-    let refs: Vec<&str> = table("refs")
-        .foreign_keys
-        .iter()
-        .map(|f| f.name.as_str())
-        .collect();
-    assert_eq!(
-        refs,
-        ["refs_e_at_fkey"],
-        "one foreign key, not one per partition"
-    );
-    let triggers: Vec<String> = found
-        .database
-        .triggers
-        .keys()
-        .map(|k| format!("{}.{}", k.table.name, k.name))
-        .collect();
-    assert_eq!(triggers, ["ev.ev_touch"]);
-    assert!(
-        found
-            .not_compared
-            .iter()
-            .all(|o| !o.kind.contains("partition")),
-        "{:?}",
-        found.not_compared
-    );
-    let edges_between_tables = found.database.dependencies.iter().filter(|d| {
-        matches!(
-            (&d.dependent, &d.referenced),
-            (ObjectKey::Table { .. }, ObjectKey::Table { .. })
-        )
-    });
-    assert_eq!(edges_between_tables.count(), 0);
 }

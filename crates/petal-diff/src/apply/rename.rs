@@ -220,6 +220,7 @@ fn rename_column(
         .iter_mut()
         .filter_map(|c| c.generated.as_mut())
         .for_each(follow);
+    t.partition_by.iter_mut().for_each(follow);
     for other in db.tables.values_mut() {
         for fk in other
             .foreign_keys

@@ -41,6 +41,7 @@ mod objects;
 mod order;
 mod partitions;
 mod table_options;
+mod table_plan;
 mod tables;
 mod triggers;
 mod types;

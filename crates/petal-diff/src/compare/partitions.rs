@@ -8,16 +8,28 @@
 //! the open, and autogenerate refuses the migration.
 
 use std::cmp::Reverse;
+use std::collections::BTreeMap;
 
-use petal_ir::{Database, PartitionOf, QualifiedName, Table};
+use petal_ir::{Database, ForeignKey, PartitionOf, QualifiedName, Table};
 
 use super::{Engine, Matching};
 use crate::change::{Alter, Change, Delta, Moved, Object};
+use crate::column_refs::rename_column_in;
 use crate::compare::tables::table_without_foreign_keys;
 
-/// Whether `cur` can become `to` in place, as far as partitioning goes.
-pub(super) fn keeps_shape(cur: &Table, to: &Table) -> bool {
-    cur.partition_by == to.partition_by && cur.partition_of.is_some() == to.partition_of.is_some()
+/// Whether `cur` can become `to` in place, as far as partitioning goes;
+/// `columns` maps `to`'s kept columns to `cur`'s (a key column renamed is
+/// the same key: PostgreSQL prints it under its new name).
+pub(super) fn keeps_shape(cur: &Table, to: &Table, columns: &BTreeMap<String, String>) -> bool {
+    let key = cur.partition_by.as_ref().map(|key| {
+        columns
+            .iter()
+            .filter(|(new, old)| new != old)
+            .fold(key.clone(), |key, (new, old)| {
+                rename_column_in(&key, old, new)
+            })
+    });
+    key == to.partition_by && cur.partition_of.is_some() == to.partition_of.is_some()
 }
 
 /// How deep `table` stands in its partition tree (0: no partition).
@@ -70,11 +82,27 @@ pub(super) fn default_partition(
         .map(|t| t.name.clone())
 }
 
-/// The tables of `db` with a foreign key to `parent`.
+/// The tables of `db` with a foreign key to `parent` or to a table above
+/// it (a key to a partitioned table reaches every partition below).
 fn referenced_by(db: &Database, parent: &QualifiedName) -> Vec<QualifiedName> {
+    let mut above = vec![parent];
+    while let Some(of) = above
+        .last()
+        .and_then(|t| db.tables.get(*t))
+        .and_then(|t| t.partition_of.as_ref())
+    {
+        if above.contains(&&of.parent) {
+            break;
+        }
+        above.push(&of.parent);
+    }
     db.tables
         .values()
-        .filter(|t| t.foreign_keys.iter().any(|fk| &fk.ref_table == parent))
+        .filter(|t| {
+            t.foreign_keys
+                .iter()
+                .any(|fk| above.contains(&&fk.ref_table))
+        })
         .map(|t| t.name.clone())
         .collect()
 }
@@ -148,7 +176,8 @@ impl Engine<'_> {
     /// The foreign keys of kept tables that reference the parent (or an
     /// ancestor) of a partition in `moving`, moved aside: PostgreSQL
     /// refuses to detach a partition whose rows a row references. They
-    /// come back, validated again, with the other foreign keys.
+    /// come back with the other foreign keys (validated again, unless
+    /// they were `NOT VALID`).
     fn foreign_keys_aside(&mut self, matching: &Matching, moving: &[QualifiedName]) {
         let mut above: Vec<(QualifiedName, QualifiedName)> = Vec::new();
         for name in moving {
@@ -178,19 +207,33 @@ impl Engine<'_> {
                 let Some((_, partition)) = above.iter().find(|(p, _)| *p == fk.ref_table) else {
                     continue;
                 };
-                moved.push(Moved {
+                let object = |foreign_key: &ForeignKey| Moved {
                     object: Object::ForeignKey {
                         table: table.clone(),
-                        foreign_key: fk.clone(),
+                        foreign_key: foreign_key.clone(),
                         new_table: false,
                     },
                     because: petal_ir::ObjectKey::table(partition),
+                };
+                // Still here in phase 7, it is kept as it is or renamed
+                // (`rename_constraints` leaves it to come back renamed).
+                let wanted = self.to.tables.get(table).and_then(|to| {
+                    let by_name = to.foreign_keys.iter().find(|w| w.name == fk.name);
+                    by_name.or_else(|| {
+                        to.foreign_keys.iter().find(|w| {
+                            ForeignKey {
+                                name: fk.name.clone(),
+                                ..(*w).clone()
+                            } == *fk
+                        })
+                    })
                 });
+                moved.push((object(fk), object(wanted.unwrap_or(fk))));
             }
         }
-        for m in moved {
-            self.moved_foreign_keys.push(Change::PutBack(m.clone()));
-            self.emit(Change::MoveAside(m));
+        for (aside, back) in moved {
+            self.moved_foreign_keys.push(Change::PutBack(back));
+            self.emit(Change::MoveAside(aside));
         }
     }
 

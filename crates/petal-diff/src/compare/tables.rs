@@ -11,12 +11,12 @@ use petal_ir::{
 
 use super::enums::{index_named_type, named_type};
 use super::generated::index_uses;
-use super::keyed::{TableObject, match_named};
 use super::objects::ObjectPlan;
 use super::partitions;
+use super::table_plan::{KeptTable, Planned, plan_kind, sorted};
 use super::{Engine, Matching, Warning};
 use crate::apply::apply;
-use crate::change::{Alter, Change, Delta, Moved, Object, Rename};
+use crate::change::{Alter, Change, Delta, Object, Rename};
 use crate::column_refs::mentions_column;
 
 /// The constraint and index changes of kept tables, decided up front on a
@@ -67,9 +67,6 @@ impl Engine<'_> {
             let Some(cur_table) = self.cur.tables.get(&cur_name) else {
                 continue;
             };
-            if !partitions::keeps_shape(cur_table, table) {
-                continue;
-            }
             let mut columns = BTreeMap::new();
             for column in &table.columns {
                 if cur_table.column(&column.name).is_some() {
@@ -88,6 +85,9 @@ impl Engine<'_> {
                         renamed_from: old.clone(),
                     });
                 }
+            }
+            if !partitions::keeps_shape(cur_table, table, &columns) {
+                continue;
             }
             matching.columns.insert(name.clone(), columns);
             matching.tables.insert(name.clone(), cur_name);
@@ -408,6 +408,17 @@ impl Engine<'_> {
     /// hold names they may take.
     pub(super) fn rename_constraints(&mut self, plan: &ConstraintPlan) {
         for change in &plan.renames {
+            // A foreign key moved aside (`partitions.rs`) comes back under
+            // its new name.
+            if let Change::Rename(Rename::Constraint { table, name }) = change
+                && !self
+                    .cur
+                    .tables
+                    .get(table)
+                    .is_some_and(|t| t.object_names().any(|n| n == name.from))
+            {
+                continue;
+            }
             self.emit(change.clone());
         }
     }
@@ -538,79 +549,4 @@ impl Engine<'_> {
             self.emit(Change::Drop(object));
         }
     }
-}
-
-/// A table on both sides, as the constraint plan sees it.
-struct KeptTable<'a> {
-    /// Its name in `to`.
-    name: &'a QualifiedName,
-    /// The working copy with the planned renames applied.
-    old: &'a Table,
-    /// The working copy as it is (drops name objects as they are now).
-    cur: &'a Table,
-    to: &'a Table,
-}
-
-/// Where planned changes of one kind go.
-struct Planned<'p> {
-    drops: &'p mut Vec<Change>,
-    adds: &'p mut Vec<Change>,
-    renames: &'p mut Vec<Change>,
-    /// Unique keys dropped: (table, sorted columns).
-    rekeyed: &'p mut BTreeSet<(QualifiedName, Vec<String>)>,
-}
-
-/// Plans the objects of kind `T` of one kept table: renames, drops (named
-/// as they are now) and creations.
-fn plan_kind<T: TableObject>(
-    table: &KeptTable<'_>,
-    out: &mut Planned<'_>,
-    moved: impl Fn(&T) -> Option<ObjectKey>,
-) {
-    let matched = match_named(
-        T::of(table.old),
-        T::of(table.to),
-        T::name,
-        T::same_as,
-        |o| moved(o).is_some(),
-    );
-    for (old, new) in matched.renamed {
-        let name = Delta::new(old.name().to_string(), new.name().to_string());
-        out.renames
-            .push(Change::Rename(T::rename(table.name.clone(), name)));
-    }
-    // Dropped only to get out of another change's way, and wanted back
-    // under the same name: moved aside and put back, saying why.
-    let mut back: BTreeMap<String, ObjectKey> = BTreeMap::new();
-    for gone in matched.dropped {
-        if let Some(columns) = gone.unique_key() {
-            out.rekeyed.insert((table.name.clone(), sorted(&columns)));
-        }
-        let Some(now) = T::of(table.cur).iter().find(|c| c.name() == gone.name()) else {
-            continue;
-        };
-        let object = now.clone().object(table.cur.name.clone());
-        let returns = matched.added.iter().any(|a| a.name() == gone.name());
-        match moved(&gone).filter(|_| returns) {
-            Some(because) => {
-                back.insert(gone.name().to_string(), because.clone());
-                out.drops.push(Change::MoveAside(Moved { object, because }));
-            }
-            None => out.drops.push(Change::Drop(object)),
-        }
-    }
-    for added in matched.added {
-        let because = back.remove(added.name());
-        let object = added.object(table.name.clone());
-        match because {
-            Some(because) => out.adds.push(Change::PutBack(Moved { object, because })),
-            None => out.adds.push(Change::Create(object)),
-        }
-    }
-}
-
-fn sorted(columns: &[String]) -> Vec<String> {
-    let mut c = columns.to_vec();
-    c.sort();
-    c
 }

@@ -293,36 +293,35 @@ pub(super) fn keep_valid(before: &Database, db: &mut Database) {
     }
 }
 
-/// A partition of a renamed parent names it so; one of a parent that
-/// went, goes.
+/// A partition of a renamed parent names it so (even where another table
+/// took the old name since); one whose parent went, or is no partitioned
+/// table, goes.
 fn follow_parents(db: &mut Database) {
     let renamed: Vec<(QualifiedName, QualifiedName)> = db
         .tables
         .values()
         .filter_map(|t| Some((t.renamed_from.clone()?, t.name.clone())))
         .collect();
+    for t in db.tables.values_mut() {
+        if let Some(of) = t.partition_of.as_mut()
+            && let Some((_, new)) = renamed.iter().find(|(old, _)| *old == of.parent)
+        {
+            of.parent = new.clone();
+        }
+    }
     loop {
         let orphan = db.tables.values().find_map(|t| {
             let parent = &t.partition_of.as_ref()?.parent;
-            (!db.tables.contains_key(parent)).then(|| (t.name.clone(), parent.clone()))
+            let partitioned = db
+                .tables
+                .get(parent)
+                .is_some_and(|p| p.partition_by.is_some());
+            (!partitioned).then(|| t.name.clone())
         });
-        let Some((orphan, parent)) = orphan else {
-            break;
+        match orphan {
+            Some(orphan) => db.tables.remove(&orphan),
+            None => break,
         };
-        let new = renamed
-            .iter()
-            .find(|(old, _)| *old == parent)
-            .map(|(_, n)| n.clone());
-        match (new, db.tables.get_mut(&orphan)) {
-            (Some(new), Some(t)) => {
-                if let Some(of) = t.partition_of.as_mut() {
-                    of.parent = new;
-                }
-            }
-            _ => {
-                db.tables.remove(&orphan);
-            }
-        }
     }
 }
 

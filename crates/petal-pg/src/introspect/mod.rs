@@ -84,7 +84,8 @@ pub enum Objects {
 /// not compared: listed, never silently lost.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct NotCompared {
-    /// `foreign table`, `inheritance child table`, `trigger`
+    /// `foreign table`, `inheritance child table`, `partition column
+    /// setting` (a partition's own default, NOT NULL or column comment), `trigger`
     /// (of a relation petal does not compare), `policy`, `rule`,
     /// `unlogged sequence`, `invalid index`, `row level security`,
     /// `statistics object`, `collation`, `operator`, `operator class`,

@@ -1,0 +1,96 @@
+//! The labels of partition DDL and of statements on partitioned tables,
+//! measured as the others are (`labels.rs`).
+
+use super::*;
+
+// Partitions: a range-partitioned table with a default partition, rows in
+// each partition.
+const EVENTS: &str = "
+    CREATE TABLE events (id bigint NOT NULL, at date NOT NULL, kind text) PARTITION BY RANGE (at);
+    CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+    CREATE TABLE events_rest PARTITION OF events DEFAULT;
+    INSERT INTO events SELECT g, date '2023-10-01' + g, 'k' FROM generate_series(1, 300) g;";
+
+label_case!(
+    label_create_partition_beside_a_default,
+    EVENTS,
+    &format!(
+        "{EVENTS}
+        CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');"
+    )
+);
+label_case!(
+    label_partition_rebound,
+    EVENTS,
+    &EVENTS.replace("TO ('2025-01-01')", "TO ('2025-06-01')")
+);
+label_case!(
+    label_partition_on_its_own,
+    "CREATE TABLE log (id int, at date) PARTITION BY RANGE (at);
+     CREATE TABLE log_2024 PARTITION OF log FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+     INSERT INTO log VALUES (1, '2024-05-01');",
+    "CREATE TABLE log (id int, at date) PARTITION BY RANGE (at);
+     CREATE TABLE log_2024 PARTITION OF log FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+     CREATE TABLE log_rest PARTITION OF log DEFAULT;"
+);
+// A statement on a partitioned table reaches every partition.
+label_case!(
+    label_add_column_to_partitioned_table,
+    EVENTS,
+    &EVENTS.replace("kind text)", "kind text, note text DEFAULT 'x')")
+);
+label_case!(
+    label_index_and_check_on_partitioned_table,
+    EVENTS,
+    &format!(
+        "{EVENTS}
+        CREATE INDEX events_kind_idx ON events (kind);
+        ALTER TABLE events ADD CONSTRAINT events_id_check CHECK (id > 0);"
+    )
+);
+label_case!(
+    label_retype_column_of_partitioned_table,
+    EVENTS,
+    &EVENTS.replace("id bigint NOT NULL", "id numeric NOT NULL")
+);
+label_case!(
+    label_foreign_key_on_partitioned_table,
+    &format!("CREATE TABLE kinds (name text PRIMARY KEY); INSERT INTO kinds VALUES ('k'); {EVENTS}"),
+    &format!(
+        "CREATE TABLE kinds (name text PRIMARY KEY); INSERT INTO kinds VALUES ('k'); {EVENTS}
+        ALTER TABLE events ADD CONSTRAINT events_kind_fkey FOREIGN KEY (kind) REFERENCES kinds (name);"
+    )
+);
+online_case!(
+    online_index_and_foreign_key_on_partitioned_table,
+    &format!("CREATE TABLE kinds (name text PRIMARY KEY); INSERT INTO kinds VALUES ('k'); {EVENTS}"),
+    &format!(
+        "CREATE TABLE kinds (name text PRIMARY KEY); INSERT INTO kinds VALUES ('k'); {EVENTS}
+        CREATE INDEX events_kind_idx ON events (kind);
+        ALTER TABLE events ADD CONSTRAINT events_kind_fkey FOREIGN KEY (kind) REFERENCES kinds (name);
+        ALTER TABLE events ADD CONSTRAINT events_id_check CHECK (id > 0);"
+    )
+);
+label_case!(
+    label_partition_dropped_under_a_foreign_key,
+    "CREATE TABLE log (id int, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+     CREATE TABLE log_2024 PARTITION OF log FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+     CREATE TABLE log_2025 PARTITION OF log FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+     CREATE TABLE marks (id int, at date, FOREIGN KEY (id, at) REFERENCES log (id, at));
+     INSERT INTO log VALUES (1, '2024-05-01'), (2, '2025-05-01');
+     INSERT INTO marks VALUES (2, '2025-05-01');",
+    "CREATE TABLE log (id int, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+     CREATE TABLE log_2025 PARTITION OF log FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+     CREATE TABLE marks (id int, at date, FOREIGN KEY (id, at) REFERENCES log (id, at));"
+);
+label_case!(
+    label_partition_rebound_under_a_foreign_key,
+    "CREATE TABLE log (id int, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+     CREATE TABLE log_2024 PARTITION OF log FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+     CREATE TABLE marks (id int, at date, FOREIGN KEY (id, at) REFERENCES log (id, at));
+     INSERT INTO log VALUES (1, '2024-05-01');
+     INSERT INTO marks VALUES (1, '2024-05-01');",
+    "CREATE TABLE log (id int, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+     CREATE TABLE log_2024 PARTITION OF log FOR VALUES FROM ('2024-01-01') TO ('2025-06-01');
+     CREATE TABLE marks (id int, at date, FOREIGN KEY (id, at) REFERENCES log (id, at));"
+);
