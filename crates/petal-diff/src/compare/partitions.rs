@@ -2,10 +2,13 @@
 //! them; a partition that changes its bound or its parent detached and
 //! attached again, rows kept.
 //!
-//! A table cannot become partitioned, stop being so, change its partition
-//! key, or turn from a table into a partition (or back) in place: such a
-//! table is not matched (`keeps_shape`), so it is dropped and created, in
-//! the open, and autogenerate refuses the migration.
+//! PostgreSQL cannot make a table partitioned, or not, or change its key,
+//! in place. A table that turns into a partition, or back, it can attach
+//! or detach, but petal does not write that yet: the IR keeps no columns
+//! for a partition, and a detached one would need its parent's, under
+//! the names PostgreSQL gives the keys and indexes it clones. All of
+//! these are not matched (`keeps_shape`): dropped and created, in the
+//! open, and autogenerate refuses the migration.
 
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
