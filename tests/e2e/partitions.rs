@@ -98,6 +98,35 @@ CREATE TABLE events_rest PARTITION OF events DEFAULT;
     assert_eq!(rows_in(&project, "events_2025").await, 70);
 }
 
+/// A partition renamed by a hint in its SQL file keeps its rows.
+#[tokio::test]
+async fn a_partition_renamed_by_its_hint_keeps_its_rows() {
+    let project = Project::new().await;
+    project.write("models/events.rs", EVENTS);
+    project.write("sql/partitions.sql", PARTITIONS);
+    project.generate_and_apply("partitioned");
+    project
+        .client()
+        .batch_execute("INSERT INTO events VALUES (1, '2010-05-01', 'k'), (2, '2025-05-01', 'k')")
+        .await
+        .unwrap();
+    let renamed = PARTITIONS.replace(
+        "CREATE TABLE events_old",
+        "-- petal: renamed_from = events_old\nCREATE TABLE events_legacy",
+    );
+    project.write("sql/partitions.sql", &renamed);
+    project.generate_and_apply("renamed");
+    let text = project.read(&project.migration("_renamed.sql"));
+    assert!(
+        text.contains(r#"ALTER TABLE "public"."events_old" RENAME TO "events_legacy";"#)
+            && !text.contains("DROP TABLE"),
+        "{text}"
+    );
+    assert_eq!(rows_in(&project, "events_legacy").await, 1);
+    project.rolled_back_to("sql/partitions.sql", PARTITIONS);
+    assert_eq!(rows_in(&project, "events_old").await, 1);
+}
+
 #[tokio::test]
 async fn a_table_made_partitioned_is_refused() {
     let project = Project::new().await;
