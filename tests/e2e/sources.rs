@@ -87,14 +87,7 @@ async fn hand_written_ddl_shows_only_real_differences() {
         .await
         .expect("petal's SQL applies");
     project
-        .petal(&[
-            "diff",
-            "--from",
-            "database",
-            "--to",
-            "models",
-            "--exit-code",
-        ])
+        .diff_to_models()
         .assert_ok()
         .assert_mentions("no differences");
 }

@@ -143,16 +143,7 @@ async fn models_to_database_and_back() {
     // Like `git diff`: changes alone are no failure, `--exit-code` makes them one.
     let diff = project.petal(&["diff", "--from", "database", "--to", "models"]);
     diff.assert_ok().assert_mentions("ADD COLUMN");
-    project
-        .petal(&[
-            "diff",
-            "--from",
-            "database",
-            "--to",
-            "models",
-            "--exit-code",
-        ])
-        .assert_code(1);
+    project.diff_to_models().assert_code(1);
 
     project
         .petal(&["revision", "--autogenerate", "-m", "add note"])

@@ -138,7 +138,12 @@ impl Project {
     pub fn rolled_back_to(&self, path: &str, text: &str) {
         self.petal(&["downgrade", "-1"]).assert_ok();
         self.write(path, text);
-        let back = [
+        self.diff_to_models().assert_ok();
+    }
+
+    /// `petal diff --from database --to models --exit-code`.
+    pub fn diff_to_models(&self) -> Run {
+        let args = [
             "diff",
             "--from",
             "database",
@@ -146,7 +151,7 @@ impl Project {
             "models",
             "--exit-code",
         ];
-        self.petal(&back).assert_ok();
+        self.petal(&args)
     }
 
     /// The migration files, as `migrations/<name>` paths, sorted.

@@ -115,16 +115,30 @@ impl Engine<'_> {
     /// partition also locks: the default partition, the tables
     /// referencing its parent.
     pub(super) fn table_object(&self, table: Table) -> Object {
-        let of = table.partition_of.as_ref();
-        let default_partition = of
-            .filter(|of| !of.is_default())
-            .and_then(|of| default_partition(&self.cur, &of.parent, &table.name));
-        let referenced_by = of.map_or_else(Vec::new, |of| referenced_by(&self.cur, &of.parent));
+        let (default_partition, referenced_by) =
+            self.also_locked(table.partition_of.as_ref(), &table.name);
         Object::Table {
             table: table_without_foreign_keys(&table),
             default_partition,
             referenced_by,
         }
+    }
+
+    /// What a partition `table` of `of` locks besides it and its parent,
+    /// now: the parent's default partition (unless it is that one) and
+    /// the tables referencing the parent.
+    fn also_locked(
+        &self,
+        of: Option<&PartitionOf>,
+        table: &QualifiedName,
+    ) -> (Option<QualifiedName>, Vec<QualifiedName>) {
+        let Some(of) = of else {
+            return (None, Vec::new());
+        };
+        let default = (!of.is_default())
+            .then(|| default_partition(&self.cur, &of.parent, table))
+            .flatten();
+        (default, referenced_by(&self.cur, &of.parent))
     }
 
     /// Phase 7, first: the partitions that change their bound or parent
@@ -264,17 +278,8 @@ impl Engine<'_> {
         from: Option<PartitionOf>,
         to: Option<PartitionOf>,
     ) {
-        let parent = from.as_ref().or(to.as_ref()).map(|of| of.parent.clone());
-        let default = from
-            .as_ref()
-            .or(to.as_ref())
-            .is_some_and(PartitionOf::is_default);
-        let referenced_by = parent
-            .as_ref()
-            .map_or_else(Vec::new, |parent| referenced_by(&self.cur, parent));
-        let default_partition = parent
-            .filter(|_| !default)
-            .and_then(|parent| default_partition(&self.cur, &parent, table));
+        let (default_partition, referenced_by) =
+            self.also_locked(from.as_ref().or(to.as_ref()), table);
         self.emit(Change::Alter(Alter::PartitionOf {
             table: table.clone(),
             partition_of: Delta::new(from, to),

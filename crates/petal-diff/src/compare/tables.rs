@@ -16,7 +16,7 @@ use super::partitions;
 use super::table_plan::{KeptTable, Planned, plan_kind, sorted};
 use super::{Engine, Matching, Warning};
 use crate::apply::apply;
-use crate::change::{Alter, Change, Delta, Object, Rename};
+use crate::change::{Alter, Change, Delta, Moved, Object, Rename};
 use crate::column_refs::mentions_column;
 
 /// The constraint and index changes of kept tables, decided up front on a
@@ -410,13 +410,22 @@ impl Engine<'_> {
         for change in &plan.renames {
             // A foreign key moved aside (`partitions.rs`) comes back under
             // its new name.
-            if let Change::Rename(Rename::Constraint { table, name }) = change
-                && !self
-                    .cur
-                    .tables
-                    .get(table)
-                    .is_some_and(|t| t.object_names().any(|n| n == name.from))
-            {
+            let comes_back = |back: &Change| match (change, back) {
+                (
+                    Change::Rename(Rename::Constraint { table, name }),
+                    Change::PutBack(Moved {
+                        object:
+                            Object::ForeignKey {
+                                table: t,
+                                foreign_key,
+                                ..
+                            },
+                        ..
+                    }),
+                ) => t == table && foreign_key.name == name.to,
+                _ => false,
+            };
+            if self.moved_foreign_keys.iter().any(comes_back) {
                 continue;
             }
             self.emit(change.clone());

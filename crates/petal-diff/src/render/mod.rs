@@ -135,10 +135,7 @@ fn render_over(changes: &[Change], mode: Mode, tree: &PartitionTree) -> Vec<Revi
     };
     let created = created_relations(changes);
     for statement in steps.iter_mut().flat_map(|s| &mut s.statements) {
-        statement.impact = std::mem::take(&mut statement.impact).without(&created);
-        for part in &mut statement.folded {
-            part.impact = std::mem::take(&mut part.impact).without(&created);
-        }
+        statement.map_impacts(&|impact| impact.without(&created));
     }
     steps
 }
@@ -365,10 +362,7 @@ fn render_changes(changes: &[Change], tree: &mut PartitionTree) -> Vec<ReviewedS
         // reaches each partition.
         if !first.is_partition_ddl() {
             for statement in &mut out[from..] {
-                statement.impact = tree.spread(std::mem::take(&mut statement.impact));
-                for part in &mut statement.folded {
-                    part.impact = tree.spread(std::mem::take(&mut part.impact));
-                }
+                statement.map_impacts(&|impact| tree.spread(impact));
             }
         }
         for change in &rest[..run] {

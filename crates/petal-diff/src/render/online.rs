@@ -327,7 +327,7 @@ impl Plan {
             .iter_mut()
             .flat_map(|s| &mut s.statements)
         {
-            statement.impact = tree.spread(std::mem::take(&mut statement.impact));
+            statement.map_impacts(&|impact| tree.spread(impact));
         }
         steps
     }

@@ -53,6 +53,14 @@ impl ReviewedStatement {
     }
 
     /// The statement's impact with that of every change folded into it.
+    /// Rewrites its impact, and each folded change's, with `f`.
+    pub(crate) fn map_impacts(&mut self, f: &impl Fn(Impact) -> Impact) {
+        self.impact = f(std::mem::take(&mut self.impact));
+        for part in &mut self.folded {
+            part.impact = f(std::mem::take(&mut part.impact));
+        }
+    }
+
     pub fn total_impact(&self) -> Impact {
         self.folded
             .iter()
