@@ -77,6 +77,8 @@ pub fn table(t: &Table, column_types: &[Option<TokenStream>]) -> TokenStream {
 
 fn table_options(o: &TableOptions) -> TokenStream {
     let unlogged = o.unlogged;
+    let row_level_security = o.row_level_security;
+    let force_row_level_security = o.force_row_level_security;
     let storage = strings(&o.storage);
     let identity = match &o.replica_identity {
         ReplicaIdentity::Default => quote!(::petal::ir::ReplicaIdentity::Default),
@@ -92,6 +94,8 @@ fn table_options(o: &TableOptions) -> TokenStream {
             unlogged: #unlogged,
             storage: #storage,
             replica_identity: #identity,
+            row_level_security: #row_level_security,
+            force_row_level_security: #force_row_level_security,
         }
     }
 }

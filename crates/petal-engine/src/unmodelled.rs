@@ -1,6 +1,6 @@
 //! A migration PostgreSQL would refuse because something petal does not
-//! model depends on what it changes: a policy, a rule, an event trigger or
-//! a table's publication over a column that is dropped or retyped, a
+//! model depends on what it changes: a rule, an event trigger or a
+//! table's publication over a column that is dropped or retyped, a
 //! function or type that is recreated, a table that is dropped. petal cannot take such an object out of the way
 //! and put it back (it does not know how to write it), so it refuses to
 //! write the file, naming the object and the change, rather than leave
@@ -13,7 +13,7 @@ use petal_ir::{ObjectKey, QualifiedName};
 use petal_pg::NotCompared;
 
 /// Each unmodelled dependent over something the up or the down changes,
-/// described (`policy public.orders.own_rows uses column
+/// described (`rule public.orders.archive uses column
 /// public.orders.total, which the up changes the type of`).
 pub(crate) fn blocked(not_compared: &[NotCompared], diff: &Diff) -> Vec<String> {
     let mut out = unlogged_published(not_compared, diff);

@@ -4,8 +4,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    CompositeType, Dependency, Domain, Extension, Function, FunctionKey, QualifiedName, RangeType,
-    Sequence, Table, Trigger, TriggerKey, View,
+    CompositeType, Dependency, Domain, Extension, Function, FunctionKey, Policy, PolicyKey,
+    QualifiedName, RangeType, Sequence, Table, Trigger, TriggerKey, View,
 };
 
 /// A whole database (or the part of it petal compares): schemas, and the
@@ -33,6 +33,9 @@ pub struct Database {
     pub functions: BTreeMap<FunctionKey, Function>,
     #[serde(default, with = "by_key", skip_serializing_if = "BTreeMap::is_empty")]
     pub triggers: BTreeMap<TriggerKey, Trigger>,
+    /// Row-level security policies.
+    #[serde(default, with = "by_key", skip_serializing_if = "BTreeMap::is_empty")]
+    pub policies: BTreeMap<PolicyKey, Policy>,
     #[serde(default, with = "by_key", skip_serializing_if = "BTreeMap::is_empty")]
     pub domains: BTreeMap<QualifiedName, Domain>,
     #[serde(default, with = "by_key", skip_serializing_if = "BTreeMap::is_empty")]
@@ -91,6 +94,13 @@ impl Keyed for Trigger {
     type Key = TriggerKey;
     fn key(&self) -> TriggerKey {
         Trigger::key(self)
+    }
+}
+
+impl Keyed for Policy {
+    type Key = PolicyKey;
+    fn key(&self) -> PolicyKey {
+        Policy::key(self)
     }
 }
 
@@ -179,6 +189,9 @@ impl Database {
         self.triggers
             .values_mut()
             .for_each(|t| t.renamed_from = None);
+        self.policies
+            .values_mut()
+            .for_each(|p| p.renamed_from = None);
         self.functions
             .values_mut()
             .for_each(|f| f.renamed_from = None);
@@ -205,6 +218,7 @@ impl Database {
         self.views.retain(|n, _| keep.contains(&n.schema));
         self.functions.retain(|k, _| keep.contains(&k.name.schema));
         self.triggers.retain(|k, _| keep.contains(&k.table.schema));
+        self.policies.retain(|k, _| keep.contains(&k.table.schema));
         self.domains.retain(|n, _| keep.contains(&n.schema));
         self.composite_types.retain(|n, _| keep.contains(&n.schema));
         self.range_types.retain(|n, _| keep.contains(&n.schema));

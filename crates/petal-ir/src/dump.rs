@@ -63,6 +63,12 @@ fn dump_table(out: &mut String, t: &Table) {
         let identity = t.options.replica_identity.describe();
         let _ = writeln!(out, "  replica identity {identity}");
     }
+    if t.options.row_level_security {
+        out.push_str("  row level security\n");
+    }
+    if t.options.force_row_level_security {
+        out.push_str("  force row level security\n");
+    }
     if let Some(c) = &t.comment {
         let _ = writeln!(out, "  comment {}", quote_literal(c));
     }

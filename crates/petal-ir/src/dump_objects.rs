@@ -1,17 +1,19 @@
 //! The text dump of the objects beside tables and enum types: extensions,
-//! sequences, types, functions, views and triggers, each in key order.
+//! sequences, types, functions, views, triggers and policies, each in key
+//! order.
 
 use std::fmt::Write;
 
 use crate::dump::index_line;
 use crate::name::{quote_ident, quote_literal};
 use crate::{
-    CheckOption, CompositeType, Database, Domain, Function, RangeType, Sequence, Trigger,
+    CheckOption, CompositeType, Database, Domain, Function, Policy, RangeType, Sequence, Trigger,
     TriggerEnabled, View,
 };
 
 /// Everything but schemas, enum types and tables, in the order a schema is
-/// built: extensions, sequences, types, functions, views, triggers.
+/// built: extensions, sequences, types, functions, views, triggers,
+/// policies.
 pub(crate) fn dump_objects(out: &mut String, db: &Database) {
     for e in db.extensions.values() {
         let mut line = format!(
@@ -44,6 +46,9 @@ pub(crate) fn dump_objects(out: &mut String, db: &Database) {
     }
     for t in db.triggers.values() {
         trigger(out, t);
+    }
+    for p in db.policies.values() {
+        policy(out, p);
     }
 }
 
@@ -208,4 +213,26 @@ fn trigger(out: &mut String, t: &Trigger) {
     );
     definition(out, &t.definition);
     comment(out, &t.comment);
+}
+
+fn policy(out: &mut String, p: &Policy) {
+    let kind = if p.permissive { "" } else { " restrictive" };
+    let _ = writeln!(
+        out,
+        "\npolicy {} on {}{kind} for {} to {}",
+        quote_ident(&p.name),
+        p.table.quoted(),
+        p.command.sql().to_lowercase(),
+        p.roles_sql()
+    );
+    if let Some(using) = &p.using {
+        let _ = writeln!(out, "  using {using}");
+    }
+    if let Some(check) = &p.with_check {
+        let _ = writeln!(out, "  with check {check}");
+    }
+    comment(out, &p.comment);
+    if let Some(from) = &p.renamed_from {
+        let _ = writeln!(out, "  renamed from {}", quote_ident(from));
+    }
 }

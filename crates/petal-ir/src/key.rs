@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{FunctionKey, QualifiedName, TriggerKey, quote_literal};
+use crate::{FunctionKey, PolicyKey, QualifiedName, TriggerKey, quote_literal};
 
 /// The identity of a schema object: its kind and name, and for an object
 /// that lives in a table or a type, that table or type.
@@ -65,6 +65,11 @@ pub enum ObjectKey {
         table: QualifiedName,
         name: String,
     },
+    /// A row-level security policy.
+    Policy {
+        table: QualifiedName,
+        name: String,
+    },
     Domain {
         name: QualifiedName,
     },
@@ -120,6 +125,13 @@ impl ObjectKey {
         }
     }
 
+    pub fn policy(key: &PolicyKey) -> Self {
+        ObjectKey::Policy {
+            table: key.table.clone(),
+            name: key.name.clone(),
+        }
+    }
+
     /// The schema the object lives in; none for an extension, whose
     /// schema is a setting of its own.
     pub fn schema(&self) -> Option<&str> {
@@ -142,6 +154,7 @@ impl ObjectKey {
             | ObjectKey::Constraint { table: parent, .. }
             | ObjectKey::Index { table: parent, .. }
             | ObjectKey::Trigger { table: parent, .. }
+            | ObjectKey::Policy { table: parent, .. }
             | ObjectKey::DomainCheck { domain: parent, .. } => Some(&parent.schema),
         }
     }
@@ -155,7 +168,8 @@ impl ObjectKey {
             ObjectKey::Column { table, .. }
             | ObjectKey::Constraint { table, .. }
             | ObjectKey::Index { table, .. }
-            | ObjectKey::Trigger { table, .. } => Some(table),
+            | ObjectKey::Trigger { table, .. }
+            | ObjectKey::Policy { table, .. } => Some(table),
             ObjectKey::Schema { .. }
             | ObjectKey::Enum { .. }
             | ObjectKey::EnumLabel { .. }
@@ -190,6 +204,7 @@ impl fmt::Display for ObjectKey {
             ObjectKey::MaterializedView { name } => write!(f, "materialized view {name}"),
             ObjectKey::Function { name, signature } => write!(f, "function {name}({signature})"),
             ObjectKey::Trigger { table, name } => write!(f, "trigger {name} on {table}"),
+            ObjectKey::Policy { table, name } => write!(f, "policy {name} on {table}"),
             ObjectKey::Domain { name } => write!(f, "domain {name}"),
             ObjectKey::DomainCheck { domain, name } => {
                 write!(f, "check {name} of domain {domain}")

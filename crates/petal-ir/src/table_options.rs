@@ -1,5 +1,6 @@
 //! What a table is besides its columns and constraints: whether it is
-//! logged, its storage parameters and its replica identity.
+//! logged, its storage parameters, its replica identity and its row-level
+//! security.
 
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +19,14 @@ pub struct TableOptions {
     pub storage: Vec<String>,
     #[serde(default, skip_serializing_if = "ReplicaIdentity::is_default")]
     pub replica_identity: ReplicaIdentity,
+    /// `ENABLE ROW LEVEL SECURITY`: its policies decide which rows a role
+    /// other than the owner (or one with `BYPASSRLS`) sees and writes;
+    /// with no permissive policy, none.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub row_level_security: bool,
+    /// `FORCE ROW LEVEL SECURITY`: the owner is held to the policies too.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub force_row_level_security: bool,
 }
 
 impl TableOptions {

@@ -134,7 +134,8 @@ edge AS MATERIALIZED (
     LEFT JOIN part pb ON pb.classid = r.refclassid AND pb.objid = r.refobjid
     WHERE r.deptype IN ('n', 'a', 'x')
       AND r.classid IN ('pg_class'::regclass, 'pg_proc'::regclass, 'pg_type'::regclass,
-                        'pg_trigger'::regclass, 'pg_constraint'::regclass,
+                        'pg_trigger'::regclass, 'pg_policy'::regclass,
+                        'pg_constraint'::regclass,
                         'pg_attrdef'::regclass, 'pg_rewrite'::regclass,
                         'pg_extension'::regclass)
 ),
@@ -145,7 +146,7 @@ edge_oid AS MATERIALIZED (
     SELECT e.b_oid FROM edge e
 ),
 -- When $2 narrows the tables read, the ends on the other compared tables
--- (the table, its columns, indexes, constraints and triggers) are named
+-- (the table, its columns, indexes, constraints, triggers and policies) are named
 -- here, so that the edges stay whole: the client knows only the tables it
 -- read. Empty, and not even planned for, when $2 is NULL.
 fallback (classid, objid, table_schema, table_name, name) AS MATERIALIZED (
@@ -173,6 +174,12 @@ fallback (classid, objid, table_schema, table_name, name) AS MATERIALIZED (
     JOIN pg_trigger tg ON tg.tgrelid = t.oid
     WHERE $2::text[] IS NOT NULL AND NOT tg.tgisinternal AND tg.tgparentid = 0
       AND (NOT {{near}} OR tg.oid IN (SELECT oid FROM edge_oid))
+    UNION ALL
+    SELECT 'pg_policy'::regclass, po.oid, t.nspname, t.relname, po.polname::text
+    FROM all_tbl t
+    JOIN pg_policy po ON po.polrelid = t.oid
+    WHERE $2::text[] IS NOT NULL
+      AND (NOT {{near}} OR po.oid IN (SELECT oid FROM edge_oid))
 )
 -- Duplicates (several parts of one object on the same thing) are left to
 -- the client's set: a DISTINCT here sorts every edge.

@@ -94,10 +94,6 @@ FROM (
     JOIN pg_class ic ON ic.oid = i.indexrelid
     WHERE NOT i.indisvalid
     UNION ALL
-    SELECT 'row level security', quote_ident(tbl.nspname) || '.' || quote_ident(tbl.relname)
-    FROM tbl JOIN pg_class c ON c.oid = tbl.oid
-    WHERE c.relrowsecurity
-    UNION ALL
     SELECT 'statistics object', quote_ident(nsp.nspname) || '.' || quote_ident(s.stxname)
     FROM pg_statistic_ext s
     JOIN nsp ON nsp.oid = s.stxnamespace
@@ -183,7 +179,7 @@ FROM (
       AND NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_am'::regclass AND x.objid = am.oid)
 ) AS objects
 UNION ALL
--- Policies, rules, event triggers and the tables of publications, with
+-- Rules, event triggers and the tables of publications, with
 -- what they use (pg_depend, normal edges: a publication's column list and
 -- row filter, PostgreSQL 15 on; an event trigger's function): a migration
 -- that drops, recreates or retypes one of those fails, and petal cannot
@@ -195,18 +191,11 @@ UNION ALL
 -- types (oidvectortypes).
 SELECT u.kind, u.name, u.own_schema, u.own_name, r.kinds, r.schemas, r.names, r.parts
 FROM (
-    SELECT 'policy' AS kind,
-           quote_ident(nsp.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(po.polname)
+    SELECT 'rule' AS kind,
+           quote_ident(nsp.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(rw.rulename)
                AS name,
-           'pg_policy'::regclass AS classid, po.oid AS objid, c.oid AS own_table,
+           'pg_rewrite'::regclass AS classid, rw.oid AS objid, c.oid AS own_table,
            nsp.nspname::text AS own_schema, c.relname::text AS own_name
-    FROM pg_policy po
-    JOIN pg_class c ON c.oid = po.polrelid
-    JOIN nsp ON nsp.oid = c.relnamespace
-    UNION ALL
-    SELECT 'rule',
-           quote_ident(nsp.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(rw.rulename),
-           'pg_rewrite'::regclass, rw.oid, c.oid, nsp.nspname::text, c.relname::text
     FROM pg_rewrite rw
     JOIN pg_class c ON c.oid = rw.ev_class
     JOIN nsp ON nsp.oid = c.relnamespace

@@ -32,7 +32,8 @@ tbl AS (
 ),
 -- In a near read (refreshing the tables of `tbl` after changes to them
 -- alone), the catalog rows of those tables and of their parts:
--- indexes, constraints, triggers, defaults, row and array types, and the
+-- indexes, constraints, triggers, policies, defaults, row and array types,
+-- and the
 -- sequences their columns own (a whole read names a serial or identity
 -- sequence as its column). Empty otherwise.
 own_part (classid, objid) AS (
@@ -46,6 +47,9 @@ own_part (classid, objid) AS (
     UNION ALL
     SELECT 'pg_trigger'::regclass, tg.oid
     FROM tbl t JOIN pg_trigger tg ON tg.tgrelid = t.oid WHERE {{near}}
+    UNION ALL
+    SELECT 'pg_policy'::regclass, po.oid
+    FROM tbl t JOIN pg_policy po ON po.polrelid = t.oid WHERE {{near}}
     UNION ALL
     SELECT 'pg_attrdef'::regclass, ad.oid
     FROM tbl t JOIN pg_attrdef ad ON ad.adrelid = t.oid WHERE {{near}}

@@ -2,6 +2,8 @@ SELECT tbl.oid, tbl.nspname, tbl.relname, d.description,
        c.relpersistence = 'u' AS unlogged,
        coalesce(c.reloptions, '{}') AS reloptions,
        c.relreplident::text AS replident,
+       c.relrowsecurity AS row_level_security,
+       c.relforcerowsecurity AS force_row_level_security,
        -- Dropping the identity index leaves relreplident 'i' with no index
        -- marked: PostgreSQL then records nothing, and so is it read.
        (SELECT ic.relname::text

@@ -67,6 +67,10 @@ fn holds(ir: &Database, key: &ObjectKey) -> bool {
             table: table.clone(),
             name: name.clone(),
         }),
+        ObjectKey::Policy { table, name } => ir.policies.contains_key(&petal_ir::PolicyKey {
+            table: table.clone(),
+            name: name.clone(),
+        }),
         ObjectKey::Domain { name } => ir.domains.contains_key(name),
         ObjectKey::DomainCheck { domain, name } => ir
             .domains

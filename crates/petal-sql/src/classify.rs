@@ -18,6 +18,9 @@ pub(crate) struct Head {
     pub table: Option<QualifiedName>,
     pub version: Option<String>,
     pub or_replace: Option<(usize, usize)>,
+    /// The roles a policy names (`TO ...`), PUBLIC and the session's own
+    /// left out.
+    pub roles: Vec<String>,
 }
 
 /// A statement's tokens without comments, with their text.
@@ -183,6 +186,7 @@ fn head(kind: Kind, name: Option<QualifiedName>) -> Head {
         table: None,
         version: None,
         or_replace: None,
+        roles: Vec::new(),
     }
 }
 
@@ -217,6 +221,7 @@ fn create(words: &Words<'_>) -> Result<Head, String> {
         "PROCEDURE" => named(words, &mut at, Kind::Procedure),
         "AGGREGATE" => named(words, &mut at, Kind::Aggregate),
         "TRIGGER" => trigger(words, &mut at),
+        "POLICY" => policy(words, &mut at),
         "EXTENSION" => extension(words, &mut at),
         "SEQUENCE" => named(words, &mut at, Kind::Sequence),
         "DOMAIN" => named(words, &mut at, Kind::Domain),
@@ -283,6 +288,51 @@ fn trigger(words: &Words<'_>, at: &mut usize) -> Result<Head, String> {
         table: Some(table.clone()),
         ..head(Kind::Trigger, Some(QualifiedName::new(table.schema, name)))
     })
+}
+
+/// `POLICY name ON table ...`.
+fn policy(words: &Words<'_>, at: &mut usize) -> Result<Head, String> {
+    let name = words
+        .ident(*at)
+        .ok_or_else(|| "a policy needs a name".to_string())?;
+    let mut after = *at + 1;
+    if !words.skip(&mut after, &["ON"]) {
+        return Err("a policy needs `ON table`".to_string());
+    }
+    let table = words
+        .qualified(&mut after)
+        .ok_or_else(|| "a policy needs `ON table`".to_string())?;
+    Ok(Head {
+        table: Some(table.clone()),
+        roles: policy_roles(words, after),
+        ..head(Kind::Policy, Some(QualifiedName::new(table.schema, name)))
+    })
+}
+
+/// The roles of a policy's top-level `TO r1, r2` from `from` on: what the
+/// scratch database must have for the policy to load. `PUBLIC` and the
+/// session's own (`CURRENT_USER`, ...) are no role to create.
+fn policy_roles(words: &Words<'_>, from: usize) -> Vec<String> {
+    let Some(to) = words.find_top(from, "TO") else {
+        return Vec::new();
+    };
+    let special = ["PUBLIC", "CURRENT_USER", "CURRENT_ROLE", "SESSION_USER"];
+    let mut roles = Vec::new();
+    let mut at = to + 1;
+    loop {
+        if !special.iter().any(|s| words.is(at, s)) {
+            match words.ident(at) {
+                Some(role) => roles.push(role),
+                None => break,
+            }
+        }
+        at += 1;
+        if words.text(at) != "," {
+            break;
+        }
+        at += 1;
+    }
+    roles
 }
 
 /// `EXTENSION [IF NOT EXISTS] name [WITH] [SCHEMA s] [VERSION v]`.
@@ -376,6 +426,15 @@ fn trigger_state(words: &Words<'_>) -> Result<Head, String> {
         trigger_at += 1;
     }
     let name = words.ident(trigger_at + 1);
+    let row_security = words.is(at + 1, "ROW") || words.is(at + 1, "LEVEL");
+    if row_security || (words.is(at, "NO") && words.is(at + 1, "FORCE")) || words.is(at, "FORCE") {
+        return Err(
+            "row-level security is a model's: say `#[petal(row_level_security)]` (and \
+             `force_row_level_security`) on the model; its policies (`CREATE POLICY`) belong in \
+             a SQL file"
+                .to_string(),
+        );
+    }
     match (table, enable && words.is(trigger_at, "TRIGGER"), name) {
         (Some(table), true, Some(name)) => Ok(Head {
             table: Some(table.clone()),
@@ -415,7 +474,7 @@ fn refusal(words: &Words<'_>) -> String {
         _ => format!(
             "`{shown}` is not a declaration petal reads from SQL files; accepted: CREATE [OR \
              REPLACE] VIEW | MATERIALIZED VIEW | FUNCTION | PROCEDURE | AGGREGATE | TRIGGER, \
-             CREATE EXTENSION | SEQUENCE | DOMAIN | SCHEMA, CREATE TYPE ... AS (...) | AS RANGE, \
+             CREATE POLICY, CREATE EXTENSION | SEQUENCE | DOMAIN | SCHEMA, CREATE TYPE ... AS (...) | AS RANGE, \
              CREATE TABLE ... PARTITION OF, CREATE INDEX on a materialized view or a partition, \
              ALTER TABLE ... ENABLE|DISABLE TRIGGER, COMMENT ON"
         ),
@@ -431,6 +490,26 @@ mod tests {
             Ok(head) => head.kind,
             Err(e) => panic!("{sql}: {e}"),
         }
+    }
+
+    #[test]
+    fn a_policy_names_its_table_and_the_roles_to_create() {
+        let head = classify(
+            "CREATE POLICY own ON crm.orders AS RESTRICTIVE FOR SELECT \
+             TO app, \"Report Reader\", PUBLIC, current_user USING (owner = 'TO x')",
+        )
+        .expect("a policy");
+        assert_eq!(head.kind, Kind::Policy);
+        assert_eq!(head.name, Some(QualifiedName::new("crm", "own")));
+        assert_eq!(head.table, Some(QualifiedName::new("crm", "orders")));
+        assert_eq!(head.roles, ["app", "Report Reader"]);
+        let bare = classify("create policy p on t using (true)").expect("a policy");
+        assert!(bare.roles.is_empty());
+        assert_eq!(bare.table, Some(QualifiedName::new("public", "t")));
+        let error = classify("ALTER TABLE t ENABLE ROW LEVEL SECURITY").expect_err("refused");
+        assert!(error.contains("#[petal(row_level_security)]"), "{error}");
+        let error = classify("alter table t no force row level security").expect_err("refused");
+        assert!(error.contains("force_row_level_security"), "{error}");
     }
 
     #[test]

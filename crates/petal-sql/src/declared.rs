@@ -20,6 +20,8 @@ pub enum Kind {
     View,
     MaterializedView,
     Trigger,
+    /// `CREATE POLICY name ON table`: a row-level security policy.
+    Policy,
     /// `CREATE TABLE ... PARTITION OF`: a partition of a model's table (or
     /// of another partition).
     Partition,
@@ -56,6 +58,7 @@ impl Kind {
             | Kind::MaterializedView
             | Kind::Partition
             | Kind::Trigger
+            | Kind::Policy
             | Kind::Index
             | Kind::TriggerState
             | Kind::Comment => Phase::AfterTables,
@@ -77,6 +80,7 @@ impl Kind {
             Kind::View => "view",
             Kind::MaterializedView => "materialized view",
             Kind::Trigger => "trigger",
+            Kind::Policy => "policy",
             Kind::Partition => "partition",
             Kind::Index => "index",
             Kind::TriggerState => "trigger state",
@@ -98,7 +102,8 @@ pub struct Declared {
     /// the scratch database creates them); none for a comment, or an
     /// index left unnamed.
     pub name: Option<QualifiedName>,
-    /// The table or view a trigger, an index or a trigger state is on,
+    /// The table or view a trigger, a policy, an index or a trigger state
+    /// is on,
     /// the relation of a comment on a table or a column, and a
     /// partition's parent.
     pub table: Option<QualifiedName>,
@@ -106,6 +111,9 @@ pub struct Declared {
     pub renamed_from: Option<String>,
     /// An extension's `VERSION`: without one, the version is not compared.
     pub version: Option<String>,
+    /// The roles a policy names: the canonicalizer creates them, as
+    /// placeholders, where they are missing.
+    pub roles: Vec<String>,
     /// Byte range of `OR REPLACE` in `sql`, taken out for the load: the
     /// same object declared twice must fail, not replace the first.
     pub(crate) or_replace: Option<(usize, usize)>,

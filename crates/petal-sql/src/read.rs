@@ -96,6 +96,7 @@ pub fn read_sql(files: &[(PathBuf, String)]) -> Result<SqlFiles, Vec<Report>> {
                     table: head.table,
                     renamed_from: rename_hint(&statement.comments),
                     version: head.version,
+                    roles: head.roles,
                     or_replace: head.or_replace,
                     sql: statement.sql,
                 }),
@@ -141,6 +142,7 @@ fn identity(statement: &Declared) -> Option<(u8, String)> {
         Kind::Extension => 3,
         Kind::Trigger => 4,
         Kind::TriggerState => 5,
+        Kind::Policy => 6,
         // Overloads share a name: the server tells two of one signature.
         Kind::Function | Kind::Procedure | Kind::Aggregate | Kind::Comment => return None,
     };

@@ -49,6 +49,11 @@ pub struct TableModel {
     /// `partition_by = "range (created_at)"`: a partitioned table, its
     /// strategy and key as written.
     pub partition_by: Option<Spanned<String>>,
+    /// `row_level_security`: its policies (in the SQL files) decide which
+    /// rows a role reaches.
+    pub row_level_security: Option<Span>,
+    /// `force_row_level_security`: the owner is held to them too.
+    pub force_row_level_security: Option<Span>,
     pub fields: Vec<FieldModel>,
 }
 

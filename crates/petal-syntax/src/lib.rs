@@ -32,6 +32,7 @@
 //! | `comment = "..."`, `renamed_from = "old_name"` | a comment; a rename hint (`"schema.name"` or a name in the same schema) |
 //! | `unlogged`, `with = "fillfactor = 70"`, `replica_identity = "default" \| "full" \| "nothing" \| "using index NAME"` | an unlogged table; its storage parameters; its replica identity |
 //! | `partition_by = "range (created_at)"` | a partitioned table (`range`, `list` or `hash`, the key in parentheses); its partitions are the SQL files' |
+//! | `row_level_security`, `force_row_level_security` | `ENABLE ROW LEVEL SECURITY` (its policies are the SQL files'); `FORCE ROW LEVEL SECURITY` (the owner held to them too) |
 //!
 //! On a field:
 //!

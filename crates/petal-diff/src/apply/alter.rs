@@ -1,6 +1,8 @@
 //! Alterations and replacements of kept objects.
 
-use petal_ir::{Database, Domain, Extension, FunctionKey, ObjectKey, QualifiedName, TriggerKey};
+use petal_ir::{
+    Database, Domain, Extension, FunctionKey, ObjectKey, PolicyKey, QualifiedName, TriggerKey,
+};
 
 use super::{ApplyError, column_mut, err, table_mut};
 use crate::change::{Alter, NotNull, Replace, ValidatedConstraint};
@@ -59,6 +61,11 @@ fn table_option(db: &mut Database, alter: &Alter) -> Result<(), ApplyError> {
             partition_of,
             ..
         } => table_mut(db, table)?.partition_of = partition_of.to.clone(),
+        Alter::RowSecurity { table, security } => {
+            let options = &mut table_mut(db, table)?.options;
+            options.row_level_security = security.to.enabled;
+            options.force_row_level_security = security.to.forced;
+        }
         _ => {}
     }
     Ok(())
@@ -133,8 +140,23 @@ pub(super) fn apply_alter(db: &mut Database, alter: &Alter) -> Result<(), ApplyE
         Alter::Unlogged { .. }
         | Alter::TableStorage { .. }
         | Alter::ReplicaIdentity { .. }
-        | Alter::PartitionOf { .. } => {
+        | Alter::PartitionOf { .. }
+        | Alter::RowSecurity { .. } => {
             table_option(db, alter)?;
+        }
+        Alter::Policy {
+            table, name, rules, ..
+        } => {
+            let key = PolicyKey {
+                table: table.clone(),
+                name: name.clone(),
+            };
+            let Some(policy) = db.policies.get_mut(&key) else {
+                return err(format!("policy {key} does not exist"));
+            };
+            policy.roles = rules.to.roles.clone();
+            policy.using = rules.to.using.clone();
+            policy.with_check = rules.to.with_check.clone();
         }
         Alter::ExtensionVersion { name, version } => {
             extension_mut(db, name)?.version = version.to.clone();
@@ -290,6 +312,13 @@ fn set_comment(db: &mut Database, on: &ObjectKey, text: Option<String>) -> Resul
                 name: name.clone(),
             };
             db.triggers.get_mut(&key).ok_or_else(missing)?.comment = text;
+        }
+        ObjectKey::Policy { table, name } => {
+            let key = PolicyKey {
+                table: table.clone(),
+                name: name.clone(),
+            };
+            db.policies.get_mut(&key).ok_or_else(missing)?.comment = text;
         }
         ObjectKey::Domain { name } => db.domains.get_mut(name).ok_or_else(missing)?.comment = text,
         ObjectKey::CompositeType { name } => {

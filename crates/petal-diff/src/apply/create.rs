@@ -70,6 +70,14 @@ pub(super) fn create(db: &mut Database, object: &Object) -> Result<(), ApplyErro
         Object::Trigger { trigger } => {
             insert(&mut db.triggers, trigger.key(), trigger, "trigger")?;
         }
+        Object::Policy { policy, .. } => {
+            if !db.tables.contains_key(&policy.table) {
+                return err(format!("table {} does not exist", policy.table));
+            }
+            let mut policy = policy.clone();
+            policy.renamed_from = None;
+            insert(&mut db.policies, policy.key(), &policy, "policy")?;
+        }
         Object::Domain { domain } => {
             type_free(db, &domain.name)?;
             let mut domain = domain.clone();

@@ -44,8 +44,9 @@ pub(super) fn drop(db: &mut Database, object: &Object) -> Result<(), ApplyError>
             if db.tables.remove(&table.name).is_none() {
                 return err(format!("table {} does not exist", table.name));
             }
-            // Its triggers go with it.
+            // Its triggers and policies go with it.
             db.triggers.retain(|k, _| k.table != table.name);
+            db.policies.retain(|k, _| k.table != table.name);
             drop_owned_sequences(db, &table.name, None);
         }
         Object::Column { table, column } => {
@@ -97,6 +98,7 @@ pub(super) fn drop(db: &mut Database, object: &Object) -> Result<(), ApplyError>
             remove(&mut db.functions, &function.key(), "function")?;
         }
         Object::Trigger { trigger } => remove(&mut db.triggers, &trigger.key(), "trigger")?,
+        Object::Policy { policy, .. } => remove(&mut db.policies, &policy.key(), "policy")?,
         Object::Domain { domain } => remove(&mut db.domains, &domain.name, "domain")?,
         Object::DomainCheck { domain, check, .. } => {
             let Some(d) = db.domains.get_mut(domain) else {

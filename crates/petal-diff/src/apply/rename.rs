@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use petal_ir::{Database, FunctionKey, QualifiedName, ReplicaIdentity, TriggerKey};
+use petal_ir::{Database, FunctionKey, PolicyKey, QualifiedName, ReplicaIdentity, TriggerKey};
 
 use super::{ApplyError, err, indexes_mut, rename_in, table_mut};
 use crate::change::{Delta, Rename};
@@ -82,6 +82,15 @@ pub(super) fn apply_rename(db: &mut Database, rename: &Rename) -> Result<(), App
                 crate::names::trigger_named(&trigger.definition, &name.from, &name.to);
             trigger.name = name.to.clone();
             db.triggers.insert(key(&name.to), trigger);
+        }
+        Rename::Policy { table, name } => {
+            let key = |name: &str| PolicyKey {
+                table: table.clone(),
+                name: name.to_string(),
+            };
+            let mut policy = take(&mut db.policies, &key(&name.from), "policy")?;
+            policy.name = name.to.clone();
+            db.policies.insert(key(&name.to), policy);
         }
         Rename::Domain { name } => {
             let mut domain = take(&mut db.domains, &name.from, "domain")?;
@@ -221,6 +230,10 @@ fn rename_column(
         .filter_map(|c| c.generated.as_mut())
         .for_each(follow);
     t.partition_by.iter_mut().for_each(follow);
+    for policy in db.policies.values_mut().filter(|p| &p.table == table) {
+        policy.using.iter_mut().for_each(follow);
+        policy.with_check.iter_mut().for_each(follow);
+    }
     for other in db.tables.values_mut() {
         for fk in other
             .foreign_keys
@@ -283,8 +296,21 @@ fn take<K: Ord + std::fmt::Display, T>(
     }
 }
 
-/// A relation's triggers follow it to its new name.
+/// A relation's triggers (and a table's policies) follow it to its new
+/// name.
 fn move_triggers(db: &mut Database, from: &QualifiedName, to: &QualifiedName) {
+    let policies: Vec<PolicyKey> = db
+        .policies
+        .keys()
+        .filter(|k| &k.table == from)
+        .cloned()
+        .collect();
+    for key in policies {
+        if let Some(mut policy) = db.policies.remove(&key) {
+            policy.table = to.clone();
+            db.policies.insert(policy.key(), policy);
+        }
+    }
     let moved: Vec<TriggerKey> = db
         .triggers
         .keys()

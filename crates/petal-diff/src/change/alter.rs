@@ -6,7 +6,8 @@ use petal_ir::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::{Delta, extensions, sequences, table_options, triggers, types};
+use super::policies::{PolicyRules, RowSecurity};
+use super::{Delta, extensions, policies, sequences, table_options, triggers, types};
 use crate::casts::{TypeChangeRisk, type_change_risk};
 use crate::classify::{Review, Safety, identity_sql};
 use crate::names::is_user_type;
@@ -129,6 +130,27 @@ pub enum Alter {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         referenced_by: Vec<QualifiedName>,
     },
+    /// `ENABLE`/`DISABLE ROW LEVEL SECURITY`, `[NO] FORCE ROW LEVEL
+    /// SECURITY`, with whether the table has a permissive policy on each
+    /// side (with none, enabling it hides every row from all but the
+    /// owner).
+    RowSecurity {
+        table: QualifiedName,
+        #[serde(flatten)]
+        security: Delta<RowSecurity>,
+    },
+    /// A kept policy's roles, `USING` and `WITH CHECK`, altered in place
+    /// (`ALTER POLICY`); `guarded` as for [`Object::Policy`].
+    ///
+    /// [`Object::Policy`]: super::Object::Policy
+    Policy {
+        table: QualifiedName,
+        name: String,
+        #[serde(flatten)]
+        rules: Delta<PolicyRules>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        guarded: bool,
+    },
     ExtensionVersion {
         name: String,
         #[serde(flatten)]
@@ -233,6 +255,8 @@ impl Alter {
             TableStorage => storage,
             ReplicaIdentity => identity,
             PartitionOf => partition_of,
+            RowSecurity => security,
+            Policy => rules,
             ExtensionVersion => version,
             ExtensionSchema => schema,
             SequenceSettings => settings,
@@ -259,7 +283,12 @@ impl Alter {
             Alter::Unlogged { table, .. }
             | Alter::TableStorage { table, .. }
             | Alter::ReplicaIdentity { table, .. }
-            | Alter::PartitionOf { table, .. } => ObjectKey::table(table),
+            | Alter::PartitionOf { table, .. }
+            | Alter::RowSecurity { table, .. } => ObjectKey::table(table),
+            Alter::Policy { table, name, .. } => ObjectKey::Policy {
+                table: table.clone(),
+                name: name.clone(),
+            },
             Alter::ConstraintValid {
                 table, constraint, ..
             } => ObjectKey::constraint(table, constraint.name()),
@@ -385,6 +414,13 @@ impl Alter {
             | Alter::TableStorage { .. }
             | Alter::ReplicaIdentity { .. }
             | Alter::PartitionOf { .. } => table_options::review(self),
+            Alter::RowSecurity { table, security } => policies::row_security(table, security),
+            Alter::Policy {
+                table,
+                name,
+                rules,
+                guarded,
+            } => policies::alter(table, name, rules, *guarded),
             Alter::ExtensionVersion { name, version } => {
                 extensions::update(name, version.from.as_deref(), version.to.as_deref())
             }

@@ -17,6 +17,7 @@ mod functions;
 mod moved;
 mod object;
 mod partitions;
+mod policies;
 mod rename;
 mod replace;
 mod sequences;
@@ -33,6 +34,7 @@ pub use alter::{Alter, AttributeType, ColumnType, NotNull, SequenceSettings, Val
 pub use enum_labels::{AddEnumLabel, EnumColumn, EnumForeignKey, RecreateEnum};
 pub use moved::Moved;
 pub use object::Object;
+pub use policies::{PolicyRules, RowSecurity};
 pub use rename::Rename;
 pub use replace::Replace;
 

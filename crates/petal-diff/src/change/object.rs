@@ -3,12 +3,12 @@
 
 use petal_ir::{
     Attribute, Check, Column, CompositeType, Domain, EnumType, Exclusion, Extension, ForeignKey,
-    Function, Index, ObjectKey, PrimaryKey, QualifiedName, RangeType, Sequence, Table, Trigger,
-    Unique, View,
+    Function, Index, ObjectKey, Policy, PrimaryKey, QualifiedName, RangeType, Sequence, Table,
+    Trigger, Unique, View,
 };
 use serde::{Deserialize, Serialize};
 
-use super::{extensions, functions, sequences, tables, triggers, types, views};
+use super::{extensions, functions, policies, sequences, tables, triggers, types, views};
 use crate::classify::Review;
 
 /// An object as a [`Change::Create`](super::Change::Create) or
@@ -92,6 +92,14 @@ pub enum Object {
     Trigger {
         trigger: Trigger,
     },
+    /// A row-level security policy. `guarded`: its table is kept by the
+    /// migration and has row-level security on while the policy is
+    /// there, so creating or dropping it changes who sees which rows.
+    Policy {
+        policy: Policy,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        guarded: bool,
+    },
     /// A domain with its checks.
     Domain {
         domain: Domain,
@@ -146,6 +154,7 @@ impl Object {
             Object::View { view } => views::key(view),
             Object::Function { function } => ObjectKey::function(&function.key()),
             Object::Trigger { trigger } => ObjectKey::trigger(&trigger.key()),
+            Object::Policy { policy, .. } => ObjectKey::policy(&policy.key()),
             Object::Domain { domain } => ObjectKey::Domain {
                 name: domain.name.clone(),
             },
@@ -193,6 +202,7 @@ impl Object {
             Object::View { view } => views::create(view),
             Object::Function { function } => functions::create(function),
             Object::Trigger { trigger } => triggers::create(trigger),
+            Object::Policy { policy, guarded } => policies::create(policy, *guarded),
             Object::Domain { domain } => types::create_domain(domain),
             Object::DomainCheck { domain, check, .. } => types::add_domain_check(domain, check),
             Object::CompositeType { composite } => types::create_composite(composite),
@@ -236,6 +246,7 @@ impl Object {
             Object::View { view } => views::drop(view),
             Object::Function { function } => functions::drop(function),
             Object::Trigger { trigger } => triggers::drop(trigger),
+            Object::Policy { policy, guarded } => policies::drop(policy, *guarded),
             Object::Domain { domain } => types::drop_domain(domain),
             Object::DomainCheck { domain, check, .. } => {
                 Review::safe(format!("drop check {} of domain {domain}", check.name))

@@ -60,6 +60,11 @@ pub enum Rename {
         #[serde(flatten)]
         name: Delta<String>,
     },
+    Policy {
+        table: QualifiedName,
+        #[serde(flatten)]
+        name: Delta<String>,
+    },
     Domain {
         #[serde(flatten)]
         name: Delta<QualifiedName>,
@@ -107,6 +112,7 @@ impl Rename {
             View => name,
             Function => name,
             Trigger => name,
+            Policy => name,
             Domain => name,
             DomainCheck => name,
             CompositeType => name,
@@ -149,6 +155,10 @@ impl Rename {
                 table: table.clone(),
                 name: name.from.clone(),
             },
+            Rename::Policy { table, name } => ObjectKey::Policy {
+                table: table.clone(),
+                name: name.from.clone(),
+            },
             Rename::Domain { name } => ObjectKey::Domain {
                 name: name.from.clone(),
             },
@@ -183,6 +193,7 @@ impl Rename {
             | Rename::Index { .. }
             | Rename::Sequence { .. }
             | Rename::Trigger { .. }
+            | Rename::Policy { .. }
             | Rename::Domain { .. }
             | Rename::DomainCheck { .. }
             | Rename::CompositeType { .. }
@@ -218,6 +229,7 @@ impl Rename {
             Rename::Constraint { name, .. }
             | Rename::Index { name, .. }
             | Rename::Trigger { name, .. }
+            | Rename::Policy { name, .. }
             | Rename::DomainCheck { name, .. } => {
                 format!("rename {} to {}", self.key(), name.to)
             }

@@ -40,6 +40,7 @@ mod object_phases;
 mod objects;
 mod order;
 mod partitions;
+mod policies;
 mod table_options;
 mod table_plan;
 mod tables;
@@ -339,6 +340,7 @@ impl Engine<'_> {
         self.add_constraints(&plan);
         self.validity(&matching);
         self.table_settings(&matching);
+        self.row_security(&matching, &objects);
         self.create_dependents(&objects);
         self.comments(&matching);
         self.comment_objects(&objects);

@@ -218,6 +218,12 @@ impl Engine<'_> {
                 changes.extend(comment_change(key, &now.comment, &t.comment));
             }
         }
+        for (k, p) in &to.policies {
+            let key = ObjectKey::policy(k);
+            if let Some(now) = cur.policies.get(k).filter(|_| kept(&key)) {
+                changes.extend(comment_change(key, &now.comment, &p.comment));
+            }
+        }
         for (name, s) in &to.sequences {
             let key = ObjectKey::Sequence { name: name.clone() };
             if let Some(now) = cur.sequences.get(name).filter(|_| kept(&key)) {

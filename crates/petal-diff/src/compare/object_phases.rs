@@ -38,6 +38,16 @@ pub(super) fn object_of(db: &Database, key: &ObjectKey) -> Option<Object> {
                 })?
                 .clone(),
         },
+        ObjectKey::Policy { table, name } => Object::Policy {
+            policy: db
+                .policies
+                .get(&petal_ir::PolicyKey {
+                    table: table.clone(),
+                    name: name.clone(),
+                })?
+                .clone(),
+            guarded: false,
+        },
         ObjectKey::Sequence { name } => Object::Sequence {
             sequence: db.sequences.get(name)?.clone(),
         },
@@ -63,6 +73,7 @@ fn all_keys(db: &Database) -> BTreeSet<ObjectKey> {
     keys.extend(db.views.values().map(crate::change::views::key));
     keys.extend(db.functions.keys().map(ObjectKey::function));
     keys.extend(db.triggers.keys().map(ObjectKey::trigger));
+    keys.extend(db.policies.keys().map(ObjectKey::policy));
     keys.extend(
         db.sequences
             .keys()
@@ -167,6 +178,7 @@ impl Engine<'_> {
                 ObjectKey::View { .. }
                     | ObjectKey::MaterializedView { .. }
                     | ObjectKey::Trigger { .. }
+                    | ObjectKey::Policy { .. }
                     | ObjectKey::Function { .. }
             );
             if let (true, Some(to)) = (recreatable, to_key(&plan.pairs, key)) {
@@ -338,6 +350,14 @@ impl Engine<'_> {
                 });
             }
         }
+        for (t, c) in &pairs.policies {
+            if t.name != c.name && !skip(ObjectKey::policy(t)) {
+                renames.push(Rename::Policy {
+                    table: c.table.clone(),
+                    name: Delta::new(c.name.clone(), t.name.clone()),
+                });
+            }
+        }
         for (t, c) in &pairs.sequences {
             if t != c {
                 renames.push(Rename::Sequence {
@@ -427,6 +447,7 @@ impl Engine<'_> {
             let Some(object) = object_of(&self.cur, key) else {
                 continue;
             };
+            let object = super::policies::guard(object, plan);
             let because = to_key(&plan.pairs, key).and_then(|to| plan.because.get(&to));
             match because {
                 Some(because) => self.emit(Change::MoveAside(Moved {
@@ -443,6 +464,16 @@ impl Engine<'_> {
             let Some(wanted) = object_of(self.to, key) else {
                 continue;
             };
+            if plan.replace.contains(key)
+                && let (
+                    Some(Object::Policy { policy: from, .. }),
+                    Object::Policy { policy: to, .. },
+                ) = (object_of(&self.cur, key), &wanted)
+            {
+                let change = super::policies::alter(&from, to, plan);
+                self.emit(change);
+                continue;
+            }
             if plan.replace.contains(key) {
                 // `CREATE OR REPLACE` keeps the comments: the comment
                 // phase changes them afterwards, like anyone else's.
@@ -476,7 +507,7 @@ impl Engine<'_> {
                 self.emit(Change::Replace(Box::new(change)));
                 continue;
             }
-            let mut object = for_creation(wanted);
+            let mut object = super::policies::guard(for_creation(wanted), plan);
             if let Some(privileges) = plan.privileges.get(key) {
                 set_privileges(&mut object, privileges.clone());
             }
@@ -510,6 +541,13 @@ fn for_creation(object: Object) -> Object {
         Object::Domain { mut domain } => {
             domain.renamed_from = None;
             Object::Domain { domain }
+        }
+        Object::Policy {
+            mut policy,
+            guarded,
+        } => {
+            policy.renamed_from = None;
+            Object::Policy { policy, guarded }
         }
         Object::CompositeType { mut composite } => {
             composite.renamed_from = None;

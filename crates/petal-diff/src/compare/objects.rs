@@ -1,12 +1,12 @@
 //! The objects beside tables and enum types (sequences, types, functions,
-//! views, triggers): matched by key (with the SQL files' rename hints),
+//! views, triggers, policies): matched by key (with the SQL files' rename hints),
 //! then each kept one kept, altered, replaced in place, or recreated.
 //!
 //! They go around the tables' phases by what they are to the tables:
 //! - types, sequences and the functions that need no relation are
 //!   providers: created before the tables (a column may be of a domain, a
 //!   default may call a function) and dropped after them;
-//! - views, triggers and the functions that read a relation's row type
+//! - views, triggers, policies and the functions that read a relation's row type
 //!   (or, in a `BEGIN ATOMIC` body, its columns) are dependents: dropped
 //!   before the tables change and created after.
 //!
@@ -17,11 +17,13 @@
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet};
 
-use petal_ir::{Database, FunctionKey, ObjectKey, Privileges, QualifiedName, TriggerKey};
+use petal_ir::{
+    Database, FunctionKey, ObjectKey, PolicyKey, Privileges, QualifiedName, TriggerKey,
+};
 
 use super::keyed::pair_by_key;
 use super::order::{DependentsIndex, creation_order, drop_order};
-use super::{Engine, Matching, functions, triggers, types, views};
+use super::{Engine, Matching, functions, policies, triggers, types, views};
 
 /// What a kept object's change takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +43,7 @@ pub(super) struct Pairs {
     pub views: BTreeMap<QualifiedName, QualifiedName>,
     pub functions: BTreeMap<FunctionKey, FunctionKey>,
     pub triggers: BTreeMap<TriggerKey, TriggerKey>,
+    pub policies: BTreeMap<PolicyKey, PolicyKey>,
     pub domains: BTreeMap<QualifiedName, QualifiedName>,
     pub composites: BTreeMap<QualifiedName, QualifiedName>,
     pub ranges: BTreeMap<QualifiedName, QualifiedName>,
@@ -77,6 +80,12 @@ pub(super) struct ObjectPlan {
     /// them: petal does not compare privileges, so a recreated object gets
     /// the database's back (and the down, reversed, the same).
     pub privileges: BTreeMap<ObjectKey, Privileges>,
+    /// Kept tables with row-level security on both sides, by both names
+    /// (`policies::guarded_tables`).
+    pub guarded_tables: BTreeSet<QualifiedName>,
+    /// The tables (as `cur` names them) with a permissive policy before
+    /// the migration.
+    pub open_before: BTreeSet<QualifiedName>,
 }
 
 impl Engine<'_> {
@@ -93,6 +102,7 @@ impl Engine<'_> {
                 })
             }),
             triggers: BTreeMap::new(),
+            policies: policies::pair(cur, to, matching),
             domains: pair_by_key(&cur.domains, &to.domains, |d| named(&d.renamed_from)),
             composites: pair_by_key(&cur.composite_types, &to.composite_types, |c| {
                 named(&c.renamed_from)
@@ -134,6 +144,8 @@ impl Engine<'_> {
     pub(super) fn plan_objects(&self, matching: &Matching) -> ObjectPlan {
         let mut plan = ObjectPlan {
             pairs: self.pair_objects(matching),
+            guarded_tables: policies::guarded_tables(&self.cur, self.to, matching),
+            open_before: policies::open_tables(&self.cur),
             ..ObjectPlan::default()
         };
         self.decide(&mut plan);
@@ -166,6 +178,12 @@ impl Engine<'_> {
                 continue;
             };
             decided.push((ObjectKey::trigger(t), triggers::decide(a, b)));
+        }
+        for (t, c) in &pairs.policies {
+            let (Some(a), Some(b)) = (cur.policies.get(c), to.policies.get(t)) else {
+                continue;
+            };
+            decided.push((ObjectKey::policy(t), policies::decide(a, b)));
         }
         for (t, c) in &pairs.domains {
             let (Some(a), Some(b)) = (cur.domains.get(c), to.domains.get(t)) else {
@@ -240,6 +258,13 @@ pub(super) fn cur_key(pairs: &Pairs, key: &ObjectKey) -> Option<ObjectKey> {
             };
             ObjectKey::trigger(pairs.triggers.get(&key)?)
         }
+        ObjectKey::Policy { table, name } => {
+            let key = PolicyKey {
+                table: table.clone(),
+                name: name.clone(),
+            };
+            ObjectKey::policy(pairs.policies.get(&key)?)
+        }
         ObjectKey::Sequence { name } => ObjectKey::Sequence {
             name: pairs.sequences.get(name)?.clone(),
         },
@@ -281,6 +306,14 @@ pub(super) fn to_key(pairs: &Pairs, key: &ObjectKey) -> Option<ObjectKey> {
             let (t, _) = pairs.triggers.iter().find(|(_, c)| **c == key)?;
             ObjectKey::trigger(t)
         }
+        ObjectKey::Policy { table, name } => {
+            let key = PolicyKey {
+                table: table.clone(),
+                name: name.clone(),
+            };
+            let (t, _) = pairs.policies.iter().find(|(_, c)| **c == key)?;
+            ObjectKey::policy(t)
+        }
         ObjectKey::Sequence { name } => ObjectKey::Sequence {
             name: find(&pairs.sequences, name)?,
         },
@@ -298,13 +331,14 @@ pub(super) fn to_key(pairs: &Pairs, key: &ObjectKey) -> Option<ObjectKey> {
 }
 
 /// Whether an object of `db` is a dependent (dropped before the tables
-/// change, created after): a view or trigger, or a function that reads a
-/// relation.
+/// change, created after): a view, trigger or policy, or a function that
+/// reads a relation.
 pub(super) fn is_dependent(key: &ObjectKey, late: &BTreeSet<ObjectKey>) -> bool {
     match key {
-        ObjectKey::View { .. } | ObjectKey::MaterializedView { .. } | ObjectKey::Trigger { .. } => {
-            true
-        }
+        ObjectKey::View { .. }
+        | ObjectKey::MaterializedView { .. }
+        | ObjectKey::Trigger { .. }
+        | ObjectKey::Policy { .. } => true,
         ObjectKey::Function { .. } => late.contains(key),
         _ => false,
     }
@@ -325,7 +359,10 @@ pub(super) fn late_functions(db: &Database) -> BTreeSet<ObjectKey> {
         }
         let by_a_dependent = matches!(
             d.dependent,
-            ObjectKey::View { .. } | ObjectKey::MaterializedView { .. } | ObjectKey::Trigger { .. }
+            ObjectKey::View { .. }
+                | ObjectKey::MaterializedView { .. }
+                | ObjectKey::Trigger { .. }
+                | ObjectKey::Policy { .. }
         );
         if !by_a_dependent {
             needed_first.insert(&d.referenced);

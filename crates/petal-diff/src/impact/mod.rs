@@ -264,6 +264,7 @@ fn create(object: &Object) -> Impact {
         Object::Trigger { trigger } => {
             Impact::default().lock(&trigger.table, LockMode::ShareRowExclusive)
         }
+        Object::Policy { policy, .. } => Impact::exclusive(&policy.table),
         Object::DomainCheck { users, .. } => checks_users(users),
         Object::Table {
             table,
@@ -318,6 +319,7 @@ fn drop(object: &Object) -> Impact {
         } => Impact::exclusive(table).lock(&foreign_key.ref_table, LockMode::AccessExclusive),
         Object::View { view } => Impact::exclusive(&view.name),
         Object::Trigger { trigger } => Impact::exclusive(&trigger.table),
+        Object::Policy { policy, .. } => Impact::exclusive(&policy.table),
         Object::Schema { .. }
         | Object::Enum { .. }
         | Object::Extension { .. }
@@ -336,7 +338,8 @@ fn renamed(rename: &Rename) -> Impact {
         Rename::Table { name } | Rename::View { name, .. } => Impact::exclusive(&name.from),
         Rename::Column { table, .. }
         | Rename::Constraint { table, .. }
-        | Rename::Trigger { table, .. } => Impact::exclusive(table),
+        | Rename::Trigger { table, .. }
+        | Rename::Policy { table, .. } => Impact::exclusive(table),
         Rename::Index { .. }
         | Rename::Enum { .. }
         | Rename::EnumLabel { .. }
@@ -404,7 +407,9 @@ fn altered(alter: &Alter) -> Impact {
                 Impact::default().lock(table, LockMode::ShareUpdateExclusive)
             }
         }
-        Alter::ReplicaIdentity { table, .. } => Impact::exclusive(table),
+        Alter::ReplicaIdentity { table, .. }
+        | Alter::RowSecurity { table, .. }
+        | Alter::Policy { table, .. } => Impact::exclusive(table),
         Alter::PartitionOf {
             table,
             partition_of,

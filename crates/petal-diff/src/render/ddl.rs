@@ -318,6 +318,9 @@ pub(crate) fn comment_on(on: &ObjectKey, text: &Option<String>) -> String {
         ObjectKey::Trigger { table, name } => {
             format!("TRIGGER {} ON {}", quote_ident(name), table.quoted())
         }
+        ObjectKey::Policy { table, name } => {
+            format!("POLICY {} ON {}", quote_ident(name), table.quoted())
+        }
         ObjectKey::Domain { name } => format!("DOMAIN {}", name.quoted()),
         ObjectKey::DomainCheck { domain, name } => {
             format!(

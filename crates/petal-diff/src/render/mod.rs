@@ -21,6 +21,7 @@ mod load;
 mod objects;
 mod online;
 mod partitions;
+mod policies;
 mod privileges;
 mod reviewed;
 mod sequences;
@@ -516,6 +517,18 @@ pub(crate) fn table_extras(table: &petal_ir::Table) -> Vec<ReviewedStatement> {
             &ObjectKey::table(name),
             table_options::replica_identity(name, identity),
             format!("set replica identity of {name} (new table)"),
+        ));
+    }
+    let security = crate::change::RowSecurity {
+        enabled: table.options.row_level_security,
+        forced: table.options.force_row_level_security,
+        open: false,
+    };
+    if security.enabled || security.forced {
+        out.push(extra(
+            &ObjectKey::table(name),
+            policies::row_security(name, &Default::default(), &security),
+            format!("set row level security of {name} (new table)"),
         ));
     }
     for check in table.checks.iter().filter(|c| c.not_valid) {

@@ -4,7 +4,7 @@ use petal_ir::{ObjectKey, QualifiedName, quote_ident};
 
 use super::{
     ReviewedStatement, Sql, create_table_sql, ddl, enums, extensions, extra, functions, many,
-    partitions, privileges, sequences, single, table_extras, triggers, types, views,
+    partitions, policies, privileges, sequences, single, table_extras, triggers, types, views,
 };
 use crate::change::{Change, Delta, Object, Rename};
 use crate::impact::Impact;
@@ -102,6 +102,7 @@ pub(super) fn create(change: &Change, object: &Object) -> Vec<ReviewedStatement>
             out
         }
         Object::Trigger { trigger } => with_rest(change, triggers::create(trigger)),
+        Object::Policy { policy, .. } => with_rest(change, policies::create(policy)),
         Object::Domain { domain } => with_rest(change, types::create_domain(domain)),
         Object::DomainCheck { domain, check, .. } => {
             one(types::add_domain_check(domain, check).into())
@@ -173,6 +174,7 @@ pub(super) fn drop(change: &Change, object: &Object) -> Vec<ReviewedStatement> {
         Object::View { view } => views::drop(view),
         Object::Function { function } => functions::drop(function),
         Object::Trigger { trigger } => triggers::drop(trigger),
+        Object::Policy { policy, .. } => policies::drop(policy),
         Object::Domain { domain } => format!("DROP DOMAIN {};", domain.name.quoted()),
         Object::DomainCheck { domain, check, .. } => types::alter_domain(
             domain,
@@ -217,6 +219,7 @@ pub(super) fn rename(change: &Change, rename: &Rename) -> Vec<ReviewedStatement>
             many(change, statements)
         }
         Rename::Trigger { table, name } => one(triggers::rename(table, &name.from, &name.to)),
+        Rename::Policy { table, name } => one(policies::rename(table, &name.from, &name.to)),
         Rename::DomainCheck { domain, name } => one(types::alter_domain(
             domain,
             &format!(

@@ -62,6 +62,12 @@ async fn build(
     // A schema a SQL file creates is not created again for the tables in it.
     let models = &without_declared_schemas(models, files);
     let _t = timings::phase("load the models into a new canonical database");
+    let refused = sql::create_roles(admin, files)
+        .await
+        .map_err(|e| EngineError::pg_query("creating the roles the policies name", e))?;
+    if !refused.is_empty() {
+        return Err(EngineError::SqlFiles(Refusals(refused)));
+    }
     recreate(admin, cfg).await?;
     let waiting = load_sql(cfg, files, &[Phase::First, Phase::BeforeTables], Vec::new()).await?;
     // The fast path: tables loaded over several sessions at once.

@@ -12,7 +12,9 @@
 //! creation (`check_function_bodies = off`, as pg_dump loads them): a
 //! body may use what is created later.
 
-use petal_ir::{Database, Extension, QualifiedName, TriggerKey};
+use std::collections::BTreeSet;
+
+use petal_ir::{Database, Extension, PolicyKey, QualifiedName, TriggerKey, quote_ident};
 use petal_pg::error::ServerError;
 use petal_source::Report;
 use petal_sql::{Declared, Kind, Phase, SqlFiles};
@@ -177,6 +179,65 @@ fn same_name<'a>(files: &'a SqlFiles, statement: &Declared) -> Vec<&'a Declared>
         .collect()
 }
 
+/// Creates the roles the SQL files' policies name that the dev server
+/// lacks, as `NOLOGIN` placeholders: a role is the cluster's, not the
+/// schema's, and the scratch database must load the policy to print it.
+/// petal never creates a role in a target. Returns a report at each
+/// policy naming a role the dev user may not create.
+pub(super) async fn create_roles(
+    admin: &Client,
+    files: &SqlFiles,
+) -> Result<Vec<Report>, tokio_postgres::Error> {
+    let named: BTreeSet<&str> = files
+        .statements
+        .iter()
+        .flat_map(|s| s.roles.iter().map(String::as_str))
+        .collect();
+    if named.is_empty() {
+        return Ok(Vec::new());
+    }
+    let wanted: Vec<&str> = named.iter().copied().collect();
+    let rows = admin
+        .query(
+            "SELECT rolname::text FROM pg_roles WHERE rolname = ANY ($1::text[])",
+            &[&wanted],
+        )
+        .await?;
+    let present: BTreeSet<String> = rows.iter().map(|r| r.get(0)).collect();
+    let mut reports = Vec::new();
+    for role in named.into_iter().filter(|r| !present.contains(*r)) {
+        let created = admin
+            .batch_execute(&format!("CREATE ROLE {} NOLOGIN", quote_ident(role)))
+            .await;
+        let Err(e) = created else { continue };
+        // Another canonicalization made it first.
+        let raced = [SqlState::DUPLICATE_OBJECT, SqlState::UNIQUE_VIOLATION];
+        if e.code().is_some_and(|c| raced.contains(c)) {
+            continue;
+        }
+        let error = ServerError::of(&e);
+        for statement in files
+            .statements
+            .iter()
+            .filter(|s| s.roles.iter().any(|r| r == role))
+        {
+            reports.push(
+                statement
+                    .report(format!(
+                        "role {role} does not exist on the dev server, and petal could not \
+                         create it there as a NOLOGIN placeholder: {}",
+                        error.message
+                    ))
+                    .with_help(
+                        "give the dev user CREATEROLE, create the role on the dev server, or use \
+                         the embedded dev cluster (no `dev_url`)",
+                    ),
+            );
+        }
+    }
+    Ok(reports)
+}
+
 /// What the SQL files say that the catalogs do not: an extension whose
 /// statement pins no `VERSION` is compared without one (the server
 /// installs what it ships), and `-- petal: renamed_from` hints name the
@@ -212,6 +273,17 @@ fn carry_hint(canonical: &mut Database, statement: &Declared) {
         });
         if let Some(trigger) = key.and_then(|k| canonical.triggers.get_mut(&k)) {
             trigger.renamed_from = Some(old.clone());
+        }
+        return;
+    }
+    if statement.kind == Kind::Policy {
+        // So is a policy's.
+        let key = statement.table.as_ref().map(|table| PolicyKey {
+            table: table.clone(),
+            name: name.name.clone(),
+        });
+        if let Some(policy) = key.and_then(|k| canonical.policies.get_mut(&k)) {
+            policy.renamed_from = Some(old.clone());
         }
         return;
     }
@@ -257,6 +329,7 @@ fn carry_hint(canonical: &mut Database, statement: &Declared) {
         Kind::Schema
         | Kind::Extension
         | Kind::Trigger
+        | Kind::Policy
         | Kind::Index
         | Kind::TriggerState
         | Kind::Comment => {}

@@ -81,6 +81,8 @@ pub(super) fn tables(rows: Rows) -> Result<BTreeMap<u32, Table>, PgError> {
                     return Err(unknown("relreplident", other, &context));
                 }
             };
+            table.options.row_level_security = get(row, "row_level_security")?;
+            table.options.force_row_level_security = get(row, "force_row_level_security")?;
             table.options.normalize();
             table.partition_by = get(row, "partition_by")?;
             let parent = (
@@ -192,7 +194,7 @@ pub(super) fn not_compared(rows: Rows) -> Result<Vec<NotCompared>, PgError> {
         .collect()
 }
 
-/// A policy's or rule's `ref_*` arrays → the keys of what it uses. Kinds
+/// A rule's `ref_*` arrays → the keys of what it uses. Kinds
 /// petal does not model (a sequence, a base type) are left out: nothing
 /// petal writes drops them.
 fn depends_on(row: &Row, context: &str) -> Result<Vec<ObjectKey>, PgError> {

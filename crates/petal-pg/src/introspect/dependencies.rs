@@ -18,6 +18,7 @@ pub(super) enum Catalog {
     Proc,
     Type,
     Trigger,
+    Policy,
     Constraint,
     Extension,
 }
@@ -29,6 +30,7 @@ impl Catalog {
             "pg_proc" => Catalog::Proc,
             "pg_type" => Catalog::Type,
             "pg_trigger" => Catalog::Trigger,
+            "pg_policy" => Catalog::Policy,
             "pg_constraint" => Catalog::Constraint,
             "pg_extension" => Catalog::Extension,
             _ => return None,
@@ -48,7 +50,8 @@ struct End {
 }
 
 /// An end on a compared table the client did not read: that table, and
-/// the name of the column, index, constraint or trigger (none: the table).
+/// the name of the column, index, constraint, trigger or policy (none: the
+/// table).
 #[derive(Clone)]
 struct Fallback {
     table: QualifiedName,
@@ -174,6 +177,10 @@ impl Fallback {
             (Catalog::Class, Some(index)) => ObjectKey::index(table, &index),
             (Catalog::Constraint, Some(name)) => ObjectKey::constraint(table, &name),
             (Catalog::Trigger, Some(name)) => ObjectKey::trigger(&petal_ir::TriggerKey {
+                table: table.clone(),
+                name,
+            }),
+            (Catalog::Policy, Some(name)) => ObjectKey::policy(&petal_ir::PolicyKey {
                 table: table.clone(),
                 name,
             }),

@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use petal_ir::{
-    Database, EnumType, Extension, Function, ObjectKey, QualifiedName, RangeType, Table, Trigger,
-    View, naming::make_object_name,
+    Database, EnumType, Extension, Function, ObjectKey, Policy, QualifiedName, RangeType, Table,
+    Trigger, View, naming::make_object_name,
 };
 
 use super::NotCompared;
@@ -39,6 +39,7 @@ pub(super) struct ObjectRows {
     pub views: Vec<ViewRow>,
     pub functions: Vec<(u32, Function)>,
     pub triggers: Vec<(u32, Trigger)>,
+    pub policies: Vec<(u32, Policy)>,
     pub domains: Vec<DomainRow>,
     pub composites: Vec<CompositeRow>,
     pub ranges: Vec<(u32, RangeType)>,
@@ -238,6 +239,10 @@ fn add_objects(
     for (oid, t) in objects.triggers {
         names.object(Catalog::Trigger, oid, ObjectKey::trigger(&t.key()));
         db.triggers.insert(t.key(), t);
+    }
+    for (oid, p) in objects.policies {
+        names.object(Catalog::Policy, oid, ObjectKey::policy(&p.key()));
+        db.policies.insert(p.key(), p);
     }
     for row in objects.domains {
         let name = row.domain.name.clone();

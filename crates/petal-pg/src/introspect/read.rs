@@ -8,7 +8,8 @@ use tokio_postgres::{Client, Row};
 use super::merge::{ObjectRows, Parts};
 use super::{IntrospectOptions, Introspection, Objects, assemble, dependencies, keys, merge};
 use super::{
-    composite_types, domains, extensions, functions, range_types, sequences, triggers, views,
+    composite_types, domains, extensions, functions, policies, range_types, sequences, triggers,
+    views,
 };
 use crate::error::PgError;
 
@@ -25,6 +26,7 @@ const SEQUENCES: &str = include_str!("../../sql/sequences.sql");
 const VIEWS: &str = include_str!("../../sql/views.sql");
 const FUNCTIONS: &str = include_str!("../../sql/functions.sql");
 const TRIGGERS: &str = include_str!("../../sql/triggers.sql");
+const POLICIES: &str = include_str!("../../sql/policies.sql");
 const DOMAINS: &str = include_str!("../../sql/domains.sql");
 const COMPOSITE_TYPES: &str = include_str!("../../sql/composite_types.sql");
 const RANGE_TYPES: &str = include_str!("../../sql/range_types.sql");
@@ -34,7 +36,7 @@ const DEPENDENCIES: &str = include_str!("../../sql/dependencies.sql");
 /// and closing round trips aside): the same for any number of objects. A
 /// near read skips the not-compared list.
 const TABLE_QUERIES: u32 = 7;
-const OBJECT_QUERIES: u32 = 9;
+const OBJECT_QUERIES: u32 = 10;
 
 /// The statements a read sends, the opening and closing round trips aside.
 fn query_count(objects: Objects) -> u32 {
@@ -93,37 +95,50 @@ pub(super) async fn read_catalogs(
         if opts.objects == Objects::None {
             return Ok(None);
         }
-        let (extensions, sequences, views, functions, triggers, domains, composites, ranges, edges) =
-            futures_util::try_join!(
-                async { extensions::extensions(q(first, EXTENSIONS, "extensions").await?) },
-                // A near read's dependencies weigh most on the first
-                // connection: its sequences go on the second.
-                async {
-                    let on = if opts.objects == Objects::NearTables {
-                        second
-                    } else {
-                        first
-                    };
-                    sequences::sequences(q(on, SEQUENCES, "sequences").await?)
-                },
-                async { views::views(q(second, VIEWS, "views").await?) },
-                async { functions::functions(q(second, FUNCTIONS, "functions").await?) },
-                async { triggers::triggers(q(second, TRIGGERS, "triggers").await?) },
-                async { domains::domains(q(first, DOMAINS, "domains").await?) },
-                async {
-                    composite_types::composite_types(
-                        q(first, COMPOSITE_TYPES, "composite types").await?,
-                    )
-                },
-                async { range_types::range_types(q(first, RANGE_TYPES, "range types").await?) },
-                async { dependencies::raw_edges(q(first, DEPENDENCIES, "dependencies").await?) },
-            )?;
+        let (
+            extensions,
+            sequences,
+            views,
+            functions,
+            triggers,
+            policies,
+            domains,
+            composites,
+            ranges,
+            edges,
+        ) = futures_util::try_join!(
+            async { extensions::extensions(q(first, EXTENSIONS, "extensions").await?) },
+            // A near read's dependencies weigh most on the first
+            // connection: its sequences go on the second.
+            async {
+                let on = if opts.objects == Objects::NearTables {
+                    second
+                } else {
+                    first
+                };
+                sequences::sequences(q(on, SEQUENCES, "sequences").await?)
+            },
+            async { views::views(q(second, VIEWS, "views").await?) },
+            async { functions::functions(q(second, FUNCTIONS, "functions").await?) },
+            async { triggers::triggers(q(second, TRIGGERS, "triggers").await?) },
+            // pg_get_expr opens the table, as checks do: on the second.
+            async { policies::policies(q(second, POLICIES, "policies").await?) },
+            async { domains::domains(q(first, DOMAINS, "domains").await?) },
+            async {
+                composite_types::composite_types(
+                    q(first, COMPOSITE_TYPES, "composite types").await?,
+                )
+            },
+            async { range_types::range_types(q(first, RANGE_TYPES, "range types").await?) },
+            async { dependencies::raw_edges(q(first, DEPENDENCIES, "dependencies").await?) },
+        )?;
         Ok(Some(ObjectRows {
             extensions,
             sequences,
             views,
             functions,
             triggers,
+            policies,
             domains,
             composites,
             ranges,
@@ -254,6 +269,7 @@ mod tests {
             VIEWS,
             FUNCTIONS,
             TRIGGERS,
+            POLICIES,
             DOMAINS,
             COMPOSITE_TYPES,
             RANGE_TYPES,

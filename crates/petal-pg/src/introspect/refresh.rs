@@ -27,6 +27,7 @@ pub fn refresh(previous: Database, near: Database, tables: &BTreeSet<QualifiedNa
         views: near_views,
         functions,
         triggers: read_triggers,
+        policies: read_policies,
         domains,
         composite_types,
         range_types,
@@ -36,6 +37,7 @@ pub fn refresh(previous: Database, near: Database, tables: &BTreeSet<QualifiedNa
         tables: mut kept_tables,
         views: mut kept_views,
         triggers: mut kept_triggers,
+        policies: mut kept_policies,
         dependencies: mut kept_edges,
         ..
     } = previous;
@@ -49,6 +51,9 @@ pub fn refresh(previous: Database, near: Database, tables: &BTreeSet<QualifiedNa
     kept_triggers
         .retain(|key, _| !tables.contains(&key.table) && kept_tables.contains_key(&key.table));
     kept_triggers.extend(read_triggers);
+    // And the policies of its tables.
+    kept_policies.retain(|key, _| !tables.contains(&key.table));
+    kept_policies.extend(read_policies);
     kept_edges.retain(|e| !on_tables(&e.dependent) && !on_tables(&e.referenced));
     kept_edges.extend(near_edges);
     Database {
@@ -60,6 +65,7 @@ pub fn refresh(previous: Database, near: Database, tables: &BTreeSet<QualifiedNa
         views: kept_views,
         functions,
         triggers: kept_triggers,
+        policies: kept_policies,
         domains,
         composite_types,
         range_types,

@@ -97,6 +97,8 @@ pub fn lower_table(
         .as_ref()
         .map_or_else(Default::default, |r| r.value.clone());
     table.partition_by = model.partition_by.as_ref().map(|p| p.value.clone());
+    table.options.row_level_security = model.row_level_security.is_some();
+    table.options.force_row_level_security = model.force_row_level_security.is_some();
     table.renamed_from = model
         .renamed_from
         .as_ref()

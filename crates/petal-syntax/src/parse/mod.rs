@@ -37,6 +37,8 @@ pub const TABLE_ATTRS: &[&str] = &[
     "with",
     "replica_identity",
     "partition_by",
+    "row_level_security",
+    "force_row_level_security",
 ];
 pub const FIELD_ATTRS: &[&str] = &[
     "primary_key",

@@ -54,6 +54,8 @@ pub fn parse_table(input: &DeriveInput) -> (TableModel, Vec<Diagnostic>) {
         storage: None,
         replica_identity: None,
         partition_by: None,
+        row_level_security: None,
+        force_row_level_security: None,
         fields: Vec::new(),
     };
     let mut once = Once::default();
@@ -97,6 +99,14 @@ pub fn parse_table(input: &DeriveInput) -> (TableModel, Vec<Diagnostic>) {
                 .and_then(|()| string(&item))
                 .and_then(|v| partition_by(&v))
                 .map(|v| model.partition_by = Some(v)),
+            "row_level_security" => once
+                .check(&item)
+                .and_then(|()| item.flag())
+                .map(|s| model.row_level_security = Some(s)),
+            "force_row_level_security" => once
+                .check(&item)
+                .and_then(|()| item.flag())
+                .map(|s| model.force_row_level_security = Some(s)),
             "index" => parse_index(&item, None, &mut diags).map(|ix| model.indexes.push(ix)),
             "unique" => parse_unique(&item, None, &mut diags).map(|u| model.uniques.push(u)),
             "check" => parse_check(&item, &mut diags).map(|c| model.checks.push(c)),

@@ -1,0 +1,181 @@
+//! What creating, dropping and altering a row-level security policy
+//! means, and turning a table's row-level security on or off: who gains
+//! access and who loses it.
+
+use petal_ir::{Policy, QualifiedName};
+use serde::{Deserialize, Serialize};
+
+use super::Delta;
+use crate::classify::{Review, Safety};
+
+/// A table's row-level security on one side of a change.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowSecurity {
+    /// `ENABLE ROW LEVEL SECURITY`.
+    pub enabled: bool,
+    /// `FORCE ROW LEVEL SECURITY`.
+    pub forced: bool,
+    /// Whether the table has a permissive policy on this side: with none,
+    /// row-level security hides every row.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub open: bool,
+}
+
+/// What `ALTER POLICY` changes: the roles and the two expressions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyRules {
+    pub roles: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub using: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_check: Option<String>,
+}
+
+impl PolicyRules {
+    pub fn of(policy: &Policy) -> PolicyRules {
+        PolicyRules {
+            roles: policy.roles.clone(),
+            using: policy.using.clone(),
+            with_check: policy.with_check.clone(),
+        }
+    }
+
+    /// Whether `ALTER POLICY` can take `from` to `to`: it sets an
+    /// expression, but cannot take one away.
+    pub fn alterable(from: &PolicyRules, to: &PolicyRules) -> bool {
+        (from.using.is_none() || to.using.is_some())
+            && (from.with_check.is_none() || to.with_check.is_some())
+    }
+}
+
+fn what(policy: &Policy) -> String {
+    let kind = if policy.permissive {
+        "policy"
+    } else {
+        "restrictive policy"
+    };
+    format!(
+        "{kind} {} on {} (for {} to {})",
+        policy.name,
+        policy.table,
+        policy.command.sql(),
+        policy.roles.join(", ")
+    )
+}
+
+pub(super) fn create(policy: &Policy, guarded: bool) -> Review {
+    let description = format!("create {}", what(policy));
+    if guarded && !policy.permissive {
+        Review::new(description, Safety::Destructive).note(format!(
+            "{} lose access to every row its expressions refuse, whatever the permissive \
+             policies allow",
+            policy.roles.join(", ")
+        ))
+    } else {
+        Review::safe(description)
+    }
+}
+
+pub(super) fn drop(policy: &Policy, guarded: bool) -> Review {
+    let description = format!("drop {}", what(policy));
+    match (guarded, policy.permissive) {
+        (true, true) => Review::new(description, Safety::Destructive).note(format!(
+            "{} lose access to the rows this policy let them reach, unless another \
+             permissive policy lets them",
+            policy.roles.join(", ")
+        )),
+        (true, false) => Review::safe(description).note(format!(
+            "{} reach the rows it refused, as far as the permissive policies allow",
+            policy.roles.join(", ")
+        )),
+        (false, _) => Review::safe(description),
+    }
+}
+
+pub(super) fn alter(
+    table: &QualifiedName,
+    name: &str,
+    rules: &Delta<PolicyRules>,
+    guarded: bool,
+) -> Review {
+    let mut parts = Vec::new();
+    if rules.from.roles != rules.to.roles {
+        parts.push(format!("roles to {}", rules.to.roles.join(", ")));
+    }
+    if rules.from.using != rules.to.using {
+        parts.push("USING".to_string());
+    }
+    if rules.from.with_check != rules.to.with_check {
+        parts.push("WITH CHECK".to_string());
+    }
+    let description = format!("alter policy {name} on {table}: {}", parts.join(", "));
+    if !guarded {
+        return Review::safe(description);
+    }
+    let roles_lost: Vec<&String> = rules
+        .from
+        .roles
+        .iter()
+        .filter(|r| !rules.to.roles.contains(r))
+        .collect();
+    let expressions =
+        rules.from.using != rules.to.using || rules.from.with_check != rules.to.with_check;
+    if roles_lost.is_empty() && !expressions {
+        return Review::safe(description);
+    }
+    let mut review = Review::new(description, Safety::Breaking);
+    if !roles_lost.is_empty() {
+        let lost: Vec<&str> = roles_lost.iter().map(|r| r.as_str()).collect();
+        review = review.note(format!("no longer applies to {}", lost.join(", ")));
+    }
+    if expressions {
+        review = review.note(
+            "its expressions change which rows it lets through (or holds back): \
+             read them before applying",
+        );
+    }
+    review
+}
+
+pub(super) fn row_security(table: &QualifiedName, security: &Delta<RowSecurity>) -> Review {
+    let (from, to) = (security.from, security.to);
+    let mut said = Vec::new();
+    if from.enabled != to.enabled {
+        said.push(if to.enabled {
+            "enable row level security"
+        } else {
+            "disable row level security"
+        });
+    }
+    if from.forced != to.forced {
+        said.push(if to.forced {
+            "force row level security"
+        } else {
+            "no force row level security"
+        });
+    }
+    let description = format!("{} on {table}", said.join(", "));
+    let held = to.enabled && (!from.enabled || (to.forced && !from.forced));
+    if !held {
+        let review = Review::safe(description);
+        return if from.enabled && !to.enabled {
+            review.note("every role with privileges on the table reaches every row again")
+        } else {
+            review
+        };
+    }
+    let who = if to.forced {
+        "every role but those with BYPASSRLS, the owner too,"
+    } else {
+        "every role but the owner and those with BYPASSRLS"
+    };
+    if to.open {
+        Review::new(description, Safety::Breaking).note(format!(
+            "{who} reaches only the rows its policies let it; a role no policy names reaches none"
+        ))
+    } else {
+        Review::new(description, Safety::Destructive).note(format!(
+            "the table has no permissive policy: {who} sees no row and writes none"
+        ))
+    }
+}
