@@ -25,8 +25,8 @@ use petal_diff::{
     Mode, ReviewedStep, apply_all, diff, render_diff_as, render_down, render_down_as,
 };
 use petal_ir::{
-    CompositeType, Database, Dependency, Domain, EnumType, Extension, Function, Keyed, RangeType,
-    Sequence, Table, Trigger, View,
+    CompositeType, Database, Dependency, Domain, EnumType, Extension, Function, Keyed, Policy,
+    RangeType, Sequence, Table, Trigger, View,
 };
 use serde::Deserialize;
 
@@ -95,6 +95,8 @@ struct FixtureDb {
     #[serde(default)]
     triggers: Vec<Trigger>,
     #[serde(default)]
+    policies: Vec<Policy>,
+    #[serde(default)]
     domains: Vec<Domain>,
     #[serde(default)]
     composite_types: Vec<CompositeType>,
@@ -122,6 +124,7 @@ fn load(path: &Path) -> Result<Database, Failed> {
     db.views = keyed(fixture.views);
     db.functions = keyed(fixture.functions);
     db.triggers = keyed(fixture.triggers);
+    db.policies = keyed(fixture.policies);
     db.domains = keyed(fixture.domains);
     db.composite_types = keyed(fixture.composite_types);
     db.range_types = keyed(fixture.range_types);

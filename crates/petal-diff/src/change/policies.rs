@@ -63,13 +63,22 @@ fn what(policy: &Policy) -> String {
     )
 }
 
+/// Who a policy's review says gains or loses: its roles.
+fn roles_of(roles: &[String]) -> String {
+    if roles.iter().any(|r| r == petal_ir::PUBLIC_ROLE) {
+        "every role (PUBLIC)".to_string()
+    } else {
+        format!("the roles it applies to ({})", roles.join(", "))
+    }
+}
+
 pub(super) fn create(policy: &Policy, guarded: bool) -> Review {
     let description = format!("create {}", what(policy));
     if guarded && !policy.permissive {
         Review::new(description, Safety::Destructive).note(format!(
             "{} lose access to every row its expressions refuse, whatever the permissive \
              policies allow",
-            policy.roles.join(", ")
+            roles_of(&policy.roles)
         ))
     } else {
         Review::safe(description)
@@ -82,11 +91,11 @@ pub(super) fn drop(policy: &Policy, guarded: bool) -> Review {
         (true, true) => Review::new(description, Safety::Destructive).note(format!(
             "{} lose access to the rows this policy let them reach, unless another \
              permissive policy lets them",
-            policy.roles.join(", ")
+            roles_of(&policy.roles)
         )),
         (true, false) => Review::safe(description).note(format!(
             "{} reach the rows it refused, as far as the permissive policies allow",
-            policy.roles.join(", ")
+            roles_of(&policy.roles)
         )),
         (false, _) => Review::safe(description),
     }

@@ -152,10 +152,11 @@ impl Names {
                 // A partition key's column on its own table, an identity
                 // sequence (named as its column) on that column: nothing to
                 // order. A partition on its parent: `Table::partition_of`
-                // says so.
+                // says so. A policy on its table: it is the table's part.
                 let own = match (&dependent, &referenced) {
                     (ObjectKey::Column { table, .. }, _) => relation(&referenced) == Some(table),
                     (ObjectKey::Table { .. }, ObjectKey::Table { .. }) => true,
+                    (ObjectKey::Policy { table, .. }, ObjectKey::Table { name }) => table == name,
                     _ => false,
                 };
                 (dependent != referenced && !own).then_some(Dependency {
