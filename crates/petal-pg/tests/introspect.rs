@@ -144,10 +144,8 @@ async fn schemas_option_narrows() {
     assert_eq!(tables, ["crm.addresses", "crm.customers"]);
     assert_eq!(found.database.enums.len(), 1);
     let not_compared: Vec<String> = found.not_compared.iter().map(|n| n.name.clone()).collect();
-    assert_eq!(
-        not_compared,
-        ["crm", "crm.addresses.own_addresses", "crm.addresses"]
-    );
+    // Its policy and row-level security are compared now.
+    assert_eq!(not_compared, ["crm"]);
 }
 
 #[tokio::test]
@@ -189,7 +187,7 @@ async fn query_count_does_not_grow_with_the_schema() {
     ];
     assert_eq!(counts, [300; 4]);
     assert_eq!(small.queries, large.queries);
-    assert_eq!(small.queries, 18);
+    assert_eq!(small.queries, 19);
     assert_eq!(small_tables.queries, large_tables.queries);
     assert_eq!(small_tables.queries, 9);
 }
@@ -205,7 +203,7 @@ async fn two_connections_read_the_same_as_one() {
         Err(e) => panic!("{e}"),
     };
     assert_eq!(one, two);
-    assert_eq!(two.queries, 18);
+    assert_eq!(two.queries, 19);
 }
 
 #[tokio::test]
@@ -257,11 +255,12 @@ fn uses(found: &Introspection, kind: &str) -> Vec<String> {
         .collect()
 }
 
-/// A policy and a rule name what they use that petal models, so that a
-/// migration dropping or retyping it can be refused; their own table is
-/// left out (they go with it), its columns are not.
+/// A rule names what it uses that petal models, so that a migration
+/// dropping or retyping it can be refused; its own table is left out (it
+/// goes with it), its columns are not. A policy is compared: its edges
+/// are the IR's.
 #[tokio::test]
-async fn policies_and_rules_name_what_they_use() {
+async fn rules_name_what_they_use_and_policies_have_edges() {
     let db = TestDb::new().await;
     load(
         &db,
@@ -277,19 +276,26 @@ async fn policies_and_rules_name_what_they_use() {
     .await;
     let found = read(&db, &IntrospectOptions::default()).await;
     let uses = |kind: &str| uses(&found, kind);
+    let policy = petal_ir::ObjectKey::Policy {
+        table: petal_ir::QualifiedName::new("public", "orders"),
+        name: "small".into(),
+    };
+    let policy_uses: Vec<String> = found
+        .database
+        .dependencies
+        .iter()
+        .filter(|d| d.dependent == policy)
+        .map(|d| d.referenced.to_string())
+        .collect();
     assert_eq!(
-        uses("policy"),
+        policy_uses,
         [
             "column public.orders.tier",
             "column public.orders.total",
             "function public.limit_of(public.tier)"
         ]
     );
-    let policy = found.not_compared.iter().find(|n| n.kind == "policy");
-    assert_eq!(
-        policy.and_then(|p| p.on.as_ref()).map(|t| t.to_string()),
-        Some("public.orders".to_string())
-    );
+    assert!(found.not_compared.iter().all(|n| n.kind != "policy"));
     assert_eq!(
         uses("rule"),
         [

@@ -202,6 +202,12 @@ impl TestDb {
         }
     }
 
+    /// Creates a role (`NOLOGIN`) if no test made it yet: roles belong to
+    /// the cluster, which the tests share.
+    pub async fn ensure_role(&self, role: &str) {
+        ensure_role(&self.client, role).await;
+    }
+
     /// Another connection to this database.
     pub async fn connect(&self) -> Client {
         match connect(&own_session(&self.config)).await {
@@ -244,4 +250,17 @@ fn own_session(config: &ConnConfig) -> ConnConfig {
     let mut config = config.clone();
     config.application_name = Some("petal-test".to_string());
     config
+}
+
+/// Creates `role` (`NOLOGIN`) on `client`'s cluster unless it exists; a
+/// test racing another to create it is fine.
+pub async fn ensure_role(client: &Client, role: &str) {
+    let sql = format!(
+        "DO $$ BEGIN CREATE ROLE {} NOLOGIN; \
+         EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$",
+        petal_ir::quote_ident(role)
+    );
+    if let Err(e) = client.batch_execute(&sql).await {
+        panic!("creating role {role}: {e}");
+    }
 }

@@ -83,15 +83,7 @@ pub async fn grants(client: &Client, kind: &str, object: &str) -> Option<Vec<Str
 /// Creates a role if no test made it yet (roles belong to the cluster,
 /// which the tests share).
 pub async fn ensure_role(client: &Client, role: &str) {
-    let sql = format!(
-        "DO $$ BEGIN CREATE ROLE {}; \
-         EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$",
-        petal_ir::quote_ident(role)
-    );
-    client
-        .batch_execute(&sql)
-        .await
-        .unwrap_or_else(|e| panic!("creating role {role}: {e}"));
+    petal_testkit::ensure_role(client, role).await;
 }
 
 /// Columns of a table (`schema.name`), in their order.
