@@ -372,31 +372,34 @@ async fn a_column_a_trigger_lists_is_dropped_both_ways() {
     );
 }
 
-/// A policy (which petal does not model) over a column whose type the
+/// A rule (which petal does not model) over a column whose type the
 /// models change: PostgreSQL would refuse the migration, so petal writes
 /// none and says which object stands in the way of which change. Once the
-/// policy is gone, the same models generate.
+/// rule is gone, the same models generate.
 #[tokio::test]
-async fn a_type_change_under_a_policy_is_refused_naming_both() {
+async fn a_type_change_under_a_rule_is_refused_naming_both() {
     let project = Project::new().await;
     project.write("models/orders.rs", ORDERS);
     project.generate_and_apply("orders");
     let client = project.client();
     client
-        .batch_execute("CREATE POLICY small_orders ON public.orders USING (total < 1000)")
+        .batch_execute(
+            "CREATE RULE small_orders AS ON UPDATE TO public.orders \
+             WHERE NEW.total > 1000 DO INSTEAD NOTHING",
+        )
         .await
-        .unwrap_or_else(|e| panic!("policy: {e}"));
+        .unwrap_or_else(|e| panic!("rule: {e}"));
     let before = project.migrations();
 
     widening_totals_is_refused(
         &project,
-        "policy public.orders.small_orders uses column public.orders.total, \
+        "rule public.orders.small_orders uses column public.orders.total, \
          which the up changes the type of",
     );
     assert_eq!(project.migrations(), before, "no file is written");
 
     client
-        .batch_execute("DROP POLICY small_orders ON public.orders")
+        .batch_execute("DROP RULE small_orders ON public.orders")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     project.generate_and_apply("wider totals");

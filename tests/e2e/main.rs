@@ -16,6 +16,7 @@ mod offline;
 mod online;
 mod online_writers;
 mod partitions;
+mod policies;
 mod quick_start;
 mod secrets;
 mod server_crash;

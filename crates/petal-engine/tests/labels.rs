@@ -518,3 +518,5 @@ online_case!(
 // Partitions, after the macros they use.
 #[path = "labels/partitions.rs"]
 mod partitions;
+#[path = "labels/policies.rs"]
+mod policies;

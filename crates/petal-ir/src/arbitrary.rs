@@ -22,6 +22,8 @@ mod mutate;
 mod mutate_objects;
 mod objects;
 mod partitions;
+mod policies;
+pub use policies::ROLES as POLICY_ROLES;
 mod privileges;
 mod sequences;
 mod settle;
@@ -64,6 +66,14 @@ impl Rng {
     /// what they were.
     pub fn side(&self) -> Rng {
         Rng(self.0 ^ 0xD1B5_4A32_D192_ED03)
+    }
+
+    /// A second stream apart from both: for kinds added after [`side`]'s
+    /// (row-level security), which must not shift its draws either.
+    ///
+    /// [`side`]: Rng::side
+    pub fn other_side(&self) -> Rng {
+        Rng(self.0 ^ 0x9E37_79B9_7F4A_7C15)
     }
 
     /// A number in `0..n` (0 when `n` is 0).

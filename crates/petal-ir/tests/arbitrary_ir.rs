@@ -58,8 +58,13 @@ fn assert_valid(db: &Database) {
                     t.name
                 );
             }
+            // Row-level security is a partitioned table's as well.
+            let o = &t.options;
             assert!(
-                t.options.is_default() && t.exclusions.is_empty(),
+                !o.unlogged
+                    && o.storage.is_empty()
+                    && o.replica_identity.is_default()
+                    && t.exclusions.is_empty(),
                 "{}",
                 t.name
             );
@@ -142,6 +147,32 @@ fn known_type(db: &Database, ty: &SqlType) -> bool {
 
 /// The other kinds: in schemas that exist, over what exists.
 fn assert_objects_valid(db: &Database) {
+    // A policy is on a table that is no partition, over its columns, with
+    // the expressions its command takes, to some role.
+    for (key, p) in &db.policies {
+        let table = db.tables.get(&key.table);
+        assert!(
+            table.is_some_and(|t| t.partition_of.is_none()),
+            "policy {key}: no such table"
+        );
+        assert!(!p.roles.is_empty(), "policy {key}: no role");
+        use petal_ir::PolicyCommand as C;
+        match p.command {
+            C::Insert => assert!(p.using.is_none(), "policy {key}"),
+            C::Select | C::Delete => assert!(p.with_check.is_none(), "policy {key}"),
+            C::All | C::Update => {}
+        }
+        let mentioned = db
+            .dependencies
+            .iter()
+            .filter(|d| d.dependent == petal_ir::ObjectKey::policy(key));
+        for d in mentioned {
+            if let petal_ir::ObjectKey::Column { table: t, column } = &d.referenced {
+                let has = db.tables.get(t).is_some_and(|t| t.column(column).is_some());
+                assert!(has, "policy {key} over missing column {t}.{column}");
+            }
+        }
+    }
     let names = db
         .views
         .keys()
@@ -497,4 +528,49 @@ fn pairs_hold_and_change_partitions() {
         );
     }
     assert_eq!(seen.len(), 5, "{seen:?}");
+}
+
+/// The whole pairs secure tables and hold policies, and change them: one
+/// added, one dropped, one altered, a table switched.
+#[test]
+fn pairs_hold_and_change_policies() {
+    use petal_ir::arbitrary::{Rng, build_database, mutate};
+    let mut seen = std::collections::BTreeMap::<&str, usize>::new();
+    for seed in 0..300 {
+        let mut rng = Rng::new(seed);
+        let a = build_database(&mut rng);
+        let b = mutate(&a, &mut rng, 3);
+        let secured = |db: &Database| -> Vec<QualifiedName> {
+            let on = db.tables.values().filter(|t| t.options.row_level_security);
+            on.map(|t| t.name.clone()).collect()
+        };
+        let changes = [
+            ("held", !a.policies.is_empty()),
+            ("restrictive", a.policies.values().any(|p| !p.permissive)),
+            (
+                "added",
+                b.policies.keys().any(|k| !a.policies.contains_key(k)),
+            ),
+            (
+                "dropped",
+                a.policies.keys().any(|k| !b.policies.contains_key(k)),
+            ),
+            (
+                "altered",
+                a.policies
+                    .iter()
+                    .any(|(k, p)| b.policies.get(k).is_some_and(|q| q != p)),
+            ),
+            ("switched", secured(&a) != secured(&b)),
+        ];
+        for (what, changed) in changes {
+            *seen.entry(what).or_default() += usize::from(changed);
+        }
+    }
+    for (what, count) in &seen {
+        assert!(
+            *count > 5,
+            "only {count} pairs with {what} in 300: {seen:?}"
+        );
+    }
 }

@@ -57,6 +57,13 @@ fn ddl(db: &Database) -> String {
 
 async fn build(db: &Database, what: &str) -> Result<(TestDb, Database), Failure> {
     let test_db = TestDb::new().await;
+    // The roles generated policies name are the cluster's.
+    for role in petal_ir::arbitrary::POLICY_ROLES
+        .iter()
+        .filter(|r| **r != "public")
+    {
+        test_db.ensure_role(role).await;
+    }
     test_db
         .client()
         .batch_execute(&ddl(db))

@@ -100,6 +100,12 @@ pub(super) fn derive(db: &Database) -> BTreeSet<Dependency> {
             edge(key.clone(), ObjectKey::column(&t.table, &c), normal);
         }
     }
+    for p in db.policies.values() {
+        let key = ObjectKey::policy(&p.key());
+        for c in super::policies::columns(p) {
+            edge(key.clone(), ObjectKey::column(&p.table, &c), normal);
+        }
+    }
     for s in db.sequences.values() {
         if let Some(owner) = &s.owned_by {
             let key = ObjectKey::Sequence {

@@ -8,8 +8,8 @@ use super::build::{COMMENTS, build_tables_and_enums, namespace};
 use super::mutate::EDITS;
 use super::settle::settle;
 use super::{
-    Rng, depends, domains, extensions, functions, partitions, privileges, sequences, triggers,
-    types, uses, view_edits, views,
+    Rng, depends, domains, extensions, functions, partitions, policies, privileges, sequences,
+    triggers, types, uses, view_edits, views,
 };
 use crate::{Database, Index, IndexKey, QualifiedName};
 
@@ -77,6 +77,9 @@ pub fn build_database(rng: &mut Rng) -> Database {
     if side.chance(50) && partitions::partition_a_table(&mut side, &mut db) {
         // A partitioned table is logged: what it references must be.
         super::table_options::keep_valid(&mut db);
+    }
+    if side.chance(40) {
+        policies::build_policies(&mut side, &mut db);
     }
     db.normalize();
     db.dependencies = depends::derive(&db);
@@ -147,6 +150,11 @@ pub fn mutate(db: &Database, rng: &mut Rng, edits: usize) -> Database {
     partitions::keep_valid(db, &mut out);
     super::mutate::late_edits(rng, &mut out);
     partitions::keep_valid(db, &mut out);
+    let mut other = rng.other_side();
+    if other.chance(50) {
+        policies::edit_policies(&mut other, &mut out);
+    }
+    policies::keep_valid(&mut out);
     super::table_options::keep_valid(&mut out);
     domains::keep_nested_constraints(db, &mut out);
     out.normalize();

@@ -89,6 +89,7 @@ pub(super) fn settle(before: &Database, after: &mut Database) {
     settle_views(after, &moves);
     settle_triggers(after, &moves);
     settle_sequences(after, &moves);
+    super::policies::follow(after, |r| moves.relation(r), |t, c| moves.column(t, c));
 }
 
 /// Views in an order where each comes after the view it reads.
