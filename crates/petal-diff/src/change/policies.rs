@@ -40,11 +40,12 @@ impl PolicyRules {
         }
     }
 
-    /// Whether `ALTER POLICY` can take `from` to `to`: it sets an
-    /// expression, but cannot take one away.
+    /// Whether `ALTER POLICY` can take `from` to `to` and back: it sets
+    /// an expression, but cannot take one away, so each is there on both
+    /// sides or on neither.
     pub fn alterable(from: &PolicyRules, to: &PolicyRules) -> bool {
-        (from.using.is_none() || to.using.is_some())
-            && (from.with_check.is_none() || to.with_check.is_some())
+        from.using.is_some() == to.using.is_some()
+            && from.with_check.is_some() == to.with_check.is_some()
     }
 }
 
@@ -66,7 +67,7 @@ fn what(policy: &Policy) -> String {
 /// Who a policy's review says gains or loses: its roles.
 fn roles_of(roles: &[String]) -> String {
     if roles.iter().any(|r| r == petal_ir::PUBLIC_ROLE) {
-        "every role (PUBLIC)".to_string()
+        "all roles (PUBLIC)".to_string()
     } else {
         format!("the roles it applies to ({})", roles.join(", "))
     }

@@ -447,8 +447,9 @@ impl Engine<'_> {
             let Some(object) = object_of(&self.cur, key) else {
                 continue;
             };
-            let object = super::policies::guard(object, plan);
-            let because = to_key(&plan.pairs, key).and_then(|to| plan.because.get(&to));
+            let kept = to_key(&plan.pairs, key);
+            let object = super::policies::guard(object, plan, kept.is_some());
+            let because = kept.and_then(|to| plan.because.get(&to));
             match because {
                 Some(because) => self.emit(Change::MoveAside(Moved {
                     object,
@@ -507,7 +508,9 @@ impl Engine<'_> {
                 self.emit(Change::Replace(Box::new(change)));
                 continue;
             }
-            let mut object = super::policies::guard(for_creation(wanted), plan);
+            let back = plan.because.contains_key(key)
+                || (plan.recreate.contains(key) && !plan.flipped.contains(key));
+            let mut object = super::policies::guard(for_creation(wanted), plan, back);
             if let Some(privileges) = plan.privileges.get(key) {
                 set_privileges(&mut object, privileges.clone());
             }

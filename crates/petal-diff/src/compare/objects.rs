@@ -86,6 +86,10 @@ pub(super) struct ObjectPlan {
     /// The tables (as `cur` names them) with a permissive policy before
     /// the migration.
     pub open_before: BTreeSet<QualifiedName>,
+    /// `to` keys of kept policies turned restrictive or permissive: their
+    /// creation says who gains or loses (other recreated policies' do
+    /// not).
+    pub flipped: BTreeSet<ObjectKey>,
 }
 
 impl Engine<'_> {
@@ -183,6 +187,9 @@ impl Engine<'_> {
             let (Some(a), Some(b)) = (cur.policies.get(c), to.policies.get(t)) else {
                 continue;
             };
+            if a.permissive != b.permissive {
+                plan.flipped.insert(ObjectKey::policy(t));
+            }
             decided.push((ObjectKey::policy(t), policies::decide(a, b)));
         }
         for (t, c) in &pairs.domains {

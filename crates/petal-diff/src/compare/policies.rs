@@ -12,9 +12,10 @@ use crate::change::{Alter, Change, Delta, Object, PolicyRules, RowSecurity};
 
 /// Kept policy `cur` becoming `to` (perhaps on a renamed table, under
 /// another name: renamed on its own): nothing; `ALTER POLICY` (a
-/// "replace") when only its roles or expressions change and none is taken
-/// away; a drop and a create when it turns restrictive or permissive, or
-/// changes its command.
+/// "replace") when only its roles or expressions change, each expression
+/// there on both sides (`ALTER POLICY` cannot take one away, so neither
+/// the up nor the down may need to); a drop and a create otherwise: an
+/// expression added or taken away, the other kind, another command.
 pub(super) fn decide(cur: &Policy, to: &Policy) -> Decision {
     if cur.permissive != to.permissive || cur.command != to.command {
         return Decision::Recreate;
@@ -83,11 +84,14 @@ pub(super) fn guarded_tables(
     guarded
 }
 
-/// `object` with its `guarded` flag set, when it is a policy.
-pub(super) fn guard(object: Object, plan: &ObjectPlan) -> Object {
+/// `object` with its `guarded` flag set, when it is a policy. `back`: it
+/// is dropped to be created again (its new version says what changes),
+/// or created again only because something it reads changed: no one
+/// gains or loses by it.
+pub(super) fn guard(object: Object, plan: &ObjectPlan, back: bool) -> Object {
     match object {
         Object::Policy { policy, .. } => Object::Policy {
-            guarded: plan.guarded_tables.contains(&policy.table),
+            guarded: !back && plan.guarded_tables.contains(&policy.table),
             policy,
         },
         other => other,
