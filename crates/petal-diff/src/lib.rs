@@ -33,7 +33,8 @@ pub use apply::{ApplyError, apply, apply_all};
 pub use casts::{TypeChangeRisk, needs_using, type_change_risk, using_cast};
 pub use change::{
     AddEnumLabel, Alter, AttributeType, Change, ColumnType, Delta, EnumColumn, EnumForeignKey,
-    Moved, NotNull, Object, RecreateEnum, Rename, Replace, SequenceSettings, inverse_all,
+    Moved, NotNull, Object, PolicyRules, RecreateEnum, Rename, Replace, RowSecurity,
+    SequenceSettings, inverse_all,
 };
 pub use classify::Safety;
 pub use compare::{Diff, Warning, diff, recreated_tables};

@@ -49,6 +49,7 @@ pub async fn revision(
     let mut warnings = Vec::new();
     // The server the diff was taken against: the online recipes are its.
     let mut server_version_num = 0;
+    let mut target = None;
     let diff = match autogenerate {
         None => Diff::default(),
         Some(baseline) => {
@@ -56,7 +57,10 @@ pub async fn revision(
                 match baseline {
                     Baseline::Database => {
                         ensure_at_head(settings, &graph).await?;
-                        read_database(&settings.target().await?, settings).await
+                        let cfg = settings.target().await?;
+                        let read = read_database(&cfg, settings).await;
+                        target = Some(cfg);
+                        read
                     }
                     Baseline::Migrations => replay_migrations(settings).await,
                 }
@@ -82,6 +86,9 @@ pub async fn revision(
             let blocked = crate::unmodelled::blocked(&current.not_compared, &diff);
             if !blocked.is_empty() {
                 return Err(Refusal::UnmodelledDependents { blocked }.into());
+            }
+            if let Some(target) = &target {
+                warnings.extend(crate::policy_roles::missing(target, &diff).await?);
             }
             diff
         }

@@ -20,6 +20,7 @@ pub mod check;
 pub mod compare;
 pub mod error;
 pub mod migrate;
+mod policy_roles;
 pub mod respell;
 pub mod runner;
 pub mod scratch;

@@ -188,6 +188,7 @@ fn other_objects(db: &Database) -> usize {
         + db.domains.len()
         + db.composite_types.len()
         + db.range_types.len()
+        + db.policies.len()
 }
 
 /// Runs steps as the runner does: one transaction each. A failing statement

@@ -1,0 +1,134 @@
+//! The roles a migration's policies name, checked against the database's
+//! cluster when the migration is written: roles are the cluster's, petal
+//! never creates one there, and PostgreSQL refuses a `CREATE POLICY` (or
+//! `ALTER POLICY ... TO`) naming a role that does not exist. Said as a
+//! warning at autogenerate, not found at upgrade.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use petal_diff::{Alter, Change, Diff, Object};
+use petal_ir::PUBLIC_ROLE;
+use petal_pg::ConnConfig;
+
+use crate::error::EngineError;
+
+/// Each role the up names in a policy it creates or alters, with the
+/// policies naming it.
+fn named(diff: &Diff) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut add = |roles: &[String], policy: String| {
+        for role in roles.iter().filter(|r| *r != PUBLIC_ROLE) {
+            out.entry(role.clone()).or_default().insert(policy.clone());
+        }
+    };
+    for change in &diff.changes {
+        match change {
+            Change::Create(Object::Policy { policy, .. }) => {
+                add(
+                    &policy.roles,
+                    format!("{} on {}", policy.name, policy.table),
+                );
+            }
+            Change::PutBack(moved) => {
+                if let Object::Policy { policy, .. } = &moved.object {
+                    add(
+                        &policy.roles,
+                        format!("{} on {}", policy.name, policy.table),
+                    );
+                }
+            }
+            Change::Alter(Alter::Policy {
+                table, name, rules, ..
+            }) => add(&rules.to.roles, format!("{name} on {table}")),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A warning for each role the up's policies name that `target`'s cluster
+/// does not have.
+pub(crate) async fn missing(target: &ConnConfig, diff: &Diff) -> Result<Vec<String>, EngineError> {
+    let named = named(diff);
+    if named.is_empty() {
+        return Ok(Vec::new());
+    }
+    let client = petal_pg::connect(target).await?;
+    let wanted: Vec<&str> = named.keys().map(String::as_str).collect();
+    let rows = client
+        .query(
+            "SELECT rolname::text FROM pg_roles WHERE rolname = ANY ($1::text[])",
+            &[&wanted],
+        )
+        .await
+        .map_err(|e| EngineError::pg_query("reading the roles the policies name", e))?;
+    let present: BTreeSet<String> = rows.iter().map(|r| r.get(0)).collect();
+    Ok(named
+        .into_iter()
+        .filter(|(role, _)| !present.contains(role))
+        .map(|(role, policies)| {
+            let policies: Vec<String> = policies.into_iter().collect();
+            format!(
+                "role {role} does not exist in the database's cluster, and policy {} names it: \
+                 `upgrade` fails until the role is created (petal never creates roles)",
+                policies.join(", policy ")
+            )
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use petal_diff::{Delta, PolicyRules};
+    use petal_ir::{Policy, PolicyCommand, QualifiedName};
+
+    use super::*;
+
+    #[test]
+    fn the_roles_created_and_altered_policies_name_but_public() {
+        let table = QualifiedName::new("public", "orders");
+        let policy = Policy {
+            table: table.clone(),
+            name: "own".into(),
+            permissive: true,
+            command: PolicyCommand::All,
+            roles: vec!["app".into(), PUBLIC_ROLE.into()],
+            using: Some("true".into()),
+            with_check: None,
+            comment: None,
+            renamed_from: None,
+        };
+        let rules = |roles: &[&str]| PolicyRules {
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+            using: Some("true".into()),
+            with_check: None,
+        };
+        let diff = Diff {
+            changes: vec![
+                Change::Create(Object::Policy {
+                    policy: policy.clone(),
+                    guarded: false,
+                }),
+                Change::Alter(Alter::Policy {
+                    table: table.clone(),
+                    name: "other".into(),
+                    rules: Delta::new(rules(&["gone"]), rules(&["app", "auditor"])),
+                    guarded: false,
+                }),
+                Change::Drop(Object::Policy {
+                    policy: Policy {
+                        name: "old".into(),
+                        roles: vec!["dropped".into()],
+                        ..policy
+                    },
+                    guarded: false,
+                }),
+            ],
+            ..Diff::default()
+        };
+        let named = named(&diff);
+        let roles: Vec<&str> = named.keys().map(String::as_str).collect();
+        assert_eq!(roles, ["app", "auditor"]);
+        assert_eq!(named["app"].len(), 2);
+    }
+}
