@@ -292,6 +292,16 @@ fn for_each_expression(db: &mut Database, mut f: impl FnMut(&mut String)) {
             }
         }
     }
+    // A policy's, which PostgreSQL prints anew after a rename under it:
+    // an `ALTER POLICY` planned for the new text then finds it there.
+    for policy in db.policies.values_mut() {
+        for expression in [&mut policy.using, &mut policy.with_check]
+            .into_iter()
+            .flatten()
+        {
+            f(expression);
+        }
+    }
 }
 
 /// What the server shows after a type (an enum, domain, composite or

@@ -2,13 +2,18 @@
 //! cluster when the migration is written: roles are the cluster's, petal
 //! never creates one there, and PostgreSQL refuses a `CREATE POLICY` (or
 //! `ALTER POLICY ... TO`) naming a role that does not exist. Said as a
-//! warning at autogenerate, not found at upgrade.
+//! warning at autogenerate, not found at upgrade. And on the dev server,
+//! where petal loads the SQL files and replays migrations, the roles they
+//! name are made as `NOLOGIN` placeholders.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use petal_diff::{Alter, Change, Diff, Object};
 use petal_ir::PUBLIC_ROLE;
 use petal_pg::ConnConfig;
+use petal_pg::error::ServerError;
+use tokio_postgres::Client;
+use tokio_postgres::error::SqlState;
 
 use crate::error::EngineError;
 
@@ -77,6 +82,44 @@ pub(crate) async fn missing(target: &ConnConfig, diff: &Diff) -> Result<Vec<Stri
         .collect())
 }
 
+/// Creates each of `roles` that `admin`'s cluster (the dev server) lacks,
+/// as a `NOLOGIN` placeholder; the roles it could not create, with why
+/// (the dev user lacks `CREATEROLE`, say). Another run creating the same
+/// role at the same time is no failure.
+pub(crate) async fn create_placeholders(
+    admin: &Client,
+    roles: &BTreeSet<String>,
+) -> Result<Vec<(String, ServerError)>, tokio_postgres::Error> {
+    if roles.is_empty() {
+        return Ok(Vec::new());
+    }
+    let wanted: Vec<&str> = roles.iter().map(String::as_str).collect();
+    let rows = admin
+        .query(
+            "SELECT rolname::text FROM pg_roles WHERE rolname = ANY ($1::text[])",
+            &[&wanted],
+        )
+        .await?;
+    let present: BTreeSet<String> = rows.iter().map(|r| r.get(0)).collect();
+    let mut refused = Vec::new();
+    for role in roles.iter().filter(|r| !present.contains(*r)) {
+        let sql = format!("CREATE ROLE {} NOLOGIN", petal_ir::quote_ident(role));
+        let Err(e) = admin.batch_execute(&sql).await else {
+            continue;
+        };
+        let raced = [SqlState::DUPLICATE_OBJECT, SqlState::UNIQUE_VIOLATION];
+        if e.code().is_some_and(|c| raced.contains(c)) {
+            continue;
+        }
+        if e.as_db_error().is_none() {
+            // The connection, not the role: no report would say why.
+            return Err(e);
+        }
+        refused.push((role.clone(), ServerError::of(&e)));
+    }
+    Ok(refused)
+}
+
 #[cfg(test)]
 mod tests {
     use petal_diff::{Delta, PolicyRules};
@@ -113,6 +156,7 @@ mod tests {
                     table: table.clone(),
                     name: "other".into(),
                     rules: Delta::new(rules(&["gone"]), rules(&["app", "auditor"])),
+                    permissive: true,
                     guarded: false,
                 }),
                 Change::Drop(Object::Policy {

@@ -128,6 +128,21 @@ pub fn introspect_options(settings: &Settings) -> IntrospectOptions {
 pub async fn replay_migrations(settings: &Settings) -> Result<Loaded, EngineError> {
     let graph = load_graph(settings)?;
     let admin = settings.dev_server().await?;
+    // The roles the migrations' policies name, made on the dev server
+    // (one it may not make, PostgreSQL names when the migration runs).
+    let roles: BTreeSet<String> = graph
+        .files()
+        .flat_map(|file| file.up.statements())
+        .flat_map(|statement| petal_sql::roles_named(&statement.sql))
+        .collect();
+    if !roles.is_empty() {
+        let client = petal_pg::connect(&admin).await?;
+        crate::policy_roles::create_placeholders(&client, &roles)
+            .await
+            .map_err(|e| {
+                EngineError::pg_query("creating the roles the migrations' policies name", e)
+            })?;
+    }
     let scratch = ScratchDb::create(&admin).await?;
     let result = async {
         let heads = Target::parse("heads")?;

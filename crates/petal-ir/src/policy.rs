@@ -26,7 +26,7 @@ pub struct Policy {
     /// `AS PERMISSIVE` (the default): rows any permissive policy allows
     /// are visible. `AS RESTRICTIVE`: a row must pass every restrictive
     /// policy as well.
-    #[serde(default = "permissive", skip_serializing_if = "Clone::clone")]
+    #[serde(default = "permissive", skip_serializing_if = "is_permissive")]
     pub permissive: bool,
     #[serde(default, skip_serializing_if = "PolicyCommand::is_default")]
     pub command: PolicyCommand,
@@ -49,6 +49,10 @@ pub struct Policy {
 
 fn permissive() -> bool {
     true
+}
+
+fn is_permissive(permissive: &bool) -> bool {
+    *permissive
 }
 
 /// `FOR ...`: the commands a policy applies to (`polcmd`).
@@ -113,13 +117,6 @@ impl Policy {
             })
             .collect();
         roles.join(", ")
-    }
-
-    /// Whether it lets some role see or write some rows: a permissive
-    /// policy. With row-level security on and none of these, only the
-    /// table's owner (and roles that bypass it) see any row.
-    pub fn opens(&self) -> bool {
-        self.permissive
     }
 }
 

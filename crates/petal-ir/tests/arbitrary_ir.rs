@@ -156,6 +156,10 @@ fn assert_objects_valid(db: &Database) {
             "policy {key}: no such table"
         );
         assert!(!p.roles.is_empty(), "policy {key}: no role");
+        assert!(
+            !p.roles.contains(&"public".to_string()) || p.roles.len() == 1,
+            "policy {key}: PUBLIC beside other roles, which PostgreSQL drops"
+        );
         use petal_ir::PolicyCommand as C;
         match p.command {
             C::Insert => assert!(p.using.is_none(), "policy {key}"),

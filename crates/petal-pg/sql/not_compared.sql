@@ -179,7 +179,8 @@ FROM (
       AND NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_am'::regclass AND x.objid = am.oid)
 ) AS objects
 UNION ALL
--- Rules, event triggers and the tables of publications, with
+-- Rules, policies on tables not compared, event triggers and the tables
+-- of publications, with
 -- what they use (pg_depend, normal edges: a publication's column list and
 -- row filter, PostgreSQL 15 on; an event trigger's function): a migration
 -- that drops, recreates or retypes one of those fails, and petal cannot
@@ -200,6 +201,16 @@ FROM (
     JOIN pg_class c ON c.oid = rw.ev_class
     JOIN nsp ON nsp.oid = c.relnamespace
     WHERE rw.rulename <> '_RETURN'
+    UNION ALL
+    -- A policy on a table petal does not compare (an inheritance child):
+    -- the compared tables' policies are the IR's.
+    SELECT 'policy',
+           quote_ident(nsp.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(po.polname),
+           'pg_policy'::regclass, po.oid, c.oid, nsp.nspname::text, c.relname::text
+    FROM pg_policy po
+    JOIN pg_class c ON c.oid = po.polrelid
+    JOIN nsp ON nsp.oid = c.relnamespace
+    WHERE po.polrelid NOT IN (SELECT oid FROM all_tbl)
     UNION ALL
     SELECT 'event trigger', quote_ident(ev.evtname),
            'pg_event_trigger'::regclass, ev.oid, NULL::oid, NULL::text, NULL::text

@@ -1,6 +1,7 @@
 -- Row-level security policies of the compared tables (`tbl`, so $2
 -- narrows them), one row each. `roles` are the names polroles holds,
--- sorted, with `public` for PUBLIC (oid 0), as pg_policies spells it.
+-- sorted byte-wise (whatever the database's collation), with `public` for
+-- PUBLIC (oid 0), as pg_policies spells it.
 -- `using` and `with_check` are pg_get_expr of polqual and polwithcheck on
 -- the table, as pg_dump prints them.
 SELECT po.oid,
@@ -9,9 +10,11 @@ SELECT po.oid,
        po.polname::text AS name,
        po.polpermissive AS permissive,
        po.polcmd::text AS command,
-       ARRAY(SELECT CASE WHEN r.role = 0 THEN 'public' ELSE pg_get_userbyid(r.role)::text END
+       ARRAY(SELECT n.name
              FROM unnest(po.polroles) AS r(role)
-             ORDER BY 1) AS roles,
+             CROSS JOIN LATERAL (SELECT CASE WHEN r.role = 0 THEN 'public'
+                                             ELSE pg_get_userbyid(r.role)::text END AS name) AS n
+             ORDER BY n.name COLLATE "C") AS roles,
        pg_get_expr(po.polqual, po.polrelid) AS using_expr,
        pg_get_expr(po.polwithcheck, po.polrelid) AS with_check,
        d.description AS comment

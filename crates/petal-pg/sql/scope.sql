@@ -32,8 +32,8 @@ tbl AS (
 ),
 -- In a near read (refreshing the tables of `tbl` after changes to them
 -- alone), the catalog rows of those tables and of their parts:
--- indexes, constraints, triggers, policies, defaults, row and array types,
--- and the
+-- indexes, constraints, triggers, policies, defaults, row and array
+-- types, and the
 -- sequences their columns own (a whole read names a serial or identity
 -- sequence as its column). Empty otherwise.
 own_part (classid, objid) AS (

@@ -126,3 +126,62 @@ async fn a_near_read_refreshes_the_policies_of_its_tables() {
             .contains_key(&key("customers", "everyone"))
     );
 }
+
+/// A near read of the table a policy on another table reads: the edge
+/// from that policy is named by the query (the policy's table is not
+/// read), and the refreshed IR is a whole read's.
+#[tokio::test]
+async fn a_near_read_names_the_policies_of_other_tables() {
+    let db = loaded().await;
+    let before = read(&db, &IntrospectOptions::default()).await.database;
+    db.client()
+        .batch_execute("ALTER TABLE customers ADD COLUMN note text")
+        .await
+        .unwrap();
+    let customers = QualifiedName::new("public", "customers");
+    let tables = BTreeSet::from([customers]);
+    let near = IntrospectOptions {
+        tables: Some(tables.clone()),
+        objects: Objects::NearTables,
+        ..Default::default()
+    };
+    let near = read(&db, &near).await.database;
+    let eu = ObjectKey::policy(&key("orders", "eu"));
+    assert!(
+        near.dependencies.iter().any(|d| d.dependent == eu),
+        "the edge from a policy on a table not read: {:?}",
+        near.dependencies
+    );
+    let refreshed = refresh(before, near, &tables);
+    let whole = read(&db, &IntrospectOptions::default()).await.database;
+    assert_eq!(refreshed.policies, whole.policies);
+    assert_eq!(refreshed.dependencies, whole.dependencies);
+}
+
+/// A policy on an inheritance child (a table petal does not compare) is
+/// listed, with what it uses, so that a migration changing that is
+/// refused.
+#[tokio::test]
+async fn a_policy_on_a_table_not_compared_is_listed_with_what_it_uses() {
+    let db = loaded().await;
+    db.client()
+        .batch_execute(
+            "CREATE TABLE old_orders () INHERITS (orders);
+             CREATE POLICY archived ON old_orders USING (total > 0);",
+        )
+        .await
+        .unwrap();
+    let found = read(&db, &IntrospectOptions::default()).await;
+    assert_eq!(
+        not_compared(&found, "policy"),
+        ["public.old_orders.archived"]
+    );
+    let listed = found
+        .not_compared
+        .iter()
+        .find(|n| n.kind == "policy")
+        .unwrap();
+    let uses: Vec<String> = listed.depends_on.iter().map(|k| k.to_string()).collect();
+    assert_eq!(uses, ["column public.old_orders.total"]);
+    assert!(!found.database.policies.keys().any(|k| k.name == "archived"));
+}

@@ -302,26 +302,40 @@ fn policy(words: &Words<'_>, at: &mut usize) -> Result<Head, String> {
     let table = words
         .qualified(&mut after)
         .ok_or_else(|| "a policy needs `ON table`".to_string())?;
+    let (roles, own) = policy_roles(words, after);
+    if own {
+        return Err(
+            "a policy `TO CURRENT_USER` (or `CURRENT_ROLE`, `SESSION_USER`) would name whoever \
+             loads it: the dev server's user in petal's copy, another in your database; name \
+             the role"
+                .to_string(),
+        );
+    }
     Ok(Head {
         table: Some(table.clone()),
-        roles: policy_roles(words, after),
+        roles,
         ..head(Kind::Policy, Some(QualifiedName::new(table.schema, name)))
     })
 }
 
-/// The roles of a policy's top-level `TO r1, r2` from `from` on: what the
-/// scratch database must have for the policy to load. `PUBLIC` and the
-/// session's own (`CURRENT_USER`, ...) are no role to create.
-fn policy_roles(words: &Words<'_>, from: usize) -> Vec<String> {
+/// The roles after a policy's top-level `TO` from `from` on, and whether
+/// it names the session's own (`CURRENT_USER`, `CURRENT_ROLE`,
+/// `SESSION_USER`): what a database must have for the policy to load.
+/// `PUBLIC` (quoted or not) is no role.
+fn policy_roles(words: &Words<'_>, from: usize) -> (Vec<String>, bool) {
     let Some(to) = words.find_top(from, "TO") else {
-        return Vec::new();
+        return (Vec::new(), false);
     };
-    let special = ["PUBLIC", "CURRENT_USER", "CURRENT_ROLE", "SESSION_USER"];
+    let session = ["CURRENT_USER", "CURRENT_ROLE", "SESSION_USER"];
     let mut roles = Vec::new();
+    let mut own = false;
     let mut at = to + 1;
     loop {
-        if !special.iter().any(|s| words.is(at, s)) {
+        if session.iter().any(|s| words.is(at, s)) {
+            own = true;
+        } else {
             match words.ident(at) {
+                Some(role) if role == "public" => {}
                 Some(role) => roles.push(role),
                 None => break,
             }
@@ -332,7 +346,19 @@ fn policy_roles(words: &Words<'_>, from: usize) -> Vec<String> {
         }
         at += 1;
     }
-    roles
+    (roles, own)
+}
+
+/// The roles a `CREATE POLICY` or `ALTER POLICY ... TO` statement names
+/// (none for any other statement): a migration replayed on a scratch
+/// database needs them on its cluster.
+pub fn roles_named(sql: &str) -> Vec<String> {
+    let words = Words::new(sql);
+    let creates_or_alters = words.is(0, "CREATE") || words.is(0, "ALTER");
+    if !creates_or_alters || !words.is(1, "POLICY") || words.find_top(2, "RENAME").is_some() {
+        return Vec::new();
+    }
+    policy_roles(&words, 2).0
 }
 
 /// `EXTENSION [IF NOT EXISTS] name [WITH] [SCHEMA s] [VERSION v]`.
@@ -426,14 +452,22 @@ fn trigger_state(words: &Words<'_>) -> Result<Head, String> {
         trigger_at += 1;
     }
     let name = words.ident(trigger_at + 1);
-    let row_security = words.is(at + 1, "ROW") || words.is(at + 1, "LEVEL");
-    if row_security || (words.is(at, "NO") && words.is(at + 1, "FORCE")) || words.is(at, "FORCE") {
-        return Err(
-            "row-level security is a model's: say `#[petal(row_level_security)]` (and \
-             `force_row_level_security`) on the model; its policies (`CREATE POLICY`) belong in \
-             a SQL file"
-                .to_string(),
-        );
+    // `ENABLE|DISABLE|FORCE|NO FORCE ROW LEVEL SECURITY`: a partition's
+    // (a model's table is refused where the models are known).
+    let security_at = |from: usize| {
+        let mut at = from;
+        words.skip(&mut at, &["ROW", "LEVEL", "SECURITY"]) && at == words.tokens.len()
+    };
+    let row_security = (["ENABLE", "DISABLE", "FORCE"]
+        .iter()
+        .any(|w| words.is(at, w))
+        && security_at(at + 1))
+        || (words.is(at, "NO") && words.is(at + 1, "FORCE") && security_at(at + 2));
+    if let (true, Some(table)) = (row_security, &table) {
+        return Ok(Head {
+            table: Some(table.clone()),
+            ..head(Kind::RowSecurity, None)
+        });
     }
     match (table, enable && words.is(trigger_at, "TRIGGER"), name) {
         (Some(table), true, Some(name)) => Ok(Head {
@@ -496,7 +530,7 @@ mod tests {
     fn a_policy_names_its_table_and_the_roles_to_create() {
         let head = classify(
             "CREATE POLICY own ON crm.orders AS RESTRICTIVE FOR SELECT \
-             TO app, \"Report Reader\", PUBLIC, current_user USING (owner = 'TO x')",
+             TO app, \"Report Reader\", PUBLIC, \"public\" USING (owner = 'TO x')",
         )
         .expect("a policy");
         assert_eq!(head.kind, Kind::Policy);
@@ -506,10 +540,26 @@ mod tests {
         let bare = classify("create policy p on t using (true)").expect("a policy");
         assert!(bare.roles.is_empty());
         assert_eq!(bare.table, Some(QualifiedName::new("public", "t")));
-        let error = classify("ALTER TABLE t ENABLE ROW LEVEL SECURITY").expect_err("refused");
-        assert!(error.contains("#[petal(row_level_security)]"), "{error}");
-        let error = classify("alter table t no force row level security").expect_err("refused");
-        assert!(error.contains("force_row_level_security"), "{error}");
+        let error = classify("create policy p on t to app, current_user using (true)")
+            .expect_err("refused");
+        assert!(error.contains("name the role"), "{error}");
+        assert_eq!(
+            roles_named("ALTER POLICY p ON t TO \"App\", PUBLIC USING (true)"),
+            ["App"]
+        );
+        assert!(roles_named("ALTER POLICY p ON t RENAME TO q").is_empty());
+        assert!(roles_named("GRANT SELECT ON t TO app").is_empty());
+        for sql in [
+            "ALTER TABLE t_2024 ENABLE ROW LEVEL SECURITY",
+            "alter table t_2024 no force row level security",
+        ] {
+            let head = classify(sql).expect("a partition's row-level security");
+            assert_eq!(head.kind, Kind::RowSecurity);
+            assert_eq!(head.table, Some(QualifiedName::new("public", "t_2024")));
+        }
+        // A column named `row` is no row-level security.
+        let error = classify("ALTER TABLE t DROP row").expect_err("refused");
+        assert!(error.contains("say it in the model"), "{error}");
     }
 
     #[test]

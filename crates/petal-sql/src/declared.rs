@@ -30,6 +30,9 @@ pub enum Kind {
     Index,
     /// `ALTER TABLE ... ENABLE|DISABLE [REPLICA|ALWAYS] TRIGGER`.
     TriggerState,
+    /// `ALTER TABLE ... ENABLE|DISABLE|[NO] FORCE ROW LEVEL SECURITY`: a
+    /// partition's (a model's table says its own).
+    RowSecurity,
     Comment,
 }
 
@@ -61,6 +64,7 @@ impl Kind {
             | Kind::Policy
             | Kind::Index
             | Kind::TriggerState
+            | Kind::RowSecurity
             | Kind::Comment => Phase::AfterTables,
         }
     }
@@ -84,6 +88,7 @@ impl Kind {
             Kind::Partition => "partition",
             Kind::Index => "index",
             Kind::TriggerState => "trigger state",
+            Kind::RowSecurity => "row-level security switch",
             Kind::Comment => "comment",
         }
     }

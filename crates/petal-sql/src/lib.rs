@@ -1,7 +1,8 @@
 //! The SQL files beside the models: what a service's schema holds besides
 //! tables and enum types (views, materialized views, functions,
 //! procedures, aggregates, triggers, extensions, sequences, domains,
-//! composite and range types, schemas, comments), declared in plain SQL.
+//! composite and range types, schemas, policies, comments), declared in
+//! plain SQL.
 //!
 //! Pure, but for [`read_dir`]: the files' statements are split by
 //! petal-migrate's one lexer, each classified by what it declares (and
@@ -16,6 +17,7 @@ mod declared;
 mod fs;
 mod read;
 
+pub use classify::roles_named;
 pub use declared::{Declared, Kind, Phase};
 pub use fs::read_dir;
 pub use read::{SqlFiles, read_sql};

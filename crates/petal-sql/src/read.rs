@@ -52,6 +52,11 @@ impl SqlFiles {
                 let (what, instead) = match s.kind {
                     Kind::Index => ("an index on", "`#[petal(index(...))]` on the model"),
                     Kind::Comment => ("a comment on", "the model's `comment` attribute"),
+                    Kind::RowSecurity => (
+                        "row-level security of",
+                        "`#[petal(row_level_security)]` (and `force_row_level_security`) on the \
+                         model",
+                    ),
                     _ => return None,
                 };
                 Some(
@@ -144,7 +149,10 @@ fn identity(statement: &Declared) -> Option<(u8, String)> {
         Kind::TriggerState => 5,
         Kind::Policy => 6,
         // Overloads share a name: the server tells two of one signature.
-        Kind::Function | Kind::Procedure | Kind::Aggregate | Kind::Comment => return None,
+        // A table's security may take two switches (ENABLE, FORCE).
+        Kind::Function | Kind::Procedure | Kind::Aggregate | Kind::Comment | Kind::RowSecurity => {
+            return None;
+        }
     };
     let table = statement
         .table

@@ -5,7 +5,7 @@ use petal_ir::{
 };
 
 use super::{ApplyError, column_mut, err, table_mut};
-use crate::change::{Alter, NotNull, Replace, ValidatedConstraint};
+use crate::change::{Alter, NotNull, PolicyRules, Replace, ValidatedConstraint};
 
 fn not_null_state(db: &mut Database, alter: &Alter) -> Result<(), ApplyError> {
     if let Alter::NotNullState {
@@ -68,6 +68,25 @@ fn table_option(db: &mut Database, alter: &Alter) -> Result<(), ApplyError> {
         }
         _ => {}
     }
+    Ok(())
+}
+
+fn alter_policy(
+    db: &mut Database,
+    table: &QualifiedName,
+    name: &str,
+    to: &PolicyRules,
+) -> Result<(), ApplyError> {
+    let key = PolicyKey {
+        table: table.clone(),
+        name: name.to_string(),
+    };
+    let Some(policy) = db.policies.get_mut(&key) else {
+        return err(format!("policy {key} does not exist"));
+    };
+    policy.roles = to.roles.clone();
+    policy.using = to.using.clone();
+    policy.with_check = to.with_check.clone();
     Ok(())
 }
 
@@ -146,18 +165,7 @@ pub(super) fn apply_alter(db: &mut Database, alter: &Alter) -> Result<(), ApplyE
         }
         Alter::Policy {
             table, name, rules, ..
-        } => {
-            let key = PolicyKey {
-                table: table.clone(),
-                name: name.clone(),
-            };
-            let Some(policy) = db.policies.get_mut(&key) else {
-                return err(format!("policy {key} does not exist"));
-            };
-            policy.roles = rules.to.roles.clone();
-            policy.using = rules.to.using.clone();
-            policy.with_check = rules.to.with_check.clone();
-        }
+        } => alter_policy(db, table, name, &rules.to)?,
         Alter::ExtensionVersion { name, version } => {
             extension_mut(db, name)?.version = version.to.clone();
         }

@@ -146,6 +146,9 @@ pub enum Alter {
     Policy {
         table: QualifiedName,
         name: String,
+        /// Whether it is permissive: who gains and who loses by a change
+        /// of its roles depends on it.
+        permissive: bool,
         #[serde(flatten)]
         rules: Delta<PolicyRules>,
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -414,13 +417,7 @@ impl Alter {
             | Alter::TableStorage { .. }
             | Alter::ReplicaIdentity { .. }
             | Alter::PartitionOf { .. } => table_options::review(self),
-            Alter::RowSecurity { table, security } => policies::row_security(table, security),
-            Alter::Policy {
-                table,
-                name,
-                rules,
-                guarded,
-            } => policies::alter(table, name, rules, *guarded),
+            Alter::RowSecurity { .. } | Alter::Policy { .. } => policies::review(self),
             Alter::ExtensionVersion { name, version } => {
                 extensions::update(name, version.from.as_deref(), version.to.as_deref())
             }

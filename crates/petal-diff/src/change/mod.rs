@@ -98,6 +98,22 @@ impl Change {
         }
     }
 
+    /// A policy created, dropped, renamed or altered, or a table's
+    /// row-level security switched: PostgreSQL does it to the table
+    /// alone, never to its partitions.
+    pub fn is_row_security(&self) -> bool {
+        match self {
+            Change::Create(object)
+            | Change::Drop(object)
+            | Change::MoveAside(Moved { object, .. })
+            | Change::PutBack(Moved { object, .. }) => matches!(object, Object::Policy { .. }),
+            Change::Rename(Rename::Policy { .. }) => true,
+            Change::Alter(Alter::Policy { .. } | Alter::RowSecurity { .. }) => true,
+            Change::Alter(Alter::Comment { on, .. }) => matches!(on, ObjectKey::Policy { .. }),
+            _ => false,
+        }
+    }
+
     /// The object the change is about (as it is named before the change).
     pub fn key(&self) -> ObjectKey {
         match self {

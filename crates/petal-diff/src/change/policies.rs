@@ -102,42 +102,77 @@ pub(super) fn drop(policy: &Policy, guarded: bool) -> Review {
     }
 }
 
-pub(super) fn alter(
-    table: &QualifiedName,
-    name: &str,
-    rules: &Delta<PolicyRules>,
-    guarded: bool,
-) -> Review {
-    let mut parts = Vec::new();
-    if rules.from.roles != rules.to.roles {
-        parts.push(format!("roles to {}", rules.to.roles.join(", ")));
+/// The review of a table's row-level security switched, or of a policy
+/// altered.
+pub(super) fn review(alter: &super::Alter) -> Review {
+    match alter {
+        super::Alter::RowSecurity { table, security } => row_security(table, security),
+        other => self::alter(other),
     }
-    if rules.from.using != rules.to.using {
+}
+
+/// Whether `roles` reach `role`: by name, or as PUBLIC.
+fn covers(roles: &[String], role: &str) -> bool {
+    roles
+        .iter()
+        .any(|r| r == role || r == petal_ir::PUBLIC_ROLE)
+}
+
+/// The review of `ALTER POLICY` (an [`Alter::Policy`]). On a guarded
+/// table: a permissive policy leaving roles takes from them the rows it
+/// let them reach, a restrictive one reaching new roles holds them to it
+/// (both destructive, naming the roles); new expressions may do either
+/// (breaking).
+///
+/// [`Alter::Policy`]: super::Alter::Policy
+fn alter(alter: &super::Alter) -> Review {
+    let super::Alter::Policy {
+        table,
+        name,
+        permissive,
+        rules,
+        guarded,
+    } = alter
+    else {
+        return Review::safe(format!("alter {}", alter.key()));
+    };
+    let (from, to) = (&rules.from, &rules.to);
+    let mut parts = Vec::new();
+    if from.roles != to.roles {
+        parts.push(format!("roles to {}", to.roles.join(", ")));
+    }
+    let expressions = from.using != to.using || from.with_check != to.with_check;
+    if from.using != to.using {
         parts.push("USING".to_string());
     }
-    if rules.from.with_check != rules.to.with_check {
+    if from.with_check != to.with_check {
         parts.push("WITH CHECK".to_string());
     }
     let description = format!("alter policy {name} on {table}: {}", parts.join(", "));
     if !guarded {
         return Review::safe(description);
     }
-    let roles_lost: Vec<&String> = rules
-        .from
+    // Permissive: who no longer has it; restrictive: who newly has it.
+    let (before, after) = if *permissive { (from, to) } else { (to, from) };
+    let losing: Vec<&str> = before
         .roles
         .iter()
-        .filter(|r| !rules.to.roles.contains(r))
+        .filter(|r| !covers(&after.roles, r))
+        .map(String::as_str)
         .collect();
-    let expressions =
-        rules.from.using != rules.to.using || rules.from.with_check != rules.to.with_check;
-    if roles_lost.is_empty() && !expressions {
-        return Review::safe(description);
-    }
-    let mut review = Review::new(description, Safety::Breaking);
-    if !roles_lost.is_empty() {
-        let lost: Vec<&str> = roles_lost.iter().map(|r| r.as_str()).collect();
-        review = review.note(format!("no longer applies to {}", lost.join(", ")));
-    }
+    let mut review = if !losing.is_empty() {
+        let how = if *permissive {
+            "lose access to the rows this policy let them reach, unless another permissive \
+             policy lets them"
+        } else {
+            "are held to it now: they lose access to every row its expressions refuse"
+        };
+        Review::new(description, Safety::Destructive).note(format!("{} {how}", losing.join(", ")))
+    } else if expressions {
+        Review::new(description, Safety::Breaking)
+    } else {
+        Review::safe(description)
+    };
     if expressions {
         review = review.note(
             "its expressions change which rows it lets through (or holds back): \
@@ -147,7 +182,7 @@ pub(super) fn alter(
     review
 }
 
-pub(super) fn row_security(table: &QualifiedName, security: &Delta<RowSecurity>) -> Review {
+fn row_security(table: &QualifiedName, security: &Delta<RowSecurity>) -> Review {
     let (from, to) = (security.from, security.to);
     let mut said = Vec::new();
     if from.enabled != to.enabled {

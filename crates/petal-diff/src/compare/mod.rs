@@ -317,6 +317,9 @@ impl Engine<'_> {
         self.create_extensions();
         self.match_tables(&mut matching);
         let objects = self.plan_objects(&matching);
+        // Row-level security turned off before the policies go, on after
+        // they come.
+        self.row_security(&matching, &objects, false);
         self.drop_dependents(&objects);
         self.rename_enums(&mut matching);
         self.rename_objects(&objects);
@@ -340,8 +343,8 @@ impl Engine<'_> {
         self.add_constraints(&plan);
         self.validity(&matching);
         self.table_settings(&matching);
-        self.row_security(&matching, &objects);
         self.create_dependents(&objects);
+        self.row_security(&matching, &objects, true);
         self.comments(&matching);
         self.comment_objects(&objects);
         self.drop_enums();

@@ -447,9 +447,8 @@ impl Engine<'_> {
             let Some(object) = object_of(&self.cur, key) else {
                 continue;
             };
-            let kept = to_key(&plan.pairs, key);
-            let object = super::policies::guard(object, plan, kept.is_some());
-            let because = kept.and_then(|to| plan.because.get(&to));
+            let object = super::policies::guard(object, plan, key, true);
+            let because = to_key(&plan.pairs, key).and_then(|to| plan.because.get(&to));
             match because {
                 Some(because) => self.emit(Change::MoveAside(Moved {
                     object,
@@ -465,14 +464,7 @@ impl Engine<'_> {
             let Some(wanted) = object_of(self.to, key) else {
                 continue;
             };
-            if plan.replace.contains(key)
-                && let (
-                    Some(Object::Policy { policy: from, .. }),
-                    Object::Policy { policy: to, .. },
-                ) = (object_of(&self.cur, key), &wanted)
-            {
-                let change = super::policies::alter(&from, to, plan);
-                self.emit(change);
+            if plan.replace.contains(key) && self.alter_policy(key, plan) {
                 continue;
             }
             if plan.replace.contains(key) {
@@ -508,9 +500,7 @@ impl Engine<'_> {
                 self.emit(Change::Replace(Box::new(change)));
                 continue;
             }
-            let back = plan.because.contains_key(key)
-                || (plan.recreate.contains(key) && !plan.flipped.contains(key));
-            let mut object = super::policies::guard(for_creation(wanted), plan, back);
+            let mut object = super::policies::guard(for_creation(wanted), plan, key, false);
             if let Some(privileges) = plan.privileges.get(key) {
                 set_privileges(&mut object, privileges.clone());
             }

@@ -80,16 +80,17 @@ pub(super) struct ObjectPlan {
     /// them: petal does not compare privileges, so a recreated object gets
     /// the database's back (and the down, reversed, the same).
     pub privileges: BTreeMap<ObjectKey, Privileges>,
-    /// Kept tables with row-level security on both sides, by both names
-    /// (`policies::guarded_tables`).
-    pub guarded_tables: BTreeSet<QualifiedName>,
+    /// Kept tables with row-level security on both sides, by their `to`
+    /// and by their `cur` names (`policies::guarded_tables`).
+    pub guarded_to: BTreeSet<QualifiedName>,
+    pub guarded_cur: BTreeSet<QualifiedName>,
     /// The tables (as `cur` names them) with a permissive policy before
     /// the migration.
     pub open_before: BTreeSet<QualifiedName>,
-    /// `to` keys of kept policies turned restrictive or permissive: their
-    /// creation says who gains or loses (other recreated policies' do
-    /// not).
-    pub flipped: BTreeSet<ObjectKey>,
+    /// `to` keys of kept policies whose definition changes (renamed
+    /// columns followed): recreated, they say who gains or loses; the
+    /// others, recreated only because what they read changes, do not.
+    pub changed_policies: BTreeSet<ObjectKey>,
 }
 
 impl Engine<'_> {
@@ -146,13 +147,15 @@ impl Engine<'_> {
 
     /// Decides every kept object's fate and the orders of the phases.
     pub(super) fn plan_objects(&self, matching: &Matching) -> ObjectPlan {
+        let (guarded_to, guarded_cur) = policies::guarded_tables(&self.cur, self.to, matching);
         let mut plan = ObjectPlan {
             pairs: self.pair_objects(matching),
-            guarded_tables: policies::guarded_tables(&self.cur, self.to, matching),
+            guarded_to,
+            guarded_cur,
             open_before: policies::open_tables(&self.cur),
             ..ObjectPlan::default()
         };
-        self.decide(&mut plan);
+        self.decide(&mut plan, matching);
         // One index of the working copy's edges for both searches (it does
         // not change while the plan is made), built only if one searches.
         let edges = OnceCell::new();
@@ -162,7 +165,7 @@ impl Engine<'_> {
         plan
     }
 
-    fn decide(&self, plan: &mut ObjectPlan) {
+    fn decide(&self, plan: &mut ObjectPlan, matching: &Matching) {
         let (cur, to, pairs) = (&self.cur, self.to, &plan.pairs);
         let mut decided: Vec<(ObjectKey, Decision)> = Vec::new();
         for (t, c) in &pairs.views {
@@ -187,10 +190,12 @@ impl Engine<'_> {
             let (Some(a), Some(b)) = (cur.policies.get(c), to.policies.get(t)) else {
                 continue;
             };
-            if a.permissive != b.permissive {
-                plan.flipped.insert(ObjectKey::policy(t));
+            let columns = matching.columns.get(&t.table);
+            let decision = policies::decide(a, b, columns.unwrap_or(&BTreeMap::new()));
+            if decision != Decision::Keep {
+                plan.changed_policies.insert(ObjectKey::policy(t));
             }
-            decided.push((ObjectKey::policy(t), policies::decide(a, b)));
+            decided.push((ObjectKey::policy(t), decision));
         }
         for (t, c) in &pairs.domains {
             let (Some(a), Some(b)) = (cur.domains.get(c), to.domains.get(t)) else {

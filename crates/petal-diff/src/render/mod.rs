@@ -359,9 +359,9 @@ fn render_changes(changes: &[Change], tree: &mut PartitionTree) -> Vec<ReviewedS
             out.extend(render_change(first));
         }
         // Creating, dropping, attaching or detaching a partition locks
-        // what its own impact says; a statement on a partitioned table
-        // reaches each partition.
-        if !first.is_partition_ddl() {
+        // what its own impact says, and so does a policy's statement; any
+        // other statement on a partitioned table reaches each partition.
+        if !first.is_partition_ddl() && !first.is_row_security() {
             for statement in &mut out[from..] {
                 statement.map_impacts(&|impact| tree.spread(impact));
             }

@@ -180,52 +180,27 @@ fn same_name<'a>(files: &'a SqlFiles, statement: &Declared) -> Vec<&'a Declared>
 }
 
 /// Creates the roles the SQL files' policies name that the dev server
-/// lacks, as `NOLOGIN` placeholders: a role is the cluster's, not the
-/// schema's, and the scratch database must load the policy to print it.
-/// petal never creates a role in a target. Returns a report at each
+/// lacks (`policy_roles::create_placeholders`). Returns a report at each
 /// policy naming a role the dev user may not create.
 pub(super) async fn create_roles(
     admin: &Client,
     files: &SqlFiles,
 ) -> Result<Vec<Report>, tokio_postgres::Error> {
-    let named: BTreeSet<&str> = files
+    let named: BTreeSet<String> = files
         .statements
         .iter()
-        .flat_map(|s| s.roles.iter().map(String::as_str))
+        .flat_map(|s| s.roles.iter().cloned())
         .collect();
-    if named.is_empty() {
-        return Ok(Vec::new());
-    }
-    let wanted: Vec<&str> = named.iter().copied().collect();
-    let rows = admin
-        .query(
-            "SELECT rolname::text FROM pg_roles WHERE rolname = ANY ($1::text[])",
-            &[&wanted],
-        )
-        .await?;
-    let present: BTreeSet<String> = rows.iter().map(|r| r.get(0)).collect();
+    let refused = crate::policy_roles::create_placeholders(admin, &named).await?;
     let mut reports = Vec::new();
-    for role in named.into_iter().filter(|r| !present.contains(*r)) {
-        let created = admin
-            .batch_execute(&format!("CREATE ROLE {} NOLOGIN", quote_ident(role)))
-            .await;
-        let Err(e) = created else { continue };
-        // Another canonicalization made it first.
-        let raced = [SqlState::DUPLICATE_OBJECT, SqlState::UNIQUE_VIOLATION];
-        if e.code().is_some_and(|c| raced.contains(c)) {
-            continue;
-        }
-        let error = ServerError::of(&e);
-        for statement in files
-            .statements
-            .iter()
-            .filter(|s| s.roles.iter().any(|r| r == role))
-        {
+    for (role, error) in refused {
+        for statement in files.statements.iter().filter(|s| s.roles.contains(&role)) {
             reports.push(
                 statement
                     .report(format!(
-                        "role {role} does not exist on the dev server, and petal could not \
-                         create it there as a NOLOGIN placeholder: {}",
+                        "role {} does not exist on the dev server, and petal could not create \
+                         it there as a NOLOGIN placeholder: {}",
+                        quote_ident(&role),
                         error.message
                     ))
                     .with_help(
@@ -332,6 +307,7 @@ fn carry_hint(canonical: &mut Database, statement: &Declared) {
         | Kind::Policy
         | Kind::Index
         | Kind::TriggerState
+        | Kind::RowSecurity
         | Kind::Comment => {}
     }
 }

@@ -22,7 +22,8 @@ label_case!(
     SECURED,
     "ALTER TABLE orders ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
      CREATE POLICY small ON orders FOR SELECT TO PUBLIC USING (total < 50);
-     CREATE POLICY own ON orders FOR UPDATE TO CURRENT_USER USING (qty > 0) WITH CHECK (qty < 10);",
+     CREATE POLICY own ON orders FOR UPDATE TO CURRENT_USER USING (qty > 0) WITH CHECK (qty < 10);
+     COMMENT ON POLICY own ON orders IS 'owners update';",
     |db| {
         let key = petal_ir::PolicyKey {
             table: name("public", "orders"),
@@ -41,4 +42,16 @@ label_case!(
         "ALTER TABLE orders ENABLE",
         "ALTER TABLE orders ALTER COLUMN total TYPE numeric; ALTER TABLE orders ENABLE"
     )
+);
+// On a partitioned table: the table alone, none of its partitions.
+label_case!(
+    label_policy_and_security_on_a_partitioned_table,
+    "CREATE TABLE log (id int, at date) PARTITION BY RANGE (at);
+     CREATE TABLE log_2024 PARTITION OF log FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+     INSERT INTO log VALUES (1, '2024-05-01');",
+    "CREATE TABLE log (id int, at date) PARTITION BY RANGE (at);
+     CREATE TABLE log_2024 PARTITION OF log FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+     ALTER TABLE log ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+     CREATE POLICY recent ON log USING (at > '2024-01-01');
+     COMMENT ON POLICY recent ON log IS 'recent rows';"
 );

@@ -54,7 +54,8 @@ fn expression(rng: &mut Rng, db: &Database, table: &QualifiedName) -> String {
     }
 }
 
-/// Roles in their sorted order, at least one.
+/// Roles in their sorted order, at least one; `public` alone, since
+/// PostgreSQL keeps nothing else beside it.
 fn roles(rng: &mut Rng) -> Vec<String> {
     let mut out: Vec<String> = ROLES
         .iter()
@@ -63,6 +64,9 @@ fn roles(rng: &mut Rng) -> Vec<String> {
         .collect();
     if out.is_empty() {
         out.push(rng.pick(ROLES).unwrap_or(&"public").to_string());
+    }
+    if out.iter().any(|r| r == "public") {
+        out = vec!["public".to_string()];
     }
     out.sort();
     out

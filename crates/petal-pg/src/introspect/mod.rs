@@ -87,7 +87,7 @@ pub enum Objects {
 pub struct NotCompared {
     /// `foreign table`, `inheritance child table`, `partition column
     /// setting` (a partition's own default, NOT NULL or column comment), `trigger`
-    /// (of a relation petal does not compare), `rule`,
+    /// (of a relation petal does not compare), `policy` (likewise), `rule`,
     /// `unlogged sequence`, `invalid index`,
     /// `statistics object`, `collation`, `operator`, `operator class`,
     /// `operator family`, `base type`, `shell type`, `text search
@@ -101,11 +101,11 @@ pub struct NotCompared {
     /// The object's SQL name, quoted where needed: `public.active_orders`,
     /// `public.orders.audit_trigger`, `public.total(integer, numeric)`.
     pub name: String,
-    /// For a rule, what it uses that petal models (columns, of
+    /// For a rule or such a policy, what it uses that petal models (columns, of
     /// its own table too; other tables and views; functions; types):
     /// PostgreSQL refuses to drop, recreate or retype those under it.
     pub depends_on: Vec<ObjectKey>,
-    /// The table a rule is on: it goes with it.
+    /// The table a rule or such a policy is on: it goes with it.
     pub on: Option<QualifiedName>,
 }
 
