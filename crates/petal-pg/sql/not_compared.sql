@@ -211,6 +211,7 @@ FROM (
     JOIN pg_class c ON c.oid = po.polrelid
     JOIN nsp ON nsp.oid = c.relnamespace
     WHERE po.polrelid NOT IN (SELECT oid FROM all_tbl)
+      AND NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_class'::regclass AND x.objid = c.oid)
     UNION ALL
     SELECT 'event trigger', quote_ident(ev.evtname),
            'pg_event_trigger'::regclass, ev.oid, NULL::oid, NULL::text, NULL::text

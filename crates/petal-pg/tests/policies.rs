@@ -159,8 +159,8 @@ async fn a_near_read_names_the_policies_of_other_tables() {
 }
 
 /// A policy on an inheritance child (a table petal does not compare) is
-/// listed, with what it uses, so that a migration changing that is
-/// refused.
+/// listed, with what it uses: the child's own columns (a migration that
+/// retypes the parent's column under it is not refused for it yet).
 #[tokio::test]
 async fn a_policy_on_a_table_not_compared_is_listed_with_what_it_uses() {
     let db = loaded().await;

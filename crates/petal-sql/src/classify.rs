@@ -355,10 +355,15 @@ fn policy_roles(words: &Words<'_>, from: usize) -> (Vec<String>, bool) {
 pub fn roles_named(sql: &str) -> Vec<String> {
     let words = Words::new(sql);
     let creates_or_alters = words.is(0, "CREATE") || words.is(0, "ALTER");
-    if !creates_or_alters || !words.is(1, "POLICY") || words.find_top(2, "RENAME").is_some() {
+    if !creates_or_alters || !words.is(1, "POLICY") {
         return Vec::new();
     }
-    policy_roles(&words, 2).0
+    // `name ON table`, then `RENAME TO` (no roles) or the rest.
+    let mut at = 3;
+    if words.qualified(&mut at).is_none() || words.is(at, "RENAME") {
+        return Vec::new();
+    }
+    policy_roles(&words, at).0
 }
 
 /// `EXTENSION [IF NOT EXISTS] name [WITH] [SCHEMA s] [VERSION v]`.
@@ -452,18 +457,10 @@ fn trigger_state(words: &Words<'_>) -> Result<Head, String> {
         trigger_at += 1;
     }
     let name = words.ident(trigger_at + 1);
-    // `ENABLE|DISABLE|FORCE|NO FORCE ROW LEVEL SECURITY`: a partition's
-    // (a model's table is refused where the models are known).
-    let security_at = |from: usize| {
-        let mut at = from;
-        words.skip(&mut at, &["ROW", "LEVEL", "SECURITY"]) && at == words.tokens.len()
-    };
-    let row_security = (["ENABLE", "DISABLE", "FORCE"]
-        .iter()
-        .any(|w| words.is(at, w))
-        && security_at(at + 1))
-        || (words.is(at, "NO") && words.is(at + 1, "FORCE") && security_at(at + 2));
-    if let (true, Some(table)) = (row_security, &table) {
+    // `ENABLE|DISABLE|FORCE|NO FORCE ROW LEVEL SECURITY`, one or several
+    // separated by commas: a partition's (a model's table is refused where
+    // the models are known).
+    if let (true, Some(table)) = (row_security_actions(words, at), &table) {
         return Ok(Head {
             table: Some(table.clone()),
             ..head(Kind::RowSecurity, None)
@@ -479,9 +476,32 @@ fn trigger_state(words: &Words<'_>) -> Result<Head, String> {
         }),
         _ => Err(
             "`ALTER TABLE` changes a model's table: say it in the model (only `ALTER TABLE ... \
-             ENABLE|DISABLE TRIGGER` belongs in a SQL file)"
+             ENABLE|DISABLE TRIGGER`, and a partition's row-level security, belong in a SQL \
+             file)"
                 .to_string(),
         ),
+    }
+}
+
+/// Whether the statement from `at` on is row-level security actions and
+/// nothing else: `ENABLE|DISABLE|FORCE|NO FORCE ROW LEVEL SECURITY`, one
+/// or several separated by commas.
+fn row_security_actions(words: &Words<'_>, mut at: usize) -> bool {
+    loop {
+        let action = ["ENABLE", "DISABLE", "FORCE"]
+            .iter()
+            .any(|w| words.skip(&mut at, &[*w]))
+            || words.skip(&mut at, &["NO", "FORCE"]);
+        if !action || !words.skip(&mut at, &["ROW", "LEVEL", "SECURITY"]) {
+            return false;
+        }
+        if at == words.tokens.len() {
+            return true;
+        }
+        if words.text(at) != "," {
+            return false;
+        }
+        at += 1;
     }
 }
 
@@ -510,7 +530,8 @@ fn refusal(words: &Words<'_>) -> String {
              REPLACE] VIEW | MATERIALIZED VIEW | FUNCTION | PROCEDURE | AGGREGATE | TRIGGER, \
              CREATE POLICY, CREATE EXTENSION | SEQUENCE | DOMAIN | SCHEMA, CREATE TYPE ... AS (...) | AS RANGE, \
              CREATE TABLE ... PARTITION OF, CREATE INDEX on a materialized view or a partition, \
-             ALTER TABLE ... ENABLE|DISABLE TRIGGER, COMMENT ON"
+             ALTER TABLE ... ENABLE|DISABLE TRIGGER, a partition's ALTER TABLE ... \
+             ENABLE|DISABLE|[NO] FORCE ROW LEVEL SECURITY, COMMENT ON"
         ),
     }
 }
@@ -549,9 +570,11 @@ mod tests {
         );
         assert!(roles_named("ALTER POLICY p ON t RENAME TO q").is_empty());
         assert!(roles_named("GRANT SELECT ON t TO app").is_empty());
+        assert!(roles_named("ALTER POLICY p ON rename TO app USING (true)") == ["app"]);
         for sql in [
             "ALTER TABLE t_2024 ENABLE ROW LEVEL SECURITY",
             "alter table t_2024 no force row level security",
+            "ALTER TABLE t_2024 ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY",
         ] {
             let head = classify(sql).expect("a partition's row-level security");
             assert_eq!(head.kind, Kind::RowSecurity);

@@ -59,10 +59,15 @@ impl SqlFiles {
                     ),
                     _ => return None,
                 };
+                let why = if s.kind == Kind::RowSecurity {
+                    "its model says whether its rows are secured"
+                } else {
+                    "a SQL file declares indexes and comments of what it creates (a \
+                     materialized view, a view)"
+                };
                 Some(
                     s.report(format!(
-                        "{what} table {table}, which the models declare: a SQL file declares \
-                         indexes and comments of what it creates (a materialized view, a view)"
+                        "{what} table {table}, which the models declare: {why}"
                     ))
                     .with_help(format!("declare it with {instead}")),
                 )

@@ -21,6 +21,29 @@ pub struct RowSecurity {
     pub open: bool,
 }
 
+impl RowSecurity {
+    /// The `ALTER TABLE` actions taking `self` to `to`: `ENABLE ROW LEVEL
+    /// SECURITY`, `NO FORCE ROW LEVEL SECURITY`, ...
+    pub fn actions(&self, to: &RowSecurity) -> Vec<&'static str> {
+        let mut actions = Vec::new();
+        if self.enabled != to.enabled {
+            actions.push(if to.enabled {
+                "ENABLE ROW LEVEL SECURITY"
+            } else {
+                "DISABLE ROW LEVEL SECURITY"
+            });
+        }
+        if self.forced != to.forced {
+            actions.push(if to.forced {
+                "FORCE ROW LEVEL SECURITY"
+            } else {
+                "NO FORCE ROW LEVEL SECURITY"
+            });
+        }
+        actions
+    }
+}
+
 /// What `ALTER POLICY` changes: the roles and the two expressions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolicyRules {
@@ -154,11 +177,11 @@ fn alter(alter: &super::Alter) -> Review {
     }
     // Permissive: who no longer has it; restrictive: who newly has it.
     let (before, after) = if *permissive { (from, to) } else { (to, from) };
-    let losing: Vec<&str> = before
+    let losing: Vec<String> = before
         .roles
         .iter()
         .filter(|r| !covers(&after.roles, r))
-        .map(String::as_str)
+        .cloned()
         .collect();
     let mut review = if !losing.is_empty() {
         let how = if *permissive {
@@ -167,7 +190,12 @@ fn alter(alter: &super::Alter) -> Review {
         } else {
             "are held to it now: they lose access to every row its expressions refuse"
         };
-        Review::new(description, Safety::Destructive).note(format!("{} {how}", losing.join(", ")))
+        let who = if losing.iter().any(|r| r == petal_ir::PUBLIC_ROLE) {
+            "all roles (PUBLIC)".to_string()
+        } else {
+            format!("roles {}", losing.join(", "))
+        };
+        Review::new(description, Safety::Destructive).note(format!("{who} {how}"))
     } else if expressions {
         Review::new(description, Safety::Breaking)
     } else {
@@ -184,21 +212,7 @@ fn alter(alter: &super::Alter) -> Review {
 
 fn row_security(table: &QualifiedName, security: &Delta<RowSecurity>) -> Review {
     let (from, to) = (security.from, security.to);
-    let mut said = Vec::new();
-    if from.enabled != to.enabled {
-        said.push(if to.enabled {
-            "enable row level security"
-        } else {
-            "disable row level security"
-        });
-    }
-    if from.forced != to.forced {
-        said.push(if to.forced {
-            "force row level security"
-        } else {
-            "no force row level security"
-        });
-    }
+    let said: Vec<String> = from.actions(&to).iter().map(|a| a.to_lowercase()).collect();
     let description = format!("{} on {table}", said.join(", "));
     let held = to.enabled && (!from.enabled || (to.forced && !from.forced));
     if !held {

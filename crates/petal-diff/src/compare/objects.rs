@@ -87,9 +87,11 @@ pub(super) struct ObjectPlan {
     /// The tables (as `cur` names them) with a permissive policy before
     /// the migration.
     pub open_before: BTreeSet<QualifiedName>,
-    /// `to` keys of kept policies whose definition changes (renamed
-    /// columns followed): recreated, they say who gains or loses; the
-    /// others, recreated only because what they read changes, do not.
+    /// `to` keys of kept policies that reach other roles, or other
+    /// commands, or turn restrictive or permissive: recreated, they say
+    /// who gains or loses; the others (their expressions' text may differ,
+    /// as PostgreSQL prints it after a rename or a retype under them) do
+    /// not.
     pub changed_policies: BTreeSet<ObjectKey>,
 }
 
@@ -118,14 +120,18 @@ impl Engine<'_> {
             materialized_cur: materialized(cur),
             materialized_to: materialized(to),
         };
-        // A trigger follows its table (or view) through a rename, and its
-        // own hint when its old name is gone and its new one is new.
+        // A trigger on a kept table (or view) follows it through a rename,
+        // and its own hint when its old name is gone and its new one is
+        // new.
         for (key, trigger) in &to.triggers {
-            let table = matching
+            // On a new relation, it is new, whatever an old one was called.
+            let Some(table) = matching
                 .tables
                 .get(&key.table)
                 .or_else(|| pairs.views.get(&key.table))
-                .unwrap_or(&key.table);
+            else {
+                continue;
+            };
             let old = |name: &str| TriggerKey {
                 table: table.clone(),
                 name: name.to_string(),
@@ -192,7 +198,7 @@ impl Engine<'_> {
             };
             let columns = matching.columns.get(&t.table);
             let decision = policies::decide(a, b, columns.unwrap_or(&BTreeMap::new()));
-            if decision != Decision::Keep {
+            if policies::reaches_others(a, b) {
                 plan.changed_policies.insert(ObjectKey::policy(t));
             }
             decided.push((ObjectKey::policy(t), decision));

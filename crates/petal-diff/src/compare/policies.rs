@@ -51,6 +51,13 @@ pub(super) fn decide(cur: &Policy, to: &Policy, columns: &BTreeMap<String, Strin
     }
 }
 
+/// Whether kept policy `cur` becoming `to` changes whom it reaches: its
+/// kind, its command or its roles. (New expressions may too, which no
+/// text comparison can tell: an in-place `ALTER POLICY` says so.)
+pub(super) fn reaches_others(cur: &Policy, to: &Policy) -> bool {
+    cur.permissive != to.permissive || cur.command != to.command || cur.roles != to.roles
+}
+
 /// Each wanted policy paired with the policy it was, on a kept table (a
 /// renamed table's policies follow it): under its name, or under its hint
 /// when the old name is gone and the new one new. A policy on a new table
@@ -159,9 +166,11 @@ pub(super) fn open_tables(db: &Database) -> BTreeSet<QualifiedName> {
 
 impl Engine<'_> {
     /// A kept table's row-level security, switched: when `on` is false,
-    /// the changes that only turn something off (before the policies are
-    /// dropped, phase 2a, the tables under their `cur` names); when true,
-    /// the others (after the policies are created, phase 11b).
+    /// what goes off (before the policies are dropped, phase 2a, the tables
+    /// under their `cur` names); when true, what comes on (after the
+    /// policies are created, phase 11b), from the working copy's state.
+    /// `open` on each side: whether the table has a permissive policy at
+    /// that point (the old ones early, the new ones late).
     pub(super) fn row_security(&mut self, matching: &Matching, plan: &ObjectPlan, on: bool) {
         let mut pending = Vec::new();
         for (name, cur_name) in &matching.tables {
@@ -182,14 +191,29 @@ impl Engine<'_> {
                 forced: wanted.force_row_level_security,
                 open: open(self.to, name),
             };
-            if (from.enabled, from.forced) == (into.enabled, into.forced) {
-                continue;
-            }
-            let only_off = (!into.enabled || from.enabled) && (!into.forced || from.forced);
-            if only_off != on {
+            // Early, only what goes off (a mixed switch, on and off, is
+            // two alters); late, the rest, from where the early one left.
+            let target = if on {
+                into
+            } else {
+                RowSecurity {
+                    enabled: from.enabled && into.enabled,
+                    forced: from.forced && into.forced,
+                    open: from.open,
+                }
+            };
+            let from = if on {
+                RowSecurity {
+                    open: into.open,
+                    ..from
+                }
+            } else {
+                from
+            };
+            if (from.enabled, from.forced) != (target.enabled, target.forced) {
                 pending.push(Alter::RowSecurity {
                     table: now_named.clone(),
-                    security: Delta::new(from, into),
+                    security: Delta::new(from, target),
                 });
             }
         }

@@ -99,20 +99,9 @@ pub(super) fn alter(table: &QualifiedName, name: &str, rules: &Delta<PolicyRules
 /// `ENABLE`/`DISABLE ROW LEVEL SECURITY` and `[NO] FORCE ROW LEVEL
 /// SECURITY`, what changes, in one `ALTER TABLE`.
 pub(super) fn row_security(table: &QualifiedName, from: &RowSecurity, to: &RowSecurity) -> String {
-    let mut actions = Vec::new();
-    if from.enabled != to.enabled {
-        actions.push(if to.enabled {
-            "ENABLE ROW LEVEL SECURITY"
-        } else {
-            "DISABLE ROW LEVEL SECURITY"
-        });
-    }
-    if from.forced != to.forced {
-        actions.push(if to.forced {
-            "FORCE ROW LEVEL SECURITY"
-        } else {
-            "NO FORCE ROW LEVEL SECURITY"
-        });
-    }
-    format!("ALTER TABLE {} {};", table.quoted(), actions.join(", "))
+    format!(
+        "ALTER TABLE {} {};",
+        table.quoted(),
+        from.actions(to).join(", ")
+    )
 }
