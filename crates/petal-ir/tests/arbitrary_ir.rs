@@ -69,6 +69,9 @@ fn assert_valid(db: &Database) {
                 t.name
             );
         }
+        let columns: std::collections::BTreeSet<&str> =
+            t.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(columns.len(), t.columns.len(), "{}: a column twice", t.name);
         let names: Vec<&str> = t.object_names().collect();
         for name in names.iter().chain([&t.name.name.as_str()]) {
             assert!(name.len() <= MAX_IDENTIFIER_BYTES, "{name} is too long");

@@ -390,7 +390,10 @@ fn keep_key(before: &Database, db: &mut Database, name: &QualifiedName) {
             t.columns
                 .iter()
                 .position(|c| c.renamed_from.as_deref() == Some(old_key.as_str()))
-        });
+        })
+        // The key column went, and another took its name by a rename:
+        // that one becomes the key (two columns of one name cannot be).
+        .or_else(|| t.columns.iter().position(|c| c.name == old_key));
     let key = match current {
         Some(at) => {
             let renamed = t.columns[at].renamed_from.clone();
