@@ -151,6 +151,7 @@ mod tests {
                 Change::Create(Object::Policy {
                     policy: policy.clone(),
                     guarded: false,
+                    reworded: false,
                 }),
                 Change::Alter(Alter::Policy {
                     table: table.clone(),
@@ -166,6 +167,7 @@ mod tests {
                         ..policy
                     },
                     guarded: false,
+                    reworded: false,
                 }),
             ],
             ..Diff::default()

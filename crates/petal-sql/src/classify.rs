@@ -359,8 +359,8 @@ pub fn roles_named(sql: &str) -> Vec<String> {
         return Vec::new();
     }
     // `name ON table`, then `RENAME TO` (no roles) or the rest.
-    let mut at = 3;
-    if words.qualified(&mut at).is_none() || words.is(at, "RENAME") {
+    let mut at = 4;
+    if !words.is(3, "ON") || words.qualified(&mut at).is_none() || words.is(at, "RENAME") {
         return Vec::new();
     }
     policy_roles(&words, at).0

@@ -99,6 +99,10 @@ pub enum Object {
         policy: Policy,
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         guarded: bool,
+        /// Created again (or, reversed, dropped to be) with an expression
+        /// added or taken away, on such a table: its rows change.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        reworded: bool,
     },
     /// A domain with its checks.
     Domain {
@@ -202,7 +206,11 @@ impl Object {
             Object::View { view } => views::create(view),
             Object::Function { function } => functions::create(function),
             Object::Trigger { trigger } => triggers::create(trigger),
-            Object::Policy { policy, guarded } => policies::create(policy, *guarded),
+            Object::Policy {
+                policy,
+                guarded,
+                reworded,
+            } => policies::create(policy, *guarded).reworded(*reworded),
             Object::Domain { domain } => types::create_domain(domain),
             Object::DomainCheck { domain, check, .. } => types::add_domain_check(domain, check),
             Object::CompositeType { composite } => types::create_composite(composite),
@@ -246,7 +254,11 @@ impl Object {
             Object::View { view } => views::drop(view),
             Object::Function { function } => functions::drop(function),
             Object::Trigger { trigger } => triggers::drop(trigger),
-            Object::Policy { policy, guarded } => policies::drop(policy, *guarded),
+            Object::Policy {
+                policy,
+                guarded,
+                reworded,
+            } => policies::drop(policy, *guarded).reworded(*reworded),
             Object::Domain { domain } => types::drop_domain(domain),
             Object::DomainCheck { domain, check, .. } => {
                 Review::safe(format!("drop check {} of domain {domain}", check.name))

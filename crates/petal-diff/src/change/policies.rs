@@ -96,6 +96,22 @@ fn roles_of(roles: &[String]) -> String {
     }
 }
 
+/// The note (and at least `breaks:`) of a policy recreated with other
+/// expressions.
+const EXPRESSIONS_CHANGE: &str = "its expressions change which rows it lets through (or holds back): read them before \
+     applying";
+
+impl Review {
+    /// A recreated policy's review, when its expressions change.
+    pub(super) fn reworded(mut self, reworded: bool) -> Review {
+        if !reworded {
+            return self;
+        }
+        self.safety = self.safety.max(Safety::Breaking);
+        self.note(EXPRESSIONS_CHANGE)
+    }
+}
+
 pub(super) fn create(policy: &Policy, guarded: bool) -> Review {
     let description = format!("create {}", what(policy));
     if guarded && !policy.permissive {
@@ -191,7 +207,11 @@ fn alter(alter: &super::Alter) -> Review {
             "are held to it now: they lose access to every row its expressions refuse"
         };
         let who = if losing.iter().any(|r| r == petal_ir::PUBLIC_ROLE) {
-            "all roles (PUBLIC)".to_string()
+            if after.roles.is_empty() {
+                "all roles (PUBLIC)".to_string()
+            } else {
+                format!("every role but {}", after.roles.join(", "))
+            }
         } else {
             format!("roles {}", losing.join(", "))
         };
@@ -202,10 +222,7 @@ fn alter(alter: &super::Alter) -> Review {
         Review::safe(description)
     };
     if expressions {
-        review = review.note(
-            "its expressions change which rows it lets through (or holds back): \
-             read them before applying",
-        );
+        review = review.note(EXPRESSIONS_CHANGE);
     }
     review
 }

@@ -47,6 +47,7 @@ pub(super) fn object_of(db: &Database, key: &ObjectKey) -> Option<Object> {
                 })?
                 .clone(),
             guarded: false,
+            reworded: false,
         },
         ObjectKey::Sequence { name } => Object::Sequence {
             sequence: db.sequences.get(name)?.clone(),
@@ -538,9 +539,14 @@ fn for_creation(object: Object) -> Object {
         Object::Policy {
             mut policy,
             guarded,
+            reworded,
         } => {
             policy.renamed_from = None;
-            Object::Policy { policy, guarded }
+            Object::Policy {
+                policy,
+                guarded,
+                reworded,
+            }
         }
         Object::CompositeType { mut composite } => {
             composite.renamed_from = None;

@@ -93,6 +93,9 @@ pub(super) struct ObjectPlan {
     /// as PostgreSQL prints it after a rename or a retype under them) do
     /// not.
     pub changed_policies: BTreeSet<ObjectKey>,
+    /// `to` keys of kept policies recreated for an expression added or
+    /// taken away, reaching the same roles.
+    pub reworded_policies: BTreeSet<ObjectKey>,
 }
 
 impl Engine<'_> {
@@ -200,6 +203,8 @@ impl Engine<'_> {
             let decision = policies::decide(a, b, columns.unwrap_or(&BTreeMap::new()));
             if policies::reaches_others(a, b) {
                 plan.changed_policies.insert(ObjectKey::policy(t));
+            } else if decision == Decision::Recreate {
+                plan.reworded_policies.insert(ObjectKey::policy(t));
             }
             decided.push((ObjectKey::policy(t), decision));
         }

@@ -123,13 +123,17 @@ pub(super) fn guarded_tables(
 }
 
 /// `object` (a `cur` policy when `dropped`, else a `to` one) with its
-/// `guarded` flag set. A policy dropped only to be created again
-/// unchanged, or put back after what it reads changed, changes no one's
-/// access; one whose definition changes says so on both sides.
+/// `guarded` and `reworded` flags set. A policy dropped only to be created
+/// again reaching the same roles changes no one's access by whom it
+/// reaches; one that reaches others says so on both sides. One created
+/// again with other expressions (`reworded`) says that those change which
+/// rows it lets through.
 pub(super) fn guard(object: Object, plan: &ObjectPlan, key: &ObjectKey, dropped: bool) -> Object {
     let Object::Policy { policy, .. } = object else {
         return object;
     };
+    let reworded =
+        !dropped && plan.reworded_policies.contains(key) && plan.guarded_to.contains(&policy.table);
     // Kept: its `to` key, found by its `cur` one when it is dropped.
     let kept = if dropped {
         super::objects::to_key(&plan.pairs, key)
@@ -144,6 +148,7 @@ pub(super) fn guard(object: Object, plan: &ObjectPlan, key: &ObjectKey, dropped:
     };
     Object::Policy {
         guarded: !unchanged && tables.contains(&policy.table),
+        reworded,
         policy,
     }
 }

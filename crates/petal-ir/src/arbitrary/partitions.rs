@@ -382,6 +382,7 @@ fn keep_key(before: &Database, db: &mut Database, name: &QualifiedName) {
     let Some(t) = db.tables.get_mut(name) else {
         return;
     };
+    let mut retyped = false;
     let current = t
         .columns
         .iter()
@@ -392,8 +393,13 @@ fn keep_key(before: &Database, db: &mut Database, name: &QualifiedName) {
                 .position(|c| c.renamed_from.as_deref() == Some(old_key.as_str()))
         })
         // The key column went, and another took its name by a rename:
-        // that one becomes the key (two columns of one name cannot be).
-        .or_else(|| t.columns.iter().position(|c| c.name == old_key));
+        // that one becomes the key (two columns of one name cannot be),
+        // and the foreign keys on it or to it, typed as it was, go.
+        .or_else(|| {
+            let at = t.columns.iter().position(|c| c.name == old_key)?;
+            retyped = t.columns[at].ty != original.ty;
+            Some(at)
+        });
     let key = match current {
         Some(at) => {
             let renamed = t.columns[at].renamed_from.clone();
@@ -429,9 +435,14 @@ fn keep_key(before: &Database, db: &mut Database, name: &QualifiedName) {
     });
     t.indexes
         .retain(|i| !i.unique || holds(&index_columns(&i.keys)));
+    if retyped {
+        t.foreign_keys.retain(|fk| !fk.columns.contains(&key));
+    }
     for other in db.tables.values_mut() {
-        other
-            .foreign_keys
-            .retain(|fk| fk.ref_table != *name || !gone.contains(&fk.ref_columns));
+        other.foreign_keys.retain(|fk| {
+            let to_it = fk.ref_table == *name;
+            !(to_it
+                && (gone.contains(&fk.ref_columns) || (retyped && fk.ref_columns.contains(&key))))
+        });
     }
 }
