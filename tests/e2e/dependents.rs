@@ -405,6 +405,31 @@ async fn a_type_change_under_a_rule_is_refused_naming_both() {
     project.generate_and_apply("wider totals");
 }
 
+/// A policy on an inheritance child of `orders` (a table petal does not
+/// compare) reads the column it inherits: retyping the parent's column
+/// would reach it, and PostgreSQL refuses, so petal writes no file.
+#[tokio::test]
+async fn a_type_change_under_a_policy_on_an_inheritance_child_is_refused() {
+    let project = Project::new().await;
+    project.write("models/orders.rs", ORDERS);
+    project.generate_and_apply("orders");
+    project
+        .client()
+        .batch_execute(
+            "CREATE TABLE public.old_orders () INHERITS (public.orders);
+             CREATE POLICY small ON public.old_orders USING (total < 1000);",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("child: {e}"));
+    let before = project.migrations();
+    widening_totals_is_refused(
+        &project,
+        "policy public.old_orders.small uses column public.orders.total, \
+         which the up changes the type of",
+    );
+    assert_eq!(project.migrations(), before, "no file is written");
+}
+
 /// The models widen `orders.total`; autogenerate refuses, saying `why`.
 fn widening_totals_is_refused(project: &Project, why: &str) {
     project.write(

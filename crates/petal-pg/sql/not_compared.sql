@@ -256,6 +256,19 @@ LEFT JOIN LATERAL (
           -- (COALESCE: a dependent with no table of its own, or a ref
           -- that is no relation, is never its own table)
           AND NOT (COALESCE(rc.oid = u.own_table, false) AND d.refobjsubid = 0)
+        UNION
+        -- An inherited column (of an inheritance child, which petal does
+        -- not compare) stands for its parent's column of that name too:
+        -- retyping or dropping that one reaches the child's.
+        SELECT 'column', pn.nspname::text, pc.relname::text, ra.attname::text
+        FROM pg_depend d
+        JOIN pg_attribute ra
+          ON ra.attrelid = d.refobjid AND ra.attnum = d.refobjsubid AND ra.attinhcount > 0
+        JOIN pg_inherits i ON i.inhrelid = ra.attrelid
+        JOIN pg_class pc ON pc.oid = i.inhparent
+        JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+        WHERE d.classid = u.classid AND d.objid = u.objid AND d.deptype = 'n'
+          AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0
     ) AS k
 ) AS r ON true
 ORDER BY 1, 2
