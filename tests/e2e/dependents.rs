@@ -378,17 +378,12 @@ async fn a_column_a_trigger_lists_is_dropped_both_ways() {
 /// rule is gone, the same models generate.
 #[tokio::test]
 async fn a_type_change_under_a_rule_is_refused_naming_both() {
-    let project = Project::new().await;
-    project.write("models/orders.rs", ORDERS);
-    project.generate_and_apply("orders");
+    let project = orders_with(
+        "CREATE RULE small_orders AS ON UPDATE TO public.orders \
+         WHERE NEW.total > 1000 DO INSTEAD NOTHING",
+    )
+    .await;
     let client = project.client();
-    client
-        .batch_execute(
-            "CREATE RULE small_orders AS ON UPDATE TO public.orders \
-             WHERE NEW.total > 1000 DO INSTEAD NOTHING",
-        )
-        .await
-        .unwrap_or_else(|e| panic!("rule: {e}"));
     let before = project.migrations();
 
     widening_totals_is_refused(
@@ -410,17 +405,11 @@ async fn a_type_change_under_a_rule_is_refused_naming_both() {
 /// would reach it, and PostgreSQL refuses, so petal writes no file.
 #[tokio::test]
 async fn a_type_change_under_a_policy_on_an_inheritance_child_is_refused() {
-    let project = Project::new().await;
-    project.write("models/orders.rs", ORDERS);
-    project.generate_and_apply("orders");
-    project
-        .client()
-        .batch_execute(
-            "CREATE TABLE public.old_orders () INHERITS (public.orders);
-             CREATE POLICY small ON public.old_orders USING (total < 1000);",
-        )
-        .await
-        .unwrap_or_else(|e| panic!("child: {e}"));
+    let project = orders_with(
+        "CREATE TABLE public.old_orders () INHERITS (public.orders);
+         CREATE POLICY small ON public.old_orders USING (total < 1000);",
+    )
+    .await;
     let before = project.migrations();
     widening_totals_is_refused(
         &project,
@@ -428,6 +417,20 @@ async fn a_type_change_under_a_policy_on_an_inheritance_child_is_refused() {
          which the up changes the type of",
     );
     assert_eq!(project.migrations(), before, "no file is written");
+}
+
+/// A project at the `orders` model's first revision, and `sql` run on its
+/// database behind petal's back (what petal does not model).
+async fn orders_with(sql: &str) -> Project {
+    let project = Project::new().await;
+    project.write("models/orders.rs", ORDERS);
+    project.generate_and_apply("orders");
+    project
+        .client()
+        .batch_execute(sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    project
 }
 
 /// The models widen `orders.total`; autogenerate refuses, saying `why`.

@@ -45,7 +45,7 @@ pub use function::{Function, FunctionKey, FunctionKind, Volatility};
 pub use key::{ObjectKey, Origin, Part};
 pub use name::{QualifiedName, collation_sql, quote_ident, quote_literal};
 pub use partition::PartitionOf;
-pub use policy::{PUBLIC_ROLE, Policy, PolicyCommand, PolicyKey};
+pub use policy::{PUBLIC_ROLE, Policy, PolicyCommand, PolicyKey, roles_sql};
 pub use privilege::{Grant, Privileges};
 pub use range::RangeType;
 pub use sequence::{Sequence, SequenceOptions, SequenceOwner};

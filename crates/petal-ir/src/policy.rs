@@ -94,6 +94,22 @@ impl PolicyCommand {
 /// The role PostgreSQL's `PUBLIC` is spelled as in [`Policy::roles`].
 pub const PUBLIC_ROLE: &str = "public";
 
+/// Roles as a `TO` clause lists them: `PUBLIC` bare, the others quoted (a
+/// role named `public` cannot exist: PostgreSQL reserves it).
+pub fn roles_sql(roles: &[String]) -> String {
+    let roles: Vec<String> = roles
+        .iter()
+        .map(|r| {
+            if r == PUBLIC_ROLE {
+                "PUBLIC".to_string()
+            } else {
+                quote_ident(r)
+            }
+        })
+        .collect();
+    roles.join(", ")
+}
+
 impl Policy {
     pub fn key(&self) -> PolicyKey {
         PolicyKey {
@@ -102,21 +118,9 @@ impl Policy {
         }
     }
 
-    /// The roles as a `TO` clause lists them: `PUBLIC` bare, the others
-    /// quoted (a role named `public` cannot exist: PostgreSQL reserves it).
+    /// Its roles as a `TO` clause lists them ([`roles_sql`]).
     pub fn roles_sql(&self) -> String {
-        let roles: Vec<String> = self
-            .roles
-            .iter()
-            .map(|r| {
-                if r == PUBLIC_ROLE {
-                    "PUBLIC".to_string()
-                } else {
-                    quote_ident(r)
-                }
-            })
-            .collect();
-        roles.join(", ")
+        roles_sql(&self.roles)
     }
 }
 

@@ -153,13 +153,6 @@ pub(super) fn guard(object: Object, plan: &ObjectPlan, key: &ObjectKey, dropped:
     }
 }
 
-/// Whether `db` has a permissive policy on `table`.
-fn open(db: &Database, table: &QualifiedName) -> bool {
-    db.policies
-        .values()
-        .any(|p| &p.table == table && p.permissive)
-}
-
 /// The tables of `db` with a permissive policy.
 pub(super) fn open_tables(db: &Database) -> BTreeSet<QualifiedName> {
     db.policies
@@ -178,6 +171,7 @@ impl Engine<'_> {
     /// that point (the old ones early, the new ones late).
     pub(super) fn row_security(&mut self, matching: &Matching, plan: &ObjectPlan, on: bool) {
         let mut pending = Vec::new();
+        let open_after = open_tables(self.to);
         for (name, cur_name) in &matching.tables {
             // Late, the working copy has the table under its new name.
             let now_named = if on { name } else { cur_name };
@@ -194,7 +188,7 @@ impl Engine<'_> {
             let into = RowSecurity {
                 enabled: wanted.row_level_security,
                 forced: wanted.force_row_level_security,
-                open: open(self.to, name),
+                open: open_after.contains(name),
             };
             // Early, only what goes off (a mixed switch, on and off, is
             // two alters); late, the rest, from where the early one left.

@@ -1,6 +1,6 @@
 //! SQL of row-level security: a table's switches and its policies.
 
-use petal_ir::{ObjectKey, Policy, PolicyCommand, QualifiedName, quote_ident};
+use petal_ir::{ObjectKey, Policy, PolicyCommand, QualifiedName, quote_ident, roles_sql};
 
 use super::{ReviewedStatement, objects};
 use crate::change::{Delta, PolicyRules, RowSecurity};
@@ -70,19 +70,8 @@ pub(super) fn rename(table: &QualifiedName, from: &str, to: &str) -> String {
 pub(super) fn alter(table: &QualifiedName, name: &str, rules: &Delta<PolicyRules>) -> String {
     let mut sql = format!("ALTER POLICY {} ON {}", quote_ident(name), table.quoted());
     if rules.from.roles != rules.to.roles {
-        let shown = Policy {
-            table: table.clone(),
-            name: name.to_string(),
-            permissive: true,
-            command: PolicyCommand::All,
-            roles: rules.to.roles.clone(),
-            using: None,
-            with_check: None,
-            comment: None,
-            renamed_from: None,
-        };
         sql.push_str(" TO ");
-        sql.push_str(&shown.roles_sql());
+        sql.push_str(&roles_sql(&rules.to.roles));
     }
     let changed = |from: &Option<String>, to: &Option<String>| {
         if from == to { None } else { to.clone() }

@@ -3,18 +3,15 @@
 //! expressions as the server prints them. Each keeps its oid, because the
 //! dependency edges name a policy by its pg_policy row.
 
-use petal_ir::{Policy, PolicyCommand, QualifiedName};
+use petal_ir::{Policy, PolicyCommand};
 
-use super::rows::{Rows, get, unknown};
+use super::rows::{Rows, get, qualified, unknown};
 use crate::error::PgError;
 
 pub(super) fn policies(rows: Rows) -> Result<Vec<(u32, Policy)>, PgError> {
     rows.iter()
         .map(|row| {
-            let table = QualifiedName::new(
-                get::<String>(row, "schema")?,
-                get::<String>(row, "table_name")?,
-            );
+            let table = qualified(row, "schema", "table_name")?;
             let name: String = get(row, "name")?;
             let command = match get::<String>(row, "command")?.as_str() {
                 "*" => PolicyCommand::All,

@@ -16,6 +16,18 @@ pub(super) fn get<'a, T: FromSql<'a>>(row: &'a Row, column: &str) -> Result<T, P
         .map_err(|e| PgError::Catalog(format!("column {column}: {e}")))
 }
 
+/// `schema.name` from two text columns of a row.
+pub(super) fn qualified(
+    row: &Row,
+    schema: &str,
+    name: &str,
+) -> Result<petal_ir::QualifiedName, PgError> {
+    Ok(petal_ir::QualifiedName::new(
+        get::<String>(row, schema)?,
+        get::<String>(row, name)?,
+    ))
+}
+
 pub(super) fn unknown(what: &str, code: &str, context: &str) -> PgError {
     PgError::Catalog(format!(
         "unknown {what} {code:?} on {context}; a newer PostgreSQL than petal knows?"

@@ -6,16 +6,13 @@
 
 use petal_ir::{FunctionKey, QualifiedName, Trigger, TriggerEnabled};
 
-use super::rows::{Rows, get, unknown};
+use super::rows::{Rows, get, qualified, unknown};
 use crate::error::PgError;
 
 pub(super) fn triggers(rows: Rows) -> Result<Vec<(u32, Trigger)>, PgError> {
     rows.iter()
         .map(|row| {
-            let table = QualifiedName::new(
-                get::<String>(row, "schema")?,
-                get::<String>(row, "table_name")?,
-            );
+            let table = qualified(row, "schema", "table_name")?;
             let name: String = get(row, "name")?;
             let enabled = match get::<String>(row, "enabled")?.as_str() {
                 "O" => TriggerEnabled::Origin,
