@@ -194,6 +194,10 @@ pub enum Command {
         /// Only compare these schemas (repeatable)
         #[arg(long = "schema")]
         schemas: Vec<String>,
+        /// Compare privileges too (`privileges = true` in petal.toml says
+        /// it for the project)
+        #[arg(long)]
+        privileges: bool,
     },
     /// Print a schema, and what petal does not compare
     Inspect {
@@ -202,6 +206,10 @@ pub enum Command {
         /// Only these schemas (repeatable)
         #[arg(long = "schema")]
         schemas: Vec<String>,
+        /// Print the privileges too (`privileges = true` in petal.toml
+        /// says it for the project)
+        #[arg(long)]
+        privileges: bool,
     },
     /// Drive the embedded PostgreSQL cluster in .petal/
     Dev {

@@ -35,6 +35,10 @@ struct FileConfig {
     /// Generated migrations use the online recipes.
     #[serde(default)]
     online: bool,
+    /// Privileges are compared, and the SQL files may hold `GRANT` and
+    /// `REVOKE`.
+    #[serde(default)]
+    privileges: bool,
 }
 
 pub const CONFIG_FILE: &str = "petal.toml";
@@ -100,6 +104,7 @@ impl Config {
             features: file.features,
             step_policy,
             online: file.online,
+            privileges: file.privileges,
             root,
         })
     }

@@ -180,16 +180,28 @@ fn dispatch(
         Command::Check { migrations } => runtime.block_on(commands::revision::check(
             &settings, migrations, format, style,
         )),
-        Command::Inspect { source, schemas } => runtime.block_on(commands::schema::inspect(
-            &settings, &source, &schemas, format,
+        Command::Inspect {
+            source,
+            schemas,
+            privileges,
+        } => runtime.block_on(commands::schema::inspect(
+            &petal_engine::Settings {
+                privileges: settings.privileges || privileges,
+                ..settings
+            },
+            &source,
+            &schemas,
+            format,
         )),
         Command::Diff {
             from,
             to,
             exit_code,
             schemas,
+            privileges,
         } => {
             let mut settings = settings;
+            settings.privileges |= privileges;
             if !schemas.is_empty() {
                 settings.schemas = schemas;
             }

@@ -68,6 +68,7 @@ impl Config {
             features: None,
             step_policy: Default::default(),
             online: false,
+            privileges: false,
         }
     }
 

@@ -31,6 +31,7 @@ mod scope;
 
 pub use apply::{ApplyError, apply, apply_all};
 pub use casts::{TypeChangeRisk, needs_using, type_change_risk, using_cast};
+pub use change::privileges::missing as missing_grants;
 pub use change::{
     AddEnumLabel, Alter, AttributeType, Change, ColumnType, Delta, EnumColumn, EnumForeignKey,
     Moved, NotNull, Object, PolicyRules, RecreateEnum, Rename, Replace, RowSecurity,

@@ -17,11 +17,14 @@ use crate::compare::{Diff, diff};
 /// removing all of one's models from `public` must not try to.
 pub const ALWAYS_PRESENT: &str = "public";
 
-/// The schemas a comparison covers.
+/// The schemas a comparison covers, and whether it covers privileges.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Scope {
     /// `None`: every non-system schema on either side.
     schemas: Option<BTreeSet<String>>,
+    /// Whether privileges are compared (`privileges = true`): a side that
+    /// holds none (an empty database) has every object's default.
+    privileges: bool,
 }
 
 impl Scope {
@@ -39,7 +42,13 @@ impl Scope {
         let schemas: BTreeSet<String> = schemas.into_iter().map(Into::into).collect();
         Scope {
             schemas: (!schemas.is_empty()).then_some(schemas),
+            privileges: false,
         }
+    }
+
+    /// The same scope, comparing privileges or not.
+    pub fn with_privileges(self, privileges: bool) -> Self {
+        Scope { privileges, ..self }
     }
 
     /// The two schemas as they are compared: narrowed to the scope, and
@@ -66,6 +75,14 @@ impl Scope {
         if let Some(keep) = &self.schemas {
             from.to_mut().retain_schemas(keep);
             to.to_mut().retain_schemas(keep);
+        }
+        for side in [&mut from, &mut to] {
+            if self.privileges && side.privileges.is_none() {
+                side.to_mut().privileges = Some(petal_ir::Acls::default());
+            }
+            if !self.privileges && side.privileges.is_some() {
+                side.to_mut().privileges = None;
+            }
         }
         if from.schemas.contains(ALWAYS_PRESENT) && !to.schemas.contains(ALWAYS_PRESENT) {
             to.to_mut().schemas.insert(ALWAYS_PRESENT.to_string());

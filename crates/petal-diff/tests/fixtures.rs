@@ -25,8 +25,8 @@ use petal_diff::{
     Mode, ReviewedStep, apply_all, diff, render_diff_as, render_down, render_down_as,
 };
 use petal_ir::{
-    CompositeType, Database, Dependency, Domain, EnumType, Extension, Function, Keyed, Policy,
-    RangeType, Sequence, Table, Trigger, View,
+    Acls, CompositeType, Database, Dependency, Domain, EnumType, Extension, Function, Keyed,
+    Policy, RangeType, Sequence, Table, Trigger, View,
 };
 use serde::Deserialize;
 
@@ -104,6 +104,8 @@ struct FixtureDb {
     range_types: Vec<RangeType>,
     #[serde(default)]
     dependencies: Vec<Dependency>,
+    #[serde(default)]
+    privileges: Option<Acls>,
 }
 
 fn load(path: &Path) -> Result<Database, Failed> {
@@ -129,6 +131,7 @@ fn load(path: &Path) -> Result<Database, Failed> {
     db.composite_types = keyed(fixture.composite_types);
     db.range_types = keyed(fixture.range_types);
     db.dependencies = fixture.dependencies.into_iter().collect();
+    db.privileges = fixture.privileges;
     db.normalize();
     Ok(db)
 }
@@ -137,9 +140,13 @@ fn keyed<T: Keyed>(items: Vec<T>) -> BTreeMap<T::Key, T> {
     items.into_iter().map(|item| (item.key(), item)).collect()
 }
 
-/// `db` without the privileges, which petal does not compare.
+/// `db` without the privileges, when they are not compared (a fixture
+/// with `privileges` compares them).
 fn unprivileged(db: &Database) -> Database {
     let mut db = db.clone();
+    if db.privileges.is_some() {
+        return db;
+    }
     db.views.values_mut().for_each(|v| v.privileges = None);
     db.functions.values_mut().for_each(|f| f.privileges = None);
     db

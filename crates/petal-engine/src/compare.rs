@@ -11,7 +11,7 @@ use crate::settings::Settings;
 
 /// The project's comparison scope.
 pub fn scope(settings: &Settings) -> Scope {
-    Scope::only(settings.schemas.iter().cloned())
+    Scope::only(settings.schemas.iter().cloned()).with_privileges(settings.privileges)
 }
 
 /// Diffs `from` into `to`, both restricted to the configured schemas (all
@@ -128,6 +128,7 @@ mod tests {
             features: None,
             step_policy: Default::default(),
             online: false,
+            privileges: false,
         }
     }
 

@@ -1,4 +1,4 @@
-//! The roles a migration's policies name, checked against the database's
+//! The roles a migration's policies and grants name, checked against the database's
 //! cluster when the migration is written: roles are the cluster's, petal
 //! never creates one there, and PostgreSQL refuses a `CREATE POLICY` (or
 //! `ALTER POLICY ... TO`) naming a role that does not exist. Said as a
@@ -31,20 +31,25 @@ fn named(diff: &Diff) -> BTreeMap<String, BTreeSet<String>> {
             Change::Create(Object::Policy { policy, .. }) => {
                 add(
                     &policy.roles,
-                    format!("{} on {}", policy.name, policy.table),
+                    format!("policy {} on {}", policy.name, policy.table),
                 );
             }
             Change::PutBack(moved) => {
                 if let Object::Policy { policy, .. } = &moved.object {
                     add(
                         &policy.roles,
-                        format!("{} on {}", policy.name, policy.table),
+                        format!("policy {} on {}", policy.name, policy.table),
                     );
                 }
             }
             Change::Alter(Alter::Policy {
                 table, name, rules, ..
-            }) => add(&rules.to.roles, format!("{name} on {table}")),
+            }) => add(&rules.to.roles, format!("policy {name} on {table}")),
+            Change::Alter(Alter::Privileges { on, grants }) => {
+                let given = petal_diff::missing_grants(&grants.to, &grants.from);
+                let roles: Vec<String> = given.iter().filter_map(|g| g.grantee.clone()).collect();
+                add(&roles, format!("a grant on {on}"));
+            }
             _ => {}
         }
     }
@@ -74,9 +79,9 @@ pub(crate) async fn missing(target: &ConnConfig, diff: &Diff) -> Result<Vec<Stri
         .map(|(role, policies)| {
             let policies: Vec<String> = policies.into_iter().collect();
             format!(
-                "role {role} does not exist in the database's cluster, and policy {} names it: \
+                "role {role} does not exist in the database's cluster, and {} names it: \
                  `upgrade` fails until the role is created (petal never creates roles)",
-                policies.join(", policy ")
+                policies.join(", ")
             )
         })
         .collect())

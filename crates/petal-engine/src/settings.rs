@@ -37,6 +37,9 @@ pub struct Settings {
     /// Generated migrations use the online recipes (`online = true`,
     /// `petal revision --online`): see `petal_diff::Mode::Online`.
     pub online: bool,
+    /// Privileges are compared (`privileges = true`, `petal diff
+    /// --privileges`); RLS flags and policies are, always.
+    pub privileges: bool,
 }
 
 impl Settings {

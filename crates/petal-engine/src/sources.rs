@@ -69,8 +69,19 @@ pub struct Loaded {
     pub live: Option<ConnConfig>,
 }
 
-/// Reads a source's schema, in canonical form.
+/// Reads a source's schema, in canonical form, with its privileges when
+/// the project compares them (an empty database's are every object's
+/// default), without them otherwise.
 pub async fn load(settings: &Settings, source: &Source) -> Result<Loaded, EngineError> {
+    let mut loaded = load_any(settings, source).await?;
+    let privileges = &mut loaded.database.privileges;
+    *privileges = settings
+        .privileges
+        .then(|| privileges.take().unwrap_or_default());
+    Ok(loaded)
+}
+
+async fn load_any(settings: &Settings, source: &Source) -> Result<Loaded, EngineError> {
     match source {
         Source::Empty => Ok(Loaded::default()),
         Source::Url(url) => read_live(ConnConfig::parse(url)?, settings).await,
@@ -115,6 +126,7 @@ pub fn introspect_options(settings: &Settings) -> IntrospectOptions {
     IntrospectOptions {
         tables: None,
         objects: petal_pg::Objects::All,
+        privileges: settings.privileges,
         schemas: if settings.schemas.is_empty() {
             None
         } else {

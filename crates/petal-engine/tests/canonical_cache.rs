@@ -34,6 +34,7 @@ fn settings(root: PathBuf) -> Settings {
         features: None,
         step_policy: Default::default(),
         online: false,
+        privileges: false,
     }
 }
 

@@ -4,7 +4,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    CompositeType, Dependency, Domain, Extension, Function, FunctionKey, Policy, PolicyKey,
+    Acls, CompositeType, Dependency, Domain, Extension, Function, FunctionKey, Policy, PolicyKey,
     QualifiedName, RangeType, Sequence, Table, Trigger, TriggerKey, View,
 };
 
@@ -46,6 +46,11 @@ pub struct Database {
     /// database; models have none until canonicalized).
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub dependencies: BTreeSet<Dependency>,
+    /// The privileges on tables, columns, sequences, views, functions,
+    /// schemas and types, when they are compared; `None` when they are not
+    /// (the default): a diff compares them only when both sides have them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privileges: Option<Acls>,
 }
 
 /// Objects that know their own key, so a map keyed by it can be
@@ -104,7 +109,7 @@ impl Keyed for Policy {
     }
 }
 
-mod by_key {
+pub(crate) mod by_key {
     use std::collections::BTreeMap;
 
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -224,6 +229,10 @@ impl Database {
         self.range_types.retain(|n, _| keep.contains(&n.schema));
         self.dependencies
             .retain(|d| d.dependent.schema().is_none_or(|s| keep.contains(s)));
+        if let Some(acls) = &mut self.privileges {
+            acls.0
+                .retain(|k, _| k.schema().is_none_or(|s| keep.contains(s)));
+        }
     }
 
     pub fn add_table(&mut self, table: Table) {

@@ -1,6 +1,6 @@
 //! The text dump of the objects beside tables and enum types: extensions,
-//! sequences, types, functions, views, triggers and policies, each in key
-//! order.
+//! sequences, types, functions, views, triggers, policies and
+//! privileges, each in key order.
 
 use std::fmt::Write;
 
@@ -49,6 +49,33 @@ pub(crate) fn dump_objects(out: &mut String, db: &Database) {
     }
     for p in db.policies.values() {
         policy(out, p);
+    }
+    if let Some(acls) = &db.privileges {
+        for acl in acls.0.values() {
+            privileges(out, acl);
+        }
+    }
+}
+
+/// `privileges on table public.t` and one line per grant.
+fn privileges(out: &mut String, acl: &crate::Acl) {
+    let _ = writeln!(
+        out,
+        "
+privileges on {}",
+        acl.on
+    );
+    if acl.grants.is_empty() {
+        let _ = writeln!(out, "  none");
+    }
+    for g in &acl.grants {
+        let grantee = g.grantee.as_deref().map_or("PUBLIC".into(), quote_ident);
+        let option = if g.grantable {
+            " with grant option"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "  {} to {grantee}{option}", g.privilege);
     }
 }
 

@@ -1,11 +1,16 @@
 //! Privileges granted on an object, as its ACL holds them.
 //!
-//! petal does not compare privileges: they are the database's stand, which
-//! the models do not declare. It reads them so that an object it drops and
-//! creates again (a view moved out of a column's way, a function whose
-//! arguments change) gets them back, in the up and in the down.
+//! A view's and a function's are read always, so that an object petal drops
+//! and creates again (a view moved out of a column's way, a function whose
+//! arguments change) gets them back, in the up and in the down. They are
+//! compared only when the project says so (`privileges = true`): then
+//! [`Acls`] holds every compared object's, by key.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+
+use crate::{Keyed, ObjectKey};
 
 /// One privilege granted to a role or to `PUBLIC`. The owner's own
 /// privileges are left out: a created object's owner has them.
@@ -41,3 +46,77 @@ fn is_false(b: &bool) -> bool {
 /// when they are what a new object of its kind gets (a NULL ACL, or one
 /// equal to the kind's default).
 pub type Privileges = Option<Vec<Grant>>;
+
+/// The privileges on one object, when the project compares them: its
+/// grants to others than its owner, sorted as [`Privileges`] are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Acl {
+    pub on: ObjectKey,
+    pub grants: Vec<Grant>,
+}
+
+impl Acl {
+    /// What a new object of `on`'s kind grants to others than its owner
+    /// (`acldefault`): `EXECUTE` to `PUBLIC` for a function, `USAGE` to
+    /// `PUBLIC` for a type, nothing otherwise.
+    pub fn default_grants(on: &ObjectKey) -> Vec<Grant> {
+        let public = |privilege: &str| Grant {
+            grantee: None,
+            privilege: privilege.into(),
+            grantable: false,
+        };
+        match on {
+            ObjectKey::Function { .. } => vec![public("EXECUTE")],
+            ObjectKey::Enum { .. }
+            | ObjectKey::Domain { .. }
+            | ObjectKey::CompositeType { .. }
+            | ObjectKey::RangeType { .. } => vec![public("USAGE")],
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl Keyed for Acl {
+    type Key = ObjectKey;
+    fn key(&self) -> ObjectKey {
+        self.on.clone()
+    }
+}
+
+/// The privileges compared, by object: an object whose grants are its
+/// kind's default has no entry (a NULL ACL, or one equal to the default,
+/// as PostgreSQL means them alike).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Acls(#[serde(with = "crate::database::by_key")] pub BTreeMap<ObjectKey, Acl>);
+
+impl Acls {
+    /// The grants on `on`: its entry's, or its kind's default.
+    pub fn grants(&self, on: &ObjectKey) -> Vec<Grant> {
+        self.0
+            .get(on)
+            .map_or_else(|| Acl::default_grants(on), |acl| acl.grants.clone())
+    }
+
+    /// Sets the grants on `on`, leaving no entry when they are the
+    /// default.
+    pub fn set(&mut self, on: ObjectKey, mut grants: Vec<Grant>) {
+        grants.sort();
+        grants.dedup();
+        if grants == Acl::default_grants(&on) {
+            self.0.remove(&on);
+        } else {
+            self.0.insert(on.clone(), Acl { on, grants });
+        }
+    }
+
+    /// Sets them from a [`Privileges`] (`None`: the default).
+    pub fn set_privileges(&mut self, on: ObjectKey, privileges: &Privileges) {
+        match privileges {
+            Some(grants) => self.set(on, grants.clone()),
+            None => {
+                self.0.remove(&on);
+            }
+        }
+    }
+}

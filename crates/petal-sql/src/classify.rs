@@ -148,6 +148,9 @@ pub(crate) fn classify(sql: &str) -> Result<Head, String> {
     if words.is(0, "ALTER") && words.is(1, "TABLE") {
         return trigger_state(&words);
     }
+    if words.is(0, "GRANT") || words.is(0, "REVOKE") {
+        return grant(&words);
+    }
     Err(refusal(&words))
 }
 
@@ -323,7 +326,13 @@ fn policy(words: &Words<'_>, at: &mut usize) -> Result<Head, String> {
 /// `SESSION_USER`): what a database must have for the policy to load.
 /// `PUBLIC` (quoted or not) is no role.
 fn policy_roles(words: &Words<'_>, from: usize) -> (Vec<String>, bool) {
-    let Some(to) = words.find_top(from, "TO") else {
+    roles_after(words, from, "TO")
+}
+
+/// The roles after the top-level keyword `word` (`TO`, `FROM`), as for
+/// [`policy_roles`].
+fn roles_after(words: &Words<'_>, from: usize, word: &str) -> (Vec<String>, bool) {
+    let Some(to) = words.find_top(from, word) else {
         return (Vec::new(), false);
     };
     let session = ["CURRENT_USER", "CURRENT_ROLE", "SESSION_USER"];
@@ -364,6 +373,59 @@ pub fn roles_named(sql: &str) -> Vec<String> {
         return Vec::new();
     }
     policy_roles(&words, at).0
+}
+
+/// What `GRANT ... ON` may name in a SQL file: the kinds whose
+/// privileges petal compares.
+const GRANTED_ON: &[&str] = &[
+    "TABLE",
+    "SEQUENCE",
+    "FUNCTION",
+    "PROCEDURE",
+    "ROUTINE",
+    "SCHEMA",
+    "TYPE",
+    "DOMAIN",
+    "ALL",
+];
+
+/// `GRANT privileges ON ... TO roles` or `REVOKE [GRANT OPTION FOR]
+/// privileges ON ... FROM roles`: privileges on the kinds petal compares.
+/// Role membership (`GRANT role TO role`) is the cluster's, and so is a
+/// database's, a language's or a tablespace's ACL.
+fn grant(words: &Words<'_>) -> Result<Head, String> {
+    let verb = words.text(0).to_uppercase();
+    let Some(on) = words.find_top(1, "ON") else {
+        return Err(format!(
+            "`{verb}` without `ON` grants a role's membership, which is the cluster's, not the              schema's: manage roles outside the SQL files"
+        ));
+    };
+    // `ON t` names a table; `ON ALL TABLES IN SCHEMA s` what is there.
+    let object_kind = words.text(on + 1).to_uppercase();
+    let named_kind = matches!(words.tokens.get(on + 1), Some(Token::Word { .. }))
+        && words.text(on + 2) != "."
+        && !matches!(words.text(on + 2), "TO" | "to" | "FROM" | "from" | ",");
+    if named_kind && !GRANTED_ON.contains(&object_kind.as_str()) {
+        return Err(format!(
+            "`{verb} ... ON {object_kind}`: petal compares privileges on tables, columns,              sequences, functions, procedures, schemas and types; this one is the cluster's or              not compared: manage it outside the SQL files"
+        ));
+    }
+    if words.find_top(on, "GRANTED").is_some() {
+        return Err(format!(
+            "`{verb} ... GRANTED BY`: petal does not compare who granted a privilege; leave              `GRANTED BY` out"
+        ));
+    }
+    let keyword = if verb == "GRANT" { "TO" } else { "FROM" };
+    let (roles, own) = roles_after(words, on, keyword);
+    if own {
+        return Err(format!(
+            "`{verb} ... {keyword} CURRENT_USER` (or `CURRENT_ROLE`, `SESSION_USER`) would name              whoever loads it: the dev server's user in petal's copy, another in your database;              name the role"
+        ));
+    }
+    Ok(Head {
+        roles,
+        ..head(Kind::Grant, None)
+    })
 }
 
 /// `EXTENSION [IF NOT EXISTS] name [WITH] [SCHEMA s] [VERSION v]`.
@@ -522,16 +584,13 @@ fn refusal(words: &Words<'_>) -> String {
         "DROP" => "`DROP` does not belong in a SQL file: the files declare what the schema \
              holds, and petal writes the `DROP` when a declaration goes"
             .to_string(),
-        "GRANT" | "REVOKE" => format!(
-            "`{first}`: petal does not compare privileges yet; manage them outside the SQL files"
-        ),
         _ => format!(
             "`{shown}` is not a declaration petal reads from SQL files; accepted: CREATE [OR \
              REPLACE] VIEW | MATERIALIZED VIEW | FUNCTION | PROCEDURE | AGGREGATE | TRIGGER, \
              CREATE POLICY, CREATE EXTENSION | SEQUENCE | DOMAIN | SCHEMA, CREATE TYPE ... AS (...) | AS RANGE, \
              CREATE TABLE ... PARTITION OF, CREATE INDEX on a materialized view or a partition, \
              ALTER TABLE ... ENABLE|DISABLE TRIGGER, a partition's ALTER TABLE ... \
-             ENABLE|DISABLE|[NO] FORCE ROW LEVEL SECURITY, COMMENT ON"
+             ENABLE|DISABLE|[NO] FORCE ROW LEVEL SECURITY, COMMENT ON, GRANT, REVOKE"
         ),
     }
 }
@@ -570,6 +629,33 @@ mod tests {
         );
         assert!(roles_named("ALTER POLICY p ON t RENAME TO q").is_empty());
         assert!(roles_named("GRANT SELECT ON t TO app").is_empty());
+        let head = classify("GRANT SELECT (a), UPDATE ON TABLE t TO app, \"Report\", PUBLIC")
+            .expect("a grant");
+        assert_eq!(
+            (head.kind, head.roles),
+            (Kind::Grant, vec!["app".into(), "Report".into()])
+        );
+        let head = classify("REVOKE GRANT OPTION FOR EXECUTE ON FUNCTION f(int) FROM app CASCADE")
+            .expect("a revoke");
+        assert_eq!(
+            (head.kind, head.roles),
+            (Kind::Grant, vec!["app".to_string()])
+        );
+        assert_eq!(kind("GRANT USAGE ON SCHEMA s TO PUBLIC"), Kind::Grant);
+        assert_eq!(
+            kind("GRANT SELECT ON ALL TABLES IN SCHEMA s TO app"),
+            Kind::Grant
+        );
+        assert_eq!(kind("GRANT SELECT ON orders TO app"), Kind::Grant);
+        for (sql, says) in [
+            ("GRANT app TO alice", "membership"),
+            ("GRANT CONNECT ON DATABASE d TO app", "ON DATABASE"),
+            ("GRANT SELECT ON t TO app GRANTED BY bob", "GRANTED BY"),
+            ("REVOKE SELECT ON t FROM CURRENT_USER", "CURRENT_USER"),
+        ] {
+            let error = classify(sql).expect_err(sql);
+            assert!(error.contains(says), "{sql}: {error}");
+        }
         assert!(roles_named("ALTER POLICY p ON rename TO app USING (true)") == ["app"]);
         for sql in [
             "ALTER TABLE t_2024 ENABLE ROW LEVEL SECURITY",

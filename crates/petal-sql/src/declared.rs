@@ -34,16 +34,22 @@ pub enum Kind {
     /// partition's (a model's table says its own).
     RowSecurity,
     Comment,
+    /// `GRANT` or `REVOKE` of privileges on objects (the project compares
+    /// privileges).
+    Grant,
 }
 
 /// When a statement loads: schemas and extensions first (a model column
 /// may be `citext`), then what tables may use (types, sequences,
-/// functions), then the tables, then what uses them.
+/// functions), then the tables, then what uses them, then the privileges
+/// on all of it, in the files' order (a `REVOKE` after a `GRANT` undoes
+/// it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Phase {
     First,
     BeforeTables,
     AfterTables,
+    Privileges,
 }
 
 impl Kind {
@@ -66,6 +72,7 @@ impl Kind {
             | Kind::TriggerState
             | Kind::RowSecurity
             | Kind::Comment => Phase::AfterTables,
+            Kind::Grant => Phase::Privileges,
         }
     }
 
@@ -90,6 +97,7 @@ impl Kind {
             Kind::TriggerState => "trigger state",
             Kind::RowSecurity => "row-level security switch",
             Kind::Comment => "comment",
+            Kind::Grant => "grant",
         }
     }
 }
@@ -116,8 +124,9 @@ pub struct Declared {
     pub renamed_from: Option<String>,
     /// An extension's `VERSION`: without one, the version is not compared.
     pub version: Option<String>,
-    /// The roles a policy names: the canonicalizer creates them, as
-    /// placeholders, where they are missing.
+    /// The roles a policy, a `GRANT` or a `REVOKE` names: the
+    /// canonicalizer creates them, as placeholders, where they are
+    /// missing.
     pub roles: Vec<String>,
     /// Byte range of `OR REPLACE` in `sql`, taken out for the load: the
     /// same object declared twice must fail, not replace the first.

@@ -154,10 +154,14 @@ fn identity(statement: &Declared) -> Option<(u8, String)> {
         Kind::TriggerState => 5,
         Kind::Policy => 6,
         // Overloads share a name: the server tells two of one signature.
-        // A table's security may take two switches (ENABLE, FORCE).
-        Kind::Function | Kind::Procedure | Kind::Aggregate | Kind::Comment | Kind::RowSecurity => {
-            return None;
-        }
+        // A table's security may take two switches (ENABLE, FORCE); grants
+        // add up.
+        Kind::Function
+        | Kind::Procedure
+        | Kind::Aggregate
+        | Kind::Comment
+        | Kind::RowSecurity
+        | Kind::Grant => return None,
     };
     let table = statement
         .table

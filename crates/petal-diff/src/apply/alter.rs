@@ -156,13 +156,12 @@ pub(super) fn apply_alter(db: &mut Database, alter: &Alter) -> Result<(), ApplyE
             sequence,
         } => column_mut(db, table, column)?.sequence = sequence.to.clone(),
         Alter::Comment { on, text } => set_comment(db, on, text.to.clone())?,
+        Alter::Privileges { .. } => {} // `privileges::follow` sets them.
         Alter::Unlogged { .. }
         | Alter::TableStorage { .. }
         | Alter::ReplicaIdentity { .. }
         | Alter::PartitionOf { .. }
-        | Alter::RowSecurity { .. } => {
-            table_option(db, alter)?;
-        }
+        | Alter::RowSecurity { .. } => table_option(db, alter)?,
         Alter::Policy {
             table, name, rules, ..
         } => alter_policy(db, table, name, &rules.to)?,

@@ -10,6 +10,7 @@ use petal_ir::{Column, Database, Index, QualifiedName, Table};
 mod alter;
 mod create;
 mod drop;
+pub(crate) mod privileges;
 mod rename;
 
 use crate::change::{AddEnumLabel, Change, Moved, Object, RecreateEnum, Rename};
@@ -128,6 +129,7 @@ pub fn apply(db: &mut Database, change: &Change) -> Result<(), ApplyError> {
             }
         }
     }
+    privileges::follow(db, change);
     if let Some(name) = touched_table(change) {
         if let Some(t) = db.tables.get_mut(name) {
             t.normalize();

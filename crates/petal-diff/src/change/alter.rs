@@ -1,13 +1,13 @@
 //! Alterations of a kept object: one property, from one value to another.
 
 use petal_ir::{
-    Check, Column, ForeignKey, Identity, ObjectKey, PartitionOf, QualifiedName, ReplicaIdentity,
-    SequenceOptions, SequenceOwner, SqlType, TriggerEnabled,
+    Check, Column, ForeignKey, Grant, Identity, ObjectKey, PartitionOf, QualifiedName,
+    ReplicaIdentity, SequenceOptions, SequenceOwner, SqlType, TriggerEnabled,
 };
 use serde::{Deserialize, Serialize};
 
 use super::policies::{PolicyRules, RowSecurity};
-use super::{Delta, extensions, policies, sequences, table_options, triggers, types};
+use super::{Delta, extensions, policies, privileges, sequences, table_options, triggers, types};
 use crate::casts::{TypeChangeRisk, type_change_risk};
 use crate::classify::{Review, Safety, identity_sql};
 use crate::names::is_user_type;
@@ -154,6 +154,13 @@ pub enum Alter {
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         guarded: bool,
     },
+    /// `GRANT` and `REVOKE` on a compared object: its grants to others
+    /// than its owner, before and after.
+    Privileges {
+        on: ObjectKey,
+        #[serde(flatten)]
+        grants: Delta<Vec<Grant>>,
+    },
     ExtensionVersion {
         name: String,
         #[serde(flatten)]
@@ -260,6 +267,7 @@ impl Alter {
             PartitionOf => partition_of,
             RowSecurity => security,
             Policy => rules,
+            Privileges => grants,
             ExtensionVersion => version,
             ExtensionSchema => schema,
             SequenceSettings => settings,
@@ -282,7 +290,7 @@ impl Alter {
             | Alter::Identity { table, column, .. }
             | Alter::Serial { table, column, .. }
             | Alter::ColumnSequence { table, column, .. } => ObjectKey::column(table, column),
-            Alter::Comment { on, .. } => on.clone(),
+            Alter::Comment { on, .. } | Alter::Privileges { on, .. } => on.clone(),
             Alter::Unlogged { table, .. }
             | Alter::TableStorage { table, .. }
             | Alter::ReplicaIdentity { table, .. }
@@ -409,15 +417,13 @@ impl Alter {
                 column,
                 sequence,
             } => sequences::column_sequence(table, column, &sequence.from, &sequence.to),
-            Alter::Comment { on, text } => Review::safe(format!(
-                "comment on {on}: {}",
-                text.to.as_deref().unwrap_or("none")
-            )),
+            Alter::Comment { on, text } => comment(on, text),
             Alter::Unlogged { .. }
             | Alter::TableStorage { .. }
             | Alter::ReplicaIdentity { .. }
             | Alter::PartitionOf { .. } => table_options::review(self),
             Alter::RowSecurity { .. } | Alter::Policy { .. } => policies::review(self),
+            Alter::Privileges { on, grants } => privileges::review(on, grants),
             Alter::ExtensionVersion { name, version } => {
                 extensions::update(name, version.from.as_deref(), version.to.as_deref())
             }
@@ -576,4 +582,11 @@ fn column_type(table: &QualifiedName, column: &str, ty: &Delta<ColumnType>) -> R
         }
         TypeChangeRisk::MetadataOnly => Review::safe(description),
     }
+}
+
+fn comment(on: &ObjectKey, text: &Delta<Option<String>>) -> Review {
+    Review::safe(format!(
+        "comment on {on}: {}",
+        text.to.as_deref().unwrap_or("none")
+    ))
 }

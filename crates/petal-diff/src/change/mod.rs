@@ -18,6 +18,7 @@ mod moved;
 mod object;
 mod partitions;
 mod policies;
+pub(crate) mod privileges;
 mod rename;
 mod replace;
 mod sequences;

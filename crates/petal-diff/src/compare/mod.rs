@@ -24,7 +24,8 @@
 //! 11. new foreign keys (after all tables, so cycles work);
 //! 12. comments;
 //! 13. dropped enum types;
-//! 14. dropped schemas.
+//! 14. dropped schemas;
+//! 15. privileges, when compared, on what is there after all the rest.
 
 mod columns;
 mod deferrable_keys;
@@ -41,6 +42,7 @@ mod objects;
 mod order;
 mod partitions;
 mod policies;
+mod privileges;
 mod table_options;
 mod table_plan;
 mod tables;
@@ -360,5 +362,6 @@ impl Engine<'_> {
         for name in gone {
             self.emit(Change::Drop(Object::Schema { name }));
         }
+        self.grant_privileges();
     }
 }

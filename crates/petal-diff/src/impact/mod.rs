@@ -407,6 +407,9 @@ fn altered(alter: &Alter) -> Impact {
                 Impact::default().lock(table, LockMode::ShareUpdateExclusive)
             }
         }
+        // Measured (labels): GRANT and REVOKE update the object's catalog
+        // row and take no lock on a table.
+        Alter::Privileges { .. } => Impact::default(),
         Alter::ReplicaIdentity { table, .. }
         | Alter::RowSecurity { table, .. }
         | Alter::Policy { table, .. } => Impact::exclusive(table),

@@ -4,7 +4,7 @@
 use petal_ir::quote_ident;
 
 use super::{ReviewedStatement, columns, ddl, extensions, functions, many, sequences, single};
-use super::{partitions, policies, table_options, triggers, types, views};
+use super::{partitions, policies, privileges, table_options, triggers, types, views};
 use crate::change::{Alter, Change, Replace};
 
 /// The statements of an alteration that is not a column's.
@@ -57,12 +57,9 @@ pub(super) fn render(change: &Change, alter: &Alter) -> Vec<ReviewedStatement> {
         Alter::ReplicaIdentity { table, identity } => {
             one(table_options::replica_identity(table, &identity.to))
         }
-        Alter::RowSecurity { table, security } => {
-            one(policies::row_security(table, &security.from, &security.to))
+        Alter::RowSecurity { .. } | Alter::Policy { .. } | Alter::Privileges { .. } => {
+            access(change, alter)
         }
-        Alter::Policy {
-            table, name, rules, ..
-        } => one(policies::alter(table, name, rules)),
         Alter::PartitionOf {
             table,
             partition_of,
@@ -129,6 +126,22 @@ pub(super) fn render(change: &Change, alter: &Alter) -> Vec<ReviewedStatement> {
                 ),
             ))
         }
+    }
+}
+
+/// Who may touch a table: its row-level security, a policy, the grants
+/// on an object.
+fn access(change: &Change, alter: &Alter) -> Vec<ReviewedStatement> {
+    match alter {
+        Alter::RowSecurity { table, security } => vec![single(
+            change,
+            policies::row_security(table, &security.from, &security.to),
+        )],
+        Alter::Policy {
+            table, name, rules, ..
+        } => vec![single(change, policies::alter(table, name, rules))],
+        Alter::Privileges { on, grants } => many(change, privileges::alter(on, grants)),
+        _ => Vec::new(),
     }
 }
 

@@ -1,8 +1,12 @@
-//! The grants a created view or function gets: the database's, carried
-//! by the planner onto what it recreates (petal does not compare
-//! privileges, so they come back as they were, in the up and the down).
+//! The grants a created view or function gets (the database's, carried
+//! by the planner onto what it recreates, so they come back as they were,
+//! in the up and the down), and the `GRANT`s and `REVOKE`s of compared
+//! privileges.
 
 use petal_ir::{Grant, ObjectKey, Privileges, quote_ident};
+
+use crate::change::Delta;
+use crate::change::privileges::{Step, steps};
 
 use super::{ReviewedStatement, extra};
 
@@ -58,18 +62,59 @@ pub(super) fn grants(on: &ObjectKey, privileges: &Privileges) -> Vec<ReviewedSta
         .collect()
 }
 
-/// What `GRANT ... ON` names the object by.
+/// What `GRANT ... ON` names the object by (a column: its table).
 fn target(on: &ObjectKey) -> Option<String> {
     match on {
         // TABLE names views and materialized views too.
-        ObjectKey::View { name } | ObjectKey::MaterializedView { name } => {
-            Some(format!("TABLE {}", name.quoted()))
-        }
+        ObjectKey::Table { name }
+        | ObjectKey::View { name }
+        | ObjectKey::MaterializedView { name }
+        | ObjectKey::Column { table: name, .. } => Some(format!("TABLE {}", name.quoted())),
         ObjectKey::Function { name, signature } => {
             Some(format!("ROUTINE {}({signature})", name.quoted()))
         }
+        ObjectKey::Sequence { name } => Some(format!("SEQUENCE {}", name.quoted())),
+        ObjectKey::Schema { name } => Some(format!("SCHEMA {}", quote_ident(name))),
+        ObjectKey::Domain { name } => Some(format!("DOMAIN {}", name.quoted())),
+        ObjectKey::Enum { name }
+        | ObjectKey::CompositeType { name }
+        | ObjectKey::RangeType { name } => Some(format!("TYPE {}", name.quoted())),
         _ => None,
     }
+}
+
+/// The `REVOKE`s, then the `GRANT`s, taking `on`'s grants from
+/// `grants.from` to `grants.to` (`change::privileges::steps`).
+pub(super) fn alter(on: &ObjectKey, grants: &Delta<Vec<Grant>>) -> Vec<String> {
+    let Some(target) = target(on) else {
+        return Vec::new();
+    };
+    // A column's privileges are named with it: `SELECT ("c")`.
+    let spelled = |privilege: &String| match on {
+        ObjectKey::Column { column, .. } => format!("{privilege} ({})", quote_ident(column)),
+        _ => privilege.clone(),
+    };
+    steps(grants)
+        .into_iter()
+        .map(|(step, grantee, privileges)| {
+            let role = grantee.as_deref().map_or("PUBLIC".to_string(), quote_ident);
+            let list = privileges
+                .iter()
+                .map(spelled)
+                .collect::<Vec<_>>()
+                .join(", ");
+            match step {
+                Step::Revoke => format!("REVOKE {list} ON {target} FROM {role};"),
+                Step::RevokeOption => {
+                    format!("REVOKE GRANT OPTION FOR {list} ON {target} FROM {role};")
+                }
+                Step::Grant => format!("GRANT {list} ON {target} TO {role};"),
+                Step::GrantWithOption => {
+                    format!("GRANT {list} ON {target} TO {role} WITH GRANT OPTION;")
+                }
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -63,6 +63,9 @@ pub(super) async fn reread(
         schemas: None,
         tables: Some(refresh.clone()),
         objects: Objects::NearTables,
+        // Always read: the cache serves projects that compare them and
+        // `petal diff --privileges` alike.
+        privileges: true,
     };
     let near = introspect_parallel(cfg, &opts).await?.database;
     Ok(petal_pg::refresh(previous.canonical, near, &refresh))

@@ -132,13 +132,34 @@ pub async fn models(settings: &Settings) -> Result<Canonical, EngineError> {
 }
 
 /// The SQL files beside the models, read and checked (none when the
-/// project names no `sql` directory).
+/// project names no `sql` directory). A `GRANT` or `REVOKE` needs
+/// `privileges = true`: without it, privileges are not compared, and the
+/// statement would be silently ignored.
 pub fn read_sql(settings: &Settings) -> Result<SqlFiles, EngineError> {
-    match &settings.sql_dir {
+    let files = match &settings.sql_dir {
         Some(dir) => {
-            petal_sql::read_dir(dir).map_err(|reports| EngineError::SqlFiles(Refusals(reports)))
+            petal_sql::read_dir(dir).map_err(|reports| EngineError::SqlFiles(Refusals(reports)))?
         }
-        None => Ok(SqlFiles::default()),
+        None => SqlFiles::default(),
+    };
+    if settings.privileges {
+        return Ok(files);
+    }
+    let refused: Vec<_> = files
+        .statements
+        .iter()
+        .filter(|s| s.kind == petal_sql::Kind::Grant)
+        .map(|s| {
+            s.report(
+                "petal compares privileges only when the project says so: this statement                  would be ignored",
+            )
+            .with_help("set `privileges = true` in petal.toml, or grant outside the SQL files")
+        })
+        .collect();
+    if refused.is_empty() {
+        Ok(files)
+    } else {
+        Err(EngineError::SqlFiles(Refusals(refused)))
     }
 }
 

@@ -40,9 +40,11 @@ pub(super) async fn rebuild(
 ) -> Result<Built, EngineError> {
     let load = build(admin, cfg, models, declared).await?;
     let _t = timings::phase("introspect the canonical database");
-    let mut database = introspect_parallel(cfg, &IntrospectOptions::default())
-        .await?
-        .database;
+    let opts = IntrospectOptions {
+        privileges: true,
+        ..IntrospectOptions::default()
+    };
+    let mut database = introspect_parallel(cfg, &opts).await?.database;
     sql::carry_declarations(&mut database, &declared.sql);
     Ok(Built {
         database,
@@ -94,7 +96,13 @@ async fn build(
         }
         (ColdLoad::OneSession, waiting)
     };
-    let failed = load_sql(cfg, files, &[Phase::AfterTables], waiting).await?;
+    let failed = load_sql(
+        cfg,
+        files,
+        &[Phase::AfterTables, Phase::Privileges],
+        waiting,
+    )
+    .await?;
     if !failed.is_empty() {
         let _ = drop_canonical(admin, cfg).await;
         return Err(EngineError::SqlFiles(Refusals(sql::refusals(

@@ -308,6 +308,7 @@ fn carry_hint(canonical: &mut Database, statement: &Declared) {
         | Kind::Index
         | Kind::TriggerState
         | Kind::RowSecurity
-        | Kind::Comment => {}
+        | Kind::Comment
+        | Kind::Grant => {}
     }
 }

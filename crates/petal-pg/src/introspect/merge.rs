@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use petal_ir::{
-    Database, EnumType, Extension, Function, ObjectKey, Policy, QualifiedName, RangeType, Table,
-    Trigger, View, naming::make_object_name,
+    Acl, Database, EnumType, Extension, Function, ObjectKey, Policy, QualifiedName, RangeType,
+    Table, Trigger, View, naming::make_object_name,
 };
 
 use super::NotCompared;
@@ -44,6 +44,8 @@ pub(super) struct ObjectRows {
     pub composites: Vec<CompositeRow>,
     pub ranges: Vec<(u32, RangeType)>,
     pub edges: Vec<RawEdge>,
+    /// The privileges' rows, when they were read.
+    pub acls: Option<Vec<Acl>>,
 }
 
 /// The database, and what was not compared (sorted, each once). Rows of
@@ -280,6 +282,9 @@ fn add_objects(
             },
         );
         db.range_types.insert(r.name.clone(), r);
+    }
+    if let Some(rows) = objects.acls {
+        db.privileges = Some(super::privileges::compared(rows, db));
     }
     objects.edges
 }

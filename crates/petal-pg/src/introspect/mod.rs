@@ -56,6 +56,10 @@ pub struct IntrospectOptions {
     pub tables: Option<BTreeSet<petal_ir::QualifiedName>>,
     /// What is read beside schemas, enum types and tables.
     pub objects: Objects,
+    /// Whether the privileges are read into [`Database::privileges`] (the
+    /// project compares them): one query more. Not with
+    /// [`Objects::None`].
+    pub privileges: bool,
 }
 
 /// The kinds read beside schemas, enum types and tables.

@@ -1,15 +1,85 @@
 //! An object's ACL, as the view and function queries return it → IR
-//! [`Privileges`]. The queries explode the ACL (`aclexplode`) into one
+//! [`Privileges`], and as `sql/privileges.sql` returns the other kinds'
+//! → IR [`Acl`]s. The queries explode the ACL (`aclexplode`) into one
 //! `privilege grantable role` text per grant to someone other than the
 //! owner (the role empty for `PUBLIC`, and last, since a role name may
 //! hold spaces), plus whether the ACL is set at all: a NULL ACL is the
 //! kind's default.
 
-use petal_ir::{Grant, Privileges};
+use petal_ir::{Acl, Acls, Database, Grant, ObjectKey, Privileges, QualifiedName};
 use tokio_postgres::Row;
 
-use super::rows::get;
+use super::rows::{Rows, get, unknown};
 use crate::error::PgError;
+
+/// Rows of `sql/privileges.sql`: one ACL each (set, so not the default
+/// by NULL; [`Acls::set`] drops one equal to the default).
+pub(super) fn acls(rows: Rows) -> Result<Vec<Acl>, PgError> {
+    rows.iter()
+        .map(|row| {
+            let kind: String = get(row, "kind")?;
+            let schema: String = get(row, "schema")?;
+            let name = QualifiedName::new(&schema, &get::<String>(row, "name")?);
+            let on = match kind.as_str() {
+                "table" => ObjectKey::Table { name },
+                "column" => ObjectKey::Column {
+                    table: name,
+                    column: get(row, "column_name")?,
+                },
+                "sequence" => ObjectKey::Sequence { name },
+                "schema" => ObjectKey::Schema { name: schema },
+                "enum" => ObjectKey::Enum { name },
+                "domain" => ObjectKey::Domain { name },
+                "composite" => ObjectKey::CompositeType { name },
+                "range" => ObjectKey::RangeType { name },
+                other => return Err(unknown("privilege kind", other, "privileges")),
+            };
+            let context = on.to_string();
+            let texts: Vec<String> = get(row, "grants")?;
+            let grants = texts
+                .iter()
+                .map(|text| grant(text, &context))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Acl { on, grants })
+        })
+        .collect()
+}
+
+/// The privileges compared: `rows`, and the views' and functions' of
+/// `db` (read with them).
+pub(crate) fn compared(rows: Vec<Acl>, db: &Database) -> Acls {
+    let mut acls = Acls::default();
+    for acl in rows {
+        acls.set(acl.on, acl.grants);
+    }
+    with_views_and_functions(&mut acls, db);
+    acls
+}
+
+/// Puts the views' and functions' grants of `db` into `acls`, in place of
+/// any it held.
+pub(crate) fn with_views_and_functions(acls: &mut Acls, db: &Database) {
+    acls.0.retain(|on, _| {
+        !matches!(
+            on,
+            ObjectKey::View { .. }
+                | ObjectKey::MaterializedView { .. }
+                | ObjectKey::Function { .. }
+        )
+    });
+    for view in db.views.values() {
+        let name = view.name.clone();
+        let on = if view.materialized {
+            ObjectKey::MaterializedView { name }
+        } else {
+            ObjectKey::View { name }
+        };
+        acls.set_privileges(on, &view.privileges);
+    }
+    for (key, function) in &db.functions {
+        acls.set_privileges(ObjectKey::function(key), &function.privileges);
+    }
+}
 
 /// What a new object of a kind grants to others than its owner: nothing
 /// for a relation, `EXECUTE` to `PUBLIC` for a function.

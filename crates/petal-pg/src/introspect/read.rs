@@ -8,8 +8,8 @@ use tokio_postgres::{Client, Row};
 use super::merge::{ObjectRows, Parts};
 use super::{IntrospectOptions, Introspection, Objects, assemble, dependencies, keys, merge};
 use super::{
-    composite_types, domains, extensions, functions, policies, range_types, sequences, triggers,
-    views,
+    composite_types, domains, extensions, functions, policies, privileges, range_types, sequences,
+    triggers, views,
 };
 use crate::error::PgError;
 
@@ -31,6 +31,7 @@ const DOMAINS: &str = include_str!("../../sql/domains.sql");
 const COMPOSITE_TYPES: &str = include_str!("../../sql/composite_types.sql");
 const RANGE_TYPES: &str = include_str!("../../sql/range_types.sql");
 const DEPENDENCIES: &str = include_str!("../../sql/dependencies.sql");
+const PRIVILEGES: &str = include_str!("../../sql/privileges.sql");
 
 /// Statements of a read of tables only, and of a whole read (the opening
 /// and closing round trips aside): the same for any number of objects. A
@@ -39,11 +40,12 @@ const TABLE_QUERIES: u32 = 7;
 const OBJECT_QUERIES: u32 = 10;
 
 /// The statements a read sends, the opening and closing round trips aside.
-fn query_count(objects: Objects) -> u32 {
-    match objects {
-        Objects::All => TABLE_QUERIES + OBJECT_QUERIES,
+fn query_count(opts: &IntrospectOptions) -> u32 {
+    let privileges = u32::from(opts.privileges);
+    match opts.objects {
+        Objects::All => TABLE_QUERIES + OBJECT_QUERIES + privileges,
         Objects::None => TABLE_QUERIES,
-        Objects::NearTables => TABLE_QUERIES - 1 + OBJECT_QUERIES,
+        Objects::NearTables => TABLE_QUERIES - 1 + OBJECT_QUERIES + privileges,
     }
 }
 
@@ -106,6 +108,7 @@ pub(super) async fn read_catalogs(
             composites,
             ranges,
             edges,
+            acls,
         ) = futures_util::try_join!(
             async { extensions::extensions(q(first, EXTENSIONS, "extensions").await?) },
             // A near read's dependencies weigh most on the first
@@ -131,6 +134,12 @@ pub(super) async fn read_catalogs(
             },
             async { range_types::range_types(q(first, RANGE_TYPES, "range types").await?) },
             async { dependencies::raw_edges(q(first, DEPENDENCIES, "dependencies").await?) },
+            async {
+                if !opts.privileges {
+                    return Ok(None);
+                }
+                privileges::acls(q(first, PRIVILEGES, "privileges").await?).map(Some)
+            },
         )?;
         Ok(Some(ObjectRows {
             extensions,
@@ -143,6 +152,7 @@ pub(super) async fn read_catalogs(
             composites,
             ranges,
             edges,
+            acls,
         }))
     };
     let ((schemas, enums, tables, columns, constraints, indexes, not_compared), objects) =
@@ -162,7 +172,7 @@ pub(super) async fn read_catalogs(
         database,
         not_compared,
         server_version_num: version,
-        queries: query_count(opts.objects),
+        queries: query_count(opts),
     })
 }
 

@@ -32,6 +32,7 @@ pub fn refresh(previous: Database, near: Database, tables: &BTreeSet<QualifiedNa
         composite_types,
         range_types,
         dependencies: near_edges,
+        privileges,
     } = near;
     let Database {
         tables: mut kept_tables,
@@ -56,7 +57,7 @@ pub fn refresh(previous: Database, near: Database, tables: &BTreeSet<QualifiedNa
     kept_policies.extend(read_policies);
     kept_edges.retain(|e| !on_tables(&e.dependent) && !on_tables(&e.referenced));
     kept_edges.extend(near_edges);
-    Database {
+    let mut db = Database {
         schemas,
         enums,
         tables: kept_tables,
@@ -70,5 +71,12 @@ pub fn refresh(previous: Database, near: Database, tables: &BTreeSet<QualifiedNa
         composite_types,
         range_types,
         dependencies: kept_edges,
+        privileges: None,
+    };
+    // The privileges were read whole, but a view's are its own.
+    if let Some(mut acls) = privileges {
+        super::privileges::with_views_and_functions(&mut acls, &db);
+        db.privileges = Some(acls);
     }
+    db
 }

@@ -1,0 +1,157 @@
+//! The compared privileges ([`Database::privileges`]) through a change:
+//! a `GRANT`/`REVOKE` sets an object's, a created object has its kind's
+//! default (a view or function the grants it is created with), a dropped
+//! one has none, and a rename moves them to the new name, as the server's
+//! ACLs go.
+
+use petal_ir::{Acl, Acls, Database, ObjectKey, QualifiedName};
+
+use crate::change::{Change, Moved, Object, RecreateEnum, Rename};
+
+/// The name of the sequence a serial or identity column owns.
+pub(crate) fn owned_sequence(
+    table: &QualifiedName,
+    column: &petal_ir::Column,
+) -> Option<QualifiedName> {
+    if !column.serial && column.identity.is_none() {
+        return None;
+    }
+    Some(column.sequence.clone().unwrap_or_else(|| {
+        QualifiedName::new(
+            table.schema.clone(),
+            petal_ir::naming::make_object_name(&table.name, Some(&column.name), Some("seq")),
+        )
+    }))
+}
+
+/// Updates `db`'s compared privileges for `change`.
+pub(super) fn follow(db: &mut Database, change: &Change) {
+    if let Change::Alter(crate::change::Alter::Privileges { on, grants }) = change {
+        carried(db, on, &grants.to);
+    }
+    let Some(acls) = &mut db.privileges else {
+        return;
+    };
+    match change {
+        Change::Create(object) | Change::PutBack(Moved { object, .. }) => created(acls, object),
+        Change::Drop(object) | Change::MoveAside(Moved { object, .. }) => dropped(acls, object),
+        Change::Rename(rename) => renamed(acls, rename),
+        // A recreated enum type is a new type: its grants are the default.
+        Change::RecreateEnum(RecreateEnum { name, .. }) => {
+            acls.0.remove(&ObjectKey::Enum { name: name.clone() });
+        }
+        Change::Alter(crate::change::Alter::Privileges { on, grants }) => {
+            acls.set(on.clone(), grants.to.clone());
+        }
+        Change::Replace(_) | Change::Alter(_) | Change::AddEnumLabel(_) => {}
+    }
+}
+
+/// A view's or a function's own [`petal_ir::Privileges`], set to `grants`:
+/// what the object would be created with again.
+fn carried(db: &mut Database, on: &ObjectKey, grants: &[petal_ir::Grant]) {
+    let privileges = (grants != Acl::default_grants(on)).then(|| grants.to_vec());
+    match on {
+        ObjectKey::View { name } | ObjectKey::MaterializedView { name } => {
+            if let Some(view) = db.views.get_mut(name) {
+                view.privileges = privileges;
+            }
+        }
+        ObjectKey::Function { name, signature } => {
+            let found = db
+                .functions
+                .iter_mut()
+                .find(|(k, _)| &k.name == name && &k.signature == signature);
+            if let Some((_, function)) = found {
+                function.privileges = privileges;
+            }
+        }
+        _ => {}
+    }
+}
+
+fn created(acls: &mut Acls, object: &Object) {
+    let key = object.key();
+    match object {
+        Object::View { view } => acls.set_privileges(key, &view.privileges),
+        Object::Function { function } => acls.set_privileges(key, &function.privileges),
+        Object::Table { table, .. } => {
+            forget_relation(acls, &table.name);
+        }
+        _ => {
+            acls.0.remove(&key);
+        }
+    }
+}
+
+fn dropped(acls: &mut Acls, object: &Object) {
+    match object {
+        Object::Table { table, .. } => {
+            forget_relation(acls, &table.name);
+            // Its serial and identity columns' sequences go with it.
+            for column in &table.columns {
+                if let Some(name) = owned_sequence(&table.name, column) {
+                    acls.0.remove(&ObjectKey::Sequence { name });
+                }
+            }
+        }
+        Object::Column { table, column } => {
+            acls.0.remove(&ObjectKey::column(table, &column.name));
+            if let Some(name) = owned_sequence(table, column) {
+                acls.0.remove(&ObjectKey::Sequence { name });
+            }
+        }
+        Object::View { view } => forget_relation(acls, &view.name),
+        // With all in it, and itself.
+        Object::Schema { name } => acls.0.retain(|k, _| k.schema() != Some(name.as_str())),
+        _ => {
+            acls.0.remove(&object.key());
+        }
+    }
+}
+
+/// Forgets a relation's grants and its columns'.
+fn forget_relation(acls: &mut Acls, name: &QualifiedName) {
+    acls.0.retain(|k, _| match k {
+        ObjectKey::Table { name: n }
+        | ObjectKey::View { name: n }
+        | ObjectKey::MaterializedView { name: n } => n != name,
+        ObjectKey::Column { table, .. } => table != name,
+        _ => true,
+    });
+}
+
+fn renamed(acls: &mut Acls, rename: &Rename) {
+    let from = rename.key();
+    let to = rename.clone().reversed().key();
+    let moved: Vec<ObjectKey> = acls
+        .0
+        .keys()
+        .filter(|k| **k == from || is_column_of(k, &from))
+        .cloned()
+        .collect();
+    for key in moved {
+        let Some(acl) = acls.0.remove(&key) else {
+            continue;
+        };
+        let new = match (&key, &to) {
+            (ObjectKey::Column { column, .. }, ObjectKey::Table { name })
+            | (ObjectKey::Column { column, .. }, ObjectKey::View { name })
+            | (ObjectKey::Column { column, .. }, ObjectKey::MaterializedView { name }) => {
+                ObjectKey::column(name, column)
+            }
+            _ => to.clone(),
+        };
+        acls.set(new, acl.grants);
+    }
+}
+
+/// Whether `key` is a column of the relation `relation`.
+fn is_column_of(key: &ObjectKey, relation: &ObjectKey) -> bool {
+    let ObjectKey::Column { table, .. } = key else {
+        return false;
+    };
+    matches!(relation,
+        ObjectKey::Table { name } | ObjectKey::View { name } | ObjectKey::MaterializedView { name }
+            if name == table)
+}
