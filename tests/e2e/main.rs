@@ -17,6 +17,7 @@ mod online;
 mod online_writers;
 mod partitions;
 mod policies;
+mod privileges;
 mod quick_start;
 mod secrets;
 mod server_crash;

@@ -397,29 +397,37 @@ fn grant(words: &Words<'_>) -> Result<Head, String> {
     let verb = words.text(0).to_uppercase();
     let Some(on) = words.find_top(1, "ON") else {
         return Err(format!(
-            "`{verb}` without `ON` grants a role's membership, which is the cluster's, not the              schema's: manage roles outside the SQL files"
+            "`{verb}` without `ON` grants a role's membership, which is the cluster's, not the \
+             schema's: manage roles outside the SQL files"
         ));
     };
     // `ON t` names a table; `ON ALL TABLES IN SCHEMA s` what is there.
     let object_kind = words.text(on + 1).to_uppercase();
     let named_kind = matches!(words.tokens.get(on + 1), Some(Token::Word { .. }))
         && words.text(on + 2) != "."
-        && !matches!(words.text(on + 2), "TO" | "to" | "FROM" | "from" | ",");
+        && words.text(on + 2) != ","
+        && !words.is(on + 2, "TO")
+        && !words.is(on + 2, "FROM");
     if named_kind && !GRANTED_ON.contains(&object_kind.as_str()) {
         return Err(format!(
-            "`{verb} ... ON {object_kind}`: petal compares privileges on tables, columns,              sequences, functions, procedures, schemas and types; this one is the cluster's or              not compared: manage it outside the SQL files"
+            "`{verb} ... ON {object_kind}`: petal compares privileges on tables, columns, \
+             sequences, functions, procedures, schemas and types; this one is the cluster's or \
+             not compared: manage it outside the SQL files"
         ));
     }
     if words.find_top(on, "GRANTED").is_some() {
         return Err(format!(
-            "`{verb} ... GRANTED BY`: petal does not compare who granted a privilege; leave              `GRANTED BY` out"
+            "`{verb} ... GRANTED BY`: petal does not compare who granted a privilege; leave \
+             `GRANTED BY` out"
         ));
     }
     let keyword = if verb == "GRANT" { "TO" } else { "FROM" };
     let (roles, own) = roles_after(words, on, keyword);
     if own {
         return Err(format!(
-            "`{verb} ... {keyword} CURRENT_USER` (or `CURRENT_ROLE`, `SESSION_USER`) would name              whoever loads it: the dev server's user in petal's copy, another in your database;              name the role"
+            "`{verb} ... {keyword} CURRENT_USER` (or `CURRENT_ROLE`, `SESSION_USER`) would name \
+             whoever loads it: the dev server's user in petal's copy, another in your database; \
+             name the role"
         ));
     }
     Ok(Head {
@@ -646,7 +654,7 @@ mod tests {
             kind("GRANT SELECT ON ALL TABLES IN SCHEMA s TO app"),
             Kind::Grant
         );
-        assert_eq!(kind("GRANT SELECT ON orders TO app"), Kind::Grant);
+        assert_eq!(kind("GRANT SELECT ON orders To app"), Kind::Grant);
         for (sql, says) in [
             ("GRANT app TO alice", "membership"),
             ("GRANT CONNECT ON DATABASE d TO app", "ON DATABASE"),

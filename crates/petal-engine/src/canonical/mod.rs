@@ -151,7 +151,8 @@ pub fn read_sql(settings: &Settings) -> Result<SqlFiles, EngineError> {
         .filter(|s| s.kind == petal_sql::Kind::Grant)
         .map(|s| {
             s.report(
-                "petal compares privileges only when the project says so: this statement                  would be ignored",
+                "petal compares privileges only when the project says so: this statement \
+                 would be ignored",
             )
             .with_help("set `privileges = true` in petal.toml, or grant outside the SQL files")
         })
