@@ -40,10 +40,21 @@ type Hint = fn(&mut Database);
 /// `mode` writes them, on a third database holding `before` with rows,
 /// measuring each statement. The up must lead to `after` and the down back.
 async fn measured(before: &str, after: &str, hint: Option<Hint>, online: bool) {
-    let from = common::built(&format!("{BASE}\n{before}"))
+    measured_with(before, after, hint, online, &Default::default()).await;
+}
+
+/// [`measured`], each side read with `opts`.
+async fn measured_with(
+    before: &str,
+    after: &str,
+    hint: Option<Hint>,
+    online: bool,
+    opts: &petal_pg::IntrospectOptions,
+) {
+    let from = common::built_with(&format!("{BASE}\n{before}"), opts)
         .await
         .expect("the schema before");
-    let mut to = common::built(&format!("{BASE}\n{after}"))
+    let mut to = common::built_with(&format!("{BASE}\n{after}"), opts)
         .await
         .expect("the schema after");
     if let Some(hint) = hint {
@@ -76,7 +87,7 @@ async fn measured(before: &str, after: &str, hint: Option<Hint>, online: bool) {
                 report.push_str(&format!("{direction}:\n{mismatch}"));
             }
         }
-        let reached = petal_pg::introspect(db.client(), &Default::default())
+        let reached = petal_pg::introspect(db.client(), opts)
             .await
             .expect("introspection")
             .database;
@@ -520,3 +531,5 @@ online_case!(
 mod partitions;
 #[path = "labels/policies.rs"]
 mod policies;
+#[path = "labels/privileges.rs"]
+mod privileges;

@@ -30,12 +30,20 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, TestCaseError> {
 
 /// The schema `sql` builds, introspected on a fresh database of its own.
 pub async fn built(sql: &str) -> Result<petal_ir::Database, String> {
+    built_with(sql, &Default::default()).await
+}
+
+/// [`built`], read with `opts` (its privileges, say).
+pub async fn built_with(
+    sql: &str,
+    opts: &petal_pg::IntrospectOptions,
+) -> Result<petal_ir::Database, String> {
     let db = petal_testkit::TestDb::try_new().await?;
     db.client()
         .batch_execute(sql)
         .await
         .map_err(|e| format!("the script: {e}"))?;
-    petal_pg::introspect_parallel(db.config(), &Default::default())
+    petal_pg::introspect_parallel(db.config(), opts)
         .await
         .map(|found| found.database)
         .map_err(|e| e.to_string())

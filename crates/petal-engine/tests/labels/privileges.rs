@@ -1,0 +1,32 @@
+//! The labels of `GRANT` and `REVOKE`, measured as the others are
+//! (`labels.rs`), privileges compared: they change an object's catalog
+//! row and lock no table.
+
+use super::*;
+
+/// Each side read with its privileges.
+fn privileged(before: &'static str, after: &'static str) {
+    let opts = petal_pg::IntrospectOptions {
+        privileges: true,
+        ..Default::default()
+    };
+    runtime().block_on(async {
+        // Roles are the cluster's: made once, for every case.
+        let db = TestDb::new().await;
+        petal_testkit::ensure_role(db.client(), "petal_label_reader").await;
+        measured_with(before, after, None, false, &opts).await;
+    });
+}
+
+#[test]
+fn label_privileges_granted_and_revoked() {
+    privileged(
+        "GRANT SELECT, UPDATE ON orders TO PUBLIC;
+         GRANT SELECT ON orders TO petal_label_reader;
+         GRANT UPDATE (note) ON customers TO PUBLIC;",
+        "GRANT SELECT, INSERT ON orders TO petal_label_reader WITH GRANT OPTION;
+         GRANT SELECT (name) ON customers TO PUBLIC;
+         CREATE SEQUENCE numbers;
+         GRANT USAGE ON SEQUENCE numbers TO PUBLIC;",
+    );
+}
