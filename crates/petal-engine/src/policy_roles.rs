@@ -45,7 +45,7 @@ fn named(diff: &Diff) -> BTreeMap<String, BTreeSet<String>> {
             Change::Alter(Alter::Policy {
                 table, name, rules, ..
             }) => add(&rules.to.roles, format!("policy {name} on {table}")),
-            Change::Alter(Alter::Privileges { on, grants }) => {
+            Change::Alter(Alter::Privileges { on, grants, .. }) => {
                 let given = petal_diff::missing_grants(&grants.to, &grants.from);
                 let roles: Vec<String> = given.iter().filter_map(|g| g.grantee.clone()).collect();
                 add(&roles, format!("a grant on {on}"));

@@ -76,6 +76,14 @@ impl Rng {
         Rng(self.0 ^ 0x9E37_79B9_7F4A_7C15)
     }
 
+    /// A third stream, for the compared privileges (added after
+    /// [`other_side`]'s kinds).
+    ///
+    /// [`other_side`]: Rng::other_side
+    pub fn third_side(&self) -> Rng {
+        Rng(self.0 ^ 0x94D0_49BB_1331_11EB)
+    }
+
     /// A number in `0..n` (0 when `n` is 0).
     pub fn below(&mut self, n: usize) -> usize {
         if n == 0 {

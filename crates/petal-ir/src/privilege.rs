@@ -110,6 +110,31 @@ impl Acls {
         }
     }
 
+    /// Puts the views' and functions' own grants of `db` in, in place of
+    /// any it held for them: the one place both are said.
+    pub fn with_views_and_functions(&mut self, db: &crate::Database) {
+        self.0.retain(|on, _| {
+            !matches!(
+                on,
+                ObjectKey::View { .. }
+                    | ObjectKey::MaterializedView { .. }
+                    | ObjectKey::Function { .. }
+            )
+        });
+        for view in db.views.values() {
+            let name = view.name.clone();
+            let on = if view.materialized {
+                ObjectKey::MaterializedView { name }
+            } else {
+                ObjectKey::View { name }
+            };
+            self.set_privileges(on, &view.privileges);
+        }
+        for (key, function) in &db.functions {
+            self.set_privileges(ObjectKey::function(key), &function.privileges);
+        }
+    }
+
     /// Sets them from a [`Privileges`] (`None`: the default).
     pub fn set_privileges(&mut self, on: ObjectKey, privileges: &Privileges) {
         match privileges {

@@ -26,7 +26,7 @@ pub(crate) fn owned_sequence(
 
 /// Updates `db`'s compared privileges for `change`.
 pub(super) fn follow(db: &mut Database, change: &Change) {
-    if let Change::Alter(crate::change::Alter::Privileges { on, grants }) = change {
+    if let Change::Alter(crate::change::Alter::Privileges { on, grants, .. }) = change {
         carried(db, on, &grants.to);
     }
     let Some(acls) = &mut db.privileges else {
@@ -36,11 +36,11 @@ pub(super) fn follow(db: &mut Database, change: &Change) {
         Change::Create(object) | Change::PutBack(Moved { object, .. }) => created(acls, object),
         Change::Drop(object) | Change::MoveAside(Moved { object, .. }) => dropped(acls, object),
         Change::Rename(rename) => renamed(acls, rename),
-        // A recreated enum type is a new type: its grants are the default.
-        Change::RecreateEnum(RecreateEnum { name, .. }) => {
-            acls.0.remove(&ObjectKey::Enum { name: name.clone() });
-        }
-        Change::Alter(crate::change::Alter::Privileges { on, grants }) => {
+        // A recreated enum type is a new type, granted what it carries.
+        Change::RecreateEnum(RecreateEnum {
+            name, privileges, ..
+        }) => acls.set_privileges(ObjectKey::Enum { name: name.clone() }, privileges),
+        Change::Alter(crate::change::Alter::Privileges { on, grants, .. }) => {
             acls.set(on.clone(), grants.to.clone());
         }
         Change::Replace(_) | Change::Alter(_) | Change::AddEnumLabel(_) => {}

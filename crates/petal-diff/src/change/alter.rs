@@ -1,5 +1,7 @@
 //! Alterations of a kept object: one property, from one value to another.
 
+use std::collections::BTreeMap;
+
 use petal_ir::{
     Check, Column, ForeignKey, Grant, Identity, ObjectKey, PartitionOf, QualifiedName,
     ReplicaIdentity, SequenceOptions, SequenceOwner, SqlType, TriggerEnabled,
@@ -155,11 +157,16 @@ pub enum Alter {
         guarded: bool,
     },
     /// `GRANT` and `REVOKE` on a compared object: its grants to others
-    /// than its owner, before and after.
+    /// than its owner, before and after. On a table, `columns` holds its
+    /// columns' grants as they stand (the same before and after): a
+    /// table-level `REVOKE` takes the privilege from every column too, so
+    /// what a column had is granted again.
     Privileges {
         on: ObjectKey,
         #[serde(flatten)]
         grants: Delta<Vec<Grant>>,
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        columns: BTreeMap<String, Vec<Grant>>,
     },
     ExtensionVersion {
         name: String,
@@ -423,7 +430,7 @@ impl Alter {
             | Alter::ReplicaIdentity { .. }
             | Alter::PartitionOf { .. } => table_options::review(self),
             Alter::RowSecurity { .. } | Alter::Policy { .. } => policies::review(self),
-            Alter::Privileges { on, grants } => privileges::review(on, grants),
+            Alter::Privileges { on, grants, .. } => privileges::review(on, grants),
             Alter::ExtensionVersion { name, version } => {
                 extensions::update(name, version.from.as_deref(), version.to.as_deref())
             }

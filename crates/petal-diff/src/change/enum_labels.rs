@@ -1,7 +1,7 @@
 //! The labels of an enum type: added in place, or the type recreated
 //! (what removing or reordering a label takes), converting its columns.
 
-use petal_ir::{ForeignKey, QualifiedName, quote_literal};
+use petal_ir::{ForeignKey, Privileges, QualifiedName, quote_literal};
 use serde::{Deserialize, Serialize};
 
 use super::Object;
@@ -24,6 +24,10 @@ pub struct AddEnumLabel {
     /// The type's comment, which its recreation must carry over.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// The type's grants, when compared and not the default: its
+    /// recreation grants them again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privileges: Privileges,
     /// Views, triggers and functions over `columns`, in creation order:
     /// the recreation that undoes the addition drops them first and
     /// creates them after (PostgreSQL will not retype a column they read).
@@ -44,6 +48,8 @@ pub struct RecreateEnum {
     pub foreign_keys: Vec<EnumForeignKey>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privileges: Privileges,
     /// Objects over `columns` dropped before and created after, in
     /// creation order (none when the diff recreates them itself).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -94,6 +100,7 @@ impl AddEnumLabel {
             columns: self.columns.iter().map(EnumColumn::reversed).collect(),
             foreign_keys: self.foreign_keys,
             comment: self.comment,
+            privileges: self.privileges,
             dependents: self.dependents,
         }
     }

@@ -295,6 +295,7 @@ impl Engine<'_> {
                 };
                 let (columns, foreign_keys, dependents) = users.clone();
                 let comment = self.cur.enums.get(cur_name).and_then(|e| e.comment.clone());
+                let privileges = self.enum_privileges(cur_name);
                 self.emit(Change::AddEnumLabel(AddEnumLabel {
                     name: cur_name.clone(),
                     labels,
@@ -303,6 +304,7 @@ impl Engine<'_> {
                     columns,
                     foreign_keys,
                     comment,
+                    privileges,
                     dependents,
                 }));
             }
@@ -396,6 +398,7 @@ impl Engine<'_> {
             }
             // Its other dependents are recreated around it by the objects'
             // phases.
+            let privileges = self.enum_privileges(name);
             self.emit(Change::RecreateEnum(RecreateEnum {
                 name: name.clone(),
                 from_labels,
@@ -403,6 +406,7 @@ impl Engine<'_> {
                 columns,
                 foreign_keys,
                 comment,
+                privileges,
                 dependents: Vec::new(),
             }));
         }

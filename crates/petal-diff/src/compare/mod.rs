@@ -295,6 +295,10 @@ pub(crate) struct Engine<'a> {
 impl Engine<'_> {
     /// Records a change and applies it to the working copy.
     pub fn emit(&mut self, change: Change) {
+        for revoke in self.grants_lost_by(&change) {
+            let _ = apply(&mut self.cur, &revoke);
+            self.changes.push(revoke);
+        }
         if let Some(release) = self.identity_released_by(&change) {
             let _ = apply(&mut self.cur, &release);
             self.changes.push(release);

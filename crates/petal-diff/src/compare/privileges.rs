@@ -6,13 +6,13 @@
 //! its new name, and a view recreated with its old grants, or a table
 //! recreated with none, gets what it lacks.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use petal_ir::{Database, ObjectKey};
+use petal_ir::{Acl, Acls, Database, Grant, ObjectKey};
 
 use super::Engine;
 use crate::apply::privileges::owned_sequence;
-use crate::change::{Alter, Change, Delta};
+use crate::change::{Alter, Change, Delta, Object};
 
 impl Engine<'_> {
     /// Nothing unless both sides compare privileges.
@@ -28,16 +28,90 @@ impl Engine<'_> {
             }
             let (from, wanted) = (cur.grants(on), to.grants(on));
             if from != wanted {
-                changes.push(Alter::Privileges {
-                    on: on.clone(),
-                    grants: Delta::new(from, wanted),
-                });
+                changes.push(alter(cur, on.clone(), from, wanted));
             }
         }
         for alter in changes {
             self.emit(Change::Alter(alter));
         }
     }
+}
+
+impl Engine<'_> {
+    /// The grants of enum type `name` that its recreation (or the one
+    /// undoing an added label) carries, when compared.
+    pub(super) fn enum_privileges(&self, name: &petal_ir::QualifiedName) -> petal_ir::Privileges {
+        self.to.privileges.as_ref()?;
+        let acls = self.cur.privileges.as_ref()?;
+        let on = ObjectKey::Enum { name: name.clone() };
+        acls.0.get(&on).map(|acl| acl.grants.clone())
+    }
+
+    /// Before a change that drops an object with the grants it has (a
+    /// table with its columns' and its owned sequences'), the `REVOKE`s
+    /// taking them to the default: the down, which creates the object
+    /// again, then grants them back. A view or a function carries its own
+    /// grants, and an enum type's recreation its, and needs none.
+    pub(super) fn grants_lost_by(&self, change: &Change) -> Vec<Change> {
+        let (Some(acls), Some(_)) = (&self.cur.privileges, &self.to.privileges) else {
+            return Vec::new();
+        };
+        let mut lost: Vec<ObjectKey> = Vec::new();
+        match change {
+            Change::Drop(Object::Table { table, .. }) => {
+                lost.push(ObjectKey::table(&table.name));
+                for column in &table.columns {
+                    lost.push(ObjectKey::column(&table.name, &column.name));
+                    lost.extend(owned(&table.name, column));
+                }
+            }
+            Change::Drop(Object::Column { table, column }) => {
+                lost.push(ObjectKey::column(table, &column.name));
+                lost.extend(owned(table, column));
+            }
+            Change::Drop(
+                object @ (Object::Sequence { .. }
+                | Object::Schema { .. }
+                | Object::Enum { .. }
+                | Object::Domain { .. }
+                | Object::CompositeType { .. }
+                | Object::RangeType { .. }),
+            ) => lost.push(object.key()),
+            _ => {}
+        }
+        lost.into_iter()
+            .filter_map(|on| {
+                let grants = acls.0.get(&on)?.grants.clone();
+                let default = Acl::default_grants(&on);
+                Some(Change::Alter(alter(acls, on, grants, default)))
+            })
+            .collect()
+    }
+}
+
+/// `on`'s grants from `from` to `to`, with a table's columns' as `acls`
+/// holds them.
+fn alter(acls: &Acls, on: ObjectKey, from: Vec<Grant>, to: Vec<Grant>) -> Alter {
+    let mut columns = BTreeMap::new();
+    if let ObjectKey::Table { name } = &on {
+        for acl in acls.0.values() {
+            if let ObjectKey::Column { table, column } = &acl.on
+                && table == name
+            {
+                columns.insert(column.clone(), acl.grants.clone());
+            }
+        }
+    }
+    Alter::Privileges {
+        on,
+        grants: Delta::new(from, to),
+        columns,
+    }
+}
+
+/// The sequence a serial or identity column owns, as a key.
+fn owned(table: &petal_ir::QualifiedName, column: &petal_ir::Column) -> Option<ObjectKey> {
+    owned_sequence(table, column).map(|name| ObjectKey::Sequence { name })
 }
 
 /// Whether `db` holds the object `on` names: an entry of the other side's

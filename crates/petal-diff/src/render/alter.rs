@@ -140,7 +140,11 @@ fn access(change: &Change, alter: &Alter) -> Vec<ReviewedStatement> {
         Alter::Policy {
             table, name, rules, ..
         } => vec![single(change, policies::alter(table, name, rules))],
-        Alter::Privileges { on, grants } => many(change, privileges::alter(on, grants)),
+        Alter::Privileges {
+            on,
+            grants,
+            columns,
+        } => many(change, privileges::alter(on, grants, columns)),
         _ => Vec::new(),
     }
 }

@@ -195,6 +195,8 @@ pub(super) fn recreate(change: &Change, recreate: &RecreateEnum) -> Vec<Reviewed
             format!("comment on enum type {name} (recreated)"),
         ));
     }
+    let on = ObjectKey::Enum { name: name.clone() };
+    out.extend(super::privileges::grants(&on, &recreate.privileges));
     for object in &recreate.dependents {
         out.extend(super::render_change(&Change::PutBack(moved(object))));
     }

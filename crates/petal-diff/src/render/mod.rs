@@ -279,7 +279,11 @@ pub fn render_down_as(diff: &Diff, mode: Mode) -> Vec<ReviewedStep> {
 /// The DDL that creates `db` in a new database, whose `public` schema
 /// already exists.
 pub fn render_schema(db: &Database) -> Vec<ReviewedStatement> {
-    let mut empty = Database::default();
+    let mut empty = Database {
+        // Compared, so that the grants are written too.
+        privileges: db.privileges.as_ref().map(|_| petal_ir::Acls::default()),
+        ..Database::default()
+    };
     if db.schemas.contains("public") {
         empty.schemas.insert("public".to_string());
     }

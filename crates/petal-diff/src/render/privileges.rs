@@ -3,6 +3,8 @@
 //! in the up and the down), and the `GRANT`s and `REVOKE`s of compared
 //! privileges.
 
+use std::collections::BTreeMap;
+
 use petal_ir::{Grant, ObjectKey, Privileges, quote_ident};
 
 use crate::change::Delta;
@@ -20,19 +22,18 @@ pub(super) fn grants(on: &ObjectKey, privileges: &Privileges) -> Vec<ReviewedSta
         return Vec::new();
     };
     let mut sqls = Vec::new();
-    // A new function is executable by PUBLIC; ACLs that say otherwise
-    // take it back first.
-    let function = matches!(on, ObjectKey::Function { .. });
-    let default = Grant::public_execute();
-    if function && !grants.contains(&default) {
-        sqls.push(format!("REVOKE EXECUTE ON {target} FROM PUBLIC;"));
+    // A new function is executable by PUBLIC, a new type usable; ACLs
+    // that say otherwise take it back first.
+    let defaults = petal_ir::Acl::default_grants(on);
+    for default in defaults.iter().filter(|d| !grants.contains(d)) {
+        sqls.push(format!(
+            "REVOKE {} ON {target} FROM PUBLIC;",
+            default.privilege
+        ));
     }
     // One GRANT per grantee and grant option; the grants are sorted by
     // grantee, so each group is one run.
-    let mut rest = grants
-        .iter()
-        .filter(|g| !(function && **g == default))
-        .peekable();
+    let mut rest = grants.iter().filter(|g| !defaults.contains(g)).peekable();
     while let Some(first) = rest.next() {
         let mut privileges = vec![first.privilege.as_str()];
         while let Some(next) = rest.next_if(|g| {
@@ -84,8 +85,13 @@ fn target(on: &ObjectKey) -> Option<String> {
 }
 
 /// The `REVOKE`s, then the `GRANT`s, taking `on`'s grants from
-/// `grants.from` to `grants.to` (`change::privileges::steps`).
-pub(super) fn alter(on: &ObjectKey, grants: &Delta<Vec<Grant>>) -> Vec<String> {
+/// `grants.from` to `grants.to` (`change::privileges::steps`); on a table,
+/// the column grants its `REVOKE`s take along given back.
+pub(super) fn alter(
+    on: &ObjectKey,
+    grants: &Delta<Vec<Grant>>,
+    columns: &BTreeMap<String, Vec<Grant>>,
+) -> Vec<String> {
     let Some(target) = target(on) else {
         return Vec::new();
     };
@@ -94,8 +100,9 @@ pub(super) fn alter(on: &ObjectKey, grants: &Delta<Vec<Grant>>) -> Vec<String> {
         ObjectKey::Column { column, .. } => format!("{privilege} ({})", quote_ident(column)),
         _ => privilege.clone(),
     };
-    steps(grants)
-        .into_iter()
+    let steps = steps(grants);
+    let mut out: Vec<String> = steps
+        .iter()
         .map(|(step, grantee, privileges)| {
             let role = grantee.as_deref().map_or("PUBLIC".to_string(), quote_ident);
             let list = privileges
@@ -114,7 +121,50 @@ pub(super) fn alter(on: &ObjectKey, grants: &Delta<Vec<Grant>>) -> Vec<String> {
                 }
             }
         })
-        .collect()
+        .collect();
+    if let ObjectKey::Table { name } = on {
+        out.extend(columns_again(name, &steps, columns));
+    }
+    out
+}
+
+/// The column grants a table's `REVOKE`s (or `REVOKE GRANT OPTION FOR`s)
+/// take along, granted again.
+fn columns_again(
+    table: &petal_ir::QualifiedName,
+    steps: &[(Step, Option<String>, Vec<String>)],
+    columns: &BTreeMap<String, Vec<Grant>>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for (column, grants) in columns {
+        for g in grants {
+            let taken = steps.iter().any(|(step, grantee, privileges)| {
+                let option_taken = *step == Step::RevokeOption && g.grantable;
+                (*step == Step::Revoke || option_taken)
+                    && *grantee == g.grantee
+                    && privileges.contains(&g.privilege)
+            });
+            if !taken {
+                continue;
+            }
+            let role = g
+                .grantee
+                .as_deref()
+                .map_or("PUBLIC".to_string(), quote_ident);
+            let option = if g.grantable {
+                " WITH GRANT OPTION"
+            } else {
+                ""
+            };
+            out.push(format!(
+                "GRANT {} ({}) ON TABLE {} TO {role}{option};",
+                g.privilege,
+                quote_ident(column),
+                table.quoted()
+            ));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

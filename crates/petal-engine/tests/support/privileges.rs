@@ -1,4 +1,4 @@
-//! Privileges are not compared, but petal must never lose them: every
+//! Where privileges are not compared, petal must never lose them: every
 //! view and function keeps what its object had in A (followed through B's
 //! rename hints), whether petal kept it or recreated it; a new one has
 //! B's.

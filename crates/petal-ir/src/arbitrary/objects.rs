@@ -81,6 +81,10 @@ pub fn build_database(rng: &mut Rng) -> Database {
     if side.chance(40) {
         policies::build_policies(&mut side, &mut db);
     }
+    let mut third = rng.third_side();
+    if third.chance(50) {
+        privileges::build_acls(&mut third, &mut db);
+    }
     db.normalize();
     db.dependencies = depends::derive(&db);
     db
@@ -155,6 +159,11 @@ pub fn mutate(db: &Database, rng: &mut Rng, edits: usize) -> Database {
         policies::edit_policies(&mut other, &mut out);
     }
     policies::keep_valid(&mut out);
+    let mut third = rng.third_side();
+    if third.chance(60) {
+        privileges::edit_acls(&mut third, &mut out);
+    }
+    privileges::keep_valid(&mut out);
     super::table_options::keep_valid(&mut out);
     domains::keep_nested_constraints(db, &mut out);
     out.normalize();

@@ -52,33 +52,8 @@ pub(crate) fn compared(rows: Vec<Acl>, db: &Database) -> Acls {
     for acl in rows {
         acls.set(acl.on, acl.grants);
     }
-    with_views_and_functions(&mut acls, db);
+    acls.with_views_and_functions(db);
     acls
-}
-
-/// Puts the views' and functions' grants of `db` into `acls`, in place of
-/// any it held.
-pub(crate) fn with_views_and_functions(acls: &mut Acls, db: &Database) {
-    acls.0.retain(|on, _| {
-        !matches!(
-            on,
-            ObjectKey::View { .. }
-                | ObjectKey::MaterializedView { .. }
-                | ObjectKey::Function { .. }
-        )
-    });
-    for view in db.views.values() {
-        let name = view.name.clone();
-        let on = if view.materialized {
-            ObjectKey::MaterializedView { name }
-        } else {
-            ObjectKey::View { name }
-        };
-        acls.set_privileges(on, &view.privileges);
-    }
-    for (key, function) in &db.functions {
-        acls.set_privileges(ObjectKey::function(key), &function.privileges);
-    }
 }
 
 /// What a new object of a kind grants to others than its owner: nothing

@@ -75,7 +75,7 @@ pub fn refresh(previous: Database, near: Database, tables: &BTreeSet<QualifiedNa
     };
     // The privileges were read whole, but a view's are its own.
     if let Some(mut acls) = privileges {
-        super::privileges::with_views_and_functions(&mut acls, &db);
+        acls.with_views_and_functions(&db);
         db.privileges = Some(acls);
     }
     db
