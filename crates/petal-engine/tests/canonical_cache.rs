@@ -107,7 +107,7 @@ proptest! {
                 .map(|s| s.sql)
                 .collect::<Vec<_>>()
                 .join("\n");
-            let scripted = common::built(&script).await.map_err(|e| e.to_string())?;
+            let scripted = built(&script).await.map_err(|e| e.to_string())?;
             Ok::<_, String>((loaded, scripted))
         }).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(
@@ -125,7 +125,7 @@ proptest! {
 /// columns (which no key may reference).
 #[tokio::test]
 async fn keys_to_unique_indexes_load_like_the_script() {
-    let scripted = common::built(
+    let scripted = built(
         "CREATE TABLE node (id int PRIMARY KEY, code text NOT NULL, parent_code text);
              CREATE UNIQUE INDEX node_code_idx ON node (code);
              ALTER TABLE node ADD CONSTRAINT node_parent_fkey
@@ -159,7 +159,7 @@ async fn keys_to_unique_indexes_load_like_the_script() {
 async fn tables_wanting_one_name_are_not_created_at_once() {
     // In dependency order `_t0` and `t0` come one after the other, as do
     // `a` and `a_b`: two sessions would create them at once.
-    let scripted = common::built(
+    let scripted = built(
         "CREATE TABLE p0 (id int PRIMARY KEY);
              CREATE TABLE t0 (id int PRIMARY KEY, p0_id int REFERENCES p0);
              CREATE TABLE _t0 (id int PRIMARY KEY, p0_id int REFERENCES p0);
@@ -197,7 +197,7 @@ async fn cold(db: &Database) -> petal_engine::canonical::Canonical {
 #[test]
 fn a_run_ending_before_its_record_is_written_costs_a_rebuild_only() {
     let runtime = || common::runtime().expect("runtime");
-    let schema = |sql: &str| runtime().block_on(common::built(sql)).expect("the schema");
+    let schema = |sql: &str| runtime().block_on(built(sql)).expect("the schema");
     let a = schema("CREATE TABLE t (id integer PRIMARY KEY, n integer)");
     let b = schema("CREATE TABLE t (id integer PRIMARY KEY, n bigint)");
     let c = schema("CREATE TABLE t (id integer PRIMARY KEY, n integer DEFAULT 5)");
@@ -233,7 +233,7 @@ fn a_run_ending_before_its_record_is_written_costs_a_rebuild_only() {
 #[test]
 fn a_warm_run_under_sql_files_reads_what_a_rebuild_reads() {
     let runtime = || common::runtime().expect("runtime");
-    let schema = |sql: &str| runtime().block_on(common::built(sql)).expect("the schema");
+    let schema = |sql: &str| runtime().block_on(built(sql)).expect("the schema");
     let a = schema(
         "CREATE TABLE customers (id integer PRIMARY KEY, name text NOT NULL, note text);
          CREATE TABLE orders (id integer PRIMARY KEY, customer_id integer, total numeric(12,2));
@@ -330,4 +330,13 @@ fn a_warm_run_under_sql_files_reads_what_a_rebuild_reads() {
         "edges only warm: {only_warm:#?}\nedges only cold: {only_cold:#?}"
     );
     assert_eq!(warm.database, cold.database);
+}
+
+/// A schema as the canonicalizer reads one: with its privileges.
+async fn built(sql: &str) -> Result<Database, String> {
+    let opts = petal_pg::IntrospectOptions {
+        privileges: true,
+        ..Default::default()
+    };
+    common::built_with(sql, &opts).await
 }
