@@ -1,7 +1,8 @@
 //! Privileges through the binary, compared because the project says so
 //! (`privileges = true`): grants in a SQL file naming a role the dev
 //! server does not have yet (made there as a placeholder), generated,
-//! applied, narrowed, kept on a view recreated under a type change, and
+//! applied (default privileges too), narrowed, kept on a view recreated
+//! under a type change, and
 //! rolled back, with `check` clean at each revision and what the role may
 //! do measured. Without the setting, a database's grants are no
 //! difference and a `GRANT` in a SQL file is refused.
@@ -34,6 +35,7 @@ GRANT UPDATE (note) ON orders TO petal_e2e_clerk;
 GRANT SELECT ON big_orders TO petal_e2e_clerk;
 REVOKE EXECUTE ON FUNCTION order_count() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION order_count() TO petal_e2e_clerk;
+ALTER DEFAULT PRIVILEGES FOR ROLE petal_e2e_owner GRANT SELECT ON TABLES TO petal_e2e_clerk;
 ";
 
 async fn compared_project() -> Project {
@@ -68,6 +70,7 @@ async fn grants_from_sql_files_are_granted_narrowed_kept_and_rolled_back() {
         r#"GRANT UPDATE ("note") ON TABLE "public"."orders" TO "petal_e2e_clerk";"#,
         r#"GRANT SELECT ON TABLE "public"."big_orders" TO "petal_e2e_clerk";"#,
         r#"REVOKE EXECUTE ON ROUTINE "public"."order_count"() FROM PUBLIC;"#,
+        r#"ALTER DEFAULT PRIVILEGES FOR ROLE "petal_e2e_owner" GRANT SELECT ON TABLES TO "petal_e2e_clerk";"#,
     ] {
         assert!(first.contains(wanted), "{wanted} not in:\n{first}");
     }

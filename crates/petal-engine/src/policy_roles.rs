@@ -47,7 +47,11 @@ fn named(diff: &Diff) -> BTreeMap<String, BTreeSet<String>> {
             }) => add(&rules.to.roles, format!("policy {name} on {table}")),
             Change::Alter(Alter::Privileges { on, grants, .. }) => {
                 let given = petal_diff::missing_grants(&grants.to, &grants.from);
-                let roles: Vec<String> = given.iter().filter_map(|g| g.grantee.clone()).collect();
+                let mut roles: Vec<String> =
+                    given.iter().filter_map(|g| g.grantee.clone()).collect();
+                if let petal_ir::ObjectKey::DefaultPrivileges { role, .. } = on {
+                    roles.push(role.clone());
+                }
                 add(&roles, format!("a grant on {on}"));
             }
             _ => {}

@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{FunctionKey, PolicyKey, QualifiedName, TriggerKey, quote_literal};
+use crate::{DefaultObjects, FunctionKey, PolicyKey, QualifiedName, TriggerKey, quote_literal};
 
 /// The identity of a schema object: its kind and name, and for an object
 /// that lives in a table or a type, that table or type.
@@ -83,6 +83,14 @@ pub enum ObjectKey {
     RangeType {
         name: QualifiedName,
     },
+    /// What the objects `role` creates (in `schema`, or anywhere) grant
+    /// to others from then on: `ALTER DEFAULT PRIVILEGES`.
+    DefaultPrivileges {
+        role: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        schema: Option<String>,
+        objects: DefaultObjects,
+    },
 }
 
 impl ObjectKey {
@@ -138,6 +146,7 @@ impl ObjectKey {
         match self {
             ObjectKey::Schema { name } => Some(name),
             ObjectKey::Extension { .. } => None,
+            ObjectKey::DefaultPrivileges { schema, .. } => schema.as_deref(),
             ObjectKey::Enum { name }
             | ObjectKey::Table { name }
             | ObjectKey::Sequence { name }
@@ -179,7 +188,8 @@ impl ObjectKey {
             | ObjectKey::Domain { .. }
             | ObjectKey::DomainCheck { .. }
             | ObjectKey::CompositeType { .. }
-            | ObjectKey::RangeType { .. } => None,
+            | ObjectKey::RangeType { .. }
+            | ObjectKey::DefaultPrivileges { .. } => None,
         }
     }
 }
@@ -211,6 +221,17 @@ impl fmt::Display for ObjectKey {
             }
             ObjectKey::CompositeType { name } => write!(f, "composite type {name}"),
             ObjectKey::RangeType { name } => write!(f, "range type {name}"),
+            ObjectKey::DefaultPrivileges {
+                role,
+                schema,
+                objects,
+            } => {
+                write!(f, "default privileges of role {role}")?;
+                if let Some(schema) = schema {
+                    write!(f, " in schema {schema}")?;
+                }
+                write!(f, " on {objects}")
+            }
         }
     }
 }

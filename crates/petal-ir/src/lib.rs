@@ -14,6 +14,7 @@
 pub mod arbitrary;
 mod composite;
 mod database;
+mod default_privilege;
 mod dependency;
 mod domain;
 mod dump;
@@ -37,6 +38,7 @@ mod view;
 
 pub use composite::{Attribute, CompositeType};
 pub use database::{Database, EnumType, Keyed};
+pub use default_privilege::DefaultObjects;
 pub use dependency::{Dependency, DependencyKind};
 pub use domain::Domain;
 pub use dump::{align_columns, dump};

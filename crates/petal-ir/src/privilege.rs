@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Keyed, ObjectKey};
+use crate::{DefaultObjects, Keyed, ObjectKey};
 
 /// One privilege granted to a role or to `PUBLIC`. The owner's own
 /// privileges are left out: a created object's owner has them.
@@ -71,6 +71,17 @@ impl Acl {
             | ObjectKey::Domain { .. }
             | ObjectKey::CompositeType { .. }
             | ObjectKey::RangeType { .. } => vec![public("USAGE")],
+            // A role's own default privileges, in no schema, are the
+            // kinds' defaults; in a schema they add to those, from none.
+            ObjectKey::DefaultPrivileges {
+                schema: None,
+                objects,
+                ..
+            } => match objects {
+                DefaultObjects::Functions => vec![public("EXECUTE")],
+                DefaultObjects::Types => vec![public("USAGE")],
+                _ => Vec::new(),
+            },
             _ => Vec::new(),
         }
     }

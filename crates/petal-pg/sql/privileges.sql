@@ -7,6 +7,10 @@
 -- column), and its ACL exploded into `privilege grantable role` texts (the role
 -- empty for PUBLIC, last since a role name may hold spaces); the owner's
 -- entries are left out, and so is the grantor: ownership is not compared.
+-- Default privileges (pg_default_acl) come as kind `default`: the role in
+-- `name`, defaclobjtype in `column_name`, the schema NULL for an entry of
+-- no schema (whose ACL replaces the kinds' defaults; one in a schema adds
+-- to them), the role's own entries left out as an owner's.
 -- Read whole even in a near read (a table narrowed by $2 is all_tbl's).
 SELECT o.kind,
        o.schema,
@@ -51,5 +55,11 @@ FROM (
       AND NOT EXISTS (
           SELECT 1 FROM pg_depend e
           WHERE e.classid = 'pg_type'::regclass AND e.objid = ty.oid AND e.deptype = 'e')
+    UNION ALL
+    SELECT 'default', dn.nspname::text, pg_get_userbyid(d.defaclrole)::text,
+           d.defaclobjtype::text, d.defaclrole, d.defaclacl
+    FROM pg_default_acl d
+    LEFT JOIN pg_namespace dn ON dn.oid = d.defaclnamespace
+    WHERE d.defaclnamespace = 0 OR d.defaclnamespace IN (SELECT oid FROM nsp)
 ) AS o
 ORDER BY 1, 2, 3, 4

@@ -9,7 +9,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::read;
-use petal_ir::{Acls, FunctionKey, Grant, ObjectKey, QualifiedName};
+use petal_ir::{Acls, DefaultObjects, FunctionKey, Grant, ObjectKey, QualifiedName};
 use petal_pg::{IntrospectOptions, Objects, refresh};
 use petal_testkit::TestDb;
 
@@ -41,7 +41,16 @@ const SCHEMA: &str = "
     GRANT SELECT ON crm.plain TO petal_writer;
     REVOKE SELECT ON crm.plain FROM petal_writer;
     GRANT EXECUTE ON FUNCTION crm.thrice(int) TO PUBLIC;
-    GRANT USAGE ON TYPE crm.pair TO PUBLIC;";
+    GRANT USAGE ON TYPE crm.pair TO PUBLIC;
+    -- Default privileges: in no schema the role's own entry is left out,
+    -- in a schema there is none; the default again is no entry.
+    ALTER DEFAULT PRIVILEGES FOR ROLE petal_writer
+        GRANT SELECT ON TABLES TO \"petal reader\";
+    ALTER DEFAULT PRIVILEGES FOR ROLE petal_writer REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
+    ALTER DEFAULT PRIVILEGES FOR ROLE petal_writer IN SCHEMA crm
+        GRANT USAGE ON SEQUENCES TO \"petal reader\" WITH GRANT OPTION;
+    ALTER DEFAULT PRIVILEGES FOR ROLE \"petal reader\" REVOKE USAGE ON TYPES FROM PUBLIC;
+    ALTER DEFAULT PRIVILEGES FOR ROLE \"petal reader\" GRANT USAGE ON TYPES TO PUBLIC;";
 
 async fn loaded() -> TestDb {
     let db = TestDb::new().await;
@@ -61,6 +70,14 @@ fn grant(grantee: Option<&str>, privilege: &str, grantable: bool) -> Grant {
 
 fn crm(name: &str) -> QualifiedName {
     QualifiedName::new("crm", name)
+}
+
+fn default_of(role: &str, schema: Option<&str>, objects: DefaultObjects) -> ObjectKey {
+    ObjectKey::DefaultPrivileges {
+        role: role.into(),
+        schema: schema.map(str::to_string),
+        objects,
+    }
 }
 
 fn with_privileges() -> IntrospectOptions {
@@ -139,6 +156,18 @@ async fn every_compared_kind_is_read_without_the_owner_and_defaults_are_no_entry
                     name: crm("positive")
                 },
                 vec![]
+            ),
+            (
+                default_of("petal_writer", None, DefaultObjects::Tables),
+                vec![grant(reader, "SELECT", false)]
+            ),
+            (
+                default_of("petal_writer", None, DefaultObjects::Functions),
+                vec![]
+            ),
+            (
+                default_of("petal_writer", Some("crm"), DefaultObjects::Sequences),
+                vec![grant(reader, "USAGE", true)]
             ),
         ]
     );

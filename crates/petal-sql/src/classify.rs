@@ -151,6 +151,9 @@ pub(crate) fn classify(sql: &str) -> Result<Head, String> {
     if words.is(0, "GRANT") || words.is(0, "REVOKE") {
         return grant(&words);
     }
+    if words.is(0, "ALTER") && words.is(1, "DEFAULT") && words.is(2, "PRIVILEGES") {
+        return default_privileges(&words);
+    }
     Err(refusal(&words))
 }
 
@@ -436,6 +439,47 @@ fn grant(words: &Words<'_>) -> Result<Head, String> {
     })
 }
 
+/// `ALTER DEFAULT PRIVILEGES FOR ROLE r [, ...] [IN SCHEMA s [, ...]]
+/// GRANT|REVOKE ...`: `FOR ROLE` is required, since without it the
+/// statement would record the dev server's user, not the role that
+/// creates the objects in your database.
+fn default_privileges(words: &Words<'_>) -> Result<Head, String> {
+    let for_role = words.is(3, "FOR") && (words.is(4, "ROLE") || words.is(4, "USER"));
+    if !for_role {
+        return Err(
+            "`ALTER DEFAULT PRIVILEGES` without `FOR ROLE` would be recorded for whoever loads \
+             it: the dev server's user in petal's copy; name the role that creates the objects \
+             (`FOR ROLE app_owner`)"
+                .to_string(),
+        );
+    }
+    let (mut roles, own) = roles_after(words, 3, &words.text(4).to_uppercase());
+    let verb = (5..words.tokens.len()).find(|&at| words.is(at, "GRANT") || words.is(at, "REVOKE"));
+    let Some(verb) = verb else {
+        return Err("`ALTER DEFAULT PRIVILEGES` needs a `GRANT` or a `REVOKE`".to_string());
+    };
+    let keyword = if words.is(verb, "GRANT") {
+        "TO"
+    } else {
+        "FROM"
+    };
+    let (grantees, own_grantee) = roles_after(words, verb, keyword);
+    if own || own_grantee {
+        return Err(
+            "`ALTER DEFAULT PRIVILEGES` naming `CURRENT_USER` (or `CURRENT_ROLE`, \
+             `SESSION_USER`) would name whoever loads it; name the role"
+                .to_string(),
+        );
+    }
+    roles.extend(grantees);
+    roles.sort();
+    roles.dedup();
+    Ok(Head {
+        roles,
+        ..head(Kind::Grant, None)
+    })
+}
+
 /// `EXTENSION [IF NOT EXISTS] name [WITH] [SCHEMA s] [VERSION v]`.
 fn extension(words: &Words<'_>, at: &mut usize) -> Result<Head, String> {
     words.skip(at, &["IF", "NOT", "EXISTS"]);
@@ -655,7 +699,22 @@ mod tests {
             Kind::Grant
         );
         assert_eq!(kind("GRANT SELECT ON orders To app"), Kind::Grant);
+        let head = classify(
+            "alter default privileges for role owner, \"Boss\" in schema crm \
+             grant select on tables to app with grant option",
+        )
+        .expect("default privileges");
+        assert_eq!(head.kind, Kind::Grant);
+        assert_eq!(head.roles, ["Boss", "app", "owner"]);
         for (sql, says) in [
+            (
+                "ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO app",
+                "FOR ROLE",
+            ),
+            (
+                "ALTER DEFAULT PRIVILEGES FOR ROLE CURRENT_USER GRANT SELECT ON TABLES TO app",
+                "CURRENT_USER",
+            ),
             ("GRANT app TO alice", "membership"),
             ("GRANT CONNECT ON DATABASE d TO app", "ON DATABASE"),
             ("GRANT SELECT ON t TO app GRANTED BY bob", "GRANTED BY"),

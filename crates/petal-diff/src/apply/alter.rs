@@ -345,6 +345,7 @@ fn set_comment(db: &mut Database, on: &ObjectKey, text: Option<String>) -> Resul
         ObjectKey::Schema { .. }
         | ObjectKey::EnumLabel { .. }
         | ObjectKey::Extension { .. }
+        | ObjectKey::DefaultPrivileges { .. }
         | ObjectKey::DomainCheck { .. } => {
             return err(format!("petal does not keep comments on {on}"));
         }

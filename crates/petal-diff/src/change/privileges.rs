@@ -82,12 +82,28 @@ pub(super) fn review(on: &ObjectKey, grants: &Delta<Vec<Grant>>) -> Review {
             }
         })
         .collect();
-    let description = format!("privileges on {on}: {}", said.join("; "));
     let lost: Vec<String> = steps
         .iter()
         .filter(|(step, ..)| *step == Step::Revoke)
         .map(|(_, who, list)| format!("{} loses {}", role(who), list.join(", ")))
         .collect();
+    // Default privileges reach only what is created after: no one loses
+    // what they have.
+    if let ObjectKey::DefaultPrivileges { role, .. } = on {
+        let review = Review::new(format!("{on}: {}", said.join("; ")), Safety::Safe);
+        if lost.is_empty() {
+            return review;
+        }
+        return Review {
+            safety: Safety::Breaking,
+            ..review
+        }
+        .note(format!(
+            "what {role} creates from this migration on grants less: {} there",
+            lost.join("; ")
+        ));
+    }
+    let description = format!("privileges on {on}: {}", said.join("; "));
     if lost.is_empty() {
         return Review::safe(description);
     }

@@ -69,9 +69,16 @@ impl Engine<'_> {
                 lost.push(ObjectKey::column(table, &column.name));
                 lost.extend(owned(table, column));
             }
+            // A schema's default privileges go with it.
+            Change::Drop(Object::Schema { name }) => {
+                lost.push(ObjectKey::Schema { name: name.clone() });
+                let defaults = acls.0.keys().filter(|k| {
+                    matches!(k, ObjectKey::DefaultPrivileges { schema: Some(s), .. } if s == name)
+                });
+                lost.extend(defaults.cloned());
+            }
             Change::Drop(
                 object @ (Object::Sequence { .. }
-                | Object::Schema { .. }
                 | Object::Enum { .. }
                 | Object::Domain { .. }
                 | Object::CompositeType { .. }
@@ -143,6 +150,9 @@ fn exists(db: &Database, on: &ObjectKey) -> bool {
         ObjectKey::Domain { name } => db.domains.contains_key(name),
         ObjectKey::CompositeType { name } => db.composite_types.contains_key(name),
         ObjectKey::RangeType { name } => db.range_types.contains_key(name),
+        ObjectKey::DefaultPrivileges { schema, .. } => {
+            schema.as_ref().is_none_or(|s| db.schemas.contains(s))
+        }
         _ => false,
     }
 }

@@ -332,9 +332,10 @@ pub(crate) fn comment_on(on: &ObjectKey, text: &Option<String>) -> String {
         ObjectKey::CompositeType { name } | ObjectKey::RangeType { name } => {
             format!("TYPE {}", name.quoted())
         }
-        // PostgreSQL has no comments on enum labels, and the diff never
-        // asks for one; should it, the migration fails loudly.
-        ObjectKey::EnumLabel { .. } => {
+        // PostgreSQL has no comments on enum labels or default
+        // privileges, and the diff never asks for one; should it, the
+        // migration fails loudly.
+        ObjectKey::EnumLabel { .. } | ObjectKey::DefaultPrivileges { .. } => {
             return format!(
                 "DO $petal$ BEGIN RAISE EXCEPTION {}; END $petal$;",
                 quote_literal(&format!("PostgreSQL keeps no comment on {on}"))

@@ -92,6 +92,21 @@ pub(super) fn alter(
     grants: &Delta<Vec<Grant>>,
     columns: &BTreeMap<String, Vec<Grant>>,
 ) -> Vec<String> {
+    if let ObjectKey::DefaultPrivileges {
+        role,
+        schema,
+        objects,
+    } = on
+    {
+        let mut head = format!("ALTER DEFAULT PRIVILEGES FOR ROLE {}", quote_ident(role));
+        if let Some(schema) = schema {
+            head.push_str(&format!(" IN SCHEMA {}", quote_ident(schema)));
+        }
+        return statements(&steps(grants), String::clone, objects.sql())
+            .into_iter()
+            .map(|s| format!("{head} {s}"))
+            .collect();
+    }
     let Some(target) = target(on) else {
         return Vec::new();
     };
@@ -101,13 +116,27 @@ pub(super) fn alter(
         _ => privilege.clone(),
     };
     let steps = steps(grants);
-    let mut out: Vec<String> = steps
+    let mut out = statements(&steps, spelled, &target);
+    if let ObjectKey::Table { name } = on {
+        out.extend(columns_again(name, &steps, columns));
+    }
+    out
+}
+
+/// `REVOKE ... ON target FROM role;` and `GRANT ... ON target TO role;`
+/// for each step, a privilege spelled by `spelled`.
+fn statements(
+    steps: &[(Step, Option<String>, Vec<String>)],
+    spelled: impl Fn(&String) -> String,
+    target: &str,
+) -> Vec<String> {
+    steps
         .iter()
         .map(|(step, grantee, privileges)| {
             let role = grantee.as_deref().map_or("PUBLIC".to_string(), quote_ident);
             let list = privileges
                 .iter()
-                .map(spelled)
+                .map(&spelled)
                 .collect::<Vec<_>>()
                 .join(", ");
             match step {
@@ -121,11 +150,7 @@ pub(super) fn alter(
                 }
             }
         })
-        .collect();
-    if let ObjectKey::Table { name } = on {
-        out.extend(columns_again(name, &steps, columns));
-    }
-    out
+        .collect()
 }
 
 /// The column grants a table's `REVOKE`s (or `REVOKE GRANT OPTION FOR`s)

@@ -6,7 +6,7 @@
 //! `PUBLIC` and the generated roles, drawn again in B.
 
 use super::Rng;
-use crate::{Acls, Database, Grant, ObjectKey, Privileges};
+use crate::{Acls, Database, DefaultObjects, Grant, ObjectKey, Privileges};
 
 fn public(privilege: &str) -> Grant {
     Grant {
@@ -58,12 +58,51 @@ fn privileges_of(on: &ObjectKey) -> &'static [&'static str] {
         ObjectKey::Column { .. } => &["SELECT", "INSERT", "UPDATE", "REFERENCES"],
         ObjectKey::Sequence { .. } => &["USAGE", "SELECT", "UPDATE"],
         ObjectKey::Schema { .. } => &["USAGE", "CREATE"],
+        ObjectKey::DefaultPrivileges { objects, .. } => match objects {
+            DefaultObjects::Tables => &["SELECT", "INSERT", "UPDATE", "DELETE"],
+            DefaultObjects::Sequences => &["USAGE", "SELECT"],
+            DefaultObjects::Functions => &["EXECUTE"],
+            DefaultObjects::Types => &["USAGE"],
+            DefaultObjects::Schemas => &["USAGE", "CREATE"],
+        },
         _ => &["USAGE"],
     }
 }
 
+/// The role whose default privileges are drawn (one every test cluster
+/// has; what it creates, no case does).
+const DEFAULTS_ROLE: &str = "petal_writer";
+
+/// Its default privileges: in no schema on every kind, in each schema on
+/// every kind but schemas.
+fn defaults(db: &Database) -> Vec<ObjectKey> {
+    let kinds = [
+        DefaultObjects::Tables,
+        DefaultObjects::Sequences,
+        DefaultObjects::Functions,
+        DefaultObjects::Types,
+        DefaultObjects::Schemas,
+    ];
+    let schemas = std::iter::once(None).chain(db.schemas.iter().map(Some));
+    let mut out = Vec::new();
+    for schema in schemas {
+        for objects in kinds {
+            if schema.is_some() && objects == DefaultObjects::Schemas {
+                continue;
+            }
+            out.push(ObjectKey::DefaultPrivileges {
+                role: DEFAULTS_ROLE.into(),
+                schema: schema.cloned(),
+                objects,
+            });
+        }
+    }
+    out
+}
+
 /// The objects whose privileges are drawn: tables and their columns,
-/// standalone sequences, schemas but `public`, and user types.
+/// standalone sequences, schemas but `public`, user types, and a role's
+/// default privileges.
 fn grantable(db: &Database) -> Vec<ObjectKey> {
     let mut out: Vec<ObjectKey> = Vec::new();
     for table in db.tables.values() {
@@ -98,6 +137,7 @@ fn grantable(db: &Database) -> Vec<ObjectKey> {
             .keys()
             .map(|name| ObjectKey::RangeType { name: name.clone() }),
     );
+    out.extend(defaults(db));
     out
 }
 
@@ -122,6 +162,10 @@ fn draw(rng: &mut Rng, on: &ObjectKey) -> Vec<Grant> {
                 privilege: privilege.to_string(),
             });
         }
+    }
+    // A role's grants to itself are an owner's, not compared.
+    if let ObjectKey::DefaultPrivileges { role, .. } = on {
+        grants.retain(|g| g.grantee.as_ref() != Some(role));
     }
     // One grant per role and privilege, whatever the option.
     grants.sort();

@@ -6,43 +6,69 @@
 //! hold spaces), plus whether the ACL is set at all: a NULL ACL is the
 //! kind's default.
 
-use petal_ir::{Acl, Acls, Database, Grant, ObjectKey, Privileges, QualifiedName};
+use petal_ir::{Acl, Acls, Database, DefaultObjects, Grant, ObjectKey, Privileges, QualifiedName};
 use tokio_postgres::Row;
 
 use super::rows::{Rows, get, unknown};
 use crate::error::PgError;
 
 /// Rows of `sql/privileges.sql`: one ACL each (set, so not the default
-/// by NULL; [`Acls::set`] drops one equal to the default).
+/// by NULL; [`Acls::set`] drops one equal to the default). Default
+/// privileges on a kind petal does not compare (large objects) are left
+/// out.
 pub(super) fn acls(rows: Rows) -> Result<Vec<Acl>, PgError> {
-    rows.iter()
-        .map(|row| {
-            let kind: String = get(row, "kind")?;
-            let schema: String = get(row, "schema")?;
-            let name = QualifiedName::new(&schema, &get::<String>(row, "name")?);
-            let on = match kind.as_str() {
-                "table" => ObjectKey::Table { name },
-                "column" => ObjectKey::Column {
-                    table: name,
-                    column: get(row, "column_name")?,
-                },
-                "sequence" => ObjectKey::Sequence { name },
-                "schema" => ObjectKey::Schema { name: schema },
-                "enum" => ObjectKey::Enum { name },
-                "domain" => ObjectKey::Domain { name },
-                "composite" => ObjectKey::CompositeType { name },
-                "range" => ObjectKey::RangeType { name },
-                other => return Err(unknown("privilege kind", other, "privileges")),
-            };
-            let context = on.to_string();
-            let texts: Vec<String> = get(row, "grants")?;
-            let grants = texts
-                .iter()
-                .map(|text| grant(text, &context))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(Acl { on, grants })
-        })
-        .collect()
+    rows.iter().filter_map(|row| acl(row).transpose()).collect()
+}
+
+fn acl(row: &Row) -> Result<Option<Acl>, PgError> {
+    let kind: String = get(row, "kind")?;
+    if kind == "default" {
+        return default_acl(row);
+    }
+    Ok(Some(object_acl(row, &kind)?))
+}
+
+/// A `pg_default_acl` row's.
+fn default_acl(row: &Row) -> Result<Option<Acl>, PgError> {
+    let code: String = get(row, "column_name")?;
+    let Some(objects) = DefaultObjects::from_code(&code) else {
+        return Ok(None);
+    };
+    let on = ObjectKey::DefaultPrivileges {
+        role: get(row, "name")?,
+        schema: get(row, "schema")?,
+        objects,
+    };
+    let grants = grants(row, &on.to_string())?;
+    Ok(Some(Acl { on, grants }))
+}
+
+fn grants(row: &Row, context: &str) -> Result<Vec<Grant>, PgError> {
+    let texts: Vec<String> = get(row, "grants")?;
+    texts.iter().map(|text| grant(text, context)).collect()
+}
+
+/// Any other row's: a table's, a column's, a sequence's, a schema's, a
+/// type's.
+fn object_acl(row: &Row, kind: &str) -> Result<Acl, PgError> {
+    let schema: String = get(row, "schema")?;
+    let name = QualifiedName::new(&schema, &get::<String>(row, "name")?);
+    let on = match kind {
+        "table" => ObjectKey::Table { name },
+        "column" => ObjectKey::Column {
+            table: name,
+            column: get(row, "column_name")?,
+        },
+        "sequence" => ObjectKey::Sequence { name },
+        "schema" => ObjectKey::Schema { name: schema },
+        "enum" => ObjectKey::Enum { name },
+        "domain" => ObjectKey::Domain { name },
+        "composite" => ObjectKey::CompositeType { name },
+        "range" => ObjectKey::RangeType { name },
+        other => return Err(unknown("privilege kind", other, "privileges")),
+    };
+    let grants = grants(row, &on.to_string())?;
+    Ok(Acl { on, grants })
 }
 
 /// The privileges compared: `rows`, and the views' and functions' of
