@@ -15,6 +15,7 @@ use petal_sql::SqlFiles;
 use petal_syntax::ScannedModels;
 use proptest::prelude::*;
 
+#[allow(dead_code)] // `built` is the other tests'
 mod common;
 
 /// A project of its own (the cache is per project directory) on the test

@@ -1,6 +1,5 @@
 //! What the database property tests share: their proptest settings, a
 //! runtime per case, and schemas built from SQL.
-#![allow(dead_code)] // each test file uses its own part
 
 use proptest::prelude::*;
 
