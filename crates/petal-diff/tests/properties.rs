@@ -90,8 +90,11 @@ proptest! {
         let down = sql(&d.down());
         for statement in up.iter().chain(&down) {
             // Foreign key actions and a view's check option are schema,
-            // not a drop behaviour.
+            // not a drop behaviour; a revoke's takes only grants, which
+            // the same migration gives back as wanted.
+            let revoke = statement.starts_with("REVOKE ");
             let schema_words = statement
+                .replace(if revoke { " CASCADE;" } else { "ON DELETE CASCADE" }, "")
                 .replace("ON DELETE CASCADE", "")
                 .replace("ON UPDATE CASCADE", "")
                 .replace("WITH CASCADED CHECK OPTION", "");

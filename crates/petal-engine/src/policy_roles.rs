@@ -27,6 +27,20 @@ fn named(diff: &Diff) -> BTreeMap<String, BTreeSet<String>> {
         }
     };
     for change in &diff.changes {
+        // A view or function created with grants names their roles.
+        if let Change::Create(object) | Change::PutBack(petal_diff::Moved { object, .. }) = change {
+            let privileges = match object {
+                Object::View { view } => &view.privileges,
+                Object::Function { function } => &function.privileges,
+                _ => &None,
+            };
+            let roles: Vec<String> = privileges
+                .iter()
+                .flatten()
+                .filter_map(|g| g.grantee.clone())
+                .collect();
+            add(&roles, format!("a grant on {}", object.key()));
+        }
         match change {
             Change::Create(Object::Policy { policy, .. }) => {
                 add(

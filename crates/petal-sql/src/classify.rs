@@ -343,6 +343,11 @@ fn roles_after(words: &Words<'_>, from: usize, word: &str) -> (Vec<String>, bool
     let mut own = false;
     let mut at = to + 1;
     loop {
+        // `TO GROUP app` is `TO app` (GROUP is reserved: no role is
+        // named so unquoted).
+        if words.is(at, "GROUP") {
+            at += 1;
+        }
         if session.iter().any(|s| words.is(at, s)) {
             own = true;
         } else {
@@ -366,6 +371,12 @@ fn roles_after(words: &Words<'_>, from: usize, word: &str) -> (Vec<String>, bool
 /// database needs them on its cluster.
 pub fn roles_named(sql: &str) -> Vec<String> {
     let words = Words::new(sql);
+    let grants = words.is(0, "GRANT")
+        || words.is(0, "REVOKE")
+        || (words.is(0, "ALTER") && words.is(1, "DEFAULT") && words.is(2, "PRIVILEGES"));
+    if grants {
+        return classify(sql).map(|head| head.roles).unwrap_or_default();
+    }
     let creates_or_alters = words.is(0, "CREATE") || words.is(0, "ALTER");
     if !creates_or_alters || !words.is(1, "POLICY") {
         return Vec::new();
@@ -416,6 +427,15 @@ fn grant(words: &Words<'_>) -> Result<Head, String> {
             "`{verb} ... ON {object_kind}`: petal compares privileges on tables, columns, \
              sequences, functions, procedures, schemas and types; this one is the cluster's or \
              not compared: manage it outside the SQL files"
+        ));
+    }
+    let public_schema =
+        words.is(on + 1, "SCHEMA") && words.ident(on + 2).as_deref() == Some("public");
+    if public_schema {
+        return Err(format!(
+            "`{verb} ... ON SCHEMA public`: petal does not compare the `public` schema's \
+             privileges (they are the server version's), so this one would be ignored; set them \
+             outside the SQL files"
         ));
     }
     if words.find_top(on, "GRANTED").is_some() {
@@ -680,7 +700,12 @@ mod tests {
             ["App"]
         );
         assert!(roles_named("ALTER POLICY p ON t RENAME TO q").is_empty());
-        assert!(roles_named("GRANT SELECT ON t TO app").is_empty());
+        assert_eq!(roles_named("GRANT SELECT ON t TO app"), ["app"]);
+        assert_eq!(roles_named("REVOKE SELECT ON t FROM GROUP app"), ["app"]);
+        assert_eq!(
+            roles_named("ALTER DEFAULT PRIVILEGES FOR ROLE o GRANT SELECT ON TABLES TO app"),
+            ["app", "o"]
+        );
         let head = classify("GRANT SELECT (a), UPDATE ON TABLE t TO app, \"Report\", PUBLIC")
             .expect("a grant");
         assert_eq!(
@@ -716,6 +741,10 @@ mod tests {
                 "CURRENT_USER",
             ),
             ("GRANT app TO alice", "membership"),
+            (
+                "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
+                "ON SCHEMA public",
+            ),
             ("GRANT CONNECT ON DATABASE d TO app", "ON DATABASE"),
             ("GRANT SELECT ON t TO app GRANTED BY bob", "GRANTED BY"),
             ("REVOKE SELECT ON t FROM CURRENT_USER", "CURRENT_USER"),

@@ -6,7 +6,7 @@
 
 use petal_ir::{Acl, Acls, Database, ObjectKey, QualifiedName};
 
-use crate::change::{Change, Moved, Object, RecreateEnum, Rename};
+use crate::change::{Alter, Change, Moved, Object, RecreateEnum, Rename};
 
 /// The name of the sequence a serial or identity column owns.
 pub(crate) fn owned_sequence(
@@ -26,12 +26,22 @@ pub(crate) fn owned_sequence(
 
 /// Updates `db`'s compared privileges for `change`.
 pub(super) fn follow(db: &mut Database, change: &Change) {
-    if let Change::Alter(crate::change::Alter::Privileges { on, grants, .. }) = change {
+    if let Change::Alter(Alter::Privileges { on, grants, .. }) = change {
         carried(db, on, &grants.to);
     }
+    // The sequences a change moves, or makes again, by their names.
+    let moved = moved_sequences(db, change);
     let Some(acls) = &mut db.privileges else {
         return;
     };
+    for (from, to) in moved {
+        let Some(acl) = acls.0.remove(&ObjectKey::Sequence { name: from }) else {
+            continue;
+        };
+        if let Some(to) = to {
+            acls.set(ObjectKey::Sequence { name: to }, acl.grants);
+        }
+    }
     match change {
         Change::Create(object) | Change::PutBack(Moved { object, .. }) => created(acls, object),
         Change::Drop(object) | Change::MoveAside(Moved { object, .. }) => dropped(acls, object),
@@ -40,10 +50,63 @@ pub(super) fn follow(db: &mut Database, change: &Change) {
         Change::RecreateEnum(RecreateEnum {
             name, privileges, ..
         }) => acls.set_privileges(ObjectKey::Enum { name: name.clone() }, privileges),
-        Change::Alter(crate::change::Alter::Privileges { on, grants, .. }) => {
+        Change::Alter(Alter::Privileges { on, grants, .. }) => {
             acls.set(on.clone(), grants.to.clone());
         }
         Change::Replace(_) | Change::Alter(_) | Change::AddEnumLabel(_) => {}
+    }
+}
+
+/// The owned sequences `change` (applied to `db` already) renames, moves
+/// to another schema with its table (old name, new name), or drops and
+/// makes again (old name, none: the new one has the default grants).
+fn moved_sequences(db: &Database, change: &Change) -> Vec<(QualifiedName, Option<QualifiedName>)> {
+    let picked = |table: &QualifiedName, column: &str| {
+        QualifiedName::new(
+            table.schema.clone(),
+            petal_ir::naming::make_object_name(&table.name, Some(column), Some("seq")),
+        )
+    };
+    let column_of = |table: &QualifiedName, column: &str| {
+        db.tables
+            .get(table)
+            .and_then(|t| t.columns.iter().find(|c| c.name == column))
+            .and_then(|c| owned_sequence(table, c))
+    };
+    match change {
+        Change::Alter(Alter::ColumnSequence {
+            table,
+            column,
+            sequence,
+        }) => {
+            let named =
+                |s: &Option<QualifiedName>| s.clone().unwrap_or_else(|| picked(table, column));
+            vec![(named(&sequence.from), Some(named(&sequence.to)))]
+        }
+        Change::Alter(
+            Alter::Serial { table, column, .. } | Alter::Identity { table, column, .. },
+        ) => column_of(table, column)
+            .map(|name| (name, None))
+            .into_iter()
+            .collect(),
+        Change::Rename(Rename::Table { name }) if name.from.schema != name.to.schema => {
+            let Some(table) = db.tables.get(&name.to) else {
+                return Vec::new();
+            };
+            table
+                .columns
+                .iter()
+                .filter_map(|c| owned_sequence(&name.to, c))
+                .filter(|s| s.schema == name.to.schema)
+                .map(|s| {
+                    (
+                        QualifiedName::new(name.from.schema.clone(), s.name.clone()),
+                        Some(s),
+                    )
+                })
+                .collect()
+        }
+        _ => Vec::new(),
     }
 }
 

@@ -12,7 +12,7 @@ use petal_ir::{Acl, Acls, Database, Grant, ObjectKey};
 
 use super::Engine;
 use crate::apply::privileges::owned_sequence;
-use crate::change::{Alter, Change, Delta, Object};
+use crate::change::{Alter, Change, Delta, Moved, Object};
 
 impl Engine<'_> {
     /// Nothing unless both sides compare privileges.
@@ -57,27 +57,44 @@ impl Engine<'_> {
             return Vec::new();
         };
         let mut lost: Vec<ObjectKey> = Vec::new();
-        match change {
-            Change::Drop(Object::Table { table, .. }) => {
+        let dropped = match change {
+            Change::Drop(object) | Change::MoveAside(Moved { object, .. }) => Some(object),
+            _ => None,
+        };
+        // A serial or identity column changed drops its sequence, and
+        // makes one again.
+        if let Change::Alter(
+            Alter::Serial { table, column, .. } | Alter::Identity { table, column, .. },
+        ) = change
+        {
+            let column = self
+                .cur
+                .tables
+                .get(table)
+                .and_then(|t| t.columns.iter().find(|c| &c.name == column));
+            lost.extend(column.and_then(|c| owned(table, c)));
+        }
+        match dropped {
+            Some(Object::Table { table, .. }) => {
                 lost.push(ObjectKey::table(&table.name));
                 for column in &table.columns {
                     lost.push(ObjectKey::column(&table.name, &column.name));
                     lost.extend(owned(&table.name, column));
                 }
             }
-            Change::Drop(Object::Column { table, column }) => {
+            Some(Object::Column { table, column }) => {
                 lost.push(ObjectKey::column(table, &column.name));
                 lost.extend(owned(table, column));
             }
             // A schema's default privileges go with it.
-            Change::Drop(Object::Schema { name }) => {
+            Some(Object::Schema { name }) => {
                 lost.push(ObjectKey::Schema { name: name.clone() });
                 let defaults = acls.0.keys().filter(|k| {
                     matches!(k, ObjectKey::DefaultPrivileges { schema: Some(s), .. } if s == name)
                 });
                 lost.extend(defaults.cloned());
             }
-            Change::Drop(
+            Some(
                 object @ (Object::Sequence { .. }
                 | Object::Enum { .. }
                 | Object::Domain { .. }

@@ -3,7 +3,7 @@
 //! in the up and the down), and the `GRANT`s and `REVOKE`s of compared
 //! privileges.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use petal_ir::{Grant, ObjectKey, Privileges, quote_ident};
 
@@ -102,7 +102,8 @@ pub(super) fn alter(
         if let Some(schema) = schema {
             head.push_str(&format!(" IN SCHEMA {}", quote_ident(schema)));
         }
-        return statements(&steps(grants), String::clone, objects.sql())
+        let none = BTreeSet::new();
+        return statements(&steps(grants), String::clone, objects.sql(), &none)
             .into_iter()
             .map(|s| format!("{head} {s}"))
             .collect();
@@ -116,11 +117,57 @@ pub(super) fn alter(
         _ => privilege.clone(),
     };
     let steps = steps(grants);
-    let mut out = statements(&steps, spelled, &target);
+    let chained = chained(grants);
+    let mut out = statements(&steps, spelled, &target, &chained);
+    // What `CASCADE` took from others, granted again as wanted (unless a
+    // step grants it already).
+    let given = |g: &Grant| {
+        steps.iter().any(|(step, who, list)| {
+            matches!(step, Step::Grant | Step::GrantWithOption)
+                && *who == g.grantee
+                && list.contains(&g.privilege)
+        })
+    };
+    for g in &grants.to {
+        let taken = chained
+            .iter()
+            .any(|(who, privilege)| *who != g.grantee && *privilege == g.privilege);
+        if taken && !given(g) {
+            let role = g
+                .grantee
+                .as_deref()
+                .map_or("PUBLIC".to_string(), quote_ident);
+            let option = if g.grantable {
+                " WITH GRANT OPTION"
+            } else {
+                ""
+            };
+            let privilege = spelled(&g.privilege);
+            out.push(format!("GRANT {privilege} ON {target} TO {role}{option};"));
+        }
+    }
     if let ObjectKey::Table { name } = on {
         out.extend(columns_again(name, &steps, columns));
     }
     out
+}
+
+/// The grants whose grant option goes (with the privilege or alone): a
+/// grantee may have passed them on, and PostgreSQL refuses to revoke them
+/// without `CASCADE`, which takes what it passed on too.
+fn chained(grants: &Delta<Vec<Grant>>) -> BTreeSet<(Option<String>, String)> {
+    grants
+        .from
+        .iter()
+        .filter(|g| g.grantable)
+        .filter(|g| {
+            !grants
+                .to
+                .iter()
+                .any(|t| t.grantee == g.grantee && t.privilege == g.privilege && t.grantable)
+        })
+        .map(|g| (g.grantee.clone(), g.privilege.clone()))
+        .collect()
 }
 
 /// `REVOKE ... ON target FROM role;` and `GRANT ... ON target TO role;`
@@ -129,6 +176,7 @@ fn statements(
     steps: &[(Step, Option<String>, Vec<String>)],
     spelled: impl Fn(&String) -> String,
     target: &str,
+    chained: &BTreeSet<(Option<String>, String)>,
 ) -> Vec<String> {
     steps
         .iter()
@@ -139,10 +187,14 @@ fn statements(
                 .map(&spelled)
                 .collect::<Vec<_>>()
                 .join(", ");
+            let cascade = privileges
+                .iter()
+                .any(|p| chained.contains(&(grantee.clone(), p.clone())));
+            let cascade = if cascade { " CASCADE" } else { "" };
             match step {
-                Step::Revoke => format!("REVOKE {list} ON {target} FROM {role};"),
+                Step::Revoke => format!("REVOKE {list} ON {target} FROM {role}{cascade};"),
                 Step::RevokeOption => {
-                    format!("REVOKE GRANT OPTION FOR {list} ON {target} FROM {role};")
+                    format!("REVOKE GRANT OPTION FOR {list} ON {target} FROM {role}{cascade};")
                 }
                 Step::Grant => format!("GRANT {list} ON {target} TO {role};"),
                 Step::GrantWithOption => {

@@ -75,7 +75,7 @@ pub(super) async fn open(
 
 /// Changes whenever [`CacheState`]'s shape or meaning does: an older
 /// petal's comment then only costs a rebuild.
-const CACHE_FORMAT: u32 = 6;
+const CACHE_FORMAT: u32 = 7;
 
 /// How long a run waits for another run of the same project to finish
 /// canonicalizing.

@@ -250,6 +250,14 @@ async fn canonicalize_in(open: OpenCache, declared: &Declared) -> Result<Canonic
                 || state.models.tables.get(&t.name) == models.tables.get(&t.name)
         })
     });
+    // Grants may name any object, or all of a schema's (`ON ALL TABLES IN
+    // SCHEMA`): a changed model with them rebuilds, since only loading
+    // them last again gives its objects theirs.
+    let grants = sql
+        .statements
+        .iter()
+        .any(|s| s.kind == petal_sql::Kind::Grant);
+    let previous = previous.filter(|state| !grants || state.models == models);
     let built = match previous {
         // Nothing changed since the last run: not a single statement.
         Some(state) if state.models == models => Built {
