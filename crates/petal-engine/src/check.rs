@@ -47,15 +47,19 @@ pub async fn check(settings: &Settings, baseline: Baseline) -> Result<CheckRepor
     }
     // The baseline and the models are read at the same time: one on the
     // target, the other on the dev server.
+    let target = match baseline {
+        Baseline::Database => Some(settings.target().await?),
+        Baseline::Migrations => None,
+    };
     let baseline_schema = async {
-        match baseline {
-            Baseline::Database => read_database(&settings.target().await?, settings).await,
-            Baseline::Migrations => replay_migrations(settings).await,
+        match &target {
+            Some(target) => read_database(target, settings).await,
+            None => replay_migrations(settings).await,
         }
     };
     let (current, canonical) =
         tokio::try_join!(baseline_schema, crate::canonical::models(settings))?;
-    let warnings: Vec<String> = version_warning(
+    let mut warnings: Vec<String> = version_warning(
         current.server_version_num,
         Some(canonical.server_version_num),
     )
@@ -69,6 +73,11 @@ pub async fn check(settings: &Settings, baseline: Baseline) -> Result<CheckRepor
     let desired = canonical.database;
     let (actual, expected) = scoped(settings, &current.database, &desired);
     let diff = petal_diff::diff(&actual, &expected);
+    // A role the models' policies or grants name that the database's
+    // cluster lacks fails the upgrade: said now, not found then.
+    if let Some(target) = &target {
+        warnings.extend(crate::policy_roles::missing(target, &diff).await?);
+    }
     let mut shown = expected;
     petal_ir::align_columns(&mut shown, &actual);
     Ok(CheckReport {

@@ -146,7 +146,7 @@ pub(crate) async fn create_placeholders(
 #[cfg(test)]
 mod tests {
     use petal_diff::{Delta, PolicyRules};
-    use petal_ir::{Policy, PolicyCommand, QualifiedName};
+    use petal_ir::{ObjectKey, Policy, PolicyCommand, QualifiedName};
 
     use super::*;
 
@@ -199,5 +199,49 @@ mod tests {
         let roles: Vec<&str> = named.keys().map(String::as_str).collect();
         assert_eq!(roles, ["app", "auditor"]);
         assert_eq!(named["app"].len(), 2);
+    }
+
+    /// A grant, a default privilege and a view's grant to roles the
+    /// target lacks are each said, once per role; a role it has is not.
+    #[tokio::test]
+    async fn the_roles_a_diff_grants_to_that_the_cluster_lacks_are_said() {
+        let db = petal_testkit::TestDb::new().await;
+        db.ensure_role("petal_present").await;
+        let grant = |role: &str| petal_ir::Grant {
+            grantee: Some(role.into()),
+            privilege: "SELECT".into(),
+            grantable: false,
+        };
+        let orders = QualifiedName::new("public", "orders");
+        let privileges = |on: ObjectKey, to: Vec<petal_ir::Grant>| {
+            Change::Alter(Alter::Privileges {
+                on,
+                grants: Delta::new(Vec::new(), to),
+                columns: Default::default(),
+            })
+        };
+        let defaults = ObjectKey::DefaultPrivileges {
+            role: "petal_absent_owner".into(),
+            schema: None,
+            objects: petal_ir::DefaultObjects::Tables,
+        };
+        let diff = Diff {
+            changes: vec![
+                privileges(
+                    ObjectKey::table(&orders),
+                    vec![grant("petal_present"), grant("petal_absent_reader")],
+                ),
+                privileges(defaults, vec![grant("petal_present")]),
+            ],
+            ..Diff::default()
+        };
+        let said = missing(db.config(), &diff)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(said.len(), 2, "{said:#?}");
+        assert!(said[0].starts_with("role petal_absent_owner does not exist"));
+        assert!(said[0].contains("default privileges of role petal_absent_owner on tables"));
+        assert!(said[1].starts_with("role petal_absent_reader does not exist"));
+        assert!(said[1].contains("a grant on table public.orders"));
     }
 }
