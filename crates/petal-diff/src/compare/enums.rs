@@ -180,8 +180,9 @@ impl Engine<'_> {
         out
     }
 
-    /// The views, triggers and functions of the working copy that read
-    /// `columns`, directly or through each other, in creation order.
+    /// The views, triggers, functions and policies of the working copy that
+    /// read `columns`, directly or through each other, in creation order
+    /// (PostgreSQL retypes no column one of them reads).
     fn enum_dependents(&self, columns: &[EnumColumn], index: &DependentsIndex) -> Vec<Object> {
         let keys: BTreeSet<ObjectKey> = columns
             .iter()
@@ -197,6 +198,7 @@ impl Engine<'_> {
                         | ObjectKey::MaterializedView { .. }
                         | ObjectKey::Trigger { .. }
                         | ObjectKey::Function { .. }
+                        | ObjectKey::Policy { .. }
                 )
             })
             .collect();
