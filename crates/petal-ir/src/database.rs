@@ -230,7 +230,7 @@ impl Database {
         self.dependencies
             .retain(|d| d.dependent.schema().is_none_or(|s| keep.contains(s)));
         if let Some(acls) = &mut self.privileges {
-            acls.0
+            acls.objects
                 .retain(|k, _| k.schema().is_none_or(|s| keep.contains(s)));
         }
     }

@@ -51,7 +51,7 @@ pub(crate) fn dump_objects(out: &mut String, db: &Database) {
         policy(out, p);
     }
     if let Some(acls) = &db.privileges {
-        for acl in acls.0.values() {
+        for acl in acls.objects.values() {
             privileges(out, acl);
         }
     }

@@ -94,19 +94,68 @@ impl Keyed for Acl {
     }
 }
 
-/// The privileges compared, by object: an object whose grants are its
-/// kind's default has no entry (a NULL ACL, or one equal to the default,
-/// as PostgreSQL means them alike).
+/// The privileges compared.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Acls(#[serde(with = "crate::database::by_key")] pub BTreeMap<ObjectKey, Acl>);
+pub struct Acls {
+    /// By object (default privileges too): an object whose grants are its
+    /// kind's default has no entry (a NULL ACL, or one equal to the
+    /// default, as PostgreSQL means them alike).
+    #[serde(
+        default,
+        with = "crate::database::by_key",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub objects: BTreeMap<ObjectKey, Acl>,
+    /// The role the database was read as, which petal takes for the one a
+    /// migration runs as: what the migration creates is its, with its
+    /// default privileges. None for the models (and a database read
+    /// without them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creator: Option<String>,
+}
 
 impl Acls {
     /// The grants on `on`: its entry's, or its kind's default.
     pub fn grants(&self, on: &ObjectKey) -> Vec<Grant> {
-        self.0
+        self.objects
             .get(on)
             .map_or_else(|| Acl::default_grants(on), |acl| acl.grants.clone())
+    }
+
+    /// What `on` gets when it is created now (as [`Acls::creator`], by its
+    /// default privileges: the ones of no schema, or the kind's default
+    /// when it has none, and the ones of the object's schema); its kind's
+    /// default when the creator is unknown. A column gets none.
+    pub fn fresh(&self, on: &ObjectKey) -> Vec<Grant> {
+        let kind_default = Acl::default_grants(on);
+        let objects = match on {
+            ObjectKey::Table { .. }
+            | ObjectKey::View { .. }
+            | ObjectKey::MaterializedView { .. } => DefaultObjects::Tables,
+            ObjectKey::Sequence { .. } => DefaultObjects::Sequences,
+            ObjectKey::Function { .. } => DefaultObjects::Functions,
+            ObjectKey::Enum { .. }
+            | ObjectKey::Domain { .. }
+            | ObjectKey::CompositeType { .. }
+            | ObjectKey::RangeType { .. } => DefaultObjects::Types,
+            ObjectKey::Schema { .. } => DefaultObjects::Schemas,
+            _ => return kind_default,
+        };
+        let Some(role) = &self.creator else {
+            return kind_default;
+        };
+        let defaults = |schema: Option<&str>| {
+            self.grants(&ObjectKey::DefaultPrivileges {
+                role: role.clone(),
+                schema: schema.map(str::to_string),
+                objects,
+            })
+        };
+        let mut grants = defaults(None);
+        if objects != DefaultObjects::Schemas {
+            grants.extend(on.schema().map(|s| defaults(Some(s))).unwrap_or_default());
+        }
+        merged(grants)
     }
 
     /// Sets the grants on `on`, leaving no entry when they are the
@@ -115,16 +164,16 @@ impl Acls {
         grants.sort();
         grants.dedup();
         if grants == Acl::default_grants(&on) {
-            self.0.remove(&on);
+            self.objects.remove(&on);
         } else {
-            self.0.insert(on.clone(), Acl { on, grants });
+            self.objects.insert(on.clone(), Acl { on, grants });
         }
     }
 
     /// Puts the views' and functions' own grants of `db` in, in place of
     /// any it held for them: the one place both are said.
     pub fn with_views_and_functions(&mut self, db: &crate::Database) {
-        self.0.retain(|on, _| {
+        self.objects.retain(|on, _| {
             !matches!(
                 on,
                 ObjectKey::View { .. }
@@ -151,8 +200,24 @@ impl Acls {
         match privileges {
             Some(grants) => self.set(on, grants.clone()),
             None => {
-                self.0.remove(&on);
+                self.objects.remove(&on);
             }
         }
     }
+}
+
+/// `grants` sorted, one per grantee and privilege (with the grant option
+/// when either had it).
+pub fn merged(mut grants: Vec<Grant>) -> Vec<Grant> {
+    grants.sort();
+    let mut out: Vec<Grant> = Vec::new();
+    for g in grants {
+        match out.last_mut() {
+            Some(last) if last.grantee == g.grantee && last.privilege == g.privilege => {
+                last.grantable |= g.grantable;
+            }
+            _ => out.push(g),
+        }
+    }
+    out
 }

@@ -11,6 +11,9 @@
 -- `name`, defaclobjtype in `column_name`, the schema NULL for an entry of
 -- no schema (whose ACL replaces the kinds' defaults; one in a schema adds
 -- to them), the role's own entries left out as an owner's.
+-- One row of kind `creator` names the role reading (`current_user`): the
+-- one petal takes to run a migration, whose default privileges what it
+-- creates gets.
 -- Read whole even in a near read (a table narrowed by $2 is all_tbl's).
 SELECT o.kind,
        o.schema,
@@ -61,5 +64,7 @@ FROM (
     FROM pg_default_acl d
     LEFT JOIN pg_namespace dn ON dn.oid = d.defaclnamespace
     WHERE d.defaclnamespace = 0 OR d.defaclnamespace IN (SELECT oid FROM nsp)
+    UNION ALL
+    SELECT 'creator', NULL, current_user::text, NULL, 0, NULL
 ) AS o
 ORDER BY 1, 2, 3, 4

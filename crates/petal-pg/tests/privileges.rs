@@ -89,7 +89,7 @@ fn with_privileges() -> IntrospectOptions {
 
 /// Each entry as `key: grants`, for one assertion over all of them.
 fn entries(acls: &Acls) -> Vec<(ObjectKey, Vec<Grant>)> {
-    acls.0
+    acls.objects
         .values()
         .map(|acl| (acl.on.clone(), acl.grants.clone()))
         .collect()

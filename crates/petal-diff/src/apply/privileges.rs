@@ -35,7 +35,7 @@ pub(super) fn follow(db: &mut Database, change: &Change) {
         return;
     };
     for (from, to) in moved {
-        let Some(acl) = acls.0.remove(&ObjectKey::Sequence { name: from }) else {
+        let Some(acl) = acls.objects.remove(&ObjectKey::Sequence { name: from }) else {
             continue;
         };
         if let Some(to) = to {
@@ -49,7 +49,7 @@ pub(super) fn follow(db: &mut Database, change: &Change) {
         // A recreated enum type is a new type, granted what it carries.
         Change::RecreateEnum(RecreateEnum {
             name, privileges, ..
-        }) => acls.set_privileges(ObjectKey::Enum { name: name.clone() }, privileges),
+        }) => given(acls, ObjectKey::Enum { name: name.clone() }, privileges),
         Change::Alter(Alter::Privileges { on, grants, .. }) => {
             acls.set(on.clone(), grants.to.clone());
         }
@@ -133,18 +133,50 @@ fn carried(db: &mut Database, on: &ObjectKey, grants: &[petal_ir::Grant]) {
     }
 }
 
+/// A created object has what its creation gives it ([`Acls::fresh`]); a
+/// view or function created with grants, as its SQL says them: the
+/// kind's default it does not want revoked, the ones it wants granted.
 fn created(acls: &mut Acls, object: &Object) {
     let key = object.key();
     match object {
-        Object::View { view } => acls.set_privileges(key, &view.privileges),
-        Object::Function { function } => acls.set_privileges(key, &function.privileges),
+        Object::View { view } => given(acls, key, &view.privileges),
+        Object::Function { function } => given(acls, key, &function.privileges),
         Object::Table { table, .. } => {
             forget_relation(acls, &table.name);
+            acls.set(key.clone(), acls.fresh(&key));
+            for column in &table.columns {
+                made_sequence(acls, &table.name, column);
+            }
         }
-        _ => {
-            acls.0.remove(&key);
+        Object::Column { table, column } => {
+            acls.objects.remove(&key);
+            made_sequence(acls, table, column);
         }
+        _ => acls.set(key.clone(), acls.fresh(&key)),
     }
+}
+
+/// The sequence a new serial or identity column makes has what a creation
+/// gives it.
+fn made_sequence(acls: &mut Acls, table: &QualifiedName, column: &petal_ir::Column) {
+    if let Some(name) = owned_sequence(table, column) {
+        let on = ObjectKey::Sequence { name };
+        acls.set(on.clone(), acls.fresh(&on));
+    }
+}
+
+/// `on` created, then given `privileges` (`None`: its kind's default) as
+/// `render::privileges::grants` writes them.
+pub(crate) fn given(acls: &mut Acls, on: ObjectKey, privileges: &petal_ir::Privileges) {
+    let kind_default = Acl::default_grants(&on);
+    let wanted = privileges.clone().unwrap_or_else(|| kind_default.clone());
+    let mut grants: Vec<petal_ir::Grant> = acls
+        .fresh(&on)
+        .into_iter()
+        .filter(|g| !kind_default.contains(g) || wanted.contains(g))
+        .collect();
+    grants.extend(wanted);
+    acls.set(on, petal_ir::merged(grants));
 }
 
 fn dropped(acls: &mut Acls, object: &Object) {
@@ -154,28 +186,30 @@ fn dropped(acls: &mut Acls, object: &Object) {
             // Its serial and identity columns' sequences go with it.
             for column in &table.columns {
                 if let Some(name) = owned_sequence(&table.name, column) {
-                    acls.0.remove(&ObjectKey::Sequence { name });
+                    acls.objects.remove(&ObjectKey::Sequence { name });
                 }
             }
         }
         Object::Column { table, column } => {
-            acls.0.remove(&ObjectKey::column(table, &column.name));
+            acls.objects.remove(&ObjectKey::column(table, &column.name));
             if let Some(name) = owned_sequence(table, column) {
-                acls.0.remove(&ObjectKey::Sequence { name });
+                acls.objects.remove(&ObjectKey::Sequence { name });
             }
         }
         Object::View { view } => forget_relation(acls, &view.name),
         // With all in it, and itself.
-        Object::Schema { name } => acls.0.retain(|k, _| k.schema() != Some(name.as_str())),
+        Object::Schema { name } => acls
+            .objects
+            .retain(|k, _| k.schema() != Some(name.as_str())),
         _ => {
-            acls.0.remove(&object.key());
+            acls.objects.remove(&object.key());
         }
     }
 }
 
 /// Forgets a relation's grants and its columns'.
 fn forget_relation(acls: &mut Acls, name: &QualifiedName) {
-    acls.0.retain(|k, _| match k {
+    acls.objects.retain(|k, _| match k {
         ObjectKey::Table { name: n }
         | ObjectKey::View { name: n }
         | ObjectKey::MaterializedView { name: n } => n != name,
@@ -188,13 +222,13 @@ fn renamed(acls: &mut Acls, rename: &Rename) {
     let from = rename.key();
     let to = rename.clone().reversed().key();
     let moved: Vec<ObjectKey> = acls
-        .0
+        .objects
         .keys()
         .filter(|k| **k == from || is_column_of(k, &from))
         .cloned()
         .collect();
     for key in moved {
-        let Some(acl) = acls.0.remove(&key) else {
+        let Some(acl) = acls.objects.remove(&key) else {
             continue;
         };
         let new = match (&key, &to) {

@@ -25,7 +25,8 @@
 //! 12. comments;
 //! 13. dropped enum types;
 //! 14. dropped schemas;
-//! 15. privileges, when compared, on what is there after all the rest.
+//! 15. privileges, when compared, on what is there after all the rest
+//!     (default privileges in 1, after the new schemas).
 
 mod columns;
 mod deferrable_keys;
@@ -320,6 +321,7 @@ impl Engine<'_> {
                 self.emit(Change::Create(Object::Schema { name }));
             }
         }
+        self.grant_privileges(true);
         self.create_extensions();
         self.match_tables(&mut matching);
         let objects = self.plan_objects(&matching);
@@ -366,6 +368,6 @@ impl Engine<'_> {
         for name in gone {
             self.emit(Change::Drop(Object::Schema { name }));
         }
-        self.grant_privileges();
+        self.grant_privileges(false);
     }
 }

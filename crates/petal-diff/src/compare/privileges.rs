@@ -8,19 +8,26 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use petal_ir::{Acl, Acls, Database, Grant, ObjectKey};
+use petal_ir::{Acls, Database, Grant, ObjectKey};
 
 use super::Engine;
 use crate::apply::privileges::owned_sequence;
 use crate::change::{Alter, Change, Delta, Moved, Object};
 
 impl Engine<'_> {
-    /// Nothing unless both sides compare privileges.
-    pub(super) fn grant_privileges(&mut self) {
+    /// Nothing unless both sides compare privileges. `defaults`: the
+    /// default privileges alone (first, once the new schemas are there,
+    /// so that what the migration creates gets the wanted ones; in the
+    /// down, reversed, what it creates again gets the same); else the
+    /// grants on objects (last, once they are all there).
+    pub(super) fn grant_privileges(&mut self, defaults: bool) {
         let (Some(cur), Some(to)) = (&self.cur.privileges, &self.to.privileges) else {
             return;
         };
-        let keys: BTreeSet<&ObjectKey> = cur.0.keys().chain(to.0.keys()).collect();
+        let keys: BTreeSet<&ObjectKey> = cur.objects.keys().chain(to.objects.keys()).collect();
+        let keys = keys
+            .into_iter()
+            .filter(|k| matches!(k, ObjectKey::DefaultPrivileges { .. }) == defaults);
         let mut changes = Vec::new();
         for on in keys {
             if !exists(&self.cur, on) || !exists(self.to, on) {
@@ -44,7 +51,7 @@ impl Engine<'_> {
         self.to.privileges.as_ref()?;
         let acls = self.cur.privileges.as_ref()?;
         let on = ObjectKey::Enum { name: name.clone() };
-        acls.0.get(&on).map(|acl| acl.grants.clone())
+        acls.objects.get(&on).map(|acl| acl.grants.clone())
     }
 
     /// Before a change that drops an object with the grants it has (a
@@ -89,7 +96,7 @@ impl Engine<'_> {
             // A schema's default privileges go with it.
             Some(Object::Schema { name }) => {
                 lost.push(ObjectKey::Schema { name: name.clone() });
-                let defaults = acls.0.keys().filter(|k| {
+                let defaults = acls.objects.keys().filter(|k| {
                     matches!(k, ObjectKey::DefaultPrivileges { schema: Some(s), .. } if s == name)
                 });
                 lost.extend(defaults.cloned());
@@ -105,9 +112,10 @@ impl Engine<'_> {
         }
         lost.into_iter()
             .filter_map(|on| {
-                let grants = acls.0.get(&on)?.grants.clone();
-                let default = Acl::default_grants(&on);
-                Some(Change::Alter(alter(acls, on, grants, default)))
+                // To what the down's creation gives it.
+                let grants = acls.grants(&on);
+                let fresh = acls.fresh(&on);
+                (grants != fresh).then(|| Change::Alter(alter(acls, on, grants, fresh)))
             })
             .collect()
     }
@@ -118,7 +126,7 @@ impl Engine<'_> {
 fn alter(acls: &Acls, on: ObjectKey, from: Vec<Grant>, to: Vec<Grant>) -> Alter {
     let mut columns = BTreeMap::new();
     if let ObjectKey::Table { name } = &on {
-        for acl in acls.0.values() {
+        for acl in acls.objects.values() {
             if let ObjectKey::Column { table, column } = &acl.on
                 && table == name
             {

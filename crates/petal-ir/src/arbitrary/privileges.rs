@@ -208,7 +208,7 @@ pub(super) fn keep_valid(db: &mut Database) {
     let Some(mut acls) = db.privileges.take() else {
         return;
     };
-    acls.0.retain(|on, _| keys.contains(on));
+    acls.objects.retain(|on, _| keys.contains(on));
     acls.with_views_and_functions(db);
     db.privileges = Some(acls);
 }

@@ -44,8 +44,9 @@ pub(super) struct ObjectRows {
     pub composites: Vec<CompositeRow>,
     pub ranges: Vec<(u32, RangeType)>,
     pub edges: Vec<RawEdge>,
-    /// The privileges' rows, when they were read.
-    pub acls: Option<Vec<Acl>>,
+    /// The privileges' rows, and the role reading them, when they were
+    /// read.
+    pub acls: Option<(Vec<Acl>, Option<String>)>,
 }
 
 /// The database, and what was not compared (sorted, each once). Rows of
@@ -283,8 +284,8 @@ fn add_objects(
         );
         db.range_types.insert(r.name.clone(), r);
     }
-    if let Some(rows) = objects.acls {
-        db.privileges = Some(super::privileges::compared(rows, db));
+    if let Some((rows, creator)) = objects.acls {
+        db.privileges = Some(super::privileges::compared(rows, creator, db));
     }
     objects.edges
 }

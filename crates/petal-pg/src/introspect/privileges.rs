@@ -16,16 +16,18 @@ use crate::error::PgError;
 /// by NULL; [`Acls::set`] drops one equal to the default). Default
 /// privileges on a kind petal does not compare (large objects) are left
 /// out.
-pub(super) fn acls(rows: Rows) -> Result<Vec<Acl>, PgError> {
-    rows.iter().filter_map(|row| acl(row).transpose()).collect()
-}
-
-fn acl(row: &Row) -> Result<Option<Acl>, PgError> {
-    let kind: String = get(row, "kind")?;
-    if kind == "default" {
-        return default_acl(row);
+pub(super) fn acls(rows: Rows) -> Result<(Vec<Acl>, Option<String>), PgError> {
+    let mut creator = None;
+    let mut acls = Vec::new();
+    for row in &rows {
+        let kind: String = get(row, "kind")?;
+        match kind.as_str() {
+            "creator" => creator = Some(get(row, "name")?),
+            "default" => acls.extend(default_acl(row)?),
+            _ => acls.push(object_acl(row, &kind)?),
+        }
     }
-    Ok(Some(object_acl(row, &kind)?))
+    Ok((acls, creator))
 }
 
 /// A `pg_default_acl` row's.
@@ -72,9 +74,12 @@ fn object_acl(row: &Row, kind: &str) -> Result<Acl, PgError> {
 }
 
 /// The privileges compared: `rows`, and the views' and functions' of
-/// `db` (read with them).
-pub(crate) fn compared(rows: Vec<Acl>, db: &Database) -> Acls {
-    let mut acls = Acls::default();
+/// `db` (read with them), as `creator` reads them.
+pub(crate) fn compared(rows: Vec<Acl>, creator: Option<String>, db: &Database) -> Acls {
+    let mut acls = Acls {
+        creator,
+        ..Acls::default()
+    };
     for acl in rows {
         acls.set(acl.on, acl.grants);
     }
