@@ -1,6 +1,6 @@
-//! The labels of `GRANT` and `REVOKE`, measured as the others are
-//! (`labels.rs`), privileges compared: they change an object's catalog
-//! row and lock no table.
+//! The labels of `GRANT`, `REVOKE` and `ALTER DEFAULT PRIVILEGES`,
+//! measured as the others are (`labels.rs`), privileges compared: they
+//! change a catalog row and lock no table.
 
 use super::*;
 
@@ -28,5 +28,15 @@ fn label_privileges_granted_and_revoked() {
          GRANT SELECT (name) ON customers TO PUBLIC;
          CREATE SEQUENCE numbers;
          GRANT USAGE ON SEQUENCE numbers TO PUBLIC;",
+    );
+}
+
+#[test]
+fn label_default_privileges_changed() {
+    privileged(
+        "ALTER DEFAULT PRIVILEGES FOR ROLE petal_label_reader GRANT SELECT ON TABLES TO PUBLIC;",
+        "ALTER DEFAULT PRIVILEGES FOR ROLE petal_label_reader IN SCHEMA public
+             GRANT USAGE ON SEQUENCES TO PUBLIC;
+         ALTER DEFAULT PRIVILEGES FOR ROLE petal_label_reader REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;",
     );
 }
