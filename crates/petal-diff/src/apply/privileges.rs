@@ -35,11 +35,17 @@ pub(super) fn follow(db: &mut Database, change: &Change) {
         return;
     };
     for (from, to) in moved {
-        let Some(acl) = acls.objects.remove(&ObjectKey::Sequence { name: from }) else {
-            continue;
-        };
-        if let Some(to) = to {
-            acls.set(ObjectKey::Sequence { name: to }, acl.grants);
+        let old = acls
+            .objects
+            .remove(&ObjectKey::Sequence { name: from.clone() });
+        match (to, old) {
+            (Some(to), Some(acl)) => acls.set(ObjectKey::Sequence { name: to }, acl.grants),
+            (Some(_), None) => {}
+            // Made again: what a creation gives it.
+            (None, _) => {
+                let on = ObjectKey::Sequence { name: from };
+                acls.set(on.clone(), acls.fresh(&on));
+            }
         }
     }
     match change {
@@ -83,9 +89,8 @@ fn moved_sequences(db: &Database, change: &Change) -> Vec<(QualifiedName, Option
                 |s: &Option<QualifiedName>| s.clone().unwrap_or_else(|| picked(table, column));
             vec![(named(&sequence.from), Some(named(&sequence.to)))]
         }
-        Change::Alter(
-            Alter::Serial { table, column, .. } | Alter::Identity { table, column, .. },
-        ) => column_of(table, column)
+        Change::Alter(alter) => remade_sequence(alter)
+            .and_then(|(table, column)| column_of(table, column))
             .map(|name| (name, None))
             .into_iter()
             .collect(),
@@ -107,6 +112,22 @@ fn moved_sequences(db: &Database, change: &Change) -> Vec<(QualifiedName, Option
                 .collect()
         }
         _ => Vec::new(),
+    }
+}
+
+/// The column whose owned sequence `alter` drops and makes again (or
+/// makes, or drops): a serial column's turned on or off, an identity
+/// added or dropped (`SET GENERATED` keeps the sequence).
+pub(crate) fn remade_sequence(alter: &Alter) -> Option<(&QualifiedName, &str)> {
+    match alter {
+        Alter::Serial { table, column, .. } => Some((table, column)),
+        Alter::Identity {
+            table,
+            column,
+            identity,
+            ..
+        } if identity.from.is_some() != identity.to.is_some() => Some((table, column)),
+        _ => None,
     }
 }
 
@@ -175,7 +196,9 @@ pub(crate) fn given(acls: &mut Acls, on: ObjectKey, privileges: &petal_ir::Privi
         .into_iter()
         .filter(|g| !kind_default.contains(g) || wanted.contains(g))
         .collect();
-    grants.extend(wanted);
+    // The SQL grants what the kind's default does not hold: a default the
+    // creation did not give stays missing.
+    grants.extend(wanted.into_iter().filter(|g| !kind_default.contains(g)));
     acls.set(on, petal_ir::merged(grants));
 }
 

@@ -226,6 +226,7 @@ pub fn diff(from: &Database, to: &Database) -> Diff {
         moved_columns: BTreeMap::new(),
         retyped_attributes: Vec::new(),
         moved_foreign_keys: Vec::new(),
+        created: Default::default(),
     };
     engine.run();
     let mut warnings = engine.warnings;
@@ -291,6 +292,9 @@ pub(crate) struct Engine<'a> {
     /// Foreign keys to the parent of a partition that is detached and
     /// attached again, moved aside in phase 7 and put back in phase 11.
     pub moved_foreign_keys: Vec<Change>,
+    /// The objects this migration creates (or creates again), whose
+    /// wanted grants are all given explicitly (`compare/privileges.rs`).
+    pub created: std::collections::BTreeSet<petal_ir::ObjectKey>,
 }
 
 impl Engine<'_> {
@@ -308,6 +312,7 @@ impl Engine<'_> {
         // here means an input IR that is inconsistent in itself (a foreign
         // key to a missing table, say), which the change list carries as is.
         let _ = apply(&mut self.cur, &change);
+        self.created.extend(privileges::created_by(&change));
         self.changes.push(change);
     }
 

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use petal_ir::{Acls, Database, Grant, ObjectKey};
 
 use super::Engine;
-use crate::apply::privileges::owned_sequence;
+use crate::apply::privileges::{owned_sequence, remade_sequence};
 use crate::change::{Alter, Change, Delta, Moved, Object};
 
 impl Engine<'_> {
@@ -33,7 +33,14 @@ impl Engine<'_> {
             if !exists(&self.cur, on) || !exists(self.to, on) {
                 continue;
             }
-            let (from, wanted) = (cur.grants(on), to.grants(on));
+            let (mut from, wanted) = (cur.grants(on), to.grants(on));
+            // What the migration creates gets every wanted grant said,
+            // whatever the creator's default privileges gave it: a replay
+            // by another role (`check --migrations`) gets the same. (The
+            // down drops it next, whatever this says it had.)
+            if self.created.contains(on) {
+                from.retain(|g| !wanted.contains(g));
+            }
             if from != wanted {
                 changes.push(alter(cur, on.clone(), from, wanted));
             }
@@ -70,10 +77,10 @@ impl Engine<'_> {
         };
         // A serial or identity column changed drops its sequence, and
         // makes one again.
-        if let Change::Alter(
-            Alter::Serial { table, column, .. } | Alter::Identity { table, column, .. },
-        ) = change
-        {
+        if let Some((table, column)) = match change {
+            Change::Alter(alter) => remade_sequence(alter),
+            _ => None,
+        } {
             let column = self
                 .cur
                 .tables
@@ -100,6 +107,14 @@ impl Engine<'_> {
                     matches!(k, ObjectKey::DefaultPrivileges { schema: Some(s), .. } if s == name)
                 });
                 lost.extend(defaults.cloned());
+            }
+            // A view or function carries its grants, given again relative
+            // to the kind's default: only the creator's default privileges
+            // would give it more.
+            Some(object @ (Object::View { .. } | Object::Function { .. }))
+                if acls.fresh(&object.key()) != petal_ir::Acl::default_grants(&object.key()) =>
+            {
+                lost.push(object.key());
             }
             Some(
                 object @ (Object::Sequence { .. }
@@ -139,6 +154,28 @@ fn alter(acls: &Acls, on: ObjectKey, from: Vec<Grant>, to: Vec<Grant>) -> Alter 
         grants: Delta::new(from, to),
         columns,
     }
+}
+
+/// The objects `change` creates, or creates again, whose grants are
+/// compared: a table with its owned sequences, a column's owned sequence;
+/// not a view or function, whose creation says its grants itself.
+pub(super) fn created_by(change: &Change) -> Vec<ObjectKey> {
+    let object = match change {
+        Change::Create(object) | Change::PutBack(Moved { object, .. }) => object,
+        _ => return Vec::new(),
+    };
+    if matches!(object, Object::View { .. } | Object::Function { .. }) {
+        return Vec::new();
+    }
+    let mut keys = vec![object.key()];
+    match object {
+        Object::Table { table, .. } => {
+            keys.extend(table.columns.iter().filter_map(|c| owned(&table.name, c)));
+        }
+        Object::Column { table, column } => keys.extend(owned(table, column)),
+        _ => {}
+    }
+    keys
 }
 
 /// The sequence a serial or identity column owns, as a key.
