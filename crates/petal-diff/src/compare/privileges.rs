@@ -85,7 +85,7 @@ impl Engine<'_> {
                 .cur
                 .tables
                 .get(table)
-                .and_then(|t| t.columns.iter().find(|c| &c.name == column));
+                .and_then(|t| t.columns.iter().find(|c| c.name == column));
             lost.extend(column.and_then(|c| owned(table, c)));
         }
         match dropped {
