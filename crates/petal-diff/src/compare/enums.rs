@@ -442,7 +442,8 @@ impl Engine<'_> {
         }
     }
 
-    /// Phase 13: types no longer wanted, after their last column went.
+    /// Phase 13b: types no longer wanted, after their last column and the
+    /// providers over them went.
     pub(super) fn drop_enums(&mut self) {
         let gone: Vec<EnumType> = self
             .cur

@@ -23,7 +23,8 @@
 //! 10. new primary keys, uniques, checks and indexes;
 //! 11. new foreign keys (after all tables, so cycles work);
 //! 12. comments;
-//! 13. dropped enum types;
+//! 13. dropped providers (functions, domains, composite and range types),
+//!     then enum types;
 //! 14. dropped schemas;
 //! 15. privileges, when compared, on what is there after all the rest
 //!     (default privileges in 1, after the new schemas).
@@ -360,8 +361,11 @@ impl Engine<'_> {
         self.row_security(&matching, &objects, true);
         self.comments(&matching);
         self.comment_objects(&objects);
-        self.drop_enums();
+        // Providers (a composite or domain over an enum type, a function
+        // taking one) before the enum types they may use; no enum type
+        // uses one.
         self.drop_providers(&objects);
+        self.drop_enums();
         self.drop_extensions();
         let gone: Vec<String> = self
             .cur

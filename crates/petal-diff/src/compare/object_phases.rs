@@ -432,7 +432,7 @@ impl Engine<'_> {
         self.alter_dependents(&plan.pairs, plan);
     }
 
-    /// Phase 13b: providers no longer wanted.
+    /// Phase 13: providers no longer wanted (before the enum types).
     pub(super) fn drop_providers(&mut self, plan: &ObjectPlan) {
         for key in &plan.drop_last {
             if let Some(object) = object_of(&self.cur, key) {
