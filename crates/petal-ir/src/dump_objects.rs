@@ -69,7 +69,7 @@ privileges on {}",
         let _ = writeln!(out, "  none");
     }
     for g in &acl.grants {
-        let grantee = g.grantee.as_deref().map_or("PUBLIC".into(), quote_ident);
+        let grantee = crate::grantee_sql(&g.grantee);
         let option = if g.grantable {
             " with grant option"
         } else {

@@ -48,7 +48,7 @@ pub use key::{ObjectKey, Origin, Part};
 pub use name::{QualifiedName, collation_sql, quote_ident, quote_literal};
 pub use partition::PartitionOf;
 pub use policy::{PUBLIC_ROLE, Policy, PolicyCommand, PolicyKey, roles_sql};
-pub use privilege::{Acl, Acls, Grant, Privileges, merged};
+pub use privilege::{Acl, Acls, Grant, Privileges, grantee_sql, merged};
 pub use range::RangeType;
 pub use sequence::{Sequence, SequenceOptions, SequenceOwner};
 pub use sql_type::SqlType;

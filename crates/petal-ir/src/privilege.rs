@@ -37,6 +37,13 @@ impl Grant {
     }
 }
 
+/// A grantee as `GRANT ... TO` names it: the role quoted, or `PUBLIC`.
+pub fn grantee_sql(grantee: &Option<String>) -> String {
+    grantee
+        .as_deref()
+        .map_or_else(|| "PUBLIC".to_string(), crate::quote_ident)
+}
+
 fn is_false(b: &bool) -> bool {
     !*b
 }

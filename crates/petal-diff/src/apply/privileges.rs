@@ -7,6 +7,7 @@
 use petal_ir::{Acl, Acls, Database, ObjectKey, QualifiedName};
 
 use crate::change::{Alter, Change, Moved, Object, RecreateEnum, Rename};
+use crate::render::picked;
 
 /// The name of the sequence a serial or identity column owns.
 pub(crate) fn owned_sequence(
@@ -16,12 +17,12 @@ pub(crate) fn owned_sequence(
     if !column.serial && column.identity.is_none() {
         return None;
     }
-    Some(column.sequence.clone().unwrap_or_else(|| {
-        QualifiedName::new(
-            table.schema.clone(),
-            petal_ir::naming::make_object_name(&table.name, Some(&column.name), Some("seq")),
-        )
-    }))
+    Some(
+        column
+            .sequence
+            .clone()
+            .unwrap_or_else(|| picked(table, &column.name)),
+    )
 }
 
 /// Updates `db`'s compared privileges for `change`.
@@ -67,12 +68,6 @@ pub(super) fn follow(db: &mut Database, change: &Change) {
 /// to another schema with its table (old name, new name), or drops and
 /// makes again (old name, none: the new one has the default grants).
 fn moved_sequences(db: &Database, change: &Change) -> Vec<(QualifiedName, Option<QualifiedName>)> {
-    let picked = |table: &QualifiedName, column: &str| {
-        QualifiedName::new(
-            table.schema.clone(),
-            petal_ir::naming::make_object_name(&table.name, Some(column), Some("seq")),
-        )
-    };
     let column_of = |table: &QualifiedName, column: &str| {
         db.tables
             .get(table)

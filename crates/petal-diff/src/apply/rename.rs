@@ -339,12 +339,7 @@ fn keep_sequence_name(
     if !column.serial && column.identity.is_none() {
         return;
     }
-    let picked = |table: &QualifiedName, column: &str| {
-        QualifiedName::new(
-            table.schema.clone(),
-            petal_ir::naming::make_object_name(&table.name, Some(column), Some("seq")),
-        )
-    };
+    let picked = crate::render::picked;
     let mut name = column
         .sequence
         .clone()

@@ -39,12 +39,8 @@ pub(super) fn column_sequence(
     to: &Option<QualifiedName>,
 ) -> Review {
     let name = |n: &Option<QualifiedName>| {
-        n.clone().unwrap_or_else(|| {
-            QualifiedName::new(
-                table.schema.clone(),
-                petal_ir::naming::make_object_name(&table.name, Some(column), Some("seq")),
-            )
-        })
+        n.clone()
+            .unwrap_or_else(|| crate::render::picked(table, column))
     };
     Review::safe(format!(
         "rename sequence {} of {table}.{column} to {}",

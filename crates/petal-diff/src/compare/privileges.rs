@@ -89,16 +89,8 @@ impl Engine<'_> {
             lost.extend(column.and_then(|c| owned(table, c)));
         }
         match dropped {
-            Some(Object::Table { table, .. }) => {
-                lost.push(ObjectKey::table(&table.name));
-                for column in &table.columns {
-                    lost.push(ObjectKey::column(&table.name, &column.name));
-                    lost.extend(owned(&table.name, column));
-                }
-            }
-            Some(Object::Column { table, column }) => {
-                lost.push(ObjectKey::column(table, &column.name));
-                lost.extend(owned(table, column));
+            Some(object @ (Object::Table { .. } | Object::Column { .. })) => {
+                lost.extend(with_parts(object));
             }
             // A schema's default privileges go with it.
             Some(Object::Schema { name }) => {
@@ -167,10 +159,20 @@ pub(super) fn created_by(change: &Change) -> Vec<ObjectKey> {
     if matches!(object, Object::View { .. } | Object::Function { .. }) {
         return Vec::new();
     }
+    with_parts(object)
+}
+
+/// An object's key with those of its parts that hold grants of their own
+/// and come and go with it: a table's columns, and the sequences its (or a
+/// column's) serial and identity columns own.
+fn with_parts(object: &Object) -> Vec<ObjectKey> {
     let mut keys = vec![object.key()];
     match object {
         Object::Table { table, .. } => {
-            keys.extend(table.columns.iter().filter_map(|c| owned(&table.name, c)));
+            for column in &table.columns {
+                keys.push(ObjectKey::column(&table.name, &column.name));
+                keys.extend(owned(&table.name, column));
+            }
         }
         Object::Column { table, column } => keys.extend(owned(table, column)),
         _ => {}

@@ -2,7 +2,7 @@
 //! (with `USING` and the default around them), identity and serial.
 
 use petal_ir::{
-    Identity, ObjectKey, Origin, Part, QualifiedName, SqlType, naming, quote_ident, quote_literal,
+    Identity, ObjectKey, Origin, Part, QualifiedName, SqlType, quote_ident, quote_literal,
 };
 
 use super::{ReviewedStatement, Sql, ddl, extra, single};
@@ -259,12 +259,9 @@ pub(super) fn serial_change(
     // The sequence by name, not `pg_get_serial_sequence`: a column may own
     // several sequences (`ALTER SEQUENCE ... OWNED BY` another one), and
     // that function returns any of them.
-    let sequence = named.clone().unwrap_or_else(|| {
-        QualifiedName::new(
-            table.schema.clone(),
-            naming::make_object_name(&table.name, Some(column), Some("seq")),
-        )
-    });
+    let sequence = named
+        .clone()
+        .unwrap_or_else(|| super::sequences::picked(table, column));
     if !serial {
         return vec![
             single(

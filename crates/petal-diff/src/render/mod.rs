@@ -45,6 +45,7 @@ use crate::partition_tree::PartitionTree;
 
 pub use load::{Load, TableUnit, render_load};
 pub use reviewed::{ReviewedStatement, ReviewedStep};
+pub(crate) use sequences::picked;
 pub use sql::{Sql, Traced};
 
 /// The statements of a list of changes, in steps: one step, or two when new

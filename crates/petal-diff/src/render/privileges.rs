@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use petal_ir::{Grant, ObjectKey, Privileges, quote_ident};
+use petal_ir::{Grant, ObjectKey, Privileges, grantee_sql, quote_ident};
 
 use crate::change::Delta;
 use crate::change::privileges::{Step, steps};
@@ -43,15 +43,8 @@ pub(super) fn grants(on: &ObjectKey, privileges: &Privileges) -> Vec<ReviewedSta
         }) {
             privileges.push(&next.privilege);
         }
-        let grantee = first
-            .grantee
-            .as_deref()
-            .map_or("PUBLIC".to_string(), quote_ident);
-        let option = if first.grantable {
-            " WITH GRANT OPTION"
-        } else {
-            ""
-        };
+        let grantee = grantee_sql(&first.grantee);
+        let option = with_grant_option(first.grantable);
         sqls.push(format!(
             "GRANT {} ON {target} TO {grantee}{option};",
             privileges.join(", ")
@@ -61,6 +54,11 @@ pub(super) fn grants(on: &ObjectKey, privileges: &Privileges) -> Vec<ReviewedSta
     sqls.into_iter()
         .map(|sql| extra(on, sql, description.clone()))
         .collect()
+}
+
+/// ` WITH GRANT OPTION` when `grantable`.
+fn with_grant_option(grantable: bool) -> &'static str {
+    if grantable { " WITH GRANT OPTION" } else { "" }
 }
 
 /// What `GRANT ... ON` names the object by (a column: its table).
@@ -133,15 +131,8 @@ pub(super) fn alter(
             .iter()
             .any(|(who, privilege)| *who != g.grantee && *privilege == g.privilege);
         if taken && !given(g) {
-            let role = g
-                .grantee
-                .as_deref()
-                .map_or("PUBLIC".to_string(), quote_ident);
-            let option = if g.grantable {
-                " WITH GRANT OPTION"
-            } else {
-                ""
-            };
+            let role = grantee_sql(&g.grantee);
+            let option = with_grant_option(g.grantable);
             let privilege = spelled(&g.privilege);
             out.push(format!("GRANT {privilege} ON {target} TO {role}{option};"));
         }
@@ -181,7 +172,7 @@ fn statements(
     steps
         .iter()
         .map(|(step, grantee, privileges)| {
-            let role = grantee.as_deref().map_or("PUBLIC".to_string(), quote_ident);
+            let role = grantee_sql(grantee);
             let list = privileges
                 .iter()
                 .map(&spelled)
@@ -224,15 +215,8 @@ fn columns_again(
             if !taken {
                 continue;
             }
-            let role = g
-                .grantee
-                .as_deref()
-                .map_or("PUBLIC".to_string(), quote_ident);
-            let option = if g.grantable {
-                " WITH GRANT OPTION"
-            } else {
-                ""
-            };
+            let role = grantee_sql(&g.grantee);
+            let option = with_grant_option(g.grantable);
             out.push(format!(
                 "GRANT {} ({}) ON TABLE {} TO {role}{option};",
                 g.privilege,

@@ -5,10 +5,10 @@
 //! prints an aggregate, so its `CREATE AGGREGATE` is put together here
 //! from pg_aggregate, as pg_dump's `dumpAgg` does.
 
-use petal_ir::{Function, FunctionKind, QualifiedName, Volatility, quote_literal};
+use petal_ir::{Acl, Function, FunctionKind, ObjectKey, QualifiedName, Volatility, quote_literal};
 use tokio_postgres::Row;
 
-use super::privileges::{DefaultGrants, privileges};
+use super::privileges::privileges;
 use super::rows::{Rows, get, unknown};
 use crate::error::PgError;
 
@@ -49,7 +49,11 @@ fn function(row: &Row) -> Result<Function, PgError> {
         get::<Option<String>>(row, "definition")?
             .ok_or_else(|| PgError::Catalog(format!("{} has no definition", context())))?
     };
-    let privileges = privileges(row, DefaultGrants::PublicExecute, &context())?;
+    let on = ObjectKey::Function {
+        name: name.clone(),
+        signature: signature.clone(),
+    };
+    let privileges = privileges(row, &Acl::default_grants(&on), &context())?;
     Ok(Function {
         signature,
         kind,

@@ -87,28 +87,11 @@ pub(crate) fn compared(rows: Vec<Acl>, creator: Option<String>, db: &Database) -
     acls
 }
 
-/// What a new object of a kind grants to others than its owner: nothing
-/// for a relation, `EXECUTE` to `PUBLIC` for a function.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum DefaultGrants {
-    None,
-    PublicExecute,
-}
-
-impl DefaultGrants {
-    fn grants(self) -> Vec<Grant> {
-        match self {
-            DefaultGrants::None => Vec::new(),
-            DefaultGrants::PublicExecute => vec![Grant::public_execute()],
-        }
-    }
-}
-
 /// The row's `acl_set` and `grants` columns; `None` when the grants are
-/// the kind's default.
+/// `default`, the kind's (`Acl::default_grants`).
 pub(super) fn privileges(
     row: &Row,
-    default: DefaultGrants,
+    default: &[Grant],
     context: &str,
 ) -> Result<Privileges, PgError> {
     let set: bool = get(row, "acl_set")?;
@@ -119,7 +102,7 @@ pub(super) fn privileges(
 fn parse(
     set: bool,
     grants: Vec<String>,
-    default: DefaultGrants,
+    default: &[Grant],
     context: &str,
 ) -> Result<Privileges, PgError> {
     if !set {
@@ -131,7 +114,7 @@ fn parse(
         .collect::<Result<Vec<_>, _>>()?;
     out.sort();
     out.dedup();
-    Ok((out != default.grants()).then_some(out))
+    Ok((out != default).then_some(out))
 }
 
 fn grant(text: &str, context: &str) -> Result<Grant, PgError> {
@@ -153,25 +136,25 @@ fn grant(text: &str, context: &str) -> Result<Grant, PgError> {
 mod tests {
     use super::*;
 
-    fn read(set: bool, grants: &[&str], default: DefaultGrants) -> Privileges {
+    fn read(set: bool, grants: &[&str], default: &[Grant]) -> Privileges {
         let grants = grants.iter().map(|s| s.to_string()).collect();
         parse(set, grants, default, "view v").unwrap_or_else(|e| panic!("{e}"))
     }
 
     #[test]
     fn the_default_is_none_whether_the_acl_is_set_or_not() {
-        assert_eq!(read(false, &[], DefaultGrants::None), None);
-        assert_eq!(read(true, &[], DefaultGrants::None), None);
+        assert_eq!(read(false, &[], &[]), None);
+        assert_eq!(read(true, &[], &[]), None);
         let public_execute = ["EXECUTE false "];
         assert_eq!(
-            read(true, &public_execute, DefaultGrants::PublicExecute),
+            read(true, &public_execute, &[Grant::public_execute()]),
             None
         );
     }
 
     #[test]
     fn a_function_without_public_execute_is_an_empty_list() {
-        assert_eq!(read(true, &[], DefaultGrants::PublicExecute), Some(vec![]));
+        assert_eq!(read(true, &[], &[Grant::public_execute()]), Some(vec![]));
     }
 
     #[test]
@@ -183,7 +166,7 @@ mod tests {
                 "SELECT false ",
                 "SELECT false the app",
             ],
-            DefaultGrants::None,
+            &[],
         );
         let grant = |grantee: Option<&str>, privilege: &str, grantable| Grant {
             grantee: grantee.map(str::to_string),
@@ -202,7 +185,7 @@ mod tests {
 
     #[test]
     fn an_unreadable_grant_is_an_error_naming_the_object() {
-        let err = parse(true, vec!["SELECT".into()], DefaultGrants::None, "view v");
+        let err = parse(true, vec!["SELECT".into()], &[], "view v");
         assert!(matches!(err, Err(PgError::Catalog(m)) if m.contains("view v")));
     }
 }

@@ -6,7 +6,7 @@
 
 use petal_ir::{CheckOption, QualifiedName, SqlType, View, ViewColumn};
 
-use super::privileges::{DefaultGrants, privileges};
+use super::privileges::privileges;
 use super::rows::{Attributes, Rows, get, unknown};
 use crate::error::PgError;
 
@@ -51,7 +51,8 @@ pub(super) fn views(rows: Rows) -> Result<Vec<ViewRow>, PgError> {
                 options: get(row, "options")?,
                 indexes: Vec::new(),
                 comment: get(row, "comment")?,
-                privileges: privileges(row, DefaultGrants::None, &context())?,
+                // A view's default grants are none.
+                privileges: privileges(row, &[], &context())?,
                 renamed_from: None,
                 name,
             };
