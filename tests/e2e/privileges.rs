@@ -1,10 +1,9 @@
 //! Privileges through the binary, compared because the project says so
 //! (`privileges = true`): grants in a SQL file naming a role the dev
-//! server does not have yet (made there as a placeholder), generated,
-//! applied (default privileges too), narrowed, kept on a view recreated
-//! under a type change, and
-//! rolled back, with `check` clean at each revision and what the role may
-//! do measured. Without the setting, a database's grants are no
+//! server does not have yet (made there as a placeholder, and dropped
+//! again), generated, applied (default privileges too), narrowed, kept on
+//! a view recreated under a type change, and rolled back, with `check`
+//! clean at each revision and what the role may do measured. Without the setting, a database's grants are no
 //! difference and a `GRANT` in a SQL file is refused.
 
 use crate::support::Project;
@@ -28,7 +27,9 @@ CREATE VIEW big_orders AS SELECT id, total FROM orders WHERE total > 100;
 CREATE FUNCTION order_count() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM orders';
 ";
 
-/// `petal_e2e_clerk`: no test creates it before the canonicalizer does.
+/// `petal_e2e_clerk` and `petal_e2e_owner`: no other test names them,
+/// and this one creates them only after the canonicalizer made and
+/// dropped them.
 const GRANTS: &str = "
 GRANT SELECT ON orders TO petal_e2e_clerk;
 GRANT UPDATE (note) ON orders TO petal_e2e_clerk;
@@ -63,7 +64,21 @@ async fn may(project: &Project, role: &str, sql: &str) -> bool {
 async fn grants_from_sql_files_are_granted_narrowed_kept_and_rolled_back() {
     let project = compared_project().await;
     project.write("sql/grants.sql", GRANTS);
-    project.generate_and_apply("orders");
+    for role in ["petal_e2e_clerk", "petal_e2e_owner"] {
+        crate::support::catalog::drop_role(project.client(), role).await;
+    }
+    // Made as placeholders on the shared dev server, and dropped again:
+    // the target's cluster lacks them, as said, until they are created
+    // there.
+    let run = project.petal(&["revision", "--autogenerate", "-m", "orders"]);
+    run.assert_ok();
+    run.assert_mentions("role petal_e2e_clerk does not exist in the database's cluster");
+    run.assert_mentions("role petal_e2e_owner does not exist in the database's cluster");
+    for role in ["petal_e2e_clerk", "petal_e2e_owner"] {
+        crate::support::catalog::ensure_role(project.client(), role).await;
+    }
+    project.petal(&["upgrade", "head"]).assert_ok();
+    project.petal(&["check"]).assert_ok();
     let first = project.read(&project.migration("_orders.sql"));
     for wanted in [
         r#"GRANT SELECT ON TABLE "public"."orders" TO "petal_e2e_clerk";"#,
@@ -127,10 +142,10 @@ async fn without_the_setting_grants_are_no_difference_and_a_grant_is_refused() {
     project.write("sql/objects.sql", OBJECTS);
     project.generate_and_apply("orders");
     // Granted by hand, as a team managing grants elsewhere does.
-    crate::support::catalog::ensure_role(project.client(), "petal_e2e_clerk").await;
+    crate::support::catalog::ensure_role(project.client(), "petal_e2e_hand_reader").await;
     project
         .client()
-        .batch_execute("GRANT SELECT ON orders TO petal_e2e_clerk")
+        .batch_execute("GRANT SELECT ON orders TO petal_e2e_hand_reader")
         .await
         .unwrap();
     project.petal(&["check"]).assert_ok();
@@ -146,11 +161,13 @@ async fn without_the_setting_grants_are_no_difference_and_a_grant_is_refused() {
         "--exit-code",
     ]);
     run.assert_code(1);
-    run.assert_mentions(r#"REVOKE SELECT ON TABLE "public"."orders" FROM "petal_e2e_clerk";"#);
+    run.assert_mentions(
+        r#"REVOKE SELECT ON TABLE "public"."orders" FROM "petal_e2e_hand_reader";"#,
+    );
     // A GRANT in a SQL file says where it is and what to set.
     project.write(
         "sql/grants.sql",
-        "\nGRANT SELECT ON orders TO petal_e2e_clerk;\n",
+        "\nGRANT SELECT ON orders TO petal_e2e_hand_reader;\n",
     );
     let run = project.petal(&["revision", "--autogenerate", "-m", "grants"]);
     run.assert_code(2);

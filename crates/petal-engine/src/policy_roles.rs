@@ -75,8 +75,11 @@ fn named(diff: &Diff) -> BTreeMap<String, BTreeSet<String>> {
 }
 
 /// A warning for each role the up's policies name that `target`'s cluster
-/// does not have.
+/// does not have. Called once both sides are read: the placeholders this
+/// run made on a shared dev server go first, since that server may be the
+/// target's cluster, whose truth they would hide.
 pub(crate) async fn missing(target: &ConnConfig, diff: &Diff) -> Result<Vec<String>, EngineError> {
+    drop_made().await;
     let named = named(diff);
     if named.is_empty() {
         return Ok(Vec::new());
@@ -105,17 +108,39 @@ pub(crate) async fn missing(target: &ConnConfig, diff: &Diff) -> Result<Vec<Stri
         .collect())
 }
 
+/// The placeholder roles this process made on a shared dev server (a
+/// `dev_url`), with that server: [`drop_made`] drops them when the run
+/// settles, once the databases naming them are gone. The embedded dev
+/// cluster is petal's own, and keeps them.
+static MADE_ON_SHARED: std::sync::Mutex<Vec<(ConnConfig, String)>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// One creation at a time in this process: a run that finds a role
+/// present finds it registered if this process made it.
+static CREATING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+fn made_on_shared() -> std::sync::MutexGuard<'static, Vec<(ConnConfig, String)>> {
+    MADE_ON_SHARED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Creates each of `roles` that `admin`'s cluster (the dev server) lacks,
-/// as a `NOLOGIN` placeholder; the roles it could not create, with why
-/// (the dev user lacks `CREATEROLE`, say). Another run creating the same
-/// role at the same time is no failure.
+/// as a `NOLOGIN` placeholder, registered to be dropped when the run
+/// settles where the server is `shared` (its connection settings then).
+/// Returns the roles it could not create, with why (the dev user lacks
+/// `CREATEROLE`, say). Another process creating the same role at the same
+/// time is no failure, and the role is that process's to drop.
 pub(crate) async fn create_placeholders(
     admin: &Client,
     roles: &BTreeSet<String>,
+    shared: Option<&ConnConfig>,
 ) -> Result<Vec<(String, ServerError)>, tokio_postgres::Error> {
+    let mut refused = Vec::new();
     if roles.is_empty() {
-        return Ok(Vec::new());
+        return Ok(refused);
     }
+    let _one_at_a_time = CREATING.lock().await;
     let wanted: Vec<&str> = roles.iter().map(String::as_str).collect();
     let rows = admin
         .query(
@@ -124,10 +149,12 @@ pub(crate) async fn create_placeholders(
         )
         .await?;
     let present: BTreeSet<String> = rows.iter().map(|r| r.get(0)).collect();
-    let mut refused = Vec::new();
     for role in roles.iter().filter(|r| !present.contains(*r)) {
         let sql = format!("CREATE ROLE {} NOLOGIN", petal_ir::quote_ident(role));
         let Err(e) = admin.batch_execute(&sql).await else {
+            if let Some(server) = shared {
+                made_on_shared().push((server.clone(), role.clone()));
+            }
             continue;
         };
         let raced = [SqlState::DUPLICATE_OBJECT, SqlState::UNIQUE_VIOLATION];
@@ -141,6 +168,60 @@ pub(crate) async fn create_placeholders(
         refused.push((role.clone(), ServerError::of(&e)));
     }
     Ok(refused)
+}
+
+/// Whether this process made any of `roles` on a shared dev server: a
+/// database naming one is not kept past the run, or the role could not be
+/// dropped.
+pub(crate) fn any_made_on_shared(roles: &BTreeSet<String>) -> bool {
+    made_on_shared()
+        .iter()
+        .any(|(_, role)| roles.contains(role))
+}
+
+/// Drops the placeholder roles this process made on shared dev servers:
+/// roles are the cluster's, and a run leaves none behind. A role another
+/// database still uses (another project's copy granting to it, say) is
+/// left, and said.
+pub(crate) async fn drop_made() {
+    let made = std::mem::take(&mut *made_on_shared());
+    let mut by_server: Vec<(ConnConfig, Vec<String>)> = Vec::new();
+    for (server, role) in made {
+        match by_server.iter_mut().find(|(s, _)| *s == server) {
+            Some((_, roles)) => roles.push(role),
+            None => by_server.push((server, vec![role])),
+        }
+    }
+    for (server, roles) in by_server {
+        let client = match petal_pg::connect(&server).await {
+            Ok(client) => client,
+            Err(e) => {
+                for role in &roles {
+                    say_left(role, &e.to_string());
+                }
+                continue;
+            }
+        };
+        for role in &roles {
+            let sql = format!("DROP ROLE IF EXISTS {}", petal_ir::quote_ident(role));
+            if let Err(e) = client.batch_execute(&sql).await {
+                let error = ServerError::of(&e);
+                let why = match &error.detail {
+                    // Which objects, in which database.
+                    Some(detail) => format!("{} ({})", error.message, detail.replace('\n', "; ")),
+                    None => error.message,
+                };
+                say_left(role, &why);
+            }
+        }
+    }
+}
+
+fn say_left(role: &str, why: &str) {
+    petal_pg::progress::say(&format!(
+        "the placeholder role {} that petal made on the dev server is left there: {why}",
+        petal_ir::quote_ident(role)
+    ));
 }
 
 #[cfg(test)]

@@ -148,8 +148,10 @@ pub async fn replay_migrations(settings: &Settings) -> Result<Loaded, EngineErro
         .flat_map(|statement| petal_sql::roles_named(&statement.sql))
         .collect();
     if !roles.is_empty() {
+        // On a shared dev server, dropped again when the run settles.
+        let shared = settings.dev_url.is_some().then_some(&admin);
         let client = petal_pg::connect(&admin).await?;
-        crate::policy_roles::create_placeholders(&client, &roles)
+        crate::policy_roles::create_placeholders(&client, &roles, shared)
             .await
             .map_err(|e| {
                 EngineError::pg_query("creating the roles the migrations' policies name", e)

@@ -86,6 +86,15 @@ pub async fn ensure_role(client: &Client, role: &str) {
     petal_testkit::ensure_role(client, role).await;
 }
 
+/// Drops `role` from the test server's cluster where an earlier run left
+/// it (the cluster outlives test runs), so that this run finds it absent.
+pub async fn drop_role(client: &Client, role: &str) {
+    let sql = format!("DROP ROLE IF EXISTS {}", petal_ir::quote_ident(role));
+    if let Err(e) = client.batch_execute(&sql).await {
+        panic!("dropping role {role}, left by an earlier run: {e:?}");
+    }
+}
+
 /// Columns of a table (`schema.name`), in their order.
 pub async fn columns(client: &Client, table: &str) -> Vec<String> {
     let rows = client

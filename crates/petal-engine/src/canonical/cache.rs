@@ -49,6 +49,10 @@ pub(super) struct OpenCache {
     pub lock: AdvisoryLock<Client>,
     pub version: i32,
     pub previous: Option<CacheState>,
+    /// The dev server's connection settings when it is the user's
+    /// (`dev_url`), not petal's embedded cluster: placeholder roles made
+    /// there do not outlive the run.
+    pub shared: Option<ConnConfig>,
 }
 
 /// Connects to the dev server `admin_cfg`, takes the project's lock and
@@ -70,6 +74,7 @@ pub(super) async fn open(
         lock,
         version,
         previous,
+        shared: settings.dev_url.is_some().then(|| admin_cfg.clone()),
     })
 }
 
@@ -192,9 +197,10 @@ pub(super) fn write_behind(
         .push(task);
 }
 
-/// Waits for the canonical cache's writes still under way. The binary
-/// calls it before it exits; a run that does not only costs the next one
-/// a rebuild.
+/// Waits for the canonical cache's writes still under way, then drops the
+/// placeholder roles the run made on a shared dev server. The binary
+/// calls it before it exits; a run that does not costs the next one a
+/// rebuild, and leaves the roles.
 pub async fn settle() {
     let pending = std::mem::take(
         &mut *PENDING
@@ -205,6 +211,8 @@ pub async fn settle() {
         // A task that panicked wrote nothing: the next run rebuilds.
         let _ = task.await;
     }
+    // Nothing of this run names them any more.
+    crate::policy_roles::drop_made().await;
 }
 
 async fn write(admin: &Client, name: &str, state: CacheState) -> Result<(), EngineError> {

@@ -79,6 +79,8 @@ pub enum ColdLoad {
 struct Built {
     database: Database,
     route: Route,
+    /// The canonical database stays, as the next run's cache.
+    kept: bool,
 }
 
 /// What the project declares: its models, and the SQL files beside them.
@@ -224,6 +226,7 @@ async fn canonicalize_in(open: OpenCache, declared: &Declared) -> Result<Canonic
         lock,
         version,
         previous,
+        shared,
     } = open;
     let admin = lock.session();
     // A change of the SQL files rebuilds: their objects may sit on any
@@ -263,6 +266,7 @@ async fn canonicalize_in(open: OpenCache, declared: &Declared) -> Result<Canonic
         Some(state) if state.models == models => Built {
             database: state.canonical,
             route: Route::Cached,
+            kept: true,
         },
         Some(state) => {
             cache::forget(admin, &name).await?;
@@ -273,6 +277,7 @@ async fn canonicalize_in(open: OpenCache, declared: &Declared) -> Result<Canonic
                     Built {
                         database,
                         route: Route::Updated,
+                        kept: true,
                     }
                 }
                 // A difference the database refuses (a model error, a
@@ -280,16 +285,16 @@ async fn canonicalize_in(open: OpenCache, declared: &Declared) -> Result<Canonic
                 // for the rebuild to report or mend.
                 Err(_) => {
                     say_rebuilding(&models);
-                    rebuild::rebuild(admin, &cfg, &models, declared).await?
+                    rebuild::rebuild(admin, &cfg, &models, declared, shared.as_ref()).await?
                 }
             }
         }
         None => {
             say_rebuilding(&models);
-            rebuild::rebuild(admin, &cfg, &models, declared).await?
+            rebuild::rebuild(admin, &cfg, &models, declared, shared.as_ref()).await?
         }
     };
-    if built.route == Route::Cached {
+    if built.route == Route::Cached || !built.kept {
         // Ending the session would release it as well; a failure here
         // changes nothing for this run.
         let _ = lock.release().await;

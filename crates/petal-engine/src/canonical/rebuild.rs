@@ -32,7 +32,37 @@ type Waiting<'a> = Vec<(&'a Statement, ServerError)>;
 /// models without their hints) and the SQL files, and reads it. A
 /// statement PostgreSQL refuses is traced back to the model attribute or
 /// the SQL file that holds it.
+///
+/// On a `shared` dev server (a `dev_url`, given by its connection
+/// settings), the roles made there as placeholders are dropped when the
+/// run settles: a database naming one is dropped once read, not kept as
+/// the cache.
 pub(super) async fn rebuild(
+    admin: &Client,
+    cfg: &ConnConfig,
+    models: &Database,
+    declared: &Declared,
+    shared: Option<&ConnConfig>,
+) -> Result<Built, EngineError> {
+    let refused = sql::create_roles(admin, &declared.sql, shared)
+        .await
+        .map_err(|e| EngineError::pg_query("creating the roles the SQL files name", e))?;
+    if !refused.is_empty() {
+        return Err(EngineError::SqlFiles(Refusals(refused)));
+    }
+    let built = build_and_read(admin, cfg, models, declared).await?;
+    if !crate::policy_roles::any_made_on_shared(&sql::roles_named(&declared.sql)) {
+        return Ok(built);
+    }
+    // A failure to drop it leaves the roles it names, and says so.
+    let _ = drop_canonical(admin, cfg).await;
+    Ok(Built {
+        kept: false,
+        ..built
+    })
+}
+
+async fn build_and_read(
     admin: &Client,
     cfg: &ConnConfig,
     models: &Database,
@@ -49,6 +79,7 @@ pub(super) async fn rebuild(
     Ok(Built {
         database,
         route: Route::Rebuilt(load),
+        kept: true,
     })
 }
 
@@ -64,12 +95,6 @@ async fn build(
     // A schema a SQL file creates is not created again for the tables in it.
     let models = &without_declared_schemas(models, files);
     let _t = timings::phase("load the models into a new canonical database");
-    let refused = sql::create_roles(admin, files)
-        .await
-        .map_err(|e| EngineError::pg_query("creating the roles the policies name", e))?;
-    if !refused.is_empty() {
-        return Err(EngineError::SqlFiles(Refusals(refused)));
-    }
     recreate(admin, cfg).await?;
     let waiting = load_sql(cfg, files, &[Phase::First, Phase::BeforeTables], Vec::new()).await?;
     // The fast path: tables loaded over several sessions at once.

@@ -179,19 +179,17 @@ fn same_name<'a>(files: &'a SqlFiles, statement: &Declared) -> Vec<&'a Declared>
         .collect()
 }
 
-/// Creates the roles the SQL files' policies name that the dev server
-/// lacks (`policy_roles::create_placeholders`). Returns a report at each
-/// policy naming a role the dev user may not create.
+/// Creates the roles the SQL files' policies and grants name that the dev
+/// server lacks (`policy_roles::create_placeholders`; on a `shared` one,
+/// dropped when the run settles). Returns a report at each statement
+/// naming a role the dev user may not create.
 pub(super) async fn create_roles(
     admin: &Client,
     files: &SqlFiles,
+    shared: Option<&petal_pg::ConnConfig>,
 ) -> Result<Vec<Report>, tokio_postgres::Error> {
-    let named: BTreeSet<String> = files
-        .statements
-        .iter()
-        .flat_map(|s| s.roles.iter().cloned())
-        .collect();
-    let refused = crate::policy_roles::create_placeholders(admin, &named).await?;
+    let refused =
+        crate::policy_roles::create_placeholders(admin, &roles_named(files), shared).await?;
     let mut reports = Vec::new();
     for (role, error) in refused {
         for statement in files.statements.iter().filter(|s| s.roles.contains(&role)) {
@@ -211,6 +209,15 @@ pub(super) async fn create_roles(
         }
     }
     Ok(reports)
+}
+
+/// The roles the SQL files' policies and grants name.
+pub(super) fn roles_named(files: &SqlFiles) -> BTreeSet<String> {
+    files
+        .statements
+        .iter()
+        .flat_map(|s| s.roles.iter().cloned())
+        .collect()
 }
 
 /// What the SQL files say that the catalogs do not: an extension whose
