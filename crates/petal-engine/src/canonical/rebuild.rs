@@ -177,7 +177,8 @@ fn without_declared_schemas<'a>(models: &'a Database, files: &SqlFiles) -> Cow<'
         .statements
         .iter()
         .filter(|s| s.kind == Kind::Schema)
-        .filter_map(|s| s.name.as_ref().map(|n| n.name.as_str()))
+        // A schema's name is its `QualifiedName`'s schema.
+        .filter_map(|s| s.name.as_ref().map(|n| n.schema.as_str()))
         .filter(|name| models.schemas.contains(*name))
         .collect();
     if declared.is_empty() {
