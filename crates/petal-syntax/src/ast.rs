@@ -215,12 +215,16 @@ pub struct Reference {
     pub column: String,
 }
 
-/// `identity = "by default" | "always" | "none"`.
+/// `identity = "by default" | "always" | "none" | "serial"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IdentityAttr {
     ByDefault,
     Always,
     None,
+    /// No identity: a default taken from a sequence the column owns, as
+    /// `serial` makes it (databases older than identity columns hold
+    /// them).
+    Serial,
 }
 
 /// A `#[derive(DbEnum)]` enum.

@@ -235,7 +235,7 @@ pub struct T3 {
     };
     for expected in [
         "models/t.rs:7:25: `a` is `generated` and has a `default`",
-        "models/t.rs:14:24: `sequence` names an identity column's sequence, and `b` is not an identity column",
+        "models/t.rs:14:24: `sequence` names an identity or serial column's sequence, and `b` is neither",
         "models/t.rs:20:35: `b` is not a column key of this index",
     ] {
         assert!(errors.contains(expected), "{expected:?} not in:\n{errors}");

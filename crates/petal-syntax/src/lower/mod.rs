@@ -166,20 +166,26 @@ fn lower_column(
     let identity = match field.identity.as_ref().map(|i| i.value) {
         Some(IdentityAttr::Always) => Some(Identity::Always),
         Some(IdentityAttr::ByDefault) => Some(Identity::ByDefault),
-        Some(IdentityAttr::None) => None,
+        Some(IdentityAttr::None | IdentityAttr::Serial) => None,
         None => {
             let lone_key = in_pk && pk_columns.len() == 1;
             (lone_key && identity_basis.as_ref().is_some_and(is_integer))
                 .then_some(Identity::ByDefault)
         }
     };
-    if let (Some(attr), Some(_), Some(basis)) = (&field.identity, identity, &identity_basis)
+    let serial = field
+        .identity
+        .as_ref()
+        .is_some_and(|i| i.value == IdentityAttr::Serial);
+    if let (Some(attr), Some(basis)) = (&field.identity, &identity_basis)
+        && (identity.is_some() || serial)
         && !is_integer(basis)
     {
+        let what = if serial { "a serial" } else { "an identity" };
         return Err(Diagnostic::new(
             attr.span,
             format!(
-                "`identity` on `{}`, a `{basis}` column: an identity column is smallint, integer or bigint",
+                "`identity` on `{}`, a `{basis}` column: {what} column is smallint, integer or bigint",
                 field.ident
             ),
         ));
@@ -190,6 +196,7 @@ fn lower_column(
     column.nullable = mapped.nullable && !in_pk && identity.is_none();
     column.default = field.default.as_ref().map(|d| d.value.clone());
     column.identity = identity;
+    column.serial = serial;
     column.comment = field.comment.as_ref().map(|c| c.value.clone());
     column.renamed_from = field.renamed_from.as_ref().map(|r| r.value.clone());
     column.generated = field.generated.as_ref().map(|g| g.value.clone());
@@ -210,12 +217,12 @@ fn sequence_name(
     let Some(sequence) = &field.sequence else {
         return Ok(None);
     };
-    if column.identity.is_none() {
+    if column.identity.is_none() && !column.serial {
         return Err(Diagnostic::new(
             sequence.span,
             format!(
-                "`sequence` names an identity column's sequence, and `{}` is not an identity \
-                 column (an integer primary key is one, or set `identity`)",
+                "`sequence` names an identity or serial column's sequence, and `{}` is neither \
+                 (an integer primary key is an identity column, or set `identity`)",
                 field.ident
             ),
         ));

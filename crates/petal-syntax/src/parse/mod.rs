@@ -70,7 +70,7 @@ const FK_ACTIONS: &[&str] = &[
     "no action",
     "set default",
 ];
-const IDENTITIES: &[&str] = &["by default", "always", "none"];
+const IDENTITIES: &[&str] = &["by default", "always", "none", "serial"];
 /// `"table.column"` or `"schema.table.column"`.
 pub fn parse_reference(text: &Spanned<String>) -> Result<Spanned<Reference>, Diagnostic> {
     let parts: Vec<&str> = text.value.split('.').map(str::trim).collect();
@@ -130,6 +130,7 @@ pub(crate) fn identity(item: &MetaItem) -> Result<Spanned<IdentityAttr>, Diagnos
         "by default" => IdentityAttr::ByDefault,
         "always" => IdentityAttr::Always,
         "none" => IdentityAttr::None,
+        "serial" => IdentityAttr::Serial,
         _ => {
             return Err(Diagnostic::new(
                 text.span,
