@@ -7,9 +7,10 @@
 //! 2. [`validate`]: checks across a whole model;
 //! 3. [`lower`]: the AST → `petal_ir`, with PostgreSQL's default names;
 //!
-//! plus [`types`] (the Rust type → SQL type mapping by name) and the source
+//! plus [`types`] (the Rust type → SQL type mapping by name), the source
 //! scanner ([`scan_sources`], and [`scan_dir`] which reads a directory: the
-//! crate's only I/O, kept in `fs.rs`).
+//! crate's only I/O, kept in `fs.rs`), and its inverse, [`mod@write`]: model
+//! files written from a database ([`write_models`]).
 //!
 //! Errors are [`Diagnostic`]s carrying the span of the offending token; they
 //! accumulate, so five mistakes give five errors. The derive reports them as
@@ -77,12 +78,14 @@ mod scan;
 mod source;
 pub mod types;
 pub mod validate;
+pub mod write;
 
 pub use cfg::Cfg;
 pub use diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 pub use fs::{ROOT_FILES, rust_files, scan_dir};
 pub use scan::{ScannedModels, scan_sources, scan_sources_with};
 pub use source::{ScanErrors, SourceLocation, SourceMap};
+pub use write::{WrittenModels, write_models};
 
 use petal_ir::naming::Namespace;
 
