@@ -42,6 +42,8 @@ pub struct GlobalArgs {
 pub enum Format {
     Text,
     Json,
+    /// `petal inspect` only: the schema written as models.
+    Rust,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -53,11 +55,24 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create petal.toml, the migrations directory and an example model
+    /// Create petal.toml, the migrations directory and an example model;
+    /// or, with --from-database, a project written from a database
     Init {
         /// Directory to initialize
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// Write the models, SQL files and a baseline migration from this
+        /// database (a postgres:// URL or key=value string), and stamp it
+        #[arg(long, value_name = "URL")]
+        from_database: Option<String>,
+        /// With --from-database: compare privileges, and write the
+        /// database's grants into the SQL files
+        #[arg(long, requires = "from_database")]
+        privileges: bool,
+        /// With --from-database: the server where models are canonicalized
+        /// (written as `dev_url`; default: petal's embedded dev cluster)
+        #[arg(long, value_name = "URL", requires = "from_database")]
+        dev_url: Option<String>,
     },
     /// Write a new migration file
     Revision {

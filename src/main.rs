@@ -43,10 +43,33 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
+    if cli.global.format == Format::Rust && !matches!(cli.command, Command::Inspect { .. }) {
+        return Err(Failure::error(
+            ErrorKind::Config,
+            "`--format rust` is for `petal inspect` (the schema written as models)",
+        ));
+    }
     // `init` makes a project: no configuration to read first (one above
     // this directory, broken or not, is not this project's).
-    if let Command::Init { dir } = &cli.command {
-        return commands::init::run(dir);
+    if let Command::Init {
+        dir,
+        from_database,
+        privileges,
+        dev_url,
+    } = &cli.command
+    {
+        let style = Style::new(cli.global.color);
+        return match from_database {
+            Some(url) => {
+                let from = commands::adopt::From {
+                    url,
+                    dev_url: dev_url.as_deref(),
+                    privileges: *privileges,
+                };
+                commands::adopt::run(dir, &from, style)
+            }
+            None => commands::init::run(dir),
+        };
     }
     let settings = Config::load(
         cli.global.config.as_deref(),

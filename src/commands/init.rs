@@ -40,34 +40,7 @@ pub struct Post {
 "#;
 
 pub fn run(dir: &Path) -> Result<(), Failure> {
-    let name = dir
-        .canonicalize()
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "app".to_string());
-    let db_name: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let config = format!(
-        "# petal configuration; paths are relative to this file.\n\
-         # Without database_url (or DATABASE_URL, or --database-url), petal uses its own\n\
-         # PostgreSQL cluster in .petal/, and this database in it:\n\
-         database = \"{db_name}\"\n\
-         # database_url = \"postgres://user@localhost:5432/{db_name}\"\n\
-         # dev_url = \"postgres://user@localhost:5432/postgres\"  # where models are canonicalized\n\
-         models = \"src/models\"\n\
-         migrations = \"migrations\"\n\
-         # views, functions, triggers and the rest, as plain SQL files:\n\
-         sql = \"sql\"\n\
-         # schemas = [\"public\"]  # default: every non-system schema\n"
-    );
+    let config = config_text(dir, None, false);
     let config_path = dir.join(CONFIG_FILE);
     let model_path = dir.join("src/models/mod.rs");
     for existing in [&config_path, &model_path] {
@@ -101,8 +74,52 @@ pub fn run(dir: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The `petal.toml` of a new project in `dir`: its embedded database named
+/// after the directory, and the `database_url` lines given (commented
+/// examples otherwise).
+pub(crate) fn config_text(dir: &Path, database_url: Option<&str>, privileges: bool) -> String {
+    let name = dir
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "app".to_string());
+    let db_name: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let url_lines = match database_url {
+        Some(lines) => lines.to_string(),
+        None => format!("# database_url = \"postgres://user@localhost:5432/{db_name}\"\n"),
+    };
+    let privileges = if privileges {
+        "# grants and default privileges are compared:\nprivileges = true\n"
+    } else {
+        ""
+    };
+    format!(
+        "# petal configuration; paths are relative to this file.\n\
+         # Without database_url (or DATABASE_URL, or --database-url), petal uses its own\n\
+         # PostgreSQL cluster in .petal/, and this database in it:\n\
+         database = \"{db_name}\"\n\
+         {url_lines}\
+         # dev_url = \"postgres://user@localhost:5432/postgres\"  # where models are canonicalized\n\
+         models = \"src/models\"\n\
+         migrations = \"migrations\"\n\
+         # views, functions, triggers and the rest, as plain SQL files:\n\
+         sql = \"sql\"\n\
+         # schemas = [\"public\"]  # default: every non-system schema\n\
+         {privileges}"
+    )
+}
+
 /// Adds `.petal/` (the embedded cluster) to `.gitignore`.
-fn ignore_petal_dir(dir: &Path) -> std::io::Result<()> {
+pub(crate) fn ignore_petal_dir(dir: &Path) -> std::io::Result<()> {
     let path = dir.join(".gitignore");
     let current = match std::fs::read_to_string(&path) {
         Ok(text) => text,

@@ -1,5 +1,6 @@
 //! One module per command (or group of closely related commands).
 
+pub mod adopt;
 pub mod dev;
 pub mod init;
 pub mod migrate;

@@ -33,6 +33,10 @@ pub async fn inspect(
     if !schemas.is_empty() {
         db.retain_schemas(&schemas.iter().cloned().collect());
     }
+    if format == Format::Rust {
+        print_models(&db);
+        return Ok(());
+    }
     if format == Format::Json {
         let not_compared: Vec<_> = loaded
             .not_compared
@@ -49,6 +53,17 @@ pub async fn inspect(
         .collect();
     print_not_compared(&not_compared);
     Ok(())
+}
+
+/// The tables and enum types of `db` as the model files `petal init
+/// --from-database` writes, each after a line naming its path.
+fn print_models(db: &petal_ir::Database) {
+    let written = petal_engine::adopt::write_models(db);
+    for (path, text) in &written.files {
+        println!("// {}/{path}", petal_engine::adopt::MODELS_DIR);
+        print!("{text}");
+        println!();
+    }
 }
 
 /// `(kind, name)` pairs, in the order given.

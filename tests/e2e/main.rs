@@ -3,6 +3,7 @@
 
 mod support;
 
+mod adopt;
 mod concurrency;
 mod cvety;
 mod dependents;

@@ -14,6 +14,7 @@
 //!   migrations, nothing).
 //! - `timings`: `PETAL_TIMINGS=1`, a line per phase on standard error.
 
+pub mod adopt;
 pub mod autogen;
 pub mod canonical;
 pub mod check;

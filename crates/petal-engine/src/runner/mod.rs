@@ -13,7 +13,7 @@ mod failure;
 mod interrupt;
 mod journal;
 mod lock;
-mod log;
+pub(crate) mod log;
 
 pub use execute::{Mode, Runner, StepEvent, StepPolicy, parents_text, record_stamp};
 pub use failure::{FailedStatement, Interrupted, RunError, StoppedAt};

@@ -184,6 +184,11 @@ impl ConnConfig {
         self.url(self.password.as_deref())
     }
 
+    /// The config as a URL without its password: for writing into a file.
+    pub fn to_url_without_password(&self) -> String {
+        self.url(None)
+    }
+
     fn url(&self, password: Option<&str>) -> String {
         let mut url = String::from("postgresql://");
         url.push_str(&parse::percent_encode(&self.user));

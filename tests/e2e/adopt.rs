@@ -1,0 +1,134 @@
+//! Adopting petal on an existing database (`petal init --from-database`):
+//! the Cvety.kz database at head, written as a project in a new crate —
+//! models, SQL files, a baseline, the database stamped — with `petal
+//! check` clean on the first run, the written models compiling with the
+//! derives, and the project then driving a change and its rollback. And
+//! nothing is written over.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::support::{Project, dev_url, run_petal};
+
+fn cargo(dir: &Path, args: &[&str]) {
+    let output = Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", petal_testkit::target_dir())
+        .output()
+        .unwrap_or_else(|e| panic!("running cargo {args:?}: {e}"));
+    assert!(
+        output.status.success(),
+        "cargo {args:?} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// A new crate in `home` depending on petal (by path) and the crates the
+/// written models' types come from, as the README's quick start says.
+fn new_crate(home: &Path) -> std::path::PathBuf {
+    cargo(
+        home,
+        &["new", "--offline", "--vcs", "none", "--bin", "shop"],
+    );
+    let shop = home.join("shop");
+    let petal = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/petal");
+    let manifest = std::fs::read_to_string(shop.join("Cargo.toml")).expect("Cargo.toml");
+    // This workspace's dev profile, so the shared target directory's
+    // dependencies are reused: test plumbing.
+    let profile = "\n[profile.dev]\ndebug = \"line-tables-only\"\n\n[profile.dev.package.\"*\"]\ndebug = false\n";
+    let dependencies = format!(
+        "petal = {{ path = {:?} }}\nchrono = \"0.4\"\nrust_decimal = \"1\"\nserde_json = \"1\"\nuuid = \"1\"\n",
+        petal.display().to_string()
+    );
+    std::fs::write(
+        shop.join("Cargo.toml"),
+        format!("{manifest}{dependencies}{profile}"),
+    )
+    .expect("Cargo.toml");
+    shop
+}
+
+#[tokio::test]
+async fn the_cvety_database_is_adopted_with_a_clean_check_and_compiling_models() {
+    // The shop's database at head, made by its own migrations, then
+    // without petal's log: a database another tool made.
+    let cvety = Project::cvety().await;
+    cvety.petal(&["upgrade", "head"]).assert_ok();
+    let url = cvety.url();
+    let home = tempfile::Builder::new()
+        .prefix("petal-adopt-")
+        .tempdir()
+        .expect("temp dir");
+    let managed = run_petal(home.path(), &["init", "--from-database", &url], &[]);
+    managed.assert_code(2);
+    managed.assert_mentions("petal already manages");
+    assert!(!home.path().join("petal.toml").exists());
+    cvety
+        .client()
+        .batch_execute("DROP TABLE petal_migrations, petal_migration_steps")
+        .await
+        .unwrap();
+    let shop = new_crate(home.path());
+
+    let dev = dev_url();
+    let run = run_petal(
+        &shop,
+        &["init", "--from-database", &url, "--dev-url", &dev],
+        &[],
+    );
+    run.assert_ok();
+    // Names are said, the baseline written and stamped, and the first
+    // check is clean.
+    run.assert_mentions("public.orders -> Order");
+    run.assert_mentions("public.order_status -> OrderStatus");
+    run.assert_mentions("_baseline.sql");
+    run.assert_mentions("stamped");
+    run.assert_mentions("ok: the models and the database agree");
+    let public = std::fs::read_to_string(shop.join("src/models/public.rs")).expect("models");
+    assert!(public.contains("#[petal(table = \"orders\")]"), "{public}");
+    assert!(public.contains("pub enum OrderStatus"), "{public}");
+    let views = std::fs::read_to_string(shop.join("sql/views.sql")).expect("views");
+    assert!(views.contains("CREATE VIEW"), "{views}");
+    let functions = std::fs::read_to_string(shop.join("sql/functions.sql")).expect("functions");
+    assert!(
+        functions.contains("CREATE OR REPLACE FUNCTION"),
+        "{functions}"
+    );
+
+    // The models are code of the service: they compile with the derives.
+    let main = std::fs::read_to_string(shop.join("src/main.rs")).expect("main.rs");
+    std::fs::write(
+        shop.join("src/main.rs"),
+        format!("#[allow(dead_code)]\nmod models;\n\n{main}"),
+    )
+    .expect("main.rs");
+    cargo(&shop, &["build", "--offline", "--quiet"]);
+
+    // The adopted project drives the next change, and its rollback.
+    let petal = |args: &[&str]| run_petal(&shop, args, &[]);
+    petal(&["check"]).assert_ok().assert_mentions("agree");
+    let edited = public.replacen(
+        "pub struct Order {\n",
+        "pub struct Order {\n    pub gift_note: Option<String>,\n",
+        1,
+    );
+    assert_ne!(edited, public);
+    std::fs::write(shop.join("src/models/public.rs"), &edited).expect("models");
+    petal(&["revision", "--autogenerate", "-m", "gift note"])
+        .assert_ok()
+        .assert_mentions("add column public.orders.gift_note");
+    petal(&["upgrade"]).assert_ok();
+    petal(&["check"]).assert_ok();
+    petal(&["downgrade", "-1"]).assert_ok();
+    // Back at the baseline: as the database was adopted.
+    let columns = crate::support::catalog::columns(cvety.client(), "public.orders").await;
+    assert!(!columns.iter().any(|c| c == "gift_note"), "{columns:?}");
+    petal(&["upgrade"]).assert_ok();
+    petal(&["check"]).assert_ok();
+
+    // Run again, it writes over nothing.
+    let again = run_petal(&shop, &["init", "--from-database", &url], &[]);
+    again.assert_code(2);
+    again.assert_mentions("never overwrites");
+}
