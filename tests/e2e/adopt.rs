@@ -127,6 +127,15 @@ async fn the_cvety_database_is_adopted_with_a_clean_check_and_compiling_models()
     petal(&["upgrade"]).assert_ok();
     petal(&["check"]).assert_ok();
 
+    // The code alone, for any source; `--format rust` is `inspect`'s only.
+    let code = petal(&["inspect", "database", "--format", "rust"]);
+    code.assert_ok();
+    code.assert_mentions("// src/models/public.rs");
+    code.assert_mentions("pub struct Order {");
+    petal(&["check", "--format", "rust"])
+        .assert_code(2)
+        .assert_mentions("`--format rust` is for `petal inspect`");
+
     // Run again, it writes over nothing.
     let again = run_petal(&shop, &["init", "--from-database", &url], &[]);
     again.assert_code(2);
