@@ -30,6 +30,10 @@ pub enum Kind {
     Index,
     /// `ALTER TABLE ... ENABLE|DISABLE [REPLICA|ALWAYS] TRIGGER`.
     TriggerState,
+    /// `ALTER SEQUENCE s OWNED BY t.c`: a sequence a model's column owns
+    /// (and may take its default from, so the sequence comes before the
+    /// table and its owner after, as pg_dump writes them).
+    SequenceOwner,
     /// `ALTER TABLE ... ENABLE|DISABLE|[NO] FORCE ROW LEVEL SECURITY`: a
     /// partition's (a model's table says its own).
     RowSecurity,
@@ -70,6 +74,7 @@ impl Kind {
             | Kind::Policy
             | Kind::Index
             | Kind::TriggerState
+            | Kind::SequenceOwner
             | Kind::RowSecurity
             | Kind::Comment => Phase::AfterTables,
             Kind::Grant => Phase::Privileges,
@@ -95,6 +100,7 @@ impl Kind {
             Kind::Partition => "partition",
             Kind::Index => "index",
             Kind::TriggerState => "trigger state",
+            Kind::SequenceOwner => "sequence owner",
             Kind::RowSecurity => "row-level security switch",
             Kind::Comment => "comment",
             Kind::Grant => "grant",

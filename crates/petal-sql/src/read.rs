@@ -152,6 +152,7 @@ fn identity(statement: &Declared) -> Option<(u8, String)> {
         Kind::Extension => 3,
         Kind::Trigger => 4,
         Kind::TriggerState => 5,
+        Kind::SequenceOwner => 7,
         Kind::Policy => 6,
         // Overloads share a name: the server tells two of one signature.
         // A table's security may take two switches (ENABLE, FORCE); grants

@@ -60,7 +60,7 @@ fn file_of(kind: Kind) -> &'static str {
     match kind {
         Kind::Schema | Kind::Extension => "schemas.sql",
         Kind::Domain | Kind::CompositeType | Kind::RangeType => "types.sql",
-        Kind::Sequence => "sequences.sql",
+        Kind::Sequence | Kind::SequenceOwner => "sequences.sql",
         Kind::Function | Kind::Procedure | Kind::Aggregate => "functions.sql",
         Kind::View | Kind::MaterializedView | Kind::Index => "views.sql",
         Kind::Trigger | Kind::TriggerState => "triggers.sql",

@@ -314,6 +314,7 @@ fn carry_hint(canonical: &mut Database, statement: &Declared) {
         | Kind::Policy
         | Kind::Index
         | Kind::TriggerState
+        | Kind::SequenceOwner
         | Kind::RowSecurity
         | Kind::Comment
         | Kind::Grant => {}

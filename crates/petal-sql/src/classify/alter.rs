@@ -1,5 +1,6 @@
 //! The `ALTER` statements a SQL file may hold: a trigger's state and a
-//! partition's row-level security (`ALTER TABLE`).
+//! partition's row-level security (`ALTER TABLE`), and a sequence's owner
+//! (`ALTER SEQUENCE ... OWNED BY`).
 
 use petal_ir::QualifiedName;
 
@@ -64,5 +65,45 @@ fn row_security_actions(words: &Words<'_>, mut at: usize) -> bool {
             return false;
         }
         at += 1;
+    }
+}
+
+/// `ALTER SEQUENCE [IF EXISTS] s OWNED BY [schema.]table.column`: its name
+/// is the sequence's, its table the owner's. Any other `ALTER SEQUENCE`
+/// is refused: the `CREATE SEQUENCE` says the sequence's options.
+pub(super) fn sequence_owner(words: &Words<'_>) -> Result<Head, String> {
+    let mut at = 2;
+    words.skip(&mut at, &["IF", "EXISTS"]);
+    let sequence = words.qualified(&mut at);
+    let owner = (words.is(at, "OWNED") && words.is(at + 1, "BY"))
+        .then(|| owner_table(words, at + 2))
+        .flatten();
+    match (sequence, owner) {
+        (Some(sequence), Some(table)) => Ok(Head {
+            table: Some(table),
+            ..head(Kind::SequenceOwner, Some(sequence))
+        }),
+        _ => Err(
+            "`ALTER SEQUENCE` in a SQL file may only give the sequence its owner (`ALTER \
+             SEQUENCE s OWNED BY table.column`): its `CREATE SEQUENCE` says the rest"
+                .to_string(),
+        ),
+    }
+}
+
+/// The table of `[schema.]table.column` at `at`, the statement's last words.
+fn owner_table(words: &Words<'_>, mut at: usize) -> Option<QualifiedName> {
+    let mut parts = vec![words.ident(at)?];
+    while words.text(at + 1) == "." {
+        at += 2;
+        parts.push(words.ident(at)?);
+    }
+    if !words.text(at + 1).is_empty() {
+        return None;
+    }
+    match parts.as_slice() {
+        [table, _column] => Some(QualifiedName::new(super::DEFAULT_SCHEMA, table.clone())),
+        [schema, table, _column] => Some(QualifiedName::new(schema.clone(), table.clone())),
+        _ => None,
     }
 }

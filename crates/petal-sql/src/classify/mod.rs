@@ -12,7 +12,7 @@ mod alter;
 
 pub use access::roles_named;
 use access::{default_privileges, grant, policy};
-use alter::trigger_state;
+use alter::{sequence_owner, trigger_state};
 
 /// The schema an unqualified name lands in on the scratch database.
 const DEFAULT_SCHEMA: &str = "public";
@@ -154,6 +154,9 @@ pub(crate) fn classify(sql: &str) -> Result<Head, String> {
     }
     if words.is(0, "ALTER") && words.is(1, "TABLE") {
         return trigger_state(&words);
+    }
+    if words.is(0, "ALTER") && words.is(1, "SEQUENCE") {
+        return sequence_owner(&words);
     }
     if words.is(0, "GRANT") || words.is(0, "REVOKE") {
         return grant(&words);
@@ -404,7 +407,8 @@ fn refusal(words: &Words<'_>) -> String {
              CREATE POLICY, CREATE EXTENSION | SEQUENCE | DOMAIN | SCHEMA, CREATE TYPE ... AS (...) | AS RANGE, \
              CREATE TABLE ... PARTITION OF, CREATE INDEX on a materialized view or a partition, \
              ALTER TABLE ... ENABLE|DISABLE TRIGGER, a partition's ALTER TABLE ... \
-             ENABLE|DISABLE|[NO] FORCE ROW LEVEL SECURITY, COMMENT ON, GRANT, REVOKE"
+             ENABLE|DISABLE|[NO] FORCE ROW LEVEL SECURITY, ALTER SEQUENCE ... OWNED BY, \
+             COMMENT ON, GRANT, REVOKE"
         ),
     }
 }

@@ -135,6 +135,14 @@ fn declarations_are_recognized() {
         Kind::TriggerState
     );
     assert_eq!(kind("COMMENT ON VIEW v IS 'x'"), Kind::Comment);
+    let owner = classify("ALTER SEQUENCE billing.no OWNED BY billing.invoices.no")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(owner.kind, Kind::SequenceOwner);
+    assert_eq!(owner.name, Some(QualifiedName::new("billing", "no")));
+    assert_eq!(owner.table, Some(QualifiedName::new("billing", "invoices")));
+    let owner = classify(r#"alter sequence if exists "n" owned by "T"."c""#)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(owner.table, Some(QualifiedName::new("public", "T")));
     assert_eq!(kind("create unique index on m (a)"), Kind::Index);
     assert_eq!(
         kind("CREATE TABLE p PARTITION OF t FOR VALUES IN (1)"),
@@ -148,6 +156,9 @@ fn declarations_are_recognized() {
         "CREATE TABLE t (a int)",
         "CREATE UNLOGGED TABLE t (a int)",
         "CREATE TEMP TABLE p PARTITION OF t DEFAULT",
+        "ALTER SEQUENCE s RESTART 5",
+        "ALTER SEQUENCE s OWNED BY NONE",
+        "ALTER SEQUENCE s OWNED BY t.c RESTART 5",
     ] {
         assert!(classify(refused).is_err(), "{refused}");
     }
