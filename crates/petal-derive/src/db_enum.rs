@@ -17,7 +17,10 @@ pub fn expand(input: &DeriveInput) -> TokenStream {
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let schema = &enum_type.name.schema;
     let name = &enum_type.name.name;
-    let qualified = enum_type.name.to_string();
+    // As PostgreSQL prints it, quoted where it must be (`public."Priority
+    // Level"`): the scanner spells it so, and introspection reads it so.
+    let sql_type = petal_syntax::spelling::user_type(&enum_type.name);
+    let sql_type = sql_type.as_str();
     let labels = &enum_type.labels;
     let variants: Vec<_> = model.variants.iter().map(|v| &v.ident).collect();
     let ir = ir_tokens::enum_type(&enum_type);
@@ -32,7 +35,10 @@ pub fn expand(input: &DeriveInput) -> TokenStream {
             }
 
             fn as_label(&self) -> &'static str {
-                match self {
+                // `*self`: the compiler accepts an empty match on an enum
+                // without variants (PostgreSQL allows an enum without
+                // labels), not on a reference to one.
+                match *self {
                     #(Self::#variants => #labels,)*
                 }
             }
@@ -47,7 +53,7 @@ pub fn expand(input: &DeriveInput) -> TokenStream {
 
         impl #impl_generics ::petal::SqlType for #ident #ty_generics #where_clause {
             fn sql_type() -> ::petal::ir::SqlType {
-                ::petal::ir::SqlType::from_canonical(#qualified)
+                ::petal::ir::SqlType::from_canonical(#sql_type)
             }
         }
     }

@@ -28,8 +28,8 @@ mod table;
 /// ```
 ///
 /// The attribute language (`table`, `schema`, `primary_key(...)`,
-/// `index(...)`, `unique(...)`, `check(...)`, `comment`, `renamed_from` on
-/// the struct; `primary_key`, `default`, `sql_type`, `references`,
+/// `index(...)`, `unique(...)`, `check(...)`, `exclude(...)`,
+/// `foreign_key(...)`, `comment`, `renamed_from` on the struct; `primary_key`, `default`, `sql_type`, `references`,
 /// `on_delete`, `on_update`, `deferrable`, `initially_deferred`,
 /// `not_valid`, `unique`, `index`, `collation`, `renamed_from`, `comment`,
 /// `skip`, `identity`, `column`, `generated`, `sequence` on fields) is

@@ -32,12 +32,17 @@ pub struct TableModel {
     /// What the primary key says besides its columns, on the struct's
     /// `primary_key(columns(...), ...)` or a field's `primary_key(...)`.
     pub primary_key_options: ConstraintOptions,
+    /// `name = "..."` in either, when it is not `<table>_pkey`.
+    pub primary_key_name: Option<Spanned<String>>,
     /// Indexes, uniques and checks in declaration order, container level
     /// first: PostgreSQL names unnamed ones in the order they are created.
     pub indexes: Vec<IndexAttr>,
     pub uniques: Vec<UniqueAttr>,
     pub checks: Vec<CheckAttr>,
     pub exclusions: Vec<ExclusionAttr>,
+    /// The struct's `foreign_key(...)`s, in declaration order (a field's
+    /// `references` is on its field).
+    pub foreign_keys: Vec<ForeignKeyAttr>,
     pub comment: Option<Spanned<String>>,
     pub renamed_from: Option<Spanned<String>>,
     /// `unlogged`.
@@ -74,6 +79,10 @@ pub struct IndexAttr {
     pub opclass: Vec<KeyOption>,
     /// `collation = "..."` (every key) or `collation(col = "...")`.
     pub collation: Vec<KeyOption>,
+    /// `order = "desc"` (every key) or `order(col = "desc nulls last")`.
+    pub order: Vec<KeyOption<KeyOrder>>,
+    /// `nulls_not_distinct`: a unique index's NULLs equal each other.
+    pub nulls_not_distinct: Option<Span>,
     /// `concurrently`: migrations build and drop it `CONCURRENTLY`.
     pub concurrently: bool,
     /// `with = "fillfactor = 70"`: storage parameters, as `name=value`.
@@ -83,10 +92,18 @@ pub struct IndexAttr {
 
 /// A setting of an index's keys: of every key, or of the key on `column`.
 #[derive(Debug, Clone)]
-pub struct KeyOption {
+pub struct KeyOption<T = String> {
     /// `None`: every key.
     pub column: Option<Spanned<String>>,
-    pub value: Spanned<String>,
+    pub value: Spanned<T>,
+}
+
+/// An index key's order: `asc` (the default) or `desc`, and where NULLs
+/// sort, as the IR holds it (`nulls_first` is a descending key's default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyOrder {
+    pub descending: bool,
+    pub nulls_first: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,10 +150,25 @@ pub struct ExclusionAttr {
     pub options: ConstraintOptions,
 }
 
+/// `foreign_key(columns(a, b), references = "table(x, y)", name = "...",
+/// on_delete = "...", on_update = "...", deferrable, not_valid, comment =
+/// "...")` on the struct.
+#[derive(Debug, Clone)]
+pub struct ForeignKeyAttr {
+    pub span: Span,
+    pub name: Option<Spanned<String>>,
+    pub columns: Vec<Spanned<String>>,
+    pub references: Spanned<Reference>,
+    pub on_delete: Option<Spanned<FkAction>>,
+    pub on_update: Option<Spanned<FkAction>>,
+    pub options: ConstraintOptions,
+}
+
 /// What a constraint says besides its columns or expression. Which of
 /// them a constraint takes is the parser's business: `deferrable` on keys,
 /// exclusions and foreign keys, `not_valid` on checks and foreign keys,
-/// `no_inherit` on checks, `comment` on keys, exclusions and checks.
+/// `no_inherit` on checks, `comment` on keys, exclusions, checks and the
+/// struct's foreign keys (a field's `comment` is its column's).
 #[derive(Debug, Clone, Default)]
 pub struct ConstraintOptions {
     /// `deferrable` (initially immediate) or `initially_deferred`, at the
@@ -207,12 +239,15 @@ impl FieldModel {
     }
 }
 
-/// `references = "table.column"` or `"schema.table.column"`.
+/// What a foreign key references: a field's `references = "table.column"`
+/// (`"schema.table.column"`), one column, or the struct's `references =
+/// "table(x, y)"` (`"schema.table(x, y)"`, names in double quotes where
+/// they need them).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reference {
     pub schema: Option<String>,
     pub table: String,
-    pub column: String,
+    pub columns: Vec<String>,
 }
 
 /// `identity = "by default" | "always" | "none" | "serial"`.

@@ -241,3 +241,65 @@ pub struct T3 {
         assert!(errors.contains(expected), "{expected:?} not in:\n{errors}");
     }
 }
+
+/// PostgreSQL keeps a check's and a foreign key's name unique in its
+/// table, an index's (and a key's) in its schema: the scanner refuses the
+/// same, no more.
+#[test]
+fn names_repeat_across_tables_where_postgresql_allows_it() {
+    let shared = r#"
+#[derive(Table)]
+#[petal(table = "a", check(name = "positive", expr = "id > 0"))]
+#[petal(foreign_key(columns(id), references = "b(id)", name = "to_b"))]
+pub struct A { pub id: i32 }
+
+#[derive(Table)]
+#[petal(table = "b", check(name = "positive", expr = "id > 0"))]
+#[petal(unique(columns(id)), foreign_key(columns(id), references = "a(id)", name = "to_b"))]
+pub struct B { #[petal(primary_key)] pub id: i32 }
+"#;
+    let scanned = scan_sources(&[("models/m.rs".into(), shared.to_string())])
+        .unwrap_or_else(|e| panic!("shared check names were refused:\n{e}"));
+    let b = &scanned.database.tables[&QualifiedName::new("public", "b")];
+    assert_eq!(b.checks[0].name, "positive");
+    assert_eq!(b.foreign_keys[0].name, "to_b");
+    let clashing = r#"
+#[derive(Table)]
+#[petal(table = "a", index(columns(id), name = "by_id"))]
+pub struct A { pub id: i32 }
+
+#[derive(Table)]
+#[petal(table = "b", unique(columns(id), name = "by_id"))]
+pub struct B { pub id: i32 }
+"#;
+    let dangling = r##"
+#[derive(Table)]
+#[petal(table = "b")]
+#[petal(foreign_key(columns(id, id), references = "b(id, nope)"))]
+#[petal(foreign_key(columns(id), references = r#"elsewhere."A"(id)"#))]
+pub struct B { pub id: i32 }
+"##;
+    let errors = |text: &str| match scan_sources(&[("models/m.rs".into(), text.to_string())]) {
+        Ok(_) => panic!("scanned without errors:\n{text}"),
+        Err(e) => e.to_string(),
+    };
+    let (clashing, dangling) = (errors(clashing), errors(dangling));
+    for (errors, expected) in [
+        (
+            &clashing,
+            "models/m.rs:7:49: the name `by_id` is already the index of table `a` in schema \
+             `public`: the indexes of a schema",
+        ),
+        (
+            &dangling,
+            "models/m.rs:4:51: `references` names column `nope` of `public.b`, which has no such \
+             column",
+        ),
+        (
+            &dangling,
+            "models/m.rs:5:47: `references` names table `elsewhere.A`, which no model defines",
+        ),
+    ] {
+        assert!(errors.contains(expected), "{expected:?} not in:\n{errors}");
+    }
+}

@@ -14,10 +14,8 @@
 //! - what the model language cannot declare, which the writer must list in
 //!   `unwritten` (checked both ways: listed exactly when something is
 //!   left out), stated here again on its own ([`declarable`]): a NOT VALID
-//!   NOT NULL (written NOT NULL), a foreign key of several columns, or to a name `references`
-//!   cannot spell, or a second on one column, a foreign key's comment, an
-//!   index key's ordering, an index's NULLS NOT DISTINCT, a replica
-//!   identity index whose name `using index NAME` cannot spell.
+//!   NOT NULL (written NOT NULL), a foreign key to a table no model is, a
+//!   non-unique index's NULLS NOT DISTINCT.
 //!
 //! Every other difference is a writer bug. `PETAL_PROPTEST_CASES` sets the
 //! number of cases of each property (64 by default).
@@ -26,7 +24,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use petal_ir::arbitrary::{Rng, database, whole_database};
-use petal_ir::{Database, QualifiedName, ReplicaIdentity, Table};
+use petal_ir::{Database, QualifiedName};
 use petal_syntax::{Cfg, WrittenModels, scan_dir, write_models};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
@@ -168,48 +166,16 @@ fn declarable(db: &Database) -> Database {
         for c in &mut t.columns {
             c.not_null_not_valid = None;
         }
-        declarable_foreign_keys(t, &columns);
-        for index in &mut t.indexes {
+        // A foreign key to what no model declares (a partition).
+        t.foreign_keys.retain(|fk| {
+            let target = columns.get(&fk.ref_table);
+            target.is_some_and(|c| fk.ref_columns.iter().all(|r| c.contains(r)))
+        });
+        for index in t.indexes.iter_mut().filter(|i| !i.unique) {
             index.nulls_not_distinct = false;
-            for key in &mut index.keys {
-                key.descending = false;
-                key.nulls_first = false;
-            }
-        }
-        if let ReplicaIdentity::Index(name) = &t.options.replica_identity
-            && name.contains(|c: char| c.is_whitespace() || c == '"')
-        {
-            t.options.replica_identity = ReplicaIdentity::Default;
         }
     }
     out
-}
-
-/// The foreign keys a field's `references` can declare: one column to one
-/// column of a model, named so `references = "..."` can spell them, the
-/// first of a column's, without a comment.
-fn declarable_foreign_keys(t: &mut Table, columns: &BTreeMap<QualifiedName, Vec<String>>) {
-    let spellable =
-        |n: &str| !n.is_empty() && !n.contains(|c: char| c.is_whitespace() || "\"(.".contains(c));
-    let mut on_columns: Vec<String> = Vec::new();
-    let schema = t.name.schema.clone();
-    t.foreign_keys.retain_mut(|fk| {
-        fk.comment = None;
-        let ([column], [target]) = (fk.columns.as_slice(), fk.ref_columns.as_slice()) else {
-            return false;
-        };
-        let names_spellable = spellable(&fk.ref_table.name)
-            && spellable(target)
-            && (fk.ref_table.schema == schema || spellable(&fk.ref_table.schema));
-        let target_modelled = columns
-            .get(&fk.ref_table)
-            .is_some_and(|c| c.contains(target));
-        if !names_spellable || !target_modelled || on_columns.contains(column) {
-            return false;
-        }
-        on_columns.push(column.clone());
-        true
-    });
 }
 
 /// Both sides in one spelling where the scanner's differs from

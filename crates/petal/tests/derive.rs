@@ -11,7 +11,8 @@ use petal::ir::{Deferrable, Identity, QualifiedName};
 use petal::sea_query::{Iden, PostgresQueryBuilder, Query};
 use petal::{DbEnum, SqlType, Table};
 use shop::{
-    Customer, CustomerIden, CustomerTier, Note, Order, OrderIden, OrderLine, OrderStatus, Visit,
+    Customer, CustomerIden, CustomerTier, Mood, Note, Order, OrderIden, OrderLine, OrderStatus,
+    PriorityLevel, Return, Visit,
 };
 
 #[test]
@@ -29,17 +30,70 @@ fn derive_and_scanner_agree() {
             OrderLine::table(),
             Note::table(),
             Visit::table(),
+            Return::table(),
         ],
-        [OrderStatus::enum_type(), CustomerTier::enum_type()],
+        [
+            OrderStatus::enum_type(),
+            CustomerTier::enum_type(),
+            PriorityLevel::enum_type(),
+            Mood::enum_type(),
+        ],
     );
     for (name, t) in &derived.tables {
         assert_eq!(Some(t), scanned.tables.get(name), "{name}");
     }
     assert_eq!(derived, scanned);
-    assert_eq!(derived.tables.len(), 5);
+    assert_eq!(derived.tables.len(), 6);
     let visits = &derived.tables[&QualifiedName::new("public", "visits")];
     assert_eq!(visits.partition_by.as_deref(), Some("range (seen_at)"));
-    assert_eq!(derived.enums.len(), 2);
+    assert_eq!(derived.enums.len(), 4);
+}
+
+/// What the scanner and the derive read of keys, foreign keys and index
+/// orders a database adopted with `petal init --from-database` holds.
+#[test]
+fn keys_foreign_keys_and_orders_follow_the_attributes() {
+    let t = Return::table();
+    let pk = t.primary_key.clone().unwrap_or_else(|| panic!("no key"));
+    assert_eq!(pk.name, "returns pk");
+    let keys: Vec<(&str, &str, bool)> = t
+        .foreign_keys
+        .iter()
+        .map(|f| (f.name.as_str(), f.ref_table.name.as_str(), f.not_valid))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("Returns_order_id_fkey", "orders", false),
+            ("Returns_order_id_line_fkey", "order_lines", false),
+            ("returns_customer", "customers", true),
+        ]
+    );
+    let lines = &t.foreign_keys[1];
+    assert_eq!(lines.ref_columns, ["order_id", "line"]);
+    assert_eq!(lines.deferrable, Deferrable::InitiallyDeferred);
+    assert_eq!(lines.comment.as_deref(), Some("the line returned"));
+    let orders: Vec<Vec<(bool, bool)>> = t
+        .indexes
+        .iter()
+        .map(|i| {
+            i.keys
+                .iter()
+                .map(|k| (k.descending, k.nulls_first))
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        orders,
+        [vec![(true, true)], vec![(true, false), (false, false)]]
+    );
+    assert!(t.indexes[0].unique && t.indexes[0].nulls_not_distinct);
+    let col = |n: &str| t.column(n).unwrap_or_else(|| panic!("no column {n}"));
+    assert_eq!(col("priority").ty.as_str(), r#"public."Priority Level""#);
+    assert_eq!(col("moods").ty.as_str(), "public.mood[]");
+    assert!(Order::table().checks.iter().any(|c| c.name == "positive"));
+    assert_eq!(Mood::LABELS, [""; 0]);
+    assert_eq!(PriorityLevel::High.as_label(), "high");
 }
 
 #[test]

@@ -3,13 +3,13 @@
 
 use petal_ir::naming::Namespace;
 use petal_ir::{
-    Check, Exclusion, ForeignKey, Index, IndexKey, IndexKeyExpr, Part, PrimaryKey, QualifiedName,
-    Table, Unique, quote_ident,
+    Check, Exclusion, FkAction, ForeignKey, Index, IndexKey, IndexKeyExpr, Part, PrimaryKey,
+    QualifiedName, Table, Unique, quote_ident,
 };
 use proc_macro2::Span;
 
 use super::{LoweredObject, ObjectKind, columns_in_expression, pk_columns_with_span, resolve_all};
-use crate::ast::{IndexKeyAttr, KeyOption, Spanned, TableModel};
+use crate::ast::{ConstraintOptions, IndexKeyAttr, KeyOption, Reference, Spanned, TableModel};
 use crate::diagnostic::Diagnostics;
 
 /// A table's constraints and indexes being lowered, named in the order
@@ -45,7 +45,10 @@ impl Lowering<'_> {
     pub(super) fn keys(&mut self, pk_columns: &[String]) {
         let name = self.name();
         if let Some((columns, span)) = pk_columns_with_span(self.model, pk_columns) {
-            let pk_name = self.namespace.primary_key(&name);
+            let pk_name = match &self.model.primary_key_name {
+                Some(n) => n.value.clone(),
+                None => self.namespace.primary_key(&name),
+            };
             self.record(ObjectKind::PrimaryKey, &pk_name, span);
             let options = &self.model.primary_key_options;
             self.table.primary_key = Some(PrimaryKey {
@@ -134,51 +137,70 @@ impl Lowering<'_> {
         }
     }
 
+    /// The struct's foreign keys in declaration order, then the fields'.
     pub(super) fn foreign_keys(&mut self) {
-        let name = self.name();
-        let schema = self.table.name.schema.clone();
-        for field in self.model.columns() {
+        let model = self.model;
+        for fk in &model.foreign_keys {
+            let columns = resolve_all(model, fk.columns.iter().map(|c| c.value.as_str()));
+            let fields = ForeignKeyFields {
+                columns,
+                name: fk.name.as_ref(),
+                on_delete: fk.on_delete.as_ref(),
+                on_update: fk.on_update.as_ref(),
+                options: &fk.options,
+            };
+            self.foreign_key(fields, &fk.references.value, fk.span);
+        }
+        for field in model.columns() {
             let Some(reference) = &field.references else {
                 continue;
             };
-            let column = field.column_name();
-            let fk_name = self
-                .namespace
-                .foreign_key(&name, std::slice::from_ref(&column));
-            self.record(ObjectKind::ForeignKey, &fk_name, reference.span);
-            let r = &reference.value;
-            self.table.foreign_keys.push(ForeignKey {
-                not_valid: field.foreign_key.not_valid.is_some(),
-                comment: None,
-                name: fk_name,
-                columns: vec![column],
-                ref_table: QualifiedName::new(
-                    r.schema.clone().unwrap_or_else(|| schema.clone()),
-                    r.table.clone(),
-                ),
-                ref_columns: vec![r.column.clone()],
-                on_delete: field
-                    .on_delete
-                    .as_ref()
-                    .map(|a| a.value)
-                    .unwrap_or_default(),
-                on_update: field
-                    .on_update
-                    .as_ref()
-                    .map(|a| a.value)
-                    .unwrap_or_default(),
-                deferrable: field.foreign_key.deferrable(),
-            });
+            let fields = ForeignKeyFields {
+                columns: vec![field.column_name()],
+                name: None,
+                on_delete: field.on_delete.as_ref(),
+                on_update: field.on_update.as_ref(),
+                options: &field.foreign_key,
+            };
+            self.foreign_key(fields, &reference.value, reference.span);
         }
     }
 
-    /// Sets an index's `opclass` or `collation` on every key, or on the
-    /// key of the column each option names.
-    fn key_options(
+    fn foreign_key(&mut self, fk: ForeignKeyFields, reference: &Reference, span: Span) {
+        let name = match fk.name {
+            Some(n) => n.value.clone(),
+            None => {
+                let table = self.name();
+                self.namespace.foreign_key(&table, &fk.columns)
+            }
+        };
+        self.record(ObjectKind::ForeignKey, &name, span);
+        let schema = &self.table.name.schema;
+        let ref_table = QualifiedName::new(
+            reference.schema.clone().unwrap_or_else(|| schema.clone()),
+            reference.table.clone(),
+        );
+        let action = |a: Option<&Spanned<FkAction>>| a.map(|a| a.value).unwrap_or_default();
+        self.table.foreign_keys.push(ForeignKey {
+            name,
+            columns: fk.columns,
+            ref_table,
+            ref_columns: reference.columns.clone(),
+            on_delete: action(fk.on_delete),
+            on_update: action(fk.on_update),
+            deferrable: fk.options.deferrable(),
+            not_valid: fk.options.not_valid.is_some(),
+            comment: fk.options.comment(),
+        });
+    }
+
+    /// Sets an index's `opclass`, `collation` or `order` on every key, or
+    /// on the key of the column each option names.
+    fn key_options<T: Clone>(
         &mut self,
-        options: &[KeyOption],
+        options: &[KeyOption<T>],
         keys: &mut [IndexKey],
-        set: impl Fn(&mut IndexKey, String),
+        set: impl Fn(&mut IndexKey, T),
     ) {
         for option in options {
             let value = option.value.value.clone();
@@ -210,6 +232,10 @@ impl Lowering<'_> {
             let mut keys = model_keys(model, &ix.keys);
             self.key_options(&ix.opclass, &mut keys, |k, v| k.opclass = Some(v));
             self.key_options(&ix.collation, &mut keys, |k, v| k.collation = Some(v));
+            self.key_options(&ix.order, &mut keys, |k, order| {
+                k.descending = order.descending;
+                k.nulls_first = order.nulls_first;
+            });
             let include = resolve_all(model, ix.include.iter().map(|c| c.value.as_str()));
             let iname = match &ix.name {
                 Some(n) => n.value.clone(),
@@ -227,7 +253,7 @@ impl Lowering<'_> {
                 keys,
                 include,
                 predicate: ix.predicate.as_ref().map(|p| p.value.clone()),
-                nulls_not_distinct: false,
+                nulls_not_distinct: ix.nulls_not_distinct.is_some(),
                 comment: ix.comment.as_ref().map(|c| c.value.clone()),
                 storage: ix
                     .storage
@@ -237,6 +263,17 @@ impl Lowering<'_> {
             });
         }
     }
+}
+
+/// What a foreign key says, from the struct's `foreign_key(...)` or a
+/// field's `references`.
+struct ForeignKeyFields<'a> {
+    /// SQL names.
+    columns: Vec<String>,
+    name: Option<&'a Spanned<String>>,
+    on_delete: Option<&'a Spanned<FkAction>>,
+    on_update: Option<&'a Spanned<FkAction>>,
+    options: &'a ConstraintOptions,
 }
 
 /// An index's or exclusion's keys as the IR has them: columns by their SQL

@@ -15,7 +15,7 @@ use petal_ir::naming::Namespace;
 use petal_ir::{Column, EnumType, Identity, Part, QualifiedName, SqlType, Table};
 use proc_macro2::Span;
 
-use crate::ast::{EnumModel, FieldModel, IdentityAttr, TableModel};
+use crate::ast::{EnumModel, FieldModel, IdentityAttr, Spanned, TableModel};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::types::{MappedKind, MappedType, is_integer, map_type};
 
@@ -61,19 +61,74 @@ pub enum ObjectKind {
     Index,
 }
 
+impl ObjectKind {
+    /// Whether it is an index or backed by one: PostgreSQL keeps its name
+    /// unique among the schema's relations, not only in its table.
+    pub fn has_index(self) -> bool {
+        !matches!(self, ObjectKind::Check | ObjectKind::ForeignKey)
+    }
+
+    /// Whether it is a constraint: PostgreSQL keeps its name unique among
+    /// its table's constraints (a check's or a foreign key's only there:
+    /// two tables may each have a check `positive`).
+    pub fn is_constraint(self) -> bool {
+        self != ObjectKind::Index
+    }
+
+    /// What a message calls it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ObjectKind::PrimaryKey => "primary key",
+            ObjectKind::Unique => "unique constraint",
+            ObjectKind::Exclusion => "exclusion constraint",
+            ObjectKind::Check => "check constraint",
+            ObjectKind::ForeignKey => "foreign key",
+            ObjectKind::Index => "index",
+        }
+    }
+}
+
+/// A name a model gives explicitly, and what it names.
+#[derive(Debug, Clone)]
+pub struct ExplicitName {
+    pub name: String,
+    pub span: Span,
+    pub kind: ObjectKind,
+}
+
 /// The names a table's model gives explicitly, which default names must
-/// avoid.
-pub fn explicit_names(model: &TableModel) -> Vec<(String, Span)> {
-    let uniques = model.uniques.iter().filter_map(|u| u.name.as_ref());
-    let checks = model.checks.iter().filter_map(|c| c.name.as_ref());
-    let exclusions = model.exclusions.iter().filter_map(|x| x.name.as_ref());
-    let indexes = model.indexes.iter().filter_map(|i| i.name.as_ref());
-    uniques
-        .chain(checks)
-        .chain(exclusions)
-        .chain(indexes)
-        .map(|n| (n.value.clone(), n.span))
-        .collect()
+/// avoid, in the order the kinds are named.
+pub fn explicit_names(model: &TableModel) -> Vec<ExplicitName> {
+    let mut out = Vec::new();
+    let mut add = |kind: ObjectKind, names: &mut dyn Iterator<Item = &Spanned<String>>| {
+        out.extend(names.map(|n| ExplicitName {
+            name: n.value.clone(),
+            span: n.span,
+            kind,
+        }));
+    };
+    add(ObjectKind::PrimaryKey, &mut model.primary_key_name.iter());
+    add(
+        ObjectKind::Unique,
+        &mut model.uniques.iter().filter_map(|u| u.name.as_ref()),
+    );
+    add(
+        ObjectKind::Exclusion,
+        &mut model.exclusions.iter().filter_map(|x| x.name.as_ref()),
+    );
+    add(
+        ObjectKind::Check,
+        &mut model.checks.iter().filter_map(|c| c.name.as_ref()),
+    );
+    add(
+        ObjectKind::ForeignKey,
+        &mut model.foreign_keys.iter().filter_map(|f| f.name.as_ref()),
+    );
+    add(
+        ObjectKind::Index,
+        &mut model.indexes.iter().filter_map(|i| i.name.as_ref()),
+    );
+    out
 }
 
 /// Lowers one (validated) table. `namespace` is its schema's, already
@@ -311,123 +366,4 @@ pub fn lower_enum(model: &EnumModel) -> EnumType {
 }
 
 #[cfg(test)]
-mod tests {
-    use petal_ir::Identity;
-    use syn::parse_quote;
-
-    use super::*;
-    use crate::types::MappedKind;
-
-    struct Builtins;
-
-    impl ResolveType for Builtins {
-        fn resolve(&self, field: &FieldModel, mapped: &MappedType) -> Result<SqlType, Diagnostic> {
-            match &mapped.kind {
-                MappedKind::Builtin(t) => Ok(t.clone()),
-                _ => Err(Diagnostic::new(field.span(), "not a builtin")),
-            }
-        }
-    }
-
-    fn lower(input: syn::DeriveInput) -> Table {
-        let model = crate::table_model(&input).unwrap_or_else(|d| panic!("{d:?}"));
-        match crate::lower_table_alone(&model, &Builtins) {
-            Ok(lowered) => lowered.table,
-            Err(d) => panic!("{d:?}"),
-        }
-    }
-
-    #[test]
-    fn default_names_follow_postgresql_creation_order() {
-        let t = lower(parse_quote! {
-            #[petal(table = "t", index(columns(a)), index(columns(b), name = "t_b_idx"))]
-            #[petal(check(expr = "a > b"), check(expr = "a < b + 10"))]
-            struct T {
-                #[petal(primary_key)]
-                id: i32,
-                #[petal(unique, index, references = "u.id")]
-                a: i32,
-                #[petal(index)]
-                b: i32,
-            }
-        });
-        let names = |v: Vec<&String>| v.into_iter().cloned().collect::<Vec<_>>();
-        assert_eq!(t.primary_key.map(|p| p.name).as_deref(), Some("t_pkey"));
-        assert_eq!(
-            names(t.uniques.iter().map(|u| &u.name).collect()),
-            ["t_a_key"]
-        );
-        assert_eq!(
-            names(t.checks.iter().map(|c| &c.name).collect()),
-            ["t_check", "t_check1"]
-        );
-        assert_eq!(
-            names(t.foreign_keys.iter().map(|f| &f.name).collect()),
-            ["t_a_fkey"]
-        );
-        // The container's index on `a` comes first; the explicit `t_b_idx`
-        // pushes the unnamed index on `b` to `t_b_idx1`. Sorted by name.
-        assert_eq!(
-            names(t.indexes.iter().map(|i| &i.name).collect()),
-            ["t_a_idx", "t_a_idx1", "t_b_idx", "t_b_idx1"]
-        );
-    }
-
-    #[test]
-    fn nullability_and_identity() {
-        let t = lower(parse_quote! {
-            #[petal(table = "t")]
-            struct T {
-                #[petal(primary_key)]
-                id: Option<i64>,
-                #[petal(identity = "by default")]
-                seq: Option<i32>,
-                name: Option<String>,
-                code: String,
-                #[petal(sql_type = "varchar(20)")]
-                tag: Option<Whatever>,
-            }
-        });
-        let col = |n: &str| t.column(n).cloned().unwrap_or_else(|| panic!("{n}"));
-        // A primary key and an identity are NOT NULL whatever the type says.
-        assert!(!col("id").nullable);
-        assert_eq!(col("id").identity, Some(Identity::ByDefault));
-        assert!(!col("seq").nullable);
-        assert!(col("name").nullable);
-        assert!(!col("code").nullable);
-        assert_eq!(col("tag").ty.as_str(), "character varying(20)");
-        assert!(col("tag").nullable);
-    }
-
-    #[test]
-    fn only_a_lone_integer_key_gets_an_identity() {
-        let text_key = lower(parse_quote! {
-            #[petal(table = "t")]
-            struct T { #[petal(primary_key)] code: String }
-        });
-        assert_eq!(text_key.columns[0].identity, None);
-        let typed_key = lower(parse_quote! {
-            #[petal(table = "t")]
-            struct T { #[petal(primary_key, sql_type = "bigint")] id: MyId }
-        });
-        assert_eq!(typed_key.columns[0].identity, Some(Identity::ByDefault));
-        let model = crate::table_model(&parse_quote! {
-            #[petal(table = "t")]
-            struct T { #[petal(identity = "always")] code: String }
-        });
-        let errors = model.map(|m| crate::lower_table_alone(&m, &Builtins).map(|_| ()));
-        let message = match errors {
-            Ok(Err(d)) => d[0].message.clone(),
-            _ => panic!("an identity on a text column was accepted"),
-        };
-        assert_eq!(
-            message,
-            "`identity` on `code`, a `text` column: an identity column is smallint, integer or bigint"
-        );
-        let opted_out = lower(parse_quote! {
-            #[petal(table = "t")]
-            struct T { #[petal(primary_key, identity = "none")] id: i32 }
-        });
-        assert_eq!(opted_out.columns[0].identity, None);
-    }
-}
+mod tests;

@@ -1,5 +1,5 @@
 //! Parsing the constraints a model declares: the primary key, uniques,
-//! checks and exclusions, and the options the constraint kinds share
+//! checks and exclusions (foreign keys are `foreign_key.rs`'s), and the options the constraint kinds share
 //! (`deferrable`, `initially_deferred`, `not_valid`, `no_inherit`,
 //! `comment`), each kind taking those PostgreSQL allows it.
 
@@ -12,8 +12,14 @@ use crate::ast::{
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::meta::{MetaItem, MetaValue};
 
-const PRIMARY_KEY_ATTRS: &[&str] = &["columns", "deferrable", "initially_deferred", "comment"];
-const FIELD_PRIMARY_KEY_ATTRS: &[&str] = &["deferrable", "initially_deferred", "comment"];
+const PRIMARY_KEY_ATTRS: &[&str] = &[
+    "columns",
+    "name",
+    "deferrable",
+    "initially_deferred",
+    "comment",
+];
+const FIELD_PRIMARY_KEY_ATTRS: &[&str] = &["name", "deferrable", "initially_deferred", "comment"];
 const UNIQUE_ATTRS: &[&str] = &[
     "name",
     "columns",
@@ -57,6 +63,13 @@ pub(super) const FOREIGN_KEY: Takes = Takes {
     not_valid: true,
     no_inherit: false,
     comment: false,
+};
+/// The struct's `foreign_key(...)`: deferrable, `NOT VALID`, commented.
+pub(super) const STRUCT_FOREIGN_KEY: Takes = Takes {
+    deferrable: true,
+    not_valid: true,
+    no_inherit: false,
+    comment: true,
 };
 const CHECK: Takes = Takes {
     deferrable: false,
@@ -108,17 +121,20 @@ pub(super) fn constraint_option(
     Some(result)
 }
 
-/// The struct's `primary_key(a, b)`, or `primary_key(columns(a, b),
-/// deferrable, comment = "...")` when it says more than its columns.
+/// The struct's `primary_key(a, b)`, or `primary_key(columns(a, b), name =
+/// "...", deferrable, comment = "...")` when it says more than its columns.
 pub(super) fn parse_primary_key(
     item: &MetaItem,
     model: &mut TableModel,
     diags: &mut Diagnostics,
 ) -> Result<(), Diagnostic> {
     let items = item.list("a, b")?;
-    let with_options = items
-        .iter()
-        .any(|sub| sub.name == "columns" && matches!(sub.value, MetaValue::List(_)));
+    // `primary_key(a, name = "k")`: an option with a value says it is not
+    // the short form, whose items are all names.
+    let with_options = items.iter().any(|sub| {
+        (sub.name == "columns" && matches!(sub.value, MetaValue::List(_)))
+            || matches!(sub.value, MetaValue::Lit(_))
+    });
     if !with_options {
         let names = item.names("a, b")?;
         model.primary_key = Some(Spanned::new(spanned_all(names), item.name_span));
@@ -126,6 +142,9 @@ pub(super) fn parse_primary_key(
     }
     let mut once = Once::default();
     let mut columns = Vec::new();
+    // A malformed `columns(...)` is reported; an empty key would be a
+    // follow-up error.
+    let columns_given = items.iter().any(|sub| sub.name == "columns");
     for sub in items {
         let option = constraint_option(sub, &mut model.primary_key_options, &mut once, KEY);
         let result = match (option, sub.name.as_str()) {
@@ -134,6 +153,10 @@ pub(super) fn parse_primary_key(
                 .check(sub)
                 .and_then(|()| sub.names("a, b"))
                 .map(|names| columns = spanned_all(names)),
+            (None, "name") => once
+                .check(sub)
+                .and_then(|()| string(sub))
+                .map(|v| model.primary_key_name = Some(v)),
             (None, other) => Err(unknown(
                 "primary_key",
                 other,
@@ -145,14 +168,22 @@ pub(super) fn parse_primary_key(
             diags.push(d);
         }
     }
+    if !columns_given {
+        return Err(Diagnostic::new(
+            item.name_span,
+            "beside its options, a primary key on the struct needs its columns: \
+             `primary_key(columns(a, b), name = \"...\")`",
+        ));
+    }
     model.primary_key = Some(Spanned::new(columns, item.name_span));
     Ok(())
 }
 
-/// A field's `primary_key`, or `primary_key(deferrable, comment = "...")`.
+/// A field's `primary_key`, or `primary_key(name = "...", deferrable,
+/// comment = "...")`.
 pub(super) fn parse_field_primary_key(
     item: &MetaItem,
-    options: &mut ConstraintOptions,
+    model: &mut TableModel,
     diags: &mut Diagnostics,
 ) -> Result<proc_macro2::Span, Diagnostic> {
     if matches!(item.value, MetaValue::Flag) {
@@ -160,14 +191,20 @@ pub(super) fn parse_field_primary_key(
     }
     let mut once = Once::default();
     for sub in item.list("deferrable, comment = \"...\"")? {
-        let result = constraint_option(sub, options, &mut once, KEY).unwrap_or_else(|| {
-            Err(unknown(
+        let option = constraint_option(sub, &mut model.primary_key_options, &mut once, KEY);
+        let result = match (option, sub.name.as_str()) {
+            (Some(result), _) => result,
+            (None, "name") => once
+                .check(sub)
+                .and_then(|()| string(sub))
+                .map(|v| model.primary_key_name = Some(v)),
+            (None, other) => Err(unknown(
                 "primary_key",
-                &sub.name,
+                other,
                 sub.name_span,
                 FIELD_PRIMARY_KEY_ATTRS,
-            ))
-        });
+            )),
+        };
         if let Err(d) = result {
             diags.push(d);
         }

@@ -1,26 +1,28 @@
 //! Parse: a derive input's `#[petal(...)]` attributes → the typed AST.
 //!
 //! Every item is checked on its own here (known name, right kind of value,
-//! well-formed `references`, known actions); checks that need the whole
+//! well-formed `references`, known actions and key orders); checks that need the whole
 //! model (duplicate columns, unknown column names) are in
 //! [`crate::validate`]. Errors accumulate: a bad item is reported and
 //! skipped, and parsing goes on.
 
 mod constraints;
 mod db_enum;
+mod foreign_key;
+mod index;
 mod table;
 mod table_options;
 
 use std::collections::BTreeMap;
 
-use petal_ir::FkAction;
 use proc_macro2::Span;
 
-use crate::ast::{IdentityAttr, Reference, Spanned};
+use crate::ast::{IdentityAttr, Spanned};
 use crate::diagnostic::{Diagnostic, suggestion};
 use crate::meta::MetaItem;
 
 pub use db_enum::parse_enum;
+pub use foreign_key::{parse_reference, parse_target};
 pub use table::parse_table;
 
 pub const TABLE_ATTRS: &[&str] = &[
@@ -31,6 +33,7 @@ pub const TABLE_ATTRS: &[&str] = &[
     "unique",
     "check",
     "exclude",
+    "foreign_key",
     "comment",
     "renamed_from",
     "unlogged",
@@ -63,61 +66,7 @@ pub const FIELD_ATTRS: &[&str] = &[
 ];
 pub const ENUM_ATTRS: &[&str] = &["name", "schema", "renamed_from", "comment"];
 pub const VARIANT_ATTRS: &[&str] = &["rename", "renamed_from"];
-const FK_ACTIONS: &[&str] = &[
-    "cascade",
-    "set null",
-    "restrict",
-    "no action",
-    "set default",
-];
 const IDENTITIES: &[&str] = &["by default", "always", "none", "serial"];
-/// `"table.column"` or `"schema.table.column"`.
-pub fn parse_reference(text: &Spanned<String>) -> Result<Spanned<Reference>, Diagnostic> {
-    let parts: Vec<&str> = text.value.split('.').map(str::trim).collect();
-    let well_formed = parts
-        .iter()
-        .all(|p| !p.is_empty() && !p.contains(|c: char| c.is_whitespace() || c == '"' || c == '('));
-    let reference = match parts.as_slice() {
-        [table, column] if well_formed => Reference {
-            schema: None,
-            table: (*table).to_string(),
-            column: (*column).to_string(),
-        },
-        [schema, table, column] if well_formed => Reference {
-            schema: Some((*schema).to_string()),
-            table: (*table).to_string(),
-            column: (*column).to_string(),
-        },
-        _ => {
-            return Err(Diagnostic::new(
-                text.span,
-                format!(
-                    "malformed `references = {:?}`: expected \"table.column\" or \"schema.table.column\"",
-                    text.value
-                ),
-            ));
-        }
-    };
-    Ok(Spanned::new(reference, text.span))
-}
-
-pub(crate) fn fk_action(item: &MetaItem) -> Result<Spanned<FkAction>, Diagnostic> {
-    let text = string(item)?;
-    match FkAction::parse(&text.value) {
-        Some(action) => Ok(Spanned::new(action, text.span)),
-        None => Err(Diagnostic::new(
-            text.span,
-            format!(
-                "unknown `{}` action {:?}: expected one of {}{}",
-                item.name,
-                text.value,
-                quoted_list(FK_ACTIONS),
-                suggestion(&text.value.to_ascii_lowercase(), FK_ACTIONS)
-            ),
-        )),
-    }
-}
-
 pub(crate) fn identity(item: &MetaItem) -> Result<Spanned<IdentityAttr>, Diagnostic> {
     let text = string(item)?;
     let norm = text.value.to_ascii_lowercase().replace(['_', '-'], " ");

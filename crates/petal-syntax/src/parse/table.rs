@@ -7,32 +7,14 @@ use super::constraints::{
     FOREIGN_KEY, constraint_option, parse_check, parse_exclusion, parse_field_primary_key,
     parse_primary_key, parse_unique,
 };
+use super::foreign_key::{fk_action, parse_foreign_key, parse_reference};
+use super::index::parse_index;
 use super::table_options::{partition_by, replica_identity, storage_parameters};
-use super::{
-    FIELD_ATTRS, Once, TABLE_ATTRS, fk_action, identity, parse_reference, spanned_all, string,
-    unknown,
-};
-use crate::ast::{
-    ConstraintOptions, FieldModel, IndexAttr, IndexKeyAttr, KeyOption, Spanned, TableModel,
-};
+use super::{FIELD_ATTRS, Once, TABLE_ATTRS, identity, string, unknown};
+use crate::ast::{ConstraintOptions, FieldModel, Spanned, TableModel};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::meta::{MetaItem, petal_items};
+use crate::meta::petal_items;
 
-const INDEX_ATTRS: &[&str] = &[
-    "columns",
-    "expr",
-    "name",
-    "unique",
-    "where",
-    "method",
-    "include",
-    "nulls_not_distinct",
-    "opclass",
-    "collation",
-    "concurrently",
-    "with",
-    "comment",
-];
 /// Parses a `#[derive(Table)]` struct. The model comes back even when some
 /// items were wrong (those are left out), so that validation can still
 /// report the mistakes that do not depend on them.
@@ -44,10 +26,12 @@ pub fn parse_table(input: &DeriveInput) -> (TableModel, Vec<Diagnostic>) {
         schema: None,
         primary_key: None,
         primary_key_options: ConstraintOptions::default(),
+        primary_key_name: None,
         indexes: Vec::new(),
         uniques: Vec::new(),
         checks: Vec::new(),
         exclusions: Vec::new(),
+        foreign_keys: Vec::new(),
         comment: None,
         renamed_from: None,
         unlogged: None,
@@ -111,6 +95,9 @@ pub fn parse_table(input: &DeriveInput) -> (TableModel, Vec<Diagnostic>) {
             "unique" => parse_unique(&item, None, &mut diags).map(|u| model.uniques.push(u)),
             "check" => parse_check(&item, &mut diags).map(|c| model.checks.push(c)),
             "exclude" => parse_exclusion(&item, &mut diags).map(|x| model.exclusions.push(x)),
+            "foreign_key" => {
+                parse_foreign_key(&item, &mut diags).map(|fk| model.foreign_keys.extend(fk))
+            }
             other => Err(unknown("table", other, item.name_span, TABLE_ATTRS)),
         };
         if let Err(d) = result {
@@ -200,9 +187,7 @@ fn parse_field(
                 .map(|v| f.renamed_from = Some(v)),
             "primary_key" => once
                 .check(&item)
-                .and_then(|()| {
-                    parse_field_primary_key(&item, &mut table.primary_key_options, diags)
-                })
+                .and_then(|()| parse_field_primary_key(&item, table, diags))
                 .map(|s| f.primary_key = Some(s)),
             "skip" => once
                 .check(&item)
@@ -252,135 +237,4 @@ fn parse_field(
         }
     }
     Some(f)
-}
-
-/// `index(...)` on the table, or `index` / `index(...)` on a field (whose
-/// column is then the key).
-fn parse_index(
-    item: &MetaItem,
-    field_column: Option<Spanned<String>>,
-    diags: &mut Diagnostics,
-) -> Result<IndexAttr, Diagnostic> {
-    let mut ix = IndexAttr {
-        span: item.name_span,
-        on_field: field_column.is_some(),
-        name: None,
-        keys: Vec::new(),
-        include: Vec::new(),
-        unique: false,
-        predicate: None,
-        method: None,
-        opclass: Vec::new(),
-        collation: Vec::new(),
-        concurrently: false,
-        storage: None,
-        comment: None,
-    };
-    if let Some(col) = &field_column {
-        ix.keys.push(Spanned::new(
-            IndexKeyAttr::Column(col.value.clone()),
-            col.span,
-        ));
-        if matches!(item.value, crate::meta::MetaValue::Flag) {
-            return Ok(ix);
-        }
-    }
-    let mut once = Once::default();
-    for sub in item.list("columns(a, b), name = \"...\"")? {
-        let result = match sub.name.as_str() {
-            "columns" if field_column.is_none() => sub.names("a, b").map(|names| {
-                for (n, s) in names {
-                    ix.keys.push(Spanned::new(IndexKeyAttr::Column(n), s));
-                }
-            }),
-            "expr" if field_column.is_none() => string(sub).map(|e| {
-                ix.keys
-                    .push(Spanned::new(IndexKeyAttr::Expr(e.value), e.span))
-            }),
-            "columns" | "expr" => Err(Diagnostic::new(
-                sub.name_span,
-                format!(
-                    "`{}` does not belong in a field's `index(...)`: the field is the key",
-                    sub.name
-                ),
-            )),
-            "name" => once
-                .check(sub)
-                .and_then(|()| string(sub))
-                .map(|v| ix.name = Some(v)),
-            "where" => once
-                .check(sub)
-                .and_then(|()| string(sub))
-                .map(|v| ix.predicate = Some(v)),
-            "method" => once
-                .check(sub)
-                .and_then(|()| string(sub))
-                .map(|v| ix.method = Some(v)),
-            "unique" => once
-                .check(sub)
-                .and_then(|()| sub.flag())
-                .map(|_| ix.unique = true),
-            "concurrently" => once
-                .check(sub)
-                .and_then(|()| sub.flag())
-                .map(|_| ix.concurrently = true),
-            "include" => once
-                .check(sub)
-                .and_then(|()| sub.names("c, d"))
-                .map(|names| {
-                    ix.include = spanned_all(names);
-                }),
-            "with" => once
-                .check(sub)
-                .and_then(|()| string(sub))
-                .and_then(|v| storage_parameters(&v))
-                .map(|v| ix.storage = Some(v)),
-            "comment" => once
-                .check(sub)
-                .and_then(|()| string(sub))
-                .map(|v| ix.comment = Some(v)),
-            "opclass" => key_options(sub).map(|o| ix.opclass.extend(o)),
-            "collation" => key_options(sub).map(|o| ix.collation.extend(o)),
-            "nulls_not_distinct" => Err(Diagnostic::new(
-                sub.name_span,
-                "`nulls_not_distinct` is not supported on indexes yet; use `unique(..., nulls_not_distinct)`",
-            )),
-            other => Err(unknown("index", other, sub.name_span, INDEX_ATTRS)),
-        };
-        if let Err(d) = result {
-            diags.push(d);
-        }
-    }
-    if ix.keys.is_empty() {
-        return Err(Diagnostic::new(
-            item.name_span,
-            "an index needs keys: `index(columns(a, b))` or `index(expr = \"lower(email)\")`",
-        ));
-    }
-    Ok(ix)
-}
-
-/// `opclass = "x"` (every key) or `opclass(a = "x", b = "y")` (by column).
-fn key_options(item: &MetaItem) -> Result<Vec<KeyOption>, Diagnostic> {
-    if let crate::meta::MetaValue::Lit(_) = item.value {
-        let value = string(item)?;
-        return Ok(vec![KeyOption {
-            column: None,
-            value,
-        }]);
-    }
-    let example = format!(
-        "{} = \"...\"` or `{}(column = \"...\")",
-        item.name, item.name
-    );
-    item.list(&example)?
-        .iter()
-        .map(|sub| {
-            let value = string(sub)?;
-            Ok(KeyOption {
-                column: Some(Spanned::new(sub.name.clone(), sub.name_span)),
-                value,
-            })
-        })
-        .collect()
 }

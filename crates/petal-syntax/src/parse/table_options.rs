@@ -10,29 +10,45 @@ use crate::diagnostic::Diagnostic;
 pub(super) fn replica_identity(
     text: &Spanned<String>,
 ) -> Result<Spanned<ReplicaIdentity>, Diagnostic> {
-    let words: Vec<&str> = text.value.split_whitespace().collect();
-    let lower: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
-    let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
-    let identity = match (lower.as_slice(), words.as_slice()) {
-        (["default"], _) => ReplicaIdentity::Default,
-        (["full"], _) => ReplicaIdentity::Full,
-        (["nothing"], _) => ReplicaIdentity::Nothing,
-        (["using", "index", _], [_, _, index]) => {
-            let bare = index.strip_prefix('"').and_then(|i| i.strip_suffix('"'));
-            ReplicaIdentity::Index(bare.unwrap_or(index).to_string())
-        }
-        _ => {
-            return Err(Diagnostic::new(
-                text.span,
-                format!(
-                    "unknown `replica_identity` {:?}: expected `default`, `full`, `nothing` or \
-                     `using index <name>`",
-                    text.value
-                ),
-            ));
-        }
+    let trimmed = text.value.trim();
+    let identity = match trimmed.to_ascii_lowercase().as_str() {
+        "default" => Some(ReplicaIdentity::Default),
+        "full" => Some(ReplicaIdentity::Full),
+        "nothing" => Some(ReplicaIdentity::Nothing),
+        _ => using_index(trimmed).map(ReplicaIdentity::Index),
+    };
+    let Some(identity) = identity else {
+        return Err(Diagnostic::new(
+            text.span,
+            format!(
+                "unknown `replica_identity` {:?}: expected `default`, `full`, `nothing` or \
+                 `using index <name>` (a name with a space or a quote in double quotes)",
+                text.value
+            ),
+        ));
     };
     Ok(Spanned::new(identity, text.span))
+}
+
+/// The index of `using index NAME`: a bare name, or one in double quotes
+/// (`""` inside for a quote), as an index name with a space needs.
+fn using_index(text: &str) -> Option<String> {
+    let rest = strip_word(text, "using")?;
+    let name = strip_word(rest, "index")?.trim();
+    match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
+        Some(inner) if !inner.is_empty() && !inner.replace("\"\"", "").contains('"') => {
+            Some(inner.replace("\"\"", "\""))
+        }
+        Some(_) => None,
+        None => (!name.is_empty() && !name.contains(|c: char| c.is_whitespace() || c == '"'))
+            .then(|| name.to_string()),
+    }
+}
+
+/// `text` after its first word, when that word is `word` (any case).
+fn strip_word<'a>(text: &'a str, word: &str) -> Option<&'a str> {
+    let (first, rest) = text.split_once(char::is_whitespace)?;
+    first.eq_ignore_ascii_case(word).then(|| rest.trim_start())
 }
 
 /// `with = "fillfactor = 70, deduplicate_items = off"` → `name=value`
@@ -101,4 +117,40 @@ pub(super) fn partition_by(text: &Spanned<String>) -> Result<Spanned<String>, Di
         format!("{} {key}", strategy.to_ascii_lowercase()),
         text.span,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn identity(text: &str) -> Option<ReplicaIdentity> {
+        let spanned = Spanned::new(text.to_string(), proc_macro2::Span::call_site());
+        replica_identity(&spanned).ok().map(|i| i.value)
+    }
+
+    #[test]
+    fn a_replica_identity_index_is_bare_or_in_double_quotes() {
+        let index = |name: &str| Some(ReplicaIdentity::Index(name.to_string()));
+        assert_eq!(
+            identity("using index payments_pkey"),
+            index("payments_pkey")
+        );
+        assert_eq!(
+            identity("USING  INDEX  \"Order Items_pkey\""),
+            index("Order Items_pkey")
+        );
+        assert_eq!(
+            identity(r#"using index "say ""hi""""#),
+            index(r#"say "hi""#)
+        );
+        assert_eq!(identity("Full"), Some(ReplicaIdentity::Full));
+        for refused in [
+            "using index",
+            "using index a b",
+            r#"using index "a"b""#,
+            "index a",
+        ] {
+            assert_eq!(identity(refused), None, "{refused}");
+        }
+    }
 }

@@ -2,9 +2,10 @@
 //! (name, type, identity, default, ...), and the keys, index and foreign
 //! key declared on it.
 
-use petal_ir::{Deferrable, Identity, Index, PrimaryKey, Unique};
+use petal_ir::{Deferrable, ForeignKey, Identity, Index, IndexKey, PrimaryKey, Unique};
 
-use super::attr::{Settings, comment_lines, petal_lines};
+use super::attr::{Settings, petal_lines};
+use super::indexes::KeyOptions;
 use super::plan::{Placed, TablePlan};
 use super::references::{action, reference};
 
@@ -22,7 +23,10 @@ pub(super) fn render(plan: &TablePlan, at: usize) -> Vec<String> {
     if plan.primary_key_field == Some(at)
         && let Some(pk) = &plan.table.primary_key
     {
-        sql.nested("primary_key", &primary_key_options(pk));
+        sql.nested(
+            "primary_key",
+            &primary_key_options(pk, plan.primary_key_named),
+        );
     }
     sql.string_opt("sql_type", field.ty.sql_type.as_deref());
     if column.serial {
@@ -44,17 +48,7 @@ pub(super) fn render(plan: &TablePlan, at: usize) -> Vec<String> {
         .string_opt("comment", column.comment.as_deref())
         .string_opt("renamed_from", column.renamed_from.as_deref());
     let groups = [sql, keys(plan, at), foreign_key(plan, at), described];
-    let mut lines = Vec::new();
-    if field.ty.quoted_enum
-        && let Some(enum_type) = &field.ty.enum_type
-    {
-        let why = format!(
-            "`sql_type` quotes the type's name, as PostgreSQL needs: without it, petal reads the \
-             type as `{enum_type}`."
-        );
-        lines.extend(comment_lines(&why, "    // ", "    // "));
-    }
-    lines.extend(petal_lines("    ", &groups));
+    let mut lines = petal_lines("    ", &groups);
     lines.push(format!("    pub {}: {},", field.name, field.ty.rust));
     lines
 }
@@ -98,8 +92,11 @@ pub(super) fn deferrable(settings: &mut Settings, deferrable: Deferrable) {
 }
 
 /// A primary key's options (its columns aside).
-pub(super) fn primary_key_options(pk: &PrimaryKey) -> Settings {
+pub(super) fn primary_key_options(pk: &PrimaryKey, named: bool) -> Settings {
     let mut settings = Settings::new();
+    if named {
+        settings.string("name", &pk.name);
+    }
     deferrable(&mut settings, pk.deferrable);
     settings.string_opt("comment", pk.comment.as_deref());
     settings
@@ -125,6 +122,7 @@ pub(super) fn index_options(plan: &TablePlan, index: &Index, named: bool) -> Set
     }
     settings
         .flag_if("unique", index.unique)
+        .flag_if("nulls_not_distinct", index.nulls_not_distinct)
         .string_opt("where", index.predicate.as_deref());
     if index.method != "btree" {
         settings.string("method", &index.method);
@@ -132,20 +130,12 @@ pub(super) fn index_options(plan: &TablePlan, index: &Index, named: bool) -> Set
     if !index.include.is_empty() {
         settings.list("include", &fields(plan, &index.include));
     }
-    key_options(
-        plan,
-        index,
-        "opclass",
-        |k| k.opclass.as_ref(),
-        &mut settings,
-    );
-    key_options(
-        plan,
-        index,
-        "collation",
-        |k| k.collation.as_ref(),
-        &mut settings,
-    );
+    let keys = &index.keys;
+    let opclass = KeyOptions::of(keys, |k: &IndexKey| k.opclass.clone());
+    let collation = KeyOptions::of(keys, |k: &IndexKey| k.collation.clone());
+    key_options(plan, "opclass", opclass, &mut settings);
+    key_options(plan, "collation", collation, &mut settings);
+    key_options(plan, "order", super::indexes::order(keys), &mut settings);
     if !index.storage.is_empty() {
         settings.string("with", &super::indexes::with_text(&index.storage));
     }
@@ -155,16 +145,11 @@ pub(super) fn index_options(plan: &TablePlan, index: &Index, named: bool) -> Set
     settings
 }
 
-/// `opclass = "..."` and `opclass(column = "...")` (or `collation`).
-fn key_options(
-    plan: &TablePlan,
-    index: &Index,
-    name: &str,
-    get: impl Fn(&petal_ir::IndexKey) -> Option<&String>,
-    settings: &mut Settings,
-) {
+/// `opclass = "..."` and `opclass(column = "...")` (or `collation`,
+/// `order`).
+fn key_options(plan: &TablePlan, name: &str, options: Option<KeyOptions>, settings: &mut Settings) {
     // Planning took out what these cannot say.
-    let options = super::indexes::key_options(&index.keys, get).unwrap_or_default();
+    let options = options.unwrap_or_default();
     settings.string_opt(name, options.every.as_deref());
     if !options.by_column.is_empty() {
         let mut by_column = Settings::new();
@@ -186,18 +171,21 @@ pub(super) fn fields(plan: &TablePlan, columns: &[String]) -> Vec<String> {
 /// `references = "..."` and the foreign key's options.
 fn foreign_key(plan: &TablePlan, at: usize) -> Settings {
     let mut settings = Settings::new();
-    let fk = plan
-        .fields
-        .get(at)
-        .and_then(|f| f.foreign_key)
-        .and_then(|fk| plan.table.foreign_keys.get(fk));
+    let fk = (plan.foreign_keys.iter())
+        .find(|p| p.field == Some(at))
+        .and_then(|p| plan.table.foreign_keys.get(p.at));
     if let Some(fk) = fk {
-        settings
-            .string("references", &reference(fk, &plan.table.name.schema))
-            .string_opt("on_delete", action(fk.on_delete))
-            .string_opt("on_update", action(fk.on_update));
-        deferrable(&mut settings, fk.deferrable);
-        settings.flag_if("not_valid", fk.not_valid);
+        settings.string("references", &reference(fk, &plan.table.name.schema));
+        foreign_key_options(&mut settings, fk);
     }
     settings
+}
+
+/// A foreign key's actions, deferrability and validity.
+pub(super) fn foreign_key_options(settings: &mut Settings, fk: &ForeignKey) {
+    settings
+        .string_opt("on_delete", action(fk.on_delete))
+        .string_opt("on_update", action(fk.on_update));
+    deferrable(settings, fk.deferrable);
+    settings.flag_if("not_valid", fk.not_valid);
 }

@@ -7,38 +7,15 @@ use std::collections::BTreeSet;
 use heck::ToSnakeCase;
 use petal_ir::EnumType;
 
-use super::attr::{Settings, comment_lines, petal_lines};
+use super::attr::{Settings, petal_lines};
 use super::names;
 
 /// The derives a model enum gets: what code matching on a status wants.
 const DERIVES: &str = "#[derive(Debug, Clone, Copy, PartialEq, Eq, DbEnum)]";
 
-/// What the enum's model cannot be as the database has it.
-pub(super) fn notes(e: &EnumType) -> Vec<String> {
-    if e.labels.is_empty() {
-        // `DbEnum`'s `as_label` matches on `&self`, which the compiler
-        // refuses for an enum of no variants.
-        vec![
-            "it has no labels, and `#[derive(DbEnum)]` does not compile for an enum without \
-             variants: the scanner reads it, the compiler refuses it until a label is added"
-                .to_string(),
-        ]
-    } else {
-        Vec::new()
-    }
-}
-
 /// The text of the enum `rust` for `e`.
 pub(super) fn render(e: &EnumType, rust: &str) -> String {
-    let mut out = Vec::new();
-    let notes = notes(e);
-    if !notes.is_empty() {
-        out.push(super::table::NOTES_HEADER.to_string());
-    }
-    for note in notes {
-        out.extend(comment_lines(&format!("- {note}"), "// ", "//   "));
-    }
-    out.push(DERIVES.to_string());
+    let mut out = vec![DERIVES.to_string()];
     let mut settings = Settings::new();
     if rust.to_snake_case() != e.name.name {
         settings.string("name", &e.name.name);

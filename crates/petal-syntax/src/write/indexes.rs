@@ -1,27 +1,57 @@
 //! Indexes (each on its field when it is one column's, else on the
-//! struct), their keys' operator classes and collations, and the table's
-//! options: what the models can say of them, the rest noted.
+//! struct), their keys' operator classes, collations and orders, and the
+//! table's options: what the models can say of them, the rest noted.
 
 use petal_ir::{IndexKey, IndexKeyExpr, ReplicaIdentity};
 
 use super::plan::{Placed, TablePlan};
 
-/// `opclass`/`collation` of an index as the model says it: a value for
-/// every key, then values for column keys by column.
+/// `opclass`/`collation`/`order` of an index as the model says it: a
+/// value for every key, then values for column keys by column.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct KeyOptions {
     pub every: Option<String>,
     pub by_column: Vec<(String, String)>,
 }
 
-/// How `index(...)` sets `get` of `keys`: `opclass = "..."` sets every
-/// key's, `opclass(column = "...")` one column key's (the first on that
-/// column), and nothing unsets one. `None` when that cannot give `keys`.
-pub(super) fn key_options(
+impl KeyOptions {
+    /// How `index(...)` sets `get` of `keys` (`opclass`, `collation`):
+    /// `opclass = "..."` sets every key's, `opclass(column = "...")` one
+    /// column key's (the first on that column), and nothing unsets one.
+    /// `None` when that cannot give `keys`.
+    pub(super) fn of(keys: &[IndexKey], get: impl Fn(&IndexKey) -> Option<String>) -> Option<Self> {
+        key_options(keys, get, None)
+    }
+}
+
+/// `order = "..."` and `order(column = "...")` of `keys`: as
+/// [`KeyOptions::of`], but `asc` gives a column key the default order back.
+pub(super) fn order(keys: &[IndexKey]) -> Option<KeyOptions> {
+    key_options(keys, key_order, Some("asc"))
+}
+
+/// A key's order as `order` spells it; `None` for the default (ascending,
+/// NULLs last).
+fn key_order(key: &IndexKey) -> Option<String> {
+    // NULLS FIRST is a descending key's default, NULLS LAST an ascending
+    // one's.
+    match (key.descending, key.nulls_first) {
+        (false, false) => None,
+        (false, true) => Some("asc nulls first".into()),
+        (true, true) => Some("desc".into()),
+        (true, false) => Some("desc nulls last".into()),
+    }
+}
+
+/// The settings that give each key its `get` value: one for every key,
+/// then one per column key that differs (`reset` spells the lack of a
+/// value, where a setting can say it). `None` when they cannot.
+fn key_options(
     keys: &[IndexKey],
-    get: impl Fn(&IndexKey) -> Option<&String>,
+    get: impl Fn(&IndexKey) -> Option<String>,
+    reset: Option<&str>,
 ) -> Option<KeyOptions> {
-    let values: Vec<Option<&String>> = keys.iter().map(&get).collect();
+    let values: Vec<Option<String>> = keys.iter().map(&get).collect();
     if values.iter().all(Option::is_none) {
         return Some(KeyOptions::default());
     }
@@ -29,7 +59,7 @@ pub(super) fn key_options(
         IndexKeyExpr::Column(c) => Some(c.clone()),
         IndexKeyExpr::Expression(_) => None,
     };
-    let expression_values: Vec<Option<&String>> = keys
+    let expression_values: Vec<Option<String>> = keys
         .iter()
         .filter(|k| column(k).is_none())
         .map(&get)
@@ -37,11 +67,11 @@ pub(super) fn key_options(
     let every = match expression_values.first() {
         // An expression key's value can only come from `every`: then every
         // key has it, but the column keys set apart.
-        Some(Some(first)) => Some((*first).clone()),
-        _ if values.iter().all(|v| v.is_some() && *v == values[0]) => values[0].cloned(),
+        Some(Some(first)) => Some(first.clone()),
+        _ if values.iter().all(|v| v.is_some() && *v == values[0]) => values[0].clone(),
         _ => None,
     };
-    if expression_values.iter().any(|v| *v != every.as_ref()) {
+    if expression_values.iter().any(|v| *v != every) {
         return None;
     }
     let mut by_column = Vec::new();
@@ -49,16 +79,16 @@ pub(super) fn key_options(
         let (Some(name), value) = (column(key), get(key)) else {
             continue;
         };
-        if value == every.as_ref() {
+        if value == every {
             continue;
         }
-        let value = value?;
+        let value = value.or_else(|| reset.map(str::to_string))?;
         // `opclass(a = "...")` reaches the first key on `a` only.
         let on_same = keys.iter().filter(|k| column(k).as_ref() == Some(&name));
         if on_same.count() > 1 {
             return None;
         }
-        by_column.push((name, value.clone()));
+        by_column.push((name, value));
     }
     Some(KeyOptions { every, by_column })
 }
@@ -99,52 +129,41 @@ pub(super) fn indexes(plan: &mut TablePlan) {
 fn adjust(index: &mut petal_ir::Index) -> Vec<String> {
     let mut notes = Vec::new();
     let name = index.name.clone();
-    let ordered: Vec<String> = index
-        .keys
-        .iter()
-        .filter(|k| k.descending || k.nulls_first)
-        .map(|k| {
-            let key = match &k.expr {
-                IndexKeyExpr::Column(c) => c.clone(),
-                IndexKeyExpr::Expression(e) => format!("({e})"),
-            };
-            let order = if k.descending { " DESC" } else { "" };
-            // NULLS FIRST is a descending key's default, NULLS LAST an
-            // ascending one's.
-            let nulls = match (k.descending, k.nulls_first) {
-                (true, false) => " NULLS LAST",
-                (false, true) => " NULLS FIRST",
-                _ => "",
-            };
-            format!("{key}{order}{nulls}")
-        })
-        .collect();
-    if !ordered.is_empty() {
+    if order(&index.keys).is_none() {
+        let ordered: Vec<String> = (index.keys.iter())
+            .filter_map(|k| {
+                let key = match &k.expr {
+                    IndexKeyExpr::Column(c) => c.clone(),
+                    IndexKeyExpr::Expression(e) => format!("({e})"),
+                };
+                key_order(k).map(|order| format!("{key} {}", order.to_uppercase()))
+            })
+            .collect();
         for key in &mut index.keys {
             key.descending = false;
             key.nulls_first = false;
         }
         notes.push(format!(
-            "index `{name}`'s key order ({}) is not written: the models have no key ordering, so \
-             it is written ascending",
+            "index `{name}`'s key order ({}) is not written: `order` sets every key's or a column \
+             key's, which cannot give these, so it is written ascending",
             ordered.join(", ")
         ));
     }
-    if index.nulls_not_distinct {
+    if index.nulls_not_distinct && !index.unique {
         index.nulls_not_distinct = false;
         notes.push(format!(
-            "index `{name}`'s NULLS NOT DISTINCT is not written: `index(...)` does not take it \
-             (a unique constraint does)"
+            "index `{name}`'s NULLS NOT DISTINCT is not written: `index(...)` takes it on a unique \
+             index, where it means something"
         ));
     }
-    if key_options(&index.keys, |k| k.opclass.as_ref()).is_none() {
+    if KeyOptions::of(&index.keys, |k| k.opclass.clone()).is_none() {
         index.keys.iter_mut().for_each(|k| k.opclass = None);
         notes.push(format!(
             "index `{name}`'s operator classes are not written: `opclass` sets every key's or a \
              column key's, which cannot give these"
         ));
     }
-    if key_options(&index.keys, |k| k.collation.as_ref()).is_none() {
+    if KeyOptions::of(&index.keys, |k| k.collation.clone()).is_none() {
         index.keys.iter_mut().for_each(|k| k.collation = None);
         notes.push(format!(
             "index `{name}`'s collations are not written: `collation` sets every key's or a \
@@ -240,8 +259,7 @@ pub(super) fn partition_by(key: &str) -> Option<String> {
 }
 
 /// The replica identity once the names are settled: an index one must be
-/// the name of a key or unique index the model declares, and one
-/// `using index NAME` can spell (no space, no quote).
+/// the name of a key or unique index the model declares.
 pub(super) fn replica_identity(plan: &mut TablePlan) {
     let ReplicaIdentity::Index(index) = &plan.table.options.replica_identity else {
         return;
@@ -254,15 +272,10 @@ pub(super) fn replica_identity(plan: &mut TablePlan) {
         .chain(t.uniques.iter().map(|u| &u.name))
         .chain(t.indexes.iter().filter(|i| i.unique).map(|i| &i.name))
         .any(|n| n == index);
-    let spelled = !index.contains(|c: char| c.is_whitespace() || c == '"');
-    if declared && spelled {
+    if declared {
         return;
     }
-    let why = if spelled {
-        "the model does not declare that index under that name"
-    } else {
-        "`replica_identity = \"using index NAME\"` cannot spell a name with a space or a quote"
-    };
+    let why = "the model does not declare that index under that name";
     let note = format!(
         "its replica identity (using index `{index}`) is not written, so it is the default: {why}"
     );
@@ -286,7 +299,7 @@ mod tests {
 
     #[test]
     fn key_options_say_what_they_can() {
-        let opclass = |keys: &[IndexKey]| key_options(keys, |k| k.opclass.as_ref());
+        let opclass = |keys: &[IndexKey]| KeyOptions::of(keys, |k| k.opclass.clone());
         let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
             v.iter()
                 .map(|(a, b)| (a.to_string(), b.to_string()))
@@ -316,6 +329,52 @@ mod tests {
         );
         assert_eq!(opclass(&[key("lower(a)", Some("x")), key("b", None)]), None);
         assert_eq!(opclass(&[key("a", Some("x")), key("a", Some("y"))]), None);
+    }
+
+    fn ordered(column: &str, descending: bool, nulls_first: bool) -> IndexKey {
+        IndexKey {
+            descending,
+            nulls_first,
+            ..key(column, None)
+        }
+    }
+
+    #[test]
+    fn key_orders_say_what_they_can() {
+        let options = |every: Option<&str>, by_column: &[(&str, &str)]| {
+            Some(KeyOptions {
+                every: every.map(str::to_string),
+                by_column: (by_column.iter())
+                    .map(|(a, b)| (a.to_string(), b.to_string()))
+                    .collect(),
+            })
+        };
+        assert_eq!(order(&[ordered("a", false, false)]), options(None, &[]));
+        assert_eq!(
+            order(&[ordered("a", true, true), ordered("b", true, true)]),
+            options(Some("desc"), &[])
+        );
+        assert_eq!(
+            order(&[ordered("a", true, false), ordered("b", false, true)]),
+            options(None, &[("a", "desc nulls last"), ("b", "asc nulls first")])
+        );
+        // An expression key's order comes from `order = "..."`: a column
+        // key of the default order says `asc`.
+        assert_eq!(
+            order(&[ordered("lower(a)", true, true), ordered("b", false, false)]),
+            options(Some("desc"), &[("b", "asc")])
+        );
+        assert_eq!(
+            order(&[ordered("a", true, true), ordered("a", false, false)]),
+            None
+        );
+        assert_eq!(
+            order(&[
+                ordered("lower(a)", true, true),
+                ordered("upper(b)", false, false)
+            ]),
+            None
+        );
     }
 
     #[test]

@@ -48,8 +48,7 @@ pub struct WrittenModels {
     /// with its table or type and why (`public.orders: foreign key ... is
     /// not written: ...`): the first `petal check` shows these as
     /// differences. Also what the compiler will refuse of a model the
-    /// scanner reads (two columns giving one Iden variant, an enum without
-    /// labels).
+    /// scanner reads (two columns giving one Iden variant).
     pub unwritten: Vec<String>,
 }
 
@@ -108,11 +107,6 @@ pub fn write_models(db: &Database) -> WrittenModels {
             out.unwritten
                 .extend(plan.notes.iter().map(|n| format!("{table}: {n}")));
         }
-    }
-    for e in db.enums.values() {
-        let notes = enums::notes(e);
-        out.unwritten
-            .extend(notes.iter().map(|n| format!("enum type {}: {n}", e.name)));
     }
     out.files.insert("mod.rs".to_string(), root_file(&modules));
     out.enums = enum_names.into_iter().collect();

@@ -22,12 +22,18 @@ pub(super) struct TablePlan {
     pub fields: Vec<Field>,
     /// The field declaring the primary key, when it is a single column's.
     pub primary_key_field: Option<usize>,
+    /// Whether the primary key's name is written out.
+    pub primary_key_named: bool,
     /// Unique constraints in the order the model declares them (the struct's
     /// first, then the fields' in field order): the order the scanner
     /// names unnamed ones in.
     pub uniques: Vec<Placed>,
     pub checks: Vec<Placed>,
     pub exclusions: Vec<(Placed, Excluded)>,
+    /// Foreign keys: the struct's `foreign_key(...)`s first, then the
+    /// fields' `references` in field order (the order the scanner names
+    /// unnamed ones in).
+    pub foreign_keys: Vec<Placed>,
     pub indexes: Vec<Placed>,
     /// What the database holds that this model does not say, and why.
     pub notes: Vec<String>,
@@ -38,8 +44,6 @@ pub(super) struct TablePlan {
 pub(super) struct Field {
     pub name: String,
     pub ty: FieldType,
-    /// The foreign key it declares (an index into `table.foreign_keys`).
-    pub foreign_key: Option<usize>,
 }
 
 /// A constraint or index: which of the table's it is, the field declaring
@@ -94,9 +98,11 @@ pub(super) fn plan(table: &Table, struct_name: String, cx: &Context) -> TablePla
         struct_name,
         fields: Vec::new(),
         primary_key_field: None,
+        primary_key_named: false,
         uniques: Vec::new(),
         checks: Vec::new(),
         exclusions: Vec::new(),
+        foreign_keys: Vec::new(),
         indexes: Vec::new(),
         notes: Vec::new(),
     };
@@ -154,11 +160,7 @@ fn columns(plan: &mut TablePlan, cx: &Context) {
             let name = column.name.clone();
             plan.note(format!("column `{name}`: {why}"));
         }
-        plan.fields.push(Field {
-            name,
-            ty,
-            foreign_key: None,
-        });
+        plan.fields.push(Field { name, ty });
     }
     iden_clashes(plan);
 }

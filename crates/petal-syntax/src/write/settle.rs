@@ -7,9 +7,13 @@
 //! checks, foreign keys, indexes, each kind in declaration order). A name
 //! is left implicit exactly when that allocation gives it back; the others
 //! are spelled out, which takes them from the allocation in turn, so the
-//! decision is repeated until it holds. A primary key and a foreign key
-//! cannot be named in a model: where the allocation gives them another
-//! name, the model declares them under it, and that is noted.
+//! decision is repeated until it holds. A field's foreign key cannot name
+//! itself: one that must be named moves to the struct's `foreign_key(...)`.
+//!
+//! The scanner refuses what PostgreSQL refuses, so a database's names
+//! are all spelled: an index's (or a key's, an exclusion's) name once in
+//! a schema, a constraint's once in its table (a check's or a foreign
+//! key's may repeat across tables).
 
 use std::collections::BTreeSet;
 
@@ -17,7 +21,7 @@ use petal_ir::naming::{Namespace, index_column_names};
 use petal_ir::{IndexKey, IndexKeyExpr, ReplicaIdentity, Table};
 
 use super::plan::TablePlan;
-use crate::lower::columns_in_expression;
+use crate::lower::{ObjectKind, columns_in_expression};
 
 /// A constraint or index of a table, by kind and position: in the plan's
 /// list of that kind (`uniques`, in declaration order), or, once through
@@ -28,9 +32,16 @@ enum Slot {
     Unique(usize),
     Exclusion(usize),
     Check(usize),
-    /// An index into `table.foreign_keys`.
     ForeignKey(usize),
     Index(usize),
+}
+
+/// Where a spelled name must be alone: among the schema's indexes, or
+/// among one table's constraints.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Scope {
+    Indexes,
+    Constraints(String),
 }
 
 /// Settles the names of one schema's plans (in any order).
@@ -43,11 +54,18 @@ pub(super) fn settle(plans: &mut [TablePlan]) {
         for plan in plans.iter_mut() {
             for (slot, default) in defaults(plan, &mut ns) {
                 let wanted = name_of(plan, slot);
-                // A name spelled out twice in a schema is refused by the
-                // scanner (PostgreSQL allows it of two tables' checks).
-                if default != wanted && nameable(slot) && spelled.insert(wanted) {
+                let scoped: Vec<(Scope, String)> = (scopes(&plan.table, slot).into_iter())
+                    .map(|s| (s, wanted.clone()))
+                    .collect();
+                if default != wanted && scoped.iter().all(|k| !spelled.contains(k)) {
+                    spelled.extend(scoped);
                     set_named(plan, slot);
                     changed = true;
+                    // The table's later defaults assumed this one took
+                    // `default`: they are decided again on the next pass,
+                    // else a second key on the same columns would be named
+                    // needlessly.
+                    break;
                 }
             }
         }
@@ -55,21 +73,22 @@ pub(super) fn settle(plans: &mut [TablePlan]) {
             break;
         }
     }
+    for plan in plans.iter_mut() {
+        // The struct's first, as `plan.foreign_keys` keeps them; the
+        // scanner names the unnamed ones of the struct, then the fields'.
+        plan.foreign_keys.sort_by_key(|p| p.field.is_some());
+    }
     let spelled = spelled_names(plans);
     let mut ns = seeded(plans, &spelled);
     for plan in plans.iter_mut() {
         for (slot, default) in defaults(plan, &mut ns) {
             let wanted = name_of(plan, slot);
             if default != wanted {
-                let why = if nameable(slot) {
-                    "the name is spelled out on another constraint or index of the schema, and \
-                     the models need names unique in a schema"
-                } else {
-                    "the models cannot name a primary key or a foreign key"
-                };
                 plan.note(format!(
-                    "{} `{wanted}` is written unnamed, so it is named `{default}`: {why}",
-                    kind(slot)
+                    "{} `{wanted}` is written unnamed, so it is named `{default}`: the name is \
+                     also another index's of the schema or another constraint's of the table, \
+                     which PostgreSQL refuses",
+                    kind(slot).describe()
                 ));
                 rename(plan, slot, default);
             }
@@ -78,46 +97,69 @@ pub(super) fn settle(plans: &mut [TablePlan]) {
     }
 }
 
-fn nameable(slot: Slot) -> bool {
-    !matches!(slot, Slot::PrimaryKey | Slot::ForeignKey(_))
+/// Where the name at `slot` must be alone (see [`Scope`]).
+fn scopes(t: &Table, slot: Slot) -> Vec<Scope> {
+    let kind = kind(slot);
+    let indexes = kind.has_index().then_some(Scope::Indexes);
+    let constraints = kind
+        .is_constraint()
+        .then(|| Scope::Constraints(t.name.name.clone()));
+    indexes.into_iter().chain(constraints).collect()
 }
 
-fn kind(slot: Slot) -> &'static str {
+fn kind(slot: Slot) -> ObjectKind {
     match slot {
-        Slot::PrimaryKey => "primary key",
-        Slot::Unique(_) => "unique constraint",
-        Slot::Exclusion(_) => "exclusion constraint",
-        Slot::Check(_) => "check constraint",
-        Slot::ForeignKey(_) => "foreign key",
-        Slot::Index(_) => "index",
+        Slot::PrimaryKey => ObjectKind::PrimaryKey,
+        Slot::Unique(_) => ObjectKind::Unique,
+        Slot::Exclusion(_) => ObjectKind::Exclusion,
+        Slot::Check(_) => ObjectKind::Check,
+        Slot::ForeignKey(_) => ObjectKind::ForeignKey,
+        Slot::Index(_) => ObjectKind::Index,
     }
 }
 
-/// Every name the schema's models spell out.
-fn spelled_names(plans: &[TablePlan]) -> BTreeSet<String> {
+/// Every name the schema's models spell out, in each scope it takes.
+fn spelled_names(plans: &[TablePlan]) -> BTreeSet<(Scope, String)> {
     let mut out = BTreeSet::new();
     for plan in plans {
-        let uniques = plan.uniques.iter().map(|p| (*p, Slot::Unique(p.at)));
-        let checks = plan.checks.iter().map(|p| (*p, Slot::Check(p.at)));
-        let exclusions = (plan.exclusions.iter()).map(|(p, _)| (*p, Slot::Exclusion(p.at)));
-        let indexes = plan.indexes.iter().map(|p| (*p, Slot::Index(p.at)));
-        let named = uniques
-            .chain(checks)
-            .chain(exclusions)
-            .chain(indexes)
-            .filter(|(p, _)| p.named);
-        out.extend(named.filter_map(|(_, slot)| table_name(&plan.table, slot).cloned()));
+        let key = plan
+            .primary_key_named
+            .then_some(Slot::PrimaryKey)
+            .into_iter();
+        let placed = |list: &[super::plan::Placed], slot: fn(usize) -> Slot| {
+            (list.iter().enumerate())
+                .filter(|(_, p)| p.named)
+                .map(move |(at, _)| slot(at))
+                .collect::<Vec<_>>()
+        };
+        let named_exclusions = (plan.exclusions.iter().enumerate())
+            .filter(|(_, (p, _))| p.named)
+            .map(|(at, _)| Slot::Exclusion(at));
+        let slots = key
+            .chain(placed(&plan.uniques, Slot::Unique))
+            .chain(named_exclusions)
+            .chain(placed(&plan.checks, Slot::Check))
+            .chain(placed(&plan.foreign_keys, Slot::ForeignKey))
+            .chain(placed(&plan.indexes, Slot::Index));
+        for slot in slots {
+            let name = name_of(plan, slot);
+            out.extend(
+                scopes(&plan.table, slot)
+                    .into_iter()
+                    .map(|s| (s, name.clone())),
+            );
+        }
     }
     out
 }
 
 /// The scanner's namespace before it lowers the schema's first table.
-fn seeded(plans: &[TablePlan], spelled: &BTreeSet<String>) -> Namespace {
+fn seeded(plans: &[TablePlan], spelled: &BTreeSet<(Scope, String)>) -> Namespace {
     let mut ns = Namespace::new();
     for plan in plans {
         ns.take(&plan.table.name.name);
     }
-    for name in spelled {
+    for (_, name) in spelled {
         ns.take(name);
     }
     ns
@@ -129,7 +171,7 @@ fn defaults(plan: &TablePlan, ns: &mut Namespace) -> Vec<(Slot, String)> {
     let t = &plan.table;
     let table = t.name.name.as_str();
     let mut out = Vec::new();
-    if t.primary_key.is_some() {
+    if t.primary_key.is_some() && !plan.primary_key_named {
         out.push((Slot::PrimaryKey, ns.primary_key(table)));
     }
     for (at, p) in plan.uniques.iter().enumerate().filter(|(_, p)| !p.named) {
@@ -156,12 +198,9 @@ fn defaults(plan: &TablePlan, ns: &mut Namespace) -> Vec<(Slot, String)> {
         };
         out.push((Slot::Check(at), ns.check(table, single)));
     }
-    for fk in plan.fields.iter().filter_map(|f| f.foreign_key) {
-        if let Some(foreign_key) = t.foreign_keys.get(fk) {
-            out.push((
-                Slot::ForeignKey(fk),
-                ns.foreign_key(table, &foreign_key.columns),
-            ));
+    for (at, p) in plan.foreign_keys.iter().enumerate() {
+        if let Some(fk) = t.foreign_keys.get(p.at).filter(|_| !p.named) {
+            out.push((Slot::ForeignKey(at), ns.foreign_key(table, &fk.columns)));
         }
     }
     for (at, p) in plan.indexes.iter().enumerate().filter(|(_, p)| !p.named) {
@@ -180,8 +219,9 @@ fn defaults(plan: &TablePlan, ns: &mut Namespace) -> Vec<(Slot, String)> {
 /// lists.
 fn in_table(plan: &TablePlan, slot: Slot) -> Option<Slot> {
     Some(match slot {
-        Slot::PrimaryKey | Slot::ForeignKey(_) => slot,
+        Slot::PrimaryKey => slot,
         Slot::Unique(at) => Slot::Unique(plan.uniques.get(at)?.at),
+        Slot::ForeignKey(at) => Slot::ForeignKey(plan.foreign_keys.get(at)?.at),
         Slot::Exclusion(at) => Slot::Exclusion(plan.exclusions.get(at)?.0.at),
         Slot::Check(at) => Slot::Check(plan.checks.get(at)?.at),
         Slot::Index(at) => Slot::Index(plan.indexes.get(at)?.at),
@@ -221,11 +261,24 @@ fn table_name(t: &Table, slot: Slot) -> Option<&String> {
 
 fn set_named(plan: &mut TablePlan, slot: Slot) {
     let placed = match slot {
+        Slot::PrimaryKey => {
+            plan.primary_key_named = true;
+            return;
+        }
+        Slot::ForeignKey(at) => {
+            let Some(placed) = plan.foreign_keys.get_mut(at) else {
+                return;
+            };
+            // A field's moves to the struct (put with the struct's once
+            // settled: slots are positions in the list until then).
+            placed.named = true;
+            placed.field = None;
+            return;
+        }
         Slot::Unique(at) => plan.uniques.get_mut(at),
         Slot::Exclusion(at) => plan.exclusions.get_mut(at).map(|(p, _)| p),
         Slot::Check(at) => plan.checks.get_mut(at),
         Slot::Index(at) => plan.indexes.get_mut(at),
-        Slot::PrimaryKey | Slot::ForeignKey(_) => None,
     };
     if let Some(placed) = placed {
         placed.named = true;

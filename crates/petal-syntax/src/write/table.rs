@@ -1,7 +1,8 @@
 //! A `#[derive(Table)]` struct: the table's name, its multi-column keys,
-//! exclusions, checks and indexes, its options, then a field per column.
+//! exclusions, checks, foreign keys and indexes, its options, then a field
+//! per column.
 
-use petal_ir::{IndexKeyExpr, ReplicaIdentity};
+use petal_ir::{ForeignKey, IndexKeyExpr, ReplicaIdentity};
 
 use super::attr::{Settings, comment_lines, petal_lines};
 use super::column::{self, fields};
@@ -45,7 +46,7 @@ pub(super) fn render(plan: &TablePlan) -> String {
 }
 
 /// One `#[petal(...)]` per concern: the name, each struct-level key,
-/// exclusion, check and index, the options, the comment.
+/// exclusion, check, foreign key and index, the options, the comment.
 fn struct_attributes(plan: &TablePlan) -> Vec<String> {
     let t = &plan.table;
     let mut name = Settings::new();
@@ -60,7 +61,7 @@ fn struct_attributes(plan: &TablePlan) -> Vec<String> {
         .filter(|_| plan.primary_key_field.is_none())
     {
         let names = fields(plan, &pk.columns);
-        let options = column::primary_key_options(pk);
+        let options = column::primary_key_options(pk, plan.primary_key_named);
         if options.is_empty() && !names.iter().any(|n| KEY_OPTIONS.contains(&n.as_str())) {
             let mut short = Settings::new();
             short.list("primary_key", &names);
@@ -96,6 +97,11 @@ fn struct_attributes(plan: &TablePlan) -> Vec<String> {
             items.push(wrapped("check", &[inner]));
         }
     }
+    for placed in plan.foreign_keys.iter().filter(|p| p.field.is_none()) {
+        if let Some(fk) = t.foreign_keys.get(placed.at) {
+            items.push(foreign_key(plan, fk, placed.named));
+        }
+    }
     for placed in plan.indexes.iter().filter(|p| p.field.is_none()) {
         if let Some(index) = t.indexes.get(placed.at) {
             let keys = index_keys(plan, &index.keys);
@@ -115,6 +121,22 @@ fn struct_attributes(plan: &TablePlan) -> Vec<String> {
         .filter(|s| !s.is_empty())
         .flat_map(|s| petal_lines("", std::slice::from_ref(s)))
         .collect()
+}
+
+/// `foreign_key(columns(a, b), references = "t(x, y)", name = "...",
+/// on_delete = "...", ..., comment = "...")`.
+fn foreign_key(plan: &TablePlan, fk: &ForeignKey, named: bool) -> Settings {
+    let mut inner = Settings::new();
+    inner.list("columns", &fields(plan, &fk.columns)).string(
+        "references",
+        &super::references::target(fk, &plan.table.name.schema),
+    );
+    if named {
+        inner.string("name", &fk.name);
+    }
+    column::foreign_key_options(&mut inner, fk);
+    inner.string_opt("comment", fk.comment.as_deref());
+    wrapped("foreign_key", &[inner])
 }
 
 /// `name(settings of every group)`.
@@ -202,7 +224,13 @@ fn options(plan: &TablePlan) -> Settings {
             s.string("replica_identity", "nothing");
         }
         ReplicaIdentity::Index(index) => {
-            s.string("replica_identity", &format!("using index {index}"));
+            // In double quotes when bare words would not say it.
+            let name = if index.contains(|c: char| c.is_whitespace() || c == '"') {
+                format!("\"{}\"", index.replace('"', "\"\""))
+            } else {
+                index.clone()
+            };
+            s.string("replica_identity", &format!("using index {name}"));
         }
     }
     if let Some(key) = t

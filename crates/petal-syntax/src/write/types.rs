@@ -17,9 +17,6 @@ pub(super) struct FieldType {
     pub sql_type: Option<String>,
     /// The enum type the Rust type names (for the file's `use`).
     pub enum_type: Option<QualifiedName>,
-    /// The Rust type is an enum's, and `sql_type` spells that enum's name
-    /// quoted, as the scanner does not.
-    pub quoted_enum: bool,
 }
 
 /// What the type mapping needs of the database: its enum and domain types,
@@ -46,15 +43,10 @@ impl Types<'_> {
             rust,
             sql_type: None,
             enum_type,
-            quoted_enum: false,
         };
         if self.read_back(&inner).as_ref() == Some(ty) {
             return (field, None);
         }
-        // The type is the enum's own (not a domain over it): only its
-        // spelling differs from the scanner's.
-        field.quoted_enum =
-            field.enum_type.is_some() && field.enum_type == user_type(ty.element().as_str());
         field.sql_type = Some(ty.as_str().to_string());
         // `sql_type` goes through `SqlType::canonical`: it must give the
         // very spelling back.
@@ -77,8 +69,7 @@ impl Types<'_> {
             MappedKind::Named { name, array } => {
                 let mut found = self.enums.iter().filter(|(_, rust)| **rust == name);
                 let (qualified, _) = found.next()?;
-                // The scanner spells an enum type `schema.name`, unquoted.
-                let ty = SqlType::from_canonical(qualified.to_string());
+                let ty = crate::spelling::user_type(qualified);
                 Some(if array { ty.array_of() } else { ty })
             }
             MappedKind::Unknown => None,
@@ -152,8 +143,8 @@ fn closest(base: &str) -> &'static str {
 }
 
 /// The name of a user-defined type as `format_type` spells it (qualified,
-/// each part quoted when it needs to be: `public."Priority Level"`), or
-/// as the scanner does (`public.Priority Level`).
+/// each part quoted when it needs to be: `public."Priority Level"`); a
+/// name left unquoted is read whole (`public.Priority Level`).
 pub(super) fn user_type(text: &str) -> Option<QualifiedName> {
     if text.contains('(') {
         return None;
@@ -256,11 +247,9 @@ mod tests {
         let (quoted, _) =
             types.field_type(&SqlType::from_canonical("public.\"Priority Level\""), false);
         assert_eq!(quoted.rust, "PriorityLevel");
-        assert_eq!(
-            quoted.sql_type.as_deref(),
-            Some("public.\"Priority Level\"")
-        );
-        assert!(quoted.quoted_enum);
+        // The scanner spells the type quoted as PostgreSQL does: no
+        // `sql_type` is needed.
+        assert_eq!(quoted.sql_type, None);
     }
 
     #[test]

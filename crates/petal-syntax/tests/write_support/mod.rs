@@ -18,8 +18,9 @@ const TEXTS: &[&str] = &[
 /// `db` with what the generator does not make, at random: collations,
 /// comments (quotes, backslashes, newlines), identity columns with named
 /// sequences, generated columns, NOT VALID NOT NULLs, deferrable keys,
-/// NULLS NOT DISTINCT, operator classes and collations on index keys,
-/// expression indexes, odd enum labels.
+/// NULLS NOT DISTINCT, operator classes, collations and orders on index
+/// keys, expression indexes, names PostgreSQL did not pick, odd enum
+/// labels.
 pub fn decorate(mut db: Database, rng: &mut Rng) -> Database {
     let names: Vec<QualifiedName> = db
         .tables
@@ -102,7 +103,8 @@ fn decorate_table(t: &mut Table, rng: &mut Rng) {
 
 /// Names PostgreSQL did not pick, or picked in another order: two
 /// constraints' names swapped, one renamed, a second unique constraint on
-/// the same columns (`t_a_key1`).
+/// the same columns (`t_a_key1`), a second foreign key on the same columns,
+/// a primary key named by hand, a check name other tables share.
 fn decorate_names(t: &mut Table, rng: &mut Rng) {
     if let Some(first) = t.uniques.first().cloned()
         && rng.chance(15)
@@ -114,6 +116,31 @@ fn decorate_names(t: &mut Table, rng: &mut Rng) {
         });
     }
     let table = t.name.name.clone();
+    if let Some(first) = t.foreign_keys.first().cloned()
+        && rng.chance(15)
+    {
+        t.foreign_keys.push(petal_ir::ForeignKey {
+            name: format!("{table} fk2"),
+            on_delete: FkAction::Restrict,
+            ..first
+        });
+    }
+    if let Some(pk) = &mut t.primary_key
+        && rng.chance(15)
+    {
+        let name = format!("{table} odd pkey");
+        // The replica identity names the index, whatever its name.
+        if t.options.replica_identity.is_index(&pk.name) {
+            t.options.replica_identity = petal_ir::ReplicaIdentity::Index(name.clone());
+        }
+        pk.name = name;
+    }
+    if let Some(check) = t.checks.first_mut()
+        && rng.chance(30)
+    {
+        // PostgreSQL keeps a check's name unique in its table only.
+        check.name = "positive".into();
+    }
     macro_rules! shuffle {
         ($list:expr, $kind:literal) => {
             if $list.len() >= 2 && rng.chance(20) {
@@ -129,6 +156,7 @@ fn decorate_names(t: &mut Table, rng: &mut Rng) {
     }
     shuffle!(t.uniques, "key");
     shuffle!(t.checks, "check");
+    shuffle!(t.foreign_keys, "fkey");
     shuffle!(t.indexes, "index");
     shuffle!(t.exclusions, "excl");
 }
@@ -198,12 +226,15 @@ fn decorate_indexes(t: &mut Table, rng: &mut Rng) {
                 .iter_mut()
                 .for_each(|k| k.collation = Some("C".into()));
         }
-        if rng.chance(10) && index.keys.len() == 1 && !index.unique {
+        // PostgreSQL orders no hash index's keys.
+        let ordered = index.keys.iter().any(|k| k.descending || k.nulls_first);
+        if rng.chance(10) && index.keys.len() == 1 && !index.unique && !ordered {
             index.method = "hash".into();
         }
         if rng.chance(10) {
             index.storage = vec!["deduplicate_items=off".into(), "x=Mixed".into()];
         }
+        index.nulls_not_distinct |= index.unique && rng.chance(20);
     }
     if rng.chance(20)
         && let Some(first) = t.columns.first()
@@ -213,8 +244,16 @@ fn decorate_indexes(t: &mut Table, rng: &mut Rng) {
             unique: rng.chance(30),
             method: "btree".into(),
             keys: vec![
-                IndexKey::expression("lower((id)::text)"),
-                IndexKey::column(first.name.clone()),
+                IndexKey {
+                    descending: rng.chance(50),
+                    nulls_first: rng.chance(50),
+                    ..IndexKey::expression("lower((id)::text)")
+                },
+                IndexKey {
+                    descending: rng.chance(50),
+                    nulls_first: rng.chance(50),
+                    ..IndexKey::column(first.name.clone())
+                },
             ],
             include: Vec::new(),
             predicate: Some("(1 = 1)".into()),

@@ -62,6 +62,7 @@ pub struct Customer {
 
 #[derive(Debug, Clone, Table)]
 #[petal(table = "orders", renamed_from = "old_orders")]
+#[petal(check(name = "positive", expr = "id > 0"))]
 #[petal(index(columns(status, created_at), where = "status <> 'new'"))]
 #[petal(unique(
     name = "orders_number_uc",
@@ -131,6 +132,54 @@ pub struct Note<'a> {
 pub struct Visit {
     pub id: i64,
     pub seen_at: i64,
+}
+
+/// An enum type whose name needs quotes in SQL: `public."Priority Level"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, DbEnum)]
+#[petal(name = "Priority Level")]
+pub enum PriorityLevel {
+    Low,
+    High,
+}
+
+/// PostgreSQL allows an enum type without labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, DbEnum)]
+pub enum Mood {}
+
+/// What a database adopted with `petal init --from-database` holds: a
+/// foreign key of two columns, with a comment, to names that need quotes;
+/// a second one on a column; a key named by hand; ordered index keys; a
+/// unique index's NULLS NOT DISTINCT; a check name another table shares.
+#[derive(Debug, Clone, Table)]
+#[petal(
+    table = "Returns",
+    primary_key(columns(order_id, line), name = "returns pk")
+)]
+#[petal(foreign_key(
+    columns(order_id, line),
+    references = r#""order_lines"("order_id", line)"#,
+    on_delete = "cascade",
+    initially_deferred,
+    comment = "the line returned"
+))]
+#[petal(foreign_key(
+    columns(customer_id),
+    references = "crm.customers(id)",
+    name = "returns_customer",
+    not_valid
+))]
+#[petal(check(name = "positive", expr = "line > 0"))]
+#[petal(index(columns(returned_at, reason), order(returned_at = "desc nulls last")))]
+#[petal(index(expr = "lower(reason)", order = "desc", unique, nulls_not_distinct))]
+pub struct Return {
+    #[petal(references = "orders.id")]
+    pub order_id: i32,
+    pub line: i16,
+    pub returned_at: Option<DateTime<Utc>>,
+    pub reason: Option<String>,
+    pub priority: Option<PriorityLevel>,
+    pub moods: Vec<Mood>,
+    pub customer_id: Option<i64>,
 }
 
 /// A type alias, declared after its use: the scanner expands it as the

@@ -1,14 +1,19 @@
 //! Validate: checks that need a whole model (duplicate columns, unknown
-//! column names, two primary keys, settings on skipped fields). Item-level
+//! column names, two primary keys, settings on skipped fields, names two
+//! constraints share). Item-level
 //! checks happened in [`crate::parse`]; what is left is accumulated here.
+
+mod constraints;
 
 use std::collections::BTreeMap;
 
 use petal_ir::MAX_IDENTIFIER_BYTES;
-use petal_ir::naming::truncate_identifier;
 
 use crate::ast::{EnumModel, FieldModel, IndexKeyAttr, Spanned, TableModel, UnrawString};
 use crate::diagnostic::{Diagnostic, Diagnostics, suggestion};
+
+pub use constraints::check_identifier;
+use constraints::{check_duplicate_names, check_foreign_keys, check_indexes, check_names};
 
 /// `parse_failed`: parsing reported errors, so a missing `table` is most
 /// likely a misspelled one, already reported.
@@ -24,10 +29,13 @@ pub fn validate_table(model: &TableModel, parse_failed: bool) -> Result<(), Vec<
         );
     }
     check_names(model, &mut diags);
+    check_duplicate_names(model, &mut diags);
     check_skipped_fields(model, &mut diags);
     check_duplicate_columns(model, &mut diags);
     check_primary_keys(model, &mut diags);
     check_column_lists(model, &mut diags);
+    check_foreign_keys(model, &mut diags);
+    check_indexes(model, &mut diags);
     check_partitioned(model, &mut diags);
     for f in model.columns() {
         if f.references.is_none() {
@@ -127,46 +135,6 @@ fn check_foreign_key_options(f: &FieldModel, diags: &mut Diagnostics) {
                 "`{what}` on `{}`, which has no `references = \"table.column\"`: on a field it is \
                  the foreign key's ({hint})",
                 f.ident
-            ),
-        );
-    }
-}
-
-/// Names PostgreSQL would reject or silently truncate: a truncated name
-/// would never match what introspection reads back.
-fn check_names(model: &TableModel, diags: &mut Diagnostics) {
-    let mut names: Vec<(&str, Spanned<String>)> = Vec::new();
-    names.extend(model.table.iter().map(|t| ("table", t.clone())));
-    names.extend(model.schema.iter().map(|t| ("schema", t.clone())));
-    for f in model.columns() {
-        let span = f.column.as_ref().map_or_else(|| f.span(), |c| c.span);
-        names.push(("column", Spanned::new(f.column_name(), span)));
-    }
-    let explicit = model
-        .uniques
-        .iter()
-        .filter_map(|u| u.name.as_ref())
-        .chain(model.checks.iter().filter_map(|c| c.name.as_ref()))
-        .chain(model.exclusions.iter().filter_map(|x| x.name.as_ref()))
-        .chain(model.indexes.iter().filter_map(|i| i.name.as_ref()));
-    names.extend(explicit.map(|n| ("name", n.clone())));
-    for (what, name) in names {
-        check_identifier(what, &name, diags);
-    }
-}
-
-/// An identifier must be non-empty and at most 63 bytes.
-pub fn check_identifier(what: &str, name: &Spanned<String>, diags: &mut Diagnostics) {
-    if name.value.is_empty() {
-        diags.error(name.span, format!("`{what}` cannot be empty"));
-    } else if name.value.len() > MAX_IDENTIFIER_BYTES {
-        diags.error(
-            name.span,
-            format!(
-                "{what} `{}` is {} bytes long; PostgreSQL keeps {MAX_IDENTIFIER_BYTES} and would cut it to `{}`: choose a shorter name",
-                name.value,
-                name.value.len(),
-                truncate_identifier(&name.value)
             ),
         );
     }
@@ -289,6 +257,11 @@ fn check_column_lists(model: &TableModel, diags: &mut Diagnostics) {
             check("`unique`", c);
         }
     }
+    for fk in &model.foreign_keys {
+        for c in &fk.columns {
+            check("`foreign_key`", c);
+        }
+    }
     for x in &model.exclusions {
         for (key, _) in &x.elements {
             if let IndexKeyAttr::Column(c) = &key.value {
@@ -348,94 +321,4 @@ pub fn validate_enum(model: &EnumModel) -> Result<(), Vec<Diagnostic>> {
 }
 
 #[cfg(test)]
-mod tests {
-    use syn::parse_quote;
-
-    use crate::{enum_model, table_model};
-
-    fn errors(input: syn::DeriveInput) -> Vec<String> {
-        match table_model(&input) {
-            Ok(_) => Vec::new(),
-            Err(diags) => diags.into_iter().map(|d| d.message).collect(),
-        }
-    }
-
-    #[test]
-    fn names_must_fit_postgresql() {
-        let long = "x".repeat(64);
-        let input: syn::DeriveInput = parse_quote! {
-            #[petal(table = "", unique(name = #long, columns(a)))]
-            struct T { a: i32 }
-        };
-        let errs = errors(input);
-        assert_eq!(errs.len(), 2, "{errs:?}");
-        assert_eq!(errs[0], "`table` cannot be empty");
-        assert!(
-            errs[1].starts_with(&format!("name `{long}` is 64 bytes long")),
-            "{errs:?}"
-        );
-    }
-
-    #[test]
-    fn a_missing_table_name_is_reported_unless_misspelled() {
-        let missing: syn::DeriveInput = parse_quote!(
-            struct T {
-                a: i32,
-            }
-        );
-        assert_eq!(
-            errors(missing),
-            ["`T` has no table name: add `#[petal(table = \"...\")]`"]
-        );
-        let misspelled: syn::DeriveInput = parse_quote!(
-            #[petal(tabel = "t")]
-            struct T {
-                a: i32,
-            }
-        );
-        assert_eq!(
-            errors(misspelled),
-            ["unknown table attribute `tabel`; did you mean `table`?"]
-        );
-    }
-
-    #[test]
-    fn settings_given_twice_and_actions_without_references() {
-        let input: syn::DeriveInput = parse_quote! {
-            #[petal(table = "t", table = "u")]
-            struct T {
-                #[petal(on_delete = "cascade")]
-                a: i32,
-                #[petal(identity = "always", default = "1")]
-                b: i64,
-            }
-        };
-        assert_eq!(
-            errors(input),
-            [
-                "`table` is given twice",
-                "`on_delete`/`on_update` on `a`, which has no `references = \"table.column\"`",
-                "`b` has both a `default` and an `identity`; PostgreSQL allows one or the other",
-            ]
-        );
-    }
-
-    #[test]
-    fn enums_need_unit_variants_and_distinct_labels() {
-        let input: syn::DeriveInput = parse_quote! {
-            enum E { A(i32), #[petal(rename = "a")] B, #[petal(renam = "c")] C }
-        };
-        let errs: Vec<String> = match enum_model(&input) {
-            Ok(_) => Vec::new(),
-            Err(d) => d.into_iter().map(|d| d.message).collect(),
-        };
-        assert_eq!(
-            errs,
-            [
-                "variant `A` has fields; a `DbEnum` has unit variants only",
-                "unknown variant attribute `renam`; did you mean `rename`?",
-                "duplicate label `a`: variant `A` already has it",
-            ]
-        );
-    }
-}
+mod tests;

@@ -2,25 +2,28 @@
 //! compiling them. Pure: it takes file contents; [`crate::scan_dir`] is the
 //! one function that reads a directory.
 
+mod finder;
+mod resolve;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use petal_ir::naming::Namespace;
-use petal_ir::{Database, QualifiedName, SqlType};
-use petal_ir::{ObjectKey, Origin, Part};
+use petal_ir::{Database, ObjectKey, Origin, Part};
 use petal_source::{Report, SourceFile};
 use proc_macro2::Span;
 use syn::visit::Visit;
-use syn::{Attribute, DeriveInput};
 
 use crate::aliases::Aliases;
-use crate::ast::{EnumModel, FieldModel, TableModel, UnrawString};
+use crate::ast::{EnumModel, TableModel, UnrawString};
 use crate::cfg::Cfg;
-use crate::diagnostic::{Diagnostic, suggestion};
-use crate::lower::{ObjectKind, ResolveType, explicit_names, lower_enum, lower_table};
+use crate::diagnostic::Diagnostic;
+use crate::lower::{ObjectKind, explicit_names, lower_enum, lower_table};
 use crate::source::{ScanErrors, SourceLocation, SourceMap};
-use crate::types::{MappedKind, MappedType, feature_needed};
+
+use finder::ModelFinder;
+use resolve::{EnumsByName, check_references};
 
 /// What the scanner read: the models' schema and where each part of it was
 /// declared.
@@ -216,7 +219,8 @@ impl Scan {
     fn namespaces(&mut self, tables: &[Found<TableModel>]) -> BTreeMap<String, Namespace> {
         let mut namespaces: BTreeMap<String, Namespace> = BTreeMap::new();
         let mut seen_tables: BTreeMap<(String, String), (usize, Span)> = BTreeMap::new();
-        let mut taken: BTreeSet<(String, String)> = BTreeSet::new();
+        // Each index-backed name: its table and kind.
+        let mut indexes: BTreeMap<(String, String), (String, ObjectKind)> = BTreeMap::new();
         for found in tables {
             let m = &found.model;
             let ns = namespaces.entry(m.schema_name()).or_default();
@@ -241,16 +245,28 @@ impl Scan {
                 }
             }
             ns.take(&m.table_name());
-            for (name, span) in explicit_names(m) {
-                if !taken.insert((m.schema_name(), name.clone())) {
+            for explicit in explicit_names(m) {
+                // A check's or a foreign key's name is its table's alone
+                // (validation compared those); an index's is the schema's.
+                let key = (m.schema_name(), explicit.name.clone());
+                if explicit.kind.has_index()
+                    && let Some(first) = indexes.get(&key).filter(|(t, _)| *t != m.table_name())
+                {
                     let message = format!(
-                        "the name `{name}` is already used by another constraint or index in schema `{}`",
+                        "the name `{}` is already the {} of table `{}` in schema `{}`: the \
+                         indexes of a schema, a key's and an exclusion constraint's among them, \
+                         need names of their own",
+                        explicit.name,
+                        first.1.describe(),
+                        first.0,
                         m.schema_name()
                     );
                     self.errors
-                        .push((found.file, Diagnostic::new(span, message)));
+                        .push((found.file, Diagnostic::new(explicit.span, message)));
+                } else if explicit.kind.has_index() {
+                    indexes.insert(key, (m.table_name(), explicit.kind));
                 }
-                ns.take(&name);
+                ns.take(&explicit.name);
             }
         }
         namespaces
@@ -333,145 +349,6 @@ pub(crate) fn byte_span(span: Span) -> petal_source::Span {
     petal_source::Span::new(range.start, range.end)
 }
 
-/// A foreign key must point at a table and column the models define: the
-/// derive cannot check that, the scanner can.
-fn check_references(
-    tables: &[Found<TableModel>],
-    db: &Database,
-    errors: &mut Vec<(usize, Diagnostic)>,
-) {
-    let known: Vec<String> = db.tables.keys().map(|n| n.to_string()).collect();
-    let known: Vec<&str> = known.iter().map(String::as_str).collect();
-    for found in tables {
-        let m = &found.model;
-        for f in m.columns() {
-            let Some(r) = &f.references else { continue };
-            let target = QualifiedName::new(
-                r.value.schema.clone().unwrap_or_else(|| m.schema_name()),
-                r.value.table.clone(),
-            );
-            let message = match db.tables.get(&target) {
-                None => format!(
-                    "`references` names table `{target}`, which no model defines{}",
-                    suggestion(&target.to_string(), &known)
-                ),
-                Some(t) if t.column(&r.value.column).is_none() => {
-                    let columns: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
-                    format!(
-                        "`references` names column `{}` of `{target}`, which has no such column{}",
-                        r.value.column,
-                        suggestion(&r.value.column, &columns)
-                    )
-                }
-                Some(_) => continue,
-            };
-            errors.push((found.file, Diagnostic::new(r.span, message)));
-        }
-    }
-}
-
-/// Resolves type names to the `DbEnum`s of the scanned files.
-#[derive(Default)]
-struct EnumsByName {
-    by_rust_name: BTreeMap<String, Vec<QualifiedName>>,
-    /// `DbEnum`s with errors of their own: a field of that type is not
-    /// reported again.
-    rejected: BTreeSet<String>,
-    /// `Cfg::petal_features`: a mapping whose feature is off is refused, as
-    /// the derive refuses it.
-    petal_features: Option<BTreeSet<String>>,
-}
-
-impl ResolveType for EnumsByName {
-    fn resolve(&self, field: &FieldModel, mapped: &MappedType) -> Result<SqlType, Diagnostic> {
-        let (name, array) = match &mapped.kind {
-            MappedKind::Builtin(t) => {
-                let off = feature_needed(&field.ty).filter(|f| {
-                    self.petal_features
-                        .as_ref()
-                        .is_some_and(|on| !on.contains(*f))
-                });
-                return match off {
-                    None => Ok(t.clone()),
-                    Some(feature) => Err(Diagnostic::new(
-                        type_span(field),
-                        format!(
-                            "field `{}` has type `{}`, which maps to {} only with petal's `{feature}` feature, and the crate's Cargo.toml leaves it off: add it (`petal = {{ ..., features = [\"{feature}\"] }}`)",
-                            field.ident,
-                            type_text(&field.ty),
-                            t.as_str()
-                        ),
-                    )),
-                };
-            }
-            MappedKind::Named { name, array } => (name, *array),
-            MappedKind::Unknown => return Err(unmappable(field, None)),
-        };
-        match self.by_rust_name.get(name).map(Vec::as_slice) {
-            Some([one]) => {
-                let ty = SqlType::from_canonical(one.to_string());
-                Ok(if array { ty.array_of() } else { ty })
-            }
-            _ if self.rejected.contains(name) => Ok(SqlType::from_canonical(name.clone())),
-            Some(many) if many.len() > 1 => {
-                let names: Vec<String> = many.iter().map(|n| format!("`{n}`")).collect();
-                Err(Diagnostic::new(
-                    type_span(field),
-                    format!(
-                        "field `{}` has type `{name}`, which is ambiguous: several `DbEnum`s are named so ({}); rename one, or give the field `#[petal(sql_type = \"...\")]`",
-                        field.ident,
-                        names.join(", ")
-                    ),
-                ))
-            }
-            _ => Err(unmappable(field, Some(name))),
-        }
-    }
-}
-
-/// The scanner's message for a type with no SQL type. A bare name may be
-/// an alias declared outside the model files, which the scanner cannot see.
-fn unmappable(field: &FieldModel, named: Option<&str>) -> Diagnostic {
-    let ty = type_text(&field.ty);
-    let alias = if let Some(name) = named {
-        format!(
-            "; if `{name}` is a type alias, declare it in the model files (petal reads them without compiling and sees no other file)"
-        )
-    } else {
-        String::new()
-    };
-    Diagnostic::new(
-        type_span(field),
-        format!(
-            "field `{}` has type `{ty}`, which maps to no SQL type: derive `DbEnum` for it (in the model files), or give the field `#[petal(sql_type = \"...\")]`{alias}",
-            field.ident
-        ),
-    )
-}
-
-/// A type as a person writes it: `Vec<Foo>`, not `Vec < Foo >`.
-pub(crate) fn type_text(ty: &syn::Type) -> String {
-    let spaced = quote::ToTokens::to_token_stream(ty).to_string();
-    let mut out = String::with_capacity(spaced.len());
-    let chars: Vec<char> = spaced.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        if c == ' ' {
-            let prev = i.checked_sub(1).map(|j| chars[j]);
-            let next = chars.get(i + 1).copied();
-            let tight = |ch: Option<char>| matches!(ch, Some('<' | '>' | ':' | ',' | '&' | '\''));
-            if tight(next) && next != Some('\'') || (tight(prev) && prev != Some(',')) {
-                continue;
-            }
-        }
-        out.push(c);
-    }
-    out
-}
-
-fn type_span(field: &FieldModel) -> Span {
-    syn::spanned::Spanned::span(&field.ty)
-}
-
 /// Replaces a byte-order mark and a `#!` line by spaces, which the parser
 /// does not accept but `syn::parse_file` would strip, shifting offsets.
 pub(crate) fn blank_preamble(text: &str) -> String {
@@ -484,80 +361,4 @@ pub(crate) fn blank_preamble(text: &str) -> String {
         out.replace_range(..end, &" ".repeat(end));
     }
     out
-}
-
-/// Collects the derive inputs of every model and the type aliases, in
-/// source order, including those in inline modules; what `cfg` turns off
-/// is not read.
-struct ModelFinder<'c> {
-    cfg: &'c Cfg,
-    tables: Vec<DeriveInput>,
-    enums: Vec<DeriveInput>,
-    aliases: Vec<syn::ItemType>,
-}
-
-impl<'c> ModelFinder<'c> {
-    fn new(cfg: &'c Cfg) -> Self {
-        ModelFinder {
-            cfg,
-            tables: Vec::new(),
-            enums: Vec::new(),
-            aliases: Vec::new(),
-        }
-    }
-}
-
-impl<'ast> Visit<'ast> for ModelFinder<'_> {
-    fn visit_item_struct(&mut self, item: &'ast syn::ItemStruct) {
-        if derives(&item.attrs, "Table") && self.cfg.enabled(&item.attrs) {
-            self.tables.push(DeriveInput::from(item.clone()));
-        }
-    }
-
-    fn visit_item_enum(&mut self, item: &'ast syn::ItemEnum) {
-        if derives(&item.attrs, "DbEnum") && self.cfg.enabled(&item.attrs) {
-            self.enums.push(DeriveInput::from(item.clone()));
-        }
-    }
-
-    fn visit_item_type(&mut self, item: &'ast syn::ItemType) {
-        if self.cfg.enabled(&item.attrs) {
-            self.aliases.push(item.clone());
-        }
-    }
-
-    fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
-        if self.cfg.enabled(&item.attrs) {
-            syn::visit::visit_item_mod(self, item);
-        }
-    }
-
-    // Items inside function bodies are not models.
-    fn visit_item_fn(&mut self, _: &'ast syn::ItemFn) {}
-    fn visit_impl_item_fn(&mut self, _: &'ast syn::ImplItemFn) {}
-}
-
-/// True for `#[derive(..., Name, ...)]` or `#[derive(petal::Name)]`.
-fn derives(attrs: &[Attribute], name: &str) -> bool {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("derive"))
-        .any(|a| {
-            let mut found = false;
-            // A derive list that does not parse is not ours to report.
-            let _ = a.parse_nested_meta(|meta| {
-                let segments: Vec<String> = meta
-                    .path
-                    .segments
-                    .iter()
-                    .map(|s| s.ident.to_string())
-                    .collect();
-                let strs: Vec<&str> = segments.iter().map(String::as_str).collect();
-                if matches!(strs.as_slice(), [n] | ["petal", n] if *n == name) {
-                    found = true;
-                }
-                Ok(())
-            });
-            found
-        })
 }
