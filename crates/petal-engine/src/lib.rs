@@ -21,6 +21,7 @@ pub mod check;
 pub mod compare;
 pub mod error;
 pub mod migrate;
+mod placeholders;
 mod policy_roles;
 pub mod respell;
 pub mod runner;

@@ -2,18 +2,14 @@
 //! cluster when the migration is written: roles are the cluster's, petal
 //! never creates one there, and PostgreSQL refuses a `CREATE POLICY` (or
 //! `ALTER POLICY ... TO`) naming a role that does not exist. Said as a
-//! warning at autogenerate, not found at upgrade. And on the dev server,
-//! where petal loads the SQL files and replays migrations, the roles they
-//! name are made as `NOLOGIN` placeholders.
+//! warning at autogenerate, not found at upgrade. (On the dev server, the
+//! roles they name are made as placeholders: `crate::placeholders`.)
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use petal_diff::{Alter, Change, Diff, Object};
 use petal_ir::PUBLIC_ROLE;
 use petal_pg::ConnConfig;
-use petal_pg::error::ServerError;
-use tokio_postgres::Client;
-use tokio_postgres::error::SqlState;
 
 use crate::error::EngineError;
 
@@ -79,7 +75,7 @@ fn named(diff: &Diff) -> BTreeMap<String, BTreeSet<String>> {
 /// run made on a shared dev server go first, since that server may be the
 /// target's cluster, whose truth they would hide.
 pub(crate) async fn missing(target: &ConnConfig, diff: &Diff) -> Result<Vec<String>, EngineError> {
-    drop_made().await;
+    crate::placeholders::release().await;
     let named = named(diff);
     if named.is_empty() {
         return Ok(Vec::new());
@@ -106,122 +102,6 @@ pub(crate) async fn missing(target: &ConnConfig, diff: &Diff) -> Result<Vec<Stri
             )
         })
         .collect())
-}
-
-/// The placeholder roles this process made on a shared dev server (a
-/// `dev_url`), with that server: [`drop_made`] drops them when the run
-/// settles, once the databases naming them are gone. The embedded dev
-/// cluster is petal's own, and keeps them.
-static MADE_ON_SHARED: std::sync::Mutex<Vec<(ConnConfig, String)>> =
-    std::sync::Mutex::new(Vec::new());
-
-/// One creation at a time in this process: a run that finds a role
-/// present finds it registered if this process made it.
-static CREATING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-fn made_on_shared() -> std::sync::MutexGuard<'static, Vec<(ConnConfig, String)>> {
-    MADE_ON_SHARED
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-/// Creates each of `roles` that `admin`'s cluster (the dev server) lacks,
-/// as a `NOLOGIN` placeholder, registered to be dropped when the run
-/// settles where the server is `shared` (its connection settings then).
-/// Returns the roles it could not create, with why (the dev user lacks
-/// `CREATEROLE`, say). Another process creating the same role at the same
-/// time is no failure, and the role is that process's to drop.
-pub(crate) async fn create_placeholders(
-    admin: &Client,
-    roles: &BTreeSet<String>,
-    shared: Option<&ConnConfig>,
-) -> Result<Vec<(String, ServerError)>, tokio_postgres::Error> {
-    let mut refused = Vec::new();
-    if roles.is_empty() {
-        return Ok(refused);
-    }
-    let _one_at_a_time = CREATING.lock().await;
-    let wanted: Vec<&str> = roles.iter().map(String::as_str).collect();
-    let rows = admin
-        .query(
-            "SELECT rolname::text FROM pg_roles WHERE rolname = ANY ($1::text[])",
-            &[&wanted],
-        )
-        .await?;
-    let present: BTreeSet<String> = rows.iter().map(|r| r.get(0)).collect();
-    for role in roles.iter().filter(|r| !present.contains(*r)) {
-        let sql = format!("CREATE ROLE {} NOLOGIN", petal_ir::quote_ident(role));
-        let Err(e) = admin.batch_execute(&sql).await else {
-            if let Some(server) = shared {
-                made_on_shared().push((server.clone(), role.clone()));
-            }
-            continue;
-        };
-        let raced = [SqlState::DUPLICATE_OBJECT, SqlState::UNIQUE_VIOLATION];
-        if e.code().is_some_and(|c| raced.contains(c)) {
-            continue;
-        }
-        if e.as_db_error().is_none() {
-            // The connection, not the role: no report would say why.
-            return Err(e);
-        }
-        refused.push((role.clone(), ServerError::of(&e)));
-    }
-    Ok(refused)
-}
-
-/// Whether this process made any of `roles` on a shared dev server: a
-/// database naming one is not kept past the run, or the role could not be
-/// dropped.
-pub(crate) fn any_made_on_shared(roles: &BTreeSet<String>) -> bool {
-    made_on_shared()
-        .iter()
-        .any(|(_, role)| roles.contains(role))
-}
-
-/// Drops the placeholder roles this process made on shared dev servers:
-/// roles are the cluster's, and a run leaves none behind. A role another
-/// database still uses (another project's copy granting to it, say) is
-/// left, and said.
-pub(crate) async fn drop_made() {
-    let made = std::mem::take(&mut *made_on_shared());
-    let mut by_server: Vec<(ConnConfig, Vec<String>)> = Vec::new();
-    for (server, role) in made {
-        match by_server.iter_mut().find(|(s, _)| *s == server) {
-            Some((_, roles)) => roles.push(role),
-            None => by_server.push((server, vec![role])),
-        }
-    }
-    for (server, roles) in by_server {
-        let client = match petal_pg::connect(&server).await {
-            Ok(client) => client,
-            Err(e) => {
-                for role in &roles {
-                    say_left(role, &e.to_string());
-                }
-                continue;
-            }
-        };
-        for role in &roles {
-            let sql = format!("DROP ROLE IF EXISTS {}", petal_ir::quote_ident(role));
-            if let Err(e) = client.batch_execute(&sql).await {
-                let error = ServerError::of(&e);
-                let why = match &error.detail {
-                    // Which objects, in which database.
-                    Some(detail) => format!("{} ({})", error.message, detail.replace('\n', "; ")),
-                    None => error.message,
-                };
-                say_left(role, &why);
-            }
-        }
-    }
-}
-
-fn say_left(role: &str, why: &str) {
-    petal_pg::progress::say(&format!(
-        "the placeholder role {} that petal made on the dev server is left there: {why}",
-        petal_ir::quote_ident(role)
-    ));
 }
 
 #[cfg(test)]

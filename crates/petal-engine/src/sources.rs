@@ -151,7 +151,7 @@ pub async fn replay_migrations(settings: &Settings) -> Result<Loaded, EngineErro
         // On a shared dev server, dropped again when the run settles.
         let shared = settings.dev_url.is_some().then_some(&admin);
         let client = petal_pg::connect(&admin).await?;
-        crate::policy_roles::create_placeholders(&client, &roles, shared)
+        crate::placeholders::create(&client, &roles, shared)
             .await
             .map_err(|e| {
                 EngineError::pg_query("creating the roles the migrations' policies name", e)

@@ -212,7 +212,7 @@ pub async fn settle() {
         let _ = task.await;
     }
     // Nothing of this run names them any more.
-    crate::policy_roles::drop_made().await;
+    crate::placeholders::release().await;
 }
 
 async fn write(admin: &Client, name: &str, state: CacheState) -> Result<(), EngineError> {

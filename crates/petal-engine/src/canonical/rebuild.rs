@@ -51,7 +51,7 @@ pub(super) async fn rebuild(
         return Err(EngineError::SqlFiles(Refusals(refused)));
     }
     let built = build_and_read(admin, cfg, models, declared).await?;
-    if !crate::policy_roles::any_made_on_shared(&sql::roles_named(&declared.sql)) {
+    if !crate::placeholders::any_temporary(&sql::roles_named(&declared.sql)) {
         return Ok(built);
     }
     // A failure to drop it leaves the roles it names, and says so.

@@ -180,7 +180,7 @@ fn same_name<'a>(files: &'a SqlFiles, statement: &Declared) -> Vec<&'a Declared>
 }
 
 /// Creates the roles the SQL files' policies and grants name that the dev
-/// server lacks (`policy_roles::create_placeholders`; on a `shared` one,
+/// server lacks (`placeholders::create`; on a `shared` one,
 /// dropped when the run settles). Returns a report at each statement
 /// naming a role the dev user may not create.
 pub(super) async fn create_roles(
@@ -188,8 +188,7 @@ pub(super) async fn create_roles(
     files: &SqlFiles,
     shared: Option<&petal_pg::ConnConfig>,
 ) -> Result<Vec<Report>, tokio_postgres::Error> {
-    let refused =
-        crate::policy_roles::create_placeholders(admin, &roles_named(files), shared).await?;
+    let refused = crate::placeholders::create(admin, &roles_named(files), shared).await?;
     let mut reports = Vec::new();
     for (role, error) in refused {
         for statement in files.statements.iter().filter(|s| s.roles.contains(&role)) {
