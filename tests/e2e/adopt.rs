@@ -141,3 +141,64 @@ async fn the_cvety_database_is_adopted_with_a_clean_check_and_compiling_models()
     again.assert_code(2);
     again.assert_mentions("never overwrites");
 }
+
+/// What the models cannot say is listed where the reviewer reads it — the
+/// baseline's header and the run's output — and `check` shows it as the
+/// difference it is; a failure once the files are written says what is
+/// left to run by hand.
+#[tokio::test]
+async fn what_cannot_be_declared_is_said_and_a_late_failure_says_what_is_left() {
+    let db = petal_testkit::TestDb::new().await;
+    db.client()
+        .batch_execute(
+            "CREATE TABLE notes (id bigint PRIMARY KEY, title text NOT NULL);
+             CREATE INDEX notes_title_twice ON notes (title text_pattern_ops, title);",
+        )
+        .await
+        .unwrap();
+    let home = tempfile::tempdir().expect("temp dir");
+    let dev = dev_url();
+    let run = run_petal(
+        home.path(),
+        &["init", "--from-database", &db.url(), "--dev-url", &dev],
+        &[],
+    );
+    run.assert_code(1);
+    run.assert_mentions("not declared: the models cannot say these");
+    run.assert_mentions("notes_title_twice");
+    let migrations: Vec<_> = std::fs::read_dir(home.path().join("migrations"))
+        .expect("migrations/")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert_eq!(migrations.len(), 1, "{migrations:?}");
+    let baseline = std::fs::read_to_string(&migrations[0]).expect("baseline");
+    assert!(
+        baseline.contains("-- not declared: the models cannot say these")
+            && baseline.contains("notes_title_twice"),
+        "{baseline}"
+    );
+
+    // A dev server that cannot be reached: the files stay, and the run
+    // says what to run once it is mended.
+    let fresh = petal_testkit::TestDb::new().await;
+    fresh
+        .client()
+        .batch_execute("CREATE TABLE notes (id bigint PRIMARY KEY)")
+        .await
+        .unwrap();
+    let other = tempfile::tempdir().expect("temp dir");
+    let run = run_petal(
+        other.path(),
+        &[
+            "init",
+            "--from-database",
+            &fresh.url(),
+            "--dev-url",
+            "postgres://nobody@127.0.0.1:1/postgres?connect_timeout=2",
+        ],
+        &[],
+    );
+    run.assert_code(2);
+    run.assert_mentions("once the error below is mended, run: petal revision --autogenerate --from-migrations -m baseline");
+    assert!(other.path().join("petal.toml").exists());
+}

@@ -253,6 +253,16 @@ async fn canonicalize_in(open: OpenCache, declared: &Declared) -> Result<Canonic
                 || state.models.tables.get(&t.name) == models.tables.get(&t.name)
         })
     });
+    // A sequence a SQL file gives to a model's column goes with the
+    // column (PostgreSQL drops an owned sequence with its column, where a
+    // rebuild reports the column missing): a changed owner table rebuilds.
+    let previous = previous.filter(|state| {
+        sql.statements
+            .iter()
+            .filter(|s| s.kind == petal_sql::Kind::SequenceOwner)
+            .filter_map(|s| s.table.as_ref())
+            .all(|t| state.models.tables.get(t) == models.tables.get(t))
+    });
     // Grants may name any object, or all of a schema's (`ON ALL TABLES IN
     // SCHEMA`): a changed model with them rebuilds, since only loading
     // them last again gives its objects theirs.
