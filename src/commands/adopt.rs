@@ -147,7 +147,9 @@ async fn adopt_into(
         eprintln!(
             "{} the project's files are written in {}; once the error below is mended, run: {left}",
             style.yellow("note:"),
-            dir.display()
+            dir.canonicalize()
+                .unwrap_or_else(|_| dir.to_path_buf())
+                .display()
         );
     }
     result

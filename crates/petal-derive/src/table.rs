@@ -202,9 +202,10 @@ fn variant_name(column: &str) -> String {
     if syn::parse_str::<Ident>(&camel).is_ok() {
         camel
     } else {
+        // What an identifier may hold: `²` is alphanumeric, and is not.
         let cleaned: String = camel
             .chars()
-            .filter(|c| c.is_alphanumeric() || *c == '_')
+            .filter(|c| *c == '_' || unicode_ident::is_xid_continue(*c))
             .collect();
         format!("Column{cleaned}")
     }

@@ -163,6 +163,18 @@ pub(super) fn comment_lines(text: &str, first: &str, rest: &str) -> Vec<String> 
     let mut lines = Vec::new();
     let mut line = first.to_string();
     let mut empty = true;
+    // A line break or a control character in a quoted name would end the
+    // comment: written escaped.
+    let text: String = text
+        .chars()
+        .map(|c| {
+            if needs_escape(c) {
+                format!("\\u{{{:x}}}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
     for word in text.split(' ') {
         if !empty && line.chars().count() + 1 + word.chars().count() > MAX_WIDTH {
             lines.push(std::mem::replace(&mut line, rest.to_string()));
@@ -182,7 +194,7 @@ pub(super) fn comment_lines(text: &str, first: &str, rest: &str) -> Vec<String> 
 /// raw (`r#"..."#`) when quotes or backslashes would, escaped only for
 /// control characters (which a raw string would carry invisibly).
 pub(super) fn literal(text: &str) -> String {
-    if text.chars().any(char::is_control) {
+    if text.chars().any(needs_escape) {
         let mut out = String::from("\"");
         for c in text.chars() {
             match c {
@@ -192,7 +204,7 @@ pub(super) fn literal(text: &str) -> String {
                 '\r' => out.push_str("\\r"),
                 '\t' => out.push_str("\\t"),
                 '\0' => out.push_str("\\0"),
-                c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+                c if needs_escape(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
                 c => out.push(c),
             }
         }
@@ -209,6 +221,13 @@ pub(super) fn literal(text: &str) -> String {
     }
     let fence = "#".repeat(hashes);
     format!("r{fence}\"{text}\"{fence}")
+}
+
+/// A character written escaped: a control character, which a raw string
+/// would carry invisibly, and the bidirectional-text controls rustc
+/// refuses in a literal (`text_direction_codepoint_in_literal`).
+fn needs_escape(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 #[cfg(test)]
@@ -234,9 +253,13 @@ mod tests {
             "line\nbreak\t\"q\"\u{7}",
             "it's",
             "Цена товара",
+            "right\u{202e}to left",
         ] {
             assert_eq!(value(&literal(text)), text, "{}", literal(text));
         }
+        assert!(!literal("a\u{2066}b").contains('\u{2066}'));
+        let lines = comment_lines("a \"line\nbreak\" here", "// ", "// ");
+        assert_eq!(lines, ["// a \"line\\u{a}break\" here"]);
         assert_eq!(literal("plain"), "\"plain\"");
         assert_eq!(literal("a \"b\""), "r#\"a \"b\"\"#");
         assert_eq!(literal("\"#"), "r##\"\"#\"##");

@@ -61,11 +61,11 @@ pub(super) fn field_name(column: &str, ordinal: usize, taken: &BTreeSet<String>)
     let mut base: String = column
         .to_snake_case()
         .chars()
-        .filter(|c| c.is_alphanumeric() || *c == '_')
+        .filter(|c| *c == '_' || unicode_ident::is_xid_continue(*c))
         .collect();
     if base.is_empty() {
         base = format!("column_{ordinal}");
-    } else if base.starts_with(|c: char| c.is_numeric()) {
+    } else if base.starts_with(|c: char| c != '_' && !unicode_ident::is_xid_start(c)) {
         base = format!("column_{base}");
     }
     if !is_identifier(&base) {
@@ -111,9 +111,10 @@ fn type_name(text: &str, prefix: &str) -> String {
     let camel: String = text
         .to_upper_camel_case()
         .chars()
-        .filter(|c| c.is_alphanumeric() || *c == '_')
+        // What an identifier may hold: `²` is alphanumeric, and is not.
+        .filter(|c| *c == '_' || unicode_ident::is_xid_continue(*c))
         .collect();
-    let name = if camel.is_empty() || camel.starts_with(|c: char| c.is_numeric()) {
+    let name = if camel.is_empty() || camel.starts_with(|c: char| !unicode_ident::is_xid_start(c)) {
         format!("{prefix}{camel}")
     } else {
         camel
@@ -137,7 +138,8 @@ pub(super) fn module_name(schema: &str, taken: &BTreeSet<String>) -> String {
     if base.is_empty() || base.starts_with(|c: char| c.is_ascii_digit()) {
         base = format!("schema_{base}").trim_end_matches('_').to_string();
     }
-    if !is_identifier(&base) {
+    // A module named `lib`, `main` or `mod` would be taken for the root.
+    if !is_identifier(&base) || ["lib", "main", "mod"].contains(&base.as_str()) {
         base.push('_');
     }
     unique(&base, "_", taken)
@@ -296,5 +298,11 @@ mod tests {
         assert_eq!(module_name("Склад", &none), "schema");
         assert_eq!(module_name("mod", &none), "mod_");
         assert_eq!(module_name("2024", &none), "schema_2024");
+        // Taken for the models' root file otherwise.
+        assert_eq!(module_name("lib", &none), "lib_");
+        assert_eq!(module_name("main", &none), "main_");
+        // `²` is alphanumeric, and no identifier may hold it.
+        assert_eq!(field_name("area_m²", 1, &none), "area_m");
+        assert!(is_identifier(&field_name("²", 3, &none)));
     }
 }
