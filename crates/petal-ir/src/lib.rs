@@ -30,6 +30,7 @@ mod policy;
 mod privilege;
 mod range;
 mod sequence;
+mod spelling;
 mod sql_type;
 mod table;
 mod table_options;
@@ -51,6 +52,7 @@ pub use policy::{PUBLIC_ROLE, Policy, PolicyCommand, PolicyKey, roles_sql};
 pub use privilege::{Acl, Acls, Grant, Privileges, grantee_sql, merged};
 pub use range::RangeType;
 pub use sequence::{Sequence, SequenceOptions, SequenceOwner};
+pub use spelling::{quote_ident_if_needed, type_spelling};
 pub use sql_type::SqlType;
 pub use table::{
     Check, Column, Deferrable, Exclusion, FkAction, ForeignKey, Identity, Index, IndexKey,
