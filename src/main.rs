@@ -77,9 +77,19 @@ fn run(cli: Cli) -> Result<(), Failure> {
     )?;
     let format = cli.global.format;
     let style = Style::new(cli.global.color);
-    // Two workers: the connections' tasks and the canonical cache's write
-    // go on while the run computes the diff on the thread that waits.
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    let runtime = runtime()?;
+    let result = dispatch(cli.command, settings, &runtime, format, style);
+    // The canonical cache's record is written behind the answer: the run
+    // ends when it is.
+    runtime.block_on(petal_engine::canonical::settle());
+    result
+}
+
+/// The runtime a command runs on. Two workers: the connections' tasks and
+/// the canonical cache's write go on while the run computes the diff on
+/// the thread that waits.
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
@@ -88,12 +98,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 ErrorKind::Io,
                 format!("cannot start the async runtime: {e}"),
             )
-        })?;
-    let result = dispatch(cli.command, settings, &runtime, format, style);
-    // The canonical cache's record is written behind the answer: the run
-    // ends when it is.
-    runtime.block_on(petal_engine::canonical::settle());
-    result
+        })
 }
 
 /// Runs `command` on `runtime`.

@@ -38,16 +38,7 @@ pub fn run(dir: &Path, from: &From<'_>, style: Style) -> Result<(), Failure> {
     if let Some(dev_url) = from.dev_url {
         ConnConfig::parse(dev_url).map_err(petal_engine::EngineError::from)?;
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            Failure::error(
-                ErrorKind::Io,
-                format!("cannot start the async runtime: {e}"),
-            )
-        })?;
+    let runtime = crate::runtime()?;
     let result = runtime.block_on(adopt_into(dir, from, &target, style));
     runtime.block_on(petal_engine::canonical::settle());
     result

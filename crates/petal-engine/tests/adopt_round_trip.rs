@@ -41,20 +41,6 @@ fn settings(root: &Path, privileges: bool) -> Settings {
     }
 }
 
-/// The test server keeps no canonical database of a finished case.
-async fn drop_cache(settings: &Settings) {
-    let server = petal_testkit::server().expect("test server");
-    let name = petal_engine::canonical::cache_db_name(settings);
-    if let Ok(client) = petal_pg::connect(&server.admin).await {
-        let _ = client
-            .batch_execute(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                petal_ir::quote_ident(&name)
-            ))
-            .await;
-    }
-}
-
 /// The database `db` describes, built and read back as PostgreSQL
 /// prints it.
 async fn built(db: &Database) -> Result<Loaded, String> {
@@ -128,7 +114,7 @@ async fn round_trip(db: &Database) -> Result<(), String> {
         Err(e) => Err(e),
     };
     petal_engine::canonical::settle().await;
-    drop_cache(&settings).await;
+    common::drop_cache(&settings).await;
     let canonical = result.map_err(|e| {
         let reports: Vec<String> = e.reports().iter().map(|r| r.to_string()).collect();
         format!(

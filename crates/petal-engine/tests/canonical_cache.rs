@@ -39,20 +39,6 @@ fn settings(root: PathBuf) -> Settings {
     }
 }
 
-/// The test server keeps no canonical database of a finished test.
-async fn drop_cache(settings: &Settings) {
-    let server = petal_testkit::server().expect("test server");
-    let name = petal_engine::canonical::cache_db_name(settings);
-    if let Ok(client) = petal_pg::connect(&server.admin).await {
-        let _ = client
-            .batch_execute(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                petal_ir::quote_ident(&name)
-            ))
-            .await;
-    }
-}
-
 fn scanned(db: &Database) -> Declared {
     Declared {
         models: ScannedModels {
@@ -81,8 +67,8 @@ proptest! {
             let cold = canonicalize(&cold_settings, &scanned(&b)).await?;
             assert_eq!(again.route, Route::Cached, "an unchanged run sends no statement");
             assert_eq!(warm.database, again.database, "an unchanged run returns the cache");
-            drop_cache(&warm_settings).await;
-            drop_cache(&cold_settings).await;
+            common::drop_cache(&warm_settings).await;
+            common::drop_cache(&cold_settings).await;
             Ok::<_, petal_engine::EngineError>((warm, cold))
         }).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert!(matches!(cold.route, Route::Rebuilt(_)));
@@ -102,7 +88,7 @@ proptest! {
             let loaded = canonicalize(&settings, &scanned(&a))
                 .await
                 .map_err(|e| e.to_string())?;
-            drop_cache(&settings).await;
+            common::drop_cache(&settings).await;
             let script = petal_diff::render_schema(&a)
                 .into_iter()
                 .map(|s| s.sql)
@@ -185,7 +171,7 @@ async fn cold(db: &Database) -> petal_engine::canonical::Canonical {
     let dir = tempfile::tempdir().expect("tempdir");
     let settings = settings(dir.path().to_path_buf());
     let loaded = canonicalize(&settings, &scanned(db)).await;
-    drop_cache(&settings).await;
+    common::drop_cache(&settings).await;
     loaded.expect("canonicalize")
 }
 
@@ -217,7 +203,7 @@ fn a_run_ending_before_its_record_is_written_costs_a_rebuild_only() {
     let next = runtime().block_on(async {
         let next = canonicalize(&settings, &scanned(&c)).await;
         petal_engine::canonical::settle().await;
-        drop_cache(&settings).await;
+        common::drop_cache(&settings).await;
         next.expect("c")
     });
     assert!(matches!(next.route, Route::Rebuilt(_)), "{:?}", next.route);
@@ -299,8 +285,8 @@ fn a_warm_run_under_sql_files_reads_what_a_rebuild_reads() {
         let cold_settings = settings(cold_dir.path().to_path_buf());
         let cold = canonicalize(&cold_settings, &declared(&b)).await;
         petal_engine::canonical::settle().await;
-        drop_cache(&warm_settings).await;
-        drop_cache(&cold_settings).await;
+        common::drop_cache(&warm_settings).await;
+        common::drop_cache(&cold_settings).await;
         (warm.expect("b, warm"), cold.expect("b, cold"))
     });
     assert_eq!(warm.route, Route::Updated);

@@ -19,6 +19,7 @@
 //! checked again on empty tables. `PETAL_PROPTEST_CASES` sets the number of
 //! cases (200 by default); a failure prints both schemas as SQL.
 
+#[allow(dead_code)] // `drop_cache` is the cache tests'
 mod common;
 mod support;
 

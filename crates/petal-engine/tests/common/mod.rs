@@ -48,3 +48,17 @@ pub async fn built_with(
         .map(|found| found.database)
         .map_err(|e| e.to_string())
 }
+
+/// The test server keeps no canonical database of a finished test.
+pub async fn drop_cache(settings: &petal_engine::Settings) {
+    let server = petal_testkit::server().expect("test server");
+    let name = petal_engine::canonical::cache_db_name(settings);
+    if let Ok(client) = petal_pg::connect(&server.admin).await {
+        let _ = client
+            .batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                petal_ir::quote_ident(&name)
+            ))
+            .await;
+    }
+}

@@ -4,7 +4,7 @@
 
 use petal_ir::{IndexKey, IndexKeyExpr, ReplicaIdentity};
 
-use super::plan::{Placed, TablePlan};
+use super::plan::{Placement, TablePlan};
 
 /// `opclass`/`collation`/`order` of an index as the model says it: a
 /// value for every key, then values for column keys by column.
@@ -95,8 +95,7 @@ fn key_options(
 
 /// Each index adjusted to what the models say of it, and placed.
 pub(super) fn indexes(plan: &mut TablePlan) {
-    let mut on_fields: Vec<Placed> = Vec::new();
-    let mut on_struct: Vec<Placed> = Vec::new();
+    let mut placement = Placement::default();
     for at in 0..plan.table.indexes.len() {
         for note in adjust(&mut plan.table.indexes[at]) {
             plan.note(note);
@@ -108,21 +107,10 @@ pub(super) fn indexes(plan: &mut TablePlan) {
                 IndexKeyExpr::Expression(_) => None,
             },
             _ => None,
-        }
-        .filter(|f| !on_fields.iter().any(|p| p.field == Some(*f)));
-        let placed = Placed {
-            at,
-            field,
-            named: false,
         };
-        if field.is_some() {
-            on_fields.push(placed);
-        } else {
-            on_struct.push(placed);
-        }
+        placement.place(at, field);
     }
-    on_fields.sort_by_key(|p| p.field);
-    plan.indexes = on_struct.into_iter().chain(on_fields).collect();
+    plan.indexes = placement.in_order();
 }
 
 /// Takes out of `index` what `index(...)` cannot say, and says what.

@@ -55,6 +55,38 @@ pub(super) struct Placed {
     pub named: bool,
 }
 
+/// Where a table's keys or indexes of one kind are declared: on the field
+/// of their one column when it has none of that kind yet (a field says
+/// one of each), on the struct otherwise; the struct's first, then the
+/// fields' in field order, as the scanner names them.
+#[derive(Default)]
+pub(super) struct Placement {
+    on_struct: Vec<Placed>,
+    on_fields: Vec<Placed>,
+}
+
+impl Placement {
+    /// Places the constraint or index `at`, on `field` if that field has
+    /// none of this kind yet.
+    pub fn place(&mut self, at: usize, field: Option<usize>) {
+        let field = field.filter(|f| !self.on_fields.iter().any(|p| p.field == Some(*f)));
+        let placed = Placed {
+            at,
+            field,
+            named: false,
+        };
+        match field {
+            Some(_) => self.on_fields.push(placed),
+            None => self.on_struct.push(placed),
+        }
+    }
+
+    pub fn in_order(mut self) -> Vec<Placed> {
+        self.on_fields.sort_by_key(|p| p.field);
+        self.on_struct.into_iter().chain(self.on_fields).collect()
+    }
+}
+
 /// What planning a table needs besides the table: the type mapping, and
 /// the columns of every table written (which a foreign key may target).
 pub(super) struct Context<'a> {
@@ -245,28 +277,15 @@ fn keys(plan: &mut TablePlan) {
     {
         plan.primary_key_field = position(plan, column);
     }
-    let mut on_fields: Vec<Placed> = Vec::new();
-    let mut on_struct: Vec<Placed> = Vec::new();
+    let mut placement = Placement::default();
     for (at, unique) in plan.table.uniques.iter().enumerate() {
         let field = match unique.columns.as_slice() {
-            [column] => {
-                position(plan, column).filter(|f| !on_fields.iter().any(|p| p.field == Some(*f)))
-            }
+            [column] => position(plan, column),
             _ => None,
         };
-        let placed = Placed {
-            at,
-            field,
-            named: false,
-        };
-        if field.is_some() {
-            on_fields.push(placed);
-        } else {
-            on_struct.push(placed);
-        }
+        placement.place(at, field);
     }
-    on_fields.sort_by_key(|p| p.field);
-    plan.uniques = on_struct.into_iter().chain(on_fields).collect();
+    plan.uniques = placement.in_order();
 }
 
 /// Exclusion constraints read back from their definitions; one the

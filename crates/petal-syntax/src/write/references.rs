@@ -7,15 +7,14 @@ use std::collections::BTreeMap;
 
 use petal_ir::{FkAction, ForeignKey, QualifiedName};
 
-use super::plan::{Placed, TablePlan};
+use super::plan::{Placement, TablePlan};
 use crate::spelling::quote_identifier;
 
 /// Places each foreign key; one the models cannot declare (its target is
 /// no model) is left out, and noted.
 pub(super) fn foreign_keys(plan: &mut TablePlan, written: &BTreeMap<QualifiedName, Vec<String>>) {
     let mut kept: Vec<ForeignKey> = Vec::new();
-    let mut on_fields: Vec<Placed> = Vec::new();
-    let mut on_struct: Vec<Placed> = Vec::new();
+    let mut placement = Placement::default();
     for fk in std::mem::take(&mut plan.table.foreign_keys) {
         if let Err(why) = declarable(plan, &fk, written) {
             plan.note(format!(
@@ -27,22 +26,11 @@ pub(super) fn foreign_keys(plan: &mut TablePlan, written: &BTreeMap<QualifiedNam
             ));
             continue;
         }
-        let field = field_of(plan, &fk).filter(|f| !on_fields.iter().any(|p| p.field == Some(*f)));
-        let placed = Placed {
-            at: kept.len(),
-            field,
-            named: false,
-        };
-        if field.is_some() {
-            on_fields.push(placed);
-        } else {
-            on_struct.push(placed);
-        }
+        placement.place(kept.len(), field_of(plan, &fk));
         kept.push(fk);
     }
     plan.table.foreign_keys = kept;
-    on_fields.sort_by_key(|p| p.field);
-    plan.foreign_keys = on_struct.into_iter().chain(on_fields).collect();
+    plan.foreign_keys = placement.in_order();
 }
 
 /// Why the models cannot declare `fk`: the scanner refuses a reference to
