@@ -164,9 +164,12 @@ fn identity(statement: &Declared) -> Option<(u8, String)> {
         | Kind::RowSecurity
         | Kind::Grant => return None,
     };
+    // A trigger's or policy's name is its table's; a sequence has one
+    // owner, whichever table it names.
     let table = statement
         .table
         .as_ref()
+        .filter(|_| statement.kind != Kind::SequenceOwner)
         .map(|t| format!("{t} "))
         .unwrap_or_default();
     Some((namespace, format!("{table}{name}")))

@@ -95,3 +95,20 @@ fn a_directory_of_files_is_read_recursively() {
     let missing = petal_sql::read_dir(&dir.path().join("nope")).map(|r| r.is_empty());
     assert!(matches!(missing, Ok(true)));
 }
+
+/// A sequence has one owner: two `OWNED BY`s of one sequence are one
+/// declaration twice, whichever tables they name.
+#[test]
+fn a_sequence_owner_is_declared_once() {
+    let errors = match read_sql(&files(&[(
+        "sql/s.sql",
+        "CREATE SEQUENCE n;\nALTER SEQUENCE n OWNED BY a.x;\nALTER SEQUENCE n OWNED BY b.y;\n",
+    )])) {
+        Ok(_) => panic!("read"),
+        Err(e) => ReportList(&e).to_string(),
+    };
+    assert!(
+        errors.contains("sql/s.sql:3:1: sequence owner `public.n` is declared twice"),
+        "{errors}"
+    );
+}
