@@ -52,19 +52,8 @@ async fn adopt_into(
 ) -> Result<(), Failure> {
     let (url, privileges) = (from.url, from.privileges);
     let reading = Settings {
-        root: dir.to_path_buf(),
         database_url: Some(url.to_string()),
-        dev_url: None,
-        database: String::new(),
-        models_dir: dir.join(adopt::MODELS_DIR),
-        migrations_dir: dir.join(adopt::MIGRATIONS_DIR),
-        sql_dir: Some(dir.join(adopt::SQL_DIR)),
-        project_file: None,
-        schemas: Vec::new(),
-        features: None,
-        step_policy: Default::default(),
-        online: false,
-        privileges,
+        ..adopt::project_settings(dir, privileges)
     };
     // What `petal init` writes too: a project here already, said before
     // the database is read.

@@ -6,23 +6,8 @@
 //! nothing is written over.
 
 use std::path::Path;
-use std::process::Command;
 
-use crate::support::{Project, dev_url, run_petal};
-
-fn cargo(dir: &Path, args: &[&str]) {
-    let output = Command::new(env!("CARGO"))
-        .args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", petal_testkit::target_dir())
-        .output()
-        .unwrap_or_else(|e| panic!("running cargo {args:?}: {e}"));
-    assert!(
-        output.status.success(),
-        "cargo {args:?} failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
+use crate::support::{DEV_PROFILE, Project, cargo, dev_url, run_petal};
 
 /// A new crate in `home` depending on petal (by path) and the crates the
 /// written models' types come from, as the README's quick start says.
@@ -34,16 +19,14 @@ fn new_crate(home: &Path) -> std::path::PathBuf {
     let shop = home.join("shop");
     let petal = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/petal");
     let manifest = std::fs::read_to_string(shop.join("Cargo.toml")).expect("Cargo.toml");
-    // This workspace's dev profile, so the shared target directory's
-    // dependencies are reused: test plumbing.
-    let profile = "\n[profile.dev]\ndebug = \"line-tables-only\"\n\n[profile.dev.package.\"*\"]\ndebug = false\n";
+
     let dependencies = format!(
         "petal = {{ path = {:?} }}\nchrono = \"0.4\"\nrust_decimal = \"1\"\nserde_json = \"1\"\nuuid = \"1\"\n",
         petal.display().to_string()
     );
     std::fs::write(
         shop.join("Cargo.toml"),
-        format!("{manifest}{dependencies}{profile}"),
+        format!("{manifest}{dependencies}{DEV_PROFILE}"),
     )
     .expect("Cargo.toml");
     shop

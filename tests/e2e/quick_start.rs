@@ -6,11 +6,10 @@
 //! `petal` binary is the one just built, standing for `cargo install`.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use petal_testkit::TestDb;
 
-use crate::support::{dev_url, run_petal, toml_string};
+use crate::support::{DEV_PROFILE, cargo, dev_url, run_petal, toml_string};
 
 /// The fenced block of `lang` in the README that follows `after` and
 /// contains `needle`.
@@ -28,21 +27,6 @@ fn readme_block(lang: &str, after: &str, needle: &str) -> String {
         .find(|block| block.contains(needle))
         .unwrap_or_else(|| panic!("README has no ```{lang} block with `{needle}` after `{after}`"))
         .to_string()
-}
-
-fn cargo(dir: &Path, args: &[&str]) {
-    let target = petal_testkit::target_dir();
-    let output = Command::new(env!("CARGO"))
-        .args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", &target)
-        .output()
-        .unwrap_or_else(|e| panic!("running cargo {args:?}: {e}"));
-    assert!(
-        output.status.success(),
-        "cargo {args:?} failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 #[tokio::test]
@@ -65,13 +49,9 @@ async fn the_readme_quick_start_works_in_a_new_crate() {
         .replace("../petal/crates/petal", &petal_dir.display().to_string())
         .replace("[dependencies]\n", "");
     let manifest = std::fs::read_to_string(shop.join("Cargo.toml")).expect("Cargo.toml");
-    // This workspace's dev profile, so the shared target directory's
-    // dependencies are reused instead of built again: test plumbing, not
-    // something a user needs.
-    let profile = "\n[profile.dev]\ndebug = \"line-tables-only\"\n\n[profile.dev.package.\"*\"]\ndebug = false\n";
     std::fs::write(
         shop.join("Cargo.toml"),
-        format!("{manifest}{dependencies}\n{profile}"),
+        format!("{manifest}{dependencies}\n{DEV_PROFILE}"),
     )
     .expect("Cargo.toml");
 

@@ -25,19 +25,8 @@ mod common;
 fn settings(root: &Path, privileges: bool) -> Settings {
     let server = petal_testkit::server().expect("test server");
     Settings {
-        root: root.to_path_buf(),
-        database_url: None,
         dev_url: Some(server.admin.to_url_with_password()),
-        database: "unused".into(),
-        models_dir: root.join(petal_engine::adopt::MODELS_DIR),
-        migrations_dir: root.join(petal_engine::adopt::MIGRATIONS_DIR),
-        sql_dir: Some(root.join(petal_engine::adopt::SQL_DIR)),
-        project_file: None,
-        schemas: Vec::new(),
-        features: None,
-        step_policy: Default::default(),
-        online: false,
-        privileges,
+        ..petal_engine::adopt::project_settings(root, privileges)
     }
 }
 

@@ -11,6 +11,27 @@ pub fn quote_identifier(ident: &str) -> String {
     petal_ir::quote_ident_if_needed(ident)
 }
 
+/// A double-quoted identifier at the start of `text` (`""` inside for a
+/// quote), and what follows it; `None` when `text` starts with no quote.
+pub(crate) fn quoted_prefix(text: &str) -> Option<Result<(String, &str), &'static str>> {
+    let quoted = text.strip_prefix('"')?;
+    let mut out = String::new();
+    let mut chars = quoted.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if c != '"' {
+            out.push(c);
+        } else if chars.peek().is_some_and(|(_, next)| *next == '"') {
+            chars.next();
+            out.push('"');
+        } else if out.is_empty() {
+            return Some(Err("a quoted name is empty"));
+        } else {
+            return Some(Ok((out, &quoted[at + 1..])));
+        }
+    }
+    Some(Err("a quote is not closed"))
+}
+
 /// The column type of a user type (an enum), as `format_type` prints it
 /// with `search_path` pinned to `pg_catalog`, as introspection pins it:
 /// schema-qualified, each part quoted only if it must be.

@@ -236,6 +236,28 @@ pub fn unused_port() -> u16 {
         .port()
 }
 
+/// This workspace's dev profile, for a crate a test makes: the shared
+/// target directory's dependencies are reused instead of built again
+/// (test plumbing, not something a user needs).
+pub const DEV_PROFILE: &str =
+    "\n[profile.dev]\ndebug = \"line-tables-only\"\n\n[profile.dev.package.\"*\"]\ndebug = false\n";
+
+/// `cargo ARGS` in `dir` with this workspace's target directory, asserted
+/// to succeed.
+pub fn cargo(dir: &Path, args: &[&str]) {
+    let output = std::process::Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", petal_testkit::target_dir())
+        .output()
+        .unwrap_or_else(|e| panic!("running cargo {args:?}: {e}"));
+    assert!(
+        output.status.success(),
+        "cargo {args:?} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// The test server's maintenance database, as a URL petal can take.
 pub fn dev_url() -> String {
     match petal_testkit::server() {

@@ -25,6 +25,27 @@ pub const MODELS_DIR: &str = "src/models";
 pub const SQL_DIR: &str = "sql";
 pub const MIGRATIONS_DIR: &str = "migrations";
 
+/// The settings of a project adopted in `root`, laid out as
+/// `petal init --from-database` writes it, with no database or dev server
+/// named yet (the embedded ones): the caller names those it has.
+pub fn project_settings(root: &std::path::Path, privileges: bool) -> crate::Settings {
+    crate::Settings {
+        root: root.to_path_buf(),
+        database_url: None,
+        dev_url: None,
+        database: String::new(),
+        models_dir: root.join(MODELS_DIR),
+        migrations_dir: root.join(MIGRATIONS_DIR),
+        sql_dir: Some(root.join(SQL_DIR)),
+        project_file: None,
+        schemas: Vec::new(),
+        features: None,
+        step_policy: Default::default(),
+        online: false,
+        privileges,
+    }
+}
+
 /// A database, written as a project's models and SQL files.
 #[derive(Debug)]
 pub struct Adoption {

@@ -122,22 +122,8 @@ fn target(text: &str) -> Result<Reference, String> {
 /// bare up to a space, dot, comma, parenthesis or quote.
 fn name(text: &str) -> Result<(String, &str), String> {
     let text = text.trim_start();
-    if let Some(quoted) = text.strip_prefix('"') {
-        let mut out = String::new();
-        let mut chars = quoted.char_indices().peekable();
-        while let Some((at, c)) = chars.next() {
-            if c != '"' {
-                out.push(c);
-            } else if chars.peek().is_some_and(|(_, next)| *next == '"') {
-                chars.next();
-                out.push('"');
-            } else if out.is_empty() {
-                return Err("a quoted name is empty".to_string());
-            } else {
-                return Ok((out, &quoted[at + 1..]));
-            }
-        }
-        return Err("a quote is not closed".to_string());
+    if let Some(quoted) = crate::spelling::quoted_prefix(text) {
+        return quoted.map_err(str::to_string);
     }
     let end = text
         .find(|c: char| c.is_whitespace() || matches!(c, '.' | ',' | '(' | ')' | '"'))

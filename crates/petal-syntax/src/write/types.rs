@@ -163,23 +163,13 @@ pub(super) fn user_type(text: &str) -> Option<QualifiedName> {
 /// One identifier at the start of `text`: quoted (doubled quotes inside)
 /// or up to the first dot.
 fn identifier(text: &str) -> Option<(String, &str)> {
-    let Some(quoted) = text.strip_prefix('"') else {
-        let end = text.find('.').unwrap_or(text.len());
-        return (end > 0).then(|| (text[..end].to_string(), &text[end..]));
-    };
-    let mut out = String::new();
-    let mut chars = quoted.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        if c != '"' {
-            out.push(c);
-        } else if chars.peek().is_some_and(|(_, next)| *next == '"') {
-            chars.next();
-            out.push('"');
-        } else {
-            return Some((out, &quoted[at + 1..]));
+    match crate::spelling::quoted_prefix(text) {
+        Some(quoted) => quoted.ok(),
+        None => {
+            let end = text.find('.').unwrap_or(text.len());
+            (end > 0).then(|| (text[..end].to_string(), &text[end..]))
         }
     }
-    None
 }
 
 #[cfg(test)]
