@@ -38,6 +38,7 @@ mod duration;
 mod error;
 mod file;
 mod graph;
+pub mod import;
 mod journal;
 pub mod lex;
 pub mod load;
