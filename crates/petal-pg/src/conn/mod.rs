@@ -1,12 +1,20 @@
 //! Connection settings and connecting.
 //!
 //! petal parses connection strings itself (URLs and libpq key-value strings)
-//! rather than handing them to tokio-postgres, for two reasons: `sslmode`
+//! rather than handing them to tokio-postgres, for three reasons: `sslmode`
 //! `verify-ca`/`verify-full` exist only in libpq, so petal maps them onto
-//! rustls; and every message and `Debug` output must be able to name the
-//! server without ever showing the password.
+//! rustls; libpq's other sources (the `PG*` variables, `.pgpass`, the
+//! default client certificate) are read as libpq reads them; and every
+//! message and `Debug` output must be able to name the server without ever
+//! showing the password.
 
+mod builder;
+mod connect;
+mod env;
 mod parse;
+mod pgpass;
+#[cfg(test)]
+mod sources_tests;
 mod tls;
 
 use std::fmt;
@@ -14,9 +22,10 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
-use tokio_postgres::{CancelToken, Client, NoTls};
+pub use connect::{cancel, connect};
+pub use env::{Env, VARIABLES as ENV_VARIABLES};
 
-use crate::error::{PgError, describe};
+use crate::error::PgError;
 
 /// The default connect timeout: long enough for a slow TLS handshake over a
 /// bad network, short enough that a silent server does not look like a hang.
@@ -82,19 +91,53 @@ impl FromStr for SslMode {
     }
 }
 
+/// Where a missing password is looked up (libpq's `passfile`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PassFile {
+    /// No home directory to find `.pgpass` in.
+    None,
+    /// `passfile=` or `PGPASSFILE`: written into the config's URLs.
+    Given(PathBuf),
+    /// `~/.pgpass`: not written, since whoever reads the URL finds their own.
+    Home(PathBuf),
+}
+
+impl PassFile {
+    pub fn path(&self) -> Option<&std::path::Path> {
+        match self {
+            PassFile::None => None,
+            PassFile::Given(path) | PassFile::Home(path) => Some(path),
+        }
+    }
+}
+
 /// Everything needed to connect to one database. `Debug` and `Display`
 /// redact the password.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ConnConfig {
+    /// The server, or the first of several (`host=a,b`).
     pub host: Host,
     pub port: u16,
+    /// The other servers of `host=a,b` (libpq's multi-host strings), tried
+    /// in order when the one before cannot be reached, refuses the
+    /// connection or, with `read_write`, is read-only.
+    pub fallback_hosts: Vec<(Host, u16)>,
     pub user: String,
+    /// Given in the string or `PGPASSWORD`; without one, `passfile` is
+    /// looked up when connecting.
     pub password: Option<String>,
     pub dbname: String,
     pub sslmode: SslMode,
     /// PEM file of trusted root certificates (libpq's `sslrootcert`); the
     /// Mozilla roots when absent.
     pub sslrootcert: Option<PathBuf>,
+    /// PEM client certificate (libpq's `sslcert`), presented when the
+    /// server asks; `~/.postgresql/postgresql.crt` when that exists.
+    pub sslcert: Option<PathBuf>,
+    /// Its PEM private key (`sslkey`; `~/.postgresql/postgresql.key` when
+    /// that exists); without one, looked for in `sslcert`'s file.
+    pub sslkey: Option<PathBuf>,
+    pub passfile: PassFile,
     pub connect_timeout: Duration,
     pub application_name: Option<String>,
     /// Server options for the session (`-c statement_timeout=5s`).
@@ -128,14 +171,24 @@ impl ChannelBinding {
 
 impl ConnConfig {
     /// Parses a `postgres://`/`postgresql://` URL or a libpq key-value string
-    /// (`host=/tmp dbname=shop`). A host starting with `/` (percent-encoded
-    /// in a URL: `%2Ftmp`) is a Unix socket directory. Defaults: the local
-    /// server's socket (`/var/run/postgresql` or `/tmp`) else `localhost`,
-    /// port 5432, user `postgres` (not the OS user: petal runs as root in
-    /// containers), database = user, `sslmode=prefer`, a 10 s connect
-    /// timeout. Environment variables (`PGHOST`, ...) are not read.
+    /// (`host=/tmp dbname=shop`) in the process's environment: what the
+    /// string leaves unset comes from the `PG*` variables, as libpq has it
+    /// (see [`ConnConfig::parse_with_env`]).
     pub fn parse(text: &str) -> Result<Self, PgError> {
-        parse::parse(text)
+        parse::parse(text, &Env::process())
+    }
+
+    /// Parses `text` in `env`. A host starting with `/` (percent-encoded in
+    /// a URL: `%2Ftmp`) is a Unix socket directory; `host=a,b port=1,2` and
+    /// `postgres://a:1,b:2/db` name several servers. Each parameter: the
+    /// string's, else its variable's (`PGHOST`, ..., [`ENV_VARIABLES`]),
+    /// else the default: the local server's socket (`/var/run/postgresql`
+    /// or `/tmp`) else `localhost`, port 5432, the OS user (`postgres` for
+    /// root, see [`Env::default_user`]), database = user, `sslmode=prefer`,
+    /// a 10 s connect timeout, `~/.pgpass`, and the client certificate in
+    /// `~/.postgresql/` when there is one.
+    pub fn parse_with_env(text: &str, env: &Env) -> Result<Self, PgError> {
+        parse::parse(text, env)
     }
 
     /// A config for a server listening on a Unix socket in `socket_dir`,
@@ -144,11 +197,15 @@ impl ConnConfig {
         ConnConfig {
             host: Host::Unix(socket_dir.into()),
             port,
+            fallback_hosts: Vec::new(),
             user: user.to_string(),
             password: None,
             dbname: dbname.to_string(),
             sslmode: SslMode::Disable,
             sslrootcert: None,
+            sslcert: None,
+            sslkey: None,
+            passfile: PassFile::None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             application_name: None,
             options: None,
@@ -165,16 +222,21 @@ impl ConnConfig {
         }
     }
 
-    /// What a message names: `database "shop" on localhost:5432 as user "app"`.
+    /// Every server, in the order they are tried.
+    pub fn hosts(&self) -> impl Iterator<Item = (&Host, u16)> {
+        std::iter::once((&self.host, self.port))
+            .chain(self.fallback_hosts.iter().map(|(host, port)| (host, *port)))
+    }
+
+    /// What a message names: `database "shop" on localhost:5432 as user
+    /// "app"` (`on a:5432 or b:5433` for several servers).
     pub fn target(&self) -> String {
-        let place = match &self.host {
-            Host::Tcp(h) if h.contains(':') => format!("[{h}]:{}", self.port),
-            Host::Tcp(h) => format!("{h}:{}", self.port),
-            Host::Unix(dir) => format!("socket {}/.s.PGSQL.{}", dir.display(), self.port),
-        };
+        let places: Vec<String> = self.hosts().map(|(h, p)| place(h, p)).collect();
         format!(
-            "database {:?} on {place} as user {:?}",
-            self.dbname, self.user
+            "database {:?} on {} as user {:?}",
+            self.dbname,
+            places.join(" or "),
+            self.user
         )
     }
 
@@ -197,25 +259,40 @@ impl ConnConfig {
             url.push_str(&parse::percent_encode(pw));
         }
         url.push('@');
-        match &self.host {
-            Host::Tcp(h) if h.contains(':') => url.push_str(&format!("[{h}]")),
-            Host::Tcp(h) => url.push_str(&parse::percent_encode(h)),
-            Host::Unix(dir) => url.push_str(&parse::percent_encode(&dir.to_string_lossy())),
-        }
-        url.push_str(&format!(
-            ":{}/{}",
-            self.port,
-            parse::percent_encode(&self.dbname)
-        ));
+        let hosts: Vec<String> = self
+            .hosts()
+            .map(|(host, port)| match host {
+                Host::Tcp(h) if h.contains(':') => format!("[{h}]:{port}"),
+                Host::Tcp(h) => format!("{}:{port}", parse::percent_encode(h)),
+                Host::Unix(dir) => {
+                    format!("{}:{port}", parse::percent_encode(&dir.to_string_lossy()))
+                }
+            })
+            .collect();
+        url.push_str(&hosts.join(","));
+        url.push('/');
+        url.push_str(&parse::percent_encode(&self.dbname));
         let mut params = Vec::new();
         if self.sslmode != SslMode::default() {
             params.push(format!("sslmode={}", self.sslmode.as_str()));
         }
-        if let Some(root) = &self.sslrootcert {
-            params.push(format!(
-                "sslrootcert={}",
-                parse::percent_encode(&root.to_string_lossy())
-            ));
+        let paths = [
+            ("sslrootcert", self.sslrootcert.as_ref()),
+            ("sslcert", self.sslcert.as_ref()),
+            ("sslkey", self.sslkey.as_ref()),
+            (
+                "passfile",
+                match &self.passfile {
+                    PassFile::Given(path) => Some(path),
+                    PassFile::None | PassFile::Home(_) => None,
+                },
+            ),
+        ];
+        for (key, path) in paths {
+            if let Some(path) = path {
+                let path = parse::percent_encode(&path.to_string_lossy());
+                params.push(format!("{key}={path}"));
+            }
         }
         if self.connect_timeout != DEFAULT_CONNECT_TIMEOUT {
             // libpq takes whole seconds; keep sub-second timeouts (tests) exact.
@@ -240,44 +317,6 @@ impl ConnConfig {
         }
         url
     }
-
-    fn tokio_config(&self) -> tokio_postgres::Config {
-        let mut cfg = tokio_postgres::Config::new();
-        match &self.host {
-            Host::Tcp(h) => cfg.host(h),
-            Host::Unix(dir) => cfg.host_path(dir),
-        };
-        cfg.port(self.port)
-            .user(&self.user)
-            .dbname(&self.dbname)
-            .connect_timeout(self.connect_timeout);
-        if let Some(pw) = &self.password {
-            cfg.password(pw);
-        }
-        // petal's sessions say whose they are in pg_stat_activity (a lock
-        // holder, a statement left running), unless the URL names another.
-        cfg.application_name(self.application_name.as_deref().unwrap_or("petal"));
-        if let Some(options) = &self.options {
-            cfg.options(options);
-        }
-        cfg.channel_binding(match self.channel_binding {
-            ChannelBinding::Disable => tokio_postgres::config::ChannelBinding::Disable,
-            ChannelBinding::Prefer => tokio_postgres::config::ChannelBinding::Prefer,
-            ChannelBinding::Require => tokio_postgres::config::ChannelBinding::Require,
-        });
-        if self.read_write {
-            cfg.target_session_attrs(tokio_postgres::config::TargetSessionAttrs::ReadWrite);
-        }
-        cfg.ssl_mode(match (&self.host, self.sslmode) {
-            // libpq ignores sslmode on Unix sockets, which carry no TLS.
-            (Host::Unix(_), _) | (_, SslMode::Disable) => tokio_postgres::config::SslMode::Disable,
-            (_, SslMode::Prefer) => tokio_postgres::config::SslMode::Prefer,
-            (_, SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull) => {
-                tokio_postgres::config::SslMode::Require
-            }
-        });
-        cfg
-    }
 }
 
 impl FromStr for ConnConfig {
@@ -300,11 +339,15 @@ impl fmt::Debug for ConnConfig {
         f.debug_struct("ConnConfig")
             .field("host", &self.host)
             .field("port", &self.port)
+            .field("fallback_hosts", &self.fallback_hosts)
             .field("user", &self.user)
             .field("password", &self.password.as_ref().map(|_| "***"))
             .field("dbname", &self.dbname)
             .field("sslmode", &self.sslmode)
             .field("sslrootcert", &self.sslrootcert)
+            .field("sslcert", &self.sslcert)
+            .field("sslkey", &self.sslkey)
+            .field("passfile", &self.passfile)
             .field("connect_timeout", &self.connect_timeout)
             .field("application_name", &self.application_name)
             .field("options", &self.options)
@@ -314,64 +357,11 @@ impl fmt::Debug for ConnConfig {
     }
 }
 
-/// Connects, spawning the connection task on the current tokio runtime. The
-/// whole handshake (TCP, TLS, authentication) is bounded by the config's
-/// connect timeout, not just the TCP connect.
-pub async fn connect(cfg: &ConnConfig) -> Result<Client, PgError> {
-    let attempt = async {
-        let pg = cfg.tokio_config();
-        let tls_wanted = !matches!(cfg.host, Host::Unix(_)) && cfg.sslmode != SslMode::Disable;
-        if tls_wanted {
-            let tls = tls::make_connector(cfg.sslmode, cfg.sslrootcert.as_deref())?;
-            let (client, connection) = pg.connect(tls).await.map_err(|e| connect_error(cfg, &e))?;
-            tokio::spawn(async move {
-                let _ = connection.await;
-            });
-            Ok(client)
-        } else {
-            let (client, connection) = pg
-                .connect(NoTls)
-                .await
-                .map_err(|e| connect_error(cfg, &e))?;
-            tokio::spawn(async move {
-                let _ = connection.await;
-            });
-            Ok(client)
-        }
-    };
-    match tokio::time::timeout(cfg.connect_timeout, attempt).await {
-        Ok(result) => result,
-        Err(_) => Err(PgError::ConnectTimeout {
-            target: cfg.target(),
-            timeout: cfg.connect_timeout,
-        }),
-    }
-}
-
-/// Asks the server to cancel the statement `token`'s session is running
-/// (a cancel request on a connection of its own, TLS as `cfg` says). The
-/// statement then fails with `query_canceled` and its transaction rolls
-/// back; a statement that finished meanwhile is not affected.
-pub async fn cancel(cfg: &ConnConfig, token: &CancelToken) -> Result<(), PgError> {
-    let tls_wanted = !matches!(cfg.host, Host::Unix(_)) && cfg.sslmode != SslMode::Disable;
-    let sent = if tls_wanted {
-        let tls = tls::make_connector(cfg.sslmode, cfg.sslrootcert.as_deref())?;
-        token.cancel_query(tls).await
-    } else {
-        token.cancel_query(NoTls).await
-    };
-    sent.map_err(|e| connect_error(cfg, &e))
-}
-
-fn connect_error(cfg: &ConnConfig, err: &tokio_postgres::Error) -> PgError {
-    let mut reason = describe(err);
-    if let Some(pw) = cfg.password.as_deref().filter(|pw| !pw.is_empty()) {
-        // Belt and braces: no known server message echoes the password, but
-        // a proxy's might.
-        reason = reason.replace(pw, "***");
-    }
-    PgError::Connect {
-        target: cfg.target(),
-        reason,
+/// One server as a message names it.
+fn place(host: &Host, port: u16) -> String {
+    match host {
+        Host::Tcp(h) if h.contains(':') => format!("[{h}]:{port}"),
+        Host::Tcp(h) => format!("{h}:{port}"),
+        Host::Unix(dir) => format!("socket {}/.s.PGSQL.{port}", dir.display()),
     }
 }

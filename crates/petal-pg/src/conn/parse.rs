@@ -1,19 +1,14 @@
 //! Parsing of `postgres://` URLs and libpq key-value strings into a
-//! [`ConnConfig`]. Error messages name keys and positions, and a value only
-//! when it reads as one (a word, a number): a connection string may hold a
-//! password, and a misplaced one (a `?` in a URL's password, a bare value
-//! with a space) can stand where a key, a port or a value is expected.
+//! [`Builder`], which applies the environment and the defaults. Error
+//! messages name keys and positions, and a value only when it reads as one
+//! (see `builder.rs`): a connection string may hold a password.
 
-use std::path::{Path, PathBuf};
-use std::time::Duration;
-
-use super::{ChannelBinding, ConnConfig, DEFAULT_CONNECT_TIMEOUT, Host, SslMode};
+use super::ConnConfig;
+use super::builder::{Builder, parse_port, shown_key};
+use super::env::Env;
 use crate::error::PgError;
 
-const DEFAULT_PORT: u16 = 5432;
-const DEFAULT_USER: &str = "postgres";
-
-pub(super) fn parse(text: &str) -> Result<ConnConfig, PgError> {
+pub(super) fn parse(text: &str, env: &Env) -> Result<ConnConfig, PgError> {
     let text = text.trim();
     let mut builder = Builder::default();
     if let Some(rest) = text
@@ -28,195 +23,7 @@ pub(super) fn parse(text: &str) -> Result<ConnConfig, PgError> {
     } else {
         parse_key_values(text, &mut builder)?;
     }
-    builder.finish()
-}
-
-#[derive(Default)]
-struct Builder {
-    host: Option<String>,
-    port: Option<u16>,
-    user: Option<String>,
-    password: Option<String>,
-    dbname: Option<String>,
-    sslmode: Option<SslMode>,
-    sslrootcert: Option<PathBuf>,
-    connect_timeout: Option<Duration>,
-    application_name: Option<String>,
-    options: Option<String>,
-    channel_binding: Option<ChannelBinding>,
-    read_write: bool,
-}
-
-impl Builder {
-    fn set(&mut self, key: &str, value: String) -> Result<(), PgError> {
-        match key {
-            "host" | "hostaddr" => {
-                if value.contains(',') {
-                    return Err(PgError::InvalidConfig(
-                        "several hosts (host=a,b) are not supported; give one".into(),
-                    ));
-                }
-                self.host = Some(value);
-            }
-            "port" => self.port = Some(parse_port(&value)?),
-            "user" => self.user = Some(value),
-            "password" => self.password = Some(value),
-            "dbname" => self.dbname = Some(value),
-            "sslmode" => {
-                let mode = value.parse().map_err(|e| match e {
-                    PgError::InvalidConfig(_) if shown_value(&value).is_none() => {
-                        PgError::InvalidConfig(
-                            "unknown sslmode; expected disable, prefer, require, verify-ca or \
-                             verify-full"
-                                .into(),
-                        )
-                    }
-                    e => e,
-                })?;
-                self.sslmode = Some(mode);
-            }
-            "sslrootcert" => self.sslrootcert = Some(PathBuf::from(value)),
-            "connect_timeout" => self.connect_timeout = Some(parse_timeout(&value)?),
-            "application_name" => self.application_name = Some(value),
-            "options" => self.options = Some(value),
-            "channel_binding" => {
-                self.channel_binding = Some(match value.as_str() {
-                    "disable" => ChannelBinding::Disable,
-                    "prefer" => ChannelBinding::Prefer,
-                    "require" => ChannelBinding::Require,
-                    other => {
-                        return Err(PgError::InvalidConfig(format!(
-                            "unknown channel_binding{}; expected disable, prefer or require",
-                            shown_value(other).unwrap_or_default()
-                        )));
-                    }
-                });
-            }
-            "target_session_attrs" => match value.as_str() {
-                "any" => self.read_write = false,
-                "read-write" => self.read_write = true,
-                other => {
-                    return Err(PgError::InvalidConfig(format!(
-                        "target_session_attrs{} is not supported; use any or read-write",
-                        shown_value(other)
-                            .map(|v| format!("={}", v.trim()))
-                            .unwrap_or_default()
-                    )));
-                }
-            },
-            // petal never uses GSSAPI encryption, which is what these ask
-            // for when they are not `require`.
-            "gssencmode" if value != "require" => {}
-            // tokio-postgres keeps its own TCP keepalives on.
-            "keepalives" | "keepalives_idle" | "keepalives_interval" | "keepalives_count" => {}
-            other => {
-                return Err(PgError::InvalidConfig(format!(
-                    "unsupported parameter {}; petal understands host, hostaddr, port, \
-                     user, password, dbname, sslmode, sslrootcert, connect_timeout, \
-                     application_name, options, channel_binding, target_session_attrs, \
-                     gssencmode (not require) and keepalives*",
-                    shown_key(other)
-                )));
-            }
-        }
-        Ok(())
-    }
-
-    fn finish(self) -> Result<ConnConfig, PgError> {
-        let port = self.port.unwrap_or(DEFAULT_PORT);
-        let host = match self.host.filter(|h| !h.is_empty()) {
-            Some(h) if h.starts_with('/') => Host::Unix(PathBuf::from(h)),
-            Some(h) => Host::Tcp(h),
-            None => default_host(port),
-        };
-        let user = self
-            .user
-            .filter(|u| !u.is_empty())
-            .unwrap_or_else(|| DEFAULT_USER.to_string());
-        let dbname = self
-            .dbname
-            .filter(|d| !d.is_empty())
-            .unwrap_or_else(|| user.clone());
-        Ok(ConnConfig {
-            host,
-            port,
-            user,
-            password: self.password,
-            dbname,
-            sslmode: self.sslmode.unwrap_or_default(),
-            sslrootcert: self.sslrootcert,
-            connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
-            application_name: self.application_name,
-            options: self.options,
-            channel_binding: self.channel_binding.unwrap_or_default(),
-            read_write: self.read_write,
-        })
-    }
-}
-
-/// libpq's default when no host is given: the local server's Unix socket
-/// (Debian's directory, or /tmp where other builds put it), TCP localhost
-/// when neither holds one.
-fn default_host(port: u16) -> Host {
-    for dir in ["/var/run/postgresql", "/tmp"] {
-        if Path::new(dir).join(format!(".s.PGSQL.{port}")).exists() {
-            return Host::Unix(PathBuf::from(dir));
-        }
-    }
-    Host::Tcp("localhost".into())
-}
-
-/// A value as a message shows it (` "x"`, after the word it follows):
-/// only one that reads as a setting's value (a word, a number), never one
-/// that could be a misplaced part of a password or a whole URL.
-fn shown_value(value: &str) -> Option<String> {
-    let value_like = value.len() <= 40
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"._+-".contains(&b));
-    value_like.then(|| format!(" {value:?}"))
-}
-
-/// A key as a message names it: quoted when it reads as a parameter's
-/// name, else not at all, since a misplaced part of a password (a bare
-/// value with a space in it, a `?` in a URL's password) can stand where a
-/// key is expected.
-fn shown_key(key: &str) -> String {
-    let name_like = !key.is_empty()
-        && key.len() <= 40
-        && key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
-    if name_like {
-        format!("{key:?}")
-    } else {
-        "(not shown: it is no parameter's name)".to_owned()
-    }
-}
-
-fn parse_port(text: &str) -> Result<u16, PgError> {
-    match text.parse::<u16>() {
-        Ok(p) if p != 0 => Ok(p),
-        _ => Err(PgError::InvalidConfig(format!(
-            "port{} is not a number from 1 to 65535",
-            shown_value(text).unwrap_or_default()
-        ))),
-    }
-}
-
-fn parse_timeout(text: &str) -> Result<Duration, PgError> {
-    match text.parse::<f64>() {
-        // libpq: zero (or less) means wait forever; a year is forever enough
-        // and keeps tokio's deadline arithmetic finite.
-        Ok(secs) if secs <= 0.0 => Ok(Duration::from_secs(365 * 24 * 3600)),
-        // A positive timeout below a nanosecond stays positive: zero would
-        // be written back (`to_url_with_password`) as "wait forever".
-        Ok(secs) if secs.is_finite() && secs < 1e9 => {
-            Ok(Duration::from_secs_f64(secs).max(Duration::from_nanos(1)))
-        }
-        _ => Err(PgError::InvalidConfig(format!(
-            "connect_timeout{} is not a number of seconds",
-            shown_value(text).unwrap_or_default()
-        ))),
-    }
+    builder.finish(env)
 }
 
 fn parse_url(rest: &str, b: &mut Builder) -> Result<(), PgError> {
@@ -240,35 +47,33 @@ fn parse_url(rest: &str, b: &mut Builder) -> Result<(), PgError> {
             let userinfo = &authority[..at];
             match userinfo.split_once(':') {
                 Some((user, pw)) => {
-                    b.user = Some(percent_decode(user, "user name")?);
+                    b.set_user(percent_decode(user, "user name")?);
                     b.password = Some(percent_decode(pw, "password")?);
                 }
-                None => b.user = Some(percent_decode(userinfo, "user name")?),
+                None => b.set_user(percent_decode(userinfo, "user name")?),
             }
             &authority[at + 1..]
         }
         None => authority,
     };
-    if hostport.contains(',') {
-        return Err(PgError::InvalidConfig(
-            "several hosts in one URL are not supported; give one".into(),
-        ));
+    // `postgres://h1:5432,h2:5433/db`: several hosts, each with its port.
+    let mut hosts = Vec::new();
+    for hostport in hostport.split(',') {
+        let (host, port) = split_host_port(hostport)?;
+        let port = match port {
+            // Not shown: without its `@`, a URL's password reads as the port.
+            Some(port) => Some(parse_port(port).map_err(|_| {
+                PgError::InvalidConfig(
+                    "the URL's port (after the host's ':') is not a number from 1 to 65535".into(),
+                )
+            })?),
+            None => None,
+        };
+        hosts.push((percent_decode(host, "host")?, port));
     }
-    let (host, port) = split_host_port(hostport)?;
-    if !host.is_empty() {
-        b.host = Some(percent_decode(host, "host")?);
-    }
-    if let Some(port) = port {
-        // Not shown: without its `@`, a URL's password reads as the port.
-        let port = parse_port(port).map_err(|_| {
-            PgError::InvalidConfig(
-                "the URL's port (after the host's ':') is not a number from 1 to 65535".into(),
-            )
-        })?;
-        b.port = Some(port);
-    }
+    b.set_url_hosts(hosts);
     if !path.is_empty() {
-        b.dbname = Some(percent_decode(path, "database name")?);
+        b.set_dbname(percent_decode(path, "database name")?);
     }
     for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').ok_or_else(|| {
@@ -401,7 +206,15 @@ pub(super) fn percent_encode(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
+    use crate::conn::{ChannelBinding, DEFAULT_CONNECT_TIMEOUT, Host, SslMode};
+
+    /// Parsed without any environment: these are the string's rules only.
+    fn parse(text: &str) -> Result<ConnConfig, PgError> {
+        super::parse(text, &Env::none())
+    }
 
     #[test]
     fn url_with_everything() {
@@ -467,10 +280,10 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("gssencmode"), "{err}");
-        let err = parse("postgres://h/db?sslcert=/x.crt")
+        let err = parse("postgres://h/db?sslpassword=x")
             .unwrap_err()
             .to_string();
-        assert!(err.contains("sslcert"), "{err}");
+        assert!(err.contains("sslpassword"), "{err}");
     }
 
     #[test]
@@ -489,7 +302,7 @@ mod tests {
             "user=u password=hunter2 nonsense",
             "password='hunter2",
             "mysql://u:hunter2@h/db",
-            "postgres://u:hunter2@a,b/db",
+            "postgres://u:hunter2@a:1,b:2/db?port=1,2,3",
         ];
         for case in cases {
             let err = parse(case).unwrap_err().to_string();
