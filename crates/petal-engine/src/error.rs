@@ -157,6 +157,42 @@ impl fmt::Display for Refusals {
 
 impl std::error::Error for Refusals {}
 
+/// The runner's errors, each as the variant the binary already knows, so
+/// a run reports alike from the CLI and from a replay.
+impl From<petal_runner::RunnerError> for EngineError {
+    fn from(e: petal_runner::RunnerError) -> Self {
+        use petal_runner::RunnerError as R;
+        match e {
+            R::Pg(e) => EngineError::Pg(e),
+            R::Lock(e) => EngineError::Lock(e),
+            R::Run(e) => EngineError::Run(e),
+            R::Interrupted {
+                signal,
+                while_doing,
+            } => EngineError::Interrupted {
+                signal,
+                while_doing,
+            },
+            R::Migrations(e) => EngineError::Migrations(e),
+            R::Query { what, source } => EngineError::Query { what, source },
+            R::ServerTooOld {
+                path,
+                required,
+                found,
+            } => Refusal::ServerTooOld {
+                path,
+                required,
+                found,
+            }
+            .into(),
+            R::InvalidLogRevision { revision, why } => {
+                Refusal::InvalidLogRevision { revision, why }.into()
+            }
+            R::Setup(text) => EngineError::Config(text),
+        }
+    }
+}
+
 /// Each module error of petal-migrate is an [`EngineError::Migrations`], so
 /// `?` takes it as it is.
 macro_rules! migrations_error {

@@ -65,11 +65,28 @@ pub fn load_dir(dir: &Path) -> Result<Vec<MigrationFile>, LoadError> {
         }
     }
     paths.sort();
-    let mut files = Vec::with_capacity(paths.len());
-    let mut errors = Vec::new();
+    let mut texts = Vec::with_capacity(paths.len());
     for path in paths {
         let text = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
-        match parse(&path.display().to_string(), &text) {
+        texts.push((path.display().to_string(), text));
+    }
+    parse_all(
+        texts
+            .iter()
+            .map(|(path, text)| (path.as_str(), text.as_str())),
+    )
+}
+
+/// Parses migration files given as `(path, text)`, in the order given
+/// (embedded migrations: the files a binary carries); every malformed file
+/// is reported, not only the first.
+pub fn parse_all<'a>(
+    texts: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<Vec<MigrationFile>, LoadError> {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for (path, text) in texts {
+        match parse(path, text) {
             Ok(file) => files.push(file),
             Err(e) => errors.push(e),
         }

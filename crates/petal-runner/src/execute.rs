@@ -14,10 +14,10 @@ use petal_pg::error::ServerError;
 use tokio_postgres::Client;
 use tokio_postgres::error::SqlState;
 
-use super::failure::{FailedStatement, Interrupted, RunError, StoppedAt};
-use super::interrupt::Interrupt;
-use super::journal::{self, DELETE_REVISION};
-use super::log::{DELETE_ROW, INSERT_ROW};
+use crate::failure::{FailedStatement, Interrupted, RunError, StoppedAt};
+use crate::interrupt::Interrupt;
+use crate::journal::{self, DELETE_REVISION};
+use crate::log::{DELETE_ROW, INSERT_ROW};
 
 /// Whether to run the section's SQL or only to record the revision in the
 /// log (`stamp`).

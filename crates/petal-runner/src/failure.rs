@@ -9,7 +9,7 @@ use petal_migrate::Direction;
 use petal_pg::error::ServerError;
 use petal_source::{Report, SourceFile};
 
-use super::interrupt::Signal;
+use crate::interrupt::Signal;
 
 #[derive(Debug)]
 pub enum RunError {

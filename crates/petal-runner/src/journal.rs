@@ -7,7 +7,7 @@ use petal_migrate::{
 };
 use tokio_postgres::Client;
 
-use super::log::AppliedRow;
+use crate::log::AppliedRow;
 
 /// Ignored by introspection like the log (`petal_ir::STEPS_TABLE`).
 pub const STEPS_TABLE_DDL: &str = "CREATE TABLE IF NOT EXISTS public.petal_migration_steps (

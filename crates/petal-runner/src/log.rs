@@ -2,7 +2,7 @@
 
 use tokio_postgres::Client;
 
-use super::journal::STEPS_TABLE_DDL;
+use crate::journal::STEPS_TABLE_DDL;
 
 /// One row per applied revision. `applied_order` orders revisions by when
 /// they were applied, which `-N` needs; it is assigned under the migration

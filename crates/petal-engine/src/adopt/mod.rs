@@ -123,14 +123,12 @@ pub async fn applied_revisions(
 ) -> Result<Vec<String>, crate::EngineError> {
     let client = petal_pg::connect(target).await?;
     let read = |e| crate::EngineError::pg_query("reading petal's migration log", e);
-    if !crate::runner::log::log_table_exists(&client)
+    if !crate::runner::log_table_exists(&client)
         .await
         .map_err(read)?
     {
         return Ok(Vec::new());
     }
-    let rows = crate::runner::log::read_applied(&client)
-        .await
-        .map_err(read)?;
+    let rows = crate::runner::read_applied(&client).await.map_err(read)?;
     Ok(rows.into_iter().map(|r| r.revision).collect())
 }

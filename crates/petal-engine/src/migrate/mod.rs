@@ -1,78 +1,26 @@
 //! Upgrade, downgrade, stamp and their offline `--sql` form: load the
 //! migrations, plan with `petal-migrate`'s one planner, run with the runner.
 
-use std::time::{Duration, Instant};
-
 use petal_migrate::{
-    AppliedRevision, Checksum, Direction, Edit, Journal, Plan, PlanOptions, PlannedMigration,
-    RevisionGraph, RevisionId, Target, edit_of, load::load_dir, plan_journalled, plan_stamp,
+    AppliedRevision, Journal, Plan, PlanOptions, RevisionGraph, RevisionId, Target, load::load_dir,
 };
-use petal_pg::lock::Waiting;
 use petal_pg::{ConnConfig, connect};
 use tokio_postgres::Client;
 
-use crate::error::{EngineError, Refusal};
-use crate::runner::{
-    self, AppliedRow, Interrupt, MigrationLock, Mode, Runner, StepEvent, StepPolicy,
-    ensure_log_table, read_applied, read_journal,
-};
+use crate::error::EngineError;
+use crate::runner::{self, AppliedRow, read_applied, read_journal};
 use crate::settings::Settings;
 
 mod offline;
 
 pub use offline::{offline_sql, offline_stamp_sql};
 
-/// How long a run waits for another run's lock before giving up, unless
-/// `--lock-wait` says otherwise.
-pub const LOCK_WAIT: Duration = Duration::from_secs(60);
-
-/// How a run goes besides what it runs: how long it waits for another
-/// run's migration lock, how each step runs, the signal that stops it.
-#[derive(Debug, Clone)]
-pub struct RunSettings {
-    pub lock_wait: Duration,
-    pub policy: StepPolicy,
-    pub interrupt: Interrupt,
-}
-
-impl Default for RunSettings {
-    fn default() -> Self {
-        RunSettings {
-            lock_wait: LOCK_WAIT,
-            policy: StepPolicy::default(),
-            interrupt: Interrupt::never(),
-        }
-    }
-}
-
-/// What a run reports as it goes, so the CLI can print progress.
-pub enum Event<'a> {
-    /// Another run holds the migration lock: about once a second while
-    /// this one waits.
-    WaitingForLock(&'a Waiting),
-    Started(&'a PlannedMigration),
-    /// Within a migration: a resumption, a step retried after a lock
-    /// timeout.
-    Step(StepEvent<'a>),
-    Finished(&'a PlannedMigration, Duration),
-    /// An applied revision whose down (or a comment) changed since it ran,
-    /// its up unchanged: the log now records the file as it is.
-    DownChanged {
-        revision: &'a RevisionId,
-        path: &'a str,
-    },
-}
-
-/// The migrations directory as a revision graph.
-pub fn load_graph(settings: &Settings) -> Result<RevisionGraph, EngineError> {
-    let files = load_dir(&settings.migrations_dir)?;
-    Ok(RevisionGraph::build(files)?)
-}
+pub use petal_runner::run::{Event, LOCK_WAIT, Operation, RunSettings};
 
 /// The log rows as the planner takes them, without the journal's per-step
 /// checksums (enough to say what is applied).
 pub fn applied_revisions(rows: &[AppliedRow]) -> Result<Vec<AppliedRevision>, EngineError> {
-    applied_with_journal(rows, &Journal::default())
+    Ok(petal_runner::run::applied_revisions(rows)?)
 }
 
 /// The log rows as the planner takes them, each with its up's checksums
@@ -81,55 +29,28 @@ pub fn applied_with_journal(
     rows: &[AppliedRow],
     journal: &Journal,
 ) -> Result<Vec<AppliedRevision>, EngineError> {
-    rows.iter()
-        .map(|row| {
-            let revision = RevisionId::parse(&row.revision).map_err(|e| {
-                EngineError::from(Refusal::InvalidLogRevision {
-                    revision: row.revision.clone(),
-                    why: e.to_string(),
-                })
-            })?;
-            Ok(AppliedRevision {
-                up_steps: journal.up_checksums(&revision),
-                revision,
-                checksum: Checksum::from_stored(row.checksum.clone()),
-                applied_order: row.applied_order,
-            })
-        })
-        .collect()
+    Ok(petal_runner::run::applied_with_journal(rows, journal)?)
 }
 
 /// The revisions the database is at: the applied ones none of whose
-/// children is applied. An applied revision whose file is gone still names
-/// its parents in the log: they are behind it, not current, whatever the
-/// files say.
+/// children is applied (an applied revision whose file is gone counts).
 pub fn current_revisions(
     graph: &RevisionGraph,
     rows: &[AppliedRow],
 ) -> Result<Vec<RevisionId>, EngineError> {
-    let applied = applied_revisions(rows)?;
-    let behind_missing: std::collections::BTreeSet<&str> = rows
-        .iter()
-        .filter(|row| {
-            applied
-                .iter()
-                .any(|a| a.revision.as_str() == row.revision && !graph.contains(&a.revision))
-        })
-        .flat_map(|row| row.parents.split_whitespace())
-        .collect();
-    Ok(petal_migrate::current(graph, &applied)
-        .into_iter()
-        .filter(|rev| !behind_missing.contains(rev.as_str()))
-        .collect())
+    Ok(petal_runner::run::current_revisions(graph, rows)?)
+}
+
+/// The migrations directory as a revision graph.
+pub fn load_graph(settings: &Settings) -> Result<RevisionGraph, EngineError> {
+    let files = load_dir(&settings.migrations_dir)?;
+    Ok(RevisionGraph::build(files)?)
 }
 
 /// The revisions applied to the database `client` is connected to, read
 /// without writing anything (the Cvety.kz API checks it is at head).
 pub async fn applied_on(client: &Client) -> Result<Vec<AppliedRevision>, EngineError> {
-    let rows = read_applied(client)
-        .await
-        .map_err(|e| EngineError::pg_query("reading petal_migrations", e))?;
-    applied_revisions(&rows)
+    Ok(petal_runner::run::applied_on(client).await?)
 }
 
 /// The log of the target database, read without writing anything (no lock,
@@ -171,17 +92,6 @@ pub async fn read_log_if_running(settings: &Settings) -> Option<Vec<AppliedRow>>
     read_log(settings).await.ok()
 }
 
-/// What a run is asked to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Operation {
-    Upgrade,
-    Downgrade,
-    Stamp,
-    /// `stamp --purge`: the log emptied first, whatever it holds (revisions
-    /// whose files are gone included), then stamped, as Alembic's does.
-    StampPurged,
-}
-
 /// Plans and runs `operation` to `target` on the target database, under the
 /// migration lock. Returns the plan that ran.
 pub async fn run(
@@ -208,154 +118,7 @@ pub async fn run_on(
     how: &RunSettings,
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<Plan, EngineError> {
-    let acquire = MigrationLock::acquire(connect(cfg).await?, how.lock_wait, |waiting| {
-        on_event(Event::WaitingForLock(waiting))
-    });
-    // A signal while waiting for the lock ends the wait: nothing ran, and
-    // the lock's connection closes with the dropped future.
-    let lock = tokio::select! {
-        lock = acquire => lock?,
-        signal = how.interrupt.wait() => {
-            return Err(EngineError::Interrupted {
-                signal,
-                while_doing: "waiting for the migration lock; nothing ran",
-            });
-        }
-    };
-    let client = connect(cfg).await?;
-    let runner = Runner {
-        client: &client,
-        cfg,
-        policy: how.policy,
-        interrupt: &how.interrupt,
-    };
-    let result = run_locked(&runner, graph, operation, target, options, on_event).await;
-    // Closing the lock's connection releases the lock even if this fails.
-    let released = lock.release().await;
-    let plan = result?;
-    released?;
-    Ok(plan)
-}
-
-async fn run_locked(
-    runner: &Runner<'_>,
-    graph: &RevisionGraph,
-    operation: Operation,
-    target: &Target,
-    options: PlanOptions,
-    on_event: &mut dyn FnMut(Event<'_>),
-) -> Result<Plan, EngineError> {
-    let client = runner.client;
-    ensure_log_table(client)
-        .await
-        .map_err(|e| EngineError::pg_query("creating petal_migrations", e))?;
-    let (rows, journal) = read_bookkeeping(client, graph).await?;
-    let applied = applied_with_journal(&rows, &journal)?;
-    let direction = match operation {
-        Operation::Upgrade => Direction::Up,
-        Operation::Downgrade => Direction::Down,
-        Operation::Stamp | Operation::StampPurged => {
-            // Planned before anything is written (a wrong target changes
-            // nothing), then recorded in one transaction.
-            let purge = operation == Operation::StampPurged;
-            let from: &[AppliedRevision] = if purge { &[] } else { &applied };
-            let plan = plan_stamp(graph, from, target, options)?;
-            runner::record_stamp(client, &plan.steps, purge).await?;
-            for step in &plan.steps {
-                on_event(Event::Started(step));
-                on_event(Event::Finished(step, Duration::ZERO));
-            }
-            return Ok(plan);
-        }
-    };
-    let plan = plan_journalled(graph, &applied, &journal, target, direction, options)?;
-    ensure_server_suits(client, &plan).await?;
-    record_down_changes(client, graph, &applied, on_event).await?;
-    for step in &plan.steps {
-        on_event(Event::Started(step));
-        let started = Instant::now();
-        runner
-            .execute(step, Mode::Run, &mut |event| on_event(Event::Step(event)))
-            .await?;
-        on_event(Event::Finished(step, started.elapsed()));
-    }
-    Ok(plan)
-}
-
-/// Refuses a plan holding a file written for a newer server (`-- petal
-/// requires:`) before anything runs: it would fail halfway otherwise.
-async fn ensure_server_suits(client: &Client, plan: &Plan) -> Result<(), EngineError> {
-    if plan.steps.iter().all(|s| s.file.requires_server.is_none()) {
-        return Ok(());
-    }
-    let found = crate::compare::server_version_num(client, "the server's").await?;
-    let found = u32::try_from(found / 10000).unwrap_or(0);
-    for step in &plan.steps {
-        if let Some(required) = step.file.requires_server
-            && required > found
-        {
-            return Err(Refusal::ServerTooOld {
-                path: step.file.path().to_string(),
-                required,
-                found,
-            }
-            .into());
-        }
-    }
-    Ok(())
-}
-
-/// The log and the journal, the journal first given the up's checksums of
-/// revisions applied before petal kept them.
-async fn read_bookkeeping(
-    client: &Client,
-    graph: &RevisionGraph,
-) -> Result<(Vec<AppliedRow>, Journal), EngineError> {
-    let read_error = |e| EngineError::pg_query("reading petal_migrations", e);
-    let rows = read_applied(client).await.map_err(read_error)?;
-    let mut journal = read_journal(client).await.map_err(read_error)?;
-    let file_of = |text: &str| {
-        let revision = RevisionId::parse(text).ok()?;
-        graph.get(&revision).cloned()
-    };
-    if runner::backfill(client, &rows, &journal, file_of)
-        .await
-        .map_err(|e| EngineError::pg_query("recording petal_migration_steps", e))?
-    {
-        journal = read_journal(client).await.map_err(read_error)?;
-    }
-    Ok((rows, journal))
-}
-
-/// Applied revisions whose down changed, their up not: the log takes the
-/// file's checksum as it is now (said once, as it happens), so a fixed
-/// down neither blocks a deploy nor is refused by the downgrade it fixes.
-async fn record_down_changes(
-    client: &Client,
-    graph: &RevisionGraph,
-    applied: &[AppliedRevision],
-    on_event: &mut dyn FnMut(Event<'_>),
-) -> Result<(), EngineError> {
-    for row in applied {
-        let Some(file) = graph.get(&row.revision) else {
-            continue;
-        };
-        if edit_of(file, row) != Edit::OutsideTheUp {
-            continue;
-        }
-        client
-            .execute(
-                "UPDATE public.petal_migrations SET checksum = $2 WHERE revision = $1",
-                &[&row.revision.as_str(), &file.checksum.as_str()],
-            )
-            .await
-            .map_err(|e| EngineError::pg_query("recording petal_migrations", e))?;
-        on_event(Event::DownChanged {
-            revision: &file.revision,
-            path: file.path(),
-        });
-    }
-    Ok(())
+    Ok(petal_runner::run_on(cfg, graph, operation, target, options, how, on_event).await?)
 }
 
 /// Whether a run failed because a signal stopped it, and which.
