@@ -9,6 +9,7 @@ use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
 
 mod db_enum;
+mod embed;
 mod ir_tokens;
 mod table;
 
@@ -69,4 +70,41 @@ pub fn derive_table(input: TokenStream) -> TokenStream {
 pub fn derive_db_enum(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     db_enum::expand(&input).into()
+}
+
+/// Embeds a migrations directory in the binary at compile time:
+/// `petal::migrate!("migrations")`, the directory relative to the crate's
+/// `Cargo.toml` (`migrations` when none is named). Every file is parsed and
+/// the history built as the build runs, so a malformed file fails the
+/// build. Evaluates to a `petal::runner::EmbeddedMigrations`, whose
+/// `upgrade(url)` applies them with `petal upgrade`'s runner.
+///
+/// A new file in the directory is seen by a build only when something else
+/// changed; a `build.rs` printing `cargo:rerun-if-changed=migrations` makes
+/// cargo watch the directory.
+#[proc_macro]
+pub fn migrate(input: TokenStream) -> TokenStream {
+    let args = parse_macro_input!(input as embed::MigrateArgs);
+    embed::expand_migrate(&args).into()
+}
+
+/// Runs an async test on a database of its own, migrated to head with the
+/// embedded migrations (`#[petal::test(migrations = "dir")]`, `migrations`
+/// by default) and dropped afterwards:
+///
+/// ```ignore
+/// #[petal::test(migrations = "../migrations")]
+/// async fn creates_an_order(db: petal::runner::TestDatabase) {
+///     let client = db.connect().await.unwrap();
+///     // ...
+/// }
+/// ```
+///
+/// The server: `PETAL_TEST_DATABASE_URL`, else `DATABASE_URL`, else the
+/// embedded cluster of the petal project the crate is in.
+#[proc_macro_attribute]
+pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
+    let args = parse_macro_input!(args as embed::TestArgs);
+    let function = parse_macro_input!(item as syn::ItemFn);
+    embed::expand_test(&args, &function).into()
 }

@@ -37,7 +37,13 @@ mod sql_type;
 mod traits;
 
 pub use petal_derive::{DbEnum, Table};
+/// Migrations embedded in the binary, applied at startup; a database per
+/// test (feature `migrate`).
+#[cfg(feature = "migrate")]
+pub use petal_derive::{migrate, test};
 pub use petal_ir as ir;
+#[cfg(feature = "migrate")]
+pub use petal_runner as runner;
 pub use sea_query;
 pub use sql_type::{Json, Jsonb, SqlType};
 pub use traits::{DbEnum, Table, database};

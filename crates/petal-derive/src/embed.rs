@@ -1,0 +1,159 @@
+//! `petal::migrate!("migrations")` and `#[petal::test]`: a migrations
+//! directory embedded in the binary at compile time, and a test run on a
+//! database of its own at head.
+//!
+//! The directory is read and every file parsed here, with petal's one
+//! parser, so a malformed migration fails the build at its `file:line:col`
+//! instead of the service's startup.
+
+use std::path::{Path, PathBuf};
+
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use syn::parse::{Parse, ParseStream};
+use syn::{ItemFn, LitStr, Token};
+
+/// The directory a `migrate!` names when it names none.
+const DEFAULT_DIR: &str = "migrations";
+
+/// `migrate!()` or `migrate!("dir")`, the directory relative to the
+/// embedding crate's `Cargo.toml`.
+pub struct MigrateArgs {
+    dir: Option<LitStr>,
+}
+
+impl Parse for MigrateArgs {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        if input.is_empty() {
+            return Ok(MigrateArgs { dir: None });
+        }
+        let dir: LitStr = input.parse()?;
+        let _: Option<Token![,]> = input.parse()?;
+        Ok(MigrateArgs { dir: Some(dir) })
+    }
+}
+
+pub fn expand_migrate(args: &MigrateArgs) -> TokenStream {
+    let (dir, span) = match &args.dir {
+        Some(lit) => (lit.value(), lit.span()),
+        None => (DEFAULT_DIR.to_string(), Span::call_site()),
+    };
+    match embedded_files(&dir) {
+        Ok(files) => {
+            let entries = files.iter().map(|(shown, absolute)| {
+                quote! {
+                    ::petal::runner::EmbeddedFile {
+                        path: #shown,
+                        text: ::core::include_str!(#absolute),
+                    }
+                }
+            });
+            quote! { ::petal::runner::EmbeddedMigrations::new(&[#(#entries),*]) }
+        }
+        Err(message) => syn::Error::new(span, message).to_compile_error(),
+    }
+}
+
+/// Each migration file of `dir` as (the path errors show, relative to the
+/// crate; the absolute path `include_str!` reads), in file-name order, all
+/// parsed and their graph built first.
+fn embedded_files(dir: &str) -> Result<Vec<(String, String)>, String> {
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .ok_or("petal::migrate!: CARGO_MANIFEST_DIR is not set (build with cargo)")?;
+    let absolute = manifest.join(dir);
+    if !absolute.is_dir() {
+        return Err(format!(
+            "petal::migrate!: no directory {dir} beside this crate's Cargo.toml ({} does not \
+             exist); name the migrations directory relative to it",
+            absolute.display()
+        ));
+    }
+    let files = petal_migrate::load::load_dir(&absolute)
+        .map_err(|e| format!("petal::migrate!: the migrations in {dir} do not parse:\n{e}"))?;
+    let paths: Vec<PathBuf> = files.iter().map(|f| PathBuf::from(f.path())).collect();
+    petal_migrate::RevisionGraph::build(files).map_err(|e| {
+        format!("petal::migrate!: the migrations in {dir} do not form a history:\n{e}")
+    })?;
+    paths
+        .iter()
+        .map(|path| {
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .ok_or_else(|| format!("petal::migrate!: {} is not UTF-8", path.display()))?;
+            let shown = Path::new(dir).join(name).display().to_string();
+            let absolute = path
+                .to_str()
+                .ok_or_else(|| format!("petal::migrate!: {} is not UTF-8", path.display()))?;
+            Ok((shown, absolute.to_string()))
+        })
+        .collect()
+}
+
+/// `#[petal::test]` or `#[petal::test(migrations = "dir")]`.
+pub struct TestArgs {
+    migrations: Option<LitStr>,
+}
+
+impl Parse for TestArgs {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        if input.is_empty() {
+            return Ok(TestArgs { migrations: None });
+        }
+        let key: syn::Ident = input.parse()?;
+        if key != "migrations" {
+            return Err(syn::Error::new(
+                key.span(),
+                format!("unknown petal::test option `{key}`; expected `migrations = \"dir\"`"),
+            ));
+        }
+        let _: Token![=] = input.parse()?;
+        let dir: LitStr = input.parse()?;
+        let _: Option<Token![,]> = input.parse()?;
+        if !input.is_empty() {
+            return Err(input.error("petal::test takes one option: `migrations = \"dir\"`"));
+        }
+        Ok(TestArgs {
+            migrations: Some(dir),
+        })
+    }
+}
+
+/// The test function, kept as it is inside a `#[test]` of the same name
+/// that makes its database and runs it.
+pub fn expand_test(args: &TestArgs, function: &ItemFn) -> TokenStream {
+    let signature = &function.sig;
+    if signature.asyncness.is_none() {
+        return syn::Error::new_spanned(
+            signature.fn_token,
+            "#[petal::test] runs an async fn taking its database: `async fn name(db: \
+             petal::runner::TestDatabase)`",
+        )
+        .to_compile_error();
+    }
+    if signature.inputs.len() != 1 {
+        return syn::Error::new_spanned(
+            &signature.inputs,
+            "#[petal::test] gives the test one argument, its database: `db: \
+             petal::runner::TestDatabase`",
+        )
+        .to_compile_error();
+    }
+    let dir = match &args.migrations {
+        Some(lit) => quote!(#lit),
+        None => quote!(#DEFAULT_DIR),
+    };
+    let name = &signature.ident;
+    let attrs = &function.attrs;
+    let vis = &function.vis;
+    quote! {
+        #[::core::prelude::v1::test]
+        #(#attrs)*
+        #vis fn #name() {
+            static MIGRATIONS: ::petal::runner::EmbeddedMigrations = ::petal::migrate!(#dir);
+            #function
+            ::petal::runner::testing::run_test(&MIGRATIONS, #name);
+        }
+    }
+}
