@@ -1,0 +1,74 @@
+//! `#[petal::test]`: each test gets a database of its own, at head with the
+//! embedded migrations, on the test server (`PETAL_TEST_DATABASE_URL`,
+//! `DATABASE_URL`, else the embedded cluster of the petal project above,
+//! this repository's), and it is dropped afterwards.
+
+use petal::runner::TestDatabase;
+
+async fn count(db: &TestDatabase, sql: &str) -> i64 {
+    let client = db.connect().await.unwrap_or_else(|e| panic!("{e}"));
+    client
+        .query_one(sql, &[])
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .get(0)
+}
+
+#[petal::test]
+async fn a_test_database_is_at_head(db: TestDatabase) {
+    assert_eq!(count(&db, "SELECT count(*) FROM runs").await, 3);
+    assert_eq!(count(&db, "SELECT count(*) FROM petal_migrations").await, 3);
+}
+
+/// Two tests writing the same unique value do not meet: each has its own
+/// database (run in parallel by the test harness).
+#[petal::test(migrations = "migrations")]
+async fn each_test_has_its_own_database(db: TestDatabase) {
+    let client = db.connect().await.unwrap_or_else(|e| panic!("{e}"));
+    client
+        .execute("INSERT INTO accounts (email) VALUES ('a@example.com')", &[])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(count(&db, "SELECT count(*) FROM accounts").await, 1);
+}
+
+#[petal::test]
+async fn each_test_has_its_own_database_too(db: TestDatabase) {
+    let client = db.connect().await.unwrap_or_else(|e| panic!("{e}"));
+    client
+        .execute("INSERT INTO accounts (email) VALUES ('a@example.com')", &[])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(count(&db, "SELECT count(*) FROM accounts").await, 1);
+}
+
+/// The function form, on a server of one's choosing: the database is gone
+/// once the value is dropped.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_database_is_dropped_afterwards() {
+    static MIGRATIONS: petal::runner::EmbeddedMigrations = petal::migrate!();
+    // Starting the test cluster blocks (initdb the first time).
+    let server = match tokio::task::spawn_blocking(|| petal_testkit::server().cloned()).await {
+        Ok(Ok(server)) => server,
+        Ok(Err(e)) => panic!("{e}"),
+        Err(e) => panic!("{e}"),
+    };
+    let db = TestDatabase::at_head_on(&server.admin, &MIGRATIONS)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let name = db.name().to_string();
+    assert_eq!(count(&db, "SELECT count(*) FROM runs").await, 3);
+    drop(db);
+    let admin = petal_pg::connect(&server.admin)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let left: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM pg_database WHERE datname = $1",
+            &[&name],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .get(0);
+    assert_eq!(left, 0, "{name} is dropped");
+}
