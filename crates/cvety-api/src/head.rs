@@ -32,6 +32,14 @@ pub enum NotAtHead {
     Unknown { unknown: Vec<String>, dir: String },
 }
 
+/// The repository's migrations, built into the binary: `--migrate` applies
+/// them at startup with petal's runner, so a deployed binary needs no
+/// migrations directory beside it.
+pub static EMBEDDED: petal::runner::EmbeddedMigrations = petal::migrate!("../../migrations");
+
+/// How messages name the embedded migrations.
+pub const EMBEDDED_SOURCE: &str = "the migrations built into cvety-api";
+
 /// The migrations directory as a revision graph.
 pub fn load_graph(dir: &Path) -> Result<RevisionGraph, NotAtHead> {
     let files =
@@ -44,25 +52,26 @@ pub fn load_graph(dir: &Path) -> Result<RevisionGraph, NotAtHead> {
 }
 
 /// Whether the database is at head (every revision of the graph applied,
-/// nothing else: petal-migrate's one definition). `upgrade_command` is what
+/// nothing else: petal-migrate's one definition). `source` names where the
+/// graph came from (the migrations directory), `upgrade_command` is what
 /// the message tells the operator to run.
 pub async fn check(
     client: &tokio_postgres::Client,
     graph: &RevisionGraph,
-    dir: &Path,
+    source: &str,
     upgrade_command: &str,
 ) -> Result<(), NotAtHead> {
-    let applied = petal_engine::migrate::applied_on(client)
+    let applied = petal::runner::run::applied_on(client)
         .await
         .map_err(|e| NotAtHead::Log(e.to_string()))?;
-    explain(graph, &applied, dir, upgrade_command)
+    explain(graph, &applied, source, upgrade_command)
 }
 
 /// [`petal_migrate::at_head`]'s verdict in the operator's words.
 fn explain(
     graph: &RevisionGraph,
     applied: &[AppliedRevision],
-    dir: &Path,
+    source: &str,
     upgrade_command: &str,
 ) -> Result<(), NotAtHead> {
     let ids = |revisions: Vec<RevisionId>| -> Vec<String> {
@@ -72,7 +81,7 @@ fn explain(
         Ok(()) => Ok(()),
         Err(petal_migrate::NotAtHead::Unknown(unknown)) => Err(NotAtHead::Unknown {
             unknown: ids(unknown),
-            dir: dir.display().to_string(),
+            dir: source.to_string(),
         }),
         Err(petal_migrate::NotAtHead::Pending(pending)) => Err(NotAtHead::Pending {
             pending: ids(pending),
@@ -119,16 +128,13 @@ mod tests {
     #[test]
     fn at_head_when_everything_is_applied() {
         let applied = applied(&["20260101000000", "20260102000000"]);
-        assert_eq!(
-            explain(&graph(), &applied, Path::new("m"), "petal upgrade"),
-            Ok(())
-        );
+        assert_eq!(explain(&graph(), &applied, "m", "petal upgrade"), Ok(()));
     }
 
     #[test]
     fn pending_revisions_name_the_command() {
         let applied = applied(&["20260101000000"]);
-        let err = explain(&graph(), &applied, Path::new("m"), "petal upgrade head").err();
+        let err = explain(&graph(), &applied, "m", "petal upgrade head").err();
         let message = err.map(|e| e.to_string()).unwrap_or_default();
         assert!(message.contains("20260102000000"), "{message}");
         assert!(message.contains("run `petal upgrade head`"), "{message}");
@@ -137,7 +143,7 @@ mod tests {
     #[test]
     fn unknown_revisions_mean_a_newer_database() {
         let applied = applied(&["20260101000000", "20260102000000", "20260103000000"]);
-        let err = explain(&graph(), &applied, Path::new("m"), "petal upgrade");
+        let err = explain(&graph(), &applied, "m", "petal upgrade");
         assert!(
             matches!(err, Err(NotAtHead::Unknown { unknown, .. }) if unknown == ["20260103000000"])
         );

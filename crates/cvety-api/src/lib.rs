@@ -8,7 +8,7 @@
 //! ```ignore
 //! let graph = cvety_api::head::load_graph(Path::new("migrations"))?;
 //! let client = petal_pg::connect(&conn_config).await?;
-//! cvety_api::head::check(&client, &graph, Path::new("migrations"), "petal upgrade head").await?;
+//! cvety_api::head::check(&client, &graph, "migrations", "petal upgrade head").await?;
 //! let pool = cvety_api::db::pool(conn_config, 16)?;
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
 //! cvety_api::serve(listener, cvety_api::AppState::new(pool)).await?;

@@ -24,6 +24,12 @@ struct Args {
     /// Database connections in the pool
     #[arg(long, default_value_t = 16)]
     pool_size: usize,
+    /// Apply the migrations built into this binary before serving, with
+    /// petal's runner (under its migration lock: replicas started at once
+    /// apply each migration once). Without it, a database that is not at
+    /// head is refused
+    #[arg(long)]
+    migrate: bool,
 }
 
 fn bind_address(args: &Args) -> Result<SocketAddr, String> {
@@ -39,19 +45,52 @@ fn bind_address(args: &Args) -> Result<SocketAddr, String> {
     Ok(SocketAddr::from(([127, 0, 0, 1], port)))
 }
 
+/// Applies the embedded migrations, saying each as it runs.
+async fn migrate(conn: &petal_pg::ConnConfig) -> Result<(), String> {
+    // Said once: the runner reports the wait about once a second.
+    let mut said_waiting = false;
+    let mut on_event = |event: petal::runner::Event<'_>| match event {
+        petal::runner::Event::WaitingForLock(waiting) if !said_waiting => {
+            said_waiting = true;
+            eprintln!(
+                "cvety-api: waiting for the migration lock, held by {}",
+                waiting.holder
+            );
+        }
+        petal::runner::Event::Finished(step, took) => {
+            eprintln!(
+                "cvety-api: applied {} ({} ms)",
+                step.file.path(),
+                took.as_millis()
+            );
+        }
+        _ => {}
+    };
+    head::EMBEDDED
+        .upgrade_with(conn, &Default::default(), &mut on_event)
+        .await
+        .map(|_| ())
+        .map_err(|e| {
+            let reports: Vec<String> = e.reports().iter().map(ToString::to_string).collect();
+            format!("migrating {}: {}", conn.target(), reports.join("\n"))
+        })
+}
+
 async fn run(args: Args) -> Result<(), String> {
     let config = Config::load(&args.project, args.database_url.clone())?;
-    let graph = head::load_graph(&config.migrations_dir).map_err(|e| e.to_string())?;
     let conn = config.conn_config().await?;
+    let (graph, source) = if args.migrate {
+        migrate(&conn).await?;
+        let graph = head::EMBEDDED.graph().map_err(|e| e.to_string())?;
+        (graph, head::EMBEDDED_SOURCE.to_string())
+    } else {
+        let graph = head::load_graph(&config.migrations_dir).map_err(|e| e.to_string())?;
+        (graph, config.migrations_dir.display().to_string())
+    };
     let client = petal_pg::connect(&conn).await.map_err(|e| e.to_string())?;
-    head::check(
-        &client,
-        &graph,
-        &config.migrations_dir,
-        &config.upgrade_command(),
-    )
-    .await
-    .map_err(|e| format!("refusing to serve {}: {e}", conn.target()))?;
+    head::check(&client, &graph, &source, &config.upgrade_command())
+        .await
+        .map_err(|e| format!("refusing to serve {}: {e}", conn.target()))?;
     drop(client);
     let pool = db::pool(conn, args.pool_size.max(1))?;
     let addr = bind_address(&args)?;

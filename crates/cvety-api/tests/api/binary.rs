@@ -55,7 +55,38 @@ async fn serves_a_database_at_head() {
     let db = TestDb::new().await;
     harness::migrate(&db, &harness::graph(), Operation::Upgrade, "head").await;
     let port = free_port();
-    let mut child = match binary(&db, port).spawn() {
+    let (said, _child) = serve(binary(&db, port), port).await;
+    assert!(said.is_empty(), "{said:?}");
+}
+
+/// With `--migrate`, the binary applies the migrations built into it to an
+/// empty database, saying each, then serves it; started again, it applies
+/// nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrates_an_empty_database_then_serves_it() {
+    let db = TestDb::new().await;
+    let port = free_port();
+    let mut command = binary(&db, port);
+    command.arg("--migrate");
+    let (said, child) = serve(command, port).await;
+    let files = std::fs::read_dir(harness::migrations_dir())
+        .map(|entries| entries.count())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let applied: Vec<&String> = said.iter().filter(|l| l.contains("applied")).collect();
+    assert_eq!(applied.len(), files, "{said:?}");
+    assert!(applied[0].contains("_initial"), "{said:?}");
+    drop(child);
+    let port = free_port();
+    let mut command = binary(&db, port);
+    command.arg("--migrate");
+    let (said, _child) = serve(command, port).await;
+    assert!(said.is_empty(), "a second start applies nothing: {said:?}");
+}
+
+/// Starts the API and waits for its banner; returns what it said before it
+/// (the lines of `--migrate`) and the running child.
+async fn serve(mut command: Command, port: u16) -> (Vec<String>, tokio::process::Child) {
+    let mut child = match command.spawn() {
         Ok(c) => c,
         Err(e) => panic!("starting cvety-api: {e}"),
     };
@@ -63,16 +94,23 @@ async fn serves_a_database_at_head() {
         panic!("no stderr");
     };
     let mut lines = BufReader::new(stderr).lines();
-    let banner = tokio::time::timeout(Duration::from_secs(60), lines.next_line()).await;
-    let banner = match banner {
-        Ok(Ok(Some(line))) => line,
-        other => panic!("cvety-api did not start: {other:?}"),
-    };
-    assert!(
-        banner.contains(&format!("http://127.0.0.1:{port}/api/")),
-        "{banner}"
-    );
+    let mut said = Vec::new();
+    loop {
+        let line = tokio::time::timeout(Duration::from_secs(60), lines.next_line()).await;
+        let line = match line {
+            Ok(Ok(Some(line))) => line,
+            other => panic!("cvety-api did not start: {other:?}; it said {said:?}"),
+        };
+        if line.contains("serving http://") {
+            assert!(
+                line.contains(&format!("http://127.0.0.1:{port}/api/")),
+                "{line}"
+            );
+            break;
+        }
+        said.push(line);
+    }
     let stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await;
     assert!(stream.is_ok(), "{stream:?}");
-    let _ = child.kill().await;
+    (said, child)
 }

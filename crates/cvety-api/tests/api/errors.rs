@@ -170,7 +170,7 @@ async fn errors() {
 async fn refuses_a_database_behind_head() {
     let db = petal_testkit::TestDb::new().await;
     let graph = harness::graph();
-    let dir = harness::migrations_dir();
+    let dir = harness::migrations_dir().display().to_string();
     let empty = cvety_api::head::check(db.client(), &graph, &dir, "petal upgrade head").await;
     let message = empty.err().map(|e| e.to_string()).unwrap_or_default();
     assert!(message.contains("run `petal upgrade head`"), "{message}");

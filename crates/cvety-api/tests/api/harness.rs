@@ -12,8 +12,10 @@ use hyper::{Method, Request};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
+use petal::runner::TestDatabase;
 use petal_engine::migrate::{Operation, run_on};
 use petal_migrate::{PlanOptions, RevisionGraph, Target};
+use petal_pg::ConnConfig;
 use petal_testkit::TestDb;
 use serde_json::Value;
 
@@ -54,8 +56,56 @@ pub async fn migrate(db: &TestDb, graph: &RevisionGraph, operation: Operation, t
     }
 }
 
+/// The API's database: by default made as a service's own tests would make
+/// it, with petal's test helper (`petal::runner::TestDatabase`, at head with
+/// the migrations built into cvety-api); or a testkit database a test
+/// migrated to some revision of its own.
+pub struct Db {
+    client: tokio_postgres::Client,
+    config: ConnConfig,
+    // A `TestDatabase` or a `TestDb`: dropping it drops the database.
+    _owner: Box<dyn std::any::Any + Send>,
+}
+
+impl Db {
+    pub fn client(&self) -> &tokio_postgres::Client {
+        &self.client
+    }
+
+    pub fn config(&self) -> &ConnConfig {
+        &self.config
+    }
+
+    async fn new(config: ConnConfig, owner: Box<dyn std::any::Any + Send>) -> Db {
+        let client = match petal_pg::connect(&config).await {
+            Ok(client) => client,
+            Err(e) => panic!("connecting to the test database: {e}"),
+        };
+        Db {
+            client,
+            config,
+            _owner: owner,
+        }
+    }
+}
+
+/// A fresh database at head from petal's test helper, on the testkit's
+/// server.
+async fn database_at_head() -> Db {
+    let server = match tokio::task::spawn_blocking(|| petal_testkit::server().cloned()).await {
+        Ok(Ok(server)) => server,
+        Ok(Err(e)) => panic!("{e}"),
+        Err(e) => panic!("{e}"),
+    };
+    let database = match TestDatabase::at_head_on(&server.admin, &cvety_api::head::EMBEDDED).await {
+        Ok(database) => database,
+        Err(e) => panic!("a test database at head: {e}"),
+    };
+    Db::new(database.config().clone(), Box::new(database)).await
+}
+
 pub struct Api {
-    pub db: TestDb,
+    pub db: Db,
     pub addr: SocketAddr,
     client: Client<HttpConnector, Full<Bytes>>,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
@@ -71,30 +121,42 @@ pub struct Reply {
 
 impl Api {
     /// A fresh database at head, and the API serving it.
+    /// The migrations are the ones built into cvety-api, unless
+    /// `CVETY_API_TEST_MIGRATIONS` names another directory.
     pub async fn start() -> Api {
-        let db = TestDb::new().await;
-        migrate(&db, &graph(), Operation::Upgrade, "head").await;
-        Api::serve(db).await
+        if std::env::var_os("CVETY_API_TEST_MIGRATIONS").is_some_and(|d| !d.is_empty()) {
+            let db = TestDb::new().await;
+            migrate(&db, &graph(), Operation::Upgrade, "head").await;
+            return Api::serve(db).await;
+        }
+        let db = database_at_head().await;
+        Api::check_head(&db).await;
+        Api::serve_db(db).await
     }
 
     /// The API on an already migrated database; it checks the head as the
     /// binary does.
     pub async fn serve(db: TestDb) -> Api {
-        if let Err(e) = cvety_api::head::check(
-            db.client(),
-            &graph(),
-            &migrations_dir(),
-            "petal upgrade head",
-        )
-        .await
+        let db = Db::new(db.config().clone(), Box::new(db)).await;
+        Api::check_head(&db).await;
+        Api::serve_db(db).await
+    }
+
+    async fn check_head(db: &Db) {
+        let source = migrations_dir().display().to_string();
+        if let Err(e) =
+            cvety_api::head::check(db.client(), &graph(), &source, "petal upgrade head").await
         {
             panic!("{e}");
         }
-        Api::serve_unchecked(db).await
     }
 
     /// The API on a database at any revision (the binary would refuse it).
     pub async fn serve_unchecked(db: TestDb) -> Api {
+        Api::serve_db(Db::new(db.config().clone(), Box::new(db)).await).await
+    }
+
+    async fn serve_db(db: Db) -> Api {
         let pool = match db::pool(db.config().clone(), 16) {
             Ok(p) => p,
             Err(e) => panic!("{e}"),
