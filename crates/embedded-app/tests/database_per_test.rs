@@ -20,26 +20,27 @@ async fn a_test_database_is_at_head(db: TestDatabase) {
     assert_eq!(count(&db, "SELECT count(*) FROM petal_migrations").await, 3);
 }
 
+/// The one account of a test's own database: a unique email no other test
+/// can have taken.
+async fn insert_the_only_account(db: &TestDatabase) {
+    let client = db.connect().await.unwrap_or_else(|e| panic!("{e}"));
+    client
+        .execute("INSERT INTO accounts (email) VALUES ('a@example.com')", &[])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(count(db, "SELECT count(*) FROM accounts").await, 1);
+}
+
 /// Two tests writing the same unique value do not meet: each has its own
 /// database (run in parallel by the test harness).
 #[petal::test(migrations = "migrations")]
 async fn each_test_has_its_own_database(db: TestDatabase) {
-    let client = db.connect().await.unwrap_or_else(|e| panic!("{e}"));
-    client
-        .execute("INSERT INTO accounts (email) VALUES ('a@example.com')", &[])
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(count(&db, "SELECT count(*) FROM accounts").await, 1);
+    insert_the_only_account(&db).await;
 }
 
 #[petal::test]
 async fn each_test_has_its_own_database_too(db: TestDatabase) {
-    let client = db.connect().await.unwrap_or_else(|e| panic!("{e}"));
-    client
-        .execute("INSERT INTO accounts (email) VALUES ('a@example.com')", &[])
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(count(&db, "SELECT count(*) FROM accounts").await, 1);
+    insert_the_only_account(&db).await;
 }
 
 /// The function form, on a server of one's choosing: the database is gone
