@@ -157,3 +157,72 @@ pub fn expand_test(args: &TestArgs, function: &ItemFn) -> TokenStream {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embeds_the_files_in_name_order_with_the_path_shown() {
+        let files = embedded_files("tests/fixtures/migrations_ok").expect("embeds");
+        let shown: Vec<&str> = files.iter().map(|(shown, _)| shown.as_str()).collect();
+        assert_eq!(
+            shown,
+            [
+                "tests/fixtures/migrations_ok/20260101000000_first.sql",
+                "tests/fixtures/migrations_ok/20260102000000_second.sql"
+            ]
+        );
+        assert!(
+            files
+                .iter()
+                .all(|(_, absolute)| Path::new(absolute).is_absolute())
+        );
+    }
+
+    #[test]
+    fn a_malformed_migration_fails_the_build_at_its_line() {
+        let error = embedded_files("tests/fixtures/migrations_malformed").unwrap_err();
+        assert!(error.contains("do not parse"), "{error}");
+        assert!(error.contains("20260101000000_first.sql:7"), "{error}");
+    }
+
+    #[test]
+    fn a_missing_directory_is_named() {
+        let error = embedded_files("no_such_migrations").unwrap_err();
+        assert!(error.contains("no directory no_such_migrations"), "{error}");
+    }
+
+    #[test]
+    fn a_test_must_be_async_and_take_its_database() {
+        let sync: ItemFn = syn::parse_quote!(
+            fn t(db: TestDatabase) {}
+        );
+        let error = expand_test(&TestArgs { migrations: None }, &sync).to_string();
+        assert!(error.contains("runs an async fn"), "{error}");
+        let no_argument: ItemFn = syn::parse_quote!(
+            async fn t() {}
+        );
+        let error = expand_test(&TestArgs { migrations: None }, &no_argument).to_string();
+        assert!(error.contains("one argument"), "{error}");
+    }
+
+    #[test]
+    fn a_test_keeps_its_attributes_and_names_its_directory() {
+        let function: ItemFn = syn::parse_quote!(
+            #[ignore]
+            async fn t(db: TestDatabase) {}
+        );
+        let args: TestArgs = syn::parse_quote!(migrations = "../migrations");
+        let expanded = expand_test(&args, &function).to_string();
+        assert!(expanded.contains("# [ignore]"), "{expanded}");
+        assert!(
+            expanded.contains("migrate ! (\"../migrations\")"),
+            "{expanded}"
+        );
+        assert!(
+            expanded.contains("run_test (& MIGRATIONS , t)"),
+            "{expanded}"
+        );
+    }
+}
