@@ -184,6 +184,19 @@ pub enum Command {
         #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
         lock_wait: Option<Duration>,
     },
+    /// Convert a diesel, sqlx or refinery migrations directory into petal
+    /// revisions, and stamp what the database's bookkeeping table says ran
+    Import {
+        /// The tool whose migrations these are
+        #[arg(value_enum)]
+        tool: ImportTool,
+        /// Its migrations directory
+        #[arg(default_value = "migrations")]
+        dir: PathBuf,
+        /// Only convert: do not read the tool's table, do not stamp
+        #[arg(long)]
+        no_stamp: bool,
+    },
     /// Write a merge revision joining the current heads
     Merge {
         #[arg(short, long)]
@@ -231,6 +244,13 @@ pub enum Command {
         #[command(subcommand)]
         action: DevAction,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportTool {
+    Diesel,
+    Sqlx,
+    Refinery,
 }
 
 #[derive(Debug, Clone, Copy, Subcommand)]

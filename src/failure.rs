@@ -4,6 +4,7 @@
 //! maps the libraries' errors to kinds and exit codes.
 
 use petal_engine::EngineError;
+use petal_engine::import::ImportError;
 use petal_engine::pg::PgError;
 use petal_engine::runner::RunError;
 use petal_migrate::load::LoadError;
@@ -93,6 +94,24 @@ impl From<EngineError> for Failure {
             // A run a signal stopped exits as the shell expects of it.
             code: petal_engine::migrate::stopped_by(&e).map_or(2, |signal| signal.exit_code()),
             kind: kind_of(&e),
+            reports: e.reports(),
+            output_printed: false,
+        }
+    }
+}
+
+impl From<ImportError> for Failure {
+    fn from(e: ImportError) -> Self {
+        let kind = match e {
+            ImportError::Engine(engine) => return Failure::from(engine),
+            ImportError::Convert(_) => ErrorKind::MigrationFile,
+            ImportError::Read { .. } => ErrorKind::Io,
+            ImportError::Existing { .. } => ErrorKind::Config,
+            ImportError::Mismatches { .. } | ImportError::Stamped { .. } => ErrorKind::Plan,
+        };
+        Failure {
+            code: 2,
+            kind,
             reports: e.reports(),
             output_printed: false,
         }

@@ -204,6 +204,13 @@ fn dispatch(
             from_migrations,
             style,
         )),
+        Command::Import {
+            tool,
+            dir,
+            no_stamp,
+        } => runtime.block_on(commands::import::run(
+            &settings, tool, &dir, !no_stamp, format,
+        )),
         Command::Merge { message } => commands::revision::merge(&settings, message),
         Command::Check { migrations } => runtime.block_on(commands::revision::check(
             &settings, migrations, format, style,

@@ -10,6 +10,7 @@ mod dependents;
 mod failures;
 mod faults;
 mod graph;
+mod import;
 mod json_errors;
 mod model_options;
 mod new_user;

@@ -20,6 +20,7 @@ pub mod canonical;
 pub mod check;
 pub mod compare;
 pub mod error;
+pub mod import;
 pub mod migrate;
 mod placeholders;
 mod policy_roles;
