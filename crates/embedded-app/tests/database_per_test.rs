@@ -73,3 +73,43 @@ async fn the_database_is_dropped_afterwards() {
         .get(0);
     assert_eq!(left, 0, "{name} is dropped");
 }
+
+/// A test that panics fails, and its database is dropped all the same.
+#[test]
+fn a_failed_test_drops_its_database_too() {
+    static MIGRATIONS: petal::runner::EmbeddedMigrations = petal::migrate!();
+    let name = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let seen = name.clone();
+    let outcome = std::panic::catch_unwind(move || {
+        petal::runner::testing::run_test(&MIGRATIONS, |db| async move {
+            if let Ok(mut name) = seen.lock() {
+                *name = db.name().to_string();
+            }
+            panic!("the test fails");
+        });
+    });
+    assert!(outcome.is_err(), "the test's panic reaches the harness");
+    let name = name.lock().map(|n| n.clone()).unwrap_or_default();
+    assert!(name.starts_with("petal_test_"), "{name:?}");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let left: i64 = runtime.block_on(async {
+        let server = petal::runner::testing::test_server()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let admin = petal_pg::connect(&server)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        admin
+            .query_one(
+                "SELECT count(*) FROM pg_database WHERE datname = $1",
+                &[&name],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .get(0)
+    });
+    assert_eq!(left, 0, "{name} is dropped after the failed test");
+}
