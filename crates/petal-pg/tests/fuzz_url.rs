@@ -367,7 +367,7 @@ fn regression_a_url_given_as_a_value() {
 #[test]
 fn keys_and_values_are_still_named() {
     for (text, named) in [
-        ("postgres://h/db?sslcert=/x.crt", "\"sslcert\""),
+        ("postgres://h/db?sslpassword=x", "\"sslpassword\""),
         ("host=h nonsense", "\"nonsense\""),
         ("postgres://h:x/db", "the URL's port"),
         ("port=x", "port \"x\""),
