@@ -32,6 +32,17 @@ pub async fn connect(cfg: &ConnConfig) -> Result<Client, PgError> {
             Err(failure) => failure,
         };
         let failure = match failure {
+            // tokio-postgres's words for a server `SHOW transaction_read_only`
+            // says is read-only.
+            Failure::Refused(reason)
+                if cfg.read_write && reason.contains("does not allow writes") =>
+            {
+                Failure::Refused(
+                    "the server is read-only (a standby?), and target_session_attrs=read-write \
+                     asks for one that is not"
+                        .to_string(),
+                )
+            }
             Failure::Refused(reason) => {
                 Failure::Refused(explained(reason, password, from_file.is_some(), &passfile))
             }
@@ -189,12 +200,12 @@ fn explained(
     };
     if from_file {
         return format!(
-            "{reason} (the password is the one {} holds for this server)",
+            "{reason} (the password was the one {} holds for this server)",
             file.path().display()
         );
     }
     match (password, file.note()) {
-        (None, Some(note)) => format!("{reason} ({note})"),
+        (None, Some(note)) => format!("{reason}; {note}"),
         _ => reason,
     }
 }

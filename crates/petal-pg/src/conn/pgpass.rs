@@ -38,10 +38,9 @@ impl PassFileRead {
         }
         if meta.permissions().mode() & 0o077 != 0 {
             return unused(format!(
-                "it has group or world access (mode {:04o}; it should be u=rw, 0600, or less: \
-                 chmod 600 {})",
+                "it has group or world access (mode {:04o}); libpq refuses such a file too: \
+                 chmod 600 it",
                 meta.permissions().mode() & 0o7777,
-                path.display()
             ));
         }
         match std::fs::read(path) {
