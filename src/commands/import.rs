@@ -132,9 +132,9 @@ fn as_json(outcome: &ImportOutcome, dir: &Path) -> serde_json::Value {
         .migrations
         .iter()
         .map(|m| {
-            let (mapping, seconds) = match m.mapping {
-                IdMapping::Timestamp => ("timestamp", None),
-                IdMapping::EpochPlus(n) => ("epoch_plus_seconds", Some(n)),
+            let seconds = match m.mapping {
+                IdMapping::EpochPlus(n) => Some(n),
+                _ => None,
             };
             json!({
                 "version": m.version.to_string(),
@@ -143,7 +143,7 @@ fn as_json(outcome: &ImportOutcome, dir: &Path) -> serde_json::Value {
                 "down": m.down_path,
                 "revision": m.revision(),
                 "file": outcome.migrations_dir.join(&m.file_name).display().to_string(),
-                "id_mapping": mapping,
+                "id_mapping": m.mapping.kind(),
                 "epoch_seconds": seconds,
                 "no_down": m.no_down(),
                 "no_transaction": no_transaction(m),

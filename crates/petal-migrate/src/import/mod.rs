@@ -10,17 +10,21 @@
 //! what petal stamps, and every mismatch the tool would refuse or petal
 //! cannot record.
 //!
-//! **Revision ids.** A version that is a `YYYYMMDDHHMMSS` time (diesel's
-//! `2023-01-01-000000` read without its dashes, sqlx-cli's timestamps) is
-//! the revision id. Any other version is a number N (refinery's `V1`,
-//! sequential sqlx versions, diesel's `00000000000000_diesel_initial_setup`,
+//! **Revision ids** (`ids.rs`). A version that is a `YYYYMMDDHHMMSS` time
+//! (diesel's `2023-01-01-000000` read without its dashes, sqlx-cli's
+//! timestamps) is the revision id; so are the first 14 digits of diesel 2's
+//! `2023-01-01-000000-0000`. Any other version is a number N (refinery's
+//! `V1`, sequential sqlx versions, diesel's `00000000000000_diesel_initial_setup`,
 //! N = 0) and becomes the time 1970-01-01 00:00:00 UTC plus N seconds:
-//! `V1` → `19700101000001`. Ids must then sort as the tool orders its
-//! versions, which holds for every history of sequence numbers below
-//! about 10^9 followed by timestamps; one that does not is refused.
+//! `V1` → `19700101000001`. An id that does not sort after the one before
+//! it in the tool's order (two versions in one second, a large sequence
+//! number before a timestamp) takes the next second after that one, as
+//! petal's own clashing ids do. Each file's header says which rule made
+//! its id.
 
 mod applied;
 mod diesel;
+mod ids;
 mod refinery;
 mod sections;
 mod siphash;
@@ -40,6 +44,7 @@ use crate::revision::RevisionId;
 pub use applied::{
     AppliedRows, Mismatch, MismatchKind, Reconciled, RefineryRow, SqlxRow, reconcile,
 };
+pub use ids::{IdMapping, revision_id};
 pub use refinery::checksum as refinery_checksum;
 
 /// The tool whose migrations are imported.
@@ -125,16 +130,6 @@ impl fmt::Display for Version {
             Version::Number(n) => write!(f, "{n}"),
         }
     }
-}
-
-/// How a version became a revision id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case", tag = "kind", content = "seconds")]
-pub enum IdMapping {
-    /// The version is a `YYYYMMDDHHMMSS` time: the id itself.
-    Timestamp,
-    /// The version is a number N: 1970-01-01 00:00:00 UTC plus N seconds.
-    EpochPlus(i64),
 }
 
 /// One migration of the old tool, as its naming rules read it.
@@ -230,7 +225,7 @@ pub fn convert(
     };
     let (mut found, ignored) = listed.map_err(|reports| ConvertError { reports })?;
     found.sort_by(|a, b| a.version.cmp(&b.version));
-    let ids = revision_ids(tool, dir, &found).map_err(|reports| ConvertError { reports })?;
+    let ids = ids::revision_ids(tool, dir, &found).map_err(|reports| ConvertError { reports })?;
     let mut reports = Vec::new();
     let mut migrations = Vec::new();
     let mut parent: Option<RevisionId> = None;
@@ -259,82 +254,6 @@ pub fn convert(
         migrations,
         ignored,
     })
-}
-
-/// The revision id of `version`, and how it was made (see the module's
-/// documentation).
-pub fn revision_id(version: &Version) -> Result<(RevisionId, IdMapping), String> {
-    let number = match version {
-        Version::Number(n) => *n,
-        Version::Text(text) => {
-            if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(format!(
-                    "version `{text}` is neither a YYYYMMDDHHMMSS time nor a number"
-                ));
-            }
-            text.parse::<i64>()
-                .map_err(|_| format!("version `{text}` is too long to be a number"))?
-        }
-    };
-    let digits = match version {
-        Version::Text(text) => text.clone(),
-        Version::Number(n) => n.to_string(),
-    };
-    if digits.len() == 14
-        && let Ok(id) = RevisionId::parse(&digits)
-    {
-        return Ok((id, IdMapping::Timestamp));
-    }
-    RevisionId::from_unix_seconds(number)
-        .map(|id| (id, IdMapping::EpochPlus(number)))
-        .ok_or_else(|| {
-            format!(
-                "version {version} is no YYYYMMDDHHMMSS time, and 1970-01-01 plus {number} seconds \
-                 is past the year 9999"
-            )
-        })
-}
-
-/// Each migration's id, checked to sort as the tool orders the versions.
-fn revision_ids(
-    tool: Tool,
-    dir: &SourceDir,
-    found: &[Found],
-) -> Result<Vec<(RevisionId, IdMapping)>, Vec<Report>> {
-    let mut reports = Vec::new();
-    let mut ids: Vec<(RevisionId, IdMapping)> = Vec::new();
-    for (index, migration) in found.iter().enumerate() {
-        let path = dir.path_of(&migration.up);
-        match revision_id(&migration.version) {
-            Err(why) => reports.push(
-                Report::in_file(path, format!("{tool} migration: {why}")).with_help(
-                    "petal ids are times; rename the migration with a timestamp or a number",
-                ),
-            ),
-            Ok((id, mapping)) => {
-                if let Some((previous, _)) = ids.last()
-                    && *previous >= id
-                {
-                    let before = &found[index - 1];
-                    reports.push(Report::in_file(
-                        path,
-                        format!(
-                            "version {} maps to revision {id}, which does not sort after {previous}, \
-                             the revision of version {} before it in {tool}'s order: a history \
-                             mixing sequence numbers this large with timestamps has no id mapping",
-                            migration.version, before.version
-                        ),
-                    ));
-                }
-                ids.push((id, mapping));
-            }
-        }
-    }
-    if reports.is_empty() {
-        Ok(ids)
-    } else {
-        Err(reports)
-    }
 }
 
 /// Two migrations of one version: the tool refuses them too.

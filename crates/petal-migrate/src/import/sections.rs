@@ -73,7 +73,7 @@ pub(crate) fn build(
         name: found.name.clone(),
         up_path: found.up.clone(),
         down_path: found.down.clone(),
-        mapping: ids.mapping,
+        mapping: ids.mapping.clone(),
         file,
         file_name,
         text,
@@ -165,12 +165,7 @@ fn refusing_down(tool: Tool, up: &str, ids: &Ids) -> Statement {
 /// The lines under the header saying where the file came from, and how
 /// its id was made.
 fn origin_lines(tool: Tool, found: &Found, ids: &Ids) -> Vec<String> {
-    let mapping = match ids.mapping {
-        IdMapping::Timestamp => "its time is the revision id".to_owned(),
-        IdMapping::EpochPlus(n) => {
-            format!("the revision id is 1970-01-01 00:00:00 UTC plus {n} seconds")
-        }
-    };
+    let mapping = ids.mapping.describe();
     let mut lines = vec![format!(
         "-- imported from: {tool} {} (version {}: {mapping})",
         found.up, found.version

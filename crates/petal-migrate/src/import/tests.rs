@@ -3,6 +3,7 @@
 use sha2::{Digest, Sha384};
 
 use super::*;
+use crate::revision::RevisionId;
 
 fn dir(files: &[(&str, &str)]) -> SourceDir {
     SourceDir {
@@ -45,10 +46,50 @@ fn ids_keep_timestamps_and_count_numbers_from_the_epoch() {
         id(Version::Number(20_230_101_000_000)),
         Ok(("20230101000000".into(), IdMapping::Timestamp))
     );
+    assert_eq!(
+        id(Version::Text("202306171125350000".into())),
+        Ok(("20230617112535".into(), IdMapping::TimestampPrefix))
+    );
     assert!(id(Version::Text("v1".into())).is_err());
     assert!(
         id(Version::Number(20_231_301_000_000)).is_err(),
         "month 13, too far"
+    );
+}
+
+#[test]
+fn an_id_that_does_not_sort_after_the_one_before_takes_the_next_second() {
+    let source = dir(&[
+        ("2023-06-17-112535-0000_a/up.sql", "SELECT 1;"),
+        ("2023-06-17-112535-0001_b/up.sql", "SELECT 2;"),
+        ("2023-06-17-112536_c/up.sql", "SELECT 3;"),
+        ("20230617112561_d/up.sql", "SELECT 4;"),
+    ]);
+    let conversion = convert(Tool::Diesel, &source, "m").expect("converts");
+    assert_eq!(
+        ids(&conversion),
+        [
+            "20230617112535",
+            "20230617112536",
+            "20230617112537",
+            "20230617112538"
+        ]
+    );
+    // Second 61: no time, and too large a number; its neighbours order it.
+    assert_eq!(
+        conversion.migrations[3].mapping,
+        IdMapping::NextSecond { own: None }
+    );
+    assert_eq!(
+        conversion.migrations[2].mapping,
+        IdMapping::NextSecond {
+            own: Some(RevisionId::parse("20230617112536").expect("an id"))
+        }
+    );
+    let text = &conversion.migrations[1].text;
+    assert!(
+        text.contains("its own id, 20230617112535, does not sort after the revision before it"),
+        "{text}"
     );
 }
 
