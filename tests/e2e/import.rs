@@ -316,6 +316,47 @@ async fn refinery_history_converted_first_then_stamped_and_upgraded() {
         ["19700101000003", "19700101000004"]
     );
     assert!(index_exists(project.client(), "posts_user_id").await);
+    let json = project.petal(&["import", "refinery", "old", "--format", "json"]);
+    json.assert_ok();
+    for needle in [
+        "\"files\": \"already_there\"",
+        "\"state\": \"already_stamped\"",
+        "\"id_mapping\": \"epoch_plus_seconds\"",
+        "\"up\": \"later/V3__index_posts.sql\"",
+    ] {
+        assert!(json.stdout.contains(needle), "{needle} in {}", json.stdout);
+    }
+}
+
+/// What petal cannot convert is refused at its file (and line), with
+/// nothing written: a refinery `.rs` migration, a `COMMIT` in a migration
+/// refinery runs in a transaction.
+#[tokio::test]
+async fn rust_migrations_and_transaction_control_are_refused_at_their_file() {
+    let project = Project::new().await;
+    project.write(
+        "old/V1__users.sql",
+        "CREATE TABLE users (id int);\nCOMMIT;\n",
+    );
+    project.write(
+        "old/V2__seed.rs",
+        "pub fn migration() -> String { String::new() }\n",
+    );
+    let run = project.petal(&["import", "refinery", "old", "--format", "json"]);
+    run.assert_code(2)
+        .assert_mentions("old/V2__seed.rs: a Rust migration")
+        .assert_mentions("save it as `V2__seed.sql`");
+    assert!(
+        run.stdout.contains("\"kind\": \"migration_file\""),
+        "{}",
+        run.stdout
+    );
+    std::fs::remove_file(project.path("old/V2__seed.rs")).expect("removing the .rs");
+    project
+        .petal(&["import", "refinery", "old"])
+        .assert_code(2)
+        .assert_mentions("old/V1__users.sql:2:1: `COMMIT` in a migration run in a transaction");
+    no_files_written(&project);
 }
 
 /// A mismatch is refused: exit 2, a `plan` error naming it, no file
