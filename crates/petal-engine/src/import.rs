@@ -110,12 +110,10 @@ impl ImportError {
     pub fn reports(&self) -> Vec<Report> {
         match self {
             ImportError::Convert(e) => e.reports.clone(),
-            ImportError::Read { path, .. } => {
-                vec![Report::in_file(
-                    path.display().to_string(),
-                    self.to_string(),
-                )]
-            }
+            ImportError::Read { path, source } => vec![Report::in_file(
+                path.display().to_string(),
+                format!("cannot read: {source}"),
+            )],
             ImportError::Existing { reports } | ImportError::Mismatches { reports, .. } => {
                 reports.clone()
             }
