@@ -110,32 +110,13 @@ impl Config {
     }
 }
 
-/// `lock_timeout` and `lock_attempts`, over the defaults.
+/// `lock_timeout` and `lock_attempts`, over the defaults: the runner's one
+/// reading of them, which a service embedding its migrations shares.
 fn step_policy(file: &FileConfig, path: Option<&Path>) -> Result<StepPolicy, Failure> {
-    let mut policy = StepPolicy::default();
-    let place = path.map_or_else(|| CONFIG_FILE.to_string(), |p| p.display().to_string());
-    if let Some(text) = &file.lock_timeout {
-        let timeout = petal_migrate::parse_duration(text).map_err(|why| {
-            Failure::new(
-                ErrorKind::Config,
-                Report::in_file(place.clone(), format!("lock_timeout: {why}")),
-            )
-        })?;
-        policy.lock_timeout = Some(timeout);
-    }
-    if let Some(attempts) = file.lock_attempts {
-        if attempts == 0 {
-            return Err(Failure::new(
-                ErrorKind::Config,
-                Report::in_file(
-                    place,
-                    "lock_attempts: a step runs at least once; write 1 or more",
-                ),
-            ));
-        }
-        policy.attempts = attempts;
-    }
-    Ok(policy)
+    StepPolicy::from_settings(file.lock_timeout.as_deref(), file.lock_attempts).map_err(|why| {
+        let place = path.map_or_else(|| CONFIG_FILE.to_string(), |p| p.display().to_string());
+        Failure::new(ErrorKind::Config, Report::in_file(place, why))
+    })
 }
 
 /// `path` relative to the configuration's directory; paths stay as short as

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use petal_engine::migrate::{self, Event, Operation, RunSettings};
-use petal_engine::runner::{Interrupt, Signal, StepEvent};
+use petal_engine::runner::{StepEvent, listen_for_signals};
 use petal_engine::{EngineError, Settings};
 use petal_migrate::{Direction, PlanOptions, RevisionGraph, RevisionId, RevisionState};
 use serde_json::json;
@@ -117,30 +117,6 @@ pub async fn run(
         let _ = writeln!(out, "nothing to do: the database is already at {target}");
     }
     Ok(())
-}
-
-/// SIGINT and SIGTERM, from now until the process ends, fire the run's
-/// interrupt instead of killing petal: the runner cancels the running
-/// statement on the server and waits for its rollback first. A second
-/// signal while it does is ignored; the server cancel is on its way.
-fn listen_for_signals() -> Interrupt {
-    let (sender, interrupt) = Interrupt::channel();
-    tokio::spawn(async move {
-        use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut int), Ok(mut term)) = (
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::terminate()),
-        ) else {
-            return;
-        };
-        loop {
-            tokio::select! {
-                _ = int.recv() => sender.fire(Signal::Interrupt),
-                _ = term.recv() => sender.fire(Signal::Terminate),
-            }
-        }
-    });
-    interrupt
 }
 
 pub fn sql(settings: &Settings, target: &str, direction: Direction) -> Result<(), Failure> {

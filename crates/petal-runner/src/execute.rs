@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use petal_migrate::{Direction, PlannedMigration, Statement, Step};
+use petal_migrate::{PlannedMigration, Statement, Step};
 use petal_pg::ConnConfig;
 use petal_pg::error::ServerError;
 use tokio_postgres::Client;
@@ -16,8 +16,9 @@ use tokio_postgres::error::SqlState;
 
 use crate::failure::{FailedStatement, Interrupted, RunError, StoppedAt};
 use crate::interrupt::Interrupt;
-use crate::journal::{self, DELETE_REVISION};
-use crate::log::{DELETE_ROW, INSERT_ROW};
+use crate::journal;
+use crate::policy::StepPolicy;
+use crate::stamp::write_log;
 
 /// Whether to run the section's SQL or only to record the revision in the
 /// log (`stamp`).
@@ -25,27 +26,6 @@ use crate::log::{DELETE_ROW, INSERT_ROW};
 pub enum Mode {
     Run,
     LogOnly,
-}
-
-/// How each step runs: the `lock_timeout` set in its transaction (`None`:
-/// the server's own setting), and how many times a step that hit it is
-/// run in all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StepPolicy {
-    pub lock_timeout: Option<Duration>,
-    pub attempts: u32,
-}
-
-impl Default for StepPolicy {
-    /// A statement waits at most 5 s for a lock, and a step is tried three
-    /// times: a migration never queues for long behind a long transaction
-    /// while every reader of the table queues behind it.
-    fn default() -> Self {
-        StepPolicy {
-            lock_timeout: Some(Duration::from_secs(5)),
-            attempts: 3,
-        }
-    }
 }
 
 /// What a run says as it goes, besides starting and finishing migrations.
@@ -445,83 +425,6 @@ fn lost(m: &PlannedMigration, step: usize, of: usize, source: tokio_postgres::Er
 
 fn lock_timed_out(e: &tokio_postgres::Error) -> bool {
     e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE)
-}
-
-async fn write_log(
-    client: &Client,
-    m: &PlannedMigration,
-    started: Instant,
-) -> Result<(), tokio_postgres::Error> {
-    let revision = m.revision.as_str();
-    match m.direction {
-        Direction::Up => {
-            let parents = parents_text(m);
-            let ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
-            let checksum = m.file.checksum.as_str();
-            client
-                .execute(
-                    INSERT_ROW,
-                    &[&revision, &parents, &checksum, &m.file.message, &ms],
-                )
-                .await?;
-        }
-        Direction::Down => {
-            client.execute(DELETE_ROW, &[&revision]).await?;
-            client.execute(DELETE_REVISION, &[&revision]).await?;
-        }
-    }
-    Ok(())
-}
-
-/// Records a stamp, every row of it, in one transaction: the log's rows and
-/// the journal's (a stamped revision gets its up's checksums; the journal
-/// of every revision the log no longer holds, and every downgrade under
-/// way, is cleared: a stamp says where the database is). With `purge`, both
-/// are emptied first. A failure leaves them as they were. Call with the
-/// migration lock held.
-pub async fn record_stamp(
-    client: &Client,
-    steps: &[PlannedMigration],
-    purge: bool,
-) -> Result<(), RunError> {
-    client.batch_execute("BEGIN").await?;
-    let recorded = async {
-        if purge {
-            client
-                .batch_execute(
-                    "DELETE FROM public.petal_migrations; DELETE FROM public.petal_migration_steps",
-                )
-                .await?;
-        }
-        for m in steps {
-            write_log(client, m, Instant::now()).await?;
-            if m.direction == Direction::Up {
-                client
-                    .execute(DELETE_REVISION, &[&m.revision.as_str()])
-                    .await?;
-                client.batch_execute(&journal::up_rows_sql(&m.file)).await?;
-            }
-        }
-        client.batch_execute(journal::FORGET_UNHELD).await?;
-        Ok::<(), tokio_postgres::Error>(())
-    }
-    .await;
-    if let Err(e) = recorded {
-        let _ = client.batch_execute("ROLLBACK").await;
-        return Err(e.into());
-    }
-    client.batch_execute("COMMIT").await?;
-    Ok(())
-}
-
-/// The parents as the log keeps them: space-separated, as in the header.
-pub fn parents_text(m: &PlannedMigration) -> String {
-    m.file
-        .parents
-        .iter()
-        .map(|p| p.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn statement_error(

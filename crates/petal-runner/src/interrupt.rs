@@ -88,3 +88,30 @@ impl Interrupt {
         }
     }
 }
+
+/// SIGINT and SIGTERM, from now until the process ends, fire the returned
+/// interrupt instead of ending the process: the runner cancels the running
+/// statement on the server and waits for its rollback first (a process
+/// killed mid-statement leaves its backend running, holding its locks,
+/// until the server notices). A second signal while it does is ignored;
+/// the cancel is on its way. Call it inside a tokio runtime; a process that
+/// serves afterwards must listen for both signals itself to stop.
+pub fn listen_for_signals() -> Interrupt {
+    let (sender, interrupt) = Interrupt::channel();
+    tokio::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut int), Ok(mut term)) = (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) else {
+            return;
+        };
+        loop {
+            tokio::select! {
+                _ = int.recv() => sender.fire(Signal::Interrupt),
+                _ = term.recv() => sender.fire(Signal::Terminate),
+            }
+        }
+    });
+    interrupt
+}

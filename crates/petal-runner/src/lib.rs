@@ -25,6 +25,8 @@ mod interrupt;
 mod journal;
 mod lock;
 mod log;
+mod policy;
+mod stamp;
 
 pub mod embedded;
 pub mod run;
@@ -32,9 +34,9 @@ pub mod testing;
 
 pub use embedded::{EmbeddedFile, EmbeddedMigrations};
 pub use error::RunnerError;
-pub use execute::{Mode, Runner, StepEvent, StepPolicy, parents_text, record_stamp};
+pub use execute::{Mode, Runner, StepEvent};
 pub use failure::{FailedStatement, Interrupted, RunError, StoppedAt};
-pub use interrupt::{Interrupt, InterruptSender, Signal};
+pub use interrupt::{Interrupt, InterruptSender, Signal, listen_for_signals};
 pub use journal::{
     FORGET_UNHELD, STEPS_TABLE_DDL, backfill, read_journal, step_row_sql, up_rows_sql,
 };
@@ -42,5 +44,7 @@ pub use lock::{LockError, MigrationLock};
 pub use log::{AppliedRow, LOG_TABLE_DDL, ensure_log_table, log_table_exists, read_applied};
 pub use petal_migrate::{Plan, PlanOptions, PlannedMigration, RevisionGraph, Target};
 pub use petal_pg::ConnConfig;
+pub use policy::StepPolicy;
 pub use run::{Event, LOCK_WAIT, Operation, RunSettings, run_on};
+pub use stamp::{parents_text, record_stamp};
 pub use testing::TestDatabase;

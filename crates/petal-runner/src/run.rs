@@ -13,11 +13,13 @@ use petal_pg::{ConnConfig, connect};
 use tokio_postgres::Client;
 
 use crate::error::RunnerError;
-use crate::execute::{Mode, Runner, StepEvent, StepPolicy, record_stamp};
-use crate::interrupt::{Interrupt, Signal};
+use crate::execute::{Mode, Runner, StepEvent};
+use crate::interrupt::Interrupt;
 use crate::journal::{backfill, read_journal};
 use crate::lock::MigrationLock;
 use crate::log::{AppliedRow, ensure_log_table, read_applied};
+use crate::policy::StepPolicy;
+use crate::stamp::record_stamp;
 
 /// How long a run waits for another run's lock before giving up, unless
 /// `--lock-wait` says otherwise.
@@ -295,13 +297,4 @@ async fn record_down_changes(
         });
     }
     Ok(())
-}
-
-/// Whether a run failed because a signal stopped it, and which.
-pub fn stopped_by(error: &RunnerError) -> Option<Signal> {
-    match error {
-        RunnerError::Run(run) => run.signal(),
-        RunnerError::Interrupted { signal, .. } => Some(*signal),
-        _ => None,
-    }
 }
