@@ -20,6 +20,19 @@ async fn a_test_database_is_at_head(db: TestDatabase) {
     assert_eq!(count(&db, "SELECT count(*) FROM petal_migrations").await, 3);
 }
 
+/// A test may return a `Result`, and use `?`.
+#[petal::test]
+async fn a_test_may_return_a_result(db: TestDatabase) -> Result<(), petal::runner::RunnerError> {
+    let client = db.connect().await?;
+    let revisions: i64 = client
+        .query_one("SELECT count(*) FROM petal_migrations", &[])
+        .await
+        .map_err(|e| petal::runner::RunnerError::query("counting", e))?
+        .get(0);
+    assert_eq!(revisions, 3);
+    Ok(())
+}
+
 /// The one account of a test's own database: a unique email no other test
 /// can have taken.
 async fn insert_the_only_account(db: &TestDatabase) {
@@ -81,12 +94,16 @@ fn a_failed_test_drops_its_database_too() {
     let name = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
     let seen = name.clone();
     let outcome = std::panic::catch_unwind(move || {
-        petal::runner::testing::run_test(&MIGRATIONS, |db| async move {
-            if let Ok(mut name) = seen.lock() {
-                *name = db.name().to_string();
-            }
-            panic!("the test fails");
-        });
+        petal::runner::testing::run_test(
+            env!("CARGO_MANIFEST_DIR"),
+            &MIGRATIONS,
+            |db| async move {
+                if let Ok(mut name) = seen.lock() {
+                    *name = db.name().to_string();
+                }
+                assert!(db.name().is_empty(), "the test fails");
+            },
+        );
     });
     assert!(outcome.is_err(), "the test's panic reaches the harness");
     let name = name.lock().map(|n| n.clone()).unwrap_or_default();

@@ -1,20 +1,27 @@
-//! Eight copies of a service that embeds its migrations, started at once on
-//! one empty database: each migration is applied exactly once, every copy
-//! starts (the others wait for the migration lock, then find the database
-//! at head), and the log and journal say what ran.
+//! A service that embeds its migrations, at startup: eight copies started
+//! at once on one empty database apply each migration exactly once (the
+//! others wait for the migration lock, then find the database at head) and
+//! the log and journal say what ran; a copy on a database at head applies
+//! nothing; a copy older than the database refuses it.
 
-use std::process::{Command, Output};
+use std::process::{Output, Stdio};
+use std::time::Duration;
 
+use petal::runner::MigrationLock;
 use petal_testkit::TestDb;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
+use tokio::process::{Child, Command};
 
 const COPIES: usize = 8;
 const REVISIONS: [&str; 3] = ["20261201090000", "20261202090000", "20261203090000"];
 
-fn start(url: &str) -> std::process::Child {
+fn start(url: &str) -> Child {
+    // The URL in the environment: a password on a command line is in `ps`.
     match Command::new(env!("CARGO_BIN_EXE_embedded-app"))
-        .arg(url)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
+        .env("DATABASE_URL", url)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
         .spawn()
     {
         Ok(child) => child,
@@ -31,18 +38,59 @@ fn text(output: &Output) -> String {
     )
 }
 
+/// Reads a copy's first line, which must say it waits for the lock.
+async fn waits_for_the_lock(child: &mut Child) -> BufReader<tokio::process::ChildStdout> {
+    let Some(stdout) = child.stdout.take() else {
+        panic!("no stdout");
+    };
+    let mut stdout = BufReader::new(stdout);
+    let mut line = String::new();
+    let read = tokio::time::timeout(Duration::from_secs(60), stdout.read_line(&mut line)).await;
+    assert!(
+        matches!(read, Ok(Ok(_))) && line == "waiting for the migration lock\n",
+        "a copy's first line: {line:?} ({read:?})"
+    );
+    stdout
+}
+
+/// The rest of a copy's output once it exits, its first line included.
+async fn finish(mut child: Child, mut stdout: BufReader<tokio::process::ChildStdout>) -> Output {
+    let mut rest = String::from("waiting for the migration lock\n");
+    let mut stderr = Vec::new();
+    let read = stdout.read_to_string(&mut rest).await;
+    if let Some(mut err) = child.stderr.take() {
+        let _ = err.read_to_end(&mut stderr).await;
+    }
+    let status = match (read, child.wait().await) {
+        (Ok(_), Ok(status)) => status,
+        (read, wait) => panic!("waiting for embedded-app: {read:?} {wait:?}"),
+    };
+    Output {
+        status,
+        stdout: rest.into_bytes(),
+        stderr,
+    }
+}
+
+/// The test holds the migration lock while the copies start, until each
+/// says it waits for it: all eight then race for it at once.
 #[tokio::test(flavor = "multi_thread")]
 async fn eight_copies_apply_each_migration_once() {
     let db = TestDb::new().await;
     let url = db.url();
-    let children: Vec<_> = (0..COPIES).map(|_| start(&url)).collect();
-    let outputs: Vec<Output> = children
-        .into_iter()
-        .map(|child| match child.wait_with_output() {
-            Ok(output) => output,
-            Err(e) => panic!("waiting for embedded-app: {e}"),
-        })
-        .collect();
+    let lock = MigrationLock::acquire(db.connect().await, Duration::from_secs(5), |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut children: Vec<Child> = (0..COPIES).map(|_| start(&url)).collect();
+    let mut readers = Vec::new();
+    for child in &mut children {
+        readers.push(waits_for_the_lock(child).await);
+    }
+    lock.release().await.unwrap_or_else(|e| panic!("{e}"));
+    let mut outputs = Vec::new();
+    for (child, reader) in children.into_iter().zip(readers) {
+        outputs.push(finish(child, reader).await);
+    }
     let mut applied = Vec::new();
     for output in &outputs {
         assert!(output.status.success(), "{}", text(output));
@@ -105,11 +153,44 @@ async fn a_copy_on_a_database_at_head_applies_nothing() {
     let db = TestDb::new().await;
     let first = start(&db.url())
         .wait_with_output()
+        .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(first.status.success(), "{}", text(&first));
     let second = start(&db.url())
         .wait_with_output()
+        .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(second.status.success(), "{}", text(&second));
     assert_eq!(String::from_utf8_lossy(&second.stdout), "at head\n");
+}
+
+/// A binary older than the database (a service rolled back after a newer
+/// release migrated it) refuses to start, saying so, and changes nothing;
+/// it does not call the newer revision a missing file to restore or purge.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_copy_older_than_the_database_refuses_it() {
+    let db = TestDb::new().await;
+    let first = start(&db.url())
+        .wait_with_output()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(first.status.success(), "{}", text(&first));
+    // What a newer release's migration leaves in the log.
+    db.client()
+        .batch_execute(
+            "INSERT INTO petal_migrations \
+             (revision, parents, checksum, message, duration_ms, applied_order) \
+             VALUES ('20261204090000', '20261203090000', 'sha256:0', 'newer', 1, 4)",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let older = start(&db.url())
+        .wait_with_output()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stderr = String::from_utf8_lossy(&older.stderr);
+    assert!(!older.status.success(), "{}", text(&older));
+    assert!(stderr.contains("20261204090000"), "{stderr}");
+    assert!(stderr.contains("a newer release migrated it"), "{stderr}");
+    assert!(!stderr.contains("stamp --purge"), "{stderr}");
 }

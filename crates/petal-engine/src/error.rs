@@ -111,20 +111,10 @@ pub enum Refusal {
          where it stands)"
     )]
     StoppedBetweenSteps { revision: String, progress: String },
-    #[error(
-        "{path} needs PostgreSQL {required} or later (its header: `-- petal requires: \
-         PostgreSQL {required}`), and the server it would run on is PostgreSQL {found}; \
-         nothing ran. It was generated against a newer server: run it on PostgreSQL \
-         {required} or later (for a replay, a dev_url of that version), or generate it again \
-         against a server of version {found}"
-    )]
-    ServerTooOld {
-        path: String,
-        required: u32,
-        found: u32,
-    },
-    #[error("petal_migrations holds an invalid revision {revision:?}: {why}")]
-    InvalidLogRevision { revision: String, why: String },
+    /// The runner refuses the plan: a file for a newer server, a log
+    /// holding what is no revision id (said in the runner's words).
+    #[error(transparent)]
+    Runner(petal_runner::RunnerError),
     #[error(
         "no migration written: PostgreSQL would refuse it, because what petal does not model \
          stands in the way, and petal cannot move it aside and back:\n{}\n\
@@ -175,20 +165,13 @@ impl From<petal_runner::RunnerError> for EngineError {
             },
             R::Migrations(e) => EngineError::Migrations(e),
             R::Query { what, source } => EngineError::Query { what, source },
-            R::ServerTooOld {
-                path,
-                required,
-                found,
-            } => Refusal::ServerTooOld {
-                path,
-                required,
-                found,
-            }
-            .into(),
-            R::InvalidLogRevision { revision, why } => {
-                Refusal::InvalidLogRevision { revision, why }.into()
-            }
+            refusal @ (R::ServerTooOld { .. }
+            | R::InvalidLogRevision { .. }
+            | R::AppliedNotCarried { .. }) => Refusal::Runner(refusal).into(),
             R::Setup(text) => EngineError::Config(text),
+            // The runner's enum is non-exhaustive: a refusal it adds later
+            // is said in its own words.
+            other => Refusal::Runner(other).into(),
         }
     }
 }

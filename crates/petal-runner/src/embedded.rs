@@ -4,10 +4,11 @@
 //! the CLI can run against one database, in any order, at once.
 
 use petal_migrate::{Anchor, Plan, PlanOptions, RevisionGraph, Target, load::parse_all};
-use petal_pg::ConnConfig;
+use petal_pg::{ConnConfig, connect};
 
 use crate::error::RunnerError;
-use crate::run::{Event, Operation, RunSettings, run_on};
+use crate::log::{log_table_exists, read_applied};
+use crate::run::{Event, Operation, RunSettings, applied_revisions, run_on};
 
 /// One migration file as the binary carries it.
 #[derive(Debug, Clone, Copy)]
@@ -60,6 +61,7 @@ impl EmbeddedMigrations {
         on_event: &mut dyn FnMut(Event<'_>),
     ) -> Result<Plan, RunnerError> {
         let graph = self.graph()?;
+        refuse_newer_database(cfg, &graph).await?;
         let head = Target::Anchor(Anchor::Head);
         run_on(
             cfg,
@@ -71,6 +73,29 @@ impl EmbeddedMigrations {
             on_event,
         )
         .await
+    }
+}
+
+/// A binary older than the database (a rollback of the service after a
+/// newer release migrated it) is told so before planning, which would call
+/// the revisions it lacks missing files and suggest purging the log. Read
+/// without the lock: a run racing this one is caught by the planner.
+async fn refuse_newer_database(cfg: &ConnConfig, graph: &RevisionGraph) -> Result<(), RunnerError> {
+    let client = connect(cfg).await?;
+    let read = |e| RunnerError::query("reading petal_migrations", e);
+    if !log_table_exists(&client).await.map_err(read)? {
+        return Ok(());
+    }
+    let rows = read_applied(&client).await.map_err(read)?;
+    let revisions: Vec<String> = applied_revisions(&rows)?
+        .into_iter()
+        .filter(|applied| !graph.contains(&applied.revision))
+        .map(|applied| applied.revision.as_str().to_string())
+        .collect();
+    if revisions.is_empty() {
+        Ok(())
+    } else {
+        Err(RunnerError::AppliedNotCarried { revisions })
     }
 }
 

@@ -11,6 +11,7 @@ use crate::interrupt::Signal;
 use crate::lock::LockError;
 
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum RunnerError {
     /// Connecting, or a setting of the connection.
     #[error(transparent)]
@@ -53,6 +54,16 @@ pub enum RunnerError {
     },
     #[error("petal_migrations holds an invalid revision {revision:?}: {why}")]
     InvalidLogRevision { revision: String, why: String },
+    /// Migrations embedded in a binary, run against a database that a newer
+    /// release migrated further: planning would call the applied revisions
+    /// missing files.
+    #[error(
+        "the database has revision(s) {} applied that the migrations built into this binary do \
+         not hold: a newer release migrated it. Run the newer release, or downgrade the \
+         database with it (`petal downgrade` from its migrations) before starting this one",
+        revisions.join(", ")
+    )]
+    AppliedNotCarried { revisions: Vec<String> },
     /// A test database could not be set up or dropped.
     #[error("{0}")]
     Setup(String),
@@ -99,6 +110,7 @@ impl RunnerError {
             RunnerError::Interrupted { .. }
             | RunnerError::ServerTooOld { .. }
             | RunnerError::InvalidLogRevision { .. }
+            | RunnerError::AppliedNotCarried { .. }
             | RunnerError::Setup(_) => vec![Report::new(self.to_string())],
         }
     }
