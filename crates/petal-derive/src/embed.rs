@@ -69,8 +69,15 @@ fn embedded_files(dir: &str) -> Result<Vec<(String, String)>, String> {
             absolute.display()
         ));
     }
+    refuse_unembeddable_names(&absolute, dir)?;
     let files = petal_migrate::load::load_dir(&absolute)
         .map_err(|e| format!("petal::migrate!: the migrations in {dir} do not parse:\n{e}"))?;
+    if files.is_empty() {
+        return Err(format!(
+            "petal::migrate!: {dir} holds no migration (*.sql) file: a binary carrying none \
+             would start on any database"
+        ));
+    }
     let paths: Vec<PathBuf> = files.iter().map(|f| PathBuf::from(f.path())).collect();
     petal_migrate::RevisionGraph::build(files).map_err(|e| {
         format!("petal::migrate!: the migrations in {dir} do not form a history:\n{e}")
@@ -89,6 +96,24 @@ fn embedded_files(dir: &str) -> Result<Vec<(String, String)>, String> {
             Ok((shown, absolute.to_string()))
         })
         .collect()
+}
+
+/// A `*.sql` file whose name is not UTF-8 cannot be named to
+/// `include_str!`: refused by name rather than embedded under a mangled
+/// path that does not exist.
+fn refuse_unembeddable_names(absolute: &Path, dir: &str) -> Result<(), String> {
+    let entries = std::fs::read_dir(absolute)
+        .map_err(|e| format!("petal::migrate!: cannot read {dir}: {e}"))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if name.to_str().is_none() && name.to_string_lossy().ends_with(".sql") {
+            return Err(format!(
+                "petal::migrate!: {dir}/{} has a name that is not UTF-8; rename it",
+                name.to_string_lossy()
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `#[petal::test]` or `#[petal::test(migrations = "dir")]`.
@@ -145,15 +170,29 @@ pub fn expand_test(args: &TestArgs, function: &ItemFn) -> TokenStream {
         None => quote!(#DEFAULT_DIR),
     };
     let name = &signature.ident;
-    let attrs = &function.attrs;
     let vis = &function.vis;
+    // The test's attributes (`#[ignore]`, `#[should_panic]`, another
+    // macro's) go on the `#[test]` fn, once; the inner fn keeps only lint
+    // levels, which its body may need.
+    let (lints, attrs): (Vec<_>, Vec<_>) = function.attrs.iter().partition(|attr| {
+        ["allow", "expect", "warn", "deny"]
+            .iter()
+            .any(|lint| attr.path().is_ident(lint))
+    });
+    let mut inner = function.clone();
+    inner.attrs = lints.into_iter().cloned().collect();
     quote! {
         #[::core::prelude::v1::test]
         #(#attrs)*
         #vis fn #name() {
-            static MIGRATIONS: ::petal::runner::EmbeddedMigrations = ::petal::migrate!(#dir);
-            #function
-            ::petal::runner::testing::run_test(&MIGRATIONS, #name);
+            static __PETAL_TEST_MIGRATIONS: ::petal::runner::EmbeddedMigrations =
+                ::petal::migrate!(#dir);
+            #inner
+            ::petal::runner::testing::run_test(
+                ::core::env!("CARGO_MANIFEST_DIR"),
+                &__PETAL_TEST_MIGRATIONS,
+                #name,
+            );
         }
     }
 }
@@ -188,6 +227,12 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_directory_is_refused() {
+        let error = embedded_files("tests/fixtures/migrations_empty").unwrap_err();
+        assert!(error.contains("holds no migration"), "{error}");
+    }
+
+    #[test]
     fn a_missing_directory_is_named() {
         let error = embedded_files("no_such_migrations").unwrap_err();
         assert!(error.contains("no directory no_such_migrations"), "{error}");
@@ -215,13 +260,15 @@ mod tests {
         );
         let args: TestArgs = syn::parse_quote!(migrations = "../migrations");
         let expanded = expand_test(&args, &function).to_string();
-        assert!(expanded.contains("# [ignore]"), "{expanded}");
+        assert_eq!(expanded.matches("# [ignore]").count(), 1, "{expanded}");
+        let outer_fn = expanded.find("fn t ()").expect("the outer fn");
+        assert!(expanded.find("# [ignore]") < Some(outer_fn), "{expanded}");
         assert!(
             expanded.contains("migrate ! (\"../migrations\")"),
             "{expanded}"
         );
         assert!(
-            expanded.contains("run_test (& MIGRATIONS , t)"),
+            expanded.contains("& __PETAL_TEST_MIGRATIONS , t"),
             "{expanded}"
         );
     }
