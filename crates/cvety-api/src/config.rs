@@ -15,6 +15,9 @@ pub struct Config {
     /// The embedded cluster's database, when no URL is set.
     pub database: String,
     pub migrations_dir: PathBuf,
+    /// How `--migrate` runs each step: `petal.toml`'s `lock_timeout` and
+    /// `lock_attempts`, read as `petal upgrade` reads them.
+    pub step_policy: petal::runner::StepPolicy,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -22,6 +25,8 @@ struct PetalToml {
     database_url: Option<String>,
     database: Option<String>,
     migrations: Option<PathBuf>,
+    lock_timeout: Option<String>,
+    lock_attempts: Option<u32>,
 }
 
 impl Config {
@@ -42,7 +47,13 @@ impl Config {
             .ok()
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "petal".to_string());
+        let step_policy = petal::runner::StepPolicy::from_settings(
+            file.lock_timeout.as_deref(),
+            file.lock_attempts,
+        )
+        .map_err(|why| format!("{}: {why}", toml_path.display()))?;
         Ok(Config {
+            step_policy,
             root: root.to_path_buf(),
             database_url: database_url.filter(|u| !u.is_empty()).or(file.database_url),
             database: file.database.unwrap_or(default_db),
@@ -66,7 +77,7 @@ impl Config {
             project_file: Some(self.root.join("petal.toml")),
             schemas: Vec::new(),
             features: None,
-            step_policy: Default::default(),
+            step_policy: self.step_policy,
             online: false,
             privileges: false,
         }

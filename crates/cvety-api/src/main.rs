@@ -45,29 +45,18 @@ fn bind_address(args: &Args) -> Result<SocketAddr, String> {
     Ok(SocketAddr::from(([127, 0, 0, 1], port)))
 }
 
-/// Applies the embedded migrations, saying each as it runs.
-async fn migrate(conn: &petal_pg::ConnConfig) -> Result<(), String> {
-    // Said once: the runner reports the wait about once a second.
-    let mut said_waiting = false;
-    let mut on_event = |event: petal::runner::Event<'_>| match event {
-        petal::runner::Event::WaitingForLock(waiting) if !said_waiting => {
-            said_waiting = true;
-            eprintln!(
-                "cvety-api: waiting for the migration lock, held by {}",
-                waiting.holder
-            );
-        }
-        petal::runner::Event::Finished(step, took) => {
-            eprintln!(
-                "cvety-api: applied {} ({} ms)",
-                step.file.path(),
-                took.as_millis()
-            );
-        }
-        _ => {}
+/// Applies the embedded migrations as `petal upgrade` would: the project's
+/// step policy, a signal cancelling the running statement on the server.
+async fn migrate(config: &Config, conn: &petal_pg::ConnConfig) -> Result<(), String> {
+    let how = petal::runner::RunSettings {
+        policy: config.step_policy,
+        interrupt: petal::runner::listen_for_signals(),
+        ..Default::default()
     };
+    let mut said_waiting = false;
+    let mut on_event = |event: petal::runner::Event<'_>| say(event, &mut said_waiting);
     head::EMBEDDED
-        .upgrade_with(conn, &Default::default(), &mut on_event)
+        .upgrade_with(conn, &how, &mut on_event)
         .await
         .map(|_| ())
         .map_err(|e| {
@@ -76,11 +65,57 @@ async fn migrate(conn: &petal_pg::ConnConfig) -> Result<(), String> {
         })
 }
 
+/// A line for the operator per thing a migrating run does.
+fn say(event: petal::runner::Event<'_>, said_waiting: &mut bool) {
+    use petal::runner::{Event, StepEvent};
+    match event {
+        // Said once: the runner reports the wait about once a second.
+        Event::WaitingForLock(waiting) if !*said_waiting => {
+            *said_waiting = true;
+            eprintln!(
+                "cvety-api: waiting for the migration lock, held by {}",
+                waiting.holder
+            );
+        }
+        Event::Finished(m, took) => eprintln!(
+            "cvety-api: applied {} {} ({} ms)",
+            m.revision,
+            m.file.message,
+            took.as_millis()
+        ),
+        Event::Step(StepEvent::Resumed {
+            migration,
+            committed,
+            of,
+        }) => eprintln!(
+            "cvety-api: resuming {} after {committed} of {of} committed steps",
+            migration.revision
+        ),
+        Event::Step(StepEvent::LockTimeout {
+            migration,
+            step,
+            attempt,
+            attempts,
+            pause,
+        }) => eprintln!(
+            "cvety-api: {} step {} waited too long for a lock (attempt {attempt} of {attempts}); \
+             again in {} ms",
+            migration.revision,
+            step + 1,
+            pause.as_millis()
+        ),
+        Event::DownChanged { revision, .. } => {
+            eprintln!("cvety-api: {revision}: its down changed since it ran; the log records it")
+        }
+        _ => {}
+    }
+}
+
 async fn run(args: Args) -> Result<(), String> {
     let config = Config::load(&args.project, args.database_url.clone())?;
     let conn = config.conn_config().await?;
     let (graph, source) = if args.migrate {
-        migrate(&conn).await?;
+        migrate(&config, &conn).await?;
         let graph = head::EMBEDDED.graph().map_err(|e| e.to_string())?;
         (graph, head::EMBEDDED_SOURCE.to_string())
     } else {
@@ -99,9 +134,21 @@ async fn run(args: Args) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     eprintln!("cvety-api: serving http://{addr}/api/ (OpenAPI at /api/openapi.json)");
     let shutdown = async {
-        // Without a signal handler there is nothing to wait for: serve on.
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
+        use tokio::signal::unix::{SignalKind, signal};
+        // SIGTERM too: what an orchestrator sends (and, once `--migrate`
+        // listened for it, no longer ends the process by itself). Without
+        // a signal handler there is nothing to wait for: serve on.
+        match (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) {
+            (Ok(mut int), Ok(mut term)) => {
+                tokio::select! {
+                    _ = int.recv() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            _ => std::future::pending::<()>().await,
         }
         eprintln!("cvety-api: shutting down");
     };
