@@ -1,0 +1,123 @@
+//! A schema as an entity-relationship diagram: which tables (and views,
+//! enum types) it shows and how foreign keys join them, then written as
+//! Mermaid or DOT.
+//!
+//! SKELETON: the types and signatures below are the agreed interface
+//! between `petal erd` and the Markdown report; the bodies are being
+//! written.
+
+use std::collections::BTreeMap;
+
+use petal_ir::{Database, QualifiedName};
+
+/// Which part of a schema a diagram shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// `None`: every table. Otherwise these tables, and every table within
+    /// `depth` foreign-key hops of one of them (either direction).
+    pub tables: Option<Vec<QualifiedName>>,
+    pub depth: usize,
+}
+
+/// How a diagram marks an object a change touches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Mark {
+    Added,
+    Changed,
+    Removed,
+}
+
+/// The marks of a diagram, by table (or view, or enum type) name; columns
+/// by `(table, column)`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Marks {
+    pub objects: BTreeMap<QualifiedName, Mark>,
+    pub columns: BTreeMap<(QualifiedName, String), Mark>,
+}
+
+/// What kind of thing an entity of the diagram is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EntityKind {
+    Table,
+    View,
+    MaterializedView,
+    Enum,
+}
+
+/// A key a column takes part in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum KeyKind {
+    Primary,
+    Foreign,
+    Unique,
+}
+
+/// A column (or, for an enum type, a label) as the diagram shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribute {
+    pub name: String,
+    /// The SQL type as PostgreSQL prints it (`numeric(12,2)`); each writer
+    /// sanitizes it for its syntax.
+    pub sql_type: String,
+    pub keys: Vec<KeyKind>,
+    pub nullable: bool,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entity {
+    pub name: QualifiedName,
+    pub kind: EntityKind,
+    pub attributes: Vec<Attribute>,
+}
+
+/// A foreign key, from the referencing table to the referenced one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Relationship {
+    pub from: QualifiedName,
+    pub to: QualifiedName,
+    /// The constraint's name.
+    pub name: String,
+    pub columns: Vec<String>,
+    pub referenced: Vec<String>,
+    /// Every referencing column nullable: a row may reference nothing.
+    pub optional: bool,
+    /// The referencing columns are a unique key: one-to-one.
+    pub one_to_one: bool,
+}
+
+/// A diagram: its entities in name order, its relationships in
+/// (from, name) order, so the same schema always writes the same text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Erd {
+    pub entities: Vec<Entity>,
+    pub relationships: Vec<Relationship>,
+}
+
+/// A table a selection names that the schema does not hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownTable(pub QualifiedName);
+
+impl Erd {
+    /// The part of `db` that `selection` asks for.
+    pub fn of(_db: &Database, _selection: &Selection) -> Result<Erd, UnknownTable> {
+        Ok(Erd::default())
+    }
+
+    /// This diagram with `other`'s entities and relationships that it
+    /// lacks (by name): the removed tables of a change, read from the
+    /// schema before it, drawn beside the schema after it.
+    pub fn merge(self, _other: Erd) -> Erd {
+        self
+    }
+}
+
+/// The diagram as a Mermaid `erDiagram`.
+pub fn mermaid(_erd: &Erd, _marks: &Marks) -> String {
+    String::new()
+}
+
+/// The diagram as a Graphviz DOT digraph.
+pub fn dot(_erd: &Erd, _marks: &Marks) -> String {
+    String::new()
+}

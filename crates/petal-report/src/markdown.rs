@@ -1,0 +1,3 @@
+//! The Markdown report of a schema change, for a pull-request comment.
+//!
+//! SKELETON: being written.
