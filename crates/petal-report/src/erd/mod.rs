@@ -2,13 +2,23 @@
 //! enum types) it shows and how foreign keys join them, then written as
 //! Mermaid or DOT.
 //!
-//! SKELETON: the types and signatures below are the agreed interface
-//! between `petal erd` and the Markdown report; the bodies are being
-//! written.
+//! The types below are the interface between `petal erd` and the Markdown
+//! report; one file per concern behind them: `select.rs` builds the
+//! diagram from a schema, `mermaid.rs` (with the spellings of `words.rs`)
+//! and `dot.rs` write it. The same diagram always writes the same text.
+
+mod dot;
+mod mermaid;
+mod select;
+mod words;
+
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
+use std::fmt;
 
-use petal_ir::{Database, QualifiedName};
+use petal_ir::QualifiedName;
 
 /// Which part of a schema a diagram shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -98,26 +108,23 @@ pub struct Erd {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownTable(pub QualifiedName);
 
-impl Erd {
-    /// The part of `db` that `selection` asks for.
-    pub fn of(_db: &Database, _selection: &Selection) -> Result<Erd, UnknownTable> {
-        Ok(Erd::default())
-    }
-
-    /// This diagram with `other`'s entities and relationships that it
-    /// lacks (by name): the removed tables of a change, read from the
-    /// schema before it, drawn beside the schema after it.
-    pub fn merge(self, _other: Erd) -> Erd {
-        self
+impl fmt::Display for UnknownTable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "no table, view or enum type `{}` in the schema", self.0)
     }
 }
 
+impl std::error::Error for UnknownTable {}
+
+pub use select::find;
+pub use words::mermaid_type;
+
 /// The diagram as a Mermaid `erDiagram`.
-pub fn mermaid(_erd: &Erd, _marks: &Marks) -> String {
-    String::new()
+pub fn mermaid(erd: &Erd, marks: &Marks) -> String {
+    mermaid::write(erd, marks)
 }
 
 /// The diagram as a Graphviz DOT digraph.
-pub fn dot(_erd: &Erd, _marks: &Marks) -> String {
-    String::new()
+pub fn dot(erd: &Erd, marks: &Marks) -> String {
+    dot::write(erd, marks)
 }
