@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use petal_ir::Database;
-use petal_migrate::{PlanOptions, Target};
+use petal_migrate::{PlanOptions, RevisionGraph, RevisionId, Target};
 use petal_pg::{ConnConfig, IntrospectOptions, NotCompared, introspect_parallel};
 
 use crate::error::EngineError;
@@ -20,7 +20,12 @@ pub enum Source {
     /// The configured target database (`database_url`, or the embedded one).
     Database,
     Models,
+    /// Every migration (all heads) replayed on a scratch database.
     Migrations,
+    /// `migrations@REV`: the migrations replayed up to a revision, as
+    /// `petal upgrade REV` would take an empty database (a revision id or a
+    /// unique prefix or suffix, `head`, `head-1`, `REV+1`, `base`).
+    MigrationsAt(String),
     Empty,
 }
 
@@ -31,6 +36,16 @@ impl Source {
             "migrations" => Ok(Source::Migrations),
             "empty" => Ok(Source::Empty),
             "database" | "db" => Ok(Source::Database),
+            // `migrations@heads` is every head: what `migrations` replays.
+            "migrations@heads" => Ok(Source::Migrations),
+            t if t.starts_with("migrations@") => match &t["migrations@".len()..] {
+                "" => Err(EngineError::Config(
+                    "`migrations@` names no revision: write `migrations@REV` \
+                     (a revision id or a unique prefix, head, head-1, ...)"
+                        .to_string(),
+                )),
+                revision => Ok(Source::MigrationsAt(revision.to_string())),
+            },
             t if t.starts_with("postgres://")
                 || t.starts_with("postgresql://")
                 || t.contains('=') =>
@@ -39,7 +54,7 @@ impl Source {
             }
             other => Err(EngineError::Config(format!(
                 "unknown schema source `{}`: expected a postgres:// URL, `database` \
-                 (the configured one), `models`, `migrations` or `empty`",
+                 (the configured one), `models`, `migrations`, `migrations@REV` or `empty`",
                 shown_source(other)
             ))),
         }
@@ -87,6 +102,7 @@ async fn load_any(settings: &Settings, source: &Source) -> Result<Loaded, Engine
         Source::Url(url) => read_live(ConnConfig::parse(url)?, settings).await,
         Source::Database => read_live(settings.target().await?, settings).await,
         Source::Migrations => replay_migrations(settings).await,
+        Source::MigrationsAt(revision) => replay_migrations_to(settings, Some(revision)).await,
         Source::Models => {
             let canonical = crate::canonical::models(settings).await?;
             Ok(Loaded {
@@ -138,7 +154,54 @@ pub fn introspect_options(settings: &Settings) -> IntrospectOptions {
 /// Applies every migration (all heads) to a scratch database on the dev
 /// server and reads the result.
 pub async fn replay_migrations(settings: &Settings) -> Result<Loaded, EngineError> {
+    replay_migrations_to(settings, None).await
+}
+
+/// The revision `text` names, as `upgrade` reads it (`None`: base, or
+/// `head` of no revisions), or an error saying why it names none.
+fn revision_named(graph: &RevisionGraph, text: &str) -> Result<Option<RevisionId>, EngineError> {
+    Ok(petal_migrate::revision_at(graph, text)?)
+}
+
+/// The revisions a source replays: every one for `migrations`, the
+/// revision and its ancestors for `migrations@REV`, none for `empty`;
+/// `None` for a source that is no replay (a database, the models).
+pub fn replayed_revisions(
+    graph: &RevisionGraph,
+    source: &Source,
+) -> Result<Option<BTreeSet<RevisionId>>, EngineError> {
+    match source {
+        Source::Empty => Ok(Some(BTreeSet::new())),
+        Source::Migrations => Ok(Some(graph.topological_order().iter().cloned().collect())),
+        Source::MigrationsAt(text) => {
+            let Some(revision) = revision_named(graph, text)? else {
+                return Ok(Some(BTreeSet::new()));
+            };
+            let mut closure = graph.ancestors(&revision);
+            closure.insert(revision);
+            Ok(Some(closure))
+        }
+        Source::Url(_) | Source::Database | Source::Models => Ok(None),
+    }
+}
+
+/// Applies the migrations up to `revision` (`None`: all heads) to a
+/// scratch database on the dev server and reads the result. `base` (or
+/// `head` of no revisions) replays nothing: the scratch database is read
+/// as created.
+pub async fn replay_migrations_to(
+    settings: &Settings,
+    revision: Option<&str>,
+) -> Result<Loaded, EngineError> {
     let graph = load_graph(settings)?;
+    // Resolved before the dev server is asked for anything: a mistyped
+    // revision is the user's error, said at once.
+    let target = match revision {
+        None => Some(Target::parse("heads")?),
+        Some(text) => revision_named(&graph, text)?
+            .map(|id| Target::parse(id.as_str()))
+            .transpose()?,
+    };
     let admin = settings.dev_server().await?;
     // The roles the migrations' policies name, made on the dev server
     // (one it may not make, PostgreSQL names when the migration runs).
@@ -159,17 +222,18 @@ pub async fn replay_migrations(settings: &Settings) -> Result<Loaded, EngineErro
     }
     let scratch = ScratchDb::create(&admin).await?;
     let result = async {
-        let heads = Target::parse("heads")?;
-        run_on(
-            &scratch.config,
-            &graph,
-            Operation::Upgrade,
-            &heads,
-            PlanOptions::default(),
-            &Default::default(),
-            &mut |_| {},
-        )
-        .await?;
+        if let Some(target) = &target {
+            run_on(
+                &scratch.config,
+                &graph,
+                Operation::Upgrade,
+                target,
+                PlanOptions::default(),
+                &Default::default(),
+                &mut |_| {},
+            )
+            .await?;
+        }
         read_database(&scratch.config, settings).await
     }
     .await;
@@ -177,4 +241,25 @@ pub async fn replay_migrations(settings: &Settings) -> Result<Loaded, EngineErro
     let loaded = result?;
     disposed?;
     Ok(loaded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Source;
+
+    #[test]
+    fn migrations_at_a_revision_is_a_source_of_its_own() {
+        let at = |text: &str| Source::parse(text).ok();
+        assert_eq!(
+            at("migrations@head-1"),
+            Some(Source::MigrationsAt("head-1".to_string()))
+        );
+        assert_eq!(
+            at("migrations@20261124095348"),
+            Some(Source::MigrationsAt("20261124095348".to_string()))
+        );
+        assert_eq!(at("migrations@heads"), Some(Source::Migrations));
+        assert_eq!(at("migrations"), Some(Source::Migrations));
+        assert_eq!(at("migrations@"), None);
+    }
 }
