@@ -44,6 +44,9 @@ pub enum Format {
     Json,
     /// `petal inspect` only: the schema written as models.
     Rust,
+    /// `petal check` and `petal diff` only: a report for a pull-request
+    /// comment (summary, changes, diagram, SQL).
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -207,13 +210,17 @@ pub enum Command {
         /// Compare the models with the migrations replayed on a scratch database
         #[arg(long)]
         migrations: bool,
+        /// With --format markdown: write the report to FILE instead of
+        /// standard output
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Print the SQL that turns one schema into another
     Diff {
-        /// A postgres:// URL (or key=value string), `database` (the configured one), `models`, `migrations` or `empty`
+        /// A postgres:// URL (or key=value string), `database` (the configured one), `models`, `migrations`, `migrations@REV` (replayed up to REV) or `empty`
         #[arg(long)]
         from: String,
-        /// A postgres:// URL (or key=value string), `database` (the configured one), `models`, `migrations` or `empty`
+        /// A postgres:// URL (or key=value string), `database` (the configured one), `models`, `migrations`, `migrations@REV` (replayed up to REV) or `empty`
         #[arg(long)]
         to: String,
         /// Exit 1 when there are changes
@@ -226,10 +233,14 @@ pub enum Command {
         /// it for the project)
         #[arg(long)]
         privileges: bool,
+        /// With --format markdown: write the report to FILE instead of
+        /// standard output
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Print a schema, and what petal does not compare
     Inspect {
-        /// A postgres:// URL (or key=value string), `database` (the configured one), `models`, `migrations` or `empty`
+        /// A postgres:// URL (or key=value string), `database` (the configured one), `models`, `migrations`, `migrations@REV` (replayed up to REV) or `empty`
         source: String,
         /// Only these schemas (repeatable)
         #[arg(long = "schema")]

@@ -49,6 +49,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
             "`--format rust` is for `petal inspect` (the schema written as models)",
         ));
     }
+    if cli.global.format == Format::Markdown
+        && !matches!(cli.command, Command::Check { .. } | Command::Diff { .. })
+    {
+        return Err(Failure::error(
+            ErrorKind::Config,
+            "`--format markdown` is for `petal check` and `petal diff` (a report for a pull request)",
+        ));
+    }
     // `init` makes a project: no configuration to read first (one above
     // this directory, broken or not, is not this project's).
     if let Command::Init {
@@ -212,8 +220,11 @@ fn dispatch(
             &settings, tool, &dir, !no_stamp, format,
         )),
         Command::Merge { message } => commands::revision::merge(&settings, message),
-        Command::Check { migrations } => runtime.block_on(commands::revision::check(
-            &settings, migrations, format, style,
+        Command::Check { migrations, output } => runtime.block_on(commands::revision::check(
+            &settings,
+            migrations,
+            commands::report::Output::new(format, output)?,
+            style,
         )),
         Command::Inspect {
             source,
@@ -234,14 +245,16 @@ fn dispatch(
             exit_code,
             schemas,
             privileges,
+            output,
         } => {
             let mut settings = settings;
             settings.privileges |= privileges;
             if !schemas.is_empty() {
                 settings.schemas = schemas;
             }
+            let output = commands::report::Output::new(format, output)?;
             runtime.block_on(commands::schema::diff(
-                &settings, &from, &to, exit_code, format,
+                &settings, &from, &to, exit_code, output,
             ))
         }
     }

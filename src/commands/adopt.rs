@@ -187,7 +187,11 @@ async fn baseline_and_check(
         println!("{line}");
     }
     println!("petal check:");
-    super::revision::check(&settings, false, Format::Text, style).await
+    let output = super::report::Output {
+        format: Format::Text,
+        file: None,
+    };
+    super::revision::check(&settings, false, output, style).await
 }
 
 /// The `database_url` lines of `petal.toml`: the URL without its password,

@@ -5,6 +5,7 @@ pub mod dev;
 pub mod import;
 pub mod init;
 pub mod migrate;
+pub mod report;
 pub mod revision;
 pub mod revisions;
 pub mod schema;

@@ -6,10 +6,12 @@ use chrono::Utc;
 use petal_diff::{Change, Diff, Mode, Safety};
 use petal_engine::Settings;
 use petal_engine::autogen::{self, Baseline};
+use petal_report::markdown::{Migrations, Summary};
 use serde_json::json;
 use similar::TextDiff;
 
 use crate::cli::Format;
+use crate::commands::report::{Compared, Output};
 use crate::failure::Failure;
 use crate::output::{Style, print_json};
 
@@ -42,6 +44,11 @@ pub async fn revision(
             }
             summarize(&written.diff, written.mode, style);
             println!("wrote {}", written.path.display());
+            if autogenerate {
+                // The line the pull-request report opens with.
+                let labels = petal_diff::change_labels(&written.diff, written.mode);
+                println!("{}", Summary::of(&labels));
+            }
             if !autogenerate {
                 println!("(empty: fill in the up and down sections)");
             }
@@ -113,9 +120,10 @@ pub fn merge(settings: &Settings, message: Option<String>) -> Result<(), Failure
 pub async fn check(
     settings: &Settings,
     migrations: bool,
-    format: Format,
+    output: Output,
     style: Style,
 ) -> Result<(), Failure> {
+    let format = output.format;
     let baseline = if migrations {
         Baseline::Migrations
     } else {
@@ -130,7 +138,33 @@ pub async fn check(
     for warning in &report.warnings {
         eprintln!("{} {warning}", style.yellow("warning:"));
     }
-    if format == Format::Json {
+    if format == Format::Markdown {
+        let baseline = if migrations { "migrations" } else { "database" };
+        let text = crate::commands::report::markdown(&Compared {
+            from: baseline.to_string(),
+            to: "models".to_string(),
+            diff: &report.diff,
+            mode: report.mode,
+            warnings: report
+                .warnings
+                .iter()
+                .cloned()
+                .chain(report.diff.warnings.iter().map(ToString::to_string))
+                .collect(),
+            before: &report.before,
+            after: &report.after,
+            migrations: if migrations {
+                crate::commands::report::all_files(settings)?
+            } else {
+                Migrations::None
+            },
+            full_command: format!(
+                "petal check{}",
+                if migrations { " --migrations" } else { "" }
+            ),
+        });
+        output.write(&text)?;
+    } else if format == Format::Json {
         print_json(&json!({
             "agrees": report.agrees(),
             "against": if migrations { "migrations" } else { "database" },

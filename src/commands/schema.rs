@@ -10,6 +10,7 @@ use petal_migrate::StepLayout;
 use serde_json::json;
 
 use crate::cli::Format;
+use crate::commands::report::{self, Compared, Output, source_label};
 use crate::failure::Failure;
 use crate::output::print_json;
 
@@ -94,8 +95,9 @@ pub async fn diff(
     from: &str,
     to: &str,
     exit_code: bool,
-    format: Format,
+    output: Output,
 ) -> Result<(), Failure> {
+    let format = output.format;
     let from_source = Source::parse(from)?;
     let to_source = Source::parse(to)?;
     // Both sides at once: a live database and the models' canonicalization
@@ -136,7 +138,24 @@ pub async fn diff(
     }
     let not_compared = not_compared_of_both(&from_loaded, &to_loaded);
     let _printed = petal_engine::timings::phase("render and print the difference");
-    if format == Format::Json {
+    if format == Format::Markdown {
+        let (from_label, to_label) = (
+            source_label(&from_source, &from_loaded),
+            source_label(&to_source, &to_loaded),
+        );
+        let text = report::markdown(&Compared {
+            full_command: format!("petal diff --from {from_label} --to {to_label}"),
+            from: from_label,
+            to: to_label,
+            diff: &diff,
+            mode: petal_diff::Mode::Plain,
+            warnings: diff.warnings.iter().map(ToString::to_string).collect(),
+            before: &from_loaded.database,
+            after: &to_loaded.database,
+            migrations: report::covered(settings, &from_source, &to_source)?,
+        });
+        output.write(&text)?;
+    } else if format == Format::Json {
         print_json(&json!({
             "changes": diff.changes,
             "steps": petal_diff::render_diff_as(&diff, petal_diff::Mode::Plain),

@@ -24,6 +24,10 @@ pub struct CheckReport {
     /// How a revision of the changes would be written (the project's
     /// mode, for the baseline's server).
     pub mode: petal_diff::Mode,
+    /// The baseline's schema and the models', as compared (for the
+    /// report's diagram).
+    pub before: petal_ir::Database,
+    pub after: petal_ir::Database,
 }
 
 impl CheckReport {
@@ -78,7 +82,7 @@ pub async fn check(settings: &Settings, baseline: Baseline) -> Result<CheckRepor
     if let Some(target) = &target {
         warnings.extend(crate::policy_roles::missing(target, &diff).await?);
     }
-    let mut shown = expected;
+    let mut shown = expected.clone();
     petal_ir::align_columns(&mut shown, &actual);
     Ok(CheckReport {
         diff,
@@ -86,5 +90,7 @@ pub async fn check(settings: &Settings, baseline: Baseline) -> Result<CheckRepor
         expected: petal_ir::dump(&shown.without_hints()),
         warnings,
         mode,
+        before: actual,
+        after: expected,
     })
 }
