@@ -21,6 +21,7 @@ mod partitions;
 mod policies;
 mod privileges;
 mod quick_start;
+mod report;
 mod secrets;
 mod server_crash;
 mod smoke;
