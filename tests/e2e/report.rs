@@ -20,9 +20,7 @@ const MARKER: &str = "<!-- petal-report -->";
 /// `petal diff --from migrations@FROM --to migrations@TO --format markdown`.
 fn report_between(project: &Project, from: &str, to: &str) -> String {
     let (from, to) = (format!("migrations@{from}"), format!("migrations@{to}"));
-    let run = project.petal(&[
-        "diff", "--from", &from, "--to", &to, "--format", "markdown",
-    ]);
+    let run = project.petal(&["diff", "--from", &from, "--to", &to, "--format", "markdown"]);
     run.assert_ok();
     run.stdout.clone()
 }
@@ -30,10 +28,7 @@ fn report_between(project: &Project, from: &str, to: &str) -> String {
 /// Every fence and `<details>` a report opens is closed.
 fn assert_well_formed(report: &str) {
     assert!(report.starts_with(MARKER), "{report}");
-    let fences = report
-        .lines()
-        .filter(|l| l.starts_with("```"))
-        .count();
+    let fences = report.lines().filter(|l| l.starts_with("```")).count();
     assert_eq!(fences % 2, 0, "an open fence in:\n{report}");
     assert_eq!(
         report.matches("<details>").count(),
@@ -55,7 +50,10 @@ fn the_snapshots_cover_every_cvety_revision() {
         })
         .collect();
     revisions.sort();
-    assert_eq!(revisions, CVETY, "a new revision needs its report step below");
+    assert_eq!(
+        revisions, CVETY,
+        "a new revision needs its report step below"
+    );
 }
 
 /// The report of Cvety.kz's step `index` (from the revision before it, or
@@ -134,7 +132,9 @@ async fn a_destructive_and_locking_change() {
         "{report}"
     );
     assert!(
-        report.contains("- `20261202000000_drop_note_and_widen_total.sql`: drop note and widen total"),
+        report.contains(
+            "- `20261202000000_drop_note_and_widen_total.sql`: drop note and widen total"
+        ),
         "{report}"
     );
     insta::assert_snapshot!("destructive_and_locking", report);
@@ -234,13 +234,18 @@ async fn autogenerate_prints_the_summary_line() {
          #[derive(Table)]\n#[petal(table = \"customers\")]\npub struct Customer {\n\
          \x20   #[petal(primary_key)]\n    pub id: i64,\n}\n",
     );
-    let run = project.petal(&["revision", "--autogenerate", "--from-migrations", "-m", "shrink"]);
+    let run = project.petal(&[
+        "revision",
+        "--autogenerate",
+        "--from-migrations",
+        "-m",
+        "shrink",
+    ]);
     run.assert_ok();
-    let summary = run
-        .stdout
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .to_string();
-    assert_eq!(summary, "5 changes: 3 destructive, 2 safe", "{}", run.stdout);
+    let summary = run.stdout.lines().last().unwrap_or_default().to_string();
+    assert_eq!(
+        summary, "5 changes: 3 destructive, 2 safe",
+        "{}",
+        run.stdout
+    );
 }
