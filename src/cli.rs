@@ -199,6 +199,10 @@ pub enum Command {
         /// Only convert: do not read the tool's table, do not stamp
         #[arg(long)]
         no_stamp: bool,
+        /// The tool's table, when renamed or in another schema (`SCHEMA.TABLE`);
+        /// by default the tool's own name (sqlx: sqlx.toml's table-name)
+        #[arg(long, value_name = "NAME")]
+        table: Option<String>,
     },
     /// Write a merge revision joining the current heads
     Merge {

@@ -216,8 +216,9 @@ fn dispatch(
             tool,
             dir,
             no_stamp,
+            table,
         } => runtime.block_on(commands::import::run(
-            &settings, tool, &dir, !no_stamp, format,
+            &settings, tool, &dir, !no_stamp, table, format,
         )),
         Command::Merge { message } => commands::revision::merge(&settings, message),
         Command::Check { migrations, output } => runtime.block_on(commands::revision::check(

@@ -1,4 +1,4 @@
-//! `petal import diesel|sqlx|refinery [DIR] [--no-stamp]`: another tool's
+//! `petal import diesel|sqlx|refinery [DIR] [--no-stamp] [--table NAME]`: another tool's
 //! migrations as petal revisions, and the database stamped with what that
 //! tool applied (`petal_engine::import`). Says each file written and where
 //! the database stands, as text or `--format json`.
@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use petal_engine::Settings;
-use petal_engine::import::{self, Database, Files, ImportOutcome, ImportRequest};
+use petal_engine::import::{self, Database, Files, ImportOutcome, ImportRequest, Searched};
 use petal_migrate::import::{IdMapping, Imported, Tool};
 use serde_json::json;
 
@@ -19,6 +19,7 @@ pub async fn run(
     tool: ImportTool,
     dir: &Path,
     stamp: bool,
+    table: Option<String>,
     format: Format,
 ) -> Result<(), Failure> {
     let tool = match tool {
@@ -30,6 +31,7 @@ pub async fn run(
         tool,
         dir: dir.to_path_buf(),
         stamp,
+        table,
     };
     let outcome = import::import(settings, &request).await?;
     if format == Format::Json {
@@ -73,13 +75,30 @@ fn say(outcome: &ImportOutcome, dir: &Path) {
             conversion.ignored.join(", ")
         );
     }
+    for note in &conversion.notes {
+        println!("note: {note}");
+    }
+    if let Some(toml) = &outcome.sqlx_toml {
+        let chars: String = toml.ignored_chars.iter().collect();
+        println!(
+            "read {}: table-name {}, ignored-chars {:?}",
+            toml.path.display(),
+            toml.table_name.as_deref().unwrap_or("not set"),
+            chars
+        );
+    }
+    if let Some(searched) = &outcome.searched {
+        println!("{}", where_searched(&outcome.database, searched));
+    }
     match &outcome.database {
         Database::NotRead => println!("not stamped (--no-stamp)"),
         Database::NoDatabase => println!(
             "no database configured or running: nothing stamped (give --database-url to stamp)"
         ),
         Database::NoTable { table } => {
-            println!("the database has no {table}: nothing stamped, every revision pending");
+            println!(
+                "no {table} in a database without tables: nothing stamped, every revision pending"
+            );
         }
         Database::Stamped {
             table,
@@ -117,6 +136,21 @@ fn say(outcome: &ImportOutcome, dir: &Path) {
             }
         }
     }
+}
+
+/// The database and schema the tool's table was looked for in.
+fn where_searched(database: &Database, searched: &Searched) -> String {
+    let table = match database {
+        Database::NoTable { table }
+        | Database::Stamped { table, .. }
+        | Database::AlreadyStamped { table, .. } => table.as_str(),
+        Database::NotRead | Database::NoDatabase => "the tool's table",
+    };
+    format!(
+        "looked for {table} in database {}, {}",
+        searched.database,
+        searched.describe()
+    )
 }
 
 fn no_transaction(migration: &Imported) -> bool {
@@ -157,6 +191,9 @@ fn as_json(outcome: &ImportOutcome, dir: &Path) -> serde_json::Value {
         "files": outcome.files,
         "migrations": migrations,
         "ignored": outcome.conversion.ignored,
+        "notes": outcome.conversion.notes.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "sqlx_toml": outcome.sqlx_toml,
+        "searched": outcome.searched,
         "database": outcome.database,
     })
 }

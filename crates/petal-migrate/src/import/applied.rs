@@ -9,6 +9,7 @@
 //! | a failed row | — | refuses (`Dirty`, `success = false`) | — |
 //! | the file changed since it ran | — (no checksum) | refuses (SHA-384 of the file) | refuses (divergent: name or SipHash checksum) |
 //! | a migration not applied below an applied one | runs it next | runs it next | `V`: refuses; `U`: runs it next |
+//! | a version above `i32::MAX` with an `int4` table | — | — | refuses (invalid version) |
 //!
 //! petal records one line of history, each revision after its parent: it
 //! cannot record a hole, nor a revision without its file. So every kind
@@ -46,7 +47,12 @@ pub struct RefineryRow {
 pub enum AppliedRows {
     /// `__diesel_schema_migrations.version`: the versions, dashes removed.
     Diesel(Vec<String>),
-    Sqlx(Vec<SqlxRow>),
+    Sqlx {
+        rows: Vec<SqlxRow>,
+        /// sqlx.toml's `migrate.ignored-chars`: left out of the file's text
+        /// before hashing it, as sqlx does.
+        ignored_chars: BTreeSet<char>,
+    },
     Refinery {
         rows: Vec<RefineryRow>,
         /// The table's `version` is `int8` (refinery's `int8-versions`
@@ -66,6 +72,8 @@ pub enum MismatchKind {
     Checksum,
     /// Not applied, while a later migration is.
     OutOfOrder,
+    /// A refinery version that an `int4` table cannot hold.
+    VersionRange,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,8 +94,14 @@ pub struct Reconciled {
     pub mismatches: Vec<Mismatch>,
 }
 
-/// The rows against the conversion of `dir`.
-pub fn reconcile(conversion: &Conversion, dir: &SourceDir, rows: &AppliedRows) -> Reconciled {
+/// The rows of `table` (the tool's table, as the user named it) against
+/// the conversion of `dir`.
+pub fn reconcile(
+    conversion: &Conversion,
+    dir: &SourceDir,
+    table: &str,
+    rows: &AppliedRows,
+) -> Reconciled {
     let tool = conversion.tool;
     let by_version: BTreeMap<&Version, &Imported> = conversion
         .migrations
@@ -98,7 +112,7 @@ pub fn reconcile(conversion: &Conversion, dir: &SourceDir, rows: &AppliedRows) -
     let mut applied: BTreeSet<Version> = BTreeSet::new();
     for (version, row) in row_list(rows) {
         let Some(migration) = by_version.get(&version) else {
-            mismatches.push(missing(tool, dir, &version));
+            mismatches.push(missing(tool, dir, table, &version));
             continue;
         };
         let path = dir.path_of(&migration.up_path);
@@ -108,7 +122,7 @@ pub fn reconcile(conversion: &Conversion, dir: &SourceDir, rows: &AppliedRows) -
                 version: version.clone(),
                 report: Report::in_file(
                     path.clone(),
-                    format!("`_sqlx_migrations` records version {version} as failed (success = false)"),
+                    format!("`{table}` records version {version} as failed (success = false)"),
                 )
                 .with_note(format!(
                     "sqlx refuses to run until it is resolved: migration {version} is partially applied"
@@ -120,7 +134,7 @@ pub fn reconcile(conversion: &Conversion, dir: &SourceDir, rows: &AppliedRows) -
             });
             continue;
         }
-        if let Some(report) = changed(migration, &path, &row, rows) {
+        if let Some(report) = changed(migration, &path, table, &row, rows) {
             mismatches.push(Mismatch {
                 kind: MismatchKind::Checksum,
                 version: version.clone(),
@@ -133,13 +147,25 @@ pub fn reconcile(conversion: &Conversion, dir: &SourceDir, rows: &AppliedRows) -
         .migrations
         .iter()
         .rposition(|m| applied.contains(&m.version));
+    if let AppliedRows::Refinery {
+        int8_versions: false,
+        ..
+    } = rows
+    {
+        mismatches.extend(
+            conversion
+                .migrations
+                .iter()
+                .filter_map(|m| too_large(dir, table, m)),
+        );
+    }
     let mut out = Reconciled::default();
     for (index, migration) in conversion.migrations.iter().enumerate() {
         let is_applied = applied.contains(&migration.version);
         if last.is_some_and(|last| index <= last) {
             if !is_applied {
                 let later = &conversion.migrations[last.unwrap_or(index)];
-                mismatches.push(out_of_order(dir, migration, later));
+                mismatches.push(out_of_order(dir, table, migration, later));
             }
             out.applied.push(migration.revision().clone());
         } else {
@@ -164,7 +190,7 @@ fn row_list(rows: &AppliedRows) -> Vec<(Version, Row<'_>)> {
             .iter()
             .map(|v| (Version::Text(v.clone()), Row::Diesel))
             .collect(),
-        AppliedRows::Sqlx(rows) => rows
+        AppliedRows::Sqlx { rows, .. } => rows
             .iter()
             .map(|r| {
                 let row = Row::Sqlx {
@@ -187,8 +213,7 @@ fn row_list(rows: &AppliedRows) -> Vec<(Version, Row<'_>)> {
     }
 }
 
-fn missing(tool: Tool, dir: &SourceDir, version: &Version) -> Mismatch {
-    let table = tool.table();
+fn missing(tool: Tool, dir: &SourceDir, table: &str, version: &Version) -> Mismatch {
     let behaviour = match tool {
         Tool::Diesel => "diesel ignores such a row".to_owned(),
         Tool::Sqlx => format!(
@@ -217,18 +242,29 @@ fn missing(tool: Tool, dir: &SourceDir, version: &Version) -> Mismatch {
 
 /// What the tool says when the file is not what it applied; `None` when
 /// it is (diesel keeps no checksum).
-fn changed(migration: &Imported, path: &str, row: &Row<'_>, rows: &AppliedRows) -> Option<Report> {
+fn changed(
+    migration: &Imported,
+    path: &str,
+    table: &str,
+    row: &Row<'_>,
+    rows: &AppliedRows,
+) -> Option<Report> {
     let version = &migration.version;
     match *row {
         Row::Diesel => None,
         Row::Sqlx { checksum, .. } => {
-            let file = Sha384::digest(migration.up_text.as_bytes());
+            let none = BTreeSet::new();
+            let ignored = match rows {
+                AppliedRows::Sqlx { ignored_chars, .. } => ignored_chars,
+                _ => &none,
+            };
+            let file = sqlx_checksum(&migration.up_text, ignored);
             (file.as_slice() != checksum).then(|| {
                 Report::in_file(
                     path.to_owned(),
                     format!(
                         "{path} changed since sqlx applied it: its SHA-384 is not version {version}'s \
-                         `_sqlx_migrations.checksum`"
+                         checksum in `{table}`"
                     ),
                 )
                 .with_note(format!(
@@ -249,7 +285,8 @@ fn changed(migration: &Imported, path: &str, row: &Row<'_>, rows: &AppliedRows) 
                 Version::Number(n) => *n,
                 Version::Text(_) => 0,
             };
-            let computed = refinery::checksum(&migration.name, number, int8, &migration.up_text);
+            // A version an int4 table cannot hold is reported by `too_large`.
+            let computed = refinery::checksum(&migration.name, number, int8, &migration.up_text)?;
             (name != migration.name || checksum.trim() != computed.to_string()).then(|| {
                 Report::in_file(
                     path.to_owned(),
@@ -266,7 +303,7 @@ fn changed(migration: &Imported, path: &str, row: &Row<'_>, rows: &AppliedRows) 
     }
 }
 
-fn out_of_order(dir: &SourceDir, migration: &Imported, later: &Imported) -> Mismatch {
+fn out_of_order(dir: &SourceDir, table: &str, migration: &Imported, later: &Imported) -> Mismatch {
     let tool = migration.tool;
     let behaviour = match (tool, migration.unversioned) {
         (Tool::Refinery, false) => {
@@ -283,18 +320,52 @@ fn out_of_order(dir: &SourceDir, migration: &Imported, later: &Imported) -> Mism
         report: Report::in_file(
             dir.path_of(&migration.up_path),
             format!(
-                "version {} is not applied while a later one, {}, is (`{}`)",
-                migration.version,
-                later.version,
-                tool.table()
+                "version {} is not applied while a later one, {}, is (`{table}`)",
+                migration.version, later.version,
             ),
         )
         .with_note(behaviour)
         .with_note("petal keeps one line of history: it cannot record a revision as applied and one before it not")
         .with_help(format!(
-            "apply it as {tool} would and record it in `{}`, then import again; or import with \
-             --no-stamp and `petal stamp` where the database is",
-            tool.table()
+            "apply it as {tool} would and record it in `{table}`, then import again; or import \
+             with --no-stamp and `petal stamp` where the database is"
         )),
     }
+}
+
+/// sqlx's checksum of a file: SHA-384 of its text, the ignored characters
+/// left out (`checksum_with` in sqlx-core's `migrate/source.rs`).
+pub fn sqlx_checksum(text: &str, ignored_chars: &BTreeSet<char>) -> Vec<u8> {
+    let mut digest = Sha384::new();
+    for fragment in text.split(|c| ignored_chars.contains(&c)) {
+        digest.update(fragment.as_bytes());
+    }
+    digest.finalize().to_vec()
+}
+
+/// A refinery version an `int4` table cannot hold: refinery, built without
+/// `int8-versions`, reads versions as `i32` and refuses the file.
+fn too_large(dir: &SourceDir, table: &str, migration: &Imported) -> Option<Mismatch> {
+    let Version::Number(n) = migration.version else {
+        return None;
+    };
+    if i32::try_from(n).is_ok() {
+        return None;
+    }
+    Some(Mismatch {
+        kind: MismatchKind::VersionRange,
+        version: migration.version.clone(),
+        report: Report::in_file(
+            dir.path_of(&migration.up_path),
+            format!(
+                "version {n} does not fit `{table}`'s int4 version column (at most {})",
+                i32::MAX
+            ),
+        )
+        .with_note("refinery with int4 versions (its default) refuses the file (invalid version)")
+        .with_help(
+            "renumber the migration, or build refinery with its `int8-versions` feature and \
+             make the table's version column int8, then import again",
+        ),
+    })
 }

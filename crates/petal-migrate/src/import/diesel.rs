@@ -10,10 +10,19 @@ use std::collections::BTreeMap;
 
 use petal_source::{Report, Span};
 
-use super::{Found, SourceDir, Tool, Version, duplicates};
+use super::{Found, Listed, SourceDir, Tool, Version, duplicates};
 
-/// The migrations, and the files diesel ignores.
-pub(crate) fn list(dir: &SourceDir) -> Result<(Vec<Found>, Vec<String>), Vec<Report>> {
+/// diesel's `TomlMetadata` (migrations_internals): a file without the key
+/// reads `false`, serde's default for a `bool`; other keys are ignored.
+#[derive(serde::Deserialize)]
+struct TomlMetadata {
+    #[serde(default)]
+    run_in_transaction: bool,
+}
+
+/// The migrations, the files diesel ignores, and notes on how a file was
+/// read.
+pub(crate) fn list(dir: &SourceDir) -> Result<Listed, Vec<Report>> {
     let mut folders: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     let mut ignored = Vec::new();
     for path in dir.files.keys() {
@@ -23,6 +32,7 @@ pub(crate) fn list(dir: &SourceDir) -> Result<(Vec<Found>, Vec<String>), Vec<Rep
         }
     }
     let mut reports = Vec::new();
+    let mut notes = Vec::new();
     let mut found = Vec::new();
     for (folder, files) in folders {
         if !files.contains(&"up.sql") {
@@ -38,9 +48,9 @@ pub(crate) fn list(dir: &SourceDir) -> Result<(Vec<Found>, Vec<String>), Vec<Rep
         let (version, name) = folder.split_once('_').unwrap_or((folder, ""));
         let no_transaction = match metadata(dir, folder, &files) {
             Ok(run_in_transaction) => !run_in_transaction,
-            Err(report) => {
-                reports.push(*report);
-                continue;
+            Err(note) => {
+                notes.push(*note);
+                false
             }
         };
         let name = if name.is_empty() { folder } else { name };
@@ -63,44 +73,39 @@ pub(crate) fn list(dir: &SourceDir) -> Result<(Vec<Found>, Vec<String>), Vec<Rep
     }
     reports.extend(duplicates(Tool::Diesel, dir, &found));
     if reports.is_empty() {
-        Ok((found, ignored))
+        Ok(Listed {
+            found,
+            ignored,
+            notes,
+        })
     } else {
         Err(reports)
     }
 }
 
 /// `run_in_transaction` from the folder's `metadata.toml`, as diesel reads
-/// it: no file, `true`; a file without the key, `false` (serde's default
-/// for the field). petal reads only this key's `true` or `false`.
+/// it (`TomlMetadata::read_from_file(..).unwrap_or_default()`): no file,
+/// `true`; a file without the key at its top level, `false`; a file that
+/// does not parse as its struct (bad TOML, the key no boolean), `true`,
+/// silently to diesel — the `Err` is the note saying so.
 fn metadata(dir: &SourceDir, folder: &str, files: &[&str]) -> Result<bool, Box<Report>> {
     if !files.contains(&"metadata.toml") {
         return Ok(true);
     }
     let relative = format!("{folder}/metadata.toml");
-    let text = dir.text(&relative);
-    let mut offset = 0;
-    let mut value = false;
-    for line in text.split_inclusive('\n') {
-        let at = offset;
-        offset += line.len();
-        let content = line.split('#').next().unwrap_or("").trim();
-        let Some((key, raw)) = content.split_once('=') else {
-            continue;
-        };
-        if key.trim() != "run_in_transaction" {
-            continue;
+    match toml::from_str::<TomlMetadata>(dir.text(&relative)) {
+        Ok(metadata) => Ok(metadata.run_in_transaction),
+        Err(e) => {
+            let at = e.span().map_or(0, |span| span.start);
+            let message = e.message().trim_end().to_owned();
+            Err(Box::new(Report::at(
+                &dir.source(&relative),
+                Span::at(at),
+                format!(
+                    "does not parse as diesel's metadata ({message}): diesel reads it as \
+                     `run_in_transaction = true`, without a word, and so does the import"
+                ),
+            )))
         }
-        value = match raw.trim() {
-            "true" => true,
-            "false" => false,
-            other => {
-                return Err(Box::new(Report::at(
-                    &dir.source(&relative),
-                    Span::at(at),
-                    format!("`run_in_transaction = {other}`: expected true or false"),
-                )));
-            }
-        };
     }
-    Ok(value)
 }

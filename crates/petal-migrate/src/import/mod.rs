@@ -27,7 +27,6 @@ mod diesel;
 mod ids;
 mod refinery;
 mod sections;
-mod siphash;
 mod sqlx;
 #[cfg(test)]
 mod tests;
@@ -42,7 +41,7 @@ use crate::file::MigrationFile;
 use crate::revision::RevisionId;
 
 pub use applied::{
-    AppliedRows, Mismatch, MismatchKind, Reconciled, RefineryRow, SqlxRow, reconcile,
+    AppliedRows, Mismatch, MismatchKind, Reconciled, RefineryRow, SqlxRow, reconcile, sqlx_checksum,
 };
 pub use ids::{IdMapping, revision_id};
 pub use refinery::checksum as refinery_checksum;
@@ -151,6 +150,13 @@ pub(crate) struct Found {
     pub(crate) unversioned: bool,
 }
 
+/// What a tool's module read of the directory.
+pub(crate) struct Listed {
+    pub(crate) found: Vec<Found>,
+    pub(crate) ignored: Vec<String>,
+    pub(crate) notes: Vec<Report>,
+}
+
 /// A migration imported: where it came from and the petal file it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Imported {
@@ -190,6 +196,9 @@ pub struct Conversion {
     /// Files the tool itself ignores (not named as its migrations are),
     /// relative to the directory.
     pub ignored: Vec<String>,
+    /// How a file was read where the tool reads it silently (a diesel
+    /// `metadata.toml` that does not parse): each at its file.
+    pub notes: Vec<Report>,
 }
 
 /// Why a directory does not import: every problem found, each a report at
@@ -223,7 +232,11 @@ pub fn convert(
         Tool::Sqlx => sqlx::list(dir),
         Tool::Refinery => refinery::list(dir),
     };
-    let (mut found, ignored) = listed.map_err(|reports| ConvertError { reports })?;
+    let Listed {
+        mut found,
+        ignored,
+        notes,
+    } = listed.map_err(|reports| ConvertError { reports })?;
     found.sort_by(|a, b| a.version.cmp(&b.version));
     let ids = ids::revision_ids(tool, dir, &found).map_err(|reports| ConvertError { reports })?;
     let mut reports = Vec::new();
@@ -253,6 +266,7 @@ pub fn convert(
         tool,
         migrations,
         ignored,
+        notes,
     })
 }
 

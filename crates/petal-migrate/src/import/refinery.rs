@@ -1,55 +1,103 @@
 //! refinery's migrations, read by refinery_core's rules (`util.rs`): every
-//! file under the directory, in subdirectories too, named
-//! `V<version>__<name>.sql` (versioned) or `U<version>__<name>.sql`
-//! (unversioned: run whenever it is not applied yet, even below the latest
-//! applied version), the name a run of word characters, the version an
-//! integer (`V1.1` is refused). A `.rs` migration is Rust code that returns
-//! its SQL: petal refuses it. Other files are not migrations.
+//! file under the directory, in subdirectories too, whose name matches
+//! `^([U|V])(\d+(?:\.\d+)?)__(\w+)\.sql$` — `V` versioned, `U`
+//! unversioned (run whenever it is not applied yet, even below the latest
+//! applied version) —, `\d` and `\w` as the regex crate reads them:
+//! Unicode digits, and Unicode word characters (letters, marks, digits,
+//! connector punctuation). The version must then parse as an integer
+//! (`V1.1` and non-ASCII digits match, and refinery refuses them). A `.rs`
+//! migration is Rust code that returns its SQL: petal refuses it. Other
+//! files are not migrations.
+
+use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
 
 use petal_source::Report;
+use regex_syntax::hir::{Class, HirKind};
+use siphasher::sip::SipHasher13;
 
-use super::siphash::sip13;
-use super::{Found, SourceDir, Tool, Version, duplicates};
+use super::{Found, Listed, SourceDir, Tool, Version, duplicates};
 
 /// The parts of a file name refinery reads: the prefix, the version's
 /// digits and the name; and whether it is a `.rs` file.
 struct Name<'a> {
-    unversioned: bool,
+    prefix: char,
     version: &'a str,
     name: &'a str,
     rust: bool,
 }
 
+/// `\d` as the regex crate reads it (Unicode `Decimal_Number`), from the
+/// same tables regex-syntax gives the regex crate refinery uses.
+fn is_digit(c: char) -> bool {
+    static DIGITS: OnceLock<Vec<(char, char)>> = OnceLock::new();
+    let ranges =
+        DIGITS.get_or_init(
+            || match regex_syntax::parse(r"\d").map(|hir| hir.into_kind()) {
+                Ok(HirKind::Class(Class::Unicode(class))) => class
+                    .ranges()
+                    .iter()
+                    .map(|r| (r.start(), r.end()))
+                    .collect(),
+                // Without the Unicode tables: ASCII digits, what `\d` would be.
+                _ => vec![('0', '9')],
+            },
+        );
+    ranges
+        .binary_search_by(|&(start, end)| {
+            if end < c {
+                std::cmp::Ordering::Less
+            } else if start > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
+}
+
+/// `\w` as the regex crate reads it.
+fn is_word(c: char) -> bool {
+    regex_syntax::try_is_word_character(c).unwrap_or(c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// `file` read by refinery's pattern; `None` when it does not match. The
+/// pattern's `\d+` must take every digit (a digit is neither `.` nor
+/// `_`), so the match needs no backtracking.
 fn read_name(file: &str) -> Option<Name<'_>> {
     let (stem, rust) = if let Some(stem) = file.strip_suffix(".sql") {
         (stem, false)
     } else {
         (file.strip_suffix(".rs")?, true)
     };
-    // refinery's pattern is `^([U|V])(\d+(?:\.\d+)?)__(\w+)`: the class
-    // `[U|V]` takes a `|` too, which no one names a file with.
-    let unversioned = match stem.as_bytes().first()? {
-        b'U' => true,
-        b'V' => false,
-        _ => return None,
-    };
-    let (version, name) = stem[1..].split_once("__")?;
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let version_ok = match version.split_once('.') {
-        Some((whole, part)) => digits(whole) && digits(part),
-        None => digits(version),
-    };
-    let word = |c: char| c.is_alphanumeric() || c == '_';
-    (version_ok && !name.is_empty() && name.chars().all(word)).then_some(Name {
-        unversioned,
-        version,
+    // `[U|V]` is a class: it takes a `|` too.
+    let prefix = stem
+        .chars()
+        .next()
+        .filter(|c| matches!(c, 'U' | 'V' | '|'))?;
+    let rest = &stem[1..];
+    let digits = |s: &str| s.find(|c: char| !is_digit(c)).unwrap_or(s.len());
+    let whole = digits(rest);
+    let mut end = whole;
+    if whole > 0
+        && let Some(after) = rest[whole..].strip_prefix('.')
+    {
+        let part = digits(after);
+        if part > 0 {
+            end = whole + 1 + part;
+        }
+    }
+    let name = rest[end..].strip_prefix("__")?;
+    (whole > 0 && !name.is_empty() && name.chars().all(is_word)).then_some(Name {
+        prefix,
+        version: &rest[..end],
         name,
         rust,
     })
 }
 
 /// The migrations, and the files refinery ignores.
-pub(crate) fn list(dir: &SourceDir) -> Result<(Vec<Found>, Vec<String>), Vec<Report>> {
+pub(crate) fn list(dir: &SourceDir) -> Result<Listed, Vec<Report>> {
     let mut found = Vec::new();
     let mut ignored = Vec::new();
     let mut reports = Vec::new();
@@ -59,6 +107,16 @@ pub(crate) fn list(dir: &SourceDir) -> Result<(Vec<Found>, Vec<String>), Vec<Rep
             ignored.push(path.clone());
             continue;
         };
+        if name.prefix == '|' {
+            reports.push(
+                Report::in_file(
+                    dir.path_of(path),
+                    "refinery's file-name pattern (`[U|V]`) takes a `|` prefix, then panics on it",
+                )
+                .with_help("rename it with `V` (versioned) or `U` (unversioned)"),
+            );
+            continue;
+        }
         if name.rust {
             reports.push(
                 Report::in_file(
@@ -75,11 +133,12 @@ pub(crate) fn list(dir: &SourceDir) -> Result<(Vec<Found>, Vec<String>), Vec<Rep
             );
             continue;
         }
+        // `parse` takes ASCII digits only, as refinery's does.
         let Ok(version) = name.version.parse::<i64>() else {
             reports.push(Report::in_file(
                 dir.path_of(path),
                 format!(
-                    "version `{}` is no integer: refinery refuses it too",
+                    "version `{}` is no integer: refinery refuses it too (invalid version)",
                     name.version
                 ),
             ));
@@ -92,34 +151,36 @@ pub(crate) fn list(dir: &SourceDir) -> Result<(Vec<Found>, Vec<String>), Vec<Rep
             down: None,
             up_no_transaction: false,
             down_no_transaction: false,
-            unversioned: name.unversioned,
+            unversioned: name.prefix == 'U',
         });
     }
     reports.extend(duplicates(Tool::Refinery, dir, &found));
     if reports.is_empty() {
-        Ok((found, ignored))
+        Ok(Listed {
+            found,
+            ignored,
+            notes: Vec::new(),
+        })
     } else {
         Err(reports)
     }
 }
 
-/// refinery's checksum of a migration: SipHash-1-3 (zero keys) of what
-/// Rust's `Hash` feeds it for the name, the version and the SQL — a
-/// string's bytes then `0xff`, the version's bytes (4 with refinery's
-/// default `int4` versions, 8 with its `int8-versions` feature, in the
-/// machine's order: little-endian where refinery runs). Stored as the
-/// decimal `u64` in `refinery_schema_history.checksum`.
-pub fn checksum(name: &str, version: i64, int8_versions: bool, sql: &str) -> u64 {
-    let mut bytes = Vec::with_capacity(name.len() + sql.len() + 10);
-    bytes.extend_from_slice(name.as_bytes());
-    bytes.push(0xff);
+/// refinery's checksum of a migration, computed as refinery computes it
+/// (`Migration::unapplied`): `SipHasher13::new()` fed the name, the
+/// version and the SQL through `Hash`, the version an `i32` with
+/// refinery's default `int4` versions, an `i64` with its `int8-versions`
+/// feature. Stored as the decimal `u64` in the table's `checksum`.
+/// `None`: an `int4` table and a version that is no `i32`, which refinery
+/// refuses to read (invalid version).
+pub fn checksum(name: &str, version: i64, int8_versions: bool, sql: &str) -> Option<u64> {
+    let mut hasher = SipHasher13::new();
+    name.hash(&mut hasher);
     if int8_versions {
-        bytes.extend_from_slice(&version.to_le_bytes());
+        version.hash(&mut hasher);
     } else {
-        // An int4 version fits `i32`; refinery refuses the file otherwise.
-        bytes.extend_from_slice(&(version as i32).to_le_bytes());
+        i32::try_from(version).ok()?.hash(&mut hasher);
     }
-    bytes.extend_from_slice(sql.as_bytes());
-    bytes.push(0xff);
-    sip13(&bytes)
+    sql.hash(&mut hasher);
+    Some(hasher.finish())
 }

@@ -39,6 +39,12 @@ pub(crate) fn build(
         }),
         None => vec![refusing_down(tool, &found.up, &ids)],
     };
+    // The tool sends a file it runs outside a transaction as one query
+    // string: PostgreSQL runs two statements or more of it all or nothing,
+    // in an implicit transaction, which petal's own transaction matches;
+    // only a single statement runs outside any.
+    let up_no_transaction = found.up_no_transaction && up.len() <= 1;
+    let down_no_transaction = found.down.is_some() && found.down_no_transaction && down.len() <= 1;
     if !reports.is_empty() {
         return Err(reports);
     }
@@ -49,17 +55,18 @@ pub(crate) fn build(
         requires_server: None,
         no_transaction: false,
         up: vec![Step {
+            no_transaction: up_no_transaction,
             statements: up,
-            no_transaction: found.up_no_transaction,
         }],
         down: vec![Step {
+            no_transaction: down_no_transaction,
             statements: down,
-            no_transaction: found.down.is_some() && found.down_no_transaction,
         }],
         down_unpaired: false,
     };
     let file_name = migration.file_name();
-    let text = with_origin(&write(&migration), &origin_lines(tool, found, &ids));
+    let steps = [&migration.up[0], &migration.down[0]];
+    let text = with_origin(&write(&migration), &origin_lines(tool, found, &ids, steps));
     let path = format!("{}/{file_name}", migrations_dir.trim_end_matches('/'));
     let file = parse(&path, &text).map_err(|e| {
         vec![
@@ -83,9 +90,10 @@ pub(crate) fn build(
 }
 
 /// The statements of the file `relative`, each with the comment lines
-/// above it. In a file the tool runs in a transaction, transaction control
-/// is refused where it stands: petal runs the file in its own transaction,
-/// which a `COMMIT` would end early.
+/// above it. Transaction control is refused where it stands: petal runs
+/// the file in its own transaction, which a `COMMIT` would end early, and
+/// writes its journal on the same session, which a `BEGIN` left open (in
+/// a file run outside a transaction) would put in the file's transaction.
 fn statements(
     dir: &SourceDir,
     relative: &str,
@@ -103,9 +111,20 @@ fn statements(
             format!("does not split into statements: {}", e.message),
         )]
     })?;
-    if no_transaction {
-        return Ok(statements);
-    }
+    let (why, help) = if no_transaction {
+        (
+            "petal writes its journal on the migration's session after it, which the file's \
+             own transaction control would leave inside a transaction or end early",
+            "make the file one migration petal runs in a transaction (remove BEGIN and COMMIT, \
+             keep what is between), or one statement per migration outside one",
+        )
+    } else {
+        (
+            "petal runs each imported migration in one transaction, which it would end early",
+            "remove the transaction control from the file (the migration is one transaction \
+             already), then import again",
+        )
+    };
     let refused: Vec<Report> = statements
         .iter()
         .filter_map(|statement| {
@@ -115,15 +134,13 @@ fn statements(
                 Report::at(
                     &source(),
                     span.shifted(bom),
-                    format!(
-                        "`{keyword}` in a migration run in a transaction: petal runs each \
-                         imported migration in one transaction, which it would end early"
-                    ),
+                    if no_transaction {
+                        format!("`{keyword}` in a migration run outside a transaction: {why}")
+                    } else {
+                        format!("`{keyword}` in a migration run in a transaction: {why}")
+                    },
                 )
-                .with_help(
-                    "remove the transaction control from the file (the migration is one \
-                     transaction already), then import again",
-                ),
+                .with_help(help),
             )
         })
         .collect();
@@ -164,7 +181,7 @@ fn refusing_down(tool: Tool, up: &str, ids: &Ids) -> Statement {
 
 /// The lines under the header saying where the file came from, and how
 /// its id was made.
-fn origin_lines(tool: Tool, found: &Found, ids: &Ids) -> Vec<String> {
+fn origin_lines(tool: Tool, found: &Found, ids: &Ids, steps: [&Step; 2]) -> Vec<String> {
     let mapping = ids.mapping.describe();
     let mut lines = vec![format!(
         "-- imported from: {tool} {} (version {}: {mapping})",
@@ -177,10 +194,25 @@ fn origin_lines(tool: Tool, found: &Found, ids: &Ids) -> Vec<String> {
             "-- no down: {tool} has no down migration for it; a downgrade over it stops at its down"
         ));
     }
-    if found.up_no_transaction || (found.down.is_some() && found.down_no_transaction) {
-        lines.push(format!(
-            "-- {tool} ran it outside a transaction: its steps are marked no-transaction"
-        ));
+    let sections = [
+        (Some(&found.up), found.up_no_transaction, steps[0]),
+        (found.down.as_ref(), found.down_no_transaction, steps[1]),
+    ];
+    for (file, tool_no_transaction, step) in sections {
+        let Some(file) = file.filter(|_| tool_no_transaction) else {
+            continue;
+        };
+        lines.push(if step.no_transaction {
+            format!("-- {tool} ran {file} outside a transaction: its step is marked no-transaction")
+        } else {
+            format!(
+                "-- {tool} ran {file} outside a transaction, as one query string: PostgreSQL ran \
+                 its {} statements all or nothing, in an implicit transaction; petal runs them \
+                 in its own transaction, all or nothing too (a statement that refuses a \
+                 transaction block, like CREATE INDEX CONCURRENTLY, fails under both)",
+                step.statements.len()
+            )
+        });
     }
     lines
 }

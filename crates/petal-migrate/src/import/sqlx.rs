@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use petal_source::Report;
 
-use super::{Found, SourceDir, Tool, Version, duplicates};
+use super::{Found, Listed, SourceDir, Tool, Version, duplicates};
 
 /// What sqlx reads the first line of a file for.
 const NO_TRANSACTION: &str = "-- no-transaction";
@@ -21,7 +21,7 @@ struct File<'a> {
 }
 
 /// The migrations, and the files sqlx ignores.
-pub(crate) fn list(dir: &SourceDir) -> Result<(Vec<Found>, Vec<String>), Vec<Report>> {
+pub(crate) fn list(dir: &SourceDir) -> Result<Listed, Vec<Report>> {
     let mut ignored = Vec::new();
     let mut reports = Vec::new();
     let mut ups: Vec<(i64, File<'_>, bool)> = Vec::new();
@@ -89,7 +89,11 @@ pub(crate) fn list(dir: &SourceDir) -> Result<(Vec<Found>, Vec<String>), Vec<Rep
     ignored.sort();
     reports.extend(duplicates(Tool::Sqlx, dir, &found));
     if reports.is_empty() {
-        Ok((found, ignored))
+        Ok(Listed {
+            found,
+            ignored,
+            notes: Vec::new(),
+        })
     } else {
         Err(reports)
     }

@@ -1,31 +1,8 @@
-//! The conversions and the reconciliation, without a database.
+//! Each tool's directory read by its rules, and written as petal files.
 
-use sha2::{Digest, Sha384};
-
-use super::*;
+use super::super::*;
+use super::{dir, ids, messages};
 use crate::revision::RevisionId;
-
-fn dir(files: &[(&str, &str)]) -> SourceDir {
-    SourceDir {
-        display: "old".to_owned(),
-        files: files
-            .iter()
-            .map(|(path, text)| ((*path).to_owned(), (*text).to_owned()))
-            .collect(),
-    }
-}
-
-fn ids(conversion: &Conversion) -> Vec<&str> {
-    conversion
-        .migrations
-        .iter()
-        .map(|m| m.revision().as_str())
-        .collect()
-}
-
-fn messages(error: &ConvertError) -> Vec<String> {
-    error.reports.iter().map(ToString::to_string).collect()
-}
 
 #[test]
 fn ids_keep_timestamps_and_count_numbers_from_the_epoch() {
@@ -167,8 +144,10 @@ fn diesel_folders_in_order_with_the_initial_setup_first() {
     );
 }
 
+/// diesel reads `metadata.toml` into its `TomlMetadata` and takes the
+/// default (`true`) when that fails; a key under a table is not its key.
 #[test]
-fn diesel_metadata_without_the_key_is_false_as_diesel_reads_it() {
+fn diesel_metadata_read_as_diesel_reads_it() {
     let source = dir(&[
         ("2023-01-01-000000_a/up.sql", "SELECT 1;"),
         ("2023-01-01-000000_a/metadata.toml", "# nothing\n"),
@@ -177,12 +156,45 @@ fn diesel_metadata_without_the_key_is_false_as_diesel_reads_it() {
             "2023-01-02-000000_b/metadata.toml",
             "run_in_transaction = maybe\n",
         ),
+        ("2023-01-03-000000_c/up.sql", "SELECT 3;"),
+        (
+            "2023-01-03-000000_c/metadata.toml",
+            "[table]\nrun_in_transaction = true\n",
+        ),
+        ("2023-01-04-000000_d/up.sql", "SELECT 4;"),
+        (
+            "2023-01-04-000000_d/metadata.toml",
+            "run_in_transaction = \"false\" # a string\n",
+        ),
+        ("2023-01-05-000000_e/up.sql", "SELECT 5;"),
+        (
+            "2023-01-05-000000_e/metadata.toml",
+            "run_in_transaction = false\nother = 1\n",
+        ),
     ]);
-    let error = convert(Tool::Diesel, &source, "migrations").expect_err("maybe is no bool");
-    assert_eq!(error.reports.len(), 1, "{:?}", messages(&error));
+    let conversion = convert(Tool::Diesel, &source, "migrations").expect("converts");
+    let no_transaction: Vec<bool> = conversion
+        .migrations
+        .iter()
+        .map(|m| m.file.up.steps[0].no_transaction)
+        .collect();
+    assert_eq!(no_transaction, [true, false, true, false, true]);
+    let notes: Vec<String> = conversion.notes.iter().map(|r| format!("{r:?}")).collect();
+    assert_eq!(conversion.notes.len(), 2, "{notes:?}");
+    let first = conversion.notes[0].to_string();
     assert!(
-        messages(&error)[0]
-            .starts_with("old/2023-01-02-000000_b/metadata.toml:1:1: `run_in_transaction = maybe`")
+        first.starts_with("old/2023-01-02-000000_b/metadata.toml:1:"),
+        "{first}"
+    );
+    assert!(
+        first.contains("does not parse as diesel's metadata"),
+        "{first}"
+    );
+    assert!(notes[0].contains("run_in_transaction = true"), "{notes:?}");
+    let second = conversion.notes[1].to_string();
+    assert!(
+        second.starts_with("old/2023-01-04-000000_d/metadata.toml:1:"),
+        "{second}"
     );
 }
 
@@ -200,13 +212,68 @@ fn transaction_control_is_refused_at_the_source_line() {
         "{:?}",
         messages(&error)
     );
-    // Outside a transaction, diesel would take it, and so does petal.
+    // Outside a transaction too: petal's journal is written on the same
+    // session, after the file.
     let mut source = source;
     source.files.insert(
         "2023-01-01-000000_a/metadata.toml".into(),
         "run_in_transaction = false".into(),
     );
-    convert(Tool::Diesel, &source, "migrations").expect("no transaction to end");
+    let error = convert(Tool::Diesel, &source, "migrations").expect_err("COMMIT refused");
+    assert!(
+        messages(&error)[0].starts_with(
+            "old/2023-01-01-000000_a/up.sql:2:1: `COMMIT` in a migration run outside a transaction"
+        ),
+        "{:?}",
+        messages(&error)
+    );
+    let sqlx = dir(&[("1_a.sql", "-- no-transaction\nBEGIN;\n")]);
+    let error = convert(Tool::Sqlx, &sqlx, "m").expect_err("BEGIN refused");
+    assert!(
+        messages(&error)[0].starts_with("old/1_a.sql:2:1: `BEGIN` in a migration run outside"),
+        "{:?}",
+        messages(&error)
+    );
+}
+
+/// diesel and sqlx send a file they run outside a transaction as one
+/// query string, which PostgreSQL runs all or nothing when it holds more
+/// than one statement: petal runs such a file in its transaction, and
+/// only a single statement outside one.
+#[test]
+fn a_no_transaction_file_of_several_statements_runs_in_a_transaction() {
+    let source = dir(&[
+        (
+            "1_two.sql",
+            "-- no-transaction\nCREATE TABLE a (id int);\nINSERT INTO a VALUES (1);\n",
+        ),
+        (
+            "2_one.sql",
+            "-- no-transaction\nCREATE INDEX CONCURRENTLY a_id ON a (id);\n",
+        ),
+    ]);
+    let conversion = convert(Tool::Sqlx, &source, "migrations").expect("converts");
+    let [two, one] = conversion.migrations.as_slice() else {
+        panic!("two migrations");
+    };
+    assert!(!two.file.up.steps[0].no_transaction, "{}", two.text);
+    assert!(
+        two.text.contains(
+            "-- sqlx ran 1_two.sql outside a transaction, as one query string: PostgreSQL ran \
+             its 2 statements all or nothing, in an implicit transaction; petal runs them in \
+             its own transaction"
+        ),
+        "{}",
+        two.text
+    );
+    assert!(one.file.up.steps[0].no_transaction, "{}", one.text);
+    assert!(
+        one.text.contains(
+            "-- sqlx ran 2_one.sql outside a transaction: its step is marked no-transaction"
+        ),
+        "{}",
+        one.text
+    );
 }
 
 #[test]
@@ -268,135 +335,33 @@ fn refinery_versions_unversioned_nested_and_rust_refused() {
     assert!(convert(Tool::Refinery, &dotted, "m").is_err());
 }
 
+/// refinery's `\w` is Unicode's word characters (marks and connector
+/// punctuation too), its `\d` Unicode's digits, which its version parse
+/// then refuses.
 #[test]
-fn refinery_checksum_is_siphash13_of_name_version_and_sql() {
-    use std::hash::{DefaultHasher, Hash, Hasher};
-    // refinery's own computation, through std's hasher (SipHash-1-3 today).
-    let mut std = DefaultHasher::new();
-    "initial".hash(&mut std);
-    1i32.hash(&mut std);
-    "CREATE TABLE persons (id int);".hash(&mut std);
-    assert_eq!(
-        refinery_checksum("initial", 1, false, "CREATE TABLE persons (id int);"),
-        std.finish()
-    );
-}
-
-fn sqlx_dir() -> SourceDir {
-    dir(&[
-        ("1_a.sql", "CREATE TABLE a (id int);"),
-        ("2_b.sql", "CREATE TABLE b (id int);"),
-        ("3_c.sql", "CREATE TABLE c (id int);"),
-    ])
-}
-
-fn sqlx_row(source: &SourceDir, version: i64, file: &str, success: bool) -> SqlxRow {
-    SqlxRow {
-        version,
-        success,
-        checksum: Sha384::digest(source.text(file).as_bytes()).to_vec(),
-    }
-}
-
-#[test]
-fn reconciled_applied_first_part_and_the_rest_pending() {
-    let source = sqlx_dir();
-    let conversion = convert(Tool::Sqlx, &source, "m").expect("converts");
-    let rows = AppliedRows::Sqlx(vec![
-        sqlx_row(&source, 1, "1_a.sql", true),
-        sqlx_row(&source, 2, "2_b.sql", true),
-    ]);
-    let reconciled = reconcile(&conversion, &source, &rows);
-    assert_eq!(reconciled.mismatches, []);
-    assert_eq!(
-        reconciled.applied,
-        [
-            conversion.migrations[0].revision().clone(),
-            conversion.migrations[1].revision().clone()
-        ]
-    );
-    assert_eq!(
-        reconciled.pending,
-        [conversion.migrations[2].revision().clone()]
-    );
-}
-
-#[test]
-fn every_mismatch_kind_is_reported() {
-    let source = sqlx_dir();
-    let conversion = convert(Tool::Sqlx, &source, "m").expect("converts");
-    let mut changed = sqlx_row(&source, 3, "3_c.sql", true);
-    changed.checksum[0] ^= 1;
-    let rows = AppliedRows::Sqlx(vec![
-        sqlx_row(&source, 2, "2_b.sql", false),
-        changed,
-        sqlx_row(&source, 7, "1_a.sql", true),
-    ]);
-    let reconciled = reconcile(&conversion, &source, &rows);
-    let kinds: Vec<(String, MismatchKind)> = reconciled
-        .mismatches
-        .iter()
-        .map(|m| (m.version.to_string(), m.kind))
-        .collect();
-    assert_eq!(
-        kinds,
-        [
-            ("1".into(), MismatchKind::OutOfOrder),
-            ("2".into(), MismatchKind::Failed),
-            ("2".into(), MismatchKind::OutOfOrder),
-            ("3".into(), MismatchKind::Checksum),
-            ("7".into(), MismatchKind::Missing),
-        ]
-    );
-    let missing = reconciled.mismatches[4].report.to_string();
-    assert!(
-        missing.contains(
-            "`_sqlx_migrations` records version 7 as applied, but old holds no sqlx migration"
-        ),
-        "{missing}"
-    );
-}
-
-#[test]
-fn diesel_gap_and_refinery_divergence() {
+fn refinery_names_as_its_pattern_reads_them() {
     let source = dir(&[
-        ("2023-01-01-000000_a/up.sql", "SELECT 1;"),
-        ("2023-01-02-000000_b/up.sql", "SELECT 2;"),
+        ("V1__cafe\u{301}.sql", "SELECT 1;"),
+        ("V2__a\u{203f}b.sql", "SELECT 2;"),
+        ("V3__a-b.sql", "SELECT 3;"),
+        ("V4__.sql", "SELECT 4;"),
     ]);
-    let conversion = convert(Tool::Diesel, &source, "m").expect("converts");
-    let rows = AppliedRows::Diesel(vec!["20230102000000".into()]);
-    let reconciled = reconcile(&conversion, &source, &rows);
-    let text = reconciled.mismatches[0].report.to_string();
-    assert!(
-        text.contains(
-            "version 20230101000000 is not applied while a later one, 20230102000000, is"
-        ),
-        "{text}"
-    );
-    assert!(text.contains("diesel would run it next"), "{text}");
-
-    let source = dir(&[("V1__initial.sql", "SELECT 1;")]);
     let conversion = convert(Tool::Refinery, &source, "m").expect("converts");
-    let good = refinery_checksum("initial", 1, false, "SELECT 1;").to_string();
-    let row = |name: &str, checksum: &str| AppliedRows::Refinery {
-        rows: vec![RefineryRow {
-            version: 1,
-            name: name.into(),
-            checksum: checksum.into(),
-        }],
-        int8_versions: false,
-    };
-    assert_eq!(
-        reconcile(&conversion, &source, &row("initial", &good)).mismatches,
-        []
-    );
-    let bad = reconcile(&conversion, &source, &row("initial", "12"));
-    assert_eq!(bad.mismatches[0].kind, MismatchKind::Checksum);
-    let renamed = reconcile(&conversion, &source, &row("first", &good));
+    let names: Vec<&str> = conversion
+        .migrations
+        .iter()
+        .map(|m| m.name.as_str())
+        .collect();
+    assert_eq!(names, ["cafe\u{301}", "a\u{203f}b"]);
+    assert_eq!(conversion.ignored, ["V3__a-b.sql", "V4__.sql"]);
+    let digits = dir(&[("V\u{661}__x.sql", "SELECT 1;")]);
+    let error = convert(Tool::Refinery, &digits, "m").expect_err("an Arabic-Indic digit");
     assert!(
-        renamed.mismatches[0]
-            .report
-            .to_string()
-            .contains("applied as `first`")
+        messages(&error)[0].contains("is no integer: refinery refuses it too"),
+        "{:?}",
+        messages(&error)
     );
+    let bar = dir(&[("|1__x.sql", "SELECT 1;")]);
+    let error = convert(Tool::Refinery, &bar, "m").expect_err("`[U|V]` takes a `|`");
+    assert!(messages(&error)[0].contains("takes a `|` prefix"));
 }

@@ -4,23 +4,23 @@
 //! bookkeeping table read and reconciled, then petal's log stamped with what
 //! the tool applied. Nothing is written or stamped when anything does not
 //! match; a run whose files are there already, byte for byte, only stamps
-//! (another database of the same project).
+//! (another database of the same project). `db.rs` reads the database.
+
+mod db;
+mod sqlx_toml;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use petal_migrate::import::{
-    AppliedRows, Conversion, ConvertError, Reconciled, RefineryRow, SourceDir, SqlxRow, Tool,
-    convert, reconcile,
-};
-use petal_migrate::{PlanOptions, RevisionId};
-use petal_pg::connect;
+use petal_migrate::PlanOptions;
+use petal_migrate::RevisionId;
+use petal_migrate::import::{Conversion, ConvertError, SourceDir, Tool, convert};
 use petal_source::Report;
-use tokio_postgres::Client;
+
+pub use sqlx_toml::SqlxToml;
 
 use crate::error::EngineError;
 use crate::migrate::{self, Operation, RunSettings};
-use crate::runner::read_applied;
 use crate::settings::Settings;
 
 /// What `petal import` is asked to do.
@@ -32,6 +32,20 @@ pub struct ImportRequest {
     /// Read the target database's bookkeeping table and stamp (no
     /// `--no-stamp`).
     pub stamp: bool,
+    /// `--table`: the tool's table, when not its default name (or sqlx.toml's
+    /// `migrate.table-name`); schema-qualified or not.
+    pub table: Option<String>,
+}
+
+/// Where the tool's table was looked for.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Searched {
+    pub database: String,
+    /// The schema it is in; the one its qualified name names; or, for a
+    /// bare name not found, the `search_path`'s schemas.
+    pub schemas: Vec<String>,
+    /// `schemas` is the `search_path`.
+    pub search_path: bool,
 }
 
 /// What happened to the files.
@@ -51,18 +65,18 @@ pub enum Database {
     NotRead,
     /// No URL configured and the embedded cluster is not running.
     NoDatabase,
-    /// The database has no bookkeeping table of the tool.
-    NoTable { table: &'static str },
+    /// The database has no bookkeeping table of the tool, and no tables.
+    NoTable { table: String },
     /// petal's log now records `applied`; `pending` is what `petal
     /// upgrade` runs next.
     Stamped {
-        table: &'static str,
+        table: String,
         applied: Vec<RevisionId>,
         pending: Vec<RevisionId>,
     },
     /// petal's log recorded exactly `applied` already.
     AlreadyStamped {
-        table: &'static str,
+        table: String,
         applied: Vec<RevisionId>,
         pending: Vec<RevisionId>,
     },
@@ -76,6 +90,10 @@ pub struct ImportOutcome {
     pub migrations_dir: PathBuf,
     pub files: Files,
     pub database: Database,
+    /// Where the tool's table was looked for; `None` when no database was.
+    pub searched: Option<Searched>,
+    /// sqlx.toml beside the sqlx directory, when there is one.
+    pub sqlx_toml: Option<SqlxToml>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -95,11 +113,11 @@ pub enum ImportError {
     Existing { reports: Vec<Report> },
     /// The bookkeeping table does not match the directory.
     #[error("{} mismatch(es) between `{table}` and the migrations", reports.len())]
-    Mismatches {
-        table: &'static str,
-        reports: Vec<Report>,
-    },
-    /// petal's log records other revisions than the import would.
+    Mismatches { table: String, reports: Vec<Report> },
+    /// The database cannot be stamped as asked: petal's log records other
+    /// revisions than the import would; the tool's table is missing from a
+    /// database holding tables; or the stamp itself failed, after the files
+    /// were written.
     #[error("{}", report.message())]
     Stamped { report: Box<Report> },
     #[error(transparent)]
@@ -131,19 +149,36 @@ pub async fn import(
     let migrations_dir = settings.migrations_dir.clone();
     refuse_same_dir(&request.dir, &migrations_dir)?;
     let source = read_dir(&request.dir)?;
+    let sqlx_toml = match request.tool {
+        Tool::Sqlx => sqlx_toml::read(&request.dir)?,
+        _ => None,
+    };
     let shown = migrations_dir.display().to_string();
     let conversion = convert(request.tool, &source, &shown)?;
     let files = existing_files(&migrations_dir, &conversion)?;
-    let mut database = Database::NotRead;
-    let mut stamp_at = None;
+    let mut read = db::Read {
+        database: Database::NotRead,
+        searched: None,
+        stamp_at: None,
+    };
     if request.stamp {
-        (database, stamp_at) = read_database(settings, &conversion, &source).await?;
+        let table = request
+            .table
+            .as_deref()
+            .or(sqlx_toml.as_ref().and_then(|t| t.table_name.as_deref()))
+            .unwrap_or(request.tool.table());
+        let none = BTreeSet::new();
+        let lookup = db::Lookup {
+            table,
+            ignored_chars: sqlx_toml.as_ref().map_or(&none, |t| &t.ignored_chars),
+        };
+        read = db::read_database(settings, &conversion, &source, &lookup).await?;
     }
     if files == Files::Written {
         write_files(&migrations_dir, &conversion)?;
     }
-    if let Some(revision) = stamp_at {
-        migrate::run(
+    if let Some(revision) = &read.stamp_at {
+        let stamped = migrate::run(
             settings,
             Operation::Stamp,
             revision.as_str(),
@@ -151,14 +186,53 @@ pub async fn import(
             &RunSettings::default(),
             &mut |_| {},
         )
-        .await?;
+        .await;
+        if let Err(e) = stamped {
+            return Err(stamp_failed(&e, request, files, revision));
+        }
     }
     Ok(ImportOutcome {
         conversion,
         migrations_dir,
         files,
-        database,
+        database: read.database,
+        searched: read.searched,
+        sqlx_toml,
     })
+}
+
+/// The stamp failed once the files were there: `petal import` again, not
+/// `petal upgrade` (which would run what the tool ran already), stamps.
+fn stamp_failed(
+    e: &EngineError,
+    request: &ImportRequest,
+    files: Files,
+    revision: &RevisionId,
+) -> ImportError {
+    let first = e.reports().into_iter().next();
+    let message = first
+        .as_ref()
+        .map_or_else(|| e.to_string(), |r| r.to_string());
+    let written = match files {
+        Files::Written => "the files are written",
+        Files::AlreadyThere => "the files were there already",
+    };
+    let report = Report::new(format!(
+        "stamping petal_migrations at {revision} failed: {message}"
+    ))
+    .with_note(format!(
+        "{written}, and nothing is stamped: `petal upgrade` now would run again what {} ran",
+        request.tool
+    ))
+    .with_help(format!(
+        "once the cause is fixed, run `petal import {} {}` again: it finds its own files \
+             unchanged and only stamps",
+        request.tool,
+        request.dir.display()
+    ));
+    ImportError::Stamped {
+        report: Box::new(report),
+    }
 }
 
 /// Importing a directory into itself would mix two tools' files.
@@ -293,141 +367,4 @@ fn write_files(dir: &Path, conversion: &Conversion) -> Result<(), ImportError> {
         std::fs::write(&path, &migration.text).map_err(|e| io("write", &path, e))?;
     }
     Ok(())
-}
-
-/// The bookkeeping table against the conversion: what the database says,
-/// and the revision to stamp at (`None`: nothing to stamp).
-async fn read_database(
-    settings: &Settings,
-    conversion: &Conversion,
-    source: &SourceDir,
-) -> Result<(Database, Option<RevisionId>), ImportError> {
-    if settings.database_url.is_none() {
-        let cluster = settings.embedded_cluster()?;
-        if !matches!(cluster.status(), petal_pg::ClusterStatus::Running { .. }) {
-            return Ok((Database::NoDatabase, None));
-        }
-    }
-    let cfg = settings.target().await?;
-    let client = connect(&cfg).await.map_err(EngineError::from)?;
-    let table = conversion.tool.table();
-    let Some(rows) = read_rows(&client, conversion.tool).await? else {
-        return Ok((Database::NoTable { table }, None));
-    };
-    let Reconciled {
-        applied,
-        pending,
-        mismatches,
-    } = reconcile(conversion, source, &rows);
-    if !mismatches.is_empty() {
-        let reports = mismatches.into_iter().map(|m| m.report).collect();
-        return Err(ImportError::Mismatches { table, reports });
-    }
-    let logged = read_applied(&client)
-        .await
-        .map_err(|e| EngineError::pg_query("reading petal_migrations", e))?;
-    let logged: BTreeSet<&str> = logged.iter().map(|row| row.revision.as_str()).collect();
-    let wanted: BTreeSet<&str> = applied.iter().map(RevisionId::as_str).collect();
-    if !logged.is_empty() && wanted.is_subset(&logged) {
-        // petal's log holds what the tool applied, and maybe what `petal
-        // upgrade` ran since: nothing to stamp.
-        let (applied, pending) = conversion
-            .migrations
-            .iter()
-            .map(|m| m.revision().clone())
-            .partition(|id| logged.contains(id.as_str()));
-        return Ok((
-            Database::AlreadyStamped {
-                table,
-                applied,
-                pending,
-            },
-            None,
-        ));
-    }
-    if !logged.is_empty() {
-        let report = Report::new(format!(
-            "petal_migrations records {} revision(s), not all {} that `{table}` says are \
-             applied: petal's log is another history's, or stamped by hand",
-            logged.len(),
-            wanted.len()
-        ))
-        .with_help("stamp by hand (`petal stamp REV`) where the database is, or `petal stamp base` first to import again");
-        return Err(ImportError::Stamped {
-            report: Box::new(report),
-        });
-    }
-    let at = applied.last().cloned();
-    Ok((
-        Database::Stamped {
-            table,
-            applied,
-            pending,
-        },
-        at,
-    ))
-}
-
-/// The tool's rows; `None` when its table is not there (found through
-/// the `search_path`, as the tool finds it).
-async fn read_rows(client: &Client, tool: Tool) -> Result<Option<AppliedRows>, EngineError> {
-    let table = tool.table();
-    let query = |what: &str, e| EngineError::pg_query(&format!("reading {what}"), e);
-    let exists: bool = client
-        .query_one("SELECT to_regclass($1) IS NOT NULL", &[&table])
-        .await
-        .map_err(|e| query(table, e))?
-        .get(0);
-    if !exists {
-        return Ok(None);
-    }
-    let rows = match tool {
-        Tool::Diesel => {
-            let sql = "SELECT version::text FROM __diesel_schema_migrations ORDER BY version";
-            let rows = client.query(sql, &[]).await.map_err(|e| query(table, e))?;
-            let versions: Result<Vec<String>, _> = rows.iter().map(|r| r.try_get(0)).collect();
-            AppliedRows::Diesel(versions.map_err(|e| query(table, e))?)
-        }
-        Tool::Sqlx => {
-            let sql = "SELECT version, success, checksum FROM _sqlx_migrations ORDER BY version";
-            let rows = client.query(sql, &[]).await.map_err(|e| query(table, e))?;
-            let rows = rows.iter().map(|r| {
-                Ok(SqlxRow {
-                    version: r.try_get(0)?,
-                    success: r.try_get(1)?,
-                    checksum: r.try_get(2)?,
-                })
-            });
-            AppliedRows::Sqlx(
-                rows.collect::<Result<_, _>>()
-                    .map_err(|e| query(table, e))?,
-            )
-        }
-        Tool::Refinery => {
-            let sql = "SELECT version::int8, coalesce(name, ''), coalesce(checksum, ''), \
-                       pg_typeof(version) = 'bigint'::regtype \
-                       FROM refinery_schema_history ORDER BY version";
-            let rows = client.query(sql, &[]).await.map_err(|e| query(table, e))?;
-            let int8_versions = rows
-                .first()
-                .map(|r| r.try_get::<_, bool>(3))
-                .transpose()
-                .map_err(|e| query(table, e))?
-                .unwrap_or(false);
-            let rows = rows.iter().map(|r| {
-                Ok(RefineryRow {
-                    version: r.try_get(0)?,
-                    name: r.try_get(1)?,
-                    checksum: r.try_get(2)?,
-                })
-            });
-            AppliedRows::Refinery {
-                rows: rows
-                    .collect::<Result<_, _>>()
-                    .map_err(|e| query(table, e))?,
-                int8_versions,
-            }
-        }
-    };
-    Ok(Some(rows))
 }
