@@ -90,10 +90,12 @@ pub fn markdown(compared: &Compared<'_>) -> String {
 /// connection settings redact it), the others as the user typed them.
 pub fn source_label(source: &Source, loaded: &Loaded) -> String {
     match source {
-        Source::Url(_) => loaded
-            .live
-            .as_ref()
-            .map_or_else(|| "a database".to_string(), ToString::to_string),
+        // The settings print the redacted password URL-encoded
+        // (`%2A%2A%2A`): a reader reads `***`.
+        Source::Url(_) => loaded.live.as_ref().map_or_else(
+            || "a database".to_string(),
+            |cfg| cfg.to_string().replace(":%2A%2A%2A@", ":***@"),
+        ),
         Source::Database => "database".to_string(),
         Source::Models => "models".to_string(),
         Source::Migrations => "migrations".to_string(),

@@ -249,3 +249,35 @@ async fn autogenerate_prints_the_summary_line() {
         run.stdout
     );
 }
+
+/// A URL source is named in the report without its password (the test
+/// server trusts its socket: the password given is accepted and ignored).
+#[tokio::test]
+async fn a_url_is_named_without_its_password() {
+    const PASSWORD: &str = "r3port-s3cr3t";
+    let project = orders_project().await;
+    let url = project.url();
+    let (scheme, rest) = url.split_once("://").expect("a URL");
+    let (user_info, host) = rest.split_once('@').expect("a URL with a user");
+    let user = user_info
+        .split_once(':')
+        .map_or(user_info, |(user, _)| user);
+    let secret_url = format!("{scheme}://{user}:{PASSWORD}@{host}");
+    let run = project.petal(&[
+        "diff",
+        "--from",
+        &secret_url,
+        "--to",
+        "migrations",
+        "--format",
+        "markdown",
+    ]);
+    run.assert_ok();
+    assert!(!run.output().contains(PASSWORD), "{}", run.stdout);
+    assert!(run.stdout.contains(":***@"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("**5 changes**: 5 safe"),
+        "{}",
+        run.stdout
+    );
+}
