@@ -1,6 +1,7 @@
 //! The command line, as clap sees it. Only the binary knows about argument
 //! parsing; everything below it takes plain values.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -254,6 +255,39 @@ pub enum Command {
         #[arg(long)]
         privileges: bool,
     },
+    /// Draw a schema as an entity-relationship diagram: tables, views and
+    /// enum types, foreign keys as edges (Mermaid, Graphviz DOT, or SVG)
+    #[command(
+        after_help = "`--format` after `erd` picks the diagram's format (mermaid, dot or svg); \
+                      svg runs Graphviz's `dot`, which must be installed."
+    )]
+    Erd {
+        /// A postgres:// URL (or key=value string), `database` (the configured one), `models`, `migrations` or `empty`
+        #[arg(default_value = "models")]
+        source: String,
+        /// The diagram's format: mermaid, dot, or svg (rendered by Graphviz's
+        /// `dot`); `--format` after `erd` means this one
+        #[arg(
+            id = "erd_format",
+            long = "erd-format",
+            value_name = "FORMAT",
+            value_enum,
+            default_value_t = ErdFormat::Mermaid
+        )]
+        format: ErdFormat,
+        /// Only these tables (or views, or enum types), comma-separated:
+        /// `schema.table`, or a name in `public` or in the one schema
+        /// holding it
+        #[arg(long, value_delimiter = ',', value_name = "A,B")]
+        tables: Vec<String>,
+        /// With --tables: also the tables this many foreign-key hops away,
+        /// either direction
+        #[arg(long, default_value_t = 0, value_name = "N")]
+        depth: usize,
+        /// Write the diagram to FILE instead of standard output
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Drive the embedded PostgreSQL cluster in .petal/
     Dev {
         #[command(subcommand)]
@@ -266,6 +300,15 @@ pub enum ImportTool {
     Diesel,
     Sqlx,
     Refinery,
+}
+
+/// `petal erd`'s formats (its own: `--format` after `erd` means these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ErdFormat {
+    Mermaid,
+    Dot,
+    /// The DOT diagram rendered by Graphviz's `dot -Tsvg`.
+    Svg,
 }
 
 #[derive(Debug, Clone, Copy, Subcommand)]
@@ -292,4 +335,103 @@ pub enum DevAction {
 /// A duration as `petal.toml` and migration files write it.
 fn parse_duration(text: &str) -> Result<Duration, String> {
     petal_migrate::parse_duration(text)
+}
+
+/// The command line as clap reads it, with `erd`'s `--format` renamed.
+///
+/// `--format` is a global option typed by [`Format`]; clap hands a global's
+/// value to every subcommand and back, so `erd` cannot declare a
+/// `--format` of its own type. After the `erd` subcommand, `--format X`
+/// is read as `--erd-format X`: `petal erd --format dot` works as written,
+/// and the shared option is untouched.
+pub fn parse() -> Cli {
+    Cli::parse_from(erd_format_renamed(std::env::args_os().collect()))
+}
+
+/// `args` with each `--format` after an `erd` subcommand (and before a
+/// `--`) spelled `--erd-format`.
+fn erd_format_renamed(mut args: Vec<OsString>) -> Vec<OsString> {
+    // The global options that take a value as the next argument.
+    const WITH_VALUE: [&str; 4] = ["--config", "--database-url", "--format", "--color"];
+    let mut i = 1;
+    while i < args.len() {
+        let arg = args[i].to_string_lossy();
+        if WITH_VALUE.contains(&arg.as_ref()) {
+            i += 2;
+        } else if arg.starts_with('-') {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    if args.get(i).is_none_or(|sub| sub != "erd") {
+        return args;
+    }
+    for arg in args.iter_mut().skip(i + 1) {
+        let text = arg.to_string_lossy();
+        if text == "--" {
+            break;
+        }
+        if text == "--format" {
+            *arg = OsString::from("--erd-format");
+        } else if let Some(value) = text.strip_prefix("--format=") {
+            *arg = OsString::from(format!("--erd-format={value}"));
+        }
+    }
+    args
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn renamed(args: &[&str]) -> Vec<String> {
+        erd_format_renamed(args.iter().map(OsString::from).collect())
+            .into_iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn erd_format_is_renamed_after_erd_only() {
+        assert_eq!(
+            renamed(&["petal", "--color", "never", "erd", "db", "--format", "dot"]),
+            [
+                "petal",
+                "--color",
+                "never",
+                "erd",
+                "db",
+                "--erd-format",
+                "dot"
+            ]
+        );
+        assert_eq!(
+            renamed(&["petal", "erd", "--format=svg", "--", "--format"]),
+            ["petal", "erd", "--erd-format=svg", "--", "--format"]
+        );
+        // Another command's, and a global one before `erd`, are left.
+        assert_eq!(
+            renamed(&["petal", "diff", "--format", "json"]),
+            ["petal", "diff", "--format", "json"]
+        );
+        assert_eq!(
+            renamed(&["petal", "--format", "erd", "erd"]),
+            ["petal", "--format", "erd", "erd"]
+        );
+    }
+
+    #[test]
+    fn erd_reads_its_own_format() {
+        let cli = Cli::parse_from(renamed(&[
+            "petal", "erd", "--format", "svg", "--tables", "a,b",
+        ]));
+        match cli.command {
+            Command::Erd { format, tables, .. } => {
+                assert_eq!(format, ErdFormat::Svg);
+                assert_eq!(tables, ["a", "b"]);
+            }
+            other => panic!("not erd: {other:?}"),
+        }
+    }
 }

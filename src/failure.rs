@@ -124,6 +124,12 @@ impl From<PgError> for Failure {
     }
 }
 
+impl From<petal_report::erd::UnknownTable> for Failure {
+    fn from(e: petal_report::erd::UnknownTable) -> Self {
+        Failure::error(ErrorKind::Config, format!("--tables: {e}"))
+    }
+}
+
 fn kind_of(e: &EngineError) -> ErrorKind {
     match e {
         EngineError::Pg(e) => pg_kind(e),

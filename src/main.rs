@@ -10,8 +10,6 @@ mod output;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use cli::{Cli, Command, Format};
 use config::Config;
 use failure::{ErrorKind, Failure};
@@ -31,7 +29,7 @@ fn main() -> ExitCode {
     // or started, a cold canonicalization, another run's lock) goes to
     // standard error, beside the errors, never into the output.
     petal_engine::pg::progress::set_reporter(|line| eprintln!("petal: {line}"));
-    let cli = Cli::parse();
+    let cli = cli::parse();
     let format = cli.global.format;
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -226,6 +224,22 @@ fn dispatch(
             migrations,
             commands::report::Output::new(format, output)?,
             style,
+        )),
+        Command::Erd {
+            source,
+            format: erd_format,
+            tables,
+            depth,
+            output,
+        } => runtime.block_on(commands::erd::run(
+            &settings,
+            &commands::erd::Request {
+                source,
+                format: erd_format,
+                tables,
+                depth,
+                output,
+            },
         )),
         Command::Inspect {
             source,

@@ -2,6 +2,7 @@
 
 pub mod adopt;
 pub mod dev;
+pub mod erd;
 pub mod import;
 pub mod init;
 pub mod migrate;

@@ -7,6 +7,7 @@ mod adopt;
 mod concurrency;
 mod cvety;
 mod dependents;
+mod erd;
 mod failures;
 mod faults;
 mod graph;

@@ -1,0 +1,136 @@
+//! `petal erd`: the Cvety.kz models drawn as Mermaid, DOT and SVG, a part
+//! of them picked by `--tables` and `--depth`, and what it says when a
+//! table is unknown or Graphviz is missing.
+
+use crate::support::Project;
+
+/// The Cvety.kz schema: 14 tables, 6 enum types, 1 view; 12 foreign keys.
+const ENTITIES: usize = 21;
+const RELATIONSHIPS: usize = 12;
+
+/// The Mermaid entities (`id["label"]` lines) and relationships.
+fn mermaid_counts(text: &str) -> (usize, usize) {
+    let entities = text
+        .lines()
+        .filter(|l| l.starts_with("    ") && !l.starts_with("     ") && l.contains("[\""))
+        .count();
+    let relationships = text.lines().filter(|l| l.contains("--")).count();
+    (entities, relationships)
+}
+
+#[tokio::test]
+async fn the_cvety_models_as_mermaid_and_dot() {
+    let project = Project::cvety().await;
+    let run = project.petal(&["erd"]);
+    run.assert_ok();
+    let mermaid = run.stdout.clone();
+    assert!(mermaid.starts_with("erDiagram\n"), "{mermaid}");
+    assert_eq!(
+        mermaid_counts(&mermaid),
+        (ENTITIES, RELATIONSHIPS),
+        "{mermaid}"
+    );
+    for expected in [
+        // Canonical types, sanitized: PostgreSQL's spelling, one word.
+        "    public_orders[\"public.orders\"] {",
+        "        numeric_12_2 total",
+        "        timestamptz created_at",
+        "        integer id PK",
+        "        integer customer_id FK",
+        // Enum types and their labels, the view.
+        "    public_order_status[\"public.order_status (enum)\"] {",
+        "        label self_pickup",
+        "    public_daily_sales[\"public.daily_sales (view)\"] {",
+        // A mandatory foreign key and an optional one.
+        "    public_order_items }o--|| public_orders : \"order_id\"",
+        "    public_florist_tasks }o--o| public_users : \"florist_id\"",
+    ] {
+        assert!(mermaid.contains(expected), "no {expected:?} in\n{mermaid}");
+    }
+    // The same schema, the same bytes.
+    let again = project.petal(&["erd", "models", "--format", "mermaid"]);
+    again.assert_ok();
+    assert_eq!(again.stdout, mermaid);
+
+    project
+        .petal(&["erd", "models", "--format", "dot", "-o", "cvety.dot"])
+        .assert_ok();
+    let dot = project.read("cvety.dot");
+    assert!(dot.starts_with("digraph erd {\n"), "{dot}");
+    let nodes = dot.lines().filter(|l| l.contains(" [label=<")).count();
+    let edges = dot.lines().filter(|l| l.contains(" -> ")).count();
+    assert_eq!((nodes, edges), (ENTITIES, RELATIONSHIPS), "{dot}");
+    assert!(
+        dot.contains("  \"public.order_items\" -> \"public.orders\" [label=\"order_id\""),
+        "{dot}"
+    );
+}
+
+#[tokio::test]
+async fn tables_and_depth_pick_a_part_and_an_unknown_table_is_named() {
+    let project = Project::cvety().await;
+    let only = project.petal(&["erd", "--tables", "orders"]);
+    only.assert_ok();
+    assert_eq!(mermaid_counts(&only.stdout).1, 0, "{}", only.stdout);
+    assert!(only.stdout.contains("public_orders[\"public.orders\"]"));
+    assert!(
+        !only.stdout.contains("public_customers["),
+        "{}",
+        only.stdout
+    );
+
+    let around = project.petal(&["erd", "--tables", "orders", "--depth", "1"]);
+    around.assert_ok();
+    for near in ["customers", "order_items", "florist_tasks", "order_status"] {
+        assert!(
+            around
+                .stdout
+                .contains(&format!("public_{near}[\"public.{near}")),
+            "no {near} in\n{}",
+            around.stdout
+        );
+    }
+    // Two hops away.
+    assert!(
+        !around.stdout.contains("public_products["),
+        "{}",
+        around.stdout
+    );
+    assert_eq!(mermaid_counts(&around.stdout).1, 3, "{}", around.stdout);
+
+    let unknown = project.petal(&["erd", "--tables", "orders,shipments"]);
+    unknown
+        .assert_code(2)
+        .assert_mentions("no table, view or enum type `shipments`");
+    assert!(unknown.stdout.is_empty(), "{}", unknown.stdout);
+}
+
+#[tokio::test]
+async fn svg_when_graphviz_is_installed_and_a_clear_error_when_not() {
+    let project = Project::cvety().await;
+    // No `dot` on this PATH, whatever the machine has.
+    let empty = tempfile::tempdir().expect("a temp dir");
+    let path = empty.path().display().to_string();
+    let missing = crate::support::run_petal(
+        project.root(),
+        &["erd", "--format", "svg"],
+        &[("PATH", &path)],
+    );
+    missing
+        .assert_code(2)
+        .assert_mentions("needs Graphviz's `dot`")
+        .assert_mentions("install graphviz")
+        .assert_mentions("--format dot");
+
+    let installed = std::process::Command::new("dot").arg("-V").output().is_ok();
+    if !installed {
+        eprintln!("Graphviz's `dot` is not installed: the SVG itself is not checked");
+        return;
+    }
+    let run = project.petal(&["erd", "--format", "svg"]);
+    run.assert_ok();
+    assert!(run.stdout.contains("<svg"), "{}", run.stdout);
+    let nodes = run.stdout.matches("<g id=\"node").count();
+    let edges = run.stdout.matches("<g id=\"edge").count();
+    assert_eq!((nodes, edges), (ENTITIES, RELATIONSHIPS));
+}
