@@ -4,20 +4,29 @@
 //! as one (a word, a number): a connection string may hold a password, and
 //! a misplaced one can stand where a key, a port or a value is expected.
 
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::env::{Env, VARIABLES};
-use super::{ChannelBinding, ConnConfig, DEFAULT_CONNECT_TIMEOUT, Host, PassFile, SslMode};
+use super::{
+    ChannelBinding, ConnConfig, DEFAULT_CONNECT_TIMEOUT, Host, PassFile, RootCerts, SslMode,
+};
 use crate::error::PgError;
 
 pub(super) const DEFAULT_PORT: u16 = 5432;
+
+/// `connect_timeout=0` (or less): libpq waits forever; a year is forever
+/// enough and keeps tokio's deadline arithmetic finite.
+pub(super) const FOREVER: Duration = Duration::from_secs(365 * 24 * 3600);
 
 /// The parameters as given: `None` is unset (the environment may fill it).
 #[derive(Default)]
 pub(super) struct Builder {
     /// Each host of `host=a,b` (an empty one: the default host).
     hosts: Option<Vec<String>>,
+    /// `hostaddr=ip,...`: stands in for the hosts when none is named.
+    hostaddrs: Option<Vec<String>>,
     /// One port for every host, or one per host (`None`: the default).
     ports: Option<Vec<Option<u16>>>,
     user: Option<String>,
@@ -56,10 +65,12 @@ impl Builder {
 
     pub(super) fn set(&mut self, key: &str, value: String) -> Result<(), PgError> {
         match key {
-            // libpq's hostaddr is an address to reach a named host at;
-            // petal takes it as the host.
-            "host" | "hostaddr" if value.is_empty() => self.hosts = None,
-            "host" | "hostaddr" => self.hosts = Some(value.split(',').map(str::to_owned).collect()),
+            "host" if value.is_empty() => self.hosts = None,
+            "host" => self.hosts = Some(value.split(',').map(str::to_owned).collect()),
+            "hostaddr" if value.is_empty() => self.hostaddrs = None,
+            "hostaddr" => {
+                self.hostaddrs = Some(value.split(',').map(str::to_owned).collect());
+            }
             "port" => {
                 let ports = value.split(',').map(|p| match p {
                     "" => Ok(None),
@@ -124,7 +135,8 @@ impl Builder {
     /// Whether the string gave `key` (a `VARIABLES` parameter).
     fn is_set(&self, key: &str) -> bool {
         match key {
-            "host" | "hostaddr" => self.hosts.is_some(),
+            "host" => self.hosts.is_some(),
+            "hostaddr" => self.hostaddrs.is_some(),
             "port" => self.ports.is_some(),
             "user" => self.user.is_some(),
             "password" => self.password.is_some(),
@@ -161,8 +173,13 @@ impl Builder {
 
     pub(super) fn finish(mut self, env: &Env) -> Result<ConnConfig, PgError> {
         self.apply_env(env)?;
-        let hosts = self.hosts.unwrap_or_else(|| vec![String::new()]);
-        let ports = self.ports.unwrap_or_else(|| vec![None]);
+        let hosts = match (self.hosts.take(), self.hostaddrs.take()) {
+            (Some(_), Some(_)) => return Err(host_and_hostaddr(env)),
+            (Some(hosts), None) => hosts,
+            (None, Some(addrs)) => numeric(addrs)?,
+            (None, None) => vec![String::new()],
+        };
+        let ports = self.ports.take().unwrap_or_else(|| vec![None]);
         if ports.len() != 1 && ports.len() != hosts.len() {
             return Err(PgError::InvalidConfig(format!(
                 "{} ports for {} hosts: give one port for all or one per host",
@@ -183,13 +200,14 @@ impl Builder {
             .next()
             .unwrap_or_else(|| (default_host(DEFAULT_PORT), DEFAULT_PORT));
         let fallback_hosts = servers.collect();
-        let user = self.user.unwrap_or_else(|| env.default_user());
-        let dbname = self.dbname.unwrap_or_else(|| user.clone());
+        let user = self.user.take().unwrap_or_else(|| env.default_user());
+        let dbname = self.dbname.take().unwrap_or_else(|| user.clone());
         let in_home = |name: &str| {
             env.home()
                 .map(|home| home.join(".postgresql").join(name))
                 .filter(|path| path.is_file())
         };
+        let (sslmode, sslrootcert) = self.tls_roots(in_home("root.crt"))?;
         Ok(ConnConfig {
             host,
             port,
@@ -198,27 +216,89 @@ impl Builder {
             // libpq treats an empty password as none: .pgpass is consulted.
             password: self.password.filter(|p| !p.is_empty()),
             dbname,
-            sslmode: self.sslmode.unwrap_or_default(),
-            // `system` is libpq's word for the public roots, petal's default.
-            sslrootcert: self
-                .sslrootcert
-                .filter(|r| !r.is_empty() && r != "system")
-                .map(PathBuf::from),
+            sslmode,
+            sslrootcert,
             // libpq's defaults, used when present.
-            sslcert: self.sslcert.or_else(|| in_home("postgresql.crt")),
-            sslkey: self.sslkey.or_else(|| in_home("postgresql.key")),
-            passfile: match (self.passfile, env.home()) {
+            // An empty path is unset, as in libpq: the default.
+            sslcert: unless_empty(self.sslcert).or_else(|| in_home("postgresql.crt")),
+            sslkey: unless_empty(self.sslkey).or_else(|| in_home("postgresql.key")),
+            passfile: match (unless_empty(self.passfile), env.home()) {
                 (Some(given), _) => PassFile::Given(given),
                 (None, Some(home)) => PassFile::Home(home.join(".pgpass")),
                 (None, None) => PassFile::None,
             },
             connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
-            application_name: self.application_name,
-            options: self.options,
+            // Empty is unset, as libpq has it (and as a URL writes unset).
+            application_name: self.application_name.filter(|a| !a.is_empty()),
+            options: self.options.filter(|o| !o.is_empty()),
             channel_binding: self.channel_binding.unwrap_or_default(),
             read_write: self.read_write.unwrap_or(false),
         })
     }
+
+    /// The sslmode and the roots, as libpq resolves them: `sslrootcert`,
+    /// else `~/.postgresql/root.crt` (`home_root`) when it exists;
+    /// `sslrootcert=system` makes `verify-full` the default and refuses a
+    /// weaker mode given (PostgreSQL 16's libpq).
+    fn tls_roots(&self, home_root: Option<PathBuf>) -> Result<(SslMode, RootCerts), PgError> {
+        let given = self.sslrootcert.as_deref().filter(|r| !r.is_empty());
+        if given == Some("system") {
+            return match self.sslmode {
+                None | Some(SslMode::VerifyFull) => Ok((SslMode::VerifyFull, RootCerts::System)),
+                Some(weak) => Err(PgError::InvalidConfig(format!(
+                    "weak sslmode \"{}\" may not be used with sslrootcert=system (use \"verify-full\"): \
+                     the system's roots are only meaningful when the server's name is verified too",
+                    weak.as_str()
+                ))),
+            };
+        }
+        let mode = self.sslmode.unwrap_or_default();
+        let roots = match given.map(PathBuf::from).or(home_root) {
+            Some(file) => RootCerts::File(file),
+            // petal trusts the public roots here where libpq refuses: for
+            // verify-full that is exactly what `system` says, so it is
+            // written so (a libpq child then does the same).
+            None if mode == SslMode::VerifyFull => RootCerts::System,
+            None => RootCerts::None,
+        };
+        Ok((mode, roots))
+    }
+}
+
+fn unless_empty(path: Option<PathBuf>) -> Option<PathBuf> {
+    path.filter(|p| !p.as_os_str().is_empty())
+}
+
+/// The refusal of `host` and `hostaddr` together: libpq would connect to
+/// the address and verify the certificate (and look up `.pgpass`) by the
+/// name, which petal does not do. Says where each came from.
+fn host_and_hostaddr(env: &Env) -> PgError {
+    let from_env = |var: &str| {
+        if env.var(var).is_some() {
+            format!(" (or {var})")
+        } else {
+            String::new()
+        }
+    };
+    PgError::InvalidConfig(format!(
+        "host{} and hostaddr{} are both given; petal does not support connecting to one \
+         address under another name: give only one of them",
+        from_env("PGHOST"),
+        from_env("PGHOSTADDR")
+    ))
+}
+
+/// `hostaddr`'s values, which libpq requires to be numeric addresses.
+fn numeric(addrs: Vec<String>) -> Result<Vec<String>, PgError> {
+    for addr in &addrs {
+        if !addr.is_empty() && addr.parse::<IpAddr>().is_err() {
+            return Err(PgError::InvalidConfig(format!(
+                "hostaddr{} is not a numeric IP address (a name goes in host)",
+                shown_value(addr).unwrap_or_default()
+            )));
+        }
+    }
+    Ok(addrs)
 }
 
 /// libpq's default when no host is given: the local server's Unix socket
@@ -283,9 +363,8 @@ pub(super) fn parse_port(text: &str) -> Result<u16, PgError> {
 
 fn parse_timeout(text: &str) -> Result<Duration, PgError> {
     match text.parse::<f64>() {
-        // libpq: zero (or less) means wait forever; a year is forever enough
-        // and keeps tokio's deadline arithmetic finite.
-        Ok(secs) if secs <= 0.0 => Ok(Duration::from_secs(365 * 24 * 3600)),
+        // libpq: zero (or less) means wait forever.
+        Ok(secs) if secs <= 0.0 => Ok(FOREVER),
         // A positive timeout below a nanosecond stays positive: zero would
         // be written back (`to_url_with_password`) as "wait forever".
         Ok(secs) if secs.is_finite() && secs < 1e9 => {

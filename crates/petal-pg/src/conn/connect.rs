@@ -1,19 +1,25 @@
-//! Connecting: each server of the config in turn, as libpq does, each
-//! bounded by the connect timeout, with the password given or the one the
-//! password file holds for that server.
+//! Connecting as libpq does: each server of the config in turn, and each
+//! address a server's name resolves to, each address given the whole
+//! connect timeout (TCP, TLS, authentication), with the password given or
+//! the one the password file holds for that server. The next address or
+//! server is tried only when one cannot be reached (or times out), when a
+//! server is starting up (`57P03`), or when `read_write` finds it
+//! read-only; a server that answers with an error (a failed
+//! authentication, a database that does not exist, a TLS handshake that
+//! fails) ends the attempt, as libpq's "the remaining hosts are not tried".
 
 use tokio_postgres::{CancelToken, Client, NoTls};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
+use super::attempt::server;
 use super::pgpass::PassFileRead;
-use super::{ChannelBinding, ConnConfig, Host, SslMode, place, tls};
+use super::{ConnConfig, Host, SslMode, place, tls};
 use crate::error::{PgError, describe};
 
 /// Connects, spawning the connection task on the current tokio runtime.
-/// Each server's whole handshake (TCP, TLS, authentication) is bounded by
-/// the config's connect timeout, not just the TCP connect. With several
-/// servers, the first that accepts (and, with `read_write`, is not
-/// read-only) is kept; when none does, the message says why each failed.
+/// With several servers, the first that accepts (and, with `read_write`,
+/// is not read-only) is kept; when none does, the message says why each
+/// failed.
 pub async fn connect(cfg: &ConnConfig) -> Result<Client, PgError> {
     let tls = tls_connector(cfg)?;
     let passfile = match (&cfg.password, cfg.passfile.path()) {
@@ -21,57 +27,93 @@ pub async fn connect(cfg: &ConnConfig) -> Result<Client, PgError> {
         _ => None,
     };
     let several = !cfg.fallback_hosts.is_empty();
-    let mut failures = Vec::new();
+    let mut unreached = Vec::new();
     for (host, port) in cfg.hosts() {
         let from_file = passfile
             .as_ref()
             .and_then(|file| file.lookup(host, port, &cfg.dbname, &cfg.user));
         let password = cfg.password.as_deref().or(from_file.as_deref());
-        let failure = match attempt(cfg, host, port, password, tls.clone()).await {
+        let tls = tls.as_ref();
+        let failures = match server(cfg, host, port, password, tls).await {
             Ok(client) => return Ok(client),
-            Err(failure) => failure,
+            Err(failures) => failures,
         };
-        let failure = match failure {
-            // tokio-postgres's words for a server `SHOW transaction_read_only`
-            // says is read-only.
-            Failure::Refused(reason)
-                if cfg.read_write && reason.contains("does not allow writes") =>
-            {
-                Failure::Refused(
-                    "the server is read-only (a standby?), and target_session_attrs=read-write \
-                     asks for one that is not"
-                        .to_string(),
-                )
+        for (who, failure) in failures {
+            let shown = match &who {
+                Some(address) => format!("{} ({address})", place(host, port)),
+                None => place(host, port),
+            };
+            match failure {
+                Failure::Answered(reason) => {
+                    let reason = explained(reason, password, from_file.is_some(), &passfile);
+                    return Err(answered(cfg, unreached, shown, reason, several));
+                }
+                Failure::TimedOut => unreached.push((shown, None)),
+                Failure::Unreached(reason) => unreached.push((shown, Some(reason))),
             }
-            Failure::Refused(reason) => {
-                Failure::Refused(explained(reason, password, from_file.is_some(), &passfile))
-            }
-            timeout => timeout,
-        };
-        if !several {
-            return Err(match failure {
-                Failure::TimedOut => PgError::ConnectTimeout {
-                    target: cfg.target(),
-                    timeout: cfg.connect_timeout,
-                },
-                Failure::Refused(reason) => PgError::Connect {
-                    target: cfg.target(),
-                    reason,
-                },
-            });
         }
-        failures.push(match failure {
-            Failure::TimedOut => format!(
-                "{}: no answer within {:.1} s (connect_timeout)",
-                place(host, port),
-                cfg.connect_timeout.as_secs_f64()
-            ),
-            Failure::Refused(reason) => format!("{}: {reason}", place(host, port)),
-        });
     }
-    Err(PgError::Connect {
+    Err(none_reached(cfg, unreached))
+}
+
+/// A server answered with an error: that error, after why the servers
+/// before it could not be reached.
+fn answered(
+    cfg: &ConnConfig,
+    unreached: Vec<(String, Option<String>)>,
+    shown: String,
+    reason: String,
+    several: bool,
+) -> PgError {
+    if !several && unreached.is_empty() {
+        return PgError::Connect {
+            target: cfg.target(),
+            reason,
+        };
+    }
+    let mut reasons: Vec<String> = unreached
+        .into_iter()
+        .map(|(who, why)| format!("{who}: {}", why_unreached(cfg, why)))
+        .collect();
+    reasons.push(format!(
+        "{shown}: {reason} (it answered, so no later server was tried, as libpq does)"
+    ));
+    PgError::Connect {
         target: cfg.target(),
-        reason: failures.join("; "),
+        reason: reasons.join("; "),
+    }
+}
+
+/// No server could be reached: a timeout when each address timed out on
+/// the one server, else each address's reason.
+fn none_reached(cfg: &ConnConfig, unreached: Vec<(String, Option<String>)>) -> PgError {
+    let several = !cfg.fallback_hosts.is_empty();
+    if !several && unreached.iter().all(|(_, why)| why.is_none()) {
+        return PgError::ConnectTimeout {
+            target: cfg.target(),
+            timeout: cfg.connect_timeout,
+        };
+    }
+    let reason = match unreached.as_slice() {
+        [(_, Some(why))] if !several => why.clone(),
+        _ => unreached
+            .into_iter()
+            .map(|(who, why)| format!("{who}: {}", why_unreached(cfg, why)))
+            .collect::<Vec<_>>()
+            .join("; "),
+    };
+    PgError::Connect {
+        target: cfg.target(),
+        reason,
+    }
+}
+
+fn why_unreached(cfg: &ConnConfig, why: Option<String>) -> String {
+    why.unwrap_or_else(|| {
+        format!(
+            "no answer within {:.1} s (connect_timeout)",
+            cfg.connect_timeout.as_secs_f64()
+        )
     })
 }
 
@@ -92,9 +134,16 @@ pub async fn cancel(cfg: &ConnConfig, token: &CancelToken) -> Result<(), PgError
     })
 }
 
-enum Failure {
+/// Why one address was not kept.
+pub(super) enum Failure {
+    /// No connection within the connect timeout: the next address.
     TimedOut,
-    Refused(String),
+    /// No connection (refused, unreachable, a name that does not resolve),
+    /// a server starting up, or a read-only one under `read_write`: the
+    /// next address or server.
+    Unreached(String),
+    /// The server answered with an error: the end of the attempt.
+    Answered(String),
 }
 
 /// The rustls connector, when some server of `cfg` may speak TLS.
@@ -105,85 +154,6 @@ fn tls_connector(cfg: &ConnConfig) -> Result<Option<MakeRustlsConnect>, PgError>
     } else {
         Ok(None)
     }
-}
-
-async fn attempt(
-    cfg: &ConnConfig,
-    host: &Host,
-    port: u16,
-    password: Option<&str>,
-    tls: Option<MakeRustlsConnect>,
-) -> Result<Client, Failure> {
-    let pg = tokio_config(cfg, host, port, password);
-    let handshake = async {
-        let refused = |e: tokio_postgres::Error| Failure::Refused(redacted(describe(&e), password));
-        match tls {
-            // libpq ignores sslmode on Unix sockets, which carry no TLS.
-            Some(tls) if matches!(host, Host::Tcp(_)) => {
-                let (client, connection) = pg.connect(tls).await.map_err(refused)?;
-                tokio::spawn(async move {
-                    let _ = connection.await;
-                });
-                Ok(client)
-            }
-            _ => {
-                let (client, connection) = pg.connect(NoTls).await.map_err(refused)?;
-                tokio::spawn(async move {
-                    let _ = connection.await;
-                });
-                Ok(client)
-            }
-        }
-    };
-    match tokio::time::timeout(cfg.connect_timeout, handshake).await {
-        Ok(result) => result,
-        Err(_) => Err(Failure::TimedOut),
-    }
-}
-
-/// tokio-postgres's config for one server of `cfg`.
-fn tokio_config(
-    cfg: &ConnConfig,
-    host: &Host,
-    port: u16,
-    password: Option<&str>,
-) -> tokio_postgres::Config {
-    let mut pg = tokio_postgres::Config::new();
-    match host {
-        Host::Tcp(h) => pg.host(h),
-        Host::Unix(dir) => pg.host_path(dir),
-    };
-    pg.port(port)
-        .user(&cfg.user)
-        .dbname(&cfg.dbname)
-        .connect_timeout(cfg.connect_timeout);
-    if let Some(pw) = password {
-        pg.password(pw);
-    }
-    // petal's sessions say whose they are in pg_stat_activity (a lock
-    // holder, a statement left running), unless the URL names another.
-    pg.application_name(cfg.application_name.as_deref().unwrap_or("petal"));
-    if let Some(options) = &cfg.options {
-        pg.options(options);
-    }
-    pg.channel_binding(match cfg.channel_binding {
-        ChannelBinding::Disable => tokio_postgres::config::ChannelBinding::Disable,
-        ChannelBinding::Prefer => tokio_postgres::config::ChannelBinding::Prefer,
-        ChannelBinding::Require => tokio_postgres::config::ChannelBinding::Require,
-    });
-    if cfg.read_write {
-        // tokio-postgres asks `SHOW transaction_read_only` and fails on
-        // `on`: the next server is then tried.
-        pg.target_session_attrs(tokio_postgres::config::TargetSessionAttrs::ReadWrite);
-    }
-    pg.ssl_mode(match (host, cfg.sslmode) {
-        (Host::Unix(_), _) | (_, SslMode::Disable) => tokio_postgres::config::SslMode::Disable,
-        (_, SslMode::Prefer) => tokio_postgres::config::SslMode::Prefer,
-        (_, SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull) => {
-            tokio_postgres::config::SslMode::Require
-        }
-    });
-    pg
 }
 
 /// A failure's reason, with what the password file has to do with it when
@@ -212,7 +182,7 @@ fn explained(
 
 /// Belt and braces: no known server message echoes the password, but a
 /// proxy's might.
-fn redacted(reason: String, password: Option<&str>) -> String {
+pub(super) fn redacted(reason: String, password: Option<&str>) -> String {
     match password.filter(|pw| !pw.is_empty()) {
         Some(pw) => reason.replace(pw, "***"),
         None => reason,

@@ -8,7 +8,9 @@
 //! message and `Debug` output must be able to name the server without ever
 //! showing the password.
 
+mod attempt;
 mod builder;
+mod client_key;
 mod connect;
 mod env;
 mod parse;
@@ -16,6 +18,7 @@ mod pgpass;
 #[cfg(test)]
 mod sources_tests;
 mod tls;
+mod url;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -91,6 +94,24 @@ impl FromStr for SslMode {
     }
 }
 
+/// What a server's certificate is verified against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RootCerts {
+    /// A PEM file: `sslrootcert=<path>`, or `~/.postgresql/root.crt` when
+    /// it exists. As in libpq, its presence makes `require` verify the
+    /// chain (`verify-ca`); a `require` whose file is missing verifies
+    /// nothing, as libpq's does.
+    File(PathBuf),
+    /// `sslrootcert=system` (libpq 16): the public roots. petal carries
+    /// the Mozilla list (`webpki-roots`) rather than reading the OS store.
+    /// Only `verify-full` goes with it (the default then), as in libpq.
+    System,
+    /// No file: `prefer` and `require` verify nothing; `verify-ca` trusts
+    /// the public roots where libpq refuses to connect (see the README),
+    /// and `verify-full` is taken as [`RootCerts::System`].
+    None,
+}
+
 /// Where a missing password is looked up (libpq's `passfile`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PassFile {
@@ -119,8 +140,9 @@ pub struct ConnConfig {
     pub host: Host,
     pub port: u16,
     /// The other servers of `host=a,b` (libpq's multi-host strings), tried
-    /// in order when the one before cannot be reached, refuses the
-    /// connection or, with `read_write`, is read-only.
+    /// in order when the one before cannot be reached (or, with
+    /// `read_write`, is read-only); not when it answers with an error,
+    /// such as a failed authentication: libpq stops there too.
     pub fallback_hosts: Vec<(Host, u16)>,
     pub user: String,
     /// Given in the string or `PGPASSWORD`; without one, `passfile` is
@@ -128,9 +150,9 @@ pub struct ConnConfig {
     pub password: Option<String>,
     pub dbname: String,
     pub sslmode: SslMode,
-    /// PEM file of trusted root certificates (libpq's `sslrootcert`); the
-    /// Mozilla roots when absent.
-    pub sslrootcert: Option<PathBuf>,
+    /// The roots a server's certificate is verified against (libpq's
+    /// `sslrootcert`, else `~/.postgresql/root.crt` when it exists).
+    pub sslrootcert: RootCerts,
     /// PEM client certificate (libpq's `sslcert`), presented when the
     /// server asks; `~/.postgresql/postgresql.crt` when that exists.
     pub sslcert: Option<PathBuf>,
@@ -138,6 +160,10 @@ pub struct ConnConfig {
     /// that exists); without one, looked for in `sslcert`'s file.
     pub sslkey: Option<PathBuf>,
     pub passfile: PassFile,
+    /// How long each address a server's name resolves to is given, from
+    /// the TCP connect to the end of authentication (libpq's, which applies
+    /// it to each address). May be finer than a second in petal; written
+    /// into a URL as whole seconds, rounded up, since libpq reads integers.
     pub connect_timeout: Duration,
     pub application_name: Option<String>,
     /// Server options for the session (`-c statement_timeout=5s`).
@@ -202,7 +228,7 @@ impl ConnConfig {
             password: None,
             dbname: dbname.to_string(),
             sslmode: SslMode::Disable,
-            sslrootcert: None,
+            sslrootcert: RootCerts::None,
             sslcert: None,
             sslkey: None,
             passfile: PassFile::None,
@@ -243,79 +269,12 @@ impl ConnConfig {
     /// The config as a URL, the password included: for handing to a child
     /// process, never for printing (print the config itself: it redacts).
     pub fn to_url_with_password(&self) -> String {
-        self.url(self.password.as_deref())
+        url::write(self, self.password.as_deref())
     }
 
     /// The config as a URL without its password: for writing into a file.
     pub fn to_url_without_password(&self) -> String {
-        self.url(None)
-    }
-
-    fn url(&self, password: Option<&str>) -> String {
-        let mut url = String::from("postgresql://");
-        url.push_str(&parse::percent_encode(&self.user));
-        if let Some(pw) = password {
-            url.push(':');
-            url.push_str(&parse::percent_encode(pw));
-        }
-        url.push('@');
-        let hosts: Vec<String> = self
-            .hosts()
-            .map(|(host, port)| match host {
-                Host::Tcp(h) if h.contains(':') => format!("[{h}]:{port}"),
-                Host::Tcp(h) => format!("{}:{port}", parse::percent_encode(h)),
-                Host::Unix(dir) => {
-                    format!("{}:{port}", parse::percent_encode(&dir.to_string_lossy()))
-                }
-            })
-            .collect();
-        url.push_str(&hosts.join(","));
-        url.push('/');
-        url.push_str(&parse::percent_encode(&self.dbname));
-        let mut params = Vec::new();
-        if self.sslmode != SslMode::default() {
-            params.push(format!("sslmode={}", self.sslmode.as_str()));
-        }
-        let paths = [
-            ("sslrootcert", self.sslrootcert.as_ref()),
-            ("sslcert", self.sslcert.as_ref()),
-            ("sslkey", self.sslkey.as_ref()),
-            (
-                "passfile",
-                match &self.passfile {
-                    PassFile::Given(path) => Some(path),
-                    PassFile::None | PassFile::Home(_) => None,
-                },
-            ),
-        ];
-        for (key, path) in paths {
-            if let Some(path) = path {
-                let path = parse::percent_encode(&path.to_string_lossy());
-                params.push(format!("{key}={path}"));
-            }
-        }
-        if self.connect_timeout != DEFAULT_CONNECT_TIMEOUT {
-            // libpq takes whole seconds; keep sub-second timeouts (tests) exact.
-            let secs = self.connect_timeout.as_secs_f64();
-            params.push(format!("connect_timeout={secs}"));
-        }
-        if let Some(app) = &self.application_name {
-            params.push(format!("application_name={}", parse::percent_encode(app)));
-        }
-        if let Some(options) = &self.options {
-            params.push(format!("options={}", parse::percent_encode(options)));
-        }
-        if self.channel_binding != ChannelBinding::default() {
-            params.push(format!("channel_binding={}", self.channel_binding.as_str()));
-        }
-        if self.read_write {
-            params.push("target_session_attrs=read-write".to_string());
-        }
-        if !params.is_empty() {
-            url.push('?');
-            url.push_str(&params.join("&"));
-        }
-        url
+        url::write(self, None)
     }
 }
 
@@ -330,7 +289,7 @@ impl FromStr for ConnConfig {
 /// The URL with the password shown as `***`.
 impl fmt::Display for ConnConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.url(self.password.as_ref().map(|_| "***")))
+        f.write_str(&url::write(self, self.password.as_ref().map(|_| "***")))
     }
 }
 

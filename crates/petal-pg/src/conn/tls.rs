@@ -2,20 +2,20 @@
 //! to ask for TLS; what is verified is decided here, by the certificate
 //! verifier given to rustls.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{
     CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
 };
 use tokio_postgres_rustls::MakeRustlsConnect;
 
-use super::{ConnConfig, SslMode};
+use super::client_key::{ClientIdentity, client_identity};
+use super::{ConnConfig, RootCerts, SslMode};
 use crate::error::PgError;
 
 /// The rustls connector for `cfg`: its sslmode's verifier, and its client
@@ -26,26 +26,34 @@ pub(super) fn make_connector(cfg: &ConnConfig) -> Result<MakeRustlsConnect, PgEr
         // libpq ignores a key without a certificate; so does petal.
         None => None,
     };
-    connector(cfg.sslmode, cfg.sslrootcert.as_deref(), client)
+    connector(cfg.sslmode, &cfg.sslrootcert, client)
 }
 
 fn connector(
     mode: SslMode,
-    rootcert: Option<&Path>,
+    roots: &RootCerts,
     client: Option<ClientIdentity>,
 ) -> Result<MakeRustlsConnect, PgError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let algorithms = provider.signature_verification_algorithms;
-    let verifier: Arc<dyn ServerCertVerifier> = match mode {
-        // libpq does not verify the certificate in these modes; neither do we,
-        // but the handshake signatures are still checked.
-        SslMode::Disable | SslMode::Prefer | SslMode::Require => {
+    let verifier: Arc<dyn ServerCertVerifier> = match (mode, roots) {
+        // libpq: "if a root CA file exists, sslmode=require behaves like
+        // verify-ca". A file named but missing verifies nothing, as there.
+        (SslMode::Require, RootCerts::File(path)) if path.exists() => Arc::new(ChainOnly {
+            inner: webpki_verifier(roots, &provider)?,
+        }),
+        // libpq does not verify the certificate in these modes; neither do
+        // we, but the handshake signatures are still checked. (libpq's
+        // `prefer` with a root file does verify, then falls back to plain
+        // text when that fails; petal's, which cannot fall back once the
+        // handshake began, keeps the encryption and skips the check.)
+        (SslMode::Disable | SslMode::Prefer | SslMode::Require, _) => {
             Arc::new(EncryptOnly { algorithms })
         }
-        SslMode::VerifyCa => Arc::new(ChainOnly {
-            inner: webpki_verifier(rootcert, &provider)?,
+        (SslMode::VerifyCa, _) => Arc::new(ChainOnly {
+            inner: webpki_verifier(roots, &provider)?,
         }),
-        SslMode::VerifyFull => webpki_verifier(rootcert, &provider)?,
+        (SslMode::VerifyFull, _) => webpki_verifier(roots, &provider)?,
     };
     let builder = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -61,65 +69,13 @@ fn connector(
     Ok(MakeRustlsConnect::new(config))
 }
 
-/// A client certificate chain and its private key, and how a message
-/// names them (their paths: never the key's contents).
-struct ClientIdentity {
-    certs: Vec<CertificateDer<'static>>,
-    key: PrivateKeyDer<'static>,
-    named: String,
-}
-
-/// Reads `sslcert` and `sslkey` (PEM; the key PKCS#8, PKCS#1 RSA or SEC1
-/// EC). Without `sslkey`, the key is looked for in the certificate's file,
-/// where some tools put both.
-fn client_identity(cert: &Path, key: Option<&Path>) -> Result<ClientIdentity, PgError> {
-    let pem = std::fs::read(cert).map_err(|e| PgError::io("reading sslcert", cert, e))?;
-    let certs = CertificateDer::pem_slice_iter(&pem)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| PgError::Tls(format!("sslcert {}: {e}", cert.display())))?;
-    if certs.is_empty() {
-        return Err(PgError::Tls(format!(
-            "sslcert {} holds no PEM certificate",
-            cert.display()
-        )));
-    }
-    let key_path = key.unwrap_or(cert);
-    let key_pem = match key {
-        Some(path) => std::fs::read(path).map_err(|e| PgError::io("reading sslkey", path, e))?,
-        None => pem,
-    };
-    // The parser's own error is not shown: it may quote a line of the key.
-    let key = PrivateKeyDer::from_pem_slice(&key_pem).map_err(|_| {
-        PgError::Tls(match key {
-            Some(path) => format!(
-                "sslkey {}: no PEM private key in it (PKCS#8, RSA or EC; an encrypted key is \
-                 not supported)",
-                path.display()
-            ),
-            None => format!(
-                "sslcert {} is given without sslkey, and holds no private key itself",
-                cert.display()
-            ),
-        })
-    })?;
-    Ok(ClientIdentity {
-        certs,
-        key,
-        named: format!(
-            "client certificate {} with key {}",
-            cert.display(),
-            key_path.display()
-        ),
-    })
-}
-
 fn webpki_verifier(
-    rootcert: Option<&Path>,
+    rootcert: &RootCerts,
     provider: &Arc<CryptoProvider>,
 ) -> Result<Arc<WebPkiServerVerifier>, PgError> {
     let mut roots = RootCertStore::empty();
     match rootcert {
-        Some(path) => {
+        RootCerts::File(path) => {
             let pem =
                 std::fs::read(path).map_err(|e| PgError::io("reading sslrootcert", path, e))?;
             for cert in CertificateDer::pem_slice_iter(&pem) {
@@ -136,7 +92,12 @@ fn webpki_verifier(
                 )));
             }
         }
-        None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
+        // `system`, or no file at all (petal's difference from libpq, which
+        // refuses to verify without one: managed databases' certificates
+        // come from public authorities, and petal has always trusted them).
+        RootCerts::System | RootCerts::None => {
+            roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned())
+        }
     }
     WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
         .build()
@@ -246,63 +207,17 @@ mod tests {
             SslMode::VerifyCa,
             SslMode::VerifyFull,
         ] {
-            assert!(connector(mode, None, None).is_ok(), "{mode:?}");
+            assert!(connector(mode, &RootCerts::None, None).is_ok(), "{mode:?}");
         }
     }
 
     #[test]
     fn a_missing_root_file_is_named() {
-        let err = connector(
-            SslMode::VerifyFull,
-            Some(Path::new("/nonexistent/root.crt")),
-            None,
-        )
-        .err()
-        .map(|e| e.to_string())
-        .unwrap_or_default();
+        let missing = RootCerts::File("/nonexistent/root.crt".into());
+        let err = connector(SslMode::VerifyFull, &missing, None)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(err.contains("/nonexistent/root.crt"), "{err}");
-    }
-
-    #[test]
-    fn a_client_certificate_is_read_and_its_files_named() {
-        let dir = tempfile::tempdir().unwrap();
-        let key = rcgen::KeyPair::generate().unwrap();
-        let cert = rcgen::CertificateParams::new(vec!["app".to_string()])
-            .unwrap()
-            .self_signed(&key)
-            .unwrap();
-        let cert_path = dir.path().join("client.crt");
-        let key_path = dir.path().join("client.key");
-        std::fs::write(&cert_path, cert.pem()).unwrap();
-        std::fs::write(&key_path, key.serialize_pem()).unwrap();
-        let id = client_identity(&cert_path, Some(&key_path)).unwrap();
-        assert!(connector(SslMode::Require, None, Some(id)).is_ok());
-        // Both in one file, without sslkey.
-        let both = dir.path().join("both.pem");
-        std::fs::write(&both, format!("{}{}", cert.pem(), key.serialize_pem())).unwrap();
-        assert!(client_identity(&both, None).is_ok());
-
-        let err = |cert: &Path, key: Option<&Path>| match client_identity(cert, key) {
-            Ok(_) => String::new(),
-            Err(e) => e.to_string(),
-        };
-        let missing = dir.path().join("missing.crt");
-        assert!(err(&missing, None).contains("missing.crt"));
-        let shown = err(&cert_path, Some(&missing));
-        assert!(
-            shown.contains("sslkey") && shown.contains("missing.crt"),
-            "{shown}"
-        );
-        assert!(err(&cert_path, None).contains("without sslkey"));
-        // A key file that is no key: named, its contents never shown.
-        let bad = dir.path().join("bad.key");
-        std::fs::write(
-            &bad,
-            "-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWtleS1ieXRlcw!!\n",
-        )
-        .unwrap();
-        let shown = err(&cert_path, Some(&bad));
-        assert!(shown.contains("bad.key"), "{shown}");
-        assert!(!shown.contains("c2VjcmV0"), "{shown}");
     }
 }

@@ -125,7 +125,10 @@ impl CertServer {
         let (client_cert, client_key) = authority.issue(CERT_USER, &[]);
         std::fs::write(&server.ca, authority.pem()).unwrap();
         std::fs::write(&server.client_cert, client_cert).unwrap();
+        // libpq's rule, which petal keeps: a key others may read is refused.
         std::fs::write(&server.client_key, client_key).unwrap();
+        std::fs::set_permissions(&server.client_key, std::fs::Permissions::from_mode(0o600))
+            .unwrap();
         let base = plain.base_dir().to_path_buf();
         let data = plain.data_dir();
         let owned = |name: &str, text: &str| {
