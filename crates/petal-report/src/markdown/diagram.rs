@@ -6,7 +6,7 @@
 use petal_diff::{Change, Object, Rename};
 use petal_ir::{Database, ObjectKey, QualifiedName};
 
-use crate::erd::{self, Erd, Mark, Marks, Selection};
+use crate::erd::{self, Attribute, EntityKind, Erd, Mark, Marks, Selection};
 
 /// Each object and column the changes touch, marked: created ones added,
 /// dropped ones removed, the rest (and a table whose parts change)
@@ -131,10 +131,46 @@ pub fn mermaid(marks: &Marks, before: &Database, after: &Database) -> Option<Str
         // Every table selected is in `db`: an unknown one cannot come.
         Erd::of(db, &selection).unwrap_or_default()
     };
-    let erd = around(changed, after).merge(around(removed, before));
+    let mut erd = around(changed, after).merge(around(removed, before));
+    show_removed_columns(&mut erd, marks, before);
     if erd.entities.is_empty() {
         return None;
     }
     let text = erd::mermaid(&erd, marks);
     (!text.trim().is_empty()).then_some(text)
+}
+
+/// The columns the changes drop, put back into their kept table's entity
+/// as the schema before had them (after the columns it keeps), so the
+/// diagram shows them marked removed rather than not at all.
+fn show_removed_columns(erd: &mut Erd, marks: &Marks, before: &Database) {
+    for ((table, column), mark) in &marks.columns {
+        if *mark != Mark::Removed {
+            continue;
+        }
+        let Some(entity) = erd
+            .entities
+            .iter_mut()
+            .find(|e| e.kind == EntityKind::Table && e.name == *table)
+        else {
+            continue;
+        };
+        if entity.attributes.iter().any(|a| a.name == *column) {
+            continue;
+        }
+        let Some(was) = before
+            .tables
+            .get(table)
+            .and_then(|t| t.columns.iter().find(|c| c.name == *column))
+        else {
+            continue;
+        };
+        entity.attributes.push(Attribute {
+            name: was.name.clone(),
+            sql_type: was.ty.to_string(),
+            keys: Vec::new(),
+            nullable: was.nullable,
+            comment: None,
+        });
+    }
 }

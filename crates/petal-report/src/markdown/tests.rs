@@ -110,6 +110,9 @@ fn a_dropped_column_and_a_retyped_one_read_destructive_and_locking() {
         retyped.contains("**rewrites**: ACCESS EXCLUSIVE on `public.orders`"),
         "{retyped}"
     );
+    // The dropped column is drawn, marked, in the table that keeps the rest.
+    assert!(text.contains("text note \"removed\""), "{text}");
+    assert!(text.contains("bigint total \"changed\""), "{text}");
     assert!(text.contains("<details><summary>SQL</summary>"), "{text}");
     assert!(text.contains(r#"DROP COLUMN "note""#), "{text}");
     assert!(
