@@ -9,7 +9,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 
-use cert_server::{CERT_USER, CertServer, PASSWORD, encoded, free_port};
+use cert_server::{Authority, CERT_USER, CertServer, PASSWORD, encoded, free_port};
 use petal_pg::conn::{ENV_VARIABLES, Env};
 use petal_pg::{ConnConfig, PgError, connect};
 use tokio_postgres::Client;
@@ -317,4 +317,96 @@ async fn read_write_skips_a_read_only_server() {
         err.contains("read-only") && err.contains("read-write"),
         "{err}"
     );
+}
+
+/// libpq: "if a root CA file exists, sslmode=require behaves like
+/// verify-ca", whether `sslrootcert` names it or it is
+/// `~/.postgresql/root.crt`; `sslrootcert=system` goes with verify-full
+/// alone.
+#[tokio::test]
+async fn require_verifies_the_chain_when_a_root_file_exists() {
+    let server = CertServer::start().await;
+    let other = server.dir.path().join("other-ca.crt");
+    std::fs::write(&other, Authority::new("another CA").pem()).unwrap();
+    let base = format!(
+        "postgresql://postgres:{}@127.0.0.1:{}/app?sslmode=require",
+        encoded(PASSWORD),
+        server.port
+    );
+    // No root file: encrypted, nothing verified.
+    let home = tempfile::tempdir().unwrap();
+    let at_home = Env::none().with_home(home.path());
+    let (_, _, _, ssl, ..) = whoami(&connected(&config(&base, &at_home)).await).await;
+    assert!(ssl);
+    // A root file of another authority: the chain does not verify.
+    let with_other = format!("{base}&sslrootcert={}", other.display());
+    let err = refused(&config(&with_other, &at_home)).await;
+    assert!(err.contains("certificate"), "{err}");
+    // The server's own authority: verified, and the name (an IP here,
+    // the certificate being for localhost) is not checked, as verify-ca.
+    let with_own = format!("{base}&sslrootcert={}", server.ca.display());
+    connected(&config(&with_own, &at_home)).await;
+    // ~/.postgresql/root.crt is that file when none is named.
+    let dot = home.path().join(".postgresql");
+    std::fs::create_dir(&dot).unwrap();
+    std::fs::copy(&other, dot.join("root.crt")).unwrap();
+    let err = refused(&config(&base, &at_home)).await;
+    assert!(err.contains("certificate"), "{err}");
+    // ... and verify-full's, where petal trusted the public roots alone.
+    std::fs::copy(&server.ca, dot.join("root.crt")).unwrap();
+    let full = format!(
+        "postgresql://postgres:{}@localhost:{}/app?sslmode=verify-full",
+        encoded(PASSWORD),
+        server.port
+    );
+    connected(&config(&full, &at_home)).await;
+    // system: the public roots, which do not hold the test authority, and
+    // verify-full by default; a weaker mode is refused before connecting.
+    let system = format!("{full}&sslrootcert=system").replace("sslmode=verify-full&", "");
+    let err = refused(&config(&system, &at_home)).await;
+    assert!(err.contains("certificate"), "{err}");
+    let weak = format!("{base}&sslrootcert=system");
+    match ConnConfig::parse_with_env(&weak, &at_home) {
+        Ok(cfg) => panic!("{cfg} parsed"),
+        Err(e) => {
+            let err = e.to_string();
+            assert!(
+                err.contains("weak sslmode \"require\" may not be used with sslrootcert=system"),
+                "{err}"
+            );
+        }
+    }
+}
+
+/// libpq: "If a connection is established successfully, but
+/// authentication fails, the remaining hosts in the list are not tried."
+/// One server under two names, its password file holding a wrong password
+/// for the first and the right one for the second.
+#[tokio::test]
+async fn a_server_that_refuses_the_password_ends_the_attempt() {
+    let server = CertServer::start().await;
+    let file = server.dir.path().join("passwords");
+    let escaped = PASSWORD.replace('\\', "\\\\").replace(':', "\\:");
+    let port = server.port;
+    std::fs::write(
+        &file,
+        format!("127.0.0.1:{port}:app:postgres:wrong\nlocalhost:{port}:app:postgres:{escaped}\n"),
+    )
+    .unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let env = Env::none().with_var("PGPASSFILE", &file.display().to_string());
+    // The second alone connects: the file's password for it is right.
+    let second = format!("postgresql://postgres@localhost:{port}/app?sslmode=disable");
+    connected(&config(&second, &env)).await;
+    let both =
+        format!("postgresql://postgres@127.0.0.1:{port},localhost:{port}/app?sslmode=disable");
+    let err = refused(&config(&both, &env)).await;
+    assert!(err.contains("password authentication failed"), "{err}");
+    assert!(err.contains(&format!("127.0.0.1:{port}: ")), "{err}");
+    assert!(err.contains("no later server was tried"), "{err}");
+    // A server that cannot be reached is still passed over.
+    let closed = free_port();
+    let after =
+        format!("postgresql://postgres@127.0.0.1:{closed},localhost:{port}/app?sslmode=disable");
+    connected(&config(&after, &env)).await;
 }

@@ -23,10 +23,21 @@ pub(super) async fn server(
     password: Option<&str>,
     tls: Option<&MakeRustlsConnect>,
 ) -> Result<Client, Vec<(Option<IpAddr>, Failure)>> {
-    let addresses = match addresses(host, port, cfg).await {
-        Ok(addresses) => addresses,
-        Err(failure) => return Err(vec![(None, failure)]),
-    };
+    match addresses(host, port, cfg).await {
+        Ok(addresses) => each_address(cfg, host, addresses, port, password, tls).await,
+        Err(failure) => Err(vec![(None, failure)]),
+    }
+}
+
+/// `addresses` of `host` in turn, each with the whole connect timeout.
+async fn each_address(
+    cfg: &ConnConfig,
+    host: &Host,
+    addresses: Vec<Option<IpAddr>>,
+    port: u16,
+    password: Option<&str>,
+    tls: Option<&MakeRustlsConnect>,
+) -> Result<Client, Vec<(Option<IpAddr>, Failure)>> {
     let mut failures = Vec::new();
     let named = addresses.len() > 1;
     for address in addresses {
@@ -224,7 +235,48 @@ fn tokio_config(
 
 #[cfg(test)]
 mod tests {
+    use std::time::{Duration, Instant};
+
     use super::*;
+
+    /// libpq gives connect_timeout to each address a name resolves to: a
+    /// name on two silent addresses (listeners that accept and never
+    /// answer) takes two timeouts, and each address is reported. The
+    /// addresses are given, not resolved: no machine's `localhost` is
+    /// sure to have two.
+    #[tokio::test]
+    async fn each_address_has_the_whole_timeout() {
+        let first = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = first.local_addr().unwrap().port();
+        let Ok(second) = tokio::net::TcpListener::bind(("127.0.0.2", port)).await else {
+            eprintln!("skipped: 127.0.0.2 is not a loopback address here");
+            return;
+        };
+        let silent = |listener: tokio::net::TcpListener| {
+            tokio::spawn(async move {
+                let mut held = Vec::new();
+                while let Ok((socket, _)) = listener.accept().await {
+                    held.push(socket);
+                }
+            })
+        };
+        let (a, b) = (silent(first), silent(second));
+        let mut cfg = ConnConfig::unix("/nonexistent", port, "u", "db");
+        cfg.connect_timeout = Duration::from_millis(300);
+        let host = Host::Tcp("db.example".into());
+        let addresses = ["127.0.0.1", "127.0.0.2"].map(|a| a.parse().ok()).to_vec();
+        let started = Instant::now();
+        let failures = match each_address(&cfg, &host, addresses, port, None, None).await {
+            Ok(_) => panic!("a silent server accepted"),
+            Err(failures) => failures,
+        };
+        let elapsed = started.elapsed();
+        assert!(elapsed >= Duration::from_millis(590), "{elapsed:?}");
+        assert_eq!(failures.len(), 2);
+        assert!(failures.iter().all(|(_, f)| matches!(f, Failure::TimedOut)));
+        a.abort();
+        b.abort();
+    }
 
     /// tokio-postgres's wording for a socket it could not open, which
     /// `socket_failed` reads: a refused port gives it.
