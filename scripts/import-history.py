@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 """Judges `petal import diesel` on a real diesel history (a recipe, not a
 test): database A is built as diesel builds it — each `up.sql` in version
-order with psql, in a transaction unless its `metadata.toml` says
-`run_in_transaction = false` —, database B by `petal import diesel` into a
-scratch project and `petal upgrade`; `pg_dump --schema-only` of both, minus
-the bookkeeping tables, must be equal.
+order sent whole as one simple query (`psql -c` with the file's text, as
+diesel's `batch_execute` sends it through `PQexec`), after a `BEGIN` and
+before a `COMMIT` sent on their own unless its `metadata.toml` says
+`run_in_transaction = false` (read as diesel reads it: the key at the top
+level, `false` when absent, `true` when the file does not parse) —,
+database B by `petal import diesel` into a scratch project and `petal
+upgrade`; `pg_dump --schema-only` of both, minus the bookkeeping tables,
+must be equal.
 
     scripts/import-history.py DIESEL_MIGRATIONS_DIR --server "host=... user=..."
         [--petal target/debug/petal] [--pg-bin DIR] [--prefix petal_import]
@@ -19,10 +23,10 @@ import argparse
 import difflib
 import importlib.util
 import os
-import re
 import subprocess
 import sys
 import tempfile
+import tomllib
 
 BOOKKEEPING = ("__diesel_schema_migrations", "petal_migrations", "petal_migration_steps")
 
@@ -71,9 +75,14 @@ def diesel_steps(root):
         tx = True
         meta = os.path.join(path, "metadata.toml")
         if os.path.isfile(meta):
-            # diesel's TomlMetadata: a file without the key reads false.
-            m = re.search(r"^\s*run_in_transaction\s*=\s*(true|false)", open(meta).read(), re.M)
-            tx = bool(m) and m.group(1) == "true"
+            # diesel's TomlMetadata: a file without the key reads false, one
+            # that does not parse (or whose key is no boolean) true.
+            try:
+                with open(meta, "rb") as f:
+                    value = tomllib.load(f).get("run_in_transaction", False)
+                tx = value if isinstance(value, bool) else True
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+                tx = True
         version = entry.split("_", 1)[0].replace("-", "")
         found.append((version, entry, os.path.join(path, "up.sql"), tx))
     return sorted(found)
@@ -156,9 +165,17 @@ def catalog(server, db):
 
 
 def build_a(server, db, steps):
-    """Runs the ups as diesel does; the first failure, or None."""
+    """Runs the ups as diesel does: each file's text in one simple query
+    (`psql -c`, never split by psql), between a `BEGIN` and a `COMMIT` sent
+    on their own for a migration run in a transaction; an empty file is
+    refused, as diesel refuses it. The first failure, or None."""
     for version, folder, path, tx in steps:
-        r = server.psql(db, *(["-1"] if tx else []), "-f", path, check=False)
+        with open(path, encoding="utf-8") as f:
+            sql = f.read()
+        if not sql:
+            return f"{folder}: diesel's own run fails: up.sql is empty (EmptyMigration)"
+        commands = ["-c", "BEGIN", "-c", sql, "-c", "COMMIT"] if tx else ["-c", sql]
+        r = server.psql(db, *commands, check=False)
         if r.returncode != 0:
             return f"{folder}: diesel's own run fails: {r.stderr.strip()[:400]}"
     return None
@@ -183,7 +200,7 @@ def build_b(args, server, db, project):
             return f"petal {command[0]} failed ({r.returncode}):\n{(r.stdout + r.stderr)[-3000:]}"
         if command[0] == "import":
             said = [line for line in r.stdout.splitlines()
-                    if line.startswith(("imported", "__diesel", "`petal upgrade`"))]
+                    if line.startswith(("imported", "looked for", "__diesel", "`petal upgrade`"))]
             print("\n".join(line[:200] for line in said))
     return None
 
