@@ -225,10 +225,14 @@ fn stamp_failed(
         request.tool
     ))
     .with_help(format!(
-        "once the cause is fixed, run `petal import {} {}` again: it finds its own files \
-             unchanged and only stamps",
+        "once the cause is fixed, run `petal import {} {}{}` again (not `petal upgrade`): it \
+         finds its own files unchanged and only stamps",
         request.tool,
-        request.dir.display()
+        request.dir.display(),
+        request
+            .table
+            .as_ref()
+            .map_or(String::new(), |t| format!(" --table {t}"))
     ));
     ImportError::Stamped {
         report: Box::new(report),
