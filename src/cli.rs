@@ -285,7 +285,7 @@ pub enum Command {
         tables: Vec<String>,
         /// With --tables: also the tables this many foreign-key hops away,
         /// either direction
-        #[arg(long, default_value_t = 0, value_name = "N")]
+        #[arg(long, default_value_t = 0, value_name = "N", requires = "tables")]
         depth: usize,
         /// Write the diagram to FILE instead of standard output
         #[arg(short = 'o', long = "output", value_name = "FILE")]

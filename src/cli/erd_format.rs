@@ -103,5 +103,7 @@ mod tests {
             }
             other => panic!("not erd: {other:?}"),
         }
+        // A depth says how far from the tables named: none named, no depth.
+        assert!(Cli::try_parse_from(["petal", "erd", "--depth", "1"]).is_err());
     }
 }
