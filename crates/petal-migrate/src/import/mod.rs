@@ -64,8 +64,9 @@ impl Tool {
         }
     }
 
-    /// The table where the tool records what it applied (found through the
-    /// `search_path`, as the tool finds it).
+    /// The table where the tool records what it applied, by its default
+    /// name (found through the `search_path`, as the tool finds it); the
+    /// tool can be told another (`petal import --table`).
     pub fn table(self) -> &'static str {
         match self {
             Tool::Diesel => "__diesel_schema_migrations",

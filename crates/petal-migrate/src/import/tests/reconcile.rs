@@ -30,6 +30,29 @@ fn refinery_checksum_is_siphash13_of_name_version_and_sql() {
     let above = i64::from(i32::MAX) + 1;
     assert_eq!(refinery_checksum("initial", above, false, sql), None);
     assert!(refinery_checksum("initial", above, true, sql).is_some());
+    // Each table's rows against the file: the checksum its column's width
+    // gives matches, the other width's does not.
+    let source = dir(&[("V1__initial.sql", sql)]);
+    let conversion = convert(Tool::Refinery, &source, "m").expect("converts");
+    let table = |checksum: u64, int8_versions| AppliedRows::Refinery {
+        rows: vec![RefineryRow {
+            version: 1,
+            name: "initial".into(),
+            checksum: checksum.to_string(),
+        }],
+        int8_versions,
+    };
+    let kinds = |rows| -> Vec<MismatchKind> {
+        reconcile(&conversion, &source, "refinery_schema_history", &rows)
+            .mismatches
+            .iter()
+            .map(|m| m.kind)
+            .collect()
+    };
+    assert_eq!(kinds(table(INITIAL_INT4, false)), []);
+    assert_eq!(kinds(table(INITIAL_INT8, true)), []);
+    assert_eq!(kinds(table(INITIAL_INT8, false)), [MismatchKind::Checksum]);
+    assert_eq!(kinds(table(INITIAL_INT4, true)), [MismatchKind::Checksum]);
 }
 
 #[test]
