@@ -2,13 +2,15 @@
 # Checks the diagrams petal writes with the tools that will read them:
 #
 # - the Cvety.kz schema's ERD (`petal erd models`), whole and around
-#   `orders`, and the ```mermaid blocks of any Markdown files given with
-#   --markdown, through Mermaid's own parser (scripts/mermaid-check, the
+#   `orders`, petal-report's Mermaid snapshots, and the ```mermaid blocks
+#   of any Markdown files given with --markdown (insta snapshots of them
+#   too), through Mermaid's own parser (scripts/mermaid-check, the
 #   versions its package-lock.json pins; `npm ci` there when its
 #   node_modules is missing);
 # - the same schema as SVG (`petal erd --format svg`, Graphviz's `dot`):
 #   one node per entity and one edge per relationship, as many as Mermaid's
-#   parser read from the Mermaid text of the same schema.
+#   parser read from the Mermaid text of the same schema; and
+#   petal-report's DOT snapshots through `dot`.
 #
 #   scripts/check-diagrams.sh [--markdown FILE...]
 #
@@ -57,9 +59,22 @@ if [ ! -d scripts/mermaid-check/node_modules ]; then
   (cd scripts/mermaid-check && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-echo "Mermaid's parser: the two diagrams${markdown[*]:+ and ${#markdown[@]} Markdown file(s)}"
-counts="$(node scripts/mermaid-check/check.mjs --counts "$out/cvety.mmd" "$out/orders.mmd" ${markdown[@]+"${markdown[@]}"})"
+echo "Mermaid's parser: the two diagrams, petal-report's snapshots${markdown[*]:+ and ${#markdown[@]} Markdown file(s)}"
+# With petal-report's own Mermaid snapshots: the odd names of its tests
+# (quotes, spaces, key markers as names, another alphabet) are spelled for
+# this parser too.
+counts="$(node scripts/mermaid-check/check.mjs --counts "$out/cvety.mmd" "$out/orders.mmd" \
+  crates/petal-report/src/erd/snapshots/*mermaid*.snap ${markdown[@]+"${markdown[@]}"})"
 echo "$counts"
+
+echo "Graphviz: petal-report's DOT snapshots"
+for snap in crates/petal-report/src/erd/snapshots/*dot*.snap; do
+  # The text after the insta header, as `dot` would be given it.
+  if ! awk 'n >= 2 { print } /^---$/ { n++ }' "$snap" | dot -Tsvg -o /dev/null; then
+    echo "check-diagrams: Graphviz refuses $snap" >&2
+    exit 1
+  fi
+done
 
 read -r _ entities relationships < <(grep "^$out/cvety.mmd " <<<"$counts")
 nodes="$(grep -c '<g id="node' "$out/cvety.svg" || true)"

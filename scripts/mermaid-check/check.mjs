@@ -3,10 +3,10 @@
 //
 //   node check.mjs [--counts] FILE...
 //
-// A Markdown file (one ending in .md or .markdown, an insta snapshot of
-// one ending in .snap, or any file holding a ```mermaid fence) is checked
-// block by block: every ```mermaid fence in it. Any other file is one
-// diagram. Each failure is
+// A Markdown file (one ending in .md or .markdown, or any file holding a
+// ```mermaid fence, an insta snapshot of a report say) is checked block by
+// block: every ```mermaid fence in it. An insta snapshot (.snap) without
+// one is a diagram after its header. Any other file is one diagram. Each failure is
 // printed as `FILE[:LINE]: message` (LINE: the block's opening fence);
 // the exit code is 1 when any diagram fails, 2 on a usage error.
 //
@@ -36,7 +36,13 @@ mermaid.initialize({ startOnLoad: false });
 /** The diagrams in one file: `{ line, text }`, line 1-based. */
 function diagramsOf(path, text) {
   const fenced = /^\s*(`{3,}|~{3,})\s*mermaid\s*$/m.test(text);
-  if (!fenced && !/\.(md|markdown|snap)$/i.test(path)) {
+  if (!fenced && /\.snap$/i.test(path)) {
+    // An insta snapshot of a diagram itself: the text after its header.
+    const header = text.match(/^---\n[\s\S]*?\n---\n/);
+    const line = header ? header[0].split("\n").length : 1;
+    return [{ line, text: header ? text.slice(header[0].length) : text }];
+  }
+  if (!fenced && !/\.(md|markdown)$/i.test(path)) {
     return [{ line: null, text }];
   }
   const diagrams = [];

@@ -368,3 +368,71 @@ fn the_same_schema_writes_the_same_text() {
     assert_eq!(mermaid(&a, &marks()), mermaid(&b, &marks()));
     assert_eq!(dot(&a, &marks()), dot(&b, &marks()));
 }
+
+/// Names and types Mermaid's grammar would take for something else:
+/// spaces, quotes, a leading digit, key markers and relationship words as
+/// names, another alphabet, comments with quotes, line breaks and `%%`.
+/// `scripts/check-diagrams.sh` runs this snapshot through Mermaid's
+/// parser.
+fn odd() -> Database {
+    let mut db = Database::default();
+    let mut one = table(
+        "Sales Dept.one",
+        vec![
+            column("id", "integer", false),
+            column("PK", "character varying(20)[]", true),
+            column("1st", "\"Sales Dept\".\"Odd Type\"", true),
+            column("цена", "numeric(10,2)", true),
+            column("to", "time(3) with time zone", true),
+        ],
+    );
+    one.primary_key = pk("one", &["id"]);
+    one.columns[1].comment = Some("say \"hi\"\n%% not a comment line".into());
+    let mut many = table(
+        "Sales Dept.order \"items\"",
+        vec![
+            column("one_id", "integer", false),
+            column("end", "bit varying(3)", true),
+        ],
+    );
+    many.foreign_keys.push(ForeignKey {
+        ref_table: QualifiedName::new("Sales Dept", "one"),
+        ..fk("many_one_fkey", &["one_id"], "one")
+    });
+    for t in [one, many] {
+        db.tables.insert(t.name.clone(), t);
+    }
+    let status = QualifiedName::new("Sales Dept", "class");
+    db.enums.insert(
+        status.clone(),
+        EnumType {
+            name: status,
+            labels: vec![
+                "in progress".into(),
+                "100%".into(),
+                "a\"b".into(),
+                "fk".into(),
+            ],
+            comment: None,
+            renamed_from: None,
+            renamed_labels: Default::default(),
+        },
+    );
+    db
+}
+
+#[test]
+fn mermaid_of_odd_names() {
+    let erd = Erd::of(&odd(), &Selection::default()).expect("no names");
+    let mut marks = Marks::default();
+    marks
+        .objects
+        .insert(QualifiedName::new("Sales Dept", "one"), Mark::Changed);
+    insta::assert_snapshot!(mermaid(&erd, &marks));
+}
+
+#[test]
+fn dot_of_odd_names() {
+    let erd = Erd::of(&odd(), &Selection::default()).expect("no names");
+    insta::assert_snapshot!(dot(&erd, &Marks::default()));
+}
