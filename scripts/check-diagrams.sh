@@ -64,11 +64,11 @@ echo "Mermaid's parser: the two diagrams, petal-report's snapshots${markdown[*]:
 # (quotes, spaces, key markers as names, another alphabet) are spelled for
 # this parser too.
 counts="$(node scripts/mermaid-check/check.mjs --counts "$out/cvety.mmd" "$out/orders.mmd" \
-  crates/petal-report/src/erd/snapshots/*mermaid*.snap ${markdown[@]+"${markdown[@]}"})"
+  crates/petal-report/src/erd/tests/snapshots/*mermaid*.snap ${markdown[@]+"${markdown[@]}"})"
 echo "$counts"
 
 echo "Graphviz: petal-report's DOT snapshots"
-for snap in crates/petal-report/src/erd/snapshots/*dot*.snap; do
+for snap in crates/petal-report/src/erd/tests/snapshots/*dot*.snap; do
   # The text after the insta header, as `dot` would be given it.
   if ! awk 'n >= 2 { print } /^---$/ { n++ }' "$snap" | dot -Tsvg -o /dev/null; then
     echo "check-diagrams: Graphviz refuses $snap" >&2

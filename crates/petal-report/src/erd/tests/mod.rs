@@ -1,12 +1,15 @@
-//! The diagram of a small shop: what it selects, and the text each writer
-//! makes of it (snapshots under `src/erd/snapshots/`).
+//! The diagram of a small shop: what it selects here, and the text each
+//! writer makes of it in `writers.rs` (snapshots under
+//! `src/erd/tests/snapshots/`).
+
+mod writers;
 
 use petal_ir::{
     Column, Database, EnumType, ForeignKey, PartitionOf, PrimaryKey, QualifiedName, SqlType, Table,
     Unique, View, ViewColumn,
 };
 
-use super::{Erd, KeyKind, Mark, Marks, Selection, UnknownTable, dot, find, mermaid};
+use super::{Erd, KeyKind, Selection, UnknownTable, find};
 
 fn name(text: &str) -> QualifiedName {
     QualifiedName::parse(text, "public")
@@ -308,131 +311,4 @@ fn merge_adds_what_is_missing_by_name() {
     );
     assert_eq!(merged.relationships.len(), 2);
     assert_eq!(merged.clone().merge(merged.clone()), merged);
-}
-
-fn marks() -> Marks {
-    let mut marks = Marks::default();
-    marks.objects.insert(name("invoices"), Mark::Added);
-    marks.objects.insert(name("orders"), Mark::Changed);
-    marks.objects.insert(name("audit_log"), Mark::Removed);
-    marks
-        .columns
-        .insert((name("orders"), "tags".into()), Mark::Added);
-    marks
-        .columns
-        .insert((name("orders"), "total".into()), Mark::Changed);
-    marks
-        .columns
-        .insert((name("customers"), "pk".into()), Mark::Removed);
-    marks
-}
-
-#[test]
-fn mermaid_of_the_schema() {
-    insta::assert_snapshot!(mermaid(&whole(), &Marks::default()));
-}
-
-#[test]
-fn mermaid_with_marks() {
-    insta::assert_snapshot!(mermaid(&whole(), &marks()));
-}
-
-#[test]
-fn dot_of_the_schema() {
-    insta::assert_snapshot!(dot(&whole(), &Marks::default()));
-}
-
-#[test]
-fn dot_with_marks() {
-    insta::assert_snapshot!(dot(&whole(), &marks()));
-}
-
-#[test]
-fn the_same_schema_writes_the_same_text() {
-    let shuffled = {
-        let mut db = shop();
-        // Another insertion order of the same maps, and the relationships
-        // of a diagram built in another order.
-        let tables: Vec<Table> = db.tables.values().rev().cloned().collect();
-        db.tables.clear();
-        for t in tables {
-            db.tables.insert(t.name.clone(), t);
-        }
-        db
-    };
-    let a = whole();
-    let mut b = Erd::of(&shuffled, &Selection::default()).expect("no names");
-    b.relationships.reverse();
-    b.entities.reverse();
-    let b = Erd::default().merge(b);
-    assert_eq!(mermaid(&a, &marks()), mermaid(&b, &marks()));
-    assert_eq!(dot(&a, &marks()), dot(&b, &marks()));
-}
-
-/// Names and types Mermaid's grammar would take for something else:
-/// spaces, quotes, a leading digit, key markers and relationship words as
-/// names, another alphabet, comments with quotes, line breaks and `%%`.
-/// `scripts/check-diagrams.sh` runs this snapshot through Mermaid's
-/// parser.
-fn odd() -> Database {
-    let mut db = Database::default();
-    let mut one = table(
-        "Sales Dept.one",
-        vec![
-            column("id", "integer", false),
-            column("PK", "character varying(20)[]", true),
-            column("1st", "\"Sales Dept\".\"Odd Type\"", true),
-            column("цена", "numeric(10,2)", true),
-            column("to", "time(3) with time zone", true),
-        ],
-    );
-    one.primary_key = pk("one", &["id"]);
-    one.columns[1].comment = Some("say \"hi\"\n%% not a comment line".into());
-    let mut many = table(
-        "Sales Dept.order \"items\"",
-        vec![
-            column("one_id", "integer", false),
-            column("end", "bit varying(3)", true),
-        ],
-    );
-    many.foreign_keys.push(ForeignKey {
-        ref_table: QualifiedName::new("Sales Dept", "one"),
-        ..fk("many_one_fkey", &["one_id"], "one")
-    });
-    for t in [one, many] {
-        db.tables.insert(t.name.clone(), t);
-    }
-    let status = QualifiedName::new("Sales Dept", "class");
-    db.enums.insert(
-        status.clone(),
-        EnumType {
-            name: status,
-            labels: vec![
-                "in progress".into(),
-                "100%".into(),
-                "a\"b".into(),
-                "fk".into(),
-            ],
-            comment: None,
-            renamed_from: None,
-            renamed_labels: Default::default(),
-        },
-    );
-    db
-}
-
-#[test]
-fn mermaid_of_odd_names() {
-    let erd = Erd::of(&odd(), &Selection::default()).expect("no names");
-    let mut marks = Marks::default();
-    marks
-        .objects
-        .insert(QualifiedName::new("Sales Dept", "one"), Mark::Changed);
-    insta::assert_snapshot!(mermaid(&erd, &marks));
-}
-
-#[test]
-fn dot_of_odd_names() {
-    let erd = Erd::of(&odd(), &Selection::default()).expect("no names");
-    insta::assert_snapshot!(dot(&erd, &Marks::default()));
 }
