@@ -66,10 +66,13 @@ fn selection(db: &Database, request: &Request) -> Result<Selection, Failure> {
 }
 
 fn unknown_table(name: &str, source: &str) -> Failure {
-    let shown = if source.contains("://") || source.contains('=') {
-        "the database"
-    } else {
-        source
+    // The source as a sentence says it, never a URL (it may hold a
+    // password).
+    let shown = match source {
+        "models" => "the models",
+        "empty" => "an empty schema",
+        s if s.starts_with("migrations") => "the migrations",
+        _ => "the database",
     };
     Failure::new(
         ErrorKind::Config,

@@ -101,8 +101,16 @@ async fn tables_and_depth_pick_a_part_and_an_unknown_table_is_named() {
     let unknown = project.petal(&["erd", "--tables", "orders,shipments"]);
     unknown
         .assert_code(2)
-        .assert_mentions("no table, view or enum type `shipments`");
+        .assert_mentions("no table, view or enum type `shipments` in the models");
     assert!(unknown.stdout.is_empty(), "{}", unknown.stdout);
+
+    // A live database (this one has no tables yet) is named as such,
+    // never by its URL.
+    let url = project.url();
+    let live = project.petal(&["erd", &url, "--tables", "orders"]);
+    live.assert_code(2)
+        .assert_mentions("no table, view or enum type `orders` in the database");
+    assert!(!live.output().contains(&url), "{}", live.output());
 }
 
 #[tokio::test]
