@@ -6,7 +6,8 @@
 //! - an entity's identifier: ASCII letters, digits and `_` only. Mermaid
 //!   also takes quoted names, but a dot in an entity name ends up in the
 //!   renderer's element ids; the real `schema.table` is the entity's label
-//!   (`id["label"]`), where only `"`, `%`, `\` and line breaks are refused.
+//!   (`id["label"]`, an alias since Mermaid 10.5.0), where only `"`, `%`,
+//!   `\` and line breaks are refused.
 //! - an attribute's type and name: one word starting with a letter or `_`,
 //!   no spaces, commas or parentheses (older renderers refuse those), and
 //!   not `PK`, `FK` or `UK`, which the lexer takes for key markers whatever
