@@ -26,9 +26,8 @@ pub async fn connect(cfg: &ConnConfig) -> Result<Client, PgError> {
         (None, Some(path)) => Some(PassFileRead::read(path)),
         _ => None,
     };
-    let several = !cfg.fallback_hosts.is_empty();
     let mut unreached = Vec::new();
-    for (host, port) in cfg.hosts() {
+    for (index, (host, port)) in cfg.hosts().enumerate() {
         let from_file = passfile
             .as_ref()
             .and_then(|file| file.lookup(host, port, &cfg.dbname, &cfg.user));
@@ -46,7 +45,8 @@ pub async fn connect(cfg: &ConnConfig) -> Result<Client, PgError> {
             match failure {
                 Failure::Answered(reason) => {
                     let reason = explained(reason, password, from_file.is_some(), &passfile);
-                    return Err(answered(cfg, unreached, shown, reason, several));
+                    let later = index < cfg.fallback_hosts.len();
+                    return Err(answered(cfg, unreached, shown, reason, later));
                 }
                 Failure::TimedOut => unreached.push((shown, None)),
                 Failure::Unreached(reason) => unreached.push((shown, Some(reason))),
@@ -56,16 +56,16 @@ pub async fn connect(cfg: &ConnConfig) -> Result<Client, PgError> {
     Err(none_reached(cfg, unreached))
 }
 
-/// A server answered with an error: that error, after why the servers
-/// before it could not be reached.
+/// A server answered with an error: that error, after why the addresses
+/// before it could not be reached, and whether servers after it were left.
 fn answered(
     cfg: &ConnConfig,
     unreached: Vec<(String, Option<String>)>,
     shown: String,
     reason: String,
-    several: bool,
+    later: bool,
 ) -> PgError {
-    if !several && unreached.is_empty() {
+    if !later && unreached.is_empty() {
         return PgError::Connect {
             target: cfg.target(),
             reason,
@@ -75,9 +75,11 @@ fn answered(
         .into_iter()
         .map(|(who, why)| format!("{who}: {}", why_unreached(cfg, why)))
         .collect();
-    reasons.push(format!(
-        "{shown}: {reason} (it answered, so no later server was tried, as libpq does)"
-    ));
+    reasons.push(if later {
+        format!("{shown}: {reason} (it answered, so no later server was tried, as libpq does)")
+    } else {
+        format!("{shown}: {reason}")
+    });
     PgError::Connect {
         target: cfg.target(),
         reason: reasons.join("; "),

@@ -9,9 +9,9 @@ use std::ffi::CStr;
 use std::fmt;
 use std::path::PathBuf;
 
-/// Each variable libpq reads and the parameter it is the default of, in
-/// the order they apply: `PGHOSTADDR` stands in for a host only when
-/// neither the string nor `PGHOST` names one.
+/// Each variable libpq reads and the parameter it is the default of.
+/// `PGHOSTADDR` fills `hostaddr`, which petal takes as the host when no
+/// host is named, and refuses beside one (`builder.rs`).
 pub const VARIABLES: [(&str, &str); 16] = [
     ("PGHOST", "host"),
     ("PGHOSTADDR", "hostaddr"),

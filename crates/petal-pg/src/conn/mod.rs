@@ -211,8 +211,8 @@ impl ConnConfig {
     /// else the default: the local server's socket (`/var/run/postgresql`
     /// or `/tmp`) else `localhost`, port 5432, the OS user (`postgres` for
     /// root, see [`Env::default_user`]), database = user, `sslmode=prefer`,
-    /// a 10 s connect timeout, `~/.pgpass`, and the client certificate in
-    /// `~/.postgresql/` when there is one.
+    /// a 10 s connect timeout, `~/.pgpass`, and the root and client
+    /// certificates in `~/.postgresql/` when they exist.
     pub fn parse_with_env(text: &str, env: &Env) -> Result<Self, PgError> {
         parse::parse(text, env)
     }
