@@ -6,10 +6,6 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-mod erd_format;
-
-pub use erd_format::parse;
-
 #[derive(Debug, Parser)]
 #[command(
     name = "petal",
@@ -51,6 +47,21 @@ pub enum Format {
     /// `petal check` and `petal diff` only: a report for a pull-request
     /// comment (summary, changes, diagram, SQL).
     Markdown,
+    /// `petal erd` (its default) and `petal diff` only: a diagram as a
+    /// Mermaid `erDiagram`.
+    Mermaid,
+    /// `petal erd` and `petal diff` only: a diagram as Graphviz DOT.
+    Dot,
+    /// `petal erd` and `petal diff` only: a diagram rendered as SVG by
+    /// Graphviz's `dot`, which must be installed.
+    Svg,
+}
+
+impl Format {
+    /// Whether this format writes a diagram.
+    pub fn is_diagram(self) -> bool {
+        matches!(self, Format::Mermaid | Format::Dot | Format::Svg)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -259,25 +270,12 @@ pub enum Command {
         privileges: bool,
     },
     /// Draw a schema as an entity-relationship diagram: tables, views and
-    /// enum types, foreign keys as edges (Mermaid, Graphviz DOT, or SVG)
-    #[command(
-        after_help = "`--format` after `erd` picks the diagram's format (mermaid, dot or svg); \
-                      svg runs Graphviz's `dot`, which must be installed."
-    )]
+    /// enum types, foreign keys as edges (`--format mermaid`, the default;
+    /// `dot`; or `svg`, rendered by Graphviz's `dot`)
     Erd {
-        /// A postgres:// URL (or key=value string), `database` (the configured one), `models`, `migrations` or `empty`
+        /// A postgres:// URL (or key=value string), `database` (the configured one), `models`, `migrations`, `migrations@REV` or `empty`
         #[arg(default_value = "models")]
         source: String,
-        /// The diagram's format: mermaid, dot, or svg (rendered by Graphviz's
-        /// `dot`); `--format` after `erd` means this one
-        #[arg(
-            id = "erd_format",
-            long = "erd-format",
-            value_name = "FORMAT",
-            value_enum,
-            default_value_t = ErdFormat::Mermaid
-        )]
-        format: ErdFormat,
         /// Only these tables (or views, or enum types), comma-separated:
         /// `schema.table`, or a name in `public` or in the one schema
         /// holding it
@@ -303,15 +301,6 @@ pub enum ImportTool {
     Diesel,
     Sqlx,
     Refinery,
-}
-
-/// `petal erd`'s formats (its own: `--format` after `erd` means these).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ErdFormat {
-    Mermaid,
-    Dot,
-    /// The DOT diagram rendered by Graphviz's `dot -Tsvg`.
-    Svg,
 }
 
 #[derive(Debug, Clone, Copy, Subcommand)]

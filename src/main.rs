@@ -10,6 +10,7 @@ mod output;
 
 use std::process::ExitCode;
 
+use clap::Parser;
 use cli::{Cli, Command, Format};
 use config::Config;
 use failure::{ErrorKind, Failure};
@@ -29,7 +30,7 @@ fn main() -> ExitCode {
     // or started, a cold canonicalization, another run's lock) goes to
     // standard error, beside the errors, never into the output.
     petal_engine::pg::progress::set_reporter(|line| eprintln!("petal: {line}"));
-    let cli = cli::parse();
+    let cli = Cli::parse();
     let format = cli.global.format;
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -41,20 +42,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
-    if cli.global.format == Format::Rust && !matches!(cli.command, Command::Inspect { .. }) {
-        return Err(Failure::error(
-            ErrorKind::Config,
-            "`--format rust` is for `petal inspect` (the schema written as models)",
-        ));
-    }
-    if cli.global.format == Format::Markdown
-        && !matches!(cli.command, Command::Check { .. } | Command::Diff { .. })
-    {
-        return Err(Failure::error(
-            ErrorKind::Config,
-            "`--format markdown` is for `petal check` and `petal diff` (a report for a pull request)",
-        ));
-    }
+    format_fits(cli.global.format, &cli.command)?;
     // `init` makes a project: no configuration to read first (one above
     // this directory, broken or not, is not this project's).
     if let Command::Init {
@@ -105,6 +93,31 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
                 format!("cannot start the async runtime: {e}"),
             )
         })
+}
+
+/// A format only some commands write is refused on the others, saying
+/// which take it.
+fn format_fits(format: Format, command: &Command) -> Result<(), Failure> {
+    let refusal = match format {
+        Format::Rust if !matches!(command, Command::Inspect { .. }) => {
+            "`--format rust` is for `petal inspect` (the schema written as models)"
+        }
+        Format::Markdown if !matches!(command, Command::Check { .. } | Command::Diff { .. }) => {
+            "`--format markdown` is for `petal check` and `petal diff` (a report for a pull request)"
+        }
+        Format::Mermaid | Format::Dot | Format::Svg
+            if !matches!(command, Command::Erd { .. } | Command::Diff { .. }) =>
+        {
+            "`--format mermaid`, `dot` and `svg` are for `petal erd` and `petal diff` (a diagram)"
+        }
+        Format::Json | Format::Rust | Format::Markdown
+            if matches!(command, Command::Erd { .. }) =>
+        {
+            "`petal erd` draws a diagram: `--format mermaid` (the default), `dot` or `svg`"
+        }
+        _ => return Ok(()),
+    };
+    Err(Failure::error(ErrorKind::Config, refusal))
 }
 
 /// Runs `command` on `runtime`.
@@ -227,7 +240,6 @@ fn dispatch(
         )),
         Command::Erd {
             source,
-            format: erd_format,
             tables,
             depth,
             output,
@@ -235,7 +247,7 @@ fn dispatch(
             &settings,
             &commands::erd::Request {
                 source,
-                format: erd_format,
+                format: commands::erd::DiagramFormat::of(format),
                 tables,
                 depth,
                 output,

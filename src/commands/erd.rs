@@ -10,14 +10,35 @@ use petal_engine::sources::{self, Source};
 use petal_ir::{Database, QualifiedName};
 use petal_report::erd::{self, Erd, Marks, Selection};
 
-use crate::cli::ErdFormat;
+use crate::cli::Format;
 use crate::failure::{ErrorKind, Failure};
+
+/// How a diagram is written: `--format mermaid` (also `petal erd`'s
+/// default, `text`), `dot`, or `svg`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiagramFormat {
+    Mermaid,
+    Dot,
+    Svg,
+}
+
+impl DiagramFormat {
+    /// The diagram a `--format` asks for; the text one is Mermaid (the
+    /// binary refuses the others before a command runs).
+    pub fn of(format: Format) -> DiagramFormat {
+        match format {
+            Format::Dot => DiagramFormat::Dot,
+            Format::Svg => DiagramFormat::Svg,
+            _ => DiagramFormat::Mermaid,
+        }
+    }
+}
 
 /// What `petal erd` was asked for.
 #[derive(Debug)]
 pub struct Request {
     pub source: String,
-    pub format: ErdFormat,
+    pub format: DiagramFormat,
     pub tables: Vec<String>,
     pub depth: usize,
     pub output: Option<PathBuf>,
@@ -30,13 +51,28 @@ pub async fn run(settings: &Settings, request: &Request) -> Result<(), Failure> 
     let loaded = sources::load(settings, &source).await?;
     let selection = selection(&loaded.database, request)?;
     let diagram = Erd::of(&loaded.database, &selection)?;
-    let marks = Marks::default();
-    let bytes = match request.format {
-        ErdFormat::Mermaid => erd::mermaid(&diagram, &marks).into_bytes(),
-        ErdFormat::Dot => erd::dot(&diagram, &marks).into_bytes(),
-        ErdFormat::Svg => svg(&erd::dot(&diagram, &marks))?,
+    write_diagram(
+        &diagram,
+        &Marks::default(),
+        request.format,
+        request.output.as_deref(),
+    )
+}
+
+/// A diagram written as `format` to `output` (standard output when none):
+/// `petal erd`'s, and the picture of a change `petal diff` draws.
+pub fn write_diagram(
+    diagram: &Erd,
+    marks: &Marks,
+    format: DiagramFormat,
+    output: Option<&Path>,
+) -> Result<(), Failure> {
+    let bytes = match format {
+        DiagramFormat::Mermaid => erd::mermaid(diagram, marks).into_bytes(),
+        DiagramFormat::Dot => erd::dot(diagram, marks).into_bytes(),
+        DiagramFormat::Svg => svg(&erd::dot(diagram, marks))?,
     };
-    write_out(request.output.as_deref(), &bytes)
+    write_out(output, &bytes)
 }
 
 /// `--tables` and `--depth` as a selection, each name found in the schema

@@ -33,7 +33,12 @@ pub async fn run(
     // Standard output holds nothing but JSON with `--format json` (an error
     // object, if it fails): the progress goes to standard error then.
     let mut out: Box<dyn Write> = match format {
-        Format::Text | Format::Rust | Format::Markdown => Box::new(std::io::stdout()),
+        Format::Text
+        | Format::Rust
+        | Format::Markdown
+        | Format::Mermaid
+        | Format::Dot
+        | Format::Svg => Box::new(std::io::stdout()),
         Format::Json => Box::new(std::io::stderr()),
     };
     // Whether a migration's "applying ... " line waits for its outcome: an

@@ -25,10 +25,11 @@ pub struct Output {
 
 impl Output {
     pub fn new(format: Format, file: Option<PathBuf>) -> Result<Output, Failure> {
-        if file.is_some() && format != Format::Markdown {
+        if file.is_some() && format != Format::Markdown && !format.is_diagram() {
             return Err(Failure::error(
                 ErrorKind::Config,
-                "`-o FILE` writes the Markdown report: add `--format markdown`",
+                "`-o FILE` writes the Markdown report or a diagram: add `--format markdown` \
+                 (or `mermaid`, `dot`, `svg` with `petal diff`)",
             ));
         }
         Ok(Output { format, file })

@@ -138,7 +138,20 @@ pub async fn diff(
     }
     let not_compared = not_compared_of_both(&from_loaded, &to_loaded);
     let _printed = petal_engine::timings::phase("render and print the difference");
-    if format == Format::Markdown {
+    if format.is_diagram() {
+        // The report's picture: the changed tables and their neighbours,
+        // marked; an empty diagram when no table changed.
+        let marks = petal_report::markdown::marks(&diff.changes);
+        let diagram =
+            petal_report::markdown::of_change(&marks, &from_loaded.database, &to_loaded.database)
+                .unwrap_or_default();
+        crate::commands::erd::write_diagram(
+            &diagram,
+            &marks,
+            crate::commands::erd::DiagramFormat::of(format),
+            output.file.as_deref(),
+        )?;
+    } else if format == Format::Markdown {
         let (from_label, to_label) = (
             source_label(&from_source, &from_loaded),
             source_label(&to_source, &to_loaded),

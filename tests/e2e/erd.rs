@@ -142,3 +142,50 @@ async fn svg_when_graphviz_is_installed_and_a_clear_error_when_not() {
     let edges = run.stdout.matches("<g id=\"edge").count();
     assert_eq!((nodes, edges), (ENTITIES, RELATIONSHIPS));
 }
+
+/// `petal diff --format mermaid|dot` draws the report's picture of a
+/// change: the third Cvety.kz migration adds `users` and points
+/// `florist_tasks` at it; their neighbours come unmarked, the rest not at
+/// all. The diagram formats are refused where they mean nothing.
+#[tokio::test]
+async fn diff_draws_the_diagram_of_a_change() {
+    let project = Project::cvety().await;
+    let range = [
+        "diff",
+        "--from",
+        "migrations@20261124095348",
+        "--to",
+        "migrations@20261124095402",
+    ];
+    let mermaid = project.petal(&[&range[..], &["--format", "mermaid"]].concat());
+    mermaid.assert_ok();
+    let text = &mermaid.stdout;
+    for expected in [
+        "public_users[\"public.users [+]\"]",
+        "public_florist_tasks[\"public.florist_tasks [~]\"]",
+        "public_orders[\"public.orders\"]",
+        "public_florist_tasks }o--o| public_users : \"florist_id\"",
+    ] {
+        assert!(text.contains(expected), "no {expected:?} in\n{text}");
+    }
+    assert!(!text.contains("public_customers["), "{text}");
+
+    project
+        .petal(&[&range[..], &["--format", "dot", "-o", "change.dot"]].concat())
+        .assert_ok();
+    let dot = project.read("change.dot");
+    let users = dot
+        .lines()
+        .find(|l| l.starts_with("  \"public.users\" [label="))
+        .unwrap_or_else(|| panic!("no users node in\n{dot}"));
+    assert!(users.contains("(added)"), "{users}");
+
+    project
+        .petal(&["history", "--format", "dot"])
+        .assert_code(2)
+        .assert_mentions("are for `petal erd` and `petal diff`");
+    project
+        .petal(&["erd", "--format", "json"])
+        .assert_code(2)
+        .assert_mentions("`petal erd` draws a diagram");
+}

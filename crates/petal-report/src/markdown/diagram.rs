@@ -107,6 +107,17 @@ fn owning_table(key: &ObjectKey) -> Option<&QualifiedName> {
 /// direct neighbours, with the removed ones (and theirs) drawn from
 /// `before`; `None` when no table changed (or the writer draws nothing).
 pub fn mermaid(marks: &Marks, before: &Database, after: &Database) -> Option<String> {
+    let erd = of_change(marks, before, after)?;
+    let text = erd::mermaid(&erd, marks);
+    (!text.trim().is_empty()).then_some(text)
+}
+
+/// The diagram of a change: the changed tables of `after` and their
+/// direct neighbours, the removed ones (and theirs) drawn from `before`,
+/// the dropped columns of kept tables put back; `None` when no table
+/// changed. Written as the report's Mermaid, or by `petal diff --format
+/// dot|svg`, with `marks`.
+pub fn of_change(marks: &Marks, before: &Database, after: &Database) -> Option<Erd> {
     let tables_in = |db: &Database, wanted: &dyn Fn(Mark) -> bool| -> Vec<QualifiedName> {
         marks
             .objects
@@ -133,11 +144,7 @@ pub fn mermaid(marks: &Marks, before: &Database, after: &Database) -> Option<Str
     };
     let mut erd = around(changed, after).merge(around(removed, before));
     show_removed_columns(&mut erd, marks, before);
-    if erd.entities.is_empty() {
-        return None;
-    }
-    let text = erd::mermaid(&erd, marks);
-    (!text.trim().is_empty()).then_some(text)
+    (!erd.entities.is_empty()).then_some(erd)
 }
 
 /// The columns the changes drop, put back into their kept table's entity

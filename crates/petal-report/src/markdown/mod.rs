@@ -22,7 +22,7 @@ mod tests;
 use petal_diff::{Change, Impact, Safety};
 use petal_ir::Database;
 
-pub use diagram::marks;
+pub use diagram::{marks, of_change};
 pub use summary::{Concern, Summary};
 
 /// The line every report starts with, invisible once rendered: a CI job
