@@ -258,4 +258,14 @@ fn a_url_written_back_names_every_setting() {
     assert!(fine.to_url_with_password().contains("connect_timeout=1&"));
     let c = parse("postgres://u@h/db?connect_timeout=0", &Env::none());
     assert!(c.to_url_with_password().contains("connect_timeout=0&"));
+    // For a file, what was unset is left to its reader's environment.
+    let file = c.to_url_without_password();
+    assert!(
+        file.contains("sslmode=prefer") && !file.contains("passfile"),
+        "{file}"
+    );
+    assert_eq!(
+        parse(&file, &env()).passfile,
+        PassFile::Given("/env/pgpass".into())
+    );
 }

@@ -1,7 +1,10 @@
 //! A [`ConnConfig`] written back as a URL, for a child process (petal's
 //! own, or a libpq tool's) or a file. Every resolved setting is written,
 //! defaults included: the reader's own `PG*` variables must not fill in
-//! what this process had already decided differently.
+//! what this process had already decided differently. For a child, what
+//! was left unset is written empty too, which keeps its variables out of
+//! those as well; a file (`petal.toml`, read elsewhere and later) leaves
+//! them to its reader's environment.
 
 use std::time::Duration;
 
@@ -9,8 +12,16 @@ use super::builder::FOREVER;
 use super::parse::percent_encode;
 use super::{ConnConfig, Host, PassFile, RootCerts};
 
+/// Who reads a URL: a child process of this one, or anyone (a file, a
+/// message).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Reader {
+    Child,
+    Anyone,
+}
+
 /// The URL of `cfg`, with `password` in its user info when given.
-pub(super) fn write(cfg: &ConnConfig, password: Option<&str>) -> String {
+pub(super) fn write(cfg: &ConnConfig, password: Option<&str>, reader: Reader) -> String {
     let mut url = String::from("postgresql://");
     url.push_str(&percent_encode(&cfg.user));
     if let Some(pw) = password {
@@ -32,7 +43,11 @@ pub(super) fn write(cfg: &ConnConfig, password: Option<&str>) -> String {
     url.push('/');
     url.push_str(&percent_encode(&cfg.dbname));
     url.push('?');
-    url.push_str(&params(cfg).join("&"));
+    let mut params = params(cfg);
+    if reader == Reader::Anyone {
+        params.retain(|param| !param.ends_with('='));
+    }
+    url.push_str(&params.join("&"));
     url
 }
 
