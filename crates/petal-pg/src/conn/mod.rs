@@ -269,14 +269,12 @@ impl ConnConfig {
     /// The config as a URL, the password included: for handing to a child
     /// process, never for printing (print the config itself: it redacts).
     pub fn to_url_with_password(&self) -> String {
-        url::write(self, self.password.as_deref(), url::Reader::Child)
+        url::write(self, self.password.as_deref())
     }
 
     /// The config as a URL without its password: for writing into a file.
-    /// What was left unset (no root file, no password file named) is left
-    /// out, for the reader's environment to fill.
     pub fn to_url_without_password(&self) -> String {
-        url::write(self, None, url::Reader::Anyone)
+        url::write(self, None)
     }
 }
 
@@ -291,11 +289,7 @@ impl FromStr for ConnConfig {
 /// The URL with the password shown as `***`.
 impl fmt::Display for ConnConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&url::write(
-            self,
-            self.password.as_ref().map(|_| "***"),
-            url::Reader::Anyone,
-        ))
+        f.write_str(&url::write(self, self.password.as_ref().map(|_| "***")))
     }
 }
 

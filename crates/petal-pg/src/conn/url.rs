@@ -1,10 +1,10 @@
 //! A [`ConnConfig`] written back as a URL, for a child process (petal's
 //! own, or a libpq tool's) or a file. Every resolved setting is written,
 //! defaults included: the reader's own `PG*` variables must not fill in
-//! what this process had already decided differently. For a child, what
-//! was left unset is written empty too, which keeps its variables out of
-//! those as well; a file (`petal.toml`, read elsewhere and later) leaves
-//! them to its reader's environment.
+//! what this process had already decided differently. What was left unset
+//! (no root file, no password file named) is not written: an empty value
+//! would keep the reader's variables out of those too, but clients other
+//! than libpq (tokio-postgres, for a test's own pool) refuse such keys.
 
 use std::time::Duration;
 
@@ -12,16 +12,8 @@ use super::builder::FOREVER;
 use super::parse::percent_encode;
 use super::{ConnConfig, Host, PassFile, RootCerts};
 
-/// Who reads a URL: a child process of this one, or anyone (a file, a
-/// message).
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Reader {
-    Child,
-    Anyone,
-}
-
 /// The URL of `cfg`, with `password` in its user info when given.
-pub(super) fn write(cfg: &ConnConfig, password: Option<&str>, reader: Reader) -> String {
+pub(super) fn write(cfg: &ConnConfig, password: Option<&str>) -> String {
     let mut url = String::from("postgresql://");
     url.push_str(&percent_encode(&cfg.user));
     if let Some(pw) = password {
@@ -44,18 +36,14 @@ pub(super) fn write(cfg: &ConnConfig, password: Option<&str>, reader: Reader) ->
     url.push_str(&percent_encode(&cfg.dbname));
     url.push('?');
     let mut params = params(cfg);
-    if reader == Reader::Anyone {
-        params.retain(|param| !param.ends_with('='));
-    }
+    // Unset: see the module's comment.
+    params.retain(|param| !param.ends_with('='));
     url.push_str(&params.join("&"));
     url
 }
 
 fn params(cfg: &ConnConfig) -> Vec<String> {
     let mut params = vec![format!("sslmode={}", cfg.sslmode.as_str())];
-    // An empty value is a set one, for libpq and petal alike: it stands
-    // for the default (`~/.postgresql/...`, `~/.pgpass`) and keeps the
-    // reader's PGSSLROOTCERT, PGSSLCERT, PGSSLKEY or PGPASSFILE out.
     let root = match &cfg.sslrootcert {
         RootCerts::File(path) => path.to_string_lossy().into_owned(),
         RootCerts::System => "system".to_string(),
@@ -82,7 +70,6 @@ fn params(cfg: &ConnConfig) -> Vec<String> {
         "connect_timeout={}",
         whole_seconds(cfg.connect_timeout)
     ));
-    // Written even when unset, for the same reason (PGAPPNAME, PGOPTIONS).
     params.push(format!(
         "application_name={}",
         percent_encode(cfg.application_name.as_deref().unwrap_or(""))
