@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use petal_engine::Settings;
 use petal_engine::sources::{self, Source};
 use petal_ir::{Database, QualifiedName};
-use petal_report::erd::{self, Erd, Marks, Selection};
+use petal_report::erd::{self, Erd, Marks, NotFound, Selection};
 
 use crate::cli::Format;
 use crate::failure::{ErrorKind, Failure};
@@ -92,7 +92,7 @@ fn selection(db: &Database, request: &Request) -> Result<Selection, Failure> {
     }
     let mut tables: Vec<QualifiedName> = Vec::with_capacity(names.len());
     for name in names {
-        let found = erd::find(db, name).ok_or_else(|| unknown_table(name, &request.source))?;
+        let found = erd::find(db, name).map_err(|e| not_found(name, &request.source, e))?;
         tables.push(found);
     }
     Ok(Selection {
@@ -101,7 +101,7 @@ fn selection(db: &Database, request: &Request) -> Result<Selection, Failure> {
     })
 }
 
-fn unknown_table(name: &str, source: &str) -> Failure {
+fn not_found(name: &str, source: &str, why: NotFound) -> Failure {
     // The source as a sentence says it, never a URL (it may hold a
     // password).
     let shown = match source {
@@ -110,15 +110,24 @@ fn unknown_table(name: &str, source: &str) -> Failure {
         s if s.starts_with("migrations") => "the migrations",
         _ => "the database",
     };
-    Failure::new(
-        ErrorKind::Config,
-        petal_source::Report::new(format!(
+    let report = match why {
+        NotFound::Unknown => petal_source::Report::new(format!(
             "--tables: no table, view or enum type `{name}` in {shown}"
         ))
         .with_help(
             "name it `schema.table`, or by its name alone when it is in `public` or in one schema only",
         ),
-    )
+        NotFound::Ambiguous(found) => {
+            let schemas: Vec<String> = found.iter().map(|n| format!("`{}`", n.schema)).collect();
+            let first = found.first().map_or_else(String::new, ToString::to_string);
+            petal_source::Report::new(format!(
+                "--tables: `{name}` is ambiguous in {shown}: schemas {} each have one",
+                schemas.join(", ")
+            ))
+            .with_help(format!("name it with its schema, as `{first}`"))
+        }
+    };
+    Failure::new(ErrorKind::Config, report)
 }
 
 /// The DOT text rendered by Graphviz's `dot -Tsvg`.

@@ -1,6 +1,7 @@
 //! `petal erd`: the Cvety.kz models drawn as Mermaid, DOT and SVG, a part
 //! of them picked by `--tables` and `--depth`, and what it says when a
-//! table is unknown or Graphviz is missing.
+//! table is unknown or ambiguous, Graphviz is missing, or a
+//! `migrations@REV` source names no revision.
 
 use crate::support::Project;
 
@@ -113,6 +114,51 @@ async fn tables_and_depth_pick_a_part_and_an_unknown_table_is_named() {
     assert!(!live.output().contains(&url), "{}", live.output());
 }
 
+/// `--depth` counts hops from the tables `--tables` names: without them it
+/// means nothing, and clap refuses it as a usage error before any source
+/// is read.
+#[tokio::test]
+async fn depth_without_tables_is_a_usage_error() {
+    let project = Project::cvety().await;
+    let run = project.petal(&["erd", "--depth", "1"]);
+    run.assert_code(2).assert_mentions("--tables");
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    // With them it is taken.
+    project
+        .petal(&["erd", "--tables", "orders", "--depth", "1"])
+        .assert_ok();
+}
+
+/// A bare name held by several schemas, none of them `public`, is not
+/// guessed: the error says it is ambiguous and lists the schemas, where
+/// a missing table would be said not to exist.
+#[tokio::test]
+async fn a_name_in_several_schemas_is_ambiguous() {
+    let project = Project::cvety().await;
+    project
+        .client()
+        .batch_execute(
+            "CREATE SCHEMA sales; CREATE SCHEMA archive;
+             CREATE TABLE sales.log (id integer PRIMARY KEY);
+             CREATE TABLE archive.log (id integer PRIMARY KEY);",
+        )
+        .await
+        .expect("two schemas with a `log` each");
+    let url = project.url();
+    let run = project.petal(&["erd", &url, "--tables", "log"]);
+    run.assert_code(2)
+        .assert_mentions("`log` is ambiguous in the database: schemas `archive`, `sales`")
+        .assert_mentions("`archive.log`");
+    assert!(!run.output().contains("no table"), "{}", run.output());
+    let one = project.petal(&["erd", &url, "--tables", "sales.log"]);
+    one.assert_ok();
+    assert!(
+        one.stdout.contains("sales_log[\"sales.log\"]"),
+        "{}",
+        one.stdout
+    );
+}
+
 #[tokio::test]
 async fn svg_when_graphviz_is_installed_and_a_clear_error_when_not() {
     let project = Project::cvety().await;
@@ -188,4 +234,58 @@ async fn diff_draws_the_diagram_of_a_change() {
         .petal(&["erd", "--format", "json"])
         .assert_code(2)
         .assert_mentions("`petal erd` draws a diagram");
+}
+
+// `migrations@REV` that names no single revision: an unknown one and a
+// prefix several revisions share. The error names the argument as typed,
+// `migrations@...`, so a command reading two sources says which one is
+// wrong; and it is said before the dev server replays anything.
+
+#[tokio::test]
+async fn an_unknown_revision_is_named_as_the_source_typed() {
+    let project = Project::cvety().await;
+    let run = project.petal(&["erd", "migrations@nosuch"]);
+    run.assert_code(2)
+        .assert_mentions("`migrations@nosuch`")
+        .assert_mentions("names no revision");
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+
+    // In a diff, the wrong one of the two sources is the one named.
+    let diff = project.petal(&[
+        "diff",
+        "--from",
+        "migrations@head",
+        "--to",
+        "migrations@20990101000000",
+    ]);
+    diff.assert_code(2)
+        .assert_mentions("`migrations@20990101000000`");
+    assert!(
+        !diff.output().contains("migrations@head"),
+        "{}",
+        diff.output()
+    );
+}
+
+#[tokio::test]
+async fn an_ambiguous_prefix_lists_the_revisions_it_fits() {
+    let project = Project::cvety().await;
+    // Every Cvety.kz revision starts with 2026.
+    let run = project.petal(&["diff", "--from", "migrations@2026", "--to", "models"]);
+    run.assert_code(2)
+        .assert_mentions("`migrations@2026`")
+        .assert_mentions("is ambiguous")
+        .assert_mentions("20261124095311");
+
+    // An argument of the user's: a `config` error, as JSON too.
+    let inspect = project.petal(&["inspect", "migrations@2026", "--format", "json"]);
+    inspect.assert_code(2);
+    let error: serde_json::Value = serde_json::from_str(&inspect.stdout).expect("JSON");
+    assert_eq!(error["kind"], "config", "{error}");
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("`migrations@2026`: ")),
+        "{error}"
+    );
 }

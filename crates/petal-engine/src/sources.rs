@@ -158,9 +158,12 @@ pub async fn replay_migrations(settings: &Settings) -> Result<Loaded, EngineErro
 }
 
 /// The revision `text` names, as `upgrade` reads it (`None`: base, or
-/// `head` of no revisions), or an error saying why it names none.
+/// `head` of no revisions), or an error saying why it names none. The
+/// error names the argument as typed, `migrations@REV`: a command taking
+/// two sources must say which of them is wrong.
 fn revision_named(graph: &RevisionGraph, text: &str) -> Result<Option<RevisionId>, EngineError> {
-    Ok(petal_migrate::revision_at(graph, text)?)
+    petal_migrate::revision_at(graph, text)
+        .map_err(|e| EngineError::Config(format!("`migrations@{text}`: {e}")))
 }
 
 /// The revisions a source replays: every one for `migrations`, the

@@ -7,6 +7,7 @@
 //! without marks has exactly one node per entity and one edge per
 //! relationship, which `scripts/check-diagrams.sh` counts in the SVG.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use petal_ir::QualifiedName;
@@ -28,6 +29,7 @@ fn colours(mark: Mark) -> (&'static str, &'static str) {
 }
 
 pub(super) fn write(erd: &Erd, marks: &Marks) -> String {
+    let ids = node_ids(erd);
     let mut out = String::from("digraph erd {\n");
     let _ = writeln!(
         out,
@@ -45,10 +47,10 @@ pub(super) fn write(erd: &Erd, marks: &Marks) -> String {
         write_legend(&mut out);
     }
     for entity in &erd.entities {
-        write_entity(&mut out, entity, marks);
+        write_entity(&mut out, entity, &ids, marks);
     }
     for relationship in &erd.relationships {
-        write_edge(&mut out, relationship, marks);
+        write_edge(&mut out, relationship, &ids, marks);
     }
     out.push_str("}\n");
     out
@@ -81,7 +83,7 @@ fn word(mark: Mark) -> &'static str {
     }
 }
 
-fn write_entity(out: &mut String, entity: &Entity, marks: &Marks) {
+fn write_entity(out: &mut String, entity: &Entity, ids: &Ids, marks: &Marks) {
     let mark = marks.objects.get(&entity.name).copied();
     let (fill, border) = mark.map_or((HEADER, BORDER), colours);
     let kind = match entity.kind {
@@ -101,7 +103,7 @@ fn write_entity(out: &mut String, entity: &Entity, marks: &Marks) {
         out,
         "  {} [label=<<table border=\"1\" cellborder=\"0\" cellspacing=\"0\" cellpadding=\"3\" color=\"{border}\">\
          <tr><td colspan=\"3\" bgcolor=\"{fill}\">{title}</td></tr>",
-        node_id(&entity.name)
+        node_id(ids, &entity.name)
     );
     for attribute in &entity.attributes {
         let column_mark = marks
@@ -156,7 +158,7 @@ fn write_row(out: &mut String, attribute: &Attribute, kind: EntityKind, mark: Op
 /// Edges join the tables, not the column rows: a port on a row's cell
 /// lands the arrow inside the table, over the neighbouring cells; the
 /// label names the columns.
-fn write_edge(out: &mut String, relationship: &Relationship, marks: &Marks) {
+fn write_edge(out: &mut String, relationship: &Relationship, ids: &Ids, marks: &Marks) {
     let tail = if relationship.one_to_one {
         "teeodot"
     } else {
@@ -182,14 +184,47 @@ fn write_edge(out: &mut String, relationship: &Relationship, marks: &Marks) {
     let _ = writeln!(
         out,
         "  {} -> {} [label={}, arrowtail={tail}, arrowhead={head}{colour}];",
-        node_id(&relationship.from),
-        node_id(&relationship.to),
+        node_id(ids, &relationship.from),
+        node_id(ids, &relationship.to),
         quoted(&relationship.columns.join(", "))
     );
 }
 
-fn node_id(name: &QualifiedName) -> String {
-    quoted(&name.to_string())
+/// Each entity's node id, quoted.
+type Ids = BTreeMap<QualifiedName, String>;
+
+/// Node ids: `schema.name`, readable in the DOT text, but `.` may be in
+/// either part (`"a.b"."c"` and `"a"."b.c"` spell `a.b.c` alike, and one
+/// node would stand for two tables), so on a clash the later names in
+/// name order are numbered `_2`, `_3`, ... as Mermaid's identifiers are.
+/// The label shows the real name: the id is never seen.
+fn node_ids(erd: &Erd) -> Ids {
+    let mut names: Vec<&QualifiedName> = erd
+        .entities
+        .iter()
+        .map(|e| &e.name)
+        .chain(erd.relationships.iter().flat_map(|r| [&r.from, &r.to]))
+        .collect();
+    names.sort();
+    names.dedup();
+    let mut taken = BTreeSet::new();
+    let mut ids = Ids::new();
+    for name in names {
+        let base = name.to_string();
+        let mut id = base.clone();
+        let mut n = 2;
+        while !taken.insert(id.clone()) {
+            id = format!("{base}_{n}");
+            n += 1;
+        }
+        ids.insert(name.clone(), quoted(&id));
+    }
+    ids
+}
+
+fn node_id<'a>(ids: &'a Ids, name: &QualifiedName) -> &'a str {
+    // Every name of the diagram is in the map: `node_ids` took them all.
+    ids.get(name).map_or("\"_\"", String::as_str)
 }
 
 /// A DOT double-quoted string.

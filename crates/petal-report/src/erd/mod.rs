@@ -116,6 +116,16 @@ impl fmt::Display for UnknownTable {
 
 impl std::error::Error for UnknownTable {}
 
+/// Why [`find`] names no entity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotFound {
+    /// No table, view or enum type of that name.
+    Unknown,
+    /// A bare name held by several schemas (none of them `public`), in
+    /// name order: the user has to say which.
+    Ambiguous(Vec<QualifiedName>),
+}
+
 pub use select::find;
 pub use words::mermaid_type;
 

@@ -14,7 +14,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use petal_ir::{Database, QualifiedName, Table};
 
-use super::{Attribute, Entity, EntityKind, Erd, KeyKind, Relationship, Selection, UnknownTable};
+use super::{
+    Attribute, Entity, EntityKind, Erd, KeyKind, NotFound, Relationship, Selection, UnknownTable,
+};
 
 impl Erd {
     /// The part of `db` that `selection` asks for.
@@ -63,8 +65,10 @@ impl Erd {
 
 /// The entity `text` names in `db`: `schema.name`, or a bare name looked
 /// up in `public` first, then in the one schema holding it (a name in
-/// several other schemas is not guessed). A partition is its root parent.
-pub fn find(db: &Database, text: &str) -> Option<QualifiedName> {
+/// several other schemas is not guessed: [`NotFound::Ambiguous`] lists
+/// them, so the user is told to qualify it rather than that it does not
+/// exist). A partition is its root parent.
+pub fn find(db: &Database, text: &str) -> Result<QualifiedName, NotFound> {
     let found = if text.contains('.') {
         let name = QualifiedName::parse(text, "public");
         is_entity(db, &name).then_some(name)
@@ -73,14 +77,17 @@ pub fn find(db: &Database, text: &str) -> Option<QualifiedName> {
         if is_entity(db, &public) {
             Some(public)
         } else {
-            let mut matches = names(db).filter(|n| n.name == text);
-            match (matches.next(), matches.next()) {
-                (Some(only), None) => Some(only.clone()),
-                _ => None,
+            let mut matches: Vec<QualifiedName> =
+                names(db).filter(|n| n.name == text).cloned().collect();
+            matches.sort();
+            matches.dedup();
+            if matches.len() > 1 {
+                return Err(NotFound::Ambiguous(matches));
             }
+            matches.pop()
         }
     };
-    found.map(|name| root(db, &name))
+    found.map(|name| root(db, &name)).ok_or(NotFound::Unknown)
 }
 
 fn is_entity(db: &Database, name: &QualifiedName) -> bool {

@@ -9,7 +9,7 @@ use petal_ir::{
     Unique, View, ViewColumn,
 };
 
-use super::{Erd, KeyKind, Selection, UnknownTable, find};
+use super::{Erd, KeyKind, NotFound, Selection, UnknownTable, find};
 
 fn name(text: &str) -> QualifiedName {
     QualifiedName::parse(text, "public")
@@ -283,10 +283,32 @@ fn an_unknown_name_is_an_error_naming_it() {
         Erd::of(&shop(), &selection),
         Err(UnknownTable(name("shipments")))
     );
-    assert_eq!(find(&shop(), "orders"), Some(name("orders")));
-    assert_eq!(find(&shop(), "log"), Some(name("public_audit.log")));
-    assert_eq!(find(&shop(), "events_2024_01"), Some(name("events")));
-    assert_eq!(find(&shop(), "shipments"), None);
+    assert_eq!(find(&shop(), "orders"), Ok(name("orders")));
+    assert_eq!(find(&shop(), "log"), Ok(name("public_audit.log")));
+    assert_eq!(find(&shop(), "events_2024_01"), Ok(name("events")));
+    assert_eq!(find(&shop(), "shipments"), Err(NotFound::Unknown));
+}
+
+#[test]
+fn a_bare_name_in_several_schemas_is_ambiguous_and_one_in_public_is_not() {
+    let mut db = shop();
+    // `log` now in two schemas besides `public_audit`: which one the user
+    // means is theirs to say.
+    for t in ["sales.log", "archive.log"] {
+        db.tables.insert(name(t), table(t, Vec::new()));
+    }
+    assert_eq!(
+        find(&db, "log"),
+        Err(NotFound::Ambiguous(vec![
+            name("archive.log"),
+            name("public_audit.log"),
+            name("sales.log"),
+        ]))
+    );
+    assert_eq!(find(&db, "sales.log"), Ok(name("sales.log")));
+    // One in `public` wins over the others: no question to ask.
+    db.tables.insert(name("log"), table("log", Vec::new()));
+    assert_eq!(find(&db, "log"), Ok(name("public.log")));
 }
 
 #[test]

@@ -132,3 +132,36 @@ fn dot_of_odd_names() {
     let erd = Erd::of(&odd(), &Selection::default()).expect("no names");
     insta::assert_snapshot!(dot(&erd, &Marks::default()));
 }
+
+/// `"a.b"."c"` and `"a"."b.c"` spell `a.b.c` alike: two tables, so two
+/// nodes, and the foreign key between them an edge from one to the other,
+/// not a loop on a single node.
+#[test]
+fn dot_node_ids_are_unique_when_names_spell_alike() {
+    let mut db = Database::default();
+    let mut dotted_schema = table("x", vec![column("id", "integer", false)]);
+    dotted_schema.name = QualifiedName::new("a.b", "c");
+    dotted_schema.foreign_keys.push(ForeignKey {
+        ref_table: QualifiedName::new("a", "b.c"),
+        ..fk("c_id_fkey", &["id"], "x")
+    });
+    let mut dotted_table = table("x", vec![column("id", "integer", false)]);
+    dotted_table.name = QualifiedName::new("a", "b.c");
+    for t in [dotted_schema, dotted_table] {
+        db.tables.insert(t.name.clone(), t);
+    }
+    let erd = Erd::of(&db, &Selection::default()).expect("no names");
+    let text = dot(&erd, &Marks::default());
+    let nodes: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains(" [label=<"))
+        .map(|l| l.trim_start().split(" [label=<").next().unwrap_or(""))
+        .collect();
+    assert_eq!(nodes, ["\"a.b.c\"", "\"a.b.c_2\""], "{text}");
+    // The labels still name the tables as they are.
+    assert!(text.contains("<b>a.b.c</b>"), "{text}");
+    assert!(
+        text.contains("  \"a.b.c_2\" -> \"a.b.c\" [label=\"id\""),
+        "{text}"
+    );
+}
