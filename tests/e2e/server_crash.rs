@@ -45,6 +45,9 @@ async fn strings(client: &Client, sql: &str) -> Vec<String> {
     rows.iter().map(|r| r.get(0)).collect()
 }
 
+// One scenario told in order (crash, restart, status, resume, rows): split,
+// its steps would only pass the state to each other.
+#[allow(clippy::too_many_lines)]
 #[tokio::test]
 async fn kill_9_of_the_server_mid_statement_leaves_a_journalled_state() {
     let dir = tempfile::Builder::new()
