@@ -9,7 +9,7 @@ use petal_diff::{Diff, Mode};
 use petal_engine::Settings;
 use petal_engine::sources::{Loaded, Source, replayed_revisions};
 use petal_migrate::{RevisionGraph, RevisionId};
-use petal_report::markdown::{self, MigrationEntry, Migrations};
+use petal_report::markdown::{self, Commands, MigrationEntry, Migrations};
 
 use crate::cli::Format;
 use crate::commands::schema::render_steps;
@@ -62,6 +62,8 @@ pub struct Compared<'a> {
     pub before: &'a petal_ir::Database,
     pub after: &'a petal_ir::Database,
     pub migrations: Migrations,
+    /// The command the report is of (`petal check --migrations`, `petal
+    /// diff --from A --to B`): it lists every change and the warnings.
     pub full_command: String,
 }
 
@@ -72,6 +74,9 @@ pub fn markdown(compared: &Compared<'_>) -> String {
     let labels = petal_diff::change_labels(diff, compared.mode);
     let up = render_steps(&petal_diff::render_diff_as(diff, compared.mode));
     let down = render_steps(&petal_diff::render_down_as(diff, compared.mode));
+    // `from` and `to` name sources as `petal diff` takes them (`check`'s
+    // are `migrations` or `database`, and `models`): its SQL, both ways.
+    let commands = Commands::between(&compared.from, &compared.to, &compared.full_command);
     markdown::render(&markdown::Input {
         from: &compared.from,
         to: &compared.to,
@@ -83,7 +88,7 @@ pub fn markdown(compared: &Compared<'_>) -> String {
         before: compared.before,
         after: compared.after,
         migrations: &compared.migrations,
-        full_command: &compared.full_command,
+        commands: &commands,
     })
 }
 
@@ -106,9 +111,10 @@ pub fn source_label(source: &Source, loaded: &Loaded) -> String {
 }
 
 /// The migration files a diff between two sources covers: between two
-/// replays (or nothing and a replay), the files the later one runs that
-/// the earlier does not; from a replay to the models, the files the
-/// models are compared with; none otherwise.
+/// replays (or nothing and a replay), the files the `to` one runs that
+/// the `from` one does not, and those it undoes (the `from` one runs them,
+/// the `to` one not: going back, or to another branch); from a replay to
+/// the models, the files the models are compared with; none otherwise.
 pub fn covered(settings: &Settings, from: &Source, to: &Source) -> Result<Migrations, Failure> {
     let replay = |s: &Source| matches!(s, Source::Migrations | Source::MigrationsAt(_));
     if !replay(from) && !replay(to) {
@@ -119,8 +125,12 @@ pub fn covered(settings: &Settings, from: &Source, to: &Source) -> Result<Migrat
     let to_set = replayed_revisions(&graph, to)?;
     Ok(match (from_set, to_set) {
         (Some(before), Some(after)) => {
-            let made: BTreeSet<RevisionId> = after.difference(&before).cloned().collect();
-            Migrations::Making(entries(&graph, &made))
+            let runs: BTreeSet<RevisionId> = after.difference(&before).cloned().collect();
+            let undoes: BTreeSet<RevisionId> = before.difference(&after).cloned().collect();
+            Migrations::Making {
+                runs: entries(&graph, &runs),
+                undoes: entries(&graph, &undoes),
+            }
         }
         (Some(replayed), None) if *to == Source::Models => {
             Migrations::ComparedWith(entries(&graph, &replayed))
@@ -129,7 +139,8 @@ pub fn covered(settings: &Settings, from: &Source, to: &Source) -> Result<Migrat
     })
 }
 
-/// Every migration file, for `check --migrations`, which replays them all.
+/// Every migration file, for `check --migrations`, which replays them all
+/// (the report shows the last few and folds the rest away).
 pub fn all_files(settings: &Settings) -> Result<Migrations, Failure> {
     let graph = petal_engine::migrate::load_graph(settings)?;
     let all = graph.topological_order().iter().cloned().collect();

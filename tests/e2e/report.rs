@@ -162,7 +162,9 @@ async fn a_destructive_and_locking_change() {
     let report = report_between(&project, "head-1", "head");
     assert_well_formed(&report);
     assert!(
-        report.contains("**2 changes**: 1 destructive, 1 rewrites a table"),
+        report.contains(
+            "**2 changes**: 1 destructive, 2 lock tables (1 for long), 1 rewrites a table"
+        ),
         "{report}"
     );
     assert!(
@@ -188,6 +190,49 @@ async fn a_destructive_and_locking_change() {
     run.assert_ok();
     assert_eq!(run.stdout, "");
     assert_eq!(project.read("diff.md"), report);
+}
+
+/// A dropped foreign key (safe, but a brief `ACCESS EXCLUSIVE` on both
+/// tables) and an index built without `CONCURRENTLY` (writers wait while
+/// it reads the table): the summary counts both as locking, neither safe.
+#[tokio::test]
+async fn a_dropped_foreign_key_and_a_plain_index_lock() {
+    let project = orders_project().await;
+    project.write(
+        "migrations/20261203000000_unlink_payments.sql",
+        &migration_file(
+            "20261203000000",
+            &["20261202000000"],
+            "unlink payments",
+            "ALTER TABLE public.payments DROP CONSTRAINT payments_order_id_fkey;\n\
+             CREATE INDEX payments_amount_idx ON public.payments (amount);",
+            "DROP INDEX public.payments_amount_idx;\n\
+             ALTER TABLE public.payments ADD CONSTRAINT payments_order_id_fkey \
+             FOREIGN KEY (order_id) REFERENCES public.orders (id);",
+        ),
+    );
+    let report = report_between(&project, "head-1", "head");
+    assert_well_formed(&report);
+    assert!(
+        report.contains("**2 changes**: 2 lock tables (1 for long)\n"),
+        "{report}"
+    );
+    assert!(
+        report.contains("safe: brief ACCESS EXCLUSIVE on `public.orders`, `public.payments`"),
+        "{report}"
+    );
+    insta::assert_snapshot!("dropped_foreign_key_and_plain_index", report);
+
+    // Backwards, the changes undo the file: the report names it.
+    let back = report_between(&project, "head", "head-1");
+    assert!(
+        back.contains(
+            "The changes undo what this file does:\n\n\
+             - `20261203000000_unlink_payments.sql`: unlink payments\n"
+        ),
+        "{back}"
+    );
+    assert!(!back.contains("No migration file runs"), "{back}");
 }
 
 /// What the CI recipe runs: the report goes to the file, and check's exit
@@ -225,7 +270,7 @@ async fn check_migrations_writes_the_report_the_ci_recipe_posts() {
     let report = project.read("report.md");
     assert!(report.starts_with(&format!("{MARKER}\n")), "{report}");
     assert!(
-        report.contains("**1 change**: 1 safe"),
+        report.contains("**1 change**: 1 locks a table briefly"),
         "the summary line:\n{report}"
     );
     assert!(
@@ -278,7 +323,7 @@ async fn autogenerate_prints_the_summary_line() {
     run.assert_ok();
     let summary = run.stdout.lines().last().unwrap_or_default().to_string();
     assert_eq!(
-        summary, "5 changes: 3 destructive, 2 safe",
+        summary, "5 changes: 3 destructive, 5 lock tables briefly",
         "{}",
         run.stdout
     );

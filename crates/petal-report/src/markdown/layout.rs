@@ -3,33 +3,41 @@
 
 use std::fmt::Write as _;
 
-use petal_diff::Impact;
-
-use super::diagram;
-use super::summary::{Concern, Summary};
+use super::diagram::{self, Drawn, TooLong};
+use super::files::{Files, files};
+use super::rows::{Row, keeping_order, rows};
+use super::summary::Summary;
 use super::text::{code, fence, inline};
-use super::{Input, MARKER, Migrations};
+use super::{Commands, Input, MARKER};
 
 /// Everything the report may say, rendered once; [`Cut`] says how much of
 /// each part a rendering keeps.
 pub struct Parts {
     header: String,
+    summary: String,
     warnings: Vec<String>,
-    rows: Vec<String>,
-    files_intro: Option<String>,
-    files: Vec<String>,
-    diagram: Option<String>,
+    rows: Vec<Row>,
+    /// Row indexes in the order rows are kept when not all fit.
+    row_order: Vec<usize>,
+    files: Files,
+    /// The diagrams Mermaid draws, the smaller first: the changed tables
+    /// alone, then with their neighbours (one of them when both are one).
+    diagrams: Vec<Drawn>,
+    too_long: TooLong,
     up: Vec<String>,
     down: Vec<String>,
-    full_command: String,
+    commands: Commands,
 }
 
-/// How many of each part's items a rendering keeps, from the start.
+/// How many of each part's items a rendering keeps: from the start, but
+/// the earlier files (the last ones kept), the rows (those not safe
+/// first) and the diagram (an index into the diagrams, from 1).
 #[derive(Debug, Clone, Copy)]
 struct Cut {
     warnings: usize,
     rows: usize,
     files: usize,
+    earlier: usize,
     diagram: usize,
     up: usize,
     down: usize,
@@ -38,10 +46,15 @@ struct Cut {
 /// Which part of a [`Cut`] a search shrinks.
 type Knob = fn(&mut Cut) -> &mut usize;
 
+/// A report's length as GitHub counts it: in characters.
+fn length(text: &str) -> usize {
+    text.chars().count()
+}
+
 impl Parts {
     pub fn of(input: &Input<'_>) -> Parts {
-        let summary = Summary::of(input.labels);
-        let mut header = format!("{MARKER}\n## Schema changes\n\n{}\n\n", summary.markdown());
+        let summary = Summary::of(input.labels).markdown();
+        let mut header = format!("{MARKER}\n## Schema changes\n\n{summary}\n\n");
         let _ = writeln!(
             header,
             "From {} to {}{}",
@@ -53,40 +66,27 @@ impl Parts {
                 "."
             }
         );
-        let rows = input
-            .changes
-            .iter()
-            .zip(input.labels)
-            .enumerate()
-            .map(|(index, (change, (safety, impacts)))| {
-                let concern = Concern::of(*safety, impacts);
-                format!(
-                    "| {} | {} | {} | {} |",
-                    index + 1,
-                    inline(&change.key().to_string()),
-                    inline(&change.description()),
-                    classification(concern, impacts)
-                )
-            })
-            .collect();
-        let (files_intro, files) = files(input.migrations, !input.changes.is_empty());
-        let marks = diagram::marks(input.changes);
+        let rows = rows(input);
         let sql_lines = |sql: &str| -> Vec<String> {
             if input.changes.is_empty() {
                 return Vec::new();
             }
             sql.lines().map(str::to_string).collect()
         };
+        let (diagrams, too_long) =
+            diagram::within_mermaids_limit(input.changes, input.before, input.after);
         Parts {
             header,
+            summary,
             warnings: input.warnings.iter().map(|w| inline(w)).collect(),
+            row_order: keeping_order(&rows),
             rows,
-            files_intro,
-            files,
-            diagram: diagram::mermaid(&marks, input.before, input.after),
+            files: files(input.migrations, !input.changes.is_empty()),
+            diagrams,
+            too_long,
             up: sql_lines(input.up_sql),
             down: sql_lines(input.down_sql),
-            full_command: input.full_command.to_string(),
+            commands: input.commands.clone(),
         }
     }
 
@@ -94,27 +94,31 @@ impl Parts {
         Cut {
             warnings: self.warnings.len(),
             rows: self.rows.len(),
-            files: self.files.len(),
-            diagram: usize::from(self.diagram.is_some()),
+            files: self.files.shown.len(),
+            earlier: self.files.earlier.len(),
+            diagram: self.diagrams.len(),
             up: self.up.len(),
             down: self.down.len(),
         }
     }
 
-    /// The most of the report that is shorter than `limit` bytes.
+    /// The most of the report that is shorter than `limit` characters.
     pub fn fit(&self, limit: usize) -> String {
         let mut cut = self.whole();
         let text = self.render(&cut);
-        if text.len() < limit {
+        if length(&text) < limit {
             return text;
         }
         // What goes first is what a reviewer misses least: the SQL (the
-        // migration file holds it), the down before the up.
-        let knobs: [Knob; 6] = [
+        // migration file holds it), the down before the up; the files
+        // long merged; the diagram (its neighbours first) before the rows
+        // that say what changes.
+        let knobs: [Knob; 7] = [
             |c| &mut c.down,
             |c| &mut c.up,
-            |c| &mut c.rows,
+            |c| &mut c.earlier,
             |c| &mut c.diagram,
+            |c| &mut c.rows,
             |c| &mut c.files,
             |c| &mut c.warnings,
         ];
@@ -130,9 +134,13 @@ impl Parts {
                 return self.render(&cut);
             }
         }
-        // Only a header longer than the limit comes here: the marker and
-        // the note then, which always fit a comment.
-        format!("{MARKER}\n\n{}\n", self.note(&cut))
+        // Only a header longer than the limit comes here (sources named at
+        // great length): the marker, the summary line and the note then.
+        format!(
+            "{MARKER}\n## Schema changes\n\n{}\n\n{}\n",
+            self.summary,
+            self.note(&cut)
+        )
     }
 
     /// Sets `knob` of `cut` to the most (up to `all`) that fits under
@@ -142,7 +150,7 @@ impl Parts {
         let kept = largest(all, |n| {
             let mut tried = *cut;
             *knob(&mut tried) = n;
-            self.render(&tried).len() < limit
+            length(&self.render(&tried)) < limit
         });
         *knob(cut) = kept.unwrap_or(0);
         kept.is_some()
@@ -156,36 +164,9 @@ impl Parts {
                 let _ = writeln!(out, "- **warning:** {warning}");
             }
         }
-        if !self.rows.is_empty() {
-            out.push_str("\n| # | Object | Change | Classification |\n|---:|---|---|---|\n");
-            for row in &self.rows[..cut.rows] {
-                out.push_str(row);
-                out.push('\n');
-            }
-            if cut.rows < self.rows.len() {
-                let _ = writeln!(
-                    out,
-                    "\n_... and {} more changes, left out here._",
-                    self.rows.len() - cut.rows
-                );
-            }
-        }
-        if let Some(intro) = &self.files_intro {
-            let _ = write!(out, "\n### Migration files\n\n{intro}\n\n");
-            for file in &self.files[..cut.files] {
-                out.push_str(file);
-                out.push('\n');
-            }
-        }
-        if let Some(diagram) = self.diagram.as_ref().filter(|_| cut.diagram > 0) {
-            let fence = fence(&diagram.lines().collect::<Vec<_>>());
-            let _ = write!(
-                out,
-                "\n### Tables changed\n\nThe tables the changes touch and their direct neighbours, \
-                 marked added, changed or removed:\n\n{fence}mermaid\n{}\n{fence}\n",
-                diagram.trim_end()
-            );
-        }
+        self.render_rows(&mut out, cut.rows);
+        self.render_files(&mut out, cut);
+        self.render_diagram(&mut out, cut.diagram);
         sql_block(&mut out, "SQL", &self.up, cut.up);
         sql_block(&mut out, "SQL (down)", &self.down, cut.down);
         let note = self.note(cut);
@@ -195,143 +176,169 @@ impl Parts {
         out
     }
 
-    /// What `cut` leaves out, in one sentence (empty when nothing is).
+    /// The table of changes, its first `kept` rows in keeping order shown
+    /// in the diff's order.
+    fn render_rows(&self, out: &mut String, kept: usize) {
+        if self.rows.is_empty() {
+            return;
+        }
+        out.push_str("\n| # | Object | Change | Classification |\n|---:|---|---|---|\n");
+        let mut shown = self.row_order[..kept].to_vec();
+        shown.sort_unstable();
+        for index in shown {
+            out.push_str(&self.rows[index].text);
+            out.push('\n');
+        }
+        let left = self.rows.len() - kept;
+        if left == 0 {
+            return;
+        }
+        // The safe rows are left out first: they are the last in order.
+        let safe = self.rows.iter().filter(|r| r.safe).count().min(left);
+        let more = if left == 1 { "change" } else { "changes" };
+        let which = match safe {
+            0 => String::new(),
+            s if s == left && left == 1 => ", safe,".to_string(),
+            s if s == left => ", all safe,".to_string(),
+            s => format!(" ({s} safe)"),
+        };
+        let _ = writeln!(out, "\n_... and {left} more {more}{which} left out here._");
+    }
+
+    fn render_files(&self, out: &mut String, cut: &Cut) {
+        let Some(intro) = &self.files.intro else {
+            return;
+        };
+        let _ = write!(out, "\n### Migration files\n\n{intro}\n\n");
+        for file in &self.files.shown[..cut.files] {
+            out.push_str(file);
+            out.push('\n');
+        }
+        if cut.earlier > 0 {
+            let all = self.files.earlier.len();
+            let _ = write!(
+                out,
+                "\n<details><summary>The {all} earlier files</summary>\n\n"
+            );
+            for file in &self.files.earlier[all - cut.earlier..] {
+                out.push_str(file);
+                out.push('\n');
+            }
+            out.push_str("\n</details>\n");
+        }
+    }
+
+    /// The diagram `kept` picks (0: none), or why Mermaid could have none.
+    fn render_diagram(&self, out: &mut String, kept: usize) {
+        let Some(drawn) = kept.checked_sub(1).and_then(|i| self.diagrams.get(i)) else {
+            if self.too_long == TooLong::Diagram {
+                let _ = write!(
+                    out,
+                    "\n### Tables changed\n\n_No diagram: even without their neighbours the \
+                     changed tables make one over the 50,000 characters Mermaid \
+                     draws ({} draws it)._\n",
+                    code(&self.commands.diagram)
+                );
+            }
+            return;
+        };
+        let intro = if drawn.neighbours {
+            "The tables and views the changes touch and their direct neighbours, marked \
+             added, changed or removed:"
+        } else if self.too_long == TooLong::Neighbours {
+            "The tables and views the changes touch, marked added, changed or removed (their \
+             neighbours left out: with them the diagram is over the 50,000 characters Mermaid \
+             draws):"
+        } else {
+            "The tables and views the changes touch, marked added, changed or removed:"
+        };
+        let fence = fence(&drawn.text.lines().collect::<Vec<_>>());
+        let _ = write!(
+            out,
+            "\n### Tables changed\n\n{intro}\n\n{fence}mermaid\n{}\n{fence}\n",
+            drawn.text
+        );
+    }
+
+    /// What `cut` leaves out, in one sentence, each part with the command
+    /// that prints it whole (empty when nothing is left out).
     fn note(&self, cut: &Cut) -> String {
-        let mut left = Vec::new();
-        let mut part = |kept: usize, all: usize, whole: &str, some: &str| {
-            if kept == 0 && all > 0 {
-                left.push(whole.to_string());
-            } else if kept < all {
-                left.push(format!("{} of {all} {some}", all - kept));
+        let commands = &self.commands;
+        let whole = self.whole();
+        // What of a part is left out: all of it, or `n of all ...`.
+        let amount = |kept: usize, all: usize, it: &str, some: &str| -> Option<String> {
+            match all - kept {
+                0 => None,
+                _ if kept == 0 => Some(it.to_string()),
+                n => Some(format!("{n} of {all} {some}")),
             }
         };
-        part(
-            cut.down,
-            self.down.len(),
-            "the down's SQL",
-            "lines of the down's SQL",
-        );
-        part(cut.up, self.up.len(), "the SQL", "lines of the SQL");
-        part(
-            cut.rows,
-            self.rows.len(),
-            "the table of changes",
-            "changes of the table",
-        );
-        part(
-            cut.diagram,
-            usize::from(self.diagram.is_some()),
-            "the diagram",
-            "",
-        );
-        part(
-            cut.files,
-            self.files.len(),
-            "the migration files",
-            "migration files",
-        );
-        part(
-            cut.warnings,
-            self.warnings.len(),
-            "the warnings",
-            "warnings",
-        );
+        let earlier = whole.earlier;
+        let parts = [
+            (
+                amount(
+                    cut.down,
+                    whole.down,
+                    "the down's SQL",
+                    "lines of the down's SQL",
+                ),
+                &commands.down,
+            ),
+            (
+                amount(cut.up, whole.up, "the SQL", "lines of the SQL"),
+                &commands.up,
+            ),
+            (
+                (cut.earlier < earlier).then(|| match cut.earlier {
+                    0 => format!("the {earlier} earlier migration files"),
+                    kept => format!(
+                        "the {} oldest of the {earlier} earlier migration files",
+                        earlier - kept
+                    ),
+                }),
+                &commands.files,
+            ),
+            (
+                (cut.diagram < whole.diagram).then(|| match cut.diagram {
+                    0 => "the diagram".to_string(),
+                    _ => "the diagram's neighbouring tables".to_string(),
+                }),
+                &commands.diagram,
+            ),
+            (
+                amount(
+                    cut.rows,
+                    whole.rows,
+                    "the table of changes",
+                    "rows of the table",
+                ),
+                &commands.changes,
+            ),
+            (
+                amount(
+                    cut.files,
+                    whole.files,
+                    "the migration files",
+                    "migration files",
+                ),
+                &commands.files,
+            ),
+            (
+                amount(cut.warnings, whole.warnings, "the warnings", "warnings"),
+                &commands.changes,
+            ),
+        ];
+        let left: Vec<String> = parts
+            .into_iter()
+            .filter_map(|(what, command)| Some(format!("{} (in full: {})", what?, code(command))))
+            .collect();
         if left.is_empty() {
             return String::new();
         }
         format!(
-            "_Left out to stay under GitHub's comment limit of 65,536 characters: {}. \
-             {} prints everything._",
-            left.join("; "),
-            code(&self.full_command)
+            "_Left out to stay under GitHub's comment limit of 65,536 characters: {}._",
+            left.join("; ")
         )
-    }
-}
-
-/// The classification cell: the concern, then what each statement of the
-/// change locks, rewrites and reads (`petal_diff::Impact`), in order.
-fn classification(concern: Concern, impacts: &[Impact]) -> String {
-    let label = match concern {
-        Concern::Destructive => "**destructive**",
-        Concern::Breaking => "**breaking**",
-        Concern::Rewrites => "**rewrites**",
-        Concern::Locks => "**locks**",
-        Concern::Safe => "safe",
-    };
-    let said: Vec<String> = impacts.iter().map(impact).collect();
-    if said.is_empty() {
-        label.to_string()
-    } else {
-        format!("{label}: {}", said.join("; then "))
-    }
-}
-
-/// `ACCESS EXCLUSIVE on `public.orders` (blocks reads and writes); rewrites `public.orders``.
-fn impact(impact: &Impact) -> String {
-    let mut parts: Vec<String> = impact
-        .locks
-        .iter()
-        .map(|(relation, mode)| {
-            let waits = if mode.blocks_reads() {
-                "blocks reads and writes"
-            } else if mode.blocks_writes() {
-                "blocks writes"
-            } else {
-                "reads and writes go on"
-            };
-            format!("{mode} on {} ({waits})", code(&relation.to_string()))
-        })
-        .collect();
-    for table in &impact.rewrites {
-        parts.push(format!("rewrites {}", code(&table.to_string())));
-    }
-    for table in impact.scans.difference(&impact.rewrites) {
-        parts.push(format!("reads every row of {}", code(&table.to_string())));
-    }
-    parts.join(", ")
-}
-
-/// The sentence over the list of files, and the list's lines.
-fn files(migrations: &Migrations, changes: bool) -> (Option<String>, Vec<String>) {
-    let list = |entries: &[super::MigrationEntry]| -> Vec<String> {
-        entries
-            .iter()
-            .map(|e| format!("- {}: {}", code(&e.file), inline(&e.message)))
-            .collect()
-    };
-    match migrations {
-        Migrations::None => (None, Vec::new()),
-        Migrations::Making(entries) if entries.is_empty() => (
-            Some("No migration file runs between the two.".to_string()),
-            Vec::new(),
-        ),
-        Migrations::Making(entries) => (
-            Some(match entries.len() {
-                1 => "The changes are what this file does:".to_string(),
-                n => format!("The changes are what these {n} files do, in the order they run:"),
-            }),
-            list(entries),
-        ),
-        Migrations::ComparedWith(entries) => {
-            let replayed = count(entries.len(), "migration file", "migration files");
-            let intro = if changes {
-                format!(
-                    "The models are compared with the {replayed} replayed; the changes are in \
-                     none of them: a revision still to write (`petal revision --autogenerate`)."
-                )
-            } else {
-                format!("The models agree with the {replayed} replayed.")
-            };
-            (Some(intro), list(entries))
-        }
-    }
-}
-
-fn count(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        one.to_string()
-    } else {
-        format!("{n} {many}")
     }
 }
 

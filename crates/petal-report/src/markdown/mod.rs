@@ -8,21 +8,27 @@
 //! changes, their labels from `petal_diff::change_labels`, the SQL as
 //! their writer printed it, both schemas) and classifies nothing again.
 //! The same input gives the same bytes; the report stays under GitHub's
-//! comment limit, leaving out the SQL first, then table rows, and says
-//! what it left out.
+//! comment limit, leaving out the SQL first, then the diagram, then table
+//! rows, and says what it left out and which command prints it.
 
 mod diagram;
+mod files;
 mod layout;
+mod rows;
 mod summary;
 mod text;
 
+#[cfg(test)]
+mod diagram_tests;
+#[cfg(test)]
+mod fit_tests;
 #[cfg(test)]
 mod tests;
 
 use petal_diff::{Change, Impact, Safety};
 use petal_ir::Database;
 
-pub use diagram::{marks, of_change};
+pub use diagram::{folded, marks, of_change};
 pub use summary::{Concern, Summary};
 
 /// The line every report starts with, invisible once rendered: a CI job
@@ -31,6 +37,10 @@ pub const MARKER: &str = "<!-- petal-report -->";
 
 /// GitHub's limit on a comment's length, in characters.
 pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
+
+/// The longest diagram Mermaid draws, in characters (its `maxTextSize`):
+/// a longer one renders as "Maximum text size in diagram exceeded".
+pub const MERMAID_TEXT_LIMIT: usize = 50_000;
 
 /// A migration file, as the report lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,9 +57,14 @@ pub enum Migrations {
     /// No side of the comparison is a replay of the migrations.
     #[default]
     None,
-    /// The changes are what these files do (`diff` between two replays,
-    /// or from nothing to one), in the order they run.
-    Making(Vec<MigrationEntry>),
+    /// The changes are what `runs` do (`diff` between two replays, or
+    /// from nothing to one), in the order they run, after undoing `undoes`
+    /// (a replay of fewer files, or of another branch, compared with a
+    /// later one), in the order they run too.
+    Making {
+        runs: Vec<MigrationEntry>,
+        undoes: Vec<MigrationEntry>,
+    },
     /// The changes are what the models hold that these files, replayed,
     /// do not (`check --migrations`): a revision still to write.
     ComparedWith(Vec<MigrationEntry>),
@@ -74,9 +89,39 @@ pub struct Input<'a> {
     pub before: &'a Database,
     pub after: &'a Database,
     pub migrations: &'a Migrations,
-    /// The command that prints everything, for the note when something
-    /// is left out (`petal diff --from ... --to ...`).
-    pub full_command: &'a str,
+    /// What prints each part in full, for the note when one is left out.
+    pub commands: &'a Commands,
+}
+
+/// The commands that print in full what a report may leave out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Commands {
+    /// The up's SQL: `petal diff --from A --to B`.
+    pub up: String,
+    /// The down's SQL: `petal diff --from B --to A`.
+    pub down: String,
+    /// Every change with its classification, and the warnings: the
+    /// command the report is of (`petal check --migrations`), or the up's.
+    pub changes: String,
+    /// The diagram, drawn whole: `petal diff --from A --to B --format svg`.
+    pub diagram: String,
+    /// The migration files: `petal history`.
+    pub files: String,
+}
+
+impl Commands {
+    /// The commands for a report of the difference from `from` to `to`
+    /// (sources as `petal diff` takes them), made by the command `run`.
+    pub fn between(from: &str, to: &str, run: &str) -> Commands {
+        let up = format!("petal diff --from {from} --to {to}");
+        Commands {
+            down: format!("petal diff --from {to} --to {from}"),
+            changes: run.to_string(),
+            diagram: format!("{up} --format svg"),
+            files: "petal history".to_string(),
+            up,
+        }
+    }
 }
 
 /// The report, under GitHub's comment limit.
@@ -84,10 +129,12 @@ pub fn render(input: &Input<'_>) -> String {
     render_within(input, GITHUB_COMMENT_LIMIT)
 }
 
-/// The report in fewer than `limit` bytes (so fewer characters too), parts
-/// left out as needed: the down's SQL from its end, then the up's, then
-/// the rows of the table of changes, then the diagram, then the list of
-/// files, then the warnings; each block it opens is closed.
+/// The report in fewer than `limit` characters, parts left out as needed:
+/// the down's SQL from its end, then the up's, then the earlier migration
+/// files `check --migrations` compared with, then the diagram's neighbours
+/// and the diagram, then the rows of the table of changes (the safe ones
+/// first), then the list of files, then the warnings; each block it opens
+/// is closed.
 pub fn render_within(input: &Input<'_>, limit: usize) -> String {
     layout::Parts::of(input).fit(limit)
 }

@@ -1,6 +1,12 @@
 //! The one summary line of a schema change: how many changes, the ones
 //! that can hurt first. The Markdown report opens with it and `petal
 //! revision --autogenerate` prints it after writing its file.
+//!
+//! The counts are independent: a change that drops data while it rewrites
+//! a table under `ACCESS EXCLUSIVE` is destructive, rewriting and locking
+//! at once, and a reviewer needs to see all three (a count under the
+//! strongest label only would hide the lock of every destructive change).
+//! Safe are the changes in no other count.
 
 use std::fmt;
 
@@ -8,7 +14,7 @@ use petal_diff::{Impact, Safety};
 
 /// What a reviewer should worry about most in one change, from the
 /// diff's own classification (`petal_diff::change_labels`), strongest
-/// first: each change counts once, under the strongest that applies.
+/// first: the label of the change's row in the report's table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Concern {
     Destructive,
@@ -20,28 +26,69 @@ pub enum Concern {
 }
 
 impl Concern {
-    /// A change's concern from its label: its safety, and whether one of
-    /// its statements rewrites a table.
+    /// A change's strongest concern from its label: its safety, and
+    /// whether one of its statements rewrites a table.
     pub fn of(safety: Safety, impacts: &[Impact]) -> Concern {
-        let rewrites = impacts.iter().any(|i| !i.rewrites.is_empty());
         match safety {
             Safety::Destructive => Concern::Destructive,
             Safety::Breaking => Concern::Breaking,
-            Safety::Locks | Safety::Safe if rewrites => Concern::Rewrites,
+            Safety::Locks | Safety::Safe if rewrites(impacts) => Concern::Rewrites,
             Safety::Locks => Concern::Locks,
             Safety::Safe => Concern::Safe,
         }
     }
 }
 
-/// The counts of a schema change's changes by concern.
+/// How long a change keeps other sessions' reads or writes of a table
+/// that existed before it waiting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blocking {
+    /// Takes no lock that blocks reads or writes.
+    No,
+    /// A lock that blocks them, for a change of the catalog only: as long
+    /// as the statement waits for the lock, then a moment.
+    Briefly,
+    /// Blocks them while the statement reads or writes every row (a
+    /// rewrite, a scan under the lock), or classified `locks`.
+    Long,
+}
+
+impl Blocking {
+    pub fn of(safety: Safety, impacts: &[Impact]) -> Blocking {
+        let long_impact = impacts
+            .iter()
+            .any(|i| i.blocks_writes() && (!i.rewrites.is_empty() || !i.scans.is_empty()));
+        if safety == Safety::Locks || long_impact {
+            Blocking::Long
+        } else if impacts.iter().any(Impact::blocks_writes) {
+            Blocking::Briefly
+        } else {
+            Blocking::No
+        }
+    }
+}
+
+fn rewrites(impacts: &[Impact]) -> bool {
+    impacts.iter().any(|i| !i.rewrites.is_empty())
+}
+
+/// Whether a change is in none of the summary's counts but `safe`.
+pub fn is_safe(safety: Safety, impacts: &[Impact]) -> bool {
+    safety == Safety::Safe && !rewrites(impacts) && Blocking::of(safety, impacts) == Blocking::No
+}
+
+/// The counts of a schema change's changes; one change may be in several.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Summary {
     pub changes: usize,
     pub destructive: usize,
     pub breaking: usize,
+    /// Changes holding a lock that blocks reads or writes of a table...
     pub locks: usize,
+    /// ...and of them, those that hold it while rows are read or written.
+    pub locks_long: usize,
     pub rewrites: usize,
+    /// Changes in none of the counts above.
     pub safe: usize,
 }
 
@@ -54,13 +101,18 @@ impl Summary {
             ..Summary::default()
         };
         for (safety, impacts) in labels {
-            match Concern::of(*safety, impacts) {
-                Concern::Destructive => summary.destructive += 1,
-                Concern::Breaking => summary.breaking += 1,
-                Concern::Rewrites => summary.rewrites += 1,
-                Concern::Locks => summary.locks += 1,
-                Concern::Safe => summary.safe += 1,
+            summary.destructive += usize::from(*safety == Safety::Destructive);
+            summary.breaking += usize::from(*safety == Safety::Breaking);
+            summary.rewrites += usize::from(rewrites(impacts));
+            match Blocking::of(*safety, impacts) {
+                Blocking::No => {}
+                Blocking::Briefly => summary.locks += 1,
+                Blocking::Long => {
+                    summary.locks += 1;
+                    summary.locks_long += 1;
+                }
             }
+            summary.safe += usize::from(is_safe(*safety, impacts));
         }
         summary
     }
@@ -74,26 +126,33 @@ impl Summary {
         }
     }
 
-    /// `1 destructive, 3 lock tables, 1 rewrites a table, 7 safe`: the
-    /// counts that are not zero, the harmful ones first.
+    /// `1 destructive, 3 lock tables (1 for long), 1 rewrites a table,
+    /// 7 safe`: the counts that are not zero, the harmful ones first.
     pub fn counts(&self) -> String {
-        let plural =
-            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let plural = |n: usize, one: &str, many: &str| {
+            let word = if n == 1 { one } else { many };
+            format!("{n} {word}")
+        };
+        let how_long = match self.locks_long {
+            0 => " briefly".to_string(),
+            long if long == self.locks => " for long".to_string(),
+            long => format!(" ({long} for long)"),
+        };
         let parts = [
             (
                 self.destructive,
-                plural(self.destructive, "destructive", "destructive"),
+                format!("{} destructive", self.destructive),
             ),
-            (self.breaking, plural(self.breaking, "breaking", "breaking")),
+            (self.breaking, format!("{} breaking", self.breaking)),
             (
                 self.locks,
-                plural(self.locks, "locks a table", "lock tables"),
+                plural(self.locks, "locks a table", "lock tables") + &how_long,
             ),
             (
                 self.rewrites,
                 plural(self.rewrites, "rewrites a table", "rewrite tables"),
             ),
-            (self.safe, plural(self.safe, "safe", "safe")),
+            (self.safe, format!("{} safe", self.safe)),
         ];
         parts
             .into_iter()
@@ -129,37 +188,64 @@ mod tests {
 
     use super::*;
 
-    fn locking(rewrite: bool) -> Vec<Impact> {
+    fn impact(mode: LockMode, rewrite: bool, scan: bool) -> Impact {
         let table = QualifiedName::new("public", "orders");
         let mut impact = Impact::default();
-        impact
-            .locks
-            .insert(table.clone(), LockMode::AccessExclusive);
+        impact.locks.insert(table.clone(), mode);
         if rewrite {
-            impact.rewrites.insert(table);
+            impact.rewrites.insert(table.clone());
         }
-        vec![impact]
+        if scan {
+            impact.scans.insert(table);
+        }
+        impact
+    }
+
+    fn exclusive(rewrite: bool) -> Vec<Impact> {
+        vec![impact(LockMode::AccessExclusive, rewrite, false)]
     }
 
     #[test]
-    fn each_change_counts_once_under_its_strongest_concern() {
+    fn a_change_counts_in_every_count_it_belongs_to() {
         let labels = vec![
-            (Safety::Destructive, locking(true)),
-            (Safety::Locks, locking(false)),
-            (Safety::Locks, locking(false)),
-            (Safety::Locks, locking(true)),
-            (Safety::Safe, Vec::new()),
+            // A retype losing data: destructive, rewriting, locking long.
+            (Safety::Destructive, exclusive(true)),
+            // A dropped column: destructive, and a brief lock.
+            (Safety::Destructive, exclusive(false)),
+            // A dropped foreign key: safe, but a brief lock.
+            (Safety::Safe, exclusive(false)),
+            // An index built under SHARE: reads every row, writers wait.
+            (Safety::Locks, vec![impact(LockMode::Share, false, true)]),
+            // A validation under SHARE UPDATE EXCLUSIVE: nobody waits.
+            (
+                Safety::Safe,
+                vec![impact(LockMode::ShareUpdateExclusive, false, true)],
+            ),
             (Safety::Safe, Vec::new()),
         ];
         let summary = Summary::of(&labels);
         assert_eq!(
             summary.to_string(),
-            "6 changes: 1 destructive, 2 lock tables, 1 rewrites a table, 2 safe"
+            "6 changes: 2 destructive, 4 lock tables (2 for long), 1 rewrites a table, 2 safe"
         );
         assert_eq!(
             summary.markdown(),
-            "**6 changes**: 1 destructive, 2 lock tables, 1 rewrites a table, 2 safe"
+            "**6 changes**: 2 destructive, 4 lock tables (2 for long), 1 rewrites a table, 2 safe"
         );
+    }
+
+    #[test]
+    fn locks_all_long_or_all_brief_say_so_in_a_word() {
+        let long = Summary::of(&[
+            (Safety::Destructive, exclusive(true)),
+            (Safety::Locks, exclusive(true)),
+        ]);
+        assert_eq!(
+            long.to_string(),
+            "2 changes: 1 destructive, 2 lock tables for long, 2 rewrite tables"
+        );
+        let brief = Summary::of(&[(Safety::Safe, exclusive(false))]);
+        assert_eq!(brief.to_string(), "1 change: 1 locks a table briefly");
     }
 
     #[test]

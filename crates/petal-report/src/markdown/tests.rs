@@ -5,9 +5,9 @@
 use petal_diff::{Diff, Mode, ReviewedStep};
 use petal_ir::{Column, Database, QualifiedName, SqlType, Table};
 
-use super::{GITHUB_COMMENT_LIMIT, Input, MARKER, MigrationEntry, Migrations, render};
+use super::{Commands, GITHUB_COMMENT_LIMIT, Input, MARKER, MigrationEntry, Migrations};
 
-fn table(name: &str, columns: &[(&str, &str)]) -> Table {
+pub(super) fn table(name: &str, columns: &[(&str, &str)]) -> Table {
     let mut table = Table::new(QualifiedName::new("public", name));
     for (column, ty) in columns {
         table
@@ -17,7 +17,7 @@ fn table(name: &str, columns: &[(&str, &str)]) -> Table {
     table
 }
 
-fn database(tables: Vec<Table>) -> Database {
+pub(super) fn database(tables: Vec<Table>) -> Database {
     let mut db = Database::default();
     db.schemas.insert("public".to_string());
     for table in tables {
@@ -39,29 +39,47 @@ fn sql(steps: &[ReviewedStep]) -> String {
     out
 }
 
-/// The report of the diff from `before` to `after`, as `petal diff` makes it.
-fn report(before: &Database, after: &Database, migrations: &Migrations) -> String {
+/// The commands of a report from `before` to `after` made by `petal diff`.
+fn commands() -> Commands {
+    Commands::between("before", "after", "petal diff --from before --to after")
+}
+
+/// The report of the diff from `before` to `after`, as `petal diff` makes
+/// it, under `limit`.
+pub(super) fn report_within(
+    before: &Database,
+    after: &Database,
+    migrations: &Migrations,
+    limit: usize,
+) -> String {
     let diff: Diff = petal_diff::diff(before, after);
     let labels = petal_diff::change_labels(&diff, Mode::Plain);
     let up = sql(&petal_diff::render_diff_as(&diff, Mode::Plain));
     let down = sql(&petal_diff::render_down_as(&diff, Mode::Plain));
-    render(&Input {
-        from: "before",
-        to: "after",
-        changes: &diff.changes,
-        labels: &labels,
-        warnings: &[],
-        up_sql: &up,
-        down_sql: &down,
-        before,
-        after,
-        migrations,
-        full_command: "petal diff --from before --to after",
-    })
+    super::render_within(
+        &Input {
+            from: "before",
+            to: "after",
+            changes: &diff.changes,
+            labels: &labels,
+            warnings: &[],
+            up_sql: &up,
+            down_sql: &down,
+            before,
+            after,
+            migrations,
+            commands: &commands(),
+        },
+        limit,
+    )
+}
+
+pub(super) fn report(before: &Database, after: &Database, migrations: &Migrations) -> String {
+    report_within(before, after, migrations, GITHUB_COMMENT_LIMIT)
 }
 
 /// Every code fence and `<details>` block the report opens is closed.
-fn assert_blocks_closed(text: &str) {
+pub(super) fn assert_blocks_closed(text: &str) {
     let mut open: Option<String> = None;
     for line in text.lines() {
         let ticks: String = line.chars().take_while(|c| *c == '`').collect();
@@ -95,7 +113,9 @@ fn a_dropped_column_and_a_retyped_one_read_destructive_and_locking() {
     let text = report(&before, &after, &Migrations::None);
     assert!(text.starts_with(&format!("{MARKER}\n")), "{text}");
     assert!(
-        text.contains("**2 changes**: 1 destructive, 1 rewrites a table"),
+        text.contains(
+            "**2 changes**: 1 destructive, 2 lock tables (1 for long), 1 rewrites a table"
+        ),
         "{text}"
     );
     let row = |needle: &str| {
@@ -130,10 +150,13 @@ fn the_same_input_gives_the_same_bytes() {
         table("b", &[("id", "bigint")]),
         table("c", &[("id", "bigint")]),
     ]);
-    let files = Migrations::Making(vec![MigrationEntry {
-        file: "20261124095348_b_and_c.sql".to_string(),
-        message: "b and c".to_string(),
-    }]);
+    let files = Migrations::Making {
+        runs: vec![MigrationEntry {
+            file: "20261124095348_b_and_c.sql".to_string(),
+            message: "b and c".to_string(),
+        }],
+        undoes: Vec::new(),
+    };
     let first = report(&before, &after, &files);
     assert_eq!(first, report(&before, &after, &files));
     assert!(
@@ -178,7 +201,8 @@ fn thousands_of_changes_stay_under_the_limit_with_blocks_closed() {
         .collect();
     let after = database(tables);
     let text = report(&before, &after, &Migrations::None);
-    assert!(text.len() < GITHUB_COMMENT_LIMIT, "{} bytes", text.len());
+    let length = text.chars().count();
+    assert!(length < GITHUB_COMMENT_LIMIT, "{length} characters");
     assert!(text.starts_with(MARKER), "{}", &text[..200]);
     assert!(
         text.contains("**3000 changes**: 3000 safe"),
@@ -193,18 +217,18 @@ fn thousands_of_changes_stay_under_the_limit_with_blocks_closed() {
         &text[..2000]
     );
     assert!(
-        text.contains("more changes, left out here"),
+        text.contains("more changes, all safe, left out here"),
         "rows are left out"
     );
     assert!(
         text.contains(
             "_Left out to stay under GitHub's comment limit of 65,536 characters: \
-                       the down's SQL; the SQL; "
+             the down's SQL (in full: `petal diff --from after --to before`); \
+             the SQL (in full: `petal diff --from before --to after`); "
         ),
         "{}",
         &text[text.len().saturating_sub(600)..]
     );
-    assert!(text.contains("`petal diff --from before --to after` prints everything._"));
     assert_blocks_closed(&text);
 }
 
@@ -217,26 +241,9 @@ fn a_little_too_much_sql_loses_the_downs_end_first() {
             .collect(),
     );
     let whole = report(&before, &after, &Migrations::None);
-    let diff = petal_diff::diff(&before, &after);
-    let labels = petal_diff::change_labels(&diff, Mode::Plain);
-    let up = sql(&petal_diff::render_diff_as(&diff, Mode::Plain));
-    let down = sql(&petal_diff::render_down_as(&diff, Mode::Plain));
-    let input = Input {
-        from: "before",
-        to: "after",
-        changes: &diff.changes,
-        labels: &labels,
-        warnings: &[],
-        up_sql: &up,
-        down_sql: &down,
-        before: &before,
-        after: &after,
-        migrations: &Migrations::None,
-        full_command: "petal diff --from before --to after",
-    };
-    let limit = whole.len() - 100;
-    let text = super::render_within(&input, limit);
-    assert!(text.len() < limit);
+    let limit = whole.chars().count() - 100;
+    let text = report_within(&before, &after, &Migrations::None, limit);
+    assert!(text.chars().count() < limit);
     assert!(
         text.contains("<details><summary>SQL (down)</summary>"),
         "{text}"

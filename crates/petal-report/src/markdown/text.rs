@@ -1,11 +1,17 @@
 //! Text put into Markdown safely: what a description says must not turn
-//! into emphasis, a link, an HTML tag or a new table cell, and a code
-//! block must close where the report closes it.
+//! into emphasis, a link, an HTML tag, a new table cell, a mention of a
+//! user or a link to an issue, and a code block must close where the
+//! report closes it.
+
+/// Put after `@` and `#` before a word: GitHub then reads no mention
+/// (`@team`) and no issue link (`#12`) there, and the text looks the same.
+const JOINER: char = '\u{200D}';
 
 /// `text` as inline Markdown that renders as itself on one line: the
 /// characters GitHub's Markdown gives a meaning escaped (`|` too, which
 /// ends a table cell), HTML's `<`, `>` and `&` as entities, line breaks
-/// as spaces.
+/// as spaces; `@` and `#` before a letter or digit followed by a
+/// zero-width joiner, so a name from the schema notifies nobody.
 pub fn inline(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
@@ -22,6 +28,10 @@ pub fn inline(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
             '\n' | '\r' => out.push(' '),
+            '@' | '#' if chars.get(index + 1).is_some_and(|n| n.is_alphanumeric()) => {
+                out.push(c);
+                out.push(JOINER);
+            }
             c => out.push(c),
         }
     }
@@ -34,10 +44,20 @@ fn inside_word(chars: &[char], index: usize) -> bool {
 }
 
 /// `text` as inline code: in backticks one more than its longest run, so
-/// none inside closes it (GitHub keeps `\|` in a table cell's code as `|`).
+/// none inside closes it. Outside a table (a code span shows a backslash
+/// as itself).
 pub fn code(text: &str) -> String {
-    let one_line = text.replace(['\n', '\r'], " ").replace('|', "\\|");
-    let ticks = "`".repeat(longest_run(&one_line, '`') + 1);
+    spanned(&text.replace(['\n', '\r'], " "))
+}
+
+/// `text` as inline code in a table cell: its `|` escaped, which would end
+/// the cell even inside the span (GitHub shows `\|` there as `|`).
+pub fn cell_code(text: &str) -> String {
+    spanned(&text.replace(['\n', '\r'], " ").replace('|', "\\|"))
+}
+
+fn spanned(one_line: &str) -> String {
+    let ticks = "`".repeat(longest_run(one_line, '`') + 1);
     let pad = if one_line.starts_with('`') || one_line.ends_with('`') {
         " "
     } else {
@@ -78,6 +98,24 @@ mod tests {
             "check (a \\|\\| b) &lt;&gt; '\\*x\\*' &amp; \\_y\\_ on order_items"
         );
         assert_eq!(inline("two\nlines"), "two lines");
+    }
+
+    #[test]
+    fn mentions_and_issue_links_are_neutralized_outside_code() {
+        assert_eq!(
+            inline("ask @alice about #12, a@b"),
+            "ask @\u{200D}alice about #\u{200D}12, a@\u{200D}b"
+        );
+        // A lone sign before a space or at the end is no mention: as is.
+        assert_eq!(inline("# of rows @ 5 #"), "# of rows @ 5 #");
+        // In a code span GitHub links nothing: it is kept as typed.
+        assert_eq!(code("@alice #12"), "`@alice #12`");
+    }
+
+    #[test]
+    fn a_bar_is_escaped_in_table_cells_only() {
+        assert_eq!(code("a || b"), "`a || b`");
+        assert_eq!(cell_code("a || b"), "`a \\|\\| b`");
     }
 
     #[test]
