@@ -141,7 +141,12 @@ pub async fn diff(
     if format.is_diagram() {
         // The report's picture: the changed tables and their neighbours,
         // marked; an empty diagram when no table changed.
-        let marks = petal_report::markdown::marks(&diff.changes);
+        // A partition's marks go to the partitioned table it is drawn as.
+        let marks = petal_report::markdown::folded(
+            &petal_report::markdown::marks(&diff.changes),
+            &from_loaded.database,
+            &to_loaded.database,
+        );
         let diagram =
             petal_report::markdown::of_change(&marks, &from_loaded.database, &to_loaded.database)
                 .unwrap_or_default();
