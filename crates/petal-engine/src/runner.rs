@@ -5,6 +5,7 @@
 pub use petal_runner::{
     AppliedRow, FORGET_UNHELD, FailedStatement, Interrupt, InterruptSender, Interrupted,
     LOG_TABLE_DDL, LockError, MigrationLock, Mode, RunError, Runner, STEPS_TABLE_DDL, Signal,
-    StepEvent, StepPolicy, StoppedAt, backfill, listen_for_signals, ensure_log_table, log_table_exists, parents_text,
-    read_applied, read_journal, record_stamp, step_row_sql, up_rows_sql,
+    StepEvent, StepPolicy, StoppedAt, backfill, ensure_log_table, listen_for_signals,
+    log_table_exists, parents_text, read_applied, read_journal, record_stamp, step_row_sql,
+    up_rows_sql,
 };
