@@ -96,6 +96,28 @@ fn a_column_owning_another_sequence_turns_serial_and_back() {
     });
 }
 
+/// From migra's `seq` fixture: a serial column's sequence becomes a
+/// standalone sequence of the same name feeding the column's default, and
+/// back. The standalone one is created once the owned one is dropped, and
+/// dropped before the column's new owned one takes its name.
+#[test]
+fn a_serial_sequences_name_passes_to_a_standalone_sequence_and_back() {
+    let runtime = common::runtime().expect("runtime");
+    runtime.block_on(async {
+        let a = common::built("CREATE TABLE test (id serial PRIMARY KEY);")
+            .await
+            .expect("schema A");
+        let b = common::built(
+            "CREATE SEQUENCE test_id_seq;
+             CREATE TABLE test (id integer PRIMARY KEY DEFAULT nextval('test_id_seq'));",
+        )
+        .await
+        .expect("schema B");
+        converges_with_rows(&a, &b).await;
+        converges_with_rows(&b, &a).await;
+    });
+}
+
 /// Found by the property: a domain renamed (by hint) while a composite
 /// type's attribute is of it and a column of the composite. The rename
 /// carries the attribute along; comparing without the hint would retype

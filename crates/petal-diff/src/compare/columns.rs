@@ -24,6 +24,7 @@ impl Engine<'_> {
                 }
             }
         }
+        self.create_held_sequences(true);
     }
 
     /// A column's NOT NULL: `Nullable` between nullable and proven, and
@@ -89,6 +90,7 @@ impl Engine<'_> {
                 sequence: cur.sequence.clone(),
             }));
         }
+        self.create_held_sequences(false);
         if cur.ty != to.ty || cur.collation != to.collation {
             let using = needs_using(&cur.ty, &to.ty, is_user_type(&cur.ty), is_user_type(&to.ty));
             let default_after = if cur.default != to.default || using && cur.default.is_some() {
@@ -130,6 +132,9 @@ impl Engine<'_> {
             }));
         }
         self.not_null(&table, &column, &cur, to);
+        if to.serial && !cur.serial || to.identity.is_some() && cur.identity.is_none() {
+            self.free_sequence_name(&table, to);
+        }
         if to.identity.is_some() && cur.identity != to.identity {
             let sequence = if cur.identity.is_none() {
                 to.sequence.clone()

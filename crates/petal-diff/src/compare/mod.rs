@@ -45,6 +45,7 @@ mod order;
 mod partitions;
 mod policies;
 mod privileges;
+mod sequence_names;
 mod table_options;
 mod table_plan;
 mod tables;
@@ -227,6 +228,7 @@ pub fn diff(from: &Database, to: &Database) -> Diff {
         moved_columns: BTreeMap::new(),
         retyped_attributes: Vec::new(),
         moved_foreign_keys: Vec::new(),
+        held_sequences: Vec::new(),
         created: Default::default(),
     };
     engine.run();
@@ -293,6 +295,9 @@ pub(crate) struct Engine<'a> {
     /// Foreign keys to the parent of a partition that is detached and
     /// attached again, moved aside in phase 7 and put back in phase 11.
     pub moved_foreign_keys: Vec<Change>,
+    /// Sequences whose names an owned sequence still holds, created once
+    /// it is gone (`compare/sequence_names.rs`).
+    pub held_sequences: Vec<Change>,
     /// The objects this migration creates (or creates again), whose
     /// wanted grants are all given explicitly (`compare/privileges.rs`).
     pub created: std::collections::BTreeSet<petal_ir::ObjectKey>,
@@ -344,6 +349,7 @@ impl Engine<'_> {
         self.create_providers(&objects);
         self.rename_tables_and_columns(&matching);
         self.drop_columns_and_tables(&matching);
+        self.create_held_sequences(false);
         self.persistence(&matching);
         self.rename_constraints(&plan);
         self.create_tables_and_columns(&matching);

@@ -505,13 +505,14 @@ impl Engine<'_> {
             if let Some(privileges) = plan.privileges.get(key) {
                 set_privileges(&mut object, privileges.clone());
             }
-            match plan.because.get(key) {
-                Some(because) => self.emit(Change::PutBack(Moved {
+            let change = match plan.because.get(key) {
+                Some(because) => Change::PutBack(Moved {
                     object,
                     because: because.clone(),
-                })),
-                None => self.emit(Change::Create(object)),
-            }
+                }),
+                None => Change::Create(object),
+            };
+            self.create_provider(change);
         }
     }
 }
