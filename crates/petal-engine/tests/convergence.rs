@@ -328,6 +328,29 @@ fn a_generated_column_given_a_new_expression_keeps_what_uses_it() {
     });
 }
 
+/// A SQL function whose string body calls another: PostgreSQL checks the
+/// body when the function is created but records no dependency of it, so
+/// the callee is created first all the same, whatever the names' order
+/// (pgschema's `dependency/sql_function_body_reference`). String bodies
+/// load on every server version.
+#[test]
+fn a_sql_function_calling_another_in_its_string_body_converges() {
+    let runtime = common::runtime().expect("runtime");
+    runtime.block_on(async {
+        let a = common::built("").await.expect("schema A");
+        let b = common::built(
+            "CREATE FUNCTION z_helper(input text) RETURNS text LANGUAGE sql IMMUTABLE
+                 AS $$ SELECT upper(input) $$;
+             CREATE FUNCTION a_wrapper(input text) RETURNS text LANGUAGE sql IMMUTABLE
+                 AS $$ SELECT public.z_helper(input) || z_helper('x') $$;",
+        )
+        .await
+        .expect("schema B");
+        converges_with_rows(&a, &b).await;
+        converges_with_rows(&b, &a).await;
+    });
+}
+
 /// A named case of the property: up and down converge with the rows
 /// present, no flagged failure allowed.
 async fn converges_with_rows(a: &petal_ir::Database, b: &petal_ir::Database) {

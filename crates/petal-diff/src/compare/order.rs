@@ -1,10 +1,13 @@
 //! Dependency order: objects sorted so that each comes after what it
 //! depends on (for creating), or before (for dropping), by the edges the
-//! server recorded.
+//! server recorded (and, for a SQL function's string body, which records
+//! none, by the calls its text makes).
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use petal_ir::{Database, Dependency, ObjectKey, QualifiedName};
+use petal_ir::{Database, Dependency, Function, FunctionKey, ObjectKey, QualifiedName};
+
+use super::functions;
 
 /// The object an edge's end stands for among `keys`: itself, or for a
 /// column, index, constraint or trigger, the relation it lives in.
@@ -53,6 +56,23 @@ pub(super) fn creation_order(keys: &[ObjectKey], db: &Database) -> Vec<ObjectKey
             before.entry(d).or_default().insert(r);
         }
     }
+    // A SQL function's string body records no edge of what it calls, yet
+    // is checked when created: its calls among `keys` stand for edges.
+    let functions = functions::by_name(set.iter().copied());
+    for key in set
+        .iter()
+        .filter(|key| matches!(key, ObjectKey::Function { .. }))
+    {
+        let Some(function) = function_of(key, db) else {
+            continue;
+        };
+        for called in functions::body_calls(function, &functions) {
+            before
+                .entry((*key).clone())
+                .or_default()
+                .insert(called.clone());
+        }
+    }
     let mut out = Vec::with_capacity(keys.len());
     let mut done: BTreeSet<ObjectKey> = BTreeSet::new();
     let mut sorted: Vec<&ObjectKey> = set.iter().copied().collect();
@@ -61,6 +81,17 @@ pub(super) fn creation_order(keys: &[ObjectKey], db: &Database) -> Vec<ObjectKey
         visit(root, &before, &mut done, &mut BTreeSet::new(), &mut out);
     }
     out
+}
+
+/// The function `key` names in `db`, if it is one.
+fn function_of<'a>(key: &ObjectKey, db: &'a Database) -> Option<&'a Function> {
+    let ObjectKey::Function { name, signature } = key else {
+        return None;
+    };
+    db.functions.get(&FunctionKey {
+        name: name.clone(),
+        signature: signature.clone(),
+    })
 }
 
 /// The names of the relations and domains among some keys: a part (a
