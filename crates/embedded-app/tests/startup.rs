@@ -29,6 +29,14 @@ fn start(url: &str) -> Child {
     }
 }
 
+/// One copy started and waited for.
+async fn run_to_the_end(url: &str) -> Output {
+    match start(url).wait_with_output().await {
+        Ok(output) => output,
+        Err(e) => panic!("waiting for embedded-app: {e}"),
+    }
+}
+
 fn text(output: &Output) -> String {
     format!(
         "status {:?}\nstdout:\n{}\nstderr:\n{}",
@@ -151,15 +159,9 @@ async fn eight_copies_apply_each_migration_once() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_copy_on_a_database_at_head_applies_nothing() {
     let db = TestDb::new().await;
-    let first = start(&db.url())
-        .wait_with_output()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let first = run_to_the_end(&db.url()).await;
     assert!(first.status.success(), "{}", text(&first));
-    let second = start(&db.url())
-        .wait_with_output()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let second = run_to_the_end(&db.url()).await;
     assert!(second.status.success(), "{}", text(&second));
     assert_eq!(String::from_utf8_lossy(&second.stdout), "at head\n");
 }
@@ -170,10 +172,7 @@ async fn a_copy_on_a_database_at_head_applies_nothing() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_copy_older_than_the_database_refuses_it() {
     let db = TestDb::new().await;
-    let first = start(&db.url())
-        .wait_with_output()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let first = run_to_the_end(&db.url()).await;
     assert!(first.status.success(), "{}", text(&first));
     // What a newer release's migration leaves in the log.
     db.client()
@@ -184,10 +183,7 @@ async fn a_copy_older_than_the_database_refuses_it() {
         )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let older = start(&db.url())
-        .wait_with_output()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let older = run_to_the_end(&db.url()).await;
     let stderr = String::from_utf8_lossy(&older.stderr);
     assert!(!older.status.success(), "{}", text(&older));
     assert!(stderr.contains("20261204090000"), "{stderr}");

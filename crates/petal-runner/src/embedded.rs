@@ -3,12 +3,11 @@
 //! planner, lock, journal and checksums as `petal upgrade`: a service and
 //! the CLI can run against one database, in any order, at once.
 
-use petal_migrate::{Anchor, Plan, PlanOptions, RevisionGraph, Target, load::parse_all};
-use petal_pg::{ConnConfig, connect};
+use petal_migrate::{Anchor, Plan, PlanError, PlanOptions, RevisionGraph, Target, load::parse_all};
+use petal_pg::ConnConfig;
 
 use crate::error::RunnerError;
-use crate::log::{log_table_exists, read_applied};
-use crate::run::{Event, Operation, RunSettings, applied_revisions, run_on};
+use crate::run::{Event, Operation, RunSettings, run_on};
 
 /// One migration file as the binary carries it.
 #[derive(Debug, Clone, Copy)]
@@ -61,7 +60,6 @@ impl EmbeddedMigrations {
         on_event: &mut dyn FnMut(Event<'_>),
     ) -> Result<Plan, RunnerError> {
         let graph = self.graph()?;
-        refuse_newer_database(cfg, &graph).await?;
         let head = Target::Anchor(Anchor::Head);
         run_on(
             cfg,
@@ -73,29 +71,23 @@ impl EmbeddedMigrations {
             on_event,
         )
         .await
+        .map_err(older_than_the_database)
     }
 }
 
 /// A binary older than the database (a rollback of the service after a
-/// newer release migrated it) is told so before planning, which would call
-/// the revisions it lacks missing files and suggest purging the log. Read
-/// without the lock: a run racing this one is caught by the planner.
-async fn refuse_newer_database(cfg: &ConnConfig, graph: &RevisionGraph) -> Result<(), RunnerError> {
-    let client = connect(cfg).await?;
-    let read = |e| RunnerError::query("reading petal_migrations", e);
-    if !log_table_exists(&client).await.map_err(read)? {
-        return Ok(());
-    }
-    let rows = read_applied(&client).await.map_err(read)?;
-    let revisions: Vec<String> = applied_revisions(&rows)?
-        .into_iter()
-        .filter(|applied| !graph.contains(&applied.revision))
-        .map(|applied| applied.revision.as_str().to_string())
-        .collect();
-    if revisions.is_empty() {
-        Ok(())
-    } else {
-        Err(RunnerError::AppliedNotCarried { revisions })
+/// newer release migrated it): the planner, under the lock and before any
+/// step runs, calls the revisions it lacks missing files and suggests
+/// purging the log, which is advice for a checkout, not for a deployed
+/// binary. Said as what it is.
+fn older_than_the_database(error: RunnerError) -> RunnerError {
+    match error {
+        RunnerError::Migrations(petal_migrate::Error::Plan(PlanError::MissingFile {
+            revisions,
+        })) => RunnerError::AppliedNotCarried {
+            revisions: revisions.iter().map(|r| r.as_str().to_string()).collect(),
+        },
+        other => other,
     }
 }
 

@@ -5,7 +5,7 @@
 use sha2::{Digest, Sha384};
 
 use super::refinery::refinery_at;
-use super::{DIESEL_TABLE, SQLX_TABLE, copy_fixture, diesel_at_posts, refused};
+use super::{DIESEL_TABLE, copy_fixture, diesel_at_posts, refused, sqlx_project};
 use crate::support::{Project, catalog};
 
 #[tokio::test]
@@ -48,13 +48,7 @@ async fn sqlx_row(project: &Project, version: i64, success: bool, checksum: &[u8
 
 #[tokio::test]
 async fn mismatch_failed_sqlx_row() {
-    let project = Project::new().await;
-    copy_fixture(&project, "sqlx");
-    project
-        .client()
-        .batch_execute(SQLX_TABLE)
-        .await
-        .expect("sqlx's table");
+    let project = sqlx_project().await;
     let sql = project.read("old/1_create_users.sql");
     sqlx_row(&project, 1, false, &Sha384::digest(sql.as_bytes())).await;
     refused(
@@ -66,13 +60,7 @@ async fn mismatch_failed_sqlx_row() {
 
 #[tokio::test]
 async fn mismatch_sqlx_checksum() {
-    let project = Project::new().await;
-    copy_fixture(&project, "sqlx");
-    project
-        .client()
-        .batch_execute(SQLX_TABLE)
-        .await
-        .expect("sqlx's table");
+    let project = sqlx_project().await;
     let before = "CREATE TABLE users (id BIGSERIAL PRIMARY KEY);\n";
     sqlx_row(&project, 1, true, &Sha384::digest(before.as_bytes())).await;
     refused(
@@ -97,13 +85,7 @@ async fn mismatch_refinery_checksum() {
 /// and diesel's table records nothing: not "stamped already", refused.
 #[tokio::test]
 async fn a_log_of_other_revisions_is_refused_even_with_an_empty_tool_table() {
-    let project = Project::new().await;
-    copy_fixture(&project, "sqlx");
-    project
-        .client()
-        .batch_execute(SQLX_TABLE)
-        .await
-        .expect("sqlx's table");
+    let project = sqlx_project().await;
     project.petal(&["import", "sqlx", "old"]).assert_ok();
     project.petal(&["upgrade"]).assert_ok();
     for file in project.migrations() {

@@ -37,6 +37,19 @@ const REFINERY_TABLE: &str = "CREATE TABLE IF NOT EXISTS refinery_schema_history
              applied_on VARCHAR(255),
              checksum VARCHAR(255))";
 
+/// A project holding the sqlx fixture as `old/`, on a database with sqlx's
+/// own table (empty).
+async fn sqlx_project() -> Project {
+    let project = Project::new().await;
+    copy_fixture(&project, "sqlx");
+    project
+        .client()
+        .batch_execute(SQLX_TABLE)
+        .await
+        .expect("sqlx's table");
+    project
+}
+
 /// The fixture of `tool`, copied into the project as `old/`.
 fn copy_fixture(project: &Project, tool: &str) {
     let from = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -3,18 +3,13 @@
 
 use sha2::{Digest, Sha384};
 
-use super::{SQLX_TABLE, applied_by, copy_fixture, expect_states, index_exists, run_sql};
+use super::{SQLX_TABLE, applied_by, expect_states, index_exists, run_sql, sqlx_project};
 use crate::support::{Project, catalog};
 
 #[tokio::test]
 async fn sqlx_history_with_checksums_and_a_downgrade_that_has_no_down() {
-    let project = Project::new().await;
-    copy_fixture(&project, "sqlx");
+    let project = sqlx_project().await;
     let client = project.client();
-    client
-        .batch_execute(SQLX_TABLE)
-        .await
-        .expect("sqlx's table");
     for (version, file, description) in [
         (1i64, "1_create_users.sql", "create users"),
         (2, "2_create_posts.up.sql", "create posts"),

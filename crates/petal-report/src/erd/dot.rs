@@ -7,7 +7,7 @@
 //! without marks has exactly one node per entity and one edge per
 //! relationship, which `scripts/check-diagrams.sh` counts in the SVG.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use petal_ir::QualifiedName;
@@ -193,33 +193,13 @@ fn write_edge(out: &mut String, relationship: &Relationship, ids: &Ids, marks: &
 /// Each entity's node id, quoted.
 type Ids = BTreeMap<QualifiedName, String>;
 
-/// Node ids: `schema.name`, readable in the DOT text, but `.` may be in
-/// either part (`"a.b"."c"` and `"a"."b.c"` spell `a.b.c` alike, and one
-/// node would stand for two tables), so on a clash the later names in
-/// name order are numbered `_2`, `_3`, ... as Mermaid's identifiers are.
-/// The label shows the real name: the id is never seen.
+/// Node ids: `schema.name`, readable in the DOT text and quoted, numbered
+/// on a clash (`Erd::ids`); the label shows the real name.
 fn node_ids(erd: &Erd) -> Ids {
-    let mut names: Vec<&QualifiedName> = erd
-        .entities
-        .iter()
-        .map(|e| &e.name)
-        .chain(erd.relationships.iter().flat_map(|r| [&r.from, &r.to]))
-        .collect();
-    names.sort();
-    names.dedup();
-    let mut taken = BTreeSet::new();
-    let mut ids = Ids::new();
-    for name in names {
-        let base = name.to_string();
-        let mut id = base.clone();
-        let mut n = 2;
-        while !taken.insert(id.clone()) {
-            id = format!("{base}_{n}");
-            n += 1;
-        }
-        ids.insert(name.clone(), quoted(&id));
-    }
-    ids
+    erd.ids(ToString::to_string)
+        .into_iter()
+        .map(|(name, id)| (name, quoted(&id)))
+        .collect()
 }
 
 fn node_id<'a>(ids: &'a Ids, name: &QualifiedName) -> &'a str {

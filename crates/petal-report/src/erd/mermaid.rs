@@ -7,7 +7,7 @@
 //! (removed), a column's comment starts with `added`, `changed` or
 //! `removed`. Spellings follow `words.rs`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use petal_ir::QualifiedName;
@@ -31,31 +31,10 @@ pub(super) fn write(erd: &Erd, marks: &Marks) -> String {
     out
 }
 
-/// Each entity's Mermaid identifier: its name as an identifier, and when
-/// two names spell the same (`a.b_c` and `a_b.c`, or names in another
-/// alphabet), the later ones in name order numbered `_2`, `_3`, ...
+/// Each entity's Mermaid identifier: its name as an identifier, numbered
+/// on a clash (`Erd::ids`).
 fn identifiers(erd: &Erd) -> BTreeMap<QualifiedName, String> {
-    let mut names: Vec<&QualifiedName> = erd
-        .entities
-        .iter()
-        .map(|e| &e.name)
-        .chain(erd.relationships.iter().flat_map(|r| [&r.from, &r.to]))
-        .collect();
-    names.sort();
-    names.dedup();
-    let mut taken = BTreeSet::new();
-    let mut ids = BTreeMap::new();
-    for name in names {
-        let base = identifier(&format!("{}_{}", name.schema, name.name));
-        let mut id = base.clone();
-        let mut n = 2;
-        while !taken.insert(id.clone()) {
-            id = format!("{base}_{n}");
-            n += 1;
-        }
-        ids.insert(name.clone(), id);
-    }
-    ids
+    erd.ids(|name| identifier(&format!("{}_{}", name.schema, name.name)))
 }
 
 fn id_of<'a>(ids: &'a BTreeMap<QualifiedName, String>, name: &QualifiedName) -> &'a str {

@@ -104,6 +104,40 @@ pub struct Erd {
     pub relationships: Vec<Relationship>,
 }
 
+impl Erd {
+    /// Each name the diagram draws (its entities, and the ends of its
+    /// relationships) with an id its writer can use: `spell` of the name,
+    /// and when two names spell alike (`"a.b"."c"` and `"a"."b.c"`, or
+    /// names in another alphabet), the later ones in name order numbered
+    /// `_2`, `_3`, ..., so one node never stands for two tables.
+    pub(crate) fn ids(
+        &self,
+        spell: impl Fn(&QualifiedName) -> String,
+    ) -> BTreeMap<QualifiedName, String> {
+        let mut names: Vec<&QualifiedName> = self
+            .entities
+            .iter()
+            .map(|e| &e.name)
+            .chain(self.relationships.iter().flat_map(|r| [&r.from, &r.to]))
+            .collect();
+        names.sort();
+        names.dedup();
+        let mut taken = std::collections::BTreeSet::new();
+        let mut ids = BTreeMap::new();
+        for name in names {
+            let base = spell(name);
+            let mut id = base.clone();
+            let mut n = 2;
+            while !taken.insert(id.clone()) {
+                id = format!("{base}_{n}");
+                n += 1;
+            }
+            ids.insert(name.clone(), id);
+        }
+        ids
+    }
+}
+
 /// A table a selection names that the schema does not hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownTable(pub QualifiedName);
