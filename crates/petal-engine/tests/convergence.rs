@@ -118,6 +118,39 @@ fn a_serial_sequences_name_passes_to_a_standalone_sequence_and_back() {
     });
 }
 
+/// A domain's base type, a range's subtype and a composite's attribute
+/// type changed while columns are of them (one in an array, one read by a
+/// view), and while a table to be dropped has one: PostgreSQL changes none
+/// of them in place and drops no type a column uses. The old type is
+/// renamed aside, the columns converted to the new one, the old dropped.
+#[test]
+fn types_recreated_under_their_columns_converge_with_rows() {
+    let runtime = common::runtime().expect("runtime");
+    runtime.block_on(async {
+        let schema = |base: &str, subtype: &str, attribute: &str| {
+            format!(
+                "CREATE DOMAIN code AS {base};
+                 CREATE TYPE span AS RANGE (SUBTYPE = {subtype});
+                 CREATE TYPE pair AS (a {attribute}, b text);
+                 CREATE TABLE kept (id integer PRIMARY KEY, c code DEFAULT 'x', s span,
+                                    p pair, cs code[]);
+                 CREATE VIEW kept_codes AS SELECT id, c, s FROM kept;"
+            )
+        };
+        let a = common::built(&format!(
+            "{} CREATE TABLE gone (id integer PRIMARY KEY, s span, p pair);",
+            schema("text", "integer", "integer")
+        ))
+        .await
+        .expect("schema A");
+        let b = common::built(&schema("character varying(20)", "bigint", "bigint"))
+            .await
+            .expect("schema B");
+        converges_with_rows(&a, &b).await;
+        converges_with_rows(&b, &a).await;
+    });
+}
+
 /// Found by the property: a domain renamed (by hint) while a composite
 /// type's attribute is of it and a column of the composite. The rename
 /// carries the attribute along; comparing without the hint would retype

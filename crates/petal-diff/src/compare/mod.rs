@@ -50,6 +50,7 @@ mod table_options;
 mod table_plan;
 mod tables;
 mod triggers;
+mod type_aside;
 mod types;
 mod views;
 

@@ -10,6 +10,7 @@ use super::objects::{
     ObjectPlan, causes, cur_key, is_dependent, late_functions, ordered, to_key, used_by_tables,
 };
 use super::order::DependentsIndex;
+use super::type_aside::typed_columns;
 use super::{Engine, Matching};
 use crate::change::{Alter, Change, Delta, Moved, Object, Rename, Replace};
 use crate::names::EnumSpelling;
@@ -114,6 +115,13 @@ impl Engine<'_> {
             .filter(|k| to_key(&plan.pairs, k).is_none())
             .collect();
         gone.extend(plan.recreate.iter().filter_map(|k| cur_key(&plan.pairs, k)));
+        // The columns of a recreated domain or range type change type
+        // (`type_aside.rs`).
+        let retyped: Vec<ObjectKey> = gone
+            .iter()
+            .flat_map(|k| typed_columns(&self.cur, k))
+            .collect();
+        gone.extend(retyped);
         let recreated: Vec<EnumSpelling> = self
             .recreated_enums(matching)
             .iter()
@@ -270,6 +278,7 @@ impl Engine<'_> {
         let mut drop_first = BTreeSet::new();
         let mut drop_to_recreate = BTreeSet::new();
         let mut drop_last = BTreeSet::new();
+        let mut aside = BTreeSet::new();
         for key in all_keys(cur) {
             let to_side = to_key(&plan.pairs, &key);
             let recreated = to_side.as_ref().is_some_and(|t| plan.recreate.contains(t));
@@ -284,6 +293,9 @@ impl Engine<'_> {
                 }
                 (true, _, false) => {
                     drop_last.insert(key);
+                }
+                (false, true, false) if !typed_columns(cur, &key).is_empty() => {
+                    aside.insert(key);
                 }
                 (false, true, false) => {
                     drop_to_recreate.insert(key);
@@ -308,6 +320,7 @@ impl Engine<'_> {
         plan.drop_first = ordered(drop_first, cur, true);
         plan.drop_to_recreate = ordered(drop_to_recreate, cur, true);
         plan.drop_last = ordered(drop_last, cur, true);
+        plan.aside = aside.into_iter().collect();
         plan.create_first = ordered(create_first, to, false);
         plan.create_last = ordered(create_last, to, false);
     }
@@ -419,6 +432,7 @@ impl Engine<'_> {
     /// Phase 5b: providers recreated, created, replaced or altered, before
     /// the tables that may use them.
     pub(super) fn create_providers(&mut self, plan: &ObjectPlan) {
+        self.move_types_aside(plan);
         self.drop_or_move_aside(&plan.drop_to_recreate, plan);
         self.create_or_replace(&plan.create_first, plan);
         self.alter_providers(&plan.pairs, plan);
@@ -434,6 +448,7 @@ impl Engine<'_> {
 
     /// Phase 13: providers no longer wanted (before the enum types).
     pub(super) fn drop_providers(&mut self, plan: &ObjectPlan) {
+        self.drop_types_aside(plan);
         for key in &plan.drop_last {
             if let Some(object) = object_of(&self.cur, key) {
                 self.emit(Change::Drop(object));

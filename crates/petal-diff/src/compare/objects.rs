@@ -23,6 +23,7 @@ use petal_ir::{
 
 use super::keyed::pair_by_key;
 use super::order::{DependentsIndex, creation_order, drop_order};
+use super::type_aside::typed_columns;
 use super::{Engine, Matching, functions, policies, triggers, types, views};
 
 /// What a kept object's change takes.
@@ -72,6 +73,12 @@ pub(super) struct ObjectPlan {
     pub create_last: Vec<ObjectKey>,
     /// `cur` keys dropped after the tables, in drop order.
     pub drop_last: Vec<ObjectKey>,
+    /// `cur` keys of recreated domains and range types that a column is
+    /// of: PostgreSQL drops no type a column uses, so the old one is
+    /// renamed aside before the new one is created, the columns are
+    /// converted to the new one with the tables, and the old one is
+    /// dropped after them (`type_aside.rs`).
+    pub aside: Vec<ObjectKey>,
     /// `to` keys of objects recreated only to get out of another change's
     /// way, and what they depend on that changes (named as in `cur`): they
     /// are moved aside and put back, and the file says why.
@@ -220,7 +227,24 @@ impl Engine<'_> {
                 continue;
             };
             let key = ObjectKey::CompositeType { name: t.clone() };
-            decided.push((key, types::decide_composite(a, b)));
+            let mut decision = types::decide_composite(a, b);
+            // An attribute retyped in place would fail under a column of
+            // the type that stays: the type is recreated around it.
+            let kept_column = |k: &ObjectKey| match k {
+                ObjectKey::Column { table, column } => matching
+                    .table_to(table)
+                    .and_then(|to_table| matching.columns.get(to_table))
+                    .is_some_and(|kept| kept.iter().any(|(_, c)| c == column)),
+                _ => false,
+            };
+            let cur_key = ObjectKey::CompositeType { name: c.clone() };
+            if decision == Decision::Keep
+                && types::retypes_attribute(a, b)
+                && typed_columns(cur, &cur_key).iter().any(kept_column)
+            {
+                decision = Decision::Recreate;
+            }
+            decided.push((key, decision));
         }
         for (t, c) in &pairs.ranges {
             let (Some(a), Some(b)) = (cur.range_types.get(c), to.range_types.get(t)) else {

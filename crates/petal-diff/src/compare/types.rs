@@ -77,6 +77,15 @@ pub(super) fn decide_composite(cur: &CompositeType, to: &CompositeType) -> Decis
     }
 }
 
+/// Whether a kept attribute of `cur` has another type (or collation) in `to`.
+pub(super) fn retypes_attribute(cur: &CompositeType, to: &CompositeType) -> bool {
+    cur.attributes.iter().any(|a| {
+        to.attributes
+            .iter()
+            .any(|t| t.name == a.name && (t.ty != a.ty || t.collation != a.collation))
+    })
+}
+
 /// Whether dropping `cur`'s attributes that `to` lacks and appending the
 /// new ones gives `to`'s order.
 fn reaches(cur: &CompositeType, to: &CompositeType) -> bool {

@@ -129,21 +129,52 @@ pub(super) fn drop_type(name: &QualifiedName) -> String {
     format!("DROP TYPE {};", name.quoted())
 }
 
-/// After a range type's rename, its multirange (PostgreSQL 14+) is
-/// renamed after it too, when it bore the name PostgreSQL derives from the
-/// old one: PostgreSQL keeps it otherwise, and a range created under the
-/// new name would have the derived one. A multirange named by hand, or a
-/// server without multiranges, is left alone.
+/// After a range type's rename, what PostgreSQL named after the old name
+/// and keeps: its multirange (14+), renamed after it when it bore the name
+/// derived from the old one (a range created under the new name would have
+/// the derived one; one named by hand is left alone), and the constructor
+/// functions of both, which are named after their types. Left behind, they
+/// keep the old names taken: a range created again under the old name
+/// fails on them (`function "r_multirange" already exists`).
 pub(super) fn rename_multirange(from: &QualifiedName, to: &QualifiedName) -> String {
     let old = QualifiedName::new(
         to.schema.clone(),
         petal_ir::naming::default_multirange_name(&from.name),
     );
-    let new = petal_ir::naming::default_multirange_name(&to.name);
+    let new = QualifiedName::new(
+        to.schema.clone(),
+        petal_ir::naming::default_multirange_name(&to.name),
+    );
+    // The constructors depend on their type with deptype 'i'.
+    let constructors = |ty: &QualifiedName, old_name: &str, new_name: &str| {
+        format!(
+            "    FOR f IN SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p\n\
+             \x20       JOIN pg_catalog.pg_depend d ON d.objid = p.oid AND d.deptype = 'i'\n\
+             \x20           AND d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass\n\
+             \x20           AND d.refclassid = 'pg_catalog.pg_type'::pg_catalog.regclass\n\
+             \x20       WHERE d.refobjid = pg_catalog.to_regtype({}) AND p.proname = {}\n\
+             \x20   LOOP\n\
+             \x20       EXECUTE pg_catalog.format('ALTER FUNCTION %s RENAME TO %I', f, {});\n\
+             \x20   END LOOP;",
+            quote_literal(&ty.quoted()),
+            quote_literal(old_name),
+            quote_literal(new_name)
+        )
+    };
     format!(
-        "DO $petal$ BEGIN IF to_regtype({}) IS NOT NULL THEN ALTER TYPE {} RENAME TO {}; END IF; END $petal$;",
+        "DO $petal$\n\
+         DECLARE f pg_catalog.regprocedure;\n\
+         BEGIN\n\
+         \x20   IF pg_catalog.to_regtype({}) IS NOT NULL THEN\n\
+         \x20       ALTER TYPE {} RENAME TO {};\n\
+         \x20   END IF;\n\
+         {}\n\
+         {}\n\
+         END $petal$;",
         quote_literal(&old.quoted()),
         old.quoted(),
-        quote_ident(&new)
+        quote_ident(&new.name),
+        constructors(to, &from.name, &to.name),
+        constructors(&new, &old.name, &new.name),
     )
 }
