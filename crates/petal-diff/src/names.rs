@@ -7,7 +7,7 @@
 //! `"Sales"."Order Status"`. Renaming the type or a label changes that text
 //! on the server, so the in-memory model must change it the same way.
 
-use petal_ir::{Database, FunctionKey, QualifiedName, SqlType, quote_literal};
+use petal_ir::{Collation, Database, FunctionKey, QualifiedName, SqlType, quote_literal};
 pub use petal_ir::{quote_ident_if_needed, type_spelling};
 
 /// Whether a type is a user-defined one (in the IR: an enum). With
@@ -141,6 +141,43 @@ pub fn rename_type_references(db: &mut Database, from: &QualifiedName, to: &Qual
             *e = replace_token(e, &old, &new);
         }
     });
+}
+
+/// What the server shows after `ALTER COLLATION from RENAME TO to`: the
+/// columns, index keys, domains, attributes and ranges of it name the new
+/// name.
+pub fn rename_collation_references(db: &mut Database, from: &QualifiedName, to: &QualifiedName) {
+    let (old, new) = (Collation::spelling(from), Collation::spelling(to));
+    let follow = |collation: &mut Option<String>| {
+        if collation.as_deref() == Some(old.as_str()) {
+            *collation = Some(new.clone());
+        }
+    };
+    for table in db.tables.values_mut() {
+        table
+            .columns
+            .iter_mut()
+            .for_each(|c| follow(&mut c.collation));
+        let keys = table.indexes.iter_mut().flat_map(|i| &mut i.keys);
+        keys.for_each(|k| follow(&mut k.collation));
+    }
+    let view_keys = db
+        .views
+        .values_mut()
+        .flat_map(|v| &mut v.indexes)
+        .flat_map(|i| &mut i.keys);
+    view_keys.for_each(|k| follow(&mut k.collation));
+    db.domains
+        .values_mut()
+        .for_each(|d| follow(&mut d.collation));
+    db.range_types
+        .values_mut()
+        .for_each(|r| follow(&mut r.collation));
+    let attributes = db
+        .composite_types
+        .values_mut()
+        .flat_map(|c| &mut c.attributes);
+    attributes.for_each(|a| follow(&mut a.collation));
 }
 
 /// What the server shows after `ALTER TYPE t RENAME VALUE from TO to`:

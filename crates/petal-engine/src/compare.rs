@@ -105,7 +105,8 @@ pub fn carry_hints(canonical: &mut Database, models: &Database) {
         functions,
         domains,
         composite_types,
-        range_types
+        range_types,
+        collations
     );
 }
 

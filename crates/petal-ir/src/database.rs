@@ -4,8 +4,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Acls, CompositeType, Dependency, Domain, Extension, Function, FunctionKey, Policy, PolicyKey,
-    QualifiedName, RangeType, Sequence, Table, Trigger, TriggerKey, View,
+    Acls, Collation, CompositeType, Dependency, Domain, Extension, Function, FunctionKey, Policy,
+    PolicyKey, QualifiedName, RangeType, Sequence, Table, Trigger, TriggerKey, View,
 };
 
 /// A whole database (or the part of it petal compares): schemas, and the
@@ -42,6 +42,9 @@ pub struct Database {
     pub composite_types: BTreeMap<QualifiedName, CompositeType>,
     #[serde(default, with = "by_key", skip_serializing_if = "BTreeMap::is_empty")]
     pub range_types: BTreeMap<QualifiedName, RangeType>,
+    /// User collations (those of `pg_catalog` are the server's).
+    #[serde(default, with = "by_key", skip_serializing_if = "BTreeMap::is_empty")]
+    pub collations: BTreeMap<QualifiedName, Collation>,
     /// What depends on what, as the server records it (read from a
     /// database; models have none until canonicalized).
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
@@ -78,7 +81,8 @@ keyed_by_name!(
     View,
     Domain,
     CompositeType,
-    RangeType
+    RangeType,
+    Collation
 );
 
 impl Keyed for Extension {

@@ -7,13 +7,13 @@ use std::fmt::Write;
 use crate::dump::index_line;
 use crate::name::{quote_ident, quote_literal};
 use crate::{
-    CheckOption, CompositeType, Database, Domain, Function, Policy, RangeType, Sequence, Trigger,
-    TriggerEnabled, View,
+    CheckOption, Collation, CompositeType, Database, Domain, Function, Policy, RangeType, Sequence,
+    Trigger, TriggerEnabled, View,
 };
 
 /// Everything but schemas, enum types and tables, in the order a schema is
-/// built: extensions, sequences, types, functions, views, triggers,
-/// policies.
+/// built: extensions, collations, sequences, types, functions, views,
+/// triggers, policies.
 pub(crate) fn dump_objects(out: &mut String, db: &Database) {
     for e in db.extensions.values() {
         let mut line = format!(
@@ -25,6 +25,9 @@ pub(crate) fn dump_objects(out: &mut String, db: &Database) {
             let _ = write!(line, " version {}", quote_literal(v));
         }
         let _ = writeln!(out, "{line}");
+    }
+    for c in db.collations.values() {
+        collation(out, c);
     }
     for s in db.sequences.values() {
         sequence(out, s);
@@ -155,6 +158,27 @@ fn composite(out: &mut String, c: &CompositeType) {
         }
         let _ = writeln!(out, "{line}");
     }
+    comment(out, &c.comment);
+    renamed(out, &c.renamed_from);
+}
+
+fn collation(out: &mut String, c: &Collation) {
+    let mut line = format!("\ncollation {} provider {}", c.name.quoted(), c.provider);
+    let parts = [
+        ("locale", &c.locale),
+        ("lc_collate", &c.lc_collate),
+        ("lc_ctype", &c.lc_ctype),
+        ("rules", &c.rules),
+    ];
+    for (word, value) in parts {
+        if let Some(v) = value {
+            let _ = write!(line, " {word} {}", quote_literal(v));
+        }
+    }
+    if !c.deterministic {
+        line.push_str(" nondeterministic");
+    }
+    let _ = writeln!(out, "{line}");
     comment(out, &c.comment);
     renamed(out, &c.renamed_from);
 }

@@ -83,6 +83,9 @@ pub enum ObjectKey {
     RangeType {
         name: QualifiedName,
     },
+    Collation {
+        name: QualifiedName,
+    },
     /// What the objects `role` creates (in `schema`, or anywhere) grant
     /// to others from then on: `ALTER DEFAULT PRIVILEGES`.
     DefaultPrivileges {
@@ -155,7 +158,8 @@ impl ObjectKey {
             | ObjectKey::Function { name, .. }
             | ObjectKey::Domain { name }
             | ObjectKey::CompositeType { name }
-            | ObjectKey::RangeType { name } => Some(&name.schema),
+            | ObjectKey::RangeType { name }
+            | ObjectKey::Collation { name } => Some(&name.schema),
             ObjectKey::EnumLabel {
                 enum_type: parent, ..
             }
@@ -189,6 +193,7 @@ impl ObjectKey {
             | ObjectKey::DomainCheck { .. }
             | ObjectKey::CompositeType { .. }
             | ObjectKey::RangeType { .. }
+            | ObjectKey::Collation { .. }
             | ObjectKey::DefaultPrivileges { .. } => None,
         }
     }
@@ -221,6 +226,7 @@ impl fmt::Display for ObjectKey {
             }
             ObjectKey::CompositeType { name } => write!(f, "composite type {name}"),
             ObjectKey::RangeType { name } => write!(f, "range type {name}"),
+            ObjectKey::Collation { name } => write!(f, "collation {name}"),
             ObjectKey::DefaultPrivileges {
                 role,
                 schema,

@@ -12,6 +12,7 @@
 
 #[cfg(feature = "arbitrary")]
 pub mod arbitrary;
+mod collation;
 mod composite;
 mod database;
 mod default_privilege;
@@ -37,6 +38,7 @@ mod table_options;
 mod trigger;
 mod view;
 
+pub use collation::Collation;
 pub use composite::{Attribute, CompositeType};
 pub use database::{Database, EnumType, Keyed};
 pub use default_privilege::DefaultObjects;

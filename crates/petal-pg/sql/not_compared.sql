@@ -98,11 +98,6 @@ FROM (
     FROM pg_statistic_ext s
     JOIN nsp ON nsp.oid = s.stxnamespace
     UNION ALL
-    SELECT 'collation', quote_ident(nsp.nspname) || '.' || quote_ident(co.collname)
-    FROM pg_collation co
-    JOIN nsp ON nsp.oid = co.collnamespace
-    WHERE NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_collation'::regclass AND x.objid = co.oid)
-    UNION ALL
     SELECT 'operator', o.oid::regoperator::text
     FROM pg_operator o
     JOIN nsp ON nsp.oid = o.oprnamespace

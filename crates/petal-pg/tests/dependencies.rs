@@ -78,6 +78,7 @@ fn holds(ir: &Database, key: &ObjectKey) -> bool {
             .is_some_and(|d| d.checks.iter().any(|c| &c.name == name)),
         ObjectKey::CompositeType { name } => ir.composite_types.contains_key(name),
         ObjectKey::RangeType { name } => ir.range_types.contains_key(name),
+        ObjectKey::Collation { name } => ir.collations.contains_key(name),
         ObjectKey::Schema { .. }
         | ObjectKey::EnumLabel { .. }
         | ObjectKey::DefaultPrivileges { .. } => false,

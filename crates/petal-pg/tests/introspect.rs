@@ -187,7 +187,7 @@ async fn query_count_does_not_grow_with_the_schema() {
     ];
     assert_eq!(counts, [300; 4]);
     assert_eq!(small.queries, large.queries);
-    assert_eq!(small.queries, 19);
+    assert_eq!(small.queries, 20);
     assert_eq!(small_tables.queries, large_tables.queries);
     assert_eq!(small_tables.queries, 9);
 }
@@ -203,7 +203,7 @@ async fn two_connections_read_the_same_as_one() {
         Err(e) => panic!("{e}"),
     };
     assert_eq!(one, two);
-    assert_eq!(two.queries, 19);
+    assert_eq!(two.queries, 20);
 }
 
 #[tokio::test]

@@ -10,6 +10,9 @@ use petal_source::{Report, SourceFile, Span};
 pub enum Kind {
     Schema,
     Extension,
+    /// `CREATE COLLATION`: loaded with the schemas, since a model's column
+    /// may use it.
+    Collation,
     Sequence,
     Domain,
     CompositeType,
@@ -43,8 +46,8 @@ pub enum Kind {
     Grant,
 }
 
-/// When a statement loads: schemas and extensions first (a model column
-/// may be `citext`), then what tables may use (types, sequences,
+/// When a statement loads: schemas, extensions and collations first (a
+/// model column may be `citext`, or of a collation), then what tables may use (types, sequences,
 /// functions), then the tables, then what uses them, then the privileges
 /// on all of it, in the files' order (a `REVOKE` after a `GRANT` undoes
 /// it).
@@ -59,7 +62,7 @@ pub enum Phase {
 impl Kind {
     pub fn phase(self) -> Phase {
         match self {
-            Kind::Schema | Kind::Extension => Phase::First,
+            Kind::Schema | Kind::Extension | Kind::Collation => Phase::First,
             Kind::Sequence
             | Kind::Domain
             | Kind::CompositeType
@@ -86,6 +89,7 @@ impl Kind {
         match self {
             Kind::Schema => "schema",
             Kind::Extension => "extension",
+            Kind::Collation => "collation",
             Kind::Sequence => "sequence",
             Kind::Domain => "domain",
             Kind::CompositeType => "composite type",

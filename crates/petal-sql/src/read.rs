@@ -150,6 +150,7 @@ fn identity(statement: &Declared) -> Option<(u8, String)> {
         Kind::Domain | Kind::CompositeType | Kind::RangeType => 1,
         Kind::Schema => 2,
         Kind::Extension => 3,
+        Kind::Collation => 8,
         Kind::Trigger => 4,
         Kind::TriggerState => 5,
         Kind::SequenceOwner => 7,

@@ -337,6 +337,9 @@ fn set_comment(db: &mut Database, on: &ObjectKey, text: Option<String>) -> Resul
         ObjectKey::RangeType { name } => {
             db.range_types.get_mut(name).ok_or_else(missing)?.comment = text;
         }
+        ObjectKey::Collation { name } => {
+            db.collations.get_mut(name).ok_or_else(missing)?.comment = text;
+        }
         ObjectKey::Constraint { table, name } => {
             *table_mut(db, table)?
                 .constraint_comment_mut(name)

@@ -113,6 +113,12 @@ pub(super) fn create(db: &mut Database, object: &Object) -> Result<(), ApplyErro
             }
             c.attributes.push(attribute.clone());
         }
+        Object::Collation { collation } => {
+            let mut collation = collation.clone();
+            collation.renamed_from = None;
+            let name = collation.name.clone();
+            insert(&mut db.collations, name, &collation, "collation")?;
+        }
         Object::RangeType { range } => {
             type_free(db, &range.name)?;
             let mut range = range.clone();

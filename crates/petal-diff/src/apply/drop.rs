@@ -120,6 +120,9 @@ pub(super) fn drop(db: &mut Database, object: &Object) -> Result<(), ApplyError>
             remove_named(&mut c.attributes, name, |a| &a.name, "attribute", composite)?;
         }
         Object::RangeType { range } => remove(&mut db.range_types, &range.name, "type")?,
+        Object::Collation { collation } => {
+            remove(&mut db.collations, &collation.name, "collation")?;
+        }
     }
     Ok(())
 }

@@ -123,6 +123,12 @@ pub(super) fn apply_rename(db: &mut Database, rename: &Rename) -> Result<(), App
                 None => return err(format!("type {composite} has no attribute {}", name.from)),
             }
         }
+        Rename::Collation { name } => {
+            let mut collation = take(&mut db.collations, &name.from, "collation")?;
+            collation.name = name.to.clone();
+            db.collations.insert(name.to.clone(), collation);
+            crate::names::rename_collation_references(db, &name.from, &name.to);
+        }
         Rename::RangeType { name } => {
             let mut range = take(&mut db.range_types, &name.from, "type")?;
             range.name = name.to.clone();

@@ -11,6 +11,7 @@
 //! reverse order.
 
 mod alter;
+mod collations;
 mod enum_labels;
 mod extensions;
 mod functions;

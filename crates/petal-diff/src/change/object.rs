@@ -2,13 +2,15 @@
 //! kind means for a live database is said by the kind's own module.
 
 use petal_ir::{
-    Attribute, Check, Column, CompositeType, Domain, EnumType, Exclusion, Extension, ForeignKey,
-    Function, Index, ObjectKey, Policy, PrimaryKey, QualifiedName, RangeType, Sequence, Table,
-    Trigger, Unique, View,
+    Attribute, Check, Collation, Column, CompositeType, Domain, EnumType, Exclusion, Extension,
+    ForeignKey, Function, Index, ObjectKey, Policy, PrimaryKey, QualifiedName, RangeType, Sequence,
+    Table, Trigger, Unique, View,
 };
 use serde::{Deserialize, Serialize};
 
-use super::{extensions, functions, policies, sequences, tables, triggers, types, views};
+use super::{
+    collations, extensions, functions, policies, sequences, tables, triggers, types, views,
+};
 use crate::classify::Review;
 
 /// An object as a [`Change::Create`](super::Change::Create) or
@@ -127,6 +129,10 @@ pub enum Object {
     RangeType {
         range: RangeType,
     },
+    /// A user collation.
+    Collation {
+        collation: Collation,
+    },
 }
 
 impl Object {
@@ -176,6 +182,9 @@ impl Object {
             Object::RangeType { range } => ObjectKey::RangeType {
                 name: range.name.clone(),
             },
+            Object::Collation { collation } => ObjectKey::Collation {
+                name: collation.name.clone(),
+            },
         }
     }
 
@@ -219,6 +228,7 @@ impl Object {
                 attribute,
             } => types::add_attribute(composite, attribute),
             Object::RangeType { range } => types::create_range(range),
+            Object::Collation { collation } => collations::create(collation),
         }
     }
 
@@ -271,6 +281,7 @@ impl Object {
                 attribute,
             } => types::drop_attribute(composite, attribute),
             Object::RangeType { range } => Review::safe(format!("drop range type {}", range.name)),
+            Object::Collation { collation } => collations::drop(collation),
         }
     }
 }

@@ -87,6 +87,10 @@ pub enum Rename {
         #[serde(flatten)]
         name: Delta<QualifiedName>,
     },
+    Collation {
+        #[serde(flatten)]
+        name: Delta<QualifiedName>,
+    },
 }
 
 /// Turns the name delta of every variant round: each holds exactly one.
@@ -118,6 +122,7 @@ impl Rename {
             CompositeType => name,
             Attribute => name,
             RangeType => name,
+            Collation => name,
         );
         self
     }
@@ -173,6 +178,9 @@ impl Rename {
             Rename::RangeType { name } => ObjectKey::RangeType {
                 name: name.from.clone(),
             },
+            Rename::Collation { name } => ObjectKey::Collation {
+                name: name.from.clone(),
+            },
         }
     }
 
@@ -198,7 +206,8 @@ impl Rename {
             | Rename::DomainCheck { .. }
             | Rename::CompositeType { .. }
             | Rename::Attribute { .. }
-            | Rename::RangeType { .. } => review,
+            | Rename::RangeType { .. }
+            | Rename::Collation { .. } => review,
         }
     }
 
@@ -223,7 +232,8 @@ impl Rename {
             | Rename::Function { name, .. }
             | Rename::Domain { name }
             | Rename::CompositeType { name }
-            | Rename::RangeType { name } => {
+            | Rename::RangeType { name }
+            | Rename::Collation { name } => {
                 format!("rename {} to {}", self.key(), name.to)
             }
             Rename::Constraint { name, .. }

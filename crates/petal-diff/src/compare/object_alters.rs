@@ -255,6 +255,12 @@ impl Engine<'_> {
                 changes.extend(comment_change(key, &now.comment, &r.comment));
             }
         }
+        for (name, c) in &to.collations {
+            let key = ObjectKey::Collation { name: name.clone() };
+            if let Some(now) = cur.collations.get(name).filter(|_| kept(&key)) {
+                changes.extend(comment_change(key, &now.comment, &c.comment));
+            }
+        }
         for change in changes {
             self.emit(change);
         }

@@ -65,6 +65,9 @@ pub(super) fn object_of(db: &Database, key: &ObjectKey) -> Option<Object> {
         ObjectKey::Extension { name } => Object::Extension {
             extension: db.extensions.get(name)?.clone(),
         },
+        ObjectKey::Collation { name } => Object::Collation {
+            collation: db.collations.get(name)?.clone(),
+        },
         _ => return None,
     })
 }
@@ -95,6 +98,11 @@ fn all_keys(db: &Database) -> BTreeSet<ObjectKey> {
         db.range_types
             .keys()
             .map(|name| ObjectKey::RangeType { name: name.clone() }),
+    );
+    keys.extend(
+        db.collations
+            .keys()
+            .map(|name| ObjectKey::Collation { name: name.clone() }),
     );
     keys
 }
@@ -401,6 +409,7 @@ impl Engine<'_> {
             (&pairs.domains, 0u8),
             (&pairs.composites, 1),
             (&pairs.ranges, 2),
+            (&pairs.collations, 3),
         ];
         for (map, kind) in typed {
             for (t, c) in map {
@@ -413,6 +422,10 @@ impl Engine<'_> {
                     1 => (
                         ObjectKey::CompositeType { name: t.clone() },
                         Rename::CompositeType { name },
+                    ),
+                    3 => (
+                        ObjectKey::Collation { name: t.clone() },
+                        Rename::Collation { name },
                     ),
                     _ => (
                         ObjectKey::RangeType { name: t.clone() },
@@ -571,6 +584,10 @@ fn for_creation(object: Object) -> Object {
         Object::RangeType { mut range } => {
             range.renamed_from = None;
             Object::RangeType { range }
+        }
+        Object::Collation { mut collation } => {
+            collation.renamed_from = None;
+            Object::Collation { collation }
         }
         other => other,
     }

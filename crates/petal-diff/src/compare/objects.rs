@@ -48,6 +48,7 @@ pub(super) struct Pairs {
     pub domains: BTreeMap<QualifiedName, QualifiedName>,
     pub composites: BTreeMap<QualifiedName, QualifiedName>,
     pub ranges: BTreeMap<QualifiedName, QualifiedName>,
+    pub collations: BTreeMap<QualifiedName, QualifiedName>,
     /// The materialized views of each side: a kept view may become
     /// materialized (or plain), and its key on each side says which.
     pub materialized_cur: BTreeSet<QualifiedName>,
@@ -127,6 +128,7 @@ impl Engine<'_> {
             ranges: pair_by_key(&cur.range_types, &to.range_types, |r| {
                 named(&r.renamed_from)
             }),
+            collations: pair_by_key(&cur.collations, &to.collations, |c| named(&c.renamed_from)),
             materialized_cur: materialized(cur),
             materialized_to: materialized(to),
         };
@@ -253,6 +255,15 @@ impl Engine<'_> {
             let key = ObjectKey::RangeType { name: t.clone() };
             decided.push((key, types::decide_range(a, b)));
         }
+        // PostgreSQL alters nothing of a collation but its name.
+        for (t, c) in &pairs.collations {
+            let (Some(a), Some(b)) = (cur.collations.get(c), to.collations.get(t)) else {
+                continue;
+            };
+            if !a.same_definition(b) {
+                decided.push((ObjectKey::Collation { name: t.clone() }, Decision::Recreate));
+            }
+        }
         for (key, decision) in decided {
             match decision {
                 Decision::Keep => {}
@@ -324,6 +335,9 @@ pub(super) fn cur_key(pairs: &Pairs, key: &ObjectKey) -> Option<ObjectKey> {
         ObjectKey::RangeType { name } => ObjectKey::RangeType {
             name: pairs.ranges.get(name)?.clone(),
         },
+        ObjectKey::Collation { name } => ObjectKey::Collation {
+            name: pairs.collations.get(name)?.clone(),
+        },
         _ => return None,
     })
 }
@@ -372,6 +386,9 @@ pub(super) fn to_key(pairs: &Pairs, key: &ObjectKey) -> Option<ObjectKey> {
         },
         ObjectKey::RangeType { name } => ObjectKey::RangeType {
             name: find(&pairs.ranges, name)?,
+        },
+        ObjectKey::Collation { name } => ObjectKey::Collation {
+            name: find(&pairs.collations, name)?,
         },
         _ => return None,
     })

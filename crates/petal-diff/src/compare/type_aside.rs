@@ -1,9 +1,12 @@
-//! Domains, composite and range types recreated while a column is of them.
+//! Domains, composite and range types (and collations) recreated while a
+//! column is of them.
 //!
 //! PostgreSQL can change neither a domain's base type (nor its collation)
 //! nor a range's subtype in place, nor a composite's attribute while a
 //! column is of it, and it drops no type a column uses, whether the
-//! column stays or goes later in the migration. So the old
+//! column stays or goes later in the migration. A collation changes
+//! nothing but its name in place, and goes the same way: its columns are
+//! converted with `COLLATE` the new one. So the old
 //! type is renamed aside (`<name>_petal_old`, as a recreated enum type's
 //! is) before the new one is created; the working copy's columns follow
 //! the rename, so the tables' phase sees each of them change type and
@@ -12,7 +15,7 @@
 //! dropped table goes with its column; and the old type is dropped once
 //! the tables are done.
 
-use petal_ir::{Database, ObjectKey, QualifiedName};
+use petal_ir::{Collation, Database, ObjectKey, QualifiedName};
 
 use super::Engine;
 use super::object_phases::object_of;
@@ -22,8 +25,22 @@ use crate::names::EnumSpelling;
 use crate::render::retired_name;
 
 /// The columns of `db` of the domain, composite or range type `key` (or an
-/// array of it); none for any other kind.
+/// array of it), or of the collation `key`; none for any other kind.
 pub(super) fn typed_columns(db: &Database, key: &ObjectKey) -> Vec<ObjectKey> {
+    if let ObjectKey::Collation { name } = key {
+        let spelling = Collation::spelling(name);
+        return db
+            .tables
+            .values()
+            .flat_map(|table| {
+                table
+                    .columns
+                    .iter()
+                    .filter(|c| c.collation.as_deref() == Some(spelling.as_str()))
+                    .map(|c| ObjectKey::column(&table.name, &c.name))
+            })
+            .collect();
+    }
     let (ObjectKey::Domain { name }
     | ObjectKey::CompositeType { name }
     | ObjectKey::RangeType { name }) = key
@@ -55,6 +72,9 @@ fn aside_key(key: &ObjectKey) -> Option<ObjectKey> {
         ObjectKey::RangeType { name } => ObjectKey::RangeType {
             name: retired_name(name),
         },
+        ObjectKey::Collation { name } => ObjectKey::Collation {
+            name: retired_name(name),
+        },
         _ => return None,
     })
 }
@@ -65,6 +85,7 @@ fn rename_aside(key: &ObjectKey) -> Option<Rename> {
         ObjectKey::Domain { name } => Rename::Domain { name: aside(name) },
         ObjectKey::CompositeType { name } => Rename::CompositeType { name: aside(name) },
         ObjectKey::RangeType { name } => Rename::RangeType { name: aside(name) },
+        ObjectKey::Collation { name } => Rename::Collation { name: aside(name) },
         _ => return None,
     })
 }

@@ -283,7 +283,8 @@ fn create(object: &Object) -> Impact {
         | Object::Domain { .. }
         | Object::CompositeType { .. }
         | Object::Attribute { .. }
-        | Object::RangeType { .. } => Impact::default(),
+        | Object::RangeType { .. }
+        | Object::Collation { .. } => Impact::default(),
     }
 }
 
@@ -329,7 +330,8 @@ fn drop(object: &Object) -> Impact {
         | Object::DomainCheck { .. }
         | Object::CompositeType { .. }
         | Object::Attribute { .. }
-        | Object::RangeType { .. } => Impact::default(),
+        | Object::RangeType { .. }
+        | Object::Collation { .. } => Impact::default(),
     }
 }
 
@@ -349,7 +351,8 @@ fn renamed(rename: &Rename) -> Impact {
         | Rename::DomainCheck { .. }
         | Rename::CompositeType { .. }
         | Rename::Attribute { .. }
-        | Rename::RangeType { .. } => Impact::default(),
+        | Rename::RangeType { .. }
+        | Rename::Collation { .. } => Impact::default(),
     }
 }
 

@@ -322,6 +322,7 @@ pub(crate) fn comment_on(on: &ObjectKey, text: &Option<String>) -> String {
             format!("POLICY {} ON {}", quote_ident(name), table.quoted())
         }
         ObjectKey::Domain { name } => format!("DOMAIN {}", name.quoted()),
+        ObjectKey::Collation { name } => format!("COLLATION {}", name.quoted()),
         ObjectKey::DomainCheck { domain, name } => {
             format!(
                 "CONSTRAINT {} ON DOMAIN {}",

@@ -12,6 +12,7 @@
 //! types. Same changes, same bytes.
 
 mod alter;
+mod collations;
 mod columns;
 mod ddl;
 mod enums;

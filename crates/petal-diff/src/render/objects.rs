@@ -3,8 +3,9 @@
 use petal_ir::{ObjectKey, QualifiedName, quote_ident};
 
 use super::{
-    ReviewedStatement, Sql, create_table_sql, ddl, enums, extensions, extra, functions, many,
-    partitions, policies, privileges, sequences, single, table_extras, triggers, types, views,
+    ReviewedStatement, Sql, collations, create_table_sql, ddl, enums, extensions, extra, functions,
+    many, partitions, policies, privileges, sequences, single, table_extras, triggers, types,
+    views,
 };
 use crate::change::{Change, Delta, Object, Rename};
 use crate::impact::Impact;
@@ -122,6 +123,7 @@ pub(super) fn create(change: &Change, object: &Object) -> Vec<ReviewedStatement>
             out
         }
         Object::RangeType { range } => with_rest(change, types::create_range(range)),
+        Object::Collation { collation } => with_rest(change, collations::create(collation)),
     }
 }
 
@@ -189,6 +191,7 @@ pub(super) fn drop(change: &Change, object: &Object) -> Vec<ReviewedStatement> {
             &format!("DROP ATTRIBUTE {}", quote_ident(&attribute.name)),
         ),
         Object::RangeType { range } => types::drop_type(&range.name),
+        Object::Collation { collation } => collations::drop(collation),
     };
     vec![single(change, sql)]
 }
@@ -213,6 +216,7 @@ pub(super) fn rename(change: &Change, rename: &Rename) -> Vec<ReviewedStatement>
         }
         Rename::Domain { name } => many(change, moved("DOMAIN", name, "")),
         Rename::CompositeType { name } => many(change, moved("TYPE", name, "")),
+        Rename::Collation { name } => many(change, moved("COLLATION", name, "")),
         Rename::RangeType { name } => {
             let mut statements = moved("TYPE", name, "");
             statements.push(types::rename_multirange(&name.from, &name.to));

@@ -58,7 +58,7 @@ pub fn models_part(db: &Database) -> Database {
 /// matter to petal).
 fn file_of(kind: Kind) -> &'static str {
     match kind {
-        Kind::Schema | Kind::Extension => "schemas.sql",
+        Kind::Schema | Kind::Extension | Kind::Collation => "schemas.sql",
         Kind::Domain | Kind::CompositeType | Kind::RangeType => "types.sql",
         Kind::Sequence | Kind::SequenceOwner => "sequences.sql",
         Kind::Function | Kind::Procedure | Kind::Aggregate => "functions.sql",

@@ -307,6 +307,11 @@ fn carry_hint(canonical: &mut Database, statement: &Declared) {
                 range.renamed_from = Some(old);
             }
         }
+        Kind::Collation => {
+            if let Some(collation) = canonical.collations.get_mut(name) {
+                collation.renamed_from = Some(old);
+            }
+        }
         Kind::Schema
         | Kind::Extension
         | Kind::Trigger

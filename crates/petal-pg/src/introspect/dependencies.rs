@@ -21,6 +21,7 @@ pub(super) enum Catalog {
     Policy,
     Constraint,
     Extension,
+    Collation,
 }
 
 impl Catalog {
@@ -33,6 +34,7 @@ impl Catalog {
             "pg_policy" => Catalog::Policy,
             "pg_constraint" => Catalog::Constraint,
             "pg_extension" => Catalog::Extension,
+            "pg_collation" => Catalog::Collation,
             _ => return None,
         })
     }

@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use petal_ir::{
-    Acl, Database, EnumType, Extension, Function, ObjectKey, Policy, QualifiedName, RangeType,
-    Table, Trigger, View, naming::make_object_name,
+    Acl, Collation, Database, EnumType, Extension, Function, ObjectKey, Policy, QualifiedName,
+    RangeType, Table, Trigger, View, naming::make_object_name,
 };
 
 use super::NotCompared;
@@ -43,6 +43,7 @@ pub(super) struct ObjectRows {
     pub domains: Vec<DomainRow>,
     pub composites: Vec<CompositeRow>,
     pub ranges: Vec<(u32, RangeType)>,
+    pub collations: Vec<(u32, Collation)>,
     pub edges: Vec<RawEdge>,
     /// The privileges' rows, and the role reading them, when they were
     /// read.
@@ -273,6 +274,13 @@ fn add_objects(
         names.object(Catalog::Class, row.relid, key.clone());
         names.object(Catalog::Type, row.oid, key);
         db.composite_types.insert(name, row.composite);
+    }
+    for (oid, c) in objects.collations {
+        let key = ObjectKey::Collation {
+            name: c.name.clone(),
+        };
+        names.object(Catalog::Collation, oid, key);
+        db.collations.insert(c.name.clone(), c);
     }
     for (oid, r) in objects.ranges {
         names.object(

@@ -11,6 +11,7 @@
 //! `'new'::order_status`): both sides of a comparison must spell alike.
 
 mod assemble;
+mod collations;
 mod composite_types;
 mod dependencies;
 mod domains;

@@ -8,8 +8,8 @@ use tokio_postgres::{Client, Row};
 use super::merge::{ObjectRows, Parts};
 use super::{IntrospectOptions, Introspection, Objects, assemble, dependencies, keys, merge};
 use super::{
-    composite_types, domains, extensions, functions, policies, privileges, range_types, sequences,
-    triggers, views,
+    collations, composite_types, domains, extensions, functions, policies, privileges, range_types,
+    sequences, triggers, views,
 };
 use crate::error::PgError;
 
@@ -30,6 +30,7 @@ const POLICIES: &str = include_str!("../../sql/policies.sql");
 const DOMAINS: &str = include_str!("../../sql/domains.sql");
 const COMPOSITE_TYPES: &str = include_str!("../../sql/composite_types.sql");
 const RANGE_TYPES: &str = include_str!("../../sql/range_types.sql");
+const COLLATIONS: &str = include_str!("../../sql/collations.sql");
 const DEPENDENCIES: &str = include_str!("../../sql/dependencies.sql");
 const PRIVILEGES: &str = include_str!("../../sql/privileges.sql");
 
@@ -37,7 +38,7 @@ const PRIVILEGES: &str = include_str!("../../sql/privileges.sql");
 /// and closing round trips aside): the same for any number of objects. A
 /// near read skips the not-compared list.
 const TABLE_QUERIES: u32 = 7;
-const OBJECT_QUERIES: u32 = 10;
+const OBJECT_QUERIES: u32 = 11;
 
 /// The statements a read sends, the opening and closing round trips aside.
 fn query_count(opts: &IntrospectOptions) -> u32 {
@@ -107,6 +108,7 @@ pub(super) async fn read_catalogs(
             domains,
             composites,
             ranges,
+            collations,
             edges,
             acls,
         ) = futures_util::try_join!(
@@ -133,6 +135,7 @@ pub(super) async fn read_catalogs(
                 )
             },
             async { range_types::range_types(q(first, RANGE_TYPES, "range types").await?) },
+            async { collations::collations(q(first, COLLATIONS, "collations").await?) },
             async { dependencies::raw_edges(q(first, DEPENDENCIES, "dependencies").await?) },
             async {
                 if !opts.privileges {
@@ -151,6 +154,7 @@ pub(super) async fn read_catalogs(
             domains,
             composites,
             ranges,
+            collations,
             edges,
             acls,
         }))
@@ -192,7 +196,7 @@ async fn run(
 /// The catalog queries with the version-dependent parts filled in.
 struct Queries {
     scope: String,
-    fragments: [(&'static str, &'static str); 5],
+    fragments: [(&'static str, &'static str); 7],
 }
 
 impl Queries {
@@ -227,6 +231,24 @@ impl Queries {
                         "rng.rngmultitypid"
                     } else {
                         "0::oid"
+                    },
+                ),
+                // Where a collation's locale is kept.
+                (
+                    "{{collation_locale}}",
+                    match version {
+                        ..150000 => "co.collcollate::text",
+                        150000..170000 => "co.colliculocale",
+                        _ => "co.colllocale",
+                    },
+                ),
+                // ICU tailoring rules: PostgreSQL 16.
+                (
+                    "{{collation_rules}}",
+                    if version >= 160000 {
+                        "co.collicurules"
+                    } else {
+                        "NULL::text"
                     },
                 ),
                 // Materialized views' indexes, read with the tables'.
@@ -283,9 +305,10 @@ mod tests {
             DOMAINS,
             COMPOSITE_TYPES,
             RANGE_TYPES,
+            COLLATIONS,
             DEPENDENCIES,
         ];
-        for version in [130000, 140000, 150000, 180000] {
+        for version in [130000, 140000, 150000, 160000, 170000, 180000] {
             let sql = Queries::for_version(version, Objects::All);
             for query in all {
                 let text = sql.text(query);

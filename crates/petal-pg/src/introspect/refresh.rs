@@ -31,6 +31,7 @@ pub fn refresh(previous: Database, near: Database, tables: &BTreeSet<QualifiedNa
         domains,
         composite_types,
         range_types,
+        collations,
         dependencies: near_edges,
         privileges,
     } = near;
@@ -70,6 +71,7 @@ pub fn refresh(previous: Database, near: Database, tables: &BTreeSet<QualifiedNa
         domains,
         composite_types,
         range_types,
+        collations,
         dependencies: kept_edges,
         privileges: None,
     };

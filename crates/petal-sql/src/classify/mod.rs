@@ -241,6 +241,7 @@ fn create(words: &Words<'_>) -> Result<Head, String> {
         "EXTENSION" => extension(words, &mut at),
         "SEQUENCE" => named(words, &mut at, Kind::Sequence),
         "DOMAIN" => named(words, &mut at, Kind::Domain),
+        "COLLATION" => named(words, &mut at, Kind::Collation),
         "SCHEMA" => schema(words, &mut at),
         "TYPE" => type_head(words, &mut at),
         "INDEX" => index(words, &mut at),
@@ -404,7 +405,7 @@ fn refusal(words: &Words<'_>) -> String {
         _ => format!(
             "`{shown}` is not a declaration petal reads from SQL files; accepted: CREATE [OR \
              REPLACE] VIEW | MATERIALIZED VIEW | FUNCTION | PROCEDURE | AGGREGATE | TRIGGER, \
-             CREATE POLICY, CREATE EXTENSION | SEQUENCE | DOMAIN | SCHEMA, CREATE TYPE ... AS (...) | AS RANGE, \
+             CREATE POLICY, CREATE EXTENSION | COLLATION | SEQUENCE | DOMAIN | SCHEMA, CREATE TYPE ... AS (...) | AS RANGE, \
              CREATE TABLE ... PARTITION OF, CREATE INDEX on a materialized view or a partition, \
              ALTER TABLE ... ENABLE|DISABLE TRIGGER, a partition's ALTER TABLE ... \
              ENABLE|DISABLE|[NO] FORCE ROW LEVEL SECURITY, ALTER SEQUENCE ... OWNED BY, \
