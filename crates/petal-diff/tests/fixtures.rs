@@ -25,8 +25,8 @@ use petal_diff::{
     Mode, ReviewedStep, apply_all, diff, render_diff_as, render_down, render_down_as,
 };
 use petal_ir::{
-    Acls, CompositeType, Database, Dependency, Domain, EnumType, Extension, Function, Keyed,
-    Policy, RangeType, Sequence, Table, Trigger, View,
+    Acls, Collation, CompositeType, Database, Dependency, Domain, EnumType, Extension, Function,
+    Keyed, Policy, RangeType, Sequence, Table, Trigger, View,
 };
 use serde::Deserialize;
 
@@ -103,6 +103,8 @@ struct FixtureDb {
     #[serde(default)]
     range_types: Vec<RangeType>,
     #[serde(default)]
+    collations: Vec<Collation>,
+    #[serde(default)]
     dependencies: Vec<Dependency>,
     #[serde(default)]
     privileges: Option<Acls>,
@@ -130,6 +132,7 @@ fn load(path: &Path) -> Result<Database, Failed> {
     db.domains = keyed(fixture.domains);
     db.composite_types = keyed(fixture.composite_types);
     db.range_types = keyed(fixture.range_types);
+    db.collations = keyed(fixture.collations);
     db.dependencies = fixture.dependencies.into_iter().collect();
     db.privileges = fixture.privileges;
     db.normalize();

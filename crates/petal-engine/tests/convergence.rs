@@ -151,6 +151,43 @@ fn types_recreated_under_their_columns_converge_with_rows() {
     });
 }
 
+/// User collations: one created for a new column, one moved to by a kept
+/// column (ICU, nondeterministic), one whose locale changes under its
+/// column (recreated aside), one dropped once its column moves off it, one
+/// renamed by hint; with rows, up and down.
+#[test]
+fn collations_created_dropped_renamed_and_recreated_under_columns_converge() {
+    let runtime = common::runtime().expect("runtime");
+    runtime.block_on(async {
+        let a = common::built(
+            r#"CREATE COLLATION posix_copy (provider = libc, locale = 'POSIX');
+               CREATE COLLATION "Sort Order" (provider = icu, locale = 'en');
+               CREATE COLLATION old_name (provider = libc, locale = 'C');
+               CREATE TABLE people (id int PRIMARY KEY, name text COLLATE posix_copy,
+                                    title text COLLATE "Sort Order", code text COLLATE old_name);"#,
+        )
+        .await
+        .expect("schema A");
+        let mut b = common::built(
+            r#"CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2',
+                                     deterministic = false);
+               CREATE COLLATION "Sort Order" (provider = icu, locale = 'de');
+               CREATE COLLATION new_name (provider = libc, locale = 'C');
+               CREATE TABLE people (id int PRIMARY KEY, name text COLLATE ci,
+                                    title text COLLATE "Sort Order", code text COLLATE new_name,
+                                    nick text COLLATE ci);"#,
+        )
+        .await
+        .expect("schema B");
+        let new_name = petal_ir::QualifiedName::new("public", "new_name");
+        if let Some(collation) = b.collations.get_mut(&new_name) {
+            collation.renamed_from = Some(petal_ir::QualifiedName::new("public", "old_name"));
+        }
+        converges_with_rows(&a, &b).await;
+        converges_with_rows(&b, &a).await;
+    });
+}
+
 /// Found by the property: a domain renamed (by hint) while a composite
 /// type's attribute is of it and a column of the composite. The rename
 /// carries the attribute along; comparing without the hint would retype

@@ -574,6 +574,20 @@ const SEQUENCE_AFTER_ROWS: &str =
 
 fn column_type(table: &QualifiedName, column: &str, ty: &Delta<ColumnType>) -> Review {
     let (from, to) = (&ty.from.ty, &ty.to.ty);
+    let collation = |c: &Option<String>| c.clone().unwrap_or_else(|| "the default".to_string());
+    if from == to {
+        // The same type under another collation: no row changes, but the
+        // column's indexes are ordered by it.
+        return Review::new(
+            format!(
+                "change collation of {table}.{column} from {} to {}",
+                collation(&ty.from.collation),
+                collation(&ty.to.collation)
+            ),
+            Safety::Locks,
+        )
+        .note("rebuilds the indexes on the column, which its collation orders");
+    }
     let description = format!("change type of {table}.{column} from {from} to {to}");
     let enums = (is_user_type(from), is_user_type(to));
     match type_change_risk(from, to, enums) {
