@@ -290,3 +290,78 @@ async fn a_trigger_renamed_with_a_hint_is_renamed_in_place() {
         .unwrap_or_else(|e| panic!("reading the trigger: {e}"));
     assert_eq!(name, "keep_row", "the down renames it back");
 }
+
+/// A collation declared in a SQL file and used by a model's column (and
+/// an index key): created before the table, its locale changed later
+/// (recreated under the column, the rows kept), and rolled back.
+#[tokio::test]
+async fn a_collation_a_model_column_uses_is_declared_in_a_sql_file() {
+    let project = Project::new().await;
+    let model = |column_collation: &str| {
+        format!(
+            "use petal::Table;\n\n\
+             #[derive(Table)]\n\
+             #[petal(table = \"customers\", index(columns(email), name = \"customers_email\"))]\n\
+             pub struct Customer {{\n\
+             \x20   #[petal(primary_key)]\n\
+             \x20   pub id: i64,\n\
+             \x20   #[petal(collation = r#\"{column_collation}\"#)]\n\
+             \x20   pub email: String,\n\
+             }}\n"
+        )
+    };
+    project.write("models/customers.rs", &model(r#""public"."case_insensitive""#));
+    let collation = |locale: &str| {
+        format!(
+            "-- e-mail addresses compare without case\n\
+             CREATE COLLATION case_insensitive (provider = icu, locale = '{locale}',\n\
+             \x20   deterministic = false);\n\
+             COMMENT ON COLLATION case_insensitive IS 'emails';\n"
+        )
+    };
+    project.write("sql/collations.sql", &collation("und-u-ks-level2"));
+    project.generate_and_apply("customers").assert_ok();
+    let first = project.read(&project.migration("customers"));
+    let create = first.find("CREATE COLLATION").unwrap_or_else(|| panic!("no collation:\n{first}"));
+    let table = first.find("CREATE TABLE").expect("the table is created");
+    assert!(create < table, "the collation comes first:\n{first}");
+    project
+        .client()
+        .batch_execute("INSERT INTO customers VALUES (1, 'Ann@Example.com')")
+        .await
+        .unwrap();
+    let found: i64 = project
+        .client()
+        .query_one("SELECT id FROM customers WHERE email = 'ann@example.com'", &[])
+        .await
+        .map(|row| row.get(0))
+        .unwrap_or_else(|e| panic!("a case-insensitive match: {e}"));
+    assert_eq!(found, 1);
+    project.petal(&["check"]).assert_ok();
+
+    // Accents ignored too: PostgreSQL cannot alter a collation, so it is
+    // recreated, and the column moved onto the new one.
+    project.write("sql/collations.sql", &collation("und-u-ks-level1"));
+    project.generate_and_apply("accents").assert_ok();
+    let second = project.read(&project.migration("accents"));
+    assert!(
+        second.contains(r#"ALTER COLLATION "public"."case_insensitive" RENAME TO"#),
+        "{second}"
+    );
+    project.petal(&["check"]).assert_ok();
+    let kept: i64 = project
+        .client()
+        .query_one("SELECT count(*) FROM customers WHERE email = 'ANN@EXAMPLE.COM'", &[])
+        .await
+        .map(|row| row.get(0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(kept, 1, "the row is kept");
+    project.petal(&["downgrade", "base"]).assert_ok();
+    let left: i64 = project
+        .client()
+        .query_one("SELECT count(*) FROM pg_collation WHERE collname = 'case_insensitive'", &[])
+        .await
+        .map(|row| row.get(0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(left, 0, "the downgrade drops it");
+}
