@@ -154,7 +154,8 @@ fn types_recreated_under_their_columns_converge_with_rows() {
 /// User collations: one created for a new column, one moved to by a kept
 /// column (ICU, nondeterministic), one whose locale changes under its
 /// column (recreated aside), one dropped once its column moves off it, one
-/// renamed by hint; with rows, up and down.
+/// renamed by hint; a view over the moved columns (PostgreSQL changes no
+/// collation of a column a view reads); with rows, up and down.
 #[test]
 fn collations_created_dropped_renamed_and_recreated_under_columns_converge() {
     let runtime = common::runtime().expect("runtime");
@@ -164,7 +165,8 @@ fn collations_created_dropped_renamed_and_recreated_under_columns_converge() {
                CREATE COLLATION "Sort Order" (provider = icu, locale = 'en');
                CREATE COLLATION old_name (provider = libc, locale = 'C');
                CREATE TABLE people (id int PRIMARY KEY, name text COLLATE posix_copy,
-                                    title text COLLATE "Sort Order", code text COLLATE old_name);"#,
+                                    title text COLLATE "Sort Order", code text COLLATE old_name);
+               CREATE VIEW people_names AS SELECT id, name FROM people;"#,
         )
         .await
         .expect("schema A");
@@ -175,7 +177,8 @@ fn collations_created_dropped_renamed_and_recreated_under_columns_converge() {
                CREATE COLLATION new_name (provider = libc, locale = 'C');
                CREATE TABLE people (id int PRIMARY KEY, name text COLLATE ci,
                                     title text COLLATE "Sort Order", code text COLLATE new_name,
-                                    nick text COLLATE ci);"#,
+                                    nick text COLLATE ci);
+               CREATE VIEW people_names AS SELECT id, name FROM people;"#,
         )
         .await
         .expect("schema B");
@@ -183,6 +186,28 @@ fn collations_created_dropped_renamed_and_recreated_under_columns_converge() {
         if let Some(collation) = b.collations.get_mut(&new_name) {
             collation.renamed_from = Some(petal_ir::QualifiedName::new("public", "old_name"));
         }
+        converges_with_rows(&a, &b).await;
+        converges_with_rows(&b, &a).await;
+    });
+}
+
+/// A column read by a view moves from `pg_catalog`'s "C" to the default
+/// collation and back: PostgreSQL changes the collation of no column a
+/// view reads, as for a type, so the view goes out of the way and back.
+#[test]
+fn a_collation_change_under_a_view_converges() {
+    let runtime = common::runtime().expect("runtime");
+    runtime.block_on(async {
+        let schema = |collate: &str| {
+            format!(
+                "CREATE TABLE codes (id int PRIMARY KEY, code text {collate});
+                 CREATE VIEW code_list AS SELECT id, code FROM codes;"
+            )
+        };
+        let a = common::built(&schema(r#"COLLATE "C""#))
+            .await
+            .expect("schema A");
+        let b = common::built(&schema("")).await.expect("schema B");
         converges_with_rows(&a, &b).await;
         converges_with_rows(&b, &a).await;
     });

@@ -153,9 +153,13 @@ impl Engine<'_> {
                 let to_column = kept
                     .and_then(|k| k.iter().find(|(_, c)| **c == column.name))
                     .and_then(|(t, _)| to_table.and_then(|tt| tt.column(t)));
-                // A new generation drops and adds the column again.
-                let retyped =
-                    to_column.is_some_and(|c| c.ty != column.ty || c.generated != column.generated);
+                // A new generation drops and adds the column again; a
+                // new collation is a type change to PostgreSQL.
+                let retyped = to_column.is_some_and(|c| {
+                    c.ty != column.ty
+                        || c.collation != column.collation
+                        || c.generated != column.generated
+                });
                 if to_column.is_none() || retyped {
                     gone.insert(ObjectKey::column(name, &column.name));
                 }
