@@ -13,6 +13,7 @@
 //! failure is (proptest prints the seed).
 
 mod build;
+mod collations;
 mod depends;
 mod domains;
 mod exclusions;
@@ -82,6 +83,14 @@ impl Rng {
     /// [`other_side`]: Rng::other_side
     pub fn third_side(&self) -> Rng {
         Rng(self.0 ^ 0x94D0_49BB_1331_11EB)
+    }
+
+    /// A fourth stream, for the collations (added after [`third_side`]'s
+    /// kinds).
+    ///
+    /// [`third_side`]: Rng::third_side
+    pub fn fourth_side(&self) -> Rng {
+        Rng(self.0 ^ 0xBF58_476D_1CE4_E5B9)
     }
 
     /// A number in `0..n` (0 when `n` is 0).

@@ -58,6 +58,14 @@ pub(super) fn derive(db: &Database) -> BTreeSet<Dependency> {
             if let Some(ty) = type_key(db, &c.ty) {
                 edge(key.clone(), ty, normal);
             }
+            let collation = db
+                .collations
+                .keys()
+                .find(|n| c.collation.as_deref() == Some(crate::Collation::spelling(n).as_str()));
+            if let Some(name) = collation {
+                let referenced = ObjectKey::Collation { name: name.clone() };
+                edge(key.clone(), referenced, normal);
+            }
             for expr in c.default.iter().chain(&c.generated) {
                 calls(db, expr).for_each(|f| edge(key.clone(), f, normal));
                 let feeds = db

@@ -8,8 +8,8 @@ use super::build::{COMMENTS, build_tables_and_enums, namespace};
 use super::mutate::EDITS;
 use super::settle::settle;
 use super::{
-    Rng, depends, domains, extensions, functions, partitions, policies, privileges, sequences,
-    triggers, types, uses, view_edits, views,
+    Rng, collations, depends, domains, extensions, functions, partitions, policies, privileges,
+    sequences, triggers, types, uses, view_edits, views,
 };
 use crate::{Database, Index, IndexKey, QualifiedName};
 
@@ -84,6 +84,10 @@ pub fn build_database(rng: &mut Rng) -> Database {
     let mut third = rng.third_side();
     if third.chance(50) {
         privileges::build_acls(&mut third, &mut db);
+    }
+    let mut fourth = rng.fourth_side();
+    if fourth.chance(30) {
+        collations::build_collations(&mut fourth, &mut db);
     }
     db.normalize();
     db.dependencies = depends::derive(&db);
@@ -164,6 +168,12 @@ pub fn mutate(db: &Database, rng: &mut Rng, edits: usize) -> Database {
         privileges::edit_acls(&mut third, &mut out);
     }
     privileges::keep_valid(&mut out);
+    let mut fourth = rng.fourth_side();
+    if fourth.chance(40) {
+        for _ in 0..1 + fourth.below(2) {
+            collations::edit_collations(&mut fourth, &mut out);
+        }
+    }
     super::table_options::keep_valid(&mut out);
     domains::keep_nested_constraints(db, &mut out);
     out.normalize();
