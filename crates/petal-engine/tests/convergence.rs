@@ -123,6 +123,10 @@ fn a_serial_sequences_name_passes_to_a_standalone_sequence_and_back() {
 /// view), and while a table to be dropped has one: PostgreSQL changes none
 /// of them in place and drops no type a column uses. The old type is
 /// renamed aside, the columns converted to the new one, the old dropped.
+/// With what stands on them: a domain over the domain and a composite of
+/// it (recreated too), a function taking it (dropped before the rename),
+/// a check casting to it and a foreign key between range columns (dropped
+/// and added back).
 #[test]
 fn types_recreated_under_their_columns_converge_with_rows() {
     let runtime = common::runtime().expect("runtime");
@@ -130,10 +134,17 @@ fn types_recreated_under_their_columns_converge_with_rows() {
         let schema = |base: &str, subtype: &str, attribute: &str| {
             format!(
                 "CREATE DOMAIN code AS {base};
+                 CREATE DOMAIN short_code AS code;
                  CREATE TYPE span AS RANGE (SUBTYPE = {subtype});
                  CREATE TYPE pair AS (a {attribute}, b text);
+                 CREATE TYPE coded AS (c code, n integer);
+                 CREATE FUNCTION shout(v code) RETURNS text LANGUAGE plpgsql
+                     AS $$ BEGIN RETURN upper(v); END $$;
+                 CREATE TABLE spans (s span PRIMARY KEY);
                  CREATE TABLE kept (id integer PRIMARY KEY, c code DEFAULT 'x', s span,
-                                    p pair, cs code[]);
+                                    p pair, cs code[], sc short_code, cd coded,
+                                    CONSTRAINT not_z CHECK (c <> 'zzz'::code),
+                                    CONSTRAINT kept_s_fkey FOREIGN KEY (s) REFERENCES spans);
                  CREATE VIEW kept_codes AS SELECT id, c, s FROM kept;"
             )
         };
@@ -155,7 +166,9 @@ fn types_recreated_under_their_columns_converge_with_rows() {
 /// column (ICU, nondeterministic), one whose locale changes under its
 /// column (recreated aside), one dropped once its column moves off it, one
 /// renamed by hint; a view over the moved columns (PostgreSQL changes no
-/// collation of a column a view reads); with rows, up and down.
+/// collation of a column a view reads); a domain of the recreated one
+/// (recreated with it) and an index key naming it (dropped and built
+/// again); with rows, up and down.
 #[test]
 fn collations_created_dropped_renamed_and_recreated_under_columns_converge() {
     let runtime = common::runtime().expect("runtime");
@@ -163,6 +176,9 @@ fn collations_created_dropped_renamed_and_recreated_under_columns_converge() {
         let a = common::built(
             r#"CREATE COLLATION posix_copy (provider = libc, locale = 'POSIX');
                CREATE COLLATION "Sort Order" (provider = icu, locale = 'en');
+               CREATE DOMAIN sorted_text AS text COLLATE "Sort Order";
+               CREATE TABLE labels (id int PRIMARY KEY, label sorted_text, tag text);
+               CREATE INDEX labels_tag ON labels (tag COLLATE "Sort Order");
                CREATE COLLATION old_name (provider = libc, locale = 'C');
                CREATE TABLE people (id int PRIMARY KEY, name text COLLATE posix_copy,
                                     title text COLLATE "Sort Order", code text COLLATE old_name);
@@ -174,6 +190,9 @@ fn collations_created_dropped_renamed_and_recreated_under_columns_converge() {
             r#"CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2',
                                      deterministic = false);
                CREATE COLLATION "Sort Order" (provider = icu, locale = 'de');
+               CREATE DOMAIN sorted_text AS text COLLATE "Sort Order";
+               CREATE TABLE labels (id int PRIMARY KEY, label sorted_text, tag text);
+               CREATE INDEX labels_tag ON labels (tag COLLATE "Sort Order");
                CREATE COLLATION new_name (provider = libc, locale = 'C');
                CREATE TABLE people (id int PRIMARY KEY, name text COLLATE ci,
                                     title text COLLATE "Sort Order", code text COLLATE new_name,
@@ -183,9 +202,8 @@ fn collations_created_dropped_renamed_and_recreated_under_columns_converge() {
         .await
         .expect("schema B");
         let new_name = petal_ir::QualifiedName::new("public", "new_name");
-        if let Some(collation) = b.collations.get_mut(&new_name) {
-            collation.renamed_from = Some(petal_ir::QualifiedName::new("public", "old_name"));
-        }
+        let renamed = b.collations.get_mut(&new_name).expect("new_name is read");
+        renamed.renamed_from = Some(petal_ir::QualifiedName::new("public", "old_name"));
         converges_with_rows(&a, &b).await;
         converges_with_rows(&b, &a).await;
     });

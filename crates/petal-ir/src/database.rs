@@ -213,6 +213,9 @@ impl Database {
         self.range_types
             .values_mut()
             .for_each(|r| r.renamed_from = None);
+        self.collations
+            .values_mut()
+            .for_each(|c| c.renamed_from = None);
         self
     }
 
@@ -231,6 +234,7 @@ impl Database {
         self.domains.retain(|n, _| keep.contains(&n.schema));
         self.composite_types.retain(|n, _| keep.contains(&n.schema));
         self.range_types.retain(|n, _| keep.contains(&n.schema));
+        self.collations.retain(|n, _| keep.contains(&n.schema));
         self.dependencies
             .retain(|d| d.dependent.schema().is_none_or(|s| keep.contains(s)));
         if let Some(acls) = &mut self.privileges {

@@ -92,12 +92,10 @@ pub(super) fn apply_rename(db: &mut Database, rename: &Rename) -> Result<(), App
             policy.name = name.to.clone();
             db.policies.insert(key(&name.to), policy);
         }
-        Rename::Domain { name } => {
-            let mut domain = take(&mut db.domains, &name.from, "domain")?;
-            domain.name = name.to.clone();
-            db.domains.insert(name.to.clone(), domain);
-            rename_type_references(db, &name.from, &name.to);
-        }
+        Rename::Domain { name }
+        | Rename::CompositeType { name }
+        | Rename::RangeType { name }
+        | Rename::Collation { name } => rename_type(db, rename, name)?,
         Rename::DomainCheck { domain, name } => {
             let Some(d) = db.domains.get_mut(domain) else {
                 return err(format!("domain {domain} does not exist"));
@@ -108,12 +106,6 @@ pub(super) fn apply_rename(db: &mut Database, rename: &Rename) -> Result<(), App
             }
             d.checks.sort_by(|a, b| a.name.cmp(&b.name));
         }
-        Rename::CompositeType { name } => {
-            let mut composite = take(&mut db.composite_types, &name.from, "type")?;
-            composite.name = name.to.clone();
-            db.composite_types.insert(name.to.clone(), composite);
-            rename_type_references(db, &name.from, &name.to);
-        }
         Rename::Attribute { composite, name } => {
             let Some(c) = db.composite_types.get_mut(composite) else {
                 return err(format!("type {composite} does not exist"));
@@ -123,19 +115,43 @@ pub(super) fn apply_rename(db: &mut Database, rename: &Rename) -> Result<(), App
                 None => return err(format!("type {composite} has no attribute {}", name.from)),
             }
         }
-        Rename::Collation { name } => {
+    }
+    Ok(())
+}
+
+/// A domain, composite or range type, or a collation, under its new name,
+/// and what names it following.
+fn rename_type(
+    db: &mut Database,
+    rename: &Rename,
+    name: &Delta<QualifiedName>,
+) -> Result<(), ApplyError> {
+    match rename {
+        Rename::Domain { .. } => {
+            let mut domain = take(&mut db.domains, &name.from, "domain")?;
+            domain.name = name.to.clone();
+            db.domains.insert(name.to.clone(), domain);
+        }
+        Rename::CompositeType { .. } => {
+            let mut composite = take(&mut db.composite_types, &name.from, "type")?;
+            composite.name = name.to.clone();
+            db.composite_types.insert(name.to.clone(), composite);
+        }
+        Rename::RangeType { .. } => {
+            let mut range = take(&mut db.range_types, &name.from, "type")?;
+            range.name = name.to.clone();
+            db.range_types.insert(name.to.clone(), range);
+        }
+        Rename::Collation { .. } => {
             let mut collation = take(&mut db.collations, &name.from, "collation")?;
             collation.name = name.to.clone();
             db.collations.insert(name.to.clone(), collation);
             crate::names::rename_collation_references(db, &name.from, &name.to);
+            return Ok(());
         }
-        Rename::RangeType { name } => {
-            let mut range = take(&mut db.range_types, &name.from, "type")?;
-            range.name = name.to.clone();
-            db.range_types.insert(name.to.clone(), range);
-            rename_type_references(db, &name.from, &name.to);
-        }
+        _ => return err(format!("{} is no type", rename.key())),
     }
+    rename_type_references(db, &name.from, &name.to);
     Ok(())
 }
 

@@ -10,9 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::policies::{PolicyRules, RowSecurity};
 use super::{Delta, extensions, policies, privileges, sequences, table_options, triggers, types};
-use crate::casts::{TypeChangeRisk, type_change_risk};
 use crate::classify::{Review, Safety, identity_sql};
-use crate::names::is_user_type;
 
 /// One property of one object, changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -337,7 +335,7 @@ impl Alter {
         match self {
             Alter::ColumnType {
                 table, column, ty, ..
-            } => column_type(table, column, ty),
+            } => super::column_type::review(table, column, ty),
             Alter::Nullable {
                 table,
                 column,
@@ -571,39 +569,6 @@ impl NotNull {
 
 const SEQUENCE_AFTER_ROWS: &str =
     "the sequence starts after the largest value present, so existing rows keep theirs";
-
-fn column_type(table: &QualifiedName, column: &str, ty: &Delta<ColumnType>) -> Review {
-    let (from, to) = (&ty.from.ty, &ty.to.ty);
-    let collation = |c: &Option<String>| c.clone().unwrap_or_else(|| "the default".to_string());
-    if from == to {
-        // The same type under another collation: no row changes, but the
-        // column's indexes are ordered by it.
-        return Review::new(
-            format!(
-                "change collation of {table}.{column} from {} to {}",
-                collation(&ty.from.collation),
-                collation(&ty.to.collation)
-            ),
-            Safety::Locks,
-        )
-        .note("rebuilds the indexes on the column, which its collation orders");
-    }
-    let description = format!("change type of {table}.{column} from {from} to {to}");
-    let enums = (is_user_type(from), is_user_type(to));
-    match type_change_risk(from, to, enums) {
-        TypeChangeRisk::Lossy => Review::new(description, Safety::Destructive).note(format!(
-            "{from} -> {to} can round, truncate or overflow values, or fail on values that do \
-             not convert"
-        )),
-        TypeChangeRisk::Rewrite => {
-            Review::new(description, Safety::Locks).note("rewrites the table")
-        }
-        TypeChangeRisk::MetadataOnly if ty.from.collation != ty.to.collation => {
-            Review::new(description, Safety::Locks)
-        }
-        TypeChangeRisk::MetadataOnly => Review::safe(description),
-    }
-}
 
 fn comment(on: &ObjectKey, text: &Delta<Option<String>>) -> Review {
     Review::safe(format!(

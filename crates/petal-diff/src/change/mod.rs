@@ -12,6 +12,7 @@
 
 mod alter;
 mod collations;
+mod column_type;
 mod enum_labels;
 mod extensions;
 mod functions;

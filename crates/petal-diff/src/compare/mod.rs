@@ -14,7 +14,10 @@
 //! 3. foreign keys that go or change;
 //! 4. indexes, checks, uniques and primary keys that go or change (before the
 //!    columns they use change or go);
-//! 5. enum types created, or recreated to remove labels;
+//! 5. enum types created, or recreated to remove labels; then the other
+//!    providers (extensions, collations, types, sequences, functions):
+//!    those recreated dropped, those a column is of renamed aside,
+//!    and the new ones created;
 //! 6. table and column renames;
 //! 7. dropped columns and tables (before anything new can want their names),
 //!    then constraint and index renames;
@@ -23,8 +26,9 @@
 //! 10. new primary keys, uniques, checks and indexes;
 //! 11. new foreign keys (after all tables, so cycles work);
 //! 12. comments;
-//! 13. dropped providers (functions, domains, composite and range types),
-//!     then enum types;
+//! 13. the types and collations renamed aside in 5, then dropped providers
+//!     (functions, domains, composite and range types, collations), then
+//!     enum types;
 //! 14. dropped schemas;
 //! 15. privileges, when compared, on what is there after all the rest
 //!     (default privileges in 1, after the new schemas).
@@ -45,6 +49,7 @@ mod order;
 mod partitions;
 mod policies;
 mod privileges;
+mod recreate;
 mod sequence_names;
 mod table_options;
 mod table_plan;

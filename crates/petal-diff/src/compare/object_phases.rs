@@ -1,19 +1,16 @@
 //! The phases of the objects beside tables and enum types, as the diff
 //! runs them around the tables' (see the module list in `compare`).
 
-use std::cell::OnceCell;
 use std::collections::BTreeSet;
 
 use petal_ir::{Database, ObjectKey, Privileges};
 
+use super::Engine;
 use super::objects::{
-    ObjectPlan, causes, cur_key, is_dependent, late_functions, ordered, to_key, used_by_tables,
+    ObjectPlan, cur_key, is_dependent, late_functions, ordered, to_key, used_by_tables,
 };
-use super::order::DependentsIndex;
 use super::type_aside::typed_columns;
-use super::{Engine, Matching};
 use crate::change::{Alter, Change, Delta, Moved, Object, Rename, Replace};
-use crate::names::EnumSpelling;
 
 /// The object of `db` a key names, whole, as a change carries it.
 pub(super) fn object_of(db: &Database, key: &ObjectKey) -> Option<Object> {
@@ -73,7 +70,7 @@ pub(super) fn object_of(db: &Database, key: &ObjectKey) -> Option<Object> {
 }
 
 /// Every key of `db`'s objects of these kinds.
-fn all_keys(db: &Database) -> BTreeSet<ObjectKey> {
+pub(super) fn all_keys(db: &Database) -> BTreeSet<ObjectKey> {
     let mut keys = BTreeSet::new();
     keys.extend(db.views.values().map(crate::change::views::key));
     keys.extend(db.functions.keys().map(ObjectKey::function));
@@ -108,175 +105,6 @@ fn all_keys(db: &Database) -> BTreeSet<ObjectKey> {
 }
 
 impl Engine<'_> {
-    /// Views, triggers and functions over what goes away (dropped tables
-    /// and columns, columns changing type or of an enum type that is
-    /// recreated, dropped or recreated objects) are recreated too:
-    /// PostgreSQL refuses to drop or retype what they depend on.
-    pub(super) fn recreate_dependents<'s>(
-        &'s self,
-        plan: &mut ObjectPlan,
-        matching: &Matching,
-        edges: &OnceCell<DependentsIndex<'s>>,
-    ) {
-        let mut gone: BTreeSet<ObjectKey> = all_keys(&self.cur)
-            .into_iter()
-            .filter(|k| to_key(&plan.pairs, k).is_none())
-            .collect();
-        gone.extend(plan.recreate.iter().filter_map(|k| cur_key(&plan.pairs, k)));
-        // The columns of a recreated domain or range type change type
-        // (`type_aside.rs`).
-        let retyped: Vec<ObjectKey> = gone
-            .iter()
-            .flat_map(|k| typed_columns(&self.cur, k))
-            .collect();
-        gone.extend(retyped);
-        let recreated: Vec<EnumSpelling> = self
-            .recreated_enums(matching)
-            .iter()
-            .map(EnumSpelling::new)
-            .collect();
-        for table in self.cur.tables.values() {
-            let of_recreated = table
-                .columns
-                .iter()
-                .filter(|c| recreated.iter().any(|e| e.used_by(&c.ty).is_some()));
-            gone.extend(of_recreated.map(|c| ObjectKey::column(&table.name, &c.name)));
-        }
-        for (name, table) in &self.cur.tables {
-            let Some(to_name) = matching.table_to(name) else {
-                gone.insert(ObjectKey::table(name));
-                continue;
-            };
-            let kept = matching.columns.get(to_name);
-            let to_table = self.to.tables.get(to_name);
-            for column in &table.columns {
-                let to_column = kept
-                    .and_then(|k| k.iter().find(|(_, c)| **c == column.name))
-                    .and_then(|(t, _)| to_table.and_then(|tt| tt.column(t)));
-                // A new generation drops and adds the column again; a
-                // new collation is a type change to PostgreSQL.
-                let retyped = to_column.is_some_and(|c| {
-                    c.ty != column.ty
-                        || c.collation != column.collation
-                        || c.generated != column.generated
-                });
-                if to_column.is_none() || retyped {
-                    gone.insert(ObjectKey::column(name, &column.name));
-                }
-            }
-        }
-        // A generated column calling a recreated function is moved aside
-        // and back (`function_users.rs`): what reads it goes out of its
-        // way as for a retyped column.
-        let generated: Vec<ObjectKey> = self
-            .cur
-            .dependencies
-            .iter()
-            .filter(|d| {
-                matches!(d.referenced, ObjectKey::Function { .. }) && gone.contains(&d.referenced)
-            })
-            .filter_map(|d| match &d.dependent {
-                ObjectKey::Column { table, column } => self
-                    .cur
-                    .tables
-                    .get(table)
-                    .and_then(|t| t.column(column))
-                    .filter(|c| c.generated.is_some())
-                    .map(|_| d.dependent.clone()),
-                _ => None,
-            })
-            .collect();
-        gone.extend(generated);
-        if gone.is_empty() {
-            return;
-        }
-        // One index of the edges for every search below.
-        let index = edges.get_or_init(|| DependentsIndex::new(&self.cur));
-        let found = index.of(&gone);
-        for key in &found {
-            let recreatable = matches!(
-                key,
-                ObjectKey::View { .. }
-                    | ObjectKey::MaterializedView { .. }
-                    | ObjectKey::Trigger { .. }
-                    | ObjectKey::Policy { .. }
-                    | ObjectKey::Function { .. }
-            );
-            if let (true, Some(to)) = (recreatable, to_key(&plan.pairs, key)) {
-                plan.replace.remove(&to);
-                plan.recreate.insert(to);
-            }
-        }
-        // Whatever is recreated and depends on something that goes or
-        // changes has to be out of its way first, even when it is
-        // recreated for its own sake too (a view whose columns change type
-        // with the column): the first cause found (columns and tables
-        // before other objects) says why.
-        let recreated: BTreeSet<ObjectKey> = plan
-            .recreate
-            .iter()
-            .filter_map(|k| cur_key(&plan.pairs, k))
-            .collect();
-        for (key, cause) in causes(&recreated, &gone, index) {
-            if let Some(to) = to_key(&plan.pairs, &key) {
-                plan.because.entry(to).or_insert(cause);
-            }
-        }
-    }
-
-    /// A view or function to be replaced while something it reads is
-    /// renamed is recreated instead. Its wanted definition names the new
-    /// name: replaced after the rename, its down would replace it back
-    /// before the rename is undone, naming what does not exist yet; dropped
-    /// before the renames and created after, it runs both ways.
-    pub(super) fn recreate_over_renames<'s>(
-        &'s self,
-        plan: &mut ObjectPlan,
-        matching: &Matching,
-        edges: &OnceCell<DependentsIndex<'s>>,
-    ) {
-        let pairs = &plan.pairs;
-        let mut renamed: BTreeSet<ObjectKey> = BTreeSet::new();
-        for (to, cur) in &matching.tables {
-            if to != cur {
-                renamed.insert(ObjectKey::table(cur));
-            }
-            let columns = matching.columns.get(to).into_iter().flatten();
-            for (_, cur_column) in columns.filter(|(t, c)| t != c) {
-                renamed.insert(ObjectKey::column(cur, cur_column));
-            }
-        }
-        let views = pairs.views.iter().filter(|(t, c)| t != c);
-        renamed.extend(
-            views.filter_map(|(_, c)| self.cur.views.get(c).map(crate::change::views::key)),
-        );
-        let functions = pairs.functions.iter().filter(|(t, c)| t != c);
-        renamed.extend(functions.map(|(_, c)| ObjectKey::function(c)));
-        let sequences = pairs.sequences.iter().filter(|(t, c)| t != c);
-        renamed.extend(sequences.map(|(_, c)| ObjectKey::Sequence { name: c.clone() }));
-        if renamed.is_empty() {
-            return;
-        }
-        // One at a time: a renamed view over a renamed table is a
-        // dependent too.
-        let index = edges.get_or_init(|| DependentsIndex::new(&self.cur));
-        let over: BTreeSet<ObjectKey> = renamed
-            .iter()
-            .flat_map(|key| index.of(&BTreeSet::from([key.clone()])))
-            .collect();
-        let causes = causes(&over, &renamed, index);
-        for key in over {
-            if let Some(to) = to_key(&plan.pairs, &key)
-                && plan.replace.remove(&to)
-            {
-                if let Some(cause) = causes.get(&key) {
-                    plan.because.insert(to.clone(), cause.clone());
-                }
-                plan.recreate.insert(to);
-            }
-        }
-    }
-
     /// The orders of the phases, from the decisions.
     pub(super) fn order(&self, plan: &mut ObjectPlan) {
         let (cur, to) = (&self.cur, self.to);
@@ -330,9 +158,24 @@ impl Engine<'_> {
             }
         }
         plan.drop_first = ordered(drop_first, cur, true);
+        // What is dropped and names a type moved aside by its old name (a
+        // function's signature) goes before the type is renamed.
+        let on_aside: Vec<ObjectKey> = drop_last
+            .iter()
+            .filter(|k| {
+                cur.dependencies
+                    .iter()
+                    .any(|d| &d.dependent == *k && aside.contains(&d.referenced))
+            })
+            .cloned()
+            .collect();
+        for key in on_aside {
+            drop_last.remove(&key);
+            drop_to_recreate.insert(key);
+        }
         plan.drop_to_recreate = ordered(drop_to_recreate, cur, true);
         plan.drop_last = ordered(drop_last, cur, true);
-        plan.aside = aside.into_iter().collect();
+        plan.aside = ordered(aside, cur, true);
         plan.create_first = ordered(create_first, to, false);
         plan.create_last = ordered(create_last, to, false);
     }
@@ -449,8 +292,10 @@ impl Engine<'_> {
     /// Phase 5b: providers recreated, created, replaced or altered, before
     /// the tables that may use them.
     pub(super) fn create_providers(&mut self, plan: &ObjectPlan) {
-        self.move_types_aside(plan);
+        // Dropped first: a function's signature may name a type moved
+        // aside next by the name it is about to lose.
         self.drop_or_move_aside(&plan.drop_to_recreate, plan);
+        self.move_types_aside(plan);
         self.create_or_replace(&plan.create_first, plan);
         self.alter_providers(&plan.pairs, plan);
     }

@@ -23,7 +23,7 @@ use petal_ir::{
 
 use super::keyed::pair_by_key;
 use super::order::{DependentsIndex, creation_order, drop_order};
-use super::type_aside::typed_columns;
+use super::type_aside::{collation_renamed, providers_over, type_renamed, typed_columns};
 use super::{Engine, Matching, functions, policies, triggers, types, views};
 
 /// What a kept object's change takes.
@@ -74,8 +74,9 @@ pub(super) struct ObjectPlan {
     pub create_last: Vec<ObjectKey>,
     /// `cur` keys dropped after the tables, in drop order.
     pub drop_last: Vec<ObjectKey>,
-    /// `cur` keys of recreated domains and range types that a column is
-    /// of: PostgreSQL drops no type a column uses, so the old one is
+    /// `cur` keys of recreated domains, composite and range types and
+    /// collations that a column is of, in drop order: PostgreSQL drops no
+    /// type (or collation) a column uses, so the old one is
     /// renamed aside before the new one is created, the columns are
     /// converted to the new one with the tables, and the old one is
     /// dropped after them (`type_aside.rs`).
@@ -240,8 +241,14 @@ impl Engine<'_> {
                 _ => false,
             };
             let cur_key = ObjectKey::CompositeType { name: c.clone() };
+            let retyped = types::retypes_attribute(
+                a,
+                b,
+                |ty| type_renamed(pairs, matching, ty),
+                |c| collation_renamed(pairs, c),
+            );
             if decision == Decision::Keep
-                && types::retypes_attribute(a, b)
+                && retyped
                 && typed_columns(cur, &cur_key).iter().any(kept_column)
             {
                 decision = Decision::Recreate;
@@ -274,6 +281,21 @@ impl Engine<'_> {
                     plan.recreate.insert(key);
                 }
             }
+        }
+        // The types built on a recreated type or collation are recreated
+        // with it (`type_aside.rs`).
+        let recreated: BTreeSet<ObjectKey> = plan
+            .recreate
+            .iter()
+            .filter_map(|k| cur_key(&plan.pairs, k))
+            .collect();
+        let over: Vec<ObjectKey> = providers_over(cur, &recreated)
+            .iter()
+            .filter_map(|k| to_key(&plan.pairs, k))
+            .collect();
+        for key in over {
+            plan.replace.remove(&key);
+            plan.recreate.insert(key);
         }
     }
 }

@@ -14,6 +14,7 @@ use super::generated::index_uses;
 use super::objects::ObjectPlan;
 use super::partitions;
 use super::table_plan::{KeptTable, Planned, plan_kind, sorted};
+use super::type_aside::columns_aside;
 use super::{Engine, Matching, Warning};
 use crate::apply::apply;
 use crate::change::{Alter, Change, Delta, Moved, Object, Rename};
@@ -123,7 +124,8 @@ impl Engine<'_> {
         matching: &Matching,
         objects: &ObjectPlan,
     ) -> ConstraintPlan {
-        let over_recreated = self.over_recreated_functions(objects);
+        let mut over_recreated = self.over_recreated_functions(objects);
+        over_recreated.extend(self.over_types_aside(objects));
         let moved_columns = self.columns_out_of_the_way(objects, matching);
         let renames = Self::rename_changes(matching);
         let projected: Cow<'_, Database> = if renames.is_empty() {
@@ -135,6 +137,7 @@ impl Engine<'_> {
             }
             Cow::Owned(projected)
         };
+        let aside = columns_aside(&projected, objects);
         // Named as they are now, and as the texts of a renamed type may
         // still name it.
         let mut recreated = self.recreated_enums(matching);
@@ -224,6 +227,10 @@ impl Engine<'_> {
                 }
                 let retyped = |t: &QualifiedName, columns: &[String]| {
                     self.retyped(&projected, t, columns)
+                        .or_else(|| {
+                            let aside = |c: &&String| aside.contains(&ObjectKey::column(t, c));
+                            columns.iter().find(aside).cloned()
+                        })
                         .map(|c| ObjectKey::column(t, &c))
                 };
                 // PostgreSQL drops a key over a column it drops.

@@ -15,11 +15,13 @@
 //! dropped table goes with its column; and the old type is dropped once
 //! the tables are done.
 
-use petal_ir::{Collation, Database, ObjectKey, QualifiedName};
+use std::collections::{BTreeMap, BTreeSet};
 
-use super::Engine;
+use petal_ir::{Collation, Database, ObjectKey, QualifiedName, SqlType};
+
 use super::object_phases::object_of;
-use super::objects::ObjectPlan;
+use super::objects::{ObjectPlan, Pairs};
+use super::{Engine, Matching};
 use crate::change::{Change, Delta, Rename};
 use crate::names::EnumSpelling;
 use crate::render::retired_name;
@@ -112,4 +114,97 @@ impl Engine<'_> {
             }
         }
     }
+}
+
+/// The providers of `cur` (domains, composite and range types) built on
+/// one of `recreated` (cur keys), directly or through each other: a
+/// domain over a recreated domain or of a recreated collation, a range of
+/// one, a composite with an attribute of one. They are recreated too: the
+/// one under them is dropped (or moved aside and dropped), and they would
+/// hold on to it.
+pub(super) fn providers_over(
+    cur: &Database,
+    recreated: &BTreeSet<ObjectKey>,
+) -> BTreeSet<ObjectKey> {
+    let mut found: BTreeSet<ObjectKey> = BTreeSet::new();
+    let mut frontier: Vec<ObjectKey> = recreated.iter().cloned().collect();
+    while let Some(gone) = frontier.pop() {
+        for edge in cur.dependencies.iter().filter(|d| d.referenced == gone) {
+            let provider = match &edge.dependent {
+                ObjectKey::Domain { .. } | ObjectKey::RangeType { .. } => edge.dependent.clone(),
+                // A composite's attributes are named as its columns.
+                ObjectKey::Column { table, .. } if cur.composite_types.contains_key(table) => {
+                    ObjectKey::CompositeType {
+                        name: table.clone(),
+                    }
+                }
+                _ => continue,
+            };
+            if !recreated.contains(&provider) && found.insert(provider.clone()) {
+                frontier.push(provider);
+            }
+        }
+    }
+    found
+}
+
+/// A collation as `cur` spells it, named as `to` does when the collation
+/// is renamed (so that a rename alone is no change).
+pub(super) fn collation_renamed(pairs: &Pairs, collation: &Option<String>) -> Option<String> {
+    let spelled = collation.as_ref()?;
+    let renamed = pairs
+        .collations
+        .iter()
+        .find(|(_, c)| Collation::spelling(c) == *spelled)
+        .map(|(t, _)| Collation::spelling(t));
+    Some(renamed.unwrap_or_else(|| spelled.clone()))
+}
+
+/// A type as `cur` spells it, named as `to` does when the type (an enum,
+/// domain, composite or range type, or one of their arrays) is renamed.
+pub(super) fn type_renamed(pairs: &Pairs, matching: &Matching, ty: &SqlType) -> SqlType {
+    let renames = matching
+        .enums
+        .iter()
+        .chain(&pairs.domains)
+        .chain(&pairs.composites)
+        .chain(&pairs.ranges)
+        .filter(|(t, c)| t != c);
+    for (to, cur) in renames {
+        if let Some(array) = EnumSpelling::new(cur).used_by(ty) {
+            return crate::names::enum_type(to, array);
+        }
+    }
+    ty.clone()
+}
+
+impl Engine<'_> {
+    /// The checks and indexes (and constraints) of the working copy that
+    /// name a type or collation moved aside (a cast to the domain, a key's
+    /// `COLLATE`), and that type: the constraint plan drops them before the
+    /// rename and adds them back after, as for a recreated function.
+    pub(super) fn over_types_aside(&self, plan: &ObjectPlan) -> BTreeMap<ObjectKey, ObjectKey> {
+        self.cur
+            .dependencies
+            .iter()
+            .filter(|d| plan.aside.contains(&d.referenced))
+            .filter(|d| {
+                matches!(
+                    d.dependent,
+                    ObjectKey::Constraint { .. } | ObjectKey::Index { .. }
+                )
+            })
+            .map(|d| (d.dependent.clone(), d.referenced.clone()))
+            .collect()
+    }
+}
+
+/// The columns of `db` (as `db` names their tables) of the types and
+/// collations moved aside: they change type, so the foreign keys over
+/// them go and come back (`tables.rs`).
+pub(super) fn columns_aside(db: &Database, plan: &ObjectPlan) -> BTreeSet<ObjectKey> {
+    plan.aside
+        .iter()
+        .flat_map(|key| typed_columns(db, key))
+        .collect()
 }

@@ -1,7 +1,7 @@
 //! Domains, composite types and range types: what a change of a kept one
 //! takes, and the alterations that get it there.
 
-use petal_ir::{CompositeType, Domain, QualifiedName, RangeType};
+use petal_ir::{CompositeType, Domain, QualifiedName, RangeType, SqlType};
 
 use super::keyed::match_named;
 use super::objects::Decision;
@@ -77,12 +77,19 @@ pub(super) fn decide_composite(cur: &CompositeType, to: &CompositeType) -> Decis
     }
 }
 
-/// Whether a kept attribute of `cur` has another type (or collation) in `to`.
-pub(super) fn retypes_attribute(cur: &CompositeType, to: &CompositeType) -> bool {
+/// Whether a kept attribute of `cur` has another type (or collation) in
+/// `to`, once `ty` and `collation` name `cur`'s as `to` does (a renamed
+/// type or collation is no change).
+pub(super) fn retypes_attribute(
+    cur: &CompositeType,
+    to: &CompositeType,
+    ty: impl Fn(&SqlType) -> SqlType,
+    collation: impl Fn(&Option<String>) -> Option<String>,
+) -> bool {
     cur.attributes.iter().any(|a| {
-        to.attributes
-            .iter()
-            .any(|t| t.name == a.name && (t.ty != a.ty || t.collation != a.collation))
+        to.attributes.iter().any(|t| {
+            t.name == a.name && (t.ty != ty(&a.ty) || t.collation != collation(&a.collation))
+        })
     })
 }
 

@@ -64,15 +64,26 @@ fn collatable(db: &Database) -> Vec<(QualifiedName, String)> {
         .flat_map(|t| {
             t.columns
                 .iter()
-                .filter(|c| {
-                    let ty = c.ty.as_str();
-                    (ty == "text" || ty.starts_with("character varying"))
-                        && c.generated.is_none()
-                        && !in_keys(t, &c.name)
-                })
+                .filter(|c| collatable_type(&c.ty) && c.generated.is_none() && !in_keys(t, &c.name))
                 .map(|c| (t.name.clone(), c.name.clone()))
         })
         .collect()
+}
+
+/// Whether a column of `ty` takes a collation (the generator's text types).
+fn collatable_type(ty: &crate::SqlType) -> bool {
+    let ty = ty.as_str();
+    ty == "text" || ty.starts_with("character varying")
+}
+
+/// No collation on a column another edit retyped to what takes none (an
+/// enum type, a number): the server refuses `COLLATE` there.
+pub(super) fn keep_valid(db: &mut Database) {
+    for column in db.tables.values_mut().flat_map(|t| &mut t.columns) {
+        if column.collation.is_some() && !collatable_type(&column.ty) {
+            column.collation = None;
+        }
+    }
 }
 
 /// The collation's spelling columns of it hold.

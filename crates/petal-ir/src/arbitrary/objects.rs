@@ -174,6 +174,7 @@ pub fn mutate(db: &Database, rng: &mut Rng, edits: usize) -> Database {
             collations::edit_collations(&mut fourth, &mut out);
         }
     }
+    collations::keep_valid(&mut out);
     super::table_options::keep_valid(&mut out);
     domains::keep_nested_constraints(db, &mut out);
     out.normalize();
