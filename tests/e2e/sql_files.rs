@@ -310,7 +310,10 @@ async fn a_collation_a_model_column_uses_is_declared_in_a_sql_file() {
              }}\n"
         )
     };
-    project.write("models/customers.rs", &model(r#""public"."case_insensitive""#));
+    project.write(
+        "models/customers.rs",
+        &model(r#""public"."case_insensitive""#),
+    );
     let collation = |locale: &str| {
         format!(
             "-- e-mail addresses compare without case\n\
@@ -322,7 +325,9 @@ async fn a_collation_a_model_column_uses_is_declared_in_a_sql_file() {
     project.write("sql/collations.sql", &collation("und-u-ks-level2"));
     project.generate_and_apply("customers").assert_ok();
     let first = project.read(&project.migration("customers"));
-    let create = first.find("CREATE COLLATION").unwrap_or_else(|| panic!("no collation:\n{first}"));
+    let create = first
+        .find("CREATE COLLATION")
+        .unwrap_or_else(|| panic!("no collation:\n{first}"));
     let table = first.find("CREATE TABLE").expect("the table is created");
     assert!(create < table, "the collation comes first:\n{first}");
     project
@@ -332,7 +337,10 @@ async fn a_collation_a_model_column_uses_is_declared_in_a_sql_file() {
         .unwrap();
     let found: i64 = project
         .client()
-        .query_one("SELECT id FROM customers WHERE email = 'ann@example.com'", &[])
+        .query_one(
+            "SELECT id FROM customers WHERE email = 'ann@example.com'",
+            &[],
+        )
         .await
         .map(|row| row.get(0))
         .unwrap_or_else(|e| panic!("a case-insensitive match: {e}"));
@@ -351,7 +359,10 @@ async fn a_collation_a_model_column_uses_is_declared_in_a_sql_file() {
     project.petal(&["check"]).assert_ok();
     let kept: i64 = project
         .client()
-        .query_one("SELECT count(*) FROM customers WHERE email = 'ANN@EXAMPLE.COM'", &[])
+        .query_one(
+            "SELECT count(*) FROM customers WHERE email = 'ANN@EXAMPLE.COM'",
+            &[],
+        )
         .await
         .map(|row| row.get(0))
         .unwrap_or_else(|e| panic!("{e}"));
@@ -359,7 +370,10 @@ async fn a_collation_a_model_column_uses_is_declared_in_a_sql_file() {
     project.petal(&["downgrade", "base"]).assert_ok();
     let left: i64 = project
         .client()
-        .query_one("SELECT count(*) FROM pg_collation WHERE collname = 'case_insensitive'", &[])
+        .query_one(
+            "SELECT count(*) FROM pg_collation WHERE collname = 'case_insensitive'",
+            &[],
+        )
         .await
         .map(|row| row.get(0))
         .unwrap_or_else(|e| panic!("{e}"));
