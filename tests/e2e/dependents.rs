@@ -419,6 +419,29 @@ async fn a_type_change_under_a_policy_on_an_inheritance_child_is_refused() {
     assert_eq!(project.migrations(), before, "no file is written");
 }
 
+/// An inheritance child of `orders` (a table petal does not compare):
+/// dropping the model would drop its parent, which PostgreSQL refuses
+/// while the child inherits from it, so petal writes no file and names
+/// the child; once the child is gone, the drop generates.
+#[tokio::test]
+async fn dropping_a_parent_of_an_inheritance_child_is_refused() {
+    let project = orders_with("CREATE TABLE public.old_orders () INHERITS (public.orders);").await;
+    let before = project.migrations();
+    project.write("models/orders.rs", "");
+    let run = project.petal(&["revision", "--autogenerate", "-m", "no orders"]);
+    assert_ne!(run.code, 0, "{}", run.output());
+    run.assert_mentions(
+        "inheritance child table public.old_orders uses table public.orders, which the up drops",
+    );
+    assert_eq!(project.migrations(), before, "no file is written");
+    project
+        .client()
+        .batch_execute("DROP TABLE public.old_orders")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    project.generate_and_apply("no orders");
+}
+
 /// A project at the `orders` model's first revision, and `sql` run on its
 /// database behind petal's back (what petal does not model).
 async fn orders_with(sql: &str) -> Project {

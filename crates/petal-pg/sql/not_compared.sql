@@ -11,14 +11,11 @@ SELECT kind, name, NULL::text AS own_schema, NULL::text AS own_name,
        NULL::text[] AS ref_kinds, NULL::text[] AS ref_schemas,
        NULL::text[] AS ref_names, NULL::text[] AS ref_parts
 FROM (
-    SELECT CASE WHEN c.relkind = 'f' THEN 'foreign table'
-                ELSE 'inheritance child table' END AS kind,
+    SELECT 'foreign table' AS kind,
            quote_ident(nsp.nspname) || '.' || quote_ident(c.relname) AS name
     FROM pg_class c
     JOIN nsp ON nsp.oid = c.relnamespace
-    WHERE (c.relkind = 'f'
-           OR (c.relkind IN ('r', 'p') AND NOT c.relispartition
-               AND EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)))
+    WHERE c.relkind = 'f'
       AND NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_class'::regclass AND x.objid = c.oid)
     UNION ALL
     -- Triggers of the relations petal does not compare (triggers.sql reads
@@ -174,8 +171,8 @@ FROM (
       AND NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_am'::regclass AND x.objid = am.oid)
 ) AS objects
 UNION ALL
--- Rules, policies on tables not compared, event triggers and the tables
--- of publications, with
+-- Rules, policies on tables not compared, inheritance children, event
+-- triggers and the tables of publications, with
 -- what they use (pg_depend, normal edges: a publication's column list and
 -- row filter, PostgreSQL 15 on; an event trigger's function): a migration
 -- that drops, recreates or retypes one of those fails, and petal cannot
@@ -206,6 +203,17 @@ FROM (
     JOIN pg_class c ON c.oid = po.polrelid
     JOIN nsp ON nsp.oid = c.relnamespace
     WHERE po.polrelid NOT IN (SELECT oid FROM all_tbl)
+      AND NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_class'::regclass AND x.objid = c.oid)
+    UNION ALL
+    -- An inheritance child: its parents stand under it (PostgreSQL drops
+    -- no parent while a child inherits from it; `ALTER TABLE` on the
+    -- parent reaches the inherited columns, so only the parents count).
+    SELECT 'inheritance child table', quote_ident(nsp.nspname) || '.' || quote_ident(c.relname),
+           'pg_class'::regclass, c.oid, c.oid, nsp.nspname::text, c.relname::text
+    FROM pg_class c
+    JOIN nsp ON nsp.oid = c.relnamespace
+    WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+      AND EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)
       AND NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_class'::regclass AND x.objid = c.oid)
     UNION ALL
     SELECT 'event trigger', quote_ident(ev.evtname),
@@ -251,6 +259,8 @@ LEFT JOIN LATERAL (
           -- (COALESCE: a dependent with no table of its own, or a ref
           -- that is no relation, is never its own table)
           AND NOT (COALESCE(rc.oid = u.own_table, false) AND d.refobjsubid = 0)
+          AND (u.kind <> 'inheritance child table'
+               OR (d.objsubid = 0 AND rc.oid IS NOT NULL AND d.refobjsubid = 0))
         UNION
         -- An inherited column (of an inheritance child, which petal does
         -- not compare) stands for its parent's column of that name too:
