@@ -231,6 +231,36 @@ fn a_collation_change_under_a_view_converges() {
     });
 }
 
+/// From migra's `dependencies2` fixture: a table renamed (by hint) while a
+/// new view takes its old name, and a view over it is kept word for word.
+/// PostgreSQL would follow the rename; the kept view must read the new
+/// view, so it is recreated after the rename.
+#[test]
+fn a_view_over_a_renamed_table_reads_what_takes_its_name() {
+    let runtime = common::runtime().expect("runtime");
+    runtime.block_on(async {
+        let a = common::built(
+            "CREATE SCHEMA x;
+             CREATE TABLE x.data (id uuid, name text);
+             CREATE VIEW x.q AS SELECT * FROM x.data;",
+        )
+        .await
+        .expect("schema A");
+        let mut b = common::built(
+            "CREATE SCHEMA x;
+             CREATE TABLE x.t_data (id uuid, name text);
+             CREATE VIEW x.data AS SELECT * FROM x.t_data;
+             CREATE VIEW x.q AS SELECT * FROM x.data;",
+        )
+        .await
+        .expect("schema B");
+        let t_data = petal_ir::QualifiedName::new("x", "t_data");
+        let table = b.tables.get_mut(&t_data).expect("x.t_data is read");
+        table.renamed_from = Some(petal_ir::QualifiedName::new("x", "data"));
+        converges_with_rows(&a, &b).await;
+    });
+}
+
 /// Found by the property: a domain renamed (by hint) while a composite
 /// type's attribute is of it and a column of the composite. The rename
 /// carries the attribute along; comparing without the hint would retype

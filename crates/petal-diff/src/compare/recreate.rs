@@ -175,14 +175,56 @@ impl Engine<'_> {
             .collect();
         let causes = causes(&over, &renamed, index);
         for key in over {
-            if let Some(to) = to_key(&plan.pairs, &key)
-                && plan.replace.remove(&to)
-            {
+            let Some(to) = to_key(&plan.pairs, &key) else {
+                continue;
+            };
+            // A view kept word for word while a relation it reads is
+            // renamed: its wanted text names the old name, which `to`
+            // gives to another relation (a view standing in for a renamed
+            // table). PostgreSQL would follow the rename; recreated after
+            // it, the view reads what `to` means.
+            let unchanged_over_renamed = !plan.recreate.contains(&to)
+                && self.reads_renamed_relation(&key, &renamed)
+                && view_of(&self.cur, &key).is_some_and(|v| {
+                    Some(&v.definition) == view_of(self.to, &to).map(|t| &t.definition)
+                });
+            if plan.replace.remove(&to) || unchanged_over_renamed {
                 if let Some(cause) = causes.get(&key) {
                     plan.because.insert(to.clone(), cause.clone());
                 }
                 plan.recreate.insert(to);
             }
         }
+    }
+
+    /// Whether the view `key` reads a table or view of `renamed` (or one
+    /// of its columns) directly.
+    fn reads_renamed_relation(&self, key: &ObjectKey, renamed: &BTreeSet<ObjectKey>) -> bool {
+        if !matches!(
+            key,
+            ObjectKey::View { .. } | ObjectKey::MaterializedView { .. }
+        ) {
+            return false;
+        }
+        self.cur.dependencies.iter().any(|d| {
+            &d.dependent == key
+                && match &d.referenced {
+                    ObjectKey::Column { table, .. } => {
+                        renamed.contains(&ObjectKey::table(table))
+                            || renamed.contains(&ObjectKey::View {
+                                name: table.clone(),
+                            })
+                    }
+                    relation => renamed.contains(relation),
+                }
+        })
+    }
+}
+
+/// The view a key names in `db`.
+fn view_of<'a>(db: &'a petal_ir::Database, key: &ObjectKey) -> Option<&'a petal_ir::View> {
+    match key {
+        ObjectKey::View { name } | ObjectKey::MaterializedView { name } => db.views.get(name),
+        _ => None,
     }
 }
