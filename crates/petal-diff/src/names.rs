@@ -134,6 +134,9 @@ pub fn rename_type_references(db: &mut Database, from: &QualifiedName, to: &Qual
     db.domains
         .values_mut()
         .for_each(|d| retype(&mut d.base_type));
+    db.range_types
+        .values_mut()
+        .for_each(|r| retype(&mut r.subtype));
     let old = format!("::{}", type_spelling(from));
     let new = format!("::{}", type_spelling(to));
     for_each_expression(db, |e| {

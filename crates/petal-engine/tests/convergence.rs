@@ -261,6 +261,46 @@ fn a_view_over_a_renamed_table_reads_what_takes_its_name() {
     });
 }
 
+/// Types built on a recreated type or collation: a collation only a
+/// domain of a column names (the column's collation is the domain's,
+/// unsaid), a range over a recreated domain; and the functions of the
+/// domain that go: one a column's default calls (dropped after the
+/// default), one taking it (dropped before the domain is renamed).
+#[test]
+fn types_built_on_a_recreated_type_converge() {
+    let runtime = common::runtime().expect("runtime");
+    runtime.block_on(async {
+        let schema = |locale: &str, base: &str| {
+            format!(
+                "CREATE COLLATION ci (provider = icu, locale = '{locale}');
+                 CREATE DOMAIN ci_text AS text COLLATE ci;
+                 CREATE DOMAIN code AS {base};
+                 CREATE TYPE code_range AS RANGE (SUBTYPE = code);"
+            )
+        };
+        let a = common::built(&format!(
+            "{}
+             CREATE FUNCTION new_code() RETURNS code LANGUAGE sql AS $$ SELECT 'x'::code $$;
+             CREATE FUNCTION shout(v code) RETURNS text LANGUAGE sql IMMUTABLE
+                 AS $$ SELECT upper(v) $$;
+             CREATE TABLE t (id int PRIMARY KEY, e ci_text, c code DEFAULT new_code(),
+                             r code_range);",
+            schema("en", "text")
+        ))
+        .await
+        .expect("schema A");
+        let b = common::built(&format!(
+            "{}
+             CREATE TABLE t (id int PRIMARY KEY, e ci_text, c code, r code_range);",
+            schema("de", "character varying(20)")
+        ))
+        .await
+        .expect("schema B");
+        converges_with_rows(&a, &b).await;
+        converges_with_rows(&b, &a).await;
+    });
+}
+
 /// Found by the property: a domain renamed (by hint) while a composite
 /// type's attribute is of it and a column of the composite. The rename
 /// carries the attribute along; comparing without the hint would retype

@@ -178,7 +178,8 @@ UNION ALL
 -- that drops, recreates or retypes one of those fails, and petal cannot
 -- move them out of the way, so it refuses to write it. Their own table
 -- (own_schema, own_name) is left out of what they use (they go with it);
--- its columns are not.
+-- its columns are not (but for an inheritance child, which is its own
+-- table).
 -- ref_kinds: column, table, view, materialized view, function, or type:
 -- and pg_type.typtype; ref_parts: the column, or the function's argument
 -- types (oidvectortypes).
@@ -206,8 +207,8 @@ FROM (
       AND NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_class'::regclass AND x.objid = c.oid)
     UNION ALL
     -- An inheritance child: its parents stand under it (PostgreSQL drops
-    -- no parent while a child inherits from it; `ALTER TABLE` on the
-    -- parent reaches the inherited columns, so only the parents count).
+    -- no parent while a child inherits from it), and the types of its own
+    -- columns (`ALTER TABLE` on a parent reaches only the inherited ones).
     SELECT 'inheritance child table', quote_ident(nsp.nspname) || '.' || quote_ident(c.relname),
            'pg_class'::regclass, c.oid, c.oid, nsp.nspname::text, c.relname::text
     FROM pg_class c
@@ -259,8 +260,14 @@ LEFT JOIN LATERAL (
           -- (COALESCE: a dependent with no table of its own, or a ref
           -- that is no relation, is never its own table)
           AND NOT (COALESCE(rc.oid = u.own_table, false) AND d.refobjsubid = 0)
+          -- A child uses its parents, and the types of its own columns
+          -- (those it inherits change with its parent's).
           AND (u.kind <> 'inheritance child table'
-               OR (d.objsubid = 0 AND rc.oid IS NOT NULL AND d.refobjsubid = 0))
+               OR (d.objsubid = 0 AND rc.oid IS NOT NULL AND d.refobjsubid = 0)
+               OR (d.objsubid > 0 AND rt.oid IS NOT NULL AND EXISTS (
+                   SELECT 1 FROM pg_attribute ca
+                   WHERE ca.attrelid = d.objid AND ca.attnum = d.objsubid
+                     AND ca.attinhcount = 0)))
         UNION
         -- An inherited column (of an inheritance child, which petal does
         -- not compare) stands for its parent's column of that name too:

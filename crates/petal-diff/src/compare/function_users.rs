@@ -23,11 +23,20 @@ impl Engine<'_> {
         &self,
         objects: &ObjectPlan,
     ) -> BTreeMap<ObjectKey, ObjectKey> {
+        // And the functions dropped before the tables change (they name a
+        // type moved aside: `type_aside.rs`), whose users go first too.
         let functions: BTreeSet<ObjectKey> = objects
             .recreate
             .iter()
             .filter(|k| matches!(k, ObjectKey::Function { .. }))
             .filter_map(|k| cur_key(&objects.pairs, k))
+            .chain(
+                objects
+                    .drop_to_recreate
+                    .iter()
+                    .filter(|k| matches!(k, ObjectKey::Function { .. }))
+                    .cloned(),
+            )
             .collect();
         if functions.is_empty() {
             return BTreeMap::new();

@@ -9,7 +9,7 @@ use super::Engine;
 use super::objects::{
     ObjectPlan, cur_key, is_dependent, late_functions, ordered, to_key, used_by_tables,
 };
-use super::type_aside::typed_columns;
+use super::type_aside::{functions_naming, moved_aside};
 use crate::change::{Alter, Change, Delta, Moved, Object, Rename, Replace};
 
 /// The object of `db` a key names, whole, as a change carries it.
@@ -118,7 +118,6 @@ impl Engine<'_> {
         let mut drop_first = BTreeSet::new();
         let mut drop_to_recreate = BTreeSet::new();
         let mut drop_last = BTreeSet::new();
-        let mut aside = BTreeSet::new();
         for key in all_keys(cur) {
             let to_side = to_key(&plan.pairs, &key);
             let recreated = to_side.as_ref().is_some_and(|t| plan.recreate.contains(t));
@@ -133,9 +132,6 @@ impl Engine<'_> {
                 }
                 (true, _, false) => {
                     drop_last.insert(key);
-                }
-                (false, true, false) if !typed_columns(cur, &key).is_empty() => {
-                    aside.insert(key);
                 }
                 (false, true, false) => {
                     drop_to_recreate.insert(key);
@@ -158,22 +154,16 @@ impl Engine<'_> {
             }
         }
         plan.drop_first = ordered(drop_first, cur, true);
-        // What is dropped and names a type moved aside by its old name (a
-        // function's signature) goes before the type is renamed.
-        let on_aside: Vec<ObjectKey> = drop_last
-            .iter()
-            .filter(|k| {
-                cur.dependencies
-                    .iter()
-                    .any(|d| &d.dependent == *k && aside.contains(&d.referenced))
-            })
-            .cloned()
-            .collect();
-        for key in on_aside {
+        // The recreated providers moved aside rather than dropped, and the
+        // functions dropped before they are (`type_aside.rs`).
+        let aside = moved_aside(cur, &drop_to_recreate);
+        drop_to_recreate.retain(|k| !aside.contains(k));
+        for key in functions_naming(cur, &drop_last, &aside) {
             drop_last.remove(&key);
             drop_to_recreate.insert(key);
         }
         plan.drop_to_recreate = ordered(drop_to_recreate, cur, true);
+        plan.drop_after = ordered(drop_last.union(&aside).cloned().collect(), cur, true);
         plan.drop_last = ordered(drop_last, cur, true);
         plan.aside = ordered(aside, cur, true);
         plan.create_first = ordered(create_first, to, false);
@@ -310,9 +300,10 @@ impl Engine<'_> {
 
     /// Phase 13: providers no longer wanted (before the enum types).
     pub(super) fn drop_providers(&mut self, plan: &ObjectPlan) {
-        self.drop_types_aside(plan);
-        for key in &plan.drop_last {
-            if let Some(object) = object_of(&self.cur, key) {
+        for key in &plan.drop_after {
+            if plan.aside.contains(key) {
+                self.drop_type_aside(key);
+            } else if let Some(object) = object_of(&self.cur, key) {
                 self.emit(Change::Drop(object));
             }
         }

@@ -66,7 +66,8 @@ pub(super) struct ObjectPlan {
     /// `cur` keys dropped before the tables change, in drop order.
     pub drop_first: Vec<ObjectKey>,
     /// `cur` keys of recreated providers, dropped just before they are
-    /// created again.
+    /// created again, and of dropped functions that name a type moved
+    /// aside (dropped before its rename).
     pub drop_to_recreate: Vec<ObjectKey>,
     /// `to` keys created or replaced before the tables, in order.
     pub create_first: Vec<ObjectKey>,
@@ -81,6 +82,10 @@ pub(super) struct ObjectPlan {
     /// converted to the new one with the tables, and the old one is
     /// dropped after them (`type_aside.rs`).
     pub aside: Vec<ObjectKey>,
+    /// `cur` keys dropped after the tables (`drop_last`) and the types
+    /// moved aside, in one drop order: a dropped domain over a type moved
+    /// aside goes before it.
+    pub drop_after: Vec<ObjectKey>,
     /// `to` keys of objects recreated only to get out of another change's
     /// way, and what they depend on that changes (named as in `cur`): they
     /// are moved aside and put back, and the file says why.

@@ -103,16 +103,92 @@ impl Engine<'_> {
         }
     }
 
-    /// Phase 13, first: the types moved aside, now that no column is of
-    /// them (before the providers they may use, such as a range's
-    /// functions).
-    pub(super) fn drop_types_aside(&mut self, plan: &ObjectPlan) {
-        for key in &plan.aside {
-            let object = aside_key(key).and_then(|aside| object_of(&self.cur, &aside));
-            if let Some(object) = object {
-                self.emit(Change::Drop(object));
-            }
+    /// Phase 13, in drop order with the other providers that go: a type
+    /// moved aside, now that no column is of it.
+    pub(super) fn drop_type_aside(&mut self, key: &ObjectKey) {
+        let object = aside_key(key).and_then(|aside| object_of(&self.cur, &aside));
+        if let Some(object) = object {
+            self.emit(Change::Drop(object));
         }
+    }
+}
+
+/// Of the recreated providers `recreated` (cur keys), those moved aside
+/// rather than dropped: those a table's column is of, and those another
+/// one moved aside is built on (a collation only a domain of columns
+/// names: the columns' collation is the domain's, unsaid).
+pub(super) fn moved_aside(cur: &Database, recreated: &BTreeSet<ObjectKey>) -> BTreeSet<ObjectKey> {
+    let mut aside: BTreeSet<ObjectKey> = recreated
+        .iter()
+        .filter(|k| !typed_columns(cur, k).is_empty())
+        .cloned()
+        .collect();
+    loop {
+        let under: Vec<ObjectKey> = cur
+            .dependencies
+            .iter()
+            .filter(|d| recreated.contains(&d.referenced) && !aside.contains(&d.referenced))
+            // Only types and collations can be renamed aside.
+            .filter(|d| aside_key(&d.referenced).is_some())
+            .filter(|d| provider_of(cur, &d.dependent).is_some_and(|p| aside.contains(&p)))
+            .map(|d| d.referenced.clone())
+            .collect();
+        if under.is_empty() {
+            return aside;
+        }
+        aside.extend(under);
+    }
+}
+
+/// The functions of `drop_last` whose arguments or result name a type of
+/// `aside`: dropped before the type is renamed, since their drop names
+/// them by their arguments' types and their down creates them again from
+/// their text, which names the type as it was (the defaults, checks and
+/// indexes calling one go before it: `function_users.rs`).
+pub(super) fn functions_naming(
+    cur: &Database,
+    drop_last: &BTreeSet<ObjectKey>,
+    aside: &BTreeSet<ObjectKey>,
+) -> Vec<ObjectKey> {
+    let spellings: Vec<String> = aside
+        .iter()
+        .filter_map(|k| match k {
+            ObjectKey::Domain { name }
+            | ObjectKey::CompositeType { name }
+            | ObjectKey::RangeType { name } => Some(crate::names::type_spelling(name)),
+            _ => None,
+        })
+        .collect();
+    let names = |text: &str| spellings.iter().any(|s| text.contains(s.as_str()));
+    drop_last
+        .iter()
+        .filter(|k| match k {
+            ObjectKey::Function { name, signature } => {
+                let key = petal_ir::FunctionKey {
+                    name: name.clone(),
+                    signature: signature.clone(),
+                };
+                let result = cur.functions.get(&key).and_then(|f| f.result.as_deref());
+                names(signature) || result.is_some_and(names)
+            }
+            _ => false,
+        })
+        .cloned()
+        .collect()
+}
+
+/// The provider (domain, range or composite type) a dependency edge's
+/// dependent is, if any.
+fn provider_of(cur: &Database, dependent: &ObjectKey) -> Option<ObjectKey> {
+    match dependent {
+        ObjectKey::Domain { .. } | ObjectKey::RangeType { .. } => Some(dependent.clone()),
+        // A composite's attributes are named as its columns.
+        ObjectKey::Column { table, .. } if cur.composite_types.contains_key(table) => {
+            Some(ObjectKey::CompositeType {
+                name: table.clone(),
+            })
+        }
+        _ => None,
     }
 }
 
@@ -130,15 +206,8 @@ pub(super) fn providers_over(
     let mut frontier: Vec<ObjectKey> = recreated.iter().cloned().collect();
     while let Some(gone) = frontier.pop() {
         for edge in cur.dependencies.iter().filter(|d| d.referenced == gone) {
-            let provider = match &edge.dependent {
-                ObjectKey::Domain { .. } | ObjectKey::RangeType { .. } => edge.dependent.clone(),
-                // A composite's attributes are named as its columns.
-                ObjectKey::Column { table, .. } if cur.composite_types.contains_key(table) => {
-                    ObjectKey::CompositeType {
-                        name: table.clone(),
-                    }
-                }
-                _ => continue,
+            let Some(provider) = provider_of(cur, &edge.dependent) else {
+                continue;
             };
             if !recreated.contains(&provider) && found.insert(provider.clone()) {
                 frontier.push(provider);

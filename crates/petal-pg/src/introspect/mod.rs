@@ -106,11 +106,14 @@ pub struct NotCompared {
     /// The object's SQL name, quoted where needed: `public.active_orders`,
     /// `public.orders.audit_trigger`, `public.total(integer, numeric)`.
     pub name: String,
-    /// For a rule or such a policy, what it uses that petal models (columns, of
-    /// its own table too; other tables and views; functions; types):
-    /// PostgreSQL refuses to drop, recreate or retype those under it.
+    /// For a rule, such a policy, an event trigger, a table's publication
+    /// or an inheritance child, what it uses that petal models (columns,
+    /// of its own table too; other tables and views, a child's parents;
+    /// functions; types): PostgreSQL refuses to drop, recreate or retype
+    /// those under it.
     pub depends_on: Vec<ObjectKey>,
-    /// The table a rule or such a policy is on: it goes with it.
+    /// The table a rule, such a policy or a publication is on (it goes
+    /// with it); an inheritance child's is itself.
     pub on: Option<QualifiedName>,
 }
 
