@@ -227,8 +227,15 @@ impl Engine<'_> {
             let (Some(a), Some(b)) = (cur.domains.get(c), to.domains.get(t)) else {
                 continue;
             };
+            // Named as `to` names them: a renamed base type or collation
+            // is no change.
+            let a = petal_ir::Domain {
+                base_type: type_renamed(pairs, matching, &a.base_type),
+                collation: collation_renamed(pairs, &a.collation),
+                ..a.clone()
+            };
             let key = ObjectKey::Domain { name: t.clone() };
-            decided.push((key, types::decide_domain(a, b)));
+            decided.push((key, types::decide_domain(&a, b)));
         }
         for (t, c) in &pairs.composites {
             let (Some(a), Some(b)) = (cur.composite_types.get(c), to.composite_types.get(t)) else {
@@ -264,8 +271,13 @@ impl Engine<'_> {
             let (Some(a), Some(b)) = (cur.range_types.get(c), to.range_types.get(t)) else {
                 continue;
             };
+            let a = petal_ir::RangeType {
+                subtype: type_renamed(pairs, matching, &a.subtype),
+                collation: collation_renamed(pairs, &a.collation),
+                ..a.clone()
+            };
             let key = ObjectKey::RangeType { name: t.clone() };
-            decided.push((key, types::decide_range(a, b)));
+            decided.push((key, types::decide_range(&a, b)));
         }
         // PostgreSQL alters nothing of a collation but its name.
         for (t, c) in &pairs.collations {
