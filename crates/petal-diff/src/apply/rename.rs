@@ -126,32 +126,35 @@ fn rename_type(
     rename: &Rename,
     name: &Delta<QualifiedName>,
 ) -> Result<(), ApplyError> {
+    let to = name.to.clone();
     match rename {
-        Rename::Domain { .. } => {
-            let mut domain = take(&mut db.domains, &name.from, "domain")?;
-            domain.name = name.to.clone();
-            db.domains.insert(name.to.clone(), domain);
-        }
+        Rename::Domain { .. } => rekey(&mut db.domains, name, "domain", |d| d.name = to)?,
         Rename::CompositeType { .. } => {
-            let mut composite = take(&mut db.composite_types, &name.from, "type")?;
-            composite.name = name.to.clone();
-            db.composite_types.insert(name.to.clone(), composite);
+            rekey(&mut db.composite_types, name, "type", |c| c.name = to)?;
         }
-        Rename::RangeType { .. } => {
-            let mut range = take(&mut db.range_types, &name.from, "type")?;
-            range.name = name.to.clone();
-            db.range_types.insert(name.to.clone(), range);
-        }
+        Rename::RangeType { .. } => rekey(&mut db.range_types, name, "type", |r| r.name = to)?,
         Rename::Collation { .. } => {
-            let mut collation = take(&mut db.collations, &name.from, "collation")?;
-            collation.name = name.to.clone();
-            db.collations.insert(name.to.clone(), collation);
+            rekey(&mut db.collations, name, "collation", |c| c.name = to)?;
             crate::names::rename_collation_references(db, &name.from, &name.to);
             return Ok(());
         }
         _ => return err(format!("{} is no type", rename.key())),
     }
     rename_type_references(db, &name.from, &name.to);
+    Ok(())
+}
+
+/// The object `map` holds under `name.from`, moved to `name.to` once
+/// `rename` has named it so.
+fn rekey<T>(
+    map: &mut BTreeMap<QualifiedName, T>,
+    name: &Delta<QualifiedName>,
+    what: &str,
+    rename: impl FnOnce(&mut T),
+) -> Result<(), ApplyError> {
+    let mut object = take(map, &name.from, what)?;
+    rename(&mut object);
+    map.insert(name.to.clone(), object);
     Ok(())
 }
 

@@ -38,13 +38,7 @@ pub(super) fn create(collation: &Collation) -> (String, Vec<ReviewedStatement>) 
     let key = ObjectKey::Collation {
         name: collation.name.clone(),
     };
-    let rest = collation
-        .comment
-        .is_some()
-        .then(|| objects::comment_extra(&key, &collation.comment))
-        .into_iter()
-        .collect();
-    (sql, rest)
+    (sql, objects::comment_if_any(&key, &collation.comment))
 }
 
 pub(super) fn drop(collation: &Collation) -> String {

@@ -311,6 +311,14 @@ pub(super) fn comment_extra(on: &ObjectKey, text: &Option<String>) -> ReviewedSt
     extra(on, ddl::comment_on(on, text), format!("comment on {on}"))
 }
 
+/// [`comment_extra`] of an object created with a comment; none without.
+pub(super) fn comment_if_any(on: &ObjectKey, text: &Option<String>) -> Vec<ReviewedStatement> {
+    text.as_ref()
+        .map(|_| comment_extra(on, text))
+        .into_iter()
+        .collect()
+}
+
 /// The comment of an index created with its table or on its own.
 pub(crate) fn index_comment(table: &QualifiedName, index: &petal_ir::Index) -> ReviewedStatement {
     let on = ObjectKey::index(table, &index.name);

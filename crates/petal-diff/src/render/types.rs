@@ -43,13 +43,7 @@ pub(super) fn create_domain(domain: &Domain) -> (String, Vec<ReviewedStatement>)
     let key = ObjectKey::Domain {
         name: domain.name.clone(),
     };
-    let rest = domain
-        .comment
-        .is_some()
-        .then(|| objects::comment_extra(&key, &domain.comment))
-        .into_iter()
-        .collect();
-    (sql, rest)
+    (sql, objects::comment_if_any(&key, &domain.comment))
 }
 
 pub(super) fn alter_domain(domain: &QualifiedName, action: &str) -> String {
@@ -74,10 +68,7 @@ pub(super) fn create_composite(composite: &CompositeType) -> (String, Vec<Review
     let key = ObjectKey::CompositeType {
         name: composite.name.clone(),
     };
-    let mut rest = Vec::new();
-    if composite.comment.is_some() {
-        rest.push(objects::comment_extra(&key, &composite.comment));
-    }
+    let mut rest = objects::comment_if_any(&key, &composite.comment);
     for a in composite.attributes.iter().filter(|a| a.comment.is_some()) {
         let on = ObjectKey::column(&composite.name, &a.name);
         rest.push(objects::comment_extra(&on, &a.comment));
@@ -116,13 +107,7 @@ pub(super) fn create_range(range: &RangeType) -> (String, Vec<ReviewedStatement>
     let key = ObjectKey::RangeType {
         name: range.name.clone(),
     };
-    let rest = range
-        .comment
-        .is_some()
-        .then(|| objects::comment_extra(&key, &range.comment))
-        .into_iter()
-        .collect();
-    (sql, rest)
+    (sql, objects::comment_if_any(&key, &range.comment))
 }
 
 pub(super) fn drop_type(name: &QualifiedName) -> String {
