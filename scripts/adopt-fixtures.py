@@ -11,9 +11,14 @@ For each case and each of its two files:
      NOLOGIN, as public-fixtures.py does); a load error skips it;
   2. `petal init --from-database DB --dev-url SERVER --privileges` in an
      empty temporary directory;
-  3. the outcome: `clean` (exit 0: the project written, the baseline
-     stamped, and `check` agreeing), `drift` (exit 1: the check found a
-     difference), `petal_error` (exit 2), or `not_loaded`.
+  3. then `petal check`, and `petal diff --from migrations --to models
+     --exit-code` (the baseline replayed gives what the models declare);
+  4. the outcome: `clean` (the project written, the baseline stamped,
+     `check` agreeing and the baseline replaying to the models), `drift`
+     (exit 1: the check found a difference, or `init` ran it and found one
+     where something could not be declared), `baseline_drift` (the
+     baseline's replay differs from the models), `petal_error` (exit 2),
+     or `not_loaded`.
 
     scripts/adopt-fixtures.py --fixtures /tmp/fixture-suites \\
         --petal target/debug/petal \\
@@ -35,7 +40,7 @@ _spec = importlib.util.spec_from_file_location("public_fixtures",
 pf = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(pf)
 
-OUTCOMES = ["clean", "drift", "petal_error", "not_loaded"]
+OUTCOMES = ["clean", "drift", "baseline_drift", "petal_error", "not_loaded"]
 
 
 def adopt(args, path, db, roles_made):
@@ -45,18 +50,32 @@ def adopt(args, path, db, roles_made):
         return {"outcome": "not_loaded", "detail": err}
     project = tempfile.mkdtemp(prefix="petal-adopt-", dir="/tmp")
     try:
-        rc, out, err = pf.run([args.petal, "--color", "never", "init", "--from-database",
-                               pf.conninfo(args.server, db), "--dev-url",
-                               pf.conninfo(args.server, "postgres"), "--privileges"],
-                              cwd=project)
+        return adopted(args, project, db)
     finally:
         shutil.rmtree(project, ignore_errors=True)
-    if rc == 0:
-        return {"outcome": "clean"}
+
+
+def adopted(args, project, db):
+    """Runs `init --from-database` in `project`, then the user's next
+    commands: the outcome."""
+    petal = [args.petal, "--color", "never"]
+    rc, out, err = pf.run([*petal, "init", "--from-database", pf.conninfo(args.server, db),
+                           "--dev-url", pf.conninfo(args.server, "postgres"), "--privileges"],
+                          cwd=project)
+    if rc == 0 and "petal check:" not in out:
+        rc, out, err = pf.run([*petal, "check"], cwd=project)
     if rc == 1:
         tail = out[out.find("petal check:"):] if "petal check:" in out else out
         return {"outcome": "drift", "detail": pf.head(tail, 30)}
-    return {"outcome": "petal_error", "detail": f"exit {rc}: " + pf.head(err or out, 15)}
+    if rc != 0:
+        return {"outcome": "petal_error", "detail": f"exit {rc}: " + pf.head(err or out, 15)}
+    rc, out, err = pf.run([*petal, "diff", "--from", "migrations", "--to", "models",
+                           "--exit-code"], cwd=project)
+    if rc == 1:
+        return {"outcome": "baseline_drift", "detail": pf.head(out, 30)}
+    if rc != 0:
+        return {"outcome": "petal_error", "detail": f"diff exit {rc}: " + pf.head(err or out, 15)}
+    return {"outcome": "clean"}
 
 
 def main():

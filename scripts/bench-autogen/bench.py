@@ -217,11 +217,11 @@ def run(args, h):
 
 def adopt(h, runs, pg_dump):
     """`petal init --from-database` of the live database into a new
-    directory (so its canonical copy is cold), with the dev cluster as its
-    `--dev-url`: the whole adoption (read, write, canonicalize, baseline,
-    stamp on a copy, check), against pg_dump. 1 when the check is not
-    clean."""
-    samples = []
+    directory, with the dev cluster as its `--dev-url` (read, write the
+    files and the baseline, stamp a copy), against pg_dump; then the
+    user's first `petal check` (cold: it canonicalizes the models), timed
+    apart, which must be clean (1 when not)."""
+    samples, checks = [], []
     for i in range(runs):
         copy = f"adopt_{i}"
         h.command(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d",
@@ -233,15 +233,23 @@ def adopt(h, runs, pg_dump):
         sample = h.command([h.petal_bin, "init", "--from-database", target,
                             "--dev-url", h.dev_url("postgres")],
                            cwd=directory, what="petal init --from-database")
-        if "ok: the models and the database agree" not in sample.stdout:
-            print(f"adoption #{i + 1}: the first check is NOT clean:\n{sample.stdout[-3000:]}")
+        try:
+            check = h.command([h.petal_bin, "check"], cwd=directory, what="petal check")
+        except Failed as e:
+            print(f"adoption #{i + 1}: the first check is NOT clean:\n{e}")
+            return 1
+        if "ok: the models and the database agree" not in check.stdout:
+            print(f"adoption #{i + 1}: the first check is NOT clean:\n{check.stdout[-3000:]}")
             return 1
         samples.append(sample)
-    top = best(samples)
+        checks.append(check)
+    top, first_check = best(samples), best(checks)
     print()
-    print(f"adoption (petal init --from-database, check clean): best of {runs} "
+    print(f"adoption (petal init --from-database): best of {runs} "
           f"{top.seconds:.2f}s = {top.seconds / pg_dump.seconds:.2f}x pg_dump "
           f"({pg_dump.seconds:.2f}s); goal <= 2x")
+    print(f"  then the first petal check (cold; clean in every run): best of {runs} "
+          f"{first_check.seconds:.2f}s = {first_check.seconds / pg_dump.seconds:.2f}x pg_dump")
     return 0
 
 

@@ -1,7 +1,8 @@
 //! `petal init --from-database URL`: a project written from a live
 //! database — models, SQL files, `petal.toml`, a baseline migration from
-//! nothing to the models — with the database stamped at the baseline and
-//! `petal check` run, which is clean.
+//! nothing to the models — with the database stamped at the baseline.
+//! `petal check` is then clean (the adoption round trip proves it); it is
+//! run here only when something could not be declared, to show it.
 
 use std::path::{Path, PathBuf};
 
@@ -136,7 +137,8 @@ async fn adopt_into(
 }
 
 /// The baseline from nothing to the models, the database stamped at it,
-/// then `petal check`; `baseline` and `stamped` say how far it got.
+/// then `petal check` where something could not be declared; `baseline`
+/// and `stamped` say how far it got.
 async fn baseline_and_check(
     dir: &Path,
     url: &str,
@@ -147,14 +149,22 @@ async fn baseline_and_check(
     stamped: &mut bool,
 ) -> Result<(), Failure> {
     let settings = Config::load(Some(&dir.join(CONFIG_FILE)), Some(url))?;
-    let Some(written) = autogen::revision(
-        &settings,
-        "baseline",
-        Some(Baseline::Migrations),
-        Utc::now(),
-    )
-    .await?
-    else {
+    let written = match &adoption.declares {
+        // Generated toward the database itself: the files declare it
+        // exactly, so their canonicalization (a cold load of the whole
+        // schema on the dev server) is left to the first `check`.
+        Some(declared) => autogen::revision_to(&settings, "baseline", declared, Utc::now()).await?,
+        None => {
+            autogen::revision(
+                &settings,
+                "baseline",
+                Some(Baseline::Migrations),
+                Utc::now(),
+            )
+            .await?
+        }
+    };
+    let Some(written) = written else {
         println!("the database holds nothing petal compares: no baseline written");
         return Ok(());
     };
@@ -186,6 +196,15 @@ async fn baseline_and_check(
     for line in adoption.left_in_place() {
         println!("{line}");
     }
+    if adoption.declares.is_some() {
+        println!(
+            "next: petal check, which says the models and the database agree (its first run \
+             loads the models into the dev server once)"
+        );
+        return Ok(());
+    }
+    // The models were canonicalized for the baseline: the check is quick,
+    // and shows what could not be declared as the difference it is.
     println!("petal check:");
     let output = super::report::Output {
         format: Format::Text,

@@ -79,20 +79,92 @@ pub async fn revision(
             if diff.is_empty() {
                 return Ok(None);
             }
-            let tables = petal_diff::recreated_tables(&diff.changes);
-            if !tables.is_empty() {
-                return Err(Refusal::Repartitioned { tables }.into());
-            }
-            let blocked = crate::unmodelled::blocked(&current.not_compared, &diff);
-            if !blocked.is_empty() {
-                return Err(Refusal::UnmodelledDependents { blocked }.into());
-            }
+            refuse_unrunnable(&current, &diff)?;
             if let Some(target) = &target {
                 warnings.extend(crate::policy_roles::missing(target, &diff).await?);
             }
             diff
         }
     };
+    let draft = Draft {
+        message,
+        diff,
+        server_version_num,
+        warnings,
+    };
+    write_revision(settings, &graph, parents, draft, now).map(Some)
+}
+
+/// Writes a revision from the migrations to `desired`, a schema already
+/// in canonical form (read from a database, as `petal init
+/// --from-database` reads the one it adopts), without canonicalizing the
+/// models: `desired` stands for them. `Ok(None)` when there is no
+/// difference.
+pub async fn revision_to(
+    settings: &Settings,
+    message: &str,
+    desired: &crate::sources::Loaded,
+    now: DateTime<Utc>,
+) -> Result<Option<Written>, EngineError> {
+    let graph = load_graph(settings)?;
+    let parents = single_head(&graph)?;
+    let current = replay_migrations(settings).await?;
+    let mut warnings = Vec::new();
+    warnings.extend(version_warning(
+        desired.server_version_num,
+        current.server_version_num,
+    ));
+    let diff = compare(settings, &current.database, &desired.database);
+    if diff.is_empty() {
+        return Ok(None);
+    }
+    refuse_unrunnable(&current, &diff)?;
+    let draft = Draft {
+        message,
+        server_version_num: current.server_version_num.unwrap_or_default(),
+        diff,
+        warnings,
+    };
+    write_revision(settings, &graph, parents, draft, now).map(Some)
+}
+
+/// Refuses a diff PostgreSQL cannot run from `current`: a table turned
+/// partitioned or back, a drop under an object petal does not model.
+fn refuse_unrunnable(current: &crate::sources::Loaded, diff: &Diff) -> Result<(), EngineError> {
+    let tables = petal_diff::recreated_tables(&diff.changes);
+    if !tables.is_empty() {
+        return Err(Refusal::Repartitioned { tables }.into());
+    }
+    let blocked = crate::unmodelled::blocked(&current.not_compared, diff);
+    if !blocked.is_empty() {
+        return Err(Refusal::UnmodelledDependents { blocked }.into());
+    }
+    Ok(())
+}
+
+/// What a revision file is written from.
+struct Draft<'a> {
+    message: &'a str,
+    diff: Diff,
+    /// The server the diff was taken against: the online recipes are its.
+    server_version_num: i32,
+    warnings: Vec<String>,
+}
+
+/// Writes `draft` as the next revision after `parents`.
+fn write_revision(
+    settings: &Settings,
+    graph: &RevisionGraph,
+    parents: Vec<RevisionId>,
+    draft: Draft<'_>,
+    now: DateTime<Utc>,
+) -> Result<Written, EngineError> {
+    let Draft {
+        message,
+        diff,
+        server_version_num,
+        mut warnings,
+    } = draft;
     let revision = new_revision_id(now, graph.topological_order());
     let mode = settings.mode(server_version_num);
     let down = diff.down();
@@ -119,13 +191,13 @@ pub async fn revision(
         down_unpaired,
     };
     let path = write_new(&settings.migrations_dir, &file)?;
-    Ok(Some(Written {
+    Ok(Written {
         path,
         revision,
         diff,
         warnings,
         mode,
-    }))
+    })
 }
 
 /// A warning when what the up or the down creates needs a newer server

@@ -113,19 +113,58 @@ async fn round_trip(db: &Database) -> Result<(), String> {
         )
     })?;
     let diff = petal_engine::compare::compare(&settings, &loaded.database, &canonical.database);
-    if diff.is_empty() {
-        return Ok(());
+    if !diff.is_empty() {
+        return Err(format!(
+            "the written project differs from the database:\n{}\n{}",
+            sql_of(&diff).0,
+            shown(&adoption)
+        ));
     }
-    let statements: Vec<String> = petal_diff::render(&diff.changes)
-        .into_iter()
-        .flat_map(|step| step.statements)
-        .map(|s| s.sql)
-        .collect();
-    Err(format!(
-        "the written project differs from the database:\n{}\n{}",
-        statements.join("\n"),
-        shown(&adoption)
-    ))
+    // `init` generates the baseline toward what the files declare, read
+    // off the database, not toward their canonical form: from nothing,
+    // both must give one migration, up and down.
+    let declares = adoption.declares.as_ref().ok_or_else(|| {
+        format!(
+            "no declared database though all was written\n{}",
+            shown(&adoption)
+        )
+    })?;
+    let empty = Database::default();
+    let fast = sql_of(&petal_engine::compare::compare(
+        &settings,
+        &empty,
+        &declares.database,
+    ));
+    let slow = sql_of(&petal_engine::compare::compare(
+        &settings,
+        &empty,
+        &canonical.database,
+    ));
+    if fast != slow {
+        return Err(format!(
+            "the baseline toward the declared database differs from the one toward the \
+             canonical models:\n--- declared (up, down)\n{}\n{}\n--- canonical (up, down)\n{}\n{}",
+            fast.0, fast.1, slow.0, slow.1
+        ));
+    }
+    Ok(())
+}
+
+/// The statements of a diff's up and of its down, one per line.
+fn sql_of(diff: &petal_diff::Diff) -> (String, String) {
+    let text = |steps: Vec<petal_diff::ReviewedStep>| {
+        steps
+            .into_iter()
+            .flat_map(|step| step.statements)
+            .map(|s| s.sql)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let mode = petal_diff::Mode::Plain;
+    (
+        text(petal_diff::render_diff_as(diff, mode)),
+        text(petal_diff::render_down_as(diff, mode)),
+    )
 }
 
 proptest! {

@@ -18,7 +18,7 @@ use petal_pg::NotCompared;
 pub use petal_syntax::write::{WrittenModels, write_models};
 
 use crate::sources::Loaded;
-pub use sql_files::{WrittenSql, write_sql_files};
+pub use sql_files::{WrittenSql, declared, write_sql_files};
 
 /// Where an adopted project keeps what it declares, relative to its root.
 pub const MODELS_DIR: &str = "src/models";
@@ -53,15 +53,30 @@ pub struct Adoption {
     pub sql: WrittenSql,
     /// What petal does not compare: left in place, and said.
     pub not_compared: Vec<NotCompared>,
+    /// The database the written files declare, as their canonical form
+    /// reads once loaded (the adoption round trip proves it): what the
+    /// baseline is generated toward without canonicalizing them. `None`
+    /// when something could not be written; then only canonicalizing the
+    /// files tells what they declare.
+    pub declares: Option<Loaded>,
 }
 
 impl Adoption {
     /// The models and SQL files of `loaded`.
     pub fn of(loaded: &Loaded) -> Adoption {
+        let models = write_models(&loaded.database);
+        let sql = write_sql_files(&loaded.database);
+        let declares = (models.unwritten.is_empty() && sql.unwritten.is_empty()).then(|| Loaded {
+            database: declared(&loaded.database),
+            not_compared: Vec::new(),
+            server_version_num: loaded.server_version_num,
+            live: None,
+        });
         Adoption {
-            models: write_models(&loaded.database),
-            sql: write_sql_files(&loaded.database),
+            models,
+            sql,
             not_compared: loaded.not_compared.clone(),
+            declares,
         }
     }
 

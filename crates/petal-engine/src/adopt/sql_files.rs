@@ -53,6 +53,30 @@ pub fn models_part(db: &Database) -> Database {
     }
 }
 
+/// `db` as the models and SQL files written from it declare it, and so as
+/// their canonical form reads once they are loaded: what they leave unsaid
+/// is unset here too.
+pub fn declared(db: &Database) -> Database {
+    let mut declared = db.clone();
+    // An extension is declared without its version: the dev server
+    // installs the one it ships, and an unpinned version is not compared.
+    for extension in declared.extensions.values_mut() {
+        extension.version = None;
+    }
+    // Views' and functions' grants are read with them, and compared only
+    // with the rest of the privileges: without those, no `GRANT` is
+    // written (the SQL files refuse one then).
+    if db.privileges.is_none() {
+        for view in declared.views.values_mut() {
+            view.privileges = None;
+        }
+        for function in declared.functions.values_mut() {
+            function.privileges = None;
+        }
+    }
+    declared
+}
+
 /// The file a statement of `kind` goes in: one file per family of kinds,
 /// as a reader looks for them (the order inside and across files does not
 /// matter to petal).
@@ -76,24 +100,7 @@ fn file_of(kind: Kind) -> &'static str {
 /// give `db` back.
 pub fn write_sql_files(db: &Database) -> WrittenSql {
     let models = models_part(db);
-    // An extension is declared without its version: the dev server
-    // installs the one it ships, and an unpinned version is not compared.
-    let mut declared = db.clone();
-    for extension in declared.extensions.values_mut() {
-        extension.version = None;
-    }
-    // Views' and functions' grants are read with them, and compared only
-    // with the rest of the privileges: without those, no `GRANT` is
-    // written (the SQL files refuse one then).
-    if db.privileges.is_none() {
-        for view in declared.views.values_mut() {
-            view.privileges = None;
-        }
-        for function in declared.functions.values_mut() {
-            function.privileges = None;
-        }
-    }
-    let diff = petal_diff::diff(&models, &declared);
+    let diff = petal_diff::diff(&models, &declared(db));
     let mut written = WrittenSql::default();
     // The file each statement goes in, and the last file written to, where
     // a comment follows the object it is on.
