@@ -162,6 +162,39 @@ fn types_recreated_under_their_columns_converge_with_rows() {
     });
 }
 
+/// A range whose multirange is named by hand (`MULTIRANGE_TYPE_NAME`,
+/// PostgreSQL 14+), re-subtyped under a column: the multirange and its
+/// constructors go aside with the range, so that the new range can take
+/// the name; a plain rename keeps the hand-named multirange's name.
+#[test]
+fn a_range_with_a_hand_named_multirange_recreated_under_its_column_converges() {
+    let runtime = common::runtime().expect("runtime");
+    runtime.block_on(async {
+        let probe = petal_testkit::TestDb::new().await;
+        if probe.server_version_num().await < 140000 {
+            eprintln!("skipped: multiranges came with PostgreSQL 14");
+            return;
+        }
+        let schema = |subtype: &str, range: &str| {
+            format!(
+                "CREATE TYPE span AS RANGE (SUBTYPE = {subtype}, MULTIRANGE_TYPE_NAME = spans);
+                 CREATE TYPE {range} AS RANGE (SUBTYPE = date, MULTIRANGE_TYPE_NAME = stays);
+                 CREATE TABLE kept (id integer PRIMARY KEY, s span, m spans, k {range});"
+            )
+        };
+        let a = common::built(&schema("integer", "period"))
+            .await
+            .expect("schema A");
+        let mut b = common::built(&schema("bigint", "term"))
+            .await
+            .expect("schema B");
+        let term = petal_ir::QualifiedName::new("public", "term");
+        b.range_types.get_mut(&term).expect("term").renamed_from =
+            Some(petal_ir::QualifiedName::new("public", "period"));
+        converges_with_rows(&a, &b).await;
+    });
+}
+
 /// User collations: one created for a new column, one moved to by a kept
 /// column (ICU, nondeterministic), one whose locale changes under its
 /// column (recreated aside), one dropped once its column moves off it, one

@@ -54,7 +54,7 @@ pub use policy::{PUBLIC_ROLE, Policy, PolicyCommand, PolicyKey, roles_sql};
 pub use privilege::{Acl, Acls, Grant, Privileges, grantee_sql, merged};
 pub use range::RangeType;
 pub use sequence::{Sequence, SequenceOptions, SequenceOwner};
-pub use spelling::{quote_ident_if_needed, type_spelling};
+pub use spelling::{parse_type_spelling, quote_ident_if_needed, type_spelling};
 pub use sql_type::SqlType;
 pub use table::{
     Check, Column, Deferrable, Exclusion, FkAction, ForeignKey, Identity, Index, IndexKey,

@@ -28,3 +28,18 @@ pub struct RangeType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<QualifiedName>,
 }
+
+impl RangeType {
+    /// Its multirange type's name (PostgreSQL 14+): the one named by hand,
+    /// else the one PostgreSQL derives, in the range's schema. `None` for
+    /// a hand-given spelling that does not read as `schema.name`.
+    pub fn multirange_name(&self) -> Option<QualifiedName> {
+        match &self.multirange {
+            None => Some(QualifiedName::new(
+                self.name.schema.clone(),
+                crate::naming::default_multirange_name(&self.name.name),
+            )),
+            Some(spelling) => crate::spelling::parse_type_spelling(spelling),
+        }
+    }
+}

@@ -201,9 +201,66 @@ pub fn type_spelling(name: &QualifiedName) -> String {
     )
 }
 
+/// [`type_spelling`] read back: `schema.name`, each part bare or quoted
+/// (`""` a quote inside); `None` for anything else.
+pub fn parse_type_spelling(spelling: &str) -> Option<QualifiedName> {
+    let mut parts = Vec::new();
+    let mut rest = spelling;
+    loop {
+        let (part, after) = match rest.strip_prefix('"') {
+            Some(quoted) => {
+                let mut part = String::new();
+                let mut chars = quoted.char_indices();
+                let end = loop {
+                    match chars.next()? {
+                        (i, '"') if quoted[i + 1..].starts_with('"') => {
+                            part.push('"');
+                            chars.next();
+                        }
+                        (i, '"') => break i + 1,
+                        (_, c) => part.push(c),
+                    }
+                };
+                (part, &quoted[end..])
+            }
+            None => {
+                let end = rest.find('.').unwrap_or(rest.len());
+                (rest[..end].to_string(), &rest[end..])
+            }
+        };
+        if part.is_empty() {
+            return None;
+        }
+        parts.push(part);
+        match after.strip_prefix('.') {
+            Some(next) => rest = next,
+            None if after.is_empty() => break,
+            None => return None,
+        }
+    }
+    match <[String; 2]>::try_from(parts) {
+        Ok([schema, name]) => Some(QualifiedName::new(schema, name)),
+        Err(_) => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_type_spelling_reads_back() {
+        for name in [
+            QualifiedName::new("public", "spans"),
+            QualifiedName::new("Склад", "Priority Level"),
+            QualifiedName::new("a.b", "say \"hi\""),
+        ] {
+            assert_eq!(parse_type_spelling(&type_spelling(&name)), Some(name));
+        }
+        for bad in ["spans", "a.b.c", "\"open", "public.", "\"a\"x.b"] {
+            assert_eq!(parse_type_spelling(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn names_are_quoted_only_when_they_must_be() {

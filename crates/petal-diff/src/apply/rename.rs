@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use petal_ir::naming::default_multirange_name;
 use petal_ir::{Database, FunctionKey, PolicyKey, QualifiedName, ReplicaIdentity, TriggerKey};
 
 use super::{ApplyError, err, indexes_mut, rename_in, table_mut};
@@ -94,7 +95,7 @@ pub(super) fn apply_rename(db: &mut Database, rename: &Rename) -> Result<(), App
         }
         Rename::Domain { name }
         | Rename::CompositeType { name }
-        | Rename::RangeType { name }
+        | Rename::RangeType { name, .. }
         | Rename::Collation { name } => rename_type(db, rename, name)?,
         Rename::DomainCheck { domain, name } => {
             let Some(d) = db.domains.get_mut(domain) else {
@@ -132,7 +133,31 @@ fn rename_type(
         Rename::CompositeType { .. } => {
             rekey(&mut db.composite_types, name, "type", |c| c.name = to)?;
         }
-        Rename::RangeType { .. } => rekey(&mut db.range_types, name, "type", |r| r.name = to)?,
+        Rename::RangeType { multirange, .. } => {
+            let range = take(&mut db.range_types, &name.from, "type")?;
+            db.range_types.insert(
+                to.clone(),
+                petal_ir::RangeType {
+                    name: to.clone(),
+                    // Renamed to the name derived from the range's new
+                    // one: said only where it is in another schema.
+                    multirange: match multirange {
+                        Some(m)
+                            if m.to.name == default_multirange_name(&to.name)
+                                && m.to.schema == to.schema =>
+                        {
+                            None
+                        }
+                        Some(m) => Some(petal_ir::type_spelling(&m.to)),
+                        None => range.multirange,
+                    },
+                    ..range
+                },
+            );
+            if let Some(multirange) = multirange {
+                rename_type_references(db, &multirange.from, &multirange.to);
+            }
+        }
         Rename::Collation { .. } => {
             rekey(&mut db.collations, name, "collation", |c| c.name = to)?;
             crate::names::rename_collation_references(db, &name.from, &name.to);

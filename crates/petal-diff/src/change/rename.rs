@@ -86,6 +86,11 @@ pub enum Rename {
     RangeType {
         #[serde(flatten)]
         name: Delta<QualifiedName>,
+        /// Its multirange's rename, which the range's brings along (found
+        /// in the catalogs, whatever its name; PostgreSQL 14+): see
+        /// [`crate::render::multirange_follows`].
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        multirange: Option<Delta<QualifiedName>>,
     },
     Collation {
         #[serde(flatten)]
@@ -124,6 +129,13 @@ impl Rename {
             RangeType => name,
             Collation => name,
         );
+        if let Rename::RangeType {
+            multirange: Some(multirange),
+            ..
+        } = &mut self
+        {
+            multirange.reverse();
+        }
         self
     }
 
@@ -175,7 +187,7 @@ impl Rename {
                 name: name.from.clone(),
             },
             Rename::Attribute { composite, name } => ObjectKey::column(composite, &name.from),
-            Rename::RangeType { name } => ObjectKey::RangeType {
+            Rename::RangeType { name, .. } => ObjectKey::RangeType {
                 name: name.from.clone(),
             },
             Rename::Collation { name } => ObjectKey::Collation {
@@ -232,7 +244,7 @@ impl Rename {
             | Rename::Function { name, .. }
             | Rename::Domain { name }
             | Rename::CompositeType { name }
-            | Rename::RangeType { name }
+            | Rename::RangeType { name, .. }
             | Rename::Collation { name } => {
                 format!("rename {} to {}", self.key(), name.to)
             }

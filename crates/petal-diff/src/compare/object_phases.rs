@@ -266,7 +266,14 @@ impl Engine<'_> {
                     ),
                     _ => (
                         ObjectKey::RangeType { name: t.clone() },
-                        Rename::RangeType { name },
+                        Rename::RangeType {
+                            multirange: self
+                                .cur
+                                .range_types
+                                .get(c)
+                                .and_then(|r| crate::render::multirange_follows(r, t, false)),
+                            name,
+                        },
                     ),
                 };
                 if t != c && !skip(key) {

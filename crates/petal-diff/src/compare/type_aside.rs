@@ -27,7 +27,8 @@ use crate::names::EnumSpelling;
 use crate::render::retired_name;
 
 /// The columns of `db` of the domain, composite or range type `key` (or an
-/// array of it), or of the collation `key`; none for any other kind.
+/// array of it; a range's multirange too), or of the collation `key`; none
+/// for any other kind.
 pub(super) fn typed_columns(db: &Database, key: &ObjectKey) -> Vec<ObjectKey> {
     if let ObjectKey::Collation { name } = key {
         let spelling = Collation::spelling(name);
@@ -49,14 +50,22 @@ pub(super) fn typed_columns(db: &Database, key: &ObjectKey) -> Vec<ObjectKey> {
     else {
         return Vec::new();
     };
-    let spelling = EnumSpelling::new(name);
+    // A range's multirange goes with it: its columns are the range's too.
+    let multirange = match key {
+        ObjectKey::RangeType { .. } => db.range_types.get(name).and_then(|r| r.multirange_name()),
+        _ => None,
+    };
+    let spellings: Vec<EnumSpelling> = std::iter::once(name)
+        .chain(multirange.as_ref())
+        .map(EnumSpelling::new)
+        .collect();
     db.tables
         .values()
         .flat_map(|table| {
             table
                 .columns
                 .iter()
-                .filter(|c| spelling.used_by(&c.ty).is_some())
+                .filter(|c| spellings.iter().any(|s| s.used_by(&c.ty).is_some()))
                 .map(|c| ObjectKey::column(&table.name, &c.name))
         })
         .collect()
@@ -81,12 +90,21 @@ fn aside_key(key: &ObjectKey) -> Option<ObjectKey> {
     })
 }
 
-fn rename_aside(key: &ObjectKey) -> Option<Rename> {
+/// The rename aside of `key`, a type or collation of `cur`.
+fn rename_aside(cur: &Database, key: &ObjectKey) -> Option<Rename> {
     let aside = |name: &QualifiedName| Delta::new(name.clone(), retired_name(name));
     Some(match key {
         ObjectKey::Domain { name } => Rename::Domain { name: aside(name) },
         ObjectKey::CompositeType { name } => Rename::CompositeType { name: aside(name) },
-        ObjectKey::RangeType { name } => Rename::RangeType { name: aside(name) },
+        ObjectKey::RangeType { name } => Rename::RangeType {
+            // Its multirange goes aside with it, whatever its name: the
+            // new range takes that name too.
+            multirange: cur
+                .range_types
+                .get(name)
+                .and_then(|r| crate::render::multirange_follows(r, &retired_name(name), true)),
+            name: aside(name),
+        },
         ObjectKey::Collation { name } => Rename::Collation { name: aside(name) },
         _ => return None,
     })
@@ -97,7 +115,7 @@ impl Engine<'_> {
     /// aside (their new versions are created next, under the old names).
     pub(super) fn move_types_aside(&mut self, plan: &ObjectPlan) {
         for key in &plan.aside {
-            if let Some(rename) = rename_aside(key) {
+            if let Some(rename) = rename_aside(&self.cur, key) {
                 self.emit(Change::Rename(rename));
             }
         }

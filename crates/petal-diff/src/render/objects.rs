@@ -217,9 +217,9 @@ pub(super) fn rename(change: &Change, rename: &Rename) -> Vec<ReviewedStatement>
         Rename::Domain { name } => many(change, moved("DOMAIN", name, "")),
         Rename::CompositeType { name } => many(change, moved("TYPE", name, "")),
         Rename::Collation { name } => many(change, moved("COLLATION", name, "")),
-        Rename::RangeType { name } => {
+        Rename::RangeType { name, multirange } => {
             let mut statements = moved("TYPE", name, "");
-            statements.push(types::rename_multirange(&name.from, &name.to));
+            statements.push(types::rename_multirange(name, multirange.as_ref()));
             many(change, statements)
         }
         Rename::Trigger { table, name } => one(triggers::rename(table, &name.from, &name.to)),

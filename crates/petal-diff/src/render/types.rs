@@ -1,11 +1,13 @@
 //! SQL of domains, composite types and range types.
 
+use petal_ir::naming::default_multirange_name;
 use petal_ir::{
     Attribute, Check, CompositeType, Domain, ObjectKey, QualifiedName, RangeType, quote_ident,
     quote_literal,
 };
 
 use super::{ReviewedStatement, objects};
+use crate::change::Delta;
 
 fn collate(collation: &Option<String>) -> String {
     collation
@@ -114,52 +116,95 @@ pub(super) fn drop_type(name: &QualifiedName) -> String {
     format!("DROP TYPE {};", name.quoted())
 }
 
-/// After a range type's rename, what PostgreSQL named after the old name
-/// and keeps: its multirange (14+), renamed after it when it bore the name
-/// derived from the old one (a range created under the new name would have
-/// the derived one; one named by hand is left alone), and the constructor
-/// functions of both, which are named after their types. Left behind, they
+/// The rename of a range's multirange that comes with renaming the range
+/// to `to` (PostgreSQL keeps a multirange's name through its range's
+/// rename): one bearing the name derived from the range's is renamed after
+/// the new name, as a range created under that name would have it; one
+/// named by hand is left alone, but when the range goes `aside` (to be
+/// created again under its name, which takes the multirange's too).
+pub(crate) fn multirange_follows(
+    range: &RangeType,
+    to: &QualifiedName,
+    aside: bool,
+) -> Option<Delta<QualifiedName>> {
+    let from = range.multirange_name()?;
+    (range.multirange.is_none() || aside).then(|| Delta {
+        to: QualifiedName::new(from.schema.clone(), default_multirange_name(&to.name)),
+        from,
+    })
+}
+
+/// After a range type's rename `name`, what PostgreSQL named after the old
+/// name and keeps: the range's constructor functions, named after it; and
+/// `multirange`'s rename, when the range brings one along, with its own
+/// constructors. The multirange is found in the catalogs (by the range, on
+/// PostgreSQL 14+), so a server without it is no error. Left behind, they
 /// keep the old names taken: a range created again under the old name
 /// fails on them (`function "r_multirange" already exists`).
-pub(super) fn rename_multirange(from: &QualifiedName, to: &QualifiedName) -> String {
-    let old = QualifiedName::new(
-        to.schema.clone(),
-        petal_ir::naming::default_multirange_name(&from.name),
+pub(super) fn rename_multirange(
+    name: &Delta<QualifiedName>,
+    multirange: Option<&Delta<QualifiedName>>,
+) -> String {
+    let range = constructors(
+        &format!(
+            "pg_catalog.to_regtype({})",
+            quote_literal(&name.to.quoted())
+        ),
+        &quote_literal(&name.from.name),
+        &quote_literal(&name.to.name),
+        "    ",
     );
-    let new = QualifiedName::new(
-        to.schema.clone(),
-        petal_ir::naming::default_multirange_name(&to.name),
-    );
-    // The constructors depend on their type with deptype 'i'.
-    let constructors = |ty: &QualifiedName, old_name: &str, new_name: &str| {
-        format!(
-            "    FOR f IN SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p\n\
-             \x20       JOIN pg_catalog.pg_depend d ON d.objid = p.oid AND d.deptype = 'i'\n\
-             \x20           AND d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass\n\
-             \x20           AND d.refclassid = 'pg_catalog.pg_type'::pg_catalog.regclass\n\
-             \x20       WHERE d.refobjid = pg_catalog.to_regtype({}) AND p.proname = {}\n\
-             \x20   LOOP\n\
-             \x20       EXECUTE pg_catalog.format('ALTER FUNCTION %s RENAME TO %I', f, {});\n\
-             \x20   END LOOP;",
-            quote_literal(&ty.quoted()),
-            quote_literal(old_name),
-            quote_literal(new_name)
-        )
+    let Some(multirange) = multirange else {
+        return format!(
+            "DO $petal$\n\
+             DECLARE f pg_catalog.regprocedure;\n\
+             BEGIN\n\
+             {range}\n\
+             END $petal$;"
+        );
     };
+    let new = quote_literal(&multirange.to.name);
     format!(
         "DO $petal$\n\
-         DECLARE f pg_catalog.regprocedure;\n\
+         DECLARE\n\
+         \x20   f pg_catalog.regprocedure;\n\
+         \x20   m pg_catalog.oid;\n\
+         \x20   m_name pg_catalog.text;\n\
          BEGIN\n\
-         \x20   IF pg_catalog.to_regtype({}) IS NOT NULL THEN\n\
-         \x20       ALTER TYPE {} RENAME TO {};\n\
+         {range}\n\
+         \x20   -- Its multirange: PostgreSQL 14+ (pg_range has no column for it before).\n\
+         \x20   IF pg_catalog.current_setting('server_version_num')::pg_catalog.int4 >= 140000 THEN\n\
+         \x20       SELECT r.rngmultitypid, t.typname::pg_catalog.text INTO m, m_name\n\
+         \x20       FROM pg_catalog.pg_range r\n\
+         \x20       JOIN pg_catalog.pg_type t ON t.oid = r.rngmultitypid\n\
+         \x20       WHERE r.rngtypid = pg_catalog.to_regtype({});\n\
+         \x20       IF m IS NOT NULL AND m_name <> {new} THEN\n\
+         \x20           EXECUTE pg_catalog.format('ALTER TYPE %s RENAME TO %I', m::pg_catalog.regtype, {new});\n\
+         {}\n\
+         \x20       END IF;\n\
          \x20   END IF;\n\
-         {}\n\
-         {}\n\
          END $petal$;",
-        quote_literal(&old.quoted()),
-        old.quoted(),
-        quote_ident(&new.name),
-        constructors(to, &from.name, &to.name),
-        constructors(&new, &old.name, &new.name),
+        quote_literal(&name.to.quoted()),
+        constructors("m", "m_name", &new, "            "),
     )
+}
+
+/// The loop renaming the constructor functions of the type `ty` (they
+/// depend on it with deptype 'i') named `old` to `new`, each line
+/// indented by `indent`.
+fn constructors(ty: &str, old: &str, new: &str, indent: &str) -> String {
+    [
+        "FOR f IN SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p".to_string(),
+        "    JOIN pg_catalog.pg_depend d ON d.objid = p.oid AND d.deptype = 'i'".to_string(),
+        "        AND d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass".to_string(),
+        "        AND d.refclassid = 'pg_catalog.pg_type'::pg_catalog.regclass".to_string(),
+        format!("    WHERE d.refobjid = {ty} AND p.proname = {old}"),
+        "LOOP".to_string(),
+        format!("    EXECUTE pg_catalog.format('ALTER FUNCTION %s RENAME TO %I', f, {new});"),
+        "END LOOP;".to_string(),
+    ]
+    .iter()
+    .map(|line| format!("{indent}{line}"))
+    .collect::<Vec<_>>()
+    .join("\n")
 }
