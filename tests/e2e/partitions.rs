@@ -146,3 +146,28 @@ async fn a_table_made_partitioned_is_refused() {
     );
     assert_eq!(project.migrations().len(), 1, "no file written");
 }
+
+/// A column of the partition key changing type: PostgreSQL refuses to
+/// alter it, so autogenerate refuses, naming it, and writes no file.
+#[tokio::test]
+async fn a_partition_key_column_changing_type_is_refused() {
+    let project = Project::new().await;
+    project.write("models/events.rs", EVENTS);
+    project.write("sql/partitions.sql", PARTITIONS);
+    project.generate_and_apply("partitioned");
+    project.write(
+        "models/events.rs",
+        &EVENTS.replace(
+            "pub happened_on: chrono::NaiveDate,",
+            "pub happened_on: chrono::DateTime<chrono::Utc>,",
+        ),
+    );
+    let run = project.petal(&["revision", "--autogenerate", "-m", "timestamps"]);
+    run.assert_code(2);
+    run.assert_mentions("cannot change the type of a column in a partition key");
+    run.assert_mentions(
+        "column public.events.happened_on: date to timestamp with time zone, in the key \
+         RANGE (happened_on)",
+    );
+    assert_eq!(project.migrations().len(), 1, "no file written");
+}

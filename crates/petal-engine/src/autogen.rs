@@ -129,11 +129,16 @@ pub async fn revision_to(
 }
 
 /// Refuses a diff PostgreSQL cannot run from `current`: a table turned
-/// partitioned or back, a drop under an object petal does not model.
+/// partitioned or back, a partition key column retyped, a drop under an
+/// object petal does not model.
 fn refuse_unrunnable(current: &crate::sources::Loaded, diff: &Diff) -> Result<(), EngineError> {
     let tables = petal_diff::recreated_tables(&diff.changes);
     if !tables.is_empty() {
         return Err(Refusal::Repartitioned { tables }.into());
+    }
+    let columns = petal_diff::partition_key_retypes(&current.database, &diff.changes);
+    if !columns.is_empty() {
+        return Err(Refusal::PartitionKeyRetyped { columns }.into());
     }
     let blocked = crate::unmodelled::blocked(&current.not_compared, diff);
     if !blocked.is_empty() {

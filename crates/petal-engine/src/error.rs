@@ -133,6 +133,15 @@ pub enum Refusal {
         tables.iter().map(|t| format!("  - {t}")).collect::<Vec<_>>().join("\n")
     )]
     Repartitioned { tables: Vec<String> },
+    #[error(
+        "no migration written: PostgreSQL cannot change the type of a column in a partition \
+         key (nor its collation), on the partitioned table or on its partitions:\n{}\n\
+         Write this change by hand (create the new table partitioned over the new type beside \
+         the old one, copy the rows, swap the names) in a migration of your own (`petal \
+         revision -m ...`), or keep the column's type",
+        columns.iter().map(|c| format!("  - {c}")).collect::<Vec<_>>().join("\n")
+    )]
+    PartitionKeyRetyped { columns: Vec<String> },
 }
 
 /// The statements a load refused, as reports.

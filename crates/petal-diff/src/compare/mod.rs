@@ -69,7 +69,7 @@ use serde::{Deserialize, Serialize};
 use crate::apply::apply;
 use crate::change::{Change, Object};
 use crate::partition_tree::PartitionTree;
-pub use partitions::recreated_tables;
+pub use partitions::{partition_key_retypes, recreated_tables};
 
 /// The result of comparing two schemas.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -325,3 +325,35 @@ pub fn recreated_tables(changes: &[Change]) -> Vec<String> {
     }
     out
 }
+
+/// The columns whose type (or collation) `changes` alter while they are in
+/// their table's partition key in `from`, each described (`column
+/// public.events.happened_on: date to timestamp with time zone, in the key
+/// RANGE (happened_on)`): PostgreSQL refuses to alter them, on the
+/// partitioned table as on its partitions.
+pub fn partition_key_retypes(from: &Database, changes: &[Change]) -> Vec<String> {
+    let spelled = |ty: &crate::change::ColumnType| match &ty.collation {
+        Some(collation) => format!("{} COLLATE {collation}", ty.ty),
+        None => ty.ty.to_string(),
+    };
+    changes
+        .iter()
+        .filter_map(|change| {
+            let Change::Alter(Alter::ColumnType {
+                table, column, ty, ..
+            }) = change
+            else {
+                return None;
+            };
+            let key = from.tables.get(table)?.partition_by.as_deref()?;
+            crate::column_refs::mentions_column(key, column).then(|| {
+                format!(
+                    "column {table}.{}: {} to {}, in the key {key}",
+                    petal_ir::quote_ident_if_needed(column),
+                    spelled(&ty.from),
+                    spelled(&ty.to)
+                )
+            })
+        })
+        .collect()
+}
