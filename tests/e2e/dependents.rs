@@ -442,6 +442,27 @@ async fn dropping_a_parent_of_an_inheritance_child_is_refused() {
     project.generate_and_apply("no orders");
 }
 
+/// A child in a schema the project does not compare stands in the way all
+/// the same: PostgreSQL drops no parent while it inherits from it.
+#[tokio::test]
+async fn a_child_outside_the_compared_schemas_stands_in_the_way_too() {
+    let project = orders_with(
+        "CREATE SCHEMA archive; CREATE TABLE archive.old_orders () INHERITS (public.orders);",
+    )
+    .await;
+    let mut config = project.read("petal.toml");
+    config.push_str("schemas = [\"public\"]\n");
+    project.write("petal.toml", &config);
+    let before = project.migrations();
+    project.write("models/orders.rs", "");
+    let run = project.petal(&["revision", "--autogenerate", "-m", "no orders"]);
+    assert_ne!(run.code, 0, "{}", run.output());
+    run.assert_mentions(
+        "inheritance child table archive.old_orders uses table public.orders, which the up drops",
+    );
+    assert_eq!(project.migrations(), before, "no file is written");
+}
+
 /// A project at the `orders` model's first revision, and `sql` run on its
 /// database behind petal's back (what petal does not model).
 async fn orders_with(sql: &str) -> Project {

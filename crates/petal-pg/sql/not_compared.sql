@@ -209,11 +209,15 @@ FROM (
     -- An inheritance child: its parents stand under it (PostgreSQL drops
     -- no parent while a child inherits from it), and the types of its own
     -- columns (`ALTER TABLE` on a parent reaches only the inherited ones).
-    SELECT 'inheritance child table', quote_ident(nsp.nspname) || '.' || quote_ident(c.relname),
-           'pg_class'::regclass, c.oid, c.oid, nsp.nspname::text, c.relname::text
+    -- One in a schema not compared counts when a parent is compared.
+    SELECT 'inheritance child table', quote_ident(cn.nspname) || '.' || quote_ident(c.relname),
+           'pg_class'::regclass, c.oid, c.oid, cn.nspname::text, c.relname::text
     FROM pg_class c
-    JOIN nsp ON nsp.oid = c.relnamespace
+    JOIN pg_namespace cn ON cn.oid = c.relnamespace
     WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+      AND (c.relnamespace IN (SELECT oid FROM nsp)
+           OR EXISTS (SELECT 1 FROM pg_inherits i JOIN all_tbl t ON t.oid = i.inhparent
+                      WHERE i.inhrelid = c.oid))
       AND EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)
       AND NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_class'::regclass AND x.objid = c.oid)
     UNION ALL
