@@ -463,6 +463,45 @@ async fn a_child_outside_the_compared_schemas_stands_in_the_way_too() {
     assert_eq!(project.migrations(), before, "no file is written");
 }
 
+/// A domain recreated under its columns is renamed aside and dropped once
+/// they are converted; a child's own column of it is no column of
+/// petal's, and would keep the old one from being dropped: refused.
+#[tokio::test]
+async fn a_child_column_of_a_type_recreated_aside_is_refused() {
+    let project = Project::new().await;
+    project.write(
+        "sql/types.sql",
+        "CREATE DOMAIN public.amount AS numeric(12,2);\n",
+    );
+    project.write(
+        "models/orders.rs",
+        &ORDERS.replace(
+            "sql_type = \"numeric(12,2)\"",
+            "sql_type = \"public.amount\"",
+        ),
+    );
+    project.generate_and_apply("orders");
+    project
+        .client()
+        .batch_execute(
+            "CREATE TABLE public.old_orders (note public.amount) INHERITS (public.orders)",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let before = project.migrations();
+    project.write(
+        "sql/types.sql",
+        "CREATE DOMAIN public.amount AS numeric(14,2);\n",
+    );
+    let run = project.petal(&["revision", "--autogenerate", "-m", "wider amounts"]);
+    assert_ne!(run.code, 0, "{}", run.output());
+    run.assert_mentions(
+        "inheritance child table public.old_orders uses domain public.amount, which the up \
+         recreates",
+    );
+    assert_eq!(project.migrations(), before, "no file is written");
+}
+
 /// A project at the `orders` model's first revision, and `sql` run on its
 /// database behind petal's back (what petal does not model).
 async fn orders_with(sql: &str) -> Project {

@@ -127,6 +127,16 @@ impl OldNames {
 /// in the database today) of what it is done to.
 fn touched(changes: &[Change], names: &OldNames) -> BTreeMap<ObjectKey, &'static str> {
     let old = |table: &QualifiedName| names.table(table);
+    // A type or collation renamed, then dropped under its new name: one
+    // recreated while columns are of it, moved aside first. Whatever still
+    // uses it follows the rename and keeps the drop from running.
+    let renamed: BTreeMap<ObjectKey, ObjectKey> = changes
+        .iter()
+        .filter_map(|change| match change {
+            Change::Rename(rename) => Some((renamed_type(rename)?, rename.key())),
+            _ => None,
+        })
+        .collect();
     let mut out = BTreeMap::new();
     for change in changes {
         match change {
@@ -140,6 +150,9 @@ fn touched(changes: &[Change], names: &OldNames) -> BTreeMap<ObjectKey, &'static
                     }
                     _ => object.key(),
                 };
+                if let Some(original) = renamed.get(&key) {
+                    out.entry(original.clone()).or_insert("recreates");
+                }
                 out.entry(key).or_insert("drops");
             }
             Change::Alter(Alter::ColumnType { table, column, .. }) => {
@@ -160,6 +173,26 @@ fn touched(changes: &[Change], names: &OldNames) -> BTreeMap<ObjectKey, &'static
         }
     }
     out
+}
+
+/// The key a renamed domain, composite or range type or collation has
+/// after the rename.
+fn renamed_type(rename: &Rename) -> Option<ObjectKey> {
+    Some(match rename {
+        Rename::Domain { name } => ObjectKey::Domain {
+            name: name.to.clone(),
+        },
+        Rename::CompositeType { name } => ObjectKey::CompositeType {
+            name: name.to.clone(),
+        },
+        Rename::RangeType { name, .. } => ObjectKey::RangeType {
+            name: name.to.clone(),
+        },
+        Rename::Collation { name } => ObjectKey::Collation {
+            name: name.to.clone(),
+        },
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
