@@ -195,6 +195,28 @@ fn a_range_with_a_hand_named_multirange_recreated_under_its_column_converges() {
     });
 }
 
+/// A partitioned table whose key changes (a key column renamed, no hint
+/// saying so) is dropped and created again, as PostgreSQL needs: its
+/// partitions go with it and come back under the new one, never attached
+/// to the old one first.
+#[test]
+fn partitions_of_a_recreated_parent_are_recreated_with_it() {
+    let runtime = common::runtime().expect("runtime");
+    runtime.block_on(async {
+        let schema = |key: &str| {
+            format!(
+                "CREATE TABLE m (id int, {key} int NOT NULL, PRIMARY KEY (id, {key}))
+                     PARTITION BY HASH ({key});
+                 CREATE TABLE m0 PARTITION OF m FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+                 CREATE TABLE m1 PARTITION OF m FOR VALUES WITH (MODULUS 2, REMAINDER 1);"
+            )
+        };
+        let a = common::built(&schema("k")).await.expect("schema A");
+        let b = common::built(&schema("kk")).await.expect("schema B");
+        converges_with_rows(&a, &b).await;
+    });
+}
+
 /// User collations: one created for a new column, one moved to by a kept
 /// column (ICU, nondeterministic), one whose locale changes under its
 /// column (recreated aside), one dropped once its column moves off it, one

@@ -8,7 +8,8 @@
 //! for a partition, and a detached one would need its parent's, under
 //! the names PostgreSQL gives the keys and indexes it clones. All of
 //! these are not matched (`keeps_shape`): dropped and created, in the
-//! open, and autogenerate refuses the migration.
+//! open, and autogenerate refuses the migration. Their partitions go and
+//! come back with them (`unmatch_orphans`).
 
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
@@ -33,6 +34,35 @@ pub(super) fn keeps_shape(cur: &Table, to: &Table, columns: &BTreeMap<String, St
             })
     });
     key == to.partition_by && cur.partition_of.is_some() == to.partition_of.is_some()
+}
+
+/// Unmatches the partitions whose parent is not matched, and theirs in
+/// turn: a parent dropped and created again takes its partitions with it
+/// (PostgreSQL drops them with it, and their columns are the parent's,
+/// which the IR does not keep for a partition), so they are created again
+/// under the new one.
+pub(super) fn unmatch_orphans(cur: &Database, matching: &mut Matching) {
+    loop {
+        let kept: std::collections::BTreeSet<&QualifiedName> = matching.tables.values().collect();
+        let orphans: Vec<QualifiedName> = matching
+            .tables
+            .iter()
+            .filter(|(_, cur_name)| {
+                cur.tables
+                    .get(*cur_name)
+                    .and_then(|t| t.partition_of.as_ref())
+                    .is_some_and(|of| !kept.contains(&of.parent))
+            })
+            .map(|(name, _)| name.clone())
+            .collect();
+        if orphans.is_empty() {
+            return;
+        }
+        for name in orphans {
+            matching.tables.remove(&name);
+            matching.columns.remove(&name);
+        }
+    }
 }
 
 /// How deep `table` stands in its partition tree (0: no partition).
@@ -314,12 +344,18 @@ pub fn recreated_tables(changes: &[Change]) -> Vec<String> {
             Change::Create(Object::Table { table, .. }) if table.name == old.name => Some(table),
             _ => None,
         });
-        if let Some(new) = new {
+        let Some(new) = new else { continue };
+        let (was, wanted) = (shape(old), shape(new));
+        if was == wanted {
+            // A partition of a parent recreated (`unmatch_orphans`).
             out.push(format!(
-                "table {}: {} in the database, {} as wanted",
-                old.name,
-                shape(old),
-                shape(new)
+                "table {}: {was}, dropped and created again with its parent",
+                old.name
+            ));
+        } else {
+            out.push(format!(
+                "table {}: {was} in the database, {wanted} as wanted",
+                old.name
             ));
         }
     }

@@ -191,9 +191,17 @@ fn user_type_value(db: &Database, ty: &SqlType, i: usize) -> String {
 }
 
 /// The kept columns of A that keep their type in B, and their values now.
-pub async fn snapshot(client: &Client, a: &Database, b: &Database, _plan: &Diff) -> Snapshot {
+pub async fn snapshot(client: &Client, a: &Database, b: &Database, plan: &Diff) -> Snapshot {
+    // A table the plan drops (to create it again: a change of its
+    // partitioning) keeps no rows, and says so.
+    let dropped = |name: &petal_ir::QualifiedName| {
+        plan.changes.iter().any(|c| {
+            matches!(c, petal_diff::Change::Drop(petal_diff::Object::Table { table, .. })
+                if &table.name == name)
+        })
+    };
     let mut keys = Vec::new();
-    for table in a.tables.values() {
+    for table in a.tables.values().filter(|t| !dropped(&t.name)) {
         // A rename hint applies as the diff applies it: only when the old
         // name is gone from B and the new one was not in A (else petal
         // ignores the hint, with a warning).
