@@ -147,9 +147,17 @@ pub fn rename_type_references(db: &mut Database, from: &QualifiedName, to: &Qual
 }
 
 /// What the server shows after `ALTER COLLATION from RENAME TO to`: the
-/// columns, index keys, domains, attributes and ranges of it name the new
-/// name.
+/// columns, index keys, domains, attributes and ranges of it, and the
+/// `COLLATE` clauses in expressions (spelled as `format_type` spells a
+/// type), name the new name.
 pub fn rename_collation_references(db: &mut Database, from: &QualifiedName, to: &QualifiedName) {
+    let old_clause = format!("COLLATE {}", type_spelling(from));
+    let new_clause = format!("COLLATE {}", type_spelling(to));
+    for_each_expression(db, |e| {
+        if e.contains(&old_clause) {
+            *e = replace_token(e, &old_clause, &new_clause);
+        }
+    });
     let (old, new) = (Collation::spelling(from), Collation::spelling(to));
     let follow = |collation: &mut Option<String>| {
         if collation.as_deref() == Some(old.as_str()) {

@@ -236,7 +236,8 @@ fn collations_created_dropped_renamed_and_recreated_under_columns_converge() {
                CREATE INDEX labels_tag ON labels (tag COLLATE "Sort Order");
                CREATE COLLATION old_name (provider = libc, locale = 'C');
                CREATE TABLE people (id int PRIMARY KEY, name text COLLATE posix_copy,
-                                    title text COLLATE "Sort Order", code text COLLATE old_name);
+                                    title text COLLATE "Sort Order", code text COLLATE old_name,
+                                    CHECK ((title COLLATE old_name) <> ''));
                CREATE VIEW people_names AS SELECT id, name FROM people;"#,
         )
         .await
@@ -251,7 +252,7 @@ fn collations_created_dropped_renamed_and_recreated_under_columns_converge() {
                CREATE COLLATION new_name (provider = libc, locale = 'C');
                CREATE TABLE people (id int PRIMARY KEY, name text COLLATE ci,
                                     title text COLLATE "Sort Order", code text COLLATE new_name,
-                                    nick text COLLATE ci);
+                                    nick text COLLATE ci, CHECK ((title COLLATE new_name) <> ''));
                CREATE VIEW people_names AS SELECT id, name FROM people;"#,
         )
         .await
