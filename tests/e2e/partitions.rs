@@ -171,3 +171,43 @@ async fn a_partition_key_column_changing_type_is_refused() {
     );
     assert_eq!(project.migrations().len(), 1, "no file written");
 }
+
+/// An enum type recreated (a label dropped) under a list partition key:
+/// its columns move to the new type, which PostgreSQL refuses for a key
+/// column; autogenerate refuses first, naming it.
+#[tokio::test]
+async fn an_enum_recreated_under_a_partition_key_is_refused() {
+    let models = |labels: &str| {
+        format!(
+            "use petal::{{DbEnum, Table}};
+
+#[derive(DbEnum)]
+#[petal(name = \"event_kind\")]
+pub enum EventKind {{ {labels} }}
+
+#[derive(Table)]
+#[petal(table = \"events\", partition_by = \"list (kind)\")]
+#[petal(primary_key(id, kind))]
+pub struct Event {{
+    pub id: i64,
+    pub kind: EventKind,
+}}
+"
+        )
+    };
+    let project = Project::new().await;
+    project.write("models/events.rs", &models("Open, Close, Lost"));
+    project.write(
+        "sql/partitions.sql",
+        "CREATE TABLE events_all PARTITION OF events DEFAULT;\n",
+    );
+    project.generate_and_apply("kinds");
+    project.write("models/events.rs", &models("Open, Close"));
+    let run = project.petal(&["revision", "--autogenerate", "-m", "no lost"]);
+    run.assert_code(2);
+    run.assert_mentions(
+        "column public.events.kind: to the recreated enum type public.event_kind, in the key \
+         LIST (kind)",
+    );
+    assert_eq!(project.migrations().len(), 1, "no file written");
+}

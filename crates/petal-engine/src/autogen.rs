@@ -79,7 +79,7 @@ pub async fn revision(
             if diff.is_empty() {
                 return Ok(None);
             }
-            refuse_unrunnable(&current, &diff)?;
+            refuse_unrunnable(&current, &desired, &diff)?;
             if let Some(target) = &target {
                 warnings.extend(crate::policy_roles::missing(target, &diff).await?);
             }
@@ -118,7 +118,7 @@ pub async fn revision_to(
     if diff.is_empty() {
         return Ok(None);
     }
-    refuse_unrunnable(&current, &diff)?;
+    refuse_unrunnable(&current, &desired.database, &diff)?;
     let draft = Draft {
         message,
         server_version_num: current.server_version_num.unwrap_or_default(),
@@ -131,12 +131,16 @@ pub async fn revision_to(
 /// Refuses a diff PostgreSQL cannot run from `current`: a table turned
 /// partitioned or back, a partition key column retyped, a drop under an
 /// object petal does not model.
-fn refuse_unrunnable(current: &crate::sources::Loaded, diff: &Diff) -> Result<(), EngineError> {
+fn refuse_unrunnable(
+    current: &crate::sources::Loaded,
+    desired: &petal_ir::Database,
+    diff: &Diff,
+) -> Result<(), EngineError> {
     let tables = petal_diff::recreated_tables(&diff.changes);
     if !tables.is_empty() {
         return Err(Refusal::Repartitioned { tables }.into());
     }
-    let columns = petal_diff::partition_key_retypes(&current.database, &diff.changes);
+    let columns = petal_diff::partition_key_retypes(desired, &diff.changes);
     if !columns.is_empty() {
         return Err(Refusal::PartitionKeyRetyped { columns }.into());
     }

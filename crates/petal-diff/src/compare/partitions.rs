@@ -362,34 +362,72 @@ pub fn recreated_tables(changes: &[Change]) -> Vec<String> {
     out
 }
 
-/// The columns whose type (or collation) `changes` alter while they are in
-/// their table's partition key in `from`, each described (`column
-/// public.events.happened_on: date to timestamp with time zone, in the key
-/// RANGE (happened_on)`): PostgreSQL refuses to alter them, on the
-/// partitioned table as on its partitions.
-pub fn partition_key_retypes(from: &Database, changes: &[Change]) -> Vec<String> {
+/// The columns whose type (or collation) `changes` alter, or move to a
+/// recreated enum type, while they are in the partition key of their table
+/// or of a partition below it in `to` (the desired side: the changes name
+/// tables and columns after the renames, and a kept table keeps its key),
+/// each described (`column public.events.happened_on: date to timestamp
+/// with time zone, in the key RANGE (happened_on)`): PostgreSQL refuses to
+/// alter them.
+pub fn partition_key_retypes(to: &Database, changes: &[Change]) -> Vec<String> {
     let spelled = |ty: &crate::change::ColumnType| match &ty.collation {
         Some(collation) => format!("{} COLLATE {collation}", ty.ty),
         None => ty.ty.to_string(),
     };
-    changes
-        .iter()
-        .filter_map(|change| {
-            let Change::Alter(Alter::ColumnType {
+    let mut out = Vec::new();
+    for change in changes {
+        let retyped: Vec<(&QualifiedName, &str, String)> = match change {
+            Change::Alter(Alter::ColumnType {
                 table, column, ty, ..
-            }) = change
-            else {
-                return None;
-            };
-            let key = from.tables.get(table)?.partition_by.as_deref()?;
-            crate::column_refs::mentions_column(key, column).then(|| {
-                format!(
-                    "column {table}.{}: {} to {}, in the key {key}",
-                    petal_ir::quote_ident_if_needed(column),
-                    spelled(&ty.from),
-                    spelled(&ty.to)
-                )
-            })
-        })
-        .collect()
+            }) => vec![(
+                table,
+                column.as_str(),
+                format!("{} to {}", spelled(&ty.from), spelled(&ty.to)),
+            )],
+            Change::RecreateEnum(recreate) => recreate
+                .columns
+                .iter()
+                .map(|c| {
+                    let what = format!("to the recreated enum type {}", recreate.name);
+                    (&c.table, c.column.as_str(), what)
+                })
+                .collect(),
+            _ => continue,
+        };
+        for (table, column, what) in retyped {
+            if let Some(key) = key_naming(to, table, column) {
+                out.push(format!(
+                    "column {table}.{}: {what}, in the key {key}",
+                    petal_ir::quote_ident_if_needed(column)
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The partition key, of `table` or of a partition below it in `db`, that
+/// names `column` (a partition's columns are its parent's).
+fn key_naming<'a>(db: &'a Database, table: &QualifiedName, column: &str) -> Option<&'a str> {
+    let mut tree = vec![table];
+    let mut at = 0;
+    while let Some(parent) = tree.get(at).copied() {
+        at += 1;
+        // A cycle cannot be built; the bound keeps a broken IR finite.
+        if at > db.tables.len() {
+            break;
+        }
+        let key = db
+            .tables
+            .get(parent)
+            .and_then(|t| t.partition_by.as_deref());
+        if let Some(key) = key.filter(|key| crate::column_refs::mentions_column(key, column)) {
+            return Some(key);
+        }
+        tree.extend(db.tables.values().filter_map(|t| {
+            let of = t.partition_of.as_ref()?;
+            (&of.parent == parent).then_some(&t.name)
+        }));
+    }
+    None
 }
