@@ -214,6 +214,13 @@ fn partitions_of_a_recreated_parent_are_recreated_with_it() {
         let a = common::built(&schema("k")).await.expect("schema A");
         let b = common::built(&schema("kk")).await.expect("schema B");
         converges_with_rows(&a, &b).await;
+        // Partitions moving to another parent stay: detached, attached to
+        // it once it stands.
+        let moved = schema("k")
+            .replace(" m ", " m2 ")
+            .replace("OF m ", "OF m2 ");
+        let c = common::built(&moved).await.expect("schema C");
+        converges_with_rows(&a, &c).await;
     });
 }
 

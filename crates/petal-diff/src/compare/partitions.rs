@@ -36,22 +36,28 @@ pub(super) fn keeps_shape(cur: &Table, to: &Table, columns: &BTreeMap<String, St
     key == to.partition_by && cur.partition_of.is_some() == to.partition_of.is_some()
 }
 
-/// Unmatches the partitions whose parent is not matched, and theirs in
-/// turn: a parent dropped and created again takes its partitions with it
-/// (PostgreSQL drops them with it, and their columns are the parent's,
-/// which the IR does not keep for a partition), so they are created again
-/// under the new one.
-pub(super) fn unmatch_orphans(cur: &Database, matching: &mut Matching) {
+/// Unmatches the partitions whose parent is dropped and created again
+/// under its name (not matched, and still their parent as wanted), and
+/// theirs in turn: PostgreSQL drops them with it, and their columns are
+/// the parent's, which the IR does not keep for a partition, so they are
+/// created again under the new one. A partition moving to another parent
+/// stays matched: detached, and attached once that one stands.
+pub(super) fn unmatch_orphans(cur: &Database, to: &Database, matching: &mut Matching) {
     loop {
         let kept: std::collections::BTreeSet<&QualifiedName> = matching.tables.values().collect();
         let orphans: Vec<QualifiedName> = matching
             .tables
             .iter()
-            .filter(|(_, cur_name)| {
-                cur.tables
-                    .get(*cur_name)
-                    .and_then(|t| t.partition_of.as_ref())
-                    .is_some_and(|of| !kept.contains(&of.parent))
+            .filter(|(to_name, cur_name)| {
+                let parent = |db: &Database, name: &QualifiedName| {
+                    db.tables
+                        .get(name)
+                        .and_then(|t| t.partition_of.as_ref())
+                        .map(|of| of.parent.clone())
+                };
+                parent(cur, cur_name).is_some_and(|was| {
+                    !kept.contains(&was) && parent(to, to_name).as_ref() == Some(&was)
+                })
             })
             .map(|(name, _)| name.clone())
             .collect();
@@ -184,14 +190,10 @@ impl Engine<'_> {
                 else {
                     return false;
                 };
-                // One whose parent is dropped (and made again) leaves it
-                // first: PostgreSQL would drop it with its parent. Renames
-                // ran: a kept parent has its new name.
-                let parent_goes = cur
-                    .partition_of
-                    .as_ref()
-                    .is_some_and(|of| !matching.tables.contains_key(&of.parent));
-                cur.partition_of.is_some() && (cur.partition_of != to.partition_of || parent_goes)
+                // One whose parent is dropped moves to another (one whose
+                // parent is made again under its name is no longer matched:
+                // `unmatch_orphans`), so it is detached here too.
+                cur.partition_of.is_some() && cur.partition_of != to.partition_of
             })
             .cloned()
             .collect();

@@ -93,7 +93,7 @@ impl Engine<'_> {
             matching.columns.insert(name.clone(), columns);
             matching.tables.insert(name.clone(), cur_name);
         }
-        partitions::unmatch_orphans(&self.cur, matching);
+        partitions::unmatch_orphans(&self.cur, self.to, matching);
     }
 
     /// The renames phase 6 will run, as changes (tables first, then
