@@ -246,9 +246,11 @@ LEFT JOIN LATERAL (
                     WHEN rc.relkind = 'm' THEN 'materialized view'
                     WHEN rc.oid IS NOT NULL THEN 'table'
                     WHEN rp.oid IS NOT NULL THEN 'function'
+                    -- A multirange is its range's (it goes with it).
+                    WHEN mr.oid IS NOT NULL THEN 'type:r'
                     ELSE 'type:' || rt.typtype::text END AS kind,
-               COALESCE(rcn.nspname, rpn.nspname, rtn.nspname)::text AS schema,
-               COALESCE(rc.relname, rp.proname, rt.typname)::text AS name,
+               COALESCE(rcn.nspname, rpn.nspname, mrn.nspname, rtn.nspname)::text AS schema,
+               COALESCE(rc.relname, rp.proname, mr.typname, rt.typname)::text AS name,
                COALESCE(ra.attname::text, oidvectortypes(rp.proargtypes)) AS part
         FROM pg_depend d
         LEFT JOIN pg_class rc ON d.refclassid = 'pg_class'::regclass AND rc.oid = d.refobjid
@@ -259,6 +261,10 @@ LEFT JOIN LATERAL (
         LEFT JOIN pg_namespace rpn ON rpn.oid = rp.pronamespace
         LEFT JOIN pg_type rt ON d.refclassid = 'pg_type'::regclass AND rt.oid = d.refobjid
         LEFT JOIN pg_namespace rtn ON rtn.oid = rt.typnamespace
+        -- {{multirange}}: pg_range's multirange column (14+; none before).
+        LEFT JOIN pg_range rng ON rt.typtype = 'm' AND {{multirange}} = rt.oid
+        LEFT JOIN pg_type mr ON mr.oid = rng.rngtypid
+        LEFT JOIN pg_namespace mrn ON mrn.oid = mr.typnamespace
         WHERE d.classid = u.classid AND d.objid = u.objid AND d.deptype = 'n'
           AND COALESCE(rc.oid, rp.oid, rt.oid) IS NOT NULL
           -- (COALESCE: a dependent with no table of its own, or a ref

@@ -306,6 +306,34 @@ async fn rules_name_what_they_use_and_policies_have_edges() {
     );
 }
 
+/// An inheritance child uses its parents and the types of its own columns;
+/// a column of a multirange type (PostgreSQL 14+) uses its range, which
+/// goes (and is moved aside) with it.
+#[tokio::test]
+async fn a_child_names_its_parent_and_its_own_columns_types() {
+    let db = TestDb::new().await;
+    let multirange = db.server_version_num().await >= 140000;
+    load(
+        &db,
+        "CREATE DOMAIN public.code AS text;
+         CREATE TYPE public.span AS RANGE (SUBTYPE = integer);
+         CREATE TABLE public.orders (id int PRIMARY KEY, total numeric);
+         CREATE TABLE public.old_orders (c public.code) INHERITS (public.orders);",
+    )
+    .await;
+    let mut expected = vec!["table public.orders", "domain public.code"];
+    if multirange {
+        load(
+            &db,
+            "ALTER TABLE public.old_orders ADD COLUMN m public.span_multirange;",
+        )
+        .await;
+        expected.push("range type public.span");
+    }
+    let found = read(&db, &IntrospectOptions::default()).await;
+    assert_eq!(uses(&found, "inheritance child table"), expected);
+}
+
 /// An event trigger uses its function, and (PostgreSQL 15 on) a table's
 /// publication the columns of its column list and row filter: PostgreSQL
 /// refuses to drop or retype them, so the dependents are read with them.
