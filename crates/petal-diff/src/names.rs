@@ -42,6 +42,34 @@ impl EnumSpelling {
     }
 }
 
+/// Whether the argument list or result `text` (`v public.code, integer`,
+/// `SETOF public.code`, `TABLE(a public.code[])`) names the type spelled
+/// `spelling` as `format_type` spells it: one of its parts is the type, or
+/// an array of it, after any argument name or mode.
+pub fn names_type(text: &str, spelling: &str) -> bool {
+    let mut parts = Vec::new();
+    let (mut start, mut quoted) = (0, false);
+    for (at, c) in text.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' | '(' | ')' if !quoted => {
+                parts.push(&text[start..at]);
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&text[start..]);
+    parts.into_iter().any(|part| {
+        let part = part.trim();
+        let ty = part.strip_suffix("[]").unwrap_or(part);
+        ty == spelling
+            || ty
+                .strip_suffix(spelling)
+                .is_some_and(|head| head.ends_with(' '))
+    })
+}
+
 /// The column type of an enum (or its array).
 pub fn enum_type(name: &QualifiedName, array: bool) -> SqlType {
     let spelling = type_spelling(name);
@@ -287,6 +315,18 @@ pub fn trigger_on(definition: &str, from: &QualifiedName, to: &QualifiedName) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_type_is_named_by_whole_parts_only() {
+        assert!(names_type("v public.code, integer", "public.code"));
+        assert!(names_type("public.code[]", "public.code"));
+        assert!(names_type("SETOF public.code", "public.code"));
+        assert!(names_type("TABLE(a integer, b public.code)", "public.code"));
+        assert!(names_type("VARIADIC vs public.stays[]", "public.stays"));
+        assert!(!names_type("v public.codes", "public.code"));
+        assert!(!names_type("v xpublic.code", "public.code"));
+        assert!(names_type(r#"v "a, b"."c d""#, r#""a, b"."c d""#));
+    }
 
     #[test]
     fn keywords_are_sorted_for_binary_search() {}

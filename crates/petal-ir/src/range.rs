@@ -30,16 +30,58 @@ pub struct RangeType {
 }
 
 impl RangeType {
-    /// Its multirange type's name (PostgreSQL 14+): the one named by hand,
-    /// else the one PostgreSQL derives, in the range's schema. `None` for
-    /// a hand-given spelling that does not read as `schema.name`.
+    /// Its multirange type's name (PostgreSQL 14+): the one named by hand
+    /// (`schema.name`, or a bare name in the range's schema), else the one
+    /// PostgreSQL derives, in the range's schema. `None` for a hand-given
+    /// spelling that reads as no name.
     pub fn multirange_name(&self) -> Option<QualifiedName> {
-        match &self.multirange {
-            None => Some(QualifiedName::new(
+        let Some(spelling) = &self.multirange else {
+            return Some(QualifiedName::new(
                 self.name.schema.clone(),
                 crate::naming::default_multirange_name(&self.name.name),
-            )),
-            Some(spelling) => crate::spelling::parse_type_spelling(spelling),
+            ));
+        };
+        crate::spelling::parse_type_spelling(spelling).or_else(|| {
+            let schema = crate::spelling::quote_ident_if_needed(&self.name.schema);
+            crate::spelling::parse_type_spelling(&format!("{schema}.{spelling}"))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn range(multirange: Option<&str>) -> RangeType {
+        RangeType {
+            name: QualifiedName::new("app", "floatrange"),
+            subtype: SqlType::canonical("double precision"),
+            subtype_opclass: None,
+            collation: None,
+            canonical: None,
+            subtype_diff: None,
+            multirange: multirange.map(str::to_string),
+            comment: None,
+            renamed_from: None,
         }
+    }
+
+    #[test]
+    fn a_multirange_is_named_by_hand_or_derived() {
+        let name = |schema: &str, name: &str| Some(QualifiedName::new(schema, name));
+        assert_eq!(
+            range(None).multirange_name(),
+            name("app", "floatmultirange")
+        );
+        assert_eq!(
+            range(Some("other.spans")).multirange_name(),
+            name("other", "spans")
+        );
+        assert_eq!(range(Some("spans")).multirange_name(), name("app", "spans"));
+        assert_eq!(
+            range(Some("\"My Spans\"")).multirange_name(),
+            name("app", "My Spans")
+        );
+        assert_eq!(range(Some("a.b.c")).multirange_name(), None);
     }
 }

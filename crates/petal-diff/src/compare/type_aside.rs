@@ -170,14 +170,17 @@ pub(super) fn functions_naming(
 ) -> Vec<ObjectKey> {
     let spellings: Vec<String> = aside
         .iter()
-        .filter_map(|k| match k {
-            ObjectKey::Domain { name }
-            | ObjectKey::CompositeType { name }
-            | ObjectKey::RangeType { name } => Some(crate::names::type_spelling(name)),
-            _ => None,
+        .flat_map(|k| match k {
+            ObjectKey::Domain { name } | ObjectKey::CompositeType { name } => vec![name.clone()],
+            // A range's multirange goes aside with it.
+            ObjectKey::RangeType { name } => std::iter::once(name.clone())
+                .chain(cur.range_types.get(name).and_then(|r| r.multirange_name()))
+                .collect(),
+            _ => Vec::new(),
         })
+        .map(|name| crate::names::type_spelling(&name))
         .collect();
-    let names = |text: &str| spellings.iter().any(|s| text.contains(s.as_str()));
+    let names = |text: &str| spellings.iter().any(|s| crate::names::names_type(text, s));
     drop_last
         .iter()
         .filter(|k| match k {
