@@ -110,10 +110,21 @@ pub async fn revision_to(
     let parents = single_head(&graph)?;
     let current = replay_migrations(settings).await?;
     let mut warnings = Vec::new();
-    warnings.extend(version_warning(
-        desired.server_version_num,
-        current.server_version_num,
-    ));
+    // Nothing was canonicalized: the dev server (which replayed the
+    // migrations, and canonicalizes the models from now on) is what may
+    // differ.
+    if let (Some(target), Some(dev)) = (desired.server_version_num, current.server_version_num)
+        && target / 10_000 != dev / 10_000
+    {
+        warnings.push(format!(
+            "the dev server runs PostgreSQL {} and the database PostgreSQL {}: `petal check` \
+             canonicalizes the models there, and expressions can print differently between \
+             versions; set dev_url to a server of version {} for an exact comparison",
+            dev / 10_000,
+            target / 10_000,
+            target / 10_000
+        ));
+    }
     let diff = compare(settings, &current.database, &desired.database);
     if diff.is_empty() {
         return Ok(None);
