@@ -28,5 +28,6 @@ mod server_crash;
 mod smoke;
 mod sources;
 mod sql_files;
+mod unmodelled;
 mod vocabulary;
 mod workflow;
