@@ -174,7 +174,8 @@ async fn a_partition_key_column_changing_type_is_refused() {
 
 /// An enum type recreated (a label dropped) under a list partition key:
 /// its columns move to the new type, which PostgreSQL refuses for a key
-/// column; autogenerate refuses first, naming it.
+/// column; autogenerate refuses first, naming it. A label added is written,
+/// with a warning that its down (the type recreated) cannot run.
 #[tokio::test]
 async fn an_enum_recreated_under_a_partition_key_is_refused() {
     let models = |labels: &str| {
@@ -202,12 +203,19 @@ pub struct Event {{
         "CREATE TABLE events_all PARTITION OF events DEFAULT;\n",
     );
     project.generate_and_apply("kinds");
-    project.write("models/events.rs", &models("Open, Close"));
+    // A label added: the up runs, its down (the type recreated) would not.
+    project.write("models/events.rs", &models("Open, Close, Lost, Found"));
+    project
+        .petal(&["revision", "--autogenerate", "-m", "found"])
+        .assert_ok()
+        .assert_mentions("the down cannot run: PostgreSQL cannot change the type of a column");
+    project.petal(&["upgrade"]).assert_ok();
+    project.write("models/events.rs", &models("Open, Close, Found"));
     let run = project.petal(&["revision", "--autogenerate", "-m", "no lost"]);
     run.assert_code(2);
     run.assert_mentions(
         "column public.events.kind: to the recreated enum type public.event_kind, in the key \
          LIST (kind)",
     );
-    assert_eq!(project.migrations().len(), 1, "no file written");
+    assert_eq!(project.migrations().len(), 2, "no file written");
 }

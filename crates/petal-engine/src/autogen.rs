@@ -79,7 +79,7 @@ pub async fn revision(
             if diff.is_empty() {
                 return Ok(None);
             }
-            refuse_unrunnable(&current, &desired, &diff)?;
+            warnings.extend(refuse_unrunnable(&current, &desired, &diff)?);
             if let Some(target) = &target {
                 warnings.extend(crate::policy_roles::missing(target, &diff).await?);
             }
@@ -129,7 +129,7 @@ pub async fn revision_to(
     if diff.is_empty() {
         return Ok(None);
     }
-    refuse_unrunnable(&current, &desired.database, &diff)?;
+    warnings.extend(refuse_unrunnable(&current, &desired.database, &diff)?);
     let draft = Draft {
         message,
         server_version_num: current.server_version_num.unwrap_or_default(),
@@ -141,25 +141,37 @@ pub async fn revision_to(
 
 /// Refuses a diff PostgreSQL cannot run from `current`: a table turned
 /// partitioned or back, a partition key column retyped, a drop under an
-/// object petal does not model.
+/// object petal does not model. A down PostgreSQL would refuse, where the
+/// up runs, is a warning (an enum label added under a partition key: its
+/// down recreates the enum type).
 fn refuse_unrunnable(
     current: &crate::sources::Loaded,
     desired: &petal_ir::Database,
     diff: &Diff,
-) -> Result<(), EngineError> {
+) -> Result<Vec<String>, EngineError> {
     let tables = petal_diff::recreated_tables(&diff.changes);
     if !tables.is_empty() {
         return Err(Refusal::Repartitioned { tables }.into());
     }
-    let columns = petal_diff::partition_key_retypes(desired, &diff.changes);
+    let columns = petal_diff::partition_key_retypes(&current.database, desired, &diff.changes);
     if !columns.is_empty() {
         return Err(Refusal::PartitionKeyRetyped { columns }.into());
     }
+    let down = petal_diff::partition_key_retypes(desired, &current.database, &diff.down());
     let blocked = crate::unmodelled::blocked(&current.not_compared, diff);
     if !blocked.is_empty() {
         return Err(Refusal::UnmodelledDependents { blocked }.into());
     }
-    Ok(())
+    Ok(down
+        .into_iter()
+        .map(|column| {
+            format!(
+                "the down cannot run: PostgreSQL cannot change the type of a column in a \
+                 partition key ({column}); write that part of the down by hand before rolling \
+                 back"
+            )
+        })
+        .collect())
 }
 
 /// What a revision file is written from.

@@ -364,24 +364,26 @@ pub fn recreated_tables(changes: &[Change]) -> Vec<String> {
     out
 }
 
-/// The columns whose type (or collation) `changes` alter, or move to a
-/// recreated enum type, while they are in the partition key of their table
-/// or of a partition below it in `to` (the desired side: the changes name
-/// tables and columns after the renames, and a kept table keeps its key),
-/// each described (`column public.events.happened_on: date to timestamp
-/// with time zone, in the key RANGE (happened_on)`): PostgreSQL refuses to
-/// alter them.
-pub fn partition_key_retypes(to: &Database, changes: &[Change]) -> Vec<String> {
+/// The columns whose type (or collation) `changes` (from `from` to `to`)
+/// alter, or move to a recreated enum type, while they are in the
+/// partition key of their table or of a partition below it, each
+/// described (`column public.events.happened_on: date to timestamp with
+/// time zone, in the key RANGE (happened_on)`): PostgreSQL refuses to
+/// alter them. A type change runs after the renames and names tables and
+/// columns as `to` does (a kept table keeps its key); an enum type is
+/// recreated before them, under the names of `from`.
+pub fn partition_key_retypes(from: &Database, to: &Database, changes: &[Change]) -> Vec<String> {
     let spelled = |ty: &crate::change::ColumnType| match &ty.collation {
         Some(collation) => format!("{} COLLATE {collation}", ty.ty),
         None => ty.ty.to_string(),
     };
     let mut out = Vec::new();
     for change in changes {
-        let retyped: Vec<(&QualifiedName, &str, String)> = match change {
+        let retyped: Vec<(&Database, &QualifiedName, &str, String)> = match change {
             Change::Alter(Alter::ColumnType {
                 table, column, ty, ..
             }) => vec![(
+                to,
                 table,
                 column.as_str(),
                 format!("{} to {}", spelled(&ty.from), spelled(&ty.to)),
@@ -391,13 +393,13 @@ pub fn partition_key_retypes(to: &Database, changes: &[Change]) -> Vec<String> {
                 .iter()
                 .map(|c| {
                     let what = format!("to the recreated enum type {}", recreate.name);
-                    (&c.table, c.column.as_str(), what)
+                    (from, &c.table, c.column.as_str(), what)
                 })
                 .collect(),
             _ => continue,
         };
-        for (table, column, what) in retyped {
-            if let Some(key) = key_naming(to, table, column) {
+        for (db, table, column, what) in retyped {
+            if let Some(key) = key_naming(db, table, column) {
                 out.push(format!(
                     "column {table}.{}: {what}, in the key {key}",
                     petal_ir::quote_ident_if_needed(column)
