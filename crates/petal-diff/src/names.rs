@@ -43,7 +43,8 @@ impl EnumSpelling {
 }
 
 /// Whether the argument list or result `text` (`v public.code, integer`,
-/// `SETOF public.code`, `TABLE(a public.code[])`) names the type spelled
+/// `OUT s public.span`, `n integer DEFAULT 0`, `SETOF public.code`,
+/// `TABLE(a public.code[])`) names the type spelled
 /// `spelling` as `format_type` spells it: one of its parts is the type, or
 /// an array of it, after any argument name or mode.
 pub fn names_type(text: &str, spelling: &str) -> bool {
@@ -61,7 +62,8 @@ pub fn names_type(text: &str, spelling: &str) -> bool {
     }
     parts.push(&text[start..]);
     parts.into_iter().any(|part| {
-        let part = part.trim();
+        // An argument's default is no part of its type.
+        let part = part.split(" DEFAULT ").next().unwrap_or(part).trim();
         let ty = part.strip_suffix("[]").unwrap_or(part);
         ty == spelling
             || ty
@@ -326,6 +328,15 @@ mod tests {
         assert!(!names_type("v public.codes", "public.code"));
         assert!(!names_type("v xpublic.code", "public.code"));
         assert!(names_type(r#"v "a, b"."c d""#, r#""a, b"."c d""#));
+        assert!(names_type("i integer, OUT s public.span", "public.span"));
+        assert!(names_type(
+            "v public.code DEFAULT 'x'::public.code",
+            "public.code"
+        ));
+        assert!(!names_type(
+            "v integer DEFAULT 'x'::public.code",
+            "public.code"
+        ));
     }
 
     #[test]

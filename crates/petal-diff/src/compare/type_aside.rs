@@ -189,8 +189,12 @@ pub(super) fn functions_naming(
                     name: name.clone(),
                     signature: signature.clone(),
                 };
-                let result = cur.functions.get(&key).and_then(|f| f.result.as_deref());
-                names(signature) || result.is_some_and(names)
+                let function = cur.functions.get(&key);
+                let result = function.and_then(|f| f.result.as_deref());
+                // The arguments with their modes: an OUT one is in neither
+                // the signature nor (a `record`) the result.
+                let arguments = function.map(|f| f.arguments.as_str());
+                names(signature) || result.is_some_and(names) || arguments.is_some_and(names)
             }
             _ => false,
         })
