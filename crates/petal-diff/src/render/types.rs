@@ -89,12 +89,19 @@ pub(super) fn add_attribute(composite: &QualifiedName, a: &Attribute) -> String 
 pub(super) fn create_range(range: &RangeType) -> (String, Vec<ReviewedStatement>) {
     let mut parts = vec![format!("SUBTYPE = {}", range.subtype)];
     let collation = range.collation.as_deref().map(petal_ir::collation_sql);
+    // Qualified as petal reads it (a bare name is in the range's schema):
+    // PostgreSQL would put a bare one in `search_path`'s first schema.
+    let multirange = range.multirange.as_ref().map(|spelling| {
+        range
+            .multirange_name()
+            .map_or_else(|| spelling.clone(), |name| petal_ir::type_spelling(&name))
+    });
     let optional = [
         ("SUBTYPE_OPCLASS", &range.subtype_opclass),
         ("COLLATION", &collation),
         ("CANONICAL", &range.canonical),
         ("SUBTYPE_DIFF", &range.subtype_diff),
-        ("MULTIRANGE_TYPE_NAME", &range.multirange),
+        ("MULTIRANGE_TYPE_NAME", &multirange),
     ];
     for (word, value) in optional {
         if let Some(v) = value {
