@@ -38,6 +38,13 @@ async fn the_cvety_database_is_adopted_with_a_clean_check_and_compiling_models()
     // without petal's log: a database another tool made.
     let cvety = Project::cvety().await;
     cvety.petal(&["upgrade", "head"]).assert_ok();
+    // `schema/` canonicalized is this database: with the adopted
+    // project's own clean check below, the models written from it and
+    // `schema/` are one schema as `check` compares them.
+    cvety
+        .petal(&["check"])
+        .assert_ok()
+        .assert_mentions("ok: the models and the database agree");
     let url = cvety.url();
     let home = tempfile::Builder::new()
         .prefix("petal-adopt-")
