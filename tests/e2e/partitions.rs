@@ -178,7 +178,7 @@ async fn a_partition_key_column_changing_type_is_refused() {
 /// with a warning that its down (the type recreated) cannot run.
 #[tokio::test]
 async fn an_enum_recreated_under_a_partition_key_is_refused() {
-    let models = |labels: &str| {
+    let models = |labels: &str, table: &str| {
         format!(
             "use petal::{{DbEnum, Table}};
 
@@ -187,7 +187,7 @@ async fn an_enum_recreated_under_a_partition_key_is_refused() {
 pub enum EventKind {{ {labels} }}
 
 #[derive(Table)]
-#[petal(table = \"events\", partition_by = \"list (kind)\")]
+#[petal({table}, partition_by = \"list (kind)\")]
 #[petal(primary_key(id, kind))]
 pub struct Event {{
     pub id: i64,
@@ -197,24 +197,38 @@ pub struct Event {{
         )
     };
     let project = Project::new().await;
-    project.write("models/events.rs", &models("Open, Close, Lost"));
+    let events = "table = \"events\"";
+    project.write("models/events.rs", &models("Open, Close, Lost", events));
     project.write(
         "sql/partitions.sql",
         "CREATE TABLE events_all PARTITION OF events DEFAULT;\n",
     );
     project.generate_and_apply("kinds");
-    // A label added: the up runs, its down (the type recreated) would not.
-    project.write("models/events.rs", &models("Open, Close, Lost, Found"));
+    // A label added, the table renamed: the up runs, its down (the type
+    // recreated last, under the table's name of today) would not.
+    let renamed = "table = \"event_log\", renamed_from = \"events\"";
+    project.write(
+        "models/events.rs",
+        &models("Open, Close, Lost, Found", renamed),
+    );
+    project.write(
+        "sql/partitions.sql",
+        "CREATE TABLE events_all PARTITION OF event_log DEFAULT;\n",
+    );
     project
         .petal(&["revision", "--autogenerate", "-m", "found"])
         .assert_ok()
-        .assert_mentions("the down cannot run: PostgreSQL cannot change the type of a column");
+        .assert_mentions(
+            "the down cannot run: PostgreSQL cannot change the type of a column in a partition \
+             key (column public.events.kind: to the recreated enum type",
+        );
     project.petal(&["upgrade"]).assert_ok();
-    project.write("models/events.rs", &models("Open, Close, Found"));
+    let event_log = "table = \"event_log\"";
+    project.write("models/events.rs", &models("Open, Close, Found", event_log));
     let run = project.petal(&["revision", "--autogenerate", "-m", "no lost"]);
     run.assert_code(2);
     run.assert_mentions(
-        "column public.events.kind: to the recreated enum type public.event_kind, in the key \
+        "column public.event_log.kind: to the recreated enum type public.event_kind, in the key \
          LIST (kind)",
     );
     assert_eq!(project.migrations().len(), 2, "no file written");

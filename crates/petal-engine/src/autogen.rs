@@ -157,7 +157,10 @@ fn refuse_unrunnable(
     if !columns.is_empty() {
         return Err(Refusal::PartitionKeyRetyped { columns }.into());
     }
-    let down = petal_diff::partition_key_retypes(desired, &current.database, &diff.down());
+    // The down's changes keep the up's names: the same two sides.
+    let mut down = petal_diff::partition_key_retypes(&current.database, desired, &diff.down());
+    down.sort();
+    down.dedup();
     let blocked = crate::unmodelled::blocked(&current.not_compared, diff);
     if !blocked.is_empty() {
         return Err(Refusal::UnmodelledDependents { blocked }.into());

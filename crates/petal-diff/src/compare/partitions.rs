@@ -364,15 +364,23 @@ pub fn recreated_tables(changes: &[Change]) -> Vec<String> {
     out
 }
 
-/// The columns whose type (or collation) `changes` (from `from` to `to`)
-/// alter, or move to a recreated enum type, while they are in the
-/// partition key of their table or of a partition below it, each
-/// described (`column public.events.happened_on: date to timestamp with
-/// time zone, in the key RANGE (happened_on)`): PostgreSQL refuses to
-/// alter them. A type change runs after the renames and names tables and
-/// columns as `to` does (a kept table keeps its key); an enum type is
-/// recreated before them, under the names of `from`.
-pub fn partition_key_retypes(from: &Database, to: &Database, changes: &[Change]) -> Vec<String> {
+/// The columns whose type (or collation) `changes` alter, or move to a
+/// recreated enum type, while they are in the partition key of their table
+/// or of a partition below it, each described (`column
+/// public.events.happened_on: date to timestamp with time zone, in the key
+/// RANGE (happened_on)`): PostgreSQL refuses to alter them.
+///
+/// Changes name tables and columns as they are when they run: a type
+/// change as the desired side does (`desired`: it runs after the renames,
+/// and a kept table keeps its key), an enum type's recreation as the
+/// current side does (`current`: it runs before them). The same holds for
+/// a diff's down, its changes reversed with their names: pass the same
+/// two sides.
+pub fn partition_key_retypes(
+    current: &Database,
+    desired: &Database,
+    changes: &[Change],
+) -> Vec<String> {
     let spelled = |ty: &crate::change::ColumnType| match &ty.collation {
         Some(collation) => format!("{} COLLATE {collation}", ty.ty),
         None => ty.ty.to_string(),
@@ -383,7 +391,7 @@ pub fn partition_key_retypes(from: &Database, to: &Database, changes: &[Change])
             Change::Alter(Alter::ColumnType {
                 table, column, ty, ..
             }) => vec![(
-                to,
+                desired,
                 table,
                 column.as_str(),
                 format!("{} to {}", spelled(&ty.from), spelled(&ty.to)),
@@ -393,7 +401,7 @@ pub fn partition_key_retypes(from: &Database, to: &Database, changes: &[Change])
                 .iter()
                 .map(|c| {
                     let what = format!("to the recreated enum type {}", recreate.name);
-                    (from, &c.table, c.column.as_str(), what)
+                    (current, &c.table, c.column.as_str(), what)
                 })
                 .collect(),
             _ => continue,
