@@ -259,10 +259,12 @@ LEFT JOIN LATERAL (
                ON ra.attrelid = rc.oid AND ra.attnum = d.refobjsubid AND d.refobjsubid > 0
         LEFT JOIN pg_proc rp ON d.refclassid = 'pg_proc'::regclass AND rp.oid = d.refobjid
         LEFT JOIN pg_namespace rpn ON rpn.oid = rp.pronamespace
-        -- An array type is its element's (a column of `code[]` uses `code`).
+        -- An array type is its element's (a column of `code[]` uses `code`);
+        -- a domain over an array is itself.
         LEFT JOIN pg_type rt
                ON d.refclassid = 'pg_type'::regclass
-              AND ((rt.oid = d.refobjid AND rt.typcategory <> 'A') OR rt.typarray = d.refobjid)
+              AND rt.oid = COALESCE((SELECT e.oid FROM pg_type e WHERE e.typarray = d.refobjid),
+                                    d.refobjid)
         LEFT JOIN pg_namespace rtn ON rtn.oid = rt.typnamespace
         -- {{multirange}}: pg_range's multirange column (14+; none before).
         LEFT JOIN pg_range rng ON rt.typtype = 'm' AND {{multirange}} = rt.oid

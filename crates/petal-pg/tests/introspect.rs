@@ -307,8 +307,9 @@ async fn rules_name_what_they_use_and_policies_have_edges() {
 }
 
 /// An inheritance child uses its parents and the types of its own columns
-/// (an array's element type); a column of a multirange type (PostgreSQL
-/// 14+) uses its range, which goes (and is moved aside) with it.
+/// (an array's element type; a domain over an array itself); a column of a
+/// multirange type (PostgreSQL 14+) uses its range, which goes (and is
+/// moved aside) with it.
 #[tokio::test]
 async fn a_child_names_its_parent_and_its_own_columns_types() {
     let db = TestDb::new().await;
@@ -316,12 +317,18 @@ async fn a_child_names_its_parent_and_its_own_columns_types() {
     load(
         &db,
         "CREATE DOMAIN public.code AS text;
+         CREATE DOMAIN public.tags AS text[];
          CREATE TYPE public.span AS RANGE (SUBTYPE = integer);
          CREATE TABLE public.orders (id int PRIMARY KEY, total numeric);
-         CREATE TABLE public.old_orders (c public.code[]) INHERITS (public.orders);",
+         CREATE TABLE public.old_orders (c public.code[], t public.tags)
+             INHERITS (public.orders);",
     )
     .await;
-    let mut expected = vec!["table public.orders", "domain public.code"];
+    let mut expected = vec![
+        "table public.orders",
+        "domain public.code",
+        "domain public.tags",
+    ];
     if multirange {
         load(
             &db,
