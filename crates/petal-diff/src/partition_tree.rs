@@ -112,7 +112,7 @@ impl PartitionTree {
     }
 
     /// Every partition under `table`, at any depth.
-    fn descendants(&self, table: &QualifiedName) -> Vec<QualifiedName> {
+    pub(crate) fn descendants(&self, table: &QualifiedName) -> Vec<QualifiedName> {
         let mut out = Vec::new();
         let mut stack: Vec<&QualifiedName> = vec![table];
         while let Some(at) = stack.pop() {

@@ -176,23 +176,16 @@ fn touched(changes: &[Change], names: &OldNames) -> BTreeMap<ObjectKey, &'static
 }
 
 /// The key a renamed domain, composite or range type or collation has
-/// after the rename.
+/// after the rename: the key of the rename back.
 fn renamed_type(rename: &Rename) -> Option<ObjectKey> {
-    Some(match rename {
-        Rename::Domain { name } => ObjectKey::Domain {
-            name: name.to.clone(),
-        },
-        Rename::CompositeType { name } => ObjectKey::CompositeType {
-            name: name.to.clone(),
-        },
-        Rename::RangeType { name, .. } => ObjectKey::RangeType {
-            name: name.to.clone(),
-        },
-        Rename::Collation { name } => ObjectKey::Collation {
-            name: name.to.clone(),
-        },
-        _ => return None,
-    })
+    matches!(
+        rename,
+        Rename::Domain { .. }
+            | Rename::CompositeType { .. }
+            | Rename::RangeType { .. }
+            | Rename::Collation { .. }
+    )
+    .then(|| rename.clone().reversed().key())
 }
 
 #[cfg(test)]

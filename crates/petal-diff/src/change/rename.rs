@@ -88,7 +88,7 @@ pub enum Rename {
         name: Delta<QualifiedName>,
         /// Its multirange's rename, which the range's brings along (found
         /// in the catalogs, whatever its name; PostgreSQL 14+): see
-        /// `render::multirange_follows`.
+        /// `compare/type_aside.rs` `multirange_follows`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         multirange: Option<Delta<QualifiedName>>,
     },

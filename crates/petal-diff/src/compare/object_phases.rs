@@ -251,31 +251,30 @@ impl Engine<'_> {
         for (map, kind) in typed {
             for (t, c) in map {
                 let name = Delta::new(c.clone(), t.clone());
-                let (key, rename) = match kind {
-                    0 => (
-                        ObjectKey::Domain { name: t.clone() },
-                        Rename::Domain { name },
-                    ),
-                    1 => (
-                        ObjectKey::CompositeType { name: t.clone() },
-                        Rename::CompositeType { name },
-                    ),
-                    3 => (
-                        ObjectKey::Collation { name: t.clone() },
-                        Rename::Collation { name },
-                    ),
-                    _ => (
-                        ObjectKey::RangeType { name: t.clone() },
-                        Rename::RangeType {
-                            multirange: self
-                                .cur
-                                .range_types
-                                .get(c)
-                                .and_then(|r| crate::render::multirange_follows(r, t, false)),
-                            name,
-                        },
-                    ),
-                };
+                let (key, rename) =
+                    match kind {
+                        0 => (
+                            ObjectKey::Domain { name: t.clone() },
+                            Rename::Domain { name },
+                        ),
+                        1 => (
+                            ObjectKey::CompositeType { name: t.clone() },
+                            Rename::CompositeType { name },
+                        ),
+                        3 => (
+                            ObjectKey::Collation { name: t.clone() },
+                            Rename::Collation { name },
+                        ),
+                        _ => (
+                            ObjectKey::RangeType { name: t.clone() },
+                            Rename::RangeType {
+                                multirange: self.cur.range_types.get(c).and_then(|r| {
+                                    super::type_aside::multirange_follows(r, t, false)
+                                }),
+                                name,
+                            },
+                        ),
+                    };
                 if t != c && !skip(key) {
                     renames.push(rename);
                 }

@@ -421,25 +421,9 @@ pub fn partition_key_retypes(
 /// The partition key, of `table` or of a partition below it in `db`, that
 /// names `column` (a partition's columns are its parent's).
 fn key_naming<'a>(db: &'a Database, table: &QualifiedName, column: &str) -> Option<&'a str> {
-    let mut tree = vec![table];
-    let mut at = 0;
-    while let Some(parent) = tree.get(at).copied() {
-        at += 1;
-        // A cycle cannot be built; the bound keeps a broken IR finite.
-        if at > db.tables.len() {
-            break;
-        }
-        let key = db
-            .tables
-            .get(parent)
-            .and_then(|t| t.partition_by.as_deref());
-        if let Some(key) = key.filter(|key| crate::column_refs::mentions_column(key, column)) {
-            return Some(key);
-        }
-        tree.extend(db.tables.values().filter_map(|t| {
-            let of = t.partition_of.as_ref()?;
-            (&of.parent == parent).then_some(&t.name)
-        }));
-    }
-    None
+    let below = crate::partition_tree::PartitionTree::of(db).descendants(table);
+    std::iter::once(table)
+        .chain(&below)
+        .filter_map(|t| db.tables.get(t)?.partition_by.as_deref())
+        .find(|key| crate::column_refs::mentions_column(key, column))
 }

@@ -17,7 +17,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use petal_ir::{Collation, Database, ObjectKey, QualifiedName, SqlType};
+use petal_ir::{Collation, Database, ObjectKey, QualifiedName, RangeType, SqlType};
 
 use super::object_phases::object_of;
 use super::objects::{ObjectPlan, Pairs};
@@ -71,6 +71,27 @@ pub(super) fn typed_columns(db: &Database, key: &ObjectKey) -> Vec<ObjectKey> {
         .collect()
 }
 
+/// The rename of a range's multirange that comes with renaming the range
+/// to `to` (PostgreSQL keeps a multirange's name through its range's
+/// rename): one bearing the name derived from the range's is renamed after
+/// the new name, as a range created under that name would have it; one
+/// named by hand is left alone, but when the range goes `aside` (to be
+/// created again under its name, which takes the multirange's too).
+pub(super) fn multirange_follows(
+    range: &RangeType,
+    to: &QualifiedName,
+    aside: bool,
+) -> Option<Delta<QualifiedName>> {
+    let from = range.multirange_name()?;
+    (range.multirange.is_none() || aside).then(|| Delta {
+        to: QualifiedName::new(
+            from.schema.clone(),
+            petal_ir::naming::default_multirange_name(&to.name),
+        ),
+        from,
+    })
+}
+
 /// The key a type moved aside has meanwhile.
 fn aside_key(key: &ObjectKey) -> Option<ObjectKey> {
     Some(match key {
@@ -102,7 +123,7 @@ fn rename_aside(cur: &Database, key: &ObjectKey) -> Option<Rename> {
             multirange: cur
                 .range_types
                 .get(name)
-                .and_then(|r| crate::render::multirange_follows(r, &retired_name(name), true)),
+                .and_then(|r| multirange_follows(r, &retired_name(name), true)),
             name: aside(name),
         },
         ObjectKey::Collation { name } => Rename::Collation { name: aside(name) },

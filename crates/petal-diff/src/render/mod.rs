@@ -49,7 +49,6 @@ pub use load::{Load, TableUnit, render_load};
 pub use reviewed::{ReviewedStatement, ReviewedStep};
 pub(crate) use sequences::picked;
 pub use sql::{Sql, Traced};
-pub(crate) use types::multirange_follows;
 
 /// The statements of a list of changes, in steps: one step, or two when new
 /// enum labels must be committed before later statements use them (the

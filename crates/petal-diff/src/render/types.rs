@@ -1,6 +1,5 @@
 //! SQL of domains, composite types and range types.
 
-use petal_ir::naming::default_multirange_name;
 use petal_ir::{
     Attribute, Check, CompositeType, Domain, ObjectKey, QualifiedName, RangeType, quote_ident,
     quote_literal,
@@ -121,24 +120,6 @@ pub(super) fn create_range(range: &RangeType) -> (String, Vec<ReviewedStatement>
 
 pub(super) fn drop_type(name: &QualifiedName) -> String {
     format!("DROP TYPE {};", name.quoted())
-}
-
-/// The rename of a range's multirange that comes with renaming the range
-/// to `to` (PostgreSQL keeps a multirange's name through its range's
-/// rename): one bearing the name derived from the range's is renamed after
-/// the new name, as a range created under that name would have it; one
-/// named by hand is left alone, but when the range goes `aside` (to be
-/// created again under its name, which takes the multirange's too).
-pub(crate) fn multirange_follows(
-    range: &RangeType,
-    to: &QualifiedName,
-    aside: bool,
-) -> Option<Delta<QualifiedName>> {
-    let from = range.multirange_name()?;
-    (range.multirange.is_none() || aside).then(|| Delta {
-        to: QualifiedName::new(from.schema.clone(), default_multirange_name(&to.name)),
-        from,
-    })
 }
 
 /// After a range type's rename `name`, what PostgreSQL named after the old
