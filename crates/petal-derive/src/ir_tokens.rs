@@ -70,6 +70,7 @@ pub fn table(t: &Table, column_types: &[Option<TokenStream>]) -> TokenStream {
             options: #options,
             partition_by: #partition_by,
             partition_of: ::petal::__private::Option::None,
+            inherits: ::petal::__private::Vec::new(),
             renamed_from: #renamed_from,
         }
     }

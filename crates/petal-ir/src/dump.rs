@@ -5,7 +5,9 @@
 use std::fmt::Write;
 
 use crate::name::{quote_ident, quote_literal};
-use crate::{Column, Database, EnumType, Identity, Index, IndexKey, IndexKeyExpr, Table};
+use crate::{
+    Column, Database, EnumType, Identity, Index, IndexKey, IndexKeyExpr, QualifiedName, Table,
+};
 
 /// The whole database as text: schemas, enum types, then tables, each in
 /// name order. Same IR, same bytes.
@@ -49,6 +51,10 @@ fn dump_table(out: &mut String, t: &Table) {
     let _ = writeln!(out, "table {}", t.name.quoted());
     if let Some(of) = &t.partition_of {
         let _ = writeln!(out, "  partition of {} {}", of.parent.quoted(), of.bound);
+    }
+    if !t.inherits.is_empty() {
+        let parents: Vec<String> = t.inherits.iter().map(QualifiedName::quoted).collect();
+        let _ = writeln!(out, "  inherits {}", parents.join(", "));
     }
     if let Some(key) = &t.partition_by {
         let _ = writeln!(out, "  partition by {key}");

@@ -35,6 +35,13 @@ pub struct Table {
     /// not kept here (see [`crate::PartitionOf`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition_of: Option<PartitionOf>,
+    /// `INHERITS (parents)`, in their order: an inheritance child. Its
+    /// `columns` are those it declares itself (`attislocal`), those it
+    /// also inherits included; a column it only inherits is its parents'
+    /// and is not kept here, as pg_dump leaves it out of the child's
+    /// `CREATE TABLE`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inherits: Vec<QualifiedName>,
     /// Rename hint from the models: the table's previous name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<QualifiedName>,
@@ -397,8 +404,15 @@ impl Table {
             options: TableOptions::default(),
             partition_by: None,
             partition_of: None,
+            inherits: Vec::new(),
             renamed_from: None,
         }
+    }
+
+    /// A partition or an inheritance child: what the SQL files declare,
+    /// never a model (whose tables stand alone).
+    pub fn is_declared_in_sql(&self) -> bool {
+        self.partition_of.is_some() || !self.inherits.is_empty()
     }
 
     pub fn column(&self, name: &str) -> Option<&Column> {

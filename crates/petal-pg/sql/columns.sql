@@ -10,6 +10,8 @@
 -- A NOT NULL constraint added NOT VALID (PostgreSQL 18; no 'n' rows
 -- before) leaves attnotnull true: its name is read so that the column is
 -- not taken for a proven NOT NULL one.
+-- A column an inheritance child only inherits (not attislocal) is read for
+-- its name alone: it is its parent's.
 -- Column comments and owned sequences hashed once: an index probe per
 -- column costs more.
 , descr AS MATERIALIZED (
@@ -38,6 +40,7 @@ SELECT a.attrelid AS table_oid,
        a.attname::text AS name,
        format_type(a.atttypid, a.atttypmod) AS type,
        NOT a.attnotnull AS nullable,
+       a.attislocal AS local,
        nv.name AS not_null_not_valid,
        def.expr AS default_expr,
        a.attidentity::text AS identity,

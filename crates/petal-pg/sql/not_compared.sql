@@ -19,15 +19,14 @@ FROM (
       AND NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_class'::regclass AND x.objid = c.oid)
     UNION ALL
     -- Triggers of the relations petal does not compare (triggers.sql reads
-    -- those of tables, partitions and views; partition clones come with
-    -- their parent).
+    -- those of tables, partitions, inheritance children and views;
+    -- partition clones come with their parent).
     SELECT 'trigger', quote_ident(nsp.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(tg.tgname)
     FROM pg_trigger tg
     JOIN pg_class c ON c.oid = tg.tgrelid
     JOIN nsp ON nsp.oid = c.relnamespace
     WHERE NOT tg.tgisinternal AND tg.tgparentid = 0
-      AND (c.relkind = 'f'
-           OR (NOT c.relispartition AND EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)))
+      AND c.relkind = 'f'
     UNION ALL
     SELECT 'unlogged sequence', quote_ident(nsp.nspname) || '.' || quote_ident(c.relname)
     FROM pg_class c
@@ -171,7 +170,8 @@ FROM (
       AND NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_am'::regclass AND x.objid = am.oid)
 ) AS objects
 UNION ALL
--- Rules, policies on tables not compared, inheritance children, event
+-- Rules, policies on tables not compared, inheritance children in schemas
+-- not compared, event
 -- triggers and the tables of publications, with
 -- what they use (pg_depend, normal edges: a publication's column list and
 -- row filter, PostgreSQL 15 on; an event trigger's function): a migration
@@ -195,8 +195,8 @@ FROM (
     JOIN nsp ON nsp.oid = c.relnamespace
     WHERE rw.rulename <> '_RETURN'
     UNION ALL
-    -- A policy on a table petal does not compare (an inheritance child):
-    -- the compared tables' policies are the IR's.
+    -- A policy on a table petal does not compare (an inheritance child in
+    -- a schema not compared): the compared tables' policies are the IR's.
     SELECT 'policy',
            quote_ident(nsp.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(po.polname),
            'pg_policy'::regclass, po.oid, c.oid, nsp.nspname::text, c.relname::text
@@ -206,19 +206,19 @@ FROM (
     WHERE po.polrelid NOT IN (SELECT oid FROM all_tbl)
       AND NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_class'::regclass AND x.objid = c.oid)
     UNION ALL
-    -- An inheritance child: its parents stand under it (PostgreSQL drops
-    -- no parent while a child inherits from it), and the types of its own
-    -- columns (`ALTER TABLE` on a parent reaches only the inherited ones).
-    -- One in a schema not compared counts when a parent is compared.
+    -- An inheritance child in a schema not compared, of a parent that is
+    -- (those in the compared schemas are tables of the IR): its parents
+    -- stand under it (PostgreSQL drops no parent while a child inherits
+    -- from it), and the types of its own columns (`ALTER TABLE` on a
+    -- parent reaches only the inherited ones).
     SELECT 'inheritance child table', quote_ident(cn.nspname) || '.' || quote_ident(c.relname),
            'pg_class'::regclass, c.oid, c.oid, cn.nspname::text, c.relname::text
     FROM pg_class c
     JOIN pg_namespace cn ON cn.oid = c.relnamespace
     WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
-      AND (c.relnamespace IN (SELECT oid FROM nsp)
-           OR EXISTS (SELECT 1 FROM pg_inherits i JOIN all_tbl t ON t.oid = i.inhparent
-                      WHERE i.inhrelid = c.oid))
-      AND EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)
+      AND c.oid NOT IN (SELECT oid FROM all_tbl)
+      AND EXISTS (SELECT 1 FROM pg_inherits i JOIN all_tbl t ON t.oid = i.inhparent
+                  WHERE i.inhrelid = c.oid)
       AND NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_class'::regclass AND x.objid = c.oid)
     UNION ALL
     SELECT 'event trigger', quote_ident(ev.evtname),
@@ -284,8 +284,8 @@ LEFT JOIN LATERAL (
                    WHERE ca.attrelid = d.objid AND ca.attnum = d.objsubid
                      AND ca.attinhcount = 0)))
         UNION
-        -- An inherited column (of an inheritance child, which petal does
-        -- not compare) stands for its parent's column of that name too:
+        -- An inherited column (of an inheritance child) stands for its
+        -- parent's column of that name too:
         -- retyping or dropping that one reaches the child's.
         SELECT 'column', pn.nspname::text, pc.relname::text, ra.attname::text
         FROM pg_depend d

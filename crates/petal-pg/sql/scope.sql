@@ -13,13 +13,12 @@ WITH nsp AS (
           WHERE e.classid = 'pg_namespace'::regclass AND e.objid = n.oid AND e.deptype = 'e')
 ),
 -- The tables petal compares, before $2 narrows them (inlined where only
--- `tbl` reads it): partitions too, but not inheritance children.
+-- `tbl` reads it): partitions and inheritance children too.
 all_tbl AS NOT MATERIALIZED (
     SELECT c.oid, nsp.nspname, c.relname::text AS relname, c.relispartition AS partition
     FROM pg_class c
     JOIN nsp ON nsp.oid = c.relnamespace
     WHERE c.relkind IN ('r', 'p')
-      AND (c.relispartition OR NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid))
       AND c.relname NOT IN ({{migrations_table}}, {{steps_table}})
       AND NOT EXISTS (
           SELECT 1 FROM pg_depend e

@@ -12,12 +12,24 @@ SELECT tbl.oid, tbl.nspname, tbl.relname, d.description,
        CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_by,
        pn.nspname::text AS parent_schema,
        pc.relname::text AS parent_name,
-       pg_get_expr(c.relpartbound, c.oid) AS partition_bound
+       pg_get_expr(c.relpartbound, c.oid) AS partition_bound,
+       parents.schemas AS inherits_schemas,
+       parents.names AS inherits_names
 FROM tbl
 JOIN pg_class c ON c.oid = tbl.oid
 LEFT JOIN pg_inherits inh ON inh.inhrelid = tbl.oid AND tbl.partition
 LEFT JOIN pg_class pc ON pc.oid = inh.inhparent
 LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+-- An inheritance child's parents, in their `INHERITS` order (NULL for
+-- none; a partition's one parent is its `PARTITION OF`).
+LEFT JOIN LATERAL (
+    SELECT array_agg(ipn.nspname::text ORDER BY ih.inhseqno) AS schemas,
+           array_agg(ipc.relname::text ORDER BY ih.inhseqno) AS names
+    FROM pg_inherits ih
+    JOIN pg_class ipc ON ipc.oid = ih.inhparent
+    JOIN pg_namespace ipn ON ipn.oid = ipc.relnamespace
+    WHERE ih.inhrelid = tbl.oid AND NOT tbl.partition
+) AS parents ON true
 LEFT JOIN pg_description d
        ON d.objoid = tbl.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
 ORDER BY 2, 3

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 
+use petal_ir::QualifiedName;
 use petal_pg::{IntrospectOptions, Introspection, Objects, introspect};
 use petal_testkit::TestDb;
 
@@ -306,10 +307,10 @@ async fn rules_name_what_they_use_and_policies_have_edges() {
     );
 }
 
-/// An inheritance child uses its parents and the types of its own columns
-/// (an array's element type; a domain over an array itself); a column of a
-/// multirange type (PostgreSQL 14+) uses its range, which goes (and is
-/// moved aside) with it.
+/// An inheritance child in a schema not compared uses its parents and the
+/// types of its own columns (an array's element type; a domain over an
+/// array itself); a column of a multirange type (PostgreSQL 14+) uses its
+/// range, which goes (and is moved aside) with it.
 #[tokio::test]
 async fn a_child_names_its_parent_and_its_own_columns_types() {
     let db = TestDb::new().await;
@@ -320,7 +321,8 @@ async fn a_child_names_its_parent_and_its_own_columns_types() {
          CREATE DOMAIN public.tags AS text[];
          CREATE TYPE public.span AS RANGE (SUBTYPE = integer);
          CREATE TABLE public.orders (id int PRIMARY KEY, total numeric);
-         CREATE TABLE public.old_orders (c public.code[], t public.tags)
+         CREATE SCHEMA archive;
+         CREATE TABLE archive.old_orders (c public.code[], t public.tags)
              INHERITS (public.orders);",
     )
     .await;
@@ -332,13 +334,36 @@ async fn a_child_names_its_parent_and_its_own_columns_types() {
     if multirange {
         load(
             &db,
-            "ALTER TABLE public.old_orders ADD COLUMN m public.span_multirange[];",
+            "ALTER TABLE archive.old_orders ADD COLUMN m public.span_multirange[];",
         )
         .await;
         expected.push("range type public.span");
     }
-    let found = read(&db, &IntrospectOptions::default()).await;
+    let public = IntrospectOptions {
+        schemas: Some(BTreeSet::from(["public".to_string()])),
+        ..IntrospectOptions::default()
+    };
+    let found = read(&db, &public).await;
     assert_eq!(uses(&found, "inheritance child table"), expected);
+    // In a compared schema, a child is a table of the IR, with its parent
+    // and the columns it declares itself.
+    let found = read(&db, &IntrospectOptions::default()).await;
+    assert!(
+        !found
+            .not_compared
+            .iter()
+            .any(|n| n.kind == "inheritance child table"),
+        "{:?}",
+        found.not_compared
+    );
+    let child = &found.database.tables[&QualifiedName::new("archive", "old_orders")];
+    assert_eq!(child.inherits, [QualifiedName::new("public", "orders")]);
+    let columns: Vec<&str> = child.columns.iter().map(|c| c.name.as_str()).collect();
+    let mut own = vec!["c", "t"];
+    if multirange {
+        own.push("m");
+    }
+    assert_eq!(columns, own);
 }
 
 /// An event trigger uses its function, and (PostgreSQL 15 on) a table's

@@ -28,6 +28,9 @@ pub enum Kind {
     /// `CREATE TABLE ... PARTITION OF`: a partition of a model's table (or
     /// of another partition).
     Partition,
+    /// `CREATE TABLE ... (...) INHERITS (parent, ...)`: an inheritance
+    /// child of a model's table (or of another child).
+    InheritanceChild,
     /// An index, of a materialized view or a partition (a model table's
     /// are the model's).
     Index,
@@ -73,6 +76,7 @@ impl Kind {
             Kind::View
             | Kind::MaterializedView
             | Kind::Partition
+            | Kind::InheritanceChild
             | Kind::Trigger
             | Kind::Policy
             | Kind::Index
@@ -102,6 +106,7 @@ impl Kind {
             Kind::Trigger => "trigger",
             Kind::Policy => "policy",
             Kind::Partition => "partition",
+            Kind::InheritanceChild => "inheritance child",
             Kind::Index => "index",
             Kind::TriggerState => "trigger state",
             Kind::SequenceOwner => "sequence owner",
@@ -127,8 +132,8 @@ pub struct Declared {
     pub name: Option<QualifiedName>,
     /// The table or view a trigger, a policy, an index or a trigger state
     /// is on,
-    /// the relation of a comment on a table or a column, and a
-    /// partition's parent.
+    /// the relation of a comment on a table or a column, a partition's
+    /// parent, and an inheritance child's first parent.
     pub table: Option<QualifiedName>,
     /// A `-- petal: renamed_from = old_name` comment above the statement.
     pub renamed_from: Option<String>,

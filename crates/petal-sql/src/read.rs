@@ -146,7 +146,12 @@ fn rename_hint(comments: &[String]) -> Option<String> {
 fn identity(statement: &Declared) -> Option<(u8, String)> {
     let name = statement.name.as_ref()?;
     let namespace = match statement.kind {
-        Kind::View | Kind::MaterializedView | Kind::Sequence | Kind::Index | Kind::Partition => 0,
+        Kind::View
+        | Kind::MaterializedView
+        | Kind::Sequence
+        | Kind::Index
+        | Kind::Partition
+        | Kind::InheritanceChild => 0,
         Kind::Domain | Kind::CompositeType | Kind::RangeType => 1,
         Kind::Schema => 2,
         Kind::Extension => 3,

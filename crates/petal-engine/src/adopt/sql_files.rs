@@ -26,7 +26,7 @@ pub struct WrittenSql {
 }
 
 /// The part of `db` the models hold: its enum types and its tables but
-/// partitions, with every table's default privileges (grants are the SQL
+/// partitions and inheritance children, with every table's default privileges (grants are the SQL
 /// files').
 pub fn models_part(db: &Database) -> Database {
     Database {
@@ -41,7 +41,7 @@ pub fn models_part(db: &Database) -> Database {
         tables: db
             .tables
             .iter()
-            .filter(|(_, t)| t.partition_of.is_none())
+            .filter(|(_, t)| !t.is_declared_in_sql())
             .map(|(k, t)| (k.clone(), t.clone()))
             .collect(),
         dependencies: db.dependencies.clone(),
@@ -89,6 +89,7 @@ fn file_of(kind: Kind) -> &'static str {
         Kind::View | Kind::MaterializedView | Kind::Index => "views.sql",
         Kind::Trigger | Kind::TriggerState => "triggers.sql",
         Kind::Partition | Kind::RowSecurity => "partitions.sql",
+        Kind::InheritanceChild => "inheritance.sql",
         Kind::Policy => "policies.sql",
         Kind::Grant => "grants.sql",
         // A comment sits with what it is on: see `comment_file`.

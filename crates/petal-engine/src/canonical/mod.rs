@@ -253,6 +253,16 @@ async fn canonicalize_in(open: OpenCache, declared: &Declared) -> Result<Canonic
                 || state.models.tables.get(&t.name) == models.tables.get(&t.name)
         })
     });
+    // So does an inheritance parent whose model changed: PostgreSQL passes
+    // its column changes on to its children, the SQL files'.
+    let previous = previous.filter(|state| {
+        state
+            .canonical
+            .tables
+            .values()
+            .flat_map(|t| &t.inherits)
+            .all(|parent| state.models.tables.get(parent) == models.tables.get(parent))
+    });
     // A sequence a SQL file gives to a model's column goes with the
     // column (PostgreSQL drops an owned sequence with its column, where a
     // rebuild reports the column missing): a changed owner table rebuilds.

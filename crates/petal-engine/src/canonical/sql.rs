@@ -282,7 +282,7 @@ fn carry_hint(canonical: &mut Database, statement: &Declared) {
                 }
             }
         }
-        Kind::Partition => {
+        Kind::Partition | Kind::InheritanceChild => {
             if let Some(table) = canonical.tables.get_mut(name) {
                 table.renamed_from = Some(old);
             }

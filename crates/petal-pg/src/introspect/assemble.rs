@@ -24,6 +24,9 @@ pub(super) struct ColumnRow {
     pub table_oid: u32,
     pub attnum: i16,
     pub column: Column,
+    /// `attislocal`: false for a column an inheritance child (or a
+    /// partition) only inherits.
+    pub local: bool,
     pub sequence: Option<(u32, QualifiedName)>,
 }
 
@@ -96,6 +99,14 @@ pub(super) fn tables(rows: Rows) -> Result<BTreeMap<u32, Table>, PgError> {
                     bound,
                 });
             }
+            let schemas: Option<Vec<String>> = get(row, "inherits_schemas")?;
+            let names: Option<Vec<String>> = get(row, "inherits_names")?;
+            table.inherits = schemas
+                .unwrap_or_default()
+                .into_iter()
+                .zip(names.unwrap_or_default())
+                .map(|(schema, name)| QualifiedName::new(schema, name))
+                .collect();
             Ok((get(row, "oid")?, table))
         })
         .collect()
@@ -121,6 +132,7 @@ pub(super) fn columns(rows: Rows) -> Result<Columns, PgError> {
             table_oid,
             attnum: get(row, "attnum")?,
             column,
+            local: get(row, "local")?,
             sequence,
         });
     }

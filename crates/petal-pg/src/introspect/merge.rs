@@ -103,6 +103,7 @@ pub(super) fn merge(parts: Parts) -> Result<(Database, Vec<NotCompared>), PgErro
         others.extend(objects.sequences.not_compared.iter().cloned());
         let edges = add_objects(&mut db, objects, views, &mut names);
         db.dependencies = names.edges(edges);
+        inherited_columns_as_their_parents(&mut db);
     }
     others.sort();
     others.dedup();
@@ -122,9 +123,10 @@ fn put_columns(
         };
         let mut column = row.column;
         names.column(row.table_oid, i32::from(row.attnum), &column.name);
-        // A partition's columns are its parent's: named here for its own
+        // A partition's columns are its parent's, as is a column an
+        // inheritance child only inherits: named here for the table's own
         // constraints, kept on the parent alone.
-        if table.partition_of.is_some() {
+        if table.partition_of.is_some() || !row.local {
             continue;
         }
         if let Some((oid, sequence)) = row.sequence {
@@ -305,4 +307,53 @@ fn view_key(view: &View) -> ObjectKey {
     } else {
         ObjectKey::View { name }
     }
+}
+
+/// An edge to a column an inheritance child only inherits (not in the IR:
+/// it is its parent's) made an edge to the column of the table above that
+/// declares it: a policy, view or index on the child reading it stands in
+/// the way of that column's type change or drop, which reaches the child.
+fn inherited_columns_as_their_parents(db: &mut Database) {
+    let declaring = |db: &Database, key: &ObjectKey| -> Option<ObjectKey> {
+        let ObjectKey::Column { table, column } = key else {
+            return None;
+        };
+        let child = db.tables.get(table)?;
+        if child.inherits.is_empty() || child.column(column).is_some() {
+            return None;
+        }
+        let mut above: Vec<&QualifiedName> = child.inherits.iter().collect();
+        let mut at = 0;
+        while let Some(parent) = above.get(at).copied() {
+            at += 1;
+            let Some(p) = db.tables.get(parent) else {
+                continue;
+            };
+            if p.column(column).is_some() {
+                return Some(ObjectKey::column(parent, column));
+            }
+            // A cycle cannot be built; the bound keeps a broken read finite.
+            if above.len() <= db.tables.len() {
+                above.extend(p.inherits.iter());
+            }
+        }
+        None
+    };
+    if db.tables.values().all(|t| t.inherits.is_empty()) {
+        return;
+    }
+    let edges = std::mem::take(&mut db.dependencies);
+    db.dependencies = edges
+        .into_iter()
+        .map(|mut edge| {
+            if let Some(key) = declaring(db, &edge.dependent) {
+                edge.dependent = key;
+            }
+            if let Some(key) = declaring(db, &edge.referenced) {
+                edge.referenced = key;
+            }
+            edge
+        })
+        .filter(|edge| edge.dependent != edge.referenced)
+        .collect();
 }

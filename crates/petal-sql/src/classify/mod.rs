@@ -245,7 +245,7 @@ fn create(words: &Words<'_>) -> Result<Head, String> {
         "SCHEMA" => schema(words, &mut at),
         "TYPE" => type_head(words, &mut at),
         "INDEX" => index(words, &mut at),
-        "TABLE" => partition(words, &mut at),
+        "TABLE" => table(words, &mut at),
         _ => Err(refusal(words)),
     }?;
     let allowed = match head.kind {
@@ -269,23 +269,35 @@ fn named(words: &Words<'_>, at: &mut usize, kind: Kind) -> Result<Head, String> 
     Ok(head(kind, Some(name)))
 }
 
-/// `TABLE [IF NOT EXISTS] name PARTITION OF parent ...`: the one table a
-/// SQL file declares (its columns are its parent's, a model's).
-fn partition(words: &Words<'_>, at: &mut usize) -> Result<Head, String> {
-    let not_partition = || {
+/// `TABLE [IF NOT EXISTS] name PARTITION OF parent ...` and `TABLE [IF
+/// NOT EXISTS] name (...) INHERITS (parent, ...)`: the tables a SQL file
+/// declares, whose columns are (mostly) their parents', a model's.
+fn table(words: &Words<'_>, at: &mut usize) -> Result<Head, String> {
+    let no_table = || {
         "`CREATE TABLE`: tables are Rust models (`#[derive(Table)]`); a SQL file declares \
-         only partitions (`CREATE TABLE name PARTITION OF parent FOR VALUES ...`)"
+         only partitions (`CREATE TABLE name PARTITION OF parent FOR VALUES ...`) and \
+         inheritance children (`CREATE TABLE name (...) INHERITS (parent)`)"
             .to_string()
     };
     words.skip(at, &["IF", "NOT", "EXISTS"]);
-    let name = words.qualified(at).ok_or_else(not_partition)?;
-    if !words.skip(at, &["PARTITION", "OF"]) {
-        return Err(not_partition());
+    let name = words.qualified(at).ok_or_else(no_table)?;
+    if words.skip(at, &["PARTITION", "OF"]) {
+        let parent = words.qualified(at).ok_or_else(no_table)?;
+        return Ok(Head {
+            table: Some(parent),
+            ..head(Kind::Partition, Some(name))
+        });
     }
-    let parent = words.qualified(at).ok_or_else(not_partition)?;
+    let mut inherits = words.find_top(*at, "INHERITS").ok_or_else(no_table)? + 1;
+    if words.text(inherits) != "(" {
+        return Err(no_table());
+    }
+    inherits += 1;
+    // The first parent: the one a rename hint or a comment would follow.
+    let parent = words.qualified(&mut inherits).ok_or_else(no_table)?;
     Ok(Head {
         table: Some(parent),
-        ..head(Kind::Partition, Some(name))
+        ..head(Kind::InheritanceChild, Some(name))
     })
 }
 
@@ -406,7 +418,8 @@ fn refusal(words: &Words<'_>) -> String {
             "`{shown}` is not a declaration petal reads from SQL files; accepted: CREATE [OR \
              REPLACE] VIEW | MATERIALIZED VIEW | FUNCTION | PROCEDURE | AGGREGATE | TRIGGER, \
              CREATE POLICY, CREATE EXTENSION | COLLATION | SEQUENCE | DOMAIN | SCHEMA, CREATE TYPE ... AS (...) | AS RANGE, \
-             CREATE TABLE ... PARTITION OF, CREATE INDEX on a materialized view or a partition, \
+             CREATE TABLE ... PARTITION OF | (...) INHERITS (...), CREATE INDEX on a \
+             materialized view, a partition or an inheritance child, \
              ALTER TABLE ... ENABLE|DISABLE TRIGGER, a partition's ALTER TABLE ... \
              ENABLE|DISABLE|[NO] FORCE ROW LEVEL SECURITY, ALTER SEQUENCE ... OWNED BY, \
              COMMENT ON, GRANT, REVOKE"

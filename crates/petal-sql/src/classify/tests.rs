@@ -168,6 +168,26 @@ fn declarations_are_recognized() {
 }
 
 #[test]
+fn an_inheritance_child_names_its_first_parent() {
+    let head = classify(
+        "CREATE TABLE IF NOT EXISTS s.archive (note text, CHECK (note <> '')) \
+         INHERITS (crm.orders, public.audited) WITH (fillfactor = 70)",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(head.kind, Kind::InheritanceChild);
+    assert_eq!(head.name, Some(QualifiedName::new("s", "archive")));
+    assert_eq!(head.table, Some(QualifiedName::new("crm", "orders")));
+    // `INHERITS` inside a column list or a check is not the clause.
+    for refused in [
+        "CREATE TABLE t (inherits int)",
+        "CREATE TABLE t (a int CHECK (a > 0)) INHERITS",
+    ] {
+        let why = classify(refused).expect_err(refused);
+        assert!(why.contains("inheritance children"), "{why}");
+    }
+}
+
+#[test]
 fn a_comment_names_the_relation_it_is_on() {
     let on = |sql: &str| classify(sql).unwrap_or_else(|e| panic!("{e}")).table;
     assert_eq!(

@@ -52,13 +52,13 @@ pub struct WrittenModels {
     pub unwritten: Vec<String>,
 }
 
-/// Writes `db.tables` (those with `partition_of == None`; partitions are
-/// written elsewhere, as SQL) and `db.enums` as models.
+/// Writes `db.tables` (but partitions and inheritance children, written
+/// elsewhere as SQL: `Table::is_declared_in_sql`) and `db.enums` as models.
 pub fn write_models(db: &Database) -> WrittenModels {
     let tables: Vec<&Table> = db
         .tables
         .values()
-        .filter(|t| t.partition_of.is_none())
+        .filter(|t| !t.is_declared_in_sql())
         .collect();
     let schemas: BTreeSet<&str> = (tables.iter().map(|t| t.name.schema.as_str()))
         .chain(db.enums.keys().map(|n| n.schema.as_str()))
