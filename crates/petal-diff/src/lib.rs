@@ -38,7 +38,9 @@ pub use change::{
     SequenceSettings, inverse_all,
 };
 pub use classify::Safety;
-pub use compare::{Diff, Warning, diff, partition_key_retypes, recreated_tables};
+pub use compare::{
+    Diff, Warning, diff, inherited_column_conflicts, partition_key_retypes, recreated_tables,
+};
 pub use impact::{Impact, LockMode};
 pub use infer_renames::infer_renames;
 pub use names::{is_user_type, quote_ident_if_needed, type_spelling};

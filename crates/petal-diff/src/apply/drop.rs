@@ -29,16 +29,17 @@ pub(super) fn drop(db: &mut Database, object: &Object) -> Result<(), ApplyError>
             }
         }
         Object::Table { table, .. } => {
-            // PostgreSQL would drop them with it, unasked.
-            let of_it = |t: &&Table| {
-                t.partition_of
-                    .as_ref()
-                    .is_some_and(|of| of.parent == table.name)
+            // PostgreSQL would drop them with it, unasked, or refuse.
+            let under_it = |t: &&Table| {
+                t.inherits.contains(&table.name)
+                    || t.partition_of
+                        .as_ref()
+                        .is_some_and(|of| of.parent == table.name)
             };
-            if let Some(partition) = db.tables.values().find(of_it) {
+            if let Some(below) = db.tables.values().find(under_it) {
                 return err(format!(
-                    "table {} still has partition {}",
-                    table.name, partition.name
+                    "table {} still has partition or inheritance child {}",
+                    table.name, below.name
                 ));
             }
             if db.tables.remove(&table.name).is_none() {

@@ -10,6 +10,7 @@ use petal_ir::{Column, Database, Index, QualifiedName, Table};
 mod alter;
 mod create;
 mod drop;
+pub(crate) mod inheritance;
 pub(crate) mod privileges;
 mod rename;
 
@@ -92,6 +93,12 @@ fn rename_in(names: &mut [String], from: &str, to: &str) {
 
 /// Applies one change to `db`, as the server would.
 pub fn apply(db: &mut Database, change: &Change) -> Result<(), ApplyError> {
+    apply_one(db, change)?;
+    inheritance::pass_on(db, change)
+}
+
+/// `apply` on the object the change names alone.
+fn apply_one(db: &mut Database, change: &Change) -> Result<(), ApplyError> {
     match change {
         Change::Create(object) => create::create(db, object)?,
         Change::Drop(object) => drop::drop(db, object)?,

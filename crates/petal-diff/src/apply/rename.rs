@@ -216,6 +216,9 @@ fn rename_table(
         if let Some(of) = other.partition_of.as_mut().filter(|of| &of.parent == from) {
             of.parent = to.clone();
         }
+        for parent in other.inherits.iter_mut().filter(|p| *p == from) {
+            *parent = to.clone();
+        }
     }
     Ok(())
 }

@@ -13,8 +13,13 @@ impl Engine<'_> {
     }
 
     pub(super) fn alter_columns(&mut self, matching: &Matching) {
-        for (table, columns) in &matching.columns {
-            let Some(to_table) = self.to.tables.get(table) else {
+        // A parent's column first: PostgreSQL changes its children's with
+        // it (`apply/inheritance.rs`), and what is left of a child's is
+        // then its own change.
+        for table in super::inheritance::parents_first(self.to, matching.columns.keys()) {
+            let (Some(to_table), Some(columns)) =
+                (self.to.tables.get(table), matching.columns.get(table))
+            else {
                 continue;
             };
             for to_column in &to_table.columns {

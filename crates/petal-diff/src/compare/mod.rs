@@ -41,6 +41,7 @@ mod foreign_key_types;
 mod function_users;
 mod functions;
 mod generated;
+mod inheritance;
 mod keyed;
 mod object_alters;
 mod object_phases;
@@ -69,6 +70,7 @@ use serde::{Deserialize, Serialize};
 use crate::apply::apply;
 use crate::change::{Change, Object};
 use crate::partition_tree::PartitionTree;
+pub use inheritance::inherited_column_conflicts;
 pub use partitions::{partition_key_retypes, recreated_tables};
 
 /// The result of comparing two schemas.

@@ -19,6 +19,7 @@ use petal_ir::{Database, ForeignKey, PartitionOf, QualifiedName, Table};
 use super::{Engine, Matching};
 use crate::change::{Alter, Change, Delta, Moved, Object};
 use crate::column_refs::rename_column_in;
+use crate::compare::inheritance::depth;
 use crate::compare::tables::table_without_foreign_keys;
 
 /// Whether `cur` can become `to` in place, as far as partitioning goes;
@@ -71,37 +72,20 @@ pub(super) fn unmatch_orphans(cur: &Database, to: &Database, matching: &mut Matc
     }
 }
 
-/// How deep `table` stands in its partition tree (0: no partition).
-fn depth(db: &Database, table: &Table) -> usize {
-    let mut depth = 0;
-    let mut at = table.partition_of.as_ref();
-    while let Some(of) = at {
-        depth += 1;
-        // A cycle cannot be built; the bound keeps a broken IR finite.
-        if depth > db.tables.len() {
-            break;
-        }
-        at = db
-            .tables
-            .get(&of.parent)
-            .and_then(|p| p.partition_of.as_ref());
-    }
-    depth
-}
-
 fn is_default(t: &Table) -> bool {
     t.partition_of.as_ref().is_some_and(PartitionOf::is_default)
 }
 
-/// The order tables are created in: parents before their partitions, and
-/// a default partition after its siblings (so none of them has to read it).
+/// The order tables are created in: parents before their partitions and
+/// inheritance children, and a default partition after its siblings (so
+/// none of them has to read it).
 pub(super) fn creation_order(db: &Database, tables: &mut [&Table]) {
-    tables.sort_by_key(|t| (depth(db, t), is_default(t), t.name.clone()));
+    tables.sort_by_key(|t| (depth(db, &t.name), is_default(t), t.name.clone()));
 }
 
 /// The order tables are dropped in: the creation order reversed.
 pub(super) fn drop_order(db: &Database, tables: &mut [Table]) {
-    tables.sort_by_key(|t| (Reverse(depth(db, t)), !is_default(t), t.name.clone()));
+    tables.sort_by_key(|t| (Reverse(depth(db, &t.name)), !is_default(t), t.name.clone()));
 }
 
 /// The default partition of `parent` in `db`, other than `except`.
@@ -324,9 +308,10 @@ impl Engine<'_> {
 /// The tables `changes` drop and create again under the same name, each
 /// described (`table public.events: partitioned by RANGE (at) in the
 /// database, by LIST (kind) as wanted`): a change of partitioning that
-/// PostgreSQL cannot make in place, which loses the table's rows.
+/// PostgreSQL cannot make in place, or of an inheritance child's parents
+/// that petal does not write in place, which loses the table's rows.
 pub fn recreated_tables(changes: &[Change]) -> Vec<String> {
-    let shape = |t: &Table| match (&t.partition_of, &t.partition_by) {
+    let partitioning = |t: &Table| match (&t.partition_of, &t.partition_by) {
         (Some(of), Some(key)) => {
             format!(
                 "a partition of {} {}, partitioned by {key}",
@@ -336,6 +321,14 @@ pub fn recreated_tables(changes: &[Change]) -> Vec<String> {
         (Some(of), None) => format!("a partition of {} {}", of.parent, of.bound),
         (None, Some(key)) => format!("partitioned by {key}"),
         (None, None) => "a table that is not partitioned".to_string(),
+    };
+    let shape = |t: &Table| {
+        let mut shape = partitioning(t);
+        if !t.inherits.is_empty() {
+            let parents: Vec<String> = t.inherits.iter().map(ToString::to_string).collect();
+            shape.push_str(&format!(", inheriting from {}", parents.join(", ")));
+        }
+        shape
     };
     let mut out = Vec::new();
     for change in changes {
@@ -349,7 +342,8 @@ pub fn recreated_tables(changes: &[Change]) -> Vec<String> {
         let Some(new) = new else { continue };
         let (was, wanted) = (shape(old), shape(new));
         if was == wanted {
-            // A partition of a parent recreated (`unmatch_orphans`).
+            // A partition of a parent recreated (`unmatch_orphans`), or a
+            // child of one (`unmatch_reparented`).
             out.push(format!(
                 "table {}: {was}, dropped and created again with its parent",
                 old.name

@@ -12,10 +12,10 @@ use petal_ir::{
 use super::enums::{index_named_type, named_type};
 use super::generated::index_uses;
 use super::objects::ObjectPlan;
-use super::partitions;
 use super::table_plan::{KeptTable, Planned, plan_kind, sorted};
 use super::type_aside::columns_aside;
 use super::{Engine, Matching, Warning};
+use super::{inheritance, partitions};
 use crate::apply::apply;
 use crate::change::{Alter, Change, Delta, Moved, Object, Rename};
 use crate::column_refs::mentions_column;
@@ -94,6 +94,9 @@ impl Engine<'_> {
             matching.tables.insert(name.clone(), cur_name);
         }
         partitions::unmatch_orphans(&self.cur, self.to, matching);
+        inheritance::unmatch_reparented(&self.cur, self.to, matching);
+        partitions::unmatch_orphans(&self.cur, self.to, matching);
+        inheritance::follow_parent_renames(&self.cur, self.to, matching);
     }
 
     /// The renames phase 6 will run, as changes (tables first, then
@@ -367,7 +370,23 @@ impl Engine<'_> {
 
     /// Phase 6.
     pub(super) fn rename_tables_and_columns(&mut self, matching: &Matching) {
-        for change in Self::rename_changes(matching) {
+        // A parent's column renamed first: PostgreSQL renames its
+        // children's with it, and refuses to rename an inherited column.
+        let mut changes = Self::rename_changes(matching);
+        changes.sort_by_key(|change| match change {
+            Change::Rename(Rename::Column { table, .. }) => inheritance::depth(self.to, table),
+            _ => 0,
+        });
+        for change in changes {
+            if let Change::Rename(Rename::Column { table, name }) = &change
+                && self
+                    .cur
+                    .tables
+                    .get(table)
+                    .is_some_and(|t| t.column(&name.to).is_some() && t.column(&name.from).is_none())
+            {
+                continue;
+            }
             // A generated column moved aside is added back under its new
             // name: there is nothing to rename.
             if let Change::Rename(Rename::Column { table, name }) = &change
@@ -449,16 +468,21 @@ impl Engine<'_> {
             .filter(|t| !matching.tables.contains_key(&t.name))
             .collect();
         partitions::creation_order(self.to, &mut new);
-        // Partitions after the new columns: their own indexes and checks
-        // may use one.
-        let (partitions, tables): (Vec<&Table>, Vec<&Table>) =
-            new.into_iter().partition(|t| t.partition_of.is_some());
+        // Partitions and inheritance children after the new columns: their
+        // own indexes and checks may use one.
+        let (partitions, tables): (Vec<&Table>, Vec<&Table>) = new
+            .into_iter()
+            .partition(|t| t.partition_of.is_some() || !t.inherits.is_empty());
         for table in tables {
             let object = self.table_object(table.clone());
             self.emit(Change::Create(object));
         }
-        for (name, columns) in &matching.columns {
-            let Some(to_table) = self.to.tables.get(name) else {
+        // A child's column before its parent's: one the child declares
+        // itself must stand before the parent's merges with it.
+        for name in inheritance::children_first(self.to, matching.columns.keys()) {
+            let (Some(to_table), Some(columns)) =
+                (self.to.tables.get(name), matching.columns.get(name))
+            else {
                 continue;
             };
             for column in &to_table.columns {
@@ -493,10 +517,14 @@ impl Engine<'_> {
     /// Phase 7, with the possible renames a reviewer should look at.
     pub(super) fn drop_columns_and_tables(&mut self, matching: &Matching) {
         self.repartition(matching);
-        for (name, columns) in &matching.columns {
-            let (Some(table), Some(to_table)) =
-                (self.cur.tables.get(name), self.to.tables.get(name))
-            else {
+        // A parent's column dropped first: PostgreSQL drops its children's
+        // with it, and refuses to drop an inherited column from a child.
+        for name in inheritance::parents_first(self.to, matching.columns.keys()) {
+            let (Some(table), Some(to_table), Some(columns)) = (
+                self.cur.tables.get(name),
+                self.to.tables.get(name),
+                matching.columns.get(name),
+            ) else {
                 continue;
             };
             // Renames ran and new columns were added: what the desired table

@@ -459,6 +459,10 @@ pub(crate) fn create_table_sql(
         }
         sql.push(")");
     }
+    if !table.inherits.is_empty() {
+        let parents: Vec<String> = table.inherits.iter().map(QualifiedName::quoted).collect();
+        sql.push(&format!(" INHERITS ({})", parents.join(", ")));
+    }
     if let Some(of) = &table.partition_of {
         sql.push(&format!(" {}", of.bound));
     }
