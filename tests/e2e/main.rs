@@ -12,6 +12,7 @@ mod failures;
 mod faults;
 mod graph;
 mod import;
+mod inheritance;
 mod json_errors;
 mod model_options;
 mod new_user;

@@ -157,6 +157,10 @@ fn refuse_unrunnable(
     if !columns.is_empty() {
         return Err(Refusal::PartitionKeyRetyped { columns }.into());
     }
+    let columns = petal_diff::inherited_column_conflicts(&current.database, desired, &diff.changes);
+    if !columns.is_empty() {
+        return Err(Refusal::InheritedColumns { columns }.into());
+    }
     // The down's changes keep the up's names: the same two sides.
     let mut down = petal_diff::partition_key_retypes(&current.database, desired, &diff.down());
     down.sort();
@@ -165,6 +169,8 @@ fn refuse_unrunnable(
     if !blocked.is_empty() {
         return Err(Refusal::UnmodelledDependents { blocked }.into());
     }
+    let inherited =
+        petal_diff::inherited_column_conflicts(desired, &current.database, &diff.down());
     Ok(down
         .into_iter()
         .map(|column| {
@@ -174,6 +180,12 @@ fn refuse_unrunnable(
                  back"
             )
         })
+        .chain(inherited.into_iter().map(|column| {
+            format!(
+                "the down cannot run as written: {column}; write that part of the down by hand \
+                 before rolling back"
+            )
+        }))
         .collect())
 }
 

@@ -125,8 +125,9 @@ pub enum Refusal {
     UnmodelledDependents { blocked: Vec<String> },
     #[error(
         "no migration written: PostgreSQL cannot change how a table is partitioned in place, \
-         so this migration would drop each of these tables, with its rows, and create it \
-         again:\n{}\n\
+         and petal does not change an inheritance child's parents in place (`ALTER TABLE ... \
+         INHERIT | NO INHERIT`), so this migration would drop each of these tables, with its \
+         rows, and create it again:\n{}\n\
          Write this change by hand (create the new table beside the old one, copy the rows, \
          swap the names) in a migration of your own (`petal revision -m ...`), or keep the \
          table as it is",
@@ -142,6 +143,15 @@ pub enum Refusal {
         columns.iter().map(|c| format!("  - {c}")).collect::<Vec<_>>().join("\n")
     )]
     PartitionKeyRetyped { columns: Vec<String> },
+    #[error(
+        "no migration written: PostgreSQL cannot make these column changes under an \
+         inheritance edge, or they would lose a child's values:\n{}\n\
+         Declare the child's columns as its parents leave them (a column a child inherits \
+         stays inherited; one it declares itself stays its own), or write this change by \
+         hand in a migration of your own (`petal revision -m ...`)",
+        columns.iter().map(|c| format!("  - {c}")).collect::<Vec<_>>().join("\n")
+    )]
+    InheritedColumns { columns: Vec<String> },
 }
 
 /// The statements a load refused, as reports.
