@@ -19,14 +19,17 @@ FROM (
       AND NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_class'::regclass AND x.objid = c.oid)
     UNION ALL
     -- Triggers of the relations petal does not compare (triggers.sql reads
-    -- those of tables, partitions, inheritance children and views;
-    -- partition clones come with their parent).
+    -- those of tables, partitions, inheritance children of compared
+    -- tables and views; partition clones come with their parent).
     SELECT 'trigger', quote_ident(nsp.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(tg.tgname)
     FROM pg_trigger tg
     JOIN pg_class c ON c.oid = tg.tgrelid
     JOIN nsp ON nsp.oid = c.relnamespace
     WHERE NOT tg.tgisinternal AND tg.tgparentid = 0
-      AND c.relkind = 'f'
+      AND (c.relkind = 'f'
+           OR (c.relkind IN ('r', 'p') AND NOT c.relispartition
+               AND c.oid NOT IN (SELECT oid FROM all_tbl)
+               AND EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)))
     UNION ALL
     SELECT 'unlogged sequence', quote_ident(nsp.nspname) || '.' || quote_ident(c.relname)
     FROM pg_class c
@@ -195,8 +198,9 @@ FROM (
     JOIN nsp ON nsp.oid = c.relnamespace
     WHERE rw.rulename <> '_RETURN'
     UNION ALL
-    -- A policy on a table petal does not compare (an inheritance child in
-    -- a schema not compared): the compared tables' policies are the IR's.
+    -- A policy on a table petal does not compare (an inheritance child of
+    -- a table it does not compare): the compared tables' policies are the
+    -- IR's.
     SELECT 'policy',
            quote_ident(nsp.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(po.polname),
            'pg_policy'::regclass, po.oid, c.oid, nsp.nspname::text, c.relname::text
@@ -206,19 +210,22 @@ FROM (
     WHERE po.polrelid NOT IN (SELECT oid FROM all_tbl)
       AND NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_class'::regclass AND x.objid = c.oid)
     UNION ALL
-    -- An inheritance child in a schema not compared, of a parent that is
-    -- (those in the compared schemas are tables of the IR): its parents
-    -- stand under it (PostgreSQL drops no parent while a child inherits
-    -- from it), and the types of its own columns (`ALTER TABLE` on a
-    -- parent reaches only the inherited ones).
+    -- An inheritance child that is no table of the IR (`all_tbl`): in a
+    -- schema not compared, of a parent that is; or in a compared schema,
+    -- of a parent that is not. Its parents stand under it (PostgreSQL
+    -- drops no parent while a child inherits from it), and the types of
+    -- its own columns (`ALTER TABLE` on a parent reaches only the
+    -- inherited ones).
     SELECT 'inheritance child table', quote_ident(cn.nspname) || '.' || quote_ident(c.relname),
            'pg_class'::regclass, c.oid, c.oid, cn.nspname::text, c.relname::text
     FROM pg_class c
     JOIN pg_namespace cn ON cn.oid = c.relnamespace
     WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
       AND c.oid NOT IN (SELECT oid FROM all_tbl)
-      AND EXISTS (SELECT 1 FROM pg_inherits i JOIN all_tbl t ON t.oid = i.inhparent
-                  WHERE i.inhrelid = c.oid)
+      AND (c.relnamespace IN (SELECT oid FROM nsp)
+           OR EXISTS (SELECT 1 FROM pg_inherits i JOIN all_tbl t ON t.oid = i.inhparent
+                      WHERE i.inhrelid = c.oid))
+      AND EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)
       AND NOT EXISTS (SELECT 1 FROM not_ext x WHERE x.classid = 'pg_class'::regclass AND x.objid = c.oid)
     UNION ALL
     SELECT 'event trigger', quote_ident(ev.evtname),

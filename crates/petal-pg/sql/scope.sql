@@ -13,12 +13,26 @@ WITH nsp AS (
           WHERE e.classid = 'pg_namespace'::regclass AND e.objid = n.oid AND e.deptype = 'e')
 ),
 -- The tables petal compares, before $2 narrows them (inlined where only
--- `tbl` reads it): partitions and inheritance children too.
+-- `tbl` reads it): partitions too, and inheritance children whose parents
+-- are compared tables (a child of a table petal does not compare, in
+-- another schema, an extension's, a foreign table, is listed as not
+-- compared: the SQL files could not declare it).
 all_tbl AS NOT MATERIALIZED (
     SELECT c.oid, nsp.nspname, c.relname::text AS relname, c.relispartition AS partition
     FROM pg_class c
     JOIN nsp ON nsp.oid = c.relnamespace
     WHERE c.relkind IN ('r', 'p')
+      AND (c.relispartition OR NOT EXISTS (
+          SELECT 1
+          FROM pg_inherits i
+          JOIN pg_class pc ON pc.oid = i.inhparent
+          WHERE i.inhrelid = c.oid
+            AND (pc.relkind NOT IN ('r', 'p')
+                 OR pc.relnamespace NOT IN (SELECT oid FROM nsp)
+                 OR EXISTS (
+                     SELECT 1 FROM pg_depend pe
+                     WHERE pe.classid = 'pg_class'::regclass AND pe.objid = pc.oid
+                       AND pe.deptype = 'e'))))
       AND c.relname NOT IN ({{migrations_table}}, {{steps_table}})
       AND NOT EXISTS (
           SELECT 1 FROM pg_depend e

@@ -313,7 +313,7 @@ fn view_key(view: &View) -> ObjectKey {
 /// it is its parent's) made an edge to the column of the table above that
 /// declares it: a policy, view or index on the child reading it stands in
 /// the way of that column's type change or drop, which reaches the child.
-fn inherited_columns_as_their_parents(db: &mut Database) {
+pub(super) fn inherited_columns_as_their_parents(db: &mut Database) {
     let declaring = |db: &Database, key: &ObjectKey| -> Option<ObjectKey> {
         let ObjectKey::Column { table, column } = key else {
             return None;

@@ -75,6 +75,9 @@ pub fn refresh(previous: Database, near: Database, tables: &BTreeSet<QualifiedNa
         dependencies: kept_edges,
         privileges: None,
     };
+    // A near read lacks the tables it did not read, so its edges to what
+    // a child only inherits are made the parents' here, on the whole.
+    super::merge::inherited_columns_as_their_parents(&mut db);
     // The privileges were read whole, but a view's are its own.
     if let Some(mut acls) = privileges {
         acls.with_views_and_functions(&db);

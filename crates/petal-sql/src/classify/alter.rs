@@ -39,8 +39,8 @@ pub(super) fn trigger_state(words: &Words<'_>) -> Result<Head, String> {
         }),
         _ => Err(
             "`ALTER TABLE` changes a model's table: say it in the model (only `ALTER TABLE ... \
-             ENABLE|DISABLE TRIGGER`, and a partition's row-level security, belong in a SQL \
-             file)"
+             ENABLE|DISABLE TRIGGER`, and a partition's or an inheritance child's row-level \
+             security, belong in a SQL file)"
                 .to_string(),
         ),
     }

@@ -211,8 +211,8 @@ fn create(words: &Words<'_>) -> Result<Head, String> {
     let or_replace = words
         .skip(&mut at, &["OR", "REPLACE"])
         .then(|| words.span(1, 2));
-    // An unlogged partition is a partition, and the only unlogged
-    // relation a SQL file may declare.
+    // An unlogged partition (or inheritance child) is one, and the only
+    // unlogged relations a SQL file may declare.
     let unlogged_table = words.is(at, "UNLOGGED") && words.is(at + 1, "TABLE");
     if unlogged_table {
         at += 1;
@@ -420,7 +420,8 @@ fn refusal(words: &Words<'_>) -> String {
              CREATE POLICY, CREATE EXTENSION | COLLATION | SEQUENCE | DOMAIN | SCHEMA, CREATE TYPE ... AS (...) | AS RANGE, \
              CREATE TABLE ... PARTITION OF | (...) INHERITS (...), CREATE INDEX on a \
              materialized view, a partition or an inheritance child, \
-             ALTER TABLE ... ENABLE|DISABLE TRIGGER, a partition's ALTER TABLE ... \
+             ALTER TABLE ... ENABLE|DISABLE TRIGGER, a partition's or an inheritance child's \
+             ALTER TABLE ... \
              ENABLE|DISABLE|[NO] FORCE ROW LEVEL SECURITY, ALTER SEQUENCE ... OWNED BY, \
              COMMENT ON, GRANT, REVOKE"
         ),
