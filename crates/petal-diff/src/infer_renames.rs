@@ -120,10 +120,11 @@ fn same_parts(a: &Table, b: &Table) -> bool {
             })
             .collect()
     };
-    // Partitions hold little of their own: alike, they are still not one
-    // another (a rolling window drops one and adds the next).
-    a.partition_of.is_none()
-        && b.partition_of.is_none()
+    // Partitions and inheritance children hold little of their own:
+    // alike, they are still not one another (a rolling window drops one
+    // and adds the next).
+    !a.is_declared_in_sql()
+        && !b.is_declared_in_sql()
         && a.partition_by == b.partition_by
         && columns(a) == columns(b)
         && a.primary_key == b.primary_key

@@ -1,7 +1,9 @@
 //! What PostgreSQL does to inheritance children when their parent's
 //! column changes: `ALTER TABLE parent ALTER COLUMN c TYPE | SET DEFAULT |
-//! SET NOT NULL ...` and `RENAME COLUMN` reach the column `c` of every
-//! table below it. A column a child only inherits is not in the IR (it is
+//! SET NOT NULL | DROP NOT NULL` and `RENAME COLUMN` reach the column `c`
+//! of every table below it (but for a child's own NOT NULL constraint on
+//! 18, which a parent's `DROP NOT NULL` leaves: the diff drops it on the
+//! child too). A column a child only inherits is not in the IR (it is
 //! its parent's); one the child declares itself too is, and changes with
 //! the parent's.
 
@@ -47,6 +49,9 @@ fn passed_on(change: &Change, child: &QualifiedName) -> Option<(String, Change)>
                 ty: ty.clone(),
             }),
         )),
+        // `DROP NOT NULL` on 18 leaves a child's own NOT NULL constraint
+        // (one it was created with): the diff says it on the child too,
+        // a no-op before 18 (`compare/columns.rs`).
         Change::Alter(Alter::Nullable {
             table,
             column,

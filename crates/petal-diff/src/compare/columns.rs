@@ -32,6 +32,16 @@ impl Engine<'_> {
         self.create_held_sequences(true);
     }
 
+    /// Whether this migration dropped NOT NULL from `column` of a table
+    /// `table` inherits from.
+    fn ancestor_dropped_not_null(&self, table: &QualifiedName, column: &str) -> bool {
+        let above = super::inheritance::ancestors(self.to, table);
+        self.changes.iter().any(|change| {
+            matches!(change, Change::Alter(Alter::Nullable { table: t, column: c, nullable })
+                if nullable.to && c == column && above.contains(&t))
+        })
+    }
+
     /// A column's NOT NULL: `Nullable` between nullable and proven, and
     /// `NotNullState` where one side's is `NOT VALID` (PostgreSQL 18),
     /// whose inverse is exact.
@@ -135,6 +145,15 @@ impl Engine<'_> {
                 default: Delta::new(cur.default.clone(), to.default.clone()),
                 because,
             }));
+        }
+        // A parent's `DROP NOT NULL` drops a child's too, but for the
+        // child's own NOT NULL constraint on 18: a child that is to be
+        // nullable says so itself (a no-op before 18).
+        let mut cur = cur;
+        if to.nullable && cur.identity.is_none() && self.ancestor_dropped_not_null(&table, &column)
+        {
+            cur.nullable = false;
+            cur.not_null_not_valid = None;
         }
         self.not_null(&table, &column, &cur, to);
         if to.serial && !cur.serial || to.identity.is_some() && cur.identity.is_none() {

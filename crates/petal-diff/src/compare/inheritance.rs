@@ -158,7 +158,7 @@ fn parents_first_pairs(
 }
 
 /// The tables above `table` in `db` by inheritance, nearest first.
-fn ancestors<'d>(db: &'d Database, table: &QualifiedName) -> Vec<&'d QualifiedName> {
+pub(super) fn ancestors<'d>(db: &'d Database, table: &QualifiedName) -> Vec<&'d QualifiedName> {
     let mut out: Vec<&QualifiedName> = Vec::new();
     let mut at = 0;
     let mut here: Vec<&QualifiedName> = db
@@ -185,20 +185,29 @@ fn ancestors<'d>(db: &'d Database, table: &QualifiedName) -> Vec<&'d QualifiedNa
 /// inherited column"), a column added to a child that inherits it
 /// already, or whose parent drops it in the same migration (its values
 /// would go with the parent's: `ALTER TABLE ONLY parent DROP COLUMN`
-/// keeps them, by hand). `before` and `after` are the two sides the
+/// keeps them, by hand), an identity column added to a table with
+/// children. `before` and `after` are the two sides the
 /// changes run between (for a down: the desired side, then the current).
 pub fn inherited_column_conflicts(
     before: &Database,
     after: &Database,
     changes: &[Change],
 ) -> Vec<String> {
-    let added: BTreeSet<(&QualifiedName, &str)> = changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::Create(Object::Column { table, column }) => Some((table, column.name.as_str())),
-            _ => None,
-        })
-        .collect();
+    let columns = |drop: bool| -> BTreeSet<(&QualifiedName, &str)> {
+        changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Create(Object::Column { table, column }) if !drop => {
+                    Some((table, column.name.as_str()))
+                }
+                Change::Drop(Object::Column { table, column }) if drop => {
+                    Some((table, column.name.as_str()))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let (added, dropped) = (columns(false), columns(true));
     // An ancestor that holds the column before and after: the child
     // inherits it throughout.
     let holds = |table: &QualifiedName, column: &str| -> Option<QualifiedName> {
@@ -226,6 +235,14 @@ pub fn inherited_column_conflicts(
                 }
             }
             Change::Create(Object::Column { table, column }) => {
+                let has_children = after.tables.values().any(|t| t.inherits.contains(table));
+                if column.identity.is_some() && has_children {
+                    out.push(format!(
+                        "column {table}.{}: an identity column, which PostgreSQL cannot add \
+                         to a table with inheritance children",
+                        column.name
+                    ));
+                }
                 if let Some(parent) = holds(table, &column.name) {
                     out.push(format!(
                         "column {table}.{}: inherited from {parent} already, so PostgreSQL \
@@ -233,10 +250,11 @@ pub fn inherited_column_conflicts(
                         column.name
                     ));
                 } else if let Some(parent) = ancestors(before, table).into_iter().find(|a| {
-                    before
-                        .tables
-                        .get(*a)
-                        .is_some_and(|t| t.column(&column.name).is_some())
+                    dropped.contains(&(*a, column.name.as_str()))
+                        && before
+                            .tables
+                            .get(*a)
+                            .is_some_and(|t| t.column(&column.name).is_some())
                 }) {
                     out.push(format!(
                         "column {table}.{}: inherited from {parent}, which drops it; the \

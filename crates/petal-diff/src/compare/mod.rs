@@ -365,6 +365,7 @@ impl Engine<'_> {
         for change in std::mem::take(&mut self.retyped_attributes) {
             self.emit(change);
         }
+        self.create_inheritance_children(&matching);
         // After the other columns' type changes: a generated column added
         // back reads them as they are wanted.
         self.put_back_generated();

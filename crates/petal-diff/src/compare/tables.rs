@@ -468,11 +468,12 @@ impl Engine<'_> {
             .filter(|t| !matching.tables.contains_key(&t.name))
             .collect();
         partitions::creation_order(self.to, &mut new);
-        // Partitions and inheritance children after the new columns: their
-        // own indexes and checks may use one.
-        let (partitions, tables): (Vec<&Table>, Vec<&Table>) = new
-            .into_iter()
-            .partition(|t| t.partition_of.is_some() || !t.inherits.is_empty());
+        // Partitions after the new columns: their own indexes and checks
+        // may use one. Inheritance children later still
+        // (`create_inheritance_children`).
+        let new: Vec<&Table> = new.into_iter().filter(|t| t.inherits.is_empty()).collect();
+        let (partitions, tables): (Vec<&Table>, Vec<&Table>) =
+            new.into_iter().partition(|t| t.partition_of.is_some());
         for table in tables {
             let object = self.table_object(table.clone());
             self.emit(Change::Create(object));
@@ -502,6 +503,23 @@ impl Engine<'_> {
             self.emit(Change::Create(object));
         }
         self.attach_partitions(matching);
+    }
+
+    /// Phase 8, after the columns' changes: the new inheritance children,
+    /// whose columns shared with a parent must have the parent's type as
+    /// wanted (PostgreSQL merges them, and refuses two types).
+    pub(super) fn create_inheritance_children(&mut self, matching: &Matching) {
+        let mut new: Vec<&Table> = self
+            .to
+            .tables
+            .values()
+            .filter(|t| !t.inherits.is_empty() && !matching.tables.contains_key(&t.name))
+            .collect();
+        partitions::creation_order(self.to, &mut new);
+        for table in new {
+            let object = self.table_object(table.clone());
+            self.emit(Change::Create(object));
+        }
     }
 
     /// Phases 10 and 11.
