@@ -19,6 +19,7 @@ mod domains;
 mod exclusions;
 mod extensions;
 mod functions;
+mod inheritance;
 mod mutate;
 mod mutate_objects;
 mod objects;
@@ -91,6 +92,14 @@ impl Rng {
     /// [`third_side`]: Rng::third_side
     pub fn fourth_side(&self) -> Rng {
         Rng(self.0 ^ 0xBF58_476D_1CE4_E5B9)
+    }
+
+    /// A fifth stream, for inheritance children (added after
+    /// [`fourth_side`]'s kinds).
+    ///
+    /// [`fourth_side`]: Rng::fourth_side
+    pub fn fifth_side(&self) -> Rng {
+        Rng(self.0 ^ 0x2545_F491_4F6C_DD1D)
     }
 
     /// A number in `0..n` (0 when `n` is 0).

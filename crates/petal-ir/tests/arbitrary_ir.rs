@@ -8,6 +8,23 @@ use petal_ir::{Database, MAX_IDENTIFIER_BYTES, QualifiedName, SqlType};
 use proptest::prelude::*;
 
 /// What PostgreSQL would refuse: dangling references, overlong names.
+/// A child's parents stand, and a column it shares with one is of that
+/// one's type (PostgreSQL merges them).
+fn assert_valid_child(db: &Database, t: &petal_ir::Table) {
+    for parent in &t.inherits {
+        let parent = db
+            .tables
+            .get(parent)
+            .unwrap_or_else(|| panic!("{}: inherits from {parent}, missing", t.name));
+        assert!(parent.partition_by.is_none(), "{}", t.name);
+        for column in &t.columns {
+            if let Some(shared) = parent.column(&column.name) {
+                assert_eq!(shared.ty, column.ty, "{}.{}", t.name, column.name);
+            }
+        }
+    }
+}
+
 fn assert_valid(db: &Database) {
     for e in db.enums.values() {
         assert!(
@@ -39,7 +56,13 @@ fn assert_valid(db: &Database) {
             );
             continue;
         }
-        assert!(!t.columns.is_empty(), "{} has no columns", t.name);
+        assert_valid_child(db, t);
+        // An inheritance child may declare no column of its own.
+        assert!(
+            !t.columns.is_empty() || !t.inherits.is_empty(),
+            "{} has no columns",
+            t.name
+        );
         if let Some(key) = &t.partition_by {
             // PostgreSQL: every key holds the partition key's column.
             let column = t.columns.iter().find(|c| {

@@ -50,11 +50,35 @@ pub async fn fill(client: &Client, db: &Database) -> Result<(), String> {
     Ok(())
 }
 
+/// A table's columns, and an inheritance child's inherited ones too (the
+/// IR keeps those on the parents).
+fn all_columns(db: &Database, table: &Table) -> Vec<Column> {
+    let mut out = table.columns.clone();
+    let mut above: Vec<&QualifiedName> = table.inherits.iter().collect();
+    let mut at = 0;
+    while let Some(parent) = above.get(at).copied() {
+        at += 1;
+        let Some(p) = db.tables.get(parent) else {
+            continue;
+        };
+        for column in &p.columns {
+            if !out.iter().any(|c| c.name == column.name) {
+                out.push(column.clone());
+            }
+        }
+        if above.len() <= db.tables.len() {
+            above.extend(p.inherits.iter());
+        }
+    }
+    out
+}
+
 async fn insert_rows(client: &Client, db: &Database, table: &Table) {
+    let columns = all_columns(db, table);
     for i in 0..ROWS {
         let mut names = Vec::new();
         let mut values = Vec::new();
-        for column in &table.columns {
+        for column in &columns {
             if column.identity.is_some() || column.serial || column.generated.is_some() {
                 continue;
             }
@@ -253,11 +277,19 @@ pub async fn values(client: &Client, like: &Snapshot) -> Snapshot {
     out
 }
 
+/// A table's values of `column`, with its partitions' rows (they hold a
+/// partitioned table's) and without its inheritance children's (each is
+/// read as a table of its own; one dropped takes its rows along).
 async fn read_values(client: &Client, table: &QualifiedName, column: &str) -> Vec<Option<String>> {
     let sql = format!(
-        "SELECT {}::text FROM {} ORDER BY 1",
+        "SELECT t.{}::text FROM {} t
+         WHERE t.tableoid = {}::regclass
+            OR NOT EXISTS (SELECT FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                           WHERE i.inhrelid = t.tableoid AND NOT c.relispartition)
+         ORDER BY 1",
         quote_ident(column),
-        table.quoted()
+        table.quoted(),
+        quote_literal(&table.quoted())
     );
     match client.query(&sql, &[]).await {
         Ok(rows) => rows.iter().map(|r| r.get(0)).collect(),

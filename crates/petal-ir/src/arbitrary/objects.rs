@@ -8,8 +8,8 @@ use super::build::{COMMENTS, build_tables_and_enums, namespace};
 use super::mutate::EDITS;
 use super::settle::settle;
 use super::{
-    Rng, collations, depends, domains, extensions, functions, partitions, policies, privileges,
-    sequences, triggers, types, uses, view_edits, views,
+    Rng, collations, depends, domains, extensions, functions, inheritance, partitions, policies,
+    privileges, sequences, triggers, types, uses, view_edits, views,
 };
 use crate::{Database, Index, IndexKey, QualifiedName};
 
@@ -88,6 +88,12 @@ pub fn build_database(rng: &mut Rng) -> Database {
     let mut fourth = rng.fourth_side();
     if fourth.chance(30) {
         collations::build_collations(&mut fourth, &mut db);
+    }
+    let mut fifth = rng.fifth_side();
+    if fifth.chance(40) {
+        for _ in 0..1 + fifth.below(2) {
+            inheritance::add_child(&mut fifth, &mut db);
+        }
     }
     db.normalize();
     db.dependencies = depends::derive(&db);
@@ -176,6 +182,19 @@ pub fn mutate(db: &Database, rng: &mut Rng, edits: usize) -> Database {
     }
     collations::keep_valid(&mut out);
     super::table_options::keep_valid(&mut out);
+    let children = out.clone();
+    inheritance::keep_valid(db, &mut out);
+    let mut fifth = rng.fifth_side();
+    if fifth.chance(50) {
+        inheritance::edit_children(&mut fifth, &mut out);
+    }
+    inheritance::mirror(&mut out);
+    if out != children {
+        // A child that went takes its policies' and its columns' grants
+        // along.
+        policies::keep_valid(&mut out);
+        privileges::keep_valid(&mut out);
+    }
     domains::keep_nested_constraints(db, &mut out);
     out.normalize();
     out.dependencies = depends::derive(&out);
