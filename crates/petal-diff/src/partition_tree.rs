@@ -3,7 +3,9 @@
 //! partitions (PostgreSQL recurses: a lock on the parent is taken on each
 //! partition, a read or a rewrite happens in the partitions, which hold
 //! the rows), and what has no online form there (`CREATE INDEX
-//! CONCURRENTLY` on a partitioned table).
+//! CONCURRENTLY` on a partitioned table). It follows inheritance children
+//! too: a statement on a parent that PostgreSQL passes on to them (a
+//! column's, a check's) locks, reads or rewrites each.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -17,6 +19,9 @@ use crate::impact::Impact;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartitionTree {
     children: BTreeMap<QualifiedName, BTreeSet<QualifiedName>>,
+    /// Each inheritance parent with its children.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    inheritors: BTreeMap<QualifiedName, BTreeSet<QualifiedName>>,
 }
 
 impl PartitionTree {
@@ -33,10 +38,21 @@ impl PartitionTree {
                     .or_default()
                     .insert(table.name.clone());
             }
+            tree.inherit(table);
         }
         tree
     }
 
+    fn inherit(&mut self, table: &petal_ir::Table) {
+        for parent in &table.inherits {
+            self.inheritors
+                .entry(parent.clone())
+                .or_default()
+                .insert(table.name.clone());
+        }
+    }
+
+    /// No partitioned table (inheritance parents aside).
     pub fn is_empty(&self) -> bool {
         self.children.is_empty()
     }
@@ -55,6 +71,7 @@ impl PartitionTree {
                 if let Some(of) = &table.partition_of {
                     self.attach(&of.parent, &table.name);
                 }
+                self.inherit(table);
             }
             Change::Drop(Object::Table { table, .. }) => self.remove(&table.name),
             Change::Alter(Alter::PartitionOf {
@@ -70,12 +87,14 @@ impl PartitionTree {
                 }
             }
             Change::Rename(crate::change::Rename::Table { name }) => {
-                if let Some(children) = self.children.remove(&name.from) {
-                    self.children.insert(name.to.clone(), children);
-                }
-                for children in self.children.values_mut() {
-                    if children.remove(&name.from) {
-                        children.insert(name.to.clone());
+                for map in [&mut self.children, &mut self.inheritors] {
+                    if let Some(children) = map.remove(&name.from) {
+                        map.insert(name.to.clone(), children);
+                    }
+                    for children in map.values_mut() {
+                        if children.remove(&name.from) {
+                            children.insert(name.to.clone());
+                        }
                     }
                 }
             }
@@ -105,10 +124,51 @@ impl PartitionTree {
     }
 
     fn remove(&mut self, table: &QualifiedName) {
-        self.children.remove(table);
-        for children in self.children.values_mut() {
-            children.remove(table);
+        for map in [&mut self.children, &mut self.inheritors] {
+            map.remove(table);
+            for children in map.values_mut() {
+                children.remove(table);
+            }
         }
+    }
+
+    /// Every table inheriting from `table`, at any depth.
+    fn heirs(&self, table: &QualifiedName) -> Vec<QualifiedName> {
+        let mut out: Vec<QualifiedName> = Vec::new();
+        let mut stack: Vec<&QualifiedName> = vec![table];
+        while let Some(at) = stack.pop() {
+            for child in self.inheritors.get(at).into_iter().flatten() {
+                // A cycle cannot be built; the check keeps a broken input finite.
+                if !out.contains(child) {
+                    out.push(child.clone());
+                    stack.push(child);
+                }
+            }
+        }
+        out
+    }
+
+    /// `impact` of a statement PostgreSQL passes on to inheritance
+    /// children (`Change::reaches_inheritance_children`): each lock taken
+    /// on every child below, and what is read or rewritten read or
+    /// rewritten in them too.
+    pub fn spread_to_heirs(&self, impact: Impact) -> Impact {
+        if self.inheritors.is_empty() {
+            return impact;
+        }
+        let mut out = impact.clone();
+        for (relation, mode) in &impact.locks {
+            for heir in self.heirs(relation) {
+                out = out.lock(&heir, *mode);
+            }
+        }
+        for relation in &impact.scans {
+            out.scans.extend(self.heirs(relation));
+        }
+        for relation in &impact.rewrites {
+            out.rewrites.extend(self.heirs(relation));
+        }
+        out
     }
 
     /// Every partition under `table`, at any depth.

@@ -527,6 +527,8 @@ online_case!(
 );
 
 // Partitions, after the macros they use.
+#[path = "labels/inheritance.rs"]
+mod inheritance;
 #[path = "labels/partitions.rs"]
 mod partitions;
 #[path = "labels/policies.rs"]

@@ -101,6 +101,34 @@ impl Change {
         }
     }
 
+    /// A statement PostgreSQL passes on from an inheritance parent to its
+    /// children: a column added, dropped, renamed or changed (type,
+    /// default, NOT NULL), a check (not `NO INHERIT`) added, dropped or
+    /// validated.
+    pub fn reaches_inheritance_children(&self) -> bool {
+        match self {
+            Change::Create(object)
+            | Change::Drop(object)
+            | Change::MoveAside(Moved { object, .. })
+            | Change::PutBack(Moved { object, .. }) => match object {
+                Object::Column { .. } => true,
+                Object::Check { check, .. } => !check.no_inherit,
+                _ => false,
+            },
+            Change::Rename(Rename::Column { .. }) => true,
+            Change::Alter(
+                Alter::ColumnType { .. }
+                | Alter::Nullable { .. }
+                | Alter::NotNullState { .. }
+                | Alter::Default { .. },
+            ) => true,
+            Change::Alter(Alter::ConstraintValid { constraint, .. }) => {
+                matches!(constraint, ValidatedConstraint::Check(c) if !c.no_inherit)
+            }
+            _ => false,
+        }
+    }
+
     /// A policy created, dropped, renamed or altered, or a table's
     /// row-level security switched: PostgreSQL does it to the table
     /// alone, never to its partitions.

@@ -272,7 +272,14 @@ fn create(object: &Object) -> Impact {
             referenced_by,
         } => match &table.partition_of {
             Some(of) => partitions::created(of, default_partition, referenced_by),
-            None => Impact::default(),
+            // A child reads its parents' definitions under `SHARE UPDATE
+            // EXCLUSIVE`.
+            None => table
+                .inherits
+                .iter()
+                .fold(Impact::default(), |impact, parent| {
+                    impact.lock(parent, LockMode::ShareUpdateExclusive)
+                }),
         },
         Object::Schema { .. }
         | Object::Enum { .. }

@@ -373,6 +373,12 @@ fn render_changes(changes: &[Change], tree: &mut PartitionTree) -> Vec<ReviewedS
                 statement.map_impacts(&|impact| tree.spread(impact));
             }
         }
+        // And one PostgreSQL passes on to inheritance children reaches them.
+        if first.reaches_inheritance_children() {
+            for statement in &mut out[from..] {
+                statement.map_impacts(&|impact| tree.spread_to_heirs(impact));
+            }
+        }
         for change in &rest[..run] {
             tree.apply(change);
         }

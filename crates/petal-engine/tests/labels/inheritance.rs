@@ -1,0 +1,64 @@
+//! The labels of statements on inheritance parents and of their children's
+//! DDL, measured as the others are (`labels.rs`): PostgreSQL takes a
+//! parent's lock on each child a statement reaches (a column added,
+//! dropped, retyped, made NOT NULL; a check), and reads or rewrites the
+//! children's rows with the parent's.
+
+use super::*;
+
+// A parent with rows, and a child with rows of its own.
+const SALES: &str = "
+    CREATE TABLE sales (id bigint NOT NULL, note text, qty integer);
+    CREATE TABLE sales_archive (archived_on date) INHERITS (sales);
+    INSERT INTO sales SELECT g, 'n', g FROM generate_series(1, 200) g;
+    INSERT INTO sales_archive SELECT g, 'a', g, date '2024-01-01' FROM generate_series(201, 300) g;";
+
+label_case!(
+    label_create_inheritance_child,
+    SALES,
+    &format!("{SALES} CREATE TABLE orders_old (closed_on date) INHERITS (sales);")
+);
+label_case!(
+    label_add_column_to_inheritance_parent,
+    SALES,
+    &SALES.replace("qty integer)", "qty integer, memo text DEFAULT 'x')")
+);
+label_case!(
+    label_retype_column_of_inheritance_parent,
+    SALES,
+    &SALES.replace("qty integer)", "qty bigint)")
+);
+label_case!(
+    label_not_null_on_inheritance_parent,
+    SALES,
+    &SALES.replace("note text,", "note text NOT NULL,")
+);
+label_case!(
+    label_index_and_check_on_inheritance_parent,
+    SALES,
+    &format!(
+        "{SALES}
+        CREATE INDEX orders_qty_idx ON sales (qty);
+        ALTER TABLE sales ADD CONSTRAINT orders_qty_check CHECK (qty > 0);"
+    )
+);
+label_case!(
+    label_rename_column_of_inheritance_parent,
+    SALES,
+    &SALES.replace("note text,", "remark text,"),
+    |to: &mut petal_ir::Database| {
+        if let Some(t) = to.tables.get_mut(&name("public", "sales"))
+            && let Some(c) = t.columns.iter_mut().find(|c| c.name == "remark")
+        {
+            c.renamed_from = Some("note".into());
+        }
+    }
+);
+label_case!(
+    label_drop_column_and_default_of_inheritance_parent,
+    SALES,
+    &SALES
+        .replace("note text, qty integer)", "qty integer DEFAULT 1)")
+        .replace("'n', g", "g")
+        .replace("'a', g", "g")
+);
