@@ -57,6 +57,12 @@ impl PartitionTree {
         self.children.is_empty()
     }
 
+    /// Neither a partitioned table nor an inheritance parent: nothing to
+    /// keep when a diff is written out.
+    pub fn holds_nothing(&self) -> bool {
+        self.children.is_empty() && self.inheritors.is_empty()
+    }
+
     pub fn is_partitioned(&self, table: &QualifiedName) -> bool {
         self.children.contains_key(table)
     }

@@ -7,7 +7,6 @@ use petal_ir::arbitrary::{database, database_pair, whole_database, whole_databas
 use petal_ir::{Database, MAX_IDENTIFIER_BYTES, QualifiedName, SqlType};
 use proptest::prelude::*;
 
-/// What PostgreSQL would refuse: dangling references, overlong names.
 /// A child's parents stand, and a column it shares with one is of that
 /// one's type (PostgreSQL merges them).
 fn assert_valid_child(db: &Database, t: &petal_ir::Table) {
@@ -25,6 +24,7 @@ fn assert_valid_child(db: &Database, t: &petal_ir::Table) {
     }
 }
 
+/// What PostgreSQL would refuse: dangling references, overlong names.
 fn assert_valid(db: &Database) {
     for e in db.enums.values() {
         assert!(

@@ -120,7 +120,8 @@ impl Change {
                 Alter::ColumnType { .. }
                 | Alter::Nullable { .. }
                 | Alter::NotNullState { .. }
-                | Alter::Default { .. },
+                | Alter::Default { .. }
+                | Alter::Serial { .. },
             ) => true,
             Change::Alter(Alter::ConstraintValid { constraint, .. }) => {
                 matches!(constraint, ValidatedConstraint::Check(c) if !c.no_inherit)

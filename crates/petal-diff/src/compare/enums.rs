@@ -144,6 +144,11 @@ impl Engine<'_> {
         let mut out = Vec::new();
         for table in self.cur.tables.values() {
             for column in &table.columns {
+                // A child's copy of a parent's column is converted with the
+                // parent's (PostgreSQL refuses to alter an inherited one).
+                if super::inheritance::declared_above(&self.cur, &table.name, &column.name) {
+                    continue;
+                }
                 if let Some(array) = spelling.used_by(&column.ty) {
                     out.push(EnumColumn {
                         table: table.name.clone(),

@@ -25,7 +25,7 @@ use std::collections::BTreeSet;
 use petal_ir::{Database, QualifiedName};
 
 use super::Matching;
-use crate::change::{Change, Object};
+use crate::change::{Change, Object, Rename};
 
 /// How many inheritance or partition edges stand above `table` in `db`
 /// (0: none), by its longest path.
@@ -179,6 +179,14 @@ pub(super) fn ancestors<'d>(db: &'d Database, table: &QualifiedName) -> Vec<&'d 
     out
 }
 
+/// Whether a table above `table` in `db` declares `column` (so that a
+/// change to that one reaches `table`'s).
+pub(super) fn declared_above(db: &Database, table: &QualifiedName, column: &str) -> bool {
+    ancestors(db, table)
+        .into_iter()
+        .any(|a| db.tables.get(a).is_some_and(|t| t.column(column).is_some()))
+}
+
 /// The column changes of `changes` that PostgreSQL refuses, or that would
 /// lose rows, under an inheritance edge, each described: a column dropped
 /// from a child that inherits it from a table keeping it ("cannot drop
@@ -235,7 +243,8 @@ pub fn inherited_column_conflicts(
                 }
             }
             Change::Create(Object::Column { table, column }) => {
-                let has_children = after.tables.values().any(|t| t.inherits.contains(table));
+                // Children created in the same migration come after it.
+                let has_children = before.tables.values().any(|t| t.inherits.contains(table));
                 if column.identity.is_some() && has_children {
                     out.push(format!(
                         "column {table}.{}: an identity column, which PostgreSQL cannot add \
@@ -265,8 +274,122 @@ pub fn inherited_column_conflicts(
                     ));
                 }
             }
+            Change::Rename(Rename::Column { table, name }) => {
+                let clash = before
+                    .tables
+                    .values()
+                    .find(|t| t.inherits.contains(table) && t.column(&name.to).is_some());
+                if let Some(child) = clash {
+                    out.push(format!(
+                        "column {table}.{}: renamed to {}, which its inheritance child {} \
+                         declares already (PostgreSQL renames the child's inherited column too)",
+                        name.from, name.to, child.name
+                    ));
+                }
+            }
             _ => {}
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use petal_ir::{Column, Database, Identity, QualifiedName, SqlType, Table};
+
+    use super::inherited_column_conflicts;
+    use crate::diff;
+
+    fn name(n: &str) -> QualifiedName {
+        QualifiedName::new("public", n)
+    }
+
+    /// `orders (id, note)` and `archive (own...) INHERITS (orders)`.
+    fn schema(parent: &[&str], own: &[&str]) -> Database {
+        let mut db = Database::default();
+        db.schemas.insert("public".into());
+        let mut orders = Table::new(name("orders"));
+        orders.columns = parent
+            .iter()
+            .map(|c| Column::new(*c, SqlType::canonical("integer")))
+            .collect();
+        let mut archive = Table::new(name("archive"));
+        archive.inherits = vec![name("orders")];
+        archive.columns = own
+            .iter()
+            .map(|c| Column::new(*c, SqlType::canonical("integer")))
+            .collect();
+        db.tables.insert(orders.name.clone(), orders);
+        db.tables.insert(archive.name.clone(), archive);
+        db
+    }
+
+    fn conflicts(a: &Database, b: &Database) -> Vec<String> {
+        inherited_column_conflicts(a, b, &diff(a, b).changes)
+    }
+
+    #[test]
+    fn what_postgresql_cannot_do_under_an_inheritance_edge_is_named() {
+        // The child's own copy of `note` dropped while the parent keeps it.
+        let a = schema(&["id", "note"], &["note"]);
+        let b = schema(&["id", "note"], &[]);
+        assert_eq!(
+            conflicts(&a, &b),
+            [
+                "column public.archive.note: inherited from public.orders, which keeps it, so \
+              PostgreSQL cannot drop it from the child"
+            ]
+        );
+        // The reverse: a column the child inherits, declared by it too.
+        assert_eq!(conflicts(&b, &a).len(), 1, "{:?}", conflicts(&b, &a));
+        // The parent's column dropped, the child's own copy kept: fine.
+        let kept = schema(&["id"], &["note"]);
+        assert!(
+            conflicts(&a, &kept).is_empty(),
+            "{:?}",
+            conflicts(&a, &kept)
+        );
+        // The parent's column dropped, the child declaring it anew: its
+        // values would go with the parent's.
+        assert_eq!(conflicts(&b, &kept).len(), 1, "{:?}", conflicts(&b, &kept));
+    }
+
+    #[test]
+    fn an_identity_column_over_existing_children_is_named() {
+        let a = schema(&["id"], &[]);
+        let mut b = a.clone();
+        if let Some(t) = b.tables.get_mut(&name("orders")) {
+            let mut seq = Column::new("seq", SqlType::canonical("integer"));
+            seq.nullable = false;
+            seq.identity = Some(Identity::Always);
+            t.columns.push(seq);
+        }
+        assert_eq!(conflicts(&a, &b).len(), 1, "{:?}", conflicts(&a, &b));
+        // A child created in the same migration comes after the column.
+        let mut alone = a.clone();
+        alone.tables.remove(&name("archive"));
+        assert!(
+            conflicts(&alone, &b).is_empty(),
+            "{:?}",
+            conflicts(&alone, &b)
+        );
+    }
+
+    #[test]
+    fn a_parent_column_renamed_onto_a_childs_own_is_named() {
+        let a = schema(&["id", "code"], &["label"]);
+        let mut b = schema(&["id", "label"], &["label"]);
+        if let Some(c) = b
+            .tables
+            .get_mut(&name("orders"))
+            .and_then(|t| t.columns.iter_mut().find(|c| c.name == "label"))
+        {
+            c.renamed_from = Some("code".into());
+        }
+        let found = conflicts(&a, &b);
+        assert!(
+            found.iter().any(|c| c.contains("renamed to label")),
+            "{found:?}"
+        );
+    }
 }

@@ -79,9 +79,10 @@ pub struct Diff {
     /// The changes that turn `from` into `to`, in execution order.
     pub changes: Vec<Change>,
     pub warnings: Vec<Warning>,
-    /// `from`'s partitioned tables and partitions: what a statement on a
-    /// partitioned table does to them (`render_diff_as`).
-    #[serde(default, skip_serializing_if = "PartitionTree::is_empty")]
+    /// `from`'s partitioned tables and partitions, and its inheritance
+    /// parents and children: what a statement on a parent does to them
+    /// (`render_diff_as`).
+    #[serde(default, skip_serializing_if = "PartitionTree::holds_nothing")]
     pub partitions: PartitionTree,
 }
 

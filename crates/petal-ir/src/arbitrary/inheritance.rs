@@ -231,8 +231,32 @@ pub(super) fn keep_valid(before: &Database, db: &mut Database) {
 }
 
 /// A parent's column renamed renames a child's own column of that name
-/// (PostgreSQL renames every inherited column with it), under a hint.
+/// (PostgreSQL renames every inherited column with it), under a hint; one
+/// renamed to a name a child declares already (which PostgreSQL refuses)
+/// is dropped and added instead.
 fn follow_column_renames(db: &mut Database, children: &[QualifiedName]) {
+    let mut clashes: Vec<(QualifiedName, String)> = Vec::new();
+    for name in children {
+        let Some(child) = db.tables.get(name) else {
+            continue;
+        };
+        for parent in child.inherits.iter().filter_map(|p| db.tables.get(p)) {
+            for column in &parent.columns {
+                if column.renamed_from.is_some() && child.column(&column.name).is_some() {
+                    clashes.push((parent.name.clone(), column.name.clone()));
+                }
+            }
+        }
+    }
+    for (parent, column) in clashes {
+        if let Some(c) = db
+            .tables
+            .get_mut(&parent)
+            .and_then(|p| p.columns.iter_mut().find(|c| c.name == column))
+        {
+            c.renamed_from = None;
+        }
+    }
     for name in children {
         let Some(child) = db.tables.get(name) else {
             continue;
