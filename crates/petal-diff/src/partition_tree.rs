@@ -140,18 +140,7 @@ impl PartitionTree {
 
     /// Every table inheriting from `table`, at any depth.
     fn heirs(&self, table: &QualifiedName) -> Vec<QualifiedName> {
-        let mut out: Vec<QualifiedName> = Vec::new();
-        let mut stack: Vec<&QualifiedName> = vec![table];
-        while let Some(at) = stack.pop() {
-            for child in self.inheritors.get(at).into_iter().flatten() {
-                // A cycle cannot be built; the check keeps a broken input finite.
-                if !out.contains(child) {
-                    out.push(child.clone());
-                    stack.push(child);
-                }
-            }
-        }
-        out
+        below(&self.inheritors, table)
     }
 
     /// `impact` of a statement PostgreSQL passes on to inheritance
@@ -179,18 +168,7 @@ impl PartitionTree {
 
     /// Every partition under `table`, at any depth.
     pub(crate) fn descendants(&self, table: &QualifiedName) -> Vec<QualifiedName> {
-        let mut out = Vec::new();
-        let mut stack: Vec<&QualifiedName> = vec![table];
-        while let Some(at) = stack.pop() {
-            for child in self.children.get(at).into_iter().flatten() {
-                // A cycle cannot be built; the check keeps a broken input finite.
-                if !out.contains(child) {
-                    out.push(child.clone());
-                    stack.push(child);
-                }
-            }
-        }
-        out
+        below(&self.children, table)
     }
 
     /// `impact` as PostgreSQL carries it out on a partitioned table: each
@@ -222,4 +200,23 @@ impl PartitionTree {
         }
         out
     }
+}
+
+/// Every table under `table` in `tree` (parent → children), at any depth.
+fn below(
+    tree: &BTreeMap<QualifiedName, BTreeSet<QualifiedName>>,
+    table: &QualifiedName,
+) -> Vec<QualifiedName> {
+    let mut out: Vec<QualifiedName> = Vec::new();
+    let mut stack: Vec<&QualifiedName> = vec![table];
+    while let Some(at) = stack.pop() {
+        for child in tree.get(at).into_iter().flatten() {
+            // A cycle cannot be built; the check keeps a broken input finite.
+            if !out.contains(child) {
+                out.push(child.clone());
+                stack.push(child);
+            }
+        }
+    }
+    out
 }

@@ -50,6 +50,15 @@ fn shareable(parent: &Table) -> Vec<&Column> {
         .collect()
 }
 
+/// The inheritance children of `db`.
+fn children_of(db: &Database) -> Vec<QualifiedName> {
+    db.tables
+        .values()
+        .filter(|t| !t.inherits.is_empty())
+        .map(|t| t.name.clone())
+        .collect()
+}
+
 /// Adds an inheritance child of a table of `db`, where one qualifies.
 pub(super) fn add_child(rng: &mut Rng, db: &mut Database) -> bool {
     let Some(parent) = rng.pick(&parents(db)).cloned() else {
@@ -89,12 +98,7 @@ pub(super) fn add_child(rng: &mut Rng, db: &mut Database) -> bool {
 /// One edit of the children: one added, one dropped, or a column of its
 /// own added to or dropped from one (never one it shares with a parent).
 pub(super) fn edit_children(rng: &mut Rng, db: &mut Database) -> bool {
-    let children: Vec<QualifiedName> = db
-        .tables
-        .values()
-        .filter(|t| !t.inherits.is_empty())
-        .map(|t| t.name.clone())
-        .collect();
+    let children = children_of(db);
     let Some(name) = rng.pick(&children).cloned() else {
         return add_child(rng, db);
     };
@@ -214,12 +218,7 @@ pub(super) fn keep_valid(before: &Database, db: &mut Database) {
         db.tables.remove(&name);
     }
     // No foreign key to a child: its keys are restored as they were.
-    let children: Vec<QualifiedName> = db
-        .tables
-        .values()
-        .filter(|t| !t.inherits.is_empty())
-        .map(|t| t.name.clone())
-        .collect();
+    let children = children_of(db);
     for t in db.tables.values_mut() {
         t.foreign_keys
             .retain(|fk| !children.contains(&fk.ref_table));
@@ -341,12 +340,7 @@ fn hold_parents(
 /// or serial (a new child's, never a kept one's: `hold_parents`) is no
 /// child's to share: the child's copy goes.
 pub(super) fn mirror(db: &mut Database) {
-    let children: Vec<QualifiedName> = db
-        .tables
-        .values()
-        .filter(|t| !t.inherits.is_empty())
-        .map(|t| t.name.clone())
-        .collect();
+    let children = children_of(db);
     for name in children {
         let Some(child) = db.tables.get(&name) else {
             continue;
