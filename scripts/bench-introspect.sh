@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): introspection of a generated schema (1,000 tables,
 # 300 views, 300 functions, 300 triggers, 100 sequences, grants on views and
-# functions, a policy on every tenth table)
+# functions, a policy on every tenth table, an inheritance child of every
+# twentieth)
 # against `pg_dump --schema-only` of the same database, in the same run.
 # Reports both times, the ratio, query counts and peak memory.
 set -euo pipefail

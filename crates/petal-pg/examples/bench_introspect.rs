@@ -1,7 +1,7 @@
 //! `just bench-introspect`: introspection of a 1,000-table schema with 300
 //! views, 300 functions, 300 triggers and 100 sequences (grants on half
-//! the views and a third of the functions, a policy on every tenth table)
-//! against
+//! the views and a third of the functions, a policy on every tenth table,
+//! an inheritance child of every twentieth) against
 //! `pg_dump --schema-only` of the same database, in the same run.
 //!
 //! Starts its own embedded cluster in `<target>/petal-bench-pg` (durability
@@ -449,6 +449,15 @@ fn schema_ddl() -> String {
         let _ = writeln!(ddl, "COMMENT ON COLUMN t{t}.price IS 'price in tenge';");
     }
     other_objects(&mut ddl, &mut rng);
+    // Inheritance children of every twentieth table, each with a column
+    // of its own and one it shares with its parent (after the other
+    // objects: their draws stay what they were).
+    for t in (0..TABLES).step_by(20) {
+        let _ = writeln!(
+            ddl,
+            "CREATE TABLE t{t}_archive (name text NOT NULL, archived_on date) INHERITS (t{t});"
+        );
+    }
     ddl
 }
 

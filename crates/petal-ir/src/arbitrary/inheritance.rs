@@ -61,6 +61,13 @@ fn children_of(db: &Database) -> Vec<QualifiedName> {
 
 /// Adds an inheritance child of a table of `db`, where one qualifies.
 pub(super) fn add_child(rng: &mut Rng, db: &mut Database) -> bool {
+    add_child_beside(rng, db, &Database::default())
+}
+
+/// [`add_child`], under a name no table of `before` had (a new child
+/// under an old one's name would be that one changed past what
+/// PostgreSQL allows).
+fn add_child_beside(rng: &mut Rng, db: &mut Database, before: &Database) -> bool {
     let Some(parent) = rng.pick(&parents(db)).cloned() else {
         return false;
     };
@@ -87,6 +94,9 @@ pub(super) fn add_child(rng: &mut Rng, db: &mut Database) -> bool {
         }
     }
     let mut ns = namespace(db, &parent.schema);
+    for taken in before.tables.keys().filter(|t| t.schema == parent.schema) {
+        ns.take(&taken.name);
+    }
     let name = ns.choose(&parent.name, None, "child");
     let mut child = Table::new(QualifiedName::new(parent.schema.clone(), name));
     child.inherits = vec![parent];
@@ -97,13 +107,13 @@ pub(super) fn add_child(rng: &mut Rng, db: &mut Database) -> bool {
 
 /// One edit of the children: one added, one dropped, or a column of its
 /// own added to or dropped from one (never one it shares with a parent).
-pub(super) fn edit_children(rng: &mut Rng, db: &mut Database) -> bool {
+pub(super) fn edit_children(rng: &mut Rng, db: &mut Database, before: &Database) -> bool {
     let children = children_of(db);
     let Some(name) = rng.pick(&children).cloned() else {
-        return add_child(rng, db);
+        return add_child_beside(rng, db, before);
     };
     match rng.below(4) {
-        0 => add_child(rng, db),
+        0 => add_child_beside(rng, db, before),
         1 => {
             let before = db.clone();
             db.tables.remove(&name);

@@ -186,7 +186,7 @@ pub fn mutate(db: &Database, rng: &mut Rng, edits: usize) -> Database {
     inheritance::keep_valid(db, &mut out);
     let mut fifth = rng.fifth_side();
     if fifth.chance(50) {
-        inheritance::edit_children(&mut fifth, &mut out);
+        inheritance::edit_children(&mut fifth, &mut out, db);
     }
     inheritance::mirror(&mut out);
     if out != children {
