@@ -1,6 +1,7 @@
 //! The model writer is the scanner's inverse: for a random database,
 //! `write_models` → the files in a directory → `scan_dir` gives back the
-//! database's tables (partitions aside: they are the SQL files') and enum
+//! database's tables (partitions and inheritance children aside: they are
+//! the SQL files') and enum
 //! types, as the model language can declare them.
 //!
 //! What the comparison forgives, each for its reason:
@@ -141,7 +142,7 @@ fn models_part(db: &Database) -> Database {
     for e in db.enums.values() {
         out.add_enum(e.clone());
     }
-    for t in db.tables.values().filter(|t| t.partition_of.is_none()) {
+    for t in db.tables.values().filter(|t| !t.is_declared_in_sql()) {
         out.add_table(t.clone());
     }
     out.normalize();
@@ -166,7 +167,8 @@ fn declarable(db: &Database) -> Database {
         for c in &mut t.columns {
             c.not_null_not_valid = None;
         }
-        // A foreign key to what no model declares (a partition).
+        // A foreign key to what no model declares (a partition, an
+        // inheritance child).
         t.foreign_keys.retain(|fk| {
             let target = columns.get(&fk.ref_table);
             target.is_some_and(|c| fk.ref_columns.iter().all(|r| c.contains(r)))

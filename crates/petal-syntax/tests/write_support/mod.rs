@@ -25,7 +25,7 @@ pub fn decorate(mut db: Database, rng: &mut Rng) -> Database {
     let names: Vec<QualifiedName> = db
         .tables
         .values()
-        .filter(|t| t.partition_of.is_none())
+        .filter(|t| !t.is_declared_in_sql())
         .map(|t| t.name.clone())
         .collect();
     for name in names {
