@@ -108,6 +108,16 @@ pub enum Command {
         /// in petal.toml makes it the default
         #[arg(long, requires = "autogenerate")]
         online: bool,
+        /// Recreate this table with its rows where PostgreSQL cannot change
+        /// it in place (made partitioned or not, another partition key, made
+        /// a partition): renamed aside, created anew, rows copied, old one
+        /// dropped (`schema.table`, or a name in `public`; repeatable)
+        #[arg(
+            long = "allow-recreate",
+            value_name = "TABLE",
+            requires = "autogenerate"
+        )]
+        allow_recreate: Vec<String>,
     },
     /// Apply migrations up to a target (default: head)
     Upgrade {
@@ -252,6 +262,11 @@ pub enum Command {
         /// it for the project)
         #[arg(long)]
         privileges: bool,
+        /// Recreate this table with its rows where PostgreSQL cannot change
+        /// it in place, as `petal revision --allow-recreate` does
+        /// (repeatable)
+        #[arg(long = "allow-recreate", value_name = "TABLE")]
+        allow_recreate: Vec<String>,
         /// With --format markdown: write the report to FILE instead of
         /// standard output
         #[arg(short = 'o', long = "output", value_name = "FILE")]

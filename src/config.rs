@@ -104,6 +104,7 @@ impl Config {
             features: file.features,
             step_policy,
             online: file.online,
+            recreate_with_rows: Default::default(),
             privileges: file.privileges,
             root,
         })

@@ -160,9 +160,11 @@ fn dispatch(
             autogenerate,
             from_migrations,
             online,
+            allow_recreate,
         } => runtime.block_on(commands::revision::revision(
             &petal_engine::Settings {
                 online: settings.online || online,
+                recreate_with_rows: petal_engine::tables_named(&allow_recreate),
                 ..settings
             },
             message,
@@ -310,10 +312,12 @@ fn dispatch_schema(
             exit_code,
             schemas,
             privileges,
+            allow_recreate,
             output,
         } => {
             let mut settings = settings;
             settings.privileges |= privileges;
+            settings.recreate_with_rows = petal_engine::tables_named(&allow_recreate);
             if !schemas.is_empty() {
                 settings.schemas = schemas;
             }

@@ -145,6 +145,106 @@ async fn a_table_made_partitioned_is_refused() {
          RANGE (happened_on) as wanted",
     );
     assert_eq!(project.migrations().len(), 1, "no file written");
+    let typo = [
+        "revision",
+        "--autogenerate",
+        "-m",
+        "partitioned",
+        "--allow-recreate",
+        "event",
+    ];
+    project
+        .petal(&typo)
+        .assert_mentions("--allow-recreate public.event: there is no table public.event");
+    assert_eq!(project.migrations().len(), 1, "no file written");
+}
+
+/// Events with an `always` identity, and notes referencing them: the
+/// table a user partitions once it has grown.
+const PLAIN_EVENTS: &str = r#"
+use petal::Table;
+
+#[derive(Table)]
+#[petal(table = "events")]
+#[petal(primary_key(id, happened_on))]
+pub struct Event {
+    #[petal(identity = "always")]
+    pub id: i64,
+    pub happened_on: chrono::NaiveDate,
+    #[petal(index)]
+    pub kind: String,
+}
+
+#[derive(Table)]
+#[petal(table = "event_notes")]
+#[petal(foreign_key(columns(event_id, happened_on), references = "events(id, happened_on)"))]
+pub struct EventNote {
+    #[petal(primary_key)]
+    pub id: i64,
+    pub event_id: i64,
+    pub happened_on: chrono::NaiveDate,
+}
+"#;
+
+/// `--allow-recreate events`: the plain table is renamed aside, the
+/// partitioned one created with its partitions, the rows copied (the
+/// identity's sequence carried on) and the old table dropped; the foreign
+/// key into it comes back after. The down copies them back into a plain
+/// table; `check` is clean at both ends.
+#[tokio::test]
+async fn a_table_made_partitioned_with_allow_recreate_keeps_its_rows() {
+    let project = Project::new().await;
+    project.write("models/events.rs", PLAIN_EVENTS);
+    project.generate_and_apply("plain");
+    let insert = "INSERT INTO events (happened_on, kind) \
+                  SELECT date '2024-12-01' + g, 'k' || g FROM generate_series(1, 100) g;
+                  INSERT INTO event_notes SELECT id, id, happened_on FROM events WHERE id <= 10;";
+    project.client().batch_execute(insert).await.unwrap();
+    let partitioned = PLAIN_EVENTS.replace(
+        "#[petal(table = \"events\")]",
+        "#[petal(table = \"events\", partition_by = \"range (happened_on)\")]",
+    );
+    project.write("models/events.rs", &partitioned);
+    project.write("sql/partitions.sql", PARTITIONS);
+    let run = project.petal(&[
+        "revision",
+        "--autogenerate",
+        "-m",
+        "partitioned",
+        "--allow-recreate",
+        "events",
+    ]);
+    run.assert_ok();
+    let text = project.read(&project.migration("_partitioned.sql"));
+    let up = text.split("-- +petal down").next().unwrap_or_default();
+    for wanted in [
+        r#"ALTER TABLE "public"."events" RENAME TO "events_petal_old";"#,
+        r#"INSERT INTO "public"."events" ("id", "happened_on", "kind") OVERRIDING SYSTEM VALUE SELECT "id", "happened_on", "kind" FROM "public"."events_petal_old";"#,
+        r#"SELECT setval('"public"."events_id_seq"', last_value, is_called) FROM "public"."events_id_seq_petal_old";"#,
+        r#"DROP TABLE "public"."events_petal_old";"#,
+        "-- locks: copy every row of public.events_petal_old into public.events",
+    ] {
+        assert!(up.contains(wanted), "{wanted} not in:\n{text}");
+    }
+    assert!(!up.contains(r#"DROP TABLE "public"."events";"#), "{text}");
+    project.petal(&["upgrade", "head"]).assert_ok();
+    project.petal(&["check"]).assert_ok();
+    assert_eq!(rows_in(&project, "events_2025").await, 70);
+    assert_eq!(rows_in(&project, "events_old").await, 30);
+    assert_eq!(rows_in(&project, "event_notes").await, 10);
+    // The identity goes on where it was.
+    let next = "INSERT INTO events (happened_on, kind) VALUES ('2025-06-01', 'new') RETURNING id";
+    let row = project.client().query_one(next, &[]).await.unwrap();
+    assert_eq!(row.get::<_, i64>(0), 101);
+
+    project.petal(&["downgrade", "-1"]).assert_ok();
+    project.write("models/events.rs", PLAIN_EVENTS);
+    project.write("sql/partitions.sql", "");
+    project.diff_to_models().assert_ok();
+    assert_eq!(rows_in(&project, "events").await, 101);
+    assert_eq!(rows_in(&project, "event_notes").await, 10);
+    let row = project.client().query_one(next, &[]).await.unwrap();
+    assert_eq!(row.get::<_, i64>(0), 102);
 }
 
 /// A column of the partition key changing type: PostgreSQL refuses to

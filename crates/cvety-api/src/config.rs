@@ -79,6 +79,7 @@ impl Config {
             features: None,
             step_policy: self.step_policy,
             online: false,
+            recreate_with_rows: Default::default(),
             privileges: false,
         }
     }

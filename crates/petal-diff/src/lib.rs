@@ -34,12 +34,13 @@ pub use casts::{TypeChangeRisk, needs_using, type_change_risk, using_cast};
 pub use change::privileges::missing as missing_grants;
 pub use change::{
     AddEnumLabel, Alter, AttributeType, Change, ColumnType, Delta, EnumColumn, EnumForeignKey,
-    Moved, NotNull, Object, PolicyRules, RecreateEnum, Rename, Replace, RowSecurity,
+    Moved, NotNull, Object, PolicyRules, RecreateEnum, Rename, Replace, RowSecurity, RowSide,
     SequenceSettings, inverse_all,
 };
 pub use classify::Safety;
 pub use compare::{
-    Diff, Warning, diff, inherited_column_conflicts, partition_key_retypes, recreated_tables,
+    Diff, Warning, copy_obstacle, diff, diff_with_rows, inherited_column_conflicts,
+    partition_key_retypes, recreated_tables,
 };
 pub use impact::{Impact, LockMode};
 pub use infer_renames::infer_renames;

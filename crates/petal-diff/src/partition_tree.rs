@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use petal_ir::{Database, QualifiedName};
 use serde::{Deserialize, Serialize};
 
-use crate::change::{Alter, Change, Object};
+use crate::change::{Alter, Change, Object, Rename};
 use crate::impact::Impact;
 
 /// Each partitioned table with its partitions (none yet, possibly).
@@ -22,6 +22,13 @@ pub struct PartitionTree {
     /// Each inheritance parent with its children.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     inheritors: BTreeMap<QualifiedName, BTreeSet<QualifiedName>>,
+    /// The tables and views the migration created so far, by the names
+    /// they have now: nobody else's, so locking them makes no one wait. A
+    /// name a table was renamed away from (or dropped under) and then
+    /// created again names a new relation only from there on, as when a
+    /// table is recreated with its rows.
+    #[serde(skip)]
+    fresh: BTreeSet<QualifiedName>,
 }
 
 impl PartitionTree {
@@ -69,6 +76,7 @@ impl PartitionTree {
 
     /// The tree once `change` ran.
     pub fn apply(&mut self, change: &Change) {
+        self.follow_fresh(change);
         match change {
             Change::Create(Object::Table { table, .. }) => {
                 if table.partition_by.is_some() {
@@ -92,7 +100,7 @@ impl PartitionTree {
                     self.attach(&to.parent, table);
                 }
             }
-            Change::Rename(crate::change::Rename::Table { name }) => {
+            Change::Rename(Rename::Table { name }) => {
                 for map in [&mut self.children, &mut self.inheritors] {
                     if let Some(children) = map.remove(&name.from) {
                         map.insert(name.to.clone(), children);
@@ -108,12 +116,47 @@ impl PartitionTree {
         }
     }
 
-    /// The tree once all of `changes` ran.
+    /// The tree once all of `changes` ran, as the next migration (their
+    /// down) starts from it: what they created is there before it.
     pub fn after(mut self, changes: &[Change]) -> PartitionTree {
         for change in changes {
             self.apply(change);
         }
+        self.fresh.clear();
         self
+    }
+
+    fn follow_fresh(&mut self, change: &Change) {
+        match change {
+            Change::Create(Object::Table { table, .. }) => {
+                self.fresh.insert(table.name.clone());
+            }
+            Change::Create(Object::View { view }) => {
+                self.fresh.insert(view.name.clone());
+            }
+            Change::Drop(Object::Table { table, .. }) => {
+                self.fresh.remove(&table.name);
+            }
+            Change::Drop(Object::View { view }) => {
+                self.fresh.remove(&view.name);
+            }
+            Change::Rename(Rename::Table { name } | Rename::View { name, .. }) => {
+                if self.fresh.remove(&name.from) {
+                    self.fresh.insert(name.to.clone());
+                } else {
+                    self.fresh.remove(&name.to);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `impact` without the relations the migration created so far.
+    pub(crate) fn on_existing(&self, impact: Impact) -> Impact {
+        if self.fresh.is_empty() {
+            return impact;
+        }
+        impact.without(&self.fresh)
     }
 
     fn attach(&mut self, parent: &QualifiedName, table: &QualifiedName) {

@@ -9,9 +9,9 @@
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
-use petal_ir::Database;
+use petal_ir::{Database, QualifiedName};
 
-use crate::compare::{Diff, diff};
+use crate::compare::{Diff, diff_with_rows};
 
 /// Every new database has a `public` schema, and petal never drops it:
 /// removing all of one's models from `public` must not try to.
@@ -25,6 +25,9 @@ pub struct Scope {
     /// Whether privileges are compared (`privileges = true`): a side that
     /// holds none (an empty database) has every object's default.
     privileges: bool,
+    /// The tables recreated with their rows where they cannot change in
+    /// place (`--allow-recreate`).
+    with_rows: BTreeSet<QualifiedName>,
 }
 
 impl Scope {
@@ -42,13 +45,23 @@ impl Scope {
         let schemas: BTreeSet<String> = schemas.into_iter().map(Into::into).collect();
         Scope {
             schemas: (!schemas.is_empty()).then_some(schemas),
-            privileges: false,
+            ..Scope::default()
         }
     }
 
     /// The same scope, comparing privileges or not.
     pub fn with_privileges(self, privileges: bool) -> Self {
         Scope { privileges, ..self }
+    }
+
+    /// The same scope, recreating `tables` with their rows where
+    /// PostgreSQL cannot change them in place (made partitioned or not,
+    /// given another partition key, made a partition).
+    pub fn with_rows_of(self, tables: BTreeSet<QualifiedName>) -> Self {
+        Scope {
+            with_rows: tables,
+            ..self
+        }
     }
 
     /// The two schemas as they are compared: narrowed to the scope, and
@@ -61,7 +74,7 @@ impl Scope {
     /// Diffs `from` into `to` within the scope.
     pub fn diff(&self, from: &Database, to: &Database) -> Diff {
         let (from, to) = self.apply_cow(from, to);
-        diff(&from, &to)
+        diff_with_rows(&from, &to, &self.with_rows)
     }
 
     /// [`Scope::apply`], copying a side only when it changes: without a

@@ -209,6 +209,7 @@ fn cases() -> Vec<(Change, Safety, &'static str)> {
                 table: table.clone(),
                 default_partition: None,
                 referenced_by: Vec::new(),
+                rows_copied: None,
             }),
             Safety::Safe,
             "create table public.orders",
@@ -218,6 +219,7 @@ fn cases() -> Vec<(Change, Safety, &'static str)> {
                 table,
                 default_partition: None,
                 referenced_by: Vec::new(),
+                rows_copied: None,
             }),
             Safety::Destructive,
             "drop table public.orders",
@@ -556,6 +558,7 @@ fn identifiers_and_literals_are_quoted() {
         table: Table::new(QualifiedName::new("Склад", "a\"b")),
         default_partition: None,
         referenced_by: Vec::new(),
+        rows_copied: None,
     });
     assert_eq!(render_change(&drop)[0].sql, r#"DROP TABLE "Склад"."a""b";"#);
     let drop = Change::Drop(Object::Enum {
@@ -592,6 +595,7 @@ fn an_error_position_is_traced_to_the_attribute_not_to_keywords_in_literals() {
         table,
         default_partition: None,
         referenced_by: Vec::new(),
+        rows_copied: None,
     });
     let statement = &render_change(&change)[0];
     let position = |needle: &str| {

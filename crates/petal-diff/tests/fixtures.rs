@@ -16,23 +16,24 @@
 //! A new directory is a new test without further ado; a `.snap` file that
 //! no fixture produces (a renamed or removed fixture's leftovers) fails.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use petal_diff::{
-    Mode, ReviewedStep, apply_all, diff, render_diff_as, render_down, render_down_as,
+    Mode, ReviewedStep, apply_all, diff_with_rows, render_diff_as, render_down, render_down_as,
 };
 use petal_ir::{
     Acls, Collation, CompositeType, Database, Dependency, Domain, EnumType, Extension, Function,
-    Keyed, Policy, RangeType, Sequence, Table, Trigger, View,
+    Keyed, Policy, QualifiedName, RangeType, Sequence, Table, Trigger, View,
 };
 use serde::Deserialize;
 
 /// The files a fixture directory holds, and nothing else.
-const FIXTURE_FILES: [&str; 8] = [
+const FIXTURE_FILES: [&str; 9] = [
     "before.json",
+    "with_rows.txt",
     "after.json",
     "up.snap",
     "down.snap",
@@ -160,6 +161,14 @@ fn unprivileged(db: &Database) -> Database {
 fn check(dir: &Path) -> Result<(), Failed> {
     let before = load(&dir.join("before.json"))?;
     let after = load(&dir.join("after.json"))?;
+    // The tables `--allow-recreate` names, one `schema.table` a line.
+    let with_rows: BTreeSet<QualifiedName> = std::fs::read_to_string(dir.join("with_rows.txt"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| line.split_once('.'))
+        .map(|(schema, table)| QualifiedName::new(schema, table))
+        .collect();
+    let diff = |from: &Database, to: &Database| diff_with_rows(from, to, &with_rows);
     let d = diff(&before, &after);
     if d.changes.is_empty() {
         return Err("no changes".into());

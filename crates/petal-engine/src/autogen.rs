@@ -79,7 +79,12 @@ pub async fn revision(
             if diff.is_empty() {
                 return Ok(None);
             }
-            warnings.extend(refuse_unrunnable(&current, &desired, &diff)?);
+            warnings.extend(refuse_unrunnable(
+                &current,
+                &desired,
+                &diff,
+                &settings.recreate_with_rows,
+            )?);
             if let Some(target) = &target {
                 warnings.extend(crate::policy_roles::missing(target, &diff).await?);
             }
@@ -129,7 +134,12 @@ pub async fn revision_to(
     if diff.is_empty() {
         return Ok(None);
     }
-    warnings.extend(refuse_unrunnable(&current, &desired.database, &diff)?);
+    warnings.extend(refuse_unrunnable(
+        &current,
+        &desired.database,
+        &diff,
+        &settings.recreate_with_rows,
+    )?);
     let draft = Draft {
         message,
         server_version_num: current.server_version_num.unwrap_or_default(),
@@ -148,9 +158,43 @@ fn refuse_unrunnable(
     current: &crate::sources::Loaded,
     desired: &petal_ir::Database,
     diff: &Diff,
+    with_rows: &std::collections::BTreeSet<petal_ir::QualifiedName>,
 ) -> Result<Vec<String>, EngineError> {
-    let tables = petal_diff::recreated_tables(&diff.changes);
-    if !tables.is_empty() {
+    let mut warnings = Vec::new();
+    let recreated = petal_diff::recreated_tables(&diff.changes);
+    for name in with_rows {
+        let known = |db: &petal_ir::Database| db.tables.contains_key(name);
+        if !known(&current.database) && !known(desired) {
+            return Err(EngineError::Config(format!(
+                "--allow-recreate {name}: there is no table {name} in the database or the \
+                 models"
+            )));
+        }
+        let copied = diff.changes.iter().any(|change| {
+            matches!(change, petal_diff::Change::Alter(petal_diff::Alter::CopyRows { rows })
+                if rows.to.table == *name)
+        });
+        if !copied && !recreated.iter().any(|(table, _)| table == name) {
+            warnings.push(format!(
+                "--allow-recreate {name}: {name} is not recreated by this migration (it changes \
+                 in place, or not at all), so the flag does nothing"
+            ));
+        }
+    }
+    if !recreated.is_empty() {
+        let tables = recreated
+            .into_iter()
+            .map(|(name, line)| {
+                match with_rows
+                    .contains(&name)
+                    .then(|| petal_diff::copy_obstacle(&current.database, desired, &name))
+                    .flatten()
+                {
+                    Some(why) => format!("{line}; --allow-recreate cannot copy its rows: {why}"),
+                    None => line,
+                }
+            })
+            .collect();
         return Err(Refusal::Repartitioned { tables }.into());
     }
     let columns = petal_diff::partition_key_retypes(&current.database, desired, &diff.changes);
@@ -171,8 +215,9 @@ fn refuse_unrunnable(
     }
     let inherited =
         petal_diff::inherited_column_conflicts(desired, &current.database, &diff.down());
-    Ok(down
+    Ok(warnings
         .into_iter()
+        .chain(down.into_iter()
         .map(|column| {
             format!(
                 "the down cannot run: PostgreSQL cannot change the type of a column in a \
@@ -185,7 +230,7 @@ fn refuse_unrunnable(
                 "the down cannot run as written: {column}; write that part of the down by hand \
                  before rolling back"
             )
-        }))
+        })))
         .collect())
 }
 

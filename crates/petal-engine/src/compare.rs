@@ -11,7 +11,9 @@ use crate::settings::Settings;
 
 /// The project's comparison scope.
 pub fn scope(settings: &Settings) -> Scope {
-    Scope::only(settings.schemas.iter().cloned()).with_privileges(settings.privileges)
+    Scope::only(settings.schemas.iter().cloned())
+        .with_privileges(settings.privileges)
+        .with_rows_of(settings.recreate_with_rows.clone())
 }
 
 /// Diffs `from` into `to`, both restricted to the configured schemas (all
@@ -129,6 +131,7 @@ mod tests {
             features: None,
             step_policy: Default::default(),
             online: false,
+            recreate_with_rows: Default::default(),
             privileges: false,
         }
     }

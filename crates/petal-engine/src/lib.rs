@@ -34,4 +34,4 @@ mod unmodelled;
 
 pub use error::EngineError;
 pub use petal_pg as pg;
-pub use settings::Settings;
+pub use settings::{Settings, tables_named};

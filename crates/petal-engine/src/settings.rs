@@ -40,6 +40,10 @@ pub struct Settings {
     /// Privileges are compared (`privileges = true`, `petal diff
     /// --privileges`); RLS flags and policies are, always.
     pub privileges: bool,
+    /// The tables a generated migration may recreate with their rows where
+    /// PostgreSQL cannot change them in place (`petal revision
+    /// --allow-recreate TABLE`); any other such table is refused.
+    pub recreate_with_rows: std::collections::BTreeSet<petal_ir::QualifiedName>,
 }
 
 impl Settings {
@@ -114,4 +118,16 @@ impl Settings {
             }
         }
     }
+}
+
+/// The tables named on the command line (`--allow-recreate`): `schema.table`,
+/// or a bare name in `public`.
+pub fn tables_named(names: &[String]) -> std::collections::BTreeSet<petal_ir::QualifiedName> {
+    names
+        .iter()
+        .map(|name| match name.split_once('.') {
+            Some((schema, table)) => petal_ir::QualifiedName::new(schema, table),
+            None => petal_ir::QualifiedName::new("public", name.as_str()),
+        })
+        .collect()
 }

@@ -35,6 +35,7 @@ fn settings(root: PathBuf) -> Settings {
         features: None,
         step_policy: Default::default(),
         online: false,
+        recreate_with_rows: Default::default(),
         privileges: false,
     }
 }

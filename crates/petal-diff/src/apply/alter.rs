@@ -24,6 +24,12 @@ fn not_null_state(db: &mut Database, alter: &Alter) -> Result<(), ApplyError> {
     Ok(())
 }
 
+/// Rows are no part of a schema: a copy only needs both tables to stand.
+fn both_stand(db: &mut Database, a: &QualifiedName, b: &QualifiedName) -> Result<(), ApplyError> {
+    table_mut(db, a)?;
+    table_mut(db, b).map(|_| ())
+}
+
 fn sequence_alter(db: &mut Database, alter: &Alter) -> Result<(), ApplyError> {
     match alter {
         Alter::SequenceSettings { name, settings } => {
@@ -157,6 +163,7 @@ pub(super) fn apply_alter(db: &mut Database, alter: &Alter) -> Result<(), ApplyE
         } => column_mut(db, table, column)?.sequence = sequence.to.clone(),
         Alter::Comment { on, text } => set_comment(db, on, text.to.clone())?,
         Alter::Privileges { .. } => {} // `privileges::follow` sets them.
+        Alter::CopyRows { rows } => both_stand(db, &rows.from.table, &rows.to.table)?,
         Alter::Unlogged { .. }
         | Alter::TableStorage { .. }
         | Alter::ReplicaIdentity { .. }

@@ -8,6 +8,7 @@ use petal_ir::{
 };
 use serde::{Deserialize, Serialize};
 
+use super::copy_rows::{self, RowSide};
 use super::policies::{PolicyRules, RowSecurity};
 use super::{Delta, extensions, policies, privileges, sequences, table_options, triggers, types};
 use crate::classify::{Review, Safety, identity_sql};
@@ -129,6 +130,13 @@ pub enum Alter {
         /// lock (and a detach reads).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         referenced_by: Vec<QualifiedName>,
+    },
+    /// The rows of a table recreated with them (`--allow-recreate`):
+    /// `rows.from`'s table (every partition below it included) copied
+    /// into `rows.to`'s (`copy_rows.rs`).
+    CopyRows {
+        #[serde(flatten)]
+        rows: Delta<RowSide>,
     },
     /// `ENABLE`/`DISABLE ROW LEVEL SECURITY`, `[NO] FORCE ROW LEVEL
     /// SECURITY`, with whether the table has a permissive policy on each
@@ -270,6 +278,7 @@ impl Alter {
             TableStorage => storage,
             ReplicaIdentity => identity,
             PartitionOf => partition_of,
+            CopyRows => rows,
             RowSecurity => security,
             Policy => rules,
             Privileges => grants,
@@ -301,6 +310,7 @@ impl Alter {
             | Alter::ReplicaIdentity { table, .. }
             | Alter::PartitionOf { table, .. }
             | Alter::RowSecurity { table, .. } => ObjectKey::table(table),
+            Alter::CopyRows { rows } => ObjectKey::table(&rows.to.table),
             Alter::Policy { table, name, .. } => ObjectKey::Policy {
                 table: table.clone(),
                 name: name.clone(),
@@ -427,6 +437,7 @@ impl Alter {
             | Alter::TableStorage { .. }
             | Alter::ReplicaIdentity { .. }
             | Alter::PartitionOf { .. } => table_options::review(self),
+            Alter::CopyRows { rows } => copy_rows::review(rows),
             Alter::RowSecurity { .. } | Alter::Policy { .. } => policies::review(self),
             Alter::Privileges { on, grants, .. } => privileges::review(on, grants),
             Alter::ExtensionVersion { name, version } => {

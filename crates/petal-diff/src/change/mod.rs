@@ -13,6 +13,7 @@
 mod alter;
 mod collations;
 mod column_type;
+mod copy_rows;
 mod enum_labels;
 mod extensions;
 mod functions;
@@ -34,6 +35,7 @@ use petal_ir::ObjectKey;
 use serde::{Deserialize, Serialize};
 
 pub use alter::{Alter, AttributeType, ColumnType, NotNull, SequenceSettings, ValidatedConstraint};
+pub use copy_rows::RowSide;
 pub use enum_labels::{AddEnumLabel, EnumColumn, EnumForeignKey, RecreateEnum};
 pub use moved::Moved;
 pub use object::Object;
@@ -200,6 +202,7 @@ mod tests {
                 table: t,
                 default_partition: None,
                 referenced_by: Vec::new(),
+                rows_copied: None,
             }),
             Change::Rename(Rename::Column {
                 table: table.clone(),

@@ -44,6 +44,11 @@ pub enum Object {
         /// detach, reads: no row of theirs may reference its rows).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         referenced_by: Vec<QualifiedName>,
+        /// For a table recreated with its rows (or a partition below one):
+        /// the other table of the copy, which its rows are copied into
+        /// before it is dropped, or copied from once it is created.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rows_copied: Option<QualifiedName>,
     },
     Column {
         table: QualifiedName,
@@ -195,8 +200,15 @@ impl Object {
             Object::Table {
                 table,
                 default_partition,
+                rows_copied,
                 ..
-            } => tables::create_table(table, default_partition.as_ref()),
+            } => {
+                let review = tables::create_table(table, default_partition.as_ref());
+                match rows_copied {
+                    Some(from) => review.note(format!("its rows are copied from {from} below")),
+                    None => review,
+                }
+            }
             Object::Column { table, column } => tables::add_column(table, column),
             Object::PrimaryKey { table, primary_key } => {
                 tables::add_primary_key(table, primary_key)
@@ -238,7 +250,9 @@ impl Object {
             Object::Enum { enum_type } => {
                 Review::safe(format!("drop enum type {}", enum_type.name))
             }
-            Object::Table { table, .. } => tables::drop_table(table),
+            Object::Table {
+                table, rows_copied, ..
+            } => tables::drop_table(table, rows_copied.as_ref()),
             Object::Column { table, column } => tables::drop_column(table, column),
             Object::PrimaryKey { table, primary_key } => {
                 Review::safe(format!("drop primary key {} of {table}", primary_key.name))

@@ -200,6 +200,15 @@ impl Rename {
     pub(crate) fn review(&self) -> Review {
         let review = Review::safe(self.description());
         match self {
+            // A table recreated with its rows goes aside while its
+            // successor takes its name, and back in the down: no code sees
+            // the name change.
+            Rename::Table { name }
+                if crate::render::retired_name(&name.from) == name.to
+                    || crate::render::retired_name(&name.to) == name.from =>
+            {
+                review
+            }
             Rename::Table { .. } | Rename::Column { .. } | Rename::View { .. } => review.note(
                 "code running against the old name breaks until it is deployed with the new one",
             ),

@@ -42,12 +42,19 @@ pub(super) fn create_table(table: &Table, default_partition: Option<&QualifiedNa
     }
 }
 
-pub(super) fn drop_table(table: &Table) -> Review {
+/// `rows_copied`: the table its rows were copied into above (a table
+/// recreated with its rows), when they were.
+pub(super) fn drop_table(table: &Table, rows_copied: Option<&QualifiedName>) -> Review {
     let what = match &table.partition_of {
         Some(of) => format!("partition {} of {}", table.name, of.parent),
         None => format!("table {}", table.name),
     };
-    Review::new(format!("drop {what} and all its rows"), Safety::Destructive)
+    match rows_copied {
+        Some(into) => Review::safe(format!(
+            "drop {what}, whose rows were copied into {into} above"
+        )),
+        None => Review::new(format!("drop {what} and all its rows"), Safety::Destructive),
+    }
 }
 
 pub(super) fn add_column(table: &QualifiedName, column: &Column) -> Review {

@@ -51,6 +51,7 @@ mod partitions;
 mod policies;
 mod privileges;
 mod recreate;
+mod recreate_with_rows;
 mod sequence_names;
 mod table_options;
 mod table_plan;
@@ -61,7 +62,7 @@ mod types;
 mod views;
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use petal_ir::{Database, QualifiedName};
@@ -72,6 +73,7 @@ use crate::change::{Change, Object};
 use crate::partition_tree::PartitionTree;
 pub use inheritance::inherited_column_conflicts;
 pub use partitions::{partition_key_retypes, recreated_tables};
+pub use recreate_with_rows::copy_obstacle;
 
 /// The result of comparing two schemas.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -218,6 +220,14 @@ impl fmt::Display for Warning {
 /// whose rename hints are read) and returns the changes from one to the
 /// other, in execution order.
 pub fn diff(from: &Database, to: &Database) -> Diff {
+    diff_with_rows(from, to, &BTreeSet::new())
+}
+
+/// [`diff`], where the tables `with_rows` names, when PostgreSQL cannot
+/// change them in place (made partitioned or not, given another partition
+/// key, made a partition), are recreated with their rows rather than
+/// dropped and created (`recreate_with_rows.rs`).
+pub fn diff_with_rows(from: &Database, to: &Database, with_rows: &BTreeSet<QualifiedName>) -> Diff {
     // Cloning a big schema costs more than checking it is in order already.
     let to: Cow<'_, Database> = if is_normalized(to) {
         Cow::Borrowed(to)
@@ -239,6 +249,8 @@ pub fn diff(from: &Database, to: &Database) -> Diff {
         moved_foreign_keys: Vec::new(),
         held_sequences: Vec::new(),
         created: Default::default(),
+        with_rows,
+        swaps: Vec::new(),
     };
     engine.run();
     let mut warnings = engine.warnings;
@@ -310,6 +322,12 @@ pub(crate) struct Engine<'a> {
     /// The objects this migration creates (or creates again), whose
     /// wanted grants are all given explicitly (`compare/privileges.rs`).
     pub created: std::collections::BTreeSet<petal_ir::ObjectKey>,
+    /// The tables to recreate with their rows where they cannot change in
+    /// place (`--allow-recreate`).
+    pub with_rows: &'a BTreeSet<QualifiedName>,
+    /// The tables moved aside in phase 7, whose rows are copied into their
+    /// successors once those stand.
+    pub swaps: Vec<QualifiedName>,
 }
 
 impl Engine<'_> {
@@ -367,6 +385,9 @@ impl Engine<'_> {
             self.emit(change);
         }
         self.create_inheritance_children(&matching);
+        // Every new table stands, with its partitions; nothing reads or
+        // references it yet.
+        self.copy_rows_aside();
         // After the other columns' type changes: a generated column added
         // back reads them as they are wanted.
         self.put_back_generated();

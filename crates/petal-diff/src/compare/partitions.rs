@@ -12,7 +12,7 @@
 //! come back with them (`unmatch_orphans`).
 
 use std::cmp::Reverse;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use petal_ir::{Database, ForeignKey, PartitionOf, QualifiedName, Table};
 
@@ -137,10 +137,12 @@ impl Engine<'_> {
     pub(super) fn table_object(&self, table: Table) -> Object {
         let (default_partition, referenced_by) =
             self.also_locked(table.partition_of.as_ref(), &table.name);
+        let rows_copied = self.rows_copied_from(&table.name);
         Object::Table {
             table: table_without_foreign_keys(&table),
             default_partition,
             referenced_by,
+            rows_copied,
         }
     }
 
@@ -165,7 +167,9 @@ impl Engine<'_> {
     /// detached, the partitions that go dropped (deepest first), and the
     /// detached ones attached again where their parent stands, before any
     /// column of a parent is dropped (a detached partition would keep it).
-    pub(super) fn repartition(&mut self, matching: &Matching) {
+    /// `aside`: partitions kept below a table recreated with its rows
+    /// until they are copied.
+    pub(super) fn repartition(&mut self, matching: &Matching, aside: &BTreeSet<QualifiedName>) {
         let moving: Vec<QualifiedName> = matching
             .tables
             .keys()
@@ -195,7 +199,9 @@ impl Engine<'_> {
             .cur
             .tables
             .values()
-            .filter(|t| t.partition_of.is_some() && !kept.contains(&&t.name))
+            .filter(|t| {
+                t.partition_of.is_some() && !kept.contains(&&t.name) && !aside.contains(&t.name)
+            })
             .cloned()
             .collect();
         drop_order(&self.cur, &mut gone);
@@ -310,7 +316,7 @@ impl Engine<'_> {
 /// database, by LIST (kind) as wanted`): a change of partitioning that
 /// PostgreSQL cannot make in place, or of an inheritance child's parents
 /// that petal does not write in place, which loses the table's rows.
-pub fn recreated_tables(changes: &[Change]) -> Vec<String> {
+pub fn recreated_tables(changes: &[Change]) -> Vec<(QualifiedName, String)> {
     let partitioning = |t: &Table| match (&t.partition_of, &t.partition_by) {
         (Some(of), Some(key)) => {
             format!(
@@ -344,14 +350,20 @@ pub fn recreated_tables(changes: &[Change]) -> Vec<String> {
         if was == wanted {
             // A partition of a parent recreated (`unmatch_orphans`), or a
             // child of one (`unmatch_reparented`).
-            out.push(format!(
-                "table {}: {was}, dropped and created again with its parent",
-                old.name
+            out.push((
+                old.name.clone(),
+                format!(
+                    "table {}: {was}, dropped and created again with its parent",
+                    old.name
+                ),
             ));
         } else {
-            out.push(format!(
-                "table {}: {was} in the database, {wanted} as wanted",
-                old.name
+            out.push((
+                old.name.clone(),
+                format!(
+                    "table {}: {was} in the database, {wanted} as wanted",
+                    old.name
+                ),
             ));
         }
     }

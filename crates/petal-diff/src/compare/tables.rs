@@ -172,12 +172,10 @@ impl Engine<'_> {
                 cur,
                 to: to_table,
             };
-            let (drops, adds) = (&mut plan.drops, &mut plan.adds);
-            let renames = &mut plan.renames;
             let mut planned = Planned {
-                drops,
-                adds,
-                renames,
+                drops: &mut plan.drops,
+                adds: &mut plan.adds,
+                renames: &mut plan.renames,
                 rekeyed: &mut rekeyed,
             };
             // What uses a generated column moved aside goes out of its
@@ -226,7 +224,9 @@ impl Engine<'_> {
         }
         for table in &kept {
             let forced = |f: &ForeignKey| {
-                if rekeyed.contains(&(f.ref_table.clone(), sorted(&f.ref_columns))) {
+                if rekeyed.contains(&(f.ref_table.clone(), sorted(&f.ref_columns)))
+                    || self.recreated_under_its_name(matching, &f.ref_table)
+                {
                     return Some(ObjectKey::table(&f.ref_table));
                 }
                 let retyped = |t: &QualifiedName, columns: &[String]| {
@@ -261,6 +261,15 @@ impl Engine<'_> {
         plan.drops
             .extend(self.dropped_tables_users(matching, &over_recreated));
         plan
+    }
+
+    /// Whether `table` is dropped and created again under its name (made
+    /// partitioned, say), or recreated with its rows: a foreign key into
+    /// it goes with the old one and comes back to the new.
+    fn recreated_under_its_name(&self, matching: &Matching, table: &QualifiedName) -> bool {
+        !matching.tables.contains_key(table)
+            && self.cur.tables.contains_key(table)
+            && self.to.tables.contains_key(table)
     }
 
     /// The checks, exclusions and indexes of tables that go which call a function
@@ -534,7 +543,22 @@ impl Engine<'_> {
 
     /// Phase 7, with the possible renames a reviewer should look at.
     pub(super) fn drop_columns_and_tables(&mut self, matching: &Matching) {
-        self.repartition(matching);
+        // Recreated with their rows: aside now, with the partitions below
+        // them, dropped once the rows are copied.
+        let kept: BTreeSet<&QualifiedName> = matching.tables.keys().collect();
+        let going: Vec<Table> = self
+            .cur
+            .tables
+            .values()
+            .filter(|t| !kept.contains(&t.name))
+            .cloned()
+            .collect();
+        let with_rows = self.recreated_with_rows(&going);
+        let aside: BTreeSet<QualifiedName> = with_rows
+            .iter()
+            .flat_map(|name| self.partitions_aside(name))
+            .collect();
+        self.repartition(matching, &aside);
         // A parent's column dropped first: PostgreSQL drops its children's
         // with it, and refuses to drop an inherited column from a child.
         for name in inheritance::parents_first(self.to, matching.columns.keys()) {
@@ -608,8 +632,12 @@ impl Engine<'_> {
                     });
                 }
             }
-            let object = self.table_object(table);
-            self.emit(Change::Drop(object));
+            if with_rows.contains(&table.name) {
+                self.move_aside(&table.name);
+            } else if !aside.contains(&table.name) {
+                let object = self.table_object(table);
+                self.emit(Change::Drop(object));
+            }
         }
     }
 }

@@ -212,12 +212,18 @@ impl Change {
 /// makes no one wait.
 ///
 /// A table dropped and created again under its name (a new partition
-/// key) is no new table: what comes before its creation waits for it.
+/// key) is no new table: what comes before its creation waits for it;
+/// nor is one created under the name of a table renamed away.
 pub(crate) fn created_relations(changes: &[Change]) -> BTreeSet<QualifiedName> {
     let dropped: BTreeSet<&QualifiedName> = changes
         .iter()
         .filter_map(|c| match c {
             Change::Drop(Object::Table { table, .. }) => Some(&table.name),
+            // Renamed away (a table recreated with its rows goes aside):
+            // the name held a relation others use until then, and the
+            // one created under it is new only from there on (which
+            // `PartitionTree::on_existing` follows).
+            Change::Rename(Rename::Table { name }) => Some(&name.from),
             _ => None,
         })
         .collect();
@@ -270,6 +276,7 @@ fn create(object: &Object) -> Impact {
             table,
             default_partition,
             referenced_by,
+            ..
         } => match &table.partition_of {
             Some(of) => partitions::created(of, default_partition, referenced_by),
             // A child reads its parents' definitions under `SHARE UPDATE
@@ -309,6 +316,7 @@ fn drop(object: &Object) -> Impact {
             table,
             default_partition,
             referenced_by,
+            ..
         } => match &table.partition_of {
             Some(of) => {
                 partitions::detached_to_drop(&table.name, of, default_partition, referenced_by)
@@ -407,6 +415,9 @@ fn altered(alter: &Alter) -> Impact {
         },
         // Measured: both ways rewrite the table.
         Alter::Unlogged { table, .. } => Impact::default().rewrite(table),
+        // The read table is locked ACCESS EXCLUSIVE already (renamed
+        // aside); the written one is new.
+        Alter::CopyRows { rows } => Impact::default().scan(&rows.from.table),
         // `user_catalog_table` takes ACCESS EXCLUSIVE; every other
         // parameter SHARE UPDATE EXCLUSIVE (PostgreSQL's reloptions.c).
         Alter::TableStorage { table, storage } => {

@@ -4,7 +4,7 @@
 use petal_ir::quote_ident;
 
 use super::{ReviewedStatement, columns, ddl, extensions, functions, many, sequences, single};
-use super::{partitions, policies, privileges, table_options, triggers, types, views};
+use super::{copy_rows, partitions, policies, privileges, table_options, triggers, types, views};
 use crate::change::{Alter, Change, Replace};
 
 /// The statements of an alteration that is not a column's.
@@ -65,6 +65,7 @@ pub(super) fn render(change: &Change, alter: &Alter) -> Vec<ReviewedStatement> {
             partition_of,
             ..
         } => many(change, partitions::attach_or_detach(table, partition_of)),
+        Alter::CopyRows { rows } => many(change, copy_rows::copy(rows)),
         Alter::ConstraintValid {
             table,
             constraint,

@@ -14,6 +14,7 @@
 mod alter;
 mod collations;
 mod columns;
+mod copy_rows;
 mod ddl;
 mod enums;
 mod extensions;
@@ -250,7 +251,11 @@ pub fn render_down_as(diff: &Diff, mode: Mode) -> Vec<ReviewedStep> {
     let mut emptied: BTreeMap<ObjectKey, &str> = BTreeMap::new();
     for change in &diff.changes {
         match change {
-            Change::Drop(Object::Table { table, .. }) => {
+            Change::Drop(Object::Table {
+                table,
+                rows_copied: None,
+                ..
+            }) => {
                 emptied.insert(
                     ObjectKey::table(&table.name),
                     "its rows are not restored: the up dropped them, and the table comes back empty",
@@ -378,6 +383,11 @@ fn render_changes(changes: &[Change], tree: &mut PartitionTree) -> Vec<ReviewedS
             for statement in &mut out[from..] {
                 statement.map_impacts(&|impact| tree.spread_to_heirs(impact));
             }
+        }
+        // Positionally: a name may hold an existing relation first and a
+        // new one later (a table recreated with its rows).
+        for statement in &mut out[from..] {
+            statement.map_impacts(&|impact| tree.on_existing(impact));
         }
         for change in &rest[..run] {
             tree.apply(change);

@@ -29,7 +29,7 @@ use std::collections::BTreeSet;
 use petal_ir::{Check, Index, IndexKey, ObjectKey, QualifiedName, Unique, quote_ident};
 
 use super::{ReviewedStatement, ReviewedStep, Sql, ddl, extra, objects, render_steps, single};
-use crate::change::{Alter, Change, NotNull, Object};
+use crate::change::{Alter, Change, NotNull, Object, Rename};
 use crate::classify::Safety;
 use crate::impact::{Impact, LockMode, created_relations};
 use crate::partition_tree::PartitionTree;
@@ -88,6 +88,16 @@ impl<'c> Context<'c> {
             .iter()
             .filter_map(|c| match c {
                 Change::Drop(Object::Table { table, .. }) => Some(&table.name),
+                // A table renamed away while another is created under its
+                // name (recreated with its rows) is no kept one.
+                Change::Rename(Rename::Table { name })
+                    if changes.iter().any(|c| {
+                        matches!(c, Change::Create(Object::Table { table, .. })
+                            if table.name == name.from)
+                    }) =>
+                {
+                    Some(&name.from)
+                }
                 _ => None,
             })
             .collect();

@@ -42,6 +42,7 @@ pub fn project_settings(root: &std::path::Path, privileges: bool) -> crate::Sett
         features: None,
         step_policy: Default::default(),
         online: false,
+        recreate_with_rows: Default::default(),
         privileges,
     }
 }

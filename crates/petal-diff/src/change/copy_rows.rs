@@ -1,0 +1,67 @@
+//! The rows of a table recreated with them (`--allow-recreate TABLE`):
+//! PostgreSQL cannot make a table partitioned, or not, or a partition, in
+//! place, so the old table is renamed aside, the new one created under
+//! its name, and the rows copied from one to the other before the old
+//! one is dropped. This is the copy; its inverse copies them back.
+
+use petal_ir::QualifiedName;
+use serde::{Deserialize, Serialize};
+
+use super::Delta;
+use crate::classify::{Review, Safety};
+
+/// One side of a copy: the table read (`from`) or written (`to`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowSide {
+    pub table: QualifiedName,
+    /// The columns read or written, paired by position with the other
+    /// side's.
+    pub columns: Vec<String>,
+    /// Each column's owned sequence (serial or identity) on this side, by
+    /// position: the written side's takes up where the read side's was.
+    pub sequences: Vec<Option<QualifiedName>>,
+    /// Whether a written column is `GENERATED ALWAYS AS IDENTITY`: the
+    /// insert says `OVERRIDING SYSTEM VALUE` to keep the rows' values.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub always_identity: bool,
+    /// The table's columns left out: read side, their values are lost
+    /// with the old table; written side, they take their defaults.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_copied: Vec<String>,
+}
+
+/// The review of the rows of `rows.from`'s table (every partition below
+/// it included) inserted into `rows.to`'s.
+pub(super) fn review(rows: &Delta<RowSide>) -> Review {
+    let (from, to) = (&rows.from, &rows.to);
+    let description = format!(
+        "copy every row of {} into {}: a table recreated with its rows (--allow-recreate)",
+        from.table, to.table
+    );
+    let review = if from.not_copied.is_empty() {
+        Review::new(description, Safety::Locks)
+    } else {
+        Review::new(description, Safety::Destructive).note(format!(
+            "the values of {} are not copied: no column of the new table takes them",
+            from.not_copied.join(", ")
+        ))
+    };
+    let review = review
+        .note(
+            "reads every row, and both tables stay locked ACCESS EXCLUSIVE until the migration \
+             commits: readers and writers wait",
+        )
+        .note(
+            "fails, and the migration with it, if a row does not fit the new table: NULL in a \
+             column now NOT NULL, a duplicate of a new key, a value no partition takes, a \
+             check it breaks",
+        );
+    if to.not_copied.is_empty() {
+        review
+    } else {
+        review.note(format!(
+            "each row takes the default of {}",
+            to.not_copied.join(", ")
+        ))
+    }
+}
