@@ -10,6 +10,10 @@
 //!   order), and columns that exist on both sides keep their values;
 //! - applying the down SQL turns it back into A.
 //!
+//! In half the cases, every table that cannot change in place (made
+//! partitioned or not) is recreated with its rows (`--allow-recreate`), and
+//! its columns' values are compared like the kept tables'.
+//!
 //! "Turns into" is a second diff that is empty: no false difference after
 //! petal's own output.
 //!
@@ -27,15 +31,15 @@ mod types;
 
 use petal_ir::arbitrary::whole_database_pair;
 use proptest::prelude::*;
-use support::{Outcome, converge};
+use support::{Outcome, converge, converge_copying};
 
 proptest! {
     #![proptest_config(common::config(1, 200))]
 
     #[test]
-    fn up_and_down_converge_on_postgres((a, b) in whole_database_pair()) {
+    fn up_and_down_converge_on_postgres((a, b) in whole_database_pair(), copy in any::<bool>()) {
         let runtime = common::runtime()?;
-        match runtime.block_on(converge(&a, &b)) {
+        match runtime.block_on(converge_copying(&a, &b, copy)) {
             Outcome::Converged | Outcome::FlaggedAndConvergedEmpty => {}
             Outcome::Failed(report) => return Err(TestCaseError::fail(report)),
         }

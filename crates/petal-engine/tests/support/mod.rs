@@ -4,9 +4,11 @@
 mod privileges;
 mod rows;
 
-use petal_diff::{Diff, Mode, ReviewedStep, diff, render_diff_as};
+use std::collections::BTreeSet;
+
+use petal_diff::{Diff, Mode, ReviewedStep, diff, diff_with_rows, render_diff_as};
 use petal_engine::compare::carry_hints;
-use petal_ir::Database;
+use petal_ir::{Database, QualifiedName};
 use petal_pg::{IntrospectOptions, introspect};
 use petal_testkit::TestDb;
 use tokio_postgres::Client;
@@ -20,9 +22,18 @@ pub enum Outcome {
 }
 
 pub async fn converge(a: &Database, b: &Database) -> Outcome {
-    match run(a, b, true).await {
+    converge_copying(a, b, false).await
+}
+
+/// [`converge`], where `copy` says whether every table that cannot change
+/// in place is recreated with its rows (`--allow-recreate`), rather than
+/// dropped and created: its values are then compared as any kept
+/// column's.
+pub async fn converge_copying(a: &Database, b: &Database, copy: bool) -> Outcome {
+    let case = Case { a, b, copy };
+    match run(&case, true).await {
         Ok(()) => Outcome::Converged,
-        Err(Failure::Flagged(first)) => match run(a, b, false).await {
+        Err(Failure::Flagged(first)) => match run(&case, false).await {
             Ok(()) => Outcome::FlaggedAndConvergedEmpty,
             Err(e) => Outcome::Failed(format!(
                 "flagged failure on rows ({first}); on empty tables: {}",
@@ -96,7 +107,15 @@ fn describe(e: &tokio_postgres::Error) -> String {
     petal_pg::error::describe(e)
 }
 
-async fn run(a: &Database, b: &Database, with_rows: bool) -> Result<(), Failure> {
+/// One pair of schemas, and whether tables are recreated with their rows.
+struct Case<'a> {
+    a: &'a Database,
+    b: &'a Database,
+    copy: bool,
+}
+
+async fn run(case: &Case<'_>, with_rows: bool) -> Result<(), Failure> {
+    let (a, b) = (case.a, case.b);
     let (work, a_canonical) = build(a, "A").await?;
     let (_b_db, mut b_canonical) = build(b, "B").await?;
     let context = |msg: String| {
@@ -107,7 +126,11 @@ async fn run(a: &Database, b: &Database, with_rows: bool) -> Result<(), Failure>
         )
     };
     carry_hints(&mut b_canonical, b);
-    let plan: Diff = diff(&a_canonical, &b_canonical);
+    let recreate: BTreeSet<QualifiedName> = match case.copy {
+        true => a_canonical.tables.keys().cloned().collect(),
+        false => BTreeSet::new(),
+    };
+    let plan: Diff = diff_with_rows(&a_canonical, &b_canonical, &recreate);
     let client = work.client();
     let before = if with_rows {
         rows::fill(client, &a_canonical)
@@ -122,12 +145,19 @@ async fn run(a: &Database, b: &Database, with_rows: bool) -> Result<(), Failure>
         let filled = rows::filled_tables(client, &a_canonical).await;
         eprintln!(
             "case: {} tables ({} with rows), {} other objects, {} changes, {} kept columns \
-             compared, rows: {with_rows}",
+             compared, {} tables recreated with their rows, rows: {with_rows}",
             a_canonical.tables.len(),
             filled,
             other_objects(&a_canonical),
             plan.changes.len(),
-            before.len()
+            before.len(),
+            plan.changes
+                .iter()
+                .filter(|c| matches!(
+                    c,
+                    petal_diff::Change::Alter(petal_diff::Alter::CopyRows { .. })
+                ))
+                .count()
         );
     }
     apply(client, &render_diff_as(&plan, Mode::Plain))

@@ -195,6 +195,11 @@ pub fn mutate(db: &Database, rng: &mut Rng, edits: usize) -> Database {
         policies::keep_valid(&mut out);
         privileges::keep_valid(&mut out);
     }
+    // A kept table made partitioned, which PostgreSQL cannot do in place.
+    let mut sixth = rng.sixth_side();
+    if sixth.chance(25) && partitions::partition_a_kept_table(&mut sixth, db, &mut out) {
+        super::table_options::keep_valid(&mut out);
+    }
     domains::keep_nested_constraints(db, &mut out);
     out.normalize();
     out.dependencies = depends::derive(&out);

@@ -32,6 +32,43 @@ pub(super) fn partition_a_table(rng: &mut Rng, db: &mut Database) -> bool {
     let Some((name, column)) = rng.pick(&candidates).cloned() else {
         return false;
     };
+    partition_table(rng, db, &name, &column)
+}
+
+/// Makes one plain table that `before` holds under the same name
+/// partitioned in `db`: PostgreSQL cannot do it in place, so the diff
+/// drops and creates it, or recreates it with its rows (`--allow-recreate`).
+/// Only tables outside inheritance trees qualify.
+pub(super) fn partition_a_kept_table(rng: &mut Rng, before: &Database, db: &mut Database) -> bool {
+    let in_a_tree = |d: &Database, t: &QualifiedName| {
+        d.tables
+            .values()
+            .any(|o| o.inherits.contains(t) || (o.name == *t && !o.inherits.is_empty()))
+    };
+    let candidates: Vec<(QualifiedName, String)> = db
+        .tables
+        .values()
+        .filter(|t| t.partition_of.is_none() && t.partition_by.is_none())
+        .filter(|t| t.renamed_from.is_none() && !t.is_declared_in_sql())
+        .filter(|t| {
+            before
+                .tables
+                .get(&t.name)
+                .is_some_and(|b| b.partition_of.is_none() && b.partition_by.is_none())
+        })
+        .filter(|t| !in_a_tree(db, &t.name) && !in_a_tree(before, &t.name))
+        .filter(|t| !db.triggers.keys().any(|k| k.table == t.name))
+        .filter_map(|t| key_column(t).map(|c| (t.name.clone(), c)))
+        .collect();
+    let Some((name, column)) = rng.pick(&candidates).cloned() else {
+        return false;
+    };
+    partition_table(rng, db, &name, &column)
+}
+
+/// Partitions `name` of `db` by `column`, with its partitions.
+fn partition_table(rng: &mut Rng, db: &mut Database, name: &QualifiedName, column: &str) -> bool {
+    let (name, column) = (name.clone(), column.to_string());
     let Some(ty) = db
         .tables
         .get(&name)
