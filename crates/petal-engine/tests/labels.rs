@@ -40,17 +40,22 @@ type Hint = fn(&mut Database);
 /// `mode` writes them, on a third database holding `before` with rows,
 /// measuring each statement. The up must lead to `after` and the down back.
 async fn measured(before: &str, after: &str, hint: Option<Hint>, online: bool) {
-    measured_with(before, after, hint, online, &Default::default()).await;
+    measured_with(before, after, hint, online, &How::default()).await;
 }
 
-/// [`measured`], each side read with `opts`.
-async fn measured_with(
-    before: &str,
-    after: &str,
-    hint: Option<Hint>,
-    online: bool,
-    opts: &petal_pg::IntrospectOptions,
-) {
+/// How a case is read and diffed besides.
+#[derive(Default)]
+struct How {
+    /// What each side is read with.
+    opts: petal_pg::IntrospectOptions,
+    /// The tables recreated with their rows where they cannot change in
+    /// place (`--allow-recreate`).
+    with_rows: std::collections::BTreeSet<QualifiedName>,
+}
+
+/// [`measured`], as `how` says.
+async fn measured_with(before: &str, after: &str, hint: Option<Hint>, online: bool, how: &How) {
+    let opts = &how.opts;
     let from = common::built_with(&format!("{BASE}\n{before}"), opts)
         .await
         .expect("the schema before");
@@ -60,7 +65,7 @@ async fn measured_with(
     if let Some(hint) = hint {
         hint(&mut to);
     }
-    let plan = diff(&from, &to);
+    let plan = petal_diff::diff_with_rows(&from, &to, &how.with_rows);
     assert!(
         !plan.is_empty(),
         "the case changes nothing: before and after are the same schema"

@@ -6,15 +6,18 @@ use super::*;
 
 /// Each side read with its privileges.
 fn privileged(before: &'static str, after: &'static str) {
-    let opts = petal_pg::IntrospectOptions {
-        privileges: true,
-        ..Default::default()
+    let how = How {
+        opts: petal_pg::IntrospectOptions {
+            privileges: true,
+            ..Default::default()
+        },
+        ..How::default()
     };
     runtime().block_on(async {
         // Roles are the cluster's: made once, for every case.
         let db = TestDb::new().await;
         petal_testkit::ensure_role(db.client(), "petal_label_reader").await;
-        measured_with(before, after, None, false, &opts).await;
+        measured_with(before, after, None, false, &how).await;
     });
 }
 
