@@ -1,0 +1,114 @@
+//! Phase 7: the columns and tables that go, dropped (partitions first,
+//! then parents' columns before their children's), with the possible
+//! renames a reviewer should look at; a table recreated with its rows
+//! goes aside instead (`recreate_with_rows.rs`).
+
+use std::collections::BTreeSet;
+
+use petal_ir::{QualifiedName, Table};
+
+use super::{Engine, Matching, Warning};
+use super::{inheritance, partitions};
+use crate::change::{Change, Object};
+
+impl Engine<'_> {
+    /// Phase 7, with the possible renames a reviewer should look at.
+    pub(super) fn drop_columns_and_tables(&mut self, matching: &Matching) {
+        // Recreated with their rows: aside now, with the partitions below
+        // them, dropped once the rows are copied.
+        let kept: BTreeSet<&QualifiedName> = matching.tables.keys().collect();
+        let going: Vec<Table> = self
+            .cur
+            .tables
+            .values()
+            .filter(|t| !kept.contains(&t.name))
+            .cloned()
+            .collect();
+        let with_rows = self.recreated_with_rows(&going);
+        let aside: BTreeSet<QualifiedName> = with_rows
+            .iter()
+            .flat_map(|name| self.partitions_aside(name))
+            .collect();
+        self.repartition(matching, &aside);
+        // A parent's column dropped first: PostgreSQL drops its children's
+        // with it, and refuses to drop an inherited column from a child.
+        for name in inheritance::parents_first(self.to, matching.columns.keys()) {
+            let (Some(table), Some(to_table), Some(columns)) = (
+                self.cur.tables.get(name),
+                self.to.tables.get(name),
+                matching.columns.get(name),
+            ) else {
+                continue;
+            };
+            // Renames ran and new columns were added: what the desired table
+            // does not name is what goes.
+            let dropped: Vec<_> = table
+                .columns
+                .iter()
+                .filter(|c| to_table.column(&c.name).is_none())
+                .cloned()
+                .collect();
+            {
+                for d in &dropped {
+                    for added in to_table
+                        .columns
+                        .iter()
+                        .filter(|c| !columns.contains_key(&c.name))
+                    {
+                        if added.ty == d.ty {
+                            self.warnings.push(Warning::PossibleColumnRename {
+                                table: name.clone(),
+                                dropped: d.name.clone(),
+                                added: added.name.clone(),
+                                ty: d.ty.to_string(),
+                            });
+                        }
+                    }
+                }
+            }
+            for column in dropped {
+                self.emit(Change::Drop(Object::Column {
+                    table: name.clone(),
+                    column,
+                }));
+            }
+        }
+        // Renames ran: a kept table has its new name. A table of the same
+        // name that is not kept cannot become the new one in place.
+        let kept: BTreeSet<&QualifiedName> = matching.tables.keys().collect();
+        let mut dropped: Vec<Table> = self
+            .cur
+            .tables
+            .values()
+            .filter(|t| !kept.contains(&t.name))
+            .cloned()
+            .collect();
+        partitions::drop_order(&self.cur, &mut dropped);
+        let signature = |t: &Table| -> BTreeSet<(String, String)> {
+            t.columns
+                .iter()
+                .map(|c| (c.name.clone(), c.ty.to_string()))
+                .collect()
+        };
+        for table in dropped {
+            for (name, added) in &self.to.tables {
+                // The same name is a table recreated (`partitions.rs`).
+                if !matching.tables.contains_key(name)
+                    && *name != table.name
+                    && signature(added) == signature(&table)
+                {
+                    self.warnings.push(Warning::PossibleTableRename {
+                        dropped: table.name.clone(),
+                        added: name.clone(),
+                    });
+                }
+            }
+            if with_rows.contains(&table.name) {
+                self.move_aside(&table.name);
+            } else if !aside.contains(&table.name) {
+                let object = self.table_object(table);
+                self.emit(Change::Drop(object));
+            }
+        }
+    }
+}
