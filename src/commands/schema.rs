@@ -118,6 +118,17 @@ pub async fn diff(
     let compared = petal_engine::timings::phase("compare the two schemas");
     let mut diff = compare(settings, &from_loaded.database, &to_loaded.database);
     drop(compared);
+    for allowance in petal_engine::compare::allowances(
+        &from_loaded.database,
+        &to_loaded.database,
+        &diff,
+        &settings.recreate_with_rows,
+    ) {
+        eprintln!(
+            "warning: {}",
+            petal_engine::compare::allowance_text(&allowance)
+        );
+    }
     diff.warnings.splice(0..0, inferred);
     let dev_side = |source: &Source, loaded: &Loaded| {
         (*source == Source::Models)

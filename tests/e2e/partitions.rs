@@ -165,7 +165,7 @@ const PLAIN_EVENTS: &str = r#"
 use petal::Table;
 
 #[derive(Table)]
-#[petal(table = "events")]
+#[petal(table = "events", row_level_security, force_row_level_security)]
 #[petal(primary_key(id, happened_on))]
 pub struct Event {
     #[petal(identity = "always")]
@@ -173,6 +173,7 @@ pub struct Event {
     pub happened_on: chrono::NaiveDate,
     #[petal(index)]
     pub kind: String,
+    pub code: String,
 }
 
 #[derive(Table)]
@@ -186,24 +187,36 @@ pub struct EventNote {
 }
 "#;
 
+/// A policy over the events, which row-level security holds them to.
+const POLICY: &str = "CREATE POLICY events_read ON events FOR SELECT USING (true);\n";
+
 /// `--allow-recreate events`: the plain table is renamed aside, the
 /// partitioned one created with its partitions, the rows copied (the
-/// identity's sequence carried on) and the old table dropped; the foreign
-/// key into it comes back after. The down copies them back into a plain
-/// table; `check` is clean at both ends.
+/// identity's sequence carried on, `code` cast from text to integer) and
+/// the old table dropped; the foreign key into it comes back after, and
+/// the grants on it (privileges are not compared) are given again. The
+/// down copies them back into a plain table; `check` is clean at both
+/// ends.
 #[tokio::test]
 async fn a_table_made_partitioned_with_allow_recreate_keeps_its_rows() {
     let project = Project::new().await;
     project.write("models/events.rs", PLAIN_EVENTS);
+    project.write("sql/policies.sql", POLICY);
     project.generate_and_apply("plain");
-    let insert = "INSERT INTO events (happened_on, kind) \
-                  SELECT date '2024-12-01' + g, 'k' || g FROM generate_series(1, 100) g;
-                  INSERT INTO event_notes SELECT id, id, happened_on FROM events WHERE id <= 10;";
+    let insert = "INSERT INTO events (happened_on, kind, code) \
+                  SELECT date '2024-12-01' + g, 'k' || g, g::text FROM generate_series(1, 100) g;
+                  INSERT INTO event_notes SELECT id, id, happened_on FROM events WHERE id <= 10;
+                  DO $$ BEGIN CREATE ROLE petal_e2e_events_reader;
+                  EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+                  GRANT SELECT ON events TO petal_e2e_events_reader;
+                  GRANT UPDATE (kind) ON events TO petal_e2e_events_reader;";
     project.client().batch_execute(insert).await.unwrap();
-    let partitioned = PLAIN_EVENTS.replace(
-        "#[petal(table = \"events\")]",
-        "#[petal(table = \"events\", partition_by = \"range (happened_on)\")]",
-    );
+    let partitioned = PLAIN_EVENTS
+        .replace(
+            "#[petal(table = \"events\", ",
+            "#[petal(table = \"events\", partition_by = \"range (happened_on)\", ",
+        )
+        .replace("pub code: String,", "pub code: i32,");
     project.write("models/events.rs", &partitioned);
     project.write("sql/partitions.sql", PARTITIONS);
     let run = project.petal(&[
@@ -219,7 +232,7 @@ async fn a_table_made_partitioned_with_allow_recreate_keeps_its_rows() {
     let up = text.split("-- +petal down").next().unwrap_or_default();
     for wanted in [
         r#"ALTER TABLE "public"."events" RENAME TO "events_petal_old";"#,
-        r#"INSERT INTO "public"."events" ("id", "happened_on", "kind") OVERRIDING SYSTEM VALUE SELECT "id", "happened_on", "kind" FROM "public"."events_petal_old";"#,
+        r#"INSERT INTO "public"."events" ("id", "happened_on", "kind", "code") OVERRIDING SYSTEM VALUE SELECT "id", "happened_on", "kind", "code"::integer FROM "public"."events_petal_old";"#,
         r#"SELECT setval('"public"."events_id_seq"', last_value, is_called) FROM "public"."events_id_seq_petal_old";"#,
         r#"DROP TABLE "public"."events_petal_old";"#,
         "-- locks: copy every row of public.events_petal_old into public.events",
@@ -232,8 +245,10 @@ async fn a_table_made_partitioned_with_allow_recreate_keeps_its_rows() {
     assert_eq!(rows_in(&project, "events_2025").await, 70);
     assert_eq!(rows_in(&project, "events_old").await, 30);
     assert_eq!(rows_in(&project, "event_notes").await, 10);
+    assert_eq!(reader_grants(&project).await, (true, true));
     // The identity goes on where it was.
-    let next = "INSERT INTO events (happened_on, kind) VALUES ('2025-06-01', 'new') RETURNING id";
+    let next = "INSERT INTO events (happened_on, kind, code) VALUES ('2025-06-01', 'new', '7') \
+                RETURNING id";
     let row = project.client().query_one(next, &[]).await.unwrap();
     assert_eq!(row.get::<_, i64>(0), 101);
 
@@ -243,8 +258,18 @@ async fn a_table_made_partitioned_with_allow_recreate_keeps_its_rows() {
     project.diff_to_models().assert_ok();
     assert_eq!(rows_in(&project, "events").await, 101);
     assert_eq!(rows_in(&project, "event_notes").await, 10);
+    assert_eq!(reader_grants(&project).await, (true, true));
     let row = project.client().query_one(next, &[]).await.unwrap();
     assert_eq!(row.get::<_, i64>(0), 102);
+}
+
+/// Whether the reader role holds `SELECT` on the events and `UPDATE` on
+/// their `kind`.
+async fn reader_grants(project: &Project) -> (bool, bool) {
+    let sql = "SELECT has_table_privilege('petal_e2e_events_reader', 'events', 'SELECT'), \
+               has_column_privilege('petal_e2e_events_reader', 'events', 'kind', 'UPDATE')";
+    let row = project.client().query_one(sql, &[]).await.unwrap();
+    (row.get(0), row.get(1))
 }
 
 /// A column of the partition key changing type: PostgreSQL refuses to

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use petal_diff::Diff;
 use petal_migrate::{NewMigration, NotAtHead, RevisionGraph, RevisionId, new_revision_id, write};
 
-use crate::compare::{compare, version_warning};
+use crate::compare::{Allowance, allowance_text, compare, version_warning};
 use crate::error::{EngineError, Refusal};
 use crate::migrate::{applied_revisions, load_graph, read_log_and_journal};
 use crate::settings::Settings;
@@ -161,38 +161,27 @@ fn refuse_unrunnable(
     with_rows: &std::collections::BTreeSet<petal_ir::QualifiedName>,
 ) -> Result<Vec<String>, EngineError> {
     let mut warnings = Vec::new();
-    let recreated = petal_diff::recreated_tables(&diff.changes);
-    for name in with_rows {
-        let known = |db: &petal_ir::Database| db.tables.contains_key(name);
-        if !known(&current.database) && !known(desired) {
-            return Err(EngineError::Config(format!(
-                "--allow-recreate {name}: there is no table {name} in the database or the \
-                 models"
-            )));
-        }
-        let copied = diff.changes.iter().any(|change| {
-            matches!(change, petal_diff::Change::Alter(petal_diff::Alter::CopyRows { rows })
-                if rows.to.table == *name)
-        });
-        if !copied && !recreated.iter().any(|(table, _)| table == name) {
-            warnings.push(format!(
-                "--allow-recreate {name}: {name} is not recreated by this migration (it changes \
-                 in place, or not at all), so the flag does nothing"
-            ));
+    let mut blocked = std::collections::BTreeMap::new();
+    for allowance in crate::compare::allowances(&current.database, desired, diff, with_rows) {
+        match allowance {
+            Allowance::Unknown(name) => {
+                return Err(EngineError::Config(allowance_text(&Allowance::Unknown(
+                    name,
+                ))));
+            }
+            idle @ Allowance::Idle(_) => warnings.push(allowance_text(&idle)),
+            Allowance::Blocked(name, why) => {
+                blocked.insert(name, why);
+            }
         }
     }
+    let recreated = petal_diff::recreated_tables(&diff.changes);
     if !recreated.is_empty() {
         let tables = recreated
             .into_iter()
-            .map(|(name, line)| {
-                match with_rows
-                    .contains(&name)
-                    .then(|| petal_diff::copy_obstacle(&current.database, desired, &name))
-                    .flatten()
-                {
-                    Some(why) => format!("{line}; --allow-recreate cannot copy its rows: {why}"),
-                    None => line,
-                }
+            .map(|(name, line)| match blocked.get(&name) {
+                Some(why) => format!("{line}; --allow-recreate cannot copy its rows: {why}"),
+                None => line,
             })
             .collect();
         return Err(Refusal::Repartitioned { tables }.into());

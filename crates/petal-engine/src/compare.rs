@@ -3,8 +3,10 @@
 //! here they meet the settings, the server versions and the models' rename
 //! hints.
 
+use std::collections::BTreeSet;
+
 use petal_diff::{Diff, Scope};
-use petal_ir::Database;
+use petal_ir::{Database, QualifiedName};
 
 use crate::error::EngineError;
 use crate::settings::Settings;
@@ -25,6 +27,70 @@ pub fn compare(settings: &Settings, from: &Database, to: &Database) -> Diff {
 /// The two schemas as they are compared.
 pub fn scoped(settings: &Settings, from: &Database, to: &Database) -> (Database, Database) {
     scope(settings).apply(from, to)
+}
+
+/// What became of a table `--allow-recreate` names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Allowance {
+    /// No table of that name on either side: a typo, most likely.
+    Unknown(QualifiedName),
+    /// It changes in place, or not at all: nothing to recreate.
+    Idle(QualifiedName),
+    /// Recreated, but its rows cannot be copied, for the reason given: it
+    /// is dropped and created.
+    Blocked(QualifiedName, String),
+}
+
+/// What became of each table `with_rows` names in `diff`, from `current`
+/// to `desired`; tables copied as asked are not listed.
+pub fn allowances(
+    current: &Database,
+    desired: &Database,
+    diff: &Diff,
+    with_rows: &BTreeSet<QualifiedName>,
+) -> Vec<Allowance> {
+    let recreated = petal_diff::recreated_tables(&diff.changes);
+    let copied = |name: &QualifiedName| {
+        diff.changes.iter().any(|change| {
+            matches!(change, petal_diff::Change::Alter(petal_diff::Alter::CopyRows { rows })
+                if rows.to.table == *name)
+        })
+    };
+    with_rows
+        .iter()
+        .filter_map(|name| {
+            let known = |db: &Database| db.tables.contains_key(name);
+            if !known(current) && !known(desired) {
+                return Some(Allowance::Unknown(name.clone()));
+            }
+            if copied(name) {
+                return None;
+            }
+            if !recreated.iter().any(|(table, _)| table == name) {
+                return Some(Allowance::Idle(name.clone()));
+            }
+            petal_diff::copy_obstacle(current, desired, name)
+                .map(|why| Allowance::Blocked(name.clone(), why))
+        })
+        .collect()
+}
+
+/// An allowance said to the user.
+pub fn allowance_text(allowance: &Allowance) -> String {
+    match allowance {
+        Allowance::Unknown(name) => format!(
+            "--allow-recreate {name}: there is no table {name} on either side (the database or \
+             the models)"
+        ),
+        Allowance::Idle(name) => format!(
+            "--allow-recreate {name}: {name} is not recreated (it changes in place, or not at \
+             all), so the flag does nothing"
+        ),
+        Allowance::Blocked(name, why) => format!(
+            "--allow-recreate {name}: its rows cannot be copied ({why}), so it is dropped and \
+             created"
+        ),
+    }
 }
 
 /// A server's `server_version_num` (180004 for 18.4); `whose` names the

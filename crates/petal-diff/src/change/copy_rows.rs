@@ -4,7 +4,7 @@
 //! its name, and the rows copied from one to the other before the old
 //! one is dropped. This is the copy; its inverse copies them back.
 
-use petal_ir::QualifiedName;
+use petal_ir::{QualifiedName, SqlType};
 use serde::{Deserialize, Serialize};
 
 use super::Delta;
@@ -17,6 +17,9 @@ pub struct RowSide {
     /// The columns read or written, paired by position with the other
     /// side's.
     pub columns: Vec<String>,
+    /// Each column's type on this side, by position: a value read is cast
+    /// to the written column's where they differ.
+    pub types: Vec<SqlType>,
     /// Each column's owned sequence (serial or identity) on this side, by
     /// position: the written side's takes up where the read side's was.
     pub sequences: Vec<Option<QualifiedName>>,
@@ -28,6 +31,11 @@ pub struct RowSide {
     /// with the old table; written side, they take their defaults.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_copied: Vec<String>,
+    /// Whether the grants on the table are carried to the other: when
+    /// privileges are not compared, petal knows none of them, and the new
+    /// table would have its owner's alone.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub carry_grants: bool,
 }
 
 /// The review of the rows of `rows.from`'s table (every partition below
@@ -47,21 +55,30 @@ pub(super) fn review(rows: &Delta<RowSide>) -> Review {
         ))
     };
     let review = review
-        .note(
-            "reads every row, and both tables stay locked ACCESS EXCLUSIVE until the migration \
-             commits: readers and writers wait",
-        )
+        .note(format!(
+            "locks {} ACCESS EXCLUSIVE and reads every row; both tables stay locked until the \
+             migration commits: readers and writers wait",
+            from.table
+        ))
         .note(
             "fails, and the migration with it, if a row does not fit the new table: NULL in a \
              column now NOT NULL, a duplicate of a new key, a value no partition takes, a \
              check it breaks",
         );
-    if to.not_copied.is_empty() {
+    let review = if to.not_copied.is_empty() {
         review
     } else {
         review.note(format!(
             "each row takes the default of {}",
             to.not_copied.join(", ")
         ))
+    };
+    if to.carry_grants {
+        review.note(format!(
+            "the grants on {} (and on its copied columns) are given again on {}",
+            from.table, to.table
+        ))
+    } else {
+        review
     }
 }

@@ -20,6 +20,7 @@ use super::{Engine, Matching};
 use crate::change::{Alter, Change, Delta, Moved, Object};
 use crate::column_refs::rename_column_in;
 use crate::compare::inheritance::depth;
+use crate::compare::recreate_with_rows::without_row_security_until_copied;
 use crate::compare::tables::table_without_foreign_keys;
 
 /// Whether `cur` can become `to` in place, as far as partitioning goes;
@@ -138,8 +139,12 @@ impl Engine<'_> {
         let (default_partition, referenced_by) =
             self.also_locked(table.partition_of.as_ref(), &table.name);
         let rows_copied = self.rows_copied_from(&table.name);
+        let mut table = table_without_foreign_keys(&table);
+        if rows_copied.is_some() {
+            without_row_security_until_copied(&mut table);
+        }
         Object::Table {
-            table: table_without_foreign_keys(&table),
+            table,
             default_partition,
             referenced_by,
             rows_copied,

@@ -20,12 +20,12 @@
 use std::collections::BTreeSet;
 
 use petal_ir::naming::make_object_name;
-use petal_ir::{Column, Database, Identity, QualifiedName, Table};
+use petal_ir::{Column, Database, Identity, QualifiedName, SequenceOwner, Table};
 
 use super::Engine;
 use super::partitions::drop_order;
 use crate::apply::privileges::owned_sequence;
-use crate::change::{Alter, Change, Delta, Object, Rename, RowSide};
+use crate::change::{Alter, Change, Delta, Object, Rename, RowSecurity, RowSide};
 use crate::render::retired_name;
 
 /// The partitions below `table` in `db`, at any depth, the deepest first.
@@ -107,18 +107,30 @@ pub fn copy_obstacle(cur: &Database, to: &Database, table: &QualifiedName) -> Op
     None
 }
 
+/// A new table that rows are copied into, created without row-level
+/// security: forced, it would refuse the migration's own inserts before
+/// its policies stand (`row_security_after_copy` turns it on).
+pub(super) fn without_row_security_until_copied(table: &mut Table) {
+    table.options.row_level_security = false;
+    table.options.force_row_level_security = false;
+}
+
 /// One side of a copy: `used` of `table`'s columns (`all`), whose owned
-/// sequences are `root`'s (`None`: a partition's, its root's to keep).
+/// sequences are `root`'s (`None`: a partition's, its root's to keep);
+/// `carry_grants` where privileges are not compared.
 fn side(
     table: &QualifiedName,
     root: Option<&QualifiedName>,
     all: &[Column],
     used: &[&Column],
+    carry_grants: bool,
 ) -> RowSide {
     let names: BTreeSet<&str> = used.iter().map(|c| c.name.as_str()).collect();
     RowSide {
         table: table.clone(),
         columns: used.iter().map(|c| c.name.clone()).collect(),
+        types: used.iter().map(|c| c.ty.clone()).collect(),
+        carry_grants,
         sequences: used
             .iter()
             .map(|c| root.and_then(|root| owned_sequence(root, c)))
@@ -203,7 +215,54 @@ impl Engine<'_> {
                 sequence: Delta::new(column.sequence.clone(), Some(retired_name(&sequence))),
             }));
         }
+        // A sequence merely owned by one of its columns would go with the
+        // old table: released now, owned by the new one's again later.
+        let owned: Vec<(QualifiedName, SequenceOwner)> = self
+            .cur
+            .sequences
+            .values()
+            .filter_map(|q| Some((q.name.clone(), q.owned_by.clone()?)))
+            .filter(|(_, owner)| owner.table == aside)
+            .collect();
+        for (name, owner) in owned {
+            self.emit(Change::Alter(Alter::SequenceOwner {
+                name,
+                owner: Delta::new(Some(owner), None),
+            }));
+        }
+        // Forced, row-level security would hide every row from the copy
+        // (the table's policies are gone by now) and lose them silently.
+        let security = RowSecurity {
+            enabled: t.options.row_level_security,
+            forced: t.options.force_row_level_security,
+            open: false,
+        };
+        if security.enabled || security.forced {
+            self.emit(Change::Alter(Alter::RowSecurity {
+                table: aside.clone(),
+                security: Delta::new(security, RowSecurity::default()),
+            }));
+        }
         self.swaps.push(table.clone());
+    }
+
+    /// Row-level security turned on for `table`, into which rows were
+    /// copied, as it is wanted.
+    fn row_security_after_copy(&mut self, table: &QualifiedName) {
+        let Some(wanted) = self.to.tables.get(table).map(|t| &t.options) else {
+            return;
+        };
+        let security = RowSecurity {
+            enabled: wanted.row_level_security,
+            forced: wanted.force_row_level_security,
+            open: super::policies::open_tables(self.to).contains(table),
+        };
+        if security.enabled || security.forced {
+            self.emit(Change::Alter(Alter::RowSecurity {
+                table: table.clone(),
+                security: Delta::new(RowSecurity::default(), security),
+            }));
+        }
     }
 
     /// Once the new tables stand: each table moved aside copied into its
@@ -233,11 +292,14 @@ impl Engine<'_> {
             let (read, written): (Vec<&Column>, Vec<&Column>) = pairs.into_iter().unzip();
             // A partition's sequences are its root's, which other rows use.
             let to_root = (to.name == name).then_some(&name);
+            // Compared, the new table's grants are given as any new one's.
+            let carry = self.to.privileges.is_none();
             let rows = Delta::new(
-                side(&aside, Some(&aside), &from.columns, &read),
-                side(&name, to_root, &to.columns, &written),
+                side(&aside, Some(&aside), &from.columns, &read, carry),
+                side(&name, to_root, &to.columns, &written, carry),
             );
             self.emit(Change::Alter(Alter::CopyRows { rows }));
+            self.row_security_after_copy(&name);
             let mut gone: Vec<Table> = partitions_below(&self.cur, &aside)
                 .iter()
                 .chain([&aside])

@@ -415,9 +415,9 @@ fn altered(alter: &Alter) -> Impact {
         },
         // Measured: both ways rewrite the table.
         Alter::Unlogged { table, .. } => Impact::default().rewrite(table),
-        // The read table is locked ACCESS EXCLUSIVE already (renamed
-        // aside); the written one is new.
-        Alter::CopyRows { rows } => Impact::default().scan(&rows.from.table),
+        // `LOCK TABLE`, then the read (`render/copy_rows.rs` labels each
+        // statement); the written table is new.
+        Alter::CopyRows { rows } => Impact::exclusive(&rows.from.table).scan(&rows.from.table),
         // `user_catalog_table` takes ACCESS EXCLUSIVE; every other
         // parameter SHARE UPDATE EXCLUSIVE (PostgreSQL's reloptions.c).
         Alter::TableStorage { table, storage } => {

@@ -65,7 +65,7 @@ pub(super) fn render(change: &Change, alter: &Alter) -> Vec<ReviewedStatement> {
             partition_of,
             ..
         } => many(change, partitions::attach_or_detach(table, partition_of)),
-        Alter::CopyRows { rows } => many(change, copy_rows::copy(rows)),
+        Alter::CopyRows { rows } => copy_rows::copy(change, rows),
         Alter::ConstraintValid {
             table,
             constraint,

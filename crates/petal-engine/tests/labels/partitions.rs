@@ -102,15 +102,21 @@ label_case!(
 #[test]
 fn label_table_made_partitioned_with_its_rows() {
     let plain = "
+        CREATE SEQUENCE log_n_seq;
         CREATE TABLE log (id bigint GENERATED ALWAYS AS IDENTITY, at date NOT NULL, kind text,
-            PRIMARY KEY (id, at));
+            n bigint DEFAULT nextval('log_n_seq'), PRIMARY KEY (id, at));
+        ALTER SEQUENCE log_n_seq OWNED BY log.n;
+        CREATE SEQUENCE log_tick OWNED BY log.kind;
         CREATE INDEX log_kind_idx ON log (kind);
         CREATE TABLE marks (id bigint, at date, FOREIGN KEY (id, at) REFERENCES log (id, at));
         INSERT INTO log (at, kind) SELECT date '2024-10-01' + g, 'k' FROM generate_series(1, 200) g;
         INSERT INTO marks SELECT id, at FROM log WHERE id < 20;";
     let partitioned = "
+        CREATE SEQUENCE log_n_seq;
         CREATE TABLE log (id bigint GENERATED ALWAYS AS IDENTITY, at date NOT NULL, kind text,
-            PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+            n bigint DEFAULT nextval('log_n_seq'), PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+        ALTER SEQUENCE log_n_seq OWNED BY log.n;
+        CREATE SEQUENCE log_tick OWNED BY log.kind;
         CREATE INDEX log_kind_idx ON log (kind);
         CREATE TABLE log_2024 PARTITION OF log FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
         CREATE TABLE log_rest PARTITION OF log DEFAULT;
