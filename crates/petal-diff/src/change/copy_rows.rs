@@ -23,6 +23,11 @@ pub struct RowSide {
     /// Each column's owned sequence (serial or identity) on this side, by
     /// position: the written side's takes up where the read side's was.
     pub sequences: Vec<Option<QualifiedName>>,
+    /// Whether those sequences are a partitioned table's above this one
+    /// (a table made a partition), which its other partitions' rows use:
+    /// moved forward past the copied values, never back.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub shared_sequences: bool,
     /// Whether a written column is `GENERATED ALWAYS AS IDENTITY`: the
     /// insert says `OVERRIDING SYSTEM VALUE` to keep the rows' values.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]

@@ -116,11 +116,12 @@ pub(super) fn without_row_security_until_copied(table: &mut Table) {
 }
 
 /// One side of a copy: `used` of `table`'s columns (`all`), whose owned
-/// sequences are `root`'s (`None`: a partition's, its root's to keep);
+/// sequences are `root`'s (the table itself, or the partitioned table
+/// above a partition, whose sequences its other partitions' rows use);
 /// `carry_grants` where privileges are not compared.
 fn side(
     table: &QualifiedName,
-    root: Option<&QualifiedName>,
+    root: &QualifiedName,
     all: &[Column],
     used: &[&Column],
     carry_grants: bool,
@@ -131,10 +132,8 @@ fn side(
         columns: used.iter().map(|c| c.name.clone()).collect(),
         types: used.iter().map(|c| c.ty.clone()).collect(),
         carry_grants,
-        sequences: used
-            .iter()
-            .map(|c| root.and_then(|root| owned_sequence(root, c)))
-            .collect(),
+        sequences: used.iter().map(|c| owned_sequence(root, c)).collect(),
+        shared_sequences: root != table,
         always_identity: used.iter().any(|c| c.identity == Some(Identity::Always)),
         not_copied: all
             .iter()
@@ -290,13 +289,11 @@ impl Engine<'_> {
                 }
             }
             let (read, written): (Vec<&Column>, Vec<&Column>) = pairs.into_iter().unzip();
-            // A partition's sequences are its root's, which other rows use.
-            let to_root = (to.name == name).then_some(&name);
             // Compared, the new table's grants are given as any new one's.
             let carry = self.to.privileges.is_none();
             let rows = Delta::new(
-                side(&aside, Some(&aside), &from.columns, &read, carry),
-                side(&name, to_root, &to.columns, &written, carry),
+                side(&aside, &from.name, &from.columns, &read, carry),
+                side(&name, &to.name, &to.columns, &written, carry),
             );
             self.emit(Change::Alter(Alter::CopyRows { rows }));
             self.row_security_after_copy(&name);

@@ -29,14 +29,21 @@ pub(super) fn copy(change: &Change, rows: &Delta<RowSide>) -> Vec<ReviewedStatem
             continue;
         };
         let target = quote_literal(&written.quoted());
+        let col = quote_ident(column);
         sqls.push(match from.sequences.get(i).cloned().flatten() {
+            // Another partition's rows draw from it too: only forward.
+            _ if to.shared_sequences => format!(
+                "SELECT setval({target}, max({col})) FROM {} HAVING max({col}) > (SELECT \
+                 CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM {});",
+                to.table.quoted(),
+                written.quoted()
+            ),
             Some(read) => format!(
                 "SELECT setval({target}, last_value, is_called) FROM {};",
                 read.quoted()
             ),
             None => format!(
-                "SELECT setval({target}, coalesce(max({}), 0) + 1, false) FROM {};",
-                quote_ident(column),
+                "SELECT setval({target}, coalesce(max({col}), 0) + 1, false) FROM {};",
                 to.table.quoted()
             ),
         });
