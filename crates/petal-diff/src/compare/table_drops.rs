@@ -16,15 +16,7 @@ impl Engine<'_> {
     pub(super) fn drop_columns_and_tables(&mut self, matching: &Matching) {
         // Recreated with their rows: aside now, with the partitions below
         // them, dropped once the rows are copied.
-        let kept: BTreeSet<&QualifiedName> = matching.tables.keys().collect();
-        let going: Vec<Table> = self
-            .cur
-            .tables
-            .values()
-            .filter(|t| !kept.contains(&t.name))
-            .cloned()
-            .collect();
-        let with_rows = self.recreated_with_rows(&going);
+        let with_rows = self.recreated_with_rows(&self.not_kept(matching));
         let aside: BTreeSet<QualifiedName> = with_rows
             .iter()
             .flat_map(|name| self.partitions_aside(name))
@@ -75,14 +67,7 @@ impl Engine<'_> {
         }
         // Renames ran: a kept table has its new name. A table of the same
         // name that is not kept cannot become the new one in place.
-        let kept: BTreeSet<&QualifiedName> = matching.tables.keys().collect();
-        let mut dropped: Vec<Table> = self
-            .cur
-            .tables
-            .values()
-            .filter(|t| !kept.contains(&t.name))
-            .cloned()
-            .collect();
+        let mut dropped = self.not_kept(matching);
         partitions::drop_order(&self.cur, &mut dropped);
         let signature = |t: &Table| -> BTreeSet<(String, String)> {
             t.columns
@@ -110,5 +95,17 @@ impl Engine<'_> {
                 self.emit(Change::Drop(object));
             }
         }
+    }
+
+    /// The tables of the working copy that are not kept: each goes, or is
+    /// recreated under its name.
+    fn not_kept(&self, matching: &Matching) -> Vec<Table> {
+        let kept: BTreeSet<&QualifiedName> = matching.tables.keys().collect();
+        self.cur
+            .tables
+            .values()
+            .filter(|t| !kept.contains(&t.name))
+            .cloned()
+            .collect()
     }
 }

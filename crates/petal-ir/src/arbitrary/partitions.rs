@@ -25,14 +25,23 @@ pub(super) fn partition_a_table(rng: &mut Rng, db: &mut Database) -> bool {
     let candidates: Vec<(QualifiedName, String)> = db
         .tables
         .values()
-        .filter(|t| t.partition_of.is_none() && t.partition_by.is_none())
-        .filter(|t| !db.triggers.keys().any(|k| k.table == t.name))
-        .filter_map(|t| key_column(t).map(|c| (t.name.clone(), c)))
+        .filter_map(|t| partitionable(db, t))
         .collect();
     let Some((name, column)) = rng.pick(&candidates).cloned() else {
         return false;
     };
     partition_table(rng, db, &name, &column)
+}
+
+/// A plain table of `db` that can be partitioned (no trigger on it), with
+/// the column its key would be over.
+fn partitionable(db: &Database, t: &Table) -> Option<(QualifiedName, String)> {
+    let plain = t.partition_of.is_none() && t.partition_by.is_none();
+    let triggered = db.triggers.keys().any(|k| k.table == t.name);
+    if !plain || triggered {
+        return None;
+    }
+    key_column(t).map(|c| (t.name.clone(), c))
 }
 
 /// Makes one plain table that `before` holds under the same name
@@ -48,7 +57,6 @@ pub(super) fn partition_a_kept_table(rng: &mut Rng, before: &Database, db: &mut 
     let candidates: Vec<(QualifiedName, String)> = db
         .tables
         .values()
-        .filter(|t| t.partition_of.is_none() && t.partition_by.is_none())
         .filter(|t| t.renamed_from.is_none() && !t.is_declared_in_sql())
         .filter(|t| {
             before
@@ -57,8 +65,7 @@ pub(super) fn partition_a_kept_table(rng: &mut Rng, before: &Database, db: &mut 
                 .is_some_and(|b| b.partition_of.is_none() && b.partition_by.is_none())
         })
         .filter(|t| !in_a_tree(db, &t.name) && !in_a_tree(before, &t.name))
-        .filter(|t| !db.triggers.keys().any(|k| k.table == t.name))
-        .filter_map(|t| key_column(t).map(|c| (t.name.clone(), c)))
+        .filter_map(|t| partitionable(db, t))
         .collect();
     let Some((name, column)) = rng.pick(&candidates).cloned() else {
         return false;
