@@ -194,7 +194,8 @@ const POLICY: &str = "CREATE POLICY events_read ON events FOR SELECT USING (true
 /// partitioned one created with its partitions, the rows copied (the
 /// identity's sequence carried on, `code` cast from text to integer) and
 /// the old table dropped; the foreign key into it comes back after, and
-/// the grants on it (privileges are not compared) are given again. The
+/// the grants on it (privileges are not compared) are given again, and
+/// its owner, which is not the role running the migration, kept. The
 /// down copies them back into a plain table; `check` is clean at both
 /// ends.
 #[tokio::test]
@@ -208,6 +209,9 @@ async fn a_table_made_partitioned_with_allow_recreate_keeps_its_rows() {
                   INSERT INTO event_notes SELECT id, id, happened_on FROM events WHERE id <= 10;
                   DO $$ BEGIN CREATE ROLE petal_e2e_events_reader;
                   EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+                  DO $$ BEGIN CREATE ROLE petal_e2e_events_owner;
+                  EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+                  ALTER TABLE events OWNER TO petal_e2e_events_owner;
                   GRANT SELECT ON events TO petal_e2e_events_reader;
                   GRANT UPDATE (kind) ON events TO petal_e2e_events_reader;";
     project.client().batch_execute(insert).await.unwrap();
@@ -264,11 +268,17 @@ async fn a_table_made_partitioned_with_allow_recreate_keeps_its_rows() {
 }
 
 /// Whether the reader role holds `SELECT` on the events and `UPDATE` on
-/// their `kind`.
+/// their `kind`; the events' owner is checked to be the owner role.
 async fn reader_grants(project: &Project) -> (bool, bool) {
     let sql = "SELECT has_table_privilege('petal_e2e_events_reader', 'events', 'SELECT'), \
-               has_column_privilege('petal_e2e_events_reader', 'events', 'kind', 'UPDATE')";
+               has_column_privilege('petal_e2e_events_reader', 'events', 'kind', 'UPDATE'), \
+               pg_get_userbyid(relowner)::text FROM pg_class WHERE oid = 'events'::regclass";
     let row = project.client().query_one(sql, &[]).await.unwrap();
+    assert_eq!(
+        row.get::<_, String>(2),
+        "petal_e2e_events_owner",
+        "the table's owner"
+    );
     (row.get(0), row.get(1))
 }
 

@@ -5,7 +5,7 @@ use petal_ir::{
 };
 
 use super::{ApplyError, column_mut, err, table_mut};
-use crate::change::{Alter, NotNull, PolicyRules, Replace, ValidatedConstraint};
+use crate::change::{Alter, Delta, NotNull, PolicyRules, Replace, RowSide, ValidatedConstraint};
 
 fn not_null_state(db: &mut Database, alter: &Alter) -> Result<(), ApplyError> {
     if let Alter::NotNullState {
@@ -24,10 +24,15 @@ fn not_null_state(db: &mut Database, alter: &Alter) -> Result<(), ApplyError> {
     Ok(())
 }
 
-/// Rows are no part of a schema: a copy only needs both tables to stand.
-fn both_stand(db: &mut Database, a: &QualifiedName, b: &QualifiedName) -> Result<(), ApplyError> {
-    table_mut(db, a)?;
-    table_mut(db, b).map(|_| ())
+/// Rows are no part of a schema: a copy needs both tables to stand, and
+/// leaves the written one's row-level security on as wanted (it was
+/// created without).
+fn copy_rows(db: &mut Database, rows: &Delta<RowSide>) -> Result<(), ApplyError> {
+    table_mut(db, &rows.from.table)?;
+    let written = table_mut(db, &rows.to.table)?;
+    written.options.row_level_security = rows.to.row_security.enabled;
+    written.options.force_row_level_security = rows.to.row_security.forced;
+    Ok(())
 }
 
 fn sequence_alter(db: &mut Database, alter: &Alter) -> Result<(), ApplyError> {
@@ -163,7 +168,7 @@ pub(super) fn apply_alter(db: &mut Database, alter: &Alter) -> Result<(), ApplyE
         } => column_mut(db, table, column)?.sequence = sequence.to.clone(),
         Alter::Comment { on, text } => set_comment(db, on, text.to.clone())?,
         Alter::Privileges { .. } => {} // `privileges::follow` sets them.
-        Alter::CopyRows { rows } => both_stand(db, &rows.from.table, &rows.to.table)?,
+        Alter::CopyRows { rows } => copy_rows(db, rows)?,
         Alter::Unlogged { .. }
         | Alter::TableStorage { .. }
         | Alter::ReplicaIdentity { .. }

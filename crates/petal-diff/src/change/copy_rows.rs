@@ -7,7 +7,7 @@
 use petal_ir::{QualifiedName, SqlType};
 use serde::{Deserialize, Serialize};
 
-use super::Delta;
+use super::{Delta, RowSecurity};
 use crate::classify::{Review, Safety};
 
 /// One side of a copy: the table read (`from`) or written (`to`).
@@ -41,6 +41,16 @@ pub struct RowSide {
     /// table would have its owner's alone.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub carry_grants: bool,
+    /// The table's row-level security as it is wanted: off on both while
+    /// the rows move (forced, it would hide every row from the read, with
+    /// the policies gone, or refuse the writes), on again after on the
+    /// table written.
+    #[serde(default, skip_serializing_if = "is_off")]
+    pub row_security: RowSecurity,
+}
+
+fn is_off(security: &RowSecurity) -> bool {
+    !security.enabled && !security.forced
 }
 
 /// The review of the rows of `rows.from`'s table (every partition below
@@ -78,9 +88,16 @@ pub(super) fn review(rows: &Delta<RowSide>) -> Review {
             to.not_copied.join(", ")
         ))
     };
+    let review = review.note(format!("{} is given {}'s owner", to.table, from.table));
+    let review = if is_off(&from.row_security) && is_off(&to.row_security) {
+        review
+    } else {
+        review.note("row-level security is off on both tables while the rows move")
+    };
     if to.carry_grants {
         review.note(format!(
-            "the grants on {} (and on its copied columns) are given again on {}",
+            "the grants on {} (on its copied columns, on its owned sequences) are given again \
+             on {}",
             from.table, to.table
         ))
     } else {

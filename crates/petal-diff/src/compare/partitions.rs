@@ -140,7 +140,9 @@ impl Engine<'_> {
             self.also_locked(table.partition_of.as_ref(), &table.name);
         let rows_copied = self.rows_copied_from(&table.name);
         let mut table = table_without_foreign_keys(&table);
-        if rows_copied.is_some() {
+        // The table copied into, not a partition below it: rows routed
+        // through their parent meet no partition's row-level security.
+        if rows_copied.is_some() && self.swaps.contains(&table.name) {
             without_row_security_until_copied(&mut table);
         }
         Object::Table {

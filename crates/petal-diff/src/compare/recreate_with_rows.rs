@@ -20,7 +20,7 @@
 use std::collections::BTreeSet;
 
 use petal_ir::naming::make_object_name;
-use petal_ir::{Column, Database, Identity, QualifiedName, SequenceOwner, Table};
+use petal_ir::{Column, Database, Identity, QualifiedName, Table};
 
 use super::Engine;
 use super::partitions::drop_order;
@@ -107,9 +107,9 @@ pub fn copy_obstacle(cur: &Database, to: &Database, table: &QualifiedName) -> Op
     None
 }
 
-/// A new table that rows are copied into, created without row-level
-/// security: forced, it would refuse the migration's own inserts before
-/// its policies stand (`row_security_after_copy` turns it on).
+/// A table that rows are copied into, created without row-level security:
+/// forced, it would refuse the migration's own inserts before its
+/// policies stand (`CopyRows` turns it on once they are in).
 pub(super) fn without_row_security_until_copied(table: &mut Table) {
     table.options.row_level_security = false;
     table.options.force_row_level_security = false;
@@ -120,7 +120,7 @@ pub(super) fn without_row_security_until_copied(table: &mut Table) {
 /// above a partition, whose sequences its other partitions' rows use);
 /// `carry_grants` where privileges are not compared.
 fn side(
-    table: &QualifiedName,
+    table: &Table,
     root: &QualifiedName,
     all: &[Column],
     used: &[&Column],
@@ -128,12 +128,17 @@ fn side(
 ) -> RowSide {
     let names: BTreeSet<&str> = used.iter().map(|c| c.name.as_str()).collect();
     RowSide {
-        table: table.clone(),
+        table: table.name.clone(),
+        row_security: RowSecurity {
+            enabled: table.options.row_level_security,
+            forced: table.options.force_row_level_security,
+            open: false,
+        },
         columns: used.iter().map(|c| c.name.clone()).collect(),
         types: used.iter().map(|c| c.ty.clone()).collect(),
         carry_grants,
         sequences: used.iter().map(|c| owned_sequence(root, c)).collect(),
-        shared_sequences: root != table,
+        shared_sequences: *root != table.name,
         always_identity: used.iter().any(|c| c.identity == Some(Identity::Always)),
         not_copied: all
             .iter()
@@ -147,6 +152,7 @@ impl Engine<'_> {
     /// For a new table that is, or is below, a table recreated with its
     /// rows: the old table aside, which they are copied from.
     pub(super) fn rows_copied_from(&self, table: &QualifiedName) -> Option<QualifiedName> {
+        // A new partition's rows come through its parent's copy.
         let mut at = self.to.tables.get(table)?;
         for _ in 0..=self.to.tables.len() {
             if self.swaps.contains(&at.name) {
@@ -214,54 +220,8 @@ impl Engine<'_> {
                 sequence: Delta::new(column.sequence.clone(), Some(retired_name(&sequence))),
             }));
         }
-        // A sequence merely owned by one of its columns would go with the
-        // old table: released now, owned by the new one's again later.
-        let owned: Vec<(QualifiedName, SequenceOwner)> = self
-            .cur
-            .sequences
-            .values()
-            .filter_map(|q| Some((q.name.clone(), q.owned_by.clone()?)))
-            .filter(|(_, owner)| owner.table == aside)
-            .collect();
-        for (name, owner) in owned {
-            self.emit(Change::Alter(Alter::SequenceOwner {
-                name,
-                owner: Delta::new(Some(owner), None),
-            }));
-        }
-        // Forced, row-level security would hide every row from the copy
-        // (the table's policies are gone by now) and lose them silently.
-        let security = RowSecurity {
-            enabled: t.options.row_level_security,
-            forced: t.options.force_row_level_security,
-            open: false,
-        };
-        if security.enabled || security.forced {
-            self.emit(Change::Alter(Alter::RowSecurity {
-                table: aside.clone(),
-                security: Delta::new(security, RowSecurity::default()),
-            }));
-        }
+        self.release_owned_sequences(&aside);
         self.swaps.push(table.clone());
-    }
-
-    /// Row-level security turned on for `table`, into which rows were
-    /// copied, as it is wanted.
-    fn row_security_after_copy(&mut self, table: &QualifiedName) {
-        let Some(wanted) = self.to.tables.get(table).map(|t| &t.options) else {
-            return;
-        };
-        let security = RowSecurity {
-            enabled: wanted.row_level_security,
-            forced: wanted.force_row_level_security,
-            open: super::policies::open_tables(self.to).contains(table),
-        };
-        if security.enabled || security.forced {
-            self.emit(Change::Alter(Alter::RowSecurity {
-                table: table.clone(),
-                security: Delta::new(RowSecurity::default(), security),
-            }));
-        }
     }
 
     /// Once the new tables stand: each table moved aside copied into its
@@ -291,12 +251,15 @@ impl Engine<'_> {
             let (read, written): (Vec<&Column>, Vec<&Column>) = pairs.into_iter().unzip();
             // Compared, the new table's grants are given as any new one's.
             let carry = self.to.privileges.is_none();
+            let (Some(old), Some(new)) = (self.cur.tables.get(&aside), self.to.tables.get(&name))
+            else {
+                continue;
+            };
             let rows = Delta::new(
-                side(&aside, &from.name, &from.columns, &read, carry),
-                side(&name, &to.name, &to.columns, &written, carry),
+                side(old, &from.name, &from.columns, &read, carry),
+                side(new, &to.name, &to.columns, &written, carry),
             );
             self.emit(Change::Alter(Alter::CopyRows { rows }));
-            self.row_security_after_copy(&name);
             let mut gone: Vec<Table> = partitions_below(&self.cur, &aside)
                 .iter()
                 .chain([&aside])
@@ -306,9 +269,18 @@ impl Engine<'_> {
             // after them.
             drop_order(&self.cur, &mut gone);
             for t in gone {
+                let root = t.name == aside;
                 let mut object = self.table_object(t);
-                if let Object::Table { rows_copied, .. } = &mut object {
+                if let Object::Table {
+                    rows_copied, table, ..
+                } = &mut object
+                {
                     *rows_copied = Some(name.clone());
+                    // The down creates it again and copies into it before
+                    // its row-level security goes on (`CopyRows` does).
+                    if root {
+                        without_row_security_until_copied(table);
+                    }
                 }
                 self.emit(Change::Drop(object));
             }

@@ -5,11 +5,11 @@
 
 use std::collections::BTreeSet;
 
-use petal_ir::{QualifiedName, Table};
+use petal_ir::{QualifiedName, SequenceOwner, Table};
 
 use super::{Engine, Matching, Warning};
 use super::{inheritance, partitions};
-use crate::change::{Change, Object};
+use crate::change::{Alter, Change, Delta, Object};
 
 impl Engine<'_> {
     /// Phase 7, with the possible renames a reviewer should look at.
@@ -91,6 +91,7 @@ impl Engine<'_> {
             if with_rows.contains(&table.name) {
                 self.move_aside(&table.name);
             } else if !aside.contains(&table.name) {
+                self.release_owned_sequences(&table.name);
                 let object = self.table_object(table);
                 self.emit(Change::Drop(object));
             }
@@ -107,5 +108,25 @@ impl Engine<'_> {
             .filter(|t| !kept.contains(&t.name))
             .cloned()
             .collect()
+    }
+
+    /// The sequences merely `OWNED BY` a column of `table` that are still
+    /// owned (those that go were released in phase 2a), released: they
+    /// would go with the table. They are owned by the wanted column again
+    /// with the other objects' alterations, once the tables stand.
+    pub(super) fn release_owned_sequences(&mut self, table: &QualifiedName) {
+        let owned: Vec<(QualifiedName, SequenceOwner)> = self
+            .cur
+            .sequences
+            .values()
+            .filter_map(|q| Some((q.name.clone(), q.owned_by.clone()?)))
+            .filter(|(_, owner)| owner.table == *table)
+            .collect();
+        for (name, owner) in owned {
+            self.emit(Change::Alter(Alter::SequenceOwner {
+                name,
+                owner: Delta::new(Some(owner), None),
+            }));
+        }
     }
 }
