@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use petal_ir::naming::{make_object_name, truncate_identifier};
-use petal_ir::{Database, ForeignKey, QualifiedName, Table};
+use petal_ir::{Database, ForeignKey, ObjectKey, QualifiedName, Table};
 
 use super::{create_table_sql, ddl, render_change, table_extras};
 use crate::change::{Change, Object};
@@ -98,17 +98,30 @@ pub fn render_load(db: &Database) -> Load {
             let mut inline = Vec::new();
             let mut self_keys = Vec::new();
             let mut after: BTreeSet<usize> = name_clashes.get(&i).cloned().unwrap_or_default();
+            // A key's comment follows the key: in the table's unit when
+            // the key is made there, after it in the epilogue otherwise.
+            let mut comments = Vec::new();
             for fk in keys.get(name).into_iter().flatten() {
+                let comment = fk
+                    .comment
+                    .is_some()
+                    .then(|| ddl::comment_on(&ObjectKey::constraint(name, &fk.name), &fk.comment));
+                let later = || {
+                    [ddl::add_foreign_key(name, fk).text]
+                        .into_iter()
+                        .chain(comment.clone())
+                };
                 // Inline, `CREATE TABLE` would mark it valid.
                 if fk.not_valid {
-                    cycle_keys.push(ddl::add_foreign_key(name, fk).text);
+                    cycle_keys.extend(later());
                     continue;
                 }
                 if &fk.ref_table == *name {
                     if keyed_by_constraint(table, fk) {
                         inline.push(*fk);
+                        comments.extend(comment);
                     } else {
-                        self_keys.push(ddl::add_foreign_key(name, fk).text);
+                        self_keys.extend(later());
                     }
                     continue;
                 }
@@ -116,14 +129,19 @@ pub fn render_load(db: &Database) -> Load {
                     Some(&p) if p < i => {
                         after.insert(p);
                         inline.push(*fk);
+                        comments.extend(comment);
                     }
-                    Some(_) => cycle_keys.push(ddl::add_foreign_key(name, fk).text),
+                    Some(_) => cycle_keys.extend(later()),
                     // Not a table of this database: PostgreSQL's refusal
                     // names the key, as it would in `render_schema`'s DDL.
-                    None => inline.push(*fk),
+                    None => {
+                        inline.push(*fk);
+                        comments.extend(comment);
+                    }
                 }
             }
             let mut rest: Vec<String> = table_extras(table).into_iter().map(|s| s.sql).collect();
+            rest.extend(comments);
             rest.extend(self_keys);
             TableUnit {
                 table: (*name).clone(),
@@ -328,6 +346,43 @@ mod tests {
             .filter(|u| u.create.contains("FOREIGN KEY"))
             .count();
         assert_eq!(inline, 2);
+    }
+
+    /// Found by the canonical cache's property: a key made inline lost
+    /// its comment on the cold path.
+    #[test]
+    fn a_keys_comment_follows_it_inline_or_in_the_epilogue() {
+        let comment = "COMMENT ON CONSTRAINT";
+        let mut node = table("node", &["node"]);
+        node.foreign_keys[0].comment = Some("parent".into());
+        let mut a = table("a", &["b"]);
+        a.foreign_keys[0].comment = Some("to b".into());
+        let mut b = table("b", &["a"]);
+        b.foreign_keys[0].comment = Some("to a".into());
+        let load = render_load(&database(vec![node, a, b]));
+        let node = load.tables.iter().find(|u| u.table.name == "node");
+        let rest = node.map(|u| u.rest.join("\n")).unwrap_or_default();
+        assert!(
+            rest.contains(&format!("{comment} \"node_node_id_fkey\"")),
+            "{rest}"
+        );
+        let all: Vec<&String> = load
+            .tables
+            .iter()
+            .flat_map(|u| &u.rest)
+            .chain(&load.epilogue)
+            .filter(|s| s.contains(comment))
+            .collect();
+        assert_eq!(all.len(), 3, "{all:?}");
+        // The key closing the cycle is added in the epilogue, its comment
+        // right after it.
+        let at = load.epilogue.iter().position(|s| s.contains("FOREIGN KEY"));
+        let next = at.and_then(|i| load.epilogue.get(i + 1));
+        assert!(
+            next.is_some_and(|s| s.contains(comment)),
+            "{:?}",
+            load.epilogue
+        );
     }
 
     #[test]
