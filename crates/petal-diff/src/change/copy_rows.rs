@@ -45,12 +45,8 @@ pub struct RowSide {
     /// the rows move (forced, it would hide every row from the read, with
     /// the policies gone, or refuse the writes), on again after on the
     /// table written.
-    #[serde(default, skip_serializing_if = "is_off")]
+    #[serde(default, skip_serializing_if = "RowSecurity::is_off")]
     pub row_security: RowSecurity,
-}
-
-fn is_off(security: &RowSecurity) -> bool {
-    !security.enabled && !security.forced
 }
 
 /// The review of the rows of `rows.from`'s table (every partition below
@@ -89,7 +85,7 @@ pub(super) fn review(rows: &Delta<RowSide>) -> Review {
         ))
     };
     let review = review.note(format!("{} is given {}'s owner", to.table, from.table));
-    let review = if is_off(&from.row_security) && is_off(&to.row_security) {
+    let review = if from.row_security.is_off() && to.row_security.is_off() {
         review
     } else {
         review.note("row-level security is off on both tables while the rows move")

@@ -22,6 +22,11 @@ pub struct RowSecurity {
 }
 
 impl RowSecurity {
+    /// Neither enabled nor forced.
+    pub fn is_off(&self) -> bool {
+        !self.enabled && !self.forced
+    }
+
     /// The `ALTER TABLE` actions taking `self` to `to`: `ENABLE ROW LEVEL
     /// SECURITY`, `NO FORCE ROW LEVEL SECURITY`, ...
     pub fn actions(&self, to: &RowSecurity) -> Vec<&'static str> {

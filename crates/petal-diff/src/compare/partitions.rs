@@ -106,20 +106,27 @@ pub(super) fn default_partition(
         .map(|t| t.name.clone())
 }
 
+/// `table` of `db` and the partitioned tables above it, nearest first (a
+/// partition's columns are the last one's).
+pub(super) fn partition_chain<'d>(db: &'d Database, table: &QualifiedName) -> Vec<&'d Table> {
+    let mut chain: Vec<&Table> = db.tables.get(table).into_iter().collect();
+    while let Some(of) = chain.last().and_then(|t| t.partition_of.as_ref()) {
+        // A cycle cannot be built; the check keeps a broken IR finite.
+        match db.tables.get(&of.parent) {
+            Some(parent) if !chain.iter().any(|t| t.name == parent.name) => chain.push(parent),
+            _ => break,
+        }
+    }
+    chain
+}
+
 /// The tables of `db` with a foreign key to `parent` or to a table above
 /// it (a key to a partitioned table reaches every partition below).
 fn referenced_by(db: &Database, parent: &QualifiedName) -> Vec<QualifiedName> {
-    let mut above = vec![parent];
-    while let Some(of) = above
-        .last()
-        .and_then(|t| db.tables.get(*t))
-        .and_then(|t| t.partition_of.as_ref())
-    {
-        if above.contains(&&of.parent) {
-            break;
-        }
-        above.push(&of.parent);
-    }
+    let above: Vec<&QualifiedName> = partition_chain(db, parent)
+        .iter()
+        .map(|t| &t.name)
+        .collect();
     db.tables
         .values()
         .filter(|t| {

@@ -23,42 +23,23 @@ use petal_ir::naming::make_object_name;
 use petal_ir::{Column, Database, Identity, QualifiedName, Table};
 
 use super::Engine;
-use super::partitions::drop_order;
+use super::partitions::{drop_order, partition_chain};
 use crate::apply::privileges::owned_sequence;
 use crate::change::{Alter, Change, Delta, Object, Rename, RowSecurity, RowSide};
+use crate::partition_tree::PartitionTree;
 use crate::render::retired_name;
 
 /// The partitions below `table` in `db`, at any depth, the deepest first.
 fn partitions_below(db: &Database, table: &QualifiedName) -> Vec<QualifiedName> {
-    let mut found: Vec<QualifiedName> = Vec::new();
-    let mut parents = vec![table.clone()];
-    while let Some(parent) = parents.pop() {
-        for t in db.tables.values() {
-            let below = t
-                .partition_of
-                .as_ref()
-                .is_some_and(|of| of.parent == parent);
-            if below && !found.contains(&t.name) && t.name != *table {
-                found.push(t.name.clone());
-                parents.push(t.name.clone());
-            }
-        }
-    }
+    let mut found = PartitionTree::of(db).descendants(table);
     found.sort_by_key(|name| std::cmp::Reverse(super::inheritance::depth(db, name)));
     found
 }
 
-/// The table whose columns `table` has (its root, for a partition, whose
-/// columns the IR keeps on the root only), and those columns.
+/// The table whose columns `table` has: itself, or for a partition the
+/// root above it (the IR keeps a partition's columns on the root only).
 fn columns_of<'d>(db: &'d Database, table: &QualifiedName) -> Option<&'d Table> {
-    let mut at = db.tables.get(table)?;
-    for _ in 0..=db.tables.len() {
-        let Some(of) = &at.partition_of else {
-            return Some(at);
-        };
-        at = db.tables.get(&of.parent)?;
-    }
-    None
+    partition_chain(db, table).pop()
 }
 
 /// Why `table` cannot be recreated with its rows from `cur` into `to`,
@@ -153,14 +134,10 @@ impl Engine<'_> {
     /// rows: the old table aside, which they are copied from.
     pub(super) fn rows_copied_from(&self, table: &QualifiedName) -> Option<QualifiedName> {
         // A new partition's rows come through its parent's copy.
-        let mut at = self.to.tables.get(table)?;
-        for _ in 0..=self.to.tables.len() {
-            if self.swaps.contains(&at.name) {
-                return Some(retired_name(&at.name));
-            }
-            at = self.to.tables.get(&at.partition_of.as_ref()?.parent)?;
-        }
-        None
+        partition_chain(self.to, table)
+            .into_iter()
+            .find(|t| self.swaps.contains(&t.name))
+            .map(|t| retired_name(&t.name))
     }
 
     /// The tables of the working copy that go in this phase but are

@@ -22,7 +22,7 @@ pub(super) fn copy(change: &Change, rows: &Delta<RowSide>) -> Vec<ReviewedStatem
         from.table.quoted()
     )];
     let off = RowSecurity::default();
-    if from.row_security != off {
+    if !from.row_security.is_off() {
         sqls.push(alter_table(&from.table, &from.row_security.actions(&off)));
     }
     sqls.push(insert(rows));
@@ -52,7 +52,7 @@ pub(super) fn copy(change: &Change, rows: &Delta<RowSide>) -> Vec<ReviewedStatem
         });
     }
     sqls.push(owner_and_grants(rows));
-    if to.row_security != off {
+    if !to.row_security.is_off() {
         sqls.push(alter_table(&to.table, &off.actions(&to.row_security)));
     }
     let mut out = many(change, sqls);
@@ -141,13 +141,14 @@ fn owner_and_grants(rows: &Delta<RowSide>) -> String {
             .map(|(a, b)| format!("({}, {})", quote_literal(a), quote_literal(b)))
             .collect::<Vec<_>>();
         if !columns.is_empty() {
-            body.push_str(&grant_loop(
+            body.push_str(&grant_loop_with(
                 &format!(
                     "pg_attribute t CROSS JOIN LATERAL aclexplode(t.attacl) a \
                      JOIN (VALUES {}) m(read, written) ON m.read = t.attname \
                      WHERE t.attrelid = {read}::regclass",
                     columns.join(", ")
                 ),
+                ", m.written",
                 &format!("'GRANT %s (%I) ON {written} TO %s%s', g.privilege_type, g.written"),
             ));
         }
@@ -184,14 +185,14 @@ $petal$;"
 /// (but the read table's owner's), given again by `grant`, a `format()`
 /// call's format string and first arguments.
 fn grant_loop(source: &str, grant: &str) -> String {
-    let written = if source.contains("m(read, written)") {
-        ", m.written"
-    } else {
-        ""
-    };
+    grant_loop_with(source, "", grant)
+}
+
+/// [`grant_loop`], selecting `more` besides each grant (`, m.written`).
+fn grant_loop_with(source: &str, more: &str, grant: &str) -> String {
     format!(
         "
-  FOR g IN SELECT a.privilege_type, a.is_grantable, a.grantee{written}
+  FOR g IN SELECT a.privilege_type, a.is_grantable, a.grantee{more}
     FROM {source} AND a.grantee <> read_owner
   LOOP
     EXECUTE format({grant}, {GRANTEE_AND_OPTION});
