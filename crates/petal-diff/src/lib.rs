@@ -28,6 +28,7 @@ mod partition_tree;
 mod render;
 mod requires;
 mod scope;
+mod stand_alone;
 
 pub use apply::{ApplyError, apply, apply_all};
 pub use casts::{TypeChangeRisk, needs_using, type_change_risk, using_cast};
@@ -53,3 +54,4 @@ pub use render::{
 };
 pub use requires::{Requirement, requirements};
 pub use scope::{ALWAYS_PRESENT, Scope};
+pub use stand_alone::{ParentCopy, ParentCopyKind};

@@ -25,6 +25,8 @@
 
 #[allow(dead_code)] // `drop_cache` is the cache tests'
 mod common;
+#[path = "convergence/stand_alone.rs"]
+mod stand_alone;
 mod support;
 #[path = "convergence/types.rs"]
 mod types;

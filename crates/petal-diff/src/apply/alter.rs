@@ -64,14 +64,37 @@ fn table_option(db: &mut Database, alter: &Alter) -> Result<(), ApplyError> {
         Alter::ReplicaIdentity { table, identity } => {
             table_mut(db, table)?.options.replica_identity = identity.to.clone();
         }
-        // Detached, a partition keeps its parent's columns, which the IR
-        // does not hold for it: the engine attaches it again in the same
-        // migration, so nothing reads them in between.
+        // Detached only to be attached again, a partition keeps its
+        // parent's columns, which the IR does not hold for it: nothing
+        // reads them in between.
         Alter::PartitionOf {
             table,
             partition_of,
+            stands_alone: None,
             ..
         } => table_mut(db, table)?.partition_of = partition_of.to.clone(),
+        Alter::PartitionOf {
+            table,
+            partition_of,
+            stands_alone: Some(copies),
+            ..
+        } => {
+            let moved = match &partition_of.to {
+                None => crate::stand_alone::standing_alone(db, table, copies),
+                Some(of) => crate::stand_alone::joined(db, table, of),
+            };
+            let Some(moved) = moved else {
+                return err(format!(
+                    "{table} cannot {} a partition: it or its parent is missing",
+                    if partition_of.to.is_some() {
+                        "become"
+                    } else {
+                        "stop being"
+                    }
+                ));
+            };
+            *table_mut(db, table)? = moved;
+        }
         Alter::RowSecurity { table, security } => {
             let options = &mut table_mut(db, table)?.options;
             options.row_level_security = security.to.enabled;

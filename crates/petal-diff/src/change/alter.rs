@@ -130,6 +130,13 @@ pub enum Alter {
         /// lock (and a detach reads).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         referenced_by: Vec<QualifiedName>,
+        /// A partition that stands alone once detached (and was before it
+        /// was attached), keeping its parent's columns and checks and its
+        /// copies of the parent's indexes and foreign keys, under these
+        /// names (`stand_alone.rs`); none when it is detached only to be
+        /// attached again.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        stands_alone: Option<Vec<crate::ParentCopy>>,
     },
     /// The rows of a table recreated with them (`--allow-recreate`):
     /// `rows.from`'s table (every partition below it included) copied

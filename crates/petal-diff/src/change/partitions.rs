@@ -5,11 +5,14 @@ use petal_ir::{PartitionOf, QualifiedName};
 use super::Delta;
 use crate::classify::{Review, Safety};
 
-/// The review of a partition detached or attached.
+/// The review of a partition detached or attached; `stands_alone`: a
+/// table that stands alone once detached, or did before it was attached.
 pub(super) fn review(
     table: &QualifiedName,
     partition_of: &Delta<Option<PartitionOf>>,
     default_partition: Option<&QualifiedName>,
+    referenced_by: &[QualifiedName],
+    stands_alone: bool,
 ) -> Review {
     match (&partition_of.from, &partition_of.to) {
         (_, Some(to)) => {
@@ -30,17 +33,42 @@ pub(super) fn review(
                      belongs here"
                 ));
             }
+            if stands_alone {
+                review = review.note(format!(
+                    "its rows join {}; its checks, keys, indexes and foreign keys that match {}'s \
+                     become {}'s, as they are",
+                    to.parent, to.parent, to.parent
+                ));
+            }
             review
         }
-        (Some(from), None) => Review::new(
-            format!("detach partition {table} from {}", from.parent),
-            Safety::Locks,
-        )
-        .note(format!(
-            "its rows leave {}: reads of {} no longer see them",
-            from.parent, from.parent
-        ))
-        .note(format!("takes an ACCESS EXCLUSIVE lock on {}", from.parent)),
+        (Some(from), None) => {
+            let mut review = Review::new(
+                format!("detach partition {table} from {}", from.parent),
+                Safety::Locks,
+            );
+            if stands_alone {
+                review = review.note(format!(
+                    "{table} stands alone with its rows, and keeps {}'s columns, checks, keys, \
+                     indexes and foreign keys as its own; the copies are first renamed to the \
+                     names this migration gives them",
+                    from.parent
+                ));
+                if !referenced_by.is_empty() {
+                    review = review.note(format!(
+                        "fails if a row of a table whose foreign key references {} references \
+                         one of its rows",
+                        from.parent
+                    ));
+                }
+            }
+            review
+                .note(format!(
+                    "its rows leave {}: reads of {} no longer see them",
+                    from.parent, from.parent
+                ))
+                .note(format!("takes an ACCESS EXCLUSIVE lock on {}", from.parent))
+        }
         (None, None) => Review::safe(format!("{table} stays no partition")),
     }
 }

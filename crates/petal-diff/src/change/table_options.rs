@@ -17,8 +17,15 @@ pub(super) fn review(alter: &Alter) -> Review {
             table,
             partition_of,
             default_partition,
-            ..
-        } => super::partitions::review(table, partition_of, default_partition.as_ref()),
+            referenced_by,
+            stands_alone,
+        } => super::partitions::review(
+            table,
+            partition_of,
+            default_partition.as_ref(),
+            referenced_by,
+            stands_alone.is_some(),
+        ),
         other => Review::safe(format!("alter {}", other.key())),
     }
 }

@@ -53,6 +53,7 @@ mod privileges;
 mod recreate;
 pub(crate) mod recreate_with_rows;
 mod sequence_names;
+mod stand_alone;
 mod table_drops;
 mod table_options;
 mod table_plan;
@@ -239,8 +240,12 @@ pub fn diff_with_rows(from: &Database, to: &Database, with_rows: &BTreeSet<Quali
     };
     let mut cur = from.clone().without_hints();
     cur.normalize();
+    // A table that joins a parent is diffed toward what it holds before
+    // it is attached.
+    let (joining, before_joining) = stand_alone::joining(&cur, &to, with_rows);
+    let target: &Database = before_joining.as_ref().unwrap_or(&to);
     let mut engine = Engine {
-        to: &to,
+        to: target,
         cur,
         changes: Vec::new(),
         warnings: Vec::new(),
@@ -252,6 +257,7 @@ pub fn diff_with_rows(from: &Database, to: &Database, with_rows: &BTreeSet<Quali
         created: Default::default(),
         with_rows,
         swaps: Vec::new(),
+        joining,
     };
     engine.run();
     let mut warnings = engine.warnings;
@@ -329,6 +335,9 @@ pub(crate) struct Engine<'a> {
     /// The tables moved aside in phase 7, whose rows are copied into their
     /// successors once those stand.
     pub swaps: Vec<QualifiedName>,
+    /// The plain tables that join a parent, attached last
+    /// (`compare/stand_alone.rs`); `to` holds them as they stand before.
+    pub joining: Vec<stand_alone::Joining>,
 }
 
 impl Engine<'_> {
@@ -351,6 +360,7 @@ impl Engine<'_> {
     }
 
     fn run(&mut self) {
+        self.detach_leaving();
         let mut matching = Matching::default();
         self.match_enums(&mut matching);
         self.add_enum_labels(&matching);
@@ -416,5 +426,6 @@ impl Engine<'_> {
             self.emit(Change::Drop(Object::Schema { name }));
         }
         self.grant_privileges(false);
+        self.attach_joining();
     }
 }

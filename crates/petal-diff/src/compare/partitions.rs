@@ -206,7 +206,7 @@ impl Engine<'_> {
                 .tables
                 .get(&name)
                 .and_then(|t| t.partition_of.clone());
-            self.emit_partition_of(&name, from, None);
+            self.emit_partition_of(&name, from, None, None);
         }
         let kept: Vec<&QualifiedName> = matching.tables.keys().collect();
         let mut gone: Vec<Table> = self
@@ -304,15 +304,18 @@ impl Engine<'_> {
             })
             .collect();
         for (name, wanted) in detached {
-            self.emit_partition_of(&name, None, Some(wanted));
+            self.emit_partition_of(&name, None, Some(wanted), None);
         }
     }
 
-    fn emit_partition_of(
+    /// `stands_alone`: the table stands alone once detached, or did
+    /// before it is attached (`compare/stand_alone.rs`).
+    pub(super) fn emit_partition_of(
         &mut self,
         table: &QualifiedName,
         from: Option<PartitionOf>,
         to: Option<PartitionOf>,
+        stands_alone: Option<Vec<crate::ParentCopy>>,
     ) {
         let (default_partition, referenced_by) =
             self.also_locked(from.as_ref().or(to.as_ref()), table);
@@ -321,6 +324,7 @@ impl Engine<'_> {
             partition_of: Delta::new(from, to),
             default_partition,
             referenced_by,
+            stands_alone,
         }));
     }
 }

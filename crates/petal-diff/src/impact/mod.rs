@@ -439,6 +439,7 @@ fn altered(alter: &Alter) -> Impact {
             partition_of,
             default_partition,
             referenced_by,
+            ..
         } => partitions::moved(table, partition_of, default_partition, referenced_by),
         Alter::TriggerEnabled { table, .. } => {
             Impact::default().lock(table, LockMode::ShareRowExclusive)

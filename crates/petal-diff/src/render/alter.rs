@@ -63,8 +63,9 @@ pub(super) fn render(change: &Change, alter: &Alter) -> Vec<ReviewedStatement> {
         Alter::PartitionOf {
             table,
             partition_of,
+            stands_alone,
             ..
-        } => many(change, partitions::attach_or_detach(table, partition_of)),
+        } => partitions::statements(change, table, partition_of, stands_alone),
         Alter::CopyRows { rows } => copy_rows::copy(change, rows),
         Alter::ConstraintValid {
             table,

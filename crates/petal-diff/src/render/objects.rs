@@ -145,7 +145,8 @@ pub(super) fn drop(change: &Change, object: &Object) -> Vec<ReviewedStatement> {
     if let Object::Table { table, .. } = object
         && let Some(of) = &table.partition_of
     {
-        let detach = partitions::attach_or_detach(&table.name, &Delta::new(Some(of.clone()), None));
+        let detach =
+            partitions::attach_or_detach(&table.name, &Delta::new(Some(of.clone()), None), None);
         let sqls = detach.into_iter().chain([ddl::drop_table(&table.name)]);
         let mut out = many(change, sqls.collect());
         // Detached, the table alone is locked by its drop.

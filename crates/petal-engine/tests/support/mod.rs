@@ -183,7 +183,7 @@ async fn run(case: &Case<'_>, with_rows: bool) -> Result<(), Failure> {
         ))));
     }
     if with_rows {
-        let after = rows::values(client, &before).await;
+        let after = rows::values(client, &before, &rows::moving(&plan)).await;
         if after != before {
             return Err(Failure::Other(context(format!(
                 "up changed kept values:\nbefore: {before:?}\nafter:  {after:?}"

@@ -214,8 +214,38 @@ fn user_type_value(db: &Database, ty: &SqlType, i: usize) -> String {
     format!("{}::{spelled}", quote_literal(&text))
 }
 
+/// The tables the plan detaches to stand alone or attaches from standing
+/// alone: their rows change parents, so a parent's values are read
+/// without theirs, and theirs as a table's own.
+pub fn moving(plan: &Diff) -> Vec<QualifiedName> {
+    plan.changes
+        .iter()
+        .filter_map(|c| match c {
+            petal_diff::Change::Alter(petal_diff::Alter::PartitionOf {
+                table,
+                stands_alone: Some(_),
+                ..
+            }) => Some(table.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `table`'s columns, or its parent's for a partition (it holds them).
+fn columns_held(db: &Database, table: &Table) -> Vec<Column> {
+    match table
+        .partition_of
+        .as_ref()
+        .and_then(|of| db.tables.get(&of.parent))
+    {
+        Some(parent) => columns_held(db, parent),
+        None => table.columns.clone(),
+    }
+}
+
 /// The kept columns of A that keep their type in B, and their values now.
 pub async fn snapshot(client: &Client, a: &Database, b: &Database, plan: &Diff) -> Snapshot {
+    let moving = moving(plan);
     // A table the plan drops (to create it again: a change of its
     // partitioning) keeps no rows, and says so.
     let dropped = |name: &petal_ir::QualifiedName| {
@@ -237,16 +267,19 @@ pub async fn snapshot(client: &Client, a: &Database, b: &Database, plan: &Diff) 
         let Some(b_table) = renamed.or_else(|| b.tables.get(&table.name)) else {
             continue;
         };
-        for column in &table.columns {
-            let b_column = b_table
-                .columns
+        let (a_columns, b_columns) = match moving.contains(&table.name) {
+            true => (columns_held(a, table), columns_held(b, b_table)),
+            false => (table.columns.clone(), b_table.columns.clone()),
+        };
+        for column in &a_columns {
+            let b_column = b_columns
                 .iter()
                 .find(|c| {
                     c.renamed_from.as_deref() == Some(column.name.as_str())
                         && b_table.column(&column.name).is_none()
                         && table.column(&c.name).is_none()
                 })
-                .or_else(|| b_table.column(&column.name));
+                .or_else(|| b_columns.iter().find(|c| c.name == column.name));
             let Some(b_column) = b_column else { continue };
             let user_type = column.ty.as_str().contains('.');
             if b_column.ty != column.ty || user_type || b_column.generated.is_some() {
@@ -260,18 +293,18 @@ pub async fn snapshot(client: &Client, a: &Database, b: &Database, plan: &Diff) 
     }
     let mut snap = Snapshot::new();
     for ((a_table, a_col), b_key) in keys {
-        snap.insert(b_key, read_values(client, &a_table, &a_col).await);
+        snap.insert(b_key, read_values(client, &a_table, &a_col, &moving).await);
     }
     snap
 }
 
 /// The same columns' values, read under their names in B.
-pub async fn values(client: &Client, like: &Snapshot) -> Snapshot {
+pub async fn values(client: &Client, like: &Snapshot, moving: &[QualifiedName]) -> Snapshot {
     let mut out = Snapshot::new();
     for (table, column) in like.keys() {
         out.insert(
             (table.clone(), column.clone()),
-            read_values(client, table, column).await,
+            read_values(client, table, column, moving).await,
         );
     }
     out
@@ -279,17 +312,31 @@ pub async fn values(client: &Client, like: &Snapshot) -> Snapshot {
 
 /// A table's values of `column`, with its partitions' rows (they hold a
 /// partitioned table's) and without its inheritance children's (each is
-/// read as a table of its own; one dropped takes its rows along).
-async fn read_values(client: &Client, table: &QualifiedName, column: &str) -> Vec<Option<String>> {
+/// read as a table of its own; one dropped takes its rows along), nor
+/// those of the `moving` tables but itself.
+async fn read_values(
+    client: &Client,
+    table: &QualifiedName,
+    column: &str,
+    moving: &[QualifiedName],
+) -> Vec<Option<String>> {
+    let this = quote_literal(&table.quoted());
+    let others: Vec<String> = moving
+        .iter()
+        .filter(|m| *m != table)
+        .map(|m| quote_literal(&m.quoted()))
+        .collect();
     let sql = format!(
         "SELECT t.{}::text FROM {} t
-         WHERE t.tableoid = {}::regclass
+         WHERE (t.tableoid = {this}::regclass
             OR NOT EXISTS (SELECT FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-                           WHERE i.inhrelid = t.tableoid AND NOT c.relispartition)
+                           WHERE i.inhrelid = t.tableoid AND NOT c.relispartition))
+           AND t.tableoid NOT IN (SELECT to_regclass(m)::oid FROM unnest(ARRAY[{}]::text[]) m
+                                  WHERE to_regclass(m) IS NOT NULL)
          ORDER BY 1",
         quote_ident(column),
         table.quoted(),
-        quote_literal(&table.quoted())
+        others.join(", ")
     );
     match client.query(&sql, &[]).await {
         Ok(rows) => rows.iter().map(|r| r.get(0)).collect(),

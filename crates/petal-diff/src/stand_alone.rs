@@ -1,0 +1,381 @@
+//! A partition that leaves its parent to stand alone (`DETACH PARTITION`),
+//! and a table that joins a parent as its partition (`ATTACH PARTITION`),
+//! rows kept.
+//!
+//! The IR keeps nothing of what a partition holds from its parent: its
+//! columns, the parent's checks, and its copies of the parent's keys,
+//! indexes, exclusion constraints and foreign keys. Detached, a partition
+//! keeps all of them as its own: its columns with the parent's defaults
+//! (copied when the partition was created), the checks under the parent's
+//! names, and the copies under whatever names they have. Those are
+//! PostgreSQL's picks when it made them, or the table's own when it was
+//! attached with them, so the IR cannot know them: before it detaches a
+//! partition, the migration renames each copy, found through the object
+//! it was copied from, to a name chosen here ([`ParentCopy`]), and the working
+//! copy holds the table so ([`standing_alone`]).
+//!
+//! Attached, a table gives PostgreSQL what matches its new parent's: the
+//! checks by name, keys, indexes and foreign keys by definition; they
+//! become the parent's, under the table's names ([`joined`]). So a table
+//! that joins a parent is first made to hold exactly what it would hold
+//! standing alone as that parent's partition: the engine diffs it toward
+//! [`standing_alone`] of the wanted partition, its copies named after
+//! the table's own where they match, then attaches it.
+//!
+//! Only a partition of a partitioned table that is no partition itself,
+//! outside inheritance trees, and whose parent has no identity, serial or
+//! generated column, is moved so ([`eligible`]): the others are dropped
+//! and created, or copied with `--allow-recreate`.
+
+use petal_ir::naming::Namespace;
+use petal_ir::{Database, PartitionOf, QualifiedName, Table};
+use serde::{Deserialize, Serialize};
+
+/// What a copy of a parent's object is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParentCopyKind {
+    /// An index: the parent's own, or its primary key's, unique or
+    /// exclusion constraint's (which bears the constraint's name).
+    Index,
+    ForeignKey,
+}
+
+/// A partition's copy of an object of its parent, and the name it has
+/// once the partition stands alone.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ParentCopy {
+    pub kind: ParentCopyKind,
+    /// The parent's object.
+    pub of: String,
+    /// The copy's name, standing alone.
+    pub name: String,
+}
+
+/// Whether `table` of `db`, a partition, can stand alone, or, wanted as a
+/// partition, can join its parent: see the module's comment.
+pub(crate) fn eligible(db: &Database, table: &QualifiedName) -> bool {
+    let Some(t) = db.tables.get(table) else {
+        return false;
+    };
+    let Some(parent) = t
+        .partition_of
+        .as_ref()
+        .and_then(|of| db.tables.get(&of.parent))
+    else {
+        return false;
+    };
+    plain_or_partition(db, t)
+        && parent.partition_of.is_none()
+        && parent.inherits.is_empty()
+        && parent
+            .columns
+            .iter()
+            .all(|c| c.identity.is_none() && !c.serial && c.generated.is_none())
+}
+
+/// Whether `t` is neither partitioned nor in an inheritance tree.
+pub(crate) fn plain_or_partition(db: &Database, t: &Table) -> bool {
+    t.partition_by.is_none()
+        && t.inherits.is_empty()
+        && !db.tables.values().any(|o| o.inherits.contains(&t.name))
+}
+
+/// Partition `table` of `db` as it stands once detached, its copies of
+/// its parent's indexes and foreign keys under the names `copies` gives
+/// them (a copy `copies` does not name keeps its parent's name).
+pub(crate) fn standing_alone(
+    db: &Database,
+    table: &QualifiedName,
+    copies: &[ParentCopy],
+) -> Option<Table> {
+    let t = db.tables.get(table)?;
+    let parent = db.tables.get(&t.partition_of.as_ref()?.parent)?;
+    let named = |kind: ParentCopyKind, of: &str| {
+        copies
+            .iter()
+            .find(|c| c.kind == kind && c.of == of)
+            .map_or_else(|| of.to_string(), |c| c.name.clone())
+    };
+    let mut alone = t.clone();
+    alone.partition_of = None;
+    alone.columns = parent
+        .columns
+        .iter()
+        .map(|c| petal_ir::Column {
+            comment: None,
+            renamed_from: None,
+            sequence: None,
+            ..c.clone()
+        })
+        .collect();
+    for check in &parent.checks {
+        if !alone.checks.iter().any(|c| c.name == check.name) {
+            alone.checks.push(petal_ir::Check {
+                comment: None,
+                ..check.clone()
+            });
+        }
+    }
+    for fk in &parent.foreign_keys {
+        alone.foreign_keys.push(petal_ir::ForeignKey {
+            name: named(ParentCopyKind::ForeignKey, &fk.name),
+            comment: None,
+            ..fk.clone()
+        });
+    }
+    if let Some(pk) = &parent.primary_key {
+        alone.primary_key = Some(petal_ir::PrimaryKey {
+            name: named(ParentCopyKind::Index, &pk.name),
+            comment: None,
+            ..pk.clone()
+        });
+    }
+    for u in &parent.uniques {
+        alone.uniques.push(petal_ir::Unique {
+            name: named(ParentCopyKind::Index, &u.name),
+            comment: None,
+            ..u.clone()
+        });
+    }
+    for x in &parent.exclusions {
+        alone.exclusions.push(petal_ir::Exclusion {
+            name: named(ParentCopyKind::Index, &x.name),
+            comment: None,
+            ..x.clone()
+        });
+    }
+    for i in &parent.indexes {
+        alone.indexes.push(petal_ir::Index {
+            name: named(ParentCopyKind::Index, &i.name),
+            comment: None,
+            concurrently: false,
+            ..i.clone()
+        });
+    }
+    alone.normalize();
+    Some(alone)
+}
+
+/// Plain `table` of `db` attached to `of`'s parent: its columns and what
+/// matches the parent's become the parent's; the rest stays its own.
+pub(crate) fn joined(db: &Database, table: &QualifiedName, of: &PartitionOf) -> Option<Table> {
+    let t = db.tables.get(table)?;
+    let parent = db.tables.get(&of.parent)?;
+    let mut partition = t.clone();
+    partition.partition_of = Some(of.clone());
+    partition.columns.clear();
+    partition
+        .checks
+        .retain(|c| !parent.checks.iter().any(|p| p.name == c.name));
+    partition
+        .foreign_keys
+        .retain(|f| !parent.foreign_keys.iter().any(|p| same::foreign_key(p, f)));
+    if let (Some(mine), Some(theirs)) = (&partition.primary_key, &parent.primary_key)
+        && same::primary_key(theirs, mine)
+    {
+        partition.primary_key = None;
+    }
+    partition
+        .uniques
+        .retain(|u| !parent.uniques.iter().any(|p| same::unique(p, u)));
+    partition
+        .exclusions
+        .retain(|x| !parent.exclusions.iter().any(|p| same::exclusion(p, x)));
+    partition
+        .indexes
+        .retain(|i| !parent.indexes.iter().any(|p| same::index(p, i)));
+    Some(partition)
+}
+
+/// Whose names a partition's copies prefer: the table as wanted standing
+/// alone (the copies are renamed before anything else, so such a name must
+/// be free in the database), or the table before it joins its parent
+/// (whose objects the copies are).
+pub(crate) enum Like<'t> {
+    Wanted(&'t Table),
+    Joining(&'t Table),
+}
+
+/// The names a partition's copies take standing alone: where the table
+/// `like` names has an object of the same definition, its name; else the
+/// parent's name for a foreign key, and for an index the name PostgreSQL
+/// would pick, free in the schema on both sides (`cur`, `to`).
+pub(crate) fn copy_names(
+    parent: &Table,
+    table: &QualifiedName,
+    like: Like<'_>,
+    cur: &Database,
+    to: &Database,
+) -> Vec<ParentCopy> {
+    let current = relation_names(cur, &table.schema);
+    let (like, must_be_free) = match like {
+        Like::Wanted(t) => (t, true),
+        Like::Joining(t) => (t, false),
+    };
+    let usable = |n: &str| !must_be_free || !current.iter().any(|c| c == n);
+    let mut ns = Namespace::new();
+    for name in current.iter().chain(&relation_names(to, &table.schema)) {
+        ns.take(name);
+    }
+    let mut out: Vec<ParentCopy> = Vec::new();
+    let mut put = |kind: ParentCopyKind, of: &str, found: Option<&str>, fallback: String| {
+        let name = found
+            .filter(|n| usable(n) && !out.iter().any(|c| c.kind == kind && c.name == *n))
+            .map_or(fallback, str::to_string);
+        out.push(ParentCopy {
+            kind,
+            of: of.to_string(),
+            name,
+        });
+    };
+    let t = &table.name;
+    if let Some(pk) = &parent.primary_key {
+        let found = like
+            .primary_key
+            .as_ref()
+            .filter(|m| same::primary_key(pk, m));
+        let fallback = ns.primary_key(t);
+        put(
+            ParentCopyKind::Index,
+            &pk.name,
+            found.map(|m| m.name.as_str()),
+            fallback,
+        );
+    }
+    for u in &parent.uniques {
+        let found = like.uniques.iter().find(|m| same::unique(u, m));
+        let fallback = ns.unique(t, &u.columns);
+        put(
+            ParentCopyKind::Index,
+            &u.name,
+            found.map(|m| m.name.as_str()),
+            fallback,
+        );
+    }
+    for x in &parent.exclusions {
+        let found = like.exclusions.iter().find(|m| same::exclusion(x, m));
+        let fallback = ns.choose(t, None, "excl");
+        put(
+            ParentCopyKind::Index,
+            &x.name,
+            found.map(|m| m.name.as_str()),
+            fallback,
+        );
+    }
+    for i in &parent.indexes {
+        let found = like.indexes.iter().find(|m| same::index(i, m));
+        let fallback = ns.index(t, &i.keys, &i.include);
+        put(
+            ParentCopyKind::Index,
+            &i.name,
+            found.map(|m| m.name.as_str()),
+            fallback,
+        );
+    }
+    // A constraint's name is the table's alone: the parent's, as
+    // PostgreSQL gives it, unless the table has one so named.
+    let mut on_table = Namespace::new();
+    for name in like
+        .checks
+        .iter()
+        .map(|c| &c.name)
+        .chain(like.foreign_keys.iter().map(|f| &f.name))
+    {
+        on_table.take(name);
+    }
+    for fk in &parent.foreign_keys {
+        let found = like.foreign_keys.iter().find(|m| same::foreign_key(fk, m));
+        let fallback = if on_table.is_taken(&fk.name) {
+            on_table.foreign_key(t, &fk.columns)
+        } else {
+            on_table.take(&fk.name);
+            fk.name.clone()
+        };
+        put(
+            ParentCopyKind::ForeignKey,
+            &fk.name,
+            found.map(|m| m.name.as_str()),
+            fallback,
+        );
+    }
+    out.sort();
+    out
+}
+
+/// The relation names `db` holds in `schema`, and its tables' constraint
+/// names (PostgreSQL picks a default name free among both).
+fn relation_names(db: &Database, schema: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for t in db.tables.values().filter(|t| t.name.schema == schema) {
+        names.push(t.name.name.clone());
+        names.extend(t.primary_key.iter().map(|k| k.name.clone()));
+        names.extend(t.uniques.iter().map(|k| k.name.clone()));
+        names.extend(t.exclusions.iter().map(|k| k.name.clone()));
+        names.extend(t.indexes.iter().map(|k| k.name.clone()));
+        names.extend(t.checks.iter().map(|k| k.name.clone()));
+        names.extend(t.foreign_keys.iter().map(|k| k.name.clone()));
+    }
+    for v in db.views.values().filter(|v| v.name.schema == schema) {
+        names.push(v.name.name.clone());
+        names.extend(v.indexes.iter().map(|i| i.name.clone()));
+    }
+    names.extend(
+        db.sequences
+            .keys()
+            .filter(|s| s.schema == schema)
+            .map(|s| s.name.clone()),
+    );
+    names.extend(
+        db.composite_types
+            .keys()
+            .filter(|s| s.schema == schema)
+            .map(|s| s.name.clone()),
+    );
+    names
+}
+
+/// Objects alike but for their names and comments: what PostgreSQL
+/// matches when it attaches a partition.
+mod same {
+    use petal_ir::{Exclusion, ForeignKey, Index, PrimaryKey, Unique};
+
+    pub(super) fn primary_key(a: &PrimaryKey, b: &PrimaryKey) -> bool {
+        a.columns == b.columns && a.deferrable == b.deferrable
+    }
+
+    pub(super) fn unique(a: &Unique, b: &Unique) -> bool {
+        Unique {
+            name: String::new(),
+            comment: None,
+            ..a.clone()
+        } == Unique {
+            name: String::new(),
+            comment: None,
+            ..b.clone()
+        }
+    }
+
+    pub(super) fn exclusion(a: &Exclusion, b: &Exclusion) -> bool {
+        a.definition == b.definition && a.deferrable == b.deferrable
+    }
+
+    pub(super) fn index(a: &Index, b: &Index) -> bool {
+        let bare = |i: &Index| Index {
+            name: String::new(),
+            comment: None,
+            concurrently: false,
+            ..i.clone()
+        };
+        bare(a) == bare(b)
+    }
+
+    pub(super) fn foreign_key(a: &ForeignKey, b: &ForeignKey) -> bool {
+        let bare = |f: &ForeignKey| ForeignKey {
+            name: String::new(),
+            comment: None,
+            ..f.clone()
+        };
+        bare(a) == bare(b)
+    }
+}
