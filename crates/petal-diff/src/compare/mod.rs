@@ -242,7 +242,7 @@ pub fn diff_with_rows(from: &Database, to: &Database, with_rows: &BTreeSet<Quali
     cur.normalize();
     // A table that joins a parent is diffed toward what it holds before
     // it is attached.
-    let (joining, before_joining) = stand_alone::joining(&cur, &to, with_rows);
+    let (joining, before_joining) = stand_alone::joining(&cur, &to);
     let target: &Database = before_joining.as_ref().unwrap_or(&to);
     let mut engine = Engine {
         to: target,

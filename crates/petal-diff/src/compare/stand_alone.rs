@@ -8,8 +8,6 @@
 //! diffed toward what it would hold standing alone as that partition
 //! (`joining`), and attached last.
 
-use std::collections::BTreeSet;
-
 use petal_ir::{Database, PartitionOf, QualifiedName};
 
 use super::Engine;
@@ -27,14 +25,9 @@ pub(crate) struct Joining {
 }
 
 /// Whether `table`, on both sides under its name and renamed from
-/// nothing, is kept as itself: no table takes its name by a rename, and
-/// neither it nor `parent` is recreated with its rows.
-fn kept_as_itself(
-    to: &Database,
-    table: &QualifiedName,
-    parent: &QualifiedName,
-    with_rows: &BTreeSet<QualifiedName>,
-) -> bool {
+/// nothing, is kept as itself: no table takes its name by a rename. (One
+/// that `--allow-recreate` names is moved so too: no copy is needed.)
+fn kept_as_itself(to: &Database, table: &QualifiedName) -> bool {
     to.tables
         .get(table)
         .is_some_and(|t| t.renamed_from.is_none())
@@ -42,25 +35,16 @@ fn kept_as_itself(
             .tables
             .values()
             .any(|t| t.renamed_from.as_ref() == Some(table))
-        && !with_rows.contains(table)
-        && !with_rows.contains(parent)
 }
 
 /// The partitions of `cur` that `to` wants as tables of their own and
 /// that can be detached so.
-pub(crate) fn leaving(
-    cur: &Database,
-    to: &Database,
-    with_rows: &BTreeSet<QualifiedName>,
-) -> Vec<QualifiedName> {
+pub(crate) fn leaving(cur: &Database, to: &Database) -> Vec<QualifiedName> {
     cur.tables
         .values()
         .filter(|t| {
-            let Some(of) = &t.partition_of else {
-                return false;
-            };
             eligible(cur, &t.name)
-                && kept_as_itself(to, &t.name, &of.parent, with_rows)
+                && kept_as_itself(to, &t.name)
                 && to
                     .tables
                     .get(&t.name)
@@ -73,11 +57,7 @@ pub(crate) fn leaving(
 /// The plain tables of `cur` that `to` wants as partitions and that can
 /// be attached so, with `to` in which each stands alone as it will before
 /// it is attached.
-pub(crate) fn joining(
-    cur: &Database,
-    to: &Database,
-    with_rows: &BTreeSet<QualifiedName>,
-) -> (Vec<Joining>, Option<Database>) {
+pub(crate) fn joining(cur: &Database, to: &Database) -> (Vec<Joining>, Option<Database>) {
     let mut out = Vec::new();
     let mut target = to.clone();
     for t in to.tables.values() {
@@ -93,7 +73,7 @@ pub(crate) fn joining(
         if before.partition_of.is_some()
             || !plain_or_partition(cur, before)
             || !eligible(to, &t.name)
-            || !kept_as_itself(to, &t.name, &of.parent, with_rows)
+            || !kept_as_itself(to, &t.name)
         {
             continue;
         }
@@ -124,7 +104,7 @@ impl Engine<'_> {
     /// detached, their copies of their parent's objects named as the
     /// wanted table names alike ones.
     pub(super) fn detach_leaving(&mut self) {
-        for name in leaving(&self.cur, self.to, self.with_rows) {
+        for name in leaving(&self.cur, self.to) {
             let (Some(t), Some(wanted)) = (self.cur.tables.get(&name), self.to.tables.get(&name))
             else {
                 continue;
