@@ -130,6 +130,12 @@ pub enum Alter {
         /// lock (and a detach reads).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         referenced_by: Vec<QualifiedName>,
+        /// The tables the parent's foreign keys reference, whose triggers
+        /// for the partition's copies of them are made (a detach) or
+        /// dropped (an attach, which takes the partition's own alike
+        /// keys).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        parent_references: Vec<QualifiedName>,
         /// A partition that stands alone once detached (and was before it
         /// was attached), keeping its parent's columns and checks and its
         /// copies of the parent's indexes and foreign keys, under these

@@ -19,6 +19,7 @@ pub(super) fn review(alter: &Alter) -> Review {
             default_partition,
             referenced_by,
             stands_alone,
+            ..
         } => super::partitions::review(
             table,
             partition_of,

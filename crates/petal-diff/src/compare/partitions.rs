@@ -120,6 +120,24 @@ pub(super) fn partition_chain<'d>(db: &'d Database, table: &QualifiedName) -> Ve
     chain
 }
 
+/// The tables the foreign keys of `parent` of `db` (and of the tables
+/// above it) reference, but `parent`'s tree and `partition`.
+fn references(
+    db: &Database,
+    parent: &QualifiedName,
+    partition: &QualifiedName,
+) -> Vec<QualifiedName> {
+    let chain = partition_chain(db, parent);
+    let mut out: Vec<QualifiedName> = chain
+        .iter()
+        .flat_map(|t| t.foreign_keys.iter().map(|fk| fk.ref_table.clone()))
+        .filter(|r| r != partition && !chain.iter().any(|t| t.name == *r))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// The tables of `db` with a foreign key to `parent` or to a table above
 /// it (a key to a partitioned table reaches every partition below).
 fn referenced_by(db: &Database, parent: &QualifiedName) -> Vec<QualifiedName> {
@@ -319,11 +337,17 @@ impl Engine<'_> {
     ) {
         let (default_partition, referenced_by) =
             self.also_locked(from.as_ref().or(to.as_ref()), table);
+        let parent_references = from
+            .as_ref()
+            .or(to.as_ref())
+            .map(|of| references(&self.cur, &of.parent, table))
+            .unwrap_or_default();
         self.emit(Change::Alter(Alter::PartitionOf {
             table: table.clone(),
             partition_of: Delta::new(from, to),
             default_partition,
             referenced_by,
+            parent_references,
             stands_alone,
         }));
     }

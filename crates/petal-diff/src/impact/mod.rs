@@ -439,8 +439,11 @@ fn altered(alter: &Alter) -> Impact {
             partition_of,
             default_partition,
             referenced_by,
+            parent_references,
             ..
-        } => partitions::moved(table, partition_of, default_partition, referenced_by),
+        } => partitions::moved(table, partition_of, default_partition, referenced_by).merge(
+            &partitions::parent_references(partition_of, parent_references),
+        ),
         Alter::TriggerEnabled { table, .. } => {
             Impact::default().lock(table, LockMode::ShareRowExclusive)
         }

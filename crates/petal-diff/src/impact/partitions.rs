@@ -62,6 +62,22 @@ pub(super) fn moved(
     }
 }
 
+/// The tables the parent's foreign keys reference: a detach makes the
+/// triggers of the partition's copies of the keys there, an attach drops
+/// those of the partition's own keys the parent's take.
+pub(super) fn parent_references(
+    partition_of: &Delta<Option<PartitionOf>>,
+    references: &[QualifiedName],
+) -> Impact {
+    let mode = match partition_of.to {
+        Some(_) => LockMode::AccessExclusive,
+        None => LockMode::ShareRowExclusive,
+    };
+    references
+        .iter()
+        .fold(Impact::default(), |impact, t| impact.lock(t, mode))
+}
+
 /// A detach under foreign keys to the parent: the referencing tables
 /// locked whole and read with the partition.
 fn detached(impact: Impact, table: &QualifiedName, referenced_by: &[QualifiedName]) -> Impact {

@@ -14,7 +14,13 @@ pub(super) fn statements(
     stands_alone: &Option<Vec<ParentCopy>>,
 ) -> Vec<ReviewedStatement> {
     let sqls = attach_or_detach(table, partition_of, stands_alone.as_deref());
-    super::many(change, sqls)
+    let renames = sqls.len() > 1 && partition_of.to.is_none();
+    let mut out = super::many(change, sqls);
+    // The renaming block locks the partition alone, as the detach will.
+    if renames && let Some(first) = out.first_mut() {
+        first.impact = crate::Impact::exclusive(table);
+    }
+    out
 }
 
 /// `DETACH PARTITION` for the parent it leaves, `ATTACH PARTITION` for the
@@ -105,7 +111,10 @@ fn rename_copies(table: &QualifiedName, parent: &QualifiedName, copies: &[Parent
             &found,
         ));
     }
-    format!("DO $petal$\nDECLARE\n    statement text;\nBEGIN\n{body}END\n$petal$;")
+    format!(
+        "DO $petal$\nDECLARE\n    statement text;\nBEGIN\n    LOCK TABLE {} IN ACCESS EXCLUSIVE MODE;\n{body}END\n$petal$;",
+        table.quoted()
+    )
 }
 
 /// The two loops of [`rename_copies`] for one kind: `format` of

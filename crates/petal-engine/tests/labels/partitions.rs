@@ -153,3 +153,33 @@ fn label_table_made_a_partition_with_its_rows() {
     };
     runtime().block_on(measured_with(&before, &after, None, false, &how));
 }
+
+// A parent with a key, an index and a foreign key, a partition with rows,
+// and a table referencing the parent (its rows only the other partition's).
+const LOG: &str = "
+    CREATE TABLE kinds (name text PRIMARY KEY);
+    INSERT INTO kinds VALUES ('k');
+    CREATE TABLE log (id int NOT NULL, at date NOT NULL, kind text REFERENCES kinds,
+        PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+    CREATE INDEX log_kind ON log (kind);
+    CREATE TABLE log_2025 PARTITION OF log FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+    CREATE TABLE log_rest PARTITION OF log DEFAULT;
+    CREATE TABLE marks (id int, at date, FOREIGN KEY (id, at) REFERENCES log (id, at));
+    INSERT INTO log SELECT g, date '2025-01-01' + g, 'k' FROM generate_series(1, 200) g;
+    INSERT INTO log VALUES (1000, '2030-01-01', 'k');
+    INSERT INTO marks VALUES (1000, '2030-01-01');";
+
+// A partition that comes to stand alone (its copies renamed, detached,
+// then altered), and back: a table that joins a parent, conformed to it
+// and attached, its rows read to fit the bound and the default
+// partition's to fit the rest.
+label_case!(
+    label_partition_comes_to_stand_alone,
+    LOG,
+    &LOG.replace(
+        "CREATE TABLE log_2025 PARTITION OF log FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');",
+        "CREATE TABLE log_2025 (id int NOT NULL, at date NOT NULL, kind text, note text,
+             CONSTRAINT log_2025_key PRIMARY KEY (id, at));",
+    )
+    .replace("INSERT INTO log SELECT", "INSERT INTO log_2025 SELECT")
+);
