@@ -30,6 +30,7 @@ mod privileges;
 mod sequences;
 mod settle;
 mod spell;
+mod stand_alone;
 mod table_options;
 mod triggers;
 mod types;
@@ -108,6 +109,15 @@ impl Rng {
     /// [`fifth_side`]: Rng::fifth_side
     pub fn sixth_side(&self) -> Rng {
         Rng(self.0 ^ 0x94D0_49BB_1331_11EB)
+    }
+
+    /// A seventh stream, for partitions made tables of their own and
+    /// tables made partitions by an edit (added after [`sixth_side`]'s
+    /// kinds).
+    ///
+    /// [`sixth_side`]: Rng::sixth_side
+    pub fn seventh_side(&self) -> Rng {
+        Rng(self.0 ^ 0xD6E8_FEB8_6659_FD93)
     }
 
     /// A number in `0..n` (0 when `n` is 0).

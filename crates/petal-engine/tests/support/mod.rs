@@ -145,7 +145,8 @@ async fn run(case: &Case<'_>, with_rows: bool) -> Result<(), Failure> {
         let filled = rows::filled_tables(client, &a_canonical).await;
         eprintln!(
             "case: {} tables ({} with rows), {} other objects, {} changes, {} kept columns \
-             compared, {} tables recreated with their rows, rows: {with_rows}",
+             compared, {} tables recreated with their rows, {} partitions detached or \
+             attached to stand alone, rows: {with_rows}",
             a_canonical.tables.len(),
             filled,
             other_objects(&a_canonical),
@@ -157,7 +158,8 @@ async fn run(case: &Case<'_>, with_rows: bool) -> Result<(), Failure> {
                     c,
                     petal_diff::Change::Alter(petal_diff::Alter::CopyRows { .. })
                 ))
-                .count()
+                .count(),
+            rows::moving(&plan).len()
         );
     }
     apply(client, &render_diff_as(&plan, Mode::Plain))

@@ -9,7 +9,7 @@ use super::mutate::EDITS;
 use super::settle::settle;
 use super::{
     Rng, collations, depends, domains, extensions, functions, inheritance, partitions, policies,
-    privileges, sequences, triggers, types, uses, view_edits, views,
+    privileges, sequences, stand_alone, triggers, types, uses, view_edits, views,
 };
 use crate::{Database, Index, IndexKey, QualifiedName};
 
@@ -198,6 +198,17 @@ pub fn mutate(db: &Database, rng: &mut Rng, edits: usize) -> Database {
     // A kept table made partitioned, which PostgreSQL cannot do in place.
     let mut sixth = rng.sixth_side();
     if sixth.chance(25) && partitions::partition_a_kept_table(&mut sixth, db, &mut out) {
+        super::table_options::keep_valid(&mut out);
+    }
+    // A kept partition made a table of its own, and a kept table made a
+    // partition: detached and attached.
+    let mut seventh = rng.seventh_side();
+    if seventh.chance(50) {
+        stand_alone::detach_a_partition(&mut seventh, db, &mut out);
+    }
+    if seventh.chance(50) && stand_alone::attach_a_table(&mut seventh, db, &mut out) {
+        policies::keep_valid(&mut out);
+        privileges::keep_valid(&mut out);
         super::table_options::keep_valid(&mut out);
     }
     domains::keep_nested_constraints(db, &mut out);

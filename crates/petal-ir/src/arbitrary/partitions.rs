@@ -161,7 +161,7 @@ fn partition(
 /// `FOR VALUES IN (...)` over one or two values the row filler never
 /// writes (it writes 1 to 3, `v1` to `v3`, January 2024), as
 /// `pg_get_expr` prints them.
-fn list_values(rng: &mut Rng, ty: &str) -> String {
+pub(super) fn list_values(rng: &mut Rng, ty: &str) -> String {
     let first = 100 + rng.below(50);
     let count = 1 + rng.below(2);
     let values: Vec<String> = (first..first + count)
@@ -189,7 +189,7 @@ fn conform(t: &mut Table) {
 }
 
 /// The key column of a partitioned table, from `LIST (col)`.
-fn key_of(partition_by: &str) -> Option<String> {
+pub(super) fn key_of(partition_by: &str) -> Option<String> {
     let inner = partition_by
         .split_once('(')?
         .1
@@ -272,7 +272,7 @@ pub(super) fn edit_partitions(rng: &mut Rng, db: &mut Database) -> bool {
 
 /// Whether two list bounds share no value (a default partition shares
 /// none).
-fn apart(a: &str, b: &str) -> bool {
+pub(super) fn apart(a: &str, b: &str) -> bool {
     let values = |bound: &str| -> Vec<String> {
         bound
             .strip_prefix("FOR VALUES IN (")
