@@ -3,13 +3,11 @@
 //! attached again, rows kept.
 //!
 //! PostgreSQL cannot make a table partitioned, or not, or change its key,
-//! in place. A table that turns into a partition, or back, it can attach
-//! or detach, but petal does not write that yet: the IR keeps no columns
-//! for a partition, and a detached one would need its parent's, under
-//! the names PostgreSQL gives the keys and indexes it clones. All of
-//! these are not matched (`keeps_shape`): dropped and created, in the
-//! open, and autogenerate refuses the migration. Their partitions go and
-//! come back with them (`unmatch_orphans`).
+//! in place. A table that turns into a partition, or back, it attaches
+//! or detaches (`stand_alone.rs`, where petal can: the table then keeps
+//! its shape here). The others are not matched (`keeps_shape`): dropped
+//! and created, in the open, and autogenerate refuses the migration.
+//! Their partitions go and come back with them (`unmatch_orphans`).
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
