@@ -368,3 +368,67 @@ pub struct Event {{
     );
     assert_eq!(project.migrations().len(), 2, "no file written");
 }
+
+/// A partition that becomes a table of its own (its `PARTITION OF` gone
+/// from the SQL files, a model in its place): detached, never dropped,
+/// its rows kept and its copy of the parent's key renamed to the model's;
+/// then, rolled back, attached again with what matches the parent's.
+#[tokio::test]
+async fn a_partition_made_a_table_of_its_own_is_detached_and_attached_back() {
+    let project = Project::new().await;
+    project.write("models/events.rs", EVENTS);
+    project.write("sql/partitions.sql", PARTITIONS);
+    project.generate_and_apply("partitioned");
+    let insert = "INSERT INTO events SELECT g, date '2024-12-01' + g, 'k' \
+                  FROM generate_series(1, 100) g;";
+    project.client().batch_execute(insert).await.unwrap();
+    let alone = r#"
+#[derive(Table)]
+#[petal(table = "events_old")]
+#[petal(primary_key(columns(id, happened_on), name = "events_old_key"))]
+pub struct OldEvent {
+    pub id: i64,
+    pub happened_on: chrono::NaiveDate,
+    pub kind: String,
+    pub archived: Option<bool>,
+}
+"#;
+    project.write("models/events.rs", &format!("{EVENTS}{alone}"));
+    let partitions: String = PARTITIONS
+        .lines()
+        .filter(|l| !l.contains("events_old"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    project.write("sql/partitions.sql", &partitions);
+    project.generate_and_apply("stand_alone");
+    let text = project.read(&project.migration("_stand_alone.sql"));
+    let up = text.split("-- +petal down").next().unwrap_or_default();
+    for wanted in [
+        r#"ALTER TABLE "public"."events" DETACH PARTITION "public"."events_old";"#,
+        "('\"public\".\"events_pkey\"', 'events_old_key')",
+        r#"ALTER TABLE "public"."events_old" ADD COLUMN "archived" boolean;"#,
+    ] {
+        assert!(up.contains(wanted), "{wanted} not in:\n{text}");
+    }
+    assert!(!text.contains("DROP TABLE"), "{text}");
+    assert_eq!(rows_in(&project, "events_old").await, 30);
+    let through_parent = "SELECT count(*) FROM events";
+    let row = project
+        .client()
+        .query_one(through_parent, &[])
+        .await
+        .unwrap();
+    assert_eq!(row.get::<_, i64>(0), 70);
+
+    project.petal(&["downgrade", "-1"]).assert_ok();
+    project.write("models/events.rs", EVENTS);
+    project.write("sql/partitions.sql", PARTITIONS);
+    project.diff_to_models().assert_ok();
+    let row = project
+        .client()
+        .query_one(through_parent, &[])
+        .await
+        .unwrap();
+    assert_eq!(row.get::<_, i64>(0), 100);
+    assert_eq!(rows_in(&project, "events_old").await, 30);
+}
