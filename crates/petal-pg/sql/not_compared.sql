@@ -57,7 +57,9 @@ FROM (
     LEFT JOIN pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum
     WHERE c.relispartition
       AND (a.attnotnull AND NOT pa.attnotnull
-           OR pg_get_expr(d.adbin, 0) IS DISTINCT FROM pg_get_expr(pd.adbin, 0)
+           -- Each read against its own table: a generated column's
+           -- expression names columns, which relid 0 refuses.
+           OR pg_get_expr(d.adbin, d.adrelid) IS DISTINCT FROM pg_get_expr(pd.adbin, pd.adrelid)
            OR EXISTS (SELECT 1 FROM pg_description cd
                       WHERE cd.objoid = c.oid AND cd.classoid = 'pg_class'::regclass
                         AND cd.objsubid = a.attnum))
