@@ -23,12 +23,13 @@
 //! the table's own where they match, then attaches it.
 //!
 //! Only a partition of a partitioned table that is no partition itself,
-//! outside inheritance trees, and whose parent has no identity, serial or
-//! generated column, is moved so ([`eligible`]): the others are dropped
-//! and created, or copied with `--allow-recreate`.
+//! outside inheritance trees, is moved so ([`eligible`]): the others are
+//! dropped and created, or copied with `--allow-recreate`.
 
-use petal_ir::naming::Namespace;
-use petal_ir::{Database, PartitionOf, QualifiedName, Table};
+use petal_ir::naming::{Namespace, make_object_name};
+use petal_ir::{
+    Column, Database, PartitionOf, QualifiedName, Table, quote_ident_if_needed, quote_literal,
+};
 use serde::{Deserialize, Serialize};
 
 /// What a copy of a parent's object is.
@@ -65,13 +66,7 @@ pub(crate) fn eligible(db: &Database, table: &QualifiedName) -> bool {
     else {
         return false;
     };
-    plain_or_partition(db, t)
-        && parent.partition_of.is_none()
-        && parent.inherits.is_empty()
-        && parent
-            .columns
-            .iter()
-            .all(|c| c.identity.is_none() && !c.serial && c.generated.is_none())
+    plain_or_partition(db, t) && parent.partition_of.is_none() && parent.inherits.is_empty()
 }
 
 /// Whether `t` is neither partitioned nor in an inheritance tree.
@@ -102,12 +97,7 @@ pub(crate) fn standing_alone(
     alone.columns = parent
         .columns
         .iter()
-        .map(|c| petal_ir::Column {
-            comment: None,
-            renamed_from: None,
-            sequence: None,
-            ..c.clone()
-        })
+        .map(|c| column_standing_alone(&parent.name, c))
         .collect();
     for check in &parent.checks {
         if !alone.checks.iter().any(|c| c.name == check.name) {
@@ -155,6 +145,40 @@ pub(crate) fn standing_alone(
     }
     alone.normalize();
     Some(alone)
+}
+
+/// A partition's copy of `parent`'s `column`, as it stands detached: a
+/// serial column's default calls its sequence (still the parent's), an
+/// identity column is none (PostgreSQL 17 and later give a partition the
+/// parent's identity while attached, and take it back on detaching), a
+/// generated one is generated alike.
+fn column_standing_alone(parent: &QualifiedName, column: &Column) -> Column {
+    let default = match column.serial {
+        true => {
+            let sequence = column.sequence.clone().unwrap_or_else(|| {
+                QualifiedName::new(
+                    parent.schema.clone(),
+                    make_object_name(&parent.name, Some(&column.name), Some("seq")),
+                )
+            });
+            let spelled = format!(
+                "{}.{}",
+                quote_ident_if_needed(&sequence.schema),
+                quote_ident_if_needed(&sequence.name)
+            );
+            Some(format!("nextval({}::regclass)", quote_literal(&spelled)))
+        }
+        false => column.default.clone(),
+    };
+    Column {
+        comment: None,
+        renamed_from: None,
+        sequence: None,
+        identity: None,
+        serial: false,
+        default,
+        ..column.clone()
+    }
 }
 
 /// Plain `table` of `db` attached to `of`'s parent: its columns and what

@@ -110,13 +110,14 @@ async fn measured_with(before: &str, after: &str, hint: Option<Hint>, online: bo
 }
 
 /// PostgreSQL 13 (out of support) detaches a partition under `SHARE UPDATE
-/// EXCLUSIVE` on it, and creates one without locking the tables whose
-/// foreign keys reference its parent; the labels say what 14 and later
-/// do. There, a label on those two statements may say more than
+/// EXCLUSIVE` on it, and creates or attaches one without locking the
+/// tables whose foreign keys reference its parent; the labels say what 14
+/// and later do. There, a label on those statements may say more than
 /// happened, never less.
 fn over_stated_before_14(server_version_num: i32, mismatch: &measure::Mismatch) -> bool {
-    let partition_ddl =
-        mismatch.sql.contains(" DETACH PARTITION ") || mismatch.sql.contains(" PARTITION OF ");
+    let partition_ddl = [" DETACH PARTITION ", " PARTITION OF ", " ATTACH PARTITION "]
+        .iter()
+        .any(|ddl| mismatch.sql.contains(ddl));
     // A classification below `locks` (`indexes`, or a label equal to
     // what was seen) is no over-statement.
     let other = mismatch.indexes.is_some() || mismatch.labelled == mismatch.observed;

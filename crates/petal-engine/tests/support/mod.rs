@@ -34,6 +34,10 @@ pub async fn converge_copying(a: &Database, b: &Database, copy: bool) -> Outcome
     match run(&case, true).await {
         Ok(()) => Outcome::Converged,
         Err(Failure::Flagged(first)) => match run(&case, false).await {
+            Ok(()) if std::env::var_os("PETAL_CONVERGENCE_VERBOSE").is_some() => {
+                eprintln!("flagged on the rows present: {first}");
+                Outcome::FlaggedAndConvergedEmpty
+            }
             Ok(()) => Outcome::FlaggedAndConvergedEmpty,
             Err(e) => Outcome::Failed(format!(
                 "flagged failure on rows ({first}); on empty tables: {}",

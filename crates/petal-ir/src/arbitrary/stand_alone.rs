@@ -3,9 +3,8 @@
 //!
 //! Both are edits of a pair's second database, drawn last from their own
 //! stream (`Rng::seventh_side`). Only what petal moves so qualifies: a
-//! partition of a partitioned table that is no partition itself, whose
-//! columns are no identity, serial or generated ones, outside inheritance
-//! trees; and a table that nothing else reads (no view, function,
+//! partition of a partitioned table that is no partition itself, outside
+//! inheritance trees; and a table that nothing else reads (no view, function,
 //! trigger, policy, sequence or foreign key stands on it), joining a
 //! list-partitioned parent with values the row filler never writes (so
 //! its rows do not fit: the attach fails on them, as its notes say, and
@@ -26,13 +25,9 @@ fn movable(db: &Database, t: &Table) -> bool {
 }
 
 /// A parent whose partitions can stand alone: partitioned, no partition
-/// itself, with plain columns only.
+/// itself.
 fn plain_parent(t: &Table) -> bool {
-    t.partition_by.is_some()
-        && t.partition_of.is_none()
-        && t.columns
-            .iter()
-            .all(|c| c.identity.is_none() && !c.serial && c.generated.is_none())
+    t.partition_by.is_some() && t.partition_of.is_none()
 }
 
 /// Makes one partition that `before` holds under the same parent a table
