@@ -13,13 +13,14 @@ use petal_testkit::TestDb;
 /// with what it holds of its own alone: the copies of its parent's keys,
 /// checks, indexes and triggers are the parent's, and so are the foreign
 /// keys PostgreSQL adds to each partition of a referenced partitioned
-/// table.
+/// table; a generated column's copy is its parent's too.
 #[tokio::test]
 async fn partitions_are_read_without_what_they_inherit() {
     let db = TestDb::new().await;
     db.client()
         .batch_execute(
             "CREATE TABLE ev (id bigint NOT NULL, at date NOT NULL, note text,
+                 twice bigint GENERATED ALWAYS AS (id * 2) STORED,
                  PRIMARY KEY (id, at), CHECK (id > 0)) PARTITION BY RANGE (at);
              CREATE INDEX ev_note ON ev (note);
              CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
