@@ -32,6 +32,18 @@ use petal_ir::{
 };
 use serde::{Deserialize, Serialize};
 
+/// What an `Alter::PartitionOf` of a table that stands alone (once
+/// detached, or before it is attached) carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StandAlone {
+    /// The parent's partition key, as `pg_get_partkeydef` prints it: an
+    /// online attach proves the bound with a check over it first.
+    pub parent_key: Option<String>,
+    /// Its copies of the parent's indexes and foreign keys.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub copies: Vec<ParentCopy>,
+}
+
 /// What a copy of a parent's object is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

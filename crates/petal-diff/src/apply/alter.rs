@@ -76,11 +76,11 @@ fn table_option(db: &mut Database, alter: &Alter) -> Result<(), ApplyError> {
         Alter::PartitionOf {
             table,
             partition_of,
-            stands_alone: Some(copies),
+            stands_alone: Some(alone),
             ..
         } => {
             let moved = match &partition_of.to {
-                None => crate::stand_alone::standing_alone(db, table, copies),
+                None => crate::stand_alone::standing_alone(db, table, &alone.copies),
                 Some(of) => crate::stand_alone::joined(db, table, of),
             };
             let Some(moved) = moved else {

@@ -142,7 +142,7 @@ pub enum Alter {
         /// names (`stand_alone.rs`); none when it is detached only to be
         /// attached again.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        stands_alone: Option<Vec<crate::ParentCopy>>,
+        stands_alone: Option<crate::StandAlone>,
     },
     /// The rows of a table recreated with them (`--allow-recreate`):
     /// `rows.from`'s table (every partition below it included) copied

@@ -331,7 +331,7 @@ impl Engine<'_> {
         table: &QualifiedName,
         from: Option<PartitionOf>,
         to: Option<PartitionOf>,
-        stands_alone: Option<Vec<crate::ParentCopy>>,
+        stands_alone: Option<crate::StandAlone>,
     ) {
         let (default_partition, referenced_by) =
             self.also_locked(from.as_ref().or(to.as_ref()), table);

@@ -11,8 +11,8 @@
 use petal_ir::{Database, PartitionOf, QualifiedName};
 
 use super::Engine;
-use crate::ParentCopy;
 use crate::stand_alone::{Like, copy_names, eligible, joined, plain_or_partition, standing_alone};
+use crate::{ParentCopy, StandAlone};
 
 /// A table that joins a parent: its wanted place, and the names its
 /// copies of the parent's objects take (the table's own, where they
@@ -21,6 +21,7 @@ use crate::stand_alone::{Like, copy_names, eligible, joined, plain_or_partition,
 pub(crate) struct Joining {
     pub table: QualifiedName,
     pub of: PartitionOf,
+    pub parent_key: Option<String>,
     pub copies: Vec<ParentCopy>,
 }
 
@@ -92,6 +93,7 @@ pub(crate) fn joining(cur: &Database, to: &Database) -> (Vec<Joining>, Option<Da
         out.push(Joining {
             table: t.name.clone(),
             of: of.clone(),
+            parent_key: parent.partition_by.clone(),
             copies,
         });
     }
@@ -115,8 +117,11 @@ impl Engine<'_> {
             let Some(parent) = self.cur.tables.get(&of.parent) else {
                 continue;
             };
-            let copies = copy_names(parent, &name, Like::Wanted(wanted), &self.cur, self.to);
-            self.emit_partition_of(&name, Some(of), None, Some(copies));
+            let alone = StandAlone {
+                parent_key: parent.partition_by.clone(),
+                copies: copy_names(parent, &name, Like::Wanted(wanted), &self.cur, self.to),
+            };
+            self.emit_partition_of(&name, Some(of), None, Some(alone));
         }
     }
 
@@ -125,7 +130,11 @@ impl Engine<'_> {
     /// them as they stand before).
     pub(super) fn attach_joining(&mut self) {
         for joining in std::mem::take(&mut self.joining) {
-            self.emit_partition_of(&joining.table, None, Some(joining.of), Some(joining.copies));
+            let alone = StandAlone {
+                parent_key: joining.parent_key,
+                copies: joining.copies,
+            };
+            self.emit_partition_of(&joining.table, None, Some(joining.of), Some(alone));
         }
     }
 }

@@ -18,12 +18,18 @@
 //!
 //! What has no online form (a primary key, a type change that rewrites the
 //! table) is written as in the plain mode, in the first transactional step.
+//! - A table that joins a parent is attached last, and where a check can
+//!   say what its bound says, that check is added `NOT VALID` and
+//!   validated first: the attach then reads none of its rows.
+//!
 //! Step order: the transactional step with everything else, concurrent
 //! drops (after the foreign keys that may need an index are gone),
 //! concurrent builds, unique constraints attached, the `NOT VALID`
 //! additions (after the keys they may reference, and after any enum label
-//! they use committed), one step per validation, the `SET NOT NULL`s.
+//! they use committed), one step per validation, the `SET NOT NULL`s, the
+//! tables attached.
 
+mod attach;
 mod not_null;
 
 use std::collections::BTreeSet;
@@ -31,7 +37,7 @@ use std::collections::BTreeSet;
 use petal_ir::{Index, IndexKey, ObjectKey, QualifiedName, Unique, quote_ident};
 
 use super::{ReviewedStatement, ReviewedStep, ddl, extra, objects, render_steps, single};
-use crate::change::{Change, Object, Rename};
+use crate::change::{Alter, Change, Delta, Object, Rename};
 use crate::classify::Safety;
 use crate::impact::{Impact, LockMode, created_relations};
 use crate::partition_tree::PartitionTree;
@@ -53,6 +59,9 @@ struct Plan {
     attached: Vec<ReviewedStatement>,
     validations: Vec<ReviewedStep>,
     not_null: Vec<ReviewedStatement>,
+    /// Tables that join a parent, attached once they hold what its
+    /// partitions hold (`online/attach.rs`).
+    attaching: Vec<ReviewedStatement>,
 }
 
 /// Which changes take the online recipes.
@@ -192,6 +201,31 @@ pub(super) fn render_in(
                     Some(&foreign_key.ref_table),
                 ));
             }
+            Change::Alter(Alter::PartitionOf {
+                table,
+                partition_of:
+                    Delta {
+                        from: None,
+                        to: Some(of),
+                    },
+                stands_alone: Some(alone),
+                ..
+            }) => {
+                let proof = alone
+                    .parent_key
+                    .as_deref()
+                    .and_then(|key| attach::bound_check(key, &of.bound))
+                    .filter(|_| all);
+                match proof {
+                    Some(check) => {
+                        plan.not_valid.push(attach::proof(table, &check));
+                        let name = attach::proof_name(table);
+                        plan.validations.push(validation(table, &name, None));
+                        plan.attaching.extend(attach::attach(change, table, of));
+                    }
+                    None => plan.attaching.extend(super::render_change(change)),
+                }
+            }
             _ => plan.plain.push(change.clone()),
         }
     }
@@ -254,6 +288,7 @@ impl Plan {
                 Some("NOT NULL set over the validated checks, without reading the tables".into()),
             ));
         }
+
         // After the transactional step, on kept tables: the tree as it
         // leaves.
         for statement in steps[plain_steps..]
@@ -261,6 +296,17 @@ impl Plan {
             .flat_map(|s| &mut s.statements)
         {
             statement.map_impacts(&|impact| tree.spread(impact));
+        }
+        // An attach reaches no partition but the default one, which its
+        // label names already.
+        if !self.attaching.is_empty() {
+            steps.push(ReviewedStep::new(
+                self.attaching,
+                Some(
+                    "tables attached last, once they hold what their parents' partitions hold"
+                        .into(),
+                ),
+            ));
         }
         steps
     }

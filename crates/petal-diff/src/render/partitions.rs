@@ -4,16 +4,17 @@ use petal_ir::{PartitionOf, QualifiedName, quote_literal};
 
 use super::ReviewedStatement;
 use crate::change::{Change, Delta};
-use crate::{ParentCopy, ParentCopyKind};
+use crate::{ParentCopy, ParentCopyKind, StandAlone};
 
 /// The statements of `Alter::PartitionOf`.
 pub(super) fn statements(
     change: &Change,
     table: &QualifiedName,
     partition_of: &Delta<Option<PartitionOf>>,
-    stands_alone: &Option<Vec<ParentCopy>>,
+    stands_alone: &Option<StandAlone>,
 ) -> Vec<ReviewedStatement> {
-    let sqls = attach_or_detach(table, partition_of, stands_alone.as_deref());
+    let copies = stands_alone.as_ref().map(|alone| alone.copies.as_slice());
+    let sqls = attach_or_detach(table, partition_of, copies);
     let renames = sqls.len() > 1 && partition_of.to.is_none();
     let mut out = super::many(change, sqls);
     // The renaming block locks the partition alone, as the detach will.

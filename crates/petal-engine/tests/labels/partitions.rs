@@ -211,3 +211,30 @@ fn label_table_made_a_subpartition_with_its_rows() {
     };
     runtime().block_on(measured_with(&before, &after, None, false, &how));
 }
+
+// The same table joining its parent with the online recipes: the check
+// proving its bound added NOT VALID and validated while writers go on,
+// the attach reading none of its rows.
+online_case!(
+    online_table_joins_a_parent,
+    &LOG.replace(
+        "CREATE TABLE log_2025 PARTITION OF log FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');",
+        "CREATE TABLE log_2025 (id int NOT NULL, at date NOT NULL, kind text, note text,
+             CONSTRAINT log_2025_key PRIMARY KEY (id, at));",
+    )
+    .replace("INSERT INTO log SELECT", "INSERT INTO log_2025 SELECT"),
+    LOG
+);
+
+// A table joining a list-partitioned parent online: membership proved.
+online_case!(
+    online_table_joins_a_list_parent,
+    "CREATE TABLE tasks (id int NOT NULL, kind text NOT NULL) PARTITION BY LIST (kind);
+     CREATE TABLE tasks_rest PARTITION OF tasks DEFAULT;
+     CREATE TABLE tasks_mail (id int NOT NULL, kind text NOT NULL);
+     INSERT INTO tasks_mail SELECT g, CASE WHEN g % 2 = 0 THEN 'mail' ELSE 'sms' END
+         FROM generate_series(1, 200) g;",
+    "CREATE TABLE tasks (id int NOT NULL, kind text NOT NULL) PARTITION BY LIST (kind);
+     CREATE TABLE tasks_rest PARTITION OF tasks DEFAULT;
+     CREATE TABLE tasks_mail PARTITION OF tasks FOR VALUES IN ('mail', 'sms');"
+);
