@@ -107,6 +107,14 @@ pub async fn diff(
         sources::load(settings, &to_source)
     )?;
     petal_engine::respell::spell_views_alike(&mut from_loaded, &mut to_loaded).await?;
+    if let Some(live) = from_loaded.live.clone().or_else(|| to_loaded.live.clone()) {
+        petal_engine::respell::spell_expressions_alike(
+            &from_loaded.database,
+            &mut to_loaded.database,
+            &live,
+        )
+        .await?;
+    }
     // Between two databases (a live one, the migrations replayed, or
     // nothing), columns keep the order they were made in: a rename shows
     // by its place. Models order their columns as the struct does.

@@ -8,6 +8,7 @@ mod concurrency;
 mod cvety;
 mod dependents;
 mod erd;
+mod expressions;
 mod failures;
 mod faults;
 mod graph;

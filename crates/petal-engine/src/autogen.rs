@@ -74,7 +74,11 @@ pub async fn revision(
             server_version_num = current
                 .server_version_num
                 .unwrap_or(canonical.server_version_num);
-            let desired = canonical.database;
+            let mut desired = canonical.database;
+            if let Some(target) = &target {
+                crate::respell::spell_expressions_alike(&current.database, &mut desired, target)
+                    .await?;
+            }
             let diff = compare(settings, &current.database, &desired);
             if diff.is_empty() {
                 return Ok(None);

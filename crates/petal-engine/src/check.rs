@@ -74,7 +74,10 @@ pub async fn check(settings: &Settings, baseline: Baseline) -> Result<CheckRepor
             .server_version_num
             .unwrap_or(canonical.server_version_num),
     );
-    let desired = canonical.database;
+    let mut desired = canonical.database;
+    if let Some(target) = &target {
+        crate::respell::spell_expressions_alike(&current.database, &mut desired, target).await?;
+    }
     let (actual, expected) = scoped(settings, &current.database, &desired);
     let diff = petal_diff::diff(&actual, &expected);
     // A role the models' policies or grants name that the database's

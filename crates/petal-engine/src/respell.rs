@@ -10,7 +10,8 @@
 //! older side's text, the two views are the same and take one spelling;
 //! otherwise both texts stay and the difference shows.
 
-use petal_pg::respell_view_queries;
+use petal_ir::{Database, QualifiedName};
+use petal_pg::{ConnConfig, respell_table_expressions, respell_view_queries};
 
 use crate::error::EngineError;
 use crate::sources::Loaded;
@@ -62,4 +63,105 @@ pub async fn spell_views_alike(from: &mut Loaded, to: &mut Loaded) -> Result<(),
         }
     }
     Ok(())
+}
+
+/// An expression of one table that the two sides print differently: a
+/// check (by its name) or an index's predicate (by the index's name).
+struct Differing {
+    table: QualifiedName,
+    check: bool,
+    name: String,
+    wanted: String,
+    present: String,
+}
+
+/// Puts the checks and index predicates `to` holds in `from`'s spelling
+/// where the two print differently but are one expression: each printed
+/// again on the live server at `live`, where the two reprints agree.
+/// PostgreSQL does not always print back what it printed (a check `IN
+/// (...)` over a `varchar` column reads back as another tree), so a
+/// database that took the models' (or another database's) printed check
+/// holds a different text, and without this every later comparison
+/// would show it. Where a reprint fails (the table is not on the live
+/// server yet), both texts stay and the difference shows.
+pub async fn spell_expressions_alike(
+    from: &Database,
+    to: &mut Database,
+    live: &ConnConfig,
+) -> Result<(), EngineError> {
+    let differing = differing_expressions(from, to);
+    if differing.is_empty() {
+        return Ok(());
+    }
+    let _t = crate::timings::phase("respell checks and index predicates");
+    let texts: Vec<(&QualifiedName, &str)> = differing
+        .iter()
+        .flat_map(|d| {
+            [
+                (&d.table, d.wanted.as_str()),
+                (&d.table, d.present.as_str()),
+            ]
+        })
+        .collect();
+    let printed = respell_table_expressions(live, &texts).await?;
+    for (d, pair) in differing.iter().zip(printed.chunks(2)) {
+        let [Some(wanted), Some(present)] = pair else {
+            continue;
+        };
+        if wanted != present {
+            continue;
+        }
+        let Some(table) = to.tables.get_mut(&d.table) else {
+            continue;
+        };
+        if d.check {
+            if let Some(c) = table.checks.iter_mut().find(|c| c.name == d.name) {
+                c.expr = d.present.clone();
+            }
+        } else if let Some(i) = table.indexes.iter_mut().find(|i| i.name == d.name) {
+            i.predicate = Some(d.present.clone());
+        }
+    }
+    Ok(())
+}
+
+/// The checks and index predicates of the tables on both sides whose
+/// texts differ, under one name.
+fn differing_expressions(from: &Database, to: &Database) -> Vec<Differing> {
+    let mut out = Vec::new();
+    for (name, wanted) in &to.tables {
+        let Some(present) = from.tables.get(name) else {
+            continue;
+        };
+        for c in &wanted.checks {
+            if let Some(p) = present.checks.iter().find(|p| p.name == c.name)
+                && p.expr != c.expr
+            {
+                out.push(Differing {
+                    table: name.clone(),
+                    check: true,
+                    name: c.name.clone(),
+                    wanted: c.expr.clone(),
+                    present: p.expr.clone(),
+                });
+            }
+        }
+        for i in &wanted.indexes {
+            let Some(p) = present.indexes.iter().find(|p| p.name == i.name) else {
+                continue;
+            };
+            if let (Some(w), Some(pp)) = (&i.predicate, &p.predicate)
+                && w != pp
+            {
+                out.push(Differing {
+                    table: name.clone(),
+                    check: false,
+                    name: i.name.clone(),
+                    wanted: w.clone(),
+                    present: pp.clone(),
+                });
+            }
+        }
+    }
+    out
 }

@@ -81,3 +81,87 @@ async fn respell_one(client: &Client, query: &str) -> Result<Option<String>, PgE
         .map_err(|e| PgError::query("rolling back a respelled view", e))?;
     Ok(printed)
 }
+
+/// The temporary table each expression is parsed against: a copy of its
+/// table's columns, in the session's own temporary schema.
+const SCRATCH_TABLE: &str = "pg_temp.petal_respelled_table";
+
+/// Each boolean expression over a table's columns (a check's, an index's
+/// predicate, as `pg_get_expr` printed it) parsed against that table's
+/// columns on the server at `cfg` and printed there again, or `None`
+/// where it cannot be (the table is not there, the expression does not
+/// parse). PostgreSQL does not always print back what it printed: a
+/// check `IN (...)` over a `varchar` column prints as `(col)::text = ANY
+/// ((ARRAY[...])::text[])`, which reads back as a different tree and
+/// prints as `ARRAY[(...)::text, ...]`. Nothing is left behind: one
+/// transaction, rolled back.
+pub async fn respell_table_expressions(
+    cfg: &ConnConfig,
+    expressions: &[(&petal_ir::QualifiedName, &str)],
+) -> Result<Vec<Option<String>>, PgError> {
+    let client = connect(cfg).await?;
+    client
+        .batch_execute("BEGIN; SET LOCAL search_path = pg_catalog")
+        .await
+        .map_err(|e| PgError::query("opening the respelling transaction", e))?;
+    let mut respelled = Vec::with_capacity(expressions.len());
+    for (table, expression) in expressions {
+        respelled.push(respell_expression(&client, table, expression).await?);
+    }
+    client
+        .batch_execute("ROLLBACK")
+        .await
+        .map_err(|e| PgError::query("rolling back the respelling transaction", e))?;
+    Ok(respelled)
+}
+
+async fn respell_expression(
+    client: &Client,
+    table: &petal_ir::QualifiedName,
+    expression: &str,
+) -> Result<Option<String>, PgError> {
+    client
+        .batch_execute("SAVEPOINT petal_respell")
+        .await
+        .map_err(|e| PgError::query("a savepoint for respelling an expression", e))?;
+    // One statement each, through the extended protocol: an expression
+    // cannot smuggle a second one in.
+    let steps = [
+        format!(
+            "CREATE TEMPORARY TABLE {SCRATCH_TABLE} (LIKE {})",
+            table.quoted()
+        ),
+        format!(
+            "ALTER TABLE {SCRATCH_TABLE} ADD CONSTRAINT petal_respelled CHECK ({expression}) NOT VALID"
+        ),
+    ];
+    let mut parsed = true;
+    for step in &steps {
+        if client.execute(step.as_str(), &[]).await.is_err() {
+            parsed = false;
+            break;
+        }
+    }
+    let printed = match parsed {
+        true => Some(
+            client
+                .query_one(
+                    &format!(
+                        "SELECT pg_get_expr(conbin, conrelid) FROM pg_constraint \
+                         WHERE conrelid = '{SCRATCH_TABLE}'::regclass"
+                    ),
+                    &[],
+                )
+                .await
+                .map_err(|e| PgError::query("printing a respelled expression", e))?
+                .try_get::<_, String>(0)
+                .map_err(|e| PgError::query("reading a respelled expression", e))?,
+        ),
+        false => None,
+    };
+    client
+        .batch_execute("ROLLBACK TO SAVEPOINT petal_respell")
+        .await
+        .map_err(|e| PgError::query("rolling back a respelled expression", e))?;
+    Ok(printed)
+}
