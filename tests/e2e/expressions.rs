@@ -1,6 +1,7 @@
 //! Expressions PostgreSQL does not print back as it printed them: a check
-//! `IN (...)` over a `varchar` column, and an index predicate alike, read
-//! back from the database a migration wrote them to as another text.
+//! `IN (...)` over a `varchar` column, an index predicate and a domain's
+//! check alike, read back from the database a migration wrote them to as
+//! another text.
 //! petal prints both texts again on the database and takes them as one
 //! where the reprints agree, so `check` stays clean after `upgrade`, and
 //! a diff between two databases settles once applied.
@@ -22,13 +23,17 @@ pub struct Order {
 }
 "#;
 
-/// The models' check and predicate, written by a migration, are read back
+/// The models' check and predicate and the SQL files' domain, written by a migration, are read back
 /// under other texts: `check` (run by `generate_and_apply`) finds nothing,
 /// and so do the next autogenerate and a diff to the models.
 #[tokio::test]
 async fn a_varchar_in_list_check_and_predicate_leave_nothing_to_report() {
     let project = Project::new().await;
     project.write("models/orders.rs", ORDERS);
+    project.write(
+        "sql/domains.sql",
+        "CREATE DOMAIN code AS varchar(10) CONSTRAINT code_known CHECK (VALUE IN ('a', 'b'));",
+    );
     project.generate_and_apply("orders");
     let printed = "SELECT pg_get_constraintdef(oid) FROM pg_constraint \
                    WHERE conname = 'orders_status_known'";

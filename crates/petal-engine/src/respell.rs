@@ -11,7 +11,7 @@
 //! otherwise both texts stay and the difference shows.
 
 use petal_ir::{Database, QualifiedName};
-use petal_pg::{ConnConfig, respell_table_expressions, respell_view_queries};
+use petal_pg::{ConnConfig, ExpressionOf, respell_expressions, respell_view_queries};
 
 use crate::error::EngineError;
 use crate::sources::Loaded;
@@ -65,25 +65,37 @@ pub async fn spell_views_alike(from: &mut Loaded, to: &mut Loaded) -> Result<(),
     Ok(())
 }
 
-/// An expression of one table that the two sides print differently: a
-/// check (by its name) or an index's predicate (by the index's name).
+/// Where an expression both sides print differently stands.
+enum Place {
+    /// A table's check, by its name.
+    Check { table: QualifiedName, name: String },
+    /// A table's index's predicate, by the index's name.
+    Predicate { table: QualifiedName, index: String },
+    /// A domain's check, by its name, and the domain's base type.
+    DomainCheck {
+        domain: QualifiedName,
+        base_type: String,
+        name: String,
+    },
+}
+
+/// An expression the two sides print differently.
 struct Differing {
-    table: QualifiedName,
-    check: bool,
-    name: String,
+    place: Place,
     wanted: String,
     present: String,
 }
 
-/// Puts the checks and index predicates `to` holds in `from`'s spelling
-/// where the two print differently but are one expression: each printed
-/// again on the live server at `live`, where the two reprints agree.
-/// PostgreSQL does not always print back what it printed (a check `IN
-/// (...)` over a `varchar` column reads back as another tree), so a
-/// database that took the models' (or another database's) printed check
-/// holds a different text, and without this every later comparison
-/// would show it. Where a reprint fails (the table is not on the live
-/// server yet), both texts stay and the difference shows.
+/// Puts the checks, index predicates and domain checks `to` holds in
+/// `from`'s spelling where the two print differently but are one
+/// expression: each printed again on the live server at `live`, where
+/// the two reprints agree. PostgreSQL does not always print back what it
+/// printed (a check `IN (...)` over a `varchar` column reads back as
+/// another tree), so a database that took the models' (or another
+/// database's) printed check holds a different text, and without this
+/// every later comparison would show it. Where a reprint fails (the table
+/// is not on the live server yet), both texts stay and the difference
+/// shows.
 pub async fn spell_expressions_alike(
     from: &Database,
     to: &mut Database,
@@ -94,74 +106,114 @@ pub async fn spell_expressions_alike(
         return Ok(());
     }
     let _t = crate::timings::phase("respell checks and index predicates");
-    let texts: Vec<(&QualifiedName, &str)> = differing
+    fn of(place: &Place) -> ExpressionOf<'_> {
+        match place {
+            Place::Check { table, .. } | Place::Predicate { table, .. } => {
+                ExpressionOf::Table(table)
+            }
+            Place::DomainCheck { base_type, .. } => ExpressionOf::Domain(base_type),
+        }
+    }
+    let texts: Vec<(ExpressionOf<'_>, &str)> = differing
         .iter()
         .flat_map(|d| {
             [
-                (&d.table, d.wanted.as_str()),
-                (&d.table, d.present.as_str()),
+                (of(&d.place), d.wanted.as_str()),
+                (of(&d.place), d.present.as_str()),
             ]
         })
         .collect();
-    let printed = respell_table_expressions(live, &texts).await?;
+    let printed = respell_expressions(live, &texts).await?;
     for (d, pair) in differing.iter().zip(printed.chunks(2)) {
-        let [Some(wanted), Some(present)] = pair else {
-            continue;
-        };
-        if wanted != present {
-            continue;
-        }
-        let Some(table) = to.tables.get_mut(&d.table) else {
-            continue;
-        };
-        if d.check {
-            if let Some(c) = table.checks.iter_mut().find(|c| c.name == d.name) {
-                c.expr = d.present.clone();
-            }
-        } else if let Some(i) = table.indexes.iter_mut().find(|i| i.name == d.name) {
-            i.predicate = Some(d.present.clone());
+        if let [Some(wanted), Some(present)] = pair
+            && wanted == present
+        {
+            take_present(to, d);
         }
     }
     Ok(())
 }
 
-/// The checks and index predicates of the tables on both sides whose
-/// texts differ, under one name.
+/// `to` given `d`'s present text.
+fn take_present(to: &mut Database, d: &Differing) {
+    let text = d.present.clone();
+    match &d.place {
+        Place::Check { table, name } => {
+            let checks = to.tables.get_mut(table).map(|t| &mut t.checks);
+            if let Some(c) = checks.into_iter().flatten().find(|c| c.name == *name) {
+                c.expr = text;
+            }
+        }
+        Place::Predicate { table, index } => {
+            let indexes = to.tables.get_mut(table).map(|t| &mut t.indexes);
+            if let Some(i) = indexes.into_iter().flatten().find(|i| i.name == *index) {
+                i.predicate = Some(text);
+            }
+        }
+        Place::DomainCheck { domain, name, .. } => {
+            let checks = to.domains.get_mut(domain).map(|d| &mut d.checks);
+            if let Some(c) = checks.into_iter().flatten().find(|c| c.name == *name) {
+                c.expr = text;
+            }
+        }
+    }
+}
+
+/// The checks, index predicates and domain checks on both sides whose
+/// texts differ under one name.
 fn differing_expressions(from: &Database, to: &Database) -> Vec<Differing> {
     let mut out = Vec::new();
-    for (name, wanted) in &to.tables {
-        let Some(present) = from.tables.get(name) else {
-            continue;
-        };
-        for c in &wanted.checks {
-            if let Some(p) = present.checks.iter().find(|p| p.name == c.name)
+    let checks = |place: &dyn Fn(&str) -> Place,
+                  wanted: &[petal_ir::Check],
+                  present: &[petal_ir::Check],
+                  out: &mut Vec<Differing>| {
+        for c in wanted {
+            if let Some(p) = present.iter().find(|p| p.name == c.name)
                 && p.expr != c.expr
             {
                 out.push(Differing {
-                    table: name.clone(),
-                    check: true,
-                    name: c.name.clone(),
+                    place: place(&c.name),
                     wanted: c.expr.clone(),
                     present: p.expr.clone(),
                 });
             }
         }
+    };
+    for (name, wanted) in &to.tables {
+        let Some(present) = from.tables.get(name) else {
+            continue;
+        };
+        let place = |check: &str| Place::Check {
+            table: name.clone(),
+            name: check.to_string(),
+        };
+        checks(&place, &wanted.checks, &present.checks, &mut out);
         for i in &wanted.indexes {
-            let Some(p) = present.indexes.iter().find(|p| p.name == i.name) else {
-                continue;
-            };
-            if let (Some(w), Some(pp)) = (&i.predicate, &p.predicate)
+            let p = present.indexes.iter().find(|p| p.name == i.name);
+            if let (Some(w), Some(pp)) = (&i.predicate, p.and_then(|p| p.predicate.as_ref()))
                 && w != pp
             {
                 out.push(Differing {
-                    table: name.clone(),
-                    check: false,
-                    name: i.name.clone(),
+                    place: Place::Predicate {
+                        table: name.clone(),
+                        index: i.name.clone(),
+                    },
                     wanted: w.clone(),
                     present: pp.clone(),
                 });
             }
         }
+    }
+    for (name, wanted) in &to.domains {
+        let Some(present) = from.domains.get(name) else {
+            continue;
+        };
+        let place = |check: &str| Place::DomainCheck {
+            domain: name.clone(),
+            base_type: wanted.base_type.to_string(),
+            name: check.to_string(),
+        };
+        checks(&place, &wanted.checks, &present.checks, &mut out);
     }
     out
 }

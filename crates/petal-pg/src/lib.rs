@@ -19,4 +19,4 @@ pub use introspect::{
     refresh,
 };
 pub use lock::{AdvisoryLock, AdvisoryLockError, LockHolder, Waiting};
-pub use respell::{respell_table_expressions, respell_view_queries};
+pub use respell::{ExpressionOf, respell_expressions, respell_view_queries};

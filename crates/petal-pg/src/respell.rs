@@ -82,22 +82,33 @@ async fn respell_one(client: &Client, query: &str) -> Result<Option<String>, PgE
     Ok(printed)
 }
 
-/// The temporary table each expression is parsed against: a copy of its
-/// table's columns, in the session's own temporary schema.
+/// The temporary table (or domain) each expression is parsed against: a
+/// copy of its table's columns (or its domain's base type), in the
+/// session's own temporary schema.
 const SCRATCH_TABLE: &str = "pg_temp.petal_respelled_table";
+const SCRATCH_DOMAIN: &str = "pg_temp.petal_respelled_domain";
 
-/// Each boolean expression over a table's columns (a check's, an index's
-/// predicate, as `pg_get_expr` printed it) parsed against that table's
-/// columns on the server at `cfg` and printed there again, or `None`
-/// where it cannot be (the table is not there, the expression does not
-/// parse). PostgreSQL does not always print back what it printed: a
-/// check `IN (...)` over a `varchar` column prints as `(col)::text = ANY
+/// What a boolean expression is over.
+#[derive(Debug, Clone, Copy)]
+pub enum ExpressionOf<'a> {
+    /// A table's columns: a check's or an index predicate's expression.
+    Table(&'a petal_ir::QualifiedName),
+    /// A domain's `VALUE`, of this base type (as `format_type` prints it).
+    Domain(&'a str),
+}
+
+/// Each boolean expression (a check's, an index predicate's, a domain
+/// check's, as `pg_get_expr` printed it) parsed on the server at `cfg`
+/// against what it is over and printed there again, or `None` where it
+/// cannot be (the table is not there, the expression does not parse).
+/// PostgreSQL does not always print back what it printed: a check `IN
+/// (...)` over a `varchar` column prints as `(col)::text = ANY
 /// ((ARRAY[...])::text[])`, which reads back as a different tree and
 /// prints as `ARRAY[(...)::text, ...]`. Nothing is left behind: one
 /// transaction, rolled back.
-pub async fn respell_table_expressions(
+pub async fn respell_expressions(
     cfg: &ConnConfig,
-    expressions: &[(&petal_ir::QualifiedName, &str)],
+    expressions: &[(ExpressionOf<'_>, &str)],
 ) -> Result<Vec<Option<String>>, PgError> {
     let client = connect(cfg).await?;
     client
@@ -105,8 +116,8 @@ pub async fn respell_table_expressions(
         .await
         .map_err(|e| PgError::query("opening the respelling transaction", e))?;
     let mut respelled = Vec::with_capacity(expressions.len());
-    for (table, expression) in expressions {
-        respelled.push(respell_expression(&client, table, expression).await?);
+    for (of, expression) in expressions {
+        respelled.push(respell_expression(&client, *of, expression).await?);
     }
     client
         .batch_execute("ROLLBACK")
@@ -117,7 +128,7 @@ pub async fn respell_table_expressions(
 
 async fn respell_expression(
     client: &Client,
-    table: &petal_ir::QualifiedName,
+    of: ExpressionOf<'_>,
     expression: &str,
 ) -> Result<Option<String>, PgError> {
     client
@@ -126,15 +137,34 @@ async fn respell_expression(
         .map_err(|e| PgError::query("a savepoint for respelling an expression", e))?;
     // One statement each, through the extended protocol: an expression
     // cannot smuggle a second one in.
-    let steps = [
-        format!(
-            "CREATE TEMPORARY TABLE {SCRATCH_TABLE} (LIKE {})",
-            table.quoted()
+    let (steps, print) = match of {
+        ExpressionOf::Table(table) => (
+            vec![
+                format!(
+                    "CREATE TEMPORARY TABLE {SCRATCH_TABLE} (LIKE {})",
+                    table.quoted()
+                ),
+                format!(
+                    "ALTER TABLE {SCRATCH_TABLE} ADD CONSTRAINT petal_respelled \
+                     CHECK ({expression}) NOT VALID"
+                ),
+            ],
+            format!(
+                "SELECT pg_get_expr(conbin, conrelid) FROM pg_constraint \
+                 WHERE conrelid = '{SCRATCH_TABLE}'::regclass"
+            ),
         ),
-        format!(
-            "ALTER TABLE {SCRATCH_TABLE} ADD CONSTRAINT petal_respelled CHECK ({expression}) NOT VALID"
+        ExpressionOf::Domain(base_type) => (
+            vec![format!(
+                "CREATE DOMAIN {SCRATCH_DOMAIN} AS {base_type} \
+                 CONSTRAINT petal_respelled CHECK ({expression})"
+            )],
+            format!(
+                "SELECT pg_get_expr(conbin, 0) FROM pg_constraint \
+                 WHERE contypid = '{SCRATCH_DOMAIN}'::regtype"
+            ),
         ),
-    ];
+    };
     let mut parsed = true;
     for step in &steps {
         if client.execute(step.as_str(), &[]).await.is_err() {
@@ -145,13 +175,7 @@ async fn respell_expression(
     let printed = match parsed {
         true => Some(
             client
-                .query_one(
-                    &format!(
-                        "SELECT pg_get_expr(conbin, conrelid) FROM pg_constraint \
-                         WHERE conrelid = '{SCRATCH_TABLE}'::regclass"
-                    ),
-                    &[],
-                )
+                .query_one(print.as_str(), &[])
                 .await
                 .map_err(|e| PgError::query("printing a respelled expression", e))?
                 .try_get::<_, String>(0)
