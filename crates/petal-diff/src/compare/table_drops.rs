@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use petal_ir::{QualifiedName, SequenceOwner, Table};
+use petal_ir::{ObjectKey, QualifiedName, SequenceOwner, Table};
 
 use super::{Engine, Matching, Warning};
 use super::{inheritance, partitions};
@@ -59,6 +59,7 @@ impl Engine<'_> {
                 }
             }
             for column in dropped {
+                self.release_defaults_over(name, Some(&column.name));
                 self.emit(Change::Drop(Object::Column {
                     table: name.clone(),
                     column,
@@ -88,6 +89,9 @@ impl Engine<'_> {
                     });
                 }
             }
+            if !aside.contains(&table.name) {
+                self.release_defaults_over(&table.name, None);
+            }
             if with_rows.contains(&table.name) {
                 self.move_aside(&table.name);
             } else if !aside.contains(&table.name) {
@@ -108,6 +112,49 @@ impl Engine<'_> {
             .filter(|t| !kept.contains(&t.name))
             .cloned()
             .collect()
+    }
+
+    /// The defaults of other tables' columns that call the sequence of a
+    /// column of `table` (of `column` only, when given), dropped: the
+    /// sequence goes with its column, and PostgreSQL refuses to drop it
+    /// under a default. The columns' phase sets each as wanted after.
+    pub(super) fn release_defaults_over(&mut self, table: &QualifiedName, column: Option<&str>) {
+        let users: Vec<(QualifiedName, String)> = self
+            .cur
+            .dependencies
+            .iter()
+            .filter_map(|d| match (&d.dependent, &d.referenced) {
+                (
+                    ObjectKey::Column {
+                        table: user,
+                        column: used_by,
+                    },
+                    ObjectKey::Column {
+                        table: of,
+                        column: c,
+                    },
+                ) if of == table && user != table && column.is_none_or(|w| w == c) => {
+                    Some((user.clone(), used_by.clone()))
+                }
+                _ => None,
+            })
+            .collect();
+        for (user, column) in users {
+            let default = self
+                .cur
+                .tables
+                .get(&user)
+                .and_then(|t| t.column(&column))
+                .and_then(|c| c.default.clone());
+            if let Some(default) = default {
+                self.emit(Change::Alter(Alter::Default {
+                    table: user,
+                    column,
+                    default: Delta::new(Some(default), None),
+                    because: None,
+                }));
+            }
+        }
     }
 
     /// The sequences merely `OWNED BY` a column of `table` that are still
