@@ -28,7 +28,8 @@
 
 use petal_ir::naming::{Namespace, make_object_name};
 use petal_ir::{
-    Column, Database, PartitionOf, QualifiedName, Table, quote_ident_if_needed, quote_literal,
+    Column, Database, Dependency, DependencyKind, ObjectKey, PartitionOf, QualifiedName, Table,
+    quote_ident_if_needed, quote_literal,
 };
 use serde::{Deserialize, Serialize};
 
@@ -190,6 +191,41 @@ fn column_standing_alone(parent: &QualifiedName, column: &Column) -> Column {
         serial: false,
         default,
         ..column.clone()
+    }
+}
+
+/// The working copy's edges from `table`'s columns as it moves: detached,
+/// a column whose default calls the parent's serial sequence stands on
+/// the parent's column (so that the parent's drop waits for the default
+/// to go); attached, its columns are the parent's and stand on nothing.
+pub(crate) fn follow_column_edges(
+    db: &mut Database,
+    table: &QualifiedName,
+    partition_of: &crate::change::Delta<Option<PartitionOf>>,
+) {
+    let of_table =
+        |key: &ObjectKey| matches!(key, ObjectKey::Column { table: t, .. } if t == table);
+    db.dependencies.retain(|d| !of_table(&d.dependent));
+    let (Some(from), None) = (&partition_of.from, &partition_of.to) else {
+        return;
+    };
+    let serial: Vec<String> = db
+        .tables
+        .get(&from.parent)
+        .map(|p| {
+            p.columns
+                .iter()
+                .filter(|c| c.serial)
+                .map(|c| c.name.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    for column in serial {
+        db.dependencies.insert(Dependency {
+            dependent: ObjectKey::column(table, &column),
+            referenced: ObjectKey::column(&from.parent, &column),
+            kind: DependencyKind::default(),
+        });
     }
 }
 

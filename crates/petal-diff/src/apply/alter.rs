@@ -94,6 +94,7 @@ fn table_option(db: &mut Database, alter: &Alter) -> Result<(), ApplyError> {
                 ));
             };
             *table_mut(db, table)? = moved;
+            crate::stand_alone::follow_column_edges(db, table, partition_of);
         }
         Alter::RowSecurity { table, security } => {
             let options = &mut table_mut(db, table)?.options;
