@@ -151,7 +151,7 @@ async fn respell_expression(
             ],
             format!(
                 "SELECT pg_get_expr(conbin, conrelid) FROM pg_constraint \
-                 WHERE conrelid = '{SCRATCH_TABLE}'::regclass"
+                 WHERE conrelid = '{SCRATCH_TABLE}'::regclass AND conname = 'petal_respelled'"
             ),
         ),
         ExpressionOf::Domain(base_type) => (
@@ -161,7 +161,7 @@ async fn respell_expression(
             )],
             format!(
                 "SELECT pg_get_expr(conbin, 0) FROM pg_constraint \
-                 WHERE contypid = '{SCRATCH_DOMAIN}'::regtype"
+                 WHERE contypid = '{SCRATCH_DOMAIN}'::regtype AND conname = 'petal_respelled'"
             ),
         ),
     };
