@@ -28,6 +28,7 @@ mod privileges;
 mod reviewed;
 mod sequences;
 mod sql;
+mod stand_alone;
 mod table_options;
 mod triggers;
 mod types;

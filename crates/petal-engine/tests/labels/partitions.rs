@@ -153,8 +153,15 @@ fn label_table_made_a_partition_with_its_rows() {
     runtime().block_on(measured_with(&before, &after, None, false, &how));
 }
 
-// A parent with a key, an index and a foreign key, a partition with rows,
-// and a table referencing the parent (its rows only the other partition's).
+// The partition's own settings on a column, gone once it stands alone.
+const OWN_SETTINGS: &str = "
+    ALTER TABLE log_2025 ALTER COLUMN kind SET DEFAULT 'own';
+    COMMENT ON COLUMN log_2025.kind IS 'its own';";
+
+// A parent with a key, an index and a foreign key, a partition with rows
+// and settings of its own on a column (which petal does not read: the
+// detach gives it its parent's first), and a table referencing the parent
+// (its rows only the other partition's).
 const LOG: &str = "
     CREATE TABLE kinds (name text PRIMARY KEY);
     INSERT INTO kinds VALUES ('k');
@@ -162,6 +169,8 @@ const LOG: &str = "
         PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
     CREATE INDEX log_kind ON log (kind);
     CREATE TABLE log_2025 PARTITION OF log FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+    ALTER TABLE log_2025 ALTER COLUMN kind SET DEFAULT 'own';
+    COMMENT ON COLUMN log_2025.kind IS 'its own';
     CREATE TABLE log_rest PARTITION OF log DEFAULT;
     CREATE TABLE marks (id int, at date, FOREIGN KEY (id, at) REFERENCES log (id, at));
     INSERT INTO log SELECT g, date '2025-01-01' + g, 'k' FROM generate_series(1, 200) g;
@@ -181,6 +190,7 @@ label_case!(
              CONSTRAINT log_2025_key PRIMARY KEY (id, at));",
     )
     .replace("INSERT INTO log SELECT", "INSERT INTO log_2025 SELECT")
+    .replace(OWN_SETTINGS, "")
 );
 
 /// A plain table made a partition of a sub-partitioned one (which petal

@@ -1,0 +1,173 @@
+//! The block that prepares a partition to stand alone, run just before it
+//! is detached (`stand_alone.rs` says why).
+//!
+//! It locks the parent (alone) and the partition, then makes the
+//! partition hold what the working copy will hold of it once detached:
+//! the parent's column defaults and `NULL`-ability (a partition may have
+//! set its own, which the IR does not read), no column comments (nor
+//! those), and its copies of the parent's indexes and foreign keys under
+//! the names the diff chose, each found through the object it copies (its
+//! name is PostgreSQL's pick, or the table's own from before it was
+//! attached): those not named as wanted out of each other's way first,
+//! then to their names. Renamed while still copies: detached, nothing
+//! tells them apart from the table's own.
+
+use petal_ir::{QualifiedName, quote_literal};
+
+use crate::{ParentCopy, ParentCopyKind};
+
+/// The `DO` block.
+pub(super) fn before_detach(
+    table: &QualifiedName,
+    parent: &QualifiedName,
+    copies: &[ParentCopy],
+) -> String {
+    let (t, p) = (literal(table), literal(parent));
+    let alter = format!("ALTER TABLE {}", table.quoted().replace('%', "%%"));
+    let mut body = format!(
+        "    LOCK TABLE ONLY {} IN ACCESS EXCLUSIVE MODE;\n    LOCK TABLE {} IN ACCESS EXCLUSIVE MODE;\n",
+        parent.quoted(),
+        table.quoted()
+    );
+    let columns = format!(
+        "FROM pg_attribute a\n        \
+         JOIN pg_attribute pa ON pa.attrelid = {p}::regclass AND pa.attname = a.attname\n        \
+         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum\n        \
+         LEFT JOIN pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum\n        \
+         WHERE a.attrelid = {t}::regclass AND a.attnum > 0 AND NOT a.attisdropped"
+    );
+    body.push_str(&each(
+        &format!(
+            "format({}, a.attname, CASE WHEN pd.adbin IS NULL THEN \
+             'DROP DEFAULT' ELSE 'SET DEFAULT ' || pg_get_expr(pd.adbin, pd.adrelid) END)",
+            template(&format!("{alter} ALTER COLUMN %I %s"))
+        ),
+        &format!(
+            "{columns}\n          AND a.attgenerated = '' AND a.attidentity = '' AND pa.attidentity = ''\n          \
+             AND pg_get_expr(d.adbin, d.adrelid) IS DISTINCT FROM pg_get_expr(pd.adbin, pd.adrelid)"
+        ),
+    ));
+    body.push_str(&each(
+        &format!(
+            "format({}, a.attname)",
+            template(&format!("{alter} ALTER COLUMN %I DROP NOT NULL"))
+        ),
+        &format!("{columns}\n          AND a.attnotnull AND NOT pa.attnotnull"),
+    ));
+    body.push_str(&each(
+        &format!(
+            "format({}, a.attname)",
+            template(&format!(
+                "COMMENT ON COLUMN {}.%I IS NULL",
+                table.quoted().replace('%', "%%")
+            ))
+        ),
+        &format!(
+            "FROM pg_attribute a JOIN pg_description c ON c.objoid = a.attrelid \
+             AND c.classoid = 'pg_class'::regclass AND c.objsubid = a.attnum\n        \
+             WHERE a.attrelid = {t}::regclass AND a.attnum > 0"
+        ),
+    ));
+    if let Some(wanted) = wanted(copies, ParentCopyKind::Index, Some(parent)) {
+        let found = format!(
+            "FROM {wanted}\n        \
+             JOIN pg_inherits h ON h.inhparent = wanted.copied::regclass\n        \
+             JOIN pg_index x ON x.indexrelid = h.inhrelid AND x.indrelid = {t}::regclass\n        \
+             JOIN pg_class c ON c.oid = x.indexrelid"
+        );
+        let rename = |to: &str| {
+            format!("format('ALTER INDEX %s RENAME TO %I', x.indexrelid::regclass, {to})")
+        };
+        body.push_str(&renamed_in_two_passes(
+            rename,
+            "c.relname",
+            "x.indexrelid",
+            &found,
+        ));
+    }
+    if let Some(wanted) = wanted(copies, ParentCopyKind::ForeignKey, None) {
+        let found = format!(
+            "FROM {wanted}\n        \
+             JOIN pg_constraint p ON p.conrelid = {p}::regclass AND p.contype = 'f' \
+             AND p.conname = wanted.copied\n        \
+             JOIN pg_constraint c ON c.conparentid = p.oid AND c.conrelid = {t}::regclass"
+        );
+        let renaming = template(&format!("{alter} RENAME CONSTRAINT %I TO %I"));
+        let rename = |to: &str| format!("format({renaming}, c.conname, {to})");
+        body.push_str(&renamed_in_two_passes(rename, "c.conname", "c.oid", &found));
+    }
+    let tag = dollar_tag(&body);
+    format!("DO {tag}\nDECLARE\n    statement text;\nBEGIN\n{body}END\n{tag};")
+}
+
+fn literal(name: &QualifiedName) -> String {
+    quote_literal(&name.quoted())
+}
+
+/// A `format` template as a literal.
+fn template(text: &str) -> String {
+    quote_literal(text)
+}
+
+/// `(VALUES (copied, wanted name), ...) AS wanted(copied, name)` for the
+/// copies of one kind, the copied index qualified with `parent`'s schema.
+fn wanted(
+    copies: &[ParentCopy],
+    kind: ParentCopyKind,
+    parent: Option<&QualifiedName>,
+) -> Option<String> {
+    let rows: Vec<String> = copies
+        .iter()
+        .filter(|c| c.kind == kind)
+        .map(|c| {
+            let of = match parent {
+                Some(p) => literal(&QualifiedName::new(p.schema.clone(), c.of.clone())),
+                None => quote_literal(&c.of),
+            };
+            format!("({of}, {})", quote_literal(&c.name))
+        })
+        .collect();
+    (!rows.is_empty()).then(|| format!("(VALUES {}) AS wanted(copied, name)", rows.join(", ")))
+}
+
+/// A loop running the statement `statement` (a `format(...)` call) for
+/// each row of `rows` (`FROM ... WHERE ...`).
+fn each(statement: &str, rows: &str) -> String {
+    format!(
+        "    FOR statement IN\n        SELECT {statement}\n        {rows}\n    LOOP\n        \
+         EXECUTE statement;\n    END LOOP;\n"
+    )
+}
+
+/// The two renaming loops of one kind: each copy not named as wanted to
+/// `petal_copy_<oid>`, then each so named to its wanted name. `rename`
+/// gives the `format(...)` call renaming to its argument; `current` is
+/// the copy's name, `oid` its oid.
+fn renamed_in_two_passes(
+    rename: impl Fn(&str) -> String,
+    current: &str,
+    oid: &str,
+    found: &str,
+) -> String {
+    let aside = format!("'petal_copy_' || {oid}");
+    let mut out = each(
+        &rename(&aside),
+        &format!("{found}\n        WHERE {current} <> wanted.name"),
+    );
+    out.push_str(&each(
+        &rename("wanted.name"),
+        &format!("{found}\n        WHERE {current} = {aside}"),
+    ));
+    out
+}
+
+/// A dollar-quoting tag that `body` does not hold.
+fn dollar_tag(body: &str) -> String {
+    (0..)
+        .map(|n| match n {
+            0 => "$petal$".to_string(),
+            n => format!("$petal{n}$"),
+        })
+        .find(|tag| !body.contains(tag.as_str()))
+        .unwrap_or_else(|| "$petal$".to_string())
+}
