@@ -229,11 +229,9 @@ pub(crate) fn follow_column_edges(
     }
 }
 
-/// Plain `table` of `db` attached to `of`'s parent: its columns and what
+/// Plain table `t` attached to `parent` (at `of`): its columns and what
 /// matches the parent's become the parent's; the rest stays its own.
-pub(crate) fn joined(db: &Database, table: &QualifiedName, of: &PartitionOf) -> Option<Table> {
-    let t = db.tables.get(table)?;
-    let parent = db.tables.get(&of.parent)?;
+pub(crate) fn joined(t: &Table, parent: &Table, of: &PartitionOf) -> Option<Table> {
     let mut partition = t.clone();
     partition.partition_of = Some(of.clone());
     partition.columns.clear();
@@ -270,9 +268,10 @@ pub(crate) enum Like<'t> {
 }
 
 /// The names a partition's copies take standing alone: where the table
-/// `like` names has an object of the same definition, its name; else the
-/// parent's name for a foreign key, and for an index the name PostgreSQL
-/// would pick, free in the schema on both sides (`cur`, `to`).
+/// `like` names has an object of the same definition, its name; else, for
+/// an index, a default name free in the schema on both sides (`cur`,
+/// `to`), and for a foreign key the parent's, as PostgreSQL gives it,
+/// unless the table has a constraint so named.
 pub(crate) fn copy_names(
     parent: &Table,
     table: &QualifiedName,
@@ -280,98 +279,129 @@ pub(crate) fn copy_names(
     cur: &Database,
     to: &Database,
 ) -> Vec<ParentCopy> {
+    let mut out = index_copy_names(parent, table, &like, cur, to);
+    out.extend(foreign_key_copy_names(parent, table, &like, cur));
+    out.sort();
+    out
+}
+
+fn index_copy_names(
+    parent: &Table,
+    table: &QualifiedName,
+    like: &Like<'_>,
+    cur: &Database,
+    to: &Database,
+) -> Vec<ParentCopy> {
     let current = relation_names(cur, &table.schema);
     let (like, must_be_free) = match like {
-        Like::Wanted(t) => (t, true),
-        Like::Joining(t) => (t, false),
+        Like::Wanted(t) => (*t, true),
+        Like::Joining(t) => (*t, false),
     };
-    let usable = |n: &str| !must_be_free || !current.iter().any(|c| c == n);
     let mut ns = Namespace::new();
     for name in current.iter().chain(&relation_names(to, &table.schema)) {
         ns.take(name);
     }
     let mut out: Vec<ParentCopy> = Vec::new();
-    let mut put = |kind: ParentCopyKind, of: &str, found: Option<&str>, fallback: String| {
-        let name = found
-            .filter(|n| usable(n) && !out.iter().any(|c| c.kind == kind && c.name == *n))
-            .map_or(fallback, str::to_string);
-        out.push(ParentCopy {
-            kind,
-            of: of.to_string(),
-            name,
-        });
-    };
     let t = &table.name;
+    let mut found: Vec<(&str, Option<&str>, String)> = Vec::new();
     if let Some(pk) = &parent.primary_key {
-        let found = like
+        let alike = like
             .primary_key
             .as_ref()
             .filter(|m| same::primary_key(pk, m));
-        let fallback = ns.primary_key(t);
-        put(
-            ParentCopyKind::Index,
-            &pk.name,
-            found.map(|m| m.name.as_str()),
-            fallback,
-        );
+        found.push((&pk.name, alike.map(|m| m.name.as_str()), ns.primary_key(t)));
     }
     for u in &parent.uniques {
-        let found = like.uniques.iter().find(|m| same::unique(u, m));
-        let fallback = ns.unique(t, &u.columns);
-        put(
-            ParentCopyKind::Index,
+        let alike = like.uniques.iter().find(|m| same::unique(u, m));
+        found.push((
             &u.name,
-            found.map(|m| m.name.as_str()),
-            fallback,
-        );
+            alike.map(|m| m.name.as_str()),
+            ns.unique(t, &u.columns),
+        ));
     }
     for x in &parent.exclusions {
-        let found = like.exclusions.iter().find(|m| same::exclusion(x, m));
-        let fallback = ns.choose(t, None, "excl");
-        put(
-            ParentCopyKind::Index,
+        let alike = like.exclusions.iter().find(|m| same::exclusion(x, m));
+        found.push((
             &x.name,
-            found.map(|m| m.name.as_str()),
-            fallback,
-        );
+            alike.map(|m| m.name.as_str()),
+            ns.choose(t, None, "excl"),
+        ));
     }
     for i in &parent.indexes {
-        let found = like.indexes.iter().find(|m| same::index(i, m));
-        let fallback = ns.index(t, &i.keys, &i.include);
-        put(
-            ParentCopyKind::Index,
+        let alike = like.indexes.iter().find(|m| same::index(i, m));
+        found.push((
             &i.name,
-            found.map(|m| m.name.as_str()),
-            fallback,
-        );
+            alike.map(|m| m.name.as_str()),
+            ns.index(t, &i.keys, &i.include),
+        ));
     }
-    // A constraint's name is the table's alone: the parent's, as
-    // PostgreSQL gives it, unless the table has one so named.
-    let mut on_table = Namespace::new();
-    for name in like
-        .checks
-        .iter()
-        .map(|c| &c.name)
-        .chain(like.foreign_keys.iter().map(|f| &f.name))
-    {
-        on_table.take(name);
-    }
-    for fk in &parent.foreign_keys {
-        let found = like.foreign_keys.iter().find(|m| same::foreign_key(fk, m));
-        let fallback = if on_table.is_taken(&fk.name) {
-            on_table.foreign_key(t, &fk.columns)
-        } else {
-            on_table.take(&fk.name);
-            fk.name.clone()
+    for (of, alike, fallback) in found {
+        // Renamed before anything else runs: a wanted name must be free
+        // in the database then.
+        let usable = |n: &&str| {
+            (!must_be_free || !current.iter().any(|c| c == n)) && !out.iter().any(|c| c.name == *n)
         };
-        put(
-            ParentCopyKind::ForeignKey,
-            &fk.name,
-            found.map(|m| m.name.as_str()),
-            fallback,
-        );
+        let name = alike.filter(usable).map_or(fallback, str::to_string);
+        out.push(ParentCopy {
+            kind: ParentCopyKind::Index,
+            of: of.to_string(),
+            name,
+        });
     }
-    out.sort();
+    out
+}
+
+/// A constraint's name is the table's alone: the names taken are those of
+/// its own constraints (on both sides, for a table coming to stand alone:
+/// in the database, before it is renamed) and of the parent's checks,
+/// which it holds under their names.
+fn foreign_key_copy_names(
+    parent: &Table,
+    table: &QualifiedName,
+    like: &Like<'_>,
+    cur: &Database,
+) -> Vec<ParentCopy> {
+    let like_table = match like {
+        Like::Wanted(t) | Like::Joining(t) => *t,
+    };
+    let mut on_table = Namespace::new();
+    let own = |t: &Table| -> Vec<String> {
+        t.checks
+            .iter()
+            .map(|c| c.name.clone())
+            .chain(t.uniques.iter().map(|u| u.name.clone()))
+            .chain(t.exclusions.iter().map(|x| x.name.clone()))
+            .chain(t.primary_key.iter().map(|k| k.name.clone()))
+            .collect()
+    };
+    let mut taken: Vec<String> = parent.checks.iter().map(|c| c.name.clone()).collect();
+    if let (Like::Wanted(_), Some(current)) = (like, cur.tables.get(table)) {
+        taken.extend(own(current));
+        taken.extend(current.foreign_keys.iter().map(|f| f.name.clone()));
+    }
+    taken.iter().for_each(|n| on_table.take(n));
+    let mut out = Vec::new();
+    for fk in &parent.foreign_keys {
+        let alike = like_table
+            .foreign_keys
+            .iter()
+            .find(|m| same::foreign_key(fk, m))
+            .map(|m| m.name.clone())
+            .filter(|n| !on_table.is_taken(n));
+        let name = alike.unwrap_or_else(|| {
+            if on_table.is_taken(&fk.name) {
+                on_table.foreign_key(&table.name, &fk.columns)
+            } else {
+                fk.name.clone()
+            }
+        });
+        on_table.take(&name);
+        out.push(ParentCopy {
+            kind: ParentCopyKind::ForeignKey,
+            of: fk.name.clone(),
+            name,
+        });
+    }
     out
 }
 

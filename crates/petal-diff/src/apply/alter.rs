@@ -81,7 +81,11 @@ fn table_option(db: &mut Database, alter: &Alter) -> Result<(), ApplyError> {
         } => {
             let moved = match &partition_of.to {
                 None => crate::stand_alone::standing_alone(db, table, &alone.copies),
-                Some(of) => crate::stand_alone::joined(db, table, of),
+                Some(of) => db
+                    .tables
+                    .get(table)
+                    .zip(db.tables.get(&of.parent))
+                    .and_then(|(t, parent)| crate::stand_alone::joined(t, parent, of)),
             };
             let Some(moved) = moved else {
                 return err(format!(

@@ -8,7 +8,7 @@
 //! diffed toward what it would hold standing alone as that partition
 //! (`joining`), and attached last.
 
-use petal_ir::{Database, PartitionOf, QualifiedName};
+use petal_ir::{Database, PartitionOf, QualifiedName, Table};
 
 use super::Engine;
 use crate::stand_alone::{Like, copy_names, eligible, joined, plain_or_partition, standing_alone};
@@ -60,21 +60,22 @@ pub(crate) fn leaving(cur: &Database, to: &Database) -> Vec<QualifiedName> {
 /// it is attached.
 pub(crate) fn joining(cur: &Database, to: &Database) -> (Vec<Joining>, Option<Database>) {
     let mut out = Vec::new();
-    let mut target = to.clone();
+    let mut alone_tables = Vec::new();
     for t in to.tables.values() {
         let Some(of) = &t.partition_of else {
             continue;
         };
-        let Some(before) = cur.tables.get(&t.name) else {
-            continue;
-        };
-        let Some(parent) = to.tables.get(&of.parent) else {
+        let (Some(before), Some(parent)) = (cur.tables.get(&t.name), to.tables.get(&of.parent))
+        else {
             continue;
         };
         if before.partition_of.is_some()
             || !plain_or_partition(cur, before)
             || !eligible(to, &t.name)
             || !kept_as_itself(to, &t.name)
+            // PostgreSQL refuses to attach a table the parent's keys reference.
+            || parent.foreign_keys.iter().any(|fk| fk.ref_table == t.name)
+            || would_be_taken(t, parent)
         {
             continue;
         }
@@ -82,14 +83,11 @@ pub(crate) fn joining(cur: &Database, to: &Database) -> (Vec<Joining>, Option<Da
         let Some(alone) = standing_alone(to, &t.name, &copies) else {
             continue;
         };
-        // What the table holds of its own must stay its own once attached:
-        // one of its objects alike to one of the parent's would be taken.
-        let mut check = target.clone();
-        check.tables.insert(t.name.clone(), alone.clone());
-        if joined(&check, &t.name, of).as_ref() != Some(t) {
+        // What the table holds of its own must stay its own once attached.
+        if joined(&alone, parent, of).as_ref() != Some(t) {
             continue;
         }
-        target.tables.insert(t.name.clone(), alone);
+        alone_tables.push(alone);
         out.push(Joining {
             table: t.name.clone(),
             of: of.clone(),
@@ -97,8 +95,40 @@ pub(crate) fn joining(cur: &Database, to: &Database) -> (Vec<Joining>, Option<Da
             copies,
         });
     }
-    let target = (!out.is_empty()).then_some(target);
-    (out, target)
+    if out.is_empty() {
+        return (out, None);
+    }
+    let mut target = to.clone();
+    for alone in alone_tables {
+        target.tables.insert(alone.name.clone(), alone);
+    }
+    (out, Some(target))
+}
+
+/// Whether PostgreSQL could take a key or an index the partition `t`
+/// holds of its own for one of `parent`'s when attaching it: it matches
+/// them more loosely than by definition (a unique constraint can stand
+/// for a primary key over the same columns), taking the first it finds.
+fn would_be_taken(t: &Table, parent: &Table) -> bool {
+    let parent_keys: Vec<&Vec<String>> = parent
+        .primary_key
+        .iter()
+        .map(|k| &k.columns)
+        .chain(parent.uniques.iter().map(|u| &u.columns))
+        .collect();
+    let own_keys = t
+        .primary_key
+        .iter()
+        .map(|k| &k.columns)
+        .chain(t.uniques.iter().map(|u| &u.columns));
+    let keys_clash = own_keys.into_iter().any(|k| parent_keys.contains(&k));
+    let indexes_clash = t.indexes.iter().any(|i| {
+        parent
+            .indexes
+            .iter()
+            .any(|p| p.keys == i.keys && p.method == i.method)
+    });
+    keys_clash || indexes_clash
 }
 
 impl Engine<'_> {
