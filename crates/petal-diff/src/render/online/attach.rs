@@ -155,9 +155,8 @@ pub(super) fn attach(
     let mut out = super::super::render_change(change);
     for statement in &mut out {
         statement.impact.scans.remove(table);
-        statement
-            .notes
-            .retain(|n| !n.starts_with("reads every row of"));
+        let read_whole = format!("reads every row of {table} ");
+        statement.notes.retain(|n| !n.starts_with(&read_whole));
         statement.notes.insert(
             0,
             format!(
