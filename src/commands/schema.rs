@@ -106,15 +106,7 @@ pub async fn diff(
         sources::load(settings, &from_source),
         sources::load(settings, &to_source)
     )?;
-    petal_engine::respell::spell_views_alike(&mut from_loaded, &mut to_loaded).await?;
-    if let Some(live) = from_loaded.live.clone().or_else(|| to_loaded.live.clone()) {
-        petal_engine::respell::spell_expressions_alike(
-            &from_loaded.database,
-            &mut to_loaded.database,
-            &live,
-        )
-        .await?;
-    }
+    petal_engine::respell::spell_alike(&mut from_loaded, &mut to_loaded).await?;
     // Between two databases (a live one, the migrations replayed, or
     // nothing), columns keep the order they were made in: a rename shows
     // by its place. Models order their columns as the struct does.
@@ -138,21 +130,7 @@ pub async fn diff(
         );
     }
     diff.warnings.splice(0..0, inferred);
-    let dev_side = |source: &Source, loaded: &Loaded| {
-        (*source == Source::Models)
-            .then_some(loaded.server_version_num)
-            .flatten()
-    };
-    let live_side = |source: &Source, loaded: &Loaded| {
-        (*source != Source::Models)
-            .then_some(loaded.server_version_num)
-            .flatten()
-    };
-    let version_warning = petal_engine::compare::version_warning(
-        live_side(&from_source, &from_loaded).or(live_side(&to_source, &to_loaded)),
-        dev_side(&from_source, &from_loaded).or(dev_side(&to_source, &to_loaded)),
-    );
-    if let Some(warning) = &version_warning {
+    if let Some(warning) = version_warning((&from_source, &from_loaded), (&to_source, &to_loaded)) {
         eprintln!("warning: {warning}");
     }
     let not_compared = not_compared_of_both(&from_loaded, &to_loaded);
@@ -218,6 +196,20 @@ pub async fn diff(
         return Err(Failure::differences());
     }
     Ok(())
+}
+
+/// The warning that the models were canonicalized on a server of another
+/// major version than the database's, when they were.
+fn version_warning(from: (&Source, &Loaded), to: (&Source, &Loaded)) -> Option<String> {
+    let side = |models: bool, (source, loaded): (&Source, &Loaded)| {
+        ((*source == Source::Models) == models)
+            .then_some(loaded.server_version_num)
+            .flatten()
+    };
+    petal_engine::compare::version_warning(
+        side(false, from).or(side(false, to)),
+        side(true, from).or(side(true, to)),
+    )
 }
 
 /// `petal diff`'s script: statements one under the other, steps separated

@@ -16,6 +16,17 @@ use petal_pg::{ConnConfig, ExpressionOf, respell_expressions, respell_view_queri
 use crate::error::EngineError;
 use crate::sources::Loaded;
 
+/// Puts two loaded schemas in one spelling where only PostgreSQL's
+/// printing differs: views across major versions, and checks, index
+/// predicates and domain checks on the live side's server.
+pub async fn spell_alike(from: &mut Loaded, to: &mut Loaded) -> Result<(), EngineError> {
+    spell_views_alike(from, to).await?;
+    if let Some(live) = from.live.clone().or_else(|| to.live.clone()) {
+        spell_expressions_alike(&from.database, &mut to.database, &live).await?;
+    }
+    Ok(())
+}
+
 /// Puts the views two sides hold in one spelling where their servers'
 /// major versions differ and only the spelling does.
 pub async fn spell_views_alike(from: &mut Loaded, to: &mut Loaded) -> Result<(), EngineError> {
@@ -105,7 +116,7 @@ pub async fn spell_expressions_alike(
     if differing.is_empty() {
         return Ok(());
     }
-    let _t = crate::timings::phase("respell checks and index predicates");
+    let _t = crate::timings::phase("respell checks, index predicates and domain checks");
     fn of(place: &Place) -> ExpressionOf<'_> {
         match place {
             Place::Check { table, .. } | Place::Predicate { table, .. } => {
@@ -205,7 +216,13 @@ fn differing_expressions(from: &Database, to: &Database) -> Vec<Differing> {
         }
     }
     for (name, wanted) in &to.domains {
-        let Some(present) = from.domains.get(name) else {
+        // Reprinted over one base type: a domain whose type changes is
+        // recreated anyway.
+        let Some(present) = from
+            .domains
+            .get(name)
+            .filter(|p| p.base_type == wanted.base_type)
+        else {
             continue;
         };
         let place = |check: &str| Place::DomainCheck {
