@@ -130,16 +130,12 @@ pub enum Alter {
         /// lock (and a detach reads).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         referenced_by: Vec<QualifiedName>,
-        /// The tables the parent's foreign keys reference, whose triggers
-        /// for the partition's copies of them are made (a detach) or
-        /// dropped (an attach, which takes the partition's own alike
-        /// keys).
+        /// The tables the parent's foreign keys reference: a detach makes
+        /// triggers there, an attach drops the partition's own.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         parent_references: Vec<QualifiedName>,
-        /// A partition that stands alone once detached (and was before it
-        /// was attached), keeping its parent's columns and checks and its
-        /// copies of the parent's indexes and foreign keys, under these
-        /// names (`stand_alone.rs`); none when it is detached only to be
+        /// A table that stands alone once detached, or did before it was
+        /// attached (`stand_alone.rs`); none when detached only to be
         /// attached again.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         stands_alone: Option<crate::StandAlone>,

@@ -112,23 +112,29 @@ pub(super) fn render(change: &Change, alter: &Alter) -> Vec<ReviewedStatement> {
             composite,
             attribute,
             ty,
-        } => {
-            let collate = ty
-                .to
-                .collation
-                .as_deref()
-                .map(|c| format!(" COLLATE {}", petal_ir::collation_sql(c)))
-                .unwrap_or_default();
-            one(types::alter_type(
-                composite,
-                &format!(
-                    "ALTER ATTRIBUTE {} TYPE {}{collate}",
-                    quote_ident(attribute),
-                    ty.to.ty
-                ),
-            ))
-        }
+        } => one(attribute_type(composite, attribute, &ty.to)),
     }
+}
+
+/// `ALTER TYPE ... ALTER ATTRIBUTE ... TYPE ...`.
+fn attribute_type(
+    composite: &petal_ir::QualifiedName,
+    attribute: &str,
+    to: &crate::change::AttributeType,
+) -> String {
+    let collate = to
+        .collation
+        .as_deref()
+        .map(|c| format!(" COLLATE {}", petal_ir::collation_sql(c)))
+        .unwrap_or_default();
+    types::alter_type(
+        composite,
+        &format!(
+            "ALTER ATTRIBUTE {} TYPE {}{collate}",
+            quote_ident(attribute),
+            to.ty
+        ),
+    )
 }
 
 /// Who may touch a table: its row-level security, a policy, the grants
