@@ -211,6 +211,15 @@ pub fn mutate(db: &Database, rng: &mut Rng, edits: usize) -> Database {
         privileges::keep_valid(&mut out);
         super::table_options::keep_valid(&mut out);
     }
+    // A kept partitioned table made plain, which PostgreSQL cannot do in
+    // place either.
+    let mut eighth = rng.eighth_side();
+    if eighth.chance(20) && partitions::unpartition_a_kept_table(&mut eighth, db, &mut out) {
+        partitions::keep_valid(db, &mut out);
+        policies::keep_valid(&mut out);
+        privileges::keep_valid(&mut out);
+        super::table_options::keep_valid(&mut out);
+    }
     domains::keep_nested_constraints(db, &mut out);
     out.normalize();
     out.dependencies = depends::derive(&out);

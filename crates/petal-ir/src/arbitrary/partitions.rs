@@ -73,6 +73,89 @@ pub(super) fn partition_a_kept_table(rng: &mut Rng, before: &Database, db: &mut 
     partition_table(rng, db, &name, &column)
 }
 
+/// Makes one partitioned table that `before` holds under the same name a
+/// plain one in `db`, its partitions gone: PostgreSQL cannot do it in
+/// place, so the diff drops and creates it, or recreates it with its
+/// rows (`--allow-recreate`). Only a table that is no partition qualifies.
+pub(super) fn unpartition_a_kept_table(
+    rng: &mut Rng,
+    before: &Database,
+    db: &mut Database,
+) -> bool {
+    let candidates: Vec<QualifiedName> = db
+        .tables
+        .values()
+        .filter(|t| {
+            t.partition_by.is_some() && t.partition_of.is_none() && t.renamed_from.is_none()
+        })
+        .filter(|t| {
+            before
+                .tables
+                .get(&t.name)
+                .is_some_and(|b| b.partition_by.is_some() && b.partition_of.is_none())
+        })
+        .map(|t| t.name.clone())
+        .collect();
+    let Some(name) = rng.pick(&candidates).cloned() else {
+        return false;
+    };
+    // Nothing may stand on a partition that goes (a view, a function).
+    let partitions: Vec<QualifiedName> = db
+        .tables
+        .values()
+        .filter(|t| t.partition_of.is_some())
+        .map(|t| t.name.clone())
+        .collect();
+    let on_a_partition = |key: &crate::ObjectKey| match key {
+        crate::ObjectKey::Table { name } | crate::ObjectKey::Column { table: name, .. } => {
+            partitions.contains(name)
+        }
+        _ => false,
+    };
+    let table_of = |key: &crate::ObjectKey| match key {
+        crate::ObjectKey::Table { name }
+        | crate::ObjectKey::Column { table: name, .. }
+        | crate::ObjectKey::Constraint { table: name, .. }
+        | crate::ObjectKey::Index { table: name, .. } => Some(name.clone()),
+        _ => None,
+    };
+    if super::depends::derive(db)
+        .iter()
+        .any(|d| on_a_partition(&d.referenced) && table_of(&d.dependent).is_none())
+    {
+        return false;
+    }
+    if let Some(t) = db.tables.get_mut(&name) {
+        t.partition_by = None;
+    }
+    // Its partitions, and theirs, go.
+    loop {
+        let below: Vec<QualifiedName> = db
+            .tables
+            .values()
+            .filter(|t| {
+                t.partition_of.as_ref().is_some_and(|of| {
+                    db.tables
+                        .get(&of.parent)
+                        .is_none_or(|p| p.partition_by.is_none())
+                })
+            })
+            .map(|t| t.name.clone())
+            .collect();
+        if below.is_empty() {
+            break;
+        }
+        for gone in below {
+            db.tables.remove(&gone);
+        }
+    }
+    let tables: Vec<QualifiedName> = db.tables.keys().cloned().collect();
+    for t in db.tables.values_mut() {
+        t.foreign_keys.retain(|fk| tables.contains(&fk.ref_table));
+    }
+    true
+}
+
 /// Partitions `name` of `db` by `column`, with its partitions.
 fn partition_table(rng: &mut Rng, db: &mut Database, name: &QualifiedName, column: &str) -> bool {
     let (name, column) = (name.clone(), column.to_string());
