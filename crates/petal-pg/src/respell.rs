@@ -30,21 +30,32 @@ pub async fn respell_view_queries(
     cfg: &ConnConfig,
     queries: &[&str],
 ) -> Result<Vec<Option<String>>, PgError> {
-    let client = connect(cfg).await?;
-    // The same printing settings as introspection: every name qualified.
-    client
-        .batch_execute("BEGIN; SET LOCAL search_path = pg_catalog")
-        .await
-        .map_err(|e| PgError::query("opening the respelling transaction", e))?;
+    let client = begin(cfg).await?;
     let mut respelled = Vec::with_capacity(queries.len());
     for query in queries {
         respelled.push(respell_one(&client, query).await?);
     }
+    rollback(&client).await?;
+    Ok(respelled)
+}
+
+/// A connection inside the respelling transaction, with the same printing
+/// settings as introspection: every name qualified.
+async fn begin(cfg: &ConnConfig) -> Result<Client, PgError> {
+    let client = connect(cfg).await?;
+    client
+        .batch_execute("BEGIN; SET LOCAL search_path = pg_catalog")
+        .await
+        .map_err(|e| PgError::query("opening the respelling transaction", e))?;
+    Ok(client)
+}
+
+/// Nothing left behind.
+async fn rollback(client: &Client) -> Result<(), PgError> {
     client
         .batch_execute("ROLLBACK")
         .await
-        .map_err(|e| PgError::query("rolling back the respelling transaction", e))?;
-    Ok(respelled)
+        .map_err(|e| PgError::query("rolling back the respelling transaction", e))
 }
 
 async fn respell_one(client: &Client, query: &str) -> Result<Option<String>, PgError> {
@@ -110,19 +121,12 @@ pub async fn respell_expressions(
     cfg: &ConnConfig,
     expressions: &[(ExpressionOf<'_>, &str)],
 ) -> Result<Vec<Option<String>>, PgError> {
-    let client = connect(cfg).await?;
-    client
-        .batch_execute("BEGIN; SET LOCAL search_path = pg_catalog")
-        .await
-        .map_err(|e| PgError::query("opening the respelling transaction", e))?;
+    let client = begin(cfg).await?;
     let mut respelled = Vec::with_capacity(expressions.len());
     for (of, expression) in expressions {
         respelled.push(respell_expression(&client, *of, expression).await?);
     }
-    client
-        .batch_execute("ROLLBACK")
-        .await
-        .map_err(|e| PgError::query("rolling back the respelling transaction", e))?;
+    rollback(&client).await?;
     Ok(respelled)
 }
 

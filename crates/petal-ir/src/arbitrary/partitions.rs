@@ -100,12 +100,7 @@ pub(super) fn unpartition_a_kept_table(
         return false;
     };
     // Nothing may stand on a partition that goes (a view, a function).
-    let partitions: Vec<QualifiedName> = db
-        .tables
-        .values()
-        .filter(|t| t.partition_of.is_some())
-        .map(|t| t.name.clone())
-        .collect();
+    let partitions = partition_names(db);
     let on_a_partition = |key: &crate::ObjectKey| match key {
         crate::ObjectKey::Table { name } | crate::ObjectKey::Column { table: name, .. } => {
             partitions.contains(name)
@@ -271,6 +266,31 @@ fn conform(t: &mut Table) {
     }
 }
 
+/// The names of the partitions of `db`.
+fn partition_names(db: &Database) -> Vec<QualifiedName> {
+    db.tables
+        .values()
+        .filter(|t| t.partition_of.is_some())
+        .map(|t| t.name.clone())
+        .collect()
+}
+
+/// The list-partitioned tables of `db`.
+pub(super) fn list_partitioned(db: &Database) -> impl Iterator<Item = &Table> {
+    db.tables.values().filter(|t| {
+        t.partition_by
+            .as_deref()
+            .is_some_and(|p| p.starts_with("LIST"))
+    })
+}
+
+/// The type of partitioned `parent`'s key column, as `format_type` prints it.
+pub(super) fn key_type(db: &Database, parent: &QualifiedName) -> Option<String> {
+    let t = db.tables.get(parent)?;
+    let key = key_of(t.partition_by.as_deref()?)?;
+    Some(t.column(&key)?.ty.to_string())
+}
+
 /// The key column of a partitioned table, from `LIST (col)`.
 pub(super) fn key_of(partition_by: &str) -> Option<String> {
     let inner = partition_by
@@ -289,23 +309,11 @@ pub(super) fn key_of(partition_by: &str) -> Option<String> {
 /// Edits the value partitions of one list-partitioned table: one added,
 /// one dropped, or one given other values.
 pub(super) fn edit_partitions(rng: &mut Rng, db: &mut Database) -> bool {
-    let lists: Vec<QualifiedName> = db
-        .tables
-        .values()
-        .filter(|t| {
-            t.partition_by
-                .as_deref()
-                .is_some_and(|p| p.starts_with("LIST"))
-        })
-        .map(|t| t.name.clone())
-        .collect();
+    let lists: Vec<QualifiedName> = list_partitioned(db).map(|t| t.name.clone()).collect();
     let Some(parent) = rng.pick(&lists).cloned() else {
         return false;
     };
-    let Some(ty) = db.tables.get(&parent).and_then(|t| {
-        let key = key_of(t.partition_by.as_deref()?)?;
-        Some(t.column(&key)?.ty.to_string())
-    }) else {
+    let Some(ty) = key_type(db, &parent) else {
         return false;
     };
     let values: Vec<QualifiedName> = db
@@ -383,12 +391,7 @@ pub(super) fn apart(a: &str, b: &str) -> bool {
 pub(super) fn keep_valid(before: &Database, db: &mut Database) {
     follow_parents(db);
     restore_holding_partitions(before, db);
-    let partitions: Vec<QualifiedName> = db
-        .tables
-        .values()
-        .filter(|t| t.partition_of.is_some())
-        .map(|t| t.name.clone())
-        .collect();
+    let partitions = partition_names(db);
     for name in &partitions {
         if let Some(t) = db.tables.get_mut(name) {
             let mut bare = Table::new(t.name.clone());

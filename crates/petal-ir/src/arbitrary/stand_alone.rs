@@ -127,15 +127,8 @@ pub(super) fn attach_a_table(rng: &mut Rng, before: &Database, db: &mut Database
         .filter(|t| !read(db, &t.name))
         .map(|t| t.name.clone())
         .collect();
-    let parents: Vec<QualifiedName> = db
-        .tables
-        .values()
+    let parents: Vec<QualifiedName> = super::partitions::list_partitioned(db)
         .filter(|t| plain_parent(t))
-        .filter(|t| {
-            t.partition_by
-                .as_deref()
-                .is_some_and(|p| p.starts_with("LIST"))
-        })
         .map(|t| t.name.clone())
         .collect();
     let (Some(table), Some(parent)) = (rng.pick(&tables).cloned(), rng.pick(&parents).cloned())
@@ -155,9 +148,7 @@ pub(super) fn attach_a_table(rng: &mut Rng, before: &Database, db: &mut Database
 /// `FOR VALUES IN (...)` of `parent`'s key type that no partition of it
 /// holds.
 fn free_bound(rng: &mut Rng, db: &Database, parent: &QualifiedName) -> Option<String> {
-    let t = db.tables.get(parent)?;
-    let key = super::partitions::key_of(t.partition_by.as_deref()?)?;
-    let ty = t.column(&key)?.ty.to_string();
+    let ty = super::partitions::key_type(db, parent)?;
     let bound = list_values(rng, &ty);
     let taken = db
         .tables
