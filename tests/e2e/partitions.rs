@@ -432,3 +432,49 @@ pub struct OldEvent {
     assert_eq!(row.get::<_, i64>(0), 100);
     assert_eq!(rows_in(&project, "events_old").await, 30);
 }
+
+/// A staging table numbered on its own joins a parent with an identity:
+/// attached, its rows kept, and the parent's identity moved past the
+/// numbers it brings, so the next row through the parent takes a new one.
+#[tokio::test]
+async fn a_table_attached_moves_its_parents_identity_past_its_rows() {
+    let project = Project::new().await;
+    let model = EVENTS.replace(
+        "    pub id: i64,",
+        "    #[petal(identity = \"by default\")]\n    pub id: i64,",
+    );
+    let staging = r#"
+#[derive(Table)]
+#[petal(table = "events_old")]
+#[petal(primary_key(id, happened_on))]
+pub struct OldEvent {
+    pub id: i64,
+    pub happened_on: chrono::NaiveDate,
+    pub kind: String,
+}
+"#;
+    let partitions: String = PARTITIONS
+        .lines()
+        .filter(|l| !l.contains("events_old"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    project.write("models/events.rs", &format!("{model}{staging}"));
+    project.write("sql/partitions.sql", &partitions);
+    project.generate_and_apply("staging");
+    let insert = "INSERT INTO events_old SELECT 500 + g, date '2010-01-01' + g, 'old' \
+                  FROM generate_series(1, 30) g;";
+    project.client().batch_execute(insert).await.unwrap();
+    project.write("models/events.rs", &model);
+    project.write("sql/partitions.sql", PARTITIONS);
+    project.generate_and_apply("attached");
+    let text = project.read(&project.migration("_attached.sql"));
+    assert!(
+        text.contains("ATTACH PARTITION \"public\".\"events_old\""),
+        "{text}"
+    );
+    assert!(!text.contains("DROP TABLE"), "{text}");
+    assert_eq!(rows_in(&project, "events_old").await, 30);
+    let next = "INSERT INTO events (happened_on, kind) VALUES ('2025-06-01', 'new') RETURNING id";
+    let row = project.client().query_one(next, &[]).await.unwrap();
+    assert_eq!(row.get::<_, i64>(0), 531);
+}

@@ -54,4 +54,4 @@ pub use render::{
 };
 pub use requires::{Requirement, requirements};
 pub use scope::{ALWAYS_PRESENT, Scope};
-pub use stand_alone::{ParentCopy, ParentCopyKind, StandAlone};
+pub use stand_alone::{ParentCopy, ParentCopyKind, ParentSequence, StandAlone};

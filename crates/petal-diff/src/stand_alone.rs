@@ -43,6 +43,43 @@ pub struct StandAlone {
     /// Its copies of the parent's indexes and foreign keys.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub copies: Vec<ParentCopy>,
+    /// The parent's identity and serial columns with their sequences: an
+    /// attach moves each past the values the table brings, never back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parent_sequences: Vec<ParentSequence>,
+}
+
+/// A parent's identity or serial column and the sequence feeding it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParentSequence {
+    pub column: String,
+    pub sequence: QualifiedName,
+}
+
+/// The identity and serial columns of `parent`, with their sequences.
+pub(crate) fn parent_sequences(parent: &Table) -> Vec<ParentSequence> {
+    parent
+        .columns
+        .iter()
+        .filter_map(|c| {
+            Some(ParentSequence {
+                column: c.name.clone(),
+                sequence: owned_sequence(&parent.name, c)?,
+            })
+        })
+        .collect()
+}
+
+/// The sequence feeding `column` of `table`, a serial or identity one.
+fn owned_sequence(table: &QualifiedName, column: &Column) -> Option<QualifiedName> {
+    (column.serial || column.identity.is_some()).then(|| {
+        column.sequence.clone().unwrap_or_else(|| {
+            QualifiedName::new(
+                table.schema.clone(),
+                make_object_name(&table.name, Some(&column.name), Some("seq")),
+            )
+        })
+    })
 }
 
 /// What a copy of a parent's object is.
@@ -166,14 +203,9 @@ pub(crate) fn standing_alone(
 /// parent's identity while attached, and take it back on detaching), a
 /// generated one is generated alike.
 fn column_standing_alone(parent: &QualifiedName, column: &Column) -> Column {
-    let default = match column.serial {
-        true => {
-            let sequence = column.sequence.clone().unwrap_or_else(|| {
-                QualifiedName::new(
-                    parent.schema.clone(),
-                    make_object_name(&parent.name, Some(&column.name), Some("seq")),
-                )
-            });
+    let serial = owned_sequence(parent, column).filter(|_| column.serial);
+    let default = match serial {
+        Some(sequence) => {
             let spelled = format!(
                 "{}.{}",
                 quote_ident_if_needed(&sequence.schema),
@@ -181,7 +213,7 @@ fn column_standing_alone(parent: &QualifiedName, column: &Column) -> Column {
             );
             Some(format!("nextval({}::regclass)", quote_literal(&spelled)))
         }
-        false => column.default.clone(),
+        None => column.default.clone(),
     };
     Column {
         comment: None,

@@ -5,14 +5,15 @@ use petal_ir::{PartitionOf, QualifiedName};
 use super::Delta;
 use crate::classify::{Review, Safety};
 
-/// The review of a partition detached or attached; `stands_alone`: a
-/// table that stands alone once detached, or did before it was attached.
+/// The review of a partition detached or attached; `stands_alone`: what a
+/// table that stands alone once detached, or did before it was attached,
+/// carries.
 pub(super) fn review(
     table: &QualifiedName,
     partition_of: &Delta<Option<PartitionOf>>,
     default_partition: Option<&QualifiedName>,
     referenced_by: &[QualifiedName],
-    stands_alone: bool,
+    stands_alone: Option<&crate::StandAlone>,
 ) -> Review {
     match (&partition_of.from, &partition_of.to) {
         (_, Some(to)) => {
@@ -33,12 +34,18 @@ pub(super) fn review(
                      belongs here"
                 ));
             }
-            if stands_alone {
+            if let Some(alone) = stands_alone {
                 review = review.note(format!(
                     "its rows join {}; its checks, keys, indexes and foreign keys that match {}'s \
                      become {}'s, as they are",
                     to.parent, to.parent, to.parent
                 ));
+                if !alone.parent_sequences.is_empty() {
+                    review = review.note(format!(
+                        "{}'s identity and serial sequences move past the values it brings",
+                        to.parent
+                    ));
+                }
             }
             review
         }
@@ -47,7 +54,7 @@ pub(super) fn review(
                 format!("detach partition {table} from {}", from.parent),
                 Safety::Locks,
             );
-            if stands_alone {
+            if stands_alone.is_some() {
                 review = review.note(format!(
                     "{table} stands alone with its rows, and keeps {}'s columns, checks, keys, \
                      indexes and foreign keys as its own; the copies are first renamed to the \

@@ -25,7 +25,7 @@ pub(super) fn review(alter: &Alter) -> Review {
             partition_of,
             default_partition.as_ref(),
             referenced_by,
-            stands_alone.is_some(),
+            stands_alone.as_ref(),
         ),
         other => Review::safe(format!("alter {}", other.key())),
     }

@@ -11,7 +11,9 @@
 use petal_ir::{Database, PartitionOf, QualifiedName, Table};
 
 use super::Engine;
-use crate::stand_alone::{Like, copy_names, eligible, joined, plain_or_partition, standing_alone};
+use crate::stand_alone::{
+    Like, copy_names, eligible, joined, parent_sequences, plain_or_partition, standing_alone,
+};
 use crate::{ParentCopy, StandAlone};
 
 /// A table that joins a parent: its wanted place, and the names its
@@ -23,6 +25,7 @@ pub(crate) struct Joining {
     pub of: PartitionOf,
     pub parent_key: Option<String>,
     pub copies: Vec<ParentCopy>,
+    pub parent_sequences: Vec<crate::ParentSequence>,
 }
 
 /// Whether `table`, on both sides under its name and renamed from
@@ -93,6 +96,7 @@ pub(crate) fn joining(cur: &Database, to: &Database) -> (Vec<Joining>, Option<Da
             of: of.clone(),
             parent_key: parent.partition_by.clone(),
             copies,
+            parent_sequences: parent_sequences(parent),
         });
     }
     if out.is_empty() {
@@ -150,6 +154,7 @@ impl Engine<'_> {
             let alone = StandAlone {
                 parent_key: parent.partition_by.clone(),
                 copies: copy_names(parent, &name, Like::Wanted(wanted), &self.cur, self.to),
+                parent_sequences: parent_sequences(parent),
             };
             self.emit_partition_of(&name, Some(of), None, Some(alone));
         }
@@ -163,6 +168,7 @@ impl Engine<'_> {
             let alone = StandAlone {
                 parent_key: joining.parent_key,
                 copies: joining.copies,
+                parent_sequences: joining.parent_sequences,
             };
             self.emit_partition_of(&joining.table, None, Some(joining.of), Some(alone));
         }

@@ -1,10 +1,10 @@
 //! SQL of a partition leaving or joining its parent.
 
-use petal_ir::{PartitionOf, QualifiedName};
+use petal_ir::{PartitionOf, QualifiedName, quote_ident, quote_literal};
 
 use super::ReviewedStatement;
 use crate::change::{Change, Delta};
-use crate::{ParentCopy, StandAlone};
+use crate::{ParentCopy, ParentSequence, StandAlone};
 
 /// The statements of `Alter::PartitionOf`.
 pub(super) fn statements(
@@ -14,8 +14,12 @@ pub(super) fn statements(
     stands_alone: &Option<StandAlone>,
 ) -> Vec<ReviewedStatement> {
     let copies = stands_alone.as_ref().map(|alone| alone.copies.as_slice());
-    let sqls = attach_or_detach(table, partition_of, copies);
+    let mut sqls = attach_or_detach(table, partition_of, copies);
     let prepared = sqls.len() > 1 && partition_of.to.is_none();
+    let attached = sqls.len();
+    if let (Some(alone), None) = (stands_alone, &partition_of.from) {
+        sqls.extend(sequences_moved_past(table, &alone.parent_sequences));
+    }
     let mut out = super::many(change, sqls);
     // The block before the detach locks the parent (alone) and the
     // partition, in that order, as the detach does.
@@ -23,7 +27,31 @@ pub(super) fn statements(
         first.impact =
             crate::Impact::exclusive(table).lock(&from.parent, crate::LockMode::AccessExclusive);
     }
+    // Each `setval` after an attach reads the table, under the lock the
+    // attach holds.
+    for statement in out.iter_mut().skip(attached) {
+        statement.impact = crate::Impact::default().scan(table);
+    }
     out
+}
+
+/// Each of the parent's identity or serial sequences moved past the
+/// largest value `table` brings to its column, never back: the table's
+/// rows were numbered elsewhere.
+fn sequences_moved_past(table: &QualifiedName, sequences: &[ParentSequence]) -> Vec<String> {
+    sequences
+        .iter()
+        .map(|s| {
+            let col = quote_ident(&s.column);
+            format!(
+                "SELECT setval({}, max({col})) FROM {} HAVING max({col}) > (SELECT CASE WHEN \
+                 is_called THEN last_value ELSE last_value - 1 END FROM {});",
+                quote_literal(&s.sequence.quoted()),
+                table.quoted(),
+                s.sequence.quoted()
+            )
+        })
+        .collect()
 }
 
 /// `DETACH PARTITION` for the parent it leaves, `ATTACH PARTITION` for the

@@ -153,7 +153,8 @@ pub(super) fn attach(
     of: &PartitionOf,
 ) -> Vec<ReviewedStatement> {
     let mut out = super::super::render_change(change);
-    for statement in &mut out {
+    // The attach alone: a `setval` after it does read the table.
+    if let Some(statement) = out.first_mut() {
         statement.impact.scans.remove(table);
         let read_whole = format!("reads every row of {table} ");
         statement.notes.retain(|n| !n.starts_with(&read_whole));
