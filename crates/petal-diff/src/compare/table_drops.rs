@@ -59,7 +59,15 @@ impl Engine<'_> {
                 }
             }
             for column in dropped {
-                self.release_defaults_over(name, Some(&column.name));
+                self.release_defaults_over(matching, name, Some(&column.name));
+                // As it stands now: its default may have been released
+                // for a column dropped before it.
+                let now = self
+                    .cur
+                    .tables
+                    .get(name)
+                    .and_then(|t| t.column(&column.name));
+                let column = now.cloned().unwrap_or(column);
                 self.emit(Change::Drop(Object::Column {
                     table: name.clone(),
                     column,
@@ -90,8 +98,11 @@ impl Engine<'_> {
                 }
             }
             if !aside.contains(&table.name) {
-                self.release_defaults_over(&table.name, None);
+                self.release_defaults_over(matching, &table.name, None);
             }
+            // As it stands now: a default of its own may have been released
+            // for a table dropped before it.
+            let table = self.cur.tables.get(&table.name).cloned().unwrap_or(table);
             if with_rows.contains(&table.name) {
                 self.move_aside(&table.name);
             } else if !aside.contains(&table.name) {
@@ -117,8 +128,25 @@ impl Engine<'_> {
     /// The defaults of other tables' columns that call the sequence of a
     /// column of `table` (of `column` only, when given), dropped: the
     /// sequence goes with its column, and PostgreSQL refuses to drop it
-    /// under a default. The columns' phase sets each as wanted after.
-    pub(super) fn release_defaults_over(&mut self, table: &QualifiedName, column: Option<&str>) {
+    /// under a default. The columns' phase sets each as wanted after. The
+    /// edges name tables and columns as the database did: renames, which
+    /// ran, are followed through `matching`.
+    pub(super) fn release_defaults_over(
+        &mut self,
+        matching: &Matching,
+        table: &QualifiedName,
+        column: Option<&str>,
+    ) {
+        let now = |table: &QualifiedName, column: &str| -> (QualifiedName, String) {
+            let table = matching.table_to(table).unwrap_or(table).clone();
+            let column = matching
+                .columns
+                .get(&table)
+                .and_then(|m| m.iter().find(|(_, was)| *was == column))
+                .map_or(column, |(is, _)| is.as_str())
+                .to_string();
+            (table, column)
+        };
         let users: Vec<(QualifiedName, String)> = self
             .cur
             .dependencies
@@ -133,8 +161,17 @@ impl Engine<'_> {
                         table: of,
                         column: c,
                     },
-                ) if of == table && user != table && column.is_none_or(|w| w == c) => {
-                    Some((user.clone(), used_by.clone()))
+                ) => {
+                    let (of, c) = now(of, c);
+                    let (user, used_by) = now(user, used_by);
+                    // A dropped table's own columns go with it; a dropped
+                    // column's sibling calling its sequence stays.
+                    let hit = of == *table
+                        && match column {
+                            None => user != *table,
+                            Some(w) => w == c && (user != *table || used_by != w),
+                        };
+                    hit.then_some((user, used_by))
                 }
                 _ => None,
             })
