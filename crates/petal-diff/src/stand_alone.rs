@@ -144,10 +144,17 @@ pub(crate) fn standing_alone(
     };
     let mut alone = t.clone();
     alone.partition_of = None;
+    // Its own key's and identity index's columns stay NOT NULL (the block
+    // before the detach leaves them so: PostgreSQL refuses otherwise).
+    let held = held_not_null(t);
     alone.columns = parent
         .columns
         .iter()
-        .map(|c| column_standing_alone(&parent.name, c))
+        .map(|c| {
+            let mut column = column_standing_alone(&parent.name, c);
+            column.nullable &= !held.contains(&c.name);
+            column
+        })
         .collect();
     for check in &parent.checks {
         if !alone.checks.iter().any(|c| c.name == check.name) {
@@ -197,6 +204,35 @@ pub(crate) fn standing_alone(
     Some(alone)
 }
 
+/// The columns of partition `t`'s own primary key and replica identity
+/// index, which stay NOT NULL whatever its parent's say.
+fn held_not_null(t: &Table) -> Vec<String> {
+    let mut out: Vec<String> = t
+        .primary_key
+        .iter()
+        .flat_map(|k| k.columns.clone())
+        .collect();
+    if let petal_ir::ReplicaIdentity::Index(name) = &t.options.replica_identity {
+        out.extend(
+            t.uniques
+                .iter()
+                .filter(|u| u.name == *name)
+                .flat_map(|u| u.columns.clone()),
+        );
+        out.extend(
+            t.indexes
+                .iter()
+                .filter(|i| i.name == *name)
+                .flat_map(|i| i.keys.iter())
+                .filter_map(|k| match &k.expr {
+                    petal_ir::IndexKeyExpr::Column(c) => Some(c.clone()),
+                    petal_ir::IndexKeyExpr::Expression(_) => None,
+                }),
+        );
+    }
+    out
+}
+
 /// A partition's copy of `parent`'s `column`, as it stands detached: a
 /// serial column's default calls its sequence (still the parent's), an
 /// identity column is none (PostgreSQL 17 and later give a partition the
@@ -235,9 +271,16 @@ pub(crate) fn follow_column_edges(
     table: &QualifiedName,
     partition_of: &crate::change::Delta<Option<PartitionOf>>,
 ) {
-    let of_table =
-        |key: &ObjectKey| matches!(key, ObjectKey::Column { table: t, .. } if t == table);
-    db.dependencies.retain(|d| !of_table(&d.dependent));
+    // Only the edges between its columns and its parent's: the others
+    // (a default calling a function) stand as they are.
+    let parents: Vec<&QualifiedName> = [&partition_of.from, &partition_of.to]
+        .into_iter()
+        .flatten()
+        .map(|of| &of.parent)
+        .collect();
+    let column_of = |key: &ObjectKey, tables: &[&QualifiedName]| matches!(key, ObjectKey::Column { table: t, .. } if tables.contains(&t));
+    db.dependencies
+        .retain(|d| !(column_of(&d.dependent, &[table]) && column_of(&d.referenced, &parents)));
     let (Some(from), None) = (&partition_of.from, &partition_of.to) else {
         return;
     };

@@ -52,7 +52,11 @@ pub(super) fn before_detach(
             "format({}, a.attname)",
             template(&format!("{alter} ALTER COLUMN %I DROP NOT NULL"))
         ),
-        &format!("{columns}\n          AND a.attnotnull AND NOT pa.attnotnull"),
+        &format!(
+            "{columns}\n          AND a.attnotnull AND NOT pa.attnotnull\n          \
+             AND NOT EXISTS (SELECT FROM pg_index i WHERE i.indrelid = a.attrelid\n          \
+             AND (i.indisprimary OR i.indisreplident) AND a.attnum = ANY (i.indkey))"
+        ),
     ));
     body.push_str(&each(
         &format!(
