@@ -40,11 +40,12 @@ pub async fn respell_view_queries(
 }
 
 /// A connection inside the respelling transaction, with the same printing
-/// settings as introspection: every name qualified.
+/// settings as introspection: every name qualified. A table locked by a
+/// migration is not waited for long.
 async fn begin(cfg: &ConnConfig) -> Result<Client, PgError> {
     let client = connect(cfg).await?;
     client
-        .batch_execute("BEGIN; SET LOCAL search_path = pg_catalog")
+        .batch_execute("BEGIN; SET LOCAL search_path = pg_catalog; SET LOCAL lock_timeout = '5s'")
         .await
         .map_err(|e| PgError::query("opening the respelling transaction", e))?;
     Ok(client)
