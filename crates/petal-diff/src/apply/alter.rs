@@ -129,6 +129,42 @@ fn alter_policy(
     Ok(())
 }
 
+/// A column made identity or serial, or no longer: the sequence's name
+/// comes with the side that has one.
+fn fed_by_sequence(db: &mut Database, alter: &Alter) -> Result<(), ApplyError> {
+    match alter {
+        Alter::Identity {
+            table,
+            column,
+            identity,
+            sequence,
+        } => {
+            let c = column_mut(db, table, column)?;
+            if c.identity.is_none() {
+                c.sequence = sequence.clone();
+            }
+            c.identity = identity.to;
+            follow_sequence(c);
+        }
+        Alter::Serial {
+            table,
+            column,
+            serial,
+            sequence,
+            ..
+        } => {
+            let c = column_mut(db, table, column)?;
+            if !c.serial {
+                c.sequence = sequence.clone();
+            }
+            c.serial = serial.to;
+            follow_sequence(c);
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 pub(super) fn apply_alter(db: &mut Database, alter: &Alter) -> Result<(), ApplyError> {
     match alter {
         Alter::ColumnType {
@@ -162,33 +198,7 @@ pub(super) fn apply_alter(db: &mut Database, alter: &Alter) -> Result<(), ApplyE
             default,
             ..
         } => column_mut(db, table, column)?.default = default.to.clone(),
-        Alter::Identity {
-            table,
-            column,
-            identity,
-            sequence,
-        } => {
-            let c = column_mut(db, table, column)?;
-            if c.identity.is_none() {
-                c.sequence = sequence.clone();
-            }
-            c.identity = identity.to;
-            follow_sequence(c);
-        }
-        Alter::Serial {
-            table,
-            column,
-            serial,
-            sequence,
-            ..
-        } => {
-            let c = column_mut(db, table, column)?;
-            if !c.serial {
-                c.sequence = sequence.clone();
-            }
-            c.serial = serial.to;
-            follow_sequence(c);
-        }
+        Alter::Identity { .. } | Alter::Serial { .. } => fed_by_sequence(db, alter)?,
         Alter::ColumnSequence {
             table,
             column,
