@@ -241,3 +241,17 @@ online_case!(
      CREATE TABLE tasks_rest PARTITION OF tasks DEFAULT;
      CREATE TABLE tasks_mail PARTITION OF tasks FOR VALUES IN ('mail', 'sms');"
 );
+
+// A partition with a primary key of its own under a parent without one:
+// its key's columns are NOT NULL where the parent's are not, and stay so
+// when it comes to stand alone (PostgreSQL refuses to drop a key
+// column's NOT NULL).
+label_case!(
+    label_partition_with_its_own_key_comes_to_stand_alone,
+    "CREATE TABLE visits (id int, at date) PARTITION BY RANGE (at);
+     CREATE TABLE visits_2024 PARTITION OF visits FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+     ALTER TABLE visits_2024 ADD PRIMARY KEY (id, at);
+     INSERT INTO visits SELECT g, date '2024-01-01' + g FROM generate_series(1, 100) g;",
+    "CREATE TABLE visits (id int, at date) PARTITION BY RANGE (at);
+     CREATE TABLE visits_2024 (id int NOT NULL, at date NOT NULL, PRIMARY KEY (id, at));"
+);
