@@ -25,7 +25,7 @@ impl Engine<'_> {
             for to_column in &to_table.columns {
                 // Renames ran already: a kept column has its new name.
                 if columns.contains_key(&to_column.name) {
-                    self.alter_column(table, to_column);
+                    self.alter_column(matching, table, to_column);
                 }
             }
         }
@@ -66,7 +66,7 @@ impl Engine<'_> {
     /// The changes of one column, in the order PostgreSQL accepts them:
     /// identity and serial go before the type and default change, NOT NULL
     /// is settled before an identity is added (which requires it).
-    fn alter_column(&mut self, table: &QualifiedName, to: &Column) {
+    fn alter_column(&mut self, matching: &Matching, table: &QualifiedName, to: &Column) {
         let name = to.name.clone();
         let Some(cur) = self.current_column(table, &name) else {
             return;
@@ -88,6 +88,10 @@ impl Engine<'_> {
         }
         let table = table.clone();
         let column = name.clone();
+        // Its sequence goes: the defaults calling it go first.
+        if cur.identity.is_some() && to.identity.is_none() || cur.serial && !to.serial {
+            self.release_defaults_over(matching, &table, Some(&column));
+        }
         if cur.identity.is_some() && to.identity.is_none() {
             self.emit(Change::Alter(Alter::Identity {
                 table: table.clone(),
