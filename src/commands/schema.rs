@@ -118,16 +118,18 @@ pub async fn diff(
     let compared = petal_engine::timings::phase("compare the two schemas");
     let mut diff = compare(settings, &from_loaded.database, &to_loaded.database);
     drop(compared);
-    for allowance in petal_engine::compare::allowances(
+    // Said on standard error, and in the JSON and Markdown a tool reads.
+    let allowances: Vec<String> = petal_engine::compare::allowances(
         &from_loaded.database,
         &to_loaded.database,
         &diff,
         &settings.recreate_with_rows,
-    ) {
-        eprintln!(
-            "warning: {}",
-            petal_engine::compare::allowance_text(&allowance)
-        );
+    )
+    .iter()
+    .map(petal_engine::compare::allowance_text)
+    .collect();
+    for allowance in &allowances {
+        eprintln!("warning: {allowance}");
     }
     diff.warnings.splice(0..0, inferred);
     if let Some(warning) = version_warning((&from_source, &from_loaded), (&to_source, &to_loaded)) {
@@ -164,7 +166,12 @@ pub async fn diff(
             to: to_label,
             diff: &diff,
             mode: petal_diff::Mode::Plain,
-            warnings: diff.warnings.iter().map(ToString::to_string).collect(),
+            warnings: diff
+                .warnings
+                .iter()
+                .map(ToString::to_string)
+                .chain(allowances)
+                .collect(),
             before: &from_loaded.database,
             after: &to_loaded.database,
             migrations: report::covered(settings, &from_source, &to_source)?,
@@ -174,7 +181,8 @@ pub async fn diff(
         print_json(&json!({
             "changes": diff.changes,
             "steps": petal_diff::render_diff_as(&diff, petal_diff::Mode::Plain),
-            "warnings": diff.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
+            "warnings": diff.warnings.iter().map(|w| w.to_string()).chain(allowances)
+                .collect::<Vec<_>>(),
             "not_compared": not_compared.iter()
                 .map(|(kind, name)| json!({ "kind": kind, "name": name })).collect::<Vec<_>>(),
         }))?;

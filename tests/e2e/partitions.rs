@@ -157,6 +157,28 @@ async fn a_table_made_partitioned_is_refused() {
         .petal(&typo)
         .assert_mentions("--allow-recreate public.event: there is no table public.event");
     assert_eq!(project.migrations().len(), 1, "no file written");
+    // `petal diff` says it in the JSON a tool reads, not on standard error
+    // alone.
+    let json = project.petal(&[
+        "diff",
+        "--from",
+        "database",
+        "--to",
+        "models",
+        "--allow-recreate",
+        "event",
+        "--format",
+        "json",
+    ]);
+    json.assert_ok();
+    let parsed: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    let warnings = parsed["warnings"].as_array().cloned().unwrap_or_default();
+    assert!(
+        warnings.iter().any(|w| w
+            .as_str()
+            .is_some_and(|w| w.contains("--allow-recreate public.event: there is no table"))),
+        "{parsed}"
+    );
 }
 
 /// Events with an `always` identity, and notes referencing them: the
