@@ -486,12 +486,7 @@ fn relation_names(db: &Database, schema: &str) -> Vec<String> {
     let mut names = Vec::new();
     for t in db.tables.values().filter(|t| t.name.schema == schema) {
         names.push(t.name.name.clone());
-        names.extend(t.primary_key.iter().map(|k| k.name.clone()));
-        names.extend(t.uniques.iter().map(|k| k.name.clone()));
-        names.extend(t.exclusions.iter().map(|k| k.name.clone()));
-        names.extend(t.indexes.iter().map(|k| k.name.clone()));
-        names.extend(t.checks.iter().map(|k| k.name.clone()));
-        names.extend(t.foreign_keys.iter().map(|k| k.name.clone()));
+        names.extend(t.object_names().map(str::to_string));
     }
     for v in db.views.values().filter(|v| v.name.schema == schema) {
         names.push(v.name.name.clone());

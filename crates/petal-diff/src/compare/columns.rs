@@ -8,7 +8,7 @@ use crate::change::{Alter, Change, ColumnType, Delta, NotNull, Object, Validated
 use crate::names::is_user_type;
 
 impl Engine<'_> {
-    fn current_column(&self, table: &QualifiedName, column: &str) -> Option<Column> {
+    pub(super) fn current_column(&self, table: &QualifiedName, column: &str) -> Option<Column> {
         self.cur.tables.get(table)?.column(column).cloned()
     }
 

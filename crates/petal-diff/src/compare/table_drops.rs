@@ -177,13 +177,7 @@ impl Engine<'_> {
             })
             .collect();
         for (user, column) in users {
-            let default = self
-                .cur
-                .tables
-                .get(&user)
-                .and_then(|t| t.column(&column))
-                .and_then(|c| c.default.clone());
-            if let Some(default) = default {
+            if let Some(default) = self.current_column(&user, &column).and_then(|c| c.default) {
                 self.emit(Change::Alter(Alter::Default {
                     table: user,
                     column,

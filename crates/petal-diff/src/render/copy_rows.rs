@@ -35,12 +35,9 @@ pub(super) fn copy(change: &Change, rows: &Delta<RowSide>) -> Vec<ReviewedStatem
         let col = quote_ident(column);
         sqls.push(match from.sequences.get(i).cloned().flatten() {
             // Another partition's rows draw from it too: only forward.
-            _ if to.shared_sequences => format!(
-                "SELECT setval({target}, max({col})) FROM {} HAVING max({col}) > (SELECT \
-                 CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM {});",
-                to.table.quoted(),
-                written.quoted()
-            ),
+            _ if to.shared_sequences => {
+                super::sequences::setval_forward(written, column, &to.table)
+            }
             Some(read) => format!(
                 "SELECT setval({target}, last_value, is_called) FROM {};",
                 read.quoted()

@@ -1,6 +1,6 @@
 //! SQL of a partition leaving or joining its parent.
 
-use petal_ir::{PartitionOf, QualifiedName, quote_ident, quote_literal};
+use petal_ir::{PartitionOf, QualifiedName};
 
 use super::ReviewedStatement;
 use crate::change::{Change, Delta};
@@ -41,16 +41,7 @@ pub(super) fn statements(
 fn sequences_moved_past(table: &QualifiedName, sequences: &[ParentSequence]) -> Vec<String> {
     sequences
         .iter()
-        .map(|s| {
-            let col = quote_ident(&s.column);
-            format!(
-                "SELECT setval({}, max({col})) FROM {} HAVING max({col}) > (SELECT CASE WHEN \
-                 is_called THEN last_value ELSE last_value - 1 END FROM {});",
-                quote_literal(&s.sequence.quoted()),
-                table.quoted(),
-                s.sequence.quoted()
-            )
-        })
+        .map(|s| super::sequences::setval_forward(&s.sequence, &s.column, table))
         .collect()
 }
 

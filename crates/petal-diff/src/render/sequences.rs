@@ -53,6 +53,23 @@ pub(super) fn create(sequence: &Sequence) -> (String, Vec<ReviewedStatement>) {
     (sql, rest)
 }
 
+/// `sequence` moved past the largest value of `column` in `table`, never
+/// back: the rows were numbered elsewhere, and other rows draw from it.
+pub(super) fn setval_forward(
+    sequence: &QualifiedName,
+    column: &str,
+    table: &QualifiedName,
+) -> String {
+    let col = quote_ident(column);
+    format!(
+        "SELECT setval({}, max({col})) FROM {} HAVING max({col}) > (SELECT CASE WHEN is_called \
+         THEN last_value ELSE last_value - 1 END FROM {});",
+        petal_ir::quote_literal(&sequence.quoted()),
+        table.quoted(),
+        sequence.quoted()
+    )
+}
+
 pub(super) fn drop(name: &QualifiedName) -> String {
     format!("DROP SEQUENCE {};", name.quoted())
 }
