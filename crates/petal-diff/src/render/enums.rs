@@ -5,7 +5,7 @@ use petal_ir::{ObjectKey, QualifiedName, naming, quote_ident, quote_literal};
 use sea_query::{Alias, PostgresQueryBuilder, extension::postgres::Type};
 
 use super::objects::drop_constraint;
-use super::{ReviewedStatement, ddl, extra, many};
+use super::{ReviewedStatement, ddl, extra, many_with_impacts};
 use crate::change::{
     AddEnumLabel, Change, EnumColumn, EnumForeignKey, Moved, Object, RecreateEnum,
 };
@@ -165,17 +165,14 @@ pub(super) fn recreate(change: &Change, recreate: &RecreateEnum) -> Vec<Reviewed
     }));
     // Renaming, creating and dropping the type lock no relation; each
     // column's `ALTER TABLE` rewrites its table.
-    let mut statements = many(
+    out.extend(many_with_impacts(
         change,
         recreate_enum(name, &recreate.to_labels, &recreate.columns),
-    );
-    for (index, statement) in statements.iter_mut().enumerate() {
-        statement.impact = match index.checked_sub(2).and_then(|i| recreate.columns.get(i)) {
+        |index| match index.checked_sub(2).and_then(|i| recreate.columns.get(i)) {
             Some(column) => Impact::default().rewrite(&column.table),
             None => Impact::default(),
-        };
-    }
-    out.extend(statements);
+        },
+    ));
     for f in &recreate.foreign_keys {
         out.push(ReviewedStatement {
             safety: Safety::Locks,

@@ -335,17 +335,38 @@ pub(crate) fn extra(on: &ObjectKey, sql: impl Into<Sql>, description: String) ->
 /// Several statements of one change: the first carries the description and
 /// notes, the others say they continue it (with the same safety).
 pub(crate) fn many(change: &Change, sqls: Vec<String>) -> Vec<ReviewedStatement> {
+    let impact = change.impact();
+    many_with_impacts(change, sqls, |_| impact.clone())
+}
+
+/// [`many`], with each statement's impact given by its index: a change
+/// that spans many tables (a type recreated under a thousand columns)
+/// computes its review once, not once per statement.
+pub(crate) fn many_with_impacts(
+    change: &Change,
+    sqls: Vec<String>,
+    impact_of: impl Fn(usize) -> Impact,
+) -> Vec<ReviewedStatement> {
     let count = sqls.len();
+    let key = change.key();
+    let safety = change.safety();
     let mut description = Some(change.description());
     let mut notes = Some(change.notes());
     sqls.into_iter()
         .enumerate()
-        .map(|(i, sql)| ReviewedStatement {
-            description: description
-                .take()
-                .unwrap_or_else(|| format!("continued ({} of {count})", i + 1)),
-            notes: notes.take().unwrap_or_default(),
-            ..single(change, sql)
+        .map(|(i, sql)| {
+            let sql = Sql::from(sql).within(Origin::whole(key.clone()));
+            ReviewedStatement {
+                sql: sql.text,
+                description: description
+                    .take()
+                    .unwrap_or_else(|| format!("continued ({} of {count})", i + 1)),
+                safety,
+                notes: notes.take().unwrap_or_default(),
+                folded: Vec::new(),
+                origins: sql.origins,
+                impact: impact_of(i),
+            }
         })
         .collect()
 }
