@@ -211,6 +211,48 @@ fn a_run_ending_before_its_record_is_written_costs_a_rebuild_only() {
     assert_eq!(next.database, c);
 }
 
+/// The record's payload is a file of the project, taken only when the
+/// database's comment names it. A file of another state put back (a copy
+/// restored, a checkout moved between dev servers) costs a rebuild: taken,
+/// it would apply the difference from `a` to `c` (a default only) onto a
+/// database at `b`, and leave `n` a `bigint`.
+#[test]
+fn a_payload_file_of_another_state_costs_a_rebuild_only() {
+    let runtime = || common::runtime().expect("runtime");
+    let schema = |sql: &str| runtime().block_on(built(sql)).expect("the schema");
+    let a = schema("CREATE TABLE t (id integer PRIMARY KEY, n integer)");
+    let b = schema("CREATE TABLE t (id integer PRIMARY KEY, n bigint)");
+    let c = schema("CREATE TABLE t (id integer PRIMARY KEY, n integer DEFAULT 5)");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let settings = settings(dir.path().to_path_buf());
+    let payload = dir.path().join(".petal/canonical").join(format!(
+        "{}.json",
+        petal_engine::canonical::cache_db_name(&settings)
+    ));
+    let (routes, next) = runtime().block_on(async {
+        let mut routes = Vec::new();
+        for db in [&a, &b] {
+            let run = canonicalize(&settings, &scanned(db)).await.expect("a run");
+            petal_engine::canonical::settle().await;
+            routes.push(run.route);
+            if db == &a {
+                std::fs::copy(&payload, payload.with_extension("a")).expect("a's payload");
+            }
+        }
+        std::fs::copy(payload.with_extension("a"), &payload).expect("a's payload back");
+        let next = canonicalize(&settings, &scanned(&c)).await;
+        petal_engine::canonical::settle().await;
+        common::drop_cache(&settings).await;
+        (routes, next.expect("c"))
+    });
+    assert!(matches!(routes[0], Route::Rebuilt(_)), "{routes:?}");
+    assert_eq!(routes[1], Route::Updated, "{routes:?}");
+    assert!(matches!(next.route, Route::Rebuilt(_)), "{:?}", next.route);
+    assert_eq!(next.database, c);
+    let ignore = std::fs::read_to_string(dir.path().join(".petal/.gitignore")).expect("ignored");
+    assert!(ignore.lines().any(|l| l == "*"), "{ignore}");
+}
+
 /// The models' tables changed under the SQL files' objects: a view reading
 /// a table that gains a column and loses another, a view over that view, a
 /// materialized view with an index, a trigger, a sequence owned by a

@@ -1,17 +1,26 @@
-//! The canonical cache's bookkeeping, kept on the dev server itself: one
-//! canonical database per project, its name hashed from the project
-//! directory; its database comment, holding the model IR it was built from
-//! and what introspecting it gave (JSON, with a format number and the
-//! server version); and the advisory lock that makes runs of one project
-//! take turns on it.
+//! The canonical cache's bookkeeping: one canonical database per project on
+//! the dev server, its name hashed from the project directory; the model IR
+//! it was built from and what introspecting it gave, in a file of the
+//! project (`.petal/canonical/NAME.json`, JSON); the database's comment, a
+//! small record naming that file's contents by a token, with a format
+//! number and the server version; and the advisory lock that makes runs of
+//! one project take turns on it.
 //!
-//! The comment is written behind the run ([`write_behind`]): the run's
+//! The payload is a file, not the comment itself: a schema of a thousand
+//! tables records megabytes, which the server would compress, write and
+//! read back on every run. The comment still decides: a file is taken only
+//! when its token is the one the database's comment records, so a file
+//! left by another state (a run that stopped, another dev server, a
+//! database dropped and built again) only costs a rebuild.
+//!
+//! The record is written behind the run ([`write_behind`]): the run's
 //! answer does not wait for it, the lock is held until it is written, and
 //! the binary waits for it before it exits ([`settle`]). A run that ends
 //! before then loses nothing but the next run's head start: the comment
 //! is removed before the database is changed ([`forget`]), so a database
 //! never carries the record of another state.
 
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -44,6 +53,8 @@ pub(super) struct CacheState {
 /// project's lock, the server's version, and what the cache records.
 pub(super) struct OpenCache {
     pub name: String,
+    /// Where the record's payload goes (`.petal/canonical/NAME.json`).
+    pub file: PathBuf,
     /// The canonical database's connection settings.
     pub cfg: ConnConfig,
     pub lock: AdvisoryLock<Client>,
@@ -67,10 +78,12 @@ pub(super) async fn open(
     // differ between versions.
     let version = crate::compare::server_version_num(lock.session(), "the dev server's").await?;
     let _t = timings::phase("read the canonical cache");
-    let previous = read(lock.session(), &name, version).await?;
+    let file = payload_file(settings, &name);
+    let previous = read(lock.session(), &name, &file, version).await?;
     Ok(OpenCache {
         cfg: admin_cfg.with_dbname(&name),
         name,
+        file,
         lock,
         version,
         previous,
@@ -80,7 +93,7 @@ pub(super) async fn open(
 
 /// Changes whenever [`CacheState`]'s shape or meaning does: an older
 /// petal's comment then only costs a rebuild.
-const CACHE_FORMAT: u32 = 7;
+const CACHE_FORMAT: u32 = 8;
 
 /// How long a run waits for another run of the same project to finish
 /// canonicalizing.
@@ -124,9 +137,33 @@ async fn lock(admin: Client, name: &str) -> Result<AdvisoryLock<Client>, EngineE
         })
 }
 
+/// What the canonical database's comment holds: which payload file's
+/// contents describe it.
+#[derive(Debug, Serialize, Deserialize)]
+struct Record {
+    format: u32,
+    server_version_num: i32,
+    /// The first line of the payload file that goes with this database.
+    token: String,
+}
+
+/// The payload file of the canonical database `name`.
+fn payload_file(settings: &Settings, name: &str) -> PathBuf {
+    settings
+        .root
+        .join(".petal")
+        .join("canonical")
+        .join(format!("{name}.json"))
+}
+
 /// The state recorded on the canonical database `name`, when there is one
-/// this petal wrote on this server `version`.
-async fn read(admin: &Client, name: &str, version: i32) -> Result<Option<CacheState>, EngineError> {
+/// this petal wrote on this server `version`, and `file` holds it.
+async fn read(
+    admin: &Client,
+    name: &str,
+    file: &Path,
+    version: i32,
+) -> Result<Option<CacheState>, EngineError> {
     let row = admin
         .query_opt(
             "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1",
@@ -135,8 +172,25 @@ async fn read(admin: &Client, name: &str, version: i32) -> Result<Option<CacheSt
         .await
         .map_err(|e| EngineError::pg_query("reading the canonical cache", e))?;
     let text: Option<String> = row.and_then(|r| r.get(0));
-    // An unreadable comment (an older petal's, a hand edit) only costs a rebuild.
-    let state = text.and_then(|t| serde_json::from_str::<CacheState>(&t).ok());
+    // An unreadable comment or file (an older petal's, a hand edit, a file
+    // of another state) only costs a rebuild.
+    let Some(record) = text
+        .and_then(|t| serde_json::from_str::<Record>(&t).ok())
+        .filter(|r| r.format == CACHE_FORMAT && r.server_version_num == version)
+    else {
+        return Ok(None);
+    };
+    let file = file.to_path_buf();
+    // Decoding megabytes is CPU work: off the runtime's workers.
+    let state = tokio::task::spawn_blocking(move || {
+        let bytes = std::fs::read(&file).ok()?;
+        let body = bytes
+            .strip_prefix(record.token.as_bytes())?
+            .strip_prefix(b"\n")?;
+        serde_json::from_slice::<CacheState>(body).ok()
+    })
+    .await
+    .map_err(|e| EngineError::internal("reading the canonical cache", e))?;
     Ok(state.filter(|s| s.format == CACHE_FORMAT && s.server_version_num == version))
 }
 
@@ -163,6 +217,7 @@ static PENDING: Mutex<Vec<JoinHandle<()>>> = Mutex::new(Vec::new());
 pub(super) fn write_behind(
     lock: AdvisoryLock<Client>,
     name: String,
+    file: PathBuf,
     version: i32,
     models: Database,
     sql: String,
@@ -177,7 +232,7 @@ pub(super) fn write_behind(
     };
     let task = tokio::spawn(async move {
         let _t = timings::phase("write the canonical cache");
-        if let Err(e) = write(lock.session(), &name, state).await {
+        if let Err(e) = write(lock.session(), &name, file, state).await {
             let why: Vec<String> = e
                 .reports()
                 .iter()
@@ -215,24 +270,86 @@ pub async fn settle() {
     crate::placeholders::release().await;
 }
 
-async fn write(admin: &Client, name: &str, state: CacheState) -> Result<(), EngineError> {
-    // Encoding a schema of a thousand tables is milliseconds of CPU: on a
-    // blocking thread, so the runtime's workers go on meanwhile.
-    let json = tokio::task::spawn_blocking(move || serde_json::to_string(&state))
+async fn write(
+    admin: &Client,
+    name: &str,
+    file: PathBuf,
+    state: CacheState,
+) -> Result<(), EngineError> {
+    let record = Record {
+        format: CACHE_FORMAT,
+        server_version_num: state.server_version_num,
+        token: token(name),
+    };
+    let token = record.token.clone();
+    // Encoding a schema of a thousand tables is milliseconds of CPU, and
+    // writing it a file: on a blocking thread, so the runtime's workers go
+    // on meanwhile.
+    tokio::task::spawn_blocking(move || write_payload(&file, &token, &state))
         .await
-        .map_err(|e| EngineError::internal("encoding the canonical cache", e))?
+        .map_err(|e| EngineError::internal("encoding the canonical cache", e))??;
+    let record = serde_json::to_string(&record)
         .map_err(|e| EngineError::internal("encoding the canonical cache", e))?;
-    // lz4 compresses the record in half pglz's time where the server has
-    // it (14+, built with lz4); elsewhere the default stands.
-    let _ = admin
-        .batch_execute("SET default_toast_compression = 'lz4'")
-        .await;
     admin
         .batch_execute(&format!(
             "COMMENT ON DATABASE {} IS {}",
             quote_ident(name),
-            quote_literal(&json)
+            quote_literal(&record)
         ))
         .await
         .map_err(|e| EngineError::pg_query("writing the canonical cache", e))
+}
+
+/// A token no other state of the canonical database `name` has had: the
+/// time, this process and the name, hashed.
+fn token(name: &str) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let digest = Sha256::digest(format!("{name} {} {}", now.as_nanos(), std::process::id()));
+    hex::encode(&digest[..16])
+}
+
+/// Writes `token`, a newline and `state` as JSON to `file`, whole or not
+/// at all (a file beside it, renamed over it). Creates `.petal/` when the
+/// project has none yet (a `dev_url` project), ignored by git as the
+/// embedded cluster's is.
+fn write_payload(file: &Path, token: &str, state: &CacheState) -> Result<(), EngineError> {
+    let io = |action: &'static str, path: &Path| {
+        let path = path.to_path_buf();
+        move |source| EngineError::Io {
+            action,
+            path,
+            source,
+        }
+    };
+    let dir = file.parent().unwrap_or(Path::new("."));
+    if let Some(petal_dir) = dir.parent()
+        && !petal_dir.exists()
+    {
+        std::fs::create_dir_all(petal_dir).map_err(io("create", petal_dir))?;
+        // The embedded cluster's server user passes through it.
+        std::fs::set_permissions(
+            petal_dir,
+            std::os::unix::fs::PermissionsExt::from_mode(0o755),
+        )
+        .map_err(io("set the mode of", petal_dir))?;
+        let ignore = petal_dir.join(".gitignore");
+        std::fs::write(&ignore, "# petal's local dev database\n*\n")
+            .map_err(io("write", &ignore))?;
+    }
+    std::fs::create_dir_all(dir).map_err(io("create", dir))?;
+    let mut bytes = Vec::with_capacity(token.len() + 1 + (8 << 20));
+    bytes.extend_from_slice(token.as_bytes());
+    bytes.push(b'\n');
+    serde_json::to_writer(&mut bytes, state)
+        .map_err(|e| EngineError::internal("encoding the canonical cache", e))?;
+    let beside = file.with_extension(format!("json.{}", std::process::id()));
+    let written = std::fs::write(&beside, &bytes)
+        .map_err(io("write", &beside))
+        .and_then(|()| std::fs::rename(&beside, file).map_err(io("write", file)));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&beside);
+    }
+    written
 }

@@ -222,6 +222,7 @@ async fn canonicalize_in(open: OpenCache, declared: &Declared) -> Result<Canonic
     let sql_key = sql::fingerprint(sql);
     let OpenCache {
         name,
+        file,
         cfg,
         lock,
         version,
@@ -319,7 +320,15 @@ async fn canonicalize_in(open: OpenCache, declared: &Declared) -> Result<Canonic
         // changes nothing for this run.
         let _ = lock.release().await;
     } else {
-        cache::write_behind(lock, name, version, models, sql_key, built.database.clone());
+        cache::write_behind(
+            lock,
+            name,
+            file,
+            version,
+            models,
+            sql_key,
+            built.database.clone(),
+        );
     }
     Ok(Canonical {
         database: built.database,
