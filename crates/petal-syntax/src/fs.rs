@@ -6,7 +6,7 @@ use petal_source::{Report, SourceFile};
 
 use crate::cfg::Cfg;
 use crate::modules::declared_modules;
-use crate::scan::{ScannedModels, blank_preamble, byte_span, scan_sources_with};
+use crate::scan::{ScannedModels, blank_preamble, byte_span, scan_parsed};
 use crate::source::ScanErrors;
 
 /// The files a crate root can be, in the order the README gives: a models
@@ -21,9 +21,12 @@ pub const ROOT_FILES: [&str; 3] = ["lib.rs", "mod.rs", "main.rs"];
 pub fn scan_dir(dir: &Path, cfg: &Cfg) -> Result<ScannedModels, ScanErrors> {
     let root = ROOT_FILES.iter().map(|n| dir.join(n)).find(|p| p.is_file());
     let mut unread = Vec::new();
+    // The module tree's walk parses its files: the scan does not again.
+    let mut parsed = Vec::new();
     let files = match root {
         Some(root) => {
-            let (files, declared) = module_tree(&root, cfg)?;
+            let (files, declared, syntax) = module_tree(&root, cfg)?;
+            parsed = syntax;
             let everything = rust_files(dir).map_err(|e| ScanErrors { reports: vec![e] })?;
             // A file some `mod` declares under another configuration (a
             // feature off), or below such a module, is not forgotten.
@@ -53,7 +56,7 @@ pub fn scan_dir(dir: &Path, cfg: &Cfg) -> Result<ScannedModels, ScanErrors> {
             files
         }
     };
-    let mut scanned = scan_sources_with(&files, cfg)?;
+    let mut scanned = scan_parsed(&files, parsed, cfg)?;
     scanned.unread = unread;
     Ok(scanned)
 }
@@ -61,8 +64,8 @@ pub fn scan_dir(dir: &Path, cfg: &Cfg) -> Result<ScannedModels, ScanErrors> {
 /// The files of the module tree from `root`: each file read once, a
 /// declared module without a file reported at its `mod` (the compiler
 /// refuses it too); and the files the tree's `mod`s name under any
-/// configuration.
-type Tree = (Vec<(PathBuf, String)>, Vec<PathBuf>);
+/// configuration; and each file's syntax, where it parses.
+type Tree = (Vec<(PathBuf, String)>, Vec<PathBuf>, Vec<Option<syn::File>>);
 
 fn module_tree(root: &Path, cfg: &Cfg) -> Result<Tree, ScanErrors> {
     let any = Cfg {
@@ -71,6 +74,7 @@ fn module_tree(root: &Path, cfg: &Cfg) -> Result<Tree, ScanErrors> {
     };
     let mut declared: Vec<PathBuf> = Vec::new();
     let mut files: Vec<(PathBuf, String)> = Vec::new();
+    let mut parsed: Vec<Option<syn::File>> = Vec::new();
     let mut errors = Vec::new();
     let mut pending = vec![(root.to_path_buf(), true)];
     while let Some((path, owns_dir)) = pending.pop() {
@@ -85,14 +89,15 @@ fn module_tree(root: &Path, cfg: &Cfg) -> Result<Tree, ScanErrors> {
             }
         };
         // A file that does not parse is reported by the scan itself.
-        if let Ok(syntax) = syn::parse_str::<syn::File>(&blank_preamble(&text))
+        let syntax = syn::parse_str::<syn::File>(&blank_preamble(&text)).ok();
+        if let Some(syntax) = &syntax
             && cfg.enabled(&syntax.attrs)
         {
-            for module in declared_modules(&syntax, &path, owns_dir, &any) {
+            for module in declared_modules(syntax, &path, owns_dir, &any) {
                 declared.extend(module.candidates);
             }
             let source = SourceFile::new(path.display().to_string(), text.as_str());
-            for module in declared_modules(&syntax, &path, owns_dir, cfg) {
+            for module in declared_modules(syntax, &path, owns_dir, cfg) {
                 let existing: Vec<&PathBuf> =
                     module.candidates.iter().filter(|c| c.is_file()).collect();
                 match existing.as_slice() {
@@ -127,9 +132,10 @@ fn module_tree(root: &Path, cfg: &Cfg) -> Result<Tree, ScanErrors> {
             }
         }
         files.push((path, text));
+        parsed.push(syntax);
     }
     if errors.is_empty() {
-        Ok((files, declared))
+        Ok((files, declared, parsed))
     } else {
         Err(ScanErrors { reports: errors })
     }

@@ -58,6 +58,17 @@ pub fn scan_sources_with(
     files: &[(PathBuf, String)],
     cfg: &Cfg,
 ) -> Result<ScannedModels, ScanErrors> {
+    scan_parsed(files, Vec::new(), cfg)
+}
+
+/// [`scan_sources_with`], with the files whose `parsed` entry is `Some`
+/// parsed already (from the same text, its preamble blanked): parsing is
+/// most of a scan's time.
+pub(crate) fn scan_parsed(
+    files: &[(PathBuf, String)],
+    mut parsed: Vec<Option<syn::File>>,
+    cfg: &Cfg,
+) -> Result<ScannedModels, ScanErrors> {
     let mut order: Vec<usize> = (0..files.len()).collect();
     order.sort_by(|&a, &b| files[a].0.cmp(&files[b].0));
     let mut scan = Scan {
@@ -73,7 +84,7 @@ pub fn scan_sources_with(
             unread: Vec::new(),
         },
     };
-    let parsed = scan.parse(files, &order, cfg);
+    let parsed = scan.parse(files, &mut parsed, &order, cfg);
     let mut resolver = EnumsByName {
         rejected: parsed.rejected_enums,
         petal_features: cfg.petal_features.clone(),
@@ -129,7 +140,13 @@ impl Scan {
 
     /// Parses every file, expands the type aliases they declare in the
     /// models' field types, and validates the models.
-    fn parse(&mut self, files: &[(PathBuf, String)], order: &[usize], cfg: &Cfg) -> Parsed {
+    fn parse(
+        &mut self,
+        files: &[(PathBuf, String)],
+        syntax: &mut [Option<syn::File>],
+        order: &[usize],
+        cfg: &Cfg,
+    ) -> Parsed {
         let mut parsed = Parsed {
             tables: Vec::new(),
             enums: Vec::new(),
@@ -140,7 +157,11 @@ impl Scan {
         let mut found: Vec<(usize, ModelFinder)> = Vec::new();
         let mut aliases = Aliases::default();
         for &file in order {
-            let syntax = match syn::parse_str::<syn::File>(&blank_preamble(&files[file].1)) {
+            let given = syntax.get_mut(file).and_then(Option::take);
+            let syntax = match given.map_or_else(
+                || syn::parse_str::<syn::File>(&blank_preamble(&files[file].1)),
+                Ok,
+            ) {
                 Ok(syntax) => syntax,
                 Err(err) => {
                     let message = format!("not valid Rust: {err}");
