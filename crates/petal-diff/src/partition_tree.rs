@@ -209,6 +209,18 @@ impl PartitionTree {
         out
     }
 
+    /// `impact` of a key added to `table` (`Change::
+    /// locks_inheritance_children`): the lock it takes on `table` taken on
+    /// every child below as well; nothing of theirs read.
+    pub fn lock_heirs(&self, table: &QualifiedName, impact: Impact) -> Impact {
+        let Some(&mode) = impact.locks.get(table) else {
+            return impact;
+        };
+        self.heirs(table)
+            .iter()
+            .fold(impact, |impact, heir| impact.lock(heir, mode))
+    }
+
     /// Every partition under `table`, at any depth.
     pub(crate) fn descendants(&self, table: &QualifiedName) -> Vec<QualifiedName> {
         below(&self.children, table)

@@ -132,6 +132,25 @@ impl Change {
         }
     }
 
+    /// A key added to a table (primary, unique, exclusion or foreign):
+    /// PostgreSQL locks the table's inheritance children as it locks the
+    /// table, and reads none of their rows. A primary key does so on every
+    /// version (it checks that they hold its columns NOT NULL), the others
+    /// from 18 on; the label says so on every version, more than 13 to 17
+    /// do, never less than 18 does. The table, when so.
+    pub fn locks_inheritance_children(&self) -> Option<&petal_ir::QualifiedName> {
+        match self {
+            Change::Create(object) | Change::PutBack(Moved { object, .. }) => match object {
+                Object::PrimaryKey { table, .. }
+                | Object::Unique { table, .. }
+                | Object::Exclusion { table, .. }
+                | Object::ForeignKey { table, .. } => Some(table),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// A policy created, dropped, renamed or altered, or a table's
     /// row-level security switched: PostgreSQL does it to the table
     /// alone, never to its partitions.

@@ -400,10 +400,16 @@ fn render_changes(changes: &[Change], tree: &mut PartitionTree) -> Vec<ReviewedS
                 statement.map_impacts(&|impact| tree.spread(impact));
             }
         }
-        // And one PostgreSQL passes on to inheritance children reaches them.
+        // And one PostgreSQL passes on to inheritance children reaches them;
+        // a key added locks them.
         if first.reaches_inheritance_children() {
             for statement in &mut out[from..] {
                 statement.map_impacts(&|impact| tree.spread_to_heirs(impact));
+            }
+        }
+        if let Some(table) = first.locks_inheritance_children() {
+            for statement in &mut out[from..] {
+                statement.map_impacts(&|impact| tree.lock_heirs(table, impact));
             }
         }
         // Positionally: a name may hold an existing relation first and a

@@ -32,7 +32,7 @@
 mod attach;
 mod not_null;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use petal_ir::{Index, IndexKey, ObjectKey, QualifiedName, Unique, quote_ident};
 
@@ -62,6 +62,13 @@ struct Plan {
     /// Tables that join a parent, attached once they hold what its
     /// partitions hold (`online/attach.rs`).
     attaching: Vec<ReviewedStatement>,
+    /// The statements above that PostgreSQL passes on to a table's
+    /// inheritance children (a check's, a NOT NULL's; not an index's or a
+    /// foreign key's), by their SQL: their labels name the children too.
+    to_heirs: BTreeSet<String>,
+    /// The statements above that add a key (`Change::
+    /// locks_inheritance_children`), by their SQL, with their table.
+    lock_heirs: BTreeMap<String, QualifiedName>,
 }
 
 /// Which changes take the online recipes.
@@ -176,24 +183,34 @@ pub(super) fn render_in(
             Change::Create(Object::Unique { table, unique }) if all && concurrent(table) => {
                 plan.concurrent_builds
                     .push(outside(unique_index(table, unique)));
-                plan.attached.push(attach_unique(change, table, unique));
+                let attach = attach_unique(change, table, unique);
+                plan.lock_heirs.insert(attach.sql.clone(), table.clone());
+                plan.attached.push(attach);
                 plan.attached.extend(after_the_constraint(change));
             }
             // One meant to stay NOT VALID is written so as it is.
             Change::Create(Object::Check { table, check })
                 if all && kept(table) && !check.not_valid =>
             {
-                plan.not_valid.push(not_valid(change, table, &check.name));
+                let added = not_valid(change, table, &check.name);
+                let validated = validation(table, &check.name, None);
+                if change.reaches_inheritance_children() {
+                    plan.to_heirs.insert(added.sql.clone());
+                    plan.to_heirs
+                        .extend(validated.statements.iter().map(|s| s.sql.clone()));
+                }
+                plan.not_valid.push(added);
                 plan.not_valid.extend(after_the_constraint(change));
-                plan.validations.push(validation(table, &check.name, None));
+                plan.validations.push(validated);
             }
             Change::Create(Object::ForeignKey {
                 table,
                 foreign_key,
                 new_table: false,
             }) if all && concurrent(table) && !foreign_key.not_valid => {
-                plan.not_valid
-                    .push(not_valid(change, table, &foreign_key.name));
+                let added = not_valid(change, table, &foreign_key.name);
+                plan.lock_heirs.insert(added.sql.clone(), table.clone());
+                plan.not_valid.push(added);
                 plan.not_valid.extend(after_the_constraint(change));
                 plan.validations.push(validation(
                     table,
@@ -234,6 +251,28 @@ pub(super) fn render_in(
 
 impl Plan {
     fn not_null_by(&mut self, recipe: NotNullRecipe<'_>, change: &Change) {
+        // A column's NOT NULL, and the checks proving it, reach the
+        // inheritance children (they inherit the column).
+        let before = (
+            self.not_valid.len(),
+            self.validations.len(),
+            self.not_null.len(),
+        );
+        self.not_null_recipe(recipe, change);
+        let added = self.not_valid[before.0..]
+            .iter()
+            .chain(
+                self.validations[before.1..]
+                    .iter()
+                    .flat_map(|s| &s.statements),
+            )
+            .chain(&self.not_null[before.2..])
+            .map(|s| s.sql.clone())
+            .collect::<Vec<_>>();
+        self.to_heirs.extend(added);
+    }
+
+    fn not_null_recipe(&mut self, recipe: NotNullRecipe<'_>, change: &Change) {
         match recipe {
             NotNullRecipe::Native { table, column } => {
                 let name = not_null_name(table, column);
@@ -296,6 +335,12 @@ impl Plan {
             .flat_map(|s| &mut s.statements)
         {
             statement.map_impacts(&|impact| tree.spread(impact));
+            if self.to_heirs.contains(&statement.sql) {
+                statement.map_impacts(&|impact| tree.spread_to_heirs(impact));
+            }
+            if let Some(table) = self.lock_heirs.get(&statement.sql) {
+                statement.map_impacts(&|impact| tree.lock_heirs(table, impact));
+            }
         }
         // An attach reaches no partition but the default one, which its
         // label names already.

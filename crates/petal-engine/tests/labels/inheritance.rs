@@ -62,3 +62,52 @@ label_case!(
         .replace("'n', g", "g")
         .replace("'a', g", "g")
 );
+
+// The online recipes on a parent: a check added NOT VALID and validated
+// reaches the children (it is inherited); an index does not (each table
+// of a tree has its own).
+online_case!(
+    online_not_null_on_inheritance_parent,
+    SALES,
+    &SALES.replace("note text,", "note text NOT NULL,")
+);
+online_case!(
+    online_index_and_check_on_inheritance_parent,
+    SALES,
+    &format!(
+        "{SALES}
+        CREATE INDEX orders_qty_idx ON sales (qty);
+        ALTER TABLE sales ADD CONSTRAINT orders_qty_check CHECK (qty > 0);"
+    )
+);
+online_case!(
+    online_unique_and_foreign_key_on_inheritance_parent,
+    &format!(
+        "{SALES} CREATE TABLE units (qty integer PRIMARY KEY);
+        INSERT INTO units SELECT g FROM generate_series(1, 300) g;"
+    ),
+    &format!(
+        "{SALES} CREATE TABLE units (qty integer PRIMARY KEY);
+        INSERT INTO units SELECT g FROM generate_series(1, 300) g;
+        ALTER TABLE sales ADD CONSTRAINT sales_id_key UNIQUE (id);
+        ALTER TABLE sales ADD CONSTRAINT sales_qty_fkey FOREIGN KEY (qty) REFERENCES units;"
+    )
+);
+label_case!(
+    label_unique_and_foreign_key_on_inheritance_parent,
+    &format!(
+        "{SALES} CREATE TABLE units (qty integer PRIMARY KEY);
+        INSERT INTO units SELECT g FROM generate_series(1, 300) g;"
+    ),
+    &format!(
+        "{SALES} CREATE TABLE units (qty integer PRIMARY KEY);
+        INSERT INTO units SELECT g FROM generate_series(1, 300) g;
+        ALTER TABLE sales ADD CONSTRAINT sales_id_key UNIQUE (id);
+        ALTER TABLE sales ADD CONSTRAINT sales_qty_fkey FOREIGN KEY (qty) REFERENCES units;"
+    )
+);
+label_case!(
+    label_primary_key_on_inheritance_parent,
+    SALES,
+    &format!("{SALES} ALTER TABLE sales ADD PRIMARY KEY (id);")
+);
