@@ -75,8 +75,10 @@ pub async fn revision(
                 .server_version_num
                 .unwrap_or(canonical.server_version_num);
             let mut desired = canonical.database;
-            if let Some(target) = &target {
-                crate::respell::spell_expressions_alike(&current.database, &mut desired, target)
+            // Reprinted on the database, or against the migrations on the
+            // models' canonical copy: both hold the tables.
+            if let Some(server) = target.as_ref().or(canonical.copy.as_ref()) {
+                crate::respell::spell_expressions_alike(&current.database, &mut desired, server)
                     .await?;
             }
             let diff = compare(settings, &current.database, &desired);

@@ -75,8 +75,10 @@ pub async fn check(settings: &Settings, baseline: Baseline) -> Result<CheckRepor
             .unwrap_or(canonical.server_version_num),
     );
     let mut desired = canonical.database;
-    if let Some(target) = &target {
-        crate::respell::spell_expressions_alike(&current.database, &mut desired, target).await?;
+    // Reprinted on the database, or against the migrations on the models'
+    // canonical copy: both hold the tables.
+    if let Some(server) = target.as_ref().or(canonical.copy.as_ref()) {
+        crate::respell::spell_expressions_alike(&current.database, &mut desired, server).await?;
     }
     let (actual, expected) = scoped(settings, &current.database, &desired);
     let diff = petal_diff::diff(&actual, &expected);

@@ -18,11 +18,15 @@ use crate::sources::Loaded;
 
 /// Puts two loaded schemas in one spelling where only PostgreSQL's
 /// printing differs: views across major versions, and checks, index
-/// predicates and domain checks on the live side's server.
+/// predicates and domain checks on the live side's server, or else on the
+/// models' canonical database (between the migrations and the models).
 pub async fn spell_alike(from: &mut Loaded, to: &mut Loaded) -> Result<(), EngineError> {
     spell_views_alike(from, to).await?;
-    if let Some(live) = from.live.clone().or_else(|| to.live.clone()) {
-        spell_expressions_alike(&from.database, &mut to.database, &live).await?;
+    let server = [&from.live, &to.live, &to.copy, &from.copy]
+        .into_iter()
+        .find_map(Clone::clone);
+    if let Some(server) = server {
+        spell_expressions_alike(&from.database, &mut to.database, &server).await?;
     }
     Ok(())
 }

@@ -82,6 +82,10 @@ pub struct Loaded {
     /// The database it was read from, when it is still there to ask (a
     /// live database; not the scratch databases of models and migrations).
     pub live: Option<ConnConfig>,
+    /// For the models, their canonical database when it stays: a copy of
+    /// the schema where an expression can be printed again, not a database
+    /// of the user's.
+    pub copy: Option<ConnConfig>,
 }
 
 /// Reads a source's schema, in canonical form, with its privileges when
@@ -110,6 +114,7 @@ async fn load_any(settings: &Settings, source: &Source) -> Result<Loaded, Engine
                 not_compared: Vec::new(),
                 server_version_num: Some(canonical.server_version_num),
                 live: None,
+                copy: canonical.copy,
             })
         }
     }
@@ -135,6 +140,7 @@ pub async fn read_database(cfg: &ConnConfig, settings: &Settings) -> Result<Load
         not_compared: found.not_compared,
         server_version_num: Some(found.server_version_num),
         live: None,
+        copy: None,
     })
 }
 

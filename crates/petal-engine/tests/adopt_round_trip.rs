@@ -61,6 +61,7 @@ async fn built(db: &Database) -> Result<Loaded, String> {
         not_compared: found.not_compared,
         server_version_num: Some(found.server_version_num),
         live: None,
+        copy: None,
     })
 }
 

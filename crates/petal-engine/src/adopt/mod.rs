@@ -72,6 +72,7 @@ impl Adoption {
             not_compared: Vec::new(),
             server_version_num: loaded.server_version_num,
             live: None,
+            copy: None,
         });
         Adoption {
             models,

@@ -52,6 +52,10 @@ pub struct Canonical {
     pub server_version_num: i32,
     /// How this run came by `database`.
     pub route: Route,
+    /// The canonical database, when it stays (as the cache): a database
+    /// holding the models' tables, where an expression can be printed
+    /// again (`respell`).
+    pub copy: Option<petal_pg::ConnConfig>,
 }
 
 /// How a run came by the canonical IR.
@@ -334,6 +338,7 @@ async fn canonicalize_in(open: OpenCache, declared: &Declared) -> Result<Canonic
         database: built.database,
         server_version_num: version,
         route: built.route,
+        copy: built.kept.then_some(cfg),
     })
 }
 
