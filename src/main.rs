@@ -336,12 +336,12 @@ fn dispatch_schema(
 
 /// mimalloc asks for transparent huge pages on its arenas; where the kernel
 /// compacts memory to find one on a page fault (`defrag` at `madvise`, a
-/// common default), a run now and then spent a third of a second of system
-/// time stalled, and the other runs gained nothing measurable (a warm
-/// `petal diff --from database --to models` of the 1,000-table benchmark,
-/// 10 runs each way: mean wall 0.571 s with them, 0.526 s without; worst
-/// system time 0.46 s with, 0.10 s without). So the process asks for none
-/// (Linux; inherited by what it starts).
+/// common default), a run now and then spent up to 0.4 s of system time
+/// stalled. Without them (warm autogenerate of the 1,000-table benchmark,
+/// one model edited, 15 runs each way, interleaved): mean wall 0.621 s →
+/// 0.583 s, median 0.585 s → 0.576 s, worst system time 0.41 s → 0.09 s;
+/// the best run 0.518 s → 0.541 s, the page faults being smaller. So the
+/// process asks for none (Linux; inherited by what it starts).
 fn no_transparent_huge_pages() {
     #[cfg(target_os = "linux")]
     // SAFETY: a flag of the calling process; a kernel that does not know it
