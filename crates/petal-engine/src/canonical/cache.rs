@@ -1,17 +1,20 @@
 //! The canonical cache's bookkeeping: one canonical database per project on
-//! the dev server, its name hashed from the project directory; the model IR
-//! it was built from and what introspecting it gave, in a file of the
-//! project (`.petal/canonical/NAME.json`, JSON); the database's comment, a
-//! small record naming that file's contents by a token, with a format
-//! number and the server version; and the advisory lock that makes runs of
-//! one project take turns on it.
+//! the dev server, its name hashed from the project directory; the record
+//! of the model IR it was built from and what introspecting it gave; and
+//! the advisory lock that makes runs of one project take turns on it.
 //!
-//! The payload is a file, not the comment itself: a schema of a thousand
-//! tables records megabytes, which the server would compress, write and
-//! read back on every run. The comment still decides: a file is taken only
-//! when its token is the one the database's comment records, so a file
-//! left by another state (a run that stopped, another dev server, a
-//! database dropped and built again) only costs a rebuild.
+//! The record is the database's comment: a format number, the server
+//! version and either the state itself (JSON) or, on petal's embedded dev
+//! cluster, a token naming the file of the project that holds it
+//! (`payload.rs`; wherever the project has a `.petal/`). A schema of a
+//! thousand tables records megabytes, which the server would compress,
+//! store and send back on every run; a file of the project costs nothing
+//! of that. Without `.petal/` (a `dev_url` project, a fresh checkout) the
+//! state stays in the comment: it goes with the server, which fresh
+//! checkouts and several machines share.
+//! Either way the comment decides: a file is taken only under the token
+//! the comment records, so a file of another state (a run that stopped, a
+//! database built again) only costs a rebuild.
 //!
 //! The record is written behind the run ([`write_behind`]): the run's
 //! answer does not wait for it, the lock is held until it is written, and
@@ -20,7 +23,7 @@
 //! is removed before the database is changed ([`forget`]), so a database
 //! never carries the record of another state.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -36,8 +39,8 @@ use crate::error::EngineError;
 use crate::settings::Settings;
 use crate::timings;
 
-/// What the canonical database's comment records: the model IR it was
-/// built from, and what introspecting it gave.
+/// The model IR a canonical database was built from, and what
+/// introspecting it gave.
 #[derive(Debug, Serialize, Deserialize)]
 pub(super) struct CacheState {
     format: u32,
@@ -53,8 +56,7 @@ pub(super) struct CacheState {
 /// project's lock, the server's version, and what the cache records.
 pub(super) struct OpenCache {
     pub name: String,
-    /// Where the record's payload goes (`.petal/canonical/NAME.json`).
-    pub file: PathBuf,
+    pub keeping: Keeping,
     /// The canonical database's connection settings.
     pub cfg: ConnConfig,
     pub lock: AdvisoryLock<Client>,
@@ -78,12 +80,20 @@ pub(super) async fn open(
     // differ between versions.
     let version = crate::compare::server_version_num(lock.session(), "the dev server's").await?;
     let _t = timings::phase("read the canonical cache");
-    let file = payload_file(settings, &name);
-    let previous = read(lock.session(), &name, &file, version).await?;
+    // `.petal/` is the project's own state (the embedded clusters live
+    // there): where it is, the payload goes there too. A project without
+    // one (a `dev_url` project, a fresh checkout) keeps the state with the
+    // server.
+    let petal_dir = settings.root.join(".petal");
+    let keeping = match petal_dir.is_dir() {
+        true => Keeping::File(super::payload::file(&settings.root, &name)),
+        false => Keeping::Comment,
+    };
+    let previous = read(lock.session(), &name, &keeping, version).await?;
     Ok(OpenCache {
         cfg: admin_cfg.with_dbname(&name),
         name,
-        file,
+        keeping,
         lock,
         version,
         previous,
@@ -137,31 +147,35 @@ async fn lock(admin: Client, name: &str) -> Result<AdvisoryLock<Client>, EngineE
         })
 }
 
-/// What the canonical database's comment holds: which payload file's
-/// contents describe it.
+/// Where a canonical database's state is kept besides its comment.
+#[derive(Debug, Clone)]
+pub(super) enum Keeping {
+    /// In the comment itself (a project without `.petal/`).
+    Comment,
+    /// In this file of the project, under a token.
+    File(PathBuf),
+}
+
+/// What the canonical database's comment holds.
 #[derive(Debug, Serialize, Deserialize)]
 struct Record {
     format: u32,
     server_version_num: i32,
-    /// The first line of the payload file that goes with this database.
-    token: String,
-}
-
-/// The payload file of the canonical database `name`.
-fn payload_file(settings: &Settings, name: &str) -> PathBuf {
-    settings
-        .root
-        .join(".petal")
-        .join("canonical")
-        .join(format!("{name}.json"))
+    /// The first line of the payload file that holds the state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    token: Option<String>,
+    /// The state, when the comment holds it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    state: Option<CacheState>,
 }
 
 /// The state recorded on the canonical database `name`, when there is one
-/// this petal wrote on this server `version`, and `file` holds it.
+/// this petal wrote on this server `version` and it is where `keeping`
+/// says.
 async fn read(
     admin: &Client,
     name: &str,
-    file: &Path,
+    keeping: &Keeping,
     version: i32,
 ) -> Result<Option<CacheState>, EngineError> {
     let row = admin
@@ -172,22 +186,17 @@ async fn read(
         .await
         .map_err(|e| EngineError::pg_query("reading the canonical cache", e))?;
     let text: Option<String> = row.and_then(|r| r.get(0));
-    // An unreadable comment or file (an older petal's, a hand edit, a file
-    // of another state) only costs a rebuild.
-    let Some(record) = text
-        .and_then(|t| serde_json::from_str::<Record>(&t).ok())
-        .filter(|r| r.format == CACHE_FORMAT && r.server_version_num == version)
-    else {
-        return Ok(None);
-    };
-    let file = file.to_path_buf();
-    // Decoding megabytes is CPU work: off the runtime's workers.
+    let keeping = keeping.clone();
+    // Decoding megabytes is CPU work: off the runtime's workers. An
+    // unreadable comment or file (an older petal's, a hand edit, a file of
+    // another state) only costs a rebuild.
     let state = tokio::task::spawn_blocking(move || {
-        let bytes = std::fs::read(&file).ok()?;
-        let body = bytes
-            .strip_prefix(record.token.as_bytes())?
-            .strip_prefix(b"\n")?;
-        serde_json::from_slice::<CacheState>(body).ok()
+        let record = serde_json::from_str::<Record>(&text?).ok()?;
+        match (record.state, record.token, keeping) {
+            (Some(state), None, Keeping::Comment) => Some(state),
+            (None, Some(token), Keeping::File(file)) => super::payload::read(&file, &token),
+            _ => None,
+        }
     })
     .await
     .map_err(|e| EngineError::internal("reading the canonical cache", e))?;
@@ -217,7 +226,7 @@ static PENDING: Mutex<Vec<JoinHandle<()>>> = Mutex::new(Vec::new());
 pub(super) fn write_behind(
     lock: AdvisoryLock<Client>,
     name: String,
-    file: PathBuf,
+    keeping: Keeping,
     version: i32,
     models: Database,
     sql: String,
@@ -232,12 +241,16 @@ pub(super) fn write_behind(
     };
     let task = tokio::spawn(async move {
         let _t = timings::phase("write the canonical cache");
-        if let Err(e) = write(lock.session(), &name, file, state).await {
-            let why: Vec<String> = e
-                .reports()
-                .iter()
-                .map(|r| r.message().to_string())
-                .collect();
+        if let Err(e) = write(lock.session(), &name, keeping, state).await {
+            // A file's error names the file.
+            let why: Vec<String> = match &e {
+                EngineError::Io { .. } => vec![e.to_string()],
+                _ => e
+                    .reports()
+                    .iter()
+                    .map(|r| r.message().to_string())
+                    .collect(),
+            };
             petal_pg::progress::say(&format!(
                 "the canonical copy of the models was not recorded ({}); the next run builds it again",
                 why.join("; ")
@@ -273,23 +286,43 @@ pub async fn settle() {
 async fn write(
     admin: &Client,
     name: &str,
-    file: PathBuf,
+    keeping: Keeping,
     state: CacheState,
 ) -> Result<(), EngineError> {
-    let record = Record {
-        format: CACHE_FORMAT,
-        server_version_num: state.server_version_num,
-        token: token(name),
-    };
-    let token = record.token.clone();
+    let server_version_num = state.server_version_num;
     // Encoding a schema of a thousand tables is milliseconds of CPU, and
     // writing it a file: on a blocking thread, so the runtime's workers go
     // on meanwhile.
-    tokio::task::spawn_blocking(move || write_payload(&file, &token, &state))
-        .await
-        .map_err(|e| EngineError::internal("encoding the canonical cache", e))??;
-    let record = serde_json::to_string(&record)
-        .map_err(|e| EngineError::internal("encoding the canonical cache", e))?;
+    let name_ = name.to_string();
+    let record = tokio::task::spawn_blocking(move || {
+        let record = match keeping {
+            Keeping::Comment => Record {
+                format: CACHE_FORMAT,
+                server_version_num,
+                token: None,
+                state: Some(state),
+            },
+            Keeping::File(file) => {
+                let token = super::payload::token(&name_);
+                super::payload::write(&file, &token, &state)?;
+                Record {
+                    format: CACHE_FORMAT,
+                    server_version_num,
+                    token: Some(token),
+                    state: None,
+                }
+            }
+        };
+        serde_json::to_string(&record)
+            .map_err(|e| EngineError::internal("encoding the canonical cache", e))
+    })
+    .await
+    .map_err(|e| EngineError::internal("encoding the canonical cache", e))??;
+    // lz4 compresses a record holding the state in half pglz's time where
+    // the server has it (14+, built with lz4); elsewhere the default stands.
+    let _ = admin
+        .batch_execute("SET default_toast_compression = 'lz4'")
+        .await;
     admin
         .batch_execute(&format!(
             "COMMENT ON DATABASE {} IS {}",
@@ -298,58 +331,4 @@ async fn write(
         ))
         .await
         .map_err(|e| EngineError::pg_query("writing the canonical cache", e))
-}
-
-/// A token no other state of the canonical database `name` has had: the
-/// time, this process and the name, hashed.
-fn token(name: &str) -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    let digest = Sha256::digest(format!("{name} {} {}", now.as_nanos(), std::process::id()));
-    hex::encode(&digest[..16])
-}
-
-/// Writes `token`, a newline and `state` as JSON to `file`, whole or not
-/// at all (a file beside it, renamed over it). Creates `.petal/` when the
-/// project has none yet (a `dev_url` project), ignored by git as the
-/// embedded cluster's is.
-fn write_payload(file: &Path, token: &str, state: &CacheState) -> Result<(), EngineError> {
-    let io = |action: &'static str, path: &Path| {
-        let path = path.to_path_buf();
-        move |source| EngineError::Io {
-            action,
-            path,
-            source,
-        }
-    };
-    let dir = file.parent().unwrap_or(Path::new("."));
-    if let Some(petal_dir) = dir.parent()
-        && !petal_dir.exists()
-    {
-        std::fs::create_dir_all(petal_dir).map_err(io("create", petal_dir))?;
-        // The embedded cluster's server user passes through it.
-        std::fs::set_permissions(
-            petal_dir,
-            std::os::unix::fs::PermissionsExt::from_mode(0o755),
-        )
-        .map_err(io("set the mode of", petal_dir))?;
-        let ignore = petal_dir.join(".gitignore");
-        std::fs::write(&ignore, "# petal's local dev database\n*\n")
-            .map_err(io("write", &ignore))?;
-    }
-    std::fs::create_dir_all(dir).map_err(io("create", dir))?;
-    let mut bytes = Vec::with_capacity(token.len() + 1 + (8 << 20));
-    bytes.extend_from_slice(token.as_bytes());
-    bytes.push(b'\n');
-    serde_json::to_writer(&mut bytes, state)
-        .map_err(|e| EngineError::internal("encoding the canonical cache", e))?;
-    let beside = file.with_extension(format!("json.{}", std::process::id()));
-    let written = std::fs::write(&beside, &bytes)
-        .map_err(io("write", &beside))
-        .and_then(|()| std::fs::rename(&beside, file).map_err(io("write", file)));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&beside);
-    }
-    written
 }

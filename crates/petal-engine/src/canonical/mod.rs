@@ -6,8 +6,9 @@
 //! canonical form on both sides of a diff.
 //!
 //! It stays cheap on repeated runs: the dev server keeps one canonical
-//! database per project, and its comment records the model IR it was built
-//! from (`cache`). The next run diffs the new model IR against that one
+//! database per project, and its record (its comment, and on the embedded
+//! cluster a file of the project) holds the model IR it was built from
+//! (`cache`). The next run diffs the new model IR against that one
 //! and applies only the difference (`incremental`); unchanged models send
 //! no statement at all. A cold run, a failed incremental update, or another
 //! server version rebuilds it from scratch (`rebuild`, over the
@@ -31,6 +32,7 @@ mod diagnose;
 mod incremental;
 mod load;
 mod model_crate;
+mod payload;
 mod rebuild;
 mod sql;
 
@@ -226,7 +228,7 @@ async fn canonicalize_in(open: OpenCache, declared: &Declared) -> Result<Canonic
     let sql_key = sql::fingerprint(sql);
     let OpenCache {
         name,
-        file,
+        keeping,
         cfg,
         lock,
         version,
@@ -327,7 +329,7 @@ async fn canonicalize_in(open: OpenCache, declared: &Declared) -> Result<Canonic
         cache::write_behind(
             lock,
             name,
-            file,
+            keeping,
             version,
             models,
             sql_key,
