@@ -137,8 +137,9 @@ fn over_stated_before_14(server_version_num: i32, mismatch: &measure::Mismatch) 
 
 /// PostgreSQL 13 to 17 add a unique, exclusion or foreign key to an
 /// inheritance parent without locking its children; 18 locks them, and the
-/// labels say what 18 does (`Change::locks_inheritance_children`). There,
-/// such a label may name children that were not locked, and nothing else.
+/// plain labels say what 18 does (`Change::locks_inheritance_children`).
+/// There, such a label may name more relations than were locked, each
+/// under the lock it names on the altered table, and nothing else.
 fn over_stated_before_18(server_version_num: i32, mismatch: &measure::Mismatch) -> bool {
     let key_added = [" UNIQUE ", " FOREIGN KEY ", " EXCLUDE "]
         .iter()
@@ -147,14 +148,23 @@ fn over_stated_before_18(server_version_num: i32, mismatch: &measure::Mismatch) 
         return false;
     }
     let (labelled, observed) = (&mismatch.labelled, &mismatch.observed);
+    let altered = labelled.locks.iter().find(|(relation, _)| {
+        mismatch
+            .sql
+            .starts_with(&format!("ALTER TABLE {} ", relation.quoted()))
+    });
+    let Some((_, &table_mode)) = altered else {
+        return false;
+    };
     observed
         .locks
         .iter()
         .all(|(relation, mode)| labelled.locks.get(relation) == Some(mode))
         && labelled
             .locks
-            .values()
-            .all(|mode| observed.locks.values().any(|seen| seen == mode))
+            .iter()
+            .filter(|(relation, _)| !observed.locks.contains_key(*relation))
+            .all(|(_, mode)| *mode == table_mode)
         && observed.scans == labelled.scans
         && observed.rewrites == labelled.rewrites
 }

@@ -156,6 +156,11 @@ pub(super) fn render_in(
     let kept = |table: &QualifiedName| context.kept(table);
     let concurrent = |table: &QualifiedName| context.kept_unpartitioned(table);
     let all = matches!(scope, Scope::All { .. });
+    // From 18, PostgreSQL locks an inheritance parent's children when a
+    // unique or foreign key is added to it (`Change::locks_inheritance_children`);
+    // the online recipes know the target's version.
+    let keys_lock_heirs =
+        matches!(scope, Scope::All { server_version_num } if server_version_num >= 180000);
     let mut plan = Plan {
         flag_blocking: all,
         ..Plan::default()
@@ -184,7 +189,9 @@ pub(super) fn render_in(
                 plan.concurrent_builds
                     .push(outside(unique_index(table, unique)));
                 let attach = attach_unique(change, table, unique);
-                plan.lock_heirs.insert(attach.sql.clone(), table.clone());
+                if keys_lock_heirs {
+                    plan.lock_heirs.insert(attach.sql.clone(), table.clone());
+                }
                 plan.attached.push(attach);
                 plan.attached.extend(after_the_constraint(change));
             }
@@ -209,7 +216,9 @@ pub(super) fn render_in(
                 new_table: false,
             }) if all && concurrent(table) && !foreign_key.not_valid => {
                 let added = not_valid(change, table, &foreign_key.name);
-                plan.lock_heirs.insert(added.sql.clone(), table.clone());
+                if keys_lock_heirs {
+                    plan.lock_heirs.insert(added.sql.clone(), table.clone());
+                }
                 plan.not_valid.push(added);
                 plan.not_valid.extend(after_the_constraint(change));
                 plan.validations.push(validation(
