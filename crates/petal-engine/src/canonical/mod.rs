@@ -44,7 +44,7 @@ use crate::error::{EngineError, Refusals};
 use crate::settings::Settings;
 use crate::timings;
 
-use cache::OpenCache;
+use cache::{CacheState, OpenCache};
 pub use cache::{cache_db_name, settle};
 
 /// The models in canonical form.
@@ -199,6 +199,65 @@ pub fn scan(settings: &Settings) -> Result<ScannedModels, EngineError> {
     Ok(scanned)
 }
 
+/// Whether the cached `state` can be brought to `models` in place, under
+/// the SQL files `sql` of fingerprint `sql_key`; otherwise the canonical
+/// database is built again.
+fn reusable(state: &CacheState, models: &Database, sql: &SqlFiles, sql_key: &str) -> bool {
+    // A change of the SQL files rebuilds: their objects may sit on any
+    // table, and unchanged files cost nothing.
+    let same_sql = state.sql == sql_key;
+    // A table dropped under a SQL file's trigger takes the trigger with it,
+    // where a rebuild reports the trigger's table missing: with SQL files,
+    // only a rebuild gives the same IR.
+    let no_table_dropped = sql.is_empty()
+        || state
+            .models
+            .tables
+            .keys()
+            .all(|t| models.tables.contains_key(t));
+    let unchanged =
+        |t: &petal_ir::QualifiedName| state.models.tables.get(t) == models.tables.get(t);
+    // A partitioned table whose model changed rebuilds as well: its
+    // partitions are the SQL files', which PostgreSQL may drop with it (a
+    // new partition key) or change under it (an index of theirs on a
+    // column that goes), past what a near read of the models' tables sees.
+    let partitioned_kept = state
+        .canonical
+        .tables
+        .values()
+        .all(|t| t.partition_by.is_none() || unchanged(&t.name));
+    // So does an inheritance parent whose model changed: PostgreSQL passes
+    // its column changes on to its children, the SQL files'.
+    let parents_kept = state
+        .canonical
+        .tables
+        .values()
+        .flat_map(|t| &t.inherits)
+        .all(unchanged);
+    // A sequence a SQL file gives to a model's column goes with the
+    // column (PostgreSQL drops an owned sequence with its column, where a
+    // rebuild reports the column missing): a changed owner table rebuilds.
+    let owners_kept = sql
+        .statements
+        .iter()
+        .filter(|s| s.kind == petal_sql::Kind::SequenceOwner)
+        .filter_map(|s| s.table.as_ref())
+        .all(unchanged);
+    // Grants may name any object, or all of a schema's (`ON ALL TABLES IN
+    // SCHEMA`): a changed model with them rebuilds, since only loading
+    // them last again gives its objects theirs.
+    let grants = sql
+        .statements
+        .iter()
+        .any(|s| s.kind == petal_sql::Kind::Grant);
+    same_sql
+        && no_table_dropped
+        && partitioned_kept
+        && parents_kept
+        && owners_kept
+        && (!grants || state.models == *models)
+}
+
 /// `declared` in canonical form, on the project's dev server.
 pub async fn canonicalize(
     settings: &Settings,
@@ -236,58 +295,7 @@ async fn canonicalize_in(open: OpenCache, declared: &Declared) -> Result<Canonic
         shared,
     } = open;
     let admin = lock.session();
-    // A change of the SQL files rebuilds: their objects may sit on any
-    // table, and unchanged files cost nothing.
-    let previous = previous.filter(|state| state.sql == sql_key);
-    // A table dropped under a SQL file's trigger takes the trigger with it,
-    // where a rebuild reports the trigger's table missing: with SQL files,
-    // only a rebuild gives the same IR.
-    let previous = previous.filter(|state| {
-        sql.is_empty()
-            || state
-                .models
-                .tables
-                .keys()
-                .all(|t| models.tables.contains_key(t))
-    });
-    // A partitioned table whose model changed rebuilds as well: its
-    // partitions are the SQL files', which PostgreSQL may drop with it (a
-    // new partition key) or change under it (an index of theirs on a
-    // column that goes), past what a near read of the models' tables sees.
-    let previous = previous.filter(|state| {
-        state.canonical.tables.values().all(|t| {
-            t.partition_by.is_none()
-                || state.models.tables.get(&t.name) == models.tables.get(&t.name)
-        })
-    });
-    // So does an inheritance parent whose model changed: PostgreSQL passes
-    // its column changes on to its children, the SQL files'.
-    let previous = previous.filter(|state| {
-        state
-            .canonical
-            .tables
-            .values()
-            .flat_map(|t| &t.inherits)
-            .all(|parent| state.models.tables.get(parent) == models.tables.get(parent))
-    });
-    // A sequence a SQL file gives to a model's column goes with the
-    // column (PostgreSQL drops an owned sequence with its column, where a
-    // rebuild reports the column missing): a changed owner table rebuilds.
-    let previous = previous.filter(|state| {
-        sql.statements
-            .iter()
-            .filter(|s| s.kind == petal_sql::Kind::SequenceOwner)
-            .filter_map(|s| s.table.as_ref())
-            .all(|t| state.models.tables.get(t) == models.tables.get(t))
-    });
-    // Grants may name any object, or all of a schema's (`ON ALL TABLES IN
-    // SCHEMA`): a changed model with them rebuilds, since only loading
-    // them last again gives its objects theirs.
-    let grants = sql
-        .statements
-        .iter()
-        .any(|s| s.kind == petal_sql::Kind::Grant);
-    let previous = previous.filter(|state| !grants || state.models == models);
+    let previous = previous.filter(|state| reusable(state, &models, sql, &sql_key));
     let built = match previous {
         // Nothing changed since the last run: not a single statement.
         Some(state) if state.models == models => Built {
