@@ -103,14 +103,15 @@ struct Differing {
 
 /// Puts the checks, index predicates and domain checks `to` holds in
 /// `from`'s spelling where the two print differently but are one
-/// expression: each printed again on the live server at `live`, where
+/// expression: each printed again on the database at `live` (the live
+/// one, or the models' canonical copy: either holds the tables), where
 /// the two reprints agree. PostgreSQL does not always print back what it
 /// printed (a check `IN (...)` over a `varchar` column reads back as
 /// another tree), so a database that took the models' (or another
 /// database's) printed check holds a different text, and without this
 /// every later comparison would show it. Where a reprint fails (the table
-/// is not on the live server yet), both texts stay and the difference
-/// shows.
+/// is not there yet, or another run of the project changes the canonical
+/// copy meanwhile), both texts stay and the difference shows.
 pub async fn spell_expressions_alike(
     from: &Database,
     to: &mut Database,
