@@ -176,6 +176,22 @@ async fn cold(db: &Database) -> petal_engine::canonical::Canonical {
     loaded.expect("canonicalize")
 }
 
+/// Three states of one table: `n` an `integer`, then a `bigint`, then an
+/// `integer` with a default (from `a`, only a default away).
+fn three_states() -> (Database, Database, Database) {
+    let schema = |sql: &str| {
+        common::runtime()
+            .expect("runtime")
+            .block_on(built(sql))
+            .expect("the schema")
+    };
+    (
+        schema("CREATE TABLE t (id integer PRIMARY KEY, n integer)"),
+        schema("CREATE TABLE t (id integer PRIMARY KEY, n bigint)"),
+        schema("CREATE TABLE t (id integer PRIMARY KEY, n integer DEFAULT 5)"),
+    )
+}
+
 /// The cache's record is written behind the answer. A run that ends before
 /// it is written (the binary killed, a caller that never settles) leaves
 /// no record of the state it left behind: the next run rebuilds, and does
@@ -185,10 +201,7 @@ async fn cold(db: &Database) -> petal_engine::canonical::Canonical {
 #[test]
 fn a_run_ending_before_its_record_is_written_costs_a_rebuild_only() {
     let runtime = || common::runtime().expect("runtime");
-    let schema = |sql: &str| runtime().block_on(built(sql)).expect("the schema");
-    let a = schema("CREATE TABLE t (id integer PRIMARY KEY, n integer)");
-    let b = schema("CREATE TABLE t (id integer PRIMARY KEY, n bigint)");
-    let c = schema("CREATE TABLE t (id integer PRIMARY KEY, n integer DEFAULT 5)");
+    let (a, b, c) = three_states();
     let dir = tempfile::tempdir().expect("tempdir");
     let settings = settings(dir.path().to_path_buf());
     runtime().block_on(async {
@@ -221,10 +234,7 @@ fn a_run_ending_before_its_record_is_written_costs_a_rebuild_only() {
 #[test]
 fn a_payload_file_of_another_state_costs_a_rebuild_only() {
     let runtime = || common::runtime().expect("runtime");
-    let schema = |sql: &str| runtime().block_on(built(sql)).expect("the schema");
-    let a = schema("CREATE TABLE t (id integer PRIMARY KEY, n integer)");
-    let b = schema("CREATE TABLE t (id integer PRIMARY KEY, n bigint)");
-    let c = schema("CREATE TABLE t (id integer PRIMARY KEY, n integer DEFAULT 5)");
+    let (a, b, c) = three_states();
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir(dir.path().join(".petal")).expect("the project's .petal");
     let settings = settings(dir.path().to_path_buf());

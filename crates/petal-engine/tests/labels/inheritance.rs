@@ -13,6 +13,15 @@ const SALES: &str = "
     INSERT INTO sales SELECT g, 'n', g FROM generate_series(1, 200) g;
     INSERT INTO sales_archive SELECT g, 'a', g, date '2024-01-01' FROM generate_series(201, 300) g;";
 
+// A table the parent's rows may reference, and the keys added to the
+// parent: from 18, adding either locks the children too.
+const UNITS: &str = "
+    CREATE TABLE units (qty integer PRIMARY KEY);
+    INSERT INTO units SELECT g FROM generate_series(1, 300) g;";
+const KEYS: &str = "
+    ALTER TABLE sales ADD CONSTRAINT sales_id_key UNIQUE (id);
+    ALTER TABLE sales ADD CONSTRAINT sales_qty_fkey FOREIGN KEY (qty) REFERENCES units;";
+
 label_case!(
     label_create_inheritance_child,
     SALES,
@@ -82,29 +91,13 @@ online_case!(
 );
 online_case!(
     online_unique_and_foreign_key_on_inheritance_parent,
-    &format!(
-        "{SALES} CREATE TABLE units (qty integer PRIMARY KEY);
-        INSERT INTO units SELECT g FROM generate_series(1, 300) g;"
-    ),
-    &format!(
-        "{SALES} CREATE TABLE units (qty integer PRIMARY KEY);
-        INSERT INTO units SELECT g FROM generate_series(1, 300) g;
-        ALTER TABLE sales ADD CONSTRAINT sales_id_key UNIQUE (id);
-        ALTER TABLE sales ADD CONSTRAINT sales_qty_fkey FOREIGN KEY (qty) REFERENCES units;"
-    )
+    &format!("{SALES} {UNITS}"),
+    &format!("{SALES} {UNITS} {KEYS}")
 );
 label_case!(
     label_unique_and_foreign_key_on_inheritance_parent,
-    &format!(
-        "{SALES} CREATE TABLE units (qty integer PRIMARY KEY);
-        INSERT INTO units SELECT g FROM generate_series(1, 300) g;"
-    ),
-    &format!(
-        "{SALES} CREATE TABLE units (qty integer PRIMARY KEY);
-        INSERT INTO units SELECT g FROM generate_series(1, 300) g;
-        ALTER TABLE sales ADD CONSTRAINT sales_id_key UNIQUE (id);
-        ALTER TABLE sales ADD CONSTRAINT sales_qty_fkey FOREIGN KEY (qty) REFERENCES units;"
-    )
+    &format!("{SALES} {UNITS}"),
+    &format!("{SALES} {UNITS} {KEYS}")
 );
 label_case!(
     label_primary_key_on_inheritance_parent,
