@@ -1,8 +1,9 @@
 //! Inheritance children, at random, and the rules PostgreSQL holds them
 //! to.
 //!
-//! A child inherits from one plain table (no partition, no partitioned
-//! table, no child) and declares a column or two of its own, one of them
+//! A child inherits from one table (no partition, no partitioned table; a
+//! child itself at times, so trees go two levels deep) and declares a
+//! column or two of its own, one of them
 //! at times a copy of a parent's column (merged with it: the child keeps
 //! its own copy when the parent's goes). The other edits are held to what
 //! PostgreSQL does under an inheritance edge (`keep_valid`): a child
@@ -26,16 +27,49 @@ const OWN_COLUMNS: &[(&str, &str)] = &[
 
 /// The tables a child may inherit from: plain tables with a column, and
 /// no identity column (PostgreSQL cannot add one to a table with
-/// children, nor turn a parent's column into one under them).
+/// children, nor turn a parent's column into one under them), and
+/// children of such a table (grandchildren, no deeper).
 fn parents(db: &Database) -> Vec<QualifiedName> {
     db.tables
         .values()
         .filter(|t| {
+            let tree = t.partition_of.is_none()
+                && (t.inherits.is_empty() || ancestors(db, &t.name).len() < 2);
             t.partition_by.is_none()
-                && !t.is_declared_in_sql()
+                && tree
                 && !t.columns.is_empty()
                 && t.columns.iter().all(|c| c.identity.is_none())
         })
+        .map(|t| t.name.clone())
+        .collect()
+}
+
+/// The tables above `table`, nearest first (each once).
+fn ancestors(db: &Database, table: &QualifiedName) -> Vec<QualifiedName> {
+    let mut above: Vec<QualifiedName> = db
+        .tables
+        .get(table)
+        .map_or(Vec::new(), |t| t.inherits.clone());
+    let mut at = 0;
+    while let Some(parent) = above.get(at).cloned() {
+        at += 1;
+        if above.len() > db.tables.len() {
+            break;
+        }
+        for grand in db.tables.get(&parent).map_or(&[][..], |p| &p.inherits) {
+            if !above.contains(grand) {
+                above.push(grand.clone());
+            }
+        }
+    }
+    above
+}
+
+/// The tables below `table`, at any depth.
+fn descendants(db: &Database, table: &QualifiedName) -> Vec<QualifiedName> {
+    db.tables
+        .values()
+        .filter(|t| ancestors(db, &t.name).contains(table))
         .map(|t| t.name.clone())
         .collect()
 }
@@ -88,7 +122,9 @@ fn add_child_beside(rng: &mut Rng, db: &mut Database, before: &Database) -> bool
         let Some((name, ty)) = rng.pick(OWN_COLUMNS).copied() else {
             break;
         };
-        let taken = p.column(name).is_some() || child_columns.iter().any(|c| c.name == name);
+        let taken = p.column(name).is_some()
+            || inherited(db, &parent, name)
+            || child_columns.iter().any(|c| c.name == name);
         if !taken {
             child_columns.push(Column::new(name, SqlType::canonical(ty)));
         }
@@ -115,7 +151,12 @@ pub(super) fn edit_children(rng: &mut Rng, db: &mut Database, before: &Database)
     match rng.below(4) {
         0 => add_child_beside(rng, db, before),
         1 => {
+            // With its own children: PostgreSQL drops no table others
+            // inherit from (but with CASCADE).
             let before = db.clone();
+            for below in descendants(db, &name) {
+                db.tables.remove(&below);
+            }
             db.tables.remove(&name);
             super::settle::settle(&before, db);
             true
@@ -160,24 +201,10 @@ pub(super) fn edit_children(rng: &mut Rng, db: &mut Database, before: &Database)
 
 /// Whether a table above `child` has `column`.
 fn inherited(db: &Database, child: &QualifiedName, column: &str) -> bool {
-    let mut above: Vec<QualifiedName> = db
-        .tables
-        .get(child)
-        .map_or(Vec::new(), |t| t.inherits.clone());
-    let mut at = 0;
-    while let Some(parent) = above.get(at).cloned() {
-        at += 1;
-        let Some(p) = db.tables.get(&parent) else {
-            continue;
-        };
-        if p.column(column).is_some() {
-            return true;
-        }
-        if above.len() <= db.tables.len() {
-            above.extend(p.inherits.iter().cloned());
-        }
-    }
-    false
+    ancestors(db, child)
+        .iter()
+        .filter_map(|a| db.tables.get(a))
+        .any(|a| a.column(column).is_some())
 }
 
 /// Holds `db` (edited from `before`) to what PostgreSQL does under an
@@ -217,15 +244,21 @@ pub(super) fn keep_valid(before: &Database, db: &mut Database) {
         child.inherits = parents;
         db.tables.insert(now, child);
     }
-    // A child a parent's edit left without a parent of its own.
-    let orphans: Vec<QualifiedName> = db
-        .tables
-        .values()
-        .filter(|t| t.inherits.iter().any(|p| !db.tables.contains_key(p)))
-        .map(|t| t.name.clone())
-        .collect();
-    for name in orphans {
-        db.tables.remove(&name);
+    // A child a parent's edit left without a parent of its own, and its
+    // own children in turn.
+    loop {
+        let orphans: Vec<QualifiedName> = db
+            .tables
+            .values()
+            .filter(|t| t.inherits.iter().any(|p| !db.tables.contains_key(p)))
+            .map(|t| t.name.clone())
+            .collect();
+        if orphans.is_empty() {
+            break;
+        }
+        for name in orphans {
+            db.tables.remove(&name);
+        }
     }
     // No foreign key to a child: its keys are restored as they were.
     let children = children_of(db);
@@ -249,7 +282,7 @@ fn follow_column_renames(db: &mut Database, children: &[QualifiedName]) {
         let Some(child) = db.tables.get(name) else {
             continue;
         };
-        for parent in child.inherits.iter().filter_map(|p| db.tables.get(p)) {
+        for parent in ancestors(db, name).iter().filter_map(|p| db.tables.get(p)) {
             for column in &parent.columns {
                 if column.renamed_from.is_some() && child.column(&column.name).is_some() {
                     clashes.push((parent.name.clone(), column.name.clone()));
@@ -267,11 +300,7 @@ fn follow_column_renames(db: &mut Database, children: &[QualifiedName]) {
         }
     }
     for name in children {
-        let Some(child) = db.tables.get(name) else {
-            continue;
-        };
-        let renames: Vec<(String, String)> = child
-            .inherits
+        let renames: Vec<(String, String)> = ancestors(db, name)
             .iter()
             .filter_map(|p| db.tables.get(p))
             .flat_map(|p| &p.columns)
@@ -310,7 +339,7 @@ fn hold_parents(
         .cloned()
         .collect();
     for child in children {
-        for parent in &child.inherits {
+        for parent in &ancestors(db, &child.name) {
             let was = before
                 .tables
                 .values()
@@ -350,13 +379,12 @@ fn hold_parents(
 /// or serial (a new child's, never a kept one's: `hold_parents`) is no
 /// child's to share: the child's copy goes.
 pub(super) fn mirror(db: &mut Database) {
-    let children = children_of(db);
+    // The shallower first: a grandchild's copy follows its parent's, as
+    // that one now is.
+    let mut children = children_of(db);
+    children.sort_by_key(|name| ancestors(db, name).len());
     for name in children {
-        let Some(child) = db.tables.get(&name) else {
-            continue;
-        };
-        let parents: Vec<Table> = child
-            .inherits
+        let parents: Vec<Table> = ancestors(db, &name)
             .iter()
             .filter_map(|p| db.tables.get(p).cloned())
             .collect();
