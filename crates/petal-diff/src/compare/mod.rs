@@ -360,12 +360,13 @@ impl Engine<'_> {
     }
 
     fn run(&mut self) {
+        // First of all (a new enum label's columns then count the detached
+        // table's, which its down converts before the attach); the render
+        // puts the labels before it (`render_steps`).
+        self.detach_leaving();
         let mut matching = Matching::default();
         self.match_enums(&mut matching);
-        // New enum labels lead: the render commits them in a step of their
-        // own when a later statement uses one (`render_steps`).
         self.add_enum_labels(&matching);
-        self.detach_leaving();
         for schema in &self.to.schemas {
             if !self.cur.schemas.contains(schema) {
                 let name = schema.clone();

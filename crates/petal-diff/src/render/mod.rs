@@ -195,6 +195,8 @@ pub(crate) fn render_steps(changes: &[Change], tree: &mut PartitionTree) -> Vec<
     if changes.is_empty() {
         return Vec::new();
     }
+    let hoisted = labels_first(changes);
+    let changes = hoisted.as_slice();
     let leading = changes
         .iter()
         .take_while(|c| matches!(c, Change::AddEnumLabel(_)))
@@ -232,6 +234,36 @@ pub(crate) fn render_steps(changes: &[Change], tree: &mut PartitionTree) -> Vec<
         ),
         ReviewedStep::new(rest, None),
     ]
+}
+
+/// `changes` with the new enum labels among the detaches that open a
+/// migration (`Engine::detach_leaving`) put before them: a label touches
+/// no table and a detach no type, so the two orders are one, and leading
+/// labels can be committed in a step of their own.
+fn labels_first(changes: &[Change]) -> Vec<Change> {
+    let detach = |c: &Change| {
+        matches!(
+            c,
+            Change::Alter(Alter::PartitionOf {
+                partition_of: crate::change::Delta { to: None, .. },
+                stands_alone: Some(_),
+                ..
+            })
+        )
+    };
+    let opening = changes
+        .iter()
+        .take_while(|c| matches!(c, Change::AddEnumLabel(_)) || detach(c))
+        .count();
+    let (labels, detaches): (Vec<&Change>, Vec<&Change>) = changes[..opening]
+        .iter()
+        .partition(|c| matches!(c, Change::AddEnumLabel(_)));
+    labels
+        .into_iter()
+        .chain(detaches)
+        .chain(&changes[opening..])
+        .cloned()
+        .collect()
 }
 
 /// Whether a statement may use `label` of enum type `name`.
