@@ -153,13 +153,14 @@ fn over_stated_before_18(server_version_num: i32, mismatch: &measure::Mismatch) 
             .sql
             .starts_with(&format!("ALTER TABLE {} ", relation.quoted()))
     });
-    let Some((_, &table_mode)) = altered else {
+    let Some((table, &table_mode)) = altered else {
         return false;
     };
-    observed
-        .locks
-        .iter()
-        .all(|(relation, mode)| labelled.locks.get(relation) == Some(mode))
+    observed.locks.get(table) == Some(&table_mode)
+        && observed
+            .locks
+            .iter()
+            .all(|(relation, mode)| labelled.locks.get(relation) == Some(mode))
         && labelled
             .locks
             .iter()

@@ -136,8 +136,9 @@ impl Change {
     /// PostgreSQL locks the table's inheritance children as it locks the
     /// table, and reads none of their rows. A primary key does so on every
     /// version (it checks that they hold its columns NOT NULL), the others
-    /// from 18 on; the label says so on every version, more than 13 to 17
-    /// do, never less than 18 does. The table, when so.
+    /// from 18 on. The plain label says so on every version, more than 13
+    /// to 17 do, never less than 18 does; the online recipes, which know
+    /// the target's version, say it from 18 only. The table, when so.
     pub fn locks_inheritance_children(&self) -> Option<&petal_ir::QualifiedName> {
         match self {
             Change::Create(object) | Change::PutBack(Moved { object, .. }) => match object {
