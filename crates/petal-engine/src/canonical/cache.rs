@@ -4,9 +4,9 @@
 //! the advisory lock that makes runs of one project take turns on it.
 //!
 //! The record is the database's comment: a format number, the server
-//! version and either the state itself (JSON) or, on petal's embedded dev
-//! cluster, a token naming the file of the project that holds it
-//! (`payload.rs`; wherever the project has a `.petal/`). A schema of a
+//! version and either the state itself (JSON) or, in a project with a
+//! `.petal/` directory, a token naming the file of the project that holds it
+//! (`payload.rs`). A schema of a
 //! thousand tables records megabytes, which the server would compress,
 //! store and send back on every run; a file of the project costs nothing
 //! of that. Without `.petal/` (a `dev_url` project, a fresh checkout) the
@@ -192,8 +192,13 @@ async fn read(
     // another state) only costs a rebuild.
     let state = tokio::task::spawn_blocking(move || {
         let record = serde_json::from_str::<Record>(&text?).ok()?;
+        if record.format != CACHE_FORMAT || record.server_version_num != version {
+            return None;
+        }
+        // A project that gained `.petal/` takes the state the comment holds;
+        // its next record goes to the file.
         match (record.state, record.token, keeping) {
-            (Some(state), None, Keeping::Comment) => Some(state),
+            (Some(state), None, _) => Some(state),
             (None, Some(token), Keeping::File(file)) => super::payload::read(&file, &token),
             _ => None,
         }
@@ -320,9 +325,11 @@ async fn write(
     .map_err(|e| EngineError::internal("encoding the canonical cache", e))??;
     // lz4 compresses a record holding the state in half pglz's time where
     // the server has it (14+, built with lz4); elsewhere the default stands.
-    let _ = admin
-        .batch_execute("SET default_toast_compression = 'lz4'")
-        .await;
+    if server_version_num >= 140000 && record.len() > 1 << 16 {
+        let _ = admin
+            .batch_execute("SET default_toast_compression = 'lz4'")
+            .await;
+    }
     admin
         .batch_execute(&format!(
             "COMMENT ON DATABASE {} IS {}",

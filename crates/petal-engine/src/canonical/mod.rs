@@ -6,8 +6,8 @@
 //! canonical form on both sides of a diff.
 //!
 //! It stays cheap on repeated runs: the dev server keeps one canonical
-//! database per project, and its record (its comment, and on the embedded
-//! cluster a file of the project) holds the model IR it was built from
+//! database per project, and its record (its comment, and in a project with
+//! a `.petal/` directory a file there) holds the model IR it was built from
 //! (`cache`). The next run diffs the new model IR against that one
 //! and applies only the difference (`incremental`); unchanged models send
 //! no statement at all. A cold run, a failed incremental update, or another

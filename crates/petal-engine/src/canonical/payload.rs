@@ -1,10 +1,10 @@
-//! The canonical cache's payload in a file of the project, for the
-//! embedded dev cluster (`cache.rs` says when): `.petal/canonical/NAME.json`,
+//! The canonical cache's payload in a file of the project, for a project
+//! with a `.petal/` directory (`cache.rs`): `.petal/canonical/NAME.json`,
 //! a token's line, then the state as JSON. The token is the one the
 //! canonical database's comment records; a file under another token is
 //! another state's.
 
-use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -51,14 +51,17 @@ pub(super) fn write(file: &Path, token: &str, state: &CacheState) -> Result<(), 
             source,
         }
     };
+    // `canonical/` alone: a `.petal/` gone meanwhile is the embedded
+    // cluster's to make again, with its own mode and `.gitignore`.
     let dir = file.parent().unwrap_or(Path::new("."));
     if !dir.exists() {
         std::fs::DirBuilder::new()
-            .recursive(true)
             .mode(0o700)
             .create(dir)
             .map_err(io("create", dir))?;
     }
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+        .map_err(io("set the mode of", dir))?;
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
     for entry in std::fs::read_dir(dir).map_err(io("read", dir))?.flatten() {
         let left = entry.file_name().to_string_lossy().into_owned();
@@ -75,12 +78,14 @@ pub(super) fn write(file: &Path, token: &str, state: &CacheState) -> Result<(), 
     serde_json::to_writer(&mut bytes, state)
         .map_err(|e| EngineError::internal("encoding the canonical cache", e))?;
     let beside = file.with_extension(format!("json.{}", std::process::id()));
-    let written = std::fs::write(&beside, &bytes)
+    // Readable by the user alone from the start.
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&beside)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, &bytes))
         .map_err(io("write", &beside))
-        .and_then(|()| {
-            std::fs::set_permissions(&beside, std::fs::Permissions::from_mode(0o600))
-                .map_err(io("set the mode of", &beside))
-        })
         .and_then(|()| std::fs::rename(&beside, file).map_err(io("rename over", file)));
     if written.is_err() {
         let _ = std::fs::remove_file(&beside);
