@@ -161,6 +161,46 @@ pub struct EnumType {
 }
 
 impl Database {
+    /// The tables above `table` by inheritance, nearest first, each once.
+    pub fn inheritance_ancestors(&self, table: &QualifiedName) -> Vec<&QualifiedName> {
+        let mut out: Vec<&QualifiedName> = Vec::new();
+        let mut at = 0;
+        let mut here: Vec<&QualifiedName> = self
+            .tables
+            .get(table)
+            .map_or(Vec::new(), |t| t.inherits.iter().collect());
+        while at < here.len() {
+            let parent = here[at];
+            at += 1;
+            if out.contains(&parent) {
+                continue;
+            }
+            out.push(parent);
+            if let Some(p) = self.tables.get(parent) {
+                here.extend(p.inherits.iter());
+            }
+        }
+        out
+    }
+
+    /// The tables inheriting from `parent`, directly or not, nearest first.
+    pub fn inheritance_descendants(&self, parent: &QualifiedName) -> Vec<QualifiedName> {
+        let mut found: Vec<QualifiedName> = Vec::new();
+        let mut at = 0;
+        let mut above = vec![parent.clone()];
+        while at < above.len() {
+            let here = above[at].clone();
+            at += 1;
+            for table in self.tables.values() {
+                if table.inherits.contains(&here) && !found.contains(&table.name) {
+                    found.push(table.name.clone());
+                    above.push(table.name.clone());
+                }
+            }
+        }
+        found
+    }
+
     /// Puts every object into canonical order (see [`Table::normalize`]):
     /// constraints, checks and indexes sorted by name. Idempotent.
     pub fn normalize(&mut self) {

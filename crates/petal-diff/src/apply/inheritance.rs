@@ -12,24 +12,6 @@ use petal_ir::{Database, QualifiedName};
 use super::{ApplyError, apply_one};
 use crate::change::{Alter, Change, Rename};
 
-/// The tables inheriting from `parent`, directly or not, nearest first.
-pub(crate) fn descendants(db: &Database, parent: &QualifiedName) -> Vec<QualifiedName> {
-    let mut found: Vec<QualifiedName> = Vec::new();
-    let mut at = 0;
-    let mut above = vec![parent.clone()];
-    while at < above.len() {
-        let here = above[at].clone();
-        at += 1;
-        for table in db.tables.values() {
-            if table.inherits.contains(&here) && !found.contains(&table.name) {
-                found.push(table.name.clone());
-                above.push(table.name.clone());
-            }
-        }
-    }
-    found
-}
-
 /// The change as it reaches `child`, for a change PostgreSQL passes on
 /// to the children of its table's column: `None` for any other.
 fn passed_on(change: &Change, child: &QualifiedName) -> Option<(String, Change)> {
@@ -108,7 +90,7 @@ pub(super) fn pass_on(db: &mut Database, change: &Change) -> Result<(), ApplyErr
     let Some(parent) = table_of(change) else {
         return Ok(());
     };
-    for child in descendants(db, parent) {
+    for child in db.inheritance_descendants(parent) {
         let Some((column, theirs)) = passed_on(change, &child) else {
             continue;
         };

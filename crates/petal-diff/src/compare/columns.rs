@@ -35,7 +35,7 @@ impl Engine<'_> {
     /// Whether this migration dropped NOT NULL from `column` of a table
     /// `table` inherits from.
     fn ancestor_dropped_not_null(&self, table: &QualifiedName, column: &str) -> bool {
-        let above = super::inheritance::ancestors(self.to, table);
+        let above = self.to.inheritance_ancestors(table);
         self.changes.iter().any(|change| {
             matches!(change, Change::Alter(Alter::Nullable { table: t, column: c, nullable })
                 if nullable.to && c == column && above.contains(&t))

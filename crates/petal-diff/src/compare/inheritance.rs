@@ -157,32 +157,10 @@ fn parents_first_pairs(
     pairs
 }
 
-/// The tables above `table` in `db` by inheritance, nearest first.
-pub(super) fn ancestors<'d>(db: &'d Database, table: &QualifiedName) -> Vec<&'d QualifiedName> {
-    let mut out: Vec<&QualifiedName> = Vec::new();
-    let mut at = 0;
-    let mut here: Vec<&QualifiedName> = db
-        .tables
-        .get(table)
-        .map_or(Vec::new(), |t| t.inherits.iter().collect());
-    while at < here.len() {
-        let parent = here[at];
-        at += 1;
-        if out.contains(&parent) {
-            continue;
-        }
-        out.push(parent);
-        if let Some(p) = db.tables.get(parent) {
-            here.extend(p.inherits.iter());
-        }
-    }
-    out
-}
-
 /// Whether a table above `table` in `db` declares `column` (so that a
 /// change to that one reaches `table`'s).
 pub(super) fn declared_above(db: &Database, table: &QualifiedName, column: &str) -> bool {
-    ancestors(db, table)
+    db.inheritance_ancestors(table)
         .into_iter()
         .any(|a| db.tables.get(a).is_some_and(|t| t.column(column).is_some()))
 }
@@ -219,7 +197,8 @@ pub fn inherited_column_conflicts(
     // An ancestor that holds the column before and after: the child
     // inherits it throughout.
     let holds = |table: &QualifiedName, column: &str| -> Option<QualifiedName> {
-        ancestors(after, table)
+        after
+            .inheritance_ancestors(table)
             .into_iter()
             .find(|a| {
                 after
@@ -258,13 +237,15 @@ pub fn inherited_column_conflicts(
                          cannot add it to the child",
                         column.name
                     ));
-                } else if let Some(parent) = ancestors(before, table).into_iter().find(|a| {
-                    dropped.contains(&(*a, column.name.as_str()))
-                        && before
-                            .tables
-                            .get(*a)
-                            .is_some_and(|t| t.column(&column.name).is_some())
-                }) {
+                } else if let Some(parent) =
+                    before.inheritance_ancestors(table).into_iter().find(|a| {
+                        dropped.contains(&(*a, column.name.as_str()))
+                            && before
+                                .tables
+                                .get(*a)
+                                .is_some_and(|t| t.column(&column.name).is_some())
+                    })
+                {
                     out.push(format!(
                         "column {table}.{}: inherited from {parent}, which drops it; the \
                          child's values would go with it (`ALTER TABLE ONLY {parent} DROP \

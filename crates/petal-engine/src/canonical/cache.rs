@@ -40,11 +40,10 @@ use crate::settings::Settings;
 use crate::timings;
 
 /// The model IR a canonical database was built from, and what
-/// introspecting it gave.
+/// introspecting it gave (the record around it says for which format and
+/// server).
 #[derive(Debug, Serialize, Deserialize)]
 pub(super) struct CacheState {
-    format: u32,
-    server_version_num: i32,
     pub models: Database,
     /// The SQL files' fingerprint.
     #[serde(default)]
@@ -205,7 +204,7 @@ async fn read(
     })
     .await
     .map_err(|e| EngineError::internal("reading the canonical cache", e))?;
-    Ok(state.filter(|s| s.format == CACHE_FORMAT && s.server_version_num == version))
+    Ok(state)
 }
 
 /// Removes the record from the canonical database `name` before it is
@@ -238,15 +237,13 @@ pub(super) fn write_behind(
     canonical: Database,
 ) {
     let state = CacheState {
-        format: CACHE_FORMAT,
-        server_version_num: version,
         models,
         sql,
         canonical,
     };
     let task = tokio::spawn(async move {
         let _t = timings::phase("write the canonical cache");
-        if let Err(e) = write(lock.session(), &name, keeping, state).await {
+        if let Err(e) = write(lock.session(), &name, keeping, version, state).await {
             // A file's error names the file.
             let why: Vec<String> = match &e {
                 EngineError::Io { .. } => vec![e.to_string()],
@@ -292,13 +289,13 @@ async fn write(
     admin: &Client,
     name: &str,
     keeping: Keeping,
+    server_version_num: i32,
     state: CacheState,
 ) -> Result<(), EngineError> {
-    let server_version_num = state.server_version_num;
     // Encoding a schema of a thousand tables is milliseconds of CPU, and
     // writing it a file: on a blocking thread, so the runtime's workers go
     // on meanwhile.
-    let name_ = name.to_string();
+    let owned_name = name.to_string();
     let record = tokio::task::spawn_blocking(move || {
         let record = match keeping {
             Keeping::Comment => Record {
@@ -308,7 +305,7 @@ async fn write(
                 state: Some(state),
             },
             Keeping::File(file) => {
-                let token = super::payload::token(&name_);
+                let token = super::payload::token(&owned_name);
                 super::payload::write(&file, &token, &state)?;
                 Record {
                     format: CACHE_FORMAT,

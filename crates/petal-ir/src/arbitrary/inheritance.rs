@@ -44,33 +44,12 @@ fn parents(db: &Database) -> Vec<QualifiedName> {
         .collect()
 }
 
-/// The tables above `table`, nearest first (each once).
+/// The tables above `table`, nearest first, as names of their own (the
+/// rules edit `db` while they walk them).
 fn ancestors(db: &Database, table: &QualifiedName) -> Vec<QualifiedName> {
-    let mut above: Vec<QualifiedName> = db
-        .tables
-        .get(table)
-        .map_or(Vec::new(), |t| t.inherits.clone());
-    let mut at = 0;
-    while let Some(parent) = above.get(at).cloned() {
-        at += 1;
-        if above.len() > db.tables.len() {
-            break;
-        }
-        for grand in db.tables.get(&parent).map_or(&[][..], |p| &p.inherits) {
-            if !above.contains(grand) {
-                above.push(grand.clone());
-            }
-        }
-    }
-    above
-}
-
-/// The tables below `table`, at any depth.
-fn descendants(db: &Database, table: &QualifiedName) -> Vec<QualifiedName> {
-    db.tables
-        .values()
-        .filter(|t| ancestors(db, &t.name).contains(table))
-        .map(|t| t.name.clone())
+    db.inheritance_ancestors(table)
+        .into_iter()
+        .cloned()
         .collect()
 }
 
@@ -154,7 +133,7 @@ pub(super) fn edit_children(rng: &mut Rng, db: &mut Database, before: &Database)
             // With its own children: PostgreSQL drops no table others
             // inherit from (but with CASCADE).
             let before = db.clone();
-            for below in descendants(db, &name) {
+            for below in db.inheritance_descendants(&name) {
                 db.tables.remove(&below);
             }
             db.tables.remove(&name);
