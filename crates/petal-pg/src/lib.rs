@@ -14,6 +14,7 @@ pub mod respell;
 pub use cluster::{ClusterStatus, EmbeddedCluster};
 pub use conn::{ChannelBinding, ConnConfig, Host, SslMode, cancel, connect};
 pub use error::PgError;
+pub use introspect::fingerprint;
 pub use introspect::{
     IntrospectOptions, Introspection, NotCompared, Objects, introspect, introspect_parallel,
     refresh,

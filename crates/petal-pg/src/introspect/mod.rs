@@ -16,6 +16,7 @@ mod composite_types;
 mod dependencies;
 mod domains;
 mod extensions;
+pub mod fingerprint;
 mod functions;
 mod keys;
 mod merge;
@@ -61,6 +62,9 @@ pub struct IntrospectOptions {
     /// project compares them): one query more. Not with
     /// [`Objects::None`].
     pub privileges: bool,
+    /// Whether [`Introspection::fingerprint`] is read, in the read's
+    /// snapshot: one query more.
+    pub fingerprint: bool,
 }
 
 /// The kinds read beside schemas, enum types and tables.
@@ -127,6 +131,11 @@ pub struct Introspection {
     pub server_version_num: i32,
     /// Statements sent to the server: the same for any number of tables.
     pub queries: u32,
+    /// The catalogs' fingerprint in the read's snapshot, when asked for
+    /// ([`IntrospectOptions::fingerprint`]): while
+    /// [`fingerprint::catalog_fingerprint`] answers the same, a read now
+    /// gives the same.
+    pub fingerprint: Option<String>,
 }
 
 /// Reads the whole database (or `opts.schemas`) into the IR, on one

@@ -6,7 +6,9 @@ use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{Client, Row};
 
 use super::merge::{ObjectRows, Parts};
-use super::{IntrospectOptions, Introspection, Objects, assemble, dependencies, keys, merge};
+use super::{
+    IntrospectOptions, Introspection, Objects, assemble, dependencies, fingerprint, keys, merge,
+};
 use super::{
     collations, composite_types, domains, extensions, functions, policies, privileges, range_types,
     sequences, triggers, views,
@@ -43,11 +45,13 @@ const OBJECT_QUERIES: u32 = 11;
 /// The statements a read sends, the opening and closing round trips aside.
 fn query_count(opts: &IntrospectOptions) -> u32 {
     let privileges = u32::from(opts.privileges);
-    match opts.objects {
-        Objects::All => TABLE_QUERIES + OBJECT_QUERIES + privileges,
-        Objects::None => TABLE_QUERIES,
-        Objects::NearTables => TABLE_QUERIES - 1 + OBJECT_QUERIES + privileges,
-    }
+    let fingerprint = u32::from(opts.fingerprint);
+    fingerprint
+        + match opts.objects {
+            Objects::All => TABLE_QUERIES + OBJECT_QUERIES + privileges,
+            Objects::None => TABLE_QUERIES,
+            Objects::NearTables => TABLE_QUERIES - 1 + OBJECT_QUERIES + privileges,
+        }
 }
 
 /// Both parameters: $1 the schemas, $2 the tables (see scope.sql).
@@ -159,8 +163,17 @@ pub(super) async fn read_catalogs(
             acls,
         }))
     };
-    let ((schemas, enums, tables, columns, constraints, indexes, not_compared), objects) =
-        futures_util::try_join!(tables, objects)?;
+    let fingerprint = async {
+        match opts.fingerprint {
+            true => fingerprint::read(first, version).await.map(Some),
+            false => Ok(None),
+        }
+    };
+    let (
+        (schemas, enums, tables, columns, constraints, indexes, not_compared),
+        objects,
+        fingerprint,
+    ) = futures_util::try_join!(tables, objects, fingerprint)?;
     let (mut database, not_compared) = merge::merge(Parts {
         schemas,
         enums,
@@ -177,6 +190,7 @@ pub(super) async fn read_catalogs(
         not_compared,
         server_version_num: version,
         queries: query_count(opts),
+        fingerprint,
     })
 }
 
