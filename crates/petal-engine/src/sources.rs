@@ -134,7 +134,11 @@ pub async fn read_database(cfg: &ConnConfig, settings: &Settings) -> Result<Load
     // Two connections sharing one snapshot: the catalog queries split
     // between two server processes.
     let _t = crate::timings::phase("introspect the database");
-    let found = introspect_parallel(cfg, &introspect_options(settings)).await?;
+    let opts = introspect_options(settings);
+    let found = match crate::live_cache::file(&settings.root, cfg) {
+        Some(file) => crate::live_cache::read(cfg, &opts, file).await?,
+        None => introspect_parallel(cfg, &opts).await?,
+    };
     Ok(Loaded {
         database: found.database,
         not_compared: found.not_compared,
@@ -149,6 +153,7 @@ pub fn introspect_options(settings: &Settings) -> IntrospectOptions {
         tables: None,
         objects: petal_pg::Objects::All,
         privileges: settings.privileges,
+        fingerprint: false,
         schemas: if settings.schemas.is_empty() {
             None
         } else {

@@ -261,13 +261,19 @@ pub(super) fn write_behind(
         // Ending the session would release it as well.
         let _ = lock.release().await;
     });
+    wait_at_exit(task);
+}
+
+/// Has [`settle`] wait for `task`: a write behind the run's answer.
+pub(crate) fn wait_at_exit(task: JoinHandle<()>) {
     PENDING
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .push(task);
 }
 
-/// Waits for the canonical cache's writes still under way, then drops the
+/// Waits for the writes behind the run still under way (the canonical
+/// cache's, the live database's read), then drops the
 /// placeholder roles the run made on a shared dev server. The binary
 /// calls it before it exits; a run that does not costs the next one a
 /// rebuild, and leaves the roles.

@@ -66,6 +66,7 @@ pub(super) async fn reread(
         // Always read: the cache serves projects that compare them and
         // `petal diff --privileges` alike.
         privileges: true,
+        fingerprint: false,
     };
     let near = introspect_parallel(cfg, &opts).await?.database;
     Ok(petal_pg::refresh(previous.canonical, near, &refresh))

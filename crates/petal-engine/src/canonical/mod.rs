@@ -44,6 +44,7 @@ use crate::error::{EngineError, Refusals};
 use crate::settings::Settings;
 use crate::timings;
 
+pub(crate) use cache::wait_at_exit;
 use cache::{CacheState, OpenCache};
 pub use cache::{cache_db_name, settle};
 

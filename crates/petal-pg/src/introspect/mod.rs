@@ -92,7 +92,9 @@ pub enum Objects {
 
 /// An object in the database that the IR does not model (yet), so it was
 /// not compared: listed, never silently lost.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct NotCompared {
     /// `foreign table`, `inheritance child table`, `partition column
     /// setting` (a partition's own default, NOT NULL or column comment), `trigger`

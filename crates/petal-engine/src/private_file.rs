@@ -1,0 +1,57 @@
+//! A file of the project's `.petal/` state that holds the schema (view and
+//! function bodies included): written whole or not at all, readable by the
+//! user alone.
+
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::Path;
+
+use crate::error::EngineError;
+
+/// Writes `bytes` to `file`: a file beside it, renamed over it; one a run
+/// killed while writing left is removed. The file's directory is made
+/// (`.petal/` itself never: a `.petal/` gone meanwhile is the embedded
+/// cluster's to make again, with its own mode and `.gitignore`), and
+/// kept the user's alone.
+pub(crate) fn write(file: &Path, bytes: &[u8]) -> Result<(), EngineError> {
+    let io = |action: &'static str, path: &Path| {
+        let path = path.to_path_buf();
+        move |source| EngineError::Io {
+            action,
+            path,
+            source,
+        }
+    };
+    let dir = file.parent().unwrap_or(Path::new("."));
+    if !dir.exists() {
+        std::fs::DirBuilder::new()
+            .mode(0o700)
+            .create(dir)
+            .map_err(io("create", dir))?;
+    }
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+        .map_err(io("set the mode of", dir))?;
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
+    for entry in std::fs::read_dir(dir).map_err(io("read", dir))?.flatten() {
+        let left = entry.file_name().to_string_lossy().into_owned();
+        if name
+            .as_deref()
+            .is_some_and(|n| left.starts_with(&format!("{n}.")))
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+    let beside = file.with_extension(format!("json.{}", std::process::id()));
+    // Readable by the user alone from the start.
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&beside)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, bytes))
+        .map_err(io("write", &beside))
+        .and_then(|()| std::fs::rename(&beside, file).map_err(io("rename over", file)));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&beside);
+    }
+    written
+}

@@ -1,0 +1,159 @@
+//! The live database's kept read (`.petal/live/`): taken while the
+//! catalogs' fingerprint stands, read again as soon as anything changes,
+//! and never in the way when it is missing, damaged or another's.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use petal_engine::Settings;
+use petal_engine::sources::{Loaded, read_database};
+use petal_testkit::TestDb;
+
+/// A project with a `.petal/` directory, on the test server.
+fn settings(root: PathBuf) -> Settings {
+    let server = petal_testkit::server().expect("test server");
+    Settings {
+        root,
+        database_url: None,
+        dev_url: Some(server.admin.to_url_with_password()),
+        database: "unused".into(),
+        models_dir: "models".into(),
+        migrations_dir: "migrations".into(),
+        sql_dir: None,
+        project_file: None,
+        schemas: Vec::new(),
+        features: None,
+        step_policy: Default::default(),
+        online: false,
+        recreate_with_rows: Default::default(),
+        privileges: false,
+    }
+}
+
+async fn read(db: &TestDb, settings: &Settings) -> Loaded {
+    let loaded = match read_database(db.config(), settings).await {
+        Ok(loaded) => loaded,
+        Err(e) => panic!("{e}"),
+    };
+    // The kept read is written behind the answer.
+    petal_engine::canonical::settle().await;
+    loaded
+}
+
+/// The one file `.petal/live/` holds.
+fn kept_file(root: &Path) -> PathBuf {
+    let files: Vec<PathBuf> = std::fs::read_dir(root.join(".petal").join("live"))
+        .expect(".petal/live/ made")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    files[0].clone()
+}
+
+/// Marks the kept read: a not-compared entry no database has, under the
+/// file's own seal. A read that returns it took the kept read.
+fn mark(file: &Path) {
+    let text = std::fs::read_to_string(file).expect("kept read");
+    let (seal, body) = text.split_once('\n').expect("a seal line");
+    let mut kept: serde_json::Value = serde_json::from_str(body).expect("JSON");
+    kept["not_compared"]
+        .as_array_mut()
+        .expect("not_compared")
+        .push(serde_json::json!({
+            "kind": "marker", "name": "kept", "depends_on": [], "on": null
+        }));
+    std::fs::write(file, format!("{seal}\n{kept}")).expect("write");
+}
+
+fn marked(loaded: &Loaded) -> bool {
+    loaded.not_compared.iter().any(|n| n.kind == "marker")
+}
+
+#[tokio::test]
+async fn the_kept_read_stands_until_the_catalogs_change() {
+    let db = TestDb::new().await;
+    db.client()
+        .batch_execute("CREATE TABLE shop (id integer PRIMARY KEY)")
+        .await
+        .unwrap();
+    let project = tempfile::tempdir().unwrap();
+    std::fs::create_dir(project.path().join(".petal")).unwrap();
+    let settings = settings(project.path().to_path_buf());
+
+    let first = read(&db, &settings).await;
+    let file = kept_file(project.path());
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "the kept read is the user's alone");
+
+    // Nothing changed: the kept read is what comes back.
+    mark(&file);
+    let second = read(&db, &settings).await;
+    assert!(marked(&second), "the kept read was not taken");
+    assert_eq!(first.database, second.database);
+
+    // Rows are not the schema: still kept.
+    db.client()
+        .batch_execute("INSERT INTO shop VALUES (1), (2); ANALYZE shop")
+        .await
+        .unwrap();
+    assert!(marked(&read(&db, &settings).await));
+
+    // A change of the schema: read again, and kept anew.
+    db.client()
+        .batch_execute("ALTER TABLE shop ADD COLUMN name text")
+        .await
+        .unwrap();
+    let third = read(&db, &settings).await;
+    assert!(!marked(&third), "a stale kept read was taken");
+    let shop = third.database.tables.values().next().expect("shop");
+    assert_eq!(shop.columns.len(), 2);
+    mark(&kept_file(project.path()));
+    assert!(marked(&read(&db, &settings).await), "the new read was kept");
+
+    // Other options (privileges compared): the kept read is another's.
+    let with_privileges = Settings {
+        privileges: true,
+        ..settings.clone()
+    };
+    let fourth = read(&db, &with_privileges).await;
+    assert!(!marked(&fourth));
+    assert!(fourth.database.privileges.is_some());
+}
+
+#[tokio::test]
+async fn a_damaged_kept_read_is_read_again() {
+    let db = TestDb::new().await;
+    db.client()
+        .batch_execute("CREATE TABLE shop (id integer PRIMARY KEY)")
+        .await
+        .unwrap();
+    let project = tempfile::tempdir().unwrap();
+    std::fs::create_dir(project.path().join(".petal")).unwrap();
+    let settings = settings(project.path().to_path_buf());
+    let first = read(&db, &settings).await;
+    let file = kept_file(project.path());
+
+    let text = std::fs::read_to_string(&file).unwrap();
+    let (seal, _) = text.split_once('\n').unwrap();
+    for damaged in [
+        format!("{seal}\n{{\"server_version_num\": 1"),
+        "not a seal\n{}".to_string(),
+        String::new(),
+    ] {
+        std::fs::write(&file, damaged).unwrap();
+        let again = read(&db, &settings).await;
+        assert_eq!(first.database, again.database);
+    }
+    // And kept whole again, with no leftover beside it.
+    mark(&kept_file(project.path()));
+    assert!(marked(&read(&db, &settings).await));
+}
+
+#[tokio::test]
+async fn without_petal_nothing_is_kept() {
+    let db = TestDb::new().await;
+    let project = tempfile::tempdir().unwrap();
+    let settings = settings(project.path().to_path_buf());
+    read(&db, &settings).await;
+    assert!(!project.path().join(".petal").exists());
+}
