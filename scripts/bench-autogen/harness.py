@@ -186,8 +186,10 @@ class Harness:
         return out.stdout.split()
 
     def drop_canonical_cache(self):
-        """Cold means no canonical copy of the models on the dev server; the
-        server must be up to drop it, so this starts the clusters."""
+        """Cold means no canonical copy of the models on the dev server, and
+        no kept read of the live database; the server must be up to drop
+        the copy, so this starts the clusters."""
+        shutil.rmtree(os.path.join(self.project, ".petal", "live"), ignore_errors=True)
         self.petal("dev", "start")
         self.dev_started = True
         for name in self.canonical_databases():
