@@ -127,7 +127,9 @@ fn keep_behind(file: PathBuf, seal: String, kept: Kept) {
             bytes.push(b'\n');
             serde_json::to_writer(&mut bytes, &kept)
                 .map_err(|e| EngineError::internal("encoding the database's read", e))?;
-            crate::private_file::write(&file, &bytes)
+            crate::private_file::write(&file, &bytes)?;
+            prune(&file);
+            Ok::<(), EngineError>(())
         })
         .await;
         let why = match written {
@@ -140,6 +142,27 @@ fn keep_behind(file: PathBuf, seal: String, kept: Kept) {
         ));
     });
     crate::canonical::wait_at_exit(task);
+}
+
+/// How many databases' reads a project keeps: the most recently written.
+const KEPT_READS: usize = 8;
+
+/// Removes all but the [`KEPT_READS`] most recently written reads beside
+/// `file`: every URL a project compares with leaves one.
+fn prune(file: &Path) {
+    let Some(dir) = file.parent() else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut reads: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    reads.sort_by_key(|read| std::cmp::Reverse(read.0));
+    for (_, stale) in reads.into_iter().skip(KEPT_READS) {
+        let _ = std::fs::remove_file(stale);
+    }
 }
 
 /// The seal of a read of fingerprint `fingerprint` on a server of

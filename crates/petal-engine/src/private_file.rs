@@ -4,11 +4,17 @@
 
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::Path;
+use std::time::Duration;
 
 use crate::error::EngineError;
 
+/// How old a file beside another must be before it counts as a killed
+/// run's: a write takes milliseconds.
+const LEFTOVER_AGE: Duration = Duration::from_secs(60);
+
 /// Writes `bytes` to `file`: a file beside it, renamed over it; one a run
-/// killed while writing left is removed. The file's directory is made
+/// killed while writing left is removed a minute on (a younger one may be
+/// another run's, writing still). The file's directory is made
 /// (`.petal/` itself never: a `.petal/` gone meanwhile is the embedded
 /// cluster's to make again, with its own mode and `.gitignore`), and
 /// kept the user's alone.
@@ -33,9 +39,14 @@ pub(crate) fn write(file: &Path, bytes: &[u8]) -> Result<(), EngineError> {
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
     for entry in std::fs::read_dir(dir).map_err(io("read", dir))?.flatten() {
         let left = entry.file_name().to_string_lossy().into_owned();
-        if name
-            .as_deref()
-            .is_some_and(|n| left.starts_with(&format!("{n}.")))
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|at| at.elapsed().is_ok_and(|age| age > LEFTOVER_AGE));
+        if stale
+            && name
+                .as_deref()
+                .is_some_and(|n| left.starts_with(&format!("{n}.")))
         {
             let _ = std::fs::remove_file(entry.path());
         }

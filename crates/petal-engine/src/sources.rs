@@ -129,13 +129,24 @@ async fn read_live(cfg: ConnConfig, settings: &Settings) -> Result<Loaded, Engin
     })
 }
 
-/// Introspects a live database.
+/// Introspects a live database, or takes the read the project keeps of it
+/// while its catalogs have not changed (`live_cache.rs`).
 pub async fn read_database(cfg: &ConnConfig, settings: &Settings) -> Result<Loaded, EngineError> {
+    read_database_kept_in(cfg, settings, crate::live_cache::file(&settings.root, cfg)).await
+}
+
+/// [`read_database`], with the file keeping its read, if any: none for a
+/// database of petal's own, dropped after the run.
+async fn read_database_kept_in(
+    cfg: &ConnConfig,
+    settings: &Settings,
+    kept: Option<std::path::PathBuf>,
+) -> Result<Loaded, EngineError> {
     // Two connections sharing one snapshot: the catalog queries split
     // between two server processes.
     let _t = crate::timings::phase("introspect the database");
     let opts = introspect_options(settings);
-    let found = match crate::live_cache::file(&settings.root, cfg) {
+    let found = match kept {
         Some(file) => crate::live_cache::read(cfg, &opts, file).await?,
         None => introspect_parallel(cfg, &opts).await?,
     };
@@ -248,7 +259,9 @@ pub async fn replay_migrations_to(
             )
             .await?;
         }
-        read_database(&scratch.config, settings).await
+        // A scratch database is dropped after the run: its read is not
+        // kept.
+        read_database_kept_in(&scratch.config, settings, None).await
     }
     .await;
     let disposed = scratch.dispose().await;

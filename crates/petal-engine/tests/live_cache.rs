@@ -144,9 +144,50 @@ async fn a_damaged_kept_read_is_read_again() {
         let again = read(&db, &settings).await;
         assert_eq!(first.database, again.database);
     }
-    // And kept whole again, with no leftover beside it.
+    // And kept whole again.
     mark(&kept_file(project.path()));
     assert!(marked(&read(&db, &settings).await));
+}
+
+/// A killed write's leftover goes a minute on (a younger one may be
+/// another run's, writing still), and a project keeps the reads of its
+/// eight most recently read databases.
+#[tokio::test]
+async fn leftovers_and_old_reads_are_cleared() {
+    let db = TestDb::new().await;
+    let project = tempfile::tempdir().unwrap();
+    std::fs::create_dir(project.path().join(".petal")).unwrap();
+    let settings = settings(project.path().to_path_buf());
+    read(&db, &settings).await;
+    let file = kept_file(project.path());
+    let dir = file.parent().unwrap().to_path_buf();
+    let hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    let old_leftover = file.with_extension("json.999");
+    let young_leftover = file.with_extension("json.998");
+    for path in [&old_leftover, &young_leftover] {
+        std::fs::write(path, "half").unwrap();
+    }
+    let others: Vec<PathBuf> = (0..9).map(|i| dir.join(format!("other{i}.json"))).collect();
+    for path in others.iter().chain([&old_leftover]) {
+        std::fs::write(path, "{}").unwrap();
+        let opened = std::fs::File::options().write(true).open(path).unwrap();
+        opened.set_modified(hours_ago).unwrap();
+    }
+    // A change, so the read is written again.
+    db.client()
+        .batch_execute("CREATE TABLE shop (id integer)")
+        .await
+        .unwrap();
+    read(&db, &settings).await;
+    assert!(!old_leftover.exists(), "a killed write's leftover stayed");
+    assert!(young_leftover.exists(), "another run's write was removed");
+    let reads = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+        .count();
+    assert_eq!(reads, 8);
+    assert!(file.exists(), "the read just written went");
 }
 
 #[tokio::test]

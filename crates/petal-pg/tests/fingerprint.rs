@@ -40,6 +40,8 @@ async fn catalog_fingerprint_on_a_real_server() {
     covers_every_catalog_of_the_database().await;
     holds_still_when_only_data_changes().await;
     the_reads_fingerprint_is_the_standalone_one().await;
+    the_reads_fingerprint_is_of_its_snapshot().await;
+    moves_with_the_sessions_settings().await;
     moves_with_every_kind_of_change().await;
 }
 
@@ -119,7 +121,7 @@ async fn moves_with_every_kind_of_change() {
             privileges: true,
             ..IntrospectOptions::default()
         };
-        let read_before = introspect(db.client(), &read).await;
+        let read_before = introspect(db.client(), &read).await.unwrap();
         run(&db, change).await;
         let after = fingerprint(&db).await;
         assert_ne!(
@@ -128,11 +130,10 @@ async fn moves_with_every_kind_of_change() {
         );
         // Everything but the clustering changes the read itself: the
         // fingerprint moved for a reason.
-        let read_after = introspect(db.client(), &read).await;
+        let read_after = introspect(db.client(), &read).await.unwrap();
         if !change.starts_with("CLUSTER") {
             assert!(
-                read_before.as_ref().map(|r| &r.database).ok()
-                    != read_after.as_ref().map(|r| &r.database).ok(),
+                read_before.database != read_after.database,
                 "`{change}` changed nothing the introspection reads: not a case of this test"
             );
         }
@@ -175,4 +176,73 @@ async fn the_reads_fingerprint_is_the_standalone_one() {
     assert_eq!(with.queries, without.queries + 1);
     assert_eq!(without.fingerprint, None);
     assert_eq!(with.fingerprint, Some(fingerprint(&db).await));
+}
+
+/// A change committed while a read waits (here on a table's lock, which
+/// printing a check's expression takes) is not in the read's fingerprint:
+/// it is the one of the read's snapshot, taken before.
+async fn the_reads_fingerprint_is_of_its_snapshot() {
+    let db = TestDb::new().await;
+    run(&db, "CREATE TABLE guarded (id integer CHECK (id > 0))").await;
+    let before = fingerprint(&db).await;
+    let holder = db.connect().await;
+    holder
+        .batch_execute("BEGIN; LOCK TABLE guarded IN ACCESS EXCLUSIVE MODE")
+        .await
+        .unwrap();
+    let reader = db.connect().await;
+    let read = tokio::spawn(async move {
+        let opts = IntrospectOptions {
+            fingerprint: true,
+            ..IntrospectOptions::default()
+        };
+        introspect(&reader, &opts)
+            .await
+            .map(|found| found.fingerprint)
+    });
+    let waiting = "SELECT count(*) FROM pg_stat_activity \
+                   WHERE datname = current_database() AND wait_event_type = 'Lock'";
+    let mut tries = 0;
+    while db
+        .client()
+        .query_one(waiting, &[])
+        .await
+        .unwrap()
+        .get::<_, i64>(0)
+        == 0
+    {
+        tries += 1;
+        assert!(tries < 500, "the read never waited for the lock");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    holder
+        .batch_execute("ALTER TABLE guarded ADD COLUMN late integer; COMMIT")
+        .await
+        .unwrap();
+    let of_the_read = read.await.unwrap().unwrap();
+    let after = fingerprint(&db).await;
+    assert_ne!(before, after);
+    assert_eq!(of_the_read, Some(before));
+}
+
+/// The settings that change how a constant prints are the session's,
+/// which a database's or role's settings give each new connection.
+async fn moves_with_the_sessions_settings() {
+    let db = TestDb::new().await;
+    let before = fingerprint(&db).await;
+    for setting in [
+        "DateStyle = 'SQL, DMY'",
+        "TimeZone = 'Asia/Almaty'",
+        "quote_all_identifiers = on",
+    ] {
+        run(
+            &db,
+            &format!("ALTER DATABASE \"{}\" SET {setting}", db.name()),
+        )
+        .await;
+        let fresh = db.connect().await;
+        let (_, now) = catalog_fingerprint(&fresh).await.unwrap();
+        assert_ne!(before, now, "the fingerprint did not move with {setting}");
+        run(&db, &format!("ALTER DATABASE \"{}\" RESET ALL", db.name())).await;
+    }
 }

@@ -22,8 +22,13 @@
 //! - the session settings that change how `pg_get_expr` prints a
 //!   constant (`DateStyle`, `TimeZone`, ...), and the role reading
 //!   (`current_user` is in the privileges' answer);
-//! - the cluster (`system_identifier`) and database (its oid): a cluster
-//!   built again by the same script repeats the same `xmin`s and `ctid`s.
+//! - the cluster (`system_identifier`), the server's start and the
+//!   database (its oid). Transaction ids name row versions only along one
+//!   line of history: a cluster built again by the same script, a restored
+//!   backup, a copied data directory or a branch reset to its parent hands
+//!   out the same ids again, for other statements maybe. Each is a new
+//!   cluster, a new start of the server or a new database: what the same
+//!   connection settings reach then never takes a read kept before.
 //!
 //! Catalogs left out: those a role other than a superuser cannot read
 //! (`pg_statistic`, `pg_statistic_ext_data`, `pg_largeobject`,
@@ -110,12 +115,14 @@ const SETTINGS: &[&str] = &[
     "bytea_output",
     "lc_monetary",
     "standard_conforming_strings",
+    "quote_all_identifiers",
 ];
 
 /// The fingerprint query for a server of `version`: one row, one text.
 pub fn query(version: i32) -> String {
     let mut parts: Vec<String> = vec![
         "(SELECT system_identifier::text FROM pg_catalog.pg_control_system())".into(),
+        "pg_catalog.pg_postmaster_start_time()::text".into(),
         "(SELECT oid::text FROM pg_catalog.pg_database WHERE datname = current_database())".into(),
         "current_user::text".into(),
     ];
@@ -152,7 +159,8 @@ pub fn query(version: i32) -> String {
 }
 
 /// Reads the fingerprint on `client`, in its current transaction if it is
-/// in one (an introspection's snapshot), else in a statement of its own.
+/// in one (an introspection's snapshot, even after its last query), else
+/// in a statement of its own.
 pub(super) async fn read(client: &Client, version: i32) -> Result<String, PgError> {
     let answer = client
         .simple_query(&query(version))

@@ -157,7 +157,7 @@ pub async fn introspect(
         .await
         .map_err(|e| PgError::query("opening the introspection transaction", e))?;
     let result = match server_version(&opening) {
-        Ok(version) => read_catalogs(client, client, version, opts).await,
+        Ok(version) => read_and_fingerprint(client, client, version, opts).await,
         Err(e) => Err(e),
     };
     // Always end the transaction, even after a failed query (the
@@ -210,9 +210,24 @@ pub async fn introspect_parallel(
         ))
         .await
         .map_err(|e| PgError::query("importing the introspection snapshot", e))?;
-    let mut introspection = read_catalogs(&first, &second, version, opts).await?;
+    let mut introspection = read_and_fingerprint(&first, &second, version, opts).await?;
     // Both transactions end with their connections, dropped here.
     introspection.queries += 2;
+    Ok(introspection)
+}
+
+/// [`read_catalogs`], then the fingerprint when `opts` asks for it: on
+/// `first`, still in the read's transaction, so of its snapshot.
+async fn read_and_fingerprint(
+    first: &Client,
+    second: &Client,
+    version: i32,
+    opts: &IntrospectOptions,
+) -> Result<Introspection, PgError> {
+    let mut introspection = read_catalogs(first, second, version, opts).await?;
+    if opts.fingerprint {
+        introspection.fingerprint = Some(fingerprint::read(first, version).await?);
+    }
     Ok(introspection)
 }
 

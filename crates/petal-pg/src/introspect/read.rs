@@ -6,9 +6,7 @@ use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{Client, Row};
 
 use super::merge::{ObjectRows, Parts};
-use super::{
-    IntrospectOptions, Introspection, Objects, assemble, dependencies, fingerprint, keys, merge,
-};
+use super::{IntrospectOptions, Introspection, Objects, assemble, dependencies, keys, merge};
 use super::{
     collations, composite_types, domains, extensions, functions, policies, privileges, range_types,
     sequences, triggers, views,
@@ -163,17 +161,8 @@ pub(super) async fn read_catalogs(
             acls,
         }))
     };
-    let fingerprint = async {
-        match opts.fingerprint {
-            true => fingerprint::read(first, version).await.map(Some),
-            false => Ok(None),
-        }
-    };
-    let (
-        (schemas, enums, tables, columns, constraints, indexes, not_compared),
-        objects,
-        fingerprint,
-    ) = futures_util::try_join!(tables, objects, fingerprint)?;
+    let ((schemas, enums, tables, columns, constraints, indexes, not_compared), objects) =
+        futures_util::try_join!(tables, objects)?;
     let (mut database, not_compared) = merge::merge(Parts {
         schemas,
         enums,
@@ -190,7 +179,7 @@ pub(super) async fn read_catalogs(
         not_compared,
         server_version_num: version,
         queries: query_count(opts),
-        fingerprint,
+        fingerprint: None,
     })
 }
 
