@@ -301,6 +301,14 @@ pub(crate) struct Matching {
 impl Matching {
     /// The `to` name of a `cur` table, when it is kept.
     pub fn table_to(&self, cur: &QualifiedName) -> Option<&QualifiedName> {
+        // Most tables keep their names: one lookup, and the scan only for
+        // the others (a table is matched once, so no other name maps to a
+        // table matched to its own).
+        if let Some((to, c)) = self.tables.get_key_value(cur)
+            && c == cur
+        {
+            return Some(to);
+        }
         self.tables.iter().find(|(_, c)| *c == cur).map(|(t, _)| t)
     }
 }
