@@ -107,6 +107,14 @@ async fn read(client: &Client, privileges: bool) -> Result<Database, Failure> {
         .map_err(|e| Failure::Other(format!("introspection: {e}")))
 }
 
+/// The catalogs' fingerprint of the database `client` is connected to.
+async fn fingerprint(client: &Client) -> Result<String, Failure> {
+    petal_pg::fingerprint::catalog_fingerprint(client)
+        .await
+        .map(|(_, fingerprint)| fingerprint)
+        .map_err(|e| Failure::Other(format!("the catalogs' fingerprint: {e}")))
+}
+
 fn describe(e: &tokio_postgres::Error) -> String {
     petal_pg::error::describe(e)
 }
@@ -166,12 +174,21 @@ async fn run(case: &Case<'_>, with_rows: bool) -> Result<(), Failure> {
             rows::moving(&plan).len()
         );
     }
+    let before_up = fingerprint(client).await?;
     apply(client, &render_diff_as(&plan, Mode::Plain))
         .await
         .map_err(|e| match e {
             Failure::Flagged(s) => Failure::Flagged(s),
             Failure::Other(s) => Failure::Other(context(format!("up failed: {s}"))),
         })?;
+    // A project keeps a database's read while this stands
+    // (`live_cache.rs`): any migration must move it.
+    let after_up_fingerprint = fingerprint(client).await?;
+    if !plan.changes.is_empty() && after_up_fingerprint == before_up {
+        return Err(Failure::Other(context(
+            "the catalogs' fingerprint did not move with the up".into(),
+        )));
+    }
     let compared = a.privileges.is_some();
     let after_up = read(client, compared).await?;
     let remaining = diff(&after_up, &b_canonical.clone().without_hints());
@@ -205,6 +222,11 @@ async fn run(case: &Case<'_>, with_rows: bool) -> Result<(), Failure> {
             Failure::Flagged(s) => Failure::Flagged(format!("down: {s}")),
             Failure::Other(s) => Failure::Other(context(format!("down failed: {s}"))),
         })?;
+    if !plan.changes.is_empty() && fingerprint(client).await? == after_up_fingerprint {
+        return Err(Failure::Other(context(
+            "the catalogs' fingerprint did not move with the down".into(),
+        )));
+    }
     let after_down = read(client, compared).await?;
     let remaining = diff(&after_down, &a_canonical);
     if !remaining.is_empty() {
