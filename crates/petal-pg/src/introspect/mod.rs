@@ -216,18 +216,24 @@ pub async fn introspect_parallel(
     Ok(introspection)
 }
 
-/// [`read_catalogs`], then the fingerprint when `opts` asks for it: on
-/// `first`, still in the read's transaction, so of its snapshot.
+/// [`read_catalogs`], and the fingerprint when `opts` asks for it: on
+/// `first`, in the read's transaction, so of its snapshot; pipelined
+/// behind the catalog queries.
 async fn read_and_fingerprint(
     first: &Client,
     second: &Client,
     version: i32,
     opts: &IntrospectOptions,
 ) -> Result<Introspection, PgError> {
-    let mut introspection = read_catalogs(first, second, version, opts).await?;
-    if opts.fingerprint {
-        introspection.fingerprint = Some(fingerprint::read(first, version).await?);
-    }
+    let fingerprint = async {
+        match opts.fingerprint {
+            true => fingerprint::read(first, version).await.map(Some),
+            false => Ok(None),
+        }
+    };
+    let (mut introspection, fingerprint) =
+        futures_util::try_join!(read_catalogs(first, second, version, opts), fingerprint)?;
+    introspection.fingerprint = fingerprint;
     Ok(introspection)
 }
 
