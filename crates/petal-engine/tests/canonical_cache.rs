@@ -7,7 +7,6 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use petal_engine::Settings;
 use petal_engine::canonical::{ColdLoad, Declared, Route, canonicalize};
 use petal_ir::Database;
 use petal_ir::arbitrary::database_pair;
@@ -18,27 +17,7 @@ use proptest::prelude::*;
 #[allow(dead_code)] // `built` is the other tests'
 mod common;
 
-/// A project of its own (the cache is per project directory) on the test
-/// server.
-fn settings(root: PathBuf) -> Settings {
-    let server = petal_testkit::server().expect("test server");
-    Settings {
-        root,
-        database_url: None,
-        dev_url: Some(server.admin.to_url_with_password()),
-        database: "unused".into(),
-        models_dir: "models".into(),
-        migrations_dir: "migrations".into(),
-        sql_dir: None,
-        project_file: None,
-        schemas: Vec::new(),
-        features: None,
-        step_policy: Default::default(),
-        online: false,
-        recreate_with_rows: Default::default(),
-        privileges: false,
-    }
-}
+use common::settings;
 
 fn scanned(db: &Database) -> Declared {
     Declared {

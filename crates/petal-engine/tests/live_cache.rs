@@ -9,25 +9,17 @@ use petal_engine::Settings;
 use petal_engine::sources::{Loaded, read_database};
 use petal_testkit::TestDb;
 
-/// A project with a `.petal/` directory, on the test server.
-fn settings(root: PathBuf) -> Settings {
-    let server = petal_testkit::server().expect("test server");
-    Settings {
-        root,
-        database_url: None,
-        dev_url: Some(server.admin.to_url_with_password()),
-        database: "unused".into(),
-        models_dir: "models".into(),
-        migrations_dir: "migrations".into(),
-        sql_dir: None,
-        project_file: None,
-        schemas: Vec::new(),
-        features: None,
-        step_policy: Default::default(),
-        online: false,
-        recreate_with_rows: Default::default(),
-        privileges: false,
-    }
+#[allow(dead_code)] // the property tests' helpers
+mod common;
+
+/// A database holding `ddl`, and a project with a `.petal/` directory.
+async fn database_and_project(ddl: &str) -> (TestDb, tempfile::TempDir, Settings) {
+    let db = TestDb::new().await;
+    db.client().batch_execute(ddl).await.unwrap();
+    let project = tempfile::tempdir().unwrap();
+    std::fs::create_dir(project.path().join(".petal")).unwrap();
+    let settings = common::settings(project.path().to_path_buf());
+    (db, project, settings)
 }
 
 async fn read(db: &TestDb, settings: &Settings) -> Loaded {
@@ -71,14 +63,8 @@ fn marked(loaded: &Loaded) -> bool {
 
 #[tokio::test]
 async fn the_kept_read_stands_until_the_catalogs_change() {
-    let db = TestDb::new().await;
-    db.client()
-        .batch_execute("CREATE TABLE shop (id integer PRIMARY KEY)")
-        .await
-        .unwrap();
-    let project = tempfile::tempdir().unwrap();
-    std::fs::create_dir(project.path().join(".petal")).unwrap();
-    let settings = settings(project.path().to_path_buf());
+    let (db, project, settings) =
+        database_and_project("CREATE TABLE shop (id integer PRIMARY KEY)").await;
 
     let first = read(&db, &settings).await;
     let file = kept_file(project.path());
@@ -122,14 +108,8 @@ async fn the_kept_read_stands_until_the_catalogs_change() {
 
 #[tokio::test]
 async fn a_damaged_kept_read_is_read_again() {
-    let db = TestDb::new().await;
-    db.client()
-        .batch_execute("CREATE TABLE shop (id integer PRIMARY KEY)")
-        .await
-        .unwrap();
-    let project = tempfile::tempdir().unwrap();
-    std::fs::create_dir(project.path().join(".petal")).unwrap();
-    let settings = settings(project.path().to_path_buf());
+    let (db, project, settings) =
+        database_and_project("CREATE TABLE shop (id integer PRIMARY KEY)").await;
     let first = read(&db, &settings).await;
     let file = kept_file(project.path());
 
@@ -154,10 +134,7 @@ async fn a_damaged_kept_read_is_read_again() {
 /// eight most recently read databases.
 #[tokio::test]
 async fn leftovers_and_old_reads_are_cleared() {
-    let db = TestDb::new().await;
-    let project = tempfile::tempdir().unwrap();
-    std::fs::create_dir(project.path().join(".petal")).unwrap();
-    let settings = settings(project.path().to_path_buf());
+    let (db, project, settings) = database_and_project("").await;
     read(&db, &settings).await;
     let file = kept_file(project.path());
     let dir = file.parent().unwrap().to_path_buf();
@@ -194,7 +171,7 @@ async fn leftovers_and_old_reads_are_cleared() {
 async fn without_petal_nothing_is_kept() {
     let db = TestDb::new().await;
     let project = tempfile::tempdir().unwrap();
-    let settings = settings(project.path().to_path_buf());
+    let settings = common::settings(project.path().to_path_buf());
     read(&db, &settings).await;
     assert!(!project.path().join(".petal").exists());
 }

@@ -49,6 +49,28 @@ pub async fn built_with(
         .map_err(|e| e.to_string())
 }
 
+/// The settings of a project at `root` on the test server (the canonical
+/// cache is per project directory).
+pub fn settings(root: std::path::PathBuf) -> petal_engine::Settings {
+    let server = petal_testkit::server().expect("test server");
+    petal_engine::Settings {
+        root,
+        database_url: None,
+        dev_url: Some(server.admin.to_url_with_password()),
+        database: "unused".into(),
+        models_dir: "models".into(),
+        migrations_dir: "migrations".into(),
+        sql_dir: None,
+        project_file: None,
+        schemas: Vec::new(),
+        features: None,
+        step_policy: Default::default(),
+        online: false,
+        recreate_with_rows: Default::default(),
+        privileges: false,
+    }
+}
+
 /// The test server keeps no canonical database of a finished test.
 pub async fn drop_cache(settings: &petal_engine::Settings) {
     let server = petal_testkit::server().expect("test server");
