@@ -44,7 +44,8 @@ struct Kept {
 /// the project at `root` when it has a `.petal/` directory.
 pub(crate) fn file(root: &Path, cfg: &ConnConfig) -> Option<PathBuf> {
     let petal = root.join(".petal");
-    petal.is_dir().then(|| {
+    // A build that cannot tell itself from another keeps nothing.
+    (petal.is_dir() && build().is_some()).then(|| {
         let digest = Sha256::digest(cfg.to_url_without_password());
         petal
             .join("live")
@@ -76,6 +77,11 @@ pub(crate) async fn read(
         && found_seal == seal(*version, opts, fingerprint)
         && kept.server_version_num == *version
     {
+        // Kept among the most recently used (`prune`).
+        let _ = std::fs::File::options()
+            .write(true)
+            .open(&file)
+            .and_then(|f| f.set_modified(std::time::SystemTime::now()));
         return Ok(Introspection {
             database: kept.database,
             not_compared: kept.not_compared,
@@ -144,11 +150,11 @@ fn keep_behind(file: PathBuf, seal: String, kept: Kept) {
     crate::canonical::wait_at_exit(task);
 }
 
-/// How many databases' reads a project keeps: the most recently written.
+/// How many databases' reads a project keeps: the most recently used.
 const KEPT_READS: usize = 8;
 
-/// Removes all but the [`KEPT_READS`] most recently written reads beside
-/// `file`: every URL a project compares with leaves one.
+/// Removes all but the [`KEPT_READS`] most recently written or taken
+/// reads beside `file`: every URL a project compares with leaves one.
 fn prune(file: &Path) {
     let Some(dir) = file.parent() else { return };
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -168,19 +174,26 @@ fn prune(file: &Path) {
 /// The seal of a read of fingerprint `fingerprint` on a server of
 /// `version`, with the options `opts`, by this build of petal.
 fn seal(version: i32, opts: &IntrospectOptions, fingerprint: &str) -> String {
-    let digest = Sha256::digest(format!("{}\n{version}\n{opts:?}\n{fingerprint}", build()));
+    let digest = Sha256::digest(format!(
+        "{}\n{version}\n{opts:?}\n{fingerprint}",
+        build().unwrap_or_default()
+    ));
     hex::encode(digest)
 }
 
-/// This build of petal: a kept read is another build's when its
-/// introspection may differ.
-fn build() -> &'static str {
-    static BUILD: OnceLock<String> = OnceLock::new();
-    BUILD.get_or_init(|| {
-        let exe = std::env::current_exe()
-            .and_then(std::fs::metadata)
-            .map(|m| format!("{} {:?}", m.len(), m.modified().ok()))
-            .unwrap_or_default();
-        format!("{} {LIVE_FORMAT} {exe}", env!("CARGO_PKG_VERSION"))
-    })
+/// This build of petal (a kept read is another build's when its
+/// introspection may differ); none when the executable cannot be found.
+fn build() -> Option<&'static str> {
+    static BUILD: OnceLock<Option<String>> = OnceLock::new();
+    BUILD
+        .get_or_init(|| {
+            let exe = std::env::current_exe().and_then(std::fs::metadata).ok()?;
+            let modified = exe.modified().ok()?;
+            Some(format!(
+                "{} {LIVE_FORMAT} {} {modified:?}",
+                env!("CARGO_PKG_VERSION"),
+                exe.len()
+            ))
+        })
+        .as_deref()
 }

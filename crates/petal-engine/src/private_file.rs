@@ -4,6 +4,7 @@
 
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::error::EngineError;
@@ -51,7 +52,14 @@ pub(crate) fn write(file: &Path, bytes: &[u8]) -> Result<(), EngineError> {
             let _ = std::fs::remove_file(entry.path());
         }
     }
-    let beside = file.with_extension(format!("json.{}", std::process::id()));
+    // Unique in this process too: two reads of one database may be kept
+    // at once (`diff --from database --to database`).
+    static WRITES: AtomicU64 = AtomicU64::new(0);
+    let beside = file.with_extension(format!(
+        "json.{}.{}",
+        std::process::id(),
+        WRITES.fetch_add(1, Ordering::Relaxed)
+    ));
     // Readable by the user alone from the start.
     let written = std::fs::OpenOptions::new()
         .write(true)

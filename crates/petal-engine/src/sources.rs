@@ -140,13 +140,13 @@ pub async fn read_database(cfg: &ConnConfig, settings: &Settings) -> Result<Load
 async fn read_database_kept_in(
     cfg: &ConnConfig,
     settings: &Settings,
-    kept: Option<std::path::PathBuf>,
+    kept_file: Option<std::path::PathBuf>,
 ) -> Result<Loaded, EngineError> {
     // Two connections sharing one snapshot: the catalog queries split
     // between two server processes.
     let _t = crate::timings::phase("introspect the database");
     let opts = introspect_options(settings);
-    let found = match kept {
+    let found = match kept_file {
         Some(file) => crate::live_cache::read(cfg, &opts, file).await?,
         None => introspect_parallel(cfg, &opts).await?,
     };

@@ -113,7 +113,17 @@ async fn a_damaged_kept_read_is_read_again() {
     let first = read(&db, &settings).await;
     let file = kept_file(project.path());
 
-    let text = std::fs::read_to_string(&file).unwrap();
+    // Another seal over a read that decodes: not taken.
+    mark(&file);
+    let marked_text = std::fs::read_to_string(&file).unwrap();
+    let (_, marked_body) = marked_text.split_once('\n').unwrap();
+    std::fs::write(&file, format!("another seal\n{marked_body}")).unwrap();
+    assert!(
+        !marked(&read(&db, &settings).await),
+        "a read under another seal was taken"
+    );
+
+    let text = std::fs::read_to_string(kept_file(project.path())).unwrap();
     let (seal, _) = text.split_once('\n').unwrap();
     for damaged in [
         format!("{seal}\n{{\"server_version_num\": 1"),
@@ -165,6 +175,24 @@ async fn leftovers_and_old_reads_are_cleared() {
         .count();
     assert_eq!(reads, 8);
     assert!(file.exists(), "the read just written went");
+}
+
+/// `diff --from database --to database` reads one database twice at once:
+/// both reads are kept, one over the other, and nothing is left beside.
+/// (The writes of a schema this small rarely overlap: the files' names
+/// are unique by construction, `private_file::write`.)
+#[tokio::test]
+async fn two_reads_of_one_database_at_once_are_both_kept() {
+    let (db, project, settings) = database_and_project("CREATE TABLE shop (id integer)").await;
+    let (one, two) = tokio::join!(
+        read_database(db.config(), &settings),
+        read_database(db.config(), &settings)
+    );
+    petal_engine::canonical::settle().await;
+    assert_eq!(one.unwrap().database, two.unwrap().database);
+    let file = kept_file(project.path());
+    mark(&file);
+    assert!(marked(&read(&db, &settings).await));
 }
 
 #[tokio::test]

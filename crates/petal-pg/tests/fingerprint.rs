@@ -146,6 +146,9 @@ async fn holds_still_when_only_data_changes() {
     let db = TestDb::new().await;
     run(&db, BASE).await;
     let before = fingerprint(&db).await;
+    let read_before = introspect(db.client(), &IntrospectOptions::default())
+        .await
+        .unwrap();
     for statement in [
         "INSERT INTO shop SELECT g, 'n' || g, g FROM generate_series(1, 500) g",
         "UPDATE shop SET price = price + 1",
@@ -158,6 +161,11 @@ async fn holds_still_when_only_data_changes() {
         run(&db, statement).await;
     }
     assert_eq!(before, fingerprint(&db).await);
+    // And the read is the same, as a kept one would be.
+    let read_after = introspect(db.client(), &IntrospectOptions::default())
+        .await
+        .unwrap();
+    assert!(read_before.database == read_after.database);
 }
 
 /// Taken in an introspection's snapshot, it is what a read of its own

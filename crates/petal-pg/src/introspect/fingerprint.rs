@@ -29,6 +29,12 @@
 //!   out the same ids again, for other statements maybe. Each is a new
 //!   cluster, a new start of the server or a new database: what the same
 //!   connection settings reach then never takes a read kept before.
+//!   One rewind escapes this: a server crash with `synchronous_commit =
+//!   off` loses commits not yet flushed and hands their ids out again,
+//!   with no restart of the postmaster. A read taken between such a
+//!   commit and the crash could then match other statements of the same
+//!   shape; it takes a crash, an asynchronous DDL commit and the same
+//!   row places.
 //!
 //! Catalogs left out: those a role other than a superuser cannot read
 //! (`pg_statistic`, `pg_statistic_ext_data`, `pg_largeobject`,
