@@ -18,6 +18,11 @@ const SALES: &str = "
 const UNITS: &str = "
     CREATE TABLE units (qty integer PRIMARY KEY);
     INSERT INTO units SELECT g FROM generate_series(1, 300) g;";
+/// An index and a check on the parent.
+const INDEX_AND_CHECK: &str = "
+CREATE INDEX orders_qty_idx ON sales (qty);
+ALTER TABLE sales ADD CONSTRAINT orders_qty_check CHECK (qty > 0);
+";
 const KEYS: &str = "
     ALTER TABLE sales ADD CONSTRAINT sales_id_key UNIQUE (id);
     ALTER TABLE sales ADD CONSTRAINT sales_qty_fkey FOREIGN KEY (qty) REFERENCES units;";
@@ -45,11 +50,7 @@ label_case!(
 label_case!(
     label_index_and_check_on_inheritance_parent,
     SALES,
-    &format!(
-        "{SALES}
-        CREATE INDEX orders_qty_idx ON sales (qty);
-        ALTER TABLE sales ADD CONSTRAINT orders_qty_check CHECK (qty > 0);"
-    )
+    &format!("{SALES} {INDEX_AND_CHECK}")
 );
 label_case!(
     label_rename_column_of_inheritance_parent,
@@ -83,11 +84,7 @@ online_case!(
 online_case!(
     online_index_and_check_on_inheritance_parent,
     SALES,
-    &format!(
-        "{SALES}
-        CREATE INDEX orders_qty_idx ON sales (qty);
-        ALTER TABLE sales ADD CONSTRAINT orders_qty_check CHECK (qty > 0);"
-    )
+    &format!("{SALES} {INDEX_AND_CHECK}")
 );
 online_case!(
     online_unique_and_foreign_key_on_inheritance_parent,
