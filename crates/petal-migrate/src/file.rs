@@ -103,11 +103,17 @@ impl Step {
     }
 
     /// The checksum of what the step runs: its statements' SQL, each ended
-    /// by `;` and a line break. Comments above statements do not count (an
-    /// edited comment changes nothing that ran); an edited statement does.
+    /// by `;` and a line break, with its `-- +petal if` line over it.
+    /// Comments above statements do not count (an edited comment changes
+    /// nothing that ran); an edited statement or guard does.
     pub fn checksum(&self) -> Checksum {
         let mut text = String::new();
         for statement in &self.statements {
+            if let Some(guard) = &statement.guard {
+                text.push_str("-- +petal if ");
+                text.push_str(&guard.sql);
+                text.push('\n');
+            }
             text.push_str(&statement.sql);
             text.push_str(";\n");
         }
@@ -123,6 +129,26 @@ impl<S: Into<String>> FromIterator<(Vec<String>, S)> for Step {
             statements: iter
                 .into_iter()
                 .map(|(comments, sql)| Statement::annotated(comments, sql))
+                .collect(),
+            no_transaction: false,
+        }
+    }
+}
+
+/// A step of generated statements, each with the comment lines to write
+/// above it and the query it runs under, if any.
+impl<G: Into<String>, S: Into<String>> FromIterator<(Vec<String>, Option<G>, S)> for Step {
+    fn from_iter<I: IntoIterator<Item = (Vec<String>, Option<G>, S)>>(iter: I) -> Self {
+        Step {
+            statements: iter
+                .into_iter()
+                .map(|(comments, guard, sql)| {
+                    let statement = Statement::annotated(comments, sql);
+                    match guard {
+                        Some(query) => statement.guarded(query),
+                        None => statement,
+                    }
+                })
                 .collect(),
             no_transaction: false,
         }
@@ -155,6 +181,19 @@ pub struct Statement {
     /// Where the SQL stands in its file (or in the text given to
     /// [`crate::split`]); `None` for a generated statement.
     pub span: Option<Span>,
+    /// `-- +petal if QUERY` above it: the statement runs only when the
+    /// query answers true. A step a failure may leave half done (a
+    /// `DETACH PARTITION ... CONCURRENTLY` left pending) says so in SQL,
+    /// and a run that resumes it takes the branch that finishes it.
+    pub guard: Option<Guard>,
+}
+
+/// The query of a `-- +petal if` line: one row, one boolean.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Guard {
+    pub sql: String,
+    /// Where the query starts in its file; 0 for a generated one.
+    pub offset: usize,
 }
 
 impl Statement {
@@ -164,6 +203,7 @@ impl Statement {
             comments: Vec::new(),
             sql: sql.into(),
             span: None,
+            guard: None,
         }
     }
 
@@ -173,7 +213,18 @@ impl Statement {
             comments,
             sql: sql.into(),
             span: None,
+            guard: None,
         }
+    }
+
+    /// The statement, run only when `query` (one row, one boolean)
+    /// answers true.
+    pub fn guarded(mut self, query: impl Into<String>) -> Self {
+        self.guard = Some(Guard {
+            sql: query.into(),
+            offset: 0,
+        });
+        self
     }
 
     pub fn with_comment(mut self, comment: impl Into<String>) -> Self {

@@ -55,7 +55,7 @@ mod write;
 
 pub use duration::parse_duration;
 pub use error::Error;
-pub use file::{Checksum, MigrationFile, Section, Statement, Step};
+pub use file::{Checksum, Guard, MigrationFile, Section, Statement, Step};
 pub use graph::{GraphError, ResolveError, RevisionGraph};
 pub use journal::{Edit, Journal, JournalledStep, Progress, edit_of, plan_journalled};
 pub use parse::{ParseError, parse};

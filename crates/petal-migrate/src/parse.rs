@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use petal_source::{Report, SourceFile, Span};
 
-use crate::file::{Checksum, MigrationFile, Section, Statement, Step};
+use crate::file::{Checksum, Guard, MigrationFile, Section, Statement, Step};
 use crate::lex::{Lexer, Token, starts_line};
 use crate::revision::RevisionId;
 use crate::split::{StatementBuilder, transaction_control};
@@ -52,7 +52,8 @@ const REFUSAL: &str = "in a migration that petal runs in transactions: it would 
      Remove it: separate steps with `-- +petal step` (each step commits), or mark \
      the file `-- +petal no-transaction`";
 
-pub(crate) const DIRECTIVES: [&str; 5] = ["up", "down", "step", "no-transaction", "lock-timeout"];
+pub(crate) const DIRECTIVES: [&str; 6] =
+    ["up", "down", "step", "no-transaction", "lock-timeout", "if"];
 pub(crate) const HEADERS: [&str; 4] = ["revision", "parents", "message", "requires"];
 
 /// Parses a migration file. `path` is only used in errors and kept in the
@@ -95,6 +96,8 @@ struct Parser {
     step: Vec<Statement>,
     /// The current step is `-- +petal step no-transaction`.
     step_no_transaction: bool,
+    /// A `-- +petal if` line waiting for the statement under it.
+    guard: Option<Guard>,
     builder: StatementBuilder,
 }
 
@@ -115,6 +118,7 @@ impl Parser {
             steps: Vec::new(),
             step: Vec::new(),
             step_no_transaction: false,
+            guard: None,
             builder: StatementBuilder::default(),
         }
     }
@@ -160,7 +164,8 @@ impl Parser {
 
     /// Adds a statement to the current step; refuses transaction control
     /// in a file petal runs in transactions.
-    fn add_statement(&mut self, statement: Statement) -> Result<(), ParseError> {
+    fn add_statement(&mut self, mut statement: Statement) -> Result<(), ParseError> {
+        statement.guard = self.guard.take();
         if self.no_transaction.is_none()
             && !self.step_no_transaction
             && let Some(span) = statement.span
@@ -183,7 +188,7 @@ impl Parser {
             if rest.starts_with(|c: char| !c.is_whitespace()) {
                 return Err(self.error(
                     start,
-                    format!("unknown directive `-- +petal{}`; a directive is `-- +petal ` and one of: up, down, step, no-transaction, lock-timeout", rest.trim_end()),
+                    format!("unknown directive `-- +petal{}`; a directive is `-- +petal ` and one of: up, down, step, no-transaction, lock-timeout, if", rest.trim_end()),
                 ));
             }
             return self.directive(start, rest.trim()).map(|()| true);
@@ -255,6 +260,11 @@ impl Parser {
         if name == "lock-timeout" {
             return self.lock_timeout(start, words.collect::<Vec<_>>().join(" "));
         }
+        if name == "if" {
+            let query = rest["if".len()..].trim_start();
+            let at = start + self.source.text()[start..].find(query).unwrap_or(0);
+            return self.guard(start, query.trim_end(), at);
+        }
         let mut extra = words.next();
         let step_outside = name == "step" && extra == Some("no-transaction");
         let down_unpaired = name == "down" && extra == Some("unpaired");
@@ -309,17 +319,52 @@ impl Parser {
             }
             "" => Err(self.error(
                 start,
-                "`-- +petal` without a directive; expected one of: up, down, step, no-transaction, lock-timeout",
+                "`-- +petal` without a directive; expected one of: up, down, step, no-transaction, lock-timeout, if",
             )),
             _ => {
                 let hint = suggestion(name, &DIRECTIVES)
                     .map(|s| format!("; did you mean `-- +petal {s}`?"))
                     .unwrap_or_else(|| {
-                        "; expected one of: up, down, step, no-transaction, lock-timeout".to_owned()
+                        "; expected one of: up, down, step, no-transaction, lock-timeout, if".to_owned()
                     });
                 Err(self.error(start, format!("unknown directive `-- +petal {name}`{hint}")))
             }
         }
+    }
+
+    /// `-- +petal if QUERY`: the statement under it runs only when the
+    /// query answers true (`query` runs to the end of the line).
+    fn guard(&mut self, start: usize, query: &str, at: usize) -> Result<(), ParseError> {
+        if self.region == Region::Header {
+            return Err(self.error(
+                start,
+                "`-- +petal if` outside a section; it goes right above a statement in `-- +petal up` or `-- +petal down`",
+            ));
+        }
+        if query.is_empty() {
+            return Err(self.error(
+                start,
+                "`-- +petal if` without a query; write `-- +petal if SELECT ...`, a query answering one boolean",
+            ));
+        }
+        if self.builder.under_way() {
+            return Err(self.error(
+                start,
+                "`-- +petal if` inside a statement; it goes right above the statement it guards",
+            ));
+        }
+        if let Some(first) = &self.guard {
+            let first_line = self.source.line_of(first.offset);
+            return Err(self.error(
+                start,
+                format!("a second `-- +petal if` over one statement (the first on line {first_line}); join the queries with AND"),
+            ));
+        }
+        self.guard = Some(Guard {
+            sql: query.to_owned(),
+            offset: at,
+        });
+        Ok(())
     }
 
     /// `-- +petal lock-timeout 5s`: how long each statement of this file
@@ -374,6 +419,12 @@ impl Parser {
             .map_err(|e| self.error(e.offset, e.message))?;
         if let Some(statement) = last {
             self.add_statement(statement)?;
+        }
+        if let Some(guard) = self.guard.take() {
+            return Err(self.error(
+                guard.offset,
+                "`-- +petal if` with no statement under it in its step; the line goes right above the statement it guards",
+            ));
         }
         if !self.step.is_empty() {
             let statements = std::mem::take(&mut self.step);

@@ -159,6 +159,11 @@ impl StatementBuilder {
         }
     }
 
+    /// Whether a statement has started and not ended yet.
+    pub(crate) fn under_way(&self) -> bool {
+        self.span.is_some()
+    }
+
     /// Feeds one token; returns a statement when `token` ends one.
     pub(crate) fn push(&mut self, text: &str, token: Token) -> Option<Statement> {
         if token.is_comment() {
@@ -209,6 +214,7 @@ impl StatementBuilder {
             comments: taken.comments,
             sql: text[span.start..span.end].to_owned(),
             span: Some(span),
+            guard: None,
         })
     }
 

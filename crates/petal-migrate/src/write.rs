@@ -144,8 +144,8 @@ pub fn write_steps(out: &mut String, steps: &[Step], layout: &StepLayout) {
 }
 
 /// Writes one statement: its comment lines (`-- ` and the text; a line
-/// that would read as a directive or a header is defused), then its SQL
-/// and `;` and a line break.
+/// that would read as a directive or a header is defused), its `-- +petal
+/// if` line, then its SQL and `;` and a line break.
 pub fn write_statement(out: &mut String, statement: &Statement) {
     for comment in &statement.comments {
         for line in comment.lines() {
@@ -157,6 +157,11 @@ pub fn write_statement(out: &mut String, statement: &Statement) {
             }
             out.push('\n');
         }
+    }
+    if let Some(guard) = &statement.guard {
+        out.push_str("-- +petal if ");
+        out.push_str(&one_line(&guard.sql));
+        out.push('\n');
     }
     // PostgreSQL's blanks only: a no-break space is part of a word to it
     // (and to the lexer), and must not be trimmed away.

@@ -314,3 +314,38 @@ fn requires_names_a_major_version_of_postgresql() {
         );
     }
 }
+
+#[test]
+fn guard_without_a_query() {
+    insta::assert_snapshot!(error(&with_header(
+        "\n-- +petal up\n-- +petal if\nSELECT 1;\n"
+    )));
+}
+
+#[test]
+fn guard_with_no_statement_under_it() {
+    insta::assert_snapshot!(error(&with_header(
+        "\n-- +petal up\nSELECT 1;\n-- +petal if SELECT true\n-- +petal step\nSELECT 2;\n"
+    )));
+}
+
+#[test]
+fn guard_inside_a_statement() {
+    insta::assert_snapshot!(error(&with_header(
+        "\n-- +petal up\nSELECT 1,\n-- +petal if SELECT true\n2;\n"
+    )));
+}
+
+#[test]
+fn two_guards_over_one_statement() {
+    insta::assert_snapshot!(error(&with_header(
+        "\n-- +petal up\n-- +petal if SELECT true\n-- +petal if SELECT false\nSELECT 1;\n"
+    )));
+}
+
+#[test]
+fn guard_before_the_sections() {
+    insta::assert_snapshot!(error(&with_header(
+        "-- +petal if SELECT true\n-- +petal up\nSELECT 1;\n"
+    )));
+}

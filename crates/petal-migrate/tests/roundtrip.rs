@@ -397,3 +397,54 @@ fn a_step_outside_a_transaction_round_trips() {
         .is_ok()
     );
 }
+
+/// A statement under `-- +petal if` keeps its query: written right above
+/// it, parsed back onto it, and counted in the step's checksum (an edited
+/// query is an edited step); a comment above the line stays a comment.
+#[test]
+fn a_guarded_statement_round_trips() {
+    let pending = "SELECT EXISTS (SELECT FROM pg_inherits WHERE inhrelid = 'public.e'::regclass AND inhdetachpending)";
+    let mut outside = step(vec![
+        Statement::new("ALTER TABLE \"public\".\"p\" DETACH PARTITION \"public\".\"e\" FINALIZE")
+            .with_comment("finish a detach left pending")
+            .guarded(pending),
+        Statement::new("SELECT 1"),
+    ]);
+    outside.no_transaction = true;
+    let migration = NewMigration {
+        up: vec![outside],
+        ..money_to_numeric()
+    };
+    let text = write(&migration);
+    assert!(
+        text.contains(&format!(
+            "-- finish a detach left pending\n-- +petal if {pending}\nALTER TABLE"
+        )),
+        "{text}"
+    );
+    let parsed =
+        parse("migrations/20260728093000_move_money_to_numeric.sql", &text).expect("parses");
+    let statements = &parsed.up.steps[0].statements;
+    let guard = statements[0].guard.as_ref().expect("the guard is read");
+    assert_eq!(guard.sql, pending);
+    assert_eq!(&text[guard.offset..guard.offset + pending.len()], pending);
+    assert_eq!(statements[0].comments, ["finish a detach left pending"]);
+    assert_eq!(statements[1].guard, None);
+    assert_eq!(
+        write(&NewMigration {
+            up: parsed.up.steps.clone(),
+            ..money_to_numeric()
+        }),
+        text
+    );
+    let edited = parse(
+        "migrations/20260728093000_move_money_to_numeric.sql",
+        &text.replace("AND inhdetachpending", "AND NOT inhdetachpending"),
+    )
+    .expect("parses");
+    assert_ne!(
+        edited.up.steps[0].checksum(),
+        parsed.up.steps[0].checksum(),
+        "an edited guard must change the step's checksum"
+    );
+}

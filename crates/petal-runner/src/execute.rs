@@ -58,7 +58,8 @@ pub struct Runner<'a> {
 
 /// Why a step's attempt stopped.
 enum StepStop<'s> {
-    Failed(&'s Statement, tokio_postgres::Error),
+    /// The statement failed, or (`true`) the `-- +petal if` query over it.
+    Failed(&'s Statement, tokio_postgres::Error, bool),
     /// A signal came: before the step's first statement (`None`), or
     /// while or after a statement ran.
     Interrupted(Option<Signalled<'s>>),
@@ -133,7 +134,7 @@ impl Runner<'_> {
                 let _ = self.client.batch_execute("ROLLBACK").await;
                 let pause = Duration::from_millis(500 << attempt.min(6));
                 match stop {
-                    StepStop::Failed(_, ref e)
+                    StepStop::Failed(_, ref e, _)
                         if lock_timed_out(e)
                             && attempt < self.policy.attempts
                             && self.interrupt.fired().is_none() =>
@@ -151,7 +152,7 @@ impl Runner<'_> {
                         }
                         attempt += 1;
                     }
-                    StepStop::Failed(stmt, e) => {
+                    StepStop::Failed(stmt, e, in_guard) => {
                         // A statement that failed because the session was
                         // terminated leaves no connection to read the
                         // journal on.
@@ -167,7 +168,8 @@ impl Runner<'_> {
                                 .map(Statement::offset)
                                 .collect()
                         });
-                        return Err(statement_error(m, stmt, e, at, attempt, ran));
+                        let failed = Failed { stmt, in_guard };
+                        return Err(statement_error(m, failed, e, at, attempt, ran));
                     }
                     StepStop::Interrupted(signalled) => {
                         // Outside a transaction, what ran stays.
@@ -216,14 +218,14 @@ impl Runner<'_> {
     /// running.
     async fn run_statements<'s>(&self, statements: &'s [Statement]) -> Result<(), StepStop<'s>> {
         for stmt in statements {
-            if let Err(e) = self.run_statement(&stmt.sql).await {
+            if let Err((e, in_guard)) = self.run_guarded(stmt).await {
                 if self.interrupt.fired().is_some() {
                     return Err(StepStop::Interrupted(Some(Signalled {
                         statement: stmt,
                         cancelled: true,
                     })));
                 }
-                return Err(StepStop::Failed(stmt, e));
+                return Err(StepStop::Failed(stmt, e, in_guard));
             }
             if self.interrupt.fired().is_some() {
                 return Err(StepStop::Interrupted(Some(Signalled {
@@ -293,6 +295,24 @@ impl Runner<'_> {
         self.record_step(m, index, last, started).await?;
         self.client.batch_execute("COMMIT").await?;
         Ok(())
+    }
+
+    /// Runs `stmt` unless the query of its `-- +petal if` line answers
+    /// false or NULL. An error says whether the query (`true`) or the
+    /// statement failed.
+    async fn run_guarded(&self, stmt: &Statement) -> Result<(), (tokio_postgres::Error, bool)> {
+        if let Some(guard) = &stmt.guard {
+            let row = self
+                .client
+                .query_one(guard.sql.as_str(), &[])
+                .await
+                .map_err(|e| (e, true))?;
+            let go: Option<bool> = row.try_get(0).map_err(|e| (e, true))?;
+            if go != Some(true) {
+                return Ok(());
+            }
+        }
+        self.run_statement(&stmt.sql).await.map_err(|e| (e, false))
     }
 
     /// Runs `sql`; when the signal comes meanwhile, asks the server to
@@ -374,7 +394,7 @@ impl Runner<'_> {
                     let at = (index, steps.len(), true);
                     return Err(self.interrupted(m, None, ran, at).await);
                 }
-                if let Err(e) = self.run_statement(&stmt.sql).await {
+                if let Err((e, in_guard)) = self.run_guarded(stmt).await {
                     if self.interrupt.fired().is_some() {
                         let signalled = Signalled {
                             statement: stmt,
@@ -384,7 +404,8 @@ impl Runner<'_> {
                         return Err(self.interrupted(m, Some(signalled), ran, at).await);
                     }
                     let at = self.stopped_at(m, index, steps.len(), false).await?;
-                    return Err(statement_error(m, stmt, e, at, 1, Some(ran)));
+                    let failed = Failed { stmt, in_guard };
+                    return Err(statement_error(m, failed, e, at, 1, Some(ran)));
                 }
                 ran.push(stmt.offset());
             }
@@ -427,9 +448,15 @@ fn lock_timed_out(e: &tokio_postgres::Error) -> bool {
     e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE)
 }
 
+/// The statement that failed, or whose `-- +petal if` query did.
+struct Failed<'s> {
+    stmt: &'s Statement,
+    in_guard: bool,
+}
+
 fn statement_error(
     m: &PlannedMigration,
-    stmt: &Statement,
+    Failed { stmt, in_guard }: Failed<'_>,
     e: tokio_postgres::Error,
     at: StoppedAt,
     attempts: u32,
@@ -445,11 +472,24 @@ fn statement_error(
                 .to_string(),
         );
     }
+    // A failed guard is shown at its own place, its query as the SQL.
+    let (statement_start, sql) = match (&stmt.guard, in_guard) {
+        (Some(guard), true) => {
+            if server.hint.is_none() {
+                server.hint = Some(
+                    "the query of the `-- +petal if` line over a statement must answer one row                      with one boolean"
+                        .to_string(),
+                );
+            }
+            (guard.offset, guard.sql.clone())
+        }
+        _ => (stmt.offset(), stmt.sql.clone()),
+    };
     RunError::Statement(Box::new(FailedStatement {
         at,
         file: Arc::clone(&m.file.source),
-        statement_start: stmt.offset(),
-        sql: stmt.sql.clone(),
+        statement_start,
+        sql,
         server,
         attempts,
         ran_outside_transaction,

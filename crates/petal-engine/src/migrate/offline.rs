@@ -3,7 +3,8 @@
 //! running one with psql leaves the database exactly as the run would.
 
 use petal_migrate::{
-    Direction, Plan, PlannedMigration, Target, plan_offline, plan_stamp_offline, write_statement,
+    Direction, Plan, PlannedMigration, Statement, Target, plan_offline, plan_stamp_offline,
+    write_statement,
 };
 
 use petal_ir::quote_literal;
@@ -95,7 +96,7 @@ fn render_script(plan: &Plan) -> String {
             }
             if let Some(s) = steps.get(index) {
                 for stmt in &s.statements {
-                    write_statement(&mut out, stmt);
+                    write_offline(&mut out, stmt);
                 }
             }
             out.push_str(&step_row_sql(&step.file, step.direction, index));
@@ -111,6 +112,27 @@ fn render_script(plan: &Plan) -> String {
         }
     }
     out
+}
+
+/// A statement as psql runs it: one under `-- +petal if` in psql's own
+/// conditional, its query's answer read into a variable first.
+fn write_offline(out: &mut String, stmt: &Statement) {
+    let Some(guard) = &stmt.guard else {
+        write_statement(out, stmt);
+        return;
+    };
+    out.push_str(&format!(
+        "SELECT coalesce(({}), false) AS petal_if \\gset\n\\if :petal_if\n",
+        guard.sql
+    ));
+    write_statement(
+        out,
+        &Statement {
+            guard: None,
+            ..stmt.clone()
+        },
+    );
+    out.push_str("\\endif\n");
 }
 
 /// A file that needs a newer server (`-- petal requires:`) stops the
