@@ -47,6 +47,11 @@ pub struct StandAlone {
     /// attach moves each past the values the table brings, never back.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parent_sequences: Vec<ParentSequence>,
+    /// Leaving its parent: the names of the checks it holds, its own and
+    /// its parent's. A detach `CONCURRENTLY` adds one more, which the
+    /// online recipe drops (`render/online/detach.rs`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<String>,
 }
 
 /// A parent's identity or serial column and the sequence feeding it.

@@ -155,6 +155,14 @@ impl Engine<'_> {
                 parent_key: parent.partition_by.clone(),
                 copies: copy_names(parent, &name, Like::Wanted(wanted), &self.cur, self.to),
                 parent_sequences: parent_sequences(parent),
+                checks: t
+                    .checks
+                    .iter()
+                    .chain(&parent.checks)
+                    .map(|c| c.name.clone())
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect(),
             };
             self.emit_partition_of(&name, Some(of), None, Some(alone));
         }
@@ -169,6 +177,7 @@ impl Engine<'_> {
                 parent_key: joining.parent_key,
                 copies: joining.copies,
                 parent_sequences: joining.parent_sequences,
+                checks: Vec::new(),
             };
             self.emit_partition_of(&joining.table, None, Some(joining.of), Some(alone));
         }

@@ -154,6 +154,7 @@ pub(super) fn recreate(change: &Change, recreate: &RecreateEnum) -> Vec<Reviewed
     };
     out.extend(recreate.foreign_keys.iter().map(|f| ReviewedStatement {
         impact: Change::Drop(key_object(f)).impact(),
+        guard: None,
         ..extra(
             &ObjectKey::constraint(&f.table, &f.foreign_key.name),
             drop_constraint(&f.table, &f.foreign_key.name),
@@ -177,6 +178,7 @@ pub(super) fn recreate(change: &Change, recreate: &RecreateEnum) -> Vec<Reviewed
         out.push(ReviewedStatement {
             safety: Safety::Locks,
             impact: Change::Create(key_object(f)).impact(),
+            guard: None,
             ..extra(
                 &ObjectKey::constraint(&f.table, &f.foreign_key.name),
                 ddl::add_foreign_key(&f.table, &f.foreign_key),

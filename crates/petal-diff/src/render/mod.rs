@@ -110,6 +110,9 @@ impl Mode {
                     )
             })
             .then_some(18);
+        // DETACH PARTITION ... CONCURRENTLY exists from 14 on.
+        let detach = online::detach::detaches_concurrently(changes, scope).then_some(14);
+        let own = own.max(detach);
         let created = crate::requirements(changes)
             .into_iter()
             .map(|r| r.major)

@@ -30,6 +30,7 @@
 //! tables attached.
 
 mod attach;
+pub(crate) mod detach;
 mod not_null;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -62,6 +63,10 @@ struct Plan {
     /// Tables that join a parent, attached once they hold what its
     /// partitions hold (`online/attach.rs`).
     attaching: Vec<ReviewedStatement>,
+    /// Partitions detached `CONCURRENTLY` before anything else runs
+    /// (`online/detach.rs`): their steps, and the change the partition
+    /// tree follows.
+    detaching: Vec<(Vec<ReviewedStep>, Change)>,
     /// The statements above that PostgreSQL passes on to a table's
     /// inheritance children (a check's, a NOT NULL's; not an index's or a
     /// foreign key's), by their SQL: their labels name the children too.
@@ -168,6 +173,15 @@ pub(super) fn render_in(
     for change in selected {
         if let Some(recipe) = not_null_recipe(changes, change, scope) {
             plan.not_null_by(recipe, change);
+            continue;
+        }
+        // A partition with partitions of its own is detached as in the
+        // plain mode: what the detach locks below it is not measured.
+        if let Some(detach) = detach::concurrent_detach(changes, change, scope)
+            .filter(|d| !context.tree.is_partitioned(d.table()))
+        {
+            plan.detaching
+                .push((detach.steps(), detach.change().clone()));
             continue;
         }
         match change {
@@ -304,10 +318,21 @@ impl Plan {
 
     fn into_steps(self, tree: &PartitionTree) -> Vec<ReviewedStep> {
         let mut tree = tree.clone();
-        let mut steps = render_steps(&self.plain, &mut tree);
+        // First, as the plain mode detaches first: the changes after may
+        // need the table standing alone.
+        let mut steps = Vec::new();
+        for (detach, change) in self.detaching {
+            steps.extend(detach);
+            tree.apply(&change);
+        }
+        let first_plain = steps.len();
+        steps.extend(render_steps(&self.plain, &mut tree));
         let plain_steps = steps.len();
         if self.flag_blocking {
-            for statement in steps.iter_mut().flat_map(|s| &mut s.statements) {
+            for statement in steps[first_plain..]
+                .iter_mut()
+                .flat_map(|s| &mut s.statements)
+            {
                 flag_what_stays_blocking(statement);
             }
         }

@@ -61,6 +61,7 @@ pub(crate) fn attach_or_detach(
                 table,
                 &from.parent,
                 copies,
+                "ACCESS EXCLUSIVE",
             ));
         }
         out.push(format!(

@@ -30,6 +30,11 @@ pub struct ReviewedStatement {
     /// reads whole (a folded change's are in its own `folded` entry).
     #[serde(default, skip_serializing_if = "Impact::is_empty")]
     pub impact: Impact,
+    /// A query answering one boolean: the statement runs only when it
+    /// answers true (`-- +petal if` in the file). A step that a failure may
+    /// leave half done resumes by the branch that finishes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guard: Option<String>,
 }
 
 impl ReviewedStatement {
@@ -118,10 +123,10 @@ impl ReviewedStatement {
 }
 
 impl ReviewedStep {
-    /// Each statement's SQL with the comment lines to write above it: the
+    /// Each statement's SQL with the comment lines to write above it (the
     /// step's reason over its first, and a statement's own lines unless
-    /// they repeat those of the statement before.
-    pub fn annotated(&self) -> Vec<(Vec<String>, &str)> {
+    /// they repeat those of the statement before) and its guard.
+    pub fn annotated(&self) -> Vec<(Vec<String>, Option<&str>, &str)> {
         let mut previous: Option<Vec<String>> = None;
         let mut out = Vec::with_capacity(self.statements.len());
         for (index, statement) in self.statements.iter().enumerate() {
@@ -136,7 +141,7 @@ impl ReviewedStep {
                 comments.extend(own.iter().cloned());
             }
             previous = Some(own);
-            out.push((comments, statement.sql.as_str()));
+            out.push((comments, statement.guard.as_deref(), statement.sql.as_str()));
         }
         out
     }

@@ -16,16 +16,20 @@ use petal_ir::{QualifiedName, quote_literal};
 
 use crate::{ParentCopy, ParentCopyKind};
 
-/// The `DO` block.
+/// The `DO` block. It locks the parent in `parent_lock` mode: `ACCESS
+/// EXCLUSIVE` as the detach after it does, or, before a detach
+/// `CONCURRENTLY`, `SHARE UPDATE EXCLUSIVE` as that one does (enough to
+/// hold the parent's defaults still while they are copied).
 pub(super) fn before_detach(
     table: &QualifiedName,
     parent: &QualifiedName,
     copies: &[ParentCopy],
+    parent_lock: &str,
 ) -> String {
     let (t, p) = (literal(table), literal(parent));
     let alter = format!("ALTER TABLE {}", table.quoted().replace('%', "%%"));
     let mut body = format!(
-        "    LOCK TABLE ONLY {} IN ACCESS EXCLUSIVE MODE;\n    LOCK TABLE {} IN ACCESS EXCLUSIVE MODE;\n",
+        "    LOCK TABLE ONLY {} IN {parent_lock} MODE;\n    LOCK TABLE {} IN ACCESS EXCLUSIVE MODE;\n",
         parent.quoted(),
         table.quoted()
     );
@@ -100,6 +104,33 @@ pub(super) fn before_detach(
         let rename = |to: &str| format!("format({renaming}, c.conname, {to})");
         body.push_str(&renamed_in_two_passes(rename, "c.conname", "c.oid", &found));
     }
+    let tag = dollar_tag(&body);
+    format!("DO {tag}\nDECLARE\n    statement text;\nBEGIN\n{body}END\n{tag};")
+}
+
+/// The `DO` block after a detach `CONCURRENTLY`: PostgreSQL gives the
+/// table a check of its own saying what its bound said (unless one it has
+/// says so already), under a name of its choosing. Every check the table
+/// did not hold before (`checks`: its own and its parent's) is that one,
+/// and goes: the diff knows the table without it.
+pub(super) fn after_concurrent_detach(table: &QualifiedName, checks: &[String]) -> String {
+    let held: Vec<String> = checks.iter().map(|c| quote_literal(c)).collect();
+    let body = each(
+        &format!(
+            "format({}, c.conname)",
+            template(&format!(
+                "ALTER TABLE {} DROP CONSTRAINT %I",
+                table.quoted().replace('%', "%%")
+            ))
+        ),
+        &format!(
+            "FROM pg_constraint c\n        \
+             WHERE c.conrelid = {}::regclass AND c.contype = 'c'\n          \
+             AND c.conname <> ALL (ARRAY[{}]::name[])",
+            literal(table),
+            held.join(", ")
+        ),
+    );
     let tag = dollar_tag(&body);
     format!("DO {tag}\nDECLARE\n    statement text;\nBEGIN\n{body}END\n{tag};")
 }

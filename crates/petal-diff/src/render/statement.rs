@@ -20,6 +20,7 @@ pub(crate) fn single(change: &Change, sql: impl Into<Sql>) -> ReviewedStatement 
         folded: Vec::new(),
         origins: sql.origins,
         impact: change.impact(),
+        guard: None,
     }
 }
 
@@ -35,6 +36,7 @@ pub(crate) fn extra(on: &ObjectKey, sql: impl Into<Sql>, description: String) ->
         folded: Vec::new(),
         origins: sql.origins,
         impact: Impact::default(),
+        guard: None,
     }
 }
 
@@ -72,6 +74,7 @@ pub(crate) fn many_with_impacts(
                 folded: Vec::new(),
                 origins: sql.origins,
                 impact: impact_of(i),
+                guard: None,
             }
         })
         .collect()

@@ -126,6 +126,18 @@ pub async fn run(db: &TestDb, steps: &[ReviewedStep]) -> Result<Vec<Mismatch>, S
             .map(|(oid, _)| oid)
             .collect();
         for statement in &step.statements {
+            // A guarded statement the server would skip is not run: its
+            // label is that of a state this run is not in.
+            if let Some(guard) = &statement.guard {
+                let answer: Option<bool> = client
+                    .query_one(guard.as_str(), &[])
+                    .await
+                    .and_then(|row| row.try_get(0))
+                    .map_err(|e| format!("the guard failed: {e}\n  in: {guard}"))?;
+                if answer != Some(true) {
+                    continue;
+                }
+            }
             let observed = if step.no_transaction {
                 observe_outside(db, &statement.sql, &existed).await?
             } else {
@@ -278,29 +290,33 @@ fn compare(sql: &str, labelled: Impact, observed: Observed) -> Option<Mismatch> 
 }
 
 /// A statement that refuses a transaction block (`CREATE INDEX
-/// CONCURRENTLY`), run on the test's session while a third session holds
-/// an old snapshot and a lock on every table, so that the statement waits
-/// where a second session can read the locks it holds then. Its reads are
-/// not seen from there: only its locks and rewrites are compared.
+/// CONCURRENTLY`, `DETACH PARTITION ... CONCURRENTLY`), run on the test's
+/// session while other sessions, one per table, each hold an old snapshot
+/// and a `ROW EXCLUSIVE` lock on their table, as writers would: a lock the
+/// statement asks for that writers wait on waits on them, and a watching
+/// session reads the locks the statement holds then and the one it asks
+/// for. At a wait for a table's lock, that table's holder lets go; at a
+/// wait for the sessions that came before (such a statement runs in
+/// several transactions, waiting between them), fresh holders take every
+/// table before the old ones let go, so that the next transaction waits
+/// too (at most `ROUNDS` times). Its reads are not seen from there: only
+/// its locks and rewrites are compared.
 async fn observe_outside(
     db: &TestDb,
     sql: &str,
     existed: &BTreeSet<i64>,
 ) -> Result<Observed, String> {
+    const ROUNDS: usize = 4;
     let client = db.client();
     let before = snapshot(client).await?;
-    let holder = db.connect().await;
     let watcher = db.connect().await;
-    let mut hold = String::from("BEGIN ISOLATION LEVEL REPEATABLE READ;");
-    for (oid, relation) in &before {
-        if existed.contains(oid) && matches!(relation.kind, 'r' | 'p' | 'm') {
-            hold.push_str(&format!("SELECT FROM {} LIMIT 0;", relation.name.quoted()));
-        }
-    }
-    holder
-        .batch_execute(&hold)
-        .await
-        .map_err(|e| e.to_string())?;
+    let tables: Vec<(i64, QualifiedName)> = before
+        .iter()
+        .filter(|(oid, r)| existed.contains(oid) && matches!(r.kind, 'r' | 'p' | 'm'))
+        .map(|(oid, r)| (*oid, r.name.clone()))
+        .collect();
+    let mut holders = hold_every_table(db, &tables).await?;
+    let mut rounds = 1;
     let pid: i32 = client
         .query_one("SELECT pg_backend_pid()", &[])
         .await
@@ -308,44 +324,69 @@ async fn observe_outside(
         .get(0);
     let run = client.batch_execute(sql);
     tokio::pin!(run);
-    let mut held = None;
+    let mut held = Vec::new();
+    let mut last_wait = None;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     let result = loop {
         tokio::select! {
             result = &mut run => break result,
             _ = tokio::time::sleep(std::time::Duration::from_millis(10)) => {}
         }
-        if held.is_none() {
-            let waiting: i64 = watcher
-                .query_one(
-                    "SELECT count(*) FROM pg_locks WHERE pid = $1 AND NOT granted",
+        // What it waits for, if it waits: a table's lock, or a session.
+        let wait: Option<(String, Option<i64>, Option<String>)> = watcher
+            .query_opt(
+                "SELECT locktype, relation::int8, coalesce(virtualxid, transactionid::text) \
+                 FROM pg_locks WHERE pid = $1 AND NOT granted LIMIT 1",
+                &[&pid],
+            )
+            .await
+            .map_err(|e| e.to_string())?
+            .map(|row| (row.get(0), row.get(1), row.get(2)));
+        let Some(wait) = wait.filter(|w| last_wait.as_ref() != Some(w)) else {
+            continue;
+        };
+        held.extend(
+            watcher
+                .query(
+                    "SELECT relation::int8, mode FROM pg_locks \
+                     WHERE pid = $1 AND locktype = 'relation'",
                     &[&pid],
                 )
                 .await
-                .map_err(|e| e.to_string())?
-                .get(0);
-            if waiting > 0 {
-                held = Some(
-                    watcher
-                        .query(
-                            "SELECT relation::int8, mode FROM pg_locks \
-                             WHERE pid = $1 AND granted AND locktype = 'relation'",
-                            &[&pid],
-                        )
+                .map_err(|e| e.to_string())?,
+        );
+        match wait.1 {
+            Some(table) => {
+                if let Some(holder) = holders.remove(&table) {
+                    holder
+                        .batch_execute("COMMIT")
                         .await
-                        .map_err(|e| e.to_string())?,
-                );
-                holder
-                    .batch_execute("COMMIT")
-                    .await
-                    .map_err(|e| e.to_string())?;
+                        .map_err(|e| e.to_string())?;
+                }
+            }
+            None => {
+                let fresh = if rounds < ROUNDS {
+                    rounds += 1;
+                    hold_every_table(db, &tables).await?
+                } else {
+                    BTreeMap::new()
+                };
+                for holder in std::mem::replace(&mut holders, fresh).into_values() {
+                    holder
+                        .batch_execute("COMMIT")
+                        .await
+                        .map_err(|e| e.to_string())?;
+                }
             }
         }
+        last_wait = Some(wait);
         if std::time::Instant::now() > deadline {
             return Err(format!("{sql} neither finished nor waited in 60 s"));
         }
     };
-    let _ = holder.batch_execute("COMMIT").await;
+    for holder in holders.into_values() {
+        let _ = holder.batch_execute("COMMIT").await;
+    }
     result.map_err(|e| {
         format!(
             "the statement failed: {}\n  in: {sql}",
@@ -354,7 +395,7 @@ async fn observe_outside(
     })?;
     let after = snapshot(client).await?;
     let mut impact = Impact::default();
-    held_locks(&mut impact, held.iter().flatten(), &before, existed);
+    held_locks(&mut impact, &held, &before, existed);
     for (oid, relation) in &before {
         let written = after
             .get(oid)
@@ -368,6 +409,28 @@ async fn observe_outside(
         scans_seen: false,
         reindexed: BTreeMap::new(),
     })
+}
+
+/// A session per table holding a snapshot and `ROW EXCLUSIVE` on it (on
+/// it alone: `ONLY`), as a writer in a long transaction does.
+async fn hold_every_table(
+    db: &TestDb,
+    tables: &[(i64, QualifiedName)],
+) -> Result<BTreeMap<i64, Client>, String> {
+    let mut out = BTreeMap::new();
+    for (oid, name) in tables {
+        let holder = db.connect().await;
+        holder
+            .batch_execute(&format!(
+                "BEGIN ISOLATION LEVEL REPEATABLE READ; \
+                 LOCK TABLE ONLY {0} IN ROW EXCLUSIVE MODE; SELECT FROM ONLY {0} LIMIT 0;",
+                name.quoted()
+            ))
+            .await
+            .map_err(|e| e.to_string())?;
+        out.insert(*oid, holder);
+    }
+    Ok(out)
 }
 
 /// The labelled locks of `pg_locks` rows (relation oid, mode) on the

@@ -255,3 +255,24 @@ label_case!(
     "CREATE TABLE visits (id int, at date) PARTITION BY RANGE (at);
      CREATE TABLE visits_2024 (id int NOT NULL, at date NOT NULL, PRIMARY KEY (id, at));"
 );
+
+// A partition coming to stand alone with the online recipes, from a
+// parent with no default partition: detached CONCURRENTLY, the parent
+// locked SHARE UPDATE EXCLUSIVE in both of the detach's transactions, the
+// partition ACCESS EXCLUSIVE in its second, and the table the parent's
+// foreign key references SHARE ROW EXCLUSIVE there (its triggers gain the
+// partition's copy of the key).
+online_case!(
+    online_partition_comes_to_stand_alone,
+    "CREATE TABLE visits (id int NOT NULL, at date NOT NULL, customer_id bigint REFERENCES customers,
+         note text) PARTITION BY RANGE (at);
+     CREATE TABLE visits_2024 PARTITION OF visits FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+     CREATE TABLE visits_2025 PARTITION OF visits FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+     INSERT INTO visits SELECT g, date '2024-01-01' + g, 1 + g % 200, 'n'
+         FROM generate_series(1, 500) g;",
+    "CREATE TABLE visits (id int NOT NULL, at date NOT NULL, customer_id bigint REFERENCES customers,
+         note text) PARTITION BY RANGE (at);
+     CREATE TABLE visits_2025 PARTITION OF visits FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+     CREATE TABLE visits_2024 (id int NOT NULL, at date NOT NULL,
+         customer_id bigint CONSTRAINT visits_customer_id_fkey REFERENCES customers, note text);"
+);

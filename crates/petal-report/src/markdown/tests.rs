@@ -29,7 +29,7 @@ pub(super) fn database(tables: Vec<Table>) -> Database {
 /// The SQL of steps, each statement under its comment lines.
 fn sql(steps: &[ReviewedStep]) -> String {
     let mut out = String::new();
-    for (comments, statement) in steps.iter().flat_map(ReviewedStep::annotated) {
+    for (comments, _, statement) in steps.iter().flat_map(ReviewedStep::annotated) {
         for line in comments {
             out.push_str(&format!("-- {line}\n"));
         }

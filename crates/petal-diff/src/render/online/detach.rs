@@ -1,0 +1,184 @@
+//! A partition that comes to stand alone, detached `CONCURRENTLY` (from
+//! PostgreSQL 14): the parent stays open to reads and writes.
+//!
+//! PostgreSQL detaches so in two transactions. The first marks the
+//! partition pending detach under `SHARE UPDATE EXCLUSIVE` on both tables
+//! and commits; from then on new queries of the parent leave the
+//! partition out. It then waits for every transaction that may still see
+//! it there, and the second transaction detaches it under `ACCESS
+//! EXCLUSIVE` on the partition alone (and `SHARE ROW EXCLUSIVE` on the
+//! tables the parent's foreign keys reference, whose triggers gain the
+//! partition's copies). Measured on 15 with a session holding each lock in
+//! turn: the parent is never locked more than `SHARE UPDATE EXCLUSIVE`.
+//!
+//! A failure or a signal between the two transactions (a lock timeout
+//! while it waits, a cancel) leaves the partition pending: a detach then
+//! fails, and only `DETACH PARTITION ... FINALIZE` completes it. The step
+//! therefore holds both, each under a `-- +petal if` query on
+//! `pg_inherits.inhdetachpending`, so that whichever attempt runs it (a
+//! retry after a lock timeout, `petal upgrade` after a crash) takes the
+//! branch that finishes the detach, and none when it is done.
+//!
+//! PostgreSQL refuses it where the parent has a default partition. Where
+//! foreign keys reference the parent, the detach checks that none of
+//! their rows reference the partition's, under locks the labels do not
+//! measure yet: both are detached as in the plain mode, in the
+//! transactional step.
+//!
+//! The detach gives the table a check saying what its bound said, named
+//! by PostgreSQL; a block after it drops every check the table did not
+//! hold before.
+
+use petal_ir::{PartitionOf, QualifiedName, quote_literal};
+
+use super::Scope;
+use crate::StandAlone;
+use crate::change::{Alter, Change, Delta};
+use crate::impact::{Impact, LockMode};
+use crate::render::{ReviewedStep, many, stand_alone};
+
+/// A partition the online recipes detach `CONCURRENTLY`.
+pub(crate) struct Detach<'c> {
+    change: &'c Change,
+    table: &'c QualifiedName,
+    of: &'c PartitionOf,
+    alone: &'c StandAlone,
+    parent_references: &'c [QualifiedName],
+}
+
+/// The change's detach, when the online recipes write it `CONCURRENTLY`:
+/// a partition that comes to stand alone, on PostgreSQL 14 or later, from
+/// a parent the migration keeps that has no default partition and no
+/// foreign key referencing it.
+pub(crate) fn concurrent_detach<'c>(
+    changes: &[Change],
+    change: &'c Change,
+    scope: Scope,
+) -> Option<Detach<'c>> {
+    let Scope::All { server_version_num } = scope else {
+        return None;
+    };
+    let Change::Alter(Alter::PartitionOf {
+        table,
+        partition_of: Delta {
+            from: Some(of),
+            to: None,
+        },
+        default_partition: None,
+        referenced_by,
+        parent_references,
+        stands_alone: Some(alone),
+    }) = change
+    else {
+        return None;
+    };
+    let concurrent = server_version_num >= 140000
+        && referenced_by.is_empty()
+        && !of.bound.eq_ignore_ascii_case("DEFAULT")
+        && parent_kept(changes, &of.parent);
+    concurrent.then_some(Detach {
+        change,
+        table,
+        of,
+        alone,
+        parent_references,
+    })
+}
+
+/// Whether the parent is there before and after, as the same table.
+fn parent_kept(changes: &[Change], parent: &QualifiedName) -> bool {
+    !changes.iter().any(|c| match c {
+        Change::Create(crate::change::Object::Table { table, .. })
+        | Change::Drop(crate::change::Object::Table { table, .. }) => table.name == *parent,
+        Change::Rename(crate::change::Rename::Table { name }) => name.to == *parent,
+        _ => false,
+    })
+}
+
+impl Detach<'_> {
+    /// Its steps: the partition made ready to stand alone, the detach
+    /// outside a transaction, the check PostgreSQL added dropped.
+    pub(crate) fn steps(&self) -> Vec<ReviewedStep> {
+        let (table, parent) = (self.table, &self.of.parent);
+        let (t, p) = (table.quoted(), parent.quoted());
+        let on = |pending: bool| {
+            format!(
+                "SELECT EXISTS (SELECT FROM pg_inherits WHERE inhrelid = {}::regclass \
+                 AND inhparent = {}::regclass AND {}inhdetachpending)",
+                quote_literal(&t),
+                quote_literal(&p),
+                if pending { "" } else { "NOT " }
+            )
+        };
+        let sqls = vec![
+            stand_alone::before_detach(table, parent, &self.alone.copies, "SHARE UPDATE EXCLUSIVE"),
+            format!("ALTER TABLE {p} DETACH PARTITION {t} FINALIZE;"),
+            format!("ALTER TABLE {p} DETACH PARTITION {t} CONCURRENTLY;"),
+            stand_alone::after_concurrent_detach(table, &self.alone.checks),
+        ];
+        let mut out = many(self.change, sqls);
+        let detach = self.parent_references.iter().fold(
+            Impact::exclusive(table).lock(parent, LockMode::ShareUpdateExclusive),
+            |impact, r| impact.lock(r, LockMode::ShareRowExclusive),
+        );
+        let mut ready = out.remove(0);
+        ready.impact = Impact::exclusive(table).lock(parent, LockMode::ShareUpdateExclusive);
+        ready
+            .notes
+            .push("the detach runs CONCURRENTLY after it, in a step of its own".to_string());
+        let mut finalize = out.remove(0);
+        finalize.description =
+            format!("finish the detach of {table} that an earlier attempt left pending");
+        finalize.notes = vec!["none is pending on the first run".to_string()];
+        finalize.impact = detach.clone();
+        finalize.guard = Some(on(true));
+        let mut concurrently = out.remove(0);
+        concurrently.description = format!("detach {table} from {parent} concurrently");
+        concurrently.notes = vec![
+            "in two transactions: new queries of the parent leave the partition out from the \
+             first; the second waits for the transactions that may still see it there"
+                .to_string(),
+        ];
+        concurrently.impact = detach;
+        concurrently.guard = Some(on(false));
+        let mut check = out.remove(0);
+        check.description = format!("drop the check on its bound the detach gave {table}");
+        check.notes = Vec::new();
+        check.impact = Impact::exclusive(table);
+        vec![
+            ReviewedStep::new(
+                vec![ready],
+                Some(format!(
+                    "{table} made to hold what it holds standing alone, before it leaves \
+                     {parent}"
+                )),
+            ),
+            ReviewedStep {
+                statements: vec![finalize, concurrently],
+                reason: Some(
+                    "runs outside a transaction: DETACH PARTITION ... CONCURRENTLY refuses one"
+                        .to_string(),
+                ),
+                no_transaction: true,
+            },
+            ReviewedStep::new(vec![check], None),
+        ]
+    }
+
+    pub(crate) fn table(&self) -> &QualifiedName {
+        self.table
+    }
+
+    /// The change, as the partition tree follows it.
+    pub(crate) fn change(&self) -> &Change {
+        self.change
+    }
+}
+
+/// Whether the online recipes detach some partition `CONCURRENTLY`
+/// (which needs PostgreSQL 14).
+pub(crate) fn detaches_concurrently(changes: &[Change], scope: Scope) -> bool {
+    changes
+        .iter()
+        .any(|c| concurrent_detach(changes, c, scope).is_some())
+}
