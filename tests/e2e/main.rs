@@ -7,6 +7,7 @@ mod adopt;
 mod concurrency;
 mod cvety;
 mod dependents;
+mod detach_concurrently;
 mod erd;
 mod expressions;
 mod failures;
