@@ -477,7 +477,7 @@ fn statement_error(
         (Some(guard), true) => {
             if server.hint.is_none() {
                 server.hint = Some(
-                    "the query of the `-- +petal if` line over a statement must answer one row                      with one boolean"
+                    "the query of the `-- +petal if` line over a statement must answer one row with one boolean"
                         .to_string(),
                 );
             }
