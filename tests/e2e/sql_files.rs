@@ -236,6 +236,34 @@ async fn a_sql_function_reading_a_new_table_is_created_after_it() {
     assert_eq!(left, 0, "down to base leaves no table, view or function");
 }
 
+/// A PL/pgSQL body naming a table's row type (`orders%ROWTYPE`) records
+/// no dependency on it either, and PostgreSQL checks the declaration when
+/// the function is created: the migration creates it whatever the order,
+/// its step checking bodies when they run (found on a real service's
+/// history, where the function came first and the migration failed).
+#[tokio::test]
+async fn a_plpgsql_function_declaring_a_new_tables_row_type_is_created() {
+    let project = orders_project().await;
+    project.write(
+        "sql/audit.sql",
+        "CREATE FUNCTION order_seen() RETURNS trigger LANGUAGE plpgsql AS $$\n\
+         DECLARE seen orders%ROWTYPE;\n\
+         BEGIN seen := NEW; RETURN NEW; END $$;\n\
+         CREATE TRIGGER orders_seen BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION order_seen();\n",
+    );
+    project
+        .petal(&["revision", "--autogenerate", "-m", "initial"])
+        .assert_ok();
+    project.petal(&["upgrade", "head"]).assert_ok();
+    project
+        .client()
+        .batch_execute("INSERT INTO orders VALUES (1, 2, 3)")
+        .await
+        .unwrap_or_else(|e| panic!("the trigger runs: {e}"));
+    project.petal(&["check"]).assert_ok();
+    project.petal(&["downgrade", "base"]).assert_ok();
+}
+
 /// A trigger renamed in a SQL file with a hint above it is renamed in
 /// place (its comment and state go with it), not dropped and created.
 #[tokio::test]

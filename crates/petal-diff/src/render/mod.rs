@@ -195,6 +195,12 @@ pub fn change_labels(diff: &Diff, mode: Mode) -> Vec<(Safety, Vec<Impact>)> {
 /// The plain steps of `changes`; `tree` is the partition tree they start
 /// from, and is left as they leave it.
 pub(crate) fn render_steps(changes: &[Change], tree: &mut PartitionTree) -> Vec<ReviewedStep> {
+    let mut steps = steps_of(changes, tree);
+    functions::bodies_checked_when_run(&mut steps);
+    steps
+}
+
+fn steps_of(changes: &[Change], tree: &mut PartitionTree) -> Vec<ReviewedStep> {
     if changes.is_empty() {
         return Vec::new();
     }
