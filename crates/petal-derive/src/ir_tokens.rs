@@ -265,6 +265,7 @@ fn index(ix: &Index) -> TokenStream {
             comment: #comment,
             storage: #storage,
             concurrently: #concurrently,
+            only: false,
         }
     }
 }

@@ -86,6 +86,7 @@ fn table(i: usize) -> Table {
         comment: None,
         storage: Vec::new(),
         concurrently: false,
+        only: false,
     });
     t
 }

@@ -108,6 +108,7 @@ fn index() -> Index {
         comment: None,
         storage: Vec::new(),
         concurrently: false,
+        only: false,
     }
 }
 

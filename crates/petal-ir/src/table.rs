@@ -297,6 +297,14 @@ pub struct Index {
     /// their downs drop it so.
     #[serde(default, skip_serializing_if = "is_false")]
     pub concurrently: bool,
+    /// `ON ONLY`: an index of a partitioned table made for the table
+    /// alone (`CREATE INDEX ... ON ONLY`), which PostgreSQL holds invalid
+    /// until each partition has an index attached to it: the first step of
+    /// building a partitioned table's index partition by partition. Read
+    /// from a partitioned table's invalid index; its partitions' indexes,
+    /// as every partition's copy, are the parent's business.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub only: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

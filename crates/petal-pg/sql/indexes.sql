@@ -41,6 +41,9 @@ SELECT i.indrelid AS table_oid,
        pg_get_expr(i.indpred, i.indrelid) AS predicate,
        {{index_nulls_not_distinct}} AS nulls_not_distinct,
        ic.reloptions AS storage,
+       -- ON ONLY: a partitioned table's index that some partition has
+       -- none attached to yet.
+       (ic.relkind = 'I' AND NOT i.indisvalid) AS only_table,
        d.description AS comment
 FROM rel
 JOIN pg_index i ON i.indrelid = rel.oid

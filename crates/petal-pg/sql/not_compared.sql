@@ -88,12 +88,13 @@ FROM (
       ON d.objoid = con.oid AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0
     UNION ALL
     -- Left behind by a failed CREATE INDEX CONCURRENTLY: it is in the IR like
-    -- any index, but it does not work, and nothing in the IR says so.
+    -- any index, but it does not work, and nothing in the IR says so. (A
+    -- partitioned table's, made ON ONLY, is read as such: `Index::only`.)
     SELECT 'invalid index', quote_ident(tbl.nspname) || '.' || quote_ident(ic.relname)
     FROM tbl
     JOIN pg_index i ON i.indrelid = tbl.oid
     JOIN pg_class ic ON ic.oid = i.indexrelid
-    WHERE NOT i.indisvalid
+    WHERE NOT i.indisvalid AND ic.relkind <> 'I'
     UNION ALL
     SELECT 'statistics object', quote_ident(nsp.nspname) || '.' || quote_ident(s.stxname)
     FROM pg_statistic_ext s

@@ -91,3 +91,42 @@ async fn partitions_are_read_without_what_they_inherit() {
     });
     assert_eq!(edges_between_tables.count(), 0);
 }
+
+/// An index made `ON ONLY` a partitioned table is read so while some
+/// partition has none attached to it (PostgreSQL holds it invalid), and
+/// as a plain index once each has; it is never listed as an invalid one
+/// not compared.
+#[tokio::test]
+async fn an_index_on_only_a_partitioned_table_is_read_so_until_complete() {
+    let db = TestDb::new().await;
+    db.client()
+        .batch_execute(
+            "CREATE TABLE ev (id bigint NOT NULL, at date NOT NULL, note text) PARTITION BY RANGE (at);
+             CREATE TABLE ev_2024 PARTITION OF ev FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+             CREATE TABLE ev_2025 PARTITION OF ev FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+             CREATE INDEX ev_note ON ONLY ev (note);
+             CREATE INDEX ev_2024_note ON ev_2024 (note);
+             ALTER INDEX ev_note ATTACH PARTITION ev_2024_note;",
+        )
+        .await
+        .unwrap();
+    let only = |found: &petal_pg::Introspection| {
+        let ev = &found.database.tables[&QualifiedName::new("public", "ev")];
+        ev.indexes
+            .iter()
+            .map(|i| (i.name.clone(), i.only))
+            .collect::<Vec<_>>()
+    };
+    let found = read(&db, &IntrospectOptions::default()).await;
+    assert_eq!(only(&found), [("ev_note".to_string(), true)]);
+    assert!(not_compared(&found, "invalid index").is_empty());
+    db.client()
+        .batch_execute(
+            "CREATE INDEX ev_2025_note ON ev_2025 (note);
+             ALTER INDEX ev_note ATTACH PARTITION ev_2025_note;",
+        )
+        .await
+        .unwrap();
+    let found = read(&db, &IntrospectOptions::default()).await;
+    assert_eq!(only(&found), [("ev_note".to_string(), false)]);
+}

@@ -60,6 +60,7 @@ fn index(name: &str, keys: Vec<IndexKey>) -> Index {
         storage: Vec::new(),
         comment: None,
         concurrently: false,
+        only: false,
     }
 }
 

@@ -99,6 +99,7 @@ fn order_lines() -> Table {
         storage: Vec::new(),
         comment: None,
         concurrently: false,
+        only: false,
     });
     t
 }
@@ -307,6 +308,7 @@ fn awkward() -> Database {
         storage: Vec::new(),
         comment: None,
         concurrently: false,
+        only: false,
     });
     a.exclusions.push(petal_ir::Exclusion {
         name: "a_x_excl".into(),

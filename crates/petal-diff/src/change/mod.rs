@@ -92,12 +92,15 @@ impl<T> Delta<T> {
 }
 
 impl Change {
-    /// A partition created, dropped, attached or detached: its impact is
-    /// its own, not spread over its parent's other partitions.
+    /// A partition created, dropped, attached or detached, or an index of
+    /// a partitioned table alone (`ON ONLY`) created: its impact is its
+    /// own, not spread over its parent's other partitions.
     pub fn is_partition_ddl(&self) -> bool {
         match self {
             Change::Create(Object::Table { table, .. })
             | Change::Drop(Object::Table { table, .. }) => table.partition_of.is_some(),
+            // Its drop locks every partition, as any index's does.
+            Change::Create(Object::Index { index, .. }) => index.only,
             Change::Alter(Alter::PartitionOf { .. }) => true,
             _ => false,
         }

@@ -190,5 +190,12 @@ pub(super) fn create_index(table: &QualifiedName, index: &Index) -> Review {
     } else {
         review
     };
+    if index.only {
+        // Nothing to build: the partitions' indexes come later.
+        return review.note(
+            "for the partitioned table alone (ON ONLY): no partition is read, and the index \
+             stays invalid until each partition has an index attached to it",
+        );
+    }
     review.note("blocks writes while the index builds")
 }

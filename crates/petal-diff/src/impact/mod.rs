@@ -266,6 +266,10 @@ fn create(object: &Object) -> Impact {
                 impact.scan(table).scan(referenced)
             }
         }
+        // Made for the partitioned table alone, it reads no partition.
+        Object::Index { table, index } if index.only => {
+            Impact::default().lock(table, LockMode::Share)
+        }
         Object::Index { table, .. } => Impact::default().lock(table, LockMode::Share).scan(table),
         Object::Trigger { trigger } => {
             Impact::default().lock(&trigger.table, LockMode::ShareRowExclusive)

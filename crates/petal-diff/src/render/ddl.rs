@@ -243,10 +243,11 @@ pub(crate) fn create_index_as(table: &QualifiedName, index: &Index, concurrently
     let key = ObjectKey::index(table, &index.name);
     let mut sql = Sql::new();
     sql.push(&format!(
-        "CREATE {}INDEX {}{} ON {} USING {} (",
+        "CREATE {}INDEX {}{} ON {}{} USING {} (",
         if index.unique { "UNIQUE " } else { "" },
         if concurrently { "CONCURRENTLY " } else { "" },
         quote_ident(&index.name),
+        if index.only { "ONLY " } else { "" },
         table.quoted(),
         method(&index.method),
     ));

@@ -410,6 +410,7 @@ mod tests {
             comment: None,
             storage: Vec::new(),
             concurrently: false,
+            only: false,
         });
         let load = render_load(&database(vec![t]));
         let unit = &load.tables[0];

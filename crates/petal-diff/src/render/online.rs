@@ -524,6 +524,7 @@ fn unique_index(table: &QualifiedName, unique: &Unique) -> Vec<ReviewedStatement
         comment: None,
         storage: Vec::new(),
         concurrently: false,
+        only: false,
     };
     let mut statement = extra(
         &ObjectKey::constraint(table, &unique.name),

@@ -276,3 +276,12 @@ online_case!(
      CREATE TABLE visits_2024 (id int NOT NULL, at date NOT NULL,
          customer_id bigint CONSTRAINT visits_customer_id_fkey REFERENCES customers, note text);"
 );
+
+// An index made for the partitioned table alone (`ON ONLY`), as the first
+// step of building one partition by partition: it reads no partition and
+// locks none, made or dropped.
+label_case!(
+    label_index_on_only_a_partitioned_table,
+    EVENTS,
+    &format!("{EVENTS}\n        CREATE INDEX events_kind_only ON ONLY events (kind);")
+);

@@ -353,6 +353,7 @@ pub(super) fn add_index(rng: &mut Rng, t: &mut Table, ns: &mut Namespace) -> boo
         comment: None,
         storage: Vec::new(),
         concurrently: false,
+        only: false,
     };
     let choice = if on_enum && rng.chance(70) {
         4

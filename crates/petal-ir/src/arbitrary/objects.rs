@@ -265,5 +265,6 @@ pub(super) fn btree_index(name: String, keys: Vec<IndexKey>, comment: Option<Str
         comment,
         storage: Vec::new(),
         concurrently: false,
+        only: false,
     }
 }

@@ -197,6 +197,7 @@ pub(super) fn indexes(rows: Rows) -> Result<Vec<IndexRow>, PgError> {
                     storage: get::<Option<Vec<String>>>(row, "storage")?.unwrap_or_default(),
                     comment: get(row, "comment")?,
                     concurrently: false,
+                    only: get(row, "only_table")?,
                 },
             });
         }

@@ -260,6 +260,7 @@ impl Lowering<'_> {
                     .as_ref()
                     .map_or_else(Vec::new, |s| s.value.clone()),
                 concurrently: ix.concurrently,
+                only: false,
             });
         }
     }

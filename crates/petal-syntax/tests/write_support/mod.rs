@@ -261,6 +261,7 @@ fn decorate_indexes(t: &mut Table, rng: &mut Rng) {
             storage: Vec::new(),
             comment: text(rng),
             concurrently: false,
+            only: false,
         });
     }
 }
