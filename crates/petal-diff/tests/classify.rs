@@ -210,6 +210,7 @@ fn cases() -> Vec<(Change, Safety, &'static str)> {
                 table: table.clone(),
                 default_partition: None,
                 referenced_by: Vec::new(),
+                parent_references: Vec::new(),
                 rows_copied: None,
             }),
             Safety::Safe,
@@ -220,6 +221,7 @@ fn cases() -> Vec<(Change, Safety, &'static str)> {
                 table,
                 default_partition: None,
                 referenced_by: Vec::new(),
+                parent_references: Vec::new(),
                 rows_copied: None,
             }),
             Safety::Destructive,
@@ -559,6 +561,7 @@ fn identifiers_and_literals_are_quoted() {
         table: Table::new(QualifiedName::new("Склад", "a\"b")),
         default_partition: None,
         referenced_by: Vec::new(),
+        parent_references: Vec::new(),
         rows_copied: None,
     });
     assert_eq!(render_change(&drop)[0].sql, r#"DROP TABLE "Склад"."a""b";"#);
@@ -596,6 +599,7 @@ fn an_error_position_is_traced_to_the_attribute_not_to_keywords_in_literals() {
         table,
         default_partition: None,
         referenced_by: Vec::new(),
+        parent_references: Vec::new(),
         rows_copied: None,
     });
     let statement = &render_change(&change)[0];

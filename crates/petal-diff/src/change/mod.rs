@@ -225,6 +225,7 @@ mod tests {
                 table: t,
                 default_partition: None,
                 referenced_by: Vec::new(),
+                parent_references: Vec::new(),
                 rows_copied: None,
             }),
             Change::Rename(Rename::Column {

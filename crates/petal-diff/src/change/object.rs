@@ -44,6 +44,10 @@ pub enum Object {
         /// detach, reads: no row of theirs may reference its rows).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         referenced_by: Vec<QualifiedName>,
+        /// For a partition: the tables its parent's foreign keys
+        /// reference, whose triggers its detach before a drop changes.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        parent_references: Vec<QualifiedName>,
         /// For a table recreated with its rows (or a partition below one):
         /// the other table of the copy, which its rows are copied into
         /// before it is dropped, or copied from once it is created.

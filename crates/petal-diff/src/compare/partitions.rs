@@ -161,6 +161,11 @@ impl Engine<'_> {
     pub(super) fn table_object(&self, table: Table) -> Object {
         let (default_partition, referenced_by) =
             self.also_locked(table.partition_of.as_ref(), &table.name);
+        let parent_references = table
+            .partition_of
+            .as_ref()
+            .map(|of| references(&self.cur, &of.parent, &table.name))
+            .unwrap_or_default();
         let rows_copied = self.rows_copied_from(&table.name);
         let mut table = table_without_foreign_keys(&table);
         // The table copied into, not a partition below it: rows routed
@@ -172,6 +177,7 @@ impl Engine<'_> {
             table,
             default_partition,
             referenced_by,
+            parent_references,
             rows_copied,
         }
     }

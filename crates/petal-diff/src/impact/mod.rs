@@ -280,9 +280,12 @@ fn create(object: &Object) -> Impact {
             table,
             default_partition,
             referenced_by,
+            parent_references,
             ..
         } => match &table.partition_of {
-            Some(of) => partitions::created(of, default_partition, referenced_by),
+            Some(of) => partitions::created(of, default_partition, referenced_by).merge(
+                &partitions::each_locked(parent_references, LockMode::ShareRowExclusive),
+            ),
             // A child reads its parents' definitions under `SHARE UPDATE
             // EXCLUSIVE`.
             None => table
@@ -320,10 +323,15 @@ fn drop(object: &Object) -> Impact {
             table,
             default_partition,
             referenced_by,
+            parent_references,
             ..
         } => match &table.partition_of {
             Some(of) => {
                 partitions::detached_to_drop(&table.name, of, default_partition, referenced_by)
+                    .merge(&partitions::each_locked(
+                        parent_references,
+                        LockMode::ShareRowExclusive,
+                    ))
             }
             None => Impact::exclusive(&table.name),
         },

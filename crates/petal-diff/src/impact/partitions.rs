@@ -73,7 +73,14 @@ pub(super) fn parent_references(
         Some(_) => LockMode::AccessExclusive,
         None => LockMode::ShareRowExclusive,
     };
-    references
+    each_locked(references, mode)
+}
+
+/// Each of `tables` locked `mode`: a new partition's copies of its
+/// parent's foreign keys make triggers on the tables they reference
+/// (`SHARE ROW EXCLUSIVE`), as a detach changes them.
+pub(crate) fn each_locked(tables: &[QualifiedName], mode: LockMode) -> Impact {
+    tables
         .iter()
         .fold(Impact::default(), |impact, t| impact.lock(t, mode))
 }

@@ -142,16 +142,26 @@ pub(super) fn drop(change: &Change, object: &Object) -> Vec<ReviewedStatement> {
     // A partition is detached first: PostgreSQL refuses to drop one that a
     // foreign key to its parent reaches, and a detach checks that no row
     // references its rows.
-    if let Object::Table { table, .. } = object
+    if let Object::Table {
+        table,
+        parent_references,
+        ..
+    } = object
         && let Some(of) = &table.partition_of
     {
         let detach =
             partitions::attach_or_detach(&table.name, &Delta::new(Some(of.clone()), None), None);
         let sqls = detach.into_iter().chain([ddl::drop_table(&table.name)]);
         let mut out = many(change, sqls.collect());
-        // Detached, the table alone is locked by its drop.
+        // Detached, the table alone is locked by its drop, and the tables
+        // its copies of the parent's foreign keys reference, whose
+        // triggers go with them.
         if let Some(drop) = out.last_mut() {
-            drop.impact = Impact::exclusive(&table.name);
+            drop.impact = parent_references
+                .iter()
+                .fold(Impact::exclusive(&table.name), |impact, r| {
+                    impact.lock(r, crate::LockMode::AccessExclusive)
+                });
         }
         return out;
     }

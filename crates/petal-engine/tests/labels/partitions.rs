@@ -285,3 +285,23 @@ label_case!(
     EVENTS,
     &format!("{EVENTS}\n        CREATE INDEX events_kind_only ON ONLY events (kind);")
 );
+
+// A partition dropped from a parent whose foreign key references another
+// table: its detach changes the triggers there.
+const VISITS: &str = "
+    CREATE TABLE visits (id int NOT NULL, at date NOT NULL, customer_id bigint REFERENCES customers,
+        note text) PARTITION BY RANGE (at);
+    CREATE TABLE visits_2024 PARTITION OF visits FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+    CREATE TABLE visits_2025 PARTITION OF visits FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');";
+const VISITS_ROWS: &str = "
+    INSERT INTO visits SELECT g, date '2024-01-01' + g, 1 + g % 200, 'n'
+        FROM generate_series(1, 500) g;";
+
+label_case!(
+    label_partition_dropped_from_a_parent_with_a_foreign_key,
+    &format!("{VISITS}{VISITS_ROWS}"),
+    &VISITS.replace(
+        "CREATE TABLE visits_2024 PARTITION OF visits FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');",
+        "",
+    )
+);
