@@ -333,7 +333,12 @@ fn drop(object: &Object) -> Impact {
                         LockMode::ShareRowExclusive,
                     ))
             }
-            None => Impact::exclusive(&table.name),
+            // A detached partition (the online recipes' drop) takes its
+            // copies of its parent's foreign keys with it.
+            None => Impact::exclusive(&table.name).merge(&partitions::each_locked(
+                parent_references,
+                LockMode::AccessExclusive,
+            )),
         },
         Object::Column { table, .. }
         | Object::PrimaryKey { table, .. }

@@ -180,8 +180,8 @@ pub(super) fn render_in(
         if let Some(detach) = detach::concurrent_detach(changes, change, scope)
             .filter(|d| !context.tree.is_partitioned(d.table()))
         {
-            plan.detaching
-                .push((detach.steps(), detach.change().clone()));
+            plan.detaching.push((detach.steps(), detach.detached()));
+            plan.plain.extend(detach.rest());
             continue;
         }
         match change {

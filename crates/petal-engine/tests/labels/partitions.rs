@@ -305,3 +305,14 @@ label_case!(
         "",
     )
 );
+
+// The same partition dropped with the online recipes: detached
+// CONCURRENTLY first, then dropped standing alone.
+online_case!(
+    online_partition_dropped_from_a_parent_with_a_foreign_key,
+    &format!("{VISITS}{VISITS_ROWS}"),
+    &VISITS.replace(
+        "CREATE TABLE visits_2024 PARTITION OF visits FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');",
+        "",
+    )
+);

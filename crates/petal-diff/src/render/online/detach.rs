@@ -1,5 +1,8 @@
-//! A partition that comes to stand alone, detached `CONCURRENTLY` (from
-//! PostgreSQL 14): the parent stays open to reads and writes.
+//! A partition that comes to stand alone, or that goes, detached
+//! `CONCURRENTLY` (from PostgreSQL 14): the parent stays open to reads and
+//! writes. One that goes is dropped once it stands alone, in the
+//! transactional step: its drop then locks it alone (and the tables its
+//! copies of its parent's foreign keys reference), never the parent.
 //!
 //! PostgreSQL detaches so in two transactions. The first marks the
 //! partition pending detach under `SHARE UPDATE EXCLUSIVE` on both tables
@@ -27,13 +30,13 @@
 //!
 //! The detach gives the table a check saying what its bound said, named
 //! by PostgreSQL; a block after it drops every check the table did not
-//! hold before.
+//! hold before (one that goes takes it with it).
 
 use petal_ir::{PartitionOf, QualifiedName, quote_literal};
 
 use super::Scope;
 use crate::StandAlone;
-use crate::change::{Alter, Change, Delta};
+use crate::change::{Alter, Change, Delta, Object, Rename};
 use crate::impact::{Impact, LockMode};
 use crate::render::{ReviewedStep, many, stand_alone};
 
@@ -42,14 +45,15 @@ pub(crate) struct Detach<'c> {
     change: &'c Change,
     table: &'c QualifiedName,
     of: &'c PartitionOf,
-    alone: &'c StandAlone,
+    /// One that stands alone after; none for one that goes.
+    alone: Option<&'c StandAlone>,
     parent_references: &'c [QualifiedName],
 }
 
 /// The change's detach, when the online recipes write it `CONCURRENTLY`:
-/// a partition that comes to stand alone, on PostgreSQL 14 or later, from
-/// a parent the migration keeps that has no default partition and no
-/// foreign key referencing it.
+/// a partition that comes to stand alone or is dropped, on PostgreSQL 14
+/// or later, from a parent the migration keeps that has no default
+/// partition and no foreign key referencing it.
 pub(crate) fn concurrent_detach<'c>(
     changes: &[Change],
     change: &'c Change,
@@ -58,46 +62,61 @@ pub(crate) fn concurrent_detach<'c>(
     let Scope::All { server_version_num } = scope else {
         return None;
     };
-    let Change::Alter(Alter::PartitionOf {
-        table,
-        partition_of: Delta {
-            from: Some(of),
-            to: None,
+    let detach = match change {
+        Change::Alter(Alter::PartitionOf {
+            table,
+            partition_of:
+                Delta {
+                    from: Some(of),
+                    to: None,
+                },
+            default_partition: None,
+            referenced_by,
+            parent_references,
+            stands_alone: Some(alone),
+        }) if referenced_by.is_empty() => Detach {
+            change,
+            table,
+            of,
+            alone: Some(alone),
+            parent_references,
         },
-        default_partition: None,
-        referenced_by,
-        parent_references,
-        stands_alone: Some(alone),
-    }) = change
-    else {
-        return None;
+        Change::Drop(Object::Table {
+            table,
+            default_partition: None,
+            referenced_by,
+            parent_references,
+            rows_copied: None,
+        }) if referenced_by.is_empty() => Detach {
+            change,
+            table: &table.name,
+            of: table.partition_of.as_ref()?,
+            alone: None,
+            parent_references,
+        },
+        _ => return None,
     };
     let concurrent = server_version_num >= 140000
-        && referenced_by.is_empty()
-        && !of.bound.eq_ignore_ascii_case("DEFAULT")
-        && parent_kept(changes, &of.parent);
-    concurrent.then_some(Detach {
-        change,
-        table,
-        of,
-        alone,
-        parent_references,
-    })
+        && !detach.of.bound.eq_ignore_ascii_case("DEFAULT")
+        && parent_kept(changes, &detach.of.parent);
+    concurrent.then_some(detach)
 }
 
 /// Whether the parent is there before and after, as the same table.
 fn parent_kept(changes: &[Change], parent: &QualifiedName) -> bool {
     !changes.iter().any(|c| match c {
-        Change::Create(crate::change::Object::Table { table, .. })
-        | Change::Drop(crate::change::Object::Table { table, .. }) => table.name == *parent,
-        Change::Rename(crate::change::Rename::Table { name }) => name.to == *parent,
+        Change::Create(Object::Table { table, .. }) | Change::Drop(Object::Table { table, .. }) => {
+            table.name == *parent
+        }
+        Change::Rename(Rename::Table { name }) => name.to == *parent,
         _ => false,
     })
 }
 
 impl Detach<'_> {
     /// Its steps: the partition made ready to stand alone, the detach
-    /// outside a transaction, the check PostgreSQL added dropped.
+    /// outside a transaction, the check PostgreSQL added dropped; for one
+    /// that goes, the detach alone.
     pub(crate) fn steps(&self) -> Vec<ReviewedStep> {
         let (table, parent) = (self.table, &self.of.parent);
         let (t, p) = (table.quoted(), parent.quoted());
@@ -110,22 +129,30 @@ impl Detach<'_> {
                 if pending { "" } else { "NOT " }
             )
         };
-        let sqls = vec![
-            stand_alone::before_detach(table, parent, &self.alone.copies, "SHARE UPDATE EXCLUSIVE"),
+        let mut sqls = vec![
             format!("ALTER TABLE {p} DETACH PARTITION {t} FINALIZE;"),
             format!("ALTER TABLE {p} DETACH PARTITION {t} CONCURRENTLY;"),
-            stand_alone::after_concurrent_detach(table, &self.alone.checks),
         ];
+        if let Some(alone) = self.alone {
+            sqls.insert(
+                0,
+                stand_alone::before_detach(table, parent, &alone.copies, "SHARE UPDATE EXCLUSIVE"),
+            );
+            sqls.push(stand_alone::after_concurrent_detach(table, &alone.checks));
+        }
         let mut out = many(self.change, sqls);
         let detach = self.parent_references.iter().fold(
             Impact::exclusive(table).lock(parent, LockMode::ShareUpdateExclusive),
             |impact, r| impact.lock(r, LockMode::ShareRowExclusive),
         );
-        let mut ready = out.remove(0);
-        ready.impact = Impact::exclusive(table).lock(parent, LockMode::ShareUpdateExclusive);
-        ready
-            .notes
-            .push("the detach runs CONCURRENTLY after it, in a step of its own".to_string());
+        let ready = self.alone.map(|_| {
+            let mut ready = out.remove(0);
+            ready.impact = Impact::exclusive(table).lock(parent, LockMode::ShareUpdateExclusive);
+            ready
+                .notes
+                .push("the detach runs CONCURRENTLY after it, in a step of its own".to_string());
+            ready
+        });
         let mut finalize = out.remove(0);
         finalize.description =
             format!("finish the detach of {table} that an earlier attempt left pending");
@@ -133,7 +160,10 @@ impl Detach<'_> {
         finalize.impact = detach.clone();
         finalize.guard = Some(on(true));
         let mut concurrently = out.remove(0);
-        concurrently.description = format!("detach {table} from {parent} concurrently");
+        concurrently.description = match self.alone {
+            Some(_) => format!("detach {table} from {parent} concurrently"),
+            None => format!("detach {table} from {parent} concurrently, to drop it below"),
+        };
         concurrently.notes = vec![
             "in two transactions: new queries of the parent leave the partition out from the \
              first; the second waits for the transactions that may still see it there"
@@ -141,6 +171,23 @@ impl Detach<'_> {
         ];
         concurrently.impact = detach;
         concurrently.guard = Some(on(false));
+        // Once it goes, the safety is its drop's: a detach loses nothing.
+        if self.alone.is_none() {
+            for statement in [&mut finalize, &mut concurrently] {
+                statement.safety = crate::classify::Safety::Locks;
+            }
+        }
+        let detaching = ReviewedStep {
+            statements: vec![finalize, concurrently],
+            reason: Some(
+                "runs outside a transaction: DETACH PARTITION ... CONCURRENTLY refuses one"
+                    .to_string(),
+            ),
+            no_transaction: true,
+        };
+        let Some(ready) = ready else {
+            return vec![detaching];
+        };
         let mut check = out.remove(0);
         check.description = format!("drop the check on its bound the detach gave {table}");
         check.notes = Vec::new();
@@ -153,14 +200,7 @@ impl Detach<'_> {
                      {parent}"
                 )),
             ),
-            ReviewedStep {
-                statements: vec![finalize, concurrently],
-                reason: Some(
-                    "runs outside a transaction: DETACH PARTITION ... CONCURRENTLY refuses one"
-                        .to_string(),
-                ),
-                no_transaction: true,
-            },
+            detaching,
             ReviewedStep::new(vec![check], None),
         ]
     }
@@ -169,9 +209,39 @@ impl Detach<'_> {
         self.table
     }
 
-    /// The change, as the partition tree follows it.
-    pub(crate) fn change(&self) -> &Change {
-        self.change
+    /// The change the partition tree follows: the detach.
+    pub(crate) fn detached(&self) -> Change {
+        Change::Alter(Alter::PartitionOf {
+            table: self.table.clone(),
+            partition_of: Delta::new(Some(self.of.clone()), None),
+            default_partition: None,
+            referenced_by: Vec::new(),
+            parent_references: self.parent_references.to_vec(),
+            stands_alone: self.alone.cloned(),
+        })
+    }
+
+    /// What the transactional step still runs of the change: a partition
+    /// that goes, dropped as the table it stands as once detached.
+    pub(crate) fn rest(&self) -> Option<Change> {
+        match self.change {
+            Change::Drop(Object::Table {
+                table,
+                parent_references,
+                ..
+            }) => {
+                let mut alone = table.clone();
+                alone.partition_of = None;
+                Some(Change::Drop(Object::Table {
+                    table: alone,
+                    default_partition: None,
+                    referenced_by: Vec::new(),
+                    parent_references: parent_references.clone(),
+                    rows_copied: None,
+                }))
+            }
+            _ => None,
+        }
     }
 }
 
