@@ -46,8 +46,12 @@ fn write_migrations(project: &Project) {
             "touch",
             "CREATE FUNCTION app.touch() RETURNS integer LANGUAGE plpgsql AS $body$\n\
              BEGIN\n    PERFORM 1; -- a ; inside\n    RETURN 1;\nEND;\n$body$;\n\
-             COMMENT ON TABLE app.things IS 'it''s; fine';",
-            "DROP FUNCTION app.touch();\nCOMMENT ON TABLE app.things IS NULL;",
+             COMMENT ON TABLE app.things IS 'it''s; fine';\n\
+             -- +petal if SELECT to_regclass('app.things') IS NOT NULL\n\
+             CREATE TABLE app.guarded (id int);\n\
+             -- +petal if SELECT false\n\
+             CREATE TABLE app.never (id int);",
+            "DROP FUNCTION app.touch();\nCOMMENT ON TABLE app.things IS NULL;\nDROP TABLE app.guarded;",
         ),
     );
 }
@@ -94,8 +98,21 @@ async fn sql_script_needs_no_database_and_equals_an_online_upgrade() {
         "{}",
         offline.stdout
     );
+    // A guarded statement is psql's own conditional.
+    assert!(
+        offline
+            .stdout
+            .contains("\\gset\n\\if :petal_if\nCREATE TABLE app.never"),
+        "{}",
+        offline.stdout
+    );
     let by_psql = TestDb::new().await;
     psql(&by_psql, &offline.stdout, project.root());
+    let guarded = catalog::tables(by_psql.client()).await;
+    assert!(
+        guarded.contains(&"app.guarded".to_string()) && !guarded.contains(&"app.never".to_string()),
+        "{guarded:?}"
+    );
 
     project.petal(&["upgrade", "head"]).assert_ok();
 
