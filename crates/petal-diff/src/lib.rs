@@ -48,9 +48,9 @@ pub use infer_renames::infer_renames;
 pub use names::{is_user_type, quote_ident_if_needed, type_spelling};
 pub use partition_tree::PartitionTree;
 pub use render::{
-    Load, Mode, ReviewedStatement, ReviewedStep, Sql, TableUnit, Traced, change_labels, render,
-    render_as, render_change, render_diff_as, render_down, render_down_as, render_load,
-    render_schema,
+    Load, Mode, ReviewedStatement, ReviewedStep, Sql, TableUnit, Traced, UNCHECKED_BODIES,
+    change_labels, render, render_as, render_change, render_diff_as, render_down, render_down_as,
+    render_load, render_schema,
 };
 pub use requires::{Requirement, requirements};
 pub use scope::{ALWAYS_PRESENT, Scope};

@@ -44,6 +44,39 @@ pub fn make_object_name(name1: &str, name2: Option<&str>, label: Option<&str>) -
     out
 }
 
+/// `name` as PostgreSQL keeps it (63 bytes at most). A longer one is cut
+/// and ends with a hash of the whole, so two long names that share their
+/// first 54 bytes stay two names.
+pub fn hashed_identifier(name: String) -> String {
+    if name.len() <= MAX_IDENTIFIER_BYTES {
+        return name;
+    }
+    let cut = clip(&name, MAX_IDENTIFIER_BYTES - 9);
+    format!("{cut}_{:08x}", fnv1a(&name))
+}
+
+/// The name `name` is set aside under while its replacement is built
+/// (`orders_petal_old` for `label` `petal_old`): `makeObjectName`'s, when
+/// it keeps the whole of `name`; else `name` cut, a hash of all of it and
+/// the label, so that two long names sharing their first bytes are set
+/// aside under two names.
+pub fn aside_name(name: &str, label: &str) -> String {
+    if name.len() + 1 + label.len() <= MAX_IDENTIFIER_BYTES {
+        return make_object_name(name, None, Some(label));
+    }
+    let room = MAX_IDENTIFIER_BYTES.saturating_sub(label.len() + 10);
+    format!("{}_{:08x}_{label}", clip(name, room), fnv1a(name))
+}
+
+/// FNV-1a, folded to 32 bits: stable across runs and builds, so the
+/// files that print it are too.
+fn fnv1a(text: &str) -> u32 {
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    hash as u32
+}
+
 /// `pg_mbcliplen` for UTF-8: at most `len` bytes, never splitting a character.
 pub fn clip(text: &str, len: usize) -> &str {
     if len >= text.len() {
@@ -340,7 +373,27 @@ mod tests {
 
 #[cfg(test)]
 mod multirange_tests {
-    use super::default_multirange_name;
+    use super::{aside_name, default_multirange_name};
+
+    #[test]
+    fn long_names_set_aside_stay_apart() {
+        assert_eq!(aside_name("orders", "petal_old"), "orders_petal_old");
+        let first = format!("{}_first", "n".repeat(50));
+        let second = format!("{}_other", "n".repeat(50));
+        let (a, b) = (
+            aside_name(&first, "petal_old"),
+            aside_name(&second, "petal_old"),
+        );
+        assert_ne!(a, b, "two long names share their first 50 bytes");
+        for aside in [&a, &b] {
+            assert!(
+                aside.len() <= 63 && aside.ends_with("_petal_old"),
+                "{aside}"
+            );
+        }
+        let multibyte = aside_name(&"ä".repeat(40), "petal_old");
+        assert!(multibyte.len() <= 63 && multibyte.ends_with("_petal_old"));
+    }
 
     #[test]
     fn multirange_names_follow_postgresql() {

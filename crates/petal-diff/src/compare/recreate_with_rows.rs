@@ -19,7 +19,7 @@
 
 use std::collections::BTreeSet;
 
-use petal_ir::naming::make_object_name;
+use petal_ir::naming::aside_name;
 use petal_ir::{Column, Database, Identity, QualifiedName, Table};
 
 use super::Engine;
@@ -168,7 +168,7 @@ impl Engine<'_> {
         let Some(t) = self.cur.tables.get(&aside).cloned() else {
             return;
         };
-        let retired = |name: &str| make_object_name(name, None, Some("petal_old"));
+        let retired = |name: &str| aside_name(name, "petal_old");
         let constraints = t
             .primary_key
             .iter()

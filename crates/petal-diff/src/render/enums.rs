@@ -83,7 +83,7 @@ pub(crate) fn rename_enum(from: &QualifiedName, to: &QualifiedName) -> Vec<Strin
 pub(crate) fn retired_name(name: &QualifiedName) -> QualifiedName {
     QualifiedName::new(
         name.schema.clone(),
-        naming::make_object_name(&name.name, None, Some("petal_old")),
+        naming::aside_name(&name.name, "petal_old"),
     )
 }
 

@@ -50,10 +50,14 @@ fn checked_body(sql: &str) -> bool {
     routine && sql.contains("\nAS ")
 }
 
+/// The statement a step checking routine bodies when they run starts
+/// with: a setting, not a declaration of anything.
+pub const UNCHECKED_BODIES: &str = "SET LOCAL check_function_bodies = off;";
+
 fn unchecked_bodies(routine: &ObjectKey) -> ReviewedStatement {
     super::extra(
         routine,
-        "SET LOCAL check_function_bodies = off;".to_string(),
+        UNCHECKED_BODIES.to_string(),
         "routine bodies checked when they first run, not as they are created: one may name a \
          table, type or column made later in this step"
             .to_string(),

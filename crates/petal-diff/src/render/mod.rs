@@ -48,6 +48,7 @@ use crate::names::type_spelling;
 use crate::partition_tree::PartitionTree;
 
 pub(crate) use enums::retired_name;
+pub use functions::UNCHECKED_BODIES;
 pub use load::{Load, TableUnit, render_load};
 pub use reviewed::{ReviewedStatement, ReviewedStep};
 pub(crate) use sequences::picked;

@@ -108,6 +108,11 @@ pub fn write_sql_files(db: &Database) -> WrittenSql {
     let mut last = "schemas.sql";
     for step in petal_diff::render(&diff.changes) {
         for statement in step.statements {
+            // The step's setting, not a declaration: the SQL files hold
+            // none, and the migrations made from them set it again.
+            if statement.sql == petal_diff::UNCHECKED_BODIES {
+                continue;
+            }
             let sql = statement.sql.trim();
             let place = PathBuf::from("adopted.sql");
             let read = petal_sql::read_sql(&[(place, format!("{sql}\n"))]);

@@ -101,7 +101,7 @@ pub(super) fn not_null_check(column: &str) -> Check {
         not_valid: false,
         no_inherit: false,
         comment: None,
-        name: identifier(format!("petal_not_null_{column}")),
+        name: petal_ir::naming::hashed_identifier(format!("petal_not_null_{column}")),
         expr: format!("{} IS NOT NULL", quote_ident(column)),
     }
 }
@@ -109,26 +109,7 @@ pub(super) fn not_null_check(column: &str) -> Check {
 /// petal's name for a column's NOT NULL constraint: PostgreSQL's own
 /// default, `<table>_<column>_not_null`, when it fits in 63 bytes.
 pub(super) fn not_null_name(table: &QualifiedName, column: &str) -> String {
-    identifier(format!("{}_{column}_not_null", table.name))
-}
-
-/// `name` as PostgreSQL keeps it (63 bytes at most). A longer one is cut
-/// and ends with a hash of the whole, so two long names that share their
-/// first 54 bytes stay two names.
-fn identifier(name: String) -> String {
-    const MAX: usize = 63;
-    if name.len() <= MAX {
-        return name;
-    }
-    // FNV-1a: stable across runs and builds, so the files are too.
-    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    let mut cut = MAX - 9;
-    while !name.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    format!("{}_{:08x}", &name[..cut], hash as u32)
+    petal_ir::naming::hashed_identifier(format!("{}_{column}_not_null", table.name))
 }
 
 /// The NOT NULL constraint added `NOT VALID`: new rows are checked from
@@ -218,7 +199,7 @@ mod tests {
     #[test]
     fn long_names_are_cut_to_distinct_identifiers() {
         assert_eq!(
-            identifier("orders_code_not_null".into()),
+            petal_ir::naming::hashed_identifier("orders_code_not_null".into()),
             "orders_code_not_null"
         );
         let long = "a_column_whose_name_runs_on_and_on_and_on_well_past_the_limit";
@@ -227,7 +208,7 @@ mod tests {
         assert!(one.len() <= 63 && two.len() <= 63, "{one} {two}");
         assert_ne!(one, two);
         assert_eq!(one, not_null_check(&format!("{long}_one")).name);
-        let multibyte = identifier("ä".repeat(40));
+        let multibyte = petal_ir::naming::hashed_identifier("ä".repeat(40));
         assert!(multibyte.len() <= 63, "{multibyte}");
     }
 }
