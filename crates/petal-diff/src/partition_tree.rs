@@ -74,6 +74,11 @@ impl PartitionTree {
         self.children.contains_key(table)
     }
 
+    /// Whether `table` is a partition of some partitioned table.
+    pub fn is_partition(&self, table: &QualifiedName) -> bool {
+        self.children.values().any(|c| c.contains(table))
+    }
+
     /// The tree once `change` ran.
     pub fn apply(&mut self, change: &Change) {
         self.follow_fresh(change);

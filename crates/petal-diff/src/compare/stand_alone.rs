@@ -173,11 +173,20 @@ impl Engine<'_> {
     /// them as they stand before).
     pub(super) fn attach_joining(&mut self) {
         for joining in std::mem::take(&mut self.joining) {
+            // Attached, it holds its checks and its parent's: what the
+            // down's detach leaves it (`StandAlone::checks`).
+            let checks = [&joining.table, &joining.of.parent]
+                .into_iter()
+                .filter_map(|t| self.cur.tables.get(t))
+                .flat_map(|t| t.checks.iter().map(|c| c.name.clone()))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
             let alone = StandAlone {
                 parent_key: joining.parent_key,
                 copies: joining.copies,
                 parent_sequences: joining.parent_sequences,
-                checks: Vec::new(),
+                checks,
             };
             self.emit_partition_of(&joining.table, None, Some(joining.of), Some(alone));
         }

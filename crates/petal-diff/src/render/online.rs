@@ -175,11 +175,11 @@ pub(super) fn render_in(
             plan.not_null_by(recipe, change);
             continue;
         }
-        // A partition with partitions of its own is detached as in the
-        // plain mode: what the detach locks below it is not measured.
-        if let Some(detach) = detach::concurrent_detach(changes, change, scope)
-            .filter(|d| !context.tree.is_partitioned(d.table()))
-        {
+        // A partition with partitions of its own, or of a parent that is a
+        // partition, is detached as in the plain mode (`online/detach.rs`).
+        if let Some(detach) = detach::concurrent_detach(changes, change, scope).filter(|d| {
+            !context.tree.is_partitioned(d.table()) && !context.tree.is_partition(d.parent())
+        }) {
             plan.detaching.push((detach.steps(), detach.detached()));
             plan.plain.extend(detach.rest());
             continue;

@@ -316,3 +316,27 @@ online_case!(
         "",
     )
 );
+
+// A table with checks of its own and its parent's joining a parent with
+// no default partition, online: the down detaches it CONCURRENTLY and
+// keeps both checks, dropping only the one PostgreSQL gave it on its
+// bound.
+const MARKS: &str = "
+    CREATE TABLE marks (id int NOT NULL, at date NOT NULL, note text,
+        CONSTRAINT marks_id_check CHECK (id > 0)) PARTITION BY RANGE (at);
+    CREATE TABLE marks_2024 PARTITION OF marks FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');";
+
+online_case!(
+    online_table_with_checks_joins_a_parent,
+    &format!(
+        "{MARKS}
+        CREATE TABLE marks_2025 (id int NOT NULL, at date NOT NULL, note text,
+            CONSTRAINT marks_id_check CHECK (id > 0), CONSTRAINT marks_2025_note CHECK (note <> ''));
+        INSERT INTO marks_2025 SELECT g, date '2025-01-01' + g % 300, 'n' FROM generate_series(1, 200) g;"
+    ),
+    &format!(
+        "{MARKS}
+        CREATE TABLE marks_2025 PARTITION OF marks (CONSTRAINT marks_2025_note CHECK (note <> ''))
+            FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');"
+    )
+);

@@ -26,7 +26,11 @@
 //! foreign keys reference the parent, the detach checks that none of
 //! their rows reference the partition's, under locks the labels do not
 //! measure yet: both are detached as in the plain mode, in the
-//! transactional step.
+//! transactional step, and so is one whose plain order needs what comes
+//! first (a default partition dropped or detached, a foreign key to the
+//! parent dropped), one from a parent that is itself a partition (the
+//! keys to the parents above reach it too), and one with partitions of
+//! its own (what the detach locks below it is not measured).
 //!
 //! The detach gives the table a check saying what its bound said, named
 //! by PostgreSQL; a block after it drops every check the table did not
@@ -97,9 +101,34 @@ pub(crate) fn concurrent_detach<'c>(
         _ => return None,
     };
     let concurrent = server_version_num >= 140000
-        && !detach.of.bound.eq_ignore_ascii_case("DEFAULT")
-        && parent_kept(changes, &detach.of.parent);
+        && !detach.of.is_default()
+        && parent_kept(changes, &detach.of.parent)
+        && nothing_before_it_needed(changes, &detach.of.parent);
     concurrent.then_some(detach)
+}
+
+/// Whether nothing the plain order runs before a detach (a default
+/// partition dropped or detached first of all, a foreign key to the
+/// parent dropped or moved aside) is needed by the concurrent one, which
+/// runs before everything: PostgreSQL refuses it beside a default
+/// partition, and it checks the rows of every foreign key to the parent.
+fn nothing_before_it_needed(changes: &[Change], parent: &QualifiedName) -> bool {
+    !changes.iter().any(|c| match c {
+        Change::Drop(Object::Table { table, .. }) => table
+            .partition_of
+            .as_ref()
+            .is_some_and(|of| of.parent == *parent && of.is_default()),
+        Change::Alter(Alter::PartitionOf {
+            partition_of: Delta { from: Some(of), .. },
+            ..
+        }) => of.parent == *parent && of.is_default(),
+        Change::Drop(Object::ForeignKey { foreign_key, .. }) => foreign_key.ref_table == *parent,
+        Change::MoveAside(moved) => matches!(
+            &moved.object,
+            Object::ForeignKey { foreign_key, .. } if foreign_key.ref_table == *parent
+        ),
+        _ => false,
+    })
 }
 
 /// Whether the parent is there before and after, as the same table.
@@ -207,6 +236,10 @@ impl Detach<'_> {
 
     pub(crate) fn table(&self) -> &QualifiedName {
         self.table
+    }
+
+    pub(crate) fn parent(&self) -> &QualifiedName {
+        &self.of.parent
     }
 
     /// The change the partition tree follows: the detach.
