@@ -340,3 +340,79 @@ online_case!(
             FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');"
     )
 );
+
+/// The online detach's `FINALIZE`, measured as the others are: a detach
+/// left pending (its wait for a session using the parent timed out) is
+/// finished by the guarded `FINALIZE` of the step run again, whose label
+/// is the detach's; the guarded `CONCURRENTLY` is skipped.
+#[test]
+fn online_finalize_of_a_detach_left_pending() {
+    runtime().block_on(async {
+        let before = format!("{BASE}\n{VISITS}");
+        let after = format!(
+            "{BASE}\n{}\nCREATE TABLE visits_2024 (id int NOT NULL, at date NOT NULL, \
+             customer_id bigint CONSTRAINT visits_customer_id_fkey REFERENCES customers, note text);",
+            VISITS.replace(
+                "CREATE TABLE visits_2024 PARTITION OF visits FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');",
+                "",
+            )
+        );
+        let opts = petal_pg::IntrospectOptions::default();
+        let from = common::built_with(&before, &opts).await.expect("before");
+        let to = common::built_with(&after, &opts).await.expect("after");
+        let db = TestDb::new().await;
+        db.client()
+            .batch_execute(&format!("{before}{VISITS_ROWS}"))
+            .await
+            .expect("the schema before, with rows");
+        let server_version_num = db.server_version_num().await;
+        if server_version_num < 140000 {
+            return;
+        }
+        let plan = petal_diff::diff(&from, &to);
+        let steps = render_diff_as(&plan, Mode::new(true, server_version_num));
+        let at = steps
+            .iter()
+            .position(|s| s.statements.iter().any(|s| s.sql.contains("FINALIZE")))
+            .expect("a step with the FINALIZE");
+        let mismatches = measure::run(&db, &steps[..at]).await.expect("before");
+        assert!(mismatches.is_empty(), "the steps before disagree");
+        // A session using the parent; the detach's wait for it times out.
+        let reader = db.connect().await;
+        reader
+            .batch_execute("BEGIN; SELECT FROM ONLY visits LIMIT 0")
+            .await
+            .expect("a reader");
+        // Each on its own: several statements in one query are one
+        // transaction, which a detach CONCURRENTLY refuses.
+        let client = db.client();
+        client
+            .batch_execute("SET lock_timeout = '200ms'")
+            .await
+            .expect("set");
+        let stopped = client
+            .batch_execute("ALTER TABLE visits DETACH PARTITION visits_2024 CONCURRENTLY")
+            .await;
+        assert!(stopped.is_err(), "the detach waits for the reader");
+        client.batch_execute("RESET lock_timeout").await.expect("reset");
+        reader.batch_execute("COMMIT").await.expect("commit");
+        let pending: i64 = client
+            .query_one("SELECT count(*) FROM pg_inherits WHERE inhdetachpending", &[])
+            .await
+            .expect("pending")
+            .get(0);
+        assert_eq!(pending, 1, "the detach is left pending");
+        let report: Vec<String> = measure::run(&db, &steps[at..])
+            .await
+            .expect("the rest")
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert!(report.is_empty(), "labels disagree:\n{}", report.join("\n"));
+        let reached = petal_pg::introspect(db.client(), &opts)
+            .await
+            .expect("introspection")
+            .database;
+        assert!(petal_diff::diff(&reached, &to.without_hints()).is_empty());
+    });
+}
