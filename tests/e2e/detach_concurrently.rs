@@ -183,9 +183,9 @@ async fn guarded_statements_run_only_when_their_query_answers_true() {
     );
     let run = project.petal(&["upgrade"]);
     run.assert_code(2)
-        .assert_mentions("20260101000001_bad_guard.sql:")
+        .assert_mentions("20260101000001_bad_guard.sql:6:14:")
         .assert_mentions("SELECT 1")
-        .assert_mentions("must answer one row with one boolean");
+        .assert_mentions("must answer a boolean");
     assert_eq!(
         scalar(
             &project,

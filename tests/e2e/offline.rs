@@ -50,7 +50,9 @@ fn write_migrations(project: &Project) {
              -- +petal if SELECT to_regclass('app.things') IS NOT NULL\n\
              CREATE TABLE app.guarded (id int);\n\
              -- +petal if SELECT false\n\
-             CREATE TABLE app.never (id int);",
+             CREATE TABLE app.never (id int);\n\
+             -- +petal if SELECT true WHERE false -- no row: skipped, as NULL is\n\
+             CREATE TABLE app.no_row (id int);",
             "DROP FUNCTION app.touch();\nCOMMENT ON TABLE app.things IS NULL;\nDROP TABLE app.guarded;",
         ),
     );
@@ -100,9 +102,9 @@ async fn sql_script_needs_no_database_and_equals_an_online_upgrade() {
     );
     // A guarded statement is psql's own conditional.
     assert!(
-        offline
-            .stdout
-            .contains("\\gset\n\\if :petal_if\nCREATE TABLE app.never"),
+        offline.stdout.contains(
+            "\\gset\n\\if :petal_if\nCREATE TABLE app.never (id int);\n\\endif\n\\unset petal_if\n"
+        ),
         "{}",
         offline.stdout
     );
@@ -110,7 +112,9 @@ async fn sql_script_needs_no_database_and_equals_an_online_upgrade() {
     psql(&by_psql, &offline.stdout, project.root());
     let guarded = catalog::tables(by_psql.client()).await;
     assert!(
-        guarded.contains(&"app.guarded".to_string()) && !guarded.contains(&"app.never".to_string()),
+        guarded.contains(&"app.guarded".to_string())
+            && !guarded.contains(&"app.never".to_string())
+            && !guarded.contains(&"app.no_row".to_string()),
         "{guarded:?}"
     );
 

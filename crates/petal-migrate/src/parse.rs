@@ -188,8 +188,18 @@ impl Parser {
             if rest.starts_with(|c: char| !c.is_whitespace()) {
                 return Err(self.error(
                     start,
-                    format!("unknown directive `-- +petal{}`; a directive is `-- +petal ` and one of: up, down, step, no-transaction, lock-timeout, if", rest.trim_end()),
+                    format!("unknown directive `-- +petal{}`; a directive is `-- +petal ` and one of: {}", rest.trim_end(), DIRECTIVES.join(", ")),
                 ));
+            }
+            // `-- +petal if QUERY`: the query's place is counted, not
+            // searched for (its text may stand earlier on the line too).
+            let words = rest.trim_start();
+            if let Some(after) = words.strip_prefix("if")
+                && (after.is_empty() || after.starts_with(char::is_whitespace))
+            {
+                let query = after.trim_start();
+                let at = end - query.len();
+                return self.guard_line(start, query, at).map(|()| true);
             }
             return self.directive(start, rest.trim()).map(|()| true);
         }
@@ -260,11 +270,6 @@ impl Parser {
         if name == "lock-timeout" {
             return self.lock_timeout(start, words.collect::<Vec<_>>().join(" "));
         }
-        if name == "if" {
-            let query = rest["if".len()..].trim_start();
-            let at = start + self.source.text()[start..].find(query).unwrap_or(0);
-            return self.guard(start, query.trim_end(), at);
-        }
         let mut extra = words.next();
         let step_outside = name == "step" && extra == Some("no-transaction");
         let down_unpaired = name == "down" && extra == Some("unpaired");
@@ -319,22 +324,26 @@ impl Parser {
             }
             "" => Err(self.error(
                 start,
-                "`-- +petal` without a directive; expected one of: up, down, step, no-transaction, lock-timeout, if",
+                format!(
+                    "`-- +petal` without a directive; expected one of: {}",
+                    DIRECTIVES.join(", ")
+                ),
             )),
             _ => {
                 let hint = suggestion(name, &DIRECTIVES)
                     .map(|s| format!("; did you mean `-- +petal {s}`?"))
-                    .unwrap_or_else(|| {
-                        "; expected one of: up, down, step, no-transaction, lock-timeout, if".to_owned()
-                    });
+                    .unwrap_or_else(|| format!("; expected one of: {}", DIRECTIVES.join(", ")));
                 Err(self.error(start, format!("unknown directive `-- +petal {name}`{hint}")))
             }
         }
     }
 
     /// `-- +petal if QUERY`: the statement under it runs only when the
-    /// query answers true (`query` runs to the end of the line).
-    fn guard(&mut self, start: usize, query: &str, at: usize) -> Result<(), ParseError> {
+    /// query answers true (`query` runs to the end of the line, at byte
+    /// `at`; a `;` ending it is no part of it).
+    fn guard_line(&mut self, start: usize, query: &str, at: usize) -> Result<(), ParseError> {
+        let query = query.trim_end();
+        let query = query.strip_suffix(';').unwrap_or(query).trim_end();
         if self.region == Region::Header {
             return Err(self.error(
                 start,

@@ -159,8 +159,10 @@ pub fn write_statement(out: &mut String, statement: &Statement) {
         }
     }
     if let Some(guard) = &statement.guard {
+        // As it is, spaces inside quotes kept: only a line break, which
+        // would end the directive, is one no more.
         out.push_str("-- +petal if ");
-        out.push_str(&one_line(&guard.sql));
+        out.push_str(&guard.sql.replace(['\r', '\n'], " "));
         out.push('\n');
     }
     // PostgreSQL's blanks only: a no-break space is part of a word to it

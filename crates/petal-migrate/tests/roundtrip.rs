@@ -448,3 +448,18 @@ fn a_guarded_statement_round_trips() {
         "an edited guard must change the step's checksum"
     );
 }
+
+/// A guard's `;` is no part of its query, and its place in the file is
+/// its own, wherever the same text stands earlier on the line.
+#[test]
+fn a_guard_is_read_without_its_semicolon_at_its_own_place() {
+    let text = "-- petal revision: 20260728093000\n-- petal parents:\n\n-- +petal up\n\
+                -- +petal if if_ok();\nSELECT 1;\n";
+    let parsed = parse("migrations/20260728093000_x.sql", text).expect("parses");
+    let guard = parsed.up.steps[0].statements[0]
+        .guard
+        .clone()
+        .expect("a guard");
+    assert_eq!(guard.sql, "if_ok()");
+    assert_eq!(&text[guard.offset..guard.offset + 7], "if_ok()");
+}

@@ -58,12 +58,19 @@ pub struct Runner<'a> {
 
 /// Why a step's attempt stopped.
 enum StepStop<'s> {
-    /// The statement failed, or (`true`) the `-- +petal if` query over it.
-    Failed(&'s Statement, tokio_postgres::Error, bool),
+    /// The statement failed, or the `-- +petal if` query over it.
+    Failed(&'s Statement, tokio_postgres::Error, Part),
     /// A signal came: before the step's first statement (`None`), or
     /// while or after a statement ran.
     Interrupted(Option<Signalled<'s>>),
     Db(tokio_postgres::Error),
+}
+
+/// What of a statement failed: its `-- +petal if` query, or itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Guard,
+    Statement,
 }
 
 /// The statement a signal stopped a step at: cancelled on the server, or
@@ -120,8 +127,11 @@ impl Runner<'_> {
             let last = index + 1 == step_count;
             let mut attempt = 1;
             loop {
+                // The statements a false guard skipped: they did not run.
+                let mut skipped = Vec::new();
                 let attempted = if outside {
-                    self.attempt_step_outside(m, statements, index, last, lock_timeout, started)
+                    let at = (index, last, started);
+                    self.attempt_step_outside(m, statements, at, lock_timeout, &mut skipped)
                         .await
                 } else {
                     self.attempt_step(m, statements, index, last, lock_timeout, started)
@@ -152,7 +162,7 @@ impl Runner<'_> {
                         }
                         attempt += 1;
                     }
-                    StepStop::Failed(stmt, e, in_guard) => {
+                    StepStop::Failed(stmt, e, part) => {
                         // A statement that failed because the session was
                         // terminated leaves no connection to read the
                         // journal on.
@@ -166,15 +176,16 @@ impl Runner<'_> {
                                 .iter()
                                 .take_while(|s| !std::ptr::eq(*s, stmt))
                                 .map(Statement::offset)
+                                .filter(|at| !skipped.contains(at))
                                 .collect()
                         });
-                        let failed = Failed { stmt, in_guard };
+                        let failed = Failed { stmt, part };
                         return Err(statement_error(m, failed, e, at, attempt, ran));
                     }
                     StepStop::Interrupted(signalled) => {
                         // Outside a transaction, what ran stays.
                         let ran = match signalled {
-                            Some(at) if outside => ran_until(statements, at),
+                            Some(at) if outside => ran_until(statements, at, &skipped),
                             _ => Vec::new(),
                         };
                         let at = (index, step_count, outside);
@@ -208,24 +219,33 @@ impl Runner<'_> {
                 .batch_execute(&format!("SET LOCAL lock_timeout = '{ms}ms'"))
                 .await?;
         }
-        self.run_statements(statements).await?;
+        self.run_statements(statements, &mut Vec::new()).await?;
         self.record_step(m, index, last, started).await?;
         self.client.batch_execute("COMMIT").await?;
         Ok(())
     }
 
-    /// The step's statements in order; a signal stops them after the one
+    /// The step's statements in order, the offsets of those a false guard
+    /// skips added to `skipped`; a signal stops them after the one
     /// running.
-    async fn run_statements<'s>(&self, statements: &'s [Statement]) -> Result<(), StepStop<'s>> {
+    async fn run_statements<'s>(
+        &self,
+        statements: &'s [Statement],
+        skipped: &mut Vec<usize>,
+    ) -> Result<(), StepStop<'s>> {
         for stmt in statements {
-            if let Err((e, in_guard)) = self.run_guarded(stmt).await {
-                if self.interrupt.fired().is_some() {
-                    return Err(StepStop::Interrupted(Some(Signalled {
-                        statement: stmt,
-                        cancelled: true,
-                    })));
+            match self.run_guarded(stmt).await {
+                Ok(true) => {}
+                Ok(false) => skipped.push(stmt.offset()),
+                Err((e, part)) => {
+                    if self.interrupt.fired().is_some() {
+                        return Err(StepStop::Interrupted(Some(Signalled {
+                            statement: stmt,
+                            cancelled: true,
+                        })));
+                    }
+                    return Err(StepStop::Failed(stmt, e, part));
                 }
-                return Err(StepStop::Failed(stmt, e, in_guard));
             }
             if self.interrupt.fired().is_some() {
                 return Err(StepStop::Interrupted(Some(Signalled {
@@ -265,10 +285,9 @@ impl Runner<'_> {
         &self,
         m: &PlannedMigration,
         statements: &'s [Statement],
-        index: usize,
-        last: bool,
+        (index, last, started): (usize, bool, Instant),
         lock_timeout: Option<Duration>,
-        started: Instant,
+        skipped: &mut Vec<usize>,
     ) -> Result<(), StepStop<'s>> {
         if self.interrupt.fired().is_some() {
             return Err(StepStop::Interrupted(None));
@@ -279,7 +298,7 @@ impl Runner<'_> {
                 .batch_execute(&format!("SET lock_timeout = '{ms}ms'"))
                 .await?;
         }
-        let ran = self.run_statements(statements).await;
+        let ran = self.run_statements(statements, skipped).await;
         if lock_timeout.is_some() {
             // The statement's own error, if any, says more than this one.
             let reset = self.client.batch_execute("RESET lock_timeout").await;
@@ -297,35 +316,42 @@ impl Runner<'_> {
         Ok(())
     }
 
-    /// Runs `stmt` unless the query of its `-- +petal if` line answers
-    /// false or NULL. An error says whether the query (`true`) or the
-    /// statement failed.
-    async fn run_guarded(&self, stmt: &Statement) -> Result<(), (tokio_postgres::Error, bool)> {
+    /// Runs `stmt` (`true`) unless the query of its `-- +petal if` line
+    /// answers false, NULL or no row (`false`). An error says which of
+    /// the two failed.
+    async fn run_guarded(&self, stmt: &Statement) -> Result<bool, (tokio_postgres::Error, Part)> {
         if let Some(guard) = &stmt.guard {
             let row = self
-                .client
-                .query_one(guard.sql.as_str(), &[])
+                .cancellable(self.client.query_opt(guard.sql.as_str(), &[]))
                 .await
-                .map_err(|e| (e, true))?;
-            let go: Option<bool> = row.try_get(0).map_err(|e| (e, true))?;
+                .map_err(|e| (e, Part::Guard))?;
+            let go: Option<bool> = match row {
+                Some(row) => row.try_get(0).map_err(|e| (e, Part::Guard))?,
+                None => None,
+            };
             if go != Some(true) {
-                return Ok(());
+                return Ok(false);
             }
         }
-        self.run_statement(&stmt.sql).await.map_err(|e| (e, false))
+        self.cancellable(self.client.batch_execute(&stmt.sql))
+            .await
+            .map_err(|e| (e, Part::Statement))?;
+        Ok(true)
     }
 
-    /// Runs `sql`; when the signal comes meanwhile, asks the server to
-    /// cancel it and waits for the statement to end (cancelled, or done if
-    /// it finished first).
-    async fn run_statement(&self, sql: &str) -> Result<(), tokio_postgres::Error> {
-        let run = self.client.batch_execute(sql);
-        tokio::pin!(run);
+    /// Awaits `work` on the session; when the signal comes meanwhile, asks
+    /// the server to cancel what runs and waits for it to end (cancelled,
+    /// or done if it finished first).
+    async fn cancellable<T>(
+        &self,
+        work: impl std::future::Future<Output = Result<T, tokio_postgres::Error>>,
+    ) -> Result<T, tokio_postgres::Error> {
+        tokio::pin!(work);
         tokio::select! {
-            result = &mut run => result,
+            result = &mut work => result,
             _ = self.interrupt.wait() => {
                 let _ = petal_pg::cancel(self.cfg, &self.client.cancel_token()).await;
-                run.await
+                work.await
             }
         }
     }
@@ -394,7 +420,8 @@ impl Runner<'_> {
                     let at = (index, steps.len(), true);
                     return Err(self.interrupted(m, None, ran, at).await);
                 }
-                if let Err((e, in_guard)) = self.run_guarded(stmt).await {
+                let run = self.run_guarded(stmt).await;
+                if let Err((e, part)) = run {
                     if self.interrupt.fired().is_some() {
                         let signalled = Signalled {
                             statement: stmt,
@@ -404,10 +431,12 @@ impl Runner<'_> {
                         return Err(self.interrupted(m, Some(signalled), ran, at).await);
                     }
                     let at = self.stopped_at(m, index, steps.len(), false).await?;
-                    let failed = Failed { stmt, in_guard };
+                    let failed = Failed { stmt, part };
                     return Err(statement_error(m, failed, e, at, 1, Some(ran)));
                 }
-                ran.push(stmt.offset());
+                if matches!(run, Ok(true)) {
+                    ran.push(stmt.offset());
+                }
             }
             // Not atomic with the step: a crash between its last statement
             // and this row leaves the step run but not journalled, which
@@ -423,11 +452,12 @@ impl Runner<'_> {
 /// Where the statements of a step outside a transaction that ran before
 /// a signal start: those before the one it stopped at, and that one if it
 /// finished.
-fn ran_until(statements: &[Statement], at: Signalled<'_>) -> Vec<usize> {
+fn ran_until(statements: &[Statement], at: Signalled<'_>, skipped: &[usize]) -> Vec<usize> {
     let before = statements
         .iter()
         .take_while(|s| !std::ptr::eq(*s, at.statement))
-        .map(Statement::offset);
+        .map(Statement::offset)
+        .filter(|at| !skipped.contains(at));
     let itself = (!at.cancelled).then(|| at.statement.offset());
     before.chain(itself).collect()
 }
@@ -451,12 +481,12 @@ fn lock_timed_out(e: &tokio_postgres::Error) -> bool {
 /// The statement that failed, or whose `-- +petal if` query did.
 struct Failed<'s> {
     stmt: &'s Statement,
-    in_guard: bool,
+    part: Part,
 }
 
 fn statement_error(
     m: &PlannedMigration,
-    Failed { stmt, in_guard }: Failed<'_>,
+    Failed { stmt, part }: Failed<'_>,
     e: tokio_postgres::Error,
     at: StoppedAt,
     attempts: u32,
@@ -473,11 +503,12 @@ fn statement_error(
         );
     }
     // A failed guard is shown at its own place, its query as the SQL.
-    let (statement_start, sql) = match (&stmt.guard, in_guard) {
-        (Some(guard), true) => {
-            if server.hint.is_none() {
+    let (statement_start, sql) = match (&stmt.guard, part) {
+        (Some(guard), Part::Guard) => {
+            // Not the server's refusal: an answer that is no boolean.
+            if server.hint.is_none() && e.as_db_error().is_none() {
                 server.hint = Some(
-                    "the query of the `-- +petal if` line over a statement must answer one row with one boolean"
+                    "the query of the `-- +petal if` line over a statement must answer a boolean (no row skips the statement, as false and NULL do)"
                         .to_string(),
                 );
             }

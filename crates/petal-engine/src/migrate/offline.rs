@@ -121,8 +121,9 @@ fn write_offline(out: &mut String, stmt: &Statement) {
         write_statement(out, stmt);
         return;
     };
+    // The query on lines of its own: a `--` comment ending it ends there.
     out.push_str(&format!(
-        "SELECT coalesce(({}), false) AS petal_if \\gset\n\\if :petal_if\n",
+        "SELECT coalesce((\n{}\n), false) AS petal_if \\gset\n\\if :petal_if\n",
         guard.sql
     ));
     write_statement(
@@ -132,7 +133,7 @@ fn write_offline(out: &mut String, stmt: &Statement) {
             ..stmt.clone()
         },
     );
-    out.push_str("\\endif\n");
+    out.push_str("\\endif\n\\unset petal_if\n");
 }
 
 /// A file that needs a newer server (`-- petal requires:`) stops the
