@@ -6,7 +6,8 @@
 //!
 //! - [`parse`] / [`write`]: the file format (`-- petal revision:` header,
 //!   `-- +petal up` / `down` sections, `-- +petal step`,
-//!   `-- +petal no-transaction`); a [`Statement`] keeps the comment lines
+//!   `-- +petal no-transaction`, `-- +petal if`); a [`Statement`] keeps
+//!   the comment lines
 //!   above it, and [`write_statement`] is the one writer of statements (the
 //!   file, `petal diff`, `upgrade --sql`);
 //! - [`split()`]: statements on top-level `;`, aware of quotes, dollar

@@ -15,6 +15,7 @@
 
 mod lock_mode;
 mod partitions;
+pub(crate) use partitions::each_locked;
 
 pub use lock_mode::LockMode;
 

@@ -157,11 +157,10 @@ pub(super) fn drop(change: &Change, object: &Object) -> Vec<ReviewedStatement> {
         // its copies of the parent's foreign keys reference, whose
         // triggers go with them.
         if let Some(drop) = out.last_mut() {
-            drop.impact = parent_references
-                .iter()
-                .fold(Impact::exclusive(&table.name), |impact, r| {
-                    impact.lock(r, crate::LockMode::AccessExclusive)
-                });
+            drop.impact = Impact::exclusive(&table.name).merge(&crate::impact::each_locked(
+                parent_references,
+                crate::LockMode::AccessExclusive,
+            ));
         }
         return out;
     }

@@ -104,8 +104,7 @@ pub(super) fn before_detach(
         let rename = |to: &str| format!("format({renaming}, c.conname, {to})");
         body.push_str(&renamed_in_two_passes(rename, "c.conname", "c.oid", &found));
     }
-    let tag = dollar_tag(&body);
-    format!("DO {tag}\nDECLARE\n    statement text;\nBEGIN\n{body}END\n{tag};")
+    do_block(&body)
 }
 
 /// The `DO` block after a detach `CONCURRENTLY`: PostgreSQL gives the
@@ -131,8 +130,7 @@ pub(super) fn after_concurrent_detach(table: &QualifiedName, checks: &[String]) 
             held.join(", ")
         ),
     );
-    let tag = dollar_tag(&body);
-    format!("DO {tag}\nDECLARE\n    statement text;\nBEGIN\n{body}END\n{tag};")
+    do_block(&body)
 }
 
 fn literal(name: &QualifiedName) -> String {
@@ -194,6 +192,12 @@ fn renamed_in_two_passes(
         &format!("{found}\n        WHERE {current} = {aside}"),
     ));
     out
+}
+
+/// `DO` with `body`, its loops' `statement` declared.
+fn do_block(body: &str) -> String {
+    let tag = dollar_tag(body);
+    format!("DO {tag}\nDECLARE\n    statement text;\nBEGIN\n{body}END\n{tag};")
 }
 
 /// A dollar-quoting tag that `body` does not hold.

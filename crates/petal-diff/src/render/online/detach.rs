@@ -11,8 +11,9 @@
 //! it there, and the second transaction detaches it under `ACCESS
 //! EXCLUSIVE` on the partition alone (and `SHARE ROW EXCLUSIVE` on the
 //! tables the parent's foreign keys reference, whose triggers gain the
-//! partition's copies). Measured on 15 with a session holding each lock in
-//! turn: the parent is never locked more than `SHARE UPDATE EXCLUSIVE`.
+//! partition's copies). Measured by the label suite, whose sessions make
+//! each of its transactions wait (`labels/partitions.rs`): the parent is
+//! never locked more than `SHARE UPDATE EXCLUSIVE`.
 //!
 //! A failure or a signal between the two transactions (a lock timeout
 //! while it waits, a cancel) leaves the partition pending: a detach then
@@ -149,7 +150,7 @@ impl Detach<'_> {
     pub(crate) fn steps(&self) -> Vec<ReviewedStep> {
         let (table, parent) = (self.table, &self.of.parent);
         let (t, p) = (table.quoted(), parent.quoted());
-        let on = |pending: bool| {
+        let pending_is = |pending: bool| {
             format!(
                 "SELECT EXISTS (SELECT FROM pg_inherits WHERE inhrelid = {}::regclass \
                  AND inhparent = {}::regclass AND {}inhdetachpending)",
@@ -170,10 +171,12 @@ impl Detach<'_> {
             sqls.push(stand_alone::after_concurrent_detach(table, &alone.checks));
         }
         let mut out = many(self.change, sqls);
-        let detach = self.parent_references.iter().fold(
-            Impact::exclusive(table).lock(parent, LockMode::ShareUpdateExclusive),
-            |impact, r| impact.lock(r, LockMode::ShareRowExclusive),
-        );
+        let detach = Impact::exclusive(table)
+            .lock(parent, LockMode::ShareUpdateExclusive)
+            .merge(&crate::impact::each_locked(
+                self.parent_references,
+                LockMode::ShareRowExclusive,
+            ));
         let ready = self.alone.map(|_| {
             let mut ready = out.remove(0);
             ready.impact = Impact::exclusive(table).lock(parent, LockMode::ShareUpdateExclusive);
@@ -187,7 +190,7 @@ impl Detach<'_> {
             format!("finish the detach of {table} that an earlier attempt left pending");
         finalize.notes = vec!["none is pending on the first run".to_string()];
         finalize.impact = detach.clone();
-        finalize.guard = Some(on(true));
+        finalize.guard = Some(pending_is(true));
         let mut concurrently = out.remove(0);
         concurrently.description = match self.alone {
             Some(_) => format!("detach {table} from {parent} concurrently"),
@@ -199,7 +202,7 @@ impl Detach<'_> {
                 .to_string(),
         ];
         concurrently.impact = detach;
-        concurrently.guard = Some(on(false));
+        concurrently.guard = Some(pending_is(false));
         // Once it goes, the safety is its drop's: a detach loses nothing.
         if self.alone.is_none() {
             for statement in [&mut finalize, &mut concurrently] {
