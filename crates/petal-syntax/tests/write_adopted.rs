@@ -217,3 +217,27 @@ fn keys_names_and_orders_are_written() {
     let scanned = scan_dir(dir.path(), &Cfg::default()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(scanned.database, db);
 }
+
+/// An index made `ON ONLY` a partitioned table has no models form: it is
+/// written as a whole index, and the note says what the next migration
+/// does.
+#[test]
+fn an_index_on_only_is_listed_as_unwritten() {
+    let mut events = Table::new(name("public", "events"));
+    events.columns = vec![column("at", "date", false), column("kind", "text", true)];
+    events.partition_by = Some("RANGE (at)".into());
+    events.indexes = vec![Index {
+        only: true,
+        ..index("events_kind", vec![IndexKey::column("kind")])
+    }];
+    let mut db = Database::default();
+    db.schemas.insert("public".into());
+    db.tables.insert(events.name.clone(), events);
+    let written = write_models(&db);
+    assert_eq!(written.unwritten.len(), 1, "{:?}", written.unwritten);
+    assert!(
+        written.unwritten[0].contains("index `events_kind` is made ON ONLY"),
+        "{:?}",
+        written.unwritten
+    );
+}

@@ -137,6 +137,14 @@ fn adjust(index: &mut petal_ir::Index) -> Vec<String> {
             ordered.join(", ")
         ));
     }
+    if index.only {
+        index.only = false;
+        notes.push(format!(
+            "index `{name}` is made ON ONLY the partitioned table (invalid until each partition \
+             has one attached): the models say a whole index, which the next migration builds on \
+             every partition"
+        ));
+    }
     if index.nulls_not_distinct && !index.unique {
         index.nulls_not_distinct = false;
         notes.push(format!(
