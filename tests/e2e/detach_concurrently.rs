@@ -3,31 +3,8 @@
 //! detach waits leaves it pending, and the next `petal upgrade` finishes it
 //! by the guarded `FINALIZE`, never by a second detach.
 
+use crate::partitions::{EVENTS, OLD_ALONE};
 use crate::support::{Project, migration_file};
-
-const EVENTS: &str = r#"
-use petal::Table;
-
-#[derive(Table)]
-#[petal(table = "events", partition_by = "range (happened_on)")]
-#[petal(primary_key(id, happened_on))]
-pub struct Event {
-    pub id: i64,
-    pub happened_on: chrono::NaiveDate,
-    pub kind: String,
-}
-"#;
-
-const OLD_ALONE: &str = r#"
-#[derive(Table)]
-#[petal(table = "events_old")]
-#[petal(primary_key(columns(id, happened_on), name = "events_old_key"))]
-pub struct OldEvent {
-    pub id: i64,
-    pub happened_on: chrono::NaiveDate,
-    pub kind: String,
-}
-"#;
 
 const PARTITIONS: &str = "
 CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
