@@ -12,7 +12,9 @@
 //!
 //! In half the cases, every table that cannot change in place (made
 //! partitioned or not) is recreated with its rows (`--allow-recreate`), and
-//! its columns' values are compared like the kept tables'.
+//! its columns' values are compared like the kept tables'. A second
+//! property, with a quarter as many cases, writes up and down with the
+//! online recipes and runs each step as the runner does.
 //!
 //! "Turns into" is a second diff that is empty: no false difference after
 //! petal's own output.
@@ -33,7 +35,7 @@ mod types;
 
 use petal_ir::arbitrary::whole_database_pair;
 use proptest::prelude::*;
-use support::{Outcome, converge, converge_copying};
+use support::{Outcome, converge, converge_copying, converge_online};
 
 proptest! {
     #![proptest_config(common::config(1, 200))]
@@ -42,6 +44,22 @@ proptest! {
     fn up_and_down_converge_on_postgres((a, b) in whole_database_pair(), copy in any::<bool>()) {
         let runtime = common::runtime()?;
         match runtime.block_on(converge_copying(&a, &b, copy)) {
+            Outcome::Converged | Outcome::FlaggedAndConvergedEmpty => {}
+            Outcome::Failed(report) => return Err(TestCaseError::fail(report)),
+        }
+    }
+}
+
+proptest! {
+    // A quarter of the cases: the online recipes for the server's version
+    // (concurrent builds and detaches, NOT VALID then VALIDATE, guarded
+    // statements), each step run as the runner runs it.
+    #![proptest_config(common::config(4, 50))]
+
+    #[test]
+    fn online_up_and_down_converge_on_postgres((a, b) in whole_database_pair()) {
+        let runtime = common::runtime()?;
+        match runtime.block_on(converge_online(&a, &b)) {
             Outcome::Converged | Outcome::FlaggedAndConvergedEmpty => {}
             Outcome::Failed(report) => return Err(TestCaseError::fail(report)),
         }

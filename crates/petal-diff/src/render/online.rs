@@ -106,6 +106,8 @@ pub(super) struct Context<'c> {
     changes: &'c [Change],
     created: BTreeSet<QualifiedName>,
     dropped: BTreeSet<&'c QualifiedName>,
+    /// The tables renamed, under their names before.
+    renamed_away: BTreeSet<&'c QualifiedName>,
     /// The partition tree before the migration: a kept table is
     /// partitioned throughout or not at all.
     tree: &'c PartitionTree,
@@ -130,12 +132,35 @@ impl<'c> Context<'c> {
                 _ => None,
             })
             .collect();
+        let renamed_away = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Rename(Rename::Table { name }) => Some(&name.from),
+                _ => None,
+            })
+            .collect();
         Context {
             changes,
             created: created_relations(changes),
             dropped,
+            renamed_away,
             tree,
         }
+    }
+
+    /// Whether `change` is on a table under the name a rename takes from
+    /// it (in a down, the plain order renames it back after the change):
+    /// the steps after the transactional one would not find it so, and
+    /// the change keeps its plain form.
+    fn on_a_table_renamed_away(&self, change: &Change) -> bool {
+        let table = match change.key() {
+            ObjectKey::Table { name } => name,
+            ObjectKey::Column { table, .. }
+            | ObjectKey::Constraint { table, .. }
+            | ObjectKey::Index { table, .. } => table,
+            _ => return false,
+        };
+        self.renamed_away.contains(&table)
     }
 
     /// A table there before and after the migration.
@@ -173,6 +198,10 @@ pub(super) fn render_in(
         ..Plan::default()
     };
     for change in selected {
+        if context.on_a_table_renamed_away(change) {
+            plan.plain.push(change.clone());
+            continue;
+        }
         if let Some(recipe) = not_null_recipe(changes, change, scope) {
             plan.not_null_by(recipe, change);
             continue;
@@ -258,15 +287,7 @@ pub(super) fn render_in(
                     .as_deref()
                     .and_then(|key| attach::bound_check(key, &of.bound))
                     .filter(|_| all);
-                match proof {
-                    Some(check) => {
-                        plan.not_valid.push(attach::proof(table, &check));
-                        let name = attach::proof_name(table);
-                        plan.validations.push(validation(table, &name, None));
-                        plan.attaching.extend(attach::attach(change, table, of));
-                    }
-                    None => plan.attaching.extend(super::render_change(change)),
-                }
+                plan.attach(change, table, of, proof);
             }
             _ => plan.plain.push(change.clone()),
         }
@@ -275,6 +296,27 @@ pub(super) fn render_in(
 }
 
 impl Plan {
+    /// A table joining a parent, attached last: after a check saying what
+    /// its bound says (`proof`) is added `NOT VALID` and validated, where
+    /// one can (`online/attach.rs`).
+    fn attach(
+        &mut self,
+        change: &Change,
+        table: &QualifiedName,
+        of: &petal_ir::PartitionOf,
+        proof: Option<String>,
+    ) {
+        match proof {
+            Some(check) => {
+                self.not_valid.push(attach::proof(table, &check));
+                let name = attach::proof_name(table);
+                self.validations.push(validation(table, &name, None));
+                self.attaching.extend(attach::attach(change, table, of));
+            }
+            None => self.attaching.extend(super::render_change(change)),
+        }
+    }
+
     fn not_null_by(&mut self, recipe: NotNullRecipe<'_>, change: &Change) {
         // A column's NOT NULL, and the checks proving it, reach the
         // inheritance children (they inherit the column).

@@ -6,7 +6,9 @@ mod rows;
 
 use std::collections::BTreeSet;
 
-use petal_diff::{Diff, Mode, ReviewedStep, diff, diff_with_rows, render_diff_as};
+use petal_diff::{
+    Diff, Mode, ReviewedStatement, ReviewedStep, diff, diff_with_rows, render_diff_as,
+};
 use petal_engine::compare::carry_hints;
 use petal_ir::{Database, QualifiedName};
 use petal_pg::{IntrospectOptions, introspect};
@@ -30,10 +32,33 @@ pub async fn converge(a: &Database, b: &Database) -> Outcome {
 /// dropped and created: its values are then compared as any kept
 /// column's.
 pub async fn converge_copying(a: &Database, b: &Database, copy: bool) -> Outcome {
-    let case = Case { a, b, copy };
-    match run(&case, true).await {
+    converge_case(&Case {
+        a,
+        b,
+        copy,
+        online: false,
+    })
+    .await
+}
+
+/// [`converge`], up and down written with the online recipes for the
+/// server's version (`--online`), each step run as the runner runs it:
+/// outside a transaction where it says so, a guarded statement only when
+/// its query answers true.
+pub async fn converge_online(a: &Database, b: &Database) -> Outcome {
+    converge_case(&Case {
+        a,
+        b,
+        copy: false,
+        online: true,
+    })
+    .await
+}
+
+async fn converge_case(case: &Case<'_>) -> Outcome {
+    match run(case, true).await {
         Ok(()) => Outcome::Converged,
-        Err(Failure::Flagged(first)) => match run(&case, false).await {
+        Err(Failure::Flagged(first)) => match run(case, false).await {
             Ok(()) if std::env::var_os("PETAL_CONVERGENCE_VERBOSE").is_some() => {
                 eprintln!("flagged on the rows present: {first}");
                 Outcome::FlaggedAndConvergedEmpty
@@ -124,6 +149,8 @@ struct Case<'a> {
     a: &'a Database,
     b: &'a Database,
     copy: bool,
+    /// Written with the online recipes.
+    online: bool,
 }
 
 async fn run(case: &Case<'_>, with_rows: bool) -> Result<(), Failure> {
@@ -174,8 +201,12 @@ async fn run(case: &Case<'_>, with_rows: bool) -> Result<(), Failure> {
             rows::moving(&plan).len()
         );
     }
+    let mode = match case.online {
+        true => Mode::new(true, work.server_version_num().await),
+        false => Mode::Plain,
+    };
     let before_up = fingerprint(client).await?;
-    apply(client, &render_diff_as(&plan, Mode::Plain))
+    apply(client, &render_diff_as(&plan, mode))
         .await
         .map_err(|e| match e {
             Failure::Flagged(s) => Failure::Flagged(s),
@@ -216,7 +247,7 @@ async fn run(case: &Case<'_>, with_rows: bool) -> Result<(), Failure> {
 
     // Down cannot bring back what up dropped (a NOT NULL column without a
     // default, over rows): like up, it may fail only where petal warned.
-    apply(client, &petal_diff::render_down(&plan))
+    apply(client, &petal_diff::render_down_as(&plan, mode))
         .await
         .map_err(|e| match e {
             Failure::Flagged(s) => Failure::Flagged(format!("down: {s}")),
@@ -261,10 +292,15 @@ fn other_objects(db: &Database) -> usize {
 /// whose notes warned of failure on existing rows is `Flagged`.
 async fn apply(client: &Client, steps: &[ReviewedStep]) -> Result<(), Failure> {
     for step in steps {
-        client
-            .batch_execute("BEGIN")
-            .await
-            .map_err(|e| Failure::Other(describe(&e)))?;
+        // Outside a transaction, each statement on its own, as the runner
+        // runs such a step.
+        let transactional = !step.no_transaction;
+        if transactional {
+            client
+                .batch_execute("BEGIN")
+                .await
+                .map_err(|e| Failure::Other(describe(&e)))?;
+        }
         // A change of several statements carries its notes on the first;
         // the others say they continue it. A statement carrying several
         // changes (folded) warns of what any of them may do.
@@ -276,8 +312,13 @@ async fn apply(client: &Client, steps: &[ReviewedStep]) -> Result<(), Failure> {
                     .flat_map(|s| s.notes.iter().cloned())
                     .collect();
             }
+            if !guard_answers_true(client, stmt).await? {
+                continue;
+            }
             if let Err(e) = client.batch_execute(&stmt.sql).await {
-                let _ = client.batch_execute("ROLLBACK").await;
+                if transactional {
+                    let _ = client.batch_execute("ROLLBACK").await;
+                }
                 let text = format!(
                     "{}\n  in: {}\n  notes: {:?}",
                     describe(&e),
@@ -292,10 +333,26 @@ async fn apply(client: &Client, steps: &[ReviewedStep]) -> Result<(), Failure> {
                 });
             }
         }
-        client
-            .batch_execute("COMMIT")
-            .await
-            .map_err(|e| Failure::Other(describe(&e)))?;
+        if transactional {
+            client
+                .batch_execute("COMMIT")
+                .await
+                .map_err(|e| Failure::Other(describe(&e)))?;
+        }
     }
     Ok(())
+}
+
+/// Whether `stmt` runs: it has no `-- +petal if` query, or the query
+/// answers true.
+async fn guard_answers_true(client: &Client, stmt: &ReviewedStatement) -> Result<bool, Failure> {
+    let Some(guard) = &stmt.guard else {
+        return Ok(true);
+    };
+    let row = client
+        .query_opt(guard.as_str(), &[])
+        .await
+        .map_err(|e| Failure::Other(format!("the guard: {}\n  in: {guard}", describe(&e))))?;
+    let answer: Option<bool> = row.and_then(|r| r.get(0));
+    Ok(answer == Some(true))
 }
