@@ -435,18 +435,24 @@ impl Plan {
     }
 }
 
-/// Whether the migration drops a column the index is on: the index then
-/// goes in the transactional step, before the column, which takes `ACCESS
-/// EXCLUSIVE` anyway (a concurrent drop after it would find nothing).
+/// Whether the migration drops, or changes the type of, a column the
+/// index is on: the index then goes in the transactional step, before the
+/// column, which takes `ACCESS EXCLUSIVE` anyway (a concurrent drop after
+/// it would find nothing, and a type change would first rebuild the
+/// index, whose expression may not take the new type).
 fn loses_a_key_column(changes: &[Change], table: &QualifiedName, index: &Index) -> bool {
+    let on = |column: &str| {
+        index.keys.iter().any(|k| match &k.expr {
+            petal_ir::IndexKeyExpr::Column(name) => name == column,
+            // An expression may name it: the column's change reaches it.
+            petal_ir::IndexKeyExpr::Expression(e) => e.contains(column),
+        }) || index.include.iter().any(|c| c == column)
+    };
     changes.iter().any(|c| match c {
-        Change::Drop(Object::Column { table: t, column }) if t == table => {
-            index.keys.iter().any(|k| match &k.expr {
-                petal_ir::IndexKeyExpr::Column(name) => *name == column.name,
-                // An expression may name it: the column's drop takes it.
-                petal_ir::IndexKeyExpr::Expression(e) => e.contains(&column.name),
-            }) || index.include.contains(&column.name)
-        }
+        Change::Drop(Object::Column { table: t, column }) if t == table => on(&column.name),
+        Change::Alter(Alter::ColumnType {
+            table: t, column, ..
+        }) if t == table => on(column),
         _ => false,
     })
 }
