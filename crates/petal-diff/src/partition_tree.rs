@@ -191,6 +191,11 @@ impl PartitionTree {
         below(&self.inheritors, table)
     }
 
+    /// Whether `table` inherits from `parent`, at any depth.
+    pub(crate) fn inherits_from(&self, table: &QualifiedName, parent: &QualifiedName) -> bool {
+        self.heirs(parent).contains(table)
+    }
+
     /// `impact` of a statement PostgreSQL passes on to inheritance
     /// children (`Change::reaches_inheritance_children`): each lock taken
     /// on every child below, and what is read or rewritten read or

@@ -148,6 +148,21 @@ impl<'c> Context<'c> {
         }
     }
 
+    /// Whether `change` sets NOT NULL on a column an inheritance parent's
+    /// own online recipe sets too: PostgreSQL passes the parent's on to
+    /// every child (its label names them), so the child's has no statement
+    /// of its own, whose proof would clash with the one it inherits.
+    fn set_by_a_parents_recipe(&self, change: &Change, scope: Scope) -> bool {
+        let Change::Alter(Alter::Nullable { table, column, .. }) = change else {
+            return false;
+        };
+        self.changes.iter().any(|c| {
+            matches!(c, Change::Alter(Alter::Nullable { table: parent, column: col, .. })
+                if col == column && self.tree.inherits_from(table, parent))
+                && not_null_recipe(self.changes, c, scope).is_some()
+        })
+    }
+
     /// Whether `change` is on a table under the name a rename takes from
     /// it (in a down, the plain order renames it back after the change):
     /// the steps after the transactional one would not find it so, and
@@ -203,7 +218,9 @@ pub(super) fn render_in(
             continue;
         }
         if let Some(recipe) = not_null_recipe(changes, change, scope) {
-            plan.not_null_by(recipe, change);
+            if !context.set_by_a_parents_recipe(change, scope) {
+                plan.not_null_by(recipe, change);
+            }
             continue;
         }
         // A partition with partitions of its own, or of a parent that is a
