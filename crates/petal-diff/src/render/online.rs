@@ -108,6 +108,8 @@ pub(super) struct Context<'c> {
     dropped: BTreeSet<&'c QualifiedName>,
     /// The tables renamed, under their names before.
     renamed_away: BTreeSet<&'c QualifiedName>,
+    /// The columns renamed, under their names before.
+    columns_renamed_away: BTreeSet<(&'c QualifiedName, &'c str)>,
     /// The partition tree before the migration: a kept table is
     /// partitioned throughout or not at all.
     tree: &'c PartitionTree,
@@ -139,11 +141,19 @@ impl<'c> Context<'c> {
                 _ => None,
             })
             .collect();
+        let columns_renamed_away = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Rename(Rename::Column { table, name }) => Some((table, name.from.as_str())),
+                _ => None,
+            })
+            .collect();
         Context {
             changes,
             created: created_relations(changes),
             dropped,
             renamed_away,
+            columns_renamed_away,
             tree,
         }
     }
@@ -163,19 +173,27 @@ impl<'c> Context<'c> {
         })
     }
 
-    /// Whether `change` is on a table under the name a rename takes from
-    /// it (in a down, the plain order renames it back after the change):
-    /// the steps after the transactional one would not find it so, and
-    /// the change keeps its plain form.
-    fn on_a_table_renamed_away(&self, change: &Change) -> bool {
-        let table = match change.key() {
+    /// Whether `change` is on a table, or a column, under the name a
+    /// rename takes from it (in a down, the plain order renames it back
+    /// after the change): the steps after the transactional one would not
+    /// find it so, and the change keeps its plain form.
+    fn on_a_name_renamed_away(&self, change: &Change) -> bool {
+        let key = change.key();
+        let table = match &key {
             ObjectKey::Table { name } => name,
-            ObjectKey::Column { table, .. }
-            | ObjectKey::Constraint { table, .. }
-            | ObjectKey::Index { table, .. } => table,
+            ObjectKey::Column { table, column } => {
+                if self
+                    .columns_renamed_away
+                    .contains(&(table, column.as_str()))
+                {
+                    return true;
+                }
+                table
+            }
+            ObjectKey::Constraint { table, .. } | ObjectKey::Index { table, .. } => table,
             _ => return false,
         };
-        self.renamed_away.contains(&table)
+        self.renamed_away.contains(table)
     }
 
     /// A table there before and after the migration.
@@ -213,16 +231,6 @@ pub(super) fn render_in(
         ..Plan::default()
     };
     for change in selected {
-        if context.on_a_table_renamed_away(change) {
-            plan.plain.push(change.clone());
-            continue;
-        }
-        if let Some(recipe) = not_null_recipe(changes, change, scope) {
-            if !context.set_by_a_parents_recipe(change, scope) {
-                plan.not_null_by(recipe, change);
-            }
-            continue;
-        }
         // A partition with partitions of its own, or of a parent that is a
         // partition, is detached as in the plain mode (`online/detach.rs`).
         if let Some(detach) = detach::concurrent_detach(changes, change, scope).filter(|d| {
@@ -230,6 +238,16 @@ pub(super) fn render_in(
         }) {
             plan.detaching.push((detach.steps(), detach.detached()));
             plan.plain.extend(detach.rest());
+            continue;
+        }
+        if context.on_a_name_renamed_away(change) {
+            plan.plain.push(change.clone());
+            continue;
+        }
+        if let Some(recipe) = not_null_recipe(changes, change, scope) {
+            if !context.set_by_a_parents_recipe(change, scope) {
+                plan.not_null_by(recipe, change);
+            }
             continue;
         }
         match change {
@@ -464,6 +482,7 @@ fn loses_a_key_column(changes: &[Change], table: &QualifiedName, index: &Index) 
             // An expression may name it: the column's change reaches it.
             petal_ir::IndexKeyExpr::Expression(e) => e.contains(column),
         }) || index.include.iter().any(|c| c == column)
+            || index.predicate.as_ref().is_some_and(|p| p.contains(column))
     };
     changes.iter().any(|c| match c {
         Change::Drop(Object::Column { table: t, column }) if t == table => on(&column.name),

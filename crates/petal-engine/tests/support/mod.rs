@@ -288,7 +288,8 @@ fn other_objects(db: &Database) -> usize {
         + db.policies.len()
 }
 
-/// Runs steps as the runner does: one transaction each. A failing statement
+/// Runs steps as the runner does: one transaction each (a step marked
+/// `no_transaction`: each statement on its own). A failing statement
 /// whose notes warned of failure on existing rows is `Flagged`.
 async fn apply(client: &Client, steps: &[ReviewedStep]) -> Result<(), Failure> {
     for step in steps {
@@ -353,6 +354,11 @@ async fn guard_answers_true(client: &Client, stmt: &ReviewedStatement) -> Result
         .query_opt(guard.as_str(), &[])
         .await
         .map_err(|e| Failure::Other(format!("the guard: {}\n  in: {guard}", describe(&e))))?;
-    let answer: Option<bool> = row.and_then(|r| r.get(0));
+    let answer: Option<bool> = match row {
+        Some(row) => row
+            .try_get(0)
+            .map_err(|e| Failure::Other(format!("the guard: {e}\n  in: {guard}")))?,
+        None => None,
+    };
     Ok(answer == Some(true))
 }
