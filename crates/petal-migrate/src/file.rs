@@ -122,20 +122,6 @@ impl Step {
 }
 
 /// A step of generated statements, each with the comment lines to write
-/// above it.
-impl<S: Into<String>> FromIterator<(Vec<String>, S)> for Step {
-    fn from_iter<I: IntoIterator<Item = (Vec<String>, S)>>(iter: I) -> Self {
-        Step {
-            statements: iter
-                .into_iter()
-                .map(|(comments, sql)| Statement::annotated(comments, sql))
-                .collect(),
-            no_transaction: false,
-        }
-    }
-}
-
-/// A step of generated statements, each with the comment lines to write
 /// above it and the query it runs under, if any.
 impl<G: Into<String>, S: Into<String>> FromIterator<(Vec<String>, Option<G>, S)> for Step {
     fn from_iter<I: IntoIterator<Item = (Vec<String>, Option<G>, S)>>(iter: I) -> Self {
