@@ -428,14 +428,13 @@ impl Table {
     }
 
     /// Sorts constraints and indexes by name, the canonical order. Columns
-    /// keep their ordinal order.
+    /// keep their ordinal order, and storage parameters theirs.
     pub fn normalize(&mut self) {
         self.uniques.sort_by(|a, b| a.name.cmp(&b.name));
         self.checks.sort_by(|a, b| a.name.cmp(&b.name));
         self.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
         self.exclusions.sort_by(|a, b| a.name.cmp(&b.name));
         self.indexes.sort_by(|a, b| a.name.cmp(&b.name));
-        self.options.normalize();
     }
 
     /// Every name this table's constraints and indexes take in its schema's

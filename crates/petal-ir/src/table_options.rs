@@ -2,10 +2,15 @@
 //! logged, its storage parameters, its replica identity and its row-level
 //! security.
 
+use std::collections::BTreeSet;
+use std::hash::{Hash, Hasher};
+
 use serde::{Deserialize, Serialize};
 
-/// A table's options; the default is a plain `CREATE TABLE`'s.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// A table's options; the default is a plain `CREATE TABLE`'s. Two
+/// tables' options are equal whatever the order of their storage
+/// parameters.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct TableOptions {
     /// `UNLOGGED`: not written to the WAL, so emptied after a crash and
     /// not replicated. A logged table's foreign keys may reference only
@@ -13,8 +18,12 @@ pub struct TableOptions {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unlogged: bool,
     /// Storage parameters (`WITH (fillfactor=70)`), as `pg_class.reloptions`
-    /// holds them: `name=value`, sorted by name (the server keeps them in
-    /// the order they were set, which says nothing).
+    /// holds them: `name=value`, in the order they were given. The order
+    /// means nothing to the server, but it keeps it and `pg_dump` prints
+    /// it, so a new table is written with its parameters in the order of
+    /// the model (or of the database it is copied from); a change of order
+    /// alone is no difference (an `ALTER TABLE ... SET` appends what it
+    /// sets, so no migration could keep an order anyway).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub storage: Vec<String>,
     #[serde(default, skip_serializing_if = "ReplicaIdentity::is_default")]
@@ -34,9 +43,35 @@ impl TableOptions {
         *self == TableOptions::default()
     }
 
-    /// Sorts the storage parameters by name, the canonical order.
-    pub fn normalize(&mut self) {
-        self.storage.sort();
+    /// Whether both have the same storage parameters, in any order.
+    pub fn same_storage(&self, other: &TableOptions) -> bool {
+        self.storage_set() == other.storage_set()
+    }
+
+    fn storage_set(&self) -> BTreeSet<&str> {
+        self.storage.iter().map(String::as_str).collect()
+    }
+}
+
+impl PartialEq for TableOptions {
+    fn eq(&self, other: &Self) -> bool {
+        self.unlogged == other.unlogged
+            && self.same_storage(other)
+            && self.replica_identity == other.replica_identity
+            && self.row_level_security == other.row_level_security
+            && self.force_row_level_security == other.force_row_level_security
+    }
+}
+
+impl Eq for TableOptions {}
+
+impl Hash for TableOptions {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.unlogged.hash(state);
+        self.storage_set().hash(state);
+        self.replica_identity.hash(state);
+        self.row_level_security.hash(state);
+        self.force_row_level_security.hash(state);
     }
 }
 

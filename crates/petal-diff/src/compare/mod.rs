@@ -282,7 +282,6 @@ fn is_normalized(db: &Database) -> bool {
             && sorted(&t.foreign_keys, |f| &f.name)
             && sorted(&t.indexes, |i| &i.name)
             && sorted(&t.exclusions, |x| &x.name)
-            && t.options.storage.is_sorted()
     })
 }
 

@@ -144,7 +144,7 @@ impl Engine<'_> {
                 continue;
             };
             let (now, wanted) = (&cur.options, &to.options);
-            if now.storage != wanted.storage {
+            if !now.same_storage(wanted) {
                 pending.push(Alter::TableStorage {
                     table: name.clone(),
                     storage: Delta::new(now.storage.clone(), wanted.storage.clone()),

@@ -51,8 +51,11 @@ fn storage(rng: &mut Rng) -> Vec<String> {
         .pick(&["fillfactor=70", "fillfactor=90"])
         .unwrap_or(&"fillfactor=70");
     let mut parameters = vec![fillfactor.to_string()];
-    if rng.chance(40) {
-        parameters.insert(0, "autovacuum_enabled=false".to_string());
+    // Either order: a new table keeps the one it is given.
+    match rng.below(5) {
+        0 => parameters.insert(0, "autovacuum_enabled=false".to_string()),
+        1 => parameters.push("autovacuum_enabled=false".to_string()),
+        _ => {}
     }
     parameters
 }

@@ -86,7 +86,6 @@ pub(super) fn tables(rows: Rows) -> Result<BTreeMap<u32, Table>, PgError> {
             };
             table.options.row_level_security = get(row, "row_level_security")?;
             table.options.force_row_level_security = get(row, "force_row_level_security")?;
-            table.options.normalize();
             table.partition_by = get(row, "partition_by")?;
             let parent = (
                 get::<Option<String>>(row, "parent_schema")?,
