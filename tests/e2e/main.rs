@@ -22,6 +22,7 @@ mod offline;
 mod online;
 mod online_writers;
 mod partitions;
+mod partitions_detached;
 mod policies;
 mod privileges;
 mod quick_start;

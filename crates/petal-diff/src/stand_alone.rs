@@ -28,8 +28,8 @@
 
 use petal_ir::naming::{Namespace, make_object_name};
 use petal_ir::{
-    Column, Database, Dependency, DependencyKind, ObjectKey, PartitionOf, QualifiedName, Table,
-    quote_ident_if_needed, quote_literal,
+    Column, Database, Dependency, DependencyKind, ForeignKey, ObjectKey, PartitionOf,
+    QualifiedName, Table, quote_ident_if_needed, quote_literal,
 };
 use serde::{Deserialize, Serialize};
 
@@ -52,6 +52,32 @@ pub struct StandAlone {
     /// online recipe drops (`render/online/detach.rs`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<String>,
+    /// Its copies of the parent's foreign keys that reference the parent
+    /// itself, as it holds them standing alone: PostgreSQL 13 drops such
+    /// a copy at the detach (with the parent's trigger rows on the
+    /// partition, which it takes it for), where later versions keep it,
+    /// so the detach adds back any missing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub self_references: Vec<ForeignKey>,
+}
+
+/// The foreign keys of `parent` that reference it, as a partition's
+/// copies of them stand alone, under the names `copies` gives them.
+pub(crate) fn self_references(parent: &Table, copies: &[ParentCopy]) -> Vec<ForeignKey> {
+    parent
+        .foreign_keys
+        .iter()
+        .filter(|fk| fk.ref_table == parent.name)
+        .filter_map(|fk| {
+            let copy = copies
+                .iter()
+                .find(|c| c.kind == ParentCopyKind::ForeignKey && c.of == fk.name)?;
+            Some(ForeignKey {
+                name: copy.name.clone(),
+                ..fk.clone()
+            })
+        })
+        .collect()
 }
 
 /// A parent's identity or serial column and the sequence feeding it.

@@ -12,7 +12,8 @@ use petal_ir::{Database, PartitionOf, QualifiedName, Table};
 
 use super::Engine;
 use crate::stand_alone::{
-    Like, copy_names, eligible, joined, parent_sequences, plain_or_partition, standing_alone,
+    Like, copy_names, eligible, joined, parent_sequences, plain_or_partition, self_references,
+    standing_alone,
 };
 use crate::{ParentCopy, StandAlone};
 
@@ -151,9 +152,11 @@ impl Engine<'_> {
             let Some(parent) = self.cur.tables.get(&of.parent) else {
                 continue;
             };
+            let copies = copy_names(parent, &name, Like::Wanted(wanted), &self.cur, self.to);
             let alone = StandAlone {
                 parent_key: parent.partition_by.clone(),
-                copies: copy_names(parent, &name, Like::Wanted(wanted), &self.cur, self.to),
+                self_references: self_references(parent, &copies),
+                copies,
                 parent_sequences: parent_sequences(parent),
                 checks: t
                     .checks
@@ -182,11 +185,19 @@ impl Engine<'_> {
                 .collect::<std::collections::BTreeSet<_>>()
                 .into_iter()
                 .collect();
+            // The down detaches it from the parent as it is then.
+            let self_references = self
+                .cur
+                .tables
+                .get(&joining.of.parent)
+                .map(|parent| self_references(parent, &joining.copies))
+                .unwrap_or_default();
             let alone = StandAlone {
                 parent_key: joining.parent_key,
                 copies: joining.copies,
                 parent_sequences: joining.parent_sequences,
                 checks,
+                self_references,
             };
             self.emit_partition_of(&joining.table, None, Some(joining.of), Some(alone));
         }

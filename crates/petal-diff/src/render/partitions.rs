@@ -4,7 +4,7 @@ use petal_ir::{PartitionOf, QualifiedName};
 
 use super::ReviewedStatement;
 use crate::change::{Change, Delta};
-use crate::{ParentCopy, ParentSequence, StandAlone};
+use crate::{ParentSequence, StandAlone};
 
 /// The statements of `Alter::PartitionOf`.
 pub(super) fn statements(
@@ -13,8 +13,7 @@ pub(super) fn statements(
     partition_of: &Delta<Option<PartitionOf>>,
     stands_alone: &Option<StandAlone>,
 ) -> Vec<ReviewedStatement> {
-    let copies = stands_alone.as_ref().map(|alone| alone.copies.as_slice());
-    let mut sqls = attach_or_detach(table, partition_of, copies);
+    let mut sqls = attach_or_detach(table, partition_of, stands_alone.as_ref());
     let prepared = sqls.len() > 1 && partition_of.to.is_none();
     let attached = sqls.len();
     if let (Some(alone), None) = (stands_alone, &partition_of.from) {
@@ -52,15 +51,16 @@ fn sequences_moved_past(table: &QualifiedName, sequences: &[ParentSequence]) -> 
 pub(crate) fn attach_or_detach(
     table: &QualifiedName,
     partition_of: &Delta<Option<PartitionOf>>,
-    stands_alone: Option<&[ParentCopy]>,
+    stands_alone: Option<&StandAlone>,
 ) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(from) = &partition_of.from {
-        if let Some(copies) = stands_alone.filter(|_| partition_of.to.is_none()) {
+        let alone = stands_alone.filter(|_| partition_of.to.is_none());
+        if let Some(alone) = alone {
             out.push(super::stand_alone::before_detach(
                 table,
                 &from.parent,
-                copies,
+                &alone.copies,
                 "ACCESS EXCLUSIVE",
             ));
         }
@@ -69,6 +69,12 @@ pub(crate) fn attach_or_detach(
             from.parent.quoted(),
             table.quoted()
         ));
+        if let Some(alone) = alone.filter(|a| !a.self_references.is_empty()) {
+            out.push(super::stand_alone::self_references_kept(
+                table,
+                &alone.self_references,
+            ));
+        }
     }
     if let Some(to) = &partition_of.to {
         out.push(format!(

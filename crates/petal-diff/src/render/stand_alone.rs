@@ -12,7 +12,9 @@
 //! then to their names. Renamed while still copies: detached, nothing
 //! tells them apart from the table's own.
 
-use petal_ir::{QualifiedName, quote_literal};
+use std::fmt::Write as _;
+
+use petal_ir::{ForeignKey, QualifiedName, quote_literal};
 
 use crate::{ParentCopy, ParentCopyKind};
 
@@ -131,6 +133,28 @@ pub(super) fn after_concurrent_detach(table: &QualifiedName, checks: &[String]) 
         ),
     );
     do_block(&body)
+}
+
+/// The `DO` block after a plain detach that adds back each copy of a
+/// foreign key referencing the parent itself that the detach dropped:
+/// PostgreSQL 13 does (`StandAlone::self_references`); on later versions
+/// each is there, and the block does nothing.
+pub(super) fn self_references_kept(table: &QualifiedName, keys: &[ForeignKey]) -> String {
+    let mut body = String::new();
+    for fk in keys {
+        let _ = write!(
+            body,
+            "    IF NOT EXISTS (SELECT FROM pg_constraint WHERE conrelid = {}::regclass\n        \
+             AND contype = 'f' AND conname = {}) THEN\n        \
+             ALTER TABLE {} ADD {};\n    END IF;\n",
+            literal(table),
+            quote_literal(&fk.name),
+            table.quoted(),
+            super::ddl::foreign_key_clause(table, fk).text
+        );
+    }
+    let tag = dollar_tag(&body);
+    format!("DO {tag}\nBEGIN\n{body}END\n{tag};")
 }
 
 fn literal(name: &QualifiedName) -> String {
