@@ -175,6 +175,8 @@ pub(crate) fn standing_alone(
     };
     let mut alone = t.clone();
     alone.partition_of = None;
+    // The block before the detach gives it its parent's defaults.
+    alone.own_defaults.clear();
     // Its own key's and identity index's columns stay NOT NULL (the block
     // before the detach leaves them so: PostgreSQL refuses otherwise).
     let held = held_not_null(t);
@@ -340,6 +342,18 @@ pub(crate) fn follow_column_edges(
 pub(crate) fn joined(t: &Table, parent: &Table, of: &PartitionOf) -> Option<Table> {
     let mut partition = t.clone();
     partition.partition_of = Some(of.clone());
+    // Attached, a table keeps its column defaults: those not its parent's
+    // are its own (a serial or identity column's default is its parent's
+    // business).
+    partition.own_defaults = t
+        .columns
+        .iter()
+        .filter_map(|c| {
+            let theirs = parent.column(&c.name)?;
+            let fed = theirs.serial || theirs.identity.is_some() || theirs.generated.is_some();
+            (!fed && c.default != theirs.default).then(|| (c.name.clone(), c.default.clone()))
+        })
+        .collect();
     partition.columns.clear();
     partition
         .checks

@@ -23,6 +23,7 @@ mod inheritance;
 mod mutate;
 mod mutate_objects;
 mod objects;
+mod partition_defaults;
 mod partitions;
 mod policies;
 pub use policies::ROLES as POLICY_ROLES;

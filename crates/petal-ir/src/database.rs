@@ -183,6 +183,24 @@ impl Database {
         out
     }
 
+    /// The default a row inserted into `table` directly gets in `column`:
+    /// a partition's own, else its parent's, up to the table holding the
+    /// column.
+    pub fn column_default(&self, table: &QualifiedName, column: &str) -> Option<String> {
+        let mut at = self.tables.get(table)?;
+        // A partition tree is never deeper than its tables are many.
+        for _ in 0..=self.tables.len() {
+            if let Some(own) = at.own_defaults.get(column) {
+                return own.clone();
+            }
+            match &at.partition_of {
+                Some(of) => at = self.tables.get(&of.parent)?,
+                None => return at.column(column).and_then(|c| c.default.clone()),
+            }
+        }
+        None
+    }
+
     /// The tables inheriting from `parent`, directly or not, nearest first.
     pub fn inheritance_descendants(&self, parent: &QualifiedName) -> Vec<QualifiedName> {
         let mut found: Vec<QualifiedName> = Vec::new();

@@ -52,6 +52,10 @@ fn dump_table(out: &mut String, t: &Table) {
     if let Some(of) = &t.partition_of {
         let _ = writeln!(out, "  partition of {} {}", of.parent.quoted(), of.bound);
     }
+    for (column, default) in &t.own_defaults {
+        let default = default.as_deref().unwrap_or("none");
+        let _ = writeln!(out, "  own default of {}: {default}", quote_ident(column));
+    }
     if !t.inherits.is_empty() {
         let parents: Vec<String> = t.inherits.iter().map(QualifiedName::quoted).collect();
         let _ = writeln!(out, "  inherits {}", parents.join(", "));

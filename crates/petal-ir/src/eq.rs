@@ -17,6 +17,7 @@ impl PartialEq for Table {
             && self.options == other.options
             && self.partition_by == other.partition_by
             && self.partition_of == other.partition_of
+            && self.own_defaults == other.own_defaults
             && self.inherits == other.inherits
             && self.renamed_from == other.renamed_from
     }

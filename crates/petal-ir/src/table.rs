@@ -1,6 +1,8 @@
 //! Tables and what they hold: columns in their ordinal order, keys,
 //! checks, foreign keys and indexes.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::{PartitionOf, QualifiedName, SqlType, TableOptions};
@@ -35,6 +37,15 @@ pub struct Table {
     /// not kept here (see [`crate::PartitionOf`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition_of: Option<PartitionOf>,
+    /// A partition's own column defaults, where they are not its parent's:
+    /// column name → its default, `None` for none where the parent has
+    /// one (`pg_dump` prints that `DEFAULT NULL`). A partition created
+    /// `PARTITION OF` takes its parent's defaults, and a parent's `SET
+    /// DEFAULT` or `DROP DEFAULT` reaches every partition below it; one
+    /// attached with defaults of its own, or set on it alone, keeps them.
+    /// They are what a row inserted into the partition directly gets.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub own_defaults: BTreeMap<String, Option<String>>,
     /// `INHERITS (parents)`, in their order: an inheritance child. Its
     /// `columns` are those it declares itself (`attislocal`), those it
     /// also inherits included; a column it only inherits is its parents'
@@ -412,6 +423,7 @@ impl Table {
             options: TableOptions::default(),
             partition_by: None,
             partition_of: None,
+            own_defaults: BTreeMap::new(),
             inherits: Vec::new(),
             renamed_from: None,
         }

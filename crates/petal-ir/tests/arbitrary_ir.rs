@@ -506,7 +506,8 @@ fn whole_pairs_change_procedures_and_aggregates() {
 }
 
 /// The whole pairs hold partitioned tables, by list and by hash, and
-/// change their partitions: one added, one dropped, one given other values.
+/// change their partitions: one added, one dropped, one given other
+/// values, one given a default of its own.
 #[test]
 fn pairs_hold_and_change_partitions() {
     use petal_ir::arbitrary::{Rng, build_database, mutate};
@@ -546,6 +547,10 @@ fn pairs_hold_and_change_partitions() {
                 pa.iter()
                     .any(|(n, x)| pb.iter().any(|(m, y)| m == n && x != y)),
             ),
+            (
+                "own default",
+                b.tables.values().any(|t| !t.own_defaults.is_empty()),
+            ),
         ];
         for (what, changed) in changes {
             *seen.entry(what).or_default() += usize::from(changed);
@@ -557,7 +562,7 @@ fn pairs_hold_and_change_partitions() {
             "only {count} pairs with {what} in 300: {seen:?}"
         );
     }
-    assert_eq!(seen.len(), 5, "{seen:?}");
+    assert_eq!(seen.len(), 6, "{seen:?}");
 }
 
 /// The whole pairs secure tables and hold policies, and change them: one

@@ -44,8 +44,9 @@ FROM (
             AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
             AND t.relpersistence = 'u')
     UNION ALL
-    -- What a partition sets on a column of its own: the IR keeps its
-    -- columns on its parent alone.
+    -- What a partition sets on a column of its own, but for its default
+    -- (`Table::own_defaults`): the IR keeps its columns on its parent
+    -- alone.
     SELECT 'partition column setting',
            quote_ident(nsp.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(a.attname)
     FROM pg_class c
@@ -53,13 +54,8 @@ FROM (
     JOIN pg_inherits i ON i.inhrelid = c.oid
     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
     JOIN pg_attribute pa ON pa.attrelid = i.inhparent AND pa.attname = a.attname
-    LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
-    LEFT JOIN pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum
     WHERE c.relispartition
       AND (a.attnotnull AND NOT pa.attnotnull
-           -- Each read against its own table: a generated column's
-           -- expression names columns, which relid 0 refuses.
-           OR pg_get_expr(d.adbin, d.adrelid) IS DISTINCT FROM pg_get_expr(pd.adbin, pd.adrelid)
            OR EXISTS (SELECT 1 FROM pg_description cd
                       WHERE cd.objoid = c.oid AND cd.classoid = 'pg_class'::regclass
                         AND cd.objsubid = a.attnum))

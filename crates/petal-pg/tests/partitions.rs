@@ -30,7 +30,10 @@ async fn partitions_are_read_without_what_they_inherit() {
              CREATE TABLE ev_2024_0 PARTITION OF ev_2024 FOR VALUES WITH (modulus 1, remainder 0);
              CREATE TABLE ev_rest PARTITION OF ev DEFAULT;
              CREATE INDEX ev_rest_own ON ev_rest (note);
+             ALTER TABLE ev ALTER COLUMN note SET DEFAULT 'ev';
              ALTER TABLE ev_rest ALTER COLUMN note SET DEFAULT 'rest';
+             ALTER TABLE ev_2024_0 ALTER COLUMN note DROP DEFAULT;
+             COMMENT ON COLUMN ev_rest.note IS 'its own';
              CREATE TABLE refs (e bigint, at date, FOREIGN KEY (e, at) REFERENCES ev (id, at));",
         )
         .await
@@ -76,7 +79,19 @@ async fn partitions_are_read_without_what_they_inherit() {
         .map(|k| format!("{}.{}", k.table.name, k.name))
         .collect();
     assert_eq!(triggers, ["ev.ev_touch"]);
-    // Its own column settings are listed, not lost.
+    // Its own column defaults are read, each against its parent's (a
+    // partition's below a sub-partitioned one's); its other settings
+    // are listed, not lost.
+    let own = |name: &str| {
+        let defaults = &table(name).own_defaults;
+        defaults
+            .iter()
+            .map(|(c, d)| (c.as_str(), d.as_deref()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(own("ev_rest"), [("note", Some("'rest'::text"))]);
+    assert_eq!(own("ev_2024_0"), [("note", None)]);
+    assert_eq!(own("ev_2024"), []);
     assert_eq!(
         not_compared(&found, "partition column setting"),
         ["public.ev_rest.note"]

@@ -197,7 +197,11 @@ pub(super) fn apply_alter(db: &mut Database, alter: &Alter) -> Result<(), ApplyE
             column,
             default,
             ..
-        } => column_mut(db, table, column)?.default = default.to.clone(),
+        } => {
+            if !super::partition_defaults::set(db, table, column, &default.to) {
+                column_mut(db, table, column)?.default = default.to.clone();
+            }
+        }
         Alter::Identity { .. } | Alter::Serial { .. } => fed_by_sequence(db, alter)?,
         Alter::ColumnSequence {
             table,

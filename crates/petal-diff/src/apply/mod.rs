@@ -11,6 +11,7 @@ mod alter;
 mod create;
 mod drop;
 pub(crate) mod inheritance;
+mod partition_defaults;
 pub(crate) mod privileges;
 mod rename;
 
@@ -94,6 +95,7 @@ fn rename_in(names: &mut [String], from: &str, to: &str) {
 /// Applies one change to `db`, as the server would.
 pub fn apply(db: &mut Database, change: &Change) -> Result<(), ApplyError> {
     apply_one(db, change)?;
+    partition_defaults::pass_on(db, change);
     inheritance::pass_on(db, change)
 }
 

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use super::copy_rows::{self, RowSide};
 use super::policies::{PolicyRules, RowSecurity};
-use super::{Delta, extensions, policies, privileges, sequences, table_options, triggers, types};
+use super::{
+    Delta, defaults, extensions, policies, privileges, sequences, table_options, triggers, types,
+};
 use crate::classify::{Review, Safety, identity_sql};
 
 /// One property of one object, changed.
@@ -375,16 +377,7 @@ impl Alter {
                 column,
                 default,
                 because,
-            } => Review::safe(match (&default.to, because) {
-                (Some(d), None) => format!("set default of {table}.{column} to {d}"),
-                (None, None) => format!("drop default of {table}.{column}"),
-                (Some(d), Some(because)) => format!(
-                    "set default of {table}.{column} to {d} again, after {because} is recreated"
-                ),
-                (None, Some(because)) => format!(
-                    "drop default of {table}.{column} first: it calls {because}, which is recreated"
-                ),
-            }),
+            } => defaults::review(table, column, default.to.as_deref(), because.as_ref()),
             Alter::Identity {
                 table,
                 column,

@@ -14,6 +14,7 @@ mod alter;
 mod collations;
 mod column_type;
 mod copy_rows;
+mod defaults;
 mod enum_labels;
 mod extensions;
 mod functions;

@@ -47,6 +47,7 @@ mod object_alters;
 mod object_phases;
 mod objects;
 mod order;
+mod partition_defaults;
 mod partitions;
 mod policies;
 mod privileges;
@@ -358,6 +359,10 @@ impl Engine<'_> {
             let _ = apply(&mut self.cur, &release);
             self.changes.push(release);
         }
+        for release in self.partition_defaults_released_by(&change) {
+            let _ = apply(&mut self.cur, &release);
+            self.changes.push(release);
+        }
         // The engine only emits changes that fit the working copy; an error
         // here means an input IR that is inconsistent in itself (a foreign
         // key to a missing table, say), which the change list carries as is.
@@ -405,6 +410,7 @@ impl Engine<'_> {
         for change in std::mem::take(&mut self.retyped_attributes) {
             self.emit(change);
         }
+        self.partition_defaults();
         self.create_inheritance_children(&matching);
         // Every new table stands, with its partitions; nothing reads or
         // references it yet.

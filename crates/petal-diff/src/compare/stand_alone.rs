@@ -200,6 +200,8 @@ impl Engine<'_> {
                 self_references,
             };
             self.emit_partition_of(&joining.table, None, Some(joining.of), Some(alone));
+            // Attached with its parent's defaults, it takes its own now.
+            self.own_defaults(&joining.table);
         }
     }
 }

@@ -3,7 +3,7 @@
 //! it is (`UNLOGGED`, `PARTITION OF`, `INHERITS`, `PARTITION BY`,
 //! storage parameters).
 
-use petal_ir::QualifiedName;
+use petal_ir::{ObjectKey, Origin, QualifiedName, quote_ident};
 
 use super::{Sql, ddl};
 
@@ -19,6 +19,14 @@ pub(crate) fn create_table_sql(
         .iter()
         .map(|c| ddl::column_definition(name, c))
         .collect();
+    // A partition's own defaults: `DEFAULT NULL` stores none, where its
+    // parent's would be copied.
+    let own_defaults = table.partition_of.iter().flat_map(|_| &table.own_defaults);
+    lines.extend(own_defaults.map(|(column, default)| {
+        let default = default.as_deref().unwrap_or("NULL");
+        Sql::from(format!("{} DEFAULT {default}", quote_ident(column)))
+            .within(Origin::whole(ObjectKey::column(name, column)))
+    }));
     lines.extend(
         table
             .primary_key
@@ -51,8 +59,8 @@ pub(crate) fn create_table_sql(
         ""
     };
     sql.push(&format!("CREATE {unlogged}TABLE {}", name.quoted()));
-    // A partition takes its parent's columns: it lists its own
-    // constraints alone, and none when it has none.
+    // A partition takes its parent's columns: it lists its own defaults
+    // and constraints alone, and none when it has none.
     if let Some(of) = &table.partition_of {
         sql.push(&format!(" PARTITION OF {}", of.parent.quoted()));
     }

@@ -54,6 +54,9 @@ pub(super) fn late_edits(rng: &Rng, db: &mut Database) {
     if side.chance(60) {
         super::partitions::edit_partitions(&mut side, db);
     }
+    if side.chance(40) {
+        super::partition_defaults::edit_own_defaults(&mut side, db);
+    }
 }
 
 /// `db` after `edits` random edits of its tables and enum types (the hints

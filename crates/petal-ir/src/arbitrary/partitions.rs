@@ -396,6 +396,7 @@ pub(super) fn keep_valid(before: &Database, db: &mut Database) {
         if let Some(t) = db.tables.get_mut(name) {
             let mut bare = Table::new(t.name.clone());
             bare.partition_of = t.partition_of.take();
+            bare.own_defaults = std::mem::take(&mut t.own_defaults);
             bare.renamed_from = t.renamed_from.take();
             bare.comment = t.comment.take();
             *t = bare;
@@ -421,6 +422,7 @@ pub(super) fn keep_valid(before: &Database, db: &mut Database) {
         t.foreign_keys
             .retain(|fk| !partitions.contains(&fk.ref_table));
     }
+    super::partition_defaults::keep_valid(db);
 }
 
 /// A partition of a renamed parent names it so (even where another table

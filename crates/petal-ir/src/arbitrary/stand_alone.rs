@@ -67,6 +67,7 @@ pub(super) fn detach_a_partition(rng: &mut Rng, before: &Database, db: &mut Data
         return false;
     };
     t.partition_of = None;
+    t.own_defaults.clear();
     t.columns = parent
         .columns
         .iter()

@@ -28,6 +28,9 @@ pub(super) struct ColumnRow {
     /// partition) only inherits.
     pub local: bool,
     pub sequence: Option<(u32, QualifiedName)>,
+    /// Its default as the catalog holds it, a serial column's `nextval`
+    /// included; none for a generated column.
+    pub raw_default: Option<String>,
 }
 
 pub(super) struct Columns {
@@ -133,6 +136,10 @@ pub(super) fn columns(rows: Rows) -> Result<Columns, PgError> {
             column,
             local: get(row, "local")?,
             sequence,
+            raw_default: match get::<String>(row, "generated")?.as_str() {
+                "" => get(row, "default_expr")?,
+                _ => None,
+            },
         });
     }
     Ok(out)

@@ -117,10 +117,15 @@ fn put_columns(
     columns: Vec<super::assemble::ColumnRow>,
     names: &mut Names,
 ) {
+    let mut defaults: BTreeMap<u32, BTreeMap<String, Option<String>>> = BTreeMap::new();
     for row in columns {
         let Some(table) = tables.get_mut(&row.table_oid) else {
             continue;
         };
+        defaults
+            .entry(row.table_oid)
+            .or_default()
+            .insert(row.column.name.clone(), row.raw_default);
         let mut column = row.column;
         names.column(row.table_oid, i32::from(row.attnum), &column.name);
         // A partition's columns are its parent's, as is a column an
@@ -143,6 +148,36 @@ fn put_columns(
             column.sequence = (sequence != picked).then_some(sequence);
         }
         table.columns.push(column);
+    }
+    put_own_defaults(tables, &defaults);
+}
+
+/// Each partition's column defaults that are not its parent's
+/// (`Table::own_defaults`), each read against the parent's as the
+/// catalog holds it (a partition's parent may be a partition too).
+fn put_own_defaults(
+    tables: &mut BTreeMap<u32, Table>,
+    defaults: &BTreeMap<u32, BTreeMap<String, Option<String>>>,
+) {
+    let oids: BTreeMap<QualifiedName, u32> = tables
+        .iter()
+        .map(|(oid, t)| (t.name.clone(), *oid))
+        .collect();
+    for (oid, table) in tables.iter_mut() {
+        let Some(of) = &table.partition_of else {
+            continue;
+        };
+        let (Some(own), Some(parents)) = (
+            defaults.get(oid),
+            oids.get(&of.parent).and_then(|p| defaults.get(p)),
+        ) else {
+            continue;
+        };
+        for (column, default) in own {
+            if parents.get(column).is_some_and(|parent| parent != default) {
+                table.own_defaults.insert(column.clone(), default.clone());
+            }
+        }
     }
 }
 

@@ -97,7 +97,7 @@ pub enum Objects {
 )]
 pub struct NotCompared {
     /// `foreign table`, `inheritance child table`, `partition column
-    /// setting` (a partition's own default, NOT NULL or column comment), `trigger`
+    /// setting` (a partition's own NOT NULL or column comment), `trigger`
     /// (of a relation petal does not compare), `policy` (likewise), `rule`,
     /// `unlogged sequence`, `invalid index`,
     /// `statistics object`, `collation`, `operator`, `operator class`,

@@ -1,0 +1,105 @@
+//! A partition's own column defaults (`Table::own_defaults`): set on the
+//! partition alone once its parent's columns have their wanted defaults,
+//! since a parent's `SET DEFAULT` or `DROP DEFAULT` reaches every
+//! partition below it (`apply/partition_defaults.rs` follows it).
+//!
+//! So that the down, the changes inverted in reverse order, gives each
+//! partition its own default back after its parent's change, a change
+//! that overwrites them (a parent's default changed, its column dropped)
+//! comes after a change of each partition's own default to the parent's,
+//! deepest first: its inverse runs after, nearest first.
+
+use std::collections::BTreeSet;
+
+use petal_ir::{ObjectKey, QualifiedName};
+
+use super::Engine;
+use crate::change::{Alter, Change, Delta, Object};
+use crate::partition_tree::PartitionTree;
+
+impl Engine<'_> {
+    /// Phase 10, after the columns: each partition's default that is not
+    /// as wanted, parents before their partitions; a new partition's too,
+    /// which its parent's new default reached.
+    pub(super) fn partition_defaults(&mut self) {
+        let mut partitions: Vec<_> = self
+            .to
+            .tables
+            .keys()
+            .filter(|name| {
+                let both = |db: &petal_ir::Database| {
+                    db.tables
+                        .get(*name)
+                        .is_some_and(|t| t.partition_of.is_some())
+                };
+                both(self.to) && both(&self.cur)
+            })
+            .cloned()
+            .collect();
+        partitions.sort_by_key(|name| super::inheritance::depth(self.to, name));
+        for name in partitions {
+            self.own_defaults(&name);
+        }
+    }
+
+    /// The changes giving each partition below the table of `change`,
+    /// deepest first, its parent's default in place of its own, where
+    /// `change` overwrites it.
+    pub(super) fn partition_defaults_released_by(&self, change: &Change) -> Vec<Change> {
+        let (table, column) = match change {
+            Change::Alter(Alter::Default { table, column, .. }) => (table, column),
+            Change::Drop(Object::Column { table, column }) => (table, &column.name),
+            _ => return Vec::new(),
+        };
+        let owning = |t: &&petal_ir::Table| t.own_defaults.contains_key(column);
+        if !self.cur.tables.values().any(|t| owning(&t)) {
+            return Vec::new();
+        }
+        let mut below = PartitionTree::of(&self.cur).descendants(table);
+        below.sort_by_key(|name| std::cmp::Reverse(super::inheritance::depth(&self.cur, name)));
+        // Deepest first, so each one's parent is as it is now.
+        below
+            .iter()
+            .filter_map(|name| self.cur.tables.get(name))
+            .filter(owning)
+            .filter_map(|t| {
+                let of = t.partition_of.as_ref()?;
+                Some(Change::Alter(Alter::Default {
+                    table: t.name.clone(),
+                    column: column.clone(),
+                    default: Delta::new(
+                        t.own_defaults.get(column)?.clone(),
+                        self.cur.column_default(&of.parent, column),
+                    ),
+                    because: Some(ObjectKey::column(table, column)),
+                }))
+            })
+            .collect()
+    }
+
+    /// The defaults of partition `name`, of the working copy and wanted,
+    /// that are its own on either side, set as wanted where they differ.
+    pub(super) fn own_defaults(&mut self, name: &QualifiedName) {
+        let (Some(cur), Some(to)) = (self.cur.tables.get(name), self.to.tables.get(name)) else {
+            return;
+        };
+        let columns: BTreeSet<String> = cur
+            .own_defaults
+            .keys()
+            .chain(to.own_defaults.keys())
+            .cloned()
+            .collect();
+        for column in columns {
+            let now = self.cur.column_default(name, &column);
+            let wanted = self.to.column_default(name, &column);
+            if now != wanted {
+                self.emit(Change::Alter(Alter::Default {
+                    table: name.clone(),
+                    column,
+                    default: Delta::new(now, wanted),
+                    because: None,
+                }));
+            }
+        }
+    }
+}
