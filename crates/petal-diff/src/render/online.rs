@@ -113,6 +113,8 @@ pub(super) struct Context<'c> {
     /// The partition tree before the migration: a kept table is
     /// partitioned throughout or not at all.
     tree: &'c PartitionTree,
+    /// The tree after it, where a kept table renamed has its new name.
+    tree_after: PartitionTree,
 }
 
 impl<'c> Context<'c> {
@@ -155,6 +157,7 @@ impl<'c> Context<'c> {
             renamed_away,
             columns_renamed_away,
             tree,
+            tree_after: tree.clone().after(changes),
         }
     }
 
@@ -206,7 +209,9 @@ impl<'c> Context<'c> {
     /// refuses all three on a partitioned table (and `USING INDEX`), so
     /// there they are written as in the plain mode.
     fn kept_unpartitioned(&self, table: &QualifiedName) -> bool {
-        self.kept(table) && !self.tree.is_partitioned(table)
+        self.kept(table)
+            && !self.tree.is_partitioned(table)
+            && !self.tree_after.is_partitioned(table)
     }
 }
 
