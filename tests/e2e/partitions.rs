@@ -506,3 +506,36 @@ pub struct OldEvent {
     let row = project.client().query_one(next, &[]).await.unwrap();
     assert_eq!(row.get::<_, i64>(0), 531);
 }
+
+/// A partition's own column default, declared in the SQL files: created
+/// with the partition, changed, and rolled back; a row inserted into the
+/// partition directly takes it.
+#[tokio::test]
+async fn a_partitions_own_default_is_created_changed_and_rolled_back() {
+    let project = Project::new().await;
+    project.write("models/events.rs", EVENTS);
+    let rest = "PARTITION OF events DEFAULT;";
+    let own = PARTITIONS.replace(rest, "PARTITION OF events (kind DEFAULT 'other') DEFAULT;");
+    project.write("sql/partitions.sql", &own);
+    project.generate_and_apply("own_default");
+    let kind_of_a_new_row = async |id: i64| -> String {
+        let insert =
+            format!("INSERT INTO events_rest (id, happened_on) VALUES ({id}, '1990-01-01')");
+        project.client().batch_execute(&insert).await.unwrap();
+        let select = format!("SELECT kind FROM events WHERE id = {id}");
+        let row = project.client().query_one(&select, &[]).await.unwrap();
+        row.get(0)
+    };
+    assert_eq!(kind_of_a_new_row(1).await, "other");
+
+    let changed = PARTITIONS.replace(rest, "PARTITION OF events (kind DEFAULT 'rest') DEFAULT;");
+    project.write("sql/partitions.sql", &changed);
+    project.generate_and_apply("rest_default");
+    let text = project.read(&project.migration("_rest_default.sql"));
+    let set = r#"ALTER TABLE "public"."events_rest" ALTER COLUMN "kind" SET DEFAULT 'rest'::text;"#;
+    assert!(text.contains(set), "{text}");
+    assert_eq!(kind_of_a_new_row(2).await, "rest");
+
+    project.rolled_back_to("sql/partitions.sql", &own);
+    assert_eq!(kind_of_a_new_row(3).await, "other");
+}

@@ -72,7 +72,10 @@ fn table_option(db: &mut Database, alter: &Alter) -> Result<(), ApplyError> {
             partition_of,
             stands_alone: None,
             ..
-        } => table_mut(db, table)?.partition_of = partition_of.to.clone(),
+        } => {
+            table_mut(db, table)?;
+            super::partition_defaults::moved(db, table, &partition_of.to);
+        }
         Alter::PartitionOf {
             table,
             partition_of,

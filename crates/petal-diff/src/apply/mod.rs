@@ -11,7 +11,7 @@ mod alter;
 mod create;
 mod drop;
 pub(crate) mod inheritance;
-mod partition_defaults;
+pub(crate) mod partition_defaults;
 pub(crate) mod privileges;
 mod rename;
 

@@ -4,7 +4,9 @@
 //! (`SET DEFAULT` and `DROP DEFAULT` overwrite theirs, a rename renames
 //! theirs, a drop drops them).
 
-use petal_ir::{Database, QualifiedName};
+use std::collections::BTreeMap;
+
+use petal_ir::{Database, PartitionOf, QualifiedName};
 
 use crate::change::{Alter, Change, Object, Rename};
 use crate::partition_tree::PartitionTree;
@@ -37,22 +39,108 @@ pub(super) fn set(
     true
 }
 
+/// The columns whose defaults `change` overwrites on every partition
+/// below their table: a default set or dropped, a type changed or an
+/// enum type recreated (around which the defaults are dropped and set),
+/// an identity or serial sequence added or taken away, a column dropped.
+pub(crate) fn overwritten(change: &Change) -> Vec<(QualifiedName, String)> {
+    match change {
+        Change::Alter(
+            Alter::Default { table, column, .. }
+            | Alter::ColumnType { table, column, .. }
+            | Alter::Identity { table, column, .. }
+            | Alter::Serial { table, column, .. },
+        ) => vec![(table.clone(), column.clone())],
+        Change::Drop(Object::Column { table, column }) => {
+            vec![(table.clone(), column.name.clone())]
+        }
+        Change::RecreateEnum(recreate) => recreate
+            .columns
+            .iter()
+            .map(|c| (c.table.clone(), c.column.clone()))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// What `change` to a column of its table does to the own defaults of
-/// the partitions below it.
+/// the partitions below it: overwritten ones go (the engine gives each
+/// its parent's first, `compare/partition_defaults.rs`), renamed ones
+/// follow.
 pub(super) fn pass_on(db: &mut Database, change: &Change) {
-    let (table, column, renamed_to) = match change {
-        Change::Alter(Alter::Default { table, column, .. }) => (table, column, None),
-        Change::Drop(Object::Column { table, column }) => (table, &column.name, None),
-        Change::Rename(Rename::Column { table, name }) => (table, &name.from, Some(&name.to)),
-        _ => return,
+    let mut reached = overwritten(change);
+    let renamed = match change {
+        Change::Rename(Rename::Column { table, name }) => {
+            reached.push((table.clone(), name.from.clone()));
+            Some(&name.to)
+        }
+        _ => None,
     };
-    for partition in PartitionTree::of(db).descendants(table) {
-        let Some(t) = db.tables.get_mut(&partition) else {
-            continue;
-        };
-        let own = t.own_defaults.remove(column);
-        if let (Some(own), Some(to)) = (own, renamed_to) {
-            t.own_defaults.insert(to.clone(), own);
+    for (table, column) in reached {
+        for partition in PartitionTree::of(db).descendants(&table) {
+            let Some(t) = db.tables.get_mut(&partition) else {
+                continue;
+            };
+            let own = t.own_defaults.remove(&column);
+            if let (Some(own), Some(to)) = (own, renamed) {
+                t.own_defaults.insert(to.clone(), own);
+            }
         }
     }
+}
+
+/// `Alter::PartitionOf` of a table that neither comes to stand alone nor
+/// joins: detached, it keeps the defaults it had (held in `own_defaults`,
+/// every column's, as no parent gives it any then); attached, those not
+/// its new parent's are its own.
+pub(super) fn moved(db: &mut Database, table: &QualifiedName, to: &Option<PartitionOf>) {
+    let held: BTreeMap<String, Option<String>> = match db.tables.get(table) {
+        Some(t) if t.partition_of.is_some() => root_columns(db, table)
+            .into_iter()
+            .map(|c| {
+                let default = db.column_default(table, &c);
+                (c, default)
+            })
+            .collect(),
+        Some(t) => t.own_defaults.clone(),
+        None => return,
+    };
+    let own = match to {
+        Some(of) => held
+            .into_iter()
+            .filter(|(c, d)| db.column_default(&of.parent, c) != *d)
+            .collect(),
+        None => held,
+    };
+    if let Some(t) = db.tables.get_mut(table) {
+        t.partition_of = to.clone();
+        t.own_defaults = own;
+    }
+}
+
+/// The columns of the table at the top of `table`'s partition tree that
+/// no sequence or expression feeds (a partition's copy of such a column
+/// is its parent's business).
+fn root_columns(db: &Database, table: &QualifiedName) -> Vec<String> {
+    let mut at = db.tables.get(table);
+    for _ in 0..=db.tables.len() {
+        match at {
+            Some(t) => match &t.partition_of {
+                Some(of) => at = db.tables.get(&of.parent),
+                None => {
+                    let plain = |c: &&petal_ir::Column| {
+                        !c.serial && c.identity.is_none() && c.generated.is_none()
+                    };
+                    return t
+                        .columns
+                        .iter()
+                        .filter(plain)
+                        .map(|c| c.name.clone())
+                        .collect();
+                }
+            },
+            None => return Vec::new(),
+        }
+    }
+    Vec::new()
 }

@@ -72,6 +72,22 @@ impl Engine<'_> {
             let ObjectKey::Column { table, column } = dependent else {
                 continue;
             };
+            // A partition's own default: dropped too, and set as wanted
+            // after the columns (`compare/partition_defaults.rs`).
+            let own = self
+                .cur
+                .tables
+                .get(&table)
+                .and_then(|t| t.own_defaults.get(&column));
+            if let Some(Some(own)) = own {
+                drops.push(Change::Alter(Alter::Default {
+                    default: Delta::new(Some(own.clone()), None),
+                    table,
+                    column,
+                    because: Some(function),
+                }));
+                continue;
+            }
             let Some(current) = self.cur.tables.get(&table).and_then(|t| t.column(&column)) else {
                 continue;
             };

@@ -9,16 +9,17 @@
 //! comes after a change of each partition's own default to the parent's,
 //! deepest first: its inverse runs after, nearest first.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use petal_ir::{ObjectKey, QualifiedName};
 
 use super::Engine;
-use crate::change::{Alter, Change, Delta, Object};
+use crate::apply::partition_defaults::overwritten;
+use crate::change::{Alter, Change, Delta};
 use crate::partition_tree::PartitionTree;
 
 impl Engine<'_> {
-    /// Phase 10, after the columns: each partition's default that is not
+    /// After the columns (phase 8): each partition's default that is not
     /// as wanted, parents before their partitions; a new partition's too,
     /// which its parent's new default reached.
     pub(super) fn partition_defaults(&mut self) {
@@ -42,39 +43,87 @@ impl Engine<'_> {
         }
     }
 
-    /// The changes giving each partition below the table of `change`,
-    /// deepest first, its parent's default in place of its own, where
-    /// `change` overwrites it.
+    /// The changes giving each partition below a column `change`
+    /// overwrites (`apply::partition_defaults::overwritten`), deepest
+    /// first, its parent's default in place of its own.
     pub(super) fn partition_defaults_released_by(&self, change: &Change) -> Vec<Change> {
-        let (table, column) = match change {
-            Change::Alter(Alter::Default { table, column, .. }) => (table, column),
-            Change::Drop(Object::Column { table, column }) => (table, &column.name),
-            _ => return Vec::new(),
-        };
-        let owning = |t: &&petal_ir::Table| t.own_defaults.contains_key(column);
-        if !self.cur.tables.values().any(|t| owning(&t)) {
-            return Vec::new();
+        let mut out = Vec::new();
+        for (table, column) in overwritten(change) {
+            let owning = |t: &&petal_ir::Table| t.own_defaults.contains_key(&column);
+            if !self.cur.tables.values().any(|t| owning(&t)) {
+                continue;
+            }
+            let mut below = PartitionTree::of(&self.cur).descendants(&table);
+            below.sort_by_key(|name| std::cmp::Reverse(super::inheritance::depth(&self.cur, name)));
+            // Deepest first, so each one's parent is as it is now.
+            let because = ObjectKey::column(&table, &column);
+            for t in below
+                .iter()
+                .filter_map(|n| self.cur.tables.get(n))
+                .filter(owning)
+            {
+                out.extend(self.to_parents(t, &column, Some(because.clone())));
+            }
         }
-        let mut below = PartitionTree::of(&self.cur).descendants(table);
-        below.sort_by_key(|name| std::cmp::Reverse(super::inheritance::depth(&self.cur, name)));
-        // Deepest first, so each one's parent is as it is now.
-        below
-            .iter()
-            .filter_map(|name| self.cur.tables.get(name))
-            .filter(owning)
-            .filter_map(|t| {
-                let of = t.partition_of.as_ref()?;
-                Some(Change::Alter(Alter::Default {
-                    table: t.name.clone(),
-                    column: column.clone(),
-                    default: Delta::new(
-                        t.own_defaults.get(column)?.clone(),
-                        self.cur.column_default(&of.parent, column),
-                    ),
-                    because: Some(ObjectKey::column(table, column)),
-                }))
-            })
-            .collect()
+        out
+    }
+
+    /// Before partition `name` comes to stand alone: each of its own
+    /// defaults its parent's, as the block before the detach makes them
+    /// (`render/stand_alone.rs`), so that the down, which attaches it
+    /// again with its parent's, sets its own back after.
+    pub(super) fn release_own_defaults(&mut self, name: &QualifiedName) {
+        let Some(t) = self.cur.tables.get(name) else {
+            return;
+        };
+        let changes: Vec<Change> = t
+            .own_defaults
+            .keys()
+            .filter_map(|column| self.to_parents(t, column, None))
+            .collect();
+        for change in changes {
+            self.emit(change);
+        }
+    }
+
+    /// The change of partition `t`'s own default of `column` to its
+    /// parent's.
+    fn to_parents(
+        &self,
+        t: &petal_ir::Table,
+        column: &str,
+        because: Option<ObjectKey>,
+    ) -> Option<Change> {
+        let of = t.partition_of.as_ref()?;
+        Some(Change::Alter(Alter::Default {
+            table: t.name.clone(),
+            column: column.to_string(),
+            default: Delta::new(
+                t.own_defaults.get(column)?.clone(),
+                self.cur.column_default(&of.parent, column),
+            ),
+            because,
+        }))
+    }
+
+    /// The defaults `wanted` of partition `name`, a table that just joined
+    /// its parent, that it does not have.
+    pub(super) fn set_own_defaults(
+        &mut self,
+        name: &QualifiedName,
+        wanted: BTreeMap<String, Option<String>>,
+    ) {
+        for (column, wanted) in wanted {
+            let now = self.cur.column_default(name, &column);
+            if now != wanted {
+                self.emit(Change::Alter(Alter::Default {
+                    table: name.clone(),
+                    column,
+                    default: Delta::new(now, wanted),
+                    because: None,
+                }));
+            }
+        }
     }
 
     /// The defaults of partition `name`, of the working copy and wanted,

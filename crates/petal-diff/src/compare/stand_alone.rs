@@ -27,6 +27,9 @@ pub(crate) struct Joining {
     pub parent_key: Option<String>,
     pub copies: Vec<ParentCopy>,
     pub parent_sequences: Vec<crate::ParentSequence>,
+    /// Its own column defaults as a partition, set once it is attached
+    /// (the engine's `to` holds it standing alone, with its parent's).
+    pub own_defaults: std::collections::BTreeMap<String, Option<String>>,
 }
 
 /// Whether `table`, on both sides under its name and renamed from
@@ -87,8 +90,14 @@ pub(crate) fn joining(cur: &Database, to: &Database) -> (Vec<Joining>, Option<Da
         let Some(alone) = standing_alone(to, &t.name, &copies) else {
             continue;
         };
-        // What the table holds of its own must stay its own once attached.
-        if joined(&alone, parent, of).as_ref() != Some(t) {
+        // What the table holds of its own must stay its own once attached;
+        // its own defaults are set after the attach (`attach_joining`).
+        let own_defaults_aside = |t: &Table| Table {
+            own_defaults: Default::default(),
+            ..t.clone()
+        };
+        if joined(&alone, parent, of).map(|j| own_defaults_aside(&j)) != Some(own_defaults_aside(t))
+        {
             continue;
         }
         alone_tables.push(alone);
@@ -98,6 +107,7 @@ pub(crate) fn joining(cur: &Database, to: &Database) -> (Vec<Joining>, Option<Da
             parent_key: parent.partition_by.clone(),
             copies,
             parent_sequences: parent_sequences(parent),
+            own_defaults: t.own_defaults.clone(),
         });
     }
     if out.is_empty() {
@@ -167,6 +177,7 @@ impl Engine<'_> {
                     .into_iter()
                     .collect(),
             };
+            self.release_own_defaults(&name);
             self.emit_partition_of(&name, Some(of), None, Some(alone));
         }
     }
@@ -201,7 +212,7 @@ impl Engine<'_> {
             };
             self.emit_partition_of(&joining.table, None, Some(joining.of), Some(alone));
             // Attached with its parent's defaults, it takes its own now.
-            self.own_defaults(&joining.table);
+            self.set_own_defaults(&joining.table, joining.own_defaults);
         }
     }
 }

@@ -3,9 +3,11 @@
 //!
 //! It locks the parent (alone) and the partition, then makes the
 //! partition hold what the working copy will hold of it once detached:
-//! the parent's column defaults and `NULL`-ability (a partition may have
-//! set its own, which the IR does not read), no column comments (nor
-//! those), and its copies of the parent's indexes and foreign keys under
+//! the parent's column defaults (the diff made its own ones its parent's
+//! before, `release_own_defaults`, but a serial or identity column's,
+//! which the IR leaves to the parent), its parent's `NULL`-ability and
+//! no column comments (a partition's own settings, which the IR does not
+//! read), and its copies of the parent's indexes and foreign keys under
 //! the names the diff chose, each found through the object it copies (its
 //! name is PostgreSQL's pick, or the table's own from before it was
 //! attached): those not named as wanted out of each other's way first,

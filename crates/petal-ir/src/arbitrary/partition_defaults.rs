@@ -28,10 +28,10 @@ pub(super) fn edit_own_defaults(rng: &mut Rng, db: &mut Database) -> bool {
         (0, _) | (_, None) => None,
         (_, Some(v)) => Some(v),
     };
-    if let Some(t) = db.tables.get_mut(&name) {
-        if t.own_defaults.remove(&column.name).is_none() {
-            t.own_defaults.insert(column.name.clone(), own);
-        }
+    if let Some(t) = db.tables.get_mut(&name)
+        && t.own_defaults.remove(&column.name).is_none()
+    {
+        t.own_defaults.insert(column.name.clone(), own);
     }
     keep_valid(db);
     true
