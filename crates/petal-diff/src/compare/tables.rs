@@ -48,6 +48,17 @@ impl Engine<'_> {
     pub(super) fn match_tables(&mut self, matching: &mut Matching) {
         for (name, table) in &self.to.tables {
             let cur_name = if self.cur.tables.contains_key(name) {
+                // The name the hint renames to is taken in the database:
+                // the table there is this one, and the hint's goes.
+                if let Some(old) = &table.renamed_from
+                    && old != name
+                    && self.cur.tables.contains_key(old)
+                {
+                    self.warnings.push(Warning::IgnoredRenameHint {
+                        object: format!("table {name}"),
+                        renamed_from: old.to_string(),
+                    });
+                }
                 name.clone()
             } else {
                 let Some(old) = &table.renamed_from else {
