@@ -1,7 +1,9 @@
 //! `just bench-introspect`: introspection of a 1,000-table schema with 300
 //! views, 300 functions, 300 triggers and 100 sequences (grants on half
 //! the views and a third of the functions, a policy on every tenth table,
-//! an inheritance child of every twentieth) against
+//! an inheritance child of every twentieth, and for every fiftieth a
+//! partitioned table with three partitions, an unlogged table and one
+//! with an exclusion constraint and a deferrable key) against
 //! `pg_dump --schema-only` of the same database, in the same run.
 //!
 //! Starts its own embedded cluster in `<target>/petal-bench-pg` (durability
@@ -458,7 +460,40 @@ fn schema_ddl() -> String {
             "CREATE TABLE t{t}_archive (name text NOT NULL, archived_on date) INHERITS (t{t});"
         );
     }
+    table_kinds(&mut ddl);
     ddl
+}
+
+/// What a table is besides its columns, for every fiftieth table: a
+/// partitioned table (a partition with a default and storage parameters
+/// of its own, one with an index of its own, a default one), an unlogged
+/// table with storage parameters, a table with an exclusion constraint,
+/// a deferrable unique key, a `NOT VALID` check with a comment and a full
+/// replica identity, and a user collation a column uses.
+fn table_kinds(ddl: &mut String) {
+    let _ = writeln!(ddl, "CREATE COLLATION bench_c (locale = 'C');");
+    for t in (0..TABLES).step_by(50) {
+        let _ = writeln!(
+            ddl,
+            "CREATE TABLE events{t} (id bigint NOT NULL, at date NOT NULL, \
+             kind text COLLATE bench_c DEFAULT 'plain', PRIMARY KEY (id, at)) PARTITION BY RANGE (at);\n\
+             CREATE INDEX ON events{t} (kind);\n\
+             CREATE TABLE events{t}_2024 PARTITION OF events{t} \
+             FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n\
+             CREATE TABLE events{t}_2025 PARTITION OF events{t} (kind DEFAULT 'recent') \
+             FOR VALUES FROM ('2025-01-01') TO ('2026-01-01') WITH (fillfactor = 80);\n\
+             CREATE TABLE events{t}_rest PARTITION OF events{t} DEFAULT;\n\
+             CREATE INDEX ON events{t}_rest (at);\n\
+             CREATE UNLOGGED TABLE cache{t} (key text PRIMARY KEY, value jsonb) \
+             WITH (fillfactor = 70, autovacuum_enabled = false);\n\
+             CREATE TABLE bookings{t} (id integer PRIMARY KEY, room integer NOT NULL, \
+             during tsrange NOT NULL, code text UNIQUE DEFERRABLE INITIALLY DEFERRED, \
+             EXCLUDE USING gist (during WITH &&));\n\
+             ALTER TABLE bookings{t} ADD CONSTRAINT bookings{t}_room_check CHECK (room > 0) NOT VALID;\n\
+             COMMENT ON CONSTRAINT bookings{t}_room_check ON bookings{t} IS 'rooms count from 1';\n\
+             ALTER TABLE bookings{t} REPLICA IDENTITY FULL;"
+        );
+    }
 }
 
 /// Views (a third over other views), SQL and PL/pgSQL functions (some used
