@@ -34,6 +34,9 @@ async fn partitions_are_read_without_what_they_inherit() {
              ALTER TABLE ev_rest ALTER COLUMN note SET DEFAULT 'rest';
              ALTER TABLE ev_2024_0 ALTER COLUMN note DROP DEFAULT;
              COMMENT ON COLUMN ev_rest.note IS 'its own';
+             CREATE TABLE numbered (id serial, at int NOT NULL) PARTITION BY RANGE (at);
+             CREATE TABLE numbered_0 (id int NOT NULL, at int NOT NULL);
+             ALTER TABLE numbered ATTACH PARTITION numbered_0 FOR VALUES FROM (0) TO (10);
              CREATE TABLE refs (e bigint, at date, FOREIGN KEY (e, at) REFERENCES ev (id, at));",
         )
         .await
@@ -92,6 +95,9 @@ async fn partitions_are_read_without_what_they_inherit() {
     assert_eq!(own("ev_rest"), [("note", Some("'rest'::text"))]);
     assert_eq!(own("ev_2024_0"), [("note", None)]);
     assert_eq!(own("ev_2024"), []);
+    // A serial column's default is its parent's business, even where a
+    // partition attached without it has none.
+    assert_eq!(own("numbered_0"), []);
     assert_eq!(
         not_compared(&found, "partition column setting"),
         ["public.ev_rest.note"]

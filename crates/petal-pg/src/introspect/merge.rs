@@ -163,18 +163,42 @@ fn put_own_defaults(
         .iter()
         .map(|(oid, t)| (t.name.clone(), *oid))
         .collect();
+    // A serial, identity or generated column's default is its root
+    // table's business: the IR keeps none on a partition.
+    let fed: BTreeSet<(u32, String)> = tables
+        .iter()
+        .flat_map(|(oid, t)| {
+            t.columns
+                .iter()
+                .filter(|c| c.serial || c.identity.is_some() || c.generated.is_some())
+                .map(move |c| (*oid, c.name.clone()))
+        })
+        .collect();
+    let root_of = |mut oid: u32| {
+        for _ in 0..tables.len() {
+            let parent = tables.get(&oid).and_then(|t| t.partition_of.as_ref());
+            match parent.and_then(|of| oids.get(&of.parent)) {
+                Some(p) => oid = *p,
+                None => break,
+            }
+        }
+        oid
+    };
+    let roots: BTreeMap<u32, u32> = tables.keys().map(|oid| (*oid, root_of(*oid))).collect();
     for (oid, table) in tables.iter_mut() {
         let Some(of) = &table.partition_of else {
             continue;
         };
-        let (Some(own), Some(parents)) = (
+        let (Some(own), Some(parents), Some(root)) = (
             defaults.get(oid),
             oids.get(&of.parent).and_then(|p| defaults.get(p)),
+            roots.get(oid),
         ) else {
             continue;
         };
         for (column, default) in own {
-            if parents.get(column).is_some_and(|parent| parent != default) {
+            let differs = parents.get(column).is_some_and(|parent| parent != default);
+            if differs && !fed.contains(&(*root, column.clone())) {
                 table.own_defaults.insert(column.clone(), default.clone());
             }
         }
