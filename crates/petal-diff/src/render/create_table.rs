@@ -19,13 +19,13 @@ pub(crate) fn create_table_sql(
         .iter()
         .map(|c| ddl::column_definition(name, c))
         .collect();
-    // A partition's own defaults: `DEFAULT NULL` stores none, where its
-    // parent's would be copied.
+    // A partition's own defaults; its own "none" is dropped after
+    // (`table_extras`).
     let own_defaults = table.partition_of.iter().flat_map(|_| &table.own_defaults);
-    lines.extend(own_defaults.map(|(column, default)| {
-        let default = default.as_deref().unwrap_or("NULL");
-        Sql::from(format!("{} DEFAULT {default}", quote_ident(column)))
-            .within(Origin::whole(ObjectKey::column(name, column)))
+    lines.extend(own_defaults.filter_map(|(column, default)| {
+        let default = default.as_deref()?;
+        let sql = Sql::from(format!("{} DEFAULT {default}", quote_ident(column)));
+        Some(sql.within(Origin::whole(ObjectKey::column(name, column))))
     }));
     lines.extend(
         table

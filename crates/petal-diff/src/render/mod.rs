@@ -38,7 +38,7 @@ mod views;
 
 use std::collections::BTreeMap;
 
-use petal_ir::{Database, ObjectKey, QualifiedName, quote_literal};
+use petal_ir::{Database, ObjectKey, QualifiedName, quote_ident, quote_literal};
 use serde::{Deserialize, Serialize};
 
 use crate::change::{Alter, Change, Object};
@@ -453,6 +453,19 @@ pub(crate) fn table_extras(table: &petal_ir::Table) -> Vec<ReviewedStatement> {
     let name = &table.name;
     for column in &table.columns {
         out.extend(column_extras(name, column));
+    }
+    // A partition's own "no default": `DEFAULT NULL` in its `CREATE TABLE`
+    // stores a default of a column whose type has a modifier (a cast).
+    let own_defaults = table.partition_of.iter().flat_map(|_| &table.own_defaults);
+    for (column, _) in own_defaults.filter(|(_, d)| d.is_none()) {
+        out.push(extra(
+            &ObjectKey::column(name, column),
+            ddl::alter_table(
+                name,
+                &format!("ALTER COLUMN {} DROP DEFAULT", quote_ident(column)),
+            ),
+            format!("drop default of {name}.{column}, its parent's (new partition)"),
+        ));
     }
     for index in &table.indexes {
         out.push(extra(
