@@ -89,11 +89,12 @@ async fn statements_that_are_no_declarations_are_each_reported() {
     );
 }
 
-/// A model's table is the model's alone: an index or a comment on it in a
-/// SQL file is refused at its place, saying where it belongs; those of a
-/// materialized view, and a trigger on the table, are the SQL files'.
+/// A model's table is the model's alone: an index, a comment or a column
+/// default on it in a SQL file is refused at its place, saying where it
+/// belongs; those of a materialized view, and a trigger on the table, are
+/// the SQL files'.
 #[tokio::test]
-async fn an_index_or_a_comment_on_a_model_table_is_refused() {
+async fn an_index_a_comment_or_a_default_on_a_model_table_is_refused() {
     let project = orders_project().await;
     project.write(
         "sql/a.sql",
@@ -105,7 +106,8 @@ async fn an_index_or_a_comment_on_a_model_table_is_refused() {
          COMMENT ON TABLE orders IS 'what customers bought';\n\
          COMMENT ON COLUMN public.orders.total IS 'in tiyn';\n\
          COMMENT ON CONSTRAINT orders_pkey ON orders IS 'the key';\n\
-         COMMENT ON INDEX orders_pkey IS 'its index';\n",
+         COMMENT ON INDEX orders_pkey IS 'its index';\n\
+         ALTER TABLE orders ALTER COLUMN total SET DEFAULT 0;\n",
     );
     let error = diff_error(&project);
     assert_eq!(error["kind"], "sql_file", "{error:#}");
@@ -117,6 +119,7 @@ async fn an_index_or_a_comment_on_a_model_table_is_refused() {
             ("a.sql".to_string(), 7, 1),
             ("a.sql".to_string(), 8, 1),
             ("a.sql".to_string(), 9, 1),
+            ("a.sql".to_string(), 10, 1),
         ],
         "the index and the comments on orders, not the materialized view's: {error:#}"
     );
@@ -124,7 +127,8 @@ async fn an_index_or_a_comment_on_a_model_table_is_refused() {
     assert!(
         text.contains("an index on table public.orders, which the models declare")
             && text.contains("#[petal(index(...))]")
-            && text.contains("the model's `comment` attribute"),
+            && text.contains("the model's `comment` attribute")
+            && text.contains("a column default of table public.orders, which the models declare"),
         "{text}"
     );
 }

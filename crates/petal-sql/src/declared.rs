@@ -43,6 +43,9 @@ pub enum Kind {
     /// `ALTER TABLE ... ENABLE|DISABLE|[NO] FORCE ROW LEVEL SECURITY`: a
     /// partition's (a model's table says its own).
     RowSecurity,
+    /// `ALTER TABLE ... ALTER [COLUMN] c SET DEFAULT ... | DROP DEFAULT`: a
+    /// partition's own default (a model's table says its own).
+    ColumnDefault,
     Comment,
     /// `GRANT` or `REVOKE` of privileges on objects (the project compares
     /// privileges).
@@ -83,6 +86,7 @@ impl Kind {
             | Kind::TriggerState
             | Kind::SequenceOwner
             | Kind::RowSecurity
+            | Kind::ColumnDefault
             | Kind::Comment => Phase::AfterTables,
             Kind::Grant => Phase::Privileges,
         }
@@ -111,6 +115,7 @@ impl Kind {
             Kind::TriggerState => "trigger state",
             Kind::SequenceOwner => "sequence owner",
             Kind::RowSecurity => "row-level security switch",
+            Kind::ColumnDefault => "column default",
             Kind::Comment => "comment",
             Kind::Grant => "grant",
         }

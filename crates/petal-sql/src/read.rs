@@ -57,10 +57,16 @@ impl SqlFiles {
                         "`#[petal(row_level_security)]` (and `force_row_level_security`) on the \
                          model",
                     ),
+                    Kind::ColumnDefault => (
+                        "a column default of",
+                        "`#[petal(default = \"...\")]` on the model's field",
+                    ),
                     _ => return None,
                 };
                 let why = if s.kind == Kind::RowSecurity {
                     "its model says whether its rows are secured"
+                } else if s.kind == Kind::ColumnDefault {
+                    "its model says its columns' defaults"
                 } else {
                     "a SQL file declares indexes and comments of what it creates (a \
                      materialized view, a view)"
@@ -160,6 +166,8 @@ fn identity(statement: &Declared) -> Option<(u8, String)> {
         Kind::TriggerState => 5,
         Kind::SequenceOwner => 7,
         Kind::Policy => 6,
+        // A column's default on its table, once.
+        Kind::ColumnDefault => 9,
         // Overloads share a name: the server tells two of one signature.
         // A table's security may take two switches (ENABLE, FORCE); grants
         // add up.

@@ -1,8 +1,10 @@
 //! A partition's own column defaults in the working copy: set on a
 //! partition, a default is its own unless it is its parent's; a change
 //! to a column PostgreSQL passes on to every partition below its table
-//! (`SET DEFAULT` and `DROP DEFAULT` overwrite theirs, a rename renames
-//! theirs, a drop drops them).
+//! overwrites theirs (`SET DEFAULT`, `DROP DEFAULT`, a type change, an
+//! enum type recreated, an identity or serial sequence added or taken
+//! away, a drop: `overwritten`), a rename renames theirs; a partition
+//! detached and attached elsewhere keeps what it had (`moved`).
 
 use std::collections::BTreeMap;
 
@@ -91,8 +93,8 @@ pub(super) fn pass_on(db: &mut Database, change: &Change) {
 
 /// `Alter::PartitionOf` of a table that neither comes to stand alone nor
 /// joins: detached, it keeps the defaults it had (held in `own_defaults`,
-/// every column's, as no parent gives it any then); attached, those not
-/// its new parent's are its own.
+/// each plain column's, as no parent gives it any then); attached, those
+/// not its new parent's are its own.
 pub(super) fn moved(db: &mut Database, table: &QualifiedName, to: &Option<PartitionOf>) {
     let held: BTreeMap<String, Option<String>> = match db.tables.get(table) {
         Some(t) if t.partition_of.is_some() => root_columns(db, table)
@@ -127,6 +129,9 @@ fn root_columns(db: &Database, table: &QualifiedName) -> Vec<String> {
         match at {
             Some(t) => match &t.partition_of {
                 Some(of) => at = db.tables.get(&of.parent),
+                // A partition detached in this migration holds its
+                // defaults itself (`moved`).
+                None if t.columns.is_empty() => return t.own_defaults.keys().cloned().collect(),
                 None => {
                     let plain = |c: &&petal_ir::Column| {
                         !c.serial && c.identity.is_none() && c.generated.is_none()

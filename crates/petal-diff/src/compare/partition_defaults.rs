@@ -5,9 +5,12 @@
 //!
 //! So that the down, the changes inverted in reverse order, gives each
 //! partition its own default back after its parent's change, a change
-//! that overwrites them (a parent's default changed, its column dropped)
-//! comes after a change of each partition's own default to the parent's,
-//! deepest first: its inverse runs after, nearest first.
+//! that overwrites them (a parent's default changed, its column retyped
+//! or dropped, ...: `apply::partition_defaults::overwritten`) comes after
+//! a change of each partition's own default to the parent's, deepest
+//! first: its inverse runs after, nearest first. A new partition is
+//! created with its parent's defaults and given its own here, in the
+//! parent's wanted types.
 
 use std::collections::{BTreeMap, BTreeSet};
 

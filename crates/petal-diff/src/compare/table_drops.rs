@@ -177,7 +177,13 @@ impl Engine<'_> {
             })
             .collect();
         for (user, column) in users {
-            if let Some(default) = self.current_column(&user, &column).and_then(|c| c.default) {
+            // A partition's own default too.
+            let own = |t: &Table| t.own_defaults.get(&column).cloned().flatten();
+            let default = self
+                .current_column(&user, &column)
+                .and_then(|c| c.default)
+                .or_else(|| self.cur.tables.get(&user).and_then(own));
+            if let Some(default) = default {
                 self.emit(Change::Alter(Alter::Default {
                     table: user,
                     column,

@@ -519,8 +519,14 @@ impl Engine<'_> {
                 }));
             }
         }
+        // Created with their parent's defaults: their own ones are set
+        // after the columns' changes, in the parent's wanted type
+        // (`compare/partition_defaults.rs`).
         for table in partitions {
-            let object = self.table_object(table.clone());
+            let object = self.table_object(Table {
+                own_defaults: Default::default(),
+                ..table.clone()
+            });
             self.emit(Change::Create(object));
         }
         self.attach_partitions(matching);

@@ -88,7 +88,7 @@ fn file_of(kind: Kind) -> &'static str {
         Kind::Function | Kind::Procedure | Kind::Aggregate => "functions.sql",
         Kind::View | Kind::MaterializedView | Kind::Index => "views.sql",
         Kind::Trigger | Kind::TriggerState => "triggers.sql",
-        Kind::Partition | Kind::RowSecurity => "partitions.sql",
+        Kind::Partition | Kind::RowSecurity | Kind::ColumnDefault => "partitions.sql",
         Kind::InheritanceChild => "inheritance.sql",
         Kind::Policy => "policies.sql",
         Kind::Grant => "grants.sql",

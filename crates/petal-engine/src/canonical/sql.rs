@@ -320,6 +320,7 @@ fn carry_hint(canonical: &mut Database, statement: &Declared) {
         | Kind::TriggerState
         | Kind::SequenceOwner
         | Kind::RowSecurity
+        | Kind::ColumnDefault
         | Kind::Comment
         | Kind::Grant => {}
     }

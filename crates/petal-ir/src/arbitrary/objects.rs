@@ -77,8 +77,9 @@ pub fn build_database(rng: &mut Rng) -> Database {
     if side.chance(50) && partitions::partition_a_table(&mut side, &mut db) {
         // A partitioned table is logged: what it references must be.
         super::table_options::keep_valid(&mut db);
-        if side.chance(50) {
-            super::partition_defaults::edit_own_defaults(&mut side, &mut db);
+        let mut ninth = rng.ninth_side();
+        if ninth.chance(50) {
+            super::partition_defaults::edit_own_defaults(&mut ninth, &mut db);
         }
     }
     if side.chance(40) {

@@ -29,6 +29,17 @@ pub(super) fn trigger_state(words: &Words<'_>) -> Result<Head, String> {
             ..head(Kind::RowSecurity, None)
         });
     }
+    // `ALTER [COLUMN] c SET DEFAULT ... | DROP DEFAULT`: a partition's
+    // own default (a model's table is refused where the models are known).
+    if let (Some(column), Some(table)) = (column_default(words, at), &table) {
+        return Ok(Head {
+            table: Some(table.clone()),
+            ..head(
+                Kind::ColumnDefault,
+                Some(QualifiedName::new(table.schema.clone(), column)),
+            )
+        });
+    }
     match (table, enable && words.is(trigger_at, "TRIGGER"), name) {
         (Some(table), true, Some(name)) => Ok(Head {
             table: Some(table.clone()),
@@ -40,7 +51,7 @@ pub(super) fn trigger_state(words: &Words<'_>) -> Result<Head, String> {
         _ => Err(
             "`ALTER TABLE` changes a model's table: say it in the model (only `ALTER TABLE ... \
              ENABLE|DISABLE TRIGGER`, and a partition's or an inheritance child's row-level \
-             security, belong in a SQL file)"
+             security and column defaults, belong in a SQL file)"
                 .to_string(),
         ),
     }
@@ -106,4 +117,35 @@ fn owner_table(words: &Words<'_>, mut at: usize) -> Option<QualifiedName> {
         [schema, table, _column] => Some(QualifiedName::new(schema.clone(), table.clone())),
         _ => None,
     }
+}
+
+/// The column of `ALTER [COLUMN] c SET DEFAULT expr` or `ALTER [COLUMN] c
+/// DROP DEFAULT` standing alone from `at` on (no other action after a
+/// comma).
+fn column_default(words: &Words<'_>, mut at: usize) -> Option<String> {
+    if !words.skip(&mut at, &["ALTER"]) {
+        return None;
+    }
+    words.skip(&mut at, &["COLUMN"]);
+    let column = words.ident(at)?;
+    at += 1;
+    let set = words.skip(&mut at, &["SET", "DEFAULT"]);
+    if !set && !words.skip(&mut at, &["DROP", "DEFAULT"]) {
+        return None;
+    }
+    let end = words.tokens.len();
+    // `SET DEFAULT` takes an expression; `DROP DEFAULT` nothing more.
+    if set == (at == end) || (!set && at != end) {
+        return None;
+    }
+    let mut depth = 0usize;
+    for i in at..end {
+        match words.text(i) {
+            "(" => depth += 1,
+            ")" => depth = depth.saturating_sub(1),
+            "," if depth == 0 => return None,
+            _ => {}
+        }
+    }
+    Some(column)
 }

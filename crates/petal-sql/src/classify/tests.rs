@@ -104,6 +104,40 @@ fn a_policy_names_its_table_and_the_roles_to_create() {
     assert!(error.contains("say it in the model"), "{error}");
 }
 
+/// A partition's own column default: one `SET DEFAULT` or `DROP DEFAULT`
+/// alone; any other column change is the model's.
+#[test]
+fn a_partitions_column_default_is_declared() {
+    for (sql, column) in [
+        (
+            "ALTER TABLE t_2024 ALTER COLUMN kind SET DEFAULT 'x'",
+            "kind",
+        ),
+        (
+            "alter table only t_2024 alter \"Kind\" drop default",
+            "Kind",
+        ),
+        (
+            "ALTER TABLE t_2024 ALTER note SET DEFAULT concat('a', 'b')",
+            "note",
+        ),
+    ] {
+        let head = classify(sql).expect(sql);
+        assert_eq!(head.kind, Kind::ColumnDefault, "{sql}");
+        assert_eq!(head.table, Some(QualifiedName::new("public", "t_2024")));
+        assert_eq!(head.name, Some(QualifiedName::new("public", column)));
+    }
+    for sql in [
+        "ALTER TABLE t ALTER COLUMN a SET DEFAULT 1, ALTER COLUMN b DROP DEFAULT",
+        "ALTER TABLE t ALTER COLUMN a SET DEFAULT",
+        "ALTER TABLE t ALTER COLUMN a DROP DEFAULT CASCADE",
+        "ALTER TABLE t ALTER COLUMN a SET NOT NULL",
+    ] {
+        let error = classify(sql).expect_err(sql);
+        assert!(error.contains("say it in the model"), "{sql}: {error}");
+    }
+}
+
 #[test]
 fn declarations_are_recognized() {
     assert_eq!(kind("create or replace view v as select 1"), Kind::View);
