@@ -183,6 +183,20 @@ impl Database {
         out
     }
 
+    /// The table at the top of `table`'s partition tree (itself when it
+    /// is no partition), which holds the columns.
+    pub fn partition_root(&self, table: &QualifiedName) -> Option<&Table> {
+        let mut at = self.tables.get(table)?;
+        // A partition tree is never deeper than its tables are many.
+        for _ in 0..=self.tables.len() {
+            match &at.partition_of {
+                Some(of) => at = self.tables.get(&of.parent)?,
+                None => return Some(at),
+            }
+        }
+        None
+    }
+
     /// The default a row inserted into `table` directly gets in `column`:
     /// a partition's own, else its parent's, up to the table holding the
     /// column.

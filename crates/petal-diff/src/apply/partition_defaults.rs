@@ -124,28 +124,18 @@ pub(super) fn moved(db: &mut Database, table: &QualifiedName, to: &Option<Partit
 /// no sequence or expression feeds (a partition's copy of such a column
 /// is its parent's business).
 fn root_columns(db: &Database, table: &QualifiedName) -> Vec<String> {
-    let mut at = db.tables.get(table);
-    for _ in 0..=db.tables.len() {
-        match at {
-            Some(t) => match &t.partition_of {
-                Some(of) => at = db.tables.get(&of.parent),
-                // A partition detached in this migration holds its
-                // defaults itself (`moved`).
-                None if t.columns.is_empty() => return t.own_defaults.keys().cloned().collect(),
-                None => {
-                    let plain = |c: &&petal_ir::Column| {
-                        !c.serial && c.identity.is_none() && c.generated.is_none()
-                    };
-                    return t
-                        .columns
-                        .iter()
-                        .filter(plain)
-                        .map(|c| c.name.clone())
-                        .collect();
-                }
-            },
-            None => return Vec::new(),
-        }
+    let Some(root) = db.partition_root(table) else {
+        return Vec::new();
+    };
+    // A partition detached in this migration holds its defaults itself
+    // (`moved`).
+    if root.columns.is_empty() {
+        return root.own_defaults.keys().cloned().collect();
     }
-    Vec::new()
+    let plain = |c: &&petal_ir::Column| !c.serial && c.identity.is_none() && c.generated.is_none();
+    root.columns
+        .iter()
+        .filter(plain)
+        .map(|c| c.name.clone())
+        .collect()
 }

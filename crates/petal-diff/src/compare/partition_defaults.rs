@@ -109,8 +109,8 @@ impl Engine<'_> {
         }))
     }
 
-    /// The defaults `wanted` of partition `name`, a table that just joined
-    /// its parent, that it does not have.
+    /// The defaults `wanted` of partition `name` (a table that just joined
+    /// its parent, or any whose own ones differ) that it does not have.
     pub(super) fn set_own_defaults(
         &mut self,
         name: &QualifiedName,
@@ -135,23 +135,15 @@ impl Engine<'_> {
         let (Some(cur), Some(to)) = (self.cur.tables.get(name), self.to.tables.get(name)) else {
             return;
         };
-        let columns: BTreeSet<String> = cur
+        let columns: BTreeSet<&String> = cur
             .own_defaults
             .keys()
             .chain(to.own_defaults.keys())
-            .cloned()
             .collect();
-        for column in columns {
-            let now = self.cur.column_default(name, &column);
-            let wanted = self.to.column_default(name, &column);
-            if now != wanted {
-                self.emit(Change::Alter(Alter::Default {
-                    table: name.clone(),
-                    column,
-                    default: Delta::new(now, wanted),
-                    because: None,
-                }));
-            }
-        }
+        let wanted = columns
+            .into_iter()
+            .map(|c| (c.clone(), self.to.column_default(name, c)))
+            .collect();
+        self.set_own_defaults(name, wanted);
     }
 }

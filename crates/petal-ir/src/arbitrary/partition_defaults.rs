@@ -4,7 +4,7 @@
 //! catalogs do not tell apart from its parent's).
 
 use super::Rng;
-use crate::{Column, Database, QualifiedName, Table};
+use crate::{Column, Database, QualifiedName};
 
 /// Gives one partition an own default on one column (none where its
 /// parent has one, or a value of the column's type), or takes one away.
@@ -18,7 +18,8 @@ pub(super) fn edit_own_defaults(rng: &mut Rng, db: &mut Database) -> bool {
     let Some(name) = rng.pick(&partitions).cloned() else {
         return false;
     };
-    let columns: Vec<Column> = root(db, &name)
+    let columns: Vec<Column> = db
+        .partition_root(&name)
         .map(|t| t.columns.iter().filter(|c| plain(c)).cloned().collect())
         .unwrap_or_default();
     let Some(column) = rng.pick(&columns).cloned() else {
@@ -60,7 +61,8 @@ pub(super) fn keep_valid(db: &mut Database) {
             .own_defaults
             .iter()
             .filter(|(column, own)| {
-                let fits = root(db, &name)
+                let fits = db
+                    .partition_root(&name)
                     .and_then(|r| r.column(column))
                     .is_some_and(|c| {
                         plain(c) && own.as_ref().is_none_or(|v| value(c).as_ref() == Some(v))
@@ -73,19 +75,6 @@ pub(super) fn keep_valid(db: &mut Database) {
             t.own_defaults = kept;
         }
     }
-}
-
-/// The table at the top of `name`'s partition tree, which holds the
-/// columns.
-fn root<'d>(db: &'d Database, name: &QualifiedName) -> Option<&'d Table> {
-    let mut at = db.tables.get(name)?;
-    for _ in 0..db.tables.len() {
-        match &at.partition_of {
-            Some(of) => at = db.tables.get(&of.parent)?,
-            None => return Some(at),
-        }
-    }
-    None
 }
 
 /// A column no sequence or expression feeds.
