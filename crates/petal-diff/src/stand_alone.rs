@@ -350,8 +350,8 @@ pub(crate) fn joined(t: &Table, parent: &Table, of: &PartitionOf) -> Option<Tabl
         .iter()
         .filter_map(|c| {
             let theirs = parent.column(&c.name)?;
-            let fed = theirs.serial || theirs.identity.is_some() || theirs.generated.is_some();
-            (!fed && c.default != theirs.default).then(|| (c.name.clone(), c.default.clone()))
+            (!theirs.is_fed() && c.default != theirs.default)
+                .then(|| (c.name.clone(), c.default.clone()))
         })
         .collect();
     partition.columns.clear();

@@ -465,6 +465,12 @@ impl Table {
 }
 
 impl Column {
+    /// Whether a sequence (serial, identity) or an expression (generated)
+    /// gives the column its values, rather than a default of its own.
+    pub fn is_fed(&self) -> bool {
+        self.serial || self.identity.is_some() || self.generated.is_some()
+    }
+
     /// A nullable column of the given type with no default.
     pub fn new(name: impl Into<String>, ty: SqlType) -> Self {
         Column {

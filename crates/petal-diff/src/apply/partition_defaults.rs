@@ -132,10 +132,9 @@ fn root_columns(db: &Database, table: &QualifiedName) -> Vec<String> {
     if root.columns.is_empty() {
         return root.own_defaults.keys().cloned().collect();
     }
-    let plain = |c: &&petal_ir::Column| !c.serial && c.identity.is_none() && c.generated.is_none();
     root.columns
         .iter()
-        .filter(plain)
+        .filter(|c| !c.is_fed())
         .map(|c| c.name.clone())
         .collect()
 }

@@ -20,7 +20,7 @@ pub(super) fn edit_own_defaults(rng: &mut Rng, db: &mut Database) -> bool {
     };
     let columns: Vec<Column> = db
         .partition_root(&name)
-        .map(|t| t.columns.iter().filter(|c| plain(c)).cloned().collect())
+        .map(|t| t.columns.iter().filter(|c| !c.is_fed()).cloned().collect())
         .unwrap_or_default();
     let Some(column) = rng.pick(&columns).cloned() else {
         return false;
@@ -65,7 +65,7 @@ pub(super) fn keep_valid(db: &mut Database) {
                     .partition_root(&name)
                     .and_then(|r| r.column(column))
                     .is_some_and(|c| {
-                        plain(c) && own.as_ref().is_none_or(|v| value(c).as_ref() == Some(v))
+                        !c.is_fed() && own.as_ref().is_none_or(|v| value(c).as_ref() == Some(v))
                     });
                 fits && db.column_default(&parent, column) != **own
             })
@@ -75,11 +75,6 @@ pub(super) fn keep_valid(db: &mut Database) {
             t.own_defaults = kept;
         }
     }
-}
-
-/// A column no sequence or expression feeds.
-fn plain(c: &Column) -> bool {
-    !c.serial && c.identity.is_none() && c.generated.is_none()
 }
 
 /// An own default of the column's type, as PostgreSQL prints it.

@@ -80,9 +80,7 @@ pub(super) fn default_calling_function(rng: &mut Rng, db: &mut Database) -> bool
     let (Some(result), Some(arguments)) = (f.result.clone(), arguments(&f.signature)) else {
         return false;
     };
-    let pick = pick_column(rng, db, |_, c| {
-        c.ty.as_str() == result && !c.serial && c.identity.is_none() && c.generated.is_none()
-    });
+    let pick = pick_column(rng, db, |_, c| c.ty.as_str() == result && !c.is_fed());
     let Some((table, column)) = pick else {
         return false;
     };

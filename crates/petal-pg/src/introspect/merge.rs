@@ -170,7 +170,7 @@ fn put_own_defaults(
         .flat_map(|(oid, t)| {
             t.columns
                 .iter()
-                .filter(|c| c.serial || c.identity.is_some() || c.generated.is_some())
+                .filter(|c| c.is_fed())
                 .map(move |c| (*oid, c.name.clone()))
         })
         .collect();
