@@ -71,6 +71,7 @@ pub fn table(t: &Table, column_types: &[Option<TokenStream>]) -> TokenStream {
             partition_by: #partition_by,
             partition_of: ::petal::__private::Option::None,
             own_defaults: ::petal::__private::BTreeMap::new(),
+            index_copies: ::petal::__private::BTreeMap::new(),
             inherits: ::petal::__private::Vec::new(),
             renamed_from: #renamed_from,
         }

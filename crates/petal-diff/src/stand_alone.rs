@@ -175,8 +175,10 @@ pub(crate) fn standing_alone(
     };
     let mut alone = t.clone();
     alone.partition_of = None;
-    // The block before the detach gives it its parent's defaults.
+    // The block before the detach gives it its parent's defaults; its
+    // copies are its own indexes, named as `copies` says.
     alone.own_defaults.clear();
+    alone.index_copies.clear();
     // Its own key's and identity index's columns stay NOT NULL (the block
     // before the detach leaves them so: PostgreSQL refuses otherwise).
     let held = held_not_null(t);
@@ -372,6 +374,16 @@ pub(crate) fn joined(t: &Table, parent: &Table, of: &PartitionOf) -> Option<Tabl
     partition
         .exclusions
         .retain(|x| !parent.exclusions.iter().any(|p| same::exclusion(p, x)));
+    // An index of the parent's definition becomes its copy, as it is
+    // named (`apply/index_copies.rs` names the copies PostgreSQL makes).
+    partition.index_copies = parent
+        .indexes
+        .iter()
+        .filter_map(|p| {
+            let mine = t.indexes.iter().find(|i| same::index(p, i))?;
+            Some((p.name.clone(), mine.name.clone()))
+        })
+        .collect();
     partition
         .indexes
         .retain(|i| !parent.indexes.iter().any(|p| same::index(p, i)));

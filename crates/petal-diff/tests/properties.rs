@@ -23,6 +23,9 @@ fn normalized(db: &Database) -> Database {
     let mut db = db.clone().without_hints();
     db.normalize();
     db.dependencies.clear();
+    // The generator names no partition's copy of an index; the working
+    // copy knows those PostgreSQL names.
+    db.clear_index_copies();
     db.views.values_mut().for_each(|v| v.privileges = None);
     db.functions.values_mut().for_each(|f| f.privileges = None);
     db

@@ -247,6 +247,22 @@ impl Database {
         }
     }
 
+    /// Whether a partition names its copy of a parent's index: a schema
+    /// read from a database whose partitioned tables have indexes does.
+    pub fn names_index_copies(&self) -> bool {
+        self.tables.values().any(|t| !t.index_copies.is_empty())
+    }
+
+    /// Forgets the names of partitions' copies of their parents' indexes
+    /// (`Table::index_copies`): what the models' side does, which names
+    /// none (a database built from the models has PostgreSQL's picks,
+    /// which the models do not ask for).
+    pub fn clear_index_copies(&mut self) {
+        for t in self.tables.values_mut() {
+            t.index_copies.clear();
+        }
+    }
+
     /// Drops the rename hints, which only models carry: what is left is what a
     /// database would hold.
     pub fn without_hints(mut self) -> Self {

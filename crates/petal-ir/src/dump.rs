@@ -47,14 +47,22 @@ fn dump_enum(out: &mut String, e: &EnumType) {
     }
 }
 
-fn dump_table(out: &mut String, t: &Table) {
-    let _ = writeln!(out, "table {}", t.name.quoted());
+/// A table's place among partitions and parents, and its options.
+fn dump_table_place(out: &mut String, t: &Table) {
     if let Some(of) = &t.partition_of {
         let _ = writeln!(out, "  partition of {} {}", of.parent.quoted(), of.bound);
     }
     for (column, default) in &t.own_defaults {
         let default = default.as_deref().unwrap_or("none");
         let _ = writeln!(out, "  own default of {}: {default}", quote_ident(column));
+    }
+    for (index, copy) in &t.index_copies {
+        let _ = writeln!(
+            out,
+            "  copy of index {}: {}",
+            quote_ident(index),
+            quote_ident(copy)
+        );
     }
     if !t.inherits.is_empty() {
         let parents: Vec<String> = t.inherits.iter().map(QualifiedName::quoted).collect();
@@ -79,6 +87,11 @@ fn dump_table(out: &mut String, t: &Table) {
     if t.options.force_row_level_security {
         out.push_str("  force row level security\n");
     }
+}
+
+fn dump_table(out: &mut String, t: &Table) {
+    let _ = writeln!(out, "table {}", t.name.quoted());
+    dump_table_place(out, t);
     if let Some(c) = &t.comment {
         let _ = writeln!(out, "  comment {}", quote_literal(c));
     }

@@ -18,6 +18,7 @@ impl PartialEq for Table {
             && self.partition_by == other.partition_by
             && self.partition_of == other.partition_of
             && self.own_defaults == other.own_defaults
+            && self.index_copies == other.index_copies
             && self.inherits == other.inherits
             && self.renamed_from == other.renamed_from
     }

@@ -46,6 +46,16 @@ pub struct Table {
     /// They are what a row inserted into the partition directly gets.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub own_defaults: BTreeMap<String, Option<String>>,
+    /// A partition's copies of its parent's indexes (but a key's or an
+    /// exclusion constraint's): the parent's index name → the copy's
+    /// name. PostgreSQL names a copy it makes itself, or keeps the name of
+    /// a matching index the partition had before (a `CREATE INDEX` on the
+    /// parent after one on each partition, an attach), and `pg_dump`
+    /// prints it. Read from a database only: the SQL files declare none,
+    /// and the models' side leaves it empty (`clear_index_copies`), which
+    /// asks for no name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub index_copies: BTreeMap<String, String>,
     /// `INHERITS (parents)`, in their order: an inheritance child. Its
     /// `columns` are those it declares itself (`attislocal`), those it
     /// also inherits included; a column it only inherits is its parents'
@@ -424,6 +434,7 @@ impl Table {
             partition_by: None,
             partition_of: None,
             own_defaults: BTreeMap::new(),
+            index_copies: BTreeMap::new(),
             inherits: Vec::new(),
             renamed_from: None,
         }

@@ -14,7 +14,22 @@ SELECT tbl.oid, tbl.nspname, tbl.relname, d.description,
        pc.relname::text AS parent_name,
        pg_get_expr(c.relpartbound, c.oid) AS partition_bound,
        parents.schemas AS inherits_schemas,
-       parents.names AS inherits_names
+       parents.names AS inherits_names,
+       -- A partition's copies of its parent's indexes (a key's and an
+       -- exclusion constraint's are the constraint's): the parent's index
+       -- name, the unit separator, the copy's name.
+       CASE WHEN tbl.partition THEN ARRAY(
+           SELECT pic.relname::text || chr(31) || cic.relname::text
+           FROM pg_index ci
+           JOIN pg_class cic ON cic.oid = ci.indexrelid
+           JOIN pg_inherits ih ON ih.inhrelid = ci.indexrelid
+           JOIN pg_class pic ON pic.oid = ih.inhparent
+           WHERE ci.indrelid = tbl.oid AND cic.relispartition
+             AND NOT EXISTS (
+                 SELECT 1 FROM pg_constraint k
+                 WHERE k.conindid = ih.inhparent AND k.contype IN ('p', 'u', 'x'))
+           ORDER BY 1)
+       END AS index_copies
 FROM tbl
 JOIN pg_class c ON c.oid = tbl.oid
 LEFT JOIN pg_inherits inh ON inh.inhrelid = tbl.oid AND tbl.partition

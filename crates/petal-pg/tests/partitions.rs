@@ -30,6 +30,7 @@ async fn partitions_are_read_without_what_they_inherit() {
              CREATE TABLE ev_2024_0 PARTITION OF ev_2024 FOR VALUES WITH (modulus 1, remainder 0);
              CREATE TABLE ev_rest PARTITION OF ev DEFAULT;
              CREATE INDEX ev_rest_own ON ev_rest (note);
+             ALTER INDEX ev_rest_note_idx RENAME TO ev_rest_note;
              ALTER TABLE ev ALTER COLUMN note SET DEFAULT 'ev';
              ALTER TABLE ev_rest ALTER COLUMN note SET DEFAULT 'rest';
              ALTER TABLE ev_2024_0 ALTER COLUMN note DROP DEFAULT;
@@ -64,6 +65,23 @@ async fn partitions_are_read_without_what_they_inherit() {
     );
     let indexes: Vec<&str> = rest.indexes.iter().map(|i| i.name.as_str()).collect();
     assert_eq!(indexes, ["ev_rest_own"]);
+    // Its copies of its parent's indexes are named, by the index they copy
+    // (a key's are the key's): below a sub-partitioned partition, by its
+    // copy.
+    let copies = |name: &str| {
+        let copies = &table(name).index_copies;
+        copies
+            .iter()
+            .map(|(i, c)| (i.as_str(), c.as_str()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(copies("ev_rest"), [("ev_note", "ev_rest_note")]);
+    assert_eq!(copies("ev_2024"), [("ev_note", "ev_2024_note_idx")]);
+    assert_eq!(
+        copies("ev_2024_0"),
+        [("ev_2024_note_idx", "ev_2024_0_note_idx")]
+    );
+    assert!(table("ev").index_copies.is_empty());
     assert!(rest.checks.is_empty() && rest.foreign_keys.is_empty());
     let refs: Vec<&str> = table("refs")
         .foreign_keys

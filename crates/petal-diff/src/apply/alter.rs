@@ -214,6 +214,7 @@ pub(super) fn apply_alter(db: &mut Database, alter: &Alter) -> Result<(), ApplyE
         Alter::Comment { on, text } => set_comment(db, on, text.to.clone())?,
         Alter::Privileges { .. } => {} // `privileges::follow` sets them.
         Alter::CopyRows { rows } => copy_rows(db, rows)?,
+        Alter::IndexCopies { table, names, .. } => super::index_copies::set(db, table, names),
         Alter::Unlogged { .. }
         | Alter::TableStorage { .. }
         | Alter::ReplicaIdentity { .. }

@@ -10,6 +10,7 @@ use petal_ir::{Column, Database, Index, QualifiedName, Table};
 mod alter;
 mod create;
 mod drop;
+pub(crate) mod index_copies;
 pub(crate) mod inheritance;
 pub(crate) mod partition_defaults;
 pub(crate) mod privileges;
@@ -96,6 +97,7 @@ fn rename_in(names: &mut [String], from: &str, to: &str) {
 pub fn apply(db: &mut Database, change: &Change) -> Result<(), ApplyError> {
     apply_one(db, change)?;
     partition_defaults::pass_on(db, change);
+    index_copies::pass_on(db, change);
     inheritance::pass_on(db, change)
 }
 

@@ -142,6 +142,18 @@ pub enum Alter {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         stands_alone: Option<crate::StandAlone>,
     },
+    /// The names of partition `table`'s copies of the indexes of its
+    /// parent `parent` (`Table::index_copies`): each copy of an index
+    /// `names.to` names given that name, found through `pg_inherits`
+    /// (PostgreSQL named it as it pleased). `names.to` empty: nothing to
+    /// do now, and its inverse names the copies again once the down has
+    /// made them anew (`compare/index_copies.rs`).
+    IndexCopies {
+        table: QualifiedName,
+        parent: QualifiedName,
+        #[serde(flatten)]
+        names: Delta<BTreeMap<String, String>>,
+    },
     /// The rows of a table recreated with them (`--allow-recreate`):
     /// `rows.from`'s table (every partition below it included) copied
     /// into `rows.to`'s (`copy_rows.rs`).
@@ -289,6 +301,7 @@ impl Alter {
             TableStorage => storage,
             ReplicaIdentity => identity,
             PartitionOf => partition_of,
+            IndexCopies => names,
             CopyRows => rows,
             RowSecurity => security,
             Policy => rules,
@@ -320,6 +333,7 @@ impl Alter {
             | Alter::TableStorage { table, .. }
             | Alter::ReplicaIdentity { table, .. }
             | Alter::PartitionOf { table, .. }
+            | Alter::IndexCopies { table, .. }
             | Alter::RowSecurity { table, .. } => ObjectKey::table(table),
             Alter::CopyRows { rows } => ObjectKey::table(&rows.to.table),
             Alter::Policy { table, name, .. } => ObjectKey::Policy {
@@ -439,6 +453,11 @@ impl Alter {
             | Alter::TableStorage { .. }
             | Alter::ReplicaIdentity { .. }
             | Alter::PartitionOf { .. } => table_options::review(self),
+            Alter::IndexCopies {
+                table,
+                parent,
+                names,
+            } => super::partitions::index_copies_review(table, parent, names),
             Alter::CopyRows { rows } => copy_rows::review(rows),
             Alter::RowSecurity { .. } | Alter::Policy { .. } => policies::review(self),
             Alter::Privileges { on, grants, .. } => privileges::review(on, grants),

@@ -1,5 +1,7 @@
 //! What attaching and detaching a partition means for a live database.
 
+use std::collections::BTreeMap;
+
 use petal_ir::{PartitionOf, QualifiedName};
 
 use super::Delta;
@@ -78,4 +80,30 @@ pub(super) fn review(
         }
         (None, None) => Review::safe(format!("{table} stays no partition")),
     }
+}
+
+/// The review of the names of a partition's copies of its parent's
+/// indexes: renaming an index locks no table.
+pub(super) fn index_copies_review(
+    table: &QualifiedName,
+    parent: &QualifiedName,
+    names: &Delta<BTreeMap<String, String>>,
+) -> Review {
+    if names.to.is_empty() {
+        let copies: Vec<&str> = names.from.values().map(String::as_str).collect();
+        return Review::safe(format!(
+            "no statement: the names of {table}'s copies of {parent}'s indexes ({}), which \
+             the reverse of this migration gives them again",
+            copies.join(", ")
+        ));
+    }
+    let renames: Vec<String> = names
+        .to
+        .iter()
+        .map(|(index, copy)| format!("{index} → {copy}"))
+        .collect();
+    Review::safe(format!(
+        "name {table}'s copies of {parent}'s indexes ({})",
+        renames.join(", ")
+    ))
 }

@@ -31,7 +31,9 @@
 //!     enum types;
 //! 14. dropped schemas;
 //! 15. privileges, when compared, on what is there after all the rest
-//!     (default privileges in 1, after the new schemas).
+//!     (default privileges in 1, after the new schemas);
+//! 16. the tables that join a parent attached, then the partitions'
+//!     copies of their parents' indexes named as wanted.
 
 mod columns;
 mod deferrable_keys;
@@ -41,6 +43,7 @@ mod foreign_key_types;
 mod function_users;
 mod functions;
 mod generated;
+mod index_copies;
 mod inheritance;
 mod keyed;
 mod object_alters;
@@ -363,6 +366,10 @@ impl Engine<'_> {
             let _ = apply(&mut self.cur, &release);
             self.changes.push(release);
         }
+        for release in self.index_copies_released_by(&change) {
+            let _ = apply(&mut self.cur, &release);
+            self.changes.push(release);
+        }
         // The engine only emits changes that fit the working copy; an error
         // here means an input IR that is inconsistent in itself (a foreign
         // key to a missing table, say), which the change list carries as is.
@@ -443,5 +450,6 @@ impl Engine<'_> {
         }
         self.grant_privileges(false);
         self.attach_joining();
+        self.index_copies();
     }
 }

@@ -168,6 +168,7 @@ impl Engine<'_> {
             .unwrap_or_default();
         let rows_copied = self.rows_copied_from(&table.name);
         let mut table = table_without_foreign_keys(&table);
+        self.copies_of_existing_indexes(&mut table);
         // The table copied into, not a partition below it: rows routed
         // through their parent meet no partition's row-level security.
         if rows_copied.is_some() && self.swaps.contains(&table.name) {

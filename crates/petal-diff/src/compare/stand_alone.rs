@@ -30,6 +30,9 @@ pub(crate) struct Joining {
     /// Its own column defaults as a partition, set once it is attached
     /// (the engine's `to` holds it standing alone, with its parent's).
     pub own_defaults: std::collections::BTreeMap<String, Option<String>>,
+    /// The names of its copies of its parent's indexes as a partition
+    /// (`Table::index_copies`), given once it is attached.
+    pub index_copies: std::collections::BTreeMap<String, String>,
 }
 
 /// Whether `table`, on both sides under its name and renamed from
@@ -91,9 +94,11 @@ pub(crate) fn joining(cur: &Database, to: &Database) -> (Vec<Joining>, Option<Da
             continue;
         };
         // What the table holds of its own must stay its own once attached;
-        // its own defaults are set after the attach (`attach_joining`).
+        // its own defaults and its copies' names are set after the attach
+        // (`attach_joining`).
         let own_defaults_aside = |t: &Table| Table {
             own_defaults: Default::default(),
+            index_copies: Default::default(),
             ..t.clone()
         };
         if joined(&alone, parent, of).map(|j| own_defaults_aside(&j)) != Some(own_defaults_aside(t))
@@ -108,6 +113,7 @@ pub(crate) fn joining(cur: &Database, to: &Database) -> (Vec<Joining>, Option<Da
             copies,
             parent_sequences: parent_sequences(parent),
             own_defaults: t.own_defaults.clone(),
+            index_copies: t.index_copies.clone(),
         });
     }
     if out.is_empty() {
@@ -211,8 +217,10 @@ impl Engine<'_> {
                 self_references,
             };
             self.emit_partition_of(&joining.table, None, Some(joining.of), Some(alone));
-            // Attached with its parent's defaults, it takes its own now.
+            // Attached with its parent's defaults, it takes its own now,
+            // and its copies their names.
             self.set_own_defaults(&joining.table, joining.own_defaults);
+            self.name_copies_of(&joining.table, &joining.index_copies);
         }
     }
 }

@@ -468,7 +468,9 @@ fn altered(alter: &Alter) -> Impact {
         Alter::DomainNotNull {
             not_null, users, ..
         } if not_null.to => checks_users(users),
+        // Measured (labels): a rename of an index locks no table.
         Alter::ColumnSequence { .. }
+        | Alter::IndexCopies { .. }
         | Alter::ExtensionVersion { .. }
         | Alter::ExtensionSchema { .. }
         | Alter::SequenceSettings { .. }

@@ -467,6 +467,20 @@ pub(crate) fn table_extras(table: &petal_ir::Table) -> Vec<ReviewedStatement> {
             format!("drop default of {name}.{column}, its parent's (new partition)"),
         ));
     }
+    // A partition's copies of its parent's indexes, which its `CREATE
+    // TABLE` made, under PostgreSQL's names.
+    if let Some(of) = &table.partition_of
+        && let Some(sql) = partitions::index_copies_named(name, &of.parent, &table.index_copies)
+    {
+        out.push(extra(
+            &ObjectKey::table(name),
+            sql,
+            format!(
+                "name {name}'s copies of {}'s indexes (new partition)",
+                of.parent
+            ),
+        ));
+    }
     for index in &table.indexes {
         out.push(extra(
             &ObjectKey::index(name, &index.name),

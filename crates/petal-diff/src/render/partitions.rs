@@ -1,4 +1,7 @@
-//! SQL of a partition leaving or joining its parent.
+//! SQL of a partition leaving or joining its parent, and of the names of
+//! its copies of its parent's indexes.
+
+use std::collections::BTreeMap;
 
 use petal_ir::{PartitionOf, QualifiedName};
 
@@ -85,4 +88,25 @@ pub(crate) fn attach_or_detach(
         ));
     }
     out
+}
+
+/// The `DO` block giving partition `table`'s copies of indexes of its
+/// parent `parent` the names `names` holds (parent's index → copy's), each
+/// found through `pg_inherits`, those named otherwise first out of each
+/// other's way; none for no name.
+pub(crate) fn index_copies_named(
+    table: &QualifiedName,
+    parent: &QualifiedName,
+    names: &BTreeMap<String, String>,
+) -> Option<String> {
+    let copies: Vec<crate::ParentCopy> = names
+        .iter()
+        .map(|(index, copy)| crate::ParentCopy {
+            kind: crate::ParentCopyKind::Index,
+            of: index.clone(),
+            name: copy.clone(),
+        })
+        .collect();
+    let renames = super::stand_alone::index_copies_renamed(table, parent, &copies)?;
+    Some(super::stand_alone::do_block(&renames))
 }

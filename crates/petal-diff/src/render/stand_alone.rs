@@ -80,22 +80,8 @@ pub(super) fn before_detach(
              WHERE a.attrelid = {t}::regclass AND a.attnum > 0"
         ),
     ));
-    if let Some(wanted) = wanted(copies, ParentCopyKind::Index, Some(parent)) {
-        let found = format!(
-            "FROM {wanted}\n        \
-             JOIN pg_inherits h ON h.inhparent = wanted.copied::regclass\n        \
-             JOIN pg_index x ON x.indexrelid = h.inhrelid AND x.indrelid = {t}::regclass\n        \
-             JOIN pg_class c ON c.oid = x.indexrelid"
-        );
-        let rename = |to: &str| {
-            format!("format('ALTER INDEX %s RENAME TO %I', x.indexrelid::regclass, {to})")
-        };
-        body.push_str(&renamed_in_two_passes(
-            rename,
-            "c.relname",
-            "x.indexrelid",
-            &found,
-        ));
+    if let Some(renames) = index_copies_renamed(table, parent, copies) {
+        body.push_str(&renames);
     }
     if let Some(wanted) = wanted(copies, ParentCopyKind::ForeignKey, None) {
         let found = format!(
@@ -109,6 +95,32 @@ pub(super) fn before_detach(
         body.push_str(&renamed_in_two_passes(rename, "c.conname", "c.oid", &found));
     }
     do_block(&body)
+}
+
+/// The loops renaming partition `table`'s copies of indexes of `parent`
+/// that `copies` names (those of another kind aside), each found through
+/// the index it copies; none when `copies` names none.
+pub(super) fn index_copies_renamed(
+    table: &QualifiedName,
+    parent: &QualifiedName,
+    copies: &[ParentCopy],
+) -> Option<String> {
+    let wanted = wanted(copies, ParentCopyKind::Index, Some(parent))?;
+    let found = format!(
+        "FROM {wanted}\n        \
+         JOIN pg_inherits h ON h.inhparent = wanted.copied::regclass\n        \
+         JOIN pg_index x ON x.indexrelid = h.inhrelid AND x.indrelid = {}::regclass\n        \
+         JOIN pg_class c ON c.oid = x.indexrelid",
+        literal(table)
+    );
+    let rename =
+        |to: &str| format!("format('ALTER INDEX %s RENAME TO %I', x.indexrelid::regclass, {to})");
+    Some(renamed_in_two_passes(
+        rename,
+        "c.relname",
+        "x.indexrelid",
+        &found,
+    ))
 }
 
 /// The `DO` block after a detach `CONCURRENTLY`: PostgreSQL gives the
@@ -221,7 +233,7 @@ fn renamed_in_two_passes(
 }
 
 /// `DO` with `body`, its loops' `statement` declared.
-fn do_block(body: &str) -> String {
+pub(super) fn do_block(body: &str) -> String {
     let tag = dollar_tag(body);
     format!("DO {tag}\nDECLARE\n    statement text;\nBEGIN\n{body}END\n{tag};")
 }

@@ -66,6 +66,9 @@ pub fn declared(db: &Database) -> Database {
     // Views' and functions' grants are read with them, and compared only
     // with the rest of the privileges: without those, no `GRANT` is
     // written (the SQL files refuse one then).
+    // The SQL files cannot name a partition's copies of its parent's
+    // indexes: PostgreSQL names them as it creates them.
+    declared.clear_index_copies();
     if db.privileges.is_none() {
         for view in declared.views.values_mut() {
             view.privileges = None;

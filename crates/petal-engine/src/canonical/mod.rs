@@ -297,7 +297,7 @@ async fn canonicalize_in(open: OpenCache, declared: &Declared) -> Result<Canonic
     } = open;
     let admin = lock.session();
     let previous = previous.filter(|state| reusable(state, &models, sql, &sql_key));
-    let built = match previous {
+    let mut built = match previous {
         // Nothing changed since the last run: not a single statement.
         Some(state) if state.models == models => Built {
             database: state.canonical,
@@ -330,6 +330,9 @@ async fn canonicalize_in(open: OpenCache, declared: &Declared) -> Result<Canonic
             rebuild::rebuild(admin, &cfg, &models, declared, shared.as_ref()).await?
         }
     };
+    // The models name no partition's copy of an index: PostgreSQL's picks
+    // in the canonical database are no wish.
+    built.database.clear_index_copies();
     if built.route == Route::Cached || !built.kept {
         // Ending the session would release it as well; a failure here
         // changes nothing for this run.

@@ -19,6 +19,23 @@ label_case!(
         CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');"
     )
 );
+// A partition's copies of its parent's indexes named otherwise than
+// PostgreSQL names them: renamed by a block that locks no table.
+label_case!(
+    label_partition_index_copies_named,
+    &format!(
+        "{EVENTS}
+        CREATE INDEX events_kind_idx ON events (kind);
+        ALTER INDEX events_2024_kind_idx RENAME TO events_2024_by_kind;"
+    ),
+    &format!(
+        "{EVENTS}
+        CREATE INDEX events_kind_idx ON events (kind);
+        ALTER INDEX events_rest_kind_idx RENAME TO events_rest_by_kind;
+        CREATE INDEX events_2024_by_day ON events_2024 (at);
+        CREATE INDEX events_at_idx ON events (at);"
+    )
+);
 label_case!(
     label_partition_rebound,
     EVENTS,

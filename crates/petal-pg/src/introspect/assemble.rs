@@ -109,6 +109,13 @@ pub(super) fn tables(rows: Rows) -> Result<BTreeMap<u32, Table>, PgError> {
                 .zip(names.unwrap_or_default())
                 .map(|(schema, name)| QualifiedName::new(schema, name))
                 .collect();
+            let copies: Option<Vec<String>> = get(row, "index_copies")?;
+            table.index_copies = copies
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|pair| pair.split_once('\u{1f}'))
+                .map(|(index, copy)| (index.to_string(), copy.to_string()))
+                .collect();
             Ok((get(row, "oid")?, table))
         })
         .collect()
