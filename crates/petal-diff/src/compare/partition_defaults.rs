@@ -51,7 +51,18 @@ impl Engine<'_> {
     /// first, its parent's default in place of its own.
     pub(super) fn partition_defaults_released_by(&self, change: &Change) -> Vec<Change> {
         let mut out = Vec::new();
-        for (table, column) in overwritten(change) {
+        let mut reached = overwritten(change);
+        // A new label's inverse recreates the type, which overwrites them
+        // in the down: given their parent's here, they get their own back
+        // there after it (and here in the partitions' phase).
+        if let Change::AddEnumLabel(add) = change {
+            reached.extend(
+                add.columns
+                    .iter()
+                    .map(|c| (c.table.clone(), c.column.clone())),
+            );
+        }
+        for (table, column) in reached {
             let owning = |t: &&petal_ir::Table| t.own_defaults.contains_key(&column);
             if !self.cur.tables.values().any(|t| owning(&t)) {
                 continue;
