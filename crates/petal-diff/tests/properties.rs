@@ -23,11 +23,18 @@ fn normalized(db: &Database) -> Database {
     let mut db = db.clone().without_hints();
     db.normalize();
     db.dependencies.clear();
-    // The generator names no partition's copy of an index; the working
-    // copy knows those PostgreSQL names.
-    db.clear_index_copies();
     db.views.values_mut().for_each(|v| v.privileges = None);
     db.functions.values_mut().for_each(|f| f.privileges = None);
+    db
+}
+
+/// [`normalized`], without the names of partitions' copies of indexes:
+/// the generator names some (the others have PostgreSQL's names), the
+/// working copy knows those PostgreSQL gives too. The second diff checks
+/// the names asked for; the convergence property, every name.
+fn comparable(db: &Database) -> Database {
+    let mut db = normalized(db);
+    db.clear_index_copies();
     db
 }
 
@@ -48,7 +55,7 @@ proptest! {
         let d = diff(&a, &b);
         let mut db = normalized(&a);
         apply_all(&mut db, &d.changes).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        prop_assert_eq!(&normalized(&db), &normalized(&b), "changes: {:#?}", d.changes);
+        prop_assert_eq!(&comparable(&db), &comparable(&b), "changes: {:#?}", d.changes);
         // and nothing is left to do, on the database as the server has it
         db.dependencies = b.dependencies.clone();
         prop_assert!(diff(&db, &b).is_empty(), "second diff: {:#?}", diff(&db, &b).changes);
@@ -59,7 +66,7 @@ proptest! {
         let d = diff(&a, &b);
         let mut db = normalized(&b);
         apply_all(&mut db, &d.down()).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        prop_assert_eq!(&normalized(&db), &normalized(&a), "changes: {:#?}", d.changes);
+        prop_assert_eq!(&comparable(&db), &comparable(&a), "changes: {:#?}", d.changes);
     }
 
     #[test]
@@ -116,7 +123,7 @@ proptest! {
         let d = diff(&empty, &a);
         let mut db = empty.clone();
         apply_all(&mut db, &d.changes).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        prop_assert_eq!(&normalized(&db), &normalized(&a));
+        prop_assert_eq!(&comparable(&db), &comparable(&a));
         let mut back = db.clone();
         apply_all(&mut back, &d.down()).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(back, empty);

@@ -19,6 +19,7 @@ mod domains;
 mod exclusions;
 mod extensions;
 mod functions;
+mod index_copies;
 mod inheritance;
 mod mutate;
 mod mutate_objects;
@@ -135,6 +136,14 @@ impl Rng {
     /// [`eighth_side`]: Rng::eighth_side
     pub fn ninth_side(&self) -> Rng {
         Rng(self.0 ^ 0xE703_7ED1_A0B4_28DB)
+    }
+
+    /// A tenth stream, for the names of partitions' copies of their
+    /// parents' indexes (added after [`ninth_side`]'s kinds).
+    ///
+    /// [`ninth_side`]: Rng::ninth_side
+    pub fn tenth_side(&self) -> Rng {
+        Rng(self.0 ^ 0x8EBC_6AF0_9C88_C6E3)
     }
 
     /// A number in `0..n` (0 when `n` is 0).

@@ -219,6 +219,13 @@ fn pairs_hold_and_change_partitions() {
                     t.partition_of.is_some() && before.is_some_and(|d| *d != t.own_defaults)
                 }),
             ),
+            (
+                "index copy named",
+                b.tables.values().any(|t| {
+                    let before = a.tables.get(&t.name).map(|x| &x.index_copies);
+                    t.partition_of.is_some() && before.is_some_and(|c| *c != t.index_copies)
+                }),
+            ),
         ];
         for (what, changed) in changes {
             *seen.entry(what).or_default() += usize::from(changed);
@@ -230,7 +237,7 @@ fn pairs_hold_and_change_partitions() {
             "only {count} pairs with {what} in 300: {seen:?}"
         );
     }
-    assert_eq!(seen.len(), 6, "{seen:?}");
+    assert_eq!(seen.len(), 7, "{seen:?}");
 }
 
 /// The whole pairs secure tables and hold policies, and change them: one

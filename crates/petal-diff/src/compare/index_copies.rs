@@ -12,8 +12,11 @@
 //! copies' names itself: created again in the down, it names them.
 //!
 //! A copy under the name PostgreSQL picks for a new one (`orders_2024_
-//! customer_id_idx`: `default_name`) needs no naming when it is made: only
-//! the other names are written.
+//! customer_id_idx`: `default_name`) needs no naming when it is made (a
+//! new partition's, an index's dropped and made again in the down): only
+//! the other names are written. A partition detached keeps every name: the
+//! down attaches it again with its own indexes, named as they stand
+//! alone, as its copies.
 
 use std::collections::BTreeMap;
 
@@ -87,12 +90,14 @@ impl Engine<'_> {
     /// first, so that their inverses name them again in the down, parents
     /// first.
     pub(super) fn index_copies_released_by(&self, change: &Change) -> Vec<Change> {
-        let lost = match change {
+        // An index made again has copies under PostgreSQL's names; a
+        // table attached again keeps its own indexes as its copies.
+        let (lost, made_again) = match change {
             Change::Drop(Object::Index { table, index })
             | Change::MoveAside(crate::change::Moved {
                 object: Object::Index { table, index },
                 ..
-            }) => lost(&self.cur, table, &index.name),
+            }) => (lost(&self.cur, table, &index.name), true),
             Change::Alter(Alter::PartitionOf {
                 table,
                 partition_of: Delta { from: Some(_), .. },
@@ -102,14 +107,16 @@ impl Engine<'_> {
                 .tables
                 .get(table)
                 .filter(|t| !t.index_copies.is_empty())
-                .map(|t| vec![(table.clone(), t.index_copies.clone())])
+                .map(|t| (vec![(table.clone(), t.index_copies.clone())], false))
                 .unwrap_or_default(),
-            _ => Vec::new(),
+            _ => (Vec::new(), false),
         };
         lost.into_iter()
             .rev()
             .map(|(partition, mut names)| {
-                names.retain(|index, copy| !is_default(&self.cur, &partition, index, copy));
+                if made_again {
+                    names.retain(|index, copy| !is_default(&self.cur, &partition, index, copy));
+                }
                 (partition, names)
             })
             .filter(|(_, names)| !names.is_empty())

@@ -81,6 +81,10 @@ pub fn build_database(rng: &mut Rng) -> Database {
         if ninth.chance(50) {
             super::partition_defaults::edit_own_defaults(&mut ninth, &mut db);
         }
+        let mut tenth = rng.tenth_side();
+        if tenth.chance(50) {
+            super::index_copies::edit_index_copies(&mut tenth, &mut db);
+        }
     }
     if side.chance(40) {
         policies::build_policies(&mut side, &mut db);
@@ -99,6 +103,7 @@ pub fn build_database(rng: &mut Rng) -> Database {
             inheritance::add_child(&mut fifth, &mut db);
         }
     }
+    super::index_copies::keep_valid(&mut db);
     db.normalize();
     db.dependencies = depends::derive(&db);
     db
@@ -224,6 +229,12 @@ pub fn mutate(db: &Database, rng: &mut Rng, edits: usize) -> Database {
         privileges::keep_valid(&mut out);
         super::table_options::keep_valid(&mut out);
     }
+    // A partition's copy of an index named, or named otherwise.
+    let mut tenth = rng.tenth_side();
+    if tenth.chance(40) {
+        super::index_copies::edit_index_copies(&mut tenth, &mut out);
+    }
+    super::index_copies::keep_valid(&mut out);
     domains::keep_nested_constraints(db, &mut out);
     out.normalize();
     out.dependencies = depends::derive(&out);
