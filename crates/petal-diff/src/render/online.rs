@@ -30,6 +30,7 @@
 //! tables attached.
 
 mod attach;
+mod context;
 pub(crate) mod detach;
 mod indexes;
 mod not_null;
@@ -39,10 +40,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use petal_ir::{Index, ObjectKey, QualifiedName, quote_ident};
 
 use super::{ReviewedStatement, ReviewedStep, ddl, extra, render_steps, single};
-use crate::change::{Alter, Change, Delta, Object, Rename};
+use crate::change::{Alter, Change, Delta, Object};
 use crate::classify::Safety;
-use crate::impact::{Impact, LockMode, created_relations};
+use crate::impact::{Impact, LockMode};
 use crate::partition_tree::PartitionTree;
+pub(crate) use context::Context;
 use indexes::{attach_unique, build_concurrently, drop_concurrently, unique_index};
 pub(crate) use not_null::{NotNullRecipe, not_null_recipe};
 use not_null::{
@@ -97,122 +99,6 @@ pub(super) fn marks_an_index(changes: &[Change]) -> bool {
 
 pub(super) fn render(changes: &[Change], scope: Scope, tree: &PartitionTree) -> Vec<ReviewedStep> {
     render_in(&Context::new(changes, tree), scope, changes)
-}
-
-/// What an online recipe needs to know of the whole migration: the
-/// relations it creates and the tables it drops. Built once for a summary,
-/// which renders each change on its own within it.
-pub(super) struct Context<'c> {
-    changes: &'c [Change],
-    created: BTreeSet<QualifiedName>,
-    dropped: BTreeSet<&'c QualifiedName>,
-    /// The tables renamed, under their names before.
-    renamed_away: BTreeSet<&'c QualifiedName>,
-    /// The columns renamed, under their names before.
-    columns_renamed_away: BTreeSet<(&'c QualifiedName, &'c str)>,
-    /// The partition tree before the migration: a kept table is
-    /// partitioned throughout or not at all.
-    tree: &'c PartitionTree,
-    /// The tree after it, where a kept table renamed has its new name.
-    tree_after: PartitionTree,
-}
-
-impl<'c> Context<'c> {
-    pub(super) fn new(changes: &'c [Change], tree: &'c PartitionTree) -> Self {
-        let dropped = changes
-            .iter()
-            .filter_map(|c| match c {
-                Change::Drop(Object::Table { table, .. }) => Some(&table.name),
-                // A table renamed away while another is created under its
-                // name (recreated with its rows) is no kept one.
-                Change::Rename(Rename::Table { name })
-                    if changes.iter().any(|c| {
-                        matches!(c, Change::Create(Object::Table { table, .. })
-                            if table.name == name.from)
-                    }) =>
-                {
-                    Some(&name.from)
-                }
-                _ => None,
-            })
-            .collect();
-        let renamed_away = changes
-            .iter()
-            .filter_map(|c| match c {
-                Change::Rename(Rename::Table { name }) => Some(&name.from),
-                _ => None,
-            })
-            .collect();
-        let columns_renamed_away = changes
-            .iter()
-            .filter_map(|c| match c {
-                Change::Rename(Rename::Column { table, name }) => Some((table, name.from.as_str())),
-                _ => None,
-            })
-            .collect();
-        Context {
-            changes,
-            created: created_relations(changes),
-            dropped,
-            renamed_away,
-            columns_renamed_away,
-            tree,
-            tree_after: tree.clone().after(changes),
-        }
-    }
-
-    /// Whether `change` sets NOT NULL on a column an inheritance parent's
-    /// own online recipe sets too: PostgreSQL passes the parent's on to
-    /// every child (its label names them), so the child's has no statement
-    /// of its own, whose proof would clash with the one it inherits.
-    fn set_by_a_parents_recipe(&self, change: &Change, scope: Scope) -> bool {
-        let Change::Alter(Alter::Nullable { table, column, .. }) = change else {
-            return false;
-        };
-        self.changes.iter().any(|c| {
-            matches!(c, Change::Alter(Alter::Nullable { table: parent, column: col, .. })
-                if col == column && self.tree.inherits_from(table, parent))
-                && not_null_recipe(self.changes, c, scope).is_some()
-        })
-    }
-
-    /// Whether `change` is on a table, or a column, under the name a
-    /// rename takes from it (in a down, the plain order renames it back
-    /// after the change): the steps after the transactional one would not
-    /// find it so, and the change keeps its plain form.
-    fn on_a_name_renamed_away(&self, change: &Change) -> bool {
-        let key = change.key();
-        let table = match &key {
-            ObjectKey::Table { name } => name,
-            ObjectKey::Column { table, column } => {
-                if self
-                    .columns_renamed_away
-                    .contains(&(table, column.as_str()))
-                {
-                    return true;
-                }
-                table
-            }
-            ObjectKey::Constraint { table, .. } | ObjectKey::Index { table, .. } => table,
-            _ => return false,
-        };
-        self.renamed_away.contains(table)
-    }
-
-    /// A table there before and after the migration.
-    fn kept(&self, table: &QualifiedName) -> bool {
-        !self.created.contains(table) && !self.dropped.contains(table)
-    }
-
-    /// A kept table an index can be built on, or dropped from,
-    /// `CONCURRENTLY`, and a foreign key added to `NOT VALID`: PostgreSQL
-    /// refuses all three on a partitioned table (and `USING INDEX`), so
-    /// there they are written as in the plain mode.
-    fn kept_unpartitioned(&self, table: &QualifiedName) -> bool {
-        self.kept(table)
-            && !self.tree.is_partitioned(table)
-            && !self.tree_after.is_partitioned(table)
-    }
 }
 
 /// The steps of `selected`, some of the context's changes, written as they
@@ -328,6 +214,9 @@ pub(super) fn render_in(
                     .and_then(|key| attach::bound_check(key, &of.bound))
                     .filter(|_| all);
                 plan.attach(change, table, of, proof);
+            }
+            Change::Alter(Alter::IndexCopies { table, .. }) if context.attached_last(table) => {
+                plan.attaching.extend(super::render_change(change));
             }
             _ => plan.plain.push(change.clone()),
         }
