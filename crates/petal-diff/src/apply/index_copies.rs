@@ -19,11 +19,12 @@ use crate::change::{Alter, Change, Delta, Moved, Object, Rename};
 /// creates, detaches or attaches.
 pub(crate) fn pass_on(db: &mut Database, change: &Change) {
     match change {
+        // Made `ON ONLY`, it has no copy.
         Change::Create(Object::Index { table, index })
         | Change::PutBack(Moved {
             object: Object::Index { table, index },
             ..
-        }) => copied(db, table, &index.name),
+        }) if !index.only => copied(db, table, &index.name),
         Change::Create(Object::Table { table, .. }) => {
             if let Some(of) = &table.partition_of {
                 for index in copyable(db, &of.parent) {

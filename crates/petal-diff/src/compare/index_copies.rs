@@ -6,7 +6,7 @@
 //! wanted last of all, by a `DO` block that finds it through
 //! `pg_inherits` (`render/partitions.rs`). A change that drops copies
 //! whose names are known (an index of a parent dropped, or moved aside; a
-//! partition detached) comes after a change keeping those names, which
+//! partition detached to stand alone) comes after a change keeping those names, which
 //! does nothing; its inverse names the copies again in the down, after
 //! the change that makes them anew. A partition dropped carries its
 //! copies' names itself: created again in the down, it names them.
@@ -61,7 +61,12 @@ impl Engine<'_> {
         };
         let to: BTreeMap<String, String> = wanted
             .iter()
-            .filter(|(index, copy)| t.index_copies.get(*index) != Some(copy))
+            .filter(|(index, copy)| match t.index_copies.get(*index) {
+                Some(known) => known != *copy,
+                // Models' side: a copy of a database built from them has
+                // PostgreSQL's name.
+                None => !is_default(&self.cur, name, index, copy),
+            })
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         if to.is_empty() {
@@ -98,9 +103,12 @@ impl Engine<'_> {
                 object: Object::Index { table, index },
                 ..
             }) => (lost(&self.cur, table, &index.name), true),
+            // Detached to be attached again (a bound changed), it keeps
+            // them: the attach takes its indexes as its copies.
             Change::Alter(Alter::PartitionOf {
                 table,
                 partition_of: Delta { from: Some(_), .. },
+                stands_alone: Some(_),
                 ..
             }) => self
                 .cur
