@@ -36,22 +36,9 @@ pub(crate) fn pass_on(db: &mut Database, change: &Change) {
         | Change::MoveAside(Moved {
             object: Object::Index { table, index },
             ..
-        }) => {
-            for (partition, copies) in lost(db, table, &index.name) {
-                if let Some(t) = db.tables.get_mut(&partition) {
-                    t.index_copies.retain(|k, _| !copies.contains_key(k));
-                }
-            }
-        }
+        }) => forget(db, table, &index.name),
         Change::Rename(Rename::Index { table, name }) => {
             rekey(db, table, &name.from, &name.to);
-        }
-        Change::Alter(Alter::IndexCopies { table, names, .. }) => {
-            for (index, copy) in &names.from {
-                if let Some(wanted) = names.to.get(index) {
-                    rekey(db, table, copy, wanted);
-                }
-            }
         }
         Change::Alter(Alter::PartitionOf {
             table,
@@ -79,8 +66,74 @@ pub(crate) fn pass_on(db: &mut Database, change: &Change) {
                 }
             }
         },
-        _ => {}
+        // A column's type changed under an index of a partitioned table:
+        // PostgreSQL builds the index again, its copies under its names.
+        _ => {
+            for (table, index) in rebuilt(db, change) {
+                forget(db, &table, &index);
+                copied(db, &table, &index);
+            }
+        }
     }
+}
+
+/// The copies of index `index` of `table`, and theirs, forgotten.
+fn forget(db: &mut Database, table: &QualifiedName, index: &str) {
+    for (partition, copies) in lost(db, table, index) {
+        if let Some(t) = db.tables.get_mut(&partition) {
+            t.index_copies.retain(|k, _| !copies.contains_key(k));
+        }
+    }
+}
+
+/// The indexes of partitioned tables `change` builds again: those on a
+/// column whose type (or collation) it changes, or that it converts to a
+/// recreated enum type, by name or in an expression or a predicate.
+pub(crate) fn rebuilt(db: &Database, change: &Change) -> Vec<(QualifiedName, String)> {
+    let columns: Vec<(&QualifiedName, &str)> = match change {
+        Change::Alter(Alter::ColumnType { table, column, .. }) => vec![(table, column.as_str())],
+        Change::RecreateEnum(recreate) => recreate
+            .columns
+            .iter()
+            .map(|c| (&c.table, c.column.as_str()))
+            .collect(),
+        _ => return Vec::new(),
+    };
+    indexes_reading(db, columns)
+}
+
+/// The indexes of partitioned tables of `db` that read one of `columns`.
+pub(crate) fn indexes_reading(
+    db: &Database,
+    columns: Vec<(&QualifiedName, &str)>,
+) -> Vec<(QualifiedName, String)> {
+    let mut out = Vec::new();
+    for (table, column) in columns {
+        let Some(t) = db.tables.get(table).filter(|t| t.partition_by.is_some()) else {
+            continue;
+        };
+        for index in t.indexes.iter().filter(|i| !i.only && mentions(i, column)) {
+            out.push((table.clone(), index.name.clone()));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Whether `index` reads `column`: a key or an included column, or a
+/// word of an expression or of its predicate.
+fn mentions(index: &Index, column: &str) -> bool {
+    let in_text = |text: &str| {
+        text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .any(|word| word == column)
+            || text.contains(&petal_ir::quote_ident(column))
+    };
+    index.keys.iter().any(|k| match &k.expr {
+        petal_ir::IndexKeyExpr::Column(c) => c == column,
+        petal_ir::IndexKeyExpr::Expression(e) => in_text(e),
+    }) || index.include.iter().any(|c| c == column)
+        || index.predicate.as_deref().is_some_and(in_text)
 }
 
 /// The indexes of `parent` a partition of it holds a copy of: its own
@@ -127,21 +180,29 @@ fn made(db: &mut Database, partition: &QualifiedName, index: &str) {
     copied(db, partition, &name);
 }
 
-/// Sets the names `names.to` gives, and forgets those only `names.from`
-/// holds.
+/// Sets the names `names.to` gives; the partitions below hold their
+/// copies of a renamed copy under its new name.
 pub(super) fn set(
     db: &mut Database,
     table: &QualifiedName,
     names: &Delta<BTreeMap<String, String>>,
 ) {
-    let Some(t) = db.tables.get_mut(table) else {
+    // To no name: a change to come makes the copies anew (or, for a new
+    // enum label, its inverse does), which the working copy follows then.
+    let Some(t) = db.tables.get_mut(table).filter(|_| !names.to.is_empty()) else {
         return;
     };
-    for index in names.from.keys() {
-        t.index_copies.remove(index);
+    let mut renamed = Vec::new();
+    for index in names.from.keys().chain(names.to.keys()) {
+        if let Some(old) = t.index_copies.remove(index) {
+            renamed.extend(names.to.get(index).map(|new| (old, new.clone())));
+        }
     }
     t.index_copies
         .extend(names.to.iter().map(|(k, v)| (k.clone(), v.clone())));
+    for (old, new) in renamed {
+        rekey(db, table, &old, &new);
+    }
 }
 
 /// The known copies of index `index` of `table`, and of those copies in

@@ -23,7 +23,9 @@ use std::collections::BTreeMap;
 use petal_ir::{ObjectKey, QualifiedName, Table};
 
 use super::Engine;
-use crate::apply::index_copies::{default_name, index_definition, is_default, lost};
+use crate::apply::index_copies::{
+    default_name, index_definition, indexes_reading, is_default, lost, rebuilt,
+};
 use crate::change::{Alter, Change, Delta, Object};
 
 impl Engine<'_> {
@@ -59,19 +61,20 @@ impl Engine<'_> {
         let Some(of) = &t.partition_of else {
             return;
         };
-        let to: BTreeMap<String, String> = wanted
+        let named_otherwise = wanted
             .iter()
-            .filter(|(index, copy)| match t.index_copies.get(*index) {
-                Some(known) => known != *copy,
+            .any(|(index, copy)| match t.index_copies.get(index) {
+                Some(known) => known != copy,
                 // Models' side: a copy of a database built from them has
                 // PostgreSQL's name.
                 None => !is_default(&self.cur, name, index, copy),
-            })
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        if to.is_empty() {
+            });
+        if !named_otherwise {
             return;
         }
+        // Every copy of the partition, so that the block can swap names
+        // between them (PostgreSQL may have suffixed the other one).
+        let to = wanted.clone();
         // What the down names them back to; not a copy this migration
         // made, which the down drops.
         let made_now = |index: &str| {
@@ -95,16 +98,36 @@ impl Engine<'_> {
     /// first, so that their inverses name them again in the down, parents
     /// first.
     pub(super) fn index_copies_released_by(&self, change: &Change) -> Vec<Change> {
-        // An index made again has copies under PostgreSQL's names; a
-        // table attached again keeps its own indexes as its copies.
+        // An index made again has copies under PostgreSQL's names (one
+        // built again under a column whose type changes, here or, for a
+        // new enum label, in the down); a table attached again keeps its
+        // own indexes as its copies.
+        let again = |indexes: Vec<(QualifiedName, String)>| {
+            let lost = indexes
+                .iter()
+                .flat_map(|(table, index)| lost(&self.cur, table, index))
+                .collect();
+            (lost, true)
+        };
         let (lost, made_again) = match change {
             Change::Drop(Object::Index { table, index })
             | Change::MoveAside(crate::change::Moved {
                 object: Object::Index { table, index },
                 ..
             }) => (lost(&self.cur, table, &index.name), true),
-            // Detached to be attached again (a bound changed), it keeps
-            // them: the attach takes its indexes as its copies.
+            Change::AddEnumLabel(add) => again(indexes_reading(
+                &self.cur,
+                add.columns
+                    .iter()
+                    .map(|c| (&c.table, c.column.as_str()))
+                    .collect(),
+            )),
+            Change::Alter(Alter::ColumnType { .. }) | Change::RecreateEnum(_) => {
+                again(rebuilt(&self.cur, change))
+            }
+            // To stand alone (detached to be attached again, a bound
+            // changed, it keeps them: the attach takes its indexes as its
+            // copies).
             Change::Alter(Alter::PartitionOf {
                 table,
                 partition_of: Delta { from: Some(_), .. },
