@@ -89,9 +89,15 @@ pub async fn check(settings: &Settings, baseline: Baseline) -> Result<CheckRepor
     }
     let mut shown = expected.clone();
     petal_ir::align_columns(&mut shown, &actual);
+    // The models name no partition's copy of an index: not compared, so
+    // not shown either.
+    let mut printed = actual.clone();
+    if !expected.names_index_copies() {
+        printed.clear_index_copies();
+    }
     Ok(CheckReport {
         diff,
-        actual: petal_ir::dump(&actual),
+        actual: petal_ir::dump(&printed),
         expected: petal_ir::dump(&shown.without_hints()),
         warnings,
         mode,

@@ -248,7 +248,8 @@ impl Database {
     }
 
     /// Whether a partition names its copy of a parent's index: a schema
-    /// read from a database whose partitioned tables have indexes does.
+    /// read from a database with a partition of a parent with a plain
+    /// index (not a key's) does.
     pub fn names_index_copies(&self) -> bool {
         self.tables.values().any(|t| !t.index_copies.is_empty())
     }

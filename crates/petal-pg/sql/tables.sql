@@ -15,21 +15,8 @@ SELECT tbl.oid, tbl.nspname, tbl.relname, d.description,
        pg_get_expr(c.relpartbound, c.oid) AS partition_bound,
        parents.schemas AS inherits_schemas,
        parents.names AS inherits_names,
-       -- A partition's copies of its parent's indexes (a key's and an
-       -- exclusion constraint's are the constraint's): the parent's index
-       -- name, the unit separator, the copy's name.
-       CASE WHEN tbl.partition THEN ARRAY(
-           SELECT pic.relname::text || chr(31) || cic.relname::text
-           FROM pg_index ci
-           JOIN pg_class cic ON cic.oid = ci.indexrelid
-           JOIN pg_inherits ih ON ih.inhrelid = ci.indexrelid
-           JOIN pg_class pic ON pic.oid = ih.inhparent
-           WHERE ci.indrelid = tbl.oid AND cic.relispartition
-             AND NOT EXISTS (
-                 SELECT 1 FROM pg_constraint k
-                 WHERE k.conindid = ih.inhparent AND k.contype IN ('p', 'u', 'x'))
-           ORDER BY 1)
-       END AS index_copies
+       copies.parents AS index_copy_parents,
+       copies.names AS index_copy_names
 FROM tbl
 JOIN pg_class c ON c.oid = tbl.oid
 LEFT JOIN pg_inherits inh ON inh.inhrelid = tbl.oid AND tbl.partition
@@ -45,6 +32,20 @@ LEFT JOIN LATERAL (
     JOIN pg_namespace ipn ON ipn.oid = ipc.relnamespace
     WHERE ih.inhrelid = tbl.oid AND NOT tbl.partition
 ) AS parents ON true
+-- A partition's copies of its parent's indexes (a key's and an exclusion
+-- constraint's are the constraint's): the parent's index, the copy.
+LEFT JOIN LATERAL (
+    SELECT array_agg(pic.relname::text ORDER BY pic.relname) AS parents,
+           array_agg(cic.relname::text ORDER BY pic.relname) AS names
+    FROM pg_index ci
+    JOIN pg_class cic ON cic.oid = ci.indexrelid
+    JOIN pg_inherits ih ON ih.inhrelid = ci.indexrelid
+    JOIN pg_class pic ON pic.oid = ih.inhparent
+    WHERE tbl.partition AND ci.indrelid = tbl.oid AND cic.relispartition
+      AND NOT EXISTS (
+          SELECT 1 FROM pg_constraint k
+          WHERE k.conindid = ih.inhparent AND k.contype IN ('p', 'u', 'x'))
+) AS copies ON true
 LEFT JOIN pg_description d
        ON d.objoid = tbl.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
 ORDER BY 2, 3

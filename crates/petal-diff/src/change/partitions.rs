@@ -92,8 +92,8 @@ pub(super) fn index_copies_review(
     if names.to.is_empty() {
         let copies: Vec<&str> = names.from.values().map(String::as_str).collect();
         return Review::safe(format!(
-            "no statement: the names of {table}'s copies of {parent}'s indexes ({}), which \
-             the reverse of this migration gives them again",
+            "keep the names of {table}'s copies of {parent}'s indexes ({}): no statement \
+             here, the reverse of this migration gives them again",
             copies.join(", ")
         ));
     }

@@ -1,9 +1,9 @@
 //! The names of partitions' copies of their parents' indexes
 //! (`Table::index_copies`), at random, and the rules they are held to: a
 //! partition of a table that is no partition names its copy of one of
-//! its parent's indexes (not one made `ON ONLY`, which no partition has a
-//! copy of), under a name free in its schema. A copy it does not name
-//! has PostgreSQL's.
+//! its parent's indexes (not one made `ON ONLY`: the generator attaches
+//! no partition's index to one), under a name free in its schema. A copy
+//! it does not name has PostgreSQL's.
 
 use std::collections::BTreeSet;
 

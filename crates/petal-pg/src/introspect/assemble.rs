@@ -109,12 +109,12 @@ pub(super) fn tables(rows: Rows) -> Result<BTreeMap<u32, Table>, PgError> {
                 .zip(names.unwrap_or_default())
                 .map(|(schema, name)| QualifiedName::new(schema, name))
                 .collect();
-            let copies: Option<Vec<String>> = get(row, "index_copies")?;
-            table.index_copies = copies
+            let parents: Option<Vec<String>> = get(row, "index_copy_parents")?;
+            let copies: Option<Vec<String>> = get(row, "index_copy_names")?;
+            table.index_copies = parents
                 .unwrap_or_default()
-                .iter()
-                .filter_map(|pair| pair.split_once('\u{1f}'))
-                .map(|(index, copy)| (index.to_string(), copy.to_string()))
+                .into_iter()
+                .zip(copies.unwrap_or_default())
                 .collect();
             Ok((get(row, "oid")?, table))
         })
