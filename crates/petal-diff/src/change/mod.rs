@@ -11,6 +11,7 @@
 //! reverse order.
 
 mod alter;
+mod alter_review;
 mod collations;
 mod column_type;
 mod copy_rows;
