@@ -105,6 +105,21 @@ impl PartitionTree {
                     self.attach(&to.parent, table);
                 }
             }
+            Change::Alter(Alter::Inherit {
+                table,
+                parent,
+                inherits,
+            }) => {
+                let children = self.inheritors.entry(parent.clone()).or_default();
+                if inherits.to {
+                    children.insert(table.clone());
+                } else {
+                    children.remove(table);
+                    if children.is_empty() {
+                        self.inheritors.remove(parent);
+                    }
+                }
+            }
             Change::Rename(Rename::Table { name }) => {
                 for map in [&mut self.children, &mut self.inheritors] {
                     if let Some(children) = map.remove(&name.from) {

@@ -215,6 +215,17 @@ pub(super) fn apply_alter(db: &mut Database, alter: &Alter) -> Result<(), ApplyE
         Alter::Privileges { .. } => {} // `privileges::follow` sets them.
         Alter::CopyRows { rows } => copy_rows(db, rows)?,
         Alter::IndexCopies { table, names, .. } => super::index_copies::set(db, table, names),
+        Alter::Inherit {
+            table,
+            parent,
+            inherits,
+        } => {
+            let parents = &mut table_mut(db, table)?.inherits;
+            parents.retain(|p| p != parent);
+            if inherits.to {
+                parents.push(parent.clone());
+            }
+        }
         Alter::Unlogged { .. }
         | Alter::TableStorage { .. }
         | Alter::ReplicaIdentity { .. }

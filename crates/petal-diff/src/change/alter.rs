@@ -139,6 +139,18 @@ pub enum Alter {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         stands_alone: Option<crate::StandAlone>,
     },
+    /// Kept table `table` made an inheritance child of `parent` (`ALTER
+    /// TABLE ... INHERIT`, after the rest: it must hold the parent's
+    /// columns and checks) or no longer one (`NO INHERIT`, first of all).
+    /// Only where it declares every column and check the parent passes
+    /// on, on both sides: neither statement makes a column it inherits
+    /// its own, or the reverse (`compare/inheritance.rs`).
+    Inherit {
+        table: QualifiedName,
+        parent: QualifiedName,
+        #[serde(flatten)]
+        inherits: Delta<bool>,
+    },
     /// The names of partition `table`'s copies of the indexes of its
     /// parent `parent` (`Table::index_copies`): each copy of an index
     /// `names.to` names given that name, found through `pg_inherits`
@@ -299,6 +311,7 @@ impl Alter {
             ReplicaIdentity => identity,
             PartitionOf => partition_of,
             IndexCopies => names,
+            Inherit => inherits,
             CopyRows => rows,
             RowSecurity => security,
             Policy => rules,
@@ -331,6 +344,7 @@ impl Alter {
             | Alter::ReplicaIdentity { table, .. }
             | Alter::PartitionOf { table, .. }
             | Alter::IndexCopies { table, .. }
+            | Alter::Inherit { table, .. }
             | Alter::RowSecurity { table, .. } => ObjectKey::table(table),
             Alter::CopyRows { rows } => ObjectKey::table(&rows.to.table),
             Alter::Policy { table, name, .. } => ObjectKey::Policy {

@@ -103,6 +103,11 @@ impl Alter {
                 parent,
                 names,
             } => super::partitions::index_copies_review(table, parent, names),
+            Alter::Inherit {
+                table,
+                parent,
+                inherits,
+            } => super::partitions::inherit_review(table, parent, inherits.to),
             Alter::CopyRows { rows } => copy_rows::review(rows),
             Alter::RowSecurity { .. } | Alter::Policy { .. } => policies::review(self),
             Alter::Privileges { on, grants, .. } => privileges::review(on, grants),

@@ -107,3 +107,26 @@ pub(super) fn index_copies_review(
         renames.join(", ")
     ))
 }
+
+/// The review of a kept table made an inheritance child of `parent`, or
+/// no longer one.
+pub(super) fn inherit_review(
+    table: &QualifiedName,
+    parent: &QualifiedName,
+    inherits: bool,
+) -> Review {
+    let (what, rows) = if inherits {
+        (
+            format!("make {table} an inheritance child of {parent}"),
+            format!("reads of {parent} see {table}'s rows from now on"),
+        )
+    } else {
+        (
+            format!("make {table} no inheritance child of {parent}"),
+            format!("{table}'s rows leave reads of {parent}"),
+        )
+    };
+    Review::new(what, Safety::Locks)
+        .note(rows)
+        .note(format!("takes an ACCESS EXCLUSIVE lock on {table}"))
+}

@@ -14,9 +14,10 @@
 //!
 //! What PostgreSQL cannot do: drop a column a child inherits from a
 //! parent that keeps it, or add to a child a column it inherits already
-//! (`inherited_column_conflicts`). Changing a kept child's parents
-//! (`ALTER TABLE ... INHERIT | NO INHERIT`) petal does not write: such a
-//! child is not matched (`unmatch_reparented`), and autogenerate refuses
+//! (`inherited_column_conflicts`). A kept table whose parents change is
+//! reparented in place (`ALTER TABLE ... INHERIT | NO INHERIT`,
+//! `inherit.rs`) where no column changes whether it is its own; any
+//! other is not matched (`unmatch_reparented`), and autogenerate refuses
 //! the drop and create.
 
 use std::cmp::Reverse;
@@ -25,7 +26,7 @@ use std::collections::BTreeSet;
 use petal_ir::{Database, QualifiedName};
 
 use super::Matching;
-use crate::change::{Change, Object, Rename};
+use crate::change::{Alter, Change, Object, Rename};
 
 /// How many inheritance or partition edges stand above `table` in `db`
 /// (0: none), by its longest path.
@@ -85,11 +86,12 @@ pub(super) fn unmatch_reparented(cur: &Database, to: &Database, matching: &mut M
                 };
                 let kept_as: Vec<Option<&QualifiedName>> =
                     was.inherits.iter().map(|p| matching.table_to(p)).collect();
-                kept_as.len() != wanted.inherits.len()
+                let changed = kept_as.len() != wanted.inherits.len()
                     || kept_as
                         .iter()
                         .zip(&wanted.inherits)
-                        .any(|(kept, parent)| *kept != Some(parent))
+                        .any(|(kept, parent)| *kept != Some(parent));
+                changed && !super::inherit::reparents_in_place(cur, to, matching, was, wanted)
             })
             .map(|(name, _)| name.clone())
             .collect();
@@ -194,12 +196,31 @@ pub fn inherited_column_conflicts(
             .collect()
     };
     let (added, dropped) = (columns(false), columns(true));
+    // The parents a kept table joins last of all (`inherit.rs`): its
+    // columns change before it is their child.
+    let joined: BTreeSet<(&QualifiedName, &QualifiedName)> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Alter(Alter::Inherit {
+                table,
+                parent,
+                inherits,
+            }) if inherits.to => Some((table, parent)),
+            _ => None,
+        })
+        .collect();
     // An ancestor that holds the column before and after: the child
     // inherits it throughout.
     let holds = |table: &QualifiedName, column: &str| -> Option<QualifiedName> {
-        after
-            .inheritance_ancestors(table)
+        let parents = after.tables.get(table).map_or(Vec::new(), |t| {
+            t.inherits
+                .iter()
+                .filter(|p| !joined.contains(&(table, *p)))
+                .collect()
+        });
+        parents
             .into_iter()
+            .flat_map(|p| std::iter::once(p).chain(after.inheritance_ancestors(p)))
             .find(|a| {
                 after
                     .tables

@@ -10,7 +10,8 @@
 //! 0. new labels of existing enum types (first, so a leading step can
 //!    commit them before anything uses them);
 //! 1. new schemas;
-//! 2. enum type and label renames;
+//! 2. enum type and label renames (the tables matched before: kept tables
+//!    leave the inheritance parents they do not keep, `inherit.rs`);
 //! 3. foreign keys that go or change;
 //! 4. indexes, checks, uniques and primary keys that go or change (before the
 //!    columns they use change or go);
@@ -32,8 +33,9 @@
 //! 14. dropped schemas;
 //! 15. privileges, when compared, on what is there after all the rest
 //!     (default privileges in 1, after the new schemas);
-//! 16. the tables that join a parent attached, then the partitions'
-//!     copies of their parents' indexes named as wanted.
+//! 16. the tables that join a parent attached, kept tables made
+//!     inheritance children, then the partitions' copies of their
+//!     parents' indexes named as wanted.
 
 mod columns;
 mod deferrable_keys;
@@ -44,6 +46,7 @@ mod function_users;
 mod functions;
 mod generated;
 mod index_copies;
+mod inherit;
 mod inheritance;
 mod keyed;
 mod object_alters;
@@ -395,6 +398,7 @@ impl Engine<'_> {
         self.grant_privileges(true);
         self.create_extensions();
         self.match_tables(&mut matching);
+        self.leave_parents(&matching);
         let objects = self.plan_objects(&matching);
         // Row-level security turned off before the policies go, on after
         // they come.
@@ -450,6 +454,7 @@ impl Engine<'_> {
         }
         self.grant_privileges(false);
         self.attach_joining();
+        self.join_parents(&matching);
         self.index_copies();
     }
 }

@@ -462,6 +462,15 @@ fn altered(alter: &Alter) -> Impact {
         } => partitions::moved(table, partition_of, default_partition, referenced_by).merge(
             &partitions::parent_references(partition_of, parent_references),
         ),
+        // Measured: the child's descriptor changes; its new parent is
+        // locked SHARE UPDATE EXCLUSIVE, one it leaves below what is
+        // labelled.
+        Alter::Inherit {
+            table,
+            parent,
+            inherits,
+        } if inherits.to => Impact::exclusive(table).lock(parent, LockMode::ShareUpdateExclusive),
+        Alter::Inherit { table, .. } => Impact::exclusive(table),
         Alter::TriggerEnabled { table, .. } => {
             Impact::default().lock(table, LockMode::ShareRowExclusive)
         }

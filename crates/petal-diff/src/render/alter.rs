@@ -66,14 +66,9 @@ pub(super) fn render(change: &Change, alter: &Alter) -> Vec<ReviewedStatement> {
             stands_alone,
             ..
         } => partitions::statements(change, table, partition_of, stands_alone),
-        Alter::IndexCopies {
-            table,
-            parent,
-            names,
-        } => match partitions::index_copies_named(table, parent, &names.to) {
-            Some(sql) => one(sql),
-            None => Vec::new(),
-        },
+        Alter::IndexCopies { .. } | Alter::Inherit { .. } => {
+            partitions::place(alter).map(one).unwrap_or_default()
+        }
         Alter::CopyRows { rows } => copy_rows::copy(change, rows),
         Alter::ConstraintValid {
             table,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use petal_ir::{PartitionOf, QualifiedName};
 
 use super::ReviewedStatement;
-use crate::change::{Change, Delta};
+use crate::change::{Alter, Change, Delta};
 use crate::{ParentSequence, StandAlone};
 
 /// The statements of `Alter::PartitionOf`.
@@ -109,4 +109,26 @@ pub(crate) fn index_copies_named(
         .collect();
     let renames = super::stand_alone::index_copies_renamed(table, parent, &copies)?;
     Some(super::stand_alone::do_block(&renames))
+}
+
+/// The statement of a partition's copies named, or of a table made an
+/// inheritance child or no longer one (`ALTER TABLE ... [NO] INHERIT`).
+pub(super) fn place(alter: &Alter) -> Option<String> {
+    match alter {
+        Alter::IndexCopies {
+            table,
+            parent,
+            names,
+        } => index_copies_named(table, parent, &names.to),
+        Alter::Inherit {
+            table,
+            parent,
+            inherits,
+        } => {
+            let verb = if inherits.to { "INHERIT" } else { "NO INHERIT" };
+            let action = format!("{verb} {}", parent.quoted());
+            Some(super::ddl::alter_table(table, &action))
+        }
+        _ => None,
+    }
 }

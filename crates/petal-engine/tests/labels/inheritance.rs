@@ -32,6 +32,19 @@ label_case!(
     SALES,
     &format!("{SALES} CREATE TABLE orders_old (closed_on date) INHERITS (sales);")
 );
+// A table with rows of its own that declares every column of the parent
+// joins it, and leaves it (the down).
+label_case!(
+    label_table_joins_an_inheritance_parent,
+    &format!(
+        "{SALES} CREATE TABLE sales_2020 (id bigint NOT NULL, note text, qty integer);
+         INSERT INTO sales_2020 SELECT g, 'o', g FROM generate_series(301, 400) g;"
+    ),
+    &format!(
+        "{SALES} CREATE TABLE sales_2020 (id bigint NOT NULL, note text, qty integer);
+         ALTER TABLE sales_2020 INHERIT sales;"
+    )
+);
 label_case!(
     label_add_column_to_inheritance_parent,
     SALES,
