@@ -146,6 +146,14 @@ impl Rng {
         Rng(self.0 ^ 0x8EBC_6AF0_9C88_C6E3)
     }
 
+    /// An eleventh stream, for kept tables made inheritance children or
+    /// no longer (added after [`tenth_side`]'s kinds).
+    ///
+    /// [`tenth_side`]: Rng::tenth_side
+    pub fn eleventh_side(&self) -> Rng {
+        Rng(self.0 ^ 0x5851_F42D_4C95_7F2D)
+    }
+
     /// A number in `0..n` (0 when `n` is 0).
     pub fn below(&mut self, n: usize) -> usize {
         if n == 0 {

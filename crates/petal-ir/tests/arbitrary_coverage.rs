@@ -284,3 +284,24 @@ fn pairs_hold_and_change_policies() {
         );
     }
 }
+
+/// The whole pairs make kept tables inheritance children in place
+/// (`ALTER TABLE ... INHERIT`; a pair's down is the `NO INHERIT`).
+#[test]
+fn pairs_reparent_kept_tables() {
+    use petal_ir::arbitrary::{Rng, build_database, mutate};
+    let (mut joined, mut left) = (0, 0);
+    for seed in 0..300 {
+        let mut rng = Rng::new(seed);
+        let a = build_database(&mut rng);
+        let b = mutate(&a, &mut rng, 3);
+        for t in b.tables.values() {
+            let Some(was) = a.tables.get(&t.name) else {
+                continue;
+            };
+            joined += usize::from(was.inherits.is_empty() && !t.inherits.is_empty());
+            left += usize::from(!was.inherits.is_empty() && t.inherits.is_empty());
+        }
+    }
+    assert!(joined > 2, "joined {joined}, left {left}");
+}

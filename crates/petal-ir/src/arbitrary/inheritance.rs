@@ -392,3 +392,134 @@ pub(super) fn mirror(db: &mut Database) {
         }
     }
 }
+
+/// A kept plain table that declares every column of a table (and of its
+/// parents) made its child, or a child that declares every column and
+/// check of its parents made a plain table: what `ALTER TABLE ...
+/// INHERIT` and `NO INHERIT` do in place (a table of `before`, kept).
+pub(super) fn reparent_a_table(rng: &mut Rng, db: &mut Database, before: &Database) -> bool {
+    let kept = |t: &&Table| before.tables.contains_key(&t.name) && t.renamed_from.is_none();
+    let leaving: Vec<QualifiedName> = db
+        .tables
+        .values()
+        .filter(kept)
+        .filter(|t| {
+            !t.inherits.is_empty() && t.inherits.iter().all(|p| declares_passed_on(db, t, p))
+        })
+        .map(|t| t.name.clone())
+        .collect();
+    if rng.chance(50)
+        && let Some(name) = rng.pick(&leaving).cloned()
+    {
+        if let Some(t) = db.tables.get_mut(&name) {
+            t.inherits.clear();
+        }
+        return true;
+    }
+    let has_children = |name: &QualifiedName| db.tables.values().any(|t| t.inherits.contains(name));
+    let plain: Vec<QualifiedName> = db
+        .tables
+        .values()
+        .filter(kept)
+        .filter(|t| {
+            t.inherits.is_empty()
+                && t.partition_of.is_none()
+                && t.partition_by.is_none()
+                && !has_children(&t.name)
+                && t.columns
+                    .iter()
+                    .all(|c| c.generated.is_none() && c.identity.is_none() && !c.serial)
+        })
+        .map(|t| t.name.clone())
+        .collect();
+    let pairs: Vec<(QualifiedName, QualifiedName)> = plain
+        .iter()
+        .flat_map(|t| parents(db).into_iter().map(move |p| (t.clone(), p)))
+        .filter(|(t, p)| join(&mut db.clone(), t, p))
+        .collect();
+    let Some((table, parent)) = rng.pick(&pairs).cloned() else {
+        return false;
+    };
+    join(db, &table, &parent)
+}
+
+/// `table` given the columns of `parent` (and of its parents) it lacks,
+/// and made its child; false, and nothing done, where PostgreSQL would
+/// refuse: a column of another type or collation, or nullable where the
+/// parent's is not, a check it lacks, a column it could not share.
+fn join(db: &mut Database, table: &QualifiedName, parent: &QualifiedName) -> bool {
+    if table == parent || ancestors(db, parent).contains(table) {
+        return false;
+    }
+    let mut sources = vec![parent.clone()];
+    sources.extend(ancestors(db, parent));
+    let passed: Vec<Column> = sources
+        .iter()
+        .filter_map(|s| db.tables.get(s))
+        .flat_map(|t| t.columns.iter().cloned())
+        .collect();
+    let checks = sources
+        .iter()
+        .filter_map(|s| db.tables.get(s))
+        .flat_map(|t| t.checks.iter().filter(|c| !c.no_inherit));
+    let Some(t) = db.tables.get(table) else {
+        return false;
+    };
+    let mut checks = checks;
+    if checks.any(|c| !t.checks.iter().any(|mine| mine == c)) {
+        return false;
+    }
+    let mut added = Vec::new();
+    for column in &passed {
+        if column.generated.is_some() || column.identity.is_some() || column.serial {
+            return false;
+        }
+        match t.column(&column.name) {
+            Some(mine) => {
+                let fits = mine.ty == column.ty
+                    && mine.collation == column.collation
+                    && (column.nullable || !mine.nullable);
+                if !fits {
+                    return false;
+                }
+            }
+            None if !added.iter().any(|c: &Column| c.name == column.name) => {
+                let mut copy = Column::new(column.name.clone(), column.ty.clone());
+                copy.nullable = true;
+                copy.collation = column.collation.clone();
+                added.push(copy);
+            }
+            None => {}
+        }
+    }
+    // A column it gains that the parent holds NOT NULL would need its rows
+    // proven: none is added so.
+    if added
+        .iter()
+        .any(|c| passed.iter().any(|p| p.name == c.name && !p.nullable))
+    {
+        return false;
+    }
+    let Some(t) = db.tables.get_mut(table) else {
+        return false;
+    };
+    t.columns.extend(added);
+    t.inherits = vec![parent.clone()];
+    true
+}
+
+/// Whether `child` declares every column and inheritable check `parent`
+/// (and its parents) passes on.
+fn declares_passed_on(db: &Database, child: &Table, parent: &QualifiedName) -> bool {
+    let mut sources = vec![parent.clone()];
+    sources.extend(ancestors(db, parent));
+    sources.iter().all(|s| {
+        db.tables.get(s).is_some_and(|p| {
+            p.columns.iter().all(|c| child.column(&c.name).is_some())
+                && p.checks
+                    .iter()
+                    .filter(|c| !c.no_inherit)
+                    .all(|c| child.checks.iter().any(|mine| mine.name == c.name))
+        })
+    })
+}

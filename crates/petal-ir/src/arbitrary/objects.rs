@@ -198,6 +198,11 @@ pub fn mutate(db: &Database, rng: &mut Rng, edits: usize) -> Database {
         inheritance::edit_children(&mut fifth, &mut out, db);
     }
     inheritance::mirror(&mut out);
+    // A kept table made an inheritance child, or no longer one, in place.
+    let mut eleventh = rng.eleventh_side();
+    if eleventh.chance(60) && inheritance::reparent_a_table(&mut eleventh, &mut out, db) {
+        inheritance::mirror(&mut out);
+    }
     if out != children {
         // A child that went takes its policies' and its columns' grants
         // along.
