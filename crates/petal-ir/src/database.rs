@@ -183,6 +183,24 @@ impl Database {
         out
     }
 
+    /// Whether `child` declares itself every column and inheritable check
+    /// that `parent` passes on to its children (its own and those it
+    /// inherits in turn): then `ALTER TABLE child INHERIT parent`, and
+    /// `NO INHERIT`, change none of its columns from inherited to its own.
+    pub fn declares_all_of(&self, child: &Table, parent: &QualifiedName) -> bool {
+        let mut sources = vec![parent];
+        sources.extend(self.inheritance_ancestors(parent));
+        sources.into_iter().all(|source| {
+            self.tables.get(source).is_some_and(|p| {
+                p.columns.iter().all(|c| child.column(&c.name).is_some())
+                    && p.checks
+                        .iter()
+                        .filter(|c| !c.no_inherit)
+                        .all(|c| child.checks.iter().any(|mine| mine.name == c.name))
+            })
+        })
+    }
+
     /// The table at the top of `table`'s partition tree (itself when it
     /// is no partition), which holds the columns.
     pub fn partition_root(&self, table: &QualifiedName) -> Option<&Table> {

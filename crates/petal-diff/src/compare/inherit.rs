@@ -45,24 +45,8 @@ pub(super) fn reparents_in_place(
             .is_none_or(|k| !wanted.inherits.contains(k))
     });
     let joined = &wanted.inherits[kept.len()..];
-    left.into_iter().all(|p| declares_passed_on(cur, was, p))
-        && joined.iter().all(|p| declares_passed_on(to, wanted, p))
-}
-
-/// Whether `child` declares every column and inheritable check `parent`
-/// (of `db`) passes on: its own and those it inherits in turn.
-fn declares_passed_on(db: &Database, child: &Table, parent: &QualifiedName) -> bool {
-    let mut sources = vec![parent];
-    sources.extend(db.inheritance_ancestors(parent));
-    sources.into_iter().all(|source| {
-        db.tables.get(source).is_some_and(|t| {
-            t.columns.iter().all(|c| child.column(&c.name).is_some())
-                && t.checks
-                    .iter()
-                    .filter(|c| !c.no_inherit)
-                    .all(|c| child.checks.iter().any(|mine| mine.name == c.name))
-        })
-    })
+    left.into_iter().all(|p| cur.declares_all_of(was, p))
+        && joined.iter().all(|p| to.declares_all_of(wanted, p))
 }
 
 impl Engine<'_> {

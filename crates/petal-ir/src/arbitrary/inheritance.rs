@@ -403,9 +403,7 @@ pub(super) fn reparent_a_table(rng: &mut Rng, db: &mut Database, before: &Databa
         .tables
         .values()
         .filter(kept)
-        .filter(|t| {
-            !t.inherits.is_empty() && t.inherits.iter().all(|p| declares_passed_on(db, t, p))
-        })
+        .filter(|t| !t.inherits.is_empty() && t.inherits.iter().all(|p| db.declares_all_of(t, p)))
         .map(|t| t.name.clone())
         .collect();
     if rng.chance(50)
@@ -506,20 +504,4 @@ fn join(db: &mut Database, table: &QualifiedName, parent: &QualifiedName) -> boo
     t.columns.extend(added);
     t.inherits = vec![parent.clone()];
     true
-}
-
-/// Whether `child` declares every column and inheritable check `parent`
-/// (and its parents) passes on.
-fn declares_passed_on(db: &Database, child: &Table, parent: &QualifiedName) -> bool {
-    let mut sources = vec![parent.clone()];
-    sources.extend(ancestors(db, parent));
-    sources.iter().all(|s| {
-        db.tables.get(s).is_some_and(|p| {
-            p.columns.iter().all(|c| child.column(&c.name).is_some())
-                && p.checks
-                    .iter()
-                    .filter(|c| !c.no_inherit)
-                    .all(|c| child.checks.iter().any(|mine| mine.name == c.name))
-        })
-    })
 }
