@@ -33,19 +33,22 @@ LEFT JOIN LATERAL (
     WHERE ih.inhrelid = tbl.oid AND NOT tbl.partition
 ) AS parents ON true
 -- A partition's copies of its parent's indexes (a key's and an exclusion
--- constraint's are the constraint's): the parent's index, the copy.
-LEFT JOIN LATERAL (
-    SELECT array_agg(pic.relname::text ORDER BY pic.relname) AS parents,
+-- constraint's are the constraint's): the parent's index, the copy. Read
+-- from pg_inherits at once (its rows are the partitions' and their
+-- indexes' only), not per table.
+LEFT JOIN (
+    SELECT ci.indrelid AS oid,
+           array_agg(pic.relname::text ORDER BY pic.relname) AS parents,
            array_agg(cic.relname::text ORDER BY pic.relname) AS names
-    FROM pg_index ci
-    JOIN pg_class cic ON cic.oid = ci.indexrelid
-    JOIN pg_inherits ih ON ih.inhrelid = ci.indexrelid
+    FROM pg_inherits ih
+    JOIN pg_class cic ON cic.oid = ih.inhrelid AND cic.relkind IN ('i', 'I')
+    JOIN pg_index ci ON ci.indexrelid = ih.inhrelid
     JOIN pg_class pic ON pic.oid = ih.inhparent
-    WHERE tbl.partition AND ci.indrelid = tbl.oid AND cic.relispartition
-      AND NOT EXISTS (
-          SELECT 1 FROM pg_constraint k
-          WHERE k.conindid = ih.inhparent AND k.contype IN ('p', 'u', 'x'))
-) AS copies ON true
+    WHERE NOT EXISTS (
+        SELECT 1 FROM pg_constraint k
+        WHERE k.conindid = ih.inhparent AND k.contype IN ('p', 'u', 'x'))
+    GROUP BY ci.indrelid
+) AS copies ON copies.oid = tbl.oid AND tbl.partition
 LEFT JOIN pg_description d
        ON d.objoid = tbl.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
 ORDER BY 2, 3
